@@ -1,0 +1,67 @@
+// /api/user/*: sign-in, sign-up, the caller's own account and access token, and user admin.
+import { z } from "zod";
+import { Login, login, logout, rotateAccessToken, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
+import { PageQuery, readPage } from "../services/paging";
+import {
+  Adjust,
+  adjustBalance,
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  register,
+  Register,
+  TopUp,
+  topUp,
+  UserCreate,
+  UserUpdate,
+  updateUser,
+} from "../services/users";
+import { idParam, type routeTable } from "./route";
+
+const cookie = (value: string, maxAge: number) =>
+  `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
+
+export function userRoutes({ add }: ReturnType<typeof routeTable>) {
+  const tag = "users";
+  add({ method: "POST", path: "/api/user/login", summary: "Sign in; sets the session cookie", tag, access: "public", body: Login }, async ({ ctx, body, ip, headers }) => {
+    const { sessionId, user } = await login(ctx, body, ip);
+    headers["set-cookie"] = cookie(sessionId, SESSION_TTL_SEC);
+    return user;
+  });
+  add({ method: "POST", path: "/api/user/logout", summary: "Sign out", tag, access: "public" }, ({ ctx, cookies, headers }) => {
+    logout(ctx, cookies[SESSION_COOKIE]);
+    headers["set-cookie"] = cookie("", 0);
+  });
+  add({ method: "POST", path: "/api/user/register", summary: "Sign up (when register_enabled)", tag, access: "public", body: Register, creates: true }, ({ ctx, body }) =>
+    register(ctx, body),
+  );
+  add({ method: "GET", path: "/api/user/self", summary: "Your account: balance, usage, role", tag, access: "user" }, ({ ctx, actor }) =>
+    getUser(ctx, actor.id),
+  );
+  add({ method: "POST", path: "/api/user/token", summary: "Create or rotate your access token (shown once)", tag, access: "user" }, ({ ctx, actor }) =>
+    rotateAccessToken(ctx, actor),
+  );
+
+  add({ method: "GET", path: "/api/user/", summary: "List users", tag, access: "admin", query: PageQuery.extend({ keyword: z.string().optional() }) }, ({ ctx, query }) =>
+    listUsers(ctx, readPage(query), query.keyword),
+  );
+  add({ method: "POST", path: "/api/user/", summary: "Create a user (gets a default token)", tag, access: "admin", body: UserCreate, creates: true }, ({ ctx, body }) =>
+    createUser(ctx, body),
+  );
+  add({ method: "GET", path: "/api/user/:id", summary: "Get a user", tag, access: "admin" }, ({ ctx, params }) =>
+    getUser(ctx, idParam(params)),
+  );
+  add({ method: "PUT", path: "/api/user/", summary: "Change a user's role, status, unlimited flag or password", tag, access: "admin", body: UserUpdate }, ({ ctx, body }) =>
+    updateUser(ctx, body),
+  );
+  add({ method: "DELETE", path: "/api/user/:id", summary: "Delete a user and their tokens (logs stay)", tag, access: "admin" }, ({ ctx, actor, params }) =>
+    deleteUser(ctx, actor, idParam(params)),
+  );
+  add({ method: "POST", path: "/api/user/:id/topup", summary: "Add quota units to a balance (logged as a top-up)", tag, access: "admin", body: TopUp }, ({ ctx, actor, params, body }) =>
+    topUp(ctx, actor, idParam(params), body),
+  );
+  add({ method: "POST", path: "/api/user/:id/adjust", summary: "Adjust a balance up or down, with a reason (never below 0)", tag, access: "admin", body: Adjust }, ({ ctx, actor, params, body }) =>
+    adjustBalance(ctx, actor, idParam(params), body),
+  );
+}

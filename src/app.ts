@@ -1,0 +1,48 @@
+// Assembles the HTTP app from the modules; holds no logic of its own.
+import { html } from "@elysiajs/html";
+import { Elysia } from "elysia";
+import { HomePage } from "../views/home";
+import { groupRoutes } from "./api/groups";
+import { logRoutes } from "./api/logs";
+import { openApiDocument } from "./api/openapi";
+import { routeTable } from "./api/route";
+import { settingRoutes } from "./api/settings";
+import { statusRoutes } from "./api/status";
+import { tokenRoutes } from "./api/tokens";
+import { userRoutes } from "./api/users";
+import type { Ctx } from "./services/context";
+import { VERSION } from "./version";
+import { assetRoutes } from "./web/assets";
+
+export type Lifecycle = { draining: boolean };
+
+export function createApp(ctx: Ctx, life: Lifecycle) {
+  const app = new Elysia().use(html());
+  // a Response, not a plain value: the html plugin would otherwise swallow the body
+  app.onError(({ code, request }) => {
+    if (code !== "NOT_FOUND") return;
+    const path = new URL(request.url).pathname;
+    if (!path.startsWith("/api/")) return new Response("not found", { status: 404 });
+    return Response.json({ success: false, message: `no route ${request.method} ${path}`, data: null }, { status: 404 });
+  });
+  app.get("/healthz", () => "ok");
+  app.get("/readyz", ({ set }) => {
+    set.status = life.draining ? 503 : 200;
+    return life.draining ? "draining" : "ready";
+  });
+
+  const api = routeTable(app as unknown as Elysia, ctx);
+  statusRoutes(api);
+  userRoutes(api);
+  tokenRoutes(api);
+  groupRoutes(api);
+  settingRoutes(api);
+  logRoutes(api);
+  const doc = openApiDocument(api.specs);
+  app.get("/openapi.json", () => doc);
+
+  assetRoutes(app as unknown as Elysia);
+  app.get("/", () => HomePage({ version: VERSION }));
+
+  return app;
+}

@@ -1,0 +1,9 @@
+// Files imported with { type: "file" } resolve to a path inside the binary.
+declare module "*.css" {
+  const path: string;
+  export default path;
+}
+declare module "htmx.org/dist/htmx.min.js" {
+  const path: string;
+  export default path;
+}

@@ -1,0 +1,15 @@
+// Opens the data dir for a CLI command the way the server does (same config, same migrations).
+import { loadConfig } from "../config";
+import type { Actor } from "../services/actor";
+import { openContext } from "../services/context";
+import { type Flags, SERVER_OPTIONS } from "./args";
+
+export const DATA_OPTIONS = { "data-dir": SERVER_OPTIONS["data-dir"] };
+export const DATA_HELP = "  --data-dir DIR   data folder (env APIYI_DATA_DIR, default ./data)";
+
+export function openFromFlags(flags: Flags) {
+  return openContext(loadConfig({ "data-dir": flags["data-dir"] }));
+}
+
+/** The operator at the terminal acts as an admin. */
+export const OPERATOR: Actor = { id: 0, username: "cli", role: "admin" };

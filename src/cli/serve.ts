@@ -1,0 +1,71 @@
+// `apiyi serve`: open (and migrate) the database, first-start setup, listen, stop gracefully.
+import { createApp, type Lifecycle } from "../app";
+import { loadConfig } from "../config";
+import { sweepExpiredSessions } from "../services/auth";
+import { bootstrap } from "../services/bootstrap";
+import { openContext } from "../services/context";
+import { VERSION } from "../version";
+import { CliError, type Command, localUrl, SERVER_OPTIONS } from "./args";
+
+/** Stop accepting, wait for in-flight requests (streams included) up to the deadline, then close
+ * what is left, idle keep-alive connections included (they would otherwise hold the stop). */
+async function drain(server: Bun.Server<unknown>, deadlineMs: number) {
+  const until = Date.now() + deadlineMs;
+  void server.stop(false);
+  while (server.pendingRequests > 0 && Date.now() < until) await Bun.sleep(25);
+  await server.stop(true);
+}
+
+export const serve: Command = {
+  name: "serve",
+  summary: "Run the gateway: migrate the database, then serve the API and console.",
+  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S]",
+  options: {
+    ...SERVER_OPTIONS,
+    "shutdown-timeout": { type: "string" },
+    "register-enabled": { type: "string" },
+    "new-user-quota": { type: "string" },
+  },
+  help: [
+    "  --port N                 listen port (env APIYI_PORT, default 3000; 0 = any free port)",
+    "  --host H                 listen address (env APIYI_HOST, default 127.0.0.1; 0.0.0.0 = all)",
+    "  --data-dir DIR           database and secret folder (env APIYI_DATA_DIR, default ./data)",
+    "  --shutdown-timeout S     seconds in-flight calls get on SIGTERM (env APIYI_SHUTDOWN_TIMEOUT, default 30)",
+    "  --register-enabled B     first start only: allow sign-up (env APIYI_REGISTER_ENABLED)",
+    "  --new-user-quota N       first start only: new users' balance in units (env APIYI_NEW_USER_QUOTA)",
+  ],
+  async run(flags) {
+    const config = loadConfig(flags);
+    const ctx = openContext(config);
+    const { adminPassword } = await bootstrap(ctx, config);
+    const life: Lifecycle = { draining: false };
+    const app = createApp(ctx, life);
+    try {
+      app.listen({ port: config.port, hostname: config.host });
+    } catch (e) {
+      ctx.close();
+      throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
+    }
+    const url = localUrl(config.host, app.server!.port!);
+    console.log(`apiyi ${VERSION} listening on ${url} (data: ${config.dataDir})`);
+    console.log(`console: ${url}/`);
+    if (adminPassword) console.log(`first start: user "admin" created with password ${adminPassword} (shown once; change it)`);
+    ctx.snapshot.watch(ctx.db.$client);
+    const sweeper = setInterval(() => sweepExpiredSessions(ctx), 3600_000);
+
+    return new Promise<number>((resolve) => {
+      const shutdown = async (signal: string) => {
+        if (life.draining) return;
+        life.draining = true;
+        console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
+        await drain(app.server!, config.shutdownTimeout * 1000);
+        clearInterval(sweeper);
+        ctx.close();
+        console.log("stopped");
+        resolve(0);
+      };
+      process.on("SIGTERM", () => void shutdown("SIGTERM"));
+      process.on("SIGINT", () => void shutdown("SIGINT"));
+    });
+  },
+};

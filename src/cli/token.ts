@@ -1,0 +1,81 @@
+// `apiyi token create`: makes a key for a user and prints it (and nothing else) on stdout.
+import { usdToUnits } from "../core/money";
+import { createToken } from "../services/tokens";
+import { CliError, type Command, type Flags, requireFlag } from "./args";
+import { DATA_HELP, DATA_OPTIONS, OPERATOR, openFromFlags } from "./open";
+
+/** Service field → the flag a CLI user typed, so error messages name the flag. */
+export const TOKEN_FLAG_NAMES: Record<string, string> = {
+  name: "--name",
+  remain_quota: "--quota-usd",
+  group: "--group",
+  fallback_groups: "--fallback",
+  models: "--models",
+  expired_time: "--expires",
+};
+
+/** "2027-01-01" (UTC midnight), an ISO date-time, or "never". */
+export function parseExpiry(value: string | undefined): number {
+  if (value === undefined || value === "never") return -1;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms)) throw new CliError(`--expires: "${value}" is not a date (use 2027-01-01, an ISO time, or never)`);
+  return Math.floor(ms / 1000);
+}
+
+function quotaFlags(flags: Flags) {
+  const usd = flags["quota-usd"];
+  if (usd !== undefined && flags.unlimited) throw new CliError("give either --quota-usd or --unlimited, not both");
+  if (usd === undefined) return { unlimited_quota: true, remain_quota: 0 };
+  try {
+    return { unlimited_quota: false, remain_quota: usdToUnits(String(usd)) };
+  } catch (e) {
+    throw new CliError(`--quota-usd: ${(e as Error).message}`);
+  }
+}
+
+export const tokenCreate: Command = {
+  name: "token create",
+  summary: "Create a token (sk- key) for a user and print the key. Without --quota-usd it is unlimited (bounded by the user's balance).",
+  usage: "--user U --name N [--quota-usd X | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--data-dir DIR]",
+  options: {
+    user: { type: "string" },
+    name: { type: "string" },
+    "quota-usd": { type: "string" },
+    unlimited: { type: "boolean" },
+    group: { type: "string" },
+    fallback: { type: "string" },
+    models: { type: "string" },
+    expires: { type: "string" },
+    ...DATA_OPTIONS,
+  },
+  help: [
+    "  --user U          owner's username",
+    "  --name N          token name, 1–50 characters, unique per user",
+    "  --quota-usd X     quota in USD (X × 500,000 units)",
+    "  --unlimited       no token quota (the default)",
+    "  --group G         default group (default: default)",
+    "  --fallback G2,G3  up to two fallback groups, in order",
+    "  --models a,b      model whitelist (default: every model)",
+    "  --expires DATE    2027-01-01 (UTC), an ISO time, or never (default)",
+    DATA_HELP,
+  ],
+  async run(flags) {
+    const username = requireFlag(flags, "user");
+    const input = {
+      name: requireFlag(flags, "name"),
+      ...quotaFlags(flags),
+      group: flags.group,
+      fallback_groups: flags.fallback ?? [],
+      models: flags.models ?? [],
+      expired_time: parseExpiry(flags.expires as string | undefined),
+    };
+    const ctx = openFromFlags(flags);
+    try {
+      const owner = ctx.store.users.byUsername(username);
+      if (!owner) throw new CliError(`--user: no user named "${username}"`);
+      console.log(createToken(ctx, OPERATOR, input, owner.id).key);
+    } finally {
+      ctx.close();
+    }
+  },
+};

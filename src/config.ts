@@ -1,0 +1,54 @@
+// Flags + environment → one validated Config. The only module that reads process.env; flags win
+// over env, env over defaults. A bad value becomes one ConfigError line naming the flag or variable.
+import { z } from "zod";
+
+export class ConfigError extends Error {}
+
+const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+/** Each setting: its flag, its environment variable and its schema (given a string). */
+export const CONFIG_FIELDS = {
+  port: { flag: "port", env: "APIYI_PORT", schema: z.coerce.number().int().min(0).max(65535).default(3000) },
+  host: { flag: "host", env: "APIYI_HOST", schema: z.string().min(1).default("127.0.0.1") },
+  dataDir: { flag: "data-dir", env: "APIYI_DATA_DIR", schema: z.string().min(1).default("./data") },
+  shutdownTimeout: {
+    flag: "shutdown-timeout",
+    env: "APIYI_SHUTDOWN_TIMEOUT",
+    schema: z.coerce.number().min(0).max(3600).default(30),
+  },
+  registerEnabled: { flag: "register-enabled", env: "APIYI_REGISTER_ENABLED", schema: bool.optional() },
+  newUserQuota: { flag: "new-user-quota", env: "APIYI_NEW_USER_QUOTA", schema: z.coerce.number().int().min(0).optional() },
+} as const;
+
+type Fields = typeof CONFIG_FIELDS;
+export type Config = { [K in keyof Fields]: z.output<Fields[K]["schema"]> } & {
+  /** env only: never put secrets on a command line, where `ps` shows them */
+  secret: string | undefined;
+  adminPassword: string | undefined;
+};
+
+export function loadConfig(flags: Record<string, string | boolean | undefined>, env = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
+    const fromFlag = flags[field.flag];
+    const raw = fromFlag ?? env[field.env];
+    const source = fromFlag !== undefined ? `--${field.flag}` : field.env;
+    const parsed = (field.schema as z.ZodType).safeParse(raw === undefined || raw === "" ? undefined : String(raw));
+    if (!parsed.success) {
+      throw new ConfigError(`${source}: ${parsed.error.issues[0]?.message ?? "invalid value"} (got "${raw}")`);
+    }
+    out[key] = parsed.data;
+  }
+  const secret = env.APIYI_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError("APIYI_SECRET: must be at least 32 characters");
+  }
+  const adminPassword = env.APIYI_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError("APIYI_ADMIN_PASSWORD: must be at least 8 characters");
+  }
+  return { ...(out as Omit<Config, "secret" | "adminPassword">), secret, adminPassword };
+}
+
+/** Read-only access to NODE_ENV and friends for the entry point, so nothing else touches process.env. */
+export const environment = (name: string) => process.env[name];

@@ -1,0 +1,18 @@
+// A Bun macro: runs at build (and transpile) time, reads migrations/ and inlines the SQL into the
+// bundle, so the compiled binary carries its migrations and needs no files beside it.
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export type EmbeddedMigration = { tag: string; sql: string[]; folderMillis: number; hash: string };
+
+export function embeddedMigrations(): EmbeddedMigration[] {
+  const folder = join(import.meta.dir, "../../migrations");
+  const journal = JSON.parse(readFileSync(join(folder, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  return readMigrationFiles({ migrationsFolder: folder }).map((m, i) => ({
+    tag: journal.entries[i].tag,
+    sql: m.sql,
+    folderMillis: m.folderMillis,
+    hash: m.hash,
+  }));
+}

@@ -1,0 +1,152 @@
+// The database schema (drizzle, SQLite). `bun run db:generate` turns changes here into a new
+// migration in migrations/; never edit an applied migration, add a new one.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(unixepoch())`;
+const emptyList = sql`'[]'`;
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "user"] }).notNull().default("user"),
+  /** 1 enabled, 2 disabled */
+  status: integer("status").notNull().default(1),
+  /** balance, in quota units (500,000 = $1) */
+  quota: integer("quota").notNull().default(0),
+  usedQuota: integer("used_quota").notNull().default(0),
+  unlimited: integer("unlimited", { mode: "boolean" }).notNull().default(false),
+  requestCount: integer("request_count").notNull().default(0),
+  /** HMAC of the management-API access token; the token itself is shown once */
+  accessTokenHash: text("access_token_hash").unique(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const groups = sqliteTable("groups", {
+  name: text("name").primaryKey(),
+  description: text("description").notNull().default(""),
+  /** multiplier in millionths: 1,000,000 = 1×, 950,000 = 0.95× (exact, no floats) */
+  multiplierMicros: integer("multiplier_micros").notNull().default(1_000_000),
+  selectable: integer("selectable", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const tokens = sqliteTable(
+  "tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** HMAC-SHA256 of the key, for lookup */
+    keyHash: text("key_hash").notNull().unique(),
+    /** AES-256-GCM sealed key, so that its owner can copy it again */
+    keySealed: text("key_sealed").notNull(),
+    /** masked form for display, e.g. sk-AbCd…WxYz */
+    keyMask: text("key_mask").notNull(),
+    /** 1 enabled, 2 disabled; expired (3) and exhausted (4) are derived */
+    status: integer("status").notNull().default(1),
+    remainQuota: integer("remain_quota").notNull().default(0),
+    unlimitedQuota: integer("unlimited_quota", { mode: "boolean" }).notNull().default(false),
+    usedQuota: integer("used_quota").notNull().default(0),
+    /** unix seconds, -1 = never */
+    expiredTime: integer("expired_time").notNull().default(-1),
+    billingMode: text("billing_mode", { enum: ["usage", "per_call", "usage_first", "per_call_first"] })
+      .notNull()
+      .default("usage_first"),
+    group: text("group")
+      .notNull()
+      .default("default")
+      .references(() => groups.name),
+    /** JSON arrays */
+    fallbackGroups: text("fallback_groups").notNull().default(emptyList),
+    models: text("models").notNull().default(emptyList),
+    allowIps: text("allow_ips").notNull().default(emptyList),
+    requestCount: integer("request_count").notNull().default(0),
+    createdTime: integer("created_time").notNull().default(now),
+    accessedTime: integer("accessed_time").notNull().default(0),
+  },
+  (t) => [uniqueIndex("tokens_user_name").on(t.userId, t.name)],
+);
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  /** JSON value */
+  value: text("value").notNull(),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie value */
+    idHash: text("id_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const channels = sqliteTable("channels", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  type: text("type").notNull().default("openai"),
+  baseUrl: text("base_url").notNull(),
+  /** AES-256-GCM sealed JSON array of upstream keys */
+  keysSealed: text("keys_sealed").notNull(),
+  /** JSON: models served, client→upstream model mapping, groups */
+  models: text("models").notNull().default(emptyList),
+  modelMapping: text("model_mapping").notNull().default(sql`'{}'`),
+  groups: text("groups").notNull().default(sql`'["default"]'`),
+  priority: integer("priority").notNull().default(0),
+  weight: integer("weight").notNull().default(1),
+  /** 1 enabled, 2 disabled by an admin, 3 disabled automatically */
+  status: integer("status").notNull().default(1),
+  statusReason: text("status_reason").notNull().default(""),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const logs = sqliteTable(
+  "logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** unix milliseconds */
+    createdAt: integer("created_at").notNull(),
+    /** 1 top-up, 2 consume, 3 admin, 4 system, 5 error */
+    type: integer("type").notNull(),
+    /** no foreign keys: log rows outlive the users and tokens they mention */
+    userId: integer("user_id").notNull(),
+    username: text("username").notNull().default(""),
+    tokenId: integer("token_id").notNull().default(0),
+    tokenName: text("token_name").notNull().default(""),
+    model: text("model").notNull().default(""),
+    group: text("group").notNull().default(""),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    /** cost (or top-up amount) in quota units */
+    quota: integer("quota").notNull().default(0),
+    durationMs: integer("duration_ms").notNull().default(0),
+    ttftMs: integer("ttft_ms").notNull().default(0),
+    isStream: integer("is_stream", { mode: "boolean" }).notNull().default(false),
+    requestId: text("request_id").notNull().default(""),
+    ip: text("ip").notNull().default(""),
+    content: text("content").notNull().default(""),
+    /** JSON with multipliers, billing type, error details */
+    other: text("other").notNull().default(sql`'{}'`),
+  },
+  (t) => [
+    index("logs_user_id").on(t.userId, t.id),
+    index("logs_created_at").on(t.createdAt),
+    index("logs_request_id").on(t.requestId),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type TokenRow = typeof tokens.$inferSelect;
+export type GroupRow = typeof groups.$inferSelect;
+export type LogRow = typeof logs.$inferSelect;

@@ -1,0 +1,16 @@
+// First start: seed settings from flags/env and, when there is no user at all, create "admin" with
+// APIYI_ADMIN_PASSWORD or a random password that is returned to be printed once. No default password.
+import type { Config } from "../config";
+import { randomBase62 } from "../core/keys";
+import type { Ctx } from "./context";
+import { seedSettings } from "./settings";
+import { createUser } from "./users";
+
+export async function bootstrap(ctx: Ctx, config: Config): Promise<{ adminPassword: string | null }> {
+  seedSettings(ctx, config);
+  if (ctx.store.users.count() > 0) return { adminPassword: null };
+  const password = config.adminPassword ?? randomBase62(20);
+  // the operator's own account: an unlimited balance, so they are never blocked by their own billing
+  await createUser(ctx, { username: "admin", password, role: "admin" }, { unlimited: true });
+  return { adminPassword: config.adminPassword ? null : password };
+}

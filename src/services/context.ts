@@ -1,0 +1,47 @@
+// Everything an operation needs, opened once: config, database, repositories, key ring, snapshot.
+// api/, console/ and cli/ receive a Ctx and call services with it.
+import { join } from "node:path";
+import type { Config } from "../config";
+import { KeyRing } from "../core/keys";
+import { openDatabase, type Db } from "../db/open";
+import { groupStore } from "../store/groups";
+import { logStore } from "../store/logs";
+import { ensureDataDir, loadSecret } from "../store/secret";
+import { sessionStore } from "../store/sessions";
+import { settingStore } from "../store/settings";
+import { tokenStore } from "../store/tokens";
+import { userStore } from "../store/users";
+import { SnapshotHolder } from "./snapshot";
+
+export type Ctx = ReturnType<typeof openContext>;
+
+export function openContext(config: Config) {
+  ensureDataDir(config.dataDir);
+  const keys = new KeyRing(loadSecret(config.dataDir, config.secret));
+  const db: Db = openDatabase(join(config.dataDir, "apiyi.db"));
+  const store = {
+    users: userStore(db),
+    tokens: tokenStore(db),
+    groups: groupStore(db),
+    settings: settingStore(db),
+    sessions: sessionStore(db),
+    logs: logStore(db),
+  };
+  store.groups.ensure({ name: "default", description: "Default group: every model, multiplier 1" });
+  const snapshot = new SnapshotHolder({ tokens: store.tokens.all, users: store.users.all, groups: store.groups.all });
+  return {
+    config,
+    db,
+    keys,
+    store,
+    snapshot,
+    /** unix seconds */
+    now: () => Math.floor(Date.now() / 1000),
+    /** one transaction that takes the write lock first (read-then-write safe across processes) */
+    tx: <T>(fn: () => T): T => db.$client.transaction(fn).immediate(),
+    close() {
+      snapshot.stop();
+      db.$client.close();
+    },
+  };
+}

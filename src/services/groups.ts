@@ -1,0 +1,80 @@
+// Groups: a name, a description, a price multiplier and whether users may pick it for their tokens.
+import { z } from "zod";
+import { formatMicros, microsToNumber, parseMicros } from "../core/money";
+import type { GroupRow } from "../db/schema";
+import { conflict, notFound } from "../errors";
+import type { Ctx } from "./context";
+import type { Actor } from "./actor";
+import { validate } from "./validate";
+
+const multiplier = z
+  .union([z.number(), z.string()])
+  .transform((v, c) => {
+    try {
+      return parseMicros(v);
+    } catch (e) {
+      c.addIssue({ code: "custom", message: (e as Error).message });
+      return z.NEVER;
+    }
+  })
+  .refine((m) => m <= 1000 * 1_000_000, "must be at most 1000");
+
+export const GroupCreate = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "1–64 letters, digits, _ . - (starting with a letter or digit)"),
+  description: z.string().max(500).default(""),
+  multiplier: multiplier.default(1_000_000).describe("decimal, up to 6 places: 0.95, 1, 1.4"),
+  selectable: z.boolean().default(true),
+});
+export const GroupUpdate = GroupCreate.omit({ name: true }).partial();
+
+export const groupView = (g: GroupRow) => ({
+  name: g.name,
+  description: g.description,
+  multiplier: microsToNumber(g.multiplierMicros),
+  multiplier_text: formatMicros(g.multiplierMicros),
+  selectable: g.selectable,
+  created_at: g.createdAt,
+});
+
+/** Admins see every group; users see the ones they may pick (and always "default"). */
+export function listGroups(ctx: Ctx, actor: Actor) {
+  const rows = ctx.store.groups.all();
+  return (actor.role === "admin" ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(groupView);
+}
+
+export function createGroup(ctx: Ctx, input: unknown) {
+  const g = validate(GroupCreate, input);
+  const row = ctx.tx(() => {
+    if (ctx.store.groups.get(g.name)) throw conflict(`group "${g.name}" already exists`);
+    return ctx.store.groups.insert({ name: g.name, description: g.description, multiplierMicros: g.multiplier, selectable: g.selectable });
+  });
+  ctx.snapshot.reloadGroups();
+  return groupView(row);
+}
+
+export function updateGroup(ctx: Ctx, name: string, input: unknown) {
+  const g = validate(GroupUpdate, input);
+  const row = ctx.store.groups.update(name, {
+    description: g.description,
+    multiplierMicros: g.multiplier,
+    selectable: g.selectable,
+  });
+  if (!row) throw notFound(`group "${name}"`);
+  ctx.snapshot.reloadGroups();
+  return groupView(row);
+}
+
+export function deleteGroup(ctx: Ctx, name: string) {
+  if (name === "default") throw conflict('group "default" always exists and cannot be deleted');
+  ctx.tx(() => {
+    if (!ctx.store.groups.get(name)) throw notFound(`group "${name}"`);
+    const use = ctx.store.groups.usage(name);
+    if (use.tokens || use.channels) {
+      throw conflict(`group "${name}" is still used by ${use.tokens} token(s) and ${use.channels} channel(s)`);
+    }
+    ctx.store.groups.delete(name);
+  });
+  ctx.snapshot.reloadGroups();
+}

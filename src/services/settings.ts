@@ -1,0 +1,48 @@
+// Runtime settings (admins change them while the server runs). Flags/env seed a value on first
+// start; from then on the stored value wins.
+import { z } from "zod";
+import type { Config } from "../config";
+import { invalidField } from "../errors";
+import type { Ctx } from "./context";
+import { validate } from "./validate";
+
+export const SETTINGS = {
+  register_enabled: { schema: z.boolean(), fallback: false, help: "anyone may sign up at /api/user/register" },
+  new_user_quota: {
+    schema: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    fallback: 0,
+    help: "starting balance of a new user, in quota units (500,000 = $1)",
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };
+
+export function readSettings(ctx: Ctx): Settings {
+  const stored = ctx.store.settings.all();
+  const out: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(SETTINGS)) {
+    const parsed = (def.schema as z.ZodType).safeParse(stored[key]);
+    out[key] = parsed.success ? parsed.data : def.fallback;
+  }
+  return out as Settings;
+}
+
+export function writeSettings(ctx: Ctx, input: unknown): Settings {
+  const body = validate(z.record(z.string(), z.unknown()), input);
+  const entries = Object.entries(body).map(([key, value]) => {
+    const def = SETTINGS[key as SettingKey];
+    if (!def) throw invalidField(key, `unknown setting (known: ${Object.keys(SETTINGS).join(", ")})`);
+    return [key, validate(def.schema as z.ZodType, value, key)] as const;
+  });
+  ctx.tx(() => entries.forEach(([k, v]) => ctx.store.settings.set(k, v)));
+  return readSettings(ctx);
+}
+
+/** First start: values given by flag or env become the stored settings, if none is stored yet. */
+export function seedSettings(ctx: Ctx, config: Config) {
+  const seeds: Partial<Settings> = { register_enabled: config.registerEnabled, new_user_quota: config.newUserQuota };
+  for (const [key, value] of Object.entries(seeds)) {
+    if (value !== undefined && !ctx.store.settings.has(key)) ctx.store.settings.set(key, value);
+  }
+}

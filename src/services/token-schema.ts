@@ -1,0 +1,69 @@
+// The shape of a token as people send it (API body, CLI flags) and as replies show it.
+import { z } from "zod";
+import { BILLING_MODES, effectiveStatus, normalizeList, parseJsonList } from "../core/tokens";
+import type { TokenWithOwner } from "../store/tokens";
+import type { TokenRow } from "../db/schema";
+
+/** Accepted as an array or a comma string; always returned as an array. */
+const list = (max: number, itemMax = 200) =>
+  z
+    .union([z.array(z.string()), z.string(), z.null()])
+    .transform((v) => normalizeList(v))
+    .pipe(z.array(z.string().max(itemMax)).max(max));
+
+export const TokenFields = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(50, "at most 50 characters"),
+  remain_quota: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe("quota units, 500,000 = $1"),
+  unlimited_quota: z.boolean(),
+  expired_time: z.number().int().min(-1).describe("unix seconds; -1 = never"),
+  billing_mode: z.enum(BILLING_MODES),
+  group: z
+    .string()
+    .nullish()
+    .transform((g) => (g ? g : "default")),
+  fallback_groups: list(2, 64).describe("0–2 groups tried in order when the default group cannot serve"),
+  models: list(1000).describe("model whitelist; empty = every model"),
+  allow_ips: list(100, 64).describe("IPs or CIDRs; empty = any"),
+  status: z.union([z.literal(1), z.literal(2)]).describe("1 enabled, 2 disabled"),
+});
+
+export const TokenCreate = TokenFields.extend({
+  remain_quota: TokenFields.shape.remain_quota.default(0),
+  unlimited_quota: TokenFields.shape.unlimited_quota.default(false),
+  expired_time: TokenFields.shape.expired_time.default(-1),
+  billing_mode: TokenFields.shape.billing_mode.default("usage_first"),
+  group: TokenFields.shape.group.default("default"),
+  fallback_groups: TokenFields.shape.fallback_groups.default([]),
+  models: TokenFields.shape.models.default([]),
+  allow_ips: TokenFields.shape.allow_ips.default([]),
+  status: TokenFields.shape.status.default(1),
+});
+export type TokenCreateInput = z.output<typeof TokenCreate>;
+
+/** PUT /api/token/: `id` plus any fields; the ones left out keep their values. */
+export const TokenUpdate = TokenFields.partial().extend({ id: z.number().int().positive() });
+export const TokenStatusUpdate = z.object({ id: z.number().int().positive(), status: TokenFields.shape.status });
+
+export function tokenView(t: TokenRow | TokenWithOwner, nowSec: number) {
+  return {
+    id: t.id,
+    user_id: t.userId,
+    ...("username" in t ? { username: t.username } : {}),
+    name: t.name,
+    key: t.keyMask,
+    status: effectiveStatus(t, nowSec),
+    remain_quota: t.remainQuota,
+    unlimited_quota: t.unlimitedQuota,
+    used_quota: t.usedQuota,
+    expired_time: t.expiredTime,
+    billing_mode: t.billingMode,
+    group: t.group,
+    fallback_groups: parseJsonList(t.fallbackGroups),
+    models: parseJsonList(t.models),
+    allow_ips: parseJsonList(t.allowIps),
+    request_count: t.requestCount,
+    created_time: t.createdTime,
+    accessed_time: t.accessedTime,
+  };
+}
+export type TokenView = ReturnType<typeof tokenView>;

@@ -1,0 +1,125 @@
+// Token operations (create, list, edit, enable/disable, delete, reveal). Owners see and change only
+// their own tokens; admins see all; another user's token answers 404 so ids cannot be probed.
+import { maskKey, newTokenKey } from "../core/keys";
+import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/tokens";
+import type { TokenRow } from "../db/schema";
+import { conflict, forbidden, invalidField, notFound } from "../errors";
+import type { TokenPatch } from "../store/tokens";
+import { isAdmin, type Actor } from "./actor";
+import type { Ctx } from "./context";
+import { TokenCreate, TokenStatusUpdate, TokenUpdate, tokenView, type TokenCreateInput } from "./token-schema";
+import { validate } from "./validate";
+import type { Page } from "./paging";
+
+function findOwned(ctx: Ctx, actor: Actor, id: number) {
+  const row = ctx.store.tokens.byId(id);
+  if (!row || (row.userId !== actor.id && !isAdmin(actor))) throw notFound(`token ${id}`);
+  return row;
+}
+
+/** Groups must exist; users may only pick selectable ones (and "default"); admins may pick any. */
+function checkGroups(ctx: Ctx, actor: Actor, group: string, fallback: string[]) {
+  const usable = (name: string) => {
+    const g = ctx.store.groups.get(name);
+    return !!g && (isAdmin(actor) || g.selectable || g.name === "default");
+  };
+  if (!usable(group)) throw invalidField("group", `group "${group}" does not exist or is not available to you`);
+  const problem = fallbackProblem(group, fallback, usable);
+  if (problem) throw invalidField("fallback_groups", problem);
+}
+
+function checkExpiry(ctx: Ctx, expiredTime: number) {
+  if (expiredTime !== -1 && expiredTime <= ctx.now()) {
+    throw invalidField("expired_time", "must be -1 (never) or a unix time in the future");
+  }
+}
+
+function checkIps(list: string[]) {
+  const bad = badIpEntry(list);
+  if (bad !== null) throw invalidField("allow_ips", `"${bad}" is neither an IP address nor a CIDR`);
+}
+
+const toColumns = (t: Partial<TokenCreateInput>): TokenPatch => ({
+  name: t.name,
+  remainQuota: t.remain_quota,
+  unlimitedQuota: t.unlimited_quota,
+  expiredTime: t.expired_time,
+  billingMode: t.billing_mode,
+  group: t.group,
+  fallbackGroups: t.fallback_groups && JSON.stringify(t.fallback_groups),
+  models: t.models && JSON.stringify(t.models),
+  allowIps: t.allow_ips && JSON.stringify(t.allow_ips),
+  status: t.status,
+});
+
+/** Creates a token for `ownerId` (default: the actor). Returns its view and the full key, once. */
+export function createToken(ctx: Ctx, actor: Actor, input: unknown, ownerId = actor.id) {
+  const t = validate(TokenCreate, input);
+  checkGroups(ctx, actor, t.group, t.fallback_groups);
+  checkExpiry(ctx, t.expired_time);
+  checkIps(t.allow_ips);
+  const key = newTokenKey();
+  const row = ctx.tx(() => insertToken(ctx, ownerId, t, key));
+  ctx.snapshot.putToken(row);
+  return { token: tokenView(row, ctx.now()), key };
+}
+
+/** Inside a transaction: the per-user limit and name uniqueness are checked with the write lock held. */
+export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: string): TokenRow {
+  if (ctx.store.tokens.countForUser(userId) >= MAX_TOKENS_PER_USER) {
+    throw conflict(`a user may have at most ${MAX_TOKENS_PER_USER} tokens; delete one first`);
+  }
+  if (ctx.store.tokens.nameTaken(userId, t.name)) throw conflict(`a token named "${t.name}" already exists`);
+  return ctx.store.tokens.insert({
+    ...(toColumns(t) as Required<TokenPatch>),
+    userId,
+    keyHash: ctx.keys.hash(key),
+    keySealed: ctx.keys.seal(key),
+    keyMask: maskKey(key),
+  });
+}
+
+export function listTokens(ctx: Ctx, actor: Actor, page: Page, keyword = "") {
+  const { items, total } = ctx.store.tokens.page(isAdmin(actor) ? null : actor.id, keyword.trim(), page.offset, page.size);
+  const now = ctx.now();
+  return { items: items.map((t) => tokenView(t, now)), total, page: page.p, page_size: page.size };
+}
+
+export const getToken = (ctx: Ctx, actor: Actor, id: number) => tokenView(findOwned(ctx, actor, id), ctx.now());
+
+export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
+  const t = validate(TokenUpdate, input);
+  const current = findOwned(ctx, actor, t.id);
+  const group = t.group ?? current.group;
+  const fallback = t.fallback_groups ?? JSON.parse(current.fallbackGroups);
+  if (t.group !== undefined || t.fallback_groups !== undefined) checkGroups(ctx, actor, group, fallback);
+  if (t.expired_time !== undefined && t.expired_time !== current.expiredTime) checkExpiry(ctx, t.expired_time);
+  if (t.allow_ips) checkIps(t.allow_ips);
+  const row = ctx.tx(() => {
+    if (t.name !== undefined && t.name !== current.name && ctx.store.tokens.nameTaken(current.userId, t.name)) {
+      throw conflict(`a token named "${t.name}" already exists`);
+    }
+    return ctx.store.tokens.update(t.id, toColumns(t));
+  });
+  if (!row) throw notFound(`token ${t.id}`);
+  ctx.snapshot.putToken(row);
+  return tokenView(row, ctx.now());
+}
+
+export function setTokenStatus(ctx: Ctx, actor: Actor, input: unknown) {
+  const { id, status } = validate(TokenStatusUpdate, input);
+  return updateToken(ctx, actor, { id, status });
+}
+
+export function deleteToken(ctx: Ctx, actor: Actor, id: number) {
+  const row = findOwned(ctx, actor, id);
+  ctx.store.tokens.delete(id);
+  ctx.snapshot.removeToken(row.keyHash);
+}
+
+/** The full key, to its owner only (an admin who is not the owner is refused too). */
+export function revealKey(ctx: Ctx, actor: Actor, id: number) {
+  const row = findOwned(ctx, actor, id);
+  if (row.userId !== actor.id) throw forbidden("only the token's owner can read its key");
+  return { id: row.id, key: ctx.keys.unseal(row.keySealed) };
+}

@@ -1,0 +1,33 @@
+// Groups (resource channels with a price multiplier): the only code that touches the groups table.
+import { count, eq, or, sql } from "drizzle-orm";
+import type { Db } from "../db/open";
+import { channels, groups, tokens, type GroupRow } from "../db/schema";
+import { definedOnly } from "./sql-helpers";
+
+export type GroupPatch = Partial<Pick<GroupRow, "description" | "multiplierMicros" | "selectable">>;
+
+export const groupStore = (db: Db) => ({
+  all: () => db.select().from(groups).orderBy(groups.name).all(),
+  get: (name: string) => db.select().from(groups).where(eq(groups.name, name)).get(),
+  insert: (row: typeof groups.$inferInsert) => db.insert(groups).values(row).returning().get(),
+  ensure: (row: typeof groups.$inferInsert) => db.insert(groups).values(row).onConflictDoNothing().run(),
+  update(name: string, patch: GroupPatch) {
+    const set = definedOnly(patch);
+    if (!set) return db.select().from(groups).where(eq(groups.name, name)).get();
+    return db.update(groups).set(set).where(eq(groups.name, name)).returning().get();
+  },
+  delete: (name: string) => db.delete(groups).where(eq(groups.name, name)).run(),
+
+  /** How many tokens (as default or fallback group) and channels still name this group. */
+  usage(name: string) {
+    const inList = (column: typeof tokens.fallbackGroups | typeof channels.groups) =>
+      sql`EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ${name})`;
+    const tokenCount = db
+      .select({ n: count() })
+      .from(tokens)
+      .where(or(eq(tokens.group, name), inList(tokens.fallbackGroups)))
+      .get()!.n;
+    const channelCount = db.select({ n: count() }).from(channels).where(inList(channels.groups)).get()!.n;
+    return { tokens: tokenCount, channels: channelCount };
+  },
+});

@@ -1,0 +1,49 @@
+// Users: the only code that reads or writes the users table.
+import { and, count, eq, ne, sql } from "drizzle-orm";
+import type { Db } from "../db/open";
+import { users, type UserRow } from "../db/schema";
+import { contains, definedOnly } from "./sql-helpers";
+
+export type NewUser = typeof users.$inferInsert;
+export type UserPatch = Partial<Pick<UserRow, "role" | "status" | "unlimited" | "passwordHash" | "accessTokenHash">>;
+
+export const userStore = (db: Db) => ({
+  byId: (id: number) => db.select().from(users).where(eq(users.id, id)).get(),
+  byUsername: (username: string) => db.select().from(users).where(eq(users.username, username)).get(),
+  byAccessTokenHash: (hash: string) => db.select().from(users).where(eq(users.accessTokenHash, hash)).get(),
+  all: () => db.select().from(users).all(),
+  count: () => db.select({ n: count() }).from(users).get()!.n,
+
+  page(offset: number, limit: number, keyword: string) {
+    const where = keyword ? contains(users.username, keyword) : undefined;
+    const items = db.select().from(users).where(where).orderBy(users.id).limit(limit).offset(offset).all();
+    const total = db.select({ n: count() }).from(users).where(where).get()!.n;
+    return { items, total };
+  },
+
+  insert: (row: NewUser) => db.insert(users).values(row).returning().get(),
+  update(id: number, patch: UserPatch) {
+    const set = definedOnly(patch);
+    if (!set) return db.select().from(users).where(eq(users.id, id)).get();
+    return db.update(users).set(set).where(eq(users.id, id)).returning().get();
+  },
+  delete: (id: number) => db.delete(users).where(eq(users.id, id)).run(),
+
+  /** Enabled admins other than `exceptId`: the last one may not be demoted, disabled or deleted. */
+  otherActiveAdmins: (exceptId: number) =>
+    db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, "admin"), eq(users.status, 1), ne(users.id, exceptId)))
+      .get()!.n,
+
+  /** Adds `delta` (may be negative) to the balance unless that would take it below zero. */
+  addQuota: (id: number, delta: number) =>
+    db
+      .update(users)
+      .set({ quota: sql`${users.quota} + ${delta}` })
+      .where(and(eq(users.id, id), sql`${users.quota} + ${delta} >= 0`))
+      .returning()
+      .get(),
+});
+
