@@ -25,6 +25,14 @@ export function createApp(ctx: Ctx, life: Lifecycle) {
     if (!path.startsWith("/api/")) return new Response("not found", { status: 404 });
     return Response.json({ success: false, message: `no route ${request.method} ${path}`, data: null }, { status: 404 });
   });
+  // while draining the listener stays open so that probes see 503, but no new work is taken
+  app.onRequest(({ request }) => {
+    if (!life.draining) return;
+    const path = new URL(request.url).pathname;
+    if (path === "/healthz" || path === "/readyz") return;
+    const body = { success: false, message: "the server is shutting down; retry shortly", data: null };
+    return Response.json(body, { status: 503, headers: { connection: "close", "retry-after": "1" } });
+  });
   app.get("/healthz", () => "ok");
   app.get("/readyz", ({ set }) => {
     set.status = life.draining ? 503 : 200;

@@ -4,20 +4,24 @@ import { z } from "zod";
 
 export class ConfigError extends Error {}
 
-const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v));
+const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"], { error: "must be true or false" }).transform((v) => ["1", "true", "yes", "on"].includes(v));
 
 /** Each setting: its flag, its environment variable and its schema (given a string). */
 export const CONFIG_FIELDS = {
-  port: { flag: "port", env: "APIYI_PORT", schema: z.coerce.number().int().min(0).max(65535).default(3000) },
+  port: { flag: "port", env: "APIYI_PORT", schema: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(0, "must be 0–65535").max(65535, "must be 0–65535").default(3000) },
   host: { flag: "host", env: "APIYI_HOST", schema: z.string().min(1).default("127.0.0.1") },
   dataDir: { flag: "data-dir", env: "APIYI_DATA_DIR", schema: z.string().min(1).default("./data") },
   shutdownTimeout: {
     flag: "shutdown-timeout",
     env: "APIYI_SHUTDOWN_TIMEOUT",
-    schema: z.coerce.number().min(0).max(3600).default(30),
+    schema: z.coerce.number({ error: "must be a number of seconds" }).min(0, "must be 0–3600 seconds").max(3600, "must be 0–3600 seconds").default(30),
   },
   registerEnabled: { flag: "register-enabled", env: "APIYI_REGISTER_ENABLED", schema: bool.optional() },
-  newUserQuota: { flag: "new-user-quota", env: "APIYI_NEW_USER_QUOTA", schema: z.coerce.number().int().min(0).optional() },
+  newUserQuota: {
+    flag: "new-user-quota",
+    env: "APIYI_NEW_USER_QUOTA",
+    schema: z.coerce.number({ error: "must be a number of quota units" }).int("must be a whole number of quota units").min(0, "must not be negative").optional(),
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

@@ -7,11 +7,11 @@ import { openContext } from "../services/context";
 import { VERSION } from "../version";
 import { CliError, type Command, localUrl, SERVER_OPTIONS } from "./args";
 
-/** Stop accepting, wait for in-flight requests (streams included) up to the deadline, then close
- * what is left, idle keep-alive connections included (they would otherwise hold the stop). */
+/** Wait for in-flight requests (streams included) up to the deadline, then close what is left,
+ * idle keep-alive connections included (they would otherwise hold the stop). New requests are
+ * already refused with 503 by the app while `draining` is set. */
 async function drain(server: Bun.Server<unknown>, deadlineMs: number) {
   const until = Date.now() + deadlineMs;
-  void server.stop(false);
   while (server.pendingRequests > 0 && Date.now() < until) await Bun.sleep(25);
   await server.stop(true);
 }

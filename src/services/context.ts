@@ -1,5 +1,6 @@
 // Everything an operation needs, opened once: config, database, repositories, key ring, snapshot.
 // api/, console/ and cli/ receive a Ctx and call services with it.
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config";
 import { KeyRing } from "../core/keys";
@@ -18,7 +19,10 @@ export type Ctx = ReturnType<typeof openContext>;
 export function openContext(config: Config) {
   ensureDataDir(config.dataDir);
   const keys = new KeyRing(loadSecret(config.dataDir, config.secret));
-  const db: Db = openDatabase(join(config.dataDir, "apiyi.db"));
+  const dbPath = join(config.dataDir, "apiyi.db");
+  // create the file 0600 first: SQLite gives its -wal and -shm files the same mode
+  closeSync(openSync(dbPath, "a", 0o600));
+  const db: Db = openDatabase(dbPath);
   const store = {
     users: userStore(db),
     tokens: tokenStore(db),

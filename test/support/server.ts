@@ -22,7 +22,7 @@ export type Server = {
 /** Starts `apiyi serve` (from source, or `cmd` e.g. the compiled binary) and waits for its URL. */
 export async function startServer(opts: { dataDir?: string; env?: Record<string, string>; args?: string[]; cmd?: string[] } = {}): Promise<Server> {
   const dataDir = opts.dataDir ?? tempDir();
-  const cmd = opts.cmd ?? ["bun", MAIN];
+  const cmd = opts.cmd ?? [process.execPath, MAIN];
   const proc = Bun.spawn([...cmd, "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, ...(opts.args ?? [])], {
     env: { ...process.env, APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
     stdout: "pipe",
@@ -112,7 +112,7 @@ export async function makeUser(base: string, admin: Auth, username: string, pass
 
 /** Runs the CLI (from source unless `cmd` is given) and collects its exit code and output. */
 export async function cli(args: string[], opts: { env?: Record<string, string>; cmd?: string[]; cwd?: string } = {}) {
-  const proc = Bun.spawn([...(opts.cmd ?? ["bun", MAIN]), ...args], {
+  const proc = Bun.spawn([...(opts.cmd ?? [process.execPath, MAIN]), ...args], {
     env: { ...process.env, ...opts.env },
     cwd: opts.cwd,
     stdout: "pipe",

@@ -1,0 +1,55 @@
+// Token rules without a database: derived status, list normalisation, fallback checks, snapshot.
+import { expect, test } from "bun:test";
+import { buildSnapshot } from "../../src/core/snapshot";
+import { badIpEntry, effectiveStatus, fallbackProblem, normalizeList } from "../../src/core/tokens";
+import type { TokenRow } from "../../src/db/schema";
+
+const now = 1_800_000_000;
+const base = { status: 1, expiredTime: -1, unlimitedQuota: false, remainQuota: 10 };
+
+test("status: disabled wins, then expired, then exhausted", () => {
+  expect(effectiveStatus(base, now)).toBe(1);
+  expect(effectiveStatus({ ...base, status: 2, expiredTime: now - 1 }, now)).toBe(2);
+  expect(effectiveStatus({ ...base, expiredTime: now }, now)).toBe(3);
+  expect(effectiveStatus({ ...base, expiredTime: now + 1 }, now)).toBe(1);
+  expect(effectiveStatus({ ...base, remainQuota: 0 }, now)).toBe(4);
+  expect(effectiveStatus({ ...base, remainQuota: 0, unlimitedQuota: true }, now)).toBe(1);
+  expect(effectiveStatus({ ...base, remainQuota: 0, expiredTime: now - 5 }, now)).toBe(3);
+});
+
+test("lists come as arrays or comma/newline strings and leave trimmed and unique", () => {
+  expect(normalizeList(" a, b ,,a\nc ")).toEqual(["a", "b", "c"]);
+  expect(normalizeList(["x", " y", "x", ""])).toEqual(["x", "y"]);
+  expect(normalizeList("")).toEqual([]);
+  expect(normalizeList(null)).toEqual([]);
+});
+
+test("fallback groups: at most two, distinct, not the default group, existing", () => {
+  const exists = (g: string) => ["default", "a", "b", "c"].includes(g);
+  expect(fallbackProblem("default", [], exists)).toBeNull();
+  expect(fallbackProblem("default", ["a", "b"], exists)).toBeNull();
+  expect(fallbackProblem("default", ["a", "b", "c"], exists)).toContain("at most 2");
+  expect(fallbackProblem("a", ["a"], exists)).toContain("already the default");
+  expect(fallbackProblem("default", ["a", "a"], exists)).toContain("differ");
+  expect(fallbackProblem("default", ["zz"], exists)).toContain('"zz" does not exist');
+});
+
+test("the first bad allowlist entry is named", () => {
+  expect(badIpEntry(["10.0.0.0/8", "::1"])).toBeNull();
+  expect(badIpEntry(["10.0.0.0/8", "office", "1.1.1.1"])).toBe("office");
+});
+
+test("the snapshot indexes tokens by hash with parsed lists and no sealed key", () => {
+  const token = {
+    id: 1, userId: 7, name: "t", keyHash: "h1", keySealed: "SEALED", keyMask: "sk-x…y", status: 1,
+    remainQuota: 0, unlimitedQuota: true, usedQuota: 0, expiredTime: -1, billingMode: "usage_first",
+    group: "default", fallbackGroups: '["a"]', models: '["gpt-4o"]', allowIps: '["10.0.0.0/8"]',
+    requestCount: 0, createdTime: 0, accessedTime: 0,
+  } as TokenRow;
+  const snap = buildSnapshot({ tokens: [token], users: [], groups: [] });
+  const entry = snap.tokensByHash.get("h1")!;
+  expect(entry.models.has("gpt-4o")).toBe(true);
+  expect(entry.fallbackGroups).toEqual(["a"]);
+  expect(entry.allowIps).toHaveLength(1);
+  expect("keySealed" in entry).toBe(false);
+});
