@@ -1,16 +1,19 @@
 // /api/user/*: sign-in, sign-up, the caller's own account and access token, and user admin.
 import { z } from "zod";
+import { sha256Hex } from "../core/keys";
 import { Login, login, logout, rotateAccessToken, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
 import { PageQuery, readPage } from "../services/paging";
 import {
   Adjust,
   adjustBalance,
+  changeOwnPassword,
   createUser,
   deleteUser,
   getUser,
   listUsers,
   register,
   Register,
+  SelfUpdate,
   TopUp,
   topUp,
   UserCreate,
@@ -39,6 +42,10 @@ export function userRoutes({ add }: ReturnType<typeof routeTable>) {
   add({ method: "GET", path: "/api/user/self", summary: "Your account: balance, usage, role", tag, access: "user" }, ({ ctx, actor }) =>
     getUser(ctx, actor.id),
   );
+  add({ method: "PUT", path: "/api/user/self", summary: "Change your password: {current_password, password}", tag, access: "user", body: SelfUpdate }, ({ ctx, actor, body, cookies }) => {
+    const session = cookies[SESSION_COOKIE];
+    return changeOwnPassword(ctx, actor, body, session ? sha256Hex(session) : undefined);
+  });
   add({ method: "POST", path: "/api/user/token", summary: "Create or rotate your access token (shown once)", tag, access: "user" }, ({ ctx, actor }) =>
     rotateAccessToken(ctx, actor),
   );

@@ -26,6 +26,10 @@ export const UserUpdate = z.object({
   unlimited: z.boolean().optional(),
   password: Password.optional(),
 });
+export const SelfUpdate = z.object({
+  current_password: z.string().min(1, "give your current password").max(128),
+  password: Password,
+});
 export const TopUp = z.object({
   quota: z
     .number()
@@ -144,6 +148,18 @@ export function topUp(ctx: Ctx, actor: Actor, id: number, input: unknown) {
 export function adjustBalance(ctx: Ctx, actor: Actor, id: number, input: unknown) {
   const { delta, reason } = validate(Adjust, input);
   return changeBalance(ctx, actor, id, delta, LOG_TYPE.admin, `adjustment by ${actor.username}: ${reason}`);
+}
+
+/** A user changes their own password; their other sessions end, this one stays. */
+export async function changeOwnPassword(ctx: Ctx, actor: Actor, input: unknown, keepSessionHash?: string) {
+  const { current_password, password } = validate(SelfUpdate, input);
+  const user = findUser(ctx, actor.id);
+  if (!(await Bun.password.verify(current_password, user.passwordHash))) {
+    throw invalidField("current_password", "is not your current password");
+  }
+  const row = ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) })!;
+  ctx.store.sessions.deleteForUser(user.id, keepSessionHash);
+  return userView(row);
 }
 
 /** CLI: a new random password for `username`, returned once. */
