@@ -35,9 +35,11 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
     const fromFlag = flags[field.flag];
-    const raw = fromFlag ?? env[field.env];
+    // an empty environment variable counts as unset (compose files often write APIYI_PORT=)
+    const raw = fromFlag ?? (env[field.env] === "" ? undefined : env[field.env]);
     const source = fromFlag !== undefined ? `--${field.flag}` : field.env;
-    const parsed = (field.schema as z.ZodType).safeParse(raw === undefined || raw === "" ? undefined : String(raw));
+    if (raw !== undefined && String(raw).trim() === "") throw new ConfigError(`${source}: must not be blank`);
+    const parsed = (field.schema as z.ZodType).safeParse(raw === undefined ? undefined : String(raw));
     if (!parsed.success) {
       throw new ConfigError(`${source}: ${parsed.error.issues[0]?.message ?? "invalid value"} (got "${raw}")`);
     }

@@ -110,7 +110,7 @@ function tryAuthenticate(ctx: Ctx, cred: Parameters<typeof authenticate>[1]) {
 
 /** Path ids are numbers; anything else is a 404, like an id that does not exist. */
 export function idParam(params: Record<string, string>, name = "id"): number {
-  const id = Number(params[name]);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError(404, "not_found", `${name} "${params[name]}" not found`);
+  const id = /^\d{1,15}$/.test(params[name] ?? "") ? Number(params[name]) : 0;
+  if (id <= 0) throw new AppError(404, "not_found", `${name} "${params[name]}" not found`);
   return id;
 }

@@ -32,7 +32,7 @@ export function tokenRoutes({ add }: ReturnType<typeof routeTable>) {
     getToken(ctx, actor, idParam(params)),
   );
   add({ method: "PUT", path: "/api/token/", summary: "Update a token (fields left out keep their values); ?status_only=true takes {id, status}", tag, access: "user", body: TokenUpdate.or(TokenStatusUpdate), query: UpdateQuery }, ({ ctx, actor, body, query }) =>
-    query.status_only === "true" ? setTokenStatus(ctx, actor, body) : updateToken(ctx, actor, body),
+    query.status_only === "true" || query.status_only === "1" ? setTokenStatus(ctx, actor, body) : updateToken(ctx, actor, body),
   );
   add({ method: "DELETE", path: "/api/token/:id", summary: "Delete a token", tag, access: "user" }, ({ ctx, actor, params }) =>
     deleteToken(ctx, actor, idParam(params)),

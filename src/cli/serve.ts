@@ -37,8 +37,27 @@ export const serve: Command = {
   async run(flags) {
     const config = loadConfig(flags);
     const ctx = openContext(config);
-    const { adminPassword } = await bootstrap(ctx, config);
     const life: Lifecycle = { draining: false };
+    let server: Bun.Server<unknown> | undefined;
+    let sweeper: ReturnType<typeof setInterval> | undefined;
+    let stopped!: (code: number) => void;
+    const done = new Promise<number>((resolve) => (stopped = resolve));
+    // handlers go in before anything is announced, so an early SIGTERM still stops gracefully
+    const shutdown = async (signal: string) => {
+      if (life.draining) return;
+      life.draining = true;
+      console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
+      if (server) await drain(server, config.shutdownTimeout * 1000);
+      clearInterval(sweeper);
+      ctx.close();
+      console.log("stopped");
+      stopped(0);
+    };
+    process.on("SIGTERM", () => void shutdown("SIGTERM"));
+    process.on("SIGINT", () => void shutdown("SIGINT"));
+
+    const { adminPassword } = await bootstrap(ctx, config);
+    if (life.draining) return done;
     const app = createApp(ctx, life);
     try {
       app.listen({ port: config.port, hostname: config.host });
@@ -46,26 +65,13 @@ export const serve: Command = {
       ctx.close();
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
-    const url = localUrl(config.host, app.server!.port!);
+    server = app.server!;
+    ctx.snapshot.watch(ctx.db.$client);
+    sweeper = setInterval(() => sweepExpiredSessions(ctx), 3600_000);
+    const url = localUrl(config.host, server.port!);
     console.log(`apiyi ${VERSION} listening on ${url} (data: ${config.dataDir})`);
     console.log(`console: ${url}/`);
     if (adminPassword) console.log(`first start: user "admin" created with password ${adminPassword} (shown once; change it)`);
-    ctx.snapshot.watch(ctx.db.$client);
-    const sweeper = setInterval(() => sweepExpiredSessions(ctx), 3600_000);
-
-    return new Promise<number>((resolve) => {
-      const shutdown = async (signal: string) => {
-        if (life.draining) return;
-        life.draining = true;
-        console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
-        await drain(app.server!, config.shutdownTimeout * 1000);
-        clearInterval(sweeper);
-        ctx.close();
-        console.log("stopped");
-        resolve(0);
-      };
-      process.on("SIGTERM", () => void shutdown("SIGTERM"));
-      process.on("SIGINT", () => void shutdown("SIGINT"));
-    });
+    return done;
   },
 };

@@ -17,8 +17,11 @@ export const TOKEN_FLAG_NAMES: Record<string, string> = {
 /** "2027-01-01" (UTC midnight), an ISO date-time, or "never". */
 export function parseExpiry(value: string | undefined): number {
   if (value === undefined || value === "never") return -1;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw new CliError(`--expires: "${value}" is not a date (use 2027-01-01, an ISO time, or never)`);
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
+  // Date.parse rolls 2030-02-30 over into March: the date it read back must be the date written
+  const real = !Number.isNaN(ms) && (!dateOnly || new Date(ms).toISOString().startsWith(value));
+  if (!real) throw new CliError(`--expires: "${value}" is not a date (use 2027-01-01, an ISO time, or never)`);
   return Math.floor(ms / 1000);
 }
 

@@ -26,20 +26,27 @@ function tooManyFailures(ip: string, now: number) {
   return recent.length >= FAILURES_PER_MINUTE;
 }
 
+function forgetAttempt(ip: string, at: number) {
+  const list = failures.get(ip) ?? [];
+  const i = list.indexOf(at);
+  if (i >= 0) list.splice(i, 1);
+  if (!list.length) failures.delete(ip);
+}
+
 const toActor = (u: UserRow): Actor => ({ id: u.id, username: u.username, role: u.role });
 
 export async function login(ctx: Ctx, input: unknown, ip: string) {
   const { username, password } = validate(Login, input);
   const now = Date.now();
   if (tooManyFailures(ip, now)) throw new AppError(429, "too_many_attempts", "too many failed sign-ins; wait a minute");
+  // count the attempt as failed before the slow check, so parallel guesses cannot pass the limit
+  failures.set(ip, [...(failures.get(ip) ?? []), now]);
   const user = ctx.store.users.byUsername(username);
   // verify against a dummy hash for unknown users, so timing does not reveal which usernames exist
   dummyHash ??= await Bun.password.hash(newAccessToken(), { algorithm: "argon2id" });
   const ok = await Bun.password.verify(password, user?.passwordHash ?? dummyHash);
-  if (!user || !ok) {
-    failures.set(ip, [...(failures.get(ip) ?? []), now]);
-    throw unauthorized("wrong username or password");
-  }
+  if (!user || !ok) throw unauthorized("wrong username or password");
+  forgetAttempt(ip, now);
   if (user.status !== 1) throw forbidden("this account is disabled");
   const sessionId = newSessionId();
   ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);

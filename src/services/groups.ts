@@ -19,15 +19,23 @@ const multiplier = z
   })
   .refine((m) => m <= 1000 * 1_000_000, "must be at most 1000");
 
+const description = z.string().max(500);
+const selectable = z.boolean();
+
 export const GroupCreate = z.object({
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "1–64 letters, digits, _ . - (starting with a letter or digit)"),
-  description: z.string().max(500).default(""),
+  description: description.default(""),
   multiplier: multiplier.default(1_000_000).describe("decimal, up to 6 places: 0.95, 1, 1.4"),
-  selectable: z.boolean().default(true),
+  selectable: selectable.default(true),
 });
-export const GroupUpdate = GroupCreate.omit({ name: true }).partial();
+/** No defaults here: a field left out keeps its value (zod's .partial() would still apply defaults). */
+export const GroupUpdate = z.object({
+  description: description.optional(),
+  multiplier: multiplier.optional(),
+  selectable: selectable.optional(),
+});
 
 export const groupView = (g: GroupRow) => ({
   name: g.name,
@@ -41,7 +49,8 @@ export const groupView = (g: GroupRow) => ({
 /** Admins see every group; users see the ones they may pick (and always "default"). */
 export function listGroups(ctx: Ctx, actor: Actor) {
   const rows = ctx.store.groups.all();
-  return (actor.role === "admin" ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(groupView);
+  const items = (actor.role === "admin" ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(groupView);
+  return { items, total: items.length, page: 1, page_size: items.length };
 }
 
 export function createGroup(ctx: Ctx, input: unknown) {

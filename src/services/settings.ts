@@ -29,9 +29,13 @@ export function readSettings(ctx: Ctx): Settings {
 }
 
 export function writeSettings(ctx: Ctx, input: unknown): Settings {
-  const body = validate(z.record(z.string(), z.unknown()), input);
-  const entries = Object.entries(body).map(([key, value]) => {
-    const def = SETTINGS[key as SettingKey];
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw invalidField("body", "expected an object of settings, e.g. {\"register_enabled\": true}");
+  }
+  // the raw body's own keys: a zod record would drop "__proto__" instead of refusing it
+  const entries = Object.entries(input).map(([key, value]) => {
+    // own keys only: "constructor" or "__proto__" must not find Object's properties
+    const def = Object.hasOwn(SETTINGS, key) ? SETTINGS[key as SettingKey] : undefined;
     if (!def) throw invalidField(key, `unknown setting (known: ${Object.keys(SETTINGS).join(", ")})`);
     return [key, validate(def.schema as z.ZodType, value, key)] as const;
   });
