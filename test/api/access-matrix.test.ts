@@ -3,8 +3,9 @@
 // on every non-public route (even with a broken JSON body: authentication comes first); users get 403
 // on admin routes; another user's token is 404 (never 403) so ids cannot be probed; admins see every
 // token but cannot read someone else's key. Also checks that /openapi.json documents every route.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ADMIN_PASSWORD, call, login, makeUser, removeDir, startServer, type Auth, type Reply, type Server } from "../support/server";
+import { beforeAll, expect, test } from "bun:test";
+import { expectEnvelope, expectReply } from "../support/expect";
+import { ADMIN_PASSWORD, call, login, makeUser, useServer, type Auth, type Reply } from "../support/server";
 
 type Role = "anon" | "a" | "b" | "admin";
 const ROLES: Role[] = ["anon", "a", "b", "admin"];
@@ -21,7 +22,7 @@ type Case = {
 };
 
 const PASSWORD = "user-password-1";
-let server: Server;
+const app = useServer();
 const auth: Record<Role, Auth> = { anon: undefined, a: undefined, b: undefined, admin: undefined };
 const ids: Record<Role, number> = { anon: 0, a: 0, b: 0, admin: 0 };
 /** each signed-in role's own token: id and full key */
@@ -30,65 +31,45 @@ let aToken: { id: number; key: string };
 let bToken: { id: number; key: string };
 
 const api = (role: Role, method: string, path: string, body?: unknown, override?: Auth) =>
-  call(server.url, method, path, method === "GET" || method === "DELETE" ? undefined : (body ?? {}), override ?? auth[role]);
-
-function expectShape(r: Reply) {
-  expect(typeof r.body).toBe("object");
-  expect(r.body).not.toBeNull();
-  expect(Object.keys(r.body).sort()).toEqual(["data", "message", "success"]);
-  expect(r.body.success).toBe(r.status >= 200 && r.status < 300);
-  expect(typeof r.body.message).toBe("string");
-}
-
-async function must(r: Reply | Promise<Reply>, status: number) {
-  const reply = await r;
-  expect({ status: reply.status, body: reply.body }).toMatchObject({ status });
-  return reply.body.data;
-}
+  call(app.url, method, path, method === "GET" || method === "DELETE" ? undefined : (body ?? {}), override ?? auth[role]);
 
 let serial = 0;
 const unique = (prefix: string) => `${prefix}-${++serial}`;
 
 /** A token of user A made just for one call (to delete it, say). */
 async function freshAToken() {
-  return must(api("a", "POST", "/api/token/", { name: unique("a-tmp"), unlimited_quota: true }), 201) as Promise<{ id: number; key: string; name: string }>;
+  return expectReply(await api("a", "POST", "/api/token/", { name: unique("a-tmp"), unlimited_quota: true }), 201) as { id: number; key: string; name: string };
 }
 async function freshUser() {
-  return must(api("admin", "POST", "/api/user/", { username: unique("victim"), password: PASSWORD }), 201) as Promise<{ id: number }>;
+  return expectReply(await api("admin", "POST", "/api/user/", { username: unique("victim"), password: PASSWORD }), 201) as { id: number };
 }
 async function freshGroup() {
   const name = unique("grp");
-  await must(api("admin", "POST", "/api/group/", { name }), 201);
+  expectReply(await api("admin", "POST", "/api/group/", { name }), 201);
   return name;
 }
 const tokenOf = async (id: number) => (await api("admin", "GET", `/api/token/${id}`)).body.data;
 
 beforeAll(async () => {
-  server = await startServer();
-  auth.admin = await login(server.url, "admin", ADMIN_PASSWORD);
-  const a = await makeUser(server.url, auth.admin, "user-a", PASSWORD);
-  const b = await makeUser(server.url, auth.admin, "user-b", PASSWORD);
+  auth.admin = await login(app.url, "admin", ADMIN_PASSWORD);
+  const a = await makeUser(app.url, auth.admin, "user-a", PASSWORD);
+  const b = await makeUser(app.url, auth.admin, "user-b", PASSWORD);
   auth.a = a.auth;
   auth.b = b.auth;
   ids.a = a.id;
   ids.b = b.id;
-  ids.admin = (await must(api("admin", "GET", "/api/user/self"), 200)).id;
-  aToken = await must(api("a", "POST", "/api/token/", { name: "a-main", unlimited_quota: true }), 201);
-  bToken = await must(api("b", "POST", "/api/token/", { name: "b-main", unlimited_quota: true }), 201);
+  ids.admin = expectReply(await api("admin", "GET", "/api/user/self"), 200).id;
+  aToken = expectReply(await api("a", "POST", "/api/token/", { name: "a-main", unlimited_quota: true }), 201);
+  bToken = expectReply(await api("b", "POST", "/api/token/", { name: "b-main", unlimited_quota: true }), 201);
   own.a = aToken;
   own.b = bToken;
-  own.admin = await must(api("admin", "POST", "/api/token/", { name: "admin-main", unlimited_quota: true }), 201);
+  own.admin = expectReply(await api("admin", "POST", "/api/token/", { name: "admin-main", unlimited_quota: true }), 201);
   own.anon = aToken;
-  await must(api("admin", "POST", "/api/group/", { name: "matrix-hidden", selectable: false }), 201);
-  await must(api("admin", "POST", "/api/group/", { name: "matrix-grp" }), 201);
+  expectReply(await api("admin", "POST", "/api/group/", { name: "matrix-hidden", selectable: false }), 201);
+  expectReply(await api("admin", "POST", "/api/group/", { name: "matrix-grp" }), 201);
   // some log rows for A and B
-  await must(api("admin", "POST", `/api/user/${ids.a}/topup`, { quota: 1000 }), 200);
-  await must(api("admin", "POST", `/api/user/${ids.b}/topup`, { quota: 2000 }), 200);
-});
-
-afterAll(async () => {
-  await server.stop();
-  removeDir(server.dataDir);
+  expectReply(await api("admin", "POST", `/api/user/${ids.a}/topup`, { quota: 1000 }), 200);
+  expectReply(await api("admin", "POST", `/api/user/${ids.b}/topup`, { quota: 2000 }), 200);
 });
 
 const PUBLIC = { anon: 200, a: 200, b: 200, admin: 200 };
@@ -129,7 +110,7 @@ const cases: Case[] = [
     req: async (role) => {
       if (role === "anon") return { path: "/api/user/logout" };
       const username = role === "a" ? "user-a" : role === "b" ? "user-b" : "admin";
-      const session = await login(server.url, username, role === "admin" ? ADMIN_PASSWORD : PASSWORD);
+      const session = await login(app.url, username, role === "admin" ? ADMIN_PASSWORD : PASSWORD);
       return { path: "/api/user/logout", auth: session };
     },
     expect: PUBLIC,
@@ -164,7 +145,7 @@ const cases: Case[] = [
       if (role === "anon") return;
       expect(r.body.data.id).toBe(ids[role]);
       // the session that made the change still works
-      await must(api(role, "GET", "/api/user/self"), 200);
+      expectReply(await api(role, "GET", "/api/user/self"), 200);
     },
   },
   {
@@ -177,7 +158,7 @@ const cases: Case[] = [
       expect(typeof token).toBe("string");
       // the access token signs in as its owner, bare or after "Bearer"
       for (const header of [token, `Bearer ${token}`]) {
-        const self = await call(server.url, "GET", "/api/user/self", undefined, { token: header });
+        const self = await call(app.url, "GET", "/api/user/self", undefined, { token: header });
         expect({ status: self.status, id: self.body.data?.id }).toEqual({ status: 200, id: ids[role] });
       }
     },
@@ -213,7 +194,7 @@ const cases: Case[] = [
     expect: ADMIN,
     check: async (role) => {
       if (role === "a" || role === "b") {
-        const self = await must(api(role, "GET", "/api/user/self"), 200);
+        const self = expectReply(await api(role, "GET", "/api/user/self"), 200);
         expect({ role: self.role, unlimited: self.unlimited }).toEqual({ role: "user", unlimited: false });
       }
     },
@@ -229,7 +210,7 @@ const cases: Case[] = [
     req: (role) => ({ path: `/api/user/${role === "b" ? ids.b : ids.a}/topup`, body: { quota: 500_000 } }),
     expect: ADMIN,
     check: async (role) => {
-      if (role === "b") expect((await must(api("b", "GET", "/api/user/self"), 200)).quota).toBe(2000);
+      if (role === "b") expect(expectReply(await api("b", "GET", "/api/user/self"), 200).quota).toBe(2000);
     },
   },
   {
@@ -395,7 +376,7 @@ const cases: Case[] = [
     req: (role) => ({ path: "/api/setting", body: { register_enabled: role !== "admin" } }),
     expect: ADMIN,
     check: async () => {
-      expect((await must(api("admin", "GET", "/api/setting"), 200)).register_enabled).toBe(false);
+      expect(expectReply(await api("admin", "GET", "/api/setting"), 200).register_enabled).toBe(false);
     },
   },
 
@@ -433,7 +414,7 @@ for (const c of cases) {
       const req = await c.req(role);
       const r = await api(role, method, req.path, req.body, req.auth);
       got[role] = r.status;
-      expectShape(r);
+      expectEnvelope(r);
       if (r.status !== c.expect[role]) {
         // show the reply of the first surprise
         expect({ role, status: r.status, body: r.body }).toEqual({ role, status: c.expect[role], body: r.body });
@@ -482,53 +463,52 @@ test("authentication comes before the body: broken JSON is 401 for anonymous and
     if (isPublic) continue;
     const concrete = path.replace(":id", String(aToken.id)).replace(":name", "matrix-grp");
     const body = method === "POST" || method === "PUT" ? broken : undefined;
-    const anon = await call(server.url, method, concrete, body, undefined);
+    const anon = await call(app.url, method, concrete, body, undefined);
     expect({ route: c.route, status: anon.status }).toEqual({ route: c.route, status: 401 });
-    expectShape(anon);
+    expectEnvelope(anon);
     if (c.expect.a === 403) {
       for (const role of ["a", "b"] as Role[]) {
-        const r = await call(server.url, method, concrete, body, auth[role]);
+        const r = await call(app.url, method, concrete, body, auth[role]);
         expect({ route: c.route, role, status: r.status }).toEqual({ route: c.route, role, status: 403 });
       }
     }
   }
   // and a user's own broken body is a 400, not a 401/403
-  expect((await call(server.url, "POST", "/api/token/", broken, auth.a)).status).toBe(400);
+  expect((await call(app.url, "POST", "/api/token/", broken, auth.a)).status).toBe(400);
 });
 
 test("unknown or stale credentials are anonymous: 401", async () => {
   for (const cred of [{ token: "not-a-real-token" }, { token: "Bearer not-a-real-token" }, { cookie: "apiyi_session=forged" }]) {
     for (const path of ["/api/user/self", "/api/token/", `/api/token/${aToken.id}`, "/api/user/"]) {
-      const r = await call(server.url, "GET", path, undefined, cred);
+      const r = await call(app.url, "GET", path, undefined, cred);
       expect({ path, cred, status: r.status }).toEqual({ path, cred, status: 401 });
     }
   }
   // a signed-out session no longer works
-  const session = await login(server.url, "user-a", PASSWORD);
-  expect((await call(server.url, "GET", "/api/user/self", undefined, session)).status).toBe(200);
-  expect((await call(server.url, "POST", "/api/user/logout", {}, session)).status).toBe(200);
-  expect((await call(server.url, "GET", "/api/user/self", undefined, session)).status).toBe(401);
+  const session = await login(app.url, "user-a", PASSWORD);
+  expect((await call(app.url, "GET", "/api/user/self", undefined, session)).status).toBe(200);
+  expect((await call(app.url, "POST", "/api/user/logout", {}, session)).status).toBe(200);
+  expect((await call(app.url, "GET", "/api/user/self", undefined, session)).status).toBe(401);
 });
 
 test("with sign-up switched on, anyone may register; it is still an admin switch", async () => {
-  await must(api("admin", "PUT", "/api/setting", { register_enabled: true }), 200);
+  expectReply(await api("admin", "PUT", "/api/setting", { register_enabled: true }), 200);
   const r = await api("anon", "POST", "/api/user/register", { username: "signed-up", password: PASSWORD });
-  expect({ status: r.status, body: r.body }).toMatchObject({ status: 201 });
-  expect(r.body.data).toMatchObject({ username: "signed-up", role: "user" });
-  await must(api("admin", "PUT", "/api/setting", { register_enabled: false }), 200);
+  expect(expectReply(r, 201)).toMatchObject({ username: "signed-up", role: "user" });
+  expectReply(await api("admin", "PUT", "/api/setting", { register_enabled: false }), 200);
 });
 
 test("non-API endpoints are public", async () => {
   for (const path of ["/healthz", "/readyz", "/openapi.json"]) {
     for (const role of ROLES) {
-      const r = await call(server.url, "GET", path, undefined, auth[role]);
+      const r = await call(app.url, "GET", path, undefined, auth[role]);
       expect({ path, role, status: r.status }).toEqual({ path, role, status: 200 });
     }
   }
 });
 
 test("/openapi.json lists every route exercised here, and the matrix covers every route it lists", async () => {
-  const r = await call(server.url, "GET", "/openapi.json");
+  const r = await call(app.url, "GET", "/openapi.json");
   expect(r.status).toBe(200);
   const paths = r.body.paths as Record<string, Record<string, unknown>>;
   const toDoc = (p: string) => p.replace(/:(\w+)/g, "{$1}");

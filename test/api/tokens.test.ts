@@ -3,14 +3,15 @@
 // get, full and partial update, status_only, derived statuses 3 (expired) and 4 (exhausted), delete,
 // revealing the key, validation (422 naming the field), non-JSON bodies (400), conflicts (409: duplicate
 // names, the 1,000-token limit), non-selectable groups, and the {success, message, data} reply shape.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN_PASSWORD, call, client, login, makeUser, removeDir, startServer, type Auth, type Reply, type Server } from "../support/server";
+import { expectInvalid, expectReply } from "../support/expect";
+import { ADMIN_PASSWORD, call, client, login, makeUser, useServer, type Auth } from "../support/server";
 
 type Api = ReturnType<typeof client>;
 
-let server: Server;
+const app = useServer();
 let admin: Api;
 let adminAuth: Auth;
 let alice: Awaited<ReturnType<typeof makeUser>>;
@@ -22,51 +23,19 @@ const nowSec = () => Math.floor(Date.now() / 1000);
 const maskOf = (key: string) => `${key.slice(0, 7)}…${key.slice(-4)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every reply is {success, message, data}; success is true exactly when the status is 2xx. */
-function expectShape(r: Reply) {
-  expect(typeof r.body).toBe("object");
-  expect(r.body).not.toBeNull();
-  expect(Object.keys(r.body).sort()).toEqual(["data", "message", "success"]);
-  expect(r.body.success).toBe(r.status >= 200 && r.status < 300);
-  expect(typeof r.body.message).toBe("string");
-}
-
-/** Asserts the status (showing the body when it differs) and the reply shape; returns data. */
-function expectStatus(r: Reply, status: number) {
-  expect({ status: r.status, body: r.body }).toMatchObject({ status });
-  expectShape(r);
-  if (status >= 400) {
-    expect(r.body.data).toBeNull();
-    expect(r.body.message.length).toBeGreaterThan(0);
-  }
-  return r.body.data;
-}
-
-/** A 422 whose message names `field`. */
-function expectInvalid(r: Reply, field: string) {
-  expectStatus(r, 422);
-  expect(r.body.message).toContain(field);
-}
-
 async function create(api: Api, body: Record<string, unknown>) {
-  return expectStatus(await api.post("/api/token/", body), 201);
+  return expectReply(await api.post("/api/token/", body), 201);
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  adminAuth = await login(server.url, "admin", ADMIN_PASSWORD);
-  admin = client(server.url, adminAuth);
-  alice = await makeUser(server.url, adminAuth, "alice");
-  bob = await makeUser(server.url, adminAuth, "bob");
+  adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
+  admin = client(app.url, adminAuth);
+  alice = await makeUser(app.url, adminAuth, "alice");
+  bob = await makeUser(app.url, adminAuth, "bob");
   for (const name of ["vip", "vip2", "vip3"]) {
-    expectStatus(await admin.post("/api/group/", { name, description: `${name} group` }), 201);
+    expectReply(await admin.post("/api/group/", { name, description: `${name} group` }), 201);
   }
-  expectStatus(await admin.post("/api/group/", { name: "hidden", selectable: false }), 201);
-});
-
-afterAll(async () => {
-  await server.stop();
-  removeDir(server.dataDir);
+  expectReply(await admin.post("/api/group/", { name: "hidden", selectable: false }), 201);
 });
 
 describe("create", () => {
@@ -83,7 +52,7 @@ describe("create", () => {
       models: ["gpt-4o", "claude-sonnet-4"],
       allow_ips: ["10.0.0.0/8", "::1", "192.168.1.7"],
     });
-    const t = expectStatus(r, 201);
+    const t = expectReply(r, 201);
     expect(t.key).toMatch(KEY);
     expect(typeof t.id).toBe("number");
     expect(t).toMatchObject({
@@ -145,7 +114,7 @@ describe("create", () => {
     expect(t.models).toEqual(["gpt-4o", "claude-sonnet-4"]);
     expect(t.allow_ips).toEqual(["127.0.0.1", "10.0.0.0/8"]);
     expect(t.fallback_groups).toEqual(["vip2", "vip3"]);
-    const got = expectStatus(await alice.api.get(`/api/token/${t.id}`), 200);
+    const got = expectReply(await alice.api.get(`/api/token/${t.id}`), 200);
     expect(got.models).toEqual(["gpt-4o", "claude-sonnet-4"]);
     expect(got.allow_ips).toEqual(["127.0.0.1", "10.0.0.0/8"]);
     expect(got.fallback_groups).toEqual(["vip2", "vip3"]);
@@ -185,10 +154,10 @@ describe("create", () => {
 
 describe("list, get, search", () => {
   test("GET /api/token/ lists masked keys, never the full key, with total, page and page_size", async () => {
-    const u = await makeUser(server.url, adminAuth, "lister");
+    const u = await makeUser(app.url, adminAuth, "lister");
     const made = await create(u.api, { name: "listed", unlimited_quota: true });
     const r = await u.api.get("/api/token/?p=1&size=20");
-    const data = expectStatus(r, 200);
+    const data = expectReply(r, 200);
     expect(data).toMatchObject({ total: 2, page: 1, page_size: 20 });
     expect(data.items.map((t: { name: string }) => t.name).sort()).toEqual(["default", "listed"]);
     const item = data.items.find((t: { id: number }) => t.id === made.id);
@@ -203,25 +172,25 @@ describe("list, get, search", () => {
       expect(Array.isArray(t.fallback_groups)).toBe(true);
     }
     // pageSize is the other spelling of size
-    const r2 = expectStatus(await u.api.get("/api/token/?p=1&pageSize=1"), 200);
+    const r2 = expectReply(await u.api.get("/api/token/?p=1&pageSize=1"), 200);
     expect(r2).toMatchObject({ total: 2, page: 1, page_size: 1 });
     expect(r2.items.length).toBe(1);
     // without paging parameters: page 1
-    const r3 = expectStatus(await u.api.get("/api/token/"), 200);
+    const r3 = expectReply(await u.api.get("/api/token/"), 200);
     expect(r3.page).toBe(1);
     expect(r3.total).toBe(2);
     expect(r3.items.length).toBe(2);
   });
 
   test("paging: pages do not overlap and together hold every token", async () => {
-    const u = await makeUser(server.url, adminAuth, "pager");
+    const u = await makeUser(app.url, adminAuth, "pager");
     const made = await Promise.all(
       Array.from({ length: 24 }, (_, i) => create(u.api, { name: `page-${String(i).padStart(2, "0")}`, unlimited_quota: true })),
     );
     const seen: number[] = [];
     const sizes: number[] = [];
     for (let p = 1; p <= 4; p++) {
-      const data = expectStatus(await u.api.get(`/api/token/?p=${p}&size=10`), 200);
+      const data = expectReply(await u.api.get(`/api/token/?p=${p}&size=10`), 200);
       expect(data).toMatchObject({ total: 25, page: p, page_size: 10 });
       sizes.push(data.items.length);
       seen.push(...data.items.map((t: { id: number }) => t.id));
@@ -232,7 +201,7 @@ describe("list, get, search", () => {
     // pageSize pages the same way as size
     const viaPageSize: number[] = [];
     for (let p = 1; p <= 3; p++) {
-      const data = expectStatus(await u.api.get(`/api/token/?p=${p}&pageSize=10`), 200);
+      const data = expectReply(await u.api.get(`/api/token/?p=${p}&pageSize=10`), 200);
       expect(data.page_size).toBe(10);
       viaPageSize.push(...data.items.map((t: { id: number }) => t.id));
     }
@@ -242,22 +211,22 @@ describe("list, get, search", () => {
   test("GET /api/token/:id returns one token with a masked key; unknown ids are 404", async () => {
     const made = await create(alice.api, { name: "single", remain_quota: 77, models: "m1,m2" });
     const r = await alice.api.get(`/api/token/${made.id}`);
-    const t = expectStatus(r, 200);
+    const t = expectReply(r, 200);
     const { key, ...rest } = made;
     expect(t).toMatchObject(rest);
     expect(t.key).toBe(maskOf(key));
     expect(JSON.stringify(r.body)).not.toContain(key);
-    expectStatus(await alice.api.get("/api/token/999999"), 404);
-    expectStatus(await alice.api.get("/api/token/not-a-number"), 404);
+    expectReply(await alice.api.get("/api/token/999999"), 404);
+    expectReply(await alice.api.get("/api/token/not-a-number"), 404);
   });
 
   test("search by name; % and _ in the keyword are literal characters", async () => {
-    const u = await makeUser(server.url, adminAuth, "searcher");
+    const u = await makeUser(app.url, adminAuth, "searcher");
     for (const name of ["disc%count", "discXcount", "under_score", "underXscore", "plain"]) {
       await create(u.api, { name, unlimited_quota: true });
     }
     const search = async (keyword: string, path = "/api/token/search") => {
-      const data = expectStatus(await u.api.get(`${path}?keyword=${encodeURIComponent(keyword)}`), 200);
+      const data = expectReply(await u.api.get(`${path}?keyword=${encodeURIComponent(keyword)}`), 200);
       expect(data.total).toBe(data.items.length);
       return data.items.map((t: { name: string }) => t.name).sort();
     };
@@ -270,7 +239,7 @@ describe("list, get, search", () => {
     // the list route takes the same keyword
     expect(await search("c%c", "/api/token/")).toEqual(["disc%count"]);
     // search pages like the list and masks keys
-    const data = expectStatus(await u.api.get("/api/token/search?keyword=disc&p=2&size=1"), 200);
+    const data = expectReply(await u.api.get("/api/token/search?keyword=disc&p=2&size=1"), 200);
     expect(data).toMatchObject({ total: 2, page: 2, page_size: 1 });
     expect(data.items.length).toBe(1);
     expect(data.items[0].key).toMatch(MASK);
@@ -294,7 +263,7 @@ describe("update", () => {
       allow_ips: ["172.16.0.0/12"],
       status: 2,
     };
-    const t = expectStatus(await alice.api.put("/api/token/", body), 200);
+    const t = expectReply(await alice.api.put("/api/token/", body), 200);
     const expected = {
       id: made.id,
       user_id: alice.id,
@@ -311,7 +280,7 @@ describe("update", () => {
     };
     expect(t).toMatchObject(expected);
     expect(t.key).toBe(maskOf(made.key));
-    expect(expectStatus(await alice.api.get(`/api/token/${made.id}`), 200)).toMatchObject(expected);
+    expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200)).toMatchObject(expected);
   });
 
   test("a partial update keeps the fields it leaves out", async () => {
@@ -326,24 +295,24 @@ describe("update", () => {
       allow_ips: ["10.1.2.3"],
     });
     const { key: _key, ...before } = made;
-    const renamed = expectStatus(await alice.api.put("/api/token/", { id: made.id, name: "partial-renamed" }), 200);
+    const renamed = expectReply(await alice.api.put("/api/token/", { id: made.id, name: "partial-renamed" }), 200);
     expect(renamed).toMatchObject({ ...before, name: "partial-renamed" });
-    const quota = expectStatus(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1 }), 200);
+    const quota = expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1 }), 200);
     expect(quota).toMatchObject({ ...before, name: "partial-renamed", remain_quota: 1 });
-    const models = expectStatus(await alice.api.put("/api/token/", { id: made.id, models: "a,b" }), 200);
+    const models = expectReply(await alice.api.put("/api/token/", { id: made.id, models: "a,b" }), 200);
     expect(models).toMatchObject({ ...before, name: "partial-renamed", remain_quota: 1, models: ["a", "b"] });
     // an empty list clears it
-    const cleared = expectStatus(await alice.api.put("/api/token/", { id: made.id, allow_ips: [] }), 200);
+    const cleared = expectReply(await alice.api.put("/api/token/", { id: made.id, allow_ips: [] }), 200);
     expect(cleared.allow_ips).toEqual([]);
     expect(cleared.models).toEqual(["a", "b"]);
-    const got = expectStatus(await alice.api.get(`/api/token/${made.id}`), 200);
+    const got = expectReply(await alice.api.get(`/api/token/${made.id}`), 200);
     expect(got).toMatchObject({ ...before, name: "partial-renamed", remain_quota: 1, models: ["a", "b"], allow_ips: [] });
   });
 
   test("changing the group re-checks the stored fallback groups", async () => {
     const made = await create(alice.api, { name: "regroup", unlimited_quota: true, group: "vip", fallback_groups: ["vip2"] });
     expectInvalid(await alice.api.put("/api/token/", { id: made.id, group: "vip2" }), "fallback_groups");
-    const ok = expectStatus(await alice.api.put("/api/token/", { id: made.id, group: "vip3" }), 200);
+    const ok = expectReply(await alice.api.put("/api/token/", { id: made.id, group: "vip3" }), 200);
     expect(ok).toMatchObject({ group: "vip3", fallback_groups: ["vip2"] });
   });
 
@@ -361,26 +330,26 @@ describe("update", () => {
     expectInvalid(await put({ expired_time: nowSec() - 60 }), "expired_time");
     expectInvalid(await put({ status: 3 }), "status");
     expectInvalid(await alice.api.put("/api/token/", { name: "no-id" }), "id");
-    expectStatus(await alice.api.put("/api/token/", { id: 999_999, name: "ghost" }), 404);
+    expectReply(await alice.api.put("/api/token/", { id: 999_999, name: "ghost" }), 404);
     // nothing changed
-    const got = expectStatus(await alice.api.get(`/api/token/${made.id}`), 200);
+    const got = expectReply(await alice.api.get(`/api/token/${made.id}`), 200);
     expect(got).toMatchObject({ name: "edit-bad", billing_mode: "usage_first", group: "default", status: 1, fallback_groups: [], allow_ips: [] });
   });
 
   test("PUT ?status_only=true takes {id, status} and changes only the status", async () => {
     const made = await create(alice.api, { name: "toggle", unlimited_quota: true, models: ["m"] });
-    const off = expectStatus(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200);
+    const off = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200);
     expect(off).toMatchObject({ id: made.id, status: 2, name: "toggle", models: ["m"] });
-    expect(expectStatus(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(2);
-    const on = expectStatus(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200);
+    expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(2);
+    const on = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200);
     expect(on.status).toBe(1);
     // other fields in a status_only body are not applied
-    const only = expectStatus(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2, name: "sneaky", models: [] }), 200);
+    const only = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2, name: "sneaky", models: [] }), 200);
     expect(only).toMatchObject({ status: 2, name: "toggle", models: ["m"] });
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 3 }), "status");
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 4 }), "status");
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id }), "status");
-    expectStatus(await alice.api.put("/api/token/?status_only=true", { id: 999_999, status: 1 }), 404);
+    expectReply(await alice.api.put("/api/token/?status_only=true", { id: 999_999, status: 1 }), 404);
   });
 });
 
@@ -388,15 +357,15 @@ describe("derived statuses", () => {
   test("4 exhausted: no remain_quota and not unlimited; a top-up of the token or unlimited makes it 1", async () => {
     const made = await create(alice.api, { name: "empty-tank", remain_quota: 0, unlimited_quota: false });
     expect(made.status).toBe(4);
-    expect(expectStatus(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(4);
-    const listed = expectStatus(await alice.api.get("/api/token/search?keyword=empty-tank"), 200);
+    expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(4);
+    const listed = expectReply(await alice.api.get("/api/token/search?keyword=empty-tank"), 200);
     expect(listed.items.map((t: { status: number }) => t.status)).toEqual([4]);
     // people's "disabled" wins over the derived status
-    expect(expectStatus(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200).status).toBe(2);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200).status).toBe(2);
     // enabling again reports the derived status
-    expect(expectStatus(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200).status).toBe(4);
-    expect(expectStatus(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1000 }), 200).status).toBe(1);
-    expect(expectStatus(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0, unlimited_quota: true }), 200).status).toBe(1);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200).status).toBe(4);
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1000 }), 200).status).toBe(1);
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0, unlimited_quota: true }), 200).status).toBe(1);
   });
 
   test("3 expired: a past expired_time is refused (422); a token whose time runs out reports 3", async () => {
@@ -409,29 +378,29 @@ describe("derived statuses", () => {
     expect(soonEmpty.status).toBe(4);
     // wait until the expiry second has passed
     while (Date.now() < expires * 1000 + 200) await sleep(100);
-    expect(expectStatus(await alice.api.get(`/api/token/${soon.id}`), 200).status).toBe(3);
+    expect(expectReply(await alice.api.get(`/api/token/${soon.id}`), 200).status).toBe(3);
     // expired is reported before exhausted
-    expect(expectStatus(await alice.api.get(`/api/token/${soonEmpty.id}`), 200).status).toBe(3);
-    const listed = expectStatus(await alice.api.get("/api/token/search?keyword=short-"), 200);
+    expect(expectReply(await alice.api.get(`/api/token/${soonEmpty.id}`), 200).status).toBe(3);
+    const listed = expectReply(await alice.api.get("/api/token/search?keyword=short-"), 200);
     expect(listed.items.map((t: { status: number }) => t.status)).toEqual([3, 3]);
     // disabled wins; enabling again shows expired
-    expect(expectStatus(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 2 }), 200).status).toBe(2);
-    expect(expectStatus(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 1 }), 200).status).toBe(3);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 2 }), 200).status).toBe(2);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 1 }), 200).status).toBe(3);
     // an expired token can still be edited, and a new future time (or -1) revives it
-    expect(expectStatus(await alice.api.put("/api/token/", { id: soon.id, name: "short-lived-2" }), 200).status).toBe(3);
-    expect(expectStatus(await alice.api.put("/api/token/", { id: soon.id, expired_time: -1 }), 200).status).toBe(1);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, name: "short-lived-2" }), 200).status).toBe(3);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, expired_time: -1 }), 200).status).toBe(1);
   });
 });
 
 describe("delete and reveal", () => {
   test("DELETE /api/token/:id removes it; afterwards it is 404 everywhere", async () => {
     const made = await create(alice.api, { name: "doomed", unlimited_quota: true });
-    expectStatus(await alice.api.del(`/api/token/${made.id}`), 200);
-    expectStatus(await alice.api.get(`/api/token/${made.id}`), 404);
-    expectStatus(await alice.api.del(`/api/token/${made.id}`), 404);
-    expectStatus(await alice.api.post(`/api/token/${made.id}/key`), 404);
-    expectStatus(await alice.api.put("/api/token/", { id: made.id, name: "zombie" }), 404);
-    const list = expectStatus(await alice.api.get("/api/token/search?keyword=doomed"), 200);
+    expectReply(await alice.api.del(`/api/token/${made.id}`), 200);
+    expectReply(await alice.api.get(`/api/token/${made.id}`), 404);
+    expectReply(await alice.api.del(`/api/token/${made.id}`), 404);
+    expectReply(await alice.api.post(`/api/token/${made.id}/key`), 404);
+    expectReply(await alice.api.put("/api/token/", { id: made.id, name: "zombie" }), 404);
+    const list = expectReply(await alice.api.get("/api/token/search?keyword=doomed"), 200);
     expect(list.items).toEqual([]);
     // the name is free again
     await create(alice.api, { name: "doomed", unlimited_quota: true });
@@ -439,21 +408,21 @@ describe("delete and reveal", () => {
 
   test("POST /api/token/:id/key returns the full key from create to its owner", async () => {
     const made = await create(bob.api, { name: "reveal-me", unlimited_quota: true });
-    const data = expectStatus(await bob.api.post(`/api/token/${made.id}/key`), 200);
+    const data = expectReply(await bob.api.post(`/api/token/${made.id}/key`), 200);
     expect(data.key).toMatch(KEY);
     expect(data.key).toBe(made.key);
     expect(data.id).toBe(made.id);
     // stable across calls and edits
     await bob.api.put("/api/token/", { id: made.id, name: "revealed" });
-    expect(expectStatus(await bob.api.post(`/api/token/${made.id}/key`), 200).key).toBe(made.key);
+    expect(expectReply(await bob.api.post(`/api/token/${made.id}/key`), 200).key).toBe(made.key);
   });
 
   test("the database files (WAL included) never hold a plaintext key", async () => {
     const made = await create(bob.api, { name: "secret-check", unlimited_quota: true });
-    const files = readdirSync(server.dataDir).filter((f) => f.startsWith("apiyi.db"));
+    const files = readdirSync(app.server.dataDir).filter((f) => f.startsWith("apiyi.db"));
     expect(files).toContain("apiyi.db");
     for (const f of files) {
-      const bytes = readFileSync(join(server.dataDir, f));
+      const bytes = readFileSync(join(app.server.dataDir, f));
       expect(bytes.includes(made.key)).toBe(false);
       expect(bytes.includes(made.key.slice(3))).toBe(false);
     }
@@ -486,7 +455,7 @@ describe("validation, bodies and conflicts", () => {
     expectInvalid(await post({ name: "v-unl", unlimited_quota: "yes" }), "unlimited_quota");
     expectInvalid(await post({ name: "v-status", status: 3 }), "status");
     // none of these made a token
-    const list = expectStatus(await alice.api.get("/api/token/search?keyword=v-"), 200);
+    const list = expectReply(await alice.api.get("/api/token/search?keyword=v-"), 200);
     expect(list.items).toEqual([]);
   });
 
@@ -502,26 +471,26 @@ describe("validation, bodies and conflicts", () => {
       ["PUT", "/api/token/"],
       ["PUT", "/api/token/?status_only=true"],
     ]) {
-      const r = await call(server.url, method, path, "{name: not json", alice.auth);
-      expectStatus(r, 400);
+      const r = await call(app.url, method, path, "{name: not json", alice.auth);
+      expectReply(r, 400);
     }
   });
 
   test("a duplicate name for the same user is 409; another user may use it", async () => {
     await create(alice.api, { name: "twin", unlimited_quota: true });
-    expectStatus(await alice.api.post("/api/token/", { name: "twin", unlimited_quota: true }), 409);
-    expectStatus(await alice.api.post("/api/token/", { name: "  twin ", unlimited_quota: true }), 409);
+    expectReply(await alice.api.post("/api/token/", { name: "twin", unlimited_quota: true }), 409);
+    expectReply(await alice.api.post("/api/token/", { name: "  twin ", unlimited_quota: true }), 409);
     // every user already has "default"
-    expectStatus(await alice.api.post("/api/token/", { name: "default", unlimited_quota: true }), 409);
+    expectReply(await alice.api.post("/api/token/", { name: "default", unlimited_quota: true }), 409);
     await create(bob.api, { name: "twin", unlimited_quota: true });
     // renaming onto an existing name is a conflict too; keeping one's own name is not
     const other = await create(alice.api, { name: "twin-2", unlimited_quota: true });
-    expectStatus(await alice.api.put("/api/token/", { id: other.id, name: "twin" }), 409);
-    expectStatus(await alice.api.put("/api/token/", { id: other.id, name: "twin-2", remain_quota: 5 }), 200);
+    expectReply(await alice.api.put("/api/token/", { id: other.id, name: "twin" }), 409);
+    expectReply(await alice.api.put("/api/token/", { id: other.id, name: "twin-2", remain_quota: 5 }), 200);
   });
 
   test("at most 1,000 tokens per user: the 1,001st is 409 (the default token counts)", async () => {
-    const u = await makeUser(server.url, adminAuth, "hoarder");
+    const u = await makeUser(app.url, adminAuth, "hoarder");
     const names = Array.from({ length: 999 }, (_, i) => `bulk-${i}`);
     const ids: number[] = [];
     for (let i = 0; i < names.length; i += 50) {
@@ -530,24 +499,24 @@ describe("validation, bodies and conflicts", () => {
       expect(statuses).toEqual(statuses.map(() => 201));
       ids.push(...replies.map((r) => r.body.data.id as number));
     }
-    expect(expectStatus(await u.api.get("/api/token/?p=1&size=1"), 200).total).toBe(1000);
+    expect(expectReply(await u.api.get("/api/token/?p=1&size=1"), 200).total).toBe(1000);
     const over = await u.api.post("/api/token/", { name: "one-too-many", unlimited_quota: true });
-    expectStatus(over, 409);
-    expect(expectStatus(await u.api.get("/api/token/?p=1&size=1"), 200).total).toBe(1000);
+    expectReply(over, 409);
+    expect(expectReply(await u.api.get("/api/token/?p=1&size=1"), 200).total).toBe(1000);
     // the limit is per user: others are unaffected
     await create(bob.api, { name: "not-limited", unlimited_quota: true });
     // deleting one frees a place, exactly one
-    expectStatus(await u.api.del(`/api/token/${ids[0]}`), 200);
+    expectReply(await u.api.del(`/api/token/${ids[0]}`), 200);
     await create(u.api, { name: "one-too-many", unlimited_quota: true });
-    expectStatus(await u.api.post("/api/token/", { name: "now-over-again", unlimited_quota: true }), 409);
+    expectReply(await u.api.post("/api/token/", { name: "now-over-again", unlimited_quota: true }), 409);
     // at the limit, concurrent creates fill exactly the free places
-    await Promise.all(ids.slice(1, 4).map(async (id) => expectStatus(await u.api.del(`/api/token/${id}`), 200)));
+    await Promise.all(ids.slice(1, 4).map(async (id) => expectReply(await u.api.del(`/api/token/${id}`), 200)));
     const racing = await Promise.all(
       Array.from({ length: 10 }, (_, i) => u.api.post("/api/token/", { name: `race-${i}`, unlimited_quota: true })),
     );
     const statuses = racing.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409, 409, 409]);
-    expect(expectStatus(await u.api.get("/api/token/?p=1&size=1"), 200).total).toBe(1000);
+    expect(expectReply(await u.api.get("/api/token/?p=1&size=1"), 200).total).toBe(1000);
   });
 
   test("users may not pick a non-selectable group; admins may", async () => {
@@ -556,10 +525,10 @@ describe("validation, bodies and conflicts", () => {
     const mine = await create(alice.api, { name: "move-me", unlimited_quota: true });
     expectInvalid(await alice.api.put("/api/token/", { id: mine.id, group: "hidden" }), "group");
     // the groups a user is offered leave it out; an admin sees it
-    const userGroups = expectStatus(await alice.api.get("/api/group/"), 200).items.map((g: { name: string }) => g.name);
+    const userGroups = expectReply(await alice.api.get("/api/group/"), 200).items.map((g: { name: string }) => g.name);
     expect(userGroups).not.toContain("hidden");
     expect(userGroups).toContain("default");
-    const adminGroups = expectStatus(await admin.get("/api/group/"), 200).items.map((g: { name: string }) => g.name);
+    const adminGroups = expectReply(await admin.get("/api/group/"), 200).items.map((g: { name: string }) => g.name);
     expect(adminGroups).toContain("hidden");
     const a = await create(admin, { name: "admin-hidden", unlimited_quota: true, group: "hidden", fallback_groups: ["vip"] });
     expect(a).toMatchObject({ group: "hidden", fallback_groups: ["vip"] });
@@ -569,7 +538,7 @@ describe("validation, bodies and conflicts", () => {
 
   test("errors on unknown API routes keep the reply shape", async () => {
     const r = await alice.api.get("/api/token/1/nothing-here");
-    expectStatus(r, 404);
+    expectReply(r, 404);
   });
 });
 

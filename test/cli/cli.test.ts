@@ -3,39 +3,21 @@
 // dir, `admin create` / `admin reset-password` checked by signing in over HTTP, `token create`
 // (stdout is the key alone; the token shows up through the API with its quota, models and expiry),
 // a CLI write reaching a running server within 1 s, and `health` while a server runs and after it stops.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { ADMIN_PASSWORD, call, client, login, MAIN, removeDir, startServer, tempDir, type Server } from "../support/server";
+import { ADMIN_PASSWORD, APP, appEnv, call, cli, client, login, scratchDirs, startServer, useServer } from "../support/server";
 
 const KEY = /^sk-[0-9A-Za-z]{48}$/;
 const COMMANDS = ["serve", "migrate", "version", "health", "admin create", "admin reset-password", "token create"];
 
-const dirs: string[] = [];
-const newDir = (prefix = "apiyi-cli-") => {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d;
-};
+const newDir = scratchDirs("apiyi-cli-");
 // every CLI run happens in an empty folder, so a default ./data never lands in the repository
 let cwd: string;
 
-/** Runs the CLI like `cli()` from the harness, but killed after `timeoutMs` so a command that
- * wrongly starts serving cannot hang the suite. APIYI_* variables of the caller are not inherited. */
-async function run(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000) {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const k of Object.keys(base)) if (k.startsWith("APIYI_")) delete base[k];
-  const proc = Bun.spawn(["bun", MAIN, ...args], {
-    env: { ...base, ...env },
-    cwd,
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: timeoutMs,
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+/** `cli()` from the harness, run in `cwd` (APIYI_* of the caller dropped, killed after `timeoutMs`). */
+const run = (args: string[], env: Record<string, string> = {}, timeoutMs?: number) => cli(args, { env, cwd, timeoutMs });
 
 /** The contract for every refusal: exit 2, exactly one line on stderr naming the problem, no stack. */
 function expectOneLineError(r: { code: number; stdout: string; stderr: string }, names: string | RegExp) {
@@ -56,10 +38,8 @@ function freePort(): number {
 
 /** Starts `serve` with exactly the given args/env (no defaults added) and waits for its URL. */
 async function serveRaw(args: string[], env: Record<string, string>) {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const k of Object.keys(base)) if (k.startsWith("APIYI_")) delete base[k];
-  const proc = Bun.spawn(["bun", MAIN, "serve", ...args], {
-    env: { ...base, APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
+  const proc = Bun.spawn([...APP, "serve", ...args], {
+    env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env }),
     cwd,
     stdout: "pipe",
     stderr: "pipe",
@@ -91,18 +71,12 @@ async function serveRaw(args: string[], env: Record<string, string>) {
   };
 }
 
-let server: Server;
+const app = useServer();
 let admin: ReturnType<typeof client>;
 
 beforeAll(async () => {
   cwd = newDir("apiyi-cli-cwd-");
-  server = await startServer({ dataDir: newDir() });
-  admin = client(server.url, await login(server.url, "admin", ADMIN_PASSWORD));
-});
-
-afterAll(async () => {
-  await server?.stop();
-  for (const d of dirs) removeDir(d);
+  admin = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
 });
 
 describe("help and version", () => {
@@ -140,7 +114,7 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
   });
 
   test("missing required flag", async () => {
-    const d = server.dataDir;
+    const d = app.server.dataDir;
     expectOneLineError(await run(["token", "create", "--name", "x", "--data-dir", d]), "--user");
     expectOneLineError(await run(["token", "create", "--user", "admin", "--data-dir", d]), "--name");
     expectOneLineError(await run(["admin", "create", "--username", "someone", "--data-dir", d]), "--password");
@@ -155,7 +129,7 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
     expectOneLineError(await run(["serve", "--port", port, "--data-dir", d, "--shutdown-timeout=-5"]), "--shutdown-timeout");
     expectOneLineError(await run(["health"], { APIYI_PORT: "nope" }), "APIYI_PORT");
 
-    const tok = (...extra: string[]) => run(["token", "create", "--user", "admin", "--name", "bad", "--data-dir", server.dataDir, ...extra]);
+    const tok = (...extra: string[]) => run(["token", "create", "--user", "admin", "--name", "bad", "--data-dir", app.server.dataDir, ...extra]);
     expectOneLineError(await tok("--expires", "notadate"), "--expires");
     expectOneLineError(await tok("--expires", "2001-01-01"), "--expires");
     expectOneLineError(await tok("--quota-usd", "1.1234567"), "--quota-usd");
@@ -163,9 +137,9 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
     expectOneLineError(await tok("--quota-usd", "1", "--unlimited"), /--quota-usd.*--unlimited|--unlimited.*--quota-usd/);
     expectOneLineError(await tok("--fallback", "no-such-group"), "--fallback");
     expectOneLineError(await tok("--group", "no-such-group"), "--group");
-    expectOneLineError(await run(["token", "create", "--user", "nobody-here", "--name", "x", "--data-dir", server.dataDir]), "nobody-here");
-    expectOneLineError(await run(["token", "create", "--user", "admin", "--name", "x".repeat(51), "--data-dir", server.dataDir]), "--name");
-    expectOneLineError(await run(["admin", "create", "--username", "shorty", "--password", "short", "--data-dir", server.dataDir]), "password");
+    expectOneLineError(await run(["token", "create", "--user", "nobody-here", "--name", "x", "--data-dir", app.server.dataDir]), "nobody-here");
+    expectOneLineError(await run(["token", "create", "--user", "admin", "--name", "x".repeat(51), "--data-dir", app.server.dataDir]), "--name");
+    expectOneLineError(await run(["admin", "create", "--username", "shorty", "--password", "short", "--data-dir", app.server.dataDir]), "password");
 
     // nothing was created by the refused commands
     const list = await admin.get("/api/token/?p=1&size=100");
@@ -173,7 +147,7 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
   });
 
   test("a calendar date that does not exist is refused, not rolled over into another day", async () => {
-    const r = await run(["token", "create", "--user", "admin", "--name", "bad-date", "--expires", "2030-02-30", "--data-dir", server.dataDir]);
+    const r = await run(["token", "create", "--user", "admin", "--name", "bad-date", "--expires", "2030-02-30", "--data-dir", app.server.dataDir]);
     expectOneLineError(r, "--expires");
   });
 
@@ -244,17 +218,17 @@ describe("migrate", () => {
 
 describe("admin accounts", () => {
   test("admin create, then signing in over HTTP works (server running on the same data dir)", async () => {
-    const r = await run(["admin", "create", "--username", "ops", "--password", "ops-password-1", "--data-dir", server.dataDir]);
+    const r = await run(["admin", "create", "--username", "ops", "--password", "ops-password-1", "--data-dir", app.server.dataDir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
-    const ops = client(server.url, await login(server.url, "ops", "ops-password-1"));
+    const ops = client(app.url, await login(app.url, "ops", "ops-password-1"));
     const self = await ops.get("/api/user/self");
     expect(self.status).toBe(200);
     expect(self.body.data).toMatchObject({ username: "ops", role: "admin" });
 
     // a second admin create with the same name is refused in one line
     expectOneLineError(
-      await run(["admin", "create", "--username", "ops", "--password", "ops-password-2", "--data-dir", server.dataDir]),
+      await run(["admin", "create", "--username", "ops", "--password", "ops-password-2", "--data-dir", app.server.dataDir]),
       "ops",
     );
   });
@@ -262,9 +236,9 @@ describe("admin accounts", () => {
   test("admin reset-password prints a new password that works while the old one fails", async () => {
     const created = await admin.post("/api/user/", { username: "resetme", password: "old-password-1" });
     expect(created.status).toBe(201);
-    const oldSession = await login(server.url, "resetme", "old-password-1");
+    const oldSession = await login(app.url, "resetme", "old-password-1");
 
-    const r = await run(["admin", "reset-password", "--username", "resetme", "--data-dir", server.dataDir]);
+    const r = await run(["admin", "reset-password", "--username", "resetme", "--data-dir", app.server.dataDir]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines.length).toBe(1);
@@ -272,13 +246,13 @@ describe("admin accounts", () => {
     expect(fresh.length).toBeGreaterThanOrEqual(12);
     expect(fresh).not.toBe("old-password-1");
 
-    expect((await call(server.url, "POST", "/api/user/login", { username: "resetme", password: "old-password-1" })).status).toBe(401);
-    const session = await login(server.url, "resetme", fresh);
-    expect((await client(server.url, session).get("/api/user/self")).body.data.username).toBe("resetme");
+    expect((await call(app.url, "POST", "/api/user/login", { username: "resetme", password: "old-password-1" })).status).toBe(401);
+    const session = await login(app.url, "resetme", fresh);
+    expect((await client(app.url, session).get("/api/user/self")).body.data.username).toBe("resetme");
     // the old session was signed out
-    expect((await client(server.url, oldSession).get("/api/user/self")).status).toBe(401);
+    expect((await client(app.url, oldSession).get("/api/user/self")).status).toBe(401);
 
-    expectOneLineError(await run(["admin", "reset-password", "--username", "ghost", "--data-dir", server.dataDir]), "ghost");
+    expectOneLineError(await run(["admin", "reset-password", "--username", "ghost", "--data-dir", app.server.dataDir]), "ghost");
   });
 });
 
@@ -287,7 +261,7 @@ describe("token create", () => {
     const r = await run([
       "token", "create", "--user", "admin", "--name", "cli-full",
       "--quota-usd", "2.5", "--group", "default", "--models", "a,b", "--expires", "2030-01-01",
-      "--data-dir", server.dataDir,
+      "--data-dir", app.server.dataDir,
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sk-[0-9A-Za-z]{48}\n$/);
@@ -320,7 +294,7 @@ describe("token create", () => {
 
   test("without --quota-usd the token is unlimited and never expires; --fallback takes existing groups", async () => {
     expect((await admin.post("/api/group/", { name: "backup", description: "b", multiplier: 1, selectable: true })).status).toBe(201);
-    const r = await run(["token", "create", "--user", "admin", "--name", "cli-plain", "--fallback", "backup", "--data-dir", server.dataDir]);
+    const r = await run(["token", "create", "--user", "admin", "--name", "cli-plain", "--fallback", "backup", "--data-dir", app.server.dataDir]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(KEY);
     const list = await admin.get("/api/token/search?keyword=cli-plain");
@@ -328,7 +302,7 @@ describe("token create", () => {
     expect(token).toMatchObject({ unlimited_quota: true, expired_time: -1, group: "default", fallback_groups: ["backup"], models: [] });
 
     // a duplicate name is refused in one line
-    expectOneLineError(await run(["token", "create", "--user", "admin", "--name", "cli-plain", "--data-dir", server.dataDir]), "cli-plain");
+    expectOneLineError(await run(["token", "create", "--user", "admin", "--name", "cli-plain", "--data-dir", app.server.dataDir]), "cli-plain");
   });
 
   test("a CLI write reaches the running server within 1 s", async () => {
@@ -337,8 +311,15 @@ describe("token create", () => {
       expect(s.status).toBe(200);
       return s.body.data.snapshot as { tokens: number; generation: number };
     };
-    const before = await status();
-    const r = await run(["token", "create", "--user", "admin", "--name", "cli-live", "--data-dir", server.dataDir]);
+    // earlier tests wrote through the CLI too: start from a snapshot that has caught up with the database
+    const inDatabase = (await admin.get("/api/token/?size=1")).body.data.total as number;
+    let before = await status();
+    for (let i = 0; i < 50 && before.tokens !== inDatabase; i++) {
+      await Bun.sleep(20);
+      before = await status();
+    }
+    expect(before.tokens).toBe(inDatabase);
+    const r = await run(["token", "create", "--user", "admin", "--name", "cli-live", "--data-dir", app.server.dataDir]);
     expect(r.code).toBe(0);
     const committedAt = Date.now();
     let now = before;

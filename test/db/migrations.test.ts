@@ -4,36 +4,20 @@
 // check clean, and a server on the upgraded data dir signs the old users in and serves their tokens.
 // Also: a second `migrate` applies nothing, and a database stamped by a newer apiyi is refused.
 import { Database } from "bun:sqlite";
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { KeyRing, maskKey, newTokenKey } from "../../src/core/keys";
 import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
 import { openSqlite } from "../../src/db/open";
-import { call, client, login, MAIN, removeDir, startServer, tempDir } from "../support/server";
+import { call, cli, client, login, scratchDirs, startServer } from "../support/server";
 
 const SECRET = "migration-test-secret-0123456789abcdefghijklmnop";
-const dirs: string[] = [];
-const newDir = () => {
-  const d = tempDir("apiyi-migrate-");
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach(removeDir));
+const newDir = scratchDirs("apiyi-migrate-");
+// CLI runs happen in an empty folder of their own, so a default ./data never lands in the repository
+let cwd: string | undefined;
 
-/** The CLI, killed after `timeoutMs`; APIYI_* of the caller are not inherited, the test secret is set. */
-async function run(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000) {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const k of Object.keys(base)) if (k.startsWith("APIYI_")) delete base[k];
-  const proc = Bun.spawn(["bun", MAIN, ...args], {
-    env: { ...base, APIYI_SECRET: SECRET, ...env },
-    cwd: dirs[0],
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: timeoutMs,
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+/** `cli()` from the harness (APIYI_* of the caller dropped, killed after its default timeout) with the test secret set. */
+const run = (args: string[], env: Record<string, string> = {}) => cli(args, { env: { APIYI_SECRET: SECRET, ...env }, cwd: (cwd ??= newDir()) });
 
 const USERS = [
   { name: "root", password: "root-old-password", role: "admin", quota: 0, used: 100, unlimited: 1, requests: 7, status: 1 },

@@ -6,36 +6,21 @@
 import { afterAll, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { call, client, login, MAIN, removeDir, startServer, tempDir, type Server } from "../support/server";
+import { call, cli, client, login, scratchDirs, startServer, type Server } from "../support/server";
 
 const KEY = /^sk-[0-9A-Za-z]{48}$/;
 const DEFAULTS = ["123456", "admin", "password", "admin123"];
-const dirs: string[] = [];
-const newDir = () => {
-  const d = tempDir("apiyi-secrets-");
-  dirs.push(d);
-  return d;
-};
+// registered before the scratch dirs' cleanup, so servers a failed test left running stop first
 const servers: Server[] = [];
 afterAll(async () => {
   for (const s of servers) await s.stop();
-  dirs.forEach(removeDir);
 });
+const newDir = scratchDirs("apiyi-secrets-");
+// CLI runs happen in an empty folder of their own, so a default ./data never lands in the repository
+let cwd: string | undefined;
 
-/** The CLI, killed after `timeoutMs`; APIYI_* variables of the caller are not inherited. */
-async function run(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000) {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const k of Object.keys(base)) if (k.startsWith("APIYI_")) delete base[k];
-  const proc = Bun.spawn(["bun", MAIN, ...args], {
-    env: { ...base, ...env },
-    cwd: dirs[0] ?? newDir(),
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: timeoutMs,
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
-}
+/** `cli()` from the harness (APIYI_* of the caller dropped, killed after its default timeout). */
+const run = (args: string[], env: Record<string, string> = {}) => cli(args, { env, cwd: (cwd ??= newDir()) });
 
 async function serve(dataDir: string, env: Record<string, string>) {
   const s = await startServer({ dataDir, env });

@@ -1,5 +1,7 @@
-// Test support: a real apiyi server process on a random port with a temp data dir, plus an HTTP
-// helper that speaks the management API (cookie or access token) and a CLI runner.
+// Test support: a real apiyi server process on a random port with a temp data dir (and `useServer`,
+// one server for a whole file), an HTTP helper that speaks the management API (cookie or access
+// token), a CLI runner that never inherits the caller's APIYI_* variables, and scratch dirs.
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,6 +9,9 @@ import { join, resolve } from "node:path";
 export const ROOT = resolve(import.meta.dir, "../..");
 export const MAIN = join(ROOT, "src/main.ts");
 export const ADMIN_PASSWORD = "admin-pass-for-tests";
+/** How the app is started: from source with the running bun, or the compiled binary named by
+ * APIYI_TEST_BIN (.ci/run runs the CLI, migration and security suites against the binary too). */
+export const APP: string[] = process.env.APIYI_TEST_BIN ? [resolve(process.env.APIYI_TEST_BIN)] : [process.execPath, MAIN];
 
 export const tempDir = (prefix = "apiyi-test-") => mkdtempSync(join(tmpdir(), prefix));
 
@@ -19,12 +24,14 @@ export type Server = {
   stop: (signal?: NodeJS.Signals) => Promise<number>;
 };
 
+export type StartOptions = { dataDir?: string; env?: Record<string, string>; args?: string[]; cmd?: string[] };
+
 /** Starts `apiyi serve` (from source, or `cmd` e.g. the compiled binary) and waits for its URL. */
-export async function startServer(opts: { dataDir?: string; env?: Record<string, string>; args?: string[]; cmd?: string[] } = {}): Promise<Server> {
+export async function startServer(opts: StartOptions = {}): Promise<Server> {
   const dataDir = opts.dataDir ?? tempDir();
-  const cmd = opts.cmd ?? [process.execPath, MAIN];
+  const cmd = opts.cmd ?? APP;
   const proc = Bun.spawn([...cmd, "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, ...(opts.args ?? [])], {
-    env: { ...process.env, APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
+    env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env }),
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -110,16 +117,70 @@ export async function makeUser(base: string, admin: Auth, username: string, pass
   return { id: r.body.data.id as number, auth, api: client(base, auth) };
 }
 
-/** Runs the CLI (from source unless `cmd` is given) and collects its exit code and output. */
-export async function cli(args: string[], opts: { env?: Record<string, string>; cmd?: string[]; cwd?: string } = {}) {
-  const proc = Bun.spawn([...(opts.cmd ?? [process.execPath, MAIN]), ...args], {
-    env: { ...process.env, ...opts.env },
+/** The running one server of a file, from `useServer()`; its getters throw until beforeAll has run. */
+export type LiveServer = { readonly server: Server; readonly url: string };
+
+/** One server for a whole test file: started in beforeAll, stopped (its data dir removed) in afterAll.
+ * Call it at the top level, before any beforeAll that uses it; read `.server` / `.url` only inside
+ * hooks and tests (do not destructure the result at the top level). */
+export function useServer(opts: StartOptions = {}): LiveServer {
+  let running: Server | undefined;
+  beforeAll(async () => {
+    running = await startServer(opts);
+  });
+  afterAll(async () => {
+    if (!running) return;
+    await running.stop();
+    removeDir(running.dataDir);
+  });
+  const server = () => {
+    if (!running) throw new Error("useServer: the server is not running (read it inside a test or a later beforeAll)");
+    return running;
+  };
+  return {
+    get server() {
+      return server();
+    },
+    get url() {
+      return server().url;
+    },
+  };
+}
+
+/** process.env without the caller's APIYI_* variables (so a developer's shell cannot steer a run), plus `env`. */
+export function appEnv(env: Record<string, string> = {}): Record<string, string | undefined> {
+  const base: Record<string, string | undefined> = { ...process.env };
+  for (const k of Object.keys(base)) if (k.startsWith("APIYI_")) delete base[k];
+  return { ...base, ...env };
+}
+
+/** Runs the CLI (from source with the running bun unless `cmd` is given) and collects its exit code and
+ * output. APIYI_* variables of the caller are not inherited (only `env`'s); the process is killed after
+ * `timeoutMs` so a command that wrongly starts serving cannot hang the suite. */
+export async function cli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; cmd?: string[] } = {}) {
+  const proc = Bun.spawn([...(opts.cmd ?? APP), ...args], {
+    env: appEnv(opts.env),
     cwd: opts.cwd,
     stdout: "pipe",
     stderr: "pipe",
+    timeout: opts.timeoutMs ?? 15_000,
   });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
+}
+
+/** A maker of temp dirs (`prefix` unless the call names another) that are all removed in afterAll.
+ * Call it at a file's top level; its afterAll runs in the order it was registered among the file's. */
+export function scratchDirs(prefix = "apiyi-test-") {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs.splice(0)) removeDir(d);
+  });
+  return (p = prefix) => {
+    const d = tempDir(p);
+    dirs.push(d);
+    return d;
+  };
 }
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
