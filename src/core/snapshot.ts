@@ -1,6 +1,7 @@
-// The in-memory view of configuration that the hot path reads: tokens by key hash, users, groups.
+// The in-memory view of configuration that the hot path reads: tokens by key hash, users, groups,
+// channels (with their upstream keys unsealed) indexed by group and model, and runtime settings.
 // Built from rows here (pure); services/snapshot.ts decides when to rebuild or patch it.
-import type { GroupRow, TokenRow, UserRow } from "../db/schema";
+import type { ChannelRow, GroupRow, TokenRow, UserRow } from "../db/schema";
 import { parseCidr, type Cidr } from "./ip";
 import { parseJsonList } from "./tokens";
 
@@ -12,10 +13,38 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
 export type UserEntry = Pick<UserRow, "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited">;
 export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable">;
 
+export type KeyState = { status: 1 | 3; reason?: string; at?: number };
+
+export type ChannelEntry = {
+  id: number;
+  name: string;
+  type: string;
+  baseUrl: string;
+  /** upstream keys in plaintext (memory only), aligned with keyStates */
+  keys: string[];
+  keyStates: KeyState[];
+  models: Set<string>;
+  /** client model name → upstream model name */
+  mapping: Record<string, string>;
+  groups: string[];
+  priority: number;
+  weight: number;
+  status: number;
+  timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+};
+
+/** group → model → channels serving it (any status), highest priority first */
+export type RouteIndex = Map<string, Map<string, ChannelEntry[]>>;
+
+export type RelaySettings = { maxAttempts: number };
+
 export type Snapshot = {
   tokensByHash: Map<string, TokenEntry>;
   usersById: Map<number, UserEntry>;
   groupsByName: Map<string, GroupEntry>;
+  channelsById: Map<number, ChannelEntry>;
+  routes: RouteIndex;
+  relay: RelaySettings;
   builtAt: number;
 };
 
@@ -41,11 +70,60 @@ export const userEntry = ({ id, username, role, status, quota, usedQuota, unlimi
 
 export const groupEntry = ({ name, multiplierMicros, selectable }: GroupRow): GroupEntry => ({ name, multiplierMicros, selectable });
 
-export function buildSnapshot(rows: { tokens: TokenRow[]; users: UserRow[]; groups: GroupRow[] }, now = Date.now()): Snapshot {
+export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string): ChannelEntry {
+  const keys = JSON.parse(unseal(row.keysSealed)) as string[];
+  const states = JSON.parse(row.keyStates) as KeyState[];
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    baseUrl: row.baseUrl,
+    keys,
+    keyStates: keys.map((_, i) => states[i] ?? { status: 1 }),
+    models: new Set(parseJsonList(row.models)),
+    mapping: JSON.parse(row.modelMapping) as Record<string, string>,
+    groups: parseJsonList(row.groups),
+    priority: row.priority,
+    weight: row.weight,
+    status: row.status,
+    timeouts: { connectMs: row.timeoutConnectMs, firstByteMs: row.timeoutFirstByteMs, idleMs: row.timeoutIdleMs },
+  };
+}
+
+export function buildRouteIndex(channels: Iterable<ChannelEntry>): RouteIndex {
+  const index: RouteIndex = new Map();
+  for (const ch of channels) {
+    for (const group of ch.groups) {
+      let byModel = index.get(group);
+      if (!byModel) index.set(group, (byModel = new Map()));
+      for (const model of ch.models) {
+        const list = byModel.get(model);
+        if (list) list.push(ch);
+        else byModel.set(model, [ch]);
+      }
+    }
+  }
+  for (const byModel of index.values()) for (const list of byModel.values()) list.sort((a, b) => b.priority - a.priority || a.id - b.id);
+  return index;
+}
+
+export type SnapshotRows = {
+  tokens: TokenRow[];
+  users: UserRow[];
+  groups: GroupRow[];
+  channels: ChannelRow[];
+  relay: RelaySettings;
+};
+
+export function buildSnapshot(rows: SnapshotRows, unseal: (sealed: string) => string, now = Date.now()): Snapshot {
+  const channelsById = new Map(rows.channels.map((c) => [c.id, channelEntry(c, unseal)]));
   return {
     tokensByHash: new Map(rows.tokens.map((t) => [t.keyHash, tokenEntry(t)])),
     usersById: new Map(rows.users.map((u) => [u.id, userEntry(u)])),
     groupsByName: new Map(rows.groups.map((g) => [g.name, groupEntry(g)])),
+    channelsById,
+    routes: buildRouteIndex(channelsById.values()),
+    relay: rows.relay,
     builtAt: now,
   };
 }

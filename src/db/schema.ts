@@ -96,8 +96,10 @@ export const channels = sqliteTable("channels", {
   name: text("name").notNull(),
   type: text("type").notNull().default("openai"),
   baseUrl: text("base_url").notNull(),
-  /** AES-256-GCM sealed JSON array of upstream keys */
+  /** AES-256-GCM sealed JSON array of upstream keys; never shown again after entry */
   keysSealed: text("keys_sealed").notNull(),
+  /** JSON array aligned with the keys: {status: 1 usable | 3 disabled automatically, reason, at} */
+  keyStates: text("key_states").notNull().default(emptyList),
   /** JSON: models served, client→upstream model mapping, groups */
   models: text("models").notNull().default(emptyList),
   modelMapping: text("model_mapping").notNull().default(sql`'{}'`),
@@ -107,6 +109,9 @@ export const channels = sqliteTable("channels", {
   /** 1 enabled, 2 disabled by an admin, 3 disabled automatically */
   status: integer("status").notNull().default(1),
   statusReason: text("status_reason").notNull().default(""),
+  timeoutConnectMs: integer("timeout_connect_ms").notNull().default(10_000),
+  timeoutFirstByteMs: integer("timeout_first_byte_ms").notNull().default(120_000),
+  timeoutIdleMs: integer("timeout_idle_ms").notNull().default(300_000),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -123,8 +128,12 @@ export const logs = sqliteTable(
     username: text("username").notNull().default(""),
     tokenId: integer("token_id").notNull().default(0),
     tokenName: text("token_name").notNull().default(""),
+    /** the model the client asked for, and the one sent upstream after mapping */
     model: text("model").notNull().default(""),
+    upstreamModel: text("upstream_model").notNull().default(""),
     group: text("group").notNull().default(""),
+    channelId: integer("channel_id").notNull().default(0),
+    endpoint: text("endpoint").notNull().default(""),
     promptTokens: integer("prompt_tokens").notNull().default(0),
     cachedTokens: integer("cached_tokens").notNull().default(0),
     completionTokens: integer("completion_tokens").notNull().default(0),
@@ -134,15 +143,23 @@ export const logs = sqliteTable(
     ttftMs: integer("ttft_ms").notNull().default(0),
     isStream: integer("is_stream", { mode: "boolean" }).notNull().default(false),
     requestId: text("request_id").notNull().default(""),
+    statusCode: integer("status_code").notNull().default(0),
+    errorCode: text("error_code").notNull().default(""),
     ip: text("ip").notNull().default(""),
     content: text("content").notNull().default(""),
+    /** JSON array: one {channel_id, status, ms, error?} per upstream attempt */
+    attempts: text("attempts").notNull().default(emptyList),
     /** JSON with multipliers, billing type, error details */
     other: text("other").notNull().default(sql`'{}'`),
   },
+  // the log API filters by user, then optionally token name, model, group, type and time, newest first
   (t) => [
     index("logs_user_id").on(t.userId, t.id),
     index("logs_created_at").on(t.createdAt),
     index("logs_request_id").on(t.requestId),
+    index("logs_user_token").on(t.userId, t.tokenName, t.id),
+    index("logs_user_model").on(t.userId, t.model, t.id),
+    index("logs_model").on(t.model, t.id),
   ],
 );
 
@@ -150,3 +167,4 @@ export type UserRow = typeof users.$inferSelect;
 export type TokenRow = typeof tokens.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type LogRow = typeof logs.$inferSelect;
+export type ChannelRow = typeof channels.$inferSelect;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Config } from "../config";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
+import { channelStore } from "../store/channels";
 import { groupStore } from "../store/groups";
 import { logStore } from "../store/logs";
 import { ensureDataDir, loadSecret } from "../store/secret";
@@ -12,6 +13,7 @@ import { sessionStore } from "../store/sessions";
 import { settingStore } from "../store/settings";
 import { tokenStore } from "../store/tokens";
 import { userStore } from "../store/users";
+import { parseSettings, relaySettings } from "./settings";
 import { SnapshotHolder } from "./snapshot";
 
 export type Ctx = ReturnType<typeof openContext>;
@@ -30,9 +32,17 @@ export function openContext(config: Config) {
     settings: settingStore(db),
     sessions: sessionStore(db),
     logs: logStore(db),
+    channels: channelStore(db),
   };
   store.groups.ensure({ name: "default", description: "Default group: every model, multiplier 1" });
-  const snapshot = new SnapshotHolder({ tokens: store.tokens.all, users: store.users.all, groups: store.groups.all });
+  const snapshot = new SnapshotHolder({
+    tokens: store.tokens.all,
+    users: store.users.all,
+    groups: store.groups.all,
+    channels: store.channels.all,
+    relay: () => relaySettings(parseSettings(store.settings.all())),
+    unseal: (sealed) => keys.unseal(sealed),
+  });
   return {
     config,
     db,

@@ -2,12 +2,18 @@
 // start; from then on the stored value wins.
 import { z } from "zod";
 import type { Config } from "../config";
+import type { RelaySettings } from "../core/snapshot";
 import { invalidField } from "../errors";
 import type { Ctx } from "./context";
 import { validate } from "./validate";
 
 export const SETTINGS = {
   register_enabled: { schema: z.boolean(), fallback: false, help: "anyone may sign up at /api/user/register" },
+  max_attempts: {
+    schema: z.number().int().min(1).max(10),
+    fallback: 4,
+    help: "most upstream attempts one /v1 call may make across channels and groups",
+  },
   new_user_quota: {
     schema: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     fallback: 0,
@@ -18,8 +24,10 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };
 
-export function readSettings(ctx: Ctx): Settings {
-  const stored = ctx.store.settings.all();
+export const readSettings = (ctx: Ctx): Settings => parseSettings(ctx.store.settings.all());
+
+/** Stored values where valid, defaults elsewhere. */
+export function parseSettings(stored: Record<string, unknown>): Settings {
   const out: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(SETTINGS)) {
     const parsed = (def.schema as z.ZodType).safeParse(stored[key]);
@@ -40,8 +48,13 @@ export function writeSettings(ctx: Ctx, input: unknown): Settings {
     return [key, validate(def.schema as z.ZodType, value, key)] as const;
   });
   ctx.tx(() => entries.forEach(([k, v]) => ctx.store.settings.set(k, v)));
-  return readSettings(ctx);
+  const settings = readSettings(ctx);
+  ctx.snapshot.setRelaySettings(relaySettings(settings));
+  return settings;
 }
+
+/** The part of the settings the /v1 hot path reads, kept in the snapshot. */
+export const relaySettings = (s: Settings): RelaySettings => ({ maxAttempts: s.max_attempts });
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */
 export function seedSettings(ctx: Ctx, config: Config) {

@@ -1,10 +1,20 @@
 // Keeps the in-memory snapshot true: services patch it after each write they make; writes by other
 // processes on the same database (the CLI) are noticed through PRAGMA data_version and reloaded.
 import type { Database } from "bun:sqlite";
-import { buildSnapshot, groupEntry, tokenEntry, userEntry, type Snapshot } from "../core/snapshot";
-import type { GroupRow, TokenRow, UserRow } from "../db/schema";
+import {
+  buildRouteIndex,
+  buildSnapshot,
+  channelEntry,
+  groupEntry,
+  tokenEntry,
+  userEntry,
+  type RelaySettings,
+  type Snapshot,
+  type SnapshotRows,
+} from "../core/snapshot";
+import type { TokenRow, UserRow } from "../db/schema";
 
-type Source = { tokens: () => TokenRow[]; users: () => UserRow[]; groups: () => GroupRow[] };
+type Source = { [K in keyof SnapshotRows]: () => SnapshotRows[K] } & { unseal: (sealed: string) => string };
 
 export class SnapshotHolder {
   current: Snapshot;
@@ -17,39 +27,60 @@ export class SnapshotHolder {
   }
 
   private load(): Snapshot {
-    return buildSnapshot({ tokens: this.source.tokens(), users: this.source.users(), groups: this.source.groups() });
+    const s = this.source;
+    return buildSnapshot(
+      { tokens: s.tokens(), users: s.users(), groups: s.groups(), channels: s.channels(), relay: s.relay() },
+      s.unseal,
+    );
+  }
+
+  private changed() {
+    this.generation++;
   }
 
   reloadAll() {
     this.current = this.load();
-    this.generation++;
+    this.changed();
   }
 
   putToken(row: TokenRow, previousHash?: string) {
     if (previousHash && previousHash !== row.keyHash) this.current.tokensByHash.delete(previousHash);
     this.current.tokensByHash.set(row.keyHash, tokenEntry(row));
-    this.generation++;
+    this.changed();
   }
 
   removeToken(keyHash: string) {
     this.current.tokensByHash.delete(keyHash);
-    this.generation++;
+    this.changed();
   }
 
   putUser(row: UserRow) {
     this.current.usersById.set(row.id, userEntry(row));
-    this.generation++;
+    this.changed();
   }
 
   removeUser(id: number) {
     this.current.usersById.delete(id);
     for (const [hash, t] of this.current.tokensByHash) if (t.userId === id) this.current.tokensByHash.delete(hash);
-    this.generation++;
+    this.changed();
   }
 
   reloadGroups() {
     this.current.groupsByName = new Map(this.source.groups().map((g) => [g.name, groupEntry(g)]));
-    this.generation++;
+    this.changed();
+  }
+
+  /** Channels change rarely and the route index depends on all of them: rebuild both. */
+  reloadChannels() {
+    const channelsById = new Map(this.source.channels().map((c) => [c.id, channelEntry(c, this.source.unseal)]));
+    this.current.channelsById = channelsById;
+    this.current.routes = buildRouteIndex(channelsById.values());
+    this.changed();
+  }
+
+  setRelaySettings(relay: RelaySettings) {
+    this.current.relay = relay;
+    this.changed();
   }
 
   /** Poll SQLite's data_version (changes only when another connection commits) and reload on change. */
