@@ -2,6 +2,7 @@
 import { html } from "@elysiajs/html";
 import { Elysia } from "elysia";
 import { HomePage } from "../views/home";
+import { channelRoutes } from "./api/channels";
 import { groupRoutes } from "./api/groups";
 import { logRoutes } from "./api/logs";
 import { openApiDocument } from "./api/openapi";
@@ -10,13 +11,14 @@ import { settingRoutes } from "./api/settings";
 import { statusRoutes } from "./api/status";
 import { tokenRoutes } from "./api/tokens";
 import { userRoutes } from "./api/users";
-import type { Ctx } from "./services/context";
+import { metricsRoute } from "./observe/metrics-route";
+import type { Runtime } from "./relay/runtime";
 import { VERSION } from "./version";
 import { assetRoutes } from "./web/assets";
 
-export type Lifecycle = { draining: boolean };
-
-export function createApp(ctx: Ctx, life: Lifecycle) {
+/** The Elysia app for everything but /v1 (the relay is plain Bun routes, see server.ts). */
+export function createApp(rt: Runtime) {
+  const { ctx, life } = rt;
   const app = new Elysia().use(html());
   // a Response, not a plain value: the html plugin would otherwise swallow the body
   app.onError(({ code, request }) => {
@@ -44,12 +46,14 @@ export function createApp(ctx: Ctx, life: Lifecycle) {
   userRoutes(api);
   tokenRoutes(api);
   groupRoutes(api);
+  channelRoutes(api);
   settingRoutes(api);
   logRoutes(api);
   const doc = openApiDocument(api.specs);
   app.get("/openapi.json", () => doc);
 
   assetRoutes(app as unknown as Elysia);
+  metricsRoute(app as unknown as Elysia, rt);
   app.get("/", () => HomePage({ version: VERSION }));
 
   return app;

@@ -1,6 +1,7 @@
 // Flags + environment → one validated Config. The only module that reads process.env; flags win
 // over env, env over defaults. A bad value becomes one ConfigError line naming the flag or variable.
 import { z } from "zod";
+import { parseCidr } from "./core/ip";
 
 export class ConfigError extends Error {}
 
@@ -16,6 +17,21 @@ export const CONFIG_FIELDS = {
     env: "APIYI_SHUTDOWN_TIMEOUT",
     schema: z.coerce.number({ error: "must be a number of seconds" }).min(0, "must be 0–3600 seconds").max(3600, "must be 0–3600 seconds").default(30),
   },
+  trustedProxies: {
+    flag: "trusted-proxies",
+    env: "APIYI_TRUSTED_PROXIES",
+    schema: z.string().default("").transform((v, c) => {
+      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = list.find((e) => parseCidr(e) === null);
+      if (bad) c.addIssue({ code: "custom", message: `"${bad}" is neither an IP address nor a CIDR` });
+      return list.map((e) => parseCidr(e)!).filter(Boolean);
+    }),
+  },
+  maxBodyMb: {
+    flag: "max-body-mb",
+    env: "APIYI_MAX_BODY_MB",
+    schema: z.coerce.number({ error: "must be a number of MiB" }).positive("must be more than 0").max(1024, "must be at most 1024").default(32),
+  },
   registerEnabled: { flag: "register-enabled", env: "APIYI_REGISTER_ENABLED", schema: bool.optional() },
   newUserQuota: {
     flag: "new-user-quota",
@@ -29,6 +45,8 @@ export type Config = { [K in keyof Fields]: z.output<Fields[K]["schema"]> } & {
   /** env only: never put secrets on a command line, where `ps` shows them */
   secret: string | undefined;
   adminPassword: string | undefined;
+  /** a bearer token that may scrape /metrics (besides admins) */
+  metricsToken: string | undefined;
 };
 
 export function loadConfig(flags: Record<string, string | boolean | undefined>, env = process.env): Config {
@@ -53,7 +71,11 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError("APIYI_ADMIN_PASSWORD: must be at least 8 characters");
   }
-  return { ...(out as Omit<Config, "secret" | "adminPassword">), secret, adminPassword };
+  const metricsToken = env.APIYI_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError("APIYI_METRICS_TOKEN: must be at least 16 characters");
+  }
+  return { ...(out as Omit<Config, "secret" | "adminPassword" | "metricsToken">), secret, adminPassword, metricsToken };
 }
 
 /** Read-only access to NODE_ENV and friends for the entry point, so nothing else touches process.env. */

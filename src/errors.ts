@@ -1,15 +1,26 @@
 // The one error type. Everything that refuses a request throws an AppError; each surface renders it
-// in its own shape: {success:false,message} on /api (here), OpenAI / Anthropic JSON on /v1 (relay/).
+// in its own shape: {success:false,message} on /api (here), OpenAI JSON on /v1 (relay/errors.ts).
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly param: string | null = null,
+    /** OpenAI's error `type`; derived from the status when not given */
+    readonly type: string = typeForStatus(status),
+    /** extra response headers (retry-after, x-should-retry) */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "AppError";
   }
+}
+
+function typeForStatus(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 429) return "rate_limit_error";
+  return status >= 500 ? "server_error" : "invalid_request_error";
 }
 
 export const badRequest = (message: string, param: string | null = null) =>

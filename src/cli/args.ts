@@ -18,6 +18,8 @@ export type Command = {
   options: Options;
   /** one line per flag for --help */
   help?: string[];
+  /** service field → flag, so that a refused field is reported by the flag the person typed */
+  flagNames?: Record<string, string>;
   run(flags: Flags): Promise<number | void>;
 };
 

@@ -1,11 +1,12 @@
 // The command table and dispatcher: `apiyi <command> [flags]`.
 import { adminCreate, adminResetPassword } from "./admin";
 import { type Command, describeFailure, parseFlags, usageOf } from "./args";
+import { channelAdd, channelList } from "./channel";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
-import { TOKEN_FLAG_NAMES, tokenCreate } from "./token";
+import { tokenCreate } from "./token";
 
-const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate];
+const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelList];
 
 const overview = () =>
   ["usage: apiyi <command> [flags]   (apiyi <command> --help for its flags)", "", "commands:"]
@@ -35,7 +36,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     return (await cmd.run(flags)) ?? 0;
   } catch (e) {
-    const { message, code } = describeFailure(e, cmd === tokenCreate ? TOKEN_FLAG_NAMES : {});
+    const { message, code } = describeFailure(e, cmd.flagNames);
     console.error(`apiyi ${cmd.name}: ${message}`);
     return code;
   }

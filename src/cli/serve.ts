@@ -1,5 +1,7 @@
 // `apiyi serve`: open (and migrate) the database, first-start setup, listen, stop gracefully.
-import { createApp, type Lifecycle } from "../app";
+import { createApp } from "../app";
+import { createRuntime, type Lifecycle } from "../relay/runtime";
+import { listen } from "../server";
 import { loadConfig } from "../config";
 import { sweepExpiredSessions } from "../services/auth";
 import { bootstrap } from "../services/bootstrap";
@@ -19,10 +21,12 @@ async function drain(server: Bun.Server<unknown>, deadlineMs: number) {
 export const serve: Command = {
   name: "serve",
   summary: "Run the gateway: migrate the database, then serve the API and console.",
-  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S]",
+  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N]",
   options: {
     ...SERVER_OPTIONS,
     "shutdown-timeout": { type: "string" },
+    "trusted-proxies": { type: "string" },
+    "max-body-mb": { type: "string" },
     "register-enabled": { type: "string" },
     "new-user-quota": { type: "string" },
   },
@@ -31,6 +35,8 @@ export const serve: Command = {
     "  --host H                 listen address (env APIYI_HOST, default 127.0.0.1; 0.0.0.0 = all)",
     "  --data-dir DIR           database and secret folder (env APIYI_DATA_DIR, default ./data)",
     "  --shutdown-timeout S     seconds in-flight calls get on SIGTERM (env APIYI_SHUTDOWN_TIMEOUT, default 30)",
+    "  --trusted-proxies L      proxies whose X-Forwarded-For is believed: IPs/CIDRs, comma-separated (env APIYI_TRUSTED_PROXIES, default none)",
+    "  --max-body-mb N          largest /v1 request body in MiB (env APIYI_MAX_BODY_MB, default 32)",
     "  --register-enabled B     first start only: allow sign-up (env APIYI_REGISTER_ENABLED)",
     "  --new-user-quota N       first start only: new users' balance in units (env APIYI_NEW_USER_QUOTA)",
   ],
@@ -38,6 +44,7 @@ export const serve: Command = {
     const config = loadConfig(flags);
     const ctx = openContext(config);
     const life: Lifecycle = { draining: false };
+    const rt = createRuntime(ctx, config, life);
     let server: Bun.Server<unknown> | undefined;
     let sweeper: ReturnType<typeof setInterval> | undefined;
     let stopped!: (code: number) => void;
@@ -49,6 +56,7 @@ export const serve: Command = {
       console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
       if (server) await drain(server, config.shutdownTimeout * 1000);
       clearInterval(sweeper);
+      rt.logs.stop();
       ctx.close();
       console.log("stopped");
       stopped(0);
@@ -58,14 +66,12 @@ export const serve: Command = {
 
     const { adminPassword } = await bootstrap(ctx, config);
     if (life.draining) return done;
-    const app = createApp(ctx, life);
     try {
-      app.listen({ port: config.port, hostname: config.host });
+      server = listen(rt, createApp(rt), config.port, config.host);
     } catch (e) {
       ctx.close();
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
-    server = app.server!;
     ctx.snapshot.watch(ctx.db.$client);
     sweeper = setInterval(() => sweepExpiredSessions(ctx), 3600_000);
     const url = localUrl(config.host, server.port!);

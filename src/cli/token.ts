@@ -5,7 +5,7 @@ import { CliError, type Command, type Flags, requireFlag } from "./args";
 import { DATA_HELP, DATA_OPTIONS, OPERATOR, openFromFlags } from "./open";
 
 /** Service field → the flag a CLI user typed, so error messages name the flag. */
-export const TOKEN_FLAG_NAMES: Record<string, string> = {
+const TOKEN_FLAG_NAMES: Record<string, string> = {
   name: "--name",
   remain_quota: "--quota-usd",
   group: "--group",
@@ -38,6 +38,7 @@ function quotaFlags(flags: Flags) {
 
 export const tokenCreate: Command = {
   name: "token create",
+  flagNames: TOKEN_FLAG_NAMES,
   summary: "Create a token (sk- key) for a user and print the key. Without --quota-usd it is unlimited (bounded by the user's balance).",
   usage: "--user U --name N [--quota-usd X | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--data-dir DIR]",
   options: {

@@ -43,3 +43,21 @@ export function ipInList(ip: string, list: Cidr[]): boolean {
     return (addr.bits >> shift) << shift === c.bits;
   });
 }
+
+/** "::ffff:10.1.2.3" → "10.1.2.3": how people write the address of an IPv4 client. */
+export const plainIp = (ip: string) => (ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : ip);
+
+/**
+ * The client's address: the socket peer, unless the peer is a trusted proxy, in which case the
+ * right-most X-Forwarded-For entry that is not itself a trusted proxy. Untrusted peers cannot spoof it.
+ */
+export function clientIp(peer: string, forwardedFor: string | null, trusted: Cidr[]): string {
+  const direct = plainIp(peer);
+  if (!forwardedFor || trusted.length === 0 || !ipInList(direct, trusted)) return direct;
+  const hops = forwardedFor.split(",").map((h) => plainIp(h.trim())).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (parseCidr(hops[i]) === null) return direct; // garbage in the header: trust only the socket
+    if (!ipInList(hops[i], trusted)) return hops[i];
+  }
+  return hops[0] ?? direct;
+}

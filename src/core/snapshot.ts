@@ -22,10 +22,12 @@ export type ChannelEntry = {
   baseUrl: string;
   /** upstream keys in plaintext (memory only), aligned with keyStates */
   keys: string[];
+  /** the sealed form the keys were read from: identifies this set of keys when saving their states */
+  keysSealed: string;
   keyStates: KeyState[];
   models: Set<string>;
   /** client model name → upstream model name */
-  mapping: Record<string, string>;
+  mapping: Map<string, string>;
   groups: string[];
   priority: number;
   weight: number;
@@ -79,9 +81,10 @@ export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string
     type: row.type,
     baseUrl: row.baseUrl,
     keys,
+    keysSealed: row.keysSealed,
     keyStates: keys.map((_, i) => states[i] ?? { status: 1 }),
     models: new Set(parseJsonList(row.models)),
-    mapping: JSON.parse(row.modelMapping) as Record<string, string>,
+    mapping: new Map(Object.entries(JSON.parse(row.modelMapping) as Record<string, string>)),
     groups: parseJsonList(row.groups),
     priority: row.priority,
     weight: row.weight,

@@ -1,4 +1,4 @@
-// Reading log rows: a user reads their own, an admin reads everyone's (or one user's).
+// Reading log rows with API易's parameters: a user reads their own, an admin everyone's.
 import { z } from "zod";
 import type { LogRow } from "../db/schema";
 import { isAdmin, type Actor } from "./actor";
@@ -6,35 +6,73 @@ import type { Ctx } from "./context";
 import { PageQuery, type Page } from "./paging";
 import { validate } from "./validate";
 
+const seconds = z.coerce.number().int().min(0).describe("unix seconds");
+
 export const LogQuery = PageQuery.extend({
-  type: z.coerce.number().int().min(1).max(5).optional().describe("1 top-up, 2 consume, 3 admin, 4 system, 5 error"),
+  type: z.coerce.number().int().min(0).max(5).optional().describe("1 top-up, 2 consume, 3 admin, 4 system, 5 error; 0 = all"),
+  model_name: z.string().max(200).optional(),
+  token_name: z.string().max(50).optional(),
+  request_id: z.string().max(100).optional(),
+  group: z.string().max(64).optional(),
+  start_timestamp: seconds.optional(),
+  end_timestamp: seconds.optional(),
   user_id: z.coerce.number().int().positive().optional().describe("admins only"),
 });
 
+const json = (text: string, fallback: unknown) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+};
+
 export const logView = (l: LogRow) => ({
   id: l.id,
-  created_at: l.createdAt,
+  request_id: l.requestId,
+  /** unix seconds, as API易 gives it; created_at_ms keeps the milliseconds */
+  created_at: Math.floor(l.createdAt / 1000),
+  created_at_ms: l.createdAt,
   type: l.type,
   user_id: l.userId,
   username: l.username,
   token_id: l.tokenId,
   token_name: l.tokenName,
   model_name: l.model,
+  upstream_model: l.upstreamModel,
   group: l.group,
+  channel_id: l.channelId,
+  endpoint: l.endpoint,
+  is_stream: l.isStream,
   prompt_tokens: l.promptTokens,
-  cached_tokens: l.cachedTokens,
   completion_tokens: l.completionTokens,
+  cached_tokens: l.cachedTokens,
   quota: l.quota,
   duration_ms: l.durationMs,
   ttft_ms: l.ttftMs,
-  is_stream: l.isStream,
-  request_id: l.requestId,
+  status_code: l.statusCode,
+  error_code: l.errorCode,
+  ip: l.ip,
   content: l.content,
+  attempts: json(l.attempts, []),
+  other: json(l.other, {}),
 });
 
 export function listLogs(ctx: Ctx, actor: Actor, query: unknown, page: Page, self: boolean) {
   const q = validate(LogQuery, query);
-  const userId = self || !isAdmin(actor) ? actor.id : q.user_id;
-  const { items, total } = ctx.store.logs.page({ userId, type: q.type }, page.offset, page.size);
+  const { items, total } = ctx.store.logs.page(
+    {
+      userId: self || !isAdmin(actor) ? actor.id : q.user_id,
+      type: q.type || undefined,
+      model: q.model_name,
+      tokenName: q.token_name,
+      requestId: q.request_id,
+      group: q.group,
+      from: q.start_timestamp === undefined ? undefined : q.start_timestamp * 1000,
+      to: q.end_timestamp === undefined ? undefined : q.end_timestamp * 1000 + 999,
+    },
+    page.offset,
+    page.size,
+  );
   return { items: items.map(logView), total, page: page.p, page_size: page.size };
 }

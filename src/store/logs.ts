@@ -1,22 +1,44 @@
 // Log rows (call records, top-ups, admin adjustments). Rows of admin operations are written in the
-// same transaction as the balance change they record.
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+// same transaction as the balance change they record; call rows come through the LogWriter.
+import { and, count, desc, eq, gte, lte, type SQL } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { logs } from "../db/schema";
 
 export type NewLog = typeof logs.$inferInsert;
 export const LOG_TYPE = { topup: 1, consume: 2, admin: 3, system: 4, error: 5 } as const;
 
+export type LogFilter = {
+  userId?: number;
+  type?: number;
+  model?: string;
+  tokenName?: string;
+  requestId?: string;
+  group?: string;
+  /** unix milliseconds, inclusive */
+  from?: number;
+  to?: number;
+};
+
+function where(f: LogFilter): SQL | undefined {
+  const parts: SQL[] = [];
+  if (f.userId !== undefined) parts.push(eq(logs.userId, f.userId));
+  if (f.type !== undefined) parts.push(eq(logs.type, f.type));
+  if (f.model) parts.push(eq(logs.model, f.model));
+  if (f.tokenName) parts.push(eq(logs.tokenName, f.tokenName));
+  if (f.requestId) parts.push(eq(logs.requestId, f.requestId));
+  if (f.group) parts.push(eq(logs.group, f.group));
+  if (f.from !== undefined) parts.push(gte(logs.createdAt, f.from));
+  if (f.to !== undefined) parts.push(lte(logs.createdAt, f.to));
+  return parts.length ? and(...parts) : undefined;
+}
+
 export const logStore = (db: Db) => ({
   insert: (row: NewLog) => db.insert(logs).values(row).returning().get(),
 
-  page(filter: { userId?: number; type?: number }, offset: number, limit: number) {
-    const parts: SQL[] = [];
-    if (filter.userId !== undefined) parts.push(eq(logs.userId, filter.userId));
-    if (filter.type !== undefined) parts.push(eq(logs.type, filter.type));
-    const where = parts.length ? and(...parts) : undefined;
-    const items = db.select().from(logs).where(where).orderBy(desc(logs.id)).limit(limit).offset(offset).all();
-    const total = db.select({ n: count() }).from(logs).where(where).get()!.n;
+  page(filter: LogFilter, offset: number, limit: number) {
+    const w = where(filter);
+    const items = db.select().from(logs).where(w).orderBy(desc(logs.id)).limit(limit).offset(offset).all();
+    const total = db.select({ n: count() }).from(logs).where(w).get()!.n;
     return { items, total };
   },
 });

@@ -48,6 +48,11 @@ async function freshGroup() {
   expectReply(await api("admin", "POST", "/api/group/", { name }), 201);
   return name;
 }
+async function freshChannel() {
+  const body = { name: unique("chan"), base_url: "https://upstream.example", key: `sk-up-${unique("key")}`, models: "m" };
+  return expectReply(await api("admin", "POST", "/api/channel/", body), 201) as { id: number; name: string };
+}
+let channel: { id: number; name: string };
 const tokenOf = async (id: number) => (await api("admin", "GET", `/api/token/${id}`)).body.data;
 
 beforeAll(async () => {
@@ -67,6 +72,7 @@ beforeAll(async () => {
   own.anon = aToken;
   expectReply(await api("admin", "POST", "/api/group/", { name: "matrix-hidden", selectable: false }), 201);
   expectReply(await api("admin", "POST", "/api/group/", { name: "matrix-grp" }), 201);
+  channel = await freshChannel();
   // some log rows for A and B
   expectReply(await api("admin", "POST", `/api/user/${ids.a}/topup`, { quota: 1000 }), 200);
   expectReply(await api("admin", "POST", `/api/user/${ids.b}/topup`, { quota: 2000 }), 200);
@@ -365,6 +371,39 @@ const cases: Case[] = [
   {
     route: "DELETE /api/group/:name",
     req: async () => ({ path: `/api/group/${await freshGroup()}` }),
+    expect: ADMIN,
+  },
+
+  // ---- channels: admins only
+  { route: "GET /api/channel/", req: () => ({ path: "/api/channel/" }), expect: ADMIN },
+  { route: "GET /api/channel/:id", req: () => ({ path: `/api/channel/${channel.id}` }), expect: ADMIN },
+  {
+    route: "POST /api/channel/",
+    req: (role) => ({ path: "/api/channel/", body: { name: unique(`chan-${role}`), base_url: "https://upstream.example", key: "sk-up-x", models: "m" } }),
+    expect: ADMIN_CREATES,
+  },
+  {
+    route: "PUT /api/channel/",
+    note: "users try to point the channel elsewhere",
+    req: (role) => ({ path: "/api/channel/", body: { id: channel.id, base_url: role === "admin" ? "https://upstream.example" : "https://evil.example" } }),
+    expect: ADMIN,
+    check: async () => {
+      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).base_url).toBe("https://upstream.example/v1");
+    },
+  },
+  {
+    route: "PUT /api/channel/",
+    note: "?status_only=true: users try to disable it",
+    req: (role) => ({ path: "/api/channel/?status_only=true", body: { id: channel.id, status: role === "admin" ? 1 : 2 } }),
+    expect: ADMIN,
+    check: async () => {
+      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).status).toBe(1);
+    },
+  },
+  {
+    route: "DELETE /api/channel/:id",
+    note: "a fresh channel for each role",
+    req: async () => ({ path: `/api/channel/${(await freshChannel()).id}` }),
     expect: ADMIN,
   },
 

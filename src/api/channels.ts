@@ -1,0 +1,33 @@
+// /api/channel/*: upstream channels, admins only, with new-api's paths and payloads. Replies never
+// carry an upstream key. POST /api/channel/:id/test belongs to the relay and is declared there.
+import { z } from "zod";
+import { ChannelCreate, ChannelStatusUpdate, ChannelUpdate } from "../services/channel-schema";
+import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
+import { PageQuery, readPage } from "../services/paging";
+import { idParam, type routeTable } from "./route";
+
+const yes = (v: string | undefined) => v === "true" || v === "1";
+const ListQuery = PageQuery.extend({
+  keyword: z.string().optional().describe("part of the name"),
+  id_sort: z.string().optional().describe("true: ascending id (default: newest first)"),
+});
+const UpdateQuery = z.object({ status_only: z.string().optional() });
+
+export function channelRoutes({ add }: ReturnType<typeof routeTable>) {
+  const tag = "channels";
+  add({ method: "GET", path: "/api/channel/", summary: "List channels (no keys: key_count and per-key states)", tag, access: "admin", query: ListQuery }, ({ ctx, query }) =>
+    listChannels(ctx, readPage(query), query.keyword, yes(query.id_sort) ? "id" : "newest"),
+  );
+  add({ method: "GET", path: "/api/channel/:id", summary: "Get one channel (no keys)", tag, access: "admin" }, ({ ctx, params }) =>
+    getChannel(ctx, idParam(params)),
+  );
+  add({ method: "POST", path: "/api/channel/", summary: "Create a channel; its keys are never shown again", tag, access: "admin", body: ChannelCreate, creates: true }, ({ ctx, body }) =>
+    createChannel(ctx, body),
+  );
+  add({ method: "PUT", path: "/api/channel/", summary: "Update a channel (fields left out keep their values; no key keeps the keys); ?status_only=true takes {id, status}", tag, access: "admin", body: ChannelUpdate.or(ChannelStatusUpdate), query: UpdateQuery }, ({ ctx, body, query }) =>
+    yes(query.status_only) ? setChannelStatus(ctx, body) : updateChannel(ctx, body),
+  );
+  add({ method: "DELETE", path: "/api/channel/:id", summary: "Delete a channel", tag, access: "admin" }, ({ ctx, params }) =>
+    deleteChannel(ctx, idParam(params)),
+  );
+}

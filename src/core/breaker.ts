@@ -1,0 +1,65 @@
+// A circuit breaker per channel: N failures within a window open it for a cooldown; after the
+// cooldown one probe call is let through and decides; a failed probe doubles the cooldown (capped).
+// Pure state with an injected clock.
+
+export type BreakerOptions = { failures: number; windowMs: number; cooldownMs: number; maxCooldownMs: number };
+export const BREAKER_DEFAULTS: BreakerOptions = { failures: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 600_000 };
+
+type State = { failures: number[]; openUntil: number; cooldownMs: number; probing: boolean };
+export type BreakerState = "closed" | "open" | "half_open";
+
+export class Breakers {
+  private readonly states = new Map<number, State>();
+  constructor(private readonly opts: BreakerOptions = BREAKER_DEFAULTS) {}
+
+  private get(id: number): State {
+    let s = this.states.get(id);
+    if (!s) this.states.set(id, (s = { failures: [], openUntil: 0, cooldownMs: this.opts.cooldownMs, probing: false }));
+    return s;
+  }
+
+  /** May a call go to this channel now? Takes the single probe slot when the cooldown is over. */
+  allow(id: number, now: number): boolean {
+    const s = this.states.get(id);
+    if (!s || s.openUntil === 0) return true;
+    if (now < s.openUntil || s.probing) return false;
+    s.probing = true;
+    return true;
+  }
+
+  success(id: number) {
+    const s = this.states.get(id);
+    if (!s) return;
+    s.failures = [];
+    s.openUntil = 0;
+    s.probing = false;
+    s.cooldownMs = this.opts.cooldownMs;
+  }
+
+  failure(id: number, now: number) {
+    const s = this.get(id);
+    if (s.probing) {
+      s.probing = false;
+      s.cooldownMs = Math.min(s.cooldownMs * 2, this.opts.maxCooldownMs);
+      s.openUntil = now + s.cooldownMs;
+      return;
+    }
+    s.failures = s.failures.filter((t) => now - t < this.opts.windowMs);
+    s.failures.push(now);
+    if (s.failures.length >= this.opts.failures) {
+      s.openUntil = now + s.cooldownMs;
+      s.failures = [];
+    }
+  }
+
+  state(id: number, now: number): BreakerState {
+    const s = this.states.get(id);
+    if (!s || s.openUntil === 0) return "closed";
+    return now < s.openUntil ? "open" : "half_open";
+  }
+
+  /** Forget a channel (an admin re-enabled or edited it). */
+  reset(id: number) {
+    this.states.delete(id);
+  }
+}

@@ -1,0 +1,40 @@
+// Every refusal a /v1 call can meet, as AppErrors with OpenAI's type and code, in the order the
+// checks run. Pure constructors: the relay renders them (relay/errors.ts).
+import { AppError } from "../errors";
+
+const err = (status: number, type: string, code: string, message: string, param: string | null = null, headers = {}) =>
+  new AppError(status, code, message, param, type, headers);
+
+export const refusals = {
+  invalidKey: () =>
+    err(401, "authentication_error", "invalid_api_key", "invalid API key: send Authorization: Bearer sk-… (or x-api-key) with a key from the console"),
+  tokenDisabled: () => err(401, "authentication_error", "token_disabled", "this API key is disabled; enable it in the console"),
+  tokenExpired: () => err(401, "authentication_error", "token_expired", "this API key has expired; extend it in the console"),
+  userDisabled: () => err(403, "permission_error", "user_disabled", "the account that owns this API key is disabled"),
+  ipNotAllowed: (ip: string) => err(403, "permission_error", "ip_not_allowed", `requests from ${ip} are not allowed for this API key`),
+  tooLarge: (limit: number) =>
+    err(413, "invalid_request_error", "request_too_large", `the request body is larger than ${limit} bytes`),
+  badBody: (message: string, param: string | null = null) => err(400, "invalid_request_error", "invalid_request", message, param),
+  modelNotAllowed: (model: string) =>
+    err(403, "permission_error", "model_not_allowed", `this API key may not use the model "${model}"`, "model"),
+  modelNotFound: (model: string) =>
+    err(404, "invalid_request_error", "model_not_found", `the model "${model}" does not exist or no group of this API key serves it`, "model"),
+  insufficientQuota: (what: "token" | "user") =>
+    err(
+      429,
+      "insufficient_quota",
+      "insufficient_quota",
+      what === "token" ? "this API key's quota is used up; raise it in the console" : "your balance is used up; top up to continue",
+      null,
+      { "x-should-retry": "false" },
+    ),
+  rateLimited: (retryAfter: string | null) =>
+    err(429, "rate_limit_error", "rate_limit_exceeded", "the upstream is rate limiting; retry shortly", null, retryAfter ? { "retry-after": retryAfter } : {}),
+  noChannel: () => err(503, "server_error", "no_available_channel", "no upstream channel is available for this model right now; retry shortly"),
+  upstream: () => err(502, "server_error", "upstream_error", "the upstream failed to answer; retry shortly"),
+  shuttingDown: () => err(503, "server_error", "server_shutting_down", "the server is shutting down; retry shortly", null, { "retry-after": "1" }),
+  internal: () => err(500, "server_error", "internal_error", "internal error; the server log has details"),
+  notFound: (path: string) => err(404, "invalid_request_error", "not_found", `no endpoint ${path}`),
+  methodNotAllowed: (method: string, path: string) =>
+    err(405, "invalid_request_error", "method_not_allowed", `${method} is not supported on ${path}`),
+};

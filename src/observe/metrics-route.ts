@@ -1,0 +1,31 @@
+// GET /metrics (Prometheus text): for admins (session or access token) or the configured scrape
+// token sent as a bearer token.
+import { timingSafeEqual } from "node:crypto";
+import type { Elysia } from "elysia";
+import { accessTokenFrom, parseCookies } from "../api/route";
+import type { Runtime } from "../relay/runtime";
+import { authenticate, SESSION_COOKIE } from "../services/auth";
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+function allowed(rt: Runtime, request: Request): boolean {
+  const bearer = accessTokenFrom(request.headers.get("authorization"));
+  if (rt.metricsToken && bearer && same(bearer, rt.metricsToken)) return true;
+  try {
+    const actor = authenticate(rt.ctx, { accessToken: bearer, sessionId: parseCookies(request.headers.get("cookie"))[SESSION_COOKIE] });
+    return actor?.role === "admin";
+  } catch {
+    return false;
+  }
+}
+
+export function metricsRoute(app: Elysia, rt: Runtime) {
+  app.get("/metrics", ({ request }) => {
+    if (!allowed(rt, request)) return new Response("metrics need an admin's access token or the scrape token\n", { status: 401 });
+    const now = Date.now();
+    const breakers = [...rt.ctx.snapshot.current.channelsById.keys()].map((channel) => ({ channel, state: rt.breakers.state(channel, now) }));
+    return new Response(rt.metrics.render({ logQueueDepth: rt.logs.depth, breakers }), {
+      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+    });
+  });
+}

@@ -1,0 +1,52 @@
+// One upstream attempt: send, wait for the reply's headers within the channel's first-byte timeout,
+// keep the socket's idle timeout for the body, follow the client's disconnect. Classifies failures.
+import type { ChannelEntry } from "../core/snapshot";
+import type { Endpoint, Failure, Provider } from "./providers/types";
+
+export type AttemptOk = { ok: true; response: Response; ms: number; abort: () => void };
+export type AttemptFailed = {
+  ok: false;
+  failure: Failure | "network" | "timeout";
+  status: number;
+  body: string;
+  retryAfter: string | null;
+  ms: number;
+};
+
+export async function attemptUpstream(
+  provider: Provider,
+  channel: ChannelEntry,
+  key: string,
+  endpoint: Endpoint,
+  body: string,
+  clientSignal: AbortSignal,
+): Promise<AttemptOk | AttemptFailed> {
+  const started = performance.now();
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const firstByte = setTimeout(() => controller.abort("first_byte_timeout"), channel.timeouts.firstByteMs);
+  clientSignal.addEventListener("abort", abort, { once: true });
+  const { url, init } = provider.request(channel, key, endpoint, body);
+  try {
+    // Bun's `timeout` is the socket's idle timeout: it also bounds the gaps between stream chunks
+    const response = await fetch(url, { ...init, signal: controller.signal, timeout: channel.timeouts.idleMs } as RequestInit);
+    clearTimeout(firstByte);
+    const ms = performance.now() - started;
+    if (response.ok) return { ok: true, response, ms, abort };
+    const text = await response.text().catch(() => "");
+    clientSignal.removeEventListener("abort", abort);
+    return {
+      ok: false,
+      failure: provider.classify(response.status, text),
+      status: response.status,
+      body: text,
+      retryAfter: response.headers.get("retry-after"),
+      ms,
+    };
+  } catch {
+    clearTimeout(firstByte);
+    clientSignal.removeEventListener("abort", abort);
+    const timedOut = controller.signal.reason === "first_byte_timeout";
+    return { ok: false, failure: timedOut ? "timeout" : "network", status: 0, body: "", retryAfter: null, ms: performance.now() - started };
+  }
+}

@@ -1,0 +1,83 @@
+// The record of one /v1 call as it goes, and the log row it becomes (queued, written in batches).
+import type { TokenEntry, UserEntry } from "../core/snapshot";
+import type { Usage } from "../core/usage";
+import { LOG_TYPE } from "../store/logs";
+import type { Runtime } from "./runtime";
+
+export type AttemptLog = { channel_id: number; status: number; ms: number; error?: string };
+
+export type CallRecord = {
+  requestId: string;
+  endpoint: string;
+  createdAt: number;
+  started: number;
+  ip: string;
+  token?: TokenEntry;
+  user?: UserEntry;
+  model: string;
+  upstreamModel: string;
+  group: string;
+  channelId: number;
+  stream: boolean;
+  attempts: AttemptLog[];
+};
+
+export const newCall = (endpoint: string, ip: string): CallRecord => ({
+  requestId: crypto.randomUUID(),
+  endpoint,
+  createdAt: Date.now(),
+  started: performance.now(),
+  ip,
+  model: "",
+  upstreamModel: "",
+  group: "",
+  channelId: 0,
+  stream: false,
+  attempts: [],
+});
+
+export type CallEnd = {
+  status: number;
+  errorCode?: string;
+  usage?: Usage;
+  /** performance.now() when the first byte of the answer reached the client */
+  firstByteAt?: number | null;
+  message?: string;
+};
+
+/** Queues the call's log row (calls without a known token are not logged) and counts it in metrics. */
+export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
+  const now = performance.now();
+  const duration = now - call.started;
+  const ttft = end.firstByteAt ? end.firstByteAt - call.started : null;
+  rt.metrics.call(call.endpoint, call.group ? call.model : "", call.group, end.status, duration / 1000, ttft === null ? null : ttft / 1000);
+  if (!call.token || !call.user) return;
+  call.token.accessedTime = Math.floor(call.createdAt / 1000);
+  const failed = end.status >= 400 || !!end.errorCode;
+  rt.logs.push({
+    createdAt: call.createdAt,
+    type: failed ? LOG_TYPE.error : LOG_TYPE.consume,
+    userId: call.user.id,
+    username: call.user.username,
+    tokenId: call.token.id,
+    tokenName: call.token.name,
+    model: call.model,
+    upstreamModel: call.upstreamModel,
+    group: call.group,
+    channelId: call.channelId,
+    endpoint: call.endpoint,
+    isStream: call.stream,
+    promptTokens: end.usage?.prompt ?? 0,
+    cachedTokens: end.usage?.cached ?? 0,
+    completionTokens: end.usage?.completion ?? 0,
+    quota: 0,
+    durationMs: Math.round(duration),
+    ttftMs: ttft === null ? 0 : Math.round(ttft),
+    requestId: call.requestId,
+    statusCode: end.status,
+    errorCode: end.errorCode ?? "",
+    ip: call.ip,
+    content: end.message ?? "",
+    attempts: JSON.stringify(call.attempts),
+  });
+}

@@ -1,0 +1,34 @@
+// The relay's process-wide state: breakers, metrics, the log writer, settings from the config.
+// Created once by `serve`; the pipeline receives it and reads config from the snapshot only.
+import type { Config } from "../config";
+import { Breakers } from "../core/breaker";
+import type { Cidr } from "../core/ip";
+import { Metrics } from "../observe/metrics";
+import type { Ctx } from "../services/context";
+import { LogWriter } from "../store/log-writer";
+
+export type Lifecycle = { draining: boolean };
+
+export type Runtime = {
+  ctx: Ctx;
+  life: Lifecycle;
+  breakers: Breakers;
+  metrics: Metrics;
+  logs: LogWriter;
+  trustedProxies: Cidr[];
+  maxBodyBytes: number;
+  metricsToken: string | undefined;
+};
+
+export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
+  return {
+    ctx,
+    life,
+    breakers: new Breakers(),
+    metrics: new Metrics(),
+    logs: new LogWriter(ctx.db),
+    trustedProxies: config.trustedProxies,
+    maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
+    metricsToken: config.metricsToken,
+  };
+}

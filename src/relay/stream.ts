@@ -1,0 +1,107 @@
+// Passing an upstream SSE stream to the client event by event, as it arrives: no buffering beyond
+// completing a split event, no timers. It hides the usage-only event from clients that did not ask
+// for usage, ends a cut stream with an error event instead of [DONE], and aborts the upstream when
+// the client goes away.
+import type { StreamMeter } from "./meter";
+
+export type StreamEnd = "done" | "cut" | "client_gone";
+export type StreamResult = { end: StreamEnd; firstChunkAt: number | null; bytes: number };
+
+const encoder = new TextEncoder();
+export const sseError = (message: string, code: string) =>
+  encoder.encode(`data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code } })}\n\n`);
+
+/** Index just past the last complete event ("\n\n" or "\r\n\r\n"), or 0. */
+export function lastEventEnd(b: Uint8Array): number {
+  const n = b.length;
+  if (n >= 2 && b[n - 1] === 10 && (b[n - 2] === 10 || (b[n - 2] === 13 && b[n - 3] === 10))) return n;
+  for (let i = n - 1; i > 0; i--) {
+    if (b[i] === 10 && (b[i - 1] === 10 || (b[i - 1] === 13 && b[i - 2] === 10))) return i + 1;
+  }
+  return 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+const USAGE_ONLY = encoder.encode('"choices":[]');
+
+/** Removes the usage-only event (`"choices":[]`), which a client that did not ask must not see. */
+export function withoutUsageEvent(chunk: Uint8Array): Uint8Array {
+  const at = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(USAGE_ONLY);
+  if (at < 0) return chunk;
+  let start = at;
+  while (start > 0 && !(chunk[start - 1] === 10 && chunk[start - 2] === 10)) start--;
+  let end = at;
+  while (end < chunk.length && !(chunk[end] === 10 && chunk[end - 1] === 10)) end++;
+  return concat(chunk.subarray(0, start), chunk.subarray(Math.min(end + 1, chunk.length)));
+}
+
+export type RelayStreamOptions = {
+  meter: StreamMeter;
+  stripUsage: boolean;
+  abortUpstream: () => void;
+  onEnd: (result: StreamResult) => void;
+};
+
+export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStreamOptions): ReadableStream<Uint8Array> {
+  const reader = upstream.getReader();
+  let carry: Uint8Array | null = null;
+  let firstChunkAt: number | null = null;
+  let bytes = 0;
+  let ended = false;
+  const end = (how: StreamEnd) => {
+    if (ended) return;
+    ended = true;
+    opts.onEnd({ end: how, firstChunkAt, bytes });
+  };
+  const cut = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    controller.enqueue(sseError("the upstream stream was interrupted before it finished", "upstream_stream_interrupted"));
+    controller.close();
+    end("cut");
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) {
+              if (!opts.meter.complete()) return cut(controller);
+              controller.close();
+              return end("done");
+            }
+            let chunk = carry ? concat(carry, value) : value;
+            carry = null;
+            const cutAt = lastEventEnd(chunk);
+            if (cutAt < chunk.length) {
+              carry = chunk.slice(cutAt);
+              chunk = chunk.subarray(0, cutAt);
+            }
+            if (chunk.length === 0) continue;
+            opts.meter.observe(chunk);
+            const out = opts.stripUsage ? withoutUsageEvent(chunk) : chunk;
+            if (out.length === 0) continue;
+            firstChunkAt ??= performance.now();
+            bytes += out.length;
+            controller.enqueue(out);
+            return;
+          }
+        } catch {
+          if (!ended) cut(controller);
+        }
+      },
+      cancel() {
+        opts.abortUpstream();
+        reader.cancel().catch(() => {});
+        end("client_gone");
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

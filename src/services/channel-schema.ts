@@ -1,0 +1,131 @@
+// The shape of a channel as people send it: the API body (compatible with new-api's) and CLI flags.
+// Validation messages never repeat an upstream key or a base URL (it may hold a secret).
+import { z } from "zod";
+import { normalizeList } from "../core/tokens";
+
+/** Upstream types with a provider behind them; adding a type is adding it here (and its provider). */
+export const CHANNEL_TYPES = ["openai"] as const;
+
+const MAX_KEYS = 1000;
+const MAX_KEY_LENGTH = 4096;
+const HOUR_MS = 3_600_000;
+const INT32 = 2 ** 31 - 1;
+
+/** A zod error that says "required" for a missing field and `expected` for a wrong one. */
+const expecting = (expected: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? "required" : expected) });
+const int = (min: number, max: number) =>
+  z.number(expecting("a whole number")).int("a whole number").min(min, `at least ${min}`).max(max, `at most ${max}`);
+
+/** An array or a comma/newline string → a normalised list; problems are reported on the field itself
+ * (not on an element), so the CLI can name the flag. */
+const list = (what: string, max: number, itemMax: number) =>
+  z.union([z.array(z.string()), z.string()], expecting(`a comma-separated string or an array of ${what}`)).transform((v, c) => {
+    const items = normalizeList(v);
+    if (items.length === 0) c.addIssue({ code: "custom", message: `at least one ${what.replace(/s$/, "")}` });
+    else if (items.length > max) c.addIssue({ code: "custom", message: `at most ${max} ${what}` });
+    else if (items.some((s) => s.length > itemMax)) c.addIssue({ code: "custom", message: `each of the ${what} is at most ${itemMax} characters` });
+    return items;
+  });
+
+/** One key per line (new-api), or an array. Trimmed, blanks dropped, duplicates dropped. May be empty
+ * here: create requires a key, an update treats "no keys" as "keep the stored ones". */
+const keyList = z
+  .union([z.string(), z.array(z.string())], expecting("the upstream keys: one per line, or an array"))
+  .transform((v, c) => {
+    const keys = normalizeList(Array.isArray(v) ? v : v.split("\n"));
+    const bad = keys.findIndex((k) => k.length > MAX_KEY_LENGTH || /[\s\x00-\x1f\x7f]/.test(k));
+    if (keys.length > MAX_KEYS) c.addIssue({ code: "custom", message: `at most ${MAX_KEYS} keys` });
+    else if (bad >= 0) c.addIssue({ code: "custom", message: `key #${bad + 1} contains whitespace or control characters, or is over ${MAX_KEY_LENGTH} characters` });
+    return keys;
+  });
+
+/** http(s), a host, no credentials, no query or fragment; trailing slashes dropped; no path → /v1. */
+export function normalizeBaseUrl(raw: string): { url: string } | { problem: string } {
+  const text = raw.trim();
+  if (/[?#]/.test(text)) return { problem: "must not have a query or a fragment" };
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return { problem: "is not a URL (e.g. https://api.openai.com/v1)" };
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return { problem: "must start with http:// or https://" };
+  if (!u.hostname) return { problem: "must name a host" };
+  if (u.username || u.password) return { problem: "must not contain credentials (user:password@)" };
+  const path = u.pathname.replace(/\/+$/, "");
+  return { url: `${u.protocol}//${u.host}${path || "/v1"}` };
+}
+
+const baseUrl = z
+  .string(expecting("a string: the upstream's OpenAI-style base URL"))
+  .max(2000, "at most 2000 characters")
+  .transform((v, c) => {
+    const r = normalizeBaseUrl(v);
+    if ("problem" in r) c.addIssue({ code: "custom", message: r.problem });
+    return "url" in r ? r.url : "";
+  });
+
+/** An object, or its JSON text (new-api sends a string; "" means none). Names and targets trimmed. */
+const modelMapping = z.union([z.record(z.string(), z.unknown()), z.string(), z.null()]).transform((v, c) => {
+  let obj: unknown = v;
+  if (typeof v === "string") {
+    try {
+      obj = v.trim() ? JSON.parse(v) : {};
+    } catch {
+      c.addIssue({ code: "custom", message: "is not valid JSON" });
+      return {};
+    }
+  }
+  if (obj === null) return {};
+  if (typeof obj !== "object" || Array.isArray(obj)) {
+    c.addIssue({ code: "custom", message: 'must be an object {"client model": "upstream model"}' });
+    return {};
+  }
+  const bad = Object.entries(obj).find(([from, to]) => !from.trim() || typeof to !== "string" || !to.trim());
+  if (bad) c.addIssue({ code: "custom", message: `"${bad[0]}" must map to a non-empty model name` });
+  // fromEntries defines own properties: a model named "__proto__" stays a plain entry
+  return bad ? {} : Object.fromEntries(Object.entries(obj).map(([from, to]) => [from.trim(), (to as string).trim()]));
+});
+
+const timeout = int(1, HOUR_MS).describe("milliseconds, at most one hour");
+const adminStatus = z.union([z.literal(1), z.literal(2)], expecting("1 (enabled) or 2 (disabled)"));
+
+export const ChannelFields = z.object({
+  name: z.string(expecting("a string")).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
+  type: z.enum(CHANNEL_TYPES, expecting(`one of: ${CHANNEL_TYPES.join(", ")}`)),
+  base_url: baseUrl,
+  key: keyList.describe("upstream keys, one per line (or an array); never shown again"),
+  models: list("models", 1000, 200).describe("models served: comma string or array"),
+  model_mapping: modelMapping.describe("client model → upstream model, as an object or its JSON"),
+  group: list("groups", 100, 64).describe("existing group names: comma string or array"),
+  priority: int(-INT32, INT32).describe("higher is tried first"),
+  weight: int(0, INT32).describe("share within a priority tier"),
+  status: adminStatus,
+  timeout_connect_ms: timeout,
+  timeout_first_byte_ms: timeout,
+  timeout_idle_ms: timeout.describe("longest wait between two chunks of a stream"),
+});
+
+const F = ChannelFields.shape;
+export const ChannelCreate = ChannelFields.extend({
+  type: F.type.default("openai"),
+  key: F.key.refine((k) => k.length > 0, "at least one upstream key"),
+  model_mapping: F.model_mapping.default({}),
+  group: F.group.default(["default"]),
+  priority: F.priority.default(0),
+  weight: F.weight.default(1),
+  status: F.status.default(1),
+  timeout_connect_ms: F.timeout_connect_ms.default(10_000),
+  timeout_first_byte_ms: F.timeout_first_byte_ms.default(120_000),
+  timeout_idle_ms: F.timeout_idle_ms.default(300_000),
+});
+export type ChannelCreateInput = z.output<typeof ChannelCreate>;
+
+/** PUT /api/channel/: `id` plus any fields, left-out ones keep their values. Status 3 is accepted only
+ * when it is the channel's current status (a form sending back what it loaded). */
+export const ChannelUpdate = ChannelFields.partial().extend({
+  id: z.number().int().positive(),
+  status: z.union([adminStatus, z.literal(3)], expecting("1 (enabled) or 2 (disabled)")).optional(),
+});
+export type ChannelUpdateInput = z.output<typeof ChannelUpdate>;
+export const ChannelStatusUpdate = z.object({ id: z.number().int().positive(), status: adminStatus });
