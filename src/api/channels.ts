@@ -1,8 +1,9 @@
 // /api/channel/*: upstream channels, admins only, with new-api's paths and payloads. Replies never
-// carry an upstream key. POST /api/channel/:id/test belongs to the relay and is declared there.
+// carry an upstream key. The channel test sends one minimal call through the relay's provider.
 import { z } from "zod";
 import { ChannelCreate, ChannelStatusUpdate, ChannelUpdate } from "../services/channel-schema";
 import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
+import { ProbeInput, probeChannel } from "../relay/probe";
 import { PageQuery, readPage } from "../services/paging";
 import { idParam, type routeTable } from "./route";
 
@@ -29,5 +30,8 @@ export function channelRoutes({ add }: ReturnType<typeof routeTable>) {
   );
   add({ method: "DELETE", path: "/api/channel/:id", summary: "Delete a channel", tag, access: "admin" }, ({ ctx, params }) =>
     deleteChannel(ctx, idParam(params)),
+  );
+  add({ method: "POST", path: "/api/channel/:id/test", summary: "Send one minimal chat call to the channel: {ok, status, latency_ms, model, message}", tag, access: "admin", body: ProbeInput }, ({ ctx, params, body }) =>
+    probeChannel(ctx, idParam(params), body),
   );
 }

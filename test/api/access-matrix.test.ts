@@ -401,6 +401,19 @@ const cases: Case[] = [
     },
   },
   {
+    // a local port nothing listens on: the probe fails fast and never leaves this machine
+    route: "POST /api/channel/:id/test",
+    req: async () => {
+      const body = { name: unique("probe"), base_url: "http://127.0.0.1:9/v1", key: "sk-up-probe", models: "m" };
+      const ch = expectReply(await api("admin", "POST", "/api/channel/", body), 201) as { id: number };
+      return { path: `/api/channel/${ch.id}/test`, body: {} };
+    },
+    expect: ADMIN,
+    check: (role, r) => {
+      if (role === "admin") expect(r.body.data).toMatchObject({ ok: false, status: 0, model: "m" });
+    },
+  },
+  {
     route: "DELETE /api/channel/:id",
     note: "a fresh channel for each role",
     req: async () => ({ path: `/api/channel/${(await freshChannel()).id}` }),
