@@ -56,7 +56,7 @@ export const serve: Command = {
       console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
       if (server) await drain(server, config.shutdownTimeout * 1000);
       clearInterval(sweeper);
-      rt.logs.stop();
+      await rt.logs.stop();
       ctx.close();
       console.log("stopped");
       stopped(0);

@@ -45,8 +45,8 @@ export class Metrics {
 
   /** `model` and `group` are empty for calls refused before the model was known to be served. */
   call(endpoint: string, model: string, group: string, status: number, seconds: number, ttftSeconds: number | null) {
-    bump(this.calls, labelsOf({ endpoint, model, group, status }));
-    const l = labelsOf({ endpoint });
+    bump(this.calls, `endpoint="${endpoint}",model="${esc(model)}",group="${esc(group)}",status="${status}"`);
+    const l = `endpoint="${endpoint}"`;
     this.latency.observe(l, seconds);
     if (ttftSeconds !== null) this.ttft.observe(l, ttftSeconds);
   }

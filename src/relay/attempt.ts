@@ -28,8 +28,8 @@ export async function attemptUpstream(
   clientSignal.addEventListener("abort", abort, { once: true });
   const { url, init } = provider.request(channel, key, endpoint, body);
   try {
-    // Bun's `timeout` is the socket's idle timeout: it also bounds the gaps between stream chunks
-    const response = await fetch(url, { ...init, signal: controller.signal, timeout: channel.timeouts.idleMs } as RequestInit);
+    // gaps between body chunks are bounded by relay/watchdog.ts (Bun's fetch `timeout` does not)
+    const response = await fetch(url, { ...init, signal: controller.signal });
     clearTimeout(firstByte);
     const ms = performance.now() - started;
     if (response.ok) return { ok: true, response, ms, abort };

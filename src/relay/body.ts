@@ -25,7 +25,8 @@ async function readLimited(req: Request, limit: number): Promise<string> {
 
 export type CallBody = Record<string, unknown> & { model: string };
 
-export async function readCallBody(req: Request, limit: number): Promise<CallBody> {
+/** The parsed body and its text (sent upstream unchanged when nothing in it needs rewriting). */
+export async function readCallBody(req: Request, limit: number): Promise<{ body: CallBody; text: string }> {
   const text = await readLimited(req, limit);
   let body: unknown;
   try {
@@ -36,5 +37,5 @@ export async function readCallBody(req: Request, limit: number): Promise<CallBod
   if (!body || typeof body !== "object" || Array.isArray(body)) throw refusals.badBody("the request body must be a JSON object");
   const model = (body as Record<string, unknown>).model;
   if (typeof model !== "string" || model.trim() === "") throw refusals.badBody("you must give a model, e.g. \"model\": \"gpt-4o-mini\"", "model");
-  return body as CallBody;
+  return { body: body as CallBody, text };
 }

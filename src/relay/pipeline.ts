@@ -26,11 +26,9 @@ export async function relayCall(rt: Runtime, req: Request, server: Bun.Server<un
   const call = newCall(endpoint, ip);
   try {
     if (rt.life.draining) throw refusals.shuttingDown();
-    const { token, user } = authenticate(rt, req, ip);
-    call.token = token;
-    call.user = user;
+    const { token, user } = authenticate(rt, req, ip, call);
     server.timeout(req, 0); // upstream timeouts govern from here, not Bun's 10 s idle limit
-    const body = await readCallBody(req, rt.maxBodyBytes);
+    const { body, text } = await readCallBody(req, rt.maxBodyBytes);
     call.model = body.model;
     call.stream = body.stream === true && STREAMABLE.has(endpoint);
     const groups = tokenGroups(token);
@@ -39,7 +37,7 @@ export async function relayCall(rt: Runtime, req: Request, server: Bun.Server<un
       (isServed(rt.ctx.snapshot.current.routes, groups, body.model) ? null : refusals.modelNotFound(body.model)) ??
       checkQuota(token, user);
     if (refusal) throw refusal;
-    return await forward(rt, req, call, body, groups, endpoint);
+    return await forward(rt, req, call, body, text, groups, endpoint);
   } catch (e) {
     const err = e instanceof AppError ? e : refusals.internal();
     if (!(e instanceof AppError)) console.error("relay:", e);
@@ -48,7 +46,7 @@ export async function relayCall(rt: Runtime, req: Request, server: Bun.Server<un
   }
 }
 
-async function forward(rt: Runtime, req: Request, call: CallRecord, body: CallBody, groups: string[], endpoint: Endpoint) {
+async function forward(rt: Runtime, req: Request, call: CallRecord, body: CallBody, text: string, groups: string[], endpoint: Endpoint) {
   const snap = rt.ctx.snapshot.current;
   let last: AttemptFailed | null = null;
   let tried = 0;
@@ -60,14 +58,17 @@ async function forward(rt: Runtime, req: Request, call: CallRecord, body: CallBo
     if (keyIndex < 0) continue;
     tried++;
     const upstreamModel = channel.mapping.get(body.model) ?? body.model;
-    const payload = provider.prepareBody(endpoint, { ...body }, upstreamModel, call.stream);
+    // a body that needs no rewriting (same model, no stream options to add) goes as the client sent it
+    const payload = upstreamModel === body.model && !call.stream ? text : provider.prepareBody(endpoint, { ...body }, upstreamModel, call.stream);
     const r = await attemptUpstream(provider, channel, channel.keys[keyIndex], endpoint, payload, req.signal);
     call.attempts.push({ channel_id: channel.id, status: r.ok ? r.response.status : r.status, ms: Math.round(r.ms), ...(r.ok ? {} : { error: r.failure }) });
     rt.metrics.attempt(channel.id, r.ok ? null : r.failure);
     Object.assign(call, { group, channelId: channel.id, upstreamModel });
     if (r.ok) {
       rt.breakers.success(channel.id);
-      return call.stream ? respondStream(rt, call, body, r.response, r.abort) : respondJson(rt, call, provider, body, r.response);
+      return call.stream
+        ? respondStream(rt, call, body, r.response, r.abort, channel.timeouts.idleMs)
+        : respondJson(rt, call, provider, body, r.response, r.abort, channel.timeouts.idleMs);
     }
     if (r.failure === "key_invalid") {
       retireUpstreamKey(rt, channel, keyIndex, `the upstream answered ${r.status}: ${redact(provider.errorMessage(r.body) ?? "", channel.keys)}`);

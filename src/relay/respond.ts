@@ -10,6 +10,7 @@ import { StreamMeter } from "./meter";
 import type { Provider } from "./providers/types";
 import type { Runtime } from "./runtime";
 import { relayStream, type StreamResult } from "./stream";
+import { unwatch, watchIdle } from "./watchdog";
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
@@ -19,8 +20,18 @@ async function countedUsage(body: CallBody, completionText: string, reported: Us
   return { prompt, completion, cached: 0 };
 }
 
-export async function respondJson(rt: Runtime, call: CallRecord, provider: Provider, body: CallBody, upstream: Response) {
-  const text = await upstream.text();
+export async function respondJson(
+  rt: Runtime,
+  call: CallRecord,
+  provider: Provider,
+  body: CallBody,
+  upstream: Response,
+  abortUpstream: () => void,
+  idleMs: number,
+) {
+  // a body that stalls past the idle limit is aborted: text() then rejects and the call fails as 502
+  const watch = watchIdle(idleMs, abortUpstream);
+  const text = await upstream.text().finally(() => unwatch(watch));
   const reported = provider.usageFromJson(text);
   const usage = reported ?? (await countedUsage(body, generatedText(text), null));
   const firstByteAt = performance.now();
@@ -31,19 +42,34 @@ export async function respondJson(rt: Runtime, call: CallRecord, provider: Provi
   });
 }
 
-export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, abortUpstream: () => void) {
+export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, abortUpstream: () => void, idleMs: number) {
   const meter = new StreamMeter();
   const stripUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage !== true;
   const onEnd = async (result: StreamResult) => {
+    const release = rt.logs.reserve(); // counting may load the tokenizer: shutdown waits for this row
+    try {
+      await meterAndLog(result);
+    } finally {
+      release();
+    }
+  };
+  const meterAndLog = async (result: StreamResult) => {
     const reported = result.end === "done" ? meter.reportedUsage() : null;
     const usage = reported ?? {
       prompt: await countTokens(promptText(body)),
       completion: await meter.countedCompletion(),
       cached: 0,
     };
-    const errorCode = result.end === "cut" ? "upstream_stream_interrupted" : result.end === "client_gone" ? "client_disconnected" : undefined;
+    const errorCode =
+      result.end === "client_gone"
+        ? "client_disconnected"
+        : result.end === "cut"
+          ? result.idle
+            ? "upstream_idle_timeout"
+            : "upstream_stream_interrupted"
+          : undefined;
     finishCall(rt, call, { status: 200, usage, firstByteAt: result.firstChunkAt, errorCode });
   };
-  const stream = relayStream(upstream.body!, { meter, stripUsage, abortUpstream, onEnd: (r) => void onEnd(r) });
+  const stream = relayStream(upstream.body!, { meter, stripUsage, idleMs, abortUpstream, onEnd: (r) => void onEnd(r) });
   return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-request-id": call.requestId } });
 }

@@ -3,9 +3,10 @@
 // for usage, ends a cut stream with an error event instead of [DONE], and aborts the upstream when
 // the client goes away.
 import type { StreamMeter } from "./meter";
+import { unwatch, watchIdle } from "./watchdog";
 
 export type StreamEnd = "done" | "cut" | "client_gone";
-export type StreamResult = { end: StreamEnd; firstChunkAt: number | null; bytes: number };
+export type StreamResult = { end: StreamEnd; firstChunkAt: number | null; bytes: number; idle?: boolean };
 
 const encoder = new TextEncoder();
 export const sseError = (message: string, code: string) =>
@@ -44,6 +45,8 @@ export function withoutUsageEvent(chunk: Uint8Array): Uint8Array {
 export type RelayStreamOptions = {
   meter: StreamMeter;
   stripUsage: boolean;
+  /** the channel's idle limit between chunks */
+  idleMs: number;
   abortUpstream: () => void;
   onEnd: (result: StreamResult) => void;
 };
@@ -54,13 +57,22 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
   let firstChunkAt: number | null = null;
   let bytes = 0;
   let ended = false;
+  let idle = false;
+  const watch = watchIdle(opts.idleMs, () => {
+    idle = true;
+    opts.abortUpstream();
+  });
   const end = (how: StreamEnd) => {
     if (ended) return;
     ended = true;
-    opts.onEnd({ end: how, firstChunkAt, bytes });
+    unwatch(watch);
+    opts.onEnd({ end: how, firstChunkAt, bytes, idle });
   };
   const cut = (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    controller.enqueue(sseError("the upstream stream was interrupted before it finished", "upstream_stream_interrupted"));
+    const error = idle
+      ? sseError(`the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`, "upstream_idle_timeout")
+      : sseError("the upstream stream was interrupted before it finished", "upstream_stream_interrupted");
+    controller.enqueue(error);
     controller.close();
     end("cut");
   };
@@ -71,6 +83,7 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
         try {
           for (;;) {
             const { value, done } = await reader.read();
+            watch.last = performance.now();
             if (done) {
               if (!opts.meter.complete()) return cut(controller);
               controller.close();

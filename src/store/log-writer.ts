@@ -1,6 +1,7 @@
 // Log rows leave the request path: they are queued and written in one transaction per batch
 // (every 100 ms or 500 rows), together with the write-behind of tokens' last-used time and the
-// request counters of tokens and users. stop() flushes what is queued.
+// request counters of tokens and users. Rows still being computed (a stream's tokens counted after
+// it ended) are announced with reserve(); stop() waits for them, then flushes what is queued.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { logs, tokens, users } from "../db/schema";
@@ -13,6 +14,7 @@ export class LogWriter {
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** rows written so far (for metrics) */
   written = 0;
+  private reserved = 0;
 
   constructor(
     private readonly db: Db,
@@ -68,7 +70,20 @@ export class LogWriter {
     }
   }
 
-  stop() {
+  /** A row is on its way; call the returned function once it was pushed (or will never be). */
+  reserve(): () => void {
+    this.reserved++;
+    let released = false;
+    return () => {
+      if (!released) this.reserved--;
+      released = true;
+    };
+  }
+
+  /** Waits (up to `waitMs`) for reserved rows, then writes everything queued. */
+  async stop(waitMs = 5000) {
+    const until = Date.now() + waitMs;
+    while (this.reserved > 0 && Date.now() < until) await Bun.sleep(10);
     this.flush();
   }
 }
