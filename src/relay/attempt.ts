@@ -1,6 +1,7 @@
 // One upstream attempt: send, wait for the reply's headers within the channel's first-byte timeout,
 // keep the socket's idle timeout for the body, follow the client's disconnect. Classifies failures.
 import type { ChannelEntry } from "../core/snapshot";
+import { isWarm, markReachable, probeOrigin } from "./connect-check";
 import type { Endpoint, Failure, Provider } from "./providers/types";
 
 export type AttemptOk = { ok: true; response: Response; ms: number; abort: () => void };
@@ -22,15 +23,20 @@ export async function attemptUpstream(
   clientSignal: AbortSignal,
 ): Promise<AttemptOk | AttemptFailed> {
   const started = performance.now();
+  const { url, init } = provider.request(channel, key, endpoint, body);
+  if (!isWarm(channel.baseUrl)) {
+    const reach = await probeOrigin(channel.baseUrl, channel.timeouts.connectMs);
+    if (reach !== "ok") return { ok: false, failure: reach === "timeout" ? "timeout" : "network", status: 0, body: "", retryAfter: null, ms: performance.now() - started };
+  }
   const controller = new AbortController();
   const abort = () => controller.abort();
   const firstByte = setTimeout(() => controller.abort("first_byte_timeout"), channel.timeouts.firstByteMs);
   clientSignal.addEventListener("abort", abort, { once: true });
-  const { url, init } = provider.request(channel, key, endpoint, body);
   try {
     // gaps between body chunks are bounded by relay/watchdog.ts (Bun's fetch `timeout` does not)
     const response = await fetch(url, { ...init, signal: controller.signal });
     clearTimeout(firstByte);
+    markReachable(channel.baseUrl);
     const ms = performance.now() - started;
     if (response.ok) return { ok: true, response, ms, abort };
     const text = await response.text().catch(() => "");
