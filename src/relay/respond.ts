@@ -1,6 +1,7 @@
 // Turning a successful upstream reply into the client's response, metered: JSON bodies are passed
 // on as they are and their usage read from the text; streams go through relayStream and are
 // metered when they end. Usage the upstream did not report is counted (o200k_base).
+import { refusals } from "../core/refusals";
 import { generatedText, promptText } from "../core/text";
 import { countTokens } from "../core/tokenizer";
 import type { Usage } from "../core/usage";
@@ -29,9 +30,14 @@ export async function respondJson(
   abortUpstream: () => void,
   idleMs: number,
 ) {
-  // a body that stalls past the idle limit is aborted: text() then rejects and the call fails as 502
+  // a body that stalls past the idle limit (or breaks off) fails the call as 502 upstream_error
   const watch = watchIdle(idleMs, abortUpstream);
-  const text = await upstream.text().finally(() => unwatch(watch));
+  const text = await upstream
+    .text()
+    .catch(() => {
+      throw refusals.upstream();
+    })
+    .finally(() => unwatch(watch));
   const reported = provider.usageFromJson(text);
   const usage = reported ?? (await countedUsage(body, generatedText(text), null));
   const firstByteAt = performance.now();
