@@ -33,6 +33,8 @@ export const refusals = {
   noChannel: () => err(503, "server_error", "no_available_channel", "no upstream channel is available for this model right now; retry shortly"),
   upstream: () => err(502, "server_error", "upstream_error", "the upstream failed to answer; retry shortly"),
   shuttingDown: () => err(503, "server_error", "server_shutting_down", "the server is shutting down; retry shortly", null, { "retry-after": "1" }),
+  /** nginx's 499: the client closed the connection before an answer; nobody reads this body */
+  clientGone: () => err(499, "invalid_request_error", "client_disconnected", "the client closed the connection"),
   internal: () => err(500, "server_error", "internal_error", "internal error; the server log has details"),
   notFound: (path: string) => err(404, "invalid_request_error", "not_found", `no endpoint ${path}`),
   methodNotAllowed: (method: string, path: string) =>

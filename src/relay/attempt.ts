@@ -7,7 +7,8 @@ import type { Endpoint, Failure, Provider } from "./providers/types";
 export type AttemptOk = { ok: true; response: Response; ms: number; abort: () => void };
 export type AttemptFailed = {
   ok: false;
-  failure: Failure | "network" | "timeout";
+  /** client_gone: the client hung up while we waited; no fault of the upstream's */
+  failure: Failure | "network" | "timeout" | "client_gone";
   status: number;
   body: string;
   retryAfter: string | null;
@@ -53,6 +54,7 @@ export async function attemptUpstream(
     clearTimeout(firstByte);
     clientSignal.removeEventListener("abort", abort);
     const timedOut = controller.signal.reason === "first_byte_timeout";
-    return { ok: false, failure: timedOut ? "timeout" : "network", status: 0, body: "", retryAfter: null, ms: performance.now() - started };
+    const failure = clientSignal.aborted ? "client_gone" : timedOut ? "timeout" : "network";
+    return { ok: false, failure, status: 0, body: "", retryAfter: null, ms: performance.now() - started };
   }
 }

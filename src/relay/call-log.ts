@@ -23,7 +23,7 @@ export type CallRecord = {
 };
 
 export const newCall = (endpoint: string, ip: string): CallRecord => ({
-  requestId: crypto.randomUUID(),
+  requestId: Bun.randomUUIDv7(), // time-ordered: cheap to append to the request_id index
   endpoint,
   createdAt: Date.now(),
   started: performance.now(),

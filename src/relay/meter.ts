@@ -1,11 +1,13 @@
-// Metering a stream without holding it: the last 64 KiB of events are kept by reference (no copy)
-// to find the usage event and the end marker; older events are reduced to their generated text,
-// which is counted in 64 KiB batches and only matters when the upstream reports no usage.
+// Metering a stream without holding it: the last 8 KiB of events are kept by reference (no copy)
+// to find the usage event and the end marker; older events are reduced, a batch at a time, to their
+// generated text, which is counted in 64 KiB batches and only matters when the upstream reports no
+// usage (cut or abandoned streams, upstreams without stream usage).
 import { countTokens } from "../core/tokenizer";
 import { generatedText } from "../core/text";
 import { usageFromText, type Usage } from "../core/usage";
 
-const KEEP_BYTES = 64 * 1024;
+const KEEP_BYTES = 8 * 1024;
+const COUNT_BATCH = 64 * 1024;
 const decoder = new TextDecoder();
 
 export class StreamMeter {
@@ -13,23 +15,31 @@ export class StreamMeter {
   private heldBytes = 0;
   private spilledText = "";
   private spilledTokens: Promise<number>[] = [];
+  private tailText: string | null = null;
 
   observe(chunk: Uint8Array) {
     this.held.push(chunk);
     this.heldBytes += chunk.byteLength;
-    while (this.heldBytes > KEEP_BYTES && this.held.length > 1) {
-      const old = this.held.shift()!;
-      this.heldBytes -= old.byteLength;
-      this.spilledText += generatedText(decoder.decode(old));
-      if (this.spilledText.length > KEEP_BYTES) {
-        this.spilledTokens.push(countTokens(this.spilledText));
-        this.spilledText = "";
-      }
+    if (this.heldBytes > 2 * KEEP_BYTES) this.spill();
+  }
+
+  /** Reduces all but the newest KEEP_BYTES (and always the newest chunk) to text, in one decode. */
+  private spill() {
+    let keepFrom = this.held.length - 1;
+    let kept = this.held[keepFrom].byteLength;
+    while (keepFrom > 0 && kept + this.held[keepFrom - 1].byteLength <= KEEP_BYTES) kept += this.held[--keepFrom].byteLength;
+    const old = this.held.splice(0, keepFrom);
+    this.heldBytes = kept;
+    this.spilledText += generatedText(decoder.decode(Buffer.concat(old)));
+    if (this.spilledText.length > COUNT_BATCH) {
+      this.spilledTokens.push(countTokens(this.spilledText));
+      this.spilledText = "";
     }
   }
 
   private tail(): string {
-    return this.held.map((c) => decoder.decode(c)).join("");
+    this.tailText ??= decoder.decode(Buffer.concat(this.held));
+    return this.tailText;
   }
 
   /** Did the upstream finish properly ([DONE] or a finish_reason)? */

@@ -70,6 +70,7 @@ async function forward(rt: Runtime, req: Request, call: CallRecord, body: CallBo
         ? respondStream(rt, call, body, r.response, r.abort, channel.timeouts.idleMs)
         : respondJson(rt, call, provider, body, r.response, r.abort, channel.timeouts.idleMs);
     }
+    if (r.failure === "client_gone") throw refusals.clientGone(); // not the channel's fault: no breaker count
     if (r.failure === "key_invalid") {
       retireUpstreamKey(rt, channel, keyIndex, `the upstream answered ${r.status}: ${redact(provider.errorMessage(r.body) ?? "", channel.keys)}`);
       continue;
