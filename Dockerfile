@@ -14,9 +14,12 @@ FROM debian:bookworm-slim
 RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin apiyi \
  && mkdir -p /data && chown apiyi:apiyi /data
 COPY --from=build /src/apiyi /usr/local/bin/apiyi
+# BUN_CONFIG_MAX_HTTP_REQUESTS lifts Bun's 256 in-flight fetch cap at process start; with it set,
+# `serve` does not need to relaunch itself to set it
 ENV APIYI_HOST=0.0.0.0 \
     APIYI_PORT=3000 \
-    APIYI_DATA_DIR=/data
+    APIYI_DATA_DIR=/data \
+    BUN_CONFIG_MAX_HTTP_REQUESTS=16384
 VOLUME ["/data"]
 EXPOSE 3000
 USER apiyi

@@ -3,7 +3,7 @@
 // under test (bench mock, bare pass-through, apiyi with a fresh data dir, a channel and a token).
 import type { Subprocess } from "bun";
 import { Database } from "bun:sqlite";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -14,7 +14,7 @@ export const CHAT_PATH = "/v1/chat/completions";
 
 export type Target = "direct" | "bare" | "apiyi";
 export type Mode = "json" | "sse";
-export type Service = { name: Target; port: number; pid: number | null };
+export type Service = { name: Target; port: number; pid: number | null; /** the process doing the work, if not `pid` */ workPid?: number };
 export type Wrk = { rps: number; requests: number; p50: number; p99: number; errors: number };
 export type Usage = { cpuUs: number; peakMiB: number | null };
 
@@ -208,9 +208,23 @@ export async function serveApiyi(apiyi: Apiyi) {
   const cmd = [...apiyi.serveCmd, "serve", "--port", String(apiyi.port), "--host", "127.0.0.1", "--shutdown-timeout", "2", "--data-dir", apiyi.dataDir];
   apiyi.pid = spawnPinned(1, cmd, `apiyi-${apiyi.restarts}`, apiyi.env).pid;
   await waitFor("apiyi /healthz", async () => (await fetch(`http://127.0.0.1:${apiyi.port}/healthz`)).status === 200);
+  apiyi.workPid = servingPid(apiyi.pid);
 }
 
 export const stopApiyi = (apiyi: Apiyi) => stopChild(apiyi.pid); // SIGTERM flushes the log queue
+
+/** The process that serves: `serve` relaunches itself once (to lift Bun's fetch cap), so the server
+ * is the child of the spawned process, and that child is what CPU and RSS are read from. */
+export function servingPid(pid: number): number {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) return Number(entry);
+    } catch {}
+  }
+  return pid;
+}
 
 /** wrk's hard stop drops calls still waiting for the upstream; apiyi counts those as channel failures
  * and its breaker may open (503 no_available_channel for 30 s). Then restart it so the run goes on. */

@@ -67,7 +67,8 @@ async function startTarget(mock: Service): Promise<Service & { key: string; stop
     const bare = await startScript("bare", 1, "bench/bare.ts", ["--upstream", `http://127.0.0.1:${mock.port}`], {}, PROF_FLAGS);
     return { ...bare, key: "sk-none", stop: () => stopChild(bare.pid) };
   }
-  const apiyi = await startApiyi(mock.port, join(TMP, "data"), ["bun", ...PROF_FLAGS, "src/main.ts"]);
+  // with the fetch limit already set, serve does not relaunch itself: the profiled process is the server
+  const apiyi = await startApiyi(mock.port, join(TMP, "data"), ["bun", ...PROF_FLAGS, "src/main.ts"], { BUN_CONFIG_MAX_HTTP_REQUESTS: "16384" });
   return { ...apiyi, stop: () => stopApiyi(apiyi) };
 }
 
@@ -76,7 +77,7 @@ async function main() {
   const mock = await startScript("direct", 0, "bench/mock.ts", []);
   const target = await startTarget(mock);
   const warmCalls = await warm(target.port, target.key, MODE, CONNS, 2);
-  const { result, usage } = await measured(target.pid, () => wrk(target.port, wrkScript(target.key, MODE), CONNS, SECONDS));
+  const { result, usage } = await measured(target.workPid ?? target.pid, () => wrk(target.port, wrkScript(target.key, MODE), CONNS, SECONDS));
   await target.stop(); // the profile is written on exit
   const file = readdirSync(PROF_DIR).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("no profile was written");

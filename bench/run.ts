@@ -32,7 +32,7 @@ async function loadMatrix(services: Service[], apiyi: Apiyi): Promise<Row[]> {
     for (const conns of [1, 50]) {
       for (const s of services) {
         await warm(s.port, apiyi.key, mode, conns, WARM_S);
-        const { result, usage } = await measured(s.pid, () => wrk(s.port, script, conns, RUN_S));
+        const { result, usage } = await measured(s.workPid ?? s.pid, () => wrk(s.port, script, conns, RUN_S));
         rows.push({ mode, conns, target: s.name, wrk: result, usage });
         console.error(`  ${mode} c=${conns} ${s.name}: ${result.rps.toFixed(0)} rps, p50 ${f(result.p50, 3)} ms, ${result.errors} errors`);
         if (s === apiyi) await keepApiyiUsable(apiyi);
@@ -55,7 +55,7 @@ async function paced(s: Service, key: string): Promise<{ result: Paced; usage: U
   const { streams, events, paceMs, deadlineS } = PACED;
   const cmd = ["sh", "-c", 'ulimit -n 65536 2>/dev/null; exec "$@"', "sh", "taskset", "-c", "0", "bun", "bench/streams.ts"];
   const args = [`http://127.0.0.1:${s.port}${CHAT_PATH}`, key, String(streams), String(events), String(paceMs), String(deadlineS)];
-  return measured(s.pid, async () => {
+  return measured(s.workPid ?? s.pid, async () => {
     const out = await run([...cmd, ...args], { BUN_CONFIG_MAX_HTTP_REQUESTS: String(streams + 100) }, (deadlineS + 30) * 1000);
     return JSON.parse(out.trim().split("\n").at(-1)!) as Paced;
   });

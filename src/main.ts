@@ -1,6 +1,7 @@
-// The CLI entry: picks a subcommand and runs it, nothing else.
+// The CLI entry: picks a subcommand and runs it, nothing else. `serve` without the fetch limit set
+// relaunches itself first (cli/fetch-limit.ts); the app is imported only after that decision, so the
+// relaunching parent stays small.
 import "./boot-env";
-import { runCli } from "./cli/index";
 import { dieWithParent, needsRelaunch, relaunchWithFetchLimit } from "./cli/fetch-limit";
 
 const argv = process.argv.slice(2);
@@ -8,5 +9,6 @@ if (argv[0] === "serve" && !argv.includes("--help") && !argv.includes("-h") && n
   process.exitCode = await relaunchWithFetchLimit(argv);
 } else {
   dieWithParent();
+  const { runCli } = await import("./cli/index");
   process.exitCode = await runCli(argv);
 }

@@ -18,7 +18,8 @@ export class StreamMeter {
   private tailText: string | null = null;
 
   observe(chunk: Uint8Array) {
-    this.held.push(chunk);
+    // a copy: the chunk may be a small view of a large network buffer that holding it would pin
+    this.held.push(chunk.slice());
     this.heldBytes += chunk.byteLength;
     if (this.heldBytes > 2 * KEEP_BYTES) this.spill();
   }
