@@ -3,7 +3,7 @@
 import { asc, count, desc, eq } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { channels } from "../db/schema";
-import { contains, definedOnly } from "./sql-helpers";
+import { contains, patchRow } from "./sql-helpers";
 
 export type NewChannel = typeof channels.$inferInsert;
 export type ChannelPatch = Partial<Omit<NewChannel, "id" | "createdAt">>;
@@ -30,11 +30,7 @@ export const channelStore = (db: Db) => ({
   },
 
   insert: (row: NewChannel) => db.insert(channels).values(row).returning().get(),
-  update(id: number, patch: ChannelPatch) {
-    const set = definedOnly(patch);
-    if (!set) return db.select().from(channels).where(eq(channels.id, id)).get();
-    return db.update(channels).set(set).where(eq(channels.id, id)).returning().get();
-  },
+  update: (id: number, patch: ChannelPatch) => patchRow(db, channels, eq(channels.id, id), patch),
   /** true when a row was deleted */
   delete: (id: number) => !!db.delete(channels).where(eq(channels.id, id)).returning({ id: channels.id }).get(),
 });

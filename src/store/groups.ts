@@ -2,7 +2,7 @@
 import { count, eq, or, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { channels, groups, tokens, type GroupRow } from "../db/schema";
-import { definedOnly } from "./sql-helpers";
+import { patchRow } from "./sql-helpers";
 
 export type GroupPatch = Partial<Pick<GroupRow, "description" | "multiplierMicros" | "selectable">>;
 
@@ -11,11 +11,7 @@ export const groupStore = (db: Db) => ({
   get: (name: string) => db.select().from(groups).where(eq(groups.name, name)).get(),
   insert: (row: typeof groups.$inferInsert) => db.insert(groups).values(row).returning().get(),
   ensure: (row: typeof groups.$inferInsert) => db.insert(groups).values(row).onConflictDoNothing().run(),
-  update(name: string, patch: GroupPatch) {
-    const set = definedOnly(patch);
-    if (!set) return db.select().from(groups).where(eq(groups.name, name)).get();
-    return db.update(groups).set(set).where(eq(groups.name, name)).returning().get();
-  },
+  update: (name: string, patch: GroupPatch) => patchRow(db, groups, eq(groups.name, name), patch),
   delete: (name: string) => db.delete(groups).where(eq(groups.name, name)).run(),
 
   /** How many tokens (as default or fallback group) and channels still name this group. */

@@ -2,7 +2,7 @@
 import { and, count, desc, eq, getTableColumns, type SQL } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { tokens, users, type TokenRow } from "../db/schema";
-import { contains, definedOnly } from "./sql-helpers";
+import { contains, patchRow } from "./sql-helpers";
 
 export type NewToken = typeof tokens.$inferInsert;
 export type TokenPatch = Partial<Omit<NewToken, "id" | "userId" | "keyHash" | "keySealed" | "keyMask">>;
@@ -38,10 +38,6 @@ export const tokenStore = (db: Db) => ({
   },
 
   insert: (row: NewToken) => db.insert(tokens).values(row).returning().get(),
-  update(id: number, patch: TokenPatch) {
-    const set = definedOnly(patch);
-    if (!set) return db.select().from(tokens).where(eq(tokens.id, id)).get();
-    return db.update(tokens).set(set).where(eq(tokens.id, id)).returning().get();
-  },
+  update: (id: number, patch: TokenPatch) => patchRow(db, tokens, eq(tokens.id, id), patch),
   delete: (id: number) => db.delete(tokens).where(eq(tokens.id, id)).run(),
 });

@@ -2,7 +2,7 @@
 import { and, count, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { users, type UserRow } from "../db/schema";
-import { contains, definedOnly } from "./sql-helpers";
+import { contains, patchRow } from "./sql-helpers";
 
 export type NewUser = typeof users.$inferInsert;
 export type UserPatch = Partial<Pick<UserRow, "role" | "status" | "unlimited" | "passwordHash" | "accessTokenHash">>;
@@ -22,11 +22,7 @@ export const userStore = (db: Db) => ({
   },
 
   insert: (row: NewUser) => db.insert(users).values(row).returning().get(),
-  update(id: number, patch: UserPatch) {
-    const set = definedOnly(patch);
-    if (!set) return db.select().from(users).where(eq(users.id, id)).get();
-    return db.update(users).set(set).where(eq(users.id, id)).returning().get();
-  },
+  update: (id: number, patch: UserPatch) => patchRow(db, users, eq(users.id, id), patch),
   delete: (id: number) => db.delete(users).where(eq(users.id, id)).run(),
 
   /** Enabled admins other than `exceptId`: the last one may not be demoted, disabled or deleted. */
