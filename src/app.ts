@@ -6,6 +6,7 @@ import { channelRoutes } from "./api/channels";
 import { groupRoutes } from "./api/groups";
 import { logRoutes } from "./api/logs";
 import { openApiDocument } from "./api/openapi";
+import { pricingRoutes } from "./api/pricing";
 import { routeTable } from "./api/route";
 import { settingRoutes } from "./api/settings";
 import { statusRoutes } from "./api/status";
@@ -47,6 +48,7 @@ export function createApp(rt: Runtime) {
   tokenRoutes(api);
   groupRoutes(api);
   channelRoutes(api);
+  pricingRoutes(api);
   settingRoutes(api);
   logRoutes(api);
   const doc = openApiDocument(api.specs);

@@ -84,6 +84,7 @@ export function routeTable(app: Elysia, ctx: Ctx) {
           if (spec.access !== "public" && !actor) throw unauthorized();
           if (spec.access === "admin" && actor?.role !== "admin") throw forbidden("admins only");
           const body = spec.method === "GET" || spec.method === "DELETE" ? {} : await readJsonBody(request);
+          ctx.ledger.flushAll(); // balances and logs read here include every call that has finished
           const headers: Record<string, string> = {};
           const ip = server?.requestIP(request)?.address ?? "";
           const data = await handler({ ctx, actor: actor as Call<A>["actor"], body, query, params, ip, cookies, headers });

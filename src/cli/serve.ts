@@ -2,6 +2,7 @@
 import { createApp } from "../app";
 import { createRuntime, type Lifecycle } from "../relay/runtime";
 import { listen } from "../server";
+import { releaseStaleHolds } from "../store/ledger";
 import { loadConfig } from "../config";
 import { sweepExpiredSessions } from "../services/auth";
 import { bootstrap } from "../services/bootstrap";
@@ -44,6 +45,12 @@ export const serve: Command = {
     const config = loadConfig(flags);
     const ctx = openContext(config);
     const life: Lifecycle = { draining: false };
+    // calls that died with the previous process (kill -9) left holds: they go back first
+    const released = releaseStaleHolds(ctx.db);
+    if (released > 0) {
+      ctx.snapshot.reloadAll();
+      console.log(`released ${released} hold(s) left by calls that did not finish`);
+    }
     const rt = createRuntime(ctx, config, life);
     let server: Bun.Server<unknown> | undefined;
     let sweeper: ReturnType<typeof setInterval> | undefined;
@@ -56,7 +63,7 @@ export const serve: Command = {
       console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
       if (server) await drain(server, config.shutdownTimeout * 1000);
       clearInterval(sweeper);
-      await rt.logs.stop();
+      await ctx.ledger.stop();
       ctx.close();
       console.log("stopped");
       stopped(0);

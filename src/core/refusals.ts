@@ -19,6 +19,16 @@ export const refusals = {
     err(403, "permission_error", "model_not_allowed", `this API key may not use the model "${model}"`, "model"),
   modelNotFound: (model: string) =>
     err(404, "invalid_request_error", "model_not_found", `the model "${model}" does not exist or no group of this API key serves it`, "model"),
+  priceNotSet: (model: string) =>
+    err(403, "permission_error", "model_price_not_set", `the model "${model}" has no price on this server, so it cannot be billed; ask an admin to set one`, "model"),
+  billingModeUnsupported: (model: string, mode: string) =>
+    err(
+      403,
+      "permission_error",
+      "billing_mode_unsupported",
+      `this API key's billing mode "${mode}" cannot bill the model "${model}": ${mode === "usage" ? "it has no token prices" : "it has no per-call price"}; change the key's billing mode`,
+      "model",
+    ),
   insufficientQuota: (what: "token" | "user") =>
     err(
       429,

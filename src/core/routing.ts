@@ -46,12 +46,13 @@ export function* candidates(routes: RouteIndex, groups: string[], model: string,
   }
 }
 
-/** Models a token can reach through its groups (enabled channels only), minus its whitelist. */
-export function reachableModels(routes: RouteIndex, groups: string[], whitelist: Set<string>): string[] {
+/** Models a token can reach through its groups (enabled channels only), within its whitelist, that
+ * `billable` accepts (its billing mode can bill them). */
+export function reachableModels(routes: RouteIndex, groups: string[], whitelist: Set<string>, billable: (model: string) => boolean): string[] {
   const out = new Set<string>();
   for (const g of groups) {
     for (const [model, list] of routes.get(g) ?? []) {
-      if ((whitelist.size === 0 || whitelist.has(model)) && list.some((c) => c.status === 1)) out.add(model);
+      if ((whitelist.size === 0 || whitelist.has(model)) && list.some((c) => c.status === 1) && billable(model)) out.add(model);
     }
   }
   return [...out].sort();

@@ -1,7 +1,8 @@
 // The in-memory view of configuration that the hot path reads: tokens by key hash, users, groups,
 // channels (with their upstream keys unsealed) indexed by group and model, and runtime settings.
 // Built from rows here (pure); services/snapshot.ts decides when to rebuild or patch it.
-import type { ChannelRow, GroupRow, TokenRow, UserRow } from "../db/schema";
+import type { ChannelRow, GroupRow, PriceRow, TokenRow, UserRow } from "../db/schema";
+import { priceEntry, type PriceEntry } from "./billing";
 import { parseCidr, type Cidr } from "./ip";
 import { parseJsonList } from "./tokens";
 
@@ -46,6 +47,7 @@ export type Snapshot = {
   groupsByName: Map<string, GroupEntry>;
   channelsById: Map<number, ChannelEntry>;
   routes: RouteIndex;
+  prices: Map<string, PriceEntry>;
   relay: RelaySettings;
   builtAt: number;
 };
@@ -110,11 +112,14 @@ export function buildRouteIndex(channels: Iterable<ChannelEntry>): RouteIndex {
   return index;
 }
 
+export const pricesByModel = (rows: PriceRow[]) => new Map(rows.map((r) => [r.model, priceEntry(r)]));
+
 export type SnapshotRows = {
   tokens: TokenRow[];
   users: UserRow[];
   groups: GroupRow[];
   channels: ChannelRow[];
+  prices: PriceRow[];
   relay: RelaySettings;
 };
 
@@ -126,6 +131,7 @@ export function buildSnapshot(rows: SnapshotRows, unseal: (sealed: string) => st
     groupsByName: new Map(rows.groups.map((g) => [g.name, groupEntry(g)])),
     channelsById,
     routes: buildRouteIndex(channelsById.values()),
+    prices: pricesByModel(rows.prices),
     relay: rows.relay,
     builtAt: now,
   };

@@ -1,7 +1,7 @@
 // The database schema (drizzle, SQLite). `bun run db:generate` turns changes here into a new
 // migration in migrations/; never edit an applied migration, add a new one.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(unixepoch())`;
 const emptyList = sql`'[]'`;
@@ -163,8 +163,51 @@ export const logs = sqliteTable(
   ],
 );
 
+/** Prices per model, exact: USD amounts in micro-USD (per 1M tokens, or per call). Null = not priced. */
+export const prices = sqliteTable("prices", {
+  model: text("model").primaryKey(),
+  inputMicros: integer("input_micros"),
+  outputMicros: integer("output_micros"),
+  /** defaults to the input price when null */
+  cachedInputMicros: integer("cached_input_micros"),
+  perCallMicros: integer("per_call_micros"),
+  /** most output tokens a hold reserves for (Claude Code asks for 64,000 on every call) */
+  holdCapTokens: integer("hold_cap_tokens").notNull().default(8192),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+/** Quota reserved by calls in flight: written with the deduction, released at settle or at the
+ * next start after a crash. Amounts in quota units, per account (0 where unlimited). */
+export const holds = sqliteTable("holds", {
+  requestId: text("request_id").primaryKey(),
+  tokenId: integer("token_id").notNull(),
+  userId: integer("user_id").notNull(),
+  tokenAmount: integer("token_amount").notNull(),
+  userAmount: integer("user_amount").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Per-day cost rollups (UTC days), kept when detail log rows are deleted by retention. */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    day: text("day").notNull(),
+    userId: integer("user_id").notNull(),
+    tokenId: integer("token_id").notNull(),
+    model: text("model").notNull(),
+    group: text("group").notNull(),
+    calls: integer("calls").notNull().default(0),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    quota: integer("quota").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId, t.tokenId, t.model, t.group] }), index("usage_daily_user_day").on(t.userId, t.day)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type TokenRow = typeof tokens.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type LogRow = typeof logs.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
+export type PriceRow = typeof prices.$inferSelect;

@@ -24,7 +24,7 @@ export function metricsRoute(app: Elysia, rt: Runtime) {
     if (!allowed(rt, request)) return new Response("metrics need an admin's access token or the scrape token\n", { status: 401 });
     const now = Date.now();
     const breakers = [...rt.ctx.snapshot.current.channelsById.keys()].map((channel) => ({ channel, state: rt.breakers.state(channel, now) }));
-    return new Response(rt.metrics.render({ logQueueDepth: rt.logs.depth, breakers }), {
+    return new Response(rt.metrics.render({ logQueueDepth: rt.ctx.ledger.depth, breakers }), {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   });

@@ -1,7 +1,8 @@
 // The record of one /v1 call as it goes, and the log row it becomes (queued, written in batches).
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import type { Usage } from "../core/usage";
-import { LOG_TYPE } from "../store/logs";
+import { LOG_TYPE, type NewLog } from "../store/logs";
+import { billingDetails, costOf, settleHold, type CallBilling } from "./billing";
 import type { Runtime } from "./runtime";
 
 export type AttemptLog = { channel_id: number; status: number; ms: number; error?: string };
@@ -20,6 +21,7 @@ export type CallRecord = {
   channelId: number;
   stream: boolean;
   attempts: AttemptLog[];
+  billing?: CallBilling;
 };
 
 export const newCall = (endpoint: string, ip: string): CallRecord => ({
@@ -43,6 +45,8 @@ export type CallEnd = {
   /** performance.now() when the first byte of the answer reached the client */
   firstByteAt?: number | null;
   message?: string;
+  /** the upstream served and something reached the client: the call is billed (else the hold goes back) */
+  billable?: boolean;
 };
 
 /** Queues the call's log row (calls without a known token are not logged) and counts it in metrics. */
@@ -54,7 +58,7 @@ export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
   if (!call.token || !call.user) return;
   call.token.accessedTime = Math.floor(call.createdAt / 1000);
   const failed = end.status >= 400 || !!end.errorCode;
-  rt.logs.push({
+  const row: NewLog = {
     createdAt: call.createdAt,
     type: failed ? LOG_TYPE.error : LOG_TYPE.consume,
     userId: call.user.id,
@@ -79,5 +83,14 @@ export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
     ip: call.ip,
     content: end.message ?? "",
     attempts: JSON.stringify(call.attempts),
-  });
+  };
+  const b = call.billing;
+  if (!b) return rt.ctx.ledger.push(row);
+  const cost = end.billable ? costOf(rt, b, call.group, end.usage) : null;
+  const s = settleHold(rt, call.token, call.user, b, cost);
+  row.quota = s.charged;
+  row.other = JSON.stringify(
+    cost === null ? { billing: b.kind, hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, call.group, end.usage, cost, s),
+  );
+  rt.ctx.ledger.settle({ requestId: call.requestId, tokenId: call.token.id, userId: call.user.id }, s, true, row);
 }

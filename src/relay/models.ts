@@ -1,6 +1,7 @@
 // GET /v1/models and /v1/models/:id: only the models this key can reach through its groups and
 // whitelist, in OpenAI's list shape.
 import { tokenGroups } from "../core/access";
+import { decideBilling } from "../core/billing";
 import { clientIp } from "../core/ip";
 import { refusals } from "../core/refusals";
 import { reachableModels } from "../core/routing";
@@ -17,7 +18,9 @@ export function listModels(rt: Runtime, req: Request, server: Bun.Server<unknown
   try {
     const ip = clientIp(server.requestIP(req)?.address ?? "", req.headers.get("x-forwarded-for"), rt.trustedProxies);
     const { token } = authenticate(rt, req, ip);
-    const models = reachableModels(rt.ctx.snapshot.current.routes, tokenGroups(token), token.models);
+    const snap = rt.ctx.snapshot.current;
+    const billable = (model: string) => !(decideBilling(token.billingMode, snap.prices.get(model), model) instanceof AppError);
+    const models = reachableModels(snap.routes, tokenGroups(token), token.models, billable);
     const headers = { "x-request-id": requestId };
     if (id === undefined) return Response.json({ object: "list", data: models.map(modelObject) }, { headers });
     if (!models.includes(id)) throw refusals.modelNotFound(id);

@@ -1,7 +1,7 @@
 // One /v1 call from request to response: checks (in the documented order, nothing forwarded and no
 // balance touched on a refusal), then the failover loop over the token's groups and channels, then
 // the metered response. Every call that got as far as a known token leaves a log row.
-import { checkModelAllowed, checkQuota, tokenGroups } from "../core/access";
+import { checkModelAllowed, tokenGroups } from "../core/access";
 import { clientIp } from "../core/ip";
 import { redact } from "../core/redact";
 import { refusals } from "../core/refusals";
@@ -9,6 +9,7 @@ import { candidates, isServed } from "../core/routing";
 import { AppError } from "../errors";
 import { readCallBody, type CallBody } from "./body";
 import { authenticate } from "./auth";
+import { holdFor } from "./billing";
 import { attemptUpstream, type AttemptFailed } from "./attempt";
 import { finishCall, newCall, type CallRecord } from "./call-log";
 import { errorResponse } from "./errors";
@@ -34,9 +35,9 @@ export async function relayCall(rt: Runtime, req: Request, server: Bun.Server<un
     const groups = tokenGroups(token);
     const refusal =
       checkModelAllowed(token, body.model) ??
-      (isServed(rt.ctx.snapshot.current.routes, groups, body.model) ? null : refusals.modelNotFound(body.model)) ??
-      checkQuota(token, user);
+      (isServed(rt.ctx.snapshot.current.routes, groups, body.model) ? null : refusals.modelNotFound(body.model));
     if (refusal) throw refusal;
+    call.billing = await holdFor(rt, { requestId: call.requestId, token, user }, body, groups);
     return await forward(rt, req, call, body, text, groups, endpoint);
   } catch (e) {
     const err = e instanceof AppError ? e : refusals.internal();

@@ -41,7 +41,7 @@ export async function respondJson(
   const reported = provider.usageFromJson(text);
   const usage = reported ?? (await countedUsage(body, generatedText(text), null));
   const firstByteAt = performance.now();
-  finishCall(rt, call, { status: upstream.status, usage, firstByteAt });
+  finishCall(rt, call, { status: upstream.status, usage, firstByteAt, billable: true });
   return new Response(text, {
     status: upstream.status,
     headers: { "content-type": upstream.headers.get("content-type") ?? "application/json", "x-request-id": call.requestId },
@@ -52,7 +52,7 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
   const meter = new StreamMeter();
   const stripUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage !== true;
   const onEnd = async (result: StreamResult) => {
-    const release = rt.logs.reserve(); // counting may load the tokenizer: shutdown waits for this row
+    const release = rt.ctx.ledger.reserve(); // counting may load the tokenizer: shutdown waits for this row
     try {
       await meterAndLog(result);
     } finally {
@@ -74,7 +74,9 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
             ? "upstream_idle_timeout"
             : "upstream_stream_interrupted"
           : undefined;
-    finishCall(rt, call, { status: 200, usage, firstByteAt: result.firstChunkAt, errorCode });
+    // billed for what reached the client: a stream cut before its first chunk costs nothing
+    const billable = result.end === "done" || result.firstChunkAt !== null;
+    finishCall(rt, call, { status: 200, usage, firstByteAt: result.firstChunkAt, errorCode, billable });
   };
   const stream = relayStream(upstream.body!, { meter, stripUsage, idleMs, abortUpstream, onEnd: (r) => void onEnd(r) });
   return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-request-id": call.requestId } });

@@ -5,7 +5,6 @@ import { Breakers } from "../core/breaker";
 import type { Cidr } from "../core/ip";
 import { Metrics } from "../observe/metrics";
 import type { Ctx } from "../services/context";
-import { LogWriter } from "../store/log-writer";
 
 export type Lifecycle = { draining: boolean };
 
@@ -14,7 +13,6 @@ export type Runtime = {
   life: Lifecycle;
   breakers: Breakers;
   metrics: Metrics;
-  logs: LogWriter;
   trustedProxies: Cidr[];
   maxBodyBytes: number;
   metricsToken: string | undefined;
@@ -26,7 +24,6 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     life,
     breakers: new Breakers(),
     metrics: new Metrics(),
-    logs: new LogWriter(ctx.db),
     trustedProxies: config.trustedProxies,
     maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
     metricsToken: config.metricsToken,

@@ -3,11 +3,13 @@
 import type { Config } from "../config";
 import { randomBase62 } from "../core/keys";
 import type { Ctx } from "./context";
+import { seedPrices } from "./prices";
 import { seedSettings } from "./settings";
 import { createUser } from "./users";
 
 export async function bootstrap(ctx: Ctx, config: Config): Promise<{ adminPassword: string | null }> {
   seedSettings(ctx, config);
+  seedPrices(ctx);
   if (ctx.store.users.count() > 0) return { adminPassword: null };
   const password = config.adminPassword ?? randomBase62(20);
   // the operator's own account: an unlimited balance, so they are never blocked by their own billing

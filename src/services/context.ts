@@ -7,6 +7,8 @@ import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
 import { channelStore } from "../store/channels";
 import { groupStore } from "../store/groups";
+import { Ledger } from "../store/ledger";
+import { priceStore } from "../store/prices";
 import { logStore } from "../store/logs";
 import { ensureDataDir, loadSecret } from "../store/secret";
 import { sessionStore } from "../store/sessions";
@@ -33,15 +35,20 @@ export function openContext(config: Config) {
     sessions: sessionStore(db),
     logs: logStore(db),
     channels: channelStore(db),
+    prices: priceStore(db),
   };
   store.groups.ensure({ name: "default", description: "Default group: every model, multiplier 1" });
+  const ledger = new Ledger(db);
   const snapshot = new SnapshotHolder({
     tokens: store.tokens.all,
     users: store.users.all,
     groups: store.groups.all,
     channels: store.channels.all,
+    prices: store.prices.all,
     relay: () => relaySettings(parseSettings(store.settings.all())),
     unseal: (sealed) => keys.unseal(sealed),
+    // balances in memory run ahead of the database by what the ledger has queued: write it first
+    beforeReload: () => ledger.flushAll(),
   });
   return {
     config,
@@ -49,10 +56,15 @@ export function openContext(config: Config) {
     keys,
     store,
     snapshot,
+    ledger,
     /** unix seconds */
     now: () => Math.floor(Date.now() / 1000),
-    /** one transaction that takes the write lock first (read-then-write safe across processes) */
-    tx: <T>(fn: () => T): T => db.$client.transaction(fn).immediate(),
+    /** one transaction that takes the write lock first (read-then-write safe across processes);
+     * the ledger's queue is written before, so a balance read in `fn` is the true one */
+    tx: <T>(fn: () => T): T => {
+      ledger.flushAll();
+      return db.$client.transaction(fn).immediate();
+    },
     close() {
       snapshot.stop();
       db.$client.close();

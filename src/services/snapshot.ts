@@ -6,6 +6,7 @@ import {
   buildSnapshot,
   channelEntry,
   groupEntry,
+  pricesByModel,
   tokenEntry,
   userEntry,
   type RelaySettings,
@@ -14,7 +15,11 @@ import {
 } from "../core/snapshot";
 import type { TokenRow, UserRow } from "../db/schema";
 
-type Source = { [K in keyof SnapshotRows]: () => SnapshotRows[K] } & { unseal: (sealed: string) => string };
+type Source = { [K in keyof SnapshotRows]: () => SnapshotRows[K] } & {
+  unseal: (sealed: string) => string;
+  /** runs before rows are read again (the ledger writes what it has queued) */
+  beforeReload?: () => void;
+};
 
 export class SnapshotHolder {
   current: Snapshot;
@@ -28,8 +33,9 @@ export class SnapshotHolder {
 
   private load(): Snapshot {
     const s = this.source;
+    s.beforeReload?.();
     return buildSnapshot(
-      { tokens: s.tokens(), users: s.users(), groups: s.groups(), channels: s.channels(), relay: s.relay() },
+      { tokens: s.tokens(), users: s.users(), groups: s.groups(), channels: s.channels(), prices: s.prices(), relay: s.relay() },
       s.unseal,
     );
   }
@@ -38,11 +44,14 @@ export class SnapshotHolder {
     this.generation++;
   }
 
+  /** Everything from the database again (another process wrote to it). */
   reloadAll() {
     this.current = this.load();
     this.changed();
   }
 
+  /** After a write through the services: the row read back is exact, since ctx.tx() wrote the ledger's
+   * queue first. Calls in flight keep their holds: the entry's balance is the row's. */
   putToken(row: TokenRow, previousHash?: string) {
     if (previousHash && previousHash !== row.keyHash) this.current.tokensByHash.delete(previousHash);
     this.current.tokensByHash.set(row.keyHash, tokenEntry(row));
@@ -75,6 +84,11 @@ export class SnapshotHolder {
     const channelsById = new Map(this.source.channels().map((c) => [c.id, channelEntry(c, this.source.unseal)]));
     this.current.channelsById = channelsById;
     this.current.routes = buildRouteIndex(channelsById.values());
+    this.changed();
+  }
+
+  reloadPrices() {
+    this.current.prices = pricesByModel(this.source.prices());
     this.changed();
   }
 

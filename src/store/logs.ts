@@ -5,6 +5,35 @@ import type { Db } from "../db/open";
 import { logs } from "../db/schema";
 
 export type NewLog = typeof logs.$inferInsert;
+
+/** Column order of the ledger's prepared INSERT: [column, NewLog field, value when absent]. */
+export const LOG_COLUMNS: [string, keyof NewLog, unknown][] = [
+  ["created_at", "createdAt", 0],
+  ["type", "type", 0],
+  ["user_id", "userId", 0],
+  ["username", "username", ""],
+  ["token_id", "tokenId", 0],
+  ["token_name", "tokenName", ""],
+  ["model", "model", ""],
+  ["upstream_model", "upstreamModel", ""],
+  ["group", "group", ""],
+  ["channel_id", "channelId", 0],
+  ["endpoint", "endpoint", ""],
+  ["prompt_tokens", "promptTokens", 0],
+  ["cached_tokens", "cachedTokens", 0],
+  ["completion_tokens", "completionTokens", 0],
+  ["quota", "quota", 0],
+  ["duration_ms", "durationMs", 0],
+  ["ttft_ms", "ttftMs", 0],
+  ["is_stream", "isStream", false],
+  ["request_id", "requestId", ""],
+  ["status_code", "statusCode", 0],
+  ["error_code", "errorCode", ""],
+  ["ip", "ip", ""],
+  ["content", "content", ""],
+  ["attempts", "attempts", "[]"],
+  ["other", "other", "{}"],
+];
 export const LOG_TYPE = { topup: 1, consume: 2, admin: 3, system: 4, error: 5 } as const;
 
 export type LogFilter = {

@@ -345,6 +345,29 @@ const cases: Case[] = [
     expect: A_TOKEN,
   },
 
+  // ---- pricing
+  {
+    route: "GET /api/pricing/",
+    req: () => ({ path: "/api/pricing/" }),
+    expect: USER,
+    check: (role, r) => {
+      if (role !== "anon") expect(r.body.data.items.some((p: { model: string }) => p.model === "gpt-4o-mini")).toBe(true);
+    },
+  },
+  {
+    route: "POST /api/pricing/",
+    req: (role) => ({ path: "/api/pricing/", body: { model: `matrix-${role}`, input: "1", output: "2" } }),
+    expect: ADMIN_CREATES,
+  },
+  {
+    route: "DELETE /api/pricing/:model",
+    req: async (role) => {
+      const model = unique(`gone-${role}`);
+      expectReply(await api("admin", "POST", "/api/pricing/", { model, per_call: "0.01" }), 201);
+      return { path: `/api/pricing/${model}` };
+    },
+    expect: ADMIN,
+  },
   // ---- groups
   {
     route: "GET /api/group/",

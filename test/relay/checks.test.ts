@@ -211,7 +211,9 @@ async function token(api: Api, body: Record<string, unknown>): Promise<{ id: num
 }
 
 async function channel(api: Api, body: Record<string, unknown>) {
-  return expectReply(await api.post("/api/channel/", { type: "openai", base_url: mock.url, key: UPSTREAM_KEY, ...body }), 201);
+  const created = expectReply(await api.post("/api/channel/", { type: "openai", base_url: mock.url, key: UPSTREAM_KEY, ...body }), 201);
+  for (const model of created.models as string[]) expectReply(await api.post("/api/pricing/", { model, input: "1", output: "2" }), 201);
+  return created;
 }
 
 beforeAll(async () => {

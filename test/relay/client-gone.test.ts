@@ -3,14 +3,16 @@
 import { afterAll, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, client, login, useServer } from "../support/server";
+import { ADMIN_PASSWORD, client, login, useServer, priceModels } from "../support/server";
 
 const mock = startMockUpstream({ models: ["slow-model"] });
 const app = useServer();
 afterAll(() => mock.stop());
 
 test("six clients hanging up before the first byte do not open the breaker", async () => {
-  const admin = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
+  const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
+  const admin = client(app.url, adminAuth);
+  await priceModels(app.url, adminAuth, "slow-model");
   expectReply(await admin.post("/api/channel/", { name: "slow", base_url: mock.urlFor("slow_first_byte=1500"), key: "sk-up", models: "slow-model" }), 201);
   const token = expectReply(await admin.post("/api/token/", { name: "impatient", unlimited_quota: true }), 201);
   const send = (signal?: AbortSignal) =>

@@ -5,7 +5,7 @@ import { afterAll, expect, test } from "bun:test";
 import { clientIp, parseCidr, type Cidr } from "../../src/core/ip";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, client, login, useServer } from "../support/server";
+import { ADMIN_PASSWORD, client, login, useServer, priceModels } from "../support/server";
 
 const cidrs = (...e: string[]) => e.map((x) => parseCidr(x) as Cidr);
 
@@ -25,7 +25,9 @@ const app = useServer({ args: ["--trusted-proxies", "127.0.0.1,::1"] });
 afterAll(() => mock.stop());
 
 test("behind a trusted proxy the forwarded address meets the allowlist and is logged", async () => {
-  const admin = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
+  const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
+  const admin = client(app.url, adminAuth);
+  await priceModels(app.url, adminAuth, "ip-model");
   expectReply(await admin.post("/api/channel/", { name: "ip", base_url: mock.url, key: "sk-up", models: "ip-model" }), 201);
   const token = expectReply(await admin.post("/api/token/", { name: "office", unlimited_quota: true, allow_ips: ["10.0.0.0/8"] }), 201);
   const send = (xff?: string) =>

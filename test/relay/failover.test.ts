@@ -76,6 +76,7 @@ async function addChannel(o: ChannelOpts): Promise<Channel> {
   const name = `fo-chan-${++serial}`;
   const r = await admin("POST", "/api/channel/", { name, type: "openai", key, ...o, group: o.group ?? ["default"], priority: o.priority ?? 0 });
   const data = expectReply(r, 201);
+  for (const model of data.models as string[]) expectReply(await admin("POST", "/api/pricing/", { model, input: "1", output: "2" }), 201);
   return { id: data.id, key, name };
 }
 

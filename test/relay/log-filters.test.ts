@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, client, login, makeUser, useServer } from "../support/server";
+import { ADMIN_PASSWORD, client, login, makeUser, useServer, priceModels } from "../support/server";
 
 const mock = startMockUpstream({ models: ["m-a", "m-b"] });
 const app = useServer();
@@ -29,6 +29,7 @@ beforeAll(async () => {
   expectReply(await admin.post("/api/group/", { name: "vip", multiplier: 1 }), 201);
   expectReply(await admin.post("/api/channel/", { name: "a", base_url: mock.url, key: "sk-up", models: "m-a,m-b", group: "default" }), 201);
   expectReply(await admin.post("/api/channel/", { name: "v", base_url: mock.url, key: "sk-up", models: "m-b", group: "vip" }), 201);
+  await priceModels(app.url, adminAuth, "m-a,m-b");
   user = await makeUser(app.url, adminAuth, "logreader");
   expectReply(await admin.put(`/api/user/`, { id: user.id, unlimited: true }), 200);
   const one = expectReply(await user.api.post("/api/token/", { name: "one", unlimited_quota: true }), 201);

@@ -9,7 +9,7 @@ import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI, { NotFoundError } from "openai";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, client, login, makeUser, useServer } from "../support/server";
+import { ADMIN_PASSWORD, client, login, makeUser, useServer, priceModels } from "../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -81,7 +81,8 @@ function expectConsumeRow(row: any, want: RowWant) {
     prompt_tokens: want.prompt,
     completion_tokens: want.completion,
     cached_tokens: want.cached,
-    quota: 0,
+    // priced at $1 / $2 per 1M tokens (cached at the input price), group multiplier 1: ceil(µUSD ÷ 2)
+    quota: Math.ceil((want.prompt * 1 + want.completion * 2) / 2),
     status_code: 200,
   });
   expect(row.endpoint).toMatch(want.endpoint);
@@ -112,6 +113,7 @@ beforeAll(async () => {
   for (const name of ["vip", "backup"]) expectReply(await admin.post("/api/group/", { name }), 201);
   const channel = async (name: string, body: Record<string, unknown>) => {
     const c = expectReply(await admin.post("/api/channel/", { name, type: "openai", base_url: mock.url, key: K1, ...body }), 201);
+    await priceModels(app.url, adminAuth, [...c.models, ...Object.keys(c.model_mapping ?? {})]);
     channels[name] = c.id;
   };
   await channel("main", { key: `${K1}\n${K2}`, models: MAIN_MODELS, model_mapping: { "alias-model": "gpt-4o" }, group: "default" });

@@ -2,7 +2,7 @@
 // upstream_error in OpenAI's shape (not a 500), and the row records the failure.
 import { afterAll, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
-import { ADMIN_PASSWORD, client, login, useServer } from "../support/server";
+import { ADMIN_PASSWORD, client, login, useServer, priceModels } from "../support/server";
 
 // headers and half a JSON body at once, then silence
 const stalling = Bun.serve({
@@ -23,7 +23,9 @@ const app = useServer();
 afterAll(() => stalling.stop(true));
 
 test("a stalled JSON body fails as 502 upstream_error after timeout_idle_ms", async () => {
-  const admin = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
+  const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
+  const admin = client(app.url, adminAuth);
+  await priceModels(app.url, adminAuth, "stall-model");
   const base = `http://127.0.0.1:${stalling.port}/v1`;
   expectReply(await admin.post("/api/channel/", { name: "stall", base_url: base, key: "sk-up", models: "stall-model", timeout_idle_ms: 300 }), 201);
   const token = expectReply(await admin.post("/api/token/", { name: "stall", unlimited_quota: true }), 201);

@@ -8,7 +8,7 @@ import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI from "openai";
 import { expectReply } from "../support/expect";
 import { splitText, startMockUpstream, type MockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, call, login, makeUser, removeDir, startServer, tempDir, useServer, type Auth } from "../support/server";
+import { ADMIN_PASSWORD, call, login, makeUser, removeDir, startServer, tempDir, useServer, type Auth, priceModels } from "../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -29,6 +29,7 @@ type ChannelOpts = { base_url: string; models: string[]; timeout_idle_ms?: numbe
 async function addChannel(base: string, auth: Auth, o: ChannelOpts) {
   const key = `sk-up-${crypto.randomUUID().replaceAll("-", "")}`;
   const r = await call(base, "POST", "/api/channel/", { name: `st-chan-${++serial}`, type: "openai", key, group: ["default"], ...o }, auth);
+  await priceModels(base, auth, o.models);
   return { id: expectReply(r, 201).id as number, key };
 }
 
@@ -158,7 +159,9 @@ describe("streaming", () => {
     expect(raw.events.slice(0, -1).every((e) => !("error" in JSON.parse(e)))).toBe(true);
 
     const row = await logRow(app.url, adminAuth, raw.requestId);
-    expect(row).toMatchObject({ type: 5, is_stream: true, error_code: "upstream_stream_interrupted", channel_id: ch.id, quota: 0 });
+    expect(row).toMatchObject({ type: 5, is_stream: true, error_code: "upstream_stream_interrupted", channel_id: ch.id });
+    // billed for the prompt and what was delivered ($1 / $2 per 1M tokens), never for the error text
+    expect(row.quota).toBe(Math.ceil((row.prompt_tokens * 1 + row.completion_tokens * 2) / 2));
     expect(row.completion_tokens).toBeGreaterThan(0);
     expect(row.completion_tokens).toBe(countTokens(delivered));
 

@@ -184,3 +184,13 @@ export function scratchDirs(prefix = "apiyi-test-") {
 }
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** Gives models a price (usage, $1 / $2 per 1M tokens by default): calls to an unpriced model are
+ * refused with 403 model_price_not_set, so tests that make calls price their models first. */
+export async function priceModels(base: string, auth: Auth, models: string | string[], price: Record<string, unknown> = { input: "1", output: "2" }) {
+  const list = Array.isArray(models) ? models : models.split(",").map((m) => m.trim()).filter(Boolean);
+  for (const model of list) {
+    const r = await call(base, "POST", "/api/pricing/", { model, ...price }, auth);
+    if (r.status !== 201) throw new Error(`price ${model}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}

@@ -1,0 +1,64 @@
+// `apiyi price set` and `apiyi price list`: model prices from the terminal.
+import { listPrices, setPrice } from "../services/prices";
+import { type Command, requireFlag } from "./args";
+import { DATA_HELP, DATA_OPTIONS, openFromFlags } from "./open";
+
+export const priceSet: Command = {
+  name: "price set",
+  summary: "Create or replace a model's price (USD per 1M tokens, or per call).",
+  usage: "--model M [--input X] [--output Y] [--cached-input Z] [--per-call P] [--hold-cap N] [--data-dir DIR]",
+  options: {
+    model: { type: "string" },
+    input: { type: "string" },
+    output: { type: "string" },
+    "cached-input": { type: "string" },
+    "per-call": { type: "string" },
+    "hold-cap": { type: "string" },
+    ...DATA_OPTIONS,
+  },
+  flagNames: { model: "--model", input: "--input", output: "--output", cached_input: "--cached-input", per_call: "--per-call", hold_cap_tokens: "--hold-cap" },
+  help: [
+    "  --input X         USD per 1M input tokens",
+    "  --output Y        USD per 1M output tokens",
+    "  --cached-input Z  USD per 1M cached input tokens (default: the input price)",
+    "  --per-call P      USD per call (per image for image generation)",
+    "  --hold-cap N      most output tokens a hold reserves for (default 8192)",
+    DATA_HELP,
+  ],
+  async run(flags) {
+    const holdCap = flags["hold-cap"];
+    const input = {
+      model: requireFlag(flags, "model"),
+      input: flags.input,
+      output: flags.output,
+      cached_input: flags["cached-input"],
+      per_call: flags["per-call"],
+      hold_cap_tokens: typeof holdCap === "string" && /^\d+$/.test(holdCap) ? Number(holdCap) : holdCap,
+    };
+    const ctx = openFromFlags(flags);
+    try {
+      const p = setPrice(ctx, input);
+      console.log(`${p.model}: input ${p.input ?? "-"}, output ${p.output ?? "-"}, cached ${p.cached_input ?? "-"}, per call ${p.per_call ?? "-"}`);
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const priceList: Command = {
+  name: "price list",
+  summary: "List model prices: model, input, output, cached input (USD per 1M), per call (USD).",
+  usage: "[--data-dir DIR]",
+  options: { ...DATA_OPTIONS },
+  help: [DATA_HELP],
+  async run(flags) {
+    const ctx = openFromFlags(flags);
+    try {
+      for (const p of listPrices(ctx).items) {
+        console.log([p.model, p.input ?? "-", p.output ?? "-", p.cached_input ?? "-", p.per_call ?? "-"].join("\t"));
+      }
+    } finally {
+      ctx.close();
+    }
+  },
+};

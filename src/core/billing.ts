@@ -1,0 +1,96 @@
+// Billing rules, pure and exact: which mode bills a call, and what it costs, in integer quota units
+// (500,000 = $1). Prices are micro-USD (per 1M tokens, or per call), multipliers millionths; every
+// cost is one BigInt expression rounded up once at the end.
+import type { PriceRow } from "../db/schema";
+import type { AppError } from "../errors";
+import type { BillingMode } from "./tokens";
+import { refusals } from "./refusals";
+import type { Usage } from "./usage";
+
+export type PriceEntry = {
+  model: string;
+  input: number | null;
+  output: number | null;
+  /** null: the input price */
+  cachedInput: number | null;
+  perCall: number | null;
+  holdCapTokens: number;
+};
+
+export type BillingKind = "usage" | "per_call";
+
+export const priceEntry = (r: PriceRow): PriceEntry => ({
+  model: r.model,
+  input: r.inputMicros,
+  output: r.outputMicros,
+  cachedInput: r.cachedInputMicros,
+  perCall: r.perCallMicros,
+  holdCapTokens: r.holdCapTokens,
+});
+
+const UNITS_PER_USD = 500_000n;
+const M = 1_000_000n;
+
+export const hasTokenPrices = (p: PriceEntry) => p.input !== null || p.output !== null;
+export const hasPerCallPrice = (p: PriceEntry) => p.perCall !== null;
+
+/** The token's billing mode applied to the model's prices: a kind, or the refusal (check 10). */
+export function decideBilling(mode: BillingMode, price: PriceEntry | undefined, model: string): BillingKind | AppError {
+  if (!price || (!hasTokenPrices(price) && !hasPerCallPrice(price))) return refusals.priceNotSet(model);
+  const usage = hasTokenPrices(price);
+  const perCall = hasPerCallPrice(price);
+  switch (mode) {
+    case "usage":
+      return usage ? "usage" : refusals.billingModeUnsupported(model, mode);
+    case "per_call":
+      return perCall ? "per_call" : refusals.billingModeUnsupported(model, mode);
+    case "per_call_first":
+      return perCall ? "per_call" : "usage";
+    default:
+      return usage ? "usage" : "per_call";
+  }
+}
+
+const ceilDiv = (n: bigint, d: bigint) => Number((n + d - 1n) / d);
+const big = (v: number | null) => BigInt(v ?? 0);
+
+/** ceil((uncached × input + cached × cached_input + completion × output) / 1e6 × 500,000 × m) */
+export function usageCost(u: Usage, p: PriceEntry, multiplierMicros: number): number {
+  const cached = BigInt(Math.min(u.cached, u.prompt));
+  const uncached = BigInt(u.prompt) - cached;
+  const cachedPrice = p.cachedInput ?? p.input;
+  const microUsdTimesM = uncached * big(p.input) + cached * big(cachedPrice) + BigInt(u.completion) * big(p.output);
+  // tokens × micro-USD-per-1M → USD: ÷ 1e6 (per token) ÷ 1e6 (micro); multiplier ÷ 1e6
+  return ceilDiv(microUsdTimesM * UNITS_PER_USD * BigInt(multiplierMicros), M * M * M);
+}
+
+/** ceil(per_call × n × 500,000 × m) */
+export function perCallCost(p: PriceEntry, n: number, multiplierMicros: number): number {
+  return ceilDiv(big(p.perCall) * BigInt(n) * UNITS_PER_USD * BigInt(multiplierMicros), M * M);
+}
+
+/** The hold: an upper bound of the call's cost before it is forwarded. */
+export function holdAmount(kind: BillingKind, p: PriceEntry, multiplierMicros: number, promptBound: number, outputBound: number, n: number) {
+  if (kind === "per_call") return perCallCost(p, n, multiplierMicros);
+  // the prompt bounded at the dearer of the two input prices, so cached tokens can never exceed it
+  const inputCeiling = Math.max(p.input ?? 0, p.cachedInput ?? p.input ?? 0);
+  const bound = { ...p, input: inputCeiling, cachedInput: inputCeiling };
+  return usageCost({ prompt: promptBound, cached: 0, completion: outputBound }, bound, multiplierMicros);
+}
+
+/** The output tokens a hold covers: what the request asks for, capped, or the cap. */
+export function outputBound(body: Record<string, unknown>, cap: number): number {
+  const asked = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find(
+    (v): v is number => typeof v === "number" && Number.isFinite(v) && v > 0,
+  );
+  return Math.min(asked === undefined ? cap : Math.ceil(asked), cap);
+}
+
+/** API易's multipliers: model multiplier = input ÷ 2, completion multiplier = output ÷ input (USD/1M). */
+export function apiyiMultipliers(p: PriceEntry) {
+  if (p.input === null) return { model_ratio: null, completion_ratio: null };
+  return {
+    model_ratio: p.input / 2 / 1_000_000,
+    completion_ratio: p.output === null || p.input === 0 ? null : p.output / p.input,
+  };
+}

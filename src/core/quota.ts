@@ -1,0 +1,38 @@
+// Reserve → settle on the in-memory balances (the serving process is their only writer; JavaScript
+// runs one thing at a time, so check-and-take cannot interleave). The ledger persists every change
+// as a delta, in the same transaction as the log row that explains it.
+import type { TokenEntry, UserEntry } from "./snapshot";
+
+export type Hold = { amount: number; tokenAmount: number; userAmount: number };
+export type Settlement = { charged: number; shortfall: number; tokenDelta: number; userDelta: number };
+
+/** Takes `amount` from the token (unless unlimited) and the user (unless unlimited), or nothing. */
+export function reserve(token: TokenEntry, user: UserEntry, amount: number): Hold | "token" | "user" {
+  const tokenAmount = token.unlimitedQuota ? 0 : amount;
+  const userAmount = user.unlimited ? 0 : amount;
+  if (tokenAmount > token.remainQuota) return "token";
+  if (userAmount > user.quota) return "user";
+  token.remainQuota -= tokenAmount;
+  user.quota -= userAmount;
+  return { amount, tokenAmount, userAmount };
+}
+
+/**
+ * Settles a hold to the real cost: the rest goes back; a cost above the hold is charged only as far
+ * as both balances allow (the rest is the shortfall), so no balance goes below zero.
+ */
+export function settle(token: TokenEntry, user: UserEntry, hold: Hold, cost: number): Settlement {
+  const tokenRoom = token.unlimitedQuota ? Infinity : token.remainQuota;
+  const userRoom = user.unlimited ? Infinity : user.quota;
+  const charged = Math.min(cost, hold.amount + Math.min(tokenRoom, userRoom));
+  const tokenDelta = token.unlimitedQuota ? 0 : hold.tokenAmount - charged;
+  const userDelta = user.unlimited ? 0 : hold.userAmount - charged;
+  token.remainQuota += tokenDelta;
+  user.quota += userDelta;
+  token.usedQuota += charged;
+  user.usedQuota += charged;
+  return { charged, shortfall: cost - charged, tokenDelta, userDelta };
+}
+
+/** A call that did not succeed upstream costs nothing: the whole hold goes back. */
+export const release = (token: TokenEntry, user: UserEntry, hold: Hold): Settlement => settle(token, user, hold, 0);

@@ -1,0 +1,100 @@
+// Money for one /v1 call: before forwarding, decide how it is billed (check 10) and hold an upper
+// bound of its cost (check 11); at the end, settle to the real cost at the multiplier of the group
+// that served, or give the whole hold back. Balances live in the snapshot; the ledger persists.
+import { decideBilling, holdAmount, outputBound, perCallCost, usageCost, type BillingKind, type PriceEntry } from "../core/billing";
+import { checkQuota } from "../core/access";
+import { formatMicros } from "../core/money";
+import { release, reserve, settle, type Hold, type Settlement } from "../core/quota";
+import { refusals } from "../core/refusals";
+import type { TokenEntry, UserEntry } from "../core/snapshot";
+import { promptText } from "../core/text";
+import { countTokens } from "../core/tokenizer";
+import type { Usage } from "../core/usage";
+import { AppError } from "../errors";
+import type { CallBody } from "./body";
+import type { Runtime } from "./runtime";
+
+export type CallBilling = { kind: BillingKind; price: PriceEntry; n: number; hold: Hold };
+
+/** Highest multiplier among the token's groups that have a channel for the model (the hold's m). */
+function holdMultiplier(rt: Runtime, groups: string[], model: string): number {
+  const snap = rt.ctx.snapshot.current;
+  let m = 0;
+  for (const g of groups) {
+    if (snap.routes.get(g)?.get(model)?.length) m = Math.max(m, snap.groupsByName.get(g)?.multiplierMicros ?? 1_000_000);
+  }
+  return m;
+}
+
+/** An upper bound of the prompt's o200k tokens: every token is at least one UTF-8 byte, so the
+ * byte count bounds it for free; only when that bound is not affordable are the tokens counted. */
+const FRAMING = 16;
+
+/** Checks 10 and 11 and takes the hold. The ledger records the hold in the same synchronous step as
+ * the in-memory deduction, so no service write can ever see one without the other. */
+export async function holdFor(
+  rt: Runtime,
+  who: { requestId: string; token: TokenEntry; user: UserEntry },
+  body: CallBody,
+  groups: string[],
+): Promise<CallBilling> {
+  const { token, user } = who;
+  const snap = rt.ctx.snapshot.current;
+  const price = snap.prices.get(body.model);
+  const kind = decideBilling(token.billingMode, price, body.model);
+  if (kind instanceof AppError) throw kind;
+  const exhausted = checkQuota(token, user);
+  if (exhausted) throw exhausted;
+  const p = price!;
+  const m = holdMultiplier(rt, groups, body.model);
+  const n = typeof body.n === "number" && body.n >= 1 ? Math.floor(body.n) : 1;
+  const out = outputBound(body, p.holdCapTokens);
+  const text = kind === "usage" ? promptText(body) : "";
+  const framing = FRAMING + 4 * (Array.isArray(body.messages) ? body.messages.length : 1);
+  const take = (promptBound: number) => {
+    const live = liveEntries(rt, token, user);
+    const h = reserve(live.token, live.user, holdAmount(kind, p, m, promptBound, out, n));
+    if (typeof h !== "string") rt.ctx.ledger.hold({ requestId: who.requestId, tokenId: token.id, userId: user.id }, h);
+    return h;
+  };
+  let hold = take(Buffer.byteLength(text) + framing);
+  if (typeof hold === "string" && kind === "usage") hold = take((await countTokens(text)) + framing);
+  if (typeof hold === "string") throw refusals.insufficientQuota(hold);
+  return { kind, price: p, n, hold };
+}
+
+/** The call's real cost at the serving group's multiplier. */
+export function costOf(rt: Runtime, b: CallBilling, group: string, usage: Usage | undefined): number {
+  const m = rt.ctx.snapshot.current.groupsByName.get(group)?.multiplierMicros ?? 1_000_000;
+  if (b.kind === "per_call") return perCallCost(b.price, b.n, m);
+  return usageCost(usage ?? { prompt: 0, cached: 0, completion: 0 }, b.price, m);
+}
+
+/** The entries as they are now: a service may have replaced them since the call began. */
+export function liveEntries(rt: Runtime, token: TokenEntry, user: UserEntry) {
+  const snap = rt.ctx.snapshot.current;
+  return { token: snap.tokensByHash.get(token.keyHash) ?? token, user: snap.usersById.get(user.id) ?? user };
+}
+
+export function settleHold(rt: Runtime, token: TokenEntry, user: UserEntry, b: CallBilling, cost: number | null): Settlement {
+  const live = liveEntries(rt, token, user);
+  return cost === null ? release(live.token, live.user, b.hold) : settle(live.token, live.user, b.hold, cost);
+}
+
+const usd = (micros: number | null) => (micros === null ? null : formatMicros(micros));
+
+/** The `other` JSON of a billed row: how the cost came about. */
+export function billingDetails(rt: Runtime, b: CallBilling, group: string, usage: Usage | undefined, cost: number, s: Settlement) {
+  return {
+    billing: b.kind,
+    prices: { input: usd(b.price.input), output: usd(b.price.output), cached_input: usd(b.price.cachedInput ?? b.price.input), per_call: usd(b.price.perCall) },
+    group,
+    group_multiplier: formatMicros(rt.ctx.snapshot.current.groupsByName.get(group)?.multiplierMicros ?? 1_000_000),
+    n: b.n,
+    usage: usage ?? null,
+    cost,
+    hold: b.hold.amount,
+    refund: Math.max(0, b.hold.amount - s.charged),
+    shortfall: s.shortfall,
+  };
+}

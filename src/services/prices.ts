@@ -1,0 +1,95 @@
+// Model prices: admins set and remove them; every signed-in user reads them with the groups that
+// serve each model. USD amounts arrive as decimals (≤ 6 places) and are kept as micro-USD integers.
+import { z } from "zod";
+import { apiyiMultipliers, priceEntry } from "../core/billing";
+import { formatMicros, parseMicros } from "../core/money";
+import { SEED_PRICES } from "../core/seed-prices";
+import type { PriceRow } from "../db/schema";
+import { invalidField, notFound } from "../errors";
+import type { Ctx } from "./context";
+import { validate } from "./validate";
+
+const usd = z
+  .union([z.number(), z.string()])
+  .nullish()
+  .transform((v, c) => {
+    if (v === null || v === undefined || v === "") return null;
+    try {
+      return parseMicros(v);
+    } catch (e) {
+      c.addIssue({ code: "custom", message: (e as Error).message });
+      return z.NEVER;
+    }
+  });
+
+export const PriceInput = z.object({
+  model: z.string().trim().min(1).max(200),
+  input: usd.describe("USD per 1M input tokens"),
+  output: usd.describe("USD per 1M output tokens"),
+  cached_input: usd.describe("USD per 1M cached input tokens (default: the input price)"),
+  per_call: usd.describe("USD per call (per image for image generation)"),
+  hold_cap_tokens: z.number().int().min(1).max(10_000_000).optional().describe("most output tokens a hold reserves for (default 8,192)"),
+});
+
+const usdText = (micros: number | null) => (micros === null ? null : formatMicros(micros));
+
+export function priceView(r: PriceRow, groups: string[] = []) {
+  const p = priceEntry(r);
+  return {
+    model: r.model,
+    input: usdText(r.inputMicros),
+    output: usdText(r.outputMicros),
+    cached_input: usdText(r.cachedInputMicros ?? r.inputMicros),
+    per_call: usdText(r.perCallMicros),
+    hold_cap_tokens: r.holdCapTokens,
+    billing: [p.input !== null || p.output !== null ? "usage" : null, p.perCall !== null ? "per_call" : null].filter(Boolean),
+    ...apiyiMultipliers(p),
+    groups,
+  };
+}
+
+function writePrice(ctx: Ctx, input: unknown) {
+  const p = validate(PriceInput, input);
+  if (p.input === null && p.output === null && p.per_call === null) {
+    throw invalidField("input", "give at least one of input, output or per_call");
+  }
+  return ctx.store.prices.put({
+    model: p.model,
+    inputMicros: p.input,
+    outputMicros: p.output,
+    cachedInputMicros: p.cached_input,
+    perCallMicros: p.per_call,
+    holdCapTokens: p.hold_cap_tokens ?? 8192,
+  });
+}
+
+export function setPrice(ctx: Ctx, input: unknown) {
+  const row = writePrice(ctx, input);
+  ctx.snapshot.reloadPrices();
+  return priceView(row);
+}
+
+export function deletePrice(ctx: Ctx, model: string) {
+  if (!ctx.store.prices.delete(model)) throw notFound(`price of "${model}"`);
+  ctx.snapshot.reloadPrices();
+}
+
+/** Every priced model with its prices and the groups (with a channel for it) that serve it. */
+export function listPrices(ctx: Ctx) {
+  const routes = ctx.snapshot.current.routes;
+  const items = ctx.store.prices.all().map((r) => {
+    const groups = [...routes].filter(([, byModel]) => byModel.has(r.model)).map(([g]) => g);
+    return priceView(r, groups.sort());
+  });
+  return { items, total: items.length, page: 1, page_size: items.length };
+}
+
+/** First start only: the shipped list prices (a marker setting keeps them from coming back). */
+export function seedPrices(ctx: Ctx) {
+  if (ctx.store.settings.has("prices_seeded")) return;
+  ctx.tx(() => {
+    for (const p of SEED_PRICES) if (!ctx.store.prices.get(p.model)) writePrice(ctx, p);
+    ctx.store.settings.set("prices_seeded", true);
+  });
+  ctx.snapshot.reloadPrices();
+}

@@ -1,0 +1,178 @@
+// The ledger: every money movement and call record of the hot path, written by group commit. Holds,
+// settlements, log rows, balance deltas, daily rollups and the write-behind of tokens' last use go
+// in one transaction per slice (at most 200 events; a flush never holds the event loop for long),
+// in queue order, so the database always equals a prefix of what happened: after a crash,
+// balance + Σ logged costs = initial, once the holds left behind are released at the next start.
+// Balances are written as deltas, so writes by other processes (the CLI) compose with them.
+import type { Statement } from "bun:sqlite";
+import type { Hold, Settlement } from "../core/quota";
+import type { Db } from "../db/open";
+import { LOG_COLUMNS, type NewLog } from "./logs";
+
+const SLICE = 200;
+
+type Who = { requestId: string; tokenId: number; userId: number };
+type Event =
+  | ({ kind: "hold"; hold: Hold; at: number } & Who)
+  | ({ kind: "settle"; s: Settlement; held: boolean; row: NewLog } & Who)
+  | { kind: "log"; row: NewLog };
+
+type Sums = { remain: number; used: number; calls: number; at: number };
+const bump = (m: Map<number, Sums>, id: number) => {
+  let s = m.get(id);
+  if (!s) m.set(id, (s = { remain: 0, used: 0, calls: 0, at: 0 }));
+  return s;
+};
+
+export class Ledger {
+  private queue: Event[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private reserved = 0;
+  private readonly sql: Record<"log" | "hold" | "unhold" | "token" | "user" | "rollup", Statement>;
+  written = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly everyMs = 100,
+  ) {
+    const s = db.$client;
+    const names = LOG_COLUMNS.map(([c]) => `"${c}"`).join(", ");
+    this.sql = {
+      log: s.prepare(`INSERT INTO logs (${names}) VALUES (${LOG_COLUMNS.map(() => "?").join(", ")})`),
+      hold: s.prepare("INSERT INTO holds (request_id, token_id, user_id, token_amount, user_amount, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+      unhold: s.prepare("DELETE FROM holds WHERE request_id = ?"),
+      token: s.prepare(
+        "UPDATE tokens SET remain_quota = remain_quota + ?, used_quota = used_quota + ?, request_count = request_count + ?, accessed_time = max(accessed_time, ?) WHERE id = ?",
+      ),
+      user: s.prepare("UPDATE users SET quota = quota + ?, used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?"),
+      rollup: s.prepare(
+        `INSERT INTO usage_daily (day, user_id, token_id, model, "group", calls, prompt_tokens, cached_tokens, completion_tokens, quota)
+         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET calls = calls + 1, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+           cached_tokens = cached_tokens + excluded.cached_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
+           quota = quota + excluded.quota`,
+      ),
+    };
+  }
+
+  get depth() {
+    return this.queue.length;
+  }
+
+  private enqueue(e: Event) {
+    this.queue.push(e);
+    this.timer ??= setTimeout(() => this.flushSlice(), this.everyMs);
+  }
+
+  hold(who: Who, hold: Hold) {
+    this.enqueue({ kind: "hold", hold, at: Date.now(), ...who });
+  }
+
+  settle(who: Who, s: Settlement, held: boolean, row: NewLog) {
+    this.enqueue({ kind: "settle", s, held, row, ...who });
+  }
+
+  /** A call record that moves no money (a refusal). */
+  push(row: NewLog) {
+    this.enqueue({ kind: "log", row });
+  }
+
+  /** Writes everything queued now (before the API reads balances, before a reload). */
+  flushAll() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.queue.length > 0) if (!this.flushSlice()) break;
+  }
+
+  /** Writes one slice; false if the database refused it (it stays queued). */
+  private flushSlice(): boolean {
+    this.timer = null;
+    const slice = this.queue.splice(0, SLICE);
+    if (slice.length === 0) return true;
+    let ok = true;
+    try {
+      this.db.$client.transaction(() => this.write(slice)).immediate();
+      this.written += slice.length;
+    } catch (e) {
+      ok = false;
+      console.error(`ledger: ${slice.length} events not written yet:`, (e as Error).message);
+      this.queue.unshift(...slice); // kept in order: a later slice must never pass an earlier one
+    }
+    if (this.queue.length > 0) this.timer ??= setTimeout(() => this.flushSlice(), this.queue.length >= SLICE ? 0 : this.everyMs);
+    return ok;
+  }
+
+  private write(slice: Event[]) {
+    const settledHere = new Set<string>();
+    const heldHere = new Set<string>();
+    for (const e of slice) if (e.kind === "settle") settledHere.add(e.requestId);
+    const tokens = new Map<number, Sums>();
+    const users = new Map<number, Sums>();
+    for (const e of slice) {
+      if (e.kind === "hold") {
+        heldHere.add(e.requestId);
+        if (!settledHere.has(e.requestId)) {
+          this.sql.hold.run(e.requestId, e.tokenId, e.userId, e.hold.tokenAmount, e.hold.userAmount, e.at);
+        }
+        bump(tokens, e.tokenId).remain -= e.hold.tokenAmount;
+        bump(users, e.userId).remain -= e.hold.userAmount;
+        continue;
+      }
+      if (e.kind === "settle") {
+        if (e.held && !heldHere.has(e.requestId)) this.sql.unhold.run(e.requestId);
+        const t = bump(tokens, e.tokenId);
+        const u = bump(users, e.userId);
+        t.remain += e.s.tokenDelta;
+        u.remain += e.s.userDelta;
+        t.used += e.s.charged;
+        u.used += e.s.charged;
+      }
+      this.record(e.row, tokens, users);
+    }
+    for (const [id, t] of tokens) this.sql.token.run(t.remain, t.used, t.calls, t.at, id);
+    for (const [id, u] of users) this.sql.user.run(u.remain, u.used, u.calls, id);
+  }
+
+  /** The log row, the daily rollup, and the request counters of a call. */
+  private record(row: NewLog, tokens: Map<number, Sums>, users: Map<number, Sums>) {
+    this.sql.log.run(...(LOG_COLUMNS.map(([, key, fallback]) => row[key] ?? fallback) as never[]));
+    if (row.type !== 2 && row.type !== 5) return;
+    const day = new Date(row.createdAt).toISOString().slice(0, 10);
+    this.sql.rollup.run(day, row.userId, row.tokenId ?? 0, row.model ?? "", row.group ?? "", row.promptTokens ?? 0, row.cachedTokens ?? 0, row.completionTokens ?? 0, row.quota ?? 0);
+    if (row.tokenId) {
+      const t = bump(tokens, row.tokenId);
+      t.calls++;
+      t.at = Math.max(t.at, Math.floor(row.createdAt / 1000));
+    }
+    bump(users, row.userId).calls++;
+  }
+
+  /** A row is on its way; call the returned function once it was queued (or will never be). */
+  reserve(): () => void {
+    this.reserved++;
+    let released = false;
+    return () => {
+      if (!released) this.reserved--;
+      released = true;
+    };
+  }
+
+  /** Waits (up to `waitMs`) for rows still being computed, then writes everything queued. */
+  async stop(waitMs = 5000) {
+    const until = Date.now() + waitMs;
+    while (this.reserved > 0 && Date.now() < until) await Bun.sleep(10);
+    this.flushAll();
+  }
+}
+
+/** At start, before serving: holds left by calls that died with the process go back to their owners. */
+export function releaseStaleHolds(db: Db): number {
+  const s = db.$client;
+  return s
+    .transaction(() => {
+      s.run("UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds WHERE holds.token_id = tokens.id) WHERE id IN (SELECT token_id FROM holds)");
+      s.run("UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds WHERE holds.user_id = users.id) WHERE id IN (SELECT user_id FROM holds)");
+      return s.run("DELETE FROM holds").changes;
+    })
+    .immediate();
+}
