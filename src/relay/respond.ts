@@ -74,8 +74,9 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
             ? "upstream_idle_timeout"
             : "upstream_stream_interrupted"
           : undefined;
-    // billed for what reached the client: a stream cut before its first chunk costs nothing
-    const billable = result.end === "done" || result.firstChunkAt !== null;
+    // billed for what reached the client: a stream cut before any output (a role event is not
+    // output) costs nothing
+    const billable = result.end === "done" || usage.completion > 0;
     finishCall(rt, call, { status: 200, usage, firstByteAt: result.firstChunkAt, errorCode, billable });
   };
   const stream = relayStream(upstream.body!, { meter, stripUsage, idleMs, abortUpstream, onEnd: (r) => void onEnd(r) });
