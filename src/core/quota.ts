@@ -19,14 +19,17 @@ export function reserve(token: TokenEntry, user: UserEntry, amount: number): Hol
 
 /**
  * Settles a hold to the real cost: the rest goes back; a cost above the hold is charged only as far
- * as both balances allow (the rest is the shortfall), so no balance goes below zero.
+ * as both balances allow (the rest is the shortfall), so no balance goes below zero. What each
+ * account can pay is what it had held plus what it has left, judged by its flag now: an admin may
+ * have made it limited or unlimited while the call ran.
  */
 export function settle(token: TokenEntry, user: UserEntry, hold: Hold, cost: number): Settlement {
-  const tokenRoom = token.unlimitedQuota ? Infinity : token.remainQuota;
-  const userRoom = user.unlimited ? Infinity : user.quota;
-  const charged = Math.min(cost, hold.amount + Math.min(tokenRoom, userRoom));
-  const tokenDelta = token.unlimitedQuota ? 0 : hold.tokenAmount - charged;
-  const userDelta = user.unlimited ? 0 : hold.userAmount - charged;
+  const tokenCan = token.unlimitedQuota ? Infinity : hold.tokenAmount + token.remainQuota;
+  const userCan = user.unlimited ? Infinity : hold.userAmount + user.quota;
+  const charged = Math.min(cost, tokenCan, userCan);
+  // an unlimited account pays nothing from its balance: whatever it had held simply goes back
+  const tokenDelta = token.unlimitedQuota ? hold.tokenAmount : hold.tokenAmount - charged;
+  const userDelta = user.unlimited ? hold.userAmount : hold.userAmount - charged;
   token.remainQuota += tokenDelta;
   user.quota += userDelta;
   token.usedQuota += charged;
