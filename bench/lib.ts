@@ -193,6 +193,8 @@ export type Apiyi = Service & { key: string; dataDir: string; restarts: number; 
 /** A fresh data dir with one channel to the mock, a running server and a token whitelisted for bench-model. */
 export async function startApiyi(mockPort: number, dataDir: string, serveCmd = apiyiCmd(), extraEnv: Record<string, string> = {}): Promise<Apiyi> {
   await run([...apiyiCmd(), "channel", "add", "--name", "mock", "--base-url", `http://127.0.0.1:${mockPort}/v1`, "--key", "sk-up", "--models", "bench-model", "--data-dir", dataDir], APIYI_ENV);
+  // billed like a real model: every call is held, settled and costed
+  await run([...apiyiCmd(), "price", "set", "--model", "bench-model", "--input", "1", "--output", "2", "--data-dir", dataDir], APIYI_ENV);
   const apiyi: Apiyi = { name: "apiyi", port: freePort(), pid: null, key: "", dataDir, restarts: 0, serveCmd, env: { ...APIYI_ENV, ...extraEnv } };
   await serveApiyi(apiyi);
   const out = await run([...apiyiCmd(), "token", "create", "--user", "admin", "--name", "bench", "--models", "bench-model", "--data-dir", dataDir], APIYI_ENV);

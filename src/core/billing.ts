@@ -51,22 +51,44 @@ export function decideBilling(mode: BillingMode, price: PriceEntry | undefined, 
   }
 }
 
-const ceilDiv = (n: bigint, d: bigint) => Number((n + d - 1n) / d);
-const big = (v: number | null) => BigInt(v ?? 0);
+const bigCeilDiv = (n: bigint, d: bigint) => Number((n + d - 1n) / d);
+
+/**
+ * ceil(a × b / d) for non-negative integers, exact. Plain numbers while every intermediate stays a
+ * safe integer (the usual case, and ~20× faster than BigInt); BigInt beyond.
+ */
+function ceilMulDiv(a: number, b: number, d: number): number {
+  const n = a * b;
+  if (Number.isSafeInteger(n)) {
+    const q = Math.floor(n / d);
+    const r = n - q * d; // exact: both terms are safe integers
+    return r > 0 ? q + 1 : q;
+  }
+  return bigCeilDiv(BigInt(a) * BigInt(b), BigInt(d));
+}
+
+/** Σ tokens × micro-USD per 1M tokens; exact as a number below 2^53 (checked by the caller). */
+function microUsdSum(u: Usage, p: PriceEntry): number {
+  const cached = Math.min(u.cached, u.prompt);
+  return (u.prompt - cached) * (p.input ?? 0) + cached * (p.cachedInput ?? p.input ?? 0) + u.completion * (p.output ?? 0);
+}
 
 /** ceil((uncached × input + cached × cached_input + completion × output) / 1e6 × 500,000 × m) */
 export function usageCost(u: Usage, p: PriceEntry, multiplierMicros: number): number {
+  const sum = microUsdSum(u, p);
+  // tokens × µUSD-per-1M ÷ 1e6 (per token) ÷ 1e6 (µ) × 500,000 × m ÷ 1e6  =  sum × m ÷ 2e12
+  if (Number.isSafeInteger(sum)) return ceilMulDiv(sum, multiplierMicros, 2_000_000_000_000);
   const cached = BigInt(Math.min(u.cached, u.prompt));
-  const uncached = BigInt(u.prompt) - cached;
-  const cachedPrice = p.cachedInput ?? p.input;
-  const microUsdTimesM = uncached * big(p.input) + cached * big(cachedPrice) + BigInt(u.completion) * big(p.output);
-  // tokens × micro-USD-per-1M → USD: ÷ 1e6 (per token) ÷ 1e6 (micro); multiplier ÷ 1e6
-  return ceilDiv(microUsdTimesM * UNITS_PER_USD * BigInt(multiplierMicros), M * M * M);
+  const big = (v: number | null) => BigInt(v ?? 0);
+  const exact = (BigInt(u.prompt) - cached) * big(p.input) + cached * big(p.cachedInput ?? p.input) + BigInt(u.completion) * big(p.output);
+  return bigCeilDiv(exact * UNITS_PER_USD * BigInt(multiplierMicros), M * M * M);
 }
 
-/** ceil(per_call × n × 500,000 × m) */
+/** ceil(per_call × n × 500,000 × m)  =  ceil(per_call µUSD × n × m ÷ 2e6) */
 export function perCallCost(p: PriceEntry, n: number, multiplierMicros: number): number {
-  return ceilDiv(big(p.perCall) * BigInt(n) * UNITS_PER_USD * BigInt(multiplierMicros), M * M);
+  const perCallTimesN = (p.perCall ?? 0) * n;
+  if (Number.isSafeInteger(perCallTimesN)) return ceilMulDiv(perCallTimesN, multiplierMicros, 2_000_000);
+  return bigCeilDiv(BigInt(p.perCall ?? 0) * BigInt(n) * UNITS_PER_USD * BigInt(multiplierMicros), M * M);
 }
 
 /** The hold: an upper bound of the call's cost before it is forwarded. */

@@ -1,6 +1,6 @@
 // The ledger: every money movement and call record of the hot path, written by group commit. Holds,
 // settlements, log rows, balance deltas, daily rollups and the write-behind of tokens' last use go
-// in one transaction per slice (at most 200 events; a flush never holds the event loop for long),
+// in one transaction per slice (at most 500 events; a flush never holds the event loop for long),
 // in queue order, so the database always equals a prefix of what happened: after a crash,
 // balance + Σ logged costs = initial, once the holds left behind are released at the next start.
 // Balances are written as deltas, so writes by other processes (the CLI) compose with them.
@@ -9,7 +9,8 @@ import type { Hold, Settlement } from "../core/quota";
 import type { Db } from "../db/open";
 import { LOG_COLUMNS, type NewLog } from "./logs";
 
-const SLICE = 200;
+/** events per transaction: a call is usually two (hold, settle); ~250 calls take ~1–2 ms to write */
+const SLICE = 500;
 
 type Who = { requestId: string; tokenId: number; userId: number };
 type Event =
