@@ -1,7 +1,7 @@
 // `apiyi admin create` and `apiyi admin reset-password`: account rescue from the terminal.
 import { createUser, resetPassword } from "../services/users";
 import { type Command, requireFlag } from "./args";
-import { DATA_HELP, DATA_OPTIONS, openFromFlags } from "./open";
+import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
 export const adminCreate: Command = {
   name: "admin create",
@@ -12,13 +12,10 @@ export const adminCreate: Command = {
   async run(flags) {
     const username = requireFlag(flags, "username");
     const password = requireFlag(flags, "password");
-    const ctx = openFromFlags(flags);
-    try {
+    await withData(flags, async (ctx) => {
       const user = await createUser(ctx, { username, password, role: "admin" }, { unlimited: true });
       console.log(`admin "${user.username}" created (id ${user.id})`);
-    } finally {
-      ctx.close();
-    }
+    });
   },
 };
 
@@ -30,11 +27,8 @@ export const adminResetPassword: Command = {
   help: [DATA_HELP],
   async run(flags) {
     const username = requireFlag(flags, "username");
-    const ctx = openFromFlags(flags);
-    try {
+    await withData(flags, async (ctx) => {
       console.log(await resetPassword(ctx, username));
-    } finally {
-      ctx.close();
-    }
+    });
   },
 };

@@ -2,7 +2,7 @@
 // id and nothing else; `list` prints one line per channel. Neither ever prints an upstream key.
 import { allChannels, createChannel } from "../services/channels";
 import { CliError, type Command, type Flags } from "./args";
-import { DATA_HELP, DATA_OPTIONS, openFromFlags } from "./open";
+import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
 /** Service field → the flag a CLI user typed, so error messages name the flag. */
 const CHANNEL_FLAG_NAMES: Record<string, string> = {
@@ -74,12 +74,9 @@ export const channelAdd: Command = {
       priority: intFlag(flags.priority),
       weight: intFlag(flags.weight),
     };
-    const ctx = openFromFlags(flags);
-    try {
+    await withData(flags, async (ctx) => {
       console.log(createChannel(ctx, input).id);
-    } finally {
-      ctx.close();
-    }
+    });
   },
 };
 
@@ -92,15 +89,12 @@ export const channelList: Command = {
   options: { ...DATA_OPTIONS },
   help: [DATA_HELP],
   async run(flags) {
-    const ctx = openFromFlags(flags);
-    try {
+    await withData(flags, async (ctx) => {
       for (const c of allChannels(ctx)) {
         const status = STATUS_WORDS[c.status] ?? String(c.status);
         const fields = [c.id, c.name, status, c.type, c.base_url, `groups=${c.groups.join(",")}`, `models=${c.models.join(",")}`, `keys=${c.key_count}`];
         console.log(fields.join("\t"));
       }
-    } finally {
-      ctx.close();
-    }
+    });
   },
 };

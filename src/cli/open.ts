@@ -1,7 +1,7 @@
 // Opens the data dir for a CLI command the way the server does (same config, same migrations).
 import { loadConfig } from "../config";
 import type { Actor } from "../services/actor";
-import { openContext } from "../services/context";
+import { openContext, type Ctx } from "../services/context";
 import { type Flags, SERVER_OPTIONS } from "./args";
 
 export const DATA_OPTIONS = { "data-dir": SERVER_OPTIONS["data-dir"] };
@@ -9,6 +9,16 @@ export const DATA_HELP = "  --data-dir DIR   data folder (env APIYI_DATA_DIR, de
 
 export function openFromFlags(flags: Flags) {
   return openContext(loadConfig({ "data-dir": flags["data-dir"] }));
+}
+
+/** Opens the data dir, runs `work` with it, and always closes it again. */
+export async function withData<T>(flags: Flags, work: (ctx: Ctx) => T | Promise<T>): Promise<T> {
+  const ctx = openFromFlags(flags);
+  try {
+    return await work(ctx);
+  } finally {
+    ctx.close();
+  }
 }
 
 /** The operator at the terminal acts as an admin. */

@@ -1,7 +1,7 @@
 // `apiyi price set` and `apiyi price list`: model prices from the terminal.
 import { listPrices, setPrice } from "../services/prices";
 import { type Command, requireFlag } from "./args";
-import { DATA_HELP, DATA_OPTIONS, openFromFlags } from "./open";
+import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
 export const priceSet: Command = {
   name: "price set",
@@ -35,13 +35,10 @@ export const priceSet: Command = {
       per_call: flags["per-call"],
       hold_cap_tokens: typeof holdCap === "string" && /^\d+$/.test(holdCap) ? Number(holdCap) : holdCap,
     };
-    const ctx = openFromFlags(flags);
-    try {
+    await withData(flags, async (ctx) => {
       const p = setPrice(ctx, input);
       console.log(`${p.model}: input ${p.input ?? "-"}, output ${p.output ?? "-"}, cached ${p.cached_input ?? "-"}, per call ${p.per_call ?? "-"}`);
-    } finally {
-      ctx.close();
-    }
+    });
   },
 };
 
@@ -52,13 +49,10 @@ export const priceList: Command = {
   options: { ...DATA_OPTIONS },
   help: [DATA_HELP],
   async run(flags) {
-    const ctx = openFromFlags(flags);
-    try {
+    await withData(flags, async (ctx) => {
       for (const p of listPrices(ctx).items) {
         console.log([p.model, p.input ?? "-", p.output ?? "-", p.cached_input ?? "-", p.per_call ?? "-"].join("\t"));
       }
-    } finally {
-      ctx.close();
-    }
+    });
   },
 };

@@ -2,7 +2,7 @@
 import { usdToUnits } from "../core/money";
 import { createToken } from "../services/tokens";
 import { CliError, type Command, type Flags, requireFlag } from "./args";
-import { DATA_HELP, DATA_OPTIONS, OPERATOR, openFromFlags } from "./open";
+import { DATA_HELP, DATA_OPTIONS, OPERATOR, withData } from "./open";
 
 /** Service field → the flag a CLI user typed, so error messages name the flag. */
 const TOKEN_FLAG_NAMES: Record<string, string> = {
@@ -73,13 +73,10 @@ export const tokenCreate: Command = {
       models: flags.models ?? [],
       expired_time: parseExpiry(flags.expires as string | undefined),
     };
-    const ctx = openFromFlags(flags);
-    try {
+    await withData(flags, async (ctx) => {
       const owner = ctx.store.users.byUsername(username);
       if (!owner) throw new CliError(`--user: no user named "${username}"`);
       console.log(createToken(ctx, OPERATOR, input, owner.id).key);
-    } finally {
-      ctx.close();
-    }
+    });
   },
 };
