@@ -1,7 +1,6 @@
 // Assembles the HTTP app from the modules; holds no logic of its own.
 import { html } from "@elysiajs/html";
 import { Elysia } from "elysia";
-import { HomePage } from "../views/home";
 import { channelRoutes } from "./api/channels";
 import { groupRoutes } from "./api/groups";
 import { logRoutes } from "./api/logs";
@@ -12,9 +11,11 @@ import { settingRoutes } from "./api/settings";
 import { statusRoutes } from "./api/status";
 import { tokenRoutes } from "./api/tokens";
 import { userRoutes } from "./api/users";
+import { loginRoutes } from "./console/login";
+import { consoleTable } from "./console/route";
+import { tokenPages } from "./console/tokens";
 import { metricsRoute } from "./observe/metrics-route";
 import type { Runtime } from "./relay/runtime";
-import { VERSION } from "./version";
 import { assetRoutes } from "./web/assets";
 
 /** The Elysia app for everything but /v1 (the relay is plain Bun routes, see server.ts). */
@@ -56,7 +57,9 @@ export function createApp(rt: Runtime) {
 
   assetRoutes(app as unknown as Elysia);
   metricsRoute(app as unknown as Elysia, rt);
-  app.get("/", () => HomePage({ version: VERSION }));
+  const console_ = consoleTable(app as unknown as Elysia, ctx);
+  loginRoutes(app as unknown as Elysia, ctx);
+  tokenPages(console_);
 
   return app;
 }

@@ -3,7 +3,13 @@ declare module "*.css" {
   const path: string;
   export default path;
 }
+declare module "*.js" {
+  const path: string;
+  export default path;
+}
 declare module "htmx.org/dist/htmx.min.js" {
   const path: string;
   export default path;
 }
+
+/// <reference types="@kitajs/html/htmx.d.ts" />

@@ -1,8 +1,41 @@
 /** @jsxImportSource @kitajs/html */
-// The page shell every server-rendered page shares: head, styles, htmx from the binary.
+// The page shell every server-rendered page shares: head, styles, htmx from the binary, and (for
+// signed-in pages) the navigation, the CSRF token htmx sends with every request, and the toast area.
 import type { Children } from "@kitajs/html";
 
-export function Layout(props: { title: string; children?: Children }) {
+export type NavUser = { username: string; role: string; csrf: string };
+
+const LINKS: [string, string][] = [
+  ["/token", "Tokens"],
+  ["/log", "Logs"],
+  ["/pricing", "Pricing"],
+  ["/account", "Account"],
+];
+
+function Nav(props: { user: NavUser; path: string }) {
+  return (
+    <header class="topbar">
+      <a class="brand" href="/token">
+        apiyi
+      </a>
+      <nav>
+        {LINKS.map(([href, label]) => (
+          <a href={href} class={props.path === href ? "active" : ""} safe>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <form method="post" action="/logout" class="who">
+        <span safe>{props.user.username}</span>
+        <input type="hidden" name="_csrf" value={props.user.csrf} />
+        <button class="link">Sign out</button>
+      </form>
+    </header>
+  );
+}
+
+export function Layout(props: { title: string; user?: NavUser; path?: string; children?: Children }) {
+  const headers = props.user ? JSON.stringify({ "x-csrf-token": props.user.csrf }) : undefined;
   return (
     <>
       {"<!doctype html>"}
@@ -13,8 +46,13 @@ export function Layout(props: { title: string; children?: Children }) {
           <title safe>{props.title}</title>
           <link rel="stylesheet" href="/assets/app.css" />
           <script src="/assets/htmx.min.js" defer></script>
+          <script src="/assets/app.js" defer></script>
         </head>
-        <body>{props.children}</body>
+        <body hx-headers={headers} data-csrf={props.user?.csrf}>
+          {props.user ? <Nav user={props.user} path={props.path ?? ""} /> : ""}
+          <main class={props.user ? "page" : "page narrow"}>{props.children}</main>
+          <div id="toasts" aria-live="polite"></div>
+        </body>
       </html>
     </>
   );

@@ -1,0 +1,99 @@
+/** @jsxImportSource @kitajs/html */
+// How a console page or action is declared. Pages need a session (else: /login) and, for admin
+// pages, the admin role (else: a 403 page). Actions (htmx POST/PUT/DELETE) also need the CSRF token
+// and the same origin; they answer an HTML fragment, with an HX-Trigger toast, or a redirect.
+import type { Context, Elysia } from "elysia";
+import { AppError } from "../errors";
+import type { Ctx } from "../services/context";
+import { Layout } from "../../views/layout";
+import { consoleUser, csrfOk, type ConsoleUser } from "./guard";
+
+export type PageCall = { ctx: Ctx; user: ConsoleUser; query: Record<string, string | undefined>; params: Record<string, string>; path: string };
+export type Form = Record<string, string | string[]>;
+export type ActionCall = PageCall & { form: Form };
+export type ActionReply = { html?: string; toast?: string; error?: string; redirect?: string; closeDialog?: boolean };
+
+const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+
+export function forbiddenPage(user: ConsoleUser, path: string) {
+  return html(
+    Layout({ title: "Not allowed", user, path, children: <section class="empty"><h1>Not allowed</h1><p>This page is for admins.</p></section> }) as string,
+    403,
+  );
+}
+
+/** Form fields, repeated keys as arrays (multi-selects). */
+async function readForm(request: Request): Promise<Form> {
+  const type = request.headers.get("content-type") ?? "";
+  if (type.includes("application/json")) return (await request.json().catch(() => ({}))) as Form;
+  const params = type.includes("multipart/form-data") ? await request.formData() : new URLSearchParams(await request.text());
+  const form: Form = {};
+  for (const [k, v] of params as unknown as Iterable<[string, string]>) {
+    const prev = form[k];
+    form[k] = prev === undefined ? String(v) : Array.isArray(prev) ? [...prev, String(v)] : [prev, String(v)];
+  }
+  return form;
+}
+
+export function consoleTable(app: Elysia, ctx: Ctx) {
+  function page(path: string, opts: { admin?: boolean; title: string }, render: (call: PageCall) => string | Promise<string>) {
+    app.get(path, (async ({ request, query, params }: Context) => {
+      const user = consoleUser(ctx, request);
+      if (!user) return Response.redirect(`/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`, 302);
+      if (opts.admin && user.role !== "admin") return forbiddenPage(user, path);
+      ctx.ledger.flushAll();
+      const body = await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path });
+      return html(Layout({ title: `${opts.title} · apiyi`, user, path, children: body }) as string);
+    }) as never);
+  }
+
+  function action(method: "POST" | "PUT" | "DELETE", path: string, opts: { admin?: boolean }, handle: (call: ActionCall) => ActionReply | Promise<ActionReply>) {
+    app.route(
+      method,
+      path,
+      (async ({ request, query, params }: Context) => {
+        const user = consoleUser(ctx, request);
+        if (!user) return html("", 401, { "HX-Redirect": "/login" });
+        const form = await readForm(request);
+        if (!csrfOk(user, request, form)) return html("refused: this request did not come from this console", 403);
+        if (opts.admin && user.role !== "admin") return html("admins only", 403);
+        try {
+          ctx.ledger.flushAll();
+          const r = await handle({ ctx, user, form, query: query as Record<string, string>, params: params as Record<string, string>, path });
+          const headers: Record<string, string> = {};
+          const events: Record<string, unknown> = {};
+          if (r.toast) events.toast = { message: r.toast, kind: "ok" };
+          if (r.closeDialog) events["close-dialog"] = true;
+          if (Object.keys(events).length) headers["HX-Trigger"] = JSON.stringify(events);
+          if (r.redirect) headers["HX-Redirect"] = r.redirect;
+          return html(r.html ?? "", 200, headers);
+        } catch (e) {
+          const message = e instanceof AppError ? e.message : "something went wrong; the server log has details";
+          if (!(e instanceof AppError)) console.error("console:", e);
+          return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+        }
+      }) as never,
+      { parse: "none" } as never,
+    );
+  }
+
+  /** A fragment for htmx (a dialog, a row): a session is needed, no layout around it. */
+  function fragment(path: string, render: (call: PageCall) => string | Promise<string>) {
+    app.get(path, (async ({ request, query, params }: Context) => {
+      const user = consoleUser(ctx, request);
+      if (!user) return html("", 401, { "HX-Redirect": "/login" });
+      try {
+        return html(await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path }));
+      } catch (e) {
+        const message = e instanceof AppError ? e.message : "something went wrong";
+        return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+      }
+    }) as never);
+  }
+
+  return { page, action, fragment };
+}
+
+export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+export const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

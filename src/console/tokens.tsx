@@ -1,0 +1,126 @@
+/** @jsxImportSource @kitajs/html */
+// The /token page and its actions: list and search, New and Edit in a dialog (errors shown in it),
+// enable/disable, delete, and the one-time display of a new key. Rules live in services/tokens.
+import { NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
+import { TokenRow, TokenTable } from "../../views/console/tokens";
+import { usdToUnits } from "../core/money";
+import { reachableModels } from "../core/routing";
+import { AppError, invalidField } from "../errors";
+import { listGroups } from "../services/groups";
+import { readPage } from "../services/paging";
+import { createToken, getToken, listTokens, setTokenStatus, deleteToken, updateToken } from "../services/tokens";
+import type { TokenView } from "../services/token-schema";
+import { all, first, type consoleTable, type Form, type PageCall } from "./route";
+
+const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
+
+/** What the dialog's form posts → what the token service takes. */
+function toInput(f: Form) {
+  const unlimited = first(f.unlimited) === "1";
+  const never = first(f.never) === "1";
+  let remain_quota = 0;
+  if (!unlimited) {
+    try {
+      remain_quota = usdToUnits(first(f.quota_usd) || "0");
+    } catch (e) {
+      throw invalidField("quota", (e as Error).message);
+    }
+  }
+  const expires = first(f.expires);
+  const expired_time = never || !expires ? -1 : Math.floor(Date.parse(`${expires}T23:59:59Z`) / 1000);
+  if (Number.isNaN(expired_time)) throw invalidField("expires", "is not a date");
+  return {
+    name: first(f.name),
+    unlimited_quota: unlimited,
+    remain_quota,
+    expired_time,
+    billing_mode: first(f.billing_mode) || "usage_first",
+    group: first(f.group) || "default",
+    fallback_groups: [first(f.fallback1), first(f.fallback2)].filter(Boolean),
+    models: all(f.models),
+    allow_ips: first(f.allow_ips),
+  };
+}
+
+/** The form as the person filled it, to show again with an error. */
+const echo = (f: Form, id?: number): TokenForm => ({
+  id,
+  name: first(f.name),
+  quota_usd: first(f.quota_usd),
+  unlimited: first(f.unlimited) === "1",
+  expires: first(f.expires),
+  never: first(f.never) === "1",
+  billing_mode: first(f.billing_mode) || "usage_first",
+  group: first(f.group) || "default",
+  fallback1: first(f.fallback1),
+  fallback2: first(f.fallback2),
+  models: all(f.models),
+  allow_ips: first(f.allow_ips),
+});
+
+const formOf = (t: TokenView): TokenForm => ({
+  id: t.id,
+  name: t.name,
+  quota_usd: t.unlimited_quota ? "" : String(t.remain_quota / 500_000),
+  unlimited: t.unlimited_quota,
+  expires: t.expired_time === -1 ? "" : day(t.expired_time),
+  never: t.expired_time === -1,
+  billing_mode: t.billing_mode,
+  group: t.group,
+  fallback1: t.fallback_groups[0] ?? "",
+  fallback2: t.fallback_groups[1] ?? "",
+  models: t.models,
+  allow_ips: t.allow_ips.join("\n"),
+});
+
+/** The groups the user may pick, and the models those groups serve (for the whitelist). */
+function choices({ ctx, user }: Pick<PageCall, "ctx" | "user">) {
+  const groups = listGroups(ctx, user).items;
+  const models = reachableModels(ctx.snapshot.current.routes, groups.map((g) => g.name), new Set(), () => true);
+  return { groups, models };
+}
+
+const dialog = (call: Pick<PageCall, "ctx" | "user">, form: TokenForm, error?: string) =>
+  TokenDialog({ form, error, ...choices(call) }) as string;
+
+export function tokenPages({ page, action, fragment }: ReturnType<typeof consoleTable>) {
+  page("/token", { title: "Tokens" }, ({ ctx, user, query }) => {
+    const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
+    const list = listTokens(ctx, user, paging, query.keyword ?? "");
+    return TokenTable({ rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword: query.keyword ?? "" }) as string;
+  });
+  fragment("/token/new", (call) => dialog(call, EMPTY_FORM));
+  fragment("/token/:id/edit", (call) => dialog(call, formOf(getToken(call.ctx, call.user, Number(call.params.id)))));
+
+  action("POST", "/token", {}, (call) => {
+    try {
+      const { token, key } = createToken(call.ctx, call.user, toInput(call.form));
+      const row = TokenRow({ t: token }) as string;
+      // table rows cannot stand alone in HTML: htmx takes them out-of-band from inside a <template>
+      const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
+      return { html: (NewKeyDialog({ name: token.name, key }) as string) + oob, toast: "Token created" };
+    } catch (e) {
+      if (e instanceof AppError && e.status < 500) return { html: dialog(call, echo(call.form), e.message) };
+      throw e;
+    }
+  });
+  action("POST", "/token/:id", {}, (call) => {
+    const id = Number(call.params.id);
+    try {
+      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form) });
+      const row = (TokenRow({ t: token }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
+      return { html: `<template>${row}</template>`, toast: "Saved", closeDialog: true };
+    } catch (e) {
+      if (e instanceof AppError && e.status < 500) return { html: dialog(call, echo(call.form, id), e.message) };
+      throw e;
+    }
+  });
+  action("PUT", "/token/:id/status", {}, ({ ctx, user, params, form }) => {
+    const token = setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
+    return { html: TokenRow({ t: token }) as string, toast: token.status === 2 ? "Disabled" : "Enabled" };
+  });
+  action("DELETE", "/token/:id", {}, ({ ctx, user, params }) => {
+    deleteToken(ctx, user, Number(params.id));
+    return { html: "", toast: "Deleted" };
+  });
+}

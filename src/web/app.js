@@ -1,0 +1,69 @@
+// apiyi console: toasts (from the server's HX-Trigger "toast" event), copy buttons with a manual
+// fallback when the clipboard is refused, and <dialog> helpers. No framework, no build step.
+(() => {
+  const toast = (message, kind = "ok") => {
+    const box = document.getElementById("toasts");
+    if (!box) return;
+    const el = document.createElement("div");
+    el.className = `toast ${kind}`;
+    el.textContent = message;
+    box.appendChild(el);
+    setTimeout(() => el.remove(), 3500);
+  };
+  document.body.addEventListener("toast", (e) => toast(e.detail.message, e.detail.kind));
+
+  const showManually = (text) => {
+    const dialog = document.getElementById("copy-manual");
+    if (!dialog) return;
+    dialog.querySelector("input").value = text;
+    dialog.showModal();
+    dialog.querySelector("input").select();
+  };
+
+  document.addEventListener("click", async (e) => {
+    const copy = e.target.closest("[data-copy], [data-copy-from]");
+    if (copy) {
+      e.preventDefault();
+      let text = copy.dataset.copy;
+      if (copy.dataset.copyFrom) {
+        const res = await fetch(copy.dataset.copyFrom, { method: "POST", headers: { "x-csrf-token": document.body.dataset.csrf || "" } });
+        text = res.ok ? (await res.json()).key : null;
+        if (!text) return toast("Could not read the key", "error");
+      }
+      try {
+        await navigator.clipboard.writeText(text);
+        toast("Copied");
+      } catch {
+        showManually(text);
+      }
+      return;
+    }
+    const opener = e.target.closest("[data-open]");
+    if (opener) document.getElementById(opener.dataset.open)?.showModal();
+    const closer = e.target.closest("[data-close]");
+    if (closer) closer.closest("dialog")?.close();
+  });
+
+  // a dialog whose content was swapped in opens itself
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    const dialog = e.target.closest?.("dialog") || e.target.querySelector?.("dialog[data-autoopen]");
+    if (dialog && !dialog.open) dialog.showModal();
+  });
+  document.body.addEventListener("close-dialog", () => document.querySelectorAll("dialog[open]").forEach((d) => d.close()));
+})();
+
+// dialog helpers: expiry quick picks and the model filter
+document.addEventListener("click", (e) => {
+  const pick = e.target.closest("[data-expire]");
+  if (!pick) return;
+  const form = pick.closest("form");
+  const d = new Date(Date.now() + Number(pick.dataset.expire) * 86400000);
+  form.querySelector('input[name="expires"]').value = d.toISOString().slice(0, 10);
+  form.querySelector('input[name="never"]').checked = false;
+});
+document.addEventListener("input", (e) => {
+  if (!e.target.matches("[data-filter]")) return;
+  const select = e.target.form?.querySelector(`select[name="${e.target.dataset.filter}"]`);
+  const q = e.target.value.toLowerCase();
+  for (const o of select?.options ?? []) o.hidden = q !== "" && !o.value.toLowerCase().includes(q);
+});

@@ -1,0 +1,34 @@
+/** @jsxImportSource @kitajs/html */
+// The sign-in page (and its error state): a plain form that works without JavaScript.
+import { Layout } from "../layout";
+
+export function LoginPage(props: { next: string; error?: string; username?: string; registerEnabled: boolean }) {
+  return (
+    <Layout title="Sign in · apiyi">
+      <section class="card login">
+        <h1>apiyi</h1>
+        <p class="muted">Sign in to manage your API keys.</p>
+        {props.error ? (
+          <p class="alert error" role="alert" safe>
+            {props.error}
+          </p>
+        ) : (
+          ""
+        )}
+        <form method="post" action="/login">
+          <input type="hidden" name="next" value={props.next} />
+          <label>
+            Username
+            <input name="username" autocomplete="username" required value={props.username ?? ""} autofocus />
+          </label>
+          <label>
+            Password
+            <input name="password" type="password" autocomplete="current-password" required />
+          </label>
+          <button class="primary wide">Sign in</button>
+        </form>
+        {props.registerEnabled ? <p class="muted">No account? Ask your admin, or sign up through the API.</p> : ""}
+      </section>
+    </Layout>
+  );
+}
