@@ -27,7 +27,7 @@
       let text = copy.dataset.copy;
       if (copy.dataset.copyFrom) {
         const res = await fetch(copy.dataset.copyFrom, { method: "POST", headers: { "x-csrf-token": document.body.dataset.csrf || "" } });
-        text = res.ok ? (await res.json()).key : null;
+        text = res.ok ? (await res.json()).data?.key : null;
         if (!text) return toast("Could not read the key", "error");
       }
       try {

@@ -1,5 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 // The /token page: the table of a user's keys, its rows, and the New/Edit dialog.
+import { unitsToUsd } from "../../src/core/money";
 import type { TokenView } from "../../src/services/token-schema";
 
 export type GroupOption = { name: string; multiplier_text: string; description: string };
@@ -14,7 +15,11 @@ const COPY_ICON =
   '<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1"/></svg>';
 const WRENCH_ICON =
   '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
-const usd = (units: number) => `$${(units / 500_000).toFixed(units % 5000 === 0 ? 2 : 4)}`;
+/** Exact dollars from quota units, at least two decimals: 1,250,000 → $2.50, 2,499,990 → $4.99998. */
+export function usd(units: number): string {
+  const [whole, frac = ""] = unitsToUsd(units).split(".");
+  return `$${whole}.${frac.padEnd(2, "0")}`;
+}
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
 export function TokenRow(props: { t: TokenView }) {
