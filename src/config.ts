@@ -7,6 +7,31 @@ export class ConfigError extends Error {}
 
 const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"], { error: "must be true or false" }).transform((v) => ["1", "true", "yes", "on"].includes(v));
 
+/** The address clients reach this server at (shown in request examples and share links): an http(s)
+ * URL without query or fragment, its trailing slash removed; "" = not set. Also the `public_url`
+ * setting's schema. */
+export const publicUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, "must be at most 2000 characters")
+  .transform((v, c) => {
+    if (v === "") return "";
+    const bad = (message: string) => {
+      c.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      return bad("must be an http(s) URL such as https://api.example.com");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return bad("must start with http:// or https://");
+    if (v.includes("?") || v.includes("#")) return bad("must not have a query (?…) or a fragment (#…)");
+    if (url.username || url.password) return bad("must not contain a user name or password");
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+  });
+
 /** Each setting: its flag, its environment variable and its schema (given a string). */
 export const CONFIG_FIELDS = {
   port: { flag: "port", env: "APIYI_PORT", schema: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(0, "must be 0–65535").max(65535, "must be 0–65535").default(3000) },
@@ -38,6 +63,7 @@ export const CONFIG_FIELDS = {
     env: "APIYI_NEW_USER_QUOTA",
     schema: z.coerce.number({ error: "must be a number of quota units" }).int("must be a whole number of quota units").min(0, "must not be negative").optional(),
   },
+  publicUrl: { flag: "public-url", env: "APIYI_PUBLIC_URL", schema: publicUrlSchema.optional() },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

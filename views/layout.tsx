@@ -6,10 +6,20 @@ import type { Children } from "@kitajs/html";
 export type NavUser = { username: string; role: string; csrf: string };
 
 const LINKS: [string, string][] = [
+  ["/dashboard", "Dashboard"],
   ["/token", "Tokens"],
   ["/log", "Logs"],
+  ["/groups", "Groups"],
   ["/pricing", "Pricing"],
   ["/account", "Account"],
+];
+const ADMIN_LINKS: [string, string][] = [
+  ["/admin/channels", "Channels"],
+  ["/admin/users", "Users"],
+  ["/admin/groups", "Groups"],
+  ["/admin/pricing", "Prices"],
+  ["/admin/logs", "All logs"],
+  ["/admin/settings", "Settings"],
 ];
 
 function Nav(props: { user: NavUser; path: string }) {
@@ -24,6 +34,20 @@ function Nav(props: { user: NavUser; path: string }) {
             {label}
           </a>
         ))}
+        {props.user.role === "admin" ? (
+          <details class="admin-nav">
+            <summary class={props.path.startsWith("/admin") ? "active" : ""}>Admin</summary>
+            <div class="menu-items">
+              {ADMIN_LINKS.map(([href, label]) => (
+                <a href={href} safe>
+                  {label}
+                </a>
+              ))}
+            </div>
+          </details>
+        ) : (
+          ""
+        )}
       </nav>
       <form method="post" action="/logout" class="who">
         <span safe>{props.user.username}</span>

@@ -22,7 +22,7 @@ async function drain(server: Bun.Server<unknown>, deadlineMs: number) {
 export const serve: Command = {
   name: "serve",
   summary: "Run the gateway: migrate the database, then serve the API and console.",
-  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N]",
+  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N] [--public-url URL]",
   options: {
     ...SERVER_OPTIONS,
     "shutdown-timeout": { type: "string" },
@@ -30,6 +30,7 @@ export const serve: Command = {
     "max-body-mb": { type: "string" },
     "register-enabled": { type: "string" },
     "new-user-quota": { type: "string" },
+    "public-url": { type: "string" },
   },
   help: [
     "  --port N                 listen port (env APIYI_PORT, default 3000; 0 = any free port)",
@@ -40,6 +41,7 @@ export const serve: Command = {
     "  --max-body-mb N          largest /v1 request body in MiB (env APIYI_MAX_BODY_MB, default 32)",
     "  --register-enabled B     first start only: allow sign-up (env APIYI_REGISTER_ENABLED)",
     "  --new-user-quota N       first start only: new users' balance in units (env APIYI_NEW_USER_QUOTA)",
+    "  --public-url URL         first start only: the address clients reach this server at, for request examples and share links (env APIYI_PUBLIC_URL)",
   ],
   async run(flags) {
     const config = loadConfig(flags);

@@ -160,6 +160,8 @@ export const logs = sqliteTable(
     index("logs_user_token").on(t.userId, t.tokenName, t.id),
     index("logs_user_model").on(t.userId, t.model, t.id),
     index("logs_model").on(t.model, t.id),
+    index("logs_user_type").on(t.userId, t.type, t.id),
+    index("logs_user_created").on(t.userId, t.createdAt),
   ],
 );
 

@@ -1,7 +1,7 @@
 // Runtime settings (admins change them while the server runs). Flags/env seed a value on first
 // start; from then on the stored value wins.
 import { z } from "zod";
-import type { Config } from "../config";
+import { publicUrlSchema, type Config } from "../config";
 import type { RelaySettings } from "../core/snapshot";
 import { invalidField } from "../errors";
 import type { Ctx } from "./context";
@@ -18,6 +18,11 @@ export const SETTINGS = {
     schema: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     fallback: 0,
     help: "starting balance of a new user, in quota units (500,000 = $1)",
+  },
+  public_url: {
+    schema: publicUrlSchema,
+    fallback: "",
+    help: "the address clients reach this server at, e.g. https://api.example.com (request examples and share links use it; never the request's Host header); \"\" = not set",
   },
 } as const;
 
@@ -58,7 +63,7 @@ export const relaySettings = (s: Settings): RelaySettings => ({ maxAttempts: s.m
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */
 export function seedSettings(ctx: Ctx, config: Config) {
-  const seeds: Partial<Settings> = { register_enabled: config.registerEnabled, new_user_quota: config.newUserQuota };
+  const seeds: Partial<Settings> = { register_enabled: config.registerEnabled, new_user_quota: config.newUserQuota, public_url: config.publicUrl };
   for (const [key, value] of Object.entries(seeds)) {
     if (value !== undefined && !ctx.store.settings.has(key)) ctx.store.settings.set(key, value);
   }

@@ -79,8 +79,10 @@ export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: 
   });
 }
 
-export function listTokens(ctx: Ctx, actor: Actor, page: Page, keyword = "") {
-  const { items, total } = ctx.store.tokens.page(isAdmin(actor) ? null : actor.id, keyword.trim(), page.offset, page.size);
+/** `userId` narrows an admin's list to one user's tokens; other users only ever see their own. */
+export function listTokens(ctx: Ctx, actor: Actor, page: Page, keyword = "", userId?: number) {
+  const owner = isAdmin(actor) ? (userId ?? null) : actor.id;
+  const { items, total } = ctx.store.tokens.page(owner, keyword.trim(), page.offset, page.size);
   const now = ctx.now();
   return { items: items.map((t) => tokenView(t, now)), total, page: page.p, page_size: page.size };
 }

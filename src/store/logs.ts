@@ -1,6 +1,6 @@
 // Log rows (call records, top-ups, admin adjustments). Rows of admin operations are written in the
 // same transaction as the balance change they record; call rows come through the LogWriter.
-import { and, count, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { logs } from "../db/schema";
 
@@ -48,9 +48,12 @@ export type LogFilter = {
   to?: number;
 };
 
-function where(f: LogFilter): SQL | undefined {
-  const parts: SQL[] = [];
-  if (f.userId !== undefined) parts.push(eq(logs.userId, f.userId));
+/** The WHERE of a log filter (plus `extra` terms). With a request id, its own index finds the row:
+ * a bare user_id term would make SQLite (without statistics) walk all the user's rows through
+ * logs_user_id instead, so `+user_id` keeps the planner off that index. */
+export function logWhere(f: LogFilter, extra: (SQL | undefined)[] = []): SQL | undefined {
+  const parts: (SQL | undefined)[] = [];
+  if (f.userId !== undefined) parts.push(f.requestId ? sql`+${logs.userId} = ${f.userId}` : eq(logs.userId, f.userId));
   if (f.type !== undefined) parts.push(eq(logs.type, f.type));
   if (f.model) parts.push(eq(logs.model, f.model));
   if (f.tokenName) parts.push(eq(logs.tokenName, f.tokenName));
@@ -58,14 +61,15 @@ function where(f: LogFilter): SQL | undefined {
   if (f.group) parts.push(eq(logs.group, f.group));
   if (f.from !== undefined) parts.push(gte(logs.createdAt, f.from));
   if (f.to !== undefined) parts.push(lte(logs.createdAt, f.to));
-  return parts.length ? and(...parts) : undefined;
+  const all = [...parts, ...extra].filter((p): p is SQL => p !== undefined);
+  return all.length ? and(...all) : undefined;
 }
 
 export const logStore = (db: Db) => ({
   insert: (row: NewLog) => db.insert(logs).values(row).returning().get(),
 
   page(filter: LogFilter, offset: number, limit: number) {
-    const w = where(filter);
+    const w = logWhere(filter);
     const items = db.select().from(logs).where(w).orderBy(desc(logs.id)).limit(limit).offset(offset).all();
     const total = db.select({ n: count() }).from(logs).where(w).get()!.n;
     return { items, total };

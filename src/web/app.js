@@ -67,3 +67,22 @@ document.addEventListener("input", (e) => {
   const q = e.target.value.toLowerCase();
   for (const o of select?.options ?? []) o.hidden = q !== "" && !o.value.toLowerCase().includes(q);
 });
+
+// row menus sit inside a scrolling table: place the open one in fixed position so it is never cut
+// off, and close it on the next click elsewhere
+document.addEventListener(
+  "toggle",
+  (e) => {
+    const menu = e.target;
+    if (!menu.matches?.("details.menu") || !menu.open) return;
+    const items = menu.querySelector(".menu-items");
+    const r = menu.querySelector("summary").getBoundingClientRect();
+    items.style.position = "fixed";
+    items.style.top = `${Math.min(r.bottom + 4, window.innerHeight - items.offsetHeight - 8)}px`;
+    items.style.left = `${Math.max(8, r.right - items.offsetWidth)}px`;
+  },
+  true,
+);
+document.addEventListener("click", (e) => {
+  for (const open of document.querySelectorAll("details.menu[open]")) if (!open.contains(e.target)) open.open = false;
+});

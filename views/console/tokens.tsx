@@ -68,7 +68,13 @@ export function TokenRow(props: { t: TokenView }) {
             <button hx-get={`/token/${t.id}/edit`} hx-target="#dialog-slot">
               Edit
             </button>
+            <button hx-get={`/token/${t.id}/example`} hx-target="#dialog-slot">
+              Request example
+            </button>
             <a href={`/log?token_name=${encodeURIComponent(t.name)}`}>Token logs</a>
+            <button hx-get={`/token/${t.id}/share`} hx-target="#dialog-slot">
+              Share
+            </button>
             <button class="danger" hx-delete={`/token/${t.id}`} hx-confirm="Delete this token? Calls with its key will fail from then on." hx-target={`#token-${t.id}`} hx-swap="outerHTML">
               Delete
             </button>

@@ -1,0 +1,92 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/channels: list and search, New and Edit in a dialog (keys write-only: an empty field keeps
+// the stored keys), enable/disable, delete, and the Test button (one probe call: status, latency).
+// Rules live in services/channels and relay/probe; keys never come back out of them.
+import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, TestResult, channelForm } from "../../views/console/admin-channels";
+import { invalidField } from "../errors";
+import { probeChannel } from "../relay/probe";
+import { CHANNEL_TYPES } from "../services/channel-schema";
+import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
+import { listGroups } from "../services/groups";
+import { readPage } from "../services/paging";
+import { defined, fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
+import { all, first, type Form, type PageCall } from "./route";
+
+/** "client=upstream" lines → the mapping object (a line without "=" is named). */
+function mappingFrom(text: string): Record<string, string> {
+  const entries: [string, string][] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    const at = line.indexOf("=");
+    const from = at < 0 ? "" : line.slice(0, at).trim();
+    const to = at < 0 ? "" : line.slice(at + 1).trim();
+    if (!from || !to) throw invalidField("model_mapping", `line ${i + 1}: write client=upstream`);
+    entries.push([from, to]);
+  });
+  // fromEntries: a model called "__proto__" stays a plain entry
+  return Object.fromEntries(entries);
+}
+
+/** What the dialog posts → what the channel service takes. Empty numbers take the defaults on create. */
+function toInput(f: Form) {
+  return defined({
+    name: first(f.name),
+    type: first(f.type) || "openai",
+    base_url: first(f.base_url),
+    key: first(f.key),
+    models: first(f.models),
+    model_mapping: mappingFrom(first(f.model_mapping)),
+    group: all(f.group),
+    priority: num(f.priority),
+    weight: num(f.weight),
+    timeout_connect_ms: num(f.timeout_connect_ms),
+    timeout_first_byte_ms: num(f.timeout_first_byte_ms),
+    timeout_idle_ms: num(f.timeout_idle_ms),
+  });
+}
+
+const groupNames = ({ ctx, user }: Pick<PageCall, "ctx" | "user">) => listGroups(ctx, user).items.map((g) => g.name);
+
+export function adminChannelPages({ page, action, fragment }: AdminTable) {
+  page("/admin/channels", { title: "Channels", admin: true }, ({ ctx, query, path }) => {
+    const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
+    const keyword = query.keyword ?? "";
+    const list = listChannels(ctx, paging, keyword);
+    return ChannelTable({ path, rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword }) as string;
+  });
+  fragment("/admin/channels/new", (call) => ChannelDialog({ form: NEW_CHANNEL, types: CHANNEL_TYPES, groups: groupNames(call) }) as string);
+  fragment("/admin/channels/:id/edit", (call) => {
+    const form = channelForm(getChannel(call.ctx, Number(call.params.id)));
+    return ChannelDialog({ form, types: CHANNEL_TYPES, groups: groupNames(call) }) as string;
+  });
+
+  action("POST", "/admin/channels", { admin: true }, ({ ctx, form }) =>
+    fromDialog(() => {
+      const c = createChannel(ctx, toInput(form));
+      return { html: oobNewRow("channel-rows", ChannelRow({ c }) as string), toast: "Channel created", closeDialog: true };
+    }),
+  );
+  action("POST", "/admin/channels/:id", { admin: true }, ({ ctx, form, params }) =>
+    fromDialog(() => {
+      const input = toInput(form);
+      if (!input.key) delete input.key; // no keys: keep the stored ones
+      const c = updateChannel(ctx, { id: Number(params.id), ...input });
+      return { html: oobRow(ChannelRow({ c }) as string), toast: "Saved", closeDialog: true };
+    }),
+  );
+  action("PUT", "/admin/channels/:id/status", { admin: true }, ({ ctx, params, form }) => {
+    const c = setChannelStatus(ctx, { id: Number(params.id), status: Number(first(form.status)) });
+    return { html: ChannelRow({ c }) as string, toast: c.status === 1 ? "Enabled" : "Disabled" };
+  });
+  action("DELETE", "/admin/channels/:id", { admin: true }, ({ ctx, params }) => {
+    deleteChannel(ctx, Number(params.id));
+    return { html: "", toast: "Deleted" };
+  });
+  action("POST", "/admin/channels/:id/test", { admin: true }, async ({ ctx, params }) => {
+    const id = Number(params.id);
+    const r = await probeChannel(ctx, id, {});
+    const ms = r.latency_ms < 1 ? "<1" : String(r.latency_ms);
+    return { html: TestResult({ id, r }) as string, toast: r.ok ? `Test: ${r.status} in ${ms} ms` : `Test failed: ${r.status || r.message}` };
+  });
+}

@@ -1,0 +1,41 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/groups: create, edit (description, multiplier, selectable) and delete groups. A group still
+// in use is refused by services/groups; that refusal reaches the admin as an error toast.
+import { GroupDialog, GroupRow, GroupTable } from "../../views/console/admin-groups";
+import { notFound } from "../errors";
+import type { Actor } from "../services/actor";
+import type { Ctx } from "../services/context";
+import { createGroup, deleteGroup, listGroups, updateGroup } from "../services/groups";
+import { checked, fromDialog, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
+import { first, type Form } from "./route";
+
+function findGroup(ctx: Ctx, actor: Actor, name: string) {
+  const g = listGroups(ctx, actor).items.find((x) => x.name === name);
+  if (!g) throw notFound(`group "${name}"`);
+  return g;
+}
+
+const fields = (f: Form) => ({ description: first(f.description), multiplier: first(f.multiplier).trim(), selectable: checked(f, "selectable") });
+
+export function adminGroupPages({ page, action, fragment }: AdminTable) {
+  page("/admin/groups", { title: "Groups", admin: true }, ({ ctx, user, path }) => GroupTable({ path, rows: listGroups(ctx, user).items }) as string);
+  fragment("/admin/groups/new", () => GroupDialog({}) as string);
+  fragment("/admin/groups/:name/edit", ({ ctx, user, params }) => GroupDialog({ g: findGroup(ctx, user, params.name) }) as string);
+
+  action("POST", "/admin/groups", { admin: true }, ({ ctx, form }) =>
+    fromDialog(() => {
+      const g = createGroup(ctx, { name: first(form.name).trim(), ...fields(form) });
+      return { html: oobNewRow("group-rows", GroupRow({ g }) as string, "beforeend"), toast: `Group ${g.name} created`, closeDialog: true };
+    }),
+  );
+  action("POST", "/admin/groups/:name", { admin: true }, ({ ctx, form, params }) =>
+    fromDialog(() => {
+      const g = updateGroup(ctx, params.name, fields(form));
+      return { html: oobRow(GroupRow({ g }) as string), toast: "Saved", closeDialog: true };
+    }),
+  );
+  action("DELETE", "/admin/groups/:name", { admin: true }, ({ ctx, params }) => {
+    deleteGroup(ctx, params.name);
+    return { html: "", toast: `Group ${params.name} deleted` };
+  });
+}

@@ -1,0 +1,114 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/pricing: the price list (searchable), New/Edit in a dialog, delete, and JSON both ways:
+// GET /admin/pricing.json downloads the list; POST /admin/pricing/import takes a JSON array (as the
+// request body, or pasted into the dialog), checks every entry first, then sets them all.
+import { ImportDialog, PriceDialog, PriceRow, PriceTable } from "../../views/console/admin-pricing";
+import { AppError, invalidField, notFound } from "../errors";
+import type { Ctx } from "../services/context";
+import { deletePrice, listPrices, PriceInput, setPrice } from "../services/prices";
+import { validate } from "../services/validate";
+import { fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
+import { first, type Form } from "./route";
+
+const MAX_IMPORT = 10_000;
+
+/** One price as the table shows it (with the groups that serve the model). */
+function findPrice(ctx: Ctx, model: string) {
+  const p = listPrices(ctx).items.find((x) => x.model === model);
+  if (!p) throw notFound(`price of "${model}"`);
+  return p;
+}
+
+const prices = (f: Form) => ({
+  input: first(f.input).trim(),
+  output: first(f.output).trim(),
+  cached_input: first(f.cached_input).trim(),
+  per_call: first(f.per_call).trim(),
+  hold_cap_tokens: num(f.hold_cap_tokens),
+});
+
+/** The list as export gives it and import takes it: what can be set, nothing derived. */
+export const exportPrices = (ctx: Ctx) =>
+  listPrices(ctx).items.map(({ model, input, output, cached_input, per_call, hold_cap_tokens }) => ({ model, input, output, cached_input, per_call, hold_cap_tokens }));
+
+/** The entries of an import: the JSON body itself, or the dialog's pasted text. */
+function importEntries(form: Form | unknown[]): unknown[] {
+  let data: unknown = form;
+  if (!Array.isArray(form)) {
+    try {
+      data = JSON.parse(first(form.json));
+    } catch (e) {
+      throw invalidField("json", `is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (!Array.isArray(data)) throw invalidField("json", 'must be a JSON array: [{"model": "…", "input": "…", "output": "…"}, …]');
+  if (data.length === 0) throw invalidField("json", "the array is empty");
+  if (data.length > MAX_IMPORT) throw invalidField("json", `at most ${MAX_IMPORT} entries at once`);
+  return data;
+}
+
+/** Every entry is checked before any is written; a bad one is named by position, model and field. */
+function checkEntries(entries: unknown[]) {
+  entries.forEach((entry, i) => {
+    const model = typeof entry === "object" && entry !== null && typeof (entry as { model?: unknown }).model === "string" ? (entry as { model: string }).model : "";
+    const where = `entry ${i + 1}${model ? ` ("${model}")` : ""}`;
+    try {
+      const p = validate(PriceInput, entry);
+      if (p.input === null && p.output === null && p.per_call === null) throw invalidField("input", "give at least one of input, output or per_call");
+    } catch (e) {
+      if (e instanceof AppError) throw new AppError(e.status, e.code, `${where}: ${e.message}`, e.param);
+      throw e;
+    }
+  });
+}
+
+export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
+  page("/admin/pricing", { title: "Pricing", admin: true }, ({ ctx, query, path }) => {
+    const all = listPrices(ctx).items;
+    const keyword = (query.keyword ?? "").trim();
+    const rows = keyword ? all.filter((p) => p.model.toLowerCase().includes(keyword.toLowerCase())) : all;
+    return PriceTable({ path, rows, total: all.length, keyword }) as string;
+  });
+  get("/admin/pricing.json", ({ ctx }) =>
+    new Response(JSON.stringify(exportPrices(ctx), null, 2), {
+      headers: { "content-type": "application/json; charset=utf-8", "content-disposition": 'attachment; filename="apiyi-prices.json"', "cache-control": "no-store" },
+    }),
+  );
+  fragment("/admin/pricing/new", () => PriceDialog({}) as string);
+  fragment("/admin/pricing/import", () => ImportDialog() as string);
+  fragment("/admin/pricing/model/:model/edit", ({ ctx, params }) => PriceDialog({ p: findPrice(ctx, params.model) }) as string);
+
+  action("POST", "/admin/pricing", { admin: true }, ({ ctx, form }) =>
+    fromDialog(() => {
+      const model = first(form.model).trim();
+      if (model && listPrices(ctx).items.some((p) => p.model === model)) throw invalidField("model", `"${model}" already has a price; edit it instead`);
+      const p = findPrice(ctx, setPrice(ctx, { model, ...prices(form) }).model);
+      return { html: oobNewRow("price-rows", PriceRow({ p }) as string), toast: `Price of ${p.model} set`, closeDialog: true };
+    }),
+  );
+  action("POST", "/admin/pricing/model/:model", { admin: true }, ({ ctx, form, params }) =>
+    fromDialog(() => {
+      findPrice(ctx, params.model);
+      const p = findPrice(ctx, setPrice(ctx, { model: params.model, ...prices(form) }).model);
+      return { html: oobRow(PriceRow({ p }) as string), toast: "Saved", closeDialog: true };
+    }),
+  );
+  action("DELETE", "/admin/pricing/model/:model", { admin: true }, ({ ctx, params }) => {
+    deletePrice(ctx, params.model);
+    return { html: "", toast: `Price of ${params.model} deleted` };
+  });
+  action("POST", "/admin/pricing/import", { admin: true }, ({ ctx, form }) =>
+    fromDialog(() => {
+      const entries = importEntries(form as Form | unknown[]);
+      checkEntries(entries);
+      for (const entry of entries) setPrice(ctx, entry);
+      const rows = listPrices(ctx).items.map((p) => PriceRow({ p }) as string).join("");
+      const n = entries.length;
+      return {
+        html: `<template><tbody id="price-rows" hx-swap-oob="true">${rows}</tbody></template>`,
+        toast: `Imported ${n} ${n === 1 ? "price" : "prices"}`,
+        closeDialog: true,
+      };
+    }),
+  );
+}

@@ -1,0 +1,107 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/settings: a form drawn from the SETTINGS registry of services/settings, so a setting added
+// there appears here by itself. Each field's kind comes from its zod schema (boolean → switch,
+// number, string, list of strings, enum, anything else as JSON). Saving checks every field (errors
+// shown beside each), then writes them all through writeSettings.
+import type { z } from "zod";
+import { SettingsForm, SettingsPage, type SettingField, type SettingKind } from "../../views/console/admin-settings";
+import { AppError } from "../errors";
+import type { Ctx } from "../services/context";
+import { readSettings, SETTINGS, writeSettings } from "../services/settings";
+import { checked, type AdminTable } from "./admin-kit";
+import { all, first, type Form } from "./route";
+
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType };
+const defOf = (s: z.ZodType) => (s as unknown as { def: Def }).def;
+
+/** The form control a schema calls for (wrappers like optional/default/transform looked through). */
+export function kindOf(schema: z.ZodType): SettingKind {
+  const def = defOf(schema);
+  if (def.innerType) return kindOf(def.innerType);
+  if (def.type === "pipe" && def.in) return kindOf(def.in);
+  const s = schema as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean; maxLength?: number | null; options?: unknown[] };
+  switch (def.type) {
+    case "boolean":
+      return { kind: "boolean" };
+    case "number":
+      return { kind: "number", min: s.minValue ?? undefined, max: s.maxValue ?? undefined, int: !!s.isInt };
+    case "string":
+      return { kind: "string", max: s.maxLength ?? undefined };
+    case "enum":
+      return { kind: "enum", options: (s.options ?? []).map(String) };
+    case "array":
+      return def.element && kindOf(def.element).kind === "string" ? { kind: "list" } : { kind: "json" };
+    default:
+      return { kind: "json" };
+  }
+}
+
+const entries = () => Object.entries(SETTINGS).map(([key, def]) => ({ key, schema: def.schema as z.ZodType, help: def.help as string, fallback: def.fallback as unknown, kind: kindOf(def.schema as z.ZodType) }));
+
+/** A stored value as its field shows it. */
+function shown(kind: SettingKind, v: unknown): string | boolean {
+  if (kind.kind === "boolean") return v === true;
+  if (kind.kind === "list") return Array.isArray(v) ? v.join("\n") : "";
+  if (kind.kind === "json") return JSON.stringify(v ?? null);
+  return v === undefined || v === null ? "" : String(v);
+}
+
+/** What a field posted → the value its schema checks (as typed when it cannot be converted, so
+ * the schema's own message says what is wrong). */
+function posted(kind: SettingKind, f: Form, key: string): unknown {
+  const text = first(f[key]).trim();
+  switch (kind.kind) {
+    case "boolean":
+      return checked(f, key);
+    case "number":
+      return text !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
+    case "list":
+      return text.split("\n").map((s) => s.trim()).filter(Boolean);
+    case "json":
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text;
+      }
+    default:
+      return kind.kind === "string" ? first(f[key]) : text;
+  }
+}
+
+function fields(values: Record<string, unknown>, raw?: Form, errors: Record<string, string> = {}): SettingField[] {
+  return entries().map(({ key, help, fallback, kind }) => ({
+    ...kind,
+    key,
+    help,
+    fallback: kind.kind === "boolean" ? (fallback ? "on" : "off") : fallback === "" ? "empty" : typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback),
+    value: raw && errors[key] && kind.kind !== "boolean" ? all(raw[key]).at(-1) ?? "" : shown(kind, values[key]),
+    error: errors[key],
+  }));
+}
+
+function save(ctx: Ctx, form: Form) {
+  const input: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const { key, schema, kind } of entries()) {
+    if (form[key] === undefined) continue; // not on the form (switches always send a hidden "0"): leave it alone
+    const value = posted(kind, form, key);
+    const parsed = schema.safeParse(value);
+    if (parsed.success) input[key] = value;
+    else errors[key] = parsed.error.issues[0]?.message ?? "is not valid";
+  }
+  if (Object.keys(errors).length) return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errors), error: "Nothing was saved: fix the fields marked below." }) as string };
+  try {
+    const saved = writeSettings(ctx, input);
+    return { html: SettingsForm({ fields: fields(saved) }) as string, toast: "Settings saved" };
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status >= 500) throw e;
+    const key = e.param ?? "";
+    const errs = Object.hasOwn(SETTINGS, key) ? { [key]: e.message.replace(`${key}: `, "") } : {};
+    return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errs), error: e.message }) as string };
+  }
+}
+
+export function adminSettingsPages({ page, action }: AdminTable) {
+  page("/admin/settings", { title: "Settings", admin: true }, ({ ctx, path }) => SettingsPage({ path, fields: fields(readSettings(ctx)) }) as string);
+  action("POST", "/admin/settings", { admin: true }, ({ ctx, form }) => save(ctx, form));
+}

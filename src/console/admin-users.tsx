@@ -1,0 +1,69 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/users: list and search, New user (username, password, role), disable/enable, unlimited
+// on/off, top up (the service writes the top-up log row with the balance), delete, and a user's
+// tokens in a dialog. Rules (the last admin stays, no deleting yourself) live in services/users.
+import { NewUserDialog, TopUpDialog, UserRow, UserTable, UserTokensDialog, type UserView } from "../../views/console/admin-users";
+import { usd } from "../../views/console/admin-kit";
+import { usdToUnits } from "../core/money";
+import { invalidField } from "../errors";
+import { readPage } from "../services/paging";
+import { listTokens } from "../services/tokens";
+import { createUser, deleteUser, getUser, listUsers, topUp, updateUser } from "../services/users";
+import { checked, fromDialog, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
+import { first } from "./route";
+
+const row = (u: UserView, selfId: number) => UserRow({ u, self: u.id === selfId }) as string;
+
+/** "$10" or "10.5" → quota units, refusing nothing-at-all. */
+function amountUnits(text: string) {
+  let units: number;
+  try {
+    units = usdToUnits(text.trim().replace(/^\$/, "") || "0");
+  } catch (e) {
+    throw invalidField("amount", (e as Error).message);
+  }
+  if (units <= 0) throw invalidField("amount", "must be more than $0");
+  return units;
+}
+
+export function adminUserPages({ page, action, fragment }: AdminTable) {
+  page("/admin/users", { title: "Users", admin: true }, ({ ctx, user, query, path }) => {
+    const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
+    const keyword = query.keyword ?? "";
+    const list = listUsers(ctx, paging, keyword);
+    return UserTable({ path, rows: list.items, selfId: user.id, total: list.total, page: paging.p, size: paging.size, keyword }) as string;
+  });
+  fragment("/admin/users/new", () => NewUserDialog() as string);
+  fragment("/admin/users/:id/topup", ({ ctx, params }) => TopUpDialog({ u: getUser(ctx, Number(params.id)) }) as string);
+  fragment("/admin/users/:id/tokens", ({ ctx, user, params }) => {
+    const u = getUser(ctx, Number(params.id));
+    const list = listTokens(ctx, user, readPage({ p: "1", size: "100" }), "", u.id);
+    return UserTokensDialog({ u, tokens: list.items, total: list.total }) as string;
+  });
+
+  action("POST", "/admin/users", { admin: true }, ({ ctx, user, form }) =>
+    fromDialog(async () => {
+      const u = await createUser(ctx, { username: first(form.username), password: first(form.password), role: first(form.role) || "user" });
+      return { html: oobNewRow("user-rows", row(u, user.id), "beforeend"), toast: `User ${u.username} created`, closeDialog: true };
+    }),
+  );
+  action("PUT", "/admin/users/:id/status", { admin: true }, async ({ ctx, user, params, form }) => {
+    const u = await updateUser(ctx, { id: Number(params.id), status: Number(first(form.status)) });
+    return { html: row(u, user.id), toast: u.status === 1 ? "Enabled" : "Disabled" };
+  });
+  action("PUT", "/admin/users/:id/unlimited", { admin: true }, async ({ ctx, user, params, form }) => {
+    const u = await updateUser(ctx, { id: Number(params.id), unlimited: checked(form, "unlimited") });
+    return { html: row(u, user.id), toast: u.unlimited ? "Unlimited" : "Limited to the balance" };
+  });
+  action("POST", "/admin/users/:id/topup", { admin: true }, ({ ctx, user, params, form }) =>
+    fromDialog(() => {
+      const quota = amountUnits(first(form.amount_usd));
+      const u = topUp(ctx, user, Number(params.id), { quota });
+      return { html: oobRow(row(u, user.id)), toast: `Added ${usd(quota)}: the balance is ${usd(u.quota)}`, closeDialog: true };
+    }),
+  );
+  action("DELETE", "/admin/users/:id", { admin: true }, ({ ctx, user, params }) => {
+    deleteUser(ctx, user, Number(params.id));
+    return { html: "", toast: "Deleted" };
+  });
+}

@@ -1,0 +1,50 @@
+/** @jsxImportSource @kitajs/html */
+// /groups and /pricing: what a signed-in user can buy. Groups come from services/groups (users see
+// the ones they may pick, admins all), the models a group serves from the live route index (enabled
+// channels only), prices from services/prices.
+import { GroupsPage, PricingPage, type GroupCard, type GroupTag, type PriceLine } from "../../views/console/catalog";
+import { reachableModels } from "../core/routing";
+import { formatMicros } from "../core/money";
+import { isAdmin } from "../services/actor";
+import { listGroups } from "../services/groups";
+import { listPrices } from "../services/prices";
+import type { consoleTable, PageCall } from "./route";
+
+function groupCards({ ctx, user }: Pick<PageCall, "ctx" | "user">): GroupCard[] {
+  const routes = ctx.snapshot.current.routes;
+  return listGroups(ctx, user).items.map((g) => ({
+    name: g.name,
+    description: g.description,
+    multiplier_text: g.multiplier_text,
+    selectable: g.selectable,
+    pickable: isAdmin(user) || g.selectable || g.name === "default",
+    models: reachableModels(routes, [g.name], new Set(), () => true),
+  }));
+}
+
+function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string) {
+  const groups = ctx.snapshot.current.groupsByName;
+  const tag = (name: string): GroupTag => {
+    const g = groups.get(name);
+    return {
+      name,
+      multiplier_text: g ? formatMicros(g.multiplierMicros) : "1",
+      pickable: isAdmin(user) || name === "default" || !!g?.selectable,
+    };
+  };
+  const all = listPrices(ctx).items;
+  const needle = q.trim().toLowerCase();
+  const rows: PriceLine[] = all
+    .filter((p) => !needle || p.model.toLowerCase().includes(needle) || p.groups.some((g) => g.toLowerCase().includes(needle)))
+    .sort((a, b) => a.model.localeCompare(b.model))
+    .map((p) => ({ ...p, billing: p.billing as string[], groups: p.groups.map(tag) }));
+  return { rows, total: all.length };
+}
+
+export function catalogPages({ page }: ReturnType<typeof consoleTable>) {
+  page("/groups", { title: "Groups" }, (call) => GroupsPage({ groups: groupCards(call), admin: isAdmin(call.user) }) as string);
+  page("/pricing", { title: "Pricing" }, (call) => {
+    const q = (call.query.q ?? "").slice(0, 200);
+    return PricingPage({ ...priceLines(call, q), q }) as string;
+  });
+}

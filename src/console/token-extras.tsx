@@ -1,0 +1,191 @@
+/** @jsxImportSource @kitajs/html */
+// Two dialogs of the /token wrench menu, for the token's owner only: "Request example" (ready-to-run
+// snippets: curl, Python and Node `openai`, Claude Code, Codex CLI) and "Share" (one-click deep links
+// for client apps, in the formats of ../shared/FIELD.md, plus a copyable base URL + key). Both use the
+// server's public address from the `public_url` setting, never the request's Host header (a client
+// controls that header, and a link built from it would send the key wherever the client pointed).
+import { ExampleDialog, ShareDialog, type ShareLink, type Snippet } from "../../views/console/token-extras";
+import { decideBilling } from "../core/billing";
+import { reachableModels } from "../core/routing";
+import type { BillingMode } from "../core/tokens";
+import { AppError, notFound } from "../errors";
+import { readSettings } from "../services/settings";
+import { getToken, revealKey } from "../services/tokens";
+import type { consoleTable, PageCall } from "./route";
+
+/** What snippets show in place of the address while `public_url` is not set. */
+export const ADDRESS_PLACEHOLDER = "YOUR_APIYI_URL";
+/** Where the LobeChat link opens (LobeChat's public instance; its `settings` parameter pre-fills the key). */
+export const LOBECHAT_URL = "https://chat-preview.lobehub.com";
+
+/** A word for a POSIX shell: as it is when plainly safe, else in single quotes. */
+const sh = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+/** A string literal valid in Python, JavaScript and TOML alike. */
+const lit = (s: string) => JSON.stringify(s);
+
+/** Models that answer chat/responses calls: the default for snippets skips image, embedding and audio models. */
+const chatLike = (m: string) => !/(embedding|dall-e|image|imagen|tts|whisper|sora|veo|midjourney|rerank|moderation)/i.test(m);
+const pick = (models: string[], prefer: RegExp) => models.find((m) => prefer.test(m) && chatLike(m)) ?? models.find(chatLike) ?? models[0] ?? null;
+
+export function snippets(base: string, key: string, model: string, models: string[]): Snippet[] {
+  const v1 = `${base}/v1`;
+  const claude = models.find((m) => /claude/i.test(m) && chatLike(m));
+  const codex = models.includes(model) && /^(gpt|o\d|codex)/i.test(model) ? model : pick(models, /^(gpt|o\d|codex)/i) ?? model;
+  const body = JSON.stringify({ model, messages: [{ role: "user", content: "Hello!" }] });
+  return [
+    {
+      id: "curl",
+      title: "curl",
+      text: [
+        `curl ${sh(`${v1}/chat/completions`)} \\`,
+        `  -H ${sh(`Authorization: Bearer ${key}`)} \\`,
+        `  -H 'Content-Type: application/json' \\`,
+        `  -d ${sh(body)}`,
+      ].join("\n"),
+    },
+    {
+      id: "python",
+      title: "Python (pip install openai)",
+      text: [
+        "from openai import OpenAI",
+        "",
+        `client = OpenAI(base_url=${lit(v1)}, api_key=${lit(key)})`,
+        "resp = client.chat.completions.create(",
+        `    model=${lit(model)},`,
+        `    messages=[{"role": "user", "content": "Hello!"}],`,
+        ")",
+        "print(resp.choices[0].message.content)",
+      ].join("\n"),
+    },
+    {
+      id: "node",
+      title: "Node (npm install openai)",
+      text: [
+        'import OpenAI from "openai";',
+        "",
+        `const client = new OpenAI({ baseURL: ${lit(v1)}, apiKey: ${lit(key)} });`,
+        "const resp = await client.chat.completions.create({",
+        `  model: ${lit(model)},`,
+        '  messages: [{ role: "user", content: "Hello!" }],',
+        "});",
+        "console.log(resp.choices[0].message.content);",
+      ].join("\n"),
+    },
+    {
+      id: "claude-code",
+      title: "Claude Code",
+      note: claude ? undefined : "Claude Code asks for Claude models; this token reaches none right now.",
+      text: [
+        `export ANTHROPIC_BASE_URL=${sh(base)}`,
+        `export ANTHROPIC_AUTH_TOKEN=${sh(key)}`,
+        ...(claude ? [`export ANTHROPIC_MODEL=${sh(claude)}`] : []),
+        "claude",
+      ].join("\n"),
+    },
+    {
+      id: "codex-config",
+      title: "Codex CLI: ~/.codex/config.toml",
+      text: [
+        `model = ${lit(codex)}`,
+        'model_provider = "apiyi"',
+        "",
+        "[model_providers.apiyi]",
+        'name = "apiyi"',
+        `base_url = ${lit(v1)}`,
+        'env_key = "APIYI_API_KEY"',
+        'wire_api = "responses"',
+      ].join("\n"),
+    },
+    {
+      id: "codex-env",
+      title: "Codex CLI: then, in your shell",
+      text: [`export APIYI_API_KEY=${sh(key)}`, "codex"].join("\n"),
+    },
+  ];
+}
+
+const enc = encodeURIComponent;
+
+/** One-click links (FIELD.md's formats); `address` is the server root, without /v1. */
+export function shareLinks(address: string, key: string, name: string, model: string | null): ShareLink[] {
+  const cherry = Buffer.from(JSON.stringify({ id: "apiyi", name: "apiyi", type: "openai", baseUrl: address, apiKey: key })).toString("base64");
+  const lobe = JSON.stringify({ keyVaults: { openai: { apiKey: key, baseURL: `${address}/v1` } } });
+  const ccSwitch = (app: "claude" | "codex" | "gemini", endpoint: string) => {
+    const params = new URLSearchParams({ resource: "provider", app, name: `apiyi (${name})`, homepage: address, endpoint, apiKey: key });
+    if (model && app === "codex") params.set("model", model);
+    return `ccswitch://v1/import?${params}`;
+  };
+  return [
+    { id: "cherry-studio", app: "Cherry Studio", what: "desktop: adds apiyi as a provider", href: `cherrystudio://providers/api-keys?v=1&data=${enc(cherry)}` },
+    {
+      id: "lobechat",
+      app: "LobeChat",
+      what: "web: opens LobeChat's public site with the key filled in (the key travels in the link)",
+      href: `${LOBECHAT_URL}/?settings=${enc(lobe)}`,
+      web: true,
+    },
+    { id: "ama", app: "AMA", what: "desktop and mobile", href: `ama://set-api-key?server=${enc(address)}&key=${enc(key)}` },
+    { id: "opencat", app: "OpenCat", what: "iOS and macOS: joins this server as a team", href: `opencat://team/join?domain=${enc(address)}&token=${enc(key)}` },
+    {
+      id: "nextchat",
+      app: "NextChat",
+      what: "web: a NextChat served at this server's public address",
+      href: `${address}/#/?settings=${enc(JSON.stringify({ key, url: address }))}`,
+      web: true,
+    },
+    { id: "ccswitch-claude", app: "CC Switch: Claude Code", what: "desktop: a Claude Code provider", href: ccSwitch("claude", address) },
+    { id: "ccswitch-codex", app: "CC Switch: Codex", what: "desktop: a Codex provider (…/v1)", href: ccSwitch("codex", `${address}/v1`) },
+    { id: "ccswitch-gemini", app: "CC Switch: Gemini CLI", what: "desktop: a Gemini CLI provider", href: ccSwitch("gemini", address) },
+  ];
+}
+
+/** The caller's own token with its full key; anyone else's (admins too) is "not found". */
+function ownToken({ ctx, user, params }: PageCall) {
+  const id = Number(params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(`token ${params.id}`);
+  const token = getToken(ctx, user, id);
+  if (token.user_id !== user.id) throw notFound(`token ${id}`);
+  return { token, key: revealKey(ctx, user, id).key };
+}
+
+/** The models this token can call now: its groups (enabled channels), whitelist and billing mode. */
+function usableModels({ ctx }: PageCall, t: ReturnType<typeof getToken>) {
+  const snap = ctx.snapshot.current;
+  const mode = t.billing_mode as BillingMode;
+  const billable = (m: string) => !(decideBilling(mode, snap.prices.get(m), m) instanceof AppError);
+  return reachableModels(snap.routes, [t.group, ...t.fallback_groups], new Set(t.models), billable);
+}
+
+export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
+  fragment("/token/:id/example", (call) => {
+    const { token, key } = ownToken(call);
+    const publicUrl = readSettings(call.ctx).public_url;
+    const models = usableModels(call, token);
+    const asked = call.query.model ?? "";
+    const model = models.includes(asked) ? asked : pick(models, /^(gpt|o\d|claude|gemini)/i);
+    const base = publicUrl || ADDRESS_PLACEHOLDER;
+    return ExampleDialog({
+      token: { id: token.id, name: token.name, status: token.status },
+      publicUrl,
+      admin: call.user.role === "admin",
+      models,
+      model,
+      snippets: snippets(base, key, model ?? "MODEL_NAME", models),
+    }) as string;
+  });
+
+  fragment("/token/:id/share", (call) => {
+    const { token, key } = ownToken(call);
+    const publicUrl = readSettings(call.ctx).public_url;
+    const models = usableModels(call, token);
+    const base = publicUrl || ADDRESS_PLACEHOLDER;
+    const block = [`Base URL (OpenAI-compatible): ${base}/v1`, `Base URL (Anthropic, Claude Code): ${base}`, `API key: ${key}`].join("\n");
+    return ShareDialog({
+      token: { id: token.id, name: token.name, status: token.status },
+      publicUrl,
+      admin: call.user.role === "admin",
+      links: publicUrl ? shareLinks(publicUrl, key, token.name, pick(models, /^(gpt|o\d|codex)/i)) : [],
+      block,
+    }) as string;
+  });
+}

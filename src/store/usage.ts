@@ -1,0 +1,69 @@
+// Reads of the usage_daily rollups (written by the ledger): sums over whole UTC days, spend per day,
+// calls per model, and the models and groups a user has called. One row per day/user/token/model/
+// group, so these stay small and fast however many detail log rows there are (or were, before
+// retention deleted them).
+import { and, desc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import type { Db } from "../db/open";
+import { usageDaily as u } from "../db/schema";
+
+export type UsageFilter = {
+  userId: number;
+  /** UTC days "YYYY-MM-DD", inclusive */
+  fromDay?: string;
+  toDay?: string;
+  model?: string;
+  group?: string;
+  /** only these tokens (an empty list matches nothing) */
+  tokenIds?: number[];
+};
+
+export type UsageSums = { calls: number; prompt: number; cached: number; completion: number; quota: number };
+
+function where(f: UsageFilter): SQL | undefined {
+  const parts: SQL[] = [eq(u.userId, f.userId)];
+  if (f.fromDay) parts.push(gte(u.day, f.fromDay));
+  if (f.toDay) parts.push(lte(u.day, f.toDay));
+  if (f.model) parts.push(eq(u.model, f.model));
+  if (f.group) parts.push(eq(u.group, f.group));
+  if (f.tokenIds) parts.push(f.tokenIds.length ? inArray(u.tokenId, f.tokenIds) : sql`0`);
+  return and(...parts);
+}
+
+const total = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`;
+
+export const usageStore = (db: Db) => ({
+  sums: (f: UsageFilter): UsageSums =>
+    db
+      .select({ calls: total(u.calls), prompt: total(u.promptTokens), cached: total(u.cachedTokens), completion: total(u.completionTokens), quota: total(u.quota) })
+      .from(u)
+      .where(where(f))
+      .get()!,
+
+  /** Cost and calls per day from `fromDay` on (days without calls are absent). */
+  perDay: (userId: number, fromDay: string) =>
+    db
+      .select({ day: u.day, quota: total(u.quota), calls: total(u.calls) })
+      .from(u)
+      .where(where({ userId, fromDay }))
+      .groupBy(u.day)
+      .orderBy(u.day)
+      .all(),
+
+  /** The `limit` models with the most calls from `fromDay` on. */
+  perModel: (userId: number, fromDay: string, limit: number) =>
+    db
+      .select({ model: u.model, calls: total(u.calls), quota: total(u.quota) })
+      .from(u)
+      .where(where({ userId, fromDay }))
+      .groupBy(u.model)
+      .orderBy(desc(total(u.calls)), u.model)
+      .limit(limit)
+      .all(),
+
+  /** The models and groups a user has called (for the filter's suggestions). */
+  names(userId: number, limit = 200) {
+    const models = db.selectDistinct({ v: u.model }).from(u).where(eq(u.userId, userId)).orderBy(u.model).limit(limit).all();
+    const groups = db.selectDistinct({ v: u.group }).from(u).where(eq(u.userId, userId)).orderBy(u.group).limit(limit).all();
+    return { models: models.map((r) => r.v).filter(Boolean), groups: groups.map((r) => r.v).filter(Boolean) };
+  },
+});

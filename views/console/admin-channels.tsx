@@ -1,0 +1,310 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/channels: the table of upstream channels (status, per-key states, never a key), the
+// create/edit dialog (keys write-only), and the Test result.
+import type { getChannel } from "../../src/services/channels";
+import { AdminPage, DialogErrorSlot, Pager, qs } from "./admin-kit";
+
+export type ChannelView = ReturnType<typeof getChannel>;
+export type ProbeResult = { ok: boolean; status: number; latency_ms: number; model?: string; message: string };
+
+/** What the dialog shows: a channel's values, or the defaults of a new one. */
+export type ChannelForm = {
+  id?: number;
+  name: string;
+  type: string;
+  base_url: string;
+  key_count: number;
+  models: string;
+  mapping: string;
+  groups: string[];
+  priority: string;
+  weight: string;
+  timeout_connect_ms: string;
+  timeout_first_byte_ms: string;
+  timeout_idle_ms: string;
+};
+
+export const NEW_CHANNEL: ChannelForm = {
+  name: "",
+  type: "openai",
+  base_url: "",
+  key_count: 0,
+  models: "",
+  mapping: "",
+  groups: ["default"],
+  priority: "0",
+  weight: "1",
+  timeout_connect_ms: "10000",
+  timeout_first_byte_ms: "120000",
+  timeout_idle_ms: "300000",
+};
+
+export const channelForm = (c: ChannelView): ChannelForm => ({
+  id: c.id,
+  name: c.name,
+  type: c.type,
+  base_url: c.base_url,
+  key_count: c.key_count,
+  models: c.models.join("\n"),
+  mapping: Object.entries(c.model_mapping)
+    .map(([from, to]) => `${from}=${to}`)
+    .join("\n"),
+  groups: c.groups,
+  priority: String(c.priority),
+  weight: String(c.weight),
+  timeout_connect_ms: String(c.timeout_connect_ms),
+  timeout_first_byte_ms: String(c.timeout_first_byte_ms),
+  timeout_idle_ms: String(c.timeout_idle_ms),
+});
+
+const WRENCH_ICON =
+  '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
+
+function ChannelStatus(props: { c: ChannelView }) {
+  const { status, status_reason } = props.c;
+  if (status === 1) return <span class="badge ok">enabled</span>;
+  if (status === 2) return <span class="badge off">disabled</span>;
+  return (
+    <span class="status-auto">
+      <span class="badge warn">auto-disabled</span>
+      {status_reason ? (
+        <small class="reason" safe>
+          {status_reason}
+        </small>
+      ) : (
+        ""
+      )}
+    </span>
+  );
+}
+
+/** "•••• 3 keys", then each key's state by position: never any key material. */
+function KeyStates(props: { c: ChannelView }) {
+  const states = props.c.key_states;
+  const off = states.filter((k) => k.status !== 1).length;
+  const summary = `•••• ${props.c.key_count} ${props.c.key_count === 1 ? "key" : "keys"}${off ? ` · ${off} disabled` : ""}`;
+  return (
+    <details class="keys">
+      <summary class={off ? "warn" : ""} safe>
+        {summary}
+      </summary>
+      <ol>
+        {states.map((k) =>
+          k.status === 1 ? (
+            <li>usable</li>
+          ) : (
+            <li class="warn" safe>
+              {`disabled${k.reason ? `: ${k.reason}` : ""}`}
+            </li>
+          ),
+        )}
+      </ol>
+    </details>
+  );
+}
+
+export function TestResult(props: { id: number; r?: ProbeResult }) {
+  const r = props.r;
+  if (!r) return <span id={`test-${props.id}`} class="test-result"></span>;
+  const label = `${r.status || "failed"} · ${r.latency_ms < 1 ? "<1" : r.latency_ms} ms`;
+  return (
+    <span id={`test-${props.id}`} class="test-result" title={`${r.model ?? ""}: ${r.message}`}>
+      <span class={`badge ${r.ok ? "ok" : "bad"}`} safe>
+        {label}
+      </span>
+      {r.ok ? "" : (
+        <small class="reason" safe>
+          {r.message}
+        </small>
+      )}
+    </span>
+  );
+}
+
+export function ChannelRow(props: { c: ChannelView }) {
+  const c = props.c;
+  const mapped = Object.keys(c.model_mapping).length;
+  return (
+    <tr id={`channel-${c.id}`}>
+      <td class="name">
+        <span safe>{c.name}</span> <small class="muted">#{c.id}</small>
+      </td>
+      <td safe>{c.type}</td>
+      <td>
+        <ChannelStatus c={c} />
+      </td>
+      <td class="url">
+        <code safe>{c.base_url}</code>
+      </td>
+      <td>
+        <KeyStates c={c} />
+      </td>
+      <td>
+        <span title={c.models.join(", ")} safe>
+          {`${c.models.length} ${c.models.length === 1 ? "model" : "models"}`}
+        </span>
+        {mapped ? <small class="muted" safe>{` · ${mapped} mapped`}</small> : ""}
+      </td>
+      <td safe>{c.groups.join(", ")}</td>
+      <td>
+        {c.priority} / {c.weight}
+      </td>
+      <td class="test">
+        <button hx-post={`/admin/channels/${c.id}/test`} hx-target={`#test-${c.id}`} hx-swap="outerHTML" hx-disabled-elt="this">
+          Test
+        </button>
+        <TestResult id={c.id} />
+      </td>
+      <td class="actions">
+        <details class="menu">
+          <summary title="Actions" aria-label="Actions">
+            {WRENCH_ICON}
+          </summary>
+          <div class="menu-items">
+            <button hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
+              Edit
+            </button>
+            <button hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === 1 ? 2 : 1 })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+              {c.status === 1 ? "Disable" : "Enable"}
+            </button>
+            <button class="danger" hx-delete={`/admin/channels/${c.id}`} hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+              Delete
+            </button>
+          </div>
+        </details>
+      </td>
+    </tr>
+  );
+}
+
+export function ChannelTable(props: { path: string; rows: ChannelView[]; total: number; page: number; size: number; keyword: string }) {
+  return (
+    <AdminPage path={props.path}>
+      <div class="toolbar">
+        <h1>Channels</h1>
+        <form method="get" action="/admin/channels" class="search">
+          <input name="keyword" placeholder="Search by name" value={props.keyword} />
+        </form>
+        <button class="primary" hx-get="/admin/channels/new" hx-target="#dialog-slot">
+          New
+        </button>
+      </div>
+      <div class="table-wrap">
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Type</th>
+              <th>Status</th>
+              <th>Base URL</th>
+              <th>Keys</th>
+              <th>Models</th>
+              <th>Groups</th>
+              <th>Priority / weight</th>
+              <th>Test</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody id="channel-rows">
+            {props.rows.map((c) => (
+              <ChannelRow c={c} />
+            ))}
+          </tbody>
+        </table>
+        {props.rows.length === 0 ? <p class="empty">{props.keyword ? "No channel matches — clear the search." : "No channels yet — click New to add an upstream."}</p> : ""}
+      </div>
+      <Pager page={props.page} size={props.size} total={props.total} noun="channels" link={(p) => `/admin/channels${qs({ p, keyword: props.keyword })}`} />
+      <div id="dialog-slot"></div>
+    </AdminPage>
+  );
+}
+
+export function ChannelDialog(props: { form: ChannelForm; types: readonly string[]; groups: string[] }) {
+  const f = props.form;
+  const editing = f.id !== undefined;
+  const groups = [...new Set([...props.groups, ...f.groups])];
+  return (
+    <dialog data-autoopen class="form-dialog wide">
+      <form hx-post={editing ? `/admin/channels/${f.id}` : "/admin/channels"} hx-target="#admin-sink" hx-swap="none" autocomplete="off">
+        <h2>{editing ? "Edit channel" : "New channel"}</h2>
+        <fieldset class="row">
+          <label>
+            Type
+            <select name="type">
+              {props.types.map((t) => (
+                <option value={t} selected={t === f.type} safe>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Name
+            <input name="name" required maxlength="100" value={f.name} />
+          </label>
+        </fieldset>
+        <label>
+          Base URL
+          <input name="base_url" required placeholder="https://api.openai.com/v1" value={f.base_url} />
+        </label>
+        <label>
+          {editing ? `Keys (write-only: ${f.key_count} stored; leave empty to keep them, or paste new ones to replace them)` : "Keys (one per line; never shown again)"}
+          <textarea name="key" rows="3" spellcheck="false" placeholder={editing ? `•••• ${f.key_count} keys — unchanged` : "sk-…"}></textarea>
+        </label>
+        <label>
+          Models (comma or one per line)
+          <textarea name="models" rows="2" spellcheck="false" safe>
+            {f.models}
+          </textarea>
+        </label>
+        <label>
+          Model mapping (one per line: client=upstream)
+          <textarea name="model_mapping" rows="2" spellcheck="false" placeholder="gpt-4o=gpt-4o-2024-08-06" safe>
+            {f.mapping}
+          </textarea>
+        </label>
+        <fieldset>
+          <legend>Groups</legend>
+          <div class="checks">
+            {groups.map((g) => (
+              <label class="check">
+                <input type="checkbox" name="group" value={g} checked={f.groups.includes(g)} /> <span safe>{g}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset class="row">
+          <label>
+            Priority (higher first)
+            <input name="priority" inputmode="numeric" value={f.priority} />
+          </label>
+          <label>
+            Weight
+            <input name="weight" inputmode="numeric" value={f.weight} />
+          </label>
+        </fieldset>
+        <fieldset class="row">
+          <label>
+            Connect timeout (ms)
+            <input name="timeout_connect_ms" inputmode="numeric" value={f.timeout_connect_ms} />
+          </label>
+          <label>
+            First byte (ms)
+            <input name="timeout_first_byte_ms" inputmode="numeric" value={f.timeout_first_byte_ms} />
+          </label>
+          <label>
+            Idle (ms)
+            <input name="timeout_idle_ms" inputmode="numeric" value={f.timeout_idle_ms} />
+          </label>
+        </fieldset>
+        <DialogErrorSlot />
+        <div class="buttons">
+          <button type="button" data-close>
+            Cancel
+          </button>
+          <button class="primary">{editing ? "Save" : "Create"}</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

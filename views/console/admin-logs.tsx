@@ -1,0 +1,191 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/logs: every user's call records with filters (user, type, model, token, request id) and,
+// per row, the attempts chain: channel → status → ms for each upstream tried, in order.
+import type { logView } from "../../src/services/logs";
+import { AdminPage, Pager, qs, usd, utc } from "./admin-kit";
+
+export type LogView = ReturnType<typeof logView>;
+export type Attempt = { channel_id: number; status: number; ms: number; error?: string };
+export type LogFilters = { user: string; type: string; model_name: string; token_name: string; request_id: string };
+
+export const LOG_TYPES: [string, string][] = [
+  ["", "all types"],
+  ["2", "consume"],
+  ["5", "error"],
+  ["1", "top-up"],
+  ["3", "admin"],
+  ["4", "system"],
+];
+const TYPE_LABEL: Record<number, [string, string]> = { 1: ["top-up", "accent"], 2: ["consume", "ok"], 3: ["admin", "off"], 4: ["system", "off"], 5: ["error", "bad"] };
+const n = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toLocaleString("en-US"));
+
+export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: number) => string }) {
+  if (!props.attempts.length) return <span class="muted">—</span>;
+  return (
+    <ol class="attempts">
+      {props.attempts.map((a) => (
+        <li class={a.status >= 200 && a.status < 300 ? "ok" : "bad"} safe>
+          {`${props.channelName(a.channel_id)} → ${a.status || a.error || "failed"} → ${a.ms} ms`}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function LogRow(props: { l: LogView; channelName: (id: number) => string }) {
+  const l = props.l;
+  const [type, tone] = TYPE_LABEL[l.type] ?? [String(l.type), "off"];
+  const failed = l.type === 5 || (l.status_code !== null && l.status_code >= 400);
+  const note = l.content ? l.content.slice(0, 40) : "—";
+  const requestId = l.request_id ? `${l.request_id.slice(0, 12)}…` : "—";
+  return (
+    <tr>
+      <td safe>{utc(l.created_at_ms, "ms")}</td>
+      <td>
+        <a href={`/admin/logs${qs({ user: l.username })}`} safe>
+          {l.username}
+        </a>
+      </td>
+      <td safe>{l.token_name || "—"}</td>
+      <td>
+        <span title={l.upstream_model && l.upstream_model !== l.model_name ? `upstream: ${l.upstream_model}` : ""} safe>
+          {l.model_name || "—"}
+        </span>
+        {l.is_stream ? <small class="tag">stream</small> : ""}
+      </td>
+      <td safe>{l.group || "—"}</td>
+      <td>
+        <span class={`badge ${tone}`} safe>
+          {type}
+        </span>
+      </td>
+      <td class="num" safe>
+        {`${n(l.prompt_tokens)} / ${n(l.cached_tokens)} / ${n(l.completion_tokens)}`}
+      </td>
+      <td class="num" safe>
+        {usd(l.quota)}
+      </td>
+      <td class="num" safe>
+        {`${n(l.duration_ms)} ms${l.ttft_ms ? ` · ${n(l.ttft_ms)}` : ""}`}
+      </td>
+      <td>
+        {failed ? (
+          <span class="badge bad" title={l.content} safe>
+            {String(l.error_code || l.status_code || "error")}
+          </span>
+        ) : l.status_code ? (
+          <span safe>{String(l.status_code)}</span>
+        ) : (
+          <span class="muted" title={l.content} safe>
+            {note}
+          </span>
+        )}
+      </td>
+      <td>
+        <code class="copyable" title="Click to copy" data-copy={l.request_id ?? ""} safe>
+          {requestId}
+        </code>
+      </td>
+      <td>
+        <AttemptsChain attempts={l.attempts as Attempt[]} channelName={props.channelName} />
+      </td>
+    </tr>
+  );
+}
+
+export function LogTable(props: {
+  path: string;
+  rows: LogView[];
+  total: number;
+  page: number;
+  size: number;
+  filters: LogFilters;
+  usernames: string[];
+  channelName: (id: number) => string;
+  notice?: string;
+}) {
+  const f = props.filters;
+  return (
+    <AdminPage path={props.path}>
+      <div class="toolbar">
+        <h1>Logs</h1>
+      </div>
+      <form method="get" action="/admin/logs" class="admin-filters">
+        <label>
+          User
+          <input name="user" list="log-users" value={f.user} placeholder="any user" />
+          <datalist id="log-users">
+            {props.usernames.map((u) => (
+              <option value={u}></option>
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Type
+          <select name="type">
+            {LOG_TYPES.map(([v, text]) => (
+              <option value={v} selected={v === f.type} safe>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Model
+          <input name="model_name" value={f.model_name} />
+        </label>
+        <label>
+          Token
+          <input name="token_name" value={f.token_name} />
+        </label>
+        <label>
+          Request id
+          <input name="request_id" value={f.request_id} />
+        </label>
+        <div class="buttons">
+          <button class="primary">Filter</button>
+          <a href="/admin/logs">Clear</a>
+        </div>
+      </form>
+      {props.notice ? (
+        <p class="alert error" role="alert" safe>
+          {props.notice}
+        </p>
+      ) : (
+        ""
+      )}
+      <div class="table-wrap">
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Time (UTC)</th>
+              <th>User</th>
+              <th>Token</th>
+              <th>Model</th>
+              <th>Group</th>
+              <th>Type</th>
+              <th title="prompt / cached / completion">Tokens</th>
+              <th>Cost</th>
+              <th title="duration · time to first token">Duration</th>
+              <th>Status</th>
+              <th>Request id</th>
+              <th>Attempts (channel → status → ms)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((l) => (
+              <LogRow l={l} channelName={props.channelName} />
+            ))}
+          </tbody>
+        </table>
+        {props.rows.length === 0 ? <p class="empty">No calls match these filters — widen them, or make a call with a token.</p> : ""}
+      </div>
+      <Pager page={props.page} size={props.size} total={props.total} noun="rows" link={(p) => `/admin/logs${qs({ ...f, p })}`} />
+      <dialog id="copy-manual">
+        <p>The browser refused the clipboard. Copy by hand:</p>
+        <input readonly />
+        <button data-close>Done</button>
+      </dialog>
+    </AdminPage>
+  );
+}

@@ -1,0 +1,173 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/pricing: the price table (USD per 1M tokens and per call), the edit dialog, and JSON
+// import/export.
+import type { priceView } from "../../src/services/prices";
+import { AdminPage, DialogErrorSlot } from "./admin-kit";
+
+export type PriceView = ReturnType<typeof priceView>;
+
+/** A row id safe in any selector: model names hold "/", ".", ":" and more. */
+export const priceRowId = (model: string) => `price-${Buffer.from(model).toString("hex")}`;
+const modelPath = (model: string) => `/admin/pricing/model/${encodeURIComponent(model)}`;
+const dollars = (v: string | null) => (v === null ? "—" : `$${v}`);
+
+export function PriceRow(props: { p: PriceView }) {
+  const p = props.p;
+  return (
+    <tr id={priceRowId(p.model)}>
+      <td class="name" safe>
+        {p.model}
+      </td>
+      <td class="num" safe>
+        {dollars(p.input)}
+      </td>
+      <td class="num" safe>
+        {dollars(p.output)}
+      </td>
+      <td class="num" safe>
+        {dollars(p.cached_input)}
+      </td>
+      <td class="num" safe>
+        {dollars(p.per_call)}
+      </td>
+      <td class="num">{p.hold_cap_tokens}</td>
+      <td>
+        {p.groups.length ? (
+          <span safe>{p.groups.join(", ")}</span>
+        ) : (
+          <span class="muted" title="No enabled channel serves this model">
+            none
+          </span>
+        )}
+      </td>
+      <td class="actions row-buttons">
+        <button hx-get={`${modelPath(p.model)}/edit`} hx-target="#dialog-slot">
+          Edit
+        </button>
+        <button class="danger" hx-delete={modelPath(p.model)} hx-confirm={`Delete the price of "${p.model}"? Calls to it are refused until it has a price again.`} hx-target="closest tr" hx-swap="outerHTML">
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+export function PriceTable(props: { path: string; rows: PriceView[]; total: number; keyword: string }) {
+  return (
+    <AdminPage path={props.path}>
+      <div class="toolbar">
+        <h1>Pricing</h1>
+        <form method="get" action="/admin/pricing" class="search">
+          <input name="keyword" placeholder="Search models" value={props.keyword} />
+        </form>
+        <a class="button" href="/admin/pricing.json" download="apiyi-prices.json">
+          Export JSON
+        </a>
+        <button hx-get="/admin/pricing/import" hx-target="#dialog-slot">
+          Import JSON
+        </button>
+        <button class="primary" hx-get="/admin/pricing/new" hx-target="#dialog-slot">
+          New
+        </button>
+      </div>
+      <p class="muted">USD per 1M tokens (cached input defaults to the input price) and per call. A model without a price cannot be called.</p>
+      <div class="table-wrap">
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Model</th>
+              <th>Input / 1M</th>
+              <th>Output / 1M</th>
+              <th>Cached / 1M</th>
+              <th>Per call</th>
+              <th>Hold cap (tokens)</th>
+              <th>Served by groups</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody id="price-rows">
+            {props.rows.map((p) => (
+              <PriceRow p={p} />
+            ))}
+          </tbody>
+        </table>
+        {props.rows.length === 0 ? <p class="empty">{props.keyword ? "No model matches — clear the search." : "No prices yet — click New, or import a JSON list."}</p> : ""}
+      </div>
+      {props.keyword ? <p class="muted" safe>{`${props.rows.length} of ${props.total} models`}</p> : ""}
+      <div id="dialog-slot"></div>
+    </AdminPage>
+  );
+}
+
+export function PriceDialog(props: { p?: PriceView }) {
+  const p = props.p;
+  return (
+    <dialog data-autoopen class="form-dialog">
+      <form hx-post={p ? modelPath(p.model) : "/admin/pricing"} hx-target="#admin-sink" hx-swap="none">
+        <h2>{p ? "Edit price" : "New price"}</h2>
+        <label>
+          Model
+          {p ? <input value={p.model} disabled /> : <input name="model" required maxlength="200" placeholder="e.g. gpt-4o-mini" />}
+        </label>
+        <p class="muted">USD, up to 6 decimals. Leave a price empty for none; give at least one of input, output or per call.</p>
+        <fieldset class="row">
+          <label>
+            Input / 1M
+            <input name="input" inputmode="decimal" value={p?.input ?? ""} />
+          </label>
+          <label>
+            Output / 1M
+            <input name="output" inputmode="decimal" value={p?.output ?? ""} />
+          </label>
+          <label>
+            Cached input / 1M
+            <input name="cached_input" inputmode="decimal" value={p?.cached_input ?? ""} placeholder="= input" />
+          </label>
+        </fieldset>
+        <fieldset class="row">
+          <label>
+            Per call
+            <input name="per_call" inputmode="decimal" value={p?.per_call ?? ""} />
+          </label>
+          <label>
+            Hold cap (output tokens)
+            <input name="hold_cap_tokens" inputmode="numeric" value={String(p?.hold_cap_tokens ?? 8192)} />
+          </label>
+        </fieldset>
+        <DialogErrorSlot />
+        <div class="buttons">
+          <button type="button" data-close>
+            Cancel
+          </button>
+          <button class="primary">{p ? "Save" : "Create"}</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+export function ImportDialog() {
+  return (
+    <dialog data-autoopen class="form-dialog wide">
+      <form hx-post="/admin/pricing/import" hx-target="#admin-sink" hx-swap="none">
+        <h2>Import prices</h2>
+        <p class="muted">
+          Paste a JSON array like the export gives:{" "}
+          <code>{'[{"model": "gpt-4o", "input": "2.5", "output": "10"}]'}</code>. Every entry is checked first; if one is invalid nothing is written. Models in the list get the
+          given prices; other models keep theirs.
+        </p>
+        <label>
+          JSON
+          <textarea name="json" rows="12" spellcheck="false" required></textarea>
+        </label>
+        <DialogErrorSlot />
+        <div class="buttons">
+          <button type="button" data-close>
+            Cancel
+          </button>
+          <button class="primary">Import</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

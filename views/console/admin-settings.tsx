@@ -1,0 +1,117 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/settings: one form field per entry of the settings registry, drawn from its kind (switch,
+// number, text, list, choice, JSON), with the registry's help line and each field's error inline.
+import { AdminPage } from "./admin-kit";
+
+export type SettingKind =
+  | { kind: "boolean" }
+  | { kind: "number"; min?: number; max?: number; int: boolean }
+  | { kind: "string"; max?: number }
+  | { kind: "list" }
+  | { kind: "enum"; options: string[] }
+  | { kind: "json" };
+
+export type SettingField = SettingKind & {
+  key: string;
+  help: string;
+  fallback: string;
+  /** what the field shows: the stored value, or what was typed when it was refused */
+  value: string | boolean;
+  error?: string;
+};
+
+const label = (key: string) => key.charAt(0).toUpperCase() + key.slice(1).replaceAll("_", " ");
+const bound = (n: number | undefined) => (n === undefined || !Number.isFinite(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER ? undefined : String(n));
+
+function Input(props: { f: SettingField }) {
+  const f = props.f;
+  const id = `setting-${f.key}`;
+  const described = `${id}-help`;
+  const invalid = f.error ? "true" : undefined;
+  switch (f.kind) {
+    case "boolean":
+      return (
+        <label class="check switch">
+          <input type="hidden" name={f.key} value="0" />
+          <input type="checkbox" role="switch" id={id} name={f.key} value="1" checked={f.value === true} aria-describedby={described} aria-invalid={invalid} />
+        </label>
+      );
+    case "number":
+      return (
+        <input type="number" id={id} name={f.key} value={String(f.value)} min={bound(f.min)} max={bound(f.max)} step={f.int ? "1" : "any"} aria-describedby={described} aria-invalid={invalid} />
+      );
+    case "enum":
+      return (
+        <select id={id} name={f.key} aria-describedby={described} aria-invalid={invalid}>
+          {f.options.map((o) => (
+            <option value={o} selected={o === f.value} safe>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+    case "list":
+    case "json":
+      return (
+        <textarea id={id} name={f.key} rows="3" spellcheck="false" aria-describedby={described} aria-invalid={invalid} safe>
+          {String(f.value)}
+        </textarea>
+      );
+    default:
+      return <input id={id} name={f.key} value={String(f.value)} maxlength={bound(f.max)} aria-describedby={described} aria-invalid={invalid} />;
+  }
+}
+
+export function SettingsForm(props: { fields: SettingField[]; error?: string }) {
+  return (
+    <form id="settings-form" class="card settings" hx-post="/admin/settings" hx-target="this" hx-swap="outerHTML">
+      {props.error ? (
+        <p class="alert error" role="alert" safe>
+          {props.error}
+        </p>
+      ) : (
+        ""
+      )}
+      {props.fields.map((f) => (
+        <div class={`setting${f.error ? " invalid" : ""}`}>
+          <div class="setting-label">
+            <label for={`setting-${f.key}`} safe>
+              {label(f.key)}
+            </label>
+            <code class="muted" safe>
+              {f.key}
+            </code>
+          </div>
+          <div class="setting-field">
+            <Input f={f} />
+            {f.error ? (
+              <p class="field-error" role="alert" safe>
+                {f.error}
+              </p>
+            ) : (
+              ""
+            )}
+            <p class="muted help" id={`setting-${f.key}-help`} safe>
+              {`${f.help}${f.kind === "list" ? " (one per line)" : ""} · default: ${f.fallback}`}
+            </p>
+          </div>
+        </div>
+      ))}
+      <div class="buttons">
+        <button class="primary">Save</button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsPage(props: { path: string; fields: SettingField[] }) {
+  return (
+    <AdminPage path={props.path}>
+      <div class="toolbar">
+        <h1>Settings</h1>
+      </div>
+      <p class="muted">Flags and environment variables seed these on the first start; after that, what is saved here wins. Changes apply at once.</p>
+      <SettingsForm fields={props.fields} />
+    </AdminPage>
+  );
+}

@@ -1,0 +1,233 @@
+/** @jsxImportSource @kitajs/html */
+// /admin/users: the table of accounts (balance, unlimited, role, status), the New user and Top up
+// dialogs, and a user's tokens (masked keys only).
+import type { getUser } from "../../src/services/users";
+import type { TokenView } from "../../src/services/token-schema";
+import { AdminPage, DialogErrorSlot, Pager, qs, usd, utc } from "./admin-kit";
+
+export type UserView = ReturnType<typeof getUser>;
+
+const WRENCH_ICON =
+  '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
+
+export function UserRow(props: { u: UserView; self: boolean }) {
+  const u = props.u;
+  return (
+    <tr id={`user-${u.id}`}>
+      <td class="name">
+        <span safe>{u.username}</span> <small class="muted">#{u.id}</small>
+      </td>
+      <td>
+        <span class={`badge ${u.role === "admin" ? "accent" : "off"}`}>
+          {u.role}
+        </span>
+      </td>
+      <td>{u.status === 1 ? <span class="badge ok">enabled</span> : <span class="badge off">disabled</span>}</td>
+      <td class="num" safe>
+        {usd(u.quota)}
+      </td>
+      <td>{u.unlimited ? <span class="badge accent">unlimited</span> : <span class="muted">no</span>}</td>
+      <td class="num" safe>
+        {usd(u.used_quota)}
+      </td>
+      <td class="num">{u.request_count}</td>
+      <td safe>{utc(u.created_at).slice(0, 10)}</td>
+      <td class="actions">
+        <details class="menu">
+          <summary title="Actions" aria-label="Actions">
+            {WRENCH_ICON}
+          </summary>
+          <div class="menu-items">
+            <button hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
+              Top up
+            </button>
+            <button hx-get={`/admin/users/${u.id}/tokens`} hx-target="#dialog-slot">
+              Tokens
+            </button>
+            <a href={`/admin/logs${qs({ user: u.username })}`}>Logs</a>
+            <button hx-put={`/admin/users/${u.id}/unlimited`} hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+              {u.unlimited ? "Make limited" : "Make unlimited"}
+            </button>
+            {props.self ? (
+              ""
+            ) : (
+              <>
+                <button hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === 1 ? 2 : 1 })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+                  {u.status === 1 ? "Disable" : "Enable"}
+                </button>
+                <button class="danger" hx-delete={`/admin/users/${u.id}`} hx-confirm={`Delete the user "${u.username}" and all their tokens?`} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+                  Delete
+                </button>
+              </>
+            )}
+          </div>
+        </details>
+      </td>
+    </tr>
+  );
+}
+
+export function UserTable(props: { path: string; rows: UserView[]; selfId: number; total: number; page: number; size: number; keyword: string }) {
+  return (
+    <AdminPage path={props.path}>
+      <div class="toolbar">
+        <h1>Users</h1>
+        <form method="get" action="/admin/users" class="search">
+          <input name="keyword" placeholder="Search by username" value={props.keyword} />
+        </form>
+        <button class="primary" hx-get="/admin/users/new" hx-target="#dialog-slot">
+          New
+        </button>
+      </div>
+      <div class="table-wrap">
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Username</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th>Balance</th>
+              <th>Unlimited</th>
+              <th>Used</th>
+              <th>Calls</th>
+              <th>Created</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody id="user-rows">
+            {props.rows.map((u) => (
+              <UserRow u={u} self={u.id === props.selfId} />
+            ))}
+          </tbody>
+        </table>
+        {props.rows.length === 0 ? <p class="empty">No user matches — clear the search, or click New.</p> : ""}
+      </div>
+      <Pager page={props.page} size={props.size} total={props.total} noun="users" link={(p) => `/admin/users${qs({ p, keyword: props.keyword })}`} />
+      <div id="dialog-slot"></div>
+    </AdminPage>
+  );
+}
+
+export function NewUserDialog() {
+  return (
+    <dialog data-autoopen class="form-dialog">
+      <form hx-post="/admin/users" hx-target="#admin-sink" hx-swap="none" autocomplete="off">
+        <h2>New user</h2>
+        <label>
+          Username
+          <input name="username" required minlength="3" maxlength="32" pattern="[A-Za-z0-9_.\-]{3,32}" autocomplete="off" />
+        </label>
+        <label>
+          Password (at least 8 characters)
+          <input name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" />
+        </label>
+        <fieldset>
+          <legend>Role</legend>
+          <label class="radio">
+            <input type="radio" name="role" value="user" checked /> User
+          </label>
+          <label class="radio">
+            <input type="radio" name="role" value="admin" /> Admin: may open these pages and change everything
+          </label>
+        </fieldset>
+        <DialogErrorSlot />
+        <div class="buttons">
+          <button type="button" data-close>
+            Cancel
+          </button>
+          <button class="primary">Create</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+export function TopUpDialog(props: { u: UserView }) {
+  const u = props.u;
+  return (
+    <dialog data-autoopen class="form-dialog">
+      <form hx-post={`/admin/users/${u.id}/topup`} hx-target="#admin-sink" hx-swap="none">
+        <h2>
+          Top up <span safe>{u.username}</span>
+        </h2>
+        <p class="muted" safe>
+          {`Balance now: ${usd(u.quota)}${u.unlimited ? " (unlimited: calls do not spend it)" : ""}. The top-up is written to the user's logs.`}
+        </p>
+        <label>
+          Amount ($)
+          <input name="amount_usd" inputmode="decimal" required placeholder="e.g. 10" />
+        </label>
+        <DialogErrorSlot />
+        <div class="buttons">
+          <button type="button" data-close>
+            Cancel
+          </button>
+          <button class="primary">Top up</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+const lastUsed = (t: TokenView) => (t.accessed_time ? utc(t.accessed_time) : "—");
+const TOKEN_STATUS: Record<number, [string, string]> = { 1: ["enabled", "ok"], 2: ["disabled", "off"], 3: ["expired", "warn"], 4: ["exhausted", "warn"] };
+
+export function UserTokensDialog(props: { u: UserView; tokens: TokenView[]; total: number }) {
+  return (
+    <dialog data-autoopen class="form-dialog wide">
+      <h2>
+        Tokens of <span safe>{props.u.username}</span>
+      </h2>
+      {props.tokens.length === 0 ? (
+        <p class="empty">This user has no tokens.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Key</th>
+                <th>Status</th>
+                <th>Group</th>
+                <th>Remaining</th>
+                <th>Used</th>
+                <th>Expires</th>
+                <th>Last used</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.tokens.map((t) => {
+                const [label, tone] = TOKEN_STATUS[t.status] ?? ["?", "off"];
+                return (
+                  <tr>
+                    <td class="name" safe>
+                      {t.name}
+                    </td>
+                    <td>
+                      <code safe>{t.key}</code>
+                    </td>
+                    <td>
+                      <span class={`badge ${tone}`} safe>
+                        {label}
+                      </span>
+                    </td>
+                    <td safe>{[t.group, ...t.fallback_groups].join(" → ")}</td>
+                    <td safe>{t.unlimited_quota ? "unlimited" : usd(t.remain_quota)}</td>
+                    <td safe>{usd(t.used_quota)}</td>
+                    <td safe>{t.expired_time === -1 ? "never" : utc(t.expired_time).slice(0, 10)}</td>
+                    <td safe>{lastUsed(t)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {props.total > props.tokens.length ? <p class="muted" safe>{`Showing ${props.tokens.length} of ${props.total}.`}</p> : ""}
+      <div class="buttons">
+        <a href={`/admin/logs${qs({ user: props.u.username })}`}>Their logs</a>
+        <button data-close>Close</button>
+      </div>
+    </dialog>
+  );
+}

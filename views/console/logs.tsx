@@ -1,0 +1,263 @@
+/** @jsxImportSource @kitajs/html */
+// The /log page: the filter form (a GET form, so the URL keeps it), the totals line, the table of
+// call records newest first, keyset pager links and the CSV export link. Times are UTC.
+import type { LogRow } from "../../src/db/schema";
+import type { LogParams, LogTotals } from "../../src/services/usage";
+
+/** log type → label and badge tone: each type looks different */
+export const LOG_TYPES: Record<number, [string, string]> = {
+  2: ["consume", "ok"],
+  5: ["error", "bad"],
+  1: ["top-up", "info"],
+  3: ["admin adjustment", "warn"],
+  4: ["system", "off"],
+};
+
+/** Quota units → dollars, exact (1 unit = $0.000002), at least two decimals: 250 → "$0.0005". */
+export function usd(units: number, signed = false): string {
+  const micros = Math.abs(units) * 2;
+  let frac = String(micros % 1_000_000).padStart(6, "0").replace(/0+$/, "");
+  if (frac.length < 2) frac = frac.padEnd(2, "0");
+  const sign = units < 0 ? "-" : signed && units > 0 ? "+" : "";
+  return `${sign}$${Math.floor(micros / 1_000_000)}.${frac}`;
+}
+export const int = (n: number) => n.toLocaleString("en-US");
+/** a duration in ms; `none` when it is 0 (no first token seen) */
+export const ms = (n: number, none = "—") => (n <= 0 ? none : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`);
+const utc = (at: number) => new Date(at).toISOString().replace("T", " ").slice(0, 19);
+const isCall = (t: number) => t === 2 || t === 5;
+
+export function LogRowView(props: { r: LogRow }) {
+  const r = props.r;
+  const [label, tone] = LOG_TYPES[r.type] ?? ["?", "off"];
+  const call = isCall(r.type);
+  return (
+    <tr class={`type-${tone}`} id={`log-${r.id}`}>
+      <td data-label="Time (UTC)">
+        <time datetime={new Date(r.createdAt).toISOString()}>
+          <small class="muted" safe>
+            {utc(r.createdAt).slice(0, 10)}
+          </small>{" "}
+          <span safe>{utc(r.createdAt).slice(11)}</span>
+        </time>
+      </td>
+      <td data-label="Token" class="name" safe>
+        {r.tokenName || "—"}
+      </td>
+      <td data-label="Model">
+        <span safe>{r.model || "—"}</span>
+        {r.isStream ? <span class="stream-tag">stream</span> : ""}
+      </td>
+      <td data-label="Group" safe>{r.group || "—"}</td>
+      <td data-label="Type">
+        <span class={`badge ${tone}`} safe>
+          {label}
+        </span>
+      </td>
+      <td data-label="Prompt" class="num">{call ? int(r.promptTokens) : ""}</td>
+      <td data-label="Cached" class="num">{call ? int(r.cachedTokens) : ""}</td>
+      <td data-label="Completion" class="num">{call ? int(r.completionTokens) : ""}</td>
+      <td data-label="Cost" class="num" safe>
+        {usd(r.quota, !call)}
+      </td>
+      <td data-label="Duration" class="num">{call ? ms(r.durationMs, "0 ms") : ""}</td>
+      <td data-label="TTFT" class="num">{call ? ms(r.ttftMs) : ""}</td>
+      <td data-label="Request ID">
+        {r.requestId ? (
+          <button type="button" class="link mono" data-copy={r.requestId} title={`${r.requestId} (click to copy)`} safe>
+            {r.requestId.length > 14 ? `${r.requestId.slice(0, 8)}…${r.requestId.slice(-4)}` : r.requestId}
+          </button>
+        ) : (
+          "—"
+        )}
+      </td>
+      <td data-label="Status" class="detail">
+        {r.type === 5 ? (
+          <span title={r.content}>
+            <span class="badge bad">{r.statusCode}</span> <code safe>{r.errorCode}</code>
+          </span>
+        ) : call ? (
+          <span class="muted">{r.statusCode}</span>
+        ) : (
+          <span class="muted" safe>
+            {r.content}
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function Totals(props: { t: LogTotals }) {
+  const t = props.t;
+  const tokens = t.prompt + t.completion;
+  const source = <small class="muted">{t.source === "daily" ? "from the daily totals" : "from the rows"}</small>;
+  if (t.type !== "calls") {
+    const [label] = LOG_TYPES[t.type] ?? ["rows"];
+    return (
+      <p class="log-totals" data-count={t.count} data-quota={t.quota}>
+        <span>
+          <strong safe>{int(t.count)}</strong> <span safe>{`${label} rows`}</span>
+        </span>
+        <span>
+          <strong safe>{usd(t.quota, true)}</strong> in all
+        </span>
+        {source}
+      </p>
+    );
+  }
+  return (
+    <p class="log-totals" data-count={t.count} data-tokens={tokens} data-quota={t.quota}>
+      <span>
+        <strong safe>{int(t.count)}</strong> {t.count === 1 ? "call" : "calls"}
+      </span>
+      <span>
+        <strong safe>{int(tokens)}</strong> tokens{" "}
+        <small class="muted" safe>
+          {`(prompt ${int(t.prompt)}, cached ${int(t.cached)}, completion ${int(t.completion)})`}
+        </small>
+      </span>
+      <span>
+        <strong safe>{usd(t.quota)}</strong> spent
+      </span>
+      {source}
+    </p>
+  );
+}
+
+export type LogPageProps = {
+  rows: LogRow[];
+  params: LogParams;
+  problems: string[];
+  totals: LogTotals;
+  filtered: boolean;
+  choices: { tokens: string[]; models: string[]; groups: string[] };
+  links: { csv: string; newest?: string; newer?: string; older?: string };
+};
+
+export function LogPage(props: LogPageProps) {
+  const p = props.params;
+  return (
+    <>
+      <div class="toolbar">
+        <h1>Logs</h1>
+        <a class="export push" href={props.links.csv} download="">
+          Export CSV
+        </a>
+      </div>
+      <form method="get" action="/log" class="log-filters">
+        <label>
+          From (UTC)
+          <input type="date" name="from" value={p.from} />
+        </label>
+        <label>
+          To (UTC)
+          <input type="date" name="to" value={p.to} />
+        </label>
+        <label>
+          Token
+          <input name="token_name" list="log-tokens" maxlength="50" value={p.token_name} placeholder="any" />
+        </label>
+        <label>
+          Model
+          <input name="model_name" list="log-models" maxlength="200" value={p.model_name} placeholder="any" />
+        </label>
+        <label>
+          Group
+          <input name="group" list="log-groups" maxlength="64" value={p.group} placeholder="any" />
+        </label>
+        <label>
+          Type
+          <select name="type">
+            <option value="">any</option>
+            {[2, 5, 1, 3].map((t) => (
+              <option value={String(t)} selected={p.type === String(t)} safe>
+                {LOG_TYPES[t][0]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Request ID
+          <input name="request_id" maxlength="100" value={p.request_id} placeholder="any" />
+        </label>
+        {p.start_timestamp ? <input type="hidden" name="start_timestamp" value={p.start_timestamp} /> : ""}
+        {p.end_timestamp ? <input type="hidden" name="end_timestamp" value={p.end_timestamp} /> : ""}
+        <div class="buttons">
+          <button class="primary">Filter</button>
+          {props.filtered ? <a href="/log">Reset</a> : ""}
+        </div>
+        <datalist id="log-tokens">
+          {props.choices.tokens.map((v) => (
+            <option value={v} />
+          ))}
+        </datalist>
+        <datalist id="log-models">
+          {props.choices.models.map((v) => (
+            <option value={v} />
+          ))}
+        </datalist>
+        <datalist id="log-groups">
+          {props.choices.groups.map((v) => (
+            <option value={v} />
+          ))}
+        </datalist>
+      </form>
+      {props.problems.length ? (
+        <p class="alert error" role="alert" safe>
+          {`Ignored: ${props.problems.join("; ")}`}
+        </p>
+      ) : (
+        ""
+      )}
+      <Totals t={props.totals} />
+      <div class="table-wrap">
+        <table class="data log">
+          <thead>
+            <tr>
+              <th>Time (UTC)</th>
+              <th>Token</th>
+              <th>Model</th>
+              <th>Group</th>
+              <th>Type</th>
+              <th class="num">Prompt</th>
+              <th class="num">Cached</th>
+              <th class="num">Completion</th>
+              <th class="num">Cost</th>
+              <th class="num">Duration</th>
+              <th class="num" title="Time to first token">TTFT</th>
+              <th>Request ID</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody id="log-rows">
+            {props.rows.map((r) => (
+              <LogRowView r={r} />
+            ))}
+          </tbody>
+        </table>
+        {props.rows.length === 0 ? (
+          props.filtered ? (
+            <p class="empty">Nothing matches these filters — widen the time range or reset them.</p>
+          ) : (
+            <p class="empty">
+              No calls yet — create a key on the <a href="/token">Tokens</a> page and send a request to <code>/v1/chat/completions</code> with it; every call shows up here.
+            </p>
+          )
+        ) : (
+          ""
+        )}
+      </div>
+      <nav class="pager">
+        {props.links.newest ? <a href={props.links.newest}>⇤ Newest</a> : ""}
+        {props.links.newer ? <a href={props.links.newer}>← Newer</a> : ""}
+        {props.links.older ? <a href={props.links.older}>Older →</a> : ""}
+      </nav>
+      <dialog id="copy-manual">
+        <p>The browser refused the clipboard. Copy it by hand:</p>
+        <input readonly />
+        <button data-close>Done</button>
+      </dialog>
+    </>
+  );
+}
