@@ -20,6 +20,8 @@ beforeAll(async () => {
   const admin = await login(app.url, "admin", ADMIN_PASSWORD);
   await call(app.url, "POST", "/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }, admin);
   await priceModels(app.url, admin, "gpt-4o-mini");
+  // snippets and share links carry the server's public address, a setting (never the Host header)
+  await call(app.url, "PUT", "/api/setting", { public_url: app.url }, admin);
   ({ browser, context } = await openBrowser(app.url));
   page = await context.newPage();
 });
@@ -65,7 +67,15 @@ test("sign in → New → copy → call → used → disable → 401 token_disab
 
   const ok = await chat(copied);
   expect(ok.status).toBe(200);
-  await page.reload();
+  const requestId = ok.headers.get("x-request-id")!;
+
+  // the call is in /log (with its request id) and in the dashboard
+  await page.goto(`${app.url}/log`);
+  expect(await page.content()).toContain(requestId);
+  await page.screenshot({ path: join(shots, "log.png") });
+  await page.goto(`${app.url}/dashboard`);
+  await page.screenshot({ path: join(shots, "dashboard.png") });
+  await page.goto(`${app.url}/token`);
   const used = await page.locator("tr", { hasText: "browser-key" }).textContent();
   expect(used).toContain("$4.99998"); // $5 less the call's 10 units (10 + 5 tokens at $1 / $2 per 1M)
 
@@ -75,6 +85,25 @@ test("sign in → New → copy → call → used → disable → 401 token_disab
   const refused = await chat(copied);
   expect(refused.status).toBe(401);
   expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("token_disabled");
+
+  // Request example and Share: the snippets and links carry the key and this server's address
+  const menu = () => page.locator("tr", { hasText: "browser-key" });
+  await menu().locator("summary").click();
+  await menu().locator("button", { hasText: "Request example" }).click();
+  await page.waitForSelector("dialog[open]");
+  const example = (await page.textContent("dialog[open]")) ?? "";
+  expect(example).toContain(copied);
+  expect(example).toContain(app.url);
+  await page.screenshot({ path: join(shots, "request-example.png") });
+  await page.click("dialog[open] [data-close]");
+  await menu().locator("summary").click();
+  await menu().locator("button", { hasText: "Share" }).click();
+  await page.waitForSelector("dialog[open]");
+  const hrefs = await page.locator("dialog[open] a[href]").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  expect(hrefs.length).toBeGreaterThanOrEqual(6);
+  const ama = decodeURIComponent(hrefs.find((h) => h.startsWith("ama://"))!);
+  expect(ama).toContain(copied);
+  expect(ama).toContain(app.url);
 });
 
 test("the token page on a 390-pixel phone screen", async () => {
