@@ -27,7 +27,45 @@ export function LoginPage(props: { next: string; error?: string; username?: stri
           </label>
           <button class="primary wide">Sign in</button>
         </form>
-        {props.registerEnabled ? <p class="muted">No account? Ask your admin, or sign up through the API.</p> : ""}
+        {props.registerEnabled ? (
+          <p class="muted">
+            No account? <a href="/register">Sign up</a>
+          </p>
+        ) : (
+          ""
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** Sign-up (only while the register_enabled setting is on). */
+export function RegisterPage(props: { error?: string; username?: string }) {
+  return (
+    <Layout title="Sign up · apiyi">
+      <section class="card login">
+        <h1>Create an account</h1>
+        {props.error ? (
+          <p class="alert error" role="alert" safe>
+            {props.error}
+          </p>
+        ) : (
+          ""
+        )}
+        <form method="post" action="/register">
+          <label>
+            Username
+            <input name="username" autocomplete="username" required value={props.username ?? ""} autofocus />
+          </label>
+          <label>
+            Password (at least 8 characters)
+            <input name="password" type="password" autocomplete="new-password" required minlength="8" />
+          </label>
+          <button class="primary wide">Sign up</button>
+        </form>
+        <p class="muted">
+          Have an account? <a href="/login">Sign in</a>
+        </p>
       </section>
     </Layout>
   );
