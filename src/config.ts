@@ -45,12 +45,16 @@ export const CONFIG_FIELDS = {
   trustedProxies: {
     flag: "trusted-proxies",
     env: "APIYI_TRUSTED_PROXIES",
-    schema: z.string().default("").transform((v, c) => {
-      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
-      const bad = list.find((e) => parseCidr(e) === null);
-      if (bad) c.addIssue({ code: "custom", message: `"${bad}" is neither an IP address nor a CIDR` });
-      return list.map((e) => parseCidr(e)!).filter(Boolean);
-    }),
+    schema: z
+      .string()
+      .optional()
+      .transform((v, c) => {
+        if (v === undefined) return undefined;
+        const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+        const bad = list.find((e) => parseCidr(e) === null);
+        if (bad) c.addIssue({ code: "custom", message: `"${bad}" is neither an IP address nor a CIDR` });
+        return list;
+      }),
   },
   maxBodyMb: {
     flag: "max-body-mb",

@@ -6,6 +6,7 @@ import { releaseStaleHolds } from "../store/ledger";
 import { loadConfig } from "../config";
 import { sweepExpiredSessions } from "../services/auth";
 import { bootstrap } from "../services/bootstrap";
+import { pruneLogs } from "../services/retention";
 import { openContext } from "../services/context";
 import { VERSION } from "../version";
 import { CliError, type Command, localUrl, SERVER_OPTIONS } from "./args";
@@ -82,7 +83,13 @@ export const serve: Command = {
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
     ctx.snapshot.watch(ctx.db.$client);
-    sweeper = setInterval(() => sweepExpiredSessions(ctx), 3600_000);
+    // hourly housekeeping: expired sessions, and call rows past the retention period
+    const housekeeping = () => {
+      sweepExpiredSessions(ctx);
+      pruneLogs(ctx).catch((e) => console.error("log retention:", (e as Error).message));
+    };
+    sweeper = setInterval(housekeeping, 3600_000);
+    housekeeping();
     const url = localUrl(config.host, server.port!);
     console.log(`apiyi ${VERSION} listening on ${url} (data: ${config.dataDir})`);
     console.log(`console: ${url}/`);

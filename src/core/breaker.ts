@@ -10,7 +10,12 @@ export type BreakerState = "closed" | "open" | "half_open";
 
 export class Breakers {
   private readonly states = new Map<number, State>();
-  constructor(private readonly opts: BreakerOptions = BREAKER_DEFAULTS) {}
+  /** `options` is read at each event, so a change of the settings applies at once */
+  constructor(private readonly options: () => BreakerOptions = () => BREAKER_DEFAULTS) {}
+
+  private get opts() {
+    return this.options();
+  }
 
   private get(id: number): State {
     let s = this.states.get(id);

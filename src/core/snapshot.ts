@@ -3,6 +3,7 @@
 // Built from rows here (pure); services/snapshot.ts decides when to rebuild or patch it.
 import type { ChannelRow, GroupRow, PriceRow, TokenRow, UserRow } from "../db/schema";
 import { priceEntry, type PriceEntry } from "./billing";
+import type { BreakerOptions } from "./breaker";
 import { parseCidr, type Cidr } from "./ip";
 import { parseJsonList } from "./tokens";
 
@@ -39,7 +40,7 @@ export type ChannelEntry = {
 /** group → model → channels serving it (any status), highest priority first */
 export type RouteIndex = Map<string, Map<string, ChannelEntry[]>>;
 
-export type RelaySettings = { maxAttempts: number };
+export type RelaySettings = { maxAttempts: number; trustedProxies: Cidr[]; breaker: BreakerOptions };
 
 export type Snapshot = {
   tokensByHash: Map<string, TokenEntry>;

@@ -16,7 +16,7 @@ const modelObject = (id: string) => ({ id, object: "model", created: CREATED, ow
 export function listModels(rt: Runtime, req: Request, server: Bun.Server<unknown>, id?: string): Response {
   const requestId = crypto.randomUUID();
   try {
-    const ip = clientIp(server.requestIP(req)?.address ?? "", req.headers.get("x-forwarded-for"), rt.trustedProxies);
+    const ip = clientIp(server.requestIP(req)?.address ?? "", req.headers.get("x-forwarded-for"), rt.ctx.snapshot.current.relay.trustedProxies);
     const { token } = authenticate(rt, req, ip);
     const snap = rt.ctx.snapshot.current;
     const billable = (model: string) => !(decideBilling(token.billingMode, snap.prices.get(model), model) instanceof AppError);

@@ -23,7 +23,7 @@ import { pickKey } from "./upstream-keys";
 const STREAMABLE = new Set<Endpoint>(["chat", "completions"]);
 
 export async function relayCall(rt: Runtime, req: Request, server: Bun.Server<unknown>, endpoint: Endpoint): Promise<Response> {
-  const ip = clientIp(server.requestIP(req)?.address ?? "", req.headers.get("x-forwarded-for"), rt.trustedProxies);
+  const ip = clientIp(server.requestIP(req)?.address ?? "", req.headers.get("x-forwarded-for"), rt.ctx.snapshot.current.relay.trustedProxies);
   const call = newCall(endpoint, ip);
   try {
     if (rt.life.draining) throw refusals.shuttingDown();

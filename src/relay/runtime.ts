@@ -2,7 +2,6 @@
 // Created once by `serve`; the pipeline receives it and reads config from the snapshot only.
 import type { Config } from "../config";
 import { Breakers } from "../core/breaker";
-import type { Cidr } from "../core/ip";
 import { Metrics } from "../observe/metrics";
 import type { Ctx } from "../services/context";
 
@@ -13,7 +12,6 @@ export type Runtime = {
   life: Lifecycle;
   breakers: Breakers;
   metrics: Metrics;
-  trustedProxies: Cidr[];
   maxBodyBytes: number;
   metricsToken: string | undefined;
 };
@@ -22,9 +20,8 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
   return {
     ctx,
     life,
-    breakers: new Breakers(),
+    breakers: new Breakers(() => ctx.snapshot.current.relay.breaker),
     metrics: new Metrics(),
-    trustedProxies: config.trustedProxies,
     maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
     metricsToken: config.metricsToken,
   };

@@ -7,6 +7,7 @@ import { SEED_PRICES } from "../core/seed-prices";
 import type { PriceRow } from "../db/schema";
 import { invalidField, notFound } from "../errors";
 import type { Ctx } from "./context";
+import { readSettings } from "./settings";
 import { validate } from "./validate";
 
 const usd = z
@@ -59,7 +60,7 @@ function writePrice(ctx: Ctx, input: unknown) {
     outputMicros: p.output,
     cachedInputMicros: p.cached_input,
     perCallMicros: p.per_call,
-    holdCapTokens: p.hold_cap_tokens ?? 8192,
+    holdCapTokens: p.hold_cap_tokens ?? readSettings(ctx).default_hold_cap_tokens,
   });
 }
 

@@ -2,7 +2,9 @@
 // start; from then on the stored value wins.
 import { z } from "zod";
 import { publicUrlSchema, type Config } from "../config";
+import { parseCidr, type Cidr } from "../core/ip";
 import type { RelaySettings } from "../core/snapshot";
+import { normalizeList } from "../core/tokens";
 import { invalidField } from "../errors";
 import type { Ctx } from "./context";
 import { validate } from "./validate";
@@ -18,6 +20,31 @@ export const SETTINGS = {
     schema: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     fallback: 0,
     help: "starting balance of a new user, in quota units (500,000 = $1)",
+  },
+  trusted_proxies: {
+    schema: z
+      .union([z.array(z.string()), z.string()])
+      .transform((v) => normalizeList(v))
+      .refine((list) => list.every((e) => parseCidr(e) !== null), "every entry must be an IP address or a CIDR"),
+    fallback: [] as string[],
+    help: "reverse proxies whose X-Forwarded-For is believed (IPs/CIDRs); from anyone else it is ignored",
+  },
+  breaker_failures: { schema: z.number().int().min(1).max(1000), fallback: 5, help: "failures within the window that open a channel's breaker" },
+  breaker_window_seconds: { schema: z.number().int().min(1).max(86_400), fallback: 60, help: "the breaker's failure window, in seconds" },
+  breaker_cooldown_seconds: {
+    schema: z.number().int().min(1).max(86_400),
+    fallback: 30,
+    help: "how long an open breaker waits before one probe call (doubles on each failed probe, up to 20×)",
+  },
+  default_hold_cap_tokens: {
+    schema: z.number().int().min(1).max(10_000_000),
+    fallback: 8192,
+    help: "hold cap (most output tokens a hold reserves for) of prices set without one",
+  },
+  log_retention_days: {
+    schema: z.number().int().min(0).max(36_500),
+    fallback: 0,
+    help: "delete call detail rows older than this many days (the daily rollups stay); 0 = keep them all",
   },
   public_url: {
     schema: publicUrlSchema,
@@ -59,11 +86,25 @@ export function writeSettings(ctx: Ctx, input: unknown): Settings {
 }
 
 /** The part of the settings the /v1 hot path reads, kept in the snapshot. */
-export const relaySettings = (s: Settings): RelaySettings => ({ maxAttempts: s.max_attempts });
+export const relaySettings = (s: Settings): RelaySettings => ({
+  maxAttempts: s.max_attempts,
+  trustedProxies: s.trusted_proxies.map((e) => parseCidr(e)).filter((c): c is Cidr => c !== null),
+  breaker: {
+    failures: s.breaker_failures,
+    windowMs: s.breaker_window_seconds * 1000,
+    cooldownMs: s.breaker_cooldown_seconds * 1000,
+    maxCooldownMs: s.breaker_cooldown_seconds * 20_000,
+  },
+});
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */
 export function seedSettings(ctx: Ctx, config: Config) {
-  const seeds: Partial<Settings> = { register_enabled: config.registerEnabled, new_user_quota: config.newUserQuota, public_url: config.publicUrl };
+  const seeds: Partial<Settings> = {
+    register_enabled: config.registerEnabled,
+    new_user_quota: config.newUserQuota,
+    public_url: config.publicUrl,
+    trusted_proxies: config.trustedProxies,
+  };
   for (const [key, value] of Object.entries(seeds)) {
     if (value !== undefined && !ctx.store.settings.has(key)) ctx.store.settings.set(key, value);
   }

@@ -68,6 +68,14 @@ export function logWhere(f: LogFilter, extra: (SQL | undefined)[] = []): SQL | u
 export const logStore = (db: Db) => ({
   insert: (row: NewLog) => db.insert(logs).values(row).returning().get(),
 
+  /** Deletes up to `limit` call rows (types 2 and 5) older than `before` (unix ms); how many went. Top-ups and
+   * adjustments stay, and so do the daily rollups. */
+  pruneCalls: (before: number, limit: number) =>
+    db.$client.run(
+      "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (2, 5) ORDER BY created_at LIMIT ?)",
+      [before, limit],
+    ).changes,
+
   page(filter: LogFilter, offset: number, limit: number) {
     const w = logWhere(filter);
     const items = db.select().from(logs).where(w).orderBy(desc(logs.id)).limit(limit).offset(offset).all();
