@@ -63,6 +63,12 @@ export class Breakers {
     return now < s.openUntil ? "open" : "half_open";
   }
 
+  /** Failures counted in the current window (0 while open: they were used to open it). */
+  recentFailures(id: number, now: number): number {
+    const s = this.states.get(id);
+    return s ? s.failures.filter((t) => now - t < this.opts.windowMs).length : 0;
+  }
+
   /** Forget a channel (an admin re-enabled or edited it). */
   reset(id: number) {
     this.states.delete(id);

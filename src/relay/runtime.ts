@@ -1,7 +1,7 @@
 // The relay's process-wide state: breakers, metrics, the log writer, settings from the config.
 // Created once by `serve`; the pipeline receives it and reads config from the snapshot only.
 import type { Config } from "../config";
-import { Breakers } from "../core/breaker";
+import type { Breakers } from "../core/breaker";
 import { Metrics } from "../observe/metrics";
 import type { Ctx } from "../services/context";
 
@@ -20,7 +20,7 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
   return {
     ctx,
     life,
-    breakers: new Breakers(() => ctx.snapshot.current.relay.breaker),
+    breakers: ctx.breakers,
     metrics: new Metrics(),
     maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
     metricsToken: config.metricsToken,

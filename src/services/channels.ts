@@ -50,7 +50,14 @@ const usableStates = (n: number): string => JSON.stringify(Array.from({ length: 
 
 /** The sealed list is the truth about how many keys there are (key_states may lag behind it). */
 const storedKeyCount = (ctx: Ctx, row: ChannelRow) => (JSON.parse(ctx.keys.unseal(row.keysSealed)) as string[]).length;
-const view = (ctx: Ctx, row: ChannelRow) => channelView(row, storedKeyCount(ctx, row));
+/** The view plus what this process knows of the channel's health (its breaker). */
+const view = (ctx: Ctx, row: ChannelRow) => {
+  const now = Date.now();
+  return {
+    ...channelView(row, storedKeyCount(ctx, row)),
+    health: { breaker: ctx.breakers.state(row.id, now), recent_failures: ctx.breakers.recentFailures(row.id, now) },
+  };
+};
 
 function findChannel(ctx: Ctx, id: number) {
   const row = ctx.store.channels.byId(id);

@@ -3,6 +3,7 @@
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config";
+import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
 import { channelStore } from "../store/channels";
@@ -50,8 +51,11 @@ export function openContext(config: Config) {
     // balances in memory run ahead of the database by what the ledger has queued: write it first
     beforeReload: () => ledger.flushAll(),
   });
+  // channel health is process state like the snapshot: the relay feeds it, admin views read it
+  const breakers = new Breakers(() => snapshot.current.relay.breaker);
   return {
     config,
+    breakers,
     db,
     keys,
     store,

@@ -76,7 +76,7 @@ beforeAll(async () => {
 });
 
 const VIEW_FIELDS = [
-  "base_url", "created_at", "groups", "id", "key_count", "key_states", "model_mapping", "models", "name", "priority",
+  "base_url", "created_at", "groups", "health", "id", "key_count", "key_states", "model_mapping", "models", "name", "priority",
   "status", "status_reason", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type", "weight",
 ];
 

@@ -78,6 +78,19 @@ function ChannelStatus(props: { c: ChannelView }) {
   );
 }
 
+/** The breaker as this server sees it: open / half-open (one probe allowed) and recent failures. */
+function Health(props: { c: ChannelView }) {
+  const { breaker, recent_failures } = props.c.health;
+  const note = breaker === "open" ? "breaker open" : breaker === "half_open" ? "breaker half-open" : recent_failures ? `${recent_failures} recent failures` : "";
+  return note ? (
+    <small class={`reason ${breaker === "closed" ? "" : "warn"}`} safe>
+      {note}
+    </small>
+  ) : (
+    ""
+  );
+}
+
 /** "•••• 3 keys", then each key's state by position: never any key material. */
 function KeyStates(props: { c: ChannelView }) {
   const states = props.c.key_states;
@@ -132,6 +145,7 @@ export function ChannelRow(props: { c: ChannelView }) {
       <td safe>{c.type}</td>
       <td>
         <ChannelStatus c={c} />
+        <Health c={c} />
       </td>
       <td class="url">
         <code safe>{c.base_url}</code>
