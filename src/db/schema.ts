@@ -198,13 +198,15 @@ export const usageDaily = sqliteTable(
     tokenId: integer("token_id").notNull(),
     model: text("model").notNull(),
     group: text("group").notNull(),
+    /** 2 consume or 5 error, so totals of one type come from the rollups too */
+    type: integer("type").notNull().default(2),
     calls: integer("calls").notNull().default(0),
     promptTokens: integer("prompt_tokens").notNull().default(0),
     cachedTokens: integer("cached_tokens").notNull().default(0),
     completionTokens: integer("completion_tokens").notNull().default(0),
     quota: integer("quota").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.userId, t.tokenId, t.model, t.group] }), index("usage_daily_user_day").on(t.userId, t.day)],
+  (t) => [primaryKey({ columns: [t.day, t.userId, t.tokenId, t.model, t.group, t.type] }), index("usage_daily_user_day").on(t.userId, t.day)],
 );
 
 export type UserRow = typeof users.$inferSelect;

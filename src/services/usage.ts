@@ -134,10 +134,12 @@ function tokenIdsNamed(ctx: Ctx, userId: number, name: string) {
 }
 
 /** Calls, tokens and cost of the filtered set: from usage_daily when the filter is whole UTC days
- * without a request id or type (a token name must belong to one of the user's tokens), else from the rows. */
+ * without a request id, of calls (consume or error rows, which the rollups keep apart), and a token
+ * name belongs to one of the user's tokens; else from the rows. */
 export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
   const f = s.filter;
-  if (f.type !== undefined) {
+  const callType = f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error;
+  if (f.type !== undefined && !callType) {
     const r = logBrowseStore(ctx.db).sums(f, [f.type]);
     return { type: f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error ? "calls" : f.type, source: "rows", count: r.rows, ...pick(r) };
   }
@@ -150,10 +152,11 @@ export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
       model: f.model,
       group: f.group,
       tokenIds,
+      type: f.type,
     });
     return { type: "calls", source: "daily", count: r.calls, ...pick(r) };
   }
-  const r = logBrowseStore(ctx.db).sums(f, [LOG_TYPE.consume, LOG_TYPE.error]);
+  const r = logBrowseStore(ctx.db).sums(f, f.type !== undefined ? [f.type] : [LOG_TYPE.consume, LOG_TYPE.error]);
   return { type: "calls", source: "rows", count: r.rows, ...pick(r) };
 }
 const pick = (r: { prompt: number; cached: number; completion: number; quota: number }) => ({ prompt: r.prompt, cached: r.cached, completion: r.completion, quota: r.quota });

@@ -19,7 +19,7 @@ type Event =
   | { kind: "log"; row: NewLog };
 
 type Sums = { remain: number; used: number; calls: number; at: number };
-type Rollup = { day: string; userId: number; tokenId: number; model: string; group: string; calls: number; prompt: number; cached: number; completion: number; quota: number };
+type Rollup = { day: string; userId: number; tokenId: number; model: string; group: string; type: number; calls: number; prompt: number; cached: number; completion: number; quota: number };
 const bump = (m: Map<number, Sums>, id: number) => {
   let s = m.get(id);
   if (!s) m.set(id, (s = { remain: 0, used: 0, calls: 0, at: 0 }));
@@ -48,8 +48,8 @@ export class Ledger {
       ),
       user: s.prepare("UPDATE users SET quota = quota + ?, used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?"),
       rollup: s.prepare(
-        `INSERT INTO usage_daily (day, user_id, token_id, model, "group", calls, prompt_tokens, cached_tokens, completion_tokens, quota)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO usage_daily (day, user_id, token_id, model, "group", type, calls, prompt_tokens, cached_tokens, completion_tokens, quota)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
            cached_tokens = cached_tokens + excluded.cached_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
            quota = quota + excluded.quota`,
@@ -134,7 +134,7 @@ export class Ledger {
     }
     for (const [id, t] of tokens) this.sql.token.run(t.remain, t.used, t.calls, t.at, id);
     for (const [id, u] of users) this.sql.user.run(u.remain, u.used, u.calls, id);
-    for (const r of rollups.values()) this.sql.rollup.run(r.day, r.userId, r.tokenId, r.model, r.group, r.calls, r.prompt, r.cached, r.completion, r.quota);
+    for (const r of rollups.values()) this.sql.rollup.run(r.day, r.userId, r.tokenId, r.model, r.group, r.type, r.calls, r.prompt, r.cached, r.completion, r.quota);
   }
 
   /** The log row; the call's share of the daily rollup and of the request counters (summed per slice). */
@@ -142,10 +142,10 @@ export class Ledger {
     this.sql.log.run(...(LOG_COLUMNS.map(([, key, fallback]) => row[key] ?? fallback) as never[]));
     if (row.type !== 2 && row.type !== 5) return;
     const day = new Date(row.createdAt).toISOString().slice(0, 10);
-    const key = `${day}\t${row.userId}\t${row.tokenId ?? 0}\t${row.model ?? ""}\t${row.group ?? ""}`;
+    const key = `${day}\t${row.userId}\t${row.tokenId ?? 0}\t${row.model ?? ""}\t${row.group ?? ""}\t${row.type}`;
     let r = rollups.get(key);
     if (!r) {
-      r = { day, userId: row.userId, tokenId: row.tokenId ?? 0, model: row.model ?? "", group: row.group ?? "", calls: 0, prompt: 0, cached: 0, completion: 0, quota: 0 };
+      r = { day, userId: row.userId, tokenId: row.tokenId ?? 0, model: row.model ?? "", group: row.group ?? "", type: row.type, calls: 0, prompt: 0, cached: 0, completion: 0, quota: 0 };
       rollups.set(key, r);
     }
     r.calls++;

@@ -15,6 +15,8 @@ export type UsageFilter = {
   group?: string;
   /** only these tokens (an empty list matches nothing) */
   tokenIds?: number[];
+  /** 2 consume or 5 error; both when absent */
+  type?: number;
 };
 
 export type UsageSums = { calls: number; prompt: number; cached: number; completion: number; quota: number };
@@ -26,6 +28,7 @@ function where(f: UsageFilter): SQL | undefined {
   if (f.model) parts.push(eq(u.model, f.model));
   if (f.group) parts.push(eq(u.group, f.group));
   if (f.tokenIds) parts.push(f.tokenIds.length ? inArray(u.tokenId, f.tokenIds) : sql`0`);
+  if (f.type !== undefined) parts.push(eq(u.type, f.type));
   return and(...parts);
 }
 
