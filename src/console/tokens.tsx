@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The /token page and its actions: list and search, New and Edit in a dialog (errors shown in it),
 // enable/disable, delete, and the one-time display of a new key. Rules live in services/tokens.
-import { NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
+import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
 import { TokenRow, TokenTable } from "../../views/console/tokens";
 import { usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
@@ -73,15 +73,14 @@ const formOf = (t: TokenView): TokenForm => ({
   allow_ips: t.allow_ips.join("\n"),
 });
 
-/** The groups the user may pick, and the models those groups serve (for the whitelist). */
-function choices({ ctx, user }: Pick<PageCall, "ctx" | "user">) {
-  const groups = listGroups(ctx, user).items;
-  const models = reachableModels(ctx.snapshot.current.routes, groups.map((g) => g.name), new Set(), () => true);
-  return { groups, models };
+/** The models the token's chosen groups (default and fallbacks) serve, for the whitelist. */
+function modelsOf(ctx: PageCall["ctx"], form: Pick<TokenForm, "group" | "fallback1" | "fallback2">) {
+  const chosen = [form.group || "default", form.fallback1, form.fallback2].filter(Boolean);
+  return reachableModels(ctx.snapshot.current.routes, chosen, new Set(), () => true);
 }
 
 const dialog = (call: Pick<PageCall, "ctx" | "user">, form: TokenForm, error?: string) =>
-  TokenDialog({ form, error, ...choices(call) }) as string;
+  TokenDialog({ form, error, groups: listGroups(call.ctx, call.user).items, models: modelsOf(call.ctx, form) }) as string;
 
 export function tokenPages({ page, action, fragment }: ReturnType<typeof consoleTable>) {
   page("/token", { title: "Tokens" }, ({ ctx, user, query }) => {
@@ -90,6 +89,11 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
     return TokenTable({ rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword: query.keyword ?? "" }) as string;
   });
   fragment("/token/new", (call) => dialog(call, EMPTY_FORM));
+  fragment("/token/models", ({ ctx, query }) => {
+    const form = { group: query.group ?? "", fallback1: query.fallback1 ?? "", fallback2: query.fallback2 ?? "" };
+    const selected = (query.models ?? "").split(",").filter(Boolean);
+    return ModelSelect({ models: modelsOf(ctx, form), selected }) as string;
+  });
   fragment("/token/:id/edit", (call) => dialog(call, formOf(getToken(call.ctx, call.user, Number(call.params.id)))));
 
   action("POST", "/token", {}, (call) => {

@@ -1,7 +1,7 @@
 // The console's /token page over HTTP: sign-in, the table, the New dialog (with its errors), the
 // one-time key, enable/disable and delete through htmx actions, CSRF and origin checks, escaping.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ADMIN_PASSWORD, login, makeUser, useServer } from "../support/server";
+import { ADMIN_PASSWORD, call, login, makeUser, useServer } from "../support/server";
 
 const app = useServer();
 let cookie = "";
@@ -120,3 +120,19 @@ test("a token named like HTML renders as text", async () => {
 });
 
 afterAll(() => {});
+
+test("the whitelist offers the models the chosen groups serve, and follows a change of group", async () => {
+  await call(app.url, "POST", "/api/group/", { name: "vip-models", selectable: true }, { cookie });
+  await call(app.url, "POST", "/api/channel/", { name: "d", base_url: "http://127.0.0.1:9/v1", key: "sk-x", models: "only-default" }, { cookie });
+  await call(app.url, "POST", "/api/channel/", { name: "v", base_url: "http://127.0.0.1:9/v1", key: "sk-y", models: "only-vip", group: "vip-models" }, { cookie });
+  const dialog = (await page("/token/new")).text;
+  expect(dialog).toContain('value="only-default"');
+  expect(dialog).not.toContain('value="only-vip"');
+  expect(dialog).toContain('hx-get="/token/models"');
+  const vip = (await page("/token/models?group=vip-models&fallback1=&fallback2=")).text;
+  expect(vip).toContain('value="only-vip"');
+  expect(vip).not.toContain('value="only-default"');
+  const both = (await page("/token/models?group=default&fallback1=vip-models&fallback2=")).text;
+  expect(both).toContain('value="only-vip"');
+  expect(both).toContain('value="only-default"');
+});

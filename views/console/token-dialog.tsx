@@ -42,11 +42,24 @@ const MODES: [string, string][] = [
 
 function GroupSelect(props: { name: string; value: string; groups: GroupOption[]; optional?: boolean }) {
   return (
-    <select name={props.name}>
+    <select name={props.name} class="group-pick">
       {props.optional ? <option value="">— none —</option> : ""}
       {props.groups.map((g) => (
         <option value={g.name} selected={g.name === props.value} safe>
           {`${g.name} (×${g.multiplier_text})`}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** The whitelist choices: the models the chosen groups serve (redrawn when the groups change). */
+export function ModelSelect(props: { models: string[]; selected: string[] }) {
+  return (
+    <select name="models" multiple="multiple" size="6" id="model-select">
+      {props.models.map((m) => (
+        <option value={m} selected={props.selected.includes(m)} safe>
+          {m}
         </option>
       ))}
     </select>
@@ -59,6 +72,8 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
   return (
     <dialog data-autoopen class="form-dialog">
       <form hx-post={editing ? `/token/${f.id}` : "/token"} hx-target="#dialog-slot">
+        {/* a change of group or fallback redraws the model list with what those groups serve */}
+        <span hidden hx-get="/token/models" hx-trigger="change from:closest form select.group-pick" hx-include="closest form" hx-target="#model-select" hx-swap="outerHTML"></span>
         <h2>{editing ? "Edit token" : "New token"}</h2>
         {props.error ? (
           <p class="alert error" role="alert" safe>
@@ -119,13 +134,7 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
         <label>
           Models (none selected = every model)
           <input type="search" class="filter" placeholder="Filter models" data-filter="models" />
-          <select name="models" multiple="multiple" size="6">
-            {props.models.map((m) => (
-              <option value={m} selected={f.models.includes(m)} safe>
-                {m}
-              </option>
-            ))}
-          </select>
+          <ModelSelect models={props.models} selected={f.models} />
         </label>
         <label>
           IP allowlist (IPs or CIDRs, one per line; empty = any)
