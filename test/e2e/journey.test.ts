@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { CHROMIUM, hasChromium, openBrowser } from "../support/browser";
 import { startMockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, login, priceModels, ROOT, useServer, call } from "../support/server";
+import { ADMIN_PASSWORD, login, priceModels, ROOT, tempDir, useServer, call } from "../support/server";
 import { join } from "node:path";
 
 const mock = startMockUpstream({ models: ["gpt-4o-mini"] });
@@ -13,7 +13,9 @@ const app = useServer();
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const shots = join(ROOT, "docs/screenshots");
+// README's screenshots are rewritten only on request (APIYI_SCREENSHOTS=1), so a test run leaves the
+// checkout as it was
+const shots = process.env.APIYI_SCREENSHOTS ? join(ROOT, "docs/screenshots") : tempDir("apiyi-shots-");
 
 beforeAll(async () => {
   if (!hasChromium()) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);

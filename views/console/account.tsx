@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /account: balance and use, the change-password form (errors shown in it), and the management-API
 // access token (rotated on request, shown once in a dialog).
+import { CopyManualDialog, DialogSlot, DoneButton } from "./kit";
 
 export type AccountView = {
   username: string;
@@ -79,12 +80,8 @@ export function AccountPage(props: { me: AccountView }) {
         <PasswordForm />
         <AccessTokenCard has={me.has_access_token} />
       </div>
-      <div id="dialog-slot"></div>
-      <dialog id="copy-manual">
-        <p>The browser refused the clipboard. Copy it by hand:</p>
-        <input readonly />
-        <button data-close>Done</button>
-      </dialog>
+      <DialogSlot />
+      <CopyManualDialog what="it" />
     </>
   );
 }
@@ -129,9 +126,7 @@ export function AccessTokenDialog(props: { token: string }) {
           Copy
         </button>
       </p>
-      <div class="buttons">
-        <button data-close>Done</button>
-      </div>
+      <DoneButton />
     </dialog>
   );
 }

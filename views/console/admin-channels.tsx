@@ -2,7 +2,8 @@
 // /admin/channels: the table of upstream channels (status, per-key states, never a key), the
 // create/edit dialog (keys write-only), and the Test result.
 import type { getChannel } from "../../src/services/channels";
-import { AdminPage, DialogErrorSlot, Pager, qs } from "./admin-kit";
+import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
+import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 
 export type ChannelView = ReturnType<typeof getChannel>;
 export type ProbeResult = { ok: boolean; status: number; latency_ms: number; model?: string; message: string };
@@ -56,9 +57,6 @@ export const channelForm = (c: ChannelView): ChannelForm => ({
   timeout_first_byte_ms: String(c.timeout_first_byte_ms),
   timeout_idle_ms: String(c.timeout_idle_ms),
 });
-
-const WRENCH_ICON =
-  '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
 
 function ChannelStatus(props: { c: ChannelView }) {
   const { status, status_reason } = props.c;
@@ -169,66 +167,35 @@ export function ChannelRow(props: { c: ChannelView }) {
         </button>
         <TestResult id={c.id} />
       </td>
-      <td class="actions">
-        <details class="menu">
-          <summary title="Actions" aria-label="Actions">
-            {WRENCH_ICON}
-          </summary>
-          <div class="menu-items">
-            <button hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
-              Edit
-            </button>
-            <button hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === 1 ? 2 : 1 })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
-              {c.status === 1 ? "Disable" : "Enable"}
-            </button>
-            <button class="danger" hx-delete={`/admin/channels/${c.id}`} hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
-              Delete
-            </button>
-          </div>
-        </details>
-      </td>
+      <RowMenu>
+        <button hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
+          Edit
+        </button>
+        <button hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === 1 ? 2 : 1 })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+          {c.status === 1 ? "Disable" : "Enable"}
+        </button>
+        <button class="danger" hx-delete={`/admin/channels/${c.id}`} hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+          Delete
+        </button>
+      </RowMenu>
     </tr>
   );
 }
 
+const COLUMNS = ["Name", "Type", "Status", "Base URL", "Keys", "Models", "Groups", "Priority / weight", "Test", ""];
+
 export function ChannelTable(props: { path: string; rows: ChannelView[]; total: number; page: number; size: number; keyword: string }) {
+  const empty = props.keyword ? "No channel matches — clear the search." : "No channels yet — click New to add an upstream.";
   return (
     <AdminPage path={props.path}>
-      <div class="toolbar">
-        <h1>Channels</h1>
-        <form method="get" action="/admin/channels" class="search">
-          <input name="keyword" placeholder="Search by name" value={props.keyword} />
-        </form>
-        <button class="primary" hx-get="/admin/channels/new" hx-target="#dialog-slot">
-          New
-        </button>
-      </div>
-      <div class="table-wrap">
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Status</th>
-              <th>Base URL</th>
-              <th>Keys</th>
-              <th>Models</th>
-              <th>Groups</th>
-              <th>Priority / weight</th>
-              <th>Test</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody id="channel-rows">
-            {props.rows.map((c) => (
-              <ChannelRow c={c} />
-            ))}
-          </tbody>
-        </table>
-        {props.rows.length === 0 ? <p class="empty">{props.keyword ? "No channel matches — clear the search." : "No channels yet — click New to add an upstream."}</p> : ""}
-      </div>
+      <ListToolbar title="Channels" search={{ action: "/admin/channels", placeholder: "Search by name", value: props.keyword }} newUrl="/admin/channels/new" />
+      <DataTable columns={COLUMNS} bodyId="channel-rows" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
+        {props.rows.map((c) => (
+          <ChannelRow c={c} />
+        ))}
+      </DataTable>
       <Pager page={props.page} size={props.size} total={props.total} noun="channels" link={(p) => `/admin/channels${qs({ p, keyword: props.keyword })}`} />
-      <div id="dialog-slot"></div>
+      <DialogSlot />
     </AdminPage>
   );
 }
@@ -312,12 +279,7 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
           </label>
         </fieldset>
         <DialogErrorSlot />
-        <div class="buttons">
-          <button type="button" data-close>
-            Cancel
-          </button>
-          <button class="primary">{editing ? "Save" : "Create"}</button>
-        </div>
+        <DialogButtons submit={editing ? "Save" : "Create"} />
       </form>
     </dialog>
   );

@@ -2,6 +2,7 @@
 // /admin/groups: the table of groups (description, multiplier, user-selectable) and their dialog.
 import type { groupView } from "../../src/services/groups";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
+import { DataTable, DialogButtons, DialogSlot, ListToolbar, RowButtons } from "./kit";
 
 export type GroupView = ReturnType<typeof groupView>;
 
@@ -22,7 +23,7 @@ export function GroupRow(props: { g: GroupView }) {
         {`×${g.multiplier_text}`}
       </td>
       <td>{g.selectable || g.name === "default" ? <span class="badge ok">users may pick</span> : <span class="badge off">admins only</span>}</td>
-      <td class="actions row-buttons">
+      <RowButtons>
         <button hx-get={`/admin/groups/${encodeURIComponent(g.name)}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
@@ -33,44 +34,29 @@ export function GroupRow(props: { g: GroupView }) {
             Delete
           </button>
         )}
-      </td>
+      </RowButtons>
     </tr>
   );
 }
 
+const COLUMNS = ["Name", "Description", "Multiplier", "Selectable", ""];
+
 export function GroupTable(props: { path: string; rows: GroupView[] }) {
   return (
     <AdminPage path={props.path}>
-      <div class="toolbar">
-        <h1>Groups</h1>
+      <ListToolbar title="Groups" newUrl="/admin/groups/new">
         <span class="spacer"></span>
-        <button class="primary" hx-get="/admin/groups/new" hx-target="#dialog-slot">
-          New
-        </button>
-      </div>
+      </ListToolbar>
       <p class="muted">
         A group's multiplier scales the price of every call made through it. Users may pick the groups marked "users may pick" for their tokens (and always "default"); a
         group still used by a token or a channel cannot be deleted.
       </p>
-      <div class="table-wrap">
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Description</th>
-              <th>Multiplier</th>
-              <th>Selectable</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody id="group-rows">
-            {props.rows.map((g) => (
-              <GroupRow g={g} />
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div id="dialog-slot"></div>
+      <DataTable columns={COLUMNS} bodyId="group-rows">
+        {props.rows.map((g) => (
+          <GroupRow g={g} />
+        ))}
+      </DataTable>
+      <DialogSlot />
     </AdminPage>
   );
 }
@@ -98,12 +84,7 @@ export function GroupDialog(props: { g?: GroupView }) {
           <input type="checkbox" role="switch" name="selectable" value="1" checked={g ? g.selectable : true} /> Users may pick it for their tokens
         </label>
         <DialogErrorSlot />
-        <div class="buttons">
-          <button type="button" data-close>
-            Cancel
-          </button>
-          <button class="primary">{g ? "Save" : "Create"}</button>
-        </div>
+        <DialogButtons submit={g ? "Save" : "Create"} />
       </form>
     </dialog>
   );

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // Pieces the admin pages share: the admin tabs, the error line of a dialog (filled out-of-band so a
 // failed save keeps what was typed, keys and passwords included, in the browser and never echoes
-// it), the pager, and money/time formatting.
+// it), and money/time formatting. Console-wide pieces (toolbar, table, pager, …) live in ./kit.
 import type { Children } from "@kitajs/html";
 
 const TABS: [string, string][] = [
@@ -47,17 +47,6 @@ export function DialogError(props: { message: string }) {
     <p id="dialog-error" class="alert error" role="alert" hx-swap-oob="true" safe>
       {props.message}
     </p>
-  );
-}
-
-export function Pager(props: { page: number; size: number; total: number; link: (p: number) => string; noun: string }) {
-  const pages = Math.max(1, Math.ceil(props.total / props.size));
-  return (
-    <nav class="pager">
-      {props.page > 1 ? <a href={props.link(props.page - 1)}>← Previous</a> : ""}
-      <span safe>{`Page ${props.page} of ${pages} · ${props.total} ${props.noun}`}</span>
-      {props.page < pages ? <a href={props.link(props.page + 1)}>Next →</a> : ""}
-    </nav>
   );
 }
 

@@ -2,7 +2,8 @@
 // /admin/logs: every user's call records with filters (user, type, model, token, request id) and,
 // per row, the attempts chain: channel → status → ms for each upstream tried, in order.
 import type { logView } from "../../src/services/logs";
-import { AdminPage, Pager, qs, usd, utc } from "./admin-kit";
+import { AdminPage, qs, usd, utc } from "./admin-kit";
+import { CopyManualDialog, DataTable, ListToolbar, Pager, type Column } from "./kit";
 
 export type LogView = ReturnType<typeof logView>;
 export type Attempt = { channel_id: number; status: number; ms: number; error?: string };
@@ -93,6 +94,21 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
   );
 }
 
+const COLUMNS: Column[] = [
+  "Time (UTC)",
+  "User",
+  "Token",
+  "Model",
+  "Group",
+  "Type",
+  { label: "Tokens", title: "prompt / cached / completion" },
+  "Cost",
+  { label: "Duration", title: "duration · time to first token" },
+  "Status",
+  "Request id",
+  "Attempts (channel → status → ms)",
+];
+
 export function LogTable(props: {
   path: string;
   rows: LogView[];
@@ -107,9 +123,7 @@ export function LogTable(props: {
   const f = props.filters;
   return (
     <AdminPage path={props.path}>
-      <div class="toolbar">
-        <h1>Logs</h1>
-      </div>
+      <ListToolbar title="Logs" />
       <form method="get" action="/admin/logs" class="admin-filters">
         <label>
           User
@@ -154,38 +168,13 @@ export function LogTable(props: {
       ) : (
         ""
       )}
-      <div class="table-wrap">
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Time (UTC)</th>
-              <th>User</th>
-              <th>Token</th>
-              <th>Model</th>
-              <th>Group</th>
-              <th>Type</th>
-              <th title="prompt / cached / completion">Tokens</th>
-              <th>Cost</th>
-              <th title="duration · time to first token">Duration</th>
-              <th>Status</th>
-              <th>Request id</th>
-              <th>Attempts (channel → status → ms)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((l) => (
-              <LogRow l={l} channelName={props.channelName} />
-            ))}
-          </tbody>
-        </table>
-        {props.rows.length === 0 ? <p class="empty">No calls match these filters — widen them, or make a call with a token.</p> : ""}
-      </div>
+      <DataTable columns={COLUMNS} empty={props.rows.length === 0 && <p class="empty">No calls match these filters — widen them, or make a call with a token.</p>}>
+        {props.rows.map((l) => (
+          <LogRow l={l} channelName={props.channelName} />
+        ))}
+      </DataTable>
       <Pager page={props.page} size={props.size} total={props.total} noun="rows" link={(p) => `/admin/logs${qs({ ...f, p })}`} />
-      <dialog id="copy-manual">
-        <p>The browser refused the clipboard. Copy by hand:</p>
-        <input readonly />
-        <button data-close>Done</button>
-      </dialog>
+      <CopyManualDialog />
     </AdminPage>
   );
 }

@@ -3,6 +3,7 @@
 // import/export.
 import type { priceView } from "../../src/services/prices";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
+import { DataTable, DialogButtons, DialogSlot, ListToolbar, RowButtons } from "./kit";
 
 export type PriceView = ReturnType<typeof priceView>;
 
@@ -40,61 +41,40 @@ export function PriceRow(props: { p: PriceView }) {
           </span>
         )}
       </td>
-      <td class="actions row-buttons">
+      <RowButtons>
         <button hx-get={`${modelPath(p.model)}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
         <button class="danger" hx-delete={modelPath(p.model)} hx-confirm={`Delete the price of "${p.model}"? Calls to it are refused until it has a price again.`} hx-target="closest tr" hx-swap="outerHTML">
           Delete
         </button>
-      </td>
+      </RowButtons>
     </tr>
   );
 }
 
+const COLUMNS = ["Model", "Input / 1M", "Output / 1M", "Cached / 1M", "Per call", "Hold cap (tokens)", "Served by groups", ""];
+
 export function PriceTable(props: { path: string; rows: PriceView[]; total: number; keyword: string }) {
+  const empty = props.keyword ? "No model matches — clear the search." : "No prices yet — click New, or import a JSON list.";
   return (
     <AdminPage path={props.path}>
-      <div class="toolbar">
-        <h1>Pricing</h1>
-        <form method="get" action="/admin/pricing" class="search">
-          <input name="keyword" placeholder="Search models" value={props.keyword} />
-        </form>
+      <ListToolbar title="Pricing" search={{ action: "/admin/pricing", placeholder: "Search models", value: props.keyword }} newUrl="/admin/pricing/new">
         <a class="button" href="/admin/pricing.json" download="apiyi-prices.json">
           Export JSON
         </a>
         <button hx-get="/admin/pricing/import" hx-target="#dialog-slot">
           Import JSON
         </button>
-        <button class="primary" hx-get="/admin/pricing/new" hx-target="#dialog-slot">
-          New
-        </button>
-      </div>
+      </ListToolbar>
       <p class="muted">USD per 1M tokens (cached input defaults to the input price) and per call. A model without a price cannot be called.</p>
-      <div class="table-wrap">
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th>Input / 1M</th>
-              <th>Output / 1M</th>
-              <th>Cached / 1M</th>
-              <th>Per call</th>
-              <th>Hold cap (tokens)</th>
-              <th>Served by groups</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody id="price-rows">
-            {props.rows.map((p) => (
-              <PriceRow p={p} />
-            ))}
-          </tbody>
-        </table>
-        {props.rows.length === 0 ? <p class="empty">{props.keyword ? "No model matches — clear the search." : "No prices yet — click New, or import a JSON list."}</p> : ""}
-      </div>
+      <DataTable columns={COLUMNS} bodyId="price-rows" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
+        {props.rows.map((p) => (
+          <PriceRow p={p} />
+        ))}
+      </DataTable>
       {props.keyword ? <p class="muted" safe>{`${props.rows.length} of ${props.total} models`}</p> : ""}
-      <div id="dialog-slot"></div>
+      <DialogSlot />
     </AdminPage>
   );
 }
@@ -135,12 +115,7 @@ export function PriceDialog(props: { p?: PriceView }) {
           </label>
         </fieldset>
         <DialogErrorSlot />
-        <div class="buttons">
-          <button type="button" data-close>
-            Cancel
-          </button>
-          <button class="primary">{p ? "Save" : "Create"}</button>
-        </div>
+        <DialogButtons submit={p ? "Save" : "Create"} />
       </form>
     </dialog>
   );
@@ -161,12 +136,7 @@ export function ImportDialog() {
           <textarea name="json" rows="12" spellcheck="false" required></textarea>
         </label>
         <DialogErrorSlot />
-        <div class="buttons">
-          <button type="button" data-close>
-            Cancel
-          </button>
-          <button class="primary">Import</button>
-        </div>
+        <DialogButtons submit="Import" />
       </form>
     </dialog>
   );

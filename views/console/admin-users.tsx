@@ -3,12 +3,11 @@
 // dialogs, and a user's tokens (masked keys only).
 import type { getUser } from "../../src/services/users";
 import type { TokenView } from "../../src/services/token-schema";
-import { AdminPage, DialogErrorSlot, Pager, qs, usd, utc } from "./admin-kit";
+import { AdminPage, DialogErrorSlot, qs, usd, utc } from "./admin-kit";
+import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
+import { TokenStatus } from "./tokens";
 
 export type UserView = ReturnType<typeof getUser>;
-
-const WRENCH_ICON =
-  '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
 
 export function UserRow(props: { u: UserView; self: boolean }) {
   const u = props.u;
@@ -32,78 +31,47 @@ export function UserRow(props: { u: UserView; self: boolean }) {
       </td>
       <td class="num">{u.request_count}</td>
       <td safe>{utc(u.created_at).slice(0, 10)}</td>
-      <td class="actions">
-        <details class="menu">
-          <summary title="Actions" aria-label="Actions">
-            {WRENCH_ICON}
-          </summary>
-          <div class="menu-items">
-            <button hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
-              Top up
+      <RowMenu>
+        <button hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
+          Top up
+        </button>
+        <button hx-get={`/admin/users/${u.id}/tokens`} hx-target="#dialog-slot">
+          Tokens
+        </button>
+        <a href={`/admin/logs${qs({ user: u.username })}`}>Logs</a>
+        <button hx-put={`/admin/users/${u.id}/unlimited`} hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+          {u.unlimited ? "Make limited" : "Make unlimited"}
+        </button>
+        {props.self ? (
+          ""
+        ) : (
+          <>
+            <button hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === 1 ? 2 : 1 })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+              {u.status === 1 ? "Disable" : "Enable"}
             </button>
-            <button hx-get={`/admin/users/${u.id}/tokens`} hx-target="#dialog-slot">
-              Tokens
+            <button class="danger" hx-delete={`/admin/users/${u.id}`} hx-confirm={`Delete the user "${u.username}" and all their tokens?`} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+              Delete
             </button>
-            <a href={`/admin/logs${qs({ user: u.username })}`}>Logs</a>
-            <button hx-put={`/admin/users/${u.id}/unlimited`} hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
-              {u.unlimited ? "Make limited" : "Make unlimited"}
-            </button>
-            {props.self ? (
-              ""
-            ) : (
-              <>
-                <button hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === 1 ? 2 : 1 })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
-                  {u.status === 1 ? "Disable" : "Enable"}
-                </button>
-                <button class="danger" hx-delete={`/admin/users/${u.id}`} hx-confirm={`Delete the user "${u.username}" and all their tokens?`} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
-                  Delete
-                </button>
-              </>
-            )}
-          </div>
-        </details>
-      </td>
+          </>
+        )}
+      </RowMenu>
     </tr>
   );
 }
 
+const COLUMNS = ["Username", "Role", "Status", "Balance", "Unlimited", "Used", "Calls", "Created", ""];
+
 export function UserTable(props: { path: string; rows: UserView[]; selfId: number; total: number; page: number; size: number; keyword: string }) {
   return (
     <AdminPage path={props.path}>
-      <div class="toolbar">
-        <h1>Users</h1>
-        <form method="get" action="/admin/users" class="search">
-          <input name="keyword" placeholder="Search by username" value={props.keyword} />
-        </form>
-        <button class="primary" hx-get="/admin/users/new" hx-target="#dialog-slot">
-          New
-        </button>
-      </div>
-      <div class="table-wrap">
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Username</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th>Balance</th>
-              <th>Unlimited</th>
-              <th>Used</th>
-              <th>Calls</th>
-              <th>Created</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody id="user-rows">
-            {props.rows.map((u) => (
-              <UserRow u={u} self={u.id === props.selfId} />
-            ))}
-          </tbody>
-        </table>
-        {props.rows.length === 0 ? <p class="empty">No user matches — clear the search, or click New.</p> : ""}
-      </div>
+      <ListToolbar title="Users" search={{ action: "/admin/users", placeholder: "Search by username", value: props.keyword }} newUrl="/admin/users/new" />
+      <DataTable columns={COLUMNS} bodyId="user-rows" empty={props.rows.length === 0 && <p class="empty">No user matches — clear the search, or click New.</p>}>
+        {props.rows.map((u) => (
+          <UserRow u={u} self={u.id === props.selfId} />
+        ))}
+      </DataTable>
       <Pager page={props.page} size={props.size} total={props.total} noun="users" link={(p) => `/admin/users${qs({ p, keyword: props.keyword })}`} />
-      <div id="dialog-slot"></div>
+      <DialogSlot />
     </AdminPage>
   );
 }
@@ -131,12 +99,7 @@ export function NewUserDialog() {
           </label>
         </fieldset>
         <DialogErrorSlot />
-        <div class="buttons">
-          <button type="button" data-close>
-            Cancel
-          </button>
-          <button class="primary">Create</button>
-        </div>
+        <DialogButtons submit="Create" />
       </form>
     </dialog>
   );
@@ -158,19 +121,14 @@ export function TopUpDialog(props: { u: UserView }) {
           <input name="amount_usd" inputmode="decimal" required placeholder="e.g. 10" />
         </label>
         <DialogErrorSlot />
-        <div class="buttons">
-          <button type="button" data-close>
-            Cancel
-          </button>
-          <button class="primary">Top up</button>
-        </div>
+        <DialogButtons submit="Top up" />
       </form>
     </dialog>
   );
 }
 
 const lastUsed = (t: TokenView) => (t.accessed_time ? utc(t.accessed_time) : "—");
-const TOKEN_STATUS: Record<number, [string, string]> = { 1: ["enabled", "ok"], 2: ["disabled", "off"], 3: ["expired", "warn"], 4: ["exhausted", "warn"] };
+const TOKEN_COLUMNS = ["Name", "Key", "Status", "Group", "Remaining", "Used", "Expires", "Last used"];
 
 export function UserTokensDialog(props: { u: UserView; tokens: TokenView[]; total: number }) {
   return (
@@ -181,47 +139,26 @@ export function UserTokensDialog(props: { u: UserView; tokens: TokenView[]; tota
       {props.tokens.length === 0 ? (
         <p class="empty">This user has no tokens.</p>
       ) : (
-        <div class="table-wrap">
-          <table class="data">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Status</th>
-                <th>Group</th>
-                <th>Remaining</th>
-                <th>Used</th>
-                <th>Expires</th>
-                <th>Last used</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tokens.map((t) => {
-                const [label, tone] = TOKEN_STATUS[t.status] ?? ["?", "off"];
-                return (
-                  <tr>
-                    <td class="name" safe>
-                      {t.name}
-                    </td>
-                    <td>
-                      <code safe>{t.key}</code>
-                    </td>
-                    <td>
-                      <span class={`badge ${tone}`} safe>
-                        {label}
-                      </span>
-                    </td>
-                    <td safe>{[t.group, ...t.fallback_groups].join(" → ")}</td>
-                    <td safe>{t.unlimited_quota ? "unlimited" : usd(t.remain_quota)}</td>
-                    <td safe>{usd(t.used_quota)}</td>
-                    <td safe>{t.expired_time === -1 ? "never" : utc(t.expired_time).slice(0, 10)}</td>
-                    <td safe>{lastUsed(t)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={TOKEN_COLUMNS}>
+          {props.tokens.map((t) => (
+            <tr>
+              <td class="name" safe>
+                {t.name}
+              </td>
+              <td>
+                <code safe>{t.key}</code>
+              </td>
+              <td>
+                <TokenStatus status={t.status} />
+              </td>
+              <td safe>{[t.group, ...t.fallback_groups].join(" → ")}</td>
+              <td safe>{t.unlimited_quota ? "unlimited" : usd(t.remain_quota)}</td>
+              <td safe>{usd(t.used_quota)}</td>
+              <td safe>{t.expired_time === -1 ? "never" : utc(t.expired_time).slice(0, 10)}</td>
+              <td safe>{lastUsed(t)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {props.total > props.tokens.length ? <p class="muted" safe>{`Showing ${props.tokens.length} of ${props.total}.`}</p> : ""}
       <div class="buttons">

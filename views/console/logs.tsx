@@ -3,6 +3,7 @@
 // call records newest first, keyset pager links and the CSV export link. Times are UTC.
 import type { LogRow } from "../../src/db/schema";
 import type { LogParams, LogTotals } from "../../src/services/usage";
+import { CopyManualDialog, DataTable, ListToolbar, type Column } from "./kit";
 
 /** log type → label and badge tone: each type looks different */
 export const LOG_TYPES: Record<number, [string, string]> = {
@@ -135,16 +136,32 @@ export type LogPageProps = {
   links: { csv: string; newest?: string; newer?: string; older?: string };
 };
 
+const num = (label: string, title?: string): Column => ({ label, class: "num", title });
+const COLUMNS: Column[] = [
+  "Time (UTC)",
+  "Token",
+  "Model",
+  "Group",
+  "Type",
+  num("Prompt"),
+  num("Cached"),
+  num("Completion"),
+  num("Cost"),
+  num("Duration"),
+  num("TTFT", "Time to first token"),
+  "Request ID",
+  "Status",
+];
+
 export function LogPage(props: LogPageProps) {
   const p = props.params;
   return (
     <>
-      <div class="toolbar">
-        <h1>Logs</h1>
+      <ListToolbar title="Logs">
         <a class="export push" href={props.links.csv} download="">
           Export CSV
         </a>
-      </div>
+      </ListToolbar>
       <form method="get" action="/log" class="log-filters">
         <label>
           From (UTC)
@@ -211,53 +228,31 @@ export function LogPage(props: LogPageProps) {
         ""
       )}
       <Totals t={props.totals} />
-      <div class="table-wrap">
-        <table class="data log">
-          <thead>
-            <tr>
-              <th>Time (UTC)</th>
-              <th>Token</th>
-              <th>Model</th>
-              <th>Group</th>
-              <th>Type</th>
-              <th class="num">Prompt</th>
-              <th class="num">Cached</th>
-              <th class="num">Completion</th>
-              <th class="num">Cost</th>
-              <th class="num">Duration</th>
-              <th class="num" title="Time to first token">TTFT</th>
-              <th>Request ID</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody id="log-rows">
-            {props.rows.map((r) => (
-              <LogRowView r={r} />
-            ))}
-          </tbody>
-        </table>
-        {props.rows.length === 0 ? (
-          props.filtered ? (
+      <DataTable
+        columns={COLUMNS}
+        tableClass="log"
+        bodyId="log-rows"
+        empty={
+          props.rows.length === 0 &&
+          (props.filtered ? (
             <p class="empty">Nothing matches these filters — widen the time range or reset them.</p>
           ) : (
             <p class="empty">
               No calls yet — create a key on the <a href="/token">Tokens</a> page and send a request to <code>/v1/chat/completions</code> with it; every call shows up here.
             </p>
-          )
-        ) : (
-          ""
-        )}
-      </div>
+          ))
+        }
+      >
+        {props.rows.map((r) => (
+          <LogRowView r={r} />
+        ))}
+      </DataTable>
       <nav class="pager">
         {props.links.newest ? <a href={props.links.newest}>⇤ Newest</a> : ""}
         {props.links.newer ? <a href={props.links.newer}>← Newer</a> : ""}
         {props.links.older ? <a href={props.links.older}>Older →</a> : ""}
       </nav>
-      <dialog id="copy-manual">
-        <p>The browser refused the clipboard. Copy it by hand:</p>
-        <input readonly />
-        <button data-close>Done</button>
-      </dialog>
+      <CopyManualDialog what="it" />
     </>
   );
 }

@@ -2,6 +2,7 @@
 // The New / Edit token dialog: name, quota (or unlimited), expiry (or never, with quick picks),
 // billing mode, group with its multiplier, up to two fallback groups, model whitelist, IP allowlist.
 // Validation errors come back inside the same dialog.
+import { DialogButtons, DoneButton } from "./kit";
 import type { GroupOption } from "./tokens";
 
 export type TokenForm = {
@@ -142,12 +143,7 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
             {f.allow_ips}
           </textarea>
         </label>
-        <div class="buttons">
-          <button type="button" data-close>
-            Cancel
-          </button>
-          <button class="primary">{editing ? "Save" : "Create"}</button>
-        </div>
+        <DialogButtons submit={editing ? "Save" : "Create"} />
       </form>
     </dialog>
   );
@@ -167,9 +163,7 @@ export function NewKeyDialog(props: { name: string; key: string }) {
           Copy
         </button>
       </p>
-      <div class="buttons">
-        <button data-close>Done</button>
-      </div>
+      <DoneButton />
     </dialog>
   );
 }

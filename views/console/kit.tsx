@@ -1,0 +1,140 @@
+/** @jsxImportSource @kitajs/html */
+// Pieces the console pages (user and admin alike) share, so each page states only what is its own:
+// the list toolbar (title, search form, New button), the data table frame, the row action menu and
+// row buttons, the pager, the dialog button rows, and the "copy by hand" fallback dialog that
+// app.js opens when the browser refuses the clipboard. Every text a caller passes in is escaped
+// here; only `children` (already rendered JSX) is inserted as it is.
+import type { Children } from "@kitajs/html";
+
+const WRENCH_ICON =
+  '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
+
+/** A list page's toolbar: the title, an optional GET search form with one input, then `children`
+ * (extra buttons, links, a spacer), then the New button that loads its dialog into #dialog-slot. */
+export function ListToolbar(props: {
+  title: string;
+  search?: { action: string; name?: string; placeholder: string; value: string };
+  newUrl?: string;
+  children?: Children;
+}) {
+  const s = props.search;
+  return (
+    <div class="toolbar">
+      <h1 safe>{props.title}</h1>
+      {s ? (
+        <form method="get" action={s.action} class="search">
+          <input name={s.name ?? "keyword"} placeholder={s.placeholder} value={s.value} />
+        </form>
+      ) : (
+        ""
+      )}
+      {props.children}
+      {props.newUrl ? (
+        <button class="primary" hx-get={props.newUrl} hx-target="#dialog-slot">
+          New
+        </button>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+/** A header cell: its label, or the label with a class and/or a tooltip. */
+export type Column = string | { label: string; class?: string; title?: string };
+
+/** The table frame: `<div class="table-wrap"><table class="data">`, the header row from `columns`,
+ * the rows (`children`) in a tbody with an optional id, then `empty` (shown when there are no rows:
+ * the caller passes it only then). */
+export function DataTable(props: { columns: Column[]; bodyId?: string; tableClass?: string; empty?: Children; children?: Children }) {
+  return (
+    <div class="table-wrap">
+      <table class={props.tableClass ? `data ${props.tableClass}` : "data"}>
+        <thead>
+          <tr>
+            {props.columns.map((c) =>
+              typeof c === "string" ? (
+                <th safe>{c}</th>
+              ) : (
+                <th class={c.class} title={c.title} safe>
+                  {c.label}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody id={props.bodyId}>{props.children}</tbody>
+      </table>
+      {props.empty}
+    </div>
+  );
+}
+
+/** The last cell of a row: the wrench menu holding the row's actions (`children`). */
+export function RowMenu(props: { children?: Children }) {
+  return (
+    <td class="actions">
+      <details class="menu">
+        <summary title="Actions" aria-label="Actions">
+          {WRENCH_ICON}
+        </summary>
+        <div class="menu-items">{props.children}</div>
+      </details>
+    </td>
+  );
+}
+
+/** The last cell of a row whose few actions show as plain buttons. */
+export function RowButtons(props: { children?: Children }) {
+  return <td class="actions row-buttons">{props.children}</td>;
+}
+
+/** "Page 2 of 5 · 93 tokens" with Previous/Next links built by `link`. */
+export function Pager(props: { page: number; size: number; total: number; link: (p: number) => string; noun: string }) {
+  const pages = Math.max(1, Math.ceil(props.total / props.size));
+  return (
+    <nav class="pager">
+      {props.page > 1 ? <a href={props.link(props.page - 1)}>← Previous</a> : ""}
+      <span safe>{`Page ${props.page} of ${pages} · ${props.total} ${props.noun}`}</span>
+      {props.page < pages ? <a href={props.link(props.page + 1)}>Next →</a> : ""}
+    </nav>
+  );
+}
+
+/** A form dialog's buttons: Cancel (closes, submits nothing) and the primary submit button. */
+export function DialogButtons(props: { submit: string }) {
+  return (
+    <div class="buttons">
+      <button type="button" data-close>
+        Cancel
+      </button>
+      <button class="primary" safe>
+        {props.submit}
+      </button>
+    </div>
+  );
+}
+
+/** An information dialog's only button: Done, which closes it. */
+export function DoneButton() {
+  return (
+    <div class="buttons">
+      <button data-close>Done</button>
+    </div>
+  );
+}
+
+/** Where dialogs fetched with hx-target="#dialog-slot" land. */
+export const DialogSlot = () => <div id="dialog-slot"></div>;
+
+/** The fallback app.js opens when the browser refuses the clipboard: the text to copy is put in the
+ * input. `what` names it in the prompt ("the key", "it"; none: "Copy by hand:"). */
+export function CopyManualDialog(props: { what?: string }) {
+  return (
+    <dialog id="copy-manual">
+      <p safe>{`The browser refused the clipboard. Copy ${props.what ? `${props.what} ` : ""}by hand:`}</p>
+      <input readonly />
+      <button data-close>Done</button>
+    </dialog>
+  );
+}
