@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer } from "../support/server";
+import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer, chatCall } from "../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -26,11 +26,7 @@ const ids: Record<string, string> = {};
 const today = new Date().toISOString().slice(0, 10);
 
 async function chat(key: string, model: string, stream = false) {
-  const res = await fetch(`${app.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ model, stream, ...(stream ? { stream_options: { include_usage: true } } : {}), messages: [{ role: "user", content: "hi" }] }),
-  });
+  const res = await chatCall(app.url, key, model, { stream });
   await res.text();
   return res.headers.get("x-request-id")!;
 }

@@ -194,3 +194,20 @@ export async function priceModels(base: string, auth: Auth, models: string | str
     if (r.status !== 201) throw new Error(`price ${model}: ${r.status} ${JSON.stringify(r.body)}`);
   }
 }
+
+/** One POST /v1/chat/completions with an sk- key (streamed with usage when `stream`); the Response
+ * is returned unread. */
+export function chatCall(base: string, key: string, model: string, opts: { stream?: boolean; headers?: Record<string, string>; body?: Record<string, unknown> } = {}) {
+  const stream = opts.stream ?? false;
+  return fetch(`${base}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...opts.headers },
+    body: JSON.stringify({
+      model,
+      stream,
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
+      messages: [{ role: "user", content: "hi" }],
+      ...opts.body,
+    }),
+  });
+}
