@@ -119,7 +119,9 @@ export function DialogButtons(props: { submit: string }) {
 export function DoneButton() {
   return (
     <div class="buttons">
-      <button data-close>Done</button>
+      <button type="button" data-close>
+        Done
+      </button>
     </div>
   );
 }
@@ -134,7 +136,9 @@ export function CopyManualDialog(props: { what?: string }) {
     <dialog id="copy-manual">
       <p safe>{`The browser refused the clipboard. Copy ${props.what ? `${props.what} ` : ""}by hand:`}</p>
       <input readonly />
-      <button data-close>Done</button>
+      <button type="button" data-close>
+        Done
+      </button>
     </dialog>
   );
 }

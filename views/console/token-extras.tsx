@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The "Request example" and "Share" dialogs of the /token wrench menu: snippets and one-click links
 // with the token's full key and the server's public address, each with a copy button.
+import { DoneButton } from "./kit";
 
 export type Snippet = { id: string; title: string; text: string; note?: string };
 export type ShareLink = { id: string; app: string; what: string; href: string; web?: boolean };
@@ -112,11 +113,7 @@ export function ExampleDialog(props: {
       {props.snippets.map((s) => (
         <CodeBlock s={s} />
       ))}
-      <div class="buttons">
-        <button type="button" data-close>
-          Done
-        </button>
-      </div>
+      <DoneButton />
     </dialog>
   );
 }
@@ -164,11 +161,7 @@ export function ShareDialog(props: { token: TokenBrief; publicUrl: string; admin
         </pre>
       </section>
       <p class="muted small">Anyone with these links or this key can spend the token's quota. Share them only with people you trust.</p>
-      <div class="buttons">
-        <button type="button" data-close>
-          Done
-        </button>
-      </div>
+      <DoneButton />
     </dialog>
   );
 }
