@@ -14,6 +14,8 @@ export type PriceEntry = {
   /** null: the input price */
   cachedInput: number | null;
   perCall: number | null;
+  /** prompt cache writes (Anthropic); null: the input price */
+  cacheWrite: number | null;
   holdCapTokens: number;
 };
 
@@ -25,6 +27,7 @@ export const priceEntry = (r: PriceRow): PriceEntry => ({
   output: r.outputMicros,
   cachedInput: r.cachedInputMicros,
   perCall: r.perCallMicros,
+  cacheWrite: r.cacheWriteMicros,
   holdCapTokens: r.holdCapTokens,
 });
 
@@ -67,20 +70,29 @@ function ceilMulDiv(a: number, b: number, d: number): number {
   return bigCeilDiv(BigInt(a) * BigInt(b), BigInt(d));
 }
 
-/** Σ tokens × micro-USD per 1M tokens; exact as a number below 2^53 (checked by the caller). */
-function microUsdSum(u: Usage, p: PriceEntry): number {
+/** The prompt split by price: plain input, cache reads, cache writes (never more than the prompt). */
+function promptParts(u: Usage) {
   const cached = Math.min(u.cached, u.prompt);
-  return (u.prompt - cached) * (p.input ?? 0) + cached * (p.cachedInput ?? p.input ?? 0) + u.completion * (p.output ?? 0);
+  const written = Math.min(u.cacheWrite ?? 0, u.prompt - cached);
+  return { plain: u.prompt - cached - written, cached, written };
 }
 
-/** ceil((uncached × input + cached × cached_input + completion × output) / 1e6 × 500,000 × m) */
+/** Σ tokens × micro-USD per 1M tokens; exact as a number below 2^53 (checked by the caller). */
+function microUsdSum(u: Usage, p: PriceEntry): number {
+  const { plain, cached, written } = promptParts(u);
+  return plain * (p.input ?? 0) + cached * (p.cachedInput ?? p.input ?? 0) + written * (p.cacheWrite ?? p.input ?? 0) + u.completion * (p.output ?? 0);
+}
+
+/** ceil((plain × input + cache reads × cached_input + cache writes × cache_write + completion × output)
+ * / 1e6 × 500,000 × m) */
 export function usageCost(u: Usage, p: PriceEntry, multiplierMicros: number): number {
   const sum = microUsdSum(u, p);
   // tokens × µUSD-per-1M ÷ 1e6 (per token) ÷ 1e6 (µ) × 500,000 × m ÷ 1e6  =  sum × m ÷ 2e12
   if (Number.isSafeInteger(sum)) return ceilMulDiv(sum, multiplierMicros, 2_000_000_000_000);
-  const cached = BigInt(Math.min(u.cached, u.prompt));
+  const { plain, cached, written } = promptParts(u);
   const big = (v: number | null) => BigInt(v ?? 0);
-  const exact = (BigInt(u.prompt) - cached) * big(p.input) + cached * big(p.cachedInput ?? p.input) + BigInt(u.completion) * big(p.output);
+  const exact =
+    BigInt(plain) * big(p.input) + BigInt(cached) * big(p.cachedInput ?? p.input) + BigInt(written) * big(p.cacheWrite ?? p.input) + BigInt(u.completion) * big(p.output);
   return bigCeilDiv(exact * UNITS_PER_USD * BigInt(multiplierMicros), M * M * M);
 }
 
@@ -94,15 +106,16 @@ export function perCallCost(p: PriceEntry, n: number, multiplierMicros: number):
 /** The hold: an upper bound of the call's cost before it is forwarded. */
 export function holdAmount(kind: BillingKind, p: PriceEntry, multiplierMicros: number, promptBound: number, outputBound: number, n: number) {
   if (kind === "per_call") return perCallCost(p, n, multiplierMicros);
-  // the prompt bounded at the dearer of the two input prices, so cached tokens can never exceed it
-  const inputCeiling = Math.max(p.input ?? 0, p.cachedInput ?? p.input ?? 0);
-  const bound = { ...p, input: inputCeiling, cachedInput: inputCeiling };
+  // the prompt bounded at the dearest input price, so cache reads or writes can never exceed it
+  const inputCeiling = Math.max(p.input ?? 0, p.cachedInput ?? p.input ?? 0, p.cacheWrite ?? p.input ?? 0);
+  const bound = { ...p, input: inputCeiling, cachedInput: inputCeiling, cacheWrite: inputCeiling };
   return usageCost({ prompt: promptBound, cached: 0, completion: outputBound }, bound, multiplierMicros);
 }
 
-/** The output tokens a hold covers: what the request asks for, capped, or the cap. */
+/** The output tokens a hold covers: what the request asks for (in any wire format), capped, or the cap. */
 export function outputBound(body: Record<string, unknown>, cap: number): number {
-  const asked = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find(
+  const gemini = (body.generationConfig as { maxOutputTokens?: unknown } | undefined)?.maxOutputTokens;
+  const asked = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens, gemini].find(
     (v): v is number => typeof v === "number" && Number.isFinite(v) && v > 0,
   );
   return Math.min(asked === undefined ? cap : Math.ceil(asked), cap);

@@ -7,7 +7,7 @@ const err = (status: number, type: string, code: string, message: string, param:
 
 export const refusals = {
   invalidKey: () =>
-    err(401, "authentication_error", "invalid_api_key", "invalid API key: send Authorization: Bearer sk-… (or x-api-key) with a key from the console"),
+    err(401, "authentication_error", "invalid_api_key", "invalid API key: send a key from the console as Authorization: Bearer sk-… (or in x-api-key / x-goog-api-key)"),
   tokenDisabled: () => err(401, "authentication_error", "token_disabled", "this API key is disabled; enable it in the console"),
   tokenExpired: () => err(401, "authentication_error", "token_expired", "this API key has expired; extend it in the console"),
   userDisabled: () => err(403, "permission_error", "user_disabled", "the account that owns this API key is disabled"),
@@ -19,6 +19,10 @@ export const refusals = {
     err(403, "permission_error", "model_not_allowed", `this API key may not use the model "${model}"`, "model"),
   modelNotFound: (model: string) =>
     err(404, "invalid_request_error", "model_not_found", `the model "${model}" does not exist or no group of this API key serves it`, "model"),
+  endpointNotServed: (model: string, what: string) =>
+    err(400, "invalid_request_error", "endpoint_not_supported", `no channel that serves the model "${model}" can answer ${what} requests`, "model"),
+  perCallPriceNotSet: (model: string, what: string) =>
+    err(403, "permission_error", "model_price_not_set", `${what} calls are billed per call, and the model "${model}" has no per-call price; ask an admin to set one`, "model"),
   priceNotSet: (model: string) =>
     err(403, "permission_error", "model_price_not_set", `the model "${model}" has no price on this server, so it cannot be billed; ask an admin to set one`, "model"),
   billingModeUnsupported: (model: string, mode: string) =>

@@ -5,9 +5,10 @@ import type { ChannelEntry, RouteIndex } from "./snapshot";
 
 export type Candidate = { channel: ChannelEntry; group: string };
 
-/** True when some group of the token has at least one channel (of any status) for the model. */
-export function isServed(routes: RouteIndex, groups: string[], model: string): boolean {
-  return groups.some((g) => (routes.get(g)?.get(model)?.length ?? 0) > 0);
+/** True when some group of the token has at least one channel (of any status) for the model that
+ * `can` accepts (by default any). */
+export function isServed(routes: RouteIndex, groups: string[], model: string, can: (c: ChannelEntry) => boolean = () => true): boolean {
+  return groups.some((g) => routes.get(g)?.get(model)?.some(can) ?? false);
 }
 
 /** Weighted random order of one priority tier (weight 0 goes last, in id order). */

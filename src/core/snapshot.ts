@@ -35,6 +35,10 @@ export type ChannelEntry = {
   weight: number;
   status: number;
   timeouts: { connectMs: number; firstByteMs: number; idleMs: number };
+  /** openai: also speaks /v1/responses */
+  supportsResponses: boolean;
+  /** azure: the api-version query parameter */
+  apiVersion: string;
 };
 
 /** group → model → channels serving it (any status), highest priority first */
@@ -93,6 +97,8 @@ export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string
     weight: row.weight,
     status: row.status,
     timeouts: { connectMs: row.timeoutConnectMs, firstByteMs: row.timeoutFirstByteMs, idleMs: row.timeoutIdleMs },
+    supportsResponses: row.supportsResponses,
+    apiVersion: row.apiVersion,
   };
 }
 

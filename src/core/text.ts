@@ -1,7 +1,8 @@
 // The text a request sends and a reply delivers, for counting tokens when an upstream reports no
 // usage. Pure string work; counting itself is in core/tokenizer.ts.
 
-/** Every string the client sent as prompt: messages' contents (text parts too), prompt, input. */
+/** Every string the client sent as prompt, in any wire format: system / instructions, messages'
+ * contents (text parts too), prompt, input, Gemini contents and systemInstruction, tool definitions. */
 export function promptText(body: Record<string, unknown>): string {
   const parts: string[] = [];
   const add = (v: unknown) => {
@@ -13,16 +14,20 @@ export function promptText(body: Record<string, unknown>): string {
       if ("content" in o) add(o.content);
     }
   };
+  add(body.system); // Anthropic
+  add(body.instructions); // Responses
   add(body.messages);
   add(body.prompt);
   add(body.input);
+  addGemini(body, add);
+  if (Array.isArray(body.tools) && body.tools.length > 0) parts.push(JSON.stringify(body.tools));
   return parts.join("\n");
 }
 
-const KEYS = ['"content":"', '"reasoning_content":"', '"text":"', '"arguments":"'];
+const KEYS = ['"content":"', '"reasoning_content":"', '"text":"', '"arguments":"', '"thinking":"', '"partial_json":"', '"delta":"'];
 
-/** The generated text inside raw SSE or JSON: the values of content / reasoning_content / text /
- * arguments string fields (a raw `"key":"` cannot occur inside a string, where quotes are escaped). */
+/** The generated text inside raw SSE or JSON of any wire format: the values of content /
+ * reasoning_content / text / arguments / thinking / partial_json / delta string fields (a raw `"key":"` cannot occur inside a string, where quotes are escaped). */
 export function generatedText(raw: string): string {
   let out = "";
   for (const key of KEYS) {
@@ -47,4 +52,11 @@ function closingQuote(s: string, from: number): number {
     else if (c === 34) return i;
   }
   return -1;
+}
+
+/** Gemini: systemInstruction and contents hold their text in parts. */
+function addGemini(body: Record<string, unknown>, add: (v: unknown) => void) {
+  const parts = (c: unknown) => (c && typeof c === "object" ? (c as { parts?: unknown }).parts : typeof c === "string" ? c : undefined);
+  add(parts(body.systemInstruction));
+  if (Array.isArray(body.contents)) for (const c of body.contents) add(parts(c));
 }

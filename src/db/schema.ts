@@ -112,6 +112,10 @@ export const channels = sqliteTable("channels", {
   timeoutConnectMs: integer("timeout_connect_ms").notNull().default(10_000),
   timeoutFirstByteMs: integer("timeout_first_byte_ms").notNull().default(120_000),
   timeoutIdleMs: integer("timeout_idle_ms").notNull().default(300_000),
+  /** openai type: the upstream also speaks /v1/responses natively */
+  supportsResponses: integer("supports_responses", { mode: "boolean" }).notNull().default(false),
+  /** azure type: the api-version query parameter sent with every call */
+  apiVersion: text("api_version").notNull().default(""),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -173,6 +177,8 @@ export const prices = sqliteTable("prices", {
   /** defaults to the input price when null */
   cachedInputMicros: integer("cached_input_micros"),
   perCallMicros: integer("per_call_micros"),
+  /** Anthropic-style prompt cache writes; defaults to the input price when null */
+  cacheWriteMicros: integer("cache_write_micros"),
   /** most output tokens a hold reserves for (Claude Code asks for 64,000 on every call) */
   holdCapTokens: integer("hold_cap_tokens").notNull().default(8192),
   updatedAt: integer("updated_at").notNull().default(now),

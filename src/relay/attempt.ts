@@ -2,7 +2,7 @@
 // keep the socket's idle timeout for the body, follow the client's disconnect. Classifies failures.
 import type { ChannelEntry } from "../core/snapshot";
 import { isWarm, markReachable, probeOrigin } from "./connect-check";
-import type { Endpoint, Failure, Provider } from "./providers/types";
+import type { Failure, Provider, UpstreamCall } from "./providers/types";
 
 export type AttemptOk = { ok: true; response: Response; ms: number; abort: () => void };
 export type AttemptFailed = {
@@ -19,12 +19,11 @@ export async function attemptUpstream(
   provider: Provider,
   channel: ChannelEntry,
   key: string,
-  endpoint: Endpoint,
-  body: string,
+  call: UpstreamCall,
   clientSignal: AbortSignal,
 ): Promise<AttemptOk | AttemptFailed> {
   const started = performance.now();
-  const { url, init } = provider.request(channel, key, endpoint, body);
+  const { url, init } = provider.request(channel, key, call);
   if (!isWarm(channel.baseUrl)) {
     const reach = await probeOrigin(channel.baseUrl, channel.timeouts.connectMs);
     if (reach !== "ok") return { ok: false, failure: reach === "timeout" ? "timeout" : "network", status: 0, body: "", retryAfter: null, ms: performance.now() - started };

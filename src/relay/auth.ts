@@ -1,16 +1,22 @@
-// Checks 1–5 of a /v1 call, before its body is read: the key (Authorization wins over x-api-key),
-// then token status, expiry, owner and client IP, all from the in-memory snapshot.
+// Checks 1–5 of a /v1 call, before its body is read: the key (from Authorization: Bearer, x-api-key,
+// x-goog-api-key or ?key=: the first that looks like an sk- key), then token status, expiry, owner
+// and client IP, all from the in-memory snapshot.
 import { checkTokenAccess } from "../core/access";
 import { TOKEN_KEY_PATTERN } from "../core/keys";
 import { refusals } from "../core/refusals";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import type { Runtime } from "./runtime";
 
-/** The sk- key of a request: `Authorization: Bearer sk-…` first, else `x-api-key`. */
+const bearer = (auth: string | null) => (auth === null ? null : /^bearer /i.test(auth) ? auth.slice(7).trim() : auth.trim());
+
+/** The sk- key of a request. Clients send it in different places, sometimes in two (Claude Code:
+ * Bearer and x-api-key; Gemini CLI: x-goog-api-key and sometimes a Bearer of its own): the first
+ * well-formed sk- key wins, else the first key given (which then fails as invalid). */
 export function keyOf(req: Request): string | null {
-  const auth = req.headers.get("authorization");
-  if (auth) return auth.startsWith("Bearer ") || auth.startsWith("bearer ") ? auth.slice(7).trim() : auth.trim();
-  return req.headers.get("x-api-key")?.trim() ?? null;
+  const h = req.headers;
+  const query = req.url.includes("key=") ? new URL(req.url).searchParams.get("key") : null;
+  const given = [bearer(h.get("authorization")), h.get("x-api-key")?.trim(), h.get("x-goog-api-key")?.trim(), query?.trim()].filter((k): k is string => !!k);
+  return given.find((k) => TOKEN_KEY_PATTERN.test(k)) ?? given[0] ?? null;
 }
 
 /** Lookup hashes of recently seen well-formed keys: an HMAC costs ~1 µs, a Map hit ~0.05 µs.

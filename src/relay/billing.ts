@@ -12,6 +12,7 @@ import { countTokens } from "../core/tokenizer";
 import type { Usage } from "../core/usage";
 import { AppError } from "../errors";
 import type { CallBody } from "./body";
+import type { EndpointSpec } from "./endpoints";
 import type { Runtime } from "./runtime";
 
 export type CallBilling = { kind: BillingKind; price: PriceEntry; n: number; hold: Hold };
@@ -37,11 +38,12 @@ export async function holdFor(
   who: { requestId: string; token: TokenEntry; user: UserEntry },
   body: CallBody,
   groups: string[],
+  spec?: EndpointSpec,
 ): Promise<CallBilling> {
   const { token, user } = who;
   const snap = rt.ctx.snapshot.current;
   const price = snap.prices.get(body.model);
-  const kind = decideBilling(token.billingMode, price, body.model);
+  const kind = spec?.perCallOnly ? perCallOnly(price, body.model, spec.path) : decideBilling(token.billingMode, price, body.model);
   if (kind instanceof AppError) throw kind;
   const exhausted = checkQuota(token, user);
   if (exhausted) throw exhausted;
@@ -50,7 +52,8 @@ export async function holdFor(
   const n = typeof body.n === "number" && body.n >= 1 ? Math.floor(body.n) : 1;
   const out = outputBound(body, p.holdCapTokens);
   const text = kind === "usage" ? promptText(body) : "";
-  const framing = FRAMING + 4 * (Array.isArray(body.messages) ? body.messages.length : 1);
+  const turns = [body.messages, body.contents, body.input].find(Array.isArray)?.length ?? 1;
+  const framing = FRAMING + 4 * turns;
   const take = (promptBound: number) => {
     const live = liveEntries(rt, token, user);
     const h = reserve(live.token, live.user, holdAmount(kind, p, m, promptBound, out, n));
@@ -61,6 +64,11 @@ export async function holdFor(
   if (typeof hold === "string" && kind === "usage") hold = take((await countTokens(text)) + framing);
   if (typeof hold === "string") throw refusals.insufficientQuota(hold);
   return { kind, price: p, n, hold };
+}
+
+/** Endpoints without metered usage (audio, image edits) are billed per call, whatever the key's mode. */
+function perCallOnly(price: PriceEntry | undefined, model: string, path: string): BillingKind | AppError {
+  return price?.perCall !== null && price?.perCall !== undefined ? "per_call" : refusals.perCallPriceNotSet(model, path);
 }
 
 /** The call's real cost at the serving group's multiplier. */
@@ -87,7 +95,7 @@ const usd = (micros: number | null) => (micros === null ? null : formatMicros(mi
 export function billingDetails(rt: Runtime, b: CallBilling, group: string, usage: Usage | undefined, cost: number, s: Settlement) {
   return {
     billing: b.kind,
-    prices: { input: usd(b.price.input), output: usd(b.price.output), cached_input: usd(b.price.cachedInput ?? b.price.input), per_call: usd(b.price.perCall) },
+    prices: { input: usd(b.price.input), output: usd(b.price.output), cached_input: usd(b.price.cachedInput ?? b.price.input), cache_write: usd(b.price.cacheWrite ?? b.price.input), per_call: usd(b.price.perCall) },
     group,
     group_multiplier: formatMicros(rt.ctx.snapshot.current.groupsByName.get(group)?.multiplierMicros ?? 1_000_000),
     n: b.n,

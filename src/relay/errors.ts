@@ -1,17 +1,13 @@
-// The /v1 surface's error rendering: OpenAI's shape {"error":{message,type,param,code}}, with the
-// request id and the error's own headers (retry-after, x-should-retry) on every reply.
+// The /v1 (and /v1beta) error reply: the surface's own shape, with the request id and the error's
+// own headers (retry-after, x-should-retry) on every reply.
 import { AppError } from "../errors";
 import { refusals } from "../core/refusals";
+import { openaiSurface, type Surface } from "./surfaces";
 
-/** The OpenAI-shaped body of an error. */
-export const openAiErrorBody = (e: AppError) => ({ error: { message: e.message, type: e.type, param: e.param, code: e.code } });
-
-export function errorResponse(e: unknown, requestId: string): Response {
+export function errorResponse(e: unknown, requestId: string, surface: Surface = openaiSurface): Response {
   const appError = e instanceof AppError ? e : internal(e);
-  return Response.json(openAiErrorBody(appError), {
-    status: appError.status,
-    headers: { "x-request-id": requestId, ...appError.headers },
-  });
+  const { status, body } = surface.error(appError);
+  return Response.json(body, { status, headers: { "x-request-id": requestId, ...appError.headers } });
 }
 
 function internal(e: unknown): AppError {

@@ -1,12 +1,23 @@
 // Metering a stream without holding it: the last 8 KiB of events are kept by reference (no copy)
 // to find the usage event and the end marker; older events are reduced, a batch at a time, to their
 // generated text, which is counted in 64 KiB batches and only matters when the upstream reports no
-// usage (cut or abandoned streams, upstreams without stream usage).
+// usage (cut or abandoned streams, upstreams without stream usage). Each wire format has its own
+// usage fields and end marker; Anthropic's input counts come first (message_start), so the first
+// events are kept as well.
 import { countTokens } from "../core/tokenizer";
 import { generatedText } from "../core/text";
-import { usageFromText, type Usage } from "../core/usage";
+import { anthropicStreamUsage, usageFromText, type Usage, type UsageWire } from "../core/usage";
 
 const KEEP_BYTES = 8 * 1024;
+const HEAD_BYTES = 4 * 1024;
+
+/** How each wire format says a stream finished properly. */
+const FINISHED: Record<UsageWire, RegExp> = {
+  openai: /\[DONE\]|"finish_reason":\s*"/,
+  responses: /"type":\s*"response\.(completed|incomplete)"/,
+  anthropic: /"type":\s*"message_stop"/,
+  gemini: /"finishReason":\s*"/,
+};
 const COUNT_BATCH = 64 * 1024;
 const decoder = new TextDecoder();
 
@@ -16,8 +27,12 @@ export class StreamMeter {
   private spilledText = "";
   private spilledTokens: Promise<number>[] = [];
   private tailText: string | null = null;
+  private head = "";
+
+  constructor(private readonly wire: UsageWire = "openai") {}
 
   observe(chunk: Uint8Array) {
+    if (this.head.length < HEAD_BYTES && this.wire === "anthropic") this.head += decoder.decode(chunk.subarray(0, HEAD_BYTES));
     // a copy: the chunk may be a small view of a large network buffer that holding it would pin
     this.held.push(chunk.slice());
     this.heldBytes += chunk.byteLength;
@@ -43,15 +58,14 @@ export class StreamMeter {
     return this.tailText;
   }
 
-  /** Did the upstream finish properly ([DONE] or a finish_reason)? */
+  /** Did the upstream finish properly (its format's end marker)? */
   complete(): boolean {
-    const tail = this.tail();
-    return tail.includes("[DONE]") || /"finish_reason":\s*"/.test(tail);
+    return FINISHED[this.wire].test(this.tail());
   }
 
   /** The upstream's own usage, if it sent any. */
   reportedUsage(): Usage | null {
-    return usageFromText(this.tail());
+    return this.wire === "anthropic" ? anthropicStreamUsage(this.head, this.tail()) : usageFromText(this.tail(), this.wire);
   }
 
   /** Completion tokens counted over everything delivered (for streams without usage, or cut ones). */

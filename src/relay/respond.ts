@@ -1,56 +1,82 @@
 // Turning a successful upstream reply into the client's response, metered: JSON bodies are passed
-// on as they are and their usage read from the text; streams go through relayStream and are
-// metered when they end. Usage the upstream did not report is counted (o200k_base).
+// on as they are (or translated into the client's format) and their usage read from the text by the
+// upstream's format rules; streams go through relayStream and are metered when they end; binary
+// replies (audio) are piped. Usage the upstream did not report is counted (o200k_base).
+import type { Usage, UsageWire } from "../core/usage";
+import { usageFromText } from "../core/usage";
 import { refusals } from "../core/refusals";
 import { generatedText, promptText } from "../core/text";
 import { countTokens } from "../core/tokenizer";
-import type { Usage } from "../core/usage";
 import type { CallBody } from "./body";
 import { finishCall, type CallRecord } from "./call-log";
 import { StreamMeter } from "./meter";
-import type { Provider } from "./providers/types";
 import type { Runtime } from "./runtime";
 import { relayStream, type StreamResult } from "./stream";
+import type { TextStream } from "./translate";
+import type { Json } from "./translate/types";
 import { unwatch, watchIdle } from "./watchdog";
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
-async function countedUsage(body: CallBody, completionText: string, reported: Usage | null): Promise<Usage> {
-  if (reported) return reported;
+/** What the relay needs to know of the reply it is turning into a response. */
+export type ReplyPlan = {
+  /** how the upstream reports usage */
+  wire: UsageWire;
+  abortUpstream: () => void;
+  idleMs: number;
+  /** the client speaks another format: the reply's translation */
+  translateJson?: (reply: Json) => Json;
+};
+
+async function countedUsage(body: CallBody, completionText: string): Promise<Usage> {
   const [prompt, completion] = await Promise.all([countTokens(promptText(body)), countTokens(completionText)]);
   return { prompt, completion, cached: 0 };
 }
 
-export async function respondJson(
-  rt: Runtime,
-  call: CallRecord,
-  provider: Provider,
-  body: CallBody,
-  upstream: Response,
-  abortUpstream: () => void,
-  idleMs: number,
-) {
-  // a body that stalls past the idle limit (or breaks off) fails the call as 502 upstream_error
-  const watch = watchIdle(idleMs, abortUpstream);
-  const text = await upstream
-    .text()
+/** The whole body, within the idle limit: a body that stalls (or breaks off) fails as 502. */
+async function readBody<T>(upstream: Response, plan: ReplyPlan, read: (r: Response) => Promise<T>): Promise<T> {
+  const watch = watchIdle(plan.idleMs, plan.abortUpstream);
+  return read(upstream)
     .catch(() => {
       throw refusals.upstream();
     })
     .finally(() => unwatch(watch));
-  const reported = provider.usageFromJson(text);
-  const usage = reported ?? (await countedUsage(body, generatedText(text), null));
-  const firstByteAt = performance.now();
-  finishCall(rt, call, { status: upstream.status, usage, firstByteAt, billable: true });
-  return new Response(text, {
-    status: upstream.status,
-    headers: { "content-type": upstream.headers.get("content-type") ?? "application/json", "x-request-id": call.requestId },
-  });
 }
 
-export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, abortUpstream: () => void, idleMs: number) {
-  const meter = new StreamMeter();
-  const stripUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage !== true;
+export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: ReplyPlan) {
+  let text = await readBody(upstream, plan, (r) => r.text());
+  const usage = usageFromText(text, plan.wire) ?? (await countedUsage(body, generatedText(text)));
+  if (plan.translateJson) text = JSON.stringify(plan.translateJson(parseReply(text)));
+  finishCall(rt, call, { status: upstream.status, usage, firstByteAt: performance.now(), billable: true });
+  const type = plan.translateJson ? "application/json" : (upstream.headers.get("content-type") ?? "application/json");
+  return new Response(text, { status: upstream.status, headers: { "content-type": type, "x-request-id": call.requestId } });
+}
+
+function parseReply(text: string): Json {
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed && typeof parsed === "object") return parsed;
+  } catch {}
+  throw refusals.upstream();
+}
+
+/** Audio and other bytes: read whole (bounded by the idle limit), billed per call. */
+export async function respondBinary(rt: Runtime, call: CallRecord, upstream: Response, plan: ReplyPlan) {
+  const bytes = await readBody(upstream, plan, (r) => r.arrayBuffer());
+  finishCall(rt, call, { status: upstream.status, firstByteAt: performance.now(), billable: true });
+  const type = upstream.headers.get("content-type") ?? "application/octet-stream";
+  return new Response(bytes, { status: upstream.status, headers: { "content-type": type, "x-request-id": call.requestId } });
+}
+
+export type StreamPlan = ReplyPlan & {
+  /** hide the usage-only chunk (chat clients that did not ask for usage) */
+  stripUsage: boolean;
+  errorEvent: (message: string, code: string) => string;
+  transform?: TextStream;
+};
+
+export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: StreamPlan) {
+  const meter = new StreamMeter(plan.wire);
   const onEnd = async (result: StreamResult) => {
     const release = rt.ctx.ledger.reserve(); // counting may load the tokenizer: shutdown waits for this row
     try {
@@ -79,6 +105,14 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
     const billable = result.end === "done" || usage.completion > 0;
     finishCall(rt, call, { status: 200, usage, firstByteAt: result.firstChunkAt, errorCode, billable });
   };
-  const stream = relayStream(upstream.body!, { meter, stripUsage, idleMs, abortUpstream, onEnd: (r) => void onEnd(r) });
+  const stream = relayStream(upstream.body!, {
+    meter,
+    stripUsage: plan.stripUsage,
+    idleMs: plan.idleMs,
+    abortUpstream: plan.abortUpstream,
+    errorEvent: plan.errorEvent,
+    transform: plan.transform,
+    onEnd: (r) => void onEnd(r),
+  });
   return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-request-id": call.requestId } });
 }

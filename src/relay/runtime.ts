@@ -1,6 +1,7 @@
 // The relay's process-wide state: breakers, metrics, the log writer, settings from the config.
 // Created once by `serve`; the pipeline receives it and reads config from the snapshot only.
 import type { Config } from "../config";
+import { Affinity } from "../core/affinity";
 import type { Breakers } from "../core/breaker";
 import { Metrics } from "../observe/metrics";
 import type { Ctx } from "../services/context";
@@ -14,6 +15,8 @@ export type Runtime = {
   metrics: Metrics;
   maxBodyBytes: number;
   metricsToken: string | undefined;
+  /** session → channel and upstream key */
+  affinity: Affinity;
 };
 
 export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
@@ -24,5 +27,6 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     metrics: new Metrics(),
     maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
     metricsToken: config.metricsToken,
+    affinity: new Affinity(),
   };
 }

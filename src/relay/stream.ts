@@ -1,16 +1,17 @@
 // Passing an upstream SSE stream to the client event by event, as it arrives: no buffering beyond
 // completing a split event, no timers. It hides the usage-only event from clients that did not ask
-// for usage, ends a cut stream with an error event instead of [DONE], and aborts the upstream when
-// the client goes away.
+// for usage, translates events when the client speaks another format, ends a cut stream with an
+// error event (in the client's shape) instead of its normal end, and aborts the upstream when the
+// client goes away.
 import type { StreamMeter } from "./meter";
+import type { TextStream } from "./translate";
 import { unwatch, watchIdle } from "./watchdog";
 
 export type StreamEnd = "done" | "cut" | "client_gone";
 export type StreamResult = { end: StreamEnd; firstChunkAt: number | null; bytes: number; idle?: boolean };
 
 const encoder = new TextEncoder();
-export const sseError = (message: string, code: string) =>
-  encoder.encode(`data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code } })}\n\n`);
+const decoder = new TextDecoder();
 
 /** Index just past the last complete event ("\n\n" or "\r\n\r\n"), or 0. */
 export function lastEventEnd(b: Uint8Array): number {
@@ -49,7 +50,16 @@ export type RelayStreamOptions = {
   idleMs: number;
   abortUpstream: () => void;
   onEnd: (result: StreamResult) => void;
+  /** the event that tells the client its stream was cut, in its own shape */
+  errorEvent: (message: string, code: string) => string;
+  /** the client speaks another format: complete events in, the client's events out */
+  transform?: TextStream;
 };
+
+/** Complete events, translated when a transform is given. */
+function render(chunk: Uint8Array, transform?: TextStream): Uint8Array {
+  return transform ? encoder.encode(transform.push(decoder.decode(chunk))) : chunk;
+}
 
 export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStreamOptions): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
@@ -70,9 +80,9 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
   };
   const cut = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     const error = idle
-      ? sseError(`the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`, "upstream_idle_timeout")
-      : sseError("the upstream stream was interrupted before it finished", "upstream_stream_interrupted");
-    controller.enqueue(error);
+      ? opts.errorEvent(`the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`, "upstream_idle_timeout")
+      : opts.errorEvent("the upstream stream was interrupted before it finished", "upstream_stream_interrupted");
+    controller.enqueue(encoder.encode(error));
     controller.close();
     end("cut");
   };
@@ -86,6 +96,8 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
             watch.last = performance.now();
             if (done) {
               if (!opts.meter.complete()) return cut(controller);
+              const closing = opts.transform?.end();
+              if (closing) controller.enqueue(encoder.encode(closing));
               controller.close();
               return end("done");
             }
@@ -98,7 +110,7 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
             }
             if (chunk.length === 0) continue;
             opts.meter.observe(chunk);
-            const out = opts.stripUsage ? withoutUsageEvent(chunk) : chunk;
+            const out = render(opts.stripUsage ? withoutUsageEvent(chunk) : chunk, opts.transform);
             if (out.length === 0) continue;
             firstChunkAt ??= performance.now();
             bytes += out.length;

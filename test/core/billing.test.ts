@@ -16,6 +16,7 @@ const price = (p: Partial<PriceEntry> = {}): PriceEntry => ({
   output: null,
   cachedInput: null,
   perCall: null,
+  cacheWrite: null,
   holdCapTokens: 8192,
   ...p,
 });

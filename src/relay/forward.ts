@@ -1,0 +1,94 @@
+// The failover loop of one call: candidates in routing order (a session's pinned channel first),
+// skipping channels that are off, broken, keyless or cannot serve the call's format; one attempt
+// each up to max_attempts; a key the upstream rejects is retired; the first success is answered.
+import { pinnedFirst } from "../core/affinity";
+import { redact } from "../core/redact";
+import { refusals } from "../core/refusals";
+import { candidates } from "../core/routing";
+import type { ChannelEntry } from "../core/snapshot";
+import { AppError } from "../errors";
+import { attemptUpstream, type AttemptFailed, type AttemptOk } from "./attempt";
+import type { CallRecord } from "./call-log";
+import type { EndpointSpec } from "./endpoints";
+import { usageWire } from "./endpoints";
+import { retireUpstreamKey } from "./health";
+import { planFor, upstreamBody, type Inbound, type Plan } from "./plan";
+import { respondBinary, respondJson, respondStream, type ReplyPlan } from "./respond";
+import type { Runtime } from "./runtime";
+import { sessionOf } from "./session";
+import { responsesStreamError } from "./surfaces";
+import { pickKey } from "./upstream-keys";
+
+/** The session's pinned upstream key, when it is still usable. */
+function keyFor(channel: ChannelEntry, pinned: { channelId: number; keyIndex: number } | undefined): number {
+  if (pinned?.channelId === channel.id && channel.keyStates[pinned.keyIndex]?.status === 1) return pinned.keyIndex;
+  return pickKey(channel);
+}
+
+export async function forward(rt: Runtime, req: Request, call: CallRecord, spec: EndpointSpec, inbound: Inbound, groups: string[]) {
+  const snap = rt.ctx.snapshot.current;
+  const session = sessionOf(req.headers, inbound.body);
+  const affinityKey = session && call.token ? `${call.token.id}\u0000${session}` : null;
+  const pinned = affinityKey ? rt.affinity.get(affinityKey) : undefined;
+  let last: AttemptFailed | null = null;
+  let untranslatable: AppError | null = null;
+  let tried = 0;
+  for (const { channel, group } of pinnedFirst(candidates(snap.routes, groups, inbound.body.model), pinned?.channelId)) {
+    if (tried >= snap.relay.maxAttempts || req.signal.aborted) break;
+    const plan = planFor(spec.endpoint, channel);
+    if (!plan || channel.status !== 1 || !rt.breakers.allow(channel.id, Date.now())) continue;
+    const keyIndex = keyFor(channel, pinned);
+    if (keyIndex < 0) continue;
+    const upstreamModel = channel.mapping.get(inbound.body.model) ?? inbound.body.model;
+    let body: string | FormData;
+    try {
+      body = upstreamBody(plan, inbound, upstreamModel);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      untranslatable = e; // another channel may speak the client's format natively
+      continue;
+    }
+    tried++;
+    const upstreamCall = { endpoint: plan.upstream, model: upstreamModel, stream: inbound.stream, headers: req.headers, body };
+    const r = await attemptUpstream(plan.provider, channel, channel.keys[keyIndex], upstreamCall, req.signal);
+    call.attempts.push({ channel_id: channel.id, status: r.ok ? r.response.status : r.status, ms: Math.round(r.ms), ...(r.ok ? {} : { error: r.failure }) });
+    rt.metrics.attempt(channel.id, r.ok ? null : r.failure);
+    Object.assign(call, { group, channelId: channel.id, upstreamModel });
+    if (r.ok) {
+      rt.breakers.success(channel.id);
+      if (affinityKey) rt.affinity.set(affinityKey, channel.id, keyIndex);
+      return respond(rt, call, spec, inbound, plan, r, channel);
+    }
+    if (r.failure === "client_gone") throw refusals.clientGone(); // not the channel's fault: no breaker count
+    if (r.failure === "key_invalid") {
+      retireUpstreamKey(rt, channel, keyIndex, `the upstream answered ${r.status}: ${redact(plan.provider.errorMessage(r.body) ?? "", channel.keys)}`);
+      continue;
+    }
+    if (r.failure !== "client") rt.breakers.failure(channel.id, Date.now());
+    if (r.failure === "client" || r.failure === "server") {
+      const message = redact(plan.provider.errorMessage(r.body) ?? `the upstream answered ${r.status}`, channel.keys);
+      throw new AppError(r.status, "upstream_error", message, null);
+    }
+    last = r;
+  }
+  if (tried === 0) throw untranslatable ?? refusals.noChannel();
+  if (last?.status === 429) throw refusals.rateLimited(last.retryAfter);
+  throw refusals.upstream();
+}
+
+function respond(rt: Runtime, call: CallRecord, spec: EndpointSpec, inbound: Inbound, plan: Plan, r: AttemptOk, channel: ChannelEntry) {
+  const base: ReplyPlan = { wire: usageWire(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs };
+  const { body } = inbound;
+  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  if (spec.binary) return respondBinary(rt, call, r.response, base);
+  if (!inbound.stream) {
+    const t = plan.translation;
+    return respondJson(rt, call, body, r.response, t ? { ...base, translateJson: (reply) => t.reply(reply, body.model) } : base);
+  }
+  return respondStream(rt, call, body, r.response, {
+    ...base,
+    stripUsage: !plan.translation && !includeUsage && (spec.endpoint === "chat" || spec.endpoint === "completions"),
+    errorEvent: spec.endpoint === "responses" ? responsesStreamError : spec.surface.streamError,
+    transform: plan.translation?.stream({ model: body.model, includeUsage }),
+  });
+}
