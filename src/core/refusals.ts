@@ -46,6 +46,8 @@ export const refusals = {
     err(429, "rate_limit_error", "rate_limit_exceeded", "the upstream is rate limiting; retry shortly", null, retryAfter ? { "retry-after": retryAfter } : {}),
   noChannel: () => err(503, "server_error", "no_available_channel", "no upstream channel is available for this model right now; retry shortly"),
   upstream: () => err(502, "server_error", "upstream_error", "the upstream failed to answer; retry shortly"),
+  /** every upstream tried was busy (503, Anthropic's 529): Anthropic clients see 529 overloaded_error */
+  overloaded: () => err(503, "server_error", "upstream_overloaded", "the upstream is overloaded; retry shortly"),
   shuttingDown: () => err(503, "server_error", "server_shutting_down", "the server is shutting down; retry shortly", null, { "retry-after": "1" }),
   /** nginx's 499: the client closed the connection before an answer; nobody reads this body */
   clientGone: () => err(499, "invalid_request_error", "client_disconnected", "the client closed the connection"),

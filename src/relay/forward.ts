@@ -73,6 +73,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
   }
   if (tried === 0) throw untranslatable ?? refusals.noChannel();
   if (last?.status === 429) throw refusals.rateLimited(last.retryAfter);
+  if (last?.status === 503 || last?.status === 529) throw refusals.overloaded();
   throw refusals.upstream();
 }
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { maskKey, type MockUpstream, parseModeSpec, splitText, startMockUpstream } from "./mock-upstream";
+import { readSSE, rejection } from "./mock/testkit";
 
 const KEY = "sk-upstream-key-xyz";
 let mock: MockUpstream;
@@ -28,41 +29,6 @@ function post(path: string, body: unknown, headers: Record<string, string> = {},
     body: JSON.stringify(body),
     signal,
   });
-}
-
-/** Reads an SSE body to its end: the data payloads, when each arrived (ms since start), and how it ended. */
-async function readSSE(res: Response) {
-  const t0 = Date.now();
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: string[] = [];
-  const times: number[] = [];
-  let buf = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return { events, times, error: null as Error | null };
-      buf += decoder.decode(value, { stream: true });
-      let at: number;
-      while ((at = buf.indexOf("\n\n")) >= 0) {
-        events.push(buf.slice(0, at).replace(/^data: /, ""));
-        times.push(Date.now() - t0);
-        buf = buf.slice(at + 2);
-      }
-    }
-  } catch (e) {
-    return { events, times, error: e as Error };
-  }
-}
-
-/** The typed error a promise rejects with. */
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("normal answers", () => {
@@ -339,5 +305,26 @@ describe("switching, recording, aborts", () => {
 
   test("waitFor rejects when the condition is not met in time", async () => {
     await expect(mock.waitFor(() => false, 50)).rejects.toThrow("within 50 ms");
+  });
+});
+
+describe("one server, every wire format (details in test/support/mock/*.test.ts)", () => {
+  test("each format is routed by path, with its own key header, and recorded with its model", async () => {
+    const send = (url: string, headers: Record<string, string>, body: object) =>
+      fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const replies = await Promise.all([
+      send(mock.origin + "/v1/messages", { "x-api-key": KEY }, { model: "claude-x", messages: [] }),
+      send(mock.geminiUrl + "/models/gemini-y:generateContent", { "x-goog-api-key": KEY }, { contents: [] }),
+      send(mock.origin + "/openai/deployments/dep-z/chat/completions?api-version=2024-10-21", { "api-key": KEY }, { messages: [] }),
+      send(mock.url + "/responses", { authorization: `Bearer ${KEY}` }, { model: "gpt-r", input: "hi" }),
+    ]);
+    const [claude, gemini, azure, resp] = await Promise.all(replies.map((r) => r.json()));
+    expect(claude.content[0].text).toBe("Hello from the mock upstream!");
+    expect(gemini.candidates[0].content.parts[0].text).toBe("Hello from the mock upstream!");
+    expect(azure.model).toBe("dep-z");
+    expect(resp.output[0].content[0].text).toBe("Hello from the mock upstream!");
+    expect(mock.requests.map((r) => r.model).sort()).toEqual(["claude-x", "dep-z", "gemini-y", "gpt-r"]);
+    expect(mock.urlFor("status=500", "/v1beta")).toBe(`${mock.origin}/m/status=500/v1beta`);
+    expect(mock.urlFor("ok")).toBe(`${mock.origin}/m/ok/v1`);
   });
 });
