@@ -29,17 +29,33 @@ export const SERVER_OPTIONS: Options = {
   "data-dir": { type: "string" },
 };
 
+/** node's parseArgs refuses a value on a boolean flag: take `--flag=true|false` here (a bare --flag
+ * stays true), so a switch can also be turned off (`--supports-responses=false`). */
+function inlineBooleans(cmd: Command, argv: string[]) {
+  const set: Record<string, boolean> = {};
+  const end = argv.indexOf("--");
+  const args = argv.filter((arg, i) => {
+    const m = /^--([^=]+)=(.*)$/s.exec(arg);
+    if (!m || (end >= 0 && i > end) || cmd.options[m[1]]?.type !== "boolean") return true;
+    if (m[2] !== "true" && m[2] !== "false") throw new CliError(`--${m[1]}: write --${m[1]}, --${m[1]}=true or --${m[1]}=false`);
+    set[m[1]] = m[2] === "true";
+    return false;
+  });
+  return { args, set };
+}
+
 export function parseFlags(cmd: Command, argv: string[]): Flags | "help" {
   try {
+    const inline = inlineBooleans(cmd, argv);
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: inline.args,
       options: { ...cmd.options, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: true,
     });
     if (values.help) return "help";
     if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"`);
-    return values as Flags;
+    return { ...values, ...inline.set } as Flags;
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw new CliError((e as Error).message.split("\n")[0]);

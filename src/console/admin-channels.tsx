@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/channels: list and search, New and Edit in a dialog (keys write-only: an empty field keeps
-// the stored keys), enable/disable, delete, and the Test button (one probe call: status, latency).
+// the stored keys; the four types, the Responses switch and Azure's api-version), enable/disable,
+// delete, and the Test button (one probe call: status, latency).
 // Rules live in services/channels and relay/probe; keys never come back out of them.
 import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, TestResult, channelForm } from "../../views/console/admin-channels";
 import { invalidField } from "../errors";
@@ -9,7 +10,7 @@ import { CHANNEL_TYPES } from "../services/channel-schema";
 import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
-import { defined, fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
+import { checked, defined, fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
 import { all, first, type Form, type PageCall } from "./route";
 
 /** "client=upstream" lines → the mapping object (a line without "=" is named). */
@@ -43,6 +44,9 @@ function toInput(f: Form) {
     timeout_connect_ms: num(f.timeout_connect_ms),
     timeout_first_byte_ms: num(f.timeout_first_byte_ms),
     timeout_idle_ms: num(f.timeout_idle_ms),
+    // the dialog always shows both: an unticked box is false, an empty version is none
+    supports_responses: checked(f, "supports_responses"),
+    api_version: first(f.api_version),
   });
 }
 

@@ -23,13 +23,22 @@ const prices = (f: Form) => ({
   input: first(f.input).trim(),
   output: first(f.output).trim(),
   cached_input: first(f.cached_input).trim(),
+  cache_write: first(f.cache_write).trim(),
   per_call: first(f.per_call).trim(),
   hold_cap_tokens: num(f.hold_cap_tokens),
 });
 
 /** The list as export gives it and import takes it: what can be set, nothing derived. */
 export const exportPrices = (ctx: Ctx) =>
-  listPrices(ctx).items.map(({ model, input, output, cached_input, per_call, hold_cap_tokens }) => ({ model, input, output, cached_input, per_call, hold_cap_tokens }));
+  listPrices(ctx).items.map(({ model, input, output, cached_input, cache_write, per_call, hold_cap_tokens }) => ({
+    model,
+    input,
+    output,
+    cached_input,
+    cache_write,
+    per_call,
+    hold_cap_tokens,
+  }));
 
 /** The entries of an import: the JSON body itself, or the dialog's pasted text. */
 function importEntries(form: Form | unknown[]): unknown[] {

@@ -1,6 +1,6 @@
 // List prices shipped with apiyi (USD per 1M tokens, or USD per call), seeded once at first start;
 // admins edit or extend them through /api/pricing/ or `apiyi price set`.
-export type SeedPrice = { model: string; input?: string; output?: string; cached_input?: string; per_call?: string };
+export type SeedPrice = { model: string; input?: string; output?: string; cached_input?: string; cache_write?: string; per_call?: string };
 
 export const SEED_PRICES: SeedPrice[] = [
   // OpenAI
@@ -18,11 +18,11 @@ export const SEED_PRICES: SeedPrice[] = [
   { model: "text-embedding-3-large", input: "0.13" },
   { model: "dall-e-3", per_call: "0.04" },
   { model: "gpt-image-1", per_call: "0.042" },
-  // Anthropic
-  { model: "claude-opus-4-1", input: "15", output: "75", cached_input: "1.5" },
-  { model: "claude-sonnet-4-5", input: "3", output: "15", cached_input: "0.3" },
-  { model: "claude-haiku-4-5", input: "1", output: "5", cached_input: "0.1" },
-  { model: "claude-haiku-4-5-20251001", input: "1", output: "5", cached_input: "0.1" },
+  // Anthropic (cache writes: 1.25 × input, the 5-minute cache)
+  { model: "claude-opus-4-1", input: "15", output: "75", cached_input: "1.5", cache_write: "18.75" },
+  { model: "claude-sonnet-4-5", input: "3", output: "15", cached_input: "0.3", cache_write: "3.75" },
+  { model: "claude-haiku-4-5", input: "1", output: "5", cached_input: "0.1", cache_write: "1.25" },
+  { model: "claude-haiku-4-5-20251001", input: "1", output: "5", cached_input: "0.1", cache_write: "1.25" },
   // Google
   { model: "gemini-2.5-pro", input: "1.25", output: "10", cached_input: "0.31" },
   { model: "gemini-2.5-flash", input: "0.3", output: "2.5", cached_input: "0.075" },

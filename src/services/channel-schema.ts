@@ -4,7 +4,20 @@ import { z } from "zod";
 import { normalizeList } from "../core/tokens";
 
 /** Upstream types with a provider behind them; adding a type is adding it here (and its provider). */
-export const CHANNEL_TYPES = ["openai"] as const;
+export const CHANNEL_TYPES = ["openai", "anthropic", "gemini", "azure"] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** The path a base URL given without one gets: the relay appends its endpoints to it (openai
+ * /chat/completions, anthropic /messages, gemini /models/{model}:generateContent; azure adds
+ * /openai/deployments/{deployment}/… to the bare resource URL itself). */
+export const DEFAULT_PATHS: Record<ChannelType, string> = { openai: "/v1", anthropic: "/v1", gemini: "/v1beta", azure: "" };
+/** What each type's base URL looks like, for forms and help. */
+export const BASE_URL_EXAMPLES: Record<ChannelType, string> = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com",
+  gemini: "https://generativelanguage.googleapis.com",
+  azure: "https://YOUR-RESOURCE.openai.azure.com",
+};
 
 const MAX_KEYS = 1000;
 const MAX_KEY_LENGTH = 4096;
@@ -39,8 +52,9 @@ const keyList = z
     return keys;
   });
 
-/** http(s), a host, no credentials, no query or fragment; trailing slashes dropped; no path → /v1. */
-export function normalizeBaseUrl(raw: string): { url: string } | { problem: string } {
+/** http(s), a host, no credentials, no query or fragment; trailing slashes dropped. The path is kept
+ * as given (none stays none: which default applies depends on the channel's type, see withDefaultPath). */
+function canonicalBaseUrl(raw: string): { url: string } | { problem: string } {
   const text = raw.trim();
   if (/[?#]/.test(text)) return { problem: "must not have a query or a fragment" };
   let u: URL;
@@ -52,18 +66,42 @@ export function normalizeBaseUrl(raw: string): { url: string } | { problem: stri
   if (u.protocol !== "http:" && u.protocol !== "https:") return { problem: "must start with http:// or https://" };
   if (!u.hostname) return { problem: "must name a host" };
   if (u.username || u.password) return { problem: "must not contain credentials (user:password@)" };
-  const path = u.pathname.replace(/\/+$/, "");
-  return { url: `${u.protocol}//${u.host}${path || "/v1"}` };
+  return { url: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}` };
 }
 
+/** A canonical base URL (validated, as stored or as the schema gives it) with the type's default
+ * path when it has no path: https://api.anthropic.com → …/v1, a gemini host → …/v1beta, azure as is. */
+export function withDefaultPath(url: string, type: string): string {
+  const bare = url.replace(/\/+$/, "");
+  if (new URL(bare).pathname !== "/") return bare;
+  return bare + (DEFAULT_PATHS[type as ChannelType] ?? "/v1");
+}
+
+/** http(s), a host, no credentials, no query or fragment; trailing slashes dropped; no path → the
+ * type's default path (openai and anthropic /v1, gemini /v1beta, azure none). */
+export function normalizeBaseUrl(raw: string, type: string = "openai"): { url: string } | { problem: string } {
+  const r = canonicalBaseUrl(raw);
+  return "url" in r ? { url: withDefaultPath(r.url, type) } : r;
+}
+
+/** Validated and canonical, but without a default path yet: the service adds the one of the channel's
+ * (effective) type, which an update may not send. */
 const baseUrl = z
-  .string(expecting("a string: the upstream's OpenAI-style base URL"))
+  .string(expecting("a string: the upstream's base URL"))
   .max(2000, "at most 2000 characters")
   .transform((v, c) => {
-    const r = normalizeBaseUrl(v);
+    const r = canonicalBaseUrl(v);
     if ("problem" in r) c.addIssue({ code: "custom", message: r.problem });
     return "url" in r ? r.url : "";
   });
+
+/** Azure's api-version query parameter: required for azure (checked with the effective type by the
+ * service), ignored by the other types. */
+const apiVersion = z
+  .string(expecting("a string, e.g. 2024-10-21"))
+  .trim()
+  .max(40, "at most 40 characters")
+  .regex(/^[A-Za-z0-9.-]*$/, "only letters, digits, dots and dashes (e.g. 2024-10-21)");
 
 /** An object, or its JSON text (new-api sends a string; "" means none). Names and targets trimmed. */
 const modelMapping = z.union([z.record(z.string(), z.unknown()), z.string(), z.null()]).transform((v, c) => {
@@ -104,6 +142,10 @@ export const ChannelFields = z.object({
   timeout_connect_ms: timeout,
   timeout_first_byte_ms: timeout,
   timeout_idle_ms: timeout.describe("longest wait between two chunks of a stream"),
+  supports_responses: z
+    .boolean(expecting("true or false"))
+    .describe("openai type only (accepted and ignored for the others): the upstream also speaks /v1/responses natively"),
+  api_version: apiVersion.describe("azure type only (required there, e.g. 2024-10-21; ignored for the others): the api-version query parameter"),
 });
 
 const F = ChannelFields.shape;
@@ -118,6 +160,8 @@ export const ChannelCreate = ChannelFields.extend({
   timeout_connect_ms: F.timeout_connect_ms.default(10_000),
   timeout_first_byte_ms: F.timeout_first_byte_ms.default(120_000),
   timeout_idle_ms: F.timeout_idle_ms.default(300_000),
+  supports_responses: F.supports_responses.default(false),
+  api_version: F.api_version.default(""),
 });
 export type ChannelCreateInput = z.output<typeof ChannelCreate>;
 
@@ -128,4 +172,11 @@ export const ChannelUpdate = ChannelFields.partial().extend({
   status: z.union([adminStatus, z.literal(3)], expecting("1 (enabled) or 2 (disabled)")).optional(),
 });
 export type ChannelUpdateInput = z.output<typeof ChannelUpdate>;
+/** Rules across fields, checked by the service against the effective values (an update may send
+ * neither the type nor the api_version): azure needs its api-version. Returns [field, problem]. */
+export function channelProblem(type: string, apiVersion: string): [string, string] | null {
+  if (type === "azure" && !apiVersion) return ["api_version", "required for azure channels, e.g. 2024-10-21"];
+  return null;
+}
+
 export const ChannelStatusUpdate = z.object({ id: z.number().int().positive(), status: adminStatus });

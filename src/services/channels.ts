@@ -8,8 +8,10 @@ import { invalidField, notFound } from "../errors";
 import type { ChannelOrder, ChannelPatch } from "../store/channels";
 import {
   ChannelCreate,
+  channelProblem,
   ChannelStatusUpdate,
   ChannelUpdate,
+  withDefaultPath,
   type ChannelCreateInput,
   type ChannelUpdateInput,
 } from "./channel-schema";
@@ -42,6 +44,8 @@ export function channelView(row: ChannelRow, keyCount: number) {
     timeout_connect_ms: row.timeoutConnectMs,
     timeout_first_byte_ms: row.timeoutFirstByteMs,
     timeout_idle_ms: row.timeoutIdleMs,
+    supports_responses: row.supportsResponses,
+    api_version: row.apiVersion,
     created_at: row.createdAt,
   };
 }
@@ -86,7 +90,23 @@ const toColumns = (c: Partial<Omit<ChannelCreateInput, "status">>): ChannelPatch
   timeoutConnectMs: c.timeout_connect_ms,
   timeoutFirstByteMs: c.timeout_first_byte_ms,
   timeoutIdleMs: c.timeout_idle_ms,
+  supportsResponses: c.supports_responses,
+  apiVersion: c.api_version,
 });
+
+/** The cross-field rules, on the values the channel will have once written. */
+function checkTypeFields(type: string, apiVersion: string) {
+  const problem = channelProblem(type, apiVersion);
+  if (problem) throw invalidField(...problem);
+}
+
+/** The base URL column of a write: the type's default path goes on a URL without a path, judged by the
+ * effective type, so sending only a new type or only a new URL still normalises (azure → openai on a
+ * bare resource URL adds /v1; a path already there is kept). Undefined: the column is left alone. */
+function baseUrlColumn(current: ChannelRow | undefined, c: { type?: string; base_url?: string }): string | undefined {
+  if (c.type === undefined && c.base_url === undefined) return undefined;
+  return withDefaultPath(c.base_url ?? current!.baseUrl, c.type ?? current!.type);
+}
 
 /** An admin setting the status: any change clears the automatic reason; enabling also puts every key
  * back in rotation (that is how an automatically disabled channel or key comes back). */
@@ -99,9 +119,11 @@ function statusColumns(ctx: Ctx, current: ChannelRow, status: 1 | 2 | 3 | undefi
 
 export function createChannel(ctx: Ctx, input: unknown) {
   const c = validate(ChannelCreate, input);
+  checkTypeFields(c.type, c.api_version);
   const row = ctx.tx(() => {
     checkGroups(ctx, c.group);
-    return ctx.store.channels.insert({ ...(toColumns(c) as Required<ChannelPatch>), ...keyColumns(ctx, c.key), status: c.status });
+    const columns = { ...(toColumns(c) as Required<ChannelPatch>), baseUrl: baseUrlColumn(undefined, c)! };
+    return ctx.store.channels.insert({ ...columns, ...keyColumns(ctx, c.key), status: c.status });
   });
   ctx.snapshot.reloadChannels();
   return view(ctx, row);
@@ -121,10 +143,11 @@ function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
   const row = ctx.tx(() => {
     const current = findChannel(ctx, c.id);
     if (c.group) checkGroups(ctx, c.group);
+    checkTypeFields(c.type ?? current.type, c.api_version ?? current.apiVersion);
     // new-api's edit form sends key "" when the keys are left alone: no keys means keep them.
     // New keys come last: their fresh states win over the reset that enabling would do to the old ones.
     const keys = c.key?.length ? keyColumns(ctx, c.key) : {};
-    const patch = { ...toColumns(c), ...statusColumns(ctx, current, c.status, forceEnable), ...keys };
+    const patch = { ...toColumns(c), baseUrl: baseUrlColumn(current, c), ...statusColumns(ctx, current, c.status, forceEnable), ...keys };
     return ctx.store.channels.update(c.id, patch)!;
   });
   ctx.snapshot.reloadChannels();

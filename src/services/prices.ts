@@ -28,6 +28,7 @@ export const PriceInput = z.object({
   input: usd.describe("USD per 1M input tokens"),
   output: usd.describe("USD per 1M output tokens"),
   cached_input: usd.describe("USD per 1M cached input tokens (default: the input price)"),
+  cache_write: usd.describe("USD per 1M prompt-cache write tokens, Anthropic-style (default: the input price)"),
   per_call: usd.describe("USD per call (per image for image generation)"),
   hold_cap_tokens: z.number().int().min(1).max(10_000_000).optional().describe("most output tokens a hold reserves for (default 8,192)"),
 });
@@ -41,6 +42,7 @@ export function priceView(r: PriceRow, groups: string[] = []) {
     input: usdText(r.inputMicros),
     output: usdText(r.outputMicros),
     cached_input: usdText(r.cachedInputMicros ?? r.inputMicros),
+    cache_write: usdText(r.cacheWriteMicros ?? r.inputMicros),
     per_call: usdText(r.perCallMicros),
     hold_cap_tokens: r.holdCapTokens,
     billing: [p.input !== null || p.output !== null ? "usage" : null, p.perCall !== null ? "per_call" : null].filter(Boolean),
@@ -59,6 +61,7 @@ function writePrice(ctx: Ctx, input: unknown) {
     inputMicros: p.input,
     outputMicros: p.output,
     cachedInputMicros: p.cached_input,
+    cacheWriteMicros: p.cache_write,
     perCallMicros: p.per_call,
     holdCapTokens: p.hold_cap_tokens ?? readSettings(ctx).default_hold_cap_tokens,
   });

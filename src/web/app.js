@@ -68,6 +68,15 @@ document.addEventListener("input", (e) => {
   for (const o of select?.options ?? []) o.hidden = q !== "" && !o.value.toLowerCase().includes(q);
 });
 
+// a select whose options carry data-placeholder sets the placeholder of the field it names (the
+// channel dialog: each type's example base URL)
+document.addEventListener("change", (e) => {
+  const select = e.target.closest?.("select[data-placeholder-of]");
+  const input = select?.form?.querySelector(`[name="${select.dataset.placeholderOf}"]`);
+  const hint = select?.selectedOptions[0]?.dataset.placeholder;
+  if (input && hint) input.placeholder = hint;
+});
+
 // row menus sit inside a scrolling table: place the open one in fixed position so it is never cut
 // off, and close it on the next click elsewhere
 document.addEventListener(

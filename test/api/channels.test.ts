@@ -76,8 +76,8 @@ beforeAll(async () => {
 });
 
 const VIEW_FIELDS = [
-  "base_url", "created_at", "groups", "health", "id", "key_count", "key_states", "model_mapping", "models", "name", "priority",
-  "status", "status_reason", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type", "weight",
+  "api_version", "base_url", "created_at", "groups", "health", "id", "key_count", "key_states", "model_mapping", "models", "name", "priority",
+  "status", "status_reason", "supports_responses", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type", "weight",
 ];
 
 describe("create", () => {
@@ -89,7 +89,7 @@ describe("create", () => {
     expect(c).toMatchObject({
       type: "openai", base_url: "https://api.example.com/v1", key_count: 2, models: ["gpt-4o", "o3"], model_mapping: {},
       groups: ["default"], priority: 0, weight: 1, status: 1, status_reason: "",
-      timeout_connect_ms: 10_000, timeout_first_byte_ms: 120_000, timeout_idle_ms: 300_000,
+      timeout_connect_ms: 10_000, timeout_first_byte_ms: 120_000, timeout_idle_ms: 300_000, supports_responses: false, api_version: "",
     });
     expect(c.key_states).toEqual([{ index: 0, status: 1, reason: "" }, { index: 1, status: 1, reason: "" }]);
     expect(typeof c.id).toBe("number");
@@ -127,7 +127,7 @@ describe("create", () => {
 
   const BAD: [string, unknown[]][] = [
     ["name", [undefined, "", "   ", "x".repeat(101), 42, null]],
-    ["type", ["anthropic", "", 1, "OpenAI"]],
+    ["type", ["mistral", "", 1, "OpenAI", null]],
     ["base_url", [undefined, "", "api.openai.com", "ftp://x.com", "file:///etc/passwd", "javascript:alert(1)", "https://user:pw@x.com/v1",
       "https://x.com/v1?api-version=1", "https://x.com/v1#top", "https://x.com/?", "http://", 5, "h".repeat(2001)]],
     ["key", [undefined, "", " \n \n", [], [" "], "has space", "tab\there", ["ok", 5], 7, "x".repeat(4097)]],
@@ -140,6 +140,8 @@ describe("create", () => {
     ["timeout_connect_ms", [0, -5, 3_600_001, 1.5, "100"]],
     ["timeout_first_byte_ms", [0, 3_600_001]],
     ["timeout_idle_ms", [0, 1e9]],
+    ["supports_responses", ["true", 1, null]],
+    ["api_version", [5, "2024 10 21", "2024-10-21?x=1", "v".repeat(41), null]],
   ];
   for (const [field, values] of BAD) {
     test(`a bad ${field} → 422 naming ${field}, and nothing is created`, async () => {
@@ -234,7 +236,8 @@ describe("update", () => {
     const c = await create();
     const bad: [string, unknown][] = [
       ["name", ""], ["base_url", "ftp://x"], ["key", "two words"], ["models", ""], ["model_mapping", "{"],
-      ["group", "no-such-group"], ["weight", -1], ["timeout_connect_ms", 0], ["status", 4], ["type", "gemini"],
+      ["group", "no-such-group"], ["weight", -1], ["timeout_connect_ms", 0], ["status", 4], ["type", "mistral"],
+      ["supports_responses", "yes"], ["api_version", "2024/10/21"],
     ];
     for (const [field, value] of bad) expectInvalid(await put({ id: c.id, [field]: value }), field);
     expectInvalid(await put({ name: "no id" }), "id");

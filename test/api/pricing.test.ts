@@ -22,6 +22,7 @@ type PriceView = {
   input: string | null;
   output: string | null;
   cached_input: string | null;
+  cache_write: string | null;
   per_call: string | null;
   model_ratio: number | null;
   completion_ratio: number | null;
@@ -58,7 +59,10 @@ describe("GET /api/pricing/", () => {
   test("any signed-in user reads the seeded list prices as decimal strings", async () => {
     const all = await prices();
     expect(all.get("gpt-4o-mini")).toMatchObject({ input: "0.15", output: "0.6", cached_input: "0.075", per_call: null });
-    expect(all.get("claude-sonnet-4-5")).toMatchObject({ input: "3", output: "15", cached_input: "0.3", per_call: null });
+    expect(all.get("claude-sonnet-4-5")).toMatchObject({ input: "3", output: "15", cached_input: "0.3", cache_write: "3.75", per_call: null });
+    // Anthropic's cache writes cost 1.25 × input; elsewhere a cache write is billed as input
+    expect(all.get("claude-opus-4-1")).toMatchObject({ input: "15", cache_write: "18.75" });
+    expect(all.get("gpt-4o-mini")).toMatchObject({ cache_write: "0.15" });
     expect(all.get("text-embedding-3-small")).toMatchObject({ input: "0.02", output: null, per_call: null });
     expect(all.get("dall-e-3")).toMatchObject({ input: null, output: null, per_call: "0.04" });
     // Google, DeepSeek and a second image model are there too
@@ -68,15 +72,15 @@ describe("GET /api/pricing/", () => {
     expect([...(await prices(admin)).keys()].sort()).toEqual([...all.keys()].sort());
   });
 
-  test("every price field is null or a plain decimal string; cached input defaults to the input price", async () => {
+  test("every price field is null or a plain decimal string; cached input and cache write default to the input price", async () => {
     for (const p of (await prices()).values()) {
-      for (const f of ["input", "output", "cached_input", "per_call"] as const) {
+      for (const f of ["input", "output", "cached_input", "cache_write", "per_call"] as const) {
         if (p[f] !== null) expect(p[f]).toMatch(/^\d+(\.\d{1,6})?$/);
       }
-      if (p.input === null) expect(p.cached_input).toBeNull();
+      if (p.input === null) expect([p.cached_input, p.cache_write]).toEqual([null, null]);
       expect(p.input !== null || p.output !== null || p.per_call !== null).toBe(true);
     }
-    expect((await prices()).get("text-embedding-3-small")!.cached_input).toBe("0.02");
+    expect((await prices()).get("text-embedding-3-small")).toMatchObject({ cached_input: "0.02", cache_write: "0.02" });
   });
 
   test("API易's multipliers: model_ratio = input ÷ 2, completion_ratio = output ÷ input", async () => {
@@ -136,6 +140,28 @@ describe("POST /api/pricing/ and DELETE /api/pricing/:model", () => {
     // an edit of a seeded price
     expectReply(await admin.post("/api/pricing/", { model: "gpt-4o", input: "2.75", output: "11" }), 201);
     expect((await prices()).get("gpt-4o")).toMatchObject({ input: "2.75", output: "11", cached_input: "2.75" });
+  });
+
+  test("cache_write: exact decimals, replaced with the price, defaulting to the input price", async () => {
+    const created = expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", output: "15", cached_input: "0.3", cache_write: "3.75" }), 201);
+    expect(created).toMatchObject({ input: "3", cached_input: "0.3", cache_write: "3.75" });
+    expect((await prices()).get("cw-model")).toMatchObject({ input: "3", output: "15", cached_input: "0.3", cache_write: "3.75" });
+    // a number, the smallest step, and zero
+    expect(expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", cache_write: 0.000001 }), 201).cache_write).toBe("0.000001");
+    expect(expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", cache_write: "0" }), 201).cache_write).toBe("0");
+    // left out, null or "": the input price (a replace drops the old one)
+    for (const cache_write of [undefined, null, ""]) {
+      expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "2.5", output: "10", cache_write }), 201);
+      expect({ cache_write, got: (await prices()).get("cw-model")!.cache_write }).toEqual({ cache_write, got: "2.5" });
+    }
+    // per-call only: no token prices at all
+    expect(expectReply(await admin.post("/api/pricing/", { model: "cw-model", per_call: "0.01", cache_write: "1" }), 201)).toMatchObject({ input: null, cache_write: "1" });
+    expectReply(await admin.del("/api/pricing/cw-model"), 200);
+    for (const bad of ["1.1234567", "-1", "abc", "1e3", true, "1,5"]) {
+      const r = await admin.post("/api/pricing/", { model: "cw-bad", input: "1", cache_write: bad });
+      expectInvalid(r, "cache_write");
+    }
+    expect((await prices()).has("cw-bad")).toBe(false);
   });
 
   test("validation: 422 naming the field, nothing written", async () => {
@@ -205,7 +231,7 @@ describe("apiyi price set / price list", () => {
     expect(r.stderr).not.toMatch(/^\s*at /m);
   }
 
-  test("set prints the price; list prints it as model, input, output, cached, per call", async () => {
+  test("set prints the price; list prints it as model, input, output, cached, per call, cache write", async () => {
     const dir = newDir();
     const set = await run(["price", "set", "--model", "m", "--input", "1.5", "--output", "3", "--data-dir", dir]);
     expect({ code: set.code, stderr: set.stderr }).toEqual({ code: 0, stderr: "" });
@@ -219,13 +245,16 @@ describe("apiyi price set / price list", () => {
     const list = await run(["price", "list", "--data-dir", dir]);
     expect(list.code).toBe(0);
     const lines = list.stdout.trim().split("\n").map((l) => l.split("\t"));
-    expect(lines).toContainEqual(["m", "1.5", "3", "1.5", "-"]);
-    expect(lines).toContainEqual(["img", "-", "-", "-", "0.04"]);
+    // the last column is the cache write price (the input price when not set)
+    expect(lines).toContainEqual(["m", "1.5", "3", "1.5", "-", "1.5"]);
+    expect(lines).toContainEqual(["img", "-", "-", "-", "0.04", "-"]);
 
     // replace through the CLI
-    expect((await run(["price", "set", "--model", "m", "--input", "2", "--cached-input", "0.5", "--data-dir", dir])).code).toBe(0);
+    const replaced = await run(["price", "set", "--model", "m", "--input", "2", "--cached-input", "0.5", "--cache-write", "2.5", "--data-dir", dir]);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toContain("cache write 2.5");
     const again = (await run(["price", "list", "--data-dir", dir])).stdout.trim().split("\n").map((l) => l.split("\t"));
-    expect(again).toContainEqual(["m", "2", "-", "0.5", "-"]);
+    expect(again).toContainEqual(["m", "2", "-", "0.5", "-", "2.5"]);
   });
 
   test("bad values: exit 2, one line naming the flag, nothing written", async () => {
@@ -234,6 +263,8 @@ describe("apiyi price set / price list", () => {
       [["--input", "abc"], "--input"],
       [["--input", "1", "--output", "1.1234567"], "--output"],
       [["--input", "1", "--cached-input=-1"], "--cached-input"],
+      [["--input", "1", "--cache-write", "1.2.3"], "--cache-write"],
+      [["--input", "1", "--cache-write=-0.5"], "--cache-write"],
       [["--per-call", "1.2.3"], "--per-call"],
       [["--input", "1", "--hold-cap", "lots"], "--hold-cap"],
       [[], "--input"], // no price at all

@@ -1,7 +1,8 @@
-// `apiyi channel add` / `apiyi channel list` as real processes on the data dir of a running server:
-// add prints the new id alone and the channel shows up through the API as given; bad flags exit 2 with
-// one line naming the flag (and create nothing); list prints one line per channel and never a key;
-// a channel added by the CLI reaches the running server within 1 s.
+// `apiyi channel add` / `update` / `list` as real processes on the data dir of a running server:
+// add prints the new id alone and the channel shows up through the API as given (each type's default
+// base URL path, --supports-responses, --api-version); update changes only the flags given; bad flags
+// exit 2 with one line naming the flag (and write nothing); list prints one line per channel and never
+// a key; a channel added by the CLI reaches the running server within 1 s.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, cli, client, login, scratchDirs, useServer } from "../support/server";
@@ -56,7 +57,7 @@ describe("channel add", () => {
     ["--weight", ["--name", "n", "--base-url", "https://x.example", "--key", "k", "--models", "m", "--weight=-1"]],
     ["--mapping", ["--name", "n", "--base-url", "https://x.example", "--key", "k", "--models", "m", "--mapping", "fast"]],
     ["--mapping", ["--name", "n", "--base-url", "https://x.example", "--key", "k", "--models", "m", "--mapping", "fast="]],
-    ["--type", ["--name", "n", "--base-url", "https://x.example", "--key", "k", "--models", "m", "--type", "gemini"]],
+    ["--type", ["--name", "n", "--base-url", "https://x.example", "--key", "k", "--models", "m", "--type", "mistral"]],
     ["--bogus", ["--name", "n", "--bogus", "1"]],
   ];
   test("bad flags: exit 2, one line naming the flag, no secret repeated, nothing created", async () => {
@@ -73,13 +74,105 @@ describe("channel add", () => {
     expect((await listed()).total).toBe(before);
   });
 
-  test("--help for both commands exits 0 with the usage line", async () => {
-    for (const name of ["add", "list"]) {
+  test("--type: each type's default path; --supports-responses and --api-version", async () => {
+    const add = async (...args: string[]) => {
+      const r = await channel("add", "--key", "k", "--models", "m", ...args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: "" });
+      return expectReply(await admin.get(`/api/channel/${Number(r.stdout)}`), 200);
+    };
+    expect(await add("--name", "cli-claude", "--type", "anthropic", "--base-url", "https://api.anthropic.com")).toMatchObject({
+      type: "anthropic", base_url: "https://api.anthropic.com/v1", supports_responses: false, api_version: "",
+    });
+    expect(await add("--name", "cli-gemini", "--type", "gemini", "--base-url", "https://generativelanguage.googleapis.com/")).toMatchObject({
+      type: "gemini", base_url: "https://generativelanguage.googleapis.com/v1beta",
+    });
+    expect(await add("--name", "cli-azure", "--type", "azure", "--base-url", "https://myres.openai.azure.com", "--api-version", "2024-10-21")).toMatchObject({
+      type: "azure", base_url: "https://myres.openai.azure.com", api_version: "2024-10-21",
+    });
+    expect(await add("--name", "cli-responses", "--base-url", "https://api.openai.com", "--supports-responses")).toMatchObject({
+      type: "openai", base_url: "https://api.openai.com/v1", supports_responses: true,
+    });
+    expect((await add("--name", "cli-responses-on", "--base-url", "https://x.example", "--supports-responses=true")).supports_responses).toBe(true);
+    expect((await add("--name", "cli-responses-off", "--base-url", "https://x.example", "--supports-responses=false")).supports_responses).toBe(false);
+  });
+
+  test("azure without --api-version, or a bad one, or a bad --supports-responses: exit 2 naming the flag, nothing created", async () => {
+    const before = (await listed()).total;
+    const base = ["--name", "n", "--key", "k", "--models", "m"];
+    const cases: [string, string[]][] = [
+      ["--api-version: required for azure channels, e.g. 2024-10-21", ["--type", "azure", "--base-url", "https://res-secret.openai.azure.com"]],
+      ["--api-version", ["--type", "azure", "--base-url", "https://res-secret.openai.azure.com", "--api-version", "2024 10 21"]],
+      ["--api-version", ["--base-url", "https://x.example", "--api-version", "v".repeat(41)]],
+      ["--supports-responses", ["--base-url", "https://x.example", "--supports-responses=maybe"]],
+    ];
+    for (const [expected, args] of cases) {
+      const r = await channel("add", ...base, ...args);
+      const lines = r.stderr.replace(/\n$/, "").split("\n");
+      expect({ args, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({ args, code: 2, lines: 1, stdout: "" });
+      expect(r.stderr).toContain(expected);
+      expect(r.stderr).not.toContain("res-secret");
+    }
+    expect((await listed()).total).toBe(before);
+  });
+
+  test("--help for every command exits 0 with the usage line", async () => {
+    for (const name of ["add", "update", "list"]) {
       const r = await cli(["channel", name, "--help"], { cwd });
       expect({ name, code: r.code }).toEqual({ name, code: 0 });
       expect(r.stdout).toMatch(new RegExp(`^usage: apiyi channel ${name}\\b`));
     }
     expect((await cli(["--help"], { cwd })).stdout).toContain("channel add");
+    expect((await cli(["--help"], { cwd })).stdout).toContain("channel update");
+    const help = (await cli(["channel", "add", "--help"], { cwd })).stdout;
+    for (const flag of ["--supports-responses[=true|false]", "--api-version V", "gemini /v1beta"]) expect(help).toContain(flag);
+  });
+});
+
+describe("channel update", () => {
+  test("changes only the flags given and prints the channel's line; --key replaces the keys", async () => {
+    const made = expectReply(await admin.post("/api/channel/", { name: "cli-upd", base_url: "https://u.example", key: "sk-upd-old-key-0000", models: "m1", priority: 2 }), 201);
+    const r = await channel("update", "--id", String(made.id), "--supports-responses", "--weight", "4");
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(r.stdout).toBe(`${made.id}\tcli-upd\tenabled\topenai\thttps://u.example/v1\tgroups=default\tmodels=m1\tkeys=1\tresponses=yes\n`);
+    expect(expectReply(await admin.get(`/api/channel/${made.id}`), 200)).toMatchObject({ supports_responses: true, weight: 4, priority: 2, key_count: 1 });
+
+    // only the type: the stored URL keeps its path; azure needs its version
+    const refused = await channel("update", "--id", String(made.id), "--type", "azure");
+    expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(refused.stderr).toBe("apiyi channel update: --api-version: required for azure channels, e.g. 2024-10-21\n");
+    const azure = await channel("update", "--id", String(made.id), "--type", "azure", "--api-version", "2024-10-21", "--base-url", "https://upd.openai.azure.com/",
+      "--supports-responses=false", "--key", "sk-upd-new-1", "--key", "sk-upd-new-2");
+    expect({ code: azure.code, stderr: azure.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(azure.stdout).toBe(`${made.id}\tcli-upd\tenabled\tazure\thttps://upd.openai.azure.com\tgroups=default\tmodels=m1\tkeys=2\tapi-version=2024-10-21\n`);
+    for (const secret of ["sk-upd-old-key-0000", "sk-upd-new-1", "sk-upd-new-2"]) expect(azure.stdout + azure.stderr).not.toContain(secret);
+    // back to openai with only the URL's type changing: a bare URL gets /v1
+    const back = await channel("update", "--id", String(made.id), "--type", "openai");
+    expect(back.stdout).toContain("\topenai\thttps://upd.openai.azure.com/v1\t");
+    expect(expectReply(await admin.get(`/api/channel/${made.id}`), 200)).toMatchObject({
+      type: "openai", base_url: "https://upd.openai.azure.com/v1", supports_responses: false, api_version: "2024-10-21", key_count: 2, weight: 4,
+    });
+  });
+
+  test("a bad or unknown --id, or a bad value: exit 2, one line, nothing changed", async () => {
+    const made = expectReply(await admin.post("/api/channel/", { name: "cli-upd-bad", base_url: "https://v.example", key: "k", models: "m" }), 201);
+    const cases: [string[], string][] = [
+      [[], "--id"],
+      [["--id", "abc"], "--id"],
+      [["--id", "0"], "--id"],
+      [["--id", "987654"], "channel 987654 not found"],
+      [["--id", String(made.id), "--weight=-1"], "--weight"],
+      [["--id", String(made.id), "--type", "mistral"], "--type"],
+      [["--id", String(made.id), "--api-version", "a/b"], "--api-version"],
+      [["--id", String(made.id), "--supports-responses=1"], "--supports-responses"],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await channel("update", ...args);
+      const lines = r.stderr.replace(/\n$/, "").split("\n");
+      expect({ args, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({ args, code: 2, lines: 1, stdout: "" });
+      expect(r.stderr).toStartWith("apiyi channel update: ");
+      expect(r.stderr).toContain(expected);
+    }
+    expect(expectReply(await admin.get(`/api/channel/${made.id}`), 200)).toEqual(made);
   });
 });
 

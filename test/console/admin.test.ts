@@ -469,7 +469,7 @@ describe("/admin/pricing", () => {
     expect(exported.headers.get("content-disposition")).toBe('attachment; filename="apiyi-prices.json"');
     const list = (await exported.json()) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThan(1);
-    expect(list.find((p) => p.model === "round-trip")).toEqual({ model: "round-trip", input: "0.15", output: "0.6", cached_input: "0.075", per_call: null, hold_cap_tokens: 1000 });
+    expect(list.find((p) => p.model === "round-trip")).toEqual({ model: "round-trip", input: "0.15", output: "0.6", cached_input: "0.075", cache_write: "0.15", per_call: null, hold_cap_tokens: 1000 });
     await act("DELETE", "/admin/pricing/model/round-trip");
     const r = await act("POST", "/admin/pricing/import", list);
     expect(r.trigger).toEqual({ toast: { message: `Imported ${list.length} prices`, kind: "ok" }, "close-dialog": true });

@@ -85,15 +85,18 @@ test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing type
   expect(r.status).toBe(200);
   expect(r.text).toContain("<title>Pricing · apiyi</title>");
   const mini = priceRow(r.text, "gpt-4o-mini");
-  // input, cached, output, per call, model ratio (input ÷ 2), completion ratio (output ÷ input)
-  expect(mini).toContain("<td>$0.15</td><td>$0.075</td><td>$0.6</td><td>—</td><td>0.075</td><td>4</td>");
+  // input, cached, cache write (= input when not set), output, per call, model ratio (input ÷ 2), completion ratio (output ÷ input)
+  expect(mini).toContain("<td>$0.15</td><td>$0.075</td><td>$0.15</td><td>$0.6</td><td>—</td><td>0.075</td><td>4</td>");
   expect(mini).toContain("by tokens");
   expect(mini).not.toContain("per call");
   expect(mini).toContain('<span class="chip" title="price multiplier of this group">default ×1</span>');
   expect(mini).toContain("vip ×1.4");
   const dalle = priceRow(r.text, "dall-e-3");
-  expect(dalle).toContain("<td>—</td><td>—</td><td>—</td><td>$0.04</td><td>—</td><td>—</td>");
+  expect(dalle).toContain("<td>—</td><td>—</td><td>—</td><td>—</td><td>$0.04</td><td>—</td><td>—</td>");
   expect(dalle).toContain("per call");
+  // the seeded Claude prices carry Anthropic's cache write price (1.25 × input)
+  expect(priceRow(r.text, "claude-sonnet-4-5")).toContain("<td>$3</td><td>$0.3</td><td>$3.75</td><td>$15</td>");
+  expect(r.text).toContain("Cache write / 1M</th>");
   // a group the user cannot pick is shown muted; a priced model nobody serves says so
   expect(priceRow(r.text, "gpt-4o")).toContain('class="chip muted"');
   expect(priceRow(r.text, "o3")).toContain("not served now");

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/channels: the table of upstream channels (status, per-key states, never a key), the
 // create/edit dialog (keys write-only), and the Test result.
+import { BASE_URL_EXAMPLES, type ChannelType } from "../../src/services/channel-schema";
 import type { getChannel } from "../../src/services/channels";
 import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
@@ -23,6 +24,8 @@ export type ChannelForm = {
   timeout_connect_ms: string;
   timeout_first_byte_ms: string;
   timeout_idle_ms: string;
+  supports_responses: boolean;
+  api_version: string;
 };
 
 export const NEW_CHANNEL: ChannelForm = {
@@ -38,6 +41,8 @@ export const NEW_CHANNEL: ChannelForm = {
   timeout_connect_ms: "10000",
   timeout_first_byte_ms: "120000",
   timeout_idle_ms: "300000",
+  supports_responses: false,
+  api_version: "",
 };
 
 export const channelForm = (c: ChannelView): ChannelForm => ({
@@ -56,7 +61,24 @@ export const channelForm = (c: ChannelView): ChannelForm => ({
   timeout_connect_ms: String(c.timeout_connect_ms),
   timeout_first_byte_ms: String(c.timeout_first_byte_ms),
   timeout_idle_ms: String(c.timeout_idle_ms),
+  supports_responses: c.supports_responses,
+  api_version: c.api_version,
 });
+
+const exampleUrl = (type: string) => BASE_URL_EXAMPLES[type as ChannelType] ?? BASE_URL_EXAMPLES.openai;
+
+/** What a type adds to its row: the Responses API on openai, the api-version on azure. */
+function TypeExtras(props: { c: ChannelView }) {
+  const { type, supports_responses, api_version } = props.c;
+  const note = type === "openai" && supports_responses ? "+ responses" : type === "azure" && api_version ? `api ${api_version}` : "";
+  return note ? (
+    <small class="muted" safe>
+      {note}
+    </small>
+  ) : (
+    ""
+  );
+}
 
 function ChannelStatus(props: { c: ChannelView }) {
   const { status, status_reason } = props.c;
@@ -140,7 +162,9 @@ export function ChannelRow(props: { c: ChannelView }) {
       <td class="name">
         <span safe>{c.name}</span> <small class="muted">#{c.id}</small>
       </td>
-      <td safe>{c.type}</td>
+      <td>
+        <span safe>{c.type}</span> <TypeExtras c={c} />
+      </td>
       <td>
         <ChannelStatus c={c} />
         <Health c={c} />
@@ -211,9 +235,9 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
         <fieldset class="row">
           <label>
             Type
-            <select name="type">
+            <select name="type" data-placeholder-of="base_url">
               {props.types.map((t) => (
-                <option value={t} selected={t === f.type} safe>
+                <option value={t} selected={t === f.type} data-placeholder={exampleUrl(t)} safe>
                   {t}
                 </option>
               ))}
@@ -226,7 +250,10 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
         </fieldset>
         <label>
           Base URL
-          <input name="base_url" required placeholder="https://api.openai.com/v1" value={f.base_url} />
+          <input name="base_url" required placeholder={exampleUrl(f.type)} value={f.base_url} />
+          <small class="muted" safe>
+            {`openai ${BASE_URL_EXAMPLES.openai} · anthropic ${BASE_URL_EXAMPLES.anthropic} · gemini ${BASE_URL_EXAMPLES.gemini} · azure ${BASE_URL_EXAMPLES.azure} — without a path, openai and anthropic get /v1, gemini /v1beta`}
+          </small>
         </label>
         <label>
           {editing ? `Keys (write-only: ${f.key_count} stored; leave empty to keep them, or paste new ones to replace them)` : "Keys (one per line; never shown again)"}
@@ -276,6 +303,19 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
           <label>
             Idle (ms)
             <input name="timeout_idle_ms" inputmode="numeric" value={f.timeout_idle_ms} />
+          </label>
+        </fieldset>
+        <fieldset class="row">
+          <div class="field">
+            <label class="check">
+              <input type="checkbox" name="supports_responses" value="1" checked={f.supports_responses} /> Supports /v1/responses
+            </label>
+            <small class="muted">OpenAI type: the upstream also speaks /v1/responses</small>
+          </div>
+          <label>
+            API version
+            <input name="api_version" maxlength="40" placeholder="2024-10-21" value={f.api_version} />
+            <small class="muted">Azure only (required there)</small>
           </label>
         </fieldset>
         <DialogErrorSlot />

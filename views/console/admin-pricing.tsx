@@ -29,6 +29,9 @@ export function PriceRow(props: { p: PriceView }) {
         {dollars(p.cached_input)}
       </td>
       <td class="num" safe>
+        {dollars(p.cache_write)}
+      </td>
+      <td class="num" safe>
         {dollars(p.per_call)}
       </td>
       <td class="num">{p.hold_cap_tokens}</td>
@@ -53,7 +56,7 @@ export function PriceRow(props: { p: PriceView }) {
   );
 }
 
-const COLUMNS = ["Model", "Input / 1M", "Output / 1M", "Cached / 1M", "Per call", "Hold cap (tokens)", "Served by groups", ""];
+const COLUMNS = ["Model", "Input / 1M", "Output / 1M", "Cached / 1M", "Cache write / 1M", "Per call", "Hold cap (tokens)", "Served by groups", ""];
 
 export function PriceTable(props: { path: string; rows: PriceView[]; total: number; keyword: string }) {
   const empty = props.keyword ? "No model matches — clear the search." : "No prices yet — click New, or import a JSON list.";
@@ -67,7 +70,7 @@ export function PriceTable(props: { path: string; rows: PriceView[]; total: numb
           Import JSON
         </button>
       </ListToolbar>
-      <p class="muted">USD per 1M tokens (cached input defaults to the input price) and per call. A model without a price cannot be called.</p>
+      <p class="muted">USD per 1M tokens (cached input and cache writes default to the input price) and per call. A model without a price cannot be called.</p>
       <DataTable columns={COLUMNS} bodyId="price-rows" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
         {props.rows.map((p) => (
           <PriceRow p={p} />
@@ -89,7 +92,10 @@ export function PriceDialog(props: { p?: PriceView }) {
           Model
           {p ? <input value={p.model} disabled /> : <input name="model" required maxlength="200" placeholder="e.g. gpt-4o-mini" />}
         </label>
-        <p class="muted">USD, up to 6 decimals. Leave a price empty for none; give at least one of input, output or per call.</p>
+        <p class="muted">
+          USD, up to 6 decimals. Leave a price empty for none; give at least one of input, output or per call. Cached input and cache write
+          (Anthropic prompt-cache writes, 1.25 × input) default to the input price.
+        </p>
         <fieldset class="row">
           <label>
             Input / 1M
@@ -102,6 +108,10 @@ export function PriceDialog(props: { p?: PriceView }) {
           <label>
             Cached input / 1M
             <input name="cached_input" inputmode="decimal" value={p?.cached_input ?? ""} placeholder="= input" />
+          </label>
+          <label>
+            Cache write / 1M
+            <input name="cache_write" inputmode="decimal" value={p?.cache_write ?? ""} placeholder="= input" />
           </label>
         </fieldset>
         <fieldset class="row">

@@ -21,6 +21,7 @@ export type PriceLine = {
   input: string | null;
   output: string | null;
   cached_input: string | null;
+  cache_write: string | null;
   per_call: string | null;
   billing: string[];
   model_ratio: number | null;
@@ -102,6 +103,7 @@ export function PricingTable(props: { rows: PriceLine[]; total: number; q: strin
               <th>Model</th>
               <th>Input / 1M</th>
               <th>Cached / 1M</th>
+              <th title="prompt-cache writes (Anthropic); defaults to the input price">Cache write / 1M</th>
               <th>Output / 1M</th>
               <th>Per call</th>
               <th title="API易 model multiplier: input price ÷ 2">Model ratio</th>
@@ -118,6 +120,7 @@ export function PricingTable(props: { rows: PriceLine[]; total: number; q: strin
                 </td>
                 <td safe>{usd(p.input)}</td>
                 <td safe>{usd(p.cached_input)}</td>
+                <td safe>{usd(p.cache_write)}</td>
                 <td safe>{usd(p.output)}</td>
                 <td safe>{usd(p.per_call)}</td>
                 <td safe>{ratio(p.model_ratio)}</td>
@@ -175,7 +178,7 @@ export function PricingPage(props: { rows: PriceLine[]; total: number; q: string
       </div>
       <p class="muted lead">
         USD per 1M tokens (or per call), before the group multiplier: a call costs the price × the multiplier of the group that served
-        it. API易's multipliers: model ratio = input ÷ 2, completion ratio = output ÷ input. Cached input is billed at the cached price.
+        it. API易's multipliers: model ratio = input ÷ 2, completion ratio = output ÷ input. Cached input is billed at the cached price, prompt-cache writes at the cache write price.
       </p>
       <PricingTable rows={props.rows} total={props.total} q={props.q} />
     </>
