@@ -33,11 +33,12 @@ export class Affinity {
   }
 }
 
-/** The candidates with the pinned channel first, when it is among them; otherwise as they come. */
-export function* pinnedFirst(all: Iterable<Candidate>, channelId: number | undefined): Generator<Candidate> {
-  if (channelId === undefined) return yield* all;
+/** The candidates with the pinned channel first, when it is among them; otherwise as they come
+ * (and, without a pin, still lazily). */
+export function pinnedFirst(all: Iterable<Candidate>, channelId: number | undefined): Iterable<Candidate> {
+  if (channelId === undefined) return all;
   const list = [...all];
   const at = list.findIndex((c) => c.channel.id === channelId);
   if (at > 0) list.unshift(...list.splice(at, 1));
-  yield* list;
+  return list;
 }

@@ -14,8 +14,10 @@ const bearer = (auth: string | null) => (auth === null ? null : /^bearer /i.test
  * well-formed sk- key wins, else the first key given (which then fails as invalid). */
 export function keyOf(req: Request): string | null {
   const h = req.headers;
+  const first = bearer(h.get("authorization"));
+  if (first && TOKEN_KEY_PATTERN.test(first)) return first; // the usual case, decided at once
   const query = req.url.includes("key=") ? new URL(req.url).searchParams.get("key") : null;
-  const given = [bearer(h.get("authorization")), h.get("x-api-key")?.trim(), h.get("x-goog-api-key")?.trim(), query?.trim()].filter((k): k is string => !!k);
+  const given = [first, h.get("x-api-key")?.trim(), h.get("x-goog-api-key")?.trim(), query?.trim()].filter((k): k is string => !!k);
   return given.find((k) => TOKEN_KEY_PATTERN.test(k)) ?? given[0] ?? null;
 }
 

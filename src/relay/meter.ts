@@ -10,15 +10,15 @@ import { anthropicStreamUsage, usageFromText, type Usage, type UsageWire } from 
 
 const KEEP_BYTES = 8 * 1024;
 const HEAD_BYTES = 4 * 1024;
-
-/** How each wire format says a stream finished properly. */
-const FINISHED: Record<UsageWire, RegExp> = {
-  openai: /\[DONE\]|"finish_reason":\s*"/,
-  responses: /"type":\s*"response\.(completed|incomplete)"/,
-  anthropic: /"type":\s*"message_stop"/,
-  gemini: /"finishReason":\s*"/,
-};
 const COUNT_BATCH = 64 * 1024;
+
+/** How each wire format says a stream finished properly (a plain search first: it runs per stream). */
+const FINISHED: Record<UsageWire, (tail: string) => boolean> = {
+  openai: (t) => t.includes("[DONE]") || /"finish_reason":\s*"/.test(t),
+  responses: (t) => t.includes('"response.completed"') || t.includes('"response.incomplete"'),
+  anthropic: (t) => t.includes('"message_stop"'),
+  gemini: (t) => /"finishReason":\s*"/.test(t),
+};
 const decoder = new TextDecoder();
 
 export class StreamMeter {
@@ -60,7 +60,7 @@ export class StreamMeter {
 
   /** Did the upstream finish properly (its format's end marker)? */
   complete(): boolean {
-    return FINISHED[this.wire].test(this.tail());
+    return FINISHED[this.wire](this.tail());
   }
 
   /** The upstream's own usage, if it sent any. */
