@@ -132,14 +132,13 @@ export function ensureWrk() {
 
 export const chatBody = (mode: Mode) => JSON.stringify({ model: "bench-model", messages: [{ role: "user", content: "Say hello." }], ...(mode === "sse" ? { stream: true } : {}) });
 
-export function wrkScript(key: string, mode: Mode): string {
-  const path = join(TMP, `${mode}.lua`);
-  const lua = [
-    'wrk.method = "POST"',
-    `wrk.body = [[${chatBody(mode)}]]`,
-    'wrk.headers["Content-Type"] = "application/json"',
-    `wrk.headers["Authorization"] = "Bearer ${key}"`,
-  ];
+export const wrkScript = (key: string, mode: Mode) => wrkPostScript(mode, chatBody(mode), { Authorization: `Bearer ${key}` });
+
+/** A wrk script (written to TMP/<name>.lua) that POSTs `body` as JSON with `headers`. */
+export function wrkPostScript(name: string, body: string, headers: Record<string, string>): string {
+  const path = join(TMP, `${name}.lua`);
+  const lua = ['wrk.method = "POST"', `wrk.body = [[${body}]]`, 'wrk.headers["Content-Type"] = "application/json"'];
+  for (const [k, v] of Object.entries(headers)) lua.push(`wrk.headers["${k}"] = "${v}"`);
   writeFileSync(path, lua.join("\n") + "\n");
   return path;
 }
@@ -162,8 +161,8 @@ export function parseWrk(text: string): Wrk {
   };
 }
 
-export async function wrk(port: number, script: string, conns: number, seconds: number): Promise<Wrk> {
-  const cmd = ["taskset", "-c", "0", "wrk", "-t1", `-c${conns}`, `-d${seconds}s`, "--timeout", "5s", "--latency", "-s", script, `http://127.0.0.1:${port}${CHAT_PATH}`];
+export async function wrk(port: number, script: string, conns: number, seconds: number, path = CHAT_PATH): Promise<Wrk> {
+  const cmd = ["taskset", "-c", "0", "wrk", "-t1", `-c${conns}`, `-d${seconds}s`, "--timeout", "5s", "--latency", "-s", script, `http://127.0.0.1:${port}${path}`];
   return parseWrk(await run(cmd, {}, (seconds + 20) * 1000));
 }
 

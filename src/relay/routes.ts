@@ -30,6 +30,8 @@ const GEMINI_COUNT: Counter = { spec: ENDPOINTS.gemini, upstream: "gemini_count"
 
 const param = (req: Request, name: string) => decodeURIComponent((req as Bun.BunRequest<string>).params[name as never] ?? "");
 
+const SSE_ONLY = "apiyi streams Gemini replies as server-sent events only: call :streamGenerateContent?alt=sse (as the Gemini SDKs and CLI do)";
+
 /** POST /v1beta/models/{model}:{action}: the model and the action share the last path segment. */
 function geminiCall(rt: Runtime): Handler {
   return (req, server) => {
@@ -38,7 +40,10 @@ function geminiCall(rt: Runtime): Handler {
     const model = at > 0 ? target.slice(0, at) : "";
     const action = target.slice(at + 1);
     if (action === "generateContent") return relayCall(rt, req, server, ENDPOINTS.gemini, { model });
-    if (action === "streamGenerateContent") return relayCall(rt, req, server, ENDPOINTS.gemini, { model, stream: true });
+    if (action === "streamGenerateContent") {
+      if (new URL(req.url).searchParams.get("alt") !== "sse") return errorResponse(refusals.badBody(SSE_ONLY, "alt"), crypto.randomUUID(), geminiSurface);
+      return relayCall(rt, req, server, ENDPOINTS.gemini, { model, stream: true });
+    }
     if (action === "countTokens") return countCall(rt, req, server, GEMINI_COUNT, { model });
     return errorResponse(refusals.notFound(new URL(req.url).pathname), crypto.randomUUID(), geminiSurface);
   };

@@ -81,6 +81,10 @@ describe("Google's shape on /v1beta", () => {
     await googleError(await geminiCall("no-such-model", contents), 404, "NOT_FOUND");
     await googleError(await geminiCall(modelOf("gemini"), contents, env.key, "embedContent"), 404, "NOT_FOUND");
   });
+  test("a stream without ?alt=sse: 400 that says to add it", async () => {
+    const message = await googleError(await geminiCall(modelOf("gemini"), contents, env.key, "streamGenerateContent"), 400, "INVALID_ARGUMENT");
+    expect(message).toContain("alt=sse");
+  });
   test("429 RESOURCE_EXHAUSTED when the quota is used up", async () => {
     await googleError(await geminiCall(modelOf("gemini"), contents, poorKey), 429, "RESOURCE_EXHAUSTED");
   });

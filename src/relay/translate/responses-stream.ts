@@ -108,8 +108,11 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
     return out;
   }
 
+  /** Events that carry an item, a part or the response are copied, since later chunks change those
+   * objects; deltas carry none and go as they are (the common, cheap case). */
   private emit(type: string, fields: Json): void {
-    this.out.push({ event: type, data: { type, sequence_number: this.seq++, ...structuredClone(fields) } });
+    const copy = "item" in fields || "part" in fields || "response" in fields ? JSON.parse(JSON.stringify(fields)) : fields;
+    this.out.push({ event: type, data: { type, sequence_number: this.seq++, ...copy } });
   }
 
   private response(fields: Json): Json {

@@ -5,10 +5,11 @@ import type { Json, SseEvent } from "./types";
 /** The events in `text`, which holds only complete events ("\n\n" or "\r\n\r\n" separated). */
 export function parseSse(text: string): SseEvent[] {
   const out: SseEvent[] = [];
-  for (const block of text.split(/\r?\n\r?\n/)) {
+  const lf = text.includes("\r") ? text.replace(/\r\n/g, "\n") : text; // Gemini ends events with CRLF
+  for (const block of lf.split("\n\n")) {
     let event: string | undefined;
     const data: string[] = [];
-    for (const line of block.split(/\r?\n/)) {
+    for (const line of block.split("\n")) {
       if (line.startsWith("data:")) data.push(line.slice(line[5] === " " ? 6 : 5));
       else if (line.startsWith("event:")) event = line.slice(6).trim();
     }
