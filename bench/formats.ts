@@ -4,7 +4,7 @@
 // Prints RPS, CPU µs per call and the µs per call each translation adds over chat.
 // Usage: bun bench/formats.ts [--quick]
 import { join } from "node:path";
-import { apiyiCmd, cleanupAndExit, ensureWrk, guard, keepApiyiUsable, measured, startApiyi, startScript, stopApiyi, TMP, wrk, wrkPostScript, type Mode } from "./lib";
+import { apiyiCmd, ensureWrk, keepApiyiUsable, measured, runMain, startApiyi, startScript, stopApiyi, TMP, wrk, wrkPostScript, type Mode } from "./lib";
 
 const QUICK = process.argv.includes("--quick");
 const RUN_S = QUICK ? 3 : 8;
@@ -42,11 +42,4 @@ async function main() {
   console.log(rows.join("\n"));
 }
 
-guard(5 * 60_000);
-try {
-  await main();
-  cleanupAndExit(0);
-} catch (e) {
-  console.error("bench failed:", e);
-  cleanupAndExit(1);
-}
+await runMain("bench", main);

@@ -59,6 +59,18 @@ export function cleanupAndExit(code: number): never {
   process.exit(code);
 }
 
+/** A bench script's main, bounded by the watchdog; everything it started is killed at the end. */
+export async function runMain(what: string, main: () => Promise<void>, maxMs = 5 * 60_000): Promise<never> {
+  guard(maxMs);
+  try {
+    await main();
+    return cleanupAndExit(0);
+  } catch (e) {
+    console.error(`${what} failed:`, e);
+    return cleanupAndExit(1);
+  }
+}
+
 export async function run(cmd: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<string> {
   const proc = Bun.spawn(cmd, { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe", timeout: timeoutMs, killSignal: "SIGKILL" });
   children.push(proc);

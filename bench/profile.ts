@@ -7,7 +7,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
-  cleanupAndExit, ensureWrk, ROOT, flag, guard, measured, startApiyi, startScript, stopApiyi, stopChild, TMP, warm, wrk, wrkScript, type Mode, type Service,
+  ensureWrk, ROOT, flag, measured, runMain, startApiyi, startScript, stopApiyi, stopChild, TMP, warm, wrk, wrkScript, type Mode, type Service,
 } from "./lib";
 
 const MODE = (process.argv[2] === "sse" ? "sse" : "json") as Mode;
@@ -91,11 +91,4 @@ async function main() {
   console.log(table("function (self)", t.self, calls, TOP));
 }
 
-guard(5 * 60_000);
-try {
-  await main();
-  cleanupAndExit(0);
-} catch (e) {
-  console.error("profile failed:", e);
-  cleanupAndExit(1);
-}
+await runMain("profile", main);

@@ -31,7 +31,7 @@ export function channelRoutes({ add }: ReturnType<typeof routeTable>) {
   add({ method: "DELETE", path: "/api/channel/:id", summary: "Delete a channel", tag, access: "admin" }, ({ ctx, params }) =>
     deleteChannel(ctx, idParam(params)),
   );
-  add({ method: "POST", path: "/api/channel/:id/test", summary: "Send one minimal chat call to the channel: {ok, status, latency_ms, model, message}", tag, access: "admin", body: ProbeInput }, ({ ctx, params, body }) =>
+  add({ method: "POST", path: "/api/channel/:id/test", summary: "Send one minimal call to the channel in its own wire format: {ok, status, latency_ms, model, message}", tag, access: "admin", body: ProbeInput }, ({ ctx, params, body }) =>
     probeChannel(ctx, idParam(params), body),
   );
 }
