@@ -22,7 +22,7 @@ export function channelRoutes({ add }: ReturnType<typeof routeTable>) {
   add({ method: "GET", path: "/api/channel/:id", summary: "Get one channel (no keys)", tag, access: "admin" }, ({ ctx, params }) =>
     getChannel(ctx, idParam(params)),
   );
-  add({ method: "POST", path: "/api/channel/", summary: "Create a channel (type openai, anthropic, gemini or azure; azure needs api_version); its keys are never shown again", tag, access: "admin", body: ChannelCreate, creates: true }, ({ ctx, body }) =>
+  add({ method: "POST", path: "/api/channel/", summary: "Create a channel (type openai, anthropic, gemini or azure; azure needs api_version; max_output_tokens lowers larger max_tokens asks, 0 = no cap); its keys are never shown again", tag, access: "admin", body: ChannelCreate, creates: true }, ({ ctx, body }) =>
     createChannel(ctx, body),
   );
   add({ method: "PUT", path: "/api/channel/", summary: "Update a channel (fields left out keep their values; no key keeps the keys); ?status_only=true takes {id, status}", tag, access: "admin", body: ChannelUpdate.or(ChannelStatusUpdate), query: UpdateQuery }, ({ ctx, body, query }) =>

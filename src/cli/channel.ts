@@ -19,6 +19,7 @@ const CHANNEL_FLAG_NAMES: Record<string, string> = {
   weight: "--weight",
   supports_responses: "--supports-responses",
   api_version: "--api-version",
+  max_output_tokens: "--max-output-tokens",
 };
 
 const CHANNEL_OPTIONS: Options = {
@@ -33,6 +34,7 @@ const CHANNEL_OPTIONS: Options = {
   mapping: { type: "string" },
   "supports-responses": { type: "boolean" },
   "api-version": { type: "string" },
+  "max-output-tokens": { type: "string" },
   ...DATA_OPTIONS,
 };
 
@@ -50,6 +52,9 @@ const CHANNEL_HELP = [
   "  --supports-responses[=true|false]",
   "                    openai type: the upstream also speaks /v1/responses (default false)",
   "  --api-version V   azure type (required there): the api-version, e.g. 2024-10-21",
+  "  --max-output-tokens N",
+  "                    most output tokens a call may ask this upstream for; larger max_tokens asks are lowered",
+  "                    (e.g. 8192 for DeepSeek when Claude Code asks for 64000); 0 = no cap (default 0)",
   DATA_HELP,
 ];
 
@@ -82,16 +87,19 @@ const channelInput = (flags: Flags) => ({
   weight: intFlag(flags.weight),
   supports_responses: flags["supports-responses"],
   api_version: flags["api-version"],
+  max_output_tokens: intFlag(flags["max-output-tokens"]),
 });
 
 const STATUS_WORDS: Record<number, string> = { 1: "enabled", 2: "disabled", 3: "auto-disabled" };
 
-/** id, name, status, type, base URL, groups, models, key count; then the type's extras when set. */
+/** id, name, status, type, base URL, groups, models, key count; then the type's extras and the output
+ * cap when set. */
 function channelLine(c: ReturnType<typeof getChannel>) {
   const status = STATUS_WORDS[c.status] ?? String(c.status);
   const fields = [c.id, c.name, status, c.type, c.base_url, `groups=${c.groups.join(",")}`, `models=${c.models.join(",")}`, `keys=${c.key_count}`];
   if (c.supports_responses) fields.push("responses=yes");
   if (c.api_version) fields.push(`api-version=${c.api_version}`);
+  if (c.max_output_tokens) fields.push(`max-output-tokens=${c.max_output_tokens}`);
   return fields.join("\t");
 }
 
@@ -100,7 +108,7 @@ export const channelAdd: Command = {
   flagNames: CHANNEL_FLAG_NAMES,
   summary: "Add an upstream channel and print its id. Keys are stored sealed and never shown again.",
   usage:
-    "--name N --base-url URL --key K [--key K2 …] --models a,b [--group g1,g2] [--priority N] [--weight N] [--mapping a=b,c=d] [--type openai|anthropic|gemini|azure] [--supports-responses] [--api-version V] [--data-dir DIR]",
+    "--name N --base-url URL --key K [--key K2 …] --models a,b [--group g1,g2] [--priority N] [--weight N] [--mapping a=b,c=d] [--type openai|anthropic|gemini|azure] [--supports-responses] [--api-version V] [--max-output-tokens N] [--data-dir DIR]",
   options: CHANNEL_OPTIONS,
   help: CHANNEL_HELP,
   async run(flags: Flags) {
@@ -115,7 +123,7 @@ export const channelUpdate: Command = {
   name: "channel update",
   flagNames: CHANNEL_FLAG_NAMES,
   summary: "Change a channel: only the flags given change; --key replaces all its keys. Prints the channel's line.",
-  usage: "--id N [--name N] [--type T] [--base-url URL] [--key K …] [--models a,b] [--group g1,g2] [--priority N] [--weight N] [--mapping a=b] [--supports-responses[=true|false]] [--api-version V] [--data-dir DIR]",
+  usage: "--id N [--name N] [--type T] [--base-url URL] [--key K …] [--models a,b] [--group g1,g2] [--priority N] [--weight N] [--mapping a=b] [--supports-responses[=true|false]] [--api-version V] [--max-output-tokens N] [--data-dir DIR]",
   options: { id: { type: "string" }, ...CHANNEL_OPTIONS },
   help: ["  --id N            the channel to change (apiyi channel list shows the ids)", ...CHANNEL_HELP],
   async run(flags: Flags) {
@@ -130,7 +138,7 @@ export const channelUpdate: Command = {
 
 export const channelList: Command = {
   name: "channel list",
-  summary: "List channels, one per line: id, name, status, type, base URL, groups, models, key count (then responses=yes, api-version=V when set).",
+  summary: "List channels, one per line: id, name, status, type, base URL, groups, models, key count (then responses=yes, api-version=V, max-output-tokens=N when set).",
   usage: "[--data-dir DIR]",
   options: { ...DATA_OPTIONS },
   help: [DATA_HELP],

@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/channels: list and search, New and Edit in a dialog (keys write-only: an empty field keeps
-// the stored keys; the four types, the Responses switch and Azure's api-version), enable/disable,
+// the stored keys; the four types, the Responses switch, Azure's api-version and the output cap), enable/disable,
 // delete, and the Test button (one probe call: status, latency).
 // Rules live in services/channels and relay/probe; keys never come back out of them.
 import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, TestResult, channelForm } from "../../views/console/admin-channels";
@@ -47,6 +47,7 @@ function toInput(f: Form) {
     // the dialog always shows both: an unticked box is false, an empty version is none
     supports_responses: checked(f, "supports_responses"),
     api_version: first(f.api_version),
+    max_output_tokens: num(f.max_output_tokens),
   });
 }
 

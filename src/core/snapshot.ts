@@ -39,6 +39,8 @@ export type ChannelEntry = {
   supportsResponses: boolean;
   /** azure: the api-version query parameter */
   apiVersion: string;
+  /** most output tokens a call may ask for (0: no cap) */
+  maxOutputTokens: number;
 };
 
 /** group → model → channels serving it (any status), highest priority first */
@@ -99,6 +101,7 @@ export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string
     timeouts: { connectMs: row.timeoutConnectMs, firstByteMs: row.timeoutFirstByteMs, idleMs: row.timeoutIdleMs },
     supportsResponses: row.supportsResponses,
     apiVersion: row.apiVersion,
+    maxOutputTokens: row.maxOutputTokens,
   };
 }
 

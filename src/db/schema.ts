@@ -116,6 +116,8 @@ export const channels = sqliteTable("channels", {
   supportsResponses: integer("supports_responses", { mode: "boolean" }).notNull().default(false),
   /** azure type: the api-version query parameter sent with every call */
   apiVersion: text("api_version").notNull().default(""),
+  /** most output tokens a call may ask this upstream for (0: no cap); larger asks are lowered */
+  maxOutputTokens: integer("max_output_tokens").notNull().default(0),
   createdAt: integer("created_at").notNull().default(now),
 });
 

@@ -4,6 +4,7 @@
 import type { ChannelEntry } from "../core/snapshot";
 import type { CallBody } from "./body";
 import { providerFor } from "./providers";
+import { asksOverCap, capOutput } from "./output-cap";
 import type { Endpoint, Provider } from "./providers/types";
 import { CODECS, PIVOT_TARGETS, translation, type Translation } from "./translate";
 
@@ -29,17 +30,19 @@ export const canServe = (endpoint: Endpoint) => (channel: ChannelEntry) => planF
 export type Inbound = { body: CallBody; text: string | null; form: FormData | null; stream: boolean };
 
 /** The body for the upstream: the client's text when nothing needs rewriting, else the body with
- * the model mapped (native) or translated. Translation may throw a 400 naming what it cannot carry. */
-export function upstreamBody(plan: Plan, inbound: Inbound, upstreamModel: string): string | FormData {
+ * the model mapped (native) or translated, its output ask lowered to the channel's cap.
+ * Translation may throw a 400 naming what it cannot carry. */
+export function upstreamBody(plan: Plan, inbound: Inbound, channel: ChannelEntry, upstreamModel: string): string | FormData {
   const { body, text, form, stream } = inbound;
+  const cap = channel.maxOutputTokens;
   if (form) {
     form.set("model", upstreamModel);
     return form;
   }
   if (plan.translation) {
-    const translated = plan.translation.request(body, upstreamModel, stream);
+    const translated = capOutput(plan.translation.request(body, upstreamModel, stream), cap);
     return plan.provider.prepareBody(plan.upstream, translated, upstreamModel, stream);
   }
-  if (text !== null && upstreamModel === body.model && !stream) return text;
-  return plan.provider.prepareBody(plan.upstream, { ...body }, upstreamModel, stream);
+  if (text !== null && upstreamModel === body.model && !stream && !asksOverCap(body, cap)) return text;
+  return plan.provider.prepareBody(plan.upstream, capOutput({ ...body }, cap), upstreamModel, stream);
 }

@@ -23,6 +23,8 @@ const MAX_KEYS = 1000;
 const MAX_KEY_LENGTH = 4096;
 const HOUR_MS = 3_600_000;
 const INT32 = 2 ** 31 - 1;
+/** The highest output cap a channel may have (no model comes near it; it only bounds typos). */
+export const MAX_OUTPUT_TOKENS_LIMIT = 10_000_000;
 
 /** A zod error that says "required" for a missing field and `expected` for a wrong one. */
 const expecting = (expected: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? "required" : expected) });
@@ -125,6 +127,11 @@ const modelMapping = z.union([z.record(z.string(), z.unknown()), z.string(), z.n
   return bad ? {} : Object.fromEntries(Object.entries(obj).map(([from, to]) => [from.trim(), (to as string).trim()]));
 });
 
+/** The upstream's own limit on output tokens: a larger max_tokens ask is lowered to it (0: no cap). One
+ * message for every wrong value (left out, wrong type, a fraction, out of range): it says what to send. */
+const OUTPUT_CAP = `a whole number from 0 (no cap) to ${MAX_OUTPUT_TOKENS_LIMIT}`;
+const maxOutputTokens = z.number(OUTPUT_CAP).int(OUTPUT_CAP).min(0, OUTPUT_CAP).max(MAX_OUTPUT_TOKENS_LIMIT, OUTPUT_CAP);
+
 const timeout = int(1, HOUR_MS).describe("milliseconds, at most one hour");
 const adminStatus = z.union([z.literal(1), z.literal(2)], expecting("1 (enabled) or 2 (disabled)"));
 
@@ -146,6 +153,9 @@ export const ChannelFields = z.object({
     .boolean(expecting("true or false"))
     .describe("openai type only (accepted and ignored for the others): the upstream also speaks /v1/responses natively"),
   api_version: apiVersion.describe("azure type only (required there, e.g. 2024-10-21; ignored for the others): the api-version query parameter"),
+  max_output_tokens: maxOutputTokens.describe(
+    "most output tokens a call may ask this upstream for; a larger max_tokens ask (e.g. Claude Code's 64000) is lowered to it (e.g. 8192 for DeepSeek); 0 means no cap",
+  ),
 });
 
 const F = ChannelFields.shape;
@@ -162,6 +172,7 @@ export const ChannelCreate = ChannelFields.extend({
   timeout_idle_ms: F.timeout_idle_ms.default(300_000),
   supports_responses: F.supports_responses.default(false),
   api_version: F.api_version.default(""),
+  max_output_tokens: F.max_output_tokens.default(0),
 });
 export type ChannelCreateInput = z.output<typeof ChannelCreate>;
 

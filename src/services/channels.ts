@@ -46,6 +46,7 @@ export function channelView(row: ChannelRow, keyCount: number) {
     timeout_idle_ms: row.timeoutIdleMs,
     supports_responses: row.supportsResponses,
     api_version: row.apiVersion,
+    max_output_tokens: row.maxOutputTokens,
     created_at: row.createdAt,
   };
 }
@@ -92,6 +93,7 @@ const toColumns = (c: Partial<Omit<ChannelCreateInput, "status">>): ChannelPatch
   timeoutIdleMs: c.timeout_idle_ms,
   supportsResponses: c.supports_responses,
   apiVersion: c.api_version,
+  maxOutputTokens: c.max_output_tokens,
 });
 
 /** The cross-field rules, on the values the channel will have once written. */

@@ -1,8 +1,9 @@
 // The four channel types through the management API, over real HTTP: each type's default base URL path
 // on create and on update (judged by the effective type when an update sends only the type or only
 // the URL), supports_responses (create, get, list, update), Azure's required and validated
-// api_version (422 naming it; nothing written), refusals that never repeat a base URL or a key, and
-// the fields in /openapi.json.
+// api_version (422 naming it; nothing written), max_output_tokens (round trip, kept on update, a whole
+// number from 0 to 10,000,000 or a 422 that names it and says what to send), refusals that never
+// repeat a base URL or a key, and the fields in /openapi.json.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { CHANNEL_TYPES } from "../../src/services/channel-schema";
 import { expectInvalid, expectReply } from "../support/expect";
@@ -172,6 +173,52 @@ describe("api_version", () => {
   });
 });
 
+describe("max_output_tokens", () => {
+  const WHAT_TO_SEND = "max_output_tokens: a whole number from 0 (no cap) to 10000000";
+  const listedChannel = async (id: number) =>
+    expectReply(await admin.get("/api/channel/?size=100"), 200).items.find((x: { id: number }) => x.id === id);
+
+  test("defaults to 0 (no cap); round trip through create, get, list and update; left out on update keeps it", async () => {
+    expect((await create()).max_output_tokens).toBe(0);
+    const c = await create({ max_output_tokens: 8192 });
+    expect(c.max_output_tokens).toBe(8192);
+    expect(await fetchChannel(c.id)).toMatchObject({ max_output_tokens: 8192 });
+    expect(await listedChannel(c.id)).toMatchObject({ max_output_tokens: 8192 });
+    // left out: kept, whatever else changes (the type, the URL, the status)
+    expect(await update(c.id, { name: "capped-kept", type: "anthropic", status: 2 })).toMatchObject({ name: "capped-kept", max_output_tokens: 8192 });
+    expect(await fetchChannel(c.id)).toMatchObject({ name: "capped-kept", max_output_tokens: 8192 });
+    expect(await update(c.id, { max_output_tokens: 64_000 })).toMatchObject({ max_output_tokens: 64_000 });
+    expect(await listedChannel(c.id)).toMatchObject({ max_output_tokens: 64_000 });
+    // 0 takes the cap away
+    expect(await update(c.id, { max_output_tokens: 0 })).toMatchObject({ max_output_tokens: 0 });
+    expect(await fetchChannel(c.id)).toMatchObject({ max_output_tokens: 0 });
+  });
+
+  test("the bounds are accepted, for every type", async () => {
+    for (const max_output_tokens of [0, 1, 10_000_000]) expect((await create({ max_output_tokens })).max_output_tokens).toBe(max_output_tokens);
+    for (const type of ["anthropic", "gemini"]) expect(await create({ type, max_output_tokens: 4096 })).toMatchObject({ type, max_output_tokens: 4096 });
+    expect(await create({ ...AZURE, max_output_tokens: 16_384 })).toMatchObject({ type: "azure", max_output_tokens: 16_384 });
+  });
+
+  test("negative, a fraction, a string, too large or not a number: 422 naming it and saying what to send; nothing written", async () => {
+    const BAD = [-1, -8192, 0.5, 8192.5, "8192", "", "no cap", 10_000_001, 1e12, null, true, [8192], { n: 8192 }];
+    const before = await total();
+    for (const value of BAD) {
+      const r = await admin.post("/api/channel/", body({ max_output_tokens: value }));
+      expectInvalid(r, "max_output_tokens");
+      expect({ value, message: r.body.message }).toEqual({ value, message: WHAT_TO_SEND });
+    }
+    expect(await total()).toBe(before);
+    const c = await create({ max_output_tokens: 8192 });
+    for (const value of [-1, 0.5, "4096", 10_000_001]) {
+      const r = await admin.put("/api/channel/", { id: c.id, max_output_tokens: value, name: "not-saved" });
+      expectInvalid(r, "max_output_tokens");
+      expect(r.body.message).toBe(WHAT_TO_SEND);
+    }
+    expect(await fetchChannel(c.id)).toEqual(c);
+  });
+});
+
 test("refusals never repeat a base URL or a key", async () => {
   const key = `sk-never-echoed-${crypto.randomUUID()}`;
   const cases = [
@@ -196,6 +243,9 @@ test("/openapi.json describes the new fields", async () => {
   expect(channel.properties.supports_responses.description).toContain("openai type only");
   expect(channel.properties.api_version).toMatchObject({ type: "string", maxLength: 40, default: "" });
   expect(channel.properties.api_version.description).toContain("azure");
+  expect(channel.properties.max_output_tokens).toMatchObject({ type: "integer", minimum: 0, maximum: 10_000_000, default: 0 });
+  expect(channel.properties.max_output_tokens.description).toContain("0 means no cap");
+  expect(doc.paths["/api/channel/"].post.summary).toContain("max_output_tokens");
   const price = doc.paths["/api/pricing/"].post.requestBody.content["application/json"].schema;
   expect(price.properties.cache_write.description).toContain("default: the input price");
 });

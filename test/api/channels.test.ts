@@ -76,8 +76,8 @@ beforeAll(async () => {
 });
 
 const VIEW_FIELDS = [
-  "api_version", "base_url", "created_at", "groups", "health", "id", "key_count", "key_states", "model_mapping", "models", "name", "priority",
-  "status", "status_reason", "supports_responses", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type", "weight",
+  "api_version", "base_url", "created_at", "groups", "health", "id", "key_count", "key_states", "max_output_tokens", "model_mapping", "models",
+  "name", "priority", "status", "status_reason", "supports_responses", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type", "weight",
 ];
 
 describe("create", () => {
@@ -90,6 +90,7 @@ describe("create", () => {
       type: "openai", base_url: "https://api.example.com/v1", key_count: 2, models: ["gpt-4o", "o3"], model_mapping: {},
       groups: ["default"], priority: 0, weight: 1, status: 1, status_reason: "",
       timeout_connect_ms: 10_000, timeout_first_byte_ms: 120_000, timeout_idle_ms: 300_000, supports_responses: false, api_version: "",
+      max_output_tokens: 0,
     });
     expect(c.key_states).toEqual([{ index: 0, status: 1, reason: "" }, { index: 1, status: 1, reason: "" }]);
     expect(typeof c.id).toBe("number");
@@ -142,6 +143,7 @@ describe("create", () => {
     ["timeout_idle_ms", [0, 1e9]],
     ["supports_responses", ["true", 1, null]],
     ["api_version", [5, "2024 10 21", "2024-10-21?x=1", "v".repeat(41), null]],
+    ["max_output_tokens", [-1, 0.5, "8192", 10_000_001, null, true]],
   ];
   for (const [field, values] of BAD) {
     test(`a bad ${field} → 422 naming ${field}, and nothing is created`, async () => {
@@ -237,7 +239,7 @@ describe("update", () => {
     const bad: [string, unknown][] = [
       ["name", ""], ["base_url", "ftp://x"], ["key", "two words"], ["models", ""], ["model_mapping", "{"],
       ["group", "no-such-group"], ["weight", -1], ["timeout_connect_ms", 0], ["status", 4], ["type", "mistral"],
-      ["supports_responses", "yes"], ["api_version", "2024/10/21"],
+      ["supports_responses", "yes"], ["api_version", "2024/10/21"], ["max_output_tokens", -1],
     ];
     for (const [field, value] of bad) expectInvalid(await put({ id: c.id, [field]: value }), field);
     expectInvalid(await put({ name: "no id" }), "id");

@@ -1,8 +1,9 @@
 // `apiyi channel add` / `update` / `list` as real processes on the data dir of a running server:
 // add prints the new id alone and the channel shows up through the API as given (each type's default
-// base URL path, --supports-responses, --api-version); update changes only the flags given; bad flags
-// exit 2 with one line naming the flag (and write nothing); list prints one line per channel and never
-// a key; a channel added by the CLI reaches the running server within 1 s.
+// base URL path, --supports-responses, --api-version, --max-output-tokens); update changes only the
+// flags given; bad flags exit 2 with one line naming the flag (and write nothing); list prints one line
+// per channel (the output cap only when set) and never a key; a channel added by the CLI reaches the
+// running server within 1 s.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, cli, client, login, scratchDirs, useServer } from "../support/server";
@@ -96,6 +97,33 @@ describe("channel add", () => {
     expect((await add("--name", "cli-responses-off", "--base-url", "https://x.example", "--supports-responses=false")).supports_responses).toBe(false);
   });
 
+  test("--max-output-tokens: stored as given; left out it is 0 (no cap)", async () => {
+    const add = async (...args: string[]) => {
+      const r = await channel("add", "--key", "k", "--models", "deepseek-chat", "--base-url", "https://api.deepseek.com", ...args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: "" });
+      return expectReply(await admin.get(`/api/channel/${Number(r.stdout)}`), 200);
+    };
+    expect(await add("--name", "cli-capped", "--max-output-tokens", "8192")).toMatchObject({ base_url: "https://api.deepseek.com/v1", max_output_tokens: 8192 });
+    expect((await add("--name", "cli-capped-eq", "--max-output-tokens=10000000")).max_output_tokens).toBe(10_000_000);
+    expect((await add("--name", "cli-uncapped", "--max-output-tokens", "0")).max_output_tokens).toBe(0);
+    expect((await add("--name", "cli-cap-default")).max_output_tokens).toBe(0);
+  });
+
+  test("a bad --max-output-tokens: exit 2, one line naming the flag and what to send, nothing created", async () => {
+    const before = (await listed()).total;
+    const base = ["--name", "n", "--key", "k", "--models", "m", "--base-url", "https://x.example"];
+    const WHAT_TO_SEND = "apiyi channel add: --max-output-tokens: a whole number from 0 (no cap) to 10000000\n";
+    for (const value of ["--max-output-tokens=-1", "--max-output-tokens=8192.5", "--max-output-tokens=8k", "--max-output-tokens=10000001", "--max-output-tokens="]) {
+      const r = await channel("add", ...base, value);
+      expect({ value, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ value, code: 2, stdout: "", stderr: WHAT_TO_SEND });
+    }
+    // no value at all: the flag parser says so, naming the flag
+    const missing = await cli(["channel", "add", "--data-dir", app.server.dataDir, ...base, "--max-output-tokens"], { cwd });
+    expect({ code: missing.code, stdout: missing.stdout, lines: missing.stderr.trimEnd().split("\n").length }).toEqual({ code: 2, stdout: "", lines: 1 });
+    expect(missing.stderr).toContain("--max-output-tokens");
+    expect((await listed()).total).toBe(before);
+  });
+
   test("azure without --api-version, or a bad one, or a bad --supports-responses: exit 2 naming the flag, nothing created", async () => {
     const before = (await listed()).total;
     const base = ["--name", "n", "--key", "k", "--models", "m"];
@@ -124,7 +152,8 @@ describe("channel add", () => {
     expect((await cli(["--help"], { cwd })).stdout).toContain("channel add");
     expect((await cli(["--help"], { cwd })).stdout).toContain("channel update");
     const help = (await cli(["channel", "add", "--help"], { cwd })).stdout;
-    for (const flag of ["--supports-responses[=true|false]", "--api-version V", "gemini /v1beta"]) expect(help).toContain(flag);
+    for (const flag of ["--supports-responses[=true|false]", "--api-version V", "gemini /v1beta", "--max-output-tokens N", "0 = no cap"]) expect(help).toContain(flag);
+    expect((await cli(["channel", "update", "--help"], { cwd })).stdout).toContain("[--max-output-tokens N]");
   });
 });
 
@@ -153,6 +182,20 @@ describe("channel update", () => {
     });
   });
 
+  test("--max-output-tokens sets the cap and shows it on the line; other updates keep it; 0 takes it away", async () => {
+    const made = expectReply(await admin.post("/api/channel/", { name: "cli-cap", base_url: "https://api.deepseek.com", key: "k", models: "deepseek-chat" }), 201);
+    const line = (extra = "") => `${made.id}\tcli-cap\tenabled\topenai\thttps://api.deepseek.com/v1\tgroups=default\tmodels=deepseek-chat\tkeys=1${extra}\n`;
+    const set = await channel("update", "--id", String(made.id), "--max-output-tokens", "8192");
+    expect({ code: set.code, stderr: set.stderr, stdout: set.stdout }).toEqual({ code: 0, stderr: "", stdout: line("\tmax-output-tokens=8192") });
+    expect((await channel("update", "--id", String(made.id), "--weight", "3")).stdout).toBe(line("\tmax-output-tokens=8192"));
+    expect(expectReply(await admin.get(`/api/channel/${made.id}`), 200)).toMatchObject({ max_output_tokens: 8192, weight: 3 });
+    // after the type's extras
+    const both = await channel("update", "--id", String(made.id), "--supports-responses");
+    expect(both.stdout).toBe(line("\tresponses=yes\tmax-output-tokens=8192"));
+    expect((await channel("update", "--id", String(made.id), "--supports-responses=false", "--max-output-tokens", "0")).stdout).toBe(line());
+    expect(expectReply(await admin.get(`/api/channel/${made.id}`), 200)).toMatchObject({ max_output_tokens: 0, supports_responses: false });
+  });
+
   test("a bad or unknown --id, or a bad value: exit 2, one line, nothing changed", async () => {
     const made = expectReply(await admin.post("/api/channel/", { name: "cli-upd-bad", base_url: "https://v.example", key: "k", models: "m" }), 201);
     const cases: [string[], string][] = [
@@ -164,6 +207,9 @@ describe("channel update", () => {
       [["--id", String(made.id), "--type", "mistral"], "--type"],
       [["--id", String(made.id), "--api-version", "a/b"], "--api-version"],
       [["--id", String(made.id), "--supports-responses=1"], "--supports-responses"],
+      [["--id", String(made.id), "--max-output-tokens=-5"], "--max-output-tokens: a whole number from 0 (no cap) to 10000000"],
+      [["--id", String(made.id), "--max-output-tokens", "1.5"], "--max-output-tokens: a whole number from 0 (no cap) to 10000000"],
+      [["--id", String(made.id), "--max-output-tokens", "lots"], "--max-output-tokens"],
     ];
     for (const [args, expected] of cases) {
       const r = await channel("update", ...args);
@@ -188,6 +234,10 @@ describe("channel list", () => {
     expect(lines.map((l) => Number(l.split("\t")[0]))).toEqual(items.map((c) => c.id).sort((a, b) => a - b));
     const line = lines.find((l) => l.startsWith(`${made.id}\t`));
     expect(line).toBe(`${made.id}\tapi-made\tenabled\topenai\thttps://x.example/v1\tgroups=default\tmodels=m1,m2\tkeys=1`);
+    const capped = expectReply(await admin.post("/api/channel/", { name: "api-capped", base_url: "https://x.example", key, models: "m1", max_output_tokens: 8192 }), 201);
+    const again = (await channel("list")).stdout.split("\n");
+    expect(again.find((l) => l.startsWith(`${capped.id}\t`))).toBe(`${capped.id}\tapi-capped\tenabled\topenai\thttps://x.example/v1\tgroups=default\tmodels=m1\tkeys=1\tmax-output-tokens=8192`);
+    expect(again.find((l) => l.startsWith(`${made.id}\t`))).not.toContain("max-output-tokens");
     for (const secret of [key, "sk-cli-first-0123456789", "sk-cli-second-0123456789"]) expect(r.stdout).not.toContain(secret);
   });
 });

@@ -1,8 +1,9 @@
 // The console's admin forms for the channel types and the new fields: the channel dialog offers the
-// four types (each with its example base URL), the "supports /v1/responses" box and the api-version
-// field with their hints; a save carries them (an unticked box turns it off), an azure channel without
-// a version is refused in the dialog, and the row shows the type's extra. The price dialog, table,
-// export and import carry cache_write.
+// four types (each with its example base URL), the "supports /v1/responses" box, the api-version field
+// and the max output tokens field with their hints; a save carries them (an unticked box turns it off,
+// an empty cap keeps the stored one), an azure channel without a version or a bad cap is refused in the
+// dialog, and the row shows the type's extra and the cap when set. The price dialog, table, export and
+// import carry cache_write.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, client, login, useServer } from "../support/server";
@@ -51,6 +52,7 @@ const FORM = {
   timeout_first_byte_ms: "120000",
   timeout_idle_ms: "300000",
   api_version: "",
+  max_output_tokens: "0",
 };
 
 beforeAll(async () => {
@@ -127,6 +129,55 @@ describe("the channel dialog", () => {
     expect(d).toContain('value="2025-04-01-preview"');
     expect(d).toMatch(/<option value="azure" selected/);
     expect(d).toContain('placeholder="https://YOUR-RESOURCE.openai.azure.com"');
+  });
+});
+
+describe("the channel dialog: max output tokens", () => {
+  const HINT = "0 = no cap. Lowers larger max_tokens asks, e.g. 8192 for DeepSeek when Claude Code asks for 64000";
+
+  test("a number field with its hint, 0 for a new channel", async () => {
+    const d = (await page("/admin/channels/new")).text;
+    expect(d).toMatch(/Max output tokens\s*<input name="max_output_tokens" inputmode="numeric" value="0"\s*\/?>/);
+    expect(d).toContain(HINT);
+  });
+
+  test("create and edit carry it; the row shows it only when set; an empty field keeps it; a bad one is refused", async () => {
+    const made = await act("POST", "/admin/channels", { ...FORM, name: "fmt-deepseek", base_url: "https://api.deepseek.com", key: "k", max_output_tokens: "8192" });
+    expect(made.trigger.toast.message).toBe("Channel created");
+    const id = idOf(made.text);
+    expect(made.text).toContain("≤ 8192 out");
+    expect(await channel(id)).toMatchObject({ max_output_tokens: 8192, base_url: "https://api.deepseek.com/v1" });
+    expect(rowOf((await page("/admin/channels")).text, `channel-${id}`)).toContain("≤ 8192 out");
+    expect((await page(`/admin/channels/${id}/edit`)).text).toMatch(/<input name="max_output_tokens" inputmode="numeric" value="8192"/);
+
+    const form = { ...FORM, name: "fmt-deepseek", base_url: "https://api.deepseek.com/v1" };
+    // an empty field on edit keeps the stored cap
+    expect((await act("POST", `/admin/channels/${id}`, { ...form, max_output_tokens: "" })).trigger.toast.message).toBe("Saved");
+    expect((await channel(id)).max_output_tokens).toBe(8192);
+    expect((await act("POST", `/admin/channels/${id}`, { ...form, max_output_tokens: "4096" })).text).toContain("≤ 4096 out");
+    expect((await channel(id)).max_output_tokens).toBe(4096);
+
+    for (const bad of ["-1", "8192.5", "8k", "10000001"]) {
+      const r = await act("POST", `/admin/channels/${id}`, { ...form, max_output_tokens: bad });
+      expect(r.text).toContain('id="dialog-error"');
+      expect(r.text).toContain("max_output_tokens: a whole number from 0 (no cap) to 10000000");
+    }
+    expect((await channel(id)).max_output_tokens).toBe(4096);
+
+    // 0 takes the cap away, and the row no longer shows one
+    expect((await act("POST", `/admin/channels/${id}`, form)).trigger.toast.message).toBe("Saved");
+    expect((await channel(id)).max_output_tokens).toBe(0);
+    expect(rowOf((await page("/admin/channels")).text, `channel-${id}`)).not.toContain(" out</small>");
+    // a new channel with the field left empty has no cap
+    const plain = await act("POST", "/admin/channels", { ...FORM, name: "fmt-uncapped", base_url: "https://x.example", key: "k", max_output_tokens: "" });
+    expect((await channel(idOf(plain.text))).max_output_tokens).toBe(0);
+    expect(plain.text).not.toContain(" out</small>");
+  });
+
+  test("a bad cap on create is refused in the dialog and nothing is created", async () => {
+    const r = await act("POST", "/admin/channels", { ...FORM, name: "fmt-bad-cap", base_url: "https://x.example", key: "k", max_output_tokens: "-8192" });
+    expect(r.text).toContain("max_output_tokens: a whole number from 0 (no cap) to 10000000");
+    expect((await page("/admin/channels?keyword=fmt-bad-cap")).text).not.toContain("fmt-bad-cap</span>");
   });
 });
 

@@ -1,7 +1,8 @@
 // Migration 0006 adds channels.supports_responses, channels.api_version and prices.cache_write_micros:
 // a database made before it keeps every channel and price as it was, the new columns take their
 // defaults (false, '', NULL), and a server on the upgraded data dir shows them through the API
-// (cache_write falling back to the input price) and can set them.
+// (cache_write falling back to the input price) and can set them. (The later 0007 runs too: its
+// max_output_tokens takes 0 here; output-cap-migration.test.ts covers it.)
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
@@ -50,7 +51,7 @@ test("channels and prices made before 0006 keep their values; the new columns ta
   const db = new Database(join(dir, "apiyi.db"), { readonly: true });
   try {
     const now = dump(db);
-    expect(now.channels).toEqual(was.channels.map((c) => ({ ...c, supports_responses: 0, api_version: "" })));
+    expect(now.channels).toEqual(was.channels.map((c) => ({ ...c, supports_responses: 0, api_version: "", max_output_tokens: 0 })));
     expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null })));
     expect(db.query("SELECT typeof(supports_responses) AS sr, typeof(api_version) AS av FROM channels").get()).toEqual({ sr: "integer", av: "text" });
     expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);

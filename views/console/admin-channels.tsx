@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/channels: the table of upstream channels (status, per-key states, never a key), the
-// create/edit dialog (keys write-only), and the Test result.
+// /admin/channels: the table of upstream channels (status, per-key states, the output cap when set,
+// never a key), the create/edit dialog (keys write-only), and the Test result.
 import { BASE_URL_EXAMPLES, type ChannelType } from "../../src/services/channel-schema";
 import type { getChannel } from "../../src/services/channels";
 import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
@@ -26,6 +26,7 @@ export type ChannelForm = {
   timeout_idle_ms: string;
   supports_responses: boolean;
   api_version: string;
+  max_output_tokens: string;
 };
 
 export const NEW_CHANNEL: ChannelForm = {
@@ -43,6 +44,7 @@ export const NEW_CHANNEL: ChannelForm = {
   timeout_idle_ms: "300000",
   supports_responses: false,
   api_version: "",
+  max_output_tokens: "0",
 };
 
 export const channelForm = (c: ChannelView): ChannelForm => ({
@@ -63,6 +65,7 @@ export const channelForm = (c: ChannelView): ChannelForm => ({
   timeout_idle_ms: String(c.timeout_idle_ms),
   supports_responses: c.supports_responses,
   api_version: c.api_version,
+  max_output_tokens: String(c.max_output_tokens),
 });
 
 const exampleUrl = (type: string) => BASE_URL_EXAMPLES[type as ChannelType] ?? BASE_URL_EXAMPLES.openai;
@@ -74,6 +77,18 @@ function TypeExtras(props: { c: ChannelView }) {
   return note ? (
     <small class="muted" safe>
       {note}
+    </small>
+  ) : (
+    ""
+  );
+}
+
+/** The output cap, only when one is set: "≤ 8192 out". */
+function OutputCap(props: { c: ChannelView }) {
+  const cap = props.c.max_output_tokens;
+  return cap ? (
+    <small class="muted" title="max_tokens asks above this are lowered to it" safe>
+      {`≤ ${cap} out`}
     </small>
   ) : (
     ""
@@ -163,7 +178,7 @@ export function ChannelRow(props: { c: ChannelView }) {
         <span safe>{c.name}</span> <small class="muted">#{c.id}</small>
       </td>
       <td>
-        <span safe>{c.type}</span> <TypeExtras c={c} />
+        <span safe>{c.type}</span> <TypeExtras c={c} /> <OutputCap c={c} />
       </td>
       <td>
         <ChannelStatus c={c} />
@@ -318,6 +333,11 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
             <small class="muted">Azure only (required there)</small>
           </label>
         </fieldset>
+        <label>
+          Max output tokens
+          <input name="max_output_tokens" inputmode="numeric" value={f.max_output_tokens} />
+          <small class="muted">0 = no cap. Lowers larger max_tokens asks, e.g. 8192 for DeepSeek when Claude Code asks for 64000</small>
+        </label>
         <DialogErrorSlot />
         <DialogButtons submit={editing ? "Save" : "Create"} />
       </form>

@@ -1,0 +1,1 @@
+ALTER TABLE `channels` ADD `max_output_tokens` integer DEFAULT 0 NOT NULL;
