@@ -1,10 +1,10 @@
 // The translation matrix: every inbound format (OpenAI chat, Anthropic Messages, OpenAI Responses,
 // Gemini), each through its official SDK, against every upstream type (openai, anthropic, gemini,
-// azure, openai speaking Responses) on the mock: text, a tool call, streamed and not. Each call
+// azure, openai speaking Responses) on the mock: text, a tool call, reasoning, streamed and not. Each call
 // must show the mock's text or tool call and its usage to the client, and leave a log row with
-// the same token counts.
-import { afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { callIn, INBOUND, logRows, modelOf, setupFormats, TOOL, UPSTREAMS } from "../support/formats";
+// the same token counts; reasoning shows as the client's format has it.
+import { afterEach, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { callCount, callIn, INBOUND, logRows, modelOf, setupFormats, TOOL, UPSTREAMS } from "../support/formats";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { useServer } from "../support/server";
 
@@ -21,13 +21,16 @@ beforeAll(async () => {
   env = await setupFormats(app.url, mock);
 });
 
-afterEach(() => mock.set({ tool: undefined }));
+afterEach(() => mock.set({ tool: undefined, reasoning: undefined }));
+
+/** Every call leaves one row: counted before the call, so a test that fails after its call does not
+ * shift the next test's row. */
+beforeEach(() => void logged++);
 
 /** The newest log row, once this test's call has been written. */
 async function newestRow() {
-  logged++;
   const rows = await logRows(env.user.api, logged);
-  expect(rows.length).toBe(logged);
+  expect(await callCount(env.user.api)).toBe(logged);
   return rows[0];
 }
 
@@ -53,6 +56,14 @@ for (const inbound of INBOUND) {
           expect(out.completion).toBe(5);
           const row = await newestRow();
           expect(row).toMatchObject({ model_name: modelOf(upstream), prompt_tokens: 10, completion_tokens: 5 });
+        });
+
+        test(`→ ${upstream} upstream, ${how}: reasoning, then the answer`, async () => {
+          mock.set({ reasoning: "Thinking it over." });
+          const out = await callIn(inbound, app.url, env.key, modelOf(upstream), { stream });
+          expect(out.reasoning).toBe("Thinking it over.");
+          expect(out.text).toBe(REPLY);
+          await newestRow();
         });
       }
     }

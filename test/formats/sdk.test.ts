@@ -3,7 +3,7 @@
 // used, counting uses the upstream's counter, and Anthropic cache reads/writes are billed at their
 // own prices.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { logRows, modelOf, sdks, setupFormats } from "../support/formats";
+import { callCount, logRows, modelOf, sdks, setupFormats } from "../support/formats";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { priceModels, useServer } from "../support/server";
 
@@ -68,7 +68,7 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
   });
 
   test("count_tokens (with ?beta=true) uses the upstream's counter and is not billed", async () => {
-    const before = (await logRows(env.user.api, 0)).length;
+    const before = await callCount(env.user.api);
     const { anthropic } = sdks(app.url, env.key);
     const r = await anthropic.messages.countTokens({ model: modelOf("anthropic"), messages: [{ role: "user", content: "hello" }] });
     expect(r.input_tokens).toBe(1000);
@@ -80,7 +80,7 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
     });
     expect(await raw.json()).toEqual({ input_tokens: 1000 });
     await Bun.sleep(300);
-    expect((await logRows(env.user.api, 0)).length).toBe(before);
+    expect(await callCount(env.user.api)).toBe(before);
   });
 
   test("count_tokens on a channel without a counter counts locally (o200k)", async () => {

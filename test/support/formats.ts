@@ -39,7 +39,7 @@ export async function setupFormats(base: string, mock: MockUpstream, price: Reco
   return { admin, auth, user, key: token.key as string, tokenId: token.id as number, channelIds };
 }
 
-export type Outcome = { text: string; tools: { name: string; args: unknown }[]; prompt: number; completion: number; requestId?: string };
+export type Outcome = { text: string; tools: { name: string; args: unknown }[]; prompt: number; completion: number; reasoning: string };
 
 export type CallOpts = { stream?: boolean; tool?: boolean; prompt?: string };
 
@@ -53,6 +53,24 @@ export function sdks(base: string, key: string) {
   };
 }
 
+/** A streamed chat completion read chunk by chunk (the SDK's own accumulator drops reasoning_content). */
+async function chatStream(openai: OpenAI, req: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming) {
+  const message = { content: "", reasoning_content: "", tool_calls: [] as any[] };
+  let usage: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of await openai.chat.completions.create({ ...req, stream: true, stream_options: { include_usage: true } })) {
+    usage = chunk.usage ?? usage;
+    const d: any = chunk.choices[0]?.delta ?? {};
+    message.content += d.content ?? "";
+    message.reasoning_content += d.reasoning_content ?? "";
+    for (const t of d.tool_calls ?? []) {
+      const call = (message.tool_calls[t.index] ??= { function: { name: "", arguments: "" } });
+      call.function.name += t.function?.name ?? "";
+      call.function.arguments += t.function?.arguments ?? "";
+    }
+  }
+  return { choices: [{ message }], usage };
+}
+
 /** One call in `inbound` format for `model`; the reply reduced to an Outcome. */
 export async function callIn(inbound: Inbound, base: string, key: string, model: string, o: CallOpts = {}): Promise<Outcome> {
   const c = sdks(base, key);
@@ -61,12 +79,11 @@ export async function callIn(inbound: Inbound, base: string, key: string, model:
     case "chat": {
       const tools = o.tool ? [{ type: "function" as const, function: { name: TOOL.name, parameters: weatherSchema } }] : undefined;
       const req = { model, messages: [{ role: "user" as const, content: prompt }], tools };
-      const r = o.stream
-        ? await c.openai.chat.completions.stream({ ...req, stream_options: { include_usage: true } }).finalChatCompletion()
-        : await c.openai.chat.completions.create(req);
+      const r = o.stream ? await chatStream(c.openai, req) : await c.openai.chat.completions.create(req);
       const m = r.choices[0].message;
       const tc = (m.tool_calls ?? []).map((t: any) => ({ name: t.function.name, args: JSON.parse(t.function.arguments) }));
-      return { text: m.content ?? "", tools: tc, prompt: r.usage?.prompt_tokens ?? -1, completion: r.usage?.completion_tokens ?? -1 };
+      const reasoning = (m as { reasoning_content?: string }).reasoning_content ?? "";
+      return { text: m.content ?? "", tools: tc, prompt: r.usage?.prompt_tokens ?? -1, completion: r.usage?.completion_tokens ?? -1, reasoning };
     }
     case "messages": {
       const tools = o.tool ? [{ name: TOOL.name, input_schema: weatherSchema as any }] : undefined;
@@ -74,15 +91,17 @@ export async function callIn(inbound: Inbound, base: string, key: string, model:
       const r = o.stream ? await c.anthropic.messages.stream(req).finalMessage() : await c.anthropic.messages.create(req);
       const text = r.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
       const tc = r.content.flatMap((b) => (b.type === "tool_use" ? [{ name: b.name, args: b.input }] : []));
+      const reasoning = r.content.flatMap((b) => (b.type === "thinking" ? [b.thinking] : [])).join("");
       const u = r.usage;
-      return { text, tools: tc, prompt: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), completion: u.output_tokens };
+      return { text, tools: tc, prompt: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), completion: u.output_tokens, reasoning };
     }
     case "responses": {
       const tools = o.tool ? [{ type: "function" as const, name: TOOL.name, parameters: weatherSchema, strict: false }] : undefined;
       const req = { model, input: prompt, tools };
       const r = o.stream ? await c.openai.responses.stream(req).finalResponse() : await c.openai.responses.create(req);
       const tc = r.output.flatMap((i: any) => (i.type === "function_call" ? [{ name: i.name, args: JSON.parse(i.arguments) }] : []));
-      return { text: r.output_text, tools: tc, prompt: r.usage?.input_tokens ?? -1, completion: r.usage?.output_tokens ?? -1 };
+      const reasoning = r.output.flatMap((i: any) => (i.type === "reasoning" ? [...(i.summary ?? []), ...(i.content ?? [])].map((p: any) => p.text) : [])).join("");
+      return { text: r.output_text, tools: tc, prompt: r.usage?.input_tokens ?? -1, completion: r.usage?.output_tokens ?? -1, reasoning };
     }
     case "gemini": {
       const config = o.tool ? { tools: [{ functionDeclarations: [{ name: TOOL.name, parametersJsonSchema: weatherSchema }] }] } : undefined;
@@ -91,21 +110,25 @@ export async function callIn(inbound: Inbound, base: string, key: string, model:
       if (o.stream) for await (const chunk of await c.google.models.generateContentStream(req)) chunks.push(chunk);
       const parts = chunks.flatMap((ch) => ch.candidates?.[0]?.content?.parts ?? []);
       const text = parts.flatMap((p) => (p.text && !p.thought ? [p.text] : [])).join("");
+      const reasoning = parts.flatMap((p) => (p.text && p.thought ? [p.text] : [])).join("");
       const tc = parts.flatMap((p) => (p.functionCall ? [{ name: p.functionCall.name!, args: p.functionCall.args }] : []));
       const u = chunks.findLast((ch) => ch.usageMetadata)?.usageMetadata;
-      return { text, tools: tc, prompt: u?.promptTokenCount ?? -1, completion: (u?.candidatesTokenCount ?? 0) + (u?.thoughtsTokenCount ?? 0) };
+      return { text, tools: tc, prompt: u?.promptTokenCount ?? -1, completion: (u?.candidatesTokenCount ?? 0) + (u?.thoughtsTokenCount ?? 0), reasoning };
     }
   }
 }
 
-/** The call log rows of a user (consume and error), newest first; rows are written in batches: poll
- * until `n` are there. */
+/** How many call log rows (consume and error) a user has. */
+export async function callCount(api: ReturnType<typeof client>): Promise<number> {
+  const total = async (type: number) => expectReply(await api.get(`/api/log/self?type=${type}&pageSize=1`), 200).total as number;
+  return (await total(2)) + (await total(5));
+}
+
+/** The latest call log rows of a user (consume and error, at most 100), newest first, once at least
+ * `n` exist in all (rows are written in batches: polled for up to `timeoutMs`). */
 export async function logRows(api: ReturnType<typeof client>, n: number, timeoutMs = 2000): Promise<any[]> {
   const until = Date.now() + timeoutMs;
-  for (;;) {
-    const data = expectReply(await api.get("/api/log/self?pageSize=100"), 200);
-    const calls = (data.items as any[]).filter((r) => r.type === 2 || r.type === 5);
-    if (calls.length >= n || Date.now() > until) return calls;
-    await Bun.sleep(30);
-  }
+  while ((await callCount(api)) < n && Date.now() < until) await Bun.sleep(30);
+  const data = expectReply(await api.get("/api/log/self?pageSize=100"), 200);
+  return (data.items as any[]).filter((r) => r.type === 2 || r.type === 5);
 }
