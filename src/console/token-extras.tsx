@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 // Two dialogs of the /token wrench menu, for the token's owner only: "Request example" (ready-to-run
-// snippets: curl, Python and Node `openai`, Claude Code, Codex CLI) and "Share" (one-click deep links
+// snippets: curl, Python and Node `openai`, Claude Code, Codex CLI, Gemini CLI) and "Share" (one-click deep links
 // for client apps, in the formats of ../shared/FIELD.md, plus a copyable base URL + key). Both use the
 // server's public address from the `public_url` setting, never the request's Host header (a client
 // controls that header, and a link built from it would send the key wherever the client pointed).
@@ -29,8 +29,11 @@ const pick = (models: string[], prefer: RegExp) => models.find((m) => prefer.tes
 
 export function snippets(base: string, key: string, model: string, models: string[]): Snippet[] {
   const v1 = `${base}/v1`;
-  const claude = models.find((m) => /claude/i.test(m) && chatLike(m));
+  // Claude Code works with any chat model through translation; a Claude model is preferred
+  const claudeModel = models.find((m) => /claude/i.test(m) && chatLike(m));
+  const claude = claudeModel ?? (models.includes(model) && chatLike(model) ? model : undefined);
   const codex = models.includes(model) && /^(gpt|o\d|codex)/i.test(model) ? model : pick(models, /^(gpt|o\d|codex)/i) ?? model;
+  const gemini = models.includes(model) && /gemini/i.test(model) ? model : pick(models, /gemini/i) ?? model;
   const body = JSON.stringify({ model, messages: [{ role: "user", content: "Hello!" }] });
   return [
     {
@@ -74,7 +77,7 @@ export function snippets(base: string, key: string, model: string, models: strin
     {
       id: "claude-code",
       title: "Claude Code",
-      note: claude ? undefined : "Claude Code asks for Claude models; this token reaches none right now.",
+      note: claudeModel ? undefined : claude ? `This token reaches no Claude model, so Claude Code is pointed at ${claude}: apiyi translates its calls.` : "This token reaches no model Claude Code could use right now.",
       text: [
         `export ANTHROPIC_BASE_URL=${sh(base)}`,
         `export ANTHROPIC_AUTH_TOKEN=${sh(key)}`,
@@ -99,7 +102,14 @@ export function snippets(base: string, key: string, model: string, models: strin
     {
       id: "codex-env",
       title: "Codex CLI: then, in your shell",
+      note: "Codex sends tools only the Responses API knows: the model needs a channel that speaks it (an openai channel with supports_responses).",
       text: [`export APIYI_API_KEY=${sh(key)}`, "codex"].join("\n"),
+    },
+    {
+      id: "gemini-cli",
+      title: "Gemini CLI",
+      note: 'Gemini CLI also needs API-key sign-in chosen in ~/.gemini/settings.json: {"security":{"auth":{"selectedType":"gemini-api-key"}}}',
+      text: [`export GOOGLE_GEMINI_BASE_URL=${sh(base)}`, `export GEMINI_API_KEY=${sh(key)}`, `gemini -m ${sh(gemini)}`].join("\n"),
     },
   ];
 }

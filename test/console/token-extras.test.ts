@@ -104,7 +104,7 @@ describe("Request example", () => {
     expect(r.text).not.toContain(new URL(app.url).host); // nor the address the request really went to
     expect(r.text).toContain(bobToken.key);
     // every snippet has a copy button carrying the same text
-    for (const id of ["curl", "python", "node", "claude-code", "codex-config", "codex-env"]) {
+    for (const id of ["curl", "python", "node", "claude-code", "codex-config", "codex-env", "gemini-cli"]) {
       const text = snippet(r.text, id);
       expect(text).not.toBe("");
       expect(r.text).toContain(`data-copy="${text.replaceAll("&", "&amp;").replaceAll('"', "&#34;")}"`);
@@ -121,6 +121,7 @@ describe("Request example", () => {
     expect(codex).toContain('wire_api = "responses"');
     expect(codex).toContain('model = "gpt-4o-mini"');
     expect(snippet(r.text, "codex-env")).toContain(`export APIYI_API_KEY=${bobToken.key}`);
+    expect(snippet(r.text, "gemini-cli")).toContain(`export GOOGLE_GEMINI_BASE_URL=${PUBLIC}\nexport GEMINI_API_KEY=${bobToken.key}\ngemini -m `);
     // the curl body is valid JSON naming a model the token can use (an unpriced model is not one)
     const body = JSON.parse(/-d '(.*)'$/m.exec(snippet(r.text, "curl"))![1]);
     expect(["claude-sonnet-4-5", "gpt-4o-mini"]).toContain(body.model);
