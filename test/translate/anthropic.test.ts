@@ -53,7 +53,7 @@ describe("requestToChat", () => {
     expect(chat).toEqual({
       model: "claude-sonnet-4-5",
       messages: [{ role: "system", content: "You are Claude Code.\nBe brief." }, { role: "user", content: "hi" }],
-      max_tokens: 1000, temperature: 0.5, top_p: 0.9, stop: ["END"], user: "u1",
+      max_tokens: 1000, temperature: 0.5, top_p: 0.9, stop: ["END"],
     });
     expect(toChat({ model: "m", system: "sys", messages: [] }).messages).toEqual([{ role: "system", content: "sys" }]);
     expect(toChat({ model: "m", system: [], messages: [] }).messages).toEqual([]);

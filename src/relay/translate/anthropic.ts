@@ -121,7 +121,8 @@ function requestToChat(body: Json): Json {
   if (body.top_p !== undefined) chat.top_p = body.top_p;
   if (body.stop_sequences?.length) chat.stop = body.stop_sequences;
   if (body.stream) Object.assign(chat, { stream: true, stream_options: { include_usage: true } });
-  if (body.metadata?.user_id) chat.user = String(body.metadata.user_id);
+  // metadata.user_id is not carried: Claude Code's is a ~150-character JSON string, and a `user` field
+  // is refused by OpenAI-compatible APIs that reject fields they do not know
   if (body.tools?.length) chat.tools = body.tools.map(toolToChat);
   if (body.tool_choice) {
     chat.tool_choice = toolChoiceToChat(body.tool_choice);
