@@ -28,7 +28,8 @@ function keyFor(channel: ChannelEntry, pinned: { channelId: number; keyIndex: nu
 export async function forward(rt: Runtime, req: Request, call: CallRecord, spec: EndpointSpec, inbound: Inbound, groups: string[]) {
   const snap = rt.ctx.snapshot.current;
   const session = sessionOf(req.headers, inbound.body);
-  const affinityKey = session && call.token ? `${call.token.id}\u0000${session}` : null;
+  // per model too: Claude Code sends its small model (haiku) and its main one under one session id
+  const affinityKey = session && call.token ? `${call.token.id}\u0000${inbound.body.model}\u0000${session}` : null;
   const pinned = affinityKey ? rt.affinity.get(affinityKey) : undefined;
   let last: AttemptFailed | null = null;
   let untranslatable: AppError | null = null;
