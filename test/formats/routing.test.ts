@@ -74,6 +74,16 @@ describe("session affinity", () => {
     expect(free.size).toBeGreaterThan(1); // round robin over two keys at least
   });
 
+  test("one session across two models keeps each model's pin (Claude Code's small and main model)", async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      expect((await chat("pinned", {}, { "x-claude-code-session-id": "cc-both" })).status).toBe(200);
+      seen.add(usedKey());
+      expect((await chat("mixed", {}, { "x-claude-code-session-id": "cc-both" })).status).toBe(200);
+    }
+    expect(seen.size).toBe(1);
+  });
+
   test("when the pinned channel is disabled the session moves, and stays where it moved", async () => {
     expect((await chat("pinned", { prompt_cache_key: "session-3" })).status).toBe(200);
     const first = usedKey();
