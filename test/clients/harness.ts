@@ -17,8 +17,8 @@ export const CLI_TIMEOUT_MS = Number(process.env.APIYI_CLI_TIMEOUT_MS) || 45_000
 
 const CLIENTS_DIR = process.env.APIYI_CLIENTS_DIR || join(homedir(), ".cache/apiyi-clients");
 
-/** The installed binary of `name` (claude, codex, gemini); throws when install.sh has not run. */
-export function cliBin(name: "claude" | "codex" | "gemini"): string {
+/** The installed binary of `name` (claude, codex, gemini, opencode); throws when install.sh has not run. */
+export function cliBin(name: "claude" | "codex" | "gemini" | "opencode"): string {
   const bin = join(CLIENTS_DIR, "node_modules/.bin", name);
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run test/clients/install.sh (or test/clients/run.sh) first`);
   return bin;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the real-CLI suite: installs the pinned Claude Code, Codex and Gemini CLIs outside the project
-# (install.sh), then drives each against a real apiyi server with the mock as the only upstream. The
+# Runs the real-CLI suite: installs the pinned Claude Code, Codex, Gemini and opencode CLIs outside the
+# project (install.sh), then drives each against a real apiyi server with the mock as the only upstream. The
 # files are named *.cli.ts so the plain `bun test` skips them; bun runs them when named as ./paths.
 # Prints bun's usual "N pass" / "N fail" lines; exits non-zero when the install or a test fails.
 set -uo pipefail
@@ -16,4 +16,4 @@ fi
 bun="${BUN:-}"
 [ -n "$bun" ] || { command -v bun >/dev/null 2>&1 && bun=bun; } || bun="npx -y bun@1.4.5"
 # one file at a time is bun's default; each starts its own apiyi and mock
-$bun test ./test/clients/claude.cli.ts ./test/clients/codex.cli.ts ./test/clients/gemini.cli.ts "$@"
+$bun test ./test/clients/claude.cli.ts ./test/clients/codex.cli.ts ./test/clients/gemini.cli.ts ./test/clients/opencode.cli.ts "$@"
