@@ -99,6 +99,10 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
       const [row] = await logRows(env.user.api, 1);
       // 100 × $3 + 600 × $0.30 + 300 × $3.75 + 40 × $15 per 1M = 300 + 180 + 1125 + 600 = 2205 µUSD → 1102.5 → 1103 units
       expect(row).toMatchObject({ prompt_tokens: 1000, cached_tokens: 600, quota: 1103 });
+      // the console's log shows the writes next to the reads
+      const page = await (await fetch(`${app.url}/log`, { headers: { cookie: env.user.auth.cookie! } })).text();
+      expect(page).toContain('<span>600</span><small class="muted cache-write"');
+      expect(page).toContain(" +300 written");
     } finally {
       mock.set({ cachedTokens: undefined, cacheWriteTokens: undefined });
     }

@@ -28,6 +28,33 @@ export const ms = (n: number, none = "—") => (n <= 0 ? none : n < 1000 ? `${n}
 const utc = (at: number) => new Date(at).toISOString().replace("T", " ").slice(0, 19);
 const isCall = (t: number) => t === 2 || t === 5;
 
+/** Prompt-cache writes of a billed call (Anthropic), from the row's billing details; 0 when none. */
+function cacheWrites(r: LogRow): number {
+  if (!r.other || !r.other.includes("cacheWrite")) return 0;
+  try {
+    const n = JSON.parse(r.other)?.usage?.cacheWrite;
+    return typeof n === "number" ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function CachedCell(props: { r: LogRow }) {
+  const written = cacheWrites(props.r);
+  return (
+    <td data-label="Cached" class="num">
+      <span safe>{int(props.r.cachedTokens)}</span>
+      {written > 0 ? (
+        <small class="muted cache-write" title="prompt-cache writes, billed at the cache_write price" safe>
+          {` +${int(written)} written`}
+        </small>
+      ) : (
+        ""
+      )}
+    </td>
+  );
+}
+
 export function LogRowView(props: { r: LogRow }) {
   const r = props.r;
   const [label, tone] = LOG_TYPES[r.type] ?? ["?", "off"];
@@ -56,7 +83,7 @@ export function LogRowView(props: { r: LogRow }) {
         </span>
       </td>
       <td data-label="Prompt" class="num">{call ? int(r.promptTokens) : ""}</td>
-      <td data-label="Cached" class="num">{call ? int(r.cachedTokens) : ""}</td>
+      {call ? <CachedCell r={r} /> : <td data-label="Cached" class="num"></td>}
       <td data-label="Completion" class="num">{call ? int(r.completionTokens) : ""}</td>
       <td data-label="Cost" class="num" safe>
         {usd(r.quota, !call)}
