@@ -63,5 +63,11 @@ export const geminiSurface: Surface = {
   streamError: (message) => sse({ error: { code: 502, message, status: "UNAVAILABLE" } }),
 };
 
-/** Responses clients read errors in OpenAI's shape, and a cut stream as an `error` event. */
-export const responsesStreamError = (message: string, code: string) => sse({ type: "error", code, message, param: null }, "error");
+/** Responses clients read errors in OpenAI's shape, and a cut stream as `response.failed` (what Codex
+ * and the SDK's stream helper act on) with a failed response; its id is new, as the upstream's may
+ * not be known. */
+export const responsesStreamError = (message: string, code: string) =>
+  sse(
+    { type: "response.failed", response: { id: `resp_${crypto.randomUUID().replaceAll("-", "")}`, object: "response", status: "failed", error: { code, message }, incomplete_details: null, output: [] } },
+    "response.failed",
+  );

@@ -1,6 +1,9 @@
 // Streams cut by the upstream, in every format: the client's stream ends with an error event in its
 // own shape (never a normal end), and the call is billed only for what was delivered, counted.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import { expectReply } from "../support/expect";
 import { logRows } from "../support/formats";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
@@ -51,7 +54,7 @@ describe("a cut stream ends with an error in the client's shape and is billed fo
     ["Anthropic client, openai upstream", () => messages("cut-openai"), (t) => expect(t).toMatch(/event: error\n/)],
     ["Gemini client, gemini upstream", () => gemini("cut-gemini"), (t) => expect(t).toContain('"status":"UNAVAILABLE"')],
     ["Gemini client, anthropic upstream", () => gemini("cut-anthropic"), (t) => expect(t).toContain('"status":"UNAVAILABLE"')],
-    ["Responses client, openai upstream", () => responses("cut-openai"), (t) => expect(t).toMatch(/event: error\ndata: \{"type":"error","code":"upstream_stream_interrupted"/)],
+    ["Responses client, openai upstream", () => responses("cut-openai"), (t) => expect(t).toMatch(/event: response\.failed\ndata: \{"type":"response\.failed","response":\{[^\n]*"status":"failed","error":\{"code":"upstream_stream_interrupted"/)],
     ["chat client, gemini upstream", () => chat("cut-gemini"), (t) => expect(t).toContain('"code":"upstream_stream_interrupted"')],
   ];
   for (const [name, call, shape] of cases) {
@@ -64,4 +67,27 @@ describe("a cut stream ends with an error in the client's shape and is billed fo
       await expectCutRow();
     });
   }
+});
+
+test("the openai SDK's Responses stream helper ends a cut stream with a failed response, the error in it", async () => {
+  const sdk = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: key, maxRetries: 0 });
+  const r = await sdk.responses.stream({ model: "cut-openai", input: "hi" }).finalResponse();
+  expect(r.status).toBe("failed");
+  expect(r.error).toMatchObject({ code: "upstream_stream_interrupted" });
+  await expectCutRow();
+});
+
+test("the Anthropic and Google SDKs raise an error for a cut stream", async () => {
+  const anthropic = new Anthropic({ baseURL: app.url, apiKey: key, maxRetries: 0 });
+  const err = await anthropic.messages.stream({ model: "cut-openai", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
+  expect(err).toBeInstanceOf(Error);
+  expect(String(err.message)).toContain("interrupted");
+  await expectCutRow();
+  const google = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: app.url } });
+  const gerr = await (async () => {
+    for await (const _ of await google.models.generateContentStream({ model: "cut-anthropic", contents: "hi" }));
+  })().catch((e) => e);
+  expect(gerr).toBeInstanceOf(Error);
+  expect(String(gerr.message)).toContain("interrupted");
+  await expectCutRow();
 });
