@@ -3,6 +3,7 @@
 // used, counting uses the upstream's counter, and Anthropic cache reads/writes are billed at their
 // own prices.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { expectReply } from "../support/expect";
 import { callCount, logRows, modelOf, sdks, setupFormats } from "../support/formats";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { priceModels, useServer } from "../support/server";
@@ -166,4 +167,19 @@ describe("GET /v1/models in each client's shape", () => {
     expect(page.data.map((m) => m.id)).toContain(modelOf("anthropic"));
     expect(page.data[0].type).toBe("model");
   });
+});
+
+describe("the channel test (POST /api/channel/:id/test) speaks each channel's own format", () => {
+  for (const [kind, path] of [
+    ["anthropic", "/v1/messages"],
+    ["gemini", `/v1beta/models/${modelOf("gemini")}:generateContent`],
+    ["azure", `/openai/deployments/${modelOf("azure")}/chat/completions`],
+    ["openai-responses", "/v1/chat/completions"],
+  ] as const) {
+    test(kind, async () => {
+      const r = expectReply(await env.admin.post(`/api/channel/${env.channelIds[kind]}/test`, {}), 200);
+      expect(r).toMatchObject({ ok: true, status: 200, model: modelOf(kind) });
+      expect(last().path).toBe(path);
+    });
+  }
 });
