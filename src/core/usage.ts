@@ -8,19 +8,33 @@ export type Usage = { prompt: number; completion: number; cached: number; cacheW
 /** The wire formats whose usage fields differ. */
 export type UsageWire = "openai" | "responses" | "anthropic" | "gemini";
 
-/** The text of the last `"key": { … }` object in `text`, or null (absent or null). */
-export function lastObject(text: string, key = '"usage":'): string | null {
-  let at = text.lastIndexOf(key);
-  while (at >= 0) {
-    let i = at + key.length;
-    while (text.charCodeAt(i) === 32) i++;
-    if (text[i] === "{") return balancedObject(text, i);
-    at = text.lastIndexOf(key, at - 1);
+const USAGE_KEY = '"usage":';
+
+/** The `{…}` value of the `key` found at `at`: undefined when the value is not an object (null…),
+ * null when the object is cut off. */
+function objectAt(text: string, at: number, key: string): string | null | undefined {
+  let i = at + key.length;
+  while (text.charCodeAt(i) === 32) i++;
+  return text[i] === "{" ? balancedObject(text, i) : undefined;
+}
+
+/** The text of the last `"key": { … }` object in `text`, or null (absent, null, or cut off). */
+export function lastObject(text: string, key = USAGE_KEY): string | null {
+  for (let at = text.lastIndexOf(key); at >= 0; at = text.lastIndexOf(key, at - 1)) {
+    const obj = objectAt(text, at, key);
+    if (obj !== undefined) return obj;
   }
   return null;
 }
 
-export const lastUsageObject = (text: string) => lastObject(text);
+function parseJson(obj: string | null | undefined): any {
+  if (!obj) return null;
+  try {
+    return JSON.parse(obj);
+  } catch {
+    return null;
+  }
+}
 
 /** The `{…}` starting at `start`, honouring strings and escapes. */
 function balancedObject(text: string, start: number): string | null {
@@ -87,14 +101,7 @@ export function geminiUsage(raw: unknown): Usage | null {
 
 const READERS = { openai: openAiUsage, responses: responsesUsage, anthropic: anthropicUsage, gemini: geminiUsage };
 
-function parsed(obj: string | null, read: (raw: unknown) => Usage | null): Usage | null {
-  if (!obj) return null;
-  try {
-    return read(JSON.parse(obj));
-  } catch {
-    return null;
-  }
-}
+const parsed = (obj: string | null, read: (raw: unknown) => Usage | null): Usage | null => read(parseJson(obj));
 
 /** The usage a reply (or the tail of a stream) reports, by its wire format's rules. */
 export function usageFromText(text: string, wire: UsageWire = "openai"): Usage | null {
@@ -117,15 +124,6 @@ export function anthropicStreamUsage(head: string, tail: string): Usage | null {
 
 /** The `"usage": {…}` found at `find(text, key)`, parsed. */
 function rawObject(text: string, find: (text: string, key: string) => number): Record<string, unknown> | null {
-  const at = find(text, '"usage":');
-  if (at < 0) return null;
-  let i = at + 8;
-  while (text.charCodeAt(i) === 32) i++;
-  const obj = text[i] === "{" ? balancedObject(text, i) : null;
-  if (!obj) return null;
-  try {
-    return JSON.parse(obj);
-  } catch {
-    return null;
-  }
+  const at = find(text, USAGE_KEY);
+  return at < 0 ? null : parseJson(objectAt(text, at, USAGE_KEY));
 }

@@ -2,9 +2,7 @@
 // non-stream replies in anthropic.ts share. streamFromChat serves Anthropic clients (Claude Code)
 // from a chat upstream; streamToChat reads an Anthropic upstream's events as chat chunks.
 import type { Json, SseEvent, StreamFromChatOptions, StreamTranslator } from "./types";
-
-/** A fresh id such as "msg_…" or "toolu_…" (random: translators keep no counters across calls). */
-export const newId = (prefix: string) => prefix + crypto.randomUUID().replace(/-/g, "").slice(0, 24);
+import { newId, nowSeconds } from "./util";
 
 const STOP_FROM_CHAT: Record<string, string> = {
   stop: "end_turn",
@@ -146,7 +144,7 @@ export function streamFromChat(opts: StreamFromChatOptions): StreamTranslator<Js
  * the usage chunk goes out at message_stop (input usage from message_start, output from message_delta). */
 export function streamToChat(): StreamTranslator<SseEvent, Json> {
   let id = newId("chatcmpl-"), model = "", roleSent = false;
-  const created = Math.floor(Date.now() / 1000);
+  const created = nowSeconds();
   const toolIndex = new Map<number, number>();
   let usage: Json | null = null;
 

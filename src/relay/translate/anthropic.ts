@@ -2,8 +2,9 @@
 // Clients such as Claude Code reach chat upstreams through requestToChat/replyFromChat; Anthropic
 // upstreams serve chat clients through requestFromChat/replyToChat. Streams: anthropic-stream.ts.
 import { refusals } from "../../core/refusals";
-import { newId, stopFromChat, stopToChat, streamFromChat, streamToChat, usageFromChat, usageToChat } from "./anthropic-stream";
+import { stopFromChat, stopToChat, streamFromChat, streamToChat, usageFromChat, usageToChat } from "./anthropic-stream";
 import type { Codec, Json } from "./types";
+import { newId, nowSeconds, parseArgs } from "./util";
 
 const cannotSend = (what: string, param: string) => refusals.badBody(`${what} cannot be sent to a chat upstream`, param);
 const cannotSendUp = (what: string, param: string) => refusals.badBody(`${what} cannot be sent to an Anthropic upstream`, param);
@@ -151,15 +152,6 @@ function partsFromChat(content: unknown, param: string): Json[] {
   });
 }
 
-function parseArgs(args: unknown): Json {
-  try {
-    const v = JSON.parse(String(args || "{}"));
-    return v && typeof v === "object" && !Array.isArray(v) ? v : {};
-  } catch {
-    return {};
-  }
-}
-
 /** One non-system chat message as an Anthropic turn (tool results become user turns). */
 function turnFromChat(m: Json, param: string): { role: string; content: Json[] } {
   if (m.role === "tool") {
@@ -255,7 +247,7 @@ function replyToChat(reply: Json): Json {
   const chat: Json = {
     id: reply.id,
     object: "chat.completion",
-    created: Math.floor(Date.now() / 1000),
+    created: nowSeconds(),
     model: reply.model,
     choices: [{ index: 0, message, finish_reason: stopToChat(reply.stop_reason) }],
   };

@@ -2,7 +2,7 @@
 // systemInstruction, turns as contents (merged per role), tool calls and results as functionCall /
 // functionResponse parts, tools as functionDeclarations, settings as generationConfig.
 import { refusals } from "../../core/refusals";
-import { isObject, parseArgs } from "./gemini-stream";
+import { isObject, parseArgs } from "./util";
 import type { Json } from "./types";
 
 /** Sampling settings with the same meaning on both sides: [Gemini generationConfig key, chat key]. */

@@ -2,24 +2,8 @@
 // chat.completion) and alt=sse streams (one GenerateContentResponse per `data:` event, no event
 // names). gemini.ts puts these together with the request translators into the codec.
 import type { Json, SseEvent, StreamFromChatOptions, StreamTranslator } from "./types";
+import { isObject, newId, nowSeconds, parseArgs } from "./util";
 
-export const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** A fresh id: `prefix` and 24 hex digits. */
-export const newId = (prefix: string) => prefix + crypto.randomUUID().replace(/-/g, "").slice(0, 24);
-
-/** Tool call arguments (JSON text) as an object; {} when they are not a JSON object. */
-export function parseArgs(text: unknown): Json {
-  if (typeof text !== "string") return {};
-  try {
-    const value = JSON.parse(text);
-    return isObject(value) ? value : {};
-  } catch {
-    return {};
-  }
-}
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 // ---- chat → Gemini: serving Gemini clients
 

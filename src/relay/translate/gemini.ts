@@ -4,7 +4,8 @@
 // copies it into body.model before requestToChat, and requestFromChat leaves it out.
 import { refusals } from "../../core/refusals";
 import { requestFromChat, SAMPLING } from "./gemini-request";
-import { isObject, newId, replyFromChat, replyToChat, streamFromChat, streamToChat } from "./gemini-stream";
+import { replyFromChat, replyToChat, streamFromChat, streamToChat } from "./gemini-stream";
+import { isObject, newId } from "./util";
 import type { Codec, Json } from "./types";
 
 

@@ -2,10 +2,8 @@
 // non-streaming reply in responses.ts), and the translator from chat chunks to the Responses event
 // stream (response.created … output items … response.completed / incomplete / failed).
 import type { Json, SseEvent, StreamFromChatOptions, StreamTranslator } from "./types";
+import { newId, nowSeconds } from "./util";
 
-export const newId = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
-
-export const now = () => Math.floor(Date.now() / 1000);
 
 /** Responses usage from chat usage (both count cached input in the input); null when none came. */
 export function usageFromChat(u: Json | null | undefined): Json | null {
@@ -77,7 +75,7 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
 
   constructor(opts: StreamFromChatOptions) {
     // Responses always reports usage, so opts.includeUsage does not apply.
-    this.head = { id: newId("resp"), created_at: now(), model: opts.model };
+    this.head = { id: newId("resp_", 32), created_at: nowSeconds(), model: opts.model };
   }
 
   push(chunk: Json): SseEvent[] {
@@ -169,7 +167,7 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
   private reasoningDelta(delta: string): void {
     let open = this.open;
     if (open?.item.type !== "reasoning") {
-      open = this.openItem(reasoningItem(newId("rs"), null));
+      open = this.openItem(reasoningItem(newId("rs_", 32), null));
       open.item.summary.push({ type: "summary_text", text: "" });
       this.emit("response.reasoning_summary_part.added", { ...this.at(open), summary_index: 0, part: open.item.summary[0] });
     }
@@ -185,7 +183,7 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
 
   private textDelta(type: PartType, delta: string): void {
     let open = this.open;
-    if (open?.item.type !== "message") open = this.openItem(messageItem(newId("msg"), [], "in_progress"));
+    if (open?.item.type !== "message") open = this.openItem(messageItem(newId("msg_", 32), [], "in_progress"));
     if (open.part?.type !== type) this.openPart(open, type);
     open.part![partField(type)] += delta;
     const event = type === "output_text" ? "response.output_text.delta" : "response.refusal.delta";
@@ -214,7 +212,7 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
     const index = call.index ?? 0;
     let item = this.calls.get(index);
     if (!item) {
-      item = functionCallItem(newId("fc"), call.id ?? newId("call"), call.function?.name ?? "", "", "in_progress");
+      item = functionCallItem(newId("fc_", 32), call.id ?? newId("call_", 32), call.function?.name ?? "", "", "in_progress");
       this.calls.set(index, item);
       this.openItem(item);
     }

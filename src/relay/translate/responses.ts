@@ -5,8 +5,6 @@ import { refusals } from "../../core/refusals";
 import {
   functionCallItem,
   messageItem,
-  newId,
-  now,
   outcome,
   reasoningItem,
   responseObject,
@@ -15,6 +13,7 @@ import {
   usageFromChat,
 } from "./responses-stream";
 import type { Codec, Json } from "./types";
+import { newId, nowSeconds } from "./util";
 
 const untranslatable = (what: string, param: string) =>
   refusals.badBody(`${what} cannot be translated to chat completions; use a channel that speaks the Responses API`, param);
@@ -184,22 +183,22 @@ function replyFromChat(reply: Json, model: string): Json {
   // What a length or filter cut short is the last item (reasoning items carry no status).
   const last = output.at(-1);
   if (status === "incomplete" && last && last.type !== "reasoning") last.status = "incomplete";
-  const created_at = typeof reply.created === "number" ? reply.created : now();
+  const created_at = typeof reply.created === "number" ? reply.created : nowSeconds();
   const usage = usageFromChat(reply.usage);
-  return responseObject({ id: newId("resp"), created_at, model }, { status, incomplete_details, output, usage });
+  return responseObject({ id: newId("resp_", 32), created_at, model }, { status, incomplete_details, output, usage });
 }
 
 /** A chat message's output items, in the order the model produced them: reasoning, text, calls. */
 function outputOf(message: Json): Json[] {
   const items: Json[] = [];
-  if (message.reasoning_content) items.push(reasoningItem(newId("rs"), message.reasoning_content));
+  if (message.reasoning_content) items.push(reasoningItem(newId("rs_", 32), message.reasoning_content));
   const parts: Json[] = [];
   if (message.content) parts.push(textPart("output_text", message.content));
   if (message.refusal) parts.push(textPart("refusal", message.refusal));
-  if (parts.length) items.push(messageItem(newId("msg"), parts, "completed"));
+  if (parts.length) items.push(messageItem(newId("msg_", 32), parts, "completed"));
   for (const call of message.tool_calls ?? []) {
     const { name = "", arguments: args = "" } = call.function ?? {};
-    items.push(functionCallItem(newId("fc"), call.id ?? newId("call"), name, args, "completed"));
+    items.push(functionCallItem(newId("fc_", 32), call.id ?? newId("call_", 32), name, args, "completed"));
   }
   return items;
 }
