@@ -41,7 +41,8 @@ async function upstreamCount(rt: Runtime, req: Request, counter: Counter, body: 
   const snap = rt.ctx.snapshot.current;
   for (const { channel } of candidates(snap.routes, groups, body.model)) {
     const provider = providerFor(channel.type);
-    if (!provider || channel.status !== 1 || !rt.breakers.allow(channel.id, Date.now())) continue;
+    // only closed breakers: counting never takes a half-open channel's probe (it reports no outcome)
+    if (!provider || channel.status !== 1 || rt.breakers.state(channel.id, Date.now()) !== "closed") continue;
     if (!provider.serves(channel).has(counter.upstream)) return null;
     const keyIndex = pickKey(channel);
     if (keyIndex < 0) return null;

@@ -37,7 +37,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
   for (const { channel, group } of pinnedFirst(candidates(snap.routes, groups, inbound.body.model), pinned?.channelId)) {
     if (tried >= snap.relay.maxAttempts || req.signal.aborted) break;
     const plan = planFor(spec.endpoint, channel);
-    if (!plan || channel.status !== 1 || !rt.breakers.allow(channel.id, Date.now())) continue;
+    if (!plan || channel.status !== 1 || rt.breakers.state(channel.id, Date.now()) === "open") continue;
     const keyIndex = keyFor(channel, pinned);
     if (keyIndex < 0) continue;
     const upstreamModel = channel.mapping.get(inbound.body.model) ?? inbound.body.model;
@@ -49,6 +49,8 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
       untranslatable = e; // another channel may speak the client's format natively
       continue;
     }
+    // last: a half-open breaker gives out its one probe here, to a call that is sure to be sent
+    if (!rt.breakers.allow(channel.id, Date.now())) continue;
     tried++;
     const upstreamCall = { endpoint: plan.upstream, model: upstreamModel, stream: inbound.stream, headers: req.headers, body };
     const r = await attemptUpstream(plan.provider, channel, channel.keys[keyIndex], upstreamCall, req.signal);
