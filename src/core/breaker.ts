@@ -41,6 +41,13 @@ export class Breakers {
     s.cooldownMs = this.opts.cooldownMs;
   }
 
+  /** An attempt that says nothing about the channel (the client left, the key or the request was
+   * refused) gives a probe it held back, so the next call can probe. */
+  release(id: number) {
+    const s = this.states.get(id);
+    if (s) s.probing = false;
+  }
+
   failure(id: number, now: number) {
     const s = this.get(id);
     if (s.probing) {

@@ -62,6 +62,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
       if (affinityKey) rt.affinity.set(affinityKey, channel.id, keyIndex);
       return respond(rt, call, spec, inbound, plan, r, channel);
     }
+    if (r.failure === "client_gone" || r.failure === "key_invalid" || r.failure === "client") rt.breakers.release(channel.id); // no verdict on the channel
     if (r.failure === "client_gone") throw refusals.clientGone(); // not the channel's fault: no breaker count
     if (r.failure === "key_invalid") {
       retireUpstreamKey(rt, channel, keyIndex, `the upstream answered ${r.status}: ${redact(plan.provider.errorMessage(r.body) ?? "", channel.keys)}`);

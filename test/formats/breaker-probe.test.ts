@@ -1,6 +1,7 @@
 // A half-open breaker gives its single probe only to a call that is really sent and reports how it
 // went: a call that cannot be translated for the channel, or a count_tokens, never takes the probe
-// (else the channel would stay out of rotation until a restart).
+// (else the channel would stay out of rotation until a restart); a probe that ends without a verdict
+// on the channel (the upstream refused the request with a 4xx) is given back.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
@@ -56,5 +57,13 @@ describe("the half-open probe", () => {
     });
     expect(await r.json()).toEqual({ input_tokens: 2 });
     expect((await chat("probe-b")).status).toBe(200);
+  });
+
+  test("a probe answered with a 400 (the request's fault) is given back to the next call", async () => {
+    await halfOpen("probe-c");
+    mock.set({ mode: "status", status: 400 });
+    expect((await chat("probe-c")).status).toBe(400);
+    mock.set({ mode: "ok" });
+    expect((await chat("probe-c")).status).toBe(200);
   });
 });
