@@ -5,6 +5,7 @@ import { checkModelAllowed, tokenGroups } from "../core/access";
 import { clientIp } from "../core/ip";
 import { refusals } from "../core/refusals";
 import { isServed } from "../core/routing";
+import type { TokenEntry } from "../core/snapshot";
 import { AppError } from "../errors";
 import { authenticate } from "./auth";
 import { holdFor } from "./billing";
@@ -34,7 +35,7 @@ export async function readInbound(rt: Runtime, req: Request, spec: EndpointSpec,
 
 /** Checks 8–9: the key may use the model, and some group of it has a channel that can answer this
  * kind of request (natively or by translation). */
-export function checkRoute(rt: Runtime, spec: EndpointSpec, token: Parameters<typeof tokenGroups>[0], body: CallBody, groups: string[]) {
+export function checkRoute(rt: Runtime, spec: EndpointSpec, token: TokenEntry, body: CallBody, groups: string[]) {
   const routes = rt.ctx.snapshot.current.routes;
   const refusal =
     checkModelAllowed(token, body.model) ??

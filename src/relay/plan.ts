@@ -6,25 +6,29 @@ import type { CallBody } from "./body";
 import { providerFor } from "./providers";
 import { asksOverCap, capOutput } from "./output-cap";
 import type { Endpoint, Provider } from "./providers/types";
-import { CODECS, PIVOT_TARGETS, translation, type Translation } from "./translate";
+import { canTranslate, PIVOT_TARGETS, translation, type Translation } from "./translate";
 
 export type Plan = { provider: Provider; upstream: Endpoint; translation: Translation | null };
 
-export function planFor(endpoint: Endpoint, channel: ChannelEntry): Plan | null {
-  const provider = providerFor(channel.type);
-  if (!provider) return null;
-  const serves = provider.serves(channel);
-  if (serves.has(endpoint)) return { provider, upstream: endpoint, translation: null };
-  if (!CODECS[endpoint]) return null;
-  for (const target of PIVOT_TARGETS) {
-    if (!serves.has(target)) continue;
-    const t = translation(endpoint, target);
-    if (t) return { provider, upstream: target, translation: t };
-  }
-  return null;
+/** What the channel is sent for this endpoint: the endpoint itself when it speaks it, else the
+ * first pivot target it speaks that can carry a translation; null when none. */
+function upstreamFor(endpoint: Endpoint, serves: ReadonlySet<Endpoint>): Endpoint | null {
+  if (serves.has(endpoint)) return endpoint;
+  return PIVOT_TARGETS.find((target) => serves.has(target) && canTranslate(endpoint, target)) ?? null;
 }
 
-export const canServe = (endpoint: Endpoint) => (channel: ChannelEntry) => planFor(endpoint, channel) !== null;
+export function planFor(endpoint: Endpoint, channel: ChannelEntry): Plan | null {
+  const provider = providerFor(channel.type);
+  const upstream = provider && upstreamFor(endpoint, provider.serves(channel));
+  if (!provider || !upstream) return null;
+  return { provider, upstream, translation: upstream === endpoint ? null : translation(endpoint, upstream) };
+}
+
+/** Can the channel serve the endpoint at all (decided without building a translation)? */
+export const canServe = (endpoint: Endpoint) => (channel: ChannelEntry) => {
+  const provider = providerFor(channel.type);
+  return !!provider && upstreamFor(endpoint, provider.serves(channel)) !== null;
+};
 
 /** What the client sent, as the relay holds it. */
 export type Inbound = { body: CallBody; text: string | null; form: FormData | null; stream: boolean };

@@ -23,12 +23,17 @@ export type Translation = {
   stream(opts: StreamFromChatOptions): TextStream;
 };
 
+/** Can a client of one endpoint be served by an upstream of another (both have the codec halves)? */
+export function canTranslate(client: Endpoint, upstream: Endpoint): boolean {
+  const to = CODECS[upstream];
+  return !!CODECS[client] && !!to?.requestFromChat && !!to.replyToChat && !!to.streamToChat;
+}
+
 /** The translation from the client's endpoint to the upstream's, or null when either has no codec. */
 export function translation(client: Endpoint, upstream: Endpoint): Translation | null {
-  const from = CODECS[client];
-  const to = CODECS[upstream];
-  if (!from || !to?.requestFromChat || !to.replyToChat || !to.streamToChat) return null;
-  const { requestFromChat, replyToChat, streamToChat } = to;
+  if (!canTranslate(client, upstream)) return null;
+  const from = CODECS[client]!;
+  const { requestFromChat, replyToChat, streamToChat } = CODECS[upstream] as Required<Codec>;
   return {
     request: (body, upstreamModel, stream) => requestFromChat(from.requestToChat(body), upstreamModel, stream),
     reply: (upstreamReply, clientModel) => from.replyFromChat(replyToChat(upstreamReply), clientModel),
