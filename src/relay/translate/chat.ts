@@ -11,11 +11,8 @@ export const chat: Codec = {
       end: () => [{ data: "[DONE]" }],
     };
   },
-  requestFromChat: (body, upstreamModel, stream) => {
-    const out: Json = { ...body, model: upstreamModel };
-    if (stream) out.stream_options = { ...(out.stream_options ?? {}), include_usage: true };
-    return out;
-  },
+  // the openai provider's prepareBody asks a chat stream for its usage, translated or not
+  requestFromChat: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
   replyToChat: (reply) => reply,
   streamToChat(): StreamTranslator<SseEvent, Json> {
     return { push: (ev) => (typeof ev.data === "object" ? [ev.data] : []), end: () => [] };
