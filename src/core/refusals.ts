@@ -14,6 +14,13 @@ export const refusals = {
   ipNotAllowed: (ip: string) => err(403, "permission_error", "ip_not_allowed", `requests from ${ip} are not allowed for this API key`),
   tooLarge: (limit: number) =>
     err(413, "invalid_request_error", "request_too_large", `the request body is larger than ${limit} bytes`),
+  /** the body did not arrive in time (slowloris, or a Content-Length larger than what was sent) */
+  bodyTimeout: (ms: number) =>
+    err(408, "invalid_request_error", "request_timeout", `the request body did not arrive within ${ms / 1000} s; send the whole body at once (and a Content-Length that matches it)`),
+  /** the client closed its side before the body it announced was complete */
+  bodyIncomplete: () => err(400, "invalid_request_error", "invalid_request", "the request body ended before the length its Content-Length announced"),
+  unsupportedMediaType: (got: string | null, expected: string) =>
+    err(415, "invalid_request_error", "unsupported_media_type", `this endpoint takes ${expected}; the request's content-type is ${got ? `"${got.slice(0, 100)}"` : "missing"}`),
   badBody: (message: string, param: string | null = null) => err(400, "invalid_request_error", "invalid_request", message, param),
   modelNotAllowed: (model: string) =>
     err(403, "permission_error", "model_not_allowed", `this API key may not use the model "${model}"`, "model"),

@@ -46,7 +46,15 @@ export type ChannelEntry = {
 /** group → model → channels serving it (any status), highest priority first */
 export type RouteIndex = Map<string, Map<string, ChannelEntry[]>>;
 
-export type RelaySettings = { maxAttempts: number; trustedProxies: Cidr[]; breaker: BreakerOptions };
+export type RelaySettings = {
+  maxAttempts: number;
+  trustedProxies: Cidr[];
+  breaker: BreakerOptions;
+  /** longest time any request body may take to arrive (body_read_timeout_seconds) */
+  bodyTimeoutMs: number;
+  /** largest body on /api, the console and sign-in (management_body_limit_kb) */
+  managementBodyBytes: number;
+};
 
 export type Snapshot = {
   tokensByHash: Map<string, TokenEntry>;

@@ -46,6 +46,16 @@ export const SETTINGS = {
     fallback: 0,
     help: "delete call detail rows older than this many days (the daily rollups stay); 0 = keep them all",
   },
+  body_read_timeout_seconds: {
+    schema: z.number().int().min(1).max(3600),
+    fallback: 30,
+    help: "longest time a client may take to send a request body, on every route; a slower one gets 408 (upstream timeouts take over once the body is in)",
+  },
+  management_body_limit_kb: {
+    schema: z.number().int().min(1).max(1_048_576),
+    fallback: 1024,
+    help: "largest request body on /api, the console and sign-in, in KiB (the /v1 limit is --max-body-mb); a larger one gets 413",
+  },
   public_url: {
     schema: publicUrlSchema,
     fallback: "",
@@ -95,6 +105,8 @@ export const relaySettings = (s: Settings): RelaySettings => ({
     cooldownMs: s.breaker_cooldown_seconds * 1000,
     maxCooldownMs: s.breaker_cooldown_seconds * 20_000,
   },
+  bodyTimeoutMs: s.body_read_timeout_seconds * 1000,
+  managementBodyBytes: s.management_body_limit_kb * 1024,
 });
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */

@@ -1,0 +1,76 @@
+// Reading a request body on any route (the relay, the management API, the console, sign-in) under a
+// size limit and a deadline. A declared Content-Length over the limit is refused before anything is
+// read; a chunked body is counted as it arrives and cut at the limit; a body that does not arrive in
+// time (a slow sender, or a Content-Length larger than what is sent) is answered 408 at the deadline;
+// a client that hangs up mid-body is told apart (499), as is one that ends early (400). Every outcome
+// is an AppError, which each route renders in its own shape.
+import { refusals } from "../core/refusals";
+import { AppError } from "../errors";
+
+export type BodyLimits = { maxBytes: number; deadlineMs: number };
+
+/** What Bun's server offers for a request: its idle timer is raised to outlast our deadline while the
+ * body arrives, so that the client hears our 408 instead of a closed connection. */
+type TimeoutSetter = { timeout(req: Request, seconds: number): void };
+
+/** `application/json`, `application/json; charset=utf-8`, `application/vnd.x+json`… */
+export const isJsonType = (contentType: string | null) => !!contentType && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType.trim());
+
+function declaredLength(req: Request): number | null {
+  const raw = req.headers.get("content-length");
+  return raw !== null && /^\d+$/.test(raw.trim()) ? Number(raw) : null;
+}
+
+async function readChunked(body: ReadableStream<Uint8Array>, maxBytes: number, cancelled: { reason: AppError | null }): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (cancelled.reason) throw cancelled.reason;
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw refusals.tooLarge(maxBytes);
+    }
+    parts.push(value);
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/** The whole body as bytes, within `limits`; throws an AppError (413, 408, 400 or 499) otherwise. */
+export async function readBodyBytes(req: Request, limits: BodyLimits, server?: TimeoutSetter): Promise<Uint8Array> {
+  const declared = declaredLength(req);
+  if (declared !== null && declared > limits.maxBytes) throw refusals.tooLarge(limits.maxBytes);
+  if (!req.body || declared === 0) return new Uint8Array();
+  server?.timeout(req, Math.ceil(limits.deadlineMs / 1000) + 5);
+  const cancelled: { reason: AppError | null } = { reason: null };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => {
+      cancelled.reason = refusals.bodyTimeout(limits.deadlineMs);
+      fail(cancelled.reason);
+    }, limits.deadlineMs);
+  });
+  const reading = declared !== null ? req.arrayBuffer().then((b) => new Uint8Array(b)) : readChunked(req.body, limits.maxBytes, cancelled);
+  try {
+    const bytes = await Promise.race([reading, late]);
+    if (declared !== null && bytes.byteLength < declared) throw refusals.bodyIncomplete();
+    return bytes;
+  } catch (e) {
+    reading.catch(() => {}); // a read left behind by the deadline must not surface as unhandled
+    if (e instanceof AppError) throw e;
+    // the stream broke: the client went away (or sent less than it announced and closed)
+    throw req.signal.aborted ? refusals.clientGone() : refusals.bodyIncomplete();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** The body as text (UTF-8, invalid sequences replaced: see the JSON checks for strict decoding). */
+export async function readBodyText(req: Request, limits: BodyLimits, server?: TimeoutSetter): Promise<string> {
+  return utf8.decode(await readBodyBytes(req, limits, server));
+}
