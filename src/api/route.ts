@@ -74,11 +74,13 @@ const crossSite = () => forbidden("refused: this write came from another site (O
 const carriesBody = (request: Request) =>
   Number(request.headers.get("content-length") ?? 0) > 0 || request.headers.has("transfer-encoding");
 
-/** The JSON body of a write. A route that takes a body needs application/json (415 otherwise, also
- * when the type is missing); a route that takes none accepts no body, or a JSON one that it ignores. */
+/** The JSON body of a write. A body, or a declared content type, must be application/json (415
+ * otherwise: a text/plain or form post is what another site's page can send without asking); a
+ * write with neither (`curl -X DELETE`, `POST …/test`) is read as {}. */
 async function readJsonBody(ctx: Ctx, spec: RouteSpec, request: Request, server: Context["server"]): Promise<unknown> {
-  if (spec.method === "GET" || (!spec.body && !carriesBody(request))) return {};
+  if (spec.method === "GET") return {};
   const type = request.headers.get("content-type");
+  if (type === null && !carriesBody(request)) return {};
   if (!isJsonType(type)) throw refusals.unsupportedMediaType(type, "application/json");
   const text = await readBodyText(request, managementLimits(ctx), server ?? undefined);
   if (!text.trim()) return {};

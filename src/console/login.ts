@@ -89,7 +89,13 @@ export function loginRoutes(app: Elysia, ctx: Ctx) {
     (async ({ request, server }: Context) => {
       const user = consoleUser(ctx, request);
       if (user && sameOrigin(ctx, request)) {
-        const form = await readPost(ctx, request, server).catch(() => new URLSearchParams()); // too big: no token, no sign-out
+        let form: URLSearchParams;
+        try {
+          form = await readPost(ctx, request, server);
+        } catch (e) {
+          const { error, status, headers } = failure(e, "sign-out failed");
+          return page(LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string, status, headers);
+        }
         if (csrfMatches(ctx, user.sessionId, form.get("_csrf"))) logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
       }
       return new Response(null, { status: 303, headers: { location: "/login", "set-cookie": cookie(request, "", 0) } });
