@@ -14,7 +14,7 @@ import { ROOT, freePort, resetPeak, runMain, spawnPinned, stopChild, waitFor } f
 const MiB = 1024 * 1024;
 const POSTS = 5;
 /** 100 MiB as the issue's attack, with a declared length and chunked; 20 MiB declared is under Bun's
- * own cap (--max-body-mb + 1 MiB), so the route's check answers it. */
+ * own cap (2 × --max-body-mb + 1 MiB), so the route's check answers it. */
 const ROUNDS = [
   { label: "100 MiB, Content-Length", size: 100 * MiB, chunked: false, path: "/login" },
   { label: "100 MiB, chunked", size: 100 * MiB, chunked: true, path: "/login" },

@@ -86,7 +86,7 @@ describe("the management API (/api)", () => {
     expect(answer).toContain('"success":false');
   });
 
-  test("past the largest limit of any route (--max-body-mb, 32 MiB, + 1 MiB) the server refuses by itself: 100 MiB on any path → 413", async () => {
+  test("past twice the largest limit of any route (2 × --max-body-mb 32 + 1 MiB) the server refuses by itself: 100 MiB on any path → 413", async () => {
     for (const path of ["/api/user/login", "/login", "/token", "/api/status", "/no-such-page"]) {
       const answer = await raw(head("POST", path, { "content-type": "application/json" }, 100 * MiB) + "{");
       expect(`${path}: ${answer.split(" ")[1]}`).toBe(`${path}: 413`);
