@@ -8,7 +8,9 @@
 // and after each route's cases the database is byte-for-byte what it was (every table's rows).
 // Sign-in and sign-up act for nobody: no token is asked, but a foreign origin (login CSRF) is refused
 // and text/plain is 415. Then the control: every route passes with the token, the origin and JSON, and
-// an access token in Authorization (bare or Bearer) needs neither token nor origin.
+// an access token in Authorization (bare or Bearer) needs neither token nor origin. The console's
+// actions and sign-in refuse Sec-Fetch-Site: same-site too. Behind a TLS-terminating proxy (the
+// browser's Origin is https://, the request http://) the public_url setting's origin is this site's.
 import { Database } from "bun:sqlite";
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
@@ -17,6 +19,8 @@ import { ADMIN_PASSWORD, client, login, useServer, type Reply } from "../support
 
 setDefaultTimeout(60_000);
 const app = useServer();
+const PUBLIC = "https://apiyi.example.com";
+const proxied = useServer({ args: ["--public-url", PUBLIC] });
 
 /** A valid JSON body for each write route (as /openapi.json spells its path), so that a refusal is
  * the CSRF check's and not the body's; undefined: the route takes none. */
@@ -183,5 +187,71 @@ describe("what still works", () => {
       const r = await send(route, how);
       expect(`${route} → ${r.status >= 200 && r.status < 300 ? "2xx" : r.status}: ${JSON.stringify(r.body).slice(0, 200)}`).toStartWith(`${route} → 2xx`);
     }
+  });
+});
+
+describe("the console's own checks are as strict", () => {
+  const consoleAction = (headers: Record<string, string>) =>
+    fetch(`${app.url}/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", ...headers },
+      body: new URLSearchParams({ name: "from-elsewhere", unlimited: "1", never: "1" }),
+    });
+
+  test("an htmx action with the token from another port, a sibling site, or Sec-Fetch-Site: same-site alone → 403, nothing created", async () => {
+    const session = await login(app.url, "admin", ADMIN_PASSWORD);
+    const before = dbState();
+    const base = { cookie: session.cookie, "x-csrf-token": session.csrf };
+    for (const extra of [
+      { origin: "http://evil.example", "sec-fetch-site": "cross-site" },
+      { origin: "http://127.0.0.1:1", "sec-fetch-site": "same-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "null" },
+    ]) {
+      const res = await consoleAction({ ...base, ...extra });
+      expect({ extra, status: res.status }).toEqual({ extra, status: 403 });
+    }
+    expect(dbState()).toBe(before);
+    expect((await consoleAction({ ...base, origin: app.url, "sec-fetch-site": "same-origin" })).status).toBe(200);
+  });
+
+  test("the sign-in form from a sibling site → 403, no session", async () => {
+    const res = await fetch(`${app.url}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-site" },
+      body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("behind a TLS-terminating proxy (public_url https://…)", () => {
+  test("a cookie write whose Origin is public_url's passes; https://<Host> passes when the browser says same-origin; a foreign https origin does not", async () => {
+    const session = await login(proxied.url, "admin", ADMIN_PASSWORD);
+    const host = new URL(proxied.url).host;
+    const write = (origin: string, site?: string) =>
+      fetch(`${proxied.url}/api/group/`, {
+        method: "POST",
+        headers: { cookie: session.cookie, "x-csrf-token": session.csrf, "content-type": "application/json", origin, ...(site ? { "sec-fetch-site": site } : {}) },
+        body: JSON.stringify({ name: `g${Math.random().toString(36).slice(2, 8)}` }),
+      });
+    expect((await write(PUBLIC, "same-origin")).status).toBe(201);
+    expect((await write(PUBLIC)).status).toBe(201);
+    expect((await write(`https://${host}`, "same-origin")).status).toBe(201);
+    expect((await write(`https://${host}`)).status).toBe(403);
+    expect((await write("https://evil.example.com", "same-site")).status).toBe(403);
+    expect((await write("https://other.example.com")).status).toBe(403);
+  });
+
+  test("the console's sign-in form posted from public_url's origin signs in", async () => {
+    const res = await fetch(`${proxied.url}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: PUBLIC, "sec-fetch-site": "same-origin" },
+      body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
   });
 });
