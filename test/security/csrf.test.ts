@@ -202,12 +202,13 @@ describe("the console's own checks are as strict", () => {
     const session = await login(app.url, "admin", ADMIN_PASSWORD);
     const before = dbState();
     const base = { cookie: session.cookie, "x-csrf-token": session.csrf };
-    for (const extra of [
+    const elsewhere: Record<string, string>[] = [
       { origin: "http://evil.example", "sec-fetch-site": "cross-site" },
       { origin: "http://127.0.0.1:1", "sec-fetch-site": "same-site" },
       { "sec-fetch-site": "same-site" },
       { origin: "null" },
-    ]) {
+    ];
+    for (const extra of elsewhere) {
       const res = await consoleAction({ ...base, ...extra });
       expect({ extra, status: res.status }).toEqual({ extra, status: 403 });
     }
