@@ -39,6 +39,8 @@ function operation(spec: RouteSpec) {
       "403": reply("not allowed"),
       "404": reply("no such resource (or not yours)"),
       "409": reply("conflict"),
+      "413": reply("the body is larger than management_body_limit_kb"),
+      "415": reply("a body (or content type) that is not application/json"),
       "422": reply("a field failed validation; the message names it"),
     },
   };
@@ -55,7 +57,12 @@ export function openApiDocument(specs: RouteSpec[]) {
     info: { title: "apiyi management API", version: VERSION },
     components: {
       securitySchemes: {
-        session: { type: "apiKey", in: "cookie", name: "apiyi_session" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "apiyi_session",
+          description: "from POST /api/user/login; a write (POST/PUT/DELETE) with it also needs X-CSRF-Token: data.csrf_token of the sign-in reply, and no foreign Origin",
+        },
         accessToken: { type: "apiKey", in: "header", name: "Authorization", description: "the token from POST /api/user/token, bare or after Bearer" },
       },
     },

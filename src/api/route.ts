@@ -1,12 +1,23 @@
 // How a management-API route is declared: access level, docs (zod schemas shared with the services,
 // so /openapi.json describes exactly what is validated) and a handler returning the reply's data.
-// Authentication runs before the body is read, so an anonymous caller never learns how bodies are checked.
+// Every request passes, in this order: authentication (401/403), then for a write sent with the
+// session cookie the CSRF checks (403), then the content type (415), then the body, read within the
+// management body limit and deadline (413/408), parsed (400) and validated by the handler (422). So an
+// anonymous caller never learns how bodies are checked, and a forged write is refused before its
+// body is read. A credential in Authorization (an access token) cannot be sent by another site's
+// page, so it needs no CSRF token.
 import type { Context, Elysia } from "elysia";
 import type { z } from "zod";
+import { refusals } from "../core/refusals";
 import { AppError, apiErrorBody, badRequest, forbidden, unauthorized } from "../errors";
+import { requestClientIp } from "../http/client-ip";
+import { managementLimits } from "../http/management-limits";
+import { sameOrigin } from "../http/origin";
+import { isJsonType, readBodyText } from "../http/read-body";
 import type { Actor } from "../services/actor";
-import { authenticate, SESSION_COOKIE } from "../services/auth";
+import { authenticate, csrfFor, csrfMatches, SESSION_COOKIE } from "../services/auth";
 import type { Ctx } from "../services/context";
+import { readSettings } from "../services/settings";
 
 export type Access = "public" | "user" | "admin";
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -20,6 +31,9 @@ export type RouteSpec = {
   query?: z.ZodType;
   /** 201 instead of 200 on success */
   creates?: boolean;
+  /** acts for nobody (sign-in, sign-up): a session cookie sent along is not used, so no CSRF token is
+   * asked; the same-origin check still applies (login CSRF) */
+  anonymous?: boolean;
 };
 
 export type Call<A extends Access> = {
@@ -28,8 +42,11 @@ export type Call<A extends Access> = {
   body: unknown;
   query: Record<string, string | undefined>;
   params: Record<string, string>;
+  /** the client's address, through trusted proxies */
   ip: string;
   cookies: Record<string, string>;
+  /** the CSRF token of the session this call was made with (null: an access token or no session) */
+  csrf: string | null;
   /** response headers (Set-Cookie) */
   headers: Record<string, string>;
 };
@@ -48,8 +65,24 @@ export function parseCookies(header: string | null): Record<string, string> {
 /** `Authorization: <token>` or `Authorization: Bearer <token>` (new-api scripts send either). */
 export const accessTokenFrom = (header: string | null) => header?.replace(/^Bearer\s+/i, "").trim() || undefined;
 
-async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
+const CSRF_HEADER = "x-csrf-token";
+const csrfMissing = () =>
+  forbidden(`refused: a write made with the session cookie needs the ${CSRF_HEADER} header (data.csrf_token of the sign-in reply or of GET /api/user/self), or use an access token in Authorization`);
+const crossSite = () => forbidden("refused: this write came from another site (Origin / Sec-Fetch-Site); send it from this server's own origin");
+
+/** Whether the request carries a body at all (a declared length above 0, or a chunked one). */
+const carriesBody = (request: Request) =>
+  Number(request.headers.get("content-length") ?? 0) > 0 || request.headers.has("transfer-encoding");
+
+/** The JSON body of a write. A body, or a declared content type, must be application/json (415
+ * otherwise: a text/plain or form post is what another site's page can send without asking); a
+ * write with neither (`curl -X DELETE`, `POST …/test`) is read as {}. */
+async function readJsonBody(ctx: Ctx, spec: RouteSpec, request: Request, server: Context["server"]): Promise<unknown> {
+  if (spec.method === "GET") return {};
+  const type = request.headers.get("content-type");
+  if (type === null && !carriesBody(request)) return {};
+  if (!isJsonType(type)) throw refusals.unsupportedMediaType(type, "application/json");
+  const text = await readBodyText(request, managementLimits(ctx), server ?? undefined);
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);
@@ -58,12 +91,21 @@ async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
-export function errorReply(err: unknown, set: { status?: number | string }) {
+/** For a write without an access token: the same origin, and the session's CSRF token when a
+ * session is what the route acts with. */
+function checkCookieWrite(ctx: Ctx, spec: RouteSpec, request: Request, sessionId: string | undefined, actor: Actor | null): void {
+  if (!sameOrigin(request, () => readSettings(ctx).public_url)) throw crossSite();
+  if (spec.anonymous || !sessionId || !actor) return; // no live session: nothing another site could use
+  if (!csrfMatches(ctx, sessionId, request.headers.get(CSRF_HEADER))) throw csrfMissing();
+}
+
+export function errorReply(err: unknown, set: { status?: number | string; headers?: Record<string, unknown> }) {
   if (!(err instanceof AppError)) {
     console.error("unexpected error:", err);
     err = new AppError(500, "internal_error", "internal error; the server log has details");
   }
   set.status = (err as AppError).status;
+  if (set.headers) Object.assign(set.headers, (err as AppError).headers); // a 429's Retry-After
   return apiErrorBody(err as AppError);
 }
 
@@ -78,16 +120,21 @@ export function routeTable(app: Elysia, ctx: Ctx) {
       (async ({ request, query, params, set, server }: Context) => {
         try {
           const cookies = parseCookies(request.headers.get("cookie"));
-          const cred = { accessToken: accessTokenFrom(request.headers.get("authorization")), sessionId: cookies[SESSION_COOKIE] };
+          const accessToken = accessTokenFrom(request.headers.get("authorization"));
+          // with an access token the cookie is not looked at (authenticate prefers the token)
+          const sessionId = accessToken ? undefined : cookies[SESSION_COOKIE];
+          const cred = { accessToken, sessionId };
           // a stale cookie of a disabled account must not block public routes such as login
           const actor = spec.access === "public" ? tryAuthenticate(ctx, cred) : authenticate(ctx, cred);
           if (spec.access !== "public" && !actor) throw unauthorized();
           if (spec.access === "admin" && actor?.role !== "admin") throw forbidden("admins only");
-          const body = spec.method === "GET" || spec.method === "DELETE" ? {} : await readJsonBody(request);
+          if (spec.method !== "GET" && !accessToken) checkCookieWrite(ctx, spec, request, sessionId, actor);
+          const body = await readJsonBody(ctx, spec, request, server);
           ctx.ledger.flushAll(); // balances and logs read here include every call that has finished
           const headers: Record<string, string> = {};
-          const ip = server?.requestIP(request)?.address ?? "";
-          const data = await handler({ ctx, actor: actor as Call<A>["actor"], body, query, params, ip, cookies, headers });
+          const ip = requestClientIp(ctx, request, server);
+          const csrf = sessionId && actor ? csrfFor(ctx, sessionId) : null;
+          const data = await handler({ ctx, actor: actor as Call<A>["actor"], body, query, params, ip, cookies, csrf, headers });
           Object.assign(set.headers, headers);
           set.status = spec.creates ? 201 : 200;
           return { success: true, message: "", data: data ?? null };

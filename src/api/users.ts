@@ -1,7 +1,7 @@
 // /api/user/*: sign-in, sign-up, the caller's own account and access token, and user admin.
 import { z } from "zod";
 import { sha256Hex } from "../core/keys";
-import { Login, login, logout, rotateAccessToken, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
+import { csrfFor, Login, login, logout, rotateAccessToken, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
 import { PageQuery, readPage } from "../services/paging";
 import {
   Adjust,
@@ -27,20 +27,21 @@ const cookie = (value: string, maxAge: number) =>
 
 export function userRoutes({ add }: ReturnType<typeof routeTable>) {
   const tag = "users";
-  add({ method: "POST", path: "/api/user/login", summary: "Sign in; sets the session cookie", tag, access: "public", body: Login }, async ({ ctx, body, ip, headers }) => {
+  const login_ = { method: "POST", path: "/api/user/login", summary: "Sign in; sets the session cookie; data.csrf_token goes in X-CSRF-Token on cookie writes", tag, access: "public", body: Login, anonymous: true } as const;
+  add(login_, async ({ ctx, body, ip, headers }) => {
     const { sessionId, user } = await login(ctx, body, ip);
     headers["set-cookie"] = cookie(sessionId, SESSION_TTL_SEC);
-    return user;
+    return { ...user, csrf_token: csrfFor(ctx, sessionId) };
   });
   add({ method: "POST", path: "/api/user/logout", summary: "Sign out", tag, access: "public" }, ({ ctx, cookies, headers }) => {
     logout(ctx, cookies[SESSION_COOKIE]);
     headers["set-cookie"] = cookie("", 0);
   });
-  add({ method: "POST", path: "/api/user/register", summary: "Sign up (when register_enabled)", tag, access: "public", body: Register, creates: true }, ({ ctx, body }) =>
+  add({ method: "POST", path: "/api/user/register", summary: "Sign up (when register_enabled)", tag, access: "public", body: Register, creates: true, anonymous: true }, ({ ctx, body }) =>
     register(ctx, body),
   );
-  add({ method: "GET", path: "/api/user/self", summary: "Your account: balance, usage, role", tag, access: "user" }, ({ ctx, actor }) =>
-    getUser(ctx, actor.id),
+  add({ method: "GET", path: "/api/user/self", summary: "Your account: balance, usage, role (and csrf_token with a session cookie)", tag, access: "user" }, ({ ctx, actor, csrf }) =>
+    csrf ? { ...getUser(ctx, actor.id), csrf_token: csrf } : getUser(ctx, actor.id),
   );
   add({ method: "PUT", path: "/api/user/self", summary: "Change your password: {current_password, password}", tag, access: "user", body: SelfUpdate }, ({ ctx, actor, body, cookies }) => {
     const session = cookies[SESSION_COOKIE];

@@ -1,14 +1,17 @@
 // Who is looking at a console page, and whether a state-changing request is really from our page:
 // the session cookie (never an access token: browsers send cookies on their own), a CSRF token
-// derived from the session (htmx sends it as a header, forms as a field), and a same-origin check.
+// derived from the session (htmx sends it as a header, forms as a field), and a same-origin check
+// (http/origin.ts; the management API's cookie writes use the same two checks).
 import { parseCookies } from "../api/route";
+import { sameOrigin as sameOriginOf } from "../http/origin";
 import type { Actor } from "../services/actor";
-import { authenticate, SESSION_COOKIE } from "../services/auth";
+import { authenticate, csrfFor, csrfMatches, SESSION_COOKIE } from "../services/auth";
 import type { Ctx } from "../services/context";
+import { readSettings } from "../services/settings";
 
 export type ConsoleUser = Actor & { sessionId: string; csrf: string };
 
-export const csrfFor = (ctx: Ctx, sessionId: string) => ctx.keys.hash(`csrf:${sessionId}`);
+export { csrfFor };
 
 export function consoleUser(ctx: Ctx, request: Request): ConsoleUser | null {
   const sessionId = parseCookies(request.headers.get("cookie"))[SESSION_COOKIE];
@@ -21,15 +24,11 @@ export function consoleUser(ctx: Ctx, request: Request): ConsoleUser | null {
   }
 }
 
-/** Another site may not make a signed-in browser change anything here. */
-export function sameOrigin(request: Request): boolean {
-  if (request.headers.get("sec-fetch-site") === "cross-site") return false;
-  const origin = request.headers.get("origin");
-  if (!origin) return true; // same-origin navigations and older browsers: the CSRF token decides
-  return origin === new URL(request.url).origin || origin === `${new URL(request.url).protocol}//${request.headers.get("host")}`;
-}
+/** Another site (another port or subdomain included) may not make a browser change anything here. */
+export const sameOrigin = (ctx: Ctx, request: Request) => sameOriginOf(request, () => readSettings(ctx).public_url);
 
-export function csrfOk(user: ConsoleUser, request: Request, form: Record<string, unknown>): boolean {
+/** The CSRF token, from the header (htmx) or the form's `_csrf` field. */
+export function csrfOk(ctx: Ctx, user: ConsoleUser, request: Request, form: Record<string, unknown>): boolean {
   const sent = request.headers.get("x-csrf-token") ?? (typeof form._csrf === "string" ? form._csrf : "");
-  return sent === user.csrf && sameOrigin(request);
+  return csrfMatches(ctx, user.sessionId, sent);
 }

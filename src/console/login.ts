@@ -1,10 +1,15 @@
 // /login, /logout and /: a plain form post (works without JavaScript), the session cookie, and a
-// redirect to where the person was going (only paths on this site).
+// redirect to where the person was going (only paths on this site). Sign-in and sign-up must come
+// from this site's pages (login CSRF); their bodies are read within the management body limit; the
+// sign-in throttle sees the client's address through trusted proxies, and its 429 has Retry-After.
 import type { Context, Elysia } from "elysia";
 import { LoginPage, RegisterPage } from "../../views/console/login";
 import { parseCookies } from "../api/route";
 import { AppError } from "../errors";
-import { login, logout, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
+import { requestClientIp } from "../http/client-ip";
+import { managementLimits } from "../http/management-limits";
+import { readBodyText } from "../http/read-body";
+import { csrfMatches, login, logout, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
 import { register } from "../services/users";
 import type { Ctx } from "../services/context";
 import { readSettings } from "../services/settings";
@@ -19,6 +24,16 @@ const cookie = (request: Request, value: string, maxAge: number) =>
 const page = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
 
+type Server = Context["server"];
+
+/** The posted form, within the management body limit (an AppError 413 / 408 / 400 otherwise). */
+const readPost = async (ctx: Ctx, request: Request, server: Server) =>
+  new URLSearchParams(await readBodyText(request, managementLimits(ctx), server ?? undefined));
+
+/** A refusal as the page's error line: its status, and its headers (a 429's Retry-After). */
+const failure = (e: unknown, fallback: string) =>
+  e instanceof AppError ? { error: e.message, status: e.status, headers: e.headers } : { error: fallback, status: 500, headers: {} };
+
 export function loginRoutes(app: Elysia, ctx: Ctx) {
   app.get("/", () => Response.redirect("/token", 302));
   app.get("/login", ({ request, query }: Context) => {
@@ -29,18 +44,16 @@ export function loginRoutes(app: Elysia, ctx: Ctx) {
   app.post(
     "/login",
     (async ({ request, server }: Context) => {
-      const form = new URLSearchParams(await request.text());
-      const next = safeNext(form.get("next"));
-      const username = form.get("username") ?? "";
-      if (!sameOrigin(request)) return page("refused: sign in from this site's own page", 403);
+      if (!sameOrigin(ctx, request)) return page("refused: sign in from this site's own page", 403);
+      let form = new URLSearchParams();
       try {
-        const ip = server?.requestIP(request)?.address ?? "";
-        const { sessionId } = await login(ctx, { username, password: form.get("password") ?? "" }, ip);
-        return new Response(null, { status: 303, headers: { location: next, "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
+        form = await readPost(ctx, request, server);
+        const { sessionId } = await login(ctx, { username: form.get("username") ?? "", password: form.get("password") ?? "" }, requestClientIp(ctx, request, server));
+        return new Response(null, { status: 303, headers: { location: safeNext(form.get("next")), "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
       } catch (e) {
-        const error = e instanceof AppError ? e.message : "sign-in failed";
-        const status = e instanceof AppError ? e.status : 500;
-        return page(LoginPage({ next, error, username, registerEnabled: readSettings(ctx).register_enabled }) as string, status);
+        const { error, status, headers } = failure(e, "sign-in failed");
+        const view = { next: safeNext(form.get("next")), error, username: form.get("username") ?? "", registerEnabled: readSettings(ctx).register_enabled };
+        return page(LoginPage(view) as string, status, headers);
       }
     }) as never,
     { parse: "none" } as never,
@@ -55,16 +68,17 @@ export function loginRoutes(app: Elysia, ctx: Ctx) {
   app.post(
     "/register",
     (async ({ request, server }: Context) => {
-      if (!sameOrigin(request)) return page("refused: sign up from this site's own page", 403);
-      const form = new URLSearchParams(await request.text());
-      const input = { username: form.get("username") ?? "", password: form.get("password") ?? "" };
+      if (!sameOrigin(ctx, request)) return page("refused: sign up from this site's own page", 403);
+      let username = "";
       try {
+        const form = await readPost(ctx, request, server);
+        const input = { username: (username = form.get("username") ?? ""), password: form.get("password") ?? "" };
         await register(ctx, input);
-        const { sessionId } = await login(ctx, input, server?.requestIP(request)?.address ?? "");
+        const { sessionId } = await login(ctx, input, requestClientIp(ctx, request, server));
         return new Response(null, { status: 303, headers: { location: "/token", "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
       } catch (e) {
-        const error = e instanceof AppError ? e.message : "sign-up failed";
-        return page(RegisterPage({ error, username: input.username }) as string, e instanceof AppError ? e.status : 500);
+        const { error, status, headers } = failure(e, "sign-up failed");
+        return page(RegisterPage({ error, username }) as string, status, headers);
       }
     }) as never,
     { parse: "none" } as never,
@@ -72,10 +86,18 @@ export function loginRoutes(app: Elysia, ctx: Ctx) {
 
   app.post(
     "/logout",
-    (async ({ request }: Context) => {
+    (async ({ request, server }: Context) => {
       const user = consoleUser(ctx, request);
-      const form = new URLSearchParams(await request.text());
-      if (user && form.get("_csrf") === user.csrf && sameOrigin(request)) logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
+      if (user && sameOrigin(ctx, request)) {
+        let form: URLSearchParams;
+        try {
+          form = await readPost(ctx, request, server);
+        } catch (e) {
+          const { error, status, headers } = failure(e, "sign-out failed");
+          return page(LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string, status, headers);
+        }
+        if (csrfMatches(ctx, user.sessionId, form.get("_csrf"))) logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
+      }
       return new Response(null, { status: 303, headers: { location: "/login", "set-cookie": cookie(request, "", 0) } });
     }) as never,
     { parse: "none" } as never,

@@ -1,12 +1,15 @@
 /** @jsxImportSource @kitajs/html */
 // How a console page or action is declared. Pages need a session (else: /login) and, for admin
-// pages, the admin role (else: a 403 page). Actions (htmx POST/PUT/DELETE) also need the CSRF token
-// and the same origin; they answer an HTML fragment, with an HX-Trigger toast, or a redirect.
+// pages, the admin role (else: a 403 page). Actions (htmx POST/PUT/DELETE) also need the same origin
+// and the CSRF token; their body is read under the management body limit and deadline (413 / 408 as
+// a toast); they answer an HTML fragment, with an HX-Trigger toast, or a redirect.
 import type { Context, Elysia } from "elysia";
 import { AppError } from "../errors";
+import { managementLimits } from "../http/management-limits";
+import { readBodyBytes } from "../http/read-body";
 import type { Ctx } from "../services/context";
 import { Layout } from "../../views/layout";
-import { consoleUser, csrfOk, type ConsoleUser } from "./guard";
+import { consoleUser, csrfOk, sameOrigin, type ConsoleUser } from "./guard";
 
 export type PageCall = { ctx: Ctx; user: ConsoleUser; query: Record<string, string | undefined>; params: Record<string, string>; path: string };
 export type Form = Record<string, string | string[]>;
@@ -23,11 +26,25 @@ export function forbiddenPage(user: ConsoleUser, path: string) {
   );
 }
 
-/** Form fields, repeated keys as arrays (multi-selects). */
-async function readForm(request: Request): Promise<Form> {
+type BodyServer = Parameters<typeof readBodyBytes>[2];
+
+/** Form fields, repeated keys as arrays (multi-selects); the body read within `managementLimits`. */
+export async function readForm(ctx: Ctx, request: Request, server?: BodyServer): Promise<Form> {
   const type = request.headers.get("content-type") ?? "";
-  if (type.includes("application/json")) return (await request.json().catch(() => ({}))) as Form;
-  const params = type.includes("multipart/form-data") ? await request.formData() : new URLSearchParams(await request.text());
+  const bytes = await readBodyBytes(request, managementLimits(ctx), server);
+  if (type.includes("multipart/form-data")) return formFields(await new Response(bytes as BodyInit, { headers: { "content-type": type } }).formData());
+  const text = new TextDecoder().decode(bytes);
+  if (type.includes("application/json")) {
+    try {
+      return JSON.parse(text) as Form;
+    } catch {
+      return {};
+    }
+  }
+  return formFields(new URLSearchParams(text));
+}
+
+function formFields(params: FormData | URLSearchParams): Form {
   const form: Form = {};
   for (const [k, v] of params as unknown as Iterable<[string, string]>) {
     const prev = form[k];
@@ -35,6 +52,8 @@ async function readForm(request: Request): Promise<Form> {
   }
   return form;
 }
+
+const REFUSED = "refused: this request did not come from this console";
 
 export function consoleTable(app: Elysia, ctx: Ctx) {
   function page(path: string, opts: { admin?: boolean; title: string }, render: (call: PageCall) => string | Promise<string>) {
@@ -52,11 +71,18 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
     app.route(
       method,
       path,
-      (async ({ request, query, params }: Context) => {
+      (async ({ request, query, params, server }: Context) => {
         const user = consoleUser(ctx, request);
         if (!user) return html("", 401, { "HX-Redirect": "/login" });
-        const form = await readForm(request);
-        if (!csrfOk(user, request, form)) return html("refused: this request did not come from this console", 403);
+        if (!sameOrigin(ctx, request)) return html(REFUSED, 403);
+        let form: Form;
+        try {
+          form = await readForm(ctx, request, server ?? undefined);
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          return html("", e.status, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message: e.message, kind: "error" } }) });
+        }
+        if (!csrfOk(ctx, user, request, form)) return html(REFUSED, 403);
         if (opts.admin && user.role !== "admin") return html("admins only", 403);
         try {
           ctx.ledger.flushAll();

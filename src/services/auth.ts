@@ -1,8 +1,11 @@
-// Who is calling the management API: a console session (cookie) or a user's access token. Login
-// checks the password with argon2id, refuses after 10 failures a minute from one IP, and never says
-// whether it was the username or the password that was wrong.
+// Who is calling the management API: a console session (cookie) or a user's access token, and the
+// CSRF token derived from a session. Login checks the password with argon2id under the sign-in
+// throttle (core/sign-in-throttle.ts: per client address and account, plus a per-account delay), and
+// never says whether it was the username or the password that was wrong.
+import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { newAccessToken, newSessionId, sha256Hex } from "../core/keys";
+import { SignInThrottle, type Verdict } from "../core/sign-in-throttle";
 import type { UserRow } from "../db/schema";
 import { AppError, forbidden, unauthorized } from "../errors";
 import type { Actor } from "./actor";
@@ -12,41 +15,44 @@ import { validate } from "./validate";
 
 export const SESSION_COOKIE = "apiyi_session";
 export const SESSION_TTL_SEC = 7 * 24 * 3600;
-const FAILURES_PER_MINUTE = 10;
 
 export const Login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(128) });
 
-const failures = new Map<string, number[]>();
+/** One per process, like the sessions it guards. */
+const throttle = new SignInThrottle();
 let dummyHash: string | null = null;
 
-function tooManyFailures(ip: string, now: number) {
-  const recent = (failures.get(ip) ?? []).filter((t) => now - t < 60_000);
-  if (recent.length) failures.set(ip, recent);
-  else failures.delete(ip); // keep the map as small as the set of recently failing IPs
-  return recent.length >= FAILURES_PER_MINUTE;
+function tooManyAttempts(v: Extract<Verdict, { ok: false }>) {
+  const message =
+    v.scope === "address"
+      ? `too many failed sign-ins from your address; retry in ${v.retryAfterSec} s`
+      : `this account has had many failed sign-ins lately, so each try waits a while; retry in ${v.retryAfterSec} s`;
+  return new AppError(429, "too_many_attempts", message, null, undefined, { "retry-after": String(v.retryAfterSec) });
 }
 
-function forgetAttempt(ip: string, at: number) {
-  const list = failures.get(ip) ?? [];
-  const i = list.indexOf(at);
-  if (i >= 0) list.splice(i, 1);
-  if (!list.length) failures.delete(ip);
+/** The CSRF token of a session: what the console's pages carry and API cookie clients send as X-CSRF-Token. */
+export const csrfFor = (ctx: Ctx, sessionId: string) => ctx.keys.hash(`csrf:${sessionId}`);
+
+export function csrfMatches(ctx: Ctx, sessionId: string, sent: string | null | undefined): boolean {
+  const want = Buffer.from(csrfFor(ctx, sessionId));
+  const got = Buffer.from(sent ?? "");
+  return got.length === want.length && timingSafeEqual(got, want);
 }
 
 const toActor = (u: UserRow): Actor => ({ id: u.id, username: u.username, role: u.role });
 
+/** `ip`: the client's address as resolved through trusted proxies (http/client-ip.ts). */
 export async function login(ctx: Ctx, input: unknown, ip: string) {
   const { username, password } = validate(Login, input);
-  const now = Date.now();
-  if (tooManyFailures(ip, now)) throw new AppError(429, "too_many_attempts", "too many failed sign-ins; wait a minute");
-  // count the attempt as failed before the slow check, so parallel guesses cannot pass the limit
-  failures.set(ip, [...(failures.get(ip) ?? []), now]);
+  // counted as failed before the slow check, so parallel guesses cannot pass a limit
+  const verdict = throttle.begin(ip, username, Date.now());
+  if (!verdict.ok) throw tooManyAttempts(verdict);
   const user = ctx.store.users.byUsername(username);
   // verify against a dummy hash for unknown users, so timing does not reveal which usernames exist
   dummyHash ??= await Bun.password.hash(newAccessToken(), { algorithm: "argon2id" });
   const ok = await Bun.password.verify(password, user?.passwordHash ?? dummyHash);
   if (!user || !ok) throw unauthorized("wrong username or password");
-  forgetAttempt(ip, now);
+  throttle.succeeded(verdict.attempt);
   if (user.status !== 1) throw forbidden("this account is disabled");
   const sessionId = newSessionId();
   ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);

@@ -1,6 +1,6 @@
 // Authentication of the management API, over real HTTP against a real server: the session cookie
 // (HttpOnly) from login, one 401 message for a wrong password and an unknown user, the 10-failures-a-
-// minute limit per IP (on a fresh server of its own), logout, the access token from POST
+// minute limit per IP and account (on a fresh server of its own), logout, the access token from POST
 // /api/user/token (raw or Bearer, shown once, rotation), sk- keys refused as management credentials,
 // the {success, message, data} envelope on every kind of reply, and the public /api/status.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
@@ -53,19 +53,20 @@ describe("sign-in", () => {
     expectInvalid(await call(app.url, "POST", "/api/user/login", { username: "admin" }), "password");
   });
 
-  test("after 10 failed logins from one IP within a minute, the 11th gets 429 even with the right password", async () => {
+  test("after 10 failed logins on one account from one IP within a minute, the 11th gets 429 (with Retry-After) even with the right password", async () => {
     const fresh = await startServer();
     try {
       // a correct login first does not count as a failure
       expectReply(await signIn(fresh.url, "admin", ADMIN_PASSWORD), 200);
       for (let i = 0; i < 10; i++) {
-        expectReply(await signIn(fresh.url, i % 2 ? "admin" : "ghost", `wrong-password-${i}`), 401);
+        expectReply(await signIn(fresh.url, "admin", `wrong-password-${i}`), 401);
       }
       const blocked = await signIn(fresh.url, "admin", ADMIN_PASSWORD);
       expectReply(blocked, 429);
       expect(blocked.headers.get("set-cookie")).toBeNull();
-      // still blocked, for any username
-      expectReply(await signIn(fresh.url, "ghost", "whatever-password"), 429);
+      expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+      // the lock is per (IP, account): another account from the same IP is still checked
+      expectReply(await signIn(fresh.url, "ghost", "whatever-password"), 401);
     } finally {
       await fresh.stop();
       removeDir(fresh.dataDir);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { PROVIDERS } from "../../src/relay/providers";
 import { CHANNEL_TYPES } from "../../src/services/channel-schema";
 import { expectInvalid, expectReply } from "../support/expect";
-import { ADMIN_PASSWORD, cli, login, makeUser, useServer, type Auth, type Reply } from "../support/server";
+import { ADMIN_PASSWORD, authHeaders, cli, login, makeUser, useServer, type Auth, type Reply } from "../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -32,8 +32,7 @@ const ANON: Auth = {};
 
 /** One call as `auth` (default: admin), keeping the raw reply text for the leak checks. */
 async function send(method: string, path: string, body?: unknown, auth: Auth = adminAuth): Promise<Reply> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (auth?.cookie) headers.cookie = auth.cookie;
+  const headers: Record<string, string> = { "content-type": "application/json", ...authHeaders(app.url, method, auth) };
   const res = await fetch(app.url + path, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
   const text = await res.text();
   replies.push(text);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import OpenAI from "openai";
 import { expectReply } from "../support/expect";
 import { maskKey, startMockUpstream, type MockUpstream } from "../support/mock-upstream";
-import { ADMIN_PASSWORD, login, useServer, type Auth } from "../support/server";
+import { ADMIN_PASSWORD, authHeaders, login, useServer, type Auth } from "../support/server";
 
 setDefaultTimeout(15_000);
 
@@ -51,7 +51,7 @@ async function recordingFetch(input: string | URL | Request, init?: RequestInit)
 
 /** An admin management call (cookie), raw text kept. */
 async function admin(method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = { cookie: adminAuth!.cookie! };
+  const headers = authHeaders(app.url, method, adminAuth);
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(app.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();

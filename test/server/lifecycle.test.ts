@@ -2,7 +2,7 @@
 // with 503, an in-flight call finishes, then the process exits 0;
 // a call that outlives --shutdown-timeout is cut and the process still exits 0.
 import { afterEach, expect, test } from "bun:test";
-import { ADMIN_PASSWORD, call, login, removeDir, startServer, type Server } from "../support/server";
+import { ADMIN_PASSWORD, authHeaders, call, login, removeDir, startServer, type Auth, type Server } from "../support/server";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 /** A request whose body arrives in two parts: it is in flight until `finish()` is called. */
-function slowUpload(url: string, cookie: string) {
+function slowUpload(url: string, auth: Auth) {
   let finish!: () => void;
   const gate = new Promise<void>((r) => (finish = r));
   const enc = new TextEncoder();
@@ -26,7 +26,7 @@ function slowUpload(url: string, cookie: string) {
   });
   const reply = fetch(`${url}/api/token/`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json" },
+    headers: { ...authHeaders(url, "POST", auth), "content-type": "application/json" },
     body,
     duplex: "half",
   } as RequestInit);
@@ -47,8 +47,7 @@ test("healthz and readyz answer 200 while serving", async () => {
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   test(`${signal}: the in-flight call finishes, then the process exits 0`, async () => {
     server = await startServer();
-    const { cookie } = await login(server.url, "admin", ADMIN_PASSWORD);
-    const upload = slowUpload(server.url, cookie);
+    const upload = slowUpload(server.url, await login(server.url, "admin", ADMIN_PASSWORD));
     await Bun.sleep(50); // let the request reach the handler
     server.proc.kill(signal);
     await waitFor(() => server!.output().includes("draining"), "draining");
@@ -68,8 +67,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 
 test("a call that outlives --shutdown-timeout is cut; the process still exits 0", async () => {
   server = await startServer({ args: ["--shutdown-timeout", "0.2"] });
-  const { cookie } = await login(server.url, "admin", ADMIN_PASSWORD);
-  const upload = slowUpload(server.url, cookie);
+  const upload = slowUpload(server.url, await login(server.url, "admin", ADMIN_PASSWORD));
   // the cut connection rejects the fetch; observe that instead of letting it go unhandled
   const outcome = upload.reply.then(
     (r) => r.status,

@@ -1,6 +1,7 @@
 // Test support: a real apiyi server process on a random port with a temp data dir (and `useServer`,
 // one server for a whole file), an HTTP helper that speaks the management API (cookie or access
-// token), a CLI runner that never inherits the caller's APIYI_* variables, and scratch dirs.
+// token; a cookie write carries the session's CSRF token and this server's Origin, as a page of the
+// console would), a CLI runner that never inherits the caller's APIYI_* variables, and scratch dirs.
 import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,13 +73,26 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 }
 
 export type Reply = { status: number; body: any; headers: Headers };
-export type Auth = { cookie?: string; token?: string } | undefined;
+/** `csrf`: the session's CSRF token (data.csrf_token of the sign-in reply), sent on cookie writes. */
+export type Auth = { cookie?: string; token?: string; csrf?: string } | undefined;
 
-/** One management-API call. `body` objects are sent as JSON, strings as they are. */
-export async function call(base: string, method: string, path: string, body?: unknown, auth?: Auth): Promise<Reply> {
+/** The credential headers of a management-API call: the cookie, or the access token; a cookie write
+ * also sends the CSRF token and this server's Origin (what the console's own pages send). */
+export function authHeaders(base: string, method: string, auth: Auth): Record<string, string> {
   const headers: Record<string, string> = {};
   if (auth?.cookie) headers.cookie = auth.cookie;
   if (auth?.token) headers.authorization = auth.token;
+  if (auth?.cookie && !auth.token && method !== "GET") {
+    if (auth.csrf) headers["x-csrf-token"] = auth.csrf;
+    headers.origin = new URL(base).origin;
+  }
+  return headers;
+}
+
+/** One management-API call. `body` objects are sent as JSON, strings as they are. */
+export async function call(base: string, method: string, path: string, body?: unknown, auth?: Auth): Promise<Reply> {
+  if (auth?.cookie && !auth.token && !auth.csrf && method !== "GET") auth = { ...auth, csrf: await csrfOf(base, auth.cookie) };
+  const headers = authHeaders(base, method, auth);
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(base + path, {
     method,
@@ -93,12 +107,24 @@ export async function call(base: string, method: string, path: string, body?: un
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** Signs in and returns the session cookie to send back. */
-export async function login(base: string, username: string, password: string): Promise<{ cookie: string }> {
+const csrfTokens = new Map<string, string>();
+
+/** The CSRF token of a session cookie (for `{ cookie }` auths made without login()): GET /api/user/self. */
+async function csrfOf(base: string, cookie: string): Promise<string> {
+  const known = csrfTokens.get(cookie);
+  if (known) return known;
+  const res = await fetch(`${base}/api/user/self`, { headers: { cookie } });
+  const token = res.ok ? ((await res.json()) as { data: { csrf_token: string } }).data.csrf_token : "";
+  if (token) csrfTokens.set(cookie, token);
+  return token;
+}
+
+/** Signs in and returns the session cookie to send back, with its CSRF token. */
+export async function login(base: string, username: string, password: string): Promise<{ cookie: string; csrf: string }> {
   const r = await call(base, "POST", "/api/user/login", { username, password });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
   const setCookie = r.headers.get("set-cookie") ?? "";
-  return { cookie: setCookie.split(";")[0] };
+  return { cookie: setCookie.split(";")[0], csrf: r.body.data.csrf_token };
 }
 
 /** An API client bound to a server and a credential. */
