@@ -3,7 +3,7 @@
 // enable/disable, delete, and the one-time display of a new key. Rules live in services/tokens.
 import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
 import { TokenRow, TokenTable } from "../../views/console/tokens";
-import { usdToUnits } from "../core/money";
+import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
 import { AppError, invalidField } from "../errors";
 import { listGroups } from "../services/groups";
@@ -14,25 +14,33 @@ import { all, first, type consoleTable, type Form, type PageCall } from "./route
 
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
-/** What the dialog's form posts → what the token service takes. */
-function toInput(f: Form) {
-  const unlimited = first(f.unlimited) === "1";
-  const never = first(f.never) === "1";
-  let remain_quota = 0;
-  if (!unlimited) {
-    try {
-      remain_quota = usdToUnits(first(f.quota_usd) || "0");
-    } catch (e) {
-      throw invalidField("quota", (e as Error).message);
-    }
+/** The dialog's quota: Unlimited ticked, or an amount in dollars. Unticked with the amount left empty
+ * asks for a limit without giving one: refused with what to do (a token that could never call). */
+export const QUOTA_HINT = "enter an amount above $0, or tick Unlimited (the token then spends up to your balance)";
+function quotaOf(f: Form, creating: boolean) {
+  if (first(f.unlimited) === "1") return { unlimited_quota: true, remain_quota: 0 };
+  const typed = first(f.quota_usd).trim();
+  if (typed === "") throw invalidField("quota", QUOTA_HINT);
+  let remain_quota: number;
+  try {
+    remain_quota = usdToUnits(typed);
+  } catch (e) {
+    throw invalidField("quota", (e as Error).message);
   }
+  // an edit may set a limited token to 0 (the service decides); a new token at 0 could never call
+  if (creating && remain_quota === 0) throw invalidField("quota", QUOTA_HINT);
+  return { unlimited_quota: false, remain_quota };
+}
+
+/** What the dialog's form posts → what the token service takes. */
+function toInput(f: Form, creating: boolean) {
+  const never = first(f.never) === "1";
   const expires = first(f.expires);
   const expired_time = never || !expires ? -1 : Math.floor(Date.parse(`${expires}T23:59:59Z`) / 1000);
   if (Number.isNaN(expired_time)) throw invalidField("expires", "is not a date");
   return {
     name: first(f.name),
-    unlimited_quota: unlimited,
-    remain_quota,
+    ...quotaOf(f, creating),
     expired_time,
     billing_mode: first(f.billing_mode) || "usage_first",
     group: first(f.group) || "default",
@@ -61,7 +69,7 @@ const echo = (f: Form, id?: number): TokenForm => ({
 const formOf = (t: TokenView): TokenForm => ({
   id: t.id,
   name: t.name,
-  quota_usd: t.unlimited_quota ? "" : String(t.remain_quota / 500_000),
+  quota_usd: t.unlimited_quota ? "" : unitsToUsd(t.remain_quota),
   unlimited: t.unlimited_quota,
   expires: t.expired_time === -1 ? "" : day(t.expired_time),
   never: t.expired_time === -1,
@@ -98,7 +106,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
 
   action("POST", "/token", {}, (call) => {
     try {
-      const { token, key } = createToken(call.ctx, call.user, toInput(call.form));
+      const { token, key } = createToken(call.ctx, call.user, toInput(call.form, true));
       const row = TokenRow({ t: token }) as string;
       // table rows cannot stand alone in HTML: htmx takes them out-of-band from inside a <template>
       const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
@@ -111,7 +119,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
   action("POST", "/token/:id", {}, (call) => {
     const id = Number(call.params.id);
     try {
-      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form) });
+      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form, false) });
       const row = (TokenRow({ t: token }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
       return { html: `<template>${row}</template>`, toast: "Saved", closeDialog: true };
     } catch (e) {

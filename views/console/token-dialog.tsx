@@ -93,7 +93,7 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
             <input name="quota_usd" inputmode="decimal" value={f.quota_usd} placeholder="e.g. 10" />
           </label>
           <label class="check">
-            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited
+            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited <small class="muted">(up to your balance)</small>
           </label>
         </fieldset>
         <fieldset class="row">
