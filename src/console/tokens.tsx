@@ -2,7 +2,7 @@
 // The /token page and its actions: list and search, New and Edit in a dialog (errors shown in it),
 // enable/disable, delete, and the one-time display of a new key. Rules live in services/tokens.
 import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
-import { TokenRow, TokenTable } from "../../views/console/tokens";
+import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
 import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
 import { AppError, invalidField } from "../errors";
@@ -90,12 +90,19 @@ function modelsOf(ctx: PageCall["ctx"], form: Pick<TokenForm, "group" | "fallbac
 const dialog = (call: Pick<PageCall, "ctx" | "user">, form: TokenForm, error?: string) =>
   TokenDialog({ form, error, groups: listGroups(call.ctx, call.user).items, models: modelsOf(call.ctx, form) }) as string;
 
+/** The listing a page (or the page an action came from) shows: its page, size and search. */
+function listing({ ctx, user }: Pick<PageCall, "ctx" | "user">, query: Record<string, string | undefined>) {
+  const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
+  const keyword = query.keyword ?? "";
+  const list = listTokens(ctx, user, paging, keyword);
+  return { rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword };
+}
+
+/** The footer of the page the browser shows, redrawn out-of-band after a row came or went. */
+const footer = (call: PageCall) => TokenPager({ ...listing(call, Object.fromEntries(call.shown.searchParams)), oob: true }) as string;
+
 export function tokenPages({ page, action, fragment }: ReturnType<typeof consoleTable>) {
-  page("/token", { title: "Tokens" }, ({ ctx, user, query }) => {
-    const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
-    const list = listTokens(ctx, user, paging, query.keyword ?? "");
-    return TokenTable({ rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword: query.keyword ?? "" }) as string;
-  });
+  page("/token", { title: "Tokens" }, (call) => TokenTable(listing(call, call.query)) as string);
   fragment("/token/new", (call) => dialog(call, EMPTY_FORM));
   fragment("/token/models", ({ ctx, query }) => {
     const form = { group: query.group ?? "", fallback1: query.fallback1 ?? "", fallback2: query.fallback2 ?? "" };
@@ -110,7 +117,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
       const row = TokenRow({ t: token }) as string;
       // table rows cannot stand alone in HTML: htmx takes them out-of-band from inside a <template>
       const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
-      return { html: (NewKeyDialog({ name: token.name, key }) as string) + oob, toast: "Token created" };
+      return { html: (NewKeyDialog({ name: token.name, key }) as string) + oob + footer(call), toast: "Token created" };
     } catch (e) {
       if (e instanceof AppError && e.status < 500) return { html: dialog(call, echo(call.form), e.message) };
       throw e;
@@ -131,8 +138,8 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
     const token = setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
     return { html: TokenRow({ t: token }) as string, toast: token.status === 2 ? "Disabled" : "Enabled" };
   });
-  action("DELETE", "/token/:id", {}, ({ ctx, user, params }) => {
-    deleteToken(ctx, user, Number(params.id));
-    return { html: "", toast: "Deleted" };
+  action("DELETE", "/token/:id", {}, (call) => {
+    deleteToken(call.ctx, call.user, Number(call.params.id));
+    return { html: footer(call), toast: "Deleted" };
   });
 }

@@ -257,7 +257,7 @@ export function LogPage(props: LogPageProps) {
       <Totals t={props.totals} />
       <DataTable
         columns={COLUMNS}
-        tableClass="log"
+        tableClass="log cards"
         bodyId="log-rows"
         empty={
           props.rows.length === 0 &&
