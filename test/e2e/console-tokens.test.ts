@@ -29,7 +29,7 @@ beforeAll(async () => {
   watch = await watchPage(page);
   page.on("dialog", (d) => d.accept()); // hx-confirm
   await signIn(page, app.url, "admin", ADMIN_PASSWORD);
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   mock.stop();

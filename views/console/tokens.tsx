@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The /token page: the table of a user's keys, its rows, and the New/Edit dialog.
-import { unitsToUsd } from "../../src/core/money";
 import type { TokenView } from "../../src/services/token-schema";
+import { balance, usd } from "./money";
 import { CopyManualDialog, DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 
 export type GroupOption = { name: string; multiplier_text: string; description: string };
@@ -14,11 +14,6 @@ const STATUS: Record<number, [string, string]> = {
 };
 const COPY_ICON =
   '<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1"/></svg>';
-/** Exact dollars from quota units, at least two decimals: 1,250,000 → $2.50, 2,499,990 → $4.99998. */
-export function usd(units: number): string {
-  const [whole, frac = ""] = unitsToUsd(units).split(".");
-  return `$${whole}.${frac.padEnd(2, "0")}`;
-}
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
 /** A token's status as a badge (also in the admin's list of a user's tokens). */
@@ -53,7 +48,7 @@ export function TokenRow(props: { t: TokenView }) {
         {t.fallback_groups.length ? <small class="muted" safe>{` → ${t.fallback_groups.join(" → ")}`}</small> : ""}
       </td>
       <td class="remaining" data-label="Remaining" safe>
-        {t.unlimited_quota ? "unlimited" : usd(t.remain_quota)}
+        {balance(t.remain_quota, t.unlimited_quota)}
       </td>
       <td data-label="Used" safe>
         {usd(t.used_quota)}
