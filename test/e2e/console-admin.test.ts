@@ -33,7 +33,7 @@ beforeAll(async () => {
   await call(app.url, "POST", "/api/channel/", { name: "refused-key-channel", base_url: mock.urlFor("unauthorized"), key: "sk-wrong", models: "refused-model", group: groups }, admin);
   // $1 / $2 per 1M tokens: a call (10 + 5 tokens) costs 10 units, $0.00002
   await priceModels(app.url, admin, [...MODELS, "refused-model"]);
-  const key = (await call(app.url, "POST", "/api/token/", { name: "walker" }, admin)).body.data.key as string;
+  const key = (await call(app.url, "POST", "/api/token/", { name: "walker", unlimited_quota: true }, admin)).body.data.key as string;
   for (const model of MODELS) {
     const res = await chatCall(app.url, key, model);
     await res.text();
