@@ -4,11 +4,14 @@
 // admin's balance saying so, /groups not claiming "every model", an icon at /favicon.ico, and a
 // dashboard success rate that leaves out the caller's own refusals. Layout is checked by measuring
 // element boxes, not by screenshots.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { clipped, CHROMIUM, hasChromium, openBrowser, signIn, watchPage } from "../support/browser";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, chatCall, login, priceModels, useServer } from "../support/server";
+
+// a browser on a loaded 2-core machine: every step is bounded, but not by 5 s
+setDefaultTimeout(30_000);
 
 const MODELS = ["gpt-4o-mini", "claude-sonnet-4-5-20250929", "gemini-2.5-flash-preview-05-20"];
 const GROUPS = ["vip", "enterprise-asia", "research-team", "batch-overnight"];
@@ -47,7 +50,7 @@ beforeAll(async () => {
   page = await context.newPage();
   watch = await watchPage(page);
   await signIn(page, app.url, "admin", ADMIN_PASSWORD);
-}, 30_000);
+});
 afterAll(async () => {
   await browser?.close();
   mock.stop();

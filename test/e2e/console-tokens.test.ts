@@ -3,11 +3,14 @@
 // Request example's address hint keeps its <port> placeholder, and on a 390-pixel phone every row
 // shows its status, remaining quota and wrench while "Copy" stays one word. Layout is checked by
 // measuring element boxes, not by screenshots.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { clipped, CHROMIUM, hasChromium, openBrowser, signIn, watchPage } from "../support/browser";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, login, priceModels, useServer } from "../support/server";
+
+// a browser on a loaded 2-core machine: every step is bounded, but not by 5 s
+setDefaultTimeout(30_000);
 
 const mock = startMockUpstream({ models: ["gpt-4o-mini", "vip-model"] });
 const app = useServer();
@@ -29,7 +32,7 @@ beforeAll(async () => {
   watch = await watchPage(page);
   page.on("dialog", (d) => d.accept()); // hx-confirm
   await signIn(page, app.url, "admin", ADMIN_PASSWORD);
-}, 30_000);
+});
 afterAll(async () => {
   await browser?.close();
   mock.stop();

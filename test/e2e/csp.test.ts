@@ -3,11 +3,14 @@
 // page, every dialog, creating, editing, copying, sharing, disabling and deleting a token, the admin
 // dialogs, a channel Test, saving settings, searching prices, signing out) reports no CSP violation,
 // no htmx error and no console error, while htmx keeps working with eval turned off.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { CHROMIUM, hasChromium, openBrowser, signIn, watchPage } from "../support/browser";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, chatCall, login, priceModels, useServer } from "../support/server";
+
+// a browser on a loaded 2-core machine: every step is bounded, but not by 5 s
+setDefaultTimeout(30_000);
 
 const mock = startMockUpstream({ models: ["gpt-4o-mini"] });
 const app = useServer();
@@ -27,7 +30,7 @@ beforeAll(async () => {
   page = await context.newPage();
   watch = await watchPage(page);
   page.on("dialog", (d) => d.accept()); // hx-confirm
-}, 30_000);
+});
 afterAll(async () => {
   await browser?.close();
   mock.stop();
