@@ -48,11 +48,16 @@ test("after New the footer counts the new row, and after Delete it counts one le
   await page.click("button:has-text('New')");
   await page.waitForSelector("dialog[open] form");
   await page.fill('dialog input[name="name"]', "footer-check");
+  // typing a quota unticks Unlimited, so the token is limited to it
+  expect(await page.isChecked('dialog input[name="unlimited"]')).toBe(true);
+  await page.fill('dialog input[name="quota_usd"]', "1.5");
+  expect(await page.isChecked('dialog input[name="unlimited"]')).toBe(false);
   await page.click("dialog button.primary");
   await page.waitForSelector("dialog[open] .key-box");
   await page.click("dialog[open] [data-close]");
   expect(await rowCount(page)).toBe(before + 1);
   expect(await footerCount(page)).toBe(before + 1);
+  expect(await page.locator("tr", { hasText: "footer-check" }).locator("td:nth-child(5)").textContent()).toBe("$1.50");
 
   const row = page.locator("tr", { hasText: "footer-check" });
   await row.locator("summary").click();
