@@ -1,6 +1,8 @@
 // Test support: headless Chromium (Debian's, driven by playwright-core; never a downloaded browser),
 // launched with the flags this sandbox needs (playwright gives each launch a fresh profile), with
-// clipboard access for the page's origin.
+// clipboard access for the page's origin; signing in through the form; a watch on what goes wrong in
+// a page (CSP violations, htmx errors, console errors); and a layout check by element boxes (what is
+// cut off by the viewport or a scrolling table).
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
