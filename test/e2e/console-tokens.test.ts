@@ -38,6 +38,18 @@ afterAll(async () => {
   mock.stop();
 });
 
+/** Buttons (and button-like links) of the open dialog whose label wraps onto a second line. */
+const brokenButtons = (p: Page) =>
+  p.$$eval("dialog[open] button, dialog[open] a.button", (els) =>
+    els
+      .filter((b) => {
+        const range = document.createRange();
+        range.selectNodeContents(b);
+        return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size > 1;
+      })
+      .map((b) => b.textContent?.trim()),
+  );
+
 const footerCount = async (p: Page) => Number(/· (\d+) tokens/.exec((await p.textContent(".pager")) ?? "")?.[1]);
 const rowCount = (p: Page) => p.locator("#token-rows tr").count();
 
@@ -125,12 +137,17 @@ test("at 390 px every row shows its status, remaining quota and wrench, and Copy
   await phone.fill('dialog input[name="name"]', "phone-key");
   await phone.click("dialog button.primary");
   await phone.waitForSelector("dialog[open] .key-box");
-  const lines = await phone.$eval("dialog[open] .key-box button", (b) => {
-    const range = document.createRange();
-    range.selectNodeContents(b);
-    return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
-  });
-  expect(lines).toBe(1);
+  expect(await brokenButtons(phone)).toEqual([]);
   expect(await clipped(phone, "dialog[open] .key-box button, dialog[open] .key-box code")).toEqual([]);
+  await phone.click("dialog[open] [data-close]");
+  // the buttons of Request example and Share (Copy, Copy link, Open) too
+  for (const item of ["Request example", "Share"]) {
+    const row = phone.locator("tr", { hasText: "limited-one" });
+    await row.locator("summary").click();
+    await row.locator("button", { hasText: item }).click();
+    await phone.waitForSelector("dialog[open] .dialog-head");
+    expect({ item, broken: await brokenButtons(phone) }).toEqual({ item, broken: [] });
+    await phone.click("dialog[open] .buttons [data-close]");
+  }
   await phone.close();
 });
