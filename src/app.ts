@@ -19,6 +19,7 @@ import { adminPricingPages } from "./console/admin-pricing";
 import { adminSettingsPages } from "./console/admin-settings";
 import { adminUserPages } from "./console/admin-users";
 import { loginRoutes } from "./console/login";
+import { securityHeaders } from "./console/headers";
 import { consoleTable } from "./console/route";
 import { tokenPages } from "./console/tokens";
 import { catalogPages } from "./console/catalog";
@@ -34,6 +35,7 @@ import { assetRoutes } from "./web/assets";
 export function createApp(rt: Runtime) {
   const { ctx, life } = rt;
   const app = new Elysia().use(html());
+  securityHeaders(app as unknown as Elysia); // CSP, nosniff, Referrer-Policy, no framing: console/headers.ts
   // a Response, not a plain value: the html plugin would otherwise swallow the body
   app.onError(({ code, request }) => {
     if (code !== "NOT_FOUND") return;

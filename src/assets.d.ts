@@ -7,6 +7,14 @@ declare module "*.js" {
   const path: string;
   export default path;
 }
+declare module "*.ico" {
+  const path: string;
+  export default path;
+}
+declare module "*.svg" {
+  const path: string;
+  export default path;
+}
 declare module "htmx.org/dist/htmx.min.js" {
   const path: string;
   export default path;

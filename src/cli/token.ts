@@ -29,11 +29,15 @@ function quotaFlags(flags: Flags) {
   const usd = flags["quota-usd"];
   if (usd !== undefined && flags.unlimited) throw new CliError("give either --quota-usd or --unlimited, not both");
   if (usd === undefined) return { unlimited_quota: true, remain_quota: 0 };
+  let units: number;
   try {
-    return { unlimited_quota: false, remain_quota: usdToUnits(String(usd)) };
+    units = usdToUnits(String(usd));
   } catch (e) {
     throw new CliError(`--quota-usd: ${(e as Error).message}`);
   }
+  // a limited token at 0 could never make a call (the smallest quota is 1 unit, $0.000002)
+  if (units === 0) throw new CliError("--quota-usd: must be at least 0.000002 (a token with a quota of 0 can never call); leave it out for an unlimited token, bounded by the user's balance");
+  return { unlimited_quota: false, remain_quota: units };
 }
 
 export const tokenCreate: Command = {

@@ -6,7 +6,7 @@ import { DialogError } from "../../views/console/admin-kit";
 import { AppError } from "../errors";
 import type { Ctx } from "../services/context";
 import { consoleUser } from "./guard";
-import { all, consoleTable, first, type ActionReply, type Form, type PageCall } from "./route";
+import { all, consoleTable, first, shownUrl, type ActionReply, type Form, type PageCall } from "./route";
 
 const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
@@ -25,7 +25,7 @@ export function adminTable(app: Elysia, ctx: Ctx) {
       }
       if (user.role !== "admin") return html("admins only", 403);
       ctx.ledger.flushAll();
-      return handle({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path });
+      return handle({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
     }) as never);
   }
 

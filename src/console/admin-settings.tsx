@@ -11,7 +11,7 @@ import { readSettings, SETTINGS, writeSettings } from "../services/settings";
 import { checked, type AdminTable } from "./admin-kit";
 import { all, first, type Form } from "./route";
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType };
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; options?: z.ZodType[] };
 const defOf = (s: z.ZodType) => (s as unknown as { def: Def }).def;
 
 /** The form control a schema calls for (wrappers like optional/default/transform looked through). */
@@ -31,6 +31,9 @@ export function kindOf(schema: z.ZodType): SettingKind {
       return { kind: "enum", options: (s.options ?? []).map(String) };
     case "array":
       return def.element && kindOf(def.element).kind === "string" ? { kind: "list" } : { kind: "json" };
+    case "union":
+      // "a list, or a comma string" (trusted_proxies): edited as a list, one entry per line
+      return (def.options ?? []).some((o) => kindOf(o).kind === "list") ? { kind: "list" } : { kind: "json" };
     default:
       return { kind: "json" };
   }
@@ -68,12 +71,20 @@ function posted(kind: SettingKind, f: Form, key: string): unknown {
   }
 }
 
+/** The default as the help line says it: "on", "empty", "none", a list's entries, or the value. */
+function fallbackText(kind: SettingKind, fallback: unknown): string {
+  if (kind.kind === "boolean") return fallback ? "on" : "off";
+  if (kind.kind === "list" && Array.isArray(fallback)) return fallback.length ? fallback.join(", ") : "none";
+  if (fallback === "") return "empty";
+  return typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback);
+}
+
 function fields(values: Record<string, unknown>, raw?: Form, errors: Record<string, string> = {}): SettingField[] {
   return entries().map(({ key, help, fallback, kind }) => ({
     ...kind,
     key,
     help,
-    fallback: kind.kind === "boolean" ? (fallback ? "on" : "off") : fallback === "" ? "empty" : typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback),
+    fallback: fallbackText(kind, fallback),
     value: raw && errors[key] && kind.kind !== "boolean" ? all(raw[key]).at(-1) ?? "" : shown(kind, values[key]),
     error: errors[key],
   }));

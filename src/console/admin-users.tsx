@@ -3,7 +3,7 @@
 // on/off, top up (the service writes the top-up log row with the balance), delete, and a user's
 // tokens in a dialog. Rules (the last admin stays, no deleting yourself) live in services/users.
 import { NewUserDialog, TopUpDialog, UserRow, UserTable, UserTokensDialog, type UserView } from "../../views/console/admin-users";
-import { usd } from "../../views/console/admin-kit";
+import { usd } from "../../views/console/money";
 import { usdToUnits } from "../core/money";
 import { invalidField } from "../errors";
 import { readPage } from "../services/paging";

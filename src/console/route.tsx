@@ -11,10 +11,28 @@ import type { Ctx } from "../services/context";
 import { Layout } from "../../views/layout";
 import { consoleUser, csrfOk, sameOrigin, type ConsoleUser } from "./guard";
 
-export type PageCall = { ctx: Ctx; user: ConsoleUser; query: Record<string, string | undefined>; params: Record<string, string>; path: string };
+export type PageCall = {
+  ctx: Ctx;
+  user: ConsoleUser;
+  query: Record<string, string | undefined>;
+  params: Record<string, string>;
+  path: string;
+  /** the page the browser shows (htmx's HX-Current-URL; for a page, its own URL): an action that
+   * changes a list redraws that page's footer */
+  shown: URL;
+};
 export type Form = Record<string, string | string[]>;
 export type ActionCall = PageCall & { form: Form };
 export type ActionReply = { html?: string; toast?: string; error?: string; redirect?: string; closeDialog?: boolean };
+
+/** htmx names the page a request came from; a plain request is its own page. */
+export function shownUrl(request: Request): URL {
+  const current = request.headers.get("hx-current-url");
+  try {
+    if (current) return new URL(current);
+  } catch {}
+  return new URL(request.url);
+}
 
 const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
@@ -62,7 +80,7 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
       if (!user) return Response.redirect(`/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`, 302);
       if (opts.admin && user.role !== "admin") return forbiddenPage(user, path);
       ctx.ledger.flushAll();
-      const body = await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path });
+      const body = await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
       return html(Layout({ title: `${opts.title} · apiyi`, user, path, children: body }) as string);
     }) as never);
   }
@@ -86,7 +104,7 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
         if (opts.admin && user.role !== "admin") return html("admins only", 403);
         try {
           ctx.ledger.flushAll();
-          const r = await handle({ ctx, user, form, query: query as Record<string, string>, params: params as Record<string, string>, path });
+          const r = await handle({ ctx, user, form, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
           const headers: Record<string, string> = {};
           const events: Record<string, unknown> = {};
           if (r.toast) events.toast = { message: r.toast, kind: "ok" };
@@ -110,7 +128,7 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
       const user = consoleUser(ctx, request);
       if (!user) return html("", 401, { "HX-Redirect": "/login" });
       try {
-        return html(await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path }));
+        return html(await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) }));
       } catch (e) {
         const message = e instanceof AppError ? e.message : "something went wrong";
         return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });

@@ -2,8 +2,8 @@
 // The /token page and its actions: list and search, New and Edit in a dialog (errors shown in it),
 // enable/disable, delete, and the one-time display of a new key. Rules live in services/tokens.
 import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
-import { TokenRow, TokenTable } from "../../views/console/tokens";
-import { usdToUnits } from "../core/money";
+import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
+import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
 import { AppError, invalidField } from "../errors";
 import { listGroups } from "../services/groups";
@@ -14,25 +14,33 @@ import { all, first, type consoleTable, type Form, type PageCall } from "./route
 
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
-/** What the dialog's form posts → what the token service takes. */
-function toInput(f: Form) {
-  const unlimited = first(f.unlimited) === "1";
-  const never = first(f.never) === "1";
-  let remain_quota = 0;
-  if (!unlimited) {
-    try {
-      remain_quota = usdToUnits(first(f.quota_usd) || "0");
-    } catch (e) {
-      throw invalidField("quota", (e as Error).message);
-    }
+/** The dialog's quota: Unlimited ticked, or an amount in dollars. Unticked with the amount left empty
+ * asks for a limit without giving one: refused with what to do (a token that could never call). */
+export const QUOTA_HINT = "enter an amount above $0, or tick Unlimited (the token then spends up to your balance)";
+function quotaOf(f: Form, creating: boolean) {
+  if (first(f.unlimited) === "1") return { unlimited_quota: true, remain_quota: 0 };
+  const typed = first(f.quota_usd).trim();
+  if (typed === "") throw invalidField("quota", QUOTA_HINT);
+  let remain_quota: number;
+  try {
+    remain_quota = usdToUnits(typed);
+  } catch (e) {
+    throw invalidField("quota", (e as Error).message);
   }
+  // an edit may set a limited token to 0 (the service decides); a new token at 0 could never call
+  if (creating && remain_quota === 0) throw invalidField("quota", QUOTA_HINT);
+  return { unlimited_quota: false, remain_quota };
+}
+
+/** What the dialog's form posts → what the token service takes. */
+function toInput(f: Form, creating: boolean) {
+  const never = first(f.never) === "1";
   const expires = first(f.expires);
   const expired_time = never || !expires ? -1 : Math.floor(Date.parse(`${expires}T23:59:59Z`) / 1000);
   if (Number.isNaN(expired_time)) throw invalidField("expires", "is not a date");
   return {
     name: first(f.name),
-    unlimited_quota: unlimited,
-    remain_quota,
+    ...quotaOf(f, creating),
     expired_time,
     billing_mode: first(f.billing_mode) || "usage_first",
     group: first(f.group) || "default",
@@ -61,7 +69,7 @@ const echo = (f: Form, id?: number): TokenForm => ({
 const formOf = (t: TokenView): TokenForm => ({
   id: t.id,
   name: t.name,
-  quota_usd: t.unlimited_quota ? "" : String(t.remain_quota / 500_000),
+  quota_usd: t.unlimited_quota ? "" : unitsToUsd(t.remain_quota),
   unlimited: t.unlimited_quota,
   expires: t.expired_time === -1 ? "" : day(t.expired_time),
   never: t.expired_time === -1,
@@ -82,12 +90,19 @@ function modelsOf(ctx: PageCall["ctx"], form: Pick<TokenForm, "group" | "fallbac
 const dialog = (call: Pick<PageCall, "ctx" | "user">, form: TokenForm, error?: string) =>
   TokenDialog({ form, error, groups: listGroups(call.ctx, call.user).items, models: modelsOf(call.ctx, form) }) as string;
 
+/** The listing a page (or the page an action came from) shows: its page, size and search. */
+function listing({ ctx, user }: Pick<PageCall, "ctx" | "user">, query: Record<string, string | undefined>) {
+  const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
+  const keyword = query.keyword ?? "";
+  const list = listTokens(ctx, user, paging, keyword);
+  return { rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword };
+}
+
+/** The footer of the page the browser shows, redrawn out-of-band after a row came or went. */
+const footer = (call: PageCall) => TokenPager({ ...listing(call, Object.fromEntries(call.shown.searchParams)), oob: true }) as string;
+
 export function tokenPages({ page, action, fragment }: ReturnType<typeof consoleTable>) {
-  page("/token", { title: "Tokens" }, ({ ctx, user, query }) => {
-    const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
-    const list = listTokens(ctx, user, paging, query.keyword ?? "");
-    return TokenTable({ rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword: query.keyword ?? "" }) as string;
-  });
+  page("/token", { title: "Tokens" }, (call) => TokenTable(listing(call, call.query)) as string);
   fragment("/token/new", (call) => dialog(call, EMPTY_FORM));
   fragment("/token/models", ({ ctx, query }) => {
     const form = { group: query.group ?? "", fallback1: query.fallback1 ?? "", fallback2: query.fallback2 ?? "" };
@@ -98,11 +113,11 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
 
   action("POST", "/token", {}, (call) => {
     try {
-      const { token, key } = createToken(call.ctx, call.user, toInput(call.form));
+      const { token, key } = createToken(call.ctx, call.user, toInput(call.form, true));
       const row = TokenRow({ t: token }) as string;
       // table rows cannot stand alone in HTML: htmx takes them out-of-band from inside a <template>
       const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
-      return { html: (NewKeyDialog({ name: token.name, key }) as string) + oob, toast: "Token created" };
+      return { html: (NewKeyDialog({ name: token.name, key }) as string) + oob + footer(call), toast: "Token created" };
     } catch (e) {
       if (e instanceof AppError && e.status < 500) return { html: dialog(call, echo(call.form), e.message) };
       throw e;
@@ -111,7 +126,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
   action("POST", "/token/:id", {}, (call) => {
     const id = Number(call.params.id);
     try {
-      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form) });
+      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form, false) });
       const row = (TokenRow({ t: token }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
       return { html: `<template>${row}</template>`, toast: "Saved", closeDialog: true };
     } catch (e) {
@@ -123,8 +138,8 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
     const token = setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
     return { html: TokenRow({ t: token }) as string, toast: token.status === 2 ? "Disabled" : "Enabled" };
   });
-  action("DELETE", "/token/:id", {}, ({ ctx, user, params }) => {
-    deleteToken(ctx, user, Number(params.id));
-    return { html: "", toast: "Deleted" };
+  action("DELETE", "/token/:id", {}, (call) => {
+    deleteToken(call.ctx, call.user, Number(call.params.id));
+    return { html: footer(call), toast: "Deleted" };
   });
 }

@@ -19,6 +19,9 @@ import { userStore } from "../store/users";
 import { parseSettings, relaySettings } from "./settings";
 import { SnapshotHolder } from "./snapshot";
 
+/** What the seeded default group says about itself (the models it serves are shown beside it). */
+export const DEFAULT_GROUP_DESCRIPTION = "The group every new token uses; multiplier 1";
+
 export type Ctx = ReturnType<typeof openContext>;
 
 export function openContext(config: Config) {
@@ -38,7 +41,9 @@ export function openContext(config: Config) {
     channels: channelStore(db),
     prices: priceStore(db),
   };
-  store.groups.ensure({ name: "default", description: "Default group: every model, multiplier 1" });
+  store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
+  // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited
+  if (store.groups.get("default")?.description === "Default group: every model, multiplier 1") store.groups.update("default", { description: DEFAULT_GROUP_DESCRIPTION });
   const ledger = new Ledger(db);
   const snapshot = new SnapshotHolder({
     tokens: store.tokens.all,

@@ -27,9 +27,12 @@ export const TokenFields = z.object({
   status: z.union([z.literal(1), z.literal(2)]).describe("1 enabled, 2 disabled"),
 });
 
+/** POST /api/token/. The quota fields may be left out: core/token-quota says what they become. */
 export const TokenCreate = TokenFields.extend({
-  remain_quota: TokenFields.shape.remain_quota.default(0),
-  unlimited_quota: TokenFields.shape.unlimited_quota.default(false),
+  remain_quota: TokenFields.shape.remain_quota.optional(),
+  unlimited_quota: TokenFields.shape.unlimited_quota
+    .optional()
+    .describe("default: true when remain_quota is left out (bounded by the owner's balance), else false"),
   expired_time: TokenFields.shape.expired_time.default(-1),
   billing_mode: TokenFields.shape.billing_mode.default("usage_first"),
   group: TokenFields.shape.group.default("default"),

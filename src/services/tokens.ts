@@ -1,6 +1,7 @@
 // Token operations (create, list, edit, enable/disable, delete, reveal). Owners see and change only
 // their own tokens; admins see all; another user's token answers 404 so ids cannot be probed.
 import { maskKey, newTokenKey } from "../core/keys";
+import { editedTokenQuota, isQuotaProblem, newTokenQuota, type QuotaProblem } from "../core/token-quota";
 import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/tokens";
 import type { TokenRow } from "../db/schema";
 import { conflict, forbidden, invalidField, notFound } from "../errors";
@@ -39,6 +40,8 @@ function checkIps(list: string[]) {
   if (bad !== null) throw invalidField("allow_ips", `"${bad}" is neither an IP address nor a CIDR`);
 }
 
+const refuse = (p: QuotaProblem) => invalidField(p.field, p.message);
+
 const toColumns = (t: Partial<TokenCreateInput>): TokenPatch => ({
   name: t.name,
   remainQuota: t.remain_quota,
@@ -64,14 +67,17 @@ export function createToken(ctx: Ctx, actor: Actor, input: unknown, ownerId = ac
   return { token: tokenView(row, ctx.now()), key };
 }
 
-/** Inside a transaction: the per-user limit and name uniqueness are checked with the write lock held. */
+/** Inside a transaction: the per-user limit and name uniqueness are checked with the write lock held.
+ * The quota is settled here, the one place tokens are made (see core/token-quota). */
 export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: string): TokenRow {
+  const quota = newTokenQuota(t);
+  if (isQuotaProblem(quota)) throw refuse(quota);
   if (ctx.store.tokens.countForUser(userId) >= MAX_TOKENS_PER_USER) {
     throw conflict(`a user may have at most ${MAX_TOKENS_PER_USER} tokens; delete one first`);
   }
   if (ctx.store.tokens.nameTaken(userId, t.name)) throw conflict(`a token named "${t.name}" already exists`);
   return ctx.store.tokens.insert({
-    ...(toColumns(t) as Required<TokenPatch>),
+    ...(toColumns({ ...t, ...quota }) as Required<TokenPatch>),
     userId,
     keyHash: ctx.keys.hash(key),
     keySealed: ctx.keys.seal(key),
@@ -92,6 +98,8 @@ export const getToken = (ctx: Ctx, actor: Actor, id: number) => tokenView(findOw
 export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
   const t = validate(TokenUpdate, input);
   const current = findOwned(ctx, actor, t.id);
+  const quotaProblem = editedTokenQuota({ remain_quota: current.remainQuota, unlimited_quota: current.unlimitedQuota }, t);
+  if (quotaProblem) throw refuse(quotaProblem);
   const group = t.group ?? current.group;
   const fallback = t.fallback_groups ?? JSON.parse(current.fallbackGroups);
   if (t.group !== undefined || t.fallback_groups !== undefined) checkGroups(ctx, actor, group, fallback);

@@ -8,6 +8,7 @@ import { usageStore } from "../store/usage";
 import type { Actor } from "./actor";
 import type { Ctx } from "./context";
 import { getUser } from "./users";
+import { callOutcome, successRate } from "../core/outcome";
 
 export const DAY_MS = 86_400_000;
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -216,7 +217,9 @@ export function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
       calls: calls.length,
       /** fewer rows than the rollups count: the rate is over the latest calls only */
       partial: calls.length < month.calls,
-      successRate: calls.length ? ok.length / calls.length : null,
+      // the caller's own refusals (404 model, quota, …) are not the service's failures: core/outcome
+      successRate: successRate(calls.map(callOutcome)),
+      refused: calls.filter((r) => callOutcome(r) === "refused").length,
       medianMs: median(ok.map((r) => r.durationMs)),
       medianTtftMs: median(ok.filter((r) => r.ttftMs > 0).map((r) => r.ttftMs)),
     },

@@ -40,7 +40,7 @@ export const logBrowseStore = (db: Db) => ({
   /** The user's latest `limit` rows (any type, any age): a query that reads at most `limit` rows. */
   latest: (userId: number, limit: number) =>
     db
-      .select({ type: logs.type, createdAt: logs.createdAt, durationMs: logs.durationMs, ttftMs: logs.ttftMs })
+      .select({ type: logs.type, createdAt: logs.createdAt, durationMs: logs.durationMs, ttftMs: logs.ttftMs, statusCode: logs.statusCode, errorCode: logs.errorCode })
       .from(logs)
       .where(eq(logs.userId, userId))
       .orderBy(desc(logs.id))

@@ -61,6 +61,12 @@ document.addEventListener("click", (e) => {
   form.querySelector('input[name="expires"]').value = d.toISOString().slice(0, 10);
   form.querySelector('input[name="never"]').checked = false;
 });
+// typing a token quota means a limited token: untick Unlimited (which would otherwise win)
+document.addEventListener("input", (e) => {
+  if (!e.target.matches('input[name="quota_usd"]') || e.target.value.trim() === "") return;
+  const unlimited = e.target.form?.querySelector('input[name="unlimited"]');
+  if (unlimited) unlimited.checked = false;
+});
 document.addEventListener("input", (e) => {
   if (!e.target.matches("[data-filter]")) return;
   const select = e.target.form?.querySelector(`select[name="${e.target.dataset.filter}"]`);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expectInvalid, expectReply } from "../support/expect";
-import { ADMIN_PASSWORD, call, client, login, makeUser, useServer, type Auth } from "../support/server";
+import { ADMIN_PASSWORD, call, cli, client, login, makeUser, useServer, type Auth } from "../support/server";
 
 type Api = ReturnType<typeof client>;
 
@@ -72,20 +72,20 @@ describe("create", () => {
     expect(typeof t.created_time).toBe("number");
   });
 
-  test("defaults: usage_first, group default, never expires, empty lists, no quota so exhausted (4)", async () => {
+  test("defaults: usage_first, group default, never expires, empty lists, no quota so unlimited (1)", async () => {
     const t = await create(alice.api, { name: "bare" });
     expect(t.key).toMatch(KEY);
     expect(t).toMatchObject({
       name: "bare",
       remain_quota: 0,
-      unlimited_quota: false,
+      unlimited_quota: true,
       expired_time: -1,
       billing_mode: "usage_first",
       group: "default",
       fallback_groups: [],
       models: [],
       allow_ips: [],
-      status: 4,
+      status: 1,
     });
   });
 
@@ -354,9 +354,10 @@ describe("update", () => {
 });
 
 describe("derived statuses", () => {
-  test("4 exhausted: no remain_quota and not unlimited; a top-up of the token or unlimited makes it 1", async () => {
-    const made = await create(alice.api, { name: "empty-tank", remain_quota: 0, unlimited_quota: false });
-    expect(made.status).toBe(4);
+  test("4 exhausted: a limited token at 0; a top-up of the token or unlimited makes it 1", async () => {
+    // a new token at 0 is refused (it could never call); a limited token may be set to 0 later
+    const made = await create(alice.api, { name: "empty-tank", remain_quota: 1, unlimited_quota: false });
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0 }), 200).status).toBe(4);
     expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(4);
     const listed = expectReply(await alice.api.get("/api/token/search?keyword=empty-tank"), 200);
     expect(listed.items.map((t: { status: number }) => t.status)).toEqual([4]);
@@ -373,9 +374,9 @@ describe("derived statuses", () => {
     expectInvalid(await alice.api.post("/api/token/", { name: "bad-expiry", unlimited_quota: true, expired_time: -2 }), "expired_time");
     const expires = nowSec() + 2;
     const soon = await create(alice.api, { name: "short-lived", unlimited_quota: true, expired_time: expires });
-    const soonEmpty = await create(alice.api, { name: "short-and-empty", remain_quota: 0, expired_time: expires });
+    const soonEmpty = await create(alice.api, { name: "short-and-empty", remain_quota: 1, expired_time: expires });
     expect(soon.status).toBe(1);
-    expect(soonEmpty.status).toBe(4);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soonEmpty.id, remain_quota: 0 }), 200).status).toBe(4);
     // wait until the expiry second has passed
     while (Date.now() < expires * 1000 + 200) await sleep(100);
     expect(expectReply(await alice.api.get(`/api/token/${soon.id}`), 200).status).toBe(3);
@@ -542,3 +543,80 @@ describe("validation, bodies and conflicts", () => {
   });
 });
 
+
+// Issue 10 item 16: one rule for the token quota, whichever way a token is made. Left out → unlimited
+// (bounded by the owner's balance); both fields (new-api sends both) → as sent; a limited token at 0
+// could never call → refused, naming what to do.
+describe("the quota default is the same for the API, the console and the CLI", () => {
+  const quotaOf = async (id: number) => {
+    const t = expectReply(await alice.api.get(`/api/token/${id}`), 200);
+    return { remain_quota: t.remain_quota, unlimited_quota: t.unlimited_quota, status: t.status };
+  };
+
+  test("API: left out → unlimited; a quota alone → limited to it; both fields → exactly as sent", async () => {
+    expect(await create(alice.api, { name: "q-none" })).toMatchObject({ unlimited_quota: true, remain_quota: 0, status: 1 });
+    expect(await create(alice.api, { name: "q-alone", remain_quota: 2_500_000 })).toMatchObject({ unlimited_quota: false, remain_quota: 2_500_000, status: 1 });
+    // new-api's console sends both fields every time
+    expect(await create(alice.api, { name: "q-newapi-limited", remain_quota: 500_000, unlimited_quota: false })).toMatchObject({ unlimited_quota: false, remain_quota: 500_000 });
+    expect(await create(alice.api, { name: "q-newapi-unlimited", remain_quota: 0, unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: 1 });
+    expect(await create(alice.api, { name: "q-unl-only", unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: 1 });
+  });
+
+  test("API: a limited token with a quota of 0 is refused (422) with what to do, and nothing is made", async () => {
+    for (const body of [{ remain_quota: 0 }, { remain_quota: 0, unlimited_quota: false }, { unlimited_quota: false }]) {
+      const r = await alice.api.post("/api/token/", { name: "q-zero", ...body });
+      expectReply(r, 422);
+      expect(r.body.message).toContain("can never make a call");
+      expect(r.body.message).toContain("unlimited");
+    }
+    expect(expectReply(await alice.api.get("/api/token/search?keyword=q-zero"), 200).items).toEqual([]);
+  });
+
+  test("API edits: an unlimited token cannot be made limited at 0; a limited one may be set to 0", async () => {
+    const unl = await create(alice.api, { name: "q-edit-unl" });
+    const r = await alice.api.put("/api/token/", { id: unl.id, unlimited_quota: false });
+    expectInvalid(r, "remain_quota");
+    expect(r.body.message).toContain("can never make a call");
+    expect(await quotaOf(unl.id)).toMatchObject({ unlimited_quota: true });
+    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, unlimited_quota: false, remain_quota: 1000 }), 200)).toMatchObject({ unlimited_quota: false, remain_quota: 1000 });
+    // renaming a limited token that ran dry keeps working (new-api sends remain_quota: 0 back)
+    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, remain_quota: 0 }), 200).status).toBe(4);
+    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, name: "q-edit-dry", remain_quota: 0, unlimited_quota: false }), 200).name).toBe("q-edit-dry");
+  });
+
+  test("console: Unlimited ticked → unlimited; unticked with no amount or $0 → the dialog says what to do", async () => {
+    const session = (await login(app.url, "alice", "user-password-1")).cookie;
+    const csrf = /data-csrf="([0-9a-f]+)"/.exec(await (await fetch(`${app.url}/token`, { headers: { cookie: session } })).text())![1];
+    const post = async (form: Record<string, string>) => {
+      const res = await fetch(`${app.url}/token`, {
+        method: "POST",
+        headers: { cookie: session, "x-csrf-token": csrf, origin: app.url, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ never: "1", group: "default", billing_mode: "usage_first", ...form }),
+      });
+      return res.text();
+    };
+    expect(await post({ name: "c-unl", unlimited: "1" })).toContain("Token created");
+    for (const quota_usd of ["", "0", "0.000001"]) {
+      const html = await post({ name: "c-zero", quota_usd });
+      expect(html).not.toContain("Token created");
+      expect(html).toContain("enter an amount above $0, or tick Unlimited");
+    }
+    expect(await post({ name: "c-limited", quota_usd: "2.5" })).toContain("Token created");
+    const list = expectReply(await alice.api.get("/api/token/search?keyword=c-"), 200).items as { name: string; unlimited_quota: boolean; remain_quota: number }[];
+    expect(list.map((t) => [t.name, t.unlimited_quota, t.remain_quota]).sort()).toEqual([
+      ["c-limited", false, 1_250_000],
+      ["c-unl", true, 0],
+    ]);
+  });
+
+  test("CLI: without --quota-usd the token is unlimited; --quota-usd 0 is refused with what to do", async () => {
+    const dir = app.server.dataDir;
+    const made = await cli(["token", "create", "--user", "alice", "--name", "cli-bare", "--data-dir", dir]);
+    expect(made.code).toBe(0);
+    const zero = await cli(["token", "create", "--user", "alice", "--name", "cli-zero", "--quota-usd", "0", "--data-dir", dir]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--quota-usd: must be at least 0.000002");
+    const list = expectReply(await alice.api.get("/api/token/search?keyword=cli-"), 200).items as { name: string; unlimited_quota: boolean }[];
+    expect(list.map((t) => [t.name, t.unlimited_quota])).toEqual([["cli-bare", true]]);
+  });
+});

@@ -549,7 +549,7 @@ describe("/admin/logs", () => {
       const r = await page(`/admin/logs?user=carol&request_id=${requestId}`);
       return r.text.includes("carol-fo") ? r.text : null;
     });
-    expect(text).toMatch(new RegExp(`<li class="bad">fo-first #${badId} → 502 → \\d+ ms</li><li class="ok">fo-second #${goodId} → 200 → \\d+ ms</li>`));
+    expect(text).toMatch(new RegExp(`<li class="bad">fo-first #${badId} → 502 → \\d+\\sms</li><li class="ok">fo-second #${goodId} → 200 → \\d+\\sms</li>`));
     expect(text).toContain("adm-fo-model");
     expect(text).toContain('value="carol"');
     // the user filter: carol's rows only; another name finds nothing

@@ -4,7 +4,7 @@
 // search; escaping; and the sign-in redirect for anonymous visitors.
 import { beforeAll, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
-import { ADMIN_PASSWORD, client, login, makeUser, useServer, type Auth } from "../support/server";
+import { ADMIN_PASSWORD, client, login, makeUser, removeDir, startServer, tempDir, useServer, type Auth } from "../support/server";
 
 const app = useServer();
 let admin: Auth;
@@ -120,3 +120,36 @@ test("/pricing?q= filters by model or group name, and says when nothing matches"
   expect(none.text).toContain('value="&#34;><img'); // stays inside the attribute
   expect(none.text).not.toContain('"><img');
 });
+
+// Issue 10 item 20: the seeded default group once said "Default group: every model", untrue as soon as
+// a channel serves fewer. A new server seeds a truthful text, and one that still has the old seed
+// (never edited by an admin) has it replaced at start; an edited description is kept.
+test("the default group's description does not claim every model, on a new server or an old one", async () => {
+  type Groups = { items: { name: string; description: string }[] };
+  const defaultOf = (data: Groups) => data.items.find((g) => g.name === "default")!.description;
+  expect(defaultOf(expectReply(await client(app.url, admin).get("/api/group/"), 200))).not.toContain("every model");
+  const dataDir = tempDir();
+  /** One server on `dataDir` for `use`, stopped afterwards whatever happens. */
+  const withServer = async (use: (api: ReturnType<typeof client>) => Promise<void>) => {
+    const server = await startServer({ dataDir });
+    try {
+      await use(client(server.url, await login(server.url, "admin", ADMIN_PASSWORD)));
+    } finally {
+      await server.stop();
+    }
+  };
+  try {
+    await withServer(async (api) => {
+      expectReply(await api.put("/api/group/default", { description: "Default group: every model, multiplier 1" }), 200);
+    });
+    await withServer(async (api) => {
+      expect(defaultOf(expectReply(await api.get("/api/group/"), 200))).toBe("The group every new token uses; multiplier 1");
+      expectReply(await api.put("/api/group/default", { description: "Ours: every model we have" }), 200);
+    });
+    await withServer(async (api) => {
+      expect(defaultOf(expectReply(await api.get("/api/group/"), 200))).toBe("Ours: every model we have");
+    });
+  } finally {
+    removeDir(dataDir);
+  }
+}, 30_000);

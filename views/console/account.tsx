@@ -2,6 +2,7 @@
 // /account: balance and use, the change-password form (errors shown in it), and the management-API
 // access token (rotated on request, shown once in a dialog).
 import { CopyManualDialog, DialogSlot, DoneButton } from "./kit";
+import { balance, usd } from "./money";
 
 export type AccountView = {
   username: string;
@@ -12,8 +13,6 @@ export type AccountView = {
   request_count: number;
   has_access_token: boolean;
 };
-
-const usd = (units: number) => `$${(units / 500_000).toFixed(units % 5000 === 0 ? 2 : 4)}`;
 
 export function PasswordForm(props: { error?: string }) {
   return (
@@ -63,7 +62,7 @@ export function AccountPage(props: { me: AccountView }) {
             <div>
               <dt>Balance</dt>
               <dd id="balance" safe>
-                {me.unlimited ? "unlimited" : usd(me.quota)}
+                {balance(me.quota, me.unlimited)}
               </dd>
             </div>
             <div>

@@ -196,7 +196,9 @@ export function ChannelRow(props: { c: ChannelView }) {
         </span>
         {mapped ? <small class="muted" safe>{` · ${mapped} mapped`}</small> : ""}
       </td>
-      <td safe>{c.groups.join(", ")}</td>
+      <td class="groups" safe>
+        {c.groups.join(", ")}
+      </td>
       <td>
         {c.priority} / {c.weight}
       </td>
@@ -228,7 +230,7 @@ export function ChannelTable(props: { path: string; rows: ChannelView[]; total: 
   return (
     <AdminPage path={props.path}>
       <ListToolbar title="Channels" search={{ action: "/admin/channels", placeholder: "Search by name", value: props.keyword }} newUrl="/admin/channels/new" />
-      <DataTable columns={COLUMNS} bodyId="channel-rows" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
+      <DataTable columns={COLUMNS} bodyId="channel-rows" tableClass="channels" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
         {props.rows.map((c) => (
           <ChannelRow c={c} />
         ))}

@@ -50,8 +50,6 @@ export function DialogError(props: { message: string }) {
   );
 }
 
-/** Quota units (500,000 = $1) in dollars: cents when exact, else four places. */
-export const usd = (units: number) => `${units < 0 ? "-" : ""}$${(Math.abs(units) / 500_000).toFixed(units % 5000 === 0 ? 2 : 4)}`;
 /** Unix seconds or milliseconds → "2026-01-31 12:34:56" UTC. */
 export const utc = (t: number, unit: "s" | "ms" = "s") => new Date(unit === "s" ? t * 1000 : t).toISOString().slice(0, 19).replace("T", " ");
 /** A query string from the non-empty values. */

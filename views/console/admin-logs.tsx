@@ -2,7 +2,8 @@
 // /admin/logs: every user's call records with filters (user, type, model, token, request id) and,
 // per row, the attempts chain: channel → status → ms for each upstream tried, in order.
 import type { logView } from "../../src/services/logs";
-import { AdminPage, qs, usd, utc } from "./admin-kit";
+import { AdminPage, qs, utc } from "./admin-kit";
+import { usd } from "./money";
 import { CopyManualDialog, DataTable, ListToolbar, Pager, type Column } from "./kit";
 
 export type LogView = ReturnType<typeof logView>;
@@ -26,7 +27,7 @@ export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: nu
     <ol class="attempts">
       {props.attempts.map((a) => (
         <li class={a.status >= 200 && a.status < 300 ? "ok" : "bad"} safe>
-          {`${props.channelName(a.channel_id)} → ${a.status || a.error || "failed"} → ${a.ms} ms`}
+          {`${props.channelName(a.channel_id)} → ${a.status || a.error || "failed"} → ${a.ms}\u00a0ms`}
         </li>
       ))}
     </ol>
@@ -38,17 +39,19 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
   const [type, tone] = TYPE_LABEL[l.type] ?? [String(l.type), "off"];
   const failed = l.type === 5 || (l.status_code !== null && l.status_code >= 400);
   const note = l.content ? l.content.slice(0, 40) : "—";
-  const requestId = l.request_id ? `${l.request_id.slice(0, 12)}…` : "—";
+  const requestId = l.request_id ? `${l.request_id.slice(0, 8)}…${l.request_id.slice(-4)}` : "—";
   return (
     <tr>
-      <td safe>{utc(l.created_at_ms, "ms")}</td>
+      <td class="time">
+        <span safe>{utc(l.created_at_ms, "ms").slice(0, 10)}</span> <small class="muted" safe>{utc(l.created_at_ms, "ms").slice(11)}</small>
+      </td>
       <td>
         <a href={`/admin/logs${qs({ user: l.username })}`} safe>
           {l.username}
         </a>
       </td>
       <td safe>{l.token_name || "—"}</td>
-      <td>
+      <td class="model">
         <span title={l.upstream_model && l.upstream_model !== l.model_name ? `upstream: ${l.upstream_model}` : ""} safe>
           {l.model_name || "—"}
         </span>
@@ -87,7 +90,7 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
           {requestId}
         </code>
       </td>
-      <td>
+      <td class="attempts">
         <AttemptsChain attempts={l.attempts as Attempt[]} channelName={props.channelName} />
       </td>
     </tr>
@@ -106,7 +109,7 @@ const COLUMNS: Column[] = [
   { label: "Duration", title: "duration · time to first token" },
   "Status",
   "Request id",
-  "Attempts (channel → status → ms)",
+  { label: "Attempts", title: "each upstream attempt in order: channel → status → ms" },
 ];
 
 export function LogTable(props: {
@@ -168,7 +171,7 @@ export function LogTable(props: {
       ) : (
         ""
       )}
-      <DataTable columns={COLUMNS} empty={props.rows.length === 0 && <p class="empty">No calls match these filters — widen them, or make a call with a token.</p>}>
+      <DataTable columns={COLUMNS} tableClass="admin-log" empty={props.rows.length === 0 && <p class="empty">No calls match these filters — widen them, or make a call with a token.</p>}>
         {props.rows.map((l) => (
           <LogRow l={l} channelName={props.channelName} />
         ))}

@@ -53,7 +53,7 @@ function Input(props: { f: SettingField }) {
     case "list":
     case "json":
       return (
-        <textarea id={id} name={f.key} rows="3" spellcheck="false" aria-describedby={described} aria-invalid={invalid} safe>
+        <textarea id={id} name={f.key} rows="3" spellcheck="false" placeholder={f.kind === "list" ? "one per line" : undefined} aria-describedby={described} aria-invalid={invalid} safe>
           {String(f.value)}
         </textarea>
       );

@@ -3,7 +3,8 @@
 // dialogs, and a user's tokens (masked keys only).
 import type { getUser } from "../../src/services/users";
 import type { TokenView } from "../../src/services/token-schema";
-import { AdminPage, DialogErrorSlot, qs, usd, utc } from "./admin-kit";
+import { AdminPage, DialogErrorSlot, qs, utc } from "./admin-kit";
+import { balance, usd } from "./money";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 import { TokenStatus } from "./tokens";
 
@@ -22,8 +23,8 @@ export function UserRow(props: { u: UserView; self: boolean }) {
         </span>
       </td>
       <td>{u.status === 1 ? <span class="badge ok">enabled</span> : <span class="badge off">disabled</span>}</td>
-      <td class="num" safe>
-        {usd(u.quota)}
+      <td class="num" title={u.unlimited ? `stored balance ${usd(u.quota)}: it applies again if the account is made limited` : undefined} safe>
+        {balance(u.quota, u.unlimited)}
       </td>
       <td>{u.unlimited ? <span class="badge accent">unlimited</span> : <span class="muted">no</span>}</td>
       <td class="num" safe>
@@ -152,7 +153,7 @@ export function UserTokensDialog(props: { u: UserView; tokens: TokenView[]; tota
                 <TokenStatus status={t.status} />
               </td>
               <td safe>{[t.group, ...t.fallback_groups].join(" → ")}</td>
-              <td safe>{t.unlimited_quota ? "unlimited" : usd(t.remain_quota)}</td>
+              <td safe>{balance(t.remain_quota, t.unlimited_quota)}</td>
               <td safe>{usd(t.used_quota)}</td>
               <td safe>{t.expired_time === -1 ? "never" : utc(t.expired_time).slice(0, 10)}</td>
               <td safe>{lastUsed(t)}</td>

@@ -2,7 +2,8 @@
 // The /dashboard page: balance, spend, calls, success rate and medians as cards, and two charts drawn
 // here as inline SVG (no chart library): spend per day over 30 days and calls per model (top 8).
 import type { Dashboard } from "../../src/services/usage";
-import { int, ms, usd } from "./logs";
+import { int, ms } from "./logs";
+import { balance, usd } from "./money";
 
 const n1 = (x: number) => x.toFixed(1);
 
@@ -106,6 +107,15 @@ export function ModelChart(props: { models: Dashboard["perModel"] }) {
   );
 }
 
+/** Under the success rate: the sample it covers, and the calls left out as the caller's own refusals. */
+function successNote(s: Dashboard["sample"]): string | undefined {
+  const parts = [
+    s.partial ? `of the latest ${int(s.calls)} calls` : "",
+    s.refused ? `not counted: ${int(s.refused)} ${s.refused === 1 ? "call" : "calls"} refused for the key, model, request or quota` : "",
+  ].filter(Boolean);
+  return parts.length ? parts.join("; ") : undefined;
+}
+
 export function DashboardPage(props: { d: Dashboard }) {
   const d = props.d;
   const s = d.sample;
@@ -116,7 +126,7 @@ export function DashboardPage(props: { d: Dashboard }) {
         <a class="push" href="/log">All calls →</a>
       </div>
       <section class="dash-stats">
-        <Stat id="stat-balance" label="Balance" value={d.balance.unlimited ? "unlimited" : usd(d.balance.quota)} />
+        <Stat id="stat-balance" label="Balance" value={balance(d.balance.quota, d.balance.unlimited)} />
         <Stat id="stat-today" label="Spent today (UTC)" value={usd(d.spend.today)} />
         <Stat id="stat-week" label="Spent, 7 days" value={usd(d.spend.week)} />
         <Stat id="stat-month" label="Spent, 30 days" value={usd(d.spend.month)} />
@@ -125,7 +135,7 @@ export function DashboardPage(props: { d: Dashboard }) {
           id="stat-success"
           label="Success rate, 30 days"
           value={s.successRate === null ? "—" : `${(s.successRate * 100).toFixed(1)}%`}
-          note={s.partial ? `of the latest ${int(s.calls)} calls` : undefined}
+          note={successNote(s)}
         />
         <Stat id="stat-latency" label="Median latency" value={s.medianMs === null ? "—" : ms(s.medianMs, "0 ms")} note={s.partial ? `latest ${int(s.calls)} calls` : undefined} />
         <Stat id="stat-ttft" label="Median first token" value={s.medianTtftMs === null ? "—" : ms(s.medianTtftMs)} />

@@ -89,11 +89,12 @@ export function RowButtons(props: { children?: Children }) {
   return <td class="actions row-buttons">{props.children}</td>;
 }
 
-/** "Page 2 of 5 · 93 tokens" with Previous/Next links built by `link`. */
-export function Pager(props: { page: number; size: number; total: number; link: (p: number) => string; noun: string }) {
+/** "Page 2 of 5 · 93 tokens" with Previous/Next links built by `link`. With an `id` an action can
+ * redraw it out-of-band (`oob`) when it adds or removes a row. */
+export function Pager(props: { page: number; size: number; total: number; link: (p: number) => string; noun: string; id?: string; oob?: boolean }) {
   const pages = Math.max(1, Math.ceil(props.total / props.size));
   return (
-    <nav class="pager">
+    <nav class="pager" id={props.id} hx-swap-oob={props.oob ? "true" : undefined}>
       {props.page > 1 ? <a href={props.link(props.page - 1)}>← Previous</a> : ""}
       <span safe>{`Page ${props.page} of ${pages} · ${props.total} ${props.noun}`}</span>
       {props.page < pages ? <a href={props.link(props.page + 1)}>Next →</a> : ""}

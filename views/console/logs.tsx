@@ -4,6 +4,9 @@
 import type { LogRow } from "../../src/db/schema";
 import type { LogParams, LogTotals } from "../../src/services/usage";
 import { CopyManualDialog, DataTable, ListToolbar, type Column } from "./kit";
+import { usd } from "./money";
+
+export { usd };
 
 /** log type → label and badge tone: each type looks different */
 export const LOG_TYPES: Record<number, [string, string]> = {
@@ -14,14 +17,6 @@ export const LOG_TYPES: Record<number, [string, string]> = {
   4: ["system", "off"],
 };
 
-/** Quota units → dollars, exact (1 unit = $0.000002), at least two decimals: 250 → "$0.0005". */
-export function usd(units: number, signed = false): string {
-  const micros = Math.abs(units) * 2;
-  let frac = String(micros % 1_000_000).padStart(6, "0").replace(/0+$/, "");
-  if (frac.length < 2) frac = frac.padEnd(2, "0");
-  const sign = units < 0 ? "-" : signed && units > 0 ? "+" : "";
-  return `${sign}$${Math.floor(micros / 1_000_000)}.${frac}`;
-}
 export const int = (n: number) => n.toLocaleString("en-US");
 /** a duration in ms; `none` when it is 0 (no first token seen) */
 export const ms = (n: number, none = "—") => (n <= 0 ? none : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`);
@@ -257,7 +252,7 @@ export function LogPage(props: LogPageProps) {
       <Totals t={props.totals} />
       <DataTable
         columns={COLUMNS}
-        tableClass="log"
+        tableClass="log cards"
         bodyId="log-rows"
         empty={
           props.rows.length === 0 &&

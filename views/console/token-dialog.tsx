@@ -73,8 +73,6 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
   return (
     <dialog data-autoopen class="form-dialog">
       <form hx-post={editing ? `/token/${f.id}` : "/token"} hx-target="#dialog-slot">
-        {/* a change of group or fallback redraws the model list with what those groups serve */}
-        <span hidden hx-get="/token/models" hx-trigger="change from:closest form select.group-pick" hx-include="closest form" hx-target="#model-select" hx-swap="outerHTML"></span>
         <h2>{editing ? "Edit token" : "New token"}</h2>
         {props.error ? (
           <p class="alert error" role="alert" safe>
@@ -93,7 +91,7 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
             <input name="quota_usd" inputmode="decimal" value={f.quota_usd} placeholder="e.g. 10" />
           </label>
           <label class="check">
-            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited
+            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited <small class="muted">(up to your balance)</small>
           </label>
         </fieldset>
         <fieldset class="row">
@@ -118,7 +116,9 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
             </label>
           ))}
         </fieldset>
-        <fieldset class="row">
+        {/* a change of group or fallback (the change event bubbles up to here) redraws the model list
+            with what those groups serve; a trigger filter would need eval, which the CSP forbids */}
+        <fieldset class="row" hx-get="/token/models" hx-trigger="change" hx-include="closest form" hx-target="#model-select" hx-swap="outerHTML">
           <label>
             Group
             <GroupSelect name="group" value={f.group} groups={props.groups} />

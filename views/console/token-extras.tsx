@@ -13,6 +13,9 @@ const STATUS_WORD: Record<number, string> = { 2: "disabled", 3: "expired", 4: "e
  * can ever be read as a character reference by the browser. */
 const attr = (s: string) => s.replaceAll("&", "&amp;");
 
+/** Already escaped: JSX text would decode `&lt;port&gt;` at compile time and send a bare <port> tag. */
+const LOCAL_ADDRESS = "http://127.0.0.1:&lt;port&gt;";
+
 function StatusNote(props: { status: number }) {
   const word = STATUS_WORD[props.status];
   if (!word) return "";
@@ -34,7 +37,7 @@ function AddressNote(props: { publicUrl: string; admin: boolean; what: string })
   return (
     <p class="alert warn" role="note">
       This server's public address is not set, so <span safe>{props.what}</span> <code>YOUR_APIYI_URL</code>: put the address your clients reach this
-      server at in its place (for a server on this computer, <code>http://127.0.0.1:&lt;port&gt;</code>).{" "}
+      server at in its place (for a server on this computer, <code>{LOCAL_ADDRESS}</code>).{" "}
       {props.admin
         ? "Set it once under Admin → Settings (public_url), or start the server with --public-url https://api.example.com."
         : "Ask an admin to set the public URL (Admin → Settings, or --public-url)."}

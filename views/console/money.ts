@@ -1,0 +1,15 @@
+// The one way the console shows money: quota units (500,000 = $1, so 1 unit = $0.000002) as exact
+// dollars with at least two decimals and as many more as the amount has (never rounded: a call that
+// cost $0.00002 never reads $0.0000). Every page uses it: tokens, logs, admin logs, users, account,
+// dashboard.
+import { unitsToUsd } from "../../src/core/money";
+
+/** 1,250,000 → "$2.50", 10 → "$0.00002", -250 → "-$0.0005"; `signed` adds "+" to positive amounts. */
+export function usd(units: number, signed = false): string {
+  const [whole, frac = ""] = unitsToUsd(Math.abs(units)).split(".");
+  const sign = units < 0 ? "-" : signed && units > 0 ? "+" : "";
+  return `${sign}$${whole}.${frac.padEnd(2, "0")}`;
+}
+
+/** A balance, or "unlimited" for an account or token that calls do not draw down. */
+export const balance = (units: number, unlimited: boolean) => (unlimited ? "unlimited" : usd(units));
