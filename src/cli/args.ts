@@ -1,6 +1,7 @@
 // Flag parsing for every subcommand: strict (an unknown or malformed flag is an error), with a
 // --help (-h) that prints the command's usage. Problems become a CliError: one line that names the
 // flag and points at the command's --help, exit code 2.
+import { networkInterfaces } from "node:os";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config";
 import { AppError } from "../errors";
@@ -137,8 +138,28 @@ export function requireFlag(flags: Flags, name: string): string {
   return v;
 }
 
+const isWildcard = (host: string) => host === "0.0.0.0" || host === "::";
+const hostPort = (host: string, port: number) => `${host.includes(":") ? `[${host}]` : host}:${port}`;
+
 /** The URL at which this machine reaches a server listening on host:port (0.0.0.0 → 127.0.0.1). */
 export function localUrl(host: string, port: number) {
-  const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-  return `http://${h}:${port}`;
+  return `http://${hostPort(isWildcard(host) ? "127.0.0.1" : host, port)}`;
+}
+
+/** What `serve` prints once listening: the address it is really bound to, and URLs that reach it.
+ * On 0.0.0.0 / :: that is every interface: 127.0.0.1 from this machine, and the machine's own
+ * addresses (in a container, the container's; from outside, the published port). */
+export function listeningLines(host: string, port: number, dataDir: string) {
+  const local = localUrl(host, port);
+  if (!isWildcard(host)) return { listening: `listening on ${local} (data: ${dataDir})`, console: `console: ${local}/` };
+  const others = Object.values(networkInterfaces())
+    .flat()
+    // IPv6 only when bound to ::, never link-local (fe80:: needs a zone to be reached)
+    .filter((a) => a && !a.internal && (a.family === "IPv4" || (host === "::" && !a.address.startsWith("fe80"))))
+    .slice(0, 3)
+    .map((a) => `http://${hostPort(a!.address, port)}/`);
+  return {
+    listening: `listening on ${hostPort(host, port)}, every interface (data: ${dataDir})`,
+    console: `console: ${local}/ from this machine${others.length ? `; from others: ${others.join(", ")}` : ""}`,
+  };
 }
