@@ -22,6 +22,8 @@ export type Command = {
   help?: string[];
   /** service field → flag, so that a refused field is reported by the flag the person typed */
   flagNames?: Record<string, string>;
+  /** required positional arguments, by name ("FILE"): each is given to run() as flags[name.toLowerCase()] */
+  positionals?: string[];
   run(flags: Flags): Promise<number | void>;
 };
 
@@ -114,8 +116,11 @@ export function parseFlags(cmd: Command, argv: string[]): Flags | "help" {
     return refuse(parseProblem(e as Error & { code?: string }));
   }
   if (parsed.values.help) return "help";
-  if (parsed.positionals.length) refuse(`unexpected argument "${parsed.positionals[0]}"`);
-  return { ...parsed.values, ...inline.set } as Flags;
+  const names = cmd.positionals ?? [];
+  if (parsed.positionals.length > names.length) refuse(`unexpected argument "${parsed.positionals[names.length]}"`);
+  if (parsed.positionals.length < names.length) refuse(`${names[parsed.positionals.length]} is missing`);
+  const given = Object.fromEntries(names.map((name, i) => [name.toLowerCase(), parsed.positionals[i]]));
+  return { ...parsed.values, ...inline.set, ...given } as Flags;
 }
 
 export const usageOf = (cmd: Command) =>

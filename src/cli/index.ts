@@ -2,6 +2,7 @@
 // Every command and every group answers --help / -h (and `apiyi help <command…>`).
 import { adminCreate, adminResetPassword } from "./admin";
 import { type Command, describeFailure, parseFlags, usageOf } from "./args";
+import { backup } from "./backup";
 import { channelAdd, channelList, channelUpdate } from "./channel";
 import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
@@ -9,7 +10,7 @@ import { health, migrate, version } from "./simple";
 import { priceList, priceSet } from "./price";
 import { tokenCreate } from "./token";
 
-export const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelUpdate, channelList, priceSet, priceList];
+export const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelUpdate, channelList, priceSet, priceList, backup];
 
 const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h" || arg === "help";
 
