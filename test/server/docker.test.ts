@@ -5,27 +5,56 @@
 // - an unwritable data dir stops `serve` with one line that says what to chown, exit code 1;
 // - the build context (.dockerignore) carries only what the Dockerfile copies, and the image's drain
 //   fits in `docker stop`'s 10 s.
-// Tests run as root here, and chmod does not stop root: the "root-owned folder" cases run the server
-// as uid 10001, exactly as the image does (as a non-root user they use a folder without write access).
+// chmod does not stop root, and tests run as root here. So a folder "owned by another user" is made
+// honestly (one of, by what the machine allows):
+// - as root, with the checkout readable by others: the server runs as uid 10001 (exactly the image's
+//   user) on folders and files root owns;
+// - as root otherwise (a checkout under /root): the server runs as root without the capabilities that
+//   let root ignore permissions (setpriv drops CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH) on folders and
+//   files uid 10001 owns;
+// - as another user: the server runs as that user on folders and files without write access.
 import { afterAll, expect, test } from "bun:test";
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ADMIN_PASSWORD, APP, appEnv, ROOT, scratchDirs } from "../support/server";
 
 const newDir = scratchDirs("apiyi-docker-");
 const IMAGE_UID = 10001;
-const asRoot = process.getuid?.() === 0;
 
-/** Runs `apiyi serve` on `dataDir` (as uid 10001 when we are root) and returns once it exits or listens. */
-async function serve(dataDir: string, args: string[] = [], opts: { asImageUser?: boolean } = {}) {
-  const user = opts.asImageUser && asRoot ? { uid: IMAGE_UID, gid: IMAGE_UID } : {};
-  const proc = Bun.spawn([...APP, "serve", "--port", "0", "--data-dir", dataDir, ...args], {
-    ...user,
+/** Can a user who is neither owner nor in the group reach and read `path`? */
+function openToOthers(path: string): boolean {
+  if ((statSync(path).mode & 0o004) === 0) return false;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === "/") return true;
+  }
+}
+
+/** How the server is run so that the folders it gets belong to someone else (see the header). */
+const stranger = (() => {
+  const uid = process.getuid!();
+  if (uid !== 0) return { how: "as this user, folder not writable", prefix: [], spawn: {}, uid, foreign: (p: string) => chmodSync(p, statSync(p).isDirectory() ? 0o555 : 0o000) };
+  if (openToOthers(APP.at(-1)!) && openToOthers(join(ROOT, "package.json")) && openToOthers(process.execPath)) {
+    return { how: "as uid 10001", prefix: [], spawn: { uid: IMAGE_UID, gid: IMAGE_UID }, uid: IMAGE_UID, foreign: (_: string) => {} };
+  }
+  return {
+    how: "as root without CAP_DAC_OVERRIDE",
+    prefix: ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"],
+    spawn: {},
+    uid: 0,
+    foreign: (p: string) => chownSync(p, IMAGE_UID, IMAGE_UID),
+  };
+})();
+
+/** Runs `apiyi serve` on `dataDir` (as the stranger when asked); a server that wrongly starts is killed. */
+async function serve(dataDir: string, args: string[] = [], opts: { asStranger?: boolean } = {}) {
+  const proc = Bun.spawn([...(opts.asStranger ? stranger.prefix : []), ...APP, "serve", "--port", "0", "--data-dir", dataDir, ...args], {
+    ...(opts.asStranger ? stranger.spawn : {}),
     cwd: "/tmp",
     env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, HOME: "/tmp" }),
     stdout: "pipe",
     stderr: "pipe",
-    timeout: 20_000, // a server that wrongly starts is killed
+    timeout: 20_000,
   });
   return proc;
 }
@@ -57,32 +86,38 @@ test("--host 0.0.0.0: the start line names 0.0.0.0:PORT (every interface) and a 
   expect(await proc.exited).toBe(0);
 });
 
-/** `serve` must stop at once with exit 1 and exactly one line naming the fix. */
-async function expectChownLine(dataDir: string, opts: { asImageUser?: boolean } = {}) {
-  const proc = await serve(dataDir, [], opts);
-  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
-  const uid = opts.asImageUser && asRoot ? IMAGE_UID : process.getuid!();
-  expect({ code, lines: stderr.trimEnd().split("\n").length }).toEqual({ code: 1, lines: 1 });
-  expect(stderr).toContain(`apiyi serve: data dir ${dataDir}: permission denied`);
-  expect(stderr).toContain(`chown -R ${uid}:`);
-  expect(stderr).not.toContain("EACCES: permission denied, open");
+/** A folder the stranger can reach (the scratch dirs are 0700). */
+function parentFolder() {
+  const dir = newDir();
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
-test("a data dir owned by another user (root-owned bind mount): one line saying what to chown, exit 1", async () => {
-  const dataDir = join(newDir(), "data");
+/** `serve` must stop at once with exit 1 and exactly one line naming what failed and the fix. */
+async function expectChownLine(dataDir: string, failedOn: string) {
+  const proc = await serve(dataDir, [], { asStranger: true });
+  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+  expect({ how: stranger.how, code, lines: stderr.trimEnd().split("\n").length }).toEqual({ how: stranger.how, code: 1, lines: 1 });
+  expect(stderr).toStartWith(`apiyi serve: data dir ${dataDir}: permission denied on ${failedOn} for this process (uid ${stranger.uid}); `);
+  expect(stderr).toContain(`chown -R ${stranger.uid}:`);
+  expect(stderr).not.toContain("EACCES");
+}
+
+test("a data dir owned by another user (a root-owned bind mount): one line saying what to chown, exit 1", async () => {
+  const dataDir = join(parentFolder(), "data");
   mkdirSync(dataDir, { mode: 0o755 });
-  if (!asRoot) chmodSync(dataDir, 0o555); // as a non-root user: a folder without write access
-  await expectChownLine(dataDir, { asImageUser: true });
+  stranger.foreign(dataDir);
+  await expectChownLine(dataDir, dataDir);
 });
 
-test("a writable data dir whose database and secret another user owns (an earlier run as root): the same line", async () => {
-  const dataDir = join(newDir(), "data");
-  mkdirSync(dataDir, { mode: 0o777 });
+test("a writable data dir whose database another user owns (an earlier run as root): the same line, naming the file", async () => {
+  const dataDir = join(parentFolder(), "data");
+  mkdirSync(dataDir);
   chmodSync(dataDir, 0o777);
-  for (const name of ["apiyi.db", "secret"]) writeFileSync(join(dataDir, name), "", { mode: 0o600 });
-  if (asRoot) chownSync(dataDir, IMAGE_UID, IMAGE_UID);
-  else for (const name of ["apiyi.db", "secret"]) chmodSync(join(dataDir, name), 0o000);
-  await expectChownLine(dataDir, { asImageUser: true });
+  const db = join(dataDir, "apiyi.db");
+  writeFileSync(db, "", { mode: 0o600 });
+  stranger.foreign(db);
+  await expectChownLine(dataDir, db);
 });
 
 test("a file where the data folder should be: one line, exit 1", async () => {
