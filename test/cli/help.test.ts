@@ -3,10 +3,13 @@
 // with one line that names the command and points at its --help (exit 2); every command group
 // (`apiyi token`, `apiyi channel`, …) answers --help and -h with its subcommands, and a missing or
 // unknown subcommand with the same list (exit 2).
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { COMMANDS } from "../../src/cli/index";
 import { groupsOf, membersOf } from "../../src/cli/help";
 import { cli, scratchDirs } from "../support/server";
+
+// each test runs several CLI processes: give them room on a loaded 2-core machine
+setDefaultTimeout(60_000);
 
 const newDir = scratchDirs("apiyi-help-");
 let cwd: string;
