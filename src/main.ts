@@ -1,11 +1,15 @@
 // The CLI entry: picks a subcommand and runs it, nothing else. `serve` without the fetch limit set
 // relaunches itself first (cli/fetch-limit.ts); the app is imported only after that decision, so the
-// relaunching parent stays small.
+// relaunching parent stays small. A `serve` started by a package script stops when that script's
+// command is stopped (cli/lifeline.ts).
 import "./boot-env";
-import { dieWithParent, needsRelaunch, relaunchWithFetchLimit } from "./cli/fetch-limit";
+import { needsRelaunch, relaunchWithFetchLimit } from "./cli/fetch-limit";
+import { dieWithParent, stopWithLauncher } from "./cli/lifeline";
 
 const argv = process.argv.slice(2);
-if (argv[0] === "serve" && !argv.includes("--help") && !argv.includes("-h") && needsRelaunch()) {
+const serving = argv[0] === "serve" && !argv.includes("--help") && !argv.includes("-h");
+if (serving) stopWithLauncher();
+if (serving && needsRelaunch()) {
   process.exitCode = await relaunchWithFetchLimit(argv);
 } else {
   dieWithParent();

@@ -1,7 +1,8 @@
 // Bun's fetch keeps at most 256 requests in flight unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when
 // the process starts (setting it later has no effect): a gateway with 1,000 open streams would queue
 // most of them. So `serve` without it runs itself again as a child with it set, forwards SIGTERM and
-// SIGINT, and exits with the child's code. The child dies at once (like kill -9) if it is orphaned.
+// SIGINT, and exits with the child's code. The child dies at once (like kill -9) if it is orphaned
+// (cli/lifeline.ts).
 const VAR = "BUN_CONFIG_MAX_HTTP_REQUESTS";
 const LIMIT = "16384";
 
@@ -15,13 +16,4 @@ export async function relaunchWithFetchLimit(argv: string[]): Promise<number> {
   });
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => child.kill(signal));
   return child.exited;
-}
-
-/** In the child: if the parent disappears (killed with -9), die the same way. */
-export function dieWithParent() {
-  const parent = Number(process.env.APIYI_PARENT_PID);
-  if (!parent) return;
-  setInterval(() => {
-    if (process.ppid !== parent) process.kill(process.pid, "SIGKILL");
-  }, 100).unref();
 }

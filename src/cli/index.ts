@@ -1,34 +1,30 @@
-// The command table and dispatcher: `apiyi <command> [flags]`.
+// The command table and dispatcher: `apiyi <command> [flags]`, `apiyi <group> <subcommand> [flags]`.
+// Every command and every group answers --help / -h (and `apiyi help <command…>`).
 import { adminCreate, adminResetPassword } from "./admin";
 import { type Command, describeFailure, parseFlags, usageOf } from "./args";
+import { backup } from "./backup";
 import { channelAdd, channelList, channelUpdate } from "./channel";
+import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
 import { priceList, priceSet } from "./price";
 import { tokenCreate } from "./token";
 
-const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelUpdate, channelList, priceSet, priceList];
+export const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelUpdate, channelList, priceSet, priceList, backup];
 
-const overview = () =>
-  ["usage: apiyi <command> [flags]   (apiyi <command> --help for its flags)", "", "commands:"]
-    .concat(COMMANDS.map((c) => `  ${c.name.padEnd(22)}${c.summary}`))
-    .join("\n");
+const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h" || arg === "help";
 
 export async function runCli(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
-    console.log(overview());
+  if (argv.length === 0 || (argv.length === 1 && isHelp(argv[0]))) {
+    console.log(overview(COMMANDS));
     return argv.length === 0 ? 2 : 0;
   }
+  // `apiyi help token create` is `apiyi token create --help`
+  if (argv[0] === "help") argv = [...argv.slice(1), "--help"];
   if (argv[0] === "--version") argv = ["version"];
   // two-word commands ("admin create") first, then one-word ones
-  const cmd =
-    COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`) ?? COMMANDS.find((c) => c.name === argv[0]);
-  if (!cmd) {
-    const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
-    const hint = group.length ? `; try: ${group.join(", ")}` : "; run apiyi --help";
-    console.error(`apiyi: unknown command "${argv.slice(0, group.length ? 2 : 1).join(" ")}"${hint}`);
-    return 2;
-  }
+  const cmd = COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`) ?? COMMANDS.find((c) => c.name === argv[0]);
+  if (!cmd) return groupOrUnknown(argv);
   try {
     const flags = parseFlags(cmd, argv.slice(cmd.name.split(" ").length));
     if (flags === "help") {
@@ -41,4 +37,20 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(`apiyi ${cmd.name}: ${message}`);
     return code;
   }
+}
+
+/** `apiyi token`, `apiyi token --help`, `apiyi token frobnicate`, or a command that does not exist. */
+function groupOrUnknown(argv: string[]): number {
+  const [group, sub] = argv;
+  if (!groupsOf(COMMANDS).includes(group)) {
+    console.error(`apiyi: unknown command "${group}"; run apiyi --help`);
+    return 2;
+  }
+  if (sub === undefined || isHelp(sub)) {
+    console.log(groupUsage(group, COMMANDS));
+    return sub === undefined ? 2 : 0;
+  }
+  const names = membersOf(group, COMMANDS).map((c) => c.name.split(" ")[1]);
+  console.error(`apiyi: unknown command "${group} ${sub}"; ${group}'s subcommands are ${names.join(", ")}; see apiyi ${group} --help`);
+  return 2;
 }

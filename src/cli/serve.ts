@@ -9,7 +9,7 @@ import { bootstrap } from "../services/bootstrap";
 import { pruneLogs } from "../services/retention";
 import { openContext } from "../services/context";
 import { VERSION } from "../version";
-import { CliError, type Command, localUrl, SERVER_OPTIONS } from "./args";
+import { CliError, type Command, listeningLines, SERVER_OPTIONS } from "./args";
 
 /** Wait for in-flight requests (streams included) up to the deadline, then close what is left,
  * idle keep-alive connections included (they would otherwise hold the stop). New requests are
@@ -90,9 +90,9 @@ export const serve: Command = {
     };
     sweeper = setInterval(housekeeping, 3600_000);
     housekeeping();
-    const url = localUrl(config.host, server.port!);
-    console.log(`apiyi ${VERSION} listening on ${url} (data: ${config.dataDir})`);
-    console.log(`console: ${url}/`);
+    const lines = listeningLines(config.host, server.port!, config.dataDir);
+    console.log(`apiyi ${VERSION} ${lines.listening}`);
+    console.log(lines.console);
     if (adminPassword) console.log(`first start: user "admin" created with password ${adminPassword} (shown once; change it)`);
     return done;
   },

@@ -1,16 +1,20 @@
-// The CLI as a real process (`bun src/main.ts …`): --help for every command, `version`, one-line
+// The CLI as a real process (`bun src/main.ts …`): the overview (every command's and group's --help is
+// test/cli/help.test.ts), `version`, one-line
 // exit-2 errors for bad commands/flags/values, flags winning over env, `migrate` on an empty data
 // dir, `admin create` / `admin reset-password` checked by signing in over HTTP, `token create`
 // (stdout is the key alone; the token shows up through the API with its quota, models and expiry),
 // a CLI write reaching a running server within 1 s, and `health` while a server runs and after it stops.
-import { beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { COMMANDS } from "../../src/cli/index";
 import { ADMIN_PASSWORD, APP, appEnv, call, cli, client, login, scratchDirs, startServer, useServer } from "../support/server";
 
+// each test runs several CLI processes: give them room on a loaded 2-core machine
+setDefaultTimeout(30_000);
+
 const KEY = /^sk-[0-9A-Za-z]{48}$/;
-const COMMANDS = ["serve", "migrate", "version", "health", "admin create", "admin reset-password", "token create"];
 
 const newDir = scratchDirs("apiyi-cli-");
 // every CLI run happens in an empty folder, so a default ./data never lands in the repository
@@ -80,17 +84,11 @@ beforeAll(async () => {
 });
 
 describe("help and version", () => {
-  test("apiyi --help and every command's --help exit 0 with a usage line", async () => {
+  test("apiyi --help exits 0 and lists every command of the table", async () => {
     const top = await run(["--help"]);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/^usage: apiyi /m);
-    for (const name of COMMANDS) expect(top.stdout).toContain(name);
-
-    const results = await Promise.all(COMMANDS.map((name) => run([...name.split(" "), "--help"])));
-    results.forEach((r, i) => {
-      expect({ command: COMMANDS[i], code: r.code }).toEqual({ command: COMMANDS[i], code: 0 });
-      expect(r.stdout).toMatch(new RegExp(`^usage: apiyi ${COMMANDS[i]}\\b`, "m"));
-    });
+    for (const { name } of COMMANDS) expect(top.stdout).toContain(`  ${name} `);
   });
 
   test("version prints the package.json version", async () => {
