@@ -82,7 +82,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
 }
 
 function respond(rt: Runtime, call: CallRecord, spec: EndpointSpec, inbound: Inbound, plan: Plan, r: AttemptOk, channel: ChannelEntry) {
-  const base: ReplyPlan = { wire: usageWire(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs };
+  const base: ReplyPlan = { wire: usageWire(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs, secrets: channel.keys };
   const { body } = inbound;
   const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   if (spec.binary) return respondBinary(rt, call, r.response, base);

@@ -10,6 +10,7 @@ import { countTokens } from "../core/tokenizer";
 import type { CallBody } from "./body";
 import { finishCall, type CallRecord } from "./call-log";
 import { StreamMeter } from "./meter";
+import { redactJsonError } from "./redact-errors";
 import type { Runtime } from "./runtime";
 import { relayStream, type StreamResult } from "./stream";
 import type { TextStream } from "./translate";
@@ -26,6 +27,8 @@ export type ReplyPlan = {
   idleMs: number;
   /** the client speaks another format: the reply's translation */
   translateJson?: (reply: Json) => Json;
+  /** the channel's upstream keys, scrubbed from error payloads the upstream sends with a 200 */
+  secrets: string[];
 };
 
 async function countedUsage(body: CallBody, completionText: string): Promise<Usage> {
@@ -44,7 +47,7 @@ async function readBody<T>(upstream: Response, plan: ReplyPlan, read: (r: Respon
 }
 
 export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: ReplyPlan) {
-  let text = await readBody(upstream, plan, (r) => r.text());
+  let text = redactJsonError(await readBody(upstream, plan, (r) => r.text()), plan.secrets);
   const usage = usageFromText(text, plan.wire) ?? (await countedUsage(body, generatedText(text)));
   if (plan.translateJson) text = JSON.stringify(plan.translateJson(parseReply(text)));
   finishCall(rt, call, { status: upstream.status, usage, firstByteAt: performance.now(), billable: true });
@@ -112,6 +115,7 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
     abortUpstream: plan.abortUpstream,
     errorEvent: plan.errorEvent,
     transform: plan.transform,
+    secrets: plan.secrets,
     onEnd: (r) => void onEnd(r),
   });
   return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-request-id": call.requestId } });

@@ -2,8 +2,9 @@
 // completing a split event, no timers. It hides the usage-only event from clients that did not ask
 // for usage, translates events when the client speaks another format, ends a cut stream with an
 // error event (in the client's shape) instead of its normal end, and aborts the upstream when the
-// client goes away.
+// client goes away. The upstream's own error events are redacted before anything else sees them.
 import type { StreamMeter } from "./meter";
+import { redactStreamErrors } from "./redact-errors";
 import type { TextStream } from "./translate";
 import { unwatch, watchIdle } from "./watchdog";
 
@@ -54,6 +55,8 @@ export type RelayStreamOptions = {
   errorEvent: (message: string, code: string) => string;
   /** the client speaks another format: complete events in, the client's events out */
   transform?: TextStream;
+  /** the channel's upstream keys, scrubbed from the upstream's error events */
+  secrets: string[];
 };
 
 /** Complete events, translated when a transform is given. */
@@ -109,6 +112,7 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
               chunk = chunk.subarray(0, cutAt);
             }
             if (chunk.length === 0) continue;
+            chunk = redactStreamErrors(chunk, opts.secrets);
             opts.meter.observe(chunk);
             const out = render(opts.stripUsage ? withoutUsageEvent(chunk) : chunk, opts.transform);
             if (out.length === 0) continue;

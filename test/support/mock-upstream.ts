@@ -8,6 +8,7 @@ import { anthropic } from "./mock/anthropic";
 import { azure } from "./mock/azure";
 import { type Ctx, DEFAULTS, type Dialect, type Life, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, readBody, sleep } from "./mock/core";
 import { gemini } from "./mock/gemini";
+import { isStreamRequest, leakReply } from "./mock/leak";
 import { openai } from "./mock/openai";
 
 export { maskKey, type MockMode, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, splitText } from "./mock/core";
@@ -67,6 +68,7 @@ export function startMockUpstream(opts: MockOptions = {}) {
     const key = dialect.key(req, ctx.url);
     if (s.mode === "unauthorized" || (keys && !keys.includes(key))) return dialect.unauthorized(ctx, key);
     if (s.mode === "status") return dialect.status(ctx);
+    if (s.mode === "leak" && !isStreamRequest(ctx)) return leakReply(ctx);
     if (typeof ctx.body !== "object" || ctx.body === null) return dialect.badRequest(ctx);
     return (await dialect.route(ctx)) ?? dialect.notFound(ctx);
   }
