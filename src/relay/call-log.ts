@@ -2,7 +2,7 @@
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import type { Usage } from "../core/usage";
 import { LOG_TYPE, type NewLog } from "../store/logs";
-import { billingDetails, costOf, settleHold, type CallBilling } from "./billing";
+import { billingDetails, costOf, outputLimitDetail, settleHold, type CallBilling } from "./billing";
 import type { Runtime } from "./runtime";
 
 export type AttemptLog = { channel_id: number; status: number; ms: number; error?: string };
@@ -90,7 +90,7 @@ export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
   const s = settleHold(rt, call.token, call.user, b, cost);
   row.quota = s.charged;
   row.other = JSON.stringify(
-    cost === null ? { billing: b.kind, hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, call.group, end.usage, cost, s),
+    cost === null ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, call.group, end.usage, cost, s),
   );
   rt.ctx.ledger.settle({ requestId: call.requestId, tokenId: call.token.id, userId: call.user.id }, s, true, row);
 }

@@ -43,7 +43,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
     const upstreamModel = channel.mapping.get(inbound.body.model) ?? inbound.body.model;
     let body: string | FormData;
     try {
-      body = upstreamBody(plan, inbound, channel, upstreamModel);
+      body = upstreamBody(plan, inbound, channel, upstreamModel, call.billing?.outputLimit?.tokens ?? null);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       untranslatable = e; // another channel may speak the client's format natively

@@ -41,6 +41,11 @@ export const SETTINGS = {
     fallback: 8192,
     help: "hold cap (most output tokens a hold reserves for) of prices set without one",
   },
+  min_output_tokens: {
+    schema: z.number().int().min(1).max(100_000),
+    fallback: 16,
+    help: "least output a call is admitted with when the balance cannot cover its whole output limit: such a call is sent with its output limit lowered to what the balance pays for, down to this many tokens (plus its thinking budget, for a call that asks the model to reason); below that it is refused with what it needs",
+  },
   log_retention_days: {
     schema: z.number().int().min(0).max(36_500),
     fallback: 0,
@@ -107,6 +112,7 @@ export const relaySettings = (s: Settings): RelaySettings => ({
   },
   bodyTimeoutMs: s.body_read_timeout_seconds * 1000,
   managementBodyBytes: s.management_body_limit_kb * 1024,
+  minOutputTokens: s.min_output_tokens,
 });
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */

@@ -34,6 +34,8 @@ export type MockSettings = {
   tool?: { name: string; arguments: Record<string, unknown> };
   /** reasoning emitted before the answer, in every format */
   reasoning?: string;
+  /** report at most the request's output limit as completion tokens, as real upstreams do (mock/limits.ts) */
+  honorLimit?: number;
 };
 
 export type MockOptions = Partial<MockSettings> & {
