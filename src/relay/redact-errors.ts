@@ -14,7 +14,7 @@ const marked = (chunk: Uint8Array) => Buffer.from(chunk.buffer, chunk.byteOffset
 
 /** One SSE event (without its blank-line end) with an error payload redacted; as it was otherwise. */
 function redactEvent(block: string, secrets: string[]): string {
-  if (!block.includes('"error"')) return block;
+  if (!mayHoldError(block)) return block;
   const lines = block.split(/\r?\n/);
   const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(l[5] === " " ? 6 : 5));
   let payload: unknown;
@@ -33,8 +33,10 @@ function redactEvent(block: string, secrets: string[]): string {
 /** A chunk of complete SSE events with its error events redacted (the chunk itself when it has none). */
 export function redactStreamErrors(chunk: Uint8Array, secrets: string[]): Uint8Array {
   if (!marked(chunk)) return chunk;
+  const text = decoder.decode(chunk);
+  if (!mayHoldError(text)) return chunk; // Responses events carry "error": null
   // split keeping the separators, so event ends (LF or CRLF) come back as they were
-  const parts = decoder.decode(chunk).split(/(\r?\n\r?\n)/);
+  const parts = text.split(/(\r?\n\r?\n)/);
   return encoder.encode(parts.map((p, i) => (i % 2 === 0 ? redactEvent(p, secrets) : p)).join(""));
 }
 
