@@ -1,11 +1,13 @@
 // A client that hangs up while the upstream is still thinking is not the channel's fault: the
 // breaker does not count it, and the channel keeps serving afterwards. It still owes its prompt:
 // the upstream had it (a client gone before its request was sent owes nothing).
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, useServer, priceModels } from "../support/server";
+
+setDefaultTimeout(20_000);
 
 const mock = startMockUpstream({ models: ["slow-model"] });
 const app = useServer();
