@@ -39,7 +39,7 @@ export const SETTINGS = {
   default_hold_cap_tokens: {
     schema: z.number().int().min(1).max(10_000_000),
     fallback: 8192,
-    help: "hold cap (most output tokens a hold reserves for) of prices set without one",
+    help: "hold cap of prices set without one: the output tokens a hold covers, and the output limit a call is sent with, when the call names no limit",
   },
   min_output_tokens: {
     schema: z.number().int().min(1).max(100_000),
