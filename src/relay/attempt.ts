@@ -13,7 +13,7 @@ export type AttemptFailed = {
   body: string;
   retryAfter: string | null;
   ms: number;
-  /** fetch() was called: the upstream is taken to have the request (see `sent` below) */
+  /** fetch() was called for it: the upstream is taken to have the request (why: at the fetch below) */
   sent: boolean;
 };
 
