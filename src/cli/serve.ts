@@ -1,6 +1,8 @@
 // `apiyi serve`: open (and migrate) the database, first-start setup, listen, stop gracefully.
 import { createApp } from "../app";
+import { refusals } from "../core/refusals";
 import { createRuntime, type Lifecycle } from "../relay/runtime";
+import { cutOpenStreams } from "../relay/stream";
 import { listen } from "../server";
 import { releaseStaleHolds } from "../store/ledger";
 import { loadConfig } from "../config";
@@ -12,11 +14,22 @@ import { VERSION } from "../version";
 import { CliError, type Command, listeningLines, SERVER_OPTIONS } from "./args";
 
 /** Wait for in-flight requests (streams included) up to the deadline, then close what is left,
- * idle keep-alive connections included (they would otherwise hold the stop). New requests are
- * already refused with 503 by the app while `draining` is set. */
-async function drain(server: Bun.Server<unknown>, deadlineMs: number) {
+ * idle keep-alive connections included (they would otherwise hold the stop). Streams still open
+ * at the deadline end first with an error event in their client's shape (server_shutting_down),
+ * and get a moment (at most FLUSH_MS) to reach their clients. New requests are already refused
+ * with 503 by the app while `draining` is set. */
+const FLUSH_MS = 1000;
+
+async function drain(server: Bun.Server<unknown>, life: Lifecycle, deadlineMs: number) {
   const until = Date.now() + deadlineMs;
   while (server.pendingRequests > 0 && Date.now() < until) await Bun.sleep(25);
+  if (server.pendingRequests > 0) {
+    life.cutting = true;
+    const shutdown = refusals.shuttingDown();
+    const left = server.pendingRequests - cutOpenStreams(shutdown.message, shutdown.code);
+    const flushUntil = Date.now() + FLUSH_MS;
+    while (server.pendingRequests > Math.max(0, left) && Date.now() < flushUntil) await Bun.sleep(10);
+  }
   await server.stop(true);
 }
 
@@ -64,7 +77,7 @@ export const serve: Command = {
       if (life.draining) return;
       life.draining = true;
       console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
-      if (server) await drain(server, config.shutdownTimeout * 1000);
+      if (server) await drain(server, life, config.shutdownTimeout * 1000);
       clearInterval(sweeper);
       await ctx.ledger.stop();
       ctx.close();

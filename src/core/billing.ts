@@ -103,22 +103,14 @@ export function perCallCost(p: PriceEntry, n: number, multiplierMicros: number):
   return bigCeilDiv(BigInt(p.perCall ?? 0) * BigInt(n) * UNITS_PER_USD * BigInt(multiplierMicros), M * M);
 }
 
-/** The hold: an upper bound of the call's cost before it is forwarded. */
+/** The hold: an upper bound of the call's cost before it is forwarded (for usage: the prompt bound,
+ * and n choices of at most `outputBound` tokens each). */
 export function holdAmount(kind: BillingKind, p: PriceEntry, multiplierMicros: number, promptBound: number, outputBound: number, n: number) {
   if (kind === "per_call") return perCallCost(p, n, multiplierMicros);
   // the prompt bounded at the dearest input price, so cache reads or writes can never exceed it
   const inputCeiling = Math.max(p.input ?? 0, p.cachedInput ?? p.input ?? 0, p.cacheWrite ?? p.input ?? 0);
   const bound = { ...p, input: inputCeiling, cachedInput: inputCeiling, cacheWrite: inputCeiling };
-  return usageCost({ prompt: promptBound, cached: 0, completion: outputBound }, bound, multiplierMicros);
-}
-
-/** The output tokens a hold covers: what the request asks for (in any wire format), capped, or the cap. */
-export function outputBound(body: Record<string, unknown>, cap: number): number {
-  const gemini = (body.generationConfig as { maxOutputTokens?: unknown } | undefined)?.maxOutputTokens;
-  const asked = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens, gemini].find(
-    (v): v is number => typeof v === "number" && Number.isFinite(v) && v > 0,
-  );
-  return Math.min(asked === undefined ? cap : Math.ceil(asked), cap);
+  return usageCost({ prompt: promptBound, cached: 0, completion: outputBound * n }, bound, multiplierMicros);
 }
 
 /** API易's multipliers: model multiplier = input ÷ 2, completion multiplier = output ÷ input (USD/1M). */

@@ -1,6 +1,19 @@
 // Every refusal a /v1 call can meet, as AppErrors with OpenAI's type and code, in the order the
 // checks run. Pure constructors: the relay renders them (relay/errors.ts).
 import { AppError } from "../errors";
+import { unitsToUsd } from "./money";
+
+/** The truth about a balance that cannot cover a call: what is left, and what the call needs. */
+function quotaMessage(what: "token" | "user", short?: { left: number; needs: number; covers: string }) {
+  if (!short) return what === "token" ? "this API key's quota is used up; raise it in the console" : "your balance is used up; top up to continue";
+  const usd = (units: number) => `$${unitsToUsd(units)}`;
+  const left =
+    what === "token"
+      ? short.left > 0 ? `this API key has ${usd(short.left)} of quota left` : "this API key's quota is used up ($0 left)"
+      : short.left > 0 ? `your balance is ${usd(short.left)}` : "your balance is used up ($0 left)";
+  const fix = what === "token" ? "raise the key's quota in the console" : "top up to continue";
+  return `${left}, and this call needs at least ${usd(short.needs)} (${short.covers}); ${fix}`;
+}
 
 const err = (status: number, type: string, code: string, message: string, param: string | null = null, headers = {}) =>
   new AppError(status, code, message, param, type, headers);
@@ -40,15 +53,9 @@ export const refusals = {
       `this API key's billing mode "${mode}" cannot bill the model "${model}": ${mode === "usage" ? "it has no token prices" : "it has no per-call price"}; change the key's billing mode`,
       "model",
     ),
-  insufficientQuota: (what: "token" | "user") =>
-    err(
-      429,
-      "insufficient_quota",
-      "insufficient_quota",
-      what === "token" ? "this API key's quota is used up; raise it in the console" : "your balance is used up; top up to continue",
-      null,
-      { "x-should-retry": "false" },
-    ),
+  /** `short`: what is left and what the call needs at least (quota units), and what those cover */
+  insufficientQuota: (what: "token" | "user", short?: { left: number; needs: number; covers: string }) =>
+    err(429, "insufficient_quota", "insufficient_quota", quotaMessage(what, short), null, { "x-should-retry": "false" }),
   rateLimited: (retryAfter: string | null) =>
     err(429, "rate_limit_error", "rate_limit_exceeded", "the upstream is rate limiting; retry shortly", null, retryAfter ? { "retry-after": retryAfter } : {}),
   noChannel: () => err(503, "server_error", "no_available_channel", "no upstream channel is available for this model right now; retry shortly"),

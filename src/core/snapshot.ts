@@ -54,6 +54,8 @@ export type RelaySettings = {
   bodyTimeoutMs: number;
   /** largest body on /api, the console and sign-in (management_body_limit_kb) */
   managementBodyBytes: number;
+  /** least output a call the balance cannot fully cover is admitted with (min_output_tokens) */
+  minOutputTokens: number;
 };
 
 export type Snapshot = {

@@ -1,8 +1,9 @@
 // The record of one /v1 call as it goes, and the log row it becomes (queued, written in batches).
+import { refusals } from "../core/refusals";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import type { Usage } from "../core/usage";
 import { LOG_TYPE, type NewLog } from "../store/logs";
-import { billingDetails, costOf, settleHold, type CallBilling } from "./billing";
+import { billingDetails, costOf, outputLimitDetail, settleHold, type CallBilling } from "./billing";
 import type { Runtime } from "./runtime";
 
 export type AttemptLog = { channel_id: number; status: number; ms: number; error?: string };
@@ -22,6 +23,8 @@ export type CallRecord = {
   stream: boolean;
   attempts: AttemptLog[];
   billing?: CallBilling;
+  /** the current attempt's request went upstream (relay/attempt.ts says when that is) */
+  sentUpstream?: boolean;
 };
 
 export const newCall = (endpoint: string, ip: string): CallRecord => ({
@@ -49,13 +52,35 @@ export type CallEnd = {
   billable?: boolean;
 };
 
-/** Queues the call's log row (calls without a known token are not logged) and counts it in metrics. */
+/** Queues the call's log row (calls without a known token are not logged) and counts it in metrics.
+ * A call its client abandoned after its request went upstream is billed at least its prompt
+ * (counted locally when no usage came back): the upstream has it, and bills for it. */
 export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
   const now = performance.now();
   const duration = now - call.started;
   const ttft = end.firstByteAt ? end.firstByteAt - call.started : null;
   rt.metrics.call(call.endpoint, call.group ? call.model : "", call.group, end.status, duration / 1000, ttft === null ? null : ttft / 1000);
   if (!call.token || !call.user) return;
+  // the drain's deadline passed and the server closed the connection: not the client's doing
+  if (rt.life.cutting && end.errorCode === "client_disconnected") end = { ...end, status: 503, errorCode: "server_shutting_down", message: refusals.shuttingDown().message };
+  const b = call.billing;
+  if (b && !end.billable && end.errorCode === "client_disconnected" && call.sentUpstream) return void billAbandoned(rt, call, end, b, duration);
+  writeRow(rt, call, end, duration);
+}
+
+async function billAbandoned(rt: Runtime, call: CallRecord, end: CallEnd, b: CallBilling, duration: number) {
+  const release = rt.ctx.ledger.reserve(); // counting may load the tokenizer: shutdown waits for this row
+  try {
+    const usage = end.usage ?? { prompt: b.kind === "usage" ? await b.promptTokens() : 0, completion: 0, cached: 0 };
+    writeRow(rt, call, { ...end, usage, billable: true }, duration);
+  } finally {
+    release();
+  }
+}
+
+function writeRow(rt: Runtime, call: CallRecord, end: CallEnd, duration: number) {
+  if (!call.token || !call.user) return;
+  const ttft = end.firstByteAt ? end.firstByteAt - call.started : null;
   call.token.accessedTime = Math.floor(call.createdAt / 1000);
   const failed = end.status >= 400 || !!end.errorCode;
   const row: NewLog = {
@@ -90,7 +115,7 @@ export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
   const s = settleHold(rt, call.token, call.user, b, cost);
   row.quota = s.charged;
   row.other = JSON.stringify(
-    cost === null ? { billing: b.kind, hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, call.group, end.usage, cost, s),
+    cost === null ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, call.group, end.usage, cost, s),
   );
   rt.ctx.ledger.settle({ requestId: call.requestId, tokenId: call.token.id, userId: call.user.id }, s, true, row);
 }

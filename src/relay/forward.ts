@@ -43,7 +43,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
     const upstreamModel = channel.mapping.get(inbound.body.model) ?? inbound.body.model;
     let body: string | FormData;
     try {
-      body = upstreamBody(plan, inbound, channel, upstreamModel);
+      body = upstreamBody(plan, inbound, channel, upstreamModel, call.billing?.outputLimit?.tokens ?? null);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       untranslatable = e; // another channel may speak the client's format natively
@@ -56,11 +56,11 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
     const r = await attemptUpstream(plan.provider, channel, channel.keys[keyIndex], upstreamCall, req.signal);
     call.attempts.push({ channel_id: channel.id, status: r.ok ? r.response.status : r.status, ms: Math.round(r.ms), ...(r.ok ? {} : { error: r.failure }) });
     rt.metrics.attempt(channel.id, r.ok ? null : r.failure);
-    Object.assign(call, { group, channelId: channel.id, upstreamModel });
+    Object.assign(call, { group, channelId: channel.id, upstreamModel, sentUpstream: r.ok || r.sent });
     if (r.ok) {
       rt.breakers.success(channel.id);
       if (affinityKey) rt.affinity.set(affinityKey, channel.id, keyIndex);
-      return respond(rt, call, spec, inbound, plan, r, channel);
+      return respond(rt, call, spec, inbound, plan, r, channel, req.signal);
     }
     if (r.failure === "client_gone" || r.failure === "key_invalid" || r.failure === "client") rt.breakers.release(channel.id); // no verdict on the channel
     if (r.failure === "client_gone") throw refusals.clientGone(); // not the channel's fault: no breaker count
@@ -81,8 +81,8 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
   throw refusals.upstream();
 }
 
-function respond(rt: Runtime, call: CallRecord, spec: EndpointSpec, inbound: Inbound, plan: Plan, r: AttemptOk, channel: ChannelEntry) {
-  const base: ReplyPlan = { wire: usageWire(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs };
+function respond(rt: Runtime, call: CallRecord, spec: EndpointSpec, inbound: Inbound, plan: Plan, r: AttemptOk, channel: ChannelEntry, client: AbortSignal) {
+  const base: ReplyPlan = { wire: usageWire(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs, secrets: channel.keys, client };
   const { body } = inbound;
   const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   if (spec.binary) return respondBinary(rt, call, r.response, base);

@@ -4,7 +4,7 @@
 import type { ChannelEntry } from "../core/snapshot";
 import type { CallBody } from "./body";
 import { providerFor } from "./providers";
-import { asksOverCap, capOutput } from "./output-cap";
+import { asksOutput, asksOverCap, capOutput, limitOutput, limitText } from "./output-cap";
 import type { Endpoint, Provider } from "./providers/types";
 import { canTranslate, PIVOT_TARGETS, translation, type Translation } from "./translate";
 
@@ -34,19 +34,27 @@ export const canServe = (endpoint: Endpoint) => (channel: ChannelEntry) => {
 export type Inbound = { body: CallBody; text: string | null; form: FormData | null; stream: boolean };
 
 /** The body for the upstream: the client's text when nothing needs rewriting, else the body with
- * the model mapped (native) or translated, its output ask lowered to the channel's cap.
- * Translation may throw a 400 naming what it cannot carry. */
-export function upstreamBody(plan: Plan, inbound: Inbound, channel: ChannelEntry, upstreamModel: string): string | FormData {
+ * the model mapped (native) or translated, its output ask lowered to the channel's cap, and held to
+ * `holdLimit` (the output the hold covers; null: the call's own ask stands), in the upstream
+ * format's field. Translation may throw a 400 naming what it cannot carry. */
+export function upstreamBody(plan: Plan, inbound: Inbound, channel: ChannelEntry, upstreamModel: string, holdLimit: number | null = null): string | FormData {
   const { body, text, form, stream } = inbound;
   const cap = channel.maxOutputTokens;
   if (form) {
     form.set("model", upstreamModel);
     return form;
   }
+  // the hold's limit, no higher than the channel's cap; applied to the body the upstream gets
+  const limit = holdLimit === null ? null : cap > 0 ? Math.min(holdLimit, cap) : holdLimit;
+  const shape = <T extends Record<string, unknown>>(b: T): T => (limit === null ? capOutput(b, cap) : limitOutput(b, plan.upstream, limit));
   if (plan.translation) {
-    const translated = capOutput(plan.translation.request(body, upstreamModel, stream), cap);
+    const translated = shape(plan.translation.request(body, upstreamModel, stream));
     return plan.provider.prepareBody(plan.upstream, translated, upstreamModel, stream);
   }
-  if (text !== null && upstreamModel === body.model && !stream && !asksOverCap(body, cap)) return text;
-  return plan.provider.prepareBody(plan.upstream, capOutput({ ...body }, cap), upstreamModel, stream);
+  if (text !== null && upstreamModel === body.model && !stream && !asksOverCap(body, limit ?? cap)) {
+    if (limit === null || asksOutput(body)) return text;
+    const spliced = limitText(text, body, plan.upstream, limit);
+    if (spliced !== null) return spliced;
+  }
+  return plan.provider.prepareBody(plan.upstream, shape({ ...body }), upstreamModel, stream);
 }

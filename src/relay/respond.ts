@@ -10,6 +10,7 @@ import { countTokens } from "../core/tokenizer";
 import type { CallBody } from "./body";
 import { finishCall, type CallRecord } from "./call-log";
 import { StreamMeter } from "./meter";
+import { redactJsonError } from "./redact-errors";
 import type { Runtime } from "./runtime";
 import { relayStream, type StreamResult } from "./stream";
 import type { TextStream } from "./translate";
@@ -26,6 +27,10 @@ export type ReplyPlan = {
   idleMs: number;
   /** the client speaks another format: the reply's translation */
   translateJson?: (reply: Json) => Json;
+  /** the channel's upstream keys, scrubbed from error payloads the upstream sends with a 200 */
+  secrets: string[];
+  /** the client's request: aborted when it went away */
+  client: AbortSignal;
 };
 
 async function countedUsage(body: CallBody, completionText: string): Promise<Usage> {
@@ -33,18 +38,19 @@ async function countedUsage(body: CallBody, completionText: string): Promise<Usa
   return { prompt, completion, cached: 0 };
 }
 
-/** The whole body, within the idle limit: a body that stalls (or breaks off) fails as 502. */
+/** The whole body, within the idle limit: a body that stalls (or breaks off) fails as 502; one cut
+ * because the client went away is the client's 499 (billed: the upstream had the request). */
 async function readBody<T>(upstream: Response, plan: ReplyPlan, read: (r: Response) => Promise<T>): Promise<T> {
   const watch = watchIdle(plan.idleMs, plan.abortUpstream);
   return read(upstream)
     .catch(() => {
-      throw refusals.upstream();
+      throw plan.client.aborted ? refusals.clientGone() : refusals.upstream();
     })
     .finally(() => unwatch(watch));
 }
 
 export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: ReplyPlan) {
-  let text = await readBody(upstream, plan, (r) => r.text());
+  let text = redactJsonError(await readBody(upstream, plan, (r) => r.text()), plan.secrets);
   const usage = usageFromText(text, plan.wire) ?? (await countedUsage(body, generatedText(text)));
   if (plan.translateJson) text = JSON.stringify(plan.translateJson(parseReply(text)));
   finishCall(rt, call, { status: upstream.status, usage, firstByteAt: performance.now(), billable: true });
@@ -75,6 +81,9 @@ export type StreamPlan = ReplyPlan & {
   transform?: TextStream;
 };
 
+/** The log row's error code of a stream that did not finish for a reason of its own. */
+const END_CODES = { client_gone: "client_disconnected", shutdown: "server_shutting_down" } as const;
+
 export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: StreamPlan) {
   const meter = new StreamMeter(plan.wire);
   const onEnd = async (result: StreamResult) => {
@@ -92,17 +101,11 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
       completion: await meter.countedCompletion(),
       cached: 0,
     };
-    const errorCode =
-      result.end === "client_gone"
-        ? "client_disconnected"
-        : result.end === "cut"
-          ? result.idle
-            ? "upstream_idle_timeout"
-            : "upstream_stream_interrupted"
-          : undefined;
+    const errorCode = result.end === "done" ? undefined : result.end === "cut" ? (result.idle ? "upstream_idle_timeout" : "upstream_stream_interrupted") : END_CODES[result.end];
     // billed for what reached the client: a stream cut before any output (a role event is not
-    // output) costs nothing
-    const billable = result.end === "done" || usage.completion > 0;
+    // output) costs nothing; one the client abandoned costs at least its prompt, which the
+    // upstream had (and bills) whatever the client did
+    const billable = result.end === "done" || result.end === "client_gone" || usage.completion > 0;
     finishCall(rt, call, { status: 200, usage, firstByteAt: result.firstChunkAt, errorCode, billable });
   };
   const stream = relayStream(upstream.body!, {
@@ -112,6 +115,7 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
     abortUpstream: plan.abortUpstream,
     errorEvent: plan.errorEvent,
     transform: plan.transform,
+    secrets: plan.secrets,
     onEnd: (r) => void onEnd(r),
   });
   return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-request-id": call.requestId } });

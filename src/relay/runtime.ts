@@ -6,7 +6,9 @@ import type { Breakers } from "../core/breaker";
 import { Metrics } from "../observe/metrics";
 import type { Ctx } from "../services/context";
 
-export type Lifecycle = { draining: boolean };
+/** draining: SIGTERM/SIGINT came, new calls are refused; cutting: the drain's deadline passed, and
+ * what is still open is ended by the server (logged server_shutting_down, not the client's doing) */
+export type Lifecycle = { draining: boolean; cutting?: boolean };
 
 export type Runtime = {
   ctx: Ctx;

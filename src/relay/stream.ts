@@ -2,16 +2,31 @@
 // completing a split event, no timers. It hides the usage-only event from clients that did not ask
 // for usage, translates events when the client speaks another format, ends a cut stream with an
 // error event (in the client's shape) instead of its normal end, and aborts the upstream when the
-// client goes away.
+// client goes away. The upstream's own error events are redacted before anything else sees them.
 import type { StreamMeter } from "./meter";
+import { redactStreamErrors } from "./redact-errors";
 import type { TextStream } from "./translate";
 import { unwatch, watchIdle } from "./watchdog";
 
-export type StreamEnd = "done" | "cut" | "client_gone";
+/** done: the upstream finished; cut: it broke off or went idle; client_gone: the client left;
+ * shutdown: the server's shutdown drain ran out of time and ended it */
+export type StreamEnd = "done" | "cut" | "client_gone" | "shutdown";
 export type StreamResult = { end: StreamEnd; firstChunkAt: number | null; bytes: number; idle?: boolean };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** The streams being relayed, each with the way to end it from outside. */
+const open = new Set<(message: string, code: string) => void>();
+
+/** Ends every open stream with an error event in its client's shape (`code`, `message`), its
+ * upstream aborted and its log row coded `code`; returns how many there were. For the end of the
+ * shutdown drain: the server is about to close their connections. */
+export function cutOpenStreams(message: string, code: string): number {
+  const n = open.size;
+  for (const cut of [...open]) cut(message, code);
+  return n;
+}
 
 /** Index just past the last complete event ("\n\n" or "\r\n\r\n"), or 0. */
 export function lastEventEnd(b: Uint8Array): number {
@@ -54,6 +69,8 @@ export type RelayStreamOptions = {
   errorEvent: (message: string, code: string) => string;
   /** the client speaks another format: complete events in, the client's events out */
   transform?: TextStream;
+  /** the channel's upstream keys, scrubbed from the upstream's error events */
+  secrets: string[];
 };
 
 /** Complete events, translated when a transform is given. */
@@ -76,8 +93,21 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
     if (ended) return;
     ended = true;
     unwatch(watch);
+    open.delete(shut);
     opts.onEnd({ end: how, firstChunkAt, bytes, idle });
   };
+  let output: ReadableStreamDefaultController<Uint8Array> | null = null;
+  const shut = (message: string, code: string) => {
+    if (ended) return;
+    try {
+      output?.enqueue(encoder.encode(opts.errorEvent(message, code)));
+      output?.close();
+    } catch {} // the client may be gone already
+    end("shutdown");
+    opts.abortUpstream();
+    reader.cancel().catch(() => {});
+  };
+  open.add(shut);
   const cut = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     const error = idle
       ? opts.errorEvent(`the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`, "upstream_idle_timeout")
@@ -89,6 +119,9 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
 
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        output = controller;
+      },
       async pull(controller) {
         try {
           for (;;) {
@@ -109,6 +142,7 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
               chunk = chunk.subarray(0, cutAt);
             }
             if (chunk.length === 0) continue;
+            chunk = redactStreamErrors(chunk, opts.secrets);
             opts.meter.observe(chunk);
             const out = render(opts.stripUsage ? withoutUsageEvent(chunk) : chunk, opts.transform);
             if (out.length === 0) continue;

@@ -54,13 +54,14 @@ export const anthropicSurface: Surface = {
     const status = e.status === 503 ? 529 : e.status;
     return { status, body: { type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message: e.message } } };
   },
-  streamError: (message) => sse({ type: "error", error: { type: "api_error", message } }, "error"),
+  // a server going away is "overloaded" to Anthropic clients, which then retry
+  streamError: (message, code) => sse({ type: "error", error: { type: code === "server_shutting_down" ? "overloaded_error" : "api_error", message } }, "error"),
 };
 
 export const geminiSurface: Surface = {
   name: "gemini",
   error: (e) => ({ status: e.status, body: { error: { code: e.status, message: e.message, status: GOOGLE_STATUS[e.status] ?? "UNKNOWN" } } }),
-  streamError: (message) => sse({ error: { code: 502, message, status: "UNAVAILABLE" } }),
+  streamError: (message, code) => sse({ error: { code: code === "server_shutting_down" ? 503 : 502, message, status: "UNAVAILABLE" } }),
 };
 
 /** Responses clients read errors in OpenAI's shape, and a cut stream as `response.failed` (what Codex

@@ -39,7 +39,12 @@ export const SETTINGS = {
   default_hold_cap_tokens: {
     schema: z.number().int().min(1).max(10_000_000),
     fallback: 8192,
-    help: "hold cap (most output tokens a hold reserves for) of prices set without one",
+    help: "hold cap of prices set without one: the output tokens a hold covers, and the output limit a call is sent with, when the call names no limit",
+  },
+  min_output_tokens: {
+    schema: z.number().int().min(1).max(100_000),
+    fallback: 16,
+    help: "least output a call is admitted with when the balance cannot cover its whole output limit: such a call is sent with its output limit lowered to what the balance pays for, down to this many tokens (plus its thinking budget, for a call that asks the model to reason); below that it is refused with what it needs",
   },
   log_retention_days: {
     schema: z.number().int().min(0).max(36_500),
@@ -107,6 +112,7 @@ export const relaySettings = (s: Settings): RelaySettings => ({
   },
   bodyTimeoutMs: s.body_read_timeout_seconds * 1000,
   managementBodyBytes: s.management_body_limit_kb * 1024,
+  minOutputTokens: s.min_output_tokens,
 });
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */

@@ -2,7 +2,7 @@
 // and the mode), what a call costs in integer quota units (500,000 = $1, rounded up once), the hold
 // that bounds that cost before forwarding, and reserve → settle → release on plain balance entries.
 import { describe, expect, test } from "bun:test";
-import { apiyiMultipliers, decideBilling, holdAmount, outputBound, perCallCost, usageCost, type PriceEntry } from "../../src/core/billing";
+import { apiyiMultipliers, decideBilling, holdAmount, perCallCost, usageCost, type PriceEntry } from "../../src/core/billing";
 import { release, reserve, settle, type Hold } from "../../src/core/quota";
 import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
 import { BILLING_MODES, type BillingMode } from "../../src/core/tokens";
@@ -205,6 +205,12 @@ describe("holdAmount bounds the real cost", () => {
     expect(holdAmount("usage", p, 1_500_000, 1_000, 500, 1)).toBe(4_500);
   });
 
+  test("usage with n choices: each may produce the whole output bound", () => {
+    const p = price({ input: 2_000_000, output: 8_000_000 });
+    // (1,000 × $2 + 3 × 500 × $8) / 1M = $0.014 = 7,000 units
+    expect(holdAmount("usage", p, M1, 1_000, 500, 3)).toBe(7_000);
+  });
+
   test("property: any usage within the bounds (and any multiplier ≤ the hold's) costs at most the hold", () => {
     let seed = 987654;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
@@ -227,33 +233,6 @@ describe("holdAmount bounds the real cost", () => {
       expect(usageCost({ prompt: promptBound, cached: 0, completion: outBound }, p, holdM)).toBeLessThanOrEqual(hold);
       expect(usageCost({ prompt: promptBound, cached: promptBound, completion: outBound }, p, holdM)).toBeLessThanOrEqual(hold);
     }
-  });
-});
-
-describe("outputBound", () => {
-  test("max_tokens, max_completion_tokens or max_output_tokens, each honoured", () => {
-    expect(outputBound({ max_tokens: 100 }, 8192)).toBe(100);
-    expect(outputBound({ max_completion_tokens: 200 }, 8192)).toBe(200);
-    expect(outputBound({ max_output_tokens: 300 }, 8192)).toBe(300);
-  });
-
-  test("capped: Claude Code's 64,000 becomes the cap", () => {
-    expect(outputBound({ max_tokens: 64_000 }, 8192)).toBe(8192);
-    expect(outputBound({ max_completion_tokens: 64_000 }, 8192)).toBe(8192);
-    expect(outputBound({ max_output_tokens: 100_000 }, 20_000)).toBe(20_000);
-  });
-
-  test("nothing asked (or nonsense asked): the cap", () => {
-    expect(outputBound({}, 8192)).toBe(8192);
-    expect(outputBound({ max_tokens: "100" }, 8192)).toBe(8192);
-    expect(outputBound({ max_tokens: 0 }, 8192)).toBe(8192);
-    expect(outputBound({ max_tokens: -5 }, 8192)).toBe(8192);
-    expect(outputBound({ max_tokens: Number.NaN }, 8192)).toBe(8192);
-    expect(outputBound({ max_tokens: null }, 1000)).toBe(1000);
-  });
-
-  test("a fractional ask is rounded up (never below what may come back)", () => {
-    expect(outputBound({ max_tokens: 10.2 }, 8192)).toBe(11);
   });
 });
 

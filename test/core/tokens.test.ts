@@ -47,7 +47,7 @@ test("the snapshot indexes tokens by hash with parsed lists and no sealed key", 
     group: "default", fallbackGroups: '["a"]', models: '["gpt-4o"]', allowIps: '["10.0.0.0/8"]',
     requestCount: 0, createdTime: 0, accessedTime: 0,
   } as TokenRow;
-  const snap = buildSnapshot({ tokens: [token], users: [], groups: [], channels: [], prices: [], relay: { maxAttempts: 4, trustedProxies: [], breaker: BREAKER_DEFAULTS, bodyTimeoutMs: 30_000, managementBodyBytes: 1 << 20 } }, (s) => s);
+  const snap = buildSnapshot({ tokens: [token], users: [], groups: [], channels: [], prices: [], relay: { maxAttempts: 4, trustedProxies: [], breaker: BREAKER_DEFAULTS, bodyTimeoutMs: 30_000, managementBodyBytes: 1 << 20, minOutputTokens: 16 } }, (s) => s);
   const entry = snap.tokensByHash.get("h1")!;
   expect(entry.models.has("gpt-4o")).toBe(true);
   expect(entry.fallbackGroups).toEqual(["a"]);

@@ -56,10 +56,11 @@ describe("Anthropic's shape on /v1/messages", () => {
     const huge = { ...msg(modelOf("anthropic")), pad: "x".repeat(2 * 1024 * 1024) };
     await anthropicError(await anthropicCall(huge), 413, "request_too_large");
   });
-  test("429 rate_limit_error with x-should-retry: false when the key's quota is used up, and a message that says so", async () => {
+  test("429 rate_limit_error with x-should-retry: false when the key's quota cannot cover the call, and a message that says what is left and what it needs", async () => {
     const r = await anthropicCall(msg(modelOf("anthropic")), poorKey);
     expect(r.headers.get("x-should-retry")).toBe("false");
-    expect(await anthropicError(r, 429, "rate_limit_error")).toContain("quota is used up");
+    const message = await anthropicError(r, 429, "rate_limit_error");
+    expect(message).toContain("this API key has $0.000002 of quota left, and this call needs at least $");
   });
   test("529 overloaded_error when every upstream is overloaded", async () => {
     const c = expectReply(await env.admin.post("/api/channel/", { name: "busy", type: "anthropic", key: "k-busy", base_url: mock.urlFor("status=529"), models: ["busy-model"] }), 201);

@@ -8,6 +8,8 @@ import { anthropic } from "./mock/anthropic";
 import { azure } from "./mock/azure";
 import { type Ctx, DEFAULTS, type Dialect, type Life, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, readBody, sleep } from "./mock/core";
 import { gemini } from "./mock/gemini";
+import { isStreamRequest, leakReply } from "./mock/leak";
+import { honorLimit } from "./mock/limits";
 import { openai } from "./mock/openai";
 
 export { maskKey, type MockMode, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, splitText } from "./mock/core";
@@ -49,9 +51,9 @@ export function startMockUpstream(opts: MockOptions = {}) {
     const prefixed = /^\/m\/([^/]+)(\/.*)$/.exec(url.pathname);
     const path = prefixed ? prefixed[2] : url.pathname;
     const spec = prefixed?.[1] ?? req.headers.get("x-mock-mode");
-    const s: MockSettings = { ...settings, ...(spec ? parseModeSpec(spec) : {}) };
     const dialect = dialectFor(path, req);
     const body = await readBody(req);
+    const s: MockSettings = honorLimit({ ...settings, ...(spec ? parseModeSpec(spec) : {}) }, body);
     const model = dialect.model?.(path) ?? (typeof body?.model === "string" ? body.model : undefined);
     const rec: MockRequest = { method: req.method, path, query: url.search, headers: req.headers.toJSON(), body, model, time: Date.now(), mode: s.mode, sent: 0 };
     requests.push(rec);
@@ -67,6 +69,7 @@ export function startMockUpstream(opts: MockOptions = {}) {
     const key = dialect.key(req, ctx.url);
     if (s.mode === "unauthorized" || (keys && !keys.includes(key))) return dialect.unauthorized(ctx, key);
     if (s.mode === "status") return dialect.status(ctx);
+    if (s.mode === "leak" && !isStreamRequest(ctx)) return leakReply(ctx);
     if (typeof ctx.body !== "object" || ctx.body === null) return dialect.badRequest(ctx);
     return (await dialect.route(ctx)) ?? dialect.notFound(ctx);
   }

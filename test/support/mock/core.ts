@@ -2,7 +2,7 @@
 // wire format answers from, the "dialect" a format plugs into the router with, and small helpers
 // (ids, key masking, what to answer with: text, reasoning, a tool call).
 
-export type MockMode = "ok" | "status" | "unauthorized" | "slow_first_byte" | "cut_after" | "no_usage" | "echo";
+export type MockMode = "ok" | "status" | "unauthorized" | "slow_first_byte" | "cut_after" | "no_usage" | "echo" | "leak";
 
 export type MockSettings = {
   mode: MockMode;
@@ -17,7 +17,8 @@ export type MockSettings = {
   retryAfter?: number;
   /** delay before the response headers, ms, for mode "slow_first_byte" */
   delayMs: number;
-  /** content chunks (text, reasoning or tool-argument deltas) sent before the connection is destroyed, for mode "cut_after" */
+  /** content chunks (text, reasoning or tool-argument deltas) sent before the connection is destroyed, for mode
+   * "cut_after", or before the error events of mode "leak" (see mock/leak.ts) */
   cutAfter: number;
   /** the whole prompt, cache included (Anthropic's input_tokens is this minus both cache counts) */
   promptTokens: number;
@@ -33,6 +34,8 @@ export type MockSettings = {
   tool?: { name: string; arguments: Record<string, unknown> };
   /** reasoning emitted before the answer, in every format */
   reasoning?: string;
+  /** report at most the request's output limit as completion tokens, as real upstreams do (mock/limits.ts) */
+  honorLimit?: number;
 };
 
 export type MockOptions = Partial<MockSettings> & {
@@ -123,7 +126,7 @@ export function parseModeSpec(spec: string): Partial<MockSettings> {
   const [head, ...rest] = decodeURIComponent(spec).split(",");
   const [mode, arg] = head.trim().split("=");
   const out: Record<string, unknown> = { mode };
-  const argKey = ({ status: "status", slow_first_byte: "delayMs", cut_after: "cutAfter" } as Record<string, string>)[mode];
+  const argKey = ({ status: "status", slow_first_byte: "delayMs", cut_after: "cutAfter", leak: "cutAfter" } as Record<string, string>)[mode];
   if (argKey && arg !== undefined) out[argKey] = Number(arg);
   for (const kv of rest) {
     const [k, v] = kv.trim().split("=");

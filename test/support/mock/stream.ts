@@ -2,6 +2,7 @@
 // its content deltas marked), and this module plays it with the pacing (intervalMs), the cut_after fault
 // (connection reset after N deltas), client-gone detection and the `sent` count.
 import { type Ctx, type MockSettings, sleep } from "./core";
+import { leakFrames } from "./leak";
 
 /** One framed event of a stream; `delta` marks a content delta (paced, counted by cut_after). */
 export type Ev = { frame: string; delta?: boolean };
@@ -29,6 +30,7 @@ async function* play(ctx: Ctx, plan: Ev[]): AsyncGenerator<string | typeof CUT, 
     const ev = plan[i];
     if (ev.delta) {
       if (cutting && k >= s.cutAfter) return void (yield* cut(s));
+      if (s.mode === "leak" && k >= s.cutAfter) return void (yield* leakFrames(ctx));
       if (k > 0 && s.intervalMs > 0) await sleep(s.intervalMs);
       if (ctx.life.gone()) return;
       k++;
