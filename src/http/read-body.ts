@@ -11,7 +11,7 @@ export type BodyLimits = { maxBytes: number; deadlineMs: number };
 
 /** What Bun's server offers for a request: its idle timer is raised to outlast our deadline while the
  * body arrives, so that the client hears our 408 instead of a closed connection. */
-type TimeoutSetter = { timeout(req: Request, seconds: number): void };
+export type TimeoutSetter = { timeout(req: Request, seconds: number): void };
 
 /** `application/json`, `application/json; charset=utf-8`, `application/vnd.x+json`… */
 export const isJsonType = (contentType: string | null) => !!contentType && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType.trim());
