@@ -97,7 +97,7 @@ export class SnapshotHolder {
         this.pendingCheck = null;
         this.lastCheck = performance.now();
         resolve(this.checkSafely());
-      }, wait),
+      }, Math.ceil(wait)),
     );
     return this.pendingCheck;
   }
