@@ -123,11 +123,12 @@ describe("unusable keys: a clean 401 in the surface's shape", () => {
 // (a well-formed sk- key that comes first wins, as README says: a valid key behind an unknown sk- key is 401)
 test("a valid key among garbage in the other places is found (not 401)", async () => {
   const chat = ROUTES[1];
-  for (const headers of [
+  const cases: Record<string, string>[] = [
     { authorization: printable(50), "x-api-key": validKey },
     { authorization: `Bearer ya29.${base62(60)}`, "x-goog-api-key": validKey }, // Gemini CLI's own Bearer beside the key
     { "x-api-key": "garbage", "x-goog-api-key": `sk-${base62(10)}`, authorization: `Bearer ${validKey}` },
-  ]) {
+  ];
+  for (const headers of cases) {
     const r = await call(chat, headers);
     expect({ headers, status: r.status }).not.toEqual({ headers, status: 401 });
     expect(r.status).toBeLessThan(500);

@@ -48,7 +48,7 @@ function bodyFor(route: BodyRoute, model = CHEAP): Record<string, unknown> {
 }
 
 /** A POST with `key` in the surface's usual header; `type` null sends no content type at all. */
-function send(route: BodyRoute, body: string | Uint8Array, type: string | null = "application/json", apiKey = key) {
+function send(route: BodyRoute, body: string | Uint8Array<ArrayBuffer>, type: string | null = "application/json", apiKey = key) {
   const headers: Record<string, string> = route.surface === "anthropic" ? { "x-api-key": apiKey } : route.surface === "gemini" ? { "x-goog-api-key": apiKey } : { authorization: `Bearer ${apiKey}` };
   if (type !== null) headers["content-type"] = type;
   return fetch(app.url + route.path, { method: "POST", headers, body });
