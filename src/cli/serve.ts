@@ -95,7 +95,7 @@ export const serve: Command = {
       ctx.close();
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
-    ctx.snapshot.watch(ctx.db.$client);
+    ctx.snapshot.watch(); // writes by other processes (the CLI): see services/snapshot.ts
     // hourly housekeeping: expired sessions, and call rows past the retention period
     const housekeeping = () => {
       sweepExpiredSessions(ctx);

@@ -29,7 +29,9 @@ export const refusals = {
     err(413, "invalid_request_error", "request_too_large", `the request body is larger than ${limit} bytes`),
   /** the body did not arrive in time (slowloris, or a Content-Length larger than what was sent) */
   bodyTimeout: (ms: number) =>
-    err(408, "invalid_request_error", "request_timeout", `the request body did not arrive within ${ms / 1000} s; send the whole body at once (and a Content-Length that matches it)`),
+    err(408, "invalid_request_error", "request_timeout", `the request body did not arrive within ${ms / 1000} s; send the whole body at once (and a Content-Length that matches it)`, null, {
+      connection: "close", // the rest of the body may never come: do not keep the connection for it
+    }),
   /** the client closed its side before the body it announced was complete */
   bodyIncomplete: () => err(400, "invalid_request_error", "invalid_request", "the request body ended before the length its Content-Length announced"),
   unsupportedMediaType: (got: string | null, expected: string) =>

@@ -9,9 +9,9 @@ import { AppError } from "../errors";
 
 export type BodyLimits = { maxBytes: number; deadlineMs: number };
 
-/** What Bun's server offers for a request: its idle timer is raised to outlast our deadline while the
+/** What Bun's server offers for a request: its idle timer is raised to outlast our deadline while a slow
  * body arrives, so that the client hears our 408 instead of a closed connection. */
-type TimeoutSetter = { timeout(req: Request, seconds: number): void };
+export type TimeoutSetter = { timeout(req: Request, seconds: number): void };
 
 /** `application/json`, `application/json; charset=utf-8`, `application/vnd.x+json`… */
 export const isJsonType = (contentType: string | null) => !!contentType && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType.trim());
@@ -39,23 +39,69 @@ async function readChunked(body: ReadableStream<Uint8Array>, maxBytes: number, c
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
+/** A body still arriving: when its deadline passes it is failed with 408. */
+type Pending = {
+  req: Request;
+  server: TimeoutSetter | undefined;
+  limits: BodyLimits;
+  started: number;
+  raised: boolean;
+  cancelled: { reason: AppError | null };
+  fail: (e: AppError) => void;
+};
+
+/** Deadlines are kept by one sweep for all bodies in flight rather than a timer per request (a timer,
+ * and raising Bun's idle timer, cost more than the rest of reading a small body): a 408 comes at most
+ * SWEEP_MS after the deadline. */
+const SWEEP_MS = 200;
+/** Bun closes a connection idle for 10 s (its default): a body still arriving after this long gets its
+ * idle timer raised past our deadline, so that the client hears the 408. Most bodies are in long before. */
+const RAISE_AFTER_MS = 1000;
+const pending = new Set<Pending>();
+let sweeper: ReturnType<typeof setInterval> | null = null;
+
+function sweep() {
+  const now = performance.now();
+  for (const p of pending) {
+    const waited = now - p.started;
+    if (waited >= p.limits.deadlineMs) {
+      pending.delete(p);
+      p.cancelled.reason = refusals.bodyTimeout(p.limits.deadlineMs);
+      p.fail(p.cancelled.reason);
+    } else if (!p.raised && waited >= RAISE_AFTER_MS) {
+      p.raised = true;
+      p.server?.timeout(p.req, Math.ceil((p.limits.deadlineMs - waited) / 1000) + 5);
+    }
+  }
+  if (pending.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+}
+
+/** `reading`, or a 408 once the deadline has passed. */
+function withinDeadline(reading: Promise<Uint8Array>, req: Request, limits: BodyLimits, server: TimeoutSetter | undefined, cancelled: Pending["cancelled"]): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const p: Pending = { req, server, limits, started: performance.now(), raised: false, cancelled, fail: reject };
+    pending.add(p);
+    sweeper ??= setInterval(sweep, SWEEP_MS);
+    sweeper.unref?.();
+    reading.then(
+      (bytes) => (pending.delete(p), resolve(bytes)),
+      (e) => (pending.delete(p), reject(e)),
+    );
+  });
+}
+
 /** The whole body as bytes, within `limits`; throws an AppError (413, 408, 400 or 499) otherwise. */
 export async function readBodyBytes(req: Request, limits: BodyLimits, server?: TimeoutSetter): Promise<Uint8Array> {
   const declared = declaredLength(req);
   if (declared !== null && declared > limits.maxBytes) throw refusals.tooLarge(limits.maxBytes);
   if (!req.body || declared === 0) return new Uint8Array();
-  server?.timeout(req, Math.ceil(limits.deadlineMs / 1000) + 5);
   const cancelled: { reason: AppError | null } = { reason: null };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => {
-      cancelled.reason = refusals.bodyTimeout(limits.deadlineMs);
-      fail(cancelled.reason);
-    }, limits.deadlineMs);
-  });
-  const reading = declared !== null ? req.arrayBuffer().then((b) => new Uint8Array(b)) : readChunked(req.body, limits.maxBytes, cancelled);
+  const reading = declared !== null ? req.bytes() : readChunked(req.body, limits.maxBytes, cancelled);
   try {
-    const bytes = await Promise.race([reading, late]);
+    const bytes = await withinDeadline(reading, req, limits, server, cancelled);
     if (declared !== null && bytes.byteLength < declared) throw refusals.bodyIncomplete();
     return bytes;
   } catch (e) {
@@ -63,8 +109,6 @@ export async function readBodyBytes(req: Request, limits: BodyLimits, server?: T
     if (e instanceof AppError) throw e;
     // the stream broke: the client went away (or sent less than it announced and closed)
     throw req.signal.aborted ? refusals.clientGone() : refusals.bodyIncomplete();
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,6 +1,7 @@
 // Checks 1–5 of a /v1 call, before its body is read: the key (from Authorization: Bearer, x-api-key,
 // x-goog-api-key or ?key=: the first that looks like an sk- key), then token status, expiry, owner
-// and client IP, all from the in-memory snapshot.
+// and client IP, all from the in-memory snapshot. A well-formed key the snapshot does not know is
+// looked up once more after checking whether another process (the CLI) changed the configuration.
 import { checkTokenAccess } from "../core/access";
 import { TOKEN_KEY_PATTERN } from "../core/keys";
 import { refusals } from "../core/refusals";
@@ -37,17 +38,20 @@ function lookupHash(rt: Runtime, key: string): string {
 
 /** Checks 1–5. `known` receives the token and its owner as soon as the key matches, so that a
  * refusal of a known token (disabled, expired…) can still be logged against it. */
-export function authenticate(
+export async function authenticate(
   rt: Runtime,
   req: Request,
   ip: string,
   known?: { token?: TokenEntry; user?: UserEntry },
-): { token: TokenEntry; user: UserEntry } {
+): Promise<{ token: TokenEntry; user: UserEntry }> {
   const key = keyOf(req);
   if (!key || !TOKEN_KEY_PATTERN.test(key)) throw refusals.invalidKey();
-  const snap = rt.ctx.snapshot.current;
-  const token = snap.tokensByHash.get(lookupHash(rt, key));
+  const hash = lookupHash(rt, key);
+  let token = rt.ctx.snapshot.current.tokensByHash.get(hash);
+  // made a moment ago by another process? (the check is shared and rate-bounded: see catchUp)
+  if (!token && (await rt.ctx.snapshot.catchUp())) token = rt.ctx.snapshot.current.tokensByHash.get(hash);
   if (!token) throw refusals.invalidKey();
+  const snap = rt.ctx.snapshot.current;
   const user = snap.usersById.get(token.userId);
   if (known) Object.assign(known, { token, user });
   const refusal = checkTokenAccess(token, user, Math.floor(Date.now() / 1000), ip);

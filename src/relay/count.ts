@@ -6,12 +6,11 @@ import { refusals } from "../core/refusals";
 import { candidates } from "../core/routing";
 import { promptText } from "../core/text";
 import { countTokens } from "../core/tokenizer";
-import { AppError } from "../errors";
 import { attemptUpstream } from "./attempt";
 import { authenticate } from "./auth";
 import type { EndpointSpec } from "./endpoints";
 import { errorResponse } from "./errors";
-import { checkRoute, readInbound, requestIp, type PathFacts } from "./pipeline";
+import { checkRoute, readInbound, requestIp, staleRefusal, type PathFacts } from "./pipeline";
 import { providerFor } from "./providers";
 import type { Endpoint } from "./providers/types";
 import type { Runtime } from "./runtime";
@@ -24,15 +23,20 @@ export async function countCall(rt: Runtime, req: Request, server: Bun.Server<un
   const requestId = crypto.randomUUID();
   try {
     if (rt.life.draining) throw refusals.shuttingDown();
-    const { token } = authenticate(rt, req, requestIp(rt, req, server));
-    const inbound = await readInbound(rt, req, counter.spec, facts);
+    const { token } = await authenticate(rt, req, requestIp(rt, req, server));
+    const inbound = await readInbound(rt, req, server, counter.spec, facts, requestId);
     const groups = tokenGroups(token);
-    checkRoute(rt, counter.spec, token, inbound.body, groups);
+    try {
+      checkRoute(rt, counter.spec, token, inbound.body, groups);
+    } catch (e) {
+      if (!(await staleRefusal(rt, e))) throw e;
+      checkRoute(rt, counter.spec, token, inbound.body, groups);
+    }
     const upstream = await upstreamCount(rt, req, counter, inbound.body, groups);
     if (upstream) return new Response(upstream, { headers: { "content-type": "application/json", "x-request-id": requestId } });
     return Response.json(counter.local(await countTokens(promptText(inbound.body))), { headers: { "x-request-id": requestId } });
   } catch (e) {
-    return errorResponse(e instanceof AppError ? e : refusals.internal(), requestId, counter.spec.surface);
+    return errorResponse(e, requestId, counter.spec.surface); // logs what is unexpected
   }
 }
 

@@ -34,11 +34,11 @@ const GEMINI: Shape = {
   list: (ids) => ({ models: ids.map(GEMINI.one) }),
 };
 
-export function listModels(rt: Runtime, req: Request, server: Bun.Server<unknown>, id?: string, gemini = false): Response {
+export async function listModels(rt: Runtime, req: Request, server: Bun.Server<unknown>, id?: string, gemini = false): Promise<Response> {
   const requestId = crypto.randomUUID();
   const shape = gemini ? GEMINI : req.headers.has("anthropic-version") ? ANTHROPIC : OPENAI;
   try {
-    const { token } = authenticate(rt, req, requestIp(rt, req, server));
+    const { token } = await authenticate(rt, req, requestIp(rt, req, server));
     const snap = rt.ctx.snapshot.current;
     const billable = (model: string) => !(decideBilling(token.billingMode, snap.prices.get(model), model) instanceof AppError);
     const models = reachableModels(snap.routes, tokenGroups(token), token.models, billable);
@@ -47,6 +47,6 @@ export function listModels(rt: Runtime, req: Request, server: Bun.Server<unknown
     if (!models.includes(id)) throw refusals.modelNotFound(id);
     return Response.json(shape.one(id), { headers });
   } catch (e) {
-    return errorResponse(e instanceof AppError ? e : refusals.internal(), requestId, shape.surface);
+    return errorResponse(e, requestId, shape.surface); // logs what is unexpected
   }
 }

@@ -28,7 +28,9 @@ const POSTS: Record<string, EndpointSpec> = {
 const ANTHROPIC_COUNT: Counter = { spec: ENDPOINTS.messages, upstream: "count_tokens", local: (n) => ({ input_tokens: n }) };
 const GEMINI_COUNT: Counter = { spec: ENDPOINTS.gemini, upstream: "gemini_count", local: (n) => ({ totalTokens: n }) };
 
-const param = (req: Request, name: string) => decodeURIComponent((req as Bun.BunRequest<string>).params[name as never] ?? "");
+/** A path parameter, percent-decoded already by Bun's router (decoding it again turned "%25" into a
+ * 500 from decodeURIComponent, and "%2541" into "A"). */
+const param = (req: Request, name: string): string => (req as Bun.BunRequest<string>).params[name as never] ?? "";
 
 const SSE_ONLY = "apiyi streams Gemini replies as server-sent events only: call :streamGenerateContent?alt=sse (as the Gemini SDKs and CLI do)";
 

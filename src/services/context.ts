@@ -7,6 +7,7 @@ import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
 import { channelStore } from "../store/channels";
+import { configVersion } from "../store/config-version";
 import { groupStore } from "../store/groups";
 import { Ledger } from "../store/ledger";
 import { priceStore } from "../store/prices";
@@ -53,6 +54,7 @@ export function openContext(config: Config) {
     prices: store.prices.all,
     relay: () => relaySettings(parseSettings(store.settings.all())),
     unseal: (sealed) => keys.unseal(sealed),
+    version: configVersion(db),
     // balances in memory run ahead of the database by what the ledger has queued: write it first
     beforeReload: () => ledger.flushAll(),
   });

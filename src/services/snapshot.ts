@@ -1,6 +1,8 @@
-// Keeps the in-memory snapshot true: services patch it after each write they make; writes by other
-// processes on the same database (the CLI) are noticed through PRAGMA data_version and reloaded.
-import type { Database } from "bun:sqlite";
+// Keeps the in-memory snapshot true: services patch it after each write they make, and each such patch
+// bumps the configuration version in the database (store/config-version.ts). Writes by other processes
+// on the same database (the CLI) are noticed through that version: polled every 200 ms, and checked at
+// once (at most every CATCH_UP_GAP_MS) before a well-formed key is refused as unknown, so a key the CLI
+// has just printed works on the very next call.
 import {
   buildRouteIndex,
   buildSnapshot,
@@ -14,20 +16,32 @@ import {
   type SnapshotRows,
 } from "../core/snapshot";
 import type { TokenRow, UserRow } from "../db/schema";
+import type { ConfigVersion } from "../store/config-version";
 
 type Source = { [K in keyof SnapshotRows]: () => SnapshotRows[K] } & {
   unseal: (sealed: string) => string;
   /** runs before rows are read again (the ledger writes what it has queued) */
   beforeReload?: () => void;
+  /** the configuration version every management write bumps */
+  version: ConfigVersion;
 };
+
+/** Shortest gap between two checks of the version for unknown keys: a flood of random keys costs at
+ * most 20 one-row reads a second, and each of them waits at most this long for its 401. */
+export const CATCH_UP_GAP_MS = 50;
 
 export class SnapshotHolder {
   current: Snapshot;
   /** bumped on every change, so readers (and tests, through /api/status) can tell a reload happened */
   generation = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** the configuration version the snapshot reflects */
+  private seen: number;
+  private lastCheck = -Infinity;
+  private pendingCheck: Promise<boolean> | null = null;
 
   constructor(private readonly source: Source) {
+    this.seen = source.version.read(); // before the rows: a write in between is then reloaded later, never missed
     this.current = this.load();
   }
 
@@ -40,14 +54,61 @@ export class SnapshotHolder {
     );
   }
 
+  /** After a write through this process's services: tell other processes (bump the version), and
+   * since the snapshot is patched already, do not reload for our own bump. */
   private changed() {
     this.generation++;
+    try {
+      const version = this.source.version.bump();
+      if (version === this.seen + 1) this.seen = version; // no other writer in between
+    } catch (e) {
+      console.error("config version: could not bump it (other processes see this write later):", (e as Error).message);
+    }
   }
 
-  /** Everything from the database again (another process wrote to it). */
+  /** Everything from the database again, after a write of this process that touched many rows. */
   reloadAll() {
     this.current = this.load();
     this.changed();
+  }
+
+  /** Reloads everything when another process changed the configuration; says whether it did. */
+  reloadIfChanged(): boolean {
+    const version = this.source.version.read();
+    if (version === this.seen) return false;
+    this.seen = version;
+    this.current = this.load();
+    this.generation++;
+    return true;
+  }
+
+  /** Before refusing a key as unknown: whether the configuration changed since the last look (and
+   * was reloaded). Checks at most once per CATCH_UP_GAP_MS; callers within the gap share the next
+   * check, which runs after they arrived, so a key committed before its call is always found. */
+  catchUp(): Promise<boolean> {
+    if (this.pendingCheck) return this.pendingCheck;
+    const wait = this.lastCheck + CATCH_UP_GAP_MS - performance.now();
+    if (wait <= 0) {
+      this.lastCheck = performance.now();
+      return Promise.resolve(this.checkSafely());
+    }
+    this.pendingCheck = new Promise((resolve) =>
+      setTimeout(() => {
+        this.pendingCheck = null;
+        this.lastCheck = performance.now();
+        resolve(this.checkSafely());
+      }, Math.ceil(wait)),
+    );
+    return this.pendingCheck;
+  }
+
+  private checkSafely(): boolean {
+    try {
+      return this.reloadIfChanged();
+    } catch (e) {
+      console.error("config version: could not check it:", (e as Error).message);
+      return false;
+    }
   }
 
   /** After a write through the services: the row read back is exact, since ctx.tx() wrote the ledger's
@@ -97,17 +158,9 @@ export class SnapshotHolder {
     this.changed();
   }
 
-  /** Poll SQLite's data_version (changes only when another connection commits) and reload on change. */
-  watch(sqlite: Database, everyMs = 200) {
-    const version = () => (sqlite.query("PRAGMA data_version").get() as { data_version: number }).data_version;
-    let seen = version();
-    this.timer = setInterval(() => {
-      const now = version();
-      if (now !== seen) {
-        seen = now;
-        this.reloadAll();
-      }
-    }, everyMs);
+  /** Polls the configuration version and reloads when another process changed it. */
+  watch(everyMs = 200) {
+    this.timer = setInterval(() => this.checkSafely(), everyMs);
   }
 
   stop() {

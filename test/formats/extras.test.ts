@@ -76,9 +76,9 @@ describe("multipart and binary endpoints", () => {
     expect(mock.requests.length).toBe(before);
   });
 
-  test("a JSON body where multipart is expected: 400 that says what to send", async () => {
+  test("a JSON body where multipart is expected: 415 that says what to send", async () => {
     const r = await fetch(`${app.url}/v1/audio/transcriptions`, { method: "POST", headers: { authorization: `Bearer ${sdk.apiKey}`, "content-type": "application/json" }, body: "{}" });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(415);
     expect(((await r.json()) as any).error.message).toContain("multipart/form-data");
   });
 });

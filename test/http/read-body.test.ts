@@ -25,13 +25,13 @@ afterAll(() => server.stop(true));
 const url = `http://127.0.0.1:${server.port}/`;
 
 /** Sends raw request bytes and returns what came back (the status line), or "closed". */
-function raw(head: string, body: string, waitMs = 3000): Promise<string> {
+function raw(head: string, body: string, waitMs = 3000, port = server.port!): Promise<string> {
   return new Promise((resolve) => {
     let got = "";
     const timer = setTimeout(() => resolve(got || "silent"), waitMs);
     Bun.connect({
       hostname: "127.0.0.1",
-      port: server.port!,
+      port,
       socket: {
         open(s) {
           s.write(head + body);
@@ -83,6 +83,27 @@ test("a Content-Length larger than the body, or a stalled chunked body, gets 408
   const chunkedHead = `POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n`;
   expect(await raw(chunkedHead, "5\r\nhello\r\n")).toContain("408");
 });
+
+test("a body slower than Bun's idle timer still hears the 408 (the idle timer is raised while it is awaited)", async () => {
+  const impatient = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 1, // Bun's idle timer ticks every ~4 s: this closes a stalled connection at ~4 s, before the deadline, unless raised
+    async fetch(req, srv) {
+      try {
+        await readBodyBytes(req, { maxBytes: 1000, deadlineMs: 6000 }, srv);
+        return new Response("got it");
+      } catch (e) {
+        return new Response((e as AppError).code, { status: (e as AppError).status });
+      }
+    },
+  });
+  try {
+    expect(await raw(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n`, "ten bytes.", 9000, impatient.port!)).toContain("408");
+  } finally {
+    impatient.stop(true);
+  }
+}, 15_000);
 
 test("JSON content types", () => {
   for (const t of ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/vnd.api+json"]) expect(isJsonType(t)).toBe(true);
