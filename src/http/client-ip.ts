@@ -1,6 +1,6 @@
-// The address a request comes from, outside /v1 (sign-in lock-out, console, management API): the
-// socket peer, or through a trusted proxy (the trusted_proxies setting, kept in the snapshot) the
-// client it forwarded for. The relay resolves its callers the same way (core/ip.ts clientIp).
+// The address a request comes from, on every route (/v1 IP allowlists and logs, sign-in lock-out, the
+// management API): the socket peer, or through a trusted proxy (the trusted_proxies setting, kept in
+// the snapshot) the client it forwarded for.
 import { clientIp } from "../core/ip";
 import type { Ctx } from "../services/context";
 

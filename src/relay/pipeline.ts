@@ -4,10 +4,10 @@
 // read under the body deadline (Bun's idle timer raised meanwhile); only once it is in do the
 // upstream timeouts take over from Bun's idle limit.
 import { checkModelAllowed, tokenGroups } from "../core/access";
-import { clientIp } from "../core/ip";
 import { refusals } from "../core/refusals";
 import { isServed } from "../core/routing";
 import { AppError } from "../errors";
+import { requestClientIp } from "../http/client-ip";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import { authenticate } from "./auth";
 import { holdFor } from "./billing";
@@ -22,8 +22,7 @@ import type { Runtime } from "./runtime";
 /** What the path says about the call (Gemini: the model, and whether it streams). */
 export type PathFacts = { model?: string; stream?: boolean };
 
-export const requestIp = (rt: Runtime, req: Request, server: Bun.Server<unknown>) =>
-  clientIp(server.requestIP(req)?.address ?? "", req.headers.get("x-forwarded-for"), rt.ctx.snapshot.current.relay.trustedProxies);
+export const requestIp = (rt: Runtime, req: Request, server: Bun.Server<unknown>) => requestClientIp(rt.ctx, req, server);
 
 /** Checks 6–7: the body, read within the size limit and the body deadline. Once it is in, Bun's idle
  * timer is turned off: the upstream timeouts govern from here (a model may think for minutes). */
