@@ -1,13 +1,13 @@
 // The command table and dispatcher: `apiyi <command> [flags]`.
 import { adminCreate, adminResetPassword } from "./admin";
 import { type Command, describeFailure, parseFlags, usageOf } from "./args";
-import { channelAdd, channelList, channelUpdate } from "./channel";
+import { channelAdd, channelDisable, channelEnable, channelList, channelTest, channelUpdate } from "./channel";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
 import { priceList, priceSet } from "./price";
 import { tokenCreate } from "./token";
 
-const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelUpdate, channelList, priceSet, priceList];
+const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelUpdate, channelList, channelEnable, channelDisable, channelTest, priceSet, priceList];
 
 const overview = () =>
   ["usage: apiyi <command> [flags]   (apiyi <command> --help for its flags)", "", "commands:"]
