@@ -9,6 +9,7 @@ import { azure } from "./mock/azure";
 import { type Ctx, DEFAULTS, type Dialect, type Life, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, readBody, sleep } from "./mock/core";
 import { gemini } from "./mock/gemini";
 import { openai } from "./mock/openai";
+import { presetError } from "./mock/upstream-errors";
 
 export { maskKey, type MockMode, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, splitText } from "./mock/core";
 
@@ -67,6 +68,7 @@ export function startMockUpstream(opts: MockOptions = {}) {
     const key = dialect.key(req, ctx.url);
     if (s.mode === "unauthorized" || (keys && !keys.includes(key))) return dialect.unauthorized(ctx, key);
     if (s.mode === "status") return dialect.status(ctx);
+    if (s.mode === "error") return presetError(s.preset);
     if (typeof ctx.body !== "object" || ctx.body === null) return dialect.badRequest(ctx);
     return (await dialect.route(ctx)) ?? dialect.notFound(ctx);
   }
