@@ -33,7 +33,7 @@ export function saveKeyStates(db: Db, channelId: number, keysSealed: string, sta
   db.transaction((tx) => {
     tx.update(channels).set({ keyStates: JSON.stringify(states) }).where(sameKeys).run();
     if (states.every((s) => s.status === 3)) {
-      const statusReason = `every upstream key was rejected by the upstream${deadReason ? `; last: ${deadReason}` : ""}`.slice(0, 500);
+      const statusReason = `every upstream key was rejected by the upstream as invalid${deadReason ? `; last: ${deadReason}` : ""}`.slice(0, 500);
       tx.update(channels)
         .set({ status: 3, statusReason })
         .where(and(sameKeys, eq(channels.status, 1)))

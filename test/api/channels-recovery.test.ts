@@ -130,7 +130,7 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
       if (i === 0) await gw.waitForChannel(c.id, (x) => x.status === 3);
     }
     const disabled = await gw.channel(c.id);
-    expect(disabled.status_reason).toStartWith("every upstream key was rejected by the upstream; last: the upstream answered 401: Incorrect API key provided");
+    expect(disabled.status_reason).toStartWith("every upstream key was rejected by the upstream as invalid; last: the upstream answered 401: Incorrect API key provided");
   });
 
   test("new keys clear the failure state: status 3 → 1, keys usable, health and breaker cleared; an admin's disable stays", async () => {

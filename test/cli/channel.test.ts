@@ -277,7 +277,7 @@ describe("channel enable | disable | test, and what list shows of a failing chan
     const line = await listedLine(c.id, /last-error=/);
     expect(line).toContain("\tauto-disabled\t");
     expect(line).toContain("\tbreaker=closed\tdead-keys=1\t");
-    expect(line).toContain("\treason=every upstream key was rejected by the upstream; last: the upstream answered 401: Incorrect API key provided: [redacted]");
+    expect(line).toContain("\treason=every upstream key was rejected by the upstream as invalid; last: the upstream answered 401: Incorrect API key provided: [redacted]");
     expect(line).toMatch(/\tlast-error=the upstream answered 401: .* \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/);
     expect(line).not.toContain("sk-cli-dead-key");
 

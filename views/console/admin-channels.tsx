@@ -156,7 +156,7 @@ export function StatusCell(props: { c: ChannelView; oob?: boolean }) {
 function KeyStates(props: { c: ChannelView }) {
   const states = props.c.key_states;
   const off = states.filter((k) => k.status !== 1).length;
-  const summary = `•••• ${props.c.key_count} ${props.c.key_count === 1 ? "key" : "keys"}${off ? ` · ${off} out of rotation` : ""}`;
+  const summary = `•••• ${props.c.key_count} ${props.c.key_count === 1 ? "key" : "keys"}${off ? ` · ${off} disabled` : ""}`;
   return (
     <details class="keys">
       <summary class={off ? "warn" : ""} safe>
@@ -168,7 +168,7 @@ function KeyStates(props: { c: ChannelView }) {
             <li>usable</li>
           ) : (
             <li class="warn" safe>
-              {`${k.status === 2 ? `out of credit, tried again from ${hhmm(k.until ?? 0)} UTC` : "rejected"}${k.reason ? `: ${k.reason}` : ""}`}
+              {`${k.status === 2 ? `out of credit, tried again from ${hhmm(k.until ?? 0)} UTC` : "disabled"}${k.reason ? `: ${k.reason}` : ""}`}
             </li>
           ),
         )}

@@ -25,8 +25,8 @@ export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: nu
   return (
     <ol class="attempts">
       {props.attempts.map((a) => (
-        <li class={a.status >= 200 && a.status < 300 ? "ok" : "bad"} title={a.cause ?? ""} safe>
-          {`${props.channelName(a.channel_id)} → ${a.status || a.error || "failed"} → ${a.ms} ms${a.cause ? ` (${a.cause})` : ""}`}
+        <li class={a.status >= 200 && a.status < 300 ? "ok" : "bad"} title={a.cause} safe>
+          {`${props.channelName(a.channel_id)} → ${a.status || a.cause || a.error || "failed"} → ${a.ms} ms`}
         </li>
       ))}
     </ol>
