@@ -17,6 +17,8 @@ type Origin = {
   port: number;
   /** "host" or "host:port" as the URL gave it: the Host header */
   hostHeader: string;
+  /** "host:port" (IPv6 in brackets) for messages */
+  display: string;
   literal: boolean;
   refused: string | null;
   /** length of "scheme://host[:port]" in the URL string */
@@ -50,6 +52,7 @@ function originOf(url: string): Origin {
     host,
     port: u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80,
     hostHeader: u.host,
+    display: `${host.includes(":") ? `[${host}]` : host}:${u.port || (u.protocol === "https:" ? 443 : 80)}`,
     literal,
     refused: refusedHost(host),
     prefixLength: prefix.length,
@@ -73,7 +76,7 @@ export function refusedUrl(url: string): string | null {
 /** The checked address to send `url` to (throws EgressError: refused, DNS). */
 export async function targetFor(url: string): Promise<Target> {
   const o = originOf(url);
-  const display = `${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
+  const display = o.display;
   if (o.refused) throw new EgressError("refused", `refused: ${o.host}: ${o.refused}`);
   if (o.literal) return { url, address: o.host, port: o.port, display, hostHeader: null };
   const r = await resolveChecked(o.host);
@@ -98,7 +101,8 @@ function pinned(init: Init, t: Target): Init {
   const headers = toRecord(init.headers);
   for (const k of Object.keys(headers)) if (k.toLowerCase() === "host") delete headers[k];
   headers.host = t.hostHeader;
-  return { ...init, headers, redirect: "manual", tls: t.tls ? { ...init.tls, ...t.tls } : init.tls };
+  // the origin's own tls object when the caller gave none: one object per origin keeps requests comparable
+  return { ...init, headers, redirect: "manual", tls: t.tls && init.tls ? { ...init.tls, ...t.tls } : (t.tls ?? init.tls) };
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -184,6 +184,21 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
     expect(expectReply(await gw.admin.post(`/api/channel/${off.id}/test`, {}), 200)).toMatchObject({ ok: true, re_enabled: false });
     expect((await gw.channel(off.id)).status).toBe(2);
   });
+
+  test("the console's Test button re-enables too, and sends the row's status cell again", async () => {
+    const m = model();
+    const c = await gw.addChannel({ name: "console-auto-off", models: m, base_url: mock.urlFor("unauthorized") });
+    await chat(m);
+    await gw.waitForChannel(c.id, (x) => x.status === 3);
+    expectReply(await gw.admin.put("/api/channel/", { id: c.id, base_url: mock.url }), 200);
+    const cookie = gw.auth!.cookie!;
+    const csrf = /data-csrf="([0-9a-f]+)"/.exec(await (await fetch(`${app.url}/token`, { headers: { cookie } })).text())![1];
+    const res = await fetch(`${app.url}/admin/channels/${c.id}/test`, { method: "POST", headers: { cookie, "x-csrf-token": csrf, origin: app.url, "hx-request": "true" } });
+    const html = await res.text();
+    expect(JSON.parse(res.headers.get("hx-trigger")!).toast.message).toMatch(/^Test: 200 in (\d+|<1) ms; the channel is enabled again$/);
+    expect(html).toContain(`<template><td id="status-${c.id}" hx-swap-oob="true"><span class="badge ok">enabled</span>`);
+    expect((await gw.channel(c.id)).status).toBe(1);
+  });
 });
 
 describe("the admin sees the real cause", () => {
