@@ -1,6 +1,7 @@
 // Flags + environment → one validated Config. The only module that reads process.env; flags win
 // over env, env over defaults. A bad value becomes one ConfigError line naming the flag or variable.
 import { z } from "zod";
+import { isIP } from "node:net";
 import { parseCidr } from "./core/ip";
 
 export class ConfigError extends Error {}
@@ -68,6 +69,24 @@ export const CONFIG_FIELDS = {
     schema: z.coerce.number({ error: "must be a number of quota units" }).int("must be a whole number of quota units").min(0, "must not be negative").optional(),
   },
   publicUrl: { flag: "public-url", env: "APIYI_PUBLIC_URL", schema: publicUrlSchema.optional() },
+  /** upstream host names pinned to addresses, like curl's --resolve: "name=address,…" (the egress
+   * guard checks these addresses as it checks DNS answers) */
+  resolve: {
+    flag: "resolve",
+    env: "APIYI_RESOLVE",
+    schema: z
+      .string()
+      .optional()
+      .transform((v, c) => {
+        const pins: Record<string, string> = {};
+        for (const pair of (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+          const [name, address, extra] = pair.split("=").map((s) => s.trim());
+          if (!name || !address || extra !== undefined || isIP(address) === 0) c.addIssue({ code: "custom", message: `"${pair}" is not name=IP-address` });
+          else pins[name.toLowerCase()] = address;
+        }
+        return pins;
+      }),
+  },
 } as const;
 
 type Fields = typeof CONFIG_FIELDS;

@@ -22,16 +22,16 @@ export function channelRoutes({ add }: ReturnType<typeof routeTable>) {
   add({ method: "GET", path: "/api/channel/:id", summary: "Get one channel (no keys)", tag, access: "admin" }, ({ ctx, params }) =>
     getChannel(ctx, idParam(params)),
   );
-  add({ method: "POST", path: "/api/channel/", summary: "Create a channel (type openai, anthropic, gemini or azure; azure needs api_version; max_output_tokens lowers larger max_tokens asks, 0 = no cap); its keys are never shown again", tag, access: "admin", body: ChannelCreate, creates: true }, ({ ctx, body }) =>
+  add({ method: "POST", path: "/api/channel/", summary: "Create a channel (type openai, anthropic, gemini or azure; azure needs api_version; max_output_tokens lowers larger max_tokens asks, 0 = no cap); its keys are never shown again. The reply's warnings name models without a price and an endpoint path cut off base_url; link-local and cloud-metadata base URLs are refused", tag, access: "admin", body: ChannelCreate, creates: true }, ({ ctx, body }) =>
     createChannel(ctx, body),
   );
-  add({ method: "PUT", path: "/api/channel/", summary: "Update a channel (fields left out keep their values; no key keeps the keys); ?status_only=true takes {id, status}", tag, access: "admin", body: ChannelUpdate.or(ChannelStatusUpdate), query: UpdateQuery }, ({ ctx, body, query }) =>
+  add({ method: "PUT", path: "/api/channel/", summary: "Update a channel (fields left out keep their values; no key keeps the keys; new keys clear the failure state and re-enable a channel disabled automatically); ?status_only=true takes {id, status}", tag, access: "admin", body: ChannelUpdate.or(ChannelStatusUpdate), query: UpdateQuery }, ({ ctx, body, query }) =>
     yes(query.status_only) ? setChannelStatus(ctx, body) : updateChannel(ctx, body),
   );
   add({ method: "DELETE", path: "/api/channel/:id", summary: "Delete a channel", tag, access: "admin" }, ({ ctx, params }) =>
     deleteChannel(ctx, idParam(params)),
   );
-  add({ method: "POST", path: "/api/channel/:id/test", summary: "Send one minimal call to the channel in its own wire format: {ok, status, latency_ms, model, message}", tag, access: "admin", body: ProbeInput }, ({ ctx, params, body }) =>
+  add({ method: "POST", path: "/api/channel/:id/test", summary: "Send one minimal call to the channel in its own wire format: {ok, status, latency_ms, model, message, failure?, re_enabled}; a failure's message is its cause; a pass re-enables a channel disabled automatically", tag, access: "admin", body: ProbeInput }, ({ ctx, params, body }) =>
     probeChannel(ctx, idParam(params), body),
   );
 }

@@ -1,7 +1,11 @@
-// `apiyi channel add`, `apiyi channel update` and `apiyi channel list`: upstream channels from the
-// terminal. `add` prints the new id and nothing else; `update` and `list` print one line per channel.
-// None of them ever prints an upstream key.
-import { allChannels, createChannel, getChannel, updateChannel } from "../services/channels";
+// `apiyi channel add|update|list|enable|disable|test`: upstream channels from the terminal. `add` prints
+// the new id and nothing else on stdout (warnings, e.g. models without a price, go to stderr); the
+// others print one line per channel, with its breaker and why it is off or failing. `test` runs the
+// channel test in this process (the breaker lives in the server; what the CLI shows of it is what the
+// server last saved). None of them ever prints an upstream key.
+import { configureResolver } from "../net/resolve";
+import { probeChannel } from "../relay/probe";
+import { allChannels, createChannel, getChannel, setChannelStatus, updateChannel } from "../services/channels";
 import { CliError, type Command, type Flags, type Options } from "./args";
 import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
@@ -91,16 +95,38 @@ const channelInput = (flags: Flags) => ({
 });
 
 const STATUS_WORDS: Record<number, string> = { 1: "enabled", 2: "disabled", 3: "auto-disabled" };
+/** free text on a tab-separated line: no tabs or line breaks */
+const oneLine = (text: string) => text.replace(/[\t\r\n]+/g, " ");
+const since = (unixS: number) => new Date(unixS * 1000).toISOString().replace(/\.\d+Z$/, "Z");
 
-/** id, name, status, type, base URL, groups, models, key count; then the type's extras and the output
- * cap when set. */
-function channelLine(c: ReturnType<typeof getChannel>) {
+/** id, name, status, type, base URL, groups, models, key count, breaker; then, when they apply: keys
+ * out of rotation, the type's extras, the output cap, why the channel is off, the last failure. */
+export function channelLine(c: ReturnType<typeof getChannel>) {
   const status = STATUS_WORDS[c.status] ?? String(c.status);
-  const fields = [c.id, c.name, status, c.type, c.base_url, `groups=${c.groups.join(",")}`, `models=${c.models.join(",")}`, `keys=${c.key_count}`];
+  const h = c.health;
+  const fields = [c.id, c.name, status, c.type, c.base_url, `groups=${c.groups.join(",")}`, `models=${c.models.join(",")}`, `keys=${c.key_count}`, `breaker=${h.breaker}`];
+  const dead = c.key_states.filter((k) => k.status === 3).length;
+  const cooling = c.key_states.filter((k) => k.status === 2).length;
+  if (dead) fields.push(`dead-keys=${dead}`);
+  if (cooling) fields.push(`cooling-keys=${cooling}`);
   if (c.supports_responses) fields.push("responses=yes");
   if (c.api_version) fields.push(`api-version=${c.api_version}`);
   if (c.max_output_tokens) fields.push(`max-output-tokens=${c.max_output_tokens}`);
+  if (c.status_reason) fields.push(`reason=${oneLine(c.status_reason)}`);
+  if (h.last_error && h.last_error_at >= h.last_ok_at) fields.push(`last-error=${oneLine(h.last_error)} (${since(h.last_error_at)})`);
   return fields.join("\t");
+}
+
+/** Warnings of a write (models without a price, a base URL cut short) on stderr: stdout stays the result. */
+const warn = (command: string, warnings: string[]) => {
+  for (const w of warnings) console.error(`apiyi ${command}: warning: ${w}`);
+};
+
+/** --id as a channel id (a whole number ≥ 1), or a CliError naming the flag. */
+function channelId(flags: Flags): number {
+  const id = flags.id;
+  if (typeof id !== "string" || !/^\d+$/.test(id) || Number(id) < 1) throw new CliError("--id: the channel's id, a whole number (see apiyi channel list)");
+  return Number(id);
 }
 
 export const channelAdd: Command = {
@@ -114,7 +140,9 @@ export const channelAdd: Command = {
   async run(flags: Flags) {
     const input = channelInput(flags);
     await withData(flags, async (ctx) => {
-      console.log(createChannel(ctx, { ...input, key: input.key ?? [] }).id);
+      const c = createChannel(ctx, { ...input, key: input.key ?? [] });
+      console.log(c.id);
+      warn("channel add", c.warnings);
     });
   },
 };
@@ -122,29 +150,84 @@ export const channelAdd: Command = {
 export const channelUpdate: Command = {
   name: "channel update",
   flagNames: CHANNEL_FLAG_NAMES,
-  summary: "Change a channel: only the flags given change; --key replaces all its keys. Prints the channel's line.",
+  summary: "Change a channel: only the flags given change; --key replaces all its keys (and clears its failure state: an auto-disabled channel is enabled again). Prints the channel's line.",
   usage: "--id N [--name N] [--type T] [--base-url URL] [--key K …] [--models a,b] [--group g1,g2] [--priority N] [--weight N] [--mapping a=b] [--supports-responses[=true|false]] [--api-version V] [--max-output-tokens N] [--data-dir DIR]",
   options: { id: { type: "string" }, ...CHANNEL_OPTIONS },
   help: ["  --id N            the channel to change (apiyi channel list shows the ids)", ...CHANNEL_HELP],
   async run(flags: Flags) {
-    const id = flags.id;
-    if (typeof id !== "string" || !/^\d+$/.test(id) || Number(id) < 1) throw new CliError("--id: the channel's id, a whole number (see apiyi channel list)");
-    const input = { id: Number(id), ...channelInput(flags) };
+    const input = { id: channelId(flags), ...channelInput(flags) };
     await withData(flags, async (ctx) => {
-      console.log(channelLine(updateChannel(ctx, input)));
+      const c = updateChannel(ctx, input);
+      console.log(channelLine(c));
+      warn("channel update", c.warnings);
     });
   },
 };
 
+const LINE_HELP = [
+  "  Each line: id, name, status (enabled, disabled, auto-disabled), type, base URL, groups=, models=, keys=,",
+  "  breaker= (closed, open, half_open: as the running server last saved it), then when they apply: dead-keys=N",
+  "  (rejected by the upstream), cooling-keys=N (account out of credit, tried again after a cooldown),",
+  "  responses=yes, api-version=V, max-output-tokens=N, reason= (why it was disabled), last-error= (the last",
+  "  failure's cause and when).",
+];
+
 export const channelList: Command = {
   name: "channel list",
-  summary: "List channels, one per line: id, name, status, type, base URL, groups, models, key count (then responses=yes, api-version=V, max-output-tokens=N when set).",
+  summary: "List channels, one per line, with each one's breaker and, when it is off or failing, why.",
   usage: "[--data-dir DIR]",
   options: { ...DATA_OPTIONS },
-  help: [DATA_HELP],
+  help: [...LINE_HELP, DATA_HELP],
   async run(flags) {
     await withData(flags, async (ctx) => {
       for (const c of allChannels(ctx)) console.log(channelLine(c));
+    });
+  },
+};
+
+const ID_HELP = "  --id N            the channel (apiyi channel list shows the ids)";
+
+/** enable / disable: the same operation as the console's button and PUT /api/channel/?status_only=true. */
+const statusCommand = (name: "enable" | "disable", status: 1 | 2, summary: string): Command => ({
+  name: `channel ${name}`,
+  summary,
+  usage: "--id N [--data-dir DIR]",
+  options: { id: { type: "string" }, ...DATA_OPTIONS },
+  flagNames: { id: "--id" },
+  help: [ID_HELP, DATA_HELP],
+  async run(flags) {
+    const id = channelId(flags);
+    await withData(flags, async (ctx) => {
+      console.log(channelLine(setChannelStatus(ctx, { id, status })));
+    });
+  },
+});
+
+export const channelEnable = statusCommand(
+  "enable",
+  1,
+  "Enable a channel, also one disabled automatically: every key back in rotation, failure state and breaker cleared. Prints the channel's line.",
+);
+export const channelDisable = statusCommand("disable", 2, "Disable a channel (no call goes to it until it is enabled). Prints the channel's line.");
+
+export const channelTest: Command = {
+  name: "channel test",
+  summary:
+    "Send one minimal call to a channel from this process and print the result: status and latency, or the cause (connection refused, TLS, timeout, DNS, the upstream's error). A pass re-enables a channel disabled automatically. Exit 1 when it fails.",
+  usage: "--id N [--model M] [--data-dir DIR]",
+  options: { id: { type: "string" }, model: { type: "string" }, ...DATA_OPTIONS },
+  flagNames: { id: "--id", model: "--model" },
+  help: [ID_HELP, "  --model M         the model to ask for (default: the channel's first)", DATA_HELP],
+  async run(flags) {
+    const id = channelId(flags);
+    return withData(flags, async (ctx) => {
+      configureResolver({ pins: ctx.config.resolve });
+      const r = await probeChannel(ctx, id, { model: flags.model });
+      const result = r.ok ? `ok: ${r.status} in ${r.latency_ms} ms (model ${r.model})` : `failed${r.status ? ` (${r.status})` : ""}: ${r.message} (model ${r.model})`;
+      console.log(oneLine(result));
+      if (r.re_enabled) console.log("the channel was disabled automatically and is enabled again");
+      console.log(channelLine(getChannel(ctx, id)));
+      return r.ok ? 0 : 1;
     });
   },
 };

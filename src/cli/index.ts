@@ -3,14 +3,31 @@
 import { adminCreate, adminResetPassword } from "./admin";
 import { type Command, describeFailure, parseFlags, usageOf } from "./args";
 import { backup } from "./backup";
-import { channelAdd, channelList, channelUpdate } from "./channel";
+import { channelAdd, channelDisable, channelEnable, channelList, channelTest, channelUpdate } from "./channel";
 import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
 import { priceList, priceSet } from "./price";
 import { tokenCreate } from "./token";
 
-export const COMMANDS: Command[] = [serve, migrate, version, health, adminCreate, adminResetPassword, tokenCreate, channelAdd, channelUpdate, channelList, priceSet, priceList, backup];
+export const COMMANDS: Command[] = [
+  serve,
+  migrate,
+  version,
+  health,
+  backup,
+  adminCreate,
+  adminResetPassword,
+  tokenCreate,
+  channelAdd,
+  channelUpdate,
+  channelList,
+  channelEnable,
+  channelDisable,
+  channelTest,
+  priceSet,
+  priceList,
+];
 
 const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h" || arg === "help";
 

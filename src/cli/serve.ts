@@ -9,7 +9,9 @@ import { loadConfig } from "../config";
 import { sweepExpiredSessions } from "../services/auth";
 import { bootstrap } from "../services/bootstrap";
 import { pruneLogs } from "../services/retention";
+import { forgetSavedBreakers } from "../services/channels";
 import { openContext } from "../services/context";
+import { configureResolver } from "../net/resolve";
 import { VERSION } from "../version";
 import { CliError, type Command, listeningLines, SERVER_OPTIONS } from "./args";
 
@@ -36,7 +38,7 @@ async function drain(server: Bun.Server<unknown>, life: Lifecycle, deadlineMs: n
 export const serve: Command = {
   name: "serve",
   summary: "Run the gateway: migrate the database, then serve the API and console.",
-  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N] [--public-url URL]",
+  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N] [--public-url URL] [--resolve NAME=IP,…]",
   options: {
     ...SERVER_OPTIONS,
     "shutdown-timeout": { type: "string" },
@@ -45,6 +47,7 @@ export const serve: Command = {
     "register-enabled": { type: "string" },
     "new-user-quota": { type: "string" },
     "public-url": { type: "string" },
+    resolve: { type: "string" },
   },
   help: [
     "  --port N                 listen port (env APIYI_PORT, default 3000; 0 = any free port)",
@@ -56,9 +59,11 @@ export const serve: Command = {
     "  --register-enabled B     first start only: allow sign-up (env APIYI_REGISTER_ENABLED)",
     "  --new-user-quota N       first start only: new users' balance in units (env APIYI_NEW_USER_QUOTA)",
     "  --public-url URL         first start only: the address clients reach this server at, for request examples and share links (env APIYI_PUBLIC_URL)",
+    "  --resolve L              pin upstream host names to addresses, like curl --resolve: name=IP,… (env APIYI_RESOLVE; still checked by the egress guard)",
   ],
   async run(flags) {
     const config = loadConfig(flags);
+    configureResolver({ pins: config.resolve });
     const ctx = openContext(config);
     const life: Lifecycle = { draining: false };
     // calls that died with the previous process (kill -9) left holds: they go back first
@@ -67,6 +72,7 @@ export const serve: Command = {
       ctx.snapshot.reloadAll();
       console.log(`released ${released} hold(s) left by calls that did not finish`);
     }
+    forgetSavedBreakers(ctx); // breakers start closed in this process; the CLI reads what it saves
     const rt = createRuntime(ctx, config, life);
     let server: Bun.Server<unknown> | undefined;
     let sweeper: ReturnType<typeof setInterval> | undefined;

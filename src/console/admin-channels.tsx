@@ -1,9 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/channels: list and search, New and Edit in a dialog (keys write-only: an empty field keeps
 // the stored keys; the four types, the Responses switch, Azure's api-version and the output cap), enable/disable,
-// delete, and the Test button (one probe call: status, latency).
+// delete, and the Test button (one probe call: status, latency, or the cause; a pass re-enables a
+// channel disabled automatically, and its status cell is sent again). A save that left models without
+// a price, or cut an endpoint path off the base URL, says so in its toast.
 // Rules live in services/channels and relay/probe; keys never come back out of them.
-import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, TestResult, channelForm } from "../../views/console/admin-channels";
+import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, StatusCell, TestResult, channelForm } from "../../views/console/admin-channels";
 import { invalidField } from "../errors";
 import { probeChannel } from "../relay/probe";
 import { CHANNEL_TYPES } from "../services/channel-schema";
@@ -53,6 +55,9 @@ function toInput(f: Form) {
 
 const groupNames = ({ ctx, user }: Pick<PageCall, "ctx" | "user">) => listGroups(ctx, user).items.map((g) => g.name);
 
+/** "Saved", or "Saved. Warning: …" with each warning of the write. */
+const withWarnings = (done: string, warnings: string[]) => (warnings.length ? `${done}. Warning: ${warnings.join(" Also: ")}` : done);
+
 export function adminChannelPages({ page, action, fragment }: AdminTable) {
   page("/admin/channels", { title: "Channels", admin: true }, ({ ctx, query, path }) => {
     const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
@@ -69,7 +74,7 @@ export function adminChannelPages({ page, action, fragment }: AdminTable) {
   action("POST", "/admin/channels", { admin: true }, ({ ctx, form }) =>
     fromDialog(() => {
       const c = createChannel(ctx, toInput(form));
-      return { html: oobNewRow("channel-rows", ChannelRow({ c }) as string), toast: "Channel created", closeDialog: true };
+      return { html: oobNewRow("channel-rows", ChannelRow({ c }) as string), toast: withWarnings("Channel created", c.warnings), closeDialog: true };
     }),
   );
   action("POST", "/admin/channels/:id", { admin: true }, ({ ctx, form, params }) =>
@@ -77,7 +82,7 @@ export function adminChannelPages({ page, action, fragment }: AdminTable) {
       const input = toInput(form);
       if (!input.key) delete input.key; // no keys: keep the stored ones
       const c = updateChannel(ctx, { id: Number(params.id), ...input });
-      return { html: oobRow(ChannelRow({ c }) as string), toast: "Saved", closeDialog: true };
+      return { html: oobRow(ChannelRow({ c }) as string), toast: withWarnings("Saved", c.warnings), closeDialog: true };
     }),
   );
   action("PUT", "/admin/channels/:id/status", { admin: true }, ({ ctx, params, form }) => {
@@ -92,6 +97,8 @@ export function adminChannelPages({ page, action, fragment }: AdminTable) {
     const id = Number(params.id);
     const r = await probeChannel(ctx, id, {});
     const ms = r.latency_ms < 1 ? "<1" : String(r.latency_ms);
-    return { html: TestResult({ id, r }) as string, toast: r.ok ? `Test: ${r.status} in ${ms} ms` : `Test failed: ${r.status || r.message}` };
+    const status = r.re_enabled ? `<template>${StatusCell({ c: getChannel(ctx, id), oob: true })}</template>` : "";
+    const toast = r.ok ? `Test: ${r.status} in ${ms} ms${r.re_enabled ? "; the channel is enabled again" : ""}` : `Test failed: ${r.message}`;
+    return { html: (TestResult({ id, r }) as string) + status, toast };
   });
 }

@@ -10,6 +10,7 @@ export type BreakerState = "closed" | "open" | "half_open";
 
 export class Breakers {
   private readonly states = new Map<number, State>();
+  private readonly epochs = new Map<number, number>();
   /** `options` is read at each event, so a change of the settings applies at once */
   constructor(private readonly options: () => BreakerOptions = () => BREAKER_DEFAULTS) {}
 
@@ -74,6 +75,24 @@ export class Breakers {
   recentFailures(id: number, now: number): number {
     const s = this.states.get(id);
     return s ? s.failures.filter((t) => now - t < this.opts.windowMs).length : 0;
+  }
+
+  /** When the channel was recovered (new keys, enable, a passing Test: its epoch changed, maybe by
+   * another process such as the CLI), its breaker starts over. Called before a channel is judged. */
+  sync(id: number, epoch: number) {
+    if (this.epochs.get(id) === epoch) return;
+    this.epochs.set(id, epoch);
+    this.states.delete(id);
+  }
+
+  /** Whether this process has seen the channel fail (else its breaker is closed here). */
+  has(id: number): boolean {
+    return this.states.has(id);
+  }
+
+  /** When an open breaker lets a probe through again (ms), or 0 when it is closed. */
+  openUntil(id: number): number {
+    return this.states.get(id)?.openUntil ?? 0;
   }
 
   /** Forget a channel (an admin re-enabled or edited it). */

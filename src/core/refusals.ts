@@ -61,6 +61,13 @@ export const refusals = {
   rateLimited: (retryAfter: string | null) =>
     err(429, "rate_limit_error", "rate_limit_exceeded", "the upstream is rate limiting; retry shortly", null, retryAfter ? { "retry-after": retryAfter } : {}),
   noChannel: () => err(503, "server_error", "no_available_channel", "no upstream channel is available for this model right now; retry shortly"),
+  /** every channel for the model has only keys the upstream rejected: retrying will not help (502, not
+   * 503, which Anthropic clients read as 529 "overloaded" and retry) */
+  upstreamKeyRejected: () =>
+    err(502, "server_error", "upstream_key_invalid", "the upstream rejected this server's credentials for this model; an administrator must renew them, so retrying will not help", null, { "x-should-retry": "false" }),
+  /** every channel for the model is out of credit upstream (not the caller's own quota) */
+  upstreamUnfunded: () =>
+    err(502, "server_error", "upstream_unfunded", "the upstream account that serves this model is out of credit; an administrator must top it up (your own balance is not affected)", null, { "x-should-retry": "false" }),
   upstream: () => err(502, "server_error", "upstream_error", "the upstream failed to answer; retry shortly"),
   /** every upstream tried was busy (503, Anthropic's 529): Anthropic clients see 529 overloaded_error */
   overloaded: () => err(503, "server_error", "upstream_overloaded", "the upstream is overloaded; retry shortly"),

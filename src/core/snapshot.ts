@@ -15,7 +15,8 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
 export type UserEntry = Pick<UserRow, "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited">;
 export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable">;
 
-export type KeyState = { status: 1 | 3; reason?: string; at?: number };
+/** 1 usable, 3 rejected by the upstream (dead), 2 out of credit: back in rotation at `until` (unix s) */
+export type KeyState = { status: 1 | 2 | 3; reason?: string; at?: number; until?: number };
 
 export type ChannelEntry = {
   id: number;
@@ -41,6 +42,8 @@ export type ChannelEntry = {
   apiVersion: string;
   /** most output tokens a call may ask for (0: no cap) */
   maxOutputTokens: number;
+  /** bumped by each recovery (new keys, enable, a passing Test): the breaker starts over when it changes */
+  healthEpoch: number;
 };
 
 /** group → model → channels serving it (any status), highest priority first */
@@ -112,6 +115,7 @@ export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string
     supportsResponses: row.supportsResponses,
     apiVersion: row.apiVersion,
     maxOutputTokens: row.maxOutputTokens,
+    healthEpoch: row.healthEpoch,
   };
 }
 

@@ -119,6 +119,11 @@ export const channels = sqliteTable("channels", {
   /** most output tokens a call may ask this upstream for (0: no cap); larger asks are lowered */
   maxOutputTokens: integer("max_output_tokens").notNull().default(0),
   createdAt: integer("created_at").notNull().default(now),
+  /** JSON: what the server last saw of the channel's health (breaker, last failure's cause), written
+   * off the request path so that other processes (the CLI) can show it */
+  health: text("health").notNull().default(sql`'{}'`),
+  /** bumped by every recovery (new keys, enable, a passing Test): the server resets the breaker on change */
+  healthEpoch: integer("health_epoch").notNull().default(0),
 });
 
 export const logs = sqliteTable(

@@ -6,7 +6,8 @@ import { LOG_TYPE, type NewLog } from "../store/logs";
 import { billingDetails, costOf, outputLimitDetail, settleHold, type CallBilling } from "./billing";
 import type { Runtime } from "./runtime";
 
-export type AttemptLog = { channel_id: number; status: number; ms: number; error?: string };
+/** `cause`: what went wrong in words, naming the upstream's host (admins see it, users do not) */
+export type AttemptLog = { channel_id: number; status: number; ms: number; error?: string; cause?: string };
 
 export type CallRecord = {
   requestId: string;

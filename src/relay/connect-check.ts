@@ -1,7 +1,8 @@
 // The connect timeout. fetch() cannot tell connecting from waiting for an answer, so before the
 // first call to an origin (and again after 30 s without a success there) a bare TCP connect is
 // tried within the channel's timeout_connect_ms; a host that does not answer fails over in
-// seconds instead of waiting out the first-byte timeout. Warm origins pay nothing.
+// seconds instead of waiting out the first-byte timeout. Warm origins pay nothing. The connect goes to
+// the address the egress guard checked (net/egress.ts), never to a name resolved again here.
 const FRESH_MS = 30_000;
 const reachedAt = new Map<string, number>();
 
@@ -12,8 +13,8 @@ function hostPort(url: URL): { hostname: string; port: number } {
 
 export type Reach = "ok" | "timeout" | "error";
 
-/** Whether the host accepts a TCP connection within `timeoutMs`. */
-export function tcpConnect(hostname: string, port: number, timeoutMs: number): Promise<Reach> {
+/** Whether the host accepts a TCP connection within `timeoutMs`; `onError` hears the error's code. */
+export function tcpConnect(hostname: string, port: number, timeoutMs: number, onError?: (code: string) => void): Promise<Reach> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (r: Reach) => {
@@ -23,6 +24,10 @@ export function tcpConnect(hostname: string, port: number, timeoutMs: number): P
       resolve(r);
     };
     const timer = setTimeout(() => settle("timeout"), timeoutMs);
+    const fail = (e: unknown) => {
+      if (!settled) onError?.(String((e as { code?: unknown })?.code ?? ""));
+      settle("error");
+    };
     Bun.connect({
       hostname,
       port,
@@ -32,20 +37,20 @@ export function tcpConnect(hostname: string, port: number, timeoutMs: number): P
           settle("ok");
         },
         data() {},
-        error: () => settle("error"),
-        connectError: () => settle("error"),
+        error: (_s, e) => fail(e),
+        connectError: (_s, e) => fail(e),
       },
-    }).catch(() => settle("error"));
+    }).catch(fail);
   });
 }
 
 /** Has a call to this base URL succeeded lately? (keyed by the string: the warm path parses nothing) */
 export const isWarm = (baseUrl: string) => Date.now() - (reachedAt.get(baseUrl) ?? 0) < FRESH_MS;
 
-/** Probes the base URL's host with a bare TCP connect. */
-export async function probeOrigin(baseUrl: string, timeoutMs: number): Promise<Reach> {
-  const { hostname, port } = hostPort(new URL(baseUrl));
-  const r = await tcpConnect(hostname, port, timeoutMs);
+/** Probes the base URL's host with a bare TCP connect: to `target` (the checked address) when given. */
+export async function probeOrigin(baseUrl: string, timeoutMs: number, target?: { address: string; port: number }, onError?: (code: string) => void): Promise<Reach> {
+  const { hostname, port } = target ? { hostname: target.address, port: target.port } : hostPort(new URL(baseUrl));
+  const r = await tcpConnect(hostname, port, timeoutMs, onError);
   if (r === "ok") reachedAt.set(baseUrl, Date.now());
   return r;
 }

@@ -1,6 +1,7 @@
 // The shape of a channel as people send it: the API body (compatible with new-api's) and CLI flags.
 // Validation messages never repeat an upstream key or a base URL (it may hold a secret).
 import { z } from "zod";
+import { refusedHost } from "../core/egress";
 import { normalizeList } from "../core/tokens";
 
 /** Upstream types with a provider behind them; adding a type is adding it here (and its provider). */
@@ -54,8 +55,9 @@ const keyList = z
     return keys;
   });
 
-/** http(s), a host, no credentials, no query or fragment; trailing slashes dropped. The path is kept
- * as given (none stays none: which default applies depends on the channel's type, see withDefaultPath). */
+/** http(s), a host that is not link-local or a metadata service (in any spelling: the URL parser
+ * canonicalises decimal, hex, octal and short IPv4), no credentials, no query or fragment; trailing
+ * slashes dropped. The path is kept as given (none stays none: which default applies depends on the channel's type, see withDefaultPath). */
 function canonicalBaseUrl(raw: string): { url: string } | { problem: string } {
   const text = raw.trim();
   if (/[?#]/.test(text)) return { problem: "must not have a query or a fragment" };
@@ -68,7 +70,39 @@ function canonicalBaseUrl(raw: string): { url: string } | { problem: string } {
   if (u.protocol !== "http:" && u.protocol !== "https:") return { problem: "must start with http:// or https://" };
   if (!u.hostname) return { problem: "must name a host" };
   if (u.username || u.password) return { problem: "must not contain credentials (user:password@)" };
+  const refused = refusedHost(u.hostname);
+  if (refused) return { problem: `must not point at a link-local or cloud-metadata address (${refused}); loopback and private addresses are allowed` };
   return { url: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}` };
+}
+
+/** The endpoint paths each type's provider appends itself, as they end a URL pasted whole. */
+const ENDPOINTS: Record<ChannelType, RegExp> = {
+  openai: /\/(chat\/completions|completions|embeddings|images\/(generations|edits|variations)|audio\/(speech|transcriptions|translations)|responses|moderations|models)$/i,
+  anthropic: /\/(messages(\/count_tokens)?|models)$/i,
+  gemini: /\/models(\/[^/]+)?$/i,
+  azure: /\/openai(\/.*)?$/i,
+};
+/** How another type's endpoint is recognised, and what to do instead. */
+const FOREIGN: [ChannelType, RegExp, string][] = [
+  ["azure", /\/openai\/deployments(\/.*)?$/i, "an Azure OpenAI deployment: choose type azure with the resource's URL (https://RES.openai.azure.com)"],
+  ["gemini", /\/models\/[^/]+:[a-z]+$/i, "Gemini's generateContent: choose type gemini with the base up to /v1beta"],
+  ["anthropic", /\/messages(\/count_tokens)?$/i, "Anthropic's Messages API: choose type anthropic with the base up to /v1"],
+  ["openai", ENDPOINTS.openai, "an OpenAI-style endpoint: choose type openai with the base up to /v1 (e.g. https://api.openai.com/v1)"],
+];
+
+/** A base URL that ends in an endpoint path (…/v1/chat/completions pasted whole): the type's own
+ * endpoint is cut off (`note` says so; `root` when nothing is left, so no default path is added),
+ * another type's is refused with what to do instead. */
+export function withoutEndpoint(url: string, type: string): { url: string; note?: string; root?: boolean } | { problem: string } {
+  const u = new URL(url);
+  const own = ENDPOINTS[type as ChannelType];
+  const path = u.pathname.replace(/\/+$/, "");
+  const foreign = FOREIGN.find(([t, re]) => t !== type && re.test(path) && !(own && own.test(path) && t !== "azure"));
+  if (foreign) return { problem: `ends in ${path.match(foreign[1])![0]}, which is ${foreign[2]}; or give this type's base URL without an endpoint path` };
+  const m = own?.exec(path);
+  if (!m) return { url };
+  const rest = path.slice(0, m.index);
+  return { url: `${u.protocol}//${u.host}${rest}`, root: rest === "", note: `base_url ended in ${m[0]}, an endpoint path apiyi adds itself; it was removed` };
 }
 
 /** A canonical base URL (validated, as stored or as the schema gives it) with the type's default

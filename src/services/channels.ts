@@ -1,8 +1,14 @@
 // Channel operations (admins only; the routes and the CLI enforce who may call them): create, list,
-// get, edit, enable/disable, delete. Upstream keys are sealed before they reach the store and never
-// leave this module again; every write rebuilds the snapshot's channels and route index.
+// get, edit, enable/disable, delete, and what a Test's result does to a channel. Upstream keys are
+// sealed before they reach the store and never leave this module again; every write rebuilds the
+// snapshot's channels and route index. Recovery (new keys, enabling, a passing Test of a channel
+// disabled automatically) clears the failure state: keys usable, health cleared, a new health epoch
+// (the server's breaker for the channel starts over, even when the CLI did it). Create and update
+// replies carry `warnings`: models without a price, an endpoint path cut off the base URL.
+import { hasPerCallPrice, hasTokenPrices } from "../core/billing";
 import type { KeyState } from "../core/snapshot";
 import { parseJsonList } from "../core/tokens";
+import { clearSavedBreakers, parseHealth, saveHealth } from "../store/channel-health";
 import type { ChannelRow } from "../db/schema";
 import { invalidField, notFound } from "../errors";
 import type { ChannelOrder, ChannelPatch } from "../store/channels";
@@ -12,6 +18,7 @@ import {
   ChannelStatusUpdate,
   ChannelUpdate,
   withDefaultPath,
+  withoutEndpoint,
   type ChannelCreateInput,
   type ChannelUpdateInput,
 } from "./channel-schema";
@@ -19,13 +26,15 @@ import type { Ctx } from "./context";
 import type { Page } from "./paging";
 import { validate } from "./validate";
 
-/** What replies show: never a key, not even masked; per key only its position and state. */
+/** What replies show: never a key, not even masked; per key only its position and state (1 usable,
+ * 2 out of credit until `until`, unix s, 3 rejected by the upstream). */
 export function channelView(row: ChannelRow, keyCount: number) {
   const states = JSON.parse(row.keyStates) as KeyState[];
   const keyStates = Array.from({ length: keyCount }, (_, i) => ({
     index: i,
     status: states[i]?.status ?? 1,
     reason: states[i]?.reason ?? "",
+    ...(states[i]?.status === 2 ? { until: states[i].until ?? 0 } : {}),
   }));
   return {
     id: row.id,
@@ -55,14 +64,50 @@ const usableStates = (n: number): string => JSON.stringify(Array.from({ length: 
 
 /** The sealed list is the truth about how many keys there are (key_states may lag behind it). */
 const storedKeyCount = (ctx: Ctx, row: ChannelRow) => (JSON.parse(ctx.keys.unseal(row.keysSealed)) as string[]).length;
-/** The view plus what this process knows of the channel's health (its breaker). */
-const view = (ctx: Ctx, row: ChannelRow) => {
+
+/** The breaker as this process knows it (the server), else as the server last saved it (the CLI),
+ * and the last failure's cause. */
+function health(ctx: Ctx, row: ChannelRow) {
   const now = Date.now();
+  const saved = parseHealth(row.health);
+  ctx.breakers.sync(row.id, row.healthEpoch);
+  const live = ctx.breakers.has(row.id);
+  const savedBreaker = saved.breaker === "open" && (saved.open_until ?? 0) <= now ? "half_open" : (saved.breaker ?? "closed");
   return {
-    ...channelView(row, storedKeyCount(ctx, row)),
-    health: { breaker: ctx.breakers.state(row.id, now), recent_failures: ctx.breakers.recentFailures(row.id, now) },
+    breaker: live ? ctx.breakers.state(row.id, now) : savedBreaker,
+    recent_failures: live ? ctx.breakers.recentFailures(row.id, now) : (saved.recent_failures ?? 0),
+    /** unix ms; 0 when closed */
+    open_until: live ? ctx.breakers.openUntil(row.id) : (saved.open_until ?? 0),
+    last_error: saved.last_error ?? "",
+    last_error_at: saved.last_error_at ?? 0,
+    last_ok_at: saved.last_ok_at ?? 0,
   };
+}
+
+/** Models a call cannot be billed for (no token price and no per-call price): every call is refused. */
+export function unpricedModels(ctx: Ctx, models: string[]): string[] {
+  const prices = ctx.snapshot.current.prices;
+  return models.filter((m) => {
+    const p = prices.get(m);
+    return !p || (!hasTokenPrices(p) && !hasPerCallPrice(p));
+  });
+}
+
+/** The view plus its health, the models it cannot bill, and warnings: what a write changed that was
+ * not asked for (`notes`), and models without a price. */
+const view = (ctx: Ctx, row: ChannelRow, notes: string[] = []) => {
+  const v = channelView(row, storedKeyCount(ctx, row));
+  const unpriced = unpricedModels(ctx, v.models);
+  return { ...v, unpriced_models: unpriced, health: health(ctx, row), warnings: [...notes, ...unpricedWarning(unpriced)] };
 };
+
+function unpricedWarning(models: string[]): string[] {
+  if (!models.length) return [];
+  const names = models.length > 10 ? `${models.slice(0, 10).join(", ")} and ${models.length - 10} more` : models.join(", ");
+  return [
+    `no price for ${models.length === 1 ? "the model" : "the models"} ${names}: calls to ${models.length === 1 ? "it" : "them"} are refused (403 model_price_not_set) and left out of /v1/models until priced: apiyi price set --model ${models[0]} --input USD --output USD (per 1M tokens; or --per-call USD), or the console's /admin/pricing`,
+  ];
+}
 
 function findChannel(ctx: Ctx, id: number) {
   const row = ctx.store.channels.byId(id);
@@ -102,33 +147,53 @@ function checkTypeFields(type: string, apiVersion: string) {
   if (problem) throw invalidField(...problem);
 }
 
-/** The base URL column of a write: the type's default path goes on a URL without a path, judged by the
- * effective type, so sending only a new type or only a new URL still normalises (azure → openai on a
- * bare resource URL adds /v1; a path already there is kept). Undefined: the column is left alone. */
-function baseUrlColumn(current: ChannelRow | undefined, c: { type?: string; base_url?: string }): string | undefined {
+/** The base URL column of a write: an endpoint path pasted with it is cut off (or, another type's,
+ * refused), then the type's default path goes on a URL without a path, judged by the effective type,
+ * so sending only a new type or only a new URL still normalises (azure → openai on a bare resource URL
+ * adds /v1; a path already there is kept). Undefined: the column is left alone. */
+function baseUrlColumn(current: ChannelRow | undefined, c: { type?: string; base_url?: string }, notes: string[]): string | undefined {
   if (c.type === undefined && c.base_url === undefined) return undefined;
-  return withDefaultPath(c.base_url ?? current!.baseUrl, c.type ?? current!.type);
+  const type = c.type ?? current!.type;
+  const r = withoutEndpoint(c.base_url ?? current!.baseUrl, type);
+  if ("problem" in r) throw invalidField("base_url", r.problem);
+  if (r.note) notes.push(r.note);
+  return r.root ? r.url : withDefaultPath(r.url, type);
 }
 
-/** An admin setting the status: any change clears the automatic reason; enabling also puts every key
- * back in rotation (that is how an automatically disabled channel or key comes back). */
+/** A channel's failure state cleared: every key usable, no saved health, a new epoch (breaker over). */
+const freshHealth = (ctx: Ctx, current: ChannelRow, keyCount = storedKeyCount(ctx, current)): ChannelPatch => ({
+  keyStates: usableStates(keyCount),
+  health: "{}",
+  healthEpoch: current.healthEpoch + 1,
+});
+
+/** An admin setting the status: any change clears the automatic reason; enabling also clears the
+ * failure state (that is how an automatically disabled channel or key comes back). */
 function statusColumns(ctx: Ctx, current: ChannelRow, status: 1 | 2 | 3 | undefined, forceEnable: boolean): ChannelPatch {
   if (status === undefined || (status === current.status && !(status === 1 && forceEnable))) return {};
   if (status === 3) throw invalidField("status", "3 is set automatically; send 1 (enable) or 2 (disable)");
   if (status === 2) return { status, statusReason: "" };
-  return { status, statusReason: "", keyStates: usableStates(storedKeyCount(ctx, current)) };
+  return { status, statusReason: "", ...freshHealth(ctx, current) };
+}
+
+/** New keys clear the failure state; a channel disabled automatically (3) comes back, one an admin
+ * disabled (2) stays so. */
+function newKeyColumns(ctx: Ctx, current: ChannelRow, keys: string[], status: 1 | 2 | 3 | undefined): ChannelPatch {
+  const back = current.status === 3 && (status === undefined || status === 3) ? { status: 1, statusReason: "" } : {};
+  return { ...freshHealth(ctx, current, keys.length), ...keyColumns(ctx, keys), ...back };
 }
 
 export function createChannel(ctx: Ctx, input: unknown) {
   const c = validate(ChannelCreate, input);
   checkTypeFields(c.type, c.api_version);
+  const notes: string[] = [];
   const row = ctx.tx(() => {
     checkGroups(ctx, c.group);
-    const columns = { ...(toColumns(c) as Required<ChannelPatch>), baseUrl: baseUrlColumn(undefined, c)! };
+    const columns = { ...(toColumns(c) as Required<ChannelPatch>), baseUrl: baseUrlColumn(undefined, c, notes)! };
     return ctx.store.channels.insert({ ...columns, ...keyColumns(ctx, c.key), status: c.status });
   });
   ctx.snapshot.reloadChannels();
-  return view(ctx, row);
+  return view(ctx, row, notes);
 }
 
 export function listChannels(ctx: Ctx, page: Page, keyword = "", order: ChannelOrder = "newest") {
@@ -142,24 +207,53 @@ export const allChannels = (ctx: Ctx) => ctx.store.channels.all().map((row) => v
 export const getChannel = (ctx: Ctx, id: number) => view(ctx, findChannel(ctx, id));
 
 function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
+  const notes: string[] = [];
   const row = ctx.tx(() => {
     const current = findChannel(ctx, c.id);
     if (c.group) checkGroups(ctx, c.group);
     checkTypeFields(c.type ?? current.type, c.api_version ?? current.apiVersion);
     // new-api's edit form sends key "" when the keys are left alone: no keys means keep them.
     // New keys come last: their fresh states win over the reset that enabling would do to the old ones.
-    const keys = c.key?.length ? keyColumns(ctx, c.key) : {};
-    const patch = { ...toColumns(c), baseUrl: baseUrlColumn(current, c), ...statusColumns(ctx, current, c.status, forceEnable), ...keys };
+    const keys = c.key?.length ? newKeyColumns(ctx, current, c.key, c.status) : {};
+    const patch = { ...toColumns(c), baseUrl: baseUrlColumn(current, c, notes), ...statusColumns(ctx, current, c.status, forceEnable), ...keys };
     return ctx.store.channels.update(c.id, patch)!;
   });
   ctx.snapshot.reloadChannels();
-  return view(ctx, row);
+  return view(ctx, row, notes);
 }
 
 export const updateChannel = (ctx: Ctx, input: unknown) => applyUpdate(ctx, validate(ChannelUpdate, input), false);
 
 /** ?status_only=true: 1 enables (always resetting the keys' states), 2 disables. */
 export const setChannelStatus = (ctx: Ctx, input: unknown) => applyUpdate(ctx, validate(ChannelStatusUpdate, input), true);
+
+/** What a Test's result does to the channel: a pass starts its breaker over (a new epoch, also for the
+ * server when the CLI tested), ends the cooldown of keys out of credit, and re-enables a channel
+ * disabled automatically (3; never one an admin disabled) with every key usable again; a failure is
+ * saved as the channel's last failure. True when re-enabled. */
+export function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: string): boolean {
+  const reenabled = ctx.tx(() => {
+    const current = ctx.store.channels.byId(id);
+    if (!current) return false;
+    const at = ctx.now();
+    if (!ok) {
+      saveHealth(ctx.db, id, current.healthEpoch, { ...parseHealth(current.health), last_error: cause.slice(0, 500), last_error_at: at });
+      return false;
+    }
+    const fresh = freshHealth(ctx, current);
+    // re-enabled: every key usable (freshHealth's); else only the cooldowns end, dead keys stay dead
+    const states = (JSON.parse(current.keyStates) as KeyState[]).map((s): KeyState => (s.status === 2 ? { status: 1 } : s));
+    const keys = current.status === 3 ? {} : { keyStates: JSON.stringify(states) };
+    const back = current.status === 3 ? { status: 1, statusReason: "" } : {};
+    ctx.store.channels.update(id, { ...fresh, ...keys, health: JSON.stringify({ last_ok_at: at }), ...back });
+    return current.status === 3;
+  });
+  ctx.snapshot.reloadChannels();
+  return reenabled;
+}
+
+/** At server start breakers are closed: what a previous run saved of them no longer holds. */
+export const forgetSavedBreakers = (ctx: Ctx) => clearSavedBreakers(ctx.db);
 
 export function deleteChannel(ctx: Ctx, id: number) {
   if (!ctx.store.channels.delete(id)) throw notFound(`channel ${id}`);

@@ -1,20 +1,57 @@
-// Writes what the relay learns about a channel's health: which upstream keys are invalid, and
-// whether the channel has no usable key left (then it is disabled automatically, status 3).
-// Both writes apply only to the key set they were learned on, and never undo an admin's choice.
+// Writes what the relay learns about a channel's health: which upstream keys are dead or out of
+// credit, whether the channel has no live key left (then it is disabled automatically, status 3),
+// and the breaker and last failure (the `health` column, for other processes such as the CLI).
+// Each write applies only to the key set or recovery epoch it was learned on, and never undoes an
+// admin's choice.
 import { and, eq } from "drizzle-orm";
 import type { KeyState } from "../core/snapshot";
 import type { Db } from "../db/open";
 import { channels } from "../db/schema";
 
-export function saveKeyStates(db: Db, channelId: number, keysSealed: string, states: KeyState[]) {
+/** What the server last saw (the `health` column's JSON). Times: unix seconds, open_until ms. */
+export type ChannelHealth = {
+  breaker?: "closed" | "open" | "half_open";
+  open_until?: number;
+  recent_failures?: number;
+  last_error?: string;
+  last_error_at?: number;
+  last_ok_at?: number;
+};
+
+export function parseHealth(text: string): ChannelHealth {
+  try {
+    const h = JSON.parse(text);
+    return h && typeof h === "object" ? (h as ChannelHealth) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** `deadReason`: why the last key died, for the channel's status reason when none is left. */
+export function saveKeyStates(db: Db, channelId: number, keysSealed: string, states: KeyState[], deadReason = "") {
   const sameKeys = and(eq(channels.id, channelId), eq(channels.keysSealed, keysSealed));
   db.transaction((tx) => {
     tx.update(channels).set({ keyStates: JSON.stringify(states) }).where(sameKeys).run();
-    if (states.every((s) => s.status !== 1)) {
+    if (states.every((s) => s.status === 3)) {
+      const statusReason = `every upstream key was rejected by the upstream as invalid${deadReason ? `; last: ${deadReason}` : ""}`.slice(0, 500);
       tx.update(channels)
-        .set({ status: 3, statusReason: "every upstream key was rejected by the upstream as invalid" })
+        .set({ status: 3, statusReason })
         .where(and(sameKeys, eq(channels.status, 1)))
         .run();
     }
   });
+}
+
+/** The health column, unless a recovery (a new epoch) happened since it was learned. */
+export function saveHealth(db: Db, channelId: number, epoch: number, health: ChannelHealth) {
+  db.update(channels)
+    .set({ health: JSON.stringify(health) })
+    .where(and(eq(channels.id, channelId), eq(channels.healthEpoch, epoch)))
+    .run();
+}
+
+/** At server start: breakers start closed, so what a previous run saved of them no longer holds
+ * (the last failure's cause stays). */
+export function clearSavedBreakers(db: Db) {
+  db.$client.run("UPDATE channels SET health = json_remove(health, '$.breaker', '$.open_until', '$.recent_failures') WHERE json_valid(health) AND health <> '{}'");
 }

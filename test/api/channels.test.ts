@@ -76,7 +76,8 @@ beforeAll(async () => {
 
 const VIEW_FIELDS = [
   "api_version", "base_url", "created_at", "groups", "health", "id", "key_count", "key_states", "max_output_tokens", "model_mapping", "models",
-  "name", "priority", "status", "status_reason", "supports_responses", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type", "weight",
+  "name", "priority", "status", "status_reason", "supports_responses", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type",
+  "unpriced_models", "warnings", "weight",
 ];
 
 describe("create", () => {
@@ -206,7 +207,10 @@ describe("update", () => {
     const u = expectReply(await put({ id: c.id, name: "renamed", base_url: "https://other.example.com/", weight: 7, timeout_idle_ms: 5000 }), 200);
     expect(u).toEqual({ ...c, name: "renamed", base_url: "https://other.example.com/v1", weight: 7, timeout_idle_ms: 5000 });
     const v = expectReply(await put({ id: c.id, models: ["m1"], model_mapping: "{}", group: ["default", "backup"], priority: 1 }), 200);
-    expect(v).toEqual({ ...u, models: ["m1"], model_mapping: {}, groups: ["default", "backup"], priority: 1 });
+    expect(v).toEqual({
+      ...u, models: ["m1"], model_mapping: {}, groups: ["default", "backup"], priority: 1,
+      unpriced_models: ["m1"], warnings: [expect.stringContaining("apiyi price set --model m1")],
+    });
     expect(await fetchChannel(c.id)).toEqual(v);
   });
 
@@ -228,8 +232,9 @@ describe("update", () => {
     expect(line).toContain("keys=3");
     for (const key of sentKeys) expect(listed.stdout + listed.stderr).not.toContain(key);
 
+    // new keys clear the failure state: the automatically disabled channel is enabled again
     const replaced = expectReply(await put({ id: c.id, key: [newKey(), newKey()] }), 200);
-    expect(replaced).toMatchObject({ key_count: 2, status: 3 });
+    expect(replaced).toMatchObject({ key_count: 2, status: 1, status_reason: "" });
     expect(replaced.key_states).toEqual([{ index: 0, status: 1, reason: "" }, { index: 1, status: 1, reason: "" }]);
   });
 

@@ -1,18 +1,22 @@
-// `apiyi channel add` / `update` / `list` as real processes on the data dir of a running server:
-// add prints the new id alone and the channel shows up through the API as given (each type's default
-// base URL path, --supports-responses, --api-version, --max-output-tokens); update changes only the
-// flags given; bad flags exit 2 with one line naming the flag (and write nothing); list prints one line
-// per channel (the output cap only when set) and never a key; a channel added by the CLI reaches the
-// running server within 1 s.
-import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+// `apiyi channel add` / `update` / `list` / `enable` / `disable` / `test` as real processes on the data dir
+// of a running server: add prints the new id alone (warnings, e.g. models without a price, on stderr)
+// and the channel shows up through the API as given (each type's default base URL path,
+// --supports-responses, --api-version, --max-output-tokens); update changes only the flags given; bad
+// flags exit 2 with one line naming the flag (and write nothing); list prints one line per channel
+// (its breaker; the output cap only when set; why it is off or failing) and never a key; enable,
+// disable and test recover a channel from the terminal; a channel added by the CLI reaches the running
+// server within 1 s.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../support/expect";
-import { ADMIN_PASSWORD, cli, client, login, scratchDirs, useServer } from "../support/server";
+import { startMockUpstream } from "../support/mock-upstream";
+import { ADMIN_PASSWORD, chatCall, cli, client, login, priceModels, scratchDirs, useServer } from "../support/server";
 
 setDefaultTimeout(30_000);
 
 const app = useServer();
 const newDir = scratchDirs("apiyi-cli-channel-");
 let admin: ReturnType<typeof client>;
+let adminAuth: Awaited<ReturnType<typeof login>>;
 let cwd: string;
 
 /** `apiyi channel <args> --data-dir <the server's>`, run from an empty folder. */
@@ -21,7 +25,8 @@ const listed = async () => expectReply(await admin.get("/api/channel/?size=100")
 
 beforeAll(async () => {
   cwd = newDir();
-  admin = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
+  adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
+  admin = client(app.url, adminAuth);
   expectReply(await admin.post("/api/group/", { name: "cli-vip" }), 201);
 });
 
@@ -30,7 +35,11 @@ describe("channel add", () => {
     const [k1, k2] = ["sk-cli-first-0123456789", "sk-cli-second-0123456789"];
     const r = await channel("add", "--name", "cli-deepseek", "--base-url", "https://api.deepseek.com/", "--key", k1, "--key", k2,
       "--models", "deepseek-chat,fast", "--group", "default,cli-vip", "--priority", "3", "--weight", "5", "--mapping", "fast=deepseek-chat");
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    // "fast" has no price: the channel is made, and stderr says how to price it (stdout stays the id)
+    expect(r.code).toBe(0);
+    expect(r.stderr).toStartWith("apiyi channel add: warning: no price for the model fast: calls to it are refused (403 model_price_not_set)");
+    expect(r.stderr).toContain("apiyi price set --model fast");
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stdout).toMatch(/^\d+\n$/);
     const id = Number(r.stdout);
     const c = expectReply(await admin.get(`/api/channel/${id}`), 200);
@@ -77,7 +86,7 @@ describe("channel add", () => {
 
   test("--type: each type's default path; --supports-responses and --api-version", async () => {
     const add = async (...args: string[]) => {
-      const r = await channel("add", "--key", "k", "--models", "m", ...args);
+      const r = await channel("add", "--key", "k", "--models", "gpt-4o", ...args);
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: "" });
       return expectReply(await admin.get(`/api/channel/${Number(r.stdout)}`), 200);
     };
@@ -144,7 +153,7 @@ describe("channel add", () => {
   });
 
   test("--help for every command exits 0 with the usage line", async () => {
-    for (const name of ["add", "update", "list"]) {
+    for (const name of ["add", "update", "list", "enable", "disable", "test"]) {
       const r = await cli(["channel", name, "--help"], { cwd });
       expect({ name, code: r.code }).toEqual({ name, code: 0 });
       expect(r.stdout).toMatch(new RegExp(`^usage: apiyi channel ${name}\\b`));
@@ -159,10 +168,10 @@ describe("channel add", () => {
 
 describe("channel update", () => {
   test("changes only the flags given and prints the channel's line; --key replaces the keys", async () => {
-    const made = expectReply(await admin.post("/api/channel/", { name: "cli-upd", base_url: "https://u.example", key: "sk-upd-old-key-0000", models: "m1", priority: 2 }), 201);
+    const made = expectReply(await admin.post("/api/channel/", { name: "cli-upd", base_url: "https://u.example", key: "sk-upd-old-key-0000", models: "gpt-4o", priority: 2 }), 201);
     const r = await channel("update", "--id", String(made.id), "--supports-responses", "--weight", "4");
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(r.stdout).toBe(`${made.id}\tcli-upd\tenabled\topenai\thttps://u.example/v1\tgroups=default\tmodels=m1\tkeys=1\tresponses=yes\n`);
+    expect(r.stdout).toBe(`${made.id}\tcli-upd\tenabled\topenai\thttps://u.example/v1\tgroups=default\tmodels=gpt-4o\tkeys=1\tbreaker=closed\tresponses=yes\n`);
     expect(expectReply(await admin.get(`/api/channel/${made.id}`), 200)).toMatchObject({ supports_responses: true, weight: 4, priority: 2, key_count: 1 });
 
     // only the type: the stored URL keeps its path; azure needs its version
@@ -172,7 +181,7 @@ describe("channel update", () => {
     const azure = await channel("update", "--id", String(made.id), "--type", "azure", "--api-version", "2024-10-21", "--base-url", "https://upd.openai.azure.com/",
       "--supports-responses=false", "--key", "sk-upd-new-1", "--key", "sk-upd-new-2");
     expect({ code: azure.code, stderr: azure.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(azure.stdout).toBe(`${made.id}\tcli-upd\tenabled\tazure\thttps://upd.openai.azure.com\tgroups=default\tmodels=m1\tkeys=2\tapi-version=2024-10-21\n`);
+    expect(azure.stdout).toBe(`${made.id}\tcli-upd\tenabled\tazure\thttps://upd.openai.azure.com\tgroups=default\tmodels=gpt-4o\tkeys=2\tbreaker=closed\tapi-version=2024-10-21\n`);
     for (const secret of ["sk-upd-old-key-0000", "sk-upd-new-1", "sk-upd-new-2"]) expect(azure.stdout + azure.stderr).not.toContain(secret);
     // back to openai with only the URL's type changing: a bare URL gets /v1
     const back = await channel("update", "--id", String(made.id), "--type", "openai");
@@ -184,7 +193,7 @@ describe("channel update", () => {
 
   test("--max-output-tokens sets the cap and shows it on the line; other updates keep it; 0 takes it away", async () => {
     const made = expectReply(await admin.post("/api/channel/", { name: "cli-cap", base_url: "https://api.deepseek.com", key: "k", models: "deepseek-chat" }), 201);
-    const line = (extra = "") => `${made.id}\tcli-cap\tenabled\topenai\thttps://api.deepseek.com/v1\tgroups=default\tmodels=deepseek-chat\tkeys=1${extra}\n`;
+    const line = (extra = "") => `${made.id}\tcli-cap\tenabled\topenai\thttps://api.deepseek.com/v1\tgroups=default\tmodels=deepseek-chat\tkeys=1\tbreaker=closed${extra}\n`;
     const set = await channel("update", "--id", String(made.id), "--max-output-tokens", "8192");
     expect({ code: set.code, stderr: set.stderr, stdout: set.stdout }).toEqual({ code: 0, stderr: "", stdout: line("\tmax-output-tokens=8192") });
     expect((await channel("update", "--id", String(made.id), "--weight", "3")).stdout).toBe(line("\tmax-output-tokens=8192"));
@@ -225,7 +234,7 @@ describe("channel update", () => {
 describe("channel list", () => {
   test("one line per channel, in id order, with no key", async () => {
     const key = "sk-listed-never-printed-42";
-    const made = expectReply(await admin.post("/api/channel/", { name: "api-made", base_url: "https://x.example", key, models: "m1,m2" }), 201);
+    const made = expectReply(await admin.post("/api/channel/", { name: "api-made", base_url: "https://x.example", key, models: "gpt-4o,o3" }), 201);
     const r = await channel("list");
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     const lines = r.stdout.trimEnd().split("\n");
@@ -233,12 +242,105 @@ describe("channel list", () => {
     expect(lines.length).toBe(total);
     expect(lines.map((l) => Number(l.split("\t")[0]))).toEqual(items.map((c) => c.id).sort((a, b) => a - b));
     const line = lines.find((l) => l.startsWith(`${made.id}\t`));
-    expect(line).toBe(`${made.id}\tapi-made\tenabled\topenai\thttps://x.example/v1\tgroups=default\tmodels=m1,m2\tkeys=1`);
-    const capped = expectReply(await admin.post("/api/channel/", { name: "api-capped", base_url: "https://x.example", key, models: "m1", max_output_tokens: 8192 }), 201);
+    expect(line).toBe(`${made.id}\tapi-made\tenabled\topenai\thttps://x.example/v1\tgroups=default\tmodels=gpt-4o,o3\tkeys=1\tbreaker=closed`);
+    const capped = expectReply(await admin.post("/api/channel/", { name: "api-capped", base_url: "https://x.example", key, models: "gpt-4o", max_output_tokens: 8192 }), 201);
     const again = (await channel("list")).stdout.split("\n");
-    expect(again.find((l) => l.startsWith(`${capped.id}\t`))).toBe(`${capped.id}\tapi-capped\tenabled\topenai\thttps://x.example/v1\tgroups=default\tmodels=m1\tkeys=1\tmax-output-tokens=8192`);
+    expect(again.find((l) => l.startsWith(`${capped.id}\t`))).toBe(`${capped.id}\tapi-capped\tenabled\topenai\thttps://x.example/v1\tgroups=default\tmodels=gpt-4o\tkeys=1\tbreaker=closed\tmax-output-tokens=8192`);
     expect(again.find((l) => l.startsWith(`${made.id}\t`))).not.toContain("max-output-tokens");
     for (const secret of [key, "sk-cli-first-0123456789", "sk-cli-second-0123456789"]) expect(r.stdout).not.toContain(secret);
+  });
+});
+
+describe("channel enable | disable | test, and what list shows of a failing channel", () => {
+  const mock = startMockUpstream();
+  let key = "";
+  const lineOf = async (id: number) => (await channel("list")).stdout.split("\n").find((l) => l.startsWith(`${id}\t`)) ?? "";
+  /** polls `channel list` (bounded) until the channel's line matches: the server saves health off the request path */
+  async function listedLine(id: number, re: RegExp) {
+    const until = Date.now() + 5000;
+    for (;;) {
+      const line = await lineOf(id);
+      if (re.test(line) || Date.now() > until) return line;
+      await Bun.sleep(100);
+    }
+  }
+  const chat = (model: string) => chatCall(app.url, key, model);
+  beforeAll(async () => {
+    await priceModels(app.url, adminAuth, ["cli-rec-1", "cli-rec-2", "cli-rec-3"]);
+    key = expectReply(await admin.post("/api/token/", { name: "cli-rec", unlimited_quota: true }), 201).key;
+  });
+  afterAll(() => mock.stop());
+
+  test("a dead key: list shows auto-disabled, the reason and the last failure; test says why and, once the upstream takes it, re-enables", async () => {
+    const c = expectReply(await admin.post("/api/channel/", { name: "cli-dead", base_url: mock.urlFor("unauthorized"), key: "sk-cli-dead-key-000000", models: "cli-rec-1" }), 201);
+    expect((await chat("cli-rec-1")).status).toBe(502);
+    const line = await listedLine(c.id, /last-error=/);
+    expect(line).toContain("\tauto-disabled\t");
+    expect(line).toContain("\tbreaker=closed\tdead-keys=1\t");
+    expect(line).toContain("\treason=every upstream key was rejected by the upstream as invalid; last: the upstream answered 401: Incorrect API key provided: [redacted]");
+    expect(line).toMatch(/\tlast-error=the upstream answered 401: .* \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/);
+    expect(line).not.toContain("sk-cli-dead-key");
+
+    const failed = await channel("test", "--id", String(c.id));
+    expect(failed.code).toBe(1);
+    expect(failed.stdout.split("\n")[0]).toStartWith("failed (401): the upstream answered 401: Incorrect API key provided");
+    expect(failed.stdout + failed.stderr).not.toContain("sk-cli-dead-key");
+
+    // the upstream account is fixed (here: the channel points at an upstream that takes the key)
+    expect((await channel("update", "--id", String(c.id), "--base-url", mock.url)).code).toBe(0);
+    const passed = await channel("test", "--id", String(c.id));
+    expect({ code: passed.code, stderr: passed.stderr }).toEqual({ code: 0, stderr: "" });
+    const [result, note, after] = passed.stdout.trimEnd().split("\n");
+    expect(result).toMatch(/^ok: 200 in \d+ ms \(model cli-rec-1\)$/);
+    expect(note).toBe("the channel was disabled automatically and is enabled again");
+    expect(after).toStartWith(`${c.id}\tcli-dead\tenabled\t`);
+    expect(after).not.toContain("reason=");
+    // the running server serves it again (it notices the CLI's write by polling)
+    let status = 0;
+    for (const until = Date.now() + 3000; status !== 200 && Date.now() < until; await Bun.sleep(100)) status = (await chat("cli-rec-1")).status;
+    expect(status).toBe(200);
+  });
+
+  test("disable and enable: the line says so and calls follow", async () => {
+    const c = expectReply(await admin.post("/api/channel/", { name: "cli-toggle", base_url: mock.url, key: "sk-t", models: "cli-rec-2" }), 201);
+    const off = await channel("disable", "--id", String(c.id));
+    expect({ code: off.code, stderr: off.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(off.stdout).toStartWith(`${c.id}\tcli-toggle\tdisabled\t`);
+    let status = 0;
+    for (const until = Date.now() + 3000; status !== 503 && Date.now() < until; await Bun.sleep(100)) status = (await chat("cli-rec-2")).status;
+    expect(status).toBe(503);
+    const on = await channel("enable", "--id", String(c.id));
+    expect(on.stdout).toStartWith(`${c.id}\tcli-toggle\tenabled\t`);
+    for (const until = Date.now() + 3000; status !== 200 && Date.now() < until; await Bun.sleep(100)) status = (await chat("cli-rec-2")).status;
+    expect(status).toBe(200);
+    for (const [args, expected] of [[["enable"], "--id"], [["disable", "--id", "x"], "--id"], [["enable", "--id", "987654"], "channel 987654 not found"], [["test"], "--id"]] as const) {
+      const r = await channel(...args);
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(r.stderr).toContain(expected);
+    }
+  });
+
+  test("an open breaker shows in list; new keys from the CLI start the server's breaker over at once", async () => {
+    expectReply(await admin.put("/api/setting", { breaker_failures: 2 }), 200);
+    try {
+      const c = expectReply(await admin.post("/api/channel/", { name: "cli-flaky", base_url: mock.urlFor("status=502"), key: "sk-f", models: "cli-rec-3" }), 201);
+      await chat("cli-rec-3");
+      await chat("cli-rec-3");
+      const open = await listedLine(c.id, /breaker=open/);
+      expect(open).toContain("\tbreaker=open\t");
+      expect(open).toContain("\tlast-error=the upstream answered 502: Bad gateway. (");
+      // while open the server does not even try it
+      expect((await chat("cli-rec-3")).status).toBe(503);
+      const fixed = await channel("update", "--id", String(c.id), "--key", "sk-f-new", "--base-url", mock.url);
+      expect(fixed.code).toBe(0);
+      expect(fixed.stdout).toContain("\tbreaker=closed");
+      let status = 0;
+      for (const until = Date.now() + 3000; status !== 200 && Date.now() < until; await Bun.sleep(100)) status = (await chat("cli-rec-3")).status;
+      expect(status).toBe(200);
+      expect(await lineOf(c.id)).not.toContain("last-error=");
+    } finally {
+      expectReply(await admin.put("/api/setting", { breaker_failures: 5 }), 200);
+    }
   });
 });
 

@@ -6,7 +6,7 @@
 // import carry cache_write.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../support/expect";
-import { ADMIN_PASSWORD, client, login, useServer } from "../support/server";
+import { ADMIN_PASSWORD, client, login, priceModels, useServer } from "../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -59,6 +59,8 @@ beforeAll(async () => {
   cookie = (await login(app.url, "admin", ADMIN_PASSWORD)).cookie;
   csrf = /data-csrf="([0-9a-f]+)"/.exec((await page("/token")).text)![1];
   api = client(app.url, { cookie });
+  // a model without a price would add a warning to every save's toast
+  await priceModels(app.url, { cookie }, "fmt-model");
 });
 
 describe("the channel dialog", () => {

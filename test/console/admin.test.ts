@@ -178,6 +178,8 @@ describe("/admin/channels", () => {
     expect(dialog.text).toContain('name="key"');
     expect(dialog.text).toContain('id="dialog-error"');
     firstKeys = [newKey(), newKey()];
+    // priced first: a model without a price adds a warning to the toast
+    for (const model of ["adm-model", "other-model"]) await act("POST", "/admin/pricing", { model, input: "1", output: "2" });
     const r = await act("POST", "/admin/channels", {
       type: "openai",
       name: "mock-main",
@@ -268,7 +270,7 @@ describe("/admin/channels", () => {
     const t = await act("POST", `/admin/channels/${failingId}/test`);
     expect(t.text).toContain("badge bad");
     expect(t.text).toMatch(/>500 · (\d+|&lt;1) ms</);
-    expect(t.trigger.toast.message).toBe("Test failed: 500");
+    expect(t.trigger.toast.message).toBe("Test failed: the upstream answered 500: The server had an error while processing your request. Sorry about that!");
     expect(t.text).toContain("The server had an error");
     expect((await act("DELETE", `/admin/channels/${failingId}`)).status).toBe(200);
   });
@@ -549,7 +551,7 @@ describe("/admin/logs", () => {
       const r = await page(`/admin/logs?user=carol&request_id=${requestId}`);
       return r.text.includes("carol-fo") ? r.text : null;
     });
-    expect(text).toMatch(new RegExp(`<li class="bad">fo-first #${badId} → 502 → \\d+\\sms</li><li class="ok">fo-second #${goodId} → 200 → \\d+\\sms</li>`));
+    expect(text).toMatch(new RegExp(`<li class="bad" title="the upstream answered 502: Bad gateway.">fo-first #${badId} → 502 → \\d+\\sms</li><li class="ok">fo-second #${goodId} → 200 → \\d+\\sms</li>`));
     expect(text).toContain("adm-fo-model");
     expect(text).toContain('value="carol"');
     // the user filter: carol's rows only; another name finds nothing

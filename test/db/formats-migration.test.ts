@@ -51,7 +51,7 @@ test("channels and prices made before 0006 keep their values; the new columns ta
   const db = new Database(join(dir, "apiyi.db"), { readonly: true });
   try {
     const now = dump(db);
-    expect(now.channels).toEqual(was.channels.map((c) => ({ ...c, supports_responses: 0, api_version: "", max_output_tokens: 0 })));
+    expect(now.channels).toEqual(was.channels.map((c) => ({ ...c, supports_responses: 0, api_version: "", max_output_tokens: 0, health: "{}", health_epoch: 0 })));
     expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null })));
     expect(db.query("SELECT typeof(supports_responses) AS sr, typeof(api_version) AS av FROM channels").get()).toEqual({ sr: "integer", av: "text" });
     expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);

@@ -42,7 +42,7 @@ test("channels made before 0007 keep their values; max_output_tokens is 0 (no ca
 
   const db = new Database(join(dir, "apiyi.db"), { readonly: true });
   try {
-    expect(channelRows(db)).toEqual(was.map((c) => ({ ...c, max_output_tokens: 0 })));
+    expect(channelRows(db)).toEqual(was.map((c) => ({ ...c, max_output_tokens: 0, health: "{}", health_epoch: 0 })));
     expect(db.query("SELECT DISTINCT typeof(max_output_tokens) AS t FROM channels").all()).toEqual([{ t: "integer" }]);
     const column = db.query<Row, []>("PRAGMA table_info(channels)").all().find((c) => c.name === "max_output_tokens");
     expect(column).toMatchObject({ type: "INTEGER", notnull: 1, dflt_value: "0" });

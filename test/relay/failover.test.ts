@@ -502,14 +502,19 @@ describe("secrets", () => {
     for (const text of [...relayTexts, ...logTexts, ...channelTexts]) {
       for (const s of secrets) expect(text).not.toContain(s);
     }
-    for (const text of [...relayTexts, ...logTexts]) {
+    for (const text of relayTexts) {
       for (const u of urls) expect(text).not.toContain(u);
     }
-    // channel replies show the base URL an admin entered, but no reason or key state repeats it
+    // admins see a failure's cause with the upstream's host:port ("connection refused to host:port"),
+    // never a base URL; channel replies show the base URL an admin entered, but no reason or key
+    // state repeats it
+    const baseUrls = [mock.url, strictMock.url, deadUrl];
+    for (const text of logTexts) for (const u of baseUrls) expect(text).not.toContain(u);
     for (const c of channels) {
-      const { base_url: _, ...rest } = c;
+      const { base_url: _, health: __, ...rest } = c;
       const text = JSON.stringify(rest);
       for (const u of urls) expect(text).not.toContain(u);
+      for (const u of baseUrls) expect(JSON.stringify(c.health)).not.toContain(u);
     }
     // the mock's 401 text names the key's fragment and the mock's URL: neither made it into a reason
     const reasons = channels.flatMap((c) => [c.status_reason, ...c.key_states.map((k: any) => k.reason)]).filter(Boolean);

@@ -11,6 +11,7 @@ import { gemini } from "./mock/gemini";
 import { isStreamRequest, leakReply } from "./mock/leak";
 import { honorLimit } from "./mock/limits";
 import { openai } from "./mock/openai";
+import { presetError } from "./mock/upstream-errors";
 
 export { maskKey, type MockMode, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, splitText } from "./mock/core";
 
@@ -70,6 +71,7 @@ export function startMockUpstream(opts: MockOptions = {}) {
     if (s.mode === "unauthorized" || (keys && !keys.includes(key))) return dialect.unauthorized(ctx, key);
     if (s.mode === "status") return dialect.status(ctx);
     if (s.mode === "leak" && !isStreamRequest(ctx)) return leakReply(ctx);
+    if (s.mode === "error") return presetError(s.preset);
     if (typeof ctx.body !== "object" || ctx.body === null) return dialect.badRequest(ctx);
     return (await dialect.route(ctx)) ?? dialect.notFound(ctx);
   }

@@ -1,13 +1,14 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/channels: the table of upstream channels (status, per-key states, the output cap when set,
-// never a key), the create/edit dialog (keys write-only), and the Test result.
+// /admin/channels: the table of upstream channels (status and why, breaker, the last failure's cause,
+// per-key states, models without a price, the output cap when set, never a key), the create/edit
+// dialog (keys write-only), and the Test result (with the cause when it failed).
 import { BASE_URL_EXAMPLES, type ChannelType } from "../../src/services/channel-schema";
 import type { getChannel } from "../../src/services/channels";
 import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 
 export type ChannelView = ReturnType<typeof getChannel>;
-export type ProbeResult = { ok: boolean; status: number; latency_ms: number; model?: string; message: string };
+export type ProbeResult = { ok: boolean; status: number; latency_ms: number; model?: string; message: string; re_enabled?: boolean };
 
 /** What the dialog shows: a channel's values, or the defaults of a new one. */
 export type ChannelForm = {
@@ -113,16 +114,41 @@ function ChannelStatus(props: { c: ChannelView }) {
   );
 }
 
-/** The breaker as this server sees it: open / half-open (one probe allowed) and recent failures. */
+const hhmm = (unixS: number) => new Date(unixS * 1000).toISOString().slice(11, 16);
+
+/** The breaker as this server sees it (open / half-open: one probe allowed; recent failures) and the
+ * last failure's cause, while no success came after it. */
 function Health(props: { c: ChannelView }) {
-  const { breaker, recent_failures } = props.c.health;
+  const { breaker, recent_failures, last_error, last_error_at, last_ok_at } = props.c.health;
   const note = breaker === "open" ? "breaker open" : breaker === "half_open" ? "breaker half-open" : recent_failures ? `${recent_failures} recent failures` : "";
-  return note ? (
-    <small class={`reason ${breaker === "closed" ? "" : "warn"}`} safe>
-      {note}
-    </small>
-  ) : (
-    ""
+  const cause = last_error && last_error_at >= last_ok_at ? `last failure ${hhmm(last_error_at)} UTC: ${last_error}` : "";
+  return (
+    <>
+      {note ? (
+        <small class={`reason ${breaker === "closed" ? "" : "warn"}`} safe>
+          {note}
+        </small>
+      ) : (
+        ""
+      )}
+      {cause ? (
+        <small class="reason" title={cause} safe>
+          {cause}
+        </small>
+      ) : (
+        ""
+      )}
+    </>
+  );
+}
+
+/** The status cell (also sent alone when a Test re-enables the channel). */
+export function StatusCell(props: { c: ChannelView; oob?: boolean }) {
+  return (
+    <td id={`status-${props.c.id}`} hx-swap-oob={props.oob ? "true" : undefined}>
+      <ChannelStatus c={props.c} />
+      <Health c={props.c} />
+    </td>
   );
 }
 
@@ -142,12 +168,23 @@ function KeyStates(props: { c: ChannelView }) {
             <li>usable</li>
           ) : (
             <li class="warn" safe>
-              {`disabled${k.reason ? `: ${k.reason}` : ""}`}
+              {`${k.status === 2 ? `out of credit, tried again from ${hhmm(k.until ?? 0)} UTC` : "disabled"}${k.reason ? `: ${k.reason}` : ""}`}
             </li>
           ),
         )}
       </ol>
     </details>
+  );
+}
+
+/** Models no call can be billed for: every call to them is refused until they are priced. */
+function Unpriced(props: { c: ChannelView }) {
+  const list = props.c.unpriced_models;
+  if (!list.length) return "";
+  return (
+    <a class="reason warn" href="/admin/pricing" title={`no price: ${list.join(", ")} — calls to them are refused until priced`} safe>
+      {`${list.length} without a price`}
+    </a>
   );
 }
 
@@ -180,10 +217,7 @@ export function ChannelRow(props: { c: ChannelView }) {
       <td>
         <span safe>{c.type}</span> <TypeExtras c={c} /> <OutputCap c={c} />
       </td>
-      <td>
-        <ChannelStatus c={c} />
-        <Health c={c} />
-      </td>
+      <StatusCell c={c} />
       <td class="url">
         <code safe>{c.base_url}</code>
       </td>
@@ -195,6 +229,7 @@ export function ChannelRow(props: { c: ChannelView }) {
           {`${c.models.length} ${c.models.length === 1 ? "model" : "models"}`}
         </span>
         {mapped ? <small class="muted" safe>{` · ${mapped} mapped`}</small> : ""}
+        <Unpriced c={c} />
       </td>
       <td class="groups" safe>
         {c.groups.join(", ")}

@@ -7,7 +7,7 @@ import { usd } from "./money";
 import { CopyManualDialog, DataTable, ListToolbar, Pager, type Column } from "./kit";
 
 export type LogView = ReturnType<typeof logView>;
-export type Attempt = { channel_id: number; status: number; ms: number; error?: string };
+export type Attempt = { channel_id: number; status: number; ms: number; error?: string; cause?: string };
 export type LogFilters = { user: string; type: string; model_name: string; token_name: string; request_id: string };
 
 export const LOG_TYPES: [string, string][] = [
@@ -26,8 +26,8 @@ export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: nu
   return (
     <ol class="attempts">
       {props.attempts.map((a) => (
-        <li class={a.status >= 200 && a.status < 300 ? "ok" : "bad"} safe>
-          {`${props.channelName(a.channel_id)} → ${a.status || a.error || "failed"} → ${a.ms}\u00a0ms`}
+        <li class={a.status >= 200 && a.status < 300 ? "ok" : "bad"} title={a.cause} safe>
+          {`${props.channelName(a.channel_id)} → ${a.status || a.cause || a.error || "failed"} → ${a.ms}\u00a0ms`}
         </li>
       ))}
     </ol>

@@ -1,5 +1,6 @@
 // What an upstream type must provide. A provider knows how to build the upstream request and read
-// its replies' errors; it knows nothing of tokens, groups, quota or logs. Add a type: add a folder.
+// its replies' errors; it knows nothing of tokens, groups, quota or logs (what a failed reply means for
+// the channel is decided once for every type, in core/upstream-errors.ts). Add a type: add a folder.
 import type { ChannelEntry } from "../../core/snapshot";
 
 /** What a call asks for: the inbound endpoints, and (the same names) what is sent upstream. */
@@ -16,13 +17,6 @@ export type Endpoint =
   | "count_tokens"
   | "gemini"
   | "gemini_count";
-
-/** How the relay treats a failed upstream reply. */
-export type Failure =
-  | "retry" // 429/500/502/503/529: try the next candidate
-  | "key_invalid" // the upstream key is bad: take it out of rotation, try the next candidate
-  | "client" // the request itself is wrong (400…): pass the error to the client
-  | "server"; // another upstream error: counts against the channel, passed to the client
 
 export type UpstreamCall = {
   /** what the upstream is asked to do (after translation) */
@@ -44,7 +38,6 @@ export type Provider = {
   request(channel: ChannelEntry, key: string, call: UpstreamCall): { url: string; init: RequestInit };
   /** a native JSON body for the upstream: the client's with the model mapped (streams: usage asked for) */
   prepareBody(endpoint: Endpoint, body: Record<string, unknown>, upstreamModel: string, stream: boolean): string;
-  classify(status: number, bodyText: string): Failure;
   /** the upstream's own error message, if its body has one */
   errorMessage(bodyText: string): string | null;
   /** a minimal request for the channel test */

@@ -2,7 +2,7 @@
 // wire format answers from, the "dialect" a format plugs into the router with, and small helpers
 // (ids, key masking, what to answer with: text, reasoning, a tool call).
 
-export type MockMode = "ok" | "status" | "unauthorized" | "slow_first_byte" | "cut_after" | "no_usage" | "echo" | "leak";
+export type MockMode = "ok" | "status" | "unauthorized" | "slow_first_byte" | "cut_after" | "no_usage" | "echo" | "leak" | "error";
 
 export type MockSettings = {
   mode: MockMode;
@@ -13,6 +13,8 @@ export type MockSettings = {
   intervalMs: number;
   /** status code for mode "status" (429, 500, 502, 503, 529, 400…) */
   status: number;
+  /** mode "error": a real upstream error reply by name (test/support/mock/upstream-errors.ts) */
+  preset?: string;
   /** `retry-after` header (seconds) sent with a 429 */
   retryAfter?: number;
   /** delay before the response headers, ms, for mode "slow_first_byte" */

@@ -1,7 +1,7 @@
 // Upstream type "anthropic": the Anthropic Messages API (or one that mimics it). base_url like
 // https://api.anthropic.com/v1; the key goes in x-api-key; the client's anthropic-version and
 // anthropic-beta are forwarded untouched (a default version when the client sent none).
-import { classifyStatus, errorMessage, post } from "../shared";
+import { errorMessage, post } from "../shared";
 import type { Endpoint, Provider } from "../types";
 
 const SERVES = new Set<Endpoint>(["messages", "count_tokens"]);
@@ -24,7 +24,6 @@ export const anthropic: Provider = {
     body.model = upstreamModel;
     return JSON.stringify(body);
   },
-  classify: (status, text) => classifyStatus(status, text),
   errorMessage,
   probe: (model) => ({ endpoint: "messages", body: { model, max_tokens: 1, messages: [{ role: "user", content: "ping" }] } }),
 };

@@ -1,14 +1,10 @@
 // Upstream type "gemini": Google's Gemini API (generateContent). base_url like
 // https://generativelanguage.googleapis.com/v1beta; the model is in the path, the key in
 // x-goog-api-key; streams are asked for as SSE (alt=sse).
-import { classifyStatus, errorMessage, KEY_PROBLEM, post } from "../shared";
+import { errorMessage, post } from "../shared";
 import type { Endpoint, Provider } from "../types";
 
 const SERVES = new Set<Endpoint>(["gemini", "gemini_count"]);
-
-/** Google answers a bad key with 400 INVALID_ARGUMENT "API key not valid", or 403 PERMISSION_DENIED. */
-const keyRejected = (status: number, text: string) =>
-  status === 401 || (status === 403 && KEY_PROBLEM.test(text)) || (status === 400 && /API[_ ]KEY[_ ]INVALID|API key not valid/i.test(text));
 
 export const gemini: Provider = {
   type: "gemini",
@@ -22,7 +18,6 @@ export const gemini: Provider = {
     const { model: _model, stream: _stream, ...rest } = body;
     return JSON.stringify(rest);
   },
-  classify: (status, text) => classifyStatus(status, text, keyRejected),
   errorMessage,
   probe: (model) => ({ endpoint: "gemini", body: { model, contents: [{ role: "user", parts: [{ text: "ping" }] }], generationConfig: { maxOutputTokens: 1 } } }),
 };

@@ -1,7 +1,7 @@
 // Upstream type "openai": any OpenAI-compatible API (OpenAI, DeepSeek, Groq, vLLM, Ollama,
 // OpenRouter…). base_url is what the OpenAI SDK takes as baseURL, e.g. https://api.openai.com/v1.
 // /v1/responses only where the channel says it speaks it (supports_responses).
-import { classifyStatus, errorMessage, post } from "../shared";
+import { errorMessage, post } from "../shared";
 import type { Endpoint, Provider } from "../types";
 
 /** The OpenAI paths (after the base URL) of the endpoints an OpenAI-compatible API serves. */
@@ -37,7 +37,6 @@ export const openai: Provider = {
     init: post(call.body, { authorization: `Bearer ${key}` }),
   }),
   prepareBody: prepareOpenAiBody,
-  classify: (status, text) => classifyStatus(status, text),
   errorMessage,
   probe: (model) => ({ endpoint: "chat", body: { model, messages: [{ role: "user", content: "ping" }], max_tokens: 1 } }),
 };
