@@ -237,6 +237,8 @@ describe("end to end", () => {
     try {
       db.run("PRAGMA busy_timeout = 5000");
       db.query("UPDATE channels SET base_url = 'http://169.254.169.254/v1' WHERE id = ?").run(old.id);
+      // as any apiyi process does after a write: move the configuration version, which servers poll
+      db.run("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'config_version'");
     } finally {
       db.close();
     }
