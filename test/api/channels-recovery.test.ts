@@ -9,13 +9,11 @@
 //   the failure state and the breaker;
 // - the admin sees the real cause (connection refused to host:port, a timeout after N ms, the upstream's
 //   words) in the attempts log, the channel's health and the Test result; a user's own log does not.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { gatewayAdmin, type Gateway } from "../support/gateway";
 import { startMockUpstream } from "../support/mock-upstream";
 import { chatCall, client, makeUser, useServer } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 const mock = startMockUpstream();
 const app = useServer();

@@ -5,7 +5,7 @@
 // (with its deduction) while its call is in flight; and after kill -9 under load, the restarted server
 // releases the holds so that balance + Σ logged costs = initial, for the user and for every token.
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
@@ -24,8 +24,6 @@ import {
   type Auth,
   type Server,
 } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 const app = useServer();
 const scratch = scratchDirs("apiyi-durability-");

@@ -4,13 +4,11 @@
 // the four billing modes × usage/per-call/both-priced models, exact integer costs (cached prices, ceil
 // rounding, no floating point), images billed per image, and unlimited users / unlimited tokens.
 // Expected unit values are worked out by hand here: 500,000 units = $1, i.e. 0.5 unit per micro-USD.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI, { APIError } from "openai";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, useServer, type Auth } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 const LOG_DEADLINE_MS = 2000;
 /** per_call "0.002" USD → 0.002 × 500,000 = 1,000 units at multiplier 1 */

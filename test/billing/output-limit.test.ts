@@ -4,13 +4,11 @@
 // "quota used up"; a large max_tokens is held in full; a call without a limit is sent the hold's;
 // whatever the upstream is asked for is covered by the hold, so nothing falls short. Translation,
 // the channel's own cap, Gemini's generationConfig, reasoning calls and the refusal's message too.
-import { beforeAll, afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, afterAll, describe, expect, test } from "bun:test";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, client, login, makeUser, priceModels, useServer, type Auth } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 const app = useServer();
 let mock: MockUpstream;

@@ -6,12 +6,10 @@
 // (its breaker; the output cap only when set; why it is off or failing) and never a key; enable,
 // disable and test recover a channel from the terminal; a channel added by the CLI reaches the running
 // server within 1 s.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, chatCall, cli, client, login, priceModels, scratchDirs, useServer } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 const app = useServer();
 const newDir = scratchDirs("apiyi-cli-channel-");

@@ -4,15 +4,12 @@
 // dir, `admin create` / `admin reset-password` checked by signing in over HTTP, `token create`
 // (stdout is the key alone; the token shows up through the API with its quota, models and expiry),
 // a CLI write reaching a running server within 1 s, and `health` while a server runs and after it stops.
-import { beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { COMMANDS } from "../../src/cli/index";
 import { ADMIN_PASSWORD, APP, appEnv, call, cli, client, login, scratchDirs, startServer, useServer } from "../support/server";
-
-// each test runs several CLI processes: give them room on a loaded 2-core machine
-setDefaultTimeout(30_000);
 
 const KEY = /^sk-[0-9A-Za-z]{48}$/;
 

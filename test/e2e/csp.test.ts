@@ -3,14 +3,11 @@
 // page, every dialog, creating, editing, copying, sharing, disabling and deleting a token, the admin
 // dialogs, a channel Test, saving settings, searching prices, signing out) reports no CSP violation,
 // no htmx error and no console error, while htmx keeps working with eval turned off.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { CHROMIUM, hasChromium, openBrowser, signIn, watchPage } from "../support/browser";
+import { openBrowser, signIn, watchPage } from "../support/browser";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, chatCall, login, priceModels, useServer } from "../support/server";
-
-// a browser on a loaded 2-core machine: every step is bounded, but not by 5 s
-setDefaultTimeout(30_000);
 
 const mock = startMockUpstream({ models: ["gpt-4o-mini"] });
 const app = useServer();
@@ -20,7 +17,6 @@ let page: Page;
 let watch: Awaited<ReturnType<typeof watchPage>>;
 
 beforeAll(async () => {
-  if (!hasChromium()) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   const admin = await login(app.url, "admin", ADMIN_PASSWORD);
   await call(app.url, "POST", "/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }, admin);
   await priceModels(app.url, admin, "gpt-4o-mini");

@@ -3,14 +3,12 @@
 // and /v1/models answered 500 and logged nothing). The fault is injected by a test-only preload
 // (test/support/faults/json-reply-fault.ts), so the server runs from source here. Also an honest trigger
 // found on the way: a "%" in a model's path was decoded twice, a 500 from decodeURIComponent.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, MAIN, priceModels, useServer } from "../support/server";
 import { expectSurfaceError } from "../support/v1-routes";
-
-setDefaultTimeout(30_000);
 
 const FAULT = join(import.meta.dir, "../support/faults/json-reply-fault.ts");
 const mock = startMockUpstream();
@@ -19,14 +17,8 @@ const app = useServer({ cmd: [process.execPath, "--preload", FAULT, MAIN], env: 
 afterAll(() => mock.stop());
 
 let key = "";
-let stderr = "";
 
 beforeAll(async () => {
-  (async () => {
-    const reader = app.server.proc.stderr.getReader();
-    const decoder = new TextDecoder();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) stderr += decoder.decode(r.value);
-  })();
   const auth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, auth);
   await priceModels(app.url, auth, "gpt-4o-mini");
@@ -36,8 +28,8 @@ beforeAll(async () => {
 
 /** The server's stderr once it holds `text` (or after 2 s). */
 async function stderrWith(text: string) {
-  for (const until = Date.now() + 2000; !stderr.includes(text) && Date.now() < until; ) await Bun.sleep(20);
-  return stderr;
+  for (const until = Date.now() + 2000; !app.server.errors().includes(text) && Date.now() < until; ) await Bun.sleep(20);
+  return app.server.errors();
 }
 
 test("count_tokens and /v1/models: a 500 in the surface's shape, logged once with the request id and the stack", async () => {
@@ -62,7 +54,7 @@ test("count_tokens and /v1/models: a 500 in the surface's shape, logged once wit
     expect(lines[at]).toContain("injected fault");
     expect(lines[at + 1]).toMatch(/^\s+at /); // the stack follows
   }
-  expect(stderr.split("injected fault")).toHaveLength(3); // two errors, each logged once
+  expect(app.server.errors().split("injected fault")).toHaveLength(3); // two errors, each logged once
 });
 
 test('a "%" in a model path is a model like any other: 404 in the surface\'s shape, not a 500', async () => {

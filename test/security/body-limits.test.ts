@@ -5,11 +5,10 @@
 // when it passes the limit; the answer is 413 in the route's shape (JSON on /api, the sign-in page,
 // a toast for an htmx action). The setting applies at once. A body that stalls gets 408 at the
 // deadline. (The memory figure under parallel oversized posts is in bench/bodies.ts, not here.)
-import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, client, login, useServer } from "../support/server";
 
-setDefaultTimeout(30_000);
 const app = useServer();
 const MiB = 1024 * 1024;
 let admin: { cookie: string; csrf: string };

@@ -5,13 +5,11 @@
 // was a 500 from a stack overflow in token counting) → 400; a content type other than JSON → 415, while
 // a request without one is read as JSON. Multipart endpoints take multipart only (JSON → 415), and a form
 // field given twice is refused too. The scanner itself is unit-tested in test/http/json-guard.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, priceModels, useServer } from "../support/server";
 import { bodyRoutes, expectSurfaceError, jsonRoutes, type BodyRoute } from "../support/v1-routes";
-
-setDefaultTimeout(30_000);
 
 const CHEAP = "cheap-model";
 const EXPENSIVE = "expensive-model";

@@ -4,12 +4,10 @@
 // stream; the call's log row holds neither. The mock's "leak" fault (test/support/mock/leak.ts) says
 // `Request failed for API key <key> (<masked>) at <its URL>…`; the client must see the message
 // scrubbed ([redacted], [upstream]), not replaced, so the positive control checks for those marks.
-import { beforeAll, afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, afterAll, describe, expect, test } from "bun:test";
 import { expectReply } from "../support/expect";
 import { maskKey, startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, client, login, priceModels, useServer, type Auth } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 const app = useServer();
 let mock: MockUpstream;

@@ -4,14 +4,12 @@
 // attempts log and the channel Test name the refused redirect, and count_tokens falls back to a
 // local count. Every upstream fetch goes through the egress guard with redirects off; the guard's
 // opt-in following (for later work: GET only, each hop checked, credentials dropped) is checked too.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { EgressError, guardedFetch } from "../../src/net/egress";
 import { configureResolver } from "../../src/net/resolve";
 import { gatewayAdmin, type Gateway } from "../support/gateway";
 import { expectReply } from "../support/expect";
 import { useServer } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 type Landed = { method: string; path: string; headers: Record<string, string>; body: string };
 /** the server redirects point at: records whatever arrives */

@@ -10,7 +10,7 @@
 //   through the API, the CLI and the console; at call time a /v1 call and the channel Test never
 //   reach a name that resolves to a refused address, nor a refused address stored before this check.
 import { Database } from "bun:sqlite";
-import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { parseIp, refusedAddress, refusedHost } from "../../src/core/egress";
 import { describeFetchError, EgressError, guardedFetch, refusedUrl, targetFor } from "../../src/net/egress";
@@ -20,8 +20,6 @@ import { gatewayAdmin, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { UPSTREAM_TEST_CERT, UPSTREAM_TEST_KEY } from "../support/mock/tls-fixture";
 import { chatCall, cli, scratchDirs, useServer } from "../support/server";
-
-setDefaultTimeout(30_000);
 
 const REFUSED_HOSTS = [
   "169.254.169.254", "169.254.0.1", "169.254.255.255", "169.254.170.2",

@@ -13,13 +13,10 @@
 //   let root ignore permissions (setpriv drops CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH) on folders and
 //   files uid 10001 owns;
 // - as another user: the server runs as that user on folders and files without write access.
-import { afterAll, expect, test, setDefaultTimeout } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ADMIN_PASSWORD, APP, appEnv, ROOT, scratchDirs } from "../support/server";
-
-// each test runs several CLI processes: give them room on a loaded 2-core machine
-setDefaultTimeout(30_000);
 
 const newDir = scratchDirs("apiyi-docker-");
 const IMAGE_UID = 10001;

@@ -10,6 +10,7 @@ export const CHROMIUM = process.env.APIYI_CHROMIUM ?? "/usr/bin/chromium";
 export const hasChromium = () => existsSync(CHROMIUM);
 
 export async function openBrowser(origin: string, viewport = { width: 1280, height: 800 }): Promise<{ browser: Browser; context: BrowserContext }> {
+  if (!hasChromium()) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

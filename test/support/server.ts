@@ -22,6 +22,8 @@ export type Server = {
   proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
   /** everything the server printed on stdout so far */
   output: () => string;
+  /** everything the server printed on stderr so far (drained as it comes, so a chatty server never blocks) */
+  errors: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number>;
 };
 
@@ -37,14 +39,20 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
     stderr: "pipe",
   });
   let out = "";
+  let err = "";
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
+  const errDecoder = new TextDecoder();
+  const errDrained = (async () => {
+    const errs = proc.stderr.getReader();
+    for (let r = await errs.read(); !r.done; r = await errs.read()) err += errDecoder.decode(r.value);
+  })();
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 15_000);
     (async () => {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return fail(new Error(`server exited:\n${out}\n${await new Response(proc.stderr).text()}`));
+        if (done) return fail(new Error(`server exited:\n${out}\n${(await errDrained, err)}`));
         out += decoder.decode(value);
         const m = /listening on (http:\/\/\S+)/.exec(out);
         if (m) {
@@ -65,6 +73,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
     dataDir,
     proc,
     output: () => out,
+    errors: () => err,
     async stop(signal = "SIGTERM") {
       if (proc.exitCode === null) proc.kill(signal);
       return proc.exited;
