@@ -97,9 +97,11 @@ function withinDeadline(reading: Promise<Uint8Array>, req: Request, limits: Body
 export async function readBodyBytes(req: Request, limits: BodyLimits, server?: TimeoutSetter): Promise<Uint8Array> {
   const declared = declaredLength(req);
   if (declared !== null && declared > limits.maxBytes) throw refusals.tooLarge(limits.maxBytes);
-  if (!req.body || declared === 0) return new Uint8Array();
+  // req.body is not touched unless the body is chunked: asking for the stream makes Bun build one,
+  // and every read after that goes through it (~15 µs a call on the hot path)
+  if (declared === 0 || (declared === null && !req.headers.has("transfer-encoding"))) return new Uint8Array();
   const cancelled: { reason: AppError | null } = { reason: null };
-  const reading = declared !== null ? req.bytes() : readChunked(req.body, limits.maxBytes, cancelled);
+  const reading = declared !== null ? req.bytes() : readChunked(req.body!, limits.maxBytes, cancelled);
   try {
     const bytes = await withinDeadline(reading, req, limits, server, cancelled);
     if (declared !== null && bytes.byteLength < declared) throw refusals.bodyIncomplete();
