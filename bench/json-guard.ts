@@ -25,7 +25,7 @@ const typical = JSON.stringify({
   messages: [
     { role: "system", content: "You are a careful assistant. Answer briefly, cite the file you used, and never invent APIs. ".repeat(4) },
     { role: "user", content: "Where does the relay check the request body, and what does it refuse? ".repeat(6) },
-    { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "tool_0", arguments: '{"path":"src/relay/body.ts"}' } }] },
+    { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "tool_0", arguments: '{"path":"src/relay/checks/body.ts"}' } }] },
     { role: "tool", tool_call_id: "call_1", content: "// Checks 6–7: the body's size and that it is a JSON object naming a model\n".repeat(5) },
   ],
   tools: [tool(0), tool(1)],

@@ -28,7 +28,7 @@ import { tokenExtras } from "./console/token-extras";
 import { logPages } from "./console/logs";
 import { dashboardPages } from "./console/dashboard";
 import { metricsRoute } from "./observe/metrics-route";
-import type { Runtime } from "./relay/runtime";
+import type { Runtime } from "./runtime";
 import { assetRoutes } from "./web/assets";
 
 /** The Elysia app for everything but /v1 (the relay is plain Bun routes, see server.ts). */

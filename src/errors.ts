@@ -1,5 +1,5 @@
 // The one error type. Everything that refuses a request throws an AppError; each surface renders it
-// in its own shape: {success:false,message} on /api (here), OpenAI JSON on /v1 (relay/errors.ts).
+// in its own shape: {success:false,message} on /api (here), OpenAI JSON on /v1 (relay/entry/errors.ts).
 export class AppError extends Error {
   constructor(
     readonly status: number,

@@ -1,13 +1,13 @@
 // The HTTP server: /v1 and /v1beta as plain Bun routes straight into the relay pipeline (the hot path), every
 // other path through the Elysia app (management API, console, health, metrics).
-// Every route reads its body under its own limit (relay/body.ts, http/read-body.ts); Bun's own cap
+// Every route reads its body under its own limit (relay/checks/body.ts, http/read-body.ts); Bun's own cap
 // (128 MiB by default) is lowered to twice the largest of them (plus 1 MiB), so that a body up to
 // twice a route's limit still gets that route's 413 in its own shape (or 401 when the caller is
 // unknown), while a bigger one is refused by Bun with a bare 413 before anything reaches the app.
 // Neither is buffered: a route refuses a declared length before reading, and unread bodies are not kept.
 import type { createApp } from "./app";
-import { relayFallback, relayRoutes } from "./relay/routes";
-import type { Runtime } from "./relay/runtime";
+import { relayFallback, relayRoutes } from "./relay/entry/paths";
+import type { Runtime } from "./runtime";
 
 /** Bun's cap from the /v1 limit (--max-body-mb) or the management limit at start, whichever is larger
  * (a management_body_limit_kb raised above that later takes full effect after a restart). */

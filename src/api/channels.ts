@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ChannelCreate, ChannelStatusUpdate, ChannelUpdate } from "../services/channel-schema";
 import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
-import { ProbeInput, probeChannel } from "../relay/probe";
+import { ProbeInput, probeChannel } from "../relay/attempt/probe";
 import { PageQuery, readPage } from "../services/paging";
 import { idParam, type routeTable } from "./route";
 

@@ -4,7 +4,7 @@
 // channel test in this process (the breaker lives in the server; what the CLI shows of it is what the
 // server last saved). None of them ever prints an upstream key.
 import { configureResolver } from "../net/resolve";
-import { probeChannel } from "../relay/probe";
+import { probeChannel } from "../relay/attempt/probe";
 import { allChannels, createChannel, getChannel, setChannelStatus, updateChannel } from "../services/channels";
 import { CliError, type Command, type Flags, type Options } from "./args";
 import { DATA_HELP, DATA_OPTIONS, withData } from "./open";

@@ -1,8 +1,8 @@
 // `apiyi serve`: open (and migrate) the database, first-start setup, listen, stop gracefully.
 import { createApp } from "../app";
 import { refusals } from "../core/refusals";
-import { createRuntime, type Lifecycle } from "../relay/runtime";
-import { cutOpenStreams } from "../relay/stream";
+import { createRuntime, type Lifecycle } from "../runtime";
+import { cutOpenStreams } from "../relay/respond/stream";
 import { listen } from "../server";
 import { releaseStaleHolds } from "../store/ledger";
 import { loadConfig } from "../config";

@@ -7,7 +7,7 @@
 // Rules live in services/channels and relay/probe; keys never come back out of them.
 import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, StatusCell, TestResult, channelForm } from "../../views/console/admin-channels";
 import { invalidField } from "../errors";
-import { probeChannel } from "../relay/probe";
+import { probeChannel } from "../relay/attempt/probe";
 import { CHANNEL_TYPES } from "../services/channel-schema";
 import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
 import { listGroups } from "../services/groups";

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The /dashboard page: the signed-in user's own balance, spend and calls (admins see theirs too).
 import { DashboardPage } from "../../views/console/dashboard";
-import { dashboard } from "../services/usage";
+import { dashboard } from "../services/call-stats";
 import type { consoleTable } from "./route";
 
 export function dashboardPages({ page }: ReturnType<typeof consoleTable>) {

@@ -5,7 +5,7 @@ import type { Elysia } from "elysia";
 import { LogPage } from "../../views/console/logs";
 import type { LogRow } from "../db/schema";
 import type { Ctx } from "../services/context";
-import { hasFilter, logBatches, logChoices, logPage, logTotals, readLogSearch, searchQuery, TYPE_NAMES } from "../services/usage";
+import { hasFilter, logBatches, logChoices, logPage, logTotals, readLogSearch, searchQuery, TYPE_NAMES } from "../services/call-stats";
 import { consoleUser } from "./guard";
 import type { consoleTable } from "./route";
 

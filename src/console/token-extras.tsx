@@ -7,7 +7,7 @@
 import { ExampleDialog, ShareDialog, type ShareLink, type Snippet } from "../../views/console/token-extras";
 import { decideBilling } from "../core/billing";
 import { reachableModels } from "../core/routing";
-import type { BillingMode } from "../core/tokens";
+import type { BillingMode } from "../core/token-rules";
 import { AppError, notFound } from "../errors";
 import { readSettings } from "../services/settings";
 import { getToken, revealKey } from "../services/tokens";

@@ -3,7 +3,7 @@
 import { refusals } from "./refusals";
 import { ipInList } from "./ip";
 import type { TokenEntry, UserEntry } from "./snapshot";
-import { TOKEN_STATUS } from "./tokens";
+import { TOKEN_STATUS } from "./token-rules";
 
 /** Checks 2–5: token status, expiry, owner, client IP. */
 export function checkTokenAccess(token: TokenEntry, user: UserEntry | undefined, nowSec: number, ip: string) {

@@ -3,7 +3,7 @@
 // cost is one BigInt expression rounded up once at the end.
 import type { PriceRow } from "../db/schema";
 import type { AppError } from "../errors";
-import type { BillingMode } from "./tokens";
+import type { BillingMode } from "./token-rules";
 import { refusals } from "./refusals";
 import type { Usage } from "./usage";
 

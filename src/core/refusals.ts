@@ -1,5 +1,5 @@
 // Every refusal a /v1 call can meet, as AppErrors with OpenAI's type and code, in the order the
-// checks run. Pure constructors: the relay renders them (relay/errors.ts).
+// checks run. Pure constructors: the relay renders them (relay/entry/errors.ts).
 import { AppError } from "../errors";
 import { unitsToUsd } from "./money";
 

@@ -5,7 +5,7 @@ import type { ChannelRow, GroupRow, PriceRow, TokenRow, UserRow } from "../db/sc
 import { priceEntry, type PriceEntry } from "./billing";
 import type { BreakerOptions } from "./breaker";
 import { parseCidr, type Cidr } from "./ip";
-import { parseJsonList } from "./tokens";
+import { parseJsonList } from "./token-rules";
 
 export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps" | "keySealed"> & {
   fallbackGroups: string[];

@@ -3,7 +3,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Elysia } from "elysia";
 import { accessTokenFrom, parseCookies } from "../api/route";
-import type { Runtime } from "../relay/runtime";
+import type { Runtime } from "../runtime";
 import { authenticate, SESSION_COOKIE } from "../services/auth";
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

@@ -1,5 +1,5 @@
 // One call on any surface, from request to response: checks (in the documented order, nothing
-// forwarded and no balance touched on a refusal), then the failover loop (relay/forward.ts), then
+// forwarded and no balance touched on a refusal), then the failover loop (relay/attempt/failover.ts), then
 // the metered response. Every call that got as far as a known token leaves a log row. The body is
 // read under the body deadline (Bun's idle timer raised meanwhile); only once it is in do the
 // upstream timeouts take over from Bun's idle limit.
@@ -9,15 +9,15 @@ import { isServed } from "../core/routing";
 import { AppError } from "../errors";
 import { requestClientIp } from "../http/client-ip";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
-import { authenticate } from "./auth";
-import { holdFor } from "./billing";
-import { readCallBody, readFormBody, type CallBody } from "./body";
-import { finishCall, newCall, type CallRecord } from "./call-log";
-import type { EndpointSpec } from "./endpoints";
-import { callError, errorResponse } from "./errors";
-import { forward } from "./forward";
-import { canServe, type Inbound } from "./plan";
-import type { Runtime } from "./runtime";
+import { authenticate } from "./checks/auth";
+import { holdFor } from "./checks/hold";
+import { readCallBody, readFormBody, type CallBody } from "./checks/body";
+import { finishCall, newCall, type CallRecord } from "./settle/record";
+import type { EndpointSpec } from "./entry/endpoints";
+import { callError, errorResponse } from "./entry/errors";
+import { forward } from "./attempt/failover";
+import { canServe, type Inbound } from "./plan/plan";
+import type { Runtime } from "../runtime";
 
 /** What the path says about the call (Gemini: the model, and whether it streams). */
 export type PathFacts = { model?: string; stream?: boolean };

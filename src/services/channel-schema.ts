@@ -2,7 +2,7 @@
 // Validation messages never repeat an upstream key or a base URL (it may hold a secret).
 import { z } from "zod";
 import { refusedHost } from "../core/egress";
-import { normalizeList } from "../core/tokens";
+import { normalizeList } from "../core/token-rules";
 
 /** Upstream types with a provider behind them; adding a type is adding it here (and its provider). */
 export const CHANNEL_TYPES = ["openai", "anthropic", "gemini", "azure"] as const;

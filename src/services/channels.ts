@@ -7,7 +7,7 @@
 // replies carry `warnings`: models without a price, an endpoint path cut off the base URL.
 import { hasPerCallPrice, hasTokenPrices } from "../core/billing";
 import type { KeyState } from "../core/snapshot";
-import { parseJsonList } from "../core/tokens";
+import { parseJsonList } from "../core/token-rules";
 import { clearSavedBreakers, parseHealth, saveHealth } from "../store/channel-health";
 import type { ChannelRow } from "../db/schema";
 import { invalidField, notFound } from "../errors";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { publicUrlSchema, type Config } from "../config";
 import { parseCidr, type Cidr } from "../core/ip";
 import type { RelaySettings } from "../core/snapshot";
-import { normalizeList } from "../core/tokens";
+import { normalizeList } from "../core/token-rules";
 import { invalidField } from "../errors";
 import type { Ctx } from "./context";
 import { validate } from "./validate";

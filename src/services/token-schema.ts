@@ -1,6 +1,6 @@
 // The shape of a token as people send it (API body, CLI flags) and as replies show it.
 import { z } from "zod";
-import { BILLING_MODES, effectiveStatus, normalizeList, parseJsonList } from "../core/tokens";
+import { BILLING_MODES, effectiveStatus, normalizeList, parseJsonList } from "../core/token-rules";
 import type { TokenWithOwner } from "../store/tokens";
 import type { TokenRow } from "../db/schema";
 

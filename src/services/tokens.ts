@@ -2,7 +2,7 @@
 // their own tokens; admins see all; another user's token answers 404 so ids cannot be probed.
 import { maskKey, newTokenKey } from "../core/keys";
 import { editedTokenQuota, isQuotaProblem, newTokenQuota, type QuotaProblem } from "../core/token-quota";
-import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/tokens";
+import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/token-rules";
 import type { TokenRow } from "../db/schema";
 import { conflict, forbidden, invalidField, notFound } from "../errors";
 import type { TokenPatch } from "../store/tokens";

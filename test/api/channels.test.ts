@@ -7,7 +7,7 @@ import { Database } from "bun:sqlite";
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROVIDERS } from "../../src/relay/providers";
+import { PROVIDERS } from "../../src/relay/wire";
 import { CHANNEL_TYPES } from "../../src/services/channel-schema";
 import { expectInvalid, expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, authHeaders, cli, login, makeUser, useServer, type Auth, type Reply } from "../support/server";

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { Affinity, pinnedFirst } from "../../src/core/affinity";
 import type { Candidate } from "../../src/core/routing";
-import { sessionOf } from "../../src/relay/session";
+import { sessionOf } from "../../src/relay/plan/session";
 
 const cand = (id: number): Candidate => ({ channel: { id } as Candidate["channel"], group: "default" });
 

@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { apiyiMultipliers, decideBilling, holdAmount, perCallCost, usageCost, type PriceEntry } from "../../src/core/billing";
 import { release, reserve, settle, type Hold } from "../../src/core/quota";
 import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
-import { BILLING_MODES, type BillingMode } from "../../src/core/tokens";
+import { BILLING_MODES, type BillingMode } from "../../src/core/token-rules";
 import { AppError } from "../../src/errors";
 
 const M1 = 1_000_000; // multiplier 1×, in millionths

@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { BREAKER_DEFAULTS } from "../../src/core/breaker";
 import { buildSnapshot } from "../../src/core/snapshot";
-import { badIpEntry, effectiveStatus, fallbackProblem, normalizeList } from "../../src/core/tokens";
+import { badIpEntry, effectiveStatus, fallbackProblem, normalizeList } from "../../src/core/token-rules";
 import type { TokenRow } from "../../src/db/schema";
 
 const now = 1_800_000_000;

@@ -2,7 +2,7 @@
 // a closed port answers "error" at once. (A host that never answers cannot be staged on loopback
 // here; the timer path is the same setTimeout that bounds every probe.)
 import { expect, test } from "bun:test";
-import { isWarm, probeOrigin, tcpConnect } from "../../src/relay/connect-check";
+import { isWarm, probeOrigin, tcpConnect } from "../../src/relay/attempt/connect-check";
 
 test("a listening origin is reachable and then warm; a closed port is an error", async () => {
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("ok") });

@@ -1,7 +1,7 @@
 // A channel's output cap, as a pure rule: asks above it are lowered in every wire format's field,
 // asks at or under it (or none) are left alone, and the client's body is never changed.
 import { describe, expect, test } from "bun:test";
-import { asksOverCap, capOutput } from "../../src/relay/output-cap";
+import { asksOverCap, capOutput } from "../../src/relay/plan/output-cap";
 
 describe("capOutput", () => {
   test("chat, Anthropic and Responses fields above the cap are lowered", () => {

@@ -4,7 +4,7 @@
 // generationConfig.maxOutputTokens), other endpoints left alone; and the same on the client's JSON
 // text by splicing, where no key would be duplicated.
 import { describe, expect, test } from "bun:test";
-import { limitOutput, limitText } from "../../src/relay/output-cap";
+import { limitOutput, limitText } from "../../src/relay/plan/output-cap";
 
 describe("limitOutput", () => {
   test.each([

@@ -3,7 +3,7 @@
 // names) and are returned untouched, the same bytes, when they hold no error; JSON replies likewise.
 import { describe, expect, test } from "bun:test";
 import { redact, redactErrorPayload } from "../../src/core/redact";
-import { redactJsonError, redactStreamErrors } from "../../src/relay/redact-errors";
+import { redactJsonError, redactStreamErrors } from "../../src/relay/respond/redact-errors";
 
 const KEY = "sk-proj-secretsecretsecretsecret";
 const message = `bad key ${KEY} (sk-pr...ret) at https://api.example.com/v1/chat?key=${KEY}`;

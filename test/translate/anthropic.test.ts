@@ -1,9 +1,9 @@
 // The Anthropic Messages codec: requests, replies and streams in both directions, the 400s for what
 // cannot be translated, and a round trip through the chat pivot.
 import { describe, expect, test } from "bun:test";
-import { anthropic } from "../../src/relay/translate/anthropic";
-import { formatSse, parseSse } from "../../src/relay/translate/sse";
-import type { Json, SseEvent } from "../../src/relay/translate/types";
+import { anthropic } from "../../src/relay/wire/anthropic/codec";
+import { formatSse, parseSse } from "../../src/relay/wire/sse";
+import type { Json, SseEvent } from "../../src/relay/wire/codec";
 import { AppError } from "../../src/errors";
 
 const toChat = anthropic.requestToChat;

@@ -2,9 +2,9 @@
 // cannot be translated, and round trips.
 import { describe, expect, test } from "bun:test";
 import { AppError } from "../../src/errors";
-import { gemini } from "../../src/relay/translate/gemini";
-import { formatSse, parseSse } from "../../src/relay/translate/sse";
-import type { Json, SseEvent } from "../../src/relay/translate/types";
+import { gemini } from "../../src/relay/wire/gemini/codec";
+import { formatSse, parseSse } from "../../src/relay/wire/sse";
+import type { Json, SseEvent } from "../../src/relay/wire/codec";
 
 const toChat = (body: Json) => gemini.requestToChat({ model: "gemini-2.5-pro", ...body });
 const fromChat = (chat: Json) => gemini.requestFromChat!(chat, "gemini-2.5-flash", false);

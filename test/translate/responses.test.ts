@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { AppError } from "../../src/errors";
-import { responses } from "../../src/relay/translate/responses";
-import { formatSse } from "../../src/relay/translate/sse";
-import type { Json, SseEvent } from "../../src/relay/translate/types";
+import { responses } from "../../src/relay/wire/responses/codec";
+import { formatSse } from "../../src/relay/wire/sse";
+import type { Json, SseEvent } from "../../src/relay/wire/codec";
 
 const toChat = (body: Json) => responses.requestToChat({ model: "gpt-x", ...body });
 

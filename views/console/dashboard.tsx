@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The /dashboard page: balance, spend, calls, success rate and medians as cards, and two charts drawn
 // here as inline SVG (no chart library): spend per day over 30 days and calls per model (top 8).
-import type { Dashboard } from "../../src/services/usage";
+import type { Dashboard } from "../../src/services/call-stats";
 import { int, ms } from "./logs";
 import { balance, usd } from "./money";
 

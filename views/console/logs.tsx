@@ -2,7 +2,7 @@
 // The /log page: the filter form (a GET form, so the URL keeps it), the totals line, the table of
 // call records newest first, keyset pager links and the CSV export link. Times are UTC.
 import type { LogRow } from "../../src/db/schema";
-import type { LogParams, LogTotals } from "../../src/services/usage";
+import type { LogParams, LogTotals } from "../../src/services/call-stats";
 import { CopyManualDialog, DataTable, ListToolbar, type Column } from "./kit";
 import { usd } from "./money";
 

@@ -1,0 +1,166 @@
+// Passing an upstream SSE stream to the client event by event, as it arrives: no buffering beyond
+// completing a split event, no timers. It hides the usage-only event from clients that did not ask
+// for usage, translates events when the client speaks another format, ends a cut stream with an
+// error event (in the client's shape) instead of its normal end, and aborts the upstream when the
+// client goes away. The upstream's own error events are redacted before anything else sees them.
+import type { StreamMeter } from "./meter";
+import { redactStreamErrors } from "./redact-errors";
+import type { TextStream } from "../wire/translate";
+import { unwatch, watchIdle } from "../attempt/watchdog";
+
+/** done: the upstream finished; cut: it broke off or went idle; client_gone: the client left;
+ * shutdown: the server's shutdown drain ran out of time and ended it */
+export type StreamEnd = "done" | "cut" | "client_gone" | "shutdown";
+export type StreamResult = { end: StreamEnd; firstChunkAt: number | null; bytes: number; idle?: boolean };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The streams being relayed, each with the way to end it from outside. */
+const open = new Set<(message: string, code: string) => void>();
+
+/** Ends every open stream with an error event in its client's shape (`code`, `message`), its
+ * upstream aborted and its log row coded `code`; returns how many there were. For the end of the
+ * shutdown drain: the server is about to close their connections. */
+export function cutOpenStreams(message: string, code: string): number {
+  const n = open.size;
+  for (const cut of [...open]) cut(message, code);
+  return n;
+}
+
+/** Index just past the last complete event ("\n\n" or "\r\n\r\n"), or 0. */
+export function lastEventEnd(b: Uint8Array): number {
+  const n = b.length;
+  if (n >= 2 && b[n - 1] === 10 && (b[n - 2] === 10 || (b[n - 2] === 13 && b[n - 3] === 10))) return n;
+  for (let i = n - 1; i > 0; i--) {
+    if (b[i] === 10 && (b[i - 1] === 10 || (b[i - 1] === 13 && b[i - 2] === 10))) return i + 1;
+  }
+  return 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+const USAGE_ONLY = encoder.encode('"choices":[]');
+
+/** Removes the usage-only event (`"choices":[]`), which a client that did not ask must not see. */
+export function withoutUsageEvent(chunk: Uint8Array): Uint8Array {
+  const at = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(USAGE_ONLY);
+  if (at < 0) return chunk;
+  let start = at;
+  while (start > 0 && !(chunk[start - 1] === 10 && chunk[start - 2] === 10)) start--;
+  let end = at;
+  while (end < chunk.length && !(chunk[end] === 10 && chunk[end - 1] === 10)) end++;
+  return concat(chunk.subarray(0, start), chunk.subarray(Math.min(end + 1, chunk.length)));
+}
+
+export type RelayStreamOptions = {
+  meter: StreamMeter;
+  stripUsage: boolean;
+  /** the channel's idle limit between chunks */
+  idleMs: number;
+  abortUpstream: () => void;
+  onEnd: (result: StreamResult) => void;
+  /** the event that tells the client its stream was cut, in its own shape */
+  errorEvent: (message: string, code: string) => string;
+  /** the client speaks another format: complete events in, the client's events out */
+  transform?: TextStream;
+  /** the channel's upstream keys, scrubbed from the upstream's error events */
+  secrets: string[];
+};
+
+/** Complete events, translated when a transform is given. */
+function render(chunk: Uint8Array, transform?: TextStream): Uint8Array {
+  return transform ? encoder.encode(transform.push(decoder.decode(chunk))) : chunk;
+}
+
+export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStreamOptions): ReadableStream<Uint8Array> {
+  const reader = upstream.getReader();
+  let carry: Uint8Array | null = null;
+  let firstChunkAt: number | null = null;
+  let bytes = 0;
+  let ended = false;
+  let idle = false;
+  const watch = watchIdle(opts.idleMs, () => {
+    idle = true;
+    opts.abortUpstream();
+  });
+  const end = (how: StreamEnd) => {
+    if (ended) return;
+    ended = true;
+    unwatch(watch);
+    open.delete(shut);
+    opts.onEnd({ end: how, firstChunkAt, bytes, idle });
+  };
+  let output: ReadableStreamDefaultController<Uint8Array> | null = null;
+  const shut = (message: string, code: string) => {
+    if (ended) return;
+    try {
+      output?.enqueue(encoder.encode(opts.errorEvent(message, code)));
+      output?.close();
+    } catch {} // the client may be gone already
+    end("shutdown");
+    opts.abortUpstream();
+    reader.cancel().catch(() => {});
+  };
+  open.add(shut);
+  const cut = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const error = idle
+      ? opts.errorEvent(`the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`, "upstream_idle_timeout")
+      : opts.errorEvent("the upstream stream was interrupted before it finished", "upstream_stream_interrupted");
+    controller.enqueue(encoder.encode(error));
+    controller.close();
+    end("cut");
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        output = controller;
+      },
+      async pull(controller) {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            watch.last = performance.now();
+            if (done) {
+              if (!opts.meter.complete()) return cut(controller);
+              const closing = opts.transform?.end();
+              if (closing) controller.enqueue(encoder.encode(closing));
+              controller.close();
+              return end("done");
+            }
+            let chunk = carry ? concat(carry, value) : value;
+            carry = null;
+            const cutAt = lastEventEnd(chunk);
+            if (cutAt < chunk.length) {
+              carry = chunk.slice(cutAt);
+              chunk = chunk.subarray(0, cutAt);
+            }
+            if (chunk.length === 0) continue;
+            chunk = redactStreamErrors(chunk, opts.secrets);
+            opts.meter.observe(chunk);
+            const out = render(opts.stripUsage ? withoutUsageEvent(chunk) : chunk, opts.transform);
+            if (out.length === 0) continue;
+            firstChunkAt ??= performance.now();
+            bytes += out.length;
+            controller.enqueue(out);
+            return;
+          }
+        } catch {
+          if (!ended) cut(controller);
+        }
+      },
+      cancel() {
+        opts.abortUpstream();
+        reader.cancel().catch(() => {});
+        end("client_gone");
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

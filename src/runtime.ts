@@ -1,0 +1,34 @@
+// The relay's process-wide state: breakers, metrics, the log writer, settings from the config.
+// Created once by `serve`; the pipeline receives it and reads config from the snapshot only.
+import type { Config } from "./config";
+import { Affinity } from "./core/affinity";
+import type { Breakers } from "./core/breaker";
+import { Metrics } from "./observe/metrics";
+import type { Ctx } from "./services/context";
+
+/** draining: SIGTERM/SIGINT came, new calls are refused; cutting: the drain's deadline passed, and
+ * what is still open is ended by the server (logged server_shutting_down, not the client's doing) */
+export type Lifecycle = { draining: boolean; cutting?: boolean };
+
+export type Runtime = {
+  ctx: Ctx;
+  life: Lifecycle;
+  breakers: Breakers;
+  metrics: Metrics;
+  maxBodyBytes: number;
+  metricsToken: string | undefined;
+  /** session → channel and upstream key */
+  affinity: Affinity;
+};
+
+export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
+  return {
+    ctx,
+    life,
+    breakers: ctx.breakers,
+    metrics: new Metrics(),
+    maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
+    metricsToken: config.metricsToken,
+    affinity: new Affinity(),
+  };
+}
