@@ -5,7 +5,10 @@ import type { PriceRow } from "../db/schema";
 import type { AppError } from "../errors";
 import type { BillingMode } from "./token-rules";
 import { refusals } from "./refusals";
-import type { Usage } from "./usage";
+
+/** Tokens a call used, as every wire format's reader reports them: prompt counts ALL input tokens
+ * (cached and cache-written included); completion includes reasoning. */
+export type Usage = { prompt: number; completion: number; cached: number; cacheWrite?: number; reasoning?: number };
 
 export type PriceEntry = {
   model: string;

@@ -2,7 +2,12 @@
 // and what a call costs with Anthropic cache writes and reads.
 import { describe, expect, test } from "bun:test";
 import { usageCost, type PriceEntry } from "../../src/core/billing";
-import { anthropicStreamUsage, usageFromText } from "../../src/core/usage";
+import { anthropicStreamUsage } from "../../src/relay/wire/anthropic/usage";
+import { usageOf } from "../../src/relay/wire";
+import type { Endpoint } from "../../src/relay/wire/contract";
+
+const WIRE_ENDPOINT = { openai: "chat", responses: "responses", anthropic: "messages", gemini: "gemini" } as const;
+const usageFromText = (text: string, wire: keyof typeof WIRE_ENDPOINT = "openai") => usageOf(WIRE_ENDPOINT[wire] as Endpoint).fromText(text);
 
 const price: PriceEntry = { model: "m", input: 3_000_000, output: 15_000_000, cachedInput: 300_000, perCall: null, cacheWrite: 3_750_000, holdCapTokens: 8192 };
 

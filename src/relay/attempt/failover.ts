@@ -13,13 +13,12 @@ import { AppError } from "../../errors";
 import { attemptUpstream, type AttemptFailed, type AttemptOk } from "./attempt";
 import type { CallRecord } from "../settle/record";
 import type { EndpointSpec } from "../entry/endpoints";
-import { usageWire } from "../entry/endpoints";
 import { coolUpstreamKey, noteChannelFailure, noteChannelSuccess, restoreUpstreamKey, retireUpstreamKey } from "./health";
 import { planFor, upstreamBody, type Inbound, type Plan } from "../plan/plan";
 import { respondBinary, respondJson, respondStream, type ReplyPlan } from "../respond/respond";
 import type { Runtime } from "../../runtime";
 import { sessionOf } from "../plan/session";
-import { responsesStreamError } from "../wire/surfaces";
+import { usageOf } from "../wire";
 import { keylessReason, pickKey } from "../plan/upstream-keys";
 
 /** The session's pinned upstream key, when it is still usable. */
@@ -113,7 +112,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
 }
 
 function respond(rt: Runtime, call: CallRecord, spec: EndpointSpec, inbound: Inbound, plan: Plan, r: AttemptOk, channel: ChannelEntry, client: AbortSignal) {
-  const base: ReplyPlan = { wire: usageWire(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs, secrets: channel.keys, client };
+  const base: ReplyPlan = { usage: usageOf(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs, secrets: channel.keys, client };
   const { body } = inbound;
   const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   if (spec.binary) return respondBinary(rt, call, r.response, base);
@@ -124,7 +123,7 @@ function respond(rt: Runtime, call: CallRecord, spec: EndpointSpec, inbound: Inb
   return respondStream(rt, call, body, r.response, {
     ...base,
     stripUsage: !plan.translation && !includeUsage && (spec.endpoint === "chat" || spec.endpoint === "completions"),
-    errorEvent: spec.endpoint === "responses" ? responsesStreamError : spec.surface.streamError,
+    errorEvent: spec.surface.streamError,
     transform: plan.translation?.stream({ model: body.model, includeUsage }),
   });
 }

@@ -10,7 +10,7 @@ import { refusals } from "../../core/refusals";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import { promptText } from "../../core/text";
 import { countTokens } from "../../core/tokenizer";
-import type { Usage } from "../../core/usage";
+import type { Usage } from "../../core/billing";
 import { AppError } from "../../errors";
 import type { CallBody } from "./body";
 import type { EndpointSpec } from "../entry/endpoints";

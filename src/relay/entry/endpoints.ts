@@ -1,8 +1,8 @@
 // The inbound endpoints and what each one is: its surface (error shape), how its body is read,
-// whether it streams, whether it translates through the chat pivot, and how its usage is read.
-import type { UsageWire } from "../../core/usage";
+// whether it streams, and how it is billed. What its format means (codec, usage) is in wire/.
 import type { Endpoint } from "../wire/contract";
-import { anthropicSurface, geminiSurface, openaiSurface, type Surface } from "../wire/surfaces";
+import { surfaceOf } from "../wire";
+import type { Surface } from "../wire/surface";
 
 export type EndpointSpec = {
   endpoint: Endpoint;
@@ -18,31 +18,24 @@ export type EndpointSpec = {
   binary?: boolean;
 };
 
-const spec = (endpoint: Endpoint, path: string, surface: Surface, extra: Partial<EndpointSpec> = {}): EndpointSpec => ({
+const spec = (endpoint: Endpoint, path: string, extra: Partial<EndpointSpec> = {}): EndpointSpec => ({
   endpoint,
   path,
-  surface,
+  surface: surfaceOf(endpoint),
   body: "json",
   streamable: false,
   ...extra,
 });
 
 export const ENDPOINTS = {
-  chat: spec("chat", "/v1/chat/completions", openaiSurface, { streamable: true }),
-  completions: spec("completions", "/v1/completions", openaiSurface, { streamable: true }),
-  embeddings: spec("embeddings", "/v1/embeddings", openaiSurface),
-  images: spec("images", "/v1/images/generations", openaiSurface),
-  image_edits: spec("image_edits", "/v1/images/edits", openaiSurface, { body: "multipart", perCallOnly: true }),
-  speech: spec("speech", "/v1/audio/speech", openaiSurface, { perCallOnly: true, binary: true }),
-  transcriptions: spec("transcriptions", "/v1/audio/transcriptions", openaiSurface, { body: "multipart", perCallOnly: true }),
-  responses: spec("responses", "/v1/responses", openaiSurface, { streamable: true }),
-  messages: spec("messages", "/v1/messages", anthropicSurface, { streamable: true }),
-  gemini: spec("gemini", "/v1beta/models/{model}:generateContent", geminiSurface, { streamable: true }),
+  chat: spec("chat", "/v1/chat/completions", { streamable: true }),
+  completions: spec("completions", "/v1/completions", { streamable: true }),
+  embeddings: spec("embeddings", "/v1/embeddings"),
+  images: spec("images", "/v1/images/generations"),
+  image_edits: spec("image_edits", "/v1/images/edits", { body: "multipart", perCallOnly: true }),
+  speech: spec("speech", "/v1/audio/speech", { perCallOnly: true, binary: true }),
+  transcriptions: spec("transcriptions", "/v1/audio/transcriptions", { body: "multipart", perCallOnly: true }),
+  responses: spec("responses", "/v1/responses", { streamable: true }),
+  messages: spec("messages", "/v1/messages", { streamable: true }),
+  gemini: spec("gemini", "/v1beta/models/{model}:generateContent", { streamable: true }),
 } satisfies Partial<Record<Endpoint, EndpointSpec>>;
-
-/** How an upstream endpoint's replies report usage. */
-export function usageWire(endpoint: Endpoint): UsageWire {
-  if (endpoint === "messages" || endpoint === "count_tokens") return "anthropic";
-  if (endpoint === "gemini" || endpoint === "gemini_count") return "gemini";
-  return endpoint === "responses" ? "responses" : "openai";
-}

@@ -3,7 +3,8 @@
 // error (anything not an AppError) becomes a 500 after being logged, once, with its request id.
 import { AppError } from "../../errors";
 import { refusals } from "../../core/refusals";
-import { openaiSurface, type Surface } from "../wire/surfaces";
+import { surfaceOf } from "../wire";
+import type { Surface } from "../wire/surface";
 
 /** The AppError a /v1 call ends with: its own, or for anything unexpected a 500 internal_error, after
  * one log entry naming the request id, with the stack. Pass what it returns on: it is logged already. */
@@ -13,7 +14,7 @@ export function callError(e: unknown, requestId: string): AppError {
   return refusals.internal();
 }
 
-export function errorResponse(e: unknown, requestId: string, surface: Surface = openaiSurface): Response {
+export function errorResponse(e: unknown, requestId: string, surface: Surface = surfaceOf("chat")): Response {
   const appError = callError(e, requestId);
   const { status, body } = surface.error(appError);
   return Response.json(body, { status, headers: { "x-request-id": requestId, ...appError.headers } });

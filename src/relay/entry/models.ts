@@ -10,33 +10,15 @@ import { authenticate } from "../checks/auth";
 import { errorResponse } from "./errors";
 import { requestIp } from "../pipeline";
 import type { Runtime } from "../../runtime";
-import { anthropicSurface, geminiSurface, openaiSurface, type Surface } from "../wire/surfaces";
+import { wireNamed } from "../wire";
 
-const CREATED = 1_700_000_000;
-
-type Shape = { surface: Surface; one: (id: string) => unknown; list: (ids: string[]) => unknown };
-
-const OPENAI: Shape = {
-  surface: openaiSurface,
-  one: (id) => ({ id, object: "model", created: CREATED, owned_by: "apiyi" }),
-  list: (ids) => ({ object: "list", data: ids.map(OPENAI.one) }),
-};
-
-const ANTHROPIC: Shape = {
-  surface: anthropicSurface,
-  one: (id) => ({ type: "model", id, display_name: id, created_at: new Date(CREATED * 1000).toISOString() }),
-  list: (ids) => ({ data: ids.map(ANTHROPIC.one), has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null }),
-};
-
-const GEMINI: Shape = {
-  surface: geminiSurface,
-  one: (id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"] }),
-  list: (ids) => ({ models: ids.map(GEMINI.one) }),
-};
+/** The list's format: Google's on /v1beta, Anthropic's when the client sends anthropic-version. */
+const formatOf = (req: Request, gemini: boolean) => wireNamed(gemini ? "gemini" : req.headers.has("anthropic-version") ? "anthropic" : "openai");
 
 export async function listModels(rt: Runtime, req: Request, server: Bun.Server<unknown>, id?: string, gemini = false): Promise<Response> {
   const requestId = crypto.randomUUID();
-  const shape = gemini ? GEMINI : req.headers.has("anthropic-version") ? ANTHROPIC : OPENAI;
+  const wire = formatOf(req, gemini);
+  const shape = wire.models!;
   try {
     const { token } = await authenticate(rt, req, requestIp(rt, req, server));
     const snap = rt.ctx.snapshot.current;
@@ -47,6 +29,6 @@ export async function listModels(rt: Runtime, req: Request, server: Bun.Server<u
     if (!models.includes(id)) throw refusals.modelNotFound(id);
     return Response.json(shape.one(id), { headers });
   } catch (e) {
-    return errorResponse(e, requestId, shape.surface); // logs what is unexpected
+    return errorResponse(e, requestId, wire.surface!); // logs what is unexpected
   }
 }

@@ -8,7 +8,7 @@ import { errorResponse } from "./errors";
 import { listModels } from "./models";
 import { relayCall } from "../pipeline";
 import type { Runtime } from "../../runtime";
-import { anthropicSurface, geminiSurface, openaiSurface } from "../wire/surfaces";
+import { surfaceOf } from "../wire";
 
 type Handler = (req: Request, server: Bun.Server<unknown>) => Response | Promise<Response>;
 type BunRoutes = Record<string, Partial<Record<"GET" | "POST", Handler>>>;
@@ -43,11 +43,11 @@ function geminiCall(rt: Runtime): Handler {
     const action = target.slice(at + 1);
     if (action === "generateContent") return relayCall(rt, req, server, ENDPOINTS.gemini, { model });
     if (action === "streamGenerateContent") {
-      if (new URL(req.url).searchParams.get("alt") !== "sse") return errorResponse(refusals.badBody(SSE_ONLY, "alt"), crypto.randomUUID(), geminiSurface);
+      if (new URL(req.url).searchParams.get("alt") !== "sse") return errorResponse(refusals.badBody(SSE_ONLY, "alt"), crypto.randomUUID(), surfaceOf("gemini"));
       return relayCall(rt, req, server, ENDPOINTS.gemini, { model, stream: true });
     }
     if (action === "countTokens") return countCall(rt, req, server, GEMINI_COUNT, { model });
-    return errorResponse(refusals.notFound(new URL(req.url).pathname), crypto.randomUUID(), geminiSurface);
+    return errorResponse(refusals.notFound(new URL(req.url).pathname), crypto.randomUUID(), surfaceOf("gemini"));
   };
 }
 
@@ -71,6 +71,6 @@ const KNOWN = new Set([...Object.keys(POSTS), "/v1/messages/count_tokens", "/v1/
 export function relayFallback(req: Request, path: string): Response {
   const known = KNOWN.has(path) || path.startsWith("/v1/models/") || path.startsWith("/v1beta/models/");
   const err = known ? refusals.methodNotAllowed(req.method, path) : refusals.notFound(path);
-  const surface = path.startsWith("/v1beta/") ? geminiSurface : path.startsWith("/v1/messages") ? anthropicSurface : openaiSurface;
+  const surface = surfaceOf(path.startsWith("/v1beta/") ? "gemini" : path.startsWith("/v1/messages") ? "messages" : "chat");
   return errorResponse(err, crypto.randomUUID(), surface);
 }

@@ -6,19 +6,13 @@
 // events are kept as well.
 import { countTokens } from "../../core/tokenizer";
 import { generatedText } from "../../core/text";
-import { anthropicStreamUsage, usageFromText, type Usage, type UsageWire } from "../../core/usage";
+import type { Usage } from "../../core/billing";
+import type { UsageReader } from "../wire/usage";
 
 const KEEP_BYTES = 8 * 1024;
 const HEAD_BYTES = 4 * 1024;
 const COUNT_BATCH = 64 * 1024;
 
-/** How each wire format says a stream finished properly (a plain search first: it runs per stream). */
-const FINISHED: Record<UsageWire, (tail: string) => boolean> = {
-  openai: (t) => t.includes("[DONE]") || /"finish_reason":\s*"/.test(t),
-  responses: (t) => t.includes('"response.completed"') || t.includes('"response.incomplete"'),
-  anthropic: (t) => t.includes('"message_stop"'),
-  gemini: (t) => /"finishReason":\s*"/.test(t),
-};
 const decoder = new TextDecoder();
 
 export class StreamMeter {
@@ -29,10 +23,10 @@ export class StreamMeter {
   private tailText: string | null = null;
   private head = "";
 
-  constructor(private readonly wire: UsageWire = "openai") {}
+  constructor(private readonly usage: UsageReader) {}
 
   observe(chunk: Uint8Array) {
-    if (this.head.length < HEAD_BYTES && this.wire === "anthropic") this.head += decoder.decode(chunk.subarray(0, HEAD_BYTES));
+    if (this.head.length < HEAD_BYTES && this.usage.keepsHead) this.head += decoder.decode(chunk.subarray(0, HEAD_BYTES));
     // a copy: the chunk may be a small view of a large network buffer that holding it would pin
     this.held.push(chunk.slice());
     this.heldBytes += chunk.byteLength;
@@ -60,12 +54,12 @@ export class StreamMeter {
 
   /** Did the upstream finish properly (its format's end marker)? */
   complete(): boolean {
-    return FINISHED[this.wire](this.tail());
+    return this.usage.finished(this.tail());
   }
 
   /** The upstream's own usage, if it sent any. */
   reportedUsage(): Usage | null {
-    return this.wire === "anthropic" ? anthropicStreamUsage(this.head, this.tail()) : usageFromText(this.tail(), this.wire);
+    return this.usage.fromStream(this.head, this.tail());
   }
 
   /** Completion tokens counted over everything delivered (for streams without usage, or cut ones). */

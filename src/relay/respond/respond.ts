@@ -2,8 +2,8 @@
 // on as they are (or translated into the client's format) and their usage read from the text by the
 // upstream's format rules; streams go through relayStream and are metered when they end; binary
 // replies (audio) are piped. Usage the upstream did not report is counted (o200k_base).
-import type { Usage, UsageWire } from "../../core/usage";
-import { usageFromText } from "../../core/usage";
+import type { Usage } from "../../core/billing";
+import type { UsageReader } from "../wire/usage";
 import { refusals } from "../../core/refusals";
 import { generatedText, promptText } from "../../core/text";
 import { countTokens } from "../../core/tokenizer";
@@ -22,7 +22,7 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 /** What the relay needs to know of the reply it is turning into a response. */
 export type ReplyPlan = {
   /** how the upstream reports usage */
-  wire: UsageWire;
+  usage: UsageReader;
   abortUpstream: () => void;
   idleMs: number;
   /** the client speaks another format: the reply's translation */
@@ -51,7 +51,7 @@ async function readBody<T>(upstream: Response, plan: ReplyPlan, read: (r: Respon
 
 export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: ReplyPlan) {
   let text = redactJsonError(await readBody(upstream, plan, (r) => r.text()), plan.secrets);
-  const usage = usageFromText(text, plan.wire) ?? (await countedUsage(body, generatedText(text)));
+  const usage = plan.usage.fromText(text) ?? (await countedUsage(body, generatedText(text)));
   if (plan.translateJson) text = JSON.stringify(plan.translateJson(parseReply(text)));
   finishCall(rt, call, { status: upstream.status, usage, firstByteAt: performance.now(), billable: true });
   const type = plan.translateJson ? "application/json" : (upstream.headers.get("content-type") ?? "application/json");
@@ -85,7 +85,7 @@ export type StreamPlan = ReplyPlan & {
 const END_CODES = { client_gone: "client_disconnected", shutdown: "server_shutting_down" } as const;
 
 export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: StreamPlan) {
-  const meter = new StreamMeter(plan.wire);
+  const meter = new StreamMeter(plan.usage);
   const onEnd = async (result: StreamResult) => {
     const release = rt.ctx.ledger.reserve(); // counting may load the tokenizer: shutdown waits for this row
     try {

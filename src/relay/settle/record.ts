@@ -1,7 +1,7 @@
 // The record of one /v1 call as it goes, and the log row it becomes (queued, written in batches).
 import { refusals } from "../../core/refusals";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
-import type { Usage } from "../../core/usage";
+import type { Usage } from "../../core/billing";
 import { LOG_TYPE, type NewLog } from "../../store/logs";
 import { billingDetails, costOf, outputLimitDetail, settleHold, type CallBilling } from "../checks/hold";
 import type { Runtime } from "../../runtime";

@@ -1,7 +1,11 @@
-// What an upstream type must provide. A provider knows how to build the upstream request and read
-// its replies' errors; it knows nothing of tokens, groups, quota or logs (what a failed reply means for
-// the channel is decided once for every type, in core/upstream-errors.ts). Add a type: add a folder.
+// The contract of a wire folder. A provider (an upstream type) knows how to build the upstream
+// request and read its replies' errors; it knows nothing of tokens, groups, quota or logs (what a
+// failed reply means for the channel is decided once for every type, in core/upstream-errors.ts).
+// A format knows its codec, surface, usage and model list. Add either: add a folder, list it once.
 import type { ChannelEntry } from "../../core/snapshot";
+import type { Codec } from "./codec";
+import type { Surface } from "./surface";
+import type { UsageReader } from "./usage";
 
 /** What a call asks for: the inbound endpoints, and (the same names) what is sent upstream. */
 export type Endpoint =
@@ -42,4 +46,22 @@ export type Provider = {
   errorMessage(bodyText: string): string | null;
   /** a minimal request for the channel test */
   probe(model: string): { endpoint: Endpoint; body: Record<string, unknown> };
+};
+
+/** A model list in a format's own shape (GET /v1/models, /v1beta/models). */
+export type ModelList = { one(id: string): unknown; list(ids: string[]): unknown };
+
+/** What one wire/<name>/ folder is, registered once in wire/index.ts: a wire format (the endpoints
+ * that speak it, its codec to and from the chat pivot, its surface, its usage reader, its model list)
+ * and/or an upstream type (its provider). */
+export type Wire = {
+  name: string;
+  /** the endpoints, client-facing or upstream, whose bodies and replies are in this format */
+  endpoints?: readonly Endpoint[];
+  /** translation to and from the chat pivot, for the endpoint that pivots */
+  codecs?: Partial<Record<Endpoint, Codec>>;
+  surface?: Surface;
+  usage?: UsageReader;
+  models?: ModelList;
+  provider?: Provider;
 };

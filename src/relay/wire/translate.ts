@@ -1,15 +1,9 @@
 // Translation between a client's wire format and an upstream's, through the chat pivot: the codec
 // per format, and the composed request / reply / stream translations of one call.
 import type { Endpoint } from "./contract";
-import { anthropic } from "./anthropic/codec";
-import { chat } from "./openai/codec";
-import { gemini } from "./gemini/codec";
-import { responses } from "./responses/codec";
+import { CODECS } from "./index";
 import { formatSse, parseSse } from "./sse";
 import type { Codec, Json, StreamFromChatOptions } from "./codec";
-
-/** The endpoints that translate, by their codec. Upstreams are reached as chat, messages or gemini. */
-export const CODECS: Partial<Record<Endpoint, Codec>> = { chat, messages: anthropic, gemini, responses };
 
 /** The upstream formats a translated call may use, in order of preference. */
 export const PIVOT_TARGETS: Endpoint[] = ["chat", "messages", "gemini"];
