@@ -1,17 +1,20 @@
 // Reserve → settle on the in-memory balances (the serving process is their only writer; JavaScript
 // runs one thing at a time, so check-and-take cannot interleave). The ledger persists every change
 // as a delta, in the same transaction as the log row that explains it.
+import type { AppError } from "../errors";
+import { refusals } from "./refusals";
 import type { TokenEntry, UserEntry } from "./snapshot";
 
 export type Hold = { amount: number; tokenAmount: number; userAmount: number };
 export type Settlement = { charged: number; shortfall: number; tokenDelta: number; userDelta: number };
 
-/** Takes `amount` from the token (unless unlimited) and the user (unless unlimited), or nothing. */
-export function reserve(token: TokenEntry, user: UserEntry, amount: number): Hold | "token" | "user" {
+/** Takes `amount` from the token (unless unlimited) and the user (unless unlimited); or nothing, and
+ * the refusal naming the balance that falls short, what it has left, and what the amount covers. */
+export function reserve(token: TokenEntry, user: UserEntry, amount: number, covers: string): Hold | AppError {
   const tokenAmount = token.unlimitedQuota ? 0 : amount;
   const userAmount = user.unlimited ? 0 : amount;
-  if (tokenAmount > token.remainQuota) return "token";
-  if (userAmount > user.quota) return "user";
+  if (tokenAmount > token.remainQuota) return refusals.insufficientQuota("token", { left: token.remainQuota, needs: amount, covers });
+  if (userAmount > user.quota) return refusals.insufficientQuota("user", { left: user.quota, needs: amount, covers });
   token.remainQuota -= tokenAmount;
   user.quota -= userAmount;
   return { amount, tokenAmount, userAmount };

@@ -29,7 +29,7 @@ const bump = (m: Map<number, Sums>, id: number) => {
 export class Ledger {
   private queue: Event[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private reserved = 0;
+  private expected = 0;
   private readonly sql: Record<"log" | "hold" | "unhold" | "token" | "user" | "rollup", Statement>;
   written = 0;
 
@@ -162,19 +162,19 @@ export class Ledger {
   }
 
   /** A row is on its way; call the returned function once it was queued (or will never be). */
-  reserve(): () => void {
-    this.reserved++;
-    let released = false;
+  expectRow(): () => void {
+    this.expected++;
+    let done = false;
     return () => {
-      if (!released) this.reserved--;
-      released = true;
+      if (!done) this.expected--;
+      done = true;
     };
   }
 
   /** Waits (up to `waitMs`) for rows still being computed, then writes everything queued. */
   async stop(waitMs = 5000) {
     const until = Date.now() + waitMs;
-    while (this.reserved > 0 && Date.now() < until) await Bun.sleep(10);
+    while (this.expected > 0 && Date.now() < until) await Bun.sleep(10);
     this.flushAll();
   }
 }

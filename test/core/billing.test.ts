@@ -282,7 +282,14 @@ function user(quota: number, unlimited = false): UserEntry {
   return { id: 1, username: "u", role: "user", status: 1, quota, usedQuota: 0, unlimited };
 }
 
-const isHold = (h: Hold | "token" | "user"): h is Hold => typeof h !== "string";
+const isHold = (h: Hold | AppError): h is Hold => !(h instanceof AppError);
+/** Which balance a refused reserve names: the token's quota or the owner's balance. */
+const shortOf = (h: Hold | AppError) => {
+  if (isHold(h)) return "held";
+  expect(h.code).toBe("insufficient_quota");
+  expect(h.message).toContain("(the test)");
+  return h.message.includes("API key") ? "token" : "user";
+};
 
 describe("reserve / settle / release", () => {
   const combos = [
@@ -296,7 +303,7 @@ describe("reserve / settle / release", () => {
     test(`${c.name}: hold, refund of the rest, used quota grows by the charge`, () => {
       const tk = token(1_000, c.t);
       const us = user(2_000, c.u);
-      const h = reserve(tk, us, 300);
+      const h = reserve(tk, us, 300, "the test");
       if (!isHold(h)) throw new Error(`refused: ${h}`);
       expect(h.amount).toBe(300);
       expect(tk.remainQuota).toBe(c.t ? 1_000 : 700);
@@ -314,7 +321,7 @@ describe("reserve / settle / release", () => {
     test(`${c.name}: release gives the whole hold back and costs 0`, () => {
       const tk = token(1_000, c.t);
       const us = user(2_000, c.u);
-      const h = reserve(tk, us, 999);
+      const h = reserve(tk, us, 999, "the test");
       if (!isHold(h)) throw new Error(`refused: ${h}`);
       const s = release(tk, us, h);
       expect(s.charged).toBe(0);
@@ -329,35 +336,35 @@ describe("reserve / settle / release", () => {
   test("a take that is not there is refused, and nothing is taken from either", () => {
     let tk = token(100);
     let us = user(1_000);
-    expect(reserve(tk, us, 101)).toBe("token");
+    expect(shortOf(reserve(tk, us, 101, "the test"))).toBe("token");
     expect([tk.remainQuota, us.quota]).toEqual([100, 1_000]);
 
     tk = token(1_000);
     us = user(100);
-    expect(reserve(tk, us, 101)).toBe("user");
+    expect(shortOf(reserve(tk, us, 101, "the test"))).toBe("user");
     expect([tk.remainQuota, us.quota]).toEqual([1_000, 100]);
 
     // unlimited token: only the user's balance counts
     tk = token(0, true);
     us = user(50);
-    expect(reserve(tk, us, 51)).toBe("user");
+    expect(shortOf(reserve(tk, us, 51, "the test"))).toBe("user");
     expect(us.quota).toBe(50);
     // unlimited user: only the token's limit counts
     tk = token(50);
     us = user(0, true);
-    expect(reserve(tk, us, 51)).toBe("token");
+    expect(shortOf(reserve(tk, us, 51, "the test"))).toBe("token");
     expect(tk.remainQuota).toBe(50);
     // exactly what is there can be taken, to 0
     tk = token(100);
     us = user(100);
-    expect(isHold(reserve(tk, us, 100))).toBe(true);
+    expect(isHold(reserve(tk, us, 100, "the test"))).toBe(true);
     expect([tk.remainQuota, us.quota]).toEqual([0, 0]);
   });
 
   test("both unlimited: anything can be held and charged; costs still counted", () => {
     const tk = token(0, true);
     const us = user(0, true);
-    const h = reserve(tk, us, 10 ** 12);
+    const h = reserve(tk, us, 10 ** 12, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     const s = settle(tk, us, h, 2 * 10 ** 12);
     expect(s.charged).toBe(2 * 10 ** 12);
@@ -369,7 +376,7 @@ describe("reserve / settle / release", () => {
   test("cost above the hold with room: the excess is taken from both", () => {
     const tk = token(1_000);
     const us = user(2_000);
-    const h = reserve(tk, us, 300);
+    const h = reserve(tk, us, 300, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     const s = settle(tk, us, h, 500);
     expect(s).toMatchObject({ charged: 500, shortfall: 0 });
@@ -381,7 +388,7 @@ describe("reserve / settle / release", () => {
     // the user is the short one
     let tk = token(10_000);
     let us = user(400);
-    let h = reserve(tk, us, 300);
+    let h = reserve(tk, us, 300, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     let s = settle(tk, us, h, 1_000);
     expect(s).toMatchObject({ charged: 400, shortfall: 600 });
@@ -392,7 +399,7 @@ describe("reserve / settle / release", () => {
     // the token is the short one
     tk = token(350);
     us = user(10_000);
-    h = reserve(tk, us, 300);
+    h = reserve(tk, us, 300, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     s = settle(tk, us, h, 1_000);
     expect(s).toMatchObject({ charged: 350, shortfall: 650 });
@@ -402,7 +409,7 @@ describe("reserve / settle / release", () => {
     // unlimited token, short user
     tk = token(0, true);
     us = user(300);
-    h = reserve(tk, us, 300);
+    h = reserve(tk, us, 300, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     s = settle(tk, us, h, 1_000);
     expect(s).toMatchObject({ charged: 300, shortfall: 700 });
@@ -413,7 +420,7 @@ describe("reserve / settle / release", () => {
     // unlimited user, short token
     tk = token(300);
     us = user(0, true);
-    h = reserve(tk, us, 300);
+    h = reserve(tk, us, 300, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     s = settle(tk, us, h, 1_000);
     expect(s).toMatchObject({ charged: 300, shortfall: 700 });
@@ -435,7 +442,7 @@ describe("reserve / settle / release", () => {
       let charged = 0;
       for (let i = 0; i < 400; i++) {
         if (rnd(2) === 0 || open.length === 0) {
-          const h = reserve(tk, us, 1 + rnd(3_000));
+          const h = reserve(tk, us, 1 + rnd(3_000), "the test");
           if (isHold(h)) open.push(h);
         } else {
           const h = open.splice(rnd(open.length), 1)[0];
@@ -457,7 +464,7 @@ describe("reserve / settle / release", () => {
     // held while unlimited (nothing taken), settled after an admin made the balance a limited 100
     const tk = token(1_000);
     const us = user(100, true);
-    const h = reserve(tk, us, 300);
+    const h = reserve(tk, us, 300, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     us.unlimited = false;
     settle(tk, us, h, 250);
@@ -465,7 +472,7 @@ describe("reserve / settle / release", () => {
 
     const tk2 = token(100, true);
     const us2 = user(10_000);
-    const h2 = reserve(tk2, us2, 300);
+    const h2 = reserve(tk2, us2, 300, "the test");
     if (!isHold(h2)) throw new Error(`refused: ${h2}`);
     tk2.unlimitedQuota = false;
     settle(tk2, us2, h2, 250);
@@ -476,7 +483,7 @@ describe("reserve / settle / release", () => {
     // 300 held from a limited 1,000; the call cost 100: at most 100 may be gone, never the whole hold
     const tk = token(5_000);
     const us = user(1_000);
-    const h = reserve(tk, us, 300);
+    const h = reserve(tk, us, 300, "the test");
     if (!isHold(h)) throw new Error(`refused: ${h}`);
     us.unlimited = true;
     settle(tk, us, h, 100);
@@ -484,7 +491,7 @@ describe("reserve / settle / release", () => {
 
     const tk2 = token(1_000);
     const us2 = user(5_000);
-    const h2 = reserve(tk2, us2, 300);
+    const h2 = reserve(tk2, us2, 300, "the test");
     if (!isHold(h2)) throw new Error(`refused: ${h2}`);
     tk2.unlimitedQuota = true;
     settle(tk2, us2, h2, 100);

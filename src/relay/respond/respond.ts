@@ -8,7 +8,8 @@ import { refusals } from "../../core/refusals";
 import { generatedText, promptText } from "../../core/text";
 import { countTokens } from "../../core/tokenizer";
 import type { CallBody } from "../checks/body";
-import { finishCall, type CallRecord } from "../settle/record";
+import { finishCall } from "../settle/finish";
+import type { CallRecord } from "../settle/record";
 import { StreamMeter } from "./meter";
 import { redactJsonError } from "./redact-errors";
 import type { Runtime } from "../../runtime";
@@ -87,11 +88,11 @@ const END_CODES = { client_gone: "client_disconnected", shutdown: "server_shutti
 export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: StreamPlan) {
   const meter = new StreamMeter(plan.usage);
   const onEnd = async (result: StreamResult) => {
-    const release = rt.ctx.ledger.reserve(); // counting may load the tokenizer: shutdown waits for this row
+    const done = rt.ctx.ledger.expectRow(); // counting may load the tokenizer: shutdown waits for this row
     try {
       await meterAndLog(result);
     } finally {
-      release();
+      done();
     }
   };
   const meterAndLog = async (result: StreamResult) => {

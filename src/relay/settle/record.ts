@@ -1,9 +1,10 @@
-// The record of one /v1 call as it goes, and the log row it becomes (queued, written in batches).
-import { refusals } from "../../core/refusals";
+// The record of one /v1 call as it goes, and the log row it becomes (queued, written in batches by
+// the ledger, with the settlement of its hold when it had one).
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import type { Usage } from "../../core/billing";
 import { LOG_TYPE, type NewLog } from "../../store/logs";
-import { billingDetails, costOf, outputLimitDetail, settleHold, type CallBilling } from "../checks/hold";
+import type { CallBilling } from "../checks/hold";
+import type { Settled } from "./settle";
 import type { Runtime } from "../../runtime";
 
 /** `cause`: what went wrong in words, naming the upstream's host (admins see it, users do not) */
@@ -53,33 +54,9 @@ export type CallEnd = {
   billable?: boolean;
 };
 
-/** Queues the call's log row (calls without a known token are not logged) and counts it in metrics.
- * A call its client abandoned after its request went upstream is billed at least its prompt
- * (counted locally when no usage came back): the upstream has it, and bills for it. */
-export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
-  const now = performance.now();
-  const duration = now - call.started;
-  const ttft = end.firstByteAt ? end.firstByteAt - call.started : null;
-  rt.metrics.call(call.endpoint, call.group ? call.model : "", call.group, end.status, duration / 1000, ttft === null ? null : ttft / 1000);
-  if (!call.token || !call.user) return;
-  // the drain's deadline passed and the server closed the connection: not the client's doing
-  if (rt.life.cutting && end.errorCode === "client_disconnected") end = { ...end, status: 503, errorCode: "server_shutting_down", message: refusals.shuttingDown().message };
-  const b = call.billing;
-  if (b && !end.billable && end.errorCode === "client_disconnected" && call.sentUpstream) return void billAbandoned(rt, call, end, b, duration);
-  writeRow(rt, call, end, duration);
-}
-
-async function billAbandoned(rt: Runtime, call: CallRecord, end: CallEnd, b: CallBilling, duration: number) {
-  const release = rt.ctx.ledger.reserve(); // counting may load the tokenizer: shutdown waits for this row
-  try {
-    const usage = end.usage ?? { prompt: b.kind === "usage" ? await b.promptTokens() : 0, completion: 0, cached: 0 };
-    writeRow(rt, call, { ...end, usage, billable: true }, duration);
-  } finally {
-    release();
-  }
-}
-
-function writeRow(rt: Runtime, call: CallRecord, end: CallEnd, duration: number) {
+/** Writes the call's log row: queued as it is, or, when the call held money, with its settlement in
+ * the same ledger step (the row and the balance change it explains are persisted together). */
+export function recordCall(rt: Runtime, call: CallRecord, end: CallEnd, duration: number, settled: Settled | null) {
   if (!call.token || !call.user) return;
   const ttft = end.firstByteAt ? end.firstByteAt - call.started : null;
   call.token.accessedTime = Math.floor(call.createdAt / 1000);
@@ -110,13 +87,8 @@ function writeRow(rt: Runtime, call: CallRecord, end: CallEnd, duration: number)
     content: end.message ?? "",
     attempts: JSON.stringify(call.attempts),
   };
-  const b = call.billing;
-  if (!b) return rt.ctx.ledger.push(row);
-  const cost = end.billable ? costOf(rt, b, call.group, end.usage) : null;
-  const s = settleHold(rt, call.token, call.user, b, cost);
-  row.quota = s.charged;
-  row.other = JSON.stringify(
-    cost === null ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, call.group, end.usage, cost, s),
-  );
-  rt.ctx.ledger.settle({ requestId: call.requestId, tokenId: call.token.id, userId: call.user.id }, s, true, row);
+  if (!settled) return rt.ctx.ledger.push(row);
+  row.quota = settled.settlement.charged;
+  row.other = settled.other;
+  rt.ctx.ledger.settle({ requestId: call.requestId, tokenId: call.token.id, userId: call.user.id }, settled.settlement, true, row);
 }

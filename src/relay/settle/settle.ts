@@ -1,0 +1,53 @@
+// Settling one call's hold at its end: the real cost at the multiplier of the group that served
+// (per call, or by usage), charged as far as the balances allow with the rest of the hold given back;
+// or, for a call that is not billed, the whole hold back. Also the `other` detail of the log row that
+// says how the cost came about. The ledger persists the result with the row (settle/record.ts).
+import { perCallCost, usageCost, type Usage } from "../../core/billing";
+import { formatMicros } from "../../core/money";
+import { release, settle, type Settlement } from "../../core/quota";
+import type { TokenEntry, UserEntry } from "../../core/snapshot";
+import type { Runtime } from "../../runtime";
+import { liveEntries, type CallBilling } from "../checks/hold";
+
+const multiplierOf = (rt: Runtime, group: string) => rt.ctx.snapshot.current.groupsByName.get(group)?.multiplierMicros ?? 1_000_000;
+
+/** The call's real cost at the serving group's multiplier. */
+function costOf(rt: Runtime, b: CallBilling, group: string, usage: Usage | undefined): number {
+  const m = multiplierOf(rt, group);
+  if (b.kind === "per_call") return perCallCost(b.price, b.n, m);
+  return usageCost(usage ?? { prompt: 0, cached: 0, completion: 0 }, b.price, m);
+}
+
+/** What settling did, for the log row: the amount charged, the balance changes, and `other`. */
+export type Settled = { settlement: Settlement; other: string };
+
+/** Settles the hold: to `usage`'s cost when the call is billable, else back whole. */
+export function settleCall(rt: Runtime, who: { token: TokenEntry; user: UserEntry; group: string }, b: CallBilling, billable: boolean, usage: Usage | undefined): Settled {
+  const cost = billable ? costOf(rt, b, who.group, usage) : null;
+  const live = liveEntries(rt, who.token, who.user);
+  const s = cost === null ? release(live.token, live.user, b.hold) : settle(live.token, live.user, b.hold, cost);
+  const other = cost === null ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, who.group, usage, cost, s);
+  return { settlement: s, other: JSON.stringify(other) };
+}
+
+const usd = (micros: number | null) => (micros === null ? null : formatMicros(micros));
+
+/** The output limit the hold sent upstream, for the row's `other` (nothing when the call's ask stood). */
+const outputLimitDetail = (b: CallBilling) => (b.outputLimit ? { output_limit: b.outputLimit } : {});
+
+/** The `other` JSON of a billed row: how the cost came about. */
+function billingDetails(rt: Runtime, b: CallBilling, group: string, usage: Usage | undefined, cost: number, s: Settlement) {
+  return {
+    billing: b.kind,
+    prices: { input: usd(b.price.input), output: usd(b.price.output), cached_input: usd(b.price.cachedInput ?? b.price.input), cache_write: usd(b.price.cacheWrite ?? b.price.input), per_call: usd(b.price.perCall) },
+    group,
+    group_multiplier: formatMicros(multiplierOf(rt, group)),
+    n: b.n,
+    ...outputLimitDetail(b),
+    usage: usage ?? null,
+    cost,
+    hold: b.hold.amount,
+    refund: Math.max(0, b.hold.amount - s.charged),
+    shortfall: s.shortfall,
+  };
+}
