@@ -1,5 +1,6 @@
-// The relay's process-wide state: breakers, metrics, the log writer, settings from the config.
-// Created once by `serve`; the pipeline receives it and reads config from the snapshot only.
+// The serving process's state, made once by `serve` and handed to every /v1 call: the services'
+// context (database, snapshot, ledger), the lifecycle (draining, cutting), channel breakers, metrics,
+// session affinity, and the few settings read from the config; everything else comes from the snapshot.
 import type { Config } from "./config";
 import { Affinity } from "./core/affinity";
 import type { Breakers } from "./core/breaker";

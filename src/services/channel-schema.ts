@@ -3,22 +3,16 @@
 import { z } from "zod";
 import { refusedHost } from "../core/egress";
 import { normalizeList } from "../core/token-rules";
+import { PROVIDERS } from "../relay/wire";
 
-/** Upstream types with a provider behind them; adding a type is adding it here (and its provider). */
-export const CHANNEL_TYPES = ["openai", "anthropic", "gemini", "azure"] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+/** Upstream types: one per provider in relay/wire (adding a type is adding its folder there). */
+export const CHANNEL_TYPES = Object.keys(PROVIDERS) as [string, ...string[]];
+export type ChannelType = string;
 
-/** The path a base URL given without one gets: the relay appends its endpoints to it (openai
- * /chat/completions, anthropic /messages, gemini /models/{model}:generateContent; azure adds
- * /openai/deployments/{deployment}/… to the bare resource URL itself). */
-export const DEFAULT_PATHS: Record<ChannelType, string> = { openai: "/v1", anthropic: "/v1", gemini: "/v1beta", azure: "" };
+const rules = (type: string) => PROVIDERS[type]?.baseUrl;
+
 /** What each type's base URL looks like, for forms and help. */
-export const BASE_URL_EXAMPLES: Record<ChannelType, string> = {
-  openai: "https://api.openai.com/v1",
-  anthropic: "https://api.anthropic.com",
-  gemini: "https://generativelanguage.googleapis.com",
-  azure: "https://YOUR-RESOURCE.openai.azure.com",
-};
+export const BASE_URL_EXAMPLES: Record<string, string> = Object.fromEntries(CHANNEL_TYPES.map((t) => [t, rules(t)!.example]));
 
 const MAX_KEYS = 1000;
 const MAX_KEY_LENGTH = 4096;
@@ -75,31 +69,21 @@ function canonicalBaseUrl(raw: string): { url: string } | { problem: string } {
   return { url: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}` };
 }
 
-/** The endpoint paths each type's provider appends itself, as they end a URL pasted whole. */
-const ENDPOINTS: Record<ChannelType, RegExp> = {
-  openai: /\/(chat\/completions|completions|embeddings|images\/(generations|edits|variations)|audio\/(speech|transcriptions|translations)|responses|moderations|models)$/i,
-  anthropic: /\/(messages(\/count_tokens)?|models)$/i,
-  gemini: /\/models(\/[^/]+)?$/i,
-  azure: /\/openai(\/.*)?$/i,
-};
-/** How another type's endpoint is recognised, and what to do instead. */
-const FOREIGN: [ChannelType, RegExp, string][] = [
-  ["azure", /\/openai\/deployments(\/.*)?$/i, "an Azure OpenAI deployment: choose type azure with the resource's URL (https://RES.openai.azure.com)"],
-  ["gemini", /\/models\/[^/]+:[a-z]+$/i, "Gemini's generateContent: choose type gemini with the base up to /v1beta"],
-  ["anthropic", /\/messages(\/count_tokens)?$/i, "Anthropic's Messages API: choose type anthropic with the base up to /v1"],
-  ["openai", ENDPOINTS.openai, "an OpenAI-style endpoint: choose type openai with the base up to /v1 (e.g. https://api.openai.com/v1)"],
-];
-
 /** A base URL that ends in an endpoint path (…/v1/chat/completions pasted whole): the type's own
  * endpoint is cut off (`note` says so; `root` when nothing is left, so no default path is added),
  * another type's is refused with what to do instead. */
 export function withoutEndpoint(url: string, type: string): { url: string; note?: string; root?: boolean } | { problem: string } {
   const u = new URL(url);
-  const own = ENDPOINTS[type as ChannelType];
   const path = u.pathname.replace(/\/+$/, "");
-  const foreign = FOREIGN.find(([t, re]) => t !== type && re.test(path) && !(own && own.test(path) && t !== "azure"));
-  if (foreign) return { problem: `ends in ${path.match(foreign[1])![0]}, which is ${foreign[2]}; or give this type's base URL without an endpoint path` };
-  const m = own?.exec(path);
+  const m = rules(type)?.endpoints.exec(path);
+  // another type's endpoint counts when it is longer than this type's own (…/openai/deployments/…/chat/completions
+  // is Azure's, even for type openai); the longest names the type
+  let foreign: { match: string; hint: string } | null = null;
+  for (const t of CHANNEL_TYPES) {
+    const f = t === type ? null : rules(t)!.foreign.pattern.exec(path);
+    if (f && f[0].length > (m?.[0].length ?? 0) && f[0].length > (foreign?.match.length ?? 0)) foreign = { match: f[0], hint: rules(t)!.foreign.hint };
+  }
+  if (foreign) return { problem: `ends in ${foreign.match}, which is ${foreign.hint}; or give this type's base URL without an endpoint path` };
   if (!m) return { url };
   const rest = path.slice(0, m.index);
   return { url: `${u.protocol}//${u.host}${rest}`, root: rest === "", note: `base_url ended in ${m[0]}, an endpoint path apiyi adds itself; it was removed` };
@@ -110,7 +94,7 @@ export function withoutEndpoint(url: string, type: string): { url: string; note?
 export function withDefaultPath(url: string, type: string): string {
   const bare = url.replace(/\/+$/, "");
   if (new URL(bare).pathname !== "/") return bare;
-  return bare + (DEFAULT_PATHS[type as ChannelType] ?? "/v1");
+  return bare + (rules(type)?.defaultPath ?? "/v1");
 }
 
 /** http(s), a host, no credentials, no query or fragment; trailing slashes dropped; no path → the
@@ -220,7 +204,8 @@ export type ChannelUpdateInput = z.output<typeof ChannelUpdate>;
 /** Rules across fields, checked by the service against the effective values (an update may send
  * neither the type nor the api_version): azure needs its api-version. Returns [field, problem]. */
 export function channelProblem(type: string, apiVersion: string): [string, string] | null {
-  if (type === "azure" && !apiVersion) return ["api_version", "required for azure channels, e.g. 2024-10-21"];
+  const example = rules(type)?.apiVersionExample;
+  if (example && !apiVersion) return ["api_version", `required for ${type} channels, e.g. ${example}`];
   return null;
 }
 

@@ -1,5 +1,6 @@
 // Log rows (call records, top-ups, admin adjustments). Rows of admin operations are written in the
-// same transaction as the balance change they record; call rows come through the LogWriter.
+// same transaction as the balance change they record; call rows come through the ledger
+// (store/ledger.ts), in batches, each with the settlement of its hold.
 import { and, count, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { logs } from "../db/schema";

@@ -34,8 +34,23 @@ export type UpstreamCall = {
   body: string | FormData;
 };
 
+/** What a type's base URL looks like, for validation, forms and help. */
+export type BaseUrlRules = {
+  /** the path a base URL given without one gets (the provider appends its endpoints to it) */
+  defaultPath: string;
+  /** an example, for forms and help */
+  example: string;
+  /** the endpoint paths the provider appends itself, as they end a URL pasted whole (cut off) */
+  endpoints: RegExp;
+  /** how this type's endpoint looks at the end of a URL given for another type, and what to say */
+  foreign: { pattern: RegExp; hint: string };
+  /** channels of this type need an api_version: an example of one */
+  apiVersionExample?: string;
+};
+
 export type Provider = {
   type: string;
+  baseUrl: BaseUrlRules;
   /** the endpoints this channel serves natively (in its own wire format) */
   serves(channel: ChannelEntry): ReadonlySet<Endpoint>;
   /** the upstream URL and request for one call */

@@ -9,6 +9,12 @@ export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
 export const anthropic: Provider = {
   type: "anthropic",
+  baseUrl: {
+    defaultPath: "/v1",
+    example: "https://api.anthropic.com",
+    endpoints: /\/(messages(\/count_tokens)?|models)$/i,
+    foreign: { pattern: /\/messages(\/count_tokens)?$/i, hint: "Anthropic's Messages API: choose type anthropic with the base up to /v1" },
+  },
   serves: () => SERVES,
   request(channel, key, call) {
     const headers: Record<string, string> = {

@@ -10,6 +10,14 @@ const SERVES = new Set<Endpoint>(["chat", "completions", "embeddings", "images",
 export const azure: Provider = {
   ...openai,
   type: "azure",
+  // the bare resource URL: the provider adds /openai/deployments/{deployment}/… itself
+  baseUrl: {
+    defaultPath: "",
+    example: "https://YOUR-RESOURCE.openai.azure.com",
+    endpoints: /\/openai(\/.*)?$/i,
+    foreign: { pattern: /\/openai\/deployments(\/.*)?$/i, hint: "an Azure OpenAI deployment: choose type azure with the resource's URL (https://RES.openai.azure.com)" },
+    apiVersionExample: "2024-10-21",
+  },
   serves: () => SERVES,
   request: (channel, key, call) => ({
     url: `${channel.baseUrl}/openai/deployments/${encodeURIComponent(call.model)}${OPENAI_PATHS[call.endpoint]}?api-version=${encodeURIComponent(channel.apiVersion)}`,

@@ -8,6 +8,12 @@ const SERVES = new Set<Endpoint>(["gemini", "gemini_count"]);
 
 export const gemini: Provider = {
   type: "gemini",
+  baseUrl: {
+    defaultPath: "/v1beta",
+    example: "https://generativelanguage.googleapis.com",
+    endpoints: /\/models(\/[^/]+)?$/i,
+    foreign: { pattern: /\/models\/[^/]+:[a-z]+$/i, hint: "Gemini's generateContent: choose type gemini with the base up to /v1beta" },
+  },
   serves: () => SERVES,
   request(channel, key, call) {
     const action = call.endpoint === "gemini_count" ? "countTokens" : call.stream ? "streamGenerateContent?alt=sse" : "generateContent";

@@ -29,8 +29,16 @@ export function prepareOpenAiBody(endpoint: Endpoint, body: Record<string, unkno
   return JSON.stringify(body);
 }
 
+const ENDPOINTS = /\/(chat\/completions|completions|embeddings|images\/(generations|edits|variations)|audio\/(speech|transcriptions|translations)|responses|moderations|models)$/i;
+
 export const openai: Provider = {
   type: "openai",
+  baseUrl: {
+    defaultPath: "/v1",
+    example: "https://api.openai.com/v1",
+    endpoints: ENDPOINTS,
+    foreign: { pattern: ENDPOINTS, hint: "an OpenAI-style endpoint: choose type openai with the base up to /v1 (e.g. https://api.openai.com/v1)" },
+  },
   serves: (channel) => (channel.supportsResponses ? WITH_RESPONSES : BASE),
   request: (channel, key, call) => ({
     url: channel.baseUrl + OPENAI_PATHS[call.endpoint],
