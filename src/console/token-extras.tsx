@@ -7,6 +7,7 @@
 import { ExampleDialog, ShareDialog, type ShareLink, type Snippet } from "../../views/console/token-extras";
 import { decideBilling } from "../core/billing";
 import { reachableModels } from "../core/routing";
+import { USER_ROLE } from "../core/status";
 import type { BillingMode } from "../core/tokens";
 import { AppError, notFound } from "../errors";
 import { readSettings } from "../services/settings";
@@ -177,7 +178,7 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     return ExampleDialog({
       token: { id: token.id, name: token.name, status: token.status },
       publicUrl,
-      admin: call.user.role === "admin",
+      admin: call.user.role === USER_ROLE.admin,
       models,
       model,
       snippets: snippets(base, key, model ?? "MODEL_NAME", models),
@@ -193,7 +194,7 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     return ShareDialog({
       token: { id: token.id, name: token.name, status: token.status },
       publicUrl,
-      admin: call.user.role === "admin",
+      admin: call.user.role === USER_ROLE.admin,
       links: publicUrl ? shareLinks(publicUrl, key, token.name, pick(models, /^(gpt|o\d|codex)/i)) : [],
       block,
     }) as string;

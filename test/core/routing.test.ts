@@ -4,9 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { candidates, isServed, reachableModels, weightedOrder } from "../../src/core/routing";
 import { buildRouteIndex, type ChannelEntry } from "../../src/core/snapshot";
+import { CHANNEL_STATUS } from "../../src/core/status";
 
 type Spec = { id: number; priority?: number; weight?: number; status?: number; groups?: string[]; models?: string[] };
-const chan = ({ id, priority = 0, weight = 1, status = 1, groups = ["default"], models = ["m"] }: Spec): ChannelEntry =>
+const chan = ({ id, priority = 0, weight = 1, status = CHANNEL_STATUS.enabled, groups = ["default"], models = ["m"] }: Spec): ChannelEntry =>
   ({ id, name: `c${id}`, type: "openai", priority, weight, status, groups, models: new Set(models) }) as ChannelEntry;
 const routes = (...specs: Spec[]) => buildRouteIndex(specs.map(chan));
 const ids = (list: Iterable<{ id: number } | { channel: { id: number } }>) => [...list].map((c) => ("channel" in c ? c.channel.id : c.id));
@@ -163,7 +164,7 @@ describe("candidates: the order a call tries channels in", () => {
   });
 
   test("channels of any status are candidates (the caller skips the unusable ones)", () => {
-    const r = routes({ id: 1, status: 2 }, { id: 2, status: 3, priority: -1 });
+    const r = routes({ id: 1, status: CHANNEL_STATUS.disabled }, { id: 2, status: CHANNEL_STATUS.autoDisabled, priority: -1 });
     expect(ids(candidates(r, ["default"], "m", scripted()))).toEqual([1, 2]);
   });
 
@@ -194,7 +195,7 @@ describe("candidates: the order a call tries channels in", () => {
 });
 
 describe("isServed", () => {
-  const r = routes({ id: 1, status: 2, models: ["off"] }, { id: 2, models: ["on"], groups: ["fb"] });
+  const r = routes({ id: 1, status: CHANNEL_STATUS.disabled, models: ["off"] }, { id: 2, models: ["on"], groups: ["fb"] });
   test("any channel of any status in any of the token's groups", () => {
     expect(isServed(r, ["default"], "off")).toBe(true);
     expect(isServed(r, ["default"], "on")).toBe(false);
@@ -211,8 +212,8 @@ describe("isServed", () => {
 describe("reachableModels", () => {
   const r = routes(
     { id: 1, models: ["b", "a"] },
-    { id: 2, models: ["c"], status: 2 },
-    { id: 3, models: ["d"], status: 3 },
+    { id: 2, models: ["c"], status: CHANNEL_STATUS.disabled },
+    { id: 3, models: ["d"], status: CHANNEL_STATUS.autoDisabled },
     { id: 4, models: ["c", "e", "a"], groups: ["fb"] },
     { id: 5, models: ["x"], groups: ["other"] },
   );
