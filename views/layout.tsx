@@ -2,6 +2,7 @@
 // The page shell every server-rendered page shares: head, styles, htmx from the binary, and (for
 // signed-in pages) the navigation, the CSRF token htmx sends with every request, and the toast area.
 import type { Children } from "@kitajs/html";
+import { USER_ROLE } from "../src/core/status";
 
 const HTMX_CONFIG = JSON.stringify({ allowEval: false, includeIndicatorStyles: false, allowScriptTags: false, selfRequestsOnly: true });
 
@@ -36,7 +37,7 @@ function Nav(props: { user: NavUser; path: string }) {
             {label}
           </a>
         ))}
-        {props.user.role === "admin" ? (
+        {props.user.role === USER_ROLE.admin ? (
           <details class="admin-nav">
             <summary class={props.path.startsWith("/admin") ? "active" : ""}>Admin</summary>
             <div class="menu-items">

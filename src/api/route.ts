@@ -9,6 +9,7 @@
 import type { Context, Elysia } from "elysia";
 import type { z } from "zod";
 import { refusals } from "../core/refusals";
+import { USER_ROLE } from "../core/status";
 import { AppError, apiErrorBody, badRequest, forbidden, unauthorized } from "../errors";
 import { requestClientIp } from "../http/client-ip";
 import { managementLimits } from "../http/management-limits";
@@ -127,7 +128,7 @@ export function routeTable(app: Elysia, ctx: Ctx) {
           // a stale cookie of a disabled account must not block public routes such as login
           const actor = spec.access === "public" ? tryAuthenticate(ctx, cred) : authenticate(ctx, cred);
           if (spec.access !== "public" && !actor) throw unauthorized();
-          if (spec.access === "admin" && actor?.role !== "admin") throw forbidden("admins only");
+          if (spec.access === "admin" && actor?.role !== USER_ROLE.admin) throw forbidden("admins only");
           if (spec.method !== "GET" && !accessToken) checkCookieWrite(ctx, spec, request, sessionId, actor);
           const body = await readJsonBody(ctx, spec, request, server);
           ctx.ledger.flushAll(); // balances and logs read here include every call that has finished

@@ -1,4 +1,5 @@
 // `apiyi admin create` and `apiyi admin reset-password`: account rescue from the terminal.
+import { USER_ROLE } from "../core/status";
 import { createUser, resetPassword } from "../services/users";
 import { type Command, requireFlag } from "./args";
 import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
@@ -13,7 +14,7 @@ export const adminCreate: Command = {
     const username = requireFlag(flags, "username");
     const password = requireFlag(flags, "password");
     await withData(flags, async (ctx) => {
-      const user = await createUser(ctx, { username, password, role: "admin" }, { unlimited: true });
+      const user = await createUser(ctx, { username, password, role: USER_ROLE.admin }, { unlimited: true });
       console.log(`admin "${user.username}" created (id ${user.id})`);
     });
   },

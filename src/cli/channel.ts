@@ -3,6 +3,7 @@
 // others print one line per channel, with its breaker and why it is off or failing. `test` runs the
 // channel test in this process (the breaker lives in the server; what the CLI shows of it is what the
 // server last saved). None of them ever prints an upstream key.
+import { CHANNEL_STATUS, KEY_STATUS } from "../core/status";
 import { configureResolver } from "../net/resolve";
 import { probeChannel } from "../relay/attempt/probe";
 import { allChannels, createChannel, getChannel, setChannelStatus, updateChannel } from "../services/channels";
@@ -94,7 +95,7 @@ const channelInput = (flags: Flags) => ({
   max_output_tokens: intFlag(flags["max-output-tokens"]),
 });
 
-const STATUS_WORDS: Record<number, string> = { 1: "enabled", 2: "disabled", 3: "auto-disabled" };
+const STATUS_WORDS: Record<number, string> = { [CHANNEL_STATUS.enabled]: "enabled", [CHANNEL_STATUS.disabled]: "disabled", [CHANNEL_STATUS.autoDisabled]: "auto-disabled" };
 /** free text on a tab-separated line: no tabs or line breaks */
 const oneLine = (text: string) => text.replace(/[\t\r\n]+/g, " ");
 const since = (unixS: number) => new Date(unixS * 1000).toISOString().replace(/\.\d+Z$/, "Z");
@@ -105,8 +106,8 @@ export function channelLine(c: ReturnType<typeof getChannel>) {
   const status = STATUS_WORDS[c.status] ?? String(c.status);
   const h = c.health;
   const fields = [c.id, c.name, status, c.type, c.base_url, `groups=${c.groups.join(",")}`, `models=${c.models.join(",")}`, `keys=${c.key_count}`, `breaker=${h.breaker}`];
-  const dead = c.key_states.filter((k) => k.status === 3).length;
-  const cooling = c.key_states.filter((k) => k.status === 2).length;
+  const dead = c.key_states.filter((k) => k.status === KEY_STATUS.dead).length;
+  const cooling = c.key_states.filter((k) => k.status === KEY_STATUS.cooling).length;
   if (dead) fields.push(`dead-keys=${dead}`);
   if (cooling) fields.push(`cooling-keys=${cooling}`);
   if (c.supports_responses) fields.push("responses=yes");
@@ -188,7 +189,7 @@ export const channelList: Command = {
 const ID_HELP = "  --id N            the channel (apiyi channel list shows the ids)";
 
 /** enable / disable: the same operation as the console's button and PUT /api/channel/?status_only=true. */
-const statusCommand = (name: "enable" | "disable", status: 1 | 2, summary: string): Command => ({
+const statusCommand = (name: "enable" | "disable", status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled, summary: string): Command => ({
   name: `channel ${name}`,
   summary,
   usage: "--id N [--data-dir DIR]",
@@ -205,10 +206,10 @@ const statusCommand = (name: "enable" | "disable", status: 1 | 2, summary: strin
 
 export const channelEnable = statusCommand(
   "enable",
-  1,
+  CHANNEL_STATUS.enabled,
   "Enable a channel, also one disabled automatically: every key back in rotation, failure state and breaker cleared. Prints the channel's line.",
 );
-export const channelDisable = statusCommand("disable", 2, "Disable a channel (no call goes to it until it is enabled). Prints the channel's line.");
+export const channelDisable = statusCommand("disable", CHANNEL_STATUS.disabled, "Disable a channel (no call goes to it until it is enabled). Prints the channel's line.");
 
 export const channelTest: Command = {
   name: "channel test",

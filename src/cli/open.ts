@@ -1,5 +1,6 @@
 // Opens the data dir for a CLI command the way the server does (same config, same migrations).
 import { loadConfig } from "../config";
+import { USER_ROLE } from "../core/status";
 import type { Actor } from "../services/actor";
 import { openContext, type Ctx } from "../services/context";
 import { type Flags, SERVER_OPTIONS } from "./args";
@@ -22,4 +23,4 @@ export async function withData<T>(flags: Flags, work: (ctx: Ctx) => T | Promise<
 }
 
 /** The operator at the terminal acts as an admin. */
-export const OPERATOR: Actor = { id: 0, username: "cli", role: "admin" };
+export const OPERATOR: Actor = { id: 0, username: "cli", role: USER_ROLE.admin };

@@ -6,6 +6,7 @@
 // a price, or cut an endpoint path off the base URL, says so in its toast.
 // Rules live in services/channels and relay/probe; keys never come back out of them.
 import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, StatusCell, TestResult, channelForm } from "../../views/console/admin-channels";
+import { CHANNEL_STATUS } from "../core/status";
 import { invalidField } from "../errors";
 import { probeChannel } from "../relay/attempt/probe";
 import { CHANNEL_TYPES } from "../services/channel-schema";
@@ -87,7 +88,7 @@ export function adminChannelPages({ page, action, fragment }: AdminTable) {
   );
   action("PUT", "/admin/channels/:id/status", { admin: true }, ({ ctx, params, form }) => {
     const c = setChannelStatus(ctx, { id: Number(params.id), status: Number(first(form.status)) });
-    return { html: ChannelRow({ c }) as string, toast: c.status === 1 ? "Enabled" : "Disabled" };
+    return { html: ChannelRow({ c }) as string, toast: c.status === CHANNEL_STATUS.enabled ? "Enabled" : "Disabled" };
   });
   action("DELETE", "/admin/channels/:id", { admin: true }, ({ ctx, params }) => {
     deleteChannel(ctx, Number(params.id));

@@ -3,6 +3,7 @@
 // only (anonymous → sign in, users → 403, like admin pages), and the form helpers they share.
 import type { Context, Elysia } from "elysia";
 import { DialogError } from "../../views/console/admin-kit";
+import { USER_ROLE } from "../core/status";
 import { AppError } from "../errors";
 import type { Ctx } from "../services/context";
 import { consoleUser } from "./guard";
@@ -23,7 +24,7 @@ export function adminTable(app: Elysia, ctx: Ctx) {
         const url = new URL(request.url);
         return Response.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
       }
-      if (user.role !== "admin") return html("admins only", 403);
+      if (user.role !== USER_ROLE.admin) return html("admins only", 403);
       ctx.ledger.flushAll();
       return handle({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
     }) as never);

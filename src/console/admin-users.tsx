@@ -5,6 +5,7 @@
 import { NewUserDialog, TopUpDialog, UserRow, UserTable, UserTokensDialog, type UserView } from "../../views/console/admin-users";
 import { usd } from "../../views/console/money";
 import { usdToUnits } from "../core/money";
+import { USER_STATUS } from "../core/status";
 import { invalidField } from "../errors";
 import { readPage } from "../services/paging";
 import { listTokens } from "../services/tokens";
@@ -49,7 +50,7 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
   );
   action("PUT", "/admin/users/:id/status", { admin: true }, async ({ ctx, user, params, form }) => {
     const u = await updateUser(ctx, { id: Number(params.id), status: Number(first(form.status)) });
-    return { html: row(u, user.id), toast: u.status === 1 ? "Enabled" : "Disabled" };
+    return { html: row(u, user.id), toast: u.status === USER_STATUS.enabled ? "Enabled" : "Disabled" };
   });
   action("PUT", "/admin/users/:id/unlimited", { admin: true }, async ({ ctx, user, params, form }) => {
     const u = await updateUser(ctx, { id: Number(params.id), unlimited: checked(form, "unlimited") });

@@ -4,6 +4,7 @@
 // and the CSRF token; their body is read under the management body limit and deadline (413 / 408 as
 // a toast); they answer an HTML fragment, with an HX-Trigger toast, or a redirect.
 import type { Context, Elysia } from "elysia";
+import { USER_ROLE } from "../core/status";
 import { AppError } from "../errors";
 import { managementLimits } from "../http/management-limits";
 import { readBodyBytes } from "../http/read-body";
@@ -78,7 +79,7 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
     app.get(path, (async ({ request, query, params }: Context) => {
       const user = consoleUser(ctx, request);
       if (!user) return Response.redirect(`/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`, 302);
-      if (opts.admin && user.role !== "admin") return forbiddenPage(user, path);
+      if (opts.admin && user.role !== USER_ROLE.admin) return forbiddenPage(user, path);
       ctx.ledger.flushAll();
       const body = await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
       return html(Layout({ title: `${opts.title} · apiyi`, user, path, children: body }) as string);
@@ -101,7 +102,7 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
           return html("", e.status, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message: e.message, kind: "error" } }) });
         }
         if (!csrfOk(ctx, user, request, form)) return html(REFUSED, 403);
-        if (opts.admin && user.role !== "admin") return html("admins only", 403);
+        if (opts.admin && user.role !== USER_ROLE.admin) return html("admins only", 403);
         try {
           ctx.ledger.flushAll();
           const r = await handle({ ctx, user, form, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });

@@ -8,6 +8,7 @@ import { ExampleDialog, ShareDialog, type ShareLink, type Snippet } from "../../
 import { decideBilling } from "../core/billing";
 import { reachableModels } from "../core/routing";
 import type { BillingMode } from "../core/token-rules";
+import { USER_ROLE } from "../core/status";
 import { AppError, notFound } from "../errors";
 import { readSettings } from "../services/settings";
 import { getToken, revealKey } from "../services/tokens";
@@ -177,7 +178,7 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     return ExampleDialog({
       token: { id: token.id, name: token.name, status: token.status },
       publicUrl,
-      admin: call.user.role === "admin",
+      admin: call.user.role === USER_ROLE.admin,
       models,
       model,
       snippets: snippets(base, key, model ?? "MODEL_NAME", models),
@@ -193,7 +194,7 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     return ShareDialog({
       token: { id: token.id, name: token.name, status: token.status },
       publicUrl,
-      admin: call.user.role === "admin",
+      admin: call.user.role === USER_ROLE.admin,
       links: publicUrl ? shareLinks(publicUrl, key, token.name, pick(models, /^(gpt|o\d|codex)/i)) : [],
       block,
     }) as string;

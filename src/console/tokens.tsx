@@ -5,6 +5,7 @@ import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } fr
 import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
 import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
+import { TOKEN_STATUS } from "../core/status";
 import { AppError, invalidField } from "../errors";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
@@ -136,7 +137,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
   });
   action("PUT", "/token/:id/status", {}, ({ ctx, user, params, form }) => {
     const token = setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
-    return { html: TokenRow({ t: token }) as string, toast: token.status === 2 ? "Disabled" : "Enabled" };
+    return { html: TokenRow({ t: token }) as string, toast: token.status === TOKEN_STATUS.disabled ? "Disabled" : "Enabled" };
   });
   action("DELETE", "/token/:id", {}, (call) => {
     deleteToken(call.ctx, call.user, Number(call.params.id));

@@ -3,13 +3,13 @@
 import { refusals } from "./refusals";
 import { ipInList } from "./ip";
 import type { TokenEntry, UserEntry } from "./snapshot";
-import { TOKEN_STATUS } from "./token-rules";
+import { TOKEN_STATUS, USER_STATUS } from "./status";
 
 /** Checks 2–5: token status, expiry, owner, client IP. */
 export function checkTokenAccess(token: TokenEntry, user: UserEntry | undefined, nowSec: number, ip: string) {
   if (token.status !== TOKEN_STATUS.enabled) return refusals.tokenDisabled();
   if (token.expiredTime !== -1 && token.expiredTime <= nowSec) return refusals.tokenExpired();
-  if (!user || user.status !== 1) return refusals.userDisabled();
+  if (!user || user.status !== USER_STATUS.enabled) return refusals.userDisabled();
   if (token.allowIps.length > 0 && !ipInList(ip, token.allowIps)) return refusals.ipNotAllowed(ip);
   return null;
 }

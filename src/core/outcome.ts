@@ -6,11 +6,13 @@
 // failed or overloaded, internal error, shutting down) and upstream rate limiting (429
 // rate_limit_exceeded; a 429 insufficient_quota is the caller's balance).
 
+import { LOG_TYPE } from "./status";
+
 export type Outcome = "ok" | "failed" | "refused";
 
 /** A call's log row: its type (2 consume, 5 error), the status the client got and the error code. */
 export function callOutcome(row: { type: number; statusCode: number; errorCode: string }): Outcome {
-  if (row.type !== 5) return "ok";
+  if (row.type !== LOG_TYPE.error) return "ok";
   const s = row.statusCode;
   if (s >= 500 || s === 0) return "failed"; // 0: a row from before status codes were kept
   if (s === 429 && row.errorCode !== "insufficient_quota") return "failed";

@@ -2,6 +2,7 @@
 // inside a group the highest priority tier first, weighted random inside a tier; never the same
 // channel twice. Pure but for the random source, which callers may replace in tests.
 import type { ChannelEntry, RouteIndex } from "./snapshot";
+import { CHANNEL_STATUS } from "./status";
 
 export type Candidate = { channel: ChannelEntry; group: string };
 
@@ -53,7 +54,7 @@ export function reachableModels(routes: RouteIndex, groups: string[], whitelist:
   const out = new Set<string>();
   for (const g of groups) {
     for (const [model, list] of routes.get(g) ?? []) {
-      if ((whitelist.size === 0 || whitelist.has(model)) && list.some((c) => c.status === 1) && billable(model)) out.add(model);
+      if ((whitelist.size === 0 || whitelist.has(model)) && list.some((c) => c.status === CHANNEL_STATUS.enabled) && billable(model)) out.add(model);
     }
   }
   return [...out].sort();

@@ -6,6 +6,7 @@ import { priceEntry, type PriceEntry } from "./billing";
 import type { BreakerOptions } from "./breaker";
 import { parseCidr, type Cidr } from "./ip";
 import { parseJsonList } from "./token-rules";
+import { KEY_STATUS, type KeyStatus } from "./status";
 
 export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps" | "keySealed"> & {
   fallbackGroups: string[];
@@ -16,7 +17,7 @@ export type UserEntry = Pick<UserRow, "id" | "username" | "role" | "status" | "q
 export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable">;
 
 /** 1 usable, 3 rejected by the upstream (dead), 2 out of credit: back in rotation at `until` (unix s) */
-export type KeyState = { status: 1 | 2 | 3; reason?: string; at?: number; until?: number };
+export type KeyState = { status: KeyStatus; reason?: string; at?: number; until?: number };
 
 export type ChannelEntry = {
   id: number;
@@ -104,7 +105,7 @@ export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string
     baseUrl: row.baseUrl,
     keys,
     keysSealed: row.keysSealed,
-    keyStates: keys.map((_, i) => states[i] ?? { status: 1 }),
+    keyStates: keys.map((_, i) => states[i] ?? { status: KEY_STATUS.usable }),
     models: new Set(parseJsonList(row.models)),
     mapping: new Map(Object.entries(JSON.parse(row.modelMapping) as Record<string, string>)),
     groups: parseJsonList(row.groups),

@@ -1,8 +1,8 @@
 // Token rules that need no database: derived status, list normalisation, fallback-group checks.
 import type { TokenRow } from "../db/schema";
 import { parseCidr } from "./ip";
+import { TOKEN_STATUS } from "./status";
 
-export const TOKEN_STATUS = { enabled: 1, disabled: 2, expired: 3, exhausted: 4 } as const;
 export const BILLING_MODES = ["usage", "per_call", "usage_first", "per_call_first"] as const;
 export type BillingMode = (typeof BILLING_MODES)[number];
 export const MAX_TOKENS_PER_USER = 1000;

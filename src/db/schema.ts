@@ -2,6 +2,7 @@
 // migration in migrations/; never edit an applied migration, add a new one.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CHANNEL_STATUS, LOG_TYPE, TOKEN_STATUS, USER_ROLE, USER_STATUS } from "../core/status";
 
 const now = sql`(unixepoch())`;
 const emptyList = sql`'[]'`;
@@ -10,9 +11,9 @@ export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   username: text("username").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
-  role: text("role", { enum: ["admin", "user"] }).notNull().default("user"),
+  role: text("role", { enum: ["admin", "user"] }).notNull().default(USER_ROLE.user),
   /** 1 enabled, 2 disabled */
-  status: integer("status").notNull().default(1),
+  status: integer("status").notNull().default(USER_STATUS.enabled),
   /** balance, in quota units (500,000 = $1) */
   quota: integer("quota").notNull().default(0),
   usedQuota: integer("used_quota").notNull().default(0),
@@ -47,7 +48,7 @@ export const tokens = sqliteTable(
     /** masked form for display, e.g. sk-AbCd…WxYz */
     keyMask: text("key_mask").notNull(),
     /** 1 enabled, 2 disabled; expired (3) and exhausted (4) are derived */
-    status: integer("status").notNull().default(1),
+    status: integer("status").notNull().default(TOKEN_STATUS.enabled),
     remainQuota: integer("remain_quota").notNull().default(0),
     unlimitedQuota: integer("unlimited_quota", { mode: "boolean" }).notNull().default(false),
     usedQuota: integer("used_quota").notNull().default(0),
@@ -107,7 +108,7 @@ export const channels = sqliteTable("channels", {
   priority: integer("priority").notNull().default(0),
   weight: integer("weight").notNull().default(1),
   /** 1 enabled, 2 disabled by an admin, 3 disabled automatically */
-  status: integer("status").notNull().default(1),
+  status: integer("status").notNull().default(CHANNEL_STATUS.enabled),
   statusReason: text("status_reason").notNull().default(""),
   timeoutConnectMs: integer("timeout_connect_ms").notNull().default(10_000),
   timeoutFirstByteMs: integer("timeout_first_byte_ms").notNull().default(120_000),
@@ -212,7 +213,7 @@ export const usageDaily = sqliteTable(
     model: text("model").notNull(),
     group: text("group").notNull(),
     /** 2 consume or 5 error, so totals of one type come from the rollups too */
-    type: integer("type").notNull().default(2),
+    type: integer("type").notNull().default(LOG_TYPE.consume),
     calls: integer("calls").notNull().default(0),
     promptTokens: integer("prompt_tokens").notNull().default(0),
     cachedTokens: integer("cached_tokens").notNull().default(0),

@@ -4,6 +4,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Elysia } from "elysia";
 import { accessTokenFrom, parseCookies } from "../api/route";
 import type { Runtime } from "../runtime";
+import { USER_ROLE } from "../core/status";
 import { authenticate, SESSION_COOKIE } from "../services/auth";
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -13,7 +14,7 @@ function allowed(rt: Runtime, request: Request): boolean {
   if (rt.metricsToken && bearer && same(bearer, rt.metricsToken)) return true;
   try {
     const actor = authenticate(rt.ctx, { accessToken: bearer, sessionId: parseCookies(request.headers.get("cookie"))[SESSION_COOKIE] });
-    return actor?.role === "admin";
+    return actor?.role === USER_ROLE.admin;
   } catch {
     return false;
   }

@@ -1,4 +1,6 @@
 // Who is asking: the signed-in user behind a request, or the operator at the CLI (an admin).
-export type Actor = { id: number; username: string; role: "admin" | "user" };
+import { USER_ROLE, type UserRole } from "../core/status";
 
-export const isAdmin = (a: Actor) => a.role === "admin";
+export type Actor = { id: number; username: string; role: UserRole };
+
+export const isAdmin = (a: Actor) => a.role === USER_ROLE.admin;

@@ -6,6 +6,7 @@ import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { newAccessToken, newSessionId, sha256Hex } from "../core/keys";
 import { SignInThrottle, type Verdict } from "../core/sign-in-throttle";
+import { USER_STATUS } from "../core/status";
 import type { UserRow } from "../db/schema";
 import { AppError, forbidden, unauthorized } from "../errors";
 import type { Actor } from "./actor";
@@ -53,7 +54,7 @@ export async function login(ctx: Ctx, input: unknown, ip: string) {
   const ok = await Bun.password.verify(password, user?.passwordHash ?? dummyHash);
   if (!user || !ok) throw unauthorized("wrong username or password");
   throttle.succeeded(verdict.attempt);
-  if (user.status !== 1) throw forbidden("this account is disabled");
+  if (user.status !== USER_STATUS.enabled) throw forbidden("this account is disabled");
   const sessionId = newSessionId();
   ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);
   return { sessionId, user: userView(user) };
@@ -73,7 +74,7 @@ export function authenticate(ctx: Ctx, cred: { sessionId?: string; accessToken?:
     if (session && session.expiresAt > ctx.now()) user = ctx.store.users.byId(session.userId);
   }
   if (!user) return null;
-  if (user.status !== 1) throw forbidden("this account is disabled");
+  if (user.status !== USER_STATUS.enabled) throw forbidden("this account is disabled");
   return toActor(user);
 }
 

@@ -2,6 +2,7 @@
 // APIYI_ADMIN_PASSWORD or a random password that is returned to be printed once. No default password.
 import type { Config } from "../config";
 import { randomBase62 } from "../core/keys";
+import { USER_ROLE } from "../core/status";
 import type { Ctx } from "./context";
 import { seedPrices } from "./prices";
 import { seedSettings } from "./settings";
@@ -13,6 +14,6 @@ export async function bootstrap(ctx: Ctx, config: Config): Promise<{ adminPasswo
   if (ctx.store.users.count() > 0) return { adminPassword: null };
   const password = config.adminPassword ?? randomBase62(20);
   // the operator's own account: an unlimited balance, so they are never blocked by their own billing
-  await createUser(ctx, { username: "admin", password, role: "admin" }, { unlimited: true });
+  await createUser(ctx, { username: "admin", password, role: USER_ROLE.admin }, { unlimited: true });
   return { adminPassword: config.adminPassword ? null : password };
 }

@@ -24,7 +24,7 @@ function dayStart(day: string): number | null {
 export const LOG_PARAMS = ["from", "to", "start_timestamp", "end_timestamp", "token_name", "model_name", "group", "type", "request_id"] as const;
 export type LogParams = Record<(typeof LOG_PARAMS)[number], string>;
 const MAX_LEN: Record<string, number> = { token_name: 50, model_name: 200, group: 64, request_id: 100 };
-export const TYPE_NAMES: Record<number, string> = { 1: "top-up", 2: "consume", 3: "admin adjustment", 4: "system", 5: "error" };
+export const TYPE_NAMES: Record<number, string> = { [LOG_TYPE.topup]: "top-up", [LOG_TYPE.consume]: "consume", [LOG_TYPE.admin]: "admin adjustment", [LOG_TYPE.system]: "system", [LOG_TYPE.error]: "error" };
 
 export type LogSearch = {
   /** what was asked, cleaned (invalid values dropped), for the form and for links */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { refusedHost } from "../core/egress";
 import { normalizeList } from "../core/token-rules";
 import { PROVIDERS } from "../relay/wire";
+import { CHANNEL_STATUS } from "../core/status";
 
 /** Upstream types: one per provider in relay/wire (adding a type is adding its folder there). */
 export const CHANNEL_TYPES = Object.keys(PROVIDERS) as [string, ...string[]];
@@ -151,7 +152,7 @@ const OUTPUT_CAP = `a whole number from 0 (no cap) to ${MAX_OUTPUT_TOKENS_LIMIT}
 const maxOutputTokens = z.number(OUTPUT_CAP).int(OUTPUT_CAP).min(0, OUTPUT_CAP).max(MAX_OUTPUT_TOKENS_LIMIT, OUTPUT_CAP);
 
 const timeout = int(1, HOUR_MS).describe("milliseconds, at most one hour");
-const adminStatus = z.union([z.literal(1), z.literal(2)], expecting("1 (enabled) or 2 (disabled)"));
+const adminStatus = z.union([z.literal(CHANNEL_STATUS.enabled), z.literal(CHANNEL_STATUS.disabled)], expecting("1 (enabled) or 2 (disabled)"));
 
 export const ChannelFields = z.object({
   name: z.string(expecting("a string")).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
@@ -184,7 +185,7 @@ export const ChannelCreate = ChannelFields.extend({
   group: F.group.default(["default"]),
   priority: F.priority.default(0),
   weight: F.weight.default(1),
-  status: F.status.default(1),
+  status: F.status.default(CHANNEL_STATUS.enabled),
   timeout_connect_ms: F.timeout_connect_ms.default(10_000),
   timeout_first_byte_ms: F.timeout_first_byte_ms.default(120_000),
   timeout_idle_ms: F.timeout_idle_ms.default(300_000),
@@ -198,7 +199,7 @@ export type ChannelCreateInput = z.output<typeof ChannelCreate>;
  * when it is the channel's current status (a form sending back what it loaded). */
 export const ChannelUpdate = ChannelFields.partial().extend({
   id: z.number().int().positive(),
-  status: z.union([adminStatus, z.literal(3)], expecting("1 (enabled) or 2 (disabled)")).optional(),
+  status: z.union([adminStatus, z.literal(CHANNEL_STATUS.autoDisabled)], expecting("1 (enabled) or 2 (disabled)")).optional(),
 });
 export type ChannelUpdateInput = z.output<typeof ChannelUpdate>;
 /** Rules across fields, checked by the service against the effective values (an update may send

@@ -8,6 +8,7 @@
 import { hasPerCallPrice, hasTokenPrices } from "../core/billing";
 import type { KeyState } from "../core/snapshot";
 import { parseJsonList } from "../core/token-rules";
+import { CHANNEL_STATUS, KEY_STATUS, type ChannelStatus } from "../core/status";
 import { clearSavedBreakers, parseHealth, saveHealth } from "../store/channel-health";
 import type { ChannelRow } from "../db/schema";
 import { invalidField, notFound } from "../errors";
@@ -32,9 +33,9 @@ export function channelView(row: ChannelRow, keyCount: number) {
   const states = JSON.parse(row.keyStates) as KeyState[];
   const keyStates = Array.from({ length: keyCount }, (_, i) => ({
     index: i,
-    status: states[i]?.status ?? 1,
+    status: states[i]?.status ?? KEY_STATUS.usable,
     reason: states[i]?.reason ?? "",
-    ...(states[i]?.status === 2 ? { until: states[i].until ?? 0 } : {}),
+    ...(states[i]?.status === KEY_STATUS.cooling ? { until: states[i].until ?? 0 } : {}),
   }));
   return {
     id: row.id,
@@ -60,7 +61,7 @@ export function channelView(row: ChannelRow, keyCount: number) {
   };
 }
 
-const usableStates = (n: number): string => JSON.stringify(Array.from({ length: n }, (): KeyState => ({ status: 1 })));
+const usableStates = (n: number): string => JSON.stringify(Array.from({ length: n }, (): KeyState => ({ status: KEY_STATUS.usable })));
 
 /** The sealed list is the truth about how many keys there are (key_states may lag behind it). */
 const storedKeyCount = (ctx: Ctx, row: ChannelRow) => (JSON.parse(ctx.keys.unseal(row.keysSealed)) as string[]).length;
@@ -169,17 +170,17 @@ const freshHealth = (ctx: Ctx, current: ChannelRow, keyCount = storedKeyCount(ct
 
 /** An admin setting the status: any change clears the automatic reason; enabling also clears the
  * failure state (that is how an automatically disabled channel or key comes back). */
-function statusColumns(ctx: Ctx, current: ChannelRow, status: 1 | 2 | 3 | undefined, forceEnable: boolean): ChannelPatch {
-  if (status === undefined || (status === current.status && !(status === 1 && forceEnable))) return {};
-  if (status === 3) throw invalidField("status", "3 is set automatically; send 1 (enable) or 2 (disable)");
-  if (status === 2) return { status, statusReason: "" };
+function statusColumns(ctx: Ctx, current: ChannelRow, status: ChannelStatus | undefined, forceEnable: boolean): ChannelPatch {
+  if (status === undefined || (status === current.status && !(status === CHANNEL_STATUS.enabled && forceEnable))) return {};
+  if (status === CHANNEL_STATUS.autoDisabled) throw invalidField("status", "3 is set automatically; send 1 (enable) or 2 (disable)");
+  if (status === CHANNEL_STATUS.disabled) return { status, statusReason: "" };
   return { status, statusReason: "", ...freshHealth(ctx, current) };
 }
 
 /** New keys clear the failure state; a channel disabled automatically (3) comes back, one an admin
  * disabled (2) stays so. */
-function newKeyColumns(ctx: Ctx, current: ChannelRow, keys: string[], status: 1 | 2 | 3 | undefined): ChannelPatch {
-  const back = current.status === 3 && (status === undefined || status === 3) ? { status: 1, statusReason: "" } : {};
+function newKeyColumns(ctx: Ctx, current: ChannelRow, keys: string[], status: ChannelStatus | undefined): ChannelPatch {
+  const back = current.status === CHANNEL_STATUS.autoDisabled && (status === undefined || status === CHANNEL_STATUS.autoDisabled) ? { status: CHANNEL_STATUS.enabled, statusReason: "" } : {};
   return { ...freshHealth(ctx, current, keys.length), ...keyColumns(ctx, keys), ...back };
 }
 
@@ -242,11 +243,11 @@ export function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: strin
     }
     const fresh = freshHealth(ctx, current);
     // re-enabled: every key usable (freshHealth's); else only the cooldowns end, dead keys stay dead
-    const states = (JSON.parse(current.keyStates) as KeyState[]).map((s): KeyState => (s.status === 2 ? { status: 1 } : s));
-    const keys = current.status === 3 ? {} : { keyStates: JSON.stringify(states) };
-    const back = current.status === 3 ? { status: 1, statusReason: "" } : {};
+    const states = (JSON.parse(current.keyStates) as KeyState[]).map((s): KeyState => (s.status === KEY_STATUS.cooling ? { status: KEY_STATUS.usable } : s));
+    const keys = current.status === CHANNEL_STATUS.autoDisabled ? {} : { keyStates: JSON.stringify(states) };
+    const back = current.status === CHANNEL_STATUS.autoDisabled ? { status: CHANNEL_STATUS.enabled, statusReason: "" } : {};
     ctx.store.channels.update(id, { ...fresh, ...keys, health: JSON.stringify({ last_ok_at: at }), ...back });
-    return current.status === 3;
+    return current.status === CHANNEL_STATUS.autoDisabled;
   });
   ctx.snapshot.reloadChannels();
   return reenabled;

@@ -1,6 +1,7 @@
 // Groups: a name, a description, a price multiplier and whether users may pick it for their tokens.
 import { z } from "zod";
 import { formatMicros, microsToNumber, parseMicros } from "../core/money";
+import { USER_ROLE } from "../core/status";
 import type { GroupRow } from "../db/schema";
 import { conflict, notFound } from "../errors";
 import type { Ctx } from "./context";
@@ -49,7 +50,7 @@ export const groupView = (g: GroupRow) => ({
 /** Admins see every group; users see the ones they may pick (and always "default"). */
 export function listGroups(ctx: Ctx, actor: Actor) {
   const rows = ctx.store.groups.all();
-  const items = (actor.role === "admin" ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(groupView);
+  const items = (actor.role === USER_ROLE.admin ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(groupView);
   return { items, total: items.length, page: 1, page_size: items.length };
 }
 

@@ -1,6 +1,7 @@
 // The shape of a token as people send it (API body, CLI flags) and as replies show it.
 import { z } from "zod";
 import { BILLING_MODES, effectiveStatus, normalizeList, parseJsonList } from "../core/token-rules";
+import { TOKEN_STATUS } from "../core/status";
 import type { TokenWithOwner } from "../store/tokens";
 import type { TokenRow } from "../db/schema";
 
@@ -24,7 +25,7 @@ export const TokenFields = z.object({
   fallback_groups: list(2, 64).describe("0–2 groups tried in order when the default group cannot serve"),
   models: list(1000).describe("model whitelist; empty = every model"),
   allow_ips: list(100, 64).describe("IPs or CIDRs; empty = any"),
-  status: z.union([z.literal(1), z.literal(2)]).describe("1 enabled, 2 disabled"),
+  status: z.union([z.literal(TOKEN_STATUS.enabled), z.literal(TOKEN_STATUS.disabled)]).describe("1 enabled, 2 disabled"),
 });
 
 /** POST /api/token/. The quota fields may be left out: core/token-quota says what they become. */
@@ -39,7 +40,7 @@ export const TokenCreate = TokenFields.extend({
   fallback_groups: TokenFields.shape.fallback_groups.default([]),
   models: TokenFields.shape.models.default([]),
   allow_ips: TokenFields.shape.allow_ips.default([]),
-  status: TokenFields.shape.status.default(1),
+  status: TokenFields.shape.status.default(TOKEN_STATUS.enabled),
 });
 export type TokenCreateInput = z.output<typeof TokenCreate>;
 

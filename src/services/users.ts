@@ -2,6 +2,7 @@
 // Every new user gets a token named "default". Balance changes and their log row commit together.
 import { z } from "zod";
 import { newTokenKey, randomBase62 } from "../core/keys";
+import { USER_ROLE, USER_STATUS } from "../core/status";
 import type { UserRow } from "../db/schema";
 import { conflict, forbidden, invalidField, notFound } from "../errors";
 import { LOG_TYPE } from "../store/logs";
@@ -15,14 +16,14 @@ import { validate } from "./validate";
 
 export const Username = z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, "3–32 letters, digits, _ . -");
 export const Password = z.string().min(8, "at least 8 characters").max(128, "at most 128 characters");
-const Role = z.enum(["admin", "user"]);
+const Role = z.enum(USER_ROLE);
 
-export const UserCreate = z.object({ username: Username, password: Password, role: Role.default("user") });
+export const UserCreate = z.object({ username: Username, password: Password, role: Role.default(USER_ROLE.user) });
 export const Register = z.object({ username: Username, password: Password });
 export const UserUpdate = z.object({
   id: z.number().int().positive(),
   role: Role.optional(),
-  status: z.union([z.literal(1), z.literal(2)]).optional().describe("1 enabled, 2 disabled"),
+  status: z.union([z.literal(USER_STATUS.enabled), z.literal(USER_STATUS.disabled)]).optional().describe("1 enabled, 2 disabled"),
   unlimited: z.boolean().optional(),
   password: Password.optional(),
 });
@@ -81,7 +82,7 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
 export async function register(ctx: Ctx, input: unknown) {
   if (!readSettings(ctx).register_enabled) throw forbidden("sign-up is disabled on this server; ask an admin for an account");
   const { username, password } = validate(Register, input);
-  return createUser(ctx, { username, password, role: "user" });
+  return createUser(ctx, { username, password, role: USER_ROLE.user });
 }
 
 function findUser(ctx: Ctx, id: number) {
@@ -99,8 +100,8 @@ export function listUsers(ctx: Ctx, page: Page, keyword = "") {
 
 /** The last enabled admin may not be demoted, disabled or deleted: someone must be able to sign in. */
 function keepOneAdmin(ctx: Ctx, target: UserRow, next: { role?: string; status?: number; deleted?: boolean }) {
-  const staysAdmin = !next.deleted && (next.role ?? target.role) === "admin" && (next.status ?? target.status) === 1;
-  const wasActiveAdmin = target.role === "admin" && target.status === 1;
+  const staysAdmin = !next.deleted && (next.role ?? target.role) === USER_ROLE.admin && (next.status ?? target.status) === USER_STATUS.enabled;
+  const wasActiveAdmin = target.role === USER_ROLE.admin && target.status === USER_STATUS.enabled;
   if (wasActiveAdmin && !staysAdmin && ctx.store.users.otherActiveAdmins(target.id) === 0) {
     throw conflict("this is the last enabled admin; make another admin first");
   }
@@ -113,7 +114,7 @@ export async function updateUser(ctx: Ctx, input: unknown) {
     keepOneAdmin(ctx, findUser(ctx, u.id), u);
     return ctx.store.users.update(u.id, { role: u.role, status: u.status, unlimited: u.unlimited, passwordHash })!;
   });
-  if (u.password !== undefined || u.status === 2) ctx.store.sessions.deleteForUser(u.id);
+  if (u.password !== undefined || u.status === USER_STATUS.disabled) ctx.store.sessions.deleteForUser(u.id);
   ctx.snapshot.putUser(row);
   return userView(row);
 }

@@ -5,6 +5,7 @@
 // admin's choice.
 import { and, eq } from "drizzle-orm";
 import type { KeyState } from "../core/snapshot";
+import { CHANNEL_STATUS, KEY_STATUS } from "../core/status";
 import type { Db } from "../db/open";
 import { channels } from "../db/schema";
 
@@ -32,11 +33,11 @@ export function saveKeyStates(db: Db, channelId: number, keysSealed: string, sta
   const sameKeys = and(eq(channels.id, channelId), eq(channels.keysSealed, keysSealed));
   db.transaction((tx) => {
     tx.update(channels).set({ keyStates: JSON.stringify(states) }).where(sameKeys).run();
-    if (states.every((s) => s.status === 3)) {
+    if (states.every((s) => s.status === KEY_STATUS.dead)) {
       const statusReason = `every upstream key was rejected by the upstream as invalid${deadReason ? `; last: ${deadReason}` : ""}`.slice(0, 500);
       tx.update(channels)
-        .set({ status: 3, statusReason })
-        .where(and(sameKeys, eq(channels.status, 1)))
+        .set({ status: CHANNEL_STATUS.autoDisabled, statusReason })
+        .where(and(sameKeys, eq(channels.status, CHANNEL_STATUS.enabled)))
         .run();
     }
   });

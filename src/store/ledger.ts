@@ -7,7 +7,7 @@
 import type { Statement } from "bun:sqlite";
 import type { Hold, Settlement } from "../core/quota";
 import type { Db } from "../db/open";
-import { LOG_COLUMNS, type NewLog } from "./logs";
+import { LOG_COLUMNS, LOG_TYPE, type NewLog } from "./logs";
 
 /** events per transaction: a call is usually two (hold, settle); ~250 calls take ~1–2 ms to write */
 const SLICE = 500;
@@ -140,7 +140,7 @@ export class Ledger {
   /** The log row; the call's share of the daily rollup and of the request counters (summed per slice). */
   private record(row: NewLog, tokens: Map<number, Sums>, users: Map<number, Sums>, rollups: Map<string, Rollup>) {
     this.sql.log.run(...(LOG_COLUMNS.map(([, key, fallback]) => row[key] ?? fallback) as never[]));
-    if (row.type !== 2 && row.type !== 5) return;
+    if (row.type !== LOG_TYPE.consume && row.type !== LOG_TYPE.error) return;
     const day = new Date(row.createdAt).toISOString().slice(0, 10);
     const key = `${day}\t${row.userId}\t${row.tokenId ?? 0}\t${row.model ?? ""}\t${row.group ?? ""}\t${row.type}`;
     let r = rollups.get(key);

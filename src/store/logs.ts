@@ -2,6 +2,7 @@
 // same transaction as the balance change they record; call rows come through the ledger
 // (store/ledger.ts), in batches, each with the settlement of its hold.
 import { and, count, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { LOG_TYPE } from "../core/status";
 import type { Db } from "../db/open";
 import { logs } from "../db/schema";
 
@@ -35,7 +36,7 @@ export const LOG_COLUMNS: [string, keyof NewLog, unknown][] = [
   ["attempts", "attempts", "[]"],
   ["other", "other", "{}"],
 ];
-export const LOG_TYPE = { topup: 1, consume: 2, admin: 3, system: 4, error: 5 } as const;
+export { LOG_TYPE };
 
 export type LogFilter = {
   userId?: number;
@@ -73,7 +74,7 @@ export const logStore = (db: Db) => ({
    * adjustments stay, and so do the daily rollups. */
   pruneCalls: (before: number, limit: number) =>
     db.$client.run(
-      "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (2, 5) ORDER BY created_at LIMIT ?)",
+      `DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (${LOG_TYPE.consume}, ${LOG_TYPE.error}) ORDER BY created_at LIMIT ?)`,
       [before, limit],
     ).changes,
 

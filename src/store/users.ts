@@ -1,5 +1,6 @@
 // Users: the only code that reads or writes the users table.
 import { and, count, eq, ne, sql } from "drizzle-orm";
+import { USER_ROLE, USER_STATUS } from "../core/status";
 import type { Db } from "../db/open";
 import { users, type UserRow } from "../db/schema";
 import { contains, patchRow } from "./sql-helpers";
@@ -30,7 +31,7 @@ export const userStore = (db: Db) => ({
     db
       .select({ n: count() })
       .from(users)
-      .where(and(eq(users.role, "admin"), eq(users.status, 1), ne(users.id, exceptId)))
+      .where(and(eq(users.role, USER_ROLE.admin), eq(users.status, USER_STATUS.enabled), ne(users.id, exceptId)))
       .get()!.n,
 
   /** Adds `delta` (may be negative) to the balance unless that would take it below zero. */

@@ -4,6 +4,7 @@
 // on admin routes; another user's token is 404 (never 403) so ids cannot be probed; admins see every
 // token but cannot read someone else's key. Also checks that /openapi.json documents every route.
 import { beforeAll, expect, test } from "bun:test";
+import { CHANNEL_STATUS, TOKEN_STATUS } from "../../src/core/status";
 import { expectEnvelope, expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, call, login, makeUser, useServer, type Auth, type Reply } from "../support/server";
 
@@ -316,7 +317,7 @@ const cases: Case[] = [
     req: (role) => ({ path: "/api/token/?status_only=true", body: { id: aToken.id, status: role === "b" || role === "anon" ? 2 : 1 } }),
     expect: A_TOKEN,
     check: async () => {
-      expect((await tokenOf(aToken.id)).status).toBe(1);
+      expect((await tokenOf(aToken.id)).status).toBe(TOKEN_STATUS.enabled);
     },
   },
   {
@@ -420,7 +421,7 @@ const cases: Case[] = [
     req: (role) => ({ path: "/api/channel/?status_only=true", body: { id: channel.id, status: role === "admin" ? 1 : 2 } }),
     expect: ADMIN,
     check: async () => {
-      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).status).toBe(1);
+      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).status).toBe(CHANNEL_STATUS.enabled);
     },
   },
   {
@@ -527,7 +528,7 @@ test("B's 404 on A's token is the same reply as for a token that does not exist"
     expect(theirs.body.message.replace(String(t.id), "N")).toBe(none.body.message.replace(String(missing), "N"));
   }
   const still = await tokenOf(t.id);
-  expect({ name: still.name, status: still.status }).toEqual({ name: t.name, status: 1 });
+  expect({ name: still.name, status: still.status }).toEqual({ name: t.name, status: TOKEN_STATUS.enabled });
 });
 
 test("authentication comes before the body: broken JSON is 401 for anonymous and 403 for users on admin routes", async () => {

@@ -10,6 +10,7 @@
 // - the admin sees the real cause (connection refused to host:port, a timeout after N ms, the upstream's
 //   words) in the attempts log, the channel's health and the Test result; a user's own log does not.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { gatewayAdmin, type Gateway } from "../support/gateway";
 import { startMockUpstream } from "../support/mock-upstream";
@@ -53,7 +54,7 @@ describe("the call's own problem never disables the channel", () => {
       }
       await Bun.sleep(100); // a key state would be saved off the request path by now
       const after = await gw.channel(c.id);
-      expect({ status: after.status, key: after.key_states[0].status, breaker: after.health.breaker }).toEqual({ status: 1, key: 1, breaker: "closed" });
+      expect({ status: after.status, key: after.key_states[0].status, breaker: after.health.breaker }).toEqual({ status: CHANNEL_STATUS.enabled, key: KEY_STATUS.usable, breaker: "closed" });
     });
   }
 });
@@ -70,8 +71,8 @@ describe("an account out of credit fails over and cools its key down", () => {
       [broke.id, "unfunded"],
       [backup.id, 200],
     ]);
-    const c = await gw.waitForChannel(broke.id, (x) => x.key_states[0].status === 2);
-    expect(c.status).toBe(1);
+    const c = await gw.waitForChannel(broke.id, (x) => x.key_states[0].status === KEY_STATUS.cooling);
+    expect(c.status).toBe(CHANNEL_STATUS.enabled);
     expect(c.key_states[0].until).toBeGreaterThan(Date.now() / 1000 + 60);
     expect(c.key_states[0].reason).toContain("429");
     expect((await chat(m)).status).toBe(200);
@@ -103,14 +104,14 @@ describe("an account out of credit fails over and cools its key down", () => {
         if (!anthropic) expect(JSON.parse(text).error.code).toBe("upstream_unfunded");
       }
       expect(hits(key)).toBe(1); // the second call did not try the cooling key
-      const after = await gw.waitForChannel(c.id, (x) => x.key_states[0].status === 2);
-      expect(after.status).toBe(1);
+      const after = await gw.waitForChannel(c.id, (x) => x.key_states[0].status === KEY_STATUS.cooling);
+      expect(after.status).toBe(CHANNEL_STATUS.enabled);
 
       // the account was topped up (here: the upstream answers again): a passing Test ends the cooldown
       expectReply(await gw.admin.put("/api/channel/", { id: c.id, base_url: anthropic ? mock.origin : mock.url }), 200);
       const t = expectReply(await gw.admin.post(`/api/channel/${c.id}/test`, {}), 200);
       expect(t).toMatchObject({ ok: true, re_enabled: false });
-      expect((await gw.channel(c.id)).key_states[0].status).toBe(1);
+      expect((await gw.channel(c.id)).key_states[0].status).toBe(KEY_STATUS.usable);
       expect((await send()).status).toBe(200);
     });
   }
@@ -125,7 +126,7 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
       expect({ status: r.status, code: r.body.error.code }).toEqual({ status: 502, code: "upstream_key_invalid" });
       expect(r.body.error.message).not.toContain("retry shortly");
       expect(r.headers.get("x-should-retry")).toBe("false");
-      if (i === 0) await gw.waitForChannel(c.id, (x) => x.status === 3);
+      if (i === 0) await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
     }
     const disabled = await gw.channel(c.id);
     expect(disabled.status_reason).toStartWith("every upstream key was rejected by the upstream as invalid; last: the upstream answered 401: Incorrect API key provided");
@@ -135,14 +136,14 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
     const m = model();
     const c = await gw.addChannel({ name: "rekeyed", models: m, base_url: mock.urlFor("unauthorized") });
     await chat(m);
-    await gw.waitForChannel(c.id, (x) => x.status === 3 && x.health.last_error !== "");
+    await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled && x.health.last_error !== "");
     const back = expectReply(await gw.admin.put("/api/channel/", { id: c.id, key: newKey(), base_url: mock.url }), 200);
-    expect(back).toMatchObject({ status: 1, status_reason: "", key_states: [{ index: 0, status: 1, reason: "" }] });
+    expect(back).toMatchObject({ status: CHANNEL_STATUS.enabled, status_reason: "", key_states: [{ index: 0, status: KEY_STATUS.usable, reason: "" }] });
     expect(back.health).toMatchObject({ breaker: "closed", recent_failures: 0, last_error: "" });
     expect((await chat(m)).status).toBe(200);
 
     const off = await gw.addChannel({ name: "admin-off", models: model(), base_url: mock.url, status: 2 });
-    expect(expectReply(await gw.admin.put("/api/channel/", { id: off.id, key: newKey() }), 200).status).toBe(2);
+    expect(expectReply(await gw.admin.put("/api/channel/", { id: off.id, key: newKey() }), 200).status).toBe(CHANNEL_STATUS.disabled);
   });
 
   test("new keys start the breaker over", async () => {
@@ -165,29 +166,29 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
     const m = model();
     const c = await gw.addChannel({ name: "auto-off", models: m, base_url: mock.urlFor("unauthorized") });
     await chat(m);
-    await gw.waitForChannel(c.id, (x) => x.status === 3);
+    await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
     const failing = expectReply(await gw.admin.post(`/api/channel/${c.id}/test`, {}), 200);
     expect(failing).toMatchObject({ ok: false, status: 401, failure: "key_dead", re_enabled: false });
     expect(failing.message).toStartWith("the upstream answered 401: Incorrect API key provided");
-    expect((await gw.channel(c.id)).status).toBe(3);
+    expect((await gw.channel(c.id)).status).toBe(CHANNEL_STATUS.autoDisabled);
     // the upstream account was fixed (here: the channel points at an upstream that takes the key)
     expectReply(await gw.admin.put("/api/channel/", { id: c.id, base_url: mock.url }), 200);
-    expect((await gw.channel(c.id)).status).toBe(3);
+    expect((await gw.channel(c.id)).status).toBe(CHANNEL_STATUS.autoDisabled);
     const passing = expectReply(await gw.admin.post(`/api/channel/${c.id}/test`, {}), 200);
     expect(passing).toMatchObject({ ok: true, status: 200, re_enabled: true });
-    expect(await gw.channel(c.id)).toMatchObject({ status: 1, status_reason: "", key_states: [{ status: 1 }] });
+    expect(await gw.channel(c.id)).toMatchObject({ status: CHANNEL_STATUS.enabled, status_reason: "", key_states: [{ status: KEY_STATUS.usable }] });
     expect((await chat(m)).status).toBe(200);
 
     const off = await gw.addChannel({ name: "admin-disabled", models: model(), base_url: mock.url, status: 2 });
     expect(expectReply(await gw.admin.post(`/api/channel/${off.id}/test`, {}), 200)).toMatchObject({ ok: true, re_enabled: false });
-    expect((await gw.channel(off.id)).status).toBe(2);
+    expect((await gw.channel(off.id)).status).toBe(CHANNEL_STATUS.disabled);
   });
 
   test("the console's Test button re-enables too, and sends the row's status cell again", async () => {
     const m = model();
     const c = await gw.addChannel({ name: "console-auto-off", models: m, base_url: mock.urlFor("unauthorized") });
     await chat(m);
-    await gw.waitForChannel(c.id, (x) => x.status === 3);
+    await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
     expectReply(await gw.admin.put("/api/channel/", { id: c.id, base_url: mock.url }), 200);
     const cookie = gw.auth!.cookie!;
     const csrf = /data-csrf="([0-9a-f]+)"/.exec(await (await fetch(`${app.url}/token`, { headers: { cookie } })).text())![1];
@@ -195,7 +196,7 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
     const html = await res.text();
     expect(JSON.parse(res.headers.get("hx-trigger")!).toast.message).toMatch(/^Test: 200 in (\d+|<1) ms; the channel is enabled again$/);
     expect(html).toContain(`<template><td id="status-${c.id}" hx-swap-oob="true"><span class="badge ok">enabled</span>`);
-    expect((await gw.channel(c.id)).status).toBe(1);
+    expect((await gw.channel(c.id)).status).toBe(CHANNEL_STATUS.enabled);
   });
 });
 

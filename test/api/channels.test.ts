@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROVIDERS } from "../../src/relay/wire";
+import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
 import { CHANNEL_TYPES } from "../../src/services/channel-schema";
 import { expectInvalid, expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, authHeaders, cli, login, makeUser, useServer, type Auth, type Reply } from "../support/server";
@@ -88,11 +89,11 @@ describe("create", () => {
     expect(Object.keys(c).sort()).toEqual(VIEW_FIELDS);
     expect(c).toMatchObject({
       type: "openai", base_url: "https://api.example.com/v1", key_count: 2, models: ["gpt-4o", "o3"], model_mapping: {},
-      groups: ["default"], priority: 0, weight: 1, status: 1, status_reason: "",
+      groups: ["default"], priority: 0, weight: 1, status: CHANNEL_STATUS.enabled, status_reason: "",
       timeout_connect_ms: 10_000, timeout_first_byte_ms: 120_000, timeout_idle_ms: 300_000, supports_responses: false, api_version: "",
       max_output_tokens: 0,
     });
-    expect(c.key_states).toEqual([{ index: 0, status: 1, reason: "" }, { index: 1, status: 1, reason: "" }]);
+    expect(c.key_states).toEqual([{ index: 0, status: KEY_STATUS.usable, reason: "" }, { index: 1, status: KEY_STATUS.usable, reason: "" }]);
     expect(typeof c.id).toBe("number");
     expect(typeof c.created_at).toBe("number");
     expect(await fetchChannel(c.id)).toEqual(c);
@@ -106,7 +107,7 @@ describe("create", () => {
     });
     expect(c).toMatchObject({
       key_count: 2, models: ["a", "b"], model_mapping: { "gpt-4o": "gpt-4o-2024-08-06" }, groups: ["vip", "backup"],
-      priority: -3, weight: 0, status: 2, timeout_connect_ms: 1, timeout_first_byte_ms: 3_600_000, timeout_idle_ms: 60_000,
+      priority: -3, weight: 0, status: CHANNEL_STATUS.disabled, timeout_connect_ms: 1, timeout_first_byte_ms: 3_600_000, timeout_idle_ms: 60_000,
     });
     expect((await create({ model_mapping: { x: "y" }, group: ["backup"] })).model_mapping).toEqual({ x: "y" });
     expect((await create({ model_mapping: "" })).model_mapping).toEqual({});
@@ -223,8 +224,8 @@ describe("update", () => {
     // keys an upstream rejected keep their states through an edit that leaves the keys alone
     autoDisable(c.id, 3);
     const kept = expectReply(await put({ id: c.id, weight: 9 }), 200);
-    expect(kept).toMatchObject({ status: 3, status_reason: "no usable key", key_count: 3 });
-    expect(kept.key_states.map((s: { status: number }) => s.status)).toEqual([3, 3, 3]);
+    expect(kept).toMatchObject({ status: CHANNEL_STATUS.autoDisabled, status_reason: "no usable key", key_count: 3 });
+    expect(kept.key_states.map((s: { status: number }) => s.status)).toEqual([KEY_STATUS.dead, KEY_STATUS.dead, KEY_STATUS.dead]);
 
     const listed = await cli(["channel", "list", "--data-dir", app.server.dataDir]);
     expect(listed.code).toBe(0);
@@ -234,8 +235,8 @@ describe("update", () => {
 
     // new keys clear the failure state: the automatically disabled channel is enabled again
     const replaced = expectReply(await put({ id: c.id, key: [newKey(), newKey()] }), 200);
-    expect(replaced).toMatchObject({ key_count: 2, status: 1, status_reason: "" });
-    expect(replaced.key_states).toEqual([{ index: 0, status: 1, reason: "" }, { index: 1, status: 1, reason: "" }]);
+    expect(replaced).toMatchObject({ key_count: 2, status: CHANNEL_STATUS.enabled, status_reason: "" });
+    expect(replaced.key_states).toEqual([{ index: 0, status: KEY_STATUS.usable, reason: "" }, { index: 1, status: KEY_STATUS.usable, reason: "" }]);
   });
 
   test("bad fields → 422 naming them, and the channel is unchanged", async () => {
@@ -256,10 +257,10 @@ describe("update", () => {
     expectInvalid(await put({ id: c.id, status: 3 }), "status");
     autoDisable(c.id, 2);
     // a form sending back the status it loaded
-    expect(expectReply(await put({ id: c.id, name: "still-auto", status: 3 }), 200)).toMatchObject({ status: 3, status_reason: "no usable key" });
+    expect(expectReply(await put({ id: c.id, name: "still-auto", status: 3 }), 200)).toMatchObject({ status: CHANNEL_STATUS.autoDisabled, status_reason: "no usable key" });
     const on = expectReply(await put({ id: c.id, status: 1 }), 200);
-    expect(on).toMatchObject({ status: 1, status_reason: "", key_count: 2 });
-    expect(on.key_states.every((s: { status: number }) => s.status === 1)).toBe(true);
+    expect(on).toMatchObject({ status: CHANNEL_STATUS.enabled, status_reason: "", key_count: 2 });
+    expect(on.key_states.every((s: { status: number }) => s.status === KEY_STATUS.usable)).toBe(true);
   });
 
   test("an unknown id → 404", async () => {
@@ -270,21 +271,21 @@ describe("update", () => {
 describe("status_only", () => {
   test("2 disables, 1 enables; other fields are ignored", async () => {
     const c = await create();
-    expect(expectReply(await put({ id: c.id, status: 2, name: "ignored" }, "?status_only=true"), 200)).toEqual({ ...c, status: 2 });
+    expect(expectReply(await put({ id: c.id, status: 2, name: "ignored" }, "?status_only=true"), 200)).toEqual({ ...c, status: CHANNEL_STATUS.disabled });
     expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=1"), 200)).toEqual(c);
   });
 
   test("enabling an automatically disabled channel clears the reason and puts every key back", async () => {
     const c = await create({ key: [newKey(), newKey(), newKey()] });
     autoDisable(c.id, 3);
-    expect(await fetchChannel(c.id)).toMatchObject({ status: 3, status_reason: "no usable key" });
+    expect(await fetchChannel(c.id)).toMatchObject({ status: CHANNEL_STATUS.autoDisabled, status_reason: "no usable key" });
     const on = expectReply(await put({ id: c.id, status: 1 }, "?status_only=true"), 200);
-    expect(on).toEqual({ ...c, status: 1, status_reason: "" });
+    expect(on).toEqual({ ...c, status: CHANNEL_STATUS.enabled, status_reason: "" });
     // keys disabled on an enabled channel come back too
     autoDisable(c.id, 3);
     expectReply(await put({ id: c.id, status: 2 }, "?status_only=true"), 200);
-    expect((await fetchChannel(c.id)).key_states[0].status).toBe(3);
-    expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=true"), 200).key_states[0]).toEqual({ index: 0, status: 1, reason: "" });
+    expect((await fetchChannel(c.id)).key_states[0].status).toBe(KEY_STATUS.dead);
+    expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=true"), 200).key_states[0]).toEqual({ index: 0, status: KEY_STATUS.usable, reason: "" });
   });
 
   test("only 1 or 2, an id that exists", async () => {
@@ -292,7 +293,7 @@ describe("status_only", () => {
     for (const status of [3, 0, "1", undefined]) expectInvalid(await put({ id: c.id, status }, "?status_only=true"), "status");
     expectInvalid(await put({ status: 1 }, "?status_only=true"), "id");
     expectReply(await put({ id: 987654, status: 2 }, "?status_only=true"), 404);
-    expect((await fetchChannel(c.id)).status).toBe(1);
+    expect((await fetchChannel(c.id)).status).toBe(CHANNEL_STATUS.enabled);
   });
 });
 

@@ -3,6 +3,7 @@
 import { Database } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, client, login, priceModels, startServer, tempDir, removeDir } from "../support/server";
@@ -56,8 +57,8 @@ test("log retention deletes old call rows at start, keeping top-ups and the dail
     // rows from ten days ago, as the ledger would have written them
     const db = new Database(join(dataDir, "apiyi.db"));
     const old = Date.now() - 10 * 86_400_000;
-    for (const type of [2, 5, 1]) {
-      db.run("INSERT INTO logs (created_at, type, user_id, quota) VALUES (?, ?, 1, ?)", [old, type, type === 1 ? 500_000 : 7]);
+    for (const type of [LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.topup]) {
+      db.run("INSERT INTO logs (created_at, type, user_id, quota) VALUES (?, ?, 1, ?)", [old, type, type === LOG_TYPE.topup ? 500_000 : 7]);
     }
     db.run("INSERT INTO usage_daily (day, user_id, token_id, model, \"group\", calls, quota) VALUES ('2026-01-01', 1, 1, 'm', 'default', 2, 7)");
     db.close();
@@ -65,7 +66,7 @@ test("log retention deletes old call rows at start, keeping top-ups and the dail
     server = await startServer({ dataDir });
     const again = client(server.url, await login(server.url, "admin", ADMIN_PASSWORD));
     const rows = expectReply(await again.get("/api/log/self?pageSize=50"), 200).items as { type: number }[];
-    expect(rows.map((r) => r.type)).toEqual([1]); // the top-up stays, the two call rows went
+    expect(rows.map((r) => r.type)).toEqual([LOG_TYPE.topup]); // the top-up stays, the two call rows went
     const check = new Database(join(dataDir, "apiyi.db"), { readonly: true });
     expect((check.query("SELECT count(*) AS n FROM usage_daily").get() as { n: number }).n).toBe(1);
     check.close();

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { TOKEN_STATUS } from "../../src/core/status";
 import { expectInvalid, expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, call, cli, client, login, makeUser, useServer, type Auth } from "../support/server";
 
@@ -58,7 +59,7 @@ describe("create", () => {
     expect(t).toMatchObject({
       user_id: alice.id,
       name: "full",
-      status: 1,
+      status: TOKEN_STATUS.enabled,
       remain_quota: 123_456,
       unlimited_quota: false,
       used_quota: 0,
@@ -85,7 +86,7 @@ describe("create", () => {
       fallback_groups: [],
       models: [],
       allow_ips: [],
-      status: 1,
+      status: TOKEN_STATUS.enabled,
     });
   });
 
@@ -276,7 +277,7 @@ describe("update", () => {
       fallback_groups: ["vip2"],
       models: ["x-model", "y-model"],
       allow_ips: ["172.16.0.0/12"],
-      status: 2,
+      status: TOKEN_STATUS.disabled,
     };
     expect(t).toMatchObject(expected);
     expect(t.key).toBe(maskOf(made.key));
@@ -333,19 +334,19 @@ describe("update", () => {
     expectReply(await alice.api.put("/api/token/", { id: 999_999, name: "ghost" }), 404);
     // nothing changed
     const got = expectReply(await alice.api.get(`/api/token/${made.id}`), 200);
-    expect(got).toMatchObject({ name: "edit-bad", billing_mode: "usage_first", group: "default", status: 1, fallback_groups: [], allow_ips: [] });
+    expect(got).toMatchObject({ name: "edit-bad", billing_mode: "usage_first", group: "default", status: TOKEN_STATUS.enabled, fallback_groups: [], allow_ips: [] });
   });
 
   test("PUT ?status_only=true takes {id, status} and changes only the status", async () => {
     const made = await create(alice.api, { name: "toggle", unlimited_quota: true, models: ["m"] });
     const off = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200);
-    expect(off).toMatchObject({ id: made.id, status: 2, name: "toggle", models: ["m"] });
-    expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(2);
+    expect(off).toMatchObject({ id: made.id, status: TOKEN_STATUS.disabled, name: "toggle", models: ["m"] });
+    expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(TOKEN_STATUS.disabled);
     const on = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200);
-    expect(on.status).toBe(1);
+    expect(on.status).toBe(TOKEN_STATUS.enabled);
     // other fields in a status_only body are not applied
     const only = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2, name: "sneaky", models: [] }), 200);
-    expect(only).toMatchObject({ status: 2, name: "toggle", models: ["m"] });
+    expect(only).toMatchObject({ status: TOKEN_STATUS.disabled, name: "toggle", models: ["m"] });
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 3 }), "status");
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 4 }), "status");
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id }), "status");
@@ -357,16 +358,16 @@ describe("derived statuses", () => {
   test("4 exhausted: a limited token at 0; a top-up of the token or unlimited makes it 1", async () => {
     // a new token at 0 is refused (it could never call); a limited token may be set to 0 later
     const made = await create(alice.api, { name: "empty-tank", remain_quota: 1, unlimited_quota: false });
-    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0 }), 200).status).toBe(4);
-    expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(4);
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0 }), 200).status).toBe(TOKEN_STATUS.exhausted);
+    expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(TOKEN_STATUS.exhausted);
     const listed = expectReply(await alice.api.get("/api/token/search?keyword=empty-tank"), 200);
-    expect(listed.items.map((t: { status: number }) => t.status)).toEqual([4]);
+    expect(listed.items.map((t: { status: number }) => t.status)).toEqual([TOKEN_STATUS.exhausted]);
     // people's "disabled" wins over the derived status
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200).status).toBe(2);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200).status).toBe(TOKEN_STATUS.disabled);
     // enabling again reports the derived status
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200).status).toBe(4);
-    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1000 }), 200).status).toBe(1);
-    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0, unlimited_quota: true }), 200).status).toBe(1);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200).status).toBe(TOKEN_STATUS.exhausted);
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1000 }), 200).status).toBe(TOKEN_STATUS.enabled);
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0, unlimited_quota: true }), 200).status).toBe(TOKEN_STATUS.enabled);
   });
 
   test("3 expired: a past expired_time is refused (422); a token whose time runs out reports 3", async () => {
@@ -375,21 +376,21 @@ describe("derived statuses", () => {
     const expires = nowSec() + 2;
     const soon = await create(alice.api, { name: "short-lived", unlimited_quota: true, expired_time: expires });
     const soonEmpty = await create(alice.api, { name: "short-and-empty", remain_quota: 1, expired_time: expires });
-    expect(soon.status).toBe(1);
-    expect(expectReply(await alice.api.put("/api/token/", { id: soonEmpty.id, remain_quota: 0 }), 200).status).toBe(4);
+    expect(soon.status).toBe(TOKEN_STATUS.enabled);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soonEmpty.id, remain_quota: 0 }), 200).status).toBe(TOKEN_STATUS.exhausted);
     // wait until the expiry second has passed
     while (Date.now() < expires * 1000 + 200) await sleep(100);
-    expect(expectReply(await alice.api.get(`/api/token/${soon.id}`), 200).status).toBe(3);
+    expect(expectReply(await alice.api.get(`/api/token/${soon.id}`), 200).status).toBe(TOKEN_STATUS.expired);
     // expired is reported before exhausted
-    expect(expectReply(await alice.api.get(`/api/token/${soonEmpty.id}`), 200).status).toBe(3);
+    expect(expectReply(await alice.api.get(`/api/token/${soonEmpty.id}`), 200).status).toBe(TOKEN_STATUS.expired);
     const listed = expectReply(await alice.api.get("/api/token/search?keyword=short-"), 200);
-    expect(listed.items.map((t: { status: number }) => t.status)).toEqual([3, 3]);
+    expect(listed.items.map((t: { status: number }) => t.status)).toEqual([TOKEN_STATUS.expired, TOKEN_STATUS.expired]);
     // disabled wins; enabling again shows expired
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 2 }), 200).status).toBe(2);
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 1 }), 200).status).toBe(3);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 2 }), 200).status).toBe(TOKEN_STATUS.disabled);
+    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 1 }), 200).status).toBe(TOKEN_STATUS.expired);
     // an expired token can still be edited, and a new future time (or -1) revives it
-    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, name: "short-lived-2" }), 200).status).toBe(3);
-    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, expired_time: -1 }), 200).status).toBe(1);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, name: "short-lived-2" }), 200).status).toBe(TOKEN_STATUS.expired);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, expired_time: -1 }), 200).status).toBe(TOKEN_STATUS.enabled);
   });
 });
 
@@ -554,12 +555,12 @@ describe("the quota default is the same for the API, the console and the CLI", (
   };
 
   test("API: left out → unlimited; a quota alone → limited to it; both fields → exactly as sent", async () => {
-    expect(await create(alice.api, { name: "q-none" })).toMatchObject({ unlimited_quota: true, remain_quota: 0, status: 1 });
-    expect(await create(alice.api, { name: "q-alone", remain_quota: 2_500_000 })).toMatchObject({ unlimited_quota: false, remain_quota: 2_500_000, status: 1 });
+    expect(await create(alice.api, { name: "q-none" })).toMatchObject({ unlimited_quota: true, remain_quota: 0, status: TOKEN_STATUS.enabled });
+    expect(await create(alice.api, { name: "q-alone", remain_quota: 2_500_000 })).toMatchObject({ unlimited_quota: false, remain_quota: 2_500_000, status: TOKEN_STATUS.enabled });
     // new-api's console sends both fields every time
     expect(await create(alice.api, { name: "q-newapi-limited", remain_quota: 500_000, unlimited_quota: false })).toMatchObject({ unlimited_quota: false, remain_quota: 500_000 });
-    expect(await create(alice.api, { name: "q-newapi-unlimited", remain_quota: 0, unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: 1 });
-    expect(await create(alice.api, { name: "q-unl-only", unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: 1 });
+    expect(await create(alice.api, { name: "q-newapi-unlimited", remain_quota: 0, unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: TOKEN_STATUS.enabled });
+    expect(await create(alice.api, { name: "q-unl-only", unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: TOKEN_STATUS.enabled });
   });
 
   test("API: a limited token with a quota of 0 is refused (422) with what to do, and nothing is made", async () => {
@@ -580,7 +581,7 @@ describe("the quota default is the same for the API, the console and the CLI", (
     expect(await quotaOf(unl.id)).toMatchObject({ unlimited_quota: true });
     expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, unlimited_quota: false, remain_quota: 1000 }), 200)).toMatchObject({ unlimited_quota: false, remain_quota: 1000 });
     // renaming a limited token that ran dry keeps working (new-api sends remain_quota: 0 back)
-    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, remain_quota: 0 }), 200).status).toBe(4);
+    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, remain_quota: 0 }), 200).status).toBe(TOKEN_STATUS.exhausted);
     expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, name: "q-edit-dry", remain_quota: 0, unlimited_quota: false }), 200).name).toBe("q-edit-dry");
   });
 

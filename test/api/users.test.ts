@@ -4,6 +4,7 @@
 // new_user_quota), sign-up, and how --register-enabled / APIYI_REGISTER_ENABLED seed sign-up on the
 // first start while a stored value wins on later starts.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { LOG_TYPE, TOKEN_STATUS, USER_STATUS } from "../../src/core/status";
 import { expectInvalid, expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, call, client, login, makeUser, removeDir, startServer, tempDir, useServer, type Server } from "../support/server";
 
@@ -65,13 +66,13 @@ describe("the last enabled admin", () => {
   test("cannot be demoted, disabled or deleted, and an admin cannot delete themselves", async () => {
     // at this point "admin" is the only admin
     const users = expectReply(await admin.get("/api/user/?size=100"), 200).items as any[];
-    expect(users.filter((u) => u.role === "admin" && u.status === 1).map((u) => u.id)).toEqual([adminId]);
+    expect(users.filter((u) => u.role === "admin" && u.status === USER_STATUS.enabled).map((u) => u.id)).toEqual([adminId]);
 
     expectReply(await admin.put("/api/user/", { id: adminId, role: "user" }), 409);
     expectReply(await admin.put("/api/user/", { id: adminId, status: 2 }), 409);
     expectReply(await admin.del(`/api/user/${adminId}`), 409);
     const me = expectReply(await admin.get("/api/user/self"), 200);
-    expect(me).toMatchObject({ role: "admin", status: 1 });
+    expect(me).toMatchObject({ role: "admin", status: USER_STATUS.enabled });
 
     // with a second enabled admin, still no admin may delete themselves
     const other = expectReply(await admin.post("/api/user/", { username: uname("boss"), password: "boss-password-1", role: "admin" }), 201);
@@ -99,7 +100,7 @@ describe("admin creates users", () => {
     const r = await admin.post("/api/user/", { username, password: "alice-password-1" });
     const u = expectReply(r, 201);
     expect(typeof u.id).toBe("number");
-    expect(u).toMatchObject({ username, role: "user", status: 1, unlimited: false, quota: 0, used_quota: 0, request_count: 0 });
+    expect(u).toMatchObject({ username, role: "user", status: USER_STATUS.enabled, unlimited: false, quota: 0, used_quota: 0, request_count: 0 });
     expect(JSON.stringify(u)).not.toContain("password");
 
     const api = client(app.url, await login(app.url, username, "alice-password-1"));
@@ -115,7 +116,7 @@ describe("admin creates users", () => {
       unlimited_quota: true,
       billing_mode: "usage_first",
       group: "default",
-      status: 1,
+      status: TOKEN_STATUS.enabled,
     });
     // and the admin sees that token among everyone's
     expect((await allTokens()).filter((t) => t.user_id === u.id).map((t) => t.name)).toEqual(["default"]);
@@ -186,7 +187,7 @@ describe("list, get, update, delete", () => {
     expect(found.items.every((u: any) => u.username.includes("listed"))).toBe(true);
 
     const one = expectReply(await admin.get(`/api/user/${a.id}`), 200);
-    expect(one).toMatchObject({ id: a.id, role: "user", status: 1, quota: 0, unlimited: false });
+    expect(one).toMatchObject({ id: a.id, role: "user", status: USER_STATUS.enabled, quota: 0, unlimited: false });
 
     expectReply(await admin.get("/api/user/999999"), 404);
     expectReply(await admin.get("/api/user/abc"), 404);
@@ -233,7 +234,7 @@ describe("list, get, update, delete", () => {
     expectReply(await byToken.get("/api/user/self"), 200);
 
     const u = expectReply(await admin.put("/api/user/", { id: a.id, status: 2 }), 200);
-    expect(u.status).toBe(2);
+    expect(u.status).toBe(USER_STATUS.disabled);
     expect([401, 403]).toContain(await loginStatus(username, "dis-password-1"));
     const stale = await a.api.get("/api/user/self");
     expect([401, 403]).toContain(stale.status);
@@ -262,7 +263,7 @@ describe("list, get, update, delete", () => {
 
     const after = await logsOf(a.id);
     expect(after.total).toBe(1);
-    expect(after.items[0]).toMatchObject({ user_id: a.id, type: 1, quota: 7777 });
+    expect(after.items[0]).toMatchObject({ user_id: a.id, type: LOG_TYPE.topup, quota: 7777 });
 
     expectReply(await admin.del(`/api/user/${a.id}`), 404);
     expectReply(await admin.del("/api/user/999999"), 404);
@@ -394,7 +395,7 @@ describe("settings and sign-up", () => {
       // asking to be admin is ignored
       const r = await call(app.url, "POST", "/api/user/register", { username, password: "signup-password-1", role: "admin" });
       const u = expectReply(r, 201);
-      expect(u).toMatchObject({ username, role: "user", status: 1, unlimited: false, quota: 0 });
+      expect(u).toMatchObject({ username, role: "user", status: USER_STATUS.enabled, unlimited: false, quota: 0 });
       expect(typeof u.id).toBe("number");
 
       const api = client(app.url, await login(app.url, username, "signup-password-1"));

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { splitText, startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import {
@@ -111,7 +112,7 @@ async function userRows(base: string, auth: Auth, userId: number): Promise<any[]
     if (page.items.length < 100 || rows.length >= page.total) return rows;
   }
 }
-const isCall = (r: any) => r.type === 2 || r.type === 5;
+const isCall = (r: any) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The user's balance and every token's remain/used, as the API shows them. */
@@ -177,7 +178,7 @@ describe("streams are billed for what was delivered", () => {
     expect(sentContents).toBeLessThan(CHUNKS);
     const possible: number[] = [];
     for (let j = contentChunks; j <= sentContents; j++) possible.push(countTokens(pieces.slice(0, j).join("")));
-    expect(row).toMatchObject({ type: 5, error_code: "client_disconnected", is_stream: true, user_id: acct.id, token_id: acct.tokens[0].id });
+    expect(row).toMatchObject({ type: LOG_TYPE.error, error_code: "client_disconnected", is_stream: true, user_id: acct.id, token_id: acct.tokens[0].id });
     expect(row.prompt_tokens).toBe(PROMPT_TOKENS);
     expect(possible).toContain(row.completion_tokens);
     expect(row.completion_tokens).toBeGreaterThanOrEqual(countTokens(received));
@@ -208,7 +209,7 @@ describe("streams are billed for what was delivered", () => {
     expect(payloads.slice(0, -1).map(contentOf).join("")).toBe(delivered);
 
     const row = await logRow(app.url, adminAuth, res.headers.get("x-request-id")!);
-    expect(row).toMatchObject({ type: 5, error_code: "upstream_stream_interrupted", is_stream: true });
+    expect(row).toMatchObject({ type: LOG_TYPE.error, error_code: "upstream_stream_interrupted", is_stream: true });
     expect(row.prompt_tokens).toBe(PROMPT_TOKENS);
     expect(row.completion_tokens).toBe(countTokens(delivered));
     expect(row.completion_tokens).toBeLessThan(countTokens(delivered + last.error.message));
@@ -236,7 +237,7 @@ describe("calls that delivered nothing cost nothing", () => {
     else expect(res.status).toBeGreaterThanOrEqual(500);
 
     const row = await logRow(app.url, adminAuth, res.headers.get("x-request-id")!);
-    expect(row).toMatchObject({ type: 5, quota: 0 });
+    expect(row).toMatchObject({ type: LOG_TYPE.error, quota: 0 });
     expect(row.other.hold).toBeGreaterThan(0);
     expect(row.other.refund).toBe(row.other.hold);
 
@@ -257,7 +258,7 @@ describe("calls that delivered nothing cost nothing", () => {
     } else expect(res.status).toBeGreaterThanOrEqual(500);
 
     const row = await logRow(app.url, adminAuth, res.headers.get("x-request-id")!);
-    expect(row).toMatchObject({ type: 5, completion_tokens: 0 });
+    expect(row).toMatchObject({ type: LOG_TYPE.error, completion_tokens: 0 });
     expect({ quota: row.quota, refund: row.other.refund }).toEqual({ quota: 0, refund: row.other.hold });
     const { user, tokens } = await expectReconciled(app.url, adminAuth, acct);
     expect(user.quota).toBe(100_000);
@@ -272,7 +273,7 @@ describe("calls that delivered nothing cost nothing", () => {
       expect(res.status).toBeGreaterThanOrEqual(500);
       await res.text();
       const row = await logRow(app.url, adminAuth, res.headers.get("x-request-id")!);
-      expect(row).toMatchObject({ type: 5, quota: 0 });
+      expect(row).toMatchObject({ type: LOG_TYPE.error, quota: 0 });
       expect(row.other.hold).toBeGreaterThan(0);
       expect(row.other.refund).toBe(row.other.hold);
     }
@@ -296,7 +297,7 @@ describe("a cost above the hold", () => {
     expect(res.status).toBe(200);
     expect((await res.json()).usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 1000 });
     const row = await logRow(app.url, adminAuth, res.headers.get("x-request-id")!);
-    expect(row).toMatchObject({ type: 2, prompt_tokens: 10, completion_tokens: 1000, quota: BALANCE });
+    expect(row).toMatchObject({ type: LOG_TYPE.consume, prompt_tokens: 10, completion_tokens: 1000, quota: BALANCE });
     expect(row.other.hold).toBeLessThanOrEqual(BALANCE);
     expect(row.other).toMatchObject({ cost: COST, shortfall: COST - BALANCE, refund: 0 });
 
@@ -321,7 +322,7 @@ describe("a cost above the hold", () => {
     expect(res.status).toBe(200);
     await res.text();
     const row = await logRow(app.url, adminAuth, res.headers.get("x-request-id")!);
-    expect(row).toMatchObject({ type: 2, quota: TOKEN_QUOTA });
+    expect(row).toMatchObject({ type: LOG_TYPE.consume, quota: TOKEN_QUOTA });
     expect(row.other).toMatchObject({ cost: COST, shortfall: COST - TOKEN_QUOTA });
 
     const { user, tokens } = await expectReconciled(app.url, adminAuth, acct);
@@ -488,7 +489,7 @@ test("kill -9 under load, twice: the restart releases the holds, and balance + Î
       acct.auth = await login(server.url, acct.username, "user-password-1");
       const { costs, rows } = await expectReconciled(server.url, admin, acct);
       expect(costs).toBeGreaterThan(0);
-      expect(rows.some((r) => r.type === 5 || r.type === 2)).toBe(true);
+      expect(rows.some((r) => r.type === LOG_TYPE.error || r.type === LOG_TYPE.consume)).toBe(true);
     }
     expect(holdsReleased.every((n) => n > 0)).toBe(true);
     // the restarted server still serves, and its balances are the released ones

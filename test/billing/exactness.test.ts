@@ -6,6 +6,7 @@
 // Expected unit values are worked out by hand here: 500,000 units = $1, i.e. 0.5 unit per micro-USD.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI, { APIError } from "openai";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, useServer, type Auth } from "../support/server";
@@ -162,8 +163,8 @@ describe("quota races", () => {
     const t = await getToken(owner, tok.id);
     expect(t.remain_quota).toBeGreaterThanOrEqual(0);
     const rows = await settledRows(owner.api, (r) => r.token_id === tok.id, RACE_CALLS);
-    const consumed = rows.filter((r) => r.type === 2);
-    const errors = rows.filter((r) => r.type !== 2);
+    const consumed = rows.filter((r) => r.type === LOG_TYPE.consume);
+    const errors = rows.filter((r) => r.type !== LOG_TYPE.consume);
     expect(consumed.length).toBe(AFFORDABLE);
     for (const r of consumed) expect({ quota: r.quota, billing: r.other.billing }).toEqual({ quota: CALL_UNITS, billing: "per_call" });
     expect(errors.length).toBe(RACE_CALLS - AFFORDABLE);
@@ -199,8 +200,8 @@ describe("quota races", () => {
     expect(self.quota).toBeGreaterThanOrEqual(0);
     const ids = new Set(toks.map((t) => t.id));
     const rows = await settledRows(u.api, (r) => ids.has(r.token_id), RACE_CALLS);
-    expect(rows.filter((r) => r.type === 2).length).toBe(AFFORDABLE);
-    for (const r of rows.filter((r) => r.type !== 2)) expect({ quota: r.quota, error_code: r.error_code }).toEqual({ quota: 0, error_code: "insufficient_quota" });
+    expect(rows.filter((r) => r.type === LOG_TYPE.consume).length).toBe(AFFORDABLE);
+    for (const r of rows.filter((r) => r.type !== LOG_TYPE.consume)) expect({ quota: r.quota, error_code: r.error_code }).toEqual({ quota: 0, error_code: "insufficient_quota" });
     expect(sum(rows)).toBe(AFFORDABLE * CALL_UNITS);
     expect(initial - self.quota).toBe(sum(rows));
     expect(self.used_quota).toBe(sum(rows));
@@ -214,7 +215,7 @@ describe("quota races", () => {
     }
     expect(usedByTokens).toBe(sum(rows));
     // the top-up is a row of its own
-    const topUps = (await allRows(u.api)).filter((r) => r.type === 1);
+    const topUps = (await allRows(u.api)).filter((r) => r.type === LOG_TYPE.topup);
     expect(topUps.map((r) => r.quota)).toEqual([initial]);
   });
 });

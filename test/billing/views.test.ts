@@ -6,6 +6,7 @@
 import { Database } from "bun:sqlite";
 import { beforeAll, afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer } from "../support/server";
@@ -191,7 +192,7 @@ describe("GET /api/log/self", () => {
     for (const d of carolCalls()) {
       const row = rows.find((r) => r.request_id === d.requestId);
       expect(row).toBeDefined();
-      expect(row).toMatchObject({ type: 2, user_id: carol.id, token_id: tokens[d.token as keyof typeof tokens].id, model_name: d.model, group: d.group, quota: d.cost });
+      expect(row).toMatchObject({ type: LOG_TYPE.consume, user_id: carol.id, token_id: tokens[d.token as keyof typeof tokens].id, model_name: d.model, group: d.group, quota: d.cost });
       const o = row.other;
       expect(o.billing).toBe(d.kind);
       expect(o.group_multiplier).toBe(d.m);
@@ -223,10 +224,10 @@ describe("GET /api/log/self", () => {
   test("the top-up (type 1) and the admin adjustment (type 3) are rows with their amounts", async () => {
     const topups = await carolLogs("&type=1");
     expect(topups.length).toBe(1);
-    expect(topups[0]).toMatchObject({ type: 1, user_id: carol.id, quota: TOPUP });
+    expect(topups[0]).toMatchObject({ type: LOG_TYPE.topup, user_id: carol.id, quota: TOPUP });
     const adjustments = await carolLogs("&type=3");
     expect(adjustments.length).toBe(1);
-    expect(adjustments[0]).toMatchObject({ type: 3, user_id: carol.id, quota: ADJUST });
+    expect(adjustments[0]).toMatchObject({ type: LOG_TYPE.admin, user_id: carol.id, quota: ADJUST });
     expect(adjustments[0].content).toContain("goodwill correction");
     // unfiltered, they are among carol's rows, and carol sees no one else's
     const all = await carolLogs();
@@ -236,8 +237,8 @@ describe("GET /api/log/self", () => {
 
   test("the balance reconciles with the rows: start + Σ top-ups/adjustments − Σ costs", async () => {
     const all = await carolLogs();
-    const moves = sum(all.filter((r) => r.type === 1 || r.type === 3).map((r) => r.quota));
-    const costs = sum(all.filter((r) => r.type === 2 || r.type === 5).map((r) => r.quota));
+    const moves = sum(all.filter((r) => r.type === LOG_TYPE.topup || r.type === LOG_TYPE.admin).map((r) => r.quota));
+    const costs = sum(all.filter((r) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error).map((r) => r.quota));
     const me = expectReply(await carol.api.get("/api/user/self"), 200);
     expect(me.quota).toBe(startQuota + moves - costs);
     expect(me.used_quota).toBe(costs);
@@ -258,7 +259,7 @@ describe("usage_daily rollups", () => {
 
   test("per (day, user, token, model, group): Σ quota = Σ logged costs; calls and tokens match the rows", async () => {
     const all = await carolLogs(); // this GET also flushes the ledger
-    const callRows = all.filter((r) => r.type === 2 || r.type === 5);
+    const callRows = all.filter((r) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error);
     const rollups = readRollups().filter((r) => r.user_id === carol.id);
 
     const keyOf = (day: string, token: number, model: string, group: string) => JSON.stringify([day, token, model, group]);

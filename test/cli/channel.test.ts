@@ -7,6 +7,7 @@
 // disable and test recover a channel from the terminal; a channel added by the CLI reaches the running
 // server within 1 s.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { CHANNEL_STATUS } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, chatCall, cli, client, login, priceModels, scratchDirs, useServer } from "../support/server";
@@ -43,7 +44,7 @@ describe("channel add", () => {
     const c = expectReply(await admin.get(`/api/channel/${id}`), 200);
     expect(c).toMatchObject({
       id, name: "cli-deepseek", type: "openai", base_url: "https://api.deepseek.com/v1", key_count: 2, models: ["deepseek-chat", "fast"],
-      model_mapping: { fast: "deepseek-chat" }, groups: ["default", "cli-vip"], priority: 3, weight: 5, status: 1,
+      model_mapping: { fast: "deepseek-chat" }, groups: ["default", "cli-vip"], priority: 3, weight: 5, status: CHANNEL_STATUS.enabled,
     });
 
     const defaults = await channel("add", "--name", "cli-plain", "--base-url", "http://127.0.0.1:11434", "--key", "k", "--models", "llama3");

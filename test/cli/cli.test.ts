@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { COMMANDS } from "../../src/cli/index";
+import { TOKEN_STATUS } from "../../src/core/status";
 import { ADMIN_PASSWORD, APP, appEnv, call, cli, client, login, scratchDirs, startServer, useServer } from "../support/server";
 
 const KEY = /^sk-[0-9A-Za-z]{48}$/;
@@ -275,7 +276,7 @@ describe("token create", () => {
       fallback_groups: [],
       models: ["a", "b"],
       expired_time: Date.UTC(2030, 0, 1) / 1000,
-      status: 1,
+      status: TOKEN_STATUS.enabled,
     });
     expect(token.expired_time).toBe(1893456000);
     expect(token.key).not.toBe(key); // listed masked

@@ -6,6 +6,7 @@
 // settings drawn from the registry (save, inline validation); /admin/logs with the attempts chain
 // after a failover; and names that look like HTML render as text.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { LOG_TYPE } from "../../src/core/status";
 import { SETTINGS } from "../../src/services/settings";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
@@ -357,7 +358,7 @@ describe("/admin/users", () => {
     const dave = await login(app.url, "dave", "dave-password-1");
     const own = expectReply(await call(app.url, "GET", "/api/log/self?type=1", undefined, dave), 200);
     expect(own.items).toHaveLength(1);
-    expect(own.items[0]).toMatchObject({ type: 1, quota: 6_250_000 });
+    expect(own.items[0]).toMatchObject({ type: LOG_TYPE.topup, quota: 6_250_000 });
   });
 
   test("a user's tokens: their own only, masked", async () => {

@@ -2,6 +2,7 @@
 // the balance (or "unlimited"), spend today / 7 / 30 days equal to the sum of the calls' costs, calls
 // and success rate, medians, and the two inline SVG charts; each user sees only their own figures.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer, chatCall } from "../support/server";
@@ -77,7 +78,7 @@ test("balance, spend equal to the sum of the costs, calls, success rate and medi
   expect(r.status).toBe(200);
   const self = expectReply(await carol.api.get("/api/user/self"), 200);
   expect(stat(r.text, "stat-balance")).toBe(usd(self.quota));
-  const spent = rows.filter((x) => x.type === 2 || x.type === 5).reduce((a, x) => a + x.quota, 0);
+  const spent = rows.filter((x) => x.type === LOG_TYPE.consume || x.type === LOG_TYPE.error).reduce((a, x) => a + x.quota, 0);
   expect(spent).toBeGreaterThan(0);
   expect(self.quota).toBe(5_000_000 - spent);
   for (const id of ["stat-today", "stat-week", "stat-month"]) expect(stat(r.text, id)).toBe(usd(spent));
@@ -91,7 +92,7 @@ test("balance, spend equal to the sum of the costs, calls, success rate and medi
 
 test("two inline SVG charts: spend per day (30 bars, today's is the spend) and calls per model", async () => {
   const r = await get("/dashboard", carol.auth.cookie);
-  const spent = rows.filter((x) => x.type === 2 || x.type === 5).reduce((a, x) => a + x.quota, 0);
+  const spent = rows.filter((x) => x.type === LOG_TYPE.consume || x.type === LOG_TYPE.error).reduce((a, x) => a + x.quota, 0);
   expect(r.text).toContain('<svg class="chart-svg spend" viewBox="0 0 640 220" role="img"');
   const bars = [...r.text.matchAll(/<rect class="bar"[^>]*data-day="([\d-]+)" data-quota="(\d+)"/g)];
   expect(bars.length).toBe(30);

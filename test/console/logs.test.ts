@@ -3,6 +3,7 @@
 // daily rollups or from the rows), keyset pages show every row once, the CSV quotes what it must, a
 // user sees only their own rows, anonymous visitors sign in first, and names render as text.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer, chatCall } from "../support/server";
@@ -47,7 +48,7 @@ function totals(html: string) {
   const attr = (k: string) => Number(new RegExp(`data-${k}="(-?\\d+)"`).exec(m[1])?.[1] ?? NaN);
   return { count: attr("count"), tokens: attr("tokens"), quota: attr("quota") };
 }
-const isCall = (r: ApiRow) => r.type === 2 || r.type === 5;
+const isCall = (r: ApiRow) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error;
 const sums = (list: ApiRow[]) => {
   const calls = list.filter(isCall);
   return { count: calls.length, tokens: calls.reduce((a, r) => a + r.prompt_tokens + r.completion_tokens, 0), quota: calls.reduce((a, r) => a + r.quota, 0) };
@@ -151,8 +152,8 @@ test("filters narrow the rows, and the form, pager and CSV links keep them", asy
   await expectIds("token_name=two", (x) => x.token_name === "two");
   await expectIds(`token_name=${encodeURIComponent(COMMA_QUOTE)}`, (x) => x.token_name === COMMA_QUOTE);
   await expectIds("group=vip", (x) => x.group === "vip");
-  await expectIds("type=5", (x) => x.type === 5);
-  await expectIds("type=1", (x) => x.type === 1);
+  await expectIds("type=5", (x) => x.type === LOG_TYPE.error);
+  await expectIds("type=1", (x) => x.type === LOG_TYPE.topup);
   await expectIds(`request_id=${ids.b1}`, (x) => x.request_id === ids.b1);
   await expectIds("model_name=m-a&token_name=one", (x) => x.model_name === "m-a" && x.token_name === "one");
   await expectIds(`from=${today}&to=${today}`, () => true);

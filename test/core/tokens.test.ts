@@ -3,19 +3,20 @@ import { expect, test } from "bun:test";
 import { BREAKER_DEFAULTS } from "../../src/core/breaker";
 import { buildSnapshot } from "../../src/core/snapshot";
 import { badIpEntry, effectiveStatus, fallbackProblem, normalizeList } from "../../src/core/token-rules";
+import { TOKEN_STATUS } from "../../src/core/status";
 import type { TokenRow } from "../../src/db/schema";
 
 const now = 1_800_000_000;
-const base = { status: 1, expiredTime: -1, unlimitedQuota: false, remainQuota: 10 };
+const base = { status: TOKEN_STATUS.enabled, expiredTime: -1, unlimitedQuota: false, remainQuota: 10 };
 
 test("status: disabled wins, then expired, then exhausted", () => {
-  expect(effectiveStatus(base, now)).toBe(1);
-  expect(effectiveStatus({ ...base, status: 2, expiredTime: now - 1 }, now)).toBe(2);
-  expect(effectiveStatus({ ...base, expiredTime: now }, now)).toBe(3);
-  expect(effectiveStatus({ ...base, expiredTime: now + 1 }, now)).toBe(1);
-  expect(effectiveStatus({ ...base, remainQuota: 0 }, now)).toBe(4);
-  expect(effectiveStatus({ ...base, remainQuota: 0, unlimitedQuota: true }, now)).toBe(1);
-  expect(effectiveStatus({ ...base, remainQuota: 0, expiredTime: now - 5 }, now)).toBe(3);
+  expect(effectiveStatus(base, now)).toBe(TOKEN_STATUS.enabled);
+  expect(effectiveStatus({ ...base, status: TOKEN_STATUS.disabled, expiredTime: now - 1 }, now)).toBe(TOKEN_STATUS.disabled);
+  expect(effectiveStatus({ ...base, expiredTime: now }, now)).toBe(TOKEN_STATUS.expired);
+  expect(effectiveStatus({ ...base, expiredTime: now + 1 }, now)).toBe(TOKEN_STATUS.enabled);
+  expect(effectiveStatus({ ...base, remainQuota: 0 }, now)).toBe(TOKEN_STATUS.exhausted);
+  expect(effectiveStatus({ ...base, remainQuota: 0, unlimitedQuota: true }, now)).toBe(TOKEN_STATUS.enabled);
+  expect(effectiveStatus({ ...base, remainQuota: 0, expiredTime: now - 5 }, now)).toBe(TOKEN_STATUS.expired);
 });
 
 test("lists come as arrays or comma/newline strings and leave trimmed and unique", () => {

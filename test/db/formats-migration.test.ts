@@ -7,6 +7,7 @@ import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { KeyRing } from "../../src/core/keys";
+import { KEY_STATUS } from "../../src/core/status";
 import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
 import { openSqlite } from "../../src/db/open";
 import { expectReply } from "../support/expect";
@@ -68,7 +69,7 @@ test("channels and prices made before 0006 keep their values; the new columns ta
       name: "old-openai", type: "openai", base_url: "https://api.openai.com/v1", key_count: 2, supports_responses: false, api_version: "",
       model_mapping: { fast: "gpt-4o-mini" }, priority: 3, weight: 2, timeout_idle_ms: 90000,
     });
-    expect(c.key_states.map((k: { status: number }) => k.status)).toEqual([1, 3]);
+    expect(c.key_states.map((k: { status: number }) => k.status)).toEqual([KEY_STATUS.usable, KEY_STATUS.dead]);
     expect(expectReply(await admin.put("/api/channel/", { id: c.id, supports_responses: true }), 200)).toMatchObject({ supports_responses: true, key_count: 2 });
     const price = expectReply(await admin.get("/api/pricing/"), 200).items.find((p: { model: string }) => p.model === "old-model");
     expect(price).toMatchObject({ input: "3", output: "15", cached_input: "0.3", cache_write: "3", hold_cap_tokens: 4096 });

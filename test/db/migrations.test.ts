@@ -7,6 +7,7 @@ import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { KeyRing, maskKey, newTokenKey } from "../../src/core/keys";
+import { TOKEN_STATUS } from "../../src/core/status";
 import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
 import { openSqlite } from "../../src/db/open";
 import { call, cli, client, login, scratchDirs, startServer } from "../support/server";
@@ -186,7 +187,7 @@ test("an old-schema database is upgraded by `apiyi migrate` with no row lost", a
     const all = await root.get("/api/token/?p=1&size=50");
     expect(all.body.data.total).toBe(TOKENS.length + 1);
     const ops = all.body.data.items.find((t: { name: string; username: string }) => t.name === "ops");
-    expect(ops).toMatchObject({ status: 2, remain_quota: 42, used_quota: 9, group: "vip", models: ["gpt-4o", "claude-3"], expired_time: 1893456000, billing_mode: "per_call" });
+    expect(ops).toMatchObject({ status: TOKEN_STATUS.disabled, remain_quota: 42, used_quota: 9, group: "vip", models: ["gpt-4o", "claude-3"], expired_time: 1893456000, billing_mode: "per_call" });
     const status = await root.get("/api/status");
     expect(status.body.data.snapshot).toMatchObject({ users: 2, tokens: TOKENS.length + 1 });
   } finally {

@@ -4,6 +4,7 @@
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { LOG_TYPE } from "../../src/core/status";
 import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
 import { openSqlite } from "../../src/db/open";
 import { cli, scratchDirs } from "../support/server";
@@ -24,5 +25,5 @@ test("rollups made before 0005 survive it as type 2", async () => {
   const db = new Database(join(dir, "apiyi.db"), { readonly: true });
   const rows = db.query("SELECT type, typeof(type) AS t, calls, quota FROM usage_daily").all();
   db.close();
-  expect(rows).toEqual([{ type: 2, t: "integer", calls: 3, quota: 45 }]);
+  expect(rows).toEqual([{ type: LOG_TYPE.consume, t: "integer", calls: 3, quota: 45 }]);
 });

@@ -14,6 +14,7 @@ import OpenAI, {
   PermissionDeniedError,
   RateLimitError,
 } from "openai";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, useServer, type Auth } from "../support/server";
@@ -142,7 +143,7 @@ async function guarded<T extends { requestId: string }>(want: Want, guard: Guard
   if (guard.logged) {
     const rows = await logRows(guard.owner!, out.requestId);
     expect(rows.length).toBe(1);
-    expect(rows[0].type).toBe(5);
+    expect(rows[0].type).toBe(LOG_TYPE.error);
     if ("error_code" in rows[0]) expect(rows[0].error_code).toBe(want.code);
     if ("status_code" in rows[0]) expect(rows[0].status_code).toBe(want.status);
     expect(rows[0].quota ?? 0).toBe(0);
@@ -187,7 +188,7 @@ async function passes(base: string, apiKey: string, owner: Owner, headers?: Reco
   expect(mock.requests.length).toBe(before + 1);
   const rows = await logRows(owner, request_id!);
   expect(rows.length).toBe(1);
-  expect(rows[0].type).toBe(2);
+  expect(rows[0].type).toBe(LOG_TYPE.consume);
   return request_id!;
 }
 

@@ -3,6 +3,7 @@
 // the upstream had it (a client gone before its request was sent owes nothing).
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, useServer, priceModels } from "../support/server";
@@ -57,7 +58,7 @@ describe("a client gone after its request went upstream pays at least its prompt
   async function onlyRow(adminAuth: { cookie: string }, userId: number) {
     const until = Date.now() + 5000;
     for (;;) {
-      const items = (expectReply(await client(app.url, adminAuth).get(`/api/log/?user_id=${userId}`), 200).items as any[]).filter((r) => r.type === 2 || r.type === 5);
+      const items = (expectReply(await client(app.url, adminAuth).get(`/api/log/?user_id=${userId}`), 200).items as any[]).filter((r) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error);
       if (items.length > 0) {
         expect(items).toHaveLength(1);
         return items[0];
@@ -122,7 +123,7 @@ describe("a client gone after its request went upstream pays at least its prompt
     controller.abort();
     expect(await pending).toBe("aborted");
     const row = await onlyRow(adminAuth, user.id);
-    expect(row).toMatchObject({ type: 5, quota: 0, channel_id: 0 }); // its status is the body reader's (item 6)
+    expect(row).toMatchObject({ type: LOG_TYPE.error, quota: 0, channel_id: 0 }); // its status is the body reader's (item 6)
     expect(mock.requests.length).toBe(seen);
     expect(expectReply(await user.api.get("/api/user/self"), 200).quota).toBe(100_000);
   });

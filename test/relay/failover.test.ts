@@ -7,6 +7,7 @@
 // Each test uses its own model name, so the channels of one test never serve another's calls.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import OpenAI from "openai";
+import { CHANNEL_STATUS, KEY_STATUS, LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { maskKey, startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, authHeaders, login, useServer, type Auth } from "../support/server";
@@ -277,7 +278,7 @@ describe("groups", () => {
       expect(failing.map((c) => hits(c.key))).toEqual([1, 1, 0, 0]);
       expect(hits(good.key)).toBe(0);
       const row = await logRow(err.headers!.get("x-request-id")!);
-      expect(row.type).toBe(5);
+      expect(row.type).toBe(LOG_TYPE.error);
       expect(row.attempts.map((a: any) => a.channel_id)).toEqual([failing[0].id, failing[1].id]);
 
       // five allowed: the four failing channels, then the healthy one
@@ -400,11 +401,11 @@ describe("upstream 401", () => {
       [good.id, 200],
     ]);
 
-    const disabled = await waitForChannel(rejected.id, (c) => c.status === 3);
+    const disabled = await waitForChannel(rejected.id, (c) => c.status === CHANNEL_STATUS.autoDisabled);
     expect(typeof disabled.status_reason).toBe("string");
     expect(disabled.status_reason.length).toBeGreaterThan(0);
     expect(disabled.key_states).toHaveLength(1);
-    expect(disabled.key_states[0].status === 1).toBe(false);
+    expect(disabled.key_states[0].status === KEY_STATUS.usable).toBe(false);
     expect(disabled.key_states[0].reason.length).toBeGreaterThan(0);
 
     // out of rotation: the next calls do not reach it
@@ -414,12 +415,12 @@ describe("upstream 401", () => {
 
     // an admin enables it again: back in rotation (and, still rejected, out again)
     const enabled = expectReply(await admin("PUT", "/api/channel/?status_only=true", { id: rejected.id, status: 1 }), 200);
-    expect(enabled.status).toBe(1);
+    expect(enabled.status).toBe(CHANNEL_STATUS.enabled);
     expect(enabled.status_reason).toBe("");
-    expect(enabled.key_states[0].status).toBe(1);
+    expect(enabled.key_states[0].status).toBe(KEY_STATUS.usable);
     await chatOk(model);
     expect(hits(rejected.key)).toBe(2);
-    await waitForChannel(rejected.id, (c) => c.status === 3);
+    await waitForChannel(rejected.id, (c) => c.status === CHANNEL_STATUS.autoDisabled);
   });
 
   test("one rejected key of two leaves rotation; the channel stays enabled and serves with the other", async () => {
@@ -439,11 +440,11 @@ describe("upstream 401", () => {
     expect(served.filter((id) => id === backup.id)).toHaveLength(1);
     expect(served.slice(-3)).toEqual([strict.id, strict.id, strict.id]);
 
-    const c = await waitForChannel(strict.id, (ch) => ch.key_states[0].status !== 1);
-    expect(c.status).toBe(1);
+    const c = await waitForChannel(strict.id, (ch) => ch.key_states[0].status !== KEY_STATUS.usable);
+    expect(c.status).toBe(CHANNEL_STATUS.enabled);
     expect(c.key_count).toBe(2);
     expect(c.key_states[0].reason.length).toBeGreaterThan(0);
-    expect(c.key_states[1]).toMatchObject({ index: 1, status: 1 });
+    expect(c.key_states[1]).toMatchObject({ index: 1, status: KEY_STATUS.usable });
   });
 });
 

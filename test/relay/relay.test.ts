@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI, { NotFoundError } from "openai";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, useServer, priceModels } from "../support/server";
@@ -68,7 +69,7 @@ type RowWant = {
 function expectConsumeRow(row: any, want: RowWant) {
   const t = tokens[want.token];
   expect(row).toMatchObject({
-    type: 2,
+    type: LOG_TYPE.consume,
     user_id: alice.id,
     username: "alice",
     token_id: t.id,

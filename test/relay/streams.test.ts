@@ -6,6 +6,7 @@
 import { beforeAll, beforeEach, afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI from "openai";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "../support/expect";
 import { splitText, startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { ADMIN_PASSWORD, call, login, makeUser, removeDir, startServer, tempDir, useServer, type Auth, priceModels } from "../support/server";
@@ -159,7 +160,7 @@ describe("streaming", () => {
     expect(raw.events.slice(0, -1).every((e) => !("error" in JSON.parse(e)))).toBe(true);
 
     const row = await logRow(app.url, adminAuth, raw.requestId);
-    expect(row).toMatchObject({ type: 5, is_stream: true, error_code: "upstream_stream_interrupted", channel_id: ch.id });
+    expect(row).toMatchObject({ type: LOG_TYPE.error, is_stream: true, error_code: "upstream_stream_interrupted", channel_id: ch.id });
     // billed for the prompt and what was delivered ($1 / $2 per 1M tokens), never for the error text
     expect(row.quota).toBe(Math.ceil((row.prompt_tokens * 1 + row.completion_tokens * 2) / 2));
     expect(row.completion_tokens).toBeGreaterThan(0);
@@ -180,7 +181,7 @@ describe("streaming", () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(pieces.join("")).toBe(delivered);
     const sdkRow = await logRow(app.url, adminAuth, response.headers.get("x-request-id")!);
-    expect(sdkRow).toMatchObject({ type: 5, error_code: "upstream_stream_interrupted", completion_tokens: countTokens(delivered) });
+    expect(sdkRow).toMatchObject({ type: LOG_TYPE.error, error_code: "upstream_stream_interrupted", completion_tokens: countTokens(delivered) });
   });
 
   test("a stream idle past the channel's timeout_idle_ms ends with an error event", async () => {
@@ -199,7 +200,7 @@ describe("streaming", () => {
     expect(upstreamRequest(ch.key)!.sent).toBeLessThan(4);
 
     const row = await logRow(app.url, adminAuth, raw.requestId);
-    expect(row).toMatchObject({ type: 5, is_stream: true, channel_id: ch.id });
+    expect(row).toMatchObject({ type: LOG_TYPE.error, is_stream: true, channel_id: ch.id });
     expect(row.error_code.length).toBeGreaterThan(0);
     expect(row.completion_tokens).toBe(countTokens(contents.join("")));
   });
@@ -220,7 +221,7 @@ describe("streaming", () => {
     expect(upstreamRequest(ch.key)!.sent).toBe(2004);
 
     const row = await logRow(app.url, adminAuth, raw.requestId);
-    expect(row).toMatchObject({ type: 2, error_code: "", completion_tokens: 5, prompt_tokens: 10 });
+    expect(row).toMatchObject({ type: LOG_TYPE.consume, error_code: "", completion_tokens: 5, prompt_tokens: 10 });
   });
 });
 

@@ -4,6 +4,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
+import { LOG_TYPE } from "../../src/core/status";
 import { expectReply } from "./expect";
 import type { MockUpstream } from "./mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, priceModels } from "./server";
@@ -130,5 +131,5 @@ export async function logRows(api: ReturnType<typeof client>, n: number, timeout
   const until = Date.now() + timeoutMs;
   while ((await callCount(api)) < n && Date.now() < until) await Bun.sleep(30);
   const data = expectReply(await api.get("/api/log/self?pageSize=100"), 200);
-  return (data.items as any[]).filter((r) => r.type === 2 || r.type === 5);
+  return (data.items as any[]).filter((r) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error);
 }

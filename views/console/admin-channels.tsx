@@ -2,6 +2,7 @@
 // /admin/channels: the table of upstream channels (status and why, breaker, the last failure's cause,
 // per-key states, models without a price, the output cap when set, never a key), the create/edit
 // dialog (keys write-only), and the Test result (with the cause when it failed).
+import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
 import { BASE_URL_EXAMPLES, type ChannelType } from "../../src/services/channel-schema";
 import type { getChannel } from "../../src/services/channels";
 import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
@@ -98,8 +99,8 @@ function OutputCap(props: { c: ChannelView }) {
 
 function ChannelStatus(props: { c: ChannelView }) {
   const { status, status_reason } = props.c;
-  if (status === 1) return <span class="badge ok">enabled</span>;
-  if (status === 2) return <span class="badge off">disabled</span>;
+  if (status === CHANNEL_STATUS.enabled) return <span class="badge ok">enabled</span>;
+  if (status === CHANNEL_STATUS.disabled) return <span class="badge off">disabled</span>;
   return (
     <span class="status-auto">
       <span class="badge warn">auto-disabled</span>
@@ -155,7 +156,7 @@ export function StatusCell(props: { c: ChannelView; oob?: boolean }) {
 /** "•••• 3 keys", then each key's state by position: never any key material. */
 function KeyStates(props: { c: ChannelView }) {
   const states = props.c.key_states;
-  const off = states.filter((k) => k.status !== 1).length;
+  const off = states.filter((k) => k.status !== KEY_STATUS.usable).length;
   const summary = `•••• ${props.c.key_count} ${props.c.key_count === 1 ? "key" : "keys"}${off ? ` · ${off} disabled` : ""}`;
   return (
     <details class="keys">
@@ -164,11 +165,11 @@ function KeyStates(props: { c: ChannelView }) {
       </summary>
       <ol>
         {states.map((k) =>
-          k.status === 1 ? (
+          k.status === KEY_STATUS.usable ? (
             <li>usable</li>
           ) : (
             <li class="warn" safe>
-              {`${k.status === 2 ? `out of credit, tried again from ${hhmm(k.until ?? 0)} UTC` : "disabled"}${k.reason ? `: ${k.reason}` : ""}`}
+              {`${k.status === KEY_STATUS.cooling ? `out of credit, tried again from ${hhmm(k.until ?? 0)} UTC` : "disabled"}${k.reason ? `: ${k.reason}` : ""}`}
             </li>
           ),
         )}
@@ -247,8 +248,8 @@ export function ChannelRow(props: { c: ChannelView }) {
         <button hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
-        <button hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === 1 ? 2 : 1 })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
-          {c.status === 1 ? "Disable" : "Enable"}
+        <button hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === CHANNEL_STATUS.enabled ? CHANNEL_STATUS.disabled : CHANNEL_STATUS.enabled })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+          {c.status === CHANNEL_STATUS.enabled ? "Disable" : "Enable"}
         </button>
         <button class="danger" hx-delete={`/admin/channels/${c.id}`} hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
           Delete

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/logs: every user's call records with filters (user, type, model, token, request id) and,
 // per row, the attempts chain: channel → status → ms for each upstream tried, in order.
+import { LOG_TYPE } from "../../src/core/status";
 import type { logView } from "../../src/services/logs";
 import { AdminPage, qs, utc } from "./admin-kit";
 import { usd } from "./money";
@@ -12,13 +13,13 @@ export type LogFilters = { user: string; type: string; model_name: string; token
 
 export const LOG_TYPES: [string, string][] = [
   ["", "all types"],
-  ["2", "consume"],
-  ["5", "error"],
-  ["1", "top-up"],
-  ["3", "admin"],
-  ["4", "system"],
+  [String(LOG_TYPE.consume), "consume"],
+  [String(LOG_TYPE.error), "error"],
+  [String(LOG_TYPE.topup), "top-up"],
+  [String(LOG_TYPE.admin), "admin"],
+  [String(LOG_TYPE.system), "system"],
 ];
-const TYPE_LABEL: Record<number, [string, string]> = { 1: ["top-up", "accent"], 2: ["consume", "ok"], 3: ["admin", "off"], 4: ["system", "off"], 5: ["error", "bad"] };
+const TYPE_LABEL: Record<number, [string, string]> = { [LOG_TYPE.topup]: ["top-up", "accent"], [LOG_TYPE.consume]: ["consume", "ok"], [LOG_TYPE.admin]: ["admin", "off"], [LOG_TYPE.system]: ["system", "off"], [LOG_TYPE.error]: ["error", "bad"] };
 const n = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toLocaleString("en-US"));
 
 export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: number) => string }) {
@@ -37,7 +38,7 @@ export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: nu
 export function LogRow(props: { l: LogView; channelName: (id: number) => string }) {
   const l = props.l;
   const [type, tone] = TYPE_LABEL[l.type] ?? [String(l.type), "off"];
-  const failed = l.type === 5 || (l.status_code !== null && l.status_code >= 400);
+  const failed = l.type === LOG_TYPE.error || (l.status_code !== null && l.status_code >= 400);
   const note = l.content ? l.content.slice(0, 40) : "—";
   const requestId = l.request_id ? `${l.request_id.slice(0, 8)}…${l.request_id.slice(-4)}` : "—";
   return (

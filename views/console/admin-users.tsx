@@ -3,6 +3,7 @@
 // dialogs, and a user's tokens (masked keys only).
 import type { getUser } from "../../src/services/users";
 import type { TokenView } from "../../src/services/token-schema";
+import { USER_ROLE, USER_STATUS } from "../../src/core/status";
 import { AdminPage, DialogErrorSlot, qs, utc } from "./admin-kit";
 import { balance, usd } from "./money";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
@@ -18,11 +19,11 @@ export function UserRow(props: { u: UserView; self: boolean }) {
         <span safe>{u.username}</span> <small class="muted">#{u.id}</small>
       </td>
       <td>
-        <span class={`badge ${u.role === "admin" ? "accent" : "off"}`}>
+        <span class={`badge ${u.role === USER_ROLE.admin ? "accent" : "off"}`}>
           {u.role}
         </span>
       </td>
-      <td>{u.status === 1 ? <span class="badge ok">enabled</span> : <span class="badge off">disabled</span>}</td>
+      <td>{u.status === USER_STATUS.enabled ? <span class="badge ok">enabled</span> : <span class="badge off">disabled</span>}</td>
       <td class="num" title={u.unlimited ? `stored balance ${usd(u.quota)}: it applies again if the account is made limited` : undefined} safe>
         {balance(u.quota, u.unlimited)}
       </td>
@@ -47,8 +48,8 @@ export function UserRow(props: { u: UserView; self: boolean }) {
           ""
         ) : (
           <>
-            <button hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === 1 ? 2 : 1 })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
-              {u.status === 1 ? "Disable" : "Enable"}
+            <button hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === USER_STATUS.enabled ? USER_STATUS.disabled : USER_STATUS.enabled })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+              {u.status === USER_STATUS.enabled ? "Disable" : "Enable"}
             </button>
             <button class="danger" hx-delete={`/admin/users/${u.id}`} hx-confirm={`Delete the user "${u.username}" and all their tokens?`} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
               Delete

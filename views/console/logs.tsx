@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The /log page: the filter form (a GET form, so the URL keeps it), the totals line, the table of
 // call records newest first, keyset pager links and the CSV export link. Times are UTC.
+import { LOG_TYPE } from "../../src/core/status";
 import type { LogRow } from "../../src/db/schema";
 import type { LogParams, LogTotals } from "../../src/services/call-stats";
 import { CopyManualDialog, DataTable, ListToolbar, type Column } from "./kit";
@@ -10,18 +11,18 @@ export { usd };
 
 /** log type → label and badge tone: each type looks different */
 export const LOG_TYPES: Record<number, [string, string]> = {
-  2: ["consume", "ok"],
-  5: ["error", "bad"],
-  1: ["top-up", "info"],
-  3: ["admin adjustment", "warn"],
-  4: ["system", "off"],
+  [LOG_TYPE.consume]: ["consume", "ok"],
+  [LOG_TYPE.error]: ["error", "bad"],
+  [LOG_TYPE.topup]: ["top-up", "info"],
+  [LOG_TYPE.admin]: ["admin adjustment", "warn"],
+  [LOG_TYPE.system]: ["system", "off"],
 };
 
 export const int = (n: number) => n.toLocaleString("en-US");
 /** a duration in ms; `none` when it is 0 (no first token seen) */
 export const ms = (n: number, none = "—") => (n <= 0 ? none : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`);
 const utc = (at: number) => new Date(at).toISOString().replace("T", " ").slice(0, 19);
-const isCall = (t: number) => t === 2 || t === 5;
+const isCall = (t: number) => t === LOG_TYPE.consume || t === LOG_TYPE.error;
 
 /** Prompt-cache writes of a billed call (Anthropic), from the row's billing details; 0 when none. */
 function cacheWrites(r: LogRow): number {
@@ -95,7 +96,7 @@ export function LogRowView(props: { r: LogRow }) {
         )}
       </td>
       <td data-label="Status" class="detail">
-        {r.type === 5 ? (
+        {r.type === LOG_TYPE.error ? (
           <span title={r.content}>
             <span class="badge bad">{r.statusCode}</span> <code safe>{r.errorCode}</code>
           </span>
@@ -209,7 +210,7 @@ export function LogPage(props: LogPageProps) {
           Type
           <select name="type">
             <option value="">any</option>
-            {[2, 5, 1, 3].map((t) => (
+            {[LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.topup, LOG_TYPE.admin].map((t) => (
               <option value={String(t)} selected={p.type === String(t)} safe>
                 {LOG_TYPES[t][0]}
               </option>

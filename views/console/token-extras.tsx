@@ -1,13 +1,14 @@
 /** @jsxImportSource @kitajs/html */
 // The "Request example" and "Share" dialogs of the /token wrench menu: snippets and one-click links
 // with the token's full key and the server's public address, each with a copy button.
+import { TOKEN_STATUS } from "../../src/core/status";
 import { DoneButton } from "./kit";
 
 export type Snippet = { id: string; title: string; text: string; note?: string };
 export type ShareLink = { id: string; app: string; what: string; href: string; web?: boolean };
 type TokenBrief = { id: number; name: string; status: number };
 
-const STATUS_WORD: Record<number, string> = { 2: "disabled", 3: "expired", 4: "exhausted" };
+const STATUS_WORD: Record<number, string> = { [TOKEN_STATUS.disabled]: "disabled", [TOKEN_STATUS.expired]: "expired", [TOKEN_STATUS.exhausted]: "exhausted" };
 
 /** Kita escapes only `"` in attribute values; `&` is escaped here so that no text (a URL's `&copy=`…)
  * can ever be read as a character reference by the browser. */

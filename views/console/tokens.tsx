@@ -1,16 +1,17 @@
 /** @jsxImportSource @kitajs/html */
 // The /token page: the table of a user's keys, its rows, and the New/Edit dialog.
 import type { TokenView } from "../../src/services/token-schema";
+import { TOKEN_STATUS } from "../../src/core/status";
 import { balance, usd } from "./money";
 import { CopyManualDialog, DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 
 export type GroupOption = { name: string; multiplier_text: string; description: string };
 
 const STATUS: Record<number, [string, string]> = {
-  1: ["enabled", "ok"],
-  2: ["disabled", "off"],
-  3: ["expired", "warn"],
-  4: ["exhausted", "warn"],
+  [TOKEN_STATUS.enabled]: ["enabled", "ok"],
+  [TOKEN_STATUS.disabled]: ["disabled", "off"],
+  [TOKEN_STATUS.expired]: ["expired", "warn"],
+  [TOKEN_STATUS.exhausted]: ["exhausted", "warn"],
 };
 const COPY_ICON =
   '<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1"/></svg>';
@@ -67,8 +68,8 @@ export function TokenRow(props: { t: TokenView }) {
       </td>
       <td data-label="Last used">{t.accessed_time ? day(t.accessed_time) : "—"}</td>
       <RowMenu>
-        <button hx-put={`/token/${t.id}/status`} hx-vals={JSON.stringify({ status: t.status === 2 ? 1 : 2 })} hx-target={`#token-${t.id}`} hx-swap="outerHTML">
-          {t.status === 2 ? "Enable" : "Disable"}
+        <button hx-put={`/token/${t.id}/status`} hx-vals={JSON.stringify({ status: t.status === TOKEN_STATUS.disabled ? TOKEN_STATUS.enabled : TOKEN_STATUS.disabled })} hx-target={`#token-${t.id}`} hx-swap="outerHTML">
+          {t.status === TOKEN_STATUS.disabled ? "Enable" : "Disable"}
         </button>
         <button hx-get={`/token/${t.id}/edit`} hx-target="#dialog-slot">
           Edit

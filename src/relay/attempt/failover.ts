@@ -10,6 +10,7 @@ import { refusals } from "../../core/refusals";
 import { candidates } from "../../core/routing";
 import type { ChannelEntry } from "../../core/snapshot";
 import { AppError } from "../../errors";
+import { CHANNEL_STATUS, KEY_STATUS } from "../../core/status";
 import { attemptUpstream, type AttemptFailed, type AttemptOk } from "./attempt";
 import type { CallRecord } from "../settle/record";
 import type { EndpointSpec } from "../entry/endpoints";
@@ -23,7 +24,7 @@ import { keylessReason, pickKey } from "../plan/upstream-keys";
 
 /** The session's pinned upstream key, when it is still usable. */
 function keyFor(channel: ChannelEntry, pinned: { channelId: number; keyIndex: number } | undefined): number {
-  if (pinned?.channelId === channel.id && channel.keyStates[pinned.keyIndex]?.status === 1) return pinned.keyIndex;
+  if (pinned?.channelId === channel.id && channel.keyStates[pinned.keyIndex]?.status === KEY_STATUS.usable) return pinned.keyIndex;
   return pickKey(channel);
 }
 
@@ -42,8 +43,8 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
   for (const { channel, group } of pinnedFirst(candidates(snap.routes, groups, inbound.body.model), pinned?.channelId)) {
     if (tried >= snap.relay.maxAttempts || req.signal.aborted) break;
     const plan = planFor(spec.endpoint, channel);
-    if (!plan || channel.status === 2) continue;
-    if (channel.status !== 1) {
+    if (!plan || channel.status === CHANNEL_STATUS.disabled) continue;
+    if (channel.status !== CHANNEL_STATUS.enabled) {
       keyless ??= "dead";
       continue;
     }
@@ -77,7 +78,7 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
     if (r.ok) {
       rt.breakers.success(channel.id);
       noteChannelSuccess(rt, channel);
-      if (channel.keyStates[keyIndex].status !== 1) restoreUpstreamKey(rt, channel, keyIndex);
+      if (channel.keyStates[keyIndex].status !== KEY_STATUS.usable) restoreUpstreamKey(rt, channel, keyIndex);
       if (affinityKey) rt.affinity.set(affinityKey, channel.id, keyIndex);
       return respond(rt, call, spec, inbound, plan, r, channel, req.signal);
     }

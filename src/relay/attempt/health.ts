@@ -8,6 +8,7 @@ import type { ChannelEntry } from "../../core/snapshot";
 import { type ChannelHealth, saveHealth, saveKeyStates } from "../../store/channel-health";
 import type { Runtime } from "../../runtime";
 import { coolKey, retireKey } from "../plan/upstream-keys";
+import { CHANNEL_STATUS, KEY_STATUS } from "../../core/status";
 
 function saveKeys(rt: Runtime, channel: ChannelEntry, deadReason = "") {
   const states = [...channel.keyStates];
@@ -23,7 +24,7 @@ function saveKeys(rt: Runtime, channel: ChannelEntry, deadReason = "") {
 
 export function retireUpstreamKey(rt: Runtime, channel: ChannelEntry, index: number, reason: string) {
   retireKey(channel, index, reason);
-  if (channel.keyStates.every((s) => s.status === 3)) channel.status = 3;
+  if (channel.keyStates.every((s) => s.status === KEY_STATUS.dead)) channel.status = CHANNEL_STATUS.autoDisabled;
   saveKeys(rt, channel, reason);
 }
 
@@ -34,7 +35,7 @@ export function coolUpstreamKey(rt: Runtime, channel: ChannelEntry, index: numbe
 
 /** A key that was cooling down served a call: it is usable again. */
 export function restoreUpstreamKey(rt: Runtime, channel: ChannelEntry, index: number) {
-  channel.keyStates[index] = { status: 1 };
+  channel.keyStates[index] = { status: KEY_STATUS.usable };
   saveKeys(rt, channel);
 }
 

@@ -8,6 +8,7 @@ import { promptText } from "../../core/text";
 import { countTokens } from "../../core/tokenizer";
 import { attemptUpstream } from "../attempt/attempt";
 import { authenticate } from "../checks/auth";
+import { CHANNEL_STATUS } from "../../core/status";
 import type { EndpointSpec } from "./endpoints";
 import { errorResponse } from "./errors";
 import { checkRoute, readInbound, requestIp, staleRefusal, type PathFacts } from "../pipeline";
@@ -46,7 +47,7 @@ async function upstreamCount(rt: Runtime, req: Request, counter: Counter, body: 
   for (const { channel } of candidates(snap.routes, groups, body.model)) {
     const provider = providerFor(channel.type);
     // only closed breakers: counting never takes a half-open channel's probe (it reports no outcome)
-    if (!provider || channel.status !== 1 || rt.breakers.state(channel.id, Date.now()) !== "closed") continue;
+    if (!provider || channel.status !== CHANNEL_STATUS.enabled || rt.breakers.state(channel.id, Date.now()) !== "closed") continue;
     if (!provider.serves(channel).has(counter.upstream)) return null;
     const keyIndex = pickKey(channel);
     if (keyIndex < 0) return null;
