@@ -9,7 +9,7 @@
 import type { Context, Elysia } from "elysia";
 import type { z } from "zod";
 import { refusals } from "../core/refusals";
-import { AppError, apiErrorBody, badRequest, forbidden, unauthorized } from "../errors";
+import { AppError, apiErrorBody, asAppError, badRequest, forbidden, unauthorized } from "../errors";
 import { requestClientIp } from "../http/client-ip";
 import { managementLimits } from "../http/management-limits";
 import { sameOrigin } from "../http/origin";
@@ -99,14 +99,12 @@ function checkCookieWrite(ctx: Ctx, spec: RouteSpec, request: Request, sessionId
   if (!csrfMatches(ctx, sessionId, request.headers.get(CSRF_HEADER))) throw csrfMissing();
 }
 
-export function errorReply(err: unknown, set: { status?: number | string; headers?: Record<string, unknown> }) {
-  if (!(err instanceof AppError)) {
-    console.error("unexpected error:", err);
-    err = new AppError(500, "internal_error", "internal error; the server log has details");
-  }
-  set.status = (err as AppError).status;
-  if (set.headers) Object.assign(set.headers, (err as AppError).headers); // a 429's Retry-After
-  return apiErrorBody(err as AppError);
+/** The reply for anything a route threw (`where` names the route in the log when it was unexpected). */
+export function errorReply(e: unknown, set: { status?: number | string; headers?: Record<string, unknown> }, where = "api") {
+  const err = asAppError(e, where);
+  set.status = err.status;
+  if (set.headers) Object.assign(set.headers, err.headers); // a 429's Retry-After
+  return apiErrorBody(err);
 }
 
 /** A route table bound to one Elysia app; `specs` feeds the OpenAPI document. */
@@ -139,7 +137,7 @@ export function routeTable(app: Elysia, ctx: Ctx) {
           set.status = spec.creates ? 201 : 200;
           return { success: true, message: "", data: data ?? null };
         } catch (err) {
-          return errorReply(err, set);
+          return errorReply(err, set, `api ${spec.method} ${spec.path}`);
         }
       }) as never,
       { parse: "none" } as never,

@@ -3,10 +3,10 @@
 // only (anonymous → sign in, users → 403, like admin pages), and the form helpers they share.
 import type { Context, Elysia } from "elysia";
 import { DialogError } from "../../views/console/admin-kit";
-import { AppError } from "../errors";
+import { asAppError, isUserError } from "../errors";
 import type { Ctx } from "../services/context";
 import { consoleUser } from "./guard";
-import { all, consoleTable, first, shownUrl, type ActionReply, type Form, type PageCall } from "./route";
+import { all, consoleTable, errorToast, first, shownUrl, type ActionReply, type Form, type PageCall } from "./route";
 
 const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
@@ -35,9 +35,7 @@ export function adminTable(app: Elysia, ctx: Ctx) {
       try {
         return html(await render(call));
       } catch (e) {
-        const message = e instanceof AppError ? e.message : "something went wrong";
-        if (!(e instanceof AppError)) console.error("console:", e);
-        return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+        return errorToast(asAppError(e, `console GET ${path}`));
       }
     });
   }
@@ -53,7 +51,7 @@ export async function fromDialog(save: () => ActionReply | Promise<ActionReply>)
   try {
     return await save();
   } catch (e) {
-    if (e instanceof AppError && e.status < 500) return { html: DialogError({ message: e.message }) as string };
+    if (isUserError(e)) return { html: DialogError({ message: e.message }) as string };
     throw e;
   }
 }

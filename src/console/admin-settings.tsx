@@ -5,7 +5,7 @@
 // shown beside each), then writes them all through writeSettings.
 import type { z } from "zod";
 import { SettingsForm, SettingsPage, type SettingField, type SettingKind } from "../../views/console/admin-settings";
-import { AppError } from "../errors";
+import { isUserError } from "../errors";
 import type { Ctx } from "../services/context";
 import { readSettings, SETTINGS, writeSettings } from "../services/settings";
 import { checked, type AdminTable } from "./admin-kit";
@@ -105,7 +105,7 @@ function save(ctx: Ctx, form: Form) {
     const saved = writeSettings(ctx, input);
     return { html: SettingsForm({ fields: fields(saved) }) as string, toast: "Settings saved" };
   } catch (e) {
-    if (!(e instanceof AppError) || e.status >= 500) throw e;
+    if (!isUserError(e)) throw e;
     const key = e.param ?? "";
     const errs = Object.hasOwn(SETTINGS, key) ? { [key]: e.message.replace(`${key}: `, "") } : {};
     return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errs), error: e.message }) as string };

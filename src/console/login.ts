@@ -5,7 +5,7 @@
 import type { Context, Elysia } from "elysia";
 import { LoginPage, RegisterPage } from "../../views/console/login";
 import { parseCookies } from "../api/route";
-import { AppError } from "../errors";
+import { asAppError } from "../errors";
 import { requestClientIp } from "../http/client-ip";
 import { managementLimits } from "../http/management-limits";
 import { readBodyText } from "../http/read-body";
@@ -31,8 +31,10 @@ const readPost = async (ctx: Ctx, request: Request, server: Server) =>
   new URLSearchParams(await readBodyText(request, managementLimits(ctx), server ?? undefined));
 
 /** A refusal as the page's error line: its status, and its headers (a 429's Retry-After). */
-const failure = (e: unknown, fallback: string) =>
-  e instanceof AppError ? { error: e.message, status: e.status, headers: e.headers } : { error: fallback, status: 500, headers: {} };
+const failure = (e: unknown, where: string) => {
+  const err = asAppError(e, where);
+  return { error: err.message, status: err.status, headers: err.headers };
+};
 
 export function loginRoutes(app: Elysia, ctx: Ctx) {
   app.get("/", () => Response.redirect("/token", 302));
@@ -51,7 +53,7 @@ export function loginRoutes(app: Elysia, ctx: Ctx) {
         const { sessionId } = await login(ctx, { username: form.get("username") ?? "", password: form.get("password") ?? "" }, requestClientIp(ctx, request, server));
         return new Response(null, { status: 303, headers: { location: safeNext(form.get("next")), "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
       } catch (e) {
-        const { error, status, headers } = failure(e, "sign-in failed");
+        const { error, status, headers } = failure(e, "console POST /login");
         const view = { next: safeNext(form.get("next")), error, username: form.get("username") ?? "", registerEnabled: readSettings(ctx).register_enabled };
         return page(LoginPage(view) as string, status, headers);
       }
@@ -77,7 +79,7 @@ export function loginRoutes(app: Elysia, ctx: Ctx) {
         const { sessionId } = await login(ctx, input, requestClientIp(ctx, request, server));
         return new Response(null, { status: 303, headers: { location: "/token", "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
       } catch (e) {
-        const { error, status, headers } = failure(e, "sign-up failed");
+        const { error, status, headers } = failure(e, "console POST /register");
         return page(RegisterPage({ error, username }) as string, status, headers);
       }
     }) as never,
@@ -93,7 +95,7 @@ export function loginRoutes(app: Elysia, ctx: Ctx) {
         try {
           form = await readPost(ctx, request, server);
         } catch (e) {
-          const { error, status, headers } = failure(e, "sign-out failed");
+          const { error, status, headers } = failure(e, "console POST /logout");
           return page(LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string, status, headers);
         }
         if (csrfMatches(ctx, user.sessionId, form.get("_csrf"))) logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);

@@ -4,7 +4,7 @@
 // and the CSRF token; their body is read under the management body limit and deadline (413 / 408 as
 // a toast); they answer an HTML fragment, with an HX-Trigger toast, or a redirect.
 import type { Context, Elysia } from "elysia";
-import { AppError } from "../errors";
+import { type AppError, asAppError } from "../errors";
 import { managementLimits } from "../http/management-limits";
 import { readBodyBytes } from "../http/read-body";
 import type { Ctx } from "../services/context";
@@ -71,6 +71,10 @@ function formFields(params: FormData | URLSearchParams): Form {
   return form;
 }
 
+/** A failed action or fragment: its message as an error toast, nothing swapped (200 unless `status`). */
+export const errorToast = (err: AppError, status = 200) =>
+  html("", status, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message: err.message, kind: "error" } }) });
+
 const REFUSED = "refused: this request did not come from this console";
 
 export function consoleTable(app: Elysia, ctx: Ctx) {
@@ -97,8 +101,8 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
         try {
           form = await readForm(ctx, request, server ?? undefined);
         } catch (e) {
-          if (!(e instanceof AppError)) throw e;
-          return html("", e.status, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message: e.message, kind: "error" } }) });
+          const err = asAppError(e, `console ${method} ${path}`);
+          return errorToast(err, err.status);
         }
         if (!csrfOk(ctx, user, request, form)) return html(REFUSED, 403);
         if (opts.admin && user.role !== "admin") return html("admins only", 403);
@@ -113,9 +117,7 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
           if (r.redirect) headers["HX-Redirect"] = r.redirect;
           return html(r.html ?? "", 200, headers);
         } catch (e) {
-          const message = e instanceof AppError ? e.message : "something went wrong; the server log has details";
-          if (!(e instanceof AppError)) console.error("console:", e);
-          return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+          return errorToast(asAppError(e, `console ${method} ${path}`));
         }
       }) as never,
       { parse: "none" } as never,
@@ -130,8 +132,7 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
       try {
         return html(await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) }));
       } catch (e) {
-        const message = e instanceof AppError ? e.message : "something went wrong";
-        return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+        return errorToast(asAppError(e, `console GET ${path}`));
       }
     }) as never);
   }
