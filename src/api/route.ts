@@ -6,7 +6,7 @@
 // anonymous caller never learns how bodies are checked, and a forged write is refused before its
 // body is read. A credential in Authorization (an access token) cannot be sent by another site's
 // page, so it needs no CSRF token.
-import type { Context, Elysia } from "elysia";
+import { type Context, Elysia } from "elysia";
 import type { z } from "zod";
 import { refusals } from "../core/refusals";
 import { AppError, apiErrorBody, asAppError, badRequest, forbidden, unauthorized } from "../errors";
@@ -107,15 +107,17 @@ export function errorReply(e: unknown, set: { status?: number | string; headers?
   return apiErrorBody(err);
 }
 
-/** A route table bound to one Elysia app; `specs` feeds the OpenAPI document. */
-export function routeTable(app: Elysia, ctx: Ctx) {
+/** A route table: its routes go on `routes`, which the app takes with `.use` once every module has
+ * added its routes (Elysia copies a plugin's routes when it is used); `specs` feeds the OpenAPI document. */
+export function routeTable(ctx: Ctx) {
   const specs: RouteSpec[] = [];
+  const routes = new Elysia();
   function add<A extends Access>(spec: RouteSpec & { access: A }, handler: Handler<A>) {
     specs.push(spec);
-    app.route(
+    routes.route(
       spec.method,
       spec.path,
-      (async ({ request, query, params, set, server }: Context) => {
+      async ({ request, query, params, set, server }) => {
         try {
           const cookies = parseCookies(request.headers.get("cookie"));
           const accessToken = accessTokenFrom(request.headers.get("authorization"));
@@ -139,11 +141,11 @@ export function routeTable(app: Elysia, ctx: Ctx) {
         } catch (err) {
           return errorReply(err, set, `api ${spec.method} ${spec.path}`);
         }
-      }) as never,
-      { parse: "none" } as never,
+      },
+      { parse: "none" }, // bodies are read by readJsonBody, after the access checks
     );
   }
-  return { add, specs };
+  return { add, specs, routes };
 }
 
 function tryAuthenticate(ctx: Ctx, cred: Parameters<typeof authenticate>[1]) {

@@ -1,7 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 // What the admin pages add to the console's route table: GET fragments and downloads for admins
 // only (anonymous → sign in, users → 403, like admin pages), and the form helpers they share.
-import type { Context, Elysia } from "elysia";
 import { DialogError } from "../../views/console/admin-kit";
 import { asAppError, isUserError } from "../errors";
 import type { Ctx } from "../services/context";
@@ -11,12 +10,12 @@ import { all, consoleTable, errorToast, first, shownUrl, type ActionReply, type 
 const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
 
-export function adminTable(app: Elysia, ctx: Ctx) {
-  const table = consoleTable(app, ctx);
+export function adminTable(ctx: Ctx) {
+  const table = consoleTable(ctx);
 
   /** A GET answered with any Response, for admins only. */
   function get(path: string, handle: (call: PageCall) => Response | Promise<Response>) {
-    app.get(path, (async ({ request, query, params }: Context) => {
+    table.routes.get(path, async ({ request, query, params }) => {
       const user = consoleUser(ctx, request);
       if (!user) {
         if (request.headers.get("hx-request")) return html("", 401, { "HX-Redirect": "/login" });
@@ -25,8 +24,8 @@ export function adminTable(app: Elysia, ctx: Ctx) {
       }
       if (user.role !== "admin") return html("admins only", 403);
       ctx.ledger.flushAll();
-      return handle({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
-    }) as never);
+      return handle({ ctx, user, query, params, path, shown: shownUrl(request) });
+    });
   }
 
   /** A fragment for htmx (a dialog, a list in a dialog), admins only. Errors become a toast. */
