@@ -1,7 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/logs: every user's log rows, newest first, filtered by user (by username), type, model,
 // token and request id (the URL keeps the filters), with each row's attempts chain.
-import { LogTable, type LogFilters, type LogView } from "../../views/console/admin-logs";
+import { LogTable, type LogFilters } from "../../views/console/admin-logs";
+import type { LogView } from "../../views/console/models";
 import { isUserError } from "../errors";
 import { allChannels } from "../services/channels";
 import { listLogs } from "../services/logs";
