@@ -31,33 +31,13 @@ import { metricsRoute } from "./observe/metrics-route";
 import type { Runtime } from "./runtime";
 import { assetRoutes } from "./web/assets";
 
-/** The Elysia app for everything but /v1 (the relay is plain Bun routes, see server.ts). */
+/** The Elysia app for everything but /v1 (the relay is plain Bun routes, see server.ts). Each module is
+ * a plugin taken with `.use`; route tables are filled by their page modules first, since Elysia copies
+ * a plugin's routes when it is used. */
 export function createApp(rt: Runtime) {
   const { ctx, life } = rt;
-  const app = new Elysia().use(html());
-  securityHeaders(app as unknown as Elysia); // CSP, nosniff, Referrer-Policy, no framing: console/headers.ts
-  // a Response, not a plain value: the html plugin would otherwise swallow the body
-  app.onError(({ code, request }) => {
-    if (code !== "NOT_FOUND") return;
-    const path = new URL(request.url).pathname;
-    if (!path.startsWith("/api/")) return new Response("not found", { status: 404 });
-    return Response.json({ success: false, message: `no route ${request.method} ${path}`, data: null }, { status: 404 });
-  });
-  // while draining the listener stays open so that probes see 503, but no new work is taken
-  app.onRequest(({ request }) => {
-    if (!life.draining) return;
-    const path = new URL(request.url).pathname;
-    if (path === "/healthz" || path === "/readyz") return;
-    const body = { success: false, message: "the server is shutting down; retry shortly", data: null };
-    return Response.json(body, { status: 503, headers: { connection: "close", "retry-after": "1" } });
-  });
-  app.get("/healthz", () => "ok");
-  app.get("/readyz", ({ set }) => {
-    set.status = life.draining ? 503 : 200;
-    return life.draining ? "draining" : "ready";
-  });
 
-  const api = routeTable(app as unknown as Elysia, ctx);
+  const api = routeTable(ctx);
   statusRoutes(api);
   userRoutes(api);
   tokenRoutes(api);
@@ -67,25 +47,52 @@ export function createApp(rt: Runtime) {
   settingRoutes(api);
   logRoutes(api);
   const doc = openApiDocument(api.specs);
-  app.get("/openapi.json", () => doc);
 
-  assetRoutes(app as unknown as Elysia);
-  metricsRoute(app as unknown as Elysia, rt);
-  const console_ = consoleTable(app as unknown as Elysia, ctx);
-  loginRoutes(app as unknown as Elysia, ctx);
+  const console_ = consoleTable(ctx);
   tokenPages(console_);
-  const admin_ = adminTable(app as unknown as Elysia, ctx);
+  catalogPages(console_);
+  accountPages(console_);
+  tokenExtras(console_);
+  logPages(console_);
+  dashboardPages(console_);
+  const admin_ = adminTable(ctx);
   adminChannelPages(admin_);
   adminUserPages(admin_);
   adminGroupPages(admin_);
   adminPricingPages(admin_);
   adminSettingsPages(admin_);
   adminLogPages(admin_);
-  catalogPages(console_);
-  accountPages(console_);
-  tokenExtras(console_);
-  logPages(console_, app as unknown as Elysia, ctx);
-  dashboardPages(console_);
 
-  return app;
+  return (
+    new Elysia()
+      .use(html())
+      .use(securityHeaders) // CSP, nosniff, Referrer-Policy, no framing: console/headers.ts
+      // a Response, not a plain value: the html plugin would otherwise swallow the body
+      .onError(({ code, request }) => {
+        if (code !== "NOT_FOUND") return;
+        const path = new URL(request.url).pathname;
+        if (!path.startsWith("/api/")) return new Response("not found", { status: 404 });
+        return Response.json({ success: false, message: `no route ${request.method} ${path}`, data: null }, { status: 404 });
+      })
+      // while draining the listener stays open so that probes see 503, but no new work is taken
+      .onRequest(({ request }) => {
+        if (!life.draining) return;
+        const path = new URL(request.url).pathname;
+        if (path === "/healthz" || path === "/readyz") return;
+        const body = { success: false, message: "the server is shutting down; retry shortly", data: null };
+        return Response.json(body, { status: 503, headers: { connection: "close", "retry-after": "1" } });
+      })
+      .get("/healthz", () => "ok")
+      .get("/readyz", ({ set }) => {
+        set.status = life.draining ? 503 : 200;
+        return life.draining ? "draining" : "ready";
+      })
+      .use(api.routes)
+      .get("/openapi.json", () => doc)
+      .use(assetRoutes)
+      .use(metricsRoute(rt))
+      .use(console_.routes)
+      .use(loginRoutes(ctx))
+      .use(admin_.routes)
+  );
 }

@@ -25,6 +25,6 @@ export function listen(rt: Runtime, app: ReturnType<typeof createApp>, port: num
     },
   });
   // Elysia reads the server from here for requestIP (login lock-out, logs)
-  (app as unknown as { server: Bun.Server<unknown> }).server = server;
+  app.server = server;
   return server;
 }

@@ -6,11 +6,11 @@
 // anonymous caller never learns how bodies are checked, and a forged write is refused before its
 // body is read. A credential in Authorization (an access token) cannot be sent by another site's
 // page, so it needs no CSRF token.
-import type { Context, Elysia } from "elysia";
+import { type Context, Elysia } from "elysia";
 import type { z } from "zod";
 import { refusals } from "../core/refusals";
 import { USER_ROLE } from "../core/status";
-import { AppError, apiErrorBody, badRequest, forbidden, unauthorized } from "../errors";
+import { AppError, apiErrorBody, asAppError, badRequest, forbidden, unauthorized } from "../errors";
 import { requestClientIp } from "../http/client-ip";
 import { managementLimits } from "../http/management-limits";
 import { sameOrigin } from "../http/origin";
@@ -100,25 +100,25 @@ function checkCookieWrite(ctx: Ctx, spec: RouteSpec, request: Request, sessionId
   if (!csrfMatches(ctx, sessionId, request.headers.get(CSRF_HEADER))) throw csrfMissing();
 }
 
-export function errorReply(err: unknown, set: { status?: number | string; headers?: Record<string, unknown> }) {
-  if (!(err instanceof AppError)) {
-    console.error("unexpected error:", err);
-    err = new AppError(500, "internal_error", "internal error; the server log has details");
-  }
-  set.status = (err as AppError).status;
-  if (set.headers) Object.assign(set.headers, (err as AppError).headers); // a 429's Retry-After
-  return apiErrorBody(err as AppError);
+/** The reply for anything a route threw (`where` names the route in the log when it was unexpected). */
+export function errorReply(e: unknown, set: { status?: number | string; headers?: Record<string, unknown> }, where = "api") {
+  const err = asAppError(e, where);
+  set.status = err.status;
+  if (set.headers) Object.assign(set.headers, err.headers); // a 429's Retry-After
+  return apiErrorBody(err);
 }
 
-/** A route table bound to one Elysia app; `specs` feeds the OpenAPI document. */
-export function routeTable(app: Elysia, ctx: Ctx) {
+/** A route table: its routes go on `routes`, which the app takes with `.use` once every module has
+ * added its routes (Elysia copies a plugin's routes when it is used); `specs` feeds the OpenAPI document. */
+export function routeTable(ctx: Ctx) {
   const specs: RouteSpec[] = [];
+  const routes = new Elysia();
   function add<A extends Access>(spec: RouteSpec & { access: A }, handler: Handler<A>) {
     specs.push(spec);
-    app.route(
+    routes.route(
       spec.method,
       spec.path,
-      (async ({ request, query, params, set, server }: Context) => {
+      async ({ request, query, params, set, server }) => {
         try {
           const cookies = parseCookies(request.headers.get("cookie"));
           const accessToken = accessTokenFrom(request.headers.get("authorization"));
@@ -140,13 +140,13 @@ export function routeTable(app: Elysia, ctx: Ctx) {
           set.status = spec.creates ? 201 : 200;
           return { success: true, message: "", data: data ?? null };
         } catch (err) {
-          return errorReply(err, set);
+          return errorReply(err, set, `api ${spec.method} ${spec.path}`);
         }
-      }) as never,
-      { parse: "none" } as never,
+      },
+      { parse: "none" }, // bodies are read by readJsonBody, after the access checks
     );
   }
-  return { add, specs };
+  return { add, specs, routes };
 }
 
 function tryAuthenticate(ctx: Ctx, cred: Parameters<typeof authenticate>[1]) {

@@ -3,7 +3,7 @@
 // others end), and rotating the management-API access token (services/auth; shown once).
 import { AccessTokenCard, AccessTokenDialog, AccountPage, PasswordForm } from "../../views/console/account";
 import { sha256Hex } from "../core/keys";
-import { AppError } from "../errors";
+import { isUserError } from "../errors";
 import { rotateAccessToken } from "../services/auth";
 import { changeOwnPassword, getUser } from "../services/users";
 import { first, type consoleTable } from "./route";
@@ -18,7 +18,7 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
       await changeOwnPassword(ctx, user, { current_password: first(form.current_password), password }, sha256Hex(user.sessionId));
       return { html: PasswordForm({}) as string, toast: "Password changed" };
     } catch (e) {
-      if (e instanceof AppError && e.status < 500) return { html: PasswordForm({ error: e.message }) as string };
+      if (isUserError(e)) return { html: PasswordForm({ error: e.message }) as string };
       throw e;
     }
   });

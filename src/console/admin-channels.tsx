@@ -9,7 +9,7 @@ import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, StatusCell, TestR
 import { CHANNEL_STATUS } from "../core/status";
 import { invalidField } from "../errors";
 import { probeChannel } from "../relay/attempt/probe";
-import { CHANNEL_TYPES } from "../services/channel-schema";
+import { BASE_URL_EXAMPLES, CHANNEL_TYPES } from "../services/channel-schema";
 import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
@@ -66,10 +66,10 @@ export function adminChannelPages({ page, action, fragment }: AdminTable) {
     const list = listChannels(ctx, paging, keyword);
     return ChannelTable({ path, rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword }) as string;
   });
-  fragment("/admin/channels/new", (call) => ChannelDialog({ form: NEW_CHANNEL, types: CHANNEL_TYPES, groups: groupNames(call) }) as string);
+  fragment("/admin/channels/new", (call) => ChannelDialog({ form: NEW_CHANNEL, types: CHANNEL_TYPES, groups: groupNames(call), examples: BASE_URL_EXAMPLES }) as string);
   fragment("/admin/channels/:id/edit", (call) => {
     const form = channelForm(getChannel(call.ctx, Number(call.params.id)));
-    return ChannelDialog({ form, types: CHANNEL_TYPES, groups: groupNames(call) }) as string;
+    return ChannelDialog({ form, types: CHANNEL_TYPES, groups: groupNames(call), examples: BASE_URL_EXAMPLES }) as string;
   });
 
   action("POST", "/admin/channels", { admin: true }, ({ ctx, form }) =>

@@ -1,23 +1,22 @@
 /** @jsxImportSource @kitajs/html */
 // What the admin pages add to the console's route table: GET fragments and downloads for admins
 // only (anonymous → sign in, users → 403, like admin pages), and the form helpers they share.
-import type { Context, Elysia } from "elysia";
 import { DialogError } from "../../views/console/admin-kit";
 import { USER_ROLE } from "../core/status";
-import { AppError } from "../errors";
+import { asAppError, isUserError } from "../errors";
 import type { Ctx } from "../services/context";
 import { consoleUser } from "./guard";
-import { all, consoleTable, first, shownUrl, type ActionReply, type Form, type PageCall } from "./route";
+import { all, consoleTable, errorToast, first, shownUrl, type ActionReply, type Form, type PageCall } from "./route";
 
 const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
 
-export function adminTable(app: Elysia, ctx: Ctx) {
-  const table = consoleTable(app, ctx);
+export function adminTable(ctx: Ctx) {
+  const table = consoleTable(ctx);
 
   /** A GET answered with any Response, for admins only. */
   function get(path: string, handle: (call: PageCall) => Response | Promise<Response>) {
-    app.get(path, (async ({ request, query, params }: Context) => {
+    table.routes.get(path, async ({ request, query, params }) => {
       const user = consoleUser(ctx, request);
       if (!user) {
         if (request.headers.get("hx-request")) return html("", 401, { "HX-Redirect": "/login" });
@@ -26,8 +25,8 @@ export function adminTable(app: Elysia, ctx: Ctx) {
       }
       if (user.role !== USER_ROLE.admin) return html("admins only", 403);
       ctx.ledger.flushAll();
-      return handle({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
-    }) as never);
+      return handle({ ctx, user, query, params, path, shown: shownUrl(request) });
+    });
   }
 
   /** A fragment for htmx (a dialog, a list in a dialog), admins only. Errors become a toast. */
@@ -36,9 +35,7 @@ export function adminTable(app: Elysia, ctx: Ctx) {
       try {
         return html(await render(call));
       } catch (e) {
-        const message = e instanceof AppError ? e.message : "something went wrong";
-        if (!(e instanceof AppError)) console.error("console:", e);
-        return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+        return errorToast(asAppError(e, `console GET ${path}`));
       }
     });
   }
@@ -54,7 +51,7 @@ export async function fromDialog(save: () => ActionReply | Promise<ActionReply>)
   try {
     return await save();
   } catch (e) {
-    if (e instanceof AppError && e.status < 500) return { html: DialogError({ message: e.message }) as string };
+    if (isUserError(e)) return { html: DialogError({ message: e.message }) as string };
     throw e;
   }
 }

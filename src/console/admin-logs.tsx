@@ -1,8 +1,9 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/logs: every user's log rows, newest first, filtered by user (by username), type, model,
 // token and request id (the URL keeps the filters), with each row's attempts chain.
-import { LogTable, type LogFilters, type LogView } from "../../views/console/admin-logs";
-import { AppError } from "../errors";
+import { LogTable, type LogFilters } from "../../views/console/admin-logs";
+import type { LogView } from "../../views/console/models";
+import { isUserError } from "../errors";
 import { allChannels } from "../services/channels";
 import { listLogs } from "../services/logs";
 import { readPage } from "../services/paging";
@@ -43,7 +44,7 @@ export function adminLogPages({ page }: AdminTable) {
         total = list.total;
       }
     } catch (e) {
-      if (!(e instanceof AppError) || e.status >= 500) throw e;
+      if (!isUserError(e)) throw e;
       notice = e.message;
     }
     return LogTable({ path, rows, total, page: paging.p, size: paging.size, filters, usernames, channelName, notice }) as string;

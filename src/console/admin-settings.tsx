@@ -3,40 +3,28 @@
 // there appears here by itself. Each field's kind comes from its zod schema (boolean → switch,
 // number, string, list of strings, enum, anything else as JSON). Saving checks every field (errors
 // shown beside each), then writes them all through writeSettings.
-import type { z } from "zod";
+import { z } from "zod";
 import { SettingsForm, SettingsPage, type SettingField, type SettingKind } from "../../views/console/admin-settings";
-import { AppError } from "../errors";
+import { isUserError } from "../errors";
 import type { Ctx } from "../services/context";
 import { readSettings, SETTINGS, writeSettings } from "../services/settings";
 import { checked, type AdminTable } from "./admin-kit";
 import { all, first, type Form } from "./route";
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; options?: z.ZodType[] };
-const defOf = (s: z.ZodType) => (s as unknown as { def: Def }).def;
-
-/** The form control a schema calls for (wrappers like optional/default/transform looked through). */
-export function kindOf(schema: z.ZodType): SettingKind {
-  const def = defOf(schema);
-  if (def.innerType) return kindOf(def.innerType);
-  if (def.type === "pipe" && def.in) return kindOf(def.in);
-  const s = schema as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean; maxLength?: number | null; options?: unknown[] };
-  switch (def.type) {
-    case "boolean":
-      return { kind: "boolean" };
-    case "number":
-      return { kind: "number", min: s.minValue ?? undefined, max: s.maxValue ?? undefined, int: !!s.isInt };
-    case "string":
-      return { kind: "string", max: s.maxLength ?? undefined };
-    case "enum":
-      return { kind: "enum", options: (s.options ?? []).map(String) };
-    case "array":
-      return def.element && kindOf(def.element).kind === "string" ? { kind: "list" } : { kind: "json" };
-    case "union":
-      // "a list, or a comma string" (trusted_proxies): edited as a list, one entry per line
-      return (def.options ?? []).some((o) => kindOf(o).kind === "list") ? { kind: "list" } : { kind: "json" };
-    default:
-      return { kind: "json" };
-  }
+/** The form control a schema calls for (wrappers like optional/default/readonly, and the input side of
+ * a pipe such as a transform, looked through). */
+export function kindOf(schema: z.core.$ZodType): SettingKind {
+  const def = schema._zod.def;
+  if ("innerType" in def && def.innerType instanceof z.core.$ZodType) return kindOf(def.innerType);
+  if (schema instanceof z.ZodPipe) return kindOf(schema.in);
+  if (schema instanceof z.ZodBoolean) return { kind: "boolean" };
+  if (schema instanceof z.ZodNumber) return { kind: "number", min: schema.minValue ?? undefined, max: schema.maxValue ?? undefined, int: !!schema.isInt };
+  if (schema instanceof z.ZodString) return { kind: "string", max: schema.maxLength ?? undefined };
+  if (schema instanceof z.ZodEnum) return { kind: "enum", options: schema.options.map(String) };
+  if (schema instanceof z.ZodArray) return kindOf(schema.element).kind === "string" ? { kind: "list" } : { kind: "json" };
+  // "a list, or a comma string" (trusted_proxies): edited as a list, one entry per line
+  if (schema instanceof z.ZodUnion) return schema.options.some((o) => kindOf(o).kind === "list") ? { kind: "list" } : { kind: "json" };
+  return { kind: "json" };
 }
 
 const entries = () => Object.entries(SETTINGS).map(([key, def]) => ({ key, schema: def.schema as z.ZodType, help: def.help as string, fallback: def.fallback as unknown, kind: kindOf(def.schema as z.ZodType) }));
@@ -105,7 +93,7 @@ function save(ctx: Ctx, form: Form) {
     const saved = writeSettings(ctx, input);
     return { html: SettingsForm({ fields: fields(saved) }) as string, toast: "Settings saved" };
   } catch (e) {
-    if (!(e instanceof AppError) || e.status >= 500) throw e;
+    if (!isUserError(e)) throw e;
     const key = e.param ?? "";
     const errs = Object.hasOwn(SETTINGS, key) ? { [key]: e.message.replace(`${key}: `, "") } : {};
     return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errs), error: e.message }) as string };

@@ -2,7 +2,8 @@
 // /admin/users: list and search, New user (username, password, role), disable/enable, unlimited
 // on/off, top up (the service writes the top-up log row with the balance), delete, and a user's
 // tokens in a dialog. Rules (the last admin stays, no deleting yourself) live in services/users.
-import { NewUserDialog, TopUpDialog, UserRow, UserTable, UserTokensDialog, type UserView } from "../../views/console/admin-users";
+import { NewUserDialog, TopUpDialog, UserRow, UserTable, UserTokensDialog } from "../../views/console/admin-users";
+import type { UserView } from "../../views/console/models";
 import { usd } from "../../views/console/money";
 import { usdToUnits } from "../core/money";
 import { USER_STATUS } from "../core/status";

@@ -9,7 +9,7 @@
 //   console URL with a token name or a log filter never leaks; same-origin requests keep it, and their
 //   Origin header too (with no-referrer the browser would send `Origin: null` on our own form posts,
 //   which the CSRF check refuses).
-import type { Elysia } from "elysia";
+import { Elysia } from "elysia";
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -31,10 +31,9 @@ export const SECURITY_HEADERS: Record<string, string> = {
   "x-frame-options": "DENY",
 };
 
-/** Registers the headers for every response of `app` (Elysia merges `set.headers` into returned
- * Responses, redirects and the not-found reply too). Call it before any route. */
-export function securityHeaders(app: Elysia) {
-  app.onRequest(({ set }) => {
-    Object.assign(set.headers, SECURITY_HEADERS);
-  });
-}
+/** The headers on every response of the app that uses this plugin (Elysia merges `set.headers` into
+ * returned Responses, redirects and the not-found reply too; an onRequest hook always reaches the app
+ * that uses the plugin). Use it before any route. */
+export const securityHeaders = new Elysia({ name: "security-headers" }).onRequest(({ set }) => {
+  Object.assign(set.headers, SECURITY_HEADERS);
+});

@@ -2,10 +2,10 @@
 // redirect to where the person was going (only paths on this site). Sign-in and sign-up must come
 // from this site's pages (login CSRF); their bodies are read within the management body limit; the
 // sign-in throttle sees the client's address through trusted proxies, and its 429 has Retry-After.
-import type { Context, Elysia } from "elysia";
+import { type Context, Elysia } from "elysia";
 import { LoginPage, RegisterPage } from "../../views/console/login";
 import { parseCookies } from "../api/route";
-import { AppError } from "../errors";
+import { asAppError } from "../errors";
 import { requestClientIp } from "../http/client-ip";
 import { managementLimits } from "../http/management-limits";
 import { readBodyText } from "../http/read-body";
@@ -31,75 +31,75 @@ const readPost = async (ctx: Ctx, request: Request, server: Server) =>
   new URLSearchParams(await readBodyText(request, managementLimits(ctx), server ?? undefined));
 
 /** A refusal as the page's error line: its status, and its headers (a 429's Retry-After). */
-const failure = (e: unknown, fallback: string) =>
-  e instanceof AppError ? { error: e.message, status: e.status, headers: e.headers } : { error: fallback, status: 500, headers: {} };
+const failure = (e: unknown, where: string) => {
+  const err = asAppError(e, where);
+  return { error: err.message, status: err.status, headers: err.headers };
+};
 
-export function loginRoutes(app: Elysia, ctx: Ctx) {
-  app.get("/", () => Response.redirect("/token", 302));
-  app.get("/login", ({ request, query }: Context) => {
-    if (consoleUser(ctx, request)) return Response.redirect(safeNext(query.next), 302);
-    return page(LoginPage({ next: safeNext(query.next), registerEnabled: readSettings(ctx).register_enabled }) as string);
-  });
-
-  app.post(
-    "/login",
-    (async ({ request, server }: Context) => {
-      if (!sameOrigin(ctx, request)) return page("refused: sign in from this site's own page", 403);
-      let form = new URLSearchParams();
-      try {
-        form = await readPost(ctx, request, server);
-        const { sessionId } = await login(ctx, { username: form.get("username") ?? "", password: form.get("password") ?? "" }, requestClientIp(ctx, request, server));
-        return new Response(null, { status: 303, headers: { location: safeNext(form.get("next")), "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
-      } catch (e) {
-        const { error, status, headers } = failure(e, "sign-in failed");
-        const view = { next: safeNext(form.get("next")), error, username: form.get("username") ?? "", registerEnabled: readSettings(ctx).register_enabled };
-        return page(LoginPage(view) as string, status, headers);
-      }
-    }) as never,
-    { parse: "none" } as never,
-  );
-
-  // sign-up: only while an admin has it switched on; then signed in at once
-  app.get("/register", ({ request }: Context) => {
-    if (!readSettings(ctx).register_enabled) return Response.redirect("/login", 302);
-    if (consoleUser(ctx, request)) return Response.redirect("/token", 302);
-    return page(RegisterPage({}) as string);
-  });
-  app.post(
-    "/register",
-    (async ({ request, server }: Context) => {
-      if (!sameOrigin(ctx, request)) return page("refused: sign up from this site's own page", 403);
-      let username = "";
-      try {
-        const form = await readPost(ctx, request, server);
-        const input = { username: (username = form.get("username") ?? ""), password: form.get("password") ?? "" };
-        await register(ctx, input);
-        const { sessionId } = await login(ctx, input, requestClientIp(ctx, request, server));
-        return new Response(null, { status: 303, headers: { location: "/token", "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
-      } catch (e) {
-        const { error, status, headers } = failure(e, "sign-up failed");
-        return page(RegisterPage({ error, username }) as string, status, headers);
-      }
-    }) as never,
-    { parse: "none" } as never,
-  );
-
-  app.post(
-    "/logout",
-    (async ({ request, server }: Context) => {
-      const user = consoleUser(ctx, request);
-      if (user && sameOrigin(ctx, request)) {
-        let form: URLSearchParams;
+/** The sign-in routes as a plugin for the app's `.use`; the bodies are read here (`parse: "none"`). */
+export const loginRoutes = (ctx: Ctx) =>
+  new Elysia()
+    .get("/", () => Response.redirect("/token", 302))
+    .get("/login", ({ request, query }) => {
+      if (consoleUser(ctx, request)) return Response.redirect(safeNext(query.next), 302);
+      return page(LoginPage({ next: safeNext(query.next), registerEnabled: readSettings(ctx).register_enabled }) as string);
+    })
+    .post(
+      "/login",
+      async ({ request, server }) => {
+        if (!sameOrigin(ctx, request)) return page("refused: sign in from this site's own page", 403);
+        let form = new URLSearchParams();
         try {
           form = await readPost(ctx, request, server);
+          const { sessionId } = await login(ctx, { username: form.get("username") ?? "", password: form.get("password") ?? "" }, requestClientIp(ctx, request, server));
+          return new Response(null, { status: 303, headers: { location: safeNext(form.get("next")), "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
         } catch (e) {
-          const { error, status, headers } = failure(e, "sign-out failed");
-          return page(LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string, status, headers);
+          const { error, status, headers } = failure(e, "console POST /login");
+          const view = { next: safeNext(form.get("next")), error, username: form.get("username") ?? "", registerEnabled: readSettings(ctx).register_enabled };
+          return page(LoginPage(view) as string, status, headers);
         }
-        if (csrfMatches(ctx, user.sessionId, form.get("_csrf"))) logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
-      }
-      return new Response(null, { status: 303, headers: { location: "/login", "set-cookie": cookie(request, "", 0) } });
-    }) as never,
-    { parse: "none" } as never,
-  );
-}
+      },
+      { parse: "none" },
+    )
+    // sign-up: only while an admin has it switched on; then signed in at once
+    .get("/register", ({ request }) => {
+      if (!readSettings(ctx).register_enabled) return Response.redirect("/login", 302);
+      if (consoleUser(ctx, request)) return Response.redirect("/token", 302);
+      return page(RegisterPage({}) as string);
+    })
+    .post(
+      "/register",
+      async ({ request, server }) => {
+        if (!sameOrigin(ctx, request)) return page("refused: sign up from this site's own page", 403);
+        let username = "";
+        try {
+          const form = await readPost(ctx, request, server);
+          const input = { username: (username = form.get("username") ?? ""), password: form.get("password") ?? "" };
+          await register(ctx, input);
+          const { sessionId } = await login(ctx, input, requestClientIp(ctx, request, server));
+          return new Response(null, { status: 303, headers: { location: "/token", "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
+        } catch (e) {
+          const { error, status, headers } = failure(e, "console POST /register");
+          return page(RegisterPage({ error, username }) as string, status, headers);
+        }
+      },
+      { parse: "none" },
+    )
+    .post(
+      "/logout",
+      async ({ request, server }) => {
+        const user = consoleUser(ctx, request);
+        if (user && sameOrigin(ctx, request)) {
+          let form: URLSearchParams;
+          try {
+            form = await readPost(ctx, request, server);
+          } catch (e) {
+            const { error, status, headers } = failure(e, "console POST /logout");
+            return page(LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string, status, headers);
+          }
+          if (csrfMatches(ctx, user.sessionId, form.get("_csrf"))) logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
+        }
+        return new Response(null, { status: 303, headers: { location: "/login", "set-cookie": cookie(request, "", 0) } });
+      },
+      { parse: "none" },
+    );

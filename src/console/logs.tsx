@@ -1,15 +1,13 @@
 /** @jsxImportSource @kitajs/html */
 // The /log page (the signed-in user's own rows; admins read everyone's at /admin/logs) and its CSV
 // export at /log.csv: the same filter, every row of it, streamed in keyset batches.
-import type { Elysia } from "elysia";
 import { LogPage } from "../../views/console/logs";
 import type { LogRow } from "../db/schema";
-import type { Ctx } from "../services/context";
 import { hasFilter, logBatches, logChoices, logPage, logTotals, readLogSearch, searchQuery, TYPE_NAMES } from "../services/call-stats";
 import { consoleUser } from "./guard";
-import type { consoleTable } from "./route";
+import type { ConsoleTable } from "./route";
 
-export function logPages({ page }: ReturnType<typeof consoleTable>, app: Elysia, ctx: Ctx) {
+export function logPages({ page, routes, ctx }: ConsoleTable) {
   page("/log", { title: "Logs" }, ({ ctx, user, query }) => {
     const search = readLogSearch(user, query);
     const { rows, newerAfter, olderBefore } = logPage(ctx, search);
@@ -31,7 +29,7 @@ export function logPages({ page }: ReturnType<typeof consoleTable>, app: Elysia,
     }) as string;
   });
 
-  app.get("/log.csv", ({ request, query }) => {
+  routes.get("/log.csv", ({ request, query }) => {
     const user = consoleUser(ctx, request);
     const url = new URL(request.url);
     if (!user) return Response.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);

@@ -3,9 +3,9 @@
 // pages, the admin role (else: a 403 page). Actions (htmx POST/PUT/DELETE) also need the same origin
 // and the CSRF token; their body is read under the management body limit and deadline (413 / 408 as
 // a toast); they answer an HTML fragment, with an HX-Trigger toast, or a redirect.
-import type { Context, Elysia } from "elysia";
+import { Elysia } from "elysia";
 import { USER_ROLE } from "../core/status";
-import { AppError } from "../errors";
+import { type AppError, asAppError } from "../errors";
 import { managementLimits } from "../http/management-limits";
 import { readBodyBytes } from "../http/read-body";
 import type { Ctx } from "../services/context";
@@ -65,32 +65,39 @@ export async function readForm(ctx: Ctx, request: Request, server?: BodyServer):
 
 function formFields(params: FormData | URLSearchParams): Form {
   const form: Form = {};
-  for (const [k, v] of params as unknown as Iterable<[string, string]>) {
+  for (const [k, v] of params.entries()) {
     const prev = form[k];
     form[k] = prev === undefined ? String(v) : Array.isArray(prev) ? [...prev, String(v)] : [prev, String(v)];
   }
   return form;
 }
 
+/** A failed action or fragment: its message as an error toast, nothing swapped (200 unless `status`). */
+export const errorToast = (err: AppError, status = 200) =>
+  html("", status, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message: err.message, kind: "error" } }) });
+
 const REFUSED = "refused: this request did not come from this console";
 
-export function consoleTable(app: Elysia, ctx: Ctx) {
+/** A route table for console pages: its routes go on `routes`, which the app takes with `.use` once
+ * every page module has declared its pages (Elysia copies a plugin's routes when it is used). */
+export function consoleTable(ctx: Ctx) {
+  const routes = new Elysia();
   function page(path: string, opts: { admin?: boolean; title: string }, render: (call: PageCall) => string | Promise<string>) {
-    app.get(path, (async ({ request, query, params }: Context) => {
+    routes.get(path, async ({ request, query, params }) => {
       const user = consoleUser(ctx, request);
       if (!user) return Response.redirect(`/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`, 302);
       if (opts.admin && user.role !== USER_ROLE.admin) return forbiddenPage(user, path);
       ctx.ledger.flushAll();
-      const body = await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
+      const body = await render({ ctx, user, query, params, path, shown: shownUrl(request) });
       return html(Layout({ title: `${opts.title} · apiyi`, user, path, children: body }) as string);
-    }) as never);
+    });
   }
 
   function action(method: "POST" | "PUT" | "DELETE", path: string, opts: { admin?: boolean }, handle: (call: ActionCall) => ActionReply | Promise<ActionReply>) {
-    app.route(
+    routes.route(
       method,
       path,
-      (async ({ request, query, params, server }: Context) => {
+      async ({ request, query, params, server }) => {
         const user = consoleUser(ctx, request);
         if (!user) return html("", 401, { "HX-Redirect": "/login" });
         if (!sameOrigin(ctx, request)) return html(REFUSED, 403);
@@ -98,14 +105,14 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
         try {
           form = await readForm(ctx, request, server ?? undefined);
         } catch (e) {
-          if (!(e instanceof AppError)) throw e;
-          return html("", e.status, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message: e.message, kind: "error" } }) });
+          const err = asAppError(e, `console ${method} ${path}`);
+          return errorToast(err, err.status);
         }
         if (!csrfOk(ctx, user, request, form)) return html(REFUSED, 403);
         if (opts.admin && user.role !== USER_ROLE.admin) return html("admins only", 403);
         try {
           ctx.ledger.flushAll();
-          const r = await handle({ ctx, user, form, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) });
+          const r = await handle({ ctx, user, form, query, params, path, shown: shownUrl(request) });
           const headers: Record<string, string> = {};
           const events: Record<string, unknown> = {};
           if (r.toast) events.toast = { message: r.toast, kind: "ok" };
@@ -114,31 +121,30 @@ export function consoleTable(app: Elysia, ctx: Ctx) {
           if (r.redirect) headers["HX-Redirect"] = r.redirect;
           return html(r.html ?? "", 200, headers);
         } catch (e) {
-          const message = e instanceof AppError ? e.message : "something went wrong; the server log has details";
-          if (!(e instanceof AppError)) console.error("console:", e);
-          return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+          return errorToast(asAppError(e, `console ${method} ${path}`));
         }
-      }) as never,
-      { parse: "none" } as never,
+      },
+      { parse: "none" }, // the body is read by readForm, within the management limits
     );
   }
 
   /** A fragment for htmx (a dialog, a row): a session is needed, no layout around it. */
   function fragment(path: string, render: (call: PageCall) => string | Promise<string>) {
-    app.get(path, (async ({ request, query, params }: Context) => {
+    routes.get(path, async ({ request, query, params }) => {
       const user = consoleUser(ctx, request);
       if (!user) return html("", 401, { "HX-Redirect": "/login" });
       try {
-        return html(await render({ ctx, user, query: query as Record<string, string>, params: params as Record<string, string>, path, shown: shownUrl(request) }));
+        return html(await render({ ctx, user, query, params, path, shown: shownUrl(request) }));
       } catch (e) {
-        const message = e instanceof AppError ? e.message : "something went wrong";
-        return html("", 200, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message, kind: "error" } }) });
+        return errorToast(asAppError(e, `console GET ${path}`));
       }
-    }) as never);
+    });
   }
 
-  return { page, action, fragment };
+  return { ctx, routes, page, action, fragment };
 }
+
+export type ConsoleTable = ReturnType<typeof consoleTable>;
 
 export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 export const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

@@ -1,7 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // Two dialogs of the /token wrench menu, for the token's owner only: "Request example" (ready-to-run
 // snippets: curl, Python and Node `openai`, Claude Code, Codex CLI, Gemini CLI) and "Share" (one-click deep links
-// for client apps, in the formats of ../shared/FIELD.md, plus a copyable base URL + key). Both use the
+// for client apps, each in the app's own import format: shareLinks below is where they are written down,
+// and test/console/token-extras.test.ts decodes each one; plus a copyable base URL + key). Both use the
 // server's public address from the `public_url` setting, never the request's Host header (a client
 // controls that header, and a link built from it would send the key wherever the client pointed).
 import { ExampleDialog, ShareDialog, type ShareLink, type Snippet } from "../../views/console/token-extras";
@@ -117,7 +118,9 @@ export function snippets(base: string, key: string, model: string, models: strin
 
 const enc = encodeURIComponent;
 
-/** One-click links (FIELD.md's formats); `address` is the server root, without /v1. */
+/** One-click links, one per client app in that app's own import format (Cherry Studio's base64 provider,
+ * LobeChat's settings JSON, AMA's and OpenCat's query strings, NextChat's settings hash, CC Switch's import
+ * URL); `address` is the server root, without /v1. */
 export function shareLinks(address: string, key: string, name: string, model: string | null): ShareLink[] {
   const cherry = Buffer.from(JSON.stringify({ id: "apiyi", name: "apiyi", type: "openai", baseUrl: address, apiKey: key })).toString("base64");
   const lobe = JSON.stringify({ keyVaults: { openai: { apiKey: key, baseURL: `${address}/v1` } } });

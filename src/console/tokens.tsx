@@ -6,7 +6,7 @@ import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
 import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
 import { TOKEN_STATUS } from "../core/status";
-import { AppError, invalidField } from "../errors";
+import { invalidField, isUserError } from "../errors";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
 import { createToken, getToken, listTokens, setTokenStatus, deleteToken, updateToken } from "../services/tokens";
@@ -120,7 +120,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
       const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
       return { html: (NewKeyDialog({ name: token.name, key }) as string) + oob + footer(call), toast: "Token created" };
     } catch (e) {
-      if (e instanceof AppError && e.status < 500) return { html: dialog(call, echo(call.form), e.message) };
+      if (isUserError(e)) return { html: dialog(call, echo(call.form), e.message) };
       throw e;
     }
   });
@@ -131,7 +131,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
       const row = (TokenRow({ t: token }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
       return { html: `<template>${row}</template>`, toast: "Saved", closeDialog: true };
     } catch (e) {
-      if (e instanceof AppError && e.status < 500) return { html: dialog(call, echo(call.form, id), e.message) };
+      if (isUserError(e)) return { html: dialog(call, echo(call.form, id), e.message) };
       throw e;
     }
   });

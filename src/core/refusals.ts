@@ -1,6 +1,6 @@
 // Every refusal a /v1 call can meet, as AppErrors with OpenAI's type and code, in the order the
 // checks run. Pure constructors: the relay renders them (relay/entry/errors.ts).
-import { AppError } from "../errors";
+import { AppError, internalError } from "../errors";
 import { unitsToUsd } from "./money";
 
 /** The truth about a balance that cannot cover a call: what is left, and what the call needs. */
@@ -74,7 +74,7 @@ export const refusals = {
   shuttingDown: () => err(503, "server_error", "server_shutting_down", "the server is shutting down; retry shortly", null, { "retry-after": "1" }),
   /** nginx's 499: the client closed the connection before an answer; nobody reads this body */
   clientGone: () => err(499, "invalid_request_error", "client_disconnected", "the client closed the connection"),
-  internal: () => err(500, "server_error", "internal_error", "internal error; the server log has details"),
+  internal: internalError,
   notFound: (path: string) => err(404, "invalid_request_error", "not_found", `no endpoint ${path}`),
   methodNotAllowed: (method: string, path: string) =>
     err(405, "invalid_request_error", "method_not_allowed", `${method} is not supported on ${path}`),

@@ -1,7 +1,7 @@
 // GET /metrics (Prometheus text): for admins (session or access token) or the configured scrape
 // token sent as a bearer token.
 import { timingSafeEqual } from "node:crypto";
-import type { Elysia } from "elysia";
+import { Elysia } from "elysia";
 import { accessTokenFrom, parseCookies } from "../api/route";
 import type { Runtime } from "../runtime";
 import { USER_ROLE } from "../core/status";
@@ -20,8 +20,8 @@ function allowed(rt: Runtime, request: Request): boolean {
   }
 }
 
-export function metricsRoute(app: Elysia, rt: Runtime) {
-  app.get("/metrics", ({ request }) => {
+export const metricsRoute = (rt: Runtime) =>
+  new Elysia().get("/metrics", ({ request }) => {
     if (!allowed(rt, request)) return new Response("metrics need an admin's access token or the scrape token\n", { status: 401 });
     const now = Date.now();
     const breakers = [...rt.ctx.snapshot.current.channelsById.keys()].map((channel) => ({ channel, state: rt.breakers.state(channel, now) }));
@@ -29,4 +29,3 @@ export function metricsRoute(app: Elysia, rt: Runtime) {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   });
-}

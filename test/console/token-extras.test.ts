@@ -1,7 +1,7 @@
 // The /token wrench menu's "Request example" and "Share" dialogs over HTTP: the owner's full key and
 // the server's public address (the `public_url` setting, seeded by --public-url / APIYI_PUBLIC_URL at
 // first start) and never the request's Host header; a model the token can actually use (groups,
-// whitelist, billing mode); deep links in FIELD.md's formats that decode to the right key and address;
+// whitelist, billing mode); deep links in each client app's own format that decode to the right key and address;
 // a placeholder and a note while no public URL is set; another user's token is "not found".
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectInvalid, expectReply } from "../support/expect";
@@ -159,7 +159,7 @@ describe("Request example", () => {
 });
 
 describe("Share", () => {
-  test("deep links in FIELD.md's formats decode to the right key and address", async () => {
+  test("deep links in each client app's format decode to the right key and address", async () => {
     const r = await fragment(`/token/${bobToken.id}/share`, bob.auth.cookie);
     expect(r.status).toBe(200);
     expect(r.text).not.toContain("evil.example");

@@ -3,12 +3,9 @@
 // per-key states, models without a price, the output cap when set, never a key), the create/edit
 // dialog (keys write-only), and the Test result (with the cause when it failed).
 import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
-import { BASE_URL_EXAMPLES, type ChannelType } from "../../src/services/channel-schema";
-import type { getChannel } from "../../src/services/channels";
 import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
-
-export type ChannelView = ReturnType<typeof getChannel>;
+import type { ChannelView } from "./models";
 export type ProbeResult = { ok: boolean; status: number; latency_ms: number; model?: string; message: string; re_enabled?: boolean };
 
 /** What the dialog shows: a channel's values, or the defaults of a new one. */
@@ -69,8 +66,6 @@ export const channelForm = (c: ChannelView): ChannelForm => ({
   api_version: c.api_version,
   max_output_tokens: String(c.max_output_tokens),
 });
-
-const exampleUrl = (type: string) => BASE_URL_EXAMPLES[type as ChannelType] ?? BASE_URL_EXAMPLES.openai;
 
 /** What a type adds to its row: the Responses API on openai, the api-version on azure. */
 function TypeExtras(props: { c: ChannelView }) {
@@ -277,8 +272,11 @@ export function ChannelTable(props: { path: string; rows: ChannelView[]; total: 
   );
 }
 
-export function ChannelDialog(props: { form: ChannelForm; types: readonly string[]; groups: string[] }) {
+/** `examples`: what each type's base URL looks like (placeholders and the help line). */
+export function ChannelDialog(props: { form: ChannelForm; types: readonly string[]; groups: string[]; examples: Record<string, string> }) {
   const f = props.form;
+  const examples = props.examples;
+  const exampleUrl = (type: string) => examples[type] ?? examples.openai;
   const editing = f.id !== undefined;
   const groups = [...new Set([...props.groups, ...f.groups])];
   return (
@@ -305,7 +303,7 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
           Base URL
           <input name="base_url" required placeholder={exampleUrl(f.type)} value={f.base_url} />
           <small class="muted" safe>
-            {`openai ${BASE_URL_EXAMPLES.openai} · anthropic ${BASE_URL_EXAMPLES.anthropic} · gemini ${BASE_URL_EXAMPLES.gemini} · azure ${BASE_URL_EXAMPLES.azure} — without a path, openai and anthropic get /v1, gemini /v1beta`}
+            {`openai ${examples.openai} · anthropic ${examples.anthropic} · gemini ${examples.gemini} · azure ${examples.azure} — without a path, openai and anthropic get /v1, gemini /v1beta`}
           </small>
         </label>
         <label>

@@ -1,10 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/groups: the table of groups (description, multiplier, user-selectable) and their dialog.
-import type { groupView } from "../../src/services/groups";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, RowButtons } from "./kit";
-
-export type GroupView = ReturnType<typeof groupView>;
+import type { GroupView } from "./models";
 
 /** A row id safe in any selector: group names may hold "." */
 export const groupRowId = (name: string) => `group-${Buffer.from(name).toString("hex")}`;

@@ -2,13 +2,10 @@
 // /admin/logs: every user's call records with filters (user, type, model, token, request id) and,
 // per row, the attempts chain: channel → status → ms for each upstream tried, in order.
 import { LOG_TYPE } from "../../src/core/status";
-import type { logView } from "../../src/services/logs";
 import { AdminPage, qs, utc } from "./admin-kit";
 import { usd } from "./money";
 import { CopyManualDialog, DataTable, ListToolbar, Pager, type Column } from "./kit";
-
-export type LogView = ReturnType<typeof logView>;
-export type Attempt = { channel_id: number; status: number; ms: number; error?: string; cause?: string };
+import type { Attempt, LogView } from "./models";
 export type LogFilters = { user: string; type: string; model_name: string; token_name: string; request_id: string };
 
 export const LOG_TYPES: [string, string][] = [
@@ -92,7 +89,7 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
         </code>
       </td>
       <td class="attempts">
-        <AttemptsChain attempts={l.attempts as Attempt[]} channelName={props.channelName} />
+        <AttemptsChain attempts={l.attempts} channelName={props.channelName} />
       </td>
     </tr>
   );

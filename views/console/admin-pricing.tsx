@@ -1,11 +1,9 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/pricing: the price table (USD per 1M tokens and per call), the edit dialog, and JSON
 // import/export.
-import type { priceView } from "../../src/services/prices";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, RowButtons } from "./kit";
-
-export type PriceView = ReturnType<typeof priceView>;
+import type { PriceView } from "./models";
 
 /** A row id safe in any selector: model names hold "/", ".", ":" and more. */
 export const priceRowId = (model: string) => `price-${Buffer.from(model).toString("hex")}`;

@@ -1,15 +1,12 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/users: the table of accounts (balance, unlimited, role, status), the New user and Top up
 // dialogs, and a user's tokens (masked keys only).
-import type { getUser } from "../../src/services/users";
-import type { TokenView } from "../../src/services/token-schema";
 import { USER_ROLE, USER_STATUS } from "../../src/core/status";
 import { AdminPage, DialogErrorSlot, qs, utc } from "./admin-kit";
 import { balance, usd } from "./money";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
+import type { TokenView, UserView } from "./models";
 import { TokenStatus } from "./tokens";
-
-export type UserView = ReturnType<typeof getUser>;
 
 export function UserRow(props: { u: UserView; self: boolean }) {
   const u = props.u;

@@ -1,8 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // The /dashboard page: balance, spend, calls, success rate and medians as cards, and two charts drawn
 // here as inline SVG (no chart library): spend per day over 30 days and calls per model (top 8).
-import type { Dashboard } from "../../src/services/call-stats";
 import { int, ms } from "./logs";
+import type { DashboardView } from "./models";
 import { balance, usd } from "./money";
 
 const n1 = (x: number) => x.toFixed(1);
@@ -36,7 +36,7 @@ function Stat(props: { label: string; value: string; note?: string; id: string }
 }
 
 /** Spend per day: 30 bars, a zero line, gridlines at half and full height with their amounts. */
-export function SpendChart(props: { days: Dashboard["perDay"] }) {
+export function SpendChart(props: { days: DashboardView["perDay"] }) {
   const W = 640;
   const H = 220;
   const left = 96;
@@ -77,7 +77,7 @@ export function SpendChart(props: { days: Dashboard["perDay"] }) {
 }
 
 /** Calls per model: one horizontal bar per model, the name on the left, the count at the end. */
-export function ModelChart(props: { models: Dashboard["perModel"] }) {
+export function ModelChart(props: { models: DashboardView["perModel"] }) {
   const W = 640;
   const row = 32;
   const labelW = 210;
@@ -108,7 +108,7 @@ export function ModelChart(props: { models: Dashboard["perModel"] }) {
 }
 
 /** Under the success rate: the sample it covers, and the calls left out as the caller's own refusals. */
-function successNote(s: Dashboard["sample"]): string | undefined {
+function successNote(s: DashboardView["sample"]): string | undefined {
   const parts = [
     s.partial ? `of the latest ${int(s.calls)} calls` : "",
     s.refused ? `not counted: ${int(s.refused)} ${s.refused === 1 ? "call" : "calls"} refused for the key, model, request or quota` : "",
@@ -116,7 +116,7 @@ function successNote(s: Dashboard["sample"]): string | undefined {
   return parts.length ? parts.join("; ") : undefined;
 }
 
-export function DashboardPage(props: { d: Dashboard }) {
+export function DashboardPage(props: { d: DashboardView }) {
   const d = props.d;
   const s = d.sample;
   return (

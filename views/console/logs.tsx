@@ -2,9 +2,8 @@
 // The /log page: the filter form (a GET form, so the URL keeps it), the totals line, the table of
 // call records newest first, keyset pager links and the CSV export link. Times are UTC.
 import { LOG_TYPE } from "../../src/core/status";
-import type { LogRow } from "../../src/db/schema";
-import type { LogParams, LogTotals } from "../../src/services/call-stats";
 import { CopyManualDialog, DataTable, ListToolbar, type Column } from "./kit";
+import type { LogLine, LogParams, LogTotals } from "./models";
 import { usd } from "./money";
 
 export { usd };
@@ -25,7 +24,7 @@ const utc = (at: number) => new Date(at).toISOString().replace("T", " ").slice(0
 const isCall = (t: number) => t === LOG_TYPE.consume || t === LOG_TYPE.error;
 
 /** Prompt-cache writes of a billed call (Anthropic), from the row's billing details; 0 when none. */
-function cacheWrites(r: LogRow): number {
+function cacheWrites(r: LogLine): number {
   if (!r.other || !r.other.includes("cacheWrite")) return 0;
   try {
     const n = JSON.parse(r.other)?.usage?.cacheWrite;
@@ -35,7 +34,7 @@ function cacheWrites(r: LogRow): number {
   }
 }
 
-function CachedCell(props: { r: LogRow }) {
+function CachedCell(props: { r: LogLine }) {
   const written = cacheWrites(props.r);
   return (
     <td data-label="Cached" class="num">
@@ -51,7 +50,7 @@ function CachedCell(props: { r: LogRow }) {
   );
 }
 
-export function LogRowView(props: { r: LogRow }) {
+export function LogRowView(props: { r: LogLine }) {
   const r = props.r;
   const [label, tone] = LOG_TYPES[r.type] ?? ["?", "off"];
   const call = isCall(r.type);
@@ -150,7 +149,7 @@ function Totals(props: { t: LogTotals }) {
 }
 
 export type LogPageProps = {
-  rows: LogRow[];
+  rows: LogLine[];
   params: LogParams;
   problems: string[];
   totals: LogTotals;

@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 // The /token page: the table of a user's keys, its rows, and the New/Edit dialog.
-import type { TokenView } from "../../src/services/token-schema";
+import type { TokenView } from "./models";
 import { TOKEN_STATUS } from "../../src/core/status";
 import { balance, usd } from "./money";
 import { CopyManualDialog, DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";

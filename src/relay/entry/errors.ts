@@ -1,17 +1,14 @@
 // The /v1 (and /v1beta) error reply: the surface's own shape, with the request id and the error's
 // own headers (retry-after, x-should-retry) on every reply; and the one place where an unexpected
 // error (anything not an AppError) becomes a 500 after being logged, once, with its request id.
-import { AppError } from "../../errors";
-import { refusals } from "../../core/refusals";
+import { type AppError, asAppError } from "../../errors";
 import { surfaceOf } from "../wire";
 import type { Surface } from "../wire/surface";
 
 /** The AppError a /v1 call ends with: its own, or for anything unexpected a 500 internal_error, after
  * one log entry naming the request id, with the stack. Pass what it returns on: it is logged already. */
 export function callError(e: unknown, requestId: string): AppError {
-  if (e instanceof AppError) return e;
-  console.error(`relay ${requestId}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  return refusals.internal();
+  return asAppError(e, "relay", requestId);
 }
 
 export function errorResponse(e: unknown, requestId: string, surface: Surface = surfaceOf("chat")): Response {
