@@ -2,7 +2,7 @@
 // Two dialogs of the /token wrench menu, for the token's owner only: "Request example" (ready-to-run
 // snippets: curl, Python and Node `openai`, Claude Code, Codex CLI, Gemini CLI) and "Share" (one-click deep links
 // for client apps, each in the app's own import format: shareLinks below is where they are written down,
-// and test/console/token-extras.test.ts decodes each one; plus a copyable base URL + key). Both use the
+// and test/e2e/console/token-extras.test.ts decodes each one; plus a copyable base URL + key). Both use the
 // server's public address from the `public_url` setting, never the request's Host header (a client
 // controls that header, and a link built from it would send the key wherever the client pointed).
 import { ExampleDialog, ShareDialog, type ShareLink, type Snippet } from "../../views/console/token-extras";

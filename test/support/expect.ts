@@ -1,6 +1,6 @@
 // Test support: assertions on the management API's reply envelope. Every reply is JSON
 // {success, message, data}; success is true exactly for a 2xx status; a failed reply carries a
-// non-empty message and data null. One definition here for every suite under test/api/.
+// non-empty message and data null. One definition here for every suite under test/e2e/api/.
 import { expect } from "bun:test";
 import type { Reply } from "./server";
 
