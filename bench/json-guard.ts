@@ -34,7 +34,7 @@ const typical = JSON.stringify({
 const turns: unknown[] = [{ role: "system", content: "You are a coding agent. ".repeat(200) }];
 while (JSON.stringify(turns).length < 1_000_000) {
   const i = turns.length;
-  turns.push({ role: "user", content: `Step ${i}: read the next file and summarise what it does, with \"quotes\" and \\ slashes. `.repeat(10) });
+  turns.push({ role: "user", content: `Step ${i}: read the next file and summarise what it does, with "quotes" and \\ slashes. `.repeat(10) });
   turns.push({ role: "assistant", content: null, tool_calls: [{ id: `call_${i}`, type: "function", function: { name: "read", arguments: JSON.stringify({ path: `src/f${i}.ts` }) } }] });
   turns.push({ role: "tool", tool_call_id: `call_${i}`, content: "export function f() { return 42; }\n".repeat(40) });
 }

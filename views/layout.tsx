@@ -55,7 +55,7 @@ function Nav(props: { user: NavUser; path: string }) {
       <form method="post" action="/logout" class="who">
         <span safe>{props.user.username}</span>
         <input type="hidden" name="_csrf" value={props.user.csrf} />
-        <button class="link">Sign out</button>
+        <button type="submit" class="link">Sign out</button>
       </form>
     </header>
   );

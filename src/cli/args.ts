@@ -24,6 +24,7 @@ export type Command = {
   flagNames?: Record<string, string>;
   /** required positional arguments, by name ("FILE"): each is given to run() as flags[name.toLowerCase()] */
   positionals?: string[];
+  // biome-ignore lint/suspicious/noConfusingVoidType: a run() that returns nothing (most do) exits 0
   run(flags: Flags): Promise<number | void>;
 };
 

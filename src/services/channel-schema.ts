@@ -44,6 +44,7 @@ const keyList = z
   .union([z.string(), z.array(z.string())], expecting("the upstream keys: one per line, or an array"))
   .transform((v, c) => {
     const keys = normalizeList(Array.isArray(v) ? v : v.split("\n"));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a key must not hold control characters
     const bad = keys.findIndex((k) => k.length > MAX_KEY_LENGTH || /[\s\x00-\x1f\x7f]/.test(k));
     if (keys.length > MAX_KEYS) c.addIssue({ code: "custom", message: `at most ${MAX_KEYS} keys` });
     else if (bad >= 0) c.addIssue({ code: "custom", message: `key #${bad + 1} contains whitespace or control characters, or is over ${MAX_KEY_LENGTH} characters` });

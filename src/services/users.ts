@@ -129,7 +129,7 @@ export function deleteUser(ctx: Ctx, actor: Actor, id: number) {
 }
 
 /** Adds quota (top-up, log type 1) or adjusts it either way (admin, log type 3), never below 0. */
-function changeBalance(ctx: Ctx, actor: Actor, id: number, delta: number, type: number, content: string) {
+function changeBalance(ctx: Ctx, id: number, delta: number, type: number, content: string) {
   const row = ctx.tx(() => {
     const before = findUser(ctx, id);
     const after = ctx.store.users.addQuota(id, delta);
@@ -143,12 +143,12 @@ function changeBalance(ctx: Ctx, actor: Actor, id: number, delta: number, type: 
 
 export function topUp(ctx: Ctx, actor: Actor, id: number, input: unknown) {
   const { quota } = validate(TopUp, input);
-  return changeBalance(ctx, actor, id, quota, LOG_TYPE.topup, `top-up by ${actor.username}`);
+  return changeBalance(ctx, id, quota, LOG_TYPE.topup, `top-up by ${actor.username}`);
 }
 
 export function adjustBalance(ctx: Ctx, actor: Actor, id: number, input: unknown) {
   const { delta, reason } = validate(Adjust, input);
-  return changeBalance(ctx, actor, id, delta, LOG_TYPE.admin, `adjustment by ${actor.username}: ${reason}`);
+  return changeBalance(ctx, id, delta, LOG_TYPE.admin, `adjustment by ${actor.username}: ${reason}`);
 }
 
 /** A user changes their own password; their other sessions end, this one stays. */

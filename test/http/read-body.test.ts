@@ -3,7 +3,7 @@
 // stalls or is shorter than its Content-Length is 408 at the deadline (the connection stays open for the
 // answer), and the JSON content-type test.
 import { afterAll, expect, test } from "bun:test";
-import { AppError } from "../../src/errors";
+import type { AppError } from "../../src/errors";
 import { isJsonType, readBodyBytes } from "../../src/http/read-body";
 
 const LIMITS = { maxBytes: 1000, deadlineMs: 300 };

@@ -39,7 +39,7 @@ export function PasswordForm(props: { error?: string }) {
       </label>
       <p class="muted small">Your other sessions are signed out; this one stays.</p>
       <div class="buttons">
-        <button class="primary">Change password</button>
+        <button type="submit" class="primary">Change password</button>
       </div>
     </form>
   );
@@ -98,7 +98,7 @@ export function AccessTokenCard(props: { has: boolean; oob?: boolean }) {
         {props.has ? "You have an access token. A new one replaces it: scripts using the old one stop working." : "You have no access token yet."}
       </p>
       <div class="buttons">
-        <button
+        <button type="button"
           class="primary"
           hx-post="/account/access-token"
           hx-target="#dialog-slot"
@@ -121,7 +121,7 @@ export function AccessTokenDialog(props: { token: string }) {
         <code id="access-token" safe>
           {props.token}
         </code>
-        <button class="primary" data-copy={props.token}>
+        <button type="button" class="primary" data-copy={props.token}>
           Copy
         </button>
       </p>

@@ -234,19 +234,19 @@ export function ChannelRow(props: { c: ChannelView }) {
         {c.priority} / {c.weight}
       </td>
       <td class="test">
-        <button hx-post={`/admin/channels/${c.id}/test`} hx-target={`#test-${c.id}`} hx-swap="outerHTML" hx-disabled-elt="this">
+        <button type="button" hx-post={`/admin/channels/${c.id}/test`} hx-target={`#test-${c.id}`} hx-swap="outerHTML" hx-disabled-elt="this">
           Test
         </button>
         <TestResult id={c.id} />
       </td>
       <RowMenu>
-        <button hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
-        <button hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === CHANNEL_STATUS.enabled ? CHANNEL_STATUS.disabled : CHANNEL_STATUS.enabled })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+        <button type="button" hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === CHANNEL_STATUS.enabled ? CHANNEL_STATUS.disabled : CHANNEL_STATUS.enabled })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
           {c.status === CHANNEL_STATUS.enabled ? "Disable" : "Enable"}
         </button>
-        <button class="danger" hx-delete={`/admin/channels/${c.id}`} hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+        <button type="button" class="danger" hx-delete={`/admin/channels/${c.id}`} hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
           Delete
         </button>
       </RowMenu>

@@ -22,13 +22,13 @@ export function GroupRow(props: { g: GroupView }) {
       </td>
       <td>{g.selectable || g.name === "default" ? <span class="badge ok">users may pick</span> : <span class="badge off">admins only</span>}</td>
       <RowButtons>
-        <button hx-get={`/admin/groups/${encodeURIComponent(g.name)}/edit`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`/admin/groups/${encodeURIComponent(g.name)}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
         {g.name === "default" ? (
           ""
         ) : (
-          <button class="danger" hx-delete={`/admin/groups/${encodeURIComponent(g.name)}`} hx-confirm={`Delete the group "${g.name}"?`} hx-target="closest tr" hx-swap="outerHTML">
+          <button type="button" class="danger" hx-delete={`/admin/groups/${encodeURIComponent(g.name)}`} hx-confirm={`Delete the group "${g.name}"?`} hx-target="closest tr" hx-swap="outerHTML">
             Delete
           </button>
         )}

@@ -158,7 +158,7 @@ export function LogTable(props: {
           <input name="request_id" value={f.request_id} />
         </label>
         <div class="buttons">
-          <button class="primary">Filter</button>
+          <button type="submit" class="primary">Filter</button>
           <a href="/admin/logs">Clear</a>
         </div>
       </form>

@@ -43,10 +43,10 @@ export function PriceRow(props: { p: PriceView }) {
         )}
       </td>
       <RowButtons>
-        <button hx-get={`${modelPath(p.model)}/edit`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`${modelPath(p.model)}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
-        <button class="danger" hx-delete={modelPath(p.model)} hx-confirm={`Delete the price of "${p.model}"? Calls to it are refused until it has a price again.`} hx-target="closest tr" hx-swap="outerHTML">
+        <button type="button" class="danger" hx-delete={modelPath(p.model)} hx-confirm={`Delete the price of "${p.model}"? Calls to it are refused until it has a price again.`} hx-target="closest tr" hx-swap="outerHTML">
           Delete
         </button>
       </RowButtons>
@@ -64,7 +64,7 @@ export function PriceTable(props: { path: string; rows: PriceView[]; total: numb
         <a class="button" href="/admin/pricing.json" download="apiyi-prices.json">
           Export JSON
         </a>
-        <button hx-get="/admin/pricing/import" hx-target="#dialog-slot">
+        <button type="button" hx-get="/admin/pricing/import" hx-target="#dialog-slot">
           Import JSON
         </button>
       </ListToolbar>

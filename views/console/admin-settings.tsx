@@ -98,7 +98,7 @@ export function SettingsForm(props: { fields: SettingField[]; error?: string }) 
         </div>
       ))}
       <div class="buttons">
-        <button class="primary">Save</button>
+        <button type="submit" class="primary">Save</button>
       </div>
     </form>
   );

@@ -31,24 +31,24 @@ export function UserRow(props: { u: UserView; self: boolean }) {
       <td class="num">{u.request_count}</td>
       <td safe>{utc(u.created_at).slice(0, 10)}</td>
       <RowMenu>
-        <button hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
           Top up
         </button>
-        <button hx-get={`/admin/users/${u.id}/tokens`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`/admin/users/${u.id}/tokens`} hx-target="#dialog-slot">
           Tokens
         </button>
         <a href={`/admin/logs${qs({ user: u.username })}`}>Logs</a>
-        <button hx-put={`/admin/users/${u.id}/unlimited`} hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+        <button type="button" hx-put={`/admin/users/${u.id}/unlimited`} hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
           {u.unlimited ? "Make limited" : "Make unlimited"}
         </button>
         {props.self ? (
           ""
         ) : (
           <>
-            <button hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === USER_STATUS.enabled ? USER_STATUS.disabled : USER_STATUS.enabled })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+            <button type="button" hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === USER_STATUS.enabled ? USER_STATUS.disabled : USER_STATUS.enabled })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
               {u.status === USER_STATUS.enabled ? "Disable" : "Enable"}
             </button>
-            <button class="danger" hx-delete={`/admin/users/${u.id}`} hx-confirm={`Delete the user "${u.username}" and all their tokens?`} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+            <button type="button" class="danger" hx-delete={`/admin/users/${u.id}`} hx-confirm={`Delete the user "${u.username}" and all their tokens?`} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
               Delete
             </button>
           </>
@@ -162,7 +162,7 @@ export function UserTokensDialog(props: { u: UserView; tokens: TokenView[]; tota
       {props.total > props.tokens.length ? <p class="muted" safe>{`Showing ${props.tokens.length} of ${props.total}.`}</p> : ""}
       <div class="buttons">
         <a href={`/admin/logs${qs({ user: props.u.username })}`}>Their logs</a>
-        <button data-close>Close</button>
+        <button type="button" data-close>Close</button>
       </div>
     </dialog>
   );

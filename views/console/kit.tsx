@@ -30,7 +30,7 @@ export function ListToolbar(props: {
       )}
       {props.children}
       {props.newUrl ? (
-        <button class="primary" hx-get={props.newUrl} hx-target="#dialog-slot">
+        <button type="button" class="primary" hx-get={props.newUrl} hx-target="#dialog-slot">
           New
         </button>
       ) : (
@@ -109,7 +109,7 @@ export function DialogButtons(props: { submit: string }) {
       <button type="button" data-close>
         Cancel
       </button>
-      <button class="primary" safe>
+      <button type="submit" class="primary" safe>
         {props.submit}
       </button>
     </div>

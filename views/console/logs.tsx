@@ -25,7 +25,7 @@ const isCall = (t: number) => t === LOG_TYPE.consume || t === LOG_TYPE.error;
 
 /** Prompt-cache writes of a billed call (Anthropic), from the row's billing details; 0 when none. */
 function cacheWrites(r: LogLine): number {
-  if (!r.other || !r.other.includes("cacheWrite")) return 0;
+  if (!r.other?.includes("cacheWrite")) return 0;
   try {
     const n = JSON.parse(r.other)?.usage?.cacheWrite;
     return typeof n === "number" ? n : 0;
@@ -223,7 +223,7 @@ export function LogPage(props: LogPageProps) {
         {p.start_timestamp ? <input type="hidden" name="start_timestamp" value={p.start_timestamp} /> : ""}
         {p.end_timestamp ? <input type="hidden" name="end_timestamp" value={p.end_timestamp} /> : ""}
         <div class="buttons">
-          <button class="primary">Filter</button>
+          <button type="submit" class="primary">Filter</button>
           {props.filtered ? <a href="/log">Reset</a> : ""}
         </div>
         <datalist id="log-tokens">

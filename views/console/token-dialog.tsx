@@ -159,7 +159,7 @@ export function NewKeyDialog(props: { name: string; key: string }) {
       </p>
       <p class="key-box">
         <code safe>{props.key}</code>
-        <button class="primary" data-copy={props.key}>
+        <button type="button" class="primary" data-copy={props.key}>
           Copy
         </button>
       </p>

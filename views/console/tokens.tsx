@@ -37,7 +37,7 @@ export function TokenRow(props: { t: TokenView }) {
       </td>
       <td class="key" data-label="Key">
         <code safe>{t.key}</code>
-        <button class="icon" title="Copy the full key" data-copy-from={`/api/token/${t.id}/key`} aria-label="Copy key">
+        <button type="button" class="icon" title="Copy the full key" data-copy-from={`/api/token/${t.id}/key`} aria-label="Copy key">
           {COPY_ICON}
         </button>
       </td>
@@ -68,20 +68,20 @@ export function TokenRow(props: { t: TokenView }) {
       </td>
       <td data-label="Last used">{t.accessed_time ? day(t.accessed_time) : "—"}</td>
       <RowMenu>
-        <button hx-put={`/token/${t.id}/status`} hx-vals={JSON.stringify({ status: t.status === TOKEN_STATUS.disabled ? TOKEN_STATUS.enabled : TOKEN_STATUS.disabled })} hx-target={`#token-${t.id}`} hx-swap="outerHTML">
+        <button type="button" hx-put={`/token/${t.id}/status`} hx-vals={JSON.stringify({ status: t.status === TOKEN_STATUS.disabled ? TOKEN_STATUS.enabled : TOKEN_STATUS.disabled })} hx-target={`#token-${t.id}`} hx-swap="outerHTML">
           {t.status === TOKEN_STATUS.disabled ? "Enable" : "Disable"}
         </button>
-        <button hx-get={`/token/${t.id}/edit`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`/token/${t.id}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
-        <button hx-get={`/token/${t.id}/example`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`/token/${t.id}/example`} hx-target="#dialog-slot">
           Request example
         </button>
         <a href={`/log?token_name=${encodeURIComponent(t.name)}`}>Token logs</a>
-        <button hx-get={`/token/${t.id}/share`} hx-target="#dialog-slot">
+        <button type="button" hx-get={`/token/${t.id}/share`} hx-target="#dialog-slot">
           Share
         </button>
-        <button class="danger" hx-delete={`/token/${t.id}`} hx-confirm="Delete this token? Calls with its key will fail from then on." hx-target={`#token-${t.id}`} hx-swap="outerHTML">
+        <button type="button" class="danger" hx-delete={`/token/${t.id}`} hx-confirm="Delete this token? Calls with its key will fail from then on." hx-target={`#token-${t.id}`} hx-swap="outerHTML">
           Delete
         </button>
       </RowMenu>

@@ -34,7 +34,7 @@ export async function probeChannel(ctx: Ctx, id: number, input: unknown): Promis
   const provider = providerFor(channel.type);
   const model = asked ?? [...channel.models][0];
   const usable = pickKey(channel);
-  const keyIndex = usable >= 0 ? usable : 0;
+  const keyIndex = Math.max(usable, 0);
   if (!provider || !channel.keys.length) return { ok: false, status: 0, latency_ms: 0, model, message: "the channel has no upstream key", re_enabled: false };
   const upstreamModel = channel.mapping.get(model) ?? model;
   const probe = provider.probe(model);

@@ -26,7 +26,7 @@ async function fragment(path: string, cookie: string, host = "evil.example") {
 }
 
 /** Undoes the HTML escaping of text and attribute values. */
-const unescape = (s: string) =>
+const unescapeHtml = (s: string) =>
   s.replace(/&(#x[0-9a-f]+|#\d+|quot|amp|lt|gt|apos);/gi, (_, e: string) => {
     if (e[0] === "#") return String.fromCodePoint(e[1].toLowerCase() === "x" ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
     return ({ quot: '"', amp: "&", lt: "<", gt: ">", apos: "'" } as Record<string, string>)[e.toLowerCase()];
@@ -35,13 +35,13 @@ const unescape = (s: string) =>
 /** The text of a snippet's code block, unescaped. */
 const snippet = (html: string, id: string) => {
   const m = new RegExp(`<section class="snippet" id="snippet-${id}">.*?<pre><code>(.*?)</code></pre>`, "s").exec(html);
-  return m ? unescape(m[1]) : "";
+  return m ? unescapeHtml(m[1]) : "";
 };
 
 /** The "Open" link of a share row, unescaped. */
 const link = (html: string, app: string) => {
   const m = new RegExp(`<li data-app="${app}">.*?<a class="button primary" href="([^"]*)"`, "s").exec(html);
-  return m ? unescape(m[1]) : "";
+  return m ? unescapeHtml(m[1]) : "";
 };
 
 async function newToken(api: ReturnType<typeof client>, body: Record<string, unknown>) {
@@ -90,8 +90,8 @@ test("public_url is validated as an http(s) URL without query or fragment", asyn
 
 test("the /token wrench menu has Request example and Share", async () => {
   const r = await fragment("/token", bob.auth.cookie, new URL(app.url).host);
-  expect(r.text).toContain(`<button hx-get="/token/${bobToken.id}/example" hx-target="#dialog-slot">Request example</button>`);
-  expect(r.text).toContain(`<button hx-get="/token/${bobToken.id}/share" hx-target="#dialog-slot">Share</button>`);
+  expect(r.text).toContain(`<button type="button" hx-get="/token/${bobToken.id}/example" hx-target="#dialog-slot">Request example</button>`);
+  expect(r.text).toContain(`<button type="button" hx-get="/token/${bobToken.id}/share" hx-target="#dialog-slot">Share</button>`);
 });
 
 describe("Request example", () => {

@@ -109,7 +109,7 @@ describe("normal answers", () => {
     expect(r.choices[0].text).toBe("once upon");
     expect(r.usage?.total_tokens).toBe(15);
     const texts: string[] = [];
-    let usage: any = undefined;
+    let usage: any;
     const stream = await sdk().completions.create({ model: "m", prompt: "say", stream: true, stream_options: { include_usage: true } });
     for await (const c of stream) {
       if (c.choices.length) texts.push(c.choices[0].text);

@@ -68,7 +68,7 @@ type BlockKind = "text" | "thinking" | "tool_use";
 export function streamFromChat(opts: StreamFromChatOptions): StreamTranslator<Json, SseEvent> {
   const id = newId("msg_");
   let started = false, finished = false;
-  let index = -1, open: BlockKind | null = null, toolKey: unknown = undefined;
+  let index = -1, open: BlockKind | null = null, toolKey: unknown;
   let stopReason: string | null = null, usage: Json | null = null;
 
   function start(out: SseEvent[]) {

@@ -73,7 +73,7 @@ function addItem(messages: Json[], item: Json, param: string): void {
     case "message":
       return void messages.push(messageToChat(item, param));
     case "function_call":
-      return addToolCall(messages, item);
+      return void addToolCall(messages, item);
     case "function_call_output":
       return void messages.push(toolResultToChat(item, param));
     case "reasoning":
