@@ -6,7 +6,24 @@
 // hides it.
 import { join } from "node:path";
 import {
-  APIYI_ENV, ensureWrk, flag, freePort, measured, post, run, runMain, servingPid, spawnPinned, startScript, stopChild, TMP, waitFor, warm, wrk, wrkScript, type Mode,
+  APIYI_ENV,
+  ensureWrk,
+  flag,
+  freePort,
+  measured,
+  post,
+  run,
+  runMain,
+  servingPid,
+  spawnPinned,
+  startScript,
+  stopChild,
+  TMP,
+  waitFor,
+  warm,
+  wrk,
+  wrkScript,
+  type Mode,
 } from "./lib";
 
 const [dirA, dirB] = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
@@ -15,16 +32,41 @@ const CONNS = Number(flag("--conns") ?? 50);
 const SECONDS = Number(flag("--seconds") ?? 5);
 const ROUNDS = Number(flag("--rounds") ?? 6);
 
-type Side = { name: string; dir: string; port: number; spawned: number; pid: number; key: string; rps: number[]; cpu: number[] };
+type Side = {
+  name: string;
+  dir: string;
+  port: number;
+  spawned: number;
+  pid: number;
+  key: string;
+  rps: number[];
+  cpu: number[];
+};
 
 async function start(name: string, dir: string, mockPort: number): Promise<Side> {
   const cli = ["bun", join(dir, "src/main.ts")];
   const dataDir = join(TMP, `data-${name}`);
   const setup = (args: string[]) => run([...cli, ...args, "--data-dir", dataDir], APIYI_ENV);
-  await setup(["channel", "add", "--name", "mock", "--base-url", `http://127.0.0.1:${mockPort}/v1`, "--key", "sk-up", "--models", "bench-model"]);
+  await setup([
+    "channel",
+    "add",
+    "--name",
+    "mock",
+    "--base-url",
+    `http://127.0.0.1:${mockPort}/v1`,
+    "--key",
+    "sk-up",
+    "--models",
+    "bench-model",
+  ]);
   await setup(["price", "set", "--model", "bench-model", "--input", "1", "--output", "2"]);
   const port = freePort();
-  const proc = spawnPinned(1, [...cli, "serve", "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir], `apiyi-${name}`, APIYI_ENV);
+  const proc = spawnPinned(
+    1,
+    [...cli, "serve", "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir],
+    `apiyi-${name}`,
+    APIYI_ENV,
+  );
   await waitFor(`${name} /healthz`, async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200);
   const out = await setup(["token", "create", "--user", "admin", "--name", "bench", "--models", "bench-model"]);
   const key = /sk-[A-Za-z0-9]+/.exec(out)?.[0] ?? "";
@@ -34,24 +76,34 @@ async function start(name: string, dir: string, mockPort: number): Promise<Side>
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-await runMain("ab", async () => {
-  if (!dirA || !dirB) throw new Error("usage: bun bench/ab.ts DIR_A DIR_B [--mode json|sse] [--conns 50] [--seconds 5] [--rounds 6]");
-  ensureWrk();
-  const mock = await startScript("direct", 0, join(import.meta.dir, "mock.ts"), []);
-  const sides = [await start("A", dirA, mock.port), await start("B", dirB, mock.port)];
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const s of r % 2 ? [...sides].reverse() : sides) {
-      await warm(s.port, s.key, MODE, CONNS, 1);
-      const { result, usage } = await measured(s.pid, () => wrk(s.port, wrkScript(s.key, MODE), CONNS, SECONDS));
-      s.rps.push(result.rps);
-      s.cpu.push(usage ? usage.cpuUs / result.requests : NaN);
-      console.log(`round ${r + 1} ${s.name}: ${result.rps.toFixed(0)} RPS, ${(usage!.cpuUs / result.requests).toFixed(1)} CPU µs/req`);
+await runMain(
+  "ab",
+  async () => {
+    if (!dirA || !dirB)
+      throw new Error("usage: bun bench/ab.ts DIR_A DIR_B [--mode json|sse] [--conns 50] [--seconds 5] [--rounds 6]");
+    ensureWrk();
+    const mock = await startScript("direct", 0, join(import.meta.dir, "mock.ts"), []);
+    const sides = [await start("A", dirA, mock.port), await start("B", dirB, mock.port)];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const s of r % 2 ? [...sides].reverse() : sides) {
+        await warm(s.port, s.key, MODE, CONNS, 1);
+        const { result, usage } = await measured(s.pid, () => wrk(s.port, wrkScript(s.key, MODE), CONNS, SECONDS));
+        s.rps.push(result.rps);
+        s.cpu.push(usage ? usage.cpuUs / result.requests : NaN);
+        console.log(
+          `round ${r + 1} ${s.name}: ${result.rps.toFixed(0)} RPS, ${(usage!.cpuUs / result.requests).toFixed(1)} CPU µs/req`,
+        );
+      }
     }
-  }
-  console.log(`\n${MODE}, ${CONNS} connections, ${ROUNDS} rounds of ${SECONDS} s, medians:\n`);
-  console.log("| side | checkout | RPS | CPU µs/req |\n|---|---|---|---|");
-  for (const s of sides) console.log(`| ${s.name} | ${s.dir} | ${median(s.rps).toFixed(0)} | ${median(s.cpu).toFixed(1)} |`);
-  const [a, b] = sides;
-  console.log(`\nB / A: RPS ×${(median(b.rps) / median(a.rps)).toFixed(3)}, CPU per request ${(median(b.cpu) - median(a.cpu)).toFixed(1)} µs`);
-  for (const s of sides) await stopChild(s.spawned);
-}, 15 * 60_000);
+    console.log(`\n${MODE}, ${CONNS} connections, ${ROUNDS} rounds of ${SECONDS} s, medians:\n`);
+    console.log("| side | checkout | RPS | CPU µs/req |\n|---|---|---|---|");
+    for (const s of sides)
+      console.log(`| ${s.name} | ${s.dir} | ${median(s.rps).toFixed(0)} | ${median(s.cpu).toFixed(1)} |`);
+    const [a, b] = sides;
+    console.log(
+      `\nB / A: RPS ×${(median(b.rps) / median(a.rps)).toFixed(3)}, CPU per request ${(median(b.cpu) - median(a.cpu)).toFixed(1)} µs`,
+    );
+    for (const s of sides) await stopChild(s.spawned);
+  },
+  15 * 60_000,
+);

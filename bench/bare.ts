@@ -22,7 +22,10 @@ export function startBare(upstream: string, port = 0) {
         headers: { "content-type": "application/json", authorization: req.headers.get("authorization") ?? "" },
         body: await req.arrayBuffer(),
       });
-      return new Response(up.body, { status: up.status, headers: { "content-type": up.headers.get("content-type") ?? "application/json" } });
+      return new Response(up.body, {
+        status: up.status,
+        headers: { "content-type": up.headers.get("content-type") ?? "application/json" },
+      });
     },
   });
 }

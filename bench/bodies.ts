@@ -77,7 +77,12 @@ async function measure(checkout: string, r: (typeof ROUNDS)[number]) {
   const url = `http://127.0.0.1:${port}`;
   // BUN_CONFIG_MAX_HTTP_REQUESTS set: serve does not relaunch itself, so the spawned process is the server
   const env = { APIYI_ADMIN_PASSWORD: "bench-password-1", BUN_CONFIG_MAX_HTTP_REQUESTS: "16384" };
-  const proc = spawnPinned(1, [process.execPath, join(checkout, "src/main.ts"), "serve", "--port", String(port), "--data-dir", dataDir], "bodies-apiyi", env);
+  const proc = spawnPinned(
+    1,
+    [process.execPath, join(checkout, "src/main.ts"), "serve", "--port", String(port), "--data-dir", dataDir],
+    "bodies-apiyi",
+    env,
+  );
   try {
     await waitFor("apiyi", async () => (await fetch(`${url}/healthz`)).ok);
     await Bun.sleep(1000);
@@ -99,7 +104,9 @@ await runMain(
       console.log(`\n${dir}: ${POSTS} parallel anonymous requests, each round on a fresh server`);
       for (const r of ROUNDS) {
         const x = await measure(dir, r);
-        console.log(`  ${r.label}: idle ${mib(x.idle)}, peak RSS ${mib(x.peak)} (+${mib(x.peak - x.idle)}), ${x.ms.toFixed(0)} ms, statuses ${x.statuses.join(" ")}`);
+        console.log(
+          `  ${r.label}: idle ${mib(x.idle)}, peak RSS ${mib(x.peak)} (+${mib(x.peak - x.idle)}), ${x.ms.toFixed(0)} ms, statuses ${x.statuses.join(" ")}`,
+        );
       }
     }
   },

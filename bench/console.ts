@@ -41,13 +41,26 @@ async function serve(dataDir: string, name: string): Promise<Running> {
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const cmd = [...serveCmd, "serve", "--port", String(port), "--host", "127.0.0.1", "--shutdown-timeout", "2", "--data-dir", dataDir];
+  const cmd = [
+    ...serveCmd,
+    "serve",
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+    "--shutdown-timeout",
+    "2",
+    "--data-dir",
+    dataDir,
+  ];
   const proc = spawnPinned(1, cmd, name, { APIYI_ADMIN_PASSWORD: PASSWORD });
   const log = join(TMP, `${name}.log`);
   for (const until = Date.now() + 60_000; Date.now() < until; await Bun.sleep(20)) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`apiyi (${name}) exited: ${tail(`${log}.err`)}`);
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`apiyi (${name}) exited: ${tail(`${log}.err`)}`);
     try {
-      if ((await fetch(`${base}/healthz`)).status === 200) return { pid: proc.pid, base, log, startMs: performance.now() - t0 };
+      if ((await fetch(`${base}/healthz`)).status === 200)
+        return { pid: proc.pid, base, log, startMs: performance.now() - t0 };
     } catch {}
   }
   throw new Error(`apiyi (${name}) did not answer /healthz within 60 s: ${tail(`${log}.err`)}`);
@@ -104,7 +117,10 @@ function fill(dbPath: string) {
   db.run("PRAGMA synchronous = OFF");
   db.run("PRAGMA cache_size = -262144");
   db.run("PRAGMA temp_store = MEMORY");
-  const admin = db.query("SELECT id, username FROM users WHERE username = 'admin'").get() as { id: number; username: string } | null;
+  const admin = db.query("SELECT id, username FROM users WHERE username = 'admin'").get() as {
+    id: number;
+    username: string;
+  } | null;
   if (!admin) throw new Error("no admin user after the first start");
   const now = Date.now();
   const timings: string[] = [];
@@ -116,14 +132,25 @@ function fill(dbPath: string) {
   };
 
   // groups and tokens
-  const insertGroup = db.prepare("INSERT OR IGNORE INTO groups (name, description, multiplier_micros, selectable) VALUES (?, ?, ?, 1)");
+  const insertGroup = db.prepare(
+    "INSERT OR IGNORE INTO groups (name, description, multiplier_micros, selectable) VALUES (?, ?, ?, 1)",
+  );
   const insertToken = db.prepare(
     `INSERT INTO tokens (user_id, name, key_hash, key_sealed, key_mask, status, remain_quota, unlimited_quota, used_quota, expired_time,
        billing_mode, "group", fallback_groups, models, allow_ips, request_count, created_time, accessed_time)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, 0, ?, 0)`,
   );
-  const group = weighted<string>([["default", 70], ["vip", 20], ["svip", 10]]);
-  const billing = weighted<string>([["usage_first", 60], ["usage", 25], ["per_call", 10], ["per_call_first", 5]]);
+  const group = weighted<string>([
+    ["default", 70],
+    ["vip", 20],
+    ["svip", 10],
+  ]);
+  const billing = weighted<string>([
+    ["usage_first", 60],
+    ["usage", 25],
+    ["per_call", 10],
+    ["per_call_first", 5],
+  ]);
   const tokens: { id: number; name: string; group: string }[] = [];
   step("tokens", () =>
     db.transaction(() => {
@@ -191,8 +218,33 @@ function fill(dbPath: string) {
       if (topup) counts.topup++;
       else counts.admin++;
       const amount = topup ? between(10, 500) * 500_000 : -between(1, 20) * 500_000;
-      insertLog.run(at, topup ? 1 : 3, admin.id, admin.username, 0, "", "", "", "", 0, "", 0, 0, 0, amount, 0, 0, 0, requestId, 0, "", ip,
-        topup ? `top-up of $${amount / 500_000} by admin` : `admin adjustment: $${amount / 500_000}`, "[]", "{}");
+      insertLog.run(
+        at,
+        topup ? 1 : 3,
+        admin.id,
+        admin.username,
+        0,
+        "",
+        "",
+        "",
+        "",
+        0,
+        "",
+        0,
+        0,
+        0,
+        amount,
+        0,
+        0,
+        0,
+        requestId,
+        0,
+        "",
+        ip,
+        topup ? `top-up of $${amount / 500_000} by admin` : `admin adjustment: $${amount / 500_000}`,
+        "[]",
+        "{}",
+      );
       return;
     }
     const t = token();
@@ -202,9 +254,42 @@ function fill(dbPath: string) {
       counts.error++;
       const [status, code, message] = failure();
       const ms = between(20, 3_000);
-      const attempts = status === 503 ? [] : status === 502 ? [{ channel_id: channel, status: 502, ms, error: "reset" }, { channel_id: (channel % 4) + 1, status, ms: 40 }] : [{ channel_id: channel, status, ms }];
-      insertLog.run(at, 5, admin.id, admin.username, t.id, t.name, name, name, t.group, status === 503 ? 0 : channel, endpoint, 0, 0, 0, 0, ms, 0,
-        rand() < 0.6 ? 1 : 0, requestId, status, code, ip, message, JSON.stringify(attempts), JSON.stringify({ billing: "usage", cost: 0, refund: 0 }));
+      const attempts =
+        status === 503
+          ? []
+          : status === 502
+            ? [
+                { channel_id: channel, status: 502, ms, error: "reset" },
+                { channel_id: (channel % 4) + 1, status, ms: 40 },
+              ]
+            : [{ channel_id: channel, status, ms }];
+      insertLog.run(
+        at,
+        5,
+        admin.id,
+        admin.username,
+        t.id,
+        t.name,
+        name,
+        name,
+        t.group,
+        status === 503 ? 0 : channel,
+        endpoint,
+        0,
+        0,
+        0,
+        0,
+        ms,
+        0,
+        rand() < 0.6 ? 1 : 0,
+        requestId,
+        status,
+        code,
+        ip,
+        message,
+        JSON.stringify(attempts),
+        JSON.stringify({ billing: "usage", cost: 0, refund: 0 }),
+      );
       return;
     }
     counts.consume++;
@@ -215,8 +300,18 @@ function fill(dbPath: string) {
     const stream = !embedding && rand() < 0.65;
     const ttft = stream ? between(150, 1_500) : 0;
     const duration = ttft + between(100, 400) + completion * between(8, 30);
-    const cost = Math.round((((prompt - cached) * inUsd + cached * inUsd * 0.1 + completion * outUsd) / 1e6) * 500_000 * (multiplier.get(t.group)! / 1e6));
-    const attempts = rand() < 0.05 ? [{ channel_id: (channel % 4) + 1, status: 502, ms: between(20, 200), error: "reset" }, { channel_id: channel, status: 200, ms: duration }] : [{ channel_id: channel, status: 200, ms: duration }];
+    const cost = Math.round(
+      (((prompt - cached) * inUsd + cached * inUsd * 0.1 + completion * outUsd) / 1e6) *
+        500_000 *
+        (multiplier.get(t.group)! / 1e6),
+    );
+    const attempts =
+      rand() < 0.05
+        ? [
+            { channel_id: (channel % 4) + 1, status: 502, ms: between(20, 200), error: "reset" },
+            { channel_id: channel, status: 200, ms: duration },
+          ]
+        : [{ channel_id: channel, status: 200, ms: duration }];
     const other = {
       billing: "usage",
       prices: { input: String(inUsd), output: String(outUsd), cached_input: String(inUsd * 0.1), per_call: null },
@@ -229,13 +324,39 @@ function fill(dbPath: string) {
       refund: cost + 500,
       shortfall: 0,
     };
-    insertLog.run(at, 2, admin.id, admin.username, t.id, t.name, name, name, t.group, channel, endpoint, prompt, cached, completion, cost, duration, ttft,
-      stream ? 1 : 0, requestId, 200, "", ip, "", JSON.stringify(attempts), JSON.stringify(other));
+    insertLog.run(
+      at,
+      2,
+      admin.id,
+      admin.username,
+      t.id,
+      t.name,
+      name,
+      name,
+      t.group,
+      channel,
+      endpoint,
+      prompt,
+      cached,
+      completion,
+      cost,
+      duration,
+      ttft,
+      stream ? 1 : 0,
+      requestId,
+      200,
+      "",
+      ip,
+      "",
+      JSON.stringify(attempts),
+      JSON.stringify(other),
+    );
   };
   step(`${ROWS.toLocaleString("en-US")} log rows`, () => {
-    for (let from = 0; from < ROWS; from += TX_ROWS) db.transaction(() => {
-      for (let i = from; i < Math.min(ROWS, from + TX_ROWS); i++) writeRow(i);
-    })();
+    for (let from = 0; from < ROWS; from += TX_ROWS)
+      db.transaction(() => {
+        for (let i = from; i < Math.min(ROWS, from + TX_ROWS); i++) writeRow(i);
+      })();
   });
 
   // the rollups and counters the ledger would have written with those rows
@@ -276,7 +397,13 @@ function fill(dbPath: string) {
 
 // ---------- the pages ----------
 
-const html = (s: string) => s.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">");
+const html = (s: string) =>
+  s
+    .replaceAll("&amp;", "&")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">");
 
 async function signIn(base: string): Promise<string> {
   const res = await fetch(`${base}/login`, {
@@ -286,7 +413,8 @@ async function signIn(base: string): Promise<string> {
     redirect: "manual",
   });
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
-  if (res.status !== 303 || !cookie) throw new Error(`sign-in: HTTP ${res.status}, cookie "${cookie}": ${(await res.text()).slice(0, 300)}`);
+  if (res.status !== 303 || !cookie)
+    throw new Error(`sign-in: HTTP ${res.status}, cookie "${cookie}": ${(await res.text()).slice(0, 300)}`);
   return cookie;
 }
 
@@ -295,7 +423,8 @@ async function get(base: string, cookie: string, path: string) {
   const res = await fetch(base + path, { headers: { cookie }, redirect: "manual" });
   const body = await res.text();
   const ms = performance.now() - t0;
-  if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${res.headers.get("location") ?? ""} ${body.slice(0, 200)}`);
+  if (res.status !== 200)
+    throw new Error(`GET ${path}: HTTP ${res.status} ${res.headers.get("location") ?? ""} ${body.slice(0, 200)}`);
   return { ms, body };
 }
 
@@ -303,9 +432,25 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 /** table rows in the page (header rows not counted) */
 const tableRows = (body: string) => (body.match(/<tr[\s>]/g)?.length ?? 0) - (body.match(/<thead/g)?.length ?? 0);
 
-type Result = { label: string; path: string; p50: number; p90: number; min: number; max: number; kib: number; rows: number; note: string };
+type Result = {
+  label: string;
+  path: string;
+  p50: number;
+  p90: number;
+  min: number;
+  max: number;
+  kib: number;
+  rows: number;
+  note: string;
+};
 
-async function measure(base: string, cookie: string, label: string, path: string, check?: (body: string) => string): Promise<Result> {
+async function measure(
+  base: string,
+  cookie: string,
+  label: string,
+  path: string,
+  check?: (body: string) => string,
+): Promise<Result> {
   for (let i = 0; i < WARMUP; i++) await get(base, cookie, path);
   const ms: number[] = [];
   let body = "";
@@ -316,13 +461,27 @@ async function measure(base: string, cookie: string, label: string, path: string
   }
   ms.sort((a, b) => a - b);
   const totals = /from the (daily totals|rows)/.exec(body)?.[1];
-  const note = [totals ? `totals from ${totals === "rows" ? "rows" : "usage_daily"}` : "", check?.(body) ?? ""].filter(Boolean).join("; ");
-  return { label, path, p50: quantile(ms, 0.5), p90: quantile(ms, 0.9), min: ms[0], max: ms.at(-1)!, kib: body.length / 1024, rows: tableRows(body), note };
+  const note = [totals ? `totals from ${totals === "rows" ? "rows" : "usage_daily"}` : "", check?.(body) ?? ""]
+    .filter(Boolean)
+    .join("; ");
+  return {
+    label,
+    path,
+    p50: quantile(ms, 0.5),
+    p90: quantile(ms, 0.9),
+    min: ms[0],
+    max: ms.at(-1)!,
+    kib: body.length / 1024,
+    rows: tableRows(body),
+    note,
+  };
 }
 
 /** The pager's text ("Page 1 of 50 · 1000 tokens"), which must start with `want`. */
 function pager(body: string, want: string) {
-  const text = html(/<nav class="pager">([\s\S]*?)<\/nav>/.exec(body)?.[1].replace(/<[^>]+>/g, " ") ?? "").replace(/\s+/g, " ").trim();
+  const text = html(/<nav class="pager">([\s\S]*?)<\/nav>/.exec(body)?.[1].replace(/<[^>]+>/g, " ") ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
   const page = /Page [\s\S]*/.exec(text)?.[0].replace(/ Next →$/, "") ?? "";
   expect(page.startsWith(want), `pager says "${text}", expected "${want}…"`);
   return page;
@@ -339,7 +498,9 @@ try {
   const dataDir = join(TMP, "data");
   mkdirSync(dataDir);
   const dbPath = join(dataDir, "apiyi.db");
-  console.log(`apiyi: ${binary ?? "bun src/main.ts"}; ${ROWS.toLocaleString("en-US")} log rows, ${TOKENS} tokens, ${DAYS} days`);
+  console.log(
+    `apiyi: ${binary ?? "bun src/main.ts"}; ${ROWS.toLocaleString("en-US")} log rows, ${TOKENS} tokens, ${DAYS} days`,
+  );
 
   server = await serve(dataDir, "apiyi-create");
   await stopChild(server.pid);
@@ -388,16 +549,24 @@ try {
   }
 
   const f = (x: number) => x.toFixed(1);
-  console.log(`\n${SAMPLES} sequential requests per page after ${WARMUP} warm-up requests; ms from sending to the full body; target: p90 < ${TARGET_MS} ms\n`);
+  console.log(
+    `\n${SAMPLES} sequential requests per page after ${WARMUP} warm-up requests; ms from sending to the full body; target: p90 < ${TARGET_MS} ms\n`,
+  );
   console.log("| page | path | median ms | p90 ms | min ms | max ms | KiB | rows | target | notes |");
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const r of results) {
     const met = r.p90 < TARGET_MS ? "met" : "**missed**";
-    console.log(`| ${r.label} | \`${r.path}\` | ${f(r.p50)} | ${f(r.p90)} | ${f(r.min)} | ${f(r.max)} | ${f(r.kib)} | ${r.rows} | ${met} | ${r.note} |`);
+    console.log(
+      `| ${r.label} | \`${r.path}\` | ${f(r.p50)} | ${f(r.p90)} | ${f(r.min)} | ${f(r.max)} | ${f(r.kib)} | ${r.rows} | ${met} | ${r.note} |`,
+    );
   }
   const missed = results.filter((r) => r.p90 >= TARGET_MS);
   console.log(`\ndatabase size: ${(size / 2 ** 20).toFixed(0)} MiB (${size.toLocaleString("en-US")} bytes)`);
-  console.log(missed.length ? `missed the ${TARGET_MS} ms target: ${missed.map((r) => r.label).join(", ")}` : `every page met the ${TARGET_MS} ms target`);
+  console.log(
+    missed.length
+      ? `missed the ${TARGET_MS} ms target: ${missed.map((r) => r.label).join(", ")}`
+      : `every page met the ${TARGET_MS} ms target`,
+  );
 
   await stopChild(server.pid);
   server = null;

@@ -4,7 +4,20 @@
 // Prints RPS, CPU µs per call and the µs per call each translation adds over chat.
 // Usage: bun bench/formats.ts [--quick]
 import { join } from "node:path";
-import { apiyiCmd, ensureWrk, keepApiyiUsable, measured, runMain, startApiyi, startScript, stopApiyi, TMP, wrk, wrkPostScript, type Mode } from "./lib";
+import {
+  apiyiCmd,
+  ensureWrk,
+  keepApiyiUsable,
+  measured,
+  runMain,
+  startApiyi,
+  startScript,
+  stopApiyi,
+  TMP,
+  wrk,
+  wrkPostScript,
+  type Mode,
+} from "./lib";
 
 const QUICK = process.argv.includes("--quick");
 const RUN_S = QUICK ? 3 : 8;
@@ -13,9 +26,26 @@ const CONNS = 50;
 type Format = { name: string; path: string; body: (mode: Mode) => object };
 
 const FORMATS: Format[] = [
-  { name: "chat (pass-through)", path: "/v1/chat/completions", body: (m) => ({ model: "bench-model", stream: m === "sse", messages: [{ role: "user", content: "Say hello." }] }) },
-  { name: "Anthropic Messages → chat", path: "/v1/messages", body: (m) => ({ model: "bench-model", max_tokens: 256, stream: m === "sse", messages: [{ role: "user", content: "Say hello." }] }) },
-  { name: "Responses → chat", path: "/v1/responses", body: (m) => ({ model: "bench-model", stream: m === "sse", input: "Say hello." }) },
+  {
+    name: "chat (pass-through)",
+    path: "/v1/chat/completions",
+    body: (m) => ({ model: "bench-model", stream: m === "sse", messages: [{ role: "user", content: "Say hello." }] }),
+  },
+  {
+    name: "Anthropic Messages → chat",
+    path: "/v1/messages",
+    body: (m) => ({
+      model: "bench-model",
+      max_tokens: 256,
+      stream: m === "sse",
+      messages: [{ role: "user", content: "Say hello." }],
+    }),
+  },
+  {
+    name: "Responses → chat",
+    path: "/v1/responses",
+    body: (m) => ({ model: "bench-model", stream: m === "sse", input: "Say hello." }),
+  },
 ];
 
 async function main() {
@@ -26,19 +56,29 @@ async function main() {
   for (const mode of ["json", "sse"] as Mode[]) {
     let chatCpu = 0;
     for (const [i, f] of FORMATS.entries()) {
-      const script = wrkPostScript(`${mode}-${i}`, JSON.stringify(f.body(mode)), { Authorization: `Bearer ${apiyi.key}` });
+      const script = wrkPostScript(`${mode}-${i}`, JSON.stringify(f.body(mode)), {
+        Authorization: `Bearer ${apiyi.key}`,
+      });
       await wrk(apiyi.port, script, CONNS, 1, f.path); // warm-up
       await keepApiyiUsable(apiyi);
-      const { result, usage } = await measured(apiyi.workPid ?? apiyi.pid, () => wrk(apiyi.port, script, CONNS, RUN_S, f.path));
+      const { result, usage } = await measured(apiyi.workPid ?? apiyi.pid, () =>
+        wrk(apiyi.port, script, CONNS, RUN_S, f.path),
+      );
       const cpu = usage && result.requests ? usage.cpuUs / result.requests : NaN;
       if (i === 0) chatCpu = cpu;
-      rows.push(`| ${mode} | ${f.name} | ${result.rps.toFixed(0)} | ${cpu.toFixed(1)} | ${i === 0 ? "–" : `+${(cpu - chatCpu).toFixed(1)}`} | ${result.p50.toFixed(3)} | ${result.errors} |`);
-      console.error(`  ${mode} ${f.name}: ${result.rps.toFixed(0)} rps, ${cpu.toFixed(1)} µs CPU/call, ${result.errors} errors`);
+      rows.push(
+        `| ${mode} | ${f.name} | ${result.rps.toFixed(0)} | ${cpu.toFixed(1)} | ${i === 0 ? "–" : `+${(cpu - chatCpu).toFixed(1)}`} | ${result.p50.toFixed(3)} | ${result.errors} |`,
+      );
+      console.error(
+        `  ${mode} ${f.name}: ${result.rps.toFixed(0)} rps, ${cpu.toFixed(1)} µs CPU/call, ${result.errors} errors`,
+      );
     }
   }
   await stopApiyi(apiyi);
   console.log(`## Translation cost (${CONNS} connections, ${RUN_S} s per cell; apiyi: \`${apiyiCmd().join(" ")}\`)\n`);
-  console.log("| mode | client format | RPS | CPU µs/call | vs chat | p50 ms | errors |\n|---|---|---|---|---|---|---|");
+  console.log(
+    "| mode | client format | RPS | CPU µs/call | vs chat | p50 ms | errors |\n|---|---|---|---|---|---|---|",
+  );
   console.log(rows.join("\n"));
 }
 

@@ -11,7 +11,10 @@ const tool = (i: number) => ({
     description: "Reads a file from the workspace and returns its contents with line numbers.",
     parameters: {
       type: "object",
-      properties: { path: { type: "string", description: "the file" }, range: { type: "array", items: { type: "integer" } } },
+      properties: {
+        path: { type: "string", description: "the file" },
+        range: { type: "array", items: { type: "integer" } },
+      },
       required: ["path"],
     },
   },
@@ -23,10 +26,27 @@ const typical = JSON.stringify({
   stream_options: { include_usage: true },
   temperature: 0.2,
   messages: [
-    { role: "system", content: "You are a careful assistant. Answer briefly, cite the file you used, and never invent APIs. ".repeat(4) },
+    {
+      role: "system",
+      content: "You are a careful assistant. Answer briefly, cite the file you used, and never invent APIs. ".repeat(4),
+    },
     { role: "user", content: "Where does the relay check the request body, and what does it refuse? ".repeat(6) },
-    { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "tool_0", arguments: '{"path":"src/relay/checks/body.ts"}' } }] },
-    { role: "tool", tool_call_id: "call_1", content: "// Checks 6–7: the body's size and that it is a JSON object naming a model\n".repeat(5) },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        {
+          id: "call_1",
+          type: "function",
+          function: { name: "tool_0", arguments: '{"path":"src/relay/checks/body.ts"}' },
+        },
+      ],
+    },
+    {
+      role: "tool",
+      tool_call_id: "call_1",
+      content: "// Checks 6–7: the body's size and that it is a JSON object naming a model\n".repeat(5),
+    },
   ],
   tools: [tool(0), tool(1)],
 });
@@ -34,11 +54,29 @@ const typical = JSON.stringify({
 const turns: unknown[] = [{ role: "system", content: "You are a coding agent. ".repeat(200) }];
 while (JSON.stringify(turns).length < 1_000_000) {
   const i = turns.length;
-  turns.push({ role: "user", content: `Step ${i}: read the next file and summarise what it does, with "quotes" and \\ slashes. `.repeat(10) });
-  turns.push({ role: "assistant", content: null, tool_calls: [{ id: `call_${i}`, type: "function", function: { name: "read", arguments: JSON.stringify({ path: `src/f${i}.ts` }) } }] });
+  turns.push({
+    role: "user",
+    content: `Step ${i}: read the next file and summarise what it does, with "quotes" and \\ slashes. `.repeat(10),
+  });
+  turns.push({
+    role: "assistant",
+    content: null,
+    tool_calls: [
+      {
+        id: `call_${i}`,
+        type: "function",
+        function: { name: "read", arguments: JSON.stringify({ path: `src/f${i}.ts` }) },
+      },
+    ],
+  });
   turns.push({ role: "tool", tool_call_id: `call_${i}`, content: "export function f() { return 42; }\n".repeat(40) });
 }
-const large = JSON.stringify({ model: "claude-sonnet-4", stream: true, messages: turns, tools: Array.from({ length: 40 }, (_, i) => tool(i)) });
+const large = JSON.stringify({
+  model: "claude-sonnet-4",
+  stream: true,
+  messages: turns,
+  tools: Array.from({ length: 40 }, (_, i) => tool(i)),
+});
 
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
@@ -55,7 +93,10 @@ function time(label: string, text: string, fn: () => unknown) {
   return { label, us: rounds[Math.floor(rounds.length / 2)] };
 }
 
-for (const [name, text] of [["typical", typical], ["large", large]] as const) {
+for (const [name, text] of [
+  ["typical", typical],
+  ["large", large],
+] as const) {
   const bytes = new TextEncoder().encode(text);
   if (jsonHazard(text) !== null) throw new Error(`${name}: the scan refused a clean body`);
   const rows = [

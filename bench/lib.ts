@@ -14,7 +14,12 @@ export const CHAT_PATH = "/v1/chat/completions";
 
 export type Target = "direct" | "bare" | "apiyi";
 export type Mode = "json" | "sse";
-export type Service = { name: Target; port: number; pid: number | null; /** the process doing the work, if not `pid` */ workPid?: number };
+export type Service = {
+  name: Target;
+  port: number;
+  pid: number | null /** the process doing the work, if not `pid` */;
+  workPid?: number;
+};
 export type Wrk = { rps: number; requests: number; p50: number; p99: number; errors: number };
 export type Usage = { cpuUs: number; peakMiB: number | null };
 
@@ -29,12 +34,15 @@ export const children: Subprocess[] = [];
 
 export function spawnPinned(core: number, cmd: string[], name: string, env: Record<string, string> = {}) {
   const log = join(TMP, `${name}.log`);
-  const proc = Bun.spawn(["sh", "-c", 'ulimit -n 65536 2>/dev/null; exec "$@"', "sh", "taskset", "-c", String(core), ...cmd], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdout: Bun.file(log),
-    stderr: Bun.file(`${log}.err`),
-  });
+  const proc = Bun.spawn(
+    ["sh", "-c", 'ulimit -n 65536 2>/dev/null; exec "$@"', "sh", "taskset", "-c", String(core), ...cmd],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdout: Bun.file(log),
+      stderr: Bun.file(`${log}.err`),
+    },
+  );
   children.push(proc);
   return proc; // sh and taskset exec, so proc.pid is the process itself
 }
@@ -72,7 +80,14 @@ export async function runMain(what: string, main: () => Promise<void>, maxMs = 5
 }
 
 export async function run(cmd: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<string> {
-  const proc = Bun.spawn(cmd, { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe", timeout: timeoutMs, killSignal: "SIGKILL" });
+  const proc = Bun.spawn(cmd, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
   children.push(proc);
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   if ((await proc.exited) !== 0) throw new Error(`${cmd.join(" ")} failed: ${err || out}`);
@@ -113,10 +128,14 @@ export function resetPeak(pid: number): boolean {
   }
 }
 
-export const peakMiB = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+export const peakMiB = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 /** Runs `work` and reports the CPU time and peak RSS that process `pid` spent meanwhile. */
-export async function measured<T>(pid: number | null, work: () => Promise<T>): Promise<{ result: T; usage: Usage | null }> {
+export async function measured<T>(
+  pid: number | null,
+  work: () => Promise<T>,
+): Promise<{ result: T; usage: Usage | null }> {
   if (pid === null) return { result: await work(), usage: null };
   const reset = resetPeak(pid);
   const before = cpuTicks(pid);
@@ -131,20 +150,29 @@ export function ensureWrk() {
   const has = () => Bun.spawnSync(["sh", "-c", "command -v wrk"]).exitCode === 0;
   if (has()) return;
   console.error("wrk is missing: apt-get install -y wrk …");
-  const install = () => Bun.spawnSync(["apt-get", "install", "-y", "wrk"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+  const install = () =>
+    Bun.spawnSync(["apt-get", "install", "-y", "wrk"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
   if (!install()) {
     Bun.spawnSync(["apt-get", "update"], { stdout: "ignore", stderr: "ignore" });
     install();
   }
   if (!has()) {
-    console.error("could not install wrk. Install it by hand (Debian: `apt-get update && apt-get install -y wrk`) and run again.");
+    console.error(
+      "could not install wrk. Install it by hand (Debian: `apt-get update && apt-get install -y wrk`) and run again.",
+    );
     cleanupAndExit(2);
   }
 }
 
-export const chatBody = (mode: Mode) => JSON.stringify({ model: "bench-model", messages: [{ role: "user", content: "Say hello." }], ...(mode === "sse" ? { stream: true } : {}) });
+export const chatBody = (mode: Mode) =>
+  JSON.stringify({
+    model: "bench-model",
+    messages: [{ role: "user", content: "Say hello." }],
+    ...(mode === "sse" ? { stream: true } : {}),
+  });
 
-export const wrkScript = (key: string, mode: Mode) => wrkPostScript(mode, chatBody(mode), { Authorization: `Bearer ${key}` });
+export const wrkScript = (key: string, mode: Mode) =>
+  wrkPostScript(mode, chatBody(mode), { Authorization: `Bearer ${key}` });
 
 /** A wrk script (written to TMP/<name>.lua) that POSTs `body` as JSON with `headers`. */
 export function wrkPostScript(name: string, body: string, headers: Record<string, string>): string {
@@ -155,7 +183,8 @@ export function wrkPostScript(name: string, body: string, headers: Record<string
   return path;
 }
 
-export const toMs = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
+export const toMs = (value: string, unit: string) =>
+  Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
 
 export function parseWrk(text: string): Wrk {
   const latency = (pct: string) => {
@@ -173,14 +202,41 @@ export function parseWrk(text: string): Wrk {
   };
 }
 
-export async function wrk(port: number, script: string, conns: number, seconds: number, path = CHAT_PATH): Promise<Wrk> {
-  const cmd = ["taskset", "-c", "0", "wrk", "-t1", `-c${conns}`, `-d${seconds}s`, "--timeout", "5s", "--latency", "-s", script, `http://127.0.0.1:${port}${path}`];
+export async function wrk(
+  port: number,
+  script: string,
+  conns: number,
+  seconds: number,
+  path = CHAT_PATH,
+): Promise<Wrk> {
+  const cmd = [
+    "taskset",
+    "-c",
+    "0",
+    "wrk",
+    "-t1",
+    `-c${conns}`,
+    `-d${seconds}s`,
+    "--timeout",
+    "5s",
+    "--latency",
+    "-s",
+    script,
+    `http://127.0.0.1:${port}${path}`,
+  ];
   return parseWrk(await run(cmd, {}, (seconds + 20) * 1000));
 }
 
 // ---------- the three services ----------
 
-export async function startScript(name: Target, core: number, script: string, args: string[], env: Record<string, string> = {}, bunFlags: string[] = []): Promise<Service> {
+export async function startScript(
+  name: Target,
+  core: number,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  bunFlags: string[] = [],
+): Promise<Service> {
   const port = freePort();
   const proc = spawnPinned(core, ["bun", ...bunFlags, script, "--port", String(port), ...args], name, env);
   await waitFor(`${name} on ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/`)).status > 0);
@@ -199,16 +255,71 @@ export async function stopChild(pid: number | null) {
 export const apiyiCmd = () => (existsSync(join(ROOT, "apiyi")) ? ["./apiyi"] : ["bun", "src/main.ts"]);
 export const APIYI_ENV: Record<string, string> = { APIYI_ADMIN_PASSWORD: "bench-password-1" };
 /** apiyi under test: `serveCmd` runs the server (the CLI setup always uses apiyiCmd()). */
-export type Apiyi = Service & { key: string; dataDir: string; restarts: number; serveCmd: string[]; env: Record<string, string> };
+export type Apiyi = Service & {
+  key: string;
+  dataDir: string;
+  restarts: number;
+  serveCmd: string[];
+  env: Record<string, string>;
+};
 
 /** A fresh data dir with one channel to the mock, a running server and a token whitelisted for bench-model. */
-export async function startApiyi(mockPort: number, dataDir: string, serveCmd = apiyiCmd(), extraEnv: Record<string, string> = {}): Promise<Apiyi> {
-  await run([...apiyiCmd(), "channel", "add", "--name", "mock", "--base-url", `http://127.0.0.1:${mockPort}/v1`, "--key", "sk-up", "--models", "bench-model", "--data-dir", dataDir], APIYI_ENV);
+export async function startApiyi(
+  mockPort: number,
+  dataDir: string,
+  serveCmd = apiyiCmd(),
+  extraEnv: Record<string, string> = {},
+): Promise<Apiyi> {
+  await run(
+    [
+      ...apiyiCmd(),
+      "channel",
+      "add",
+      "--name",
+      "mock",
+      "--base-url",
+      `http://127.0.0.1:${mockPort}/v1`,
+      "--key",
+      "sk-up",
+      "--models",
+      "bench-model",
+      "--data-dir",
+      dataDir,
+    ],
+    APIYI_ENV,
+  );
   // billed like a real model: every call is held, settled and costed
-  await run([...apiyiCmd(), "price", "set", "--model", "bench-model", "--input", "1", "--output", "2", "--data-dir", dataDir], APIYI_ENV);
-  const apiyi: Apiyi = { name: "apiyi", port: freePort(), pid: null, key: "", dataDir, restarts: 0, serveCmd, env: { ...APIYI_ENV, ...extraEnv } };
+  await run(
+    [...apiyiCmd(), "price", "set", "--model", "bench-model", "--input", "1", "--output", "2", "--data-dir", dataDir],
+    APIYI_ENV,
+  );
+  const apiyi: Apiyi = {
+    name: "apiyi",
+    port: freePort(),
+    pid: null,
+    key: "",
+    dataDir,
+    restarts: 0,
+    serveCmd,
+    env: { ...APIYI_ENV, ...extraEnv },
+  };
   await serveApiyi(apiyi);
-  const out = await run([...apiyiCmd(), "token", "create", "--user", "admin", "--name", "bench", "--models", "bench-model", "--data-dir", dataDir], APIYI_ENV);
+  const out = await run(
+    [
+      ...apiyiCmd(),
+      "token",
+      "create",
+      "--user",
+      "admin",
+      "--name",
+      "bench",
+      "--models",
+      "bench-model",
+      "--data-dir",
+      dataDir,
+    ],
+    APIYI_ENV,
+  );
   apiyi.key = /sk-[A-Za-z0-9]+/.exec(out)?.[0] ?? "";
   if (!apiyi.key) throw new Error(`no key in: ${out}`);
   // the server picks up the CLI's token from the database within ~200 ms
@@ -218,7 +329,18 @@ export async function startApiyi(mockPort: number, dataDir: string, serveCmd = a
 
 /** Starts `apiyi serve` pinned to core 1 on the service's port and data dir (admin created on first start). */
 export async function serveApiyi(apiyi: Apiyi) {
-  const cmd = [...apiyi.serveCmd, "serve", "--port", String(apiyi.port), "--host", "127.0.0.1", "--shutdown-timeout", "2", "--data-dir", apiyi.dataDir];
+  const cmd = [
+    ...apiyi.serveCmd,
+    "serve",
+    "--port",
+    String(apiyi.port),
+    "--host",
+    "127.0.0.1",
+    "--shutdown-timeout",
+    "2",
+    "--data-dir",
+    apiyi.dataDir,
+  ];
   apiyi.pid = spawnPinned(1, cmd, `apiyi-${apiyi.restarts}`, apiyi.env).pid;
   await waitFor("apiyi /healthz", async () => (await fetch(`http://127.0.0.1:${apiyi.port}/healthz`)).status === 200);
   apiyi.workPid = servingPid(apiyi.pid);
@@ -263,16 +385,21 @@ export async function warm(port: number, key: string, mode: Mode, conns: number,
 }
 
 export const post = (port: number, key: string, mode: Mode) =>
-  fetch(`http://127.0.0.1:${port}${CHAT_PATH}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: chatBody(mode) });
+  fetch(`http://127.0.0.1:${port}${CHAT_PATH}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: chatBody(mode),
+  });
 
 /** apiyi's log rows by final status and error code (read after it stopped and flushed). */
 export function logSummary(dataDir: string): string {
   const db = new Database(join(dataDir, "apiyi.db"), { readonly: true });
   try {
-    const rows = db.query("SELECT status_code AS s, error_code AS e, count(*) AS n FROM logs GROUP BY 1, 2 ORDER BY n DESC").all() as { s: number; e: string; n: number }[];
+    const rows = db
+      .query("SELECT status_code AS s, error_code AS e, count(*) AS n FROM logs GROUP BY 1, 2 ORDER BY n DESC")
+      .all() as { s: number; e: string; n: number }[];
     return rows.map((r) => `${r.n} × ${r.s}${r.e ? ` ${r.e}` : ""}`).join(", ");
   } finally {
     db.close();
   }
 }
-

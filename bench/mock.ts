@@ -16,7 +16,9 @@ const JSON_BODY = encoder.encode(
     object: "chat.completion",
     created: CREATED,
     model: "bench-model",
-    choices: [{ index: 0, message: { role: "assistant", content: "Hello from the bench mock." }, finish_reason: "stop" }],
+    choices: [
+      { index: 0, message: { role: "assistant", content: "Hello from the bench mock." }, finish_reason: "stop" },
+    ],
     usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
   }),
 );
@@ -27,7 +29,8 @@ const chunk = (delta: object, finish: string | null) =>
 /** The SSE events of a stream with n content events: content events, finish, usage, [DONE]. */
 function events(n: number): string[] {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(chunk(i === 0 ? { role: "assistant", content: `${i},` } : { content: `${i},` }, null));
+  for (let i = 0; i < n; i++)
+    out.push(chunk(i === 0 ? { role: "assistant", content: `${i},` } : { content: `${i},` }, null));
   out.push(chunk({}, "stop"));
   out.push(
     `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":${CREATED},"model":"bench-model","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":${n},"total_tokens":${12 + n}}}\n\n`,
@@ -58,22 +61,26 @@ function pacedStream(n: number, paceMs: number, signal: AbortSignal): Response {
   const tail = encoder.encode(all.slice(n).join(""));
   const start = performance.now();
   let i = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (i > 0 && i < n) await Bun.sleep(Math.max(0, start + i * paceMs - performance.now()));
-      if (signal.aborted) return controller.close();
-      // after the last content event, the finish, usage and [DONE] events go out together
-      if (i >= n) {
-        controller.enqueue(tail);
-        return controller.close();
-      }
-      controller.enqueue(parts[i++]);
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (i > 0 && i < n) await Bun.sleep(Math.max(0, start + i * paceMs - performance.now()));
+        if (signal.aborted) return controller.close();
+        // after the last content event, the finish, usage and [DONE] events go out together
+        if (i >= n) {
+          controller.enqueue(tail);
+          return controller.close();
+        }
+        controller.enqueue(parts[i++]);
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return new Response(stream, { headers: SSE_HEADERS });
 }
 
-const num = (v: unknown, fallback: number) => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? fallback : Number(v));
+const num = (v: unknown, fallback: number) =>
+  v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? fallback : Number(v);
 
 async function chat(req: Request): Promise<Response> {
   const body = (await req.json()) as Record<string, unknown>;

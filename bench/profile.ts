@@ -7,7 +7,21 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
-  ensureWrk, ROOT, flag, measured, runMain, startApiyi, startScript, stopApiyi, stopChild, TMP, warm, wrk, wrkScript, type Mode, type Service,
+  ensureWrk,
+  ROOT,
+  flag,
+  measured,
+  runMain,
+  startApiyi,
+  startScript,
+  stopApiyi,
+  stopChild,
+  TMP,
+  warm,
+  wrk,
+  wrkScript,
+  type Mode,
+  type Service,
 } from "./lib";
 
 const MODE = (process.argv[2] === "sse" ? "sse" : "json") as Mode;
@@ -64,11 +78,20 @@ function table(title: string, m: Map<string, number>, calls: number, top: number
 
 async function startTarget(mock: Service): Promise<Service & { key: string; stop: () => Promise<void> }> {
   if (TARGET === "bare") {
-    const bare = await startScript("bare", 1, "bench/bare.ts", ["--upstream", `http://127.0.0.1:${mock.port}`], {}, PROF_FLAGS);
+    const bare = await startScript(
+      "bare",
+      1,
+      "bench/bare.ts",
+      ["--upstream", `http://127.0.0.1:${mock.port}`],
+      {},
+      PROF_FLAGS,
+    );
     return { ...bare, key: "sk-none", stop: () => stopChild(bare.pid) };
   }
   // with the fetch limit already set, serve does not relaunch itself: the profiled process is the server
-  const apiyi = await startApiyi(mock.port, join(TMP, "data"), ["bun", ...PROF_FLAGS, "src/main.ts"], { BUN_CONFIG_MAX_HTTP_REQUESTS: "16384" });
+  const apiyi = await startApiyi(mock.port, join(TMP, "data"), ["bun", ...PROF_FLAGS, "src/main.ts"], {
+    BUN_CONFIG_MAX_HTTP_REQUESTS: "16384",
+  });
   return { ...apiyi, stop: () => stopApiyi(apiyi) };
 }
 
@@ -77,15 +100,23 @@ async function main() {
   const mock = await startScript("direct", 0, "bench/mock.ts", []);
   const target = await startTarget(mock);
   const warmCalls = await warm(target.port, target.key, MODE, CONNS, 2);
-  const { result, usage } = await measured(target.workPid ?? target.pid, () => wrk(target.port, wrkScript(target.key, MODE), CONNS, SECONDS));
+  const { result, usage } = await measured(target.workPid ?? target.pid, () =>
+    wrk(target.port, wrkScript(target.key, MODE), CONNS, SECONDS),
+  );
   await target.stop(); // the profile is written on exit
   const file = readdirSync(PROF_DIR).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("no profile was written");
   const t = tally(await Bun.file(join(PROF_DIR, file)).json());
   const calls = warmCalls + result.requests;
-  console.log(`## ${TARGET}, ${MODE}, ${CONNS} connections, ${SECONDS} s under bun --cpu-prof (interval ${INTERVAL_US} µs)\n`);
-  console.log(`${result.rps.toFixed(0)} RPS under the profiler; process CPU ${(usage!.cpuUs / result.requests).toFixed(1)} µs per call (all threads, /proc);`);
-  console.log(`JS samples ${((t.samples * INTERVAL_US) / calls).toFixed(1)} µs per call over ${calls} calls (startup and warm-up included).\n`);
+  console.log(
+    `## ${TARGET}, ${MODE}, ${CONNS} connections, ${SECONDS} s under bun --cpu-prof (interval ${INTERVAL_US} µs)\n`,
+  );
+  console.log(
+    `${result.rps.toFixed(0)} RPS under the profiler; process CPU ${(usage!.cpuUs / result.requests).toFixed(1)} µs per call (all threads, /proc);`,
+  );
+  console.log(
+    `JS samples ${((t.samples * INTERVAL_US) / calls).toFixed(1)} µs per call over ${calls} calls (startup and warm-up included).\n`,
+  );
   console.log(table("file (inclusive)", t.files, calls, TOP) + "\n");
   console.log(table("function (inclusive)", t.inclusive, calls, TOP) + "\n");
   console.log(table("function (self)", t.self, calls, TOP));

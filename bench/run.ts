@@ -9,8 +9,29 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  apiyiCmd, CHAT_PATH, cleanupAndExit, ensureWrk, flag, guard, keepApiyiUsable, logSummary, measured, run, startApiyi, startScript, stopApiyi,
-  TMP, warm, wrk, wrkScript, type Apiyi, type Mode, type Service, type Target, type Usage, type Wrk,
+  apiyiCmd,
+  CHAT_PATH,
+  cleanupAndExit,
+  ensureWrk,
+  flag,
+  guard,
+  keepApiyiUsable,
+  logSummary,
+  measured,
+  run,
+  startApiyi,
+  startScript,
+  stopApiyi,
+  TMP,
+  warm,
+  wrk,
+  wrkScript,
+  type Apiyi,
+  type Mode,
+  type Service,
+  type Target,
+  type Usage,
+  type Wrk,
 } from "./lib";
 
 const QUICK = process.argv.includes("--quick");
@@ -34,7 +55,9 @@ async function loadMatrix(services: Service[], apiyi: Apiyi): Promise<Row[]> {
         await warm(s.port, apiyi.key, mode, conns, WARM_S);
         const { result, usage } = await measured(s.workPid ?? s.pid, () => wrk(s.port, script, conns, RUN_S));
         rows.push({ mode, conns, target: s.name, wrk: result, usage });
-        console.error(`  ${mode} c=${conns} ${s.name}: ${result.rps.toFixed(0)} rps, p50 ${f(result.p50, 3)} ms, ${result.errors} errors`);
+        console.error(
+          `  ${mode} c=${conns} ${s.name}: ${result.rps.toFixed(0)} rps, p50 ${f(result.p50, 3)} ms, ${result.errors} errors`,
+        );
         if (s === apiyi) await keepApiyiUsable(apiyi);
       }
     }
@@ -45,25 +68,59 @@ async function loadMatrix(services: Service[], apiyi: Apiyi): Promise<Row[]> {
 type Ttfc = { n: number; p50Ms: number; p90Ms: number; minMs: number; failed: number };
 
 async function ttfc(s: Service, key: string): Promise<Ttfc> {
-  const out = await run(["taskset", "-c", "0", "bun", "bench/ttfc.ts", `http://127.0.0.1:${s.port}${CHAT_PATH}`, key, String(TTFC_N)], {}, 120_000);
+  const out = await run(
+    ["taskset", "-c", "0", "bun", "bench/ttfc.ts", `http://127.0.0.1:${s.port}${CHAT_PATH}`, key, String(TTFC_N)],
+    {},
+    120_000,
+  );
   return JSON.parse(out.trim().split("\n").at(-1)!);
 }
 
-type Paced = { streams: number; intact: number; events: number; wallMs: number; firstEvent: { p50Ms: number; maxMs: number }; durationMs: { p50Ms: number; maxMs: number }; failures: Record<string, number> };
+type Paced = {
+  streams: number;
+  intact: number;
+  events: number;
+  wallMs: number;
+  firstEvent: { p50Ms: number; maxMs: number };
+  durationMs: { p50Ms: number; maxMs: number };
+  failures: Record<string, number>;
+};
 
 async function paced(s: Service, key: string): Promise<{ result: Paced; usage: Usage | null }> {
   const { streams, events, paceMs, deadlineS } = PACED;
-  const cmd = ["sh", "-c", 'ulimit -n 65536 2>/dev/null; exec "$@"', "sh", "taskset", "-c", "0", "bun", "bench/streams.ts"];
-  const args = [`http://127.0.0.1:${s.port}${CHAT_PATH}`, key, String(streams), String(events), String(paceMs), String(deadlineS)];
+  const cmd = [
+    "sh",
+    "-c",
+    'ulimit -n 65536 2>/dev/null; exec "$@"',
+    "sh",
+    "taskset",
+    "-c",
+    "0",
+    "bun",
+    "bench/streams.ts",
+  ];
+  const args = [
+    `http://127.0.0.1:${s.port}${CHAT_PATH}`,
+    key,
+    String(streams),
+    String(events),
+    String(paceMs),
+    String(deadlineS),
+  ];
   return measured(s.workPid ?? s.pid, async () => {
-    const out = await run([...cmd, ...args], { BUN_CONFIG_MAX_HTTP_REQUESTS: String(streams + 100) }, (deadlineS + 30) * 1000);
+    const out = await run(
+      [...cmd, ...args],
+      { BUN_CONFIG_MAX_HTTP_REQUESTS: String(streams + 100) },
+      (deadlineS + 30) * 1000,
+    );
     return JSON.parse(out.trim().split("\n").at(-1)!) as Paced;
   });
 }
 
 // ---------- report ----------
 
-const f = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(digits));
+const f = (n: number | null | undefined, digits = 2) =>
+  n === null || n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(digits);
 const signed = (n: number, digits = 2) => (Number.isFinite(n) ? (n >= 0 ? "+" : "") + n.toFixed(digits) : "–");
 
 function loadTable(rows: Row[]): string {
@@ -87,7 +144,9 @@ function loadTable(rows: Row[]): string {
 function ttfcTable(results: Record<Target, Ttfc>): string {
   const lines = ["| target | TTFC p50 ms | p90 ms | min ms | vs bare (p50) | failed |", "|---|---|---|---|---|---|"];
   for (const [t, r] of Object.entries(results)) {
-    lines.push(`| ${t} | ${f(r.p50Ms, 3)} | ${f(r.p90Ms, 3)} | ${f(r.minMs, 3)} | ${signed(r.p50Ms - results.bare.p50Ms, 3)} | ${r.failed} |`);
+    lines.push(
+      `| ${t} | ${f(r.p50Ms, 3)} | ${f(r.p90Ms, 3)} | ${f(r.minMs, 3)} | ${signed(r.p50Ms - results.bare.p50Ms, 3)} | ${r.failed} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -109,11 +168,14 @@ function pacedTable(results: { target: Target; result: Paced; usage: Usage | nul
 }
 
 function targets(rows: Row[], tt: Record<Target, Ttfc>, pacedApiyi: { result: Paced; usage: Usage | null }): string {
-  const get = (mode: Mode, conns: number, t: Target) => rows.find((r) => r.mode === mode && r.conns === conns && r.target === t)!;
+  const get = (mode: Mode, conns: number, t: Target) =>
+    rows.find((r) => r.mode === mode && r.conns === conns && r.target === t)!;
   const ratio = (mode: Mode) => get(mode, 50, "apiyi").wrk.rps / get(mode, 50, "bare").wrk.rps;
   const addedP50 = get("json", 1, "apiyi").wrk.p50 - get("json", 1, "bare").wrk.p50;
   const addedTtfc = tt.apiyi.p50Ms - tt.bare.p50Ms;
-  const rss50 = Math.max(...rows.filter((r) => r.conns === 50 && r.target === "apiyi").map((r) => r.usage?.peakMiB ?? NaN));
+  const rss50 = Math.max(
+    ...rows.filter((r) => r.conns === 50 && r.target === "apiyi").map((r) => r.usage?.peakMiB ?? NaN),
+  );
   const rssPaced = pacedApiyi.usage?.peakMiB ?? NaN;
   const p = pacedApiyi.result;
   const check = (ok: boolean) => (ok ? "met" : "**missed**");
@@ -137,13 +199,26 @@ async function main() {
   const dataDir = join(TMP, "data");
   const mock = await startScript("direct", 0, "bench/mock.ts", []);
   mock.pid = null; // the mock shares core 0 with wrk; its CPU is not reported
-  const bare = await startScript("bare", 1, "bench/bare.ts", ["--upstream", `http://127.0.0.1:${mock.port}`], { BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" });
-  const apiyi = await startApiyi(mock.port, dataDir, apiyiCmd(), FETCH_LIMIT ? { BUN_CONFIG_MAX_HTTP_REQUESTS: FETCH_LIMIT } : {});
-  console.error(`apiyi: ${apiyiCmd().join(" ")}${FETCH_LIMIT ? ` (BUN_CONFIG_MAX_HTTP_REQUESTS=${FETCH_LIMIT})` : ""}; run ${RUN_S} s per cell after ${WARM_S} s warm-up`);
+  const bare = await startScript("bare", 1, "bench/bare.ts", ["--upstream", `http://127.0.0.1:${mock.port}`], {
+    BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
+  });
+  const apiyi = await startApiyi(
+    mock.port,
+    dataDir,
+    apiyiCmd(),
+    FETCH_LIMIT ? { BUN_CONFIG_MAX_HTTP_REQUESTS: FETCH_LIMIT } : {},
+  );
+  console.error(
+    `apiyi: ${apiyiCmd().join(" ")}${FETCH_LIMIT ? ` (BUN_CONFIG_MAX_HTTP_REQUESTS=${FETCH_LIMIT})` : ""}; run ${RUN_S} s per cell after ${WARM_S} s warm-up`,
+  );
 
   const rows = await loadMatrix([mock, bare, apiyi], apiyi);
   console.error("time to first chunk …");
-  const tt = { direct: await ttfc(mock, apiyi.key), bare: await ttfc(bare, apiyi.key), apiyi: await ttfc(apiyi, apiyi.key) } as Record<Target, Ttfc>;
+  const tt = {
+    direct: await ttfc(mock, apiyi.key),
+    bare: await ttfc(bare, apiyi.key),
+    apiyi: await ttfc(apiyi, apiyi.key),
+  } as Record<Target, Ttfc>;
   console.error("paced streams …");
   await keepApiyiUsable(apiyi);
   const pacedRuns = [{ target: "apiyi" as Target, ...(await paced(apiyi, apiyi.key)) }];
@@ -151,11 +226,19 @@ async function main() {
   await stopApiyi(apiyi);
 
   console.log(`## apiyi relay benchmark${QUICK ? " (--quick)" : ""}\n`);
-  console.log(`wrk -t1 on core 0 with the mock; bare (BUN_CONFIG_MAX_HTTP_REQUESTS=4096) and apiyi on core 1; ${RUN_S} s per cell after ${WARM_S} s warm-up; apiyi: \`${apiyiCmd().join(" ")}\`${FETCH_LIMIT ? ` with BUN_CONFIG_MAX_HTTP_REQUESTS=${FETCH_LIMIT}` : ""}.\n`);
+  console.log(
+    `wrk -t1 on core 0 with the mock; bare (BUN_CONFIG_MAX_HTTP_REQUESTS=4096) and apiyi on core 1; ${RUN_S} s per cell after ${WARM_S} s warm-up; apiyi: \`${apiyiCmd().join(" ")}\`${FETCH_LIMIT ? ` with BUN_CONFIG_MAX_HTTP_REQUESTS=${FETCH_LIMIT}` : ""}.\n`,
+  );
   console.log(loadTable(rows) + "\n");
-  console.log(`Time to first chunk (${TTFC_N} sequential streams, first of 3 events 5 ms apart):\n\n${ttfcTable(tt)}\n`);
-  console.log(`Paced: ${PACED.streams} concurrent streams × ${PACED.events} events ${PACED.paceMs} ms apart:\n\n${pacedTable(pacedRuns)}\n`);
-  console.log(`apiyi's log rows: ${logSummary(dataDir)}. Restarts because its breaker had opened after a wrk run: ${apiyi.restarts}.\n`);
+  console.log(
+    `Time to first chunk (${TTFC_N} sequential streams, first of 3 events 5 ms apart):\n\n${ttfcTable(tt)}\n`,
+  );
+  console.log(
+    `Paced: ${PACED.streams} concurrent streams × ${PACED.events} events ${PACED.paceMs} ms apart:\n\n${pacedTable(pacedRuns)}\n`,
+  );
+  console.log(
+    `apiyi's log rows: ${logSummary(dataDir)}. Restarts because its breaker had opened after a wrk run: ${apiyi.restarts}.\n`,
+  );
   console.log(targets(rows, tt, pacedRuns[0]));
 }
 
@@ -171,4 +254,3 @@ try {
   }
   cleanupAndExit(1);
 }
-

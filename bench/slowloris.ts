@@ -7,7 +7,19 @@
 import { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { APIYI_ENV, apiyiCmd, CHAT_PATH, flag, freePort, run, runMain, serveApiyi, TMP, waitFor, type Apiyi } from "./lib";
+import {
+  APIYI_ENV,
+  apiyiCmd,
+  CHAT_PATH,
+  flag,
+  freePort,
+  run,
+  runMain,
+  serveApiyi,
+  TMP,
+  waitFor,
+  type Apiyi,
+} from "./lib";
 
 const CONNS = Number(flag("--conns") ?? 1000);
 const DEADLINE_S = Number(flag("--deadline") ?? 3);
@@ -25,7 +37,8 @@ function slowClient(port: number, key: string, started: number): Slow {
     socket: {
       open: (s) => void s.write(head),
       data(_, d) {
-        if (slow.status === null) [slow.status, slow.at] = [Number(d.toString().split(" ")[1]), performance.now() - started];
+        if (slow.status === null)
+          [slow.status, slow.at] = [Number(d.toString().split(" ")[1]), performance.now() - started];
       },
       close: () => void (slow.closedAt = performance.now() - started),
       error: () => void (slow.closedAt ??= performance.now() - started),
@@ -34,7 +47,8 @@ function slowClient(port: number, key: string, started: number): Slow {
   return slow;
 }
 
-const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
+const pct = (xs: number[], p: number) =>
+  xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN;
 
 await runMain("slowloris", async () => {
   const dataDir = join(TMP, "data");
@@ -43,9 +57,20 @@ await runMain("slowloris", async () => {
   // the setting as PUT /api/setting would store it, written before the server starts
   db.run("INSERT INTO settings (key, value) VALUES ('body_read_timeout_seconds', ?)", [String(DEADLINE_S)]);
   db.close();
-  const apiyi: Apiyi = { name: "apiyi", port: freePort(), pid: null, key: "", dataDir, restarts: 0, serveCmd: apiyiCmd(), env: APIYI_ENV };
+  const apiyi: Apiyi = {
+    name: "apiyi",
+    port: freePort(),
+    pid: null,
+    key: "",
+    dataDir,
+    restarts: 0,
+    serveCmd: apiyiCmd(),
+    env: APIYI_ENV,
+  };
   await serveApiyi(apiyi);
-  apiyi.key = (await run([...apiyiCmd(), "token", "create", "--user", "admin", "--name", "slow", "--data-dir", dataDir], APIYI_ENV)).trim();
+  apiyi.key = (
+    await run([...apiyiCmd(), "token", "create", "--user", "admin", "--name", "slow", "--data-dir", dataDir], APIYI_ENV)
+  ).trim();
   const pid = apiyi.workPid ?? apiyi.pid!;
   const idleRss = rssMiB(pid);
 
@@ -56,14 +81,37 @@ await runMain("slowloris", async () => {
   const t0 = performance.now();
   const health = await fetch(`http://127.0.0.1:${apiyi.port}/healthz`);
   const healthMs = performance.now() - t0;
-  await waitFor("every slow client answered", async () => clients.every((c) => c.closedAt !== null), (DEADLINE_S + 12) * 1000).catch(() => {});
+  await waitFor(
+    "every slow client answered",
+    async () => clients.every((c) => c.closedAt !== null),
+    (DEADLINE_S + 12) * 1000,
+  ).catch(() => {});
   const got408 = clients.filter((c) => c.status === 408);
   const open = clients.filter((c) => c.closedAt === null).length;
   console.log(`\n## Authenticated slowloris: ${CONNS} connections, headers + 1 byte, body deadline ${DEADLINE_S} s\n`);
   console.log("| figure | value |\n|---|---|");
   console.log(`| answered 408 | ${got408.length} / ${CONNS} |`);
-  console.log(`| 408 after (p50 / max) | ${(pct(got408.map((c) => c.at!), 50) / 1000).toFixed(2)} s / ${(pct(got408.map((c) => c.at!), 100) / 1000).toFixed(2)} s |`);
-  console.log(`| closed by the server after (max) | ${(pct(clients.filter((c) => c.closedAt !== null).map((c) => c.closedAt!), 100) / 1000).toFixed(2)} s |`);
+  console.log(
+    `| 408 after (p50 / max) | ${(
+      pct(
+        got408.map((c) => c.at!),
+        50,
+      ) / 1000
+    ).toFixed(2)} s / ${(
+      pct(
+        got408.map((c) => c.at!),
+        100,
+      ) / 1000
+    ).toFixed(2)} s |`,
+  );
+  console.log(
+    `| closed by the server after (max) | ${(
+      pct(
+        clients.filter((c) => c.closedAt !== null).map((c) => c.closedAt!),
+        100,
+      ) / 1000
+    ).toFixed(2)} s |`,
+  );
   console.log(`| still open ${DEADLINE_S + 12} s later | ${open} |`);
   console.log(`| server RSS idle / while held | ${idleRss.toFixed(0)} MiB / ${heldRss.toFixed(0)} MiB |`);
   console.log(`| /healthz while held | ${health.status} in ${healthMs.toFixed(1)} ms |`);

@@ -15,7 +15,20 @@ import { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  APIYI_ENV, apiyiCmd, CHAT_PATH, flag, logSummary, post, run, runMain, startApiyi, startScript, stopApiyi, TMP, waitFor, type Apiyi,
+  APIYI_ENV,
+  apiyiCmd,
+  CHAT_PATH,
+  flag,
+  logSummary,
+  post,
+  run,
+  runMain,
+  startApiyi,
+  startScript,
+  stopApiyi,
+  TMP,
+  waitFor,
+  type Apiyi,
 } from "./lib";
 import { checkedStream } from "./stream-check";
 
@@ -28,7 +41,8 @@ const num = (name: string, fallback: number) => {
 const MINUTES = num("--minutes", scenario === "writers" ? 10 : 60);
 const SAMPLE_MS = num("--sample-seconds", 60) * 1000;
 
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
+const rssMiB = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 const f1 = (n: number) => n.toFixed(1);
 const clock = (ms: number) => {
   const s = Math.round(ms / 1000);
@@ -67,20 +81,26 @@ async function streams() {
       const o = await checkedStream(url, apiyi.key, events, pace, AbortSignal.timeout(events * pace + 60_000));
       total.done++;
       window.done++;
-      if (o.ok) (total.intact++, window.intact++);
+      if (o.ok) total.intact++, window.intact++;
       else total.failures[o.why!] = (total.failures[o.why!] ?? 0) + 1;
     }
   };
-  console.error(`soak streams: ${n} streams × ${events} events ${pace} ms apart, ${MINUTES} min, RSS every ${SAMPLE_MS / 1000} s`);
+  console.error(
+    `soak streams: ${n} streams × ${events} events ${pace} ms apart, ${MINUTES} min, RSS every ${SAMPLE_MS / 1000} s`,
+  );
   const until = Date.now() + MINUTES * 60_000;
   const slots = Array.from({ length: n }, slot);
   const rss: number[] = [];
-  const table = await sampled(until, (t) => {
-    rss.push(rssMiB(apiyi.workPid!));
-    const row = `| ${clock(t)} | ${f1(rss.at(-1)!)} | ${window.done} | ${window.intact} | ${window.done - window.intact} |`;
-    window.done = window.intact = 0;
-    return row;
-  }, ["| time | server RSS MiB | streams finished | intact | failed |", "|---|---|---|---|---|"]);
+  const table = await sampled(
+    until,
+    (t) => {
+      rss.push(rssMiB(apiyi.workPid!));
+      const row = `| ${clock(t)} | ${f1(rss.at(-1)!)} | ${window.done} | ${window.intact} | ${window.done - window.intact} |`;
+      window.done = window.intact = 0;
+      return row;
+    },
+    ["| time | server RSS MiB | streams finished | intact | failed |", "|---|---|---|---|---|"],
+  );
   running = false;
   await Promise.all(slots); // the streams in flight finish (each is bounded by its own deadline)
   await stopApiyi(apiyi);
@@ -103,15 +123,27 @@ async function writers() {
   const cli = (...args: string[]) => run([...apiyiCmd(), ...args, "--data-dir", apiyi.dataDir], APIYI_ENV);
   const QUOTA_USD = 1000;
   const tokens: string[] = [];
-  for (let i = 0; i < tokenCount; i++) tokens.push((await cli("token", "create", "--user", "admin", "--name", `soak-${i}`, "--quota-usd", String(QUOTA_USD))).trim());
+  for (let i = 0; i < tokenCount; i++)
+    tokens.push(
+      (await cli("token", "create", "--user", "admin", "--name", `soak-${i}`, "--quota-usd", String(QUOTA_USD))).trim(),
+    );
   await waitFor("the soak tokens", async () => (await post(apiyi.port, tokens.at(-1)!, "json")).status === 200, 10_000);
 
-  const total = { calls: 0, ok: 0, errors: {} as Record<string, number>, cliWrites: 0, cliFailures: 0, cliLockErrors: 0 };
+  const total = {
+    calls: 0,
+    ok: 0,
+    errors: {} as Record<string, number>,
+    cliWrites: 0,
+    cliFailures: 0,
+    cliLockErrors: 0,
+  };
   let window = 0;
   let running = true;
   const writer = async (w: number) => {
     for (let i = 0; running; i++) {
-      const res = await post(apiyi.port, tokens[(w + i) % tokens.length], i % 4 === 3 ? "sse" : "json").catch((e: Error) => e);
+      const res = await post(apiyi.port, tokens[(w + i) % tokens.length], i % 4 === 3 ? "sse" : "json").catch(
+        (e: Error) => e,
+      );
       const why = res instanceof Error ? res.message : res.status === 200 ? null : `status ${res.status}`;
       if (!(res instanceof Error)) await res.arrayBuffer().catch(() => null);
       total.calls++;
@@ -126,13 +158,17 @@ async function writers() {
       await Bun.sleep(cliEvery * 1000);
       if (!running) break;
       total.cliWrites++;
-      await cli("price", "set", "--model", `soak-extra-${i % 20}`, "--input", "1", "--output", "2").catch((e: Error) => {
-        total.cliFailures++;
-        total.cliLockErrors += lockErrorsIn(e.message);
-      });
+      await cli("price", "set", "--model", `soak-extra-${i % 20}`, "--input", "1", "--output", "2").catch(
+        (e: Error) => {
+          total.cliFailures++;
+          total.cliLockErrors += lockErrorsIn(e.message);
+        },
+      );
     }
   };
-  console.error(`soak writers: ${n} writers over ${tokenCount} tokens, a CLI write every ${cliEvery} s, ${MINUTES} min, RSS every ${SAMPLE_MS / 1000} s`);
+  console.error(
+    `soak writers: ${n} writers over ${tokenCount} tokens, a CLI write every ${cliEvery} s, ${MINUTES} min, RSS every ${SAMPLE_MS / 1000} s`,
+  );
   const until = Date.now() + MINUTES * 60_000;
   const loops = [...Array.from({ length: n }, (_, w) => writer(w)), cliWriter()];
   const rss: number[] = [];
@@ -147,7 +183,9 @@ async function writers() {
   running = false;
   await Promise.all(loops);
   await stopApiyi(apiyi); // SIGTERM: drains and writes everything the ledger still holds
-  const serverOutput = ["apiyi-0.log", "apiyi-0.log.err"].map((name) => readFileSync(join(TMP, name), "utf8")).join("\n");
+  const serverOutput = ["apiyi-0.log", "apiyi-0.log.err"]
+    .map((name) => readFileSync(join(TMP, name), "utf8"))
+    .join("\n");
   console.log(table.join("\n"));
   console.log(
     `\ncalls: ${total.calls} (${total.ok} × 200), errors ${JSON.stringify(total.errors)}; CLI writes ${total.cliWrites}, failed ${total.cliFailures}; ` +
@@ -166,16 +204,22 @@ function exactness(dataDir: string, tokenCount: number, initial: number): string
     const off: string[] = [];
     for (let i = 0; i < tokenCount; i++) {
       const id = v("SELECT id AS v FROM tokens WHERE name = ?", `soak-${i}`);
-      const sum = v("SELECT remain_quota AS v FROM tokens WHERE id = ?", id) + v("SELECT coalesce(sum(token_amount), 0) AS v FROM holds WHERE token_id = ?", id) +
+      const sum =
+        v("SELECT remain_quota AS v FROM tokens WHERE id = ?", id) +
+        v("SELECT coalesce(sum(token_amount), 0) AS v FROM holds WHERE token_id = ?", id) +
         v("SELECT coalesce(sum(quota), 0) AS v FROM logs WHERE token_id = ? AND type IN (2, 5)", id);
       if (sum !== initial) off.push(`soak-${i}: ${sum} ≠ ${initial}`);
     }
     const used = v("SELECT used_quota AS v FROM users WHERE username = 'admin'");
-    const charged = v("SELECT coalesce(sum(quota), 0) AS v FROM logs WHERE user_id = (SELECT id FROM users WHERE username = 'admin') AND type IN (2, 5)");
+    const charged = v(
+      "SELECT coalesce(sum(quota), 0) AS v FROM logs WHERE user_id = (SELECT id FROM users WHERE username = 'admin') AND type IN (2, 5)",
+    );
     const holds = v("SELECT count(*) AS v FROM holds");
     const exact = off.length === 0 && used === charged && holds === 0;
-    return `exactness: ${exact ? "exact" : "NOT EXACT"}: ${tokenCount} tokens, remain + held + Σ costs = ${initial} each${off.length ? ` except ${off.join(", ")}` : ""}; ` +
-      `user's used quota ${used} vs Σ logged costs ${charged}; holds left ${holds}`;
+    return (
+      `exactness: ${exact ? "exact" : "NOT EXACT"}: ${tokenCount} tokens, remain + held + Σ costs = ${initial} each${off.length ? ` except ${off.join(", ")}` : ""}; ` +
+      `user's used quota ${used} vs Σ logged costs ${charged}; holds left ${holds}`
+    );
   } finally {
     db.close();
   }

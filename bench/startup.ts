@@ -55,4 +55,6 @@ for (let i = 0; i < runs; i++) {
 console.log(`binary size: ${(statSync(binary).size / 2 ** 20).toFixed(1)} MiB`);
 console.log(`first 200 after start, fresh data dir (median of ${runs}): ${median(cold).toFixed(1)} ms`);
 console.log(`first 200 after start, existing data dir (median of ${runs}): ${median(warm).toFixed(1)} ms`);
-console.log(`idle RSS after 2 s: ${rss.toFixed(1)} MiB (serving process) + ${parentRss.toFixed(1)} MiB (the relaunching parent)`);
+console.log(
+  `idle RSS after 2 s: ${rss.toFixed(1)} MiB (serving process) + ${parentRss.toFixed(1)} MiB (the relaunching parent)`,
+);

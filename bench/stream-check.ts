@@ -6,7 +6,13 @@ export type Outcome = { ok: boolean; events: number; firstMs: number | null; tot
 
 /** The request body that makes the bench mock send `events` content events `paceMs` apart. */
 export const pacedBody = (events: number, paceMs: number) =>
-  JSON.stringify({ model: "bench-model", messages: [{ role: "user", content: "Count." }], stream: true, bench_events: events, bench_pace_ms: paceMs });
+  JSON.stringify({
+    model: "bench-model",
+    messages: [{ role: "user", content: "Count." }],
+    stream: true,
+    bench_events: events,
+    bench_pace_ms: paceMs,
+  });
 
 /** Checks one SSE event against the expected sequence; returns an error text or null. */
 function checkEvent(data: string, state: { next: number; done: boolean }, events: number): string | null {
@@ -25,12 +31,24 @@ function checkEvent(data: string, state: { next: number; done: boolean }, events
 }
 
 /** Opens one stream and reads it to the end; times are measured from `t0` (performance.now()). */
-export async function checkedStream(url: string, key: string, events: number, paceMs: number, signal: AbortSignal, t0 = performance.now()): Promise<Outcome> {
+export async function checkedStream(
+  url: string,
+  key: string,
+  events: number,
+  paceMs: number,
+  signal: AbortSignal,
+  t0 = performance.now(),
+): Promise<Outcome> {
   const state = { next: 0, done: false };
   let firstMs: number | null = null;
   const since = () => performance.now() - t0;
   try {
-    const res = await fetch(url, { method: "POST", signal, headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: pacedBody(events, paceMs) });
+    const res = await fetch(url, {
+      method: "POST",
+      signal,
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: pacedBody(events, paceMs),
+    });
     if (res.status !== 200 || !res.body) {
       await res.body?.cancel();
       return { ok: false, events: 0, firstMs, totalMs: since(), why: `status ${res.status}` };
@@ -56,8 +74,20 @@ export async function checkedStream(url: string, key: string, events: number, pa
       }
     }
     const ok = state.done && buffer.trim() === "";
-    return { ok, events: state.next, firstMs, totalMs: since(), why: ok ? undefined : `ended without [DONE] after ${state.next} events` };
+    return {
+      ok,
+      events: state.next,
+      firstMs,
+      totalMs: since(),
+      why: ok ? undefined : `ended without [DONE] after ${state.next} events`,
+    };
   } catch (e) {
-    return { ok: false, events: state.next, firstMs, totalMs: since(), why: (e as Error).name === "TimeoutError" ? "deadline" : (e as Error).message };
+    return {
+      ok: false,
+      events: state.next,
+      firstMs,
+      totalMs: since(),
+      why: (e as Error).name === "TimeoutError" ? "deadline" : (e as Error).message,
+    };
   }
 }

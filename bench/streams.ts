@@ -19,7 +19,9 @@ const quantile = (xs: number[], q: number) => {
 };
 
 const t0 = performance.now();
-const outcomes = await Promise.all(Array.from({ length: streams }, () => checkedStream(url, key, events, pace, deadline, t0)));
+const outcomes = await Promise.all(
+  Array.from({ length: streams }, () => checkedStream(url, key, events, pace, deadline, t0)),
+);
 const failures: Record<string, number> = {};
 for (const o of outcomes) if (!o.ok) failures[o.why!] = (failures[o.why!] ?? 0) + 1;
 const firsts = outcomes.flatMap((o) => (o.firstMs === null ? [] : [o.firstMs]));

@@ -7,13 +7,23 @@ export {}; // a module: top-level await, own scope
 
 const [url, key, countArg] = process.argv.slice(2);
 const count = Number(countArg ?? 200);
-const body = JSON.stringify({ model: "bench-model", messages: [{ role: "user", content: "Say hello." }], stream: true, bench_events: 3, bench_pace_ms: 5 });
+const body = JSON.stringify({
+  model: "bench-model",
+  messages: [{ role: "user", content: "Say hello." }],
+  stream: true,
+  bench_events: 3,
+  bench_pace_ms: 5,
+});
 const decoder = new TextDecoder();
 
 /** ms from sending to the first data event, or null when the stream failed or had none. */
 async function once(): Promise<number | null> {
   const t0 = performance.now();
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body,
+  });
   if (res.status !== 200 || !res.body) return null;
   let first: number | null = null;
   let text = "";
@@ -38,4 +48,12 @@ for (let i = 0; i < count; i++) {
   else times.push(t);
 }
 times.sort((a, b) => a - b);
-console.log(JSON.stringify({ n: times.length, p50Ms: quantile(times, 0.5), p90Ms: quantile(times, 0.9), minMs: times[0], failed }));
+console.log(
+  JSON.stringify({
+    n: times.length,
+    p50Ms: quantile(times, 0.5),
+    p90Ms: quantile(times, 0.9),
+    minMs: times[0],
+    failed,
+  }),
+);

@@ -72,7 +72,10 @@ export function createApp(rt: Runtime) {
         if (code !== "NOT_FOUND") return;
         const path = new URL(request.url).pathname;
         if (!path.startsWith("/api/")) return new Response("not found", { status: 404 });
-        return Response.json({ success: false, message: `no route ${request.method} ${path}`, data: null }, { status: 404 });
+        return Response.json(
+          { success: false, message: `no route ${request.method} ${path}`, data: null },
+          { status: 404 },
+        );
       })
       // while draining the listener stays open so that probes see 503, but no new work is taken
       .onRequest(({ request }) => {

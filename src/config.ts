@@ -6,7 +6,9 @@ import { parseCidr } from "./core/ip";
 
 export class ConfigError extends Error {}
 
-const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"], { error: "must be true or false" }).transform((v) => ["1", "true", "yes", "on"].includes(v));
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"], { error: "must be true or false" })
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
 /** The address clients reach this server at (shown in request examples and share links): an http(s)
  * URL without query or fragment, its trailing slash removed; "" = not set. Also the `public_url`
@@ -35,13 +37,26 @@ export const publicUrlSchema = z
 
 /** Each setting: its flag, its environment variable and its schema (given a string). */
 export const CONFIG_FIELDS = {
-  port: { flag: "port", env: "APIYI_PORT", schema: z.coerce.number({ error: "must be a port number" }).int("must be a whole number").min(0, "must be 0–65535").max(65535, "must be 0–65535").default(3000) },
+  port: {
+    flag: "port",
+    env: "APIYI_PORT",
+    schema: z.coerce
+      .number({ error: "must be a port number" })
+      .int("must be a whole number")
+      .min(0, "must be 0–65535")
+      .max(65535, "must be 0–65535")
+      .default(3000),
+  },
   host: { flag: "host", env: "APIYI_HOST", schema: z.string().min(1).default("127.0.0.1") },
   dataDir: { flag: "data-dir", env: "APIYI_DATA_DIR", schema: z.string().min(1).default("./data") },
   shutdownTimeout: {
     flag: "shutdown-timeout",
     env: "APIYI_SHUTDOWN_TIMEOUT",
-    schema: z.coerce.number({ error: "must be a number of seconds" }).min(0, "must be 0–3600 seconds").max(3600, "must be 0–3600 seconds").default(30),
+    schema: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .min(0, "must be 0–3600 seconds")
+      .max(3600, "must be 0–3600 seconds")
+      .default(30),
   },
   trustedProxies: {
     flag: "trusted-proxies",
@@ -51,7 +66,10 @@ export const CONFIG_FIELDS = {
       .optional()
       .transform((v, c) => {
         if (v === undefined) return undefined;
-        const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+        const list = v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = list.find((e) => parseCidr(e) === null);
         if (bad) c.addIssue({ code: "custom", message: `"${bad}" is neither an IP address nor a CIDR` });
         return list;
@@ -60,13 +78,21 @@ export const CONFIG_FIELDS = {
   maxBodyMb: {
     flag: "max-body-mb",
     env: "APIYI_MAX_BODY_MB",
-    schema: z.coerce.number({ error: "must be a number of MiB" }).positive("must be more than 0").max(1024, "must be at most 1024").default(32),
+    schema: z.coerce
+      .number({ error: "must be a number of MiB" })
+      .positive("must be more than 0")
+      .max(1024, "must be at most 1024")
+      .default(32),
   },
   registerEnabled: { flag: "register-enabled", env: "APIYI_REGISTER_ENABLED", schema: bool.optional() },
   newUserQuota: {
     flag: "new-user-quota",
     env: "APIYI_NEW_USER_QUOTA",
-    schema: z.coerce.number({ error: "must be a number of quota units" }).int("must be a whole number of quota units").min(0, "must not be negative").optional(),
+    schema: z.coerce
+      .number({ error: "must be a number of quota units" })
+      .int("must be a whole number of quota units")
+      .min(0, "must not be negative")
+      .optional(),
   },
   publicUrl: { flag: "public-url", env: "APIYI_PUBLIC_URL", schema: publicUrlSchema.optional() },
   /** upstream host names pinned to addresses, like curl's --resolve: "name=address,…" (the egress
@@ -79,9 +105,13 @@ export const CONFIG_FIELDS = {
       .optional()
       .transform((v, c) => {
         const pins: Record<string, string> = {};
-        for (const pair of (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+        for (const pair of (v ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)) {
           const [name, address, extra] = pair.split("=").map((s) => s.trim());
-          if (!name || !address || extra !== undefined || isIP(address) === 0) c.addIssue({ code: "custom", message: `"${pair}" is not name=IP-address` });
+          if (!name || !address || extra !== undefined || isIP(address) === 0)
+            c.addIssue({ code: "custom", message: `"${pair}" is not name=IP-address` });
           else pins[name.toLowerCase()] = address;
         }
         return pins;

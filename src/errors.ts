@@ -41,7 +41,9 @@ export const internalError = () => new AppError(500, "internal_error", "internal
  * is one, with the stack, and becomes the internal 500. Pass on what it returns: it is logged already. */
 export function asAppError(e: unknown, where: string, requestId?: string): AppError {
   if (e instanceof AppError) return e;
-  console.error(`${where}${requestId ? ` ${requestId}` : ""}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  console.error(
+    `${where}${requestId ? ` ${requestId}` : ""}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+  );
   return internalError();
 }
 

@@ -11,7 +11,8 @@ import type { Runtime } from "./runtime";
 
 /** Bun's cap from the /v1 limit (--max-body-mb) or the management limit at start, whichever is larger
  * (a management_body_limit_kb raised above that later takes full effect after a restart). */
-export const serverBodyCap = (rt: Runtime) => 2 * Math.max(rt.maxBodyBytes, rt.ctx.snapshot.current.relay.managementBodyBytes) + 1024 * 1024;
+export const serverBodyCap = (rt: Runtime) =>
+  2 * Math.max(rt.maxBodyBytes, rt.ctx.snapshot.current.relay.managementBodyBytes) + 1024 * 1024;
 
 export function listen(rt: Runtime, app: ReturnType<typeof createApp>, port: number, hostname: string) {
   const server = Bun.serve({

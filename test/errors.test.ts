@@ -13,7 +13,14 @@ beforeEach(() => {
 });
 afterEach(() => spy.mockRestore());
 
-const fields = (e: AppError) => ({ status: e.status, code: e.code, type: e.type, message: e.message, param: e.param, headers: e.headers });
+const fields = (e: AppError) => ({
+  status: e.status,
+  code: e.code,
+  type: e.type,
+  message: e.message,
+  param: e.param,
+  headers: e.headers,
+});
 
 test("an AppError comes back as the same object, and nothing is logged", () => {
   const refusal = new AppError(429, "too_many_attempts", "slow down", null, undefined, { "retry-after": "3" });
@@ -26,7 +33,14 @@ test("an AppError comes back as the same object, and nothing is logged", () => {
 test("anything else becomes the internal 500 of core/refusals, logged once with where, the request id and the stack", () => {
   const err = asAppError(new TypeError("boom"), "relay", "req-42");
   expect(fields(err)).toEqual(fields(refusals.internal()));
-  expect(fields(err)).toEqual({ status: 500, code: "internal_error", type: "server_error", message: "internal error; the server log has details", param: null, headers: {} });
+  expect(fields(err)).toEqual({
+    status: 500,
+    code: "internal_error",
+    type: "server_error",
+    message: "internal error; the server log has details",
+    param: null,
+    headers: {},
+  });
   expect(logged).toHaveLength(1);
   const line = String(logged[0][0]);
   expect(line).toStartWith("relay req-42: unexpected error: TypeError: boom\n");

@@ -4,7 +4,12 @@
 import type { Children } from "@kitajs/html";
 import { USER_ROLE } from "../src/core/status";
 
-const HTMX_CONFIG = JSON.stringify({ allowEval: false, includeIndicatorStyles: false, allowScriptTags: false, selfRequestsOnly: true });
+const HTMX_CONFIG = JSON.stringify({
+  allowEval: false,
+  includeIndicatorStyles: false,
+  allowScriptTags: false,
+  selfRequestsOnly: true,
+});
 
 export type NavUser = { username: string; role: string; csrf: string };
 
@@ -55,7 +60,9 @@ function Nav(props: { user: NavUser; path: string }) {
       <form method="post" action="/logout" class="who">
         <span safe>{props.user.username}</span>
         <input type="hidden" name="_csrf" value={props.user.csrf} />
-        <button type="submit" class="link">Sign out</button>
+        <button type="submit" class="link">
+          Sign out
+        </button>
       </form>
     </header>
   );

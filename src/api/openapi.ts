@@ -25,13 +25,17 @@ function operation(spec: RouteSpec) {
     required: true,
     schema: { type: m[1] === "id" ? "integer" : "string" },
   }));
-  const query = spec.query ? (jsonSchema(spec.query) as { properties?: Record<string, object> }).properties ?? {} : {};
+  const query = spec.query
+    ? ((jsonSchema(spec.query) as { properties?: Record<string, object> }).properties ?? {})
+    : {};
   return {
     summary: spec.summary,
     tags: [spec.tag],
     security: spec.access === "public" ? [] : [{ session: [] }, { accessToken: [] }],
     parameters: [...params, ...Object.entries(query).map(([name, schema]) => ({ name, in: "query", schema }))],
-    ...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } } } : {}),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } } }
+      : {}),
     responses: {
       [spec.creates ? "201" : "200"]: reply("success"),
       "400": reply("the body is not JSON"),
@@ -61,9 +65,15 @@ export function openApiDocument(specs: RouteSpec[]) {
           type: "apiKey",
           in: "cookie",
           name: "apiyi_session",
-          description: "from POST /api/user/login; a write (POST/PUT/DELETE) with it also needs X-CSRF-Token: data.csrf_token of the sign-in reply, and no foreign Origin",
+          description:
+            "from POST /api/user/login; a write (POST/PUT/DELETE) with it also needs X-CSRF-Token: data.csrf_token of the sign-in reply, and no foreign Origin",
         },
-        accessToken: { type: "apiKey", in: "header", name: "Authorization", description: "the token from POST /api/user/token, bare or after Bearer" },
+        accessToken: {
+          type: "apiKey",
+          in: "header",
+          name: "Authorization",
+          description: "the token from POST /api/user/token, bare or after Bearer",
+        },
       },
     },
     paths,

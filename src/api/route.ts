@@ -68,8 +68,13 @@ export const accessTokenFrom = (header: string | null) => header?.replace(/^Bear
 
 const CSRF_HEADER = "x-csrf-token";
 const csrfMissing = () =>
-  forbidden(`refused: a write made with the session cookie needs the ${CSRF_HEADER} header (data.csrf_token of the sign-in reply or of GET /api/user/self), or use an access token in Authorization`);
-const crossSite = () => forbidden("refused: this write came from another site (Origin / Sec-Fetch-Site); send it from this server's own origin");
+  forbidden(
+    `refused: a write made with the session cookie needs the ${CSRF_HEADER} header (data.csrf_token of the sign-in reply or of GET /api/user/self), or use an access token in Authorization`,
+  );
+const crossSite = () =>
+  forbidden(
+    "refused: this write came from another site (Origin / Sec-Fetch-Site); send it from this server's own origin",
+  );
 
 /** Whether the request carries a body at all (a declared length above 0, or a chunked one). */
 const carriesBody = (request: Request) =>
@@ -94,14 +99,24 @@ async function readJsonBody(ctx: Ctx, spec: RouteSpec, request: Request, server:
 
 /** For a write without an access token: the same origin, and the session's CSRF token when a
  * session is what the route acts with. */
-function checkCookieWrite(ctx: Ctx, spec: RouteSpec, request: Request, sessionId: string | undefined, actor: Actor | null): void {
+function checkCookieWrite(
+  ctx: Ctx,
+  spec: RouteSpec,
+  request: Request,
+  sessionId: string | undefined,
+  actor: Actor | null,
+): void {
   if (!sameOrigin(request, () => readSettings(ctx).public_url)) throw crossSite();
   if (spec.anonymous || !sessionId || !actor) return; // no live session: nothing another site could use
   if (!csrfMatches(ctx, sessionId, request.headers.get(CSRF_HEADER))) throw csrfMissing();
 }
 
 /** The reply for anything a route threw (`where` names the route in the log when it was unexpected). */
-export function errorReply(e: unknown, set: { status?: number | string; headers?: Record<string, unknown> }, where = "api") {
+export function errorReply(
+  e: unknown,
+  set: { status?: number | string; headers?: Record<string, unknown> },
+  where = "api",
+) {
   const err = asAppError(e, where);
   set.status = err.status;
   if (set.headers) Object.assign(set.headers, err.headers); // a 429's Retry-After
@@ -135,7 +150,17 @@ export function routeTable(ctx: Ctx) {
           const headers: Record<string, string> = {};
           const ip = requestClientIp(ctx, request, server);
           const csrf = sessionId && actor ? csrfFor(ctx, sessionId) : null;
-          const data = await handler({ ctx, actor: actor as Call<A>["actor"], body, query, params, ip, cookies, csrf, headers });
+          const data = await handler({
+            ctx,
+            actor: actor as Call<A>["actor"],
+            body,
+            query,
+            params,
+            ip,
+            cookies,
+            csrf,
+            headers,
+          });
           Object.assign(set.headers, headers);
           set.status = spec.creates ? 201 : 200;
           return { success: true, message: "", data: data ?? null };

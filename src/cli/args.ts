@@ -74,7 +74,8 @@ function distance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     row = next;
   }
   return row[b.length];
@@ -95,7 +96,8 @@ function parseProblem(e: Error & { code?: string }): string {
   const flag = /'(?:-\w, )?(--?[^' ]+)/.exec(e.message)?.[1];
   if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
     if (/ argument missing/.test(e.message)) return `${flag} needs a value`;
-    if (/ argument is ambiguous/.test(e.message)) return `${flag} needs a value (one that starts with - is written ${flag}=-X)`;
+    if (/ argument is ambiguous/.test(e.message))
+      return `${flag} needs a value (one that starts with - is written ${flag}=-X)`;
     return `${flag} does not take a value`;
   }
   return e.message.split("\n")[0];
@@ -112,7 +114,12 @@ export function parseFlags(cmd: Command, argv: string[]): Flags | "help" {
   const inline = inlineBooleans(cmd, argv, refuse);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: inline.args, options: { ...cmd.options, help: HELP_OPTION }, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: inline.args,
+      options: { ...cmd.options, help: HELP_OPTION },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (e) {
     return refuse(parseProblem(e as Error & { code?: string }));
   }
@@ -125,7 +132,12 @@ export function parseFlags(cmd: Command, argv: string[]): Flags | "help" {
 }
 
 export const usageOf = (cmd: Command) =>
-  [`usage: apiyi ${cmd.name} ${cmd.usage}`.trimEnd(), "", cmd.summary, ...(cmd.help?.length ? ["", ...cmd.help] : [])].join("\n");
+  [
+    `usage: apiyi ${cmd.name} ${cmd.usage}`.trimEnd(),
+    "",
+    cmd.summary,
+    ...(cmd.help?.length ? ["", ...cmd.help] : []),
+  ].join("\n");
 
 /** Turns anything a command throws into the one-line message a person at a terminal needs. */
 export function describeFailure(e: unknown, flagNames: Record<string, string> = {}): { message: string; code: number } {
@@ -157,7 +169,8 @@ export function localUrl(host: string, port: number) {
  * addresses (in a container, the container's; from outside, the published port). */
 export function listeningLines(host: string, port: number, dataDir: string) {
   const local = localUrl(host, port);
-  if (!isWildcard(host)) return { listening: `listening on ${local} (data: ${dataDir})`, console: `console: ${local}/` };
+  if (!isWildcard(host))
+    return { listening: `listening on ${local} (data: ${dataDir})`, console: `console: ${local}/` };
   const others = Object.values(networkInterfaces())
     .flat()
     // IPv6 only when bound to ::, never link-local (fe80:: needs a zone to be reached)

@@ -8,7 +8,8 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 export const backup: Command = {
   name: "backup",
-  summary: "Copy the database to FILE, consistently, while the server runs (refuses to overwrite FILE without --force).",
+  summary:
+    "Copy the database to FILE, consistently, while the server runs (refuses to overwrite FILE without --force).",
   usage: "FILE [--force] [--data-dir DIR]",
   positionals: ["FILE"],
   options: { force: { type: "boolean" }, ...DATA_OPTIONS },
@@ -22,7 +23,13 @@ export const backup: Command = {
   async run(flags) {
     const { dataDir } = loadConfig({ "data-dir": flags["data-dir"] });
     const r = backupDatabase(dataDir, flags.file as string, { force: flags.force === true });
-    console.log(`backup written: ${r.path} (${mib(r.bytes)} MiB: ${r.users} users, ${r.tokens} tokens, ${r.logs} log rows)`);
-    console.log(r.secretFile ? `keep it with the secret: ${r.secretFile} (no key works without it)` : "keep it with the APIYI_SECRET the server runs with (no key works without it)");
+    console.log(
+      `backup written: ${r.path} (${mib(r.bytes)} MiB: ${r.users} users, ${r.tokens} tokens, ${r.logs} log rows)`,
+    );
+    console.log(
+      r.secretFile
+        ? `keep it with the secret: ${r.secretFile} (no key works without it)`
+        : "keep it with the APIYI_SECRET the server runs with (no key works without it)",
+    );
   },
 };

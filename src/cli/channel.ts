@@ -95,7 +95,11 @@ const channelInput = (flags: Flags) => ({
   max_output_tokens: intFlag(flags["max-output-tokens"]),
 });
 
-const STATUS_WORDS: Record<number, string> = { [CHANNEL_STATUS.enabled]: "enabled", [CHANNEL_STATUS.disabled]: "disabled", [CHANNEL_STATUS.autoDisabled]: "auto-disabled" };
+const STATUS_WORDS: Record<number, string> = {
+  [CHANNEL_STATUS.enabled]: "enabled",
+  [CHANNEL_STATUS.disabled]: "disabled",
+  [CHANNEL_STATUS.autoDisabled]: "auto-disabled",
+};
 /** free text on a tab-separated line: no tabs or line breaks */
 const oneLine = (text: string) => text.replace(/[\t\r\n]+/g, " ");
 const since = (unixS: number) => new Date(unixS * 1000).toISOString().replace(/\.\d+Z$/, "Z");
@@ -105,7 +109,17 @@ const since = (unixS: number) => new Date(unixS * 1000).toISOString().replace(/\
 export function channelLine(c: ReturnType<typeof getChannel>) {
   const status = STATUS_WORDS[c.status] ?? String(c.status);
   const h = c.health;
-  const fields = [c.id, c.name, status, c.type, c.base_url, `groups=${c.groups.join(",")}`, `models=${c.models.join(",")}`, `keys=${c.key_count}`, `breaker=${h.breaker}`];
+  const fields = [
+    c.id,
+    c.name,
+    status,
+    c.type,
+    c.base_url,
+    `groups=${c.groups.join(",")}`,
+    `models=${c.models.join(",")}`,
+    `keys=${c.key_count}`,
+    `breaker=${h.breaker}`,
+  ];
   const dead = c.key_states.filter((k) => k.status === KEY_STATUS.dead).length;
   const cooling = c.key_states.filter((k) => k.status === KEY_STATUS.cooling).length;
   if (dead) fields.push(`dead-keys=${dead}`);
@@ -114,7 +128,8 @@ export function channelLine(c: ReturnType<typeof getChannel>) {
   if (c.api_version) fields.push(`api-version=${c.api_version}`);
   if (c.max_output_tokens) fields.push(`max-output-tokens=${c.max_output_tokens}`);
   if (c.status_reason) fields.push(`reason=${oneLine(c.status_reason)}`);
-  if (h.last_error && h.last_error_at >= h.last_ok_at) fields.push(`last-error=${oneLine(h.last_error)} (${since(h.last_error_at)})`);
+  if (h.last_error && h.last_error_at >= h.last_ok_at)
+    fields.push(`last-error=${oneLine(h.last_error)} (${since(h.last_error_at)})`);
   return fields.join("\t");
 }
 
@@ -126,7 +141,8 @@ const warn = (command: string, warnings: string[]) => {
 /** --id as a channel id (a whole number ≥ 1), or a CliError naming the flag. */
 function channelId(flags: Flags): number {
   const id = flags.id;
-  if (typeof id !== "string" || !/^\d+$/.test(id) || Number(id) < 1) throw new CliError("--id: the channel's id, a whole number (see apiyi channel list)");
+  if (typeof id !== "string" || !/^\d+$/.test(id) || Number(id) < 1)
+    throw new CliError("--id: the channel's id, a whole number (see apiyi channel list)");
   return Number(id);
 }
 
@@ -151,8 +167,10 @@ export const channelAdd: Command = {
 export const channelUpdate: Command = {
   name: "channel update",
   flagNames: CHANNEL_FLAG_NAMES,
-  summary: "Change a channel: only the flags given change; --key replaces all its keys (and clears its failure state: an auto-disabled channel is enabled again). Prints the channel's line.",
-  usage: "--id N [--name N] [--type T] [--base-url URL] [--key K …] [--models a,b] [--group g1,g2] [--priority N] [--weight N] [--mapping a=b] [--supports-responses[=true|false]] [--api-version V] [--max-output-tokens N] [--data-dir DIR]",
+  summary:
+    "Change a channel: only the flags given change; --key replaces all its keys (and clears its failure state: an auto-disabled channel is enabled again). Prints the channel's line.",
+  usage:
+    "--id N [--name N] [--type T] [--base-url URL] [--key K …] [--models a,b] [--group g1,g2] [--priority N] [--weight N] [--mapping a=b] [--supports-responses[=true|false]] [--api-version V] [--max-output-tokens N] [--data-dir DIR]",
   options: { id: { type: "string" }, ...CHANNEL_OPTIONS },
   help: ["  --id N            the channel to change (apiyi channel list shows the ids)", ...CHANNEL_HELP],
   async run(flags: Flags) {
@@ -189,7 +207,11 @@ export const channelList: Command = {
 const ID_HELP = "  --id N            the channel (apiyi channel list shows the ids)";
 
 /** enable / disable: the same operation as the console's button and PUT /api/channel/?status_only=true. */
-const statusCommand = (name: "enable" | "disable", status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled, summary: string): Command => ({
+const statusCommand = (
+  name: "enable" | "disable",
+  status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled,
+  summary: string,
+): Command => ({
   name: `channel ${name}`,
   summary,
   usage: "--id N [--data-dir DIR]",
@@ -209,7 +231,11 @@ export const channelEnable = statusCommand(
   CHANNEL_STATUS.enabled,
   "Enable a channel, also one disabled automatically: every key back in rotation, failure state and breaker cleared. Prints the channel's line.",
 );
-export const channelDisable = statusCommand("disable", CHANNEL_STATUS.disabled, "Disable a channel (no call goes to it until it is enabled). Prints the channel's line.");
+export const channelDisable = statusCommand(
+  "disable",
+  CHANNEL_STATUS.disabled,
+  "Disable a channel (no call goes to it until it is enabled). Prints the channel's line.",
+);
 
 export const channelTest: Command = {
   name: "channel test",
@@ -224,7 +250,9 @@ export const channelTest: Command = {
     return withData(flags, async (ctx) => {
       configureResolver({ pins: ctx.config.resolve });
       const r = await probeChannel(ctx, id, { model: flags.model });
-      const result = r.ok ? `ok: ${r.status} in ${r.latency_ms} ms (model ${r.model})` : `failed${r.status ? ` (${r.status})` : ""}: ${r.message} (model ${r.model})`;
+      const result = r.ok
+        ? `ok: ${r.status} in ${r.latency_ms} ms (model ${r.model})`
+        : `failed${r.status ? ` (${r.status})` : ""}: ${r.message} (model ${r.model})`;
       console.log(oneLine(result));
       if (r.re_enabled) console.log("the channel was disabled automatically and is enabled again");
       console.log(channelLine(getChannel(ctx, id)));

@@ -6,16 +6,26 @@ import type { Command } from "./args";
 const row = (c: Command) => `  ${c.name.padEnd(22)}${c.summary}`;
 
 /** The groups ("admin", "channel", …) in the order their first command appears. */
-export const groupsOf = (commands: Command[]) => [...new Set(commands.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]))];
+export const groupsOf = (commands: Command[]) => [
+  ...new Set(commands.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0])),
+];
 
 export const membersOf = (group: string, commands: Command[]) => commands.filter((c) => c.name.startsWith(`${group} `));
 
 export const overview = (commands: Command[]) =>
-  ["usage: apiyi <command> [flags]   (apiyi <command> --help for its flags; apiyi <group> --help for a group's commands)", "", "commands:"]
+  [
+    "usage: apiyi <command> [flags]   (apiyi <command> --help for its flags; apiyi <group> --help for a group's commands)",
+    "",
+    "commands:",
+  ]
     .concat(commands.map(row))
     .join("\n");
 
 export const groupUsage = (group: string, commands: Command[]) =>
-  [`usage: apiyi ${group} <subcommand> [flags]   (apiyi ${group} <subcommand> --help for its flags)`, "", "subcommands:"]
+  [
+    `usage: apiyi ${group} <subcommand> [flags]   (apiyi ${group} <subcommand> --help for its flags)`,
+    "",
+    "subcommands:",
+  ]
     .concat(membersOf(group, commands).map(row))
     .join("\n");

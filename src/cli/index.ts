@@ -68,6 +68,8 @@ function groupOrUnknown(argv: string[]): number {
     return sub === undefined ? 2 : 0;
   }
   const names = membersOf(group, COMMANDS).map((c) => c.name.split(" ")[1]);
-  console.error(`apiyi: unknown command "${group} ${sub}"; ${group}'s subcommands are ${names.join(", ")}; see apiyi ${group} --help`);
+  console.error(
+    `apiyi: unknown command "${group} ${sub}"; ${group}'s subcommands are ${names.join(", ")}; see apiyi ${group} --help`,
+  );
   return 2;
 }

@@ -39,7 +39,9 @@ export function stopWithLauncher() {
   const timer = setInterval(() => {
     if (process.ppid === parent && parentOf(parent) === grandparent) return;
     clearInterval(timer);
-    console.error(`apiyi: the command that started this server (${process.env.npm_lifecycle_event} script) has stopped; stopping too`);
+    console.error(
+      `apiyi: the command that started this server (${process.env.npm_lifecycle_event} script) has stopped; stopping too`,
+    );
     process.kill(process.pid, "SIGTERM");
   }, WATCH_MS);
   timer.unref();

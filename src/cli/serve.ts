@@ -38,7 +38,8 @@ async function drain(server: Bun.Server<unknown>, life: Lifecycle, deadlineMs: n
 export const serve: Command = {
   name: "serve",
   summary: "Run the gateway: migrate the database, then serve the API and console.",
-  usage: "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N] [--public-url URL] [--resolve NAME=IP,…]",
+  usage:
+    "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N] [--public-url URL] [--resolve NAME=IP,…]",
   options: {
     ...SERVER_OPTIONS,
     "shutdown-timeout": { type: "string" },
@@ -112,7 +113,8 @@ export const serve: Command = {
     const lines = listeningLines(config.host, server.port!, config.dataDir);
     console.log(`apiyi ${VERSION} ${lines.listening}`);
     console.log(lines.console);
-    if (adminPassword) console.log(`first start: user "admin" created with password ${adminPassword} (shown once; change it)`);
+    if (adminPassword)
+      console.log(`first start: user "admin" created with password ${adminPassword} (shown once; change it)`);
     return done;
   },
 };

@@ -36,15 +36,20 @@ function quotaFlags(flags: Flags) {
     throw new CliError(`--quota-usd: ${(e as Error).message}`);
   }
   // a limited token at 0 could never make a call (the smallest quota is 1 unit, $0.000002)
-  if (units === 0) throw new CliError("--quota-usd: must be at least 0.000002 (a token with a quota of 0 can never call); leave it out for an unlimited token, bounded by the user's balance");
+  if (units === 0)
+    throw new CliError(
+      "--quota-usd: must be at least 0.000002 (a token with a quota of 0 can never call); leave it out for an unlimited token, bounded by the user's balance",
+    );
   return { unlimited_quota: false, remain_quota: units };
 }
 
 export const tokenCreate: Command = {
   name: "token create",
   flagNames: TOKEN_FLAG_NAMES,
-  summary: "Create a token (sk- key) for a user and print the key. Without --quota-usd it is unlimited (bounded by the user's balance).",
-  usage: "--user U --name N [--quota-usd X | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--data-dir DIR]",
+  summary:
+    "Create a token (sk- key) for a user and print the key. Without --quota-usd it is unlimited (bounded by the user's balance).",
+  usage:
+    "--user U --name N [--quota-usd X | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--data-dir DIR]",
   options: {
     user: { type: "string" },
     name: { type: "string" },

@@ -13,9 +13,15 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
 
   action("POST", "/account/password", {}, async ({ ctx, user, form }) => {
     const password = first(form.password);
-    if (password !== first(form.password_again)) return { html: PasswordForm({ error: "the two new passwords differ" }) as string };
+    if (password !== first(form.password_again))
+      return { html: PasswordForm({ error: "the two new passwords differ" }) as string };
     try {
-      await changeOwnPassword(ctx, user, { current_password: first(form.current_password), password }, sha256Hex(user.sessionId));
+      await changeOwnPassword(
+        ctx,
+        user,
+        { current_password: first(form.current_password), password },
+        sha256Hex(user.sessionId),
+      );
       return { html: PasswordForm({}) as string, toast: "Password changed" };
     } catch (e) {
       if (isUserError(e)) return { html: PasswordForm({ error: e.message }) as string };
@@ -26,7 +32,8 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
   action("POST", "/account/access-token", {}, ({ ctx, user }) => {
     const { access_token } = rotateAccessToken(ctx, user);
     return {
-      html: (AccessTokenDialog({ token: access_token }) as string) + (AccessTokenCard({ has: true, oob: true }) as string),
+      html:
+        (AccessTokenDialog({ token: access_token }) as string) + (AccessTokenCard({ has: true, oob: true }) as string),
       toast: "New access token created",
     };
   });

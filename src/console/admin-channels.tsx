@@ -5,12 +5,27 @@
 // channel disabled automatically, and its status cell is sent again). A save that left models without
 // a price, or cut an endpoint path off the base URL, says so in its toast.
 // Rules live in services/channels and relay/probe; keys never come back out of them.
-import { ChannelDialog, ChannelRow, ChannelTable, NEW_CHANNEL, StatusCell, TestResult, channelForm } from "../../views/console/admin-channels";
+import {
+  ChannelDialog,
+  ChannelRow,
+  ChannelTable,
+  NEW_CHANNEL,
+  StatusCell,
+  TestResult,
+  channelForm,
+} from "../../views/console/admin-channels";
 import { CHANNEL_STATUS } from "../core/status";
 import { invalidField } from "../errors";
 import { probeChannel } from "../relay/attempt/probe";
 import { BASE_URL_EXAMPLES, CHANNEL_TYPES } from "../services/channel-schema";
-import { createChannel, deleteChannel, getChannel, listChannels, setChannelStatus, updateChannel } from "../services/channels";
+import {
+  createChannel,
+  deleteChannel,
+  getChannel,
+  listChannels,
+  setChannelStatus,
+  updateChannel,
+} from "../services/channels";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
 import { checked, defined, fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
@@ -57,25 +72,51 @@ function toInput(f: Form) {
 const groupNames = ({ ctx, user }: Pick<PageCall, "ctx" | "user">) => listGroups(ctx, user).items.map((g) => g.name);
 
 /** "Saved", or "Saved. Warning: …" with each warning of the write. */
-const withWarnings = (done: string, warnings: string[]) => (warnings.length ? `${done}. Warning: ${warnings.join(" Also: ")}` : done);
+const withWarnings = (done: string, warnings: string[]) =>
+  warnings.length ? `${done}. Warning: ${warnings.join(" Also: ")}` : done;
 
 export function adminChannelPages({ page, action, fragment }: AdminTable) {
   page("/admin/channels", { title: "Channels", admin: true }, ({ ctx, query, path }) => {
     const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
     const keyword = query.keyword ?? "";
     const list = listChannels(ctx, paging, keyword);
-    return ChannelTable({ path, rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword }) as string;
+    return ChannelTable({
+      path,
+      rows: list.items,
+      total: list.total,
+      page: paging.p,
+      size: paging.size,
+      keyword,
+    }) as string;
   });
-  fragment("/admin/channels/new", (call) => ChannelDialog({ form: NEW_CHANNEL, types: CHANNEL_TYPES, groups: groupNames(call), examples: BASE_URL_EXAMPLES }) as string);
+  fragment(
+    "/admin/channels/new",
+    (call) =>
+      ChannelDialog({
+        form: NEW_CHANNEL,
+        types: CHANNEL_TYPES,
+        groups: groupNames(call),
+        examples: BASE_URL_EXAMPLES,
+      }) as string,
+  );
   fragment("/admin/channels/:id/edit", (call) => {
     const form = channelForm(getChannel(call.ctx, Number(call.params.id)));
-    return ChannelDialog({ form, types: CHANNEL_TYPES, groups: groupNames(call), examples: BASE_URL_EXAMPLES }) as string;
+    return ChannelDialog({
+      form,
+      types: CHANNEL_TYPES,
+      groups: groupNames(call),
+      examples: BASE_URL_EXAMPLES,
+    }) as string;
   });
 
   action("POST", "/admin/channels", { admin: true }, ({ ctx, form }) =>
     fromDialog(() => {
       const c = createChannel(ctx, toInput(form));
-      return { html: oobNewRow("channel-rows", ChannelRow({ c }) as string), toast: withWarnings("Channel created", c.warnings), closeDialog: true };
+      return {
+        html: oobNewRow("channel-rows", ChannelRow({ c }) as string),
+        toast: withWarnings("Channel created", c.warnings),
+        closeDialog: true,
+      };
     }),
   );
   action("POST", "/admin/channels/:id", { admin: true }, ({ ctx, form, params }) =>
@@ -99,7 +140,9 @@ export function adminChannelPages({ page, action, fragment }: AdminTable) {
     const r = await probeChannel(ctx, id, {});
     const ms = r.latency_ms < 1 ? "<1" : String(r.latency_ms);
     const status = r.re_enabled ? `<template>${StatusCell({ c: getChannel(ctx, id), oob: true })}</template>` : "";
-    const toast = r.ok ? `Test: ${r.status} in ${ms} ms${r.re_enabled ? "; the channel is enabled again" : ""}` : `Test failed: ${r.message}`;
+    const toast = r.ok
+      ? `Test: ${r.status} in ${ms} ms${r.re_enabled ? "; the channel is enabled again" : ""}`
+      : `Test failed: ${r.message}`;
     return { html: (TestResult({ id, r }) as string) + status, toast };
   });
 }

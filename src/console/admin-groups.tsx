@@ -15,17 +15,32 @@ function findGroup(ctx: Ctx, actor: Actor, name: string) {
   return g;
 }
 
-const fields = (f: Form) => ({ description: first(f.description), multiplier: first(f.multiplier).trim(), selectable: checked(f, "selectable") });
+const fields = (f: Form) => ({
+  description: first(f.description),
+  multiplier: first(f.multiplier).trim(),
+  selectable: checked(f, "selectable"),
+});
 
 export function adminGroupPages({ page, action, fragment }: AdminTable) {
-  page("/admin/groups", { title: "Groups", admin: true }, ({ ctx, user, path }) => GroupTable({ path, rows: listGroups(ctx, user).items }) as string);
+  page(
+    "/admin/groups",
+    { title: "Groups", admin: true },
+    ({ ctx, user, path }) => GroupTable({ path, rows: listGroups(ctx, user).items }) as string,
+  );
   fragment("/admin/groups/new", () => GroupDialog({}) as string);
-  fragment("/admin/groups/:name/edit", ({ ctx, user, params }) => GroupDialog({ g: findGroup(ctx, user, params.name) }) as string);
+  fragment(
+    "/admin/groups/:name/edit",
+    ({ ctx, user, params }) => GroupDialog({ g: findGroup(ctx, user, params.name) }) as string,
+  );
 
   action("POST", "/admin/groups", { admin: true }, ({ ctx, form }) =>
     fromDialog(() => {
       const g = createGroup(ctx, { name: first(form.name).trim(), ...fields(form) });
-      return { html: oobNewRow("group-rows", GroupRow({ g }) as string, "beforeend"), toast: `Group ${g.name} created`, closeDialog: true };
+      return {
+        html: oobNewRow("group-rows", GroupRow({ g }) as string, "beforeend"),
+        toast: `Group ${g.name} created`,
+        closeDialog: true,
+      };
     }),
   );
   action("POST", "/admin/groups/:name", { admin: true }, ({ ctx, form, params }) =>

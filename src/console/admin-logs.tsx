@@ -29,7 +29,9 @@ export function adminLogPages({ page }: AdminTable) {
     let paging = { p: 1, size: 50, offset: 0 };
     try {
       paging = readPage({ p: query.p ?? "1", size: query.size ?? "50" }, 50);
-      const who = filters.user ? listUsers(ctx, readPage({ size: "100" }), filters.user).items.find((u) => u.username === filters.user) : undefined;
+      const who = filters.user
+        ? listUsers(ctx, readPage({ size: "100" }), filters.user).items.find((u) => u.username === filters.user)
+        : undefined;
       if (filters.user && !who) notice = `No user named "${filters.user}".`;
       else {
         const q = {
@@ -47,6 +49,16 @@ export function adminLogPages({ page }: AdminTable) {
       if (!isUserError(e)) throw e;
       notice = e.message;
     }
-    return LogTable({ path, rows, total, page: paging.p, size: paging.size, filters, usernames, channelName, notice }) as string;
+    return LogTable({
+      path,
+      rows,
+      total,
+      page: paging.p,
+      size: paging.size,
+      filters,
+      usernames,
+      channelName,
+      notice,
+    }) as string;
   });
 }

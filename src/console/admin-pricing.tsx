@@ -50,7 +50,8 @@ function importEntries(form: Form | unknown[]): unknown[] {
       throw invalidField("json", `is not valid JSON (${(e as Error).message})`);
     }
   }
-  if (!Array.isArray(data)) throw invalidField("json", 'must be a JSON array: [{"model": "…", "input": "…", "output": "…"}, …]');
+  if (!Array.isArray(data))
+    throw invalidField("json", 'must be a JSON array: [{"model": "…", "input": "…", "output": "…"}, …]');
   if (data.length === 0) throw invalidField("json", "the array is empty");
   if (data.length > MAX_IMPORT) throw invalidField("json", `at most ${MAX_IMPORT} entries at once`);
   return data;
@@ -59,11 +60,15 @@ function importEntries(form: Form | unknown[]): unknown[] {
 /** Every entry is checked before any is written; a bad one is named by position, model and field. */
 function checkEntries(entries: unknown[]) {
   entries.forEach((entry, i) => {
-    const model = typeof entry === "object" && entry !== null && typeof (entry as { model?: unknown }).model === "string" ? (entry as { model: string }).model : "";
+    const model =
+      typeof entry === "object" && entry !== null && typeof (entry as { model?: unknown }).model === "string"
+        ? (entry as { model: string }).model
+        : "";
     const where = `entry ${i + 1}${model ? ` ("${model}")` : ""}`;
     try {
       const p = validate(PriceInput, entry);
-      if (p.input === null && p.output === null && p.per_call === null) throw invalidField("input", "give at least one of input, output or per_call");
+      if (p.input === null && p.output === null && p.per_call === null)
+        throw invalidField("input", "give at least one of input, output or per_call");
     } catch (e) {
       if (e instanceof AppError) throw new AppError(e.status, e.code, `${where}: ${e.message}`, e.param);
       throw e;
@@ -78,21 +83,35 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
     const rows = keyword ? all.filter((p) => p.model.toLowerCase().includes(keyword.toLowerCase())) : all;
     return PriceTable({ path, rows, total: all.length, keyword }) as string;
   });
-  get("/admin/pricing.json", ({ ctx }) =>
-    new Response(JSON.stringify(exportPrices(ctx), null, 2), {
-      headers: { "content-type": "application/json; charset=utf-8", "content-disposition": 'attachment; filename="apiyi-prices.json"', "cache-control": "no-store" },
-    }),
+  get(
+    "/admin/pricing.json",
+    ({ ctx }) =>
+      new Response(JSON.stringify(exportPrices(ctx), null, 2), {
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "content-disposition": 'attachment; filename="apiyi-prices.json"',
+          "cache-control": "no-store",
+        },
+      }),
   );
   fragment("/admin/pricing/new", () => PriceDialog({}) as string);
   fragment("/admin/pricing/import", () => ImportDialog() as string);
-  fragment("/admin/pricing/model/:model/edit", ({ ctx, params }) => PriceDialog({ p: findPrice(ctx, params.model) }) as string);
+  fragment(
+    "/admin/pricing/model/:model/edit",
+    ({ ctx, params }) => PriceDialog({ p: findPrice(ctx, params.model) }) as string,
+  );
 
   action("POST", "/admin/pricing", { admin: true }, ({ ctx, form }) =>
     fromDialog(() => {
       const model = first(form.model).trim();
-      if (model && listPrices(ctx).items.some((p) => p.model === model)) throw invalidField("model", `"${model}" already has a price; edit it instead`);
+      if (model && listPrices(ctx).items.some((p) => p.model === model))
+        throw invalidField("model", `"${model}" already has a price; edit it instead`);
       const p = findPrice(ctx, setPrice(ctx, { model, ...prices(form) }).model);
-      return { html: oobNewRow("price-rows", PriceRow({ p }) as string), toast: `Price of ${p.model} set`, closeDialog: true };
+      return {
+        html: oobNewRow("price-rows", PriceRow({ p }) as string),
+        toast: `Price of ${p.model} set`,
+        closeDialog: true,
+      };
     }),
   );
   action("POST", "/admin/pricing/model/:model", { admin: true }, ({ ctx, form, params }) =>
@@ -111,7 +130,9 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
       const entries = importEntries(form as Form | unknown[]);
       checkEntries(entries);
       for (const entry of entries) setPrice(ctx, entry);
-      const rows = listPrices(ctx).items.map((p) => PriceRow({ p }) as string).join("");
+      const rows = listPrices(ctx)
+        .items.map((p) => PriceRow({ p }) as string)
+        .join("");
       const n = entries.length;
       return {
         html: `<template><tbody id="price-rows" hx-swap-oob="true">${rows}</tbody></template>`,

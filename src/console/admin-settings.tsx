@@ -18,16 +18,31 @@ export function kindOf(schema: z.core.$ZodType): SettingKind {
   if ("innerType" in def && def.innerType instanceof z.core.$ZodType) return kindOf(def.innerType);
   if (schema instanceof z.ZodPipe) return kindOf(schema.in);
   if (schema instanceof z.ZodBoolean) return { kind: "boolean" };
-  if (schema instanceof z.ZodNumber) return { kind: "number", min: schema.minValue ?? undefined, max: schema.maxValue ?? undefined, int: !!schema.isInt };
+  if (schema instanceof z.ZodNumber)
+    return {
+      kind: "number",
+      min: schema.minValue ?? undefined,
+      max: schema.maxValue ?? undefined,
+      int: !!schema.isInt,
+    };
   if (schema instanceof z.ZodString) return { kind: "string", max: schema.maxLength ?? undefined };
   if (schema instanceof z.ZodEnum) return { kind: "enum", options: schema.options.map(String) };
-  if (schema instanceof z.ZodArray) return kindOf(schema.element).kind === "string" ? { kind: "list" } : { kind: "json" };
+  if (schema instanceof z.ZodArray)
+    return kindOf(schema.element).kind === "string" ? { kind: "list" } : { kind: "json" };
   // "a list, or a comma string" (trusted_proxies): edited as a list, one entry per line
-  if (schema instanceof z.ZodUnion) return schema.options.some((o) => kindOf(o).kind === "list") ? { kind: "list" } : { kind: "json" };
+  if (schema instanceof z.ZodUnion)
+    return schema.options.some((o) => kindOf(o).kind === "list") ? { kind: "list" } : { kind: "json" };
   return { kind: "json" };
 }
 
-const entries = () => Object.entries(SETTINGS).map(([key, def]) => ({ key, schema: def.schema as z.ZodType, help: def.help as string, fallback: def.fallback as unknown, kind: kindOf(def.schema as z.ZodType) }));
+const entries = () =>
+  Object.entries(SETTINGS).map(([key, def]) => ({
+    key,
+    schema: def.schema as z.ZodType,
+    help: def.help as string,
+    fallback: def.fallback as unknown,
+    kind: kindOf(def.schema as z.ZodType),
+  }));
 
 /** A stored value as its field shows it. */
 function shown(kind: SettingKind, v: unknown): string | boolean {
@@ -47,7 +62,10 @@ function posted(kind: SettingKind, f: Form, key: string): unknown {
     case "number":
       return text !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
     case "list":
-      return text.split("\n").map((s) => s.trim()).filter(Boolean);
+      return text
+        .split("\n")
+        .map((s) => s.trim())
+        .filter(Boolean);
     case "json":
       try {
         return JSON.parse(text);
@@ -73,7 +91,7 @@ function fields(values: Record<string, unknown>, raw?: Form, errors: Record<stri
     key,
     help,
     fallback: fallbackText(kind, fallback),
-    value: raw && errors[key] && kind.kind !== "boolean" ? all(raw[key]).at(-1) ?? "" : shown(kind, values[key]),
+    value: raw && errors[key] && kind.kind !== "boolean" ? (all(raw[key]).at(-1) ?? "") : shown(kind, values[key]),
     error: errors[key],
   }));
 }
@@ -88,7 +106,13 @@ function save(ctx: Ctx, form: Form) {
     if (parsed.success) input[key] = value;
     else errors[key] = parsed.error.issues[0]?.message ?? "is not valid";
   }
-  if (Object.keys(errors).length) return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errors), error: "Nothing was saved: fix the fields marked below." }) as string };
+  if (Object.keys(errors).length)
+    return {
+      html: SettingsForm({
+        fields: fields(readSettings(ctx), form, errors),
+        error: "Nothing was saved: fix the fields marked below.",
+      }) as string,
+    };
   try {
     const saved = writeSettings(ctx, input);
     return { html: SettingsForm({ fields: fields(saved) }) as string, toast: "Settings saved" };
@@ -101,6 +125,10 @@ function save(ctx: Ctx, form: Form) {
 }
 
 export function adminSettingsPages({ page, action }: AdminTable) {
-  page("/admin/settings", { title: "Settings", admin: true }, ({ ctx, path }) => SettingsPage({ path, fields: fields(readSettings(ctx)) }) as string);
+  page(
+    "/admin/settings",
+    { title: "Settings", admin: true },
+    ({ ctx, path }) => SettingsPage({ path, fields: fields(readSettings(ctx)) }) as string,
+  );
   action("POST", "/admin/settings", { admin: true }, ({ ctx, form }) => save(ctx, form));
 }

@@ -33,10 +33,21 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
     const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
     const keyword = query.keyword ?? "";
     const list = listUsers(ctx, paging, keyword);
-    return UserTable({ path, rows: list.items, selfId: user.id, total: list.total, page: paging.p, size: paging.size, keyword }) as string;
+    return UserTable({
+      path,
+      rows: list.items,
+      selfId: user.id,
+      total: list.total,
+      page: paging.p,
+      size: paging.size,
+      keyword,
+    }) as string;
   });
   fragment("/admin/users/new", () => NewUserDialog() as string);
-  fragment("/admin/users/:id/topup", ({ ctx, params }) => TopUpDialog({ u: getUser(ctx, Number(params.id)) }) as string);
+  fragment(
+    "/admin/users/:id/topup",
+    ({ ctx, params }) => TopUpDialog({ u: getUser(ctx, Number(params.id)) }) as string,
+  );
   fragment("/admin/users/:id/tokens", ({ ctx, user, params }) => {
     const u = getUser(ctx, Number(params.id));
     const list = listTokens(ctx, user, readPage({ p: "1", size: "100" }), "", u.id);
@@ -45,8 +56,16 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
 
   action("POST", "/admin/users", { admin: true }, ({ ctx, user, form }) =>
     fromDialog(async () => {
-      const u = await createUser(ctx, { username: first(form.username), password: first(form.password), role: first(form.role) || "user" });
-      return { html: oobNewRow("user-rows", row(u, user.id), "beforeend"), toast: `User ${u.username} created`, closeDialog: true };
+      const u = await createUser(ctx, {
+        username: first(form.username),
+        password: first(form.password),
+        role: first(form.role) || "user",
+      });
+      return {
+        html: oobNewRow("user-rows", row(u, user.id), "beforeend"),
+        toast: `User ${u.username} created`,
+        closeDialog: true,
+      };
     }),
   );
   action("PUT", "/admin/users/:id/status", { admin: true }, async ({ ctx, user, params, form }) => {
@@ -61,7 +80,11 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
     fromDialog(() => {
       const quota = amountUnits(first(form.amount_usd));
       const u = topUp(ctx, user, Number(params.id), { quota });
-      return { html: oobRow(row(u, user.id)), toast: `Added ${usd(quota)}: the balance is ${usd(u.quota)}`, closeDialog: true };
+      return {
+        html: oobRow(row(u, user.id)),
+        toast: `Added ${usd(quota)}: the balance is ${usd(u.quota)}`,
+        closeDialog: true,
+      };
     }),
   );
   action("DELETE", "/admin/users/:id", { admin: true }, ({ ctx, user, params }) => {

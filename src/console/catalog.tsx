@@ -35,14 +35,21 @@ function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string) {
   const all = listPrices(ctx).items;
   const needle = q.trim().toLowerCase();
   const rows: PriceLine[] = all
-    .filter((p) => !needle || p.model.toLowerCase().includes(needle) || p.groups.some((g) => g.toLowerCase().includes(needle)))
+    .filter(
+      (p) =>
+        !needle || p.model.toLowerCase().includes(needle) || p.groups.some((g) => g.toLowerCase().includes(needle)),
+    )
     .sort((a, b) => a.model.localeCompare(b.model))
     .map((p) => ({ ...p, billing: p.billing as string[], groups: p.groups.map(tag) }));
   return { rows, total: all.length };
 }
 
 export function catalogPages({ page }: ReturnType<typeof consoleTable>) {
-  page("/groups", { title: "Groups" }, (call) => GroupsPage({ groups: groupCards(call), admin: isAdmin(call.user) }) as string);
+  page(
+    "/groups",
+    { title: "Groups" },
+    (call) => GroupsPage({ groups: groupCards(call), admin: isAdmin(call.user) }) as string,
+  );
   page("/pricing", { title: "Pricing" }, (call) => {
     const q = (call.query.q ?? "").slice(0, 200);
     return PricingPage({ ...priceLines(call, q), q }) as string;

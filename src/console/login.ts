@@ -42,7 +42,9 @@ export const loginRoutes = (ctx: Ctx) =>
     .get("/", () => Response.redirect("/token", 302))
     .get("/login", ({ request, query }) => {
       if (consoleUser(ctx, request)) return Response.redirect(safeNext(query.next), 302);
-      return page(LoginPage({ next: safeNext(query.next), registerEnabled: readSettings(ctx).register_enabled }) as string);
+      return page(
+        LoginPage({ next: safeNext(query.next), registerEnabled: readSettings(ctx).register_enabled }) as string,
+      );
     })
     .post(
       "/login",
@@ -51,11 +53,26 @@ export const loginRoutes = (ctx: Ctx) =>
         let form = new URLSearchParams();
         try {
           form = await readPost(ctx, request, server);
-          const { sessionId } = await login(ctx, { username: form.get("username") ?? "", password: form.get("password") ?? "" }, requestClientIp(ctx, request, server));
-          return new Response(null, { status: 303, headers: { location: safeNext(form.get("next")), "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
+          const { sessionId } = await login(
+            ctx,
+            { username: form.get("username") ?? "", password: form.get("password") ?? "" },
+            requestClientIp(ctx, request, server),
+          );
+          return new Response(null, {
+            status: 303,
+            headers: {
+              location: safeNext(form.get("next")),
+              "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC),
+            },
+          });
         } catch (e) {
           const { error, status, headers } = failure(e, "console POST /login");
-          const view = { next: safeNext(form.get("next")), error, username: form.get("username") ?? "", registerEnabled: readSettings(ctx).register_enabled };
+          const view = {
+            next: safeNext(form.get("next")),
+            error,
+            username: form.get("username") ?? "",
+            registerEnabled: readSettings(ctx).register_enabled,
+          };
           return page(LoginPage(view) as string, status, headers);
         }
       },
@@ -77,7 +94,10 @@ export const loginRoutes = (ctx: Ctx) =>
           const input = { username: (username = form.get("username") ?? ""), password: form.get("password") ?? "" };
           await register(ctx, input);
           const { sessionId } = await login(ctx, input, requestClientIp(ctx, request, server));
-          return new Response(null, { status: 303, headers: { location: "/token", "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) } });
+          return new Response(null, {
+            status: 303,
+            headers: { location: "/token", "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) },
+          });
         } catch (e) {
           const { error, status, headers } = failure(e, "console POST /register");
           return page(RegisterPage({ error, username }) as string, status, headers);
@@ -95,11 +115,19 @@ export const loginRoutes = (ctx: Ctx) =>
             form = await readPost(ctx, request, server);
           } catch (e) {
             const { error, status, headers } = failure(e, "console POST /logout");
-            return page(LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string, status, headers);
+            return page(
+              LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string,
+              status,
+              headers,
+            );
           }
-          if (csrfMatches(ctx, user.sessionId, form.get("_csrf"))) logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
+          if (csrfMatches(ctx, user.sessionId, form.get("_csrf")))
+            logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
         }
-        return new Response(null, { status: 303, headers: { location: "/login", "set-cookie": cookie(request, "", 0) } });
+        return new Response(null, {
+          status: 303,
+          headers: { location: "/login", "set-cookie": cookie(request, "", 0) },
+        });
       },
       { parse: "none" },
     );

@@ -3,7 +3,16 @@
 // export at /log.csv: the same filter, every row of it, streamed in keyset batches.
 import { LogPage } from "../../views/console/logs";
 import type { LogRow } from "../db/schema";
-import { hasFilter, logBatches, logChoices, logPage, logTotals, readLogSearch, searchQuery, TYPE_NAMES } from "../services/call-stats";
+import {
+  hasFilter,
+  logBatches,
+  logChoices,
+  logPage,
+  logTotals,
+  readLogSearch,
+  searchQuery,
+  TYPE_NAMES,
+} from "../services/call-stats";
 import { consoleUser } from "./guard";
 import type { ConsoleTable } from "./route";
 
@@ -12,7 +21,8 @@ export function logPages({ page, routes, ctx }: ConsoleTable) {
     const search = readLogSearch(user, query);
     const { rows, newerAfter, olderBefore } = logPage(ctx, search);
     const size = search.size === 50 ? undefined : search.size;
-    const href = (more: Record<string, number | undefined> = {}) => `/log${searchQuery(search.params, { ...more, size })}`;
+    const href = (more: Record<string, number | undefined> = {}) =>
+      `/log${searchQuery(search.params, { ...more, size })}`;
     return LogPage({
       rows,
       params: search.params,
@@ -51,7 +61,11 @@ export function logPages({ page, routes, ctx }: ConsoleTable) {
     });
     const name = `apiyi-log-${new Date().toISOString().slice(0, 10)}.csv`;
     return new Response(body, {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${name}"`,
+        "cache-control": "no-store",
+      },
     });
   });
 }
@@ -79,7 +93,9 @@ const CSV_HEADER = [
 /** Quota units → exact dollars as a plain number: 250 → "0.0005", -500000 → "-1". */
 const dollars = (units: number) => {
   const micros = Math.abs(units) * 2;
-  const frac = String(micros % 1_000_000).padStart(6, "0").replace(/0+$/, "");
+  const frac = String(micros % 1_000_000)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
   return `${units < 0 ? "-" : ""}${Math.floor(micros / 1_000_000)}${frac ? `.${frac}` : ""}`;
 };
 

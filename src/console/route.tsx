@@ -40,7 +40,17 @@ const html = (body: string, status = 200, headers: Record<string, string> = {}) 
 
 export function forbiddenPage(user: ConsoleUser, path: string) {
   return html(
-    Layout({ title: "Not allowed", user, path, children: <section class="empty"><h1>Not allowed</h1><p>This page is for admins.</p></section> }) as string,
+    Layout({
+      title: "Not allowed",
+      user,
+      path,
+      children: (
+        <section class="empty">
+          <h1>Not allowed</h1>
+          <p>This page is for admins.</p>
+        </section>
+      ),
+    }) as string,
     403,
   );
 }
@@ -51,7 +61,8 @@ type BodyServer = Parameters<typeof readBodyBytes>[2];
 export async function readForm(ctx: Ctx, request: Request, server?: BodyServer): Promise<Form> {
   const type = request.headers.get("content-type") ?? "";
   const bytes = await readBodyBytes(request, managementLimits(ctx), server);
-  if (type.includes("multipart/form-data")) return formFields(await new Response(bytes as BodyInit, { headers: { "content-type": type } }).formData());
+  if (type.includes("multipart/form-data"))
+    return formFields(await new Response(bytes as BodyInit, { headers: { "content-type": type } }).formData());
   const text = new TextDecoder().decode(bytes);
   if (type.includes("application/json")) {
     try {
@@ -74,7 +85,10 @@ function formFields(params: FormData | URLSearchParams): Form {
 
 /** A failed action or fragment: its message as an error toast, nothing swapped (200 unless `status`). */
 export const errorToast = (err: AppError, status = 200) =>
-  html("", status, { "HX-Reswap": "none", "HX-Trigger": JSON.stringify({ toast: { message: err.message, kind: "error" } }) });
+  html("", status, {
+    "HX-Reswap": "none",
+    "HX-Trigger": JSON.stringify({ toast: { message: err.message, kind: "error" } }),
+  });
 
 const REFUSED = "refused: this request did not come from this console";
 
@@ -82,10 +96,18 @@ const REFUSED = "refused: this request did not come from this console";
  * every page module has declared its pages (Elysia copies a plugin's routes when it is used). */
 export function consoleTable(ctx: Ctx) {
   const routes = new Elysia();
-  function page(path: string, opts: { admin?: boolean; title: string }, render: (call: PageCall) => string | Promise<string>) {
+  function page(
+    path: string,
+    opts: { admin?: boolean; title: string },
+    render: (call: PageCall) => string | Promise<string>,
+  ) {
     routes.get(path, async ({ request, query, params }) => {
       const user = consoleUser(ctx, request);
-      if (!user) return Response.redirect(`/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`, 302);
+      if (!user)
+        return Response.redirect(
+          `/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`,
+          302,
+        );
       if (opts.admin && user.role !== USER_ROLE.admin) return forbiddenPage(user, path);
       ctx.ledger.flushAll();
       const body = await render({ ctx, user, query, params, path, shown: shownUrl(request) });
@@ -93,7 +115,12 @@ export function consoleTable(ctx: Ctx) {
     });
   }
 
-  function action(method: "POST" | "PUT" | "DELETE", path: string, opts: { admin?: boolean }, handle: (call: ActionCall) => ActionReply | Promise<ActionReply>) {
+  function action(
+    method: "POST" | "PUT" | "DELETE",
+    path: string,
+    opts: { admin?: boolean },
+    handle: (call: ActionCall) => ActionReply | Promise<ActionReply>,
+  ) {
     routes.route(
       method,
       path,

@@ -26,16 +26,19 @@ const sh = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replac
 const lit = (s: string) => JSON.stringify(s);
 
 /** Models that answer chat/responses calls: the default for snippets skips image, embedding and audio models. */
-const chatLike = (m: string) => !/(embedding|dall-e|image|imagen|tts|whisper|sora|veo|midjourney|rerank|moderation)/i.test(m);
-const pick = (models: string[], prefer: RegExp) => models.find((m) => prefer.test(m) && chatLike(m)) ?? models.find(chatLike) ?? models[0] ?? null;
+const chatLike = (m: string) =>
+  !/(embedding|dall-e|image|imagen|tts|whisper|sora|veo|midjourney|rerank|moderation)/i.test(m);
+const pick = (models: string[], prefer: RegExp) =>
+  models.find((m) => prefer.test(m) && chatLike(m)) ?? models.find(chatLike) ?? models[0] ?? null;
 
 export function snippets(base: string, key: string, model: string, models: string[]): Snippet[] {
   const v1 = `${base}/v1`;
   // Claude Code works with any chat model through translation; a Claude model is preferred
   const claudeModel = models.find((m) => /claude/i.test(m) && chatLike(m));
   const claude = claudeModel ?? (models.includes(model) && chatLike(model) ? model : undefined);
-  const codex = models.includes(model) && /^(gpt|o\d|codex)/i.test(model) ? model : pick(models, /^(gpt|o\d|codex)/i) ?? model;
-  const gemini = models.includes(model) && /gemini/i.test(model) ? model : pick(models, /gemini/i) ?? model;
+  const codex =
+    models.includes(model) && /^(gpt|o\d|codex)/i.test(model) ? model : (pick(models, /^(gpt|o\d|codex)/i) ?? model);
+  const gemini = models.includes(model) && /gemini/i.test(model) ? model : (pick(models, /gemini/i) ?? model);
   const body = JSON.stringify({ model, messages: [{ role: "user", content: "Hello!" }] });
   return [
     {
@@ -79,7 +82,11 @@ export function snippets(base: string, key: string, model: string, models: strin
     {
       id: "claude-code",
       title: "Claude Code",
-      note: claudeModel ? undefined : claude ? `This token reaches no Claude model, so Claude Code is pointed at ${claude}: apiyi translates its calls.` : "This token reaches no model Claude Code could use right now.",
+      note: claudeModel
+        ? undefined
+        : claude
+          ? `This token reaches no Claude model, so Claude Code is pointed at ${claude}: apiyi translates its calls.`
+          : "This token reaches no model Claude Code could use right now.",
       text: [
         `export ANTHROPIC_BASE_URL=${sh(base)}`,
         `export ANTHROPIC_AUTH_TOKEN=${sh(key)}`,
@@ -111,7 +118,11 @@ export function snippets(base: string, key: string, model: string, models: strin
       id: "gemini-cli",
       title: "Gemini CLI",
       note: 'Gemini CLI also needs API-key sign-in chosen in ~/.gemini/settings.json: {"security":{"auth":{"selectedType":"gemini-api-key"}}}',
-      text: [`export GOOGLE_GEMINI_BASE_URL=${sh(base)}`, `export GEMINI_API_KEY=${sh(key)}`, `gemini -m ${sh(gemini)}`].join("\n"),
+      text: [
+        `export GOOGLE_GEMINI_BASE_URL=${sh(base)}`,
+        `export GEMINI_API_KEY=${sh(key)}`,
+        `gemini -m ${sh(gemini)}`,
+      ].join("\n"),
     },
   ];
 }
@@ -122,15 +133,29 @@ const enc = encodeURIComponent;
  * LobeChat's settings JSON, AMA's and OpenCat's query strings, NextChat's settings hash, CC Switch's import
  * URL); `address` is the server root, without /v1. */
 export function shareLinks(address: string, key: string, name: string, model: string | null): ShareLink[] {
-  const cherry = Buffer.from(JSON.stringify({ id: "apiyi", name: "apiyi", type: "openai", baseUrl: address, apiKey: key })).toString("base64");
+  const cherry = Buffer.from(
+    JSON.stringify({ id: "apiyi", name: "apiyi", type: "openai", baseUrl: address, apiKey: key }),
+  ).toString("base64");
   const lobe = JSON.stringify({ keyVaults: { openai: { apiKey: key, baseURL: `${address}/v1` } } });
   const ccSwitch = (app: "claude" | "codex" | "gemini", endpoint: string) => {
-    const params = new URLSearchParams({ resource: "provider", app, name: `apiyi (${name})`, homepage: address, endpoint, apiKey: key });
+    const params = new URLSearchParams({
+      resource: "provider",
+      app,
+      name: `apiyi (${name})`,
+      homepage: address,
+      endpoint,
+      apiKey: key,
+    });
     if (model && app === "codex") params.set("model", model);
     return `ccswitch://v1/import?${params}`;
   };
   return [
-    { id: "cherry-studio", app: "Cherry Studio", what: "desktop: adds apiyi as a provider", href: `cherrystudio://providers/api-keys?v=1&data=${enc(cherry)}` },
+    {
+      id: "cherry-studio",
+      app: "Cherry Studio",
+      what: "desktop: adds apiyi as a provider",
+      href: `cherrystudio://providers/api-keys?v=1&data=${enc(cherry)}`,
+    },
     {
       id: "lobechat",
       app: "LobeChat",
@@ -138,8 +163,18 @@ export function shareLinks(address: string, key: string, name: string, model: st
       href: `${LOBECHAT_URL}/?settings=${enc(lobe)}`,
       web: true,
     },
-    { id: "ama", app: "AMA", what: "desktop and mobile", href: `ama://set-api-key?server=${enc(address)}&key=${enc(key)}` },
-    { id: "opencat", app: "OpenCat", what: "iOS and macOS: joins this server as a team", href: `opencat://team/join?domain=${enc(address)}&token=${enc(key)}` },
+    {
+      id: "ama",
+      app: "AMA",
+      what: "desktop and mobile",
+      href: `ama://set-api-key?server=${enc(address)}&key=${enc(key)}`,
+    },
+    {
+      id: "opencat",
+      app: "OpenCat",
+      what: "iOS and macOS: joins this server as a team",
+      href: `opencat://team/join?domain=${enc(address)}&token=${enc(key)}`,
+    },
     {
       id: "nextchat",
       app: "NextChat",
@@ -147,9 +182,24 @@ export function shareLinks(address: string, key: string, name: string, model: st
       href: `${address}/#/?settings=${enc(JSON.stringify({ key, url: address }))}`,
       web: true,
     },
-    { id: "ccswitch-claude", app: "CC Switch: Claude Code", what: "desktop: a Claude Code provider", href: ccSwitch("claude", address) },
-    { id: "ccswitch-codex", app: "CC Switch: Codex", what: "desktop: a Codex provider (…/v1)", href: ccSwitch("codex", `${address}/v1`) },
-    { id: "ccswitch-gemini", app: "CC Switch: Gemini CLI", what: "desktop: a Gemini CLI provider", href: ccSwitch("gemini", address) },
+    {
+      id: "ccswitch-claude",
+      app: "CC Switch: Claude Code",
+      what: "desktop: a Claude Code provider",
+      href: ccSwitch("claude", address),
+    },
+    {
+      id: "ccswitch-codex",
+      app: "CC Switch: Codex",
+      what: "desktop: a Codex provider (…/v1)",
+      href: ccSwitch("codex", `${address}/v1`),
+    },
+    {
+      id: "ccswitch-gemini",
+      app: "CC Switch: Gemini CLI",
+      what: "desktop: a Gemini CLI provider",
+      href: ccSwitch("gemini", address),
+    },
   ];
 }
 
@@ -193,7 +243,11 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     const publicUrl = readSettings(call.ctx).public_url;
     const models = usableModels(call, token);
     const base = publicUrl || ADDRESS_PLACEHOLDER;
-    const block = [`Base URL (OpenAI-compatible): ${base}/v1`, `Base URL (Anthropic, Claude Code): ${base}`, `API key: ${key}`].join("\n");
+    const block = [
+      `Base URL (OpenAI-compatible): ${base}/v1`,
+      `Base URL (Anthropic, Claude Code): ${base}`,
+      `API key: ${key}`,
+    ].join("\n");
     return ShareDialog({
       token: { id: token.id, name: token.name, status: token.status },
       publicUrl,

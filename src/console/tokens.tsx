@@ -89,7 +89,12 @@ function modelsOf(ctx: PageCall["ctx"], form: Pick<TokenForm, "group" | "fallbac
 }
 
 const dialog = (call: Pick<PageCall, "ctx" | "user">, form: TokenForm, error?: string) =>
-  TokenDialog({ form, error, groups: listGroups(call.ctx, call.user).items, models: modelsOf(call.ctx, form) }) as string;
+  TokenDialog({
+    form,
+    error,
+    groups: listGroups(call.ctx, call.user).items,
+    models: modelsOf(call.ctx, form),
+  }) as string;
 
 /** The listing a page (or the page an action came from) shows: its page, size and search. */
 function listing({ ctx, user }: Pick<PageCall, "ctx" | "user">, query: Record<string, string | undefined>) {
@@ -100,7 +105,8 @@ function listing({ ctx, user }: Pick<PageCall, "ctx" | "user">, query: Record<st
 }
 
 /** The footer of the page the browser shows, redrawn out-of-band after a row came or went. */
-const footer = (call: PageCall) => TokenPager({ ...listing(call, Object.fromEntries(call.shown.searchParams)), oob: true }) as string;
+const footer = (call: PageCall) =>
+  TokenPager({ ...listing(call, Object.fromEntries(call.shown.searchParams)), oob: true }) as string;
 
 export function tokenPages({ page, action, fragment }: ReturnType<typeof consoleTable>) {
   page("/token", { title: "Tokens" }, (call) => TokenTable(listing(call, call.query)) as string);
@@ -137,7 +143,10 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
   });
   action("PUT", "/token/:id/status", {}, ({ ctx, user, params, form }) => {
     const token = setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
-    return { html: TokenRow({ t: token }) as string, toast: token.status === TOKEN_STATUS.disabled ? "Disabled" : "Enabled" };
+    return {
+      html: TokenRow({ t: token }) as string,
+      toast: token.status === TOKEN_STATUS.disabled ? "Disabled" : "Enabled",
+    };
   });
   action("DELETE", "/token/:id", {}, (call) => {
     deleteToken(call.ctx, call.user, Number(call.params.id));

@@ -11,7 +11,10 @@ const TTL_MS = 3_600_000;
 export class Affinity {
   private pins = new Map<string, Pin>();
 
-  constructor(private readonly max = MAX_PINS, private readonly ttlMs = TTL_MS) {}
+  constructor(
+    private readonly max = MAX_PINS,
+    private readonly ttlMs = TTL_MS,
+  ) {}
 
   get(key: string, now = Date.now()): Pin | undefined {
     const pin = this.pins.get(key);

@@ -83,7 +83,12 @@ function promptParts(u: Usage) {
 /** Σ tokens × micro-USD per 1M tokens; exact as a number below 2^53 (checked by the caller). */
 function microUsdSum(u: Usage, p: PriceEntry): number {
   const { plain, cached, written } = promptParts(u);
-  return plain * (p.input ?? 0) + cached * (p.cachedInput ?? p.input ?? 0) + written * (p.cacheWrite ?? p.input ?? 0) + u.completion * (p.output ?? 0);
+  return (
+    plain * (p.input ?? 0) +
+    cached * (p.cachedInput ?? p.input ?? 0) +
+    written * (p.cacheWrite ?? p.input ?? 0) +
+    u.completion * (p.output ?? 0)
+  );
 }
 
 /** ceil((plain × input + cache reads × cached_input + cache writes × cache_write + completion × output)
@@ -95,7 +100,10 @@ export function usageCost(u: Usage, p: PriceEntry, multiplierMicros: number): nu
   const { plain, cached, written } = promptParts(u);
   const big = (v: number | null) => BigInt(v ?? 0);
   const exact =
-    BigInt(plain) * big(p.input) + BigInt(cached) * big(p.cachedInput ?? p.input) + BigInt(written) * big(p.cacheWrite ?? p.input) + BigInt(u.completion) * big(p.output);
+    BigInt(plain) * big(p.input) +
+    BigInt(cached) * big(p.cachedInput ?? p.input) +
+    BigInt(written) * big(p.cacheWrite ?? p.input) +
+    BigInt(u.completion) * big(p.output);
   return bigCeilDiv(exact * UNITS_PER_USD * BigInt(multiplierMicros), M * M * M);
 }
 
@@ -108,7 +116,14 @@ export function perCallCost(p: PriceEntry, n: number, multiplierMicros: number):
 
 /** The hold: an upper bound of the call's cost before it is forwarded (for usage: the prompt bound,
  * and n choices of at most `outputBound` tokens each). */
-export function holdAmount(kind: BillingKind, p: PriceEntry, multiplierMicros: number, promptBound: number, outputBound: number, n: number) {
+export function holdAmount(
+  kind: BillingKind,
+  p: PriceEntry,
+  multiplierMicros: number,
+  promptBound: number,
+  outputBound: number,
+  n: number,
+) {
   if (kind === "per_call") return perCallCost(p, n, multiplierMicros);
   // the prompt bounded at the dearest input price, so cache reads or writes can never exceed it
   const inputCeiling = Math.max(p.input ?? 0, p.cachedInput ?? p.input ?? 0, p.cacheWrite ?? p.input ?? 0);

@@ -3,7 +3,12 @@
 // Pure state with an injected clock.
 
 export type BreakerOptions = { failures: number; windowMs: number; cooldownMs: number; maxCooldownMs: number };
-export const BREAKER_DEFAULTS: BreakerOptions = { failures: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 600_000 };
+export const BREAKER_DEFAULTS: BreakerOptions = {
+  failures: 5,
+  windowMs: 60_000,
+  cooldownMs: 30_000,
+  maxCooldownMs: 600_000,
+};
 
 type State = { failures: number[]; openUntil: number; cooldownMs: number; probing: boolean };
 export type BreakerState = "closed" | "open" | "half_open";

@@ -98,7 +98,8 @@ function embeddedV4(b: Uint8Array): number[] | null {
 }
 
 function refusedV4([a, b, c, d]: number[]): string | null {
-  if (a === 169 && b === 254) return `${a}.${b}.${c}.${d} is link-local (169.254.0.0/16, where cloud metadata services answer)`;
+  if (a === 169 && b === 254)
+    return `${a}.${b}.${c}.${d} is link-local (169.254.0.0/16, where cloud metadata services answer)`;
   if (a === 100 && b === 100 && c === 100 && d === 200) return "100.100.100.200 is a cloud metadata address";
   return null;
 }

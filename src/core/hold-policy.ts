@@ -29,7 +29,8 @@ export function holdMultiplier(
 }
 
 /** The turns of a prompt in any wire format (messages, Gemini contents, Responses input), else 1. */
-export const promptTurns = (body: Record<string, unknown>) => (([body.messages, body.contents, body.input].find(Array.isArray) as unknown[] | undefined)?.length ?? 1);
+export const promptTurns = (body: Record<string, unknown>) =>
+  ([body.messages, body.contents, body.input].find(Array.isArray) as unknown[] | undefined)?.length ?? 1;
 
 export type HoldCase = {
   kind: BillingKind;
@@ -55,9 +56,18 @@ export type HoldSize = { amount: number; covers: string; out: OutputPlan | null 
 
 /** Sizes the hold against the balances as they are at each step (`live`: they may change while the
  * prompt is counted). */
-export async function sizeHold(c: HoldCase, prompt: PromptSize, live: () => { token: TokenEntry; user: UserEntry }): Promise<HoldSize | AppError> {
+export async function sizeHold(
+  c: HoldCase,
+  prompt: PromptSize,
+  live: () => { token: TokenEntry; user: UserEntry },
+): Promise<HoldSize | AppError> {
   const { kind, price: p, multiplier: m, n } = c;
-  if (kind === "per_call") return { amount: holdAmount(kind, p, m, 0, 0, n), covers: `the per-call price${n > 1 ? ` × ${n}` : ""}`, out: null };
+  if (kind === "per_call")
+    return {
+      amount: holdAmount(kind, p, m, 0, 0, n),
+      covers: `the per-call price${n > 1 ? ` × ${n}` : ""}`,
+      out: null,
+    };
   const framing = FRAMING + FRAMING_PER_TURN * prompt.turns;
   const plan = (promptBound: number) => {
     const { token, user } = live();
@@ -65,7 +75,14 @@ export async function sizeHold(c: HoldCase, prompt: PromptSize, live: () => { to
     // the usual case, the whole bound fits, costs one plain-number hold amount
     const fits = amount === Infinity || holdAmount(kind, p, m, promptBound, c.ask ?? p.holdCapTokens, n) <= amount;
     const affordable = fits ? Infinity : affordableOutput(amount, p, m, promptBound, n);
-    return planOutput({ ask: c.ask, holdCap: p.holdCapTokens, affordable, least: c.least.tokens, limitable: c.limitable, held: amount !== Infinity });
+    return planOutput({
+      ask: c.ask,
+      holdCap: p.holdCapTokens,
+      affordable,
+      least: c.least.tokens,
+      limitable: c.limitable,
+      held: amount !== Infinity,
+    });
   };
   let promptBound = prompt.bytes + framing;
   let out = plan(promptBound);
@@ -74,7 +91,12 @@ export async function sizeHold(c: HoldCase, prompt: PromptSize, live: () => { to
     promptBound = (await prompt.tokens()) + framing;
     out = plan(promptBound);
   }
-  if (out) return { amount: holdAmount(kind, p, m, promptBound, out.tokens, n), covers: `a prompt of at most ${promptBound} tokens and ${out.tokens} output tokens`, out };
+  if (out)
+    return {
+      amount: holdAmount(kind, p, m, promptBound, out.tokens, n),
+      covers: `a prompt of at most ${promptBound} tokens and ${out.tokens} output tokens`,
+      out,
+    };
   const want = c.ask ?? p.holdCapTokens;
   const tokens = c.limitable ? Math.min(c.least.tokens, want) : want;
   const thinking = c.least.thinking && c.limitable ? `, ${c.least.thinking} of them to think` : "";

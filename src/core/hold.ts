@@ -15,13 +15,19 @@ type Body = Record<string, unknown>;
 export const REASONING_ROOM = 1024;
 
 const positive = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
-const obj = (v: unknown): Body | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Body) : undefined);
+const obj = (v: unknown): Body | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Body) : undefined;
 
 /** The output limit the call asks for (max_tokens, max_completion_tokens, max_output_tokens or
  * Gemini's generationConfig.maxOutputTokens; the largest when it names several), or undefined. */
 export function outputAsk(body: Body): number | undefined {
   let ask: number | undefined;
-  for (const v of [body.max_tokens, body.max_completion_tokens, body.max_output_tokens, obj(body.generationConfig)?.maxOutputTokens]) {
+  for (const v of [
+    body.max_tokens,
+    body.max_completion_tokens,
+    body.max_output_tokens,
+    obj(body.generationConfig)?.maxOutputTokens,
+  ]) {
     if (positive(v)) ask = Math.max(ask ?? 0, Math.ceil(v));
   }
   return ask;
@@ -31,7 +37,8 @@ export function outputAsk(body: Body): number | undefined {
  * to reason without a budget, null when it does not ask the model to reason. */
 export function reasoningAsk(body: Body): number | "unsized" | null {
   const thinking = obj(body.thinking); // Anthropic: {type: "enabled", budget_tokens} or {type: "adaptive"}
-  if (thinking && thinking.type !== "disabled") return positive(thinking.budget_tokens) ? thinking.budget_tokens : "unsized";
+  if (thinking && thinking.type !== "disabled")
+    return positive(thinking.budget_tokens) ? thinking.budget_tokens : "unsized";
   const config = obj(obj(body.generationConfig)?.thinkingConfig); // Gemini
   if (config) {
     const budget = config.thinkingBudget;
@@ -69,7 +76,13 @@ export const available = (token: TokenEntry, user: UserEntry) =>
  * ceil(x / 2e12) with x = (prompt × input ceiling + n × o × output) × m, and ceil(x / d) ≤ A exactly
  * when x ≤ A × d.
  */
-export function affordableOutput(amount: number, p: PriceEntry, multiplierMicros: number, promptTokens: number, n: number): number {
+export function affordableOutput(
+  amount: number,
+  p: PriceEntry,
+  multiplierMicros: number,
+  promptTokens: number,
+  n: number,
+): number {
   if (amount === Infinity) return Infinity;
   if (holdAmount("usage", p, multiplierMicros, promptTokens, 0, n) > amount) return -1;
   const output = BigInt(p.output ?? 0);
@@ -92,9 +105,17 @@ export type OutputPlan = { tokens: number; limit: number | null; lowered: boolea
  * Gemini); others keep the old rule (the whole bound, or nothing). `held`: money is taken from a
  * balance at all (an unlimited token of an unlimited owner holds nothing, and is sent as it came).
  */
-export function planOutput(o: { ask: number | undefined; holdCap: number; affordable: number; least: number; limitable: boolean; held: boolean }): OutputPlan | null {
+export function planOutput(o: {
+  ask: number | undefined;
+  holdCap: number;
+  affordable: number;
+  least: number;
+  limitable: boolean;
+  held: boolean;
+}): OutputPlan | null {
   const want = o.ask ?? o.holdCap;
-  if (o.affordable >= want) return { tokens: want, limit: o.ask === undefined && o.limitable && o.held ? want : null, lowered: false };
+  if (o.affordable >= want)
+    return { tokens: want, limit: o.ask === undefined && o.limitable && o.held ? want : null, lowered: false };
   if (!o.limitable || o.affordable < Math.min(o.least, want)) return null;
   return { tokens: o.affordable, limit: o.affordable, lowered: true };
 }

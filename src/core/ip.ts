@@ -54,7 +54,10 @@ export const plainIp = (ip: string) => (ip.startsWith("::ffff:") && ip.includes(
 export function clientIp(peer: string, forwardedFor: string | null, trusted: Cidr[]): string {
   const direct = plainIp(peer);
   if (!forwardedFor || trusted.length === 0 || !ipInList(direct, trusted)) return direct;
-  const hops = forwardedFor.split(",").map((h) => plainIp(h.trim())).filter(Boolean);
+  const hops = forwardedFor
+    .split(",")
+    .map((h) => plainIp(h.trim()))
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     if (parseCidr(hops[i]) === null) return direct; // garbage in the header: trust only the socket
     if (!ipInList(hops[i], trusted)) return hops[i];

@@ -22,7 +22,9 @@ export const microsToNumber = (micros: number) => Number(formatMicros(micros));
 
 export function formatMicros(micros: number): string {
   const whole = Math.trunc(micros / MICROS);
-  const frac = String(micros % MICROS).padStart(6, "0").replace(/0+$/, "");
+  const frac = String(micros % MICROS)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
   return frac ? `${whole}.${frac}` : String(whole);
 }
 

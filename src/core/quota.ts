@@ -13,7 +13,8 @@ export type Settlement = { charged: number; shortfall: number; tokenDelta: numbe
 export function reserve(token: TokenEntry, user: UserEntry, amount: number, covers: string): Hold | AppError {
   const tokenAmount = token.unlimitedQuota ? 0 : amount;
   const userAmount = user.unlimited ? 0 : amount;
-  if (tokenAmount > token.remainQuota) return refusals.insufficientQuota("token", { left: token.remainQuota, needs: amount, covers });
+  if (tokenAmount > token.remainQuota)
+    return refusals.insufficientQuota("token", { left: token.remainQuota, needs: amount, covers });
   if (userAmount > user.quota) return refusals.insufficientQuota("user", { left: user.quota, needs: amount, covers });
   token.remainQuota -= tokenAmount;
   user.quota -= userAmount;

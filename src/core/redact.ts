@@ -3,7 +3,8 @@
 const URL_LIKE = /\b(?:https?|wss?):\/\/[^\s"'<>)]+/gi;
 // sk-…, key-…, AIza… (Google's keys, whole or masked as "AIzaS...xyz"), and any long run of
 // key-like characters (shown partially by some upstreams)
-const KEY_LIKE = /\b(?:sk|pk|rk|ak|key|sess|AIza)[-_][A-Za-z0-9._*-]{4,}|\bAIza[A-Za-z0-9._*-]{4,}|\b[A-Za-z0-9_*-]{24,}\b/g;
+const KEY_LIKE =
+  /\b(?:sk|pk|rk|ak|key|sess|AIza)[-_][A-Za-z0-9._*-]{4,}|\bAIza[A-Za-z0-9._*-]{4,}|\b[A-Za-z0-9_*-]{24,}\b/g;
 // the same shapes, tested on identifiers (type, code, status), which are left alone unless they hold one
 const HOLDS_SECRET = /\b(?:sk|pk|rk|ak|key|sess|AIza)[-_][A-Za-z0-9._*-]{4,}|\bAIza[A-Za-z0-9._*-]{4,}|:\/\//;
 
@@ -42,7 +43,8 @@ export function redactErrorPayload(data: unknown, secrets: string[]): Obj | null
   if (data.error !== undefined && data.error !== null) out = { ...data, error: redactDeep(data.error, secrets) };
   if (data.type === "error") {
     out ??= { ...data };
-    for (const k of ["message", "code", "param"]) if (typeof data[k] === "string") out[k] = redactDeep(data[k], secrets, k);
+    for (const k of ["message", "code", "param"])
+      if (typeof data[k] === "string") out[k] = redactDeep(data[k], secrets, k);
   }
   const response = data.response;
   if (isObj(response) && response.error !== undefined && response.error !== null) {

@@ -5,12 +5,19 @@ import { unitsToUsd } from "./money";
 
 /** The truth about a balance that cannot cover a call: what is left, and what the call needs. */
 function quotaMessage(what: "token" | "user", short?: { left: number; needs: number; covers: string }) {
-  if (!short) return what === "token" ? "this API key's quota is used up; raise it in the console" : "your balance is used up; top up to continue";
+  if (!short)
+    return what === "token"
+      ? "this API key's quota is used up; raise it in the console"
+      : "your balance is used up; top up to continue";
   const usd = (units: number) => `$${unitsToUsd(units)}`;
   const left =
     what === "token"
-      ? short.left > 0 ? `this API key has ${usd(short.left)} of quota left` : "this API key's quota is used up ($0 left)"
-      : short.left > 0 ? `your balance is ${usd(short.left)}` : "your balance is used up ($0 left)";
+      ? short.left > 0
+        ? `this API key has ${usd(short.left)} of quota left`
+        : "this API key's quota is used up ($0 left)"
+      : short.left > 0
+        ? `your balance is ${usd(short.left)}`
+        : "your balance is used up ($0 left)";
   const fix = what === "token" ? "raise the key's quota in the console" : "top up to continue";
   return `${left}, and this call needs at least ${usd(short.needs)} (${short.covers}); ${fix}`;
 }
@@ -20,33 +27,84 @@ const err = (status: number, type: string, code: string, message: string, param:
 
 export const refusals = {
   invalidKey: () =>
-    err(401, "authentication_error", "invalid_api_key", "invalid API key: send a key from the console as Authorization: Bearer sk-… (or in x-api-key / x-goog-api-key)"),
-  tokenDisabled: () => err(401, "authentication_error", "token_disabled", "this API key is disabled; enable it in the console"),
-  tokenExpired: () => err(401, "authentication_error", "token_expired", "this API key has expired; extend it in the console"),
+    err(
+      401,
+      "authentication_error",
+      "invalid_api_key",
+      "invalid API key: send a key from the console as Authorization: Bearer sk-… (or in x-api-key / x-goog-api-key)",
+    ),
+  tokenDisabled: () =>
+    err(401, "authentication_error", "token_disabled", "this API key is disabled; enable it in the console"),
+  tokenExpired: () =>
+    err(401, "authentication_error", "token_expired", "this API key has expired; extend it in the console"),
   userDisabled: () => err(403, "permission_error", "user_disabled", "the account that owns this API key is disabled"),
-  ipNotAllowed: (ip: string) => err(403, "permission_error", "ip_not_allowed", `requests from ${ip} are not allowed for this API key`),
+  ipNotAllowed: (ip: string) =>
+    err(403, "permission_error", "ip_not_allowed", `requests from ${ip} are not allowed for this API key`),
   tooLarge: (limit: number) =>
     err(413, "invalid_request_error", "request_too_large", `the request body is larger than ${limit} bytes`),
   /** the body did not arrive in time (slowloris, or a Content-Length larger than what was sent) */
   bodyTimeout: (ms: number) =>
-    err(408, "invalid_request_error", "request_timeout", `the request body did not arrive within ${ms / 1000} s; send the whole body at once (and a Content-Length that matches it)`, null, {
-      connection: "close", // the rest of the body may never come: do not keep the connection for it
-    }),
+    err(
+      408,
+      "invalid_request_error",
+      "request_timeout",
+      `the request body did not arrive within ${ms / 1000} s; send the whole body at once (and a Content-Length that matches it)`,
+      null,
+      {
+        connection: "close", // the rest of the body may never come: do not keep the connection for it
+      },
+    ),
   /** the client closed its side before the body it announced was complete */
-  bodyIncomplete: () => err(400, "invalid_request_error", "invalid_request", "the request body ended before the length its Content-Length announced"),
+  bodyIncomplete: () =>
+    err(
+      400,
+      "invalid_request_error",
+      "invalid_request",
+      "the request body ended before the length its Content-Length announced",
+    ),
   unsupportedMediaType: (got: string | null, expected: string) =>
-    err(415, "invalid_request_error", "unsupported_media_type", `this endpoint takes ${expected}; the request's content-type is ${got ? `"${got.slice(0, 100)}"` : "missing"}`),
-  badBody: (message: string, param: string | null = null) => err(400, "invalid_request_error", "invalid_request", message, param),
+    err(
+      415,
+      "invalid_request_error",
+      "unsupported_media_type",
+      `this endpoint takes ${expected}; the request's content-type is ${got ? `"${got.slice(0, 100)}"` : "missing"}`,
+    ),
+  badBody: (message: string, param: string | null = null) =>
+    err(400, "invalid_request_error", "invalid_request", message, param),
   modelNotAllowed: (model: string) =>
     err(403, "permission_error", "model_not_allowed", `this API key may not use the model "${model}"`, "model"),
   modelNotFound: (model: string) =>
-    err(404, "invalid_request_error", "model_not_found", `the model "${model}" does not exist or no group of this API key serves it`, "model"),
+    err(
+      404,
+      "invalid_request_error",
+      "model_not_found",
+      `the model "${model}" does not exist or no group of this API key serves it`,
+      "model",
+    ),
   endpointNotServed: (model: string, what: string) =>
-    err(400, "invalid_request_error", "endpoint_not_supported", `no channel that serves the model "${model}" can answer ${what} requests`, "model"),
+    err(
+      400,
+      "invalid_request_error",
+      "endpoint_not_supported",
+      `no channel that serves the model "${model}" can answer ${what} requests`,
+      "model",
+    ),
   perCallPriceNotSet: (model: string, what: string) =>
-    err(403, "permission_error", "model_price_not_set", `${what} calls are billed per call, and the model "${model}" has no per-call price; ask an admin to set one`, "model"),
+    err(
+      403,
+      "permission_error",
+      "model_price_not_set",
+      `${what} calls are billed per call, and the model "${model}" has no per-call price; ask an admin to set one`,
+      "model",
+    ),
   priceNotSet: (model: string) =>
-    err(403, "permission_error", "model_price_not_set", `the model "${model}" has no price on this server, so it cannot be billed; ask an admin to set one`, "model"),
+    err(
+      403,
+      "permission_error",
+      "model_price_not_set",
+      `the model "${model}" has no price on this server, so it cannot be billed; ask an admin to set one`,
+      "model",
+    ),
   billingModeUnsupported: (model: string, mode: string) =>
     err(
       403,
@@ -57,21 +115,53 @@ export const refusals = {
     ),
   /** `short`: what is left and what the call needs at least (quota units), and what those cover */
   insufficientQuota: (what: "token" | "user", short?: { left: number; needs: number; covers: string }) =>
-    err(429, "insufficient_quota", "insufficient_quota", quotaMessage(what, short), null, { "x-should-retry": "false" }),
+    err(429, "insufficient_quota", "insufficient_quota", quotaMessage(what, short), null, {
+      "x-should-retry": "false",
+    }),
   rateLimited: (retryAfter: string | null) =>
-    err(429, "rate_limit_error", "rate_limit_exceeded", "the upstream is rate limiting; retry shortly", null, retryAfter ? { "retry-after": retryAfter } : {}),
-  noChannel: () => err(503, "server_error", "no_available_channel", "no upstream channel is available for this model right now; retry shortly"),
+    err(
+      429,
+      "rate_limit_error",
+      "rate_limit_exceeded",
+      "the upstream is rate limiting; retry shortly",
+      null,
+      retryAfter ? { "retry-after": retryAfter } : {},
+    ),
+  noChannel: () =>
+    err(
+      503,
+      "server_error",
+      "no_available_channel",
+      "no upstream channel is available for this model right now; retry shortly",
+    ),
   /** every channel for the model has only keys the upstream rejected: retrying will not help (502, not
    * 503, which Anthropic clients read as 529 "overloaded" and retry) */
   upstreamKeyRejected: () =>
-    err(502, "server_error", "upstream_key_invalid", "the upstream rejected this server's credentials for this model; an administrator must renew them, so retrying will not help", null, { "x-should-retry": "false" }),
+    err(
+      502,
+      "server_error",
+      "upstream_key_invalid",
+      "the upstream rejected this server's credentials for this model; an administrator must renew them, so retrying will not help",
+      null,
+      { "x-should-retry": "false" },
+    ),
   /** every channel for the model is out of credit upstream (not the caller's own quota) */
   upstreamUnfunded: () =>
-    err(502, "server_error", "upstream_unfunded", "the upstream account that serves this model is out of credit; an administrator must top it up (your own balance is not affected)", null, { "x-should-retry": "false" }),
+    err(
+      502,
+      "server_error",
+      "upstream_unfunded",
+      "the upstream account that serves this model is out of credit; an administrator must top it up (your own balance is not affected)",
+      null,
+      { "x-should-retry": "false" },
+    ),
   upstream: () => err(502, "server_error", "upstream_error", "the upstream failed to answer; retry shortly"),
   /** every upstream tried was busy (503, Anthropic's 529): Anthropic clients see 529 overloaded_error */
   overloaded: () => err(503, "server_error", "upstream_overloaded", "the upstream is overloaded; retry shortly"),
-  shuttingDown: () => err(503, "server_error", "server_shutting_down", "the server is shutting down; retry shortly", null, { "retry-after": "1" }),
+  shuttingDown: () =>
+    err(503, "server_error", "server_shutting_down", "the server is shutting down; retry shortly", null, {
+      "retry-after": "1",
+    }),
   /** nginx's 499: the client closed the connection before an answer; nobody reads this body */
   clientGone: () => err(499, "invalid_request_error", "client_disconnected", "the client closed the connection"),
   internal: internalError,

@@ -8,7 +8,12 @@ export type Candidate = { channel: ChannelEntry; group: string };
 
 /** True when some group of the token has at least one channel (of any status) for the model that
  * `can` accepts (by default any). */
-export function isServed(routes: RouteIndex, groups: string[], model: string, can: (c: ChannelEntry) => boolean = () => true): boolean {
+export function isServed(
+  routes: RouteIndex,
+  groups: string[],
+  model: string,
+  can: (c: ChannelEntry) => boolean = () => true,
+): boolean {
   return groups.some((g) => routes.get(g)?.get(model)?.some(can) ?? false);
 }
 
@@ -30,7 +35,12 @@ export function weightedOrder(tier: ChannelEntry[], random = Math.random): Chann
 }
 
 /** The candidates, lazily: a call that succeeds at once never orders the rest. */
-export function* candidates(routes: RouteIndex, groups: string[], model: string, random = Math.random): Generator<Candidate> {
+export function* candidates(
+  routes: RouteIndex,
+  groups: string[],
+  model: string,
+  random = Math.random,
+): Generator<Candidate> {
   const seen = new Set<number>();
   for (const group of groups) {
     const list = routes.get(group)?.get(model);
@@ -50,11 +60,21 @@ export function* candidates(routes: RouteIndex, groups: string[], model: string,
 
 /** Models a token can reach through its groups (enabled channels only), within its whitelist, that
  * `billable` accepts (its billing mode can bill them). */
-export function reachableModels(routes: RouteIndex, groups: string[], whitelist: Set<string>, billable: (model: string) => boolean): string[] {
+export function reachableModels(
+  routes: RouteIndex,
+  groups: string[],
+  whitelist: Set<string>,
+  billable: (model: string) => boolean,
+): string[] {
   const out = new Set<string>();
   for (const g of groups) {
     for (const [model, list] of routes.get(g) ?? []) {
-      if ((whitelist.size === 0 || whitelist.has(model)) && list.some((c) => c.status === CHANNEL_STATUS.enabled) && billable(model)) out.add(model);
+      if (
+        (whitelist.size === 0 || whitelist.has(model)) &&
+        list.some((c) => c.status === CHANNEL_STATUS.enabled) &&
+        billable(model)
+      )
+        out.add(model);
     }
   }
   return [...out].sort();

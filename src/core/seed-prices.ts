@@ -1,6 +1,13 @@
 // List prices shipped with apiyi (USD per 1M tokens, or USD per call), seeded once at first start;
 // admins edit or extend them through /api/pricing/ or `apiyi price set`.
-export type SeedPrice = { model: string; input?: string; output?: string; cached_input?: string; cache_write?: string; per_call?: string };
+export type SeedPrice = {
+  model: string;
+  input?: string;
+  output?: string;
+  cached_input?: string;
+  cache_write?: string;
+  per_call?: string;
+};
 
 export const SEED_PRICES: SeedPrice[] = [
   // OpenAI

@@ -33,7 +33,9 @@ export const SIGN_IN_LIMITS = {
 
 export type SignInLimits = typeof SIGN_IN_LIMITS;
 export type Attempt = { ip: string; account: string; at: number };
-export type Verdict = { ok: true; attempt: Attempt } | { ok: false; retryAfterSec: number; scope: "address" | "account" };
+export type Verdict =
+  | { ok: true; attempt: Attempt }
+  | { ok: false; retryAfterSec: number; scope: "address" | "account" };
 /** One failed (or still running) attempt; lists are kept oldest first. */
 type Failure = { ip: string; at: number };
 type Failures = Map<string, Failure[]>;
@@ -72,7 +74,10 @@ export class SignInThrottle {
     const pairKey = `${ip}\n${account}`;
     const pair = recent(this.pairs, pairKey, now - L.windowMs);
     const address = recent(this.addresses, ip, now - L.windowMs);
-    const addressWait = Math.max(untilUnder(pair, L.perPair, L.windowMs, now), untilUnder(address, L.perAddress, L.windowMs, now));
+    const addressWait = Math.max(
+      untilUnder(pair, L.perPair, L.windowMs, now),
+      untilUnder(address, L.perAddress, L.windowMs, now),
+    );
     if (addressWait > 0) return { ok: false, retryAfterSec: Math.ceil(addressWait / 1000), scope: "address" };
     const failures = recent(this.accounts, account, now - L.accountWindowMs);
     if (!this.isKnown(account, ip, now) && new Set(failures.map((f) => f.ip)).size >= L.accountAddresses) {

@@ -79,7 +79,9 @@ export function tokenEntry(row: TokenRow): TokenEntry {
     ...rest,
     fallbackGroups: parseJsonList(fallbackGroups),
     models: new Set(parseJsonList(models)),
-    allowIps: parseJsonList(allowIps).map(parseCidr).filter((c): c is Cidr => c !== null),
+    allowIps: parseJsonList(allowIps)
+      .map(parseCidr)
+      .filter((c): c is Cidr => c !== null),
   };
 }
 
@@ -93,7 +95,11 @@ export const userEntry = ({ id, username, role, status, quota, usedQuota, unlimi
   unlimited,
 });
 
-export const groupEntry = ({ name, multiplierMicros, selectable }: GroupRow): GroupEntry => ({ name, multiplierMicros, selectable });
+export const groupEntry = ({ name, multiplierMicros, selectable }: GroupRow): GroupEntry => ({
+  name,
+  multiplierMicros,
+  selectable,
+});
 
 export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string): ChannelEntry {
   const keys = JSON.parse(unseal(row.keysSealed)) as string[];
@@ -133,7 +139,8 @@ export function buildRouteIndex(channels: Iterable<ChannelEntry>): RouteIndex {
       }
     }
   }
-  for (const byModel of index.values()) for (const list of byModel.values()) list.sort((a, b) => b.priority - a.priority || a.id - b.id);
+  for (const byModel of index.values())
+    for (const list of byModel.values()) list.sort((a, b) => b.priority - a.priority || a.id - b.id);
   return index;
 }
 

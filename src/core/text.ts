@@ -24,7 +24,15 @@ export function promptText(body: Record<string, unknown>): string {
   return parts.join("\n");
 }
 
-const KEYS = ['"content":"', '"reasoning_content":"', '"text":"', '"arguments":"', '"thinking":"', '"partial_json":"', '"delta":"'];
+const KEYS = [
+  '"content":"',
+  '"reasoning_content":"',
+  '"text":"',
+  '"arguments":"',
+  '"thinking":"',
+  '"partial_json":"',
+  '"delta":"',
+];
 
 /** The generated text inside raw SSE or JSON of any wire format: the values of content /
  * reasoning_content / text / arguments / thinking / partial_json / delta string fields (a raw `"key":"` cannot occur inside a string, where quotes are escaped). */
@@ -56,7 +64,8 @@ function closingQuote(s: string, from: number): number {
 
 /** Gemini: systemInstruction and contents hold their text in parts. */
 function addGemini(body: Record<string, unknown>, add: (v: unknown) => void) {
-  const parts = (c: unknown) => (c && typeof c === "object" ? (c as { parts?: unknown }).parts : typeof c === "string" ? c : undefined);
+  const parts = (c: unknown) =>
+    c && typeof c === "object" ? (c as { parts?: unknown }).parts : typeof c === "string" ? c : undefined;
   add(parts(body.systemInstruction));
   if (Array.isArray(body.contents)) for (const c of body.contents) add(parts(c));
 }

@@ -15,7 +15,8 @@ export const ZERO_QUOTA_HINT =
 export function newTokenQuota(input: QuotaInput): Quota | QuotaProblem {
   const unlimited = input.unlimited_quota ?? input.remain_quota === undefined;
   const remain = input.remain_quota ?? 0;
-  if (!unlimited && remain <= 0) return { field: input.remain_quota === undefined ? "unlimited_quota" : "remain_quota", message: ZERO_QUOTA_HINT };
+  if (!unlimited && remain <= 0)
+    return { field: input.remain_quota === undefined ? "unlimited_quota" : "remain_quota", message: ZERO_QUOTA_HINT };
   return { remain_quota: remain, unlimited_quota: unlimited };
 }
 

@@ -27,7 +27,10 @@ function signals(bodyText: string): Signals {
   const err = root && typeof root.error === "object" && root.error !== null ? root.error : root;
   const codes: unknown[] = [err?.code, err?.type, err?.status, err?.innererror?.code, root?.code, root?.type];
   if (Array.isArray(err?.details)) for (const d of err.details) codes.push(d?.reason);
-  const message = [err?.message, typeof root?.error === "string" ? root.error : undefined, root?.message].find((m) => typeof m === "string") ?? "";
+  const message =
+    [err?.message, typeof root?.error === "string" ? root.error : undefined, root?.message].find(
+      (m) => typeof m === "string",
+    ) ?? "";
   return { codes: codes.filter((c): c is string => typeof c === "string").map((c) => c.toLowerCase()), message };
 }
 
@@ -51,7 +54,15 @@ const DEAD_CODES = new Set([
 const DEAD_MESSAGE =
   /\b(invalid|incorrect|expired|revoked)\b.{0,20}\b(api[ _-]?key|x-api-key|subscription key|credentials?)\b|\bapi[ _-]?key\b.{0,30}\b(not valid|invalid|expired|revoked|disabled|suspended)\b|\b(account|organi[sz]ation)\b.{0,40}\b(deactivated|disabled|suspended|banned)\b/i;
 
-const UNFUNDED_CODES = new Set(["insufficient_quota", "billing_not_active", "exceeded_current_quota_error", "insufficient_balance", "billing_disabled", "insufficientquota", "outofcredits"]);
+const UNFUNDED_CODES = new Set([
+  "insufficient_quota",
+  "billing_not_active",
+  "exceeded_current_quota_error",
+  "insufficient_balance",
+  "billing_disabled",
+  "insufficientquota",
+  "outofcredits",
+]);
 const UNFUNDED_MESSAGE =
   /credit balance is too low|insufficient (account )?(balance|credits?|funds)|out of (credits?|call volume quota)|billing (is )?(not active|disabled|hard limit)|enable billing|(payment|billing) (is )?required/i;
 
@@ -63,10 +74,20 @@ export function classifyUpstreamError(status: number, bodyText: string, type: st
   const s = signals(bodyText);
   const hasCode = (set: Set<string>) => s.codes.some((c) => set.has(c));
   if (status === 401) return "key_dead";
-  if (status === 402 || ((status === 400 || status === 403 || status === 429) && (hasCode(UNFUNDED_CODES) || UNFUNDED_MESSAGE.test(s.message)))) return "unfunded";
+  if (
+    status === 402 ||
+    ((status === 400 || status === 403 || status === 429) &&
+      (hasCode(UNFUNDED_CODES) || UNFUNDED_MESSAGE.test(s.message)))
+  )
+    return "unfunded";
   if (status === 403 && (hasCode(DEAD_CODES) || DEAD_MESSAGE.test(s.message))) return "key_dead";
   // Google answers a bad or expired key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID
-  if (status === 400 && type === "gemini" && (s.codes.includes("api_key_invalid") || /API key (not valid|expired)/i.test(s.message))) return "key_dead";
+  if (
+    status === 400 &&
+    type === "gemini" &&
+    (s.codes.includes("api_key_invalid") || /API key (not valid|expired)/i.test(s.message))
+  )
+    return "key_dead";
   if (RETRY.has(status)) return "retry";
   return status >= 500 ? "server" : "client";
 }

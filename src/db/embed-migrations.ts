@@ -8,7 +8,9 @@ export type EmbeddedMigration = { tag: string; sql: string[]; folderMillis: numb
 
 export function embeddedMigrations(): EmbeddedMigration[] {
   const folder = join(import.meta.dir, "../../migrations");
-  const journal = JSON.parse(readFileSync(join(folder, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const journal = JSON.parse(readFileSync(join(folder, "meta/_journal.json"), "utf8")) as {
+    entries: { tag: string }[];
+  };
   return readMigrationFiles({ migrationsFolder: folder }).map((m, i) => ({
     tag: journal.entries[i].tag,
     sql: m.sql,

@@ -13,21 +13,25 @@ export function applyMigrations(sqlite: Database, upTo = MIGRATIONS.length): num
     "CREATE TABLE IF NOT EXISTS __drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)",
   );
   let applied = 0;
-  sqlite.transaction(() => {
-    const last = sqlite
-      .query<{ created_at: number }, []>("SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1")
-      .get();
-    const lastMillis = last ? Number(last.created_at) : -1;
-    const known = MIGRATIONS.at(-1)?.folderMillis ?? 0;
-    if (lastMillis > known) {
-      throw new MigrationError("this database was written by a newer apiyi; run that version or restore a backup");
-    }
-    for (const m of MIGRATIONS.slice(0, upTo)) {
-      if (m.folderMillis <= lastMillis) continue;
-      for (const stmt of m.sql) if (stmt.trim()) sqlite.run(stmt);
-      sqlite.run("INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)", [m.hash, m.folderMillis]);
-      applied++;
-    }
-  }).immediate();
+  sqlite
+    .transaction(() => {
+      const last = sqlite
+        .query<{ created_at: number }, []>(
+          "SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1",
+        )
+        .get();
+      const lastMillis = last ? Number(last.created_at) : -1;
+      const known = MIGRATIONS.at(-1)?.folderMillis ?? 0;
+      if (lastMillis > known) {
+        throw new MigrationError("this database was written by a newer apiyi; run that version or restore a backup");
+      }
+      for (const m of MIGRATIONS.slice(0, upTo)) {
+        if (m.folderMillis <= lastMillis) continue;
+        for (const stmt of m.sql) if (stmt.trim()) sqlite.run(stmt);
+        sqlite.run("INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)", [m.hash, m.folderMillis]);
+        applied++;
+      }
+    })
+    .immediate();
   return applied;
 }

@@ -11,7 +11,9 @@ export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   username: text("username").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
-  role: text("role", { enum: ["admin", "user"] }).notNull().default(USER_ROLE.user),
+  role: text("role", { enum: ["admin", "user"] })
+    .notNull()
+    .default(USER_ROLE.user),
   /** 1 enabled, 2 disabled */
   status: integer("status").notNull().default(USER_STATUS.enabled),
   /** balance, in quota units (500,000 = $1) */
@@ -220,7 +222,10 @@ export const usageDaily = sqliteTable(
     completionTokens: integer("completion_tokens").notNull().default(0),
     quota: integer("quota").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.userId, t.tokenId, t.model, t.group, t.type] }), index("usage_daily_user_day").on(t.userId, t.day)],
+  (t) => [
+    primaryKey({ columns: [t.day, t.userId, t.tokenId, t.model, t.group, t.type] }),
+    index("usage_daily_user_day").on(t.userId, t.day),
+  ],
 );
 
 export type UserRow = typeof users.$inferSelect;

@@ -7,4 +7,8 @@ import type { Ctx } from "../services/context";
 type PeerLookup = { requestIP(req: Request): { address: string } | null } | null | undefined;
 
 export const requestClientIp = (ctx: Ctx, request: Request, server: PeerLookup) =>
-  clientIp(server?.requestIP(request)?.address ?? "", request.headers.get("x-forwarded-for"), ctx.snapshot.current.relay.trustedProxies);
+  clientIp(
+    server?.requestIP(request)?.address ?? "",
+    request.headers.get("x-forwarded-for"),
+    ctx.snapshot.current.relay.trustedProxies,
+  );

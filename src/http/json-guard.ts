@@ -9,7 +9,9 @@
  * upstream would take deeper anyway; real bodies (tool JSON schemas included) stay under ~40. */
 export const MAX_JSON_DEPTH = 128;
 
-export type JsonHazard = { problem: "duplicate_key"; key: string; depth: number } | { problem: "too_deep"; limit: number };
+export type JsonHazard =
+  | { problem: "duplicate_key"; key: string; depth: number }
+  | { problem: "too_deep"; limit: number };
 
 const QUOTE = 34;
 const BACKSLASH = 92;

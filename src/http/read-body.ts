@@ -14,14 +14,19 @@ export type BodyLimits = { maxBytes: number; deadlineMs: number };
 export type TimeoutSetter = { timeout(req: Request, seconds: number): void };
 
 /** `application/json`, `application/json; charset=utf-8`, `application/vnd.x+json`… */
-export const isJsonType = (contentType: string | null) => !!contentType && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType.trim());
+export const isJsonType = (contentType: string | null) =>
+  !!contentType && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType.trim());
 
 function declaredLength(req: Request): number | null {
   const raw = req.headers.get("content-length");
   return raw !== null && /^\d+$/.test(raw.trim()) ? Number(raw) : null;
 }
 
-async function readChunked(body: ReadableStream<Uint8Array>, maxBytes: number, cancelled: { reason: AppError | null }): Promise<Uint8Array> {
+async function readChunked(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  cancelled: { reason: AppError | null },
+): Promise<Uint8Array> {
   const reader = body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -80,7 +85,13 @@ function sweep() {
 }
 
 /** `reading`, or a 408 once the deadline has passed. */
-function withinDeadline(reading: Promise<Uint8Array>, req: Request, limits: BodyLimits, server: TimeoutSetter | undefined, cancelled: Pending["cancelled"]): Promise<Uint8Array> {
+function withinDeadline(
+  reading: Promise<Uint8Array>,
+  req: Request,
+  limits: BodyLimits,
+  server: TimeoutSetter | undefined,
+  cancelled: Pending["cancelled"],
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const p: Pending = { req, server, limits, started: performance.now(), raised: false, cancelled, fail: reject };
     pending.add(p);

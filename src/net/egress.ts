@@ -28,7 +28,14 @@ type Origin = {
 
 /** Where a request goes: the URL actually fetched (the address in place of the name), and for error
  * messages the host and port as the admin wrote them. */
-export type Target = { url: string; address: string; port: number; display: string; hostHeader: string | null; tls?: { serverName: string } };
+export type Target = {
+  url: string;
+  address: string;
+  port: number;
+  display: string;
+  hostHeader: string | null;
+  tls?: { serverName: string };
+};
 
 const MAX_ORIGINS = 1000;
 const origins = new Map<string, Origin>();
@@ -44,7 +51,8 @@ function originOf(url: string): Origin {
   } catch {
     throw new EgressError("refused", "refused: not a URL");
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new EgressError("refused", `refused: ${u.protocol} URLs are not fetched`);
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new EgressError("refused", `refused: ${u.protocol} URLs are not fetched`);
   const host = u.hostname.replace(/^\[|\]$/g, "");
   const literal = parseIp(host) !== null;
   o = {
@@ -81,7 +89,14 @@ export async function targetFor(url: string): Promise<Target> {
   if (o.literal) return { url, address: o.host, port: o.port, display, hostHeader: null };
   const r = await resolveChecked(o.host);
   const address = r.family === 6 ? `[${r.address}]` : r.address;
-  return { url: `${o.protocol}//${address}:${o.port}${url.slice(o.prefixLength)}`, address: r.address, port: o.port, display, hostHeader: o.hostHeader, tls: o.tls };
+  return {
+    url: `${o.protocol}//${address}:${o.port}${url.slice(o.prefixLength)}`,
+    address: r.address,
+    port: o.port,
+    display,
+    hostHeader: o.hostHeader,
+    tls: o.tls,
+  };
 }
 
 type Init = BunFetchRequestInit;
@@ -102,7 +117,12 @@ function pinned(init: Init, t: Target): Init {
   for (const k of Object.keys(headers)) if (k.toLowerCase() === "host") delete headers[k];
   headers.host = t.hostHeader;
   // the origin's own tls object when the caller gave none: one object per origin keeps requests comparable
-  return { ...init, headers, redirect: "manual", tls: t.tls && init.tls ? { ...init.tls, ...t.tls } : (t.tls ?? init.tls) };
+  return {
+    ...init,
+    headers,
+    redirect: "manual",
+    tls: t.tls && init.tls ? { ...init.tls, ...t.tls } : (t.tls ?? init.tls),
+  };
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -127,7 +147,11 @@ function redirectOrigin(res: Response, from: string): string | null {
 export function redirectRefusal(res: Response, from: string): EgressError {
   const to = redirectOrigin(res, from);
   const where = to && to !== "null" ? `redirect to ${to} refused` : `redirect refused`;
-  return new EgressError("redirect", `${where}: the upstream answered ${res.status}, and calls that carry a key or a prompt never follow redirects`, res.status);
+  return new EgressError(
+    "redirect",
+    `${where}: the upstream answered ${res.status}, and calls that carry a key or a prompt never follow redirects`,
+    res.status,
+  );
 }
 
 export type GuardedOptions = {
@@ -152,7 +176,8 @@ export async function guardedFetch(url: string, init: Init = {}, opts: GuardedOp
     void res.body?.cancel().catch(() => {});
     const method = (request.method ?? "GET").toUpperCase();
     const next = redirectOrigin(res, current);
-    if (hop >= (opts.maxRedirects ?? 0) || (method !== "GET" && method !== "HEAD") || !next) throw redirectRefusal(res, current);
+    if (hop >= (opts.maxRedirects ?? 0) || (method !== "GET" && method !== "HEAD") || !next)
+      throw redirectRefusal(res, current);
     const headers = toRecord(request.headers);
     for (const k of Object.keys(headers)) if (CREDENTIAL.test(k)) delete headers[k];
     current = new URL(location, current).href;

@@ -71,7 +71,10 @@ function refresh(host: string): Promise<Entry> {
   if (!p) {
     const pinned = pins.get(host);
     p = (pinned ? Promise.resolve([pinned]) : lookup(host))
-      .then((addresses) => checkAnswer(host, addresses), (e) => ({ at: Date.now(), error: describeDnsError(host, e) }))
+      .then(
+        (addresses) => checkAnswer(host, addresses),
+        (e) => ({ at: Date.now(), error: describeDnsError(host, e) }),
+      )
       .then((entry) => {
         const known = cache.get(host);
         // a failed refresh keeps a good answer that is not too old yet; a refusal always wins

@@ -13,7 +13,10 @@ function allowed(rt: Runtime, request: Request): boolean {
   const bearer = accessTokenFrom(request.headers.get("authorization"));
   if (rt.metricsToken && bearer && same(bearer, rt.metricsToken)) return true;
   try {
-    const actor = authenticate(rt.ctx, { accessToken: bearer, sessionId: parseCookies(request.headers.get("cookie"))[SESSION_COOKIE] });
+    const actor = authenticate(rt.ctx, {
+      accessToken: bearer,
+      sessionId: parseCookies(request.headers.get("cookie"))[SESSION_COOKIE],
+    });
     return actor?.role === USER_ROLE.admin;
   } catch {
     return false;
@@ -22,9 +25,13 @@ function allowed(rt: Runtime, request: Request): boolean {
 
 export const metricsRoute = (rt: Runtime) =>
   new Elysia().get("/metrics", ({ request }) => {
-    if (!allowed(rt, request)) return new Response("metrics need an admin's access token or the scrape token\n", { status: 401 });
+    if (!allowed(rt, request))
+      return new Response("metrics need an admin's access token or the scrape token\n", { status: 401 });
     const now = Date.now();
-    const breakers = [...rt.ctx.snapshot.current.channelsById.keys()].map((channel) => ({ channel, state: rt.breakers.state(channel, now) }));
+    const breakers = [...rt.ctx.snapshot.current.channelsById.keys()].map((channel) => ({
+      channel,
+      state: rt.breakers.state(channel, now),
+    }));
     return new Response(rt.metrics.render({ logQueueDepth: rt.ctx.ledger.depth, breakers }), {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });

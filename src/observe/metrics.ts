@@ -16,7 +16,11 @@ class Histogram {
     for (const [labels, h] of this.counts) {
       const sep = labels ? "," : "";
       BUCKETS.forEach((b, i) => out.push(`${name}_bucket{${labels}${sep}le="${b}"} ${h.buckets[i]}`));
-      out.push(`${name}_bucket{${labels}${sep}le="+Inf"} ${h.count}`, `${name}_sum{${labels}} ${h.sum}`, `${name}_count{${labels}} ${h.count}`);
+      out.push(
+        `${name}_bucket{${labels}${sep}le="+Inf"} ${h.count}`,
+        `${name}_sum{${labels}} ${h.sum}`,
+        `${name}_count{${labels}} ${h.count}`,
+      );
     }
     return out;
   }
@@ -65,7 +69,10 @@ export class Metrics {
       ...counter("apiyi_upstream_failures_total", "Failed upstream attempts by channel and reason.", this.failures),
       "# HELP apiyi_channel_breaker_state Circuit breaker per channel: 0 closed, 1 half-open, 2 open.",
       "# TYPE apiyi_channel_breaker_state gauge",
-      ...g.breakers.map((b) => `apiyi_channel_breaker_state{channel="${b.channel}"} ${b.state === "open" ? 2 : b.state === "half_open" ? 1 : 0}`),
+      ...g.breakers.map(
+        (b) =>
+          `apiyi_channel_breaker_state{channel="${b.channel}"} ${b.state === "open" ? 2 : b.state === "half_open" ? 1 : 0}`,
+      ),
       "# HELP apiyi_log_queue_depth Log rows waiting to be written.",
       "# TYPE apiyi_log_queue_depth gauge",
       `apiyi_log_queue_depth ${g.logQueueDepth}`,

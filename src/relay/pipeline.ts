@@ -23,11 +23,19 @@ import type { Runtime } from "../runtime";
 /** What the path says about the call (Gemini: the model, and whether it streams). */
 export type PathFacts = { model?: string; stream?: boolean };
 
-export const requestIp = (rt: Runtime, req: Request, server: Bun.Server<unknown>) => requestClientIp(rt.ctx, req, server);
+export const requestIp = (rt: Runtime, req: Request, server: Bun.Server<unknown>) =>
+  requestClientIp(rt.ctx, req, server);
 
 /** Checks 6–7: the body, read within the size limit and the body deadline. Once it is in, Bun's idle
  * timer is turned off: the upstream timeouts govern from here (a model may think for minutes). */
-export async function readInbound(rt: Runtime, req: Request, server: Bun.Server<unknown>, spec: EndpointSpec, facts: PathFacts, requestId: string): Promise<Inbound> {
+export async function readInbound(
+  rt: Runtime,
+  req: Request,
+  server: Bun.Server<unknown>,
+  spec: EndpointSpec,
+  facts: PathFacts,
+  requestId: string,
+): Promise<Inbound> {
   const limits = { maxBytes: rt.maxBodyBytes, deadlineMs: rt.ctx.snapshot.current.relay.bodyTimeoutMs };
   try {
     let inbound: Inbound;
@@ -43,7 +51,8 @@ export async function readInbound(rt: Runtime, req: Request, server: Bun.Server<
     return inbound;
   } catch (e) {
     // a client that hung up mid-body leaves one line (and its 499 row, when its key was known), no stack
-    if (e instanceof AppError && e.status === 499) console.warn(`relay ${requestId}: the client closed the connection while sending the request body`);
+    if (e instanceof AppError && e.status === 499)
+      console.warn(`relay ${requestId}: the client closed the connection while sending the request body`);
     throw e;
   }
 }
@@ -53,7 +62,8 @@ export async function readInbound(rt: Runtime, req: Request, server: Bun.Server<
 const MAYBE_STALE = new Set(["model_not_found", "endpoint_not_supported", "model_price_not_set"]);
 
 /** Whether `e` is such a refusal and the configuration did change (and was reloaded) since. */
-export const staleRefusal = async (rt: Runtime, e: unknown) => e instanceof AppError && MAYBE_STALE.has(e.code) && (await rt.ctx.snapshot.catchUp());
+export const staleRefusal = async (rt: Runtime, e: unknown) =>
+  e instanceof AppError && MAYBE_STALE.has(e.code) && (await rt.ctx.snapshot.catchUp());
 
 /** Checks 8–9: the key may use the model, and some group of it has a channel that can answer this
  * kind of request (natively or by translation). */
@@ -62,17 +72,32 @@ export function checkRoute(rt: Runtime, spec: EndpointSpec, token: TokenEntry, b
   const refusal =
     checkModelAllowed(token, body.model) ??
     (isServed(routes, groups, body.model) ? null : refusals.modelNotFound(body.model)) ??
-    (isServed(routes, groups, body.model, canServe(spec.endpoint)) ? null : refusals.endpointNotServed(body.model, spec.path));
+    (isServed(routes, groups, body.model, canServe(spec.endpoint))
+      ? null
+      : refusals.endpointNotServed(body.model, spec.path));
   if (refusal) throw refusal;
 }
 
 /** Checks 8–11: the route, then billing and the hold. */
-function admit(rt: Runtime, spec: EndpointSpec, call: CallRecord, who: { token: TokenEntry; user: UserEntry }, body: CallBody, groups: string[]) {
+function admit(
+  rt: Runtime,
+  spec: EndpointSpec,
+  call: CallRecord,
+  who: { token: TokenEntry; user: UserEntry },
+  body: CallBody,
+  groups: string[],
+) {
   checkRoute(rt, spec, who.token, body, groups);
   return holdFor(rt, { requestId: call.requestId, ...who }, body, groups, spec);
 }
 
-export async function relayCall(rt: Runtime, req: Request, server: Bun.Server<unknown>, spec: EndpointSpec, facts: PathFacts = {}): Promise<Response> {
+export async function relayCall(
+  rt: Runtime,
+  req: Request,
+  server: Bun.Server<unknown>,
+  spec: EndpointSpec,
+  facts: PathFacts = {},
+): Promise<Response> {
   const ip = requestIp(rt, req, server);
   const call = newCall(spec.endpoint, ip);
   try {

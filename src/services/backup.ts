@@ -10,7 +10,14 @@ import { dirname, join, resolve } from "node:path";
 import { AppError } from "../errors";
 import { describeCopy, vacuumInto } from "../store/backup";
 
-export type BackupResult = { path: string; bytes: number; users: number; tokens: number; logs: number; secretFile: string | null };
+export type BackupResult = {
+  path: string;
+  bytes: number;
+  users: number;
+  tokens: number;
+  logs: number;
+  secretFile: string | null;
+};
 
 const refuse = (message: string) => new AppError(400, "invalid_request", message);
 
@@ -18,7 +25,8 @@ export function backupDatabase(dataDir: string, target: string, opts: { force?: 
   const source = join(dataDir, "apiyi.db");
   const path = resolve(target);
   if (!existsSync(source)) throw refuse(`no database at ${source} (is --data-dir right?)`);
-  if (existsSync(path) && !opts.force) throw refuse(`${path} already exists; choose another file, or add --force to replace it`);
+  if (existsSync(path) && !opts.force)
+    throw refuse(`${path} already exists; choose another file, or add --force to replace it`);
   if (existsSync(path) && !statSync(path).isFile()) throw refuse(`${path} is not a file`);
   if (!existsSync(dirname(path))) throw refuse(`folder ${dirname(path)} does not exist`);
   if (resolve(source) === path) throw refuse("the backup cannot be the database itself");
@@ -34,12 +42,20 @@ export function backupDatabase(dataDir: string, target: string, opts: { force?: 
       try {
         linkSync(partial, path); // fails if the file appeared meanwhile: never overwrite unasked
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EEXIST") throw refuse(`${path} already exists; choose another file, or add --force to replace it`);
+        if ((e as NodeJS.ErrnoException).code === "EEXIST")
+          throw refuse(`${path} already exists; choose another file, or add --force to replace it`);
         throw e;
       }
     }
     const secret = join(dataDir, "secret");
-    return { path, bytes: statSync(path).size, users: copy.users, tokens: copy.tokens, logs: copy.logs, secretFile: existsSync(secret) ? secret : null };
+    return {
+      path,
+      bytes: statSync(path).size,
+      users: copy.users,
+      tokens: copy.tokens,
+      logs: copy.logs,
+      secretFile: existsSync(secret) ? secret : null,
+    };
   } finally {
     if (existsSync(partial)) unlinkSync(partial);
   }

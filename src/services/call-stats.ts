@@ -21,10 +21,26 @@ function dayStart(day: string): number | null {
 }
 
 /** The filter fields as they appear in the URL (API易's names; `from`/`to` are UTC days). */
-export const LOG_PARAMS = ["from", "to", "start_timestamp", "end_timestamp", "token_name", "model_name", "group", "type", "request_id"] as const;
+export const LOG_PARAMS = [
+  "from",
+  "to",
+  "start_timestamp",
+  "end_timestamp",
+  "token_name",
+  "model_name",
+  "group",
+  "type",
+  "request_id",
+] as const;
 export type LogParams = Record<(typeof LOG_PARAMS)[number], string>;
 const MAX_LEN: Record<string, number> = { token_name: 50, model_name: 200, group: 64, request_id: 100 };
-export const TYPE_NAMES: Record<number, string> = { [LOG_TYPE.topup]: "top-up", [LOG_TYPE.consume]: "consume", [LOG_TYPE.admin]: "admin adjustment", [LOG_TYPE.system]: "system", [LOG_TYPE.error]: "error" };
+export const TYPE_NAMES: Record<number, string> = {
+  [LOG_TYPE.topup]: "top-up",
+  [LOG_TYPE.consume]: "consume",
+  [LOG_TYPE.admin]: "admin adjustment",
+  [LOG_TYPE.system]: "system",
+  [LOG_TYPE.error]: "error",
+};
 
 export type LogSearch = {
   /** what was asked, cleaned (invalid values dropped), for the form and for links */
@@ -39,7 +55,14 @@ export type LogSearch = {
 export function readLogSearch(actor: Actor, query: Record<string, unknown>): LogSearch {
   // a repeated parameter arrives as a list: its first value counts
   const one = (v: unknown): string => (typeof v === "string" ? v : Array.isArray(v) ? one(v[0]) : "");
-  const params = Object.fromEntries(LOG_PARAMS.map((k) => [k, one(query[k]).trim().slice(0, MAX_LEN[k] ?? 40)])) as LogParams;
+  const params = Object.fromEntries(
+    LOG_PARAMS.map((k) => [
+      k,
+      one(query[k])
+        .trim()
+        .slice(0, MAX_LEN[k] ?? 40),
+    ]),
+  ) as LogParams;
   const problems: string[] = [];
   const filter: BrowseFilter = { userId: actor.id };
   const drop = (key: keyof LogParams, why: string) => {
@@ -105,7 +128,8 @@ export function logPage(ctx: Ctx, s: LogSearch): LogPage {
   if (s.cursor.after !== undefined) {
     const newer = store.page(s.filter, s.cursor, s.size);
     // nothing newer than this page: it is the first page, shown full
-    if (newer.more && newer.rows.length) return { rows: newer.rows, newerAfter: newer.rows[0].id, olderBefore: newer.rows.at(-1)!.id };
+    if (newer.more && newer.rows.length)
+      return { rows: newer.rows, newerAfter: newer.rows[0].id, olderBefore: newer.rows.at(-1)!.id };
     return logPage(ctx, { ...s, cursor: {} });
   }
   const { rows, more } = store.page(s.filter, s.cursor, s.size);
@@ -125,12 +149,14 @@ export type LogTotals = {
   quota: number;
 };
 
-const aligned = (f: BrowseFilter) => (f.from === undefined || f.from % DAY_MS === 0) && (f.to === undefined || (f.to + 1) % DAY_MS === 0);
+const aligned = (f: BrowseFilter) =>
+  (f.from === undefined || f.from % DAY_MS === 0) && (f.to === undefined || (f.to + 1) % DAY_MS === 0);
 
 /** The ids of the user's tokens now called `name` (the rollups are kept per token id). */
 function tokenIdsNamed(ctx: Ctx, userId: number, name: string) {
   const ids: number[] = [];
-  for (const t of ctx.snapshot.current.tokensByHash.values()) if (t.userId === userId && t.name === name) ids.push(t.id);
+  for (const t of ctx.snapshot.current.tokensByHash.values())
+    if (t.userId === userId && t.name === name) ids.push(t.id);
   return ids;
 }
 
@@ -142,7 +168,12 @@ export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
   const callType = f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error;
   if (f.type !== undefined && !callType) {
     const r = logBrowseStore(ctx.db).sums(f, [f.type]);
-    return { type: f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error ? "calls" : f.type, source: "rows", count: r.rows, ...pick(r) };
+    return {
+      type: f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error ? "calls" : f.type,
+      source: "rows",
+      count: r.rows,
+      ...pick(r),
+    };
   }
   const tokenIds = f.tokenName ? tokenIdsNamed(ctx, f.userId, f.tokenName) : undefined;
   if (!f.requestId && aligned(f) && (tokenIds === undefined || tokenIds.length > 0)) {
@@ -160,7 +191,12 @@ export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
   const r = logBrowseStore(ctx.db).sums(f, f.type !== undefined ? [f.type] : [LOG_TYPE.consume, LOG_TYPE.error]);
   return { type: "calls", source: "rows", count: r.rows, ...pick(r) };
 }
-const pick = (r: { prompt: number; cached: number; completion: number; quota: number }) => ({ prompt: r.prompt, cached: r.cached, completion: r.completion, quota: r.quota });
+const pick = (r: { prompt: number; cached: number; completion: number; quota: number }) => ({
+  prompt: r.prompt,
+  cached: r.cached,
+  completion: r.completion,
+  quota: r.quota,
+});
 
 /** Every row of the filter, newest first, in batches (keyset: each batch is one indexed query). */
 export function* logBatches(ctx: Ctx, s: LogSearch, batch = 1000) {
@@ -211,7 +247,11 @@ export function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
   const user = getUser(ctx, actor.id);
   return {
     balance: { unlimited: user.unlimited, quota: user.quota },
-    spend: { today: usage.sums({ userId: actor.id, fromDay: today }).quota, week: usage.sums({ userId: actor.id, fromDay: since(7) }).quota, month: month.quota },
+    spend: {
+      today: usage.sums({ userId: actor.id, fromDay: today }).quota,
+      week: usage.sums({ userId: actor.id, fromDay: since(7) }).quota,
+      month: month.quota,
+    },
     calls: month.calls,
     sample: {
       calls: calls.length,

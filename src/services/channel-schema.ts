@@ -13,7 +13,9 @@ export type ChannelType = string;
 const rules = (type: string) => PROVIDERS[type]?.baseUrl;
 
 /** What each type's base URL looks like, for forms and help. */
-export const BASE_URL_EXAMPLES: Record<string, string> = Object.fromEntries(CHANNEL_TYPES.map((t) => [t, rules(t)!.example]));
+export const BASE_URL_EXAMPLES: Record<string, string> = Object.fromEntries(
+  CHANNEL_TYPES.map((t) => [t, rules(t)!.example]),
+);
 
 const MAX_KEYS = 1000;
 const MAX_KEY_LENGTH = 4096;
@@ -23,20 +25,25 @@ const INT32 = 2 ** 31 - 1;
 export const MAX_OUTPUT_TOKENS_LIMIT = 10_000_000;
 
 /** A zod error that says "required" for a missing field and `expected` for a wrong one. */
-const expecting = (expected: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? "required" : expected) });
+const expecting = (expected: string) => ({
+  error: (iss: { input?: unknown }) => (iss.input === undefined ? "required" : expected),
+});
 const int = (min: number, max: number) =>
   z.number(expecting("a whole number")).int("a whole number").min(min, `at least ${min}`).max(max, `at most ${max}`);
 
 /** An array or a comma/newline string → a normalised list; problems are reported on the field itself
  * (not on an element), so the CLI can name the flag. */
 const list = (what: string, max: number, itemMax: number) =>
-  z.union([z.array(z.string()), z.string()], expecting(`a comma-separated string or an array of ${what}`)).transform((v, c) => {
-    const items = normalizeList(v);
-    if (items.length === 0) c.addIssue({ code: "custom", message: `at least one ${what.replace(/s$/, "")}` });
-    else if (items.length > max) c.addIssue({ code: "custom", message: `at most ${max} ${what}` });
-    else if (items.some((s) => s.length > itemMax)) c.addIssue({ code: "custom", message: `each of the ${what} is at most ${itemMax} characters` });
-    return items;
-  });
+  z
+    .union([z.array(z.string()), z.string()], expecting(`a comma-separated string or an array of ${what}`))
+    .transform((v, c) => {
+      const items = normalizeList(v);
+      if (items.length === 0) c.addIssue({ code: "custom", message: `at least one ${what.replace(/s$/, "")}` });
+      else if (items.length > max) c.addIssue({ code: "custom", message: `at most ${max} ${what}` });
+      else if (items.some((s) => s.length > itemMax))
+        c.addIssue({ code: "custom", message: `each of the ${what} is at most ${itemMax} characters` });
+      return items;
+    });
 
 /** One key per line (new-api), or an array. Trimmed, blanks dropped, duplicates dropped. May be empty
  * here: create requires a key, an update treats "no keys" as "keep the stored ones". */
@@ -47,7 +54,11 @@ const keyList = z
     // biome-ignore lint/suspicious/noControlCharactersInRegex: a key must not hold control characters
     const bad = keys.findIndex((k) => k.length > MAX_KEY_LENGTH || /[\s\x00-\x1f\x7f]/.test(k));
     if (keys.length > MAX_KEYS) c.addIssue({ code: "custom", message: `at most ${MAX_KEYS} keys` });
-    else if (bad >= 0) c.addIssue({ code: "custom", message: `key #${bad + 1} contains whitespace or control characters, or is over ${MAX_KEY_LENGTH} characters` });
+    else if (bad >= 0)
+      c.addIssue({
+        code: "custom",
+        message: `key #${bad + 1} contains whitespace or control characters, or is over ${MAX_KEY_LENGTH} characters`,
+      });
     return keys;
   });
 
@@ -67,14 +78,20 @@ function canonicalBaseUrl(raw: string): { url: string } | { problem: string } {
   if (!u.hostname) return { problem: "must name a host" };
   if (u.username || u.password) return { problem: "must not contain credentials (user:password@)" };
   const refused = refusedHost(u.hostname);
-  if (refused) return { problem: `must not point at a link-local or cloud-metadata address (${refused}); loopback and private addresses are allowed` };
+  if (refused)
+    return {
+      problem: `must not point at a link-local or cloud-metadata address (${refused}); loopback and private addresses are allowed`,
+    };
   return { url: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}` };
 }
 
 /** A base URL that ends in an endpoint path (…/v1/chat/completions pasted whole): the type's own
  * endpoint is cut off (`note` says so; `root` when nothing is left, so no default path is added),
  * another type's is refused with what to do instead. */
-export function withoutEndpoint(url: string, type: string): { url: string; note?: string; root?: boolean } | { problem: string } {
+export function withoutEndpoint(
+  url: string,
+  type: string,
+): { url: string; note?: string; root?: boolean } | { problem: string } {
   const u = new URL(url);
   const path = u.pathname.replace(/\/+$/, "");
   const m = rules(type)?.endpoints.exec(path);
@@ -83,12 +100,20 @@ export function withoutEndpoint(url: string, type: string): { url: string; note?
   let foreign: { match: string; hint: string } | null = null;
   for (const t of CHANNEL_TYPES) {
     const f = t === type ? null : rules(t)!.foreign.pattern.exec(path);
-    if (f && f[0].length > (m?.[0].length ?? 0) && f[0].length > (foreign?.match.length ?? 0)) foreign = { match: f[0], hint: rules(t)!.foreign.hint };
+    if (f && f[0].length > (m?.[0].length ?? 0) && f[0].length > (foreign?.match.length ?? 0))
+      foreign = { match: f[0], hint: rules(t)!.foreign.hint };
   }
-  if (foreign) return { problem: `ends in ${foreign.match}, which is ${foreign.hint}; or give this type's base URL without an endpoint path` };
+  if (foreign)
+    return {
+      problem: `ends in ${foreign.match}, which is ${foreign.hint}; or give this type's base URL without an endpoint path`,
+    };
   if (!m) return { url };
   const rest = path.slice(0, m.index);
-  return { url: `${u.protocol}//${u.host}${rest}`, root: rest === "", note: `base_url ended in ${m[0]}, an endpoint path apiyi adds itself; it was removed` };
+  return {
+    url: `${u.protocol}//${u.host}${rest}`,
+    root: rest === "",
+    note: `base_url ended in ${m[0]}, an endpoint path apiyi adds itself; it was removed`,
+  };
 }
 
 /** A canonical base URL (validated, as stored or as the schema gives it) with the type's default
@@ -150,10 +175,17 @@ const modelMapping = z.union([z.record(z.string(), z.unknown()), z.string(), z.n
 /** The upstream's own limit on output tokens: a larger max_tokens ask is lowered to it (0: no cap). One
  * message for every wrong value (left out, wrong type, a fraction, out of range): it says what to send. */
 const OUTPUT_CAP = `a whole number from 0 (no cap) to ${MAX_OUTPUT_TOKENS_LIMIT}`;
-const maxOutputTokens = z.number(OUTPUT_CAP).int(OUTPUT_CAP).min(0, OUTPUT_CAP).max(MAX_OUTPUT_TOKENS_LIMIT, OUTPUT_CAP);
+const maxOutputTokens = z
+  .number(OUTPUT_CAP)
+  .int(OUTPUT_CAP)
+  .min(0, OUTPUT_CAP)
+  .max(MAX_OUTPUT_TOKENS_LIMIT, OUTPUT_CAP);
 
 const timeout = int(1, HOUR_MS).describe("milliseconds, at most one hour");
-const adminStatus = z.union([z.literal(CHANNEL_STATUS.enabled), z.literal(CHANNEL_STATUS.disabled)], expecting("1 (enabled) or 2 (disabled)"));
+const adminStatus = z.union(
+  [z.literal(CHANNEL_STATUS.enabled), z.literal(CHANNEL_STATUS.disabled)],
+  expecting("1 (enabled) or 2 (disabled)"),
+);
 
 export const ChannelFields = z.object({
   name: z.string(expecting("a string")).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
@@ -171,8 +203,12 @@ export const ChannelFields = z.object({
   timeout_idle_ms: timeout.describe("longest wait between two chunks of a stream"),
   supports_responses: z
     .boolean(expecting("true or false"))
-    .describe("openai type only (accepted and ignored for the others): the upstream also speaks /v1/responses natively"),
-  api_version: apiVersion.describe("azure type only (required there, e.g. 2024-10-21; ignored for the others): the api-version query parameter"),
+    .describe(
+      "openai type only (accepted and ignored for the others): the upstream also speaks /v1/responses natively",
+    ),
+  api_version: apiVersion.describe(
+    "azure type only (required there, e.g. 2024-10-21; ignored for the others): the api-version query parameter",
+  ),
   max_output_tokens: maxOutputTokens.describe(
     "most output tokens a call may ask this upstream for; a larger max_tokens ask (e.g. Claude Code's 64000) is lowered to it (e.g. 8192 for DeepSeek); 0 means no cap",
   ),
@@ -200,7 +236,9 @@ export type ChannelCreateInput = z.output<typeof ChannelCreate>;
  * when it is the channel's current status (a form sending back what it loaded). */
 export const ChannelUpdate = ChannelFields.partial().extend({
   id: z.number().int().positive(),
-  status: z.union([adminStatus, z.literal(CHANNEL_STATUS.autoDisabled)], expecting("1 (enabled) or 2 (disabled)")).optional(),
+  status: z
+    .union([adminStatus, z.literal(CHANNEL_STATUS.autoDisabled)], expecting("1 (enabled) or 2 (disabled)"))
+    .optional(),
 });
 export type ChannelUpdateInput = z.output<typeof ChannelUpdate>;
 /** Rules across fields, checked by the service against the effective values (an update may send

@@ -61,7 +61,8 @@ export function channelView(row: ChannelRow, keyCount: number) {
   };
 }
 
-const usableStates = (n: number): string => JSON.stringify(Array.from({ length: n }, (): KeyState => ({ status: KEY_STATUS.usable })));
+const usableStates = (n: number): string =>
+  JSON.stringify(Array.from({ length: n }, (): KeyState => ({ status: KEY_STATUS.usable })));
 
 /** The sealed list is the truth about how many keys there are (key_states may lag behind it). */
 const storedKeyCount = (ctx: Ctx, row: ChannelRow) => (JSON.parse(ctx.keys.unseal(row.keysSealed)) as string[]).length;
@@ -73,7 +74,8 @@ function health(ctx: Ctx, row: ChannelRow) {
   const saved = parseHealth(row.health);
   ctx.breakers.sync(row.id, row.healthEpoch);
   const live = ctx.breakers.has(row.id);
-  const savedBreaker = saved.breaker === "open" && (saved.open_until ?? 0) <= now ? "half_open" : (saved.breaker ?? "closed");
+  const savedBreaker =
+    saved.breaker === "open" && (saved.open_until ?? 0) <= now ? "half_open" : (saved.breaker ?? "closed");
   return {
     breaker: live ? ctx.breakers.state(row.id, now) : savedBreaker,
     recent_failures: live ? ctx.breakers.recentFailures(row.id, now) : (saved.recent_failures ?? 0),
@@ -99,12 +101,18 @@ export function unpricedModels(ctx: Ctx, models: string[]): string[] {
 const view = (ctx: Ctx, row: ChannelRow, notes: string[] = []) => {
   const v = channelView(row, storedKeyCount(ctx, row));
   const unpriced = unpricedModels(ctx, v.models);
-  return { ...v, unpriced_models: unpriced, health: health(ctx, row), warnings: [...notes, ...unpricedWarning(unpriced)] };
+  return {
+    ...v,
+    unpriced_models: unpriced,
+    health: health(ctx, row),
+    warnings: [...notes, ...unpricedWarning(unpriced)],
+  };
 };
 
 function unpricedWarning(models: string[]): string[] {
   if (!models.length) return [];
-  const names = models.length > 10 ? `${models.slice(0, 10).join(", ")} and ${models.length - 10} more` : models.join(", ");
+  const names =
+    models.length > 10 ? `${models.slice(0, 10).join(", ")} and ${models.length - 10} more` : models.join(", ");
   return [
     `no price for ${models.length === 1 ? "the model" : "the models"} ${names}: calls to ${models.length === 1 ? "it" : "them"} are refused (403 model_price_not_set) and left out of /v1/models until priced: apiyi price set --model ${models[0]} --input USD --output USD (per 1M tokens; or --per-call USD), or the console's /admin/pricing`,
   ];
@@ -123,7 +131,10 @@ function checkGroups(ctx: Ctx, groups: string[]) {
 }
 
 /** New keys replace the old ones and all start usable. */
-const keyColumns = (ctx: Ctx, keys: string[]) => ({ keysSealed: ctx.keys.seal(JSON.stringify(keys)), keyStates: usableStates(keys.length) });
+const keyColumns = (ctx: Ctx, keys: string[]) => ({
+  keysSealed: ctx.keys.seal(JSON.stringify(keys)),
+  keyStates: usableStates(keys.length),
+});
 
 const toColumns = (c: Partial<Omit<ChannelCreateInput, "status">>): ChannelPatch => ({
   name: c.name,
@@ -152,7 +163,11 @@ function checkTypeFields(type: string, apiVersion: string) {
  * refused), then the type's default path goes on a URL without a path, judged by the effective type,
  * so sending only a new type or only a new URL still normalises (azure → openai on a bare resource URL
  * adds /v1; a path already there is kept). Undefined: the column is left alone. */
-function baseUrlColumn(current: ChannelRow | undefined, c: { type?: string; base_url?: string }, notes: string[]): string | undefined {
+function baseUrlColumn(
+  current: ChannelRow | undefined,
+  c: { type?: string; base_url?: string },
+  notes: string[],
+): string | undefined {
   if (c.type === undefined && c.base_url === undefined) return undefined;
   const type = c.type ?? current!.type;
   const r = withoutEndpoint(c.base_url ?? current!.baseUrl, type);
@@ -170,9 +185,16 @@ const freshHealth = (ctx: Ctx, current: ChannelRow, keyCount = storedKeyCount(ct
 
 /** An admin setting the status: any change clears the automatic reason; enabling also clears the
  * failure state (that is how an automatically disabled channel or key comes back). */
-function statusColumns(ctx: Ctx, current: ChannelRow, status: ChannelStatus | undefined, forceEnable: boolean): ChannelPatch {
-  if (status === undefined || (status === current.status && !(status === CHANNEL_STATUS.enabled && forceEnable))) return {};
-  if (status === CHANNEL_STATUS.autoDisabled) throw invalidField("status", "3 is set automatically; send 1 (enable) or 2 (disable)");
+function statusColumns(
+  ctx: Ctx,
+  current: ChannelRow,
+  status: ChannelStatus | undefined,
+  forceEnable: boolean,
+): ChannelPatch {
+  if (status === undefined || (status === current.status && !(status === CHANNEL_STATUS.enabled && forceEnable)))
+    return {};
+  if (status === CHANNEL_STATUS.autoDisabled)
+    throw invalidField("status", "3 is set automatically; send 1 (enable) or 2 (disable)");
   if (status === CHANNEL_STATUS.disabled) return { status, statusReason: "" };
   return { status, statusReason: "", ...freshHealth(ctx, current) };
 }
@@ -180,7 +202,10 @@ function statusColumns(ctx: Ctx, current: ChannelRow, status: ChannelStatus | un
 /** New keys clear the failure state; a channel disabled automatically (3) comes back, one an admin
  * disabled (2) stays so. */
 function newKeyColumns(ctx: Ctx, current: ChannelRow, keys: string[], status: ChannelStatus | undefined): ChannelPatch {
-  const back = current.status === CHANNEL_STATUS.autoDisabled && (status === undefined || status === CHANNEL_STATUS.autoDisabled) ? { status: CHANNEL_STATUS.enabled, statusReason: "" } : {};
+  const back =
+    current.status === CHANNEL_STATUS.autoDisabled && (status === undefined || status === CHANNEL_STATUS.autoDisabled)
+      ? { status: CHANNEL_STATUS.enabled, statusReason: "" }
+      : {};
   return { ...freshHealth(ctx, current, keys.length), ...keyColumns(ctx, keys), ...back };
 }
 
@@ -216,7 +241,12 @@ function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
     // new-api's edit form sends key "" when the keys are left alone: no keys means keep them.
     // New keys come last: their fresh states win over the reset that enabling would do to the old ones.
     const keys = c.key?.length ? newKeyColumns(ctx, current, c.key, c.status) : {};
-    const patch = { ...toColumns(c), baseUrl: baseUrlColumn(current, c, notes), ...statusColumns(ctx, current, c.status, forceEnable), ...keys };
+    const patch = {
+      ...toColumns(c),
+      baseUrl: baseUrlColumn(current, c, notes),
+      ...statusColumns(ctx, current, c.status, forceEnable),
+      ...keys,
+    };
     return ctx.store.channels.update(c.id, patch)!;
   });
   ctx.snapshot.reloadChannels();
@@ -226,7 +256,8 @@ function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
 export const updateChannel = (ctx: Ctx, input: unknown) => applyUpdate(ctx, validate(ChannelUpdate, input), false);
 
 /** ?status_only=true: 1 enables (always resetting the keys' states), 2 disables. */
-export const setChannelStatus = (ctx: Ctx, input: unknown) => applyUpdate(ctx, validate(ChannelStatusUpdate, input), true);
+export const setChannelStatus = (ctx: Ctx, input: unknown) =>
+  applyUpdate(ctx, validate(ChannelStatusUpdate, input), true);
 
 /** What a Test's result does to the channel: a pass starts its breaker over (a new epoch, also for the
  * server when the CLI tested), ends the cooldown of keys out of credit, and re-enables a channel
@@ -238,14 +269,21 @@ export function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: strin
     if (!current) return false;
     const at = ctx.now();
     if (!ok) {
-      saveHealth(ctx.db, id, current.healthEpoch, { ...parseHealth(current.health), last_error: cause.slice(0, 500), last_error_at: at });
+      saveHealth(ctx.db, id, current.healthEpoch, {
+        ...parseHealth(current.health),
+        last_error: cause.slice(0, 500),
+        last_error_at: at,
+      });
       return false;
     }
     const fresh = freshHealth(ctx, current);
     // re-enabled: every key usable (freshHealth's); else only the cooldowns end, dead keys stay dead
-    const states = (JSON.parse(current.keyStates) as KeyState[]).map((s): KeyState => (s.status === KEY_STATUS.cooling ? { status: KEY_STATUS.usable } : s));
+    const states = (JSON.parse(current.keyStates) as KeyState[]).map(
+      (s): KeyState => (s.status === KEY_STATUS.cooling ? { status: KEY_STATUS.usable } : s),
+    );
     const keys = current.status === CHANNEL_STATUS.autoDisabled ? {} : { keyStates: JSON.stringify(states) };
-    const back = current.status === CHANNEL_STATUS.autoDisabled ? { status: CHANNEL_STATUS.enabled, statusReason: "" } : {};
+    const back =
+      current.status === CHANNEL_STATUS.autoDisabled ? { status: CHANNEL_STATUS.enabled, statusReason: "" } : {};
     ctx.store.channels.update(id, { ...fresh, ...keys, health: JSON.stringify({ last_ok_at: at }), ...back });
     return current.status === CHANNEL_STATUS.autoDisabled;
   });

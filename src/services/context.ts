@@ -44,7 +44,8 @@ export function openContext(config: Config) {
   };
   store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited
-  if (store.groups.get("default")?.description === "Default group: every model, multiplier 1") store.groups.update("default", { description: DEFAULT_GROUP_DESCRIPTION });
+  if (store.groups.get("default")?.description === "Default group: every model, multiplier 1")
+    store.groups.update("default", { description: DEFAULT_GROUP_DESCRIPTION });
   const ledger = new Ledger(db);
   const snapshot = new SnapshotHolder({
     tokens: store.tokens.all,

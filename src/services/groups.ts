@@ -50,7 +50,9 @@ export const groupView = (g: GroupRow) => ({
 /** Admins see every group; users see the ones they may pick (and always "default"). */
 export function listGroups(ctx: Ctx, actor: Actor) {
   const rows = ctx.store.groups.all();
-  const items = (actor.role === USER_ROLE.admin ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(groupView);
+  const items = (actor.role === USER_ROLE.admin ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(
+    groupView,
+  );
   return { items, total: items.length, page: 1, page_size: items.length };
 }
 
@@ -58,7 +60,12 @@ export function createGroup(ctx: Ctx, input: unknown) {
   const g = validate(GroupCreate, input);
   const row = ctx.tx(() => {
     if (ctx.store.groups.get(g.name)) throw conflict(`group "${g.name}" already exists`);
-    return ctx.store.groups.insert({ name: g.name, description: g.description, multiplierMicros: g.multiplier, selectable: g.selectable });
+    return ctx.store.groups.insert({
+      name: g.name,
+      description: g.description,
+      multiplierMicros: g.multiplier,
+      selectable: g.selectable,
+    });
   });
   ctx.snapshot.reloadGroups();
   return groupView(row);

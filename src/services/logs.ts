@@ -9,7 +9,13 @@ import { validate } from "./validate";
 const seconds = z.coerce.number().int().min(0).describe("unix seconds");
 
 export const LogQuery = PageQuery.extend({
-  type: z.coerce.number().int().min(0).max(5).optional().describe("1 top-up, 2 consume, 3 admin, 4 system, 5 error; 0 = all"),
+  type: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe("1 top-up, 2 consume, 3 admin, 4 system, 5 error; 0 = all"),
   model_name: z.string().max(200).optional(),
   token_name: z.string().max(50).optional(),
   request_id: z.string().max(100).optional(),
@@ -60,7 +66,9 @@ export const logView = (l: LogRow) => ({
 
 const withoutCauses = (v: ReturnType<typeof logView>) => ({
   ...v,
-  attempts: Array.isArray(v.attempts) ? v.attempts.map(({ cause: _cause, ...a }: Record<string, unknown>) => a) : v.attempts,
+  attempts: Array.isArray(v.attempts)
+    ? v.attempts.map(({ cause: _cause, ...a }: Record<string, unknown>) => a)
+    : v.attempts,
 });
 
 export function listLogs(ctx: Ctx, actor: Actor, query: unknown, page: Page, self: boolean) {

@@ -30,7 +30,15 @@ export const PriceInput = z.object({
   cached_input: usd.describe("USD per 1M cached input tokens (default: the input price)"),
   cache_write: usd.describe("USD per 1M prompt-cache write tokens, Anthropic-style (default: the input price)"),
   per_call: usd.describe("USD per call (per image for image generation)"),
-  hold_cap_tokens: z.number().int().min(1).max(10_000_000).optional().describe("output tokens a hold covers, and the output limit sent upstream, for a call that names no limit (default 8,192)"),
+  hold_cap_tokens: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .optional()
+    .describe(
+      "output tokens a hold covers, and the output limit sent upstream, for a call that names no limit (default 8,192)",
+    ),
 });
 
 const usdText = (micros: number | null) => (micros === null ? null : formatMicros(micros));
@@ -45,7 +53,9 @@ export function priceView(r: PriceRow, groups: string[] = []) {
     cache_write: usdText(r.cacheWriteMicros ?? r.inputMicros),
     per_call: usdText(r.perCallMicros),
     hold_cap_tokens: r.holdCapTokens,
-    billing: [p.input !== null || p.output !== null ? "usage" : null, p.perCall !== null ? "per_call" : null].filter(Boolean),
+    billing: [p.input !== null || p.output !== null ? "usage" : null, p.perCall !== null ? "per_call" : null].filter(
+      Boolean,
+    ),
     ...apiyiMultipliers(p),
     groups,
   };

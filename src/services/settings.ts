@@ -29,8 +29,16 @@ export const SETTINGS = {
     fallback: [] as string[],
     help: "reverse proxies whose X-Forwarded-For is believed (IPs/CIDRs); from anyone else it is ignored",
   },
-  breaker_failures: { schema: z.number().int().min(1).max(1000), fallback: 5, help: "failures within the window that open a channel's breaker" },
-  breaker_window_seconds: { schema: z.number().int().min(1).max(86_400), fallback: 60, help: "the breaker's failure window, in seconds" },
+  breaker_failures: {
+    schema: z.number().int().min(1).max(1000),
+    fallback: 5,
+    help: "failures within the window that open a channel's breaker",
+  },
+  breaker_window_seconds: {
+    schema: z.number().int().min(1).max(86_400),
+    fallback: 60,
+    help: "the breaker's failure window, in seconds",
+  },
   breaker_cooldown_seconds: {
     schema: z.number().int().min(1).max(86_400),
     fallback: 30,
@@ -64,7 +72,7 @@ export const SETTINGS = {
   public_url: {
     schema: publicUrlSchema,
     fallback: "",
-    help: "the address clients reach this server at, e.g. https://api.example.com (request examples and share links use it; never the request's Host header); \"\" = not set",
+    help: 'the address clients reach this server at, e.g. https://api.example.com (request examples and share links use it; never the request\'s Host header); "" = not set',
   },
 } as const;
 
@@ -85,7 +93,7 @@ export function parseSettings(stored: Record<string, unknown>): Settings {
 
 export function writeSettings(ctx: Ctx, input: unknown): Settings {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw invalidField("body", "expected an object of settings, e.g. {\"register_enabled\": true}");
+    throw invalidField("body", 'expected an object of settings, e.g. {"register_enabled": true}');
   }
   // the raw body's own keys: a zod record would drop "__proto__" instead of refusing it
   const entries = Object.entries(input).map(([key, value]) => {

@@ -49,7 +49,14 @@ export class SnapshotHolder {
     const s = this.source;
     s.beforeReload?.();
     return buildSnapshot(
-      { tokens: s.tokens(), users: s.users(), groups: s.groups(), channels: s.channels(), prices: s.prices(), relay: s.relay() },
+      {
+        tokens: s.tokens(),
+        users: s.users(),
+        groups: s.groups(),
+        channels: s.channels(),
+        prices: s.prices(),
+        relay: s.relay(),
+      },
       s.unseal,
     );
   }

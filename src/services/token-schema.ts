@@ -25,7 +25,9 @@ export const TokenFields = z.object({
   fallback_groups: list(2, 64).describe("0–2 groups tried in order when the default group cannot serve"),
   models: list(1000).describe("model whitelist; empty = every model"),
   allow_ips: list(100, 64).describe("IPs or CIDRs; empty = any"),
-  status: z.union([z.literal(TOKEN_STATUS.enabled), z.literal(TOKEN_STATUS.disabled)]).describe("1 enabled, 2 disabled"),
+  status: z
+    .union([z.literal(TOKEN_STATUS.enabled), z.literal(TOKEN_STATUS.disabled)])
+    .describe("1 enabled, 2 disabled"),
 });
 
 /** POST /api/token/. The quota fields may be left out: core/token-quota says what they become. */

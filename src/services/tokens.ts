@@ -98,7 +98,10 @@ export const getToken = (ctx: Ctx, actor: Actor, id: number) => tokenView(findOw
 export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
   const t = validate(TokenUpdate, input);
   const current = findOwned(ctx, actor, t.id);
-  const quotaProblem = editedTokenQuota({ remain_quota: current.remainQuota, unlimited_quota: current.unlimitedQuota }, t);
+  const quotaProblem = editedTokenQuota(
+    { remain_quota: current.remainQuota, unlimited_quota: current.unlimitedQuota },
+    t,
+  );
   if (quotaProblem) throw refuse(quotaProblem);
   const group = t.group ?? current.group;
   const fallback = t.fallback_groups ?? JSON.parse(current.fallbackGroups);

@@ -23,7 +23,10 @@ export const Register = z.object({ username: Username, password: Password });
 export const UserUpdate = z.object({
   id: z.number().int().positive(),
   role: Role.optional(),
-  status: z.union([z.literal(USER_STATUS.enabled), z.literal(USER_STATUS.disabled)]).optional().describe("1 enabled, 2 disabled"),
+  status: z
+    .union([z.literal(USER_STATUS.enabled), z.literal(USER_STATUS.disabled)])
+    .optional()
+    .describe("1 enabled, 2 disabled"),
   unlimited: z.boolean().optional(),
   password: Password.optional(),
 });
@@ -39,7 +42,10 @@ export const TopUp = z.object({
     .refine((q) => q <= Number.MAX_SAFE_INTEGER / 2, "is too large"),
 });
 export const Adjust = z.object({
-  delta: z.number().int().refine((d) => d !== 0 && Math.abs(d) <= Number.MAX_SAFE_INTEGER / 2, "must be a non-zero integer"),
+  delta: z
+    .number()
+    .int()
+    .refine((d) => d !== 0 && Math.abs(d) <= Number.MAX_SAFE_INTEGER / 2, "must be a non-zero integer"),
   reason: z.string().trim().min(1, "say why").max(200),
 });
 
@@ -80,7 +86,8 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
 }
 
 export async function register(ctx: Ctx, input: unknown) {
-  if (!readSettings(ctx).register_enabled) throw forbidden("sign-up is disabled on this server; ask an admin for an account");
+  if (!readSettings(ctx).register_enabled)
+    throw forbidden("sign-up is disabled on this server; ask an admin for an account");
   const { username, password } = validate(Register, input);
   return createUser(ctx, { username, password, role: USER_ROLE.user });
 }
@@ -100,7 +107,10 @@ export function listUsers(ctx: Ctx, page: Page, keyword = "") {
 
 /** The last enabled admin may not be demoted, disabled or deleted: someone must be able to sign in. */
 function keepOneAdmin(ctx: Ctx, target: UserRow, next: { role?: string; status?: number; deleted?: boolean }) {
-  const staysAdmin = !next.deleted && (next.role ?? target.role) === USER_ROLE.admin && (next.status ?? target.status) === USER_STATUS.enabled;
+  const staysAdmin =
+    !next.deleted &&
+    (next.role ?? target.role) === USER_ROLE.admin &&
+    (next.status ?? target.status) === USER_STATUS.enabled;
   const wasActiveAdmin = target.role === USER_ROLE.admin && target.status === USER_STATUS.enabled;
   if (wasActiveAdmin && !staysAdmin && ctx.store.users.otherActiveAdmins(target.id) === 0) {
     throw conflict("this is the last enabled admin; make another admin first");

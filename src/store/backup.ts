@@ -20,7 +20,12 @@ export function describeCopy(path: string): { problem: string | null; users: num
   try {
     const check = (db.query("PRAGMA quick_check").all() as { quick_check: string }[]).map((r) => r.quick_check);
     const count = (table: string) => (db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { problem: check.join("; ") === "ok" ? null : check.slice(0, 3).join("; "), users: count("users"), tokens: count("tokens"), logs: count("logs") };
+    return {
+      problem: check.join("; ") === "ok" ? null : check.slice(0, 3).join("; "),
+      users: count("users"),
+      tokens: count("tokens"),
+      logs: count("logs"),
+    };
   } finally {
     db.close();
   }

@@ -32,9 +32,16 @@ export function parseHealth(text: string): ChannelHealth {
 export function saveKeyStates(db: Db, channelId: number, keysSealed: string, states: KeyState[], deadReason = "") {
   const sameKeys = and(eq(channels.id, channelId), eq(channels.keysSealed, keysSealed));
   db.transaction((tx) => {
-    tx.update(channels).set({ keyStates: JSON.stringify(states) }).where(sameKeys).run();
+    tx.update(channels)
+      .set({ keyStates: JSON.stringify(states) })
+      .where(sameKeys)
+      .run();
     if (states.every((s) => s.status === KEY_STATUS.dead)) {
-      const statusReason = `every upstream key was rejected by the upstream as invalid${deadReason ? `; last: ${deadReason}` : ""}`.slice(0, 500);
+      const statusReason =
+        `every upstream key was rejected by the upstream as invalid${deadReason ? `; last: ${deadReason}` : ""}`.slice(
+          0,
+          500,
+        );
       tx.update(channels)
         .set({ status: CHANNEL_STATUS.autoDisabled, statusReason })
         .where(and(sameKeys, eq(channels.status, CHANNEL_STATUS.enabled)))
@@ -54,5 +61,7 @@ export function saveHealth(db: Db, channelId: number, epoch: number, health: Cha
 /** At server start: breakers start closed, so what a previous run saved of them no longer holds
  * (the last failure's cause stays). */
 export function clearSavedBreakers(db: Db) {
-  db.$client.run("UPDATE channels SET health = json_remove(health, '$.breaker', '$.open_until', '$.recent_failures') WHERE json_valid(health) AND health <> '{}'");
+  db.$client.run(
+    "UPDATE channels SET health = json_remove(health, '$.breaker', '$.open_until', '$.recent_failures') WHERE json_valid(health) AND health <> '{}'",
+  );
 }

@@ -19,7 +19,19 @@ type Event =
   | { kind: "log"; row: NewLog };
 
 type Sums = { remain: number; used: number; calls: number; at: number };
-type Rollup = { day: string; userId: number; tokenId: number; model: string; group: string; type: number; calls: number; prompt: number; cached: number; completion: number; quota: number };
+type Rollup = {
+  day: string;
+  userId: number;
+  tokenId: number;
+  model: string;
+  group: string;
+  type: number;
+  calls: number;
+  prompt: number;
+  cached: number;
+  completion: number;
+  quota: number;
+};
 const bump = (m: Map<number, Sums>, id: number) => {
   let s = m.get(id);
   if (!s) m.set(id, (s = { remain: 0, used: 0, calls: 0, at: 0 }));
@@ -41,12 +53,16 @@ export class Ledger {
     const names = LOG_COLUMNS.map(([c]) => `"${c}"`).join(", ");
     this.sql = {
       log: s.prepare(`INSERT INTO logs (${names}) VALUES (${LOG_COLUMNS.map(() => "?").join(", ")})`),
-      hold: s.prepare("INSERT INTO holds (request_id, token_id, user_id, token_amount, user_amount, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+      hold: s.prepare(
+        "INSERT INTO holds (request_id, token_id, user_id, token_amount, user_amount, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
       unhold: s.prepare("DELETE FROM holds WHERE request_id = ?"),
       token: s.prepare(
         "UPDATE tokens SET remain_quota = remain_quota + ?, used_quota = used_quota + ?, request_count = request_count + ?, accessed_time = max(accessed_time, ?) WHERE id = ?",
       ),
-      user: s.prepare("UPDATE users SET quota = quota + ?, used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?"),
+      user: s.prepare(
+        "UPDATE users SET quota = quota + ?, used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?",
+      ),
       rollup: s.prepare(
         `INSERT INTO usage_daily (day, user_id, token_id, model, "group", type, calls, prompt_tokens, cached_tokens, completion_tokens, quota)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -100,7 +116,8 @@ export class Ledger {
       console.error(`ledger: ${slice.length} events not written yet:`, (e as Error).message);
       this.queue.unshift(...slice); // kept in order: a later slice must never pass an earlier one
     }
-    if (this.queue.length > 0) this.timer ??= setTimeout(() => this.flushSlice(), this.queue.length >= SLICE ? 0 : this.everyMs);
+    if (this.queue.length > 0)
+      this.timer ??= setTimeout(() => this.flushSlice(), this.queue.length >= SLICE ? 0 : this.everyMs);
     return ok;
   }
 
@@ -134,7 +151,20 @@ export class Ledger {
     }
     for (const [id, t] of tokens) this.sql.token.run(t.remain, t.used, t.calls, t.at, id);
     for (const [id, u] of users) this.sql.user.run(u.remain, u.used, u.calls, id);
-    for (const r of rollups.values()) this.sql.rollup.run(r.day, r.userId, r.tokenId, r.model, r.group, r.type, r.calls, r.prompt, r.cached, r.completion, r.quota);
+    for (const r of rollups.values())
+      this.sql.rollup.run(
+        r.day,
+        r.userId,
+        r.tokenId,
+        r.model,
+        r.group,
+        r.type,
+        r.calls,
+        r.prompt,
+        r.cached,
+        r.completion,
+        r.quota,
+      );
   }
 
   /** The log row; the call's share of the daily rollup and of the request counters (summed per slice). */
@@ -145,7 +175,19 @@ export class Ledger {
     const key = `${day}\t${row.userId}\t${row.tokenId ?? 0}\t${row.model ?? ""}\t${row.group ?? ""}\t${row.type}`;
     let r = rollups.get(key);
     if (!r) {
-      r = { day, userId: row.userId, tokenId: row.tokenId ?? 0, model: row.model ?? "", group: row.group ?? "", type: row.type, calls: 0, prompt: 0, cached: 0, completion: 0, quota: 0 };
+      r = {
+        day,
+        userId: row.userId,
+        tokenId: row.tokenId ?? 0,
+        model: row.model ?? "",
+        group: row.group ?? "",
+        type: row.type,
+        calls: 0,
+        prompt: 0,
+        cached: 0,
+        completion: 0,
+        quota: 0,
+      };
       rollups.set(key, r);
     }
     r.calls++;
@@ -184,8 +226,12 @@ export function releaseStaleHolds(db: Db): number {
   const s = db.$client;
   return s
     .transaction(() => {
-      s.run("UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds WHERE holds.token_id = tokens.id) WHERE id IN (SELECT token_id FROM holds)");
-      s.run("UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds WHERE holds.user_id = users.id) WHERE id IN (SELECT user_id FROM holds)");
+      s.run(
+        "UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds WHERE holds.token_id = tokens.id) WHERE id IN (SELECT token_id FROM holds)",
+      );
+      s.run(
+        "UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds WHERE holds.user_id = users.id) WHERE id IN (SELECT user_id FROM holds)",
+      );
       return s.run("DELETE FROM holds").changes;
     })
     .immediate();

@@ -20,19 +20,37 @@ export const logBrowseStore = (db: Db) => ({
   page(f: BrowseFilter, cursor: Cursor, limit: number): { rows: LogRow[]; more: boolean } {
     if (f.from !== undefined || f.to !== undefined) return pageByTime(db, f, cursor, limit);
     if (cursor.after !== undefined) {
-      const rows = db.select().from(logs).where(where(f, [gt(logs.id, cursor.after)])).orderBy(asc(logs.id)).limit(limit + 1).all();
+      const rows = db
+        .select()
+        .from(logs)
+        .where(where(f, [gt(logs.id, cursor.after)]))
+        .orderBy(asc(logs.id))
+        .limit(limit + 1)
+        .all();
       const more = rows.length > limit;
       return { rows: rows.slice(0, limit).reverse(), more };
     }
     const older = cursor.before === undefined ? undefined : lt(logs.id, cursor.before);
-    const rows = db.select().from(logs).where(where(f, [older])).orderBy(desc(logs.id)).limit(limit + 1).all();
+    const rows = db
+      .select()
+      .from(logs)
+      .where(where(f, [older]))
+      .orderBy(desc(logs.id))
+      .limit(limit + 1)
+      .all();
     return { rows: rows.slice(0, limit), more: rows.length > limit };
   },
 
   /** Count and sums of the rows of `f` whose type is one of `types`. */
   sums: (f: BrowseFilter, types: number[]): RowSums =>
     db
-      .select({ rows: count(), prompt: total(logs.promptTokens), cached: total(logs.cachedTokens), completion: total(logs.completionTokens), quota: total(logs.quota) })
+      .select({
+        rows: count(),
+        prompt: total(logs.promptTokens),
+        cached: total(logs.cachedTokens),
+        completion: total(logs.completionTokens),
+        quota: total(logs.quota),
+      })
       .from(logs)
       .where(where(f, [inArray(logs.type, types)]))
       .get()!,
@@ -40,7 +58,14 @@ export const logBrowseStore = (db: Db) => ({
   /** The user's latest `limit` rows (any type, any age): a query that reads at most `limit` rows. */
   latest: (userId: number, limit: number) =>
     db
-      .select({ type: logs.type, createdAt: logs.createdAt, durationMs: logs.durationMs, ttftMs: logs.ttftMs, statusCode: logs.statusCode, errorCode: logs.errorCode })
+      .select({
+        type: logs.type,
+        createdAt: logs.createdAt,
+        durationMs: logs.durationMs,
+        ttftMs: logs.ttftMs,
+        statusCode: logs.statusCode,
+        errorCode: logs.errorCode,
+      })
       .from(logs)
       .where(eq(logs.userId, userId))
       .orderBy(desc(logs.id))
@@ -58,13 +83,25 @@ function pageByTime(db: Db, f: BrowseFilter, cursor: Cursor, limit: number): { r
   const at = (id: number) => sql`(SELECT ${logs.createdAt} FROM ${logs} WHERE ${logs.id} = ${id})`;
   if (cursor.after !== undefined) {
     const newer = sql`(${logs.createdAt} > ${at(cursor.after)} OR (${logs.createdAt} = ${at(cursor.after)} AND ${logs.id} > ${cursor.after}))`;
-    const rows = db.select().from(logs).where(where(f, [newer])).orderBy(asc(logs.createdAt), asc(logs.id)).limit(limit + 1).all();
+    const rows = db
+      .select()
+      .from(logs)
+      .where(where(f, [newer]))
+      .orderBy(asc(logs.createdAt), asc(logs.id))
+      .limit(limit + 1)
+      .all();
     return { rows: rows.slice(0, limit).reverse(), more: rows.length > limit };
   }
   const older =
     cursor.before === undefined
       ? undefined
       : sql`(${logs.createdAt} < ${at(cursor.before)} OR (${logs.createdAt} = ${at(cursor.before)} AND ${logs.id} < ${cursor.before}))`;
-  const rows = db.select().from(logs).where(where(f, [older])).orderBy(desc(logs.createdAt), desc(logs.id)).limit(limit + 1).all();
+  const rows = db
+    .select()
+    .from(logs)
+    .where(where(f, [older]))
+    .orderBy(desc(logs.createdAt), desc(logs.id))
+    .limit(limit + 1)
+    .all();
   return { rows: rows.slice(0, limit), more: rows.length > limit };
 }

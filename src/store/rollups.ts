@@ -37,7 +37,13 @@ const total = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`;
 export const usageStore = (db: Db) => ({
   sums: (f: UsageFilter): UsageSums =>
     db
-      .select({ calls: total(u.calls), prompt: total(u.promptTokens), cached: total(u.cachedTokens), completion: total(u.completionTokens), quota: total(u.quota) })
+      .select({
+        calls: total(u.calls),
+        prompt: total(u.promptTokens),
+        cached: total(u.cachedTokens),
+        completion: total(u.completionTokens),
+        quota: total(u.quota),
+      })
       .from(u)
       .where(where(f))
       .get()!,
@@ -65,8 +71,20 @@ export const usageStore = (db: Db) => ({
 
   /** The models and groups a user has called (for the filter's suggestions). */
   names(userId: number, limit = 200) {
-    const models = db.selectDistinct({ v: u.model }).from(u).where(eq(u.userId, userId)).orderBy(u.model).limit(limit).all();
-    const groups = db.selectDistinct({ v: u.group }).from(u).where(eq(u.userId, userId)).orderBy(u.group).limit(limit).all();
+    const models = db
+      .selectDistinct({ v: u.model })
+      .from(u)
+      .where(eq(u.userId, userId))
+      .orderBy(u.model)
+      .limit(limit)
+      .all();
+    const groups = db
+      .selectDistinct({ v: u.group })
+      .from(u)
+      .where(eq(u.userId, userId))
+      .orderBy(u.group)
+      .limit(limit)
+      .all();
     return { models: models.map((r) => r.v).filter(Boolean), groups: groups.map((r) => r.v).filter(Boolean) };
   },
 });

@@ -2,7 +2,16 @@
 // <data-dir>/secret (mode 0600). Every key hash and sealed key depends on it: lose it and stored keys
 // can no longer be matched. A data dir this process cannot use (a root-owned bind mount in Docker, a
 // read-only disk, a file where the folder should be) stops the start with one line saying what to do.
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { randomBase62 } from "../core/keys";
 
@@ -20,8 +29,12 @@ export function dataDirProblem(dataDir: string, e: unknown): Error {
       `data dir ${dataDir}: permission denied on ${where} for this process (uid ${uid}); give the folder to that user: chown -R ${uid}:${gid} ${dataDir} (for a Docker bind mount, on the host folder)`,
     );
   }
-  if (err.code === "EROFS") return new Error(`data dir ${dataDir}: ${where} is on a read-only file system; give --data-dir a writable folder`);
-  if (err.code === "ENOTDIR" || err.code === "EEXIST") return new Error(`data dir ${dataDir}: it (or a folder above it) is a file, not a folder; give --data-dir a folder`);
+  if (err.code === "EROFS")
+    return new Error(`data dir ${dataDir}: ${where} is on a read-only file system; give --data-dir a writable folder`);
+  if (err.code === "ENOTDIR" || err.code === "EEXIST")
+    return new Error(
+      `data dir ${dataDir}: it (or a folder above it) is a file, not a folder; give --data-dir a folder`,
+    );
   return err instanceof Error ? err : new Error(String(e));
 }
 
@@ -29,7 +42,8 @@ export function dataDirProblem(dataDir: string, e: unknown): Error {
 export function ensureDataDir(dataDir: string) {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR", path: dataDir });
+    if (!statSync(dataDir).isDirectory())
+      throw Object.assign(new Error("not a folder"), { code: "ENOTDIR", path: dataDir });
     accessSync(dataDir, constants.W_OK | constants.X_OK);
     for (const name of DATA_FILES) {
       const path = join(dataDir, name);

@@ -5,11 +5,20 @@ import { settings } from "../db/schema";
 
 export const settingStore = (db: Db) => ({
   all(): Record<string, unknown> {
-    return Object.fromEntries(db.select().from(settings).all().map((r) => [r.key, JSON.parse(r.value)]));
+    return Object.fromEntries(
+      db
+        .select()
+        .from(settings)
+        .all()
+        .map((r) => [r.key, JSON.parse(r.value)]),
+    );
   },
   has: (key: string) => !!db.select().from(settings).where(eq(settings.key, key)).get(),
   set(key: string, value: unknown) {
     const json = JSON.stringify(value);
-    db.insert(settings).values({ key, value: json }).onConflictDoUpdate({ target: settings.key, set: { value: json } }).run();
+    db.insert(settings)
+      .values({ key, value: json })
+      .onConflictDoUpdate({ target: settings.key, set: { value: json } })
+      .run();
   },
 });

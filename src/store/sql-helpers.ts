@@ -20,7 +20,16 @@ export function definedOnly<T extends Record<string, unknown>>(patch: T): Partia
 export function patchRow<T extends AnySQLiteTable>(db: Db, table: T, where: SQL, patch: Partial<T["$inferInsert"]>) {
   const set = definedOnly(patch as Record<string, unknown>);
   const row = set
-    ? db.update(table).set(set as never).where(where).returning().get()
-    : db.select().from(table as AnySQLiteTable).where(where).get();
+    ? db
+        .update(table)
+        .set(set as never)
+        .where(where)
+        .returning()
+        .get()
+    : db
+        .select()
+        .from(table as AnySQLiteTable)
+        .where(where)
+        .get();
   return row as T["$inferSelect"] | undefined;
 }

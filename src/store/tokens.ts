@@ -16,7 +16,11 @@ export const tokenStore = (db: Db) => ({
   all: () => db.select().from(tokens).all(),
   countForUser: (userId: number) => db.select({ n: count() }).from(tokens).where(eq(tokens.userId, userId)).get()!.n,
   nameTaken: (userId: number, name: string) =>
-    !!db.select({ id: tokens.id }).from(tokens).where(and(eq(tokens.userId, userId), eq(tokens.name, name))).get(),
+    !!db
+      .select({ id: tokens.id })
+      .from(tokens)
+      .where(and(eq(tokens.userId, userId), eq(tokens.name, name)))
+      .get(),
 
   /** Newest first; `userId` null lists every user's tokens (admins). */
   page(userId: number | null, keyword: string, offset: number, limit: number) {

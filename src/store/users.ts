@@ -43,4 +43,3 @@ export const userStore = (db: Db) => ({
       .returning()
       .get(),
 });
-

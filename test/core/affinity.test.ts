@@ -42,8 +42,12 @@ describe("the session a call names", () => {
     expect(sessionOf(h({ "x-claude-code-session-id": "cc-1" }), {})).toBe("cc-1");
   });
   test("Claude Code's metadata.user_id, old and JSON forms", () => {
-    expect(sessionOf(h(), { metadata: { user_id: "user_ab12_account__session_0f8e3c1a-1111-2222-3333-444455556666" } })).toBe("0f8e3c1a-1111-2222-3333-444455556666");
-    expect(sessionOf(h(), { metadata: { user_id: JSON.stringify({ device_id: "d", session_id: "s-json" }) } })).toBe("s-json");
+    expect(
+      sessionOf(h(), { metadata: { user_id: "user_ab12_account__session_0f8e3c1a-1111-2222-3333-444455556666" } }),
+    ).toBe("0f8e3c1a-1111-2222-3333-444455556666");
+    expect(sessionOf(h(), { metadata: { user_id: JSON.stringify({ device_id: "d", session_id: "s-json" }) } })).toBe(
+      "s-json",
+    );
   });
   test("none named → null", () => expect(sessionOf(h(), { model: "m" })).toBeNull());
 });

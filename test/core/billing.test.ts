@@ -2,7 +2,14 @@
 // and the mode), what a call costs in integer quota units (500,000 = $1, rounded up once), the hold
 // that bounds that cost before forwarding, and reserve → settle → release on plain balance entries.
 import { describe, expect, test } from "bun:test";
-import { apiyiMultipliers, decideBilling, holdAmount, perCallCost, usageCost, type PriceEntry } from "../../src/core/billing";
+import {
+  apiyiMultipliers,
+  decideBilling,
+  holdAmount,
+  perCallCost,
+  usageCost,
+  type PriceEntry,
+} from "../../src/core/billing";
 import { release, reserve, settle, type Hold } from "../../src/core/quota";
 import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
 import { BILLING_MODES, type BillingMode } from "../../src/core/token-rules";
@@ -31,7 +38,8 @@ const none = price({ model: "free-model" });
 function refUsageCost(prompt: number, cached: number, completion: number, p: PriceEntry, m: number): bigint {
   const input = BigInt(p.input ?? 0);
   const cachedPrice = BigInt(p.cachedInput ?? p.input ?? 0);
-  const micro = BigInt(prompt - cached) * input + BigInt(cached) * cachedPrice + BigInt(completion) * BigInt(p.output ?? 0);
+  const micro =
+    BigInt(prompt - cached) * input + BigInt(cached) * cachedPrice + BigInt(completion) * BigInt(p.output ?? 0);
   const num = micro * 500_000n * BigInt(m);
   const den = 10n ** 18n;
   return (num + den - 1n) / den;
@@ -141,7 +149,9 @@ describe("usageCost: exact integers, rounded up once", () => {
     const m = 1_400_000;
     // 10M output tokens: $750 × 1.4 = $1,050 = 525,000,000 units
     expect(usageCost({ prompt: 0, cached: 0, completion: 10_000_000 }, p, m)).toBe(525_000_000);
-    expect(BigInt(usageCost({ prompt: 0, cached: 0, completion: 10_000_000 }, p, m))).toBe(refUsageCost(0, 0, 10_000_000, p, m));
+    expect(BigInt(usageCost({ prompt: 0, cached: 0, completion: 10_000_000 }, p, m))).toBe(
+      refUsageCost(0, 0, 10_000_000, p, m),
+    );
     // odd counts near the limits of double precision in the intermediate product
     const cases: [number, number, number, number][] = [
       [10_000_000, 3_333_333, 10_000_000, 1_400_000],
@@ -151,7 +161,9 @@ describe("usageCost: exact integers, rounded up once", () => {
       [7, 3, 11, 950_000],
     ];
     for (const [prompt, cached, completion, mult] of cases) {
-      expect(BigInt(usageCost({ prompt, cached, completion }, p, mult))).toBe(refUsageCost(prompt, cached, completion, p, mult));
+      expect(BigInt(usageCost({ prompt, cached, completion }, p, mult))).toBe(
+        refUsageCost(prompt, cached, completion, p, mult),
+      );
     }
   });
 
@@ -159,12 +171,18 @@ describe("usageCost: exact integers, rounded up once", () => {
     let seed = 12345;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     for (let i = 0; i < 500; i++) {
-      const p = price({ input: rnd(80_000_000), output: rnd(160_000_000), cachedInput: rnd(2) ? rnd(8_000_000) : null });
+      const p = price({
+        input: rnd(80_000_000),
+        output: rnd(160_000_000),
+        cachedInput: rnd(2) ? rnd(8_000_000) : null,
+      });
       const prompt = rnd(2_000_000);
       const cached = rnd(prompt + 1);
       const completion = rnd(200_000);
       const m = rnd(3_000_000);
-      expect(BigInt(usageCost({ prompt, cached, completion }, p, m))).toBe(refUsageCost(prompt, cached, completion, p, m));
+      expect(BigInt(usageCost({ prompt, cached, completion }, p, m))).toBe(
+        refUsageCost(prompt, cached, completion, p, m),
+      );
     }
   });
 });
@@ -228,23 +246,40 @@ describe("holdAmount bounds the real cost", () => {
       const completion = rnd(outBound + 1);
       const m = rnd(holdM + 1);
       const cost = usageCost({ prompt, cached, completion }, p, m);
-      if (cost > hold) throw new Error(`cost ${cost} > hold ${hold}: ${JSON.stringify({ p, holdM, promptBound, outBound, prompt, cached, completion, m })}`);
+      if (cost > hold)
+        throw new Error(
+          `cost ${cost} > hold ${hold}: ${JSON.stringify({ p, holdM, promptBound, outBound, prompt, cached, completion, m })}`,
+        );
       // the bounds themselves, fully cached or not at all, reach at most the hold
       expect(usageCost({ prompt: promptBound, cached: 0, completion: outBound }, p, holdM)).toBeLessThanOrEqual(hold);
-      expect(usageCost({ prompt: promptBound, cached: promptBound, completion: outBound }, p, holdM)).toBeLessThanOrEqual(hold);
+      expect(
+        usageCost({ prompt: promptBound, cached: promptBound, completion: outBound }, p, holdM),
+      ).toBeLessThanOrEqual(hold);
     }
   });
 });
 
 describe("apiyiMultipliers", () => {
   test("$5 / $25 per 1M → model_ratio 2.5, completion_ratio 5", () => {
-    expect(apiyiMultipliers(price({ input: 5_000_000, output: 25_000_000 }))).toEqual({ model_ratio: 2.5, completion_ratio: 5 });
+    expect(apiyiMultipliers(price({ input: 5_000_000, output: 25_000_000 }))).toEqual({
+      model_ratio: 2.5,
+      completion_ratio: 5,
+    });
   });
 
   test("other list prices", () => {
-    expect(apiyiMultipliers(price({ input: 150_000, output: 600_000 }))).toEqual({ model_ratio: 0.075, completion_ratio: 4 });
-    expect(apiyiMultipliers(price({ input: 3_000_000, output: 15_000_000 }))).toEqual({ model_ratio: 1.5, completion_ratio: 5 });
-    expect(apiyiMultipliers(price({ input: 1_100_000, output: 4_400_000 }))).toEqual({ model_ratio: 0.55, completion_ratio: 4 });
+    expect(apiyiMultipliers(price({ input: 150_000, output: 600_000 }))).toEqual({
+      model_ratio: 0.075,
+      completion_ratio: 4,
+    });
+    expect(apiyiMultipliers(price({ input: 3_000_000, output: 15_000_000 }))).toEqual({
+      model_ratio: 1.5,
+      completion_ratio: 5,
+    });
+    expect(apiyiMultipliers(price({ input: 1_100_000, output: 4_400_000 }))).toEqual({
+      model_ratio: 0.55,
+      completion_ratio: 4,
+    });
   });
 
   test("no input price: no ratios; no output price: no completion ratio", () => {

@@ -3,15 +3,41 @@
 // that follows, per-call holds, and the refusal that names the short balance and what the call needs.
 import { describe, expect, test } from "bun:test";
 import { holdAmount, type PriceEntry } from "../../src/core/billing";
-import { FRAMING, FRAMING_PER_TURN, holdMultiplier, promptTurns, sizeHold, type HoldCase, type HoldSize } from "../../src/core/hold-policy";
+import {
+  FRAMING,
+  FRAMING_PER_TURN,
+  holdMultiplier,
+  promptTurns,
+  sizeHold,
+  type HoldCase,
+  type HoldSize,
+} from "../../src/core/hold-policy";
 import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
 import { AppError } from "../../src/errors";
 
 const M = 1_000_000;
-const price = (p: Partial<PriceEntry> = {}): PriceEntry => ({ model: "m", input: 2_000_000, output: 8_000_000, cachedInput: null, perCall: null, cacheWrite: null, holdCapTokens: 4096, ...p });
+const price = (p: Partial<PriceEntry> = {}): PriceEntry => ({
+  model: "m",
+  input: 2_000_000,
+  output: 8_000_000,
+  cachedInput: null,
+  perCall: null,
+  cacheWrite: null,
+  holdCapTokens: 4096,
+  ...p,
+});
 const token = (remainQuota: number, unlimitedQuota = false) => ({ remainQuota, unlimitedQuota }) as TokenEntry;
 const user = (quota: number, unlimited = false) => ({ quota, unlimited }) as UserEntry;
-const usage = (c: Partial<HoldCase> = {}): HoldCase => ({ kind: "usage", price: price(), multiplier: M, n: 1, ask: undefined, least: { tokens: 16, thinking: 0 }, limitable: true, ...c });
+const usage = (c: Partial<HoldCase> = {}): HoldCase => ({
+  kind: "usage",
+  price: price(),
+  multiplier: M,
+  n: 1,
+  ask: undefined,
+  least: { tokens: 16, thinking: 0 },
+  limitable: true,
+  ...c,
+});
 
 /** A prompt of `bytes` bytes in `turns` turns whose counted size is `tokens`; counts how often it is counted. */
 function prompt(bytes: number, tokens: number, turns = 1) {
@@ -134,7 +160,11 @@ describe("sizeHold", () => {
     const c = usage({ limitable: false, ask: 2_000 });
     const bound = 10 + FRAMING + FRAMING_PER_TURN;
     const whole = holdAmount("usage", c.price, M, bound, 2_000, 1);
-    expect(sized(await sizeHold(c, prompt(10, 10), balances(token(whole), user(whole)))).out).toEqual({ tokens: 2_000, limit: null, lowered: false });
+    expect(sized(await sizeHold(c, prompt(10, 10), balances(token(whole), user(whole)))).out).toEqual({
+      tokens: 2_000,
+      limit: null,
+      lowered: false,
+    });
     expect(await sizeHold(c, prompt(10, 10), balances(token(whole - 1), user(whole)))).toBeInstanceOf(AppError);
   });
 

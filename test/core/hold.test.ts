@@ -4,11 +4,28 @@
 // and the plan: hold the whole bound, lower it to what the balance covers, or refuse.
 import { describe, expect, test } from "bun:test";
 import { holdAmount, type PriceEntry } from "../../src/core/billing";
-import { affordableOutput, available, leastOutput, outputAsk, planOutput, reasoningAsk, REASONING_ROOM } from "../../src/core/hold";
+import {
+  affordableOutput,
+  available,
+  leastOutput,
+  outputAsk,
+  planOutput,
+  reasoningAsk,
+  REASONING_ROOM,
+} from "../../src/core/hold";
 import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
 
 const M1 = 1_000_000;
-const price = (p: Partial<PriceEntry> = {}): PriceEntry => ({ model: "m", input: null, output: null, cachedInput: null, perCall: null, cacheWrite: null, holdCapTokens: 8192, ...p });
+const price = (p: Partial<PriceEntry> = {}): PriceEntry => ({
+  model: "m",
+  input: null,
+  output: null,
+  cachedInput: null,
+  perCall: null,
+  cacheWrite: null,
+  holdCapTokens: 8192,
+  ...p,
+});
 /** gpt-4o: $2.50 in, $10 out per 1M */
 const GPT4O = price({ input: 2_500_000, output: 10_000_000, cachedInput: 1_250_000 });
 
@@ -27,10 +44,15 @@ describe("outputAsk: the call's own output limit, in any wire format's field", (
     [{ max_tokens: 10.2 }, 11],
   ])("%j → %d", (body, want) => expect(outputAsk(body)).toBe(want));
 
-  test.each([[{}], [{ max_tokens: "100" }], [{ max_tokens: 0 }], [{ max_tokens: -5 }], [{ max_tokens: Number.NaN }], [{ max_tokens: null }], [{ generationConfig: null }]])(
-    "%j asks nothing",
-    (body) => expect(outputAsk(body)).toBeUndefined(),
-  );
+  test.each([
+    [{}],
+    [{ max_tokens: "100" }],
+    [{ max_tokens: 0 }],
+    [{ max_tokens: -5 }],
+    [{ max_tokens: Number.NaN }],
+    [{ max_tokens: null }],
+    [{ generationConfig: null }],
+  ])("%j asks nothing", (body) => expect(outputAsk(body)).toBeUndefined());
 });
 
 describe("reasoningAsk and leastOutput: a reasoning call needs room to think before it answers", () => {
@@ -55,8 +77,14 @@ describe("reasoningAsk and leastOutput: a reasoning call needs room to think bef
 
   test("the least output: min_output_tokens, after the thinking budget or REASONING_ROOM; never more than asked", () => {
     expect(leastOutput({}, 16)).toEqual({ tokens: 16, thinking: 0 });
-    expect(leastOutput({ thinking: { type: "enabled", budget_tokens: 2048 }, max_tokens: 8000 }, 16)).toEqual({ tokens: 2064, thinking: 2048 });
-    expect(leastOutput({ reasoning_effort: "medium" }, 16)).toEqual({ tokens: REASONING_ROOM + 16, thinking: REASONING_ROOM });
+    expect(leastOutput({ thinking: { type: "enabled", budget_tokens: 2048 }, max_tokens: 8000 }, 16)).toEqual({
+      tokens: 2064,
+      thinking: 2048,
+    });
+    expect(leastOutput({ reasoning_effort: "medium" }, 16)).toEqual({
+      tokens: REASONING_ROOM + 16,
+      thinking: REASONING_ROOM,
+    });
     // a call that asks for 5 tokens needs no more than 5
     expect(leastOutput({ max_tokens: 5 }, 16).tokens).toBe(5);
     // Anthropic's smallest valid ask with a budget (budget + 1) still fits its own least
@@ -89,7 +117,12 @@ describe("affordableOutput: the most output a balance pays for next to a prompt"
     let seed = 424242;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     for (let i = 0; i < 3000; i++) {
-      const p = price({ input: rnd(30_000_000), output: 1 + rnd(80_000_000), cachedInput: rnd(2) ? null : rnd(40_000_000), cacheWrite: rnd(2) ? null : rnd(40_000_000) });
+      const p = price({
+        input: rnd(30_000_000),
+        output: 1 + rnd(80_000_000),
+        cachedInput: rnd(2) ? null : rnd(40_000_000),
+        cacheWrite: rnd(2) ? null : rnd(40_000_000),
+      });
       const m = 1 + rnd(3 * M1);
       const prompt = rnd(100_000);
       const n = 1 + rnd(4);
@@ -116,7 +149,14 @@ describe("affordableOutput: the most output a balance pays for next to a prompt"
 });
 
 describe("planOutput: hold the whole bound, lower it to the balance, or refuse", () => {
-  const base = { ask: undefined as number | undefined, holdCap: 8192, affordable: Infinity, least: 16, limitable: true, held: true };
+  const base = {
+    ask: undefined as number | undefined,
+    holdCap: 8192,
+    affordable: Infinity,
+    least: 16,
+    limitable: true,
+    held: true,
+  };
   test.each([
     // affordable: the ask stands; no ask → the hold cap is held and sent as the limit
     [{ ask: 100_000 }, { tokens: 100_000, limit: null, lowered: false }],
@@ -125,14 +165,20 @@ describe("planOutput: hold the whole bound, lower it to the balance, or refuse",
     [{ held: false }, { tokens: 8192, limit: null, lowered: false }],
     // short: lowered to what the balance pays for
     [{ affordable: 995 }, { tokens: 995, limit: 995, lowered: true }],
-    [{ ask: 100_000, affordable: 40_000 }, { tokens: 40_000, limit: 40_000, lowered: true }],
+    [
+      { ask: 100_000, affordable: 40_000 },
+      { tokens: 40_000, limit: 40_000, lowered: true },
+    ],
     // exactly the least still goes; one below is refused
     [{ affordable: 16 }, { tokens: 16, limit: 16, lowered: true }],
     [{ affordable: 15 }, null],
     [{ affordable: -1 }, null],
     // a reasoning call's least (its budget + 16) is beyond the balance: refused, never broken
     [{ ask: 8000, least: 2064, affordable: 2000 }, null],
-    [{ ask: 8000, least: 2064, affordable: 2064 }, { tokens: 2064, limit: 2064, lowered: true }],
+    [
+      { ask: 8000, least: 2064, affordable: 2064 },
+      { tokens: 2064, limit: 2064, lowered: true },
+    ],
     // endpoints without an output limit to send (embeddings…): the whole bound or nothing
     [{ limitable: false, affordable: 995 }, null],
     [{ limitable: false }, { tokens: 8192, limit: null, lowered: false }],

@@ -7,10 +7,18 @@ import { buildRouteIndex, type ChannelEntry } from "../../src/core/snapshot";
 import { CHANNEL_STATUS } from "../../src/core/status";
 
 type Spec = { id: number; priority?: number; weight?: number; status?: number; groups?: string[]; models?: string[] };
-const chan = ({ id, priority = 0, weight = 1, status = CHANNEL_STATUS.enabled, groups = ["default"], models = ["m"] }: Spec): ChannelEntry =>
+const chan = ({
+  id,
+  priority = 0,
+  weight = 1,
+  status = CHANNEL_STATUS.enabled,
+  groups = ["default"],
+  models = ["m"],
+}: Spec): ChannelEntry =>
   ({ id, name: `c${id}`, type: "openai", priority, weight, status, groups, models: new Set(models) }) as ChannelEntry;
 const routes = (...specs: Spec[]) => buildRouteIndex(specs.map(chan));
-const ids = (list: Iterable<{ id: number } | { channel: { id: number } }>) => [...list].map((c) => ("channel" in c ? c.channel.id : c.id));
+const ids = (list: Iterable<{ id: number } | { channel: { id: number } }>) =>
+  [...list].map((c) => ("channel" in c ? c.channel.id : c.id));
 
 /** A random source that returns the given values in turn (then fails: the test drew more than it meant). */
 const scripted = (...values: number[]) => {
@@ -56,7 +64,12 @@ describe("weightedOrder: one priority tier", () => {
   });
 
   test("weight 0 is never drawn while a weighted channel is left: it goes last, in the tier's order", () => {
-    const tier = [chan({ id: 1, weight: 0 }), chan({ id: 2, weight: 0 }), chan({ id: 3, weight: 2 }), chan({ id: 4, weight: 0 })];
+    const tier = [
+      chan({ id: 1, weight: 0 }),
+      chan({ id: 2, weight: 0 }),
+      chan({ id: 3, weight: 2 }),
+      chan({ id: 4, weight: 0 }),
+    ];
     for (const r of [0, 0.5, 0.999999]) expect(ids(weightedOrder(tier, () => r))).toEqual([3, 1, 2, 4]);
   });
 
@@ -79,7 +92,12 @@ describe("weightedOrder: one priority tier", () => {
   });
 
   test("distribution: who comes first follows the weights (seeded, 30,000 orders)", () => {
-    const tier = [chan({ id: 1, weight: 1 }), chan({ id: 2, weight: 3 }), chan({ id: 3, weight: 6 }), chan({ id: 4, weight: 0 })];
+    const tier = [
+      chan({ id: 1, weight: 1 }),
+      chan({ id: 2, weight: 3 }),
+      chan({ id: 3, weight: 6 }),
+      chan({ id: 4, weight: 0 }),
+    ];
     const random = seeded(11);
     const N = 30_000;
     const first = new Map<number, number>();
@@ -133,14 +151,23 @@ describe("weightedOrder: one priority tier", () => {
 
 describe("candidates: the order a call tries channels in", () => {
   test("higher priority tiers first, whatever the weights; ties in a tier are drawn", () => {
-    const r = routes({ id: 1, priority: 0, weight: 100 }, { id: 2, priority: 10, weight: 1 }, { id: 3, priority: -5 }, { id: 4, priority: 10, weight: 1 });
+    const r = routes(
+      { id: 1, priority: 0, weight: 100 },
+      { id: 2, priority: 10, weight: 1 },
+      { id: 3, priority: -5 },
+      { id: 4, priority: 10, weight: 1 },
+    );
     // tier 10 = [2, 4] (id order), then [1], then [3]
     expect(ids(candidates(r, ["default"], "m", scripted(0, 0)))).toEqual([2, 4, 1, 3]);
     expect(ids(candidates(r, ["default"], "m", scripted(0.5, 0)))).toEqual([4, 2, 1, 3]);
   });
 
   test("groups in the token's order, each candidate with the group it came from", () => {
-    const r = routes({ id: 1, groups: ["fb"] }, { id: 2, groups: ["default"], priority: -1 }, { id: 3, groups: ["vip"], priority: 99 });
+    const r = routes(
+      { id: 1, groups: ["fb"] },
+      { id: 2, groups: ["default"], priority: -1 },
+      { id: 3, groups: ["vip"], priority: 99 },
+    );
     expect([...candidates(r, ["default", "fb"], "m", scripted())].map((c) => [c.channel.id, c.group])).toEqual([
       [2, "default"],
       [1, "fb"],
@@ -164,7 +191,10 @@ describe("candidates: the order a call tries channels in", () => {
   });
 
   test("channels of any status are candidates (the caller skips the unusable ones)", () => {
-    const r = routes({ id: 1, status: CHANNEL_STATUS.disabled }, { id: 2, status: CHANNEL_STATUS.autoDisabled, priority: -1 });
+    const r = routes(
+      { id: 1, status: CHANNEL_STATUS.disabled },
+      { id: 2, status: CHANNEL_STATUS.autoDisabled, priority: -1 },
+    );
     expect(ids(candidates(r, ["default"], "m", scripted()))).toEqual([1, 2]);
   });
 
@@ -195,7 +225,10 @@ describe("candidates: the order a call tries channels in", () => {
 });
 
 describe("isServed", () => {
-  const r = routes({ id: 1, status: CHANNEL_STATUS.disabled, models: ["off"] }, { id: 2, models: ["on"], groups: ["fb"] });
+  const r = routes(
+    { id: 1, status: CHANNEL_STATUS.disabled, models: ["off"] },
+    { id: 2, models: ["on"], groups: ["fb"] },
+  );
   test("any channel of any status in any of the token's groups", () => {
     expect(isServed(r, ["default"], "off")).toBe(true);
     expect(isServed(r, ["default"], "on")).toBe(false);

@@ -61,7 +61,10 @@ describe("per account, from many addresses", () => {
   test("from the threshold on, a new address waits the delay after the account's last try; it grows and is capped", () => {
     const t = new SignInThrottle();
     expect(botnet(t, "alice", L.accountAddresses).every((v) => v.ok)).toBe(true);
-    expect(refused(t.begin("x", "alice", T0 + 1000))).toEqual({ wait: (L.accountBaseDelayMs - 1000) / 1000, scope: "account" });
+    expect(refused(t.begin("x", "alice", T0 + 1000))).toEqual({
+      wait: (L.accountBaseDelayMs - 1000) / 1000,
+      scope: "account",
+    });
     // once the delay has passed one try goes through; the next delay is twice as long
     let at = T0 + L.accountBaseDelayMs;
     expect(t.begin("y", "alice", at).ok).toBe(true);
@@ -94,6 +97,10 @@ describe("per account, from many addresses", () => {
 test("memory stays bounded under a spray of names and addresses", () => {
   const t = new SignInThrottle({ ...L, maxKeys: 1000 });
   for (let i = 0; i < 5000; i++) t.begin(`ip${i}`, `name${i}`, T0 + i);
-  const sizes = t as unknown as { pairs: Map<string, unknown>; addresses: Map<string, unknown>; accounts: Map<string, unknown> };
+  const sizes = t as unknown as {
+    pairs: Map<string, unknown>;
+    addresses: Map<string, unknown>;
+    accounts: Map<string, unknown>;
+  };
   for (const m of [sizes.pairs, sizes.addresses, sizes.accounts]) expect(m.size).toBeLessThanOrEqual(1000);
 });

@@ -8,9 +8,18 @@ test("a new token: left out → unlimited, a quota alone → limited, both → a
     [{}, { remain_quota: 0, unlimited_quota: true }],
     [{ remain_quota: 7 }, { remain_quota: 7, unlimited_quota: false }],
     [{ unlimited_quota: true }, { remain_quota: 0, unlimited_quota: true }],
-    [{ remain_quota: 0, unlimited_quota: true }, { remain_quota: 0, unlimited_quota: true }],
-    [{ remain_quota: 500_000, unlimited_quota: false }, { remain_quota: 500_000, unlimited_quota: false }],
-    [{ remain_quota: 500_000, unlimited_quota: true }, { remain_quota: 500_000, unlimited_quota: true }],
+    [
+      { remain_quota: 0, unlimited_quota: true },
+      { remain_quota: 0, unlimited_quota: true },
+    ],
+    [
+      { remain_quota: 500_000, unlimited_quota: false },
+      { remain_quota: 500_000, unlimited_quota: false },
+    ],
+    [
+      { remain_quota: 500_000, unlimited_quota: true },
+      { remain_quota: 500_000, unlimited_quota: true },
+    ],
     [{ remain_quota: 0 }, { field: "remain_quota" }],
     [{ remain_quota: 0, unlimited_quota: false }, { field: "remain_quota" }],
     [{ unlimited_quota: false }, { field: "unlimited_quota" }],

@@ -11,7 +11,9 @@ const base = { status: TOKEN_STATUS.enabled, expiredTime: -1, unlimitedQuota: fa
 
 test("status: disabled wins, then expired, then exhausted", () => {
   expect(effectiveStatus(base, now)).toBe(TOKEN_STATUS.enabled);
-  expect(effectiveStatus({ ...base, status: TOKEN_STATUS.disabled, expiredTime: now - 1 }, now)).toBe(TOKEN_STATUS.disabled);
+  expect(effectiveStatus({ ...base, status: TOKEN_STATUS.disabled, expiredTime: now - 1 }, now)).toBe(
+    TOKEN_STATUS.disabled,
+  );
   expect(effectiveStatus({ ...base, expiredTime: now }, now)).toBe(TOKEN_STATUS.expired);
   expect(effectiveStatus({ ...base, expiredTime: now + 1 }, now)).toBe(TOKEN_STATUS.enabled);
   expect(effectiveStatus({ ...base, remainQuota: 0 }, now)).toBe(TOKEN_STATUS.exhausted);
@@ -43,12 +45,44 @@ test("the first bad allowlist entry is named", () => {
 
 test("the snapshot indexes tokens by hash with parsed lists and no sealed key", () => {
   const token = {
-    id: 1, userId: 7, name: "t", keyHash: "h1", keySealed: "SEALED", keyMask: "sk-x…y", status: 1,
-    remainQuota: 0, unlimitedQuota: true, usedQuota: 0, expiredTime: -1, billingMode: "usage_first",
-    group: "default", fallbackGroups: '["a"]', models: '["gpt-4o"]', allowIps: '["10.0.0.0/8"]',
-    requestCount: 0, createdTime: 0, accessedTime: 0,
+    id: 1,
+    userId: 7,
+    name: "t",
+    keyHash: "h1",
+    keySealed: "SEALED",
+    keyMask: "sk-x…y",
+    status: 1,
+    remainQuota: 0,
+    unlimitedQuota: true,
+    usedQuota: 0,
+    expiredTime: -1,
+    billingMode: "usage_first",
+    group: "default",
+    fallbackGroups: '["a"]',
+    models: '["gpt-4o"]',
+    allowIps: '["10.0.0.0/8"]',
+    requestCount: 0,
+    createdTime: 0,
+    accessedTime: 0,
   } as TokenRow;
-  const snap = buildSnapshot({ tokens: [token], users: [], groups: [], channels: [], prices: [], relay: { maxAttempts: 4, trustedProxies: [], breaker: BREAKER_DEFAULTS, bodyTimeoutMs: 30_000, managementBodyBytes: 1 << 20, minOutputTokens: 16 } }, (s) => s);
+  const snap = buildSnapshot(
+    {
+      tokens: [token],
+      users: [],
+      groups: [],
+      channels: [],
+      prices: [],
+      relay: {
+        maxAttempts: 4,
+        trustedProxies: [],
+        breaker: BREAKER_DEFAULTS,
+        bodyTimeoutMs: 30_000,
+        managementBodyBytes: 1 << 20,
+        minOutputTokens: 16,
+      },
+    },
+    (s) => s,
+  );
   const entry = snap.tokensByHash.get("h1")!;
   expect(entry.models.has("gpt-4o")).toBe(true);
   expect(entry.fallbackGroups).toEqual(["a"]);

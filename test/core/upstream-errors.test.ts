@@ -17,14 +17,33 @@ describe("real upstream error replies", () => {
 
 test("every class of the three is covered for every provider family", () => {
   const seen = new Set(Object.values(UPSTREAM_ERRORS).map((c) => `${c.type}:${c.expected}`));
-  for (const type of ["openai", "anthropic", "gemini", "azure"]) for (const cls of ["key_dead", "unfunded", "client"]) expect(seen).toContain(`${type}:${cls}`);
+  for (const type of ["openai", "anthropic", "gemini", "azure"])
+    for (const cls of ["key_dead", "unfunded", "client"]) expect(seen).toContain(`${type}:${cls}`);
 });
 
 test("a per-model or content-policy 403 never blames the key, whatever words the body holds", () => {
   const bodies = [
-    { error: { message: "Project `proj_x` does not have access to model `o3`. Check your API key's permissions.", type: "invalid_request_error", code: "model_not_found" } },
-    { error: { message: "This request was blocked by the content policy of your account's moderation settings.", type: "invalid_request_error", code: "content_policy_violation" } },
-    { error: { message: "The model `gpt-4o` does not exist or you do not have access to it.", type: "invalid_request_error", code: "model_not_found" } },
+    {
+      error: {
+        message: "Project `proj_x` does not have access to model `o3`. Check your API key's permissions.",
+        type: "invalid_request_error",
+        code: "model_not_found",
+      },
+    },
+    {
+      error: {
+        message: "This request was blocked by the content policy of your account's moderation settings.",
+        type: "invalid_request_error",
+        code: "content_policy_violation",
+      },
+    },
+    {
+      error: {
+        message: "The model `gpt-4o` does not exist or you do not have access to it.",
+        type: "invalid_request_error",
+        code: "model_not_found",
+      },
+    },
   ];
   for (const body of bodies) expect(classifyUpstreamError(403, JSON.stringify(body), "openai")).toBe("client");
 });
@@ -46,7 +65,8 @@ test("statuses without a body: 401 is a dead key, 402 unfunded, 429 and 5xx busy
     [307, "redirect"],
     [308, "redirect"],
   ];
-  for (const [status, expected] of cases) expect({ status, got: classifyUpstreamError(status, "", "openai") }).toEqual({ status, got: expected as never });
+  for (const [status, expected] of cases)
+    expect({ status, got: classifyUpstreamError(status, "", "openai") }).toEqual({ status, got: expected as never });
 });
 
 test("a Google-style 400 bad key counts only for gemini channels; elsewhere a 400 is the call's", () => {

@@ -17,7 +17,11 @@ const SECRET = "formats-migration-secret-0123456789abcdefghij";
 const newDir = scratchDirs("apiyi-formats-");
 type Row = Record<string, unknown>;
 
-const columns = (db: Database, table: string) => db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().map((c) => c.name);
+const columns = (db: Database, table: string) =>
+  db
+    .query<{ name: string }, []>(`PRAGMA table_info(${table})`)
+    .all()
+    .map((c) => c.name);
 
 test("channels and prices made before 0006 keep their values; the new columns take their defaults", async () => {
   const dir = newDir();
@@ -37,7 +41,9 @@ test("channels and prices made before 0006 keep their values; the new columns ta
        '["gpt-4o"]', '{"fast":"gpt-4o-mini"}', '["default"]', 3, 2, 1, '', 5000, 60000, 90000, 1700000000)`,
     [sealed],
   );
-  old.run("INSERT INTO prices (model, input_micros, output_micros, cached_input_micros, per_call_micros, hold_cap_tokens, updated_at) VALUES ('old-model', 3000000, 15000000, 300000, NULL, 4096, 1700000000)");
+  old.run(
+    "INSERT INTO prices (model, input_micros, output_micros, cached_input_micros, per_call_micros, hold_cap_tokens, updated_at) VALUES ('old-model', 3000000, 15000000, 300000, NULL, 4096, 1700000000)",
+  );
   old.run("INSERT INTO settings (key, value) VALUES ('prices_seeded', 'true')");
   const dump = (db: Database) => ({
     channels: db.query<Row, []>("SELECT * FROM channels ORDER BY id").all(),
@@ -52,9 +58,21 @@ test("channels and prices made before 0006 keep their values; the new columns ta
   const db = new Database(join(dir, "apiyi.db"), { readonly: true });
   try {
     const now = dump(db);
-    expect(now.channels).toEqual(was.channels.map((c) => ({ ...c, supports_responses: 0, api_version: "", max_output_tokens: 0, health: "{}", health_epoch: 0 })));
+    expect(now.channels).toEqual(
+      was.channels.map((c) => ({
+        ...c,
+        supports_responses: 0,
+        api_version: "",
+        max_output_tokens: 0,
+        health: "{}",
+        health_epoch: 0,
+      })),
+    );
     expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null })));
-    expect(db.query("SELECT typeof(supports_responses) AS sr, typeof(api_version) AS av FROM channels").get()).toEqual({ sr: "integer", av: "text" });
+    expect(db.query("SELECT typeof(supports_responses) AS sr, typeof(api_version) AS av FROM channels").get()).toEqual({
+      sr: "integer",
+      av: "text",
+    });
     expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);
   } finally {
     db.close();
@@ -66,13 +84,32 @@ test("channels and prices made before 0006 keep their values; the new columns ta
     const admin = client(server.url, await login(server.url, "admin", ADMIN_PASSWORD));
     const [c] = expectReply(await admin.get("/api/channel/"), 200).items;
     expect(c).toMatchObject({
-      name: "old-openai", type: "openai", base_url: "https://api.openai.com/v1", key_count: 2, supports_responses: false, api_version: "",
-      model_mapping: { fast: "gpt-4o-mini" }, priority: 3, weight: 2, timeout_idle_ms: 90000,
+      name: "old-openai",
+      type: "openai",
+      base_url: "https://api.openai.com/v1",
+      key_count: 2,
+      supports_responses: false,
+      api_version: "",
+      model_mapping: { fast: "gpt-4o-mini" },
+      priority: 3,
+      weight: 2,
+      timeout_idle_ms: 90000,
     });
     expect(c.key_states.map((k: { status: number }) => k.status)).toEqual([KEY_STATUS.usable, KEY_STATUS.dead]);
-    expect(expectReply(await admin.put("/api/channel/", { id: c.id, supports_responses: true }), 200)).toMatchObject({ supports_responses: true, key_count: 2 });
-    const price = expectReply(await admin.get("/api/pricing/"), 200).items.find((p: { model: string }) => p.model === "old-model");
-    expect(price).toMatchObject({ input: "3", output: "15", cached_input: "0.3", cache_write: "3", hold_cap_tokens: 4096 });
+    expect(expectReply(await admin.put("/api/channel/", { id: c.id, supports_responses: true }), 200)).toMatchObject({
+      supports_responses: true,
+      key_count: 2,
+    });
+    const price = expectReply(await admin.get("/api/pricing/"), 200).items.find(
+      (p: { model: string }) => p.model === "old-model",
+    );
+    expect(price).toMatchObject({
+      input: "3",
+      output: "15",
+      cached_input: "0.3",
+      cache_write: "3",
+      hold_cap_tokens: 4096,
+    });
   } finally {
     await server.stop();
   }

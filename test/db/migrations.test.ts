@@ -18,11 +18,30 @@ const newDir = scratchDirs("apiyi-migrate-");
 let cwd: string | undefined;
 
 /** `cli()` from the harness (APIYI_* of the caller dropped, killed after its default timeout) with the test secret set. */
-const run = (args: string[], env: Record<string, string> = {}) => cli(args, { env: { APIYI_SECRET: SECRET, ...env }, cwd: (cwd ??= newDir()) });
+const run = (args: string[], env: Record<string, string> = {}) =>
+  cli(args, { env: { APIYI_SECRET: SECRET, ...env }, cwd: (cwd ??= newDir()) });
 
 const USERS = [
-  { name: "root", password: "root-old-password", role: "admin", quota: 0, used: 100, unlimited: 1, requests: 7, status: 1 },
-  { name: "alice", password: "alice-old-password", role: "user", quota: 5_000_000, used: 250_000, unlimited: 0, requests: 3, status: 1 },
+  {
+    name: "root",
+    password: "root-old-password",
+    role: "admin",
+    quota: 0,
+    used: 100,
+    unlimited: 1,
+    requests: 7,
+    status: 1,
+  },
+  {
+    name: "alice",
+    password: "alice-old-password",
+    role: "user",
+    quota: 5_000_000,
+    used: 250_000,
+    unlimited: 0,
+    requests: 3,
+    status: 1,
+  },
 ];
 
 type OldToken = {
@@ -40,11 +59,76 @@ type OldToken = {
   ips: string | null;
 };
 const TOKENS: OldToken[] = [
-  { user: "root", name: "default", status: 1, remain: 0, unlimited: 1, used: 0, expires: -1, billing: "usage_first", group: "default", fallback: null, models: null, ips: null },
-  { user: "root", name: "ops", status: 2, remain: 42, unlimited: 0, used: 9, expires: 1893456000, billing: "per_call", group: "vip", fallback: null, models: '["gpt-4o","claude-3"]', ips: null },
-  { user: "alice", name: "default", status: 1, remain: 0, unlimited: 1, used: 123, expires: -1, billing: "usage_first", group: "default", fallback: null, models: null, ips: null },
-  { user: "alice", name: "scripts", status: 1, remain: 1_250_000, unlimited: 0, used: 500, expires: -1, billing: "usage", group: "default", fallback: '["vip"]', models: null, ips: '["10.0.0.0/8","127.0.0.1"]' },
-  { user: "alice", name: "laptop", status: 1, remain: 7, unlimited: 0, used: 0, expires: 1924992000, billing: "per_call_first", group: "default", fallback: null, models: null, ips: null },
+  {
+    user: "root",
+    name: "default",
+    status: 1,
+    remain: 0,
+    unlimited: 1,
+    used: 0,
+    expires: -1,
+    billing: "usage_first",
+    group: "default",
+    fallback: null,
+    models: null,
+    ips: null,
+  },
+  {
+    user: "root",
+    name: "ops",
+    status: 2,
+    remain: 42,
+    unlimited: 0,
+    used: 9,
+    expires: 1893456000,
+    billing: "per_call",
+    group: "vip",
+    fallback: null,
+    models: '["gpt-4o","claude-3"]',
+    ips: null,
+  },
+  {
+    user: "alice",
+    name: "default",
+    status: 1,
+    remain: 0,
+    unlimited: 1,
+    used: 123,
+    expires: -1,
+    billing: "usage_first",
+    group: "default",
+    fallback: null,
+    models: null,
+    ips: null,
+  },
+  {
+    user: "alice",
+    name: "scripts",
+    status: 1,
+    remain: 1_250_000,
+    unlimited: 0,
+    used: 500,
+    expires: -1,
+    billing: "usage",
+    group: "default",
+    fallback: '["vip"]',
+    models: null,
+    ips: '["10.0.0.0/8","127.0.0.1"]',
+  },
+  {
+    user: "alice",
+    name: "laptop",
+    status: 1,
+    remain: 7,
+    unlimited: 0,
+    used: 0,
+    expires: 1924992000,
+    billing: "per_call_first",
+    group: "default",
+    fallback: null,
+    models: null,
+    ips: null,
+  },
 ];
 
 /** A data dir whose apiyi.db holds only migration 1 and rows in that old shape. Returns the plain keys. */
@@ -52,14 +136,21 @@ async function makeOldDataDir() {
   const dir = newDir();
   const sqlite = openSqlite(join(dir, "apiyi.db"));
   expect(applyMigrations(sqlite, 1)).toBe(1);
-  const tokenCols = sqlite.query<{ name: string }, []>("PRAGMA table_info(tokens)").all().map((c) => c.name);
+  const tokenCols = sqlite
+    .query<{ name: string }, []>("PRAGMA table_info(tokens)")
+    .all()
+    .map((c) => c.name);
   expect(tokenCols).not.toContain("request_count"); // really the old shape
 
   const ring = new KeyRing(SECRET);
   const keys: Record<string, string> = {};
   sqlite.transaction(() => {
-    sqlite.run("INSERT INTO groups (name, description, multiplier_micros, selectable, created_at) VALUES ('default', 'the default group', 1000000, 1, 1700000000)");
-    sqlite.run("INSERT INTO groups (name, description, multiplier_micros, selectable, created_at) VALUES ('vip', 'fast lane', 1500000, 0, 1700000001)");
+    sqlite.run(
+      "INSERT INTO groups (name, description, multiplier_micros, selectable, created_at) VALUES ('default', 'the default group', 1000000, 1, 1700000000)",
+    );
+    sqlite.run(
+      "INSERT INTO groups (name, description, multiplier_micros, selectable, created_at) VALUES ('vip', 'fast lane', 1500000, 0, 1700000001)",
+    );
     const userIds: Record<string, number> = {};
     USERS.forEach((u, i) => {
       const hash = Bun.password.hashSync(u.password, { algorithm: "argon2id" });
@@ -76,11 +167,30 @@ async function makeOldDataDir() {
         `INSERT INTO tokens (user_id, name, key_hash, key_sealed, key_mask, status, remain_quota, unlimited_quota, used_quota,
            expired_time, billing_mode, "group", fallback_groups, models, allow_ips, created_time, accessed_time)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [userIds[t.user], t.name, ring.hash(key), ring.seal(key), maskKey(key), t.status, t.remain, t.unlimited, t.used,
-          t.expires, t.billing, t.group, t.fallback, t.models, t.ips, 1700000200 + i, i % 2 ? 1700000300 + i : 0],
+        [
+          userIds[t.user],
+          t.name,
+          ring.hash(key),
+          ring.seal(key),
+          maskKey(key),
+          t.status,
+          t.remain,
+          t.unlimited,
+          t.used,
+          t.expires,
+          t.billing,
+          t.group,
+          t.fallback,
+          t.models,
+          t.ips,
+          1700000200 + i,
+          i % 2 ? 1700000300 + i : 0,
+        ],
       );
     });
-    sqlite.run(`INSERT INTO settings (key, value) VALUES ('register_enabled', 'true'), ('new_user_quota', '12345'), ('theme', '"dark"')`);
+    sqlite.run(
+      `INSERT INTO settings (key, value) VALUES ('register_enabled', 'true'), ('new_user_quota', '12345'), ('theme', '"dark"')`,
+    );
   })();
   const before = dump(sqlite);
   sqlite.close();
@@ -141,8 +251,16 @@ test("an old-schema database is upgraded by `apiyi migrate` with no row lost", a
     expect(now.request_count).toBe(0);
     expect(typeof now.request_count).toBe("number");
   });
-  expect(after.tokens.find((t) => t.name === "scripts")).toMatchObject({ fallback_groups: '["vip"]', allow_ips: '["10.0.0.0/8","127.0.0.1"]', models: "[]" });
-  expect(after.tokens.find((t) => t.name === "ops")).toMatchObject({ models: '["gpt-4o","claude-3"]', fallback_groups: "[]", allow_ips: "[]" });
+  expect(after.tokens.find((t) => t.name === "scripts")).toMatchObject({
+    fallback_groups: '["vip"]',
+    allow_ips: '["10.0.0.0/8","127.0.0.1"]',
+    models: "[]",
+  });
+  expect(after.tokens.find((t) => t.name === "ops")).toMatchObject({
+    models: '["gpt-4o","claude-3"]',
+    fallback_groups: "[]",
+    allow_ips: "[]",
+  });
 
   // a server on the upgraded data dir serves the old users and their tokens
   const server = await startServer({ dataDir: dir, env: { APIYI_SECRET: SECRET, APIYI_ADMIN_PASSWORD: "" } });
@@ -153,7 +271,14 @@ test("an old-schema database is upgraded by `apiyi migrate` with no row lost", a
 
     const alice = client(server.url, await login(server.url, "alice", "alice-old-password"));
     const self = await alice.get("/api/user/self");
-    expect(self.body.data).toMatchObject({ username: "alice", role: "user", quota: 5_000_000, used_quota: 250_000, unlimited: false, request_count: 3 });
+    expect(self.body.data).toMatchObject({
+      username: "alice",
+      role: "user",
+      quota: 5_000_000,
+      used_quota: 250_000,
+      unlimited: false,
+      request_count: 3,
+    });
 
     const list = await alice.get("/api/token/?p=1&size=50");
     expect(list.status).toBe(200);
@@ -171,7 +296,13 @@ test("an old-schema database is upgraded by `apiyi migrate` with no row lost", a
       request_count: 0,
       expired_time: -1,
     });
-    expect(byName.laptop).toMatchObject({ models: [], allow_ips: [], fallback_groups: [], billing_mode: "per_call_first", expired_time: 1924992000 });
+    expect(byName.laptop).toMatchObject({
+      models: [],
+      allow_ips: [],
+      fallback_groups: [],
+      billing_mode: "per_call_first",
+      expired_time: 1924992000,
+    });
     // the sealed copies written before the upgrade still open
     const revealed = await alice.post(`/api/token/${byName.scripts.id}/key`);
     expect(revealed.body.data.key).toBe(keys["alice/scripts"]);
@@ -187,7 +318,15 @@ test("an old-schema database is upgraded by `apiyi migrate` with no row lost", a
     const all = await root.get("/api/token/?p=1&size=50");
     expect(all.body.data.total).toBe(TOKENS.length + 1);
     const ops = all.body.data.items.find((t: { name: string; username: string }) => t.name === "ops");
-    expect(ops).toMatchObject({ status: TOKEN_STATUS.disabled, remain_quota: 42, used_quota: 9, group: "vip", models: ["gpt-4o", "claude-3"], expired_time: 1893456000, billing_mode: "per_call" });
+    expect(ops).toMatchObject({
+      status: TOKEN_STATUS.disabled,
+      remain_quota: 42,
+      used_quota: 9,
+      group: "vip",
+      models: ["gpt-4o", "claude-3"],
+      expired_time: 1893456000,
+      billing_mode: "per_call",
+    });
     const status = await root.get("/api/status");
     expect(status.body.data.snapshot).toMatchObject({ users: 2, tokens: TOKENS.length + 1 });
   } finally {
@@ -226,7 +365,10 @@ test("a database stamped by a newer apiyi is refused with one clear line", async
     db.run("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('from-the-future', 99999999999999)");
     db.close();
   }
-  for (const args of [["migrate", "--data-dir", dir], ["serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dir]]) {
+  for (const args of [
+    ["migrate", "--data-dir", dir],
+    ["serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dir],
+  ]) {
     const r = await run(args);
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBeNull();

@@ -15,7 +15,11 @@ const SECRET = "output-cap-migration-secret-0123456789abcdef";
 const newDir = scratchDirs("apiyi-output-cap-");
 type Row = Record<string, unknown>;
 
-const columns = (db: Database, table: string) => db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().map((c) => c.name);
+const columns = (db: Database, table: string) =>
+  db
+    .query<{ name: string }, []>(`PRAGMA table_info(${table})`)
+    .all()
+    .map((c) => c.name);
 const channelRows = (db: Database) => db.query<Row, []>("SELECT * FROM channels ORDER BY id").all();
 
 test("channels made before 0007 keep their values; max_output_tokens is 0 (no cap) and can then be set", async () => {
@@ -32,8 +36,28 @@ test("channels made before 0007 keep their values; max_output_tokens is 0 (no ca
   const insert = `INSERT INTO channels (name, type, base_url, keys_sealed, key_states, models, model_mapping, groups, priority, weight, status,
       status_reason, timeout_connect_ms, timeout_first_byte_ms, timeout_idle_ms, supports_responses, api_version, created_at)
     VALUES (?, ?, ?, ?, '[{"status":1}]', ?, '{}', '["default"]', ?, 1, ?, '', 5000, 60000, 90000, ?, ?, 1700000000)`;
-  old.run(insert, ["old-deepseek", "openai", "https://api.deepseek.com/v1", keys.seal('["sk-old-deepseek"]'), '["deepseek-chat"]', 2, 1, 1, ""]);
-  old.run(insert, ["old-azure", "azure", "https://res.openai.azure.com", keys.seal('["sk-old-azure"]'), '["gpt-4o"]', 0, 2, 0, "2024-10-21"]);
+  old.run(insert, [
+    "old-deepseek",
+    "openai",
+    "https://api.deepseek.com/v1",
+    keys.seal('["sk-old-deepseek"]'),
+    '["deepseek-chat"]',
+    2,
+    1,
+    1,
+    "",
+  ]);
+  old.run(insert, [
+    "old-azure",
+    "azure",
+    "https://res.openai.azure.com",
+    keys.seal('["sk-old-azure"]'),
+    '["gpt-4o"]',
+    0,
+    2,
+    0,
+    "2024-10-21",
+  ]);
   const was = channelRows(old);
   old.close();
 
@@ -44,7 +68,10 @@ test("channels made before 0007 keep their values; max_output_tokens is 0 (no ca
   try {
     expect(channelRows(db)).toEqual(was.map((c) => ({ ...c, max_output_tokens: 0, health: "{}", health_epoch: 0 })));
     expect(db.query("SELECT DISTINCT typeof(max_output_tokens) AS t FROM channels").all()).toEqual([{ t: "integer" }]);
-    const column = db.query<Row, []>("PRAGMA table_info(channels)").all().find((c) => c.name === "max_output_tokens");
+    const column = db
+      .query<Row, []>("PRAGMA table_info(channels)")
+      .all()
+      .find((c) => c.name === "max_output_tokens");
     expect(column).toMatchObject({ type: "INTEGER", notnull: 1, dflt_value: "0" });
     expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);
   } finally {
@@ -67,10 +94,21 @@ test("channels made before 0007 keep their values; max_output_tokens is 0 (no ca
       ["old-azure", 0, false, "2024-10-21"],
     ]);
     const id = items[0].id as number;
-    expect(expectReply(await admin.put("/api/channel/", { id, max_output_tokens: 8192 }), 200)).toMatchObject({ max_output_tokens: 8192, key_count: 1 });
-    expect(expectReply(await admin.put("/api/channel/", { id, priority: 5 }), 200)).toMatchObject({ max_output_tokens: 8192, priority: 5 });
-    expect(expectReply(await admin.get(`/api/channel/${id}`), 200)).toMatchObject({ max_output_tokens: 8192, supports_responses: true });
-    expect(expectReply(await admin.put("/api/channel/", { id, max_output_tokens: 0 }), 200)).toMatchObject({ max_output_tokens: 0 });
+    expect(expectReply(await admin.put("/api/channel/", { id, max_output_tokens: 8192 }), 200)).toMatchObject({
+      max_output_tokens: 8192,
+      key_count: 1,
+    });
+    expect(expectReply(await admin.put("/api/channel/", { id, priority: 5 }), 200)).toMatchObject({
+      max_output_tokens: 8192,
+      priority: 5,
+    });
+    expect(expectReply(await admin.get(`/api/channel/${id}`), 200)).toMatchObject({
+      max_output_tokens: 8192,
+      supports_responses: true,
+    });
+    expect(expectReply(await admin.put("/api/channel/", { id, max_output_tokens: 0 }), 200)).toMatchObject({
+      max_output_tokens: 0,
+    });
   } finally {
     await server.stop();
   }

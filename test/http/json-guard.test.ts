@@ -7,10 +7,14 @@ import { describe, expect, test } from "bun:test";
 import { jsonHazard, MAX_JSON_DEPTH } from "../../src/http/json-guard";
 
 const nested = (levels: number, open = "[", close = "]") => open.repeat(levels) + close.repeat(levels);
-const manyKeys = (n: number, extra = "") => `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(",")}${extra}}`;
+const manyKeys = (n: number, extra = "") =>
+  `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(",")}${extra}}`;
 
 const CLEAN: [string, string][] = [
-  ["an ordinary chat body", '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}'],
+  [
+    "an ordinary chat body",
+    '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}',
+  ],
   ["the same key in sibling objects", '[{"a":1},{"a":2}]'],
   ["the same key at two depths", '{"a":{"a":{"a":1}}}'],
   ["a key again after a nested object closed", '{"a":{"b":1},"b":2}'],

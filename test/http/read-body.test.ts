@@ -99,13 +99,30 @@ test("a body slower than Bun's idle timer still hears the 408 (the idle timer is
     },
   });
   try {
-    expect(await raw(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n`, "ten bytes.", 9000, impatient.port!)).toContain("408");
+    expect(
+      await raw(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n`, "ten bytes.", 9000, impatient.port!),
+    ).toContain("408");
   } finally {
     impatient.stop(true);
   }
 }, 15_000);
 
 test("JSON content types", () => {
-  for (const t of ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/vnd.api+json"]) expect(isJsonType(t)).toBe(true);
-  for (const t of [null, "", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", "text/json"]) expect(isJsonType(t)).toBe(false);
+  for (const t of [
+    "application/json",
+    "application/json; charset=utf-8",
+    "Application/JSON",
+    "application/vnd.api+json",
+  ])
+    expect(isJsonType(t)).toBe(true);
+  for (const t of [
+    null,
+    "",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/jsonp",
+    "text/json",
+  ])
+    expect(isJsonType(t)).toBe(false);
 });

@@ -9,8 +9,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 export const CHROMIUM = process.env.APIYI_CHROMIUM ?? "/usr/bin/chromium";
 export const hasChromium = () => existsSync(CHROMIUM);
 
-export async function openBrowser(origin: string, viewport = { width: 1280, height: 800 }): Promise<{ browser: Browser; context: BrowserContext }> {
-  if (!hasChromium()) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+export async function openBrowser(
+  origin: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ browser: Browser; context: BrowserContext }> {
+  if (!hasChromium())
+    throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -45,10 +49,21 @@ export async function watchPage(page: Page) {
   const seen: string[] = [];
   await page.exposeFunction("__apiyiProblem", (text: string) => void seen.push(`${page.url()} ${text}`));
   await page.addInitScript(() => {
-    const report = (text: string) => (window as unknown as { __apiyiProblem: (t: string) => void }).__apiyiProblem(text);
-    document.addEventListener("securitypolicyviolation", (e) => report(`CSP ${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));
+    const report = (text: string) =>
+      (window as unknown as { __apiyiProblem: (t: string) => void }).__apiyiProblem(text);
+    document.addEventListener("securitypolicyviolation", (e) =>
+      report(`CSP ${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`),
+    );
     // htmx's own errors arrive as events on the element (htmx:syntax:error, htmx:evalDisallowedError, …)
-    for (const name of ["htmx:syntax:error", "htmx:evalDisallowedError", "htmx:responseError", "htmx:sendError", "htmx:swapError", "htmx:targetError", "htmx:oobErrorNoTarget"]) {
+    for (const name of [
+      "htmx:syntax:error",
+      "htmx:evalDisallowedError",
+      "htmx:responseError",
+      "htmx:sendError",
+      "htmx:swapError",
+      "htmx:targetError",
+      "htmx:oobErrorNoTarget",
+    ]) {
       document.addEventListener(name, () => report(name), true);
     }
   });
@@ -82,7 +97,9 @@ export async function clipped(page: Page, selector: string): Promise<string[]> {
         }
       }
       if (r.right > right + 0.5 || r.left < left - 0.5) {
-        out.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent?.trim().slice(0, 30)}" spans ${Math.round(r.left)}–${Math.round(r.right)} px, visible ${Math.round(left)}–${Math.round(right)}`);
+        out.push(
+          `${el.tagName.toLowerCase()}.${el.className} "${el.textContent?.trim().slice(0, 30)}" spans ${Math.round(r.left)}–${Math.round(r.right)} px, visible ${Math.round(left)}–${Math.round(right)}`,
+        );
       }
     }
     return out;

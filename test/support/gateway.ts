@@ -9,12 +9,17 @@ export type Gateway = Awaited<ReturnType<typeof gatewayAdmin>>;
 export async function gatewayAdmin(base: string) {
   const auth = await login(base, "admin", ADMIN_PASSWORD);
   const admin = client(base, auth);
-  const token = expectReply(await admin.post("/api/token/", { name: `relay-${crypto.randomUUID().slice(0, 8)}`, unlimited_quota: true }), 201);
+  const token = expectReply(
+    await admin.post("/api/token/", { name: `relay-${crypto.randomUUID().slice(0, 8)}`, unlimited_quota: true }),
+    201,
+  );
   const priced = new Set<string>();
 
   /** Creates a channel (201 expected) after pricing its models. */
   async function addChannel(body: Record<string, unknown>) {
-    const models = (Array.isArray(body.models) ? body.models : String(body.models).split(",")).map(String).filter((m) => !priced.has(m));
+    const models = (Array.isArray(body.models) ? body.models : String(body.models).split(","))
+      .map(String)
+      .filter((m) => !priced.has(m));
     if (models.length) await priceModels(base, auth, models);
     for (const m of models) priced.add(m);
     return expectReply(await admin.post("/api/channel/", { key: `sk-up-${crypto.randomUUID()}`, ...body }), 201);

@@ -6,14 +6,33 @@
 // request (header `x-mock-mode`), or for one base URL (`urlFor`, one per channel).
 import { anthropic } from "./mock/anthropic";
 import { azure } from "./mock/azure";
-import { type Ctx, DEFAULTS, type Dialect, type Life, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, readBody, sleep } from "./mock/core";
+import {
+  type Ctx,
+  DEFAULTS,
+  type Dialect,
+  type Life,
+  type MockOptions,
+  type MockRequest,
+  type MockSettings,
+  parseModeSpec,
+  readBody,
+  sleep,
+} from "./mock/core";
 import { gemini } from "./mock/gemini";
 import { isStreamRequest, leakReply } from "./mock/leak";
 import { honorLimit } from "./mock/limits";
 import { openai } from "./mock/openai";
 import { presetError } from "./mock/upstream-errors";
 
-export { maskKey, type MockMode, type MockOptions, type MockRequest, type MockSettings, parseModeSpec, splitText } from "./mock/core";
+export {
+  maskKey,
+  type MockMode,
+  type MockOptions,
+  type MockRequest,
+  type MockSettings,
+  parseModeSpec,
+  splitText,
+} from "./mock/core";
 
 /** The wire format a path belongs to (Anthropic's model list is told apart by its anthropic-version header). */
 function dialectFor(path: string, req: Request): Dialect {
@@ -56,7 +75,17 @@ export function startMockUpstream(opts: MockOptions = {}) {
     const body = await readBody(req);
     const s: MockSettings = honorLimit({ ...settings, ...(spec ? parseModeSpec(spec) : {}) }, body);
     const model = dialect.model?.(path) ?? (typeof body?.model === "string" ? body.model : undefined);
-    const rec: MockRequest = { method: req.method, path, query: url.search, headers: req.headers.toJSON(), body, model, time: Date.now(), mode: s.mode, sent: 0 };
+    const rec: MockRequest = {
+      method: req.method,
+      path,
+      query: url.search,
+      headers: req.headers.toJSON(),
+      body,
+      model,
+      time: Date.now(),
+      mode: s.mode,
+      sent: 0,
+    };
     requests.push(rec);
     const ctx: Ctx = { s, origin: url.origin, url, body, model, rec, life: life(req), models };
     const res = await respond(req, dialect, ctx);

@@ -32,7 +32,8 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawReply> {
       clearTimeout(timer);
       const text = Buffer.concat(chunks).toString("utf8");
       const split = text.indexOf("\r\n\r\n");
-      if (split < 0) return resolve({ status: text ? "closed" : why === "silent" ? "silent" : "closed", head: text, body: "" });
+      if (split < 0)
+        return resolve({ status: text ? "closed" : why === "silent" ? "silent" : "closed", head: text, body: "" });
       const head = text.slice(0, split);
       resolve({ status: Number(head.split(" ")[1]), head, body: text.slice(split + 4) });
     };
@@ -66,4 +67,6 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawReply> {
 
 /** A request head: `POST path HTTP/1.1` with a Host and the given headers. */
 export const rawHead = (method: string, path: string, headers: Record<string, string>) =>
-  [`${method} ${path} HTTP/1.1`, "host: 127.0.0.1", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
+  [`${method} ${path} HTTP/1.1`, "host: 127.0.0.1", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join(
+    "\r\n",
+  );

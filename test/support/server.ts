@@ -12,7 +12,9 @@ export const MAIN = join(ROOT, "src/main.ts");
 export const ADMIN_PASSWORD = "admin-pass-for-tests";
 /** How the app is started: from source with the running bun, or the compiled binary named by
  * APIYI_TEST_BIN (.ci/run runs the CLI, migration and security suites against the binary too). */
-export const APP: string[] = process.env.APIYI_TEST_BIN ? [resolve(process.env.APIYI_TEST_BIN)] : [process.execPath, MAIN];
+export const APP: string[] = process.env.APIYI_TEST_BIN
+  ? [resolve(process.env.APIYI_TEST_BIN)]
+  : [process.execPath, MAIN];
 
 export const tempDir = (prefix = "apiyi-test-") => mkdtempSync(join(tmpdir(), prefix));
 
@@ -33,11 +35,14 @@ export type StartOptions = { dataDir?: string; env?: Record<string, string>; arg
 export async function startServer(opts: StartOptions = {}): Promise<Server> {
   const dataDir = opts.dataDir ?? tempDir();
   const cmd = opts.cmd ?? APP;
-  const proc = Bun.spawn([...cmd, "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, ...(opts.args ?? [])], {
-    env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env }),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const proc = Bun.spawn(
+    [...cmd, "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, ...(opts.args ?? [])],
+    {
+      env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env }),
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
   let out = "";
   let err = "";
   const reader = proc.stdout.getReader();
@@ -100,7 +105,8 @@ export function authHeaders(base: string, method: string, auth: Auth): Record<st
 
 /** One management-API call. `body` objects are sent as JSON, strings as they are. */
 export async function call(base: string, method: string, path: string, body?: unknown, auth?: Auth): Promise<Reply> {
-  if (auth?.cookie && !auth.token && !auth.csrf && method !== "GET") auth = { ...auth, csrf: await csrfOf(base, auth.cookie) };
+  if (auth?.cookie && !auth.token && !auth.csrf && method !== "GET")
+    auth = { ...auth, csrf: await csrfOf(base, auth.cookie) };
   const headers = authHeaders(base, method, auth);
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(base + path, {
@@ -129,7 +135,11 @@ async function csrfOf(base: string, cookie: string): Promise<string> {
 }
 
 /** Signs in and returns the session cookie to send back, with its CSRF token. */
-export async function login(base: string, username: string, password: string): Promise<{ cookie: string; csrf: string }> {
+export async function login(
+  base: string,
+  username: string,
+  password: string,
+): Promise<{ cookie: string; csrf: string }> {
   const r = await call(base, "POST", "/api/user/login", { username, password });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
   const setCookie = r.headers.get("set-cookie") ?? "";
@@ -192,7 +202,10 @@ export function appEnv(env: Record<string, string> = {}): Record<string, string 
 /** Runs the CLI (from source with the running bun unless `cmd` is given) and collects its exit code and
  * output. APIYI_* variables of the caller are not inherited (only `env`'s); the process is killed after
  * `timeoutMs` so a command that wrongly starts serving cannot hang the suite. */
-export async function cli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; cmd?: string[] } = {}) {
+export async function cli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; cmd?: string[] } = {},
+) {
   const proc = Bun.spawn([...(opts.cmd ?? APP), ...args], {
     env: appEnv(opts.env),
     cwd: opts.cwd,
@@ -200,7 +213,11 @@ export async function cli(args: string[], opts: { env?: Record<string, string>; 
     stderr: "pipe",
     timeout: opts.timeoutMs ?? 15_000,
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
@@ -222,8 +239,18 @@ export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: 
 
 /** Gives models a price (usage, $1 / $2 per 1M tokens by default): calls to an unpriced model are
  * refused with 403 model_price_not_set, so tests that make calls price their models first. */
-export async function priceModels(base: string, auth: Auth, models: string | string[], price: Record<string, unknown> = { input: "1", output: "2" }) {
-  const list = Array.isArray(models) ? models : models.split(",").map((m) => m.trim()).filter(Boolean);
+export async function priceModels(
+  base: string,
+  auth: Auth,
+  models: string | string[],
+  price: Record<string, unknown> = { input: "1", output: "2" },
+) {
+  const list = Array.isArray(models)
+    ? models
+    : models
+        .split(",")
+        .map((m) => m.trim())
+        .filter(Boolean);
   for (const model of list) {
     const r = await call(base, "POST", "/api/pricing/", { model, ...price }, auth);
     if (r.status !== 201) throw new Error(`price ${model}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -232,7 +259,12 @@ export async function priceModels(base: string, auth: Auth, models: string | str
 
 /** One POST /v1/chat/completions with an sk- key (streamed with usage when `stream`); the Response
  * is returned unread. */
-export function chatCall(base: string, key: string, model: string, opts: { stream?: boolean; headers?: Record<string, string>; body?: Record<string, unknown> } = {}) {
+export function chatCall(
+  base: string,
+  key: string,
+  model: string,
+  opts: { stream?: boolean; headers?: Record<string, string>; body?: Record<string, unknown> } = {},
+) {
   const stream = opts.stream ?? false;
   return fetch(`${base}/v1/chat/completions`, {
     method: "POST",

@@ -33,7 +33,11 @@ export const jsonRoutes = (model?: string) => bodyRoutes(model).filter((r) => !r
 export function expectSurfaceError(surface: SurfaceName, status: number, body: any, code?: string): string {
   const shown = JSON.stringify(body);
   const error = body?.error;
-  expect({ surface, hasError: typeof error === "object" && error !== null, shown }).toEqual({ surface, hasError: true, shown });
+  expect({ surface, hasError: typeof error === "object" && error !== null, shown }).toEqual({
+    surface,
+    hasError: true,
+    shown,
+  });
   expect({ surface, message: typeof error.message, shown }).toEqual({ surface, message: "string", shown });
   if (surface === "openai") {
     expect(Object.keys(error).sort()).toEqual(["code", "message", "param", "type"]);

@@ -12,24 +12,33 @@ const FORBIDDEN = ["src/services", "src/store", "src/db"];
  * imports, dynamic import() and require(). */
 function specifiers(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /\bfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const re of patterns) for (const m of source.matchAll(re)) found.push(m[1]);
   return found;
 }
 
 /** The specifier as a path from the repository root, or null for a package import. */
-const target = (file: string, spec: string) => (spec.startsWith(".") ? relative(ROOT, resolve(dirname(file), spec)) : spec.startsWith("/") ? relative(ROOT, spec) : null);
+const target = (file: string, spec: string) =>
+  spec.startsWith(".")
+    ? relative(ROOT, resolve(dirname(file), spec))
+    : spec.startsWith("/")
+      ? relative(ROOT, spec)
+      : null;
 const forbidden = (path: string) => FORBIDDEN.some((dir) => path === dir || path.startsWith(`${dir}/`));
 
 test("the check sees every kind of import", () => {
   const source = `import type { A } from "../../src/services/a";\nexport { B } from '../../src/store/b';\nimport "../../src/db/c";\nconst d = await import("../../src/services/d");`;
   const file = join(ROOT, "views/console/x.tsx");
-  expect(specifiers(source).map((s) => target(file, s)).filter((p) => p !== null && forbidden(p))).toEqual([
-    "src/services/a",
-    "src/store/b",
-    "src/db/c",
-    "src/services/d",
-  ]);
+  expect(
+    specifiers(source)
+      .map((s) => target(file, s))
+      .filter((p) => p !== null && forbidden(p)),
+  ).toEqual(["src/services/a", "src/store/b", "src/db/c", "src/services/d"]);
   expect(forbidden("src/core/money")).toBe(false);
   expect(forbidden("src/dbx/y")).toBe(false);
 });

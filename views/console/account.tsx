@@ -35,11 +35,20 @@ export function PasswordForm(props: { error?: string }) {
       </label>
       <label>
         Repeat the new password
-        <input type="password" name="password_again" autocomplete="new-password" required minlength="8" maxlength="128" />
+        <input
+          type="password"
+          name="password_again"
+          autocomplete="new-password"
+          required
+          minlength="8"
+          maxlength="128"
+        />
       </label>
       <p class="muted small">Your other sessions are signed out; this one stays.</p>
       <div class="buttons">
-        <button type="submit" class="primary">Change password</button>
+        <button type="submit" class="primary">
+          Change password
+        </button>
       </div>
     </form>
   );
@@ -74,7 +83,9 @@ export function AccountPage(props: { me: AccountView }) {
               <dd safe>{String(me.request_count)}</dd>
             </div>
           </dl>
-          <p class="muted small">{me.unlimited ? "Your calls are not limited by a balance." : "An admin tops up your balance."}</p>
+          <p class="muted small">
+            {me.unlimited ? "Your calls are not limited by a balance." : "An admin tops up your balance."}
+          </p>
         </section>
         <PasswordForm />
         <AccessTokenCard has={me.has_access_token} />
@@ -95,10 +106,13 @@ export function AccessTokenCard(props: { has: boolean; oob?: boolean }) {
         <code>Authorization: Bearer …</code>). It is not an <code>sk-</code> key for model calls.
       </p>
       <p class="muted small">
-        {props.has ? "You have an access token. A new one replaces it: scripts using the old one stop working." : "You have no access token yet."}
+        {props.has
+          ? "You have an access token. A new one replaces it: scripts using the old one stop working."
+          : "You have no access token yet."}
       </p>
       <div class="buttons">
-        <button type="button"
+        <button
+          type="button"
           class="primary"
           hx-post="/account/access-token"
           hx-target="#dialog-slot"
@@ -116,7 +130,9 @@ export function AccessTokenDialog(props: { token: string }) {
   return (
     <dialog data-autoopen class="form-dialog">
       <h2>New access token</h2>
-      <p>Copy it now: it is shown this once. Send it as <code>Authorization: Bearer …</code> to the management API.</p>
+      <p>
+        Copy it now: it is shown this once. Send it as <code>Authorization: Bearer …</code> to the management API.
+      </p>
       <p class="key-box">
         <code id="access-token" safe>
           {props.token}

@@ -6,7 +6,14 @@ import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
 import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 import type { ChannelView } from "./models";
-export type ProbeResult = { ok: boolean; status: number; latency_ms: number; model?: string; message: string; re_enabled?: boolean };
+export type ProbeResult = {
+  ok: boolean;
+  status: number;
+  latency_ms: number;
+  model?: string;
+  message: string;
+  re_enabled?: boolean;
+};
 
 /** What the dialog shows: a channel's values, or the defaults of a new one. */
 export type ChannelForm = {
@@ -70,7 +77,12 @@ export const channelForm = (c: ChannelView): ChannelForm => ({
 /** What a type adds to its row: the Responses API on openai, the api-version on azure. */
 function TypeExtras(props: { c: ChannelView }) {
   const { type, supports_responses, api_version } = props.c;
-  const note = type === "openai" && supports_responses ? "+ responses" : type === "azure" && api_version ? `api ${api_version}` : "";
+  const note =
+    type === "openai" && supports_responses
+      ? "+ responses"
+      : type === "azure" && api_version
+        ? `api ${api_version}`
+        : "";
   return note ? (
     <small class="muted" safe>
       {note}
@@ -116,8 +128,16 @@ const hhmm = (unixS: number) => new Date(unixS * 1000).toISOString().slice(11, 1
  * last failure's cause, while no success came after it. */
 function Health(props: { c: ChannelView }) {
   const { breaker, recent_failures, last_error, last_error_at, last_ok_at } = props.c.health;
-  const note = breaker === "open" ? "breaker open" : breaker === "half_open" ? "breaker half-open" : recent_failures ? `${recent_failures} recent failures` : "";
-  const cause = last_error && last_error_at >= last_ok_at ? `last failure ${hhmm(last_error_at)} UTC: ${last_error}` : "";
+  const note =
+    breaker === "open"
+      ? "breaker open"
+      : breaker === "half_open"
+        ? "breaker half-open"
+        : recent_failures
+          ? `${recent_failures} recent failures`
+          : "";
+  const cause =
+    last_error && last_error_at >= last_ok_at ? `last failure ${hhmm(last_error_at)} UTC: ${last_error}` : "";
   return (
     <>
       {note ? (
@@ -178,7 +198,12 @@ function Unpriced(props: { c: ChannelView }) {
   const list = props.c.unpriced_models;
   if (!list.length) return "";
   return (
-    <a class="reason warn" href="/admin/pricing" title={`no price: ${list.join(", ")} — calls to them are refused until priced`} safe>
+    <a
+      class="reason warn"
+      href="/admin/pricing"
+      title={`no price: ${list.join(", ")} — calls to them are refused until priced`}
+      safe
+    >
       {`${list.length} without a price`}
     </a>
   );
@@ -193,7 +218,9 @@ export function TestResult(props: { id: number; r?: ProbeResult }) {
       <span class={`badge ${r.ok ? "ok" : "bad"}`} safe>
         {label}
       </span>
-      {r.ok ? "" : (
+      {r.ok ? (
+        ""
+      ) : (
         <small class="reason" safe>
           {r.message}
         </small>
@@ -234,7 +261,13 @@ export function ChannelRow(props: { c: ChannelView }) {
         {c.priority} / {c.weight}
       </td>
       <td class="test">
-        <button type="button" hx-post={`/admin/channels/${c.id}/test`} hx-target={`#test-${c.id}`} hx-swap="outerHTML" hx-disabled-elt="this">
+        <button
+          type="button"
+          hx-post={`/admin/channels/${c.id}/test`}
+          hx-target={`#test-${c.id}`}
+          hx-swap="outerHTML"
+          hx-disabled-elt="this"
+        >
           Test
         </button>
         <TestResult id={c.id} />
@@ -243,10 +276,25 @@ export function ChannelRow(props: { c: ChannelView }) {
         <button type="button" hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
-        <button type="button" hx-put={`/admin/channels/${c.id}/status`} hx-vals={JSON.stringify({ status: c.status === CHANNEL_STATUS.enabled ? CHANNEL_STATUS.disabled : CHANNEL_STATUS.enabled })} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+        <button
+          type="button"
+          hx-put={`/admin/channels/${c.id}/status`}
+          hx-vals={JSON.stringify({
+            status: c.status === CHANNEL_STATUS.enabled ? CHANNEL_STATUS.disabled : CHANNEL_STATUS.enabled,
+          })}
+          hx-target={`#channel-${c.id}`}
+          hx-swap="outerHTML"
+        >
           {c.status === CHANNEL_STATUS.enabled ? "Disable" : "Enable"}
         </button>
-        <button type="button" class="danger" hx-delete={`/admin/channels/${c.id}`} hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`} hx-target={`#channel-${c.id}`} hx-swap="outerHTML">
+        <button
+          type="button"
+          class="danger"
+          hx-delete={`/admin/channels/${c.id}`}
+          hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`}
+          hx-target={`#channel-${c.id}`}
+          hx-swap="outerHTML"
+        >
           Delete
         </button>
       </RowMenu>
@@ -256,24 +304,53 @@ export function ChannelRow(props: { c: ChannelView }) {
 
 const COLUMNS = ["Name", "Type", "Status", "Base URL", "Keys", "Models", "Groups", "Priority / weight", "Test", ""];
 
-export function ChannelTable(props: { path: string; rows: ChannelView[]; total: number; page: number; size: number; keyword: string }) {
-  const empty = props.keyword ? "No channel matches — clear the search." : "No channels yet — click New to add an upstream.";
+export function ChannelTable(props: {
+  path: string;
+  rows: ChannelView[];
+  total: number;
+  page: number;
+  size: number;
+  keyword: string;
+}) {
+  const empty = props.keyword
+    ? "No channel matches — clear the search."
+    : "No channels yet — click New to add an upstream.";
   return (
     <AdminPage path={props.path}>
-      <ListToolbar title="Channels" search={{ action: "/admin/channels", placeholder: "Search by name", value: props.keyword }} newUrl="/admin/channels/new" />
-      <DataTable columns={COLUMNS} bodyId="channel-rows" tableClass="channels" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
+      <ListToolbar
+        title="Channels"
+        search={{ action: "/admin/channels", placeholder: "Search by name", value: props.keyword }}
+        newUrl="/admin/channels/new"
+      />
+      <DataTable
+        columns={COLUMNS}
+        bodyId="channel-rows"
+        tableClass="channels"
+        empty={props.rows.length === 0 && <p class="empty">{empty}</p>}
+      >
         {props.rows.map((c) => (
           <ChannelRow c={c} />
         ))}
       </DataTable>
-      <Pager page={props.page} size={props.size} total={props.total} noun="channels" link={(p) => `/admin/channels${qs({ p, keyword: props.keyword })}`} />
+      <Pager
+        page={props.page}
+        size={props.size}
+        total={props.total}
+        noun="channels"
+        link={(p) => `/admin/channels${qs({ p, keyword: props.keyword })}`}
+      />
       <DialogSlot />
     </AdminPage>
   );
 }
 
 /** `examples`: what each type's base URL looks like (placeholders and the help line). */
-export function ChannelDialog(props: { form: ChannelForm; types: readonly string[]; groups: string[]; examples: Record<string, string> }) {
+export function ChannelDialog(props: {
+  form: ChannelForm;
+  types: readonly string[];
+  groups: string[];
+  examples: Record<string, string>;
+}) {
   const f = props.form;
   const examples = props.examples;
   const exampleUrl = (type: string) => examples[type] ?? examples.openai;
@@ -281,7 +358,12 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
   const groups = [...new Set([...props.groups, ...f.groups])];
   return (
     <dialog data-autoopen class="form-dialog wide">
-      <form hx-post={editing ? `/admin/channels/${f.id}` : "/admin/channels"} hx-target="#admin-sink" hx-swap="none" autocomplete="off">
+      <form
+        hx-post={editing ? `/admin/channels/${f.id}` : "/admin/channels"}
+        hx-target="#admin-sink"
+        hx-swap="none"
+        autocomplete="off"
+      >
         <h2>{editing ? "Edit channel" : "New channel"}</h2>
         <fieldset class="row">
           <label>
@@ -307,8 +389,15 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
           </small>
         </label>
         <label>
-          {editing ? `Keys (write-only: ${f.key_count} stored; leave empty to keep them, or paste new ones to replace them)` : "Keys (one per line; never shown again)"}
-          <textarea name="key" rows="3" spellcheck="false" placeholder={editing ? `•••• ${f.key_count} keys — unchanged` : "sk-…"}></textarea>
+          {editing
+            ? `Keys (write-only: ${f.key_count} stored; leave empty to keep them, or paste new ones to replace them)`
+            : "Keys (one per line; never shown again)"}
+          <textarea
+            name="key"
+            rows="3"
+            spellcheck="false"
+            placeholder={editing ? `•••• ${f.key_count} keys — unchanged` : "sk-…"}
+          ></textarea>
         </label>
         <label>
           Models (comma or one per line)
@@ -359,7 +448,8 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
         <fieldset class="row">
           <div class="field">
             <label class="check">
-              <input type="checkbox" name="supports_responses" value="1" checked={f.supports_responses} /> Supports /v1/responses
+              <input type="checkbox" name="supports_responses" value="1" checked={f.supports_responses} /> Supports
+              /v1/responses
             </label>
             <small class="muted">OpenAI type: the upstream also speaks /v1/responses</small>
           </div>
@@ -372,7 +462,9 @@ export function ChannelDialog(props: { form: ChannelForm; types: readonly string
         <label>
           Max output tokens
           <input name="max_output_tokens" inputmode="numeric" value={f.max_output_tokens} />
-          <small class="muted">0 = no cap. Lowers larger max_tokens asks, e.g. 8192 for DeepSeek when Claude Code asks for 64000</small>
+          <small class="muted">
+            0 = no cap. Lowers larger max_tokens asks, e.g. 8192 for DeepSeek when Claude Code asks for 64000
+          </small>
         </label>
         <DialogErrorSlot />
         <DialogButtons submit={editing ? "Save" : "Create"} />

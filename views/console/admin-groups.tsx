@@ -20,7 +20,13 @@ export function GroupRow(props: { g: GroupView }) {
       <td class="num" safe>
         {`×${g.multiplier_text}`}
       </td>
-      <td>{g.selectable || g.name === "default" ? <span class="badge ok">users may pick</span> : <span class="badge off">admins only</span>}</td>
+      <td>
+        {g.selectable || g.name === "default" ? (
+          <span class="badge ok">users may pick</span>
+        ) : (
+          <span class="badge off">admins only</span>
+        )}
+      </td>
       <RowButtons>
         <button type="button" hx-get={`/admin/groups/${encodeURIComponent(g.name)}/edit`} hx-target="#dialog-slot">
           Edit
@@ -28,7 +34,14 @@ export function GroupRow(props: { g: GroupView }) {
         {g.name === "default" ? (
           ""
         ) : (
-          <button type="button" class="danger" hx-delete={`/admin/groups/${encodeURIComponent(g.name)}`} hx-confirm={`Delete the group "${g.name}"?`} hx-target="closest tr" hx-swap="outerHTML">
+          <button
+            type="button"
+            class="danger"
+            hx-delete={`/admin/groups/${encodeURIComponent(g.name)}`}
+            hx-confirm={`Delete the group "${g.name}"?`}
+            hx-target="closest tr"
+            hx-swap="outerHTML"
+          >
             Delete
           </button>
         )}
@@ -46,8 +59,8 @@ export function GroupTable(props: { path: string; rows: GroupView[] }) {
         <span class="spacer"></span>
       </ListToolbar>
       <p class="muted">
-        A group's multiplier scales the price of every call made through it. Users may pick the groups marked "users may pick" for their tokens (and always "default"); a
-        group still used by a token or a channel cannot be deleted.
+        A group's multiplier scales the price of every call made through it. Users may pick the groups marked "users may
+        pick" for their tokens (and always "default"); a group still used by a token or a channel cannot be deleted.
       </p>
       <DataTable columns={COLUMNS} bodyId="group-rows">
         {props.rows.map((g) => (
@@ -63,11 +76,25 @@ export function GroupDialog(props: { g?: GroupView }) {
   const g = props.g;
   return (
     <dialog data-autoopen class="form-dialog">
-      <form hx-post={g ? `/admin/groups/${encodeURIComponent(g.name)}` : "/admin/groups"} hx-target="#admin-sink" hx-swap="none">
+      <form
+        hx-post={g ? `/admin/groups/${encodeURIComponent(g.name)}` : "/admin/groups"}
+        hx-target="#admin-sink"
+        hx-swap="none"
+      >
         <h2>{g ? "Edit group" : "New group"}</h2>
         <label>
           Name
-          {g ? <input value={g.name} disabled /> : <input name="name" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}" placeholder="e.g. vip" />}
+          {g ? (
+            <input value={g.name} disabled />
+          ) : (
+            <input
+              name="name"
+              required
+              maxlength="64"
+              pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}"
+              placeholder="e.g. vip"
+            />
+          )}
         </label>
         <label>
           Description
@@ -79,7 +106,8 @@ export function GroupDialog(props: { g?: GroupView }) {
         </label>
         <label class="check switch">
           <input type="hidden" name="selectable" value="0" />
-          <input type="checkbox" role="switch" name="selectable" value="1" checked={g ? g.selectable : true} /> Users may pick it for their tokens
+          <input type="checkbox" role="switch" name="selectable" value="1" checked={g ? g.selectable : true} /> Users
+          may pick it for their tokens
         </label>
         <DialogErrorSlot />
         <DialogButtons submit={g ? "Save" : "Create"} />

@@ -17,7 +17,12 @@ export function AdminTabs(props: { path: string }) {
   return (
     <nav class="admin-tabs" aria-label="Administration">
       {TABS.map(([href, label]) => (
-        <a href={href} class={props.path === href ? "active" : ""} aria-current={props.path === href ? "page" : undefined} safe>
+        <a
+          href={href}
+          class={props.path === href ? "active" : ""}
+          aria-current={props.path === href ? "page" : undefined}
+          safe
+        >
           {label}
         </a>
       ))}
@@ -51,7 +56,8 @@ export function DialogError(props: { message: string }) {
 }
 
 /** Unix seconds or milliseconds → "2026-01-31 12:34:56" UTC. */
-export const utc = (t: number, unit: "s" | "ms" = "s") => new Date(unit === "s" ? t * 1000 : t).toISOString().slice(0, 19).replace("T", " ");
+export const utc = (t: number, unit: "s" | "ms" = "s") =>
+  new Date(unit === "s" ? t * 1000 : t).toISOString().slice(0, 19).replace("T", " ");
 /** A query string from the non-empty values. */
 export function qs(values: Record<string, string | number | undefined>) {
   const q = new URLSearchParams();

@@ -16,7 +16,13 @@ export const LOG_TYPES: [string, string][] = [
   [String(LOG_TYPE.admin), "admin"],
   [String(LOG_TYPE.system), "system"],
 ];
-const TYPE_LABEL: Record<number, [string, string]> = { [LOG_TYPE.topup]: ["top-up", "accent"], [LOG_TYPE.consume]: ["consume", "ok"], [LOG_TYPE.admin]: ["admin", "off"], [LOG_TYPE.system]: ["system", "off"], [LOG_TYPE.error]: ["error", "bad"] };
+const TYPE_LABEL: Record<number, [string, string]> = {
+  [LOG_TYPE.topup]: ["top-up", "accent"],
+  [LOG_TYPE.consume]: ["consume", "ok"],
+  [LOG_TYPE.admin]: ["admin", "off"],
+  [LOG_TYPE.system]: ["system", "off"],
+  [LOG_TYPE.error]: ["error", "bad"],
+};
 const n = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toLocaleString("en-US"));
 
 export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: number) => string }) {
@@ -41,7 +47,10 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
   return (
     <tr>
       <td class="time">
-        <span safe>{utc(l.created_at_ms, "ms").slice(0, 10)}</span> <small class="muted" safe>{utc(l.created_at_ms, "ms").slice(11)}</small>
+        <span safe>{utc(l.created_at_ms, "ms").slice(0, 10)}</span>{" "}
+        <small class="muted" safe>
+          {utc(l.created_at_ms, "ms").slice(11)}
+        </small>
       </td>
       <td>
         <a href={`/admin/logs${qs({ user: l.username })}`} safe>
@@ -158,7 +167,9 @@ export function LogTable(props: {
           <input name="request_id" value={f.request_id} />
         </label>
         <div class="buttons">
-          <button type="submit" class="primary">Filter</button>
+          <button type="submit" class="primary">
+            Filter
+          </button>
           <a href="/admin/logs">Clear</a>
         </div>
       </form>
@@ -169,12 +180,26 @@ export function LogTable(props: {
       ) : (
         ""
       )}
-      <DataTable columns={COLUMNS} tableClass="admin-log" empty={props.rows.length === 0 && <p class="empty">No calls match these filters — widen them, or make a call with a token.</p>}>
+      <DataTable
+        columns={COLUMNS}
+        tableClass="admin-log"
+        empty={
+          props.rows.length === 0 && (
+            <p class="empty">No calls match these filters — widen them, or make a call with a token.</p>
+          )
+        }
+      >
         {props.rows.map((l) => (
           <LogRow l={l} channelName={props.channelName} />
         ))}
       </DataTable>
-      <Pager page={props.page} size={props.size} total={props.total} noun="rows" link={(p) => `/admin/logs${qs({ ...f, p })}`} />
+      <Pager
+        page={props.page}
+        size={props.size}
+        total={props.total}
+        noun="rows"
+        link={(p) => `/admin/logs${qs({ ...f, p })}`}
+      />
       <CopyManualDialog />
     </AdminPage>
   );

@@ -46,7 +46,14 @@ export function PriceRow(props: { p: PriceView }) {
         <button type="button" hx-get={`${modelPath(p.model)}/edit`} hx-target="#dialog-slot">
           Edit
         </button>
-        <button type="button" class="danger" hx-delete={modelPath(p.model)} hx-confirm={`Delete the price of "${p.model}"? Calls to it are refused until it has a price again.`} hx-target="closest tr" hx-swap="outerHTML">
+        <button
+          type="button"
+          class="danger"
+          hx-delete={modelPath(p.model)}
+          hx-confirm={`Delete the price of "${p.model}"? Calls to it are refused until it has a price again.`}
+          hx-target="closest tr"
+          hx-swap="outerHTML"
+        >
           Delete
         </button>
       </RowButtons>
@@ -54,13 +61,29 @@ export function PriceRow(props: { p: PriceView }) {
   );
 }
 
-const COLUMNS = ["Model", "Input / 1M", "Output / 1M", "Cached / 1M", "Cache write / 1M", "Per call", "Hold cap (tokens)", "Served by groups", ""];
+const COLUMNS = [
+  "Model",
+  "Input / 1M",
+  "Output / 1M",
+  "Cached / 1M",
+  "Cache write / 1M",
+  "Per call",
+  "Hold cap (tokens)",
+  "Served by groups",
+  "",
+];
 
 export function PriceTable(props: { path: string; rows: PriceView[]; total: number; keyword: string }) {
-  const empty = props.keyword ? "No model matches — clear the search." : "No prices yet — click New, or import a JSON list.";
+  const empty = props.keyword
+    ? "No model matches — clear the search."
+    : "No prices yet — click New, or import a JSON list.";
   return (
     <AdminPage path={props.path}>
-      <ListToolbar title="Pricing" search={{ action: "/admin/pricing", placeholder: "Search models", value: props.keyword }} newUrl="/admin/pricing/new">
+      <ListToolbar
+        title="Pricing"
+        search={{ action: "/admin/pricing", placeholder: "Search models", value: props.keyword }}
+        newUrl="/admin/pricing/new"
+      >
         <a class="button" href="/admin/pricing.json" download="apiyi-prices.json">
           Export JSON
         </a>
@@ -68,7 +91,10 @@ export function PriceTable(props: { path: string; rows: PriceView[]; total: numb
           Import JSON
         </button>
       </ListToolbar>
-      <p class="muted">USD per 1M tokens (cached input and cache writes default to the input price) and per call. A model without a price cannot be called.</p>
+      <p class="muted">
+        USD per 1M tokens (cached input and cache writes default to the input price) and per call. A model without a
+        price cannot be called.
+      </p>
       <DataTable columns={COLUMNS} bodyId="price-rows" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
         {props.rows.map((p) => (
           <PriceRow p={p} />
@@ -88,11 +114,15 @@ export function PriceDialog(props: { p?: PriceView }) {
         <h2>{p ? "Edit price" : "New price"}</h2>
         <label>
           Model
-          {p ? <input value={p.model} disabled /> : <input name="model" required maxlength="200" placeholder="e.g. gpt-4o-mini" />}
+          {p ? (
+            <input value={p.model} disabled />
+          ) : (
+            <input name="model" required maxlength="200" placeholder="e.g. gpt-4o-mini" />
+          )}
         </label>
         <p class="muted">
-          USD, up to 6 decimals. Leave a price empty for none; give at least one of input, output or per call. Cached input and cache write
-          (Anthropic prompt-cache writes, 1.25 × input) default to the input price.
+          USD, up to 6 decimals. Leave a price empty for none; give at least one of input, output or per call. Cached
+          input and cache write (Anthropic prompt-cache writes, 1.25 × input) default to the input price.
         </p>
         <fieldset class="row">
           <label>
@@ -136,8 +166,8 @@ export function ImportDialog() {
         <h2>Import prices</h2>
         <p class="muted">
           Paste a JSON array like the export gives:{" "}
-          <code>{'[{"model": "gpt-4o", "input": "2.5", "output": "10"}]'}</code>. Every entry is checked first; if one is invalid nothing is written. Models in the list get the
-          given prices; other models keep theirs.
+          <code>{'[{"model": "gpt-4o", "input": "2.5", "output": "10"}]'}</code>. Every entry is checked first; if one
+          is invalid nothing is written. Models in the list get the given prices; other models keep theirs.
         </p>
         <label>
           JSON

@@ -21,7 +21,8 @@ export type SettingField = SettingKind & {
 };
 
 const label = (key: string) => key.charAt(0).toUpperCase() + key.slice(1).replaceAll("_", " ");
-const bound = (n: number | undefined) => (n === undefined || !Number.isFinite(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER ? undefined : String(n));
+const bound = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER ? undefined : String(n);
 
 function Input(props: { f: SettingField }) {
   const f = props.f;
@@ -33,12 +34,31 @@ function Input(props: { f: SettingField }) {
       return (
         <label class="check switch">
           <input type="hidden" name={f.key} value="0" />
-          <input type="checkbox" role="switch" id={id} name={f.key} value="1" checked={f.value === true} aria-describedby={described} aria-invalid={invalid} />
+          <input
+            type="checkbox"
+            role="switch"
+            id={id}
+            name={f.key}
+            value="1"
+            checked={f.value === true}
+            aria-describedby={described}
+            aria-invalid={invalid}
+          />
         </label>
       );
     case "number":
       return (
-        <input type="number" id={id} name={f.key} value={String(f.value)} min={bound(f.min)} max={bound(f.max)} step={f.int ? "1" : "any"} aria-describedby={described} aria-invalid={invalid} />
+        <input
+          type="number"
+          id={id}
+          name={f.key}
+          value={String(f.value)}
+          min={bound(f.min)}
+          max={bound(f.max)}
+          step={f.int ? "1" : "any"}
+          aria-describedby={described}
+          aria-invalid={invalid}
+        />
       );
     case "enum":
       return (
@@ -53,12 +73,30 @@ function Input(props: { f: SettingField }) {
     case "list":
     case "json":
       return (
-        <textarea id={id} name={f.key} rows="3" spellcheck="false" placeholder={f.kind === "list" ? "one per line" : undefined} aria-describedby={described} aria-invalid={invalid} safe>
+        <textarea
+          id={id}
+          name={f.key}
+          rows="3"
+          spellcheck="false"
+          placeholder={f.kind === "list" ? "one per line" : undefined}
+          aria-describedby={described}
+          aria-invalid={invalid}
+          safe
+        >
           {String(f.value)}
         </textarea>
       );
     default:
-      return <input id={id} name={f.key} value={String(f.value)} maxlength={bound(f.max)} aria-describedby={described} aria-invalid={invalid} />;
+      return (
+        <input
+          id={id}
+          name={f.key}
+          value={String(f.value)}
+          maxlength={bound(f.max)}
+          aria-describedby={described}
+          aria-invalid={invalid}
+        />
+      );
   }
 }
 
@@ -98,7 +136,9 @@ export function SettingsForm(props: { fields: SettingField[]; error?: string }) 
         </div>
       ))}
       <div class="buttons">
-        <button type="submit" class="primary">Save</button>
+        <button type="submit" class="primary">
+          Save
+        </button>
       </div>
     </form>
   );
@@ -110,7 +150,10 @@ export function SettingsPage(props: { path: string; fields: SettingField[] }) {
       <div class="toolbar">
         <h1>Settings</h1>
       </div>
-      <p class="muted">Flags and environment variables seed these on the first start; after that, what is saved here wins. Changes apply at once.</p>
+      <p class="muted">
+        Flags and environment variables seed these on the first start; after that, what is saved here wins. Changes
+        apply at once.
+      </p>
       <SettingsForm fields={props.fields} />
     </AdminPage>
   );

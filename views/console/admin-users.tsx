@@ -16,12 +16,22 @@ export function UserRow(props: { u: UserView; self: boolean }) {
         <span safe>{u.username}</span> <small class="muted">#{u.id}</small>
       </td>
       <td>
-        <span class={`badge ${u.role === USER_ROLE.admin ? "accent" : "off"}`}>
-          {u.role}
-        </span>
+        <span class={`badge ${u.role === USER_ROLE.admin ? "accent" : "off"}`}>{u.role}</span>
       </td>
-      <td>{u.status === USER_STATUS.enabled ? <span class="badge ok">enabled</span> : <span class="badge off">disabled</span>}</td>
-      <td class="num" title={u.unlimited ? `stored balance ${usd(u.quota)}: it applies again if the account is made limited` : undefined} safe>
+      <td>
+        {u.status === USER_STATUS.enabled ? (
+          <span class="badge ok">enabled</span>
+        ) : (
+          <span class="badge off">disabled</span>
+        )}
+      </td>
+      <td
+        class="num"
+        title={
+          u.unlimited ? `stored balance ${usd(u.quota)}: it applies again if the account is made limited` : undefined
+        }
+        safe
+      >
         {balance(u.quota, u.unlimited)}
       </td>
       <td>{u.unlimited ? <span class="badge accent">unlimited</span> : <span class="muted">no</span>}</td>
@@ -38,17 +48,38 @@ export function UserRow(props: { u: UserView; self: boolean }) {
           Tokens
         </button>
         <a href={`/admin/logs${qs({ user: u.username })}`}>Logs</a>
-        <button type="button" hx-put={`/admin/users/${u.id}/unlimited`} hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+        <button
+          type="button"
+          hx-put={`/admin/users/${u.id}/unlimited`}
+          hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })}
+          hx-target={`#user-${u.id}`}
+          hx-swap="outerHTML"
+        >
           {u.unlimited ? "Make limited" : "Make unlimited"}
         </button>
         {props.self ? (
           ""
         ) : (
           <>
-            <button type="button" hx-put={`/admin/users/${u.id}/status`} hx-vals={JSON.stringify({ status: u.status === USER_STATUS.enabled ? USER_STATUS.disabled : USER_STATUS.enabled })} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+            <button
+              type="button"
+              hx-put={`/admin/users/${u.id}/status`}
+              hx-vals={JSON.stringify({
+                status: u.status === USER_STATUS.enabled ? USER_STATUS.disabled : USER_STATUS.enabled,
+              })}
+              hx-target={`#user-${u.id}`}
+              hx-swap="outerHTML"
+            >
               {u.status === USER_STATUS.enabled ? "Disable" : "Enable"}
             </button>
-            <button type="button" class="danger" hx-delete={`/admin/users/${u.id}`} hx-confirm={`Delete the user "${u.username}" and all their tokens?`} hx-target={`#user-${u.id}`} hx-swap="outerHTML">
+            <button
+              type="button"
+              class="danger"
+              hx-delete={`/admin/users/${u.id}`}
+              hx-confirm={`Delete the user "${u.username}" and all their tokens?`}
+              hx-target={`#user-${u.id}`}
+              hx-swap="outerHTML"
+            >
               Delete
             </button>
           </>
@@ -60,16 +91,38 @@ export function UserRow(props: { u: UserView; self: boolean }) {
 
 const COLUMNS = ["Username", "Role", "Status", "Balance", "Unlimited", "Used", "Calls", "Created", ""];
 
-export function UserTable(props: { path: string; rows: UserView[]; selfId: number; total: number; page: number; size: number; keyword: string }) {
+export function UserTable(props: {
+  path: string;
+  rows: UserView[];
+  selfId: number;
+  total: number;
+  page: number;
+  size: number;
+  keyword: string;
+}) {
   return (
     <AdminPage path={props.path}>
-      <ListToolbar title="Users" search={{ action: "/admin/users", placeholder: "Search by username", value: props.keyword }} newUrl="/admin/users/new" />
-      <DataTable columns={COLUMNS} bodyId="user-rows" empty={props.rows.length === 0 && <p class="empty">No user matches — clear the search, or click New.</p>}>
+      <ListToolbar
+        title="Users"
+        search={{ action: "/admin/users", placeholder: "Search by username", value: props.keyword }}
+        newUrl="/admin/users/new"
+      />
+      <DataTable
+        columns={COLUMNS}
+        bodyId="user-rows"
+        empty={props.rows.length === 0 && <p class="empty">No user matches — clear the search, or click New.</p>}
+      >
         {props.rows.map((u) => (
           <UserRow u={u} self={u.id === props.selfId} />
         ))}
       </DataTable>
-      <Pager page={props.page} size={props.size} total={props.total} noun="users" link={(p) => `/admin/users${qs({ p, keyword: props.keyword })}`} />
+      <Pager
+        page={props.page}
+        size={props.size}
+        total={props.total}
+        noun="users"
+        link={(p) => `/admin/users${qs({ p, keyword: props.keyword })}`}
+      />
       <DialogSlot />
     </AdminPage>
   );
@@ -82,7 +135,14 @@ export function NewUserDialog() {
         <h2>New user</h2>
         <label>
           Username
-          <input name="username" required minlength="3" maxlength="32" pattern="[A-Za-z0-9_.\-]{3,32}" autocomplete="off" />
+          <input
+            name="username"
+            required
+            minlength="3"
+            maxlength="32"
+            pattern="[A-Za-z0-9_.\-]{3,32}"
+            autocomplete="off"
+          />
         </label>
         <label>
           Password (at least 8 characters)
@@ -159,10 +219,16 @@ export function UserTokensDialog(props: { u: UserView; tokens: TokenView[]; tota
           ))}
         </DataTable>
       )}
-      {props.total > props.tokens.length ? <p class="muted" safe>{`Showing ${props.tokens.length} of ${props.total}.`}</p> : ""}
+      {props.total > props.tokens.length ? (
+        <p class="muted" safe>{`Showing ${props.tokens.length} of ${props.total}.`}</p>
+      ) : (
+        ""
+      )}
       <div class="buttons">
         <a href={`/admin/logs${qs({ user: props.u.username })}`}>Their logs</a>
-        <button type="button" data-close>Close</button>
+        <button type="button" data-close>
+          Close
+        </button>
       </div>
     </dialog>
   );

@@ -36,7 +36,11 @@ const BILLING_LABEL: Record<string, string> = { usage: "by tokens", per_call: "p
 function GroupBadge(props: { g: GroupCard; admin: boolean }) {
   const g = props.g;
   if (!props.admin) return <span class="badge ok">you can pick it</span>;
-  return g.selectable || g.name === "default" ? <span class="badge ok">users can pick it</span> : <span class="badge off">admins only</span>;
+  return g.selectable || g.name === "default" ? (
+    <span class="badge ok">users can pick it</span>
+  ) : (
+    <span class="badge off">admins only</span>
+  );
 }
 
 export function GroupsPage(props: { groups: GroupCard[]; admin: boolean }) {
@@ -46,11 +50,17 @@ export function GroupsPage(props: { groups: GroupCard[]; admin: boolean }) {
         <h1>Groups</h1>
       </div>
       <p class="muted lead">
-        A group is a set of upstream channels. A call is billed at the multiplier of the group that served it; a token tries its
-        group first, then its fallback groups.
-        {props.admin ? " As an admin you may pick any group; users see and pick only the ones marked “users can pick it”." : ""}
+        A group is a set of upstream channels. A call is billed at the multiplier of the group that served it; a token
+        tries its group first, then its fallback groups.
+        {props.admin
+          ? " As an admin you may pick any group; users see and pick only the ones marked “users can pick it”."
+          : ""}
       </p>
-      {props.groups.length === 0 ? <p class="empty">No groups yet — an admin creates them under Admin → Groups.</p> : ""}
+      {props.groups.length === 0 ? (
+        <p class="empty">No groups yet — an admin creates them under Admin → Groups.</p>
+      ) : (
+        ""
+      )}
       <div class="group-grid">
         {props.groups.map((g) => (
           <article class="card group-card" id={`group-${g.name}`}>
@@ -90,7 +100,9 @@ export function GroupsPage(props: { groups: GroupCard[]; admin: boolean }) {
 }
 
 export function PricingTable(props: { rows: PriceLine[]; total: number; q: string }) {
-  const empty: string = props.q ? `No model matches “${props.q}” — try a shorter search.` : "No prices yet — an admin sets them under Admin → Pricing.";
+  const empty: string = props.q
+    ? `No model matches “${props.q}” — try a shorter search.`
+    : "No prices yet — an admin sets them under Admin → Pricing.";
   return (
     <div id="pricing-results">
       <p class="muted count" safe>
@@ -135,7 +147,11 @@ export function PricingTable(props: { rows: PriceLine[]; total: number; q: strin
                 <td class="groups">
                   {p.groups.length === 0 ? <span class="muted">not served now</span> : ""}
                   {p.groups.map((g) => (
-                    <span class={g.pickable ? "chip" : "chip muted"} title={g.pickable ? "price multiplier of this group" : "a group you cannot pick"} safe>
+                    <span
+                      class={g.pickable ? "chip" : "chip muted"}
+                      title={g.pickable ? "price multiplier of this group" : "a group you cannot pick"}
+                      safe
+                    >
                       {`${g.name} ×${g.multiplier_text}`}
                     </span>
                   ))}
@@ -173,12 +189,19 @@ export function PricingPage(props: { rows: PriceLine[]; total: number; q: string
           hx-swap="outerHTML"
           hx-push-url="true"
         >
-          <input type="search" name="q" placeholder="Search models or groups" value={props.q} aria-label="Search models or groups" />
+          <input
+            type="search"
+            name="q"
+            placeholder="Search models or groups"
+            value={props.q}
+            aria-label="Search models or groups"
+          />
         </form>
       </div>
       <p class="muted lead">
-        USD per 1M tokens (or per call), before the group multiplier: a call costs the price × the multiplier of the group that served
-        it. API易's multipliers: model ratio = input ÷ 2, completion ratio = output ÷ input. Cached input is billed at the cached price, prompt-cache writes at the cache write price.
+        USD per 1M tokens (or per call), before the group multiplier: a call costs the price × the multiplier of the
+        group that served it. API易's multipliers: model ratio = input ÷ 2, completion ratio = output ÷ input. Cached
+        input is billed at the cached price, prompt-cache writes at the cache write price.
       </p>
       <PricingTable rows={props.rows} total={props.total} q={props.q} />
     </>

@@ -62,13 +62,26 @@ export function SpendChart(props: { days: DashboardView["perDay"] }) {
       {props.days.map((d, i) => {
         const h = (d.quota / max) * plotH;
         return (
-          <rect class="bar" x={n1(left + i * slot + slot * 0.15)} y={n1(top + plotH - h)} width={n1(slot * 0.7)} height={n1(Math.max(h, d.quota > 0 ? 1 : 0))} data-day={d.day} data-quota={d.quota}>
+          <rect
+            class="bar"
+            x={n1(left + i * slot + slot * 0.15)}
+            y={n1(top + plotH - h)}
+            width={n1(slot * 0.7)}
+            height={n1(Math.max(h, d.quota > 0 ? 1 : 0))}
+            data-day={d.day}
+            data-quota={d.quota}
+          >
             <title safe>{`${d.day}: ${usd(d.quota)}, ${int(d.calls)} calls`}</title>
           </rect>
         );
       })}
       {[0, 14, props.days.length - 1].map((i, k) => (
-        <text x={n1(k === 0 ? left : k === 2 ? W - right : left + i * slot + slot / 2)} y={H - 6} text-anchor={["start", "middle", "end"][k]} safe>
+        <text
+          x={n1(k === 0 ? left : k === 2 ? W - right : left + i * slot + slot / 2)}
+          y={H - 6}
+          text-anchor={["start", "middle", "end"][k]}
+          safe
+        >
           {label(i)}
         </text>
       ))}
@@ -96,7 +109,16 @@ export function ModelChart(props: { models: DashboardView["perModel"] }) {
             <text x={labelW - 8} y={y + 18} text-anchor="end" safe>
               {short(m.model)}
             </text>
-            <rect class="bar" x={labelW} y={y + 5} width={n1(w)} height={row - 10} rx="3" data-model={m.model} data-calls={m.calls} />
+            <rect
+              class="bar"
+              x={labelW}
+              y={y + 5}
+              width={n1(w)}
+              height={row - 10}
+              rx="3"
+              data-model={m.model}
+              data-calls={m.calls}
+            />
             <text x={n1(labelW + w + 6)} y={y + 18} safe>
               {int(m.calls)}
             </text>
@@ -111,7 +133,9 @@ export function ModelChart(props: { models: DashboardView["perModel"] }) {
 function successNote(s: DashboardView["sample"]): string | undefined {
   const parts = [
     s.partial ? `of the latest ${int(s.calls)} calls` : "",
-    s.refused ? `not counted: ${int(s.refused)} ${s.refused === 1 ? "call" : "calls"} refused for the key, model, request or quota` : "",
+    s.refused
+      ? `not counted: ${int(s.refused)} ${s.refused === 1 ? "call" : "calls"} refused for the key, model, request or quota`
+      : "",
   ].filter(Boolean);
   return parts.length ? parts.join("; ") : undefined;
 }
@@ -123,7 +147,9 @@ export function DashboardPage(props: { d: DashboardView }) {
     <>
       <div class="toolbar">
         <h1>Dashboard</h1>
-        <a class="push" href="/log">All calls →</a>
+        <a class="push" href="/log">
+          All calls →
+        </a>
       </div>
       <section class="dash-stats">
         <Stat id="stat-balance" label="Balance" value={balance(d.balance.quota, d.balance.unlimited)} />
@@ -137,7 +163,12 @@ export function DashboardPage(props: { d: DashboardView }) {
           value={s.successRate === null ? "—" : `${(s.successRate * 100).toFixed(1)}%`}
           note={successNote(s)}
         />
-        <Stat id="stat-latency" label="Median latency" value={s.medianMs === null ? "—" : ms(s.medianMs, "0 ms")} note={s.partial ? `latest ${int(s.calls)} calls` : undefined} />
+        <Stat
+          id="stat-latency"
+          label="Median latency"
+          value={s.medianMs === null ? "—" : ms(s.medianMs, "0 ms")}
+          note={s.partial ? `latest ${int(s.calls)} calls` : undefined}
+        />
         <Stat id="stat-ttft" label="Median first token" value={s.medianTtftMs === null ? "—" : ms(s.medianTtftMs)} />
       </section>
       <section class="dash-charts">

@@ -46,7 +46,13 @@ export type Column = string | { label: string; class?: string; title?: string };
 /** The table frame: `<div class="table-wrap"><table class="data">`, the header row from `columns`,
  * the rows (`children`) in a tbody with an optional id, then `empty` (shown when there are no rows:
  * the caller passes it only then). */
-export function DataTable(props: { columns: Column[]; bodyId?: string; tableClass?: string; empty?: Children; children?: Children }) {
+export function DataTable(props: {
+  columns: Column[];
+  bodyId?: string;
+  tableClass?: string;
+  empty?: Children;
+  children?: Children;
+}) {
   return (
     <div class="table-wrap">
       <table class={props.tableClass ? `data ${props.tableClass}` : "data"}>
@@ -91,7 +97,15 @@ export function RowButtons(props: { children?: Children }) {
 
 /** "Page 2 of 5 · 93 tokens" with Previous/Next links built by `link`. With an `id` an action can
  * redraw it out-of-band (`oob`) when it adds or removes a row. */
-export function Pager(props: { page: number; size: number; total: number; link: (p: number) => string; noun: string; id?: string; oob?: boolean }) {
+export function Pager(props: {
+  page: number;
+  size: number;
+  total: number;
+  link: (p: number) => string;
+  noun: string;
+  id?: string;
+  oob?: boolean;
+}) {
   const pages = Math.max(1, Math.ceil(props.total / props.size));
   return (
     <nav class="pager" id={props.id} hx-swap-oob={props.oob ? "true" : undefined}>

@@ -25,7 +25,9 @@ export function LoginPage(props: { next: string; error?: string; username?: stri
             Password
             <input name="password" type="password" autocomplete="current-password" required />
           </label>
-          <button type="submit" class="primary wide">Sign in</button>
+          <button type="submit" class="primary wide">
+            Sign in
+          </button>
         </form>
         {props.registerEnabled ? (
           <p class="muted">
@@ -61,7 +63,9 @@ export function RegisterPage(props: { error?: string; username?: string }) {
             Password (at least 8 characters)
             <input name="password" type="password" autocomplete="new-password" required minlength="8" />
           </label>
-          <button type="submit" class="primary wide">Sign up</button>
+          <button type="submit" class="primary wide">
+            Sign up
+          </button>
         </form>
         <p class="muted">
           Have an account? <a href="/login">Sign in</a>

@@ -71,20 +71,30 @@ export function LogRowView(props: { r: LogLine }) {
         <span safe>{r.model || "—"}</span>
         {r.isStream ? <span class="stream-tag">stream</span> : ""}
       </td>
-      <td data-label="Group" safe>{r.group || "—"}</td>
+      <td data-label="Group" safe>
+        {r.group || "—"}
+      </td>
       <td data-label="Type">
         <span class={`badge ${tone}`} safe>
           {label}
         </span>
       </td>
-      <td data-label="Prompt" class="num">{call ? int(r.promptTokens) : ""}</td>
+      <td data-label="Prompt" class="num">
+        {call ? int(r.promptTokens) : ""}
+      </td>
       {call ? <CachedCell r={r} /> : <td data-label="Cached" class="num"></td>}
-      <td data-label="Completion" class="num">{call ? int(r.completionTokens) : ""}</td>
+      <td data-label="Completion" class="num">
+        {call ? int(r.completionTokens) : ""}
+      </td>
       <td data-label="Cost" class="num" safe>
         {usd(r.quota, !call)}
       </td>
-      <td data-label="Duration" class="num">{call ? ms(r.durationMs, "0 ms") : ""}</td>
-      <td data-label="TTFT" class="num">{call ? ms(r.ttftMs) : ""}</td>
+      <td data-label="Duration" class="num">
+        {call ? ms(r.durationMs, "0 ms") : ""}
+      </td>
+      <td data-label="TTFT" class="num">
+        {call ? ms(r.ttftMs) : ""}
+      </td>
       <td data-label="Request ID">
         {r.requestId ? (
           <button type="button" class="link mono" data-copy={r.requestId} title={`${r.requestId} (click to copy)`} safe>
@@ -223,7 +233,9 @@ export function LogPage(props: LogPageProps) {
         {p.start_timestamp ? <input type="hidden" name="start_timestamp" value={p.start_timestamp} /> : ""}
         {p.end_timestamp ? <input type="hidden" name="end_timestamp" value={p.end_timestamp} /> : ""}
         <div class="buttons">
-          <button type="submit" class="primary">Filter</button>
+          <button type="submit" class="primary">
+            Filter
+          </button>
           {props.filtered ? <a href="/log">Reset</a> : ""}
         </div>
         <datalist id="log-tokens">
@@ -260,7 +272,8 @@ export function LogPage(props: LogPageProps) {
             <p class="empty">Nothing matches these filters — widen the time range or reset them.</p>
           ) : (
             <p class="empty">
-              No calls yet — create a key on the <a href="/token">Tokens</a> page and send a request to <code>/v1/chat/completions</code> with it; every call shows up here.
+              No calls yet — create a key on the <a href="/token">Tokens</a> page and send a request to{" "}
+              <code>/v1/chat/completions</code> with it; every call shows up here.
             </p>
           ))
         }

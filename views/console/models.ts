@@ -125,7 +125,10 @@ export type LogLine = {
 };
 
 /** The /log filter as the URL carries it (invalid values already dropped). */
-export type LogParams = Record<"from" | "to" | "start_timestamp" | "end_timestamp" | "token_name" | "model_name" | "group" | "type" | "request_id", string>;
+export type LogParams = Record<
+  "from" | "to" | "start_timestamp" | "end_timestamp" | "token_name" | "model_name" | "group" | "type" | "request_id",
+  string
+>;
 
 export type LogTotals = {
   /** what the rows are: calls (consume and error rows), or one other type */
@@ -143,7 +146,14 @@ export type DashboardView = {
   balance: { unlimited: boolean; quota: number };
   spend: { today: number; week: number; month: number };
   calls: number;
-  sample: { calls: number; partial: boolean; successRate: number | null; refused: number; medianMs: number | null; medianTtftMs: number | null };
+  sample: {
+    calls: number;
+    partial: boolean;
+    successRate: number | null;
+    refused: number;
+    medianMs: number | null;
+    medianTtftMs: number | null;
+  };
   perDay: { day: string; quota: number; calls: number }[];
   perModel: { model: string; calls: number; quota: number }[];
 };

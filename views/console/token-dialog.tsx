@@ -91,7 +91,8 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
             <input name="quota_usd" inputmode="decimal" value={f.quota_usd} placeholder="e.g. 10" />
           </label>
           <label class="check">
-            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited <small class="muted">(up to your balance)</small>
+            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited{" "}
+            <small class="muted">(up to your balance)</small>
           </label>
         </fieldset>
         <fieldset class="row">
@@ -103,22 +104,36 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
             <input type="checkbox" name="never" value="1" checked={f.never} /> Never
           </label>
           <span class="quick">
-            <button type="button" data-expire="1">1 day</button>
-            <button type="button" data-expire="30">1 month</button>
-            <button type="button" data-expire="365">1 year</button>
+            <button type="button" data-expire="1">
+              1 day
+            </button>
+            <button type="button" data-expire="30">
+              1 month
+            </button>
+            <button type="button" data-expire="365">
+              1 year
+            </button>
           </span>
         </fieldset>
         <fieldset>
           <legend>Billing mode</legend>
           {MODES.map(([value, text]) => (
             <label class="radio">
-              <input type="radio" name="billing_mode" value={value} checked={f.billing_mode === value} /> <span safe>{text}</span>
+              <input type="radio" name="billing_mode" value={value} checked={f.billing_mode === value} />{" "}
+              <span safe>{text}</span>
             </label>
           ))}
         </fieldset>
         {/* a change of group or fallback (the change event bubbles up to here) redraws the model list
             with what those groups serve; a trigger filter would need eval, which the CSP forbids */}
-        <fieldset class="row" hx-get="/token/models" hx-trigger="change" hx-include="closest form" hx-target="#model-select" hx-swap="outerHTML">
+        <fieldset
+          class="row"
+          hx-get="/token/models"
+          hx-trigger="change"
+          hx-include="closest form"
+          hx-target="#model-select"
+          hx-swap="outerHTML"
+        >
           <label>
             Group
             <GroupSelect name="group" value={f.group} groups={props.groups} />

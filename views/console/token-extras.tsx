@@ -8,7 +8,11 @@ export type Snippet = { id: string; title: string; text: string; note?: string }
 export type ShareLink = { id: string; app: string; what: string; href: string; web?: boolean };
 type TokenBrief = { id: number; name: string; status: number };
 
-const STATUS_WORD: Record<number, string> = { [TOKEN_STATUS.disabled]: "disabled", [TOKEN_STATUS.expired]: "expired", [TOKEN_STATUS.exhausted]: "exhausted" };
+const STATUS_WORD: Record<number, string> = {
+  [TOKEN_STATUS.disabled]: "disabled",
+  [TOKEN_STATUS.expired]: "expired",
+  [TOKEN_STATUS.exhausted]: "exhausted",
+};
 
 /** Kita escapes only `"` in attribute values; `&` is escaped here so that no text (a URL's `&copy=`…)
  * can ever be read as a character reference by the browser. */
@@ -37,8 +41,9 @@ function AddressNote(props: { publicUrl: string; admin: boolean; what: string })
   }
   return (
     <p class="alert warn" role="note">
-      This server's public address is not set, so <span safe>{props.what}</span> <code>YOUR_APIYI_URL</code>: put the address your clients reach this
-      server at in its place (for a server on this computer, <code>{LOCAL_ADDRESS}</code>).{" "}
+      This server's public address is not set, so <span safe>{props.what}</span> <code>YOUR_APIYI_URL</code>: put the
+      address your clients reach this server at in its place (for a server on this computer,{" "}
+      <code>{LOCAL_ADDRESS}</code>).{" "}
       {props.admin
         ? "Set it once under Admin → Settings (public_url), or start the server with --public-url https://api.example.com."
         : "Ask an admin to set the public URL (Admin → Settings, or --public-url)."}
@@ -110,8 +115,8 @@ export function ExampleDialog(props: {
         </label>
       ) : (
         <p class="alert warn" role="note">
-          This token cannot call any model right now: no enabled channel in its groups serves a model that its whitelist allows and its
-          billing mode can bill. The snippets say <code>MODEL_NAME</code>.
+          This token cannot call any model right now: no enabled channel in its groups serves a model that its whitelist
+          allows and its billing mode can bill. The snippets say <code>MODEL_NAME</code>.
         </p>
       )}
       {props.snippets.map((s) => (
@@ -122,13 +127,23 @@ export function ExampleDialog(props: {
   );
 }
 
-export function ShareDialog(props: { token: TokenBrief; publicUrl: string; admin: boolean; links: ShareLink[]; block: string }) {
+export function ShareDialog(props: {
+  token: TokenBrief;
+  publicUrl: string;
+  admin: boolean;
+  links: ShareLink[];
+  block: string;
+}) {
   const t = props.token;
   return (
     <dialog data-autoopen class="form-dialog extras-dialog" id="share-dialog">
       <Head title="Share / one-click setup" name={t.name} />
       <StatusNote status={t.status} />
-      <AddressNote publicUrl={props.publicUrl} admin={props.admin} what="the one-click links are off and the block below says" />
+      <AddressNote
+        publicUrl={props.publicUrl}
+        admin={props.admin}
+        what="the one-click links are off and the block below says"
+      />
       {props.links.length ? (
         <ul class="share-links">
           {props.links.map((l) => (
@@ -140,7 +155,12 @@ export function ShareDialog(props: { token: TokenBrief; publicUrl: string; admin
                 </small>
               </div>
               <div class="link-actions">
-                <a class="button primary" href={attr(l.href)} target={l.web ? "_blank" : undefined} rel={l.web ? "noopener noreferrer" : undefined}>
+                <a
+                  class="button primary"
+                  href={attr(l.href)}
+                  target={l.web ? "_blank" : undefined}
+                  rel={l.web ? "noopener noreferrer" : undefined}
+                >
                   Open
                 </a>
                 <button type="button" data-copy={attr(l.href)}>
@@ -164,7 +184,9 @@ export function ShareDialog(props: { token: TokenBrief; publicUrl: string; admin
           <code safe>{props.block}</code>
         </pre>
       </section>
-      <p class="muted small">Anyone with these links or this key can spend the token's quota. Share them only with people you trust.</p>
+      <p class="muted small">
+        Anyone with these links or this key can spend the token's quota. Share them only with people you trust.
+      </p>
       <DoneButton />
     </dialog>
   );

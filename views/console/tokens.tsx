@@ -37,7 +37,13 @@ export function TokenRow(props: { t: TokenView }) {
       </td>
       <td class="key" data-label="Key">
         <code safe>{t.key}</code>
-        <button type="button" class="icon" title="Copy the full key" data-copy-from={`/api/token/${t.id}/key`} aria-label="Copy key">
+        <button
+          type="button"
+          class="icon"
+          title="Copy the full key"
+          data-copy-from={`/api/token/${t.id}/key`}
+          aria-label="Copy key"
+        >
           {COPY_ICON}
         </button>
       </td>
@@ -68,7 +74,15 @@ export function TokenRow(props: { t: TokenView }) {
       </td>
       <td data-label="Last used">{t.accessed_time ? day(t.accessed_time) : "—"}</td>
       <RowMenu>
-        <button type="button" hx-put={`/token/${t.id}/status`} hx-vals={JSON.stringify({ status: t.status === TOKEN_STATUS.disabled ? TOKEN_STATUS.enabled : TOKEN_STATUS.disabled })} hx-target={`#token-${t.id}`} hx-swap="outerHTML">
+        <button
+          type="button"
+          hx-put={`/token/${t.id}/status`}
+          hx-vals={JSON.stringify({
+            status: t.status === TOKEN_STATUS.disabled ? TOKEN_STATUS.enabled : TOKEN_STATUS.disabled,
+          })}
+          hx-target={`#token-${t.id}`}
+          hx-swap="outerHTML"
+        >
           {t.status === TOKEN_STATUS.disabled ? "Enable" : "Disable"}
         </button>
         <button type="button" hx-get={`/token/${t.id}/edit`} hx-target="#dialog-slot">
@@ -81,7 +95,14 @@ export function TokenRow(props: { t: TokenView }) {
         <button type="button" hx-get={`/token/${t.id}/share`} hx-target="#dialog-slot">
           Share
         </button>
-        <button type="button" class="danger" hx-delete={`/token/${t.id}`} hx-confirm="Delete this token? Calls with its key will fail from then on." hx-target={`#token-${t.id}`} hx-swap="outerHTML">
+        <button
+          type="button"
+          class="danger"
+          hx-delete={`/token/${t.id}`}
+          hx-confirm="Delete this token? Calls with its key will fail from then on."
+          hx-target={`#token-${t.id}`}
+          hx-swap="outerHTML"
+        >
           Delete
         </button>
       </RowMenu>
@@ -89,21 +110,53 @@ export function TokenRow(props: { t: TokenView }) {
   );
 }
 
-const COLUMNS = ["Name", "Key", "Status", "Group", "Remaining", "Used", "Expires", "Billing", "Models", "Created", "Last used", ""];
+const COLUMNS = [
+  "Name",
+  "Key",
+  "Status",
+  "Group",
+  "Remaining",
+  "Used",
+  "Expires",
+  "Billing",
+  "Models",
+  "Created",
+  "Last used",
+  "",
+];
 
 type Listing = { total: number; page: number; size: number; keyword: string };
 
 /** The footer under the table; `oob` when an action redraws it after adding or deleting a row. */
 export function TokenPager(props: Listing & { oob?: boolean }) {
   const link = (p: number) => `/token?p=${p}${props.keyword ? `&keyword=${encodeURIComponent(props.keyword)}` : ""}`;
-  return <Pager id="token-pager" oob={props.oob} page={props.page} size={props.size} total={props.total} noun="tokens" link={link} />;
+  return (
+    <Pager
+      id="token-pager"
+      oob={props.oob}
+      page={props.page}
+      size={props.size}
+      total={props.total}
+      noun="tokens"
+      link={link}
+    />
+  );
 }
 
 export function TokenTable(props: Listing & { rows: TokenView[] }) {
   return (
     <>
-      <ListToolbar title="Tokens" search={{ action: "/token", placeholder: "Search by name", value: props.keyword }} newUrl="/token/new" />
-      <DataTable columns={COLUMNS} bodyId="token-rows" tableClass="tokens cards" empty={props.rows.length === 0 && <p class="empty">No tokens yet — click New.</p>}>
+      <ListToolbar
+        title="Tokens"
+        search={{ action: "/token", placeholder: "Search by name", value: props.keyword }}
+        newUrl="/token/new"
+      />
+      <DataTable
+        columns={COLUMNS}
+        bodyId="token-rows"
+        tableClass="tokens cards"
+        empty={props.rows.length === 0 && <p class="empty">No tokens yet — click New.</p>}
+      >
         {props.rows.map((t) => (
           <TokenRow t={t} />
         ))}

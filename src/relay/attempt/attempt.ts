@@ -5,7 +5,14 @@
 import { redact } from "../../core/redact";
 import type { ChannelEntry } from "../../core/snapshot";
 import { classifyUpstreamError, type UpstreamFailure } from "../../core/upstream-errors";
-import { describeFetchError, EgressError, fetchPinned, redirectRefusal, targetFor, type Target } from "../../net/egress";
+import {
+  describeFetchError,
+  EgressError,
+  fetchPinned,
+  redirectRefusal,
+  targetFor,
+  type Target,
+} from "../../net/egress";
 import { isWarm, markReachable, probeOrigin } from "./connect-check";
 import type { Provider, UpstreamCall } from "../wire/contract";
 
@@ -55,12 +62,21 @@ export async function attemptUpstream(
   try {
     target = await targetFor(url);
   } catch (e) {
-    return failed(e instanceof EgressError && e.kind === "refused" ? "refused" : "network", describeFetchError(e, ""), started);
+    return failed(
+      e instanceof EgressError && e.kind === "refused" ? "refused" : "network",
+      describeFetchError(e, ""),
+      started,
+    );
   }
   if (!isWarm(channel.baseUrl)) {
     let code = "";
     const reach = await probeOrigin(channel.baseUrl, channel.timeouts.connectMs, target, (c) => (code = c));
-    if (reach === "timeout") return failed("timeout", `timeout connecting to ${target.display} after ${channel.timeouts.connectMs} ms`, started);
+    if (reach === "timeout")
+      return failed(
+        "timeout",
+        `timeout connecting to ${target.display} after ${channel.timeouts.connectMs} ms`,
+        started,
+      );
     if (reach !== "ok") return failed("network", describeFetchError({ code }, target.display), started);
   }
   // gone during the connect check: nothing was sent, nothing is owed
@@ -84,7 +100,11 @@ export async function attemptUpstream(
     if (response.status >= 300 && response.status < 400) {
       // never relayed, never followed: no key or prompt goes where it points
       void response.body?.cancel().catch(() => {});
-      return { ...failed("redirect", redirectRefusal(response, url).message, started, true), status: response.status, ms };
+      return {
+        ...failed("redirect", redirectRefusal(response, url).message, started, true),
+        status: response.status,
+        ms,
+      };
     }
     const text = await response.text().catch(() => "");
     return {
@@ -102,7 +122,12 @@ export async function attemptUpstream(
     clientSignal.removeEventListener("abort", abort);
     if (clientSignal.aborted) return failed("client_gone", "the client closed the connection", started, true);
     if (controller.signal.reason === "first_byte_timeout") {
-      return failed("timeout", `timeout: no answer from ${target.display} within ${channel.timeouts.firstByteMs} ms`, started, true);
+      return failed(
+        "timeout",
+        `timeout: no answer from ${target.display} within ${channel.timeouts.firstByteMs} ms`,
+        started,
+        true,
+      );
     }
     return failed("network", describeFetchError(e, target.display), started, true);
   }

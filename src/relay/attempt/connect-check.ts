@@ -14,7 +14,12 @@ function hostPort(url: URL): { hostname: string; port: number } {
 export type Reach = "ok" | "timeout" | "error";
 
 /** Whether the host accepts a TCP connection within `timeoutMs`; `onError` hears the error's code. */
-export function tcpConnect(hostname: string, port: number, timeoutMs: number, onError?: (code: string) => void): Promise<Reach> {
+export function tcpConnect(
+  hostname: string,
+  port: number,
+  timeoutMs: number,
+  onError?: (code: string) => void,
+): Promise<Reach> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (r: Reach) => {
@@ -48,7 +53,12 @@ export function tcpConnect(hostname: string, port: number, timeoutMs: number, on
 export const isWarm = (baseUrl: string) => Date.now() - (reachedAt.get(baseUrl) ?? 0) < FRESH_MS;
 
 /** Probes the base URL's host with a bare TCP connect: to `target` (the checked address) when given. */
-export async function probeOrigin(baseUrl: string, timeoutMs: number, target?: { address: string; port: number }, onError?: (code: string) => void): Promise<Reach> {
+export async function probeOrigin(
+  baseUrl: string,
+  timeoutMs: number,
+  target?: { address: string; port: number },
+  onError?: (code: string) => void,
+): Promise<Reach> {
   const { hostname, port } = target ? { hostname: target.address, port: target.port } : hostPort(new URL(baseUrl));
   const r = await tcpConnect(hostname, port, timeoutMs, onError);
   if (r === "ok") reachedAt.set(baseUrl, Date.now());

@@ -14,7 +14,13 @@ import { CHANNEL_STATUS, KEY_STATUS } from "../../core/status";
 import { attemptUpstream, type AttemptFailed, type AttemptOk } from "./attempt";
 import type { CallRecord } from "../settle/record";
 import type { EndpointSpec } from "../entry/endpoints";
-import { coolUpstreamKey, noteChannelFailure, noteChannelSuccess, restoreUpstreamKey, retireUpstreamKey } from "./health";
+import {
+  coolUpstreamKey,
+  noteChannelFailure,
+  noteChannelSuccess,
+  restoreUpstreamKey,
+  retireUpstreamKey,
+} from "./health";
 import { planFor, upstreamBody, type Inbound, type Plan } from "../plan/plan";
 import { respondBinary, respondJson, respondStream, type ReplyPlan } from "../respond/respond";
 import type { Runtime } from "../../runtime";
@@ -24,11 +30,19 @@ import { keylessReason, pickKey } from "../plan/upstream-keys";
 
 /** The session's pinned upstream key, when it is still usable. */
 function keyFor(channel: ChannelEntry, pinned: { channelId: number; keyIndex: number } | undefined): number {
-  if (pinned?.channelId === channel.id && channel.keyStates[pinned.keyIndex]?.status === KEY_STATUS.usable) return pinned.keyIndex;
+  if (pinned?.channelId === channel.id && channel.keyStates[pinned.keyIndex]?.status === KEY_STATUS.usable)
+    return pinned.keyIndex;
   return pickKey(channel);
 }
 
-export async function forward(rt: Runtime, req: Request, call: CallRecord, spec: EndpointSpec, inbound: Inbound, groups: string[]) {
+export async function forward(
+  rt: Runtime,
+  req: Request,
+  call: CallRecord,
+  spec: EndpointSpec,
+  inbound: Inbound,
+  groups: string[],
+) {
   const snap = rt.ctx.snapshot.current;
   const session = sessionOf(req.headers, inbound.body);
   // per model too: Claude Code sends its small model (haiku) and its main one under one session id
@@ -40,7 +54,10 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
   // why candidates were skipped: a breaker (transient), or no live key (dead, or out of credit)
   let breakerOpen = false;
   let keyless: "dead" | "unfunded" | null = null;
-  for (const { channel, group } of pinnedFirst(candidates(snap.routes, groups, inbound.body.model), pinned?.channelId)) {
+  for (const { channel, group } of pinnedFirst(
+    candidates(snap.routes, groups, inbound.body.model),
+    pinned?.channelId,
+  )) {
     if (tried >= snap.relay.maxAttempts || req.signal.aborted) break;
     const plan = planFor(spec.endpoint, channel);
     if (!plan || channel.status === CHANNEL_STATUS.disabled) continue;
@@ -70,9 +87,20 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
     // last: a half-open breaker gives out its one probe here, to a call that is sure to be sent
     if (!rt.breakers.allow(channel.id, Date.now())) continue;
     tried++;
-    const upstreamCall = { endpoint: plan.upstream, model: upstreamModel, stream: inbound.stream, headers: req.headers, body };
+    const upstreamCall = {
+      endpoint: plan.upstream,
+      model: upstreamModel,
+      stream: inbound.stream,
+      headers: req.headers,
+      body,
+    };
     const r = await attemptUpstream(plan.provider, channel, channel.keys[keyIndex], upstreamCall, req.signal);
-    call.attempts.push({ channel_id: channel.id, status: r.ok ? r.response.status : r.status, ms: Math.round(r.ms), ...(r.ok ? {} : { error: r.failure, cause: r.cause }) });
+    call.attempts.push({
+      channel_id: channel.id,
+      status: r.ok ? r.response.status : r.status,
+      ms: Math.round(r.ms),
+      ...(r.ok ? {} : { error: r.failure, cause: r.cause }),
+    });
     rt.metrics.attempt(channel.id, r.ok ? null : r.failure);
     Object.assign(call, { group, channelId: channel.id, upstreamModel, sentUpstream: r.ok || r.sent });
     if (r.ok) {
@@ -83,7 +111,8 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
       return respond(rt, call, spec, inbound, plan, r, channel, req.signal);
     }
     // the client left, the key was refused, or the request was: no verdict on the channel
-    const noVerdict = r.failure === "client_gone" || r.failure === "key_dead" || r.failure === "unfunded" || r.failure === "client";
+    const noVerdict =
+      r.failure === "client_gone" || r.failure === "key_dead" || r.failure === "unfunded" || r.failure === "client";
     if (noVerdict) rt.breakers.release(channel.id);
     if (r.failure === "client_gone") throw refusals.clientGone(); // not the channel's fault: no breaker count
     if (r.failure === "key_dead" || r.failure === "unfunded") {
@@ -104,7 +133,15 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
     }
     last = r;
   }
-  if (tried === 0) throw untranslatable ?? (breakerOpen || !keyless ? refusals.noChannel() : keyless === "dead" ? refusals.upstreamKeyRejected() : refusals.upstreamUnfunded());
+  if (tried === 0)
+    throw (
+      untranslatable ??
+      (breakerOpen || !keyless
+        ? refusals.noChannel()
+        : keyless === "dead"
+          ? refusals.upstreamKeyRejected()
+          : refusals.upstreamUnfunded())
+    );
   if (last?.failure === "key_dead") throw refusals.upstreamKeyRejected();
   if (last?.failure === "unfunded") throw refusals.upstreamUnfunded();
   if (last?.status === 429) throw refusals.rateLimited(last.retryAfter);
@@ -112,14 +149,35 @@ export async function forward(rt: Runtime, req: Request, call: CallRecord, spec:
   throw refusals.upstream();
 }
 
-function respond(rt: Runtime, call: CallRecord, spec: EndpointSpec, inbound: Inbound, plan: Plan, r: AttemptOk, channel: ChannelEntry, client: AbortSignal) {
-  const base: ReplyPlan = { usage: usageOf(plan.upstream), abortUpstream: r.abort, idleMs: channel.timeouts.idleMs, secrets: channel.keys, client };
+function respond(
+  rt: Runtime,
+  call: CallRecord,
+  spec: EndpointSpec,
+  inbound: Inbound,
+  plan: Plan,
+  r: AttemptOk,
+  channel: ChannelEntry,
+  client: AbortSignal,
+) {
+  const base: ReplyPlan = {
+    usage: usageOf(plan.upstream),
+    abortUpstream: r.abort,
+    idleMs: channel.timeouts.idleMs,
+    secrets: channel.keys,
+    client,
+  };
   const { body } = inbound;
   const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   if (spec.binary) return respondBinary(rt, call, r.response, base);
   if (!inbound.stream) {
     const t = plan.translation;
-    return respondJson(rt, call, body, r.response, t ? { ...base, translateJson: (reply) => t.reply(reply, body.model) } : base);
+    return respondJson(
+      rt,
+      call,
+      body,
+      r.response,
+      t ? { ...base, translateJson: (reply) => t.reply(reply, body.model) } : base,
+    );
   }
   return respondStream(rt, call, body, r.response, {
     ...base,

@@ -60,7 +60,8 @@ function schedule(rt: Runtime, id: number, r: Reported) {
 
 function entry(channel: ChannelEntry): Reported {
   let r = reported.get(channel.id);
-  if (!r || r.epoch !== channel.healthEpoch) reported.set(channel.id, (r = { epoch: channel.healthEpoch, health: {}, pending: false }));
+  if (!r || r.epoch !== channel.healthEpoch)
+    reported.set(channel.id, (r = { epoch: channel.healthEpoch, health: {}, pending: false }));
   return r;
 }
 

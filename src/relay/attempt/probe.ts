@@ -13,7 +13,9 @@ import { attemptUpstream } from "./attempt";
 import { providerFor } from "../wire";
 import { pickKey } from "../plan/upstream-keys";
 
-export const ProbeInput = z.object({ model: z.string().min(1).max(200).optional().describe("default: the channel's first model") });
+export const ProbeInput = z.object({
+  model: z.string().min(1).max(200).optional().describe("default: the channel's first model"),
+});
 
 export type ProbeResult = {
   ok: boolean;
@@ -35,12 +37,26 @@ export async function probeChannel(ctx: Ctx, id: number, input: unknown): Promis
   const model = asked ?? [...channel.models][0];
   const usable = pickKey(channel);
   const keyIndex = Math.max(usable, 0);
-  if (!provider || !channel.keys.length) return { ok: false, status: 0, latency_ms: 0, model, message: "the channel has no upstream key", re_enabled: false };
+  if (!provider || !channel.keys.length)
+    return {
+      ok: false,
+      status: 0,
+      latency_ms: 0,
+      model,
+      message: "the channel has no upstream key",
+      re_enabled: false,
+    };
   const upstreamModel = channel.mapping.get(model) ?? model;
   const probe = provider.probe(model);
   const body = provider.prepareBody(probe.endpoint, probe.body, upstreamModel, false);
   const call = { endpoint: probe.endpoint, model: upstreamModel, stream: false, headers: new Headers(), body };
-  const r = await attemptUpstream(provider, channel, channel.keys[keyIndex], call, AbortSignal.timeout(channel.timeouts.firstByteMs));
+  const r = await attemptUpstream(
+    provider,
+    channel,
+    channel.keys[keyIndex],
+    call,
+    AbortSignal.timeout(channel.timeouts.firstByteMs),
+  );
   if (r.ok) await r.response.arrayBuffer();
   const message = r.ok ? "ok" : r.cause;
   const re_enabled = recordTestResult(ctx, id, r.ok, message);

@@ -8,7 +8,8 @@ import { refusals } from "../../core/refusals";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import type { Runtime } from "../../runtime";
 
-const bearer = (auth: string | null) => (auth === null ? null : /^bearer /i.test(auth) ? auth.slice(7).trim() : auth.trim());
+const bearer = (auth: string | null) =>
+  auth === null ? null : /^bearer /i.test(auth) ? auth.slice(7).trim() : auth.trim();
 
 /** The sk- key of a request. Clients send it in different places, sometimes in two (Claude Code:
  * Bearer and x-api-key; Gemini CLI: x-goog-api-key and sometimes a Bearer of its own): the first
@@ -18,7 +19,9 @@ export function keyOf(req: Request): string | null {
   const first = bearer(h.get("authorization"));
   if (first && TOKEN_KEY_PATTERN.test(first)) return first; // the usual case, decided at once
   const query = req.url.includes("key=") ? new URL(req.url).searchParams.get("key") : null;
-  const given = [first, h.get("x-api-key")?.trim(), h.get("x-goog-api-key")?.trim(), query?.trim()].filter((k): k is string => !!k);
+  const given = [first, h.get("x-api-key")?.trim(), h.get("x-goog-api-key")?.trim(), query?.trim()].filter(
+    (k): k is string => !!k,
+  );
   return given.find((k) => TOKEN_KEY_PATTERN.test(k)) ?? given[0] ?? null;
 }
 

@@ -46,7 +46,9 @@ export async function holdFor(
   const { token, user } = who;
   const snap = rt.ctx.snapshot.current;
   const price = snap.prices.get(body.model);
-  const kind = spec?.perCallOnly ? perCallOnly(price, body.model, spec.path) : decideBilling(token.billingMode, price, body.model);
+  const kind = spec?.perCallOnly
+    ? perCallOnly(price, body.model, spec.path)
+    : decideBilling(token.billingMode, price, body.model);
   if (kind instanceof AppError) throw kind;
   const exhausted = checkQuota(token, user);
   if (exhausted) throw exhausted;
@@ -58,7 +60,15 @@ export async function holdFor(
   const ask = outputAsk(body);
   const live = () => liveEntries(rt, token, user);
   const size = await sizeHold(
-    { kind, price: p, multiplier: holdMultiplier(snap.routes, snap.groupsByName, groups, body.model), n, ask, least: leastOutput(body, snap.relay.minOutputTokens), limitable: !spec || LIMITABLE.has(spec.endpoint) },
+    {
+      kind,
+      price: p,
+      multiplier: holdMultiplier(snap.routes, snap.groupsByName, groups, body.model),
+      n,
+      ask,
+      least: leastOutput(body, snap.relay.minOutputTokens),
+      limitable: !spec || LIMITABLE.has(spec.endpoint),
+    },
     { bytes: Buffer.byteLength(text), turns: promptTurns(body), tokens: promptTokens },
     live,
   );
@@ -68,13 +78,18 @@ export async function holdFor(
   if (hold instanceof AppError) throw hold;
   rt.ctx.ledger.hold({ requestId: who.requestId, tokenId: token.id, userId: user.id }, hold);
   const out = size.out;
-  const outputLimit: OutputLimit | null = !out || out.limit === null ? null : { tokens: out.limit, asked: ask ?? null, reason: out.lowered ? "balance" : "hold_cap" };
+  const outputLimit: OutputLimit | null =
+    !out || out.limit === null
+      ? null
+      : { tokens: out.limit, asked: ask ?? null, reason: out.lowered ? "balance" : "hold_cap" };
   return { kind, price: p, n, hold, outputLimit, promptTokens };
 }
 
 /** Endpoints without metered usage (audio, image edits) are billed per call, whatever the key's mode. */
 function perCallOnly(price: PriceEntry | undefined, model: string, path: string): BillingKind | AppError {
-  return price?.perCall !== null && price?.perCall !== undefined ? "per_call" : refusals.perCallPriceNotSet(model, path);
+  return price?.perCall !== null && price?.perCall !== undefined
+    ? "per_call"
+    : refusals.perCallPriceNotSet(model, path);
 }
 
 /** The entries as they are now: a service may have replaced them since the call began. */

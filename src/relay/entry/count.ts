@@ -20,7 +20,13 @@ import { pickKey } from "../plan/upstream-keys";
 /** The counting endpoint, and how its answer looks when counted locally. */
 export type Counter = { spec: EndpointSpec; upstream: Endpoint; local: (tokens: number) => unknown };
 
-export async function countCall(rt: Runtime, req: Request, server: Bun.Server<unknown>, counter: Counter, facts: PathFacts = {}): Promise<Response> {
+export async function countCall(
+  rt: Runtime,
+  req: Request,
+  server: Bun.Server<unknown>,
+  counter: Counter,
+  facts: PathFacts = {},
+): Promise<Response> {
   const requestId = crypto.randomUUID();
   try {
     if (rt.life.draining) throw refusals.shuttingDown();
@@ -34,20 +40,34 @@ export async function countCall(rt: Runtime, req: Request, server: Bun.Server<un
       checkRoute(rt, counter.spec, token, inbound.body, groups);
     }
     const upstream = await upstreamCount(rt, req, counter, inbound.body, groups);
-    if (upstream) return new Response(upstream, { headers: { "content-type": "application/json", "x-request-id": requestId } });
-    return Response.json(counter.local(await countTokens(promptText(inbound.body))), { headers: { "x-request-id": requestId } });
+    if (upstream)
+      return new Response(upstream, { headers: { "content-type": "application/json", "x-request-id": requestId } });
+    return Response.json(counter.local(await countTokens(promptText(inbound.body))), {
+      headers: { "x-request-id": requestId },
+    });
   } catch (e) {
     return errorResponse(e, requestId, counter.spec.surface); // logs what is unexpected
   }
 }
 
 /** The first usable channel's own count, when it has a counter; null otherwise or when it fails. */
-async function upstreamCount(rt: Runtime, req: Request, counter: Counter, body: Record<string, unknown> & { model: string }, groups: string[]) {
+async function upstreamCount(
+  rt: Runtime,
+  req: Request,
+  counter: Counter,
+  body: Record<string, unknown> & { model: string },
+  groups: string[],
+) {
   const snap = rt.ctx.snapshot.current;
   for (const { channel } of candidates(snap.routes, groups, body.model)) {
     const provider = providerFor(channel.type);
     // only closed breakers: counting never takes a half-open channel's probe (it reports no outcome)
-    if (!provider || channel.status !== CHANNEL_STATUS.enabled || rt.breakers.state(channel.id, Date.now()) !== "closed") continue;
+    if (
+      !provider ||
+      channel.status !== CHANNEL_STATUS.enabled ||
+      rt.breakers.state(channel.id, Date.now()) !== "closed"
+    )
+      continue;
     if (!provider.serves(channel).has(counter.upstream)) return null;
     const keyIndex = pickKey(channel);
     if (keyIndex < 0) return null;

@@ -13,16 +13,24 @@ import type { Runtime } from "../../runtime";
 import { wireNamed } from "../wire";
 
 /** The list's format: Google's on /v1beta, Anthropic's when the client sends anthropic-version. */
-const formatOf = (req: Request, gemini: boolean) => wireNamed(gemini ? "gemini" : req.headers.has("anthropic-version") ? "anthropic" : "openai");
+const formatOf = (req: Request, gemini: boolean) =>
+  wireNamed(gemini ? "gemini" : req.headers.has("anthropic-version") ? "anthropic" : "openai");
 
-export async function listModels(rt: Runtime, req: Request, server: Bun.Server<unknown>, id?: string, gemini = false): Promise<Response> {
+export async function listModels(
+  rt: Runtime,
+  req: Request,
+  server: Bun.Server<unknown>,
+  id?: string,
+  gemini = false,
+): Promise<Response> {
   const requestId = crypto.randomUUID();
   const wire = formatOf(req, gemini);
   const shape = wire.models!;
   try {
     const { token } = await authenticate(rt, req, requestIp(rt, req, server));
     const snap = rt.ctx.snapshot.current;
-    const billable = (model: string) => !(decideBilling(token.billingMode, snap.prices.get(model), model) instanceof AppError);
+    const billable = (model: string) =>
+      !(decideBilling(token.billingMode, snap.prices.get(model), model) instanceof AppError);
     const models = reachableModels(snap.routes, tokenGroups(token), token.models, billable);
     const headers = { "x-request-id": requestId };
     if (id === undefined) return Response.json(shape.list(models), { headers });

@@ -25,14 +25,19 @@ const POSTS: Record<string, EndpointSpec> = {
   "/v1/messages": ENDPOINTS.messages,
 };
 
-const ANTHROPIC_COUNT: Counter = { spec: ENDPOINTS.messages, upstream: "count_tokens", local: (n) => ({ input_tokens: n }) };
+const ANTHROPIC_COUNT: Counter = {
+  spec: ENDPOINTS.messages,
+  upstream: "count_tokens",
+  local: (n) => ({ input_tokens: n }),
+};
 const GEMINI_COUNT: Counter = { spec: ENDPOINTS.gemini, upstream: "gemini_count", local: (n) => ({ totalTokens: n }) };
 
 /** A path parameter, percent-decoded already by Bun's router (decoding it again turned "%25" into a
  * 500 from decodeURIComponent, and "%2541" into "A"). */
 const param = (req: Request, name: string): string => (req as Bun.BunRequest<string>).params[name as never] ?? "";
 
-const SSE_ONLY = "apiyi streams Gemini replies as server-sent events only: call :streamGenerateContent?alt=sse (as the Gemini SDKs and CLI do)";
+const SSE_ONLY =
+  "apiyi streams Gemini replies as server-sent events only: call :streamGenerateContent?alt=sse (as the Gemini SDKs and CLI do)";
 
 /** POST /v1beta/models/{model}:{action}: the model and the action share the last path segment. */
 function geminiCall(rt: Runtime): Handler {
@@ -43,7 +48,8 @@ function geminiCall(rt: Runtime): Handler {
     const action = target.slice(at + 1);
     if (action === "generateContent") return relayCall(rt, req, server, ENDPOINTS.gemini, { model });
     if (action === "streamGenerateContent") {
-      if (new URL(req.url).searchParams.get("alt") !== "sse") return errorResponse(refusals.badBody(SSE_ONLY, "alt"), crypto.randomUUID(), surfaceOf("gemini"));
+      if (new URL(req.url).searchParams.get("alt") !== "sse")
+        return errorResponse(refusals.badBody(SSE_ONLY, "alt"), crypto.randomUUID(), surfaceOf("gemini"));
       return relayCall(rt, req, server, ENDPOINTS.gemini, { model, stream: true });
     }
     if (action === "countTokens") return countCall(rt, req, server, GEMINI_COUNT, { model });
@@ -53,7 +59,8 @@ function geminiCall(rt: Runtime): Handler {
 
 export function relayRoutes(rt: Runtime): BunRoutes {
   const routes: BunRoutes = {};
-  for (const [path, spec] of Object.entries(POSTS)) routes[path] = { POST: (req, server) => relayCall(rt, req, server, spec) };
+  for (const [path, spec] of Object.entries(POSTS))
+    routes[path] = { POST: (req, server) => relayCall(rt, req, server, spec) };
   routes["/v1/messages/count_tokens"] = { POST: (req, server) => countCall(rt, req, server, ANTHROPIC_COUNT) };
   routes["/v1/models"] = { GET: (req, server) => listModels(rt, req, server) };
   routes["/v1/models/:id"] = { GET: (req, server) => listModels(rt, req, server, param(req, "id")) };
@@ -71,6 +78,8 @@ const KNOWN = new Set([...Object.keys(POSTS), "/v1/messages/count_tokens", "/v1/
 export function relayFallback(req: Request, path: string): Response {
   const known = KNOWN.has(path) || path.startsWith("/v1/models/") || path.startsWith("/v1beta/models/");
   const err = known ? refusals.methodNotAllowed(req.method, path) : refusals.notFound(path);
-  const surface = surfaceOf(path.startsWith("/v1beta/") ? "gemini" : path.startsWith("/v1/messages") ? "messages" : "chat");
+  const surface = surfaceOf(
+    path.startsWith("/v1beta/") ? "gemini" : path.startsWith("/v1/messages") ? "messages" : "chat",
+  );
   return errorResponse(err, crypto.randomUUID(), surface);
 }

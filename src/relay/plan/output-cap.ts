@@ -14,7 +14,12 @@ const FIELDS = ["max_tokens", "max_completion_tokens", "max_output_tokens"];
 /** The field an endpoint's body names its output limit in, when it names none (Gemini's sits in
  * generationConfig). Chat takes OpenAI's current field, which every OpenAI model accepts, the
  * reasoning ones included (they refuse max_tokens). */
-const LIMIT_FIELD: Partial<Record<Endpoint, string>> = { chat: "max_completion_tokens", completions: "max_tokens", responses: "max_output_tokens", messages: "max_tokens" };
+const LIMIT_FIELD: Partial<Record<Endpoint, string>> = {
+  chat: "max_completion_tokens",
+  completions: "max_tokens",
+  responses: "max_output_tokens",
+  messages: "max_tokens",
+};
 
 const over = (v: unknown, cap: number) => typeof v === "number" && v > cap;
 
@@ -35,7 +40,8 @@ export function capOutput<T extends Body>(body: T, cap: number): T {
 }
 
 /** Does the body name an output limit in any field? */
-export const asksOutput = (body: Body) => FIELDS.some((f) => typeof body[f] === "number") || typeof geminiAsk(body) === "number";
+export const asksOutput = (body: Body) =>
+  FIELDS.some((f) => typeof body[f] === "number") || typeof geminiAsk(body) === "number";
 
 /** The body with an output limit of `limit`: asks above it lowered, and the endpoint's own field set
  * when it names none (a copy when anything changes). */

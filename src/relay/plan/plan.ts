@@ -37,7 +37,13 @@ export type Inbound = { body: CallBody; text: string | null; form: FormData | nu
  * the model mapped (native) or translated, its output ask lowered to the channel's cap, and held to
  * `holdLimit` (the output the hold covers; null: the call's own ask stands), in the upstream
  * format's field. Translation may throw a 400 naming what it cannot carry. */
-export function upstreamBody(plan: Plan, inbound: Inbound, channel: ChannelEntry, upstreamModel: string, holdLimit: number | null = null): string | FormData {
+export function upstreamBody(
+  plan: Plan,
+  inbound: Inbound,
+  channel: ChannelEntry,
+  upstreamModel: string,
+  holdLimit: number | null = null,
+): string | FormData {
   const { body, text, form, stream } = inbound;
   const cap = channel.maxOutputTokens;
   if (form) {
@@ -46,7 +52,8 @@ export function upstreamBody(plan: Plan, inbound: Inbound, channel: ChannelEntry
   }
   // the hold's limit, no higher than the channel's cap; applied to the body the upstream gets
   const limit = holdLimit === null ? null : cap > 0 ? Math.min(holdLimit, cap) : holdLimit;
-  const shape = <T extends Record<string, unknown>>(b: T): T => (limit === null ? capOutput(b, cap) : limitOutput(b, plan.upstream, limit));
+  const shape = <T extends Record<string, unknown>>(b: T): T =>
+    limit === null ? capOutput(b, cap) : limitOutput(b, plan.upstream, limit);
   if (plan.translation) {
     const translated = shape(plan.translation.request(body, upstreamModel, stream));
     return plan.provider.prepareBody(plan.upstream, translated, upstreamModel, stream);

@@ -10,7 +10,8 @@ const turns = new Map<number, number>();
 export const UNFUNDED_COOLDOWN_S = 600;
 
 /** Usable now: status 1, or out of credit with its cooldown over. */
-export const keyUsable = (s: KeyState, nowS: number) => s.status === KEY_STATUS.usable || (s.status === KEY_STATUS.cooling && (s.until ?? 0) <= nowS);
+export const keyUsable = (s: KeyState, nowS: number) =>
+  s.status === KEY_STATUS.usable || (s.status === KEY_STATUS.cooling && (s.until ?? 0) <= nowS);
 
 /** The index of the next usable key, or -1 when the channel has none left. */
 export function pickKey(channel: ChannelEntry, now = Date.now()): number {

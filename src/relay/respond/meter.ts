@@ -26,7 +26,8 @@ export class StreamMeter {
   constructor(private readonly usage: UsageReader) {}
 
   observe(chunk: Uint8Array) {
-    if (this.head.length < HEAD_BYTES && this.usage.keepsHead) this.head += decoder.decode(chunk.subarray(0, HEAD_BYTES));
+    if (this.head.length < HEAD_BYTES && this.usage.keepsHead)
+      this.head += decoder.decode(chunk.subarray(0, HEAD_BYTES));
     // a copy: the chunk may be a small view of a large network buffer that holding it would pin
     this.held.push(chunk.slice());
     this.heldBytes += chunk.byteLength;
@@ -37,7 +38,8 @@ export class StreamMeter {
   private spill() {
     let keepFrom = this.held.length - 1;
     let kept = this.held[keepFrom].byteLength;
-    while (keepFrom > 0 && kept + this.held[keepFrom - 1].byteLength <= KEEP_BYTES) kept += this.held[--keepFrom].byteLength;
+    while (keepFrom > 0 && kept + this.held[keepFrom - 1].byteLength <= KEEP_BYTES)
+      kept += this.held[--keepFrom].byteLength;
     const old = this.held.splice(0, keepFrom);
     this.heldBytes = kept;
     this.spilledText += generatedText(decoder.decode(Buffer.concat(old)));
@@ -64,7 +66,10 @@ export class StreamMeter {
 
   /** Completion tokens counted over everything delivered (for streams without usage, or cut ones). */
   async countedCompletion(): Promise<number> {
-    const parts = await Promise.all([...this.spilledTokens, countTokens(this.spilledText + generatedText(this.tail()))]);
+    const parts = await Promise.all([
+      ...this.spilledTokens,
+      countTokens(this.spilledText + generatedText(this.tail())),
+    ]);
     return parts.reduce((a, b) => a + b, 0);
   }
 }

@@ -56,7 +56,10 @@ export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody,
   if (plan.translateJson) text = JSON.stringify(plan.translateJson(parseReply(text)));
   finishCall(rt, call, { status: upstream.status, usage, firstByteAt: performance.now(), billable: true });
   const type = plan.translateJson ? "application/json" : (upstream.headers.get("content-type") ?? "application/json");
-  return new Response(text, { status: upstream.status, headers: { "content-type": type, "x-request-id": call.requestId } });
+  return new Response(text, {
+    status: upstream.status,
+    headers: { "content-type": type, "x-request-id": call.requestId },
+  });
 }
 
 function parseReply(text: string): Json {
@@ -72,7 +75,10 @@ export async function respondBinary(rt: Runtime, call: CallRecord, upstream: Res
   const bytes = await readBody(upstream, plan, (r) => r.arrayBuffer());
   finishCall(rt, call, { status: upstream.status, firstByteAt: performance.now(), billable: true });
   const type = upstream.headers.get("content-type") ?? "application/octet-stream";
-  return new Response(bytes, { status: upstream.status, headers: { "content-type": type, "x-request-id": call.requestId } });
+  return new Response(bytes, {
+    status: upstream.status,
+    headers: { "content-type": type, "x-request-id": call.requestId },
+  });
 }
 
 export type StreamPlan = ReplyPlan & {
@@ -102,7 +108,14 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
       completion: await meter.countedCompletion(),
       cached: 0,
     };
-    const errorCode = result.end === "done" ? undefined : result.end === "cut" ? (result.idle ? "upstream_idle_timeout" : "upstream_stream_interrupted") : END_CODES[result.end];
+    const errorCode =
+      result.end === "done"
+        ? undefined
+        : result.end === "cut"
+          ? result.idle
+            ? "upstream_idle_timeout"
+            : "upstream_stream_interrupted"
+          : END_CODES[result.end];
     // billed for what reached the client: a stream cut before any output (a role event is not
     // output) costs nothing; one the client abandoned costs at least its prompt, which the
     // upstream had (and bills) whatever the client did

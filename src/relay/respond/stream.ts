@@ -78,7 +78,10 @@ function render(chunk: Uint8Array, transform?: TextStream): Uint8Array {
   return transform ? encoder.encode(transform.push(decoder.decode(chunk))) : chunk;
 }
 
-export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStreamOptions): ReadableStream<Uint8Array> {
+export function relayStream(
+  upstream: ReadableStream<Uint8Array>,
+  opts: RelayStreamOptions,
+): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   let carry: Uint8Array | null = null;
   let firstChunkAt: number | null = null;
@@ -110,7 +113,10 @@ export function relayStream(upstream: ReadableStream<Uint8Array>, opts: RelayStr
   open.add(shut);
   const cut = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     const error = idle
-      ? opts.errorEvent(`the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`, "upstream_idle_timeout")
+      ? opts.errorEvent(
+          `the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`,
+          "upstream_idle_timeout",
+        )
       : opts.errorEvent("the upstream stream was interrupted before it finished", "upstream_stream_interrupted");
     controller.enqueue(encoder.encode(error));
     controller.close();

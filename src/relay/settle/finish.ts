@@ -14,12 +14,21 @@ export function finishCall(rt: Runtime, call: CallRecord, end: CallEnd) {
   const now = performance.now();
   const duration = now - call.started;
   const ttft = end.firstByteAt ? end.firstByteAt - call.started : null;
-  rt.metrics.call(call.endpoint, call.group ? call.model : "", call.group, end.status, duration / 1000, ttft === null ? null : ttft / 1000);
+  rt.metrics.call(
+    call.endpoint,
+    call.group ? call.model : "",
+    call.group,
+    end.status,
+    duration / 1000,
+    ttft === null ? null : ttft / 1000,
+  );
   if (!call.token || !call.user) return;
   // the drain's deadline passed and the server closed the connection: not the client's doing
-  if (rt.life.cutting && end.errorCode === "client_disconnected") end = { ...end, status: 503, errorCode: "server_shutting_down", message: refusals.shuttingDown().message };
+  if (rt.life.cutting && end.errorCode === "client_disconnected")
+    end = { ...end, status: 503, errorCode: "server_shutting_down", message: refusals.shuttingDown().message };
   const b = call.billing;
-  if (b && !end.billable && end.errorCode === "client_disconnected" && call.sentUpstream) return void billAbandoned(rt, call, end, b, duration);
+  if (b && !end.billable && end.errorCode === "client_disconnected" && call.sentUpstream)
+    return void billAbandoned(rt, call, end, b, duration);
   settleAndRecord(rt, call, end, duration);
 }
 
@@ -36,6 +45,8 @@ async function billAbandoned(rt: Runtime, call: CallRecord, end: CallEnd, b: Cal
 function settleAndRecord(rt: Runtime, call: CallRecord, end: CallEnd, duration: number) {
   if (!call.token || !call.user) return;
   const b = call.billing;
-  const settled = b ? settleCall(rt, { token: call.token, user: call.user, group: call.group }, b, !!end.billable, end.usage) : null;
+  const settled = b
+    ? settleCall(rt, { token: call.token, user: call.user, group: call.group }, b, !!end.billable, end.usage)
+    : null;
   recordCall(rt, call, end, duration, settled);
 }

@@ -90,5 +90,10 @@ export function recordCall(rt: Runtime, call: CallRecord, end: CallEnd, duration
   if (!settled) return rt.ctx.ledger.push(row);
   row.quota = settled.settlement.charged;
   row.other = settled.other;
-  rt.ctx.ledger.settle({ requestId: call.requestId, tokenId: call.token.id, userId: call.user.id }, settled.settlement, true, row);
+  rt.ctx.ledger.settle(
+    { requestId: call.requestId, tokenId: call.token.id, userId: call.user.id },
+    settled.settlement,
+    true,
+    row,
+  );
 }

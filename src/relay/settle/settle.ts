@@ -9,7 +9,8 @@ import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import type { Runtime } from "../../runtime";
 import { liveEntries, type CallBilling } from "../checks/hold";
 
-const multiplierOf = (rt: Runtime, group: string) => rt.ctx.snapshot.current.groupsByName.get(group)?.multiplierMicros ?? 1_000_000;
+const multiplierOf = (rt: Runtime, group: string) =>
+  rt.ctx.snapshot.current.groupsByName.get(group)?.multiplierMicros ?? 1_000_000;
 
 /** The call's real cost at the serving group's multiplier. */
 function costOf(rt: Runtime, b: CallBilling, group: string, usage: Usage | undefined): number {
@@ -22,11 +23,20 @@ function costOf(rt: Runtime, b: CallBilling, group: string, usage: Usage | undef
 export type Settled = { settlement: Settlement; other: string };
 
 /** Settles the hold: to `usage`'s cost when the call is billable, else back whole. */
-export function settleCall(rt: Runtime, who: { token: TokenEntry; user: UserEntry; group: string }, b: CallBilling, billable: boolean, usage: Usage | undefined): Settled {
+export function settleCall(
+  rt: Runtime,
+  who: { token: TokenEntry; user: UserEntry; group: string },
+  b: CallBilling,
+  billable: boolean,
+  usage: Usage | undefined,
+): Settled {
   const cost = billable ? costOf(rt, b, who.group, usage) : null;
   const live = liveEntries(rt, who.token, who.user);
   const s = cost === null ? release(live.token, live.user, b.hold) : settle(live.token, live.user, b.hold, cost);
-  const other = cost === null ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 } : billingDetails(rt, b, who.group, usage, cost, s);
+  const other =
+    cost === null
+      ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 }
+      : billingDetails(rt, b, who.group, usage, cost, s);
   return { settlement: s, other: JSON.stringify(other) };
 }
 
@@ -36,10 +46,23 @@ const usd = (micros: number | null) => (micros === null ? null : formatMicros(mi
 const outputLimitDetail = (b: CallBilling) => (b.outputLimit ? { output_limit: b.outputLimit } : {});
 
 /** The `other` JSON of a billed row: how the cost came about. */
-function billingDetails(rt: Runtime, b: CallBilling, group: string, usage: Usage | undefined, cost: number, s: Settlement) {
+function billingDetails(
+  rt: Runtime,
+  b: CallBilling,
+  group: string,
+  usage: Usage | undefined,
+  cost: number,
+  s: Settlement,
+) {
   return {
     billing: b.kind,
-    prices: { input: usd(b.price.input), output: usd(b.price.output), cached_input: usd(b.price.cachedInput ?? b.price.input), cache_write: usd(b.price.cacheWrite ?? b.price.input), per_call: usd(b.price.perCall) },
+    prices: {
+      input: usd(b.price.input),
+      output: usd(b.price.output),
+      cached_input: usd(b.price.cachedInput ?? b.price.input),
+      cache_write: usd(b.price.cacheWrite ?? b.price.input),
+      per_call: usd(b.price.perCall),
+    },
     group,
     group_multiplier: formatMicros(multiplierOf(rt, group)),
     n: b.n,

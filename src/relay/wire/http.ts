@@ -14,5 +14,9 @@ export function errorMessage(bodyText: string): string | null {
 
 /** A POST: JSON text gets its content type, form data lets fetch write the multipart boundary. */
 export function post(body: string | FormData, headers: Record<string, string>): RequestInit {
-  return { method: "POST", headers: typeof body === "string" ? { "content-type": "application/json", ...headers } : headers, body };
+  return {
+    method: "POST",
+    headers: typeof body === "string" ? { "content-type": "application/json", ...headers } : headers,
+    body,
+  };
 }

@@ -14,7 +14,9 @@ import type { UsageReader } from "./usage";
 export const WIRES: readonly Wire[] = [openai, responses, anthropic, gemini, azure];
 
 /** upstream type → provider */
-export const PROVIDERS: Record<string, Provider> = Object.fromEntries(WIRES.flatMap((w) => (w.provider ? [[w.provider.type, w.provider]] : [])));
+export const PROVIDERS: Record<string, Provider> = Object.fromEntries(
+  WIRES.flatMap((w) => (w.provider ? [[w.provider.type, w.provider]] : [])),
+);
 
 export const providerFor = (type: string): Provider | undefined => PROVIDERS[type];
 

@@ -13,4 +13,5 @@ export type Surface = {
 };
 
 /** One server-sent event as text. */
-export const sseEvent = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ""}data: ${JSON.stringify(data)}\n\n`;
+export const sseEvent = (data: unknown, event?: string) =>
+  `${event ? `event: ${event}\n` : ""}data: ${JSON.stringify(data)}\n\n`;

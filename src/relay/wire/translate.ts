@@ -34,7 +34,11 @@ export function translation(client: Endpoint, upstream: Endpoint): Translation |
     stream(opts) {
       const inbound = streamToChat();
       const outbound = from.streamFromChat(opts);
-      const out = (chunks: Json[]) => chunks.flatMap((c) => outbound.push(c)).map(formatSse).join("");
+      const out = (chunks: Json[]) =>
+        chunks
+          .flatMap((c) => outbound.push(c))
+          .map(formatSse)
+          .join("");
       return {
         push: (text) => out(parseSse(text).flatMap((ev) => inbound.push(ev))),
         end: () => out(inbound.end()) + outbound.end().map(formatSse).join(""),

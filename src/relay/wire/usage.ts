@@ -19,7 +19,11 @@ export type UsageReader = {
 export const USAGE_KEY = '"usage":';
 
 /** A reader whose usage is the last `key` object of the text, read by `read`. */
-export function usageReader(read: (raw: unknown) => Usage | null, finished: (tail: string) => boolean, key = USAGE_KEY): UsageReader {
+export function usageReader(
+  read: (raw: unknown) => Usage | null,
+  finished: (tail: string) => boolean,
+  key = USAGE_KEY,
+): UsageReader {
   const fromText = (text: string) => read(parseJson(lastObject(text, key)));
   return { fromText, fromStream: (_head, tail) => fromText(tail), keepsHead: false, finished };
 }
@@ -57,7 +61,8 @@ function balancedObject(text: string, start: number): string | null {
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123) depth++;

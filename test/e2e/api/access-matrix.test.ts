@@ -32,17 +32,30 @@ let aToken: { id: number; key: string };
 let bToken: { id: number; key: string };
 
 const api = (role: Role, method: string, path: string, body?: unknown, override?: Auth) =>
-  call(app.url, method, path, method === "GET" || method === "DELETE" ? undefined : (body ?? {}), override ?? auth[role]);
+  call(
+    app.url,
+    method,
+    path,
+    method === "GET" || method === "DELETE" ? undefined : (body ?? {}),
+    override ?? auth[role],
+  );
 
 let serial = 0;
 const unique = (prefix: string) => `${prefix}-${++serial}`;
 
 /** A token of user A made just for one call (to delete it, say). */
 async function freshAToken() {
-  return expectReply(await api("a", "POST", "/api/token/", { name: unique("a-tmp"), unlimited_quota: true }), 201) as { id: number; key: string; name: string };
+  return expectReply(await api("a", "POST", "/api/token/", { name: unique("a-tmp"), unlimited_quota: true }), 201) as {
+    id: number;
+    key: string;
+    name: string;
+  };
 }
 async function freshUser() {
-  return expectReply(await api("admin", "POST", "/api/user/", { username: unique("victim"), password: PASSWORD }), 201) as { id: number };
+  return expectReply(
+    await api("admin", "POST", "/api/user/", { username: unique("victim"), password: PASSWORD }),
+    201,
+  ) as { id: number };
 }
 async function freshGroup() {
   const name = unique("grp");
@@ -50,7 +63,12 @@ async function freshGroup() {
   return name;
 }
 async function freshChannel() {
-  const body = { name: unique("chan"), base_url: "https://upstream.example", key: `sk-up-${unique("key")}`, models: "m" };
+  const body = {
+    name: unique("chan"),
+    base_url: "https://upstream.example",
+    key: `sk-up-${unique("key")}`,
+    models: "m",
+  };
   return expectReply(await api("admin", "POST", "/api/channel/", body), 201) as { id: number; name: string };
 }
 let channel: { id: number; name: string };
@@ -69,7 +87,10 @@ beforeAll(async () => {
   bToken = expectReply(await api("b", "POST", "/api/token/", { name: "b-main", unlimited_quota: true }), 201);
   own.a = aToken;
   own.b = bToken;
-  own.admin = expectReply(await api("admin", "POST", "/api/token/", { name: "admin-main", unlimited_quota: true }), 201);
+  own.admin = expectReply(
+    await api("admin", "POST", "/api/token/", { name: "admin-main", unlimited_quota: true }),
+    201,
+  );
   own.anon = aToken;
   expectReply(await api("admin", "POST", "/api/group/", { name: "matrix-hidden", selectable: false }), 201);
   expectReply(await api("admin", "POST", "/api/group/", { name: "matrix-grp" }), 201);
@@ -137,7 +158,8 @@ const cases: Case[] = [
     check: (role, r) => {
       if (role === "anon") return;
       expect(r.body.data).toMatchObject({ id: ids[role], role: role === "admin" ? "admin" : "user" });
-      for (const f of ["username", "quota", "unlimited", "used_quota", "request_count"]) expect(r.body.data).toHaveProperty(f);
+      for (const f of ["username", "quota", "unlimited", "used_quota", "request_count"])
+        expect(r.body.data).toHaveProperty(f);
     },
   },
   {
@@ -177,7 +199,10 @@ const cases: Case[] = [
     req: () => ({ path: "/api/user/?p=1&size=100" }),
     expect: ADMIN,
     check: (role, r) => {
-      if (role === "admin") expect(r.body.data.items.map((u: { id: number }) => u.id)).toEqual(expect.arrayContaining([ids.a, ids.b, ids.admin]));
+      if (role === "admin")
+        expect(r.body.data.items.map((u: { id: number }) => u.id)).toEqual(
+          expect.arrayContaining([ids.a, ids.b, ids.admin]),
+        );
     },
   },
   {
@@ -222,7 +247,10 @@ const cases: Case[] = [
   },
   {
     route: "POST /api/user/:id/adjust",
-    req: (role) => ({ path: `/api/user/${role === "b" ? ids.b : ids.a}/adjust`, body: { delta: 10, reason: "matrix" } }),
+    req: (role) => ({
+      path: `/api/user/${role === "b" ? ids.b : ids.a}/adjust`,
+      body: { delta: 10, reason: "matrix" },
+    }),
     expect: ADMIN,
   },
 
@@ -289,7 +317,12 @@ const cases: Case[] = [
     req: () => ({ path: `/api/token/${aToken.id}` }),
     expect: A_TOKEN,
     check: (role, r) => {
-      if (role === "a" || role === "admin") expect(r.body.data).toMatchObject({ id: aToken.id, user_id: ids.a, key: `${aToken.key.slice(0, 7)}…${aToken.key.slice(-4)}` });
+      if (role === "a" || role === "admin")
+        expect(r.body.data).toMatchObject({
+          id: aToken.id,
+          user_id: ids.a,
+          key: `${aToken.key.slice(0, 7)}…${aToken.key.slice(-4)}`,
+        });
       if (role === "b") expect(JSON.stringify(r.body)).not.toContain("a-main");
     },
   },
@@ -302,7 +335,10 @@ const cases: Case[] = [
   {
     route: "PUT /api/token/",
     note: "user A's token",
-    req: (role) => ({ path: "/api/token/", body: { id: aToken.id, remain_quota: { anon: 1, a: 111, b: 222, admin: 333 }[role] } }),
+    req: (role) => ({
+      path: "/api/token/",
+      body: { id: aToken.id, remain_quota: { anon: 1, a: 111, b: 222, admin: 333 }[role] },
+    }),
     expect: A_TOKEN,
     check: async (role) => {
       const t = await tokenOf(aToken.id);
@@ -314,7 +350,10 @@ const cases: Case[] = [
   {
     route: "PUT /api/token/",
     note: "?status_only=true on user A's token",
-    req: (role) => ({ path: "/api/token/?status_only=true", body: { id: aToken.id, status: role === "b" || role === "anon" ? 2 : 1 } }),
+    req: (role) => ({
+      path: "/api/token/?status_only=true",
+      body: { id: aToken.id, status: role === "b" || role === "anon" ? 2 : 1 },
+    }),
     expect: A_TOKEN,
     check: async () => {
       expect((await tokenOf(aToken.id)).status).toBe(TOKEN_STATUS.enabled);
@@ -352,7 +391,8 @@ const cases: Case[] = [
     req: () => ({ path: "/api/pricing/" }),
     expect: USER,
     check: (role, r) => {
-      if (role !== "anon") expect(r.body.data.items.some((p: { model: string }) => p.model === "gpt-4o-mini")).toBe(true);
+      if (role !== "anon")
+        expect(r.body.data.items.some((p: { model: string }) => p.model === "gpt-4o-mini")).toBe(true);
     },
   },
   {
@@ -403,25 +443,38 @@ const cases: Case[] = [
   { route: "GET /api/channel/:id", req: () => ({ path: `/api/channel/${channel.id}` }), expect: ADMIN },
   {
     route: "POST /api/channel/",
-    req: (role) => ({ path: "/api/channel/", body: { name: unique(`chan-${role}`), base_url: "https://upstream.example", key: "sk-up-x", models: "m" } }),
+    req: (role) => ({
+      path: "/api/channel/",
+      body: { name: unique(`chan-${role}`), base_url: "https://upstream.example", key: "sk-up-x", models: "m" },
+    }),
     expect: ADMIN_CREATES,
   },
   {
     route: "PUT /api/channel/",
     note: "users try to point the channel elsewhere",
-    req: (role) => ({ path: "/api/channel/", body: { id: channel.id, base_url: role === "admin" ? "https://upstream.example" : "https://evil.example" } }),
+    req: (role) => ({
+      path: "/api/channel/",
+      body: { id: channel.id, base_url: role === "admin" ? "https://upstream.example" : "https://evil.example" },
+    }),
     expect: ADMIN,
     check: async () => {
-      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).base_url).toBe("https://upstream.example/v1");
+      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).base_url).toBe(
+        "https://upstream.example/v1",
+      );
     },
   },
   {
     route: "PUT /api/channel/",
     note: "?status_only=true: users try to disable it",
-    req: (role) => ({ path: "/api/channel/?status_only=true", body: { id: channel.id, status: role === "admin" ? 1 : 2 } }),
+    req: (role) => ({
+      path: "/api/channel/?status_only=true",
+      body: { id: channel.id, status: role === "admin" ? 1 : 2 },
+    }),
     expect: ADMIN,
     check: async () => {
-      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).status).toBe(CHANNEL_STATUS.enabled);
+      expect(expectReply(await api("admin", "GET", `/api/channel/${channel.id}`), 200).status).toBe(
+        CHANNEL_STATUS.enabled,
+      );
     },
   },
   {
@@ -554,7 +607,11 @@ test("authentication comes before the body: broken JSON is 401 for anonymous and
 });
 
 test("unknown or stale credentials are anonymous: 401", async () => {
-  for (const cred of [{ token: "not-a-real-token" }, { token: "Bearer not-a-real-token" }, { cookie: "apiyi_session=forged" }]) {
+  for (const cred of [
+    { token: "not-a-real-token" },
+    { token: "Bearer not-a-real-token" },
+    { cookie: "apiyi_session=forged" },
+  ]) {
     for (const path of ["/api/user/self", "/api/token/", `/api/token/${aToken.id}`, "/api/user/"]) {
       const r = await call(app.url, "GET", path, undefined, cred);
       expect({ path, cred, status: r.status }).toEqual({ path, cred, status: 401 });
@@ -593,7 +650,9 @@ test("/openapi.json lists every route exercised here, and the matrix covers ever
     const [method, path] = route.split(" ");
     expect({ route, documented: !!paths[toDoc(path)]?.[method.toLowerCase()] }).toEqual({ route, documented: true });
   }
-  const documented = Object.entries(paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+  const documented = Object.entries(paths).flatMap(([p, ops]) =>
+    Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+  );
   const covered = new Set([...exercised].map((route) => toDoc(route)));
   for (const op of documented) expect({ op, covered: covered.has(op) }).toEqual({ op, covered: true });
   // path parameters use {id} / {name}

@@ -18,7 +18,8 @@ beforeAll(async () => {
   adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   admin = client(app.url, adminAuth);
 });
-const signIn = (base: string, username: string, password: string) => call(base, "POST", "/api/user/login", { username, password });
+const signIn = (base: string, username: string, password: string) =>
+  call(base, "POST", "/api/user/login", { username, password });
 const withToken = (token: string) => client(app.url, { token });
 
 describe("sign-in", () => {

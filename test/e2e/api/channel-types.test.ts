@@ -26,8 +26,10 @@ const body = (over: Record<string, unknown> = {}) => ({
   base_url: "https://api.example.com/v1",
   ...over,
 });
-const create = async (over: Record<string, unknown> = {}) => expectReply(await admin.post("/api/channel/", body(over)), 201);
-const update = async (id: number, over: Record<string, unknown>) => expectReply(await admin.put("/api/channel/", { id, ...over }), 200);
+const create = async (over: Record<string, unknown> = {}) =>
+  expectReply(await admin.post("/api/channel/", body(over)), 201);
+const update = async (id: number, over: Record<string, unknown>) =>
+  expectReply(await admin.put("/api/channel/", { id, ...over }), 200);
 const fetchChannel = async (id: number) => expectReply(await admin.get(`/api/channel/${id}`), 200);
 const total = async () => expectReply(await admin.get("/api/channel/?size=1"), 200).total as number;
 const AZURE = { type: "azure", api_version: "2024-10-21" };
@@ -60,29 +62,54 @@ describe("base_url: the default path depends on the type", () => {
 
   test("on update: a new URL alone is normalised against the stored type", async () => {
     const gemini = await create({ type: "gemini", base_url: "https://generativelanguage.googleapis.com" });
-    expect((await update(gemini.id, { base_url: "https://gemini-proxy.example.com/" })).base_url).toBe("https://gemini-proxy.example.com/v1beta");
+    expect((await update(gemini.id, { base_url: "https://gemini-proxy.example.com/" })).base_url).toBe(
+      "https://gemini-proxy.example.com/v1beta",
+    );
     const azure = await create({ ...AZURE, base_url: "https://a.openai.azure.com" });
-    expect((await update(azure.id, { base_url: "https://b.openai.azure.com/" })).base_url).toBe("https://b.openai.azure.com");
+    expect((await update(azure.id, { base_url: "https://b.openai.azure.com/" })).base_url).toBe(
+      "https://b.openai.azure.com",
+    );
     const anthropic = await create({ type: "anthropic", base_url: "https://api.anthropic.com" });
-    expect((await update(anthropic.id, { base_url: "https://claude-proxy.example.com" })).base_url).toBe("https://claude-proxy.example.com/v1");
+    expect((await update(anthropic.id, { base_url: "https://claude-proxy.example.com" })).base_url).toBe(
+      "https://claude-proxy.example.com/v1",
+    );
   });
 
   test("on update: a new type alone re-normalises the stored URL; a path already there is kept", async () => {
     // azure keeps the bare resource URL; as openai it needs /v1
     const azure = await create({ ...AZURE, base_url: "https://c.openai.azure.com" });
     const asOpenai = await update(azure.id, { type: "openai" });
-    expect(asOpenai).toMatchObject({ type: "openai", base_url: "https://c.openai.azure.com/v1", api_version: "2024-10-21" });
+    expect(asOpenai).toMatchObject({
+      type: "openai",
+      base_url: "https://c.openai.azure.com/v1",
+      api_version: "2024-10-21",
+    });
     // a path is never taken away or replaced
-    expect(await update(azure.id, { type: "gemini" })).toMatchObject({ type: "gemini", base_url: "https://c.openai.azure.com/v1" });
-    expect(await update(azure.id, { ...AZURE })).toMatchObject({ type: "azure", base_url: "https://c.openai.azure.com/v1" });
+    expect(await update(azure.id, { type: "gemini" })).toMatchObject({
+      type: "gemini",
+      base_url: "https://c.openai.azure.com/v1",
+    });
+    expect(await update(azure.id, { ...AZURE })).toMatchObject({
+      type: "azure",
+      base_url: "https://c.openai.azure.com/v1",
+    });
     // type and URL together: the new type's default
-    expect(await update(azure.id, { type: "gemini", base_url: "https://generativelanguage.googleapis.com" })).toMatchObject({
+    expect(
+      await update(azure.id, { type: "gemini", base_url: "https://generativelanguage.googleapis.com" }),
+    ).toMatchObject({
       base_url: "https://generativelanguage.googleapis.com/v1beta",
     });
-    expect(await update(azure.id, { ...AZURE, base_url: "https://d.openai.azure.com" })).toMatchObject({ type: "azure", base_url: "https://d.openai.azure.com" });
+    expect(await update(azure.id, { ...AZURE, base_url: "https://d.openai.azure.com" })).toMatchObject({
+      type: "azure",
+      base_url: "https://d.openai.azure.com",
+    });
     // an update that touches neither keeps the URL as stored
     expect((await update(azure.id, { name: "renamed-azure" })).base_url).toBe("https://d.openai.azure.com");
-    expect(await fetchChannel(azure.id)).toMatchObject({ name: "renamed-azure", type: "azure", base_url: "https://d.openai.azure.com" });
+    expect(await fetchChannel(azure.id)).toMatchObject({
+      name: "renamed-azure",
+      type: "azure",
+      base_url: "https://d.openai.azure.com",
+    });
   });
 });
 
@@ -92,23 +119,33 @@ describe("supports_responses", () => {
     const c = await create({ supports_responses: true });
     expect(c.supports_responses).toBe(true);
     expect(await fetchChannel(c.id)).toMatchObject({ supports_responses: true });
-    const listed = expectReply(await admin.get("/api/channel/?size=100"), 200).items.find((x: { id: number }) => x.id === c.id);
+    const listed = expectReply(await admin.get("/api/channel/?size=100"), 200).items.find(
+      (x: { id: number }) => x.id === c.id,
+    );
     expect(listed).toMatchObject({ supports_responses: true });
     // left out: kept
-    expect(await update(c.id, { name: "responses-kept" })).toMatchObject({ name: "responses-kept", supports_responses: true });
+    expect(await update(c.id, { name: "responses-kept" })).toMatchObject({
+      name: "responses-kept",
+      supports_responses: true,
+    });
     expect(await update(c.id, { supports_responses: false })).toMatchObject({ supports_responses: false });
     expect(await fetchChannel(c.id)).toMatchObject({ supports_responses: false });
     expect(await update(c.id, { supports_responses: true })).toMatchObject({ supports_responses: true });
   });
 
   test("accepted (and stored) for every type, though only openai uses it", async () => {
-    for (const type of ["anthropic", "gemini"]) expect(await create({ type, supports_responses: true })).toMatchObject({ type, supports_responses: true });
-    expect(await create({ ...AZURE, supports_responses: true })).toMatchObject({ type: "azure", supports_responses: true });
+    for (const type of ["anthropic", "gemini"])
+      expect(await create({ type, supports_responses: true })).toMatchObject({ type, supports_responses: true });
+    expect(await create({ ...AZURE, supports_responses: true })).toMatchObject({
+      type: "azure",
+      supports_responses: true,
+    });
   });
 
   test("only a boolean: 422 naming it, nothing written", async () => {
     const before = await total();
-    for (const value of ["true", "yes", 1, 0, null, []]) expectInvalid(await admin.post("/api/channel/", body({ supports_responses: value })), "supports_responses");
+    for (const value of ["true", "yes", 1, 0, null, []])
+      expectInvalid(await admin.post("/api/channel/", body({ supports_responses: value })), "supports_responses");
     expect(await total()).toBe(before);
     const c = await create({ supports_responses: true });
     expectInvalid(await admin.put("/api/channel/", { id: c.id, supports_responses: "false" }), "supports_responses");
@@ -131,9 +168,14 @@ describe("api_version", () => {
 
   test("returned as given (trimmed); defaults to '' elsewhere; other types may carry one", async () => {
     for (const v of ["2024-10-21", "2025-04-01-preview", "v1", "2024.10.21", "a".repeat(40)]) {
-      expect((await create({ type: "azure", base_url: "https://f.openai.azure.com", api_version: v })).api_version).toBe(v);
+      expect(
+        (await create({ type: "azure", base_url: "https://f.openai.azure.com", api_version: v })).api_version,
+      ).toBe(v);
     }
-    expect((await create({ type: "azure", base_url: "https://f.openai.azure.com", api_version: " 2024-10-21 " })).api_version).toBe("2024-10-21");
+    expect(
+      (await create({ type: "azure", base_url: "https://f.openai.azure.com", api_version: " 2024-10-21 " }))
+        .api_version,
+    ).toBe("2024-10-21");
     expect((await create()).api_version).toBe("");
     const openai = await create({ api_version: "2024-10-21" });
     expect(await fetchChannel(openai.id)).toMatchObject({ type: "openai", api_version: "2024-10-21" });
@@ -142,7 +184,17 @@ describe("api_version", () => {
 
   test("validated: at most 40 characters of letters, digits, dots and dashes", async () => {
     const before = await total();
-    const BAD = ["2024 10 21", "2024/10/21", "2024-10-21&x=1", "2024_10_21", "版本", "a".repeat(41), 20241021, null, ["2024-10-21"]];
+    const BAD = [
+      "2024 10 21",
+      "2024/10/21",
+      "2024-10-21&x=1",
+      "2024_10_21",
+      "版本",
+      "a".repeat(41),
+      20241021,
+      null,
+      ["2024-10-21"],
+    ];
     for (const value of BAD) {
       for (const type of ["azure", "openai"]) {
         const r = await admin.post("/api/channel/", body({ type, api_version: value }));
@@ -161,7 +213,9 @@ describe("api_version", () => {
       expectInvalid(r, "api_version");
     }
     expect(await fetchChannel(azure.id)).toEqual(azure);
-    expect(await update(azure.id, { api_version: "2025-01-01-preview" })).toMatchObject({ api_version: "2025-01-01-preview" });
+    expect(await update(azure.id, { api_version: "2025-01-01-preview" })).toMatchObject({
+      api_version: "2025-01-01-preview",
+    });
 
     const openai = await create({ base_url: "https://h.openai.azure.com" });
     const r = await admin.put("/api/channel/", { id: openai.id, type: "azure" });
@@ -170,7 +224,10 @@ describe("api_version", () => {
     expect(await fetchChannel(openai.id)).toMatchObject({ type: "openai", api_version: "" });
     expect(await update(openai.id, { ...AZURE })).toMatchObject({ type: "azure", api_version: "2024-10-21" });
     // leaving azure, the version may go
-    expect(await update(azure.id, { type: "openai", api_version: "" })).toMatchObject({ type: "openai", api_version: "" });
+    expect(await update(azure.id, { type: "openai", api_version: "" })).toMatchObject({
+      type: "openai",
+      api_version: "",
+    });
   });
 });
 
@@ -186,7 +243,10 @@ describe("max_output_tokens", () => {
     expect(await fetchChannel(c.id)).toMatchObject({ max_output_tokens: 8192 });
     expect(await listedChannel(c.id)).toMatchObject({ max_output_tokens: 8192 });
     // left out: kept, whatever else changes (the type, the URL, the status)
-    expect(await update(c.id, { name: "capped-kept", type: "anthropic", status: 2 })).toMatchObject({ name: "capped-kept", max_output_tokens: 8192 });
+    expect(await update(c.id, { name: "capped-kept", type: "anthropic", status: 2 })).toMatchObject({
+      name: "capped-kept",
+      max_output_tokens: 8192,
+    });
     expect(await fetchChannel(c.id)).toMatchObject({ name: "capped-kept", max_output_tokens: 8192 });
     expect(await update(c.id, { max_output_tokens: 64_000 })).toMatchObject({ max_output_tokens: 64_000 });
     expect(await listedChannel(c.id)).toMatchObject({ max_output_tokens: 64_000 });
@@ -196,9 +256,14 @@ describe("max_output_tokens", () => {
   });
 
   test("the bounds are accepted, for every type", async () => {
-    for (const max_output_tokens of [0, 1, 10_000_000]) expect((await create({ max_output_tokens })).max_output_tokens).toBe(max_output_tokens);
-    for (const type of ["anthropic", "gemini"]) expect(await create({ type, max_output_tokens: 4096 })).toMatchObject({ type, max_output_tokens: 4096 });
-    expect(await create({ ...AZURE, max_output_tokens: 16_384 })).toMatchObject({ type: "azure", max_output_tokens: 16_384 });
+    for (const max_output_tokens of [0, 1, 10_000_000])
+      expect((await create({ max_output_tokens })).max_output_tokens).toBe(max_output_tokens);
+    for (const type of ["anthropic", "gemini"])
+      expect(await create({ type, max_output_tokens: 4096 })).toMatchObject({ type, max_output_tokens: 4096 });
+    expect(await create({ ...AZURE, max_output_tokens: 16_384 })).toMatchObject({
+      type: "azure",
+      max_output_tokens: 16_384,
+    });
   });
 
   test("negative, a fraction, a string, too large or not a number: 422 naming it and saying what to send; nothing written", async () => {
@@ -232,7 +297,8 @@ test("refusals never repeat a base URL or a key", async () => {
     const r = await admin.post("/api/channel/", body(over));
     expect(r.status).toBe(422);
     const text = JSON.stringify(r.body);
-    for (const secret of [key, "secret-resource-xyz", "AIza-secret-query", "pa55word", "secret-host-abc"]) expect(text).not.toContain(secret);
+    for (const secret of [key, "secret-resource-xyz", "AIza-secret-query", "pa55word", "secret-host-abc"])
+      expect(text).not.toContain(secret);
   }
 });
 
@@ -244,7 +310,12 @@ test("/openapi.json describes the new fields", async () => {
   expect(channel.properties.supports_responses.description).toContain("openai type only");
   expect(channel.properties.api_version).toMatchObject({ type: "string", maxLength: 40, default: "" });
   expect(channel.properties.api_version.description).toContain("azure");
-  expect(channel.properties.max_output_tokens).toMatchObject({ type: "integer", minimum: 0, maximum: 10_000_000, default: 0 });
+  expect(channel.properties.max_output_tokens).toMatchObject({
+    type: "integer",
+    minimum: 0,
+    maximum: 10_000_000,
+    default: 0,
+  });
   expect(channel.properties.max_output_tokens.description).toContain("0 means no cap");
   expect(doc.paths["/api/channel/"].post.summary).toContain("max_output_tokens");
   const price = doc.paths["/api/pricing/"].post.requestBody.content["application/json"].schema;

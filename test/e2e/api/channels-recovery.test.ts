@@ -32,7 +32,10 @@ let serial = 0;
 const model = () => `rec-model-${++serial}`;
 const newKey = () => `sk-up-rec-${crypto.randomUUID().replaceAll("-", "")}`;
 /** requests the mock received carrying this upstream key (in any of the formats' key headers) */
-const hits = (key: string) => mock.requests.filter((r) => [r.headers.authorization, r.headers["x-api-key"], r.headers["x-goog-api-key"]].some((h) => h?.includes(key))).length;
+const hits = (key: string) =>
+  mock.requests.filter((r) =>
+    [r.headers.authorization, r.headers["x-api-key"], r.headers["x-goog-api-key"]].some((h) => h?.includes(key)),
+  ).length;
 const preset = (name: string, suffix?: string) => mock.urlFor(`error,preset=${name}`, suffix);
 
 async function chat(m: string) {
@@ -54,7 +57,11 @@ describe("the call's own problem never disables the channel", () => {
       }
       await Bun.sleep(100); // a key state would be saved off the request path by now
       const after = await gw.channel(c.id);
-      expect({ status: after.status, key: after.key_states[0].status, breaker: after.health.breaker }).toEqual({ status: CHANNEL_STATUS.enabled, key: KEY_STATUS.usable, breaker: "closed" });
+      expect({ status: after.status, key: after.key_states[0].status, breaker: after.health.breaker }).toEqual({
+        status: CHANNEL_STATUS.enabled,
+        key: KEY_STATUS.usable,
+        breaker: "closed",
+      });
     });
   }
 });
@@ -63,7 +70,13 @@ describe("an account out of credit fails over and cools its key down", () => {
   test("OpenAI 429 insufficient_quota: the next channel serves; the key is out for a cooldown, the channel stays enabled", async () => {
     const m = model();
     const key = newKey();
-    const broke = await gw.addChannel({ name: "broke", models: m, key, base_url: preset("openai_insufficient_quota"), priority: 10 });
+    const broke = await gw.addChannel({
+      name: "broke",
+      models: m,
+      key,
+      base_url: preset("openai_insufficient_quota"),
+      priority: 10,
+    });
     const backup = await gw.addChannel({ name: "backup", models: m, base_url: mock.url });
     const first = await chat(m);
     expect(first.status).toBe(200);
@@ -79,12 +92,22 @@ describe("an account out of credit fails over and cools its key down", () => {
     expect(hits(key)).toBe(1);
   });
 
-  for (const [name, surface] of [["deepseek_insufficient_balance", "chat"], ["openrouter_credits", "chat"], ["anthropic_credit", "messages"]] as const) {
+  for (const [name, surface] of [
+    ["deepseek_insufficient_balance", "chat"],
+    ["openrouter_credits", "chat"],
+    ["anthropic_credit", "messages"],
+  ] as const) {
     test(`${name}, the only channel: 502 upstream_unfunded, never the client's own quota; the channel is never disabled`, async () => {
       const m = model();
       const key = newKey();
       const anthropic = surface === "messages";
-      const c = await gw.addChannel({ name, models: m, key, base_url: preset(name, anthropic ? "" : "/v1"), ...(anthropic ? { type: "anthropic" } : {}) });
+      const c = await gw.addChannel({
+        name,
+        models: m,
+        key,
+        base_url: preset(name, anthropic ? "" : "/v1"),
+        ...(anthropic ? { type: "anthropic" } : {}),
+      });
       const send = () =>
         anthropic
           ? fetch(`${app.url}/v1/messages`, {
@@ -129,7 +152,9 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
       if (i === 0) await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
     }
     const disabled = await gw.channel(c.id);
-    expect(disabled.status_reason).toStartWith("every upstream key was rejected by the upstream as invalid; last: the upstream answered 401: Incorrect API key provided");
+    expect(disabled.status_reason).toStartWith(
+      "every upstream key was rejected by the upstream as invalid; last: the upstream answered 401: Incorrect API key provided",
+    );
   });
 
   test("new keys clear the failure state: status 3 → 1, keys usable, health and breaker cleared; an admin's disable stays", async () => {
@@ -138,12 +163,18 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
     await chat(m);
     await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled && x.health.last_error !== "");
     const back = expectReply(await gw.admin.put("/api/channel/", { id: c.id, key: newKey(), base_url: mock.url }), 200);
-    expect(back).toMatchObject({ status: CHANNEL_STATUS.enabled, status_reason: "", key_states: [{ index: 0, status: KEY_STATUS.usable, reason: "" }] });
+    expect(back).toMatchObject({
+      status: CHANNEL_STATUS.enabled,
+      status_reason: "",
+      key_states: [{ index: 0, status: KEY_STATUS.usable, reason: "" }],
+    });
     expect(back.health).toMatchObject({ breaker: "closed", recent_failures: 0, last_error: "" });
     expect((await chat(m)).status).toBe(200);
 
     const off = await gw.addChannel({ name: "admin-off", models: model(), base_url: mock.url, status: 2 });
-    expect(expectReply(await gw.admin.put("/api/channel/", { id: off.id, key: newKey() }), 200).status).toBe(CHANNEL_STATUS.disabled);
+    expect(expectReply(await gw.admin.put("/api/channel/", { id: off.id, key: newKey() }), 200).status).toBe(
+      CHANNEL_STATUS.disabled,
+    );
   });
 
   test("new keys start the breaker over", async () => {
@@ -154,7 +185,10 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
       await chat(m);
       await chat(m);
       expect((await gw.channel(c.id)).health.breaker).toBe("open");
-      const fixed = expectReply(await gw.admin.put("/api/channel/", { id: c.id, key: newKey(), base_url: mock.url }), 200);
+      const fixed = expectReply(
+        await gw.admin.put("/api/channel/", { id: c.id, key: newKey(), base_url: mock.url }),
+        200,
+      );
       expect(fixed.health.breaker).toBe("closed");
       expect((await chat(m)).status).toBe(200);
     } finally {
@@ -176,11 +210,18 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
     expect((await gw.channel(c.id)).status).toBe(CHANNEL_STATUS.autoDisabled);
     const passing = expectReply(await gw.admin.post(`/api/channel/${c.id}/test`, {}), 200);
     expect(passing).toMatchObject({ ok: true, status: 200, re_enabled: true });
-    expect(await gw.channel(c.id)).toMatchObject({ status: CHANNEL_STATUS.enabled, status_reason: "", key_states: [{ status: KEY_STATUS.usable }] });
+    expect(await gw.channel(c.id)).toMatchObject({
+      status: CHANNEL_STATUS.enabled,
+      status_reason: "",
+      key_states: [{ status: KEY_STATUS.usable }],
+    });
     expect((await chat(m)).status).toBe(200);
 
     const off = await gw.addChannel({ name: "admin-disabled", models: model(), base_url: mock.url, status: 2 });
-    expect(expectReply(await gw.admin.post(`/api/channel/${off.id}/test`, {}), 200)).toMatchObject({ ok: true, re_enabled: false });
+    expect(expectReply(await gw.admin.post(`/api/channel/${off.id}/test`, {}), 200)).toMatchObject({
+      ok: true,
+      re_enabled: false,
+    });
     expect((await gw.channel(off.id)).status).toBe(CHANNEL_STATUS.disabled);
   });
 
@@ -191,11 +232,20 @@ describe("a dead key: the truth for the client, and recovery for the admin", () 
     await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
     expectReply(await gw.admin.put("/api/channel/", { id: c.id, base_url: mock.url }), 200);
     const cookie = gw.auth!.cookie!;
-    const csrf = /data-csrf="([0-9a-f]+)"/.exec(await (await fetch(`${app.url}/token`, { headers: { cookie } })).text())![1];
-    const res = await fetch(`${app.url}/admin/channels/${c.id}/test`, { method: "POST", headers: { cookie, "x-csrf-token": csrf, origin: app.url, "hx-request": "true" } });
+    const csrf = /data-csrf="([0-9a-f]+)"/.exec(
+      await (await fetch(`${app.url}/token`, { headers: { cookie } })).text(),
+    )![1];
+    const res = await fetch(`${app.url}/admin/channels/${c.id}/test`, {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf, origin: app.url, "hx-request": "true" },
+    });
     const html = await res.text();
-    expect(JSON.parse(res.headers.get("hx-trigger")!).toast.message).toMatch(/^Test: 200 in (\d+|<1) ms; the channel is enabled again$/);
-    expect(html).toContain(`<template><td id="status-${c.id}" hx-swap-oob="true"><span class="badge ok">enabled</span>`);
+    expect(JSON.parse(res.headers.get("hx-trigger")!).toast.message).toMatch(
+      /^Test: 200 in (\d+|<1) ms; the channel is enabled again$/,
+    );
+    expect(html).toContain(
+      `<template><td id="status-${c.id}" hx-swap-oob="true"><span class="badge ok">enabled</span>`,
+    );
     expect((await gw.channel(c.id)).status).toBe(CHANNEL_STATUS.enabled);
   });
 });
@@ -208,7 +258,12 @@ describe("the admin sees the real cause", () => {
     const r = await chat(m);
     expect(r.status).toBe(200);
     const hostPort = new URL(deadUrl).host;
-    expect(r.row.attempts[0]).toMatchObject({ channel_id: refused.id, status: 0, error: "network", cause: `connection refused to ${hostPort}` });
+    expect(r.row.attempts[0]).toMatchObject({
+      channel_id: refused.id,
+      status: 0,
+      error: "network",
+      cause: `connection refused to ${hostPort}`,
+    });
     const c = await gw.waitForChannel(refused.id, (x) => x.health.last_error !== "");
     expect(c.health).toMatchObject({ last_error: `connection refused to ${hostPort}`, recent_failures: 1 });
     const t = expectReply(await gw.admin.post(`/api/channel/${refused.id}/test`, {}), 200);
@@ -217,10 +272,20 @@ describe("the admin sees the real cause", () => {
 
   test("a timeout says after how long; the upstream's own words come through, redacted", async () => {
     const m = model();
-    const slow = await gw.addChannel({ name: "slow", models: m, base_url: mock.urlFor("slow_first_byte=2000"), timeout_first_byte_ms: 200, priority: 10 });
+    const slow = await gw.addChannel({
+      name: "slow",
+      models: m,
+      base_url: mock.urlFor("slow_first_byte=2000"),
+      timeout_first_byte_ms: 200,
+      priority: 10,
+    });
     await gw.addChannel({ name: "fast", models: m, base_url: mock.url });
     const r = await chat(m);
-    expect(r.row.attempts[0]).toMatchObject({ channel_id: slow.id, error: "timeout", cause: `timeout: no answer from ${new URL(mock.url).host} within 200 ms` });
+    expect(r.row.attempts[0]).toMatchObject({
+      channel_id: slow.id,
+      error: "timeout",
+      cause: `timeout: no answer from ${new URL(mock.url).host} within 200 ms`,
+    });
 
     const m2 = model();
     const key = newKey();
@@ -242,7 +307,8 @@ describe("the admin sees the real cause", () => {
     expect(res.status).toBe(200);
     const requestId = res.headers.get("x-request-id")!;
     expect((await gw.logRow(requestId)).attempts[0].cause).toContain("connection refused");
-    const own = expectReply(await client(app.url, user.auth).get(`/api/log/self?request_id=${requestId}`), 200).items[0];
+    const own = expectReply(await client(app.url, user.auth).get(`/api/log/self?request_id=${requestId}`), 200)
+      .items[0];
     expect(own.attempts.map((a: any) => Object.keys(a).sort())).toEqual([
       ["channel_id", "error", "ms", "status"],
       ["channel_id", "ms", "status"],

@@ -21,15 +21,30 @@ beforeAll(async () => {
 });
 
 let serial = 0;
-const body = (over: Record<string, unknown>) => ({ name: `warn-${++serial}`, key: `sk-w-${crypto.randomUUID()}`, models: "gpt-4o", base_url: "https://api.example.com/v1", ...over });
+const body = (over: Record<string, unknown>) => ({
+  name: `warn-${++serial}`,
+  key: `sk-w-${crypto.randomUUID()}`,
+  models: "gpt-4o",
+  base_url: "https://api.example.com/v1",
+  ...over,
+});
 
 describe("models without a price", () => {
   test("the channel is created; the reply names the models and how to price them; gone once priced", async () => {
     const c = expectReply(await admin.post("/api/channel/", body({ models: "gpt-4o,unpriced-a,unpriced-b" })), 201);
     expect(c.unpriced_models).toEqual(["unpriced-a", "unpriced-b"]);
     expect(c.warnings).toHaveLength(1);
-    for (const part of ["unpriced-a, unpriced-b", "model_price_not_set", "apiyi price set --model unpriced-a", "/admin/pricing"]) expect(c.warnings[0]).toContain(part);
-    expect(expectReply(await admin.get(`/api/channel/${c.id}`), 200).unpriced_models).toEqual(["unpriced-a", "unpriced-b"]);
+    for (const part of [
+      "unpriced-a, unpriced-b",
+      "model_price_not_set",
+      "apiyi price set --model unpriced-a",
+      "/admin/pricing",
+    ])
+      expect(c.warnings[0]).toContain(part);
+    expect(expectReply(await admin.get(`/api/channel/${c.id}`), 200).unpriced_models).toEqual([
+      "unpriced-a",
+      "unpriced-b",
+    ]);
 
     await priceModels(app.url, auth, "unpriced-a");
     const after = expectReply(await admin.get(`/api/channel/${c.id}`), 200);
@@ -43,8 +58,21 @@ describe("models without a price", () => {
     const csrf = /data-csrf="([0-9a-f]+)"/.exec(page)![1];
     const res = await fetch(`${app.url}/admin/channels`, {
       method: "POST",
-      headers: { cookie: auth!.cookie!, "x-csrf-token": csrf, origin: app.url, "hx-request": "true", "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ name: "console-unpriced", type: "openai", base_url: "https://api.example.com/v1", key: "sk-c", models: "console-free-model", group: "default" }),
+      headers: {
+        cookie: auth!.cookie!,
+        "x-csrf-token": csrf,
+        origin: app.url,
+        "hx-request": "true",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        name: "console-unpriced",
+        type: "openai",
+        base_url: "https://api.example.com/v1",
+        key: "sk-c",
+        models: "console-free-model",
+        group: "default",
+      }),
     });
     const toast = JSON.parse(res.headers.get("hx-trigger") ?? "{}").toast;
     expect(toast.message).toStartWith("Channel created. Warning: no price for the model console-free-model");
@@ -60,30 +88,66 @@ describe("a base URL that ends in an endpoint path", () => {
     ["openai", "https://api.example.com/v1/embeddings", "https://api.example.com/v1", "/embeddings"],
     ["openai", "https://api.example.com/v1/responses", "https://api.example.com/v1", "/responses"],
     ["openai", "https://api.example.com/v1/images/generations", "https://api.example.com/v1", "/images/generations"],
-    ["openai", "https://api.groq.com/openai/v1/chat/completions", "https://api.groq.com/openai/v1", "/chat/completions"],
+    [
+      "openai",
+      "https://api.groq.com/openai/v1/chat/completions",
+      "https://api.groq.com/openai/v1",
+      "/chat/completions",
+    ],
     // DeepSeek serves /chat/completions at its root: nothing is added back
     ["openai", "https://api.deepseek.com/chat/completions", "https://api.deepseek.com", "/chat/completions"],
     ["anthropic", "https://api.anthropic.com/v1/messages", "https://api.anthropic.com/v1", "/messages"],
-    ["anthropic", "https://api.anthropic.com/v1/messages/count_tokens", "https://api.anthropic.com/v1", "/messages/count_tokens"],
-    ["gemini", "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent", "https://generativelanguage.googleapis.com/v1beta", "/models/gemini-2.5-flash:generateContent"],
-    ["azure", "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions", "https://res.openai.azure.com", "/openai/deployments/gpt-4o/chat/completions"],
+    [
+      "anthropic",
+      "https://api.anthropic.com/v1/messages/count_tokens",
+      "https://api.anthropic.com/v1",
+      "/messages/count_tokens",
+    ],
+    [
+      "gemini",
+      "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent",
+      "https://generativelanguage.googleapis.com/v1beta",
+      "/models/gemini-2.5-flash:generateContent",
+    ],
+    [
+      "azure",
+      "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions",
+      "https://res.openai.azure.com",
+      "/openai/deployments/gpt-4o/chat/completions",
+    ],
   ];
   test("the type's own endpoint is cut off, and the reply says so", async () => {
     for (const [type, given, stored, cut] of CUT) {
-      const c = expectReply(await admin.post("/api/channel/", body({ type, base_url: given, ...(type === "azure" ? { api_version: "2024-10-21" } : {}) })), 201);
+      const c = expectReply(
+        await admin.post(
+          "/api/channel/",
+          body({ type, base_url: given, ...(type === "azure" ? { api_version: "2024-10-21" } : {}) }),
+        ),
+        201,
+      );
       expect({ given, stored: c.base_url }).toEqual({ given, stored });
       expect(c.warnings).toEqual([`base_url ended in ${cut}, an endpoint path apiyi adds itself; it was removed`]);
     }
     const plain = expectReply(await admin.post("/api/channel/", body({})), 201);
-    const u = expectReply(await admin.put("/api/channel/", { id: plain.id, base_url: "https://api.example.com/v1/completions" }), 200);
-    expect({ url: u.base_url, warnings: u.warnings }).toEqual({ url: "https://api.example.com/v1", warnings: ["base_url ended in /completions, an endpoint path apiyi adds itself; it was removed"] });
+    const u = expectReply(
+      await admin.put("/api/channel/", { id: plain.id, base_url: "https://api.example.com/v1/completions" }),
+      200,
+    );
+    expect({ url: u.base_url, warnings: u.warnings }).toEqual({
+      url: "https://api.example.com/v1",
+      warnings: ["base_url ended in /completions, an endpoint path apiyi adds itself; it was removed"],
+    });
   });
 
   test("another type's endpoint is refused with what to do instead; nothing is written", async () => {
     const REFUSED: [string, string, string][] = [
       ["openai", "https://api.anthropic.com/v1/messages", "choose type anthropic"],
       ["openai", "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions", "choose type azure"],
-      ["openai", "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent", "choose type gemini"],
+      [
+        "openai",
+        "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent",
+        "choose type gemini",
+      ],
       ["anthropic", "https://api.example.com/v1/chat/completions", "choose type openai"],
       ["gemini", "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions", "choose type openai"],
     ];
@@ -101,7 +165,10 @@ describe("a base URL that ends in an endpoint path", () => {
     try {
       await priceModels(app.url, auth, "endpoint-model");
       const token = expectReply(await admin.post("/api/token/", { name: "ep", unlimited_quota: true }), 201);
-      expectReply(await admin.post("/api/channel/", body({ models: "endpoint-model", base_url: `${mock.url}/chat/completions` })), 201);
+      expectReply(
+        await admin.post("/api/channel/", body({ models: "endpoint-model", base_url: `${mock.url}/chat/completions` })),
+        201,
+      );
       const res = await chatCall(app.url, token.key, "endpoint-model");
       expect(res.status).toBe(200);
       expect(mock.requests.map((r) => r.path)).toEqual(["/v1/chat/completions"]);

@@ -11,7 +11,16 @@ import { PROVIDERS } from "../../../src/relay/wire";
 import { CHANNEL_STATUS, KEY_STATUS } from "../../../src/core/status";
 import { CHANNEL_TYPES } from "../../../src/services/channel-schema";
 import { expectInvalid, expectReply } from "../../support/expect";
-import { ADMIN_PASSWORD, authHeaders, cli, login, makeUser, useServer, type Auth, type Reply } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  authHeaders,
+  cli,
+  login,
+  makeUser,
+  useServer,
+  type Auth,
+  type Reply,
+} from "../../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -34,7 +43,11 @@ const ANON: Auth = {};
 /** One call as `auth` (default: admin), keeping the raw reply text for the leak checks. */
 async function send(method: string, path: string, body?: unknown, auth: Auth = adminAuth): Promise<Reply> {
   const headers: Record<string, string> = { "content-type": "application/json", ...authHeaders(app.url, method, auth) };
-  const res = await fetch(app.url + path, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(app.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   replies.push(text);
   return { status: res.status, body: JSON.parse(text), headers: res.headers };
@@ -62,8 +75,13 @@ function autoDisable(id: number, keyCount: number) {
   const db = new Database(join(app.server.dataDir, "apiyi.db"));
   try {
     db.run("PRAGMA busy_timeout = 5000");
-    const states = JSON.stringify(Array.from({ length: keyCount }, () => ({ status: 3, reason: "upstream 401", at: 1 })));
-    db.query("UPDATE channels SET status = 3, status_reason = 'no usable key', key_states = ? WHERE id = ?").run(states, id);
+    const states = JSON.stringify(
+      Array.from({ length: keyCount }, () => ({ status: 3, reason: "upstream 401", at: 1 })),
+    );
+    db.query("UPDATE channels SET status = 3, status_reason = 'no usable key', key_states = ? WHERE id = ?").run(
+      states,
+      id,
+    );
   } finally {
     db.close();
   }
@@ -76,9 +94,29 @@ beforeAll(async () => {
 });
 
 const VIEW_FIELDS = [
-  "api_version", "base_url", "created_at", "groups", "health", "id", "key_count", "key_states", "max_output_tokens", "model_mapping", "models",
-  "name", "priority", "status", "status_reason", "supports_responses", "timeout_connect_ms", "timeout_first_byte_ms", "timeout_idle_ms", "type",
-  "unpriced_models", "warnings", "weight",
+  "api_version",
+  "base_url",
+  "created_at",
+  "groups",
+  "health",
+  "id",
+  "key_count",
+  "key_states",
+  "max_output_tokens",
+  "model_mapping",
+  "models",
+  "name",
+  "priority",
+  "status",
+  "status_reason",
+  "supports_responses",
+  "timeout_connect_ms",
+  "timeout_first_byte_ms",
+  "timeout_idle_ms",
+  "type",
+  "unpriced_models",
+  "warnings",
+  "weight",
 ];
 
 describe("create", () => {
@@ -88,12 +126,27 @@ describe("create", () => {
     const c = await create({ key: `${k1}\n  ${k2}  \n\n${k1}\r\n`, models: " gpt-4o , gpt-4o ,o3 " });
     expect(Object.keys(c).sort()).toEqual(VIEW_FIELDS);
     expect(c).toMatchObject({
-      type: "openai", base_url: "https://api.example.com/v1", key_count: 2, models: ["gpt-4o", "o3"], model_mapping: {},
-      groups: ["default"], priority: 0, weight: 1, status: CHANNEL_STATUS.enabled, status_reason: "",
-      timeout_connect_ms: 10_000, timeout_first_byte_ms: 120_000, timeout_idle_ms: 300_000, supports_responses: false, api_version: "",
+      type: "openai",
+      base_url: "https://api.example.com/v1",
+      key_count: 2,
+      models: ["gpt-4o", "o3"],
+      model_mapping: {},
+      groups: ["default"],
+      priority: 0,
+      weight: 1,
+      status: CHANNEL_STATUS.enabled,
+      status_reason: "",
+      timeout_connect_ms: 10_000,
+      timeout_first_byte_ms: 120_000,
+      timeout_idle_ms: 300_000,
+      supports_responses: false,
+      api_version: "",
       max_output_tokens: 0,
     });
-    expect(c.key_states).toEqual([{ index: 0, status: KEY_STATUS.usable, reason: "" }, { index: 1, status: KEY_STATUS.usable, reason: "" }]);
+    expect(c.key_states).toEqual([
+      { index: 0, status: KEY_STATUS.usable, reason: "" },
+      { index: 1, status: KEY_STATUS.usable, reason: "" },
+    ]);
     expect(typeof c.id).toBe("number");
     expect(typeof c.created_at).toBe("number");
     expect(await fetchChannel(c.id)).toEqual(c);
@@ -101,13 +154,28 @@ describe("create", () => {
 
   test("takes new-api's shapes: key array, models array, mapping as JSON text, groups as a comma string", async () => {
     const c = await create({
-      key: [newKey(), " ", newKey()], models: ["a", "b"], model_mapping: JSON.stringify({ "gpt-4o": " gpt-4o-2024-08-06 " }),
-      group: "vip, backup,vip", priority: -3, weight: 0, status: 2,
-      timeout_connect_ms: 1, timeout_first_byte_ms: 3_600_000, timeout_idle_ms: 60_000,
+      key: [newKey(), " ", newKey()],
+      models: ["a", "b"],
+      model_mapping: JSON.stringify({ "gpt-4o": " gpt-4o-2024-08-06 " }),
+      group: "vip, backup,vip",
+      priority: -3,
+      weight: 0,
+      status: 2,
+      timeout_connect_ms: 1,
+      timeout_first_byte_ms: 3_600_000,
+      timeout_idle_ms: 60_000,
     });
     expect(c).toMatchObject({
-      key_count: 2, models: ["a", "b"], model_mapping: { "gpt-4o": "gpt-4o-2024-08-06" }, groups: ["vip", "backup"],
-      priority: -3, weight: 0, status: CHANNEL_STATUS.disabled, timeout_connect_ms: 1, timeout_first_byte_ms: 3_600_000, timeout_idle_ms: 60_000,
+      key_count: 2,
+      models: ["a", "b"],
+      model_mapping: { "gpt-4o": "gpt-4o-2024-08-06" },
+      groups: ["vip", "backup"],
+      priority: -3,
+      weight: 0,
+      status: CHANNEL_STATUS.disabled,
+      timeout_connect_ms: 1,
+      timeout_first_byte_ms: 3_600_000,
+      timeout_idle_ms: 60_000,
     });
     expect((await create({ model_mapping: { x: "y" }, group: ["backup"] })).model_mapping).toEqual({ x: "y" });
     expect((await create({ model_mapping: "" })).model_mapping).toEqual({});
@@ -124,14 +192,31 @@ describe("create", () => {
       ["https://API.Example.COM:443/v1", "https://api.example.com/v1"],
       ["http://[::1]:8000/v1/", "http://[::1]:8000/v1"],
     ];
-    for (const [given, stored] of cases) expect({ given, got: (await create({ base_url: given })).base_url }).toEqual({ given, got: stored });
+    for (const [given, stored] of cases)
+      expect({ given, got: (await create({ base_url: given })).base_url }).toEqual({ given, got: stored });
   });
 
   const BAD: [string, unknown[]][] = [
     ["name", [undefined, "", "   ", "x".repeat(101), 42, null]],
     ["type", ["mistral", "", 1, "OpenAI", null]],
-    ["base_url", [undefined, "", "api.openai.com", "ftp://x.com", "file:///etc/passwd", "javascript:alert(1)", "https://user:pw@x.com/v1",
-      "https://x.com/v1?api-version=1", "https://x.com/v1#top", "https://x.com/?", "http://", 5, "h".repeat(2001)]],
+    [
+      "base_url",
+      [
+        undefined,
+        "",
+        "api.openai.com",
+        "ftp://x.com",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "https://user:pw@x.com/v1",
+        "https://x.com/v1?api-version=1",
+        "https://x.com/v1#top",
+        "https://x.com/?",
+        "http://",
+        5,
+        "h".repeat(2001),
+      ],
+    ],
     ["key", [undefined, "", " \n \n", [], [" "], "has space", "tab\there", ["ok", 5], 7, "x".repeat(4097)]],
     ["models", [undefined, "", " , ", [], 7, ["m".repeat(201)]]],
     ["model_mapping", ["{not json", "[1]", '"text"', [["a", "b"]], { a: "" }, { a: " " }, { a: 5 }, { "": "x" }, 3]],
@@ -183,7 +268,9 @@ describe("list and get", () => {
     const second = expectReply(await get("/api/channel/?p=2&pageSize=1"), 200);
     expect(second).toMatchObject({ page: 2, page_size: 1, total: all.total });
     expect(second.items.map((c: { id: number }) => c.id)).toEqual([ids[1]]);
-    const ascending = expectReply(await get("/api/channel/?id_sort=true&size=100"), 200).items.map((c: { id: number }) => c.id);
+    const ascending = expectReply(await get("/api/channel/?id_sort=true&size=100"), 200).items.map(
+      (c: { id: number }) => c.id,
+    );
     expect(ascending).toEqual([...ids].reverse());
     expectInvalid(await get("/api/channel/?size=101"), "size");
     expectInvalid(await get("/api/channel/?p=0"), "p");
@@ -193,8 +280,14 @@ describe("list and get", () => {
     const c = await create({ name: "deep_seek 100%" });
     await create({ name: "deepXseek 1000" });
     const found = expectReply(await get(`/api/channel/?keyword=${encodeURIComponent("p_seek 100%")}`), 200);
-    expect({ ids: found.items.map((x: { id: number }) => x.id), total: found.total }).toEqual({ ids: [c.id], total: 1 });
-    expect(expectReply(await get("/api/channel/?keyword=no-such-channel-name"), 200)).toMatchObject({ items: [], total: 0 });
+    expect({ ids: found.items.map((x: { id: number }) => x.id), total: found.total }).toEqual({
+      ids: [c.id],
+      total: 1,
+    });
+    expect(expectReply(await get("/api/channel/?keyword=no-such-channel-name"), 200)).toMatchObject({
+      items: [],
+      total: 0,
+    });
   });
 
   test("an unknown or malformed id → 404", async () => {
@@ -205,12 +298,35 @@ describe("list and get", () => {
 describe("update", () => {
   test("changes what is sent; fields left out keep their values", async () => {
     const c = await create({ group: "vip", priority: 5, model_mapping: { a: "b" } });
-    const u = expectReply(await put({ id: c.id, name: "renamed", base_url: "https://other.example.com/", weight: 7, timeout_idle_ms: 5000 }), 200);
-    expect(u).toEqual({ ...c, name: "renamed", base_url: "https://other.example.com/v1", weight: 7, timeout_idle_ms: 5000 });
-    const v = expectReply(await put({ id: c.id, models: ["m1"], model_mapping: "{}", group: ["default", "backup"], priority: 1 }), 200);
+    const u = expectReply(
+      await put({
+        id: c.id,
+        name: "renamed",
+        base_url: "https://other.example.com/",
+        weight: 7,
+        timeout_idle_ms: 5000,
+      }),
+      200,
+    );
+    expect(u).toEqual({
+      ...c,
+      name: "renamed",
+      base_url: "https://other.example.com/v1",
+      weight: 7,
+      timeout_idle_ms: 5000,
+    });
+    const v = expectReply(
+      await put({ id: c.id, models: ["m1"], model_mapping: "{}", group: ["default", "backup"], priority: 1 }),
+      200,
+    );
     expect(v).toEqual({
-      ...u, models: ["m1"], model_mapping: {}, groups: ["default", "backup"], priority: 1,
-      unpriced_models: ["m1"], warnings: [expect.stringContaining("apiyi price set --model m1")],
+      ...u,
+      models: ["m1"],
+      model_mapping: {},
+      groups: ["default", "backup"],
+      priority: 1,
+      unpriced_models: ["m1"],
+      warnings: [expect.stringContaining("apiyi price set --model m1")],
     });
     expect(await fetchChannel(c.id)).toEqual(v);
   });
@@ -225,7 +341,11 @@ describe("update", () => {
     autoDisable(c.id, 3);
     const kept = expectReply(await put({ id: c.id, weight: 9 }), 200);
     expect(kept).toMatchObject({ status: CHANNEL_STATUS.autoDisabled, status_reason: "no usable key", key_count: 3 });
-    expect(kept.key_states.map((s: { status: number }) => s.status)).toEqual([KEY_STATUS.dead, KEY_STATUS.dead, KEY_STATUS.dead]);
+    expect(kept.key_states.map((s: { status: number }) => s.status)).toEqual([
+      KEY_STATUS.dead,
+      KEY_STATUS.dead,
+      KEY_STATUS.dead,
+    ]);
 
     const listed = await cli(["channel", "list", "--data-dir", app.server.dataDir]);
     expect(listed.code).toBe(0);
@@ -236,15 +356,28 @@ describe("update", () => {
     // new keys clear the failure state: the automatically disabled channel is enabled again
     const replaced = expectReply(await put({ id: c.id, key: [newKey(), newKey()] }), 200);
     expect(replaced).toMatchObject({ key_count: 2, status: CHANNEL_STATUS.enabled, status_reason: "" });
-    expect(replaced.key_states).toEqual([{ index: 0, status: KEY_STATUS.usable, reason: "" }, { index: 1, status: KEY_STATUS.usable, reason: "" }]);
+    expect(replaced.key_states).toEqual([
+      { index: 0, status: KEY_STATUS.usable, reason: "" },
+      { index: 1, status: KEY_STATUS.usable, reason: "" },
+    ]);
   });
 
   test("bad fields → 422 naming them, and the channel is unchanged", async () => {
     const c = await create();
     const bad: [string, unknown][] = [
-      ["name", ""], ["base_url", "ftp://x"], ["key", "two words"], ["models", ""], ["model_mapping", "{"],
-      ["group", "no-such-group"], ["weight", -1], ["timeout_connect_ms", 0], ["status", 4], ["type", "mistral"],
-      ["supports_responses", "yes"], ["api_version", "2024/10/21"], ["max_output_tokens", -1],
+      ["name", ""],
+      ["base_url", "ftp://x"],
+      ["key", "two words"],
+      ["models", ""],
+      ["model_mapping", "{"],
+      ["group", "no-such-group"],
+      ["weight", -1],
+      ["timeout_connect_ms", 0],
+      ["status", 4],
+      ["type", "mistral"],
+      ["supports_responses", "yes"],
+      ["api_version", "2024/10/21"],
+      ["max_output_tokens", -1],
     ];
     for (const [field, value] of bad) expectInvalid(await put({ id: c.id, [field]: value }), field);
     expectInvalid(await put({ name: "no id" }), "id");
@@ -257,7 +390,10 @@ describe("update", () => {
     expectInvalid(await put({ id: c.id, status: 3 }), "status");
     autoDisable(c.id, 2);
     // a form sending back the status it loaded
-    expect(expectReply(await put({ id: c.id, name: "still-auto", status: 3 }), 200)).toMatchObject({ status: CHANNEL_STATUS.autoDisabled, status_reason: "no usable key" });
+    expect(expectReply(await put({ id: c.id, name: "still-auto", status: 3 }), 200)).toMatchObject({
+      status: CHANNEL_STATUS.autoDisabled,
+      status_reason: "no usable key",
+    });
     const on = expectReply(await put({ id: c.id, status: 1 }), 200);
     expect(on).toMatchObject({ status: CHANNEL_STATUS.enabled, status_reason: "", key_count: 2 });
     expect(on.key_states.every((s: { status: number }) => s.status === KEY_STATUS.usable)).toBe(true);
@@ -271,26 +407,37 @@ describe("update", () => {
 describe("status_only", () => {
   test("2 disables, 1 enables; other fields are ignored", async () => {
     const c = await create();
-    expect(expectReply(await put({ id: c.id, status: 2, name: "ignored" }, "?status_only=true"), 200)).toEqual({ ...c, status: CHANNEL_STATUS.disabled });
+    expect(expectReply(await put({ id: c.id, status: 2, name: "ignored" }, "?status_only=true"), 200)).toEqual({
+      ...c,
+      status: CHANNEL_STATUS.disabled,
+    });
     expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=1"), 200)).toEqual(c);
   });
 
   test("enabling an automatically disabled channel clears the reason and puts every key back", async () => {
     const c = await create({ key: [newKey(), newKey(), newKey()] });
     autoDisable(c.id, 3);
-    expect(await fetchChannel(c.id)).toMatchObject({ status: CHANNEL_STATUS.autoDisabled, status_reason: "no usable key" });
+    expect(await fetchChannel(c.id)).toMatchObject({
+      status: CHANNEL_STATUS.autoDisabled,
+      status_reason: "no usable key",
+    });
     const on = expectReply(await put({ id: c.id, status: 1 }, "?status_only=true"), 200);
     expect(on).toEqual({ ...c, status: CHANNEL_STATUS.enabled, status_reason: "" });
     // keys disabled on an enabled channel come back too
     autoDisable(c.id, 3);
     expectReply(await put({ id: c.id, status: 2 }, "?status_only=true"), 200);
     expect((await fetchChannel(c.id)).key_states[0].status).toBe(KEY_STATUS.dead);
-    expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=true"), 200).key_states[0]).toEqual({ index: 0, status: KEY_STATUS.usable, reason: "" });
+    expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=true"), 200).key_states[0]).toEqual({
+      index: 0,
+      status: KEY_STATUS.usable,
+      reason: "",
+    });
   });
 
   test("only 1 or 2, an id that exists", async () => {
     const c = await create();
-    for (const status of [3, 0, "1", undefined]) expectInvalid(await put({ id: c.id, status }, "?status_only=true"), "status");
+    for (const status of [3, 0, "1", undefined])
+      expectInvalid(await put({ id: c.id, status }, "?status_only=true"), "status");
     expectInvalid(await put({ status: 1 }, "?status_only=true"), "id");
     expectReply(await put({ id: 987654, status: 2 }, "?status_only=true"), 404);
     expect((await fetchChannel(c.id)).status).toBe(CHANNEL_STATUS.enabled);
@@ -334,7 +481,10 @@ describe("admins only", () => {
       ["DELETE", `/api/channel/${c.id}`],
     ];
     for (const [method, path, body] of routes) {
-      for (const [who, auth, status] of [["user", userAuth, 403], ["anon", ANON, 401]] as const) {
+      for (const [who, auth, status] of [
+        ["user", userAuth, 403],
+        ["anon", ANON, 401],
+      ] as const) {
         const r = await send(method, path, body, auth);
         expect({ method, path, who, status: r.status }).toEqual({ method, path, who, status });
       }

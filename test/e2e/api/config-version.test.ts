@@ -25,7 +25,10 @@ afterAll(() => {
   mock.stop();
 });
 
-const version = () => Number((db.query("SELECT value FROM settings WHERE key = 'config_version'").get() as { value: string } | null)?.value ?? 0);
+const version = () =>
+  Number(
+    (db.query("SELECT value FROM settings WHERE key = 'config_version'").get() as { value: string } | null)?.value ?? 0,
+  );
 
 /** Runs `write` (which must succeed) and returns how far it moved the version. */
 async function bumpOf(write: () => Promise<Reply>): Promise<number> {
@@ -38,32 +41,49 @@ async function bumpOf(write: () => Promise<Reply>): Promise<number> {
 test("every management write bumps the version, deletes and settings included", async () => {
   const ids: Record<string, number> = {};
   const steps: [string, () => Promise<Reply>][] = [
-    ["create a group", () => admin.post("/api/group/", { name: "team", description: "t", multiplier: 1, selectable: true })],
+    [
+      "create a group",
+      () => admin.post("/api/group/", { name: "team", description: "t", multiplier: 1, selectable: true }),
+    ],
     ["update a group", () => admin.put("/api/group/team", { description: "the team" })],
     ["set a price", () => admin.post("/api/pricing/", { model: "gpt-4o-mini", input: "1", output: "2" })],
     ["set a second price", () => admin.post("/api/pricing/", { model: "spare-model", input: "1", output: "2" })],
     ["delete a price", () => admin.del("/api/pricing/spare-model")],
-    ["create a channel", async () => {
-      const r = await admin.post("/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" });
-      ids.channel = r.body.data?.id;
-      return r;
-    }],
+    [
+      "create a channel",
+      async () => {
+        const r = await admin.post("/api/channel/", {
+          name: "mock",
+          base_url: mock.url,
+          key: "sk-up",
+          models: "gpt-4o-mini",
+        });
+        ids.channel = r.body.data?.id;
+        return r;
+      },
+    ],
     ["update a channel", () => admin.put("/api/channel/", { id: ids.channel, weight: 3 })],
     ["disable a channel", () => admin.put("/api/channel/?status_only=true", { id: ids.channel, status: 2 })],
     ["enable a channel", () => admin.put("/api/channel/?status_only=true", { id: ids.channel, status: 1 })],
-    ["create a user", async () => {
-      const r = await admin.post("/api/user/", { username: "carol", password: "carol-password-1" });
-      ids.user = r.body.data?.id;
-      return r;
-    }],
+    [
+      "create a user",
+      async () => {
+        const r = await admin.post("/api/user/", { username: "carol", password: "carol-password-1" });
+        ids.user = r.body.data?.id;
+        return r;
+      },
+    ],
     ["update a user", () => admin.put("/api/user/", { id: ids.user, unlimited: true })],
     ["top up a user", () => admin.post(`/api/user/${ids.user}/topup`, { quota: 1000 })],
     ["adjust a balance", () => admin.post(`/api/user/${ids.user}/adjust`, { delta: -10, reason: "test" })],
-    ["create a token", async () => {
-      const r = await admin.post("/api/token/", { name: "versioned", unlimited_quota: true });
-      ids.token = r.body.data?.id;
-      return r;
-    }],
+    [
+      "create a token",
+      async () => {
+        const r = await admin.post("/api/token/", { name: "versioned", unlimited_quota: true });
+        ids.token = r.body.data?.id;
+        return r;
+      },
+    ],
     ["update a token", () => admin.put("/api/token/", { id: ids.token, name: "versioned-2" })],
     ["disable a token", () => admin.put("/api/token/?status_only=true", { id: ids.token, status: 2 })],
     ["delete a token", () => admin.del(`/api/token/${ids.token}`)],

@@ -71,7 +71,10 @@ describe("listing", () => {
   });
 
   test("the multiplier is shown as a number, whether sent as a string or a number", async () => {
-    const a = expectReply(await admin.post("/api/group/", { name: "m-str", multiplier: "0.95", description: "five off" }), 201);
+    const a = expectReply(
+      await admin.post("/api/group/", { name: "m-str", multiplier: "0.95", description: "five off" }),
+      201,
+    );
     expect(a).toMatchObject({ name: "m-str", multiplier: 0.95, description: "five off", selectable: true });
     const b = expectReply(await admin.post("/api/group/", { name: "m-num", multiplier: 0.95 }), 201);
     expect(b.multiplier).toBe(0.95);
@@ -91,7 +94,10 @@ describe("listing", () => {
 
 describe("create", () => {
   test("201 with the group; a duplicate name → 409", async () => {
-    const g = expectReply(await admin.post("/api/group/", { name: "vip", description: "fast lane", multiplier: "1.4", selectable: false }), 201);
+    const g = expectReply(
+      await admin.post("/api/group/", { name: "vip", description: "fast lane", multiplier: "1.4", selectable: false }),
+      201,
+    );
     expect(g).toMatchObject({ name: "vip", description: "fast lane", multiplier: 1.4, selectable: false });
     expectReply(await admin.post("/api/group/", { name: "vip", multiplier: 2 }), 409);
     expectReply(await admin.post("/api/group/", { name: "default" }), 409);
@@ -121,7 +127,10 @@ describe("create", () => {
 describe("update", () => {
   test("changes description, multiplier and selectable", async () => {
     expectReply(await admin.post("/api/group/", { name: "upd-1", multiplier: "0.5" }), 201);
-    const g = expectReply(await admin.put("/api/group/upd-1", { description: "now pricier", multiplier: "1.25", selectable: false }), 200);
+    const g = expectReply(
+      await admin.put("/api/group/upd-1", { description: "now pricier", multiplier: "1.25", selectable: false }),
+      200,
+    );
     expect(g).toMatchObject({ name: "upd-1", description: "now pricier", multiplier: 1.25, selectable: false });
     expect(await find("upd-1")).toMatchObject({ description: "now pricier", multiplier: 1.25, selectable: false });
     expectInvalid(await admin.put("/api/group/upd-1", { multiplier: "0.0000001" }), "multiplier");
@@ -130,7 +139,15 @@ describe("update", () => {
   });
 
   test("fields left out keep their values", async () => {
-    expectReply(await admin.post("/api/group/", { name: "partial-1", description: "keep me", multiplier: "0.8", selectable: false }), 201);
+    expectReply(
+      await admin.post("/api/group/", {
+        name: "partial-1",
+        description: "keep me",
+        multiplier: "0.8",
+        selectable: false,
+      }),
+      201,
+    );
     const g = expectReply(await admin.put("/api/group/partial-1", { description: "changed" }), 200);
     expect(g).toMatchObject({ name: "partial-1", description: "changed", multiplier: 0.8, selectable: false });
     const h = expectReply(await admin.put("/api/group/partial-1", { multiplier: 0.7 }), 200);
@@ -167,7 +184,10 @@ describe("delete", () => {
   test("409 while a token lists the group as a fallback group; 200 once unused", async () => {
     expectReply(await admin.post("/api/group/", { name: "used-fb", selectable: true }), 201);
     expectReply(await admin.post("/api/group/", { name: "used-fb2", selectable: true }), 201);
-    const tok = expectReply(await user.api.post("/api/token/", { name: "fb-user", fallback_groups: "used-fb2,used-fb" }), 201);
+    const tok = expectReply(
+      await user.api.post("/api/token/", { name: "fb-user", fallback_groups: "used-fb2,used-fb" }),
+      201,
+    );
     expect(tok.group).toBe("default");
     expect(tok.fallback_groups).toEqual(["used-fb2", "used-fb"]);
 
@@ -183,7 +203,10 @@ describe("delete", () => {
 
   test("a fallback group cleared from the token frees the group", async () => {
     expectReply(await admin.post("/api/group/", { name: "fb-clear", selectable: true }), 201);
-    const tok = expectReply(await user.api.post("/api/token/", { name: "fb-clear-user", fallback_groups: ["fb-clear"] }), 201);
+    const tok = expectReply(
+      await user.api.post("/api/token/", { name: "fb-clear-user", fallback_groups: ["fb-clear"] }),
+      201,
+    );
     expectReply(await admin.del("/api/group/fb-clear"), 409);
     const upd = expectReply(await user.api.put("/api/token/", { id: tok.id, fallback_groups: [] }), 200);
     expect(upd.fallback_groups).toEqual([]);

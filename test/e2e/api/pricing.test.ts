@@ -6,7 +6,19 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectInvalid, expectReply } from "../../support/expect";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
-import { ADMIN_PASSWORD, call, cli, client, login, makeUser, removeDir, scratchDirs, startServer, useServer, type Auth } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  call,
+  cli,
+  client,
+  login,
+  makeUser,
+  removeDir,
+  scratchDirs,
+  startServer,
+  useServer,
+  type Auth,
+} from "../../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -58,8 +70,19 @@ describe("GET /api/pricing/", () => {
 
   test("any signed-in user reads the seeded list prices as decimal strings", async () => {
     const all = await prices();
-    expect(all.get("gpt-4o-mini")).toMatchObject({ input: "0.15", output: "0.6", cached_input: "0.075", per_call: null });
-    expect(all.get("claude-sonnet-4-5")).toMatchObject({ input: "3", output: "15", cached_input: "0.3", cache_write: "3.75", per_call: null });
+    expect(all.get("gpt-4o-mini")).toMatchObject({
+      input: "0.15",
+      output: "0.6",
+      cached_input: "0.075",
+      per_call: null,
+    });
+    expect(all.get("claude-sonnet-4-5")).toMatchObject({
+      input: "3",
+      output: "15",
+      cached_input: "0.3",
+      cache_write: "3.75",
+      per_call: null,
+    });
     // Anthropic's cache writes cost 1.25 × input; elsewhere a cache write is billed as input
     expect(all.get("claude-opus-4-1")).toMatchObject({ input: "15", cache_write: "18.75" });
     expect(all.get("gpt-4o-mini")).toMatchObject({ cache_write: "0.15" });
@@ -91,7 +114,8 @@ describe("GET /api/pricing/", () => {
     for (const p of all.values()) {
       if (p.input === null) continue;
       expect(p.model_ratio).toBeCloseTo(micros(p.input) / 2 / 1_000_000, 12);
-      if (p.output !== null && micros(p.input) > 0) expect(p.completion_ratio).toBeCloseTo(micros(p.output) / micros(p.input), 12);
+      if (p.output !== null && micros(p.input) > 0)
+        expect(p.completion_ratio).toBeCloseTo(micros(p.output) / micros(p.input), 12);
     }
   });
 
@@ -100,7 +124,13 @@ describe("GET /api/pricing/", () => {
     expectReply(await admin.post("/api/pricing/", { model: "twin-model", input: "1", output: "2" }), 201);
     expect((await prices()).get("twin-model")!.groups).toEqual([]);
     expectReply(
-      await admin.post("/api/channel/", { name: "twin", base_url: mock.url, key: "sk-up-twin", models: ["twin-model", "gpt-4o-mini"], group: ["pg-west", "pg-east"] }),
+      await admin.post("/api/channel/", {
+        name: "twin",
+        base_url: mock.url,
+        key: "sk-up-twin",
+        models: ["twin-model", "gpt-4o-mini"],
+        group: ["pg-west", "pg-east"],
+      }),
       201,
     );
     const all = await prices();
@@ -126,36 +156,99 @@ describe("POST /api/pricing/ and DELETE /api/pricing/:model", () => {
   });
 
   test("creates (201) with exact decimals, then replaces the whole price", async () => {
-    const created = expectReply(await admin.post("/api/pricing/", { model: "new-model", input: "1.1", output: 4.4, cached_input: "0.000001" }), 201);
-    expect(created).toMatchObject({ model: "new-model", input: "1.1", output: "4.4", cached_input: "0.000001", per_call: null, model_ratio: 0.55, completion_ratio: 4 });
-    expect((await prices()).get("new-model")).toMatchObject({ input: "1.1", output: "4.4", cached_input: "0.000001", per_call: null });
+    const created = expectReply(
+      await admin.post("/api/pricing/", { model: "new-model", input: "1.1", output: 4.4, cached_input: "0.000001" }),
+      201,
+    );
+    expect(created).toMatchObject({
+      model: "new-model",
+      input: "1.1",
+      output: "4.4",
+      cached_input: "0.000001",
+      per_call: null,
+      model_ratio: 0.55,
+      completion_ratio: 4,
+    });
+    expect((await prices()).get("new-model")).toMatchObject({
+      input: "1.1",
+      output: "4.4",
+      cached_input: "0.000001",
+      per_call: null,
+    });
 
     const replaced = expectReply(await admin.post("/api/pricing/", { model: "new-model", per_call: "0.015" }), 201);
-    expect(replaced).toMatchObject({ model: "new-model", input: null, output: null, cached_input: null, per_call: "0.015" });
-    expect((await prices()).get("new-model")).toMatchObject({ input: null, output: null, cached_input: null, per_call: "0.015", model_ratio: null });
+    expect(replaced).toMatchObject({
+      model: "new-model",
+      input: null,
+      output: null,
+      cached_input: null,
+      per_call: "0.015",
+    });
+    expect((await prices()).get("new-model")).toMatchObject({
+      input: null,
+      output: null,
+      cached_input: null,
+      per_call: "0.015",
+      model_ratio: null,
+    });
 
     // both kinds at once, and cached input left to default to the input price
-    expectReply(await admin.post("/api/pricing/", { model: "new-model", input: "2", output: "8", per_call: "0.04" }), 201);
-    expect((await prices()).get("new-model")).toMatchObject({ input: "2", output: "8", cached_input: "2", per_call: "0.04", model_ratio: 1, completion_ratio: 4 });
+    expectReply(
+      await admin.post("/api/pricing/", { model: "new-model", input: "2", output: "8", per_call: "0.04" }),
+      201,
+    );
+    expect((await prices()).get("new-model")).toMatchObject({
+      input: "2",
+      output: "8",
+      cached_input: "2",
+      per_call: "0.04",
+      model_ratio: 1,
+      completion_ratio: 4,
+    });
     // an edit of a seeded price
     expectReply(await admin.post("/api/pricing/", { model: "gpt-4o", input: "2.75", output: "11" }), 201);
     expect((await prices()).get("gpt-4o")).toMatchObject({ input: "2.75", output: "11", cached_input: "2.75" });
   });
 
   test("cache_write: exact decimals, replaced with the price, defaulting to the input price", async () => {
-    const created = expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", output: "15", cached_input: "0.3", cache_write: "3.75" }), 201);
+    const created = expectReply(
+      await admin.post("/api/pricing/", {
+        model: "cw-model",
+        input: "3",
+        output: "15",
+        cached_input: "0.3",
+        cache_write: "3.75",
+      }),
+      201,
+    );
     expect(created).toMatchObject({ input: "3", cached_input: "0.3", cache_write: "3.75" });
-    expect((await prices()).get("cw-model")).toMatchObject({ input: "3", output: "15", cached_input: "0.3", cache_write: "3.75" });
+    expect((await prices()).get("cw-model")).toMatchObject({
+      input: "3",
+      output: "15",
+      cached_input: "0.3",
+      cache_write: "3.75",
+    });
     // a number, the smallest step, and zero
-    expect(expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", cache_write: 0.000001 }), 201).cache_write).toBe("0.000001");
-    expect(expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", cache_write: "0" }), 201).cache_write).toBe("0");
+    expect(
+      expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", cache_write: 0.000001 }), 201)
+        .cache_write,
+    ).toBe("0.000001");
+    expect(
+      expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "3", cache_write: "0" }), 201)
+        .cache_write,
+    ).toBe("0");
     // left out, null or "": the input price (a replace drops the old one)
     for (const cache_write of [undefined, null, ""]) {
-      expectReply(await admin.post("/api/pricing/", { model: "cw-model", input: "2.5", output: "10", cache_write }), 201);
+      expectReply(
+        await admin.post("/api/pricing/", { model: "cw-model", input: "2.5", output: "10", cache_write }),
+        201,
+      );
       expect({ cache_write, got: (await prices()).get("cw-model")!.cache_write }).toEqual({ cache_write, got: "2.5" });
     }
     // per-call only: no token prices at all
-    expect(expectReply(await admin.post("/api/pricing/", { model: "cw-model", per_call: "0.01", cache_write: "1" }), 201)).toMatchObject({ input: null, cache_write: "1" });
+    expect(
+      expectReply(await admin.post("/api/pricing/", { model: "cw-model", per_call: "0.01", cache_write: "1" }), 201),
+    ).toMatchObject({ input: null, cache_write: "1" });
     expectReply(await admin.del("/api/pricing/cw-model"), 200);
     for (const bad of ["1.1234567", "-1", "abc", "1e3", true, "1,5"]) {
       const r = await admin.post("/api/pricing/", { model: "cw-bad", input: "1", cache_write: bad });
@@ -166,10 +259,16 @@ describe("POST /api/pricing/ and DELETE /api/pricing/:model", () => {
 
   test("validation: 422 naming the field, nothing written", async () => {
     expectInvalid(await admin.post("/api/pricing/", { model: "bad-model" }), "input");
-    expectInvalid(await admin.post("/api/pricing/", { model: "bad-model", input: null, output: null, per_call: null }), "input");
+    expectInvalid(
+      await admin.post("/api/pricing/", { model: "bad-model", input: null, output: null, per_call: null }),
+      "input",
+    );
     expectInvalid(await admin.post("/api/pricing/", { model: "bad-model", input: "1.1234567" }), "input");
     expectInvalid(await admin.post("/api/pricing/", { model: "bad-model", output: "0.0000001" }), "output");
-    expectInvalid(await admin.post("/api/pricing/", { model: "bad-model", input: "1", cached_input: "0.1234567" }), "cached_input");
+    expectInvalid(
+      await admin.post("/api/pricing/", { model: "bad-model", input: "1", cached_input: "0.1234567" }),
+      "cached_input",
+    );
     expectInvalid(await admin.post("/api/pricing/", { model: "bad-model", per_call: "-0.01" }), "per_call");
     expectInvalid(await admin.post("/api/pricing/", { model: "bad-model", input: -1 }), "input");
     expectInvalid(await admin.post("/api/pricing/", { model: "bad-model", output: "abc" }), "output");
@@ -244,16 +343,35 @@ describe("apiyi price set / price list", () => {
 
     const list = await run(["price", "list", "--data-dir", dir]);
     expect(list.code).toBe(0);
-    const lines = list.stdout.trim().split("\n").map((l) => l.split("\t"));
+    const lines = list.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
     // the last column is the cache write price (the input price when not set)
     expect(lines).toContainEqual(["m", "1.5", "3", "1.5", "-", "1.5"]);
     expect(lines).toContainEqual(["img", "-", "-", "-", "0.04", "-"]);
 
     // replace through the CLI
-    const replaced = await run(["price", "set", "--model", "m", "--input", "2", "--cached-input", "0.5", "--cache-write", "2.5", "--data-dir", dir]);
+    const replaced = await run([
+      "price",
+      "set",
+      "--model",
+      "m",
+      "--input",
+      "2",
+      "--cached-input",
+      "0.5",
+      "--cache-write",
+      "2.5",
+      "--data-dir",
+      dir,
+    ]);
     expect(replaced.code).toBe(0);
     expect(replaced.stdout).toContain("cache write 2.5");
-    const again = (await run(["price", "list", "--data-dir", dir])).stdout.trim().split("\n").map((l) => l.split("\t"));
+    const again = (await run(["price", "list", "--data-dir", dir])).stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
     expect(again).toContainEqual(["m", "2", "-", "0.5", "-", "2.5"]);
   });
 
@@ -280,8 +398,18 @@ describe("apiyi price set / price list", () => {
 
   test("a price set while a server runs on the data dir reaches it (API and relay) within 1 s", async () => {
     // a channel for the model, and a user key: unpriced, the call is refused
-    expectReply(await admin.post("/api/channel/", { name: "live", base_url: mock.url, key: "sk-up-live", models: ["cli-live-model"], group: ["default"] }), 201);
-    const key = expectReply(await bob.api.post("/api/token/", { name: "live", unlimited_quota: true }), 201).key as string;
+    expectReply(
+      await admin.post("/api/channel/", {
+        name: "live",
+        base_url: mock.url,
+        key: "sk-up-live",
+        models: ["cli-live-model"],
+        group: ["default"],
+      }),
+      201,
+    );
+    const key = expectReply(await bob.api.post("/api/token/", { name: "live", unlimited_quota: true }), 201)
+      .key as string;
     expectReply(await admin.post(`/api/user/${bob.id}/topup`, { quota: 1_000_000 }), 200);
     const ask = () =>
       fetch(`${app.url}/v1/chat/completions`, {
@@ -294,7 +422,18 @@ describe("apiyi price set / price list", () => {
     expect((await refused.json()).error.code).toBe("model_price_not_set");
     expect((await prices()).has("cli-live-model")).toBe(false);
 
-    const r = await run(["price", "set", "--model", "cli-live-model", "--input", "2", "--output", "4", "--data-dir", app.server.dataDir]);
+    const r = await run([
+      "price",
+      "set",
+      "--model",
+      "cli-live-model",
+      "--input",
+      "2",
+      "--output",
+      "4",
+      "--data-dir",
+      app.server.dataDir,
+    ]);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     const written = Date.now();
 

@@ -11,10 +11,16 @@ test("PUT /api/user/self changes the password and ends the other sessions only",
   const second = await login(app.url, "carol", "carol-pass-1");
   const me = client(app.url, first);
 
-  expectInvalid(await me.put("/api/user/self", { current_password: "nope", password: "carol-pass-2" }), "current_password");
+  expectInvalid(
+    await me.put("/api/user/self", { current_password: "nope", password: "carol-pass-2" }),
+    "current_password",
+  );
   expectInvalid(await me.put("/api/user/self", { current_password: "carol-pass-1", password: "short" }), "password");
 
-  const ok = expectReply(await me.put("/api/user/self", { current_password: "carol-pass-1", password: "carol-pass-2" }), 200);
+  const ok = expectReply(
+    await me.put("/api/user/self", { current_password: "carol-pass-1", password: "carol-pass-2" }),
+    200,
+  );
   expect(ok.username).toBe("carol");
   expectReply(await me.get("/api/user/self"), 200); // this session stays
   expectReply(await client(app.url, second).get("/api/user/self"), 401); // the other one ended

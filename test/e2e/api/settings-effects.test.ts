@@ -6,7 +6,16 @@ import { join } from "node:path";
 import { LOG_TYPE } from "../../../src/core/status";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
-import { ADMIN_PASSWORD, call, client, login, priceModels, startServer, tempDir, removeDir } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  call,
+  client,
+  login,
+  priceModels,
+  startServer,
+  tempDir,
+  removeDir,
+} from "../../support/server";
 
 const mock = startMockUpstream({ models: ["s-model"] });
 afterAll(() => mock.stop());
@@ -23,14 +32,38 @@ test("breaker threshold, trusted proxies and the default hold cap apply without 
   try {
     const auth = await login(server.url, "admin", ADMIN_PASSWORD);
     const admin = client(server.url, auth);
-    expectReply(await admin.put("/api/setting", { breaker_failures: 2, breaker_cooldown_seconds: 600, default_hold_cap_tokens: 123 }), 200);
-    expectReply(await admin.post("/api/channel/", { name: "bad", base_url: mock.urlFor("status=500"), key: "sk-bad", models: "s-model", priority: 10 }), 201);
-    expectReply(await admin.post("/api/channel/", { name: "good", base_url: mock.url, key: "sk-good", models: "s-model" }), 201);
+    expectReply(
+      await admin.put("/api/setting", {
+        breaker_failures: 2,
+        breaker_cooldown_seconds: 600,
+        default_hold_cap_tokens: 123,
+      }),
+      200,
+    );
+    expectReply(
+      await admin.post("/api/channel/", {
+        name: "bad",
+        base_url: mock.urlFor("status=500"),
+        key: "sk-bad",
+        models: "s-model",
+        priority: 10,
+      }),
+      201,
+    );
+    expectReply(
+      await admin.post("/api/channel/", { name: "good", base_url: mock.url, key: "sk-good", models: "s-model" }),
+      201,
+    );
     await priceModels(server.url, auth, "s-model");
-    const price = expectReply(await admin.get("/api/pricing/"), 200).items.find((p: { model: string }) => p.model === "s-model");
+    const price = expectReply(await admin.get("/api/pricing/"), 200).items.find(
+      (p: { model: string }) => p.model === "s-model",
+    );
     expect(price.hold_cap_tokens).toBe(123);
 
-    const token = expectReply(await admin.post("/api/token/", { name: "s", unlimited_quota: true, allow_ips: ["10.0.0.0/8"] }), 201);
+    const token = expectReply(
+      await admin.post("/api/token/", { name: "s", unlimited_quota: true, allow_ips: ["10.0.0.0/8"] }),
+      201,
+    );
     const open = expectReply(await admin.post("/api/token/", { name: "s-open", unlimited_quota: true }), 201);
     const badHits = () => mock.requests.filter((r) => r.headers.authorization === "Bearer sk-bad").length;
     for (let i = 0; i < 3; i++) expect((await chat(server.url, open.key)).status).toBe(200);
@@ -58,9 +91,15 @@ test("log retention deletes old call rows at start, keeping top-ups and the dail
     const db = new Database(join(dataDir, "apiyi.db"));
     const old = Date.now() - 10 * 86_400_000;
     for (const type of [LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.topup]) {
-      db.run("INSERT INTO logs (created_at, type, user_id, quota) VALUES (?, ?, 1, ?)", [old, type, type === LOG_TYPE.topup ? 500_000 : 7]);
+      db.run("INSERT INTO logs (created_at, type, user_id, quota) VALUES (?, ?, 1, ?)", [
+        old,
+        type,
+        type === LOG_TYPE.topup ? 500_000 : 7,
+      ]);
     }
-    db.run("INSERT INTO usage_daily (day, user_id, token_id, model, \"group\", calls, quota) VALUES ('2026-01-01', 1, 1, 'm', 'default', 2, 7)");
+    db.run(
+      "INSERT INTO usage_daily (day, user_id, token_id, model, \"group\", calls, quota) VALUES ('2026-01-01', 1, 1, 'm', 'default', 2, 7)",
+    );
     db.close();
 
     server = await startServer({ dataDir });

@@ -135,8 +135,20 @@ describe("create", () => {
   });
 
   test("empty comma strings and empty arrays mean empty lists", async () => {
-    const a = await create(alice.api, { name: "empty-str", unlimited_quota: true, models: "", allow_ips: "", fallback_groups: "" });
-    const b = await create(alice.api, { name: "empty-arr", unlimited_quota: true, models: [], allow_ips: [], fallback_groups: [] });
+    const a = await create(alice.api, {
+      name: "empty-str",
+      unlimited_quota: true,
+      models: "",
+      allow_ips: "",
+      fallback_groups: "",
+    });
+    const b = await create(alice.api, {
+      name: "empty-arr",
+      unlimited_quota: true,
+      models: [],
+      allow_ips: [],
+      fallback_groups: [],
+    });
     for (const t of [a, b]) {
       expect(t.models).toEqual([]);
       expect(t.allow_ips).toEqual([]);
@@ -186,7 +198,9 @@ describe("list, get, search", () => {
   test("paging: pages do not overlap and together hold every token", async () => {
     const u = await makeUser(app.url, adminAuth, "pager");
     const made = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => create(u.api, { name: `page-${String(i).padStart(2, "0")}`, unlimited_quota: true })),
+      Array.from({ length: 24 }, (_, i) =>
+        create(u.api, { name: `page-${String(i).padStart(2, "0")}`, unlimited_quota: true }),
+      ),
     );
     const seen: number[] = [];
     const sizes: number[] = [];
@@ -307,11 +321,22 @@ describe("update", () => {
     expect(cleared.allow_ips).toEqual([]);
     expect(cleared.models).toEqual(["a", "b"]);
     const got = expectReply(await alice.api.get(`/api/token/${made.id}`), 200);
-    expect(got).toMatchObject({ ...before, name: "partial-renamed", remain_quota: 1, models: ["a", "b"], allow_ips: [] });
+    expect(got).toMatchObject({
+      ...before,
+      name: "partial-renamed",
+      remain_quota: 1,
+      models: ["a", "b"],
+      allow_ips: [],
+    });
   });
 
   test("changing the group re-checks the stored fallback groups", async () => {
-    const made = await create(alice.api, { name: "regroup", unlimited_quota: true, group: "vip", fallback_groups: ["vip2"] });
+    const made = await create(alice.api, {
+      name: "regroup",
+      unlimited_quota: true,
+      group: "vip",
+      fallback_groups: ["vip2"],
+    });
     expectInvalid(await alice.api.put("/api/token/", { id: made.id, group: "vip2" }), "fallback_groups");
     const ok = expectReply(await alice.api.put("/api/token/", { id: made.id, group: "vip3" }), 200);
     expect(ok).toMatchObject({ group: "vip3", fallback_groups: ["vip2"] });
@@ -334,7 +359,14 @@ describe("update", () => {
     expectReply(await alice.api.put("/api/token/", { id: 999_999, name: "ghost" }), 404);
     // nothing changed
     const got = expectReply(await alice.api.get(`/api/token/${made.id}`), 200);
-    expect(got).toMatchObject({ name: "edit-bad", billing_mode: "usage_first", group: "default", status: TOKEN_STATUS.enabled, fallback_groups: [], allow_ips: [] });
+    expect(got).toMatchObject({
+      name: "edit-bad",
+      billing_mode: "usage_first",
+      group: "default",
+      status: TOKEN_STATUS.enabled,
+      fallback_groups: [],
+      allow_ips: [],
+    });
   });
 
   test("PUT ?status_only=true takes {id, status} and changes only the status", async () => {
@@ -345,7 +377,10 @@ describe("update", () => {
     const on = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200);
     expect(on.status).toBe(TOKEN_STATUS.enabled);
     // other fields in a status_only body are not applied
-    const only = expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2, name: "sneaky", models: [] }), 200);
+    const only = expectReply(
+      await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2, name: "sneaky", models: [] }),
+      200,
+    );
     expect(only).toMatchObject({ status: TOKEN_STATUS.disabled, name: "toggle", models: ["m"] });
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 3 }), "status");
     expectInvalid(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 4 }), "status");
@@ -358,26 +393,45 @@ describe("derived statuses", () => {
   test("4 exhausted: a limited token at 0; a top-up of the token or unlimited makes it 1", async () => {
     // a new token at 0 is refused (it could never call); a limited token may be set to 0 later
     const made = await create(alice.api, { name: "empty-tank", remain_quota: 1, unlimited_quota: false });
-    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0 }), 200).status).toBe(TOKEN_STATUS.exhausted);
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0 }), 200).status).toBe(
+      TOKEN_STATUS.exhausted,
+    );
     expect(expectReply(await alice.api.get(`/api/token/${made.id}`), 200).status).toBe(TOKEN_STATUS.exhausted);
     const listed = expectReply(await alice.api.get("/api/token/search?keyword=empty-tank"), 200);
     expect(listed.items.map((t: { status: number }) => t.status)).toEqual([TOKEN_STATUS.exhausted]);
     // people's "disabled" wins over the derived status
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200).status).toBe(TOKEN_STATUS.disabled);
+    expect(
+      expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 2 }), 200).status,
+    ).toBe(TOKEN_STATUS.disabled);
     // enabling again reports the derived status
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200).status).toBe(TOKEN_STATUS.exhausted);
-    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1000 }), 200).status).toBe(TOKEN_STATUS.enabled);
-    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0, unlimited_quota: true }), 200).status).toBe(TOKEN_STATUS.enabled);
+    expect(
+      expectReply(await alice.api.put("/api/token/?status_only=true", { id: made.id, status: 1 }), 200).status,
+    ).toBe(TOKEN_STATUS.exhausted);
+    expect(expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 1000 }), 200).status).toBe(
+      TOKEN_STATUS.enabled,
+    );
+    expect(
+      expectReply(await alice.api.put("/api/token/", { id: made.id, remain_quota: 0, unlimited_quota: true }), 200)
+        .status,
+    ).toBe(TOKEN_STATUS.enabled);
   });
 
   test("3 expired: a past expired_time is refused (422); a token whose time runs out reports 3", async () => {
-    expectInvalid(await alice.api.post("/api/token/", { name: "already-gone", unlimited_quota: true, expired_time: nowSec() - 10 }), "expired_time");
-    expectInvalid(await alice.api.post("/api/token/", { name: "bad-expiry", unlimited_quota: true, expired_time: -2 }), "expired_time");
+    expectInvalid(
+      await alice.api.post("/api/token/", { name: "already-gone", unlimited_quota: true, expired_time: nowSec() - 10 }),
+      "expired_time",
+    );
+    expectInvalid(
+      await alice.api.post("/api/token/", { name: "bad-expiry", unlimited_quota: true, expired_time: -2 }),
+      "expired_time",
+    );
     const expires = nowSec() + 2;
     const soon = await create(alice.api, { name: "short-lived", unlimited_quota: true, expired_time: expires });
     const soonEmpty = await create(alice.api, { name: "short-and-empty", remain_quota: 1, expired_time: expires });
     expect(soon.status).toBe(TOKEN_STATUS.enabled);
-    expect(expectReply(await alice.api.put("/api/token/", { id: soonEmpty.id, remain_quota: 0 }), 200).status).toBe(TOKEN_STATUS.exhausted);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soonEmpty.id, remain_quota: 0 }), 200).status).toBe(
+      TOKEN_STATUS.exhausted,
+    );
     // wait until the expiry second has passed
     while (Date.now() < expires * 1000 + 200) await sleep(100);
     expect(expectReply(await alice.api.get(`/api/token/${soon.id}`), 200).status).toBe(TOKEN_STATUS.expired);
@@ -386,11 +440,19 @@ describe("derived statuses", () => {
     const listed = expectReply(await alice.api.get("/api/token/search?keyword=short-"), 200);
     expect(listed.items.map((t: { status: number }) => t.status)).toEqual([TOKEN_STATUS.expired, TOKEN_STATUS.expired]);
     // disabled wins; enabling again shows expired
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 2 }), 200).status).toBe(TOKEN_STATUS.disabled);
-    expect(expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 1 }), 200).status).toBe(TOKEN_STATUS.expired);
+    expect(
+      expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 2 }), 200).status,
+    ).toBe(TOKEN_STATUS.disabled);
+    expect(
+      expectReply(await alice.api.put("/api/token/?status_only=true", { id: soon.id, status: 1 }), 200).status,
+    ).toBe(TOKEN_STATUS.expired);
     // an expired token can still be edited, and a new future time (or -1) revives it
-    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, name: "short-lived-2" }), 200).status).toBe(TOKEN_STATUS.expired);
-    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, expired_time: -1 }), 200).status).toBe(TOKEN_STATUS.enabled);
+    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, name: "short-lived-2" }), 200).status).toBe(
+      TOKEN_STATUS.expired,
+    );
+    expect(expectReply(await alice.api.put("/api/token/", { id: soon.id, expired_time: -1 }), 200).status).toBe(
+      TOKEN_STATUS.enabled,
+    );
   });
 });
 
@@ -443,7 +505,10 @@ describe("validation, bodies and conflicts", () => {
     expectInvalid(await post({ name: "v-group", group: "no-such-group" }), "group");
     expectInvalid(await post({ name: "v-fb-default", fallback_groups: ["default"] }), "fallback_groups");
     expectInvalid(await post({ name: "v-fb-same", group: "vip", fallback_groups: "vip" }), "fallback_groups");
-    expectInvalid(await post({ name: "v-fb-same2", group: "vip", fallback_groups: ["vip2", "vip"] }), "fallback_groups");
+    expectInvalid(
+      await post({ name: "v-fb-same2", group: "vip", fallback_groups: ["vip2", "vip"] }),
+      "fallback_groups",
+    );
     expectInvalid(await post({ name: "v-fb-three", fallback_groups: ["vip", "vip2", "vip3"] }), "fallback_groups");
     expectInvalid(await post({ name: "v-fb-three-str", fallback_groups: "vip,vip2,vip3" }), "fallback_groups");
     expectInvalid(await post({ name: "v-fb-missing", fallback_groups: ["no-such-group"] }), "fallback_groups");
@@ -463,7 +528,11 @@ describe("validation, bodies and conflicts", () => {
 
   test("duplicate fallback groups never survive: they are folded into one", async () => {
     // The list is de-duplicated like models and allow_ips; whatever comes back holds distinct groups.
-    const t = await create(alice.api, { name: "fb-dups", unlimited_quota: true, fallback_groups: ["vip", "vip", "vip2", " vip2 "] });
+    const t = await create(alice.api, {
+      name: "fb-dups",
+      unlimited_quota: true,
+      fallback_groups: ["vip", "vip", "vip2", " vip2 "],
+    });
     expect(t.fallback_groups).toEqual(["vip", "vip2"]);
   });
 
@@ -496,7 +565,9 @@ describe("validation, bodies and conflicts", () => {
     const names = Array.from({ length: 999 }, (_, i) => `bulk-${i}`);
     const ids: number[] = [];
     for (let i = 0; i < names.length; i += 50) {
-      const replies = await Promise.all(names.slice(i, i + 50).map((name) => u.api.post("/api/token/", { name, unlimited_quota: true })));
+      const replies = await Promise.all(
+        names.slice(i, i + 50).map((name) => u.api.post("/api/token/", { name, unlimited_quota: true })),
+      );
       const statuses = replies.map((r) => r.status);
       expect(statuses).toEqual(statuses.map(() => 201));
       ids.push(...replies.map((r) => r.body.data.id as number));
@@ -522,8 +593,14 @@ describe("validation, bodies and conflicts", () => {
   });
 
   test("users may not pick a non-selectable group; admins may", async () => {
-    expectInvalid(await alice.api.post("/api/token/", { name: "in-hidden", unlimited_quota: true, group: "hidden" }), "group");
-    expectInvalid(await alice.api.post("/api/token/", { name: "fb-hidden", unlimited_quota: true, fallback_groups: ["hidden"] }), "fallback_groups");
+    expectInvalid(
+      await alice.api.post("/api/token/", { name: "in-hidden", unlimited_quota: true, group: "hidden" }),
+      "group",
+    );
+    expectInvalid(
+      await alice.api.post("/api/token/", { name: "fb-hidden", unlimited_quota: true, fallback_groups: ["hidden"] }),
+      "fallback_groups",
+    );
     const mine = await create(alice.api, { name: "move-me", unlimited_quota: true });
     expectInvalid(await alice.api.put("/api/token/", { id: mine.id, group: "hidden" }), "group");
     // the groups a user is offered leave it out; an admin sees it
@@ -532,7 +609,12 @@ describe("validation, bodies and conflicts", () => {
     expect(userGroups).toContain("default");
     const adminGroups = expectReply(await admin.get("/api/group/"), 200).items.map((g: { name: string }) => g.name);
     expect(adminGroups).toContain("hidden");
-    const a = await create(admin, { name: "admin-hidden", unlimited_quota: true, group: "hidden", fallback_groups: ["vip"] });
+    const a = await create(admin, {
+      name: "admin-hidden",
+      unlimited_quota: true,
+      group: "hidden",
+      fallback_groups: ["vip"],
+    });
     expect(a).toMatchObject({ group: "hidden", fallback_groups: ["vip"] });
     const b = await create(admin, { name: "admin-fb-hidden", unlimited_quota: true, fallback_groups: "hidden" });
     expect(b.fallback_groups).toEqual(["hidden"]);
@@ -544,7 +626,6 @@ describe("validation, bodies and conflicts", () => {
   });
 });
 
-
 // Issue 10 item 16: one rule for the token quota, whichever way a token is made. Left out → unlimited
 // (bounded by the owner's balance); both fields (new-api sends both) → as sent; a limited token at 0
 // could never call → refused, naming what to do.
@@ -555,12 +636,27 @@ describe("the quota default is the same for the API, the console and the CLI", (
   };
 
   test("API: left out → unlimited; a quota alone → limited to it; both fields → exactly as sent", async () => {
-    expect(await create(alice.api, { name: "q-none" })).toMatchObject({ unlimited_quota: true, remain_quota: 0, status: TOKEN_STATUS.enabled });
-    expect(await create(alice.api, { name: "q-alone", remain_quota: 2_500_000 })).toMatchObject({ unlimited_quota: false, remain_quota: 2_500_000, status: TOKEN_STATUS.enabled });
+    expect(await create(alice.api, { name: "q-none" })).toMatchObject({
+      unlimited_quota: true,
+      remain_quota: 0,
+      status: TOKEN_STATUS.enabled,
+    });
+    expect(await create(alice.api, { name: "q-alone", remain_quota: 2_500_000 })).toMatchObject({
+      unlimited_quota: false,
+      remain_quota: 2_500_000,
+      status: TOKEN_STATUS.enabled,
+    });
     // new-api's console sends both fields every time
-    expect(await create(alice.api, { name: "q-newapi-limited", remain_quota: 500_000, unlimited_quota: false })).toMatchObject({ unlimited_quota: false, remain_quota: 500_000 });
-    expect(await create(alice.api, { name: "q-newapi-unlimited", remain_quota: 0, unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: TOKEN_STATUS.enabled });
-    expect(await create(alice.api, { name: "q-unl-only", unlimited_quota: true })).toMatchObject({ unlimited_quota: true, status: TOKEN_STATUS.enabled });
+    expect(
+      await create(alice.api, { name: "q-newapi-limited", remain_quota: 500_000, unlimited_quota: false }),
+    ).toMatchObject({ unlimited_quota: false, remain_quota: 500_000 });
+    expect(
+      await create(alice.api, { name: "q-newapi-unlimited", remain_quota: 0, unlimited_quota: true }),
+    ).toMatchObject({ unlimited_quota: true, status: TOKEN_STATUS.enabled });
+    expect(await create(alice.api, { name: "q-unl-only", unlimited_quota: true })).toMatchObject({
+      unlimited_quota: true,
+      status: TOKEN_STATUS.enabled,
+    });
   });
 
   test("API: a limited token with a quota of 0 is refused (422) with what to do, and nothing is made", async () => {
@@ -579,19 +675,35 @@ describe("the quota default is the same for the API, the console and the CLI", (
     expectInvalid(r, "remain_quota");
     expect(r.body.message).toContain("can never make a call");
     expect(await quotaOf(unl.id)).toMatchObject({ unlimited_quota: true });
-    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, unlimited_quota: false, remain_quota: 1000 }), 200)).toMatchObject({ unlimited_quota: false, remain_quota: 1000 });
+    expect(
+      expectReply(await alice.api.put("/api/token/", { id: unl.id, unlimited_quota: false, remain_quota: 1000 }), 200),
+    ).toMatchObject({ unlimited_quota: false, remain_quota: 1000 });
     // renaming a limited token that ran dry keeps working (new-api sends remain_quota: 0 back)
-    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, remain_quota: 0 }), 200).status).toBe(TOKEN_STATUS.exhausted);
-    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, name: "q-edit-dry", remain_quota: 0, unlimited_quota: false }), 200).name).toBe("q-edit-dry");
+    expect(expectReply(await alice.api.put("/api/token/", { id: unl.id, remain_quota: 0 }), 200).status).toBe(
+      TOKEN_STATUS.exhausted,
+    );
+    expect(
+      expectReply(
+        await alice.api.put("/api/token/", { id: unl.id, name: "q-edit-dry", remain_quota: 0, unlimited_quota: false }),
+        200,
+      ).name,
+    ).toBe("q-edit-dry");
   });
 
   test("console: Unlimited ticked → unlimited; unticked with no amount or $0 → the dialog says what to do", async () => {
     const session = (await login(app.url, "alice", "user-password-1")).cookie;
-    const csrf = /data-csrf="([0-9a-f]+)"/.exec(await (await fetch(`${app.url}/token`, { headers: { cookie: session } })).text())![1];
+    const csrf = /data-csrf="([0-9a-f]+)"/.exec(
+      await (await fetch(`${app.url}/token`, { headers: { cookie: session } })).text(),
+    )![1];
     const post = async (form: Record<string, string>) => {
       const res = await fetch(`${app.url}/token`, {
         method: "POST",
-        headers: { cookie: session, "x-csrf-token": csrf, origin: app.url, "content-type": "application/x-www-form-urlencoded" },
+        headers: {
+          cookie: session,
+          "x-csrf-token": csrf,
+          origin: app.url,
+          "content-type": "application/x-www-form-urlencoded",
+        },
         body: new URLSearchParams({ never: "1", group: "default", billing_mode: "usage_first", ...form }),
       });
       return res.text();
@@ -603,7 +715,11 @@ describe("the quota default is the same for the API, the console and the CLI", (
       expect(html).toContain("enter an amount above $0, or tick Unlimited");
     }
     expect(await post({ name: "c-limited", quota_usd: "2.5" })).toContain("Token created");
-    const list = expectReply(await alice.api.get("/api/token/search?keyword=c-"), 200).items as { name: string; unlimited_quota: boolean; remain_quota: number }[];
+    const list = expectReply(await alice.api.get("/api/token/search?keyword=c-"), 200).items as {
+      name: string;
+      unlimited_quota: boolean;
+      remain_quota: number;
+    }[];
     expect(list.map((t) => [t.name, t.unlimited_quota, t.remain_quota]).sort()).toEqual([
       ["c-limited", false, 1_250_000],
       ["c-unl", true, 0],
@@ -614,10 +730,24 @@ describe("the quota default is the same for the API, the console and the CLI", (
     const dir = app.server.dataDir;
     const made = await cli(["token", "create", "--user", "alice", "--name", "cli-bare", "--data-dir", dir]);
     expect(made.code).toBe(0);
-    const zero = await cli(["token", "create", "--user", "alice", "--name", "cli-zero", "--quota-usd", "0", "--data-dir", dir]);
+    const zero = await cli([
+      "token",
+      "create",
+      "--user",
+      "alice",
+      "--name",
+      "cli-zero",
+      "--quota-usd",
+      "0",
+      "--data-dir",
+      dir,
+    ]);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain("--quota-usd: must be at least 0.000002");
-    const list = expectReply(await alice.api.get("/api/token/search?keyword=cli-"), 200).items as { name: string; unlimited_quota: boolean }[];
+    const list = expectReply(await alice.api.get("/api/token/search?keyword=cli-"), 200).items as {
+      name: string;
+      unlimited_quota: boolean;
+    }[];
     expect(list.map((t) => [t.name, t.unlimited_quota])).toEqual([["cli-bare", true]]);
   });
 });

@@ -6,7 +6,18 @@
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { LOG_TYPE, TOKEN_STATUS, USER_STATUS } from "../../../src/core/status";
 import { expectInvalid, expectReply } from "../../support/expect";
-import { ADMIN_PASSWORD, call, client, login, makeUser, removeDir, startServer, tempDir, useServer, type Server } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  call,
+  client,
+  login,
+  makeUser,
+  removeDir,
+  startServer,
+  tempDir,
+  useServer,
+  type Server,
+} from "../../support/server";
 
 // password hashing (argon2id) and server starts are slow on a busy machine: no test should die of the 5 s default
 setDefaultTimeout(20_000);
@@ -66,7 +77,9 @@ describe("the last enabled admin", () => {
   test("cannot be demoted, disabled or deleted, and an admin cannot delete themselves", async () => {
     // at this point "admin" is the only admin
     const users = expectReply(await admin.get("/api/user/?size=100"), 200).items as any[];
-    expect(users.filter((u) => u.role === "admin" && u.status === USER_STATUS.enabled).map((u) => u.id)).toEqual([adminId]);
+    expect(users.filter((u) => u.role === "admin" && u.status === USER_STATUS.enabled).map((u) => u.id)).toEqual([
+      adminId,
+    ]);
 
     expectReply(await admin.put("/api/user/", { id: adminId, role: "user" }), 409);
     expectReply(await admin.put("/api/user/", { id: adminId, status: 2 }), 409);
@@ -75,7 +88,10 @@ describe("the last enabled admin", () => {
     expect(me).toMatchObject({ role: "admin", status: USER_STATUS.enabled });
 
     // with a second enabled admin, still no admin may delete themselves
-    const other = expectReply(await admin.post("/api/user/", { username: uname("boss"), password: "boss-password-1", role: "admin" }), 201);
+    const other = expectReply(
+      await admin.post("/api/user/", { username: uname("boss"), password: "boss-password-1", role: "admin" }),
+      201,
+    );
     expect(other.role).toBe("admin");
     expectReply(await admin.del(`/api/user/${adminId}`), 409);
     const otherApi = client(app.url, await login(app.url, other.username, "boss-password-1"));
@@ -100,12 +116,28 @@ describe("admin creates users", () => {
     const r = await admin.post("/api/user/", { username, password: "alice-password-1" });
     const u = expectReply(r, 201);
     expect(typeof u.id).toBe("number");
-    expect(u).toMatchObject({ username, role: "user", status: USER_STATUS.enabled, unlimited: false, quota: 0, used_quota: 0, request_count: 0 });
+    expect(u).toMatchObject({
+      username,
+      role: "user",
+      status: USER_STATUS.enabled,
+      unlimited: false,
+      quota: 0,
+      used_quota: 0,
+      request_count: 0,
+    });
     expect(JSON.stringify(u)).not.toContain("password");
 
     const api = client(app.url, await login(app.url, username, "alice-password-1"));
     const self = expectReply(await api.get("/api/user/self"), 200);
-    expect(self).toMatchObject({ id: u.id, username, role: "user", quota: 0, unlimited: false, used_quota: 0, request_count: 0 });
+    expect(self).toMatchObject({
+      id: u.id,
+      username,
+      role: "user",
+      quota: 0,
+      unlimited: false,
+      used_quota: 0,
+      request_count: 0,
+    });
 
     const list = expectReply(await api.get("/api/token/"), 200);
     expect(list.total).toBe(1);
@@ -123,7 +155,10 @@ describe("admin creates users", () => {
   });
 
   test("role admin is honoured when an admin asks for it", async () => {
-    const u = expectReply(await admin.post("/api/user/", { username: uname("adm"), password: "adm-password-1", role: "admin" }), 201);
+    const u = expectReply(
+      await admin.post("/api/user/", { username: uname("adm"), password: "adm-password-1", role: "admin" }),
+      201,
+    );
     expect(u.role).toBe("admin");
     expectReply(await admin.del(`/api/user/${u.id}`), 200);
   });
@@ -142,7 +177,10 @@ describe("admin creates users", () => {
     expectInvalid(await admin.post("/api/user/", { password: "long-enough-1" }), "username");
     expectInvalid(await admin.post("/api/user/", { username: uname("pw"), password: "short" }), "password");
     expectInvalid(await admin.post("/api/user/", { username: uname("pw") }), "password");
-    expectInvalid(await admin.post("/api/user/", { username: uname("rl"), password: "long-enough-1", role: "root" }), "role");
+    expectInvalid(
+      await admin.post("/api/user/", { username: uname("rl"), password: "long-enough-1", role: "root" }),
+      "role",
+    );
   });
 
   test("a body that is not JSON → 400", async () => {
@@ -309,7 +347,10 @@ describe("balances", () => {
   test("an adjustment can subtract, never below zero (409), and logs type 3", async () => {
     const a = await makeUser(app.url, adminAuth, uname("adj"));
     expectReply(await admin.post(`/api/user/${a.id}/topup`, { quota: 1000 }), 200);
-    const down = expectReply(await admin.post(`/api/user/${a.id}/adjust`, { delta: -400, reason: "refund reversed" }), 200);
+    const down = expectReply(
+      await admin.post(`/api/user/${a.id}/adjust`, { delta: -400, reason: "refund reversed" }),
+      200,
+    );
     expect(down.quota).toBe(600);
     const up = expectReply(await admin.post(`/api/user/${a.id}/adjust`, { delta: 50, reason: "goodwill" }), 200);
     expect(up.quota).toBe(650);
@@ -317,7 +358,9 @@ describe("balances", () => {
     expectReply(await admin.post(`/api/user/${a.id}/adjust`, { delta: -651, reason: "too much" }), 409);
     expect(expectReply(await a.api.get("/api/user/self"), 200).quota).toBe(650);
     // down to exactly zero is fine
-    expect(expectReply(await admin.post(`/api/user/${a.id}/adjust`, { delta: -650, reason: "close" }), 200).quota).toBe(0);
+    expect(expectReply(await admin.post(`/api/user/${a.id}/adjust`, { delta: -650, reason: "close" }), 200).quota).toBe(
+      0,
+    );
     expectReply(await admin.post(`/api/user/${a.id}/adjust`, { delta: -1, reason: "below zero" }), 409);
 
     const rows = expectReply(await a.api.get("/api/log/self"), 200);
@@ -360,7 +403,10 @@ describe("settings and sign-up", () => {
     expectInvalid(await admin.put("/api/setting", { constructor: 1 }), "constructor");
     expectInvalid(await admin.put("/api/setting", { toString: true }), "toString");
     expectInvalid(await admin.put("/api/setting", '{"__proto__": true}'), "__proto__");
-    expect(expectReply(await admin.get("/api/setting"), 200)).toMatchObject({ register_enabled: false, new_user_quota: 0 });
+    expect(expectReply(await admin.get("/api/setting"), 200)).toMatchObject({
+      register_enabled: false,
+      new_user_quota: 0,
+    });
   });
 
   test("with new_user_quota set, new users start with that balance", async () => {
@@ -368,17 +414,26 @@ describe("settings and sign-up", () => {
     expect(s.new_user_quota).toBe(250_000);
     expect(expectReply(await admin.get("/api/setting"), 200).new_user_quota).toBe(250_000);
     try {
-      const u = expectReply(await admin.post("/api/user/", { username: uname("rich"), password: "rich-password-1" }), 201);
+      const u = expectReply(
+        await admin.post("/api/user/", { username: uname("rich"), password: "rich-password-1" }),
+        201,
+      );
       expect(u.quota).toBe(250_000);
       expect(expectReply(await admin.get(`/api/user/${u.id}`), 200).quota).toBe(250_000);
       // signed-up users too
       expectReply(await admin.put("/api/setting", { register_enabled: true }), 200);
-      const r = await call(app.url, "POST", "/api/user/register", { username: uname("richer"), password: "rich-password-1" });
+      const r = await call(app.url, "POST", "/api/user/register", {
+        username: uname("richer"),
+        password: "rich-password-1",
+      });
       expect(expectReply(r, 201).quota).toBe(250_000);
     } finally {
       expectReply(await admin.put("/api/setting", { new_user_quota: 0, register_enabled: false }), 200);
     }
-    const v = expectReply(await admin.post("/api/user/", { username: uname("poor"), password: "poor-password-1" }), 201);
+    const v = expectReply(
+      await admin.post("/api/user/", { username: uname("poor"), password: "poor-password-1" }),
+      201,
+    );
     expect(v.quota).toBe(0);
   });
 
@@ -393,7 +448,11 @@ describe("settings and sign-up", () => {
     try {
       expect(expectReply(await call(app.url, "GET", "/api/status"), 200).register_enabled).toBe(true);
       // asking to be admin is ignored
-      const r = await call(app.url, "POST", "/api/user/register", { username, password: "signup-password-1", role: "admin" });
+      const r = await call(app.url, "POST", "/api/user/register", {
+        username,
+        password: "signup-password-1",
+        role: "admin",
+      });
       const u = expectReply(r, 201);
       expect(u).toMatchObject({ username, role: "user", status: USER_STATUS.enabled, unlimited: false, quota: 0 });
       expect(typeof u.id).toBe("number");
@@ -402,22 +461,37 @@ describe("settings and sign-up", () => {
       expectReply(await api.get("/api/user/"), 403);
       const tokens = expectReply(await api.get("/api/token/"), 200);
       expect(tokens.total).toBe(1);
-      expect(tokens.items[0]).toMatchObject({ name: "default", unlimited_quota: true, billing_mode: "usage_first", group: "default" });
+      expect(tokens.items[0]).toMatchObject({
+        name: "default",
+        unlimited_quota: true,
+        billing_mode: "usage_first",
+        group: "default",
+      });
 
       expectReply(await call(app.url, "POST", "/api/user/register", { username, password: "signup-password-2" }), 409);
-      expectInvalid(await call(app.url, "POST", "/api/user/register", { username: "no", password: "signup-password-1" }), "username");
-      expectInvalid(await call(app.url, "POST", "/api/user/register", { username: uname("s"), password: "short" }), "password");
+      expectInvalid(
+        await call(app.url, "POST", "/api/user/register", { username: "no", password: "signup-password-1" }),
+        "username",
+      );
+      expectInvalid(
+        await call(app.url, "POST", "/api/user/register", { username: uname("s"), password: "short" }),
+        "password",
+      );
     } finally {
       expectReply(await admin.put("/api/setting", { register_enabled: false }), 200);
     }
-    expectReply(await call(app.url, "POST", "/api/user/register", { username: uname("late"), password: "signup-password-1" }), 403);
+    expectReply(
+      await call(app.url, "POST", "/api/user/register", { username: uname("late"), password: "signup-password-1" }),
+      403,
+    );
   });
 });
 
 describe("sign-up seeded by flag or env on the first start", () => {
   const register = (s: Server, username: string) =>
     call(s.url, "POST", "/api/user/register", { username, password: "seeded-password-1" });
-  const registerEnabled = async (s: Server) => expectReply(await call(s.url, "GET", "/api/status"), 200).register_enabled;
+  const registerEnabled = async (s: Server) =>
+    expectReply(await call(s.url, "GET", "/api/status"), 200).register_enabled;
 
   test("--register-enabled true turns sign-up on at first start; the stored value wins on later starts", async () => {
     const dir = tempDir();

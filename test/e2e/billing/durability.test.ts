@@ -49,13 +49,25 @@ afterAll(() => mock?.stop());
 async function newModel(base: string, auth: Auth, baseUrl: string, price: Record<string, unknown> = {}) {
   const model = `dur-model-${++serial}`;
   const key = `sk-up-${crypto.randomUUID().replaceAll("-", "")}`;
-  const r = await call(base, "POST", "/api/channel/", { name: `dur-chan-${serial}`, type: "openai", key, group: ["default"], base_url: baseUrl, models: [model] }, auth);
+  const r = await call(
+    base,
+    "POST",
+    "/api/channel/",
+    { name: `dur-chan-${serial}`, type: "openai", key, group: ["default"], base_url: baseUrl, models: [model] },
+    auth,
+  );
   expectReply(r, 201);
   await priceModels(base, auth, model, { input: "1", output: "2", ...price });
   return { model, key };
 }
 
-type Account = { id: number; username: string; auth: Auth; balance: number; tokens: { id: number; key: string; quota: number }[] };
+type Account = {
+  id: number;
+  username: string;
+  auth: Auth;
+  balance: number;
+  tokens: { id: number; key: string; quota: number }[];
+};
 
 /** A user (not unlimited) with `balance` units and one limited token per entry of `quotas`. */
 async function newAccount(base: string, auth: Auth, balance: number, quotas: number[]): Promise<Account> {
@@ -96,7 +108,10 @@ const contentOf = (payload: string): string => {
 async function logRow(base: string, auth: Auth, requestId: string) {
   const until = Date.now() + 5000;
   for (;;) {
-    const items = expectReply(await call(base, "GET", `/api/log/?request_id=${encodeURIComponent(requestId)}`, undefined, auth), 200).items;
+    const items = expectReply(
+      await call(base, "GET", `/api/log/?request_id=${encodeURIComponent(requestId)}`, undefined, auth),
+      200,
+    ).items;
     if (items.length > 0) return items[0];
     if (Date.now() > until) throw new Error(`no log row for request ${requestId}`);
     await Bun.sleep(20);
@@ -107,7 +122,10 @@ async function logRow(base: string, auth: Auth, requestId: string) {
 async function userRows(base: string, auth: Auth, userId: number): Promise<any[]> {
   const rows: any[] = [];
   for (let p = 1; ; p++) {
-    const page = expectReply(await call(base, "GET", `/api/log/?user_id=${userId}&p=${p}&size=100`, undefined, auth), 200);
+    const page = expectReply(
+      await call(base, "GET", `/api/log/?user_id=${userId}&p=${p}&size=100`, undefined, auth),
+      200,
+    );
     rows.push(...page.items);
     if (page.items.length < 100 || rows.length >= page.total) return rows;
   }
@@ -119,7 +137,8 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 async function balances(base: string, admin: Auth, acct: Account) {
   const user = expectReply(await call(base, "GET", `/api/user/${acct.id}`, undefined, admin), 200);
   const tokens = [];
-  for (const t of acct.tokens) tokens.push(expectReply(await call(base, "GET", `/api/token/${t.id}`, undefined, acct.auth), 200));
+  for (const t of acct.tokens)
+    tokens.push(expectReply(await call(base, "GET", `/api/token/${t.id}`, undefined, acct.auth), 200));
   return { user, tokens };
 }
 
@@ -134,7 +153,11 @@ async function expectReconciled(base: string, admin: Auth, acct: Account) {
   for (const [i, t] of tokens.entries()) {
     const tokenCosts = sum(rows.filter((r) => r.token_id === acct.tokens[i].id).map((r) => r.quota));
     expect(t.remain_quota).toBeGreaterThanOrEqual(0);
-    expect({ token: t.id, total: t.remain_quota + t.used_quota, used: t.used_quota }).toEqual({ token: t.id, total: acct.tokens[i].quota, used: tokenCosts });
+    expect({ token: t.id, total: t.remain_quota + t.used_quota, used: t.used_quota }).toEqual({
+      token: t.id,
+      total: acct.tokens[i].quota,
+      used: tokenCosts,
+    });
   }
   return { rows, user, tokens, costs };
 }
@@ -178,7 +201,13 @@ describe("streams are billed for what was delivered", () => {
     expect(sentContents).toBeLessThan(CHUNKS);
     const possible: number[] = [];
     for (let j = contentChunks; j <= sentContents; j++) possible.push(countTokens(pieces.slice(0, j).join("")));
-    expect(row).toMatchObject({ type: LOG_TYPE.error, error_code: "client_disconnected", is_stream: true, user_id: acct.id, token_id: acct.tokens[0].id });
+    expect(row).toMatchObject({
+      type: LOG_TYPE.error,
+      error_code: "client_disconnected",
+      is_stream: true,
+      user_id: acct.id,
+      token_id: acct.tokens[0].id,
+    });
     expect(row.prompt_tokens).toBe(PROMPT_TOKENS);
     expect(possible).toContain(row.completion_tokens);
     expect(row.completion_tokens).toBeGreaterThanOrEqual(countTokens(received));
@@ -200,7 +229,11 @@ describe("streams are billed for what was delivered", () => {
     const acct = await newAccount(app.url, adminAuth, 1_000_000, [500_000]);
     const delivered = splitText(REPLY, CHUNKS).slice(0, K).join("");
 
-    const res = await chat(app.url, acct.tokens[0].key, { model, stream: true, stream_options: { include_usage: true } });
+    const res = await chat(app.url, acct.tokens[0].key, {
+      model,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(res.status).toBe(200);
     const payloads = events(await res.text());
     expect(payloads).not.toContain("[DONE]");
@@ -289,7 +322,9 @@ describe("a cost above the hold", () => {
   const COST = costOf(10, 1000);
 
   test("is charged only as far as the user's balance goes: the balance ends at exactly 0, the rest is the shortfall", async () => {
-    const { model } = await newModel(app.url, adminAuth, mock.urlFor("ok,completionTokens=1000"), { hold_cap_tokens: 10 });
+    const { model } = await newModel(app.url, adminAuth, mock.urlFor("ok,completionTokens=1000"), {
+      hold_cap_tokens: 10,
+    });
     const BALANCE = 300;
     const acct = await newAccount(app.url, adminAuth, BALANCE, [1_000_000]);
 
@@ -314,7 +349,9 @@ describe("a cost above the hold", () => {
   });
 
   test("is charged only as far as the token's quota goes when the token is the smaller limit", async () => {
-    const { model } = await newModel(app.url, adminAuth, mock.urlFor("ok,completionTokens=1000"), { hold_cap_tokens: 10 });
+    const { model } = await newModel(app.url, adminAuth, mock.urlFor("ok,completionTokens=1000"), {
+      hold_cap_tokens: 10,
+    });
     const TOKEN_QUOTA = 200;
     const acct = await newAccount(app.url, adminAuth, 100_000, [TOKEN_QUOTA]);
 
@@ -416,8 +453,11 @@ test("kill -9 under load, twice: the restart releases the holds, and balance + Î
   try {
     const admin = await login(server.url, "admin", ADMIN_PASSWORD);
     const models = {
-      slowStream: (await newModel(server.url, admin, crashMock.urlFor("ok,intervalMs=200,chunks=25"), { hold_cap_tokens: 200 })).model,
-      slowJson: (await newModel(server.url, admin, crashMock.urlFor("slow_first_byte=5000"), { hold_cap_tokens: 200 })).model,
+      slowStream: (
+        await newModel(server.url, admin, crashMock.urlFor("ok,intervalMs=200,chunks=25"), { hold_cap_tokens: 200 })
+      ).model,
+      slowJson: (await newModel(server.url, admin, crashMock.urlFor("slow_first_byte=5000"), { hold_cap_tokens: 200 }))
+        .model,
       fast: (await newModel(server.url, admin, crashMock.urlFor("ok"), { hold_cap_tokens: 200 })).model,
     };
     // the first token runs short during a wave (some calls get 429), the others do not
@@ -427,7 +467,11 @@ test("kill -9 under load, twice: the restart releases the holds, and balance + Î
     for (let round = 0; round < 2; round++) {
       const url = server.url;
       const dbBefore = openDb(dataDir);
-      const settledBefore = (dbBefore.query("SELECT count(*) AS n FROM logs WHERE user_id = ? AND type IN (2, 5) AND quota > 0").get(acct.id) as any).n as number;
+      const settledBefore = (
+        dbBefore
+          .query("SELECT count(*) AS n FROM logs WHERE user_id = ? AND type IN (2, 5) AND quota > 0")
+          .get(acct.id) as any
+      ).n as number;
       const calls: Promise<unknown>[] = [];
       for (let i = 0; i < 300; i++) {
         const model = [models.slowStream, models.slowJson, models.fast][i % 3];
@@ -442,10 +486,18 @@ test("kill -9 under load, twice: the restart releases the holds, and balance + Î
       // kill once many holds are durable and some calls have settled
       const until = Date.now() + 15_000;
       for (;;) {
-        const holds = (dbBefore.query("SELECT count(*) AS n FROM holds WHERE user_id = ?").get(acct.id) as any).n as number;
-        const settled = (dbBefore.query("SELECT count(*) AS n FROM logs WHERE user_id = ? AND type IN (2, 5) AND quota > 0").get(acct.id) as any).n as number;
+        const holds = (dbBefore.query("SELECT count(*) AS n FROM holds WHERE user_id = ?").get(acct.id) as any)
+          .n as number;
+        const settled = (
+          dbBefore
+            .query("SELECT count(*) AS n FROM logs WHERE user_id = ? AND type IN (2, 5) AND quota > 0")
+            .get(acct.id) as any
+        ).n as number;
         if (holds >= 40 && settled - settledBefore >= 20) break;
-        if (Date.now() > until) throw new Error(`round ${round}: only ${holds} holds and ${settled - settledBefore} settled calls in the database`);
+        if (Date.now() > until)
+          throw new Error(
+            `round ${round}: only ${holds} holds and ${settled - settledBefore} settled calls in the database`,
+          );
         await Bun.sleep(25);
       }
       dbBefore.close();
@@ -460,15 +512,31 @@ test("kill -9 under load, twice: the restart releases the holds, and balance + Î
         held = (db.query("SELECT count(*) AS n FROM holds").get() as any).n;
         expect(held).toBeGreaterThan(0);
         const user = db.query("SELECT quota, used_quota FROM users WHERE id = ?").get(acct.id) as any;
-        const userHeld = (db.query("SELECT coalesce(sum(user_amount), 0) AS s FROM holds WHERE user_id = ?").get(acct.id) as any).s;
-        const charged = (db.query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE user_id = ? AND type IN (2, 5)").get(acct.id) as any).s;
+        const userHeld = (
+          db.query("SELECT coalesce(sum(user_amount), 0) AS s FROM holds WHERE user_id = ?").get(acct.id) as any
+        ).s;
+        const charged = (
+          db
+            .query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE user_id = ? AND type IN (2, 5)")
+            .get(acct.id) as any
+        ).s;
         expect(user.quota + userHeld + charged).toBe(acct.balance);
         expect(user.used_quota).toBe(charged);
         for (const t of acct.tokens) {
           const row = db.query("SELECT remain_quota, used_quota FROM tokens WHERE id = ?").get(t.id) as any;
-          const tokenHeld = (db.query("SELECT coalesce(sum(token_amount), 0) AS s FROM holds WHERE token_id = ?").get(t.id) as any).s;
-          const tokenCharged = (db.query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE token_id = ? AND type IN (2, 5)").get(t.id) as any).s;
-          expect({ token: t.id, total: row.remain_quota + tokenHeld + tokenCharged, used: row.used_quota }).toEqual({ token: t.id, total: t.quota, used: tokenCharged });
+          const tokenHeld = (
+            db.query("SELECT coalesce(sum(token_amount), 0) AS s FROM holds WHERE token_id = ?").get(t.id) as any
+          ).s;
+          const tokenCharged = (
+            db
+              .query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE token_id = ? AND type IN (2, 5)")
+              .get(t.id) as any
+          ).s;
+          expect({ token: t.id, total: row.remain_quota + tokenHeld + tokenCharged, used: row.used_quota }).toEqual({
+            token: t.id,
+            total: t.quota,
+            used: tokenCharged,
+          });
         }
       } finally {
         db.close();

@@ -26,12 +26,24 @@ let serial = 0;
 
 type Api = ReturnType<typeof client>;
 type User = Awaited<ReturnType<typeof makeUser>>;
-type Outcome = { ok: boolean; status: number | undefined; code: string | null | undefined; message: string; shouldRetry: string | null; requestId: string | null; data?: any };
+type Outcome = {
+  ok: boolean;
+  status: number | undefined;
+  code: string | null | undefined;
+  message: string;
+  shouldRetry: string | null;
+  requestId: string | null;
+  data?: any;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sdk = (apiKey: string) => new OpenAI({ baseURL: `${app.url}/v1`, apiKey, maxRetries: 0 });
 const ask = (model: string, extra: Record<string, unknown> = {}) =>
-  ({ model, messages: [{ role: "user", content: "Say hello." }], ...extra }) as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+  ({
+    model,
+    messages: [{ role: "user", content: "Say hello." }],
+    ...extra,
+  }) as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 const upstreamCalls = (model: string) => mock.requests.filter((r) => r.body?.model === model).length;
 const sum = (rows: any[]) => rows.reduce((a, r) => a + r.quota, 0);
 
@@ -39,7 +51,15 @@ const sum = (rows: any[]) => rows.reduce((a, r) => a + r.quota, 0);
 async function attempt(run: () => Promise<{ data: any; response: Response }>): Promise<Outcome> {
   try {
     const { data, response } = await run();
-    return { ok: true, status: response.status, code: null, message: "", shouldRetry: null, requestId: response.headers.get("x-request-id"), data };
+    return {
+      ok: true,
+      status: response.status,
+      code: null,
+      message: "",
+      shouldRetry: null,
+      requestId: response.headers.get("x-request-id"),
+      data,
+    };
   } catch (e) {
     if (!(e instanceof APIError)) throw e;
     return {
@@ -52,10 +72,18 @@ async function attempt(run: () => Promise<{ data: any; response: Response }>): P
     };
   }
 }
-const chat = (c: OpenAI, model: string, extra: Record<string, unknown> = {}) => attempt(() => c.chat.completions.create(ask(model, extra)).withResponse());
+const chat = (c: OpenAI, model: string, extra: Record<string, unknown> = {}) =>
+  attempt(() => c.chat.completions.create(ask(model, extra)).withResponse());
 
 async function addChannel(models: string[], o: { base_url?: string; group?: string[] } = {}) {
-  const body = { name: `bill-${++serial}`, type: "openai", base_url: o.base_url ?? mock.url, key: "sk-upstream-billing", models, group: o.group ?? ["default"] };
+  const body = {
+    name: `bill-${++serial}`,
+    type: "openai",
+    base_url: o.base_url ?? mock.url,
+    key: "sk-upstream-billing",
+    models,
+    group: o.group ?? ["default"],
+  };
   return expectReply(await admin.post("/api/channel/", body), 201);
 }
 async function setPrice(model: string, price: Record<string, unknown>) {
@@ -104,7 +132,10 @@ async function rowOf(api: Api, requestId: string | null): Promise<any> {
   expect(requestId).toBeTruthy();
   const until = Date.now() + LOG_DEADLINE_MS;
   for (;;) {
-    const data = expectReply(await api.get(`/api/log/self?request_id=${encodeURIComponent(requestId!)}&pageSize=100`), 200);
+    const data = expectReply(
+      await api.get(`/api/log/self?request_id=${encodeURIComponent(requestId!)}&pageSize=100`),
+      200,
+    );
     const rows = (data.items as any[]).filter((r) => r.request_id === requestId);
     if (rows.length > 0 || Date.now() > until) {
       expect(rows.length).toBe(1);
@@ -115,15 +146,29 @@ async function rowOf(api: Api, requestId: string | null): Promise<any> {
 }
 
 function expectInsufficient(o: Outcome) {
-  expect({ status: o.status, code: o.code, shouldRetry: o.shouldRetry }).toEqual({ status: 429, code: "insufficient_quota", shouldRetry: "false" });
+  expect({ status: o.status, code: o.code, shouldRetry: o.shouldRetry }).toEqual({
+    status: 429,
+    code: "insufficient_quota",
+    shouldRetry: "false",
+  });
 }
 
 /** A successful call's consume row: billed `kind` for exactly `quota` units. */
-async function expectBilled(api: Api, o: Outcome, want: { kind: "usage" | "per_call"; quota: number; group?: string; multiplier?: string }) {
+async function expectBilled(
+  api: Api,
+  o: Outcome,
+  want: { kind: "usage" | "per_call"; quota: number; group?: string; multiplier?: string },
+) {
   expect({ status: o.status, code: o.code, message: o.message }).toEqual({ status: 200, code: null, message: "" });
   const row = await rowOf(api, o.requestId);
   expect(row).toMatchObject({ type: 2, status_code: 200, quota: want.quota, group: want.group ?? "default" });
-  expect(row.other).toMatchObject({ billing: want.kind, cost: want.quota, group: want.group ?? "default", group_multiplier: want.multiplier ?? "1", shortfall: 0 });
+  expect(row.other).toMatchObject({
+    billing: want.kind,
+    cost: want.quota,
+    group: want.group ?? "default",
+    group_multiplier: want.multiplier ?? "1",
+    shortfall: 0,
+  });
   expect(row.other.refund).toBe(row.other.hold - want.quota);
   return row;
 }
@@ -166,9 +211,15 @@ describe("quota races", () => {
     const consumed = rows.filter((r) => r.type === LOG_TYPE.consume);
     const errors = rows.filter((r) => r.type !== LOG_TYPE.consume);
     expect(consumed.length).toBe(AFFORDABLE);
-    for (const r of consumed) expect({ quota: r.quota, billing: r.other.billing }).toEqual({ quota: CALL_UNITS, billing: "per_call" });
+    for (const r of consumed)
+      expect({ quota: r.quota, billing: r.other.billing }).toEqual({ quota: CALL_UNITS, billing: "per_call" });
     expect(errors.length).toBe(RACE_CALLS - AFFORDABLE);
-    for (const r of errors) expect({ quota: r.quota, error_code: r.error_code, status_code: r.status_code }).toEqual({ quota: 0, error_code: "insufficient_quota", status_code: 429 });
+    for (const r of errors)
+      expect({ quota: r.quota, error_code: r.error_code, status_code: r.status_code }).toEqual({
+        quota: 0,
+        error_code: "insufficient_quota",
+        status_code: 429,
+      });
     expect(sum(rows)).toBe(AFFORDABLE * CALL_UNITS);
     expect(initial - t.remain_quota).toBe(sum(rows));
     expect(t.used_quota).toBe(sum(rows));
@@ -185,7 +236,11 @@ describe("quota races", () => {
     const initial = AFFORDABLE * CALL_UNITS;
     const u = await newUser("race-balance-owner", { topUp: initial });
     expect(await getSelf(u)).toMatchObject({ quota: initial, used_quota: 0, unlimited: false });
-    const toks = [await newToken(u, { unlimited_quota: true }), await newToken(u, { unlimited_quota: true }), await newToken(u, { unlimited_quota: true })];
+    const toks = [
+      await newToken(u, { unlimited_quota: true }),
+      await newToken(u, { unlimited_quota: true }),
+      await newToken(u, { unlimited_quota: true }),
+    ];
     const clients = toks.map((t) => sdk(t.key));
 
     const outcomes = await Promise.all(Array.from({ length: RACE_CALLS }, (_, i) => chat(clients[i % 3], model)));
@@ -201,7 +256,8 @@ describe("quota races", () => {
     const ids = new Set(toks.map((t) => t.id));
     const rows = await settledRows(u.api, (r) => ids.has(r.token_id), RACE_CALLS);
     expect(rows.filter((r) => r.type === LOG_TYPE.consume).length).toBe(AFFORDABLE);
-    for (const r of rows.filter((r) => r.type !== LOG_TYPE.consume)) expect({ quota: r.quota, error_code: r.error_code }).toEqual({ quota: 0, error_code: "insufficient_quota" });
+    for (const r of rows.filter((r) => r.type !== LOG_TYPE.consume))
+      expect({ quota: r.quota, error_code: r.error_code }).toEqual({ quota: 0, error_code: "insufficient_quota" });
     expect(sum(rows)).toBe(AFFORDABLE * CALL_UNITS);
     expect(initial - self.quota).toBe(sum(rows));
     expect(self.used_quota).toBe(sum(rows));
@@ -232,7 +288,10 @@ describe("group multipliers", () => {
     for (const m of ["mult-usage-direct", "mult-usage-fallback"]) await setPrice(m, { input: "3", output: "15" });
     for (const m of ["mult-call-direct", "mult-call-fallback"]) await setPrice(m, { per_call: "0.000101" });
     await addChannel(["mult-usage-direct", "mult-call-direct"], { group: ["half"] });
-    await addChannel(["mult-usage-fallback", "mult-call-fallback"], { group: ["half"], base_url: mock.urlFor("status=500") });
+    await addChannel(["mult-usage-fallback", "mult-call-fallback"], {
+      group: ["half"],
+      base_url: mock.urlFor("status=500"),
+    });
     await addChannel(["mult-usage-fallback", "mult-call-fallback"], { group: ["dear"] });
     u = await newUser("multiplier-user", { unlimited: true });
     tok = await newToken(u, { remain_quota: initial, group: "half", fallback_groups: ["dear"] });
@@ -244,7 +303,12 @@ describe("group multipliers", () => {
     const row = await expectBilled(u.api, usage, { kind: "usage", quota: 27, group: "half", multiplier: "0.5" });
     expect(row.other.usage).toEqual({ prompt: 10, completion: 5, cached: 0 });
     expect(row.attempts.length).toBe(1);
-    await expectBilled(u.api, await chat(c, "mult-call-direct"), { kind: "per_call", quota: 26, group: "half", multiplier: "0.5" });
+    await expectBilled(u.api, await chat(c, "mult-call-direct"), {
+      kind: "per_call",
+      quota: 26,
+      group: "half",
+      multiplier: "0.5",
+    });
   });
 
   test("default group's only channel fails (500) → served by the fallback group and billed at ITS multiplier (1.4)", async () => {
@@ -269,7 +333,12 @@ describe("group multipliers", () => {
 describe("billing modes", () => {
   // usage prices $1 / $2 per 1M, the mock reports prompt 10 / completion 5: 10 + 10 = 20 µUSD = 10 units;
   // per call $0.002 = 1,000 units; group "default" at ×1
-  const MODELS = { usage: "mode-usage-only", call: "mode-call-only", both: "mode-both", none: "mode-unpriced" } as const;
+  const MODELS = {
+    usage: "mode-usage-only",
+    call: "mode-call-only",
+    both: "mode-both",
+    none: "mode-unpriced",
+  } as const;
   const USAGE_UNITS = 10;
   const MODES = ["usage", "per_call", "usage_first", "per_call_first"] as const;
   type Mode = (typeof MODES)[number];
@@ -302,9 +371,16 @@ describe("billing modes", () => {
     for (const m of mentions) expect(o.message).toContain(m);
     expect(upstreamCalls(model)).toBe(seen);
     const after = await getToken(u, tok.id);
-    expect({ remain: after.remain_quota, used: after.used_quota }).toEqual({ remain: before.remain_quota, used: before.used_quota });
+    expect({ remain: after.remain_quota, used: after.used_quota }).toEqual({
+      remain: before.remain_quota,
+      used: before.used_quota,
+    });
     const row = await rowOf(u.api, o.requestId);
-    expect({ quota: row.quota, error_code: row.error_code, status_code: row.status_code }).toEqual({ quota: 0, error_code: code, status_code: 403 });
+    expect({ quota: row.quota, error_code: row.error_code, status_code: row.status_code }).toEqual({
+      quota: 0,
+      error_code: code,
+      status_code: 403,
+    });
   }
 
   for (const mode of MODES) {
@@ -325,7 +401,8 @@ describe("billing modes", () => {
         expect(after.used_quota - before.used_quota).toBe(quota);
       });
     }
-    test(`mode ${mode} × a model with no price → 403 model_price_not_set`, () => expectRefused(toks[mode], MODELS.none, "model_price_not_set", [MODELS.none]));
+    test(`mode ${mode} × a model with no price → 403 model_price_not_set`, () =>
+      expectRefused(toks[mode], MODELS.none, "model_price_not_set", [MODELS.none]));
   }
 
   test("each token's used quota and remaining quota match its rows", async () => {
@@ -353,7 +430,10 @@ describe("billing modes", () => {
   test("changing a token's mode (PUT /api/token/) takes effect on the next call and in /v1/models", async () => {
     const tok = await newToken(u, { remain_quota: initial, billing_mode: "usage" });
     const c = sdk(tok.key);
-    const setMode = async (billing_mode: Mode) => expect(expectReply(await u.api.put("/api/token/", { id: tok.id, billing_mode }), 200).billing_mode).toBe(billing_mode);
+    const setMode = async (billing_mode: Mode) =>
+      expect(expectReply(await u.api.put("/api/token/", { id: tok.id, billing_mode }), 200).billing_mode).toBe(
+        billing_mode,
+      );
 
     await expectRefused(tok, MODELS.call, "billing_mode_unsupported", [MODELS.call, '"usage"']);
     await expectBilled(u.api, await chat(c, MODELS.both), { kind: "usage", quota: USAGE_UNITS });
@@ -385,18 +465,27 @@ describe("edge prices", () => {
     c = sdk((await newToken(u, { unlimited_quota: true })).key);
     await setPrice("edge-cached", { input: "3", cached_input: "0.3", output: "7" });
     await setPrice("edge-nocached", { input: "3", output: "7" });
-    await addChannel(["edge-cached", "edge-nocached"], { base_url: mock.urlFor("ok,promptTokens=100,completionTokens=10,cachedTokens=40") });
+    await addChannel(["edge-cached", "edge-nocached"], {
+      base_url: mock.urlFor("ok,promptTokens=100,completionTokens=10,cachedTokens=40"),
+    });
     await setPrice("edge-tiny", { input: "0.000001", output: "0.000001" });
     await setPrice("edge-tiny-call", { per_call: "0.000001" });
-    await addChannel(["edge-tiny", "edge-tiny-call"], { base_url: mock.urlFor("ok,promptTokens=1,completionTokens=0") });
+    await addChannel(["edge-tiny", "edge-tiny-call"], {
+      base_url: mock.urlFor("ok,promptTokens=1,completionTokens=0"),
+    });
     await setPrice("edge-110-text", { input: "1.10", output: "1.10" });
     await setPrice("edge-110-number", { input: 1.1, output: 1.1 });
-    await addChannel(["edge-110-text", "edge-110-number"], { base_url: mock.urlFor("ok,promptTokens=100,completionTokens=0") });
+    await addChannel(["edge-110-text", "edge-110-number"], {
+      base_url: mock.urlFor("ok,promptTokens=100,completionTokens=0"),
+    });
     await setPrice("edge-110-460", { input: "1.10", output: "1.10" });
     await addChannel(["edge-110-460"], { base_url: mock.urlFor("ok,promptTokens=460,completionTokens=0") });
     expectReply(await admin.post("/api/group/", { name: "eleven", multiplier: "1.1" }), 201);
     await setPrice("edge-250-m11", { input: "2.5", output: "2.5" });
-    await addChannel(["edge-250-m11"], { base_url: mock.urlFor("ok,promptTokens=40,completionTokens=0"), group: ["eleven"] });
+    await addChannel(["edge-250-m11"], {
+      base_url: mock.urlFor("ok,promptTokens=40,completionTokens=0"),
+      group: ["eleven"],
+    });
     await setPrice("edge-image", { per_call: "0.04" });
     await addChannel(["edge-image"]);
   });
@@ -404,7 +493,11 @@ describe("edge prices", () => {
   test("cached tokens are billed at the cached-input price", async () => {
     // 60 uncached × $3 + 40 cached × $0.3 + 10 completion × $7 = 180 + 12 + 70 = 262 µUSD = 131 units
     const row = await expectBilled(u.api, await chat(c, "edge-cached"), { kind: "usage", quota: 131 });
-    expect({ prompt: row.prompt_tokens, cached: row.cached_tokens, completion: row.completion_tokens }).toEqual({ prompt: 100, cached: 40, completion: 10 });
+    expect({ prompt: row.prompt_tokens, cached: row.cached_tokens, completion: row.completion_tokens }).toEqual({
+      prompt: 100,
+      cached: 40,
+      completion: 10,
+    });
     expect(row.other.usage).toEqual({ prompt: 100, cached: 40, completion: 10 });
     expect(row.other.prices).toMatchObject({ input: "3", cached_input: "0.3", output: "7" });
   });
@@ -434,16 +527,26 @@ describe("edge prices", () => {
   test("a decimal group multiplier stays exact: 40 tokens at $2.5 per 1M × 1.1 = exactly 55 units", async () => {
     // 40 × $2.5 = 100 µUSD = 50 units; × 1.1 = 55 (in floats 55.00000000000001 → 56)
     const tok = await newToken(u, { unlimited_quota: true, group: "eleven" });
-    await expectBilled(u.api, await chat(sdk(tok.key), "edge-250-m11"), { kind: "usage", quota: 55, group: "eleven", multiplier: "1.1" });
+    await expectBilled(u.api, await chat(sdk(tok.key), "edge-250-m11"), {
+      kind: "usage",
+      quota: 55,
+      group: "eleven",
+      multiplier: "1.1",
+    });
   });
 
   test("POST /v1/images/generations with n=3 on a per-call model is billed 3 × per_call", async () => {
     const seen = upstreamCalls("edge-image");
-    const o = await attempt(() => c.images.generate({ model: "edge-image", prompt: "a lighthouse at dawn", n: 3 }).withResponse());
+    const o = await attempt(() =>
+      c.images.generate({ model: "edge-image", prompt: "a lighthouse at dawn", n: 3 }).withResponse(),
+    );
     expect({ status: o.status, message: o.message }).toEqual({ status: 200, message: "" });
     expect(o.data.data.length).toBe(3);
     expect(upstreamCalls("edge-image")).toBe(seen + 1);
-    expect(mock.requests.filter((r) => r.body?.model === "edge-image").at(-1)).toMatchObject({ path: "/v1/images/generations", body: { n: 3 } });
+    expect(mock.requests.filter((r) => r.body?.model === "edge-image").at(-1)).toMatchObject({
+      path: "/v1/images/generations",
+      body: { n: 3 },
+    });
     // $0.04 = 20,000 units per image
     const row = await expectBilled(u.api, o, { kind: "per_call", quota: 60_000 });
     expect(row.other.n).toBe(3);
@@ -492,6 +595,10 @@ describe("unlimited users and unlimited tokens", () => {
     expect(upstreamCalls(model)).toBe(seen + 1);
     expect(await getSelf(u)).toMatchObject({ quota: 99_990, used_quota: 10 });
     const t = await getToken(u, tok.id);
-    expect({ remain: t.remain_quota, used: t.used_quota, unlimited: t.unlimited_quota }).toEqual({ remain: 0, used: 10, unlimited: true });
+    expect({ remain: t.remain_quota, used: t.used_quota, unlimited: t.unlimited_quota }).toEqual({
+      remain: 0,
+      used: 10,
+      unlimited: true,
+    });
   });
 });

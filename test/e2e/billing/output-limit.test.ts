@@ -25,9 +25,11 @@ const M = { chat: "lim-4o", claude: "lim-claude", gemini: "lim-gemini", capped: 
 const PROMPT_BOUND = countTokens("hi") + 20;
 const BYTE_BOUND = Buffer.byteLength("hi") + 20;
 /** ceil((prompt × input + n × output) / 2e12) at multiplier 1, prices in µUSD per 1M */
-const units = (prompt: number, output: number, p = { input: 2_500_000, output: 10_000_000 }) => Math.ceil((prompt * p.input + output * p.output) / 2_000_000);
+const units = (prompt: number, output: number, p = { input: 2_500_000, output: 10_000_000 }) =>
+  Math.ceil((prompt * p.input + output * p.output) / 2_000_000);
 /** the most output tokens `balance` units cover next to the prompt bound */
-const affordable = (balance: number, p = { input: 2_500_000, output: 10_000_000 }) => Math.floor((balance * 2_000_000 - PROMPT_BOUND * p.input) / p.output);
+const affordable = (balance: number, p = { input: 2_500_000, output: 10_000_000 }) =>
+  Math.floor((balance * 2_000_000 - PROMPT_BOUND * p.input) / p.output);
 
 beforeAll(async () => {
   mock = startMockUpstream();
@@ -54,22 +56,32 @@ async function account(balance: number, quota?: number) {
 }
 
 const post = (key: string, path: string, body: unknown) =>
-  fetch(app.url + path, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-const chat = (key: string, model: string, extra: Record<string, unknown> = {}) => post(key, "/v1/chat/completions", { model, messages: [{ role: "user", content: "hi" }], ...extra });
+  fetch(app.url + path, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+const chat = (key: string, model: string, extra: Record<string, unknown> = {}) =>
+  post(key, "/v1/chat/completions", { model, messages: [{ role: "user", content: "hi" }], ...extra });
 /** the body the upstream received last */
 const sent = () => mock.requests.at(-1)!.body;
 
 async function logRow(requestId: string | null) {
   const until = Date.now() + 5000;
   for (;;) {
-    const items = expectReply(await call(app.url, "GET", `/api/log/?request_id=${encodeURIComponent(requestId ?? "")}`, undefined, admin), 200).items;
-    if (items.length > 0) return { ...items[0], other: typeof items[0].other === "string" ? JSON.parse(items[0].other) : items[0].other };
+    const items = expectReply(
+      await call(app.url, "GET", `/api/log/?request_id=${encodeURIComponent(requestId ?? "")}`, undefined, admin),
+      200,
+    ).items;
+    if (items.length > 0)
+      return { ...items[0], other: typeof items[0].other === "string" ? JSON.parse(items[0].other) : items[0].other };
     if (Date.now() > until) throw new Error(`no log row for ${requestId}`);
     await Bun.sleep(20);
   }
 }
 
-const balanceOf = async (userId: number) => expectReply(await call(app.url, "GET", `/api/user/${userId}`, undefined, admin), 200).quota as number;
+const balanceOf = async (userId: number) =>
+  expectReply(await call(app.url, "GET", `/api/user/${userId}`, undefined, admin), 200).quota as number;
 
 describe("a small balance is served with a lowered limit, not told its quota is used up", () => {
   test("$0.01 left on the key, a gpt-4o call without max_tokens: 200, sent with the limit $0.01 pays for", async () => {
@@ -112,7 +124,9 @@ describe("a small balance is served with a lowered limit, not told its quota is 
 
   test("Gemini, native: generationConfig.maxOutputTokens is added, lowered", async () => {
     const acct = await account(5_000);
-    const res = await post(acct.key, `/v1beta/models/${M.gemini}:generateContent`, { contents: [{ role: "user", parts: [{ text: "hi" }] }] });
+    const res = await post(acct.key, `/v1beta/models/${M.gemini}:generateContent`, {
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+    });
     expect(res.status).toBe(200);
     expect(sent().generationConfig).toEqual({ maxOutputTokens: affordable(5_000) });
   });
@@ -127,7 +141,11 @@ describe("a small balance is served with a lowered limit, not told its quota is 
 
   test("translated: an Anthropic client's max_tokens 64000 reaches a chat upstream lowered", async () => {
     const acct = await account(5_000);
-    const res = await post(acct.key, "/v1/messages", { model: M.chat, max_tokens: 64_000, messages: [{ role: "user", content: "hi" }] });
+    const res = await post(acct.key, "/v1/messages", {
+      model: M.chat,
+      max_tokens: 64_000,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(res.status).toBe(200);
     const body = sent();
     expect(Math.max(body.max_tokens ?? 0, body.max_completion_tokens ?? 0)).toBe(affordable(5_000));
@@ -165,7 +183,10 @@ describe("what is asked for is held, and what is held is the limit sent", () => 
   });
 
   test("an unlimited key of an unlimited owner holds nothing and is sent as it came", async () => {
-    const key = expectReply(await call(app.url, "POST", "/api/token/", { name: `admin-${++serial}`, unlimited_quota: true }, admin), 201).key;
+    const key = expectReply(
+      await call(app.url, "POST", "/api/token/", { name: `admin-${++serial}`, unlimited_quota: true }, admin),
+      201,
+    ).key;
     expect((await chat(key, M.chat)).status).toBe(200);
     const body = sent();
     expect([body.max_tokens, body.max_completion_tokens]).toEqual([undefined, undefined]);
@@ -212,7 +233,12 @@ describe("refusals tell the truth", () => {
     expect(mock.requests.length).toBe(seen);
     // with room to think, the same Claude call goes, its max_tokens lowered above the budget
     const rich = await account(100_000);
-    const ok = await post(rich.key, "/v1/messages", { model: M.claude, max_tokens: 16_000, thinking: { type: "enabled", budget_tokens: 4000 }, messages: [{ role: "user", content: "hi" }] });
+    const ok = await post(rich.key, "/v1/messages", {
+      model: M.claude,
+      max_tokens: 16_000,
+      thinking: { type: "enabled", budget_tokens: 4000 },
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(ok.status).toBe(200);
     expect(sent().max_tokens).toBe(affordable(100_000, { input: 3_000_000, output: 15_000_000 }));
     expect(sent().max_tokens).toBeGreaterThan(4000);

@@ -39,10 +39,14 @@ const ceilDiv = (n: bigint, d: bigint) => Number((n + d - 1n) / d);
 
 /** The issue's formula, computed here on its own: ceil((uncached×in + cached×cached + out×out) / 1e6 × 500,000 × m). */
 function usageCost(u: { prompt: number; cached: number; completion: number }, p: typeof CHAT_PRICE, m = "1") {
-  const sum = BigInt(u.prompt - u.cached) * micros(p.input) + BigInt(u.cached) * micros(p.cached_input) + BigInt(u.completion) * micros(p.output);
+  const sum =
+    BigInt(u.prompt - u.cached) * micros(p.input) +
+    BigInt(u.cached) * micros(p.cached_input) +
+    BigInt(u.completion) * micros(p.output);
   return ceilDiv(sum * 500_000n * micros(m), 10n ** 18n);
 }
-const perCallCost = (p: typeof IMG_PRICE, n: number, m = "1") => ceilDiv(micros(p.per_call) * BigInt(n) * 500_000n * micros(m), 10n ** 12n);
+const perCallCost = (p: typeof IMG_PRICE, n: number, m = "1") =>
+  ceilDiv(micros(p.per_call) * BigInt(n) * 500_000n * micros(m), 10n ** 12n);
 
 type Usage = { prompt: number; cached: number; completion: number };
 type Done = {
@@ -66,19 +70,38 @@ async function chat(key: string, opts: { stream?: boolean; model?: string; conte
   const res = await fetch(`${app.url}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: opts.model ?? "bill-model", stream: opts.stream ?? false, max_tokens: 600, messages: [{ role: "user", content: opts.content ?? LONG_PROMPT }] }),
+    body: JSON.stringify({
+      model: opts.model ?? "bill-model",
+      stream: opts.stream ?? false,
+      max_tokens: 600,
+      messages: [{ role: "user", content: opts.content ?? LONG_PROMPT }],
+    }),
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`chat: ${res.status} ${text}`);
   return res.headers.get("x-request-id")!;
 }
 
-async function billedChat(token: keyof typeof tokens | "admin", usage: Usage, opts: { stream?: boolean; group?: string; m?: string; content?: string } = {}) {
+async function billedChat(
+  token: keyof typeof tokens | "admin",
+  usage: Usage,
+  opts: { stream?: boolean; group?: string; m?: string; content?: string } = {},
+) {
   mock.set({ promptTokens: usage.prompt, completionTokens: usage.completion, cachedTokens: usage.cached || undefined });
   const key = token === "admin" ? adminKey : tokens[token].key;
   const requestId = await chat(key, opts);
   const m = opts.m ?? "1";
-  done.push({ requestId, token, model: "bill-model", group: opts.group ?? "default", cost: usageCost(usage, CHAT_PRICE, m), usage, kind: "usage", m, beyondHold: opts.content !== undefined });
+  done.push({
+    requestId,
+    token,
+    model: "bill-model",
+    group: opts.group ?? "default",
+    cost: usageCost(usage, CHAT_PRICE, m),
+    usage,
+    kind: "usage",
+    m,
+    beyondHold: opts.content !== undefined,
+  });
 }
 
 async function billedImages(token: keyof typeof tokens, n: number) {
@@ -89,7 +112,17 @@ async function billedImages(token: keyof typeof tokens, n: number) {
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`images: ${res.status} ${text}`);
-  done.push({ requestId: res.headers.get("x-request-id")!, token, model: "img-model", group: "default", cost: perCallCost(IMG_PRICE, n), usage: null, kind: "per_call", m: "1", beyondHold: false });
+  done.push({
+    requestId: res.headers.get("x-request-id")!,
+    token,
+    model: "img-model",
+    group: "default",
+    cost: perCallCost(IMG_PRICE, n),
+    usage: null,
+    kind: "per_call",
+    m: "1",
+    beyondHold: false,
+  });
 }
 
 const carolCalls = () => done.filter((d) => d.token !== "admin");
@@ -106,7 +139,16 @@ beforeAll(async () => {
   const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   admin = client(app.url, adminAuth);
   expectReply(await admin.post("/api/group/", { name: "vip", multiplier: VIP_MULTIPLIER }), 201);
-  expectReply(await admin.post("/api/channel/", { name: "main", base_url: mock.url, key: "sk-up-views", models: ["bill-model", "img-model"], group: ["default", "vip"] }), 201);
+  expectReply(
+    await admin.post("/api/channel/", {
+      name: "main",
+      base_url: mock.url,
+      key: "sk-up-views",
+      models: ["bill-model", "img-model"],
+      group: ["default", "vip"],
+    }),
+    201,
+  );
   await priceModels(app.url, adminAuth, "bill-model", CHAT_PRICE);
   await priceModels(app.url, adminAuth, "img-model", IMG_PRICE);
 
@@ -174,7 +216,12 @@ describe("GET /api/token/", () => {
       const used = sum(done.filter((d) => d.token === name).map((d) => d.cost));
       expect(used).toBeGreaterThan(0);
       const view = byId.get(t.id);
-      expect(view).toMatchObject({ name, used_quota: used, unlimited_quota: t.unlimited, remain_quota: t.unlimited ? t.remain : t.remain - used });
+      expect(view).toMatchObject({
+        name,
+        used_quota: used,
+        unlimited_quota: t.unlimited,
+        remain_quota: t.unlimited ? t.remain : t.remain - used,
+      });
       expect(view.request_count).toBe(done.filter((d) => d.token === name).length);
     }
     expect(byId.get(tokens.limited.id).remain_quota).toBe(300_000 - 1_650 - 1_338 - 11);
@@ -192,14 +239,28 @@ describe("GET /api/log/self", () => {
     for (const d of carolCalls()) {
       const row = rows.find((r) => r.request_id === d.requestId);
       expect(row).toBeDefined();
-      expect(row).toMatchObject({ type: LOG_TYPE.consume, user_id: carol.id, token_id: tokens[d.token as keyof typeof tokens].id, model_name: d.model, group: d.group, quota: d.cost });
+      expect(row).toMatchObject({
+        type: LOG_TYPE.consume,
+        user_id: carol.id,
+        token_id: tokens[d.token as keyof typeof tokens].id,
+        model_name: d.model,
+        group: d.group,
+        quota: d.cost,
+      });
       const o = row.other;
       expect(o.billing).toBe(d.kind);
       expect(o.group_multiplier).toBe(d.m);
       if (d.kind === "usage") {
-        expect(o.prices).toMatchObject({ input: CHAT_PRICE.input, output: CHAT_PRICE.output, cached_input: CHAT_PRICE.cached_input, per_call: null });
+        expect(o.prices).toMatchObject({
+          input: CHAT_PRICE.input,
+          output: CHAT_PRICE.output,
+          cached_input: CHAT_PRICE.cached_input,
+          per_call: null,
+        });
         expect(o.usage).toEqual(d.usage);
-        expect({ prompt: row.prompt_tokens, cached: row.cached_tokens, completion: row.completion_tokens }).toEqual(d.usage!);
+        expect({ prompt: row.prompt_tokens, cached: row.cached_tokens, completion: row.completion_tokens }).toEqual(
+          d.usage!,
+        );
       } else {
         expect(o.prices).toMatchObject({ input: null, output: null, per_call: IMG_PRICE.per_call });
       }
@@ -246,12 +307,27 @@ describe("GET /api/log/self", () => {
 });
 
 describe("usage_daily rollups", () => {
-  type Rollup = { day: string; user_id: number; token_id: number; model: string; group: string; calls: number; prompt_tokens: number; cached_tokens: number; completion_tokens: number; quota: number };
+  type Rollup = {
+    day: string;
+    user_id: number;
+    token_id: number;
+    model: string;
+    group: string;
+    calls: number;
+    prompt_tokens: number;
+    cached_tokens: number;
+    completion_tokens: number;
+    quota: number;
+  };
 
   function readRollups(): Rollup[] {
     const db = new Database(join(app.server.dataDir, "apiyi.db"), { readonly: true });
     try {
-      return db.query(`SELECT day, user_id, token_id, model, "group", calls, prompt_tokens, cached_tokens, completion_tokens, quota FROM usage_daily`).all() as Rollup[];
+      return db
+        .query(
+          `SELECT day, user_id, token_id, model, "group", calls, prompt_tokens, cached_tokens, completion_tokens, quota FROM usage_daily`,
+        )
+        .all() as Rollup[];
     } finally {
       db.close();
     }
@@ -262,8 +338,12 @@ describe("usage_daily rollups", () => {
     const callRows = all.filter((r) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error);
     const rollups = readRollups().filter((r) => r.user_id === carol.id);
 
-    const keyOf = (day: string, token: number, model: string, group: string) => JSON.stringify([day, token, model, group]);
-    const want = new Map<string, { calls: number; prompt: number; cached: number; completion: number; quota: number }>();
+    const keyOf = (day: string, token: number, model: string, group: string) =>
+      JSON.stringify([day, token, model, group]);
+    const want = new Map<
+      string,
+      { calls: number; prompt: number; cached: number; completion: number; quota: number }
+    >();
     for (const r of callRows) {
       const k = keyOf(new Date(r.created_at_ms).toISOString().slice(0, 10), r.token_id, r.model_name, r.group);
       const w = want.get(k) ?? { calls: 0, prompt: 0, cached: 0, completion: 0, quota: 0 };
@@ -275,7 +355,16 @@ describe("usage_daily rollups", () => {
       want.set(k, w);
     }
     const got = new Map(
-      rollups.map((r) => [keyOf(r.day, r.token_id, r.model, r.group), { calls: r.calls, prompt: r.prompt_tokens, cached: r.cached_tokens, completion: r.completion_tokens, quota: r.quota }]),
+      rollups.map((r) => [
+        keyOf(r.day, r.token_id, r.model, r.group),
+        {
+          calls: r.calls,
+          prompt: r.prompt_tokens,
+          cached: r.cached_tokens,
+          completion: r.completion_tokens,
+          quota: r.quota,
+        },
+      ]),
     );
     expect(got).toEqual(want);
     // limited × bill-model, open × bill-model, open × img-model, vip × bill-model in the vip group
@@ -309,7 +398,8 @@ describe("a cost beyond the hold and beyond the balance", () => {
     const dave = await makeUser(app.url, adminAuth, "dave");
     const start = expectReply(await dave.api.get("/api/user/self"), 200).quota;
     expectReply(await admin.post(`/api/user/${dave.id}/topup`, { quota: 3_000 }), 200);
-    const key = expectReply(await dave.api.post("/api/token/", { name: "short", unlimited_quota: true }), 201).key as string;
+    const key = expectReply(await dave.api.post("/api/token/", { name: "short", unlimited_quota: true }), 201)
+      .key as string;
 
     // "hi" is held as a few tokens; the upstream reports 10,000: $0.011044 = 5,522 units against 3,000 + start
     const usage = { prompt: 10_000, cached: 0, completion: 10 };

@@ -25,14 +25,46 @@ beforeAll(async () => {
   for (const name of GROUPS) await call(app.url, "POST", "/api/group/", { name, description: `${name} group` }, admin);
   const groups = ["default", ...GROUPS].join(",");
   // the first channel always fails (500), so every call is an attempt chain: failing → backup
-  await call(app.url, "POST", "/api/channel/", { name: "primary-openai-east", base_url: mock.urlFor("status=500"), key: "sk-up", models: MODELS.join(","), group: groups, priority: 10 }, admin);
-  await call(app.url, "POST", "/api/channel/", { name: "backup-openai-west", base_url: mock.url, key: "sk-up", models: MODELS.join(","), group: groups }, admin);
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    {
+      name: "primary-openai-east",
+      base_url: mock.urlFor("status=500"),
+      key: "sk-up",
+      models: MODELS.join(","),
+      group: groups,
+      priority: 10,
+    },
+    admin,
+  );
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "backup-openai-west", base_url: mock.url, key: "sk-up", models: MODELS.join(","), group: groups },
+    admin,
+  );
   // a channel whose key the upstream refuses: a call to its model takes it out (a reason under its
   // status), and its Test shows a failure with the upstream's message
-  await call(app.url, "POST", "/api/channel/", { name: "refused-key-channel", base_url: mock.urlFor("unauthorized"), key: "sk-wrong", models: "refused-model", group: groups }, admin);
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    {
+      name: "refused-key-channel",
+      base_url: mock.urlFor("unauthorized"),
+      key: "sk-wrong",
+      models: "refused-model",
+      group: groups,
+    },
+    admin,
+  );
   // $1 / $2 per 1M tokens: a call (10 + 5 tokens) costs 10 units, $0.00002
   await priceModels(app.url, admin, [...MODELS, "refused-model"]);
-  const key = (await call(app.url, "POST", "/api/token/", { name: "walker", unlimited_quota: true }, admin)).body.data.key as string;
+  const key = (await call(app.url, "POST", "/api/token/", { name: "walker", unlimited_quota: true }, admin)).body.data
+    .key as string;
   for (const model of MODELS) {
     const res = await chatCall(app.url, key, model);
     await res.text();
@@ -55,7 +87,9 @@ afterAll(async () => {
 /** Every cell of every table on the page is visible without scrolling sideways. */
 async function expectNoClippedCell(p: Page, what: string) {
   expect({ what, clipped: await clipped(p, ".table-wrap td, .table-wrap th") }).toEqual({ what, clipped: [] });
-  const overflow = await p.$$eval(".table-wrap", (ws) => ws.filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => `${w.scrollWidth} > ${w.clientWidth}`));
+  const overflow = await p.$$eval(".table-wrap", (ws) =>
+    ws.filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => `${w.scrollWidth} > ${w.clientWidth}`),
+  );
   expect({ what, overflow }).toEqual({ what, overflow: [] });
 }
 

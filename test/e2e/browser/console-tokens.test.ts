@@ -19,8 +19,20 @@ let watch: Awaited<ReturnType<typeof watchPage>>;
 beforeAll(async () => {
   const admin = await login(app.url, "admin", ADMIN_PASSWORD);
   await call(app.url, "POST", "/api/group/", { name: "vip", description: "the vip group", selectable: true }, admin);
-  await call(app.url, "POST", "/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }, admin);
-  await call(app.url, "POST", "/api/channel/", { name: "vip", base_url: mock.url, key: "sk-up", models: "vip-model", group: "vip" }, admin);
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" },
+    admin,
+  );
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "vip", base_url: mock.url, key: "sk-up", models: "vip-model", group: "vip" },
+    admin,
+  );
   await priceModels(app.url, admin, ["gpt-4o-mini", "vip-model"]);
   await call(app.url, "POST", "/api/token/", { name: "limited-one", remain_quota: 2_499_990 }, admin);
   ({ browser, context } = await openBrowser(app.url));
@@ -86,7 +98,11 @@ test("opening New logs no htmx error, and a change of group still redraws the mo
   const redrawn = page.waitForResponse((r) => r.url().includes("/token/models"), { timeout: 5000 });
   await page.selectOption('dialog select[name="group"]', "vip");
   await redrawn;
-  await page.waitForFunction(() => document.querySelector("#model-select option")?.textContent === "vip-model", undefined, { timeout: 5000 });
+  await page.waitForFunction(
+    () => document.querySelector("#model-select option")?.textContent === "vip-model",
+    undefined,
+    { timeout: 5000 },
+  );
   // a field that is not a group does not ask for the list
   let asked = 0;
   const count = (r: { url(): string }) => void (r.url().includes("/token/models") && asked++);
@@ -119,7 +135,12 @@ test("at 390 px every row shows its status, remaining quota and wrench, and Copy
   const rows = await phone.locator("#token-rows tr").count();
   expect(rows).toBeGreaterThanOrEqual(2);
   // by column (Name, Key, Status, Group, Remaining, …): the same cells whatever the layout
-  for (const what of ["#token-rows td:nth-child(1)", "#token-rows td:nth-child(3) .badge", "#token-rows td:nth-child(5)", "#token-rows details.menu summary"]) {
+  for (const what of [
+    "#token-rows td:nth-child(1)",
+    "#token-rows td:nth-child(3) .badge",
+    "#token-rows td:nth-child(5)",
+    "#token-rows details.menu summary",
+  ]) {
     expect(await phone.locator(what).count()).toBe(rows);
     expect({ what, clipped: await clipped(phone, what) }).toEqual({ what, clipped: [] });
   }

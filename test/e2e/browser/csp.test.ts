@@ -18,9 +18,16 @@ let watch: Awaited<ReturnType<typeof watchPage>>;
 
 beforeAll(async () => {
   const admin = await login(app.url, "admin", ADMIN_PASSWORD);
-  await call(app.url, "POST", "/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }, admin);
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" },
+    admin,
+  );
   await priceModels(app.url, admin, "gpt-4o-mini");
-  const key = (await call(app.url, "POST", "/api/token/", { name: "seed", unlimited_quota: true }, admin)).body.data.key as string;
+  const key = (await call(app.url, "POST", "/api/token/", { name: "seed", unlimited_quota: true }, admin)).body.data
+    .key as string;
   await (await chatCall(app.url, key, "gpt-4o-mini")).text();
   ({ browser, context } = await openBrowser(app.url));
   page = await context.newPage();
@@ -38,7 +45,9 @@ async function throughDialog(open: () => Promise<void>, inside?: () => Promise<v
   await page.waitForSelector("dialog[open]", { timeout: 5000 });
   if (inside) await inside();
   if (await page.locator("dialog[open]").count()) await page.locator("dialog[open] [data-close]").first().click();
-  await page.waitForSelector("dialog[open]", { state: "detached", timeout: 5000 }).catch(() => page.waitForSelector("dialog[open]", { state: "hidden", timeout: 5000 }));
+  await page
+    .waitForSelector("dialog[open]", { state: "detached", timeout: 5000 })
+    .catch(() => page.waitForSelector("dialog[open]", { state: "hidden", timeout: 5000 }));
 }
 
 const rowMenu = async (rowText: string, item: string) => {
@@ -65,7 +74,11 @@ test("the policy is in force: an injected inline script does not run, and the br
 
 test("walking the whole console under the policy: no violation, no htmx or console error, htmx works", async () => {
   await signIn(page, app.url, "admin", ADMIN_PASSWORD);
-  expect(await page.evaluate(() => (window as unknown as { htmx: { config: Record<string, unknown> } }).htmx.config.allowEval)).toBe(false);
+  expect(
+    await page.evaluate(
+      () => (window as unknown as { htmx: { config: Record<string, unknown> } }).htmx.config.allowEval,
+    ),
+  ).toBe(false);
   expect(await page.evaluate(() => document.querySelectorAll("style").length)).toBe(0); // htmx injected none
 
   // tokens: New (and a change of group), the key dialog, copy, Edit, Request example, Share, disable, delete

@@ -19,7 +19,13 @@ const shots = process.env.APIYI_SCREENSHOTS ? join(ROOT, "docs/screenshots") : t
 
 beforeAll(async () => {
   const admin = await login(app.url, "admin", ADMIN_PASSWORD);
-  await call(app.url, "POST", "/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }, admin);
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" },
+    admin,
+  );
   await priceModels(app.url, admin, "gpt-4o-mini");
   // snippets and share links carry the server's public address, a setting (never the Host header)
   await call(app.url, "PUT", "/api/setting", { public_url: app.url }, admin);
@@ -100,7 +106,9 @@ test("sign in → New → copy → call → used → disable → 401 token_disab
   await menu().locator("summary").click();
   await menu().locator("button", { hasText: "Share" }).click();
   await page.waitForSelector("dialog[open]");
-  const hrefs = await page.locator("dialog[open] a[href]").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  const hrefs = await page
+    .locator("dialog[open] a[href]")
+    .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
   expect(hrefs.length).toBeGreaterThanOrEqual(6);
   const ama = decodeURIComponent(hrefs.find((h) => h.startsWith("ama://"))!);
   expect(ama).toContain(copied);

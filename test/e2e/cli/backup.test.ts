@@ -10,7 +10,18 @@ import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
-import { ADMIN_PASSWORD, call, cli, login, makeUser, priceModels, scratchDirs, startServer, type Auth, type Server } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  call,
+  cli,
+  login,
+  makeUser,
+  priceModels,
+  scratchDirs,
+  startServer,
+  type Auth,
+  type Server,
+} from "../../support/server";
 
 const newDir = scratchDirs("apiyi-backup-");
 const BALANCE = 2_000_000;
@@ -31,8 +42,20 @@ type Account = { id: number; tokens: { id: number; key: string; quota: number }[
 /** Two priced models on the mock (fast JSON, slow 25-chunk streams) and a user with limited tokens. */
 async function setUp(base: string, admin: Auth) {
   const models = { fast: "backup-fast", slow: "backup-slow" };
-  for (const [name, spec] of [[models.fast, "ok"], [models.slow, "ok,intervalMs=100,chunks=25"]]) {
-    expectReply(await call(base, "POST", "/api/channel/", { name, type: "openai", key: `sk-up-${name}`, group: ["default"], base_url: mock.urlFor(spec), models: [name] }, admin), 201);
+  for (const [name, spec] of [
+    [models.fast, "ok"],
+    [models.slow, "ok,intervalMs=100,chunks=25"],
+  ]) {
+    expectReply(
+      await call(
+        base,
+        "POST",
+        "/api/channel/",
+        { name, type: "openai", key: `sk-up-${name}`, group: ["default"], base_url: mock.urlFor(spec), models: [name] },
+        admin,
+      ),
+      201,
+    );
   }
   await priceModels(base, admin, [models.fast, models.slow], { input: "1", output: "2", hold_cap_tokens: 200 });
   const u = await makeUser(base, admin, "backup-user");
@@ -59,7 +82,12 @@ function load(base: string, acct: Account, models: { fast: string; slow: string 
   const loops = Array.from({ length: workers }, async (_, w) => {
     for (let i = 0; running; i++) {
       const slow = w % 2 === 0;
-      const res = await chat(base, acct.tokens[(w + i) % acct.tokens.length].key, slow ? models.slow : models.fast, slow).catch(() => null);
+      const res = await chat(
+        base,
+        acct.tokens[(w + i) % acct.tokens.length].key,
+        slow ? models.slow : models.fast,
+        slow,
+      ).catch(() => null);
       if (res?.status === 200) ok++;
       await res?.text().catch(() => "");
     }
@@ -79,13 +107,23 @@ const one = (db: Database, sql: string, ...args: number[]) => (db.query(sql).get
 function ledgerTotals(path: string, acct: Account) {
   const db = new Database(path, { readonly: true });
   try {
-    const charged = (col: string, id: number) => one(db, `SELECT coalesce(sum(quota), 0) AS v FROM logs WHERE ${col} = ? AND type IN (2, 5)`, id);
-    const held = (col: string, amount: string, id: number) => one(db, `SELECT coalesce(sum(${amount}), 0) AS v FROM holds WHERE ${col} = ?`, id);
+    const charged = (col: string, id: number) =>
+      one(db, `SELECT coalesce(sum(quota), 0) AS v FROM logs WHERE ${col} = ? AND type IN (2, 5)`, id);
+    const held = (col: string, amount: string, id: number) =>
+      one(db, `SELECT coalesce(sum(${amount}), 0) AS v FROM holds WHERE ${col} = ?`, id);
     return {
       holds: one(db, "SELECT count(*) AS v FROM holds"),
       calls: one(db, "SELECT count(*) AS v FROM logs WHERE user_id = ? AND type IN (2, 5)", acct.id),
-      user: one(db, "SELECT quota AS v FROM users WHERE id = ?", acct.id) + held("user_id", "user_amount", acct.id) + charged("user_id", acct.id),
-      tokens: acct.tokens.map((t) => one(db, "SELECT remain_quota AS v FROM tokens WHERE id = ?", t.id) + held("token_id", "token_amount", t.id) + charged("token_id", t.id)),
+      user:
+        one(db, "SELECT quota AS v FROM users WHERE id = ?", acct.id) +
+        held("user_id", "user_amount", acct.id) +
+        charged("user_id", acct.id),
+      tokens: acct.tokens.map(
+        (t) =>
+          one(db, "SELECT remain_quota AS v FROM tokens WHERE id = ?", t.id) +
+          held("token_id", "token_amount", t.id) +
+          charged("token_id", t.id),
+      ),
     };
   } finally {
     db.close();
@@ -152,7 +190,10 @@ test("an existing file is kept unless --force; a missing FILE or database is one
   const file = join(newDir(), "kept.db");
   writeFileSync(file, "not a database");
   const refused = await cli(["backup", file, "--data-dir", dataDir]);
-  expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 2, stderr: `apiyi backup: ${file} already exists; choose another file, or add --force to replace it\n` });
+  expect({ code: refused.code, stderr: refused.stderr }).toEqual({
+    code: 2,
+    stderr: `apiyi backup: ${file} already exists; choose another file, or add --force to replace it\n`,
+  });
   expect(readFileSync(file, "utf8")).toBe("not a database");
 
   const forced = await cli(["backup", file, "--force", "--data-dir", dataDir]);
@@ -162,8 +203,14 @@ test("an existing file is kept unless --force; a missing FILE or database is one
   copy.close();
 
   const missing = await cli(["backup", "--data-dir", dataDir]);
-  expect({ code: missing.code, stderr: missing.stderr }).toEqual({ code: 2, stderr: "apiyi backup: FILE is missing; see apiyi backup --help\n" });
+  expect({ code: missing.code, stderr: missing.stderr }).toEqual({
+    code: 2,
+    stderr: "apiyi backup: FILE is missing; see apiyi backup --help\n",
+  });
   const empty = newDir();
   const noDb = await cli(["backup", join(empty, "x.db"), "--data-dir", join(empty, "nothing-here")]);
-  expect({ code: noDb.code, stderr: noDb.stderr }).toEqual({ code: 2, stderr: `apiyi backup: no database at ${join(empty, "nothing-here", "apiyi.db")} (is --data-dir right?)\n` });
+  expect({ code: noDb.code, stderr: noDb.stderr }).toEqual({
+    code: 2,
+    stderr: `apiyi backup: no database at ${join(empty, "nothing-here", "apiyi.db")} (is --data-dir right?)\n`,
+  });
 }, 30_000);

@@ -10,7 +10,18 @@ import { join } from "node:path";
 import pkg from "../../../package.json" with { type: "json" };
 import { COMMANDS } from "../../../src/cli/index";
 import { TOKEN_STATUS } from "../../../src/core/status";
-import { ADMIN_PASSWORD, APP, appEnv, call, cli, client, login, scratchDirs, startServer, useServer } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  APP,
+  appEnv,
+  call,
+  cli,
+  client,
+  login,
+  scratchDirs,
+  startServer,
+  useServer,
+} from "../../support/server";
 
 const KEY = /^sk-[0-9A-Za-z]{48}$/;
 
@@ -19,7 +30,8 @@ const newDir = scratchDirs("apiyi-cli-");
 let cwd: string;
 
 /** `cli()` from the harness, run in `cwd` (APIYI_* of the caller dropped, killed after `timeoutMs`). */
-const run = (args: string[], env: Record<string, string> = {}, timeoutMs?: number) => cli(args, { env, cwd, timeoutMs });
+const run = (args: string[], env: Record<string, string> = {}, timeoutMs?: number) =>
+  cli(args, { env, cwd, timeoutMs });
 
 /** The contract for every refusal: exit 2, exactly one line on stderr naming the problem, no stack. */
 function expectOneLineError(r: { code: number; stdout: string; stderr: string }, names: string | RegExp) {
@@ -105,7 +117,10 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
   test("unknown flag", async () => {
     const d = newDir();
     expectOneLineError(await run(["serve", "--bogus", "--data-dir", d]), "--bogus");
-    expectOneLineError(await run(["token", "create", "--user", "admin", "--name", "x", "--colour", "red", "--data-dir", d]), "--colour");
+    expectOneLineError(
+      await run(["token", "create", "--user", "admin", "--name", "x", "--colour", "red", "--data-dir", d]),
+      "--colour",
+    );
     expectOneLineError(await run(["migrate", "--port", "1", "--data-dir", d]), "--port");
   });
 
@@ -122,20 +137,36 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
     const port = String(freePort());
     expectOneLineError(await run(["serve", "--port", "abc", "--data-dir", d]), "--port");
     expectOneLineError(await run(["serve", "--data-dir", d], { APIYI_PORT: "99999" }), "APIYI_PORT");
-    expectOneLineError(await run(["serve", "--port", port, "--data-dir", d, "--shutdown-timeout=-5"]), "--shutdown-timeout");
+    expectOneLineError(
+      await run(["serve", "--port", port, "--data-dir", d, "--shutdown-timeout=-5"]),
+      "--shutdown-timeout",
+    );
     expectOneLineError(await run(["health"], { APIYI_PORT: "nope" }), "APIYI_PORT");
 
-    const tok = (...extra: string[]) => run(["token", "create", "--user", "admin", "--name", "bad", "--data-dir", app.server.dataDir, ...extra]);
+    const tok = (...extra: string[]) =>
+      run(["token", "create", "--user", "admin", "--name", "bad", "--data-dir", app.server.dataDir, ...extra]);
     expectOneLineError(await tok("--expires", "notadate"), "--expires");
     expectOneLineError(await tok("--expires", "2001-01-01"), "--expires");
     expectOneLineError(await tok("--quota-usd", "1.1234567"), "--quota-usd");
     expectOneLineError(await tok("--quota-usd=-3"), "--quota-usd");
-    expectOneLineError(await tok("--quota-usd", "1", "--unlimited"), /--quota-usd.*--unlimited|--unlimited.*--quota-usd/);
+    expectOneLineError(
+      await tok("--quota-usd", "1", "--unlimited"),
+      /--quota-usd.*--unlimited|--unlimited.*--quota-usd/,
+    );
     expectOneLineError(await tok("--fallback", "no-such-group"), "--fallback");
     expectOneLineError(await tok("--group", "no-such-group"), "--group");
-    expectOneLineError(await run(["token", "create", "--user", "nobody-here", "--name", "x", "--data-dir", app.server.dataDir]), "nobody-here");
-    expectOneLineError(await run(["token", "create", "--user", "admin", "--name", "x".repeat(51), "--data-dir", app.server.dataDir]), "--name");
-    expectOneLineError(await run(["admin", "create", "--username", "shorty", "--password", "short", "--data-dir", app.server.dataDir]), "password");
+    expectOneLineError(
+      await run(["token", "create", "--user", "nobody-here", "--name", "x", "--data-dir", app.server.dataDir]),
+      "nobody-here",
+    );
+    expectOneLineError(
+      await run(["token", "create", "--user", "admin", "--name", "x".repeat(51), "--data-dir", app.server.dataDir]),
+      "--name",
+    );
+    expectOneLineError(
+      await run(["admin", "create", "--username", "shorty", "--password", "short", "--data-dir", app.server.dataDir]),
+      "password",
+    );
 
     // nothing was created by the refused commands
     const list = await admin.get("/api/token/?p=1&size=100");
@@ -143,7 +174,18 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
   });
 
   test("a calendar date that does not exist is refused, not rolled over into another day", async () => {
-    const r = await run(["token", "create", "--user", "admin", "--name", "bad-date", "--expires", "2030-02-30", "--data-dir", app.server.dataDir]);
+    const r = await run([
+      "token",
+      "create",
+      "--user",
+      "admin",
+      "--name",
+      "bad-date",
+      "--expires",
+      "2030-02-30",
+      "--data-dir",
+      app.server.dataDir,
+    ]);
     expectOneLineError(r, "--expires");
   });
 
@@ -151,7 +193,10 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
     // a short timeout: a server that wrongly starts is killed
     const d = newDir();
     expectOneLineError(await run(["serve", "--port", " ", "--host", "127.0.0.1", "--data-dir", d], {}, 4000), "--port");
-    expectOneLineError(await run(["serve", "--host", "127.0.0.1", "--data-dir", d], { APIYI_PORT: " " }, 4000), "APIYI_PORT");
+    expectOneLineError(
+      await run(["serve", "--host", "127.0.0.1", "--data-dir", d], { APIYI_PORT: " " }, 4000),
+      "APIYI_PORT",
+    );
   });
 
   test("a stray positional argument", async () => {
@@ -204,7 +249,10 @@ describe("migrate", () => {
     const { Database } = await import("bun:sqlite");
     const db = new Database(join(d, "apiyi.db"), { readonly: true });
     try {
-      const tables = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((t) => t.name);
+      const tables = db
+        .query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((t) => t.name);
       for (const t of ["users", "tokens", "groups", "channels", "logs", "settings"]) expect(tables).toContain(t);
     } finally {
       db.close();
@@ -214,7 +262,16 @@ describe("migrate", () => {
 
 describe("admin accounts", () => {
   test("admin create, then signing in over HTTP works (server running on the same data dir)", async () => {
-    const r = await run(["admin", "create", "--username", "ops", "--password", "ops-password-1", "--data-dir", app.server.dataDir]);
+    const r = await run([
+      "admin",
+      "create",
+      "--username",
+      "ops",
+      "--password",
+      "ops-password-1",
+      "--data-dir",
+      app.server.dataDir,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const ops = client(app.url, await login(app.url, "ops", "ops-password-1"));
@@ -224,7 +281,16 @@ describe("admin accounts", () => {
 
     // a second admin create with the same name is refused in one line
     expectOneLineError(
-      await run(["admin", "create", "--username", "ops", "--password", "ops-password-2", "--data-dir", app.server.dataDir]),
+      await run([
+        "admin",
+        "create",
+        "--username",
+        "ops",
+        "--password",
+        "ops-password-2",
+        "--data-dir",
+        app.server.dataDir,
+      ]),
       "ops",
     );
   });
@@ -242,22 +308,40 @@ describe("admin accounts", () => {
     expect(fresh.length).toBeGreaterThanOrEqual(12);
     expect(fresh).not.toBe("old-password-1");
 
-    expect((await call(app.url, "POST", "/api/user/login", { username: "resetme", password: "old-password-1" })).status).toBe(401);
+    expect(
+      (await call(app.url, "POST", "/api/user/login", { username: "resetme", password: "old-password-1" })).status,
+    ).toBe(401);
     const session = await login(app.url, "resetme", fresh);
     expect((await client(app.url, session).get("/api/user/self")).body.data.username).toBe("resetme");
     // the old session was signed out
     expect((await client(app.url, oldSession).get("/api/user/self")).status).toBe(401);
 
-    expectOneLineError(await run(["admin", "reset-password", "--username", "ghost", "--data-dir", app.server.dataDir]), "ghost");
+    expectOneLineError(
+      await run(["admin", "reset-password", "--username", "ghost", "--data-dir", app.server.dataDir]),
+      "ghost",
+    );
   });
 });
 
 describe("token create", () => {
   test("prints only the key; the token appears through the API with its fields", async () => {
     const r = await run([
-      "token", "create", "--user", "admin", "--name", "cli-full",
-      "--quota-usd", "2.5", "--group", "default", "--models", "a,b", "--expires", "2030-01-01",
-      "--data-dir", app.server.dataDir,
+      "token",
+      "create",
+      "--user",
+      "admin",
+      "--name",
+      "cli-full",
+      "--quota-usd",
+      "2.5",
+      "--group",
+      "default",
+      "--models",
+      "a,b",
+      "--expires",
+      "2030-01-01",
+      "--data-dir",
+      app.server.dataDir,
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sk-[0-9A-Za-z]{48}\n$/);
@@ -289,16 +373,38 @@ describe("token create", () => {
   });
 
   test("without --quota-usd the token is unlimited and never expires; --fallback takes existing groups", async () => {
-    expect((await admin.post("/api/group/", { name: "backup", description: "b", multiplier: 1, selectable: true })).status).toBe(201);
-    const r = await run(["token", "create", "--user", "admin", "--name", "cli-plain", "--fallback", "backup", "--data-dir", app.server.dataDir]);
+    expect(
+      (await admin.post("/api/group/", { name: "backup", description: "b", multiplier: 1, selectable: true })).status,
+    ).toBe(201);
+    const r = await run([
+      "token",
+      "create",
+      "--user",
+      "admin",
+      "--name",
+      "cli-plain",
+      "--fallback",
+      "backup",
+      "--data-dir",
+      app.server.dataDir,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(KEY);
     const list = await admin.get("/api/token/search?keyword=cli-plain");
     const token = list.body.data.items.find((t: { name: string }) => t.name === "cli-plain");
-    expect(token).toMatchObject({ unlimited_quota: true, expired_time: -1, group: "default", fallback_groups: ["backup"], models: [] });
+    expect(token).toMatchObject({
+      unlimited_quota: true,
+      expired_time: -1,
+      group: "default",
+      fallback_groups: ["backup"],
+      models: [],
+    });
 
     // a duplicate name is refused in one line
-    expectOneLineError(await run(["token", "create", "--user", "admin", "--name", "cli-plain", "--data-dir", app.server.dataDir]), "cli-plain");
+    expectOneLineError(
+      await run(["token", "create", "--user", "admin", "--name", "cli-plain", "--data-dir", app.server.dataDir]),
+      "cli-plain",
+    );
   });
 
   test("a CLI write reaches the running server within 1 s", async () => {

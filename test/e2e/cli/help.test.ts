@@ -22,7 +22,8 @@ const run = (args: string[]) => cli(args, { cwd });
 /** Runs `args` for every item, four processes at a time (the machine has two cores). */
 async function each<T>(items: T[], args: (item: T) => string[]) {
   const out: Awaited<ReturnType<typeof run>>[] = [];
-  for (let i = 0; i < items.length; i += 4) out.push(...(await Promise.all(items.slice(i, i + 4).map((item) => run(args(item))))));
+  for (let i = 0; i < items.length; i += 4)
+    out.push(...(await Promise.all(items.slice(i, i + 4).map((item) => run(args(item))))));
   return out;
 }
 
@@ -39,7 +40,12 @@ describe("every command", () => {
     test(`${help} exits 0 with its usage line`, async () => {
       const results = await each(NAMES, (name) => [...words(name), help]);
       results.forEach((r, i) => {
-        const got = { command: NAMES[i], code: r.code, firstLine: r.stdout.split("\n")[0].startsWith(`usage: apiyi ${NAMES[i]}`), stderr: r.stderr };
+        const got = {
+          command: NAMES[i],
+          code: r.code,
+          firstLine: r.stdout.split("\n")[0].startsWith(`usage: apiyi ${NAMES[i]}`),
+          stderr: r.stderr,
+        };
         expect(got).toEqual({ command: NAMES[i], code: 0, firstLine: true, stderr: "" });
       });
     });
@@ -88,7 +94,11 @@ describe("every command group", () => {
     const results = await each(GROUPS, (group) => [group, "frobnicate"]);
     results.forEach((r, i) => {
       const group = GROUPS[i];
-      expect({ group, code: r.code, lines: r.stderr.trimEnd().split("\n").length }).toEqual({ group, code: 2, lines: 1 });
+      expect({ group, code: r.code, lines: r.stderr.trimEnd().split("\n").length }).toEqual({
+        group,
+        code: 2,
+        lines: 1,
+      });
       expect(r.stderr).toContain(`unknown command "${group} frobnicate"`);
       expect(r.stderr).toContain(`see apiyi ${group} --help`);
       for (const member of membersOf(group, COMMANDS)) expect(r.stderr).toContain(member.name.split(" ")[1]);
@@ -101,14 +111,21 @@ describe("flag mistakes name the flag and the command's --help", () => {
     const r = await run(["token", "create", "--quta-usd", "1"]);
     expect({ code: r.code, stderr: r.stderr }).toEqual({
       code: 2,
-      stderr: "apiyi token create: unknown flag --quta-usd (did you mean --quota-usd?); see apiyi token create --help\n",
+      stderr:
+        "apiyi token create: unknown flag --quta-usd (did you mean --quota-usd?); see apiyi token create --help\n",
     });
   });
 
   test("a flag without its value, and a value on a switch", async () => {
     const missing = await run(["token", "create", "--user"]);
-    expect({ code: missing.code, stderr: missing.stderr }).toEqual({ code: 2, stderr: "apiyi token create: --user needs a value; see apiyi token create --help\n" });
+    expect({ code: missing.code, stderr: missing.stderr }).toEqual({
+      code: 2,
+      stderr: "apiyi token create: --user needs a value; see apiyi token create --help\n",
+    });
     const onHelp = await run(["price", "list", "--help=yes"]);
-    expect({ code: onHelp.code, stderr: onHelp.stderr }).toEqual({ code: 2, stderr: "apiyi price list: --help does not take a value; see apiyi price list --help\n" });
+    expect({ code: onHelp.code, stderr: onHelp.stderr }).toEqual({
+      code: 2,
+      stderr: "apiyi price list: --help does not take a value; see apiyi price list --help\n",
+    });
   });
 });

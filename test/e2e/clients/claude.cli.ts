@@ -3,7 +3,18 @@
 // openai chat channel (Messages translated to chat completions and the stream back). Not part of the
 // plain `bun test` run (the file name has no .test): test/e2e/clients/run.sh runs it.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { CLI_TIMEOUT_MS, cliBin, describeRun, headersFree, headerValues, REPLY, routesSince, runCli, upstreamKey, useGateway } from "./harness";
+import {
+  CLI_TIMEOUT_MS,
+  cliBin,
+  describeRun,
+  headersFree,
+  headerValues,
+  REPLY,
+  routesSince,
+  runCli,
+  upstreamKey,
+  useGateway,
+} from "./harness";
 
 setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
 

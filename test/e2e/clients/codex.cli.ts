@@ -4,7 +4,17 @@
 // "responses lite" request carries its tools as an `additional_tools` input item instead. Run by
 // test/e2e/clients/run.sh, not by the plain `bun test` (no .test in the name).
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { CLI_TIMEOUT_MS, cliBin, describeRun, headersFree, REPLY, routesSince, runCli, upstreamKey, useGateway } from "./harness";
+import {
+  CLI_TIMEOUT_MS,
+  cliBin,
+  describeRun,
+  headersFree,
+  REPLY,
+  routesSince,
+  runCli,
+  upstreamKey,
+  useGateway,
+} from "./harness";
 
 setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
 
@@ -12,7 +22,9 @@ setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
 const DEFAULT_MODEL = "gpt-6.1-sol";
 const CLASSIC_MODEL = "gpt-5.5";
 
-const gw = useGateway({ responses: { type: "openai", models: [DEFAULT_MODEL, CLASSIC_MODEL], supports_responses: true } });
+const gw = useGateway({
+  responses: { type: "openai", models: [DEFAULT_MODEL, CLASSIC_MODEL], supports_responses: true },
+});
 
 /** config.toml: the gateway as the provider, retries off (a failure shows at once), and the vendor's
  * analytics, update check and plugin/app sync off (they would look up chatgpt.com and api.github.com). */

@@ -3,7 +3,17 @@
 // the CLI first asks a small model to rate the prompt (a JSON-schema generateContent call) and then
 // streams from the model it picked. Run by test/e2e/clients/run.sh, not by the plain `bun test`.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { CLI_TIMEOUT_MS, cliBin, describeRun, headersFree, REPLY, routesSince, runCli, upstreamKey, useGateway } from "./harness";
+import {
+  CLI_TIMEOUT_MS,
+  cliBin,
+  describeRun,
+  headersFree,
+  REPLY,
+  routesSince,
+  runCli,
+  upstreamKey,
+  useGateway,
+} from "./harness";
 
 setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
 
@@ -64,10 +74,16 @@ describe("gemini -p", () => {
       expect(run.stdout, describeRun(run)).toContain("complexity_score");
       expect(run.code, describeRun(run)).toBe(0);
 
-      expect(routesSince(gw.mock, from)).toEqual([`POST /v1beta/models/${ROUTER}:generateContent`, `POST /v1beta/models/${ROUTED}:streamGenerateContent`]);
+      expect(routesSince(gw.mock, from)).toEqual([
+        `POST /v1beta/models/${ROUTER}:generateContent`,
+        `POST /v1beta/models/${ROUTED}:streamGenerateContent`,
+      ]);
       const router = expectKeys(from);
       expect(router.body.generationConfig).toMatchObject({ responseMimeType: "application/json" });
-      expect(Object.keys(router.body.generationConfig.responseJsonSchema.properties)).toEqual(["complexity_reasoning", "complexity_score"]);
+      expect(Object.keys(router.body.generationConfig.responseJsonSchema.properties)).toEqual([
+        "complexity_reasoning",
+        "complexity_score",
+      ]);
       expectKeys(from + 1);
     } finally {
       gw.mock.set({ reply: REPLY });

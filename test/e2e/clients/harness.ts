@@ -20,7 +20,8 @@ const CLIENTS_DIR = process.env.APIYI_CLIENTS_DIR || join(homedir(), ".cache/api
 /** The installed binary of `name` (claude, codex, gemini, opencode); throws when install.sh has not run. */
 export function cliBin(name: "claude" | "codex" | "gemini" | "opencode"): string {
   const bin = join(CLIENTS_DIR, "node_modules/.bin", name);
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run test/e2e/clients/install.sh (or test/e2e/clients/run.sh) first`);
+  if (!existsSync(bin))
+    throw new Error(`${bin} is missing: run test/e2e/clients/install.sh (or test/e2e/clients/run.sh) first`);
   return bin;
 }
 
@@ -30,7 +31,8 @@ export type ChannelSpec = { type: "openai" | "anthropic" | "gemini"; models: str
 export const upstreamKey = (name: string) => `upstream-key-${name}-0123456789`;
 
 /** A channel's base URL on the mock, as an admin would type it for that type. */
-const baseUrl = (mock: MockUpstream, type: ChannelSpec["type"]) => (type === "gemini" ? `${mock.origin}/v1beta` : `${mock.origin}/v1`);
+const baseUrl = (mock: MockUpstream, type: ChannelSpec["type"]) =>
+  type === "gemini" ? `${mock.origin}/v1beta` : `${mock.origin}/v1`;
 
 /** Starts apiyi and the mock for the file and makes one channel (group, token) per entry of `channels`. */
 export function useGateway(channels: Record<string, ChannelSpec>) {
@@ -50,7 +52,10 @@ export function useGateway(channels: Record<string, ChannelSpec>) {
       const channel = { name, key: upstreamKey(name), group, base_url: baseUrl(mock, spec.type), ...spec };
       expectStatus(await admin.post("/api/channel/", channel), `channel ${name}`);
       await priceModels(app.url, adminAuth, spec.models);
-      tokens[name] = expectStatus(await user.api.post("/api/token/", { name, group, unlimited_quota: true }), `token ${name}`).key;
+      tokens[name] = expectStatus(
+        await user.api.post("/api/token/", { name, group, unlimited_quota: true }),
+        `token ${name}`,
+      ).key;
     }
   });
   afterAll(() => mock?.stop());
@@ -88,7 +93,15 @@ export async function runCli(bin: string, args: string[], home: string, env: Rec
   const started = Date.now();
   const proc = Bun.spawn(["setsid", bin, ...args], {
     cwd: join(home, "work"),
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TMPDIR: join(home, "tmp"), LANG: "C.UTF-8", TERM: "dumb", NO_COLOR: "1", ...env },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: home,
+      TMPDIR: join(home, "tmp"),
+      LANG: "C.UTF-8",
+      TERM: "dumb",
+      NO_COLOR: "1",
+      ...env,
+    },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -114,7 +127,8 @@ function drain(stream: ReadableStream<Uint8Array>) {
   const decoder = new TextDecoder();
   const reader = stream.getReader();
   const done = (async () => {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      text += decoder.decode(r.value, { stream: true });
   })().catch(() => {});
   return async (graceMs: number) => {
     await Promise.race([done, Bun.sleep(graceMs)]);
@@ -123,13 +137,16 @@ function drain(stream: ReadableStream<Uint8Array>) {
 }
 
 /** A run's output for a failure message. */
-export const describeRun = (r: CliRun) => `exit ${r.code} after ${r.ms} ms\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-4000)}`;
+export const describeRun = (r: CliRun) =>
+  `exit ${r.code} after ${r.ms} ms\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-4000)}`;
 
 /** The mock's requests made after `from` (an index taken before the run), as method + path. */
-export const routesSince = (mock: MockUpstream, from: number) => mock.requests.slice(from).map((r) => `${r.method} ${r.path}`);
+export const routesSince = (mock: MockUpstream, from: number) =>
+  mock.requests.slice(from).map((r) => `${r.method} ${r.path}`);
 
 /** True when `secret` appears in no header the upstream received. */
-export const headersFree = (r: MockRequest, secret: string) => Object.values(r.headers).every((v) => !v.includes(secret));
+export const headersFree = (r: MockRequest, secret: string) =>
+  Object.values(r.headers).every((v) => !v.includes(secret));
 
 /** All header values of a request, one a line (to look for the channel's key in whichever header carries it). */
 export const headerValues = (r: MockRequest) => Object.values(r.headers).join("\n");

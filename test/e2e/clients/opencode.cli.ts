@@ -3,7 +3,17 @@
 // on its bundled @ai-sdk/openai-compatible package, and opencode makes two streamed calls, a title call on
 // its small model and the main call. Run by test/e2e/clients/run.sh, not by the plain `bun test`.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { CLI_TIMEOUT_MS, cliBin, describeRun, headersFree, REPLY, routesSince, runCli, upstreamKey, useGateway } from "./harness";
+import {
+  CLI_TIMEOUT_MS,
+  cliBin,
+  describeRun,
+  headersFree,
+  REPLY,
+  routesSince,
+  runCli,
+  upstreamKey,
+  useGateway,
+} from "./harness";
 
 setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
 
@@ -18,7 +28,12 @@ const gw = useGateway({ chat: { type: "openai", models: [MODEL, SMALL] } });
 const config = (baseURL: string, apiKey: string) =>
   JSON.stringify({
     provider: {
-      apiyi: { npm: "@ai-sdk/openai-compatible", name: "apiyi", options: { baseURL, apiKey }, models: { [MODEL]: {}, [SMALL]: {} } },
+      apiyi: {
+        npm: "@ai-sdk/openai-compatible",
+        name: "apiyi",
+        options: { baseURL, apiKey },
+        models: { [MODEL]: {}, [SMALL]: {} },
+      },
     },
     small_model: `apiyi/${SMALL}`,
   });
@@ -26,7 +41,9 @@ const config = (baseURL: string, apiKey: string) =>
 /** Each config dir gets an npm install of @opencode-ai/plugin in the background (registry.npmjs.org)
  * unless its package-lock.json already lists it and node_modules/ exists; this makes the run offline. */
 const PLUGIN_DEPS_DONE = {
-  ".config/opencode/package-lock.json": JSON.stringify({ packages: { "": { dependencies: { "@opencode-ai/plugin": "1.18.33" } } } }),
+  ".config/opencode/package-lock.json": JSON.stringify({
+    packages: { "": { dependencies: { "@opencode-ai/plugin": "1.18.33" } } },
+  }),
   ".config/opencode/node_modules/.keep": "",
 };
 
@@ -75,7 +92,11 @@ describe("opencode run", () => {
     expect(main.body.messages[0].content).toContain(`apiyi/${MODEL}`);
     expect(JSON.stringify(main.body.messages.filter((m: { role: string }) => m.role === "user"))).toContain(PROMPT);
     expect(main.body.tool_choice).toBe("auto");
-    const tools = main.body.tools.map((t: { type: string; function: { name: string } }) => `${t.type}:${t.function.name}`);
-    expect(tools).toEqual(expect.arrayContaining(["function:apply_patch", "function:bash", "function:read", "function:task"]));
+    const tools = main.body.tools.map(
+      (t: { type: string; function: { name: string } }) => `${t.type}:${t.function.name}`,
+    );
+    expect(tools).toEqual(
+      expect.arrayContaining(["function:apply_patch", "function:bash", "function:read", "function:task"]),
+    );
   });
 });

@@ -19,7 +19,13 @@ async function page(path: string, cookie: string) {
 async function act(path: string, form: Record<string, string>, cookie: string, token = csrf) {
   const res = await fetch(app.url + path, {
     method: "POST",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded", "hx-request": "true", "x-csrf-token": token, origin: app.url },
+    headers: {
+      cookie,
+      "content-type": "application/x-www-form-urlencoded",
+      "hx-request": "true",
+      "x-csrf-token": token,
+      origin: app.url,
+    },
     body: new URLSearchParams(form),
   });
   const trigger = res.headers.get("hx-trigger");
@@ -51,20 +57,38 @@ test("the balance in $ and what was used; an unlimited account says so", async (
 test("change password: errors inline in the form, then success with a toast", async () => {
   const other = await login(app.url, "carol", "carol-pass-1"); // a second session, to be ended
 
-  const wrong = await act("/account/password", { current_password: "nope", password: "carol-pass-2", password_again: "carol-pass-2" }, carol.auth.cookie);
+  const wrong = await act(
+    "/account/password",
+    { current_password: "nope", password: "carol-pass-2", password_again: "carol-pass-2" },
+    carol.auth.cookie,
+  );
   expect(wrong.status).toBe(200);
   expect(wrong.text).toContain('<form id="password-form"');
-  expect(wrong.text).toContain('<p class="alert error" role="alert">current_password: is not your current password</p>');
+  expect(wrong.text).toContain(
+    '<p class="alert error" role="alert">current_password: is not your current password</p>',
+  );
   expect(wrong.trigger).toBeNull();
 
-  const differ = await act("/account/password", { current_password: "carol-pass-1", password: "carol-pass-2", password_again: "carol-pass-3" }, carol.auth.cookie);
+  const differ = await act(
+    "/account/password",
+    { current_password: "carol-pass-1", password: "carol-pass-2", password_again: "carol-pass-3" },
+    carol.auth.cookie,
+  );
   expect(differ.text).toContain("the two new passwords differ");
-  const short = await act("/account/password", { current_password: "carol-pass-1", password: "short", password_again: "short" }, carol.auth.cookie);
+  const short = await act(
+    "/account/password",
+    { current_password: "carol-pass-1", password: "short", password_again: "short" },
+    carol.auth.cookie,
+  );
   expect(short.text).toContain("password: at least 8 characters");
   // nothing changed so far
   expectReply(await call(app.url, "POST", "/api/user/login", { username: "carol", password: "carol-pass-1" }), 200);
 
-  const ok = await act("/account/password", { current_password: "carol-pass-1", password: "carol-pass-2", password_again: "carol-pass-2" }, carol.auth.cookie);
+  const ok = await act(
+    "/account/password",
+    { current_password: "carol-pass-1", password: "carol-pass-2", password_again: "carol-pass-2" },
+    carol.auth.cookie,
+  );
   expect(ok.status).toBe(200);
   expect(ok.trigger.toast).toEqual({ message: "Password changed", kind: "ok" });
   expect(ok.text).toContain('<form id="password-form"');
@@ -77,7 +101,12 @@ test("change password: errors inline in the form, then success with a toast", as
 });
 
 test("password changes need the CSRF token", async () => {
-  const r = await act("/account/password", { current_password: "carol-pass-2", password: "carol-pass-9", password_again: "carol-pass-9" }, carol.auth.cookie, "forged");
+  const r = await act(
+    "/account/password",
+    { current_password: "carol-pass-2", password: "carol-pass-9", password_again: "carol-pass-9" },
+    carol.auth.cookie,
+    "forged",
+  );
   expect(r.status).toBe(403);
   expectReply(await call(app.url, "POST", "/api/user/login", { username: "carol", password: "carol-pass-2" }), 200);
 });

@@ -13,7 +13,15 @@ test("failures show as recent failures, then as an open breaker", async () => {
   const auth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, auth);
   expectReply(await admin.put("/api/setting", { breaker_failures: 3 }), 200);
-  const ch = expectReply(await admin.post("/api/channel/", { name: "flaky", base_url: mock.urlFor("status=502"), key: "sk-f", models: "h-model" }), 201);
+  const ch = expectReply(
+    await admin.post("/api/channel/", {
+      name: "flaky",
+      base_url: mock.urlFor("status=502"),
+      key: "sk-f",
+      models: "h-model",
+    }),
+    201,
+  );
   expect(ch.health).toMatchObject({ breaker: "closed", recent_failures: 0 });
   await priceModels(app.url, auth, "h-model");
   const token = expectReply(await admin.post("/api/token/", { name: "h", unlimited_quota: true }), 201);
@@ -24,7 +32,10 @@ test("failures show as recent failures, then as an open breaker", async () => {
       body: JSON.stringify({ model: "h-model", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }),
     });
   await chat();
-  expect(expectReply(await admin.get(`/api/channel/${ch.id}`), 200).health).toMatchObject({ breaker: "closed", recent_failures: 1 });
+  expect(expectReply(await admin.get(`/api/channel/${ch.id}`), 200).health).toMatchObject({
+    breaker: "closed",
+    recent_failures: 1,
+  });
   await chat();
   await chat();
   expect(expectReply(await admin.get(`/api/channel/${ch.id}`), 200).health.breaker).toBe("open");

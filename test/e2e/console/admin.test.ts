@@ -41,7 +41,12 @@ async function page(path: string, who: Partial<Who> = admin, headers: Record<str
 }
 
 /** An htmx-style action: form-encoded (or JSON) body, the CSRF header, our own origin. */
-async function act(method: string, path: string, form: Record<string, string | string[]> | unknown[] = {}, who: Partial<Who> = admin) {
+async function act(
+  method: string,
+  path: string,
+  form: Record<string, string | string[]> | unknown[] = {},
+  who: Partial<Who> = admin,
+) {
   const json = Array.isArray(form);
   const body = new URLSearchParams();
   if (!json) for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
@@ -85,7 +90,14 @@ beforeAll(async () => {
 });
 
 describe("who may open the admin pages", () => {
-  const PAGES = ["/admin/channels", "/admin/users", "/admin/groups", "/admin/pricing", "/admin/settings", "/admin/logs"];
+  const PAGES = [
+    "/admin/channels",
+    "/admin/users",
+    "/admin/groups",
+    "/admin/pricing",
+    "/admin/settings",
+    "/admin/logs",
+  ];
   const GETS = [
     "/admin/channels/new",
     "/admin/channels/1/edit",
@@ -100,7 +112,11 @@ describe("who may open the admin pages", () => {
     "/admin/pricing.json",
   ];
   const ACTIONS: [string, string, Record<string, string> | unknown[]][] = [
-    ["POST", "/admin/channels", { name: "nope", base_url: "http://127.0.0.1:9/v1", key: "k", models: "m", group: "default" }],
+    [
+      "POST",
+      "/admin/channels",
+      { name: "nope", base_url: "http://127.0.0.1:9/v1", key: "k", models: "m", group: "default" },
+    ],
     ["POST", "/admin/channels/1", { name: "nope" }],
     ["PUT", "/admin/channels/1/status", { status: "2" }],
     ["DELETE", "/admin/channels/1", {}],
@@ -123,10 +139,20 @@ describe("who may open the admin pages", () => {
   test("anonymous visitors are sent to sign in (pages, downloads) or get 401 (htmx fragments and actions)", async () => {
     for (const path of [...PAGES, ...GETS]) {
       const r = await page(path, {});
-      expect({ path, status: r.status, location: r.location }).toEqual({ path, status: 302, location: `/login?next=${encodeURIComponent(path)}` });
+      expect({ path, status: r.status, location: r.location }).toEqual({
+        path,
+        status: 302,
+        location: `/login?next=${encodeURIComponent(path)}`,
+      });
     }
-    for (const path of GETS) expect({ path, status: (await page(path, {}, { "hx-request": "true" })).status }).toEqual({ path, status: 401 });
-    for (const [method, path, form] of ACTIONS) expect({ method, path, status: (await act(method, path, form, {})).status }).toEqual({ method, path, status: 401 });
+    for (const path of GETS)
+      expect({ path, status: (await page(path, {}, { "hx-request": "true" })).status }).toEqual({ path, status: 401 });
+    for (const [method, path, form] of ACTIONS)
+      expect({ method, path, status: (await act(method, path, form, {})).status }).toEqual({
+        method,
+        path,
+        status: 401,
+      });
   });
 
   test("a signed-in user gets 403 from every admin page, fragment, download and action, and changes nothing", async () => {
@@ -163,7 +189,12 @@ describe("who may open the admin pages", () => {
   });
 
   test("actions need the CSRF token even for admins", async () => {
-    const r = await act("POST", "/admin/groups", { name: "forged", multiplier: "1" }, { cookie: admin.cookie, csrf: "forged" });
+    const r = await act(
+      "POST",
+      "/admin/groups",
+      { name: "forged", multiplier: "1" },
+      { cookie: admin.cookie, csrf: "forged" },
+    );
     expect(r.status).toBe(403);
     expect((await page("/admin/groups")).text).not.toContain(">forged<");
   });
@@ -180,7 +211,8 @@ describe("/admin/channels", () => {
     expect(dialog.text).toContain('id="dialog-error"');
     firstKeys = [newKey(), newKey()];
     // priced first: a model without a price adds a warning to the toast
-    for (const model of ["adm-model", "other-model"]) await act("POST", "/admin/pricing", { model, input: "1", output: "2" });
+    for (const model of ["adm-model", "other-model"])
+      await act("POST", "/admin/pricing", { model, input: "1", output: "2" });
     const r = await act("POST", "/admin/channels", {
       type: "openai",
       name: "mock-main",
@@ -210,17 +242,49 @@ describe("/admin/channels", () => {
 
   test("a refused save names the field in the dialog and does not echo the keys typed", async () => {
     const key = newKey();
-    const bad = await act("POST", "/admin/channels", { name: "bad-url", base_url: "ftp://127.0.0.1/v1", key, models: "m", group: "default" });
+    const bad = await act("POST", "/admin/channels", {
+      name: "bad-url",
+      base_url: "ftp://127.0.0.1/v1",
+      key,
+      models: "m",
+      group: "default",
+    });
     expect(bad.text).toContain('id="dialog-error"');
     expect(bad.text).toContain('hx-swap-oob="true"');
     expect(bad.text).toContain("base_url: must start with http:// or https://");
-    const noKey = await act("POST", "/admin/channels", { name: "no-key", base_url: mock.url, key: "", models: "m", group: "default" });
+    const noKey = await act("POST", "/admin/channels", {
+      name: "no-key",
+      base_url: mock.url,
+      key: "",
+      models: "m",
+      group: "default",
+    });
     expect(noKey.text).toContain("key: at least one upstream key");
-    const mapping = await act("POST", "/admin/channels", { name: "bad-map", base_url: mock.url, key, models: "m", group: "default", model_mapping: "just-a-name" });
+    const mapping = await act("POST", "/admin/channels", {
+      name: "bad-map",
+      base_url: mock.url,
+      key,
+      models: "m",
+      group: "default",
+      model_mapping: "just-a-name",
+    });
     expect(mapping.text).toContain("model_mapping: line 1: write client=upstream");
-    const group = await act("POST", "/admin/channels", { name: "bad-group", base_url: mock.url, key, models: "m", group: "nope" });
-    expect(group.text).toContain('group: group &quot;nope&quot; does not exist');
-    const timeout = await act("POST", "/admin/channels", { name: "bad-timeout", base_url: mock.url, key, models: "m", group: "default", timeout_idle_ms: "soon" });
+    const group = await act("POST", "/admin/channels", {
+      name: "bad-group",
+      base_url: mock.url,
+      key,
+      models: "m",
+      group: "nope",
+    });
+    expect(group.text).toContain("group: group &quot;nope&quot; does not exist");
+    const timeout = await act("POST", "/admin/channels", {
+      name: "bad-timeout",
+      base_url: mock.url,
+      key,
+      models: "m",
+      group: "default",
+      timeout_idle_ms: "soon",
+    });
     expect(timeout.text).toContain("timeout_idle_ms: a whole number");
     expect((await page("/admin/channels")).text).not.toContain("bad-url");
   });
@@ -266,12 +330,20 @@ describe("/admin/channels", () => {
     expect(r.text).toMatch(new RegExp(`id="test-${id}"[\\s\\S]*badge ok[^>]*>200 · (\\d+|&lt;1) ms<`));
     expect(r.trigger.toast.message).toMatch(/^Test: 200 in (\d+|<1) ms$/);
     expect(mock.requests.length).toBe(before + 1);
-    const failing = await act("POST", "/admin/channels", { name: "mock-500", base_url: mock.urlFor("status=500"), key: newKey(), models: "adm-model", group: "default" });
+    const failing = await act("POST", "/admin/channels", {
+      name: "mock-500",
+      base_url: mock.urlFor("status=500"),
+      key: newKey(),
+      models: "adm-model",
+      group: "default",
+    });
     const failingId = /id="channel-(\d+)"/.exec(failing.text)![1];
     const t = await act("POST", `/admin/channels/${failingId}/test`);
     expect(t.text).toContain("badge bad");
     expect(t.text).toMatch(/>500 · (\d+|&lt;1) ms</);
-    expect(t.trigger.toast.message).toBe("Test failed: the upstream answered 500: The server had an error while processing your request. Sorry about that!");
+    expect(t.trigger.toast.message).toBe(
+      "Test failed: the upstream answered 500: The server had an error while processing your request. Sorry about that!",
+    );
     expect(t.text).toContain("The server had an error");
     expect((await act("DELETE", `/admin/channels/${failingId}`)).status).toBe(200);
   });
@@ -288,9 +360,18 @@ describe("/admin/channels", () => {
 
   test("a channel whose only key the upstream rejects shows as auto-disabled with the reason and the key's state", async () => {
     await act("POST", "/admin/pricing", { model: "adm-401-model", input: "1", output: "2" });
-    const made = await act("POST", "/admin/channels", { name: "mock-401", base_url: mock.urlFor("unauthorized"), key: newKey(), models: "adm-401-model", group: "default" });
+    const made = await act("POST", "/admin/channels", {
+      name: "mock-401",
+      base_url: mock.urlFor("unauthorized"),
+      key: newKey(),
+      models: "adm-401-model",
+      group: "default",
+    });
     const badId = /id="channel-(\d+)"/.exec(made.text)![1];
-    const token = expectReply(await call(app.url, "POST", "/api/token/", { name: "for-401", unlimited_quota: true }, { cookie: admin.cookie }), 201);
+    const token = expectReply(
+      await call(app.url, "POST", "/api/token/", { name: "for-401", unlimited_quota: true }, { cookie: admin.cookie }),
+      201,
+    );
     const res = await fetch(`${app.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${token.key}`, "content-type": "application/json" },
@@ -309,10 +390,20 @@ describe("/admin/channels", () => {
   });
 
   test("delete", async () => {
-    const made = await act("POST", "/admin/channels", { name: "to-delete", base_url: mock.url, key: newKey(), models: "adm-model", group: "default" });
+    const made = await act("POST", "/admin/channels", {
+      name: "to-delete",
+      base_url: mock.url,
+      key: newKey(),
+      models: "adm-model",
+      group: "default",
+    });
     const delId = /id="channel-(\d+)"/.exec(made.text)![1];
     const r = await act("DELETE", `/admin/channels/${delId}`);
-    expect({ status: r.status, text: r.text, toast: r.trigger.toast.message }).toEqual({ status: 200, text: "", toast: "Deleted" });
+    expect({ status: r.status, text: r.text, toast: r.trigger.toast.message }).toEqual({
+      status: 200,
+      text: "",
+      toast: "Deleted",
+    });
     expect((await page("/admin/channels")).text).not.toContain(`id="channel-${delId}"`);
     const again = await act("DELETE", `/admin/channels/${delId}`);
     expect(again.headers.get("hx-reswap")).toBe("none");
@@ -346,7 +437,9 @@ describe("/admin/users", () => {
     expect((await page(`/admin/users/${daveId}/topup`)).text).toContain("Balance now: $0.00");
     const bad = await act("POST", `/admin/users/${daveId}/topup`, { amount_usd: "lots" });
     expect(bad.text).toContain("amount: &quot;lots&quot; is not a non-negative decimal number");
-    expect((await act("POST", `/admin/users/${daveId}/topup`, { amount_usd: "0" })).text).toContain("amount: must be more than $0");
+    expect((await act("POST", `/admin/users/${daveId}/topup`, { amount_usd: "0" })).text).toContain(
+      "amount: must be more than $0",
+    );
     const r = await act("POST", `/admin/users/${daveId}/topup`, { amount_usd: "12.5" });
     expect(r.trigger.toast.message).toBe("Added $12.50: the balance is $12.50");
     expect(r.text).toContain(`<tr hx-swap-oob="true" id="user-${daveId}"`);
@@ -394,7 +487,10 @@ describe("/admin/users", () => {
     const self = await page("/admin/users");
     expect(rowOf(self.text, "user-1")).not.toContain(">Disable<"); // no such button on one's own row
     const r = await act("PUT", "/admin/users/1/status", { status: "2" });
-    expect(r.trigger.toast).toEqual({ message: "this is the last enabled admin; make another admin first", kind: "error" });
+    expect(r.trigger.toast).toEqual({
+      message: "this is the last enabled admin; make another admin first",
+      kind: "error",
+    });
   });
 
   test("delete", async () => {
@@ -406,7 +502,12 @@ describe("/admin/users", () => {
 
 describe("/admin/groups", () => {
   test("create, edit, refuse bad values in the dialog", async () => {
-    const made = await act("POST", "/admin/groups", { name: "vip", description: "fast lane", multiplier: "1.5", selectable: ["0"] });
+    const made = await act("POST", "/admin/groups", {
+      name: "vip",
+      description: "fast lane",
+      multiplier: "1.5",
+      selectable: ["0"],
+    });
     expect(made.trigger.toast.message).toBe("Group vip created");
     let row = rowOf((await page("/admin/groups")).text, `group-${hex("vip")}`)!;
     expect(row).toContain("fast lane");
@@ -415,23 +516,42 @@ describe("/admin/groups", () => {
     const dialog = await page("/admin/groups/vip/edit");
     expect(dialog.text).toContain('value="1.5"');
     expect(dialog.text).toContain('value="fast lane"');
-    const edited = await act("POST", "/admin/groups/vip", { description: "cheaper now", multiplier: "0.9", selectable: ["0", "1"] });
+    const edited = await act("POST", "/admin/groups/vip", {
+      description: "cheaper now",
+      multiplier: "0.9",
+      selectable: ["0", "1"],
+    });
     expect(edited.trigger.toast.message).toBe("Saved");
     row = rowOf((await page("/admin/groups")).text, `group-${hex("vip")}`)!;
     expect(row).toContain("cheaper now");
     expect(row).toContain("×0.9");
     expect(row).toContain("users may pick");
-    expect((await act("POST", "/admin/groups/vip", { multiplier: "cheap" })).text).toContain("multiplier: &quot;cheap&quot; is not a non-negative decimal number");
-    expect((await act("POST", "/admin/groups", { name: "vip", multiplier: "1" })).text).toContain("group &quot;vip&quot; already exists");
-    expect((await act("POST", "/admin/groups", { name: "bad name!", multiplier: "1" })).text).toContain("name: 1–64 letters");
+    expect((await act("POST", "/admin/groups/vip", { multiplier: "cheap" })).text).toContain(
+      "multiplier: &quot;cheap&quot; is not a non-negative decimal number",
+    );
+    expect((await act("POST", "/admin/groups", { name: "vip", multiplier: "1" })).text).toContain(
+      "group &quot;vip&quot; already exists",
+    );
+    expect((await act("POST", "/admin/groups", { name: "bad name!", multiplier: "1" })).text).toContain(
+      "name: 1–64 letters",
+    );
   });
 
   test("a group still in use is refused with a toast; an unused one is deleted", async () => {
-    const chan = await act("POST", "/admin/channels", { name: "vip-chan", base_url: mock.url, key: newKey(), models: "adm-model", group: ["default", "vip"] });
+    const chan = await act("POST", "/admin/channels", {
+      name: "vip-chan",
+      base_url: mock.url,
+      key: newKey(),
+      models: "adm-model",
+      group: ["default", "vip"],
+    });
     const chanId = /id="channel-(\d+)"/.exec(chan.text)![1];
     const refused = await act("DELETE", "/admin/groups/vip");
     expect(refused.headers.get("hx-reswap")).toBe("none");
-    expect(refused.trigger.toast).toEqual({ message: 'group "vip" is still used by 0 token(s) and 1 channel(s)', kind: "error" });
+    expect(refused.trigger.toast).toEqual({
+      message: 'group "vip" is still used by 0 token(s) and 1 channel(s)',
+      kind: "error",
+    });
     expect((await page("/admin/groups")).text).toContain(`id="group-${hex("vip")}"`);
     await act("DELETE", `/admin/channels/${chanId}`);
     const gone = await act("DELETE", "/admin/groups/vip");
@@ -443,7 +563,14 @@ describe("/admin/groups", () => {
 
 describe("/admin/pricing", () => {
   test("create, edit, refuse, delete", async () => {
-    const made = await act("POST", "/admin/pricing", { model: "org/price-a", input: "1.25", output: "5", cached_input: "", per_call: "", hold_cap_tokens: "4096" });
+    const made = await act("POST", "/admin/pricing", {
+      model: "org/price-a",
+      input: "1.25",
+      output: "5",
+      cached_input: "",
+      per_call: "",
+      hold_cap_tokens: "4096",
+    });
     expect(made.trigger.toast.message).toBe("Price of org/price-a set");
     let row = rowOf((await page("/admin/pricing?keyword=price-a")).text, `price-${hex("org/price-a")}`)!;
     expect(row).toContain("$1.25");
@@ -451,38 +578,71 @@ describe("/admin/pricing", () => {
     expect(row).toContain("4096");
     const dialog = await page(`/admin/pricing/model/${encodeURIComponent("org/price-a")}/edit`);
     expect(dialog.text).toContain('value="1.25"');
-    const edited = await act("POST", `/admin/pricing/model/${encodeURIComponent("org/price-a")}`, { input: "2", output: "", cached_input: "0.5", per_call: "0.01", hold_cap_tokens: "8192" });
+    const edited = await act("POST", `/admin/pricing/model/${encodeURIComponent("org/price-a")}`, {
+      input: "2",
+      output: "",
+      cached_input: "0.5",
+      per_call: "0.01",
+      hold_cap_tokens: "8192",
+    });
     expect(edited.trigger.toast.message).toBe("Saved");
     row = rowOf((await page("/admin/pricing")).text, `price-${hex("org/price-a")}`)!;
     expect(row).toContain("$2<");
     expect(row).toContain("$0.5<");
     expect(row).toContain("$0.01<");
-    expect((await act("POST", "/admin/pricing", { model: "org/price-a", input: "1" })).text).toContain("already has a price; edit it instead");
-    expect((await act("POST", "/admin/pricing", { model: "price-b", input: "-1" })).text).toContain("input: &quot;-1&quot; is not a non-negative decimal number");
-    expect((await act("POST", "/admin/pricing", { model: "price-b" })).text).toContain("input: give at least one of input, output or per_call");
+    expect((await act("POST", "/admin/pricing", { model: "org/price-a", input: "1" })).text).toContain(
+      "already has a price; edit it instead",
+    );
+    expect((await act("POST", "/admin/pricing", { model: "price-b", input: "-1" })).text).toContain(
+      "input: &quot;-1&quot; is not a non-negative decimal number",
+    );
+    expect((await act("POST", "/admin/pricing", { model: "price-b" })).text).toContain(
+      "input: give at least one of input, output or per_call",
+    );
     const del = await act("DELETE", `/admin/pricing/model/${encodeURIComponent("org/price-a")}`);
     expect(del.trigger.toast.message).toBe("Price of org/price-a deleted");
     expect((await page("/admin/pricing")).text).not.toContain(`price-${hex("org/price-a")}`);
   });
 
   test("export → import round trip", async () => {
-    await act("POST", "/admin/pricing", { model: "round-trip", input: "0.15", output: "0.6", cached_input: "0.075", hold_cap_tokens: "1000" });
+    await act("POST", "/admin/pricing", {
+      model: "round-trip",
+      input: "0.15",
+      output: "0.6",
+      cached_input: "0.075",
+      hold_cap_tokens: "1000",
+    });
     const exported = await fetch(`${app.url}/admin/pricing.json`, { headers: { cookie: admin.cookie } });
     expect(exported.headers.get("content-type")).toContain("application/json");
     expect(exported.headers.get("content-disposition")).toBe('attachment; filename="apiyi-prices.json"');
     const list = (await exported.json()) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThan(1);
-    expect(list.find((p) => p.model === "round-trip")).toEqual({ model: "round-trip", input: "0.15", output: "0.6", cached_input: "0.075", cache_write: "0.15", per_call: null, hold_cap_tokens: 1000 });
+    expect(list.find((p) => p.model === "round-trip")).toEqual({
+      model: "round-trip",
+      input: "0.15",
+      output: "0.6",
+      cached_input: "0.075",
+      cache_write: "0.15",
+      per_call: null,
+      hold_cap_tokens: 1000,
+    });
     await act("DELETE", "/admin/pricing/model/round-trip");
     const r = await act("POST", "/admin/pricing/import", list);
-    expect(r.trigger).toEqual({ toast: { message: `Imported ${list.length} prices`, kind: "ok" }, "close-dialog": true });
+    expect(r.trigger).toEqual({
+      toast: { message: `Imported ${list.length} prices`, kind: "ok" },
+      "close-dialog": true,
+    });
     expect(r.text).toContain('<tbody id="price-rows" hx-swap-oob="true">');
-    const again = (await (await fetch(`${app.url}/admin/pricing.json`, { headers: { cookie: admin.cookie } })).json()) as Record<string, unknown>[];
+    const again = (await (
+      await fetch(`${app.url}/admin/pricing.json`, { headers: { cookie: admin.cookie } })
+    ).json()) as Record<string, unknown>[];
     expect(again).toEqual(list);
   });
 
   test("import from the dialog's text; an invalid entry is named and nothing is written", async () => {
-    const ok = await act("POST", "/admin/pricing/import", { json: JSON.stringify([{ model: "pasted", per_call: "0.02" }]) });
+    const ok = await act("POST", "/admin/pricing/import", {
+      json: JSON.stringify([{ model: "pasted", per_call: "0.02" }]),
+    });
     expect(ok.trigger.toast.message).toBe("Imported 1 price");
     expect(rowOf((await page("/admin/pricing")).text, `price-${hex("pasted")}`)).toContain("$0.02");
     const bad = await act("POST", "/admin/pricing/import", [
@@ -490,11 +650,17 @@ describe("/admin/pricing", () => {
       { model: "broken", input: "1", output: "two" },
     ]);
     expect(bad.text).toContain('id="dialog-error"');
-    expect(bad.text).toContain("entry 2 (&quot;broken&quot;): output: &quot;two&quot; is not a non-negative decimal number");
+    expect(bad.text).toContain(
+      "entry 2 (&quot;broken&quot;): output: &quot;two&quot; is not a non-negative decimal number",
+    );
     expect((await page("/admin/pricing")).text).not.toContain("would-be-set");
     expect((await act("POST", "/admin/pricing/import", [{ input: "1" }])).text).toContain("entry 1: model:");
-    expect((await act("POST", "/admin/pricing/import", { json: "{not json" })).text).toContain("json: is not valid JSON");
-    expect((await act("POST", "/admin/pricing/import", { json: '{"model": "x"}' })).text).toContain("json: must be a JSON array");
+    expect((await act("POST", "/admin/pricing/import", { json: "{not json" })).text).toContain(
+      "json: is not valid JSON",
+    );
+    expect((await act("POST", "/admin/pricing/import", { json: '{"model": "x"}' })).text).toContain(
+      "json: must be a JSON array",
+    );
   });
 });
 
@@ -505,40 +671,73 @@ describe("/admin/settings", () => {
       expect(r.text).toContain(`id="setting-${key}"`);
       expect(r.text).toContain(Bun.escapeHTML(def.help));
     }
-    expect(r.text).toMatch(/<input type="checkbox" role="switch" id="setting-register_enabled" name="register_enabled" value="1"/);
-    expect(r.text).toMatch(/<input type="number" id="setting-max_attempts" name="max_attempts" value="\d+" min="1" max="10" step="1"/);
+    expect(r.text).toMatch(
+      /<input type="checkbox" role="switch" id="setting-register_enabled" name="register_enabled" value="1"/,
+    );
+    expect(r.text).toMatch(
+      /<input type="number" id="setting-max_attempts" name="max_attempts" value="\d+" min="1" max="10" step="1"/,
+    );
   });
 
   test("save: values are stored and shown; a bad value is refused beside its field and nothing is saved", async () => {
-    const saved = await act("POST", "/admin/settings", { register_enabled: ["0", "1"], max_attempts: "3", new_user_quota: "250000" });
+    const saved = await act("POST", "/admin/settings", {
+      register_enabled: ["0", "1"],
+      max_attempts: "3",
+      new_user_quota: "250000",
+    });
     expect(saved.trigger.toast.message).toBe("Settings saved");
     expect(saved.text).toMatch(/id="setting-register_enabled" name="register_enabled" value="1" checked/);
     expect(saved.text).toContain('name="max_attempts" value="3"');
     const stored = expectReply(await call(app.url, "GET", "/api/setting", undefined, { cookie: admin.cookie }), 200);
     expect(stored).toMatchObject({ register_enabled: true, max_attempts: 3, new_user_quota: 250000 });
 
-    const bad = await act("POST", "/admin/settings", { register_enabled: ["0"], max_attempts: "99", new_user_quota: "lots" });
+    const bad = await act("POST", "/admin/settings", {
+      register_enabled: ["0"],
+      max_attempts: "99",
+      new_user_quota: "lots",
+    });
     expect(bad.trigger.toast).toBeUndefined();
     expect(bad.text).toContain("Nothing was saved: fix the fields marked below.");
-    expect(bad.text).toMatch(/class="setting invalid"[\s\S]*id="setting-max_attempts"[^>]*value="99"[\s\S]*class="field-error" role="alert">[^<]*10/);
+    expect(bad.text).toMatch(
+      /class="setting invalid"[\s\S]*id="setting-max_attempts"[^>]*value="99"[\s\S]*class="field-error" role="alert">[^<]*10/,
+    );
     expect(bad.text).toMatch(/id="setting-new_user_quota"[^>]*value="lots"[\s\S]*?class="field-error"/);
     const after = expectReply(await call(app.url, "GET", "/api/setting", undefined, { cookie: admin.cookie }), 200);
     expect(after).toMatchObject({ register_enabled: true, max_attempts: 3, new_user_quota: 250000 });
 
     const off = await act("POST", "/admin/settings", { register_enabled: ["0"], max_attempts: "4" });
     expect(off.trigger.toast.message).toBe("Settings saved");
-    expect(expectReply(await call(app.url, "GET", "/api/setting", undefined, { cookie: admin.cookie }), 200)).toMatchObject({ register_enabled: false, max_attempts: 4, new_user_quota: 250000 });
+    expect(
+      expectReply(await call(app.url, "GET", "/api/setting", undefined, { cookie: admin.cookie }), 200),
+    ).toMatchObject({ register_enabled: false, max_attempts: 4, new_user_quota: 250000 });
   });
 });
 
 describe("/admin/logs", () => {
   test("every user's rows, the user filter, and the attempts chain after a failover", async () => {
     await act("POST", "/admin/pricing", { model: "adm-fo-model", input: "1", output: "2" });
-    const bad = await act("POST", "/admin/channels", { name: "fo-first", base_url: mock.urlFor("status=502"), key: newKey(), models: "adm-fo-model", group: "default", priority: "10" });
-    const good = await act("POST", "/admin/channels", { name: "fo-second", base_url: mock.url, key: newKey(), models: "adm-fo-model", group: "default", priority: "1" });
+    const bad = await act("POST", "/admin/channels", {
+      name: "fo-first",
+      base_url: mock.urlFor("status=502"),
+      key: newKey(),
+      models: "adm-fo-model",
+      group: "default",
+      priority: "10",
+    });
+    const good = await act("POST", "/admin/channels", {
+      name: "fo-second",
+      base_url: mock.url,
+      key: newKey(),
+      models: "adm-fo-model",
+      group: "default",
+      priority: "1",
+    });
     const badId = /id="channel-(\d+)"/.exec(bad.text)![1];
     const goodId = /id="channel-(\d+)"/.exec(good.text)![1];
-    const carolToken = expectReply(await call(app.url, "POST", "/api/token/", { name: "carol-fo", unlimited_quota: true }, { cookie: carol.cookie }), 201);
+    const carolToken = expectReply(
+      await call(app.url, "POST", "/api/token/", { name: "carol-fo", unlimited_quota: true }, { cookie: carol.cookie }),
+      201,
+    );
     await call(app.url, "PUT", `/api/user/`, { id: carol.id, unlimited: true }, { cookie: admin.cookie });
     const res = await fetch(`${app.url}/v1/chat/completions`, {
       method: "POST",
@@ -552,7 +751,11 @@ describe("/admin/logs", () => {
       const r = await page(`/admin/logs?user=carol&request_id=${requestId}`);
       return r.text.includes("carol-fo") ? r.text : null;
     });
-    expect(text).toMatch(new RegExp(`<li class="bad" title="the upstream answered 502: Bad gateway.">fo-first #${badId} → 502 → \\d+\\sms</li><li class="ok">fo-second #${goodId} → 200 → \\d+\\sms</li>`));
+    expect(text).toMatch(
+      new RegExp(
+        `<li class="bad" title="the upstream answered 502: Bad gateway.">fo-first #${badId} → 502 → \\d+\\sms</li><li class="ok">fo-second #${goodId} → 200 → \\d+\\sms</li>`,
+      ),
+    );
     expect(text).toContain("adm-fo-model");
     expect(text).toContain('value="carol"');
     // the user filter: carol's rows only; another name finds nothing
@@ -568,7 +771,14 @@ describe("/admin/logs", () => {
 });
 
 test("names that look like HTML render as text on every admin page", async () => {
-  await act("POST", "/admin/channels", { name: XSS, base_url: mock.url, key: newKey(), models: XSS, group: "default", model_mapping: `${XSS}=adm-model` });
+  await act("POST", "/admin/channels", {
+    name: XSS,
+    base_url: mock.url,
+    key: newKey(),
+    models: XSS,
+    group: "default",
+    model_mapping: `${XSS}=adm-model`,
+  });
   await act("POST", "/admin/groups", { name: "xss-group", description: XSS, multiplier: "1" });
   await act("POST", "/admin/pricing", { model: XSS, input: "1" });
   const texts = [

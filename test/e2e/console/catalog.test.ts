@@ -4,7 +4,17 @@
 // search; escaping; and the sign-in redirect for anonymous visitors.
 import { beforeAll, expect, test } from "bun:test";
 import { expectReply } from "../../support/expect";
-import { ADMIN_PASSWORD, client, login, makeUser, removeDir, startServer, tempDir, useServer, type Auth } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  client,
+  login,
+  makeUser,
+  removeDir,
+  startServer,
+  tempDir,
+  useServer,
+  type Auth,
+} from "../../support/server";
 
 const app = useServer();
 let admin: Auth;
@@ -32,11 +42,37 @@ beforeAll(async () => {
   admin = await login(app.url, "admin", ADMIN_PASSWORD);
   const api = client(app.url, admin);
   bob = await makeUser(app.url, admin, "bob");
-  expectReply(await api.post("/api/group/", { name: "vip", description: "Fast lane <b>now</b>", multiplier: "1.4", selectable: true }), 201);
-  expectReply(await api.post("/api/group/", { name: "staff", description: "Internal only", multiplier: "0.5", selectable: false }), 201);
-  expectReply(await api.post("/api/group/", { name: "empty", description: "", multiplier: "2", selectable: true }), 201);
+  expectReply(
+    await api.post("/api/group/", {
+      name: "vip",
+      description: "Fast lane <b>now</b>",
+      multiplier: "1.4",
+      selectable: true,
+    }),
+    201,
+  );
+  expectReply(
+    await api.post("/api/group/", {
+      name: "staff",
+      description: "Internal only",
+      multiplier: "0.5",
+      selectable: false,
+    }),
+    201,
+  );
+  expectReply(
+    await api.post("/api/group/", { name: "empty", description: "", multiplier: "2", selectable: true }),
+    201,
+  );
   const channel = (name: string, models: string[], group: string[], status?: number) =>
-    api.post("/api/channel/", { name, base_url: "http://127.0.0.1:9", key: `sk-up-${name}`, models, group, ...(status ? { status } : {}) });
+    api.post("/api/channel/", {
+      name,
+      base_url: "http://127.0.0.1:9",
+      key: `sk-up-${name}`,
+      models,
+      group,
+      ...(status ? { status } : {}),
+    });
   expectReply(await channel("main", ["gpt-4o-mini", "claude-sonnet-4-5", "dall-e-3"], ["default", "vip"]), 201);
   expectReply(await channel("internal", ["gpt-4o", "secret-model"], ["staff"]), 201);
   const off = expectReply(await channel("off", ["gpt-5"], ["vip"]), 201);
@@ -60,7 +96,8 @@ test("/groups for a user: the groups they may pick, each with description, multi
   expect(vip).toContain("Fast lane &lt;b&gt;now&lt;/b&gt;"); // escaped
   expect(vip).toContain("you can pick it");
   expect(vip).toMatch(/<details class="models"><summary>3 models<\/summary>/);
-  for (const m of ["gpt-4o-mini", "claude-sonnet-4-5", "dall-e-3"]) expect(vip).toContain(`href="/pricing?q=${m}">${m}</a>`);
+  for (const m of ["gpt-4o-mini", "claude-sonnet-4-5", "dall-e-3"])
+    expect(vip).toContain(`href="/pricing?q=${m}">${m}</a>`);
   expect(vip).not.toContain("gpt-5"); // its only channel there is disabled
   expect(section(r.text, "group-default")).toContain("3 models");
   expect(section(r.text, "group-empty")).toContain("No models yet");
@@ -140,10 +177,15 @@ test("the default group's description does not claim every model, on a new serve
   };
   try {
     await withServer(async (api) => {
-      expectReply(await api.put("/api/group/default", { description: "Default group: every model, multiplier 1" }), 200);
+      expectReply(
+        await api.put("/api/group/default", { description: "Default group: every model, multiplier 1" }),
+        200,
+      );
     });
     await withServer(async (api) => {
-      expect(defaultOf(expectReply(await api.get("/api/group/"), 200))).toBe("The group every new token uses; multiplier 1");
+      expect(defaultOf(expectReply(await api.get("/api/group/"), 200))).toBe(
+        "The group every new token uses; multiplier 1",
+      );
       expectReply(await api.put("/api/group/default", { description: "Ours: every model we have" }), 200);
     });
     await withServer(async (api) => {

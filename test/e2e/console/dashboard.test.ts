@@ -32,22 +32,35 @@ async function get(path: string, cookie: string) {
 /** The same exact dollars the page shows: 1 unit = $0.000002, at least two decimals. */
 const usd = (units: number) => {
   const micros = units * 2;
-  let frac = String(micros % 1_000_000).padStart(6, "0").replace(/0+$/, "");
+  let frac = String(micros % 1_000_000)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
   if (frac.length < 2) frac = frac.padEnd(2, "0");
   return `$${Math.floor(micros / 1_000_000)}.${frac}`;
 };
-const stat = (html: string, id: string) => /<div class="value">([^<]*)<\/div>/.exec(html.slice(html.indexOf(`id="${id}"`)))![1];
+const stat = (html: string, id: string) =>
+  /<div class="value">([^<]*)<\/div>/.exec(html.slice(html.indexOf(`id="${id}"`)))![1];
 
 beforeAll(async () => {
   const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, adminAuth);
-  expectReply(await admin.post("/api/channel/", { name: "a", base_url: mock.url, key: "sk-up", models: "d-a,d-b", group: "default" }), 201);
+  expectReply(
+    await admin.post("/api/channel/", {
+      name: "a",
+      base_url: mock.url,
+      key: "sk-up",
+      models: "d-a,d-b",
+      group: "default",
+    }),
+    201,
+  );
   await priceModels(app.url, adminAuth, "d-a,d-b", { input: "3", output: "15" });
   carol = await makeUser(app.url, adminAuth, "carol");
   dave = await makeUser(app.url, adminAuth, "dave");
   expectReply(await admin.post(`/api/user/${carol.id}/topup`, { quota: 5_000_000 }), 200);
   expectReply(await admin.put("/api/user/", { id: dave.id, unlimited: true }), 200);
-  const key = async (who: typeof carol, name: string) => expectReply(await who.api.post("/api/token/", { name, unlimited_quota: true }), 201).key as string;
+  const key = async (who: typeof carol, name: string) =>
+    expectReply(await who.api.post("/api/token/", { name, unlimited_quota: true }), 201).key as string;
   const k = await key(carol, "k1");
   mock.set({ promptTokens: 1200, completionTokens: 300 });
   for (let i = 0; i < 3; i++) expect(await chat(k, "d-a")).toBe(200);
@@ -78,7 +91,9 @@ test("balance, spend equal to the sum of the costs, calls, success rate and medi
   expect(r.status).toBe(200);
   const self = expectReply(await carol.api.get("/api/user/self"), 200);
   expect(stat(r.text, "stat-balance")).toBe(usd(self.quota));
-  const spent = rows.filter((x) => x.type === LOG_TYPE.consume || x.type === LOG_TYPE.error).reduce((a, x) => a + x.quota, 0);
+  const spent = rows
+    .filter((x) => x.type === LOG_TYPE.consume || x.type === LOG_TYPE.error)
+    .reduce((a, x) => a + x.quota, 0);
   expect(spent).toBeGreaterThan(0);
   expect(self.quota).toBe(5_000_000 - spent);
   for (const id of ["stat-today", "stat-week", "stat-month"]) expect(stat(r.text, id)).toBe(usd(spent));
@@ -92,7 +107,9 @@ test("balance, spend equal to the sum of the costs, calls, success rate and medi
 
 test("two inline SVG charts: spend per day (30 bars, today's is the spend) and calls per model", async () => {
   const r = await get("/dashboard", carol.auth.cookie);
-  const spent = rows.filter((x) => x.type === LOG_TYPE.consume || x.type === LOG_TYPE.error).reduce((a, x) => a + x.quota, 0);
+  const spent = rows
+    .filter((x) => x.type === LOG_TYPE.consume || x.type === LOG_TYPE.error)
+    .reduce((a, x) => a + x.quota, 0);
   expect(r.text).toContain('<svg class="chart-svg spend" viewBox="0 0 640 220" role="img"');
   const bars = [...r.text.matchAll(/<rect class="bar"[^>]*data-day="([\d-]+)" data-quota="(\d+)"/g)];
   expect(bars.length).toBe(30);

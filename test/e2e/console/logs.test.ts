@@ -17,7 +17,18 @@ afterAll(() => mock.stop());
 const XSS = "<img src=x onerror=alert(1)>";
 const COMMA_QUOTE = 'a,b"c';
 
-type ApiRow = { id: number; type: number; request_id: string; token_name: string; model_name: string; group: string; prompt_tokens: number; completion_tokens: number; quota: number; created_at_ms: number };
+type ApiRow = {
+  id: number;
+  type: number;
+  request_id: string;
+  token_name: string;
+  model_name: string;
+  group: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  quota: number;
+  created_at_ms: number;
+};
 let alice: Awaited<ReturnType<typeof makeUser>>;
 let bob: Awaited<ReturnType<typeof makeUser>>;
 let adminCookie = "";
@@ -37,7 +48,13 @@ async function get(path: string, cookie = alice.auth.cookie) {
   return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
 }
 
-const decode = (s: string) => s.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&#39;", "'");
+const decode = (s: string) =>
+  s
+    .replaceAll("&amp;", "&")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&#39;", "'");
 const shownIds = (html: string) => [...html.matchAll(/<tr class="type-\w+" id="log-(\d+)"/g)].map((m) => Number(m[1]));
 const link = (html: string, label: string) => {
   const m = new RegExp(`<a href="([^"]+)">${label}</a>`).exec(html);
@@ -51,7 +68,11 @@ function totals(html: string) {
 const isCall = (r: ApiRow) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error;
 const sums = (list: ApiRow[]) => {
   const calls = list.filter(isCall);
-  return { count: calls.length, tokens: calls.reduce((a, r) => a + r.prompt_tokens + r.completion_tokens, 0), quota: calls.reduce((a, r) => a + r.quota, 0) };
+  return {
+    count: calls.length,
+    tokens: calls.reduce((a, r) => a + r.prompt_tokens + r.completion_tokens, 0),
+    quota: calls.reduce((a, r) => a + r.quota, 0),
+  };
 };
 
 /** RFC 4180, enough for the export: quoted fields with doubled quotes, CRLF line ends. */
@@ -82,8 +103,20 @@ beforeAll(async () => {
   adminCookie = adminAuth.cookie;
   const admin = client(app.url, adminAuth);
   expectReply(await admin.post("/api/group/", { name: "vip", multiplier: 1 }), 201);
-  expectReply(await admin.post("/api/channel/", { name: "a", base_url: mock.url, key: "sk-up", models: "m-a,m-b", group: "default" }), 201);
-  expectReply(await admin.post("/api/channel/", { name: "v", base_url: mock.url, key: "sk-up", models: "m-b", group: "vip" }), 201);
+  expectReply(
+    await admin.post("/api/channel/", {
+      name: "a",
+      base_url: mock.url,
+      key: "sk-up",
+      models: "m-a,m-b",
+      group: "default",
+    }),
+    201,
+  );
+  expectReply(
+    await admin.post("/api/channel/", { name: "v", base_url: mock.url, key: "sk-up", models: "m-b", group: "vip" }),
+    201,
+  );
   await priceModels(app.url, adminAuth, "m-a,m-b");
   alice = await makeUser(app.url, adminAuth, "alice");
   bob = await makeUser(app.url, adminAuth, "bob");
@@ -129,20 +162,30 @@ test("the table: the user's rows newest first, each type distinct, stream tag, r
   const r = await get("/log");
   expect(r.status).toBe(200);
   expect(shownIds(r.text)).toEqual(rows.map((x) => x.id));
-  for (const [type, tone] of [["consume", "ok"], ["error", "bad"], ["top-up", "info"], ["admin adjustment", "warn"]]) {
+  for (const [type, tone] of [
+    ["consume", "ok"],
+    ["error", "bad"],
+    ["top-up", "info"],
+    ["admin adjustment", "warn"],
+  ]) {
     expect(r.text).toContain(`<span class="badge ${tone}">${type}</span>`);
   }
   const stream = r.text.slice(r.text.indexOf(`data-copy="${ids.s1}"`) - 2000, r.text.indexOf(`data-copy="${ids.s1}"`));
   expect(stream).toContain('<span class="stream-tag">stream</span>');
   for (const id of Object.values(ids).filter((x) => x !== ids.bob)) expect(r.text).toContain(`data-copy="${id}"`);
   const err = rows.find((x) => x.request_id === ids.err)!;
-  const errRow = r.text.slice(r.text.indexOf(`id="log-${err.id}"`), r.text.indexOf("</tr>", r.text.indexOf(`id="log-${err.id}"`)));
+  const errRow = r.text.slice(
+    r.text.indexOf(`id="log-${err.id}"`),
+    r.text.indexOf("</tr>", r.text.indexOf(`id="log-${err.id}"`)),
+  );
   expect(errRow).toMatch(/<span class="badge bad">\d{3}<\/span> <code>[a-z_]+<\/code>/);
   expect(r.text).toContain("+$10.00"); // the top-up, in dollars
   expect(r.text).toContain("-$0.002"); // the adjustment
   const first = rows[0];
   const iso = new Date(first.created_at_ms).toISOString();
-  expect(r.text).toContain(`<time datetime="${iso}"><small class="muted">${iso.slice(0, 10)}</small> <span>${iso.slice(11, 19)}</span></time>`);
+  expect(r.text).toContain(
+    `<time datetime="${iso}"><small class="muted">${iso.slice(0, 10)}</small> <span>${iso.slice(11, 19)}</span></time>`,
+  );
 });
 
 test("filters narrow the rows, and the form, pager and CSV links keep them", async () => {
@@ -269,7 +312,25 @@ test("CSV export: the filtered rows, UTC ISO times, a header, quoting, an attach
   const text = await res.text();
   expect(text).toContain(`,"a,b""c",`);
   const [header, ...lines] = parseCsv(text);
-  expect(header).toEqual(["time_utc", "request_id", "type", "token", "model", "group", "stream", "prompt_tokens", "cached_tokens", "completion_tokens", "quota", "cost_usd", "duration_ms", "ttft_ms", "status_code", "error_code", "detail"]);
+  expect(header).toEqual([
+    "time_utc",
+    "request_id",
+    "type",
+    "token",
+    "model",
+    "group",
+    "stream",
+    "prompt_tokens",
+    "cached_tokens",
+    "completion_tokens",
+    "quota",
+    "cost_usd",
+    "duration_ms",
+    "ttft_ms",
+    "status_code",
+    "error_code",
+    "detail",
+  ]);
   expect(lines.map((l) => l[1])).toEqual(rows.map((x) => x.request_id));
   expect(lines.every((l) => l.length === header.length)).toBe(true);
   for (const [i, l] of lines.entries()) {
@@ -282,7 +343,9 @@ test("CSV export: the filtered rows, UTC ISO times, a header, quoting, an attach
   expect(lines.find((l) => l[1] === ids.s1)![6]).toBe("yes");
   expect(lines.find((l) => l[2] === "top-up")![10]).toBe("5000000");
 
-  const filtered = parseCsv(await (await fetch(`${app.url}/log.csv?model_name=m-b`, { headers: { cookie: alice.auth.cookie } })).text()).slice(1);
+  const filtered = parseCsv(
+    await (await fetch(`${app.url}/log.csv?model_name=m-b`, { headers: { cookie: alice.auth.cookie } })).text(),
+  ).slice(1);
   expect(filtered.map((l) => l[1])).toEqual(rows.filter((x) => x.model_name === "m-b").map((x) => x.request_id));
   // the CSV's costs are the totals line's
   const callQuota = lines.filter((l) => l[2] === "consume" || l[2] === "error").reduce((a, l) => a + Number(l[10]), 0);
@@ -301,7 +364,11 @@ test("a user never sees another user's rows; an admin's /log is their own", asyn
   expect(shownIds((await get(`/log?request_id=${ids.a1}`, bob.auth.cookie)).text)).toEqual([]);
   expect(totals((await get(`/log?token_name=one`, bob.auth.cookie)).text).count).toBe(0);
   const csv = await (await fetch(`${app.url}/log.csv`, { headers: { cookie: bob.auth.cookie } })).text();
-  expect(parseCsv(csv).slice(1).map((l) => l[1])).toEqual([ids.bob]);
+  expect(
+    parseCsv(csv)
+      .slice(1)
+      .map((l) => l[1]),
+  ).toEqual([ids.bob]);
   const admin = await get("/log", adminCookie);
   expect(shownIds(admin.text)).toEqual([]);
   expect(admin.text).toContain("No calls yet — create a key on the");

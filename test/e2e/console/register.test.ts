@@ -4,7 +4,11 @@ import { ADMIN_PASSWORD, call, login, useServer } from "../../support/server";
 
 const app = useServer();
 const post = (username: string, password: string) =>
-  fetch(`${app.url}/register`, { method: "POST", body: new URLSearchParams({ username, password }), redirect: "manual" });
+  fetch(`${app.url}/register`, {
+    method: "POST",
+    body: new URLSearchParams({ username, password }),
+    redirect: "manual",
+  });
 
 test("sign-up is closed until an admin opens it, then creates a user with a default token and signs them in", async () => {
   expect((await fetch(`${app.url}/register`, { redirect: "manual" })).headers.get("location")).toBe("/login");

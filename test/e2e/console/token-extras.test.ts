@@ -5,7 +5,17 @@
 // a placeholder and a note while no public URL is set; another user's token is "not found".
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectInvalid, expectReply } from "../../support/expect";
-import { ADMIN_PASSWORD, call, client, login, makeUser, removeDir, startServer, useServer, type Auth } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  call,
+  client,
+  login,
+  makeUser,
+  removeDir,
+  startServer,
+  useServer,
+  type Auth,
+} from "../../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -22,13 +32,19 @@ async function fragment(path: string, cookie: string, host = "evil.example") {
     redirect: "manual",
   });
   const trigger = res.headers.get("hx-trigger");
-  return { status: res.status, text: await res.text(), trigger: trigger ? JSON.parse(trigger) : null, headers: res.headers };
+  return {
+    status: res.status,
+    text: await res.text(),
+    trigger: trigger ? JSON.parse(trigger) : null,
+    headers: res.headers,
+  };
 }
 
 /** Undoes the HTML escaping of text and attribute values. */
 const unescapeHtml = (s: string) =>
   s.replace(/&(#x[0-9a-f]+|#\d+|quot|amp|lt|gt|apos);/gi, (_, e: string) => {
-    if (e[0] === "#") return String.fromCodePoint(e[1].toLowerCase() === "x" ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+    if (e[0] === "#")
+      return String.fromCodePoint(e[1].toLowerCase() === "x" ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
     return ({ quot: '"', amp: "&", lt: "<", gt: ">", apos: "'" } as Record<string, string>)[e.toLowerCase()];
   });
 
@@ -53,7 +69,16 @@ beforeAll(async () => {
   admin = await login(app.url, "admin", ADMIN_PASSWORD);
   const api = client(app.url, admin);
   bob = await makeUser(app.url, admin, "bob");
-  expectReply(await api.post("/api/channel/", { name: "main", base_url: "http://127.0.0.1:9", key: "sk-up-main", models: ["claude-sonnet-4-5", "dall-e-3", "gpt-4o-mini", "unpriced-model"], group: ["default"] }), 201);
+  expectReply(
+    await api.post("/api/channel/", {
+      name: "main",
+      base_url: "http://127.0.0.1:9",
+      key: "sk-up-main",
+      models: ["claude-sonnet-4-5", "dall-e-3", "gpt-4o-mini", "unpriced-model"],
+      group: ["default"],
+    }),
+    201,
+  );
   bobToken = await newToken(bob.api, { name: "laptop" });
 });
 
@@ -82,7 +107,14 @@ test("APIYI_PUBLIC_URL seeds it too; after the first start the stored value wins
 
 test("public_url is validated as an http(s) URL without query or fragment", async () => {
   const api = client(app.url, admin);
-  for (const bad of ["ftp://x.example", "not a url", "https://x.example/?a=1", "https://x.example/#top", "https://u:p@x.example", 5]) {
+  for (const bad of [
+    "ftp://x.example",
+    "not a url",
+    "https://x.example/?a=1",
+    "https://x.example/#top",
+    "https://u:p@x.example",
+    5,
+  ]) {
     expectInvalid(await api.put("/api/setting", { public_url: bad }), "public_url");
   }
   expect(expectReply(await api.get("/api/setting"), 200).public_url).toBe(PUBLIC);
@@ -90,8 +122,12 @@ test("public_url is validated as an http(s) URL without query or fragment", asyn
 
 test("the /token wrench menu has Request example and Share", async () => {
   const r = await fragment("/token", bob.auth.cookie, new URL(app.url).host);
-  expect(r.text).toContain(`<button type="button" hx-get="/token/${bobToken.id}/example" hx-target="#dialog-slot">Request example</button>`);
-  expect(r.text).toContain(`<button type="button" hx-get="/token/${bobToken.id}/share" hx-target="#dialog-slot">Share</button>`);
+  expect(r.text).toContain(
+    `<button type="button" hx-get="/token/${bobToken.id}/example" hx-target="#dialog-slot">Request example</button>`,
+  );
+  expect(r.text).toContain(
+    `<button type="button" hx-get="/token/${bobToken.id}/share" hx-target="#dialog-slot">Share</button>`,
+  );
 });
 
 describe("Request example", () => {
@@ -113,7 +149,9 @@ describe("Request example", () => {
     expect(snippet(r.text, "curl")).toContain(`-H 'Authorization: Bearer ${bobToken.key}'`);
     expect(snippet(r.text, "python")).toContain(`client = OpenAI(base_url="${PUBLIC}/v1", api_key="${bobToken.key}")`);
     expect(snippet(r.text, "node")).toContain(`new OpenAI({ baseURL: "${PUBLIC}/v1", apiKey: "${bobToken.key}" })`);
-    expect(snippet(r.text, "claude-code")).toContain(`export ANTHROPIC_BASE_URL=${PUBLIC}\nexport ANTHROPIC_AUTH_TOKEN=${bobToken.key}`);
+    expect(snippet(r.text, "claude-code")).toContain(
+      `export ANTHROPIC_BASE_URL=${PUBLIC}\nexport ANTHROPIC_AUTH_TOKEN=${bobToken.key}`,
+    );
     expect(snippet(r.text, "claude-code")).toContain("export ANTHROPIC_MODEL=claude-sonnet-4-5");
     const codex = snippet(r.text, "codex-config");
     expect(codex).toContain(`base_url = "${PUBLIC}/v1"`);
@@ -121,7 +159,9 @@ describe("Request example", () => {
     expect(codex).toContain('wire_api = "responses"');
     expect(codex).toContain('model = "gpt-4o-mini"');
     expect(snippet(r.text, "codex-env")).toContain(`export APIYI_API_KEY=${bobToken.key}`);
-    expect(snippet(r.text, "gemini-cli")).toContain(`export GOOGLE_GEMINI_BASE_URL=${PUBLIC}\nexport GEMINI_API_KEY=${bobToken.key}\ngemini -m `);
+    expect(snippet(r.text, "gemini-cli")).toContain(
+      `export GOOGLE_GEMINI_BASE_URL=${PUBLIC}\nexport GEMINI_API_KEY=${bobToken.key}\ngemini -m `,
+    );
     // the curl body is valid JSON naming a model the token can use (an unpriced model is not one)
     const body = JSON.parse(/-d '(.*)'$/m.exec(snippet(r.text, "curl"))![1]);
     expect(["claude-sonnet-4-5", "gpt-4o-mini"]).toContain(body.model);
@@ -175,7 +215,9 @@ describe("Share", () => {
 
     const lobe = new URL(link(r.text, "lobechat"));
     expect(lobe.pathname).toBe("/");
-    expect(JSON.parse(lobe.searchParams.get("settings")!)).toEqual({ keyVaults: { openai: { apiKey: key, baseURL: `${PUBLIC}/v1` } } });
+    expect(JSON.parse(lobe.searchParams.get("settings")!)).toEqual({
+      keyVaults: { openai: { apiKey: key, baseURL: `${PUBLIC}/v1` } },
+    });
 
     const ama = link(r.text, "ama");
     expect(ama).toBe(`ama://set-api-key?server=${encodeURIComponent(PUBLIC)}&key=${key}`);
@@ -193,7 +235,13 @@ describe("Share", () => {
       const href = link(r.text, `ccswitch-${app_}`);
       expect(href).toStartWith("ccswitch://v1/import?");
       const q = new URL(href).searchParams;
-      expect({ resource: q.get("resource"), app: q.get("app"), endpoint: q.get("endpoint"), apiKey: q.get("apiKey"), homepage: q.get("homepage") }).toEqual({
+      expect({
+        resource: q.get("resource"),
+        app: q.get("app"),
+        endpoint: q.get("endpoint"),
+        apiKey: q.get("apiKey"),
+        homepage: q.get("homepage"),
+      }).toEqual({
         resource: "provider",
         app: app_,
         endpoint,
@@ -217,7 +265,9 @@ describe("Share", () => {
       expect(r.text).not.toContain("<img src=x");
     }
     const share = await fragment(`/token/${t.id}/share`, bob.auth.cookie);
-    expect(new URL(link(share.text, "ccswitch-claude")).searchParams.get("name")).toBe("apiyi (<img src=x onerror=alert(1)>)");
+    expect(new URL(link(share.text, "ccswitch-claude")).searchParams.get("name")).toBe(
+      "apiyi (<img src=x onerror=alert(1)>)",
+    );
   });
 });
 
@@ -241,16 +291,23 @@ test("without a public URL: a placeholder, a note for the admin, no one-click li
     expect(share.text).not.toContain("evil.example");
 
     // an admin's own token: the note says where to set it
-    const own = expectReply(await api.get("/api/token/?p=1&size=100"), 200).items.find((t: { name: string; user_id: number }) => t.name === "default" && t.user_id !== bob.id);
+    const own = expectReply(await api.get("/api/token/?p=1&size=100"), 200).items.find(
+      (t: { name: string; user_id: number }) => t.name === "default" && t.user_id !== bob.id,
+    );
     const adminView = await fragment(`/token/${own.id}/example`, admin!.cookie!);
-    expect(adminView.text).toContain("Set it once under Admin → Settings (public_url), or start the server with --public-url");
+    expect(adminView.text).toContain(
+      "Set it once under Admin → Settings (public_url), or start the server with --public-url",
+    );
   } finally {
     expectReply(await api.put("/api/setting", { public_url: PUBLIC }), 200);
   }
 });
 
 test("another user's token is 'not found' (admins included: the key is the owner's only)", async () => {
-  const adminTokens = expectReply(await client(app.url, admin).get("/api/token/?p=1&size=100"), 200).items as { id: number; user_id: number }[];
+  const adminTokens = expectReply(await client(app.url, admin).get("/api/token/?p=1&size=100"), 200).items as {
+    id: number;
+    user_id: number;
+  }[];
   const adminsOwn = adminTokens.find((t) => t.user_id !== bob.id)!;
   for (const path of ["example", "share"]) {
     const r = await fragment(`/token/${adminsOwn.id}/${path}`, bob.auth.cookie);

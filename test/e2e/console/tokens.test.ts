@@ -13,7 +13,12 @@ async function page(path: string, c = cookie) {
 }
 
 /** An htmx-style action: form-encoded body, the CSRF header, our own origin. */
-async function act(method: string, path: string, form: Record<string, string | string[]> = {}, opts: { csrf?: string; origin?: string; c?: string } = {}) {
+async function act(
+  method: string,
+  path: string,
+  form: Record<string, string | string[]> = {},
+  opts: { csrf?: string; origin?: string; c?: string } = {},
+) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
   const res = await fetch(app.url + path, {
@@ -43,10 +48,18 @@ test("anonymous visitors are sent to sign in, and come back where they were goin
 });
 
 test("the sign-in form: a friendly error, then a session cookie and a local redirect only", async () => {
-  const bad = await fetch(`${app.url}/login`, { method: "POST", body: new URLSearchParams({ username: "admin", password: "nope", next: "/log" }), redirect: "manual" });
+  const bad = await fetch(`${app.url}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ username: "admin", password: "nope", next: "/log" }),
+    redirect: "manual",
+  });
   expect(bad.status).toBe(401);
   expect(await bad.text()).toContain("wrong username or password");
-  const ok = await fetch(`${app.url}/login`, { method: "POST", body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD, next: "//evil.example/x" }), redirect: "manual" });
+  const ok = await fetch(`${app.url}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ username: "admin", password: ADMIN_PASSWORD, next: "//evil.example/x" }),
+    redirect: "manual",
+  });
   expect(ok.status).toBe(303);
   expect(ok.headers.get("location")).toBe("/token");
   expect(ok.headers.get("set-cookie")).toMatch(/HttpOnly; SameSite=Lax/);
@@ -66,12 +79,31 @@ test("New: the dialog, inline validation errors, then the row and the full key o
   const dialog = await page("/token/new");
   expect(dialog.text).toContain("<dialog");
   expect(dialog.text).toContain("Usage first (recommended)");
-  const invalid = await act("POST", "/token", { name: "", unlimited: "1", never: "1", billing_mode: "usage_first", group: "default" });
+  const invalid = await act("POST", "/token", {
+    name: "",
+    unlimited: "1",
+    never: "1",
+    billing_mode: "usage_first",
+    group: "default",
+  });
   expect(invalid.status).toBe(200);
   expect(invalid.text).toContain("name: must not be empty");
-  const badIp = await act("POST", "/token", { name: "x", unlimited: "1", never: "1", group: "default", allow_ips: "office" });
+  const badIp = await act("POST", "/token", {
+    name: "x",
+    unlimited: "1",
+    never: "1",
+    group: "default",
+    allow_ips: "office",
+  });
   expect(badIp.text).toContain("&quot;office&quot; is neither an IP address nor a CIDR");
-  const made = await act("POST", "/token", { name: "laptop", quota_usd: "2.5", never: "1", billing_mode: "usage", group: "default", allow_ips: "10.0.0.0/8" });
+  const made = await act("POST", "/token", {
+    name: "laptop",
+    quota_usd: "2.5",
+    never: "1",
+    billing_mode: "usage",
+    group: "default",
+    allow_ips: "10.0.0.0/8",
+  });
   expect(made.status).toBe(200);
   expect(made.text).toMatch(/sk-[0-9A-Za-z]{48}/);
   expect(made.text).toContain('hx-swap-oob="afterbegin:#token-rows"');
@@ -95,8 +127,13 @@ test("disable, enable and delete through htmx actions", async () => {
 });
 
 test("state changes need the CSRF token and our own origin", async () => {
-  expect((await act("POST", "/token", { name: "x1", unlimited: "1", never: "1" }, { csrf: "forged" })).status).toBe(403);
-  expect((await act("POST", "/token", { name: "x2", unlimited: "1", never: "1" }, { origin: "https://evil.example" })).status).toBe(403);
+  expect((await act("POST", "/token", { name: "x1", unlimited: "1", never: "1" }, { csrf: "forged" })).status).toBe(
+    403,
+  );
+  expect(
+    (await act("POST", "/token", { name: "x2", unlimited: "1", never: "1" }, { origin: "https://evil.example" }))
+      .status,
+  ).toBe(403);
   expect((await page("/token")).text).not.toContain(">x1<");
 });
 
@@ -123,8 +160,20 @@ afterAll(() => {});
 
 test("the whitelist offers the models the chosen groups serve, and follows a change of group", async () => {
   await call(app.url, "POST", "/api/group/", { name: "vip-models", selectable: true }, { cookie });
-  await call(app.url, "POST", "/api/channel/", { name: "d", base_url: "http://127.0.0.1:9/v1", key: "sk-x", models: "only-default" }, { cookie });
-  await call(app.url, "POST", "/api/channel/", { name: "v", base_url: "http://127.0.0.1:9/v1", key: "sk-y", models: "only-vip", group: "vip-models" }, { cookie });
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "d", base_url: "http://127.0.0.1:9/v1", key: "sk-x", models: "only-default" },
+    { cookie },
+  );
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "v", base_url: "http://127.0.0.1:9/v1", key: "sk-y", models: "only-vip", group: "vip-models" },
+    { cookie },
+  );
   const dialog = (await page("/token/new")).text;
   expect(dialog).toContain('value="only-default"');
   expect(dialog).not.toContain('value="only-vip"');

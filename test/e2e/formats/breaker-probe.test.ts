@@ -26,12 +26,19 @@ beforeAll(async () => {
 });
 
 const post = (path: string, body: unknown) =>
-  fetch(`${app.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${app.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 const chat = (model: string) => post("/v1/chat/completions", { model, messages: [{ role: "user", content: "hi" }] });
 
 /** A chat-only channel for `model` whose breaker is open, then half-open (cooldown 1 s). */
 async function halfOpen(model: string) {
-  expectReply(await admin.post("/api/channel/", { name: model, type: "openai", key: "k", base_url: mock.url, models: [model] }), 201);
+  expectReply(
+    await admin.post("/api/channel/", { name: model, type: "openai", key: "k", base_url: mock.url, models: [model] }),
+    201,
+  );
   await priceModels(app.url, auth, [model]);
   mock.set({ mode: "status", status: 500 });
   expect((await chat(model)).status).toBe(502); // one failure opens it
@@ -43,7 +50,9 @@ async function halfOpen(model: string) {
 describe("the half-open probe", () => {
   test("a Responses call the channel cannot take (a web_search tool) leaves the probe to the next call", async () => {
     await halfOpen("probe-a");
-    expect((await post("/v1/responses", { model: "probe-a", input: "hi", tools: [{ type: "web_search" }] })).status).toBe(400);
+    expect(
+      (await post("/v1/responses", { model: "probe-a", input: "hi", tools: [{ type: "web_search" }] })).status,
+    ).toBe(400);
     expect((await chat("probe-a")).status).toBe(200);
     expect((await chat("probe-a")).status).toBe(200); // closed again
   });

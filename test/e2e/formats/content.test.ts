@@ -20,7 +20,11 @@ beforeAll(async () => {
 });
 
 async function post(path: string, body: unknown) {
-  const r = await fetch(`${app.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${env.key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(`${app.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(r.status).toBe(200);
   return last().body;
 }
@@ -33,17 +37,44 @@ describe("through translation, the upstream receives the whole conversation", ()
       system: [{ type: "text", text: "Be terse.", cache_control: { type: "ephemeral" } }],
       tools: [{ name: "get_weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }],
       messages: [
-        { role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is this?" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
+          ],
+        },
         { role: "system", content: "Reminder: answer in English." },
-        { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } }] },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "18°C" }, { type: "text", text: "And so?" }] },
+        {
+          role: "assistant",
+          content: [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } }],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "toolu_1", content: "18°C" },
+            { type: "text", text: "And so?" },
+          ],
+        },
       ],
     });
     expect(up.messages).toEqual([
       { role: "system", content: "Be terse." },
-      { role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "What is this?" },
+          { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } },
+        ],
+      },
       { role: "system", content: "Reminder: answer in English." },
-      { role: "assistant", content: null, tool_calls: [{ id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          { id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+        ],
+      },
       { role: "tool", tool_call_id: "toolu_1", content: "18°C" },
       { role: "user", content: "And so?" },
     ]);
@@ -55,15 +86,36 @@ describe("through translation, the upstream receives the whole conversation", ()
       model: modelOf("anthropic"),
       messages: [
         { role: "system", content: "Be terse." },
-        { role: "user", content: [{ type: "text", text: "Look" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] },
-        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Look" },
+            { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+          ],
+        },
         { role: "tool", tool_call_id: "call_1", content: "18°C" },
       ],
     });
     expect(up.system).toBe("Be terse.");
     expect(up.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Look" }, { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }] },
-      { role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Paris" } }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Look" },
+          { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
+        ],
+      },
+      {
+        role: "assistant",
+        content: [{ type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Paris" } }],
+      },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "18°C" }] },
     ]);
     expect(up.max_tokens).toBeGreaterThan(0); // Anthropic requires it; chat did not send one
@@ -79,7 +131,10 @@ describe("through translation, the upstream receives the whole conversation", ()
       ],
     });
     expect(up.messages[0]).toEqual({ role: "system", content: "Be terse." });
-    expect(up.messages[1].content[1]).toEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } });
+    expect(up.messages[1].content[1]).toEqual({
+      type: "image_url",
+      image_url: { url: `data:image/png;base64,${PNG}` },
+    });
     const call = up.messages[2].tool_calls[0];
     expect(call.function).toEqual({ name: "get_weather", arguments: '{"city":"Paris"}' });
     expect(up.messages[3]).toEqual({ role: "tool", tool_call_id: call.id, content: '{"temp":18}' });

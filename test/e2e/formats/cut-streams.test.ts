@@ -22,7 +22,16 @@ beforeAll(async () => {
   const auth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, auth);
   const add = async (type: string, suffix: string, model: string) =>
-    expectReply(await admin.post("/api/channel/", { name: model, type, key: "k", base_url: mock.urlFor("cut_after=2", suffix), models: [model] }), 201);
+    expectReply(
+      await admin.post("/api/channel/", {
+        name: model,
+        type,
+        key: "k",
+        base_url: mock.urlFor("cut_after=2", suffix),
+        models: [model],
+      }),
+      201,
+    );
   await add("anthropic", "/v1", "cut-anthropic");
   await add("openai", "/v1", "cut-openai");
   await add("gemini", "/v1beta", "cut-gemini");
@@ -33,11 +42,20 @@ beforeAll(async () => {
 });
 
 const stream = (path: string, body: unknown) =>
-  fetch(`${app.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.text());
-const messages = (model: string) => stream("/v1/messages", { model, max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] });
-const gemini = (model: string) => stream(`/v1beta/models/${model}:streamGenerateContent?alt=sse`, { contents: [{ role: "user", parts: [{ text: "hi" }] }] });
+  fetch(`${app.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  }).then((r) => r.text());
+const messages = (model: string) =>
+  stream("/v1/messages", { model, max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] });
+const gemini = (model: string) =>
+  stream(`/v1beta/models/${model}:streamGenerateContent?alt=sse`, {
+    contents: [{ role: "user", parts: [{ text: "hi" }] }],
+  });
 const responses = (model: string) => stream("/v1/responses", { model, stream: true, input: "hi" });
-const chat = (model: string) => stream("/v1/chat/completions", { model, stream: true, messages: [{ role: "user", content: "hi" }] });
+const chat = (model: string) =>
+  stream("/v1/chat/completions", { model, stream: true, messages: [{ role: "user", content: "hi" }] });
 
 async function expectCutRow() {
   rows++;
@@ -50,12 +68,35 @@ async function expectCutRow() {
 
 describe("a cut stream ends with an error in the client's shape and is billed for what was delivered", () => {
   const cases: [string, () => Promise<string>, (text: string) => void][] = [
-    ["Anthropic client, anthropic upstream", () => messages("cut-anthropic"), (t) => expect(t).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error"/)],
+    [
+      "Anthropic client, anthropic upstream",
+      () => messages("cut-anthropic"),
+      (t) => expect(t).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error"/),
+    ],
     ["Anthropic client, openai upstream", () => messages("cut-openai"), (t) => expect(t).toMatch(/event: error\n/)],
-    ["Gemini client, gemini upstream", () => gemini("cut-gemini"), (t) => expect(t).toContain('"status":"UNAVAILABLE"')],
-    ["Gemini client, anthropic upstream", () => gemini("cut-anthropic"), (t) => expect(t).toContain('"status":"UNAVAILABLE"')],
-    ["Responses client, openai upstream", () => responses("cut-openai"), (t) => expect(t).toMatch(/event: response\.failed\ndata: \{"type":"response\.failed","response":\{[^\n]*"status":"failed","error":\{"code":"upstream_stream_interrupted"/)],
-    ["chat client, gemini upstream", () => chat("cut-gemini"), (t) => expect(t).toContain('"code":"upstream_stream_interrupted"')],
+    [
+      "Gemini client, gemini upstream",
+      () => gemini("cut-gemini"),
+      (t) => expect(t).toContain('"status":"UNAVAILABLE"'),
+    ],
+    [
+      "Gemini client, anthropic upstream",
+      () => gemini("cut-anthropic"),
+      (t) => expect(t).toContain('"status":"UNAVAILABLE"'),
+    ],
+    [
+      "Responses client, openai upstream",
+      () => responses("cut-openai"),
+      (t) =>
+        expect(t).toMatch(
+          /event: response\.failed\ndata: \{"type":"response\.failed","response":\{[^\n]*"status":"failed","error":\{"code":"upstream_stream_interrupted"/,
+        ),
+    ],
+    [
+      "chat client, gemini upstream",
+      () => chat("cut-gemini"),
+      (t) => expect(t).toContain('"code":"upstream_stream_interrupted"'),
+    ],
   ];
   for (const [name, call, shape] of cases) {
     test(name, async () => {
@@ -79,7 +120,10 @@ test("the openai SDK's Responses stream helper ends a cut stream with a failed r
 
 test("the Anthropic and Google SDKs raise an error for a cut stream", async () => {
   const anthropic = new Anthropic({ baseURL: app.url, apiKey: key, maxRetries: 0 });
-  const err = await anthropic.messages.stream({ model: "cut-openai", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).finalMessage().catch((e) => e);
+  const err = await anthropic.messages
+    .stream({ model: "cut-openai", max_tokens: 50, messages: [{ role: "user", content: "hi" }] })
+    .finalMessage()
+    .catch((e) => e);
   expect(err).toBeInstanceOf(Error);
   expect(String(err.message)).toContain("interrupted");
   await expectCutRow();

@@ -17,14 +17,25 @@ let poorKey = "";
 beforeAll(async () => {
   mock = startMockUpstream({});
   env = await setupFormats(app.url, mock);
-  const t = expectReply(await env.user.api.post("/api/token/", { name: "poor", unlimited_quota: false, remain_quota: 1 }), 201);
+  const t = expectReply(
+    await env.user.api.post("/api/token/", { name: "poor", unlimited_quota: false, remain_quota: 1 }),
+    201,
+  );
   poorKey = t.key;
 });
 
 const anthropicCall = (body: unknown, key = env.key, headers: Record<string, string> = {}) =>
-  fetch(`${app.url}/v1/messages`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  fetch(`${app.url}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 const geminiCall = (model: string, body: unknown, key = env.key, action = "generateContent") =>
-  fetch(`${app.url}/v1beta/models/${model}:${action}`, { method: "POST", headers: { "x-goog-api-key": key, "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${app.url}/v1beta/models/${model}:${action}`, {
+    method: "POST",
+    headers: { "x-goog-api-key": key, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 const msg = (model: string) => ({ model, max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
 const contents = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
 
@@ -63,7 +74,16 @@ describe("Anthropic's shape on /v1/messages", () => {
     expect(message).toContain("this API key has $0.000002 of quota left, and this call needs at least $");
   });
   test("529 overloaded_error when every upstream is overloaded", async () => {
-    const c = expectReply(await env.admin.post("/api/channel/", { name: "busy", type: "anthropic", key: "k-busy", base_url: mock.urlFor("status=529"), models: ["busy-model"] }), 201);
+    const c = expectReply(
+      await env.admin.post("/api/channel/", {
+        name: "busy",
+        type: "anthropic",
+        key: "k-busy",
+        base_url: mock.urlFor("status=529"),
+        models: ["busy-model"],
+      }),
+      201,
+    );
     await env.admin.post("/api/pricing/", { model: "busy-model", input: "1", output: "1" });
     await anthropicError(await anthropicCall(msg("busy-model")), 529, "overloaded_error");
     expectReply(await env.admin.del(`/api/channel/${c.id}`), 200);
@@ -83,14 +103,20 @@ describe("Google's shape on /v1beta", () => {
     await googleError(await geminiCall(modelOf("gemini"), contents, env.key, "embedContent"), 404, "NOT_FOUND");
   });
   test("a stream without ?alt=sse: 400 that says to add it", async () => {
-    const message = await googleError(await geminiCall(modelOf("gemini"), contents, env.key, "streamGenerateContent"), 400, "INVALID_ARGUMENT");
+    const message = await googleError(
+      await geminiCall(modelOf("gemini"), contents, env.key, "streamGenerateContent"),
+      400,
+      "INVALID_ARGUMENT",
+    );
     expect(message).toContain("alt=sse");
   });
   test("429 RESOURCE_EXHAUSTED when the quota is used up", async () => {
     await googleError(await geminiCall(modelOf("gemini"), contents, poorKey), 429, "RESOURCE_EXHAUSTED");
   });
   test("400 INVALID_ARGUMENT naming what cannot be translated", async () => {
-    const body = { contents: [{ role: "user", parts: [{ fileData: { fileUri: "gs://b/f.pdf", mimeType: "application/pdf" } }] }] };
+    const body = {
+      contents: [{ role: "user", parts: [{ fileData: { fileUri: "gs://b/f.pdf", mimeType: "application/pdf" } }] }],
+    };
     const message = await googleError(await geminiCall(modelOf("openai"), body), 400, "INVALID_ARGUMENT");
     expect(message).toContain("fileData");
   });
@@ -101,7 +127,10 @@ describe("OpenAI's shape on /v1/responses", () => {
     const r = await fetch(`${app.url}/v1/responses`, {
       method: "POST",
       headers: { authorization: `Bearer ${env.key}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: modelOf("anthropic"), input: [{ type: "computer_call", call_id: "c1", action: { type: "click" } }] }),
+      body: JSON.stringify({
+        model: modelOf("anthropic"),
+        input: [{ type: "computer_call", call_id: "c1", action: { type: "click" } }],
+      }),
     });
     expect(r.status).toBe(400);
     const body = (await r.json()) as any;
@@ -122,7 +151,17 @@ describe("OpenAI's shape on /v1/responses", () => {
 describe("no surface shows an upstream key or URL", () => {
   const secrets = () => ["up-key-", "k-bad-", "127.0.0.1", mock.origin, String(mock.server.port)];
   const bad = async (type: string, suffix: string, model: string, extra: Record<string, unknown> = {}) => {
-    expectReply(await env.admin.post("/api/channel/", { name: model, type, key: `k-bad-${model}-0001`, base_url: mock.urlFor("status=400", suffix), models: [model], ...extra }), 201);
+    expectReply(
+      await env.admin.post("/api/channel/", {
+        name: model,
+        type,
+        key: `k-bad-${model}-0001`,
+        base_url: mock.urlFor("status=400", suffix),
+        models: [model],
+        ...extra,
+      }),
+      201,
+    );
     await env.admin.post("/api/pricing/", { model, input: "1", output: "1" });
   };
   beforeAll(async () => {
@@ -131,12 +170,27 @@ describe("no surface shows an upstream key or URL", () => {
     await bad("openai", "/v1", "bad-responses", { supports_responses: true });
   });
   const post = (path: string, headers: Record<string, string>, body: unknown) =>
-    fetch(`${app.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    fetch(`${app.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
   for (const [name, call] of [
     ["anthropic", () => anthropicCall(msg("bad-anthropic"))],
     ["gemini", () => post("/v1beta/models/bad-gemini:generateContent", { "x-goog-api-key": env.key }, contents)],
-    ["responses", () => post("/v1/responses", { authorization: `Bearer ${env.key}` }, { model: "bad-responses", input: "hi" })],
-    ["chat → anthropic", () => post("/v1/chat/completions", { authorization: `Bearer ${env.key}` }, { model: "bad-anthropic", messages: [{ role: "user", content: "hi" }] })],
+    [
+      "responses",
+      () => post("/v1/responses", { authorization: `Bearer ${env.key}` }, { model: "bad-responses", input: "hi" }),
+    ],
+    [
+      "chat → anthropic",
+      () =>
+        post(
+          "/v1/chat/completions",
+          { authorization: `Bearer ${env.key}` },
+          { model: "bad-anthropic", messages: [{ role: "user", content: "hi" }] },
+        ),
+    ],
   ] as const) {
     test(`${name}: an upstream 400 is passed on redacted, in the client's shape`, async () => {
       const r = await call();

@@ -70,14 +70,20 @@ describe("multipart and binary endpoints", () => {
 
   test("no per-call price: 403 that says so, nothing sent upstream", async () => {
     const before = mock.requests.length;
-    const err = await sdk.audio.speech.create({ model: "unpriced-tts", voice: "alloy", input: "hello" }).catch((e) => e);
+    const err = await sdk.audio.speech
+      .create({ model: "unpriced-tts", voice: "alloy", input: "hello" })
+      .catch((e) => e);
     expect(err.status).toBe(403);
     expect(err.message).toContain("per-call price");
     expect(mock.requests.length).toBe(before);
   });
 
   test("a JSON body where multipart is expected: 415 that says what to send", async () => {
-    const r = await fetch(`${app.url}/v1/audio/transcriptions`, { method: "POST", headers: { authorization: `Bearer ${sdk.apiKey}`, "content-type": "application/json" }, body: "{}" });
+    const r = await fetch(`${app.url}/v1/audio/transcriptions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sdk.apiKey}`, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(r.status).toBe(415);
     expect(((await r.json()) as any).error.message).toContain("multipart/form-data");
   });

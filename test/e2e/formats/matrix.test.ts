@@ -45,7 +45,14 @@ for (const inbound of INBOUND) {
           expect(out.tools).toEqual([]);
           expect({ prompt: out.prompt, completion: out.completion }).toEqual({ prompt: 10, completion: 5 });
           const row = await newestRow();
-          expect(row).toMatchObject({ model_name: modelOf(upstream), channel_id: env.channelIds[upstream], prompt_tokens: 10, completion_tokens: 5, status_code: 200, is_stream: stream });
+          expect(row).toMatchObject({
+            model_name: modelOf(upstream),
+            channel_id: env.channelIds[upstream],
+            prompt_tokens: 10,
+            completion_tokens: 5,
+            status_code: 200,
+            is_stream: stream,
+          });
           expect(row.quota).toBe(Math.ceil((10 * 1 + 5 * 2) / 2));
         });
 
@@ -73,6 +80,12 @@ for (const inbound of INBOUND) {
 test("each upstream got requests in its own wire format", () => {
   const paths = new Set(mock.requests.map((r) => r.path.replace(/models\/[^/]+$/, "models/{model}")));
   expect([...paths].sort()).toEqual(
-    ["/openai/deployments/m-azure/chat/completions", "/v1/chat/completions", "/v1/messages", "/v1/responses", "/v1beta/models/{model}"].sort(),
+    [
+      "/openai/deployments/m-azure/chat/completions",
+      "/v1/chat/completions",
+      "/v1/messages",
+      "/v1/responses",
+      "/v1beta/models/{model}",
+    ].sort(),
   );
 });

@@ -18,7 +18,17 @@ beforeAll(async () => {
   const auth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, auth);
   const add = async (type: string, base_url: string, model: string) =>
-    expectReply(await admin.post("/api/channel/", { name: model, type, key: "k", base_url, models: [model], max_output_tokens: 8192 }), 201);
+    expectReply(
+      await admin.post("/api/channel/", {
+        name: model,
+        type,
+        key: "k",
+        base_url,
+        models: [model],
+        max_output_tokens: 8192,
+      }),
+      201,
+    );
   await add("openai", mock.url, "capped-chat");
   await add("anthropic", mock.url, "capped-claude");
   await add("gemini", mock.geminiUrl, "capped-gemini");
@@ -29,8 +39,13 @@ beforeAll(async () => {
 });
 
 const post = (path: string, body: unknown) =>
-  fetch(`${app.url}${path}`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify(body) });
-const claudeCode = (model: string, max_tokens = 64000) => post("/v1/messages", { model, max_tokens, messages: [{ role: "user", content: "hi" }] });
+  fetch(`${app.url}${path}`, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+const claudeCode = (model: string, max_tokens = 64000) =>
+  post("/v1/messages", { model, max_tokens, messages: [{ role: "user", content: "hi" }] });
 
 describe("max_output_tokens", () => {
   test("Anthropic client → chat channel: max_tokens 64000 arrives as 8192", async () => {
@@ -40,11 +55,18 @@ describe("max_output_tokens", () => {
 
   test("Anthropic client → anthropic channel (pass-through): lowered too, the rest untouched", async () => {
     expect((await claudeCode("capped-claude")).status).toBe(200);
-    expect(last().body).toEqual({ model: "capped-claude", max_tokens: 8192, messages: [{ role: "user", content: "hi" }] });
+    expect(last().body).toEqual({
+      model: "capped-claude",
+      max_tokens: 8192,
+      messages: [{ role: "user", content: "hi" }],
+    });
   });
 
   test("Gemini client: generationConfig.maxOutputTokens lowered", async () => {
-    const r = await post("/v1beta/models/capped-gemini:generateContent", { contents: [{ role: "user", parts: [{ text: "hi" }] }], generationConfig: { maxOutputTokens: 65536 } });
+    const r = await post("/v1beta/models/capped-gemini:generateContent", {
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+      generationConfig: { maxOutputTokens: 65536 },
+    });
     expect(r.status).toBe(200);
     expect(last().body.generationConfig.maxOutputTokens).toBe(8192);
   });

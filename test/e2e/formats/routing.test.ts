@@ -20,7 +20,10 @@ beforeAll(async () => {
   admin = client(app.url, auth);
   expectReply(await admin.post("/api/group/", { name: "fb" }), 201);
   const add = async (name: string, body: Record<string, unknown>) => {
-    ch[name] = expectReply(await admin.post("/api/channel/", { name, key: `k-${name}-1\nk-${name}-2`, base_url: mock.url, ...body }), 201).id;
+    ch[name] = expectReply(
+      await admin.post("/api/channel/", { name, key: `k-${name}-1\nk-${name}-2`, base_url: mock.url, ...body }),
+      201,
+    ).id;
   };
   await add("claude-default", { type: "anthropic", models: ["mixed"], group: "default", priority: 10 });
   await add("openai-fb", { type: "openai", models: ["mixed"], group: "fb" });
@@ -29,11 +32,18 @@ beforeAll(async () => {
   await priceModels(app.url, auth, ["mixed", "pinned"]);
   const user = await makeUser(app.url, auth, "router");
   expectReply(await admin.post(`/api/user/${user.id}/topup`, { quota: 10_000_000 }), 200);
-  key = expectReply(await user.api.post("/api/token/", { name: "r", unlimited_quota: true, fallback_groups: ["fb"] }), 201).key;
+  key = expectReply(
+    await user.api.post("/api/token/", { name: "r", unlimited_quota: true, fallback_groups: ["fb"] }),
+    201,
+  ).key;
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${app.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${app.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 const chat = (model: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   post("/v1/chat/completions", { model, messages: [{ role: "user", content: "hi" }], ...extra }, headers);
 const usedKey = () => mock.requests[mock.requests.length - 1].headers.authorization;

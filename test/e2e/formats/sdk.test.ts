@@ -31,7 +31,13 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
       system: [{ type: "text" as const, text: "You are terse.", cache_control: { type: "ephemeral" as const } }],
       messages: [{ role: "user" as const, content: "hi" }],
     };
-    const r = await anthropic.messages.create(body as any, { headers: { "anthropic-beta": "claude-code-20250219,interleaved-thinking-2025-05-14", "anthropic-version": "2099-01-01" }, query: { beta: "true" } });
+    const r = await anthropic.messages.create(body as any, {
+      headers: {
+        "anthropic-beta": "claude-code-20250219,interleaved-thinking-2025-05-14",
+        "anthropic-version": "2099-01-01",
+      },
+      query: { beta: "true" },
+    });
     expect(r.content[0]).toMatchObject({ type: "text", text: "Hello from the mock upstream!" });
     const up = last();
     expect(up.path).toBe("/v1/messages");
@@ -43,12 +49,20 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
   });
 
   test("the key in x-api-key, in Bearer, or in both; without anthropic-version the upstream gets 2023-06-01", async () => {
-    const ways: Record<string, string>[] = [{ "x-api-key": env.key }, { authorization: `Bearer ${env.key}` }, { "x-api-key": env.key, authorization: `Bearer ${env.key}` }];
+    const ways: Record<string, string>[] = [
+      { "x-api-key": env.key },
+      { authorization: `Bearer ${env.key}` },
+      { "x-api-key": env.key, authorization: `Bearer ${env.key}` },
+    ];
     for (const headers of ways) {
       const r = await fetch(`${app.url}/v1/messages?beta=true`, {
         method: "POST",
         headers: { ...headers, "content-type": "application/json" },
-        body: JSON.stringify({ model: modelOf("anthropic"), max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+        body: JSON.stringify({
+          model: modelOf("anthropic"),
+          max_tokens: 10,
+          messages: [{ role: "user", content: "hi" }],
+        }),
       });
       expect(r.status).toBe(200);
       expect(last().headers["anthropic-version"]).toBe("2023-06-01");
@@ -58,7 +72,11 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
   test("stream: message_start … message_stop, usage from both ends", async () => {
     const { anthropic } = sdks(app.url, env.key);
     const events: string[] = [];
-    const s = anthropic.messages.stream({ model: modelOf("anthropic"), max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const s = anthropic.messages.stream({
+      model: modelOf("anthropic"),
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     s.on("streamEvent", (e) => events.push(e.type));
     const m = await s.finalMessage();
     expect(events[0]).toBe("message_start");
@@ -71,7 +89,10 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
   test("count_tokens (with ?beta=true) uses the upstream's counter and is not billed", async () => {
     const before = await callCount(env.user.api);
     const { anthropic } = sdks(app.url, env.key);
-    const r = await anthropic.messages.countTokens({ model: modelOf("anthropic"), messages: [{ role: "user", content: "hello" }] });
+    const r = await anthropic.messages.countTokens({
+      model: modelOf("anthropic"),
+      messages: [{ role: "user", content: "hello" }],
+    });
     expect(r.input_tokens).toBe(1000);
     expect(last().path).toBe("/v1/messages/count_tokens");
     const raw = await fetch(`${app.url}/v1/messages/count_tokens?beta=true`, {
@@ -86,17 +107,34 @@ describe("@anthropic-ai/sdk → anthropic channel (pass-through)", () => {
 
   test("count_tokens on a channel without a counter counts locally (o200k)", async () => {
     const { anthropic } = sdks(app.url, env.key);
-    const r = await anthropic.messages.countTokens({ model: modelOf("openai"), messages: [{ role: "user", content: "hello world" }] });
+    const r = await anthropic.messages.countTokens({
+      model: modelOf("openai"),
+      messages: [{ role: "user", content: "hello world" }],
+    });
     expect(r.input_tokens).toBe(2);
   });
 
   test("cache reads and writes are billed at cached_input and cache_write", async () => {
-    await priceModels(app.url, env.auth, [modelOf("anthropic")], { input: "3", output: "15", cached_input: "0.3", cache_write: "3.75" });
+    await priceModels(app.url, env.auth, [modelOf("anthropic")], {
+      input: "3",
+      output: "15",
+      cached_input: "0.3",
+      cache_write: "3.75",
+    });
     mock.set({ cachedTokens: 600, cacheWriteTokens: 300 });
     try {
       const { anthropic } = sdks(app.url, env.key);
-      const m = await anthropic.messages.create({ model: modelOf("anthropic"), max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
-      expect(m.usage).toMatchObject({ input_tokens: 100, cache_read_input_tokens: 600, cache_creation_input_tokens: 300, output_tokens: 40 });
+      const m = await anthropic.messages.create({
+        model: modelOf("anthropic"),
+        max_tokens: 100,
+        messages: [{ role: "user", content: "hi" }],
+      });
+      expect(m.usage).toMatchObject({
+        input_tokens: 100,
+        cache_read_input_tokens: 600,
+        cache_creation_input_tokens: 300,
+        output_tokens: 40,
+      });
       const [row] = await logRows(env.user.api, 1);
       // 100 × $3 + 600 × $0.30 + 300 × $3.75 + 40 × $15 per 1M = 300 + 180 + 1125 + 600 = 2205 µUSD → 1102.5 → 1103 units
       expect(row).toMatchObject({ prompt_tokens: 1000, cached_tokens: 600, quota: 1103 });
@@ -115,8 +153,14 @@ describe("openai SDK → Responses", () => {
     const { openai } = sdks(app.url, env.key);
     const body = {
       model: modelOf("openai-responses"),
-      input: [{ type: "message", role: "developer", content: "be brief" }, { type: "message", role: "user", content: "hi" }],
-      tools: [{ type: "custom", name: "apply_patch", format: { type: "grammar", syntax: "lark", definition: "start: /.+/" } }, { type: "web_search" }],
+      input: [
+        { type: "message", role: "developer", content: "be brief" },
+        { type: "message", role: "user", content: "hi" },
+      ],
+      tools: [
+        { type: "custom", name: "apply_patch", format: { type: "grammar", syntax: "lark", definition: "start: /.+/" } },
+        { type: "web_search" },
+      ],
       store: false,
       include: ["reasoning.encrypted_content"],
       prompt_cache_key: "codex-session-1",
@@ -130,7 +174,9 @@ describe("openai SDK → Responses", () => {
 
   test("the same tools on a chat-only channel: a 400 that names the tool type", async () => {
     const { openai } = sdks(app.url, env.key);
-    const err = await openai.responses.create({ model: modelOf("openai"), input: "hi", tools: [{ type: "web_search" }] } as any).catch((e) => e);
+    const err = await openai.responses
+      .create({ model: modelOf("openai"), input: "hi", tools: [{ type: "web_search" }] } as any)
+      .catch((e) => e);
     expect(err.status).toBe(400);
     expect(err.message).toContain("web_search");
   });
@@ -144,7 +190,8 @@ describe("@google/genai → gemini channel", () => {
     expect(last().path).toBe(`/v1beta/models/${modelOf("gemini")}:generateContent`);
     expect(last().headers["x-goog-api-key"]).toBe("up-key-gemini-secret-0001");
     let text = "";
-    for await (const chunk of await google.models.generateContentStream({ model: modelOf("gemini"), contents: "hi" })) text += chunk.text ?? "";
+    for await (const chunk of await google.models.generateContentStream({ model: modelOf("gemini"), contents: "hi" }))
+      text += chunk.text ?? "";
     expect(text).toBe("Hello from the mock upstream!");
     expect(last().query).toContain("alt=sse");
     const count = await google.models.countTokens({ model: modelOf("gemini"), contents: "hi" });
@@ -161,7 +208,9 @@ describe("@google/genai → gemini channel", () => {
 
 describe("GET /v1/models in each client's shape", () => {
   test("OpenAI's list by default, Anthropic's when anthropic-version is sent", async () => {
-    const openaiShape = (await (await fetch(`${app.url}/v1/models`, { headers: { authorization: `Bearer ${env.key}` } })).json()) as any;
+    const openaiShape = (await (
+      await fetch(`${app.url}/v1/models`, { headers: { authorization: `Bearer ${env.key}` } })
+    ).json()) as any;
     expect(openaiShape.object).toBe("list");
     const { anthropic } = sdks(app.url, env.key);
     const page = await anthropic.models.list();

@@ -33,7 +33,12 @@ const FORMATS: Format[] = [
     name: "openai chat",
     path: () => "/v1/chat/completions",
     headers: { authorization: `Bearer ${KEY}` },
-    body: (stream) => ({ model: "m", messages: [], stream, stream_options: stream ? { include_usage: true } : undefined }),
+    body: (stream) => ({
+      model: "m",
+      messages: [],
+      stream,
+      stream_options: stream ? { include_usage: true } : undefined,
+    }),
     text: (b) => b.choices[0].message.content,
     isDelta: chatDelta,
     shaped: openaiShaped,
@@ -81,7 +86,13 @@ const FORMATS: Format[] = [
   },
 ];
 
-const send = (f: Format, stream: boolean, mode?: string, headers: Record<string, string> = f.headers, signal?: AbortSignal) =>
+const send = (
+  f: Format,
+  stream: boolean,
+  mode?: string,
+  headers: Record<string, string> = f.headers,
+  signal?: AbortSignal,
+) =>
   postJSON(mock.origin + f.path(stream), f.body(stream), mode ? { ...headers, "x-mock-mode": mode } : headers, signal);
 /** The stream's events, and the content deltas among them. */
 async function stream(f: Format, mode?: string) {

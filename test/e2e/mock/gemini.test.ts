@@ -13,8 +13,12 @@ afterAll(() => mock.stop());
 beforeEach(() => mock.reset());
 
 const REQ = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
-const call = (method: string, query = "", headers: Record<string, string> = { "x-goog-api-key": KEY }, model = "gemini-2.5-flash") =>
-  postJSON(`${mock.geminiUrl}/models/${model}:${method}${query}`, REQ, headers);
+const call = (
+  method: string,
+  query = "",
+  headers: Record<string, string> = { "x-goog-api-key": KEY },
+  model = "gemini-2.5-flash",
+) => postJSON(`${mock.geminiUrl}/models/${model}:${method}${query}`, REQ, headers);
 const sdk = (apiKey = KEY, baseUrl = mock.origin) => new GoogleGenAI({ apiKey, httpOptions: { baseUrl } });
 const TOOL = { name: "lookup", arguments: { q: "weather in Oslo", limit: 3 } };
 
@@ -24,16 +28,30 @@ describe("gemini: answers", () => {
     const res = await call("generateContent");
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.candidates[0]).toEqual({ content: { role: "model", parts: [{ text: "Hej." }] }, index: 0, finishReason: "STOP" });
+    expect(body.candidates[0]).toEqual({
+      content: { role: "model", parts: [{ text: "Hej." }] },
+      index: 0,
+      finishReason: "STOP",
+    });
     expect(body.usageMetadata).toEqual({ promptTokenCount: 20, candidatesTokenCount: 8, totalTokenCount: 28 });
     expect(body.modelVersion).toBe("gemini-2.5-flash");
-    expect(mock.requests[0]).toMatchObject({ path: "/v1beta/models/gemini-2.5-flash:generateContent", model: "gemini-2.5-flash", body: REQ });
+    expect(mock.requests[0]).toMatchObject({
+      path: "/v1beta/models/gemini-2.5-flash:generateContent",
+      model: "gemini-2.5-flash",
+      body: REQ,
+    });
   });
 
   test("usage: cachedContentTokenCount and thoughtsTokenCount only when set; candidates exclude thoughts", async () => {
     mock.set({ promptTokens: 50, completionTokens: 30, cachedTokens: 40, reasoningTokens: 12 });
     const { usageMetadata } = await (await call("generateContent")).json();
-    expect(usageMetadata).toEqual({ promptTokenCount: 50, candidatesTokenCount: 18, totalTokenCount: 80, cachedContentTokenCount: 40, thoughtsTokenCount: 12 });
+    expect(usageMetadata).toEqual({
+      promptTokenCount: 50,
+      candidatesTokenCount: 18,
+      totalTokenCount: 80,
+      cachedContentTokenCount: 40,
+      thoughtsTokenCount: 12,
+    });
   });
 
   test("streamGenerateContent?alt=sse: unnamed CRLF events, text chunks, last one STOP with usage", async () => {
@@ -47,7 +65,9 @@ describe("gemini: answers", () => {
     expect(error).toBeNull();
     expect(names.every((n) => n === null)).toBe(true);
     const data = parsed(events);
-    expect(data.slice(0, 3).map((d) => d.candidates[0].content)).toEqual(["ab", "cd", "ef"].map((text) => ({ role: "model", parts: [{ text }] })));
+    expect(data.slice(0, 3).map((d) => d.candidates[0].content)).toEqual(
+      ["ab", "cd", "ef"].map((text) => ({ role: "model", parts: [{ text }] })),
+    );
     expect(data.slice(0, 3).every((d) => !d.usageMetadata && !d.candidates[0].finishReason)).toBe(true);
     expect(data[3].candidates[0].finishReason).toBe("STOP");
     expect(data[3].usageMetadata.totalTokenCount).toBe(15);
@@ -76,7 +96,13 @@ describe("gemini: answers", () => {
     const body = await (await call("generateContent")).json();
     expect(body.candidates[0].content.parts).toEqual([{ text: "pondering", thought: true }, { text: "done" }]);
     const data = parsed((await readSSE(await call("streamGenerateContent", "?alt=sse"))).events);
-    expect(data.map((d) => d.candidates[0].content.parts[0].thought ?? false)).toEqual([true, true, false, false, false]);
+    expect(data.map((d) => d.candidates[0].content.parts[0].thought ?? false)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   test("countTokens and the models list", async () => {
@@ -95,7 +121,11 @@ describe("gemini: keys and errors", () => {
       const res = await call("generateContent", "", headers);
       expect(res.status).toBe(400);
       const { error } = await res.json();
-      expect([error.code, error.status, error.message]).toEqual([400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."]);
+      expect([error.code, error.status, error.message]).toEqual([
+        400,
+        "INVALID_ARGUMENT",
+        "API key not valid. Please pass a valid API key.",
+      ]);
       expect(error.details[0].reason).toBe("API_KEY_INVALID");
     }
   });
@@ -125,7 +155,11 @@ describe("gemini: the official SDK", () => {
     const ai = sdk();
     const r = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "hi" });
     expect(r.text).toBe("From Gemini.");
-    expect(r.usageMetadata).toMatchObject({ promptTokenCount: 10, candidatesTokenCount: 5, cachedContentTokenCount: 2 });
+    expect(r.usageMetadata).toMatchObject({
+      promptTokenCount: 10,
+      candidatesTokenCount: 5,
+      cachedContentTokenCount: 2,
+    });
     const parts: string[] = [];
     let last: any;
     for await (const c of await ai.models.generateContentStream({ model: "gemini-2.5-flash", contents: "hi" })) {
@@ -143,10 +177,14 @@ describe("gemini: the official SDK", () => {
     mock.set({ tool: TOOL });
     const r = await sdk().models.generateContent({ model: "gemini-2.5-pro", contents: "hi" });
     expect(r.functionCalls?.[0]).toMatchObject({ name: "lookup", args: TOOL.arguments });
-    const bad = await rejection(sdk("AIza-wrong").models.generateContent({ model: "gemini-2.5-flash", contents: "hi" }));
+    const bad = await rejection(
+      sdk("AIza-wrong").models.generateContent({ model: "gemini-2.5-flash", contents: "hi" }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.message).toContain("API key not valid");
-    const busy = await rejection(sdk(KEY, mock.urlFor("status=503", "")).models.generateContent({ model: "gemini-2.5-flash", contents: "hi" }));
+    const busy = await rejection(
+      sdk(KEY, mock.urlFor("status=503", "")).models.generateContent({ model: "gemini-2.5-flash", contents: "hi" }),
+    );
     expect(busy.status).toBe(503);
   });
 });

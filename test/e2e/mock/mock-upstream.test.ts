@@ -18,7 +18,11 @@ beforeEach(() => mock.reset());
 const sdk = (baseURL = mock.url, apiKey = KEY) => new OpenAI({ baseURL, apiKey, maxRetries: 0 });
 type ChatParams = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 type StreamParams = OpenAI.Chat.ChatCompletionCreateParamsStreaming;
-const chat = (extra: Partial<ChatParams> = {}): ChatParams => ({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra });
+const chat = (extra: Partial<ChatParams> = {}): ChatParams => ({
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content: "hi" }],
+  ...extra,
+});
 const chatStream = (extra: Partial<StreamParams> = {}): StreamParams => ({ ...chat(), ...extra, stream: true });
 
 /** A raw POST to the mock with the accepted key. */
@@ -47,7 +51,12 @@ describe("normal answers", () => {
     expect(r.model).toBe("gpt-4o");
     expect(r.choices[0].message.content).toBe("Hi there.");
     expect(r.choices[0].finish_reason).toBe("stop");
-    expect(r.usage).toEqual({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10, prompt_tokens_details: { cached_tokens: 4 } });
+    expect(r.usage).toEqual({
+      prompt_tokens: 7,
+      completion_tokens: 3,
+      total_tokens: 10,
+      prompt_tokens_details: { cached_tokens: 4 },
+    });
     mock.reset();
     const plain = await sdk().chat.completions.create(chat());
     expect(plain.usage).toEqual({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
@@ -75,7 +84,12 @@ describe("normal answers", () => {
     for await (const c of stream) chunks.push(c);
     const last = chunks.at(-1);
     expect(last.choices).toEqual([]);
-    expect(last.usage).toEqual({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 2 } });
+    expect(last.usage).toEqual({
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      total_tokens: 15,
+      prompt_tokens_details: { cached_tokens: 2 },
+    });
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe("Hello from the mock upstream!");
   });
@@ -110,7 +124,12 @@ describe("normal answers", () => {
     expect(r.usage?.total_tokens).toBe(15);
     const texts: string[] = [];
     let usage: any;
-    const stream = await sdk().completions.create({ model: "m", prompt: "say", stream: true, stream_options: { include_usage: true } });
+    const stream = await sdk().completions.create({
+      model: "m",
+      prompt: "say",
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     for await (const c of stream) {
       if (c.choices.length) texts.push(c.choices[0].text);
       else usage = c.usage;
@@ -125,7 +144,9 @@ describe("normal answers", () => {
     expect(r.data.map((d) => d.index)).toEqual([0, 1, 2]);
     for (const d of r.data) expect(d.embedding.length).toBe(4);
     expect(r.usage.prompt_tokens).toBe(10);
-    const raw = await (await post("/embeddings", { model: "e", input: ["a", "bb", "ccc"], encoding_format: "float" })).json();
+    const raw = await (
+      await post("/embeddings", { model: "e", input: ["a", "bb", "ccc"], encoding_format: "float" })
+    ).json();
     expect(raw.data[2].embedding.every((x: unknown) => typeof x === "number")).toBe(true);
     raw.data[2].embedding.forEach((x: number, j: number) => expect(r.data[2].embedding[j]).toBeCloseTo(x, 4));
     const one = await (await post("/embeddings", { model: "e", input: "single" })).json();
@@ -207,7 +228,9 @@ describe("faults", () => {
 
   test("cut_after: K content chunks, then a connection reset (raw reader sees an error, no [DONE])", async () => {
     mock.set({ mode: "cut_after", cutAfter: 2, chunks: 5 });
-    const { events, error } = await readSSE(await post("/chat/completions", chatStream({ stream_options: { include_usage: true } })));
+    const { events, error } = await readSSE(
+      await post("/chat/completions", chatStream({ stream_options: { include_usage: true } })),
+    );
     expect(error).not.toBeNull();
     expect(events.length).toBe(1 + 2);
     expect(events).not.toContain("[DONE]");
@@ -219,7 +242,8 @@ describe("faults", () => {
     const seen: string[] = [];
     const e = await rejection(
       (async () => {
-        for await (const c of await sdk().chat.completions.create(chatStream())) seen.push(c.choices[0].delta.content ?? "");
+        for await (const c of await sdk().chat.completions.create(chatStream()))
+          seen.push(c.choices[0].delta.content ?? "");
       })(),
     );
     expect(e).toBeInstanceOf(Error);
@@ -228,7 +252,9 @@ describe("faults", () => {
 
   test("no_usage: no usage chunk even when asked, and no usage in a non-stream reply", async () => {
     mock.set({ mode: "no_usage" });
-    const { events } = await readSSE(await post("/chat/completions", chatStream({ stream_options: { include_usage: true } })));
+    const { events } = await readSSE(
+      await post("/chat/completions", chatStream({ stream_options: { include_usage: true } })),
+    );
     expect(events.at(-1)).toBe("[DONE]");
     const objs = events.slice(0, -1).map((e) => JSON.parse(e));
     expect(objs.every((o) => o.usage === null && o.choices.length === 1)).toBe(true);
@@ -245,7 +271,8 @@ describe("faults", () => {
     expect(got.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(got.body).toMatchObject({ model: "upstream-model", temperature: 0.3, user: "u1" });
     const parts: string[] = [];
-    for await (const c of await sdk().chat.completions.create(chatStream({ seed: 9 }))) parts.push(c.choices[0]?.delta?.content ?? "");
+    for await (const c of await sdk().chat.completions.create(chatStream({ seed: 9 })))
+      parts.push(c.choices[0]?.delta?.content ?? "");
     expect(JSON.parse(parts.join("")).body).toMatchObject({ stream: true, seed: 9 });
   });
 });
@@ -253,7 +280,10 @@ describe("faults", () => {
 describe("switching, recording, aborts", () => {
   test("x-mock-mode switches one request; urlFor pins a base URL; others stay normal", async () => {
     expect(parseModeSpec("status=429,retryAfter=3")).toEqual({ mode: "status", status: 429, retryAfter: 3 });
-    const [bad, good] = await Promise.all([post("/chat/completions", chat(), { "x-mock-mode": "status=503" }), post("/chat/completions", chat())]);
+    const [bad, good] = await Promise.all([
+      post("/chat/completions", chat(), { "x-mock-mode": "status=503" }),
+      post("/chat/completions", chat()),
+    ]);
     expect([bad.status, good.status]).toEqual([503, 200]);
     const init = { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify(chat()) };
     const pinned = await fetch(mock.urlFor("status=429,retryAfter=1") + "/chat/completions", init);
@@ -269,7 +299,12 @@ describe("switching, recording, aborts", () => {
     await post("/embeddings", { model: "e", input: "x" });
     expect(mock.requests.length).toBe(1);
     const rec = mock.requests[0];
-    expect(rec).toMatchObject({ method: "POST", path: "/v1/embeddings", body: { model: "e", input: "x" }, mode: "status" });
+    expect(rec).toMatchObject({
+      method: "POST",
+      path: "/v1/embeddings",
+      body: { model: "e", input: "x" },
+      mode: "status",
+    });
     expect(rec.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(Math.abs(Date.now() - rec.time)).toBeLessThan(5000);
     mock.reset();
@@ -311,11 +346,19 @@ describe("switching, recording, aborts", () => {
 describe("one server, every wire format (details in test/e2e/mock/*.test.ts)", () => {
   test("each format is routed by path, with its own key header, and recorded with its model", async () => {
     const send = (url: string, headers: Record<string, string>, body: object) =>
-      fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
     const replies = await Promise.all([
       send(mock.origin + "/v1/messages", { "x-api-key": KEY }, { model: "claude-x", messages: [] }),
       send(mock.geminiUrl + "/models/gemini-y:generateContent", { "x-goog-api-key": KEY }, { contents: [] }),
-      send(mock.origin + "/openai/deployments/dep-z/chat/completions?api-version=2024-10-21", { "api-key": KEY }, { messages: [] }),
+      send(
+        mock.origin + "/openai/deployments/dep-z/chat/completions?api-version=2024-10-21",
+        { "api-key": KEY },
+        { messages: [] },
+      ),
       send(mock.url + "/responses", { authorization: `Bearer ${KEY}` }, { model: "gpt-r", input: "hi" }),
     ]);
     const [claude, gemini, azure, resp] = await Promise.all(replies.map((r) => r.json()));

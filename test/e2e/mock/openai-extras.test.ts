@@ -25,13 +25,24 @@ describe("chat: tool and reasoning modes", () => {
     const tc = r.choices[0].message.tool_calls![0] as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
     expect(tc).toMatchObject({ type: "function", function: { name: "get_time" } });
     expect(JSON.parse(tc.function.arguments)).toEqual(TOOL.arguments);
-    const { events } = await readSSE(await postJSON(mock.url + "/chat/completions", { ...chat, stream: true }, { authorization: `Bearer ${KEY}` }));
+    const { events } = await readSSE(
+      await postJSON(mock.url + "/chat/completions", { ...chat, stream: true }, { authorization: `Bearer ${KEY}` }),
+    );
     const chunks = parsed(events.slice(0, -1));
-    const frags = chunks.slice(1).flatMap((c) => c.choices[0].delta.tool_calls ?? []).map((t: any) => t.function.arguments);
+    const frags = chunks
+      .slice(1)
+      .flatMap((c) => c.choices[0].delta.tool_calls ?? [])
+      .map((t: any) => t.function.arguments);
     expect(frags.length).toBeGreaterThanOrEqual(2);
-    expect(chunks[0].choices[0].delta.tool_calls[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_time", arguments: "" } });
+    expect(chunks[0].choices[0].delta.tool_calls[0]).toMatchObject({
+      index: 0,
+      type: "function",
+      function: { name: "get_time", arguments: "" },
+    });
     expect(chunks.at(-1).choices[0].finish_reason).toBe("tool_calls");
-    const final = await sdk().chat.completions.stream({ ...chat, stream: true }).finalChatCompletion();
+    const final = await sdk()
+      .chat.completions.stream({ ...chat, stream: true })
+      .finalChatCompletion();
     expect(JSON.parse((final.choices[0].message.tool_calls![0] as any).function.arguments)).toEqual(TOOL.arguments);
   });
 
@@ -57,7 +68,12 @@ describe("images, audio", () => {
     expect(r.data?.length).toBe(2);
     const rec = mock.requests[0];
     expect(rec.path).toBe("/v1/images/edits");
-    expect(rec.body).toMatchObject({ model: "gpt-image-1", prompt: "add a hat", n: "2", image: { name: "cat.png", size: 321, type: "image/png" } });
+    expect(rec.body).toMatchObject({
+      model: "gpt-image-1",
+      prompt: "add a hat",
+      n: "2",
+      image: { name: "cat.png", size: 321, type: "image/png" },
+    });
     expect(rec.model).toBe("gpt-image-1");
   });
 
@@ -80,24 +96,39 @@ describe("images, audio", () => {
     expect(String(plain).trim()).toBe("transcribed words");
     const form = new FormData();
     form.set("model", "whisper-1");
-    const res = await fetch(mock.url + "/audio/transcriptions", { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: form });
+    const res = await fetch(mock.url + "/audio/transcriptions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: form,
+    });
     expect(res.status).toBe(400);
   });
 });
 
 describe("azure openai", () => {
   const azure = (opts: { apiKey?: string; endpoint?: string } = {}) =>
-    new AzureOpenAI({ endpoint: opts.endpoint ?? mock.origin, apiKey: opts.apiKey ?? KEY, apiVersion: "2024-10-21", deployment: "my-gpt4o", maxRetries: 0 });
+    new AzureOpenAI({
+      endpoint: opts.endpoint ?? mock.origin,
+      apiKey: opts.apiKey ?? KEY,
+      apiVersion: "2024-10-21",
+      deployment: "my-gpt4o",
+      maxRetries: 0,
+    });
 
   test("the AzureOpenAI client: api-key header, api-version query, model = deployment", async () => {
     const r = await azure().chat.completions.create({ model: "ignored", messages: [{ role: "user", content: "hi" }] });
     expect(r.model).toBe("my-gpt4o");
     expect(r.choices[0].message.content).toBe("Hello from the mock upstream!");
     const rec = mock.requests[0];
-    expect(rec).toMatchObject({ path: "/openai/deployments/my-gpt4o/chat/completions", query: "?api-version=2024-10-21", model: "my-gpt4o" });
+    expect(rec).toMatchObject({
+      path: "/openai/deployments/my-gpt4o/chat/completions",
+      query: "?api-version=2024-10-21",
+      model: "my-gpt4o",
+    });
     expect(rec.headers["api-key"]).toBe(KEY);
     const parts: string[] = [];
-    for await (const c of await azure().chat.completions.create({ model: "x", messages: [], stream: true })) parts.push(c.choices[0]?.delta?.content ?? "");
+    for await (const c of await azure().chat.completions.create({ model: "x", messages: [], stream: true }))
+      parts.push(c.choices[0]?.delta?.content ?? "");
     expect(parts.join("")).toBe("Hello from the mock upstream!");
     const e = await azure().embeddings.create({ model: "x", input: "a" });
     expect(e.model).toBe("my-gpt4o");
@@ -111,7 +142,11 @@ describe("azure openai", () => {
     const bad = await rejection(azure({ apiKey: "wrong" }).chat.completions.create(chat));
     expect(bad).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(bad.error.code).toBe("401");
-    const limited = await postJSON(mock.urlFor("status=429,retryAfter=4", "") + "/openai/deployments/d1/chat/completions?api-version=2024-10-21", chat, { "api-key": KEY });
+    const limited = await postJSON(
+      mock.urlFor("status=429,retryAfter=4", "") + "/openai/deployments/d1/chat/completions?api-version=2024-10-21",
+      chat,
+      { "api-key": KEY },
+    );
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("4");
     const { error } = await limited.json();

@@ -12,7 +12,12 @@ beforeAll(() => void (mock = startMockUpstream({ keys: [KEY] })));
 afterAll(() => mock.stop());
 beforeEach(() => mock.reset());
 
-const post = (body: object, headers: Record<string, string> = {}) => postJSON(mock.url + "/responses", { model: "gpt-5", input: "hi", ...body }, { authorization: `Bearer ${KEY}`, ...headers });
+const post = (body: object, headers: Record<string, string> = {}) =>
+  postJSON(
+    mock.url + "/responses",
+    { model: "gpt-5", input: "hi", ...body },
+    { authorization: `Bearer ${KEY}`, ...headers },
+  );
 const sdk = (baseURL = mock.url) => new OpenAI({ baseURL, apiKey: KEY, maxRetries: 0 });
 const TOOL = { name: "search", arguments: { query: "bun sse", top: 2 } };
 
@@ -42,7 +47,14 @@ describe("responses: answers", () => {
     const { events, names, error } = await readSSE(await post({ stream: true }));
     expect(error).toBeNull();
     const deltas = ["response.output_text.delta", "response.output_text.delta"];
-    expect(names).toEqual(["response.created", "response.in_progress", ...TEXT_EVENTS, ...deltas, ...TEXT_DONE, "response.completed"]);
+    expect(names).toEqual([
+      "response.created",
+      "response.in_progress",
+      ...TEXT_EVENTS,
+      ...deltas,
+      ...TEXT_DONE,
+      "response.completed",
+    ]);
     const data = parsed(events);
     data.forEach((d, i) => expect([d.type, d.sequence_number]).toEqual([names[i], i]));
     expect(data[0].response).toMatchObject({ status: "in_progress", output: [], usage: null });
@@ -57,7 +69,12 @@ describe("responses: answers", () => {
   test("tool mode: a function_call item, arguments streamed in fragments", async () => {
     mock.set({ tool: TOOL });
     const body = await (await post({})).json();
-    expect(body.output[0]).toMatchObject({ type: "function_call", status: "completed", name: "search", arguments: JSON.stringify(TOOL.arguments) });
+    expect(body.output[0]).toMatchObject({
+      type: "function_call",
+      status: "completed",
+      name: "search",
+      arguments: JSON.stringify(TOOL.arguments),
+    });
     expect(body.output[0].call_id).toStartWith("call_");
     const { events, names } = await readSSE(await post({ stream: true }));
     const data = parsed(events);
@@ -103,7 +120,9 @@ describe("responses: the official SDK", () => {
   test("responses.stream: text deltas and the final response; function calls too", async () => {
     mock.set({ reply: "streaming along", chunks: 3 });
     const deltas: string[] = [];
-    const stream = sdk().responses.stream({ model: "gpt-5", input: "hi" }).on("response.output_text.delta", (e) => deltas.push(e.delta));
+    const stream = sdk()
+      .responses.stream({ model: "gpt-5", input: "hi" })
+      .on("response.output_text.delta", (e) => deltas.push(e.delta));
     const final = await stream.finalResponse();
     expect(deltas.join("")).toBe("streaming along");
     expect(final.output_text).toBe("streaming along");
@@ -116,7 +135,9 @@ describe("responses: the official SDK", () => {
   });
 
   test("errors are OpenAI-shaped", async () => {
-    const e = await rejection(sdk(mock.urlFor("status=429,retryAfter=1")).responses.create({ model: "gpt-5", input: "hi" }));
+    const e = await rejection(
+      sdk(mock.urlFor("status=429,retryAfter=1")).responses.create({ model: "gpt-5", input: "hi" }),
+    );
     expect(e).toBeInstanceOf(OpenAI.RateLimitError);
     expect(e.headers.get("retry-after")).toBe("1");
   });

@@ -49,7 +49,10 @@ function ownerVia(api: Api, self: boolean, userId: number): Owner {
     async logs(requestId) {
       const path = self ? "/api/log/self" : `/api/log/?user_id=${userId}`;
       const sep = path.includes("?") ? "&" : "?";
-      const data = expectReply(await api.get(`${path}${sep}request_id=${encodeURIComponent(requestId)}&pageSize=100`), 200);
+      const data = expectReply(
+        await api.get(`${path}${sep}request_id=${encodeURIComponent(requestId)}&pageSize=100`),
+        200,
+      );
       return (data.items as any[]).filter((row) => row.request_id === requestId);
     },
   };
@@ -66,7 +69,11 @@ async function logRows(owner: Owner, requestId: string): Promise<any[]> {
 }
 
 /** An SDK client on a server's /v1 that remembers the raw response of its last request. */
-function sdk(base: string, apiKey: string, opts: { headers?: Record<string, string | null>; maxRetries?: number } = {}) {
+function sdk(
+  base: string,
+  apiKey: string,
+  opts: { headers?: Record<string, string | null>; maxRetries?: number } = {},
+) {
   const seen: Response[] = [];
   const client = new OpenAI({
     baseURL: `${base}/v1`,
@@ -83,7 +90,11 @@ function sdk(base: string, apiKey: string, opts: { headers?: Record<string, stri
 }
 
 const ask = (model = MODEL, extra: Record<string, unknown> = {}) =>
-  ({ model, messages: [{ role: "user", content: "hi" }], ...extra }) as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+  ({
+    model,
+    messages: [{ role: "user", content: "hi" }],
+    ...extra,
+  }) as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 
 async function rejection(p: Promise<unknown>): Promise<APIError> {
   try {
@@ -94,7 +105,14 @@ async function rejection(p: Promise<unknown>): Promise<APIError> {
   throw new Error("expected the call to be refused, but it succeeded");
 }
 
-type Want = { status: number; type: string; code: string; cls: abstract new (...args: any[]) => APIError; param?: string | null; message?: string };
+type Want = {
+  status: number;
+  type: string;
+  code: string;
+  cls: abstract new (...args: any[]) => APIError;
+  param?: string | null;
+  message?: string;
+};
 const WANT = {
   invalidKey: { status: 401, type: "authentication_error", code: "invalid_api_key", cls: AuthenticationError },
   tokenDisabled: { status: 401, type: "authentication_error", code: "token_disabled", cls: AuthenticationError },
@@ -117,7 +135,10 @@ async function expectErrorReply(res: Response, want: Want) {
   } catch {
     throw new Error(`not JSON (${res.status}): ${text}`);
   }
-  expect({ status: res.status, body }).toMatchObject({ status: want.status, body: { error: { type: want.type, code: want.code } } });
+  expect({ status: res.status, body }).toMatchObject({
+    status: want.status,
+    body: { error: { type: want.type, code: want.code } },
+  });
   expect(res.headers.get("content-type") ?? "").toContain("application/json");
   expect(Object.keys(body)).toEqual(["error"]);
   expect(Object.keys(body.error).sort()).toEqual(["code", "message", "param", "type"]);
@@ -152,13 +173,24 @@ async function guarded<T extends { requestId: string }>(want: Want, guard: Guard
 }
 
 /** A refusal through the SDK: the typed error class, status/type/code on the error, the raw shape. */
-async function refusedSdk(base: string, apiKey: string, want: Want, guard: Guard, run: (c: OpenAI) => Promise<unknown>, headers?: Record<string, string | null>) {
+async function refusedSdk(
+  base: string,
+  apiKey: string,
+  want: Want,
+  guard: Guard,
+  run: (c: OpenAI) => Promise<unknown>,
+  headers?: Record<string, string | null>,
+) {
   return guarded(want, guard, async () => {
     const s = sdk(base, apiKey, { headers });
     const err = await rejection(run(s.client));
     expect(err).toBeInstanceOf(want.cls);
     if (want.cls === APIError) expect(err.constructor).toBe(APIError); // no narrower class for this status
-    expect({ status: err.status, type: err.type, code: err.code }).toEqual({ status: want.status, type: want.type, code: want.code });
+    expect({ status: err.status, type: err.type, code: err.code }).toEqual({
+      status: want.status,
+      type: want.type,
+      code: want.code,
+    });
     expect(s.seen.length).toBe(1);
     const { body, requestId } = await expectErrorReply(s.last(), want);
     expect(err.requestID).toBe(requestId);
@@ -177,7 +209,13 @@ async function refusedRaw(base: string, init: RequestInit & { path?: string }, w
 }
 
 /** A call that must pass: 200, x-request-id, the mock reached, and a type-2 row with that id. */
-async function passes(base: string, apiKey: string, owner: Owner, headers?: Record<string, string | null>, model = MODEL) {
+async function passes(
+  base: string,
+  apiKey: string,
+  owner: Owner,
+  headers?: Record<string, string | null>,
+  model = MODEL,
+) {
   const before = mock.requests.length;
   const s = sdk(base, apiKey, { headers });
   const { data, response, request_id } = await s.client.chat.completions.create(ask(model)).withResponse();
@@ -212,8 +250,12 @@ async function token(api: Api, body: Record<string, unknown>): Promise<{ id: num
 }
 
 async function channel(api: Api, body: Record<string, unknown>) {
-  const created = expectReply(await api.post("/api/channel/", { type: "openai", base_url: mock.url, key: UPSTREAM_KEY, ...body }), 201);
-  for (const model of created.models as string[]) expectReply(await api.post("/api/pricing/", { model, input: "1", output: "2" }), 201);
+  const created = expectReply(
+    await api.post("/api/channel/", { type: "openai", base_url: mock.url, key: UPSTREAM_KEY, ...body }),
+    201,
+  );
+  for (const model of created.models as string[])
+    expectReply(await api.post("/api/pricing/", { model, input: "1", output: "2" }), 201);
   return created;
 }
 
@@ -233,7 +275,9 @@ beforeAll(async () => {
   const expiring = await token(alice.api, { name: "expiring", expired_time: nowSec() + 2 });
   expiringAt = nowSec() + 2;
   keys.expiring = expiring.key;
-  expiringFirstStatus = (await fetch(`${app.url}/v1/chat/completions`, { method: "POST", headers: bearer(expiring.key), body: chatBody() })).status;
+  expiringFirstStatus = (
+    await fetch(`${app.url}/v1/chat/completions`, { method: "POST", headers: bearer(expiring.key), body: chatBody() })
+  ).status;
   {
     const got = expectReply(await alice.api.get(`/api/token/${expiring.id}`), 200);
     expiringAt = got.expired_time;
@@ -269,8 +313,12 @@ beforeAll(async () => {
 });
 
 const unknownKey = () => `sk-${"x".repeat(48)}`;
-const refusedAlice = (apiKey: string, want: Want, run: (c: OpenAI) => Promise<unknown>, headers?: Record<string, string | null>) =>
-  refusedSdk(app.url, apiKey, want, { owner: aliceOwner, logged: true }, run, headers);
+const refusedAlice = (
+  apiKey: string,
+  want: Want,
+  run: (c: OpenAI) => Promise<unknown>,
+  headers?: Record<string, string | null>,
+) => refusedSdk(app.url, apiKey, want, { owner: aliceOwner, logged: true }, run, headers);
 /** an unknown key: no row to expect, but alice's balance is watched all the same */
 const anon = (): Guard => ({ owner: aliceOwner, logged: false });
 
@@ -278,8 +326,15 @@ const anon = (): Guard => ({ owner: aliceOwner, logged: false });
 
 describe("1. missing, malformed or unknown key → 401 invalid_api_key", () => {
   test("no key at all (no Authorization, no x-api-key)", async () => {
-    await refusedSdk(app.url, "unused", WANT.invalidKey, anon(), (c) => c.chat.completions.create(ask()), { Authorization: null });
-    await refusedRaw(app.url, { headers: { "content-type": "application/json" }, body: chatBody() }, WANT.invalidKey, anon());
+    await refusedSdk(app.url, "unused", WANT.invalidKey, anon(), (c) => c.chat.completions.create(ask()), {
+      Authorization: null,
+    });
+    await refusedRaw(
+      app.url,
+      { headers: { "content-type": "application/json" }, body: chatBody() },
+      WANT.invalidKey,
+      anon(),
+    );
   });
 
   test("malformed keys: not sk-, too short, empty bearer, a non-Bearer scheme", async () => {
@@ -287,7 +342,12 @@ describe("1. missing, malformed or unknown key → 401 invalid_api_key", () => {
       await refusedSdk(app.url, bad, WANT.invalidKey, anon(), (c) => c.chat.completions.create(ask()));
     }
     for (const authorization of ["Bearer ", "Basic dXNlcjpwYXNz", `Token ${keys.good}x`]) {
-      await refusedRaw(app.url, { headers: { authorization, "content-type": "application/json" }, body: chatBody() }, WANT.invalidKey, anon());
+      await refusedRaw(
+        app.url,
+        { headers: { authorization, "content-type": "application/json" }, body: chatBody() },
+        WANT.invalidKey,
+        anon(),
+      );
     }
   });
 
@@ -299,8 +359,12 @@ describe("1. missing, malformed or unknown key → 401 invalid_api_key", () => {
   });
 
   test("every endpoint refuses it the same way (completions, embeddings, models)", async () => {
-    await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) => c.completions.create({ model: MODEL, prompt: "hi" }));
-    await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) => c.embeddings.create({ model: "text-embedding-3-small", input: "hi" }));
+    await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) =>
+      c.completions.create({ model: MODEL, prompt: "hi" }),
+    );
+    await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) =>
+      c.embeddings.create({ model: "text-embedding-3-small", input: "hi" }),
+    );
     await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) => c.models.list());
     await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) => c.models.retrieve(MODEL));
   });
@@ -318,7 +382,9 @@ describe("2. disabled token → 401 token_disabled", () => {
 
 describe("4. owner disabled → 403 user_disabled", () => {
   test("the token is fine, its owner is disabled", async () => {
-    await refusedSdk(app.url, keys.carol, WANT.userDisabled, { owner: carolOwner, logged: true }, (c) => c.chat.completions.create(ask()));
+    await refusedSdk(app.url, keys.carol, WANT.userDisabled, { owner: carolOwner, logged: true }, (c) =>
+      c.chat.completions.create(ask()),
+    );
   });
 });
 
@@ -329,7 +395,9 @@ describe("5. client IP not in the token's allowlist → 403 ip_not_allowed", () 
   });
 
   test("X-Forwarded-For from an untrusted peer does not help", async () => {
-    await refusedAlice(keys.ipElsewhere, WANT.ipNotAllowed, (c) => c.chat.completions.create(ask()), { "x-forwarded-for": "10.1.2.3" });
+    await refusedAlice(keys.ipElsewhere, WANT.ipNotAllowed, (c) => c.chat.completions.create(ask()), {
+      "x-forwarded-for": "10.1.2.3",
+    });
   });
 
   test("a token that allows 127.0.0.1 passes", async () => {
@@ -342,24 +410,35 @@ describe("5. client IP not in the token's allowlist → 403 ip_not_allowed", () 
 describe("7. body not JSON, or model missing → 400 invalid_request", () => {
   test("a body that is not JSON", async () => {
     for (const body of ["{not json", "model=gpt-4o-mini", ""]) {
-      await refusedRaw(app.url, { headers: bearer(keys.good), body }, WANT.badBody, { owner: aliceOwner, logged: true });
+      await refusedRaw(app.url, { headers: bearer(keys.good), body }, WANT.badBody, {
+        owner: aliceOwner,
+        logged: true,
+      });
     }
   });
 
   test("JSON that is not an object", async () => {
     for (const body of ["[1,2]", '"gpt-4o-mini"', "null", "42"]) {
-      await refusedRaw(app.url, { headers: bearer(keys.good), body }, WANT.badBody, { owner: aliceOwner, logged: true });
+      await refusedRaw(app.url, { headers: bearer(keys.good), body }, WANT.badBody, {
+        owner: aliceOwner,
+        logged: true,
+      });
     }
   });
 
-  test("model missing or empty: param is \"model\"", async () => {
+  test('model missing or empty: param is "model"', async () => {
     const want = { ...WANT.badBody, param: "model" };
-    const noModel = { messages: [{ role: "user", content: "hi" }] } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+    const noModel = {
+      messages: [{ role: "user", content: "hi" }],
+    } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
     const { err } = await refusedAlice(keys.good, want, (c) => c.chat.completions.create(noModel));
     expect(err.param).toBe("model");
     await refusedAlice(keys.good, want, (c) => c.chat.completions.create(ask("")));
     await refusedAlice(keys.good, want, (c) => c.embeddings.create({ input: "hi" } as OpenAI.EmbeddingCreateParams));
-    await refusedRaw(app.url, { headers: bearer(keys.good), body: JSON.stringify({ model: 42, messages: [] }) }, want, { owner: aliceOwner, logged: true });
+    await refusedRaw(app.url, { headers: bearer(keys.good), body: JSON.stringify({ model: 42, messages: [] }) }, want, {
+      owner: aliceOwner,
+      logged: true,
+    });
   });
 });
 
@@ -367,7 +446,9 @@ describe("7. body not JSON, or model missing → 400 invalid_request", () => {
 
 describe("8. model not in the token's whitelist → 403 model_not_allowed", () => {
   test("the message names the model; the whitelisted model passes", async () => {
-    const { err, body } = await refusedAlice(keys.whitelist, WANT.notAllowed, (c) => c.chat.completions.create(ask(MODEL)));
+    const { err, body } = await refusedAlice(keys.whitelist, WANT.notAllowed, (c) =>
+      c.chat.completions.create(ask(MODEL)),
+    );
     expect(body.error.message).toContain(MODEL);
     expect(err.message).toContain(MODEL);
     await passes(app.url, keys.whitelist, aliceOwner, undefined, "gpt-4o");
@@ -393,7 +474,9 @@ describe("11. token quota or user balance used up → 429 insufficient_quota, x-
   });
 
   test("an unlimited token whose owner's balance is 0 (and who is not unlimited)", async () => {
-    const { headers } = await refusedSdk(app.url, keys.dave, WANT.noQuota, { owner: daveOwner, logged: true }, (c) => c.chat.completions.create(ask()));
+    const { headers } = await refusedSdk(app.url, keys.dave, WANT.noQuota, { owner: daveOwner, logged: true }, (c) =>
+      c.chat.completions.create(ask()),
+    );
     expect(headers.get("x-should-retry")).toBe("false");
   });
 
@@ -409,16 +492,27 @@ describe("11. token quota or user balance used up → 429 insufficient_quota, x-
 
 describe("order", () => {
   test("an anonymous request with a broken body → 401, not 400", async () => {
-    await refusedRaw(app.url, { headers: { "content-type": "application/json" }, body: "{broken" }, WANT.invalidKey, anon());
+    await refusedRaw(
+      app.url,
+      { headers: { "content-type": "application/json" }, body: "{broken" },
+      WANT.invalidKey,
+      anon(),
+    );
     await refusedRaw(app.url, { headers: bearer(unknownKey()), body: "{broken" }, WANT.invalidKey, anon());
   });
 
   test("a disabled token with a broken body → 401 token_disabled", async () => {
-    await refusedRaw(app.url, { headers: bearer(keys.disabled), body: "{broken" }, WANT.tokenDisabled, { owner: aliceOwner, logged: true });
+    await refusedRaw(app.url, { headers: bearer(keys.disabled), body: "{broken" }, WANT.tokenDisabled, {
+      owner: aliceOwner,
+      logged: true,
+    });
   });
 
   test("a disabled owner with a broken body → 403 user_disabled", async () => {
-    await refusedRaw(app.url, { headers: bearer(keys.carol), body: "{broken" }, WANT.userDisabled, { owner: carolOwner, logged: true });
+    await refusedRaw(app.url, { headers: bearer(keys.carol), body: "{broken" }, WANT.userDisabled, {
+      owner: carolOwner,
+      logged: true,
+    });
   });
 
   test("whitelist before routing, routing before quota", async () => {
@@ -434,8 +528,12 @@ describe("order", () => {
   });
 
   test("Authorization wins over x-api-key: bad Authorization, good x-api-key → 401", async () => {
-    await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) => c.chat.completions.create(ask()), { "x-api-key": keys.good });
-    await refusedAlice(keys.disabled, WANT.tokenDisabled, (c) => c.chat.completions.create(ask()), { "x-api-key": keys.good });
+    await refusedSdk(app.url, unknownKey(), WANT.invalidKey, anon(), (c) => c.chat.completions.create(ask()), {
+      "x-api-key": keys.good,
+    });
+    await refusedAlice(keys.disabled, WANT.tokenDisabled, (c) => c.chat.completions.create(ask()), {
+      "x-api-key": keys.good,
+    });
   });
 
   test("x-api-key alone works", async () => {
@@ -451,7 +549,10 @@ describe("3. expired token → 401 token_expired", () => {
     const waitMs = expiringAt * 1000 + 300 - Date.now();
     if (waitMs > 0) await sleep(waitMs);
     await refusedAlice(keys.expiring, WANT.tokenExpired, (c) => c.chat.completions.create(ask()));
-    await refusedRaw(app.url, { headers: bearer(keys.expiring), body: "{broken" }, WANT.tokenExpired, { owner: aliceOwner, logged: true });
+    await refusedRaw(app.url, { headers: bearer(keys.expiring), body: "{broken" }, WANT.tokenExpired, {
+      owner: aliceOwner,
+      logged: true,
+    });
   });
 });
 
@@ -474,7 +575,9 @@ describe("6. body over the limit (--max-body-mb 1) → 413 request_too_large", (
   const bigChat = (bytes: number) => ask(MODEL, { messages: [{ role: "user", content: "x".repeat(bytes) }] });
 
   test("with content-length: the SDK's APIError with status 413", async () => {
-    const { err } = await refusedSdk(small.url, erinKey, WANT.tooLarge, { owner: erinOwner, logged: true }, (c) => c.chat.completions.create(bigChat(MiB + 1024)));
+    const { err } = await refusedSdk(small.url, erinKey, WANT.tooLarge, { owner: erinOwner, logged: true }, (c) =>
+      c.chat.completions.create(bigChat(MiB + 1024)),
+    );
     expect(err.status).toBe(413);
   });
 
@@ -503,6 +606,11 @@ describe("6. body over the limit (--max-body-mb 1) → 413 request_too_large", (
   });
 
   test("an anonymous oversized body → 401, not 413", async () => {
-    await refusedRaw(small.url, { headers: bearer(unknownKey()), body: JSON.stringify(bigChat(MiB + 1024)) }, WANT.invalidKey, { owner: erinOwner, logged: false });
+    await refusedRaw(
+      small.url,
+      { headers: bearer(unknownKey()), body: JSON.stringify(bigChat(MiB + 1024)) },
+      WANT.invalidKey,
+      { owner: erinOwner, logged: false },
+    );
   });
 });

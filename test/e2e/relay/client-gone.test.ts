@@ -18,7 +18,15 @@ test("six clients hanging up before the first byte do not open the breaker", asy
   const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, adminAuth);
   await priceModels(app.url, adminAuth, "slow-model");
-  expectReply(await admin.post("/api/channel/", { name: "slow", base_url: mock.urlFor("slow_first_byte=1500"), key: "sk-up", models: "slow-model" }), 201);
+  expectReply(
+    await admin.post("/api/channel/", {
+      name: "slow",
+      base_url: mock.urlFor("slow_first_byte=1500"),
+      key: "sk-up",
+      models: "slow-model",
+    }),
+    201,
+  );
   const token = expectReply(await admin.post("/api/token/", { name: "impatient", unlimited_quota: true }), 201);
   const send = (signal?: AbortSignal) =>
     fetch(`${app.url}/v1/chat/completions`, {
@@ -37,7 +45,9 @@ test("six clients hanging up before the first byte do not open the breaker", asy
   await mock.waitFor(() => mock.aborted >= 6, 3000);
   const ok = await send();
   expect(ok.status).toBe(200);
-  const metrics = await fetch(`${app.url}/metrics`, { headers: { cookie: (await login(app.url, "admin", ADMIN_PASSWORD)).cookie } });
+  const metrics = await fetch(`${app.url}/metrics`, {
+    headers: { cookie: (await login(app.url, "admin", ADMIN_PASSWORD)).cookie },
+  });
   expect(await metrics.text()).not.toMatch(/apiyi_upstream_failures_total\{channel="\d+",reason="network"\}/);
 });
 
@@ -58,7 +68,9 @@ describe("a client gone after its request went upstream pays at least its prompt
   async function onlyRow(adminAuth: { cookie: string }, userId: number) {
     const until = Date.now() + 5000;
     for (;;) {
-      const items = (expectReply(await client(app.url, adminAuth).get(`/api/log/?user_id=${userId}`), 200).items as any[]).filter((r) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error);
+      const items = (
+        expectReply(await client(app.url, adminAuth).get(`/api/log/?user_id=${userId}`), 200).items as any[]
+      ).filter((r) => r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error);
       if (items.length > 0) {
         expect(items).toHaveLength(1);
         return items[0];
@@ -72,7 +84,15 @@ describe("a client gone after its request went upstream pays at least its prompt
     const { adminAuth, user, key } = await account("gone-billed");
     const admin = client(app.url, adminAuth);
     await priceModels(app.url, adminAuth, "held-model");
-    expectReply(await admin.post("/api/channel/", { name: "held", base_url: mock.urlFor("slow_first_byte=3000"), key: "sk-up", models: "held-model" }), 201);
+    expectReply(
+      await admin.post("/api/channel/", {
+        name: "held",
+        base_url: mock.urlFor("slow_first_byte=3000"),
+        key: "sk-up",
+        models: "held-model",
+      }),
+      201,
+    );
     const controller = new AbortController();
     const seen = mock.requests.length;
     const pending = fetch(`${app.url}/v1/chat/completions`, {
@@ -87,7 +107,13 @@ describe("a client gone after its request went upstream pays at least its prompt
 
     const row = await onlyRow(adminAuth, user.id);
     const prompt = countTokens(PROMPT);
-    expect(row).toMatchObject({ type: 5, status_code: 499, error_code: "client_disconnected", prompt_tokens: prompt, completion_tokens: 0 });
+    expect(row).toMatchObject({
+      type: 5,
+      status_code: 499,
+      error_code: "client_disconnected",
+      prompt_tokens: prompt,
+      completion_tokens: 0,
+    });
     // $1 per 1M prompt tokens: half a unit each, rounded up once
     expect(row.quota).toBe(Math.ceil(prompt / 2));
     expect(row.quota).toBeGreaterThan(0);
@@ -98,7 +124,15 @@ describe("a client gone after its request went upstream pays at least its prompt
   test("gone before its request was sent (its body still arriving) costs nothing, and nothing went upstream", async () => {
     const { adminAuth, user, key } = await account("gone-free");
     await priceModels(app.url, adminAuth, "never-sent");
-    expectReply(await client(app.url, adminAuth).post("/api/channel/", { name: "never", base_url: mock.url, key: "sk-up", models: "never-sent" }), 201);
+    expectReply(
+      await client(app.url, adminAuth).post("/api/channel/", {
+        name: "never",
+        base_url: mock.url,
+        key: "sk-up",
+        models: "never-sent",
+      }),
+      201,
+    );
     const seen = mock.requests.length;
     const controller = new AbortController();
     const enc = new TextEncoder();

@@ -28,12 +28,22 @@ test("behind a trusted proxy the forwarded address meets the allowlist and is lo
   const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, adminAuth);
   await priceModels(app.url, adminAuth, "ip-model");
-  expectReply(await admin.post("/api/channel/", { name: "ip", base_url: mock.url, key: "sk-up", models: "ip-model" }), 201);
-  const token = expectReply(await admin.post("/api/token/", { name: "office", unlimited_quota: true, allow_ips: ["10.0.0.0/8"] }), 201);
+  expectReply(
+    await admin.post("/api/channel/", { name: "ip", base_url: mock.url, key: "sk-up", models: "ip-model" }),
+    201,
+  );
+  const token = expectReply(
+    await admin.post("/api/token/", { name: "office", unlimited_quota: true, allow_ips: ["10.0.0.0/8"] }),
+    201,
+  );
   const send = (xff?: string) =>
     fetch(`${app.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token.key}`, "content-type": "application/json", ...(xff ? { "x-forwarded-for": xff } : {}) },
+      headers: {
+        authorization: `Bearer ${token.key}`,
+        "content-type": "application/json",
+        ...(xff ? { "x-forwarded-for": xff } : {}),
+      },
       body: JSON.stringify({ model: "ip-model", messages: [{ role: "user", content: "hi" }] }),
     });
   expect((await send()).status).toBe(403);

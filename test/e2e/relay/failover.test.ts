@@ -46,7 +46,10 @@ async function recordingFetch(input: string | URL | Request, init?: RequestInit)
   res
     .clone()
     .text()
-    .then((t) => relayTexts.push(t), () => {});
+    .then(
+      (t) => relayTexts.push(t),
+      () => {},
+    );
   return res;
 }
 
@@ -54,7 +57,11 @@ async function recordingFetch(input: string | URL | Request, init?: RequestInit)
 async function admin(method: string, path: string, body?: unknown) {
   const headers = authHeaders(app.url, method, adminAuth);
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(app.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(app.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (path.startsWith("/api/channel")) channelTexts.push(text);
   if (path.startsWith("/api/log")) logTexts.push(text);
@@ -75,14 +82,23 @@ type Channel = { id: number; key: string; name: string };
 async function addChannel(o: ChannelOpts): Promise<Channel> {
   const key = o.key ?? newKey();
   const name = `fo-chan-${++serial}`;
-  const r = await admin("POST", "/api/channel/", { name, type: "openai", key, ...o, group: o.group ?? ["default"], priority: o.priority ?? 0 });
+  const r = await admin("POST", "/api/channel/", {
+    name,
+    type: "openai",
+    key,
+    ...o,
+    group: o.group ?? ["default"],
+    priority: o.priority ?? 0,
+  });
   const data = expectReply(r, 201);
-  for (const model of data.models as string[]) expectReply(await admin("POST", "/api/pricing/", { model, input: "1", output: "2" }), 201);
+  for (const model of data.models as string[])
+    expectReply(await admin("POST", "/api/pricing/", { model, input: "1", output: "2" }), 201);
   return { id: data.id, key, name };
 }
 
 /** requests the mock got with this upstream key */
-const hits = (key: string, m: MockUpstream = mock) => m.requests.filter((r) => r.headers.authorization === `Bearer ${key}`).length;
+const hits = (key: string, m: MockUpstream = mock) =>
+  m.requests.filter((r) => r.headers.authorization === `Bearer ${key}`).length;
 
 const ask = (model: string) => ({ model, messages: [{ role: "user" as const, content: "hi" }] });
 
@@ -166,7 +182,10 @@ beforeAll(async () => {
 
   adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   expectReply(await admin("POST", "/api/group/", { name: "fb" }), 201);
-  const token = expectReply(await admin("POST", "/api/token/", { name: "failover", unlimited_quota: true, fallback_groups: ["fb"] }), 201);
+  const token = expectReply(
+    await admin("POST", "/api/token/", { name: "failover", unlimited_quota: true, fallback_groups: ["fb"] }),
+    201,
+  );
   apiKey = token.key;
   sdk = new OpenAI({ baseURL: `${app.url}/v1`, apiKey, maxRetries: 0, fetch: recordingFetch });
 });
@@ -196,7 +215,14 @@ describe("failover to the next channel", () => {
       expect(hits(good.key)).toBe(1);
 
       const row = await logRow(requestId);
-      expect(row).toMatchObject({ type: 2, status_code: 200, channel_id: good.id, group: "default", model_name: model, error_code: "" });
+      expect(row).toMatchObject({
+        type: 2,
+        status_code: 200,
+        channel_id: good.id,
+        group: "default",
+        model_name: model,
+        error_code: "",
+      });
       expect(row.attempts).toHaveLength(2);
       expect(row.attempts[0].channel_id).toBe(bad.id);
       if (status !== null) expect(row.attempts[0].status).toBe(status);
@@ -214,7 +240,12 @@ describe("failover to the next channel", () => {
 
   test("a first byte slower than the channel's timeout_first_byte_ms fails over", async () => {
     const model = newModel();
-    const slow = await addChannel({ base_url: mock.urlFor("slow_first_byte=2000"), models: [model], priority: 10, timeout_first_byte_ms: 300 });
+    const slow = await addChannel({
+      base_url: mock.urlFor("slow_first_byte=2000"),
+      models: [model],
+      priority: 10,
+      timeout_first_byte_ms: 300,
+    });
     const good = await addChannel({ base_url: mock.url, models: [model] });
 
     const { text, requestId } = await chatOk(model);
@@ -246,7 +277,12 @@ describe("groups", () => {
 
   test("a channel in two of the token's groups is attempted once per call", async () => {
     const model = newModel();
-    const both = await addChannel({ base_url: mock.urlFor("status=500"), models: [model], group: ["default", "fb"], priority: 10 });
+    const both = await addChannel({
+      base_url: mock.urlFor("status=500"),
+      models: [model],
+      group: ["default", "fb"],
+      priority: 10,
+    });
     const fb = await addChannel({ base_url: mock.url, models: [model], group: ["fb"], priority: 0 });
 
     const { requestId } = await chatOk(model);
@@ -269,7 +305,8 @@ describe("groups", () => {
   test("max_attempts bounds the attempts of one call", async () => {
     const model = newModel();
     const failing = [];
-    for (let p = 40; p > 0; p -= 10) failing.push(await addChannel({ base_url: mock.urlFor("status=500"), models: [model], priority: p }));
+    for (let p = 40; p > 0; p -= 10)
+      failing.push(await addChannel({ base_url: mock.urlFor("status=500"), models: [model], priority: p }));
     const good = await addChannel({ base_url: mock.url, models: [model], priority: 0 });
     await setMaxAttempts(2);
     try {
@@ -414,7 +451,10 @@ describe("upstream 401", () => {
     expect(hits(good.key)).toBe(3);
 
     // an admin enables it again: back in rotation (and, still rejected, out again)
-    const enabled = expectReply(await admin("PUT", "/api/channel/?status_only=true", { id: rejected.id, status: 1 }), 200);
+    const enabled = expectReply(
+      await admin("PUT", "/api/channel/?status_only=true", { id: rejected.id, status: 1 }),
+      200,
+    );
     expect(enabled.status).toBe(CHANNEL_STATUS.enabled);
     expect(enabled.status_reason).toBe("");
     expect(enabled.key_states[0].status).toBe(KEY_STATUS.usable);
@@ -426,7 +466,12 @@ describe("upstream 401", () => {
   test("one rejected key of two leaves rotation; the channel stays enabled and serves with the other", async () => {
     const model = newModel();
     const badKey = newKey();
-    const strict = await addChannel({ base_url: strictMock.url, models: [model], priority: 10, key: `${badKey}\n${STRICT_GOOD_KEY}` });
+    const strict = await addChannel({
+      base_url: strictMock.url,
+      models: [model],
+      priority: 10,
+      key: `${badKey}\n${STRICT_GOOD_KEY}`,
+    });
     const backup = await addChannel({ base_url: mock.url, models: [model], priority: 0 });
 
     const served: number[] = [];
@@ -518,7 +563,9 @@ describe("secrets", () => {
       for (const u of baseUrls) expect(JSON.stringify(c.health)).not.toContain(u);
     }
     // the mock's 401 text names the key's fragment and the mock's URL: neither made it into a reason
-    const reasons = channels.flatMap((c) => [c.status_reason, ...c.key_states.map((k: any) => k.reason)]).filter(Boolean);
+    const reasons = channels
+      .flatMap((c) => [c.status_reason, ...c.key_states.map((k: any) => k.reason)])
+      .filter(Boolean);
     expect(reasons.length).toBeGreaterThan(0);
   });
 });

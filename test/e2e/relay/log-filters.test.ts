@@ -27,13 +27,28 @@ beforeAll(async () => {
   const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   admin = client(app.url, adminAuth);
   expectReply(await admin.post("/api/group/", { name: "vip", multiplier: 1 }), 201);
-  expectReply(await admin.post("/api/channel/", { name: "a", base_url: mock.url, key: "sk-up", models: "m-a,m-b", group: "default" }), 201);
-  expectReply(await admin.post("/api/channel/", { name: "v", base_url: mock.url, key: "sk-up", models: "m-b", group: "vip" }), 201);
+  expectReply(
+    await admin.post("/api/channel/", {
+      name: "a",
+      base_url: mock.url,
+      key: "sk-up",
+      models: "m-a,m-b",
+      group: "default",
+    }),
+    201,
+  );
+  expectReply(
+    await admin.post("/api/channel/", { name: "v", base_url: mock.url, key: "sk-up", models: "m-b", group: "vip" }),
+    201,
+  );
   await priceModels(app.url, adminAuth, "m-a,m-b");
   user = await makeUser(app.url, adminAuth, "logreader");
   expectReply(await admin.put(`/api/user/`, { id: user.id, unlimited: true }), 200);
   const one = expectReply(await user.api.post("/api/token/", { name: "one", unlimited_quota: true }), 201);
-  const two = expectReply(await user.api.post("/api/token/", { name: "two", unlimited_quota: true, group: "vip" }), 201);
+  const two = expectReply(
+    await user.api.post("/api/token/", { name: "two", unlimited_quota: true, group: "vip" }),
+    201,
+  );
   ids.a1 = await chat(one.key, "m-a");
   ids.b1 = await chat(one.key, "m-b");
   ids.b2 = await chat(two.key, "m-b");
@@ -46,7 +61,9 @@ beforeAll(async () => {
 });
 
 const requestIds = async (query: string) =>
-  (expectReply(await user.api.get(`/api/log/self?${query}`), 200).items as { request_id: string }[]).map((r) => r.request_id);
+  (expectReply(await user.api.get(`/api/log/self?${query}`), 200).items as { request_id: string }[]).map(
+    (r) => r.request_id,
+  );
 
 test("filters by model, token, group, type and request id; newest first", async () => {
   expect(await requestIds("model_name=m-b")).toEqual([ids.b2, ids.b1]);
@@ -75,6 +92,8 @@ test("users never see others' rows; admins filter by user", async () => {
   expect((await requestIds(`user_id=1`)).length).toBe(4); // user_id is ignored for a user's own log
   const mine = expectReply(await admin.get(`/api/log/?user_id=${user.id}&pageSize=50`), 200);
   expect(mine.total).toBe(4);
-  expect(expectReply(await admin.get("/api/log/self"), 200).items.every((r: { user_id: number }) => r.user_id !== user.id)).toBe(true);
+  expect(
+    expectReply(await admin.get("/api/log/self"), 200).items.every((r: { user_id: number }) => r.user_id !== user.id),
+  ).toBe(true);
   expect((await user.api.get("/api/log/")).status).toBe(403);
 });

@@ -12,7 +12,13 @@ afterAll(() => mock.stop());
 test("a healthy channel answers ok with its status and latency, using the mapped model", async () => {
   const admin = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
   const ch = expectReply(
-    await admin.post("/api/channel/", { name: "p", base_url: mock.url, key: "sk-up-probe-1", models: "alias", model_mapping: { alias: "probe-model" } }),
+    await admin.post("/api/channel/", {
+      name: "p",
+      base_url: mock.url,
+      key: "sk-up-probe-1",
+      models: "alias",
+      model_mapping: { alias: "probe-model" },
+    }),
     201,
   );
   const r = await admin.post(`/api/channel/${ch.id}/test`, {});
@@ -26,7 +32,15 @@ test("a healthy channel answers ok with its status and latency, using the mapped
 
 test("a rejected key is reported without the upstream's key fragment or URL", async () => {
   const admin = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
-  const ch = expectReply(await admin.post("/api/channel/", { name: "bad", base_url: mock.url, key: "sk-up-wrong-key", models: "probe-model" }), 201);
+  const ch = expectReply(
+    await admin.post("/api/channel/", {
+      name: "bad",
+      base_url: mock.url,
+      key: "sk-up-wrong-key",
+      models: "probe-model",
+    }),
+    201,
+  );
   const r = await admin.post(`/api/channel/${ch.id}/test`, { model: "probe-model" });
   expect(expectReply(r, 200)).toMatchObject({ ok: false, status: 401 });
   const text = JSON.stringify(r.body);

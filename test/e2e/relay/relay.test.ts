@@ -17,7 +17,12 @@ setDefaultTimeout(20_000);
 const REPLY = "Hello from the mock upstream!";
 const K1 = "sk-upstream-relay-key-one-1111";
 const K2 = "sk-upstream-relay-key-two-2222";
-const USAGE = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 3 } };
+const USAGE = {
+  prompt_tokens: 10,
+  completion_tokens: 5,
+  total_tokens: 15,
+  prompt_tokens_details: { cached_tokens: 3 },
+};
 const LOG_DEADLINE_MS = 1000;
 
 const MAIN_MODELS = ["gpt-4o-mini", "gpt-4o", "alias-model", "gpt-3.5-turbo-instruct", "text-embedding-3-small"];
@@ -33,7 +38,11 @@ const tokens: Record<string, { id: number; key: string; name: string }> = {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sdk = (apiKey = tokens.plain.key) => new OpenAI({ baseURL: `${app.url}/v1`, apiKey, maxRetries: 0 });
 const ask = (model = "gpt-4o-mini", extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming> = {}) =>
-  ({ model, messages: [{ role: "user", content: "Say hello." }], ...extra }) as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+  ({
+    model,
+    messages: [{ role: "user", content: "Say hello." }],
+    ...extra,
+  }) as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 const askStream = (model = "gpt-4o-mini", extra: Partial<OpenAI.Chat.ChatCompletionCreateParamsStreaming> = {}) =>
   ({ ...ask(model), ...extra, stream: true }) as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
 const lastUpstream = () => mock.requests[mock.requests.length - 1];
@@ -42,7 +51,10 @@ const lastUpstream = () => mock.requests[mock.requests.length - 1];
 async function logRow(requestId: string): Promise<any> {
   const until = Date.now() + LOG_DEADLINE_MS;
   for (;;) {
-    const data = expectReply(await alice.api.get(`/api/log/self?request_id=${encodeURIComponent(requestId)}&pageSize=100`), 200);
+    const data = expectReply(
+      await alice.api.get(`/api/log/self?request_id=${encodeURIComponent(requestId)}&pageSize=100`),
+      200,
+    );
     const rows = (data.items as any[]).filter((r) => r.request_id === requestId);
     if (rows.length > 0 || Date.now() > until) {
       expect(rows.length).toBe(1);
@@ -113,11 +125,19 @@ beforeAll(async () => {
   const admin: Api = client(app.url, adminAuth);
   for (const name of ["vip", "backup"]) expectReply(await admin.post("/api/group/", { name }), 201);
   const channel = async (name: string, body: Record<string, unknown>) => {
-    const c = expectReply(await admin.post("/api/channel/", { name, type: "openai", base_url: mock.url, key: K1, ...body }), 201);
+    const c = expectReply(
+      await admin.post("/api/channel/", { name, type: "openai", base_url: mock.url, key: K1, ...body }),
+      201,
+    );
     await priceModels(app.url, adminAuth, [...c.models, ...Object.keys(c.model_mapping ?? {})]);
     channels[name] = c.id;
   };
-  await channel("main", { key: `${K1}\n${K2}`, models: MAIN_MODELS, model_mapping: { "alias-model": "gpt-4o" }, group: "default" });
+  await channel("main", {
+    key: `${K1}\n${K2}`,
+    models: MAIN_MODELS,
+    model_mapping: { "alias-model": "gpt-4o" },
+    group: "default",
+  });
   await channel("vip", { models: ["vip-model", "shared-model"], group: "vip" });
   await channel("backup", { models: ["backup-model", "gpt-4o"], group: "backup" });
   await channel("off", { models: ["ghost-model"], group: "default", status: 2 });
@@ -130,7 +150,10 @@ beforeAll(async () => {
   };
   await token("plain");
   await token("fallback", { fallback_groups: ["backup"] });
-  await token("whitelist", { fallback_groups: ["backup"], models: ["gpt-4o", "backup-model", "vip-model", "not-served"] });
+  await token("whitelist", {
+    fallback_groups: ["backup"],
+    models: ["gpt-4o", "backup-model", "vip-model", "not-served"],
+  });
   await token("vip", { group: "vip" });
 });
 
@@ -143,7 +166,15 @@ describe("chat completions", () => {
     expect(data.usage).toEqual(USAGE);
     expect(request_id).toBeTruthy();
     expect(response.headers.get("x-request-id")).toBe(request_id);
-    expectConsumeRow(await logRow(request_id!), { token: "plain", model: "gpt-4o-mini", endpoint: /chat/, stream: false, prompt: 10, completion: 5, cached: 3 });
+    expectConsumeRow(await logRow(request_id!), {
+      token: "plain",
+      model: "gpt-4o-mini",
+      endpoint: /chat/,
+      stream: false,
+      prompt: 10,
+      completion: 5,
+      cached: 3,
+    });
   });
 
   test("stream: the assembled text is the mock's reply; no usage chunk unless asked, yet include_usage is forced upstream", async () => {
@@ -166,11 +197,21 @@ describe("chat completions", () => {
     expect(lastUpstream().body.stream).toBe(true);
     expect(lastUpstream().body.stream_options).toEqual({ include_usage: true });
     // the row has the usage the client did not see
-    expectConsumeRow(await logRow(request_id!), { token: "plain", model: "gpt-4o-mini", endpoint: /chat/, stream: true, prompt: 10, completion: 5, cached: 3 });
+    expectConsumeRow(await logRow(request_id!), {
+      token: "plain",
+      model: "gpt-4o-mini",
+      endpoint: /chat/,
+      stream: true,
+      prompt: 10,
+      completion: 5,
+      cached: 3,
+    });
   });
 
   test("stream with stream_options.include_usage: the usage chunk arrives unchanged", async () => {
-    const stream = await sdk().chat.completions.create(askStream("gpt-4o-mini", { stream_options: { include_usage: true } }));
+    const stream = await sdk().chat.completions.create(
+      askStream("gpt-4o-mini", { stream_options: { include_usage: true } }),
+    );
     let text = "";
     const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
     for await (const chunk of stream) {
@@ -210,17 +251,29 @@ describe("chat completions", () => {
 
 describe("completions", () => {
   test("non-stream: text and usage as the mock's", async () => {
-    const { data, request_id } = await sdk().completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Say hello." }).withResponse();
+    const { data, request_id } = await sdk()
+      .completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Say hello." })
+      .withResponse();
     expect(data.choices[0].text).toBe(REPLY);
     expect(data.usage).toEqual(USAGE);
     expect(lastUpstream().path).toBe("/v1/completions");
     const row = await logRow(request_id!);
-    expectConsumeRow(row, { token: "plain", model: "gpt-3.5-turbo-instruct", endpoint: /completions/, stream: false, prompt: 10, completion: 5, cached: 3 });
+    expectConsumeRow(row, {
+      token: "plain",
+      model: "gpt-3.5-turbo-instruct",
+      endpoint: /completions/,
+      stream: false,
+      prompt: 10,
+      completion: 5,
+      cached: 3,
+    });
     expect(row.endpoint).not.toMatch(/chat/);
   });
 
   test("stream: assembled text, no usage-only chunk, include_usage forced upstream", async () => {
-    const { data: stream, request_id } = await sdk().completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Say hello.", stream: true }).withResponse();
+    const { data: stream, request_id } = await sdk()
+      .completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Say hello.", stream: true })
+      .withResponse();
     let text = "";
     for await (const chunk of stream) {
       expect(chunk.choices.length).toBeGreaterThan(0);
@@ -230,13 +283,23 @@ describe("completions", () => {
     expect(text).toBe(REPLY);
     expect(lastUpstream().path).toBe("/v1/completions");
     expect(lastUpstream().body.stream_options).toEqual({ include_usage: true });
-    expectConsumeRow(await logRow(request_id!), { token: "plain", model: "gpt-3.5-turbo-instruct", endpoint: /completions/, stream: true, prompt: 10, completion: 5, cached: 3 });
+    expectConsumeRow(await logRow(request_id!), {
+      token: "plain",
+      model: "gpt-3.5-turbo-instruct",
+      endpoint: /completions/,
+      stream: true,
+      prompt: 10,
+      completion: 5,
+      cached: 3,
+    });
   });
 });
 
 describe("embeddings", () => {
   test("vectors come back and the usage is counted", async () => {
-    const { data, request_id } = await sdk().embeddings.create({ model: "text-embedding-3-small", input: ["hello", "world"] }).withResponse();
+    const { data, request_id } = await sdk()
+      .embeddings.create({ model: "text-embedding-3-small", input: ["hello", "world"] })
+      .withResponse();
     expect(data.object).toBe("list");
     expect(data.data.length).toBe(2);
     for (const [i, e] of data.data.entries()) {
@@ -246,7 +309,15 @@ describe("embeddings", () => {
     expect(data.usage).toEqual({ prompt_tokens: 10, total_tokens: 10 });
     expect(lastUpstream().path).toBe("/v1/embeddings");
     expect(lastUpstream().body.input).toEqual(["hello", "world"]);
-    expectConsumeRow(await logRow(request_id!), { token: "plain", model: "text-embedding-3-small", endpoint: /embedding/, stream: false, prompt: 10, completion: 0, cached: 0 });
+    expectConsumeRow(await logRow(request_id!), {
+      token: "plain",
+      model: "text-embedding-3-small",
+      endpoint: /embedding/,
+      stream: false,
+      prompt: 10,
+      completion: 0,
+      cached: 0,
+    });
   });
 });
 
@@ -293,7 +364,10 @@ describe("GET /v1/models", () => {
     ]) {
       const err = await sdk(key)
         .models.retrieve(id)
-        .then(() => null, (e) => e);
+        .then(
+          () => null,
+          (e) => e,
+        );
       expect(err).toBeInstanceOf(NotFoundError);
       expect(err.code).toBe("model_not_found");
       expect(err.requestID).toBeTruthy();
@@ -304,10 +378,17 @@ describe("GET /v1/models", () => {
 describe("model mapping and upstream keys", () => {
   test("the client's model name is mapped: the mock received the upstream name; the row records both", async () => {
     const before = mock.requests.length;
-    const { data, request_id } = await sdk().chat.completions.create(ask("alias-model", { temperature: 0.5, max_tokens: 7 })).withResponse();
+    const { data, request_id } = await sdk()
+      .chat.completions.create(ask("alias-model", { temperature: 0.5, max_tokens: 7 }))
+      .withResponse();
     expect(data.choices[0].message.content).toBe(REPLY);
     expect(mock.requests.length).toBe(before + 1);
-    expect(lastUpstream().body).toMatchObject({ model: "gpt-4o", temperature: 0.5, max_tokens: 7, messages: [{ role: "user", content: "Say hello." }] });
+    expect(lastUpstream().body).toMatchObject({
+      model: "gpt-4o",
+      temperature: 0.5,
+      max_tokens: 7,
+      messages: [{ role: "user", content: "Say hello." }],
+    });
     expectConsumeRow(await logRow(request_id!), {
       token: "plain",
       model: "alias-model",
@@ -351,7 +432,16 @@ describe("log rows", () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await sdk().chat.completions.create(ask()).withResponse()).request_id!);
     expect(new Set(ids).size).toBe(3);
-    for (const id of ids) expectConsumeRow(await logRow(id), { token: "plain", model: "gpt-4o-mini", endpoint: /chat/, stream: false, prompt: 10, completion: 5, cached: 3 });
+    for (const id of ids)
+      expectConsumeRow(await logRow(id), {
+        token: "plain",
+        model: "gpt-4o-mini",
+        endpoint: /chat/,
+        stream: false,
+        prompt: 10,
+        completion: 5,
+        cached: 3,
+      });
     // a few batch intervals later there is still exactly one row each
     await sleep(300);
     for (const id of ids) await logRow(id);
@@ -375,12 +465,20 @@ describe("log rows", () => {
   test("a stream whose upstream sends no usage: completion counted from the delivered text, prompt > 0", async () => {
     mock.set({ mode: "no_usage" });
     try {
-      const { data: stream, request_id } = await sdk().chat.completions.create(askStream("gpt-4o-mini", { stream_options: { include_usage: true } })).withResponse();
+      const { data: stream, request_id } = await sdk()
+        .chat.completions.create(askStream("gpt-4o-mini", { stream_options: { include_usage: true } }))
+        .withResponse();
       let text = "";
       for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
       expect(text).toBe(REPLY);
       const row = await logRow(request_id!);
-      expect(row).toMatchObject({ type: 2, is_stream: true, status_code: 200, model_name: "gpt-4o-mini", cached_tokens: 0 });
+      expect(row).toMatchObject({
+        type: 2,
+        is_stream: true,
+        status_code: 200,
+        model_name: "gpt-4o-mini",
+        cached_tokens: 0,
+      });
       expect(row.completion_tokens).toBeGreaterThan(0);
       expect(row.completion_tokens).toBe(countTokens(REPLY));
       expect(row.prompt_tokens).toBeGreaterThan(0);

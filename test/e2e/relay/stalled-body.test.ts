@@ -27,7 +27,16 @@ test("a stalled JSON body fails as 502 upstream_error after timeout_idle_ms", as
   const admin = client(app.url, adminAuth);
   await priceModels(app.url, adminAuth, "stall-model");
   const base = `http://127.0.0.1:${stalling.port}/v1`;
-  expectReply(await admin.post("/api/channel/", { name: "stall", base_url: base, key: "sk-up", models: "stall-model", timeout_idle_ms: 300 }), 201);
+  expectReply(
+    await admin.post("/api/channel/", {
+      name: "stall",
+      base_url: base,
+      key: "sk-up",
+      models: "stall-model",
+      timeout_idle_ms: 300,
+    }),
+    201,
+  );
   const token = expectReply(await admin.post("/api/token/", { name: "stall", unlimited_quota: true }), 201);
   const res = await fetch(`${app.url}/v1/chat/completions`, {
     method: "POST",

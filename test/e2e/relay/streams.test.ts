@@ -9,7 +9,18 @@ import OpenAI from "openai";
 import { LOG_TYPE } from "../../../src/core/status";
 import { expectReply } from "../../support/expect";
 import { splitText, startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
-import { ADMIN_PASSWORD, call, login, makeUser, removeDir, startServer, tempDir, useServer, type Auth, priceModels } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  call,
+  login,
+  makeUser,
+  removeDir,
+  startServer,
+  tempDir,
+  useServer,
+  type Auth,
+  priceModels,
+} from "../../support/server";
 
 setDefaultTimeout(20_000);
 
@@ -29,7 +40,13 @@ type ChannelOpts = { base_url: string; models: string[]; timeout_idle_ms?: numbe
 
 async function addChannel(base: string, auth: Auth, o: ChannelOpts) {
   const key = `sk-up-${crypto.randomUUID().replaceAll("-", "")}`;
-  const r = await call(base, "POST", "/api/channel/", { name: `st-chan-${++serial}`, type: "openai", key, group: ["default"], ...o }, auth);
+  const r = await call(
+    base,
+    "POST",
+    "/api/channel/",
+    { name: `st-chan-${++serial}`, type: "openai", key, group: ["default"], ...o },
+    auth,
+  );
   await priceModels(base, auth, o.models);
   return { id: expectReply(r, 201).id as number, key };
 }
@@ -37,7 +54,11 @@ async function addChannel(base: string, auth: Auth, o: ChannelOpts) {
 /** the mock's record of the (first) request made with this upstream key */
 const upstreamRequest = (key: string) => mock.requests.find((r) => r.headers.authorization === `Bearer ${key}`);
 
-const streamAsk = (model: string) => ({ model, messages: [{ role: "user" as const, content: "hi" }], stream: true as const });
+const streamAsk = (model: string) => ({
+  model,
+  messages: [{ role: "user" as const, content: "hi" }],
+  stream: true as const,
+});
 
 /** A raw streaming chat call read to its end: the data payloads in order. */
 async function rawStream(base: string, key: string, model: string) {
@@ -80,7 +101,10 @@ async function logRow(base: string, auth: Auth, requestId: string) {
 beforeAll(async () => {
   mock = startMockUpstream({ reply: REPLY });
   adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
-  const token = expectReply(await call(app.url, "POST", "/api/token/", { name: "streams", unlimited_quota: true }, adminAuth), 201);
+  const token = expectReply(
+    await call(app.url, "POST", "/api/token/", { name: "streams", unlimited_quota: true }, adminAuth),
+    201,
+  );
   apiKey = token.key;
   sdk = new OpenAI({ baseURL: `${app.url}/v1`, apiKey, maxRetries: 0 });
 });
@@ -90,7 +114,10 @@ beforeEach(() => mock.reset());
 describe("streaming", () => {
   test("chunks reach the client as the upstream produces them", async () => {
     const model = newModel();
-    const ch = await addChannel(app.url, adminAuth, { base_url: mock.urlFor("ok,intervalMs=200,chunks=5"), models: [model] });
+    const ch = await addChannel(app.url, adminAuth, {
+      base_url: mock.urlFor("ok,intervalMs=200,chunks=5"),
+      models: [model],
+    });
 
     const { data: stream, response } = await sdk.chat.completions.create(streamAsk(model)).withResponse();
     expect(response.headers.get("content-type") ?? "").toContain("text/event-stream");
@@ -116,12 +143,22 @@ describe("streaming", () => {
     for (let i = 1; i < 5; i++) expect(sentWhenRead[i]).toBeGreaterThan(sentWhenRead[i - 1]);
 
     const row = await logRow(app.url, adminAuth, response.headers.get("x-request-id")!);
-    expect(row).toMatchObject({ type: 2, is_stream: true, status_code: 200, error_code: "", channel_id: ch.id, completion_tokens: 5 });
+    expect(row).toMatchObject({
+      type: 2,
+      is_stream: true,
+      status_code: 200,
+      error_code: "",
+      channel_id: ch.id,
+      completion_tokens: 5,
+    });
   });
 
   test("a client disconnect mid-stream aborts the upstream within 1 s; the row records what was delivered", async () => {
     const model = newModel();
-    const ch = await addChannel(app.url, adminAuth, { base_url: mock.urlFor("ok,intervalMs=200,chunks=100"), models: [model] });
+    const ch = await addChannel(app.url, adminAuth, {
+      base_url: mock.urlFor("ok,intervalMs=200,chunks=100"),
+      models: [model],
+    });
 
     const { data: stream, response } = await sdk.chat.completions.create(streamAsk(model)).withResponse();
     let got = "";
@@ -160,7 +197,12 @@ describe("streaming", () => {
     expect(raw.events.slice(0, -1).every((e) => !("error" in JSON.parse(e)))).toBe(true);
 
     const row = await logRow(app.url, adminAuth, raw.requestId);
-    expect(row).toMatchObject({ type: LOG_TYPE.error, is_stream: true, error_code: "upstream_stream_interrupted", channel_id: ch.id });
+    expect(row).toMatchObject({
+      type: LOG_TYPE.error,
+      is_stream: true,
+      error_code: "upstream_stream_interrupted",
+      channel_id: ch.id,
+    });
     // billed for the prompt and what was delivered ($1 / $2 per 1M tokens), never for the error text
     expect(row.quota).toBe(Math.ceil((row.prompt_tokens * 1 + row.completion_tokens * 2) / 2));
     expect(row.completion_tokens).toBeGreaterThan(0);
@@ -181,12 +223,20 @@ describe("streaming", () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(pieces.join("")).toBe(delivered);
     const sdkRow = await logRow(app.url, adminAuth, response.headers.get("x-request-id")!);
-    expect(sdkRow).toMatchObject({ type: LOG_TYPE.error, error_code: "upstream_stream_interrupted", completion_tokens: countTokens(delivered) });
+    expect(sdkRow).toMatchObject({
+      type: LOG_TYPE.error,
+      error_code: "upstream_stream_interrupted",
+      completion_tokens: countTokens(delivered),
+    });
   });
 
   test("a stream idle past the channel's timeout_idle_ms ends with an error event", async () => {
     const model = newModel();
-    const ch = await addChannel(app.url, adminAuth, { base_url: mock.urlFor("ok,intervalMs=2000,chunks=3"), models: [model], timeout_idle_ms: 300 });
+    const ch = await addChannel(app.url, adminAuth, {
+      base_url: mock.urlFor("ok,intervalMs=2000,chunks=3"),
+      models: [model],
+      timeout_idle_ms: 300,
+    });
 
     const raw = await rawStream(app.url, apiKey, model);
     expect(raw.events).not.toContain("[DONE]");
@@ -258,11 +308,20 @@ describe("shutdown", () => {
     const first = await startServer({ dataDir });
     try {
       const auth = await login(first.url, "admin", ADMIN_PASSWORD);
-      const token = expectReply(await call(first.url, "POST", "/api/token/", { name: "sigterm", unlimited_quota: true }, auth), 201);
+      const token = expectReply(
+        await call(first.url, "POST", "/api/token/", { name: "sigterm", unlimited_quota: true }, auth),
+        201,
+      );
       const withUsage = newModel();
       const noUsage = newModel();
-      const a = await addChannel(first.url, auth, { base_url: mock.urlFor("ok,intervalMs=150,chunks=10"), models: [withUsage] });
-      const b = await addChannel(first.url, auth, { base_url: mock.urlFor("no_usage,intervalMs=150,chunks=10"), models: [noUsage] });
+      const a = await addChannel(first.url, auth, {
+        base_url: mock.urlFor("ok,intervalMs=150,chunks=10"),
+        models: [withUsage],
+      });
+      const b = await addChannel(first.url, auth, {
+        base_url: mock.urlFor("no_usage,intervalMs=150,chunks=10"),
+        models: [noUsage],
+      });
 
       // two streams open: one whose upstream reports usage, one whose tokens are counted at its end
       const sA = await openStream(first.url, token.key, withUsage);
@@ -282,7 +341,15 @@ describe("shutdown", () => {
       restarted = await startServer({ dataDir });
       const auth2 = await login(restarted.url, "admin", ADMIN_PASSWORD);
       const rowA = await logRow(restarted.url, auth2, sA.requestId);
-      expect(rowA).toMatchObject({ type: 2, is_stream: true, status_code: 200, error_code: "", channel_id: a.id, completion_tokens: 5, prompt_tokens: 10 });
+      expect(rowA).toMatchObject({
+        type: 2,
+        is_stream: true,
+        status_code: 200,
+        error_code: "",
+        channel_id: a.id,
+        completion_tokens: 5,
+        prompt_tokens: 10,
+      });
       const rowB = await logRow(restarted.url, auth2, sB.requestId);
       expect(rowB).toMatchObject({ type: 2, is_stream: true, status_code: 200, error_code: "", channel_id: b.id });
       expect(rowB.completion_tokens).toBe(countTokens(REPLY));
@@ -298,8 +365,10 @@ describe("shutdown", () => {
 describe("GET /metrics", () => {
   test("needs an admin (session or access token) or the scrape token; 401 otherwise", async () => {
     const user = await makeUser(app.url, adminAuth, "metrics-user");
-    const userToken = expectReply(await call(app.url, "POST", "/api/user/token", {}, user.auth), 200).access_token as string;
-    const adminToken = expectReply(await call(app.url, "POST", "/api/user/token", {}, adminAuth), 200).access_token as string;
+    const userToken = expectReply(await call(app.url, "POST", "/api/user/token", {}, user.auth), 200)
+      .access_token as string;
+    const adminToken = expectReply(await call(app.url, "POST", "/api/user/token", {}, adminAuth), 200)
+      .access_token as string;
     const get = (headers: Record<string, string>) => fetch(`${app.url}/metrics`, { headers });
 
     const refused: Record<string, string>[] = [

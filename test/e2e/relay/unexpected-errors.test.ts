@@ -13,7 +13,10 @@ import { expectSurfaceError } from "../../support/v1-routes";
 const FAULT = join(import.meta.dir, "../../support/faults/json-reply-fault.ts");
 const mock = startMockUpstream();
 // with the fetch limit set, `serve` does not run itself again as a child (which would drop the preload)
-const app = useServer({ cmd: [process.execPath, "--preload", FAULT, MAIN], env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "16384" } });
+const app = useServer({
+  cmd: [process.execPath, "--preload", FAULT, MAIN],
+  env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "16384" },
+});
 afterAll(() => mock.stop());
 
 let key = "";
@@ -22,13 +25,17 @@ beforeAll(async () => {
   const auth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, auth);
   await priceModels(app.url, auth, "gpt-4o-mini");
-  expectReply(await admin.post("/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }), 201);
+  expectReply(
+    await admin.post("/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }),
+    201,
+  );
   key = expectReply(await admin.post("/api/token/", { name: "faulty", unlimited_quota: true }), 201).key;
 });
 
 /** The server's stderr once it holds `text` (or after 2 s). */
 async function stderrWith(text: string) {
-  for (const until = Date.now() + 2000; !app.server.errors().includes(text) && Date.now() < until; ) await Bun.sleep(20);
+  for (const until = Date.now() + 2000; !app.server.errors().includes(text) && Date.now() < until; )
+    await Bun.sleep(20);
   return app.server.errors();
 }
 

@@ -32,11 +32,16 @@ const ROUTES: Route[] = [
 
 /** A seeded generator, so a failure can be replayed. */
 function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 const next = random(20261206);
-const printable = (n: number) => Array.from({ length: n }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join("");
-const base62 = (n: number) => Array.from({ length: n }, () => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[Math.floor(next() * 62)]).join("");
+const printable = (n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join("");
+const base62 = (n: number) =>
+  Array.from(
+    { length: n },
+    () => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[Math.floor(next() * 62)],
+  ).join("");
 const unknownKey = () => `sk-${base62(48)}`;
 
 /** Values fetch can send (ByteStrings: latin-1 included). */
@@ -103,9 +108,20 @@ describe("unusable keys: a clean 401 in the surface's shape", () => {
 
   test("several keys at once, in every place, none valid", async () => {
     for (const route of ROUTES) {
-      const headers = { authorization: `Bearer ${unknownKey()}`, "x-api-key": unknownKey(), "x-goog-api-key": printable(30) };
+      const headers = {
+        authorization: `Bearer ${unknownKey()}`,
+        "x-api-key": unknownKey(),
+        "x-goog-api-key": printable(30),
+      };
       expectClean401(await call(route, headers, `?key=${unknownKey()}&key=${unknownKey()}`), "four places");
-      expectClean401(await call(route, { authorization: printable(60), "x-api-key": "", "x-goog-api-key": `Bearer ${unknownKey()}` }, "?key=%ZZ&key"), "garbage");
+      expectClean401(
+        await call(
+          route,
+          { authorization: printable(60), "x-api-key": "", "x-goog-api-key": `Bearer ${unknownKey()}` },
+          "?key=%ZZ&key",
+        ),
+        "garbage",
+      );
     }
   });
 
@@ -144,11 +160,18 @@ test("bytes fetch will not send (control characters, raw UTF-8, a huge header): 
   ];
   for (const value of values) {
     for (const header of ["authorization", "x-api-key", "x-goog-api-key"]) {
-      const head = rawHead("POST", "/v1/chat/completions", { [header]: value, "content-type": "application/json", "content-length": "2", connection: "close" });
+      const head = rawHead("POST", "/v1/chat/completions", {
+        [header]: value,
+        "content-type": "application/json",
+        "content-length": "2",
+        connection: "close",
+      });
       const reply = await rawRequest(port, { head, body: "{}", waitMs: 5000 });
       const shown = { header, value: JSON.stringify(value.slice(0, 30)), status: reply.status };
       // Bun refuses some header bytes itself (400, 431) or closes; whatever reaches apiyi is a 401
-      expect(shown.status === "closed" || (typeof shown.status === "number" && shown.status >= 400 && shown.status < 500)).toBe(true);
+      expect(
+        shown.status === "closed" || (typeof shown.status === "number" && shown.status >= 400 && shown.status < 500),
+      ).toBe(true);
       if (reply.status === 401) expectSurfaceError("openai", 401, JSON.parse(reply.body), "invalid_api_key");
     }
   }

@@ -73,7 +73,9 @@ beforeAll(async () => {
 
 describe("the management API (/api)", () => {
   test("a declared Content-Length over 1 MiB → 413 in the API's shape, before the body is read", async () => {
-    const answer = await raw(head("POST", "/api/token/", { authorization: bearer, "content-type": "application/json" }, 2 * MiB) + "{");
+    const answer = await raw(
+      head("POST", "/api/token/", { authorization: bearer, "content-type": "application/json" }, 2 * MiB) + "{",
+    );
     expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 413 Payload Too Large");
     const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
     expect(body).toEqual({ success: false, message: `the request body is larger than ${MiB} bytes`, data: null });
@@ -104,7 +106,11 @@ describe("the management API (/api)", () => {
   });
 
   test("just under the limit is read (and judged on its fields)", async () => {
-    const r = await client(app.url, { token: bearer }).post("/api/token/", { name: "padded", unlimited_quota: true, pad: "x".repeat(MiB - 1000) });
+    const r = await client(app.url, { token: bearer }).post("/api/token/", {
+      name: "padded",
+      unlimited_quota: true,
+      pad: "x".repeat(MiB - 1000),
+    });
     expect(r.status).not.toBe(413);
   });
 
@@ -113,7 +119,9 @@ describe("the management API (/api)", () => {
     expectReply(await api.put("/api/setting", { management_body_limit_kb: 4 }), 200);
     try {
       expectReply(await api.post("/api/group/", { name: "big", description: "x".repeat(5 * 1024) }), 413);
-      expect((await api.post("/api/group/", { name: "small", description: "x".repeat(3 * 1024) })).status).not.toBe(413);
+      expect((await api.post("/api/group/", { name: "small", description: "x".repeat(3 * 1024) })).status).not.toBe(
+        413,
+      );
     } finally {
       expectReply(await api.put("/api/setting", { management_body_limit_kb: 1024 }), 200);
     }
@@ -123,7 +131,9 @@ describe("the management API (/api)", () => {
     const api = client(app.url, { token: bearer });
     expectReply(await api.put("/api/setting", { body_read_timeout_seconds: 1 }), 200);
     try {
-      const answer = await raw(head("POST", "/api/token/", { authorization: bearer, "content-type": "application/json" }, 100) + '{"name":');
+      const answer = await raw(
+        head("POST", "/api/token/", { authorization: bearer, "content-type": "application/json" }, 100) + '{"name":',
+      );
       expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
       expect(answer).toContain('"success":false');
     } finally {
@@ -146,10 +156,21 @@ describe("sign-in, sign-up, sign-out and the console", () => {
   });
 
   test("POST /login chunked past 1 MiB → 413 page; a normal sign-in still works", async () => {
-    const res = await fetch(`${app.url}/login`, { method: "POST", headers: page, body: chunked(2 * MiB, "username=admin&password="), duplex: "half", redirect: "manual" } as RequestInit);
+    const res = await fetch(`${app.url}/login`, {
+      method: "POST",
+      headers: page,
+      body: chunked(2 * MiB, "username=admin&password="),
+      duplex: "half",
+      redirect: "manual",
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(await res.text()).toContain("larger than");
-    const ok = await fetch(`${app.url}/login`, { method: "POST", headers: page, body: form({ username: "admin", password: ADMIN_PASSWORD }), redirect: "manual" });
+    const ok = await fetch(`${app.url}/login`, {
+      method: "POST",
+      headers: page,
+      body: form({ username: "admin", password: ADMIN_PASSWORD }),
+      redirect: "manual",
+    });
     expect(ok.status).toBe(303);
   });
 
@@ -164,14 +185,23 @@ describe("sign-in, sign-up, sign-out and the console", () => {
   test("POST /logout with a body over the limit → 413 page; the session lives on", async () => {
     const me = await login(app.url, "admin", ADMIN_PASSWORD);
     const body = form({ _csrf: me.csrf, pad: "x".repeat(2 * MiB) });
-    const res = await fetch(`${app.url}/logout`, { method: "POST", headers: { ...page, cookie: me.cookie }, body, redirect: "manual" });
+    const res = await fetch(`${app.url}/logout`, {
+      method: "POST",
+      headers: { ...page, cookie: me.cookie },
+      body,
+      redirect: "manual",
+    });
     expect(res.status).toBe(413);
     expectReply(await client(app.url, me).get("/api/user/self"), 200);
   });
 
   test("a console action (htmx) with a body over the limit → 413 with an error toast; nothing created", async () => {
     const headers = { ...page, cookie: admin.cookie, "x-csrf-token": admin.csrf, "hx-request": "true" };
-    const res = await fetch(`${app.url}/token`, { method: "POST", headers, body: form({ name: "huge", unlimited: "1", never: "1", pad: "x".repeat(2 * MiB) }) });
+    const res = await fetch(`${app.url}/token`, {
+      method: "POST",
+      headers,
+      body: form({ name: "huge", unlimited: "1", never: "1", pad: "x".repeat(2 * MiB) }),
+    });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.headers.get("hx-trigger") ?? "{}").toast.message).toContain("larger than");
     const tokens = expectReply(await client(app.url, { token: bearer }).get("/api/token/search?keyword=huge"), 200);
@@ -179,7 +209,9 @@ describe("sign-in, sign-up, sign-out and the console", () => {
   });
 
   test("a console action with 2 MiB declared → 413 before reading", async () => {
-    const answer = await raw(head("POST", "/token", { ...page, cookie: admin.cookie, "x-csrf-token": admin.csrf }, 2 * MiB) + "name=");
+    const answer = await raw(
+      head("POST", "/token", { ...page, cookie: admin.cookie, "x-csrf-token": admin.csrf }, 2 * MiB) + "name=",
+    );
     expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 413 Payload Too Large");
   });
 });

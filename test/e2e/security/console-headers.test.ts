@@ -17,7 +17,13 @@ let csrf = "";
 beforeAll(async () => {
   ({ cookie } = await login(app.url, "admin", ADMIN_PASSWORD));
   const admin = { cookie };
-  await call(app.url, "POST", "/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" }, admin);
+  await call(
+    app.url,
+    "POST",
+    "/api/channel/",
+    { name: "mock", base_url: mock.url, key: "sk-up", models: "gpt-4o-mini" },
+    admin,
+  );
   await priceModels(app.url, admin, "gpt-4o-mini");
   await call(app.url, "PUT", "/api/setting", { register_enabled: true }, admin);
   await call(app.url, "POST", "/api/token/", { name: "crawl-me", unlimited_quota: true }, admin);
@@ -25,12 +31,18 @@ beforeAll(async () => {
   csrf = /data-csrf="([0-9a-f]+)"/.exec(await (await get("/token")).text())![1];
 });
 
-const get = (path: string, auth = true) => fetch(app.url + path, { headers: auth ? { cookie } : {}, redirect: "manual" });
+const get = (path: string, auth = true) =>
+  fetch(app.url + path, { headers: auth ? { cookie } : {}, redirect: "manual" });
 
 /** The four headers, each as the console needs it. */
 function expectHeaders(res: Response, what: string) {
   const csp = res.headers.get("content-security-policy") ?? "";
-  const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(" ")]));
+  const directives = new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v.join(" ")]),
+  );
   expect({ what, script: directives.get("script-src") }).toEqual({ what, script: "'self'" });
   expect({ what, style: directives.get("style-src") }).toEqual({ what, style: "'self'" });
   expect({ what, frames: directives.get("frame-ancestors") }).toEqual({ what, frames: "'none'" });
@@ -45,9 +57,12 @@ function expectNoInlineCode(html: string, what: string) {
   const problems: string[] = [];
   for (const m of html.matchAll(/<script\b[^>]*>/gi)) if (!/\bsrc=/.test(m[0])) problems.push(`inline script ${m[0]}`);
   for (const m of html.matchAll(/<style\b/gi)) problems.push(`<style> at ${m.index}`);
-  for (const m of html.matchAll(/<[a-z][^>]*?\s(on[a-z]+|hx-on[:\w-]*|style)\s*=/gi)) problems.push(`attribute ${m[1]} in ${m[0].slice(0, 80)}`);
-  for (const m of html.matchAll(/\bhx-(?:vals|vars|headers)=("|')\s*(?:js|javascript):/gi)) problems.push(`js: value ${m[0]}`);
-  for (const m of html.matchAll(/\bhx-trigger=("[^"]*\[[^"]*"|'[^']*\[[^']*')/gi)) problems.push(`trigger filter (needs eval) ${m[0]}`);
+  for (const m of html.matchAll(/<[a-z][^>]*?\s(on[a-z]+|hx-on[:\w-]*|style)\s*=/gi))
+    problems.push(`attribute ${m[1]} in ${m[0].slice(0, 80)}`);
+  for (const m of html.matchAll(/\bhx-(?:vals|vars|headers)=("|')\s*(?:js|javascript):/gi))
+    problems.push(`js: value ${m[0]}`);
+  for (const m of html.matchAll(/\bhx-trigger=("[^"]*\[[^"]*"|'[^']*\[[^']*')/gi))
+    problems.push(`trigger filter (needs eval) ${m[0]}`);
   expect({ what, problems }).toEqual({ what, problems: [] });
 }
 
@@ -116,7 +131,10 @@ test("sign-in, sign-up, redirects, not-found, assets, the icon and the API carry
     expectHeaders(res, path);
     if ((res.headers.get("content-type") ?? "").includes("text/html")) expectNoInlineCode(await res.text(), path);
   }
-  const signIn = await fetch(`${app.url}/login`, { method: "POST", body: new URLSearchParams({ username: "admin", password: "wrong", next: "/token" }) });
+  const signIn = await fetch(`${app.url}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ username: "admin", password: "wrong", next: "/token" }),
+  });
   expectHeaders(signIn, "POST /login");
   expectNoInlineCode(await signIn.text(), "POST /login");
 });

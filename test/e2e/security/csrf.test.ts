@@ -42,7 +42,13 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   "POST /api/group/": () => ({ name: "forged-group" }),
   "PUT /api/group/{name}": () => ({ description: "forged" }),
   "DELETE /api/group/{name}": () => undefined,
-  "POST /api/channel/": () => ({ name: "forged-channel", type: "openai", base_url: "http://127.0.0.1:9/v1", key: "sk-forged", models: "m-forged" }),
+  "POST /api/channel/": () => ({
+    name: "forged-channel",
+    type: "openai",
+    base_url: "http://127.0.0.1:9/v1",
+    key: "sk-forged",
+    models: "m-forged",
+  }),
   "PUT /api/channel/": (f) => ({ id: f.channelId, name: "renamed" }),
   "DELETE /api/channel/{id}": () => undefined,
   "POST /api/channel/{id}/test": () => ({}),
@@ -78,7 +84,11 @@ async function send(route: string, how: Send, body = BODIES[route](fx)): Promise
   if (how.authorization) headers.authorization = how.authorization;
   const text = body === undefined ? undefined : JSON.stringify(body);
   if (text !== undefined || how.type) headers["content-type"] = how.type ?? "application/json";
-  const res = await fetch(app.url + realPath(route), { method, headers, body: how.type && text === undefined ? "{}" : text });
+  const res = await fetch(app.url + realPath(route), {
+    method,
+    headers,
+    body: how.type && text === undefined ? "{}" : text,
+  });
   const raw = await res.text();
   let parsed: unknown = raw;
   try {
@@ -91,7 +101,9 @@ async function send(route: string, how: Send, body = BODIES[route](fx)): Promise
 function dbState(): string {
   const db = new Database(join(app.server.dataDir, "apiyi.db"), { readonly: true });
   try {
-    const tables = db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    const tables = db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[];
     return JSON.stringify(tables.map(({ name }) => [name, db.query(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
   } finally {
     db.close();
@@ -104,15 +116,33 @@ beforeAll(async () => {
   accessToken = expectReply(await session.post("/api/user/token"), 200).access_token;
   const api = client(app.url, { token: `Bearer ${accessToken}` });
   expectReply(await api.put("/api/setting", { register_enabled: true }), 200);
-  const userId = expectReply(await api.post("/api/user/", { username: "victim-user", password: "victim-pass-1" }), 201).id;
+  const userId = expectReply(
+    await api.post("/api/user/", { username: "victim-user", password: "victim-pass-1" }),
+    201,
+  ).id;
   const tokenId = expectReply(await api.post("/api/token/", { name: "admins-token", unlimited_quota: true }), 201).id;
   expectReply(await api.post("/api/group/", { name: "spare-group" }), 201);
-  const channelId = expectReply(await api.post("/api/channel/", { name: "ch", type: "openai", base_url: "http://127.0.0.1:9/v1", key: "sk-upstream", models: "m-priced" }), 201).id;
+  const channelId = expectReply(
+    await api.post("/api/channel/", {
+      name: "ch",
+      type: "openai",
+      base_url: "http://127.0.0.1:9/v1",
+      key: "sk-upstream",
+      models: "m-priced",
+    }),
+    201,
+  ).id;
   expectReply(await api.post("/api/pricing/", { model: "m-priced", input: "1", output: "2" }), 201);
   fx = { userId, tokenId, channelId, group: "spare-group", model: "m-priced" };
 
-  const doc = (await (await fetch(`${app.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-  writes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== "get").map((m) => `${m.toUpperCase()} ${path}`));
+  const doc = (await (await fetch(`${app.url}/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  writes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops)
+      .filter((m) => m !== "get")
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
 });
 
 test("the matrix covers every state-changing route of /openapi.json", () => {
@@ -126,13 +156,25 @@ describe("every write route, sent as another site's page could", () => {
     const forged: [string, Send, number][] = [
       ["no CSRF token", { cookie: admin.cookie, origin: app.url }, 403],
       ["no CSRF token, no Origin", { cookie: admin.cookie }, 403],
-      ["a foreign origin", { cookie: admin.cookie, csrf: admin.csrf, origin: "http://evil.example", site: "same-site" }, 403],
+      [
+        "a foreign origin",
+        { cookie: admin.cookie, csrf: admin.csrf, origin: "http://evil.example", site: "same-site" },
+        403,
+      ],
       ["another port", { cookie: admin.cookie, csrf: admin.csrf, origin: other, site: "same-site" }, 403],
       ["Sec-Fetch-Site: same-site", { cookie: admin.cookie, csrf: admin.csrf, site: "same-site" }, 403],
       ["Sec-Fetch-Site: cross-site", { cookie: admin.cookie, csrf: admin.csrf, site: "cross-site" }, 403],
       ["Origin: null", { cookie: admin.cookie, csrf: admin.csrf, origin: "null" }, 403],
-      ["text/plain", { cookie: admin.cookie, csrf: admin.csrf, origin: app.url, site: "same-origin", type: "text/plain" }, 415],
-      ["a form post", { cookie: admin.cookie, csrf: admin.csrf, origin: app.url, type: "application/x-www-form-urlencoded" }, 415],
+      [
+        "text/plain",
+        { cookie: admin.cookie, csrf: admin.csrf, origin: app.url, site: "same-origin", type: "text/plain" },
+        415,
+      ],
+      [
+        "a form post",
+        { cookie: admin.cookie, csrf: admin.csrf, origin: app.url, type: "application/x-www-form-urlencoded" },
+        415,
+      ],
     ];
     const seen: string[] = [];
     for (const route of writes.filter((r) => !ANONYMOUS.has(r))) {
@@ -170,7 +212,11 @@ describe("every write route, sent as another site's page could", () => {
 describe("what still works", () => {
   test("a write with an access token in Authorization (Bearer or bare) needs no CSRF token and no Origin", async () => {
     for (const authorization of [`Bearer ${accessToken}`, accessToken]) {
-      const r = await send("POST /api/token/", { authorization }, { name: `by-access-token-${authorization.length}`, unlimited_quota: true });
+      const r = await send(
+        "POST /api/token/",
+        { authorization },
+        { name: `by-access-token-${authorization.length}`, unlimited_quota: true },
+      );
       expectReply(r, 201);
     }
   });
@@ -181,11 +227,16 @@ describe("what still works", () => {
 
   test("the console's own pages (token, same origin, Sec-Fetch-Site: same-origin) pass on every route", async () => {
     // deletes and sign-out last, so the objects they remove serve the routes before them
-    const rank = (r: string) => (r === "POST /api/user/logout" ? 3 : r.startsWith("DELETE /api/user/") ? 2 : r.startsWith("DELETE") ? 1 : 0);
+    const rank = (r: string) =>
+      r === "POST /api/user/logout" ? 3 : r.startsWith("DELETE /api/user/") ? 2 : r.startsWith("DELETE") ? 1 : 0;
     for (const route of [...writes].sort((a, b) => rank(a) - rank(b))) {
-      const how = ANONYMOUS.has(route) ? { origin: app.url, site: "same-origin" } : { cookie: admin.cookie, csrf: admin.csrf, origin: app.url, site: "same-origin" };
+      const how = ANONYMOUS.has(route)
+        ? { origin: app.url, site: "same-origin" }
+        : { cookie: admin.cookie, csrf: admin.csrf, origin: app.url, site: "same-origin" };
       const r = await send(route, how);
-      expect(`${route} → ${r.status >= 200 && r.status < 300 ? "2xx" : r.status}: ${JSON.stringify(r.body).slice(0, 200)}`).toStartWith(`${route} → 2xx`);
+      expect(
+        `${route} → ${r.status >= 200 && r.status < 300 ? "2xx" : r.status}: ${JSON.stringify(r.body).slice(0, 200)}`,
+      ).toStartWith(`${route} → 2xx`);
     }
   });
 });
@@ -235,7 +286,13 @@ describe("behind a TLS-terminating proxy (public_url https://…)", () => {
     const write = (origin: string, site?: string) =>
       fetch(`${proxied.url}/api/group/`, {
         method: "POST",
-        headers: { cookie: session.cookie, "x-csrf-token": session.csrf, "content-type": "application/json", origin, ...(site ? { "sec-fetch-site": site } : {}) },
+        headers: {
+          cookie: session.cookie,
+          "x-csrf-token": session.csrf,
+          "content-type": "application/json",
+          origin,
+          ...(site ? { "sec-fetch-site": site } : {}),
+        },
         body: JSON.stringify({ name: `g${Math.random().toString(36).slice(2, 8)}` }),
       });
     expect((await write(PUBLIC, "same-origin")).status).toBe(201);

@@ -26,8 +26,19 @@ beforeAll(async () => {
   const auth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, auth);
   await priceModels(app.url, auth, [CHEAP, EXPENSIVE, GEMINI]);
-  expectReply(await admin.post("/api/channel/", { name: "mock", base_url: mock.url, key: "sk-up", models: `${CHEAP},${EXPENSIVE},${GEMINI}` }), 201);
-  key = expectReply(await admin.post("/api/token/", { name: "whitelisted", unlimited_quota: true, models: [CHEAP, GEMINI] }), 201).key;
+  expectReply(
+    await admin.post("/api/channel/", {
+      name: "mock",
+      base_url: mock.url,
+      key: "sk-up",
+      models: `${CHEAP},${EXPENSIVE},${GEMINI}`,
+    }),
+    201,
+  );
+  key = expectReply(
+    await admin.post("/api/token/", { name: "whitelisted", unlimited_quota: true, models: [CHEAP, GEMINI] }),
+    201,
+  ).key;
   wideKey = expectReply(await admin.post("/api/token/", { name: "wide", unlimited_quota: true }), 201).key;
 });
 beforeEach(() => mock.reset());
@@ -46,8 +57,18 @@ function bodyFor(route: BodyRoute, model = CHEAP): Record<string, unknown> {
 }
 
 /** A POST with `key` in the surface's usual header; `type` null sends no content type at all. */
-function send(route: BodyRoute, body: string | Uint8Array<ArrayBuffer>, type: string | null = "application/json", apiKey = key) {
-  const headers: Record<string, string> = route.surface === "anthropic" ? { "x-api-key": apiKey } : route.surface === "gemini" ? { "x-goog-api-key": apiKey } : { authorization: `Bearer ${apiKey}` };
+function send(
+  route: BodyRoute,
+  body: string | Uint8Array<ArrayBuffer>,
+  type: string | null = "application/json",
+  apiKey = key,
+) {
+  const headers: Record<string, string> =
+    route.surface === "anthropic"
+      ? { "x-api-key": apiKey }
+      : route.surface === "gemini"
+        ? { "x-goog-api-key": apiKey }
+        : { authorization: `Bearer ${apiKey}` };
   if (type !== null) headers["content-type"] = type;
   return fetch(app.url + route.path, { method: "POST", headers, body });
 }
@@ -72,7 +93,8 @@ describe("a key given twice", () => {
 
   test("on Gemini's endpoints (the model is in the path): any key twice → 400 naming it", async () => {
     for (const route of jsonRoutes(GEMINI).filter((r) => r.surface === "gemini")) {
-      const text = '{"contents":[{"role":"user","parts":[{"text":"a"}]}],"contents":[{"role":"user","parts":[{"text":"b"}]}]}';
+      const text =
+        '{"contents":[{"role":"user","parts":[{"text":"a"}]}],"contents":[{"role":"user","parts":[{"text":"b"}]}]}';
       await expectRefused(route, await send(route, text), 400, '"contents" appears twice');
     }
     expect(mock.requests).toHaveLength(0);
@@ -80,7 +102,12 @@ describe("a key given twice", () => {
 
   test("spelled with an escape, or nested (an output cap given twice) → 400", async () => {
     const chat = jsonRoutes()[0];
-    await expectRefused(chat, await send(chat, `{"model":"${EXPENSIVE}","mod\\u0065l":"${CHEAP}","messages":[]}`), 400, '"model" appears twice');
+    await expectRefused(
+      chat,
+      await send(chat, `{"model":"${EXPENSIVE}","mod\\u0065l":"${CHEAP}","messages":[]}`),
+      400,
+      '"model" appears twice',
+    );
     const gemini = jsonRoutes(GEMINI).find((r) => r.path.endsWith(":generateContent"))!;
     const capTwice = '{"contents":[],"generationConfig":{"maxOutputTokens":100000,"maxOutputTokens":10}}';
     await expectRefused(gemini, await send(gemini, capTwice), 400, '"maxOutputTokens" appears twice');
@@ -121,7 +148,12 @@ describe("content types", () => {
     for (const route of jsonRoutes(GEMINI)) {
       const text = JSON.stringify(bodyFor(route));
       await expectRefused(route, await send(route, text, "text/plain"), 415, "application/json");
-      await expectRefused(route, await send(route, text, "application/x-www-form-urlencoded"), 415, "content-type: application/json");
+      await expectRefused(
+        route,
+        await send(route, text, "application/x-www-form-urlencoded"),
+        415,
+        "content-type: application/json",
+      );
     }
     expect(mock.requests).toHaveLength(0);
   });
@@ -142,7 +174,11 @@ describe("content types", () => {
       form.append("model", EXPENSIVE);
       form.append("model", CHEAP);
       form.append("prompt", "x");
-      const res = await fetch(app.url + route.path, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+      const res = await fetch(app.url + route.path, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}` },
+        body: form,
+      });
       await expectRefused(route, res, 400, '"model" is given twice');
     }
     expect(mock.requests).toHaveLength(0);

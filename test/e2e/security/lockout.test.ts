@@ -50,7 +50,8 @@ let api: ReturnType<typeof client>;
 beforeAll(async () => {
   api = client(app.url, await login(app.url, "admin", ADMIN_PASSWORD));
   expectReply(await api.put("/api/setting", { register_enabled: true }), 200);
-  for (const name of ["target", "spare1", "spare2", "spare3"]) expectReply(await api.post("/api/user/", { username: name, password: `${name}-pass-1` }), 201);
+  for (const name of ["target", "spare1", "spare2", "spare3"])
+    expectReply(await api.post("/api/user/", { username: name, password: `${name}-pass-1` }), 201);
 });
 
 describe("behind a trusted proxy, the lock is per (client address, account)", () => {
@@ -72,24 +73,31 @@ describe("behind a trusted proxy, the lock is per (client address, account)", ()
     expectWait(res);
     expect(await res.text()).toContain("too many failed sign-ins");
     expect(res.headers.get("set-cookie")).toBeNull();
-    expect((await consolePost("/login", { username: "admin", password: ADMIN_PASSWORD }, "198.51.100.8")).status).toBe(303);
+    expect((await consolePost("/login", { username: "admin", password: ADMIN_PASSWORD }, "198.51.100.8")).status).toBe(
+      303,
+    );
   });
 
   test("one address failing on many accounts is stopped at 30 a minute; /register's sign-in goes through the same throttle", async () => {
     const sprayer = "203.0.113.99";
-    for (const name of ["spare1", "spare2", "spare3"]) for (const r of await failures(app.url, name, sprayer)) expect(r.status).toBe(401);
+    for (const name of ["spare1", "spare2", "spare3"])
+      for (const r of await failures(app.url, name, sprayer)) expect(r.status).toBe(401);
     expectWait(await apiLogin(app.url, "target", "target-pass-1", sprayer));
     const signUp = await consolePost("/register", { username: "from-sprayer", password: "sprayer-pass-1" }, sprayer);
     expectWait(signUp);
     expect(signUp.headers.get("set-cookie")).toBeNull();
-    expect((await consolePost("/register", { username: "from-elsewhere", password: "elsewhere-pass-1" }, "198.51.100.9")).status).toBe(303);
+    expect(
+      (await consolePost("/register", { username: "from-elsewhere", password: "elsewhere-pass-1" }, "198.51.100.9"))
+        .status,
+    ).toBe(303);
   });
 });
 
 describe("many addresses failing on one account start its delay", () => {
   test("after failures from 10 addresses, a new address waits (429, Retry-After) even with the right password; the owner's usual address does not", async () => {
     expectReply(await apiLogin(app.url, "target", "target-pass-1", "192.0.2.10"), 200); // the owner, before the attack
-    for (let i = 0; i < 10; i++) expect((await apiLogin(app.url, "target", `guess-${i}`, `198.18.0.${i + 1}`)).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await apiLogin(app.url, "target", `guess-${i}`, `198.18.0.${i + 1}`)).status).toBe(401);
 
     const fresh = await apiLogin(app.url, "target", "target-pass-1", "198.18.1.1");
     expectWait(fresh);
@@ -105,7 +113,9 @@ describe("many addresses failing on one account start its delay", () => {
 
 describe("without a trusted proxy", () => {
   test("X-Forwarded-For is ignored: rotating it does not escape the lock", async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => apiLogin(direct.url, "admin", `wrong-${i}`, `203.0.113.${i + 1}`)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => apiLogin(direct.url, "admin", `wrong-${i}`, `203.0.113.${i + 1}`)),
+    );
     for (const r of results) expect(r.status).toBe(401);
     expectWait(await apiLogin(direct.url, "admin", ADMIN_PASSWORD, "203.0.113.200"));
   });

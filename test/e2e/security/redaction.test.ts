@@ -37,7 +37,15 @@ beforeAll(async () => {
       ["gemini", { type: "gemini", base_url: mock.urlFor(spec, "/v1beta") }],
     ];
     for (const [u, body] of channels) {
-      expectReply(await api.post("/api/channel/", { name: `leak-${u}-${status}`, key: KEYS[u], models: [model(u, status)], ...body }), 201);
+      expectReply(
+        await api.post("/api/channel/", {
+          name: `leak-${u}-${status}`,
+          key: KEYS[u],
+          models: [model(u, status)],
+          ...body,
+        }),
+        201,
+      );
       await priceModels(app.url, admin, model(u, status));
     }
   }
@@ -56,7 +64,10 @@ async function callSurface(surface: Surface, m: string, stream: boolean) {
         ? ["/v1/responses", { model: m, input: "hi", stream }]
         : surface === "messages"
           ? ["/v1/messages", { model: m, max_tokens: 64, messages, stream }]
-          : [`/v1beta/models/${m}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`, { contents: [{ role: "user", parts: [{ text: "hi" }] }] }];
+          : [
+              `/v1beta/models/${m}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`,
+              { contents: [{ role: "user", parts: [{ text: "hi" }] }] },
+            ];
   const res = await fetch(app.url + path, { method: "POST", headers: auth, body: JSON.stringify(body) });
   return { status: res.status, text: await res.text(), requestId: res.headers.get("x-request-id") ?? "" };
 }
@@ -64,14 +75,19 @@ async function callSurface(surface: Surface, m: string, stream: boolean) {
 /** Nothing of the key (whole, masked, its tail) or the upstream's address is in `text`. */
 function expectNoSecrets(text: string, u: Upstream) {
   const key = KEYS[u];
-  const found = [key, key.slice(8), maskKey(key), mock.origin, `127.0.0.1:${new URL(mock.origin).port}`].filter((s) => text.includes(s));
+  const found = [key, key.slice(8), maskKey(key), mock.origin, `127.0.0.1:${new URL(mock.origin).port}`].filter((s) =>
+    text.includes(s),
+  );
   expect(found).toEqual([]);
 }
 
 async function logRow(requestId: string) {
   const until = Date.now() + 5000;
   for (;;) {
-    const items = expectReply(await call(app.url, "GET", `/api/log/?request_id=${encodeURIComponent(requestId)}`, undefined, admin), 200).items;
+    const items = expectReply(
+      await call(app.url, "GET", `/api/log/?request_id=${encodeURIComponent(requestId)}`, undefined, admin),
+      200,
+    ).items;
     if (items.length > 0) return items[0];
     if (Date.now() > until) throw new Error(`no log row for ${requestId}`);
     await Bun.sleep(20);
@@ -115,7 +131,9 @@ describe("an upstream JSON error reaches the client redacted", () => {
     });
   }
 
-  for (const [surface, upstream] of CASES.filter(([s, u]) => (s === "messages" ? u === "anthropic" : s === "gemini" ? u === "gemini" : u === "openai"))) {
+  for (const [surface, upstream] of CASES.filter(([s, u]) =>
+    s === "messages" ? u === "anthropic" : s === "gemini" ? u === "gemini" : u === "openai",
+  )) {
     test(`${surface} client, ${upstream} upstream, the error sent with status 200`, async () => {
       const r = await callSurface(surface, model(upstream, 200), false);
       expect(r.text).toContain("Request failed for API key");

@@ -18,8 +18,17 @@ const recorder = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   fetch: async (req) => {
-    landed.push({ method: req.method, path: new URL(req.url).pathname, headers: req.headers.toJSON(), body: await req.text() });
-    return Response.json({ id: "chatcmpl-x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "internal secret" }, finish_reason: "stop" }] });
+    landed.push({
+      method: req.method,
+      path: new URL(req.url).pathname,
+      headers: req.headers.toJSON(),
+      body: await req.text(),
+    });
+    return Response.json({
+      id: "chatcmpl-x",
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: "internal secret" }, finish_reason: "stop" }],
+    });
   },
 });
 const target = `http://127.0.0.1:${recorder.port}`;
@@ -29,7 +38,10 @@ const redirector = Bun.serve({
   port: 0,
   fetch: (req) => {
     const m = /^\/s\/(\d{3})(\/.*)$/.exec(new URL(req.url).pathname);
-    return new Response("moved", { status: Number(m?.[1] ?? 302), headers: { location: `${target}/landed${m?.[2] ?? "/"}` } });
+    return new Response("moved", {
+      status: Number(m?.[1] ?? 302),
+      headers: { location: `${target}/landed${m?.[2] ?? "/"}` },
+    });
   },
 });
 const via = (status: number, path = "") => `http://127.0.0.1:${redirector.port}/s/${status}${path}`;
@@ -40,7 +52,12 @@ const channels: Record<string, { id: number; status: number }> = {};
 beforeAll(async () => {
   gw = await gatewayAdmin(app.url);
   const add = async (name: string, status: number, body: Record<string, unknown>) => {
-    const c = await gw.addChannel({ name, models: `redir-${name}`, ...body, base_url: via(status, String(body.base_url ?? "")) });
+    const c = await gw.addChannel({
+      name,
+      models: `redir-${name}`,
+      ...body,
+      base_url: via(status, String(body.base_url ?? "")),
+    });
     channels[name] = { id: c.id, status };
   };
   await add("openai", 302, { base_url: "/v1" });
@@ -61,7 +78,12 @@ function callSurface(name: string, stream = false): Promise<Response> {
     return fetch(`${app.url}/v1/messages`, {
       method: "POST",
       headers: { ...json, "x-api-key": gw.key, "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model, max_tokens: 16, stream, messages: [{ role: "user", content: "the secret prompt" }] }),
+      body: JSON.stringify({
+        model,
+        max_tokens: 16,
+        stream,
+        messages: [{ role: "user", content: "the secret prompt" }],
+      }),
     });
   }
   if (name === "gemini") {
@@ -79,8 +101,14 @@ function callSurface(name: string, stream = false): Promise<Response> {
 }
 
 /** the surface's error code or type: OpenAI's code, Anthropic's error type, Google's status */
-const errorOf = (name: string, body: any) => (name === "anthropic" ? body.error.type : name === "gemini" ? body.error.status : body.error.code);
-const EXPECTED: Record<string, string> = { openai: "upstream_error", azure: "upstream_error", anthropic: "api_error", gemini: "UNAVAILABLE" };
+const errorOf = (name: string, body: any) =>
+  name === "anthropic" ? body.error.type : name === "gemini" ? body.error.status : body.error.code;
+const EXPECTED: Record<string, string> = {
+  openai: "upstream_error",
+  azure: "upstream_error",
+  anthropic: "api_error",
+  gemini: "UNAVAILABLE",
+};
 
 describe("a relayed call never follows a redirect", () => {
   for (const name of ["openai", "anthropic", "gemini", "azure"]) {
@@ -89,12 +117,23 @@ describe("a relayed call never follows a redirect", () => {
         landed.length = 0;
         const res = await callSurface(name, stream);
         const text = await res.text();
-        expect({ status: res.status, error: errorOf(name, JSON.parse(text)) }).toEqual({ status: 502, error: EXPECTED[name] });
+        expect({ status: res.status, error: errorOf(name, JSON.parse(text)) }).toEqual({
+          status: 502,
+          error: EXPECTED[name],
+        });
         expect(text).not.toContain("internal secret");
         expect(text).not.toContain(String(recorder.port));
         const row = await gw.logRow(res.headers.get("x-request-id")!);
         const { id, status } = channels[name];
-        expect(row.attempts).toEqual([{ channel_id: id, status, ms: expect.any(Number), error: "redirect", cause: expect.stringContaining(`redirect to ${target} refused`) }]);
+        expect(row.attempts).toEqual([
+          {
+            channel_id: id,
+            status,
+            ms: expect.any(Number),
+            error: "redirect",
+            cause: expect.stringContaining(`redirect to ${target} refused`),
+          },
+        ]);
         expect(landed).toEqual([]);
       });
     }
@@ -105,7 +144,12 @@ test("the channel Test never follows a redirect and says where it pointed", asyn
   landed.length = 0;
   for (const [name, { id, status }] of Object.entries(channels)) {
     const r = expectReply(await gw.admin.post(`/api/channel/${id}/test`, {}), 200);
-    expect({ name, ok: r.ok, status: r.status, failure: r.failure }).toEqual({ name, ok: false, status, failure: "redirect" });
+    expect({ name, ok: r.ok, status: r.status, failure: r.failure }).toEqual({
+      name,
+      ok: false,
+      status,
+      failure: "redirect",
+    });
     expect(r.message).toStartWith(`redirect to ${target} refused`);
   }
   expect(landed).toEqual([]);
@@ -125,11 +169,21 @@ test("count_tokens never follows a redirect: the count is made locally", async (
 
 describe("the guard's opt-in redirects (for fetches that carry neither a key nor a prompt)", () => {
   afterAll(() => configureResolver({}));
-  const credentials = { authorization: "Bearer sk-secret", "x-api-key": "sk-ant-secret", "x-goog-api-key": "AIza-secret", "api-key": "azure-secret", cookie: "s=1" };
+  const credentials = {
+    authorization: "Bearer sk-secret",
+    "x-api-key": "sk-ant-secret",
+    "x-goog-api-key": "AIza-secret",
+    "api-key": "azure-secret",
+    cookie: "s=1",
+  };
 
   test("a GET follows up to maxRedirects, each hop through the guard, without credential headers", async () => {
     landed.length = 0;
-    const r = await guardedFetch(via(302, "/file.bin"), { headers: { ...credentials, accept: "application/octet-stream" } }, { maxRedirects: 2 });
+    const r = await guardedFetch(
+      via(302, "/file.bin"),
+      { headers: { ...credentials, accept: "application/octet-stream" } },
+      { maxRedirects: 2 },
+    );
     expect(r.status).toBe(200);
     expect(landed).toHaveLength(1);
     expect(landed[0].path).toBe("/landed/file.bin");
@@ -145,8 +199,18 @@ describe("the guard's opt-in redirects (for fetches that carry neither a key nor
       return e as EgressError;
     };
     expect((await refused(guardedFetch(via(301, "/a")))).kind).toBe("redirect");
-    expect((await refused(guardedFetch(via(307, "/a"), { method: "POST", body: "prompt", headers: credentials }, { maxRedirects: 5 }))).kind).toBe("redirect");
-    const toMeta = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("", { status: 302, headers: { location: "http://169.254.169.254/latest/meta-data/" } }) });
+    expect(
+      (
+        await refused(
+          guardedFetch(via(307, "/a"), { method: "POST", body: "prompt", headers: credentials }, { maxRedirects: 5 }),
+        )
+      ).kind,
+    ).toBe("redirect");
+    const toMeta = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => new Response("", { status: 302, headers: { location: "http://169.254.169.254/latest/meta-data/" } }),
+    });
     try {
       const e = await refused(guardedFetch(`http://127.0.0.1:${toMeta.port}/x`, {}, { maxRedirects: 3 }));
       expect(e.kind).toBe("refused");

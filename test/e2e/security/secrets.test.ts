@@ -56,7 +56,8 @@ function expectNotAtRest(dataDir: string, secrets: string[]) {
   const needles = secrets.flatMap((s) => (KEY.test(s) ? [s, s.slice(3)] : [s]));
   const found: string[] = [];
   for (const [file, bytes] of Object.entries(files)) {
-    for (const n of needles) if (bytes.indexOf(Buffer.from(n, "utf8")) !== -1) found.push(`${file} holds ${n.slice(0, 10)}…`);
+    for (const n of needles)
+      if (bytes.indexOf(Buffer.from(n, "utf8")) !== -1) found.push(`${file} holds ${n.slice(0, 10)}…`);
   }
   expect(found).toEqual([]);
   return Object.keys(files);
@@ -125,7 +126,11 @@ test("generated secret file, random admin password, keys never stored in plainte
   expect(readFileSync(secretPath, "utf8").trim()).toBe(secret);
   expect(statSync(secretPath).mode & 0o777).toBe(0o600);
   const again = client(second.url, await login(second.url, "admin", password));
-  for (const [name, key] of [["api-made", apiKey], ["cli-made", cliKey], ["default", defaultKey]] as const) {
+  for (const [name, key] of [
+    ["api-made", apiKey],
+    ["cli-made", cliKey],
+    ["default", defaultKey],
+  ] as const) {
     const r = await again.post(`/api/token/${idOf(name)}/key`);
     expect(r.status).toBe(200);
     expect({ name, key: r.body.data.key }).toEqual({ name, key });
@@ -138,7 +143,10 @@ test("generated secret file, random admin password, keys never stored in plainte
 
 test("APIYI_SECRET and APIYI_ADMIN_PASSWORD from the environment: no secret file, nothing printed", async () => {
   const dir = newDir();
-  const env = { APIYI_SECRET: "env-secret-0123456789-abcdefghijklmnopqrstuvwxyz", APIYI_ADMIN_PASSWORD: "chosen-by-operator-1" };
+  const env = {
+    APIYI_SECRET: "env-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    APIYI_ADMIN_PASSWORD: "chosen-by-operator-1",
+  };
   const first = await serve(dir, env);
   expect(existsSync(join(dir, "secret"))).toBe(false);
 
@@ -149,7 +157,9 @@ test("APIYI_SECRET and APIYI_ADMIN_PASSWORD from the environment: no secret file
   const key: string = created.body.data.key;
   const id: number = created.body.data.id;
 
-  const cliRun = await run(["token", "create", "--user", "admin", "--name", "env-cli", "--data-dir", dir], { APIYI_SECRET: env.APIYI_SECRET });
+  const cliRun = await run(["token", "create", "--user", "admin", "--name", "env-cli", "--data-dir", dir], {
+    APIYI_SECRET: env.APIYI_SECRET,
+  });
   expect(cliRun.code).toBe(0);
   const cliKey = cliRun.stdout.trim();
   expect(cliKey).toMatch(KEY);
@@ -179,9 +189,15 @@ test("a too-short APIYI_SECRET (or admin password) is refused with one line and 
     expect(r.stderr).toContain(name);
     expect(r.stderr).not.toMatch(/^\s*at /m);
   };
-  oneLine(await run(["serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dir], { APIYI_SECRET: "too-short" }), "APIYI_SECRET");
+  oneLine(
+    await run(["serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dir], { APIYI_SECRET: "too-short" }),
+    "APIYI_SECRET",
+  );
   oneLine(await run(["migrate", "--data-dir", dir], { APIYI_SECRET: "too-short" }), "APIYI_SECRET");
-  oneLine(await run(["serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dir], { APIYI_ADMIN_PASSWORD: "admin" }), "APIYI_ADMIN_PASSWORD");
+  oneLine(
+    await run(["serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dir], { APIYI_ADMIN_PASSWORD: "admin" }),
+    "APIYI_ADMIN_PASSWORD",
+  );
   expect(existsSync(join(dir, "secret"))).toBe(false);
   expect(existsSync(join(dir, "apiyi.db"))).toBe(false);
 });

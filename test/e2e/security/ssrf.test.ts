@@ -22,29 +22,100 @@ import { UPSTREAM_TEST_CERT, UPSTREAM_TEST_KEY } from "../../support/mock/tls-fi
 import { chatCall, cli, scratchDirs, useServer } from "../../support/server";
 
 const REFUSED_HOSTS = [
-  "169.254.169.254", "169.254.0.1", "169.254.255.255", "169.254.170.2",
-  "2852039166", "0xa9fea9fe", "0xA9FEA9FE", "0xa9.0xfe.0xa9.0xfe", "0251.0376.0251.0376", "0251.254.169.254",
-  "169.254.43518", "169.16689662", "169.0xfe.43518", "0xa9.16689662", "169.254.169.254.",
-  "::ffff:169.254.169.254", "[::ffff:169.254.169.254]", "::ffff:a9fe:a9fe", "[::ffff:a9fe:a9fe]", "0:0:0:0:0:ffff:a9fe:a9fe",
-  "0000:0000:0000:0000:0000:ffff:169.254.169.254", "::169.254.169.254", "::a9fe:a9fe", "::ffff:0:169.254.169.254",
-  "64:ff9b::169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1",
-  "fe80::1", "[fe80::1]", "FE80::", "fe80::1%eth0", "[fe80::1%25eth0]", "fe80:0000:0000:0000:0000:0000:0000:0001", "febf:ffff::1", "fe9a::2",
-  "fd00:ec2::254", "[fd00:ec2::254]", "fd00:ec2:0:0:0:0:0:254", "FD00:0EC2::0254",
-  "100.100.100.200", "0x646464c8", "1684301000", "0144.0144.0144.0310", "100.100.25800", "::ffff:100.100.100.200",
-  "metadata.google.internal", "METADATA.GOOGLE.INTERNAL.", "metadata.goog",
+  "169.254.169.254",
+  "169.254.0.1",
+  "169.254.255.255",
+  "169.254.170.2",
+  "2852039166",
+  "0xa9fea9fe",
+  "0xA9FEA9FE",
+  "0xa9.0xfe.0xa9.0xfe",
+  "0251.0376.0251.0376",
+  "0251.254.169.254",
+  "169.254.43518",
+  "169.16689662",
+  "169.0xfe.43518",
+  "0xa9.16689662",
+  "169.254.169.254.",
+  "::ffff:169.254.169.254",
+  "[::ffff:169.254.169.254]",
+  "::ffff:a9fe:a9fe",
+  "[::ffff:a9fe:a9fe]",
+  "0:0:0:0:0:ffff:a9fe:a9fe",
+  "0000:0000:0000:0000:0000:ffff:169.254.169.254",
+  "::169.254.169.254",
+  "::a9fe:a9fe",
+  "::ffff:0:169.254.169.254",
+  "64:ff9b::169.254.169.254",
+  "64:ff9b::a9fe:a9fe",
+  "2002:a9fe:a9fe::1",
+  "fe80::1",
+  "[fe80::1]",
+  "FE80::",
+  "fe80::1%eth0",
+  "[fe80::1%25eth0]",
+  "fe80:0000:0000:0000:0000:0000:0000:0001",
+  "febf:ffff::1",
+  "fe9a::2",
+  "fd00:ec2::254",
+  "[fd00:ec2::254]",
+  "fd00:ec2:0:0:0:0:0:254",
+  "FD00:0EC2::0254",
+  "100.100.100.200",
+  "0x646464c8",
+  "1684301000",
+  "0144.0144.0144.0310",
+  "100.100.25800",
+  "::ffff:100.100.100.200",
+  "metadata.google.internal",
+  "METADATA.GOOGLE.INTERNAL.",
+  "metadata.goog",
 ];
 const ALLOWED_HOSTS = [
-  "127.0.0.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.1", "localhost", "::1", "[::1]", "::ffff:127.0.0.1",
-  "10.0.0.1", "192.168.1.10", "172.16.0.1", "100.64.0.1", "100.100.100.201", "169.253.255.255", "169.255.0.1",
-  "fec0::1", "fc00::1", "fd00:ec2::253", "fd12:3456::1", "8.8.8.8", "2001:4860:4860::8888", "0.0.0.0", "api.openai.com",
-  "169.254.example.com", "fe80.example.com",
+  "127.0.0.1",
+  "2130706433",
+  "0x7f000001",
+  "0177.0.0.1",
+  "127.1",
+  "localhost",
+  "::1",
+  "[::1]",
+  "::ffff:127.0.0.1",
+  "10.0.0.1",
+  "192.168.1.10",
+  "172.16.0.1",
+  "100.64.0.1",
+  "100.100.100.201",
+  "169.253.255.255",
+  "169.255.0.1",
+  "fec0::1",
+  "fc00::1",
+  "fd00:ec2::253",
+  "fd12:3456::1",
+  "8.8.8.8",
+  "2001:4860:4860::8888",
+  "0.0.0.0",
+  "api.openai.com",
+  "169.254.example.com",
+  "fe80.example.com",
 ];
 /** URLs as an admin could type them: the URL parser canonicalises these before the check */
 const REFUSED_URLS = [
-  "http://169.254.169.254/latest/meta-data/", "http://2852039166/", "http://0xA9FEA9FE/v1", "http://0251.0376.0251.0376/", "http://169.254.43518/",
-  "http://169.254.169.254./", "http://[::ffff:169.254.169.254]/", "http://[0:0:0:0:0:ffff:169.254.169.254]:80/", "http://[fe80::1]:8080/v1",
-  "http://[fd00:ec2::254]/latest", "http://100.100.100.200/", "http://0x64.0x64.0x64.0xc8/", "http://%31%36%39.254.169.254/",
-  "http://169。254。169。254/", "https://metadata.google.internal/computeMetadata/v1/",
+  "http://169.254.169.254/latest/meta-data/",
+  "http://2852039166/",
+  "http://0xA9FEA9FE/v1",
+  "http://0251.0376.0251.0376/",
+  "http://169.254.43518/",
+  "http://169.254.169.254./",
+  "http://[::ffff:169.254.169.254]/",
+  "http://[0:0:0:0:0:ffff:169.254.169.254]:80/",
+  "http://[fe80::1]:8080/v1",
+  "http://[fd00:ec2::254]/latest",
+  "http://100.100.100.200/",
+  "http://0x64.0x64.0x64.0xc8/",
+  "http://%31%36%39.254.169.254/",
+  "http://169。254。169。254/",
+  "https://metadata.google.internal/computeMetadata/v1/",
 ];
 
 describe("the address classifier", () => {
@@ -54,13 +125,33 @@ describe("the address classifier", () => {
 
   test("every spelling of the metadata address parses to the same 16 bytes", () => {
     const canonical = parseIp("::ffff:169.254.169.254")!.bytes;
-    for (const s of ["169.254.169.254", "2852039166", "0xa9fea9fe", "0251.0376.0251.0376", "169.254.43518", "169.16689662", "[::ffff:a9fe:a9fe]"]) {
+    for (const s of [
+      "169.254.169.254",
+      "2852039166",
+      "0xa9fea9fe",
+      "0251.0376.0251.0376",
+      "169.254.43518",
+      "169.16689662",
+      "[::ffff:a9fe:a9fe]",
+    ]) {
       expect({ s, bytes: [...parseIp(s)!.bytes] }).toEqual({ s, bytes: [...canonical] });
     }
   });
 
   test("not addresses: names, out-of-range parts, malformed IPv6", () => {
-    for (const s of ["api.openai.com", "256.1.1.1", "1.2.3.4.5", "4294967296", "0x1a9fea9fe", "1..2", "::1::2", "12345::", "fe80::g", ""]) expect({ s, ip: parseIp(s) }).toEqual({ s, ip: null });
+    for (const s of [
+      "api.openai.com",
+      "256.1.1.1",
+      "1.2.3.4.5",
+      "4294967296",
+      "0x1a9fea9fe",
+      "1..2",
+      "::1::2",
+      "12345::",
+      "fe80::g",
+      "",
+    ])
+      expect({ s, ip: parseIp(s) }).toEqual({ s, ip: null });
     expect(refusedAddress(parseIp("169.254.1.1")!)).toContain("link-local");
   });
 });
@@ -78,8 +169,17 @@ describe("the guard at call time (in this process)", () => {
   let local: ReturnType<typeof Bun.serve>;
   let tls: ReturnType<typeof Bun.serve>;
   beforeAll(() => {
-    local = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (r) => (seen.push({ host: r.headers.get("host"), path: new URL(r.url).pathname }), new Response("local")) });
-    tls = Bun.serve({ hostname: "127.0.0.1", port: 0, tls: { cert: UPSTREAM_TEST_CERT, key: UPSTREAM_TEST_KEY }, fetch: (r) => new Response(`tls ${r.headers.get("host")}`) });
+    local = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (r) => (seen.push({ host: r.headers.get("host"), path: new URL(r.url).pathname }), new Response("local")),
+    });
+    tls = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: { cert: UPSTREAM_TEST_CERT, key: UPSTREAM_TEST_KEY },
+      fetch: (r) => new Response(`tls ${r.headers.get("host")}`),
+    });
   });
   afterAll(() => {
     local.stop(true);
@@ -97,9 +197,16 @@ describe("the guard at call time (in this process)", () => {
   };
 
   test("a name that resolves to a refused address is refused before any connection; so is one that lists it among others", async () => {
-    use({ "meta.test": ["169.254.169.254"], "mixed.test": ["127.0.0.1", "169.254.169.254"], "v6meta.test": ["fd00:ec2::254"] });
+    use({
+      "meta.test": ["169.254.169.254"],
+      "mixed.test": ["127.0.0.1", "169.254.169.254"],
+      "v6meta.test": ["fd00:ec2::254"],
+    });
     for (const name of ["meta.test", "mixed.test", "v6meta.test"]) {
-      const e = await guardedFetch(`http://${name}:${local.port}/v1/chat/completions`, { method: "POST", body: "{}" }).catch((x) => x);
+      const e = await guardedFetch(`http://${name}:${local.port}/v1/chat/completions`, {
+        method: "POST",
+        body: "{}",
+      }).catch((x) => x);
       expect(e).toBeInstanceOf(EgressError);
       expect(e.kind).toBe("refused");
       expect(e.message).toContain(name);
@@ -120,7 +227,9 @@ describe("the guard at call time (in this process)", () => {
     expect(await r.text()).toBe(`tls upstream.test:${tls.port}`);
     // the same address under another name: the certificate does not match, the call fails
     const t = await targetFor(`https://other.test:${tls.port}/v1`);
-    const e = await guardedFetch(`https://other.test:${tls.port}/v1`, { tls: { ca: UPSTREAM_TEST_CERT } }).catch((x) => x);
+    const e = await guardedFetch(`https://other.test:${tls.port}/v1`, { tls: { ca: UPSTREAM_TEST_CERT } }).catch(
+      (x) => x,
+    );
     expect(describeFetchError(e, t.display)).toStartWith(`TLS: other.test:${tls.port}: `);
   });
 
@@ -134,7 +243,9 @@ describe("the guard at call time (in this process)", () => {
     // …and the new answer is refused from then on
     const e = await resolveChecked("rebind.test").catch((x) => x);
     expect(e).toBeInstanceOf(EgressError);
-    expect(e.message).toBe("refused: rebind.test resolves to 169.254.169.254; 169.254.169.254 is link-local (169.254.0.0/16, where cloud metadata services answer)");
+    expect(e.message).toBe(
+      "refused: rebind.test resolves to 169.254.169.254; 169.254.169.254 is link-local (169.254.0.0/16, where cloud metadata services answer)",
+    );
     expect(lookups).toEqual(["rebind.test", "rebind.test"]);
   });
 
@@ -187,15 +298,46 @@ describe("end to end", () => {
 
   test("save time: the CLI and the console refuse too", async () => {
     const before = await total();
-    const r = await cli(["channel", "add", "--name", "n", "--key", "k", "--models", "m", "--base-url", "http://0xa9fea9fe/", "--data-dir", app.server.dataDir], { cwd: newDir() });
+    const r = await cli(
+      [
+        "channel",
+        "add",
+        "--name",
+        "n",
+        "--key",
+        "k",
+        "--models",
+        "m",
+        "--base-url",
+        "http://0xa9fea9fe/",
+        "--data-dir",
+        app.server.dataDir,
+      ],
+      { cwd: newDir() },
+    );
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: "" });
-    expect(r.stderr).toStartWith("apiyi channel add: --base-url: must not point at a link-local or cloud-metadata address");
+    expect(r.stderr).toStartWith(
+      "apiyi channel add: --base-url: must not point at a link-local or cloud-metadata address",
+    );
     const page = await (await fetch(`${app.url}/token`, { headers: { cookie: gw.auth.cookie! } })).text();
     const csrf = /data-csrf="([0-9a-f]+)"/.exec(page)![1];
-    const form = new URLSearchParams({ name: "n", type: "openai", base_url: "http://[fd00:ec2::254]/", key: "k", models: "m", group: "default" });
+    const form = new URLSearchParams({
+      name: "n",
+      type: "openai",
+      base_url: "http://[fd00:ec2::254]/",
+      key: "k",
+      models: "m",
+      group: "default",
+    });
     const res = await fetch(`${app.url}/admin/channels`, {
       method: "POST",
-      headers: { cookie: gw.auth.cookie!, "x-csrf-token": csrf, origin: app.url, "hx-request": "true", "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        cookie: gw.auth.cookie!,
+        "x-csrf-token": csrf,
+        origin: app.url,
+        "hx-request": "true",
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: form,
     });
     expect(await res.text()).toContain("link-local or cloud-metadata");
@@ -204,9 +346,23 @@ describe("end to end", () => {
 
   test("call time: a /v1 call and the channel Test never reach a name that resolves to a refused address; a good name is reached at its checked address", async () => {
     const port = new URL(mock.url).port;
-    const meta = await gw.addChannel({ name: "meta-by-name", models: "ssrf-model", base_url: `http://meta.test:${port}/v1`, priority: 10 });
-    const meta6 = await gw.addChannel({ name: "meta6-by-name", models: "ssrf-model", base_url: `http://meta6.test:${port}/v1`, priority: 5 });
-    const good = await gw.addChannel({ name: "good-by-name", models: "ssrf-model", base_url: `http://up.test:${port}/v1` });
+    const meta = await gw.addChannel({
+      name: "meta-by-name",
+      models: "ssrf-model",
+      base_url: `http://meta.test:${port}/v1`,
+      priority: 10,
+    });
+    const meta6 = await gw.addChannel({
+      name: "meta6-by-name",
+      models: "ssrf-model",
+      base_url: `http://meta6.test:${port}/v1`,
+      priority: 5,
+    });
+    const good = await gw.addChannel({
+      name: "good-by-name",
+      models: "ssrf-model",
+      base_url: `http://up.test:${port}/v1`,
+    });
     mock.reset();
     const res = await chatCall(app.url, gw.key, "ssrf-model");
     expect(res.status).toBe(200);
@@ -250,7 +406,15 @@ describe("end to end", () => {
       if (row.attempts[0]?.error === "refused") break;
       await Bun.sleep(50);
     }
-    expect(row.attempts).toEqual([{ channel_id: old.id, status: 0, ms: expect.any(Number), error: "refused", cause: expect.stringContaining("169.254.169.254") }]);
+    expect(row.attempts).toEqual([
+      {
+        channel_id: old.id,
+        status: 0,
+        ms: expect.any(Number),
+        error: "refused",
+        cause: expect.stringContaining("169.254.169.254"),
+      },
+    ]);
     expect(row.status_code).toBe(502);
     const test = expectReply(await gw.admin.post(`/api/channel/${old.id}/test`, {}), 200);
     expect(test).toMatchObject({ ok: false, failure: "refused" });

@@ -33,9 +33,22 @@ function openToOthers(path: string): boolean {
 /** How the server is run so that the folders it gets belong to someone else (see the header). */
 const stranger = (() => {
   const uid = process.getuid!();
-  if (uid !== 0) return { how: "as this user, folder not writable", prefix: [], spawn: {}, uid, foreign: (p: string) => chmodSync(p, statSync(p).isDirectory() ? 0o555 : 0o000) };
+  if (uid !== 0)
+    return {
+      how: "as this user, folder not writable",
+      prefix: [],
+      spawn: {},
+      uid,
+      foreign: (p: string) => chmodSync(p, statSync(p).isDirectory() ? 0o555 : 0o000),
+    };
   if (openToOthers(APP.at(-1)!) && openToOthers(join(ROOT, "package.json")) && openToOthers(process.execPath)) {
-    return { how: "as uid 10001", prefix: [], spawn: { uid: IMAGE_UID, gid: IMAGE_UID }, uid: IMAGE_UID, foreign: (_: string) => {} };
+    return {
+      how: "as uid 10001",
+      prefix: [],
+      spawn: { uid: IMAGE_UID, gid: IMAGE_UID },
+      uid: IMAGE_UID,
+      foreign: (_: string) => {},
+    };
   }
   return {
     how: "as root without CAP_DAC_OVERRIDE",
@@ -48,14 +61,17 @@ const stranger = (() => {
 
 /** Runs `apiyi serve` on `dataDir` (as the stranger when asked); a server that wrongly starts is killed. */
 async function serve(dataDir: string, args: string[] = [], opts: { asStranger?: boolean } = {}) {
-  const proc = Bun.spawn([...(opts.asStranger ? stranger.prefix : []), ...APP, "serve", "--port", "0", "--data-dir", dataDir, ...args], {
-    ...(opts.asStranger ? stranger.spawn : {}),
-    cwd: "/tmp",
-    env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, HOME: "/tmp" }),
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: 20_000,
-  });
+  const proc = Bun.spawn(
+    [...(opts.asStranger ? stranger.prefix : []), ...APP, "serve", "--port", "0", "--data-dir", dataDir, ...args],
+    {
+      ...(opts.asStranger ? stranger.spawn : {}),
+      cwd: "/tmp",
+      env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, HOME: "/tmp" }),
+      stdout: "pipe",
+      stderr: "pipe",
+      timeout: 20_000,
+    },
+  );
   return proc;
 }
 
@@ -72,7 +88,10 @@ test("--host 0.0.0.0: the start line names 0.0.0.0:PORT (every interface) and a 
   const decoder = new TextDecoder();
   const deadline = Date.now() + 15_000;
   while (!/\nconsole: .*\n/.test(out) && Date.now() < deadline) {
-    const { value, done } = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => ({ value: undefined, done: true }))]);
+    const { value, done } = await Promise.race([
+      reader.read(),
+      Bun.sleep(deadline - Date.now()).then(() => ({ value: undefined, done: true })),
+    ]);
     if (done) break;
     out += decoder.decode(value);
   }
@@ -97,8 +116,14 @@ function parentFolder() {
 async function expectChownLine(dataDir: string, failedOn: string) {
   const proc = await serve(dataDir, [], { asStranger: true });
   const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
-  expect({ how: stranger.how, code, lines: stderr.trimEnd().split("\n").length }).toEqual({ how: stranger.how, code: 1, lines: 1 });
-  expect(stderr).toStartWith(`apiyi serve: data dir ${dataDir}: permission denied on ${failedOn} for this process (uid ${stranger.uid}); `);
+  expect({ how: stranger.how, code, lines: stderr.trimEnd().split("\n").length }).toEqual({
+    how: stranger.how,
+    code: 1,
+    lines: 1,
+  });
+  expect(stderr).toStartWith(
+    `apiyi serve: data dir ${dataDir}: permission denied on ${failedOn} for this process (uid ${stranger.uid}); `,
+  );
   expect(stderr).toContain(`chown -R ${stranger.uid}:`);
   expect(stderr).not.toContain("EACCES");
 }
@@ -126,7 +151,10 @@ test("a file where the data folder should be: one line, exit 1", async () => {
   for (const dataDir of [file, join(file, "data")]) {
     const proc = await serve(dataDir);
     const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
-    expect({ code, stderr }).toEqual({ code: 1, stderr: `apiyi serve: data dir ${dataDir}: it (or a folder above it) is a file, not a folder; give --data-dir a folder\n` });
+    expect({ code, stderr }).toEqual({
+      code: 1,
+      stderr: `apiyi serve: data dir ${dataDir}: it (or a folder above it) is a file, not a folder; give --data-dir a folder\n`,
+    });
   }
 });
 
@@ -142,8 +170,14 @@ test(".dockerignore lets in only what the Dockerfile copies: no node_modules, bi
     .filter((l) => /^COPY\s/.test(l) && !l.includes("--from="))
     .flatMap((l) => l.trim().split(/\s+/).slice(1, -1));
   expect(lines[0]).toBe("*"); // everything out first: a data dir under any name stays out
-  expect(lines.filter((l) => l.startsWith("!")).map((l) => l.slice(1)).sort()).toEqual(copied.sort());
-  for (const never of ["**/node_modules", "**/secret", "**/*.db", "**/*.db-wal", "**/.env*"]) expect(lines).toContain(never);
+  expect(
+    lines
+      .filter((l) => l.startsWith("!"))
+      .map((l) => l.slice(1))
+      .sort(),
+  ).toEqual(copied.sort());
+  for (const never of ["**/node_modules", "**/secret", "**/*.db", "**/*.db-wal", "**/.env*"])
+    expect(lines).toContain(never);
 });
 
 test("the image's drain fits in docker stop's default 10 s, and its user is 10001:10001", () => {

@@ -7,7 +7,18 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
-import { ADMIN_PASSWORD, authHeaders, call, client, login, priceModels, removeDir, startServer, type Auth, type Server } from "../../support/server";
+import {
+  ADMIN_PASSWORD,
+  authHeaders,
+  call,
+  client,
+  login,
+  priceModels,
+  removeDir,
+  startServer,
+  type Auth,
+  type Server,
+} from "../../support/server";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -95,14 +106,27 @@ describe("streams still open when --shutdown-timeout runs out", () => {
     server = await startServer({ args: ["--shutdown-timeout", "0.5"] });
     const auth = await login(server.url, "admin", ADMIN_PASSWORD);
     const api = client(server.url, auth);
-    expectReply(await api.post("/api/channel/", { name: "slow", type: "openai", base_url: mock.urlFor("ok,intervalMs=300,chunks=40"), key: "sk-up", models: "slow-stream" }), 201);
+    expectReply(
+      await api.post("/api/channel/", {
+        name: "slow",
+        type: "openai",
+        base_url: mock.urlFor("ok,intervalMs=300,chunks=40"),
+        key: "sk-up",
+        models: "slow-stream",
+      }),
+      201,
+    );
     await priceModels(server.url, auth, "slow-stream");
     return expectReply(await api.post("/api/token/", { name: "s", unlimited_quota: true }), 201).key as string;
   }
 
   /** Opens a stream and waits for its first content; `rest()` reads it to its end. */
   async function openStream(url: string, path: string, key: string, body: unknown) {
-    const res = await fetch(url + path, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(url + path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -126,7 +150,11 @@ describe("streams still open when --shutdown-timeout runs out", () => {
   const rowOf = (dataDir: string, requestId: string) => {
     const db = new Database(join(dataDir, "apiyi.db"), { readonly: true });
     try {
-      return db.query("SELECT status_code, error_code, type FROM logs WHERE request_id = ?").get(requestId) as { status_code: number; error_code: string; type: number } | null;
+      return db.query("SELECT status_code, error_code, type FROM logs WHERE request_id = ?").get(requestId) as {
+        status_code: number;
+        error_code: string;
+        type: number;
+      } | null;
     } finally {
       db.close();
     }
@@ -134,8 +162,17 @@ describe("streams still open when --shutdown-timeout runs out", () => {
 
   test("end with a server_shutting_down error event in the client's shape, logged with that code", async () => {
     const key = await slowStreams();
-    const chat = await openStream(server!.url, "/v1/chat/completions", key, { model: "slow-stream", stream: true, messages: [{ role: "user", content: "hi" }] });
-    const claude = await openStream(server!.url, "/v1/messages", key, { model: "slow-stream", stream: true, max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const chat = await openStream(server!.url, "/v1/chat/completions", key, {
+      model: "slow-stream",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    const claude = await openStream(server!.url, "/v1/messages", key, {
+      model: "slow-stream",
+      stream: true,
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     server!.proc.kill("SIGTERM");
     const [chatText, claudeText] = await Promise.all([chat.rest(), claude.rest()]);
     expect(await server!.proc.exited).toBe(0);
@@ -147,10 +184,18 @@ describe("streams still open when --shutdown-timeout runs out", () => {
     // Anthropic's shape: an `error` event, overloaded (what its clients retry)
     const claudeEvent = lastEvent(claudeText);
     expect(claudeEvent.startsWith("event: error\n")).toBe(true);
-    expect(JSON.parse(claudeEvent.split("\ndata: ")[1])).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
+    expect(JSON.parse(claudeEvent.split("\ndata: ")[1])).toMatchObject({
+      type: "error",
+      error: { type: "overloaded_error" },
+    });
     expect(claudeText).not.toContain("message_stop");
 
     // the rows are in the database after the stop, with the server's code, not the client's
-    for (const s of [chat, claude]) expect(rowOf(server!.dataDir, s.requestId)).toEqual({ status_code: 200, error_code: "server_shutting_down", type: 5 });
+    for (const s of [chat, claude])
+      expect(rowOf(server!.dataDir, s.requestId)).toEqual({
+        status_code: 200,
+        error_code: "server_shutting_down",
+        type: 5,
+      });
   }, 20_000);
 });

@@ -11,11 +11,17 @@ describe("capOutput", () => {
   });
 
   test("Gemini's generationConfig.maxOutputTokens, other settings kept", () => {
-    expect(capOutput({ generationConfig: { maxOutputTokens: 65536, temperature: 0.2 } }, 8192)).toEqual({ generationConfig: { maxOutputTokens: 8192, temperature: 0.2 } });
+    expect(capOutput({ generationConfig: { maxOutputTokens: 65536, temperature: 0.2 } }, 8192)).toEqual({
+      generationConfig: { maxOutputTokens: 8192, temperature: 0.2 },
+    });
   });
 
   test("at or under the cap, no ask, or no cap (0): the same object back", () => {
-    for (const [body, cap] of [[{ max_tokens: 8192 }, 8192], [{ messages: [] }, 8192], [{ max_tokens: 64000 }, 0]] as const) {
+    for (const [body, cap] of [
+      [{ max_tokens: 8192 }, 8192],
+      [{ messages: [] }, 8192],
+      [{ max_tokens: 64000 }, 0],
+    ] as const) {
       expect(capOutput(body as Record<string, unknown>, cap)).toBe(body);
       expect(asksOverCap(body as Record<string, unknown>, cap)).toBe(false);
     }
@@ -40,7 +46,11 @@ describe("limitOutput", () => {
     ["responses", { model: "m" }, { model: "m", max_output_tokens: 900 }],
     ["messages", { model: "m" }, { model: "m", max_tokens: 900 }],
     ["gemini", { contents: [] }, { contents: [], generationConfig: { maxOutputTokens: 900 } }],
-    ["gemini", { generationConfig: { temperature: 0 } }, { generationConfig: { temperature: 0, maxOutputTokens: 900 } }],
+    [
+      "gemini",
+      { generationConfig: { temperature: 0 } },
+      { generationConfig: { temperature: 0, maxOutputTokens: 900 } },
+    ],
     // asks above the limit are lowered where they are; asks under it stand
     ["chat", { max_tokens: 100_000 }, { max_tokens: 900 }],
     ["chat", { max_tokens: 100 }, { max_tokens: 100 }],
@@ -57,9 +67,14 @@ describe("limitOutput", () => {
 describe("limitText", () => {
   test("the field spliced in before the closing brace, the rest byte for byte", () => {
     const text = '{"model":"m", "messages":[{"role":"user","content":"}"}]}\n';
-    expect(limitText(text, JSON.parse(text), "chat", 900)).toBe('{"model":"m", "messages":[{"role":"user","content":"}"}],"max_completion_tokens":900}\n');
+    expect(limitText(text, JSON.parse(text), "chat", 900)).toBe(
+      '{"model":"m", "messages":[{"role":"user","content":"}"}],"max_completion_tokens":900}\n',
+    );
     const g = '{"contents":[]}';
-    expect(JSON.parse(limitText(g, JSON.parse(g), "gemini", 900)!)).toEqual({ contents: [], generationConfig: { maxOutputTokens: 900 } });
+    expect(JSON.parse(limitText(g, JSON.parse(g), "gemini", 900)!)).toEqual({
+      contents: [],
+      generationConfig: { maxOutputTokens: 900 },
+    });
     expect(limitText("{ }", {}, "responses", 5)).toBe('{ "max_output_tokens":5}');
   });
 

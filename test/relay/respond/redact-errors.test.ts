@@ -12,10 +12,19 @@ const dec = new TextDecoder();
 
 describe("redactErrorPayload", () => {
   test.each([
-    ["OpenAI / Gemini", { error: { message, type: "server_error", code: "unsupported_country_region_territory", param: null } }],
+    [
+      "OpenAI / Gemini",
+      { error: { message, type: "server_error", code: "unsupported_country_region_territory", param: null } },
+    ],
     ["Anthropic", { type: "error", error: { type: "api_error", message } }],
     ["Responses error event", { type: "error", code: "server_error", message, param: null, sequence_number: 3 }],
-    ["Responses response.failed", { type: "response.failed", response: { id: "resp_1", status: "failed", error: { code: "server_error", message }, output: [] } }],
+    [
+      "Responses response.failed",
+      {
+        type: "response.failed",
+        response: { id: "resp_1", status: "failed", error: { code: "server_error", message }, output: [] },
+      },
+    ],
     ["a bare string error", { error: message }],
   ] as [string, any][])("%s: the key and URL are gone, identifiers and the rest kept", (_, payload) => {
     const out = redactErrorPayload(payload, [KEY]) as any;
@@ -24,11 +33,18 @@ describe("redactErrorPayload", () => {
     expect(text).not.toContain("secret");
     expect(text).not.toContain("api.example.com");
     expect(text).toContain("[redacted]");
-    if (typeof payload.error === "object") expect(out.error.type ?? out.error.code).toBe(payload.error.type ?? payload.error.code);
+    if (typeof payload.error === "object")
+      expect(out.error.type ?? out.error.code).toBe(payload.error.type ?? payload.error.code);
     if (payload.type === "response.failed") expect(out.response.id).toBe("resp_1");
   });
 
-  test.each([[{ choices: [] }], [{ type: "response.completed", response: { error: null } }], [{ error: null }], ["[DONE]"], [null]])("no error in %j: null", (payload) => {
+  test.each([
+    [{ choices: [] }],
+    [{ type: "response.completed", response: { error: null } }],
+    [{ error: null }],
+    ["[DONE]"],
+    [null],
+  ])("no error in %j: null", (payload) => {
     expect(redactErrorPayload(payload, [KEY])).toBeNull();
   });
 
@@ -51,7 +67,11 @@ describe("redactStreamErrors", () => {
     const anthropic = `event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"hi"}}\n\nevent: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message } })}\n\n`;
     const out = dec.decode(redactStreamErrors(enc.encode(anthropic), [KEY]));
     expect(out).not.toContain("secret");
-    expect(out.startsWith('event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"hi"}}\n\nevent: error\ndata: {"type":"error"')).toBe(true);
+    expect(
+      out.startsWith(
+        'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"hi"}}\n\nevent: error\ndata: {"type":"error"',
+      ),
+    ).toBe(true);
     expect(out.endsWith("}\n\n")).toBe(true);
     const gemini = `data: {"candidates":[]}\r\n\r\ndata: ${JSON.stringify({ error: { code: 500, message, status: "INTERNAL" } })}\r\n\r\n`;
     const g = dec.decode(redactStreamErrors(enc.encode(gemini), [KEY]));

@@ -7,13 +7,29 @@ import { usageOf } from "../../../src/relay/wire";
 import type { Endpoint } from "../../../src/relay/wire/contract";
 
 const WIRE_ENDPOINT = { openai: "chat", responses: "responses", anthropic: "messages", gemini: "gemini" } as const;
-const usageFromText = (text: string, wire: keyof typeof WIRE_ENDPOINT = "openai") => usageOf(WIRE_ENDPOINT[wire] as Endpoint).fromText(text);
+const usageFromText = (text: string, wire: keyof typeof WIRE_ENDPOINT = "openai") =>
+  usageOf(WIRE_ENDPOINT[wire] as Endpoint).fromText(text);
 
-const price: PriceEntry = { model: "m", input: 3_000_000, output: 15_000_000, cachedInput: 300_000, perCall: null, cacheWrite: 3_750_000, holdCapTokens: 8192 };
+const price: PriceEntry = {
+  model: "m",
+  input: 3_000_000,
+  output: 15_000_000,
+  cachedInput: 300_000,
+  perCall: null,
+  cacheWrite: 3_750_000,
+  holdCapTokens: 8192,
+};
 
 describe("usage per wire format", () => {
   test("OpenAI chat: cached and reasoning details", () => {
-    const text = JSON.stringify({ usage: { prompt_tokens: 100, completion_tokens: 40, prompt_tokens_details: { cached_tokens: 30 }, completion_tokens_details: { reasoning_tokens: 12 } } });
+    const text = JSON.stringify({
+      usage: {
+        prompt_tokens: 100,
+        completion_tokens: 40,
+        prompt_tokens_details: { cached_tokens: 30 },
+        completion_tokens_details: { reasoning_tokens: 12 },
+      },
+    });
     expect(usageFromText(text)).toEqual({ prompt: 100, completion: 40, cached: 30, reasoning: 12 });
   });
 
@@ -23,7 +39,9 @@ describe("usage per wire format", () => {
   });
 
   test("Anthropic: input_tokens excludes cache reads and writes, which are added back", () => {
-    const text = JSON.stringify({ usage: { input_tokens: 7, output_tokens: 9, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 } });
+    const text = JSON.stringify({
+      usage: { input_tokens: 7, output_tokens: 9, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 },
+    });
     expect(usageFromText(text, "anthropic")).toEqual({ prompt: 127, completion: 9, cached: 100, cacheWrite: 20 });
   });
 
@@ -60,6 +78,8 @@ describe("cache writes and reads", () => {
   });
 
   test("reads and writes never count for more than the prompt", () => {
-    expect(usageCost({ prompt: 10, completion: 0, cached: 8, cacheWrite: 8 }, price, 1_000_000)).toBe(usageCost({ prompt: 10, completion: 0, cached: 8, cacheWrite: 2 }, price, 1_000_000));
+    expect(usageCost({ prompt: 10, completion: 0, cached: 8, cacheWrite: 8 }, price, 1_000_000)).toBe(
+      usageCost({ prompt: 10, completion: 0, cached: 8, cacheWrite: 2 }, price, 1_000_000),
+    );
   });
 });

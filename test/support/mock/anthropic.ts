@@ -7,8 +7,14 @@ import { type Answer, answer, bearer, type Ctx, type Dialect, json, retryHeaders
 import { delta, type Ev, sseNamed, streamResponse } from "./stream";
 
 const ERROR_TYPES: Record<number, string> = {
-  400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "not_found_error",
-  413: "request_too_large", 429: "rate_limit_error", 500: "api_error", 529: "overloaded_error",
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  529: "overloaded_error",
 };
 const MESSAGES: Record<string, string> = {
   rate_limit_error: "This request would exceed the rate limit for your organization of 50 input tokens per minute.",
@@ -24,14 +30,20 @@ function anthropicError(status: number, message: string, headers: Record<string,
 function usage({ s }: Ctx) {
   const read = s.cachedTokens ?? 0;
   const write = s.cacheWriteTokens ?? 0;
-  return { input_tokens: s.promptTokens - read - write, cache_creation_input_tokens: write, cache_read_input_tokens: read, output_tokens: s.completionTokens };
+  return {
+    input_tokens: s.promptTokens - read - write,
+    cache_creation_input_tokens: write,
+    cache_read_input_tokens: read,
+    output_tokens: s.completionTokens,
+  };
 }
 
 /** The final content blocks: [thinking], then text or tool_use. */
 function blocks(a: Answer) {
   const out: Record<string, unknown>[] = [];
   if (a.reasoning) out.push({ type: "thinking", thinking: a.reasoning, signature: signature(a.reasoning) });
-  if (a.tool) out.push({ type: "tool_use", id: a.tool.id.replace("call_", "toolu_"), name: a.tool.name, input: a.tool.args });
+  if (a.tool)
+    out.push({ type: "tool_use", id: a.tool.id.replace("call_", "toolu_"), name: a.tool.name, input: a.tool.args });
   else out.push({ type: "text", text: a.text });
   return out;
 }
@@ -40,7 +52,12 @@ function blocks(a: Answer) {
 function blockEvents(block: Record<string, any>, index: number, a: Answer): Ev[] {
   const ev = (type: string, data: object) => sseNamed(type, { type, index, ...data });
   const d = (body: object) => delta(ev("content_block_delta", { delta: body }));
-  const start: Record<string, unknown> = block.type === "thinking" ? { ...block, thinking: "", signature: "" } : block.type === "tool_use" ? { ...block, input: {} } : { ...block, text: "" };
+  const start: Record<string, unknown> =
+    block.type === "thinking"
+      ? { ...block, thinking: "", signature: "" }
+      : block.type === "tool_use"
+        ? { ...block, input: {} }
+        : { ...block, text: "" };
   const out = [ev("content_block_start", { content_block: start })];
   if (index === 0) out.push(sseNamed("ping", { type: "ping" }));
   if (block.type === "thinking") {
@@ -59,7 +76,15 @@ function messages(ctx: Ctx) {
   const noUsage = ctx.s.mode === "no_usage";
   const content = blocks(a);
   const stop_reason = a.tool ? "tool_use" : "end_turn";
-  const message = { id: rid("msg_"), type: "message", role: "assistant", model: ctx.model, content, stop_reason, stop_sequence: null };
+  const message = {
+    id: rid("msg_"),
+    type: "message",
+    role: "assistant",
+    model: ctx.model,
+    content,
+    stop_reason,
+    stop_sequence: null,
+  };
   const headers = { "request-id": rid("req_") };
   if (ctx.body.stream !== true) return json(noUsage ? message : { ...message, usage: usage(ctx) }, 200, headers);
   const u = usage(ctx);
@@ -68,7 +93,11 @@ function messages(ctx: Ctx) {
   const plan = [
     sseNamed("message_start", { type: "message_start", message: start }),
     ...content.flatMap((block, i) => blockEvents(block, i, a)),
-    sseNamed("message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence: null }, ...(noUsage ? {} : { usage: { output_tokens: u.output_tokens } }) }),
+    sseNamed("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason, stop_sequence: null },
+      ...(noUsage ? {} : { usage: { output_tokens: u.output_tokens } }),
+    }),
     sseNamed("message_stop", { type: "message_stop" }),
   ];
   return streamResponse(ctx, plan, headers);
@@ -87,7 +116,11 @@ export const anthropic: Dialect = {
   status: (ctx) => {
     const { s } = ctx;
     if (s.status === 400) return anthropicError(400, `messages: temperature: range: 0..1 (model ${ctx.model})`);
-    return anthropicError(s.status, MESSAGES[ERROR_TYPES[s.status] ?? "api_error"] ?? `Upstream error ${s.status}.`, retryHeaders(s));
+    return anthropicError(
+      s.status,
+      MESSAGES[ERROR_TYPES[s.status] ?? "api_error"] ?? `Upstream error ${s.status}.`,
+      retryHeaders(s),
+    );
   },
   badRequest: () => anthropicError(400, "There was an issue with the format or content of your request."),
   notFound: (ctx) => anthropicError(404, `Not found: ${ctx.rec.method} ${ctx.rec.path}`),

@@ -8,7 +8,8 @@ import { openaiBadRequest, openaiStatus } from "./openai-errors";
 import { embeddings } from "./openai-media";
 import { responses } from "./openai-responses";
 
-const azureError = (code: number, message: string, headers: Record<string, string> = {}) => json({ error: { code: String(code), message } }, code, headers);
+const azureError = (code: number, message: string, headers: Record<string, string> = {}) =>
+  json({ error: { code: String(code), message } }, code, headers);
 const DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/(.+)$/;
 const OPS: Record<string, (ctx: Ctx) => Response> = { "chat/completions": chatCompletions, completions, embeddings };
 const V1_OPS: Record<string, (ctx: Ctx) => Response> = { ...OPS, responses };
@@ -16,7 +17,10 @@ const V1_OPS: Record<string, (ctx: Ctx) => Response> = { ...OPS, responses };
 export const azure: Dialect = {
   key: (req) => req.headers.get("api-key") ?? bearer(req),
   unauthorized: () =>
-    azureError(401, "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."),
+    azureError(
+      401,
+      "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.",
+    ),
   status: (ctx) => {
     const { s, url } = ctx;
     if (s.status !== 429) return openaiStatus(ctx);

@@ -2,7 +2,16 @@
 // wire format answers from, the "dialect" a format plugs into the router with, and small helpers
 // (ids, key masking, what to answer with: text, reasoning, a tool call).
 
-export type MockMode = "ok" | "status" | "unauthorized" | "slow_first_byte" | "cut_after" | "no_usage" | "echo" | "leak" | "error";
+export type MockMode =
+  | "ok"
+  | "status"
+  | "unauthorized"
+  | "slow_first_byte"
+  | "cut_after"
+  | "no_usage"
+  | "echo"
+  | "leak"
+  | "error";
 
 export type MockSettings = {
   mode: MockMode;
@@ -106,12 +115,14 @@ export type Dialect = {
 
 export const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 export const now = () => Math.floor(Date.now() / 1000);
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => Response.json(body, { status, headers });
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers });
 /** A random id such as "msg_01a2b3c4d5e6". */
 export const rid = (prefix: string) => `${prefix}${crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
 export const bearer = (req: Request) => (req.headers.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
 /** `retry-after` for a 429 when configured. */
-export const retryHeaders = (s: MockSettings): Record<string, string> => (s.status === 429 && s.retryAfter !== undefined ? { "retry-after": String(s.retryAfter) } : {});
+export const retryHeaders = (s: MockSettings): Record<string, string> =>
+  s.status === 429 && s.retryAfter !== undefined ? { "retry-after": String(s.retryAfter) } : {};
 
 /** An upstream's own way of showing a key: its start and end, like "sk-up...xyz". */
 export const maskKey = (key: string) => (key.length > 8 ? `${key.slice(0, 5)}...${key.slice(-3)}` : "***");
@@ -120,7 +131,9 @@ export const maskKey = (key: string) => (key.length > 8 ? `${key.slice(0, 5)}...
 export function splitText(text: string, n: number): string[] {
   const chars = Array.from(text);
   const count = Math.max(1, n);
-  return Array.from({ length: count }, (_, i) => chars.slice(Math.floor((i * chars.length) / count), Math.floor(((i + 1) * chars.length) / count)).join(""));
+  return Array.from({ length: count }, (_, i) =>
+    chars.slice(Math.floor((i * chars.length) / count), Math.floor(((i + 1) * chars.length) / count)).join(""),
+  );
 }
 
 /** Parses a per-request mode spec: "mode[=n][,key=value…]", e.g. "status=429,retryAfter=2", "cut_after=1". */
@@ -128,7 +141,9 @@ export function parseModeSpec(spec: string): Partial<MockSettings> {
   const [head, ...rest] = decodeURIComponent(spec).split(",");
   const [mode, arg] = head.trim().split("=");
   const out: Record<string, unknown> = { mode };
-  const argKey = ({ status: "status", slow_first_byte: "delayMs", cut_after: "cutAfter", leak: "cutAfter" } as Record<string, string>)[mode];
+  const argKey = (
+    { status: "status", slow_first_byte: "delayMs", cut_after: "cutAfter", leak: "cutAfter" } as Record<string, string>
+  )[mode];
   if (argKey && arg !== undefined) out[argKey] = Number(arg);
   for (const kv of rest) {
     const [k, v] = kv.trim().split("=");
@@ -171,15 +186,29 @@ export type Answer = {
 export function answer(ctx: Ctx): Answer {
   const { s, rec } = ctx;
   const echo = s.mode === "echo";
-  const text = echo ? JSON.stringify({ method: rec.method, path: rec.path, query: rec.query, headers: rec.headers, body: rec.body }) : s.reply;
+  const text = echo
+    ? JSON.stringify({ method: rec.method, path: rec.path, query: rec.query, headers: rec.headers, body: rec.body })
+    : s.reply;
   const reasoning = !echo && s.reasoning ? s.reasoning : null;
   let tool: Answer["tool"] = null;
   if (!echo && s.tool) {
     const argsJson = JSON.stringify(s.tool.arguments);
     const n = Math.max(2, Math.min(s.chunks, Array.from(argsJson).length));
-    tool = { id: rid("call_"), name: s.tool.name, args: s.tool.arguments, json: argsJson, fragments: splitText(argsJson, n) };
+    tool = {
+      id: rid("call_"),
+      name: s.tool.name,
+      args: s.tool.arguments,
+      json: argsJson,
+      fragments: splitText(argsJson, n),
+    };
   }
-  return { reasoning, reasoningPieces: reasoning ? splitText(reasoning, s.chunks) : [], text, pieces: splitText(text, s.chunks), tool };
+  return {
+    reasoning,
+    reasoningPieces: reasoning ? splitText(reasoning, s.chunks) : [],
+    text,
+    pieces: splitText(text, s.chunks),
+    tool,
+  };
 }
 
 /** A thinking signature, as Anthropic sends one after the thinking text. */

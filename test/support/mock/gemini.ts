@@ -12,7 +12,10 @@ const STATUSES: Record<number, [string, string]> = {
   403: ["PERMISSION_DENIED", "The caller does not have permission"],
   404: ["NOT_FOUND", "Requested entity was not found."],
   429: ["RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."],
-  500: ["INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"],
+  500: [
+    "INTERNAL",
+    "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+  ],
   503: ["UNAVAILABLE", "The model is overloaded. Please try again later."],
   504: ["DEADLINE_EXCEEDED", "Deadline expired before operation could complete."],
 };
@@ -50,11 +53,21 @@ function generate(ctx: Ctx, stream: boolean) {
     return { ...out, modelVersion: ctx.model, responseId };
   };
   if (!stream) return json(chunk(parts(a), true));
-  const deltas = [...a.reasoningPieces.map((r) => [{ text: r, thought: true }]), ...(a.tool ? [parts(a).slice(-1)] : a.pieces.map((p) => [{ text: p }]))];
+  const deltas = [
+    ...a.reasoningPieces.map((r) => [{ text: r, thought: true }]),
+    ...(a.tool ? [parts(a).slice(-1)] : a.pieces.map((p) => [{ text: p }])),
+  ];
   const bodies = [...deltas.map((p) => chunk(p)), chunk([{ text: "" }], true)];
-  if (ctx.url.searchParams.get("alt") === "sse") return streamResponse(ctx, bodies.map((b, i) => (i < deltas.length ? delta(sseCRLF(b)) : sseCRLF(b))));
+  if (ctx.url.searchParams.get("alt") === "sse")
+    return streamResponse(
+      ctx,
+      bodies.map((b, i) => (i < deltas.length ? delta(sseCRLF(b)) : sseCRLF(b))),
+    );
   // without alt=sse Google streams one JSON array, element by element
-  const plan: Ev[] = bodies.map((b, i) => ({ frame: `${i ? ",\r\n" : "["}${JSON.stringify(b)}`, delta: i < deltas.length }));
+  const plan: Ev[] = bodies.map((b, i) => ({
+    frame: `${i ? ",\r\n" : "["}${JSON.stringify(b)}`,
+    delta: i < deltas.length,
+  }));
   return streamResponse(ctx, [...plan, { frame: "]" }], { "content-type": "application/json" });
 }
 
@@ -62,8 +75,18 @@ const DEFAULT_MODELS = ["gemini-2.5-flash", "gemini-2.5-pro", "text-embedding-00
 
 function modelInfo(id: string) {
   const embed = id.includes("embedding");
-  const methods = embed ? ["embedContent"] : ["generateContent", "countTokens", "createCachedContent", "streamGenerateContent"];
-  return { name: `models/${id}`, version: "001", displayName: id, description: `Mock ${id}`, inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: methods };
+  const methods = embed
+    ? ["embedContent"]
+    : ["generateContent", "countTokens", "createCachedContent", "streamGenerateContent"];
+  return {
+    name: `models/${id}`,
+    version: "001",
+    displayName: id,
+    description: `Mock ${id}`,
+    inputTokenLimit: 1048576,
+    outputTokenLimit: 65536,
+    supportedGenerationMethods: methods,
+  };
 }
 
 const CALL = /^\/v1beta\/models\/([^/:]+):([A-Za-z]+)$/;
@@ -72,10 +95,18 @@ export const gemini: Dialect = {
   key: (req, url) => req.headers.get("x-goog-api-key") ?? url.searchParams.get("key") ?? "",
   unauthorized: () =>
     googleError(400, "API key not valid. Please pass a valid API key.", [
-      { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com", metadata: { service: "generativelanguage.googleapis.com" } },
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "API_KEY_INVALID",
+        domain: "googleapis.com",
+        metadata: { service: "generativelanguage.googleapis.com" },
+      },
     ]),
   status: ({ s }) => {
-    const retry = s.status === 429 && s.retryAfter !== undefined ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${s.retryAfter}s` }] : undefined;
+    const retry =
+      s.status === 429 && s.retryAfter !== undefined
+        ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${s.retryAfter}s` }]
+        : undefined;
     return googleError(s.status, undefined, retry, retryHeaders(s));
   },
   badRequest: () => googleError(400, "Invalid JSON payload received."),
@@ -85,7 +116,8 @@ export const gemini: Dialect = {
     const { method, path } = ctx.rec;
     const ids = ctx.models ?? DEFAULT_MODELS;
     if (method === "GET" && path === "/v1beta/models") return json({ models: ids.map(modelInfo) });
-    if (method === "GET" && ctx.model && path === `/v1beta/models/${ctx.model}`) return ids.includes(ctx.model) ? json(modelInfo(ctx.model)) : null;
+    if (method === "GET" && ctx.model && path === `/v1beta/models/${ctx.model}`)
+      return ids.includes(ctx.model) ? json(modelInfo(ctx.model)) : null;
     const call = method === "POST" ? CALL.exec(path) : null;
     if (call?.[2] === "generateContent") return generate(ctx, false);
     if (call?.[2] === "streamGenerateContent") return generate(ctx, true);

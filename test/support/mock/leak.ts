@@ -16,7 +16,14 @@ function formatOf(path: string): Format {
 /** The upstream key the request carried, however its format sends it. */
 export function keyOf(ctx: Ctx): string {
   const h = ctx.rec.headers;
-  return (h.authorization ?? "").replace(/^Bearer\s+/i, "") || h["x-api-key"] || h["x-goog-api-key"] || h["api-key"] || ctx.url.searchParams.get("key") || "";
+  return (
+    (h.authorization ?? "").replace(/^Bearer\s+/i, "") ||
+    h["x-api-key"] ||
+    h["x-goog-api-key"] ||
+    h["api-key"] ||
+    ctx.url.searchParams.get("key") ||
+    ""
+  );
 }
 
 /** What a careless upstream says: the key in full and masked, its own URLs. */
@@ -26,7 +33,8 @@ export function leakMessage(ctx: Ctx): string {
 }
 
 /** Is this a streaming request (`stream: true`, or Gemini's streamGenerateContent)? */
-export const isStreamRequest = (ctx: Ctx) => ctx.body?.stream === true || ctx.rec.path.includes(":streamGenerateContent");
+export const isStreamRequest = (ctx: Ctx) =>
+  ctx.body?.stream === true || ctx.rec.path.includes(":streamGenerateContent");
 
 /** The error event(s) of a stream, framed in the request's format. */
 export function leakFrames(ctx: Ctx): string[] {
@@ -37,14 +45,22 @@ export function leakFrames(ctx: Ctx): string[] {
     case "gemini":
       return [`data: ${JSON.stringify({ error: { code: 500, message, status: "INTERNAL" } })}\r\n\r\n`];
     case "responses": {
-      const failed = { id: rid("resp_"), object: "response", status: "failed", error: { code: "server_error", message }, output: [] };
+      const failed = {
+        id: rid("resp_"),
+        object: "response",
+        status: "failed",
+        error: { code: "server_error", message },
+        output: [],
+      };
       return [
         `event: error\ndata: ${JSON.stringify({ type: "error", code: "server_error", message, param: null, sequence_number: 90 })}\n\n`,
         `event: response.failed\ndata: ${JSON.stringify({ type: "response.failed", response: failed, sequence_number: 91 })}\n\n`,
       ];
     }
     default:
-      return [`data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "internal_error" } })}\n\n`];
+      return [
+        `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "internal_error" } })}\n\n`,
+      ];
   }
 }
 

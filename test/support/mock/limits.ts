@@ -7,7 +7,12 @@ import type { MockSettings } from "./core";
 /** The output limit a request body names, or undefined. */
 export function outputLimitOf(body: any): number | undefined {
   if (!body || typeof body !== "object") return undefined;
-  const asks = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens, body.generationConfig?.maxOutputTokens];
+  const asks = [
+    body.max_tokens,
+    body.max_completion_tokens,
+    body.max_output_tokens,
+    body.generationConfig?.maxOutputTokens,
+  ];
   const limits = asks.filter((v): v is number => typeof v === "number" && v > 0);
   return limits.length ? Math.min(...limits) : undefined;
 }

@@ -12,19 +12,28 @@ export function embeddings(ctx: Ctx) {
   const data = inputs.map((item, index) => {
     const seed = JSON.stringify(item ?? "").length;
     const vec = Array.from({ length: dims }, (_, j) => Math.round(Math.sin(seed + j) * 1e4) / 1e4);
-    const embedding = body.encoding_format === "base64" ? Buffer.from(new Float32Array(vec).buffer).toString("base64") : vec;
+    const embedding =
+      body.encoding_format === "base64" ? Buffer.from(new Float32Array(vec).buffer).toString("base64") : vec;
     return { object: "embedding", index, embedding };
   });
   const u = { prompt_tokens: ctx.s.promptTokens, total_tokens: ctx.s.promptTokens };
-  return json(ctx.s.mode === "no_usage" ? { object: "list", data, model: ctx.model } : { object: "list", data, model: ctx.model, usage: u });
+  return json(
+    ctx.s.mode === "no_usage"
+      ? { object: "list", data, model: ctx.model }
+      : { object: "list", data, model: ctx.model, usage: u },
+  );
 }
 
 /** Generations (JSON) and edits (multipart, where n is a string): n urls, or b64_json when asked. */
 export function images({ body, origin }: Ctx) {
   const n = Number(body.n ?? 1) || 1;
   const png = Buffer.from("\x89PNG\r\n\x1a\nmock-image").toString("base64");
-  const item = (i: number) => (body.response_format === "b64_json" ? { b64_json: png } : { url: `${origin}/files/image-${i}.png` });
-  return json({ created: now(), data: Array.from({ length: n }, (_, i) => ({ ...item(i), revised_prompt: body.prompt })) });
+  const item = (i: number) =>
+    body.response_format === "b64_json" ? { b64_json: png } : { url: `${origin}/files/image-${i}.png` };
+  return json({
+    created: now(),
+    data: Array.from({ length: n }, (_, i) => ({ ...item(i), revised_prompt: body.prompt })),
+  });
 }
 
 export function imageEdits(ctx: Ctx) {
@@ -34,7 +43,14 @@ export function imageEdits(ctx: Ctx) {
   return images(ctx);
 }
 
-const AUDIO_TYPES: Record<string, string> = { mp3: "audio/mpeg", opus: "audio/ogg", aac: "audio/aac", flac: "audio/flac", wav: "audio/wav", pcm: "audio/pcm" };
+const AUDIO_TYPES: Record<string, string> = {
+  mp3: "audio/mpeg",
+  opus: "audio/ogg",
+  aac: "audio/aac",
+  flac: "audio/flac",
+  wav: "audio/wav",
+  pcm: "audio/pcm",
+};
 
 /** A few hundred bytes of fake audio: an ID3 tag, an MPEG frame header, then filler tied to the input. */
 export function speech({ body }: Ctx) {
@@ -51,10 +67,18 @@ export function transcriptions(ctx: Ctx) {
   const { body, s } = ctx;
   if (!body.file || typeof body.file !== "object") return openaiBadRequest("Missing required parameter: 'file'.");
   const text = answer(ctx).text;
-  if (body.response_format === "text") return new Response(text + "\n", { headers: { "content-type": "text/plain; charset=utf-8" } });
-  if (body.response_format === "verbose_json") return json({ task: "transcribe", language: "english", duration: 1.5, text, segments: [] });
-  const usage = { type: "tokens", input_tokens: s.promptTokens, output_tokens: s.completionTokens, total_tokens: s.promptTokens + s.completionTokens };
+  if (body.response_format === "text")
+    return new Response(text + "\n", { headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (body.response_format === "verbose_json")
+    return json({ task: "transcribe", language: "english", duration: 1.5, text, segments: [] });
+  const usage = {
+    type: "tokens",
+    input_tokens: s.promptTokens,
+    output_tokens: s.completionTokens,
+    total_tokens: s.promptTokens + s.completionTokens,
+  };
   return json(s.mode === "no_usage" ? { text } : { text, usage });
 }
 
-export const models = (ids: string[]) => json({ object: "list", data: ids.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "mock" })) });
+export const models = (ids: string[]) =>
+  json({ object: "list", data: ids.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "mock" })) });

@@ -10,9 +10,25 @@ type Item = Record<string, any>;
 /** The final output items: [reasoning], then the message or the function call. */
 function outputItems(a: Answer): Item[] {
   const items: Item[] = [];
-  if (a.reasoning) items.push({ id: rid("rs_"), type: "reasoning", summary: [{ type: "summary_text", text: a.reasoning }] });
-  if (a.tool) items.push({ id: rid("fc_"), type: "function_call", status: "completed", call_id: a.tool.id, name: a.tool.name, arguments: a.tool.json });
-  else items.push({ id: rid("msg_"), type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: a.text, annotations: [] }] });
+  if (a.reasoning)
+    items.push({ id: rid("rs_"), type: "reasoning", summary: [{ type: "summary_text", text: a.reasoning }] });
+  if (a.tool)
+    items.push({
+      id: rid("fc_"),
+      type: "function_call",
+      status: "completed",
+      call_id: a.tool.id,
+      name: a.tool.name,
+      arguments: a.tool.json,
+    });
+  else
+    items.push({
+      id: rid("msg_"),
+      type: "message",
+      status: "completed",
+      role: "assistant",
+      content: [{ type: "output_text", text: a.text, annotations: [] }],
+    });
   return items;
 }
 
@@ -31,11 +47,29 @@ function usage(ctx: Ctx) {
 function responseObject(ctx: Ctx, id: string, created: number, status: string, output: Item[]) {
   const b = ctx.body;
   const obj: Record<string, unknown> = {
-    id, object: "response", created_at: created, status, error: null, incomplete_details: null,
-    instructions: b.instructions ?? null, max_output_tokens: b.max_output_tokens ?? null, model: ctx.model, output,
-    parallel_tool_calls: true, previous_response_id: b.previous_response_id ?? null, reasoning: { effort: null, summary: null },
-    store: b.store ?? true, temperature: b.temperature ?? 1, text: { format: { type: "text" } }, tool_choice: b.tool_choice ?? "auto",
-    tools: b.tools ?? [], top_p: b.top_p ?? 1, truncation: "disabled", usage: null, user: null, metadata: b.metadata ?? {},
+    id,
+    object: "response",
+    created_at: created,
+    status,
+    error: null,
+    incomplete_details: null,
+    instructions: b.instructions ?? null,
+    max_output_tokens: b.max_output_tokens ?? null,
+    model: ctx.model,
+    output,
+    parallel_tool_calls: true,
+    previous_response_id: b.previous_response_id ?? null,
+    reasoning: { effort: null, summary: null },
+    store: b.store ?? true,
+    temperature: b.temperature ?? 1,
+    text: { format: { type: "text" } },
+    tool_choice: b.tool_choice ?? "auto",
+    tools: b.tools ?? [],
+    top_p: b.top_p ?? 1,
+    truncation: "disabled",
+    usage: null,
+    user: null,
+    metadata: b.metadata ?? {},
   };
   if (status === "completed") {
     if (ctx.s.mode === "no_usage") delete obj.usage;
@@ -45,18 +79,25 @@ function responseObject(ctx: Ctx, id: string, created: number, status: string, o
 }
 
 /** The events of one output item, from output_item.added to output_item.done. */
-function itemEvents(item: Item, oi: number, a: Answer, ev: (type: string, data: object, isDelta?: boolean) => Ev): Ev[] {
+function itemEvents(
+  item: Item,
+  oi: number,
+  a: Answer,
+  ev: (type: string, data: object, isDelta?: boolean) => Ev,
+): Ev[] {
   const at = { item_id: item.id, output_index: oi };
   const out = [ev("response.output_item.added", { output_index: oi, item: { ...item, ...startOf(item) } })];
   if (item.type === "reasoning") {
     const text = a.reasoning!;
     const part = { ...at, summary_index: 0 };
     out.push(ev("response.reasoning_summary_part.added", { ...part, part: { type: "summary_text", text: "" } }));
-    for (const r of a.reasoningPieces) out.push(ev("response.reasoning_summary_text.delta", { ...part, delta: r }, true));
+    for (const r of a.reasoningPieces)
+      out.push(ev("response.reasoning_summary_text.delta", { ...part, delta: r }, true));
     out.push(ev("response.reasoning_summary_text.done", { ...part, text }));
     out.push(ev("response.reasoning_summary_part.done", { ...part, part: { type: "summary_text", text } }));
   } else if (item.type === "function_call") {
-    for (const f of a.tool!.fragments) out.push(ev("response.function_call_arguments.delta", { ...at, delta: f }, true));
+    for (const f of a.tool!.fragments)
+      out.push(ev("response.function_call_arguments.delta", { ...at, delta: f }, true));
     out.push(ev("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.arguments }));
   } else {
     const part = { ...at, content_index: 0 };

@@ -8,9 +8,13 @@ import { leakFrames } from "./leak";
 export type Ev = { frame: string; delta?: boolean };
 
 /** `data: {…}` events (OpenAI chat/completions); a string is sent as is (e.g. "[DONE]"). */
-export const sse = (obj: unknown): Ev => ({ frame: `data: ${typeof obj === "string" ? obj : JSON.stringify(obj)}\n\n` });
+export const sse = (obj: unknown): Ev => ({
+  frame: `data: ${typeof obj === "string" ? obj : JSON.stringify(obj)}\n\n`,
+});
 /** Event-named SSE (Anthropic, OpenAI Responses). */
-export const sseNamed = (event: string, obj: unknown): Ev => ({ frame: `event: ${event}\ndata: ${JSON.stringify(obj)}\n\n` });
+export const sseNamed = (event: string, obj: unknown): Ev => ({
+  frame: `event: ${event}\ndata: ${JSON.stringify(obj)}\n\n`,
+});
 /** Google's SSE: unnamed, CRLF-separated. */
 export const sseCRLF = (obj: unknown): Ev => ({ frame: `data: ${JSON.stringify(obj)}\r\n\r\n` });
 /** The same event, marked as a content delta. */
@@ -56,7 +60,7 @@ export function streamResponse(ctx: Ctx, plan: Ev[], headers: Record<string, str
     async pull(controller) {
       const { value, done } = await events.next();
       if (ctx.life.gone()) return void events.return(undefined);
-      if (done) return ctx.life.finish(), controller.close();
+      if (done) return (ctx.life.finish(), controller.close());
       if (value === CUT) {
         ctx.life.finish();
         void events.return(undefined);
@@ -70,5 +74,7 @@ export function streamResponse(ctx: Ctx, plan: Ev[], headers: Record<string, str
       void events.return(undefined);
     },
   });
-  return new Response(stream, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers } });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", ...headers },
+  });
 }

@@ -14,7 +14,12 @@ export async function readSSE(res: Response) {
   const take = (block: string) => {
     const lines = block.split(/\r?\n/);
     names.push(lines.find((l) => l.startsWith("event: "))?.slice(7) ?? null);
-    events.push(lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n"));
+    events.push(
+      lines
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6))
+        .join("\n"),
+    );
     times.push(Date.now() - t0);
   };
   try {
@@ -48,4 +53,9 @@ export async function rejection(p: Promise<unknown>): Promise<any> {
 
 /** A POST with a JSON body. */
 export const postJSON = (url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+    signal,
+  });

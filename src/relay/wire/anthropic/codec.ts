@@ -6,8 +6,10 @@ import { stopFromChat, stopToChat, streamFromChat, streamToChat, usageFromChat, 
 import type { Codec, Json } from "../codec";
 import { newId, nowSeconds, parseArgs } from "../util";
 
-const cannotSend = (what: string, param: string) => refusals.badBody(`${what} cannot be sent to a chat upstream`, param);
-const cannotSendUp = (what: string, param: string) => refusals.badBody(`${what} cannot be sent to an Anthropic upstream`, param);
+const cannotSend = (what: string, param: string) =>
+  refusals.badBody(`${what} cannot be sent to a chat upstream`, param);
+const cannotSendUp = (what: string, param: string) =>
+  refusals.badBody(`${what} cannot be sent to an Anthropic upstream`, param);
 
 const blocksOf = (content: unknown): Json[] =>
   typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content : [];
@@ -43,7 +45,10 @@ function toolResultToChat(b: Json, param: string): { message: Json; images: Json
   }
   if (images.length) texts.push(`[${images.length} image(s) attached in the next user message]`);
   const text = texts.join("\n");
-  return { message: { role: "tool", tool_call_id: b.tool_use_id, content: b.is_error ? `Error: ${text}` : text }, images };
+  return {
+    message: { role: "tool", tool_call_id: b.tool_use_id, content: b.is_error ? `Error: ${text}` : text },
+    images,
+  };
 }
 
 /** A user turn: its tool results first (chat wants them right after the assistant's tool calls), then the rest. */
@@ -130,7 +135,8 @@ function requestToChat(body: Json): Json {
     if (body.tool_choice.disable_parallel_tool_use) chat.parallel_tool_calls = false;
   }
   const format = body.output_config?.format;
-  if (format?.type === "json_schema") chat.response_format = { type: "json_schema", json_schema: { name: "output", schema: format.schema } };
+  if (format?.type === "json_schema")
+    chat.response_format = { type: "json_schema", json_schema: { name: "output", schema: format.schema } };
   // Left out on purpose, having no chat equivalent: thinking (budget), output_config.effort,
   // context_management, top_k, service_tier, container and cache_control marks anywhere.
   return chat;
@@ -146,7 +152,8 @@ function imageFromChat(url: string): Json {
 
 function partsFromChat(content: unknown, param: string): Json[] {
   return blocksOf(content).flatMap((p, i) => {
-    if (p.type === "text" || p.type === "refusal") return p.text || p.refusal ? [{ type: "text", text: p.text ?? p.refusal }] : [];
+    if (p.type === "text" || p.type === "refusal")
+      return p.text || p.refusal ? [{ type: "text", text: p.text ?? p.refusal }] : [];
     if (p.type === "image_url") return [imageFromChat(p.image_url?.url ?? "")];
     throw cannotSendUp(`content part type "${p.type}"`, `${param}.content[${i}]`);
   });
@@ -156,13 +163,22 @@ function partsFromChat(content: unknown, param: string): Json[] {
 function turnFromChat(m: Json, param: string): { role: string; content: Json[] } {
   if (m.role === "tool") {
     const text = textOf(m.content, `${param}.content`, cannotSendUp);
-    return { role: "user", content: [{ type: "tool_result", tool_use_id: m.tool_call_id, ...(text ? { content: text } : {}) }] };
+    return {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: m.tool_call_id, ...(text ? { content: text } : {}) }],
+    };
   }
-  if (m.role !== "user" && m.role !== "assistant") throw refusals.badBody(`message role "${m.role}" is not supported`, `${param}.role`);
+  if (m.role !== "user" && m.role !== "assistant")
+    throw refusals.badBody(`message role "${m.role}" is not supported`, `${param}.role`);
   const content = partsFromChat(m.content, param);
   // reasoning_content in history is dropped: Anthropic only takes thinking back with its signature
   for (const tc of m.tool_calls ?? [])
-    content.push({ type: "tool_use", id: tc.id || newId("toolu_"), name: tc.function?.name, input: parseArgs(tc.function?.arguments) });
+    content.push({
+      type: "tool_use",
+      id: tc.id || newId("toolu_"),
+      name: tc.function?.name,
+      input: parseArgs(tc.function?.arguments),
+    });
   return { role: m.role, content };
 }
 
@@ -171,7 +187,8 @@ function turnsFromChat(messages: Json[]): { system: string[]; turns: Json[] } {
   const system: string[] = [];
   const turns: Json[] = [];
   messages.forEach((m, i) => {
-    if (m.role === "system" || m.role === "developer") return void system.push(textOf(m.content, `messages[${i}].content`, cannotSendUp));
+    if (m.role === "system" || m.role === "developer")
+      return void system.push(textOf(m.content, `messages[${i}].content`, cannotSendUp));
     const turn = turnFromChat(m, `messages[${i}]`);
     if (!turn.content.length) return;
     const last = turns[turns.length - 1];
@@ -201,7 +218,11 @@ function toolChoiceFromChat(c: any, parallel: unknown): Json | undefined {
 
 function requestFromChat(chat: Json, upstreamModel: string, stream: boolean): Json {
   const { system, turns } = turnsFromChat(Array.isArray(chat.messages) ? chat.messages : []);
-  const req: Json = { model: upstreamModel, max_tokens: chat.max_completion_tokens ?? chat.max_tokens ?? 4096, messages: turns };
+  const req: Json = {
+    model: upstreamModel,
+    max_tokens: chat.max_completion_tokens ?? chat.max_tokens ?? 4096,
+    messages: turns,
+  };
   if (system.length) req.system = system.join("\n\n");
   if (chat.stop) req.stop_sequences = Array.isArray(chat.stop) ? chat.stop : [chat.stop];
   // Anthropic's temperature range is 0..1 where chat's is 0..2: higher values are capped
@@ -214,7 +235,8 @@ function requestFromChat(chat: Json, upstreamModel: string, stream: boolean): Js
   }
   if (chat.user) req.metadata = { user_id: String(chat.user) };
   const format = chat.response_format;
-  if (format?.type === "json_schema") req.output_config = { format: { type: "json_schema", schema: format.json_schema?.schema } };
+  if (format?.type === "json_schema")
+    req.output_config = { format: { type: "json_schema", schema: format.json_schema?.schema } };
   if (stream) req.stream = true;
   return req;
 }
@@ -229,9 +251,23 @@ function replyFromChat(reply: Json, model: string): Json {
   const text = typeof m.content === "string" ? m.content : m.refusal;
   if (text) content.push({ type: "text", text });
   for (const tc of m.tool_calls ?? [])
-    content.push({ type: "tool_use", id: tc.id || newId("toolu_"), name: tc.function?.name, input: parseArgs(tc.function?.arguments) });
+    content.push({
+      type: "tool_use",
+      id: tc.id || newId("toolu_"),
+      name: tc.function?.name,
+      input: parseArgs(tc.function?.arguments),
+    });
   const stop_reason = stopFromChat(choice.finish_reason);
-  return { id: newId("msg_"), type: "message", role: "assistant", model, content, stop_reason, stop_sequence: null, usage: usageFromChat(reply.usage) };
+  return {
+    id: newId("msg_"),
+    type: "message",
+    role: "assistant",
+    model,
+    content,
+    stop_reason,
+    stop_sequence: null,
+    usage: usageFromChat(reply.usage),
+  };
 }
 
 function replyToChat(reply: Json): Json {
@@ -255,4 +291,11 @@ function replyToChat(reply: Json): Json {
   return chat;
 }
 
-export const anthropic: Codec = { requestToChat, replyFromChat, streamFromChat, requestFromChat, replyToChat, streamToChat };
+export const anthropic: Codec = {
+  requestToChat,
+  replyFromChat,
+  streamFromChat,
+  requestFromChat,
+  replyToChat,
+  streamToChat,
+};

@@ -13,7 +13,10 @@ export const anthropic: Provider = {
     defaultPath: "/v1",
     example: "https://api.anthropic.com",
     endpoints: /\/(messages(\/count_tokens)?|models)$/i,
-    foreign: { pattern: /\/messages(\/count_tokens)?$/i, hint: "Anthropic's Messages API: choose type anthropic with the base up to /v1" },
+    foreign: {
+      pattern: /\/messages(\/count_tokens)?$/i,
+      hint: "Anthropic's Messages API: choose type anthropic with the base up to /v1",
+    },
   },
   serves: () => SERVES,
   request(channel, key, call) {
@@ -31,5 +34,8 @@ export const anthropic: Provider = {
     return JSON.stringify(body);
   },
   errorMessage,
-  probe: (model) => ({ endpoint: "messages", body: { model, max_tokens: 1, messages: [{ role: "user", content: "ping" }] } }),
+  probe: (model) => ({
+    endpoint: "messages",
+    body: { model, max_tokens: 1, messages: [{ role: "user", content: "ping" }] },
+  }),
 };

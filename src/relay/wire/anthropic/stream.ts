@@ -53,11 +53,22 @@ export function usageToChat(u: Json): Json {
 }
 
 const ANTHROPIC_ERROR_TYPES = new Set([
-  "invalid_request_error", "authentication_error", "permission_error", "not_found_error",
-  "request_too_large", "rate_limit_error", "api_error", "overloaded_error", "billing_error",
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "not_found_error",
+  "request_too_large",
+  "rate_limit_error",
+  "api_error",
+  "overloaded_error",
+  "billing_error",
 ]);
 const errorTypeFromChat = (type: unknown) =>
-  type === "insufficient_quota" ? "billing_error" : ANTHROPIC_ERROR_TYPES.has(type as string) ? (type as string) : "api_error";
+  type === "insufficient_quota"
+    ? "billing_error"
+    : ANTHROPIC_ERROR_TYPES.has(type as string)
+      ? (type as string)
+      : "api_error";
 
 const sse = (type: string, data: Json): SseEvent => ({ event: type, data: { type, ...data } });
 
@@ -67,14 +78,26 @@ type BlockKind = "text" | "thinking" | "tool_use";
  * message_delta waits for the usage chunk (chat sends it after finish_reason) or for end(). */
 export function streamFromChat(opts: StreamFromChatOptions): StreamTranslator<Json, SseEvent> {
   const id = newId("msg_");
-  let started = false, finished = false;
-  let index = -1, open: BlockKind | null = null, toolKey: unknown;
-  let stopReason: string | null = null, usage: Json | null = null;
+  let started = false,
+    finished = false;
+  let index = -1,
+    open: BlockKind | null = null,
+    toolKey: unknown;
+  let stopReason: string | null = null,
+    usage: Json | null = null;
 
   function start(out: SseEvent[]) {
     if (started) return;
     started = true;
-    const message = { id, type: "message", role: "assistant", model: opts.model, content: [], stop_reason: null, stop_sequence: null };
+    const message = {
+      id,
+      type: "message",
+      role: "assistant",
+      model: opts.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+    };
     out.push(sse("message_start", { message: { ...message, usage: { input_tokens: 0, output_tokens: 0 } } }));
   }
   function close(out: SseEvent[]) {
@@ -115,7 +138,10 @@ export function streamFromChat(opts: StreamFromChatOptions): StreamTranslator<Js
       if (finished) return out;
       if (chunk.error) {
         finished = true;
-        const error = { type: errorTypeFromChat(chunk.error.type), message: String(chunk.error.message ?? "upstream error") };
+        const error = {
+          type: errorTypeFromChat(chunk.error.type),
+          message: String(chunk.error.message ?? "upstream error"),
+        };
         return [sse("error", { error })];
       }
       start(out);
@@ -143,7 +169,9 @@ export function streamFromChat(opts: StreamFromChatOptions): StreamTranslator<Js
 /** Anthropic events → chat chunks. Tool blocks are numbered 0, 1, … as chat tool_calls indexes;
  * the usage chunk goes out at message_stop (input usage from message_start, output from message_delta). */
 export function streamToChat(): StreamTranslator<SseEvent, Json> {
-  let id = newId("chatcmpl-"), model = "", roleSent = false;
+  let id = newId("chatcmpl-"),
+    model = "",
+    roleSent = false;
   const created = nowSeconds();
   const toolIndex = new Map<number, number>();
   let usage: Json | null = null;
@@ -151,7 +179,13 @@ export function streamToChat(): StreamTranslator<SseEvent, Json> {
   function chunk(delta: Json, finish: string | null = null): Json {
     if (!roleSent) delta = { role: "assistant", ...delta };
     roleSent = true;
-    return { id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return {
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    };
   }
   const rememberUsage = (u: Json | undefined) => {
     if (!u) return;
@@ -176,7 +210,8 @@ export function streamToChat(): StreamTranslator<SseEvent, Json> {
     if (d.type === "text_delta" && d.text) return [chunk({ content: d.text })];
     if (d.type === "thinking_delta" && d.thinking) return [chunk({ reasoning_content: d.thinking })];
     const n = toolIndex.get(ev.index);
-    if (d.type === "input_json_delta" && d.partial_json && n !== undefined) return [tool(n, { function: { arguments: d.partial_json } })];
+    if (d.type === "input_json_delta" && d.partial_json && n !== undefined)
+      return [tool(n, { function: { arguments: d.partial_json } })];
     return []; // signature_delta, citations_delta
   }
 
@@ -197,9 +232,13 @@ export function streamToChat(): StreamTranslator<SseEvent, Json> {
           rememberUsage(data.usage);
           return [chunk({}, stopToChat(data.delta?.stop_reason))];
         case "message_stop":
-          return usage ? [{ id, object: "chat.completion.chunk", created, model, choices: [], usage: usageToChat(usage) }] : [];
+          return usage
+            ? [{ id, object: "chat.completion.chunk", created, model, choices: [], usage: usageToChat(usage) }]
+            : [];
         case "error":
-          return [{ error: { message: data.error?.message ?? "upstream error", type: data.error?.type ?? "api_error" } }];
+          return [
+            { error: { message: data.error?.message ?? "upstream error", type: data.error?.type ?? "api_error" } },
+          ];
         default:
           return []; // ping, content_block_stop, unknown future events
       }

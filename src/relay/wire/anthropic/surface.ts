@@ -19,8 +19,15 @@ export const anthropicSurface: Surface = {
   name: "anthropic",
   error(e) {
     const status = e.status === 503 ? 529 : e.status;
-    return { status, body: { type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message: e.message } } };
+    return {
+      status,
+      body: { type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message: e.message } },
+    };
   },
   // a server going away is "overloaded" to Anthropic clients, which then retry
-  streamError: (message, code) => sseEvent({ type: "error", error: { type: code === "server_shutting_down" ? "overloaded_error" : "api_error", message } }, "error"),
+  streamError: (message, code) =>
+    sseEvent(
+      { type: "error", error: { type: code === "server_shutting_down" ? "overloaded_error" : "api_error", message } },
+      "error",
+    ),
 };

@@ -10,7 +10,12 @@ function read(raw: unknown): Usage | null {
   if (!hasCount(u, "input_tokens", "output_tokens")) return null;
   const cached = count(u.cache_read_input_tokens);
   const cacheWrite = count(u.cache_creation_input_tokens);
-  return { prompt: count(u.input_tokens) + cached + cacheWrite, completion: count(u.output_tokens), cached, ...(cacheWrite ? { cacheWrite } : {}) };
+  return {
+    prompt: count(u.input_tokens) + cached + cacheWrite,
+    completion: count(u.output_tokens),
+    cached,
+    ...(cacheWrite ? { cacheWrite } : {}),
+  };
 }
 
 /** The `"usage": {…}` found at `find(text, key)`, parsed. */
@@ -32,4 +37,8 @@ export function anthropicStreamUsage(head: string, tail: string): Usage | null {
   return read(merged);
 }
 
-export const anthropicUsage: UsageReader = { ...usageReader(read, (t) => t.includes('"message_stop"')), fromStream: anthropicStreamUsage, keepsHead: true };
+export const anthropicUsage: UsageReader = {
+  ...usageReader(read, (t) => t.includes('"message_stop"')),
+  fromStream: anthropicStreamUsage,
+  keepsHead: true,
+};

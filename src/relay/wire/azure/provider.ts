@@ -5,7 +5,15 @@ import { openai, OPENAI_PATHS } from "../openai/provider";
 import { post } from "../http";
 import type { Endpoint, Provider } from "../contract";
 
-const SERVES = new Set<Endpoint>(["chat", "completions", "embeddings", "images", "image_edits", "speech", "transcriptions"]);
+const SERVES = new Set<Endpoint>([
+  "chat",
+  "completions",
+  "embeddings",
+  "images",
+  "image_edits",
+  "speech",
+  "transcriptions",
+]);
 
 export const azure: Provider = {
   ...openai,
@@ -15,7 +23,10 @@ export const azure: Provider = {
     defaultPath: "",
     example: "https://YOUR-RESOURCE.openai.azure.com",
     endpoints: /\/openai(\/.*)?$/i,
-    foreign: { pattern: /\/openai\/deployments(\/.*)?$/i, hint: "an Azure OpenAI deployment: choose type azure with the resource's URL (https://RES.openai.azure.com)" },
+    foreign: {
+      pattern: /\/openai\/deployments(\/.*)?$/i,
+      hint: "an Azure OpenAI deployment: choose type azure with the resource's URL (https://RES.openai.azure.com)",
+    },
     apiVersionExample: "2024-10-21",
   },
   serves: () => SERVES,

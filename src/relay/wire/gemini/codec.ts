@@ -8,13 +8,20 @@ import { replyFromChat, replyToChat, streamFromChat, streamToChat } from "./stre
 import { isObject, newId } from "../util";
 import type { Codec, Json } from "../codec";
 
-
 // ---- Gemini → chat: requests from Gemini clients
 
 /** Function calls met so far in the history, so that function responses can point back at them. */
 type CallBook = { id: string; name: string; answered: boolean }[];
 
-const PART_KINDS = ["text", "inlineData", "fileData", "functionCall", "functionResponse", "executableCode", "codeExecutionResult"];
+const PART_KINDS = [
+  "text",
+  "inlineData",
+  "fileData",
+  "functionCall",
+  "functionResponse",
+  "executableCode",
+  "codeExecutionResult",
+];
 /** Part fields that carry no content of their own. */
 const PART_EXTRAS = new Set(["thought", "thoughtSignature", "partMetadata", "mediaResolution", "videoMetadata"]);
 
@@ -46,10 +53,15 @@ function eachPart(turn: Json, i: number, visit: (part: Json, kind: string, where
 function systemText(instruction: unknown): string {
   if (instruction == null) return "";
   if (typeof instruction === "string") return instruction;
-  const parts = Array.isArray(instruction) ? instruction : isObject(instruction) && instruction.parts ? instruction.parts : [instruction];
+  const parts = Array.isArray(instruction)
+    ? instruction
+    : isObject(instruction) && instruction.parts
+      ? instruction.parts
+      : [instruction];
   const texts = parts.map((p: unknown, j: number) => {
     const text = typeof p === "string" ? p : isObject(p) ? p.text : undefined;
-    if (typeof text !== "string") throw refusals.badBody("systemInstruction may hold only text parts", `systemInstruction.parts[${j}]`);
+    if (typeof text !== "string")
+      throw refusals.badBody("systemInstruction may hold only text parts", `systemInstruction.parts[${j}]`);
     return text;
   });
   return texts.join("\n");
@@ -57,7 +69,8 @@ function systemText(instruction: unknown): string {
 
 function imageToChat(data: Json, where: string): Json {
   const mime = String(data.mimeType ?? "");
-  if (!mime.startsWith("image/")) throw refusals.badBody(`inlineData of type ${mime || "(none)"} cannot be translated; only images can`, where);
+  if (!mime.startsWith("image/"))
+    throw refusals.badBody(`inlineData of type ${mime || "(none)"} cannot be translated; only images can`, where);
   return { type: "image_url", image_url: { url: `data:${mime};base64,${data.data}` } };
 }
 
@@ -70,7 +83,9 @@ function callToChat(call: Json, book: CallBook): Json {
 /** A functionResponse as a tool message answering its call: the one with its id, else the first
  * unanswered one of that name. */
 function toolMessage(response: Json, book: CallBook, where: string): Json {
-  const call = (response.id && book.find((c) => c.id === response.id)) || book.find((c) => !c.answered && c.name === response.name);
+  const call =
+    (response.id && book.find((c) => c.id === response.id)) ||
+    book.find((c) => !c.answered && c.name === response.name);
   if (!call) throw refusals.badBody(`functionResponse "${response.name}" answers no earlier functionCall`, where);
   if (response.parts?.length) throw refusals.badBody("functionResponse parts (media) cannot be translated", where);
   call.answered = true;
@@ -102,7 +117,11 @@ function modelTurn(turn: Json, i: number, book: CallBook): Json[] {
     else cannot(kind, "model", where);
   });
   if (!text && !calls.length) return [];
-  return [calls.length ? { role: "assistant", content: text || null, tool_calls: calls } : { role: "assistant", content: text }];
+  return [
+    calls.length
+      ? { role: "assistant", content: text || null, tool_calls: calls }
+      : { role: "assistant", content: text },
+  ];
 }
 
 function turnToChat(turn: Json, i: number, book: CallBook): Json[] {
@@ -126,13 +145,16 @@ function lowerSchemaTypes(schema: unknown): unknown {
   if (typeof out.type === "string") out.type = out.type.toLowerCase();
   for (const key of SUBSCHEMAS) if (out[key] !== undefined) out[key] = lowerSchemaTypes(out[key]);
   for (const key of SCHEMA_MAPS) {
-    if (isObject(out[key])) out[key] = Object.fromEntries(Object.entries(out[key]).map(([name, s]) => [name, lowerSchemaTypes(s)]));
+    if (isObject(out[key]))
+      out[key] = Object.fromEntries(Object.entries(out[key]).map(([name, s]) => [name, lowerSchemaTypes(s)]));
   }
   return out;
 }
 
 function declarationToChat(decl: Json): Json {
-  const parameters = decl.parametersJsonSchema ?? (decl.parameters ? lowerSchemaTypes(decl.parameters) : { type: "object", properties: {} });
+  const parameters =
+    decl.parametersJsonSchema ??
+    (decl.parameters ? lowerSchemaTypes(decl.parameters) : { type: "object", properties: {} });
   const fn: Json = { name: decl.name, parameters };
   if (decl.description) fn.description = decl.description;
   return { type: "function", function: fn };
@@ -141,7 +163,11 @@ function declarationToChat(decl: Json): Json {
 function toolsToChat(tools: Json[]): Json[] {
   return tools.flatMap((tool, i) => {
     const others = Object.keys(tool).filter((k) => k !== "functionDeclarations" && tool[k] != null);
-    if (others.length) throw refusals.badBody(`tools of kind ${others.join(", ")} cannot be translated; only functionDeclarations can`, `tools[${i}]`);
+    if (others.length)
+      throw refusals.badBody(
+        `tools of kind ${others.join(", ")} cannot be translated; only functionDeclarations can`,
+        `tools[${i}]`,
+      );
     return (tool.functionDeclarations ?? []).map(declarationToChat);
   });
 }
@@ -166,8 +192,10 @@ function toolChoiceToChat(config: Json | undefined): unknown {
 function responseFormatToChat(config: Json): Json | undefined {
   const mime = config.responseMimeType;
   if (mime == null || mime === "text/plain") return undefined;
-  if (mime !== "application/json") throw refusals.badBody(`responseMimeType ${mime} cannot be translated`, "generationConfig.responseMimeType");
-  const schema = config.responseJsonSchema ?? (config.responseSchema ? lowerSchemaTypes(config.responseSchema) : undefined);
+  if (mime !== "application/json")
+    throw refusals.badBody(`responseMimeType ${mime} cannot be translated`, "generationConfig.responseMimeType");
+  const schema =
+    config.responseJsonSchema ?? (config.responseSchema ? lowerSchemaTypes(config.responseSchema) : undefined);
   return schema ? { type: "json_schema", json_schema: { name: "response", schema } } : { type: "json_object" };
 }
 
@@ -180,7 +208,11 @@ function generationToChat(config: Json): Json {
   if (config.stopSequences?.length) out.stop = config.stopSequences;
   const modalities: string[] = config.responseModalities ?? [];
   const notText = modalities.filter((m) => m.toUpperCase() !== "TEXT");
-  if (notText.length) throw refusals.badBody(`responseModalities ${notText.join(", ")} cannot be translated; only TEXT can`, "generationConfig.responseModalities");
+  if (notText.length)
+    throw refusals.badBody(
+      `responseModalities ${notText.join(", ")} cannot be translated; only TEXT can`,
+      "generationConfig.responseModalities",
+    );
   const format = responseFormatToChat(config);
   if (format) out.response_format = format;
   return out;
@@ -189,7 +221,8 @@ function generationToChat(config: Json): Json {
 /** Ignored on purpose: safetySettings (the upstream's own filters apply) and cachedContent (a
  * Google-side cache name, meaningless elsewhere; caching happens upstream on its own). */
 function requestToChat(body: Json): Json {
-  if (body.contents != null && !Array.isArray(body.contents)) throw refusals.badBody("contents must be a list", "contents");
+  if (body.contents != null && !Array.isArray(body.contents))
+    throw refusals.badBody("contents must be a list", "contents");
   const messages: Json[] = [];
   const system = systemText(body.systemInstruction);
   if (system) messages.push({ role: "system", content: system });
@@ -204,4 +237,11 @@ function requestToChat(body: Json): Json {
   return chat;
 }
 
-export const gemini: Codec = { requestToChat, replyFromChat, streamFromChat, requestFromChat, replyToChat, streamToChat };
+export const gemini: Codec = {
+  requestToChat,
+  replyFromChat,
+  streamFromChat,
+  requestFromChat,
+  replyToChat,
+  streamToChat,
+};

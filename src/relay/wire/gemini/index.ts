@@ -5,7 +5,11 @@ import { gemini as provider } from "./provider";
 import { geminiSurface } from "./surface";
 import { geminiUsage } from "./usage";
 
-const one = (id: string) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"] });
+const one = (id: string) => ({
+  name: `models/${id}`,
+  displayName: id,
+  supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
+});
 
 export const gemini: Wire = {
   name: "gemini",

@@ -12,12 +12,23 @@ export const gemini: Provider = {
     defaultPath: "/v1beta",
     example: "https://generativelanguage.googleapis.com",
     endpoints: /\/models(\/[^/]+)?$/i,
-    foreign: { pattern: /\/models\/[^/]+:[a-z]+$/i, hint: "Gemini's generateContent: choose type gemini with the base up to /v1beta" },
+    foreign: {
+      pattern: /\/models\/[^/]+:[a-z]+$/i,
+      hint: "Gemini's generateContent: choose type gemini with the base up to /v1beta",
+    },
   },
   serves: () => SERVES,
   request(channel, key, call) {
-    const action = call.endpoint === "gemini_count" ? "countTokens" : call.stream ? "streamGenerateContent?alt=sse" : "generateContent";
-    return { url: `${channel.baseUrl}/models/${encodeURIComponent(call.model)}:${action}`, init: post(call.body, { "x-goog-api-key": key }) };
+    const action =
+      call.endpoint === "gemini_count"
+        ? "countTokens"
+        : call.stream
+          ? "streamGenerateContent?alt=sse"
+          : "generateContent";
+    return {
+      url: `${channel.baseUrl}/models/${encodeURIComponent(call.model)}:${action}`,
+      init: post(call.body, { "x-goog-api-key": key }),
+    };
   },
   /** the model and the stream flag travel in the URL, not the body */
   prepareBody(_endpoint, body) {
@@ -25,5 +36,8 @@ export const gemini: Provider = {
     return JSON.stringify(rest);
   },
   errorMessage,
-  probe: (model) => ({ endpoint: "gemini", body: { model, contents: [{ role: "user", parts: [{ text: "ping" }] }], generationConfig: { maxOutputTokens: 1 } } }),
+  probe: (model) => ({
+    endpoint: "gemini",
+    body: { model, contents: [{ role: "user", parts: [{ text: "ping" }] }], generationConfig: { maxOutputTokens: 1 } },
+  }),
 };

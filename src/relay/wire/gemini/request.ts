@@ -7,8 +7,12 @@ import type { Json } from "../codec";
 
 /** Sampling settings with the same meaning on both sides: [Gemini generationConfig key, chat key]. */
 export const SAMPLING: [string, string][] = [
-  ["temperature", "temperature"], ["topP", "top_p"], ["candidateCount", "n"],
-  ["presencePenalty", "presence_penalty"], ["frequencyPenalty", "frequency_penalty"], ["seed", "seed"],
+  ["temperature", "temperature"],
+  ["topP", "top_p"],
+  ["candidateCount", "n"],
+  ["presencePenalty", "presence_penalty"],
+  ["frequencyPenalty", "frequency_penalty"],
+  ["seed", "seed"],
 ];
 
 /** Google's documented stand-in for the thoughtSignature Gemini 3 demands on the first functionCall
@@ -16,7 +20,13 @@ export const SAMPLING: [string, string][] = [
 const SKIP_SIGNATURE = "skip_thought_signature_validator";
 
 const IMAGE_TYPES: Record<string, string> = {
-  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", heic: "image/heic", heif: "image/heif",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  heic: "image/heic",
+  heif: "image/heif",
 };
 
 function guessImageType(url: string): string {
@@ -58,13 +68,16 @@ function contentFromChat(content: unknown, where: string): Json[] {
   if (content == null || content === "") return [];
   if (typeof content === "string") return [{ text: content }];
   if (!Array.isArray(content)) throw refusals.badBody("content must be a string or a list of parts", where);
-  return content.map((part, j) => partFromChat(part, `${where}.content[${j}]`)).filter((p): p is Json => p !== undefined);
+  return content
+    .map((part, j) => partFromChat(part, `${where}.content[${j}]`))
+    .filter((p): p is Json => p !== undefined);
 }
 
 /** The texts of a message that may hold only text (system, developer, tool). */
 function textsOf(content: unknown, where: string): string[] {
   return contentFromChat(content, where).map((part, j) => {
-    if (typeof part.text !== "string") throw refusals.badBody("only text parts can be translated here", `${where}.content[${j}]`);
+    if (typeof part.text !== "string")
+      throw refusals.badBody("only text parts can be translated here", `${where}.content[${j}]`);
     return part.text;
   });
 }
@@ -87,7 +100,8 @@ function assistantParts(msg: Json, names: Map<string, string>, where: string): J
 /** A tool message as a functionResponse: a JSON object result as is, anything else as {result}. */
 function responsePart(msg: Json, names: Map<string, string>, where: string): Json {
   const name = names.get(msg.tool_call_id) ?? msg.name;
-  if (!name) throw refusals.badBody(`tool_call_id "${msg.tool_call_id}" matches no earlier tool call`, `${where}.tool_call_id`);
+  if (!name)
+    throw refusals.badBody(`tool_call_id "${msg.tool_call_id}" matches no earlier tool call`, `${where}.tool_call_id`);
   const text = textsOf(msg.content, where).join("");
   let response: Json = { result: text };
   try {
@@ -121,7 +135,11 @@ function messagesFromChat(messages: Json[]): { system: string[]; contents: Json[
 }
 
 function declarationFromChat(tool: Json, i: number): Json {
-  if (tool.type !== "function") throw refusals.badBody(`tools of type "${tool.type}" cannot be translated; only function tools can`, `tools[${i}].type`);
+  if (tool.type !== "function")
+    throw refusals.badBody(
+      `tools of type "${tool.type}" cannot be translated; only function tools can`,
+      `tools[${i}].type`,
+    );
   const { name, description, parameters } = tool.function ?? {};
   return { name, ...(description ? { description } : {}), ...(parameters ? { parametersJsonSchema: parameters } : {}) };
 }
@@ -130,14 +148,16 @@ function toolChoiceFromChat(choice: unknown): Json | undefined {
   if (choice == null) return undefined;
   const modes: Record<string, string> = { auto: "AUTO", none: "NONE", required: "ANY" };
   if (typeof choice === "string" && modes[choice]) return { mode: modes[choice] };
-  if (isObject(choice) && choice.type === "function" && choice.function?.name) return { mode: "ANY", allowedFunctionNames: [choice.function.name] };
+  if (isObject(choice) && choice.type === "function" && choice.function?.name)
+    return { mode: "ANY", allowedFunctionNames: [choice.function.name] };
   throw refusals.badBody(`tool_choice ${JSON.stringify(choice)} cannot be translated`, "tool_choice");
 }
 
 function responseFormatFromChat(format: Json | undefined): Json {
   if (!format || format.type === "text") return {};
   if (format.type === "json_object") return { responseMimeType: "application/json" };
-  if (format.type !== "json_schema") throw refusals.badBody(`response_format of type "${format.type}" cannot be translated`, "response_format.type");
+  if (format.type !== "json_schema")
+    throw refusals.badBody(`response_format of type "${format.type}" cannot be translated`, "response_format.type");
   const schema = format.json_schema?.schema;
   return { responseMimeType: "application/json", ...(schema ? { responseJsonSchema: schema } : {}) };
 }
@@ -165,4 +185,3 @@ export function requestFromChat(chat: Json, _upstreamModel: string, _stream: boo
   if (Object.keys(config).length) out.generationConfig = config;
   return out;
 }
-

@@ -4,7 +4,6 @@
 import type { Json, SseEvent, StreamFromChatOptions, StreamTranslator } from "../codec";
 import { isObject, newId, nowSeconds, parseArgs } from "../util";
 
-
 // ---- chat → Gemini: serving Gemini clients
 
 const FINISH_TO_GEMINI: Record<string, string> = {
@@ -39,7 +38,8 @@ const functionCallPart = (name: string, args: unknown, id: string | undefined): 
 /** A chat message's (or delta's) reasoning and text as Gemini parts, thoughts first. */
 function textParts(msg: Json): Json[] {
   const parts: Json[] = [];
-  if (typeof msg.reasoning_content === "string" && msg.reasoning_content) parts.push({ text: msg.reasoning_content, thought: true });
+  if (typeof msg.reasoning_content === "string" && msg.reasoning_content)
+    parts.push({ text: msg.reasoning_content, thought: true });
   if (typeof msg.content === "string" && msg.content) parts.push({ text: msg.content });
   return parts;
 }
@@ -58,8 +58,16 @@ function responseOf(parts: Json[], model: string, id: string | undefined, finish
 export function replyFromChat(reply: Json, model: string): Json {
   const choice = reply.choices?.[0] ?? {};
   const message = choice.message ?? {};
-  const calls = (message.tool_calls ?? []).map((c: Json) => functionCallPart(c.function?.name, c.function?.arguments, c.id));
-  return responseOf([...textParts(message), ...calls], model, reply.id, finishToGemini(choice.finish_reason), reply.usage);
+  const calls = (message.tool_calls ?? []).map((c: Json) =>
+    functionCallPart(c.function?.name, c.function?.arguments, c.id),
+  );
+  return responseOf(
+    [...textParts(message), ...calls],
+    model,
+    reply.id,
+    finishToGemini(choice.finish_reason),
+    reply.usage,
+  );
 }
 
 type PendingCall = { id?: string; name: string; args: string };
@@ -82,7 +90,11 @@ export function streamFromChat(opts: StreamFromChatOptions): StreamTranslator<Js
   let usage: Json | undefined;
   let final: { parts: Json[]; finishReason: string } | undefined;
   let finalSent = false;
-  const takeCalls = () => calls.splice(0).filter(Boolean).map((c) => functionCallPart(c.name, c.args, c.id));
+  const takeCalls = () =>
+    calls
+      .splice(0)
+      .filter(Boolean)
+      .map((c) => functionCallPart(c.name, c.args, c.id));
   const event = (parts: Json[], finishReason?: string, withUsage?: Json): SseEvent => ({
     data: responseOf(parts, opts.model, id, finishReason, withUsage),
   });
@@ -105,7 +117,8 @@ export function streamFromChat(opts: StreamFromChatOptions): StreamTranslator<Js
         const delta = choice.delta ?? {};
         collectFragments(delta, calls);
         const parts = textParts(delta);
-        if (choice.finish_reason) final = { parts: [...parts, ...takeCalls()], finishReason: finishToGemini(choice.finish_reason) };
+        if (choice.finish_reason)
+          final = { parts: [...parts, ...takeCalls()], finishReason: finishToGemini(choice.finish_reason) };
         else if (parts.length) out.push(event(parts));
       }
       if (final && usage) out.push(...sendFinal());
@@ -151,7 +164,11 @@ function readParts(parts: Json[]): { content: string; reasoning: string; calls: 
   for (const part of parts) {
     if (part.functionCall) {
       const { id, name, args } = part.functionCall;
-      calls.push({ id: id || newId("call_"), type: "function", function: { name, arguments: JSON.stringify(args ?? {}) } });
+      calls.push({
+        id: id || newId("call_"),
+        type: "function",
+        function: { name, arguments: JSON.stringify(args ?? {}) },
+      });
     } else if (typeof part.text === "string") {
       if (part.thought) reasoning += part.text;
       else content += part.text;
@@ -199,7 +216,13 @@ export function streamToChat(): StreamTranslator<SseEvent, Json> {
   const chunk = (delta: Json, finish: string | null = null): Json => {
     const withRole = started ? delta : { role: "assistant", ...delta };
     started = true;
-    return { id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta: withRole, finish_reason: finish }] };
+    return {
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [{ index: 0, delta: withRole, finish_reason: finish }],
+    };
   };
   const usageChunk = (): Json[] => {
     if (!usage || usageSent) return [];
@@ -210,7 +233,10 @@ export function streamToChat(): StreamTranslator<SseEvent, Json> {
     push(ev) {
       const data = ev.data;
       if (!isObject(data)) return [];
-      if (data.error) return [{ error: { message: data.error.message ?? "upstream error", type: data.error.status ?? "upstream_error" } }];
+      if (data.error)
+        return [
+          { error: { message: data.error.message ?? "upstream error", type: data.error.status ?? "upstream_error" } },
+        ];
       id ||= data.responseId ?? newId("chatcmpl-");
       if (data.modelVersion) model = data.modelVersion;
       if (data.usageMetadata) usage = usageToChat(data.usageMetadata);

@@ -21,6 +21,10 @@ const GOOGLE_STATUS: Record<number, string> = {
 
 export const geminiSurface: Surface = {
   name: "gemini",
-  error: (e) => ({ status: e.status, body: { error: { code: e.status, message: e.message, status: GOOGLE_STATUS[e.status] ?? "UNKNOWN" } } }),
-  streamError: (message, code) => sseEvent({ error: { code: code === "server_shutting_down" ? 503 : 502, message, status: "UNAVAILABLE" } }),
+  error: (e) => ({
+    status: e.status,
+    body: { error: { code: e.status, message: e.message, status: GOOGLE_STATUS[e.status] ?? "UNKNOWN" } },
+  }),
+  streamError: (message, code) =>
+    sseEvent({ error: { code: code === "server_shutting_down" ? 503 : 502, message, status: "UNAVAILABLE" } }),
 };

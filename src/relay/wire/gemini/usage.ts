@@ -8,7 +8,12 @@ function read(raw: unknown): Usage | null {
   const u = raw as Record<string, any>;
   if (!hasCount(u, "promptTokenCount", "candidatesTokenCount", "totalTokenCount")) return null;
   const reasoning = count(u.thoughtsTokenCount);
-  return { prompt: count(u.promptTokenCount), completion: count(u.candidatesTokenCount) + reasoning, cached: count(u.cachedContentTokenCount), ...(reasoning ? { reasoning } : {}) };
+  return {
+    prompt: count(u.promptTokenCount),
+    completion: count(u.candidatesTokenCount) + reasoning,
+    cached: count(u.cachedContentTokenCount),
+    ...(reasoning ? { reasoning } : {}),
+  };
 }
 
 export const geminiUsage = usageReader(read, (t) => /"finishReason":\s*"/.test(t), '"usageMetadata":');

@@ -7,7 +7,10 @@ export const chat: Codec = {
   replyFromChat: (reply, model) => ({ ...reply, model }),
   streamFromChat({ model, includeUsage }): StreamTranslator<Json, SseEvent> {
     return {
-      push: (chunk) => (!includeUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0 && chunk.usage ? [] : [{ data: chunk.error ? chunk : { ...chunk, model } }]),
+      push: (chunk) =>
+        !includeUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0 && chunk.usage
+          ? []
+          : [{ data: chunk.error ? chunk : { ...chunk, model } }],
       end: () => [{ data: "[DONE]" }],
     };
   },

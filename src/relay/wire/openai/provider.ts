@@ -16,20 +16,36 @@ export const OPENAI_PATHS: Partial<Record<Endpoint, string>> = {
   responses: "/responses",
 };
 
-const BASE = new Set<Endpoint>(["chat", "completions", "embeddings", "images", "image_edits", "speech", "transcriptions"]);
+const BASE = new Set<Endpoint>([
+  "chat",
+  "completions",
+  "embeddings",
+  "images",
+  "image_edits",
+  "speech",
+  "transcriptions",
+]);
 const WITH_RESPONSES = new Set<Endpoint>([...BASE, "responses"]);
 
 /** Chat and completions streams ask for usage (the relay hides it from clients that did not). */
-export function prepareOpenAiBody(endpoint: Endpoint, body: Record<string, unknown>, upstreamModel: string, stream: boolean): string {
+export function prepareOpenAiBody(
+  endpoint: Endpoint,
+  body: Record<string, unknown>,
+  upstreamModel: string,
+  stream: boolean,
+): string {
   body.model = upstreamModel;
   if (stream && (endpoint === "chat" || endpoint === "completions")) {
-    const options = (body.stream_options && typeof body.stream_options === "object" ? body.stream_options : {}) as Record<string, unknown>;
+    const options = (
+      body.stream_options && typeof body.stream_options === "object" ? body.stream_options : {}
+    ) as Record<string, unknown>;
     body.stream_options = { ...options, include_usage: true };
   }
   return JSON.stringify(body);
 }
 
-const ENDPOINTS = /\/(chat\/completions|completions|embeddings|images\/(generations|edits|variations)|audio\/(speech|transcriptions|translations)|responses|moderations|models)$/i;
+const ENDPOINTS =
+  /\/(chat\/completions|completions|embeddings|images\/(generations|edits|variations)|audio\/(speech|transcriptions|translations)|responses|moderations|models)$/i;
 
 export const openai: Provider = {
   type: "openai",
@@ -37,7 +53,10 @@ export const openai: Provider = {
     defaultPath: "/v1",
     example: "https://api.openai.com/v1",
     endpoints: ENDPOINTS,
-    foreign: { pattern: ENDPOINTS, hint: "an OpenAI-style endpoint: choose type openai with the base up to /v1 (e.g. https://api.openai.com/v1)" },
+    foreign: {
+      pattern: ENDPOINTS,
+      hint: "an OpenAI-style endpoint: choose type openai with the base up to /v1 (e.g. https://api.openai.com/v1)",
+    },
   },
   serves: (channel) => (channel.supportsResponses ? WITH_RESPONSES : BASE),
   request: (channel, key, call) => ({
@@ -46,5 +65,8 @@ export const openai: Provider = {
   }),
   prepareBody: prepareOpenAiBody,
   errorMessage,
-  probe: (model) => ({ endpoint: "chat", body: { model, messages: [{ role: "user", content: "ping" }], max_tokens: 1 } }),
+  probe: (model) => ({
+    endpoint: "chat",
+    body: { model, messages: [{ role: "user", content: "ping" }], max_tokens: 1 },
+  }),
 };

@@ -3,6 +3,9 @@ import { sseEvent, type Surface } from "../surface";
 
 export const openaiSurface: Surface = {
   name: "openai",
-  error: (e) => ({ status: e.status, body: { error: { message: e.message, type: e.type, param: e.param, code: e.code } } }),
+  error: (e) => ({
+    status: e.status,
+    body: { error: { message: e.message, type: e.type, param: e.param, code: e.code } },
+  }),
   streamError: (message, code) => sseEvent({ error: { message, type: "server_error", param: null, code } }),
 };

@@ -16,25 +16,35 @@ import type { Codec, Json } from "../codec";
 import { newId, nowSeconds } from "../util";
 
 const untranslatable = (what: string, param: string) =>
-  refusals.badBody(`${what} cannot be translated to chat completions; use a channel that speaks the Responses API`, param);
+  refusals.badBody(
+    `${what} cannot be translated to chat completions; use a channel that speaks the Responses API`,
+    param,
+  );
 
 /** Request fields that point at state kept by OpenAI (earlier responses, conversations, stored
  * prompts, background runs); a chat upstream has none of it, and neither do we. */
 const STATEFUL: Record<string, string> = {
-  previous_response_id: "previous_response_id needs a channel that speaks the Responses API (chat completions keep no earlier responses)",
+  previous_response_id:
+    "previous_response_id needs a channel that speaks the Responses API (chat completions keep no earlier responses)",
   conversation: "conversation needs a channel that speaks the Responses API (chat completions keep no conversations)",
   prompt: "prompt (a stored prompt template) needs a channel that speaks the Responses API",
-  background: "background needs a channel that speaks the Responses API (chat completions answer in the foreground only)",
+  background:
+    "background needs a channel that speaks the Responses API (chat completions answer in the foreground only)",
 };
 
 function refuseStateful(body: Json): void {
   for (const [field, message] of Object.entries(STATEFUL)) {
-    if (body[field] !== undefined && body[field] !== null && body[field] !== false) throw refusals.badBody(message, field);
+    if (body[field] !== undefined && body[field] !== null && body[field] !== false)
+      throw refusals.badBody(message, field);
   }
 }
 
 /** Plain settings with a chat equivalent: Responses name → chat name. */
-const SETTINGS: Record<string, string> = { max_output_tokens: "max_tokens", temperature: "temperature", top_p: "top_p" };
+const SETTINGS: Record<string, string> = {
+  max_output_tokens: "max_tokens",
+  temperature: "temperature",
+  top_p: "top_p",
+};
 
 // Ignored, as chat has no use for them here: store / metadata (server-side storage of the response;
 // we keep none), include (extra output such as encrypted reasoning that chat cannot produce),
@@ -59,9 +69,11 @@ function requestToChat(body: Json): Json {
 
 function messagesOf(body: Json): Json[] {
   const messages: Json[] = [];
-  if (typeof body.instructions === "string" && body.instructions) messages.push({ role: "system", content: body.instructions });
+  if (typeof body.instructions === "string" && body.instructions)
+    messages.push({ role: "system", content: body.instructions });
   if (typeof body.input === "string") messages.push({ role: "user", content: body.input });
-  else if (Array.isArray(body.input)) body.input.forEach((item: Json, i: number) => addItem(messages, item, `input[${i}]`));
+  else if (Array.isArray(body.input))
+    body.input.forEach((item: Json, i: number) => addItem(messages, item, `input[${i}]`));
   else if (body.input != null) throw refusals.badBody("input must be a string or an array of input items", "input");
   return messages;
 }
@@ -88,7 +100,11 @@ function addItem(messages: Json[], item: Json, param: string): void {
 }
 
 function toolResultToChat(item: Json, param: string): Json {
-  return { role: "tool", tool_call_id: item.call_id, content: contentToChat(item.output, `${param}.output`, "function_call_output") };
+  return {
+    role: "tool",
+    tool_call_id: item.call_id,
+    content: contentToChat(item.output, `${param}.output`, "function_call_output"),
+  };
 }
 
 /** Developer messages become system ones: chat upstreams vary on "developer", all take "system". */
@@ -96,7 +112,11 @@ const ROLES: Record<string, string> = { user: "user", assistant: "assistant", sy
 
 function messageToChat(item: Json, param: string): Json {
   const role = ROLES[item.role];
-  if (!role) throw refusals.badBody(`${param}: role "${item.role}" is not one of user, assistant, system, developer`, `${param}.role`);
+  if (!role)
+    throw refusals.badBody(
+      `${param}: role "${item.role}" is not one of user, assistant, system, developer`,
+      `${param}.role`,
+    );
   return { role, content: contentToChat(item.content, `${param}.content`, `${item.role} message`, role === "user") };
 }
 

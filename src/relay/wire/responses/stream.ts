@@ -4,7 +4,6 @@
 import type { Json, SseEvent, StreamFromChatOptions, StreamTranslator } from "../codec";
 import { newId, nowSeconds } from "../util";
 
-
 /** Responses usage from chat usage (both count cached input in the input); null when none came. */
 export function usageFromChat(u: Json | null | undefined): Json | null {
   if (!u) return null;
@@ -24,7 +23,9 @@ const INCOMPLETE: Record<string, string> = { length: "max_output_tokens", conten
 /** The response's status from the chat finish_reason: cut short by length or a filter is "incomplete". */
 export function outcome(finishReason: string | null | undefined): { status: string; incomplete_details: Json | null } {
   const reason = finishReason ? INCOMPLETE[finishReason] : undefined;
-  return reason ? { status: "incomplete", incomplete_details: { reason } } : { status: "completed", incomplete_details: null };
+  return reason
+    ? { status: "incomplete", incomplete_details: { reason } }
+    : { status: "completed", incomplete_details: null };
 }
 
 export type ResponseHead = { id: string; created_at: number; model: string };
@@ -33,7 +34,14 @@ export type ResponseHead = { id: string; created_at: number; model: string };
  * instructions / tools / tool_choice show their defaults. */
 export function responseObject(head: ResponseHead, fields: Json): Json {
   const { id, created_at, model } = head;
-  const defaults = { status: "completed", error: null, incomplete_details: null, instructions: null, output: [], usage: null };
+  const defaults = {
+    status: "completed",
+    error: null,
+    incomplete_details: null,
+    instructions: null,
+    output: [],
+    usage: null,
+  };
   const settings = { parallel_tool_calls: true, tool_choice: "auto", tools: [], metadata: {} };
   return { id, object: "response", created_at, model, ...defaults, ...settings, ...fields };
 }
@@ -45,15 +53,29 @@ const partField = (type: PartType) => (type === "output_text" ? "text" : "refusa
 export const textPart = (type: PartType, text: string): Json =>
   type === "output_text" ? { type, text, annotations: [] } : { type, refusal: text };
 
-export const messageItem = (id: string, content: Json[], status: string): Json =>
-  ({ type: "message", id, status, role: "assistant", content });
+export const messageItem = (id: string, content: Json[], status: string): Json => ({
+  type: "message",
+  id,
+  status,
+  role: "assistant",
+  content,
+});
 
 /** Reasoning as a summary (chat's reasoning_content is the readable trace clients show as such). */
-export const reasoningItem = (id: string, text: string | null): Json =>
-  ({ type: "reasoning", id, summary: text === null ? [] : [{ type: "summary_text", text }] });
+export const reasoningItem = (id: string, text: string | null): Json => ({
+  type: "reasoning",
+  id,
+  summary: text === null ? [] : [{ type: "summary_text", text }],
+});
 
-export const functionCallItem = (id: string, callId: string, name: string, args: string, status: string): Json =>
-  ({ type: "function_call", id, call_id: callId, name, arguments: args, status });
+export const functionCallItem = (id: string, callId: string, name: string, args: string, status: string): Json => ({
+  type: "function_call",
+  id,
+  call_id: callId,
+  name,
+  arguments: args,
+  status,
+});
 
 /** The item being streamed: its place in the output, and for messages the open content part. */
 type Open = { item: Json; index: number; part?: Json; partIndex?: number };
@@ -109,7 +131,8 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
   /** Events that carry an item, a part or the response are copied, since later chunks change those
    * objects; deltas carry none and go as they are (the common, cheap case). */
   private emit(type: string, fields: Json): void {
-    const copy = "item" in fields || "part" in fields || "response" in fields ? JSON.parse(JSON.stringify(fields)) : fields;
+    const copy =
+      "item" in fields || "part" in fields || "response" in fields ? JSON.parse(JSON.stringify(fields)) : fields;
     this.out.push({ event: type, data: { type, sequence_number: this.seq++, ...copy } });
   }
 
@@ -158,7 +181,11 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
     if (open.item.type === "reasoning") this.closeReasoning(open, at);
     if (open.item.type === "message") this.closePart(open);
     if (open.item.type === "function_call") {
-      this.emit("response.function_call_arguments.done", { ...at, name: open.item.name, arguments: open.item.arguments });
+      this.emit("response.function_call_arguments.done", {
+        ...at,
+        name: open.item.name,
+        arguments: open.item.arguments,
+      });
     }
     if (open.item.type !== "reasoning") open.item.status = this.closingStatus();
     this.emit("response.output_item.done", { output_index: open.index, item: open.item });
@@ -169,7 +196,11 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
     if (open?.item.type !== "reasoning") {
       open = this.openItem(reasoningItem(newId("rs_", 32), null));
       open.item.summary.push({ type: "summary_text", text: "" });
-      this.emit("response.reasoning_summary_part.added", { ...this.at(open), summary_index: 0, part: open.item.summary[0] });
+      this.emit("response.reasoning_summary_part.added", {
+        ...this.at(open),
+        summary_index: 0,
+        part: open.item.summary[0],
+      });
     }
     open.item.summary[0].text += delta;
     this.emit("response.reasoning_summary_text.delta", { ...this.at(open), summary_index: 0, delta });
@@ -187,7 +218,12 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
     if (open.part?.type !== type) this.openPart(open, type);
     open.part![partField(type)] += delta;
     const event = type === "output_text" ? "response.output_text.delta" : "response.refusal.delta";
-    this.emit(event, { ...this.at(open), content_index: open.partIndex, delta, ...(type === "output_text" ? { logprobs: [] } : {}) });
+    this.emit(event, {
+      ...this.at(open),
+      content_index: open.partIndex,
+      delta,
+      ...(type === "output_text" ? { logprobs: [] } : {}),
+    });
   }
 
   private openPart(open: Open, type: PartType): void {
@@ -212,7 +248,13 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
     const index = call.index ?? 0;
     let item = this.calls.get(index);
     if (!item) {
-      item = functionCallItem(newId("fc_", 32), call.id ?? newId("call_", 32), call.function?.name ?? "", "", "in_progress");
+      item = functionCallItem(
+        newId("fc_", 32),
+        call.id ?? newId("call_", 32),
+        call.function?.name ?? "",
+        "",
+        "in_progress",
+      );
       this.calls.set(index, item);
       this.openItem(item);
     }
@@ -223,7 +265,8 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
     item.arguments += fragment;
     // A fragment for a call already closed (an upstream interleaving its calls) cannot be streamed
     // any more; it still reaches the final response's output.
-    if (this.open?.item === item) this.emit("response.function_call_arguments.delta", { ...this.at(this.open), delta: fragment });
+    if (this.open?.item === item)
+      this.emit("response.function_call_arguments.delta", { ...this.at(this.open), delta: fragment });
   }
 
   private at(open: Open): Json {
@@ -241,9 +284,12 @@ class ResponsesStream implements StreamTranslator<Json, SseEvent> {
   private fail(error: Json): SseEvent[] {
     this.finished = true;
     const message = typeof error.message === "string" ? error.message : "the upstream failed mid-stream";
-    this.emit("response.failed", { response: this.response({ status: "failed", error: { code: "server_error", message } }) });
+    this.emit("response.failed", {
+      response: this.response({ status: "failed", error: { code: "server_error", message } }),
+    });
     return this.flush();
   }
 }
 
-export const streamFromChat = (opts: StreamFromChatOptions): StreamTranslator<Json, SseEvent> => new ResponsesStream(opts);
+export const streamFromChat = (opts: StreamFromChatOptions): StreamTranslator<Json, SseEvent> =>
+  new ResponsesStream(opts);

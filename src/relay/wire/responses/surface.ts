@@ -8,7 +8,17 @@ export const responsesSurface: Surface = {
   ...openaiSurface,
   streamError: (message, code) =>
     sseEvent(
-      { type: "response.failed", response: { id: `resp_${crypto.randomUUID().replaceAll("-", "")}`, object: "response", status: "failed", error: { code, message }, incomplete_details: null, output: [] } },
+      {
+        type: "response.failed",
+        response: {
+          id: `resp_${crypto.randomUUID().replaceAll("-", "")}`,
+          object: "response",
+          status: "failed",
+          error: { code, message },
+          incomplete_details: null,
+          output: [],
+        },
+      },
       "response.failed",
     ),
 };

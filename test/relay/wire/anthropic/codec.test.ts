@@ -21,9 +21,20 @@ function refusal(fn: () => unknown): AppError {
 }
 
 const chunk = (delta: Json, finish_reason: string | null = null) => ({
-  id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "up", choices: [{ index: 0, delta, finish_reason }],
+  id: "chatcmpl-1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "up",
+  choices: [{ index: 0, delta, finish_reason }],
 });
-const usageChunk = (usage: Json) => ({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "up", choices: [], usage });
+const usageChunk = (usage: Json) => ({
+  id: "chatcmpl-1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "up",
+  choices: [],
+  usage,
+});
 
 /** Runs chat chunks through streamFromChat, then back through SSE text as a client would read it. */
 function runFromChat(chunks: Json[], end = true): SseEvent[] {
@@ -45,15 +56,30 @@ describe("requestToChat", () => {
   test("text, string and block system, parameters", () => {
     const chat = toChat({
       model: "claude-sonnet-4-5",
-      system: [{ type: "text", text: "You are Claude Code.", cache_control: { type: "ephemeral" } }, { type: "text", text: "Be brief." }],
+      system: [
+        { type: "text", text: "You are Claude Code.", cache_control: { type: "ephemeral" } },
+        { type: "text", text: "Be brief." },
+      ],
       messages: [{ role: "user", content: "hi" }],
-      max_tokens: 1000, temperature: 0.5, top_p: 0.9, top_k: 5, stop_sequences: ["END"],
-      metadata: { user_id: "u1" }, thinking: { type: "enabled", budget_tokens: 500 }, service_tier: "auto",
+      max_tokens: 1000,
+      temperature: 0.5,
+      top_p: 0.9,
+      top_k: 5,
+      stop_sequences: ["END"],
+      metadata: { user_id: "u1" },
+      thinking: { type: "enabled", budget_tokens: 500 },
+      service_tier: "auto",
     });
     expect(chat).toEqual({
       model: "claude-sonnet-4-5",
-      messages: [{ role: "system", content: "You are Claude Code.\nBe brief." }, { role: "user", content: "hi" }],
-      max_tokens: 1000, temperature: 0.5, top_p: 0.9, stop: ["END"],
+      messages: [
+        { role: "system", content: "You are Claude Code.\nBe brief." },
+        { role: "user", content: "hi" },
+      ],
+      max_tokens: 1000,
+      temperature: 0.5,
+      top_p: 0.9,
+      stop: ["END"],
     });
     expect(toChat({ model: "m", system: "sys", messages: [] }).messages).toEqual([{ role: "system", content: "sys" }]);
     expect(toChat({ model: "m", system: [], messages: [] }).messages).toEqual([]);
@@ -69,7 +95,9 @@ describe("requestToChat", () => {
       ],
     });
     expect(chat.messages).toEqual([
-      { role: "user", content: "first" }, { role: "system", content: "reminder" }, { role: "assistant", content: "ok" },
+      { role: "user", content: "first" },
+      { role: "system", content: "reminder" },
+      { role: "assistant", content: "ok" },
     ]);
   });
 
@@ -84,20 +112,32 @@ describe("requestToChat", () => {
     const chat = toChat({
       model: "m",
       messages: [
-        { role: "user", content: [
-          { type: "text", text: "look", cache_control: { type: "ephemeral" } },
-          { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } },
-          { type: "image", source: { type: "url", url: "https://x/y.jpg" } },
-        ] },
-        { role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "look", cache_control: { type: "ephemeral" } },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } },
+            { type: "image", source: { type: "url", url: "https://x/y.jpg" } },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "a" },
+            { type: "text", text: "b" },
+          ],
+        },
       ],
     });
     expect(chat.messages).toEqual([
-      { role: "user", content: [
-        { type: "text", text: "look" },
-        { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
-        { type: "image_url", image_url: { url: "https://x/y.jpg" } },
-      ] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "look" },
+          { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+          { type: "image_url", image_url: { url: "https://x/y.jpg" } },
+        ],
+      },
       { role: "user", content: "a\nb" },
     ]);
   });
@@ -107,26 +147,44 @@ describe("requestToChat", () => {
       model: "m",
       messages: [
         { role: "user", content: "list files" },
-        { role: "assistant", content: [
-          { type: "thinking", thinking: "hmm", signature: "sig" },
-          { type: "redacted_thinking", data: "xyz" },
-          { type: "text", text: "Running." },
-          { type: "tool_use", id: "toolu_1", name: "ls", input: { path: "." } },
-          { type: "tool_use", id: "toolu_2", name: "pwd", input: {} },
-        ] },
-        { role: "user", content: [
-          { type: "text", text: "and then?" },
-          { type: "tool_result", tool_use_id: "toolu_1", content: "a.txt" },
-          { type: "tool_result", tool_use_id: "toolu_2", is_error: true, content: [{ type: "text", text: "no" }, { type: "text", text: "cwd" }] },
-        ] },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "hmm", signature: "sig" },
+            { type: "redacted_thinking", data: "xyz" },
+            { type: "text", text: "Running." },
+            { type: "tool_use", id: "toolu_1", name: "ls", input: { path: "." } },
+            { type: "tool_use", id: "toolu_2", name: "pwd", input: {} },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "and then?" },
+            { type: "tool_result", tool_use_id: "toolu_1", content: "a.txt" },
+            {
+              type: "tool_result",
+              tool_use_id: "toolu_2",
+              is_error: true,
+              content: [
+                { type: "text", text: "no" },
+                { type: "text", text: "cwd" },
+              ],
+            },
+          ],
+        },
       ],
     });
     expect(chat.messages).toEqual([
       { role: "user", content: "list files" },
-      { role: "assistant", content: "Running.", tool_calls: [
-        { id: "toolu_1", type: "function", function: { name: "ls", arguments: '{"path":"."}' } },
-        { id: "toolu_2", type: "function", function: { name: "pwd", arguments: "{}" } },
-      ] },
+      {
+        role: "assistant",
+        content: "Running.",
+        tool_calls: [
+          { id: "toolu_1", type: "function", function: { name: "ls", arguments: '{"path":"."}' } },
+          { id: "toolu_2", type: "function", function: { name: "pwd", arguments: "{}" } },
+        ],
+      },
       { role: "tool", tool_call_id: "toolu_1", content: "a.txt" },
       { role: "tool", tool_call_id: "toolu_2", content: "Error: no\ncwd" },
       { role: "user", content: "and then?" },
@@ -142,22 +200,41 @@ describe("requestToChat", () => {
       ],
     });
     expect(chat.messages).toEqual([
-      { role: "assistant", content: null, tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: '{"a":1}' } }],
+      },
       { role: "tool", tool_call_id: "t", content: "" },
     ]);
   });
 
   test("an assistant turn of only thinking is left out", () => {
-    const chat = toChat({ model: "m", messages: [{ role: "assistant", content: [{ type: "thinking", thinking: "x", signature: "s" }] }] });
+    const chat = toChat({
+      model: "m",
+      messages: [{ role: "assistant", content: [{ type: "thinking", thinking: "x", signature: "s" }] }],
+    });
     expect(chat.messages).toEqual([]);
   });
 
   test("images inside a tool_result ride in the user message after the tool messages", () => {
     const chat = toChat({
       model: "m",
-      messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: [
-        { type: "text", text: "screenshot" }, { type: "image", source: { type: "base64", media_type: "image/jpeg", data: "QQ" } },
-      ] }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            {
+              type: "tool_result",
+              tool_use_id: "t",
+              content: [
+                { type: "text", text: "screenshot" },
+                { type: "image", source: { type: "base64", media_type: "image/jpeg", data: "QQ" } },
+              ],
+            },
+          ],
+        },
+      ],
     });
     expect(chat.messages).toEqual([
       { role: "tool", tool_call_id: "t", content: "screenshot\n[1 image(s) attached in the next user message]" },
@@ -168,8 +245,13 @@ describe("requestToChat", () => {
   test("custom tools and tool_choice", () => {
     const schema = { type: "object", properties: { q: { type: "string" } }, required: ["q"] };
     const body = (tool_choice: Json) => ({
-      model: "m", messages: [], tool_choice,
-      tools: [{ name: "search", description: "find", input_schema: schema, cache_control: { type: "ephemeral" } }, { type: "custom", name: "n", input_schema: schema }],
+      model: "m",
+      messages: [],
+      tool_choice,
+      tools: [
+        { name: "search", description: "find", input_schema: schema, cache_control: { type: "ephemeral" } },
+        { type: "custom", name: "n", input_schema: schema },
+      ],
     });
     const chat = toChat(body({ type: "auto" }));
     expect(chat.tools).toEqual([
@@ -178,14 +260,24 @@ describe("requestToChat", () => {
     ]);
     expect(chat.tool_choice).toBe("auto");
     expect(chat.parallel_tool_calls).toBeUndefined();
-    expect(toChat(body({ type: "any", disable_parallel_tool_use: true }))).toMatchObject({ tool_choice: "required", parallel_tool_calls: false });
+    expect(toChat(body({ type: "any", disable_parallel_tool_use: true }))).toMatchObject({
+      tool_choice: "required",
+      parallel_tool_calls: false,
+    });
     expect(toChat(body({ type: "none" })).tool_choice).toBe("none");
-    expect(toChat(body({ type: "tool", name: "search" })).tool_choice).toEqual({ type: "function", function: { name: "search" } });
+    expect(toChat(body({ type: "tool", name: "search" })).tool_choice).toEqual({
+      type: "function",
+      function: { name: "search" },
+    });
   });
 
   test("structured output format becomes response_format", () => {
     const schema = { type: "object", properties: {} };
-    const chat = toChat({ model: "m", messages: [], output_config: { effort: "high", format: { type: "json_schema", schema } } });
+    const chat = toChat({
+      model: "m",
+      messages: [],
+      output_config: { effort: "high", format: { type: "json_schema", schema } },
+    });
     expect(chat.response_format).toEqual({ type: "json_schema", json_schema: { name: "output", schema } });
   });
 
@@ -195,11 +287,23 @@ describe("requestToChat", () => {
     expect(e.status).toBe(400);
     expect(e.message).toBe('content block type "document" cannot be sent to a chat upstream');
     expect(e.param).toBe("messages[0].content[0]");
-    expect(refusal(() => toChat(msg([{ type: "search_result", source: "s", title: "t", content: [] }]))).message).toContain('"search_result"');
-    expect(refusal(() => toChat(msg([{ type: "image", source: { type: "file", file_id: "f" } }]))).message).toContain('image source type "file"');
-    expect(refusal(() => toChat(msg([{ type: "tool_result", tool_use_id: "t", content: [{ type: "document" }] }]))).message)
-      .toContain('"document" inside a tool_result');
-    e = refusal(() => toChat({ model: "m", messages: [{ role: "assistant", content: [{ type: "server_tool_use", id: "s", name: "web_search", input: {} }] }] }));
+    expect(
+      refusal(() => toChat(msg([{ type: "search_result", source: "s", title: "t", content: [] }]))).message,
+    ).toContain('"search_result"');
+    expect(refusal(() => toChat(msg([{ type: "image", source: { type: "file", file_id: "f" } }]))).message).toContain(
+      'image source type "file"',
+    );
+    expect(
+      refusal(() => toChat(msg([{ type: "tool_result", tool_use_id: "t", content: [{ type: "document" }] }]))).message,
+    ).toContain('"document" inside a tool_result');
+    e = refusal(() =>
+      toChat({
+        model: "m",
+        messages: [
+          { role: "assistant", content: [{ type: "server_tool_use", id: "s", name: "web_search", input: {} }] },
+        ],
+      }),
+    );
     expect(e.message).toContain('"server_tool_use"');
     for (const type of ["web_search_20250305", "bash_20250124", "text_editor_20250728", "computer_20250124"]) {
       e = refusal(() => toChat({ model: "m", messages: [], tools: [{ name: "x" }, { type, name: "x" }] }));
@@ -208,36 +312,58 @@ describe("requestToChat", () => {
     }
     expect(refusal(() => toChat({ model: "m", system: [{ type: "image" }], messages: [] })).param).toBe("system");
     expect(refusal(() => toChat({ model: "m", messages: "hi" })).param).toBe("messages");
-    expect(refusal(() => toChat({ model: "m", messages: [], mcp_servers: [{ type: "url", url: "u", name: "n" }] })).message).toContain("mcp_servers");
+    expect(
+      refusal(() => toChat({ model: "m", messages: [], mcp_servers: [{ type: "url", url: "u", name: "n" }] })).message,
+    ).toContain("mcp_servers");
   });
 });
 
 describe("replyFromChat", () => {
   const reply = (message: Json, finish_reason: string, usage?: Json) => ({
-    id: "chatcmpl-1", object: "chat.completion", created: 1, model: "up", choices: [{ index: 0, message, finish_reason }], usage,
+    id: "chatcmpl-1",
+    object: "chat.completion",
+    created: 1,
+    model: "up",
+    choices: [{ index: 0, message, finish_reason }],
+    usage,
   });
 
   test("text with usage including cache fields", () => {
     const out = anthropic.replyFromChat(
       reply({ role: "assistant", content: "Hello" }, "stop", {
-        prompt_tokens: 100, completion_tokens: 7, total_tokens: 107, prompt_tokens_details: { cached_tokens: 60, cache_write_tokens: 30 },
+        prompt_tokens: 100,
+        completion_tokens: 7,
+        total_tokens: 107,
+        prompt_tokens_details: { cached_tokens: 60, cache_write_tokens: 30 },
       }),
       "claude-x",
     );
     expect(out.id).toMatch(/^msg_/);
     expect(out).toMatchObject({
-      type: "message", role: "assistant", model: "claude-x", content: [{ type: "text", text: "Hello" }],
-      stop_reason: "end_turn", stop_sequence: null,
+      type: "message",
+      role: "assistant",
+      model: "claude-x",
+      content: [{ type: "text", text: "Hello" }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
       usage: { input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 60, cache_creation_input_tokens: 30 },
     });
   });
 
   test("reasoning first, then text, then tool calls", () => {
     const out = anthropic.replyFromChat(
-      reply({ role: "assistant", content: "Let me check.", reasoning_content: "think", tool_calls: [
-        { id: "call_1", type: "function", function: { name: "get", arguments: '{"a":1}' } },
-        { type: "function", function: { name: "bad", arguments: "{not json" } },
-      ] }, "tool_calls"),
+      reply(
+        {
+          role: "assistant",
+          content: "Let me check.",
+          reasoning_content: "think",
+          tool_calls: [
+            { id: "call_1", type: "function", function: { name: "get", arguments: '{"a":1}' } },
+            { type: "function", function: { name: "bad", arguments: "{not json" } },
+          ],
+        },
+        "tool_calls",
+      ),
       "m",
     );
     expect(out.content[0]).toEqual({ type: "thinking", thinking: "think", signature: "" });
@@ -246,7 +372,12 @@ describe("replyFromChat", () => {
     expect(out.content[3]).toMatchObject({ type: "tool_use", name: "bad", input: {} });
     expect(out.content[3].id).toMatch(/^toolu_/);
     expect(out.stop_reason).toBe("tool_use");
-    expect(out.usage).toEqual({ input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+    expect(out.usage).toEqual({
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    });
   });
 
   test("stop reasons", () => {
@@ -259,7 +390,10 @@ describe("replyFromChat", () => {
 
   test("empty content gives no blocks", () => {
     expect(anthropic.replyFromChat(reply({ role: "assistant", content: "" }, "stop"), "m").content).toEqual([]);
-    const refused = anthropic.replyFromChat(reply({ role: "assistant", content: null, refusal: "I can't" }, "content_filter"), "m");
+    const refused = anthropic.replyFromChat(
+      reply({ role: "assistant", content: null, refusal: "I can't" }, "content_filter"),
+      "m",
+    );
     expect(refused).toMatchObject({ content: [{ type: "text", text: "I can't" }], stop_reason: "refusal" });
   });
 });
@@ -274,17 +408,35 @@ describe("streamFromChat", () => {
       usageChunk({ prompt_tokens: 20, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 5 } }),
     ]);
     expect(types(events)).toEqual([
-      "message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop",
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
     for (const e of events) expect(data(e).type).toBe(e.event!);
     const start = data(events[0]).message;
-    expect(start).toMatchObject({ type: "message", role: "assistant", model: "claude-x", content: [], stop_reason: null, usage: { input_tokens: 0, output_tokens: 0 } });
+    expect(start).toMatchObject({
+      type: "message",
+      role: "assistant",
+      model: "claude-x",
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: 0, output_tokens: 0 },
+    });
     expect(start.id).toMatch(/^msg_/);
-    expect(data(events[1])).toEqual({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    expect(data(events[1])).toEqual({
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "text", text: "" },
+    });
     expect(data(events[2]).delta).toEqual({ type: "text_delta", text: "Hel" });
     expect(data(events[4])).toEqual({ type: "content_block_stop", index: 0 });
     expect(data(events[5])).toEqual({
-      type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null },
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
       usage: { input_tokens: 15, output_tokens: 2, cache_read_input_tokens: 5, cache_creation_input_tokens: 0 },
     });
   });
@@ -317,12 +469,24 @@ describe("streamFromChat", () => {
     ]);
     expect(types(events)).toEqual([
       "message_start",
-      "content_block_start", "content_block_delta", "content_block_stop",
-      "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
-      "content_block_start", "content_block_delta", "content_block_stop",
-      "message_delta", "message_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
-    expect(data(events[4])).toEqual({ type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "call_a", name: "get", input: {} } });
+    expect(data(events[4])).toEqual({
+      type: "content_block_start",
+      index: 1,
+      content_block: { type: "tool_use", id: "call_a", name: "get", input: {} },
+    });
     expect(data(events[5]).delta).toEqual({ type: "input_json_delta", partial_json: '{"a":' });
     expect(data(events[8]).content_block).toMatchObject({ id: "call_b", name: "put" });
     expect(data(events[8]).index).toBe(2);
@@ -338,9 +502,15 @@ describe("streamFromChat", () => {
     ]);
     expect(types(events)).toEqual([
       "message_start",
-      "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
-      "content_block_start", "content_block_delta", "content_block_stop",
-      "message_delta", "message_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
     expect(data(events[1]).content_block).toEqual({ type: "thinking", thinking: "", signature: "" });
     expect(data(events[2]).delta).toEqual({ type: "thinking_delta", thinking: "Let" });
@@ -349,7 +519,11 @@ describe("streamFromChat", () => {
 
   test("an empty chat stream still gives a valid message", () => {
     expect(types(runFromChat([]))).toEqual(["message_start", "message_delta", "message_stop"]);
-    expect(types(runFromChat([chunk({ role: "assistant" }), chunk({}, "stop")]))).toEqual(["message_start", "message_delta", "message_stop"]);
+    expect(types(runFromChat([chunk({ role: "assistant" }), chunk({}, "stop")]))).toEqual([
+      "message_start",
+      "message_delta",
+      "message_stop",
+    ]);
   });
 
   test("an error chunk becomes an error event and ends the stream", () => {
@@ -363,17 +537,32 @@ describe("streamFromChat", () => {
 
 describe("requestFromChat", () => {
   test("system and developer messages anywhere join into system; parameters", () => {
-    const req = fromChat({
-      model: "gpt", messages: [
-        { role: "system", content: "one" },
-        { role: "user", content: "hi" },
-        { role: "developer", content: [{ type: "text", text: "two" }] },
-      ],
-      max_completion_tokens: 50, stop: "END", temperature: 1.6, top_p: 0.5, user: "u",
-    }, true);
+    const req = fromChat(
+      {
+        model: "gpt",
+        messages: [
+          { role: "system", content: "one" },
+          { role: "user", content: "hi" },
+          { role: "developer", content: [{ type: "text", text: "two" }] },
+        ],
+        max_completion_tokens: 50,
+        stop: "END",
+        temperature: 1.6,
+        top_p: 0.5,
+        user: "u",
+      },
+      true,
+    );
     expect(req).toEqual({
-      model: "claude-up", max_tokens: 50, system: "one\n\ntwo", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
-      stop_sequences: ["END"], temperature: 1, top_p: 0.5, metadata: { user_id: "u" }, stream: true,
+      model: "claude-up",
+      max_tokens: 50,
+      system: "one\n\ntwo",
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      stop_sequences: ["END"],
+      temperature: 1,
+      top_p: 0.5,
+      metadata: { user_id: "u" },
+      stream: true,
     });
   });
 
@@ -386,11 +575,19 @@ describe("requestFromChat", () => {
   });
 
   test("images: data URLs become base64 sources, http URLs url sources", () => {
-    const req = fromChat({ model: "gpt", messages: [{ role: "user", content: [
-      { type: "text", text: "see" },
-      { type: "image_url", image_url: { url: "data:image/webp;base64,UklG", detail: "high" } },
-      { type: "image_url", image_url: { url: "https://x/y.png" } },
-    ] }] });
+    const req = fromChat({
+      model: "gpt",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "see" },
+            { type: "image_url", image_url: { url: "data:image/webp;base64,UklG", detail: "high" } },
+            { type: "image_url", image_url: { url: "https://x/y.png" } },
+          ],
+        },
+      ],
+    });
     expect(req.messages[0].content).toEqual([
       { type: "text", text: "see" },
       { type: "image", source: { type: "base64", media_type: "image/webp", data: "UklG" } },
@@ -399,36 +596,63 @@ describe("requestFromChat", () => {
   });
 
   test("tool calls, tool results merged into one user turn, same roles merged", () => {
-    const req = fromChat({ model: "gpt", messages: [
-      { role: "user", content: "a" },
-      { role: "user", content: "b" },
-      { role: "assistant", content: "calling", reasoning_content: "secret", tool_calls: [
-        { id: "c1", type: "function", function: { name: "f", arguments: '{"x":1}' } },
-        { id: "c2", type: "function", function: { name: "g", arguments: "" } },
-      ] },
-      { role: "tool", tool_call_id: "c1", content: "r1" },
-      { role: "tool", tool_call_id: "c2", content: [{ type: "text", text: "r2" }] },
-      { role: "user", content: "thanks" },
-      { role: "assistant", content: "" },
-    ] });
+    const req = fromChat({
+      model: "gpt",
+      messages: [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+        {
+          role: "assistant",
+          content: "calling",
+          reasoning_content: "secret",
+          tool_calls: [
+            { id: "c1", type: "function", function: { name: "f", arguments: '{"x":1}' } },
+            { id: "c2", type: "function", function: { name: "g", arguments: "" } },
+          ],
+        },
+        { role: "tool", tool_call_id: "c1", content: "r1" },
+        { role: "tool", tool_call_id: "c2", content: [{ type: "text", text: "r2" }] },
+        { role: "user", content: "thanks" },
+        { role: "assistant", content: "" },
+      ],
+    });
     expect(req.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] },
-      { role: "assistant", content: [
-        { type: "text", text: "calling" },
-        { type: "tool_use", id: "c1", name: "f", input: { x: 1 } },
-        { type: "tool_use", id: "c2", name: "g", input: {} },
-      ] },
-      { role: "user", content: [
-        { type: "tool_result", tool_use_id: "c1", content: "r1" },
-        { type: "tool_result", tool_use_id: "c2", content: "r2" },
-        { type: "text", text: "thanks" },
-      ] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "a" },
+          { type: "text", text: "b" },
+        ],
+      },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "calling" },
+          { type: "tool_use", id: "c1", name: "f", input: { x: 1 } },
+          { type: "tool_use", id: "c2", name: "g", input: {} },
+        ],
+      },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", tool_use_id: "c1", content: "r1" },
+          { type: "tool_result", tool_use_id: "c2", content: "r2" },
+          { type: "text", text: "thanks" },
+        ],
+      },
     ]);
   });
 
   test("tools and tool_choice, parallel_tool_calls", () => {
     const params = { type: "object", properties: { q: { type: "string" } } };
-    const base = { model: "gpt", messages: [], tools: [{ type: "function", function: { name: "s", description: "d", parameters: params } }, { type: "function", function: { name: "t" } }] };
+    const base = {
+      model: "gpt",
+      messages: [],
+      tools: [
+        { type: "function", function: { name: "s", description: "d", parameters: params } },
+        { type: "function", function: { name: "t" } },
+      ],
+    };
     const req = fromChat({ ...base, tool_choice: "required" });
     expect(req.tools).toEqual([
       { name: "s", description: "d", input_schema: params },
@@ -437,60 +661,111 @@ describe("requestFromChat", () => {
     expect(req.tool_choice).toEqual({ type: "any" });
     expect(fromChat({ ...base, tool_choice: "auto" }).tool_choice).toEqual({ type: "auto" });
     expect(fromChat({ ...base, tool_choice: "none" }).tool_choice).toEqual({ type: "none" });
-    expect(fromChat({ ...base, tool_choice: { type: "function", function: { name: "s" } } }).tool_choice).toEqual({ type: "tool", name: "s" });
+    expect(fromChat({ ...base, tool_choice: { type: "function", function: { name: "s" } } }).tool_choice).toEqual({
+      type: "tool",
+      name: "s",
+    });
     expect(fromChat(base).tool_choice).toBeUndefined();
-    expect(fromChat({ ...base, parallel_tool_calls: false }).tool_choice).toEqual({ type: "auto", disable_parallel_tool_use: true });
-    expect(fromChat({ ...base, tool_choice: "required", parallel_tool_calls: false }).tool_choice).toEqual({ type: "any", disable_parallel_tool_use: true });
+    expect(fromChat({ ...base, parallel_tool_calls: false }).tool_choice).toEqual({
+      type: "auto",
+      disable_parallel_tool_use: true,
+    });
+    expect(fromChat({ ...base, tool_choice: "required", parallel_tool_calls: false }).tool_choice).toEqual({
+      type: "any",
+      disable_parallel_tool_use: true,
+    });
   });
 
   test("json_schema response_format becomes output_config.format", () => {
     const schema = { type: "object" };
-    const req = fromChat({ model: "gpt", messages: [], response_format: { type: "json_schema", json_schema: { name: "x", schema } } });
+    const req = fromChat({
+      model: "gpt",
+      messages: [],
+      response_format: { type: "json_schema", json_schema: { name: "x", schema } },
+    });
     expect(req.output_config).toEqual({ format: { type: "json_schema", schema } });
   });
 
   test("the 400s name what cannot be translated", () => {
-    const e = refusal(() => fromChat({ model: "gpt", messages: [{ role: "user", content: [{ type: "input_audio", input_audio: {} }] }] }));
+    const e = refusal(() =>
+      fromChat({ model: "gpt", messages: [{ role: "user", content: [{ type: "input_audio", input_audio: {} }] }] }),
+    );
     expect(e.status).toBe(400);
     expect(e.message).toBe('content part type "input_audio" cannot be sent to an Anthropic upstream');
     expect(e.param).toBe("messages[0].content[0]");
-    expect(refusal(() => fromChat({ model: "gpt", messages: [{ role: "user", content: [{ type: "file", file: {} }] }] })).message).toContain('"file"');
-    expect(refusal(() => fromChat({ model: "gpt", messages: [], tools: [{ type: "custom", custom: { name: "x" } }] })).message).toContain('tool type "custom"');
+    expect(
+      refusal(() => fromChat({ model: "gpt", messages: [{ role: "user", content: [{ type: "file", file: {} }] }] }))
+        .message,
+    ).toContain('"file"');
+    expect(
+      refusal(() => fromChat({ model: "gpt", messages: [], tools: [{ type: "custom", custom: { name: "x" } }] }))
+        .message,
+    ).toContain('tool type "custom"');
   });
 });
 
 describe("replyToChat", () => {
   const message = (content: Json[], stop_reason: string, usage: Json = { input_tokens: 5, output_tokens: 3 }) => ({
-    id: "msg_1", type: "message", role: "assistant", model: "claude-up", content, stop_reason, stop_sequence: null, usage,
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    model: "claude-up",
+    content,
+    stop_reason,
+    stop_sequence: null,
+    usage,
   });
 
   test("text, thinking and tool use with cache usage", () => {
-    const out = anthropic.replyToChat!(message([
-      { type: "thinking", thinking: "hm", signature: "s" },
-      { type: "redacted_thinking", data: "x" },
-      { type: "text", text: "Hello " },
-      { type: "text", text: "there" },
-      { type: "tool_use", id: "toolu_1", name: "f", input: { a: [1] } },
-    ], "tool_use", { input_tokens: 10, output_tokens: 4, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 }));
+    const out = anthropic.replyToChat!(
+      message(
+        [
+          { type: "thinking", thinking: "hm", signature: "s" },
+          { type: "redacted_thinking", data: "x" },
+          { type: "text", text: "Hello " },
+          { type: "text", text: "there" },
+          { type: "tool_use", id: "toolu_1", name: "f", input: { a: [1] } },
+        ],
+        "tool_use",
+        { input_tokens: 10, output_tokens: 4, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 },
+      ),
+    );
     expect(out).toMatchObject({
-      id: "msg_1", object: "chat.completion", model: "claude-up",
-      choices: [{ index: 0, finish_reason: "tool_calls", message: {
-        role: "assistant", content: "Hello there", reasoning_content: "hm",
-        tool_calls: [{ id: "toolu_1", type: "function", function: { name: "f", arguments: '{"a":[1]}' } }],
-      } }],
-      usage: { prompt_tokens: 130, completion_tokens: 4, total_tokens: 134, prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 20 } },
+      id: "msg_1",
+      object: "chat.completion",
+      model: "claude-up",
+      choices: [
+        {
+          index: 0,
+          finish_reason: "tool_calls",
+          message: {
+            role: "assistant",
+            content: "Hello there",
+            reasoning_content: "hm",
+            tool_calls: [{ id: "toolu_1", type: "function", function: { name: "f", arguments: '{"a":[1]}' } }],
+          },
+        },
+      ],
+      usage: {
+        prompt_tokens: 130,
+        completion_tokens: 4,
+        total_tokens: 134,
+        prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 20 },
+      },
     });
     expect(typeof out.created).toBe("number");
   });
 
   test("no text gives null content and no reasoning_content", () => {
-    const m = anthropic.replyToChat!(message([{ type: "tool_use", id: "t", name: "f", input: {} }], "tool_use")).choices[0].message;
+    const m = anthropic.replyToChat!(message([{ type: "tool_use", id: "t", name: "f", input: {} }], "tool_use"))
+      .choices[0].message;
     expect(m.content).toBeNull();
     expect("reasoning_content" in m).toBe(false);
   });
 
   test("stop reasons", () => {
-    const finish = (s: string) => anthropic.replyToChat!(message([{ type: "text", text: "x" }], s)).choices[0].finish_reason;
+    const finish = (s: string) =>
+      anthropic.replyToChat!(message([{ type: "text", text: "x" }], s)).choices[0].finish_reason;
     expect(finish("end_turn")).toBe("stop");
     expect(finish("stop_sequence")).toBe("stop");
     expect(finish("pause_turn")).toBe("stop");
@@ -501,8 +776,19 @@ describe("replyToChat", () => {
 });
 
 describe("streamToChat", () => {
-  const start = (usage: Json = { input_tokens: 12, output_tokens: 1, cache_read_input_tokens: 30, cache_creation_input_tokens: 8 }) => ({
-    type: "message_start", message: { id: "msg_9", type: "message", role: "assistant", model: "claude-up", content: [], stop_reason: null, usage },
+  const start = (
+    usage: Json = { input_tokens: 12, output_tokens: 1, cache_read_input_tokens: 30, cache_creation_input_tokens: 8 },
+  ) => ({
+    type: "message_start",
+    message: {
+      id: "msg_9",
+      type: "message",
+      role: "assistant",
+      model: "claude-up",
+      content: [],
+      stop_reason: null,
+      usage,
+    },
   });
   const deltas = (chunks: Json[]) => chunks.map((c) => c.choices?.[0]?.delta);
 
@@ -517,12 +803,25 @@ describe("streamToChat", () => {
       { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 6 } },
       { type: "message_stop" },
     ]);
-    expect(deltas(chunks)).toEqual([{ role: "assistant", content: "" }, { content: "Hi" }, { content: "!" }, {}, undefined]);
-    expect(chunks.every((c) => c.id === "msg_9" && c.model === "claude-up" && c.object === "chat.completion.chunk")).toBe(true);
+    expect(deltas(chunks)).toEqual([
+      { role: "assistant", content: "" },
+      { content: "Hi" },
+      { content: "!" },
+      {},
+      undefined,
+    ]);
+    expect(
+      chunks.every((c) => c.id === "msg_9" && c.model === "claude-up" && c.object === "chat.completion.chunk"),
+    ).toBe(true);
     expect(chunks[3].choices[0].finish_reason).toBe("stop");
     expect(chunks[4]).toMatchObject({
       choices: [],
-      usage: { prompt_tokens: 50, completion_tokens: 6, total_tokens: 56, prompt_tokens_details: { cached_tokens: 30, cache_write_tokens: 8 } },
+      usage: {
+        prompt_tokens: 50,
+        completion_tokens: 6,
+        total_tokens: 56,
+        prompt_tokens_details: { cached_tokens: 30, cache_write_tokens: 8 },
+      },
     });
   });
 
@@ -533,13 +832,25 @@ describe("streamToChat", () => {
       { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "plan" } },
       { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "sig" } },
       { type: "content_block_stop", index: 0 },
-      { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_a", name: "f", input: {} } },
+      {
+        type: "content_block_start",
+        index: 1,
+        content_block: { type: "tool_use", id: "toolu_a", name: "f", input: {} },
+      },
       { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: "" } },
       { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"x":2}' } },
       { type: "content_block_stop", index: 1 },
-      { type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "toolu_b", name: "g", input: {} } },
+      {
+        type: "content_block_start",
+        index: 2,
+        content_block: { type: "tool_use", id: "toolu_b", name: "g", input: {} },
+      },
       { type: "content_block_stop", index: 2 },
-      { type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 9, input_tokens: 2, cache_read_input_tokens: 3 } },
+      {
+        type: "message_delta",
+        delta: { stop_reason: "tool_use" },
+        usage: { output_tokens: 9, input_tokens: 2, cache_read_input_tokens: 3 },
+      },
       { type: "message_stop" },
     ]);
     expect(deltas(chunks)).toEqual([
@@ -552,7 +863,11 @@ describe("streamToChat", () => {
       undefined,
     ]);
     expect(chunks[5].choices[0].finish_reason).toBe("tool_calls");
-    expect(chunks[6].usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 9, prompt_tokens_details: { cached_tokens: 3, cache_write_tokens: 0 } });
+    expect(chunks[6].usage).toMatchObject({
+      prompt_tokens: 5,
+      completion_tokens: 9,
+      prompt_tokens_details: { cached_tokens: 3, cache_write_tokens: 0 },
+    });
   });
 
   test("the first chunk carries the role even without message_start", () => {
@@ -582,19 +897,45 @@ describe("round trips", () => {
   test("anthropic request → chat → anthropic request keeps the essentials", () => {
     const schema = { type: "object", properties: { path: { type: "string" } } };
     const original = {
-      model: "claude-sonnet-4-5", max_tokens: 2048, temperature: 0.3, stop_sequences: ["###"], stream: true,
+      model: "claude-sonnet-4-5",
+      max_tokens: 2048,
+      temperature: 0.3,
+      stop_sequences: ["###"],
+      stream: true,
       system: [{ type: "text", text: "You are helpful." }],
       tools: [{ name: "read", description: "read a file", input_schema: schema }],
       tool_choice: { type: "tool", name: "read", disable_parallel_tool_use: true },
       messages: [
-        { role: "user", content: [{ type: "text", text: "open it" }, { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBO" } }] },
-        { role: "assistant", content: [{ type: "text", text: "Reading." }, { type: "tool_use", id: "toolu_1", name: "read", input: { path: "a" } }] },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "file body" }, { type: "text", text: "summarise" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "open it" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBO" } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "Reading." },
+            { type: "tool_use", id: "toolu_1", name: "read", input: { path: "a" } },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "toolu_1", content: "file body" },
+            { type: "text", text: "summarise" },
+          ],
+        },
       ],
     };
     const back = fromChat(toChat(original), true);
     expect(back).toEqual({
-      model: "claude-up", max_tokens: 2048, temperature: 0.3, stop_sequences: ["###"], stream: true,
+      model: "claude-up",
+      max_tokens: 2048,
+      temperature: 0.3,
+      stop_sequences: ["###"],
+      stream: true,
       system: "You are helpful.",
       tools: [{ name: "read", description: "read a file", input_schema: schema }],
       tool_choice: { type: "tool", name: "read", disable_parallel_tool_use: true },
@@ -604,12 +945,26 @@ describe("round trips", () => {
 
   test("an Anthropic reply → chat → Anthropic reply keeps blocks, stop reason and usage", () => {
     const reply = {
-      id: "msg_1", type: "message", role: "assistant", model: "up", stop_reason: "tool_use", stop_sequence: null,
-      content: [{ type: "thinking", thinking: "t", signature: "" }, { type: "text", text: "x" }, { type: "tool_use", id: "toolu_1", name: "f", input: { a: 1 } }],
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "up",
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      content: [
+        { type: "thinking", thinking: "t", signature: "" },
+        { type: "text", text: "x" },
+        { type: "tool_use", id: "toolu_1", name: "f", input: { a: 1 } },
+      ],
       usage: { input_tokens: 4, output_tokens: 2, cache_read_input_tokens: 6, cache_creation_input_tokens: 1 },
     };
     const back = anthropic.replyFromChat(anthropic.replyToChat!(reply), "claude-x");
-    expect(back).toMatchObject({ content: reply.content, stop_reason: "tool_use", usage: reply.usage, model: "claude-x" });
+    expect(back).toMatchObject({
+      content: reply.content,
+      stop_reason: "tool_use",
+      usage: reply.usage,
+      model: "claude-x",
+    });
   });
 
   test("an Anthropic stream → chat chunks → Anthropic stream keeps the event order", () => {

@@ -36,7 +36,12 @@ const chunk = (delta: Json, finish: string | null = null): Json => ({
 });
 const usageChunk = (usage: Json): Json => ({ id: "chatcmpl-1", object: "chat.completion.chunk", choices: [], usage });
 const geminiEvent = (parts: Json[], extra: Json = {}, candidate: Json = {}): SseEvent => ({
-  data: { candidates: [{ content: { role: "model", parts }, index: 0, ...candidate }], modelVersion: "gemini-2.5-pro", responseId: "r1", ...extra },
+  data: {
+    candidates: [{ content: { role: "model", parts }, index: 0, ...candidate }],
+    modelVersion: "gemini-2.5-pro",
+    responseId: "r1",
+    ...extra,
+  },
 });
 const meta = (prompt: number, candidates: number, extra: Json = {}) => ({
   promptTokenCount: prompt,
@@ -57,7 +62,13 @@ describe("requestToChat", () => {
         { role: "system", content: "Be brief.\nAnswer in French." },
         { role: "user", content: "Hi" },
         { role: "assistant", content: "Bonjour" },
-        { role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "a" },
+            { type: "text", text: "b" },
+          ],
+        },
       ],
     });
     expect(chat.stream).toBeUndefined();
@@ -72,20 +83,32 @@ describe("requestToChat", () => {
   });
 
   test("images become data: URLs; other inline data, file data and code parts are refused", () => {
-    const chat = toChat({ contents: [user({ text: "what is this" }, { inlineData: { mimeType: "image/png", data: "iVBOR" } })] });
+    const chat = toChat({
+      contents: [user({ text: "what is this" }, { inlineData: { mimeType: "image/png", data: "iVBOR" } })],
+    });
     expect(chat.messages[0].content).toEqual([
       { type: "text", text: "what is this" },
       { type: "image_url", image_url: { url: "data:image/png;base64,iVBOR" } },
     ]);
-    const pdf = refusal(() => toChat({ contents: [user({ inlineData: { mimeType: "application/pdf", data: "JVBER" } })] }));
+    const pdf = refusal(() =>
+      toChat({ contents: [user({ inlineData: { mimeType: "application/pdf", data: "JVBER" } })] }),
+    );
     expect(pdf.message).toContain("application/pdf");
     expect(pdf.param).toBe("contents[0].parts[0]");
-    const file = refusal(() => toChat({ contents: [user({ text: "x" }, { fileData: { fileUri: "gs://b/f.png", mimeType: "image/png" } })] }));
+    const file = refusal(() =>
+      toChat({ contents: [user({ text: "x" }, { fileData: { fileUri: "gs://b/f.png", mimeType: "image/png" } })] }),
+    );
     expect(file.message).toContain("fileData");
     expect(file.param).toBe("contents[0].parts[1]");
-    expect(refusal(() => toChat({ contents: [model({ executableCode: { language: "PYTHON", code: "1" } })] })).message).toContain("executableCode");
-    expect(refusal(() => toChat({ contents: [user({ codeExecutionResult: { outcome: "OUTCOME_OK" } })] })).message).toContain("codeExecutionResult");
-    expect(refusal(() => toChat({ contents: [model({ inlineData: { mimeType: "image/png", data: "x" } })] })).message).toContain("model turn");
+    expect(
+      refusal(() => toChat({ contents: [model({ executableCode: { language: "PYTHON", code: "1" } })] })).message,
+    ).toContain("executableCode");
+    expect(
+      refusal(() => toChat({ contents: [user({ codeExecutionResult: { outcome: "OUTCOME_OK" } })] })).message,
+    ).toContain("codeExecutionResult");
+    expect(
+      refusal(() => toChat({ contents: [model({ inlineData: { mimeType: "image/png", data: "x" } })] })).message,
+    ).toContain("model turn");
   });
 
   test("function calls with ids and their responses", () => {
@@ -120,8 +143,18 @@ describe("requestToChat", () => {
     const chat = toChat({
       contents: [
         user({ text: "go" }),
-        model({ text: "Checking." }, { functionCall: { name: "ls", args: { dir: "a" } } }, { functionCall: { name: "ls" } }, { functionCall: { name: "cat", args: {} } }),
-        user({ functionResponse: { name: "cat", response: { out: "c" } } }, { functionResponse: { name: "ls", response: { out: "1" } } }, { functionResponse: { name: "ls", response: { out: "2" } } }, { text: "and now?" }),
+        model(
+          { text: "Checking." },
+          { functionCall: { name: "ls", args: { dir: "a" } } },
+          { functionCall: { name: "ls" } },
+          { functionCall: { name: "cat", args: {} } },
+        ),
+        user(
+          { functionResponse: { name: "cat", response: { out: "c" } } },
+          { functionResponse: { name: "ls", response: { out: "1" } } },
+          { functionResponse: { name: "ls", response: { out: "2" } } },
+          { text: "and now?" },
+        ),
       ],
     });
     const [, assistant, cat, ls1, ls2, next] = chat.messages;
@@ -144,7 +177,11 @@ describe("requestToChat", () => {
     const chat = toChat({
       contents: [
         user({ text: "q" }),
-        model({ text: "let me think", thought: true }, { thoughtSignature: "c2ln" }, { text: "answer", thoughtSignature: "c2ln" }),
+        model(
+          { text: "let me think", thought: true },
+          { thoughtSignature: "c2ln" },
+          { text: "answer", thoughtSignature: "c2ln" },
+        ),
         model({ text: "only thinking", thought: true }),
       ],
     });
@@ -155,10 +192,14 @@ describe("requestToChat", () => {
   });
 
   test("unknown roles and parts are refused", () => {
-    expect(refusal(() => toChat({ contents: [{ role: "system", parts: [{ text: "x" }] }] })).param).toBe("contents[0].role");
+    expect(refusal(() => toChat({ contents: [{ role: "system", parts: [{ text: "x" }] }] })).param).toBe(
+      "contents[0].role",
+    );
     expect(refusal(() => toChat({ contents: [user({ hologram: {} })] })).message).toContain("hologram");
     expect(refusal(() => toChat({ contents: "hi" })).param).toBe("contents");
-    expect(refusal(() => toChat({ systemInstruction: { parts: [{ inlineData: {} }] }, contents: [] })).param).toBe("systemInstruction.parts[0]");
+    expect(refusal(() => toChat({ systemInstruction: { parts: [{ inlineData: {} }] }, contents: [] })).param).toBe(
+      "systemInstruction.parts[0]",
+    );
   });
 
   test("function declarations: OpenAPI type names lowercased all the way down", () => {
@@ -187,7 +228,10 @@ describe("requestToChat", () => {
             properties: {
               type: { type: "string", enum: ["OBJECT", "STRING"], description: "a property named type" },
               tags: { type: "array", items: { type: "string" } },
-              where: { type: "object", properties: { lat: { type: "number" }, n: { type: "integer", nullable: true } } },
+              where: {
+                type: "object",
+                properties: { lat: { type: "number" }, n: { type: "integer", nullable: true } },
+              },
               either: { anyOf: [{ type: "boolean" }, { type: "null" }] },
             },
             required: ["type"],
@@ -201,19 +245,25 @@ describe("requestToChat", () => {
 
   test("parametersJsonSchema is taken as it is", () => {
     const schema = { type: "object", properties: { q: { type: "string" } }, additionalProperties: false };
-    const chat = toChat({ contents: [], tools: [{ functionDeclarations: [{ name: "s", parametersJsonSchema: schema }] }] });
+    const chat = toChat({
+      contents: [],
+      tools: [{ functionDeclarations: [{ name: "s", parametersJsonSchema: schema }] }],
+    });
     expect(chat.tools[0].function.parameters).toEqual(schema);
   });
 
   test("built-in tool kinds are refused by name", () => {
     expect(refusal(() => toChat({ contents: [], tools: [{ googleSearch: {} }] })).message).toContain("googleSearch");
-    const err = refusal(() => toChat({ contents: [], tools: [{ functionDeclarations: [] }, { codeExecution: {}, urlContext: {} }] }));
+    const err = refusal(() =>
+      toChat({ contents: [], tools: [{ functionDeclarations: [] }, { codeExecution: {}, urlContext: {} }] }),
+    );
     expect(err.message).toContain("codeExecution, urlContext");
     expect(err.param).toBe("tools[1]");
   });
 
   test("function calling modes", () => {
-    const choice = (functionCallingConfig: Json) => toChat({ contents: [], toolConfig: { functionCallingConfig } }).tool_choice;
+    const choice = (functionCallingConfig: Json) =>
+      toChat({ contents: [], toolConfig: { functionCallingConfig } }).tool_choice;
     expect(choice({ mode: "AUTO" })).toBe("auto");
     expect(choice({ mode: "NONE" })).toBe("none");
     expect(choice({ mode: "ANY" })).toBe("required");
@@ -226,22 +276,41 @@ describe("requestToChat", () => {
     const chat = toChat({
       contents: [user({ text: "x" })],
       generationConfig: {
-        maxOutputTokens: 100, temperature: 0.2, topP: 0.9, topK: 40, stopSequences: ["END"], candidateCount: 2,
-        seed: 7, thinkingConfig: { thinkingBudget: 1024, includeThoughts: true }, responseModalities: ["TEXT"],
+        maxOutputTokens: 100,
+        temperature: 0.2,
+        topP: 0.9,
+        topK: 40,
+        stopSequences: ["END"],
+        candidateCount: 2,
+        seed: 7,
+        thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
+        responseModalities: ["TEXT"],
       },
       safetySettings: [{ category: "HARM_CATEGORY_HARASSMENT", threshold: "BLOCK_NONE" }],
       cachedContent: "cachedContents/abc",
     });
     const { messages, ...rest } = chat;
-    expect(rest).toEqual({ model: "gemini-2.5-pro", max_tokens: 100, temperature: 0.2, top_p: 0.9, stop: ["END"], n: 2, seed: 7 });
-    expect(refusal(() => toChat({ contents: [], generationConfig: { responseModalities: ["TEXT", "IMAGE"] } })).message).toContain("IMAGE");
+    expect(rest).toEqual({
+      model: "gemini-2.5-pro",
+      max_tokens: 100,
+      temperature: 0.2,
+      top_p: 0.9,
+      stop: ["END"],
+      n: 2,
+      seed: 7,
+    });
+    expect(
+      refusal(() => toChat({ contents: [], generationConfig: { responseModalities: ["TEXT", "IMAGE"] } })).message,
+    ).toContain("IMAGE");
   });
 
   test("JSON response formats", () => {
     const format = (generationConfig: Json) => toChat({ contents: [], generationConfig }).response_format;
     expect(format({ responseMimeType: "application/json" })).toEqual({ type: "json_object" });
     expect(format({ responseMimeType: "text/plain" })).toBeUndefined();
-    expect(format({ responseMimeType: "application/json", responseSchema: { type: "ARRAY", items: { type: "STRING" } } })).toEqual({
+    expect(
+      format({ responseMimeType: "application/json", responseSchema: { type: "ARRAY", items: { type: "STRING" } } }),
+    ).toEqual({
       type: "json_schema",
       json_schema: { name: "response", schema: { type: "array", items: { type: "string" } } },
     });
@@ -281,7 +350,13 @@ describe("replyFromChat", () => {
           ],
         },
         "tool_calls",
-        { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150, prompt_tokens_details: { cached_tokens: 60 }, completion_tokens_details: { reasoning_tokens: 20 } },
+        {
+          prompt_tokens: 100,
+          completion_tokens: 50,
+          total_tokens: 150,
+          prompt_tokens_details: { cached_tokens: 60 },
+          completion_tokens_details: { reasoning_tokens: 20 },
+        },
       ),
       "gemini-2.5-pro",
     );
@@ -301,14 +376,21 @@ describe("replyFromChat", () => {
           finishReason: "STOP",
         },
       ],
-      usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 30, totalTokenCount: 150, cachedContentTokenCount: 60, thoughtsTokenCount: 20 },
+      usageMetadata: {
+        promptTokenCount: 100,
+        candidatesTokenCount: 30,
+        totalTokenCount: 150,
+        cachedContentTokenCount: 60,
+        thoughtsTokenCount: 20,
+      },
       modelVersion: "gemini-2.5-pro",
       responseId: "chatcmpl-9",
     });
   });
 
   test("finish reasons", () => {
-    const finish = (reason: string | null) => gemini.replyFromChat(reply({ content: "x" }, reason as string), "m").candidates[0].finishReason;
+    const finish = (reason: string | null) =>
+      gemini.replyFromChat(reply({ content: "x" }, reason as string), "m").candidates[0].finishReason;
     expect(finish("stop")).toBe("STOP");
     expect(finish("tool_calls")).toBe("STOP");
     expect(finish("length")).toBe("MAX_TOKENS");
@@ -317,7 +399,10 @@ describe("replyFromChat", () => {
   });
 
   test("plain usage has no cached or thought counts; no usage, no usageMetadata", () => {
-    const out = gemini.replyFromChat(reply({ content: "hi" }, "stop", { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }), "m");
+    const out = gemini.replyFromChat(
+      reply({ content: "hi" }, "stop", { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }),
+      "m",
+    );
     expect(out.usageMetadata).toEqual({ promptTokenCount: 5, candidatesTokenCount: 2, totalTokenCount: 7 });
     expect(out.candidates[0].content.parts).toEqual([{ text: "hi" }]);
     expect(gemini.replyFromChat(reply({ content: null }), "m").usageMetadata).toBeUndefined();
@@ -333,7 +418,13 @@ describe("streamFromChat", () => {
     expect(t.push(chunk({ role: "assistant", content: "" }))).toEqual([]);
     const first = t.push(chunk({ content: "Hel" }));
     expect(first).toEqual([
-      { data: { candidates: [{ content: { role: "model", parts: [{ text: "Hel" }] }, index: 0 }], modelVersion: "gemini-2.5-pro", responseId: "chatcmpl-1" } },
+      {
+        data: {
+          candidates: [{ content: { role: "model", parts: [{ text: "Hel" }] }, index: 0 }],
+          modelVersion: "gemini-2.5-pro",
+          responseId: "chatcmpl-1",
+        },
+      },
     ]);
     expect(first[0].event).toBeUndefined();
     expect(data(t.push(chunk({ content: "lo" })))[0].candidates[0].content.parts).toEqual([{ text: "lo" }]);
@@ -346,15 +437,29 @@ describe("streamFromChat", () => {
   });
 
   test("thoughts stream as thought parts", () => {
-    const events = data(run(gemini.streamFromChat({ model: "m" }), [chunk({ reasoning_content: "hmm" }), chunk({ content: "ok" }), chunk({}, "stop")]));
-    expect(events.map((e) => e.candidates[0].content.parts)).toEqual([[{ text: "hmm", thought: true }], [{ text: "ok" }], []]);
+    const events = data(
+      run(gemini.streamFromChat({ model: "m" }), [
+        chunk({ reasoning_content: "hmm" }),
+        chunk({ content: "ok" }),
+        chunk({}, "stop"),
+      ]),
+    );
+    expect(events.map((e) => e.candidates[0].content.parts)).toEqual([
+      [{ text: "hmm", thought: true }],
+      [{ text: "ok" }],
+      [],
+    ]);
     expect(events.map((e) => e.candidates[0].finishReason)).toEqual([undefined, undefined, "STOP"]);
   });
 
   test("a finish chunk's own content goes out with the finish", () => {
     const events = data(run(gemini.streamFromChat({ model: "m" }), [chunk({ content: "bye" }, "length")]));
     expect(events).toHaveLength(1);
-    expect(events[0].candidates[0]).toEqual({ content: { role: "model", parts: [{ text: "bye" }] }, index: 0, finishReason: "MAX_TOKENS" });
+    expect(events[0].candidates[0]).toEqual({
+      content: { role: "model", parts: [{ text: "bye" }] },
+      index: 0,
+      finishReason: "MAX_TOKENS",
+    });
     expect(events[0].usageMetadata).toBeUndefined();
   });
 
@@ -362,12 +467,21 @@ describe("streamFromChat", () => {
     const events = data(
       run(gemini.streamFromChat({ model: "m" }), [
         chunk({ role: "assistant", content: null }),
-        chunk({ tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "weather", arguments: "" } }] }),
+        chunk({
+          tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "weather", arguments: "" } }],
+        }),
         chunk({ tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] }),
         chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Paris"}' } }] }),
-        chunk({ tool_calls: [{ index: 1, id: "call_b", type: "function", function: { name: "time", arguments: "{}" } }] }),
+        chunk({
+          tool_calls: [{ index: 1, id: "call_b", type: "function", function: { name: "time", arguments: "{}" } }],
+        }),
         chunk({}, "tool_calls"),
-        usageChunk({ prompt_tokens: 10, completion_tokens: 8, total_tokens: 18, completion_tokens_details: { reasoning_tokens: 3 } }),
+        usageChunk({
+          prompt_tokens: 10,
+          completion_tokens: 8,
+          total_tokens: 18,
+          completion_tokens_details: { reasoning_tokens: 3 },
+        }),
       ]),
     );
     expect(events).toHaveLength(1);
@@ -376,7 +490,12 @@ describe("streamFromChat", () => {
       { functionCall: { name: "time", args: {}, id: "call_b" } },
     ]);
     expect(events[0].candidates[0].finishReason).toBe("STOP");
-    expect(events[0].usageMetadata).toEqual({ promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 18, thoughtsTokenCount: 3 });
+    expect(events[0].usageMetadata).toEqual({
+      promptTokenCount: 10,
+      candidatesTokenCount: 5,
+      totalTokenCount: 18,
+      thoughtsTokenCount: 3,
+    });
   });
 
   test("without usage, end() sends the final event; without a finish, end() sends STOP", () => {
@@ -387,14 +506,21 @@ describe("streamFromChat", () => {
     expect(final.candidates[0].finishReason).toBe("SAFETY");
     expect(final.usageMetadata).toBeUndefined();
 
-    const cut = data(run(gemini.streamFromChat({ model: "m" }), [chunk({ content: "a" }), chunk({ tool_calls: [{ index: 0, id: "c", function: { name: "f", arguments: "{}" } }] })]));
+    const cut = data(
+      run(gemini.streamFromChat({ model: "m" }), [
+        chunk({ content: "a" }),
+        chunk({ tool_calls: [{ index: 0, id: "c", function: { name: "f", arguments: "{}" } }] }),
+      ]),
+    );
     expect(cut.map((e) => e.candidates[0].finishReason)).toEqual([undefined, "STOP"]);
     expect(cut[1].candidates[0].content.parts).toEqual([{ functionCall: { name: "f", args: {}, id: "c" } }]);
   });
 
   test("usage on the finish chunk itself releases the final event at once", () => {
     const t = gemini.streamFromChat({ model: "m" });
-    const out = data(t.push({ ...chunk({}, "stop"), usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
+    const out = data(
+      t.push({ ...chunk({}, "stop"), usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }),
+    );
     expect(out[0].usageMetadata.totalTokenCount).toBe(2);
     expect(t.end()).toEqual([]);
   });
@@ -474,7 +600,10 @@ describe("requestFromChat", () => {
         role: "model",
         parts: [
           { text: "Checking." },
-          { functionCall: { name: "weather", args: { city: "Paris" } }, thoughtSignature: "skip_thought_signature_validator" },
+          {
+            functionCall: { name: "weather", args: { city: "Paris" } },
+            thoughtSignature: "skip_thought_signature_validator",
+          },
           { functionCall: { name: "clock", args: {} } },
         ],
       },
@@ -493,7 +622,11 @@ describe("requestFromChat", () => {
   test("a JSON result that is not an object is wrapped", () => {
     const body = fromChat({
       messages: [
-        { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }],
+        },
         { role: "tool", tool_call_id: "c", content: [{ type: "text", text: "[1,2]" }] },
       ],
     });
@@ -501,16 +634,36 @@ describe("requestFromChat", () => {
   });
 
   test("what cannot be translated is refused", () => {
-    expect(refusal(() => fromChat({ messages: [{ role: "tool", tool_call_id: "nope", content: "x" }] })).message).toContain("nope");
-    const file = refusal(() => fromChat({ messages: [{ role: "user", content: [{ type: "file", file: { file_id: "f" } }] }] }));
+    expect(
+      refusal(() => fromChat({ messages: [{ role: "tool", tool_call_id: "nope", content: "x" }] })).message,
+    ).toContain("nope");
+    const file = refusal(() =>
+      fromChat({ messages: [{ role: "user", content: [{ type: "file", file: { file_id: "f" } }] }] }),
+    );
     expect(file.message).toContain('"file"');
     expect(file.param).toBe("messages[0].content[0].type");
     expect(refusal(() => fromChat({ messages: [{ role: "function", content: "x" }] })).param).toBe("messages[0].role");
-    expect(refusal(() => fromChat({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x" } }] }] })).message).toContain("image_url");
-    expect(refusal(() => fromChat({ messages: [{ role: "system", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,x" } }] }] })).param).toBe("messages[0].content[0]");
-    expect(refusal(() => fromChat({ messages: [], tools: [{ type: "custom", custom: { name: "x" } }] })).message).toContain("custom");
+    expect(
+      refusal(() =>
+        fromChat({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x" } }] }] }),
+      ).message,
+    ).toContain("image_url");
+    expect(
+      refusal(() =>
+        fromChat({
+          messages: [
+            { role: "system", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,x" } }] },
+          ],
+        }),
+      ).param,
+    ).toBe("messages[0].content[0]");
+    expect(
+      refusal(() => fromChat({ messages: [], tools: [{ type: "custom", custom: { name: "x" } }] })).message,
+    ).toContain("custom");
     expect(refusal(() => fromChat({ messages: [], tool_choice: { type: "allowed_tools" } })).param).toBe("tool_choice");
-    expect(refusal(() => fromChat({ messages: [], response_format: { type: "grammar" } })).message).toContain("grammar");
+    expect(refusal(() => fromChat({ messages: [], response_format: { type: "grammar" } })).message).toContain(
+      "grammar",
+    );
   });
 
   test("tools and tool choice", () => {
@@ -524,7 +677,12 @@ describe("requestFromChat", () => {
       tool_choice: { type: "function", function: { name: "weather" } },
     });
     expect(body.tools).toEqual([
-      { functionDeclarations: [{ name: "weather", description: "Weather now", parametersJsonSchema: parameters }, { name: "ping" }] },
+      {
+        functionDeclarations: [
+          { name: "weather", description: "Weather now", parametersJsonSchema: parameters },
+          { name: "ping" },
+        ],
+      },
     ]);
     expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["weather"] } });
     const mode = (tool_choice: string) => fromChat({ messages: [], tool_choice }).toolConfig.functionCallingConfig.mode;
@@ -544,19 +702,40 @@ describe("requestFromChat", () => {
       response_format: { type: "json_object" },
     });
     expect(body.generationConfig).toEqual({
-      maxOutputTokens: 80, temperature: 0, topP: 0.5, candidateCount: 2, seed: 3, stopSequences: ["END"], responseMimeType: "application/json",
+      maxOutputTokens: 80,
+      temperature: 0,
+      topP: 0.5,
+      candidateCount: 2,
+      seed: 3,
+      stopSequences: ["END"],
+      responseMimeType: "application/json",
     });
     const schema = { type: "object", properties: { a: { type: "string" } } };
-    expect(fromChat({ messages: [], response_format: { type: "json_schema", json_schema: { name: "x", schema } } }).generationConfig).toEqual({
+    expect(
+      fromChat({ messages: [], response_format: { type: "json_schema", json_schema: { name: "x", schema } } })
+        .generationConfig,
+    ).toEqual({
       responseMimeType: "application/json",
       responseJsonSchema: schema,
     });
     expect(fromChat({ messages: [], stop: ["a", "b"] }).generationConfig.stopSequences).toEqual(["a", "b"]);
-    expect(fromChat({ messages: [{ role: "user", content: "x" }] })).toEqual({ contents: [{ role: "user", parts: [{ text: "x" }] }] });
+    expect(fromChat({ messages: [{ role: "user", content: "x" }] })).toEqual({
+      contents: [{ role: "user", parts: [{ text: "x" }] }],
+    });
   });
 
   test("audio input becomes inline data; empty text adds no part", () => {
-    const body = fromChat({ messages: [{ role: "user", content: [{ type: "text", text: "" }, { type: "input_audio", input_audio: { data: "UklG", format: "wav" } }] }] });
+    const body = fromChat({
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "" },
+            { type: "input_audio", input_audio: { data: "UklG", format: "wav" } },
+          ],
+        },
+      ],
+    });
     expect(body.contents).toEqual([{ role: "user", parts: [{ inlineData: { mimeType: "audio/wav", data: "UklG" } }] }]);
     expect(fromChat({ messages: [{ role: "user", content: "" }] }).contents).toEqual([]);
   });
@@ -572,13 +751,23 @@ describe("replyToChat", () => {
 
   test("text, thoughts and usage with cached and thought tokens", () => {
     const out = gemini.replyToChat!(
-      response([{ text: "think", thought: true }, { text: "Hello" }, { text: " world", thoughtSignature: "c2ln" }], "STOP", meta(100, 20, { cachedContentTokenCount: 64, thoughtsTokenCount: 30 })),
+      response(
+        [{ text: "think", thought: true }, { text: "Hello" }, { text: " world", thoughtSignature: "c2ln" }],
+        "STOP",
+        meta(100, 20, { cachedContentTokenCount: 64, thoughtsTokenCount: 30 }),
+      ),
     );
     expect(out).toMatchObject({
       id: "resp-1",
       object: "chat.completion",
       model: "gemini-2.5-pro",
-      choices: [{ index: 0, message: { role: "assistant", content: "Hello world", reasoning_content: "think" }, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Hello world", reasoning_content: "think" },
+          finish_reason: "stop",
+        },
+      ],
       usage: {
         prompt_tokens: 100,
         completion_tokens: 50,
@@ -592,11 +781,18 @@ describe("replyToChat", () => {
 
   test("function calls become tool calls; STOP with calls is tool_calls", () => {
     const out = gemini.replyToChat!(
-      response([{ functionCall: { id: "g1", name: "weather", args: { city: "Paris" } } }, { functionCall: { name: "clock" } }]),
+      response([
+        { functionCall: { id: "g1", name: "weather", args: { city: "Paris" } } },
+        { functionCall: { name: "clock" } },
+      ]),
     );
     const message = out.choices[0].message;
     expect(message.content).toBeNull();
-    expect(message.tool_calls[0]).toEqual({ id: "g1", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } });
+    expect(message.tool_calls[0]).toEqual({
+      id: "g1",
+      type: "function",
+      function: { name: "weather", arguments: '{"city":"Paris"}' },
+    });
     expect(message.tool_calls[1].id).toMatch(/^call_/);
     expect(message.tool_calls[1].function.arguments).toBe("{}");
     expect(out.choices[0].finish_reason).toBe("tool_calls");
@@ -607,13 +803,17 @@ describe("replyToChat", () => {
     const finish = (reason: string) => gemini.replyToChat!(response([{ text: "x" }], reason)).choices[0].finish_reason;
     expect(finish("STOP")).toBe("stop");
     expect(finish("MAX_TOKENS")).toBe("length");
-    for (const r of ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII"]) expect(finish(r)).toBe("content_filter");
+    for (const r of ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII"])
+      expect(finish(r)).toBe("content_filter");
     expect(finish("OTHER")).toBe("stop");
     expect(finish("MALFORMED_FUNCTION_CALL")).toBe("stop");
   });
 
   test("a blocked prompt has no candidates", () => {
-    const out = gemini.replyToChat!({ promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 } });
+    const out = gemini.replyToChat!({
+      promptFeedback: { blockReason: "SAFETY" },
+      usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 },
+    });
     expect(out.choices[0].message).toEqual({ role: "assistant", content: "" });
     expect(out.choices[0].finish_reason).toBe("content_filter");
     expect(out.usage).toEqual({ prompt_tokens: 9, completion_tokens: 0, total_tokens: 9 });
@@ -635,14 +835,24 @@ describe("streamToChat", () => {
       null,
     ]);
     expect(out.map((c) => c.choices[0]?.finish_reason ?? null)).toEqual([null, null, null, "stop", null]);
-    expect(out[4]).toMatchObject({ id: "r1", object: "chat.completion.chunk", model: "gemini-2.5-pro", choices: [], usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 } });
+    expect(out[4]).toMatchObject({
+      id: "r1",
+      object: "chat.completion.chunk",
+      model: "gemini-2.5-pro",
+      choices: [],
+      usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 },
+    });
     for (const c of out) expect(c.id).toBe("r1");
   });
 
   test("usage only on the last event, with thoughts and cache", () => {
     const out = run(gemini.streamToChat!(), [
       geminiEvent([{ text: "plan", thought: true }]),
-      geminiEvent([{ text: "done" }], { usageMetadata: meta(50, 5, { thoughtsTokenCount: 7, cachedContentTokenCount: 32 }) }, { finishReason: "MAX_TOKENS" }),
+      geminiEvent(
+        [{ text: "done" }],
+        { usageMetadata: meta(50, 5, { thoughtsTokenCount: 7, cachedContentTokenCount: 32 }) },
+        { finishReason: "MAX_TOKENS" },
+      ),
     ]);
     expect(out[0].choices[0].delta).toEqual({ role: "assistant", reasoning_content: "plan" });
     expect(out[1].choices[0].delta).toEqual({ content: "done" });
@@ -660,7 +870,9 @@ describe("streamToChat", () => {
   test("usage arriving after the finish event is sent then", () => {
     const t = gemini.streamToChat!();
     t.push(geminiEvent([{ text: "x" }]));
-    expect(t.push(geminiEvent([], {}, { finishReason: "STOP" })).map((c) => c.choices[0].finish_reason)).toEqual(["stop"]);
+    expect(t.push(geminiEvent([], {}, { finishReason: "STOP" })).map((c) => c.choices[0].finish_reason)).toEqual([
+      "stop",
+    ]);
     const later = t.push({ data: { usageMetadata: meta(4, 1), modelVersion: "gemini-2.5-pro" } });
     expect(later).toHaveLength(1);
     expect(later[0].usage.total_tokens).toBe(5);
@@ -670,7 +882,11 @@ describe("streamToChat", () => {
   test("function calls become whole tool call deltas, indexed across events", () => {
     const out = run(gemini.streamToChat!(), [
       geminiEvent([{ functionCall: { id: "a", name: "ls", args: { dir: "/" } }, thoughtSignature: "c2ln" }]),
-      geminiEvent([{ functionCall: { name: "pwd", args: {} } }], { usageMetadata: meta(8, 6) }, { finishReason: "STOP" }),
+      geminiEvent(
+        [{ functionCall: { name: "pwd", args: {} } }],
+        { usageMetadata: meta(8, 6) },
+        { finishReason: "STOP" },
+      ),
     ]);
     expect(out[0].choices[0].delta).toEqual({
       role: "assistant",
@@ -689,7 +905,14 @@ describe("streamToChat", () => {
     expect(t.push({ data: { error: { code: 429, message: "quota", status: "RESOURCE_EXHAUSTED" } } })).toEqual([
       { error: { message: "quota", type: "RESOURCE_EXHAUSTED" } },
     ]);
-    const blocked = run(gemini.streamToChat!(), [{ data: { promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata: { promptTokenCount: 3, totalTokenCount: 3 } } }]);
+    const blocked = run(gemini.streamToChat!(), [
+      {
+        data: {
+          promptFeedback: { blockReason: "PROHIBITED_CONTENT" },
+          usageMetadata: { promptTokenCount: 3, totalTokenCount: 3 },
+        },
+      },
+    ]);
     expect(blocked[0].choices[0]).toEqual({ index: 0, delta: { role: "assistant" }, finish_reason: "content_filter" });
     expect(blocked[1].usage.prompt_tokens).toBe(3);
   });
@@ -712,19 +935,38 @@ describe("round trips", () => {
         model({ text: "Checking." }, { functionCall: { name: "weather", args: { city: "Paris" } } }),
         user({ functionResponse: { name: "weather", response: { temp: 20 } } }),
       ],
-      tools: [{ functionDeclarations: [{ name: "weather", description: "Weather", parametersJsonSchema: { type: "object" } }] }],
+      tools: [
+        {
+          functionDeclarations: [{ name: "weather", description: "Weather", parametersJsonSchema: { type: "object" } }],
+        },
+      ],
       toolConfig: { functionCallingConfig: { mode: "AUTO" } },
-      generationConfig: { maxOutputTokens: 64, temperature: 0.3, stopSequences: ["X"], responseMimeType: "application/json" },
+      generationConfig: {
+        maxOutputTokens: 64,
+        temperature: 0.3,
+        stopSequences: ["X"],
+        responseMimeType: "application/json",
+      },
     };
     const back = fromChat(toChat(original));
     expect(back).toEqual({
       ...original,
       contents: [
         original.contents[0],
-        model({ text: "Checking." }, { functionCall: { name: "weather", args: { city: "Paris" } }, thoughtSignature: "skip_thought_signature_validator" }),
+        model(
+          { text: "Checking." },
+          {
+            functionCall: { name: "weather", args: { city: "Paris" } },
+            thoughtSignature: "skip_thought_signature_validator",
+          },
+        ),
         original.contents[2],
       ],
-      tools: [{ functionDeclarations: [{ name: "weather", description: "Weather", parametersJsonSchema: { type: "object" } }] }],
+      tools: [
+        {
+          functionDeclarations: [{ name: "weather", description: "Weather", parametersJsonSchema: { type: "object" } }],
+        },
+      ],
     });
   });
 
@@ -744,7 +986,13 @@ describe("round trips", () => {
           finish_reason: "tool_calls",
         },
       ],
-      usage: { prompt_tokens: 10, completion_tokens: 9, total_tokens: 19, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 5 } },
+      usage: {
+        prompt_tokens: 10,
+        completion_tokens: 9,
+        total_tokens: 19,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 5 },
+      },
     };
     const back = gemini.replyToChat!(gemini.replyFromChat(reply, "gemini-x"));
     expect(back.choices[0]).toEqual({ ...reply.choices[0], logprobs: null });
@@ -758,19 +1006,38 @@ describe("round trips", () => {
       chunk({ reasoning_content: "hm" }),
       chunk({ content: "Hi " }),
       chunk({ content: "there" }),
-      chunk({ tool_calls: [{ index: 0, id: "call_z", type: "function", function: { name: "f", arguments: '{"q":' } }] }),
+      chunk({
+        tool_calls: [{ index: 0, id: "call_z", type: "function", function: { name: "f", arguments: '{"q":' } }],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '"x"}' } }] }),
       chunk({}, "tool_calls"),
-      usageChunk({ prompt_tokens: 7, completion_tokens: 6, total_tokens: 13, completion_tokens_details: { reasoning_tokens: 2 } }),
+      usageChunk({
+        prompt_tokens: 7,
+        completion_tokens: 6,
+        total_tokens: 13,
+        completion_tokens_details: { reasoning_tokens: 2 },
+      }),
     ];
-    const text = run(gemini.streamFromChat({ model: "gemini-x" }), chunks).map(formatSse).join("");
+    const text = run(gemini.streamFromChat({ model: "gemini-x" }), chunks)
+      .map(formatSse)
+      .join("");
     const back = run(gemini.streamToChat!(), parseSse(text));
     const deltas = back.flatMap((c) => c.choices.map((ch: Json) => ch.delta));
     expect(deltas.map((d) => d.content ?? "").join("")).toBe("Hi there");
     expect(deltas.map((d) => d.reasoning_content ?? "").join("")).toBe("hm");
-    expect(deltas.flatMap((d) => d.tool_calls ?? [])).toEqual([{ index: 0, id: "call_z", type: "function", function: { name: "f", arguments: '{"q":"x"}' } }]);
+    expect(deltas.flatMap((d) => d.tool_calls ?? [])).toEqual([
+      { index: 0, id: "call_z", type: "function", function: { name: "f", arguments: '{"q":"x"}' } },
+    ]);
     const finishes = back.flatMap((c) => c.choices.map((ch: Json) => ch.finish_reason)).filter(Boolean);
     expect(finishes).toEqual(["tool_calls"]);
-    expect(back[back.length - 1]).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 6, total_tokens: 13, completion_tokens_details: { reasoning_tokens: 2 } } });
+    expect(back[back.length - 1]).toMatchObject({
+      choices: [],
+      usage: {
+        prompt_tokens: 7,
+        completion_tokens: 6,
+        total_tokens: 13,
+        completion_tokens_details: { reasoning_tokens: 2 },
+      },
+    });
   });
 });
