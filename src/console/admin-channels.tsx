@@ -5,15 +5,8 @@
 // channel disabled automatically, and its status cell is sent again). A save that left models without
 // a price, or cut an endpoint path off the base URL, says so in its toast.
 // Rules live in services/channels and relay/probe; keys never come back out of them.
-import {
-  ChannelDialog,
-  ChannelRow,
-  ChannelTable,
-  NEW_CHANNEL,
-  StatusCell,
-  TestResult,
-  channelForm,
-} from "../../views/console/admin-channels";
+import { ChannelRow, ChannelTable, StatusCell, TestResult } from "../../views/console/admin-channels";
+import { ChannelDialog, NEW_CHANNEL, channelForm } from "../../views/console/channel-dialog";
 import { CHANNEL_STATUS } from "../core/status";
 import { invalidField } from "../errors";
 import { probeChannel } from "../relay/attempt/probe";

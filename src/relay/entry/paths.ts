@@ -10,7 +10,7 @@ import { relayCall } from "../pipeline";
 import type { Runtime } from "../../runtime";
 import { surfaceOf } from "../wire";
 
-type Handler = (req: Request, server: Bun.Server<unknown>) => Response | Promise<Response>;
+type Handler = (req: Bun.BunRequest<string>, server: Bun.Server<unknown>) => Response | Promise<Response>;
 type BunRoutes = Record<string, Partial<Record<"GET" | "POST", Handler>>>;
 
 const POSTS: Record<string, EndpointSpec> = {
@@ -34,7 +34,7 @@ const GEMINI_COUNT: Counter = { spec: ENDPOINTS.gemini, upstream: "gemini_count"
 
 /** A path parameter, percent-decoded already by Bun's router (decoding it again turned "%25" into a
  * 500 from decodeURIComponent, and "%2541" into "A"). */
-const param = (req: Request, name: string): string => (req as Bun.BunRequest<string>).params[name as never] ?? "";
+const param = (req: Bun.BunRequest<string>, name: string): string => req.params[name] ?? "";
 
 const SSE_ONLY =
   "apiyi streams Gemini replies as server-sent events only: call :streamGenerateContent?alt=sse (as the Gemini SDKs and CLI do)";
