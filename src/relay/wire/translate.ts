@@ -5,8 +5,12 @@ import { CODECS } from "./index";
 import { formatSse, parseSse } from "./sse";
 import type { Codec, Json, StreamFromChatOptions } from "./codec";
 
-/** The upstream formats a translated call may use, in order of preference. */
-export const PIVOT_TARGETS: Endpoint[] = ["chat", "messages", "gemini"];
+/** The upstream formats a translated call may use (those whose codec has the upstream half), in the
+ * order of WIRES: chat, messages, gemini. */
+export const PIVOT_TARGETS: Endpoint[] = (Object.keys(CODECS) as Endpoint[]).filter((e) => {
+  const c = CODECS[e]!;
+  return !!(c.requestFromChat && c.replyToChat && c.streamToChat);
+});
 
 /** Complete SSE text in, SSE text out. */
 export type TextStream = { push(text: string): string; end(): string };

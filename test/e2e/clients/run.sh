@@ -4,7 +4,7 @@
 # files are named *.cli.ts so the plain `bun test` skips them; bun runs them when named as ./paths.
 # Prints bun's usual "N pass" / "N fail" lines; exits non-zero when the install or a test fails.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 
 export APIYI_CLIENTS_DIR="${APIYI_CLIENTS_DIR:-$HOME/.cache/apiyi-clients}"
 if ! bash test/e2e/clients/install.sh; then
