@@ -3,6 +3,7 @@
 // session affinity, and the few settings read from the config; everything else comes from the snapshot.
 import type { Config } from "./config";
 import { Affinity } from "./core/affinity";
+import type { RateState } from "./core/rate-limit";
 import type { Breakers } from "./core/breaker";
 import { Metrics } from "./observe/metrics";
 import type { Ctx } from "./services/context";
@@ -20,6 +21,8 @@ export type Runtime = {
   metricsToken: string | undefined;
   /** session → channel and upstream key */
   affinity: Affinity;
+  /** rate-limit counters by scope ("t<token id>", "u<user id>"), made on a limited scope's first call */
+  rates: Map<string, RateState>;
 };
 
 export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
@@ -31,5 +34,6 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
     metricsToken: config.metricsToken,
     affinity: new Affinity(),
+    rates: new Map(),
   };
 }

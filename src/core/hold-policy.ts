@@ -50,9 +50,16 @@ export type HoldCase = {
 /** The prompt as the policy sees it: its text's bytes, its turns, and its counted tokens on demand. */
 export type PromptSize = { bytes: number; turns: number; tokens: () => Promise<number> };
 
-/** The hold to take: its amount, what that covers (in words, for a refusal), and the output plan
- * (null for per-call prices). */
-export type HoldSize = { amount: number; covers: string; out: OutputPlan | null };
+/** The hold to take: its amount, what that covers (in words, for a refusal), the output plan (null
+ * for per-call prices), and the prompt's bound it was sized at (null for per-call prices) and whether
+ * that bound is the counted prompt (else its bytes). */
+export type HoldSize = {
+  amount: number;
+  covers: string;
+  out: OutputPlan | null;
+  promptBound: number | null;
+  counted: boolean;
+};
 
 /** Sizes the hold against the balances as they are at each step (`live`: they may change while the
  * prompt is counted). */
@@ -67,6 +74,8 @@ export async function sizeHold(
       amount: holdAmount(kind, p, m, 0, 0, n),
       covers: `the per-call price${n > 1 ? ` × ${n}` : ""}`,
       out: null,
+      promptBound: null,
+      counted: false,
     };
   const framing = FRAMING + FRAMING_PER_TURN * prompt.turns;
   const plan = (promptBound: number) => {
@@ -86,7 +95,9 @@ export async function sizeHold(
   };
   let promptBound = prompt.bytes + framing;
   let out = plan(promptBound);
+  let counted = false;
   if (!out || out.lowered) {
+    counted = true;
     // the byte bound is not affordable: the counted prompt may be
     promptBound = (await prompt.tokens()) + framing;
     out = plan(promptBound);
@@ -96,6 +107,8 @@ export async function sizeHold(
       amount: holdAmount(kind, p, m, promptBound, out.tokens, n),
       covers: `a prompt of at most ${promptBound} tokens and ${out.tokens} output tokens`,
       out,
+      promptBound,
+      counted,
     };
   const want = c.ask ?? p.holdCapTokens;
   const tokens = c.limitable ? Math.min(c.least.tokens, want) : want;

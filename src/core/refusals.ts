@@ -2,6 +2,14 @@
 // checks run. Pure constructors: the relay renders them (relay/entry/errors.ts).
 import { AppError, internalError } from "../errors";
 import { unitsToUsd } from "./money";
+import type { Exceeded, LimitName } from "./rate-limit";
+
+const LIMIT_WORDS: Record<LimitName, string> = {
+  rpm: "requests per minute",
+  tpm: "tokens per minute",
+  rpd: "requests per day",
+  parallel: "calls at once",
+};
 
 /** The truth about a balance that cannot cover a call: what is left, and what the call needs. */
 function quotaMessage(what: "token" | "user", short?: { left: number; needs: number; covers: string }) {
@@ -118,6 +126,25 @@ export const refusals = {
     err(429, "insufficient_quota", "insufficient_quota", quotaMessage(what, short), null, {
       "x-should-retry": "false",
     }),
+  /** Over one of apiyi's own rate limits (core/rate-limit.ts): which, whose, and when it frees up. */
+  rateLimitExceeded: (e: Exceeded, tokens: number) => {
+    const whose = e.scope === "token" ? "this API key's" : "your account's";
+    const limit = `${whose} limit of ${e.value} ${LIMIT_WORDS[e.limit]}`;
+    if (e.retryAfterMs === Infinity)
+      return err(
+        429,
+        "rate_limit_error",
+        "rate_limit_exceeded",
+        `this call may use up to ${tokens} tokens (its prompt and its output limit), more than ${limit}: lower max_tokens or shorten the prompt`,
+        null,
+        { "x-should-retry": "false" },
+      );
+    const secs = Math.max(1, Math.ceil(e.retryAfterMs / 1000));
+    const when = e.limit === "parallel" ? "retry when one of them ends" : `the next call fits in ${secs} s`;
+    return err(429, "rate_limit_error", "rate_limit_exceeded", `${limit} is reached; ${when}`, null, {
+      "retry-after": String(secs),
+    });
+  },
   rateLimited: (retryAfter: string | null) =>
     err(
       429,

@@ -13,8 +13,13 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
   models: Set<string>;
   allowIps: Cidr[];
 };
-export type UserEntry = Pick<UserRow, "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited">;
-export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable">;
+/** The rate-limit columns every limited thing has (tokens, users, groups' defaults). */
+type RateLimitFields = "rpmLimit" | "tpmLimit" | "rpdLimit" | "maxParallelRequests";
+export type UserEntry = Pick<
+  UserRow,
+  "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited" | RateLimitFields
+>;
+export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable" | RateLimitFields>;
 
 /** 1 usable, 3 rejected by the upstream (dead), 2 out of credit: back in rotation at `until` (unix s) */
 export type KeyState = { status: KeyStatus; reason?: string; at?: number; until?: number };
@@ -85,7 +90,14 @@ export function tokenEntry(row: TokenRow): TokenEntry {
   };
 }
 
-export const userEntry = ({ id, username, role, status, quota, usedQuota, unlimited }: UserRow): UserEntry => ({
+const rateLimits = (r: Pick<UserRow, RateLimitFields>) => ({
+  rpmLimit: r.rpmLimit,
+  tpmLimit: r.tpmLimit,
+  rpdLimit: r.rpdLimit,
+  maxParallelRequests: r.maxParallelRequests,
+});
+
+export const userEntry = ({ id, username, role, status, quota, usedQuota, unlimited, ...row }: UserRow): UserEntry => ({
   id,
   username,
   role,
@@ -93,12 +105,14 @@ export const userEntry = ({ id, username, role, status, quota, usedQuota, unlimi
   quota,
   usedQuota,
   unlimited,
+  ...rateLimits(row),
 });
 
-export const groupEntry = ({ name, multiplierMicros, selectable }: GroupRow): GroupEntry => ({
+export const groupEntry = ({ name, multiplierMicros, selectable, ...row }: GroupRow): GroupEntry => ({
   name,
   multiplierMicros,
   selectable,
+  ...rateLimits(row),
 });
 
 export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string): ChannelEntry {

@@ -7,6 +7,18 @@ import { CHANNEL_STATUS, LOG_TYPE, TOKEN_STATUS, USER_ROLE, USER_STATUS } from "
 const now = sql`(unixepoch())`;
 const emptyList = sql`'[]'`;
 
+/** Rate limits (LiteLLM's names), on tokens, users and as a group's default; 0 = none. */
+const rateLimitColumns = () => ({
+  /** requests per minute */
+  rpmLimit: integer("rpm_limit").notNull().default(0),
+  /** tokens (prompt + completion) per minute */
+  tpmLimit: integer("tpm_limit").notNull().default(0),
+  /** requests per day (a sliding 24 h) */
+  rpdLimit: integer("rpd_limit").notNull().default(0),
+  /** calls in flight at once */
+  maxParallelRequests: integer("max_parallel_requests").notNull().default(0),
+});
+
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   username: text("username").notNull().unique(),
@@ -23,6 +35,7 @@ export const users = sqliteTable("users", {
   requestCount: integer("request_count").notNull().default(0),
   /** HMAC of the management-API access token; the token itself is shown once */
   accessTokenHash: text("access_token_hash").unique(),
+  ...rateLimitColumns(),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -32,6 +45,7 @@ export const groups = sqliteTable("groups", {
   /** multiplier in millionths: 1,000,000 = 1×, 950,000 = 0.95× (exact, no floats) */
   multiplierMicros: integer("multiplier_micros").notNull().default(1_000_000),
   selectable: integer("selectable", { mode: "boolean" }).notNull().default(true),
+  ...rateLimitColumns(),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -68,6 +82,7 @@ export const tokens = sqliteTable(
     models: text("models").notNull().default(emptyList),
     allowIps: text("allow_ips").notNull().default(emptyList),
     requestCount: integer("request_count").notNull().default(0),
+    ...rateLimitColumns(),
     createdTime: integer("created_time").notNull().default(now),
     accessedTime: integer("accessed_time").notNull().default(0),
   },

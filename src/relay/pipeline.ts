@@ -11,6 +11,7 @@ import { requestClientIp } from "../http/client-ip";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import { authenticate } from "./checks/auth";
 import { holdFor } from "./checks/hold";
+import { type CallRate, rateScopes, takeRate } from "./checks/rate";
 import { readCallBody, readFormBody, type CallBody } from "./checks/body";
 import { finishCall } from "./settle/finish";
 import { newCall, type CallRecord } from "./settle/record";
@@ -91,6 +92,12 @@ function admit(
   return holdFor(rt, { requestId: call.requestId, ...who }, body, groups, spec);
 }
 
+/** The call's rate limits as it took them: kept for its end, and told in every answer's headers. */
+function reportRate(call: CallRecord, spec: EndpointSpec, r: CallRate) {
+  call.rate = r;
+  call.headers = spec.surface.rateHeaders(r, Date.now());
+}
+
 export async function relayCall(
   rt: Runtime,
   req: Request,
@@ -113,10 +120,12 @@ export async function relayCall(
       if (!(await staleRefusal(rt, e))) throw e;
       call.billing = await admit(rt, spec, call, { token, user }, inbound.body, groups);
     }
+    const scopes = rateScopes(rt, token, user);
+    if (scopes.length) await takeRate(scopes, call.billing, (r) => reportRate(call, spec, r));
     return await forward(rt, req, call, spec, inbound, groups);
   } catch (e) {
     const err = callError(e, call.requestId);
     finishCall(rt, call, { status: err.status, errorCode: err.code, message: err.message });
-    return errorResponse(err, call.requestId, spec.surface);
+    return errorResponse(err, call.requestId, spec.surface, call.headers);
   }
 }

@@ -1,4 +1,5 @@
 // Groups: a name, a description, a price multiplier and whether users may pick it for their tokens.
+import { RateLimitPatch, rateLimitColumns, rateLimitView } from "./rate-limit-schema";
 import { z } from "zod";
 import { formatMicros, microsToNumber, parseMicros } from "../core/money";
 import { USER_ROLE } from "../core/status";
@@ -30,12 +31,14 @@ export const GroupCreate = z.object({
   description: description.default(""),
   multiplier: multiplier.default(1_000_000).describe("decimal, up to 6 places: 0.95, 1, 1.4"),
   selectable: selectable.default(true),
+  ...RateLimitPatch.shape,
 });
 /** No defaults here: a field left out keeps its value (zod's .partial() would still apply defaults). */
 export const GroupUpdate = z.object({
   description: description.optional(),
   multiplier: multiplier.optional(),
   selectable: selectable.optional(),
+  ...RateLimitPatch.shape,
 });
 
 export const groupView = (g: GroupRow) => ({
@@ -44,6 +47,7 @@ export const groupView = (g: GroupRow) => ({
   multiplier: microsToNumber(g.multiplierMicros),
   multiplier_text: formatMicros(g.multiplierMicros),
   selectable: g.selectable,
+  ...rateLimitView(g),
   created_at: g.createdAt,
 });
 
@@ -65,6 +69,7 @@ export function createGroup(ctx: Ctx, input: unknown) {
       description: g.description,
       multiplierMicros: g.multiplier,
       selectable: g.selectable,
+      ...rateLimitColumns(g),
     });
   });
   ctx.snapshot.reloadGroups();
@@ -77,6 +82,7 @@ export function updateGroup(ctx: Ctx, name: string, input: unknown) {
     description: g.description,
     multiplierMicros: g.multiplier,
     selectable: g.selectable,
+    ...rateLimitColumns(g),
   });
   if (!row) throw notFound(`group "${name}"`);
   ctx.snapshot.reloadGroups();

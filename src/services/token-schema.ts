@@ -4,6 +4,7 @@ import { BILLING_MODES, effectiveStatus, normalizeList, parseJsonList } from "..
 import { TOKEN_STATUS } from "../core/status";
 import type { TokenWithOwner } from "../store/tokens";
 import type { TokenRow } from "../db/schema";
+import { RateLimitFields, RateLimitPatch, rateLimitView } from "./rate-limit-schema";
 
 /** Accepted as an array or a comma string; always returned as an array. */
 const list = (max: number, itemMax = 200) =>
@@ -28,6 +29,7 @@ export const TokenFields = z.object({
   status: z
     .union([z.literal(TOKEN_STATUS.enabled), z.literal(TOKEN_STATUS.disabled)])
     .describe("1 enabled, 2 disabled"),
+  ...RateLimitFields.shape,
 });
 
 /** POST /api/token/. The quota fields may be left out: core/token-quota says what they become. */
@@ -43,6 +45,7 @@ export const TokenCreate = TokenFields.extend({
   models: TokenFields.shape.models.default([]),
   allow_ips: TokenFields.shape.allow_ips.default([]),
   status: TokenFields.shape.status.default(TOKEN_STATUS.enabled),
+  ...RateLimitPatch.shape,
 });
 export type TokenCreateInput = z.output<typeof TokenCreate>;
 
@@ -70,6 +73,7 @@ export function tokenView(t: TokenRow | TokenWithOwner, nowSec: number) {
     request_count: t.requestCount,
     created_time: t.createdTime,
     accessed_time: t.accessedTime,
+    ...rateLimitView(t),
   };
 }
 export type TokenView = ReturnType<typeof tokenView>;

@@ -1,5 +1,6 @@
 // Token operations (create, list, edit, enable/disable, delete, reveal). Owners see and change only
 // their own tokens; admins see all; another user's token answers 404 so ids cannot be probed.
+import { rateLimitColumns } from "./rate-limit-schema";
 import { maskKey, newTokenKey } from "../core/keys";
 import { editedTokenQuota, isQuotaProblem, newTokenQuota, type QuotaProblem } from "../core/token-quota";
 import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/token-rules";
@@ -53,6 +54,7 @@ const toColumns = (t: Partial<TokenCreateInput>): TokenPatch => ({
   models: t.models && JSON.stringify(t.models),
   allowIps: t.allow_ips && JSON.stringify(t.allow_ips),
   status: t.status,
+  ...rateLimitColumns(t),
 });
 
 /** Creates a token for `ownerId` (default: the actor). Returns its view and the full key, once. */

@@ -1,5 +1,6 @@
 // User accounts: create (by an admin, by sign-up, or at first start), edit, delete, balance changes.
 // Every new user gets a token named "default". Balance changes and their log row commit together.
+import { RateLimitPatch, rateLimitColumns, rateLimitView } from "./rate-limit-schema";
 import { z } from "zod";
 import { newTokenKey, randomBase62 } from "../core/keys";
 import { USER_ROLE, USER_STATUS } from "../core/status";
@@ -29,6 +30,7 @@ export const UserUpdate = z.object({
     .describe("1 enabled, 2 disabled"),
   unlimited: z.boolean().optional(),
   password: Password.optional(),
+  ...RateLimitPatch.shape,
 });
 export const SelfUpdate = z.object({
   current_password: z.string().min(1, "give your current password").max(128),
@@ -59,6 +61,7 @@ export const userView = (u: UserRow) => ({
   unlimited: u.unlimited,
   request_count: u.requestCount,
   has_access_token: u.accessTokenHash !== null,
+  ...rateLimitView(u),
   created_at: u.createdAt,
 });
 
@@ -122,7 +125,13 @@ export async function updateUser(ctx: Ctx, input: unknown) {
   const passwordHash = u.password === undefined ? undefined : await hashPassword(u.password);
   const row = ctx.tx(() => {
     keepOneAdmin(ctx, findUser(ctx, u.id), u);
-    return ctx.store.users.update(u.id, { role: u.role, status: u.status, unlimited: u.unlimited, passwordHash })!;
+    return ctx.store.users.update(u.id, {
+      role: u.role,
+      status: u.status,
+      unlimited: u.unlimited,
+      passwordHash,
+      ...rateLimitColumns(u),
+    })!;
   });
   if (u.password !== undefined || u.status === USER_STATUS.disabled) ctx.store.sessions.deleteForUser(u.id);
   ctx.snapshot.putUser(row);

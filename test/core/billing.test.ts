@@ -15,6 +15,8 @@ import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
 import { BILLING_MODES, type BillingMode } from "../../src/core/token-rules";
 import { AppError } from "../../src/errors";
 
+const NO_RATE_LIMITS = { rpmLimit: 0, tpmLimit: 0, rpdLimit: 0, maxParallelRequests: 0 };
+
 const M1 = 1_000_000; // multiplier 1×, in millionths
 
 const price = (p: Partial<PriceEntry> = {}): PriceEntry => ({
@@ -310,11 +312,12 @@ function token(remainQuota: number, unlimitedQuota = false): TokenEntry {
     requestCount: 0,
     createdTime: 0,
     accessedTime: 0,
+    ...NO_RATE_LIMITS,
   };
 }
 
 function user(quota: number, unlimited = false): UserEntry {
-  return { id: 1, username: "u", role: "user", status: 1, quota, usedQuota: 0, unlimited };
+  return { id: 1, username: "u", role: "user", status: 1, quota, usedQuota: 0, unlimited, ...NO_RATE_LIMITS };
 }
 
 const isHold = (h: Hold | AppError): h is Hold => !(h instanceof AppError);

@@ -4,7 +4,7 @@
 import { decideBilling, type BillingKind, type PriceEntry } from "../../core/billing";
 import { checkQuota } from "../../core/access";
 import { leastOutput, outputAsk } from "../../core/hold";
-import { holdMultiplier, promptTurns, sizeHold } from "../../core/hold-policy";
+import { FRAMING, FRAMING_PER_TURN, holdMultiplier, promptTurns, sizeHold } from "../../core/hold-policy";
 import { reserve, type Hold } from "../../core/quota";
 import { refusals } from "../../core/refusals";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
@@ -28,7 +28,12 @@ export type CallBilling = {
   outputLimit: OutputLimit | null;
   /** the prompt's o200k tokens, counted on first need (and only once) */
   promptTokens: () => Promise<number>;
+  /** the most tokens the call may use, for tokens-per-minute limits (worked out on first need) */
+  tokenBound: () => TokenBound;
 };
+
+/** The prompt's bound (its bytes, or its counted tokens) + framing, plus the output held for (× n). */
+export type TokenBound = { value: number; counted: boolean; framing: number; output: number };
 
 /** Endpoints whose output has a limit to send upstream (the others hold their whole bound or refuse). */
 const LIMITABLE = new Set<string>(["chat", "completions", "responses", "messages", "gemini"]);
@@ -82,7 +87,13 @@ export async function holdFor(
     !out || out.limit === null
       ? null
       : { tokens: out.limit, asked: ask ?? null, reason: out.lowered ? "balance" : "hold_cap" };
-  return { kind, price: p, n, hold, outputLimit, promptTokens };
+  const framing = FRAMING + FRAMING_PER_TURN * promptTurns(body);
+  const output = (out?.tokens ?? ask ?? p.holdCapTokens) * n;
+  const tokenBound = (): TokenBound =>
+    size.promptBound !== null
+      ? { value: size.promptBound + output, counted: size.counted, framing, output }
+      : { value: Buffer.byteLength(text || promptText(body)) + framing + output, counted: false, framing, output };
+  return { kind, price: p, n, hold, outputLimit, promptTokens, tokenBound };
 }
 
 /** Endpoints without metered usage (audio, image edits) are billed per call, whatever the key's mode. */

@@ -11,8 +11,14 @@ export function callError(e: unknown, requestId: string): AppError {
   return asAppError(e, "relay", requestId);
 }
 
-export function errorResponse(e: unknown, requestId: string, surface: Surface = surfaceOf("chat")): Response {
+/** `extra`: headers the call's every answer carries (its rate limits). */
+export function errorResponse(
+  e: unknown,
+  requestId: string,
+  surface: Surface = surfaceOf("chat"),
+  extra?: Record<string, string>,
+): Response {
   const appError = callError(e, requestId);
   const { status, body } = surface.error(appError);
-  return Response.json(body, { status, headers: { "x-request-id": requestId, ...appError.headers } });
+  return Response.json(body, { status, headers: { "x-request-id": requestId, ...extra, ...appError.headers } });
 }

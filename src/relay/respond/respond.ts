@@ -58,7 +58,7 @@ export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody,
   const type = plan.translateJson ? "application/json" : (upstream.headers.get("content-type") ?? "application/json");
   return new Response(text, {
     status: upstream.status,
-    headers: { "content-type": type, "x-request-id": call.requestId },
+    headers: { "content-type": type, "x-request-id": call.requestId, ...call.headers },
   });
 }
 
@@ -77,7 +77,7 @@ export async function respondBinary(rt: Runtime, call: CallRecord, upstream: Res
   const type = upstream.headers.get("content-type") ?? "application/octet-stream";
   return new Response(bytes, {
     status: upstream.status,
-    headers: { "content-type": type, "x-request-id": call.requestId },
+    headers: { "content-type": type, "x-request-id": call.requestId, ...call.headers },
   });
 }
 
@@ -132,5 +132,8 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
     secrets: plan.secrets,
     onEnd: (r) => void onEnd(r),
   });
-  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, "x-request-id": call.requestId } });
+  return new Response(stream, {
+    status: 200,
+    headers: { ...SSE_HEADERS, "x-request-id": call.requestId, ...call.headers },
+  });
 }

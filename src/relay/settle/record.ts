@@ -4,6 +4,7 @@ import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import type { Usage } from "../../core/billing";
 import { LOG_TYPE, type NewLog } from "../../store/logs";
 import type { CallBilling } from "../checks/hold";
+import type { CallRate } from "../checks/rate";
 import type { Settled } from "./settle";
 import type { Runtime } from "../../runtime";
 
@@ -27,6 +28,10 @@ export type CallRecord = {
   billing?: CallBilling;
   /** the current attempt's request went upstream (relay/attempt/attempt.ts says when that is) */
   sentUpstream?: boolean;
+  /** what the call took of its rate limits (checks/rate.ts) */
+  rate?: CallRate;
+  /** the rate-limit headers every answer to this call carries (in its surface's names) */
+  headers?: Record<string, string>;
 };
 
 export const newCall = (endpoint: string, ip: string): CallRecord => ({

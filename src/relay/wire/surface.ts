@@ -1,5 +1,7 @@
 // What a surface is: how one wire format's clients expect an error (status and JSON body) and the
 // event that ends a stream cut short. Each format's own lives in its folder (<format>/surface.ts).
+import type { Headroom } from "../../core/rate-limit";
+import { goDuration } from "../../core/rate-limit";
 import type { AppError } from "../../errors";
 
 export type SurfaceName = "openai" | "anthropic" | "gemini";
@@ -10,7 +12,27 @@ export type Surface = {
   error(e: AppError): { status: number; body: unknown };
   /** the SSE event that tells a client its stream was cut (stream_error code, message) */
   streamError(message: string, code: string): string;
+  /** the headers that tell a client the rate limits in force (none when none are) */
+  rateHeaders(r: RateReport, now: number): Record<string, string>;
 };
+
+/** The tightest request and token limits in force for a call, as core/rate-limit.ts's headroom. */
+export type RateReport = { requests: Headroom | null; tokens: Headroom | null };
+
+/** OpenAI's x-ratelimit-* headers: limit, remaining, and the reset as a Go-style duration ("6m0s"). */
+export function openaiRateHeaders(r: RateReport): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const [kind, v] of [
+    ["requests", r.requests],
+    ["tokens", r.tokens],
+  ] as const) {
+    if (!v) continue;
+    h[`x-ratelimit-limit-${kind}`] = String(v.limit);
+    h[`x-ratelimit-remaining-${kind}`] = String(v.remaining);
+    h[`x-ratelimit-reset-${kind}`] = goDuration(v.resetMs);
+  }
+  return h;
+}
 
 /** One server-sent event as text. */
 export const sseEvent = (data: unknown, event?: string) =>

@@ -30,4 +30,20 @@ export const anthropicSurface: Surface = {
       { type: "error", error: { type: code === "server_shutting_down" ? "overloaded_error" : "api_error", message } },
       "error",
     ),
+  // Anthropic's own: anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset}, resets in RFC 3339
+  rateHeaders(r, now) {
+    const h: Record<string, string> = {};
+    for (const [kind, v] of [
+      ["requests", r.requests],
+      ["tokens", r.tokens],
+    ] as const) {
+      if (!v) continue;
+      h[`anthropic-ratelimit-${kind}-limit`] = String(v.limit);
+      h[`anthropic-ratelimit-${kind}-remaining`] = String(v.remaining);
+      h[`anthropic-ratelimit-${kind}-reset`] = new Date(Math.ceil((now + v.resetMs) / 1000) * 1000)
+        .toISOString()
+        .replace(".000Z", "Z");
+    }
+    return h;
+  },
 };

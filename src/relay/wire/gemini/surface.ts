@@ -1,6 +1,6 @@
 // Google's error shape, {"error":{code,message,status}} with its status names, for replies and for
 // a cut stream.
-import { sseEvent, type Surface } from "../surface";
+import { openaiRateHeaders, sseEvent, type Surface } from "../surface";
 
 const GOOGLE_STATUS: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -27,4 +27,6 @@ export const geminiSurface: Surface = {
   }),
   streamError: (message, code) =>
     sseEvent({ error: { code: code === "server_shutting_down" ? 503 : 502, message, status: "UNAVAILABLE" } }),
+  // Google sends no such headers; OpenAI's are what gateways and their clients read
+  rateHeaders: openaiRateHeaders,
 };

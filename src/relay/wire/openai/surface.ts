@@ -1,5 +1,5 @@
 // OpenAI's error shape, {"error":{message,type,param,code}}, for replies and for a cut stream.
-import { sseEvent, type Surface } from "../surface";
+import { openaiRateHeaders, sseEvent, type Surface } from "../surface";
 
 export const openaiSurface: Surface = {
   name: "openai",
@@ -8,4 +8,5 @@ export const openaiSurface: Surface = {
     body: { error: { message: e.message, type: e.type, param: e.param, code: e.code } },
   }),
   streamError: (message, code) => sseEvent({ error: { message, type: "server_error", param: null, code } }),
+  rateHeaders: openaiRateHeaders,
 };

@@ -1,0 +1,90 @@
+// Check 12 of a /v1 call, the last before it goes upstream: the rate limits of its token and of its
+// owner, checked and taken together (core/rate-limit.ts). A token's limit is its own, else its group's
+// default unless its owner has their own of that kind; an owner's limit covers all their tokens. Tokens
+// per minute are taken from the hold's bound (its counted prompt when the byte bound does not fit) and
+// corrected at the end (settle/finish.ts). No limit in force: nothing is counted, nothing is sent.
+import type { Usage } from "../../core/billing";
+import {
+  admit,
+  effectiveLimits,
+  headroom,
+  type Admission,
+  type Headroom,
+  type Limits,
+  RateState,
+  release,
+  type Scope,
+} from "../../core/rate-limit";
+import { refusals } from "../../core/refusals";
+import type { GroupEntry, TokenEntry, UserEntry } from "../../core/snapshot";
+import type { Runtime } from "../../runtime";
+import type { CallBilling } from "./hold";
+
+type Limited = Pick<UserEntry, "rpmLimit" | "tpmLimit" | "rpdLimit" | "maxParallelRequests">;
+
+const ownLimits = (e: Limited): Partial<Limits> => ({
+  rpm: e.rpmLimit,
+  tpm: e.tpmLimit,
+  rpd: e.rpdLimit,
+  parallel: e.maxParallelRequests,
+});
+const anyLimit = (l: Limits) => l.rpm !== null || l.tpm !== null || l.rpd !== null || l.parallel !== null;
+
+/** The group's defaults, minus the kinds the owner limits themselves. */
+function groupDefaults(group: GroupEntry | undefined, user: Partial<Limits>): Partial<Limits> {
+  if (!group) return {};
+  const g = ownLimits(group);
+  for (const k of ["rpm", "tpm", "rpd", "parallel"] as const) if ((user[k] ?? 0) > 0) g[k] = null;
+  return g;
+}
+
+/** The scopes limiting a call (none: an empty list). */
+export function rateScopes(rt: Runtime, token: TokenEntry, user: UserEntry): Scope[] {
+  const own = ownLimits(user);
+  const scopes: Scope[] = [];
+  const tl = effectiveLimits(
+    ownLimits(token),
+    groupDefaults(rt.ctx.snapshot.current.groupsByName.get(token.group), own),
+  );
+  if (anyLimit(tl)) scopes.push({ name: "token", state: stateOf(rt, `t${token.id}`), limits: tl });
+  const ul = effectiveLimits(own);
+  if (anyLimit(ul)) scopes.push({ name: "user", state: stateOf(rt, `u${user.id}`), limits: ul });
+  return scopes;
+}
+
+function stateOf(rt: Runtime, key: string): RateState {
+  let s = rt.rates.get(key);
+  if (!s) rt.rates.set(key, (s = new RateState()));
+  return s;
+}
+
+/** What a call took, and what the answer tells the client of the limits in force. */
+export type CallRate = { admission: Admission | null; requests: Headroom | null; tokens: Headroom | null };
+
+/** Check 12: admits the call or throws the refusal (429, naming the limit and when it frees up). The
+ * returned report is also what a refusal's headers show. */
+export async function takeRate(scopes: Scope[], b: CallBilling, onReport: (r: CallRate) => void): Promise<CallRate> {
+  const tb = scopes.some((s) => s.limits.tpm !== null) ? b.tokenBound() : null;
+  let bound = tb?.value ?? 0;
+  let now = Date.now();
+  let r = admit(scopes, now, bound);
+  if (tb && "limit" in r && r.limit === "tpm" && !tb.counted) {
+    // the prompt's byte bound does not fit: its counted tokens may
+    bound = (await b.promptTokens()) + tb.framing + tb.output;
+    now = Date.now();
+    r = admit(scopes, now, bound);
+  }
+  const report: CallRate = {
+    admission: "limit" in r ? null : r,
+    requests: headroom(scopes, now, "requests"),
+    tokens: headroom(scopes, now, "tokens"),
+  };
+  onReport(report);
+  if ("limit" in r) throw refusals.rateLimitExceeded(r, bound);
+  return report;
+}
+
+/** The call ended: out of flight, its tokens corrected to what it used. */
+export function releaseRate(rate: CallRate | undefined, usage: Usage | undefined) {
+  if (rate?.admission) release(rate.admission, Date.now(), usage ? usage.prompt + usage.completion : 0);
+}
