@@ -3,6 +3,7 @@ import { usdToUnits } from "../core/money";
 import { createToken } from "../services/tokens";
 import { CliError, type Command, type Flags, requireFlag } from "./args";
 import { DATA_HELP, DATA_OPTIONS, OPERATOR, withData } from "./open";
+import { RATE_FLAG_NAMES, RATE_HELP, RATE_OPTIONS, rateFlags } from "./rate-flags";
 
 /** Service field → the flag a CLI user typed, so error messages name the flag. */
 const TOKEN_FLAG_NAMES: Record<string, string> = {
@@ -12,6 +13,7 @@ const TOKEN_FLAG_NAMES: Record<string, string> = {
   fallback_groups: "--fallback",
   models: "--models",
   expired_time: "--expires",
+  ...RATE_FLAG_NAMES,
 };
 
 /** "2027-01-01" (UTC midnight), an ISO date-time, or "never". */
@@ -49,7 +51,7 @@ export const tokenCreate: Command = {
   summary:
     "Create a token (sk- key) for a user and print the key. Without --quota-usd it is unlimited (bounded by the user's balance).",
   usage:
-    "--user U --name N [--quota-usd X | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--data-dir DIR]",
+    "--user U --name N [--quota-usd X | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--rpm-limit N] [--tpm-limit N] [--rpd-limit N] [--max-parallel N] [--data-dir DIR]",
   options: {
     user: { type: "string" },
     name: { type: "string" },
@@ -59,6 +61,7 @@ export const tokenCreate: Command = {
     fallback: { type: "string" },
     models: { type: "string" },
     expires: { type: "string" },
+    ...RATE_OPTIONS,
     ...DATA_OPTIONS,
   },
   help: [
@@ -70,6 +73,7 @@ export const tokenCreate: Command = {
     "  --fallback G2,G3  up to two fallback groups, in order",
     "  --models a,b      model whitelist (default: every model)",
     "  --expires DATE    2027-01-01 (UTC), an ISO time, or never (default)",
+    ...RATE_HELP,
     DATA_HELP,
   ],
   async run(flags) {
@@ -77,6 +81,7 @@ export const tokenCreate: Command = {
     const input = {
       name: requireFlag(flags, "name"),
       ...quotaFlags(flags),
+      ...rateFlags(flags),
       group: flags.group,
       fallback_groups: flags.fallback ?? [],
       models: flags.models ?? [],

@@ -25,6 +25,8 @@ export class Window {
   private readonly slotMs: number;
   /** absolute index (time ÷ slotMs) of the newest slot */
   private newest = -Infinity;
+  /** no slot older than this holds anything (where resetMs's search starts) */
+  private oldest = -Infinity;
   /** what the window holds now */
   sum = 0;
 
@@ -90,15 +92,16 @@ export class Window {
     this.sum += d;
   }
 
-  /** ms until the oldest counted slot leaves (0: empty). */
+  /** ms until the oldest counted slot leaves (0: empty). The search starts where the last one ended
+   * (slots before it were empty, and only newer ones are added to), so it costs O(1) a call over time. */
   resetMs(now: number): number {
     this.advance(now);
     if (this.sum <= 0) return 0;
     const n = this.amounts.length;
-    for (let s = this.newest - n + 1; s <= this.newest; s++) {
-      if (this.amounts[((s % n) + n) % n] > 0) return Math.max(1, (s + n) * this.slotMs - now);
-    }
-    return 0;
+    let s = Math.max(this.oldest, this.newest - n + 1);
+    while (s < this.newest && this.amounts[((s % n) + n) % n] === 0) s++;
+    this.oldest = s;
+    return Math.max(1, (s + n) * this.slotMs - now);
   }
 }
 

@@ -155,6 +155,8 @@ describe("bad input: exit 2, one line on stderr, no stack trace", () => {
     );
     expectOneLineError(await tok("--fallback", "no-such-group"), "--fallback");
     expectOneLineError(await tok("--group", "no-such-group"), "--group");
+    expectOneLineError(await tok("--rpm-limit", "ten"), "--rpm-limit");
+    expectOneLineError(await tok("--max-parallel", "-2"), "--max-parallel");
     expectOneLineError(
       await run(["token", "create", "--user", "nobody-here", "--name", "x", "--data-dir", app.server.dataDir]),
       "nobody-here",

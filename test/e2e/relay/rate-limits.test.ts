@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../../support/expect";
 import { type Gateway, gatewayAdmin } from "../../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
-import { chatCall, makeUser, useServer } from "../../support/server";
+import { chatCall, cli, makeUser, useServer } from "../../support/server";
 
 setDefaultTimeout(30_000);
 
@@ -182,6 +182,31 @@ describe("whose limit", () => {
     const bad = await gw.admin.put("/api/token/", { id: t.id, rpm_limit: -1 });
     expect(bad.status).toBe(422);
     expect(bad.body.message).toContain("rpm_limit");
+  });
+});
+
+describe("the CLI", () => {
+  test("token create --rpm-limit … makes a limited key the running server enforces at once", async () => {
+    const r = await cli([
+      "token",
+      "create",
+      "--user",
+      "admin",
+      "--name",
+      "cli-limited",
+      "--rpm-limit",
+      "4",
+      "--max-parallel",
+      "2",
+      "--data-dir",
+      app.server.dataDir,
+    ]);
+    expect(r.code).toBe(0);
+    const key = r.stdout.trim();
+    const reply = await chatCall(app.url, key, "rl-model");
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get("x-ratelimit-limit-requests")).toBe("4");
+    await reply.text();
   });
 });
 
