@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/groups: create, edit (description, multiplier, selectable) and delete groups. A group still
 // in use is refused by services/groups; that refusal reaches the admin as an error toast.
+import { readRateLimits } from "./rate-limit-form";
 import { GroupDialog, GroupRow, GroupTable } from "../../views/console/admin-groups";
 import { notFound } from "../errors";
 import type { Actor } from "../services/actor";
@@ -19,6 +20,7 @@ const fields = (f: Form) => ({
   description: first(f.description),
   multiplier: first(f.multiplier).trim(),
   selectable: checked(f, "selectable"),
+  ...readRateLimits(f),
 });
 
 export function adminGroupPages({ page, action, fragment }: AdminTable) {

@@ -2,7 +2,14 @@
 // /admin/users: list and search, New user (username, password, role), disable/enable, unlimited
 // on/off, top up (the service writes the top-up log row with the balance), delete, and a user's
 // tokens in a dialog. Rules (the last admin stays, no deleting yourself) live in services/users.
-import { NewUserDialog, TopUpDialog, UserRow, UserTable, UserTokensDialog } from "../../views/console/admin-users";
+import {
+  NewUserDialog,
+  TopUpDialog,
+  UserLimitsDialog,
+  UserRow,
+  UserTable,
+  UserTokensDialog,
+} from "../../views/console/admin-users";
 import type { UserView } from "../../views/console/models";
 import { usd } from "../../views/console/money";
 import { usdToUnits } from "../core/money";
@@ -12,6 +19,7 @@ import { readPage } from "../services/paging";
 import { listTokens } from "../services/tokens";
 import { createUser, deleteUser, getUser, listUsers, topUp, updateUser } from "../services/users";
 import { checked, fromDialog, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
+import { rateLimitForm, readRateLimits } from "./rate-limit-form";
 import { first } from "./route";
 
 const row = (u: UserView, selfId: number) => UserRow({ u, self: u.id === selfId }) as string;
@@ -47,6 +55,16 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
   fragment(
     "/admin/users/:id/topup",
     ({ ctx, params }) => TopUpDialog({ u: getUser(ctx, Number(params.id)) }) as string,
+  );
+  fragment("/admin/users/:id/limits", ({ ctx, params }) => {
+    const u = getUser(ctx, Number(params.id));
+    return UserLimitsDialog({ u, limits: rateLimitForm(u) }) as string;
+  });
+  action("POST", "/admin/users/:id/limits", { admin: true }, ({ ctx, user, params, form }) =>
+    fromDialog(async () => {
+      const u = await updateUser(ctx, { id: Number(params.id), ...readRateLimits(form) });
+      return { html: oobRow(row(u, user.id)), toast: `Rate limits of ${u.username} saved`, closeDialog: true };
+    }),
   );
   fragment("/admin/users/:id/tokens", ({ ctx, user, params }) => {
     const u = getUser(ctx, Number(params.id));

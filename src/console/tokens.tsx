@@ -11,6 +11,7 @@ import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
 import { createToken, getToken, listTokens, setTokenStatus, deleteToken, updateToken } from "../services/tokens";
 import type { TokenView } from "../services/token-schema";
+import { echoRateLimits, rateLimitForm, readRateLimits } from "./rate-limit-form";
 import { all, first, type consoleTable, type Form, type PageCall } from "./route";
 
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
@@ -48,6 +49,7 @@ function toInput(f: Form, creating: boolean) {
     fallback_groups: [first(f.fallback1), first(f.fallback2)].filter(Boolean),
     models: all(f.models),
     allow_ips: first(f.allow_ips),
+    ...readRateLimits(f),
   };
 }
 
@@ -65,6 +67,7 @@ const echo = (f: Form, id?: number): TokenForm => ({
   fallback2: first(f.fallback2),
   models: all(f.models),
   allow_ips: first(f.allow_ips),
+  limits: echoRateLimits(f),
 });
 
 const formOf = (t: TokenView): TokenForm => ({
@@ -80,6 +83,7 @@ const formOf = (t: TokenView): TokenForm => ({
   fallback2: t.fallback_groups[1] ?? "",
   models: t.models,
   allow_ips: t.allow_ips.join("\n"),
+  limits: rateLimitForm(t),
 });
 
 /** The models the token's chosen groups (default and fallbacks) serve, for the whitelist. */

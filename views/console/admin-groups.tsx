@@ -1,5 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/groups: the table of groups (description, multiplier, user-selectable) and their dialog.
+import { NO_LIMITS_FORM, RateLimitInputs, rateLimitForm } from "./rate-limits";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, RowButtons } from "./kit";
 import type { GroupView } from "./models";
@@ -109,6 +110,10 @@ export function GroupDialog(props: { g?: GroupView }) {
           <input type="checkbox" role="switch" name="selectable" value="1" checked={g ? g.selectable : true} /> Users
           may pick it for their tokens
         </label>
+        <RateLimitInputs
+          values={g ? rateLimitForm(g) : NO_LIMITS_FORM}
+          note="Defaults for each token in this group without a limit of its own (a user's own limit of a kind replaces the default for their tokens). Empty: none."
+        />
         <DialogErrorSlot />
         <DialogButtons submit={g ? "Save" : "Create"} />
       </form>

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/users: the table of accounts (balance, unlimited, role, status), the New user and Top up
 // dialogs, and a user's tokens (masked keys only).
+import { type RateLimitForm, RateLimitInputs } from "./rate-limits";
 import { USER_ROLE, USER_STATUS } from "../../src/core/status";
 import { AdminPage, DialogErrorSlot, qs, utc } from "./admin-kit";
 import { balance, usd } from "./money";
@@ -43,6 +44,9 @@ export function UserRow(props: { u: UserView; self: boolean }) {
       <RowMenu>
         <button type="button" hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
           Top up
+        </button>
+        <button type="button" hx-get={`/admin/users/${u.id}/limits`} hx-target="#dialog-slot">
+          Rate limits
         </button>
         <button type="button" hx-get={`/admin/users/${u.id}/tokens`} hx-target="#dialog-slot">
           Tokens
@@ -181,6 +185,26 @@ export function TopUpDialog(props: { u: UserView }) {
         </label>
         <DialogErrorSlot />
         <DialogButtons submit="Top up" />
+      </form>
+    </dialog>
+  );
+}
+
+/** A user's rate limits, which cover all their tokens together. */
+export function UserLimitsDialog(props: { u: UserView; limits: RateLimitForm }) {
+  const u = props.u;
+  return (
+    <dialog data-autoopen class="form-dialog">
+      <form hx-post={`/admin/users/${u.id}/limits`} hx-target="#admin-sink" hx-swap="none">
+        <h2>
+          Rate limits of <span safe>{u.username}</span>
+        </h2>
+        <RateLimitInputs
+          values={props.limits}
+          note="These cover all the user's tokens together; each token may have its own as well. Empty: no limit (and the tokens' groups' defaults apply to each token)."
+        />
+        <DialogErrorSlot />
+        <DialogButtons submit="Save" />
       </form>
     </dialog>
   );

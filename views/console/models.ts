@@ -31,9 +31,17 @@ export type UserView = {
   unlimited: boolean;
   request_count: number;
   created_at: number;
-};
+} & RateLimits;
 
-export type GroupView = { name: string; description: string; multiplier_text: string; selectable: boolean };
+/** Rate limits as the services show them (0 = not set). */
+export type RateLimits = { rpm_limit: number; tpm_limit: number; rpd_limit: number; max_parallel_requests: number };
+
+export type GroupView = {
+  name: string;
+  description: string;
+  multiplier_text: string;
+  selectable: boolean;
+} & RateLimits;
 
 /** USD per 1M tokens (per call for per_call) as decimal text; null: not priced that way. */
 export type PriceView = {

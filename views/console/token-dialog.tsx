@@ -1,8 +1,10 @@
 /** @jsxImportSource @kitajs/html */
 // The New / Edit token dialog: name, quota (or unlimited), expiry (or never, with quick picks),
-// billing mode, group with its multiplier, up to two fallback groups, model whitelist, IP allowlist.
+// billing mode, group with its multiplier, up to two fallback groups, model whitelist, IP allowlist,
+// and (folded) its rate limits.
 // Validation errors come back inside the same dialog.
 import { DialogButtons, DoneButton } from "./kit";
+import { NO_LIMITS_FORM, type RateLimitForm, RateLimitInputs } from "./rate-limits";
 import type { GroupOption } from "./tokens";
 
 export type TokenForm = {
@@ -18,6 +20,7 @@ export type TokenForm = {
   fallback2: string;
   models: string[];
   allow_ips: string;
+  limits: RateLimitForm;
 };
 
 export const EMPTY_FORM: TokenForm = {
@@ -32,6 +35,7 @@ export const EMPTY_FORM: TokenForm = {
   fallback2: "",
   models: [],
   allow_ips: "",
+  limits: NO_LIMITS_FORM,
 };
 
 const MODES: [string, string][] = [
@@ -158,6 +162,10 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
             {f.allow_ips}
           </textarea>
         </label>
+        <RateLimitInputs
+          values={f.limits}
+          note="Empty: the default of the token's group, if it has one (unless your account has its own)."
+        />
         <DialogButtons submit={editing ? "Save" : "Create"} />
       </form>
     </dialog>
