@@ -5,6 +5,7 @@ import type { Config } from "./config";
 import { Affinity } from "./core/affinity";
 import type { Breakers } from "./core/breaker";
 import { Metrics } from "./observe/metrics";
+import { Alerts } from "./services/alerts";
 import type { Ctx } from "./services/context";
 
 /** draining: SIGTERM/SIGINT came, new calls are refused; cutting: the drain's deadline passed, and
@@ -20,6 +21,8 @@ export type Runtime = {
   metricsToken: string | undefined;
   /** session → channel and upstream key */
   affinity: Affinity;
+  /** the alert queue and sender (low balance, channel trouble) */
+  alerts: Alerts;
 };
 
 export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
@@ -31,5 +34,6 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     maxBodyBytes: Math.floor(config.maxBodyMb * 1024 * 1024),
     metricsToken: config.metricsToken,
     affinity: new Affinity(),
+    alerts: new Alerts(ctx, ctx.breakers),
   };
 }

@@ -13,7 +13,10 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
   models: Set<string>;
   allowIps: Cidr[];
 };
-export type UserEntry = Pick<UserRow, "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited">;
+export type UserEntry = Pick<
+  UserRow,
+  "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited" | "alertThreshold"
+>;
 export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable">;
 
 /** 1 usable, 3 rejected by the upstream (dead), 2 out of credit: back in rotation at `until` (unix s) */
@@ -85,7 +88,17 @@ export function tokenEntry(row: TokenRow): TokenEntry {
   };
 }
 
-export const userEntry = ({ id, username, role, status, quota, usedQuota, unlimited }: UserRow): UserEntry => ({
+export const userEntry = ({
+  id,
+  username,
+  role,
+  status,
+  quota,
+  usedQuota,
+  unlimited,
+  alertThreshold,
+}: UserRow): UserEntry => ({
+  alertThreshold,
   id,
   username,
   role,

@@ -314,7 +314,7 @@ function token(remainQuota: number, unlimitedQuota = false): TokenEntry {
 }
 
 function user(quota: number, unlimited = false): UserEntry {
-  return { id: 1, username: "u", role: "user", status: 1, quota, usedQuota: 0, unlimited };
+  return { id: 1, username: "u", role: "user", status: 1, quota, usedQuota: 0, unlimited, alertThreshold: 0 };
 }
 
 const isHold = (h: Hold | AppError): h is Hold => !(h instanceof AppError);
