@@ -22,6 +22,10 @@ export type AlertLimit = { count: number; windowSeconds: number };
 export const crossedBelow = (before: number, after: number, threshold: number) =>
   threshold > 0 && before >= threshold && after < threshold;
 
+/** Whether an account is below its threshold now (the console's banner). */
+export const belowThreshold = (u: { quota: number; unlimited: boolean; alertThreshold: number }) =>
+  !u.unlimited && u.alertThreshold > 0 && u.quota < u.alertThreshold;
+
 /** Whether one more alert of `kind` may go now, given the times (unix s) of those already sent for
  * the same kind and target: fewer than `limit.count` within the last `limit.windowSeconds`. */
 export function shouldSend(
@@ -49,15 +53,9 @@ export type AlertMessage = {
   timestamp: number;
 };
 
-/** Quota units as dollars without trailing zeros: 750_000 → "1.5". */
-export function dollars(units: number): string {
-  const s = unitsToUsd(units);
-  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
-}
-
 /** The low-balance message: balance and threshold in $ in the text and in `values`. */
 export function balanceLowMessage(username: string, balance: number, threshold: number, now: number): AlertMessage {
-  const [b, t] = [dollars(balance), dollars(threshold)];
+  const [b, t] = [unitsToUsd(balance), unitsToUsd(threshold)];
   return {
     type: "balance_low",
     title: ALERT_KINDS.balance_low.title,

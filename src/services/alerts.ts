@@ -106,7 +106,7 @@ export class Alerts {
 
   private userRoute(userId: number, s: Settings): Route | null {
     const u = this.ctx.store.users.byId(userId);
-    if (!u || u.notifyType !== "webhook" || !u.webhookUrl) return null;
+    if (u?.notifyType !== "webhook" || !u.webhookUrl) return null;
     const secret = u.webhookSecretSealed ? this.ctx.keys.unseal(u.webhookSecretSealed) : "";
     const policy = { publicOnly: true, allowLoopback: s.alerts_allow_loopback_for_tests };
     return { url: u.webhookUrl, destination: "webhook", secret, policy };

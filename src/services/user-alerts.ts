@@ -3,6 +3,7 @@
 // only, checked at save and again at send) and its signing secret, generated here and shown once
 // (or set by the user), stored sealed. Also the user's view of their own send log.
 import { z } from "zod";
+import { belowThreshold } from "../core/alerts";
 import { randomBase62 } from "../core/keys";
 import { invalidField, notFound } from "../errors";
 import { refusedAlertUrl } from "../net/alert-post";
@@ -45,7 +46,7 @@ export function alertSettingsView(ctx: Ctx, userId: number) {
     quota_warning_threshold: u.alertThreshold,
     webhook_url: u.webhookUrl,
     has_webhook_secret: u.webhookSecretSealed !== "",
-    below_threshold: !u.unlimited && u.alertThreshold > 0 && u.quota < u.alertThreshold,
+    below_threshold: belowThreshold(u),
   };
 }
 
