@@ -1,6 +1,7 @@
 // Assembles the HTTP app from the modules; holds no logic of its own.
 import { html } from "@elysiajs/html";
 import { Elysia } from "elysia";
+import { alertRoutes } from "./api/alerts";
 import { channelRoutes } from "./api/channels";
 import { groupRoutes } from "./api/groups";
 import { logRoutes } from "./api/logs";
@@ -46,6 +47,7 @@ export function createApp(rt: Runtime) {
   pricingRoutes(api);
   settingRoutes(api);
   logRoutes(api);
+  alertRoutes(api);
   const doc = openApiDocument(api.specs);
 
   const console_ = consoleTable(ctx);

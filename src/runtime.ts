@@ -6,6 +6,7 @@ import { Affinity } from "./core/affinity";
 import type { RateState } from "./core/rate-limit";
 import type { Breakers } from "./core/breaker";
 import { Metrics } from "./observe/metrics";
+import { Alerts } from "./services/alerts";
 import type { Ctx } from "./services/context";
 
 /** draining: SIGTERM/SIGINT came, new calls are refused; cutting: the drain's deadline passed, and
@@ -23,6 +24,8 @@ export type Runtime = {
   affinity: Affinity;
   /** rate-limit counters by scope ("t<token id>", "u<user id>"), made on a limited scope's first call */
   rates: Map<string, RateState>;
+  /** the alert queue and sender (low balance, channel trouble) */
+  alerts: Alerts;
 };
 
 export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
@@ -35,5 +38,6 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     metricsToken: config.metricsToken,
     affinity: new Affinity(),
     rates: new Map(),
+    alerts: new Alerts(ctx, ctx.breakers),
   };
 }

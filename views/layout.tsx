@@ -68,7 +68,14 @@ function Nav(props: { user: NavUser; path: string }) {
   );
 }
 
-export function Layout(props: { title: string; user?: NavUser; path?: string; children?: Children }) {
+export function Layout(props: {
+  title: string;
+  user?: NavUser;
+  path?: string;
+  /** shown above the page (the low-balance banner) */
+  banner?: Children;
+  children?: Children;
+}) {
   const headers = props.user ? JSON.stringify({ "x-csrf-token": props.user.csrf }) : undefined;
   return (
     <>
@@ -88,7 +95,10 @@ export function Layout(props: { title: string; user?: NavUser; path?: string; ch
         </head>
         <body hx-headers={headers} data-csrf={props.user?.csrf}>
           {props.user ? <Nav user={props.user} path={props.path ?? ""} /> : ""}
-          <main class={props.user ? "page" : "page narrow"}>{props.children}</main>
+          <main class={props.user ? "page" : "page narrow"}>
+            {props.banner ?? ""}
+            {props.children}
+          </main>
           <div id="toasts" aria-live="polite"></div>
         </body>
       </html>

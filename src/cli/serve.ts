@@ -86,6 +86,7 @@ export const serve: Command = {
       console.log(`${signal}: draining, up to ${config.shutdownTimeout}s for in-flight calls`);
       if (server) await drain(server, life, config.shutdownTimeout * 1000);
       clearInterval(sweeper);
+      rt.alerts.stop();
       await ctx.ledger.stop();
       ctx.close();
       console.log("stopped");
@@ -102,6 +103,7 @@ export const serve: Command = {
       ctx.close();
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
+    rt.alerts.start(); // the periodic breaker check; alerts themselves are sent as they come
     ctx.snapshot.watch(); // writes by other processes (the CLI): see services/snapshot.ts
     // hourly housekeeping: expired sessions, and call rows past the retention period
     const housekeeping = () => {

@@ -2,12 +2,14 @@
 // /admin/settings: a form drawn from the SETTINGS registry of services/settings, so a setting added
 // there appears here by itself. Each field's kind comes from its zod schema (boolean → switch,
 // number, string, list of strings, enum, anything else as JSON). Saving checks every field (errors
-// shown beside each), then writes them all through writeSettings.
+// shown beside each), then writes them all through writeSettings. Below it: everyone's alert sends.
 import { z } from "zod";
+import { AlertSendsTable } from "../../views/console/alerts";
 import { SettingsForm, SettingsPage, type SettingField, type SettingKind } from "../../views/console/admin-settings";
 import { isUserError } from "../errors";
 import type { Ctx } from "../services/context";
 import { readSettings, SETTINGS, writeSettings } from "../services/settings";
+import { recentSends } from "../services/user-alerts";
 import { checked, type AdminTable } from "./admin-kit";
 import { all, first, type Form } from "./route";
 
@@ -128,7 +130,9 @@ export function adminSettingsPages({ page, action }: AdminTable) {
   page(
     "/admin/settings",
     { title: "Settings", admin: true },
-    ({ ctx, path }) => SettingsPage({ path, fields: fields(readSettings(ctx)) }) as string,
+    ({ ctx, path }) =>
+      (SettingsPage({ path, fields: fields(readSettings(ctx)) }) as string) +
+      (AlertSendsTable({ rows: recentSends(ctx), everyone: true }) as string),
   );
   action("POST", "/admin/settings", { admin: true }, ({ ctx, form }) => save(ctx, form));
 }

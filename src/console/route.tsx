@@ -9,7 +9,9 @@ import { type AppError, asAppError } from "../errors";
 import { managementLimits } from "../http/management-limits";
 import { readBodyBytes } from "../http/read-body";
 import type { Ctx } from "../services/context";
+import { LowBalanceBanner } from "../../views/console/alerts";
 import { Layout } from "../../views/layout";
+import { belowThreshold } from "../core/alerts";
 import { consoleUser, csrfOk, sameOrigin, type ConsoleUser } from "./guard";
 
 export type PageCall = {
@@ -111,7 +113,10 @@ export function consoleTable(ctx: Ctx) {
       if (opts.admin && user.role !== USER_ROLE.admin) return forbiddenPage(user, path);
       ctx.ledger.flushAll();
       const body = await render({ ctx, user, query, params, path, shown: shownUrl(request) });
-      return html(Layout({ title: `${opts.title} · apiyi`, user, path, children: body }) as string);
+      const me = ctx.snapshot.current.usersById.get(user.id);
+      const banner =
+        me && belowThreshold(me) ? LowBalanceBanner({ quota: me.quota, threshold: me.alertThreshold }) : "";
+      return html(Layout({ title: `${opts.title} · apiyi`, user, path, banner, children: body }) as string);
     });
   }
 

@@ -10,7 +10,8 @@ export const BREAKER_DEFAULTS: BreakerOptions = {
   maxCooldownMs: 600_000,
 };
 
-type State = { failures: number[]; openUntil: number; cooldownMs: number; probing: boolean };
+/** openedAt: when the breaker opened from closed (ms; 0 while closed), kept through probes that fail */
+type State = { failures: number[]; openUntil: number; cooldownMs: number; probing: boolean; openedAt: number };
 export type BreakerState = "closed" | "open" | "half_open";
 
 export class Breakers {
@@ -25,7 +26,11 @@ export class Breakers {
 
   private get(id: number): State {
     let s = this.states.get(id);
-    if (!s) this.states.set(id, (s = { failures: [], openUntil: 0, cooldownMs: this.opts.cooldownMs, probing: false }));
+    if (!s)
+      this.states.set(
+        id,
+        (s = { failures: [], openUntil: 0, cooldownMs: this.opts.cooldownMs, probing: false, openedAt: 0 }),
+      );
     return s;
   }
 
@@ -43,6 +48,7 @@ export class Breakers {
     if (!s) return;
     s.failures = [];
     s.openUntil = 0;
+    s.openedAt = 0;
     s.probing = false;
     s.cooldownMs = this.opts.cooldownMs;
   }
@@ -66,6 +72,7 @@ export class Breakers {
     s.failures.push(now);
     if (s.failures.length >= this.opts.failures) {
       s.openUntil = now + s.cooldownMs;
+      if (s.openedAt === 0) s.openedAt = now;
       s.failures = [];
     }
   }
@@ -98,6 +105,11 @@ export class Breakers {
   /** When an open breaker lets a probe through again (ms), or 0 when it is closed. */
   openUntil(id: number): number {
     return this.states.get(id)?.openUntil ?? 0;
+  }
+
+  /** When the breaker opened and has stayed open (or half-open) since (ms), or 0 when it is closed. */
+  openedAt(id: number): number {
+    return this.states.get(id)?.openedAt ?? 0;
   }
 
   /** Forget a channel (an admin re-enabled or edited it). */

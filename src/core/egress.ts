@@ -127,3 +127,59 @@ export function refusedHost(host: string): string | null {
   const name = host.trim().toLowerCase().replace(/\.$/, "");
   return METADATA_NAMES.has(name) ? `${name} is a cloud metadata service` : null;
 }
+
+/** IPv4 ranges that are not the public internet: [first octets, prefix bits, what it is]. */
+const NON_PUBLIC_V4: [number[], number, string][] = [
+  [[0], 8, "this network (0.0.0.0/8)"],
+  [[10], 8, "private (10.0.0.0/8)"],
+  [[100, 64], 10, "shared address space (100.64.0.0/10)"],
+  [[127], 8, "loopback (127.0.0.0/8)"],
+  [[169, 254], 16, "link-local (169.254.0.0/16)"],
+  [[172, 16], 12, "private (172.16.0.0/12)"],
+  [[192, 0, 0], 24, "IETF protocol assignments (192.0.0.0/24)"],
+  [[192, 168], 16, "private (192.168.0.0/16)"],
+  [[198, 18], 15, "benchmarking (198.18.0.0/15)"],
+  [[224], 4, "multicast (224.0.0.0/4)"],
+  [[240], 4, "reserved (240.0.0.0/4)"],
+];
+
+const NON_PUBLIC_V6: [number[], number, string][] = [
+  [[0xfc], 7, "unique local (fc00::/7)"],
+  [[0xfe, 0x80], 10, "link-local (fe80::/10)"],
+  [[0xff], 8, "multicast (ff00::/8)"],
+];
+
+/** Why an address is not a public one (stricter than `refusedAddress`: for what users point apiyi at,
+ * such as their webhooks), or null when it is public. */
+export function nonPublicAddress(ip: ParsedIp): string | null {
+  const b = ip.bytes;
+  const v4 = ip.v4 ? [b[12], b[13], b[14], b[15]] : embeddedV4(b);
+  if (v4) {
+    const hit = NON_PUBLIC_V4.find(([p, bits]) => startsWith(Uint8Array.from(v4), p, bits));
+    return hit ? `the address is ${hit[2]}, not public` : refusedV4(v4);
+  }
+  if (b.every((x) => x === 0)) return "the address is unspecified (::), not public";
+  if (b.slice(0, 15).every((x) => x === 0) && b[15] === 1) return "the address is loopback (::1), not public";
+  const hit = NON_PUBLIC_V6.find(([p, bits]) => startsWith(b, p, bits));
+  return hit ? `the address is ${hit[2]}, not public` : null;
+}
+
+/** Names that only ever mean this machine or a private network. */
+const PRIVATE_NAME = /(^|\.)(localhost|local|internal|lan|home\.arpa)$/;
+
+/** Why a host as written must not receive a user's request (public addresses only), or null. A
+ * name is checked again once resolved, at send time. */
+export function nonPublicHost(host: string): string | null {
+  const ip = parseIp(host);
+  if (ip) return nonPublicAddress(ip);
+  const name = host.trim().toLowerCase().replace(/\.$/, "");
+  if (PRIVATE_NAME.test(name)) return `${name} is a local or private name, not public`;
+  return refusedHost(host);
+}
+
+/** Whether an address is loopback (127.0.0.0/8, ::1), for the test-only exception. */
+export function isLoopback(ip: ParsedIp): boolean {
+  const b = ip.bytes;
+  if (ip.v4 || embeddedV4(b)) return (ip.v4 ? b[12] : embeddedV4(b)![0]) === 127;
+  return b.slice(0, 15).every((x) => x === 0) && b[15] === 1;
+}

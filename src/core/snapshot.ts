@@ -17,7 +17,7 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
 type RateLimitFields = "rpmLimit" | "tpmLimit" | "rpdLimit" | "maxParallelRequests";
 export type UserEntry = Pick<
   UserRow,
-  "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited" | RateLimitFields
+  "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited" | "alertThreshold" | RateLimitFields
 >;
 export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable" | RateLimitFields>;
 
@@ -97,7 +97,18 @@ const rateLimits = (r: Pick<UserRow, RateLimitFields>) => ({
   maxParallelRequests: r.maxParallelRequests,
 });
 
-export const userEntry = ({ id, username, role, status, quota, usedQuota, unlimited, ...row }: UserRow): UserEntry => ({
+export const userEntry = ({
+  id,
+  username,
+  role,
+  status,
+  quota,
+  usedQuota,
+  unlimited,
+  alertThreshold,
+  ...row
+}: UserRow): UserEntry => ({
+  alertThreshold,
   id,
   username,
   role,

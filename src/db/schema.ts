@@ -37,6 +37,14 @@ export const users = sqliteTable("users", {
   accessTokenHash: text("access_token_hash").unique(),
   ...rateLimitColumns(),
   createdAt: integer("created_at").notNull().default(now),
+  /** low-balance alert: below this balance (quota units) one alert is sent; 0 = no alert, no banner */
+  alertThreshold: integer("alert_threshold").notNull().default(0),
+  /** where the alert goes: "webhook", or "none" (the console banner only) */
+  notifyType: text("notify_type").notNull().default("none"),
+  /** the user's webhook (public addresses only); "" = none */
+  webhookUrl: text("webhook_url").notNull().default(""),
+  /** AES-256-GCM sealed secret the webhook's body is signed with; "" = none */
+  webhookSecretSealed: text("webhook_secret_sealed").notNull().default(""),
 });
 
 export const groups = sqliteTable("groups", {
@@ -243,7 +251,34 @@ export const usageDaily = sqliteTable(
   ],
 );
 
+/** Every alert sent (or being sent): to a user's webhook (user_id) or the admin one (user_id null).
+ * Only the destination's host is kept: a URL's path or query may carry a token. */
+export const alertSends = sqliteTable(
+  "alert_sends",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** what the alert is about, for the limit (e.g. "channel:3"); "" for a user's own balance */
+    subject: text("subject").notNull().default(""),
+    /** webhook | bark | gotify */
+    destination: text("destination").notNull(),
+    host: text("host").notNull(),
+    /** sending | delivered | failed | suppressed (the limit held it back: nothing sent) */
+    status: text("status").notNull().default("sending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error").notNull().default(""),
+    title: text("title").notNull().default(""),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("alert_sends_kind_user").on(t.kind, t.userId, t.createdAt),
+    index("alert_sends_user").on(t.userId, t.id),
+  ],
+);
+
 export type UserRow = typeof users.$inferSelect;
+export type AlertSendRow = typeof alertSends.$inferSelect;
 export type TokenRow = typeof tokens.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type LogRow = typeof logs.$inferSelect;

@@ -6,6 +6,7 @@ import type { Config } from "../config";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
+import { alertStore } from "../store/alerts";
 import { channelStore } from "../store/channels";
 import { configVersion } from "../store/config-version";
 import { groupStore } from "../store/groups";
@@ -41,6 +42,7 @@ export function openContext(config: Config) {
     logs: logStore(db),
     channels: channelStore(db),
     prices: priceStore(db),
+    alerts: alertStore(db),
   };
   store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited

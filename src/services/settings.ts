@@ -5,6 +5,7 @@ import { publicUrlSchema, type Config } from "../config";
 import { parseCidr, type Cidr } from "../core/ip";
 import type { RelaySettings } from "../core/snapshot";
 import { normalizeList } from "../core/token-rules";
+import { ALERT_SETTINGS } from "./alert-settings";
 import { invalidField } from "../errors";
 import type { Ctx } from "./context";
 import { validate } from "./validate";
@@ -74,6 +75,7 @@ export const SETTINGS = {
     fallback: "",
     help: 'the address clients reach this server at, e.g. https://api.example.com (request examples and share links use it; never the request\'s Host header); "" = not set',
   },
+  ...ALERT_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

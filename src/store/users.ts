@@ -6,7 +6,20 @@ import { users, type UserRow } from "../db/schema";
 import { contains, patchRow } from "./sql-helpers";
 
 export type NewUser = typeof users.$inferInsert;
-export type UserPatch = Partial<Pick<UserRow, "role" | "status" | "unlimited" | "passwordHash" | "accessTokenHash">>;
+export type UserPatch = Partial<
+  Pick<
+    UserRow,
+    | "role"
+    | "status"
+    | "unlimited"
+    | "passwordHash"
+    | "accessTokenHash"
+    | "alertThreshold"
+    | "notifyType"
+    | "webhookUrl"
+    | "webhookSecretSealed"
+  >
+>;
 
 export const userStore = (db: Db) => ({
   byId: (id: number) => db.select().from(users).where(eq(users.id, id)).get(),

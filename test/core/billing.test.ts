@@ -317,7 +317,17 @@ function token(remainQuota: number, unlimitedQuota = false): TokenEntry {
 }
 
 function user(quota: number, unlimited = false): UserEntry {
-  return { id: 1, username: "u", role: "user", status: 1, quota, usedQuota: 0, unlimited, ...NO_RATE_LIMITS };
+  return {
+    id: 1,
+    username: "u",
+    role: "user",
+    status: 1,
+    quota,
+    usedQuota: 0,
+    unlimited,
+    alertThreshold: 0,
+    ...NO_RATE_LIMITS,
+  };
 }
 
 const isHold = (h: Hold | AppError): h is Hold => !(h instanceof AppError);

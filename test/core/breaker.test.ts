@@ -222,3 +222,18 @@ test("release gives the probe back; success or failure still decide", () => {
   b.release(2); // unknown channel: nothing to give back
   expect(b.state(2, 0)).toBe("closed");
 });
+
+describe("how long it has been open (for the breaker alert)", () => {
+  test("openedAt is when it opened from closed, kept through failed probes, 0 once closed", () => {
+    const b = make();
+    expect(b.openedAt(1)).toBe(0);
+    fail(b, 1, 100, 3);
+    expect(b.openedAt(1)).toBe(100);
+    expect(b.allow(1, 1100)).toBe(true); // the probe
+    b.failure(1, 1100); // fails: open again, since 100 still
+    expect(b.openedAt(1)).toBe(100);
+    expect(b.allow(1, 3100)).toBe(true);
+    b.success(1);
+    expect(b.openedAt(1)).toBe(0);
+  });
+});

@@ -235,8 +235,9 @@ test("an old-schema database is upgraded by `apiyi migrate` with no row lost", a
   expect(after.migrations.length).toBe(MIGRATIONS.length);
   expect(after.migrations[0]).toEqual(before.migrations[0]);
 
-  // users, groups and settings: identical rows
-  expect(after.users).toEqual(before.users);
+  // users, groups and settings: identical rows (users gain the alert columns at their defaults)
+  const alertDefaults = { alert_threshold: 0, notify_type: "none", webhook_url: "", webhook_secret_sealed: "" };
+  expect(after.users).toEqual(before.users.map((u) => ({ ...u, ...alertDefaults })));
   expect(after.groups).toEqual(before.groups);
   expect(after.settings).toEqual(before.settings);
 

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /account: balance and use, the change-password form (errors shown in it), and the management-API
-// access token (rotated on request, shown once in a dialog).
+// access token (rotated on request, shown once in a dialog); below, the alert card and send log.
+import type { Children } from "@kitajs/html";
 import { CopyManualDialog, DialogSlot, DoneButton } from "./kit";
 import { balance, usd } from "./money";
 
@@ -54,7 +55,7 @@ export function PasswordForm(props: { error?: string }) {
   );
 }
 
-export function AccountPage(props: { me: AccountView }) {
+export function AccountPage(props: { me: AccountView; alerts?: Children }) {
   const me = props.me;
   return (
     <>
@@ -90,6 +91,7 @@ export function AccountPage(props: { me: AccountView }) {
         <PasswordForm />
         <AccessTokenCard has={me.has_access_token} />
       </div>
+      {props.alerts ?? ""}
       <DialogSlot />
       <CopyManualDialog what="it" />
     </>

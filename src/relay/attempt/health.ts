@@ -1,4 +1,5 @@
-// What the relay does with what it learns about a channel, all of it off the request path:
+// What the relay does with what it learns about a channel, all of it off the request path (a channel
+// disabled automatically also queues an admin alert, services/alerts.ts):
 // - a key the upstream rejects leaves rotation at once in memory (status 3; no live key left → the
 //   channel is disabled, 3); a key whose account is out of credit cools down (2); a cooled key that
 //   works again is back (1). The key states are saved and the snapshot's channels reloaded;
@@ -24,7 +25,12 @@ function saveKeys(rt: Runtime, channel: ChannelEntry, deadReason = "") {
 
 export function retireUpstreamKey(rt: Runtime, channel: ChannelEntry, index: number, reason: string) {
   retireKey(channel, index, reason);
-  if (channel.keyStates.every((s) => s.status === KEY_STATUS.dead)) channel.status = CHANNEL_STATUS.autoDisabled;
+  if (channel.keyStates.every((s) => s.status === KEY_STATUS.dead)) {
+    const was = channel.status;
+    channel.status = CHANNEL_STATUS.autoDisabled;
+    if (was === CHANNEL_STATUS.enabled)
+      rt.alerts.channelDisabled(channel, `disabled automatically: every upstream key was rejected; last: ${reason}`);
+  }
   saveKeys(rt, channel, reason);
 }
 

@@ -2,6 +2,7 @@
 // (per call, or by usage), charged as far as the balances allow with the rest of the hold given back;
 // or, for a call that is not billed, the whole hold back. Also the `other` detail of the log row that
 // says how the cost came about. The ledger persists the result with the row (settle/record.ts).
+import { crossedBelow } from "../../core/alerts";
 import { perCallCost, usageCost, type Usage } from "../../core/billing";
 import { formatMicros } from "../../core/money";
 import { release, settle, type Settlement } from "../../core/quota";
@@ -32,7 +33,11 @@ export function settleCall(
 ): Settled {
   const cost = billable ? costOf(rt, b, who.group, usage) : null;
   const live = liveEntries(rt, who.token, who.user);
+  // the balance as it was before this call (its hold is not spent yet), for the low-balance alert
+  const before = live.user.quota + b.hold.userAmount;
   const s = cost === null ? release(live.token, live.user, b.hold) : settle(live.token, live.user, b.hold, cost);
+  if (crossedBelow(before, live.user.quota, live.user.alertThreshold) && !live.user.unlimited)
+    rt.alerts.balanceLow(live.user.id, live.user.quota, live.user.alertThreshold);
   const other =
     cost === null
       ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 }

@@ -509,6 +509,29 @@ const cases: Case[] = [
     },
   },
 
+  // ---- alerts
+  {
+    route: "GET /api/user/setting",
+    req: () => ({ path: "/api/user/setting" }),
+    expect: USER,
+    check: (role, r) => {
+      if (role !== "anon") expect(r.body.data).toMatchObject({ notify_type: "none", has_webhook_secret: false });
+    },
+  },
+  {
+    route: "PUT /api/user/setting",
+    note: "each caller changes their own threshold only",
+    req: (role) => ({ path: "/api/user/setting", body: { quota_warning_threshold: role === "anon" ? 1 : ids[role] } }),
+    expect: USER,
+    check: async (role) => {
+      if (role === "anon") return;
+      const mine = expectReply(await api(role, "GET", "/api/user/setting"), 200);
+      expect(mine.quota_warning_threshold).toBe(ids[role]);
+    },
+  },
+  { route: "GET /api/alert/self", req: () => ({ path: "/api/alert/self" }), expect: USER },
+  { route: "GET /api/alert/", req: () => ({ path: "/api/alert/" }), expect: ADMIN },
+
   // ---- logs
   {
     route: "GET /api/log/self",

@@ -55,6 +55,7 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   "POST /api/pricing/": () => ({ model: "m-forged", input: "1", output: "2" }),
   "DELETE /api/pricing/{model}": () => undefined,
   "PUT /api/setting": () => ({ new_user_quota: 123 }),
+  "PUT /api/user/setting": () => ({ quota_warning_threshold: 777 }),
 };
 /** Routes that act for nobody (no session, so no CSRF token); only the origin and the type are checked. */
 const ANONYMOUS = new Set(["POST /api/user/login", "POST /api/user/register"]);

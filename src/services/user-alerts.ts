@@ -1,0 +1,102 @@
+// A user's own alert settings (new-api's /api/user/setting fields): the low-balance threshold in quota
+// units, notify_type (webhook, or none: the console banner only), the webhook URL (public addresses
+// only, checked at save and again at send) and its signing secret, generated here and shown once
+// (or set by the user), stored sealed. Also the user's view of their own send log.
+import { z } from "zod";
+import { belowThreshold } from "../core/alerts";
+import { randomBase62 } from "../core/keys";
+import { invalidField, notFound } from "../errors";
+import { refusedAlertUrl } from "../net/alert-post";
+import type { Actor } from "./actor";
+import type { Ctx } from "./context";
+import { readSettings } from "./settings";
+import { validate } from "./validate";
+
+export const NOTIFY_TYPES = ["none", "webhook"] as const;
+
+export const AlertSettingsInput = z.object({
+  notify_type: z
+    .string()
+    .refine((t) => t !== "email", "email is not available on this server; use webhook, or none for the banner only")
+    .pipe(z.enum(NOTIFY_TYPES, "must be webhook or none"))
+    .optional(),
+  quota_warning_threshold: z
+    .number()
+    .int("must be a whole number of quota units (500,000 = $1)")
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER / 2)
+    .optional(),
+  webhook_url: z.string().trim().max(2000).optional(),
+  webhook_secret: z.string().min(16, "must be at least 16 characters").max(200).optional(),
+  /** true: apiyi generates a new secret and shows it once in the reply */
+  regenerate_secret: z.boolean().optional(),
+});
+
+const row = (ctx: Ctx, id: number) => {
+  const u = ctx.store.users.byId(id);
+  if (!u) throw notFound(`user ${id}`);
+  return u;
+};
+
+/** What GET /api/user/setting answers (never the secret itself). */
+export function alertSettingsView(ctx: Ctx, userId: number) {
+  const u = row(ctx, userId);
+  return {
+    notify_type: u.notifyType,
+    quota_warning_threshold: u.alertThreshold,
+    webhook_url: u.webhookUrl,
+    has_webhook_secret: u.webhookSecretSealed !== "",
+    below_threshold: belowThreshold(u),
+  };
+}
+
+/** Saves the caller's alert settings; the reply carries `webhook_secret` only when apiyi generated
+ * one (shown this once). A webhook needs a URL; a URL gets a secret if it has none. */
+export function saveAlertSettings(ctx: Ctx, actor: Actor, input: unknown) {
+  const v = validate(AlertSettingsInput, input);
+  const current = row(ctx, actor.id);
+  const url = v.webhook_url ?? current.webhookUrl;
+  const notifyType = v.notify_type ?? current.notifyType;
+  if (url) {
+    const policy = { publicOnly: true, allowLoopback: readSettings(ctx).alerts_allow_loopback_for_tests };
+    const why = refusedAlertUrl(url, policy);
+    if (why) throw invalidField("webhook_url", `${why}; webhooks must point at a public address`);
+  }
+  if (notifyType === "webhook" && !url) throw invalidField("webhook_url", "is needed when notify_type is webhook");
+  let generated: string | undefined;
+  let sealed = v.webhook_secret ? ctx.keys.seal(v.webhook_secret) : current.webhookSecretSealed;
+  if (v.regenerate_secret || (url && !sealed)) {
+    generated = randomBase62(40);
+    sealed = ctx.keys.seal(generated);
+  }
+  const updated = ctx.tx(() =>
+    ctx.store.users.update(actor.id, {
+      notifyType,
+      webhookUrl: url,
+      webhookSecretSealed: sealed,
+      alertThreshold: v.quota_warning_threshold ?? current.alertThreshold,
+    }),
+  );
+  if (updated) ctx.snapshot.putUser(updated);
+  const view = alertSettingsView(ctx, actor.id);
+  return generated ? { ...view, webhook_secret: generated } : view;
+}
+
+/** A send-log row as the API and console show it. */
+export const sendView = (r: ReturnType<Ctx["store"]["alerts"]["recent"]>[number]) => ({
+  id: r.id,
+  kind: r.kind,
+  user_id: r.userId,
+  username: r.username,
+  subject: r.subject,
+  destination: r.destination,
+  host: r.host,
+  status: r.status,
+  attempts: r.attempts,
+  last_error: r.lastError,
+  title: r.title,
+  created_at: r.createdAt,
+});
+
+/** The last 50 sends: the caller's own, or (admins, `all`) everyone's. */
+export const recentSends = (ctx: Ctx, userId?: number) => ctx.store.alerts.recent(userId).map(sendView);
