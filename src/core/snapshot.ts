@@ -12,6 +12,8 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
   fallbackGroups: string[];
   models: Set<string>;
   allowIps: Cidr[];
+  /** memory only: the end of the current budget period, computed on first need (core/budget.ts) */
+  periodEnd?: number;
 };
 export type UserEntry = Pick<UserRow, "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited">;
 export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable">;
@@ -60,6 +62,8 @@ export type RelaySettings = {
   managementBodyBytes: number;
   /** least output a call the balance cannot fully cover is admitted with (min_output_tokens) */
   minOutputTokens: number;
+  /** IANA time zone of budget period boundaries (budget_timezone) */
+  budgetTimezone: string;
 };
 
 export type Snapshot = {

@@ -310,6 +310,9 @@ function token(remainQuota: number, unlimitedQuota = false): TokenEntry {
     requestCount: 0,
     createdTime: 0,
     accessedTime: 0,
+    budgetPeriod: "",
+    periodQuota: 0,
+    periodStart: 0,
   };
 }
 
