@@ -85,6 +85,7 @@ export function tokenView(t: TokenRow | TokenWithOwner, nowSec: number, resetsAt
     period_quota: t.periodQuota,
     period_start: t.periodStart,
     period_resets_at: resetsAt,
+    period_resets_in: resetsAt === null ? null : Math.max(0, resetsAt - nowSec),
     request_count: t.requestCount,
     created_time: t.createdTime,
     accessed_time: t.accessedTime,
