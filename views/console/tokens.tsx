@@ -28,11 +28,14 @@ export function duration(seconds: number): string {
 function BudgetNote(props: { t: TokenView }) {
   const t = props.t;
   if (!t.budget_period || t.period_resets_in === null) return "";
-  return (
-    <small class="muted budget" safe>
-      {`of ${usd(t.period_quota)} ${t.budget_period} · resets in ${duration(t.period_resets_in)}`}
-    </small>
-  );
+  const note = `of ${usd(t.period_quota)} ${t.budget_period} · resets in ${duration(t.period_resets_in)}`;
+  return ` ${
+    (
+      <small class="muted budget" safe>
+        {note}
+      </small>
+    ) as string
+  }`;
 }
 
 /** A token's status as a badge (also in the admin's list of a user's tokens). */
@@ -73,7 +76,8 @@ export function TokenRow(props: { t: TokenView }) {
         {t.fallback_groups.length ? <small class="muted" safe>{` → ${t.fallback_groups.join(" → ")}`}</small> : ""}
       </td>
       <td class="remaining" data-label="Remaining">
-        <span safe>{balance(t.remain_quota, t.unlimited_quota)}</span> <BudgetNote t={t} />
+        <span safe>{balance(t.remain_quota, t.unlimited_quota)}</span>
+        <BudgetNote t={t} />
       </td>
       <td data-label="Used" safe>
         {usd(t.used_quota)}
