@@ -126,6 +126,9 @@ export type Config = { [K in keyof Fields]: z.output<Fields[K]["schema"]> } & {
   adminPassword: string | undefined;
   /** a bearer token that may scrape /metrics (besides admins) */
   metricsToken: string | undefined;
+  /** TEST ONLY (APIYI_TEST_CLOCK_MS, honoured only when NODE_ENV=test): the clock's reading at start,
+   * unix ms, from which it runs on; lets a test put a budget period's boundary a few seconds ahead */
+  testClockMs: number | undefined;
 };
 
 export function loadConfig(flags: Record<string, string | boolean | undefined>, env = process.env): Config {
@@ -154,7 +157,15 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   if (metricsToken !== undefined && metricsToken.length < 16) {
     throw new ConfigError("APIYI_METRICS_TOKEN: must be at least 16 characters");
   }
-  return { ...(out as Omit<Config, "secret" | "adminPassword" | "metricsToken">), secret, adminPassword, metricsToken };
+  const testClock = env.NODE_ENV === "test" ? Number(env.APIYI_TEST_CLOCK_MS) : Number.NaN;
+  const testClockMs = Number.isSafeInteger(testClock) && testClock > 0 ? testClock : undefined;
+  return {
+    ...(out as Omit<Config, "secret" | "adminPassword" | "metricsToken" | "testClockMs">),
+    secret,
+    adminPassword,
+    metricsToken,
+    testClockMs,
+  };
 }
 
 /** Read-only access to NODE_ENV and friends for the entry point, so nothing else touches process.env. */

@@ -14,6 +14,8 @@ const TOKEN_FLAG_NAMES: Record<string, string> = {
   models: "--models",
   expired_time: "--expires",
   ...RATE_FLAG_NAMES,
+  budget_period: "--budget-period",
+  period_quota: "--quota-usd",
 };
 
 /** "2027-01-01" (UTC midnight), an ISO date-time, or "never". */
@@ -51,7 +53,7 @@ export const tokenCreate: Command = {
   summary:
     "Create a token (sk- key) for a user and print the key. Without --quota-usd it is unlimited (bounded by the user's balance).",
   usage:
-    "--user U --name N [--quota-usd X | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--rpm-limit N] [--tpm-limit N] [--rpd-limit N] [--max-parallel N] [--data-dir DIR]",
+    "--user U --name N [--quota-usd X [--budget-period P] | --unlimited] [--group G] [--fallback G2,G3] [--models a,b] [--expires 2027-01-01] [--rpm-limit N] [--tpm-limit N] [--rpd-limit N] [--max-parallel N] [--data-dir DIR]",
   options: {
     user: { type: "string" },
     name: { type: "string" },
@@ -62,6 +64,7 @@ export const tokenCreate: Command = {
     models: { type: "string" },
     expires: { type: "string" },
     ...RATE_OPTIONS,
+    "budget-period": { type: "string" },
     ...DATA_OPTIONS,
   },
   help: [
@@ -69,6 +72,7 @@ export const tokenCreate: Command = {
     "  --name N          token name, 1–50 characters, unique per user",
     "  --quota-usd X     quota in USD (X × 500,000 units)",
     "  --unlimited       no token quota (the default)",
+    "  --budget-period P daily, weekly or monthly: the quota comes back each period (budget_timezone setting)",
     "  --group G         default group (default: default)",
     "  --fallback G2,G3  up to two fallback groups, in order",
     "  --models a,b      model whitelist (default: every model)",
@@ -86,6 +90,7 @@ export const tokenCreate: Command = {
       fallback_groups: flags.fallback ?? [],
       models: flags.models ?? [],
       expired_time: parseExpiry(flags.expires as string | undefined),
+      budget_period: flags["budget-period"],
     };
     await withData(flags, async (ctx) => {
       const owner = ctx.store.users.byUsername(username);

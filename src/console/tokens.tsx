@@ -20,7 +20,7 @@ const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
  * asks for a limit without giving one: refused with what to do (a token that could never call). */
 export const QUOTA_HINT = "enter an amount above $0, or tick Unlimited (the token then spends up to your balance)";
 function quotaOf(f: Form, creating: boolean) {
-  if (first(f.unlimited) === "1") return { unlimited_quota: true, remain_quota: 0 };
+  if (first(f.unlimited) === "1") return { unlimited_quota: true, remain_quota: 0, budget_period: "" };
   const typed = first(f.quota_usd).trim();
   if (typed === "") throw invalidField("quota", QUOTA_HINT);
   let remain_quota: number;
@@ -31,7 +31,10 @@ function quotaOf(f: Form, creating: boolean) {
   }
   // an edit may set a limited token to 0 (the service decides); a new token at 0 could never call
   if (creating && remain_quota === 0) throw invalidField("quota", QUOTA_HINT);
-  return { unlimited_quota: false, remain_quota };
+  // with a budget period the amount is each period's allowance (what is left now follows from it)
+  const budget_period = first(f.budget_period);
+  if (budget_period) return { unlimited_quota: false, budget_period, period_quota: remain_quota };
+  return { unlimited_quota: false, remain_quota, budget_period };
 }
 
 /** What the dialog's form posts → what the token service takes. */
@@ -59,6 +62,7 @@ const echo = (f: Form, id?: number): TokenForm => ({
   name: first(f.name),
   quota_usd: first(f.quota_usd),
   unlimited: first(f.unlimited) === "1",
+  budget_period: first(f.budget_period),
   expires: first(f.expires),
   never: first(f.never) === "1",
   billing_mode: first(f.billing_mode) || "usage_first",
@@ -73,8 +77,9 @@ const echo = (f: Form, id?: number): TokenForm => ({
 const formOf = (t: TokenView): TokenForm => ({
   id: t.id,
   name: t.name,
-  quota_usd: t.unlimited_quota ? "" : unitsToUsd(t.remain_quota),
+  quota_usd: t.unlimited_quota ? "" : unitsToUsd(t.budget_period ? t.period_quota : t.remain_quota),
   unlimited: t.unlimited_quota,
+  budget_period: t.budget_period,
   expires: t.expired_time === -1 ? "" : day(t.expired_time),
   never: t.expired_time === -1,
   billing_mode: t.billing_mode,

@@ -1,11 +1,14 @@
 // Reserve → settle on the in-memory balances (the serving process is their only writer; JavaScript
 // runs one thing at a time, so check-and-take cannot interleave). The ledger persists every change
-// as a delta, in the same transaction as the log row that explains it.
+// as a delta, in the same transaction as the log row that explains it. A hold belongs to the token's
+// budget period it was taken in (core/budget.ts): settled after the period rolled, it leaves the new
+// period's remain alone.
 import type { AppError } from "../errors";
 import { refusals } from "./refusals";
 import type { TokenEntry, UserEntry } from "./snapshot";
 
-export type Hold = { amount: number; tokenAmount: number; userAmount: number };
+/** `period`: the token's periodStart when the hold was taken */
+export type Hold = { amount: number; tokenAmount: number; userAmount: number; period: number };
 export type Settlement = { charged: number; shortfall: number; tokenDelta: number; userDelta: number };
 
 /** Takes `amount` from the token (unless unlimited) and the user (unless unlimited); or nothing, and
@@ -18,7 +21,7 @@ export function reserve(token: TokenEntry, user: UserEntry, amount: number, cove
   if (userAmount > user.quota) return refusals.insufficientQuota("user", { left: user.quota, needs: amount, covers });
   token.remainQuota -= tokenAmount;
   user.quota -= userAmount;
-  return { amount, tokenAmount, userAmount };
+  return { amount, tokenAmount, userAmount, period: token.periodStart };
 }
 
 /**
@@ -26,13 +29,17 @@ export function reserve(token: TokenEntry, user: UserEntry, amount: number, cove
  * as both balances allow (the rest is the shortfall), so no balance goes below zero. What each
  * account can pay is what it had held plus what it has left, judged by its flag now: an admin may
  * have made it limited or unlimited while the call ran.
+ * A hold taken in a budget period that has rolled since belongs to that period: the token can pay at
+ * most what it held, the refund does not go into the new period (it started full) and the charge
+ * counts to used_quota only.
  */
 export function settle(token: TokenEntry, user: UserEntry, hold: Hold, cost: number): Settlement {
-  const tokenCan = token.unlimitedQuota ? Infinity : hold.tokenAmount + token.remainQuota;
+  const rolled = hold.period !== token.periodStart;
+  const tokenCan = token.unlimitedQuota ? Infinity : hold.tokenAmount + (rolled ? 0 : token.remainQuota);
   const userCan = user.unlimited ? Infinity : hold.userAmount + user.quota;
   const charged = Math.min(cost, tokenCan, userCan);
   // an unlimited account pays nothing from its balance: whatever it had held simply goes back
-  const tokenDelta = token.unlimitedQuota ? hold.tokenAmount : hold.tokenAmount - charged;
+  const tokenDelta = rolled ? 0 : token.unlimitedQuota ? hold.tokenAmount : hold.tokenAmount - charged;
   const userDelta = user.unlimited ? hold.userAmount : hold.userAmount - charged;
   token.remainQuota += tokenDelta;
   user.quota += userDelta;

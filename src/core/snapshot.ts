@@ -12,6 +12,8 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
   fallbackGroups: string[];
   models: Set<string>;
   allowIps: Cidr[];
+  /** memory only: the end of the current budget period, computed on first need (core/budget.ts) */
+  periodEnd?: number;
 };
 /** The rate-limit columns every limited thing has (tokens, users, groups' defaults). */
 type RateLimitFields = "rpmLimit" | "tpmLimit" | "rpdLimit" | "maxParallelRequests";
@@ -65,6 +67,8 @@ export type RelaySettings = {
   managementBodyBytes: number;
   /** least output a call the balance cannot fully cover is admitted with (min_output_tokens) */
   minOutputTokens: number;
+  /** IANA time zone of budget period boundaries (budget_timezone) */
+  budgetTimezone: string;
 };
 
 export type Snapshot = {

@@ -93,6 +93,12 @@ export const tokens = sqliteTable(
     ...rateLimitColumns(),
     createdTime: integer("created_time").notNull().default(now),
     accessedTime: integer("accessed_time").notNull().default(0),
+    /** "" none, daily, weekly, monthly: remain_quota returns to period_quota at each boundary (core/budget.ts) */
+    budgetPeriod: text("budget_period").notNull().default(""),
+    /** the allowance each budget period starts with, in quota units */
+    periodQuota: integer("period_quota").notNull().default(0),
+    /** unix seconds: when the current budget period began (0 without a period) */
+    periodStart: integer("period_start").notNull().default(0),
   },
   (t) => [uniqueIndex("tokens_user_name").on(t.userId, t.name)],
 );
@@ -226,6 +232,8 @@ export const holds = sqliteTable("holds", {
   tokenAmount: integer("token_amount").notNull(),
   userAmount: integer("user_amount").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** the token's budget period when the hold was taken: released at start only into that same period */
+  periodStart: integer("period_start").notNull().default(0),
 });
 
 /** Per-day cost rollups (UTC days), kept when detail log rows are deleted by retention. */

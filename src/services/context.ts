@@ -63,6 +63,8 @@ export function openContext(config: Config) {
   });
   // channel health is process state like the snapshot: the relay feeds it, admin views read it
   const breakers = new Breakers(() => snapshot.current.relay.breaker);
+  // zero except in a test that set APIYI_TEST_CLOCK_MS (config.ts honours it only when NODE_ENV=test)
+  const clockOffsetMs = config.testClockMs === undefined ? 0 : config.testClockMs - Date.now();
   return {
     config,
     breakers,
@@ -71,8 +73,8 @@ export function openContext(config: Config) {
     store,
     snapshot,
     ledger,
-    /** unix seconds */
-    now: () => Math.floor(Date.now() / 1000),
+    /** unix seconds (budget periods, expiry checks of edits, views) */
+    now: () => Math.floor((Date.now() + clockOffsetMs) / 1000),
     /** one transaction that takes the write lock first (read-then-write safe across processes);
      * the ledger's queue is written before, so a balance read in `fn` is the true one */
     tx: <T>(fn: () => T): T => {

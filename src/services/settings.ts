@@ -2,6 +2,7 @@
 // start; from then on the stored value wins.
 import { z } from "zod";
 import { publicUrlSchema, type Config } from "../config";
+import { isTimeZone } from "../core/budget";
 import { parseCidr, type Cidr } from "../core/ip";
 import type { RelaySettings } from "../core/snapshot";
 import { normalizeList } from "../core/token-rules";
@@ -76,6 +77,14 @@ export const SETTINGS = {
     help: 'the address clients reach this server at, e.g. https://api.example.com (request examples and share links use it; never the request\'s Host header); "" = not set',
   },
   ...ALERT_SETTINGS,
+  budget_timezone: {
+    schema: z
+      .string()
+      .trim()
+      .refine(isTimeZone, "must be an IANA time zone name, e.g. UTC, Europe/Berlin or Asia/Shanghai"),
+    fallback: "UTC",
+    help: "the time zone of budget periods: daily budgets come back at midnight there, weekly ones on Monday, monthly ones on the 1st",
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -123,6 +132,7 @@ export const relaySettings = (s: Settings): RelaySettings => ({
   bodyTimeoutMs: s.body_read_timeout_seconds * 1000,
   managementBodyBytes: s.management_body_limit_kb * 1024,
   minOutputTokens: s.min_output_tokens,
+  budgetTimezone: s.budget_timezone,
 });
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */

@@ -161,6 +161,9 @@ export class SnapshotHolder {
   }
 
   setRelaySettings(relay: RelaySettings) {
+    // budget periods end at another instant in another time zone: let each token compute its end again
+    if (relay.budgetTimezone !== this.current.relay.budgetTimezone)
+      for (const t of this.current.tokensByHash.values()) t.periodEnd = undefined;
     this.current.relay = relay;
     this.changed();
   }

@@ -1,5 +1,6 @@
 // The shape of a token as people send it (API body, CLI flags) and as replies show it.
 import { z } from "zod";
+import { BUDGET_PERIODS } from "../core/budget";
 import { BILLING_MODES, effectiveStatus, normalizeList, parseJsonList } from "../core/token-rules";
 import { TOKEN_STATUS } from "../core/status";
 import type { TokenWithOwner } from "../store/tokens";
@@ -30,6 +31,16 @@ export const TokenFields = z.object({
     .union([z.literal(TOKEN_STATUS.enabled), z.literal(TOKEN_STATUS.disabled)])
     .describe("1 enabled, 2 disabled"),
   ...RateLimitFields.shape,
+  budget_period: z
+    .union([z.enum(BUDGET_PERIODS), z.enum(["", "none"]), z.null()])
+    .transform((p) => (p === null || p === "none" ? "" : p))
+    .describe('daily, weekly, monthly: remain_quota returns to period_quota at each boundary; "" or "none": never'),
+  period_quota: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe("the allowance each budget period starts with, in quota units (default: remain_quota)"),
 });
 
 /** POST /api/token/. The quota fields may be left out: core/token-quota says what they become. */
@@ -46,6 +57,8 @@ export const TokenCreate = TokenFields.extend({
   allow_ips: TokenFields.shape.allow_ips.default([]),
   status: TokenFields.shape.status.default(TOKEN_STATUS.enabled),
   ...RateLimitPatch.shape,
+  budget_period: TokenFields.shape.budget_period.default(""),
+  period_quota: TokenFields.shape.period_quota.optional(),
 });
 export type TokenCreateInput = z.output<typeof TokenCreate>;
 
@@ -53,7 +66,8 @@ export type TokenCreateInput = z.output<typeof TokenCreate>;
 export const TokenUpdate = TokenFields.partial().extend({ id: z.number().int().positive() });
 export const TokenStatusUpdate = z.object({ id: z.number().int().positive(), status: TokenFields.shape.status });
 
-export function tokenView(t: TokenRow | TokenWithOwner, nowSec: number) {
+/** `resetsAt`: when a budgeted token's quota comes back next (services/budget.ts), else null. */
+export function tokenView(t: TokenRow | TokenWithOwner, nowSec: number, resetsAt: number | null = null) {
   return {
     id: t.id,
     user_id: t.userId,
@@ -70,6 +84,11 @@ export function tokenView(t: TokenRow | TokenWithOwner, nowSec: number) {
     fallback_groups: parseJsonList(t.fallbackGroups),
     models: parseJsonList(t.models),
     allow_ips: parseJsonList(t.allowIps),
+    budget_period: t.budgetPeriod,
+    period_quota: t.periodQuota,
+    period_start: t.periodStart,
+    period_resets_at: resetsAt,
+    period_resets_in: resetsAt === null ? null : Math.max(0, resetsAt - nowSec),
     request_count: t.requestCount,
     created_time: t.createdTime,
     accessed_time: t.accessedTime,

@@ -1,6 +1,7 @@
 // Token operations (create, list, edit, enable/disable, delete, reveal). Owners see and change only
 // their own tokens; admins see all; another user's token answers 404 so ids cannot be probed.
 import { rateLimitColumns } from "./rate-limit-schema";
+import { editedBudget, isBudgetProblem, periodStart, type BudgetInput, type BudgetState } from "../core/budget";
 import { maskKey, newTokenKey } from "../core/keys";
 import { editedTokenQuota, isQuotaProblem, newTokenQuota, type QuotaProblem } from "../core/token-quota";
 import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/token-rules";
@@ -8,6 +9,7 @@ import type { TokenRow } from "../db/schema";
 import { conflict, forbidden, invalidField, notFound } from "../errors";
 import type { TokenPatch } from "../store/tokens";
 import { isAdmin, type Actor } from "./actor";
+import { rollDueTokens, tokenResetsAt } from "./budget";
 import type { Ctx } from "./context";
 import { TokenCreate, TokenStatusUpdate, TokenUpdate, tokenView, type TokenCreateInput } from "./token-schema";
 import { validate } from "./validate";
@@ -43,6 +45,17 @@ function checkIps(list: string[]) {
 
 const refuse = (p: QuotaProblem) => invalidField(p.field, p.message);
 
+/** A token as replies show it, with when its budget comes back. */
+const view = (ctx: Ctx, row: TokenRow) => tokenView(row, ctx.now(), tokenResetsAt(ctx, row));
+
+/** The budget columns a create or edit writes (core/budget.ts says how), or the refusal. */
+function budgetColumns(ctx: Ctx, current: BudgetState | null, patch: BudgetInput): TokenPatch {
+  const tz = ctx.snapshot.current.relay.budgetTimezone;
+  const b = editedBudget(current, patch, (p) => periodStart(ctx.now(), p, tz));
+  if (isBudgetProblem(b)) throw invalidField(b.field, b.message);
+  return b;
+}
+
 const toColumns = (t: Partial<TokenCreateInput>): TokenPatch => ({
   name: t.name,
   remainQuota: t.remain_quota,
@@ -66,20 +79,24 @@ export function createToken(ctx: Ctx, actor: Actor, input: unknown, ownerId = ac
   const key = newTokenKey();
   const row = ctx.tx(() => insertToken(ctx, ownerId, t, key));
   ctx.snapshot.putToken(row);
-  return { token: tokenView(row, ctx.now()), key };
+  return { token: view(ctx, row), key };
 }
 
 /** Inside a transaction: the per-user limit and name uniqueness are checked with the write lock held.
  * The quota is settled here, the one place tokens are made (see core/token-quota). */
 export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: string): TokenRow {
-  const quota = newTokenQuota(t);
+  // a budget's allowance alone is also the first period's quota
+  const given = t.budget_period && t.remain_quota === undefined ? { ...t, remain_quota: t.period_quota } : t;
+  const quota = newTokenQuota(given);
   if (isQuotaProblem(quota)) throw refuse(quota);
+  const budget = budgetColumns(ctx, null, { ...given, ...quota });
   if (ctx.store.tokens.countForUser(userId) >= MAX_TOKENS_PER_USER) {
     throw conflict(`a user may have at most ${MAX_TOKENS_PER_USER} tokens; delete one first`);
   }
   if (ctx.store.tokens.nameTaken(userId, t.name)) throw conflict(`a token named "${t.name}" already exists`);
   return ctx.store.tokens.insert({
     ...(toColumns({ ...t, ...quota }) as Required<TokenPatch>),
+    ...budget,
     userId,
     keyHash: ctx.keys.hash(key),
     keySealed: ctx.keys.seal(key),
@@ -90,15 +107,19 @@ export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: 
 /** `userId` narrows an admin's list to one user's tokens; other users only ever see their own. */
 export function listTokens(ctx: Ctx, actor: Actor, page: Page, keyword = "", userId?: number) {
   const owner = isAdmin(actor) ? (userId ?? null) : actor.id;
+  rollDueTokens(ctx);
   const { items, total } = ctx.store.tokens.page(owner, keyword.trim(), page.offset, page.size);
-  const now = ctx.now();
-  return { items: items.map((t) => tokenView(t, now)), total, page: page.p, page_size: page.size };
+  return { items: items.map((t) => view(ctx, t)), total, page: page.p, page_size: page.size };
 }
 
-export const getToken = (ctx: Ctx, actor: Actor, id: number) => tokenView(findOwned(ctx, actor, id), ctx.now());
+export function getToken(ctx: Ctx, actor: Actor, id: number) {
+  rollDueTokens(ctx);
+  return view(ctx, findOwned(ctx, actor, id));
+}
 
 export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
   const t = validate(TokenUpdate, input);
+  rollDueTokens(ctx);
   const current = findOwned(ctx, actor, t.id);
   const quotaProblem = editedTokenQuota(
     { remain_quota: current.remainQuota, unlimited_quota: current.unlimitedQuota },
@@ -114,11 +135,13 @@ export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
     if (t.name !== undefined && t.name !== current.name && ctx.store.tokens.nameTaken(current.userId, t.name)) {
       throw conflict(`a token named "${t.name}" already exists`);
     }
-    return ctx.store.tokens.update(t.id, toColumns(t));
+    // read again inside the transaction: a remain moved by the allowance is moved from the true one
+    const now = ctx.store.tokens.byId(t.id) ?? current;
+    return ctx.store.tokens.update(t.id, { ...toColumns(t), ...budgetColumns(ctx, now, t) });
   });
   if (!row) throw notFound(`token ${t.id}`);
   ctx.snapshot.putToken(row);
-  return tokenView(row, ctx.now());
+  return view(ctx, row);
 }
 
 export function setTokenStatus(ctx: Ctx, actor: Actor, input: unknown) {

@@ -3,8 +3,10 @@
 // in one transaction per slice (at most 500 events; a flush never holds the event loop for long),
 // in queue order, so the database always equals a prefix of what happened: after a crash,
 // balance + Σ logged costs = initial, once the holds left behind are released at the next start.
-// Balances are written as deltas, so writes by other processes (the CLI) compose with them.
+// Balances are written as deltas, so writes by other processes (the CLI) compose with them; so is a
+// budget period's roll (core/budget.ts), which also records the new period's start.
 import type { Statement } from "bun:sqlite";
+import type { Roll } from "../core/budget";
 import type { Hold, Settlement } from "../core/quota";
 import type { Db } from "../db/open";
 import { LOG_COLUMNS, LOG_TYPE, type NewLog } from "./logs";
@@ -16,7 +18,8 @@ type Who = { requestId: string; tokenId: number; userId: number };
 type Event =
   | ({ kind: "hold"; hold: Hold; at: number } & Who)
   | ({ kind: "settle"; s: Settlement; held: boolean; row: NewLog } & Who)
-  | { kind: "log"; row: NewLog };
+  | { kind: "log"; row: NewLog }
+  | { kind: "roll"; tokenId: number; roll: Roll };
 
 type Sums = { remain: number; used: number; calls: number; at: number };
 type Rollup = {
@@ -42,7 +45,7 @@ export class Ledger {
   private queue: Event[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private expected = 0;
-  private readonly sql: Record<"log" | "hold" | "unhold" | "token" | "user" | "rollup", Statement>;
+  private readonly sql: Record<"log" | "hold" | "unhold" | "token" | "user" | "rollup" | "period", Statement>;
   written = 0;
 
   constructor(
@@ -54,9 +57,10 @@ export class Ledger {
     this.sql = {
       log: s.prepare(`INSERT INTO logs (${names}) VALUES (${LOG_COLUMNS.map(() => "?").join(", ")})`),
       hold: s.prepare(
-        "INSERT INTO holds (request_id, token_id, user_id, token_amount, user_amount, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO holds (request_id, token_id, user_id, token_amount, user_amount, created_at, period_start) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
       unhold: s.prepare("DELETE FROM holds WHERE request_id = ?"),
+      period: s.prepare("UPDATE tokens SET period_start = ? WHERE id = ?"),
       token: s.prepare(
         "UPDATE tokens SET remain_quota = remain_quota + ?, used_quota = used_quota + ?, request_count = request_count + ?, accessed_time = max(accessed_time, ?) WHERE id = ?",
       ),
@@ -88,6 +92,11 @@ export class Ledger {
 
   settle(who: Who, s: Settlement, held: boolean, row: NewLog) {
     this.enqueue({ kind: "settle", s, held, row, ...who });
+  }
+
+  /** A token's budget period rolled: its remain moved by `roll.remainDelta`, a new period began. */
+  roll(tokenId: number, roll: Roll) {
+    this.enqueue({ kind: "roll", tokenId, roll });
   }
 
   /** A call record that moves no money (a refusal). */
@@ -132,10 +141,23 @@ export class Ledger {
       if (e.kind === "hold") {
         heldHere.add(e.requestId);
         if (!settledHere.has(e.requestId)) {
-          this.sql.hold.run(e.requestId, e.tokenId, e.userId, e.hold.tokenAmount, e.hold.userAmount, e.at);
+          this.sql.hold.run(
+            e.requestId,
+            e.tokenId,
+            e.userId,
+            e.hold.tokenAmount,
+            e.hold.userAmount,
+            e.at,
+            e.hold.period,
+          );
         }
         bump(tokens, e.tokenId).remain -= e.hold.tokenAmount;
         bump(users, e.userId).remain -= e.hold.userAmount;
+        continue;
+      }
+      if (e.kind === "roll") {
+        bump(tokens, e.tokenId).remain += e.roll.remainDelta;
+        this.sql.period.run(e.roll.periodStart, e.tokenId);
         continue;
       }
       if (e.kind === "settle") {
@@ -221,13 +243,14 @@ export class Ledger {
   }
 }
 
-/** At start, before serving: holds left by calls that died with the process go back to their owners. */
+/** At start, before serving: holds left by calls that died with the process go back to their owners
+ * (to a token only when taken in its current budget period: an earlier period's remain is gone). */
 export function releaseStaleHolds(db: Db): number {
   const s = db.$client;
   return s
     .transaction(() => {
       s.run(
-        "UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds WHERE holds.token_id = tokens.id) WHERE id IN (SELECT token_id FROM holds)",
+        "UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds WHERE holds.token_id = tokens.id AND holds.period_start = tokens.period_start) WHERE id IN (SELECT token_id FROM holds)",
       );
       s.run(
         "UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds WHERE holds.user_id = users.id) WHERE id IN (SELECT user_id FROM holds)",

@@ -313,6 +313,9 @@ function token(remainQuota: number, unlimitedQuota = false): TokenEntry {
     createdTime: 0,
     accessedTime: 0,
     ...NO_RATE_LIMITS,
+    budgetPeriod: "",
+    periodQuota: 0,
+    periodStart: 0,
   };
 }
 

@@ -19,6 +19,12 @@ export type TokenView = {
   models: string[];
   created_time: number;
   accessed_time: number; // 0: never used
+  /** "" none, daily, weekly, monthly */
+  budget_period: string;
+  /** the allowance each budget period starts with */
+  period_quota: number;
+  /** seconds until the budget comes back (null without a period) */
+  period_resets_in: number | null;
 };
 
 export type UserView = {

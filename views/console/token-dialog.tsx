@@ -12,6 +12,8 @@ export type TokenForm = {
   name: string;
   quota_usd: string;
   unlimited: boolean;
+  /** "" none, daily, weekly, monthly */
+  budget_period: string;
   expires: string;
   never: boolean;
   billing_mode: string;
@@ -27,6 +29,7 @@ export const EMPTY_FORM: TokenForm = {
   name: "",
   quota_usd: "",
   unlimited: true,
+  budget_period: "",
   expires: "",
   never: true,
   billing_mode: "usage_first",
@@ -37,6 +40,14 @@ export const EMPTY_FORM: TokenForm = {
   allow_ips: "",
   limits: NO_LIMITS_FORM,
 };
+
+/** A limited quota may come back each period (the budget time zone is an admin setting). */
+const PERIODS: [string, string][] = [
+  ["", "never"],
+  ["daily", "daily (midnight)"],
+  ["weekly", "weekly (Monday)"],
+  ["monthly", "monthly (the 1st)"],
+];
 
 const MODES: [string, string][] = [
   ["usage_first", "Usage first (recommended): by tokens where the model has token prices, else per call"],
@@ -97,6 +108,16 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
           <label class="check">
             <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited{" "}
             <small class="muted">(up to your balance)</small>
+          </label>
+          <label>
+            Resets
+            <select name="budget_period">
+              {PERIODS.map(([value, label]) => (
+                <option value={value} selected={f.budget_period === value} safe>
+                  {label}
+                </option>
+              ))}
+            </select>
           </label>
         </fieldset>
         <fieldset class="row">

@@ -1,7 +1,9 @@
 // The relay's surfaces as Bun routes (no framework in the hot path): OpenAI's /v1 endpoints,
-// Anthropic's /v1/messages (+count_tokens), OpenAI's /v1/responses, Google's /v1beta/models/…;
+// Anthropic's /v1/messages (+count_tokens), OpenAI's /v1/responses, Google's /v1beta/models/…, the
+// balance endpoints of chat clients (billing-dashboard.ts);
 // anything else under /v1 or /v1beta gets a 404/405 in that surface's shape.
 import { refusals } from "../../core/refusals";
+import { billingRoutes } from "./billing-dashboard";
 import { countCall, type Counter } from "./count";
 import { ENDPOINTS, type EndpointSpec } from "./endpoints";
 import { errorResponse } from "./errors";
@@ -69,10 +71,17 @@ export function relayRoutes(rt: Runtime): BunRoutes {
     GET: (req, server) => listModels(rt, req, server, param(req, "target"), true),
     POST: geminiCall(rt),
   };
-  return routes;
+  return { ...routes, ...billingRoutes(rt) };
 }
 
-const KNOWN = new Set([...Object.keys(POSTS), "/v1/messages/count_tokens", "/v1/models", "/v1beta/models"]);
+const KNOWN = new Set([
+  ...Object.keys(POSTS),
+  "/v1/messages/count_tokens",
+  "/v1/models",
+  "/v1beta/models",
+  "/v1/dashboard/billing/subscription",
+  "/v1/dashboard/billing/usage",
+]);
 
 /** For /v1 and /v1beta paths no route matched: a known path with the wrong method is 405, anything else 404. */
 export function relayFallback(req: Request, path: string): Response {

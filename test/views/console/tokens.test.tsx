@@ -1,0 +1,46 @@
+/** @jsxImportSource @kitajs/html */
+// The token table's Remaining cell: a budgeted token says its allowance and when it resets; others
+// show the balance alone (no trailing text).
+import { describe, expect, test } from "bun:test";
+import type { TokenView } from "../../../views/console/models";
+import { duration, TokenRow } from "../../../views/console/tokens";
+
+const token = (o: Partial<TokenView> = {}): TokenView => ({
+  id: 1,
+  name: "dev",
+  key: "sk-ab…yz",
+  status: 1,
+  group: "default",
+  fallback_groups: [],
+  remain_quota: 1_000_000,
+  unlimited_quota: false,
+  used_quota: 0,
+  expired_time: -1,
+  billing_mode: "usage_first",
+  models: [],
+  created_time: 0,
+  accessed_time: 0,
+  budget_period: "",
+  period_quota: 0,
+  period_resets_in: null,
+  ...o,
+});
+
+const remaining = (html: string) => /<td class="remaining"[^>]*>([\s\S]*?)<\/td>/.exec(html)?.[1] ?? "";
+
+describe("the Remaining cell", () => {
+  test("a daily budget: 'of $5.00 daily · resets in 5 h'", () => {
+    const html = TokenRow({
+      t: token({ budget_period: "daily", period_quota: 2_500_000, period_resets_in: 5 * 3600 - 30 }),
+    }) as string;
+    expect(remaining(html)).toContain("of $5.00 daily · resets in 5 h");
+  });
+
+  test("no budget: the balance alone", () => {
+    expect(remaining(TokenRow({ t: token() }) as string).replace(/<[^>]+>/g, "")).toBe("$2.00");
+  });
+
+  test("durations read in the largest sensible unit, rounded up", () => {
+    expect([duration(90), duration(18_000), duration(200_000), duration(0)]).toEqual(["2 min", "5 h", "3 d", "1 min"]);
+  });
+});
