@@ -6,6 +6,7 @@ import { groupRoutes } from "./api/groups";
 import { logRoutes } from "./api/logs";
 import { openApiDocument } from "./api/openapi";
 import { pricingRoutes } from "./api/pricing";
+import { redemptionRoutes } from "./api/redemptions";
 import { routeTable } from "./api/route";
 import { settingRoutes } from "./api/settings";
 import { statusRoutes } from "./api/status";
@@ -46,6 +47,7 @@ export function createApp(rt: Runtime) {
   pricingRoutes(api);
   settingRoutes(api);
   logRoutes(api);
+  redemptionRoutes(api);
   const doc = openApiDocument(api.specs);
 
   const console_ = consoleTable(ctx);

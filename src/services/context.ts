@@ -11,6 +11,7 @@ import { configVersion } from "../store/config-version";
 import { groupStore } from "../store/groups";
 import { Ledger } from "../store/ledger";
 import { priceStore } from "../store/prices";
+import { redemptionStore } from "../store/redemptions";
 import { logStore } from "../store/logs";
 import { ensureDataDir, loadSecret } from "../store/secret";
 import { sessionStore } from "../store/sessions";
@@ -41,6 +42,7 @@ export function openContext(config: Config) {
     logs: logStore(db),
     channels: channelStore(db),
     prices: priceStore(db),
+    redemptions: redemptionStore(db),
   };
   store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited
