@@ -31,6 +31,8 @@ function StatusBadge(props: { r: RedemptionView; now: number }) {
 export function RedemptionRow(props: { r: RedemptionView; now: number }) {
   const r = props.r;
   const used = r.status === REDEMPTION_STATUS.used;
+  const redeemedBy = used ? `${r.used_username || "deleted user"} #${r.used_user_id}` : "—";
+  const redeemedAt = used ? utc(r.redeemed_time) : "—";
   return (
     <tr id={`redemption-${r.id}`}>
       <td class="num">{r.id}</td>
@@ -48,8 +50,8 @@ export function RedemptionRow(props: { r: RedemptionView; now: number }) {
       </td>
       <td safe>{utc(r.created_time)}</td>
       <td safe>{r.expired_time === 0 ? "never" : utc(r.expired_time)}</td>
-      <td safe>{used ? `${r.used_username || "deleted user"} #${r.used_user_id}` : "—"}</td>
-      <td safe>{used ? utc(r.redeemed_time) : "—"}</td>
+      <td safe>{redeemedBy}</td>
+      <td safe>{redeemedAt}</td>
       <RowMenu>
         {used ? (
           ""
