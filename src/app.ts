@@ -7,6 +7,7 @@ import { groupRoutes } from "./api/groups";
 import { logRoutes } from "./api/logs";
 import { openApiDocument } from "./api/openapi";
 import { pricingRoutes } from "./api/pricing";
+import { redemptionRoutes } from "./api/redemptions";
 import { routeTable } from "./api/route";
 import { settingRoutes } from "./api/settings";
 import { statusRoutes } from "./api/status";
@@ -17,6 +18,7 @@ import { adminGroupPages } from "./console/admin-groups";
 import { adminTable } from "./console/admin-kit";
 import { adminLogPages } from "./console/admin-logs";
 import { adminPricingPages } from "./console/admin-pricing";
+import { adminRedemptionPages } from "./console/admin-redemptions";
 import { adminSettingsPages } from "./console/admin-settings";
 import { adminUserPages } from "./console/admin-users";
 import { loginRoutes } from "./console/login";
@@ -28,6 +30,7 @@ import { accountPages } from "./console/account";
 import { tokenExtras } from "./console/token-extras";
 import { logPages } from "./console/logs";
 import { dashboardPages } from "./console/dashboard";
+import { topUpPages } from "./console/topup";
 import { metricsRoute } from "./observe/metrics-route";
 import type { Runtime } from "./runtime";
 import { assetRoutes } from "./web/assets";
@@ -48,6 +51,7 @@ export function createApp(rt: Runtime) {
   settingRoutes(api);
   logRoutes(api);
   alertRoutes(api);
+  redemptionRoutes(api);
   const doc = openApiDocument(api.specs);
 
   const console_ = consoleTable(ctx);
@@ -57,6 +61,7 @@ export function createApp(rt: Runtime) {
   tokenExtras(console_);
   logPages(console_);
   dashboardPages(console_);
+  topUpPages(console_);
   const admin_ = adminTable(ctx);
   adminChannelPages(admin_);
   adminUserPages(admin_);
@@ -64,6 +69,7 @@ export function createApp(rt: Runtime) {
   adminPricingPages(admin_);
   adminSettingsPages(admin_);
   adminLogPages(admin_);
+  adminRedemptionPages(admin_);
 
   return (
     new Elysia()

@@ -17,6 +17,7 @@ const LINKS: [string, string][] = [
   ["/dashboard", "Dashboard"],
   ["/token", "Tokens"],
   ["/log", "Logs"],
+  ["/topup", "Top up"],
   ["/groups", "Groups"],
   ["/pricing", "Pricing"],
   ["/account", "Account"],
@@ -24,6 +25,7 @@ const LINKS: [string, string][] = [
 const ADMIN_LINKS: [string, string][] = [
   ["/admin/channels", "Channels"],
   ["/admin/users", "Users"],
+  ["/admin/redemptions", "Codes"],
   ["/admin/groups", "Groups"],
   ["/admin/pricing", "Prices"],
   ["/admin/logs", "All logs"],

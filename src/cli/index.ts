@@ -8,6 +8,7 @@ import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
 import { priceList, priceSet } from "./price";
+import { redemptionCreate } from "./redemption";
 import { tokenCreate } from "./token";
 
 export const COMMANDS: Command[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   channelTest,
   priceSet,
   priceList,
+  redemptionCreate,
 ];
 
 const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h" || arg === "help";

@@ -7,6 +7,7 @@ import { Elysia } from "elysia";
 import { USER_ROLE } from "../core/status";
 import { type AppError, asAppError } from "../errors";
 import { managementLimits } from "../http/management-limits";
+import { requestClientIp } from "../http/client-ip";
 import { readBodyBytes } from "../http/read-body";
 import type { Ctx } from "../services/context";
 import { LowBalanceBanner } from "../../views/console/alerts";
@@ -25,7 +26,8 @@ export type PageCall = {
   shown: URL;
 };
 export type Form = Record<string, string | string[]>;
-export type ActionCall = PageCall & { form: Form };
+/** `ip`: the client's address, through trusted proxies (http/client-ip.ts) */
+export type ActionCall = PageCall & { form: Form; ip: string };
 export type ActionReply = { html?: string; toast?: string; error?: string; redirect?: string; closeDialog?: boolean };
 
 /** htmx names the page a request came from; a plain request is its own page. */
@@ -144,7 +146,8 @@ export function consoleTable(ctx: Ctx) {
         if (opts.admin && user.role !== USER_ROLE.admin) return html("admins only", 403);
         try {
           ctx.ledger.flushAll();
-          const r = await handle({ ctx, user, form, query, params, path, shown: shownUrl(request) });
+          const ip = requestClientIp(ctx, request, server);
+          const r = await handle({ ctx, user, form, ip, query, params, path, shown: shownUrl(request) });
           const headers: Record<string, string> = {};
           const events: Record<string, unknown> = {};
           if (r.toast) events.toast = { message: r.toast, kind: "ok" };

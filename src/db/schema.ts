@@ -2,7 +2,7 @@
 // migration in migrations/; never edit an applied migration, add a new one.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { CHANNEL_STATUS, LOG_TYPE, TOKEN_STATUS, USER_ROLE, USER_STATUS } from "../core/status";
+import { CHANNEL_STATUS, LOG_TYPE, REDEMPTION_STATUS, TOKEN_STATUS, USER_ROLE, USER_STATUS } from "../core/status";
 
 const now = sql`(unixepoch())`;
 const emptyList = sql`'[]'`;
@@ -285,6 +285,33 @@ export const alertSends = sqliteTable(
   ],
 );
 
+/** Redemption codes (new-api's fields). The code itself is never stored: only its HMAC (to find it when
+ * redeemed) and its last 4 characters; the full codes are shown once, when the batch is made. */
+export const redemptions = sqliteTable(
+  "redemptions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** who made the batch (0: the CLI); no foreign keys, like log rows */
+    userId: integer("user_id").notNull().default(0),
+    name: text("name").notNull(),
+    /** HMAC-SHA256 of the code, for lookup */
+    keyHash: text("key_hash").notNull().unique(),
+    /** e.g. …a1b2 */
+    keyMask: text("key_mask").notNull(),
+    /** 1 enabled, 2 disabled, 3 used */
+    status: integer("status").notNull().default(REDEMPTION_STATUS.enabled),
+    /** quota units credited */
+    quota: integer("quota").notNull(),
+    createdTime: integer("created_time").notNull().default(now),
+    /** unix seconds, 0 until redeemed */
+    redeemedTime: integer("redeemed_time").notNull().default(0),
+    usedUserId: integer("used_user_id").notNull().default(0),
+    /** unix seconds, 0 = never */
+    expiredTime: integer("expired_time").notNull().default(0),
+  },
+  (t) => [index("redemptions_name").on(t.name), index("redemptions_used_user").on(t.usedUserId)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type AlertSendRow = typeof alertSends.$inferSelect;
 export type TokenRow = typeof tokens.$inferSelect;
@@ -292,3 +319,4 @@ export type GroupRow = typeof groups.$inferSelect;
 export type LogRow = typeof logs.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
 export type PriceRow = typeof prices.$inferSelect;
+export type RedemptionRow = typeof redemptions.$inferSelect;

@@ -12,6 +12,7 @@ import { configVersion } from "../store/config-version";
 import { groupStore } from "../store/groups";
 import { Ledger } from "../store/ledger";
 import { priceStore } from "../store/prices";
+import { redemptionStore } from "../store/redemptions";
 import { logStore } from "../store/logs";
 import { ensureDataDir, loadSecret } from "../store/secret";
 import { sessionStore } from "../store/sessions";
@@ -43,6 +44,7 @@ export function openContext(config: Config) {
     channels: channelStore(db),
     prices: priceStore(db),
     alerts: alertStore(db),
+    redemptions: redemptionStore(db),
   };
   store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited

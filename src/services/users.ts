@@ -147,15 +147,34 @@ export function deleteUser(ctx: Ctx, actor: Actor, id: number) {
   ctx.snapshot.removeUser(id);
 }
 
+/** Inside a transaction: adds `delta` to the balance (never below 0) and writes its log row (top-up 1,
+ * admin 3) with the balance after it in `other.balance_after`. Returns the updated user. */
+export function applyBalanceChange(
+  ctx: Ctx,
+  id: number,
+  delta: number,
+  log: { type: number; content: string; ip?: string; other?: Record<string, unknown> },
+) {
+  const before = findUser(ctx, id);
+  const after = ctx.store.users.addQuota(id, delta);
+  if (!after) throw conflict(`the balance is ${before.quota} units; taking ${-delta} would make it negative`);
+  const other = JSON.stringify({ ...log.other, balance_after: after.quota });
+  ctx.store.logs.insert({
+    createdAt: Date.now(),
+    type: log.type,
+    userId: id,
+    username: after.username,
+    quota: delta,
+    content: log.content,
+    ip: log.ip ?? "",
+    other,
+  });
+  return after;
+}
+
 /** Adds quota (top-up, log type 1) or adjusts it either way (admin, log type 3), never below 0. */
 function changeBalance(ctx: Ctx, id: number, delta: number, type: number, content: string) {
-  const row = ctx.tx(() => {
-    const before = findUser(ctx, id);
-    const after = ctx.store.users.addQuota(id, delta);
-    if (!after) throw conflict(`the balance is ${before.quota} units; taking ${-delta} would make it negative`);
-    ctx.store.logs.insert({ createdAt: Date.now(), type, userId: id, username: after.username, quota: delta, content });
-    return after;
-  });
+  const row = ctx.tx(() => applyBalanceChange(ctx, id, delta, { type, content }));
   ctx.snapshot.putUser(row);
   return userView(row);
 }

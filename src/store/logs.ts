@@ -1,7 +1,7 @@
 // Log rows (call records, top-ups, admin adjustments). Rows of admin operations are written in the
 // same transaction as the balance change they record; call rows come through the ledger
 // (store/ledger.ts), in batches, each with the settlement of its hold.
-import { and, count, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { LOG_TYPE } from "../core/status";
 import type { Db } from "../db/open";
 import { logs } from "../db/schema";
@@ -77,6 +77,17 @@ export const logStore = (db: Db) => ({
       `DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (${LOG_TYPE.consume}, ${LOG_TYPE.error}) ORDER BY created_at LIMIT ?)`,
       [before, limit],
     ).changes,
+
+  /** Top-ups and admin adjustments (types 1 and 3), newest first; `userId` undefined: everyone's. */
+  moneyPage(userId: number | undefined, offset: number, limit: number) {
+    const w = and(
+      userId === undefined ? undefined : eq(logs.userId, userId),
+      inArray(logs.type, [LOG_TYPE.topup, LOG_TYPE.admin]),
+    );
+    const items = db.select().from(logs).where(w).orderBy(desc(logs.id)).limit(limit).offset(offset).all();
+    const total = db.select({ n: count() }).from(logs).where(w).get()!.n;
+    return { items, total };
+  },
 
   page(filter: LogFilter, offset: number, limit: number) {
     const w = logWhere(filter);

@@ -7,6 +7,7 @@ import type { Children } from "@kitajs/html";
 const TABS: [string, string][] = [
   ["/admin/channels", "Channels"],
   ["/admin/users", "Users"],
+  ["/admin/redemptions", "Codes"],
   ["/admin/groups", "Groups"],
   ["/admin/pricing", "Pricing"],
   ["/admin/settings", "Settings"],

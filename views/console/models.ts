@@ -171,3 +171,18 @@ export type DashboardView = {
   perDay: { day: string; quota: number; calls: number }[];
   perModel: { model: string; calls: number; quota: number }[];
 };
+
+/** A redemption code as the admin list shows it: the key is the mask (…a1b2). */
+export type RedemptionView = {
+  id: number;
+  name: string;
+  key: string;
+  /** 1 enabled, 2 disabled, 3 used */
+  status: number;
+  quota: number;
+  created_time: number;
+  redeemed_time: number;
+  used_user_id: number;
+  used_username: string;
+  expired_time: number; // 0: never
+};

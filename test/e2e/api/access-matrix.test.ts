@@ -72,6 +72,15 @@ async function freshChannel() {
   return expectReply(await api("admin", "POST", "/api/channel/", body), 201) as { id: number; name: string };
 }
 let channel: { id: number; name: string };
+/** A new redemption code (made by the admin): its id and the full code. */
+async function freshCode() {
+  const [code] = expectReply(
+    await api("admin", "POST", "/api/redemption/", { name: unique("code"), quota: 10 }),
+    201,
+  ) as string[];
+  const found = expectReply(await api("admin", "GET", `/api/redemption/search?keyword=${code}`), 200);
+  return { id: found.items[0].id as number, code };
+}
 const tokenOf = async (id: number) => (await api("admin", "GET", `/api/token/${id}`)).body.data;
 
 beforeAll(async () => {
@@ -553,6 +562,50 @@ const cases: Case[] = [
       if (role !== "admin") return;
       const owners = new Set((r.body.data.items as { user_id: number }[]).map((l) => l.user_id));
       expect(owners.has(ids.a) && owners.has(ids.b)).toBe(true);
+    },
+  },
+  // ---- redemption codes: admins make and manage them; every user redeems and reads their own top-ups
+  { route: "GET /api/redemption/", req: () => ({ path: "/api/redemption/" }), expect: ADMIN },
+  { route: "GET /api/redemption/search", req: () => ({ path: "/api/redemption/search?keyword=m" }), expect: ADMIN },
+  {
+    route: "POST /api/redemption/",
+    req: () => ({ path: "/api/redemption/", body: { name: "matrix", count: 1, quota: 100 } }),
+    expect: ADMIN_CREATES,
+  },
+  {
+    route: "GET /api/redemption/:id",
+    req: async () => ({ path: `/api/redemption/${(await freshCode()).id}` }),
+    expect: ADMIN,
+  },
+  {
+    route: "PUT /api/redemption/",
+    req: async () => ({ path: "/api/redemption/", body: { id: (await freshCode()).id, name: "renamed" } }),
+    expect: ADMIN,
+  },
+  {
+    route: "PUT /api/redemption/",
+    note: "?status_only=1",
+    req: async () => ({ path: "/api/redemption/?status_only=1", body: { id: (await freshCode()).id, status: 2 } }),
+    expect: ADMIN,
+  },
+  {
+    route: "DELETE /api/redemption/:id",
+    req: async () => ({ path: `/api/redemption/${(await freshCode()).id}` }),
+    expect: ADMIN,
+  },
+  { route: "DELETE /api/redemption/invalid", req: () => ({ path: "/api/redemption/invalid" }), expect: ADMIN },
+  {
+    route: "POST /api/user/topup",
+    req: async () => ({ path: "/api/user/topup", body: { key: (await freshCode()).code } }),
+    expect: USER,
+  },
+  {
+    route: "GET /api/user/topup",
+    req: () => ({ path: "/api/user/topup" }),
+    expect: USER,
+    check: (role, r) => {
+      if (role === "a" || role === "b")
+        expect((r.body.data.items as { user_id: number }[]).every((l) => l.user_id === ids[role])).toBe(true);
     },
   },
 ];

@@ -56,11 +56,24 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   "DELETE /api/pricing/{model}": () => undefined,
   "PUT /api/setting": () => ({ new_user_quota: 123 }),
   "PUT /api/user/setting": () => ({ quota_warning_threshold: 777 }),
+  "POST /api/redemption/": () => ({ name: "forged-codes", count: 1, quota: 1_000_000 }),
+  "PUT /api/redemption/": (f) => ({ id: f.redemptionId, name: "renamed" }),
+  "DELETE /api/redemption/invalid": () => undefined,
+  "DELETE /api/redemption/{id}": () => undefined,
+  "POST /api/user/topup": (f) => ({ key: f.code }),
 };
 /** Routes that act for nobody (no session, so no CSRF token); only the origin and the type are checked. */
 const ANONYMOUS = new Set(["POST /api/user/login", "POST /api/user/register"]);
 
-type Fixtures = { userId: number; tokenId: number; channelId: number; group: string; model: string };
+type Fixtures = {
+  userId: number;
+  tokenId: number;
+  channelId: number;
+  group: string;
+  model: string;
+  redemptionId: number;
+  code: string;
+};
 let fx: Fixtures;
 let admin: { cookie: string; csrf: string };
 let accessToken = "";
@@ -69,7 +82,13 @@ let writes: string[] = [];
 /** `/api/user/{id}` → `/api/user/7`: the id of a real object of the route's kind. */
 function realPath(route: string) {
   const path = route.split(" ")[1];
-  const id = path.startsWith("/api/user/") ? fx.userId : path.startsWith("/api/token/") ? fx.tokenId : fx.channelId;
+  const id = path.startsWith("/api/user/")
+    ? fx.userId
+    : path.startsWith("/api/token/")
+      ? fx.tokenId
+      : path.startsWith("/api/redemption/")
+        ? fx.redemptionId
+        : fx.channelId;
   return path.replace("{id}", String(id)).replace("{name}", fx.group).replace("{model}", fx.model);
 }
 
@@ -134,7 +153,9 @@ beforeAll(async () => {
     201,
   ).id;
   expectReply(await api.post("/api/pricing/", { model: "m-priced", input: "1", output: "2" }), 201);
-  fx = { userId, tokenId, channelId, group: "spare-group", model: "m-priced" };
+  const [code] = expectReply(await api.post("/api/redemption/", { name: "fixture", quota: 10 }), 201);
+  const redemptionId = expectReply(await api.get(`/api/redemption/search?keyword=${code}`), 200).items[0].id;
+  fx = { userId, tokenId, channelId, group: "spare-group", model: "m-priced", redemptionId, code };
 
   const doc = (await (await fetch(`${app.url}/openapi.json`)).json()) as {
     paths: Record<string, Record<string, unknown>>;
@@ -227,9 +248,16 @@ describe("what still works", () => {
   });
 
   test("the console's own pages (token, same origin, Sec-Fetch-Site: same-origin) pass on every route", async () => {
-    // deletes and sign-out last, so the objects they remove serve the routes before them
+    // deletes and sign-out last, so the objects they remove serve the routes before them (deleting the
+    // invalid codes after the one code that the redeem route used)
     const rank = (r: string) =>
-      r === "POST /api/user/logout" ? 3 : r.startsWith("DELETE /api/user/") ? 2 : r.startsWith("DELETE") ? 1 : 0;
+      r === "POST /api/user/logout"
+        ? 3
+        : r.startsWith("DELETE /api/user/") || r === "DELETE /api/redemption/invalid"
+          ? 2
+          : r.startsWith("DELETE")
+            ? 1
+            : 0;
     for (const route of [...writes].sort((a, b) => rank(a) - rank(b))) {
       const how = ANONYMOUS.has(route)
         ? { origin: app.url, site: "same-origin" }
