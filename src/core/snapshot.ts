@@ -101,26 +101,16 @@ const rateLimits = (r: Pick<UserRow, RateLimitFields>) => ({
   maxParallelRequests: r.maxParallelRequests,
 });
 
-export const userEntry = ({
-  id,
-  username,
-  role,
-  status,
-  quota,
-  usedQuota,
-  unlimited,
-  alertThreshold,
-  ...row
-}: UserRow): UserEntry => ({
-  alertThreshold,
-  id,
-  username,
-  role,
-  status,
-  quota,
-  usedQuota,
-  unlimited,
-  ...rateLimits(row),
+export const userEntry = (u: UserRow): UserEntry => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  status: u.status,
+  quota: u.quota,
+  usedQuota: u.usedQuota,
+  unlimited: u.unlimited,
+  alertThreshold: u.alertThreshold,
+  ...rateLimits(u),
 });
 
 export const groupEntry = ({ name, multiplierMicros, selectable, ...row }: GroupRow): GroupEntry => ({

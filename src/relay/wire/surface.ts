@@ -19,20 +19,28 @@ export type Surface = {
 /** The tightest request and token limits in force for a call, as core/rate-limit.ts's headroom. */
 export type RateReport = { requests: Headroom | null; tokens: Headroom | null };
 
-/** OpenAI's x-ratelimit-* headers: limit, remaining, and the reset as a Go-style duration ("6m0s"). */
-export function openaiRateHeaders(r: RateReport): Record<string, string> {
+/** The headers of both limits in force, named by `name(kind, field)`, the reset written by `reset`. */
+export function rateHeaderSet(
+  r: RateReport,
+  name: (kind: "requests" | "tokens", field: "limit" | "remaining" | "reset") => string,
+  reset: (ms: number) => string,
+): Record<string, string> {
   const h: Record<string, string> = {};
   for (const [kind, v] of [
     ["requests", r.requests],
     ["tokens", r.tokens],
   ] as const) {
     if (!v) continue;
-    h[`x-ratelimit-limit-${kind}`] = String(v.limit);
-    h[`x-ratelimit-remaining-${kind}`] = String(v.remaining);
-    h[`x-ratelimit-reset-${kind}`] = goDuration(v.resetMs);
+    h[name(kind, "limit")] = String(v.limit);
+    h[name(kind, "remaining")] = String(v.remaining);
+    h[name(kind, "reset")] = reset(v.resetMs);
   }
   return h;
 }
+
+/** OpenAI's x-ratelimit-* headers: limit, remaining, and the reset as a Go-style duration ("6m0s"). */
+export const openaiRateHeaders = (r: RateReport) =>
+  rateHeaderSet(r, (kind, field) => `x-ratelimit-${field}-${kind}`, goDuration);
 
 /** One server-sent event as text. */
 export const sseEvent = (data: unknown, event?: string) =>

@@ -1,6 +1,6 @@
 // Anthropic's error shape, {"type":"error","error":{type,message}}, with its statuses (503 becomes
 // 529 overloaded_error), and its `error` event for a cut stream.
-import { sseEvent, type Surface } from "../surface";
+import { rateHeaderSet, sseEvent, type Surface } from "../surface";
 
 const ANTHROPIC_TYPES: Record<number, string> = {
   400: "invalid_request_error",
@@ -31,19 +31,10 @@ export const anthropicSurface: Surface = {
       "error",
     ),
   // Anthropic's own: anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset}, resets in RFC 3339
-  rateHeaders(r, now) {
-    const h: Record<string, string> = {};
-    for (const [kind, v] of [
-      ["requests", r.requests],
-      ["tokens", r.tokens],
-    ] as const) {
-      if (!v) continue;
-      h[`anthropic-ratelimit-${kind}-limit`] = String(v.limit);
-      h[`anthropic-ratelimit-${kind}-remaining`] = String(v.remaining);
-      h[`anthropic-ratelimit-${kind}-reset`] = new Date(Math.ceil((now + v.resetMs) / 1000) * 1000)
-        .toISOString()
-        .replace(".000Z", "Z");
-    }
-    return h;
-  },
+  rateHeaders: (r, now) =>
+    rateHeaderSet(
+      r,
+      (kind, field) => `anthropic-ratelimit-${kind}-${field}`,
+      (ms) => new Date(Math.ceil((now + ms) / 1000) * 1000).toISOString().replace(".000Z", "Z"),
+    ),
 };
