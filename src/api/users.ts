@@ -1,4 +1,5 @@
 // /api/user/*: sign-in, sign-up, the caller's own account and access token, and user admin.
+import { countAnonymous } from "../http/anonymous-limit";
 import { z } from "zod";
 import { sha256Hex } from "../core/keys";
 import { csrfFor, Login, login, logout, rotateAccessToken, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
@@ -59,7 +60,10 @@ export function userRoutes({ add }: ReturnType<typeof routeTable>) {
       creates: true,
       anonymous: true,
     },
-    ({ ctx, body }) => register(ctx, body),
+    ({ ctx, body, ip }) => {
+      countAnonymous("signup", ip);
+      return register(ctx, body);
+    },
   );
   add(
     {

@@ -2,6 +2,7 @@
 // redirect to where the person was going (only paths on this site). Sign-in and sign-up must come
 // from this site's pages (login CSRF); their bodies are read within the management body limit; the
 // sign-in throttle sees the client's address through trusted proxies, and its 429 has Retry-After.
+import { countAnonymous } from "../http/anonymous-limit";
 import { type Context, Elysia } from "elysia";
 import { LoginPage, RegisterPage } from "../../views/console/login";
 import { parseCookies } from "../api/route";
@@ -90,6 +91,7 @@ export const loginRoutes = (ctx: Ctx) =>
         if (!sameOrigin(ctx, request)) return page("refused: sign up from this site's own page", 403);
         let username = "";
         try {
+          countAnonymous("signup", requestClientIp(ctx, request, server));
           const form = await readPost(ctx, request, server);
           const input = { username: (username = form.get("username") ?? ""), password: form.get("password") ?? "" };
           await register(ctx, input);

@@ -3,6 +3,7 @@
 // with OpenAI-shaped errors; and new-api's GET /api/usage/token/, with new-api's {success, message}
 // errors. The numbers come from services/key-balance.ts.
 import { AppError } from "../../errors";
+import { countAnonymous } from "../../http/anonymous-limit";
 import { billingSubscription, billingUsage, tokenUsage } from "../../services/key-balance";
 import type { Runtime } from "../../runtime";
 import { authenticate } from "../checks/auth";
@@ -20,7 +21,9 @@ const openai =
   async (req, server) => {
     const requestId = crypto.randomUUID();
     try {
-      const who = await authenticate(rt, req, requestIp(rt, req, server));
+      const ip = requestIp(rt, req, server);
+      countAnonymous("balance", ip);
+      const who = await authenticate(rt, req, ip);
       return Response.json(read(rt, who, req), { headers: { "x-request-id": requestId, ...NO_STORE } });
     } catch (e) {
       return errorResponse(e, requestId);
@@ -32,7 +35,9 @@ const newApi =
   (rt: Runtime): Handler =>
   async (req, server) => {
     try {
-      const { token } = await authenticate(rt, req, requestIp(rt, req, server));
+      const ip = requestIp(rt, req, server);
+      countAnonymous("balance", ip);
+      const { token } = await authenticate(rt, req, ip);
       const data = tokenUsage(rt.ctx, token);
       return Response.json({ code: true, success: true, message: "ok", data }, { headers: NO_STORE });
     } catch (e) {
