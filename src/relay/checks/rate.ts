@@ -28,6 +28,8 @@ const ownLimits = (e: Limited): Partial<Limits> => ({
   rpd: e.rpdLimit,
   parallel: e.maxParallelRequests,
 });
+const limited = (e: Limited) => e.rpmLimit > 0 || e.tpmLimit > 0 || e.rpdLimit > 0 || e.maxParallelRequests > 0;
+const NONE: Scope[] = [];
 const anyLimit = (l: Limits) => l.rpm !== null || l.tpm !== null || l.rpd !== null || l.parallel !== null;
 
 /** The group's defaults, minus the kinds the owner limits themselves. */
@@ -40,6 +42,8 @@ function groupDefaults(group: GroupEntry | undefined, user: Partial<Limits>): Pa
 
 /** The scopes limiting a call (none: an empty list). */
 export function rateScopes(rt: Runtime, token: TokenEntry, user: UserEntry): Scope[] {
+  const group = rt.ctx.snapshot.current.groupsByName.get(token.group);
+  if (!limited(token) && !limited(user) && (!group || !limited(group))) return NONE; // the usual case, no allocation
   const own = ownLimits(user);
   const scopes: Scope[] = [];
   const tl = effectiveLimits(
