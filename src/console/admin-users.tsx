@@ -12,6 +12,7 @@ import {
 } from "../../views/console/admin-users";
 import type { UserView } from "../../views/console/models";
 import { usd } from "../../views/console/money";
+import { rateLimitForm } from "../../views/console/rate-limits";
 import { usdToUnits } from "../core/money";
 import { USER_STATUS } from "../core/status";
 import { invalidField } from "../errors";
@@ -19,7 +20,7 @@ import { readPage } from "../services/paging";
 import { listTokens } from "../services/tokens";
 import { createUser, deleteUser, getUser, listUsers, topUp, updateUser } from "../services/users";
 import { checked, fromDialog, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
-import { rateLimitForm, readRateLimits } from "./rate-limit-form";
+import { readRateLimits } from "./rate-limit-form";
 import { first } from "./route";
 
 const row = (u: UserView, selfId: number) => UserRow({ u, self: u.id === selfId }) as string;
