@@ -17,6 +17,7 @@ import {
   removeDir,
   startServer,
   tempDir,
+  testClock,
   type Server,
 } from "../../support/server";
 
@@ -33,8 +34,7 @@ let server: Server;
 const dataDir = tempDir("apiyi-budget-");
 
 /** A server whose clock reads `clockSec` (unix s) as it starts. */
-const start = (clockSec: number) =>
-  startServer({ dataDir, env: { APIYI_TEST_CLOCK_MS: String(Math.round(clockSec * 1000)) } });
+const start = (clockSec: number) => startServer({ dataDir, env: testClock(clockSec * 1000) });
 async function admin() {
   const auth = await login(server.url, "admin", ADMIN_PASSWORD);
   return { auth, ...client(server.url, auth) };
