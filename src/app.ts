@@ -11,6 +11,7 @@ import { redemptionRoutes } from "./api/redemptions";
 import { routeTable } from "./api/route";
 import { settingRoutes } from "./api/settings";
 import { statusRoutes } from "./api/status";
+import { testClockRoutes } from "./api/test-clock";
 import { tokenRoutes } from "./api/tokens";
 import { userRoutes } from "./api/users";
 import { adminChannelPages } from "./console/admin-channels";
@@ -52,6 +53,7 @@ export function createApp(rt: Runtime) {
   logRoutes(api);
   alertRoutes(api);
   redemptionRoutes(api);
+  testClockRoutes(api, ctx.clock.advance); // only on a test clock (NODE_ENV=test)
   const doc = openApiDocument(api.specs);
 
   const console_ = consoleTable(ctx);

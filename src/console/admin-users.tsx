@@ -13,6 +13,7 @@ import {
 import type { UserView } from "../../views/console/models";
 import { type BudgetForm, UserBudgetDialog } from "../../views/console/user-budget";
 import { usd } from "../../views/console/money";
+import { rateLimitForm } from "../../views/console/rate-limits";
 import { unitsToUsd, usdToUnits } from "../core/money";
 import { USER_STATUS } from "../core/status";
 import { invalidField } from "../errors";
@@ -20,7 +21,7 @@ import { readPage } from "../services/paging";
 import { listTokens } from "../services/tokens";
 import { createUser, deleteUser, getUser, listUsers, topUp, updateUser } from "../services/users";
 import { checked, fromDialog, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
-import { rateLimitForm, readRateLimits } from "./rate-limit-form";
+import { readRateLimits } from "./rate-limit-form";
 import { type Form, first } from "./route";
 
 const row = (u: UserView, selfId: number) => UserRow({ u, self: u.id === selfId }) as string;

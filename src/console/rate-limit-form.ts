@@ -1,7 +1,6 @@
 // The console's rate-limit inputs (views/console/rate-limits.tsx) to the services' fields and back:
 // empty = 0 = not set; anything but a whole number is refused, naming the field.
 import type { RateLimitForm } from "../../views/console/rate-limits";
-export { rateLimitForm } from "../../views/console/rate-limits";
 import { invalidField } from "../errors";
 import type { Form } from "./route";
 import { first } from "./route";

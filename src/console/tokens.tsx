@@ -2,6 +2,7 @@
 // The /token page and its actions: list and search, New and Edit in a dialog (errors shown in it),
 // enable/disable, delete, and the one-time display of a new key. Rules live in services/tokens.
 import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
+import { rateLimitForm } from "../../views/console/rate-limits";
 import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
 import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
@@ -11,7 +12,7 @@ import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
 import { createToken, getToken, listTokens, setTokenStatus, deleteToken, updateToken } from "../services/tokens";
 import type { TokenView } from "../services/token-schema";
-import { echoRateLimits, rateLimitForm, readRateLimits } from "./rate-limit-form";
+import { echoRateLimits, readRateLimits } from "./rate-limit-form";
 import { all, first, type consoleTable, type Form, type PageCall } from "./route";
 
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);

@@ -51,14 +51,16 @@ export type HoldCase = {
 export type PromptSize = { bytes: number; turns: number; tokens: () => Promise<number> };
 
 /** The hold to take: its amount, what that covers (in words, for a refusal), the output plan (null
- * for per-call prices), and the prompt's bound it was sized at (null for per-call prices) and whether
- * that bound is the counted prompt (else its bytes). */
+ * for per-call prices), the prompt's bound it was sized at (null for per-call prices) and whether
+ * that bound is the counted prompt (else its bytes), and the framing that bound includes (worked out
+ * for per-call prices too: a tokens-per-minute limit bounds their prompt the same way). */
 export type HoldSize = {
   amount: number;
   covers: string;
   out: OutputPlan | null;
   promptBound: number | null;
   counted: boolean;
+  framing: number;
 };
 
 /** Sizes the hold against the balances as they are at each step (`live`: they may change while the
@@ -69,6 +71,7 @@ export async function sizeHold(
   live: () => { token: TokenEntry; user: UserEntry },
 ): Promise<HoldSize | AppError> {
   const { kind, price: p, multiplier: m, n } = c;
+  const framing = FRAMING + FRAMING_PER_TURN * prompt.turns;
   if (kind === "per_call")
     return {
       amount: holdAmount(kind, p, m, 0, 0, n),
@@ -76,8 +79,8 @@ export async function sizeHold(
       out: null,
       promptBound: null,
       counted: false,
+      framing,
     };
-  const framing = FRAMING + FRAMING_PER_TURN * prompt.turns;
   const plan = (promptBound: number) => {
     const { token, user } = live();
     const amount = available(token, user);
@@ -109,6 +112,7 @@ export async function sizeHold(
       out,
       promptBound,
       counted,
+      framing,
     };
   const want = c.ask ?? p.holdCapTokens;
   const tokens = c.limitable ? Math.min(c.least.tokens, want) : want;

@@ -27,7 +27,7 @@ export const metricsRoute = (rt: Runtime) =>
   new Elysia().get("/metrics", ({ request }) => {
     if (!allowed(rt, request))
       return new Response("metrics need an admin's access token or the scrape token\n", { status: 401 });
-    const now = Date.now();
+    const now = rt.ctx.clock.nowMs();
     const breakers = [...rt.ctx.snapshot.current.channelsById.keys()].map((channel) => ({
       channel,
       state: rt.breakers.state(channel, now),

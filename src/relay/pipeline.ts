@@ -93,9 +93,9 @@ function admit(
 }
 
 /** The call's rate limits as it took them: kept for its end, and told in every answer's headers. */
-function reportRate(call: CallRecord, spec: EndpointSpec, r: CallRate) {
+function reportRate(rt: Runtime, call: CallRecord, spec: EndpointSpec, r: CallRate) {
   call.rate = r;
-  call.headers = spec.surface.rateHeaders(r, Date.now());
+  call.headers = spec.surface.rateHeaders(r, rt.ctx.clock.nowMs());
 }
 
 export async function relayCall(
@@ -121,7 +121,7 @@ export async function relayCall(
       call.billing = await admit(rt, spec, call, { token, user }, inbound.body, groups);
     }
     const scopes = rateScopes(rt, token, user);
-    if (scopes.length) await takeRate(scopes, call.billing, (r) => reportRate(call, spec, r));
+    if (scopes.length) await takeRate(rt, scopes, call.billing, (r) => reportRate(rt, call, spec, r));
     return await forward(rt, req, call, spec, inbound, groups);
   } catch (e) {
     const err = callError(e, call.requestId);

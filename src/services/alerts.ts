@@ -3,7 +3,8 @@
 // turn, where each event finds its destination (the user's webhook, or the admin URL of the settings),
 // is weighed against the limit (services/settings: alert_* ), recorded in the send log, and sent with
 // retries (core/alerts.ts: 3 attempts, 1 s then 5 s apart, each within a deadline). A periodic check
-// (every 30 s) alerts the admin about breakers open longer than alert_breaker_open_minutes.
+// (every 30 s; 200 ms on a test clock) alerts the admin about breakers open longer than
+// alert_breaker_open_minutes. Times come from the process's clock (services/clock.ts).
 import {
   ALERT_ATTEMPTS,
   ATTEMPT_DEADLINE_MS,
@@ -33,6 +34,8 @@ type Event =
 type Route = { url: string; destination: Destination; secret: string; policy: AlertPolicy };
 
 const BREAKER_CHECK_MS = 30_000;
+/** on a test clock (services/clock.ts), which a test moves forward by minutes at once */
+const TEST_BREAKER_CHECK_MS = 200;
 
 export class Alerts {
   private queue: Event[] = [];
@@ -89,7 +92,7 @@ export class Alerts {
     const sent = this.ctx.store.alerts.sentSince(e.kind, userId, subject, now - limit.windowSeconds);
     const message = this.message(e, now);
     const row = { kind: e.kind, userId, subject, destination: route.destination, host: hostOf(route.url) };
-    const id = this.ctx.store.alerts.start({ ...row, title: message.title });
+    const id = this.ctx.store.alerts.start({ ...row, title: message.title, createdAt: now });
     if (!shouldSend(e.kind, sent, now, limit)) {
       this.ctx.store.alerts.finish(id, "suppressed", 0, `limit: ${limit.count} per ${limit.windowSeconds / 60} min`);
       return;
@@ -149,7 +152,7 @@ export class Alerts {
   }
 
   /** Alerts once per opening about breakers open longer than the setting. */
-  checkBreakers(now = Date.now()) {
+  checkBreakers(now = this.ctx.clock.nowMs()) {
     const minutes = readSettings(this.ctx).alert_breaker_open_minutes;
     for (const ch of this.ctx.snapshot.current.channelsById.values()) {
       const opened = this.breakers.openedAt(ch.id);
@@ -162,13 +165,16 @@ export class Alerts {
   }
 
   start() {
-    this.timer = setInterval(() => {
-      try {
-        this.checkBreakers();
-      } catch (e) {
-        console.error("alerts: breaker check failed:", (e as Error).message);
-      }
-    }, BREAKER_CHECK_MS);
+    this.timer = setInterval(
+      () => {
+        try {
+          this.checkBreakers();
+        } catch (e) {
+          console.error("alerts: breaker check failed:", (e as Error).message);
+        }
+      },
+      this.ctx.clock.advance ? TEST_BREAKER_CHECK_MS : BREAKER_CHECK_MS,
+    );
     this.timer.unref?.();
   }
 

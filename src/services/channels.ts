@@ -70,7 +70,7 @@ const storedKeyCount = (ctx: Ctx, row: ChannelRow) => (JSON.parse(ctx.keys.unsea
 /** The breaker as this process knows it (the server), else as the server last saved it (the CLI),
  * and the last failure's cause. */
 function health(ctx: Ctx, row: ChannelRow) {
-  const now = Date.now();
+  const now = ctx.clock.nowMs();
   const saved = parseHealth(row.health);
   ctx.breakers.sync(row.id, row.healthEpoch);
   const live = ctx.breakers.has(row.id);

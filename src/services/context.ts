@@ -19,6 +19,7 @@ import { sessionStore } from "../store/sessions";
 import { settingStore } from "../store/settings";
 import { tokenStore } from "../store/tokens";
 import { userStore } from "../store/users";
+import { makeClock } from "./clock";
 import { parseSettings, relaySettings } from "./settings";
 import { SnapshotHolder } from "./snapshot";
 
@@ -65,8 +66,8 @@ export function openContext(config: Config) {
   });
   // channel health is process state like the snapshot: the relay feeds it, admin views read it
   const breakers = new Breakers(() => snapshot.current.relay.breaker);
-  // zero except in a test that set APIYI_TEST_CLOCK_MS (config.ts honours it only when NODE_ENV=test)
-  const clockOffsetMs = config.testClockMs === undefined ? 0 : config.testClockMs - Date.now();
+  // the real clock, except in a test that set APIYI_TEST_CLOCK_MS (honoured only when NODE_ENV=test)
+  const clock = makeClock(config.testClockMs);
   return {
     config,
     breakers,
@@ -75,8 +76,9 @@ export function openContext(config: Config) {
     store,
     snapshot,
     ledger,
-    /** unix seconds (budget periods, expiry checks of edits, views) */
-    now: () => Math.floor((Date.now() + clockOffsetMs) / 1000),
+    clock,
+    /** unix seconds (budget periods, expiry, the alert limit, views) */
+    now: () => Math.floor(clock.nowMs() / 1000),
     /** one transaction that takes the write lock first (read-then-write safe across processes);
      * the ledger's queue is written before, so a balance read in `fn` is the true one */
     tx: <T>(fn: () => T): T => {

@@ -12,6 +12,8 @@ export type NewSend = {
   destination: string;
   host: string;
   title: string;
+  /** unix s, on the process's clock (services/clock.ts) */
+  createdAt: number;
 };
 
 export const alertStore = (db: Db) => ({

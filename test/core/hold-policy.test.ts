@@ -88,13 +88,14 @@ describe("promptTurns", () => {
 });
 
 describe("sizeHold", () => {
-  test("per-call: the price × n at the multiplier, nothing counted, no output plan", async () => {
-    const p = prompt(10, 10);
+  test("per-call: the price × n at the multiplier, nothing counted, no output plan; the framing still given", async () => {
+    const p = prompt(10, 10, 2);
     const c = usage({ kind: "per_call", price: price({ perCall: 20_000 }), n: 3, multiplier: 2 * M });
     const s = sized(await sizeHold(c, p, balances(token(0, true), user(0, true))));
     expect(s.amount).toBe(holdAmount("per_call", c.price, 2 * M, 0, 0, 3));
     expect(s.covers).toBe("the per-call price × 3");
     expect(s.out).toBeNull();
+    expect(s.framing).toBe(FRAMING + FRAMING_PER_TURN * 2);
     expect(p.counted).toBe(0);
   });
 
@@ -105,6 +106,8 @@ describe("sizeHold", () => {
     expect(s.amount).toBe(holdAmount("usage", price(), M, bound, 4096, 1));
     expect(s.out).toEqual({ tokens: 4096, limit: null, lowered: false });
     expect(s.covers).toBe(`a prompt of at most ${bound} tokens and 4096 output tokens`);
+    expect(s.promptBound).toBe(bound);
+    expect(s.framing).toBe(FRAMING + FRAMING_PER_TURN * 3);
     expect(p.counted).toBe(0);
   });
 
@@ -125,6 +128,9 @@ describe("sizeHold", () => {
     const s = sized(await sizeHold(c, p, balances(token(have), user(10 ** 9))));
     expect(p.counted).toBe(1);
     expect(s.amount).toBe(counted);
+    expect(s.counted).toBe(true);
+    expect(s.promptBound).toBe(100 + s.framing);
+    expect(s.framing).toBe(FRAMING + FRAMING_PER_TURN);
     expect(s.out).toEqual({ tokens: 1_000, limit: null, lowered: false });
   });
 

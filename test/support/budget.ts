@@ -4,14 +4,13 @@
 // roll or a settlement shows.
 import { expectReply } from "./expect";
 import type { MockUpstream } from "./mock-upstream";
-import { ADMIN_PASSWORD, client, login, priceModels, startServer, type Server } from "./server";
+import { ADMIN_PASSWORD, client, login, priceModels, startServer, testClock, type Server } from "./server";
 
 /** A call of 10 prompt + 5 completion tokens at these prices. */
 export const BUDGET_CALL_COST = 100;
 
 /** A server on `dataDir` whose clock reads `clockSec` (unix s) as it starts. */
-export const startAt = (dataDir: string, clockSec: number) =>
-  startServer({ dataDir, env: { APIYI_TEST_CLOCK_MS: String(Math.round(clockSec * 1000)) } });
+export const startAt = (dataDir: string, clockSec: number) => startServer({ dataDir, env: testClock(clockSec * 1000) });
 
 /** The admin's API client on `server` (signed in again each time: a restart makes a new server). */
 export async function adminOf(server: Server) {

@@ -1,6 +1,6 @@
-// Test support: assertions on the management API's reply envelope. Every reply is JSON
+// Test support: assertions shared by suites. The management API's reply envelope: every reply is JSON
 // {success, message, data}; success is true exactly for a 2xx status; a failed reply carries a
-// non-empty message and data null. One definition here for every suite under test/e2e/api/.
+// non-empty message and data null. The CLI's refusal: exit 2, one line on stderr, nothing on stdout.
 import { expect } from "bun:test";
 import type { Reply } from "./server";
 
@@ -30,4 +30,18 @@ export function expectReply(r: Reply, status: number) {
 export function expectInvalid(r: Reply, field: string) {
   expectReply(r, 422);
   expect(r.body.message).toContain(field);
+}
+
+/** The CLI's contract for every refusal: exit 2, nothing on stdout, exactly one line on stderr naming
+ * the problem (`names`), no stack. `label` names the case in a failure (a flag, the args). */
+export function expectOneLineError(
+  r: { code: number; stdout: string; stderr: string },
+  names: string | RegExp,
+  label?: unknown,
+) {
+  const lines = r.stderr.replace(/\n$/, "").split("\n").length;
+  expect({ label, code: r.code, lines, stdout: r.stdout }).toEqual({ label, code: 2, lines: 1, stdout: "" });
+  expect(r.stderr).not.toMatch(/^\s*at /m);
+  if (typeof names === "string") expect(r.stderr).toContain(names);
+  else expect(r.stderr).toMatch(names);
 }

@@ -1,6 +1,7 @@
 // Test support: a signed-in admin of a running server with what the relay tests of channels need: an
-// unlimited sk- key, channels added with priced models, a call's log row by its request id, and a
-// channel's view polled (bounded) until it reaches a state.
+// unlimited sk- key, channels added with priced models, a call's log row by its request id, a
+// channel's view polled (bounded) until it reaches a state, and the test clock moved forward (on a
+// server started with testClock()).
 import { expectReply } from "./expect";
 import { ADMIN_PASSWORD, client, login, priceModels } from "./server";
 
@@ -48,5 +49,9 @@ export async function gatewayAdmin(base: string) {
     }
   }
 
-  return { auth, admin, key: token.key as string, addChannel, channel, waitForChannel, logRow };
+  /** Moves the server's test clock forward (POST /api/test/clock); returns its reading, unix ms. */
+  const advanceClock = async (seconds: number) =>
+    expectReply(await admin.post("/api/test/clock", { advance_seconds: seconds }), 200).now_ms as number;
+
+  return { auth, admin, key: token.key as string, addChannel, channel, waitForChannel, logRow, advanceClock };
 }

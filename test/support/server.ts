@@ -31,6 +31,11 @@ export type Server = {
 
 export type StartOptions = { dataDir?: string; env?: Record<string, string>; args?: string[]; cmd?: string[] };
 
+/** The environment of a server on a test clock that reads `ms` (unix ms) as it starts and runs on from
+ * there; the test can move it forward (POST /api/test/clock, gateway.ts advanceClock). Honoured only
+ * because the tests run with NODE_ENV=test. */
+export const testClock = (ms = Date.now()) => ({ APIYI_TEST_CLOCK_MS: String(Math.round(ms)) });
+
 /** Starts `apiyi serve` (from source, or `cmd` e.g. the compiled binary) and waits for its URL. */
 export async function startServer(opts: StartOptions = {}): Promise<Server> {
   const dataDir = opts.dataDir ?? tempDir();

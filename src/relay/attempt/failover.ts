@@ -66,7 +66,7 @@ export async function forward(
       continue;
     }
     rt.breakers.sync(channel.id, channel.healthEpoch);
-    if (rt.breakers.state(channel.id, Date.now()) === "open") {
+    if (rt.breakers.state(channel.id, rt.ctx.clock.nowMs()) === "open") {
       breakerOpen = true;
       continue;
     }
@@ -85,7 +85,7 @@ export async function forward(
       continue;
     }
     // last: a half-open breaker gives out its one probe here, to a call that is sure to be sent
-    if (!rt.breakers.allow(channel.id, Date.now())) continue;
+    if (!rt.breakers.allow(channel.id, rt.ctx.clock.nowMs())) continue;
     tried++;
     const upstreamCall = {
       endpoint: plan.upstream,
@@ -125,7 +125,7 @@ export async function forward(
       const message = redact(plan.provider.errorMessage(r.body) ?? `the upstream answered ${r.status}`, channel.keys);
       throw new AppError(r.status, "upstream_error", message, null);
     }
-    rt.breakers.failure(channel.id, Date.now());
+    rt.breakers.failure(channel.id, rt.ctx.clock.nowMs());
     noteChannelFailure(rt, channel, r.cause);
     if (r.failure === "server") {
       const message = redact(plan.provider.errorMessage(r.body) ?? `the upstream answered ${r.status}`, channel.keys);

@@ -72,7 +72,7 @@ function entry(channel: ChannelEntry): Reported {
 }
 
 /** A failed attempt the channel is to blame for (or whose key is): its cause and the breaker. */
-export function noteChannelFailure(rt: Runtime, channel: ChannelEntry, cause: string, now = Date.now()) {
+export function noteChannelFailure(rt: Runtime, channel: ChannelEntry, cause: string, now = rt.ctx.clock.nowMs()) {
   const r = entry(channel);
   const breaker = rt.breakers.state(channel.id, now);
   r.health = {
@@ -87,7 +87,7 @@ export function noteChannelFailure(rt: Runtime, channel: ChannelEntry, cause: st
 }
 
 /** A success: written only when what was reported still shows trouble (a breaker not closed). */
-export function noteChannelSuccess(rt: Runtime, channel: ChannelEntry, now = Date.now()) {
+export function noteChannelSuccess(rt: Runtime, channel: ChannelEntry, now = rt.ctx.clock.nowMs()) {
   const r = reported.get(channel.id);
   if (!r || (r.health.breaker === "closed" && !r.health.recent_failures)) return;
   r.health = { ...r.health, breaker: "closed", open_until: 0, recent_failures: 0, last_ok_at: Math.floor(now / 1000) };

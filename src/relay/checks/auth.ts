@@ -57,7 +57,7 @@ export async function authenticate(
   const snap = rt.ctx.snapshot.current;
   const user = snap.usersById.get(token.userId);
   if (known) Object.assign(known, { token, user });
-  const refusal = checkTokenAccess(token, user, Math.floor(Date.now() / 1000), ip);
+  const refusal = checkTokenAccess(token, user, rt.ctx.now(), ip);
   if (refusal) throw refusal;
   return { token, user: user! };
 }

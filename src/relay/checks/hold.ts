@@ -4,7 +4,7 @@
 import { decideBilling, type BillingKind, type PriceEntry } from "../../core/billing";
 import { checkQuota } from "../../core/access";
 import { leastOutput, outputAsk } from "../../core/hold";
-import { FRAMING, FRAMING_PER_TURN, holdMultiplier, promptTurns, sizeHold } from "../../core/hold-policy";
+import { holdMultiplier, promptTurns, sizeHold } from "../../core/hold-policy";
 import { reserve, type Hold } from "../../core/quota";
 import { refusals } from "../../core/refusals";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
@@ -90,7 +90,7 @@ export async function holdFor(
     !out || out.limit === null
       ? null
       : { tokens: out.limit, asked: ask ?? null, reason: out.lowered ? "balance" : "hold_cap" };
-  const framing = FRAMING + FRAMING_PER_TURN * promptTurns(body);
+  const { framing } = size;
   const output = (out?.tokens ?? ask ?? p.holdCapTokens) * n;
   const tokenBound = (): TokenBound =>
     size.promptBound !== null

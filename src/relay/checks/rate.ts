@@ -67,15 +67,20 @@ export type CallRate = { admission: Admission | null; requests: Headroom | null;
 
 /** Check 12: admits the call or throws the refusal (429, naming the limit and when it frees up). The
  * returned report is also what a refusal's headers show. */
-export async function takeRate(scopes: Scope[], b: CallBilling, onReport: (r: CallRate) => void): Promise<CallRate> {
+export async function takeRate(
+  rt: Runtime,
+  scopes: Scope[],
+  b: CallBilling,
+  onReport: (r: CallRate) => void,
+): Promise<CallRate> {
   const tb = scopes.some((s) => s.limits.tpm !== null) ? b.tokenBound() : null;
   let bound = tb?.value ?? 0;
-  let now = Date.now();
+  let now = rt.ctx.clock.nowMs();
   let r = admit(scopes, now, bound);
   if (tb && "limit" in r && r.limit === "tpm" && !tb.counted) {
     // the prompt's byte bound does not fit: its counted tokens may
     bound = (await b.promptTokens()) + tb.framing + tb.output;
-    now = Date.now();
+    now = rt.ctx.clock.nowMs();
     r = admit(scopes, now, bound);
   }
   const report: CallRate = {
@@ -89,6 +94,6 @@ export async function takeRate(scopes: Scope[], b: CallBilling, onReport: (r: Ca
 }
 
 /** The call ended: out of flight, its tokens corrected to what it used. */
-export function releaseRate(rate: CallRate | undefined, usage: Usage | undefined) {
-  if (rate?.admission) release(rate.admission, Date.now(), usage ? usage.prompt + usage.completion : 0);
+export function releaseRate(rt: Runtime, rate: CallRate | undefined, usage: Usage | undefined) {
+  if (rate?.admission) release(rate.admission, rt.ctx.clock.nowMs(), usage ? usage.prompt + usage.completion : 0);
 }

@@ -1,9 +1,12 @@
-// Passing an upstream SSE stream to the client event by event, as it arrives: no buffering beyond
-// completing a split event, no timers. It hides the usage-only event from clients that did not ask
-// for usage, translates events when the client speaks another format, ends a cut stream with an
-// error event (in the client's shape) instead of its normal end, and aborts the upstream when the
-// client goes away. The upstream's own error events are redacted before anything else sees them.
+// Passing an upstream SSE stream to the client event by event, as it arrives: no timers, no buffering
+// beyond completing a split event and a bounded read-ahead. It hides the usage-only event from clients
+// that did not ask for usage, translates events when the client speaks another format, ends a cut
+// stream with an error event (in the client's shape) instead of its normal end, and aborts the
+// upstream when the client goes away. The upstream's own error events are redacted before anything
+// else sees them. The upstream is read as its bytes arrive (read-ahead.ts), not when the client asks
+// for more.
 import type { StreamMeter } from "./meter";
+import { readAhead } from "./read-ahead";
 import { redactStreamErrors } from "./redact-errors";
 import type { TextStream } from "../wire/translate";
 import { unwatch, watchIdle } from "../attempt/watchdog";
@@ -82,7 +85,6 @@ export function relayStream(
   upstream: ReadableStream<Uint8Array>,
   opts: RelayStreamOptions,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
   let carry: Uint8Array | null = null;
   let firstChunkAt: number | null = null;
   let bytes = 0;
@@ -92,6 +94,10 @@ export function relayStream(
     idle = true;
     opts.abortUpstream();
   });
+  const body = readAhead(upstream, () => {
+    watch.last = performance.now();
+  });
+  const { reader } = body;
   const end = (how: StreamEnd) => {
     if (ended) return;
     ended = true;
@@ -131,15 +137,17 @@ export function relayStream(
       async pull(controller) {
         try {
           for (;;) {
-            const { value, done } = await reader.read();
-            watch.last = performance.now();
-            if (done) {
+            const next = await body.next();
+            if (ended) return; // ended from outside (shutdown) meanwhile
+            if ("error" in next) return cut(controller);
+            if ("done" in next) {
               if (!opts.meter.complete()) return cut(controller);
               const closing = opts.transform?.end();
               if (closing) controller.enqueue(encoder.encode(closing));
               controller.close();
               return end("done");
             }
+            const value = next.chunk;
             let chunk = carry ? concat(carry, value) : value;
             carry = null;
             const cutAt = lastEventEnd(chunk);

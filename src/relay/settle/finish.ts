@@ -45,7 +45,7 @@ async function billAbandoned(rt: Runtime, call: CallRecord, end: CallEnd, b: Cal
 
 function settleAndRecord(rt: Runtime, call: CallRecord, end: CallEnd, duration: number) {
   if (!call.token || !call.user) return;
-  releaseRate(call.rate, end.billable ? end.usage : undefined);
+  releaseRate(rt, call.rate, end.billable ? end.usage : undefined);
   const b = call.billing;
   const settled = b
     ? settleCall(rt, { token: call.token, user: call.user, group: call.group }, b, !!end.billable, end.usage)

@@ -4,7 +4,7 @@
 // seeded price stays removed across a restart; `apiyi price set|list` on a data dir, one-line exit-2
 // errors naming the flag, and a CLI price reaching a running server (and its relay) within 1 s.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { expectInvalid, expectReply } from "../../support/expect";
+import { expectInvalid, expectReply, expectOneLineError } from "../../support/expect";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
 import {
   ADMIN_PASSWORD,
@@ -322,13 +322,6 @@ describe("apiyi price set / price list", () => {
     cwd = newDir(); // any default ./data lands here, never in the repository
   });
   const run = (args: string[]) => cli(args, { cwd });
-
-  function expectOneLineError(r: { code: number; stdout: string; stderr: string }, flag: string) {
-    const lines = r.stderr.replace(/\n$/, "").split("\n");
-    expect({ code: r.code, lines: lines.length }).toEqual({ code: 2, lines: 1 });
-    expect(r.stderr).toContain(flag);
-    expect(r.stderr).not.toMatch(/^\s*at /m);
-  }
 
   test("set prints the price; list prints it as model, input, output, cached, per call, cache write", async () => {
     const dir = newDir();

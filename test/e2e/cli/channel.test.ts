@@ -8,7 +8,7 @@
 // server within 1 s.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CHANNEL_STATUS } from "../../../src/core/status";
-import { expectReply } from "../../support/expect";
+import { expectReply, expectOneLineError } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
 import {
   ADMIN_PASSWORD,
@@ -152,15 +152,8 @@ describe("channel add", () => {
     const results = await Promise.all(BAD.map(([, args]) => channel("add", ...args)));
     results.forEach((r, i) => {
       const [flag, , secret] = BAD[i];
-      const lines = r.stderr.replace(/\n$/, "").split("\n");
-      expect({ flag, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({
-        flag,
-        code: 2,
-        lines: 1,
-        stdout: "",
-      });
+      expectOneLineError(r, flag, flag);
       expect(r.stderr).toStartWith("apiyi channel add: ");
-      expect(r.stderr).toContain(flag);
       if (secret) expect(r.stderr).not.toContain(secret);
     });
     expect((await listed()).total).toBe(before);
@@ -266,12 +259,7 @@ describe("channel add", () => {
     const missing = await cli(["channel", "add", "--data-dir", app.server.dataDir, ...base, "--max-output-tokens"], {
       cwd,
     });
-    expect({ code: missing.code, stdout: missing.stdout, lines: missing.stderr.trimEnd().split("\n").length }).toEqual({
-      code: 2,
-      stdout: "",
-      lines: 1,
-    });
-    expect(missing.stderr).toContain("--max-output-tokens");
+    expectOneLineError(missing, "--max-output-tokens");
     expect((await listed()).total).toBe(before);
   });
 
@@ -292,14 +280,7 @@ describe("channel add", () => {
     ];
     for (const [expected, args] of cases) {
       const r = await channel("add", ...base, ...args);
-      const lines = r.stderr.replace(/\n$/, "").split("\n");
-      expect({ args, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({
-        args,
-        code: 2,
-        lines: 1,
-        stdout: "",
-      });
-      expect(r.stderr).toContain(expected);
+      expectOneLineError(r, expected, args);
       expect(r.stderr).not.toContain("res-secret");
     }
     expect((await listed()).total).toBe(before);
@@ -453,15 +434,8 @@ describe("channel update", () => {
     ];
     for (const [args, expected] of cases) {
       const r = await channel("update", ...args);
-      const lines = r.stderr.replace(/\n$/, "").split("\n");
-      expect({ args, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({
-        args,
-        code: 2,
-        lines: 1,
-        stdout: "",
-      });
+      expectOneLineError(r, expected, args);
       expect(r.stderr).toStartWith("apiyi channel update: ");
-      expect(r.stderr).toContain(expected);
     }
     expect(expectReply(await admin.get(`/api/channel/${made.id}`), 200)).toEqual(made);
   });
@@ -592,8 +566,7 @@ describe("channel enable | disable | test, and what list shows of a failing chan
       [["test"], "--id"],
     ] as const) {
       const r = await channel(...args);
-      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: "" });
-      expect(r.stderr).toContain(expected);
+      expectOneLineError(r, expected, args);
     }
   });
 

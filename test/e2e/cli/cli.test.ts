@@ -10,6 +10,7 @@ import { join } from "node:path";
 import pkg from "../../../package.json" with { type: "json" };
 import { COMMANDS } from "../../../src/cli/index";
 import { TOKEN_STATUS } from "../../../src/core/status";
+import { expectOneLineError } from "../../support/expect";
 import {
   ADMIN_PASSWORD,
   APP,
@@ -32,15 +33,6 @@ let cwd: string;
 /** `cli()` from the harness, run in `cwd` (APIYI_* of the caller dropped, killed after `timeoutMs`). */
 const run = (args: string[], env: Record<string, string> = {}, timeoutMs?: number) =>
   cli(args, { env, cwd, timeoutMs });
-
-/** The contract for every refusal: exit 2, exactly one line on stderr naming the problem, no stack. */
-function expectOneLineError(r: { code: number; stdout: string; stderr: string }, names: string | RegExp) {
-  const lines = r.stderr.replace(/\n$/, "").split("\n");
-  expect({ code: r.code, lines: lines.length }).toEqual({ code: 2, lines: 1 });
-  expect(r.stderr).not.toMatch(/^\s*at /m);
-  if (typeof names === "string") expect(r.stderr).toContain(names);
-  else expect(r.stderr).toMatch(names);
-}
 
 /** A port nobody listens on right now. */
 function freePort(): number {

@@ -2,6 +2,7 @@
 // code, quota units, USD and expiry), codes that a running server on the same data dir redeems at once,
 // expiry as 30d / a date / never, and one-line exit-2 refusals for bad flags.
 import { expect, test } from "bun:test";
+import { expectOneLineError } from "../../support/expect";
 import { ADMIN_PASSWORD, cli, client, login, makeUser, scratchDirs, startServer } from "../../support/server";
 
 const newDir = scratchDirs("apiyi-cli-redeem-");
@@ -73,12 +74,6 @@ test("bad flags: one line on stderr naming the flag, exit 2, nothing on stdout",
   ];
   for (const [args, message] of cases) {
     const r = await cli(["redemption", "create", ...args, "--data-dir", dataDir]);
-    expect({ args, code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split("\n").length }).toEqual({
-      args,
-      code: 2,
-      stdout: "",
-      lines: 1,
-    });
-    expect(r.stderr).toContain(message);
+    expectOneLineError(r, message, args);
   }
 });

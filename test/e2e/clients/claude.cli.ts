@@ -2,21 +2,8 @@
 // upstream: through an anthropic channel (Messages passed on, anthropic-beta and all) and through an
 // openai chat channel (Messages translated to chat completions and the stream back). Not part of the
 // plain `bun test` run (the file name has no .test): test/e2e/clients/run.sh runs it.
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import {
-  CLI_TIMEOUT_MS,
-  cliBin,
-  describeRun,
-  headersFree,
-  headerValues,
-  REPLY,
-  routesSince,
-  runCli,
-  upstreamKey,
-  useGateway,
-} from "./harness";
-
-setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
+import { describe, expect, test } from "bun:test";
+import { cliBin, headersFree, headerValues, runCli, upstreamKey, useGateway } from "./harness";
 
 /** What `claude -p` asks for when no model is chosen (Claude Code 2.1.197). */
 const MODEL = "claude-opus-4-8";
@@ -40,13 +27,9 @@ async function claude(key: string, keyVar: "ANTHROPIC_AUTH_TOKEN" | "ANTHROPIC_A
 
 describe("claude -p", () => {
   test("through an anthropic channel: prints the mock's reply; the upstream gets the Messages call as sent", async () => {
-    const from = gw.mock.requests.length;
-    const run = await claude(gw.key("anthropic"), "ANTHROPIC_AUTH_TOKEN");
-    expect(run.stdout, describeRun(run)).toContain(REPLY);
-    expect(run.code, describeRun(run)).toBe(0);
-
-    expect(routesSince(gw.mock, from)).toEqual(["POST /v1/messages"]);
-    const up = gw.mock.requests[from];
+    const { calls, routes } = await gw.expectRun(() => claude(gw.key("anthropic"), "ANTHROPIC_AUTH_TOKEN"));
+    expect(routes).toEqual(["POST /v1/messages"]);
+    const up = calls[0];
     expect(up.body).toMatchObject({ model: MODEL, stream: true, max_tokens: 64000, thinking: { type: "adaptive" } });
     // Claude Code's own betas, version and system blocks reach Anthropic untouched
     expect(up.headers["anthropic-beta"] ?? "").toContain("claude-code-20250219");
@@ -60,13 +43,9 @@ describe("claude -p", () => {
   });
 
   test("through an openai chat channel: prints the mock's reply; the upstream gets a streamed chat completion", async () => {
-    const from = gw.mock.requests.length;
-    const run = await claude(gw.key("chat"), "ANTHROPIC_API_KEY");
-    expect(run.stdout, describeRun(run)).toContain(REPLY);
-    expect(run.code, describeRun(run)).toBe(0);
-
-    expect(routesSince(gw.mock, from)).toEqual(["POST /v1/chat/completions"]);
-    const up = gw.mock.requests[from];
+    const { calls, routes } = await gw.expectRun(() => claude(gw.key("chat"), "ANTHROPIC_API_KEY"));
+    expect(routes).toEqual(["POST /v1/chat/completions"]);
+    const up = calls[0];
     expect(up.body).toMatchObject({ model: MODEL, stream: true });
     const messages: { role: string; content: unknown }[] = up.body.messages;
     // the system prompt (a block array plus a role "system" turn inside messages) becomes system text

@@ -3,20 +3,8 @@
 // (gpt-5.5: a `tools` list with custom and tool_search tools) and with Codex's default model, whose
 // "responses lite" request carries its tools as an `additional_tools` input item instead. Run by
 // test/e2e/clients/run.sh, not by the plain `bun test` (no .test in the name).
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import {
-  CLI_TIMEOUT_MS,
-  cliBin,
-  describeRun,
-  headersFree,
-  REPLY,
-  routesSince,
-  runCli,
-  upstreamKey,
-  useGateway,
-} from "./harness";
-
-setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
+import { describe, expect, test } from "bun:test";
+import { cliBin, headersFree, runCli, upstreamKey, useGateway } from "./harness";
 
 /** gpt-6.1-sol is Codex 0.169.0's default model; gpt-5.5 one it still sends the classic request for. */
 const DEFAULT_MODEL = "gpt-6.1-sol";
@@ -57,10 +45,12 @@ async function codex(model: string) {
   });
 }
 
-/** The one upstream call of a run: a streamed, stateless POST /v1/responses with the channel's key. */
-function expectResponsesCall(from: number, model: string) {
-  expect(routesSince(gw.mock, from)).toEqual(["POST /v1/responses"]);
-  const up = gw.mock.requests[from];
+/** A run of codex on `model`, and its one upstream call: a streamed, stateless POST /v1/responses with
+ * the channel's key. */
+async function expectResponsesCall(model: string) {
+  const { calls, routes } = await gw.expectRun(() => codex(model));
+  expect(routes).toEqual(["POST /v1/responses"]);
+  const up = calls[0];
   expect(up.body).toMatchObject({ model, stream: true, store: false, include: ["reasoning.encrypted_content"] });
   expect(typeof up.body.prompt_cache_key).toBe("string");
   expect(up.body.instructions).toBeUndefined();
@@ -73,11 +63,7 @@ function expectResponsesCall(from: number, model: string) {
 
 describe("codex exec", () => {
   test("classic request (gpt-5.5): prints the mock's reply; custom and tool_search tools reach the upstream", async () => {
-    const from = gw.mock.requests.length;
-    const run = await codex(CLASSIC_MODEL);
-    expect(run.stdout, describeRun(run)).toContain(REPLY);
-    expect(run.code, describeRun(run)).toBe(0);
-    const up = expectResponsesCall(from, CLASSIC_MODEL);
+    const up = await expectResponsesCall(CLASSIC_MODEL);
     const types = up.body.tools.map((t: { type: string }) => t.type);
     expect(types).toContain("function");
     expect(types).toContain("custom");
@@ -85,11 +71,7 @@ describe("codex exec", () => {
   });
 
   test("default model (responses lite): prints the mock's reply; the additional_tools input item reaches the upstream", async () => {
-    const from = gw.mock.requests.length;
-    const run = await codex(DEFAULT_MODEL);
-    expect(run.stdout, describeRun(run)).toContain(REPLY);
-    expect(run.code, describeRun(run)).toBe(0);
-    const up = expectResponsesCall(from, DEFAULT_MODEL);
+    const up = await expectResponsesCall(DEFAULT_MODEL);
     expect(up.body.tools).toBeUndefined();
     const extra = up.body.input.find((i: { type?: string }) => i.type === "additional_tools");
     expect(extra?.tools?.map((t: { type: string }) => t.type)).toContain("namespace");

@@ -2,20 +2,9 @@
 // a gemini channel (the mock as the only upstream): with `-m` (one streamed call), and without it, when
 // the CLI first asks a small model to rate the prompt (a JSON-schema generateContent call) and then
 // streams from the model it picked. Run by test/e2e/clients/run.sh, not by the plain `bun test`.
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import {
-  CLI_TIMEOUT_MS,
-  cliBin,
-  describeRun,
-  headersFree,
-  REPLY,
-  routesSince,
-  runCli,
-  upstreamKey,
-  useGateway,
-} from "./harness";
-
-setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
+import { describe, expect, test } from "bun:test";
+import type { MockRequest } from "../../support/mock-upstream";
+import { cliBin, headersFree, REPLY, runCli, upstreamKey, useGateway } from "./harness";
 
 const MODEL = "gemini-2.5-flash";
 /** Gemini CLI 0.61.0's router model, and where a low complexity score sends the prompt (its alias
@@ -44,8 +33,7 @@ async function gemini(args: string[]) {
 }
 
 /** A call the upstream got: the channel's key in x-goog-api-key, never the client's sk- key. */
-function expectKeys(i: number) {
-  const up = gw.mock.requests[i];
+function expectKeys(up: MockRequest) {
   expect(up.headers["x-goog-api-key"]).toBe(upstreamKey("gemini"));
   expect(headersFree(up, gw.key("gemini"))).toBe(true);
   return up;
@@ -53,13 +41,9 @@ function expectKeys(i: number) {
 
 describe("gemini -p", () => {
   test("with -m: prints the mock's reply from one streamGenerateContent call, body as the CLI sent it", async () => {
-    const from = gw.mock.requests.length;
-    const run = await gemini(["-m", MODEL]);
-    expect(run.stdout, describeRun(run)).toContain(REPLY);
-    expect(run.code, describeRun(run)).toBe(0);
-
-    expect(routesSince(gw.mock, from)).toEqual([`POST /v1beta/models/${MODEL}:streamGenerateContent`]);
-    const up = expectKeys(from);
+    const { calls, routes } = await gw.expectRun(() => gemini(["-m", MODEL]));
+    expect(routes).toEqual([`POST /v1beta/models/${MODEL}:streamGenerateContent`]);
+    const up = expectKeys(calls[0]);
     expect(up.body.systemInstruction.parts[0].text).toContain("Gemini CLI");
     expect(up.body.tools[0].functionDeclarations.length).toBeGreaterThan(3);
     expect(up.body.generationConfig.thinkingConfig).toMatchObject({ includeThoughts: true, thinkingBudget: 8192 });
@@ -69,22 +53,18 @@ describe("gemini -p", () => {
   test("without -m: the routing call (JSON schema, not streamed), then a streamed call to the routed model", async () => {
     gw.mock.set({ reply: ROUTE_ANSWER });
     try {
-      const from = gw.mock.requests.length;
-      const run = await gemini([]);
-      expect(run.stdout, describeRun(run)).toContain("complexity_score");
-      expect(run.code, describeRun(run)).toBe(0);
-
-      expect(routesSince(gw.mock, from)).toEqual([
+      const { calls, routes } = await gw.expectRun(() => gemini([]), "complexity_score");
+      expect(routes).toEqual([
         `POST /v1beta/models/${ROUTER}:generateContent`,
         `POST /v1beta/models/${ROUTED}:streamGenerateContent`,
       ]);
-      const router = expectKeys(from);
+      const router = expectKeys(calls[0]);
       expect(router.body.generationConfig).toMatchObject({ responseMimeType: "application/json" });
       expect(Object.keys(router.body.generationConfig.responseJsonSchema.properties)).toEqual([
         "complexity_reasoning",
         "complexity_score",
       ]);
-      expectKeys(from + 1);
+      expectKeys(calls[1]);
     } finally {
       gw.mock.set({ reply: REPLY });
     }

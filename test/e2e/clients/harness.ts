@@ -3,7 +3,7 @@
 // made through the management API), and a runner that starts a CLI in a scratch HOME with a minimal
 // environment (nothing of the caller's API keys or proxies), stdin at EOF and a hard timeout.
 // APIYI_CLIENTS_DIR: where the CLIs are; APIYI_CLI_TIMEOUT_MS: the per-run limit (45 s).
-import { afterAll, beforeAll } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { ADMIN_PASSWORD, client, login, makeUser, priceModels, scratchDirs, useS
 /** What the mock answers every call with; each CLI must print it. */
 export const REPLY = "Pong from the apiyi mock upstream";
 /** Longest a single CLI run may take before it is killed (they need 1 to 5 s here). */
-export const CLI_TIMEOUT_MS = Number(process.env.APIYI_CLI_TIMEOUT_MS) || 45_000;
+const CLI_TIMEOUT_MS = Number(process.env.APIYI_CLI_TIMEOUT_MS) || 45_000;
 
 const CLIENTS_DIR = process.env.APIYI_CLIENTS_DIR || join(homedir(), ".cache/apiyi-clients");
 
@@ -34,8 +34,10 @@ export const upstreamKey = (name: string) => `upstream-key-${name}-0123456789`;
 const baseUrl = (mock: MockUpstream, type: ChannelSpec["type"]) =>
   type === "gemini" ? `${mock.origin}/v1beta` : `${mock.origin}/v1`;
 
-/** Starts apiyi and the mock for the file and makes one channel (group, token) per entry of `channels`. */
+/** Starts apiyi and the mock for the file and makes one channel (group, token) per entry of `channels`;
+ * each test of the file may take one CLI run's limit and 15 s more. */
 export function useGateway(channels: Record<string, ChannelSpec>) {
+  setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
   const app = useServer();
   const scratch = scratchDirs("apiyi-cli-");
   const tokens: Record<string, string> = {};
@@ -59,13 +61,25 @@ export function useGateway(channels: Record<string, ChannelSpec>) {
     }
   });
   afterAll(() => mock?.stop());
+  const liveMock = () => {
+    if (!mock) throw new Error("useGateway: read the mock inside a test");
+    return mock;
+  };
   return {
     get url() {
       return app.url;
     },
     get mock() {
-      if (!mock) throw new Error("useGateway: read the mock inside a test");
-      return mock;
+      return liveMock();
+    },
+    /** Runs a client, expects it to exit 0 having printed `prints` (the mock's reply unless named), and
+     * returns the upstream calls it made and their routes (method + path). */
+    async expectRun(go: () => Promise<CliRun>, prints = REPLY) {
+      const from = liveMock().requests.length;
+      const run = await go();
+      expect(run.stdout, describeRun(run)).toContain(prints);
+      expect(run.code, describeRun(run)).toBe(0);
+      return { calls: liveMock().requests.slice(from), routes: routesSince(liveMock(), from) };
     },
     /** the sk- key of the token bound to channel `name`'s group */
     key: (name: string) => tokens[name],

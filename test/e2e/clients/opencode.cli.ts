@@ -2,20 +2,8 @@
 // through an openai chat channel (the mock as the only upstream): opencode.json names apiyi as a provider
 // on its bundled @ai-sdk/openai-compatible package, and opencode makes two streamed calls, a title call on
 // its small model and the main call. Run by test/e2e/clients/run.sh, not by the plain `bun test`.
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import {
-  CLI_TIMEOUT_MS,
-  cliBin,
-  describeRun,
-  headersFree,
-  REPLY,
-  routesSince,
-  runCli,
-  upstreamKey,
-  useGateway,
-} from "./harness";
-
-setDefaultTimeout(CLI_TIMEOUT_MS + 15_000);
+import { describe, expect, test } from "bun:test";
+import { cliBin, headersFree, runCli, upstreamKey, useGateway } from "./harness";
 
 const MODEL = "gpt-5.5";
 /** opencode.json's small_model: what the title call asks for (without it, the main model). */
@@ -65,13 +53,8 @@ async function opencode() {
 
 describe("opencode run", () => {
   test("prints the mock's reply; the upstream gets a streamed title call on the small model, then the main call", async () => {
-    const from = gw.mock.requests.length;
-    const run = await opencode();
-    expect(run.stdout, describeRun(run)).toContain(REPLY);
-    expect(run.code, describeRun(run)).toBe(0);
-
-    expect(routesSince(gw.mock, from)).toEqual(["POST /v1/chat/completions", "POST /v1/chat/completions"]);
-    const calls = gw.mock.requests.slice(from);
+    const { calls, routes } = await gw.expectRun(opencode);
+    expect(routes).toEqual(["POST /v1/chat/completions", "POST /v1/chat/completions"]);
     expect(calls.map((c) => c.model)).toEqual([SMALL, MODEL]);
     for (const up of calls) {
       expect(up.body).toMatchObject({ stream: true, stream_options: { include_usage: true }, max_tokens: 32000 });

@@ -5,40 +5,17 @@
 // dialog, and the row shows the type's extra and the cap when set. The price dialog, table, export and
 // import carry cache_write.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import { ADMIN_PASSWORD, client, login, priceModels, useServer } from "../../support/server";
 
 setDefaultTimeout(20_000);
 
 const app = useServer();
-let cookie = "";
-let csrf = "";
+let admin: Awaited<ReturnType<typeof login>>;
 let api: ReturnType<typeof client>;
 
-async function page(path: string) {
-  const res = await fetch(app.url + path, { headers: { cookie }, redirect: "manual" });
-  return { status: res.status, text: await res.text() };
-}
-
-/** An htmx-style form post (or JSON array) with the CSRF header. */
-async function act(method: string, path: string, form: Record<string, string | string[]> | unknown[] = {}) {
-  const json = Array.isArray(form);
-  const body = new URLSearchParams();
-  if (!json) for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  const res = await fetch(app.url + path, {
-    method,
-    headers: {
-      cookie,
-      "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
-      "hx-request": "true",
-      "x-csrf-token": csrf,
-      origin: app.url,
-    },
-    body: json ? JSON.stringify(form) : body,
-  });
-  const trigger = res.headers.get("hx-trigger");
-  return { status: res.status, text: await res.text(), trigger: trigger ? JSON.parse(trigger) : {} };
-}
+const { page, act } = consoleHttp(app, { as: () => admin });
 
 const rowOf = (html: string, id: string) => new RegExp(`<tr id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? null;
 const idOf = (html: string) => Number(/id="channel-(\d+)"/.exec(html)![1]);
@@ -62,11 +39,10 @@ const FORM = {
 };
 
 beforeAll(async () => {
-  cookie = (await login(app.url, "admin", ADMIN_PASSWORD)).cookie;
-  csrf = /data-csrf="([0-9a-f]+)"/.exec((await page("/token")).text)![1];
-  api = client(app.url, { cookie });
+  admin = await login(app.url, "admin", ADMIN_PASSWORD);
+  api = client(app.url, admin);
   // a model without a price would add a warning to every save's toast
-  await priceModels(app.url, { cookie }, "fmt-model");
+  await priceModels(app.url, admin, "fmt-model");
 });
 
 describe("the channel dialog", () => {
@@ -318,10 +294,7 @@ describe("the price dialog and table", () => {
       { model: "fmt-import", input: "1", output: "5", cache_write: "1.25" },
     ]);
     expect(r.trigger.toast.message).toBe("Imported 1 price");
-    const exported = (await (await fetch(`${app.url}/admin/pricing.json`, { headers: { cookie } })).json()) as Record<
-      string,
-      unknown
-    >[];
+    const exported = JSON.parse((await page("/admin/pricing.json")).text) as Record<string, unknown>[];
     expect(exported.find((p) => p.model === "fmt-import")).toEqual({
       model: "fmt-import",
       input: "1",

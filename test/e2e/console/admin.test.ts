@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { LOG_TYPE } from "../../../src/core/status";
 import { SETTINGS } from "../../../src/services/settings";
+import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
 import { ADMIN_PASSWORD, call, login, makeUser, useServer } from "../../support/server";
@@ -29,45 +30,11 @@ const newKey = () => {
 /** the raw text of every console reply this file saw */
 const seen: string[] = [];
 
-type Who = { cookie: string; csrf: string };
-let admin: Who;
-let carol: Who & { id: number };
+let admin: Awaited<ReturnType<typeof login>>;
+let carol: Awaited<ReturnType<typeof login>> & { id: number };
 
-async function page(path: string, who: Partial<Who> = admin, headers: Record<string, string> = {}) {
-  const res = await fetch(app.url + path, { headers: { cookie: who.cookie ?? "", ...headers }, redirect: "manual" });
-  const text = await res.text();
-  seen.push(text);
-  return { status: res.status, location: res.headers.get("location"), text, headers: res.headers };
-}
+const { page, act } = consoleHttp(app, { as: () => admin, seen: (text) => seen.push(text) });
 
-/** An htmx-style action: form-encoded (or JSON) body, the CSRF header, our own origin. */
-async function act(
-  method: string,
-  path: string,
-  form: Record<string, string | string[]> | unknown[] = {},
-  who: Partial<Who> = admin,
-) {
-  const json = Array.isArray(form);
-  const body = new URLSearchParams();
-  if (!json) for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  const res = await fetch(app.url + path, {
-    method,
-    headers: {
-      cookie: who.cookie ?? "",
-      "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
-      "hx-request": "true",
-      "x-csrf-token": who.csrf ?? "",
-      origin: app.url,
-    },
-    body: json ? JSON.stringify(form) : body,
-  });
-  const text = await res.text();
-  seen.push(text);
-  const trigger = res.headers.get("hx-trigger");
-  return { status: res.status, text, headers: res.headers, trigger: trigger ? JSON.parse(trigger) : {} };
-}
-
-const csrfOf = async (cookie: string) => /data-csrf="([0-9a-f]+)"/.exec((await page("/token", { cookie })).text)![1];
 /** the body of a table row by its id attribute */
 const rowOf = (html: string, id: string) => new RegExp(`<tr id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? null;
 const hex = (s: string) => Buffer.from(s).toString("hex");
@@ -83,10 +50,9 @@ async function poll<T>(what: string, fn: () => Promise<T | null | undefined | fa
 }
 
 beforeAll(async () => {
-  const a = await login(app.url, "admin", ADMIN_PASSWORD);
-  admin = { cookie: a.cookie, csrf: await csrfOf(a.cookie) };
-  const c = await makeUser(app.url, { cookie: admin.cookie }, "carol");
-  carol = { id: c.id, cookie: c.auth.cookie, csrf: await csrfOf(c.auth.cookie) };
+  admin = await login(app.url, "admin", ADMIN_PASSWORD);
+  const c = await makeUser(app.url, admin, "carol");
+  carol = { id: c.id, ...c.auth };
 });
 
 describe("who may open the admin pages", () => {
@@ -189,12 +155,7 @@ describe("who may open the admin pages", () => {
   });
 
   test("actions need the CSRF token even for admins", async () => {
-    const r = await act(
-      "POST",
-      "/admin/groups",
-      { name: "forged", multiplier: "1" },
-      { cookie: admin.cookie, csrf: "forged" },
-    );
+    const r = await act("POST", "/admin/groups", { name: "forged", multiplier: "1" }, { ...admin, csrf: "forged" });
     expect(r.status).toBe(403);
     expect((await page("/admin/groups")).text).not.toContain(">forged<");
   });
@@ -369,7 +330,7 @@ describe("/admin/channels", () => {
     });
     const badId = /id="channel-(\d+)"/.exec(made.text)![1];
     const token = expectReply(
-      await call(app.url, "POST", "/api/token/", { name: "for-401", unlimited_quota: true }, { cookie: admin.cookie }),
+      await call(app.url, "POST", "/api/token/", { name: "for-401", unlimited_quota: true }, admin),
       201,
     );
     const res = await fetch(`${app.url}/v1/chat/completions`, {
@@ -612,10 +573,10 @@ describe("/admin/pricing", () => {
       cached_input: "0.075",
       hold_cap_tokens: "1000",
     });
-    const exported = await fetch(`${app.url}/admin/pricing.json`, { headers: { cookie: admin.cookie } });
+    const exported = await page("/admin/pricing.json");
     expect(exported.headers.get("content-type")).toContain("application/json");
     expect(exported.headers.get("content-disposition")).toBe('attachment; filename="apiyi-prices.json"');
-    const list = (await exported.json()) as Record<string, unknown>[];
+    const list = JSON.parse(exported.text) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThan(1);
     expect(list.find((p) => p.model === "round-trip")).toEqual({
       model: "round-trip",
@@ -633,9 +594,7 @@ describe("/admin/pricing", () => {
       "close-dialog": true,
     });
     expect(r.text).toContain('<tbody id="price-rows" hx-swap-oob="true">');
-    const again = (await (
-      await fetch(`${app.url}/admin/pricing.json`, { headers: { cookie: admin.cookie } })
-    ).json()) as Record<string, unknown>[];
+    const again = JSON.parse((await page("/admin/pricing.json")).text) as Record<string, unknown>[];
     expect(again).toEqual(list);
   });
 
@@ -688,7 +647,7 @@ describe("/admin/settings", () => {
     expect(saved.trigger.toast.message).toBe("Settings saved");
     expect(saved.text).toMatch(/id="setting-register_enabled" name="register_enabled" value="1" checked/);
     expect(saved.text).toContain('name="max_attempts" value="3"');
-    const stored = expectReply(await call(app.url, "GET", "/api/setting", undefined, { cookie: admin.cookie }), 200);
+    const stored = expectReply(await call(app.url, "GET", "/api/setting", undefined, admin), 200);
     expect(stored).toMatchObject({ register_enabled: true, max_attempts: 3, new_user_quota: 250000 });
 
     const bad = await act("POST", "/admin/settings", {
@@ -702,14 +661,16 @@ describe("/admin/settings", () => {
       /class="setting invalid"[\s\S]*id="setting-max_attempts"[^>]*value="99"[\s\S]*class="field-error" role="alert">[^<]*10/,
     );
     expect(bad.text).toMatch(/id="setting-new_user_quota"[^>]*value="lots"[\s\S]*?class="field-error"/);
-    const after = expectReply(await call(app.url, "GET", "/api/setting", undefined, { cookie: admin.cookie }), 200);
+    const after = expectReply(await call(app.url, "GET", "/api/setting", undefined, admin), 200);
     expect(after).toMatchObject({ register_enabled: true, max_attempts: 3, new_user_quota: 250000 });
 
     const off = await act("POST", "/admin/settings", { register_enabled: ["0"], max_attempts: "4" });
     expect(off.trigger.toast.message).toBe("Settings saved");
-    expect(
-      expectReply(await call(app.url, "GET", "/api/setting", undefined, { cookie: admin.cookie }), 200),
-    ).toMatchObject({ register_enabled: false, max_attempts: 4, new_user_quota: 250000 });
+    expect(expectReply(await call(app.url, "GET", "/api/setting", undefined, admin), 200)).toMatchObject({
+      register_enabled: false,
+      max_attempts: 4,
+      new_user_quota: 250000,
+    });
   });
 });
 
@@ -735,10 +696,10 @@ describe("/admin/logs", () => {
     const badId = /id="channel-(\d+)"/.exec(bad.text)![1];
     const goodId = /id="channel-(\d+)"/.exec(good.text)![1];
     const carolToken = expectReply(
-      await call(app.url, "POST", "/api/token/", { name: "carol-fo", unlimited_quota: true }, { cookie: carol.cookie }),
+      await call(app.url, "POST", "/api/token/", { name: "carol-fo", unlimited_quota: true }, carol),
       201,
     );
-    await call(app.url, "PUT", `/api/user/`, { id: carol.id, unlimited: true }, { cookie: admin.cookie });
+    await call(app.url, "PUT", `/api/user/`, { id: carol.id, unlimited: true }, admin);
     const res = await fetch(`${app.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${carolToken.key}`, "content-type": "application/json" },

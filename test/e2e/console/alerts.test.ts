@@ -3,6 +3,7 @@
 // private address refused inline, a generated secret shown once), and lists the user's sends;
 // /admin/settings lists everyone's.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
 import { startReceiver, waitFor } from "../../support/receiver";
@@ -13,24 +14,8 @@ let mock: MockUpstream;
 let receiver: ReturnType<typeof startReceiver>;
 let admin: Awaited<ReturnType<typeof login>>;
 let dora: Awaited<ReturnType<typeof makeUser>>;
-let csrf = "";
 
-const page = async (path: string, cookie: string) => (await fetch(app.url + path, { headers: { cookie } })).text();
-
-async function act(path: string, form: Record<string, string>, cookie: string) {
-  const res = await fetch(app.url + path, {
-    method: "POST",
-    headers: {
-      cookie,
-      "content-type": "application/x-www-form-urlencoded",
-      "hx-request": "true",
-      "x-csrf-token": csrf,
-      origin: app.url,
-    },
-    body: new URLSearchParams(form),
-  });
-  return { status: res.status, text: await res.text() };
-}
+const { page, act } = consoleHttp(app);
 
 const BANNER = 'id="low-balance-banner"';
 
@@ -40,7 +25,6 @@ beforeAll(async () => {
   admin = await login(app.url, "admin", ADMIN_PASSWORD);
   dora = await makeUser(app.url, admin, "dora", "dora-pass-1");
   expectReply(await client(app.url, admin).post(`/api/user/${dora.id}/topup`, { quota: 1_250_000 }), 200); // $2.50
-  csrf = /data-csrf="([0-9a-f]+)"/.exec(await page("/account", dora.auth.cookie!))![1];
 });
 
 afterAll(() => {
@@ -49,42 +33,44 @@ afterAll(() => {
 });
 
 test("the banner shows on the user's pages while the balance is below the threshold", async () => {
-  const cookie = dora.auth.cookie!;
-  expect(await page("/account", cookie)).not.toContain(BANNER);
-  const saved = await act("/account/alerts", { threshold_usd: "3", notify_type: "none", webhook_url: "" }, cookie);
+  const who = dora.auth;
+  expect((await page("/account", who)).text).not.toContain(BANNER);
+  const saved = await act("POST", "/account/alerts", { threshold_usd: "3", notify_type: "none", webhook_url: "" }, who);
   expect(saved.status).toBe(200);
   expect(saved.text).toContain('value="3.00"');
   for (const path of ["/account", "/token"]) {
-    const html = await page(path, cookie);
+    const html = (await page(path, who)).text;
     expect(html).toContain(BANNER);
     expect(html).toContain("Your balance is $2.50, below your alert threshold of $3.00");
   }
-  expect(await page("/account", admin.cookie!)).not.toContain(BANNER); // someone else's threshold
-  await act("/account/alerts", { threshold_usd: "1", notify_type: "none", webhook_url: "" }, cookie);
-  expect(await page("/account", cookie)).not.toContain(BANNER);
+  expect((await page("/account", admin)).text).not.toContain(BANNER); // someone else's threshold
+  await act("POST", "/account/alerts", { threshold_usd: "1", notify_type: "none", webhook_url: "" }, who);
+  expect((await page("/account", who)).text).not.toContain(BANNER);
 });
 
 test("a private webhook is refused inline; a generated secret is shown once", async () => {
-  const cookie = dora.auth.cookie!;
+  const who = dora.auth;
   const refused = await act(
+    "POST",
     "/account/alerts",
     { threshold_usd: "1", notify_type: "webhook", webhook_url: "http://192.168.0.10/hook" },
-    cookie,
+    who,
   );
   expect(refused.text).toContain('role="alert"');
   expect(refused.text).toContain("public address");
-  const bad = await act("/account/alerts", { threshold_usd: "one", notify_type: "none" }, cookie);
+  const bad = await act("POST", "/account/alerts", { threshold_usd: "one", notify_type: "none" }, who);
   expect(bad.text).toContain("give an amount in $");
 
   expectReply(await client(app.url, admin).put("/api/setting", { alerts_allow_loopback_for_tests: true }), 200);
   const ok = await act(
+    "POST",
     "/account/alerts",
     { threshold_usd: "2.4", notify_type: "webhook", webhook_url: `${receiver.url}/dora` },
-    cookie,
+    who,
   );
   const secret = /id="webhook-secret">([0-9A-Za-z]+)</.exec(ok.text)?.[1];
   expect(secret?.length).toBe(40);
-  expect(await page("/account", cookie)).not.toContain(secret!);
+  expect((await page("/account", who)).text).not.toContain(secret!);
 });
 
 test("the send log: the user's own on /account, everyone's on /admin/settings", async () => {
@@ -98,13 +84,13 @@ test("the send log: the user's own on /account, everyone's on /admin/settings", 
   await r.text();
   await waitFor(() => (receiver.at("/dora").length ? true : undefined), "the alert");
   const mine = await waitFor(async () => {
-    const html = await page("/account", dora.auth.cookie!);
+    const html = (await page("/account", dora.auth)).text;
     return html.includes('class="alert-status delivered"') ? html : undefined;
   }, "the delivered row on /account");
   expect(mine).toContain("Your alert sends (last 50)");
   expect(mine).toContain(`webhook · ${new URL(receiver.url).host}`);
   expect(mine.slice(mine.indexOf(`id="alert-sends"`))).not.toContain("/dora"); // the host only
-  const all = await page("/admin/settings", admin.cookie!);
+  const all = (await page("/admin/settings", admin)).text;
   expect(all).toContain("Alert sends (everyone's, last 50)");
   expect(all).toContain("<td>dora</td>");
   expect(all).toContain("alerts_allow_loopback_for_tests");

@@ -3,6 +3,7 @@
 // every priced model with its prices, API易 multipliers, billing types and serving groups; the GET `q`
 // search; escaping; and the sign-in redirect for anonymous visitors.
 import { beforeAll, expect, test } from "bun:test";
+import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import {
   ADMIN_PASSWORD,
@@ -20,10 +21,7 @@ const app = useServer();
 let admin: Auth;
 let bob: Awaited<ReturnType<typeof makeUser>>;
 
-async function page(path: string, cookie: string) {
-  const res = await fetch(app.url + path, { headers: { cookie }, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), text: await res.text() };
-}
+const { page } = consoleHttp(app);
 
 /** The HTML of one element found by its id (up to the matching close of `tag`; no nesting of `tag` inside). */
 const section = (html: string, id: string, tag = "article") => {
@@ -81,14 +79,14 @@ beforeAll(async () => {
 
 test("anonymous visitors are sent to sign in from /groups, /pricing and /account", async () => {
   for (const path of ["/groups", "/pricing?q=gpt", "/account"]) {
-    const r = await page(path, "");
+    const r = await page(path, {});
     expect(r.status).toBe(302);
     expect(r.location).toBe(`/login?next=${encodeURIComponent(path)}`);
   }
 });
 
 test("/groups for a user: the groups they may pick, each with description, multiplier and its models", async () => {
-  const r = await page("/groups", bob.auth.cookie);
+  const r = await page("/groups", bob.auth);
   expect(r.status).toBe(200);
   expect(r.text).toContain("<title>Groups · apiyi</title>");
   const vip = section(r.text, "group-vip");
@@ -106,7 +104,7 @@ test("/groups for a user: the groups they may pick, each with description, multi
 });
 
 test("/groups for an admin: every group, with the ones users can pick marked", async () => {
-  const r = await page("/groups", admin!.cookie!);
+  const r = await page("/groups", admin);
   const staff = section(r.text, "group-staff");
   expect(staff).toContain("×0.5");
   expect(staff).toContain("admins only");
@@ -118,7 +116,7 @@ test("/groups for an admin: every group, with the ones users can pick marked", a
 });
 
 test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing types and serving groups", async () => {
-  const r = await page("/pricing", bob.auth.cookie);
+  const r = await page("/pricing", bob.auth);
   expect(r.status).toBe(200);
   expect(r.text).toContain("<title>Pricing · apiyi</title>");
   const mini = priceRow(r.text, "gpt-4o-mini");
@@ -141,17 +139,17 @@ test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing type
 });
 
 test("/pricing?q= filters by model or group name, and says when nothing matches", async () => {
-  const claude = await page("/pricing?q=CLAUDE", bob.auth.cookie);
+  const claude = await page("/pricing?q=CLAUDE", bob.auth);
   expect(priceRow(claude.text, "claude-sonnet-4-5")).not.toBe("");
   expect(priceRow(claude.text, "gpt-4o-mini")).toBe("");
   expect(claude.text).toMatch(/\d+ of \d+ models match “CLAUDE”/);
   expect(claude.text).toContain('value="CLAUDE"');
 
-  const byGroup = await page("/pricing?q=vip", bob.auth.cookie);
+  const byGroup = await page("/pricing?q=vip", bob.auth);
   expect(priceRow(byGroup.text, "gpt-4o-mini")).not.toBe("");
   expect(priceRow(byGroup.text, "o3")).toBe("");
 
-  const none = await page(`/pricing?q=${encodeURIComponent('"><img src=x onerror=alert(1)>')}`, bob.auth.cookie);
+  const none = await page(`/pricing?q=${encodeURIComponent('"><img src=x onerror=alert(1)>')}`, bob.auth);
   expect(none.status).toBe(200);
   expect(none.text).toContain("No model matches “&quot;&gt;&lt;img src=x onerror=alert(1)&gt;”");
   expect(none.text).toContain('value="&#34;><img'); // stays inside the attribute

@@ -3,6 +3,7 @@
 // and success rate, medians, and the two inline SVG charts; each user sees only their own figures.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { LOG_TYPE } from "../../../src/core/status";
+import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer, chatCall } from "../../support/server";
@@ -24,10 +25,7 @@ async function chat(key: string, model: string, stream = false) {
   return res.status;
 }
 
-async function get(path: string, cookie: string) {
-  const res = await fetch(app.url + path, { headers: { cookie }, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), text: await res.text() };
-}
+const { page } = consoleHttp(app);
 
 /** The same exact dollars the page shows: 1 unit = $0.000002, at least two decimals. */
 const usd = (units: number) => {
@@ -81,13 +79,13 @@ beforeAll(async () => {
 });
 
 test("anonymous visitors are sent to sign in", async () => {
-  const r = await get("/dashboard", "");
+  const r = await page("/dashboard", {});
   expect(r.status).toBe(302);
   expect(r.location).toBe("/login?next=%2Fdashboard");
 });
 
 test("balance, spend equal to the sum of the costs, calls, success rate and medians", async () => {
-  const r = await get("/dashboard", carol.auth.cookie);
+  const r = await page("/dashboard", carol.auth);
   expect(r.status).toBe(200);
   const self = expectReply(await carol.api.get("/api/user/self"), 200);
   expect(stat(r.text, "stat-balance")).toBe(usd(self.quota));
@@ -106,7 +104,7 @@ test("balance, spend equal to the sum of the costs, calls, success rate and medi
 });
 
 test("two inline SVG charts: spend per day (30 bars, today's is the spend) and calls per model", async () => {
-  const r = await get("/dashboard", carol.auth.cookie);
+  const r = await page("/dashboard", carol.auth);
   const spent = rows
     .filter((x) => x.type === LOG_TYPE.consume || x.type === LOG_TYPE.error)
     .reduce((a, x) => a + x.quota, 0);
@@ -126,12 +124,12 @@ test("two inline SVG charts: spend per day (30 bars, today's is the spend) and c
 });
 
 test("each user sees their own figures: an unlimited balance, no one else's models", async () => {
-  const r = await get("/dashboard", dave.auth.cookie);
+  const r = await page("/dashboard", dave.auth);
   expect(stat(r.text, "stat-balance")).toBe("unlimited");
   expect(stat(r.text, "stat-calls")).toBe("1");
   expect(r.text).not.toContain("d-a");
   const fresh = await makeUser(app.url, await login(app.url, "admin", ADMIN_PASSWORD), "erin");
-  const empty = await get("/dashboard", fresh.auth.cookie);
+  const empty = await page("/dashboard", fresh.auth);
   expect(stat(empty.text, "stat-month")).toBe("$0.00");
   expect(stat(empty.text, "stat-success")).toBe("—");
   expect(empty.text).toContain("No calls in the last 30 days");

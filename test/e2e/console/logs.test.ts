@@ -4,6 +4,7 @@
 // user sees only their own rows, anonymous visitors sign in first, and names render as text.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { LOG_TYPE } from "../../../src/core/status";
+import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer, chatCall } from "../../support/server";
@@ -31,7 +32,7 @@ type ApiRow = {
 };
 let alice: Awaited<ReturnType<typeof makeUser>>;
 let bob: Awaited<ReturnType<typeof makeUser>>;
-let adminCookie = "";
+let adminAuth: Awaited<ReturnType<typeof login>>;
 /** alice's rows as the management API gives them (the ground truth), newest first */
 let rows: ApiRow[] = [];
 const ids: Record<string, string> = {};
@@ -43,10 +44,7 @@ async function chat(key: string, model: string, stream = false) {
   return res.headers.get("x-request-id")!;
 }
 
-async function get(path: string, cookie = alice.auth.cookie) {
-  const res = await fetch(app.url + path, { headers: { cookie }, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
-}
+const { page } = consoleHttp(app, { as: () => alice.auth });
 
 const decode = (s: string) =>
   s
@@ -99,8 +97,7 @@ function parseCsv(text: string): string[][] {
 }
 
 beforeAll(async () => {
-  const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
-  adminCookie = adminAuth.cookie;
+  adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
   const admin = client(app.url, adminAuth);
   expectReply(await admin.post("/api/group/", { name: "vip", multiplier: 1 }), 201);
   expectReply(
@@ -152,14 +149,14 @@ beforeAll(async () => {
 });
 
 test("anonymous visitors are sent to sign in, and come back to the filtered page", async () => {
-  const r = await get("/log?model_name=m-a", "");
+  const r = await page("/log?model_name=m-a", {});
   expect(r.status).toBe(302);
   expect(r.location).toBe("/login?next=%2Flog%3Fmodel_name%3Dm-a");
-  expect((await get("/log.csv", "")).status).toBe(302);
+  expect((await page("/log.csv", {})).status).toBe(302);
 });
 
 test("the table: the user's rows newest first, each type distinct, stream tag, request ids to copy, error codes", async () => {
-  const r = await get("/log");
+  const r = await page("/log");
   expect(r.status).toBe(200);
   expect(shownIds(r.text)).toEqual(rows.map((x) => x.id));
   for (const [type, tone] of [
@@ -190,7 +187,7 @@ test("the table: the user's rows newest first, each type distinct, stream tag, r
 
 test("filters narrow the rows, and the form, pager and CSV links keep them", async () => {
   const expectIds = async (query: string, pick: (x: ApiRow) => boolean) =>
-    expect(shownIds((await get(`/log?${query}`)).text)).toEqual(rows.filter(pick).map((x) => x.id));
+    expect(shownIds((await page(`/log?${query}`)).text)).toEqual(rows.filter(pick).map((x) => x.id));
   await expectIds("model_name=m-b", (x) => x.model_name === "m-b");
   await expectIds("token_name=two", (x) => x.token_name === "two");
   await expectIds(`token_name=${encodeURIComponent(COMMA_QUOTE)}`, (x) => x.token_name === COMMA_QUOTE);
@@ -200,26 +197,26 @@ test("filters narrow the rows, and the form, pager and CSV links keep them", asy
   await expectIds(`request_id=${ids.b1}`, (x) => x.request_id === ids.b1);
   await expectIds("model_name=m-a&token_name=one", (x) => x.model_name === "m-a" && x.token_name === "one");
   await expectIds(`from=${today}&to=${today}`, () => true);
-  const none = await get("/log?from=2999-01-01");
+  const none = await page("/log?from=2999-01-01");
   expect(shownIds(none.text)).toEqual([]);
   expect(none.text).toContain("Nothing matches these filters");
 
-  const r = await get("/log?model_name=m-a&token_name=one&size=1");
+  const r = await page("/log?model_name=m-a&token_name=one&size=1");
   expect(r.text).toContain('name="model_name" list="log-models" maxlength="200" value="m-a"');
   expect(r.text).toContain('value="one"');
   const older = link(r.text, "Older →")!;
   expect(older).toMatch(/^\/log\?token_name=one&model_name=m-a&before=\d+&size=1$/);
-  const next = await get(older);
+  const next = await page(older);
   expect(link(next.text, "← Newer")).toMatch(/^\/log\?token_name=one&model_name=m-a&after=\d+&size=1$/);
   expect(link(next.text, "⇤ Newest")).toBe("/log?token_name=one&model_name=m-a&size=1");
   expect(r.text).toMatch(/href="\/log\.csv\?token_name=one&(amp;)?model_name=m-a"/);
 
-  const odd = await get("/log?model_name=m-b&model_name=m-a&type=9&size=x&before=y");
+  const odd = await page("/log?model_name=m-b&model_name=m-a&type=9&size=x&before=y");
   expect(odd.status).toBe(200);
   expect(odd.text).toContain("Ignored: type: unknown type");
   const byModel = (m: string) => rows.filter((x) => x.model_name === m).map((x) => x.id);
   expect([byModel("m-a"), byModel("m-b")]).toContainEqual(shownIds(odd.text)); // one of the repeated values
-  const bad = await get("/log?from=2025-13-45&model_name=m-b");
+  const bad = await page("/log?from=2025-13-45&model_name=m-b");
   expect(bad.text).toContain("Ignored: from: not a day (YYYY-MM-DD)");
   expect(shownIds(bad.text)).toEqual(rows.filter((x) => x.model_name === "m-b").map((x) => x.id));
 });
@@ -241,16 +238,16 @@ test("the totals line equals the sum of the filtered rows, from the daily rollup
     ["token_name=no-such-token", "rows"],
   ];
   for (const [query, source] of cases) {
-    const r = await get(`/log?${query}&size=100`);
+    const r = await page(`/log?${query}&size=100`);
     const shown = new Set(shownIds(r.text));
     expect({ query, totals: totals(r.text) }).toEqual({ query, totals: sums(rows.filter((x) => shown.has(x.id))) });
     expect(r.text).toContain(source === "daily" ? "from the daily totals" : "from the rows");
   }
-  const all = totals((await get("/log")).text);
+  const all = totals((await page("/log")).text);
   expect(all.count).toBe(7);
   expect(all.quota).toBeGreaterThan(0);
   // a top-up filter sums the amounts added
-  const topups = await get("/log?type=1");
+  const topups = await page("/log?type=1");
   expect(topups.text).toContain('data-count="1" data-quota="5000000"');
   expect(topups.text).toContain("top-up rows");
 });
@@ -261,7 +258,7 @@ test("keyset pages show every row exactly once, forwards and back", async () => 
     const pages: number[][] = [];
     let next: string | null = `/log?${filter}size=2`;
     while (next) {
-      const r = await get(next);
+      const r = await page(next);
       pages.push(shownIds(r.text));
       expect(pages.length).toBeLessThan(20);
       next = link(r.text, "Older →");
@@ -269,10 +266,10 @@ test("keyset pages show every row exactly once, forwards and back", async () => 
     expect(pages.flat()).toEqual(expected);
     expect(pages.slice(0, -1).every((p) => p.length === 2)).toBe(true);
     // and back: "Newer" from the last page walks the same pages in reverse
-    let back = link((await get(`/log?${filter}size=2&before=${pages.at(-1)![0] + 1}`)).text, "← Newer");
+    let back = link((await page(`/log?${filter}size=2&before=${pages.at(-1)![0] + 1}`)).text, "← Newer");
     const seen = [pages.at(-1)!];
     while (back) {
-      const r = await get(back);
+      const r = await page(back);
       seen.unshift(shownIds(r.text));
       back = link(r.text, "← Newer");
     }
@@ -287,17 +284,17 @@ test("a time range pages by time (newest first) and shows every row of it exactl
   let url: string | null = `/log?from=${day}&to=${day}&size=2`;
   let last = url;
   while (url) {
-    const r = await get(url);
+    const r = await page(url);
     pages.push(shownIds(r.text));
     expect(pages.length).toBeLessThan(20);
     last = url;
     url = link(r.text, "Older →");
   }
   expect(pages.flat()).toEqual(byTime);
-  let back = link((await get(last)).text, "← Newer");
+  let back = link((await page(last)).text, "← Newer");
   const seen = [pages.at(-1)!];
   while (back) {
-    const r = await get(back);
+    const r = await page(back);
     seen.unshift(shownIds(r.text));
     back = link(r.text, "← Newer");
   }
@@ -305,11 +302,11 @@ test("a time range pages by time (newest first) and shows every row of it exactl
 });
 
 test("CSV export: the filtered rows, UTC ISO times, a header, quoting, an attachment", async () => {
-  const res = await fetch(`${app.url}/log.csv`, { headers: { cookie: alice.auth.cookie } });
+  const res = await page("/log.csv");
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
   expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="apiyi-log-\d{4}-\d\d-\d\d\.csv"$/);
-  const text = await res.text();
+  const { text } = res;
   expect(text).toContain(`,"a,b""c",`);
   const [header, ...lines] = parseCsv(text);
   expect(header).toEqual([
@@ -343,43 +340,41 @@ test("CSV export: the filtered rows, UTC ISO times, a header, quoting, an attach
   expect(lines.find((l) => l[1] === ids.s1)![6]).toBe("yes");
   expect(lines.find((l) => l[2] === "top-up")![10]).toBe("5000000");
 
-  const filtered = parseCsv(
-    await (await fetch(`${app.url}/log.csv?model_name=m-b`, { headers: { cookie: alice.auth.cookie } })).text(),
-  ).slice(1);
+  const filtered = parseCsv((await page("/log.csv?model_name=m-b")).text).slice(1);
   expect(filtered.map((l) => l[1])).toEqual(rows.filter((x) => x.model_name === "m-b").map((x) => x.request_id));
   // the CSV's costs are the totals line's
   const callQuota = lines.filter((l) => l[2] === "consume" || l[2] === "error").reduce((a, l) => a + Number(l[10]), 0);
-  expect(totals((await get("/log")).text).quota).toBe(callQuota);
+  expect(totals((await page("/log")).text).quota).toBe(callQuota);
 });
 
 test("a user never sees another user's rows; an admin's /log is their own", async () => {
-  const mine = await get("/log");
+  const mine = await page("/log");
   expect(mine.text).not.toContain(ids.bob);
   expect(mine.text).not.toContain("bobtok");
-  const theirs = await get("/log", bob.auth.cookie);
+  const theirs = await page("/log", bob.auth);
   expect(shownIds(theirs.text).length).toBe(1);
   expect(theirs.text).toContain(ids.bob);
   for (const id of [ids.a1, ids.b1, ids.x1]) expect(theirs.text).not.toContain(id);
   expect(theirs.text).not.toContain("a,b&quot;c");
-  expect(shownIds((await get(`/log?request_id=${ids.a1}`, bob.auth.cookie)).text)).toEqual([]);
-  expect(totals((await get(`/log?token_name=one`, bob.auth.cookie)).text).count).toBe(0);
-  const csv = await (await fetch(`${app.url}/log.csv`, { headers: { cookie: bob.auth.cookie } })).text();
+  expect(shownIds((await page(`/log?request_id=${ids.a1}`, bob.auth)).text)).toEqual([]);
+  expect(totals((await page(`/log?token_name=one`, bob.auth)).text).count).toBe(0);
+  const csv = (await page("/log.csv", bob.auth)).text;
   expect(
     parseCsv(csv)
       .slice(1)
       .map((l) => l[1]),
   ).toEqual([ids.bob]);
-  const admin = await get("/log", adminCookie);
+  const admin = await page("/log", adminAuth);
   expect(shownIds(admin.text)).toEqual([]);
   expect(admin.text).toContain("No calls yet — create a key on the");
 });
 
 test("a token named like HTML renders as text, in the table and in the filter's suggestions", async () => {
-  const r = await get(`/log?token_name=${encodeURIComponent(XSS)}`);
+  const r = await page(`/log?token_name=${encodeURIComponent(XSS)}`);
   expect(shownIds(r.text).length).toBe(1);
   expect(r.text).toContain('<td data-label="Token" class="name">&lt;img src=x onerror=alert(1)&gt;</td>');
   // inside a quoted attribute (the filter's value, a suggestion) it is inert text; nowhere else
   const outsideAttributes = (html: string) => html.replaceAll(`value="${XSS}"`, "");
   expect(outsideAttributes(r.text)).not.toContain(XSS);
-  expect(outsideAttributes((await get("/log")).text)).not.toContain(XSS);
+  expect(outsideAttributes((await page("/log")).text)).not.toContain(XSS);
 });

@@ -18,7 +18,7 @@ const tokenNamed = async (name: string) =>
   (expectReply(await api.get(`/api/token/?keyword=${name}`), 200).items as any[]).find((t) => t.name === name);
 
 test("the token dialog: limits folded away until set; saved on create, shown again on edit", async () => {
-  const blank = await s.page("/token/new");
+  const blank = await s.fragment("/token/new");
   expect(blank.text).toContain("Advanced: rate limits");
   expect(blank.text).toContain('name="rpm_limit"');
   expect(blank.text).not.toMatch(/<details class="advanced" open/);
@@ -35,7 +35,7 @@ test("the token dialog: limits folded away until set; saved on create, shown aga
   expect(s.toast(made)).toBe("Token created");
   const t = await tokenNamed("limited-one");
   expect(t).toMatchObject({ rpm_limit: 12, tpm_limit: 0, rpd_limit: 500, max_parallel_requests: 0 });
-  const edit = await s.page(`/token/${t.id}/edit`);
+  const edit = await s.fragment(`/token/${t.id}/edit`);
   expect(edit.text).toMatch(/<details class="advanced" open/);
   expect(edit.text).toContain('name="rpm_limit" inputmode="numeric" pattern="[0-9]*" value="12"');
 });
@@ -49,7 +49,7 @@ test("a limit that is not a whole number comes back in the dialog, naming the fi
 
 test("an admin sets a user's limits from the users page", async () => {
   const u = await makeUser(app.url, await login(app.url, "admin", ADMIN_PASSWORD), "limited-user");
-  const dialog = await s.page(`/admin/users/${u.id}/limits`);
+  const dialog = await s.fragment(`/admin/users/${u.id}/limits`);
   expect(dialog.text).toContain("Rate limits of");
   const saved = await s.act("POST", `/admin/users/${u.id}/limits`, { rpm_limit: "30", max_parallel_requests: "2" });
   expect(s.toast(saved)).toBe("Rate limits of limited-user saved");
@@ -71,5 +71,5 @@ test("a group's defaults are set in its dialog", async () => {
   expect(made.status).toBe(200);
   const g = (expectReply(await api.get("/api/group/"), 200).items as any[]).find((x) => x.name === "team");
   expect(g).toMatchObject({ tpm_limit: 90000, rpm_limit: 0 });
-  expect((await s.page("/admin/groups/team/edit")).text).toContain('value="90000"');
+  expect((await s.fragment("/admin/groups/team/edit")).text).toContain('value="90000"');
 });

@@ -4,41 +4,22 @@
 // whitelist, billing mode); deep links in each client app's own format that decode to the right key and address;
 // a placeholder and a note while no public URL is set; another user's token is "not found".
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { consoleHttp, type Who } from "../../support/console";
 import { expectInvalid, expectReply } from "../../support/expect";
-import {
-  ADMIN_PASSWORD,
-  call,
-  client,
-  login,
-  makeUser,
-  removeDir,
-  startServer,
-  useServer,
-  type Auth,
-} from "../../support/server";
+import { ADMIN_PASSWORD, call, client, login, makeUser, removeDir, startServer, useServer } from "../../support/server";
 
 setDefaultTimeout(20_000);
 
 const PUBLIC = "https://gw.example.com/base";
 const app = useServer({ args: ["--public-url", `${PUBLIC}/`] });
-let admin: Auth;
+let admin: Awaited<ReturnType<typeof login>>;
 let bob: Awaited<ReturnType<typeof makeUser>>;
 let bobToken: { id: number; key: string };
 
+const { fragment: htmx } = consoleHttp(app);
 /** A console GET as htmx sends it, with a forged Host header (and X-Forwarded-Host) by default. */
-async function fragment(path: string, cookie: string, host = "evil.example") {
-  const res = await fetch(app.url + path, {
-    headers: { cookie, "hx-request": "true", host, "x-forwarded-host": host, "x-forwarded-proto": "https" },
-    redirect: "manual",
-  });
-  const trigger = res.headers.get("hx-trigger");
-  return {
-    status: res.status,
-    text: await res.text(),
-    trigger: trigger ? JSON.parse(trigger) : null,
-    headers: res.headers,
-  };
-}
+const fragment = (path: string, who: Who, host = "evil.example") =>
+  htmx(path, who, { host, "x-forwarded-host": host, "x-forwarded-proto": "https" });
 
 /** Undoes the HTML escaping of text and attribute values. */
 const unescapeHtml = (s: string) =>
@@ -121,7 +102,7 @@ test("public_url is validated as an http(s) URL without query or fragment", asyn
 });
 
 test("the /token wrench menu has Request example and Share", async () => {
-  const r = await fragment("/token", bob.auth.cookie, new URL(app.url).host);
+  const r = await fragment("/token", bob.auth, new URL(app.url).host);
   expect(r.text).toContain(
     `<button type="button" hx-get="/token/${bobToken.id}/example" hx-target="#dialog-slot">Request example</button>`,
   );
@@ -132,7 +113,7 @@ test("the /token wrench menu has Request example and Share", async () => {
 
 describe("Request example", () => {
   test("snippets with the full key and the public address, never the Host header", async () => {
-    const r = await fragment(`/token/${bobToken.id}/example`, bob.auth.cookie);
+    const r = await fragment(`/token/${bobToken.id}/example`, bob.auth);
     expect(r.status).toBe(200);
     expect(r.text).toStartWith("<dialog data-autoopen");
     expect(r.text).not.toContain("<html");
@@ -171,36 +152,36 @@ describe("Request example", () => {
 
   test("the model follows the token's whitelist and billing mode, and can be switched", async () => {
     const onlyMini = await newToken(bob.api, { name: "mini", models: ["gpt-4o-mini"] });
-    const mini = await fragment(`/token/${onlyMini.id}/example`, bob.auth.cookie);
+    const mini = await fragment(`/token/${onlyMini.id}/example`, bob.auth);
     expect(snippet(mini.text, "python")).toContain('model="gpt-4o-mini"');
     expect(mini.text).not.toContain("claude-sonnet-4-5");
 
     const perCall = await newToken(bob.api, { name: "images", billing_mode: "per_call" });
-    const images = await fragment(`/token/${perCall.id}/example`, bob.auth.cookie);
+    const images = await fragment(`/token/${perCall.id}/example`, bob.auth);
     expect(snippet(images.text, "python")).toContain('model="dall-e-3"'); // the only per-call priced model served
     expect(images.text).not.toContain('value="gpt-4o-mini"');
 
-    const switched = await fragment(`/token/${bobToken.id}/example?model=gpt-4o-mini`, bob.auth.cookie);
+    const switched = await fragment(`/token/${bobToken.id}/example?model=gpt-4o-mini`, bob.auth);
     expect(snippet(switched.text, "node")).toContain('model: "gpt-4o-mini"');
     expect(switched.text).toContain('<option value="gpt-4o-mini" selected>');
-    const notAllowed = await fragment(`/token/${onlyMini.id}/example?model=claude-sonnet-4-5`, bob.auth.cookie);
+    const notAllowed = await fragment(`/token/${onlyMini.id}/example?model=claude-sonnet-4-5`, bob.auth);
     expect(snippet(notAllowed.text, "node")).toContain('model: "gpt-4o-mini"');
 
     const nothing = await newToken(bob.api, { name: "nothing", models: ["o3"] }); // priced, but no channel serves it
-    const none = await fragment(`/token/${nothing.id}/example`, bob.auth.cookie);
+    const none = await fragment(`/token/${nothing.id}/example`, bob.auth);
     expect(none.text).toContain("This token cannot call any model right now");
     expect(snippet(none.text, "python")).toContain('model="MODEL_NAME"');
   });
 
   test("a disabled token says so", async () => {
     const t = await newToken(bob.api, { name: "off", status: 2 });
-    expect((await fragment(`/token/${t.id}/example`, bob.auth.cookie)).text).toContain("This token is disabled");
+    expect((await fragment(`/token/${t.id}/example`, bob.auth)).text).toContain("This token is disabled");
   });
 });
 
 describe("Share", () => {
   test("deep links in each client app's format decode to the right key and address", async () => {
-    const r = await fragment(`/token/${bobToken.id}/share`, bob.auth.cookie);
+    const r = await fragment(`/token/${bobToken.id}/share`, bob.auth);
     expect(r.status).toBe(200);
     expect(r.text).not.toContain("evil.example");
     expect(r.text).not.toContain(new URL(app.url).host);
@@ -260,11 +241,11 @@ describe("Share", () => {
   test("a token name with HTML is text in both dialogs and travels URL-encoded", async () => {
     const t = await newToken(bob.api, { name: "<img src=x onerror=alert(1)>" });
     for (const path of ["example", "share"]) {
-      const r = await fragment(`/token/${t.id}/${path}`, bob.auth.cookie);
+      const r = await fragment(`/token/${t.id}/${path}`, bob.auth);
       expect(r.text).toContain("&lt;img src=x onerror=alert(1)&gt;");
       expect(r.text).not.toContain("<img src=x");
     }
-    const share = await fragment(`/token/${t.id}/share`, bob.auth.cookie);
+    const share = await fragment(`/token/${t.id}/share`, bob.auth);
     expect(new URL(link(share.text, "ccswitch-claude")).searchParams.get("name")).toBe(
       "apiyi (<img src=x onerror=alert(1)>)",
     );
@@ -275,7 +256,7 @@ test("without a public URL: a placeholder, a note for the admin, no one-click li
   const api = client(app.url, admin);
   expectReply(await api.put("/api/setting", { public_url: "" }), 200);
   try {
-    const example = await fragment(`/token/${bobToken.id}/example`, bob.auth.cookie);
+    const example = await fragment(`/token/${bobToken.id}/example`, bob.auth);
     expect(example.text).toContain("public address is not set");
     expect(example.text).toContain("Ask an admin to set the public URL");
     expect(snippet(example.text, "curl")).toContain("curl YOUR_APIYI_URL/v1/chat/completions");
@@ -284,7 +265,7 @@ test("without a public URL: a placeholder, a note for the admin, no one-click li
     expect(example.text).not.toContain("evil.example");
     expect(example.text).not.toContain(new URL(app.url).host);
 
-    const share = await fragment(`/token/${bobToken.id}/share`, bob.auth.cookie);
+    const share = await fragment(`/token/${bobToken.id}/share`, bob.auth);
     expect(share.text).not.toContain("data-app=");
     expect(snippet(share.text, "base")).toContain("YOUR_APIYI_URL/v1");
     expect(snippet(share.text, "base")).toContain(bobToken.key);
@@ -294,7 +275,7 @@ test("without a public URL: a placeholder, a note for the admin, no one-click li
     const own = expectReply(await api.get("/api/token/?p=1&size=100"), 200).items.find(
       (t: { name: string; user_id: number }) => t.name === "default" && t.user_id !== bob.id,
     );
-    const adminView = await fragment(`/token/${own.id}/example`, admin!.cookie!);
+    const adminView = await fragment(`/token/${own.id}/example`, admin);
     expect(adminView.text).toContain(
       "Set it once under Admin → Settings (public_url), or start the server with --public-url",
     );
@@ -310,23 +291,23 @@ test("another user's token is 'not found' (admins included: the key is the owner
   }[];
   const adminsOwn = adminTokens.find((t) => t.user_id !== bob.id)!;
   for (const path of ["example", "share"]) {
-    const r = await fragment(`/token/${adminsOwn.id}/${path}`, bob.auth.cookie);
+    const r = await fragment(`/token/${adminsOwn.id}/${path}`, bob.auth);
     expect({ status: r.status, text: r.text }).toEqual({ status: 200, text: "" });
     expect(r.headers.get("hx-reswap")).toBe("none");
     expect(r.trigger.toast).toEqual({ message: `token ${adminsOwn.id} not found`, kind: "error" });
 
-    const byAdmin = await fragment(`/token/${bobToken.id}/${path}`, admin!.cookie!);
+    const byAdmin = await fragment(`/token/${bobToken.id}/${path}`, admin);
     expect(byAdmin.text).toBe("");
     expect(byAdmin.trigger.toast.message).toContain("not found");
 
-    expect((await fragment(`/token/999999/${path}`, bob.auth.cookie)).trigger.toast.message).toContain("not found");
-    expect((await fragment(`/token/abc/${path}`, bob.auth.cookie)).trigger.toast.message).toContain("not found");
+    expect((await fragment(`/token/999999/${path}`, bob.auth)).trigger.toast.message).toContain("not found");
+    expect((await fragment(`/token/abc/${path}`, bob.auth)).trigger.toast.message).toContain("not found");
   }
 });
 
 test("anonymous: no dialog, htmx is sent to sign in", async () => {
   for (const path of ["example", "share"]) {
-    const r = await fragment(`/token/${bobToken.id}/${path}`, "");
+    const r = await fragment(`/token/${bobToken.id}/${path}`, {});
     expect(r.status).toBe(401);
     expect(r.headers.get("hx-redirect")).toBe("/login");
     expect(r.text).toBe("");

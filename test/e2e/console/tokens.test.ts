@@ -1,50 +1,23 @@
 // The console's /token page over HTTP: sign-in, the table, the New dialog (with its errors), the
 // one-time key, enable/disable and delete through htmx actions, CSRF and origin checks, escaping.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { consoleHttp } from "../../support/console";
 import { ADMIN_PASSWORD, call, login, makeUser, useServer } from "../../support/server";
 
 const app = useServer();
-let cookie = "";
-let csrf = "";
+let admin: Awaited<ReturnType<typeof login>>;
 
-async function page(path: string, c = cookie) {
-  const res = await fetch(app.url + path, { headers: { cookie: c }, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
-}
-
-/** An htmx-style action: form-encoded body, the CSRF header, our own origin. */
-async function act(
-  method: string,
-  path: string,
-  form: Record<string, string | string[]> = {},
-  opts: { csrf?: string; origin?: string; c?: string } = {},
-) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  const res = await fetch(app.url + path, {
-    method,
-    headers: {
-      cookie: opts.c ?? cookie,
-      "content-type": "application/x-www-form-urlencoded",
-      "hx-request": "true",
-      "x-csrf-token": opts.csrf ?? csrf,
-      origin: opts.origin ?? app.url,
-    },
-    body,
-  });
-  return { status: res.status, text: await res.text(), headers: res.headers };
-}
+const { page, act } = consoleHttp(app, { as: () => admin });
 
 beforeAll(async () => {
-  cookie = (await login(app.url, "admin", ADMIN_PASSWORD)).cookie;
-  csrf = /data-csrf="([0-9a-f]+)"/.exec((await page("/token")).text)![1];
+  admin = await login(app.url, "admin", ADMIN_PASSWORD);
 });
 
 test("anonymous visitors are sent to sign in, and come back where they were going", async () => {
-  const r = await page("/token?keyword=x", "");
+  const r = await page("/token?keyword=x", {});
   expect(r.status).toBe(302);
   expect(r.location).toBe("/login?next=%2Ftoken%3Fkeyword%3Dx");
-  expect((await page("/", "")).location).toBe("/token");
+  expect((await page("/", {})).location).toBe("/token");
 });
 
 test("the sign-in form: a friendly error, then a session cookie and a local redirect only", async () => {
@@ -127,26 +100,28 @@ test("disable, enable and delete through htmx actions", async () => {
 });
 
 test("state changes need the CSRF token and our own origin", async () => {
-  expect((await act("POST", "/token", { name: "x1", unlimited: "1", never: "1" }, { csrf: "forged" })).status).toBe(
-    403,
-  );
   expect(
-    (await act("POST", "/token", { name: "x2", unlimited: "1", never: "1" }, { origin: "https://evil.example" }))
-      .status,
+    (await act("POST", "/token", { name: "x1", unlimited: "1", never: "1" }, { ...admin, csrf: "forged" })).status,
+  ).toBe(403);
+  expect(
+    (
+      await act("POST", "/token", { name: "x2", unlimited: "1", never: "1" }, undefined, {
+        origin: "https://evil.example",
+      })
+    ).status,
   ).toBe(403);
   expect((await page("/token")).text).not.toContain(">x1<");
 });
 
 test("another user's token cannot be touched: it is 'not found'", async () => {
-  const bob = await makeUser(app.url, { cookie }, "bob");
-  const bobCsrf = /data-csrf="([0-9a-f]+)"/.exec((await page("/token", bob.auth!.cookie!)).text)![1];
+  const bob = await makeUser(app.url, admin, "bob");
   // admins see everyone's tokens: take the row of the admin's own "laptop"
   const adminRow = /id="token-(\d+)"><td class="name"[^>]*>laptop</.exec((await page("/token")).text)![1];
-  const r = await act("PUT", `/token/${adminRow}/status`, { status: "2" }, { c: bob.auth!.cookie!, csrf: bobCsrf });
+  const r = await act("PUT", `/token/${adminRow}/status`, { status: "2" }, bob.auth);
   expect({ status: r.status, text: r.text }).toEqual({ status: 200, text: "" });
   expect(r.headers.get("hx-reswap")).toBe("none");
   expect(r.headers.get("hx-trigger")).toContain("not found");
-  expect((await page("/token", bob.auth!.cookie!)).text).not.toContain(`id="token-${adminRow}"`);
+  expect((await page("/token", bob.auth)).text).not.toContain(`id="token-${adminRow}"`);
 });
 
 test("a token named like HTML renders as text", async () => {
@@ -159,20 +134,20 @@ test("a token named like HTML renders as text", async () => {
 afterAll(() => {});
 
 test("the whitelist offers the models the chosen groups serve, and follows a change of group", async () => {
-  await call(app.url, "POST", "/api/group/", { name: "vip-models", selectable: true }, { cookie });
+  await call(app.url, "POST", "/api/group/", { name: "vip-models", selectable: true }, admin);
   await call(
     app.url,
     "POST",
     "/api/channel/",
     { name: "d", base_url: "http://127.0.0.1:9/v1", key: "sk-x", models: "only-default" },
-    { cookie },
+    admin,
   );
   await call(
     app.url,
     "POST",
     "/api/channel/",
     { name: "v", base_url: "http://127.0.0.1:9/v1", key: "sk-y", models: "only-vip", group: "vip-models" },
-    { cookie },
+    admin,
   );
   const dialog = (await page("/token/new")).text;
   expect(dialog).toContain('value="only-default"');

@@ -2,16 +2,17 @@
 // token under a burst, calls in flight, tokens per minute with long prompts, a user's limit across
 // their tokens, a group's default and what overrides it, the 429 in each surface's shape with
 // retry-after, the x-ratelimit-* (and Anthropic's anthropic-ratelimit-*) headers on answers, and
-// that refused calls count nowhere. Windows moving on are unit-tested (test/core/rate-limit.test.ts).
+// that refused calls count nowhere; after the window (the server's test clock moved forward, no
+// sleeping), calls pass again. Windows moving on in detail are unit-tested (test/core/rate-limit.test.ts).
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectReply } from "../../support/expect";
 import { type Gateway, gatewayAdmin } from "../../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
-import { chatCall, cli, makeUser, useServer } from "../../support/server";
+import { chatCall, cli, makeUser, testClock, useServer } from "../../support/server";
 
 setDefaultTimeout(30_000);
 
-const app = useServer();
+const app = useServer({ env: testClock() }); // real time, which a test can move forward
 let mock: MockUpstream;
 let gw: Gateway;
 
@@ -68,6 +69,33 @@ describe("requests per minute", () => {
     expect(remaining).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await Promise.all(replies.map(drain));
   });
+
+  const windows = [
+    { what: "2 RPM: the 3rd", fields: { rpm_limit: 2 }, admitted: 2, names: "requests per minute", most: 61 },
+    { what: "1 a day: the 2nd", fields: { rpd_limit: 1 }, admitted: 1, names: "requests per day", most: 86_460 },
+  ];
+  for (const w of windows)
+    test(`after the window, calls pass again: ${w.what} is refused until retry-after has passed`, async () => {
+      const t = await token(w.fields);
+      for (let i = 0; i < w.admitted; i++) {
+        const r = await chatCall(app.url, t.key, "rl-model");
+        expect(r.status).toBe(200);
+        await r.text();
+      }
+      const refused = await chatCall(app.url, t.key, "rl-model");
+      expect(refused.status).toBe(429);
+      const { error } = await refused.json();
+      expect(error.code).toBe("rate_limit_exceeded");
+      expect(error.message).toContain(w.names);
+      const wait = Number(refused.headers.get("retry-after"));
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(w.most);
+      await gw.advanceClock(wait); // the server's test clock: no sleeping
+      const again = await chatCall(app.url, t.key, "rl-model");
+      expect(again.status).toBe(200);
+      expect(again.headers.get("x-ratelimit-remaining-requests")).toBe(String(w.admitted - 1)); // this call only
+      await again.text();
+    });
 
   test("a token without limits gets no rate-limit headers", async () => {
     const t = await token({});
