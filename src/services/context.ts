@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Config } from "../config";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
+import { ChannelLatencies } from "../core/latency";
 import { openDatabase, type Db } from "../db/open";
 import { alertStore } from "../store/alerts";
 import { channelStore } from "../store/channels";
@@ -66,7 +67,8 @@ export function openContext(config: Config) {
   // channel health is process state like the snapshot: the relay feeds it, admin views read it
   const breakers = new Breakers(() => snapshot.current.relay.breaker);
   // zero except in a test that set APIYI_TEST_CLOCK_MS (config.ts honours it only when NODE_ENV=test)
-  const clockOffsetMs = config.testClockMs === undefined ? 0 : config.testClockMs - Date.now();
+  let clockOffsetMs = config.testClockMs === undefined ? 0 : config.testClockMs - Date.now();
+  const nowMs = () => Date.now() + clockOffsetMs;
   return {
     config,
     breakers,
@@ -75,8 +77,17 @@ export function openContext(config: Config) {
     store,
     snapshot,
     ledger,
+    /** recent upstream latencies per channel, fed by the relay (the channel list's p50) */
+    latencies: new ChannelLatencies(),
     /** unix seconds (budget periods, expiry checks of edits, views) */
-    now: () => Math.floor((Date.now() + clockOffsetMs) / 1000),
+    now: () => Math.floor(nowMs() / 1000),
+    /** unix ms, the same clock (the background jobs' schedule) */
+    nowMs,
+    /** TEST ONLY: moves the clock on (refused unless APIYI_TEST_CLOCK_MS was honoured, i.e. NODE_ENV=test) */
+    advanceClock(ms: number) {
+      if (config.testClockMs === undefined) throw new Error("the clock can be moved only in tests");
+      clockOffsetMs += ms;
+    },
     /** one transaction that takes the write lock first (read-then-write safe across processes);
      * the ledger's queue is written before, so a balance read in `fn` is the true one */
     tx: <T>(fn: () => T): T => {
