@@ -113,6 +113,12 @@ const STATUS_WORDS: Record<number, string> = {
 export const oneLine = (text: string) => text.replace(/[\t\r\n]+/g, " ");
 const since = (unixS: number) => new Date(unixS * 1000).toISOString().replace(/\.\d+Z$/, "Z");
 
+const KEY_WORDS: Record<number, string> = {
+  [KEY_STATUS.usable]: "usable",
+  [KEY_STATUS.cooling]: "out-of-credit",
+  [KEY_STATUS.dead]: "rejected",
+};
+
 /** id, name, status, type, base URL, groups, models, key count, breaker; then, when they apply: keys
  * out of rotation, the type's extras, the output cap, why the channel is off, the last failure. */
 export function channelLine(c: ReturnType<typeof getChannel>) {
@@ -133,6 +139,8 @@ export function channelLine(c: ReturnType<typeof getChannel>) {
   const cooling = c.key_states.filter((k) => k.status === KEY_STATUS.cooling).length;
   if (dead) fields.push(`dead-keys=${dead}`);
   if (cooling) fields.push(`cooling-keys=${cooling}`);
+  if (dead || cooling)
+    fields.push(`key-states=${c.key_states.map((k) => `${k.index + 1}:${KEY_WORDS[k.status] ?? k.status}`).join(",")}`);
   if (c.supports_responses) fields.push("responses=yes");
   if (c.api_version) fields.push(`api-version=${c.api_version}`);
   if (c.max_output_tokens) fields.push(`max-output-tokens=${c.max_output_tokens}`);
@@ -142,14 +150,8 @@ export function channelLine(c: ReturnType<typeof getChannel>) {
   return [...fields, ...healthFields(c)].join("\t");
 }
 
-const KEY_WORDS: Record<number, string> = {
-  [KEY_STATUS.usable]: "usable",
-  [KEY_STATUS.cooling]: "out-of-credit",
-  [KEY_STATUS.dead]: "rejected",
-};
-
-/** What the channel list adds when it applies: when an open breaker lets a call through again, the
- * balance rule holding the channel out, each key's state (when one is not usable), the last success,
+/** What the channel list adds last, when it applies: when an open breaker lets a call through again,
+ * the balance rule holding the channel out, the last success,
  * the latency median over the last hour, the scheduled test's last run, and the upstream balance. */
 function healthFields(c: ReturnType<typeof getChannel>): string[] {
   const h = c.health;
@@ -157,8 +159,6 @@ function healthFields(c: ReturnType<typeof getChannel>): string[] {
   const out: string[] = [];
   if (h.breaker === "open" && h.open_until) out.push(`open-until=${since(h.open_until / 1000)}`);
   if (c.state === "balance_low") out.push(`out-of-rotation=${oneLine(c.state_detail)}`);
-  if (c.key_states.some((k) => k.status !== KEY_STATUS.usable))
-    out.push(`key-states=${c.key_states.map((k) => `${k.index + 1}:${KEY_WORDS[k.status] ?? k.status}`).join(",")}`);
   if (h.last_ok_at) out.push(`last-ok=${since(h.last_ok_at)}`);
   if (h.latency_p50_ms !== null) out.push(`p50=${h.latency_p50_ms}ms/${h.latency_samples}`);
   if (h.last_probe_at)
@@ -225,11 +225,12 @@ const LINE_HELP = [
   "  Each line: id, name, status (enabled, disabled, auto-disabled), type, base URL, groups=, models=, keys=,",
   "  breaker= (closed, open, half_open: as the running server last saved it), then when they apply: dead-keys=N",
   "  (rejected by the upstream), cooling-keys=N (account out of credit, tried again after a cooldown),",
+  "  key-states=1:usable,2:rejected,3:out-of-credit (each key, when one is out),",
   "  responses=yes, api-version=V, max-output-tokens=N, reason= (why it was disabled), last-error= (the last",
   "  failure's cause and when), open-until= (an open breaker), out-of-rotation= (upstream balance below the",
-  "  threshold), key-states=1:usable,2:rejected,… (when a key is out), last-ok= (the last success), p50=Nms/S",
-  "  (latency median over the last hour, S samples), last-test= (the scheduled channel test's last run),",
-  "  balance= (the upstream balance as last read), balance-error=, balance-threshold=.",
+  "  threshold), last-ok= (the last success), p50=Nms/S (latency median over the last hour, S samples),",
+  "  last-test= (the scheduled channel test's last run), balance= (the upstream balance as last read),",
+  "  balance-error=, balance-threshold=.",
 ];
 
 export const channelList: Command = {

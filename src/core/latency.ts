@@ -1,5 +1,6 @@
 // Recent upstream latencies per channel, in memory: a fixed ring of the last answers' times to first
-// byte (the upstream's reply headers) with when each came, and their median over a window. Recording
+// byte (the upstream's reply headers) with when each came, their median over a window, and when the
+// channel last answered. Recording
 // is two array writes (the relay does it on every served call); the median is computed when someone
 // looks. Pure but for the clock its callers pass in.
 
@@ -31,6 +32,11 @@ export class LatencyRing {
     if (this.count < this.ms.length) this.count++;
   }
 
+  /** When the latest sample was taken (ms), or 0 without one. */
+  lastAt(): number {
+    return this.count ? this.at[(this.next + this.at.length - 1) % this.at.length] : 0;
+  }
+
   /** Samples taken at or after `since` (ms). */
   since(since: number): number[] {
     const out: number[] = [];
@@ -56,6 +62,11 @@ export class ChannelLatencies {
     const values = this.rings.get(channelId)?.since(now - windowMs) ?? [];
     const p50 = median(values);
     return p50 === null ? null : { p50_ms: Math.round(p50), samples: values.length };
+  }
+
+  /** When the channel last answered (ms), or 0. */
+  lastAt(channelId: number): number {
+    return this.rings.get(channelId)?.lastAt() ?? 0;
   }
 
   /** Whether this process has seen the channel answer (else its latency is what the server saved). */

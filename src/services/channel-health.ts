@@ -1,8 +1,8 @@
 // What the channel list shows of a channel's health, for people: its state in one word and why
 // (core/channel-state.ts), the breaker as this process knows it (the server) or as the server last
-// saved it (the CLI), the last success and the last failure with its cause, the scheduled test's last
-// run, the latency median over the last hour (live in the server, as last saved in the CLI), and the
-// upstream balance with its threshold.
+// saved it (the CLI), the last success (in the server also the last answer it saw) and the last
+// failure with its cause, the scheduled test's last run, the latency median over the last hour (live
+// in the server, as last saved in the CLI), and the upstream balance.
 import { channelState } from "../core/channel-state";
 import { balanceApi, parseSavedBalance } from "../core/upstream-balance";
 import type { ChannelRow } from "../db/schema";
@@ -38,7 +38,8 @@ export function healthView(ctx: Ctx, row: ChannelRow) {
     open_until: live ? ctx.breakers.openUntil(row.id) : (saved.open_until ?? 0),
     last_error: saved.last_error ?? "",
     last_error_at: saved.last_error_at ?? 0,
-    last_ok_at: saved.last_ok_at ?? 0,
+    /** unix s: the last success, saved or (in the server) the last answer seen */
+    last_ok_at: Math.max(saved.last_ok_at ?? 0, Math.floor(ctx.latencies.lastAt(row.id) / 1000)),
     /** the scheduled channel test's last run here (unix s; 0 never), whether it passed, the cause if not */
     last_probe_at: saved.last_probe_at ?? 0,
     last_probe_ok: saved.last_probe_ok ?? null,
@@ -89,7 +90,12 @@ export function saveLatencySummaries(ctx: Ctx) {
   const now = Date.now();
   const rows = ctx.latencies.known().map((id) => {
     const s = ctx.latencies.summary(id, now);
-    return { id, p50: s?.p50_ms ?? null, samples: s?.samples ?? 0 };
+    return {
+      id,
+      p50: s?.p50_ms ?? null,
+      samples: s?.samples ?? 0,
+      lastOk: Math.floor(ctx.latencies.lastAt(id) / 1000),
+    };
   });
   if (rows.length) saveLatencies(ctx.db, rows, ctx.now());
 }

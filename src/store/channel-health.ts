@@ -63,22 +63,30 @@ export function saveKeyStates(db: Db, channelId: number, keysSealed: string, sta
 /** The fields of `health` written over the column's (others kept), unless a recovery (a new epoch)
  * happened since it was learned. */
 export function saveHealth(db: Db, channelId: number, epoch: number, health: ChannelHealth) {
-  db.$client.run(
-    "UPDATE channels SET health = json_patch(CASE WHEN json_valid(health) THEN health ELSE '{}' END, ?) WHERE id = ? AND health_epoch = ?",
-    [JSON.stringify(health), channelId, epoch],
-  );
+  db.$client.run(`UPDATE channels SET health = json_patch(${HEALTH}, ?) WHERE id = ? AND health_epoch = ?`, [
+    JSON.stringify(health),
+    channelId,
+    epoch,
+  ]);
 }
 
-/** The latency medians the server keeps in memory, for other processes (the CLI); null: no sample in
- * the window any more. One transaction. */
-export function saveLatencies(db: Db, rows: { id: number; p50: number | null; samples: number }[], at: number) {
+const HEALTH = "CASE WHEN json_valid(health) THEN health ELSE '{}' END";
+
+/** The latency medians the server keeps in memory, and when each channel last answered (unix s; the
+ * saved last_ok_at only moves forward), for other processes (the CLI); p50 null: no sample in the
+ * window any more. One transaction. */
+export function saveLatencies(
+  db: Db,
+  rows: { id: number; p50: number | null; samples: number; lastOk: number }[],
+  at: number,
+) {
   const patch = (r: (typeof rows)[number]) =>
     JSON.stringify({ latency_p50_ms: r.p50, latency_samples: r.p50 === null ? null : r.samples, latency_at: at });
   db.$client.transaction(() => {
     for (const r of rows)
       db.$client.run(
-        "UPDATE channels SET health = json_patch(CASE WHEN json_valid(health) THEN health ELSE '{}' END, ?) WHERE id = ?",
-        [patch(r), r.id],
+        `UPDATE channels SET health = json_set(json_patch(${HEALTH}, ?), '$.last_ok_at', max(coalesce(json_extract(${HEALTH}, '$.last_ok_at'), 0), ?)) WHERE id = ?`,
+        [patch(r), r.lastOk, r.id],
       );
   })();
 }

@@ -16,6 +16,8 @@ describe("the ring", () => {
     const r = new LatencyRing(3);
     for (let i = 1; i <= 5; i++) r.record(i * 10, i);
     expect(r.since(0).sort((a, b) => a - b)).toEqual([30, 40, 50]);
+    expect(r.lastAt()).toBe(5);
+    expect(new LatencyRing(3).lastAt()).toBe(0);
   });
 
   test("since(t) leaves out samples taken before t", () => {
@@ -39,6 +41,8 @@ describe("per channel", () => {
     expect(l.summary(1, now)).toEqual({ p50_ms: 200, samples: 3 });
     expect(l.has(1)).toBe(true);
     expect(l.known().sort()).toEqual([1, 2]);
+    expect(l.lastAt(1)).toBe(now - 1000);
+    expect(l.lastAt(9)).toBe(0);
   });
 
   test("no sample in the window → null; a channel never seen → null", () => {
