@@ -8,7 +8,7 @@ import { probeChannel } from "../relay/attempt/probe";
 import { getChannel } from "../services/channels";
 import { refreshBalance } from "../services/upstream-balance";
 import type { Command } from "./args";
-import { channelId, channelLine, ID_HELP, oneLine } from "./channel";
+import { channelId, channelLine, ID_HELP, idCommand, oneLine } from "./channel";
 import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
 export const channelTest: Command = {
@@ -35,31 +35,23 @@ export const channelTest: Command = {
   },
 };
 
-export const channelBalance: Command = {
-  name: "channel balance",
-  summary:
-    "Read a channel's upstream balance now and apply its threshold (below it the channel leaves rotation; at or above it comes back). Prints the balance, then the channel's line. Exit 1 when it could not be read.",
-  usage: "--id N [--data-dir DIR]",
-  options: { id: { type: "string" }, ...DATA_OPTIONS },
-  flagNames: { id: "--id" },
-  help: [ID_HELP, DATA_HELP],
-  async run(flags) {
-    const id = channelId(flags);
-    return withData(flags, async (ctx) => {
-      configureResolver({ pins: ctx.config.resolve });
-      await refreshBalance(ctx, id);
-      const c = getChannel(ctx, id);
-      const b = c.balance;
-      const failed = b.error && b.error_at >= b.at;
-      console.log(
-        oneLine(
-          failed
-            ? `failed: ${b.error}`
-            : `${b.amount} ${b.currency}${b.low ? ` (below the threshold ${c.balance_threshold}: out of rotation)` : ""}`,
-        ),
-      );
-      console.log(channelLine(c));
-      return failed ? 1 : 0;
-    });
+export const channelBalance = idCommand(
+  "balance",
+  "Read a channel's upstream balance now and apply its threshold (below it the channel leaves rotation; at or above it comes back). Prints the balance, then the channel's line. Exit 1 when it could not be read.",
+  async (ctx, id) => {
+    configureResolver({ pins: ctx.config.resolve });
+    await refreshBalance(ctx, id);
+    const c = getChannel(ctx, id);
+    const b = c.balance;
+    const failed = b.error && b.error_at >= b.at;
+    console.log(
+      oneLine(
+        failed
+          ? `failed: ${b.error}`
+          : `${b.amount} ${b.currency}${b.low ? ` (below the threshold ${c.balance_threshold}: out of rotation)` : ""}`,
+      ),
+    );
+    console.log(channelLine(c));
+    return failed ? 1 : 0;
   },
-};
+);

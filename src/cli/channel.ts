@@ -5,6 +5,7 @@
 // `test` and `balance` are in channel-checks.ts. None of them ever prints an upstream key.
 import { CHANNEL_STATUS, KEY_STATUS } from "../core/status";
 import { allChannels, createChannel, type getChannel, setChannelStatus, updateChannel } from "../services/channels";
+import type { Ctx } from "../services/context";
 import { CliError, type Command, type Flags, type Options } from "./args";
 import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
@@ -248,11 +249,12 @@ export const channelList: Command = {
 
 export const ID_HELP = "  --id N            the channel (apiyi channel list shows the ids)";
 
-/** enable / disable: the same operation as the console's button and PUT /api/channel/?status_only=true. */
-const statusCommand = (
-  name: "enable" | "disable",
-  status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled,
+/** A `channel` command that takes only --id (and --data-dir): `act` does it; its number is the exit code. */
+export const idCommand = (
+  name: string,
   summary: string,
+  // biome-ignore lint/suspicious/noConfusingVoidType: an act that returns nothing exits 0
+  act: (ctx: Ctx, id: number) => Promise<number | void> | number | void,
 ): Command => ({
   name: `channel ${name}`,
   summary,
@@ -262,11 +264,19 @@ const statusCommand = (
   help: [ID_HELP, DATA_HELP],
   async run(flags) {
     const id = channelId(flags);
-    await withData(flags, async (ctx) => {
-      console.log(channelLine(setChannelStatus(ctx, { id, status })));
-    });
+    return withData(flags, (ctx) => act(ctx, id));
   },
 });
+
+/** enable / disable: the same operation as the console's button and PUT /api/channel/?status_only=true. */
+const statusCommand = (
+  name: "enable" | "disable",
+  status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled,
+  summary: string,
+): Command =>
+  idCommand(name, summary, (ctx, id) => {
+    console.log(channelLine(setChannelStatus(ctx, { id, status })));
+  });
 
 export const channelEnable = statusCommand(
   "enable",

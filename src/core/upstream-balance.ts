@@ -8,6 +8,7 @@
 //   deepseek    GET {origin}/user/balance → {is_available, balance_infos: [{currency, total_balance}]}
 //   siliconflow GET {base}/user/info → {data: {totalBalance}}; USD on siliconflow.com, else CNY
 //   moonshot    GET {base}/users/me/balance → {data: {available_balance}}; USD on moonshot.ai, else CNY
+import { parseJsonObject } from "./token-rules";
 
 export const BALANCE_SOURCES = ["auto", "none", "oneapi", "openrouter", "deepseek", "siliconflow", "moonshot"] as const;
 export type BalanceSource = (typeof BALANCE_SOURCES)[number];
@@ -130,11 +131,4 @@ export type SavedBalance = {
   low?: boolean;
 };
 
-export function parseSavedBalance(text: string): SavedBalance {
-  try {
-    const v = JSON.parse(text);
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as SavedBalance) : {};
-  } catch {
-    return {};
-  }
-}
+export const parseSavedBalance = (text: string): SavedBalance => parseJsonObject<SavedBalance>(text);

@@ -5,6 +5,7 @@
 // admin's choice.
 import { and, eq } from "drizzle-orm";
 import type { KeyState } from "../core/snapshot";
+import { parseJsonObject } from "../core/token-rules";
 import { CHANNEL_STATUS, KEY_STATUS } from "../core/status";
 import type { Db } from "../db/open";
 import { channels } from "../db/schema";
@@ -29,14 +30,7 @@ export type ChannelHealth = {
   latency_at?: number;
 };
 
-export function parseHealth(text: string): ChannelHealth {
-  try {
-    const h = JSON.parse(text);
-    return h && typeof h === "object" ? (h as ChannelHealth) : {};
-  } catch {
-    return {};
-  }
-}
+export const parseHealth = (text: string): ChannelHealth => parseJsonObject<ChannelHealth>(text);
 
 /** `deadReason`: why the last key died, for the channel's status reason when none is left. */
 export function saveKeyStates(db: Db, channelId: number, keysSealed: string, states: KeyState[], deadReason = "") {
