@@ -2,7 +2,8 @@
 // a database made before it keeps every channel and price as it was, the new columns take their
 // defaults (false, '', NULL), and a server on the upgraded data dir shows them through the API
 // (cache_write falling back to the input price) and can set them. (The later 0007 runs too: its
-// max_output_tokens takes 0 here; output-cap-migration.test.ts covers it.)
+// max_output_tokens takes 0 here; output-cap-migration.test.ts covers it; so do the later health and
+// balance columns, at their defaults.)
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
@@ -66,6 +67,9 @@ test("channels and prices made before 0006 keep their values; the new columns ta
         max_output_tokens: 0,
         health: "{}",
         health_epoch: 0,
+        balance_source: "auto",
+        balance_threshold_micros: 0,
+        balance: "{}",
       })),
     );
     expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null })));

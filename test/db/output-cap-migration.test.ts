@@ -66,7 +66,17 @@ test("channels made before 0007 keep their values; max_output_tokens is 0 (no ca
 
   const db = new Database(join(dir, "apiyi.db"), { readonly: true });
   try {
-    expect(channelRows(db)).toEqual(was.map((c) => ({ ...c, max_output_tokens: 0, health: "{}", health_epoch: 0 })));
+    expect(channelRows(db)).toEqual(
+      was.map((c) => ({
+        ...c,
+        max_output_tokens: 0,
+        health: "{}",
+        health_epoch: 0,
+        balance_source: "auto",
+        balance_threshold_micros: 0,
+        balance: "{}",
+      })),
+    );
     expect(db.query("SELECT DISTINCT typeof(max_output_tokens) AS t FROM channels").all()).toEqual([{ t: "integer" }]);
     const column = db
       .query<Row, []>("PRAGMA table_info(channels)")
