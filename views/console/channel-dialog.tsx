@@ -198,7 +198,7 @@ export function ChannelDialog(props: {
             Upstream balance API
             <select name="balance_source">
               {BALANCE_SOURCES.map((s) => (
-                <option value={s} selected={s === f.balance_source} safe>
+                <option value={s} selected={s === f.balance_source}>
                   {s}
                 </option>
               ))}
