@@ -103,6 +103,26 @@ describe("a channel disabled for a rejected key", () => {
   });
 });
 
+describe("in the channel's own wire format", () => {
+  test("an anthropic channel is tested with a one-token /v1/messages call, and comes back", async () => {
+    const key = newKey();
+    const c = await gw.addChannel({
+      name: "heal-claude",
+      type: "anthropic",
+      models: "heal-claude",
+      key,
+      base_url: mock.origin,
+    });
+    expect((await chatCall(app.url, gw.key, "heal-claude")).status).toBe(502);
+    await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
+    mock.setKeys([GOOD, key]);
+    expect(await advance(600)).toContain("channel_test");
+    const probe = mock.requests.filter((r) => r.headers["x-api-key"] === key).at(-1)!;
+    expect({ path: probe.path, max_tokens: probe.body.max_tokens }).toEqual({ path: "/v1/messages", max_tokens: 1 });
+    expect((await gw.channel(c.id)).state).toBe("enabled");
+  });
+});
+
 describe("a channel an admin disabled", () => {
   test("is never tested and never comes back by itself, even once its key works", async () => {
     const ch = await disabledChannel("heal-admin");

@@ -65,6 +65,21 @@ describe("read on demand, each provider's shape", () => {
     });
   }
 
+  test("oneapi works against apiyi itself: a token of $5 left, read through its own balance endpoints", async () => {
+    const token = expectReply(
+      await gw.admin.post("/api/token/", { name: "as-upstream", remain_quota: 2_500_000 }),
+      201,
+    );
+    const c = await gw.addChannel({
+      name: "apiyi-up",
+      models: "bal-apiyi",
+      key: token.key,
+      base_url: `${app.url}/v1`,
+      balance_source: "oneapi",
+    });
+    expect((await refresh(c.id)).balance).toMatchObject({ amount: 5, currency: "USD", error: "" });
+  });
+
   test("the one-api usage window is dated (start_date and end_date), as OpenAI's API wanted", async () => {
     const usage = balanceGets().find((r) => r.path === "/v1/dashboard/billing/usage")!;
     expect(usage.query).toMatch(/^\?start_date=\d{4}-\d\d-\d\d&end_date=\d{4}-\d\d-\d\d$/);
