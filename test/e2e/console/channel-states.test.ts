@@ -119,6 +119,17 @@ describe("/admin/channels", () => {
   });
 });
 
+describe("/admin/logs", () => {
+  test("the scheduled test's calls are system rows, billed to nobody, with their cause", async () => {
+    const s = await consoleSession(app.url, "admin", ADMIN_PASSWORD);
+    const page = (await s.page("/admin/logs?type=4")).text;
+    expect(page).toContain('<span class="badge off">system</span>');
+    expect(page).toContain(">nobody</span>");
+    expect(page).toContain("scheduled channel test");
+    expect(page).not.toContain('<span class="badge ok">consume</span>');
+  });
+});
+
 describe("apiyi channel list", () => {
   test("the same states, as the server last saved them (latency every minute)", async () => {
     const r = await cli(["channel", "list", "--data-dir", app.server.dataDir]);
