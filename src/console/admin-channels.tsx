@@ -8,7 +8,7 @@
 // its toast.
 // Rules live in services/channels and relay/probe; keys never come back out of them.
 import { ChannelRow, ChannelTable, TestResult } from "../../views/console/admin-channels";
-import { BalanceCell, StatusCell } from "../../views/console/channel-health";
+import { BalanceBlock, StatusCell } from "../../views/console/channel-health";
 import { ChannelDialog, NEW_CHANNEL, channelForm } from "../../views/console/channel-dialog";
 import { CHANNEL_STATUS } from "../core/status";
 import { invalidField } from "../errors";
@@ -155,6 +155,6 @@ export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?
         ? `Balance not read: ${b.error}`
         : `Balance: ${b.amount} ${b.currency}${b.low ? ` (below the threshold ${c.balance_threshold}: out of rotation)` : ""}`;
     const status = `<template>${StatusCell({ c, oob: true })}</template>`;
-    return { html: (BalanceCell({ c }) as string) + status, toast };
+    return { html: (BalanceBlock({ c }) as string) + status, toast };
   });
 }

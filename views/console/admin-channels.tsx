@@ -4,7 +4,7 @@
 // and the Test result (with the cause when it failed). The create/edit dialog is channel-dialog.tsx.
 import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
 import { AdminPage, qs } from "./admin-kit";
-import { BalanceCell, hhmm, StatusCell } from "./channel-health";
+import { BalanceBlock, hhmm, StatusCell } from "./channel-health";
 import { DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 import type { ChannelView } from "./models";
 export type ProbeResult = {
@@ -124,8 +124,8 @@ export function ChannelRow(props: { c: ChannelView }) {
       </td>
       <td>
         <KeyStates c={c} />
+        <BalanceBlock c={c} />
       </td>
-      <BalanceCell c={c} />
       <td>
         <span title={c.models.join(", ")} safe>
           {`${c.models.length} ${c.models.length === 1 ? "model" : "models"}`}
@@ -186,8 +186,7 @@ const COLUMNS = [
   "Type",
   "Status",
   "Base URL",
-  "Keys",
-  "Balance",
+  "Keys · balance",
   "Models",
   "Groups",
   "Priority / weight",

@@ -83,22 +83,15 @@ export function StatusCell(props: { c: ChannelView; oob?: boolean }) {
   );
 }
 
-/** The upstream balance: amount and currency as last read (and when), a failed read's cause, the
- * threshold; Refresh reads it again. Channels without a balance API show a dash. */
-export function BalanceCell(props: { c: ChannelView }) {
+/** The upstream balance, under the keys (the account they belong to): amount and currency as last read
+ * (and when), a failed read's cause, the threshold; Refresh reads it again. Nothing without a balance API. */
+export function BalanceBlock(props: { c: ChannelView }) {
   const { id, balance: b, balance_threshold } = props.c;
-  if (!b.api)
-    return (
-      <td id={`balance-${id}`} class="balance">
-        <span class="muted" title="no balance API for this upstream (Edit: Upstream balance API)">
-          —
-        </span>
-      </td>
-    );
-  const amount = b.amount === null ? "not read yet" : `${b.amount} ${b.currency}`;
+  if (!b.api) return <div id={`balance-${id}`} class="balance"></div>;
+  const amount = b.amount === null ? "balance not read yet" : `balance ${b.amount} ${b.currency}`;
   const failed = b.error && b.error_at >= b.at ? `read failed ${hhmm(b.error_at)}: ${b.error}` : "";
   return (
-    <td id={`balance-${id}`} class="balance">
+    <div id={`balance-${id}`} class="balance">
       <span class={b.low ? "warn" : ""} safe>
         {amount}
       </span>
@@ -110,7 +103,6 @@ export function BalanceCell(props: { c: ChannelView }) {
       <Note text={failed} warn />
       <button
         type="button"
-        class="small"
         hx-post={`/admin/channels/${id}/balance`}
         hx-target={`#balance-${id}`}
         hx-swap="outerHTML"
@@ -118,6 +110,6 @@ export function BalanceCell(props: { c: ChannelView }) {
       >
         Refresh
       </button>
-    </td>
+    </div>
   );
 }

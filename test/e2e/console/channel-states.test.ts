@@ -95,7 +95,7 @@ describe("/admin/channels", () => {
       " ms over the last hour (3)",
       "last scheduled test ",
       "failed (key #1: the upstream answered 401",
-      "3.5 CNY",
+      "balance 3.5 CNY",
       "threshold 10: out of rotation",
       `hx-post="/admin/channels/${ids.poor}/balance"`,
     ])
@@ -103,13 +103,13 @@ describe("/admin/channels", () => {
     expect(page).not.toContain(GOOD);
   });
 
-  test("Refresh reads the balance again: the cell and the status cell come back, the toast says it", async () => {
+  test("Refresh reads the balance again: its block and the status cell come back, the toast says it", async () => {
     const s = await consoleSession(app.url, "admin", ADMIN_PASSWORD);
     mock.set({ balance: 12 });
     const r = await s.act("POST", `/admin/channels/${ids.poor}/balance`);
     expect(r.status).toBe(200);
     expect(s.toast(r)).toBe("Balance: 12 CNY");
-    expect(r.text).toStartWith(`<td id="balance-${ids.poor}" class="balance">`);
+    expect(r.text).toStartWith(`<div id="balance-${ids.poor}" class="balance">`);
     expect(r.text).toContain(
       `<template><td id="status-${ids.poor}" hx-swap-oob="true"><span class="badge ok">enabled</span>`,
     );
