@@ -46,6 +46,6 @@ export function recordHealing(
     });
     return h;
   });
-  ctx.snapshot.reloadChannels();
+  if (healed?.passed) ctx.snapshot.reloadChannels(); // a failure changes only the health column
   return healed;
 }
