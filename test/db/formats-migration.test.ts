@@ -13,6 +13,7 @@ import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
 import { openSqlite } from "../../src/db/open";
 import { expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, cli, client, login, scratchDirs, startServer } from "../support/server";
+import { CHANNEL_COLUMNS_SINCE_0008 } from "../support/channel-columns";
 
 const SECRET = "formats-migration-secret-0123456789abcdefghij";
 const newDir = scratchDirs("apiyi-formats-");
@@ -65,11 +66,7 @@ test("channels and prices made before 0006 keep their values; the new columns ta
         supports_responses: 0,
         api_version: "",
         max_output_tokens: 0,
-        health: "{}",
-        health_epoch: 0,
-        balance_source: "auto",
-        balance_threshold_micros: 0,
-        balance: "{}",
+        ...CHANNEL_COLUMNS_SINCE_0008,
       })),
     );
     expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null })));
