@@ -34,6 +34,7 @@ import { dashboardPages } from "./console/dashboard";
 import { topUpPages } from "./console/topup";
 import { metricsRoute } from "./observe/metrics-route";
 import type { Runtime } from "./runtime";
+import type { LowBalanceAlert } from "./services/upstream-balance";
 import { assetRoutes } from "./web/assets";
 
 /** The Elysia app for everything but /v1 (the relay is plain Bun routes, see server.ts). Each module is
@@ -41,19 +42,20 @@ import { assetRoutes } from "./web/assets";
  * a plugin's routes when it is used. */
 export function createApp(rt: Runtime) {
   const { ctx, life } = rt;
+  const onLow: LowBalanceAlert = (channel, detail) => rt.alerts.upstreamBalanceLow(channel, detail);
 
   const api = routeTable(ctx);
   statusRoutes(api);
   userRoutes(api);
   tokenRoutes(api);
   groupRoutes(api);
-  channelRoutes(api);
+  channelRoutes(api, onLow);
   pricingRoutes(api);
   settingRoutes(api);
   logRoutes(api);
   alertRoutes(api);
   redemptionRoutes(api);
-  testClockRoutes(api, ctx.clock.advance); // only on a test clock (NODE_ENV=test)
+  testClockRoutes(api, rt); // only on a test clock (NODE_ENV=test)
   const doc = openApiDocument(api.specs);
 
   const console_ = consoleTable(ctx);
@@ -65,7 +67,7 @@ export function createApp(rt: Runtime) {
   dashboardPages(console_);
   topUpPages(console_);
   const admin_ = adminTable(ctx);
-  adminChannelPages(admin_);
+  adminChannelPages(admin_, onLow);
   adminUserPages(admin_);
   adminGroupPages(admin_);
   adminPricingPages(admin_);

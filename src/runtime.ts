@@ -1,6 +1,8 @@
 // The serving process's state, made once by `serve` and handed to every /v1 call: the services'
 // context (database, snapshot, ledger), the lifecycle (draining, cutting), channel breakers, metrics,
-// session affinity, and the few settings read from the config; everything else comes from the snapshot.
+// session affinity, alerts, the background jobs, and the few settings read from the config; everything
+// else comes from the snapshot.
+import { backgroundJobs } from "./background";
 import type { Config } from "./config";
 import { Affinity } from "./core/affinity";
 import type { RateState } from "./core/rate-limit";
@@ -8,6 +10,7 @@ import type { Breakers } from "./core/breaker";
 import { Metrics } from "./observe/metrics";
 import { Alerts } from "./services/alerts";
 import type { Ctx } from "./services/context";
+import type { Scheduler } from "./services/scheduler";
 
 /** draining: SIGTERM/SIGINT came, new calls are refused; cutting: the drain's deadline passed, and
  * what is still open is ended by the server (logged server_shutting_down, not the client's doing) */
@@ -26,10 +29,12 @@ export type Runtime = {
   rates: Map<string, RateState>;
   /** the alert queue and sender (low balance, channel trouble) */
   alerts: Alerts;
+  /** the background jobs (background.ts): the scheduled channel test, balances, latency saves */
+  jobs: Scheduler;
 };
 
 export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
-  return {
+  const rt: Omit<Runtime, "jobs"> = {
     ctx,
     life,
     breakers: ctx.breakers,
@@ -40,4 +45,5 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     rates: new Map(),
     alerts: new Alerts(ctx, ctx.breakers),
   };
+  return Object.assign(rt, { jobs: backgroundJobs(rt as Runtime) });
 }

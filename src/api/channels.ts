@@ -1,5 +1,6 @@
 // /api/channel/*: upstream channels, admins only, with new-api's paths and payloads. Replies never
-// carry an upstream key. The channel test sends one minimal call through the relay's provider.
+// carry an upstream key. The channel test sends one minimal call through the relay's provider; the
+// balance route reads the upstream's balance now.
 import { z } from "zod";
 import { ChannelCreate, ChannelStatusUpdate, ChannelUpdate } from "../services/channel-schema";
 import {
@@ -12,6 +13,7 @@ import {
 } from "../services/channels";
 import { ProbeInput, probeChannel } from "../relay/attempt/probe";
 import { PageQuery, readPage } from "../services/paging";
+import { refreshBalance, type LowBalanceAlert } from "../services/upstream-balance";
 import { idParam, type routeTable } from "./route";
 
 const yes = (v: string | undefined) => v === "true" || v === "1";
@@ -21,7 +23,8 @@ const ListQuery = PageQuery.extend({
 });
 const UpdateQuery = z.object({ status_only: z.string().optional() });
 
-export function channelRoutes({ add }: ReturnType<typeof routeTable>) {
+/** `onLow`: the admin alert a reading below a channel's threshold raises (the server's alert queue). */
+export function channelRoutes({ add }: ReturnType<typeof routeTable>, onLow?: LowBalanceAlert) {
   const tag = "channels";
   add(
     {
@@ -79,5 +82,20 @@ export function channelRoutes({ add }: ReturnType<typeof routeTable>) {
       body: ProbeInput,
     },
     ({ ctx, params, body }) => probeChannel(ctx, idParam(params), body),
+  );
+  add(
+    {
+      method: "POST",
+      path: "/api/channel/:id/balance",
+      summary:
+        "Read the upstream balance now (balance_source: auto by host, oneapi, openrouter, deepseek, siliconflow, moonshot; 400 when the channel has none) and apply balance_threshold; replies with the channel, whose `balance` has the reading or the cause of a failed read",
+      tag,
+      access: "admin",
+    },
+    async ({ ctx, params }) => {
+      const id = idParam(params);
+      await refreshBalance(ctx, id, onLow);
+      return getChannel(ctx, id);
+    },
   );
 }

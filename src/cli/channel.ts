@@ -1,12 +1,11 @@
-// `apiyi channel add|update|list|enable|disable|test`: upstream channels from the terminal. `add` prints
+// `apiyi channel add|update|list|enable|disable`: upstream channels from the terminal. `add` prints
 // the new id and nothing else on stdout (warnings, e.g. models without a price, go to stderr); the
-// others print one line per channel, with its breaker and why it is off or failing. `test` runs the
-// channel test in this process (the breaker lives in the server; what the CLI shows of it is what the
-// server last saved). None of them ever prints an upstream key.
+// others print one line per channel, with its breaker, its health and why it is off or failing (the
+// breaker and latency live in the server; what the CLI shows of them is what the server last saved).
+// `test` and `balance` are in channel-checks.ts. None of them ever prints an upstream key.
 import { CHANNEL_STATUS, KEY_STATUS } from "../core/status";
-import { configureResolver } from "../net/resolve";
-import { probeChannel } from "../relay/attempt/probe";
-import { allChannels, createChannel, getChannel, setChannelStatus, updateChannel } from "../services/channels";
+import { allChannels, createChannel, type getChannel, setChannelStatus, updateChannel } from "../services/channels";
+import type { Ctx } from "../services/context";
 import { CliError, type Command, type Flags, type Options } from "./args";
 import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
@@ -25,6 +24,8 @@ const CHANNEL_FLAG_NAMES: Record<string, string> = {
   supports_responses: "--supports-responses",
   api_version: "--api-version",
   max_output_tokens: "--max-output-tokens",
+  balance_source: "--balance-source",
+  balance_threshold: "--balance-threshold",
 };
 
 const CHANNEL_OPTIONS: Options = {
@@ -40,6 +41,8 @@ const CHANNEL_OPTIONS: Options = {
   "supports-responses": { type: "boolean" },
   "api-version": { type: "string" },
   "max-output-tokens": { type: "string" },
+  "balance-source": { type: "string" },
+  "balance-threshold": { type: "string" },
   ...DATA_OPTIONS,
 };
 
@@ -60,6 +63,11 @@ const CHANNEL_HELP = [
   "  --max-output-tokens N",
   "                    most output tokens a call may ask this upstream for; larger max_tokens asks are lowered",
   "                    (e.g. 8192 for DeepSeek when Claude Code asks for 64000); 0 = no cap (default 0)",
+  "  --balance-source S how the upstream balance is read: auto (default: DeepSeek, OpenRouter, SiliconFlow,",
+  "                    Moonshot by host), none, oneapi (one-api/new-api resellers), openrouter, deepseek,",
+  "                    siliconflow, moonshot",
+  "  --balance-threshold X",
+  "                    below this upstream balance (its currency) the channel leaves rotation; 0 = no rule",
   DATA_HELP,
 ];
 
@@ -93,6 +101,8 @@ const channelInput = (flags: Flags) => ({
   supports_responses: flags["supports-responses"],
   api_version: flags["api-version"],
   max_output_tokens: intFlag(flags["max-output-tokens"]),
+  balance_source: flags["balance-source"],
+  balance_threshold: flags["balance-threshold"],
 });
 
 const STATUS_WORDS: Record<number, string> = {
@@ -101,8 +111,14 @@ const STATUS_WORDS: Record<number, string> = {
   [CHANNEL_STATUS.autoDisabled]: "auto-disabled",
 };
 /** free text on a tab-separated line: no tabs or line breaks */
-const oneLine = (text: string) => text.replace(/[\t\r\n]+/g, " ");
+export const oneLine = (text: string) => text.replace(/[\t\r\n]+/g, " ");
 const since = (unixS: number) => new Date(unixS * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+
+const KEY_WORDS: Record<number, string> = {
+  [KEY_STATUS.usable]: "usable",
+  [KEY_STATUS.cooling]: "out-of-credit",
+  [KEY_STATUS.dead]: "rejected",
+};
 
 /** id, name, status, type, base URL, groups, models, key count, breaker; then, when they apply: keys
  * out of rotation, the type's extras, the output cap, why the channel is off, the last failure. */
@@ -124,13 +140,36 @@ export function channelLine(c: ReturnType<typeof getChannel>) {
   const cooling = c.key_states.filter((k) => k.status === KEY_STATUS.cooling).length;
   if (dead) fields.push(`dead-keys=${dead}`);
   if (cooling) fields.push(`cooling-keys=${cooling}`);
+  if (dead || cooling)
+    fields.push(`key-states=${c.key_states.map((k) => `${k.index + 1}:${KEY_WORDS[k.status] ?? k.status}`).join(",")}`);
   if (c.supports_responses) fields.push("responses=yes");
   if (c.api_version) fields.push(`api-version=${c.api_version}`);
   if (c.max_output_tokens) fields.push(`max-output-tokens=${c.max_output_tokens}`);
   if (c.status_reason) fields.push(`reason=${oneLine(c.status_reason)}`);
   if (h.last_error && h.last_error_at >= h.last_ok_at)
     fields.push(`last-error=${oneLine(h.last_error)} (${since(h.last_error_at)})`);
-  return fields.join("\t");
+  return [...fields, ...healthFields(c)].join("\t");
+}
+
+/** What the channel list adds last, when it applies: when an open breaker lets a call through again,
+ * the balance rule holding the channel out, the last success,
+ * the latency median over the last hour, the scheduled test's last run, and the upstream balance. */
+function healthFields(c: ReturnType<typeof getChannel>): string[] {
+  const h = c.health;
+  const b = c.balance;
+  const out: string[] = [];
+  if (h.breaker === "open" && h.open_until) out.push(`open-until=${since(h.open_until / 1000)}`);
+  if (c.state === "balance_low") out.push(`out-of-rotation=${oneLine(c.state_detail)}`);
+  if (h.last_ok_at) out.push(`last-ok=${since(h.last_ok_at)}`);
+  if (h.latency_p50_ms !== null) out.push(`p50=${h.latency_p50_ms}ms/${h.latency_samples}`);
+  if (h.last_probe_at)
+    out.push(
+      `last-test=${since(h.last_probe_at)} ${h.last_probe_ok ? "passed" : `failed: ${oneLine(h.last_probe_error)}`}`,
+    );
+  if (b.amount !== null) out.push(`balance=${b.amount} ${b.currency} (${since(b.at)})`);
+  if (b.error && b.error_at >= b.at) out.push(`balance-error=${oneLine(b.error)} (${since(b.error_at)})`);
+  if (c.balance_threshold) out.push(`balance-threshold=${c.balance_threshold}`);
+  return out;
 }
 
 /** Warnings of a write (models without a price, a base URL cut short) on stderr: stdout stays the result. */
@@ -139,7 +178,7 @@ const warn = (command: string, warnings: string[]) => {
 };
 
 /** --id as a channel id (a whole number ≥ 1), or a CliError naming the flag. */
-function channelId(flags: Flags): number {
+export function channelId(flags: Flags): number {
   const id = flags.id;
   if (typeof id !== "string" || !/^\d+$/.test(id) || Number(id) < 1)
     throw new CliError("--id: the channel's id, a whole number (see apiyi channel list)");
@@ -151,7 +190,7 @@ export const channelAdd: Command = {
   flagNames: CHANNEL_FLAG_NAMES,
   summary: "Add an upstream channel and print its id. Keys are stored sealed and never shown again.",
   usage:
-    "--name N --base-url URL --key K [--key K2 …] --models a,b [--group g1,g2] [--priority N] [--weight N] [--mapping a=b,c=d] [--type openai|anthropic|gemini|azure] [--supports-responses] [--api-version V] [--max-output-tokens N] [--data-dir DIR]",
+    "--name N --base-url URL --key K [--key K2 …] --models a,b [--group g1,g2] [--priority N] [--weight N] [--mapping a=b,c=d] [--type openai|anthropic|gemini|azure] [--supports-responses] [--api-version V] [--max-output-tokens N] [--balance-source S] [--balance-threshold X] [--data-dir DIR]",
   options: CHANNEL_OPTIONS,
   help: CHANNEL_HELP,
   async run(flags: Flags) {
@@ -170,7 +209,7 @@ export const channelUpdate: Command = {
   summary:
     "Change a channel: only the flags given change; --key replaces all its keys (and clears its failure state: an auto-disabled channel is enabled again). Prints the channel's line.",
   usage:
-    "--id N [--name N] [--type T] [--base-url URL] [--key K …] [--models a,b] [--group g1,g2] [--priority N] [--weight N] [--mapping a=b] [--supports-responses[=true|false]] [--api-version V] [--max-output-tokens N] [--data-dir DIR]",
+    "--id N [--name N] [--type T] [--base-url URL] [--key K …] [--models a,b] [--group g1,g2] [--priority N] [--weight N] [--mapping a=b] [--supports-responses[=true|false]] [--api-version V] [--max-output-tokens N] [--balance-source S] [--balance-threshold X] [--data-dir DIR]",
   options: { id: { type: "string" }, ...CHANNEL_OPTIONS },
   help: ["  --id N            the channel to change (apiyi channel list shows the ids)", ...CHANNEL_HELP],
   async run(flags: Flags) {
@@ -187,8 +226,12 @@ const LINE_HELP = [
   "  Each line: id, name, status (enabled, disabled, auto-disabled), type, base URL, groups=, models=, keys=,",
   "  breaker= (closed, open, half_open: as the running server last saved it), then when they apply: dead-keys=N",
   "  (rejected by the upstream), cooling-keys=N (account out of credit, tried again after a cooldown),",
+  "  key-states=1:usable,2:rejected,3:out-of-credit (each key, when one is out),",
   "  responses=yes, api-version=V, max-output-tokens=N, reason= (why it was disabled), last-error= (the last",
-  "  failure's cause and when).",
+  "  failure's cause and when), open-until= (an open breaker), out-of-rotation= (upstream balance below the",
+  "  threshold), last-ok= (the last success), p50=Nms/S (latency median over the last hour, S samples),",
+  "  last-test= (the scheduled channel test's last run), balance= (the upstream balance as last read),",
+  "  balance-error=, balance-threshold=.",
 ];
 
 export const channelList: Command = {
@@ -204,13 +247,14 @@ export const channelList: Command = {
   },
 };
 
-const ID_HELP = "  --id N            the channel (apiyi channel list shows the ids)";
+export const ID_HELP = "  --id N            the channel (apiyi channel list shows the ids)";
 
-/** enable / disable: the same operation as the console's button and PUT /api/channel/?status_only=true. */
-const statusCommand = (
-  name: "enable" | "disable",
-  status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled,
+/** A `channel` command that takes only --id (and --data-dir): `act` does it; its number is the exit code. */
+export const idCommand = (
+  name: string,
   summary: string,
+  // biome-ignore lint/suspicious/noConfusingVoidType: an act that returns nothing exits 0
+  act: (ctx: Ctx, id: number) => Promise<number | void> | number | void,
 ): Command => ({
   name: `channel ${name}`,
   summary,
@@ -220,11 +264,19 @@ const statusCommand = (
   help: [ID_HELP, DATA_HELP],
   async run(flags) {
     const id = channelId(flags);
-    await withData(flags, async (ctx) => {
-      console.log(channelLine(setChannelStatus(ctx, { id, status })));
-    });
+    return withData(flags, (ctx) => act(ctx, id));
   },
 });
+
+/** enable / disable: the same operation as the console's button and PUT /api/channel/?status_only=true. */
+const statusCommand = (
+  name: "enable" | "disable",
+  status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled,
+  summary: string,
+): Command =>
+  idCommand(name, summary, (ctx, id) => {
+    console.log(channelLine(setChannelStatus(ctx, { id, status })));
+  });
 
 export const channelEnable = statusCommand(
   "enable",
@@ -236,27 +288,3 @@ export const channelDisable = statusCommand(
   CHANNEL_STATUS.disabled,
   "Disable a channel (no call goes to it until it is enabled). Prints the channel's line.",
 );
-
-export const channelTest: Command = {
-  name: "channel test",
-  summary:
-    "Send one minimal call to a channel from this process and print the result: status and latency, or the cause (connection refused, TLS, timeout, DNS, the upstream's error). A pass re-enables a channel disabled automatically. Exit 1 when it fails.",
-  usage: "--id N [--model M] [--data-dir DIR]",
-  options: { id: { type: "string" }, model: { type: "string" }, ...DATA_OPTIONS },
-  flagNames: { id: "--id", model: "--model" },
-  help: [ID_HELP, "  --model M         the model to ask for (default: the channel's first)", DATA_HELP],
-  async run(flags) {
-    const id = channelId(flags);
-    return withData(flags, async (ctx) => {
-      configureResolver({ pins: ctx.config.resolve });
-      const r = await probeChannel(ctx, id, { model: flags.model });
-      const result = r.ok
-        ? `ok: ${r.status} in ${r.latency_ms} ms (model ${r.model})`
-        : `failed${r.status ? ` (${r.status})` : ""}: ${r.message} (model ${r.model})`;
-      console.log(oneLine(result));
-      if (r.re_enabled) console.log("the channel was disabled automatically and is enabled again");
-      console.log(channelLine(getChannel(ctx, id)));
-      return r.ok ? 0 : 1;
-    });
-  },
-};

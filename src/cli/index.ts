@@ -3,7 +3,8 @@
 import { adminCreate, adminResetPassword } from "./admin";
 import { type Command, describeFailure, parseFlags, usageOf } from "./args";
 import { backup } from "./backup";
-import { channelAdd, channelDisable, channelEnable, channelList, channelTest, channelUpdate } from "./channel";
+import { channelAdd, channelDisable, channelEnable, channelList, channelUpdate } from "./channel";
+import { channelBalance, channelTest } from "./channel-checks";
 import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
@@ -26,6 +27,7 @@ export const COMMANDS: Command[] = [
   channelEnable,
   channelDisable,
   channelTest,
+  channelBalance,
   priceSet,
   priceList,
   redemptionCreate,

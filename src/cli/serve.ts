@@ -1,5 +1,6 @@
 // `apiyi serve`: open (and migrate) the database, first-start setup, listen, stop gracefully.
 import { createApp } from "../app";
+import { CHECK_EVERY_MS } from "../background";
 import { refusals } from "../core/refusals";
 import { createRuntime, type Lifecycle } from "../runtime";
 import { cutOpenStreams } from "../relay/respond/stream";
@@ -87,6 +88,8 @@ export const serve: Command = {
       if (server) await drain(server, life, config.shutdownTimeout * 1000);
       clearInterval(sweeper);
       rt.alerts.stop();
+      rt.jobs.stop();
+      await rt.jobs.idle(5000); // a scheduled test or balance read still going
       await ctx.ledger.stop();
       ctx.close();
       console.log("stopped");
@@ -104,6 +107,7 @@ export const serve: Command = {
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
     rt.alerts.start(); // the periodic breaker check; alerts themselves are sent as they come
+    rt.jobs.start(CHECK_EVERY_MS); // the scheduled channel test, upstream balances (background.ts)
     ctx.snapshot.watch(); // writes by other processes (the CLI): see services/snapshot.ts
     // hourly housekeeping: expired sessions, and call rows past the retention period
     const housekeeping = () => {

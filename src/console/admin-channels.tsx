@@ -1,11 +1,14 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/channels: list and search, New and Edit in a dialog (keys write-only: an empty field keeps
 // the stored keys; the four types, the Responses switch, Azure's api-version and the output cap), enable/disable,
-// delete, and the Test button (one probe call: status, latency, or the cause; a pass re-enables a
-// channel disabled automatically, and its status cell is sent again). A save that left models without
-// a price, or cut an endpoint path off the base URL, says so in its toast.
+// delete, the Test button (one probe call: status, latency, or the cause; a pass re-enables a
+// channel disabled automatically, and its status cell is sent again), and the balance's Refresh (the
+// upstream balance read now; the status cell follows, as the threshold may take the channel out or
+// back). A save that left models without a price, or cut an endpoint path off the base URL, says so in
+// its toast.
 // Rules live in services/channels and relay/probe; keys never come back out of them.
-import { ChannelRow, ChannelTable, StatusCell, TestResult } from "../../views/console/admin-channels";
+import { ChannelRow, ChannelTable, TestResult } from "../../views/console/admin-channels";
+import { BalanceBlock, StatusCell } from "../../views/console/channel-health";
 import { ChannelDialog, NEW_CHANNEL, channelForm } from "../../views/console/channel-dialog";
 import { CHANNEL_STATUS } from "../core/status";
 import { invalidField } from "../errors";
@@ -21,6 +24,7 @@ import {
 } from "../services/channels";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
+import { refreshBalance, type LowBalanceAlert } from "../services/upstream-balance";
 import { checked, defined, fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
 import { all, first, type Form, type PageCall } from "./route";
 
@@ -59,6 +63,8 @@ function toInput(f: Form) {
     supports_responses: checked(f, "supports_responses"),
     api_version: first(f.api_version),
     max_output_tokens: num(f.max_output_tokens),
+    balance_source: first(f.balance_source) || undefined,
+    balance_threshold: first(f.balance_threshold) || undefined,
   });
 }
 
@@ -68,7 +74,8 @@ const groupNames = ({ ctx, user }: Pick<PageCall, "ctx" | "user">) => listGroups
 const withWarnings = (done: string, warnings: string[]) =>
   warnings.length ? `${done}. Warning: ${warnings.join(" Also: ")}` : done;
 
-export function adminChannelPages({ page, action, fragment }: AdminTable) {
+/** `onLow`: the admin alert a balance read below a channel's threshold raises. */
+export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?: LowBalanceAlert) {
   page("/admin/channels", { title: "Channels", admin: true }, ({ ctx, query, path }) => {
     const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
     const keyword = query.keyword ?? "";
@@ -137,5 +144,17 @@ export function adminChannelPages({ page, action, fragment }: AdminTable) {
       ? `Test: ${r.status} in ${ms} ms${r.re_enabled ? "; the channel is enabled again" : ""}`
       : `Test failed: ${r.message}`;
     return { html: (TestResult({ id, r }) as string) + status, toast };
+  });
+  action("POST", "/admin/channels/:id/balance", { admin: true }, async ({ ctx, params }) => {
+    const id = Number(params.id);
+    await refreshBalance(ctx, id, onLow);
+    const c = getChannel(ctx, id);
+    const b = c.balance;
+    const toast =
+      b.error && b.error_at >= b.at
+        ? `Balance not read: ${b.error}`
+        : `Balance: ${b.amount} ${b.currency}${b.low ? ` (below the threshold ${c.balance_threshold}: out of rotation)` : ""}`;
+    const status = `<template>${StatusCell({ c, oob: true })}</template>`;
+    return { html: (BalanceBlock({ c }) as string) + status, toast };
   });
 }

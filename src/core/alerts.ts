@@ -7,13 +7,16 @@ import { createHmac } from "node:crypto";
 import { unitsToUsd } from "./money";
 
 /** Every alert kind, and whether it goes to the user concerned or to the admin webhook. Later issues
- * add theirs here (the channels issue: "upstream balance low"). */
+ * add theirs here. */
 export const ALERT_KINDS = {
   balance_low: { audience: "user", title: "Balance low" },
   channel_disabled: { audience: "admin", title: "Channel disabled automatically" },
   breaker_open: { audience: "admin", title: "Channel breaker open" },
+  upstream_balance_low: { audience: "admin", title: "Upstream balance low" },
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
+/** The admin's kinds, each about one channel. */
+export type ChannelAlertKind = Exclude<AlertKind, "balance_low">;
 
 /** How many alerts of one kind (per user, or per admin subject) may go within a window. */
 export type AlertLimit = { count: number; windowSeconds: number };
@@ -67,7 +70,7 @@ export function balanceLowMessage(username: string, balance: number, threshold: 
 
 /** A channel message for the admin: the channel's id and name, and what happened to it. */
 export function channelMessage(
-  kind: "channel_disabled" | "breaker_open",
+  kind: ChannelAlertKind,
   channel: { id: number; name: string },
   detail: string,
   now: number,

@@ -7,6 +7,7 @@ import type { BreakerOptions } from "./breaker";
 import { parseCidr, type Cidr } from "./ip";
 import { parseJsonList } from "./token-rules";
 import { KEY_STATUS, type KeyStatus } from "./status";
+import { parseSavedBalance } from "./upstream-balance";
 
 export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps" | "keySealed"> & {
   fallbackGroups: string[];
@@ -66,6 +67,8 @@ export type ChannelEntry = {
   maxOutputTokens: number;
   /** bumped by each recovery (new keys, enable, a passing Test): the breaker starts over when it changes */
   healthEpoch: number;
+  /** its upstream balance is below its threshold: out of rotation (core/upstream-balance.ts) */
+  balanceLow: boolean;
 };
 
 /** group → model → channels serving it (any status), highest priority first */
@@ -159,6 +162,7 @@ export function channelEntry(row: ChannelRow, unseal: (sealed: string) => string
     apiVersion: row.apiVersion,
     maxOutputTokens: row.maxOutputTokens,
     healthEpoch: row.healthEpoch,
+    balanceLow: parseSavedBalance(row.balance).low === true,
   };
 }
 

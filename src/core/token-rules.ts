@@ -40,3 +40,13 @@ export const parseJsonList = (json: string): string[] => {
   const v = JSON.parse(json);
   return Array.isArray(v) ? v.map(String) : [];
 };
+
+/** A JSON object column (health, balance): its fields, or none when it is not an object or not JSON. */
+export function parseJsonObject<T extends object>(json: string): Partial<T> {
+  try {
+    const v = JSON.parse(json);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Partial<T>) : {};
+  } catch {
+    return {};
+  }
+}

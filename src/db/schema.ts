@@ -163,6 +163,12 @@ export const channels = sqliteTable("channels", {
   health: text("health").notNull().default(sql`'{}'`),
   /** bumped by every recovery (new keys, enable, a passing Test): the server resets the breaker on change */
   healthEpoch: integer("health_epoch").notNull().default(0),
+  /** how the upstream's balance is read (core/upstream-balance.ts): auto (by host), none, oneapi, openrouter… */
+  balanceSource: text("balance_source").notNull().default("auto"),
+  /** below this balance (millionths of the upstream's currency) the channel leaves rotation; 0 = no rule */
+  balanceThresholdMicros: integer("balance_threshold_micros").notNull().default(0),
+  /** JSON: the last balance read {micros, currency, at, error, error_at, low} (services/upstream-balance.ts) */
+  balance: text("balance").notNull().default(sql`'{}'`),
 });
 
 export const logs = sqliteTable(

@@ -11,6 +11,7 @@ import {
   type AlertKind,
   type AlertMessage,
   balanceLowMessage,
+  type ChannelAlertKind,
   breakerAlertDue,
   channelMessage,
   type Destination,
@@ -28,7 +29,7 @@ import { readSettings, type Settings } from "./settings";
 
 type Event =
   | { kind: "balance_low"; userId: number; balance: number; threshold: number }
-  | { kind: "channel_disabled" | "breaker_open"; channel: { id: number; name: string }; detail: string };
+  | { kind: ChannelAlertKind; channel: { id: number; name: string }; detail: string };
 
 /** Where one alert goes and how. */
 type Route = { url: string; destination: Destination; secret: string; policy: AlertPolicy };
@@ -59,6 +60,11 @@ export class Alerts {
   /** A channel was disabled automatically (its last upstream key was rejected). */
   channelDisabled(channel: { id: number; name: string }, detail: string) {
     this.push({ kind: "channel_disabled", channel, detail });
+  }
+
+  /** A channel's upstream balance went below its threshold (it left rotation). */
+  upstreamBalanceLow(channel: { id: number; name: string }, detail: string) {
+    this.push({ kind: "upstream_balance_low", channel, detail });
   }
 
   private push(e: Event) {

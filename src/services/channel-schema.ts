@@ -2,7 +2,9 @@
 // Validation messages never repeat an upstream key or a base URL (it may hold a secret).
 import { z } from "zod";
 import { refusedHost } from "../core/egress";
+import { parseMicros } from "../core/money";
 import { normalizeList } from "../core/token-rules";
+import { BALANCE_SOURCES } from "../core/upstream-balance";
 import { PROVIDERS } from "../relay/wire";
 import { CHANNEL_STATUS } from "../core/status";
 
@@ -181,6 +183,17 @@ const maxOutputTokens = z
   .min(0, OUTPUT_CAP)
   .max(MAX_OUTPUT_TOKENS_LIMIT, OUTPUT_CAP);
 
+/** A balance threshold in the upstream's currency (up to 6 decimals) → millionths; 0 = no rule. */
+const THRESHOLD = "a number from 0 (no rule) with at most 6 decimals, in the upstream's currency";
+const balanceThreshold = z.union([z.number(THRESHOLD), z.string(THRESHOLD)], THRESHOLD).transform((v, c) => {
+  try {
+    return parseMicros(v);
+  } catch {
+    c.addIssue({ code: "custom", message: THRESHOLD });
+    return 0;
+  }
+});
+
 const timeout = int(1, HOUR_MS).describe("milliseconds, at most one hour");
 const adminStatus = z.union(
   [z.literal(CHANNEL_STATUS.enabled), z.literal(CHANNEL_STATUS.disabled)],
@@ -212,6 +225,14 @@ export const ChannelFields = z.object({
   max_output_tokens: maxOutputTokens.describe(
     "most output tokens a call may ask this upstream for; a larger max_tokens ask (e.g. Claude Code's 64000) is lowered to it (e.g. 8192 for DeepSeek); 0 means no cap",
   ),
+  balance_source: z
+    .enum(BALANCE_SOURCES, expecting(`one of: ${BALANCE_SOURCES.join(", ")}`))
+    .describe(
+      "how the upstream balance is read: auto (by host: DeepSeek, OpenRouter, SiliconFlow, Moonshot), none, or oneapi (one-api/new-api resellers), openrouter, deepseek, siliconflow, moonshot",
+    ),
+  balance_threshold: balanceThreshold.describe(
+    "below this upstream balance (in its currency) the channel leaves rotation until a reading at or above it; 0 = no rule",
+  ),
 });
 
 const F = ChannelFields.shape;
@@ -229,6 +250,8 @@ export const ChannelCreate = ChannelFields.extend({
   supports_responses: F.supports_responses.default(false),
   api_version: F.api_version.default(""),
   max_output_tokens: F.max_output_tokens.default(0),
+  balance_source: F.balance_source.default("auto"),
+  balance_threshold: F.balance_threshold.default(0),
 });
 export type ChannelCreateInput = z.output<typeof ChannelCreate>;
 

@@ -6,10 +6,13 @@
 // (the server's breaker for the channel starts over, even when the CLI did it). Create and update
 // replies carry `warnings`: models without a price, an endpoint path cut off the base URL.
 import { hasPerCallPrice, hasTokenPrices } from "../core/billing";
+import { microsToNumber } from "../core/money";
 import type { KeyState } from "../core/snapshot";
 import { parseJsonList } from "../core/token-rules";
 import { CHANNEL_STATUS, KEY_STATUS, type ChannelStatus } from "../core/status";
 import { clearSavedBreakers, parseHealth, saveHealth } from "../store/channel-health";
+import { balanceView, healthView, stateView } from "./channel-health";
+import { withThreshold } from "./upstream-balance";
 import type { ChannelRow } from "../db/schema";
 import { invalidField, notFound } from "../errors";
 import type { ChannelOrder, ChannelPatch } from "../store/channels";
@@ -57,6 +60,8 @@ export function channelView(row: ChannelRow, keyCount: number) {
     supports_responses: row.supportsResponses,
     api_version: row.apiVersion,
     max_output_tokens: row.maxOutputTokens,
+    balance_source: row.balanceSource,
+    balance_threshold: microsToNumber(row.balanceThresholdMicros),
     created_at: row.createdAt,
   };
 }
@@ -66,26 +71,6 @@ const usableStates = (n: number): string =>
 
 /** The sealed list is the truth about how many keys there are (key_states may lag behind it). */
 const storedKeyCount = (ctx: Ctx, row: ChannelRow) => (JSON.parse(ctx.keys.unseal(row.keysSealed)) as string[]).length;
-
-/** The breaker as this process knows it (the server), else as the server last saved it (the CLI),
- * and the last failure's cause. */
-function health(ctx: Ctx, row: ChannelRow) {
-  const now = ctx.clock.nowMs();
-  const saved = parseHealth(row.health);
-  ctx.breakers.sync(row.id, row.healthEpoch);
-  const live = ctx.breakers.has(row.id);
-  const savedBreaker =
-    saved.breaker === "open" && (saved.open_until ?? 0) <= now ? "half_open" : (saved.breaker ?? "closed");
-  return {
-    breaker: live ? ctx.breakers.state(row.id, now) : savedBreaker,
-    recent_failures: live ? ctx.breakers.recentFailures(row.id, now) : (saved.recent_failures ?? 0),
-    /** unix ms; 0 when closed */
-    open_until: live ? ctx.breakers.openUntil(row.id) : (saved.open_until ?? 0),
-    last_error: saved.last_error ?? "",
-    last_error_at: saved.last_error_at ?? 0,
-    last_ok_at: saved.last_ok_at ?? 0,
-  };
-}
 
 /** Models a call cannot be billed for (no token price and no per-call price): every call is refused. */
 export function unpricedModels(ctx: Ctx, models: string[]): string[] {
@@ -101,10 +86,15 @@ export function unpricedModels(ctx: Ctx, models: string[]): string[] {
 const view = (ctx: Ctx, row: ChannelRow, notes: string[] = []) => {
   const v = channelView(row, storedKeyCount(ctx, row));
   const unpriced = unpricedModels(ctx, v.models);
+  const health = healthView(ctx, row);
+  const state = stateView(row, health);
   return {
     ...v,
+    state: state.state,
+    state_detail: state.detail,
     unpriced_models: unpriced,
-    health: health(ctx, row),
+    health,
+    balance: balanceView(row),
     warnings: [...notes, ...unpricedWarning(unpriced)],
   };
 };
@@ -151,6 +141,8 @@ const toColumns = (c: Partial<Omit<ChannelCreateInput, "status">>): ChannelPatch
   supportsResponses: c.supports_responses,
   apiVersion: c.api_version,
   maxOutputTokens: c.max_output_tokens,
+  balanceSource: c.balance_source,
+  balanceThresholdMicros: c.balance_threshold,
 });
 
 /** The cross-field rules, on the values the channel will have once written. */
@@ -243,6 +235,8 @@ function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
     const keys = c.key?.length ? newKeyColumns(ctx, current, c.key, c.status) : {};
     const patch = {
       ...toColumns(c),
+      // a new threshold judges the last reading again: the channel leaves or rejoins rotation at once
+      balance: c.balance_threshold === undefined ? undefined : withThreshold(current.balance, c.balance_threshold),
       baseUrl: baseUrlColumn(current, c, notes),
       ...statusColumns(ctx, current, c.status, forceEnable),
       ...keys,

@@ -19,6 +19,7 @@ import { sessionStore } from "../store/sessions";
 import { settingStore } from "../store/settings";
 import { tokenStore } from "../store/tokens";
 import { userStore } from "../store/users";
+import { ChannelLatencies } from "../core/latency";
 import { makeClock } from "./clock";
 import { parseSettings, relaySettings } from "./settings";
 import { SnapshotHolder } from "./snapshot";
@@ -77,6 +78,8 @@ export function openContext(config: Config) {
     snapshot,
     ledger,
     clock,
+    /** recent upstream latencies per channel, fed by the relay (the channel list's p50) */
+    latencies: new ChannelLatencies(),
     /** unix seconds (budget periods, expiry, the alert limit, views) */
     now: () => Math.floor(clock.nowMs() / 1000),
     /** one transaction that takes the write lock first (read-then-write safe across processes);

@@ -76,6 +76,16 @@ export const SETTINGS = {
     fallback: "",
     help: 'the address clients reach this server at, e.g. https://api.example.com (request examples and share links use it; never the request\'s Host header); "" = not set',
   },
+  channel_test_minutes: {
+    schema: z.number().int().min(0).max(10_080),
+    fallback: 10,
+    help: "every this many minutes, test channels disabled automatically, with rejected keys or an open breaker (one minimal call each, logged as a system call); a pass brings them back. 0 = off: no background calls",
+  },
+  upstream_balance_minutes: {
+    schema: z.number().int().min(0).max(10_080),
+    fallback: 60,
+    help: "every this many minutes, read the upstream balance of channels whose upstream has a balance API (and apply their thresholds). 0 = off: only on demand",
+  },
   ...ALERT_SETTINGS,
   budget_timezone: {
     schema: z

@@ -5,6 +5,7 @@
 // admin's choice.
 import { and, eq } from "drizzle-orm";
 import type { KeyState } from "../core/snapshot";
+import { parseJsonObject } from "../core/token-rules";
 import { CHANNEL_STATUS, KEY_STATUS } from "../core/status";
 import type { Db } from "../db/open";
 import { channels } from "../db/schema";
@@ -17,16 +18,19 @@ export type ChannelHealth = {
   last_error?: string;
   last_error_at?: number;
   last_ok_at?: number;
+  /** the scheduled channel test's last run on this channel (unix s), whether every probe passed, and
+   * the first failure's cause */
+  last_probe_at?: number;
+  last_probe_ok?: boolean;
+  last_probe_error?: string;
+  /** the median time to the upstream's answer over the last hour, and its sample count, as the server
+   * last saved them (unix s) */
+  latency_p50_ms?: number;
+  latency_samples?: number;
+  latency_at?: number;
 };
 
-export function parseHealth(text: string): ChannelHealth {
-  try {
-    const h = JSON.parse(text);
-    return h && typeof h === "object" ? (h as ChannelHealth) : {};
-  } catch {
-    return {};
-  }
-}
+export const parseHealth = (text: string): ChannelHealth => parseJsonObject<ChannelHealth>(text);
 
 /** `deadReason`: why the last key died, for the channel's status reason when none is left. */
 export function saveKeyStates(db: Db, channelId: number, keysSealed: string, states: KeyState[], deadReason = "") {
@@ -50,12 +54,35 @@ export function saveKeyStates(db: Db, channelId: number, keysSealed: string, sta
   });
 }
 
-/** The health column, unless a recovery (a new epoch) happened since it was learned. */
+/** The fields of `health` written over the column's (others kept), unless a recovery (a new epoch)
+ * happened since it was learned. */
 export function saveHealth(db: Db, channelId: number, epoch: number, health: ChannelHealth) {
-  db.update(channels)
-    .set({ health: JSON.stringify(health) })
-    .where(and(eq(channels.id, channelId), eq(channels.healthEpoch, epoch)))
-    .run();
+  db.$client.run(`UPDATE channels SET health = json_patch(${HEALTH}, ?) WHERE id = ? AND health_epoch = ?`, [
+    JSON.stringify(health),
+    channelId,
+    epoch,
+  ]);
+}
+
+const HEALTH = "CASE WHEN json_valid(health) THEN health ELSE '{}' END";
+
+/** The latency medians the server keeps in memory, and when each channel last answered (unix s; the
+ * saved last_ok_at only moves forward), for other processes (the CLI); p50 null: no sample in the
+ * window any more. One transaction. */
+export function saveLatencies(
+  db: Db,
+  rows: { id: number; p50: number | null; samples: number; lastOk: number }[],
+  at: number,
+) {
+  const patch = (r: (typeof rows)[number]) =>
+    JSON.stringify({ latency_p50_ms: r.p50, latency_samples: r.p50 === null ? null : r.samples, latency_at: at });
+  db.$client.transaction(() => {
+    for (const r of rows)
+      db.$client.run(
+        `UPDATE channels SET health = json_set(json_patch(${HEALTH}, ?), '$.last_ok_at', max(coalesce(json_extract(${HEALTH}, '$.last_ok_at'), 0), ?)) WHERE id = ?`,
+        [patch(r), r.lastOk, r.id],
+      );
+  })();
 }
 
 /** At server start: breakers start closed, so what a previous run saved of them no longer holds

@@ -70,11 +70,11 @@ export function logWhere(f: LogFilter, extra: (SQL | undefined)[] = []): SQL | u
 export const logStore = (db: Db) => ({
   insert: (row: NewLog) => db.insert(logs).values(row).returning().get(),
 
-  /** Deletes up to `limit` call rows (types 2 and 5) older than `before` (unix ms); how many went. Top-ups and
-   * adjustments stay, and so do the daily rollups. */
+  /** Deletes up to `limit` call rows (types 2 and 5, and 4: the scheduled channel test's calls) older than
+   * `before` (unix ms); how many went. Top-ups and adjustments stay, and so do the daily rollups. */
   pruneCalls: (before: number, limit: number) =>
     db.$client.run(
-      `DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (${LOG_TYPE.consume}, ${LOG_TYPE.error}) ORDER BY created_at LIMIT ?)`,
+      `DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (${LOG_TYPE.consume}, ${LOG_TYPE.error}, ${LOG_TYPE.system}) ORDER BY created_at LIMIT ?)`,
       [before, limit],
     ).changes,
 

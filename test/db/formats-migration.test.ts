@@ -2,7 +2,8 @@
 // a database made before it keeps every channel and price as it was, the new columns take their
 // defaults (false, '', NULL), and a server on the upgraded data dir shows them through the API
 // (cache_write falling back to the input price) and can set them. (The later 0007 runs too: its
-// max_output_tokens takes 0 here; output-cap-migration.test.ts covers it.)
+// max_output_tokens takes 0 here; output-cap-migration.test.ts covers it; so do the later health and
+// balance columns, at their defaults.)
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
 import { openSqlite } from "../../src/db/open";
 import { expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, cli, client, login, scratchDirs, startServer } from "../support/server";
+import { CHANNEL_COLUMNS_SINCE_0008 } from "../support/channel-columns";
 
 const SECRET = "formats-migration-secret-0123456789abcdefghij";
 const newDir = scratchDirs("apiyi-formats-");
@@ -64,8 +66,7 @@ test("channels and prices made before 0006 keep their values; the new columns ta
         supports_responses: 0,
         api_version: "",
         max_output_tokens: 0,
-        health: "{}",
-        health_epoch: 0,
+        ...CHANNEL_COLUMNS_SINCE_0008,
       })),
     );
     expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null })));

@@ -10,6 +10,7 @@ import { applyMigrations, MIGRATIONS } from "../../src/db/migrate";
 import { openSqlite } from "../../src/db/open";
 import { expectReply } from "../support/expect";
 import { ADMIN_PASSWORD, cli, client, login, scratchDirs, startServer } from "../support/server";
+import { CHANNEL_COLUMNS_SINCE_0008 } from "../support/channel-columns";
 
 const SECRET = "output-cap-migration-secret-0123456789abcdef";
 const newDir = scratchDirs("apiyi-output-cap-");
@@ -66,7 +67,13 @@ test("channels made before 0007 keep their values; max_output_tokens is 0 (no ca
 
   const db = new Database(join(dir, "apiyi.db"), { readonly: true });
   try {
-    expect(channelRows(db)).toEqual(was.map((c) => ({ ...c, max_output_tokens: 0, health: "{}", health_epoch: 0 })));
+    expect(channelRows(db)).toEqual(
+      was.map((c) => ({
+        ...c,
+        max_output_tokens: 0,
+        ...CHANNEL_COLUMNS_SINCE_0008,
+      })),
+    );
     expect(db.query("SELECT DISTINCT typeof(max_output_tokens) AS t FROM channels").all()).toEqual([{ t: "integer" }]);
     const column = db
       .query<Row, []>("PRAGMA table_info(channels)")

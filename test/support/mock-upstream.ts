@@ -48,7 +48,8 @@ export type MockUpstream = ReturnType<typeof startMockUpstream>;
 /** Starts the mock. `url` is the OpenAI base URL (`${origin}/v1`); `urlFor(spec, suffix)` is a base URL
  * whose requests always behave as `spec` (see parseModeSpec), whatever `set` says. */
 export function startMockUpstream(opts: MockOptions = {}) {
-  const { keys, models, ...initial } = opts;
+  const { keys: startKeys, models, ...initial } = opts;
+  let keys = startKeys;
   let settings: MockSettings = { ...DEFAULTS, ...initial };
   const requests: MockRequest[] = [];
   const state = { aborted: 0 };
@@ -128,9 +129,14 @@ export function startMockUpstream(opts: MockOptions = {}) {
     set(patch: Partial<MockSettings>) {
       settings = { ...settings, ...patch };
     },
+    /** the upstream keys accepted from now on (undefined: any key), e.g. an account's key renewed */
+    setKeys(accepted: string[] | undefined) {
+      keys = accepted;
+    },
     /** back to the start options; forgets recorded requests and the abort count */
     reset() {
       settings = { ...DEFAULTS, ...initial };
+      keys = startKeys;
       requests.length = 0;
       state.aborted = 0;
     },

@@ -1,9 +1,10 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/channels: the table of upstream channels (status and why, breaker, the last failure's cause,
-// per-key states, models without a price, the output cap when set, never a key) and the Test result
-// (with the cause when it failed). The create/edit dialog is channel-dialog.tsx.
+// /admin/channels: the table of upstream channels (state and health cells from channel-health.tsx,
+// per-key states, the upstream balance, models without a price, the output cap when set, never a key)
+// and the Test result (with the cause when it failed). The create/edit dialog is channel-dialog.tsx.
 import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
 import { AdminPage, qs } from "./admin-kit";
+import { BalanceBlock, hhmm, StatusCell } from "./channel-health";
 import { DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 import type { ChannelView } from "./models";
 export type ProbeResult = {
@@ -42,70 +43,6 @@ function OutputCap(props: { c: ChannelView }) {
     </small>
   ) : (
     ""
-  );
-}
-
-function ChannelStatus(props: { c: ChannelView }) {
-  const { status, status_reason } = props.c;
-  if (status === CHANNEL_STATUS.enabled) return <span class="badge ok">enabled</span>;
-  if (status === CHANNEL_STATUS.disabled) return <span class="badge off">disabled</span>;
-  return (
-    <span class="status-auto">
-      <span class="badge warn">auto-disabled</span>
-      {status_reason ? (
-        <small class="reason" safe>
-          {status_reason}
-        </small>
-      ) : (
-        ""
-      )}
-    </span>
-  );
-}
-
-const hhmm = (unixS: number) => new Date(unixS * 1000).toISOString().slice(11, 16);
-
-/** The breaker as this server sees it (open / half-open: one probe allowed; recent failures) and the
- * last failure's cause, while no success came after it. */
-function Health(props: { c: ChannelView }) {
-  const { breaker, recent_failures, last_error, last_error_at, last_ok_at } = props.c.health;
-  const note =
-    breaker === "open"
-      ? "breaker open"
-      : breaker === "half_open"
-        ? "breaker half-open"
-        : recent_failures
-          ? `${recent_failures} recent failures`
-          : "";
-  const cause =
-    last_error && last_error_at >= last_ok_at ? `last failure ${hhmm(last_error_at)} UTC: ${last_error}` : "";
-  return (
-    <>
-      {note ? (
-        <small class={`reason ${breaker === "closed" ? "" : "warn"}`} safe>
-          {note}
-        </small>
-      ) : (
-        ""
-      )}
-      {cause ? (
-        <small class="reason" title={cause} safe>
-          {cause}
-        </small>
-      ) : (
-        ""
-      )}
-    </>
-  );
-}
-
-/** The status cell (also sent alone when a Test re-enables the channel). */
-export function StatusCell(props: { c: ChannelView; oob?: boolean }) {
-  return (
-    <td id={`status-${props.c.id}`} hx-swap-oob={props.oob ? "true" : undefined}>
-      <ChannelStatus c={props.c} />
-      <Health c={props.c} />
-    </td>
   );
 }
 
@@ -187,6 +124,7 @@ export function ChannelRow(props: { c: ChannelView }) {
       </td>
       <td>
         <KeyStates c={c} />
+        <BalanceBlock c={c} />
       </td>
       <td>
         <span title={c.models.join(", ")} safe>
@@ -243,7 +181,18 @@ export function ChannelRow(props: { c: ChannelView }) {
   );
 }
 
-const COLUMNS = ["Name", "Type", "Status", "Base URL", "Keys", "Models", "Groups", "Priority / weight", "Test", ""];
+const COLUMNS = [
+  "Name",
+  "Type",
+  "Status",
+  "Base URL",
+  "Keys · balance",
+  "Models",
+  "Groups",
+  "Priority / weight",
+  "Test",
+  "",
+];
 
 export function ChannelTable(props: {
   path: string;

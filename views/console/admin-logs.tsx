@@ -53,9 +53,15 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
         </small>
       </td>
       <td>
-        <a href={`/admin/logs${qs({ user: l.username })}`} safe>
-          {l.username}
-        </a>
+        {l.username ? (
+          <a href={`/admin/logs${qs({ user: l.username })}`} safe>
+            {l.username}
+          </a>
+        ) : (
+          <span class="muted" title="a system call (the scheduled channel test), billed to nobody">
+            nobody
+          </span>
+        )}
       </td>
       <td safe>{l.token_name || "—"}</td>
       <td class="model">

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The create/edit dialog of a channel (keys write-only: an edit shows how many there are, never one),
 // and the form values it starts from: a channel's own, or a new one's defaults.
+import { BALANCE_SOURCES } from "../../src/core/upstream-balance";
 import { DialogErrorSlot } from "./admin-kit";
 import { DialogButtons } from "./kit";
 import type { ChannelView } from "./models";
@@ -23,6 +24,8 @@ export type ChannelForm = {
   supports_responses: boolean;
   api_version: string;
   max_output_tokens: string;
+  balance_source: string;
+  balance_threshold: string;
 };
 
 export const NEW_CHANNEL: ChannelForm = {
@@ -41,6 +44,8 @@ export const NEW_CHANNEL: ChannelForm = {
   supports_responses: false,
   api_version: "",
   max_output_tokens: "0",
+  balance_source: "auto",
+  balance_threshold: "0",
 };
 
 export const channelForm = (c: ChannelView): ChannelForm => ({
@@ -62,6 +67,8 @@ export const channelForm = (c: ChannelView): ChannelForm => ({
   supports_responses: c.supports_responses,
   api_version: c.api_version,
   max_output_tokens: String(c.max_output_tokens),
+  balance_source: c.balance_source,
+  balance_threshold: String(c.balance_threshold),
 });
 
 /** `examples`: what each type's base URL looks like (placeholders and the help line). */
@@ -186,6 +193,24 @@ export function ChannelDialog(props: {
             0 = no cap. Lowers larger max_tokens asks, e.g. 8192 for DeepSeek when Claude Code asks for 64000
           </small>
         </label>
+        <fieldset class="row">
+          <label>
+            Upstream balance API
+            <select name="balance_source">
+              {BALANCE_SOURCES.map((s) => (
+                <option value={s} selected={s === f.balance_source}>
+                  {s}
+                </option>
+              ))}
+            </select>
+            <small class="muted">auto: DeepSeek, OpenRouter, SiliconFlow, Moonshot by host; oneapi for resellers</small>
+          </label>
+          <label>
+            Balance threshold
+            <input name="balance_threshold" inputmode="decimal" value={f.balance_threshold} />
+            <small class="muted">in the upstream's currency; below it the channel leaves rotation. 0 = no rule</small>
+          </label>
+        </fieldset>
         <DialogErrorSlot />
         <DialogButtons submit={editing ? "Save" : "Create"} />
       </form>

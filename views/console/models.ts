@@ -91,8 +91,35 @@ export type ChannelView = {
   supports_responses: boolean;
   api_version: string;
   max_output_tokens: number;
+  balance_source: string;
+  /** in the upstream's currency; 0 = no rule */
+  balance_threshold: number;
   unpriced_models: string[];
-  health: { breaker: string; recent_failures: number; last_error: string; last_error_at: number; last_ok_at: number };
+  /** enabled, breaker_open, balance_low, auto_disabled, admin_disabled; `state_detail` explains it */
+  state: string;
+  state_detail: string;
+  health: {
+    breaker: string;
+    recent_failures: number;
+    last_error: string;
+    last_error_at: number;
+    last_ok_at: number;
+    last_probe_at: number;
+    last_probe_ok: boolean | null;
+    last_probe_error: string;
+    latency_p50_ms: number | null;
+    latency_samples: number;
+  };
+  /** the upstream balance: `api` null = none; amount null = never read */
+  balance: {
+    api: string | null;
+    amount: number | null;
+    currency: string;
+    at: number;
+    error: string;
+    error_at: number;
+    low: boolean;
+  };
 };
 
 /** One upstream tried for a call, in order. */

@@ -3,7 +3,9 @@
 // each up to max_attempts; a key the upstream rejects is retired, one out of credit cools down (both
 // fail over, core/upstream-errors.ts decides which); the first success is answered. When nothing
 // served, the client is told why in words that fit: rate limited, overloaded, the upstream's
-// credentials rejected, its account out of credit (never as the client's own quota), or failed.
+// credentials rejected, its account out of credit or below the operator's balance threshold (never as
+// the client's own quota), or failed. A served attempt's time to the upstream's answer feeds the
+// channel's latency ring (core/latency.ts).
 import { pinnedFirst } from "../../core/affinity";
 import { redact } from "../../core/redact";
 import { refusals } from "../../core/refusals";
@@ -65,6 +67,10 @@ export async function forward(
       keyless ??= "dead";
       continue;
     }
+    if (channel.balanceLow) {
+      keyless = "unfunded"; // below the operator's threshold for its upstream balance
+      continue;
+    }
     rt.breakers.sync(channel.id, channel.healthEpoch);
     if (rt.breakers.state(channel.id, rt.ctx.clock.nowMs()) === "open") {
       breakerOpen = true;
@@ -104,6 +110,7 @@ export async function forward(
     rt.metrics.attempt(channel.id, r.ok ? null : r.failure);
     Object.assign(call, { group, channelId: channel.id, upstreamModel, sentUpstream: r.ok || r.sent });
     if (r.ok) {
+      rt.ctx.latencies.record(channel.id, r.ms, Date.now());
       rt.breakers.success(channel.id);
       noteChannelSuccess(rt, channel);
       if (channel.keyStates[keyIndex].status !== KEY_STATUS.usable) restoreUpstreamKey(rt, channel, keyIndex);

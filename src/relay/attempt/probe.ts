@@ -4,13 +4,17 @@
 // TLS, timeout, DNS, a refused redirect or address, the upstream's own error). It uses the channel's
 // next usable key, or when none is left its first key: a Test is how an admin checks that a fixed
 // upstream account works again, and a pass re-enables a channel disabled automatically. Never shows a key.
+// `probeKey` is the one call, with a given key; the scheduled test (heal.ts) makes it too.
 import { z } from "zod";
+import type { ChannelEntry } from "../../core/snapshot";
 import { notFound } from "../../errors";
+import { readCapped } from "../../net/fetch-small";
 import type { Ctx } from "../../services/context";
 import { recordTestResult } from "../../services/channels";
 import { validate } from "../../services/validate";
-import { attemptUpstream } from "./attempt";
+import { attemptUpstream, type AttemptFailed, type AttemptOk } from "./attempt";
 import { providerFor } from "../wire";
+import type { Endpoint } from "../wire/contract";
 import { pickKey } from "../plan/upstream-keys";
 
 export const ProbeInput = z.object({
@@ -29,15 +33,31 @@ export type ProbeResult = {
   re_enabled: boolean;
 };
 
+/** One probe call: what was asked, the attempt's outcome, and a passing reply's body (for its usage). */
+export type KeyProbe = { endpoint: Endpoint; upstreamModel: string; r: AttemptOk | AttemptFailed; text: string };
+
+/** A passing probe's reply is a one-token answer; anything longer is not read. */
+const REPLY_LIMIT = 64 * 1024;
+
+/** One minimal call to the channel with its key `keyIndex`, within the channel's first-byte timeout. */
+export async function probeKey(channel: ChannelEntry, keyIndex: number, model: string): Promise<KeyProbe> {
+  const provider = providerFor(channel.type)!;
+  const upstreamModel = channel.mapping.get(model) ?? model;
+  const probe = provider.probe(model);
+  const body = provider.prepareBody(probe.endpoint, probe.body, upstreamModel, false);
+  const call = { endpoint: probe.endpoint, model: upstreamModel, stream: false, headers: new Headers(), body };
+  const signal = AbortSignal.timeout(channel.timeouts.firstByteMs);
+  const r = await attemptUpstream(provider, channel, channel.keys[keyIndex], call, signal);
+  const text = r.ok ? await readCapped(r.response, REPLY_LIMIT, "the upstream").catch(() => "") : "";
+  return { endpoint: probe.endpoint, upstreamModel, r, text };
+}
+
 export async function probeChannel(ctx: Ctx, id: number, input: unknown): Promise<ProbeResult> {
   const { model: asked } = validate(ProbeInput, input);
   const channel = ctx.snapshot.current.channelsById.get(id);
   if (!channel) throw notFound(`channel ${id}`);
-  const provider = providerFor(channel.type);
   const model = asked ?? [...channel.models][0];
-  const usable = pickKey(channel);
-  const keyIndex = Math.max(usable, 0);
-  if (!provider || !channel.keys.length)
+  if (!providerFor(channel.type) || !channel.keys.length)
     return {
       ok: false,
       status: 0,
@@ -46,18 +66,7 @@ export async function probeChannel(ctx: Ctx, id: number, input: unknown): Promis
       message: "the channel has no upstream key",
       re_enabled: false,
     };
-  const upstreamModel = channel.mapping.get(model) ?? model;
-  const probe = provider.probe(model);
-  const body = provider.prepareBody(probe.endpoint, probe.body, upstreamModel, false);
-  const call = { endpoint: probe.endpoint, model: upstreamModel, stream: false, headers: new Headers(), body };
-  const r = await attemptUpstream(
-    provider,
-    channel,
-    channel.keys[keyIndex],
-    call,
-    AbortSignal.timeout(channel.timeouts.firstByteMs),
-  );
-  if (r.ok) await r.response.arrayBuffer();
+  const { r } = await probeKey(channel, Math.max(pickKey(channel), 0), model);
   const message = r.ok ? "ok" : r.cause;
   const re_enabled = recordTestResult(ctx, id, r.ok, message);
   if (r.ok) ctx.breakers.reset(id);

@@ -500,6 +500,25 @@ const cases: Case[] = [
     },
   },
   {
+    // the same dead local port: the read fails fast, is recorded, and never leaves this machine
+    route: "POST /api/channel/:id/balance",
+    req: async () => {
+      const body = {
+        name: unique("balance"),
+        base_url: "http://127.0.0.1:9/v1",
+        key: "sk-up-balance",
+        models: "m",
+        balance_source: "oneapi",
+      };
+      const ch = expectReply(await api("admin", "POST", "/api/channel/", body), 201) as { id: number };
+      return { path: `/api/channel/${ch.id}/balance`, body: {} };
+    },
+    expect: ADMIN,
+    check: (role, r) => {
+      if (role === "admin") expect(r.body.data.balance.error).toContain("connection refused to 127.0.0.1:9");
+    },
+  },
+  {
     route: "DELETE /api/channel/:id",
     note: "a fresh channel for each role",
     req: async () => ({ path: `/api/channel/${(await freshChannel()).id}` }),

@@ -95,6 +95,9 @@ beforeAll(async () => {
 
 const VIEW_FIELDS = [
   "api_version",
+  "balance",
+  "balance_source",
+  "balance_threshold",
   "base_url",
   "created_at",
   "groups",
@@ -107,6 +110,8 @@ const VIEW_FIELDS = [
   "models",
   "name",
   "priority",
+  "state",
+  "state_detail",
   "status",
   "status_reason",
   "supports_responses",
@@ -410,6 +415,8 @@ describe("status_only", () => {
     expect(expectReply(await put({ id: c.id, status: 2, name: "ignored" }, "?status_only=true"), 200)).toEqual({
       ...c,
       status: CHANNEL_STATUS.disabled,
+      state: "admin_disabled",
+      state_detail: "disabled by an admin",
     });
     expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=1"), 200)).toEqual(c);
   });

@@ -1,5 +1,6 @@
 // Runtime settings take effect while the server runs: breaker thresholds, trusted proxies, the
-// default hold cap; and log retention deletes old call rows (keeping top-ups and the rollups).
+// default hold cap; and log retention deletes old call rows, system calls included (keeping top-ups
+// and the rollups).
 import { Database } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -90,7 +91,7 @@ test("log retention deletes old call rows at start, keeping top-ups and the dail
     // rows from ten days ago, as the ledger would have written them
     const db = new Database(join(dataDir, "apiyi.db"));
     const old = Date.now() - 10 * 86_400_000;
-    for (const type of [LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.topup]) {
+    for (const type of [LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.topup, LOG_TYPE.system]) {
       db.run("INSERT INTO logs (created_at, type, user_id, quota) VALUES (?, ?, 1, ?)", [
         old,
         type,
@@ -108,6 +109,8 @@ test("log retention deletes old call rows at start, keeping top-ups and the dail
     expect(rows.map((r) => r.type)).toEqual([LOG_TYPE.topup]); // the top-up stays, the two call rows went
     const check = new Database(join(dataDir, "apiyi.db"), { readonly: true });
     expect((check.query("SELECT count(*) AS n FROM usage_daily").get() as { n: number }).n).toBe(1);
+    // the scheduled channel test's system calls are call rows too
+    expect(check.query("SELECT count(*) AS n FROM logs WHERE type = ?").get(LOG_TYPE.system)).toEqual({ n: 0 });
     check.close();
   } finally {
     await server.stop();

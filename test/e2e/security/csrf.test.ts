@@ -52,6 +52,7 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   "PUT /api/channel/": (f) => ({ id: f.channelId, name: "renamed" }),
   "DELETE /api/channel/{id}": () => undefined,
   "POST /api/channel/{id}/test": () => ({}),
+  "POST /api/channel/{id}/balance": () => ({}),
   "POST /api/pricing/": () => ({ model: "m-forged", input: "1", output: "2" }),
   "DELETE /api/pricing/{model}": () => undefined,
   "PUT /api/setting": () => ({ new_user_quota: 123 }),
@@ -149,6 +150,7 @@ beforeAll(async () => {
       base_url: "http://127.0.0.1:9/v1",
       key: "sk-upstream",
       models: "m-priced",
+      balance_source: "oneapi", // a balance read fails fast on the dead port, and is recorded
     }),
     201,
   ).id;

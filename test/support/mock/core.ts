@@ -47,6 +47,8 @@ export type MockSettings = {
   reasoning?: string;
   /** report at most the request's output limit as completion tokens, as real upstreams do (mock/limits.ts) */
   honorLimit?: number;
+  /** the account balance the balance APIs report (mock/balances.ts; default 42.5) */
+  balance?: number;
 };
 
 export type MockOptions = Partial<MockSettings> & {

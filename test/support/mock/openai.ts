@@ -1,6 +1,7 @@
 // Mock upstream, OpenAI wire format: the dialect (Bearer key, OpenAI error shapes) and its routes under
 // /v1: chat/completions, completions, embeddings, images (generations, edits), audio (speech,
-// transcriptions), responses, models.
+// transcriptions), responses, models; and the balance APIs of OpenAI-compatible upstreams (balances.ts).
+import { BALANCE_ROUTES } from "./balances";
 import { bearer, type Ctx, type Dialect } from "./core";
 import { chatCompletions, completions } from "./openai-chat";
 import { openaiBadRequest, openaiError, openaiStatus, openaiUnauthorized } from "./openai-errors";
@@ -19,6 +20,7 @@ const ROUTES: Record<string, (ctx: Ctx) => Response> = {
   "POST /v1/audio/transcriptions": transcriptions,
   "POST /v1/responses": responses,
   "GET /v1/models": (ctx) => models(ctx.models ?? DEFAULT_MODELS),
+  ...BALANCE_ROUTES,
 };
 
 export const openai: Dialect = {
