@@ -5,6 +5,7 @@
 import type { Children } from "@kitajs/html";
 
 const TABS: [string, string][] = [
+  ["/admin/dashboard", "Dashboard"],
   ["/admin/channels", "Channels"],
   ["/admin/users", "Users"],
   ["/admin/redemptions", "Codes"],
