@@ -20,12 +20,18 @@ const rate = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)
 /** A percentile as the middle of its histogram bucket; the bucket itself in the tooltip and the note. */
 const pct = (p: PercentileView) => (p ? ms(p.ms, "0 ms") : "—");
 const bucket = (p: PercentileView) =>
-  p ? (Number.isFinite(p.hi) ? `${int(p.lo)}–${int(p.hi - 1)} ms` : `≥ ${int(p.lo)} ms`) : "";
+  !p
+    ? ""
+    : !Number.isFinite(p.hi)
+      ? `≥ ${int(p.lo)} ms`
+      : p.hi - 1 === p.lo
+        ? `${p.lo} ms`
+        : `${int(p.lo)}–${int(p.hi - 1)} ms`;
 
 function PeriodPicker(props: { period: AdminDashboardView["period"] }) {
   const p = props.period;
   return (
-    <form method="get" action="/admin/dashboard" class="admin-filters dash-period">
+    <div class="dash-period">
       <nav class="admin-tabs" aria-label="Period">
         {CHOICES.map(([name, label]) => (
           <a
@@ -38,24 +44,22 @@ function PeriodPicker(props: { period: AdminDashboardView["period"] }) {
           </a>
         ))}
       </nav>
-      <input type="hidden" name="period" value="custom" />
-      <label>
-        From
-        <input type="date" name="from" value={p.from} required />
-      </label>
-      <label>
-        To
-        <input type="date" name="to" value={p.to} required />
-      </label>
-      <div class="buttons">
+      <form method="get" action="/admin/dashboard">
+        <input type="hidden" name="period" value="custom" />
+        <label>
+          From <input type="date" name="from" value={p.from} required />
+        </label>
+        <label>
+          to <input type="date" name="to" value={p.to} required />
+        </label>
         <button type="submit" class={p.name === "custom" ? "primary" : ""}>
           Show these days
         </button>
-      </div>
-      <p class="muted note" safe>
+      </form>
+      <p class="muted" safe>
         {`${p.from === p.to ? p.from : `${p.from} to ${p.to}`}, days in ${p.timezone} (the budget_timezone setting)`}
       </p>
-    </form>
+    </div>
   );
 }
 
@@ -111,7 +115,7 @@ function Cells(props: { s: CallSums }) {
 function RankTable(props: { title: string; what: string; dim: string; r: RankingView; latency?: boolean }) {
   const r = props.r;
   return (
-    <div class="card dash-rank" id={`top-${props.dim}`}>
+    <div class="dash-rank" id={`top-${props.dim}`}>
       <h2 safe>{`${props.title}${r.values > r.top.length ? ` (top ${r.top.length} of ${r.values})` : ""}`}</h2>
       <DataTable
         columns={COLUMNS(props.what, !!props.latency)}
@@ -148,6 +152,9 @@ export function AdminDashboardPage(props: { path: string; d: AdminDashboardView;
   const d = props.d;
   const t = d.totals;
   const unit = d.period.unit === "hour" ? "hour" : "day";
+  const bars = d.series.map((b) =>
+    unit === "day" ? { ...b, label: b.key.slice(5) } : { ...b, title: `${d.period.from} ${b.label}` },
+  );
   return (
     <AdminPage path={props.path}>
       <ListToolbar title="Dashboard">
@@ -189,14 +196,14 @@ export function AdminDashboardPage(props: { path: string; d: AdminDashboardView;
           note={d.ttft.samples ? `of ${int(d.ttft.samples)} served calls with a first token` : undefined}
         />
       </section>
-      <section class="dash-charts">
+      <section class="dash-charts three">
         <div class="card chart">
           <h2 safe>{`Spend per ${unit}`}</h2>
-          <TimeChart bars={d.series} measure="quota" label={`Spend per ${unit}`} />
+          <TimeChart bars={bars} measure="quota" label={`Spend per ${unit}`} />
         </div>
         <div class="card chart">
           <h2 safe>{`Calls per ${unit}`}</h2>
-          <TimeChart bars={d.series} measure="calls" label={`Calls per ${unit}`} />
+          <TimeChart bars={bars} measure="calls" label={`Calls per ${unit}`} />
         </div>
         <div class="card chart">
           <h2>Calls per model</h2>

@@ -37,8 +37,9 @@ export function Stat(props: { label: string; value: string; note?: string; id: s
   );
 }
 
-/** One bar of a time chart: a day (`key` YYYY-MM-DD) or an hour, its axis label, its spend and calls. */
-export type Bar = { key: string; label: string; quota: number; calls: number };
+/** One bar of a time chart: a day (`key` YYYY-MM-DD) or an hour, its axis label, its tooltip's name
+ * (the key when absent), its spend and calls. */
+export type Bar = { key: string; label: string; title?: string; quota: number; calls: number };
 
 /** Spend or calls over time: one bar per day (or hour), a zero line, gridlines at half and full height
  * with their values, and the first, middle and last bars' labels under the axis. */
@@ -82,7 +83,7 @@ export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; labe
             data-quota={b.quota}
             data-calls={b.calls}
           >
-            <title safe>{`${b.label}: ${usd(b.quota)}, ${int(b.calls)} calls`}</title>
+            <title safe>{`${b.title ?? b.key}: ${usd(b.quota)}, ${int(b.calls)} calls`}</title>
           </rect>
         );
       })}
