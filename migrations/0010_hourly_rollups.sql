@@ -1,5 +1,6 @@
 CREATE TABLE `usage_hourly` (
 	`dim` text NOT NULL,
+	`span` integer NOT NULL,
 	`hour` integer NOT NULL,
 	`key` text NOT NULL,
 	`calls` integer DEFAULT 0 NOT NULL,
@@ -11,5 +12,5 @@ CREATE TABLE `usage_hourly` (
 	`quota` integer DEFAULT 0 NOT NULL,
 	`latency` text DEFAULT '{}' NOT NULL,
 	`ttft` text DEFAULT '{}' NOT NULL,
-	PRIMARY KEY(`dim`, `hour`, `key`)
+	PRIMARY KEY(`dim`, `span`, `hour`, `key`)
 );

@@ -3,10 +3,12 @@
 // An hour belongs to the local day in which it starts. In zones whose offset is a whole number of hours
 // that is exactly the local day; in zones offset by a half or three quarters of an hour (India +5:30,
 // Nepal +5:45, Newfoundland −3:30) a day runs from the first whole UTC hour after local midnight, so
-// the first 30 or 45 minutes after midnight count for the day before. Pure: the clock is passed in.
+// the first 30 or 45 minutes after midnight count for the day before. A period is read as whole UTC
+// days and the hours around them (spanRanges). Pure: the clock is passed in.
 import { fromWallClock, wallClock } from "./budget";
 
 export const HOUR = 3600;
+export const DAY = 86_400;
 export const PERIODS = ["today", "7d", "30d", "custom"] as const;
 export type PeriodName = (typeof PERIODS)[number];
 /** the longest custom period, in days */
@@ -28,13 +30,13 @@ export type Period = {
 };
 export type PeriodProblem = { field: "period" | "from" | "to"; message: string };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const ceilHour = (sec: number) => Math.ceil(sec / HOUR) * HOUR;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const shift = (day: string, n: number) => isoDay(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000);
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 
-export const isDay = (day: string) => DAY.test(day) && isoDay(Date.parse(`${day}T00:00:00Z`) || 0) === day;
+export const isDay = (day: string) => DAY_TEXT.test(day) && isoDay(Date.parse(`${day}T00:00:00Z`) || 0) === day;
 
 /** The local day ("YYYY-MM-DD") in `tz` at `sec`. */
 export const localDay = (sec: number, tz: string) => isoDay(wallClock(sec, tz) * 1000);
@@ -91,3 +93,20 @@ export function resolvePeriod(
 }
 
 export const isPeriodProblem = (p: Period | PeriodProblem): p is PeriodProblem => "message" in p;
+
+/** A range of rollup rows: those of `span` (HOUR or DAY) starting in [from, to). */
+export type SpanRange = { span: number; from: number; to: number };
+
+/** [start, end) (whole hours) as the fewest rollup rows: the whole UTC days inside it as day rows,
+ * the hours before and after them as hour rows. 30 days read ~75 rows per value instead of 720. */
+export function spanRanges(start: number, end: number): SpanRange[] {
+  const first = Math.ceil(start / DAY) * DAY;
+  const last = Math.floor(end / DAY) * DAY;
+  if (last <= first) return [{ span: HOUR, from: start, to: end }];
+  const ranges = [
+    { span: HOUR, from: start, to: first },
+    { span: DAY, from: first, to: last },
+    { span: HOUR, from: last, to: end },
+  ];
+  return ranges.filter((r) => r.to > r.from);
+}

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { type Histogram, histogramCount, type Percentile, percentile } from "../core/histogram";
 import { isPeriodProblem, type Period, PERIODS, resolvePeriod } from "../core/local-days";
 import { invalidField } from "../errors";
-import { type Dim, type HourlySums, hourlyStore } from "../store/hourly";
+import type { Dim, HourlySums } from "../store/hourly";
+import { hourlyReads } from "../store/hourly-reads";
 import type { Ctx } from "./context";
 import { validate } from "./validate";
 
@@ -82,7 +83,7 @@ function namer(ctx: Ctx, dim: Dim): (key: string) => string {
 }
 
 function ranking(ctx: Ctx, dim: Dim, p: Period, top: number, total: HourlySums, withLatency: boolean): Ranking {
-  const store = hourlyStore(ctx.db);
+  const store = hourlyReads(ctx.db);
   const rows = store.top(dim, p.start, p.end, top);
   const hist = withLatency
     ? store.histograms(
@@ -110,7 +111,7 @@ function ranking(ctx: Ctx, dim: Dim, p: Period, top: number, total: HourlySums, 
 export function adminDashboard(ctx: Ctx, input: DashboardInput) {
   ctx.ledger.flushAll(); // calls that have finished are in the rollups
   const p = readPeriod(ctx, input);
-  const store = hourlyStore(ctx.db);
+  const store = hourlyReads(ctx.db);
   const hours = store.perHour(p.start, p.end);
   const total = hours.reduce<HourlySums>((a, h) => combine(a, h), ZERO);
   let i = 0;

@@ -2,7 +2,16 @@
 // UTC hours that start in it: exact days in whole-hour zones (daylight-saving days of 23 and 25 hours
 // included), days shifted to the next whole hour in half-hour zones, and the custom period's checks.
 import { expect, test } from "bun:test";
-import { daySlot, isPeriodProblem, localDay, type Period, resolvePeriod } from "../../src/core/local-days";
+import {
+  DAY,
+  daySlot,
+  HOUR,
+  isPeriodProblem,
+  localDay,
+  type Period,
+  resolvePeriod,
+  spanRanges,
+} from "../../src/core/local-days";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const iso = (sec: number) => new Date(sec * 1000).toISOString();
@@ -70,4 +79,17 @@ test("custom periods: days inclusive; bad days, reversed or too long ranges are 
   expect(resolvePeriod("custom", now, "UTC", { from: "2026-03-02", to: "2026-03-01" })).toMatchObject({ field: "to" });
   expect(resolvePeriod("custom", now, "UTC", { from: "2025-01-01", to: "2026-03-01" })).toMatchObject({ field: "to" });
   expect(isPeriodProblem(resolvePeriod("custom", now, "UTC", { from: "2025-03-02", to: "2026-03-01" }))).toBe(false);
+});
+
+test("a period is read as its whole UTC days and the hours around them, every hour exactly once", () => {
+  const d = at("2026-03-10T00:00:00Z");
+  expect(spanRanges(d + 5 * HOUR, d + 3 * DAY + 2 * HOUR)).toEqual([
+    { span: HOUR, from: d + 5 * HOUR, to: d + DAY },
+    { span: DAY, from: d + DAY, to: d + 3 * DAY },
+    { span: HOUR, from: d + 3 * DAY, to: d + 3 * DAY + 2 * HOUR },
+  ]);
+  expect(spanRanges(d, d + 2 * DAY)).toEqual([{ span: DAY, from: d, to: d + 2 * DAY }]);
+  expect(spanRanges(d + HOUR, d + 20 * HOUR)).toEqual([{ span: HOUR, from: d + HOUR, to: d + 20 * HOUR }]);
+  // Shanghai's today (16:00 to 16:00 UTC) holds no whole UTC day: hours only
+  expect(spanRanges(d - 8 * HOUR, d + 16 * HOUR)).toEqual([{ span: HOUR, from: d - 8 * HOUR, to: d + 16 * HOUR }]);
 });

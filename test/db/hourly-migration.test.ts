@@ -41,7 +41,8 @@ test("an upgraded database gets hourly rollups of its existing calls", async () 
   const rows = await table();
   expect(await table()).toEqual(rows); // a second migrate adds nothing
   const hour = h / 1000;
-  const at = (dim: string, t: number, key: string) => rows.find((x) => x.dim === dim && x.hour === t && x.key === key);
+  const at = (dim: string, t: number, key: string, span = 3600) =>
+    rows.find((x) => x.dim === dim && x.span === span && x.hour === t && x.key === key);
   expect(at("all", hour, "")).toMatchObject({ calls: 3, failed: 1, refused: 0, prompt_tokens: 150, quota: 1300 });
   expect(JSON.parse(at("all", hour, "")!.latency as string)).toEqual({ [bucketOf(1200)]: 1, [bucketOf(80)]: 1 });
   expect(JSON.parse(at("all", hour, "")!.ttft as string)).toEqual({ [bucketOf(300)]: 1 });
@@ -49,7 +50,12 @@ test("an upgraded database gets hourly rollups of its existing calls", async () 
   expect(at("channel", hour, "2")).toMatchObject({ calls: 2, failed: 1, quota: 400 });
   expect(at("user", hour, "1")).toMatchObject({ calls: 1, quota: 900, latency: "{}" }); // users keep no histograms
   expect(at("model", hour + 3600, "nope")).toMatchObject({ calls: 1, refused: 1 });
-  expect(rows.filter((x) => x.dim === "all").length).toBe(2);
+  expect(rows.filter((x) => x.dim === "all").length).toBe(3); // two hours and their UTC day
+  expect(at("all", Date.parse("2026-05-01T00:00:00Z") / 1000, "", 86_400)).toMatchObject({
+    calls: 4,
+    failed: 1,
+    refused: 1,
+  });
 });
 
 test("a fresh database starts with no rollups", async () => {

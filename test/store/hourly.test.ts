@@ -13,7 +13,8 @@ import { isPeriodProblem, type Period, resolvePeriod } from "../../src/core/loca
 import { callOutcome } from "../../src/core/outcome";
 import { LOG_TYPE } from "../../src/core/status";
 import { openDatabase } from "../../src/db/open";
-import { DIMS, type Dim, type HourlySums, hourlyStore } from "../../src/store/hourly";
+import { DIMS, type Dim, type HourlySums } from "../../src/store/hourly";
+import { hourlyReads } from "../../src/store/hourly-reads";
 import { backfillHourly } from "../../src/store/hourly-backfill";
 import { Ledger } from "../../src/store/ledger";
 import type { NewLog } from "../../src/store/logs";
@@ -82,7 +83,7 @@ for (let i = 0; i < 6000; i++) {
   if (rand() < 0.01) ledger.flushAll(); // slices of every size, so hours are upserted many times
 }
 ledger.flushAll();
-const store = hourlyStore(db);
+const store = hourlyReads(db);
 
 type LogLine = Required<Pick<NewLog, "createdAt" | "type" | "userId" | "model" | "group" | "channelId">> & {
   prompt: number;
