@@ -23,6 +23,7 @@ export type HourlySums = {
   quota: number;
 };
 type Acc = HourlySums & { dim: Dim; span: number; hour: number; key: string; latency: Histogram; ttft: Histogram };
+const SUM_FIELDS = ["calls", "failed", "refused", "prompt", "cached", "completion", "quota"] as const;
 
 /** The dimension values a call row counts under. */
 export const dimKeys = (row: NewLog): [Dim, string][] => [
@@ -51,40 +52,57 @@ export const hourlyStatements = (s: Database): HourlyStatements => ({
   histograms: s.prepare("SELECT latency, ttft FROM usage_hourly WHERE dim = ? AND span = ? AND hour = ? AND key = ?"),
 });
 
-/** One ledger slice's share of the rollups, summed in memory, then written row by row. */
+/** One ledger slice's share of the rollups, summed in memory per hour, then written row by row with
+ * the UTC days those hours make up. */
 export class HourlySlice {
   private rows = new Map<string, Acc>();
 
   /** A call row (type 2 or 5): its outcome, tokens, cost, and (served calls) its latencies. */
   add(row: NewLog) {
     const sec = Math.floor(row.createdAt / 1000);
+    const hour = sec - (sec % HOUR);
     const outcome = callOutcome({ type: row.type, statusCode: row.statusCode ?? 0, errorCode: row.errorCode ?? "" });
-    for (const span of [HOUR, DAY])
-      for (const [dim, key] of dimKeys(row)) {
-        const hour = sec - (sec % span);
-        const id = `${dim}\t${span}\t${hour}\t${key}`;
-        let a = this.rows.get(id);
-        if (!a) {
-          const zero = { calls: 0, failed: 0, refused: 0, prompt: 0, cached: 0, completion: 0, quota: 0 };
-          a = { dim, span, hour, key, ...zero, latency: {}, ttft: {} };
-          this.rows.set(id, a);
-        }
-        a.calls++;
-        if (outcome === "failed") a.failed++;
-        else if (outcome === "refused") a.refused++;
-        a.prompt += row.promptTokens ?? 0;
-        a.cached += row.cachedTokens ?? 0;
-        a.completion += row.completionTokens ?? 0;
-        a.quota += row.quota ?? 0;
-        if (outcome === "ok" && TIMED.has(dim)) {
-          addSample(a.latency, row.durationMs ?? 0);
-          if ((row.ttftMs ?? 0) > 0) addSample(a.ttft, row.ttftMs ?? 0);
-        }
+    for (const [dim, key] of dimKeys(row)) {
+      const a = this.acc(this.rows, dim, HOUR, hour, key);
+      a.calls++;
+      if (outcome === "failed") a.failed++;
+      else if (outcome === "refused") a.refused++;
+      a.prompt += row.promptTokens ?? 0;
+      a.cached += row.cachedTokens ?? 0;
+      a.completion += row.completionTokens ?? 0;
+      a.quota += row.quota ?? 0;
+      if (outcome === "ok" && TIMED.has(dim)) {
+        addSample(a.latency, row.durationMs ?? 0);
+        if ((row.ttftMs ?? 0) > 0) addSample(a.ttft, row.ttftMs ?? 0);
       }
+    }
+  }
+
+  private acc(rows: Map<string, Acc>, dim: Dim, span: number, hour: number, key: string): Acc {
+    const id = `${dim}\t${span}\t${hour}\t${key}`;
+    let a = rows.get(id);
+    if (!a) {
+      const zero = { calls: 0, failed: 0, refused: 0, prompt: 0, cached: 0, completion: 0, quota: 0 };
+      a = { dim, span, hour, key, ...zero, latency: {}, ttft: {} };
+      rows.set(id, a);
+    }
+    return a;
+  }
+
+  /** The slice's UTC-day rows: its hour rows summed by day (a slice rarely spans two hours). */
+  private days(): Acc[] {
+    const days = new Map<string, Acc>();
+    for (const h of this.rows.values()) {
+      const d = this.acc(days, h.dim, DAY, h.hour - (h.hour % DAY), h.key);
+      for (const f of SUM_FIELDS) d[f] += h[f];
+      mergeInto(d.latency, h.latency);
+      mergeInto(d.ttft, h.ttft);
+    }
+    return [...days.values()];
   }
 
   write(sql: HourlyStatements) {
-    for (const a of this.rows.values()) {
+    for (const a of [...this.days(), ...this.rows.values()]) {
       const timed = histogramCount(a.latency) + histogramCount(a.ttft) > 0;
       const stored = timed
         ? (sql.histograms.get(a.dim, a.span, a.hour, a.key) as { latency: string; ttft: string } | null)
