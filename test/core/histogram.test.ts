@@ -12,6 +12,7 @@ import {
   parseHistogram,
   percentile,
 } from "../../src/core/histogram";
+import { prng } from "../support/prng";
 
 test("buckets tile the whole ms from 0 up, in order, each at most 25 % wider than its start", () => {
   let next = 0;
@@ -37,16 +38,6 @@ test("buckets tile the whole ms from 0 up, in order, each at most 25 % wider tha
 /** The exact q-percentile by nearest rank: the sample at rank ceil(q × n). */
 const nearestRank = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.max(1, Math.ceil(q * xs.length)) - 1];
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("a percentile from the histogram is the bucket of the exact one, and within one bucket of it", () => {
   const rand = prng(7);

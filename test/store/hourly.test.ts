@@ -19,19 +19,11 @@ import { backfillHourly } from "../../src/store/hourly-backfill";
 import { Ledger } from "../../src/store/ledger";
 import type { NewLog } from "../../src/store/logs";
 import { tempDir } from "../support/server";
+import { prng } from "../support/prng";
 
 const dir = tempDir("apiyi-hourly-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(42);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));

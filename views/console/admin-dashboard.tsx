@@ -3,7 +3,7 @@
 // operator's time zone): cards (spend, calls, success rate, tokens, latency and first-token
 // percentiles), spend and calls over time and calls per model as inline SVG (the charts of the user's
 // dashboard), and the top models, channels, groups and users as tables, with the CSV downloads.
-import { AdminPage, qs } from "./admin-kit";
+import { AdminPage, qs, TabNav } from "./admin-kit";
 import { ModelChart, Stat, TimeChart } from "./dashboard";
 import { DataTable, ListToolbar } from "./kit";
 import { int, ms } from "./logs";
@@ -32,18 +32,11 @@ function PeriodPicker(props: { period: AdminDashboardView["period"] }) {
   const p = props.period;
   return (
     <div class="dash-period">
-      <nav class="admin-tabs" aria-label="Period">
-        {CHOICES.map(([name, label]) => (
-          <a
-            href={`/admin/dashboard${qs({ period: name })}`}
-            class={p.name === name ? "active" : ""}
-            aria-current={p.name === name ? "page" : undefined}
-            safe
-          >
-            {label}
-          </a>
-        ))}
-      </nav>
+      <TabNav
+        tabs={CHOICES.map(([name, label]) => [`/admin/dashboard${qs({ period: name })}`, label])}
+        current={`/admin/dashboard${qs({ period: p.name })}`}
+        label="Period"
+      />
       <form method="get" action="/admin/dashboard">
         <input type="hidden" name="period" value="custom" />
         <label>

@@ -14,6 +14,7 @@ import { consoleSession } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
 import { ADMIN_PASSWORD, chatCall, client, login, makeUser, priceModels, useServer } from "../../support/server";
+import { prng } from "../../support/prng";
 
 setDefaultTimeout(60_000);
 
@@ -40,16 +41,6 @@ type Row = {
 let admin: ReturnType<typeof client>;
 let rows: Row[] = [];
 let users: Record<string, number> = {};
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 beforeAll(async () => {
   const adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);
@@ -186,6 +177,10 @@ test("the top N and the rest add up to the whole; ids read as names", async () =
     expect(r.rest?.values ?? 0).toBe(r.values - 1);
   }
   const full = await dashboard("period=7d");
+  for (const r of [full.by_model, full.by_channel, full.by_group, full.by_user]) {
+    const spend = r.top.map((x: { quota: number }) => x.quota);
+    expect(spend).toEqual([...spend].sort((a, b) => b - a)); // the top is by spend
+  }
   const names = Object.fromEntries(full.by_user.top.map((u: { key: string; name: string }) => [u.key, u.name]));
   expect(names[String(users.carol)]).toBe("carol");
   const channels = full.by_channel.top.map((c: { name: string }) => c.name);

@@ -93,6 +93,8 @@ test("the filters of /admin/logs: user, type, model; a user that does not exist,
   const consume = records((await csv(`/admin/logs.csv?type=${LOG_TYPE.consume}&model_name=m1`)).text);
   expect(consume.length).toBe(3);
   expect(consume.every((l) => l.type === "consume" && l.model === "m1")).toBe(true);
+  const page = await csv("/admin/logs?user=carol&type=2");
+  expect(page.text).toMatch(/href="\/admin\/logs\.csv\?user=carol&(amp;)?type=2"/); // the page's link keeps its filters
   const nobody = await csv("/admin/logs.csv?user=nobody");
   expect([nobody.status, nobody.text.trim()]).toEqual([404, 'No user named "nobody".']);
   expect((await csv("/admin/logs.csv?type=9")).status).toBe(422);
