@@ -1,4 +1,4 @@
-// Migration 0010 creates the hourly rollups, and the same migration step fills them from the call rows
+// Migration 0011 creates the hourly rollups, and the same migration step fills them from the call rows
 // an upgraded database already has (store/hourly-backfill.ts): so the admin dashboard shows the past at
 // the first start after an upgrade, once. Top-ups and system calls stay out; a fresh database starts empty.
 import { Database } from "bun:sqlite";
@@ -14,7 +14,7 @@ const env = { APIYI_SECRET: "s".repeat(40) };
 
 test("an upgraded database gets hourly rollups of its existing calls", async () => {
   const dir = newDir();
-  const before = MIGRATIONS.findIndex((m) => m.tag.startsWith("0010"));
+  const before = MIGRATIONS.findIndex((m) => m.tag.startsWith("0011"));
   expect(before).toBeGreaterThan(0);
   const old = openSqlite(join(dir, "apiyi.db"));
   applyMigrations(old, before);
