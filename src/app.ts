@@ -3,6 +3,7 @@ import { html } from "@elysiajs/html";
 import { Elysia } from "elysia";
 import { alertRoutes } from "./api/alerts";
 import { channelRoutes } from "./api/channels";
+import { dashboardRoutes } from "./api/dashboard";
 import { groupRoutes } from "./api/groups";
 import { logRoutes } from "./api/logs";
 import { openApiDocument } from "./api/openapi";
@@ -15,6 +16,8 @@ import { testClockRoutes } from "./api/test-clock";
 import { tokenRoutes } from "./api/tokens";
 import { userRoutes } from "./api/users";
 import { adminChannelPages } from "./console/admin-channels";
+import { adminDashboardPages } from "./console/admin-dashboard";
+import { adminExportPages } from "./console/admin-exports";
 import { adminGroupPages } from "./console/admin-groups";
 import { adminTable } from "./console/admin-kit";
 import { adminLogPages } from "./console/admin-logs";
@@ -53,6 +56,7 @@ export function createApp(rt: Runtime) {
   pricingRoutes(api);
   settingRoutes(api);
   logRoutes(api);
+  dashboardRoutes(api);
   alertRoutes(api);
   redemptionRoutes(api);
   testClockRoutes(api, rt); // only on a test clock (NODE_ENV=test)
@@ -73,6 +77,8 @@ export function createApp(rt: Runtime) {
   adminPricingPages(admin_);
   adminSettingsPages(admin_);
   adminLogPages(admin_);
+  adminExportPages(admin_);
+  adminDashboardPages(admin_);
   adminRedemptionPages(admin_);
 
   return (

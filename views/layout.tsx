@@ -23,6 +23,7 @@ const LINKS: [string, string][] = [
   ["/account", "Account"],
 ];
 const ADMIN_LINKS: [string, string][] = [
+  ["/admin/dashboard", "Dashboard"],
   ["/admin/channels", "Channels"],
   ["/admin/users", "Users"],
   ["/admin/redemptions", "Codes"],

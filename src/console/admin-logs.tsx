@@ -1,46 +1,54 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/logs: every user's log rows, newest first, filtered by user (by username), type, model,
-// token and request id (the URL keeps the filters), with each row's attempts chain.
+// token and request id (the URL keeps the filters), with each row's attempts chain. The same filters
+// make the CSV export at /admin/logs.csv (console/admin-exports.ts).
 import { LogTable, type LogFilters } from "../../views/console/admin-logs";
 import type { LogView } from "../../views/console/models";
 import { isUserError } from "../errors";
+import type { Ctx } from "../services/context";
 import { allChannels } from "../services/channels";
 import { listLogs } from "../services/logs";
 import { readPage } from "../services/paging";
 import { listUsers } from "../services/users";
 import type { AdminTable } from "./admin-kit";
 
+/** The filters as the URL gives them, and the log query they make (none: a user that does not exist). */
+export function readAdminLogFilters(ctx: Ctx, query: Record<string, string | undefined>) {
+  const filters: LogFilters = {
+    user: (query.user ?? "").trim(),
+    type: query.type ?? "",
+    model_name: query.model_name ?? "",
+    token_name: query.token_name ?? "",
+    request_id: (query.request_id ?? "").trim(),
+  };
+  const who = filters.user
+    ? listUsers(ctx, readPage({ size: "100" }), filters.user).items.find((u) => u.username === filters.user)
+    : undefined;
+  if (filters.user && !who) return { filters, notice: `No user named "${filters.user}".` };
+  const q = {
+    user_id: who?.id,
+    type: filters.type || undefined,
+    model_name: filters.model_name || undefined,
+    token_name: filters.token_name || undefined,
+    request_id: filters.request_id || undefined,
+  };
+  return { filters, q };
+}
+
 export function adminLogPages({ page }: AdminTable) {
   page("/admin/logs", { title: "Logs", admin: true }, ({ ctx, user, query, path }) => {
-    const filters: LogFilters = {
-      user: (query.user ?? "").trim(),
-      type: query.type ?? "",
-      model_name: query.model_name ?? "",
-      token_name: query.token_name ?? "",
-      request_id: (query.request_id ?? "").trim(),
-    };
+    const { filters, q, notice: unknownUser } = readAdminLogFilters(ctx, query);
     const usernames = listUsers(ctx, readPage({ size: "100" })).items.map((u) => u.username);
     const names = new Map(allChannels(ctx).map((c) => [c.id, `${c.name} #${c.id}`]));
     const channelName = (id: number) => names.get(id) ?? `#${id} (deleted)`;
 
     let rows: LogView[] = [];
     let total = 0;
-    let notice: string | undefined;
+    let notice = unknownUser;
     let paging = { p: 1, size: 50, offset: 0 };
     try {
       paging = readPage({ p: query.p ?? "1", size: query.size ?? "50" }, 50);
-      const who = filters.user
-        ? listUsers(ctx, readPage({ size: "100" }), filters.user).items.find((u) => u.username === filters.user)
-        : undefined;
-      if (filters.user && !who) notice = `No user named "${filters.user}".`;
-      else {
-        const q = {
-          user_id: who?.id,
-          type: filters.type || undefined,
-          model_name: filters.model_name || undefined,
-          token_name: filters.token_name || undefined,
-          request_id: filters.request_id || undefined,
-        };
+      if (q) {
         const list = listLogs(ctx, user, q, paging, false);
         rows = list.items;
         total = list.total;

@@ -39,14 +39,14 @@ function formatter(tz: string) {
 }
 
 /** The wall clock in `tz` at `sec`, as the UTC instant showing the same digits (seconds). */
-function wallClock(sec: number, tz: string): number {
+export function wallClock(sec: number, tz: string): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(sec * 1000))) parts[p.type] = Number(p.value);
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) / 1000;
 }
 
 /** The instant whose wall clock in `tz` reads `wall` (a wall time in a DST gap: the instant just after it). */
-function fromWallClock(wall: number, tz: string): number {
+export function fromWallClock(wall: number, tz: string): number {
   let guess = wall - (wallClock(wall, tz) - wall);
   guess = wall - (wallClock(guess, tz) - guess); // the offset at the answer, not at the first guess
   return wallClock(guess, tz) < wall ? guess + 3600 : guess;

@@ -21,11 +21,12 @@ export function parseMicros(value: string | number): number {
 export const microsToNumber = (micros: number) => Number(formatMicros(micros));
 
 export function formatMicros(micros: number): string {
-  const whole = Math.trunc(micros / MICROS);
-  const frac = String(micros % MICROS)
+  const abs = Math.abs(micros);
+  const whole = Math.floor(abs / MICROS);
+  const frac = String(abs % MICROS)
     .padStart(6, "0")
     .replace(/0+$/, "");
-  return frac ? `${whole}.${frac}` : String(whole);
+  return `${micros < 0 ? "-" : ""}${frac ? `${whole}.${frac}` : whole}`;
 }
 
 /** USD (up to 6 decimals) → quota units, rounded down: a grant never exceeds what was asked. */

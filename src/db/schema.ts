@@ -274,6 +274,36 @@ export const usageDaily = sqliteTable(
   ],
 );
 
+/** Rollups for the admin dashboard, one row per hour (span 3600) and per UTC day (span 86400) and
+ * dimension value: `dim` "all" (the whole site, key ""), "model", "channel" (key: the channel id),
+ * "group" or "user" (key: the user id). A period reads the whole UTC days inside it as day rows and
+ * the hours around them as hour rows. Calls (log types 2 and 5) only; written by the ledger with the
+ * log rows (store/hourly.ts). */
+export const usageHourly = sqliteTable(
+  "usage_hourly",
+  {
+    dim: text("dim").notNull(),
+    /** 3600 (an hour) or 86400 (a UTC day) */
+    span: integer("span").notNull(),
+    /** unix seconds of the hour's (or UTC day's) start */
+    hour: integer("hour").notNull(),
+    key: text("key").notNull(),
+    calls: integer("calls").notNull().default(0),
+    /** the service's failures and the callers' own refusals (core/outcome.ts); the rest were served */
+    failed: integer("failed").notNull().default(0),
+    refused: integer("refused").notNull().default(0),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    quota: integer("quota").notNull().default(0),
+    /** JSON {bucket: count} (core/histogram.ts) of the served calls' duration and time to first token;
+     * kept for dims all, model and channel ("{}" for the others) */
+    latency: text("latency").notNull().default(sql`'{}'`),
+    ttft: text("ttft").notNull().default(sql`'{}'`),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.span, t.hour, t.key] })],
+);
+
 /** Every alert sent (or being sent): to a user's webhook (user_id) or the admin one (user_id null).
  * Only the destination's host is kept: a URL's path or query may carry a token. */
 export const alertSends = sqliteTable(

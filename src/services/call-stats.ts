@@ -2,7 +2,7 @@
 // keyset pages, totals (from the daily rollups when the filter allows, else from the rows), the CSV
 // export in batches, and the dashboard's figures. A user only ever reads their own rows.
 import type { LogRow } from "../db/schema";
-import { LOG_TYPE } from "../store/logs";
+import { LOG_TYPE, type LogFilter } from "../store/logs";
 import { logBrowseStore, type BrowseFilter, type Cursor } from "../store/log-browse";
 import { usageStore } from "../store/rollups";
 import type { Actor } from "./actor";
@@ -198,12 +198,13 @@ const pick = (r: { prompt: number; cached: number; completion: number; quota: nu
   quota: r.quota,
 });
 
-/** Every row of the filter, newest first, in batches (keyset: each batch is one indexed query). */
-export function* logBatches(ctx: Ctx, s: LogSearch, batch = 1000) {
+/** Every row of the filter, newest first, in batches (keyset: each batch is one indexed query). A
+ * filter without a user (an admin's export) reads everyone's rows. */
+export function* logBatches(ctx: Ctx, filter: LogFilter, batch = 1000) {
   const store = logBrowseStore(ctx.db);
   let before: number | undefined;
   for (;;) {
-    const { rows, more } = store.page(s.filter, { before }, batch);
+    const { rows, more } = store.page(filter, { before }, batch);
     if (rows.length) yield rows;
     if (!more) return;
     before = rows.at(-1)!.id;

@@ -1,6 +1,7 @@
 // Reading log rows with API易's parameters: a user reads their own, an admin everyone's.
 import { z } from "zod";
 import type { LogRow } from "../db/schema";
+import type { LogFilter } from "../store/logs";
 import { isAdmin, type Actor } from "./actor";
 import type { Ctx } from "./context";
 import { PageQuery, type Page } from "./paging";
@@ -71,22 +72,23 @@ const withoutCauses = (v: ReturnType<typeof logView>) => ({
     : v.attempts,
 });
 
-export function listLogs(ctx: Ctx, actor: Actor, query: unknown, page: Page, self: boolean) {
+/** The rows a query asks for: a user's own, or (admins, `self` false) anyone's or `user_id`'s. */
+export function logFilter(actor: Actor, query: unknown, self: boolean): LogFilter {
   const q = validate(LogQuery, query);
-  const { items, total } = ctx.store.logs.page(
-    {
-      userId: self || !isAdmin(actor) ? actor.id : q.user_id,
-      type: q.type || undefined,
-      model: q.model_name,
-      tokenName: q.token_name,
-      requestId: q.request_id,
-      group: q.group,
-      from: q.start_timestamp === undefined ? undefined : q.start_timestamp * 1000,
-      to: q.end_timestamp === undefined ? undefined : q.end_timestamp * 1000 + 999,
-    },
-    page.offset,
-    page.size,
-  );
+  return {
+    userId: self || !isAdmin(actor) ? actor.id : q.user_id,
+    type: q.type || undefined,
+    model: q.model_name,
+    tokenName: q.token_name,
+    requestId: q.request_id,
+    group: q.group,
+    from: q.start_timestamp === undefined ? undefined : q.start_timestamp * 1000,
+    to: q.end_timestamp === undefined ? undefined : q.end_timestamp * 1000 + 999,
+  };
+}
+
+export function listLogs(ctx: Ctx, actor: Actor, query: unknown, page: Page, self: boolean) {
+  const { items, total } = ctx.store.logs.page(logFilter(actor, query, self), page.offset, page.size);
   // an attempt's cause names the upstream's host: for admins only
   const view = isAdmin(actor) ? logView : (l: LogRow) => withoutCauses(logView(l));
   return { items: items.map(view), total, page: page.p, page_size: page.size };

@@ -93,7 +93,7 @@ export const SETTINGS = {
       .trim()
       .refine(isTimeZone, "must be an IANA time zone name, e.g. UTC, Europe/Berlin or Asia/Shanghai"),
     fallback: "UTC",
-    help: "the time zone of budget periods: daily budgets come back at midnight there, weekly ones on Monday, monthly ones on the 1st",
+    help: "the operator's time zone: budget periods (daily budgets come back at midnight there, weekly ones on Monday, monthly ones on the 1st) and the days of the admin dashboard",
   },
 } as const;
 

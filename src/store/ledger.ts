@@ -1,5 +1,5 @@
 // The ledger: every money movement and call record of the hot path, written by group commit. Holds,
-// settlements, log rows, balance deltas, daily rollups and the write-behind of tokens' last use go
+// settlements, log rows, balance deltas, daily and hourly rollups and the write-behind of tokens' last use go
 // in one transaction per slice (at most 500 events; a flush never holds the event loop for long),
 // in queue order, so the database always equals a prefix of what happened: after a crash,
 // balance + Σ logged costs = initial, once the holds left behind are released at the next start.
@@ -9,6 +9,7 @@ import type { Statement } from "bun:sqlite";
 import type { AccountKind, Roll } from "../core/budget";
 import type { Hold, Settlement } from "../core/quota";
 import type { Db } from "../db/open";
+import { HourlySlice, hourlyStatements, type HourlyStatements } from "./hourly";
 import { LOG_COLUMNS, LOG_TYPE, type NewLog } from "./logs";
 
 /** events per transaction: a call is usually two (hold, settle); ~250 calls take ~1–2 ms to write */
@@ -48,6 +49,7 @@ export class Ledger {
   private readonly sql: Record<"log" | "hold" | "unhold" | "token" | "user" | "rollup", Statement>;
   /** the new period's start, per kind of account */
   private readonly period: Record<AccountKind, Statement>;
+  private readonly hourly: HourlyStatements;
   written = 0;
 
   constructor(
@@ -55,6 +57,7 @@ export class Ledger {
     private readonly everyMs = 100,
   ) {
     const s = db.$client;
+    this.hourly = hourlyStatements(s);
     const names = LOG_COLUMNS.map(([c]) => `"${c}"`).join(", ");
     this.sql = {
       log: s.prepare(`INSERT INTO logs (${names}) VALUES (${LOG_COLUMNS.map(() => "?").join(", ")})`),
@@ -142,6 +145,7 @@ export class Ledger {
     const tokens = new Map<number, Sums>();
     const users = new Map<number, Sums>();
     const rollups = new Map<string, Rollup>();
+    const hourly = new HourlySlice();
     for (const e of slice) {
       if (e.kind === "hold") {
         heldHere.add(e.requestId);
@@ -175,7 +179,7 @@ export class Ledger {
         t.used += e.s.charged;
         u.used += e.s.charged;
       }
-      this.record(e.row, tokens, users, rollups);
+      this.record(e.row, tokens, users, rollups, hourly);
     }
     for (const [id, t] of tokens) this.sql.token.run(t.remain, t.used, t.calls, t.at, id);
     for (const [id, u] of users) this.sql.user.run(u.remain, u.used, u.calls, id);
@@ -193,12 +197,20 @@ export class Ledger {
         r.completion,
         r.quota,
       );
+    hourly.write(this.hourly);
   }
 
-  /** The log row; the call's share of the daily rollup and of the request counters (summed per slice). */
-  private record(row: NewLog, tokens: Map<number, Sums>, users: Map<number, Sums>, rollups: Map<string, Rollup>) {
+  /** The log row; the call's share of the daily and hourly rollups and of the request counters (summed per slice). */
+  private record(
+    row: NewLog,
+    tokens: Map<number, Sums>,
+    users: Map<number, Sums>,
+    rollups: Map<string, Rollup>,
+    hourly: HourlySlice,
+  ) {
     this.sql.log.run(...(LOG_COLUMNS.map(([, key, fallback]) => row[key] ?? fallback) as never[]));
     if (row.type !== LOG_TYPE.consume && row.type !== LOG_TYPE.error) return;
+    hourly.add(row);
     const day = new Date(row.createdAt).toISOString().slice(0, 10);
     const key = `${day}\t${row.userId}\t${row.tokenId ?? 0}\t${row.model ?? ""}\t${row.group ?? ""}\t${row.type}`;
     let r = rollups.get(key);

@@ -10,14 +10,14 @@ export type BrowseFilter = LogFilter & { userId: number };
 export type Cursor = { before?: number; after?: number };
 export type RowSums = { rows: number; prompt: number; cached: number; completion: number; quota: number };
 
-const where = (f: BrowseFilter, extra: (SQL | undefined)[] = []) => logWhere(f, extra);
+const where = (f: LogFilter, extra: (SQL | undefined)[] = []) => logWhere(f, extra);
 
 const total = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`;
 
 export const logBrowseStore = (db: Db) => ({
   /** Up to `limit` rows newest first: older than `before`, or the oldest `limit` newer than `after`.
-   * `more`: there are further rows in that direction. */
-  page(f: BrowseFilter, cursor: Cursor, limit: number): { rows: LogRow[]; more: boolean } {
+   * `more`: there are further rows in that direction. Without `userId`: everyone's (admins' exports). */
+  page(f: LogFilter, cursor: Cursor, limit: number): { rows: LogRow[]; more: boolean } {
     if (f.from !== undefined || f.to !== undefined) return pageByTime(db, f, cursor, limit);
     if (cursor.after !== undefined) {
       const rows = db
@@ -79,7 +79,7 @@ export const logBrowseStore = (db: Db) => ({
  * alone sorted all 117,000 rows of a week to show 50). The cursor stays a row id; its created_at is
  * looked up, so `(created_at, id)` before or after that row is one index range.
  */
-function pageByTime(db: Db, f: BrowseFilter, cursor: Cursor, limit: number): { rows: LogRow[]; more: boolean } {
+function pageByTime(db: Db, f: LogFilter, cursor: Cursor, limit: number): { rows: LogRow[]; more: boolean } {
   const at = (id: number) => sql`(SELECT ${logs.createdAt} FROM ${logs} WHERE ${logs.id} = ${id})`;
   if (cursor.after !== undefined) {
     const newer = sql`(${logs.createdAt} > ${at(cursor.after)} OR (${logs.createdAt} = ${at(cursor.after)} AND ${logs.id} > ${cursor.after}))`;

@@ -1,8 +1,9 @@
 // Reads of the usage_daily rollups (written by the ledger): sums over whole UTC days, spend per day,
-// calls per model, and the models and groups a user has called. One row per day/user/token/model/
-// group, so these stay small and fast however many detail log rows there are (or were, before
-// retention deleted them).
+// calls per model, the models and groups a user has called, and everyone's days per user and model
+// (the admins' CSV). One row per day/user/token/model/group/type, so these stay small and fast however
+// many detail log rows there are (or were, before retention deleted them).
 import { and, desc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { LOG_TYPE } from "../core/status";
 import type { Db } from "../db/open";
 import { usageDaily as u } from "../db/schema";
 
@@ -67,6 +68,35 @@ export const usageStore = (db: Db) => ({
       .groupBy(u.model)
       .orderBy(desc(total(u.calls)), u.model)
       .limit(limit)
+      .all(),
+
+  /** The UTC days that have rollups, from `fromDay` to `toDay` (inclusive, either optional), in order. */
+  days: (fromDay?: string, toDay?: string) =>
+    db
+      .selectDistinct({ day: u.day })
+      .from(u)
+      .where(and(fromDay ? gte(u.day, fromDay) : undefined, toDay ? lte(u.day, toDay) : undefined))
+      .orderBy(u.day)
+      .all()
+      .map((r) => r.day),
+
+  /** Everyone's calls of one UTC day per user and model (tokens and groups summed), `errors` the type-5 calls. */
+  perUserModel: (day: string) =>
+    db
+      .select({
+        userId: u.userId,
+        model: u.model,
+        calls: total(u.calls),
+        errors: sql<number>`coalesce(sum(CASE WHEN ${u.type} = ${LOG_TYPE.error} THEN ${u.calls} ELSE 0 END), 0)`,
+        prompt: total(u.promptTokens),
+        cached: total(u.cachedTokens),
+        completion: total(u.completionTokens),
+        quota: total(u.quota),
+      })
+      .from(u)
+      .where(eq(u.day, day))
+      .groupBy(u.userId, u.model)
+      .orderBy(u.userId, u.model)
       .all(),
 
   /** The models and groups a user has called (for the filter's suggestions). */

@@ -27,6 +27,13 @@ test("millionths print as the shortest decimal", () => {
   expect(microsToNumber(140_000)).toBe(0.14);
 });
 
+test("negative amounts (an admin's deduction in a CSV) keep one sign in front", () => {
+  expect(formatMicros(-1_500_000)).toBe("-1.5");
+  expect(formatMicros(-6)).toBe("-0.000006");
+  expect(formatMicros(-2_000_000)).toBe("-2");
+  expect(unitsToUsd(-3)).toBe("-0.000006");
+});
+
 test("USD to quota units: 500,000 per dollar, rounded down", () => {
   expect(usdToUnits("1")).toBe(500_000);
   expect(usdToUnits("2.5")).toBe(1_250_000);

@@ -5,6 +5,7 @@
 import type { Children } from "@kitajs/html";
 
 const TABS: [string, string][] = [
+  ["/admin/dashboard", "Dashboard"],
   ["/admin/channels", "Channels"],
   ["/admin/users", "Users"],
   ["/admin/redemptions", "Codes"],
@@ -14,14 +15,15 @@ const TABS: [string, string][] = [
   ["/admin/logs", "Logs"],
 ];
 
-export function AdminTabs(props: { path: string }) {
+/** A row of tabs ([href, label]); the one whose href is `current` is marked as the page. */
+export function TabNav(props: { tabs: [string, string][]; current: string; label: string }) {
   return (
-    <nav class="admin-tabs" aria-label="Administration">
-      {TABS.map(([href, label]) => (
+    <nav class="admin-tabs" aria-label={props.label}>
+      {props.tabs.map(([href, label]) => (
         <a
           href={href}
-          class={props.path === href ? "active" : ""}
-          aria-current={props.path === href ? "page" : undefined}
+          class={props.current === href ? "active" : ""}
+          aria-current={props.current === href ? "page" : undefined}
           safe
         >
           {label}
@@ -30,6 +32,10 @@ export function AdminTabs(props: { path: string }) {
     </nav>
   );
 }
+
+export const AdminTabs = (props: { path: string }) => (
+  <TabNav tabs={TABS} current={props.path} label="Administration" />
+);
 
 /** An admin page: the tabs, then the page's own content. Dialog forms aim their requests at the
  * sink (hx-swap "none": the reply only swaps out-of-band, the saved row or the error line): a target

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/logs: every user's call records with filters (user, type, model, token, request id) and,
-// per row, the attempts chain: channel → status → ms for each upstream tried, in order.
+// per row, the attempts chain: channel → status → ms for each upstream tried, in order; the filtered
+// rows download as CSV.
 import { LOG_TYPE } from "../../src/core/status";
 import { AdminPage, qs, utc } from "./admin-kit";
 import { usd } from "./money";
@@ -139,7 +140,11 @@ export function LogTable(props: {
   const f = props.filters;
   return (
     <AdminPage path={props.path}>
-      <ListToolbar title="Logs" />
+      <ListToolbar title="Logs">
+        <a class="push" href={`/admin/logs.csv${qs(f)}`}>
+          Download CSV
+        </a>
+      </ListToolbar>
       <form method="get" action="/admin/logs" class="admin-filters">
         <label>
           User

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The /dashboard page: balance, spend, calls, success rate and medians as cards, and two charts drawn
-// here as inline SVG (no chart library): spend per day over 30 days and calls per model (top 8).
+// here as inline SVG (no chart library): spend per day over 30 days and calls per model (top 8). The
+// cards and charts are shared with the admin dashboard (./admin-dashboard.tsx).
 import { int, ms } from "./logs";
 import type { DashboardView } from "./models";
 import { budgetText } from "./budget";
@@ -8,15 +9,16 @@ import { balance, usd } from "./money";
 
 const n1 = (x: number) => x.toFixed(1);
 
-/** The smallest 1, 2 or 5 × 10^k micro-dollars at or above `units`, in units: round axis labels. */
-function niceCeil(units: number) {
-  const micros = units * 2;
-  const p = 10 ** Math.floor(Math.log10(micros));
-  const f = [1, 2, 5, 10].find((x) => x * p >= micros)!;
-  return Math.ceil((f * p) / 2);
+/** The smallest 1, 2 or 5 × 10^k at or above `v` (money: in micro-dollars, `scale` 2 units each), in
+ * the value's own unit: round axis labels. */
+function niceCeil(v: number, scale: number) {
+  const x = v * scale;
+  const p = 10 ** Math.floor(Math.log10(x));
+  const f = [1, 2, 5, 10].find((k) => k * p >= x)!;
+  return Math.ceil((f * p) / scale);
 }
 
-function Stat(props: { label: string; value: string; note?: string; id: string }) {
+export function Stat(props: { label: string; value: string; note?: string; id: string }) {
   return (
     <div class="dash-stat" id={props.id}>
       <div class="label" safe>
@@ -36,8 +38,13 @@ function Stat(props: { label: string; value: string; note?: string; id: string }
   );
 }
 
-/** Spend per day: 30 bars, a zero line, gridlines at half and full height with their amounts. */
-export function SpendChart(props: { days: DashboardView["perDay"] }) {
+/** One bar of a time chart: a day (`key` YYYY-MM-DD) or an hour, its axis label, its tooltip's name
+ * (the key when absent), its spend and calls. */
+export type Bar = { key: string; label: string; title?: string; quota: number; calls: number };
+
+/** Spend or calls over time: one bar per day (or hour), a zero line, gridlines at half and full height
+ * with their values, and the first, middle and last bars' labels under the axis. */
+export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; label: string }) {
   const W = 640;
   const H = 220;
   const left = 96;
@@ -45,53 +52,61 @@ export function SpendChart(props: { days: DashboardView["perDay"] }) {
   const top = 12;
   const bottom = 26;
   const plotH = H - top - bottom;
-  const max = niceCeil(Math.max(1, ...props.days.map((d) => d.quota)));
-  const slot = (W - left - right) / props.days.length;
+  const money = props.measure === "quota";
+  const value = (b: Bar) => (money ? b.quota : b.calls);
+  const show = money ? usd : int;
+  const max = niceCeil(Math.max(1, ...props.bars.map(value)), money ? 2 : 1);
+  const n = props.bars.length;
+  const slot = (W - left - right) / n;
   const y = (v: number) => top + plotH - (v / max) * plotH;
-  const label = (i: number) => props.days[i].day.slice(5);
   const ticks = [0, Math.round(max / 2), max];
+  const labelled = n < 3 ? [0, n - 1] : [0, Math.floor((n - 1) / 2), n - 1];
   return (
-    <svg class="chart-svg spend" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Spend per day, last 30 days">
+    <svg class={`chart-svg ${money ? "spend" : "calls"}`} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.label}>
       {ticks.map((t) => (
         <g>
           <line class="grid" x1={left} x2={W - right} y1={n1(y(t))} y2={n1(y(t))} />
           <text x={left - 6} y={n1(y(t) + 4)} text-anchor="end" safe>
-            {usd(t)}
+            {show(t)}
           </text>
         </g>
       ))}
-      {props.days.map((d, i) => {
-        const h = (d.quota / max) * plotH;
+      {props.bars.map((b, i) => {
+        const h = (value(b) / max) * plotH;
         return (
           <rect
             class="bar"
             x={n1(left + i * slot + slot * 0.15)}
             y={n1(top + plotH - h)}
             width={n1(slot * 0.7)}
-            height={n1(Math.max(h, d.quota > 0 ? 1 : 0))}
-            data-day={d.day}
-            data-quota={d.quota}
+            height={n1(Math.max(h, value(b) > 0 ? 1 : 0))}
+            data-day={b.key}
+            data-quota={b.quota}
+            data-calls={b.calls}
           >
-            <title safe>{`${d.day}: ${usd(d.quota)}, ${int(d.calls)} calls`}</title>
+            <title safe>{`${b.title ?? b.key}: ${usd(b.quota)}, ${int(b.calls)} calls`}</title>
           </rect>
         );
       })}
-      {[0, 14, props.days.length - 1].map((i, k) => (
-        <text
-          x={n1(k === 0 ? left : k === 2 ? W - right : left + i * slot + slot / 2)}
-          y={H - 6}
-          text-anchor={["start", "middle", "end"][k]}
-          safe
-        >
-          {label(i)}
-        </text>
-      ))}
+      {labelled.map((i, k) => {
+        const end = k === labelled.length - 1 && n > 1;
+        return (
+          <text
+            x={n1(k === 0 ? left : end ? W - right : left + i * slot + slot / 2)}
+            y={H - 6}
+            text-anchor={k === 0 ? "start" : end ? "end" : "middle"}
+            safe
+          >
+            {props.bars[i].label}
+          </text>
+        );
+      })}
     </svg>
   );
 }
 
 /** Calls per model: one horizontal bar per model, the name on the left, the count at the end. */
-export function ModelChart(props: { models: DashboardView["perModel"] }) {
+export function ModelChart(props: { models: DashboardView["perModel"]; label?: string }) {
   const W = 640;
   const row = 32;
   const labelW = 210;
@@ -100,7 +115,12 @@ export function ModelChart(props: { models: DashboardView["perModel"] }) {
   const max = Math.max(1, ...props.models.map((m) => m.calls));
   const short = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s || "(none)");
   return (
-    <svg class="chart-svg models" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Calls per model, last 30 days">
+    <svg
+      class="chart-svg models"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={props.label ?? "Calls per model, last 30 days"}
+    >
       {props.models.map((m, i) => {
         const w = Math.max(2, (m.calls / max) * (W - labelW - valueW));
         const y = 4 + i * row;
@@ -180,7 +200,11 @@ export function DashboardPage(props: { d: DashboardView }) {
       <section class="dash-charts">
         <div class="card chart">
           <h2>Spend per day</h2>
-          <SpendChart days={d.perDay} />
+          <TimeChart
+            bars={d.perDay.map((p) => ({ ...p, key: p.day, label: p.day.slice(5) }))}
+            measure="quota"
+            label="Spend per day, last 30 days"
+          />
         </div>
         <div class="card chart">
           <h2>Calls per model</h2>

@@ -206,6 +206,40 @@ export type DashboardView = {
   perModel: { model: string; calls: number; quota: number }[];
 };
 
+/** Calls, outcomes, tokens and spend of a period (or of one model, channel, group or user in it). */
+export type CallSums = {
+  calls: number;
+  ok: number;
+  failed: number;
+  refused: number;
+  success_rate: number | null;
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  quota: number;
+};
+/** A percentile read from a histogram: the bucket's range [lo, hi) in ms and its middle `ms`. */
+export type PercentileView = { lo: number; hi: number; ms: number } | null;
+export type LatencyView = { p50: PercentileView; p95: PercentileView; samples: number };
+export type RankingView = {
+  top: (CallSums & { key: string; name: string; p50_ms?: number | null })[];
+  /** the values below the top, summed */
+  rest: (CallSums & { values: number }) | null;
+  values: number;
+};
+
+export type AdminDashboardView = {
+  period: { name: string; from: string; to: string; timezone: string; unit: "day" | "hour" };
+  totals: CallSums;
+  latency: LatencyView;
+  ttft: LatencyView;
+  series: { key: string; label: string; quota: number; calls: number }[];
+  by_model: RankingView;
+  by_channel: RankingView;
+  by_group: RankingView;
+  by_user: RankingView;
+};
+
 /** A redemption code as the admin list shows it: the key is the mask (…a1b2). */
 export type RedemptionView = {
   id: number;

@@ -583,6 +583,7 @@ const cases: Case[] = [
       expect(owners.has(ids.a) && owners.has(ids.b)).toBe(true);
     },
   },
+  { route: "GET /api/dashboard", req: () => ({ path: "/api/dashboard?period=today" }), expect: ADMIN },
   // ---- redemption codes: admins make and manage them; every user redeems and reads their own top-ups
   { route: "GET /api/redemption/", req: () => ({ path: "/api/redemption/" }), expect: ADMIN },
   { route: "GET /api/redemption/search", req: () => ({ path: "/api/redemption/search?keyword=m" }), expect: ADMIN },

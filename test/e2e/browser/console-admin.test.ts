@@ -2,7 +2,8 @@
 // (/admin/logs as /log), no clipped column at 1280 px (admin logs' Attempts, pricing's Groups, a
 // channel's Test result beside its wrench), Settings showing list settings as lines, an unlimited
 // admin's balance saying so, /groups not claiming "every model", an icon at /favicon.ico, and a
-// dashboard success rate that leaves out the caller's own refusals. Layout is checked by measuring
+// dashboard success rate that leaves out the caller's own refusals (the user's and the admin-wide one,
+// whose page fits at 1280 and 390 px). Layout is checked by measuring
 // element boxes, not by screenshots.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -120,6 +121,22 @@ test("at 1280 px no column is clipped: admin logs (Attempts), pricing (Groups), 
   expect(await page.locator("tr", { hasText: "refused-key-channel" }).locator(".test-result .reason").count()).toBe(1);
   expect(await clipped(page, "details.menu summary")).toEqual([]);
   await expectNoClippedCell(page, "/admin/channels after Test");
+});
+
+test("/admin/dashboard: cards, three charts and four tables; nothing clipped at 1280 px, no page overflow at 390", async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${app.url}/admin/dashboard?period=today`);
+  expect(await page.locator(".dash-stat").count()).toBe(8);
+  expect(await page.locator("svg.chart-svg").count()).toBe(3);
+  expect(await page.locator(".dash-rank table").count()).toBe(4);
+  // 3 served (after a failed attempt each), 1 failed on the service's side, the 404 not counted
+  expect((await page.textContent("#stat-success .value"))?.trim()).toBe("75.0%");
+  await expectNoClippedCell(page, "/admin/dashboard");
+  expect(await clipped(page, ".dash-period a, .dash-period button, .dash-stat .value")).toEqual([]);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.reload();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  expect(watch.problems()).toEqual([]);
 });
 
 test("Settings shows a list setting (trusted_proxies) one entry per line, never as raw JSON", async () => {

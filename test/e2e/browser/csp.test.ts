@@ -144,6 +144,10 @@ test("walking the whole console under the policy: no violation, no htmx or conso
   await page.click("#settings-form button.primary");
   await page.waitForSelector(".toast:has-text('Settings saved')", { timeout: 5000 });
   await page.goto(`${app.url}/admin/logs`);
+  await page.goto(`${app.url}/admin/dashboard?period=today`);
+  await page.fill('input[name="from"]', "2026-01-01");
+  await page.click("button:has-text('Show these days')");
+  await page.waitForURL(/period=custom/, { timeout: 5000 });
 
   await page.click("button:has-text('Sign out')");
   await page.waitForURL(/\/login/);

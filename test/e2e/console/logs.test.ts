@@ -8,6 +8,7 @@ import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
 import { ADMIN_PASSWORD, client, login, makeUser, priceModels, useServer, chatCall } from "../../support/server";
+import { parseCsv } from "../../support/csv";
 
 setDefaultTimeout(20_000);
 
@@ -72,29 +73,6 @@ const sums = (list: ApiRow[]) => {
     quota: calls.reduce((a, r) => a + r.quota, 0),
   };
 };
-
-/** RFC 4180, enough for the export: quoted fields with doubled quotes, CRLF line ends. */
-function parseCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      out.push(row);
-      (row = []), (field = ""), i++;
-    } else field += c;
-  }
-  return out;
-}
 
 beforeAll(async () => {
   adminAuth = await login(app.url, "admin", ADMIN_PASSWORD);

@@ -1,0 +1,75 @@
+// Admins' CSV downloads: everyone's calls with the filters of /admin/logs (/admin/logs.csv, times in
+// UTC), and the daily rollups per UTC day × user × model (/admin/usage.csv?from=&to=, days inclusive,
+// tokens and groups summed). Both stream in batches (console/csv.ts) and neutralise formula cells.
+import { isDay } from "../core/local-days";
+import { unitsToUsd } from "../core/money";
+import { isUserError } from "../errors";
+import { logBatches } from "../services/call-stats";
+import { logFilter } from "../services/logs";
+import { usageStore } from "../store/rollups";
+import type { AdminTable } from "./admin-kit";
+import { readAdminLogFilters } from "./admin-logs";
+import { type Cell, callColumns, csvDownload, mapBatches, neutralise } from "./csv";
+
+const refused = (status: number, message: string) =>
+  new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+const USAGE_HEADER = [
+  "day_utc",
+  "user_id",
+  "username",
+  "model",
+  "calls",
+  "error_calls",
+  "prompt_tokens",
+  "cached_tokens",
+  "completion_tokens",
+  "quota",
+  "cost_usd",
+];
+
+export function adminExportPages({ get }: AdminTable) {
+  get("/admin/logs.csv", ({ ctx, user, query }) => {
+    const { q, notice } = readAdminLogFilters(ctx, query);
+    if (!q) return refused(404, notice);
+    try {
+      const filter = logFilter(user, q, false);
+      const { header, row } = callColumns(true);
+      return csvDownload("apiyi-all-logs", header, mapBatches(logBatches(ctx, filter), row));
+    } catch (e) {
+      if (isUserError(e)) return refused(e.status, e.message);
+      throw e;
+    }
+  });
+
+  get("/admin/usage.csv", ({ ctx, query }) => {
+    const from = query.from?.trim() || undefined;
+    const to = query.to?.trim() || undefined;
+    for (const [name, day] of [
+      ["from", from],
+      ["to", to],
+    ] as const)
+      if (day !== undefined && !isDay(day)) return refused(422, `${name}: not a day, expected YYYY-MM-DD (UTC)`);
+    const store = usageStore(ctx.db);
+    const users = ctx.snapshot.current.usersById;
+    function* batches(): Generator<Cell[][]> {
+      for (const day of store.days(from, to))
+        yield store
+          .perUserModel(day)
+          .map((r) => [
+            day,
+            r.userId,
+            neutralise(users.get(r.userId)?.username ?? ""),
+            neutralise(r.model),
+            r.calls,
+            r.errors,
+            r.prompt,
+            r.cached,
+            r.completion,
+            r.quota,
+            unitsToUsd(r.quota),
+          ]);
+    }
+    return csvDownload("apiyi-usage", USAGE_HEADER, batches());
+  });
+}
