@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { calcPrice, findProvider, waitForUpdate } from "@pydantic/genai-prices";
-import pkg from "@pydantic/genai-prices/package.json";
 import { HAND_ALIASES, HAND_PRICES } from "../src/catalog/hand-prices";
 import { mapPrice, type RawPrices } from "../src/core/catalog/convert";
 import { mergeOffers, type Offer, vendorsOf } from "../src/core/catalog/merge";
@@ -17,6 +16,9 @@ import { parseMicros } from "../src/core/money";
 import { priceInForce } from "../src/core/catalog/convert";
 
 const OUT = join(import.meta.dir, "../src/catalog/data.json");
+const pkg = JSON.parse(
+  readFileSync(join(import.meta.dir, "../node_modules/@pydantic/genai-prices/package.json"), "utf8"),
+);
 const today = new Date();
 const day = today.toISOString().slice(0, 10);
 
