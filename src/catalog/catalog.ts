@@ -37,6 +37,15 @@ export type Catalog = z.infer<typeof CatalogSchema>;
 
 export const BUILTIN_CATALOG = data as Catalog;
 
+const indexes = new WeakMap<Catalog, ReadonlyMap<string, CatalogEntry>>();
+
+/** The catalog's entries by model name (built once per catalog). */
+export function catalogIndex(catalog: Catalog): ReadonlyMap<string, CatalogEntry> {
+  let index = indexes.get(catalog);
+  if (!index) indexes.set(catalog, (index = new Map(catalog.entries.map((e) => [e.model, e]))));
+  return index;
+}
+
 /** The catalog a process uses: the built-in one, or (tests) the file given. */
 export function loadCatalog(file: string | undefined): Catalog {
   if (!file) return BUILTIN_CATALOG;

@@ -7,7 +7,7 @@ import { channelAdd, channelDisable, channelEnable, channelList, channelTest, ch
 import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
-import { priceList, priceSet } from "./price";
+import { priceCatalog, priceList, priceSet } from "./price";
 import { redemptionCreate } from "./redemption";
 import { tokenCreate } from "./token";
 
@@ -28,6 +28,7 @@ export const COMMANDS: Command[] = [
   channelTest,
   priceSet,
   priceList,
+  priceCatalog,
   redemptionCreate,
 ];
 

@@ -2,7 +2,8 @@
 // sees what this binary's catalog would change (new models, changed prices, and where the admin's
 // own price or removal differs) and applies all of it or chosen models. An admin's price is never
 // replaced unless the admin names the model.
-import type { CatalogEntry } from "../catalog/catalog";
+import { z } from "zod";
+import { type CatalogEntry, catalogIndex } from "../catalog/catalog";
 import type { MicroPrice } from "../core/catalog/convert";
 import { APPLIED_BY_ALL, catalogDiff, pickPrice, samePrice, type TablePrice } from "../core/catalog/diff";
 import { LEGACY_SEED_PRICES } from "../core/catalog/legacy-seed";
@@ -17,6 +18,12 @@ const SEEDED = "prices_seeded";
 const VERSION = "price_catalog_version";
 /** catalog models whose price an admin deleted: an apply of "all" leaves them out */
 const REMOVED = "price_catalog_removed";
+
+export const CatalogApply = z.object({
+  models: z
+    .union([z.literal("all"), z.array(z.string().trim().min(1).max(200)).min(1).max(10_000)])
+    .describe('"all", or the model names to take the catalog price of'),
+});
 
 export const entryPrice = (e: CatalogEntry): MicroPrice => pickPrice(e);
 
@@ -37,7 +44,7 @@ function setRemoved(ctx: Ctx, models: Set<string>) {
 
 /** An admin deleted a price: a catalog model stays out of "apply all" from now on. */
 export function noteRemoved(ctx: Ctx, model: string) {
-  if (!ctx.catalog.entries.some((e) => e.model === model)) return;
+  if (!catalogIndex(ctx.catalog).has(model)) return;
   setRemoved(ctx, removedModels(ctx).add(model));
 }
 
@@ -123,7 +130,7 @@ function diffNow(ctx: Ctx) {
 /** The catalog, where the table's prices come from, and what applying it would change. */
 export function catalogStatus(ctx: Ctx) {
   const { table, items, same } = diffNow(ctx);
-  const byModel = new Map(ctx.catalog.entries.map((e) => [e.model, e]));
+  const byModel = catalogIndex(ctx.catalog);
   const sources = { catalog: 0, admin: 0 };
   for (const row of table.values()) sources[row.source]++;
   const count = (kind: string) => items.filter((i) => i.kind === kind).length;
@@ -150,7 +157,7 @@ export function catalogStatus(ctx: Ctx) {
  * their kind (an admin's price or removal included). Unknown names are refused before anything is
  * written. */
 export function applyCatalog(ctx: Ctx, models: "all" | string[]) {
-  const byModel = new Map(ctx.catalog.entries.map((e) => [e.model, e]));
+  const byModel = catalogIndex(ctx.catalog);
   if (models !== "all") {
     if (models.length === 0) throw invalidField("models", 'name at least one model, or "all"');
     const unknown = models.find((m) => !byModel.has(m));
