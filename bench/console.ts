@@ -1,5 +1,6 @@
 // Console page speed (issue 5, "Quality bar" → Speed): /token with 1,000 tokens and /log over
-// 1,000,000 rows should render in under 100 ms. Usage: bun bench/console.ts [./apiyi] [--rows N]
+// 1,000,000 rows should render in under 100 ms; so should /pricing with the whole price catalog
+// (issue 13: every model priced at first start, over 2,000). Usage: bun bench/console.ts [./apiyi] [--rows N]
 //
 // A fresh data dir; apiyi starts once (the binary if given, else `bun src/main.ts`) to create and
 // migrate the database, and stops. The database is then filled directly with bun:sqlite in big
@@ -487,6 +488,14 @@ function pager(body: string, want: string) {
   return page;
 }
 
+/** The pager of a price list, which must count at least 2,000 priced models. */
+function catalogPager(body: string, want: string) {
+  const page = pager(body, want);
+  const models = Number(/· (\d+) models/.exec(page)?.[1] ?? 0);
+  expect(models >= 2000, `${page}: fewer than 2,000 priced models`);
+  return page;
+}
+
 function expect(ok: boolean, what: string) {
   if (!ok) throw new Error(`unexpected page: ${what}`);
 }
@@ -526,6 +535,8 @@ try {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const week = `/log?from=${day(Date.now() - 6 * DAY_MS)}&to=${day(Date.now())}`;
 
+  const pricingPages = Number(/Page 1 of (\d+)/.exec((await get(base, cookie, "/pricing")).body)?.[1] ?? 1);
+
   const pages: [string, string, ((body: string) => string)?][] = [
     ["/token", "/token", (b) => pager(b, `Page 1 of ${TOKENS / 20} · ${TOKENS} tokens`)],
     ["/token page 50", "/token?p=50", (b) => pager(b, `Page 50 of ${TOKENS / 20} · ${TOKENS} tokens`)],
@@ -538,6 +549,12 @@ try {
     ["/dashboard", "/dashboard"],
     ["/admin/logs", "/admin/logs", (b) => pager(b, "Page 1 of ")],
     ["/admin/logs page 1000", "/admin/logs?p=1000", (b) => pager(b, "Page 1000 of ")],
+    // every model of the price catalog, priced at first start (at least 2,000)
+    ["/pricing", "/pricing", (b) => catalogPager(b, "Page 1 of ")],
+    ["/pricing, last page", `/pricing?p=${pricingPages}`, (b) => catalogPager(b, `Page ${pricingPages} of `)],
+    ["/pricing?q=gpt", "/pricing?q=gpt", (b) => pager(b, "Page 1 of ")],
+    ["/admin/pricing", "/admin/pricing", (b) => pager(b, "Page 1 of ")],
+    ["/admin/pricing/catalog", "/admin/pricing/catalog"],
   ];
   for (const [, path] of pages) await get(base, cookie, path);
 
