@@ -480,7 +480,7 @@ async function measure(
 
 /** The pager's text ("Page 1 of 50 · 1000 tokens"), which must start with `want`. */
 function pager(body: string, want: string) {
-  const text = html(/<nav class="pager">([\s\S]*?)<\/nav>/.exec(body)?.[1].replace(/<[^>]+>/g, " ") ?? "")
+  const text = html(/<nav class="pager"[^>]*>([\s\S]*?)<\/nav>/.exec(body)?.[1].replace(/<[^>]+>/g, " ") ?? "")
     .replace(/\s+/g, " ")
     .trim();
   const page = /Page [\s\S]*/.exec(text)?.[0].replace(/ Next →$/, "") ?? "";

@@ -8,7 +8,7 @@ import { AppError, invalidField, notFound } from "../errors";
 import type { Ctx } from "../services/context";
 import { readPage } from "../services/paging";
 import { catalogStatus } from "../services/price-catalog";
-import { deletePrice, listPrices, PriceInput, setPrice } from "../services/prices";
+import { deletePrice, listPrices, PriceInput, setPrice, setPrices } from "../services/prices";
 import { validate } from "../services/validate";
 import { fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
 import { first, type Form } from "./route";
@@ -143,7 +143,7 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
     fromDialog(() => {
       const entries = importEntries(form as Form | unknown[]);
       checkEntries(entries);
-      for (const entry of entries) setPrice(ctx, entry);
+      setPrices(ctx, entries);
       const n = entries.length;
       // the list shown again, with the imported prices where they fall
       const back = shown.pathname === "/admin/pricing" ? shown.pathname + shown.search : "/admin/pricing";

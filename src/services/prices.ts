@@ -81,11 +81,19 @@ function writePrice(ctx: Ctx, input: unknown) {
   });
 }
 
-export function setPrice(ctx: Ctx, input: unknown) {
-  const row = writePrice(ctx, input);
-  forgetRemoved(ctx, [row.model]);
+/** Sets many prices in one transaction and one reload (an import of thousands stays fast). */
+export function setPrices(ctx: Ctx, inputs: unknown[]) {
+  const rows = ctx.tx(() => inputs.map((input) => writePrice(ctx, input)));
+  forgetRemoved(
+    ctx,
+    rows.map((r) => r.model),
+  );
   ctx.snapshot.reloadPrices();
-  return priceView(row);
+  return rows;
+}
+
+export function setPrice(ctx: Ctx, input: unknown) {
+  return priceView(setPrices(ctx, [input])[0]);
 }
 
 export function deletePrice(ctx: Ctx, model: string) {
