@@ -115,7 +115,7 @@ export function userRoutes({ add }: ReturnType<typeof routeTable>) {
     {
       method: "POST",
       path: "/api/user/",
-      summary: "Create a user (gets a default token)",
+      summary: "Create a user (gets a default token); with budget_period, the balance starts at period_quota",
       tag,
       access: "admin",
       body: UserCreate,
@@ -130,12 +130,12 @@ export function userRoutes({ add }: ReturnType<typeof routeTable>) {
     {
       method: "PUT",
       path: "/api/user/",
-      summary: "Change a user's role, status, unlimited flag or password",
+      summary: "Change a user's role, status, unlimited flag, password, rate limits or budget period",
       tag,
       access: "admin",
       body: UserUpdate,
     },
-    ({ ctx, body }) => updateUser(ctx, body),
+    ({ ctx, actor, body }) => updateUser(ctx, body, actor),
   );
   add(
     {

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/users: list and search, New user (username, password, role), disable/enable, unlimited
-// on/off, top up (the service writes the top-up log row with the balance), delete, and a user's
-// tokens in a dialog. Rules (the last admin stays, no deleting yourself) live in services/users.
+// on/off, top up (the service writes the top-up log row with the balance), a budget period, rate
+// limits, delete, and a user's tokens in a dialog. Rules (the last admin stays, no deleting yourself) live in services/users.
 import {
   NewUserDialog,
   TopUpDialog,
@@ -11,8 +11,9 @@ import {
   UserTokensDialog,
 } from "../../views/console/admin-users";
 import type { UserView } from "../../views/console/models";
+import { type BudgetForm, UserBudgetDialog } from "../../views/console/user-budget";
 import { usd } from "../../views/console/money";
-import { usdToUnits } from "../core/money";
+import { unitsToUsd, usdToUnits } from "../core/money";
 import { USER_STATUS } from "../core/status";
 import { invalidField } from "../errors";
 import { readPage } from "../services/paging";
@@ -20,21 +21,33 @@ import { listTokens } from "../services/tokens";
 import { createUser, deleteUser, getUser, listUsers, topUp, updateUser } from "../services/users";
 import { checked, fromDialog, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
 import { rateLimitForm, readRateLimits } from "./rate-limit-form";
-import { first } from "./route";
+import { type Form, first } from "./route";
 
 const row = (u: UserView, selfId: number) => UserRow({ u, self: u.id === selfId }) as string;
 
-/** "$10" or "10.5" → quota units, refusing nothing-at-all. */
-function amountUnits(text: string) {
+/** "$10" or "10.5" → quota units, refusing nothing-at-all; a refusal names `field`. */
+function amountUnits(text: string, field = "amount") {
   let units: number;
   try {
     units = usdToUnits(text.trim().replace(/^\$/, "") || "0");
   } catch (e) {
-    throw invalidField("amount", (e as Error).message);
+    throw invalidField(field, (e as Error).message);
   }
-  if (units <= 0) throw invalidField("amount", "must be more than $0");
+  if (units <= 0) throw invalidField(field, "must be more than $0");
   return units;
 }
+
+/** The Budget dialog's fields → the user service's: a period needs its allowance, "never" clears it. */
+function readBudget(f: Form) {
+  const budget_period = first(f.budget_period);
+  if (!budget_period) return { budget_period };
+  return { budget_period, period_quota: amountUnits(first(f.allowance_usd), "allowance") };
+}
+
+const budgetForm = (u: UserView): BudgetForm => ({
+  budget_period: u.budget_period,
+  allowance_usd: u.budget_period ? unitsToUsd(u.period_quota) : "",
+});
 
 export function adminUserPages({ page, action, fragment }: AdminTable) {
   page("/admin/users", { title: "Users", admin: true }, ({ ctx, user, query, path }) => {
@@ -64,6 +77,19 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
     fromDialog(async () => {
       const u = await updateUser(ctx, { id: Number(params.id), ...readRateLimits(form) });
       return { html: oobRow(row(u, user.id)), toast: `Rate limits of ${u.username} saved`, closeDialog: true };
+    }),
+  );
+  fragment("/admin/users/:id/budget", ({ ctx, params }) => {
+    const u = getUser(ctx, Number(params.id));
+    return UserBudgetDialog({ u, form: budgetForm(u) }) as string;
+  });
+  action("POST", "/admin/users/:id/budget", { admin: true }, ({ ctx, user, params, form }) =>
+    fromDialog(async () => {
+      const u = await updateUser(ctx, { id: Number(params.id), ...readBudget(form) }, user);
+      const toast = u.budget_period
+        ? `Budget of ${u.username}: ${usd(u.period_quota)} ${u.budget_period}`
+        : `Budget of ${u.username} removed`;
+      return { html: oobRow(row(u, user.id)), toast, closeDialog: true };
     }),
   );
   fragment("/admin/users/:id/tokens", ({ ctx, user, params }) => {

@@ -1,7 +1,8 @@
-// Budget periods: a token's quota that comes back every day, week or month, at calendar boundaries in
-// the operator's time zone (daily at midnight, weekly on Monday, monthly on the 1st). Pure: the clock
-// is passed in (unix seconds). The roll resets the period's remain to its allowance; used_quota keeps
-// the all-time total. A hold remembers the period it was taken in (core/quota.ts settles by it).
+// Budget periods: an account's balance (a token's remain_quota, a user's quota) that comes back every
+// day, week or month, at calendar boundaries in the operator's time zone (daily at midnight, weekly on
+// Monday, monthly on the 1st). Pure: the clock is passed in (unix seconds). The roll sets the balance
+// to the period's allowance; used_quota keeps the all-time total. A hold remembers each account's
+// period it was taken in (core/quota.ts settles by it). Editing a budget: core/budget-edit.ts.
 
 export const BUDGET_PERIODS = ["daily", "weekly", "monthly"] as const;
 export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
@@ -78,88 +79,57 @@ export function nextBoundary(startSec: number, period: BudgetPeriod, tz: string)
   return fromWallClock(next / 1000, tz);
 }
 
-/** What a budget roll needs of a token (a snapshot entry); `periodEnd` caches the next boundary. */
-export type Budgeted = {
-  budgetPeriod: string;
-  periodQuota: number;
-  periodStart: number;
-  remainQuota: number;
-  unlimitedQuota: boolean;
-  periodEnd?: number;
+export const isPeriod = (p: string): p is BudgetPeriod => (BUDGET_PERIODS as readonly string[]).includes(p);
+
+/** Where each kind of account keeps its balance and its unlimited flag (snapshot entries and rows alike). */
+export const ACCOUNT_FIELDS = {
+  token: { balance: "remainQuota", unlimited: "unlimitedQuota" },
+  user: { balance: "quota", unlimited: "unlimited" },
+} as const;
+export type AccountKind = keyof typeof ACCOUNT_FIELDS;
+type Fields<K extends AccountKind> = (typeof ACCOUNT_FIELDS)[K];
+
+/** The period columns tokens and users share; `periodEnd` caches the next boundary (memory only). */
+export type Period = { budgetPeriod: string; periodQuota: number; periodStart: number; periodEnd?: number };
+/** An account of kind K as a roll needs it: its period, its balance and its unlimited flag. */
+export type Budgeted<K extends AccountKind> = Period & { [F in Fields<K>["balance"]]: number } & {
+  [F in Fields<K>["unlimited"]]: boolean;
 };
+
+/** An account's balance and flag, whichever kind it is. */
+export function balanceOf<K extends AccountKind>(kind: K, a: Budgeted<K>) {
+  const f = ACCOUNT_FIELDS[kind];
+  const fields = a as unknown as Record<string, number | boolean>;
+  return {
+    balance: fields[f.balance] as number,
+    unlimited: fields[f.unlimited] as boolean,
+    set: (balance: number) => {
+      fields[f.balance] = balance;
+    },
+  };
+}
 
 export type Roll = { remainDelta: number; periodStart: number };
 
-/** When the token's period has ended at `nowSec`: a new one starts, full (remain = the allowance), and
- * the change to persist is returned; otherwise null and nothing changes. Holds of the old period stay
- * with it: core/quota.ts settles them without touching the new period's remain. */
-export function rollIfDue(t: Budgeted, nowSec: number, tz: string): Roll | null {
-  if (!isPeriod(t.budgetPeriod)) return null;
-  t.periodEnd ??= nextBoundary(t.periodStart, t.budgetPeriod, tz);
-  if (nowSec < t.periodEnd) return null;
-  const start = periodStart(nowSec, t.budgetPeriod, tz);
-  const remainDelta = t.unlimitedQuota ? 0 : t.periodQuota - t.remainQuota;
-  t.remainQuota += remainDelta;
-  t.periodStart = start;
-  t.periodEnd = nextBoundary(start, t.budgetPeriod, tz);
+/** When the account's period has ended at `nowSec`: a new one starts, full (the balance = the
+ * allowance), and the change to persist is returned; otherwise null and nothing changes. Holds of the
+ * old period stay with it: core/quota.ts settles them without touching the new period's balance. */
+export function rollIfDue<K extends AccountKind>(kind: K, a: Budgeted<K>, nowSec: number, tz: string): Roll | null {
+  if (!isPeriod(a.budgetPeriod)) return null;
+  a.periodEnd ??= nextBoundary(a.periodStart, a.budgetPeriod, tz);
+  if (nowSec < a.periodEnd) return null;
+  const start = periodStart(nowSec, a.budgetPeriod, tz);
+  const now = balanceOf(kind, a);
+  const remainDelta = now.unlimited ? 0 : a.periodQuota - now.balance;
+  now.set(now.balance + remainDelta);
+  a.periodStart = start;
+  a.periodEnd = nextBoundary(start, a.budgetPeriod, tz);
   return { remainDelta, periodStart: start };
 }
 
-export const isPeriod = (p: string): p is BudgetPeriod => (BUDGET_PERIODS as readonly string[]).includes(p);
-
-/** When the token's quota comes back next (unix s), or null without a period. */
-export function resetsAt(t: Pick<Budgeted, "budgetPeriod" | "periodStart">, nowSec: number, tz: string): number | null {
-  if (!isPeriod(t.budgetPeriod)) return null;
-  const end = nextBoundary(t.periodStart, t.budgetPeriod, tz);
-  return end > nowSec ? end : nextBoundary(periodStart(nowSec, t.budgetPeriod, tz), t.budgetPeriod, tz);
+/** When the account's balance comes back next (unix s), or null without a period. */
+export function resetsAt(a: Pick<Period, "budgetPeriod" | "periodStart">, nowSec: number, tz: string): number | null {
+  if (!isPeriod(a.budgetPeriod)) return null;
+  const end = nextBoundary(a.periodStart, a.budgetPeriod, tz);
+  return end > nowSec ? end : nextBoundary(periodStart(nowSec, a.budgetPeriod, tz), a.budgetPeriod, tz);
 }
-
-export type BudgetInput = {
-  budget_period?: BudgetPeriodOrNone;
-  period_quota?: number;
-  remain_quota?: number;
-  unlimited_quota?: boolean;
-};
-export type BudgetState = {
-  budgetPeriod: string;
-  periodQuota: number;
-  periodStart: number;
-  remainQuota: number;
-  unlimitedQuota: boolean;
-};
-export type BudgetProblem = { field: "budget_period" | "period_quota"; message: string };
-
-/** The budget columns a create (`current` null) or an edit writes, or what is wrong. A new or changed
- * period starts now, full; a new allowance within the same period moves the remain by the difference
- * (what was spent this period stays spent). `startOf` gives the current period's start. */
-export function editedBudget(
-  current: BudgetState | null,
-  patch: BudgetInput,
-  startOf: (p: BudgetPeriod) => number,
-): Partial<BudgetState> | BudgetProblem {
-  const period = patch.budget_period ?? current?.budgetPeriod ?? "";
-  if (!isPeriod(period)) return current?.budgetPeriod ? { budgetPeriod: "", periodQuota: 0 } : {};
-  if (patch.unlimited_quota ?? current?.unlimitedQuota ?? false)
-    return {
-      field: "budget_period",
-      message:
-        'a budget period needs a limited token: give period_quota with unlimited_quota false, or set budget_period to "" (none)',
-    };
-  const fresh = !current || period !== current.budgetPeriod;
-  const allowance =
-    patch.period_quota ?? (fresh ? (patch.remain_quota ?? (current?.periodQuota || current?.remainQuota)) : null);
-  const quota = allowance ?? current?.periodQuota ?? 0;
-  if (quota <= 0)
-    return { field: "period_quota", message: "the allowance each period starts with must be above 0 (500,000 = $1)" };
-  if (fresh)
-    return {
-      budgetPeriod: period,
-      periodQuota: quota,
-      periodStart: startOf(period),
-      remainQuota: patch.remain_quota ?? quota,
-    };
-  const remain = (patch.remain_quota ?? current.remainQuota) + quota - current.periodQuota;
-  return { periodQuota: quota, remainQuota: Math.max(0, remain) };
-}
-
-export const isBudgetProblem = (b: Partial<BudgetState> | BudgetProblem): b is BudgetProblem => "message" in b;

@@ -1,14 +1,14 @@
 // Reserve → settle on the in-memory balances (the serving process is their only writer; JavaScript
 // runs one thing at a time, so check-and-take cannot interleave). The ledger persists every change
-// as a delta, in the same transaction as the log row that explains it. A hold belongs to the token's
-// budget period it was taken in (core/budget.ts): settled after the period rolled, it leaves the new
-// period's remain alone.
+// as a delta, in the same transaction as the log row that explains it. A hold belongs to the budget
+// periods (core/budget.ts) its token and its user were in when it was taken: settled after one of them
+// rolled, it leaves that account's new period alone.
 import type { AppError } from "../errors";
 import { refusals } from "./refusals";
 import type { TokenEntry, UserEntry } from "./snapshot";
 
-/** `period`: the token's periodStart when the hold was taken */
-export type Hold = { amount: number; tokenAmount: number; userAmount: number; period: number };
+/** `tokenPeriod`, `userPeriod`: each account's periodStart when the hold was taken */
+export type Hold = { amount: number; tokenAmount: number; userAmount: number; tokenPeriod: number; userPeriod: number };
 export type Settlement = { charged: number; shortfall: number; tokenDelta: number; userDelta: number };
 
 /** Takes `amount` from the token (unless unlimited) and the user (unless unlimited); or nothing, and
@@ -21,26 +21,42 @@ export function reserve(token: TokenEntry, user: UserEntry, amount: number, cove
   if (userAmount > user.quota) return refusals.insufficientQuota("user", { left: user.quota, needs: amount, covers });
   token.remainQuota -= tokenAmount;
   user.quota -= userAmount;
-  return { amount, tokenAmount, userAmount, period: token.periodStart };
+  return { amount, tokenAmount, userAmount, tokenPeriod: token.periodStart, userPeriod: user.periodStart };
 }
+
+/** One account's side of a settlement: what it held, has left now, and whether its period rolled since. */
+type Side = { held: number; left: number; unlimited: boolean; rolled: boolean };
+/** What the account can pay: its hold, plus what it has left unless the hold's period is over. */
+const canPay = (a: Side) => (a.unlimited ? Infinity : a.held + (a.rolled ? 0 : a.left));
+/** What goes back to it: the unused hold, into the period it came from (an ended one: nothing). An
+ * unlimited account pays nothing from its balance: whatever it had held simply goes back. */
+const giveBack = (a: Side, charged: number) => (a.rolled ? 0 : a.unlimited ? a.held : a.held - charged);
 
 /**
  * Settles a hold to the real cost: the rest goes back; a cost above the hold is charged only as far
  * as both balances allow (the rest is the shortfall), so no balance goes below zero. What each
  * account can pay is what it had held plus what it has left, judged by its flag now: an admin may
  * have made it limited or unlimited while the call ran.
- * A hold taken in a budget period that has rolled since belongs to that period: the token can pay at
- * most what it held, the refund does not go into the new period (it started full) and the charge
- * counts to used_quota only.
+ * A hold taken in a budget period that has rolled since (the token's or the user's) belongs to that
+ * period: the account can pay at most what it held, the refund does not go into the new period (it
+ * started full) and the charge counts to used_quota only.
  */
 export function settle(token: TokenEntry, user: UserEntry, hold: Hold, cost: number): Settlement {
-  const rolled = hold.period !== token.periodStart;
-  const tokenCan = token.unlimitedQuota ? Infinity : hold.tokenAmount + (rolled ? 0 : token.remainQuota);
-  const userCan = user.unlimited ? Infinity : hold.userAmount + user.quota;
-  const charged = Math.min(cost, tokenCan, userCan);
-  // an unlimited account pays nothing from its balance: whatever it had held simply goes back
-  const tokenDelta = rolled ? 0 : token.unlimitedQuota ? hold.tokenAmount : hold.tokenAmount - charged;
-  const userDelta = user.unlimited ? hold.userAmount : hold.userAmount - charged;
+  const t: Side = {
+    held: hold.tokenAmount,
+    left: token.remainQuota,
+    unlimited: token.unlimitedQuota,
+    rolled: hold.tokenPeriod !== token.periodStart,
+  };
+  const u: Side = {
+    held: hold.userAmount,
+    left: user.quota,
+    unlimited: user.unlimited,
+    rolled: hold.userPeriod !== user.periodStart,
+  };
+  const charged = Math.min(cost, canPay(t), canPay(u));
+  const tokenDelta = giveBack(t, charged);
+  const userDelta = giveBack(u, charged);
   token.remainQuota += tokenDelta;
   user.quota += userDelta;
   token.usedQuota += charged;

@@ -17,10 +17,24 @@ export type TokenEntry = Omit<TokenRow, "fallbackGroups" | "models" | "allowIps"
 };
 /** The rate-limit columns every limited thing has (tokens, users, groups' defaults). */
 type RateLimitFields = "rpmLimit" | "tpmLimit" | "rpdLimit" | "maxParallelRequests";
+/** The budget-period columns tokens and users share (core/budget.ts). */
+type PeriodFields = "budgetPeriod" | "periodQuota" | "periodStart";
 export type UserEntry = Pick<
   UserRow,
-  "id" | "username" | "role" | "status" | "quota" | "usedQuota" | "unlimited" | "alertThreshold" | RateLimitFields
->;
+  | "id"
+  | "username"
+  | "role"
+  | "status"
+  | "quota"
+  | "usedQuota"
+  | "unlimited"
+  | "alertThreshold"
+  | RateLimitFields
+  | PeriodFields
+> & {
+  /** memory only: the end of the current budget period, computed on first need (core/budget.ts) */
+  periodEnd?: number;
+};
 export type GroupEntry = Pick<GroupRow, "name" | "multiplierMicros" | "selectable" | RateLimitFields>;
 
 /** 1 usable, 3 rejected by the upstream (dead), 2 out of credit: back in rotation at `until` (unix s) */
@@ -111,6 +125,9 @@ export const userEntry = (u: UserRow): UserEntry => ({
   unlimited: u.unlimited,
   alertThreshold: u.alertThreshold,
   ...rateLimits(u),
+  budgetPeriod: u.budgetPeriod,
+  periodQuota: u.periodQuota,
+  periodStart: u.periodStart,
 });
 
 export const groupEntry = ({ name, multiplierMicros, selectable, ...row }: GroupRow): GroupEntry => ({

@@ -19,6 +19,17 @@ const rateLimitColumns = () => ({
   maxParallelRequests: integer("max_parallel_requests").notNull().default(0),
 });
 
+/** Budget periods, on tokens (remain_quota) and users (quota): the balance returns to period_quota at
+ * each boundary (core/budget.ts). */
+const budgetColumns = () => ({
+  /** "" none, daily, weekly, monthly */
+  budgetPeriod: text("budget_period").notNull().default(""),
+  /** the allowance each budget period starts with, in quota units */
+  periodQuota: integer("period_quota").notNull().default(0),
+  /** unix seconds: when the current budget period began (0 without a period) */
+  periodStart: integer("period_start").notNull().default(0),
+});
+
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   username: text("username").notNull().unique(),
@@ -45,6 +56,7 @@ export const users = sqliteTable("users", {
   webhookUrl: text("webhook_url").notNull().default(""),
   /** AES-256-GCM sealed secret the webhook's body is signed with; "" = none */
   webhookSecretSealed: text("webhook_secret_sealed").notNull().default(""),
+  ...budgetColumns(),
 });
 
 export const groups = sqliteTable("groups", {
@@ -93,12 +105,7 @@ export const tokens = sqliteTable(
     ...rateLimitColumns(),
     createdTime: integer("created_time").notNull().default(now),
     accessedTime: integer("accessed_time").notNull().default(0),
-    /** "" none, daily, weekly, monthly: remain_quota returns to period_quota at each boundary (core/budget.ts) */
-    budgetPeriod: text("budget_period").notNull().default(""),
-    /** the allowance each budget period starts with, in quota units */
-    periodQuota: integer("period_quota").notNull().default(0),
-    /** unix seconds: when the current budget period began (0 without a period) */
-    periodStart: integer("period_start").notNull().default(0),
+    ...budgetColumns(),
   },
   (t) => [uniqueIndex("tokens_user_name").on(t.userId, t.name)],
 );
@@ -237,6 +244,8 @@ export const holds = sqliteTable("holds", {
   createdAt: integer("created_at").notNull(),
   /** the token's budget period when the hold was taken: released at start only into that same period */
   periodStart: integer("period_start").notNull().default(0),
+  /** the same for the user's budget period */
+  userPeriodStart: integer("user_period_start").notNull().default(0),
 });
 
 /** Per-day cost rollups (UTC days), kept when detail log rows are deleted by retention. */

@@ -57,7 +57,7 @@ export async function login(ctx: Ctx, input: unknown, ip: string) {
   if (user.status !== USER_STATUS.enabled) throw forbidden("this account is disabled");
   const sessionId = newSessionId();
   ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);
-  return { sessionId, user: userView(user) };
+  return { sessionId, user: userView(ctx, user) };
 }
 
 export function logout(ctx: Ctx, sessionId: string | undefined) {
@@ -82,7 +82,7 @@ export function authenticate(ctx: Ctx, cred: { sessionId?: string; accessToken?:
 export function rotateAccessToken(ctx: Ctx, actor: Actor) {
   const token = newAccessToken();
   const row = ctx.store.users.update(actor.id, { accessTokenHash: ctx.keys.hash(token) })!;
-  return { access_token: token, user: userView(row) };
+  return { access_token: token, user: userView(ctx, row) };
 }
 
 export function sweepExpiredSessions(ctx: Ctx) {

@@ -1,30 +1,43 @@
-// Budget periods in the serving process: the roll (core/budget.ts) is applied to the in-memory token
-// entry and queued to the ledger like any balance change, lazily: by the first call that sees a token
-// whose period has ended (no database read on the hot path), and before tokens are read from the
-// database for a view, so every reader sees the new period. A restart loses nothing: the period's start
-// is in the tokens row, written with the roll's delta in one ledger transaction.
-import { resetsAt, rollIfDue } from "../core/budget";
-import type { TokenEntry } from "../core/snapshot";
+// Budget periods in the serving process: the roll (core/budget.ts) is applied to the in-memory token or
+// user entry and queued to the ledger like any balance change, lazily: by the first call that sees an
+// account whose period has ended (no database read on the hot path), and before accounts are read
+// from the database for a view or changed by a service, so every reader sees the new period. A
+// restart loses nothing: the period's start is in the row, written with the roll's delta in one
+// ledger transaction.
+import { resetsAt, rollIfDue, type AccountKind, type Budgeted, type Period } from "../core/budget";
+import type { TokenEntry, UserEntry } from "../core/snapshot";
 import type { Ctx } from "./context";
 
 type Budget = Pick<Ctx, "now" | "snapshot" | "ledger">;
 
-/** Rolls one token's period if it has ended; says whether it did. */
-export function rollToken(ctx: Budget, token: TokenEntry): boolean {
-  if (token.budgetPeriod === "") return false;
-  const roll = rollIfDue(token, ctx.now(), ctx.snapshot.current.relay.budgetTimezone);
-  if (!roll) return false;
-  ctx.ledger.roll(token.id, roll);
+/** Rolls one account's period if it has ended; says whether it did. */
+function roll<K extends AccountKind>(ctx: Budget, kind: K, account: Budgeted<K> & { id: number }): boolean {
+  if (account.budgetPeriod === "") return false;
+  const rolled = rollIfDue(kind, account, ctx.now(), ctx.snapshot.current.relay.budgetTimezone);
+  if (!rolled) return false;
+  ctx.ledger.roll(kind, account.id, rolled);
   return true;
 }
 
-/** Rolls every token whose period has ended and writes the rolls, before the database is read. */
-export function rollDueTokens(ctx: Budget) {
+export const rollToken = (ctx: Budget, token: TokenEntry) => roll(ctx, "token", token);
+export const rollUser = (ctx: Budget, user: UserEntry) => roll(ctx, "user", user);
+
+/** Both accounts a call draws on: a period that has ended starts the new one, full. */
+export function rollCaller(ctx: Budget, token: TokenEntry, user: UserEntry) {
+  rollToken(ctx, token);
+  rollUser(ctx, user);
+}
+
+/** Rolls every token and user whose period has ended and writes the rolls: before the database is read,
+ * and before a service changes a balance (a credit then lands in the current period, rather than
+ * being replaced by a later roll). */
+export function rollDue(ctx: Budget) {
   let rolled = false;
   for (const t of ctx.snapshot.current.tokensByHash.values()) if (rollToken(ctx, t)) rolled = true;
+  for (const u of ctx.snapshot.current.usersById.values()) if (rollUser(ctx, u)) rolled = true;
   if (rolled) ctx.ledger.flushAll();
 }
 
-/** When a token's quota comes back next (unix s), or null without a period. */
-export const tokenResetsAt = (ctx: Budget, t: { budgetPeriod: string; periodStart: number }) =>
-  resetsAt(t, ctx.now(), ctx.snapshot.current.relay.budgetTimezone);
+/** When an account's balance comes back next (unix s), or null without a period. */
+export const budgetResetsAt = (ctx: Budget, a: Pick<Period, "budgetPeriod" | "periodStart">) =>
+  resetsAt(a, ctx.now(), ctx.snapshot.current.relay.budgetTimezone);

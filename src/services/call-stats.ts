@@ -246,7 +246,14 @@ export function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
   const ok = calls.filter((r) => r.type === LOG_TYPE.consume);
   const user = getUser(ctx, actor.id);
   return {
-    balance: { unlimited: user.unlimited, quota: user.quota },
+    balance: {
+      unlimited: user.unlimited,
+      quota: user.quota,
+      budget_period: user.budget_period,
+      period_quota: user.period_quota,
+      period_resets_at: user.period_resets_at,
+      period_resets_in: user.period_resets_in,
+    },
     spend: {
       today: usage.sums({ userId: actor.id, fromDay: today }).quota,
       week: usage.sums({ userId: actor.id, fromDay: since(7) }).quota,

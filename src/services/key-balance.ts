@@ -1,12 +1,13 @@
 // What a chat client may learn with only its sk- key: the balance OpenAI's old billing endpoints report
 // (NextChat, one-api clients) and new-api's token usage. A limited token reports its own quota (a
-// budgeted one its period's allowance); an unlimited token its owner's balance. Usage comes from the
+// budgeted one its period's allowance); an unlimited token its owner's balance (a budgeted owner's:
+// the period's allowance). Usage comes from the
 // daily rollups (one small indexed query), so it spans whole UTC days.
 import { UNITS_PER_USD } from "../core/money";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import { refusals } from "../core/refusals";
 import { usageStore } from "../store/rollups";
-import { rollToken } from "./budget";
+import { rollCaller, rollToken } from "./budget";
 import type { Ctx } from "./context";
 
 /** What an unlimited owner's unlimited token reports as its limit, in USD (new-api reports a large number too). */
@@ -17,12 +18,13 @@ const usd = (units: number) => Math.round((units / UNITS_PER_USD) * 1e6) / 1e6;
 /** The quota the key may spend in all (units), or null when nothing limits it. */
 function granted(token: TokenEntry, user: UserEntry): number | null {
   if (!token.unlimitedQuota) return token.budgetPeriod ? token.periodQuota : token.remainQuota + token.usedQuota;
-  return user.unlimited ? null : user.quota + user.usedQuota;
+  if (user.unlimited) return null;
+  return user.budgetPeriod ? user.periodQuota : user.quota + user.usedQuota;
 }
 
 /** GET /v1/dashboard/billing/subscription. */
 export function billingSubscription(ctx: Ctx, token: TokenEntry, user: UserEntry) {
-  rollToken(ctx, token);
+  rollCaller(ctx, token, user);
   const total = granted(token, user);
   const limit = total === null ? UNLIMITED_USD : usd(total);
   return {

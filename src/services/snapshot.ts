@@ -161,9 +161,11 @@ export class SnapshotHolder {
   }
 
   setRelaySettings(relay: RelaySettings) {
-    // budget periods end at another instant in another time zone: let each token compute its end again
-    if (relay.budgetTimezone !== this.current.relay.budgetTimezone)
+    // budget periods end at another instant in another time zone: let each account compute its end again
+    if (relay.budgetTimezone !== this.current.relay.budgetTimezone) {
       for (const t of this.current.tokensByHash.values()) t.periodEnd = undefined;
+      for (const u of this.current.usersById.values()) u.periodEnd = undefined;
+    }
     this.current.relay = relay;
     this.changed();
   }

@@ -1,10 +1,10 @@
 // The shape of a token as people send it (API body, CLI flags) and as replies show it.
 import { z } from "zod";
-import { BUDGET_PERIODS } from "../core/budget";
 import { BILLING_MODES, effectiveStatus, normalizeList, parseJsonList } from "../core/token-rules";
 import { TOKEN_STATUS } from "../core/status";
 import type { TokenWithOwner } from "../store/tokens";
 import type { TokenRow } from "../db/schema";
+import { BudgetFields, budgetView } from "./budget-schema";
 import { RateLimitFields, RateLimitPatch, rateLimitView } from "./rate-limit-schema";
 
 /** Accepted as an array or a comma string; always returned as an array. */
@@ -31,16 +31,12 @@ export const TokenFields = z.object({
     .union([z.literal(TOKEN_STATUS.enabled), z.literal(TOKEN_STATUS.disabled)])
     .describe("1 enabled, 2 disabled"),
   ...RateLimitFields.shape,
-  budget_period: z
-    .union([z.enum(BUDGET_PERIODS), z.enum(["", "none"]), z.null()])
-    .transform((p) => (p === null || p === "none" ? "" : p))
-    .describe('daily, weekly, monthly: remain_quota returns to period_quota at each boundary; "" or "none": never'),
-  period_quota: z
-    .number()
-    .int()
-    .min(0)
-    .max(Number.MAX_SAFE_INTEGER)
-    .describe("the allowance each budget period starts with, in quota units (default: remain_quota)"),
+  budget_period: BudgetFields.shape.budget_period.describe(
+    'daily, weekly, monthly: remain_quota returns to period_quota at each boundary; "" or "none": never',
+  ),
+  period_quota: BudgetFields.shape.period_quota.describe(
+    "the allowance each budget period starts with, in quota units (default: remain_quota)",
+  ),
 });
 
 /** POST /api/token/. The quota fields may be left out: core/token-quota says what they become. */
@@ -84,11 +80,7 @@ export function tokenView(t: TokenRow | TokenWithOwner, nowSec: number, resetsAt
     fallback_groups: parseJsonList(t.fallbackGroups),
     models: parseJsonList(t.models),
     allow_ips: parseJsonList(t.allowIps),
-    budget_period: t.budgetPeriod,
-    period_quota: t.periodQuota,
-    period_start: t.periodStart,
-    period_resets_at: resetsAt,
-    period_resets_in: resetsAt === null ? null : Math.max(0, resetsAt - nowSec),
+    ...budgetView(t, nowSec, resetsAt),
     request_count: t.requestCount,
     created_time: t.createdTime,
     accessed_time: t.accessedTime,

@@ -1,7 +1,8 @@
 // Token operations (create, list, edit, enable/disable, delete, reveal). Owners see and change only
 // their own tokens; admins see all; another user's token answers 404 so ids cannot be probed.
 import { rateLimitColumns } from "./rate-limit-schema";
-import { editedBudget, isBudgetProblem, periodStart, type BudgetInput, type BudgetState } from "../core/budget";
+import { periodStart } from "../core/budget";
+import { budgetState, editedBudget, isBudgetProblem, type BudgetState } from "../core/budget-edit";
 import { maskKey, newTokenKey } from "../core/keys";
 import { editedTokenQuota, isQuotaProblem, newTokenQuota, type QuotaProblem } from "../core/token-quota";
 import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/token-rules";
@@ -9,7 +10,7 @@ import type { TokenRow } from "../db/schema";
 import { conflict, forbidden, invalidField, notFound } from "../errors";
 import type { TokenPatch } from "../store/tokens";
 import { isAdmin, type Actor } from "./actor";
-import { rollDueTokens, tokenResetsAt } from "./budget";
+import { budgetResetsAt, rollDue } from "./budget";
 import type { Ctx } from "./context";
 import { TokenCreate, TokenStatusUpdate, TokenUpdate, tokenView, type TokenCreateInput } from "./token-schema";
 import { validate } from "./validate";
@@ -46,14 +47,21 @@ function checkIps(list: string[]) {
 const refuse = (p: QuotaProblem) => invalidField(p.field, p.message);
 
 /** A token as replies show it, with when its budget comes back. */
-const view = (ctx: Ctx, row: TokenRow) => tokenView(row, ctx.now(), tokenResetsAt(ctx, row));
+const view = (ctx: Ctx, row: TokenRow) => tokenView(row, ctx.now(), budgetResetsAt(ctx, row));
 
-/** The budget columns a create or edit writes (core/budget.ts says how), or the refusal. */
-function budgetColumns(ctx: Ctx, current: BudgetState | null, patch: BudgetInput): TokenPatch {
+/** The budget columns a create or edit writes (core/budget-edit.ts says how), or the refusal. */
+function budgetColumns(ctx: Ctx, current: BudgetState | null, t: Partial<TokenCreateInput>): TokenPatch {
   const tz = ctx.snapshot.current.relay.budgetTimezone;
-  const b = editedBudget(current, patch, (p) => periodStart(ctx.now(), p, tz));
+  const patch = {
+    budget_period: t.budget_period,
+    period_quota: t.period_quota,
+    balance: t.remain_quota,
+    unlimited: t.unlimited_quota,
+  };
+  const b = editedBudget("token", current, patch, (p) => periodStart(ctx.now(), p, tz));
   if (isBudgetProblem(b)) throw invalidField(b.field, b.message);
-  return b;
+  const { balance, unlimited: _, ...period } = b;
+  return balance === undefined ? period : { ...period, remainQuota: balance };
 }
 
 const toColumns = (t: Partial<TokenCreateInput>): TokenPatch => ({
@@ -107,19 +115,19 @@ export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: 
 /** `userId` narrows an admin's list to one user's tokens; other users only ever see their own. */
 export function listTokens(ctx: Ctx, actor: Actor, page: Page, keyword = "", userId?: number) {
   const owner = isAdmin(actor) ? (userId ?? null) : actor.id;
-  rollDueTokens(ctx);
+  rollDue(ctx);
   const { items, total } = ctx.store.tokens.page(owner, keyword.trim(), page.offset, page.size);
   return { items: items.map((t) => view(ctx, t)), total, page: page.p, page_size: page.size };
 }
 
 export function getToken(ctx: Ctx, actor: Actor, id: number) {
-  rollDueTokens(ctx);
+  rollDue(ctx);
   return view(ctx, findOwned(ctx, actor, id));
 }
 
 export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
   const t = validate(TokenUpdate, input);
-  rollDueTokens(ctx);
+  rollDue(ctx);
   const current = findOwned(ctx, actor, t.id);
   const quotaProblem = editedTokenQuota(
     { remain_quota: current.remainQuota, unlimited_quota: current.unlimitedQuota },
@@ -137,7 +145,7 @@ export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
     }
     // read again inside the transaction: a remain moved by the allowance is moved from the true one
     const now = ctx.store.tokens.byId(t.id) ?? current;
-    return ctx.store.tokens.update(t.id, { ...toColumns(t), ...budgetColumns(ctx, now, t) });
+    return ctx.store.tokens.update(t.id, { ...toColumns(t), ...budgetColumns(ctx, budgetState("token", now), t) });
   });
   if (!row) throw notFound(`token ${t.id}`);
   ctx.snapshot.putToken(row);

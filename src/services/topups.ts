@@ -11,6 +11,7 @@ import { AppError } from "../errors";
 import { isAdmin, type Actor } from "./actor";
 import type { Ctx } from "./context";
 import type { Page } from "./paging";
+import { rollDue } from "./budget";
 import { applyBalanceChange, userView } from "./users";
 import { validate } from "./validate";
 
@@ -34,6 +35,7 @@ export function redeem(ctx: Ctx, actor: Actor, input: unknown, ip: string) {
   const verdict = limiter.begin([`user:${actor.id}`, `ip:${ip}`], Date.now());
   if (!verdict.ok) throw tooMany(verdict);
   const code = normalizeCode(key);
+  rollDue(ctx); // a budgeted balance is credited in its current period; the next boundary sets the allowance
   const { credited, user } = ctx.tx(() => {
     const row = ctx.store.redemptions.claim(ctx.keys.hash(code), actor.id, ctx.now());
     if (!row) throw failed();
@@ -47,7 +49,7 @@ export function redeem(ctx: Ctx, actor: Actor, input: unknown, ip: string) {
   });
   limiter.succeeded(verdict);
   ctx.snapshot.putUser(user);
-  return { quota: credited, user: userView(user) };
+  return { quota: credited, user: userView(ctx, user) };
 }
 
 /** One row of the history: a code, an admin's top-up or an adjustment. */

@@ -1,69 +1,39 @@
 // User accounts: create (by an admin, by sign-up, or at first start), edit, delete, balance changes.
 // Every new user gets a token named "default". Balance changes and their log row commit together.
-import { RateLimitPatch, rateLimitColumns, rateLimitView } from "./rate-limit-schema";
-import { z } from "zod";
+// A budget period (core/budget.ts) sets the balance back to its allowance at each boundary; setting
+// or changing one moves the balance now, logged like an adjustment.
+import { periodStart } from "../core/budget";
+import { budgetState, editedBudget, isBudgetProblem, type BudgetInput, type BudgetState } from "../core/budget-edit";
 import { newTokenKey, randomBase62 } from "../core/keys";
+import { unitsToUsd } from "../core/money";
 import { USER_ROLE, USER_STATUS } from "../core/status";
 import type { UserRow } from "../db/schema";
 import { conflict, forbidden, invalidField, notFound } from "../errors";
 import { LOG_TYPE } from "../store/logs";
 import type { Actor } from "./actor";
+import { budgetResetsAt, rollDue } from "./budget";
 import type { Ctx } from "./context";
 import type { Page } from "./paging";
+import { rateLimitColumns } from "./rate-limit-schema";
 import { readSettings } from "./settings";
 import { TokenCreate } from "./token-schema";
 import { insertToken } from "./tokens";
+import { Adjust, Register, SelfUpdate, TopUp, UserCreate, UserUpdate, userFields } from "./user-schema";
 import { validate } from "./validate";
 
-export const Username = z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, "3–32 letters, digits, _ . -");
-export const Password = z.string().min(8, "at least 8 characters").max(128, "at most 128 characters");
-const Role = z.enum(USER_ROLE);
+export { Adjust, Register, SelfUpdate, TopUp, UserCreate, UserUpdate } from "./user-schema";
 
-export const UserCreate = z.object({ username: Username, password: Password, role: Role.default(USER_ROLE.user) });
-export const Register = z.object({ username: Username, password: Password });
-export const UserUpdate = z.object({
-  id: z.number().int().positive(),
-  role: Role.optional(),
-  status: z
-    .union([z.literal(USER_STATUS.enabled), z.literal(USER_STATUS.disabled)])
-    .optional()
-    .describe("1 enabled, 2 disabled"),
-  unlimited: z.boolean().optional(),
-  password: Password.optional(),
-  ...RateLimitPatch.shape,
-});
-export const SelfUpdate = z.object({
-  current_password: z.string().min(1, "give your current password").max(128),
-  password: Password,
-});
-export const TopUp = z.object({
-  quota: z
-    .number()
-    .int()
-    .refine((q) => q > 0, "must be a positive number of quota units; use /adjust to take quota away")
-    .refine((q) => q <= Number.MAX_SAFE_INTEGER / 2, "is too large"),
-});
-export const Adjust = z.object({
-  delta: z
-    .number()
-    .int()
-    .refine((d) => d !== 0 && Math.abs(d) <= Number.MAX_SAFE_INTEGER / 2, "must be a non-zero integer"),
-  reason: z.string().trim().min(1, "say why").max(200),
-});
+/** A user as replies show it, with when a budgeted balance comes back. */
+export const userView = (ctx: Ctx, u: UserRow) => userFields(u, ctx.now(), budgetResetsAt(ctx, u));
 
-export const userView = (u: UserRow) => ({
-  id: u.id,
-  username: u.username,
-  role: u.role,
-  status: u.status,
-  quota: u.quota,
-  used_quota: u.usedQuota,
-  unlimited: u.unlimited,
-  request_count: u.requestCount,
-  has_access_token: u.accessTokenHash !== null,
-  ...rateLimitView(u),
-  created_at: u.createdAt,
-});
+/** The budget a create or an edit asks for (core/budget-edit.ts), or the refusal naming the field. */
+function userBudget(ctx: Ctx, current: BudgetState | null, patch: BudgetInput) {
+  const tz = ctx.snapshot.current.relay.budgetTimezone;
+  const b = editedBudget("user", current, patch, (p) => periodStart(ctx.now(), p, tz));
+  if (isBudgetProblem(b)) throw invalidField(b.field, b.message);
+  const { balance, unlimited: _, ...period } = b;
+  return { period, balance };
+}
 
 export const hashPassword = (password: string) => Bun.password.hash(password, { algorithm: "argon2id" });
 
@@ -72,20 +42,23 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
   const u = validate(UserCreate, input);
   const passwordHash = await hashPassword(u.password);
   const defaultToken = validate(TokenCreate, { name: "default", unlimited_quota: true });
+  // a budgeted user starts with the period's allowance instead of new_user_quota
+  const budget = userBudget(ctx, null, { ...u, unlimited: opts.unlimited });
   const row = ctx.tx(() => {
     if (ctx.store.users.byUsername(u.username)) throw conflict(`username "${u.username}" is taken`);
     const user = ctx.store.users.insert({
       username: u.username,
       passwordHash,
       role: u.role,
-      quota: readSettings(ctx).new_user_quota,
+      quota: budget.balance ?? readSettings(ctx).new_user_quota,
       unlimited: opts.unlimited ?? false,
+      ...budget.period,
     });
     insertToken(ctx, user.id, defaultToken, newTokenKey());
     return user;
   });
   ctx.snapshot.reloadAll();
-  return userView(row);
+  return userView(ctx, row);
 }
 
 export async function register(ctx: Ctx, input: unknown) {
@@ -101,11 +74,15 @@ function findUser(ctx: Ctx, id: number) {
   return row;
 }
 
-export const getUser = (ctx: Ctx, id: number) => userView(findUser(ctx, id));
+export function getUser(ctx: Ctx, id: number) {
+  rollDue(ctx);
+  return userView(ctx, findUser(ctx, id));
+}
 
 export function listUsers(ctx: Ctx, page: Page, keyword = "") {
+  rollDue(ctx);
   const { items, total } = ctx.store.users.page(page.offset, page.size, keyword.trim());
-  return { items: items.map(userView), total, page: page.p, page_size: page.size };
+  return { items: items.map((u) => userView(ctx, u)), total, page: page.p, page_size: page.size };
 }
 
 /** The last enabled admin may not be demoted, disabled or deleted: someone must be able to sign in. */
@@ -120,22 +97,31 @@ function keepOneAdmin(ctx: Ctx, target: UserRow, next: { role?: string; status?:
   }
 }
 
-export async function updateUser(ctx: Ctx, input: unknown) {
+/** An admin's edit. A budget set or changed moves the balance (a new period starts full; a new
+ * allowance within the period moves it by the difference), written as an adjustment log row. */
+export async function updateUser(ctx: Ctx, input: unknown, actor?: Actor) {
   const u = validate(UserUpdate, input);
   const passwordHash = u.password === undefined ? undefined : await hashPassword(u.password);
+  rollDue(ctx); // the budget is edited from the current period
   const row = ctx.tx(() => {
-    keepOneAdmin(ctx, findUser(ctx, u.id), u);
-    return ctx.store.users.update(u.id, {
+    const current = findUser(ctx, u.id);
+    keepOneAdmin(ctx, current, u);
+    const budget = userBudget(ctx, budgetState("user", current), u);
+    const updated = ctx.store.users.update(u.id, {
       role: u.role,
       status: u.status,
       unlimited: u.unlimited,
       passwordHash,
       ...rateLimitColumns(u),
+      ...budget.period,
     })!;
+    if (budget.balance === undefined || budget.balance === updated.quota) return updated;
+    const content = `budget by ${actor?.username ?? "an admin"}: ${updated.budgetPeriod} allowance $${unitsToUsd(updated.periodQuota)}`;
+    return applyBalanceChange(ctx, u.id, budget.balance - updated.quota, { type: LOG_TYPE.admin, content });
   });
   if (u.password !== undefined || u.status === USER_STATUS.disabled) ctx.store.sessions.deleteForUser(u.id);
   ctx.snapshot.putUser(row);
-  return userView(row);
+  return userView(ctx, row);
 }
 
 export function deleteUser(ctx: Ctx, actor: Actor, id: number) {
@@ -172,11 +158,13 @@ export function applyBalanceChange(
   return after;
 }
 
-/** Adds quota (top-up, log type 1) or adjusts it either way (admin, log type 3), never below 0. */
+/** Adds quota (top-up, log type 1) or adjusts it either way (admin, log type 3), never below 0. On a
+ * budgeted user it changes the current period's balance only: the next boundary sets the allowance. */
 function changeBalance(ctx: Ctx, id: number, delta: number, type: number, content: string) {
+  rollDue(ctx); // a budgeted balance is changed in its current period
   const row = ctx.tx(() => applyBalanceChange(ctx, id, delta, { type, content }));
   ctx.snapshot.putUser(row);
-  return userView(row);
+  return userView(ctx, row);
 }
 
 export function topUp(ctx: Ctx, actor: Actor, id: number, input: unknown) {
@@ -198,7 +186,7 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, input: unknown, 
   }
   const row = ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) })!;
   ctx.store.sessions.deleteForUser(user.id, keepSessionHash);
-  return userView(row);
+  return userView(ctx, row);
 }
 
 /** CLI: a new random password for `username`, returned once. */

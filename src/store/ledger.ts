@@ -4,9 +4,9 @@
 // in queue order, so the database always equals a prefix of what happened: after a crash,
 // balance + Σ logged costs = initial, once the holds left behind are released at the next start.
 // Balances are written as deltas, so writes by other processes (the CLI) compose with them; so is a
-// budget period's roll (core/budget.ts), which also records the new period's start.
+// budget period's roll of a token or a user (core/budget.ts), which also records the period's start.
 import type { Statement } from "bun:sqlite";
-import type { Roll } from "../core/budget";
+import type { AccountKind, Roll } from "../core/budget";
 import type { Hold, Settlement } from "../core/quota";
 import type { Db } from "../db/open";
 import { LOG_COLUMNS, LOG_TYPE, type NewLog } from "./logs";
@@ -19,7 +19,7 @@ type Event =
   | ({ kind: "hold"; hold: Hold; at: number } & Who)
   | ({ kind: "settle"; s: Settlement; held: boolean; row: NewLog } & Who)
   | { kind: "log"; row: NewLog }
-  | { kind: "roll"; tokenId: number; roll: Roll };
+  | { kind: "roll"; account: AccountKind; id: number; roll: Roll };
 
 type Sums = { remain: number; used: number; calls: number; at: number };
 type Rollup = {
@@ -45,7 +45,9 @@ export class Ledger {
   private queue: Event[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private expected = 0;
-  private readonly sql: Record<"log" | "hold" | "unhold" | "token" | "user" | "rollup" | "period", Statement>;
+  private readonly sql: Record<"log" | "hold" | "unhold" | "token" | "user" | "rollup", Statement>;
+  /** the new period's start, per kind of account */
+  private readonly period: Record<AccountKind, Statement>;
   written = 0;
 
   constructor(
@@ -57,10 +59,9 @@ export class Ledger {
     this.sql = {
       log: s.prepare(`INSERT INTO logs (${names}) VALUES (${LOG_COLUMNS.map(() => "?").join(", ")})`),
       hold: s.prepare(
-        "INSERT INTO holds (request_id, token_id, user_id, token_amount, user_amount, created_at, period_start) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO holds (request_id, token_id, user_id, token_amount, user_amount, created_at, period_start, user_period_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       unhold: s.prepare("DELETE FROM holds WHERE request_id = ?"),
-      period: s.prepare("UPDATE tokens SET period_start = ? WHERE id = ?"),
       token: s.prepare(
         "UPDATE tokens SET remain_quota = remain_quota + ?, used_quota = used_quota + ?, request_count = request_count + ?, accessed_time = max(accessed_time, ?) WHERE id = ?",
       ),
@@ -74,6 +75,10 @@ export class Ledger {
            cached_tokens = cached_tokens + excluded.cached_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
            quota = quota + excluded.quota`,
       ),
+    };
+    this.period = {
+      token: s.prepare("UPDATE tokens SET period_start = ? WHERE id = ?"),
+      user: s.prepare("UPDATE users SET period_start = ? WHERE id = ?"),
     };
   }
 
@@ -94,9 +99,9 @@ export class Ledger {
     this.enqueue({ kind: "settle", s, held, row, ...who });
   }
 
-  /** A token's budget period rolled: its remain moved by `roll.remainDelta`, a new period began. */
-  roll(tokenId: number, roll: Roll) {
-    this.enqueue({ kind: "roll", tokenId, roll });
+  /** A token's or a user's budget period rolled: its balance moved by `roll.remainDelta`, a new period began. */
+  roll(account: AccountKind, id: number, roll: Roll) {
+    this.enqueue({ kind: "roll", account, id, roll });
   }
 
   /** A call record that moves no money (a refusal). */
@@ -148,7 +153,8 @@ export class Ledger {
             e.hold.tokenAmount,
             e.hold.userAmount,
             e.at,
-            e.hold.period,
+            e.hold.tokenPeriod,
+            e.hold.userPeriod,
           );
         }
         bump(tokens, e.tokenId).remain -= e.hold.tokenAmount;
@@ -156,8 +162,8 @@ export class Ledger {
         continue;
       }
       if (e.kind === "roll") {
-        bump(tokens, e.tokenId).remain += e.roll.remainDelta;
-        this.sql.period.run(e.roll.periodStart, e.tokenId);
+        bump(e.account === "token" ? tokens : users, e.id).remain += e.roll.remainDelta;
+        this.period[e.account].run(e.roll.periodStart, e.id);
         continue;
       }
       if (e.kind === "settle") {
@@ -244,7 +250,7 @@ export class Ledger {
 }
 
 /** At start, before serving: holds left by calls that died with the process go back to their owners
- * (to a token only when taken in its current budget period: an earlier period's remain is gone). */
+ * (to a token or a user only when taken in its current budget period: an earlier period's is gone). */
 export function releaseStaleHolds(db: Db): number {
   const s = db.$client;
   return s
@@ -253,7 +259,7 @@ export function releaseStaleHolds(db: Db): number {
         "UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds WHERE holds.token_id = tokens.id AND holds.period_start = tokens.period_start) WHERE id IN (SELECT token_id FROM holds)",
       );
       s.run(
-        "UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds WHERE holds.user_id = users.id) WHERE id IN (SELECT user_id FROM holds)",
+        "UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds WHERE holds.user_id = users.id AND holds.user_period_start = users.period_start) WHERE id IN (SELECT user_id FROM holds)",
       );
       return s.run("DELETE FROM holds").changes;
     })

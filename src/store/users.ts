@@ -18,6 +18,9 @@ export type UserPatch = Partial<
     | "notifyType"
     | "webhookUrl"
     | "webhookSecretSealed"
+    | "budgetPeriod"
+    | "periodQuota"
+    | "periodStart"
   >
 >;
 

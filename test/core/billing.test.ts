@@ -330,6 +330,9 @@ function user(quota: number, unlimited = false): UserEntry {
     unlimited,
     alertThreshold: 0,
     ...NO_RATE_LIMITS,
+    budgetPeriod: "",
+    periodQuota: 0,
+    periodStart: 0,
   };
 }
 

@@ -1,15 +1,8 @@
-// Budget periods: calendar boundaries in a time zone (DST included), the roll under a fake clock, the
-// edit rule, and a hold taken before a boundary settled against its own period (core/quota.ts).
+// Budget periods: calendar boundaries in a time zone (DST included), the roll of a token and of a user
+// under a fake clock, and a hold taken before a boundary settled against its own period, whichever
+// account rolled (core/quota.ts).
 import { describe, expect, test } from "bun:test";
-import {
-  editedBudget,
-  isTimeZone,
-  nextBoundary,
-  periodStart,
-  resetsAt,
-  rollIfDue,
-  type BudgetState,
-} from "../../src/core/budget";
+import { isTimeZone, nextBoundary, periodStart, resetsAt, rollIfDue } from "../../src/core/budget";
 import { reserve, settle, type Hold } from "../../src/core/quota";
 import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
 import { AppError } from "../../src/errors";
@@ -73,22 +66,22 @@ describe("the roll, under a fake clock", () => {
   const day1 = at("2026-03-19T00:00:00Z");
   test("nothing before the boundary; at it, remain returns to the allowance and the period moves", () => {
     const t = budgeted(250, day1);
-    expect(rollIfDue(t, day1 + 86_399, "UTC")).toBeNull();
+    expect(rollIfDue("token", t, day1 + 86_399, "UTC")).toBeNull();
     expect(t.remainQuota).toBe(250);
-    expect(rollIfDue(t, day1 + 86_400, "UTC")).toEqual({ remainDelta: 750, periodStart: day1 + 86_400 });
+    expect(rollIfDue("token", t, day1 + 86_400, "UTC")).toEqual({ remainDelta: 750, periodStart: day1 + 86_400 });
     expect(t).toMatchObject({ remainQuota: 1000, periodStart: day1 + 86_400, periodEnd: day1 + 2 * 86_400 });
-    expect(rollIfDue(t, day1 + 86_401, "UTC")).toBeNull();
+    expect(rollIfDue("token", t, day1 + 86_401, "UTC")).toBeNull();
   });
 
   test("days without calls: the new period is the one containing now, not the next after the old", () => {
     const t = budgeted(0, day1);
-    const roll = rollIfDue(t, day1 + 5 * 86_400 + 3600, "UTC");
+    const roll = rollIfDue("token", t, day1 + 5 * 86_400 + 3600, "UTC");
     expect(roll).toEqual({ remainDelta: 1000, periodStart: day1 + 5 * 86_400 });
   });
 
   test("a token without a period never rolls", () => {
     const t = { ...budgeted(5, day1), budgetPeriod: "" };
-    expect(rollIfDue(t, day1 + 10 * 86_400, "UTC")).toBeNull();
+    expect(rollIfDue("token", t, day1 + 10 * 86_400, "UTC")).toBeNull();
     expect(resetsAt(t, day1, "UTC")).toBeNull();
   });
 
@@ -100,7 +93,7 @@ describe("the roll, under a fake clock", () => {
 
 const token = (remain: number, start: number): TokenEntry =>
   ({ ...budgeted(remain, start), id: 1, userId: 1, usedQuota: 0 }) as unknown as TokenEntry;
-const user = (quota: number): UserEntry => ({
+const user = (quota: number, period?: { allowance: number; start: number }): UserEntry => ({
   id: 1,
   username: "u",
   role: "user",
@@ -113,6 +106,9 @@ const user = (quota: number): UserEntry => ({
   tpmLimit: 0,
   rpdLimit: 0,
   maxParallelRequests: 0,
+  budgetPeriod: period ? "daily" : "",
+  periodQuota: period?.allowance ?? 0,
+  periodStart: period?.start ?? 0,
 });
 
 describe("a call in flight across the boundary", () => {
@@ -121,9 +117,9 @@ describe("a call in flight across the boundary", () => {
     const t = token(1000, day1);
     const u = user(10_000);
     const hold = reserve(t, u, 400, "the call") as Hold;
-    expect(hold.period).toBe(day1);
+    expect(hold.tokenPeriod).toBe(day1);
     expect(t.remainQuota).toBe(600);
-    rollIfDue(t, day1 + 86_400, "UTC"); // the new day starts full
+    rollIfDue("token", t, day1 + 86_400, "UTC"); // the new day starts full
     expect(t.remainQuota).toBe(1000);
     const s = settle(t, u, hold, 150);
     expect(s).toEqual({ charged: 150, shortfall: 0, tokenDelta: 0, userDelta: 250 });
@@ -136,7 +132,7 @@ describe("a call in flight across the boundary", () => {
     const t = token(1000, day1);
     const u = user(10_000);
     const hold = reserve(t, u, 400, "the call") as Hold;
-    rollIfDue(t, day1 + 86_400, "UTC");
+    rollIfDue("token", t, day1 + 86_400, "UTC");
     expect(settle(t, u, hold, 900)).toMatchObject({ charged: 400, shortfall: 500, tokenDelta: 0 });
     expect(t.remainQuota).toBe(1000);
   });
@@ -144,7 +140,7 @@ describe("a call in flight across the boundary", () => {
   test("a hold taken in the new period settles against it as usual", () => {
     const t = token(1000, day1);
     const u = user(10_000);
-    rollIfDue(t, day1 + 86_400, "UTC");
+    rollIfDue("token", t, day1 + 86_400, "UTC");
     const hold = reserve(t, u, 400, "the call") as Hold;
     expect(settle(t, u, hold, 150)).toMatchObject({ charged: 150, tokenDelta: 250 });
     expect(t.remainQuota).toBe(850);
@@ -153,50 +149,63 @@ describe("a call in flight across the boundary", () => {
   test("the new period refuses on its own remain only", () => {
     const t = token(0, day1);
     expect(reserve(t, user(10_000), 1, "x")).toBeInstanceOf(AppError);
-    rollIfDue(t, day1 + 86_400, "UTC");
+    rollIfDue("token", t, day1 + 86_400, "UTC");
     expect(reserve(t, user(10_000), 1, "x")).not.toBeInstanceOf(AppError);
   });
 });
 
-describe("editing the budget", () => {
-  const start = () => 777;
-  const state = (o: Partial<BudgetState> = {}): BudgetState => ({
-    budgetPeriod: "daily",
-    periodQuota: 1000,
-    periodStart: 700,
-    remainQuota: 300,
-    unlimitedQuota: false,
-    ...o,
-  });
-  test("a new token: the allowance is period_quota, else remain_quota; the period starts now, full", () => {
-    expect(editedBudget(null, { budget_period: "daily", remain_quota: 500, unlimited_quota: false }, start)).toEqual({
-      budgetPeriod: "daily",
-      periodQuota: 500,
-      periodStart: 777,
-      remainQuota: 500,
-    });
-    expect(editedBudget(null, { budget_period: "", remain_quota: 5 }, start)).toEqual({});
+describe("a user's budget: the same roll and the same settlement rule", () => {
+  const day1 = at("2026-03-19T00:00:00Z");
+  const unlimitedToken = (): TokenEntry => ({ ...token(0, 0), budgetPeriod: "", unlimitedQuota: true });
+
+  test("at the boundary the balance is set to the allowance (not added); used_quota is untouched", () => {
+    const u = user(250, { allowance: 1000, start: day1 });
+    u.usedQuota = 5000;
+    expect(rollIfDue("user", u, day1 + 86_399, "UTC")).toBeNull();
+    expect(rollIfDue("user", u, day1 + 86_400, "UTC")).toEqual({ remainDelta: 750, periodStart: day1 + 86_400 });
+    expect(u).toMatchObject({ quota: 1000, usedQuota: 5000, periodStart: day1 + 86_400 });
+    const over = user(1500, { allowance: 1000, start: day1 }); // a top-up in the old period
+    expect(rollIfDue("user", over, day1 + 86_400, "UTC")?.remainDelta).toBe(-500);
+    expect(over.quota).toBe(1000);
   });
 
-  test("a period on an unlimited token, or an allowance of 0, is refused with what to do", () => {
-    expect(editedBudget(null, { budget_period: "weekly", unlimited_quota: true }, start)).toMatchObject({
-      field: "budget_period",
-    });
-    expect(editedBudget(state(), { period_quota: 0 }, start)).toMatchObject({ field: "period_quota" });
+  test("a user without a period never rolls, and an unlimited one keeps its stored balance", () => {
+    const u = user(5);
+    expect(rollIfDue("user", u, day1 + 10 * 86_400, "UTC")).toBeNull();
+    const free = { ...user(5, { allowance: 1000, start: day1 }), unlimited: true };
+    expect(rollIfDue("user", free, day1 + 86_400, "UTC")?.remainDelta).toBe(0);
+    expect(free.quota).toBe(5);
   });
 
-  test("a new allowance within the period moves the remain by the difference; spent stays spent", () => {
-    expect(editedBudget(state(), { period_quota: 2000 }, start)).toEqual({ periodQuota: 2000, remainQuota: 1300 });
-    expect(editedBudget(state(), { period_quota: 500 }, start)).toEqual({ periodQuota: 500, remainQuota: 0 });
+  test("a hold taken before the user's boundary: the refund stays in the old period, the charge counts to used_quota", () => {
+    const t = unlimitedToken();
+    const u = user(1000, { allowance: 1000, start: day1 });
+    const hold = reserve(t, u, 400, "the call") as Hold;
+    expect(hold.userPeriod).toBe(day1);
+    expect(u.quota).toBe(600);
+    rollIfDue("user", u, day1 + 86_400, "UTC");
+    expect(u.quota).toBe(1000);
+    expect(settle(t, u, hold, 150)).toEqual({ charged: 150, shortfall: 0, tokenDelta: 0, userDelta: 0 });
+    expect(u).toMatchObject({ quota: 1000, usedQuota: 150 });
   });
 
-  test("another period starts now, full; none clears it", () => {
-    expect(editedBudget(state(), { budget_period: "monthly" }, start)).toEqual({
-      budgetPeriod: "monthly",
-      periodQuota: 1000,
-      periodStart: 777,
-      remainQuota: 1000,
-    });
-    expect(editedBudget(state(), { budget_period: "" }, start)).toEqual({ budgetPeriod: "", periodQuota: 0 });
+  test("a cost above the old period's hold is not taken from the user's new period (the rest is shortfall)", () => {
+    const u = user(1000, { allowance: 1000, start: day1 });
+    const hold = reserve(unlimitedToken(), u, 400, "the call") as Hold;
+    rollIfDue("user", u, day1 + 86_400, "UTC");
+    expect(settle(unlimitedToken(), u, hold, 900)).toMatchObject({ charged: 400, shortfall: 500, userDelta: 0 });
+    expect(u.quota).toBe(1000);
+  });
+
+  test("a hold taken in the user's new period settles against it as usual; the token's own period is its own", () => {
+    const t = token(1000, day1);
+    const u = user(1000, { allowance: 1000, start: day1 });
+    rollIfDue("user", u, day1 + 86_400, "UTC");
+    const hold = reserve(t, u, 400, "the call") as Hold;
+    expect(hold).toMatchObject({ tokenPeriod: day1, userPeriod: day1 + 86_400 });
+    rollIfDue("token", t, day1 + 86_400, "UTC"); // only the token rolls after the hold
+    expect(settle(t, u, hold, 150)).toMatchObject({ charged: 150, tokenDelta: 0, userDelta: 250 });
+    expect(u.quota).toBe(850);
+    expect(t.remainQuota).toBe(1000);
   });
 });

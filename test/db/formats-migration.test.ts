@@ -68,7 +68,7 @@ test("channels and prices made before 0006 keep their values; the new columns ta
         health_epoch: 0,
       })),
     );
-    // (later migrations add: source, "admin" for every row that was there: see 0010)
+    // (later migrations add: source, "admin" for every row that was there: see 0011)
     expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null, source: "admin" })));
     expect(db.query("SELECT typeof(supports_responses) AS sr, typeof(api_version) AS av FROM channels").get()).toEqual({
       sr: "integer",

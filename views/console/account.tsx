@@ -1,8 +1,11 @@
 /** @jsxImportSource @kitajs/html */
-// /account: balance and use, the change-password form (errors shown in it), and the management-API
+// /account: balance and use (and when a budgeted balance comes back), the change-password form (errors shown in it), and the management-API
 // access token (rotated on request, shown once in a dialog); below, the alert card and send log.
 import type { Children } from "@kitajs/html";
+import { utc } from "./admin-kit";
+import { duration } from "./budget";
 import { CopyManualDialog, DialogSlot, DoneButton } from "./kit";
+import type { BudgetFields } from "./models";
 import { balance, usd } from "./money";
 
 export type AccountView = {
@@ -13,7 +16,16 @@ export type AccountView = {
   unlimited: boolean;
   request_count: number;
   has_access_token: boolean;
-};
+} & BudgetFields;
+
+/** Where the balance comes from: an admin's top-ups, or an allowance that comes back each period. */
+function balanceNote(me: AccountView): string {
+  if (me.unlimited) return "Your calls are not limited by a balance.";
+  if (!me.budget_period || me.period_resets_at === null || me.period_resets_in === null)
+    return "An admin tops up your balance.";
+  const when = `${utc(me.period_resets_at).slice(0, 16)} UTC, in ${duration(me.period_resets_in)}`;
+  return `Your balance is set back to ${usd(me.period_quota)} ${me.budget_period}: next at ${when}. A top-up adds to the current period only.`;
+}
 
 export function PasswordForm(props: { error?: string }) {
   return (
@@ -84,8 +96,8 @@ export function AccountPage(props: { me: AccountView; alerts?: Children }) {
               <dd safe>{String(me.request_count)}</dd>
             </div>
           </dl>
-          <p class="muted small">
-            {me.unlimited ? "Your calls are not limited by a balance." : "An admin tops up your balance."}
+          <p class="muted small" id="balance-note" safe>
+            {balanceNote(me)}
           </p>
         </section>
         <PasswordForm />

@@ -1,9 +1,11 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/users: the table of accounts (balance, unlimited, role, status), the New user and Top up
-// dialogs, and a user's tokens (masked keys only).
+// /admin/users: the table of accounts (balance and its budget, unlimited, role, status), the New
+// user and Top up dialogs, and a user's tokens (masked keys only). The Budget dialog: user-budget.tsx.
+import type { Children } from "@kitajs/html";
 import { type RateLimitForm, RateLimitInputs } from "./rate-limits";
 import { USER_ROLE, USER_STATUS } from "../../src/core/status";
 import { AdminPage, DialogErrorSlot, qs, utc } from "./admin-kit";
+import { BudgetNote } from "./budget";
 import { balance, usd } from "./money";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 import type { TokenView, UserView } from "./models";
@@ -31,9 +33,9 @@ export function UserRow(props: { u: UserView; self: boolean }) {
         title={
           u.unlimited ? `stored balance ${usd(u.quota)}: it applies again if the account is made limited` : undefined
         }
-        safe
       >
-        {balance(u.quota, u.unlimited)}
+        <span safe>{balance(u.quota, u.unlimited)}</span>
+        <BudgetNote b={u} />
       </td>
       <td>{u.unlimited ? <span class="badge accent">unlimited</span> : <span class="muted">no</span>}</td>
       <td class="num" safe>
@@ -44,6 +46,9 @@ export function UserRow(props: { u: UserView; self: boolean }) {
       <RowMenu>
         <button type="button" hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
           Top up
+        </button>
+        <button type="button" hx-get={`/admin/users/${u.id}/budget`} hx-target="#dialog-slot">
+          Budget
         </button>
         <button type="button" hx-get={`/admin/users/${u.id}/limits`} hx-target="#dialog-slot">
           Rate limits
@@ -168,45 +173,46 @@ export function NewUserDialog() {
   );
 }
 
-export function TopUpDialog(props: { u: UserView }) {
+/** A dialog that posts to `/admin/users/:id/<action>`: "<title> <username>", the inputs, the error
+ * line (a refusal shows there, keeping what was typed) and the buttons. */
+export function UserDialog(props: { u: UserView; action: string; title: string; submit: string; children: Children }) {
   const u = props.u;
   return (
     <dialog data-autoopen class="form-dialog">
-      <form hx-post={`/admin/users/${u.id}/topup`} hx-target="#admin-sink" hx-swap="none">
-        <h2>
-          Top up <span safe>{u.username}</span>
-        </h2>
-        <p class="muted" safe>
-          {`Balance now: ${usd(u.quota)}${u.unlimited ? " (unlimited: calls do not spend it)" : ""}. The top-up is written to the user's logs.`}
-        </p>
-        <label>
-          Amount ($)
-          <input name="amount_usd" inputmode="decimal" required placeholder="e.g. 10" />
-        </label>
+      <form hx-post={`/admin/users/${u.id}/${props.action}`} hx-target="#admin-sink" hx-swap="none">
+        <h2 safe>{`${props.title} ${u.username}`}</h2>
+        {props.children}
         <DialogErrorSlot />
-        <DialogButtons submit="Top up" />
+        <DialogButtons submit={props.submit} />
       </form>
     </dialog>
   );
 }
 
-/** A user's rate limits, which cover all their tokens together. */
-export function UserLimitsDialog(props: { u: UserView; limits: RateLimitForm }) {
+export function TopUpDialog(props: { u: UserView }) {
   const u = props.u;
   return (
-    <dialog data-autoopen class="form-dialog">
-      <form hx-post={`/admin/users/${u.id}/limits`} hx-target="#admin-sink" hx-swap="none">
-        <h2>
-          Rate limits of <span safe>{u.username}</span>
-        </h2>
-        <RateLimitInputs
-          values={props.limits}
-          note="These cover all the user's tokens together; each token may have its own as well. Empty: no limit (and the tokens' groups' defaults apply to each token)."
-        />
-        <DialogErrorSlot />
-        <DialogButtons submit="Save" />
-      </form>
-    </dialog>
+    <UserDialog u={u} action="topup" title="Top up" submit="Top up">
+      <p class="muted" safe>
+        {`Balance now: ${usd(u.quota)}${u.unlimited ? " (unlimited: calls do not spend it)" : ""}. The top-up is written to the user's logs.`}
+      </p>
+      <label>
+        Amount ($)
+        <input name="amount_usd" inputmode="decimal" required placeholder="e.g. 10" />
+      </label>
+    </UserDialog>
+  );
+}
+
+/** A user's rate limits, which cover all their tokens together. */
+export function UserLimitsDialog(props: { u: UserView; limits: RateLimitForm }) {
+  return (
+    <UserDialog u={props.u} action="limits" title="Rate limits of" submit="Save">
+      <RateLimitInputs
+        values={props.limits}
+        note="These cover all the user's tokens together; each token may have its own as well. Empty: no limit (and the tokens' groups' defaults apply to each token)."
+      />
+    </UserDialog>
   );
 }
 

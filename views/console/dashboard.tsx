@@ -3,6 +3,7 @@
 // here as inline SVG (no chart library): spend per day over 30 days and calls per model (top 8).
 import { int, ms } from "./logs";
 import type { DashboardView } from "./models";
+import { budgetText } from "./budget";
 import { balance, usd } from "./money";
 
 const n1 = (x: number) => x.toFixed(1);
@@ -152,7 +153,12 @@ export function DashboardPage(props: { d: DashboardView }) {
         </a>
       </div>
       <section class="dash-stats">
-        <Stat id="stat-balance" label="Balance" value={balance(d.balance.quota, d.balance.unlimited)} />
+        <Stat
+          id="stat-balance"
+          label="Balance"
+          value={balance(d.balance.quota, d.balance.unlimited)}
+          note={(!d.balance.unlimited && budgetText(d.balance)) || undefined}
+        />
         <Stat id="stat-today" label="Spent today (UTC)" value={usd(d.spend.today)} />
         <Stat id="stat-week" label="Spent, 7 days" value={usd(d.spend.week)} />
         <Stat id="stat-month" label="Spent, 30 days" value={usd(d.spend.month)} />

@@ -19,12 +19,18 @@ export type TokenView = {
   models: string[];
   created_time: number;
   accessed_time: number; // 0: never used
+} & BudgetFields;
+
+/** A token's or a user's budget period. */
+export type BudgetFields = {
   /** "" none, daily, weekly, monthly */
   budget_period: string;
   /** the allowance each budget period starts with */
   period_quota: number;
   /** seconds until the budget comes back (null without a period) */
   period_resets_in: number | null;
+  /** when it comes back (unix s; null without a period) */
+  period_resets_at: number | null;
 };
 
 export type UserView = {
@@ -37,7 +43,8 @@ export type UserView = {
   unlimited: boolean;
   request_count: number;
   created_at: number;
-} & RateLimits;
+} & RateLimits &
+  BudgetFields;
 
 /** Rate limits as the services show them (0 = not set). */
 export type RateLimits = { rpm_limit: number; tpm_limit: number; rpd_limit: number; max_parallel_requests: number };
@@ -159,7 +166,7 @@ export type LogTotals = {
 
 /** The /dashboard figures: spend in quota units, days as "YYYY-MM-DD" (UTC). */
 export type DashboardView = {
-  balance: { unlimited: boolean; quota: number };
+  balance: { unlimited: boolean; quota: number } & BudgetFields;
   spend: { today: number; week: number; month: number };
   calls: number;
   sample: {

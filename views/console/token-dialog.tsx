@@ -3,6 +3,7 @@
 // billing mode, group with its multiplier, up to two fallback groups, model whitelist, IP allowlist,
 // and (folded) its rate limits.
 // Validation errors come back inside the same dialog.
+import { PeriodSelect } from "./budget";
 import { DialogButtons, DoneButton } from "./kit";
 import { NO_LIMITS_FORM, type RateLimitForm, RateLimitInputs } from "./rate-limits";
 import type { GroupOption } from "./tokens";
@@ -40,14 +41,6 @@ export const EMPTY_FORM: TokenForm = {
   allow_ips: "",
   limits: NO_LIMITS_FORM,
 };
-
-/** A limited quota may come back each period (the budget time zone is an admin setting). */
-const PERIODS: [string, string][] = [
-  ["", "never"],
-  ["daily", "daily (midnight)"],
-  ["weekly", "weekly (Monday)"],
-  ["monthly", "monthly (the 1st)"],
-];
 
 const MODES: [string, string][] = [
   ["usage_first", "Usage first (recommended): by tokens where the model has token prices, else per call"],
@@ -111,13 +104,7 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
           </label>
           <label>
             Resets
-            <select name="budget_period">
-              {PERIODS.map(([value, label]) => (
-                <option value={value} selected={f.budget_period === value} safe>
-                  {label}
-                </option>
-              ))}
-            </select>
+            <PeriodSelect value={f.budget_period} />
           </label>
         </fieldset>
         <fieldset class="row">

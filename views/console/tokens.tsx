@@ -2,6 +2,7 @@
 // The /token page: the table of a user's keys, its rows, and the New/Edit dialog.
 import type { TokenView } from "./models";
 import { TOKEN_STATUS } from "../../src/core/status";
+import { BudgetNote } from "./budget";
 import { balance, usd } from "./money";
 import { CopyManualDialog, DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
 
@@ -16,27 +17,6 @@ const STATUS: Record<number, [string, string]> = {
 const COPY_ICON =
   '<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1"/></svg>';
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
-
-/** 18,000 → "5 h", 90 → "2 min", 200,000 → "2 d" (rounded up: "resets in 0 min" is never shown). */
-export function duration(seconds: number): string {
-  if (seconds >= 2 * 86_400) return `${Math.ceil(seconds / 86_400)} d`;
-  if (seconds >= 3600) return `${Math.ceil(seconds / 3600)} h`;
-  return `${Math.max(1, Math.ceil(seconds / 60))} min`;
-}
-
-/** A budgeted token's allowance and when it comes back, under its remaining quota. */
-function BudgetNote(props: { t: TokenView }) {
-  const t = props.t;
-  if (!t.budget_period || t.period_resets_in === null) return "";
-  const note = `of ${usd(t.period_quota)} ${t.budget_period} · resets in ${duration(t.period_resets_in)}`;
-  return ` ${
-    (
-      <small class="muted budget" safe>
-        {note}
-      </small>
-    ) as string
-  }`;
-}
 
 /** A token's status as a badge (also in the admin's list of a user's tokens). */
 export function TokenStatus(props: { status: number }) {
@@ -77,7 +57,7 @@ export function TokenRow(props: { t: TokenView }) {
       </td>
       <td class="remaining" data-label="Remaining">
         <span safe>{balance(t.remain_quota, t.unlimited_quota)}</span>
-        <BudgetNote t={t} />
+        <BudgetNote b={t} />
       </td>
       <td data-label="Used" safe>
         {usd(t.used_quota)}

@@ -1,6 +1,6 @@
 // Checks 10 and 11 of a /v1 call: decide how it is billed, and hold an upper bound of its cost (the
 // policy is core/hold-policy.ts; settle/settle.ts settles the hold at the call's end). Balances live
-// in the snapshot; the ledger persists. A token whose budget period has ended rolls here first.
+// in the snapshot; the ledger persists. A token or user whose budget period has ended rolls here first.
 import { decideBilling, type BillingKind, type PriceEntry } from "../../core/billing";
 import { checkQuota } from "../../core/access";
 import { leastOutput, outputAsk } from "../../core/hold";
@@ -11,7 +11,7 @@ import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import { promptText } from "../../core/text";
 import { countTokens } from "../../core/tokenizer";
 import { AppError } from "../../errors";
-import { rollToken } from "../../services/budget";
+import { rollCaller } from "../../services/budget";
 import type { CallBody } from "./body";
 import type { EndpointSpec } from "../entry/endpoints";
 import type { Runtime } from "../../runtime";
@@ -57,7 +57,7 @@ export async function holdFor(
     : decideBilling(token.billingMode, price, body.model);
   if (kind instanceof AppError) throw kind;
   const now = liveEntries(rt, token, user);
-  rollToken(rt.ctx, now.token); // a budget period that has ended starts the new one, full
+  rollCaller(rt.ctx, now.token, now.user); // a budget period that has ended starts the new one, full
   const exhausted = checkQuota(now.token, now.user);
   if (exhausted) throw exhausted;
   const p = price!;

@@ -5,20 +5,10 @@
 // keep the period and the balance, and a restart after the next boundary starts the next period.
 // Validation of the fields and the CLI flag too.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { adminOf, BUDGET_CALL_COST as COST, fastAndSlow, startAt, until } from "../../support/budget";
 import { expectInvalid, expectReply } from "../../support/expect";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
-import {
-  ADMIN_PASSWORD,
-  chatCall,
-  cli,
-  client,
-  login,
-  priceModels,
-  removeDir,
-  startServer,
-  tempDir,
-  type Server,
-} from "../../support/server";
+import { chatCall, cli, removeDir, tempDir, type Server } from "../../support/server";
 
 const DAY1 = Date.UTC(2026, 2, 19) / 1000;
 const DAY2 = DAY1 + 86_400;
@@ -26,33 +16,17 @@ const DAY3 = DAY2 + 86_400;
 const FAST = "budget-fast";
 const SLOW = "budget-slow";
 const ALLOWANCE = 500_000;
-const COST = 100; // 10 prompt + 5 completion tokens at $10 / $20 per 1M
 
 let mock: MockUpstream;
 let server: Server;
 const dataDir = tempDir("apiyi-budget-");
 
-/** A server whose clock reads `clockSec` (unix s) as it starts. */
-const start = (clockSec: number) =>
-  startServer({ dataDir, env: { APIYI_TEST_CLOCK_MS: String(Math.round(clockSec * 1000)) } });
-async function admin() {
-  const auth = await login(server.url, "admin", ADMIN_PASSWORD);
-  return { auth, ...client(server.url, auth) };
-}
+const start = (clockSec: number) => startAt(dataDir, clockSec);
+const admin = () => adminOf(server);
 
 async function tokenNamed(name: string) {
   const items = expectReply(await (await admin()).get(`/api/token/?keyword=${name}`), 200).items;
   return items.find((t: any) => t.name === name);
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-    await Bun.sleep(100);
-  }
 }
 
 beforeAll(async () => {
@@ -69,17 +43,7 @@ describe("a daily budget", () => {
   let key = "";
   test("made with budget_period and period_quota: the period began at midnight and ends at the next", async () => {
     const api = await admin();
-    await priceModels(server.url, api.auth, [FAST, SLOW], { input: "10", output: "20" });
-    const up = `sk-up-${crypto.randomUUID()}`;
-    const slowUrl = mock.urlFor("ok,intervalMs=1000,chunks=10");
-    expectReply(
-      await api.post("/api/channel/", { name: "f", type: "openai", key: up, base_url: mock.url, models: [FAST] }),
-      201,
-    );
-    expectReply(
-      await api.post("/api/channel/", { name: "s", type: "openai", key: up, base_url: slowUrl, models: [SLOW] }),
-      201,
-    );
+    await fastAndSlow(server, mock, FAST, SLOW);
     const made = expectReply(
       await api.post("/api/token/", { name: "daily", budget_period: "daily", period_quota: ALLOWANCE }),
       201,

@@ -1,0 +1,75 @@
+// Editing an account's budget period (token or user): what a create or an edit writes to the period
+// columns and the balance, or what is wrong. A new or changed period starts now, full; a new allowance
+// within the same period moves the balance by the difference (what was spent stays spent); none ("")
+// clears the period and leaves the balance as it is. Pure, like core/budget.ts.
+import {
+  balanceOf,
+  isPeriod,
+  type AccountKind,
+  type BudgetPeriod,
+  type BudgetPeriodOrNone,
+  type Budgeted,
+} from "./budget";
+
+/** What a request asks; `balance` is a token's remain_quota (a user's balance is never set directly). */
+export type BudgetInput = {
+  budget_period?: BudgetPeriodOrNone;
+  period_quota?: number;
+  balance?: number;
+  unlimited?: boolean;
+};
+export type BudgetState = {
+  budgetPeriod: string;
+  periodQuota: number;
+  periodStart: number;
+  balance: number;
+  unlimited: boolean;
+};
+export type BudgetProblem = { field: "budget_period" | "period_quota"; message: string };
+
+/** An account's row as editBudget reads it. */
+export function budgetState<K extends AccountKind>(kind: K, row: Budgeted<K>): BudgetState {
+  const { balance, unlimited } = balanceOf(kind, row);
+  return {
+    budgetPeriod: row.budgetPeriod,
+    periodQuota: row.periodQuota,
+    periodStart: row.periodStart,
+    balance,
+    unlimited,
+  };
+}
+
+const NEEDS_LIMIT: Record<AccountKind, string> = {
+  token:
+    'a budget period needs a limited token: give period_quota with unlimited_quota false, or set budget_period to "" (none)',
+  user: 'a budget period needs a limited user: set unlimited to false, or budget_period to "" (none)',
+};
+
+/** The budget columns a create (`current` null) or an edit writes, or what is wrong. `startOf` gives
+ * the current period's start. A new token's allowance defaults to its quota; a user's must be given. */
+export function editedBudget(
+  kind: AccountKind,
+  current: BudgetState | null,
+  patch: BudgetInput,
+  startOf: (p: BudgetPeriod) => number,
+): Partial<BudgetState> | BudgetProblem {
+  const period = patch.budget_period ?? current?.budgetPeriod ?? "";
+  if (!isPeriod(period)) return current?.budgetPeriod ? { budgetPeriod: "", periodQuota: 0 } : {};
+  if (patch.unlimited ?? current?.unlimited ?? false) return { field: "budget_period", message: NEEDS_LIMIT[kind] };
+  const fresh = !current || period !== current.budgetPeriod;
+  const fallback =
+    kind === "token" ? (patch.balance ?? (current?.periodQuota || current?.balance)) : current?.periodQuota;
+  const quota = patch.period_quota ?? (fresh ? fallback : null) ?? current?.periodQuota ?? 0;
+  if (quota <= 0)
+    return {
+      field: "period_quota",
+      message:
+        "the allowance each period starts with is required with a budget period and must be above 0 (500,000 = $1)",
+    };
+  if (fresh)
+    return { budgetPeriod: period, periodQuota: quota, periodStart: startOf(period), balance: patch.balance ?? quota };
+  const balance = (patch.balance ?? current.balance) + quota - current.periodQuota;
+  return { periodQuota: quota, balance: Math.max(0, balance) };
+}
+
+export const isBudgetProblem = (b: Partial<BudgetState> | BudgetProblem): b is BudgetProblem => "message" in b;
