@@ -1,7 +1,7 @@
-// Console page speed (issue 5, "Quality bar" → Speed; issue 13: the admin dashboard and /pricing):
-// /token with 1,000 tokens, /log, /dashboard, /admin/logs and /admin/dashboard over 1,000,000 (or
-// 10,000,000) log rows should render in under 100 ms.
-// Usage: bun bench/console.ts [./apiyi] [--rows N] [--users N] [--samples N] [--data-dir DIR]
+// Console page speed (issue 5, "Quality bar" → Speed; issue 13: the admin dashboard, /pricing with the
+// whole price catalog, over 2,000 models): /token with 1,000 tokens, /log, /dashboard, /admin/logs and
+// /admin/dashboard over 1,000,000 (or 10,000,000) log rows, and the price pages, should render in under
+// 100 ms. Usage: bun bench/console.ts [./apiyi] [--rows N] [--users N] [--samples N] [--data-dir DIR]
 //
 // A fresh data dir; apiyi starts once (the binary if given, else `bun src/main.ts`) to create and
 // migrate the database, and stops; `apiyi channel add` makes the 8 channels the rows name. The database
@@ -170,6 +170,14 @@ function pager(body: string, want: string) {
   return page;
 }
 
+/** The pager of a price list, which must count at least 2,000 priced models. */
+function catalogPager(body: string, want: string) {
+  const page = pager(body, want);
+  const models = Number(/· (\d+) models/.exec(page)?.[1] ?? 0);
+  expect(models >= 2000, `${page}: fewer than 2,000 priced models`);
+  return page;
+}
+
 function expect(ok: boolean, what: string) {
   if (!ok) throw new Error(`unexpected page: ${what}`);
 }
@@ -236,6 +244,8 @@ try {
     return `calls ${shown}`;
   };
 
+  const pricingPages = Number(/Page 1 of (\d+)/.exec((await get(base, cookie, "/pricing")).body)?.[1] ?? 1);
+
   const pages: [string, string, ((body: string) => string)?][] = [
     ["/token", "/token", (b) => pager(b, "Page 1 of ")],
     ["/token page 50", "/token?p=50", (b) => pager(b, "Page 50 of ")],
@@ -253,7 +263,12 @@ try {
     ["/admin/dashboard, 30 days", "/admin/dashboard?period=30d", calls(false)],
     ["/admin/dashboard, 60 days", everything, calls(true)],
     ["/api/dashboard, 30 days", "/api/dashboard?period=30d"],
-    ["/pricing", "/pricing"],
+    // every model of the price catalog, priced at first start (at least 2,000)
+    ["/pricing", "/pricing", (b) => catalogPager(b, "Page 1 of ")],
+    ["/pricing, last page", `/pricing?p=${pricingPages}`, (b) => catalogPager(b, `Page ${pricingPages} of `)],
+    ["/pricing?q=gpt", "/pricing?q=gpt", (b) => pager(b, "Page 1 of ")],
+    ["/admin/pricing", "/admin/pricing", (b) => pager(b, "Page 1 of ")],
+    ["/admin/pricing/catalog", "/admin/pricing/catalog"],
   ];
   for (const [, path] of pages) await get(base, cookie, path);
 

@@ -21,6 +21,7 @@ import { adminExportPages } from "./console/admin-exports";
 import { adminGroupPages } from "./console/admin-groups";
 import { adminTable } from "./console/admin-kit";
 import { adminLogPages } from "./console/admin-logs";
+import { adminPriceCatalogPages } from "./console/admin-price-catalog";
 import { adminPricingPages } from "./console/admin-pricing";
 import { adminRedemptionPages } from "./console/admin-redemptions";
 import { adminSettingsPages } from "./console/admin-settings";
@@ -75,6 +76,7 @@ export function createApp(rt: Runtime) {
   adminUserPages(admin_);
   adminGroupPages(admin_);
   adminPricingPages(admin_);
+  adminPriceCatalogPages(admin_);
   adminSettingsPages(admin_);
   adminLogPages(admin_);
   adminExportPages(admin_);

@@ -129,6 +129,9 @@ export type Config = { [K in keyof Fields]: z.output<Fields[K]["schema"]> } & {
   /** TEST ONLY (APIYI_TEST_CLOCK_MS, honoured only when NODE_ENV=test): the clock's reading at start,
    * unix ms, from which it runs on; lets a test put a budget period's boundary a few seconds ahead */
   testClockMs: number | undefined;
+  /** TEST ONLY (APIYI_TEST_PRICE_CATALOG, honoured only when NODE_ENV=test): a price catalog JSON file
+   * used instead of the built-in one, so a test can play a newer binary's catalog */
+  testPriceCatalog: string | undefined;
 };
 
 export function loadConfig(flags: Record<string, string | boolean | undefined>, env = process.env): Config {
@@ -159,12 +162,14 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   }
   const testClock = env.NODE_ENV === "test" ? Number(env.APIYI_TEST_CLOCK_MS) : Number.NaN;
   const testClockMs = Number.isSafeInteger(testClock) && testClock > 0 ? testClock : undefined;
+  const testPriceCatalog = (env.NODE_ENV === "test" && env.APIYI_TEST_PRICE_CATALOG) || undefined;
   return {
-    ...(out as Omit<Config, "secret" | "adminPassword" | "metricsToken" | "testClockMs">),
+    ...(out as Omit<Config, "secret" | "adminPassword" | "metricsToken" | "testClockMs" | "testPriceCatalog">),
     secret,
     adminPassword,
     metricsToken,
     testClockMs,
+    testPriceCatalog,
   };
 }
 

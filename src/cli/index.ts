@@ -8,7 +8,7 @@ import { channelBalance, channelTest } from "./channel-checks";
 import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
-import { priceList, priceSet } from "./price";
+import { priceCatalog, priceList, priceSet } from "./price";
 import { redemptionCreate } from "./redemption";
 import { tokenCreate } from "./token";
 
@@ -30,6 +30,7 @@ export const COMMANDS: Command[] = [
   channelBalance,
   priceSet,
   priceList,
+  priceCatalog,
   redemptionCreate,
 ];
 

@@ -1,5 +1,7 @@
-// `apiyi price set` and `apiyi price list`: model prices from the terminal.
+// `apiyi price set`, `apiyi price list` and `apiyi price catalog`: model prices from the terminal.
+import { applyCatalog, CatalogApply, catalogStatus } from "../services/price-catalog";
 import { listPrices, setPrice } from "../services/prices";
+import { validate } from "../services/validate";
 import { type Command, requireFlag } from "./args";
 import { DATA_HELP, DATA_OPTIONS, withData } from "./open";
 
@@ -77,6 +79,54 @@ export const priceList: Command = {
           ].join("\t"),
         );
       }
+    });
+  },
+};
+
+export const priceCatalog: Command = {
+  name: "price catalog",
+  summary:
+    "Show the price catalog this binary carries, where prices come from (catalog or admin), and what it would change; --apply applies it.",
+  usage: "[--apply all|MODEL,MODEL…] [--json] [--data-dir DIR]",
+  options: { apply: { type: "string" }, json: { type: "boolean" }, ...DATA_OPTIONS },
+  flagNames: { models: "--apply" },
+  help: [
+    "  --apply all       take the new models and the changed catalog prices (an admin's price stays)",
+    "  --apply M1,M2     take the catalog price of these models, an admin's price or removal included",
+    "  --json            print the status (or the apply's result) as JSON",
+    DATA_HELP,
+  ],
+  async run(flags) {
+    await withData(flags, async (ctx) => {
+      if (typeof flags.apply === "string") {
+        const names = flags.apply.split(",").map((m) => m.trim());
+        const r = applyCatalog(
+          ctx,
+          flags.apply.trim() === "all" ? "all" : validate(CatalogApply, { models: names }).models,
+        );
+        if (flags.json) return console.log(JSON.stringify(r, null, 2));
+        return console.log(`applied catalog ${r.version} to ${r.applied} ${r.applied === 1 ? "model" : "models"}`);
+      }
+      const s = catalogStatus(ctx);
+      if (flags.json) return console.log(JSON.stringify(s, null, 2));
+      const n = s.summary;
+      console.log(`catalog ${s.version} (resolved ${s.resolved_at}; ${s.source}): ${s.models} models`);
+      console.log(`last applied in full: ${s.applied_version ?? "never"}`);
+      console.log(`prices: ${s.prices.total} (${s.prices.catalog} from the catalog, ${s.prices.admin} set by admins)`);
+      console.log(
+        `diff: ${n.new} new, ${n.changed} changed, ${n.admin} where an admin's price differs, ${n.removed} removed by an admin; ${n.same} agree`,
+      );
+      const price = (p: Record<string, string | null> | null) =>
+        p
+          ? `in ${p.input ?? "-"} out ${p.output ?? "-"} cached ${p.cached_input ?? "-"} per call ${p.per_call ?? "-"}`
+          : "none";
+      for (const d of s.diff)
+        console.log(
+          [d.kind, d.model, price(d.current), "→", price(d.catalog), d.applied_by_all ? "" : "(by name only)"].join(
+            "\t",
+          ),
+        );
+      if (s.diff.length) console.log("apply: apiyi price catalog --apply all   (or --apply MODEL,MODEL…)");
     });
   },
 };

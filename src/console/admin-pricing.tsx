@@ -1,11 +1,14 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/pricing: the price list (searchable), New/Edit in a dialog, delete, and JSON both ways:
+// /admin/pricing: the price list (searchable, 50 a page, each price's source: catalog or admin), New/Edit
+// in a dialog, delete, and JSON both ways:
 // GET /admin/pricing.json downloads the list; POST /admin/pricing/import takes a JSON array (as the
 // request body, or pasted into the dialog), checks every entry first, then sets them all.
 import { ImportDialog, PriceDialog, PriceRow, PriceTable } from "../../views/console/admin-pricing";
 import { AppError, invalidField, notFound } from "../errors";
 import type { Ctx } from "../services/context";
-import { deletePrice, listPrices, PriceInput, setPrice } from "../services/prices";
+import { readPage } from "../services/paging";
+import { catalogStatus } from "../services/price-catalog";
+import { deletePrice, listPrices, PriceInput, setPrice, setPrices } from "../services/prices";
 import { validate } from "../services/validate";
 import { fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
 import { first, type Form } from "./route";
@@ -80,8 +83,19 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
   page("/admin/pricing", { title: "Pricing", admin: true }, ({ ctx, query, path }) => {
     const all = listPrices(ctx).items;
     const keyword = (query.keyword ?? "").trim();
-    const rows = keyword ? all.filter((p) => p.model.toLowerCase().includes(keyword.toLowerCase())) : all;
-    return PriceTable({ path, rows, total: all.length, keyword }) as string;
+    const matching = keyword ? all.filter((p) => p.model.toLowerCase().includes(keyword.toLowerCase())) : all;
+    const page = readPage({ p: query.p }, 50);
+    const { summary } = catalogStatus(ctx);
+    return PriceTable({
+      path,
+      rows: matching.slice(page.offset, page.offset + page.size),
+      matching: matching.length,
+      total: all.length,
+      page: page.p,
+      size: page.size,
+      keyword,
+      pending: summary.new + summary.changed,
+    }) as string;
   });
   get(
     "/admin/pricing.json",
@@ -125,20 +139,15 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
     deletePrice(ctx, params.model);
     return { html: "", toast: `Price of ${params.model} deleted` };
   });
-  action("POST", "/admin/pricing/import", { admin: true }, ({ ctx, form }) =>
+  action("POST", "/admin/pricing/import", { admin: true }, ({ ctx, form, shown }) =>
     fromDialog(() => {
       const entries = importEntries(form as Form | unknown[]);
       checkEntries(entries);
-      for (const entry of entries) setPrice(ctx, entry);
-      const rows = listPrices(ctx)
-        .items.map((p) => PriceRow({ p }) as string)
-        .join("");
+      setPrices(ctx, entries);
       const n = entries.length;
-      return {
-        html: `<template><tbody id="price-rows" hx-swap-oob="true">${rows}</tbody></template>`,
-        toast: `Imported ${n} ${n === 1 ? "price" : "prices"}`,
-        closeDialog: true,
-      };
+      // the list shown again, with the imported prices where they fall
+      const back = shown.pathname === "/admin/pricing" ? shown.pathname + shown.search : "/admin/pricing";
+      return { toast: `Imported ${n} ${n === 1 ? "price" : "prices"}`, closeDialog: true, redirect: back };
     }),
   );
 }

@@ -1,14 +1,17 @@
 /** @jsxImportSource @kitajs/html */
 // /groups and /pricing: what a signed-in user can buy. Groups come from services/groups (users see
 // the ones they may pick, admins all), the models a group serves from the live route index (enabled
-// channels only), prices from services/prices.
+// channels only), prices from services/prices: searched and paged (50 a page).
 import { GroupsPage, PricingPage, type GroupCard, type GroupTag, type PriceLine } from "../../views/console/catalog";
 import { reachableModels } from "../core/routing";
 import { formatMicros } from "../core/money";
 import { isAdmin } from "../services/actor";
 import { listGroups } from "../services/groups";
+import { readPage, type Page } from "../services/paging";
 import { listPrices } from "../services/prices";
 import type { consoleTable, PageCall } from "./route";
+
+const PRICING_PAGE_SIZE = 50;
 
 function groupCards({ ctx, user }: Pick<PageCall, "ctx" | "user">): GroupCard[] {
   const routes = ctx.snapshot.current.routes;
@@ -22,7 +25,8 @@ function groupCards({ ctx, user }: Pick<PageCall, "ctx" | "user">): GroupCard[] 
   }));
 }
 
-function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string) {
+/** One page of the priced models matching `q` (a model or group name, any case), in model order. */
+function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string, page: Page) {
   const groups = ctx.snapshot.current.groupsByName;
   const tag = (name: string): GroupTag => {
     const g = groups.get(name);
@@ -34,14 +38,15 @@ function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string) {
   };
   const all = listPrices(ctx).items;
   const needle = q.trim().toLowerCase();
-  const rows: PriceLine[] = all
-    .filter(
-      (p) =>
-        !needle || p.model.toLowerCase().includes(needle) || p.groups.some((g) => g.toLowerCase().includes(needle)),
-    )
-    .sort((a, b) => a.model.localeCompare(b.model))
+  const matching = needle
+    ? all.filter(
+        (p) => p.model.toLowerCase().includes(needle) || p.groups.some((g) => g.toLowerCase().includes(needle)),
+      )
+    : all;
+  const rows: PriceLine[] = matching
+    .slice(page.offset, page.offset + page.size)
     .map((p) => ({ ...p, billing: p.billing as string[], groups: p.groups.map(tag) }));
-  return { rows, total: all.length };
+  return { rows, matching: matching.length, total: all.length, page: page.p, size: page.size };
 }
 
 export function catalogPages({ page }: ReturnType<typeof consoleTable>) {
@@ -52,6 +57,6 @@ export function catalogPages({ page }: ReturnType<typeof consoleTable>) {
   );
   page("/pricing", { title: "Pricing" }, (call) => {
     const q = (call.query.q ?? "").slice(0, 200);
-    return PricingPage({ ...priceLines(call, q), q }) as string;
+    return PricingPage({ ...priceLines(call, q, readPage({ p: call.query.p }, PRICING_PAGE_SIZE)), q }) as string;
   });
 }

@@ -234,6 +234,9 @@ export const prices = sqliteTable("prices", {
   /** most output tokens a hold reserves for (Claude Code asks for 64,000 on every call) */
   holdCapTokens: integer("hold_cap_tokens").notNull().default(8192),
   updatedAt: integer("updated_at").notNull().default(now),
+  /** where the price came from: "catalog" (the binary's price catalog, updated only when an admin
+   * applies a catalog diff) or "admin" (set by an admin: never replaced by the catalog) */
+  source: text("source").notNull().default("admin"),
 });
 
 /** Quota reserved by calls in flight: written with the deduction, released at settle or at the

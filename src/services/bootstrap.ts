@@ -4,7 +4,7 @@ import type { Config } from "../config";
 import { randomBase62 } from "../core/keys";
 import { USER_ROLE } from "../core/status";
 import type { Ctx } from "./context";
-import { seedPrices } from "./prices";
+import { seedPrices } from "./price-catalog";
 import { seedSettings } from "./settings";
 import { createUser } from "./users";
 

@@ -26,6 +26,7 @@ import {
   type ChannelCreateInput,
   type ChannelUpdateInput,
 } from "./channel-schema";
+import { catalogIndex } from "../catalog/catalog";
 import type { Ctx } from "./context";
 import type { Page } from "./paging";
 import { validate } from "./validate";
@@ -95,16 +96,21 @@ const view = (ctx: Ctx, row: ChannelRow, notes: string[] = []) => {
     unpriced_models: unpriced,
     health,
     balance: balanceView(row),
-    warnings: [...notes, ...unpricedWarning(unpriced)],
+    warnings: [...notes, ...unpricedWarning(ctx, unpriced)],
   };
 };
 
-function unpricedWarning(models: string[]): string[] {
+function unpricedWarning(ctx: Ctx, models: string[]): string[] {
   if (!models.length) return [];
   const names =
     models.length > 10 ? `${models.slice(0, 10).join(", ")} and ${models.length - 10} more` : models.join(", ");
+  const known = catalogIndex(ctx.catalog);
+  const inCatalog = models.filter((m) => known.has(m));
+  const catalog = inCatalog.length
+    ? `; the price catalog has ${inCatalog.length === models.length ? (models.length === 1 ? "it" : "them all") : inCatalog.slice(0, 10).join(", ")}: apiyi price catalog --apply ${inCatalog.slice(0, 10).join(",")} (or Admin → Pricing → Catalog)`
+    : `; the price catalog ${models.length === 1 ? "does not have it" : "has none of them"}`;
   return [
-    `no price for ${models.length === 1 ? "the model" : "the models"} ${names}: calls to ${models.length === 1 ? "it" : "them"} are refused (403 model_price_not_set) and left out of /v1/models until priced: apiyi price set --model ${models[0]} --input USD --output USD (per 1M tokens; or --per-call USD), or the console's /admin/pricing`,
+    `no price for ${models.length === 1 ? "the model" : "the models"} ${names}: calls to ${models.length === 1 ? "it" : "them"} are refused (403 model_price_not_set) and left out of /v1/models until priced: apiyi price set --model ${models[0]} --input USD --output USD (per 1M tokens; or --per-call USD), or the console's /admin/pricing${catalog}`,
   ];
 }
 

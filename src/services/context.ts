@@ -2,6 +2,7 @@
 // api/, console/ and cli/ receive a Ctx and call services with it.
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
+import { loadCatalog } from "../catalog/catalog";
 import type { Config } from "../config";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
@@ -71,6 +72,8 @@ export function openContext(config: Config) {
   const clock = makeClock(config.testClockMs);
   return {
     config,
+    /** the price catalog this binary carries (a test may give another) */
+    catalog: loadCatalog(config.testPriceCatalog),
     breakers,
     db,
     keys,

@@ -1,12 +1,13 @@
-// Model prices: admins set and remove them; every signed-in user reads them with the groups that
+// Model prices: admins set and remove them (an admin's price is marked as such; a removal of a catalog
+// model is remembered); every signed-in user reads them with the groups that
 // serve each model. USD amounts arrive as decimals (≤ 6 places) and are kept as micro-USD integers.
 import { z } from "zod";
 import { apiyiMultipliers, priceEntry } from "../core/billing";
 import { formatMicros, parseMicros } from "../core/money";
-import { SEED_PRICES } from "../core/seed-prices";
 import type { PriceRow } from "../db/schema";
 import { invalidField, notFound } from "../errors";
 import type { Ctx } from "./context";
+import { forgetRemoved, noteRemoved } from "./price-catalog";
 import { readSettings } from "./settings";
 import { validate } from "./validate";
 
@@ -53,6 +54,8 @@ export function priceView(r: PriceRow, groups: string[] = []) {
     cache_write: usdText(r.cacheWriteMicros ?? r.inputMicros),
     per_call: usdText(r.perCallMicros),
     hold_cap_tokens: r.holdCapTokens,
+    /** "catalog": the binary's price catalog; "admin": set by an admin (the catalog never replaces it) */
+    source: r.source === "catalog" ? "catalog" : "admin",
     billing: [p.input !== null || p.output !== null ? "usage" : null, p.perCall !== null ? "per_call" : null].filter(
       Boolean,
     ),
@@ -74,17 +77,28 @@ function writePrice(ctx: Ctx, input: unknown) {
     cacheWriteMicros: p.cache_write,
     perCallMicros: p.per_call,
     holdCapTokens: p.hold_cap_tokens ?? readSettings(ctx).default_hold_cap_tokens,
+    source: "admin",
   });
 }
 
-export function setPrice(ctx: Ctx, input: unknown) {
-  const row = writePrice(ctx, input);
+/** Sets many prices in one transaction and one reload (an import of thousands stays fast). */
+export function setPrices(ctx: Ctx, inputs: unknown[]) {
+  const rows = ctx.tx(() => inputs.map((input) => writePrice(ctx, input)));
+  forgetRemoved(
+    ctx,
+    rows.map((r) => r.model),
+  );
   ctx.snapshot.reloadPrices();
-  return priceView(row);
+  return rows;
+}
+
+export function setPrice(ctx: Ctx, input: unknown) {
+  return priceView(setPrices(ctx, [input])[0]);
 }
 
 export function deletePrice(ctx: Ctx, model: string) {
   if (!ctx.store.prices.delete(model)) throw notFound(`price of "${model}"`);
+  noteRemoved(ctx, model);
   ctx.snapshot.reloadPrices();
 }
 
@@ -96,14 +110,4 @@ export function listPrices(ctx: Ctx) {
     return priceView(r, groups.sort());
   });
   return { items, total: items.length, page: 1, page_size: items.length };
-}
-
-/** First start only: the shipped list prices (a marker setting keeps them from coming back). */
-export function seedPrices(ctx: Ctx) {
-  if (ctx.store.settings.has("prices_seeded")) return;
-  ctx.tx(() => {
-    for (const p of SEED_PRICES) if (!ctx.store.prices.get(p.model)) writePrice(ctx, p);
-    ctx.store.settings.set("prices_seeded", true);
-  });
-  ctx.snapshot.reloadPrices();
 }

@@ -14,6 +14,11 @@ export const settingStore = (db: Db) => ({
     );
   },
   has: (key: string) => !!db.select().from(settings).where(eq(settings.key, key)).get(),
+  /** the stored value, or undefined */
+  get(key: string): unknown {
+    const row = db.select().from(settings).where(eq(settings.key, key)).get();
+    return row ? JSON.parse(row.value) : undefined;
+  },
   set(key: string, value: unknown) {
     const json = JSON.stringify(value);
     db.insert(settings)

@@ -69,7 +69,8 @@ test("channels and prices made before 0006 keep their values; the new columns ta
         ...CHANNEL_COLUMNS_SINCE_0008,
       })),
     );
-    expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null })));
+    // (later migrations add: source, "admin" for every row that was there: see 0013)
+    expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null, source: "admin" })));
     expect(db.query("SELECT typeof(supports_responses) AS sr, typeof(api_version) AS av FROM channels").get()).toEqual({
       sr: "integer",
       av: "text",

@@ -2,7 +2,7 @@
 // /admin/pricing: the price table (USD per 1M tokens and per call), the edit dialog, and JSON
 // import/export.
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
-import { DataTable, DialogButtons, DialogSlot, ListToolbar, RowButtons } from "./kit";
+import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowButtons } from "./kit";
 import type { PriceView } from "./models";
 
 /** A row id safe in any selector: model names hold "/", ".", ":" and more. */
@@ -33,6 +33,17 @@ export function PriceRow(props: { p: PriceView }) {
         {dollars(p.per_call)}
       </td>
       <td class="num">{p.hold_cap_tokens}</td>
+      <td>
+        {p.source === "catalog" ? (
+          <span class="badge info" title="from the price catalog this binary carries">
+            catalog
+          </span>
+        ) : (
+          <span class="badge ok" title="set by an admin: catalog updates never replace it">
+            admin
+          </span>
+        )}
+      </td>
       <td>
         {p.groups.length ? (
           <span safe>{p.groups.join(", ")}</span>
@@ -69,11 +80,25 @@ const COLUMNS = [
   "Cache write / 1M",
   "Per call",
   "Hold cap (tokens)",
+  "Source",
   "Served by groups",
   "",
 ];
 
-export function PriceTable(props: { path: string; rows: PriceView[]; total: number; keyword: string }) {
+export type PriceListing = {
+  path: string;
+  rows: PriceView[];
+  /** models matching the search, and all of them */
+  matching: number;
+  total: number;
+  page: number;
+  size: number;
+  keyword: string;
+  /** catalog changes waiting to be applied (new models and changed catalog prices) */
+  pending: number;
+};
+
+export function PriceTable(props: PriceListing) {
   const empty = props.keyword
     ? "No model matches — clear the search."
     : "No prices yet — click New, or import a JSON list.";
@@ -90,17 +115,29 @@ export function PriceTable(props: { path: string; rows: PriceView[]; total: numb
         <button type="button" hx-get="/admin/pricing/import" hx-target="#dialog-slot">
           Import JSON
         </button>
+        <a class="button" href="/admin/pricing/catalog" safe>
+          {props.pending ? `Catalog (${props.pending} to apply)` : "Catalog"}
+        </a>
       </ListToolbar>
       <p class="muted">
         USD per 1M tokens (cached input and cache writes default to the input price) and per call. A model without a
-        price cannot be called.
+        price cannot be called. Source: “catalog” prices come from the price catalog this binary carries; a price you
+        set is “admin” and catalog updates never replace it.
       </p>
       <DataTable columns={COLUMNS} bodyId="price-rows" empty={props.rows.length === 0 && <p class="empty">{empty}</p>}>
         {props.rows.map((p) => (
           <PriceRow p={p} />
         ))}
       </DataTable>
-      {props.keyword ? <p class="muted" safe>{`${props.rows.length} of ${props.total} models`}</p> : ""}
+      <Pager
+        page={props.page}
+        size={props.size}
+        total={props.matching}
+        noun={props.keyword ? `of ${props.total} models match` : "models"}
+        link={(p) =>
+          `/admin/pricing?${new URLSearchParams({ ...(props.keyword ? { keyword: props.keyword } : {}), p: String(p) })}`
+        }
+      />
       <DialogSlot />
     </AdminPage>
   );

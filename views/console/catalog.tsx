@@ -1,7 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // /groups (each group: description, multiplier, the models it serves, whether the viewer may pick it)
 // and /pricing (every priced model: prices per 1M tokens or per call, API易 multipliers, billing
-// types, serving groups; a GET `q` search that also works without JavaScript).
+// types, serving groups; a GET `q` search that also works without JavaScript, and pages of 50).
+import { Pager } from "./kit";
 
 export type GroupCard = {
   name: string;
@@ -99,14 +100,26 @@ export function GroupsPage(props: { groups: GroupCard[]; admin: boolean }) {
   );
 }
 
-export function PricingTable(props: { rows: PriceLine[]; total: number; q: string }) {
-  const empty: string = props.q
-    ? `No model matches “${props.q}” — try a shorter search.`
-    : "No prices yet — an admin sets them under Admin → Pricing.";
+export type PricingListing = {
+  rows: PriceLine[];
+  matching: number;
+  total: number;
+  page: number;
+  size: number;
+  q: string;
+};
+
+export function PricingTable(props: PricingListing) {
+  const empty: string =
+    props.matching > 0
+      ? "This page is past the last one."
+      : props.q
+        ? `No model matches “${props.q}” — try a shorter search.`
+        : "No prices yet — an admin sets them under Admin → Pricing.";
   return (
     <div id="pricing-results">
       <p class="muted count" safe>
-        {props.q ? `${props.rows.length} of ${props.total} models match “${props.q}”` : `${props.total} models`}
+        {props.q ? `${props.matching} of ${props.total} models match “${props.q}”` : `${props.total} models`}
       </p>
       <div class="table-wrap">
         <table class="data prices">
@@ -168,11 +181,22 @@ export function PricingTable(props: { rows: PriceLine[]; total: number; q: strin
           ""
         )}
       </div>
+      {props.matching > props.size ? (
+        <Pager
+          page={props.page}
+          size={props.size}
+          total={props.matching}
+          noun="models"
+          link={(p) => `/pricing?${new URLSearchParams({ ...(props.q ? { q: props.q } : {}), p: String(p) })}`}
+        />
+      ) : (
+        ""
+      )}
     </div>
   );
 }
 
-export function PricingPage(props: { rows: PriceLine[]; total: number; q: string }) {
+export function PricingPage(props: PricingListing) {
   return (
     <>
       <div class="toolbar">
@@ -203,7 +227,7 @@ export function PricingPage(props: { rows: PriceLine[]; total: number; q: string
         group that served it. API易's multipliers: model ratio = input ÷ 2, completion ratio = output ÷ input. Cached
         input is billed at the cached price, prompt-cache writes at the cache write price.
       </p>
-      <PricingTable rows={props.rows} total={props.total} q={props.q} />
+      <PricingTable {...props} />
     </>
   );
 }

@@ -65,6 +65,8 @@ export type PriceView = {
   cache_write: string | null;
   per_call: string | null;
   hold_cap_tokens: number;
+  /** "catalog": from the binary's price catalog; "admin": set by an admin */
+  source: string;
   /** the groups whose enabled channels serve the model */
   groups: string[];
 };

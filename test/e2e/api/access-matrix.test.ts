@@ -418,6 +418,19 @@ const cases: Case[] = [
     },
     expect: ADMIN,
   },
+  {
+    route: "GET /api/pricing/catalog",
+    req: () => ({ path: "/api/pricing/catalog" }),
+    expect: ADMIN,
+    check: (role, r) => {
+      if (role === "admin") expect(r.body.data.models).toBeGreaterThan(1000);
+    },
+  },
+  {
+    route: "POST /api/pricing/catalog/apply",
+    req: () => ({ path: "/api/pricing/catalog/apply", body: { models: ["gpt-4o-mini"] } }),
+    expect: ADMIN,
+  },
   // ---- groups
   {
     route: "GET /api/group/",

@@ -53,6 +53,15 @@ describe("models without a price", () => {
     expect({ unpriced: priced.unpriced_models, warnings: priced.warnings }).toEqual({ unpriced: [], warnings: [] });
   });
 
+  test("the warning names the price catalog: how to apply its price, or that it has none", async () => {
+    expectReply(await admin.del("/api/pricing/o1"), 200); // a catalog model, now without a price
+    const c = expectReply(await admin.post("/api/channel/", body({ models: "o1,unpriced-c" })), 201);
+    expect(c.unpriced_models).toEqual(["o1", "unpriced-c"]);
+    expect(c.warnings[0]).toContain("the price catalog has o1: apiyi price catalog --apply o1");
+    const none = expectReply(await admin.post("/api/channel/", body({ models: "unpriced-d" })), 201);
+    expect(none.warnings[0]).toContain("the price catalog does not have it");
+  });
+
   test("the console's create says so in its toast, and the row shows it", async () => {
     const page = await (await fetch(`${app.url}/token`, { headers: { cookie: auth!.cookie! } })).text();
     const csrf = /data-csrf="([0-9a-f]+)"/.exec(page)![1];

@@ -1,7 +1,7 @@
 // The console's /groups and /pricing pages over HTTP: groups a user may pick (admins: all, with the
 // user-pickable ones marked), each with its multiplier and the models its enabled channels serve;
-// every priced model with its prices, API易 multipliers, billing types and serving groups; the GET `q`
-// search; escaping; and the sign-in redirect for anonymous visitors.
+// every priced model with its prices, API易 multipliers, billing types and serving groups, 50 a page;
+// the GET `q` search, paged too; escaping; and the sign-in redirect for anonymous visitors.
 import { beforeAll, expect, test } from "bun:test";
 import { consoleHttp } from "../../support/console";
 import { expectReply } from "../../support/expect";
@@ -116,7 +116,7 @@ test("/groups for an admin: every group, with the ones users can pick marked", a
 });
 
 test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing types and serving groups", async () => {
-  const r = await page("/pricing", bob.auth);
+  const r = await page("/pricing?q=gpt-4o-mini", bob.auth);
   expect(r.status).toBe(200);
   expect(r.text).toContain("<title>Pricing · apiyi</title>");
   const mini = priceRow(r.text, "gpt-4o-mini");
@@ -126,24 +126,25 @@ test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing type
   expect(mini).not.toContain("per call");
   expect(mini).toContain('<span class="chip" title="price multiplier of this group">default ×1</span>');
   expect(mini).toContain("vip ×1.4");
-  const dalle = priceRow(r.text, "dall-e-3");
+  const dalle = priceRow((await page("/pricing?q=dall-e-3", bob.auth.cookie)).text, "dall-e-3");
   expect(dalle).toContain("<td>—</td><td>—</td><td>—</td><td>—</td><td>$0.04</td><td>—</td><td>—</td>");
   expect(dalle).toContain("per call");
-  // the seeded Claude prices carry Anthropic's cache write price (1.25 × input)
-  expect(priceRow(r.text, "claude-sonnet-4-5")).toContain("<td>$3</td><td>$0.3</td><td>$3.75</td><td>$15</td>");
-  expect(r.text).toContain("Cache write / 1M</th>");
+  // the catalog's Claude prices carry Anthropic's cache write price (1.25 × input)
+  const claude = (await page("/pricing?q=claude-sonnet-4-5", bob.auth.cookie)).text;
+  expect(priceRow(claude, "claude-sonnet-4-5")).toContain("<td>$3</td><td>$0.3</td><td>$3.75</td><td>$15</td>");
+  expect(claude).toContain("Cache write / 1M</th>");
   // a group the user cannot pick is shown muted; a priced model nobody serves says so
-  expect(priceRow(r.text, "gpt-4o")).toContain('class="chip muted"');
-  expect(priceRow(r.text, "o3")).toContain("not served now");
-  expect(r.text).toMatch(/\d+ models<\/p>/);
+  expect(priceRow((await page("/pricing?q=gpt-4o", bob.auth.cookie)).text, "gpt-4o")).toContain('class="chip muted"');
+  expect(priceRow((await page("/pricing?q=o3", bob.auth.cookie)).text, "o3")).toContain("not served now");
+  expect(r.text).toMatch(/\d+ of \d+ models match/);
 });
 
 test("/pricing?q= filters by model or group name, and says when nothing matches", async () => {
-  const claude = await page("/pricing?q=CLAUDE", bob.auth);
+  const claude = await page("/pricing?q=CLAUDE-SONNET-4-5", bob.auth);
   expect(priceRow(claude.text, "claude-sonnet-4-5")).not.toBe("");
   expect(priceRow(claude.text, "gpt-4o-mini")).toBe("");
-  expect(claude.text).toMatch(/\d+ of \d+ models match “CLAUDE”/);
-  expect(claude.text).toContain('value="CLAUDE"');
+  expect(claude.text).toMatch(/\d+ of \d+ models match “CLAUDE-SONNET-4-5”/);
+  expect(claude.text).toContain('value="CLAUDE-SONNET-4-5"');
 
   const byGroup = await page("/pricing?q=vip", bob.auth);
   expect(priceRow(byGroup.text, "gpt-4o-mini")).not.toBe("");
@@ -154,6 +155,36 @@ test("/pricing?q= filters by model or group name, and says when nothing matches"
   expect(none.text).toContain("No model matches “&quot;&gt;&lt;img src=x onerror=alert(1)&gt;”");
   expect(none.text).toContain('value="&#34;><img'); // stays inside the attribute
   expect(none.text).not.toContain('"><img');
+});
+
+/** The model names of a /pricing page's rows, in order. */
+const rowModels = (html: string) => [...html.matchAll(/<tr><td class="name">([^<]*)<\/td>/g)].map((m) => m[1]);
+
+test("/pricing shows every priced model 50 a page, and pages a search too", async () => {
+  const prices = expectReply(await client(app.url, admin).get("/api/pricing/"), 200).items as { model: string }[];
+  const total = prices.length;
+  expect(total).toBeGreaterThan(1000);
+  const pages = Math.ceil(total / 50);
+  const first = await page("/pricing", bob.auth.cookie);
+  expect(first.text).toContain(`${total} models</p>`);
+  expect(first.text).toContain(`Page 1 of ${pages} · ${total} models`);
+  expect(first.text).toContain('href="/pricing?p=2"');
+  const second = await page("/pricing?p=2", bob.auth.cookie);
+  // in model order, each page its own 50, the last the rest
+  expect(rowModels(first.text)).toEqual(prices.slice(0, 50).map((p) => p.model));
+  expect(rowModels(second.text)).toEqual(prices.slice(50, 100).map((p) => p.model));
+  expect(rowModels((await page(`/pricing?p=${pages}`, bob.auth.cookie)).text)).toHaveLength(total - (pages - 1) * 50);
+  expect((await page(`/pricing?p=${pages + 1}`, bob.auth.cookie)).text).toContain("past the last one");
+
+  const gpt = prices.filter((p) => p.model.toLowerCase().includes("gpt"));
+  expect(gpt.length).toBeGreaterThan(50);
+  const s1 = await page("/pricing?q=gpt", bob.auth.cookie);
+  expect(s1.text).toContain(`${gpt.length} of ${total} models match “gpt”`);
+  expect(rowModels(s1.text)).toEqual(gpt.slice(0, 50).map((p) => p.model));
+  expect(s1.text).toContain('href="/pricing?q=gpt&p=2"');
+  const s2 = await page("/pricing?q=gpt&p=2", bob.auth.cookie);
+  expect(rowModels(s2.text)).toEqual(gpt.slice(50, 100).map((p) => p.model));
+  expect((await page("/pricing?p=0", bob.auth.cookie)).status).not.toBe(500);
 });
 
 // Issue 10 item 20: the seeded default group once said "Default group: every model", untrue as soon as

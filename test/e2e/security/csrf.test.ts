@@ -55,6 +55,7 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   "POST /api/channel/{id}/balance": () => ({}),
   "POST /api/pricing/": () => ({ model: "m-forged", input: "1", output: "2" }),
   "DELETE /api/pricing/{model}": () => undefined,
+  "POST /api/pricing/catalog/apply": () => ({ models: ["gpt-4o-mini"] }),
   "PUT /api/setting": () => ({ new_user_quota: 123 }),
   "PUT /api/user/setting": () => ({ quota_warning_threshold: 777 }),
   "POST /api/redemption/": () => ({ name: "forged-codes", count: 1, quota: 1_000_000 }),

@@ -1,5 +1,6 @@
-// List prices shipped with apiyi (USD per 1M tokens, or USD per call), seeded once at first start;
-// admins edit or extend them through /api/pricing/ or `apiyi price set`.
+// The 24 list prices (USD per 1M tokens, or per call) that apiyi seeded at first start before it had
+// a price catalog. A table upgraded from then whose row still equals its seed took it from apiyi, not
+// from an admin: those rows count as the catalog's, and seeded models missing from it as removed.
 export type SeedPrice = {
   model: string;
   input?: string;
@@ -9,7 +10,7 @@ export type SeedPrice = {
   per_call?: string;
 };
 
-export const SEED_PRICES: SeedPrice[] = [
+export const LEGACY_SEED_PRICES: SeedPrice[] = [
   // OpenAI
   { model: "gpt-5", input: "1.25", output: "10", cached_input: "0.125" },
   { model: "gpt-5-mini", input: "0.25", output: "2", cached_input: "0.025" },

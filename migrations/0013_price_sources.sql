@@ -1,0 +1,1 @@
+ALTER TABLE `prices` ADD `source` text DEFAULT 'admin' NOT NULL;
