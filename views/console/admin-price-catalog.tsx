@@ -98,6 +98,7 @@ export function CatalogPage(props: CatalogPageProps) {
           class="primary"
           disabled={s.new + s.changed === 0}
           hx-confirm={`Apply ${s.new} new models and ${s.changed} changed catalog prices? Admin prices stay.`}
+          safe
         >
           {`Apply all (${s.new + s.changed})`}
         </button>

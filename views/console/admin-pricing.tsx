@@ -115,7 +115,7 @@ export function PriceTable(props: PriceListing) {
         <button type="button" hx-get="/admin/pricing/import" hx-target="#dialog-slot">
           Import JSON
         </button>
-        <a class="button" href="/admin/pricing/catalog" safe>
+        <a class="button" href="/admin/pricing/catalog">
           {props.pending ? `Catalog (${props.pending} to apply)` : "Catalog"}
         </a>
       </ListToolbar>

@@ -126,16 +126,16 @@ test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing type
   expect(mini).not.toContain("per call");
   expect(mini).toContain('<span class="chip" title="price multiplier of this group">default ×1</span>');
   expect(mini).toContain("vip ×1.4");
-  const dalle = priceRow((await page("/pricing?q=dall-e-3", bob.auth.cookie)).text, "dall-e-3");
+  const dalle = priceRow((await page("/pricing?q=dall-e-3", bob.auth)).text, "dall-e-3");
   expect(dalle).toContain("<td>—</td><td>—</td><td>—</td><td>—</td><td>$0.04</td><td>—</td><td>—</td>");
   expect(dalle).toContain("per call");
   // the catalog's Claude prices carry Anthropic's cache write price (1.25 × input)
-  const claude = (await page("/pricing?q=claude-sonnet-4-5", bob.auth.cookie)).text;
+  const claude = (await page("/pricing?q=claude-sonnet-4-5", bob.auth)).text;
   expect(priceRow(claude, "claude-sonnet-4-5")).toContain("<td>$3</td><td>$0.3</td><td>$3.75</td><td>$15</td>");
   expect(claude).toContain("Cache write / 1M</th>");
   // a group the user cannot pick is shown muted; a priced model nobody serves says so
-  expect(priceRow((await page("/pricing?q=gpt-4o", bob.auth.cookie)).text, "gpt-4o")).toContain('class="chip muted"');
-  expect(priceRow((await page("/pricing?q=o3", bob.auth.cookie)).text, "o3")).toContain("not served now");
+  expect(priceRow((await page("/pricing?q=gpt-4o", bob.auth)).text, "gpt-4o")).toContain('class="chip muted"');
+  expect(priceRow((await page("/pricing?q=o3", bob.auth)).text, "o3")).toContain("not served now");
   expect(r.text).toMatch(/\d+ of \d+ models match/);
 });
 
@@ -165,26 +165,26 @@ test("/pricing shows every priced model 50 a page, and pages a search too", asyn
   const total = prices.length;
   expect(total).toBeGreaterThan(1000);
   const pages = Math.ceil(total / 50);
-  const first = await page("/pricing", bob.auth.cookie);
+  const first = await page("/pricing", bob.auth);
   expect(first.text).toContain(`${total} models</p>`);
   expect(first.text).toContain(`Page 1 of ${pages} · ${total} models`);
   expect(first.text).toContain('href="/pricing?p=2"');
-  const second = await page("/pricing?p=2", bob.auth.cookie);
+  const second = await page("/pricing?p=2", bob.auth);
   // in model order, each page its own 50, the last the rest
   expect(rowModels(first.text)).toEqual(prices.slice(0, 50).map((p) => p.model));
   expect(rowModels(second.text)).toEqual(prices.slice(50, 100).map((p) => p.model));
-  expect(rowModels((await page(`/pricing?p=${pages}`, bob.auth.cookie)).text)).toHaveLength(total - (pages - 1) * 50);
-  expect((await page(`/pricing?p=${pages + 1}`, bob.auth.cookie)).text).toContain("past the last one");
+  expect(rowModels((await page(`/pricing?p=${pages}`, bob.auth)).text)).toHaveLength(total - (pages - 1) * 50);
+  expect((await page(`/pricing?p=${pages + 1}`, bob.auth)).text).toContain("past the last one");
 
   const gpt = prices.filter((p) => p.model.toLowerCase().includes("gpt"));
   expect(gpt.length).toBeGreaterThan(50);
-  const s1 = await page("/pricing?q=gpt", bob.auth.cookie);
+  const s1 = await page("/pricing?q=gpt", bob.auth);
   expect(s1.text).toContain(`${gpt.length} of ${total} models match “gpt”`);
   expect(rowModels(s1.text)).toEqual(gpt.slice(0, 50).map((p) => p.model));
   expect(s1.text).toContain('href="/pricing?q=gpt&p=2"');
-  const s2 = await page("/pricing?q=gpt&p=2", bob.auth.cookie);
+  const s2 = await page("/pricing?q=gpt&p=2", bob.auth);
   expect(rowModels(s2.text)).toEqual(gpt.slice(50, 100).map((p) => p.model));
-  expect((await page("/pricing?p=0", bob.auth.cookie)).status).not.toBe(500);
+  expect((await page("/pricing?p=0", bob.auth)).status).not.toBe(500);
 });
 
 // Issue 10 item 20: the seeded default group once said "Default group: every model", untrue as soon as
