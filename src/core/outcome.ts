@@ -10,6 +10,21 @@ import { LOG_TYPE } from "./status";
 
 export type Outcome = "ok" | "failed" | "refused";
 
+/** Calls, outcomes, tokens and spend of a period (or of one model, channel, group or user in it). */
+export type CallSums = {
+  calls: number;
+  /** served: calls that were neither a failure of the service nor the caller's own refusal */
+  ok: number;
+  failed: number;
+  refused: number;
+  /** ok ÷ (ok + failed); null when no call counts */
+  success_rate: number | null;
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  quota: number;
+};
+
 /** A call's log row: its type (2 consume, 5 error), the status the client got and the error code. */
 export function callOutcome(row: { type: number; statusCode: number; errorCode: string }): Outcome {
   if (row.type !== LOG_TYPE.error) return "ok";

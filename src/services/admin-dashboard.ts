@@ -5,6 +5,7 @@
 // grow with the logs. Calls only: top-ups, adjustments and system calls (type 4) are not in it.
 import { z } from "zod";
 import { type Histogram, histogramCount, type Percentile, percentile } from "../core/histogram";
+import type { CallSums } from "../core/outcome";
 import { isPeriodProblem, type Period, PERIODS, resolvePeriod } from "../core/local-days";
 import { invalidField } from "../errors";
 import type { Dim, HourlySums } from "../store/hourly";
@@ -21,19 +22,7 @@ export const DashboardQuery = z.object({
 /** the query as it came (validated here) */
 export type DashboardInput = unknown;
 
-type Sums = {
-  calls: number;
-  /** served: calls that were neither a failure of the service nor the caller's own refusal */
-  ok: number;
-  failed: number;
-  refused: number;
-  /** ok ÷ (ok + failed); null when no call counts */
-  success_rate: number | null;
-  prompt_tokens: number;
-  cached_tokens: number;
-  completion_tokens: number;
-  quota: number;
-};
+type Sums = CallSums;
 export type Ranked = Sums & { key: string; name: string; p50_ms?: number | null };
 export type Ranking = { top: Ranked[]; rest: (Sums & { values: number }) | null; values: number };
 type Latency = { p50: Percentile | null; p95: Percentile | null; samples: number };

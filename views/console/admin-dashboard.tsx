@@ -7,7 +7,8 @@ import { AdminPage, qs, TabNav } from "./admin-kit";
 import { ModelChart, Stat, TimeChart } from "./dashboard";
 import { DataTable, ListToolbar } from "./kit";
 import { int, ms } from "./logs";
-import type { AdminDashboardView, CallSums, LatencyView, PercentileView, RankingView } from "./models";
+import type { CallSums } from "../../src/core/outcome";
+import type { AdminDashboardView, LatencyView, PercentileView, RankingView } from "./models";
 import { usd } from "./money";
 
 const CHOICES: [string, string][] = [

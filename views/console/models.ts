@@ -1,6 +1,7 @@
 // What the console's views render, as plain shapes: the routes in src/console fetch from the services
 // and hand these in (views import nothing from src/services, src/store or src/db). Only the fields a
 // view reads are named; times are unix seconds unless a name says ms.
+import type { CallSums } from "../../src/core/outcome";
 
 /** A token as its row and an admin's list of a user's tokens show it: the key masked. */
 export type TokenView = {
@@ -208,18 +209,6 @@ export type DashboardView = {
   perModel: { model: string; calls: number; quota: number }[];
 };
 
-/** Calls, outcomes, tokens and spend of a period (or of one model, channel, group or user in it). */
-export type CallSums = {
-  calls: number;
-  ok: number;
-  failed: number;
-  refused: number;
-  success_rate: number | null;
-  prompt_tokens: number;
-  cached_tokens: number;
-  completion_tokens: number;
-  quota: number;
-};
 /** A percentile read from a histogram: the bucket's range [lo, hi) in ms and its middle `ms`. */
 export type PercentileView = { lo: number; hi: number; ms: number } | null;
 export type LatencyView = { p50: PercentileView; p95: PercentileView; samples: number };
