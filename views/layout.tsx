@@ -44,7 +44,7 @@ export function LanguageSwitch(props: { t: Translator; here: string; csrf?: stri
       <input type="hidden" name="next" value={props.here} />
       {props.csrf ? <input type="hidden" name="_csrf" value={props.csrf} /> : ""}
       {LANGUAGE_CODES.filter((code) => code !== lang).map((code) => (
-        <button type="submit" name="language" value={code} class="link" lang={code} safe>
+        <button type="submit" name="language" value={code} class="link" lang={code}>
           {LANGUAGES[code].name}
         </button>
       ))}

@@ -192,8 +192,8 @@ export function CopyManualDialog(props: { what?: string; prompt?: string; t?: Tr
 /** A catalog sentence with markup inside ("Address: {url} (…)" with the URL in <code>): the sentence's
  * own words escaped, each {name} replaced by `parts[name]`, already-rendered JSX (whose data JSX
  * escaped). The word order stays the language's own. */
-export function rich(tr: Translator, key: MessageKey, parts: Record<string, string>): string {
-  return templatePieces(tr.template(key))
-    .map((piece, i) => (i % 2 === 0 ? escapeHtml(piece) : String(parts[piece] ?? `{${piece}}`)))
+export function Rich(props: { t: Translator; k: MessageKey; parts: Record<string, string> }) {
+  return templatePieces(props.t.template(props.k))
+    .map((piece, i) => (i % 2 === 0 ? escapeHtml(piece) : (props.parts[piece] ?? `{${piece}}`)))
     .join("");
 }

@@ -4,7 +4,7 @@
 // reader's language (`t`); the snippets themselves are code and stay as they are.
 import { TOKEN_STATUS } from "../../src/core/status";
 import type { PlainKey, Translator } from "../../src/i18n";
-import { DoneButton, rich } from "./kit";
+import { DoneButton, Rich } from "./kit";
 
 export type Snippet = { id: string; title: string; text: string; note?: string };
 export type ShareLink = { id: string; app: string; what: string; href: string; web?: boolean };
@@ -43,13 +43,15 @@ function AddressNote(props: {
   const tr = props.t;
   if (props.publicUrl) {
     return (
-      <p class="muted small">{rich(tr, "extras.address", { url: (<code safe>{props.publicUrl}</code>) as string })}</p>
+      <p class="muted small">
+        <Rich t={tr} k="extras.address" parts={{ url: (<code safe>{props.publicUrl}</code>) as string }} />
+      </p>
     );
   }
   const parts = { placeholder: "<code>YOUR_APIYI_URL</code>", local: `<code>${LOCAL_ADDRESS}</code>` };
   return (
     <p class="alert warn" role="note">
-      {rich(tr, props.unset, parts)}{" "}
+      <Rich t={tr} k={props.unset} parts={parts} />{" "}
       <span safe>{tr.t(props.admin ? "extras.noAddress.admin" : "extras.noAddress.user")}</span>
     </p>
   );
@@ -121,7 +123,7 @@ export function ExampleDialog(props: {
         </label>
       ) : (
         <p class="alert warn" role="note">
-          {rich(tr, "extras.noModel", { placeholder: "<code>MODEL_NAME</code>" })}
+          <Rich t={tr} k="extras.noModel" parts={{ placeholder: "<code>MODEL_NAME</code>" }} />
         </p>
       )}
       {props.snippets.map((s) => (
