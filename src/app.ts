@@ -26,6 +26,7 @@ import { adminPricingPages } from "./console/admin-pricing";
 import { adminRedemptionPages } from "./console/admin-redemptions";
 import { adminSettingsPages } from "./console/admin-settings";
 import { adminUserPages } from "./console/admin-users";
+import { languageRoutes } from "./console/language";
 import { loginRoutes } from "./console/login";
 import { securityHeaders } from "./console/headers";
 import { consoleTable } from "./console/route";
@@ -116,6 +117,7 @@ export function createApp(rt: Runtime) {
       .use(metricsRoute(rt))
       .use(console_.routes)
       .use(loginRoutes(ctx))
+      .use(languageRoutes(ctx))
       .use(admin_.routes)
   );
 }

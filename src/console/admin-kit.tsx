@@ -6,7 +6,7 @@ import { USER_ROLE } from "../core/status";
 import { asAppError, isUserError } from "../errors";
 import type { Ctx } from "../services/context";
 import { consoleUser } from "./guard";
-import { all, consoleTable, errorToast, first, shownUrl, type ActionReply, type Form, type PageCall } from "./route";
+import { all, consoleTable, errorToast, first, pageCall, type ActionReply, type Form, type PageCall } from "./route";
 
 const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
@@ -25,7 +25,7 @@ export function adminTable(ctx: Ctx) {
       }
       if (user.role !== USER_ROLE.admin) return html("admins only", 403);
       ctx.ledger.flushAll();
-      return handle({ ctx, user, query, params, path, shown: shownUrl(request) });
+      return handle(pageCall(ctx, request, user, { query, params, path }));
     });
   }
 

@@ -2,6 +2,7 @@
 // redirect to where the person was going (only paths on this site). Sign-in and sign-up must come
 // from this site's pages (login CSRF); their bodies are read within the management body limit; the
 // sign-in throttle sees the client's address through trusted proxies, and its 429 has Retry-After.
+// The pages and their refusals are in the visitor's language (console/language.ts).
 import { countAnonymous } from "../http/anonymous-limit";
 import { type Context, Elysia } from "elysia";
 import { LoginPage, RegisterPage } from "../../views/console/login";
@@ -10,17 +11,18 @@ import { asAppError } from "../errors";
 import { requestClientIp } from "../http/client-ip";
 import { managementLimits } from "../http/management-limits";
 import { readBodyText } from "../http/read-body";
+import type { Translator } from "../i18n";
 import { csrfMatches, login, logout, SESSION_COOKIE, SESSION_TTL_SEC } from "../services/auth";
 import { register } from "../services/users";
 import type { Ctx } from "../services/context";
 import { readSettings } from "../services/settings";
 import { consoleUser, sameOrigin } from "./guard";
-
-/** Only local paths: "/token", never "//evil.example" or "https://…". */
-const safeNext = (next: unknown) => (typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/token");
+import { requestTranslator } from "./language";
+import { cookieHeader, safeNext } from "./redirects";
+import { signInMessage } from "./sign-in-messages";
 
 const cookie = (request: Request, value: string, maxAge: number) =>
-  `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https" ? "; Secure" : ""}`;
+  cookieHeader(request, SESSION_COOKIE, value, maxAge);
 
 const page = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
@@ -31,11 +33,14 @@ type Server = Context["server"];
 const readPost = async (ctx: Ctx, request: Request, server: Server) =>
   new URLSearchParams(await readBodyText(request, managementLimits(ctx), server ?? undefined));
 
-/** A refusal as the page's error line: its status, and its headers (a 429's Retry-After). */
-const failure = (e: unknown, where: string) => {
+/** A refusal as the page's error line, in the reader's language: its status, and its headers (a 429's Retry-After). */
+const failure = (t: Translator, e: unknown, where: string) => {
   const err = asAppError(e, where);
-  return { error: err.message, status: err.status, headers: err.headers };
+  return { error: signInMessage(t, err), status: err.status, headers: err.headers };
 };
+
+/** The language of a visitor's page (nobody is signed in on these pages). */
+const visitor = (ctx: Ctx, request: Request) => requestTranslator(ctx, request, null);
 
 /** The sign-in routes as a plugin for the app's `.use`; the bodies are read here (`parse: "none"`). */
 export const loginRoutes = (ctx: Ctx) =>
@@ -43,14 +48,16 @@ export const loginRoutes = (ctx: Ctx) =>
     .get("/", () => Response.redirect("/token", 302))
     .get("/login", ({ request, query }) => {
       if (consoleUser(ctx, request)) return Response.redirect(safeNext(query.next), 302);
+      const t = visitor(ctx, request);
       return page(
-        LoginPage({ next: safeNext(query.next), registerEnabled: readSettings(ctx).register_enabled }) as string,
+        LoginPage({ t, next: safeNext(query.next), registerEnabled: readSettings(ctx).register_enabled }) as string,
       );
     })
     .post(
       "/login",
       async ({ request, server }) => {
-        if (!sameOrigin(ctx, request)) return page("refused: sign in from this site's own page", 403);
+        const t = visitor(ctx, request);
+        if (!sameOrigin(ctx, request)) return page(t.t("login.refused"), 403);
         let form = new URLSearchParams();
         try {
           form = await readPost(ctx, request, server);
@@ -67,8 +74,9 @@ export const loginRoutes = (ctx: Ctx) =>
             },
           });
         } catch (e) {
-          const { error, status, headers } = failure(e, "console POST /login");
+          const { error, status, headers } = failure(t, e, "console POST /login");
           const view = {
+            t,
             next: safeNext(form.get("next")),
             error,
             username: form.get("username") ?? "",
@@ -83,12 +91,13 @@ export const loginRoutes = (ctx: Ctx) =>
     .get("/register", ({ request }) => {
       if (!readSettings(ctx).register_enabled) return Response.redirect("/login", 302);
       if (consoleUser(ctx, request)) return Response.redirect("/token", 302);
-      return page(RegisterPage({}) as string);
+      return page(RegisterPage({ t: visitor(ctx, request) }) as string);
     })
     .post(
       "/register",
       async ({ request, server }) => {
-        if (!sameOrigin(ctx, request)) return page("refused: sign up from this site's own page", 403);
+        const t = visitor(ctx, request);
+        if (!sameOrigin(ctx, request)) return page(t.t("register.refused"), 403);
         let username = "";
         try {
           countAnonymous("signup", requestClientIp(ctx, request, server));
@@ -101,8 +110,8 @@ export const loginRoutes = (ctx: Ctx) =>
             headers: { location: "/token", "set-cookie": cookie(request, sessionId, SESSION_TTL_SEC) },
           });
         } catch (e) {
-          const { error, status, headers } = failure(e, "console POST /register");
-          return page(RegisterPage({ error, username }) as string, status, headers);
+          const { error, status, headers } = failure(t, e, "console POST /register");
+          return page(RegisterPage({ t, error, username }) as string, status, headers);
         }
       },
       { parse: "none" },
@@ -116,12 +125,10 @@ export const loginRoutes = (ctx: Ctx) =>
           try {
             form = await readPost(ctx, request, server);
           } catch (e) {
-            const { error, status, headers } = failure(e, "console POST /logout");
-            return page(
-              LoginPage({ next: "/token", error, registerEnabled: readSettings(ctx).register_enabled }) as string,
-              status,
-              headers,
-            );
+            const t = requestTranslator(ctx, request, user);
+            const { error, status, headers } = failure(t, e, "console POST /logout");
+            const view = { t, next: "/token", error, registerEnabled: readSettings(ctx).register_enabled };
+            return page(LoginPage(view) as string, status, headers);
           }
           if (csrfMatches(ctx, user.sessionId, form.get("_csrf")))
             logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);

@@ -2,7 +2,9 @@
 // How a console page or action is declared. Pages need a session (else: /login) and, for admin
 // pages, the admin role (else: a 403 page). Actions (htmx POST/PUT/DELETE) also need the same origin
 // and the CSRF token; their body is read under the management body limit and deadline (413 / 408 as
-// a toast); they answer an HTML fragment, with an HX-Trigger toast, or a redirect.
+// a toast); they answer an HTML fragment, with an HX-Trigger toast, or a redirect. Each call carries
+// the reader's translator (console/language.ts): the layout is always in their language; a page's
+// own words are, once the page passes `t` to its views.
 import { Elysia } from "elysia";
 import { USER_ROLE } from "../core/status";
 import { type AppError, asAppError } from "../errors";
@@ -14,6 +16,8 @@ import { LowBalanceBanner } from "../../views/console/alerts";
 import { Layout } from "../../views/layout";
 import { belowThreshold } from "../core/alerts";
 import { consoleUser, csrfOk, sameOrigin, type ConsoleUser } from "./guard";
+import type { Translator } from "../i18n";
+import { requestTranslator } from "./language";
 
 export type PageCall = {
   ctx: Ctx;
@@ -24,6 +28,8 @@ export type PageCall = {
   /** the page the browser shows (htmx's HX-Current-URL; for a page, its own URL): an action that
    * changes a list redraws that page's footer */
   shown: URL;
+  /** the reader's language */
+  t: Translator;
 };
 export type Form = Record<string, string | string[]>;
 /** `ip`: the client's address, through trusted proxies (http/client-ip.ts) */
@@ -42,16 +48,28 @@ export function shownUrl(request: Request): URL {
 const html = (body: string, status = 200, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
 
-export function forbiddenPage(user: ConsoleUser, path: string) {
+/** What every console request hands its handler: who, what was asked, and in which language. */
+export function pageCall(
+  ctx: Ctx,
+  request: Request,
+  user: ConsoleUser,
+  at: Pick<PageCall, "query" | "params" | "path">,
+): PageCall {
+  return { ctx, user, ...at, shown: shownUrl(request), t: requestTranslator(ctx, request, user) };
+}
+
+export function forbiddenPage(user: ConsoleUser, path: string, tr: Translator) {
+  const { t } = tr;
   return html(
     Layout({
-      title: "Not allowed",
+      title: t("forbidden.title"),
       user,
       path,
+      t: tr,
       children: (
         <section class="empty">
-          <h1>Not allowed</h1>
-          <p>This page is for admins.</p>
+          <h1 safe>{t("forbidden.title")}</h1>
+          <p safe>{t("forbidden.body")}</p>
         </section>
       ),
     }) as string,
@@ -87,11 +105,16 @@ function formFields(params: FormData | URLSearchParams): Form {
   return form;
 }
 
+/** An HX-Trigger header's JSON: a header value may only hold Latin-1, so every other character (a
+ * Chinese toast) is written as a JSON \u escape, which htmx's JSON.parse reads back as it was. */
+export const triggerHeader = (events: Record<string, unknown>) =>
+  JSON.stringify(events).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 /** A failed action or fragment: its message as an error toast, nothing swapped (200 unless `status`). */
 export const errorToast = (err: AppError, status = 200) =>
   html("", status, {
     "HX-Reswap": "none",
-    "HX-Trigger": JSON.stringify({ toast: { message: err.message, kind: "error" } }),
+    "HX-Trigger": triggerHeader({ toast: { message: err.message, kind: "error" } }),
   });
 
 const REFUSED = "refused: this request did not come from this console";
@@ -102,7 +125,8 @@ export function consoleTable(ctx: Ctx) {
   const routes = new Elysia();
   function page(
     path: string,
-    opts: { admin?: boolean; title: string },
+    /** the title: plain text, or from the reader's catalog */
+    opts: { admin?: boolean; title: string | ((t: Translator) => string) },
     render: (call: PageCall) => string | Promise<string>,
   ) {
     routes.get(path, async ({ request, query, params }) => {
@@ -112,13 +136,16 @@ export function consoleTable(ctx: Ctx) {
           `/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`,
           302,
         );
-      if (opts.admin && user.role !== USER_ROLE.admin) return forbiddenPage(user, path);
+      const call = pageCall(ctx, request, user, { query, params, path });
+      if (opts.admin && user.role !== USER_ROLE.admin) return forbiddenPage(user, path, call.t);
       ctx.ledger.flushAll();
-      const body = await render({ ctx, user, query, params, path, shown: shownUrl(request) });
+      const body = await render(call);
       const me = ctx.snapshot.current.usersById.get(user.id);
       const banner =
-        me && belowThreshold(me) ? LowBalanceBanner({ quota: me.quota, threshold: me.alertThreshold }) : "";
-      return html(Layout({ title: `${opts.title} · apiyi`, user, path, banner, children: body }) as string);
+        me && belowThreshold(me) ? LowBalanceBanner({ quota: me.quota, threshold: me.alertThreshold, t: call.t }) : "";
+      const title = call.t.t("page.title", { title: typeof opts.title === "string" ? opts.title : opts.title(call.t) });
+      const here = call.shown.pathname + call.shown.search;
+      return html(Layout({ title, user, path, here, t: call.t, banner, children: body }) as string);
     });
   }
 
@@ -147,12 +174,12 @@ export function consoleTable(ctx: Ctx) {
         try {
           ctx.ledger.flushAll();
           const ip = requestClientIp(ctx, request, server);
-          const r = await handle({ ctx, user, form, ip, query, params, path, shown: shownUrl(request) });
+          const r = await handle({ ...pageCall(ctx, request, user, { query, params, path }), form, ip });
           const headers: Record<string, string> = {};
           const events: Record<string, unknown> = {};
           if (r.toast) events.toast = { message: r.toast, kind: "ok" };
           if (r.closeDialog) events["close-dialog"] = true;
-          if (Object.keys(events).length) headers["HX-Trigger"] = JSON.stringify(events);
+          if (Object.keys(events).length) headers["HX-Trigger"] = triggerHeader(events);
           if (r.redirect) headers["HX-Redirect"] = r.redirect;
           return html(r.html ?? "", 200, headers);
         } catch (e) {
@@ -169,7 +196,7 @@ export function consoleTable(ctx: Ctx) {
       const user = consoleUser(ctx, request);
       if (!user) return html("", 401, { "HX-Redirect": "/login" });
       try {
-        return html(await render({ ctx, user, query, params, path, shown: shownUrl(request) }));
+        return html(await render(pageCall(ctx, request, user, { query, params, path })));
       } catch (e) {
         return errorToast(asAppError(e, `console GET ${path}`));
       }

@@ -11,6 +11,7 @@ import { reachableModels } from "../core/routing";
 import type { BillingMode } from "../core/token-rules";
 import { USER_ROLE } from "../core/status";
 import { AppError, notFound } from "../errors";
+import { EN, type Translator } from "../i18n";
 import { readSettings } from "../services/settings";
 import { getToken, revealKey } from "../services/tokens";
 import type { consoleTable, PageCall } from "./route";
@@ -31,7 +32,8 @@ const chatLike = (m: string) =>
 const pick = (models: string[], prefer: RegExp) =>
   models.find((m) => prefer.test(m) && chatLike(m)) ?? models.find(chatLike) ?? models[0] ?? null;
 
-export function snippets(base: string, key: string, model: string, models: string[]): Snippet[] {
+/** `tr`: the reader's language for titles and notes (the snippets are code and stay as they are). */
+export function snippets(base: string, key: string, model: string, models: string[], tr: Translator = EN): Snippet[] {
   const v1 = `${base}/v1`;
   // Claude Code works with any chat model through translation; a Claude model is preferred
   const claudeModel = models.find((m) => /claude/i.test(m) && chatLike(m));
@@ -85,8 +87,8 @@ export function snippets(base: string, key: string, model: string, models: strin
       note: claudeModel
         ? undefined
         : claude
-          ? `This token reaches no Claude model, so Claude Code is pointed at ${claude}: apiyi translates its calls.`
-          : "This token reaches no model Claude Code could use right now.",
+          ? tr.t("extras.note.claudeTranslated", { model: claude })
+          : tr.t("extras.note.claudeNone"),
       text: [
         `export ANTHROPIC_BASE_URL=${sh(base)}`,
         `export ANTHROPIC_AUTH_TOKEN=${sh(key)}`,
@@ -96,7 +98,7 @@ export function snippets(base: string, key: string, model: string, models: strin
     },
     {
       id: "codex-config",
-      title: "Codex CLI: ~/.codex/config.toml",
+      title: tr.t("extras.snippet.codexConfig"),
       text: [
         `model = ${lit(codex)}`,
         'model_provider = "apiyi"',
@@ -110,14 +112,14 @@ export function snippets(base: string, key: string, model: string, models: strin
     },
     {
       id: "codex-env",
-      title: "Codex CLI: then, in your shell",
-      note: "Codex sends tools only the Responses API knows: the model needs a channel that speaks it (an openai channel with supports_responses).",
+      title: tr.t("extras.snippet.codexShell"),
+      note: tr.t("extras.note.codex"),
       text: [`export APIYI_API_KEY=${sh(key)}`, "codex"].join("\n"),
     },
     {
       id: "gemini-cli",
       title: "Gemini CLI",
-      note: 'Gemini CLI also needs API-key sign-in chosen in ~/.gemini/settings.json: {"security":{"auth":{"selectedType":"gemini-api-key"}}}',
+      note: tr.t("extras.note.gemini", { json: '{"security":{"auth":{"selectedType":"gemini-api-key"}}}' }),
       text: [
         `export GOOGLE_GEMINI_BASE_URL=${sh(base)}`,
         `export GEMINI_API_KEY=${sh(key)}`,
@@ -132,7 +134,13 @@ const enc = encodeURIComponent;
 /** One-click links, one per client app in that app's own import format (Cherry Studio's base64 provider,
  * LobeChat's settings JSON, AMA's and OpenCat's query strings, NextChat's settings hash, CC Switch's import
  * URL); `address` is the server root, without /v1. */
-export function shareLinks(address: string, key: string, name: string, model: string | null): ShareLink[] {
+export function shareLinks(
+  address: string,
+  key: string,
+  name: string,
+  model: string | null,
+  { t }: Translator = EN,
+): ShareLink[] {
   const cherry = Buffer.from(
     JSON.stringify({ id: "apiyi", name: "apiyi", type: "openai", baseUrl: address, apiKey: key }),
   ).toString("base64");
@@ -153,51 +161,51 @@ export function shareLinks(address: string, key: string, name: string, model: st
     {
       id: "cherry-studio",
       app: "Cherry Studio",
-      what: "desktop: adds apiyi as a provider",
+      what: t("extras.link.cherry"),
       href: `cherrystudio://providers/api-keys?v=1&data=${enc(cherry)}`,
     },
     {
       id: "lobechat",
       app: "LobeChat",
-      what: "web: opens LobeChat's public site with the key filled in (the key travels in the link)",
+      what: t("extras.link.lobechat"),
       href: `${LOBECHAT_URL}/?settings=${enc(lobe)}`,
       web: true,
     },
     {
       id: "ama",
       app: "AMA",
-      what: "desktop and mobile",
+      what: t("extras.link.ama"),
       href: `ama://set-api-key?server=${enc(address)}&key=${enc(key)}`,
     },
     {
       id: "opencat",
       app: "OpenCat",
-      what: "iOS and macOS: joins this server as a team",
+      what: t("extras.link.opencat"),
       href: `opencat://team/join?domain=${enc(address)}&token=${enc(key)}`,
     },
     {
       id: "nextchat",
       app: "NextChat",
-      what: "web: a NextChat served at this server's public address",
+      what: t("extras.link.nextchat"),
       href: `${address}/#/?settings=${enc(JSON.stringify({ key, url: address }))}`,
       web: true,
     },
     {
       id: "ccswitch-claude",
       app: "CC Switch: Claude Code",
-      what: "desktop: a Claude Code provider",
+      what: t("extras.link.ccClaude"),
       href: ccSwitch("claude", address),
     },
     {
       id: "ccswitch-codex",
       app: "CC Switch: Codex",
-      what: "desktop: a Codex provider (…/v1)",
+      what: t("extras.link.ccCodex"),
       href: ccSwitch("codex", `${address}/v1`),
     },
     {
       id: "ccswitch-gemini",
       app: "CC Switch: Gemini CLI",
-      what: "desktop: a Gemini CLI provider",
+      what: t("extras.link.ccGemini"),
       href: ccSwitch("gemini", address),
     },
   ];
@@ -234,7 +242,8 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
       admin: call.user.role === USER_ROLE.admin,
       models,
       model,
-      snippets: snippets(base, key, model ?? "MODEL_NAME", models),
+      snippets: snippets(base, key, model ?? "MODEL_NAME", models, call.t),
+      t: call.t,
     }) as string;
   });
 
@@ -243,17 +252,19 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     const publicUrl = readSettings(call.ctx).public_url;
     const models = usableModels(call, token);
     const base = publicUrl || ADDRESS_PLACEHOLDER;
+    const { t } = call.t;
     const block = [
-      `Base URL (OpenAI-compatible): ${base}/v1`,
-      `Base URL (Anthropic, Claude Code): ${base}`,
-      `API key: ${key}`,
+      t("extras.block.openai", { url: `${base}/v1` }),
+      t("extras.block.anthropic", { url: base }),
+      t("extras.block.key", { key }),
     ].join("\n");
     return ShareDialog({
       token: { id: token.id, name: token.name, status: token.status },
       publicUrl,
       admin: call.user.role === USER_ROLE.admin,
-      links: publicUrl ? shareLinks(publicUrl, key, token.name, pick(models, /^(gpt|o\d|codex)/i)) : [],
+      links: publicUrl ? shareLinks(publicUrl, key, token.name, pick(models, /^(gpt|o\d|codex)/i), call.t) : [],
       block,
+      t: call.t,
     }) as string;
   });
 }

@@ -1,6 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // The /token page and its actions: list and search, New and Edit in a dialog (errors shown in it),
 // enable/disable, delete, and the one-time display of a new key. Rules live in services/tokens.
+// Everything it shows is in the reader's language (`call.t`), but a refusal the token service words
+// (a field's validation) stays as the service says it.
 import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
 import { rateLimitForm } from "../../views/console/rate-limits";
 import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
@@ -8,6 +10,7 @@ import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
 import { TOKEN_STATUS } from "../core/status";
 import { invalidField, isUserError } from "../errors";
+import type { Translator } from "../i18n";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
 import { createToken, getToken, listTokens, setTokenStatus, deleteToken, updateToken } from "../services/tokens";
@@ -19,11 +22,10 @@ const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
 /** The dialog's quota: Unlimited ticked, or an amount in dollars. Unticked with the amount left empty
  * asks for a limit without giving one: refused with what to do (a token that could never call). */
-export const QUOTA_HINT = "enter an amount above $0, or tick Unlimited (the token then spends up to your balance)";
-function quotaOf(f: Form, creating: boolean) {
+function quotaOf(f: Form, creating: boolean, { t }: Translator) {
   if (first(f.unlimited) === "1") return { unlimited_quota: true, remain_quota: 0, budget_period: "" };
   const typed = first(f.quota_usd).trim();
-  if (typed === "") throw invalidField("quota", QUOTA_HINT);
+  if (typed === "") throw invalidField("quota", t("tokens.quotaHint"));
   let remain_quota: number;
   try {
     remain_quota = usdToUnits(typed);
@@ -31,7 +33,7 @@ function quotaOf(f: Form, creating: boolean) {
     throw invalidField("quota", (e as Error).message);
   }
   // an edit may set a limited token to 0 (the service decides); a new token at 0 could never call
-  if (creating && remain_quota === 0) throw invalidField("quota", QUOTA_HINT);
+  if (creating && remain_quota === 0) throw invalidField("quota", t("tokens.quotaHint"));
   // with a budget period the amount is each period's allowance (what is left now follows from it)
   const budget_period = first(f.budget_period);
   if (budget_period) return { unlimited_quota: false, budget_period, period_quota: remain_quota };
@@ -39,14 +41,14 @@ function quotaOf(f: Form, creating: boolean) {
 }
 
 /** What the dialog's form posts → what the token service takes. */
-function toInput(f: Form, creating: boolean) {
+function toInput(f: Form, creating: boolean, tr: Translator) {
   const never = first(f.never) === "1";
   const expires = first(f.expires);
   const expired_time = never || !expires ? -1 : Math.floor(Date.parse(`${expires}T23:59:59Z`) / 1000);
-  if (Number.isNaN(expired_time)) throw invalidField("expires", "is not a date");
+  if (Number.isNaN(expired_time)) throw invalidField("expires", tr.t("tokens.notADate"));
   return {
     name: first(f.name),
-    ...quotaOf(f, creating),
+    ...quotaOf(f, creating, tr),
     expired_time,
     billing_mode: first(f.billing_mode) || "usage_first",
     group: first(f.group) || "default",
@@ -98,20 +100,21 @@ function modelsOf(ctx: PageCall["ctx"], form: Pick<TokenForm, "group" | "fallbac
   return reachableModels(ctx.snapshot.current.routes, chosen, new Set(), () => true);
 }
 
-const dialog = (call: Pick<PageCall, "ctx" | "user">, form: TokenForm, error?: string) =>
+const dialog = (call: Pick<PageCall, "ctx" | "user" | "t">, form: TokenForm, error?: string) =>
   TokenDialog({
     form,
     error,
+    t: call.t,
     groups: listGroups(call.ctx, call.user).items,
     models: modelsOf(call.ctx, form),
   }) as string;
 
 /** The listing a page (or the page an action came from) shows: its page, size and search. */
-function listing({ ctx, user }: Pick<PageCall, "ctx" | "user">, query: Record<string, string | undefined>) {
+function listing({ ctx, user, t }: Pick<PageCall, "ctx" | "user" | "t">, query: Record<string, string | undefined>) {
   const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
   const keyword = query.keyword ?? "";
   const list = listTokens(ctx, user, paging, keyword);
-  return { rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword };
+  return { rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword, t };
 }
 
 /** The footer of the page the browser shows, redrawn out-of-band after a row came or went. */
@@ -119,7 +122,7 @@ const footer = (call: PageCall) =>
   TokenPager({ ...listing(call, Object.fromEntries(call.shown.searchParams)), oob: true }) as string;
 
 export function tokenPages({ page, action, fragment }: ReturnType<typeof consoleTable>) {
-  page("/token", { title: "Tokens" }, (call) => TokenTable(listing(call, call.query)) as string);
+  page("/token", { title: ({ t }) => t("tokens.title") }, (call) => TokenTable(listing(call, call.query)) as string);
   fragment("/token/new", (call) => dialog(call, EMPTY_FORM));
   fragment("/token/models", ({ ctx, query }) => {
     const form = { group: query.group ?? "", fallback1: query.fallback1 ?? "", fallback2: query.fallback2 ?? "" };
@@ -130,11 +133,12 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
 
   action("POST", "/token", {}, (call) => {
     try {
-      const { token, key } = createToken(call.ctx, call.user, toInput(call.form, true));
-      const row = TokenRow({ t: token }) as string;
+      const { token, key } = createToken(call.ctx, call.user, toInput(call.form, true, call.t));
+      const row = TokenRow({ t: token, tr: call.t }) as string;
       // table rows cannot stand alone in HTML: htmx takes them out-of-band from inside a <template>
       const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
-      return { html: (NewKeyDialog({ name: token.name, key }) as string) + oob + footer(call), toast: "Token created" };
+      const created = NewKeyDialog({ name: token.name, key, t: call.t }) as string;
+      return { html: created + oob + footer(call), toast: call.t.t("tokens.toast.created") };
     } catch (e) {
       if (isUserError(e)) return { html: dialog(call, echo(call.form), e.message) };
       throw e;
@@ -143,23 +147,23 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
   action("POST", "/token/:id", {}, (call) => {
     const id = Number(call.params.id);
     try {
-      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form, false) });
-      const row = (TokenRow({ t: token }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
-      return { html: `<template>${row}</template>`, toast: "Saved", closeDialog: true };
+      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form, false, call.t) });
+      const row = (TokenRow({ t: token, tr: call.t }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
+      return { html: `<template>${row}</template>`, toast: call.t.t("tokens.toast.saved"), closeDialog: true };
     } catch (e) {
       if (isUserError(e)) return { html: dialog(call, echo(call.form, id), e.message) };
       throw e;
     }
   });
-  action("PUT", "/token/:id/status", {}, ({ ctx, user, params, form }) => {
+  action("PUT", "/token/:id/status", {}, ({ ctx, user, params, form, t }) => {
     const token = setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
     return {
-      html: TokenRow({ t: token }) as string,
-      toast: token.status === TOKEN_STATUS.disabled ? "Disabled" : "Enabled",
+      html: TokenRow({ t: token, tr: t }) as string,
+      toast: t.t(token.status === TOKEN_STATUS.disabled ? "tokens.toast.disabled" : "tokens.toast.enabled"),
     };
   });
   action("DELETE", "/token/:id", {}, (call) => {
     deleteToken(call.ctx, call.user, Number(call.params.id));
-    return { html: footer(call), toast: "Deleted" };
+    return { html: footer(call), toast: call.t.t("tokens.toast.deleted") };
   });
 }

@@ -57,6 +57,8 @@ export const users = sqliteTable("users", {
   /** AES-256-GCM sealed secret the webhook's body is signed with; "" = none */
   webhookSecretSealed: text("webhook_secret_sealed").notNull().default(""),
   ...budgetColumns(),
+  /** the console language the person chose (en, zh-CN…); "" = not chosen (cookie, browser, default) */
+  language: text("language").notNull().default(""),
 });
 
 export const groups = sqliteTable("groups", {

@@ -22,13 +22,18 @@ export const Login = z.object({ username: z.string().min(1).max(64), password: z
 /** One per process, like the sessions it guards. */
 const throttle = new SignInThrottle();
 let dummyHash: string | null = null;
+/** The refusal of a disabled account (the console shows it in the reader's language). */
+export const ACCOUNT_DISABLED = "this account is disabled";
 
 function tooManyAttempts(v: Extract<Verdict, { ok: false }>) {
   const message =
     v.scope === "address"
       ? `too many failed sign-ins from your address; retry in ${v.retryAfterSec} s`
       : `this account has had many failed sign-ins lately, so each try waits a while; retry in ${v.retryAfterSec} s`;
-  return new AppError(429, "too_many_attempts", message, null, undefined, { "retry-after": String(v.retryAfterSec) });
+  // param names the scope ("address" or "account"): the console says it in the reader's language
+  return new AppError(429, "too_many_attempts", message, v.scope, undefined, {
+    "retry-after": String(v.retryAfterSec),
+  });
 }
 
 /** The CSRF token of a session: what the console's pages carry and API cookie clients send as X-CSRF-Token. */
@@ -54,7 +59,7 @@ export async function login(ctx: Ctx, input: unknown, ip: string) {
   const ok = await Bun.password.verify(password, user?.passwordHash ?? dummyHash);
   if (!user || !ok) throw unauthorized("wrong username or password");
   throttle.succeeded(verdict.attempt);
-  if (user.status !== USER_STATUS.enabled) throw forbidden("this account is disabled");
+  if (user.status !== USER_STATUS.enabled) throw forbidden(ACCOUNT_DISABLED);
   const sessionId = newSessionId();
   ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);
   return { sessionId, user: userView(ctx, user) };
@@ -74,7 +79,7 @@ export function authenticate(ctx: Ctx, cred: { sessionId?: string; accessToken?:
     if (session && session.expiresAt > ctx.now()) user = ctx.store.users.byId(session.userId);
   }
   if (!user) return null;
-  if (user.status !== USER_STATUS.enabled) throw forbidden("this account is disabled");
+  if (user.status !== USER_STATUS.enabled) throw forbidden(ACCOUNT_DISABLED);
   return toActor(user);
 }
 

@@ -8,6 +8,7 @@ import type { RelaySettings } from "../core/snapshot";
 import { normalizeList } from "../core/token-rules";
 import { ALERT_SETTINGS } from "./alert-settings";
 import { invalidField } from "../errors";
+import { type Lang, LANGUAGE_CODES } from "../i18n";
 import type { Ctx } from "./context";
 import { validate } from "./validate";
 
@@ -94,6 +95,11 @@ export const SETTINGS = {
       .refine(isTimeZone, "must be an IANA time zone name, e.g. UTC, Europe/Berlin or Asia/Shanghai"),
     fallback: "UTC",
     help: "the operator's time zone: budget periods (daily budgets come back at midnight there, weekly ones on Monday, monthly ones on the 1st) and the days of the admin dashboard",
+  },
+  default_language: {
+    schema: z.enum(LANGUAGE_CODES as [Lang, ...Lang[]]),
+    fallback: "en",
+    help: "the console's language for people who chose none and whose browser asks for none the console has (en, zh-CN)",
   },
 } as const;
 

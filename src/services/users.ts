@@ -61,6 +61,11 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
   return userView(ctx, row);
 }
 
+/** The console language the person chose (one of the catalogs' codes, checked by the caller). */
+export function setLanguage(ctx: Ctx, actor: Actor, language: string) {
+  ctx.store.users.update(actor.id, { language });
+}
+
 export async function register(ctx: Ctx, input: unknown) {
   if (!readSettings(ctx).register_enabled)
     throw forbidden("sign-up is disabled on this server; ask an admin for an account");

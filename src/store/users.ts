@@ -21,6 +21,7 @@ export type UserPatch = Partial<
     | "budgetPeriod"
     | "periodQuota"
     | "periodStart"
+    | "language"
   >
 >;
 

@@ -1,5 +1,6 @@
 // apiyi console: toasts (from the server's HX-Trigger "toast" event), copy buttons with a manual
-// fallback when the clipboard is refused, and <dialog> helpers. No framework, no build step.
+// fallback when the clipboard is refused, and <dialog> helpers. No framework, no build step. Its own
+// toasts' words come from the page (the body's data-msg-* attributes, in the reader's language).
 (() => {
   const toast = (message, kind = "ok") => {
     const box = document.getElementById("toasts");
@@ -28,11 +29,11 @@
       if (copy.dataset.copyFrom) {
         const res = await fetch(copy.dataset.copyFrom, { method: "POST", headers: { "x-csrf-token": document.body.dataset.csrf || "" } });
         text = res.ok ? (await res.json()).data?.key : null;
-        if (!text) return toast("Could not read the key", "error");
+        if (!text) return toast(document.body.dataset.msgKeyUnreadable || "Could not read the key", "error");
       }
       try {
         await navigator.clipboard.writeText(text);
-        toast("Copied");
+        toast(document.body.dataset.msgCopied || "Copied");
       } catch {
         showManually(text);
       }

@@ -2,6 +2,7 @@
 // Alerts in the console: the low-balance banner on every page of a user below their threshold, the
 // alert settings card of /account (threshold in $, webhook and its secret, shown once when apiyi
 // generated it), and the send log (the user's own on /account, everyone's on /admin/settings).
+import { EN, type Translator } from "../../src/i18n";
 import { DataTable } from "./kit";
 import { usd } from "./money";
 
@@ -24,10 +25,16 @@ export type AlertSendView = {
   created_at: number;
 };
 
-export function LowBalanceBanner(props: { quota: number; threshold: number }) {
+/** Above every page while the balance is below the alert threshold (the layout's, in the reader's language). */
+export function LowBalanceBanner(props: { quota: number; threshold: number; t?: Translator }) {
+  const t = props.t ?? EN;
+  const text = t.t("banner.lowBalance", {
+    balance: usd(props.quota, false, t),
+    threshold: usd(props.threshold, false, t),
+  });
   return (
     <p class="alert warn banner" role="status" id="low-balance-banner" safe>
-      {`Your balance is ${usd(props.quota)}, below your alert threshold of ${usd(props.threshold)}. Ask an admin to top it up.`}
+      {text}
     </p>
   );
 }

@@ -3,8 +3,12 @@
 // the list toolbar (title, search form, New button), the data table frame, the row action menu and
 // row buttons, the pager, the dialog button rows, and the "copy by hand" fallback dialog that
 // app.js opens when the browser refuses the clipboard. Every text a caller passes in is escaped
-// here; only `children` (already rendered JSX) is inserted as it is.
-import type { Children } from "@kitajs/html";
+// here; only `children` (already rendered JSX) is inserted as it is. Their own words (New, Cancel,
+// Done, the pager's) are in the reader's language when the page passes its translator `t`, English
+// otherwise.
+import { type Children, escapeHtml } from "@kitajs/html";
+import { templatePieces } from "../../src/core/message-template";
+import { EN, type MessageKey, type Translator } from "../../src/i18n";
 
 const WRENCH_ICON =
   '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
@@ -15,6 +19,7 @@ export function ListToolbar(props: {
   title: string;
   search?: { action: string; name?: string; placeholder: string; value: string };
   newUrl?: string;
+  t?: Translator;
   children?: Children;
 }) {
   const s = props.search;
@@ -30,8 +35,8 @@ export function ListToolbar(props: {
       )}
       {props.children}
       {props.newUrl ? (
-        <button type="button" class="primary" hx-get={props.newUrl} hx-target="#dialog-slot">
-          New
+        <button type="button" class="primary" hx-get={props.newUrl} hx-target="#dialog-slot" safe>
+          {(props.t ?? EN).t("common.new")}
         </button>
       ) : (
         ""
@@ -77,11 +82,12 @@ export function DataTable(props: {
 }
 
 /** The last cell of a row: the wrench menu holding the row's actions (`children`). */
-export function RowMenu(props: { children?: Children }) {
+export function RowMenu(props: { t?: Translator; children?: Children }) {
+  const label = (props.t ?? EN).t("common.actions");
   return (
     <td class="actions">
       <details class="menu">
-        <summary title="Actions" aria-label="Actions">
+        <summary title={label} aria-label={label}>
           {WRENCH_ICON}
         </summary>
         <div class="menu-items">{props.children}</div>
@@ -95,33 +101,55 @@ export function RowButtons(props: { children?: Children }) {
   return <td class="actions row-buttons">{props.children}</td>;
 }
 
-/** "Page 2 of 5 · 93 tokens" with Previous/Next links built by `link`. With an `id` an action can
- * redraw it out-of-band (`oob`) when it adds or removes a row. */
+export type PageFigures = { page: number; pages: number; total: number };
+
+/** "Page 2 of 5 · 93 tokens" with Previous/Next links built by `link`: `noun` names the rows, or
+ * `summary` says the whole line (a catalog template, in the reader's language, with `t`). With an
+ * `id` an action can redraw it out-of-band (`oob`) when it adds or removes a row. */
 export function Pager(props: {
   page: number;
   size: number;
   total: number;
   link: (p: number) => string;
-  noun: string;
+  noun?: string;
+  summary?: (f: PageFigures) => string;
+  t?: Translator;
   id?: string;
   oob?: boolean;
 }) {
+  const { t } = props.t ?? EN;
   const pages = Math.max(1, Math.ceil(props.total / props.size));
+  const figures = { page: props.page, pages, total: props.total };
+  const line = props.summary
+    ? props.summary(figures)
+    : `Page ${props.page} of ${pages} · ${props.total} ${props.noun ?? ""}`;
   return (
     <nav class="pager" id={props.id} hx-swap-oob={props.oob ? "true" : undefined}>
-      {props.page > 1 ? <a href={props.link(props.page - 1)}>← Previous</a> : ""}
-      <span safe>{`Page ${props.page} of ${pages} · ${props.total} ${props.noun}`}</span>
-      {props.page < pages ? <a href={props.link(props.page + 1)}>Next →</a> : ""}
+      {props.page > 1 ? (
+        <a href={props.link(props.page - 1)} safe>
+          {t("pager.previous")}
+        </a>
+      ) : (
+        ""
+      )}
+      <span safe>{line}</span>
+      {props.page < pages ? (
+        <a href={props.link(props.page + 1)} safe>
+          {t("pager.next")}
+        </a>
+      ) : (
+        ""
+      )}
     </nav>
   );
 }
 
 /** A form dialog's buttons: Cancel (closes, submits nothing) and the primary submit button. */
-export function DialogButtons(props: { submit: string }) {
+export function DialogButtons(props: { submit: string; t?: Translator }) {
   return (
     <div class="buttons">
-      <button type="button" data-close>
-        Cancel
+      <button type="button" data-close safe>
+        {(props.t ?? EN).t("common.cancel")}
       </button>
       <button type="submit" class="primary" safe>
         {props.submit}
@@ -131,11 +159,11 @@ export function DialogButtons(props: { submit: string }) {
 }
 
 /** An information dialog's only button: Done, which closes it. */
-export function DoneButton() {
+export function DoneButton(props: { t?: Translator } = {}) {
   return (
     <div class="buttons">
-      <button type="button" data-close>
-        Done
+      <button type="button" data-close safe>
+        {(props.t ?? EN).t("common.done")}
       </button>
     </div>
   );
@@ -145,15 +173,27 @@ export function DoneButton() {
 export const DialogSlot = () => <div id="dialog-slot"></div>;
 
 /** The fallback app.js opens when the browser refuses the clipboard: the text to copy is put in the
- * input. `what` names it in the prompt ("the key", "it"; none: "Copy by hand:"). */
-export function CopyManualDialog(props: { what?: string }) {
+ * input. `what` names it in the prompt ("the key", "it"; none: "Copy by hand:"); `prompt`, with the
+ * page's translator, is the whole prompt in the reader's language. */
+export function CopyManualDialog(props: { what?: string; prompt?: string; t?: Translator }) {
+  const prompt =
+    props.prompt ?? `The browser refused the clipboard. Copy ${props.what ? `${props.what} ` : ""}by hand:`;
   return (
     <dialog id="copy-manual">
-      <p safe>{`The browser refused the clipboard. Copy ${props.what ? `${props.what} ` : ""}by hand:`}</p>
+      <p safe>{prompt}</p>
       <input readonly />
-      <button type="button" data-close>
-        Done
+      <button type="button" data-close safe>
+        {(props.t ?? EN).t("common.done")}
       </button>
     </dialog>
   );
+}
+
+/** A catalog sentence with markup inside ("Address: {url} (…)" with the URL in <code>): the sentence's
+ * own words escaped, each {name} replaced by `parts[name]`, already-rendered JSX (whose data JSX
+ * escaped). The word order stays the language's own. */
+export function Rich(props: { t: Translator; k: MessageKey; parts: Record<string, string> }) {
+  return templatePieces(props.t.template(props.k))
+    .map((piece, i) => (i % 2 === 0 ? escapeHtml(piece) : (props.parts[piece] ?? `{${piece}}`)))
+    .join("");
 }

@@ -1,37 +1,55 @@
 /** @jsxImportSource @kitajs/html */
-// The sign-in page (and its error state): a plain form that works without JavaScript.
+// The sign-in page (and its error state): a plain form that works without JavaScript; sign-up beside
+// it. Both in the visitor's language, with the language switch above them (the layout's).
+import type { Translator } from "../../src/i18n";
 import { Layout } from "../layout";
 
-export function LoginPage(props: { next: string; error?: string; username?: string; registerEnabled: boolean }) {
+const ErrorLine = (props: { error?: string }) =>
+  props.error ? (
+    <p class="alert error" role="alert" safe>
+      {props.error}
+    </p>
+  ) : (
+    ""
+  );
+
+export function LoginPage(props: {
+  t: Translator;
+  next: string;
+  error?: string;
+  username?: string;
+  registerEnabled: boolean;
+}) {
+  const { t } = props.t;
+  const here = props.next === "/token" ? "/login" : `/login?next=${encodeURIComponent(props.next)}`;
   return (
-    <Layout title="Sign in · apiyi">
+    <Layout title={t("page.title", { title: t("login.title") })} t={props.t} here={here}>
       <section class="card login">
         <h1>apiyi</h1>
-        <p class="muted">Sign in to manage your API keys.</p>
-        {props.error ? (
-          <p class="alert error" role="alert" safe>
-            {props.error}
-          </p>
-        ) : (
-          ""
-        )}
+        <p class="muted" safe>
+          {t("login.lead")}
+        </p>
+        <ErrorLine error={props.error} />
         <form method="post" action="/login">
           <input type="hidden" name="next" value={props.next} />
           <label>
-            Username
+            <span safe>{t("login.username")}</span>
             <input name="username" autocomplete="username" required value={props.username ?? ""} autofocus />
           </label>
           <label>
-            Password
+            <span safe>{t("login.password")}</span>
             <input name="password" type="password" autocomplete="current-password" required />
           </label>
-          <button type="submit" class="primary wide">
-            Sign in
+          <button type="submit" class="primary wide" safe>
+            {t("login.submit")}
           </button>
         </form>
         {props.registerEnabled ? (
           <p class="muted">
-            No account? <a href="/register">Sign up</a>
+            <span safe>{t("login.noAccount")}</span>{" "}
+            <a href="/register" safe>
+              {t("login.signUp")}
+            </a>
           </p>
         ) : (
           ""
@@ -42,33 +60,31 @@ export function LoginPage(props: { next: string; error?: string; username?: stri
 }
 
 /** Sign-up (only while the register_enabled setting is on). */
-export function RegisterPage(props: { error?: string; username?: string }) {
+export function RegisterPage(props: { t: Translator; error?: string; username?: string }) {
+  const { t } = props.t;
   return (
-    <Layout title="Sign up · apiyi">
+    <Layout title={t("page.title", { title: t("register.title") })} t={props.t} here="/register">
       <section class="card login">
-        <h1>Create an account</h1>
-        {props.error ? (
-          <p class="alert error" role="alert" safe>
-            {props.error}
-          </p>
-        ) : (
-          ""
-        )}
+        <h1 safe>{t("register.heading")}</h1>
+        <ErrorLine error={props.error} />
         <form method="post" action="/register">
           <label>
-            Username
+            <span safe>{t("login.username")}</span>
             <input name="username" autocomplete="username" required value={props.username ?? ""} autofocus />
           </label>
           <label>
-            Password (at least 8 characters)
+            <span safe>{t("register.password")}</span>
             <input name="password" type="password" autocomplete="new-password" required minlength="8" />
           </label>
-          <button type="submit" class="primary wide">
-            Sign up
+          <button type="submit" class="primary wide" safe>
+            {t("register.submit")}
           </button>
         </form>
         <p class="muted">
-          Have an account? <a href="/login">Sign in</a>
+          <span safe>{t("register.haveAccount")}</span>{" "}
+          <a href="/login" safe>
+            {t("register.signIn")}
+          </a>
         </p>
       </section>
     </Layout>

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The rate-limit inputs the token, user and group dialogs share, folded in an "Advanced" section:
-// whole numbers, empty (or 0) = not set.
-
+// whole numbers, empty (or 0) = not set. In the reader's language when the page passes `t`.
+import { EN, type PlainKey, type Translator } from "../../src/i18n";
 import type { RateLimits } from "./models";
 
 export type RateLimitForm = { rpm_limit: string; tpm_limit: string; rpd_limit: string; max_parallel_requests: string };
@@ -16,27 +16,34 @@ export const rateLimitForm = (v: RateLimits): RateLimitForm => ({
   max_parallel_requests: v.max_parallel_requests ? String(v.max_parallel_requests) : "",
 });
 
-const FIELDS: [keyof RateLimitForm, string][] = [
-  ["rpm_limit", "Requests per minute"],
-  ["tpm_limit", "Tokens per minute"],
-  ["rpd_limit", "Requests per day"],
-  ["max_parallel_requests", "Calls at once"],
+const FIELDS: [keyof RateLimitForm, PlainKey][] = [
+  ["rpm_limit", "limits.rpm"],
+  ["tpm_limit", "limits.tpm"],
+  ["rpd_limit", "limits.rpd"],
+  ["max_parallel_requests", "limits.parallel"],
 ];
 
 /** `note`: what an empty field means here (the group's default, or no limit). */
-export function RateLimitInputs(props: { values: RateLimitForm; note: string }) {
+export function RateLimitInputs(props: { values: RateLimitForm; note: string; t?: Translator }) {
+  const { t } = props.t ?? EN;
   const set = FIELDS.some(([name]) => props.values[name] !== "");
   return (
     <details class="advanced" open={set}>
-      <summary>Advanced: rate limits</summary>
+      <summary safe>{t("limits.summary")}</summary>
       <p class="muted small" safe>
         {props.note}
       </p>
       <fieldset class="row">
         {FIELDS.map(([name, label]) => (
           <label>
-            <span safe>{label}</span>
-            <input name={name} inputmode="numeric" pattern="[0-9]*" value={props.values[name]} placeholder="not set" />
+            <span safe>{t(label)}</span>
+            <input
+              name={name}
+              inputmode="numeric"
+              pattern="[0-9]*"
+              value={props.values[name]}
+              placeholder={t("limits.notSet")}
+            />
           </label>
         ))}
       </fieldset>

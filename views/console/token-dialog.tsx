@@ -2,7 +2,8 @@
 // The New / Edit token dialog: name, quota (or unlimited), expiry (or never, with quick picks),
 // billing mode, group with its multiplier, up to two fallback groups, model whitelist, IP allowlist,
 // and (folded) its rate limits.
-// Validation errors come back inside the same dialog.
+// Validation errors come back inside the same dialog. Every word from the reader's catalog (`t`).
+import type { PlainKey, Translator } from "../../src/i18n";
 import { PeriodSelect } from "./budget";
 import { DialogButtons, DoneButton } from "./kit";
 import { NO_LIMITS_FORM, type RateLimitForm, RateLimitInputs } from "./rate-limits";
@@ -42,17 +43,23 @@ export const EMPTY_FORM: TokenForm = {
   limits: NO_LIMITS_FORM,
 };
 
-const MODES: [string, string][] = [
-  ["usage_first", "Usage first (recommended): by tokens where the model has token prices, else per call"],
-  ["usage", "Pay per usage: by tokens only; models priced only per call are refused"],
-  ["per_call", "Pay per call: a fixed price per call; models priced only by tokens are refused"],
-  ["per_call_first", "Call first: per call where the model has a per-call price, else by tokens"],
+const MODES: [string, PlainKey][] = [
+  ["usage_first", "billing.mode.usage_first"],
+  ["usage", "billing.mode.usage"],
+  ["per_call", "billing.mode.per_call"],
+  ["per_call_first", "billing.mode.per_call_first"],
 ];
 
-function GroupSelect(props: { name: string; value: string; groups: GroupOption[]; optional?: boolean }) {
+function GroupSelect(props: { name: string; value: string; groups: GroupOption[]; optional?: string }) {
   return (
     <select name={props.name} class="group-pick">
-      {props.optional ? <option value="">— none —</option> : ""}
+      {props.optional ? (
+        <option value="" safe>
+          {props.optional}
+        </option>
+      ) : (
+        ""
+      )}
       {props.groups.map((g) => (
         <option value={g.name} selected={g.name === props.value} safe>
           {`${g.name} (×${g.multiplier_text})`}
@@ -75,13 +82,20 @@ export function ModelSelect(props: { models: string[]; selected: string[] }) {
   );
 }
 
-export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; models: string[]; error?: string }) {
+export function TokenDialog(props: {
+  form: TokenForm;
+  groups: GroupOption[];
+  models: string[];
+  error?: string;
+  t: Translator;
+}) {
   const f = props.form;
+  const { t } = props.t;
   const editing = f.id !== undefined;
   return (
     <dialog data-autoopen class="form-dialog">
       <form hx-post={editing ? `/token/${f.id}` : "/token"} hx-target="#dialog-slot">
-        <h2>{editing ? "Edit token" : "New token"}</h2>
+        <h2 safe>{editing ? t("tokenDialog.edit") : t("tokenDialog.new")}</h2>
         {props.error ? (
           <p class="alert error" role="alert" safe>
             {props.error}
@@ -90,49 +104,58 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
           ""
         )}
         <label>
-          Name
+          <span safe>{t("tokenDialog.name")}</span>
           <input name="name" required maxlength="50" value={f.name} />
         </label>
         <fieldset class="row">
           <label>
-            Quota ($)
-            <input name="quota_usd" inputmode="decimal" value={f.quota_usd} placeholder="e.g. 10" />
+            <span safe>{t("tokenDialog.quota")}</span>
+            <input
+              name="quota_usd"
+              inputmode="decimal"
+              value={f.quota_usd}
+              placeholder={t("tokenDialog.quotaPlaceholder")}
+            />
           </label>
           <label class="check">
-            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} /> Unlimited{" "}
-            <small class="muted">(up to your balance)</small>
+            <input type="checkbox" name="unlimited" value="1" checked={f.unlimited} />{" "}
+            <span safe>{t("tokenDialog.unlimited")}</span>{" "}
+            <small class="muted" safe>
+              {t("tokenDialog.upToBalance")}
+            </small>
           </label>
           <label>
-            Resets
-            <PeriodSelect value={f.budget_period} />
+            <span safe>{t("tokenDialog.resets")}</span>
+            <PeriodSelect value={f.budget_period} t={props.t} />
           </label>
         </fieldset>
         <fieldset class="row">
           <label>
-            Expires
+            <span safe>{t("tokenDialog.expires")}</span>
             <input type="date" name="expires" value={f.expires} />
           </label>
           <label class="check">
-            <input type="checkbox" name="never" value="1" checked={f.never} /> Never
+            <input type="checkbox" name="never" value="1" checked={f.never} />{" "}
+            <span safe>{t("tokenDialog.never")}</span>
           </label>
           <span class="quick">
-            <button type="button" data-expire="1">
-              1 day
+            <button type="button" data-expire="1" safe>
+              {t("tokenDialog.oneDay")}
             </button>
-            <button type="button" data-expire="30">
-              1 month
+            <button type="button" data-expire="30" safe>
+              {t("tokenDialog.oneMonth")}
             </button>
-            <button type="button" data-expire="365">
-              1 year
+            <button type="button" data-expire="365" safe>
+              {t("tokenDialog.oneYear")}
             </button>
           </span>
         </fieldset>
         <fieldset>
-          <legend>Billing mode</legend>
+          <legend safe>{t("tokenDialog.billingMode")}</legend>
           {MODES.map(([value, text]) => (
             <label class="radio">
               <input type="radio" name="billing_mode" value={value} checked={f.billing_mode === value} />{" "}
-              <span safe>{text}</span>
+              <span safe>{t(text)}</span>
             </label>
           ))}
         </fieldset>
@@ -147,54 +170,50 @@ export function TokenDialog(props: { form: TokenForm; groups: GroupOption[]; mod
           hx-swap="outerHTML"
         >
           <label>
-            Group
+            <span safe>{t("tokenDialog.group")}</span>
             <GroupSelect name="group" value={f.group} groups={props.groups} />
           </label>
           <label>
-            Fallback 1
-            <GroupSelect name="fallback1" value={f.fallback1} groups={props.groups} optional />
+            <span safe>{t("tokenDialog.fallback1")}</span>
+            <GroupSelect name="fallback1" value={f.fallback1} groups={props.groups} optional={t("common.none")} />
           </label>
           <label>
-            Fallback 2
-            <GroupSelect name="fallback2" value={f.fallback2} groups={props.groups} optional />
+            <span safe>{t("tokenDialog.fallback2")}</span>
+            <GroupSelect name="fallback2" value={f.fallback2} groups={props.groups} optional={t("common.none")} />
           </label>
         </fieldset>
         <label>
-          Models (none selected = every model)
-          <input type="search" class="filter" placeholder="Filter models" data-filter="models" />
+          <span safe>{t("tokenDialog.models")}</span>
+          <input type="search" class="filter" placeholder={t("tokenDialog.filterModels")} data-filter="models" />
           <ModelSelect models={props.models} selected={f.models} />
         </label>
         <label>
-          IP allowlist (IPs or CIDRs, one per line; empty = any)
+          <span safe>{t("tokenDialog.allowIps")}</span>
           <textarea name="allow_ips" rows="2" safe>
             {f.allow_ips}
           </textarea>
         </label>
-        <RateLimitInputs
-          values={f.limits}
-          note="Empty: the default of the token's group, if it has one (unless your account has its own)."
-        />
-        <DialogButtons submit={editing ? "Save" : "Create"} />
+        <RateLimitInputs values={f.limits} note={t("tokenDialog.limitsNote")} t={props.t} />
+        <DialogButtons submit={editing ? t("common.save") : t("common.create")} t={props.t} />
       </form>
     </dialog>
   );
 }
 
 /** Shown once after a create: the new key, to copy. */
-export function NewKeyDialog(props: { name: string; key: string }) {
+export function NewKeyDialog(props: { name: string; key: string; t: Translator }) {
+  const { t } = props.t;
   return (
     <dialog data-autoopen class="form-dialog">
-      <h2>Token created</h2>
-      <p>
-        Copy the key of <strong safe>{props.name}</strong> now; it stays available from the copy icon later.
-      </p>
+      <h2 safe>{t("newKey.title")}</h2>
+      <p safe>{t("newKey.body", { name: props.name })}</p>
       <p class="key-box">
         <code safe>{props.key}</code>
-        <button type="button" class="primary" data-copy={props.key}>
-          Copy
+        <button type="button" class="primary" data-copy={props.key} safe>
+          {t("common.copy")}
         </button>
       </p>
-      <DoneButton />
+      <DoneButton t={props.t} />
     </dialog>
   );
 }

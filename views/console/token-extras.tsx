@@ -1,17 +1,19 @@
 /** @jsxImportSource @kitajs/html */
 // The "Request example" and "Share" dialogs of the /token wrench menu: snippets and one-click links
-// with the token's full key and the server's public address, each with a copy button.
+// with the token's full key and the server's public address, each with a copy button. In the
+// reader's language (`t`); the snippets themselves are code and stay as they are.
 import { TOKEN_STATUS } from "../../src/core/status";
-import { DoneButton } from "./kit";
+import type { PlainKey, Translator } from "../../src/i18n";
+import { DoneButton, Rich } from "./kit";
 
 export type Snippet = { id: string; title: string; text: string; note?: string };
 export type ShareLink = { id: string; app: string; what: string; href: string; web?: boolean };
 type TokenBrief = { id: number; name: string; status: number };
 
-const STATUS_WORD: Record<number, string> = {
-  [TOKEN_STATUS.disabled]: "disabled",
-  [TOKEN_STATUS.expired]: "expired",
-  [TOKEN_STATUS.exhausted]: "exhausted",
+const STATUS_WORD: Record<number, PlainKey> = {
+  [TOKEN_STATUS.disabled]: "tokens.status.disabled",
+  [TOKEN_STATUS.expired]: "tokens.status.expired",
+  [TOKEN_STATUS.exhausted]: "tokens.status.exhausted",
 };
 
 /** Kita escapes only `"` in attribute values; `&` is escaped here so that no text (a URL's `&copy=`…)
@@ -21,44 +23,48 @@ const attr = (s: string) => s.replaceAll("&", "&amp;");
 /** Already escaped: JSX text would decode `&lt;port&gt;` at compile time and send a bare <port> tag. */
 const LOCAL_ADDRESS = "http://127.0.0.1:&lt;port&gt;";
 
-function StatusNote(props: { status: number }) {
+function StatusNote(props: { status: number; t: Translator }) {
   const word = STATUS_WORD[props.status];
   if (!word) return "";
   return (
     <p class="alert warn" role="note" safe>
-      {`This token is ${word}: calls with its key fail until that changes.`}
+      {props.t.t("extras.statusNote", { status: props.t.t(word) })}
     </p>
   );
 }
 
-function AddressNote(props: { publicUrl: string; admin: boolean; what: string }) {
+/** `unset`: what the missing address does to this dialog (its sentence in the catalog). */
+function AddressNote(props: {
+  publicUrl: string;
+  admin: boolean;
+  unset: "extras.noAddress.snippets" | "extras.noAddress.share";
+  t: Translator;
+}) {
+  const tr = props.t;
   if (props.publicUrl) {
     return (
       <p class="muted small">
-        Address: <code safe>{props.publicUrl}</code> (the server's public URL setting).
+        <Rich t={tr} k="extras.address" parts={{ url: (<code safe>{props.publicUrl}</code>) as string }} />
       </p>
     );
   }
+  const parts = { placeholder: "<code>YOUR_APIYI_URL</code>", local: `<code>${LOCAL_ADDRESS}</code>` };
   return (
     <p class="alert warn" role="note">
-      This server's public address is not set, so <span safe>{props.what}</span> <code>YOUR_APIYI_URL</code>: put the
-      address your clients reach this server at in its place (for a server on this computer,{" "}
-      <code>{LOCAL_ADDRESS}</code>).{" "}
-      {props.admin
-        ? "Set it once under Admin → Settings (public_url), or start the server with --public-url https://api.example.com."
-        : "Ask an admin to set the public URL (Admin → Settings, or --public-url)."}
+      <Rich t={tr} k={props.unset} parts={parts} />{" "}
+      <span safe>{tr.t(props.admin ? "extras.noAddress.admin" : "extras.noAddress.user")}</span>
     </p>
   );
 }
 
-function CodeBlock(props: { s: Snippet }) {
+function CodeBlock(props: { s: Snippet; t: Translator }) {
   const s = props.s;
   return (
     <section class="snippet" id={`snippet-${s.id}`}>
       <header>
         <h3 safe>{s.title}</h3>
-        <button type="button" class="small" data-copy={attr(s.text)}>
-          Copy
+        <button type="button" class="small" data-copy={attr(s.text)} safe>
+          {props.t.t("common.copy")}
         </button>
       </header>
       {s.note ? (
@@ -75,13 +81,13 @@ function CodeBlock(props: { s: Snippet }) {
   );
 }
 
-function Head(props: { title: string; name: string }) {
+function Head(props: { title: string; name: string; t: Translator }) {
   return (
     <header class="dialog-head">
       <h2>
         <span safe>{props.title}</span> · <span safe>{props.name}</span>
       </h2>
-      <button type="button" class="icon" data-close aria-label="Close">
+      <button type="button" class="icon" data-close aria-label={props.t.t("extras.close")}>
         ✕
       </button>
     </header>
@@ -95,16 +101,18 @@ export function ExampleDialog(props: {
   models: string[];
   model: string | null;
   snippets: Snippet[];
+  t: Translator;
 }) {
   const t = props.token;
+  const tr = props.t;
   return (
     <dialog data-autoopen class="form-dialog extras-dialog" id="example-dialog">
-      <Head title="Request example" name={t.name} />
-      <StatusNote status={t.status} />
-      <AddressNote publicUrl={props.publicUrl} admin={props.admin} what="the snippets say" />
+      <Head title={tr.t("extras.example.title")} name={t.name} t={tr} />
+      <StatusNote status={t.status} t={tr} />
+      <AddressNote publicUrl={props.publicUrl} admin={props.admin} unset="extras.noAddress.snippets" t={tr} />
       {props.model ? (
         <label class="inline-field">
-          Model
+          <span safe>{tr.t("extras.model")}</span>
           <select name="model" hx-get={`/token/${t.id}/example`} hx-target="#dialog-slot">
             {props.models.map((m) => (
               <option value={m} selected={m === props.model} safe>
@@ -115,14 +123,13 @@ export function ExampleDialog(props: {
         </label>
       ) : (
         <p class="alert warn" role="note">
-          This token cannot call any model right now: no enabled channel in its groups serves a model that its whitelist
-          allows and its billing mode can bill. The snippets say <code>MODEL_NAME</code>.
+          <Rich t={tr} k="extras.noModel" parts={{ placeholder: "<code>MODEL_NAME</code>" }} />
         </p>
       )}
       {props.snippets.map((s) => (
-        <CodeBlock s={s} />
+        <CodeBlock s={s} t={tr} />
       ))}
-      <DoneButton />
+      <DoneButton t={tr} />
     </dialog>
   );
 }
@@ -133,17 +140,15 @@ export function ShareDialog(props: {
   admin: boolean;
   links: ShareLink[];
   block: string;
+  t: Translator;
 }) {
   const t = props.token;
+  const tr = props.t;
   return (
     <dialog data-autoopen class="form-dialog extras-dialog" id="share-dialog">
-      <Head title="Share / one-click setup" name={t.name} />
-      <StatusNote status={t.status} />
-      <AddressNote
-        publicUrl={props.publicUrl}
-        admin={props.admin}
-        what="the one-click links are off and the block below says"
-      />
+      <Head title={tr.t("extras.share.title")} name={t.name} t={tr} />
+      <StatusNote status={t.status} t={tr} />
+      <AddressNote publicUrl={props.publicUrl} admin={props.admin} unset="extras.noAddress.share" t={tr} />
       {props.links.length ? (
         <ul class="share-links">
           {props.links.map((l) => (
@@ -160,11 +165,12 @@ export function ShareDialog(props: {
                   href={attr(l.href)}
                   target={l.web ? "_blank" : undefined}
                   rel={l.web ? "noopener noreferrer" : undefined}
+                  safe
                 >
-                  Open
+                  {tr.t("extras.open")}
                 </a>
-                <button type="button" data-copy={attr(l.href)}>
-                  Copy link
+                <button type="button" data-copy={attr(l.href)} safe>
+                  {tr.t("extras.copyLink")}
                 </button>
               </div>
             </li>
@@ -175,19 +181,19 @@ export function ShareDialog(props: {
       )}
       <section class="snippet" id="snippet-base">
         <header>
-          <h3>Base URL + key</h3>
-          <button type="button" class="small" data-copy={attr(props.block)}>
-            Copy
+          <h3 safe>{tr.t("extras.block.title")}</h3>
+          <button type="button" class="small" data-copy={attr(props.block)} safe>
+            {tr.t("common.copy")}
           </button>
         </header>
         <pre>
           <code safe>{props.block}</code>
         </pre>
       </section>
-      <p class="muted small">
-        Anyone with these links or this key can spend the token's quota. Share them only with people you trust.
+      <p class="muted small" safe>
+        {tr.t("extras.shareWarning")}
       </p>
-      <DoneButton />
+      <DoneButton t={tr} />
     </dialog>
   );
 }

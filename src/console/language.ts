@@ -1,0 +1,68 @@
+// The console's language for one request (core/language.ts decides: the user's setting, the
+// language cookie, Accept-Language, the default_language setting), and POST /language, the switch
+// in every page's header and on the sign-in page: a signed-in user's choice is saved on the account
+// (same origin and CSRF, like every console write), a visitor's in a cookie; both go back to the page.
+import { Elysia } from "elysia";
+import { parseCookies } from "../api/route";
+import { resolveLanguage } from "../core/language";
+import { asAppError, invalidField } from "../errors";
+import { managementLimits } from "../http/management-limits";
+import { readBodyText } from "../http/read-body";
+import { isLang, LANGUAGE_CODES, type Translator, translator } from "../i18n";
+import type { Ctx } from "../services/context";
+import { setLanguage } from "../services/users";
+import { readSettings } from "../services/settings";
+import { consoleUser, csrfOk, sameOrigin } from "./guard";
+import { cookieHeader, safeNext } from "./redirects";
+
+export const LANG_COOKIE = "apiyi_lang";
+const YEAR_SEC = 365 * 86_400;
+
+/** The translator for this request; `user`: the signed-in person, if any. */
+export function requestTranslator(ctx: Ctx, request: Request, user: { id: number } | null): Translator {
+  const lang = resolveLanguage(
+    {
+      user: user ? ctx.store.users.byId(user.id)?.language : null,
+      cookie: parseCookies(request.headers.get("cookie"))[LANG_COOKIE],
+      acceptLanguage: request.headers.get("accept-language"),
+      fallback: readSettings(ctx).default_language,
+    },
+    LANGUAGE_CODES,
+  );
+  return translator(isLang(lang) ? lang : "en");
+}
+
+const text = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+export const languageRoutes = (ctx: Ctx) =>
+  new Elysia().post(
+    "/language",
+    async ({ request, server }) => {
+      if (!sameOrigin(ctx, request)) return text("refused: switch the language from this site's own page", 403);
+      let form: URLSearchParams;
+      try {
+        form = new URLSearchParams(await readBodyText(request, managementLimits(ctx), server ?? undefined));
+      } catch (e) {
+        const err = asAppError(e, "console POST /language");
+        return text(err.message, err.status);
+      }
+      const language = form.get("language");
+      if (!isLang(language))
+        return text(invalidField("language", `must be one of ${LANGUAGE_CODES.join(", ")}`).message, 400);
+      const user = consoleUser(ctx, request);
+      if (user) {
+        if (!csrfOk(ctx, user, request, { _csrf: form.get("_csrf") ?? "" }))
+          return text("refused: this request did not come from this console", 403);
+        setLanguage(ctx, user, language);
+      }
+      return new Response(null, {
+        status: 303,
+        headers: {
+          location: safeNext(form.get("next")),
+          "set-cookie": cookieHeader(request, LANG_COOKIE, language, YEAR_SEC),
+        },
+      });
+    },
+    { parse: "none" },
+  );
