@@ -1,9 +1,10 @@
 // The channel test (POST /api/channel/:id/test, the console's Test button, `apiyi channel test`): one
-// minimal call in the channel's own format through the same guarded attempt as a relayed call,
-// reporting status, latency and, when it failed, the cause in words (connection refused to host:port,
-// TLS, timeout, DNS, a refused redirect or address, the upstream's own error). It uses the channel's
-// next usable key, or when none is left its first key: a Test is how an admin checks that a fixed
-// upstream account works again, and a pass re-enables a channel disabled automatically. Never shows a key.
+// minimal call in the channel's own format (its output limit suits the upstream's model:
+// wire/openai/reasoning.ts) through the same guarded attempt as a relayed call, reporting status,
+// latency and, when it failed, the cause in words (connection refused to host:port, TLS, timeout, DNS,
+// a refused redirect or address, the upstream's own error). It uses the channel's next usable key, or
+// when none is left its first key: a Test is how an admin checks that a fixed upstream account works
+// again, and a pass re-enables a channel disabled automatically. Never shows a key.
 // `probeKey` is the one call, with a given key; the scheduled test (heal.ts) makes it too.
 import { z } from "zod";
 import type { ChannelEntry } from "../../core/snapshot";
@@ -43,7 +44,7 @@ const REPLY_LIMIT = 64 * 1024;
 export async function probeKey(channel: ChannelEntry, keyIndex: number, model: string): Promise<KeyProbe> {
   const provider = providerFor(channel.type)!;
   const upstreamModel = channel.mapping.get(model) ?? model;
-  const probe = provider.probe(model);
+  const probe = provider.probe(upstreamModel); // what the upstream accepts depends on its own name
   const body = provider.prepareBody(probe.endpoint, probe.body, upstreamModel, false);
   const call = { endpoint: probe.endpoint, model: upstreamModel, stream: false, headers: new Headers(), body };
   const signal = AbortSignal.timeout(channel.timeouts.firstByteMs);

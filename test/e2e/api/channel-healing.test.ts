@@ -4,9 +4,11 @@
 // once the upstream accepts the key, not before and not while it still refuses it (the cause and the
 // time of the last test are kept); a channel an admin disabled is never tested nor brought back; a
 // rejected key of an enabled channel, and an open breaker, heal the same way; the test asks for the
-// channel's cheapest model; each test call is a system log row (type 4) billed to nobody; the period is
-// a runtime setting that applies without a restart, 0 = off.
+// channel's cheapest model (an OpenAI reasoning model in max_completion_tokens, as it accepts); each
+// test call is a system log row (type 4) billed to nobody; the period is a runtime setting that
+// applies without a restart, 0 = off.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { REASONING_ROOM } from "../../../src/core/hold";
 import { CHANNEL_STATUS, KEY_STATUS, LOG_TYPE } from "../../../src/core/status";
 import { expectReply } from "../../support/expect";
 import { gatewayAdmin, type Gateway } from "../../support/gateway";
@@ -31,9 +33,9 @@ let serial = 0;
 const newKey = () => `sk-up-heal-${++serial}-${crypto.randomUUID().replaceAll("-", "")}`;
 
 /** A channel whose only key the mock rejects, called once: disabled automatically. */
-async function disabledChannel(models: string) {
+async function disabledChannel(models: string, base_url = mock.url) {
   const key = newKey();
-  const c = await gw.addChannel({ name: `heal-${serial}`, models, key, base_url: mock.url });
+  const c = await gw.addChannel({ name: `heal-${serial}`, models, key, base_url });
   const res = await chatCall(app.url, gw.key, models.split(",")[0]);
   expect(res.status).toBe(502);
   await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
@@ -120,6 +122,20 @@ describe("in the channel's own wire format", () => {
     const probe = mock.requests.filter((r) => r.headers["x-api-key"] === key).at(-1)!;
     expect({ path: probe.path, max_tokens: probe.body.max_tokens }).toEqual({ path: "/v1/messages", max_tokens: 1 });
     expect((await gw.channel(c.id)).state).toBe("enabled");
+  });
+});
+
+describe("an OpenAI reasoning model as the cheapest", () => {
+  test("is asked with max_completion_tokens and room to reason (it refuses max_tokens), and comes back", async () => {
+    const ch = await disabledChannel("o4-mini", mock.urlFor("ok,reasoningModels=1"));
+    mock.setKeys([GOOD, ch.key]);
+    expect(await advance(600)).toContain("channel_test");
+    const probe = hits(ch.key).at(-1)!;
+    expect(probe.body).toMatchObject({ model: "o4-mini", max_completion_tokens: REASONING_ROOM });
+    expect(probe.body).not.toHaveProperty("max_tokens");
+    const c = await gw.channel(ch.id);
+    expect({ state: c.state, probe_ok: c.health.last_probe_ok }).toEqual({ state: "enabled", probe_ok: true });
+    expect((await chatCall(app.url, gw.key, "o4-mini")).status).toBe(200);
   });
 });
 
