@@ -5,7 +5,7 @@
 import { LOG_TYPE } from "../../src/core/status";
 import { AdminPage, qs, utc } from "./admin-kit";
 import { usd } from "./money";
-import { CopyManualDialog, DataTable, ListToolbar, Pager, type Column } from "./kit";
+import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, Pager, type Column } from "./kit";
 import type { Attempt, LogView } from "./models";
 export type LogFilters = {
   /** UTC days, YYYY-MM-DD, both included */
@@ -155,14 +155,7 @@ export function LogTable(props: {
         </a>
       </ListToolbar>
       <form method="get" action="/admin/logs" class="admin-filters">
-        <label>
-          From (UTC)
-          <input type="date" name="from" value={f.from} />
-        </label>
-        <label>
-          To (UTC)
-          <input type="date" name="to" value={f.to} />
-        </label>
+        <DayRangeInputs from={f.from} to={f.to} />
         <label>
           User
           <input name="user" list="log-users" value={f.user} placeholder="any user" />
