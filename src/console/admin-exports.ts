@@ -1,6 +1,7 @@
-// Admins' CSV downloads: everyone's calls with the filters of /admin/logs (/admin/logs.csv, times in
-// UTC), and the daily rollups per UTC day × user × model (/admin/usage.csv?from=&to=, days inclusive,
-// tokens and groups summed). Both stream in batches (console/csv.ts) and neutralise formula cells.
+// Admins' CSV downloads: everyone's calls with the filters of /admin/logs (/admin/logs.csv, its days
+// and times in UTC), and the daily rollups per UTC day × user × model (/admin/usage.csv?from=&to=,
+// days inclusive, tokens and groups summed). Both stream in batches (console/csv.ts) and neutralise
+// formula cells.
 import { isDay } from "../core/local-days";
 import { unitsToUsd } from "../core/money";
 import { isUserError } from "../errors";
@@ -30,8 +31,8 @@ const USAGE_HEADER = [
 
 export function adminExportPages({ get }: AdminTable) {
   get("/admin/logs.csv", ({ ctx, user, query }) => {
-    const { q, notice } = readAdminLogFilters(ctx, query);
-    if (!q) return refused(404, notice);
+    const { q, notice, status } = readAdminLogFilters(ctx, query);
+    if (!q) return refused(status, notice);
     try {
       const filter = logFilter(user, q, false);
       const { header, row } = callColumns(true);

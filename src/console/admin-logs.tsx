@@ -1,31 +1,42 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/logs: every user's log rows, newest first, filtered by user (by username), type, model,
-// token and request id (the URL keeps the filters), with each row's attempts chain. The same filters
-// make the CSV export at /admin/logs.csv (console/admin-exports.ts).
+// /admin/logs: every user's log rows, newest first, filtered by UTC days (from, to: both included, read
+// as /log reads them), user (by username), type, model, token and request id (the URL keeps the
+// filters), with each row's attempts chain. The same filters make the CSV export at /admin/logs.csv
+// (console/admin-exports.ts).
 import { LogTable, type LogFilters } from "../../views/console/admin-logs";
 import type { LogView } from "../../views/console/models";
 import { isUserError } from "../errors";
 import type { Ctx } from "../services/context";
+import { dayBounds, firstParam } from "../services/call-stats";
 import { allChannels } from "../services/channels";
 import { listLogs } from "../services/logs";
 import { readPage } from "../services/paging";
 import { listUsers } from "../services/users";
 import type { AdminTable } from "./admin-kit";
 
-/** The filters as the URL gives them, and the log query they make (none: a user that does not exist). */
-export function readAdminLogFilters(ctx: Ctx, query: Record<string, string | undefined>) {
+/** The filters as the URL gives them, and the log query they make (none: a day that is not one, 422,
+ * or a user that does not exist, 404; `notice` says which). */
+export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>) {
   const filters: LogFilters = {
-    user: (query.user ?? "").trim(),
-    type: query.type ?? "",
-    model_name: query.model_name ?? "",
-    token_name: query.token_name ?? "",
-    request_id: (query.request_id ?? "").trim(),
+    from: firstParam(query.from).trim(),
+    to: firstParam(query.to).trim(),
+    user: firstParam(query.user).trim(),
+    type: firstParam(query.type),
+    model_name: firstParam(query.model_name),
+    token_name: firstParam(query.token_name),
+    request_id: firstParam(query.request_id).trim(),
   };
   const who = filters.user
     ? listUsers(ctx, readPage({ size: "100" }), filters.user).items.find((u) => u.username === filters.user)
     : undefined;
-  if (filters.user && !who) return { filters, notice: `No user named "${filters.user}".` };
+  const days = dayBounds(filters.from, filters.to);
+  if (days.problems.length)
+    return { filters, status: 422, notice: days.problems.map((p) => `${p.key}: ${p.why}`).join("; ") };
+  if (filters.user && !who) return { filters, status: 404, notice: `No user named "${filters.user}".` };
   const q = {
+    // the days as API易's unix-second bounds (the last second of `to` counts whole)
+    start_timestamp: days.from === undefined ? undefined : days.from / 1000,
+    end_timestamp: days.to === undefined ? undefined : Math.floor(days.to / 1000),
     user_id: who?.id,
     type: filters.type || undefined,
     model_name: filters.model_name || undefined,
@@ -37,14 +48,14 @@ export function readAdminLogFilters(ctx: Ctx, query: Record<string, string | und
 
 export function adminLogPages({ page }: AdminTable) {
   page("/admin/logs", { title: "Logs", admin: true }, ({ ctx, user, query, path }) => {
-    const { filters, q, notice: unknownUser } = readAdminLogFilters(ctx, query);
+    const { filters, q, notice: refused } = readAdminLogFilters(ctx, query);
     const usernames = listUsers(ctx, readPage({ size: "100" })).items.map((u) => u.username);
     const names = new Map(allChannels(ctx).map((c) => [c.id, `${c.name} #${c.id}`]));
     const channelName = (id: number) => names.get(id) ?? `#${id} (deleted)`;
 
     let rows: LogView[] = [];
     let total = 0;
-    let notice = unknownUser;
+    let notice = refused;
     let paging = { p: 1, size: 50, offset: 0 };
     try {
       paging = readPage({ p: query.p ?? "1", size: query.size ?? "50" }, 50);

@@ -20,6 +20,30 @@ function dayStart(day: string): number | null {
   return Number.isNaN(ms) || isoDay(ms) !== day ? null : ms;
 }
 
+/** A query parameter's text: a repeated one arrives as a list, and its first value counts. */
+export const firstParam = (v: unknown): string =>
+  typeof v === "string" ? v : Array.isArray(v) ? firstParam(v[0]) : "";
+
+export type DayBounds = {
+  /** the first millisecond of `from`, the last of `to` */
+  from?: number;
+  to?: number;
+  problems: { key: "from" | "to"; why: string }[];
+};
+
+/** `from` and `to` as /log and /admin/logs read them: UTC days (YYYY-MM-DD), both included; an empty
+ * one is no bound, one that is not a real day is named in `problems` and left out. */
+export function dayBounds(from: string, to: string): DayBounds {
+  const out: DayBounds = { problems: [] };
+  const start = from ? dayStart(from) : undefined;
+  const end = to ? dayStart(to) : undefined;
+  if (start === null) out.problems.push({ key: "from", why: "not a day (YYYY-MM-DD)" });
+  else if (start !== undefined) out.from = start;
+  if (end === null) out.problems.push({ key: "to", why: "not a day (YYYY-MM-DD)" });
+  else if (end !== undefined) out.to = end + DAY_MS - 1;
+  return out;
+}
+
 /** The filter fields as they appear in the URL (API易's names; `from`/`to` are UTC days). */
 export const LOG_PARAMS = [
   "from",
@@ -53,12 +77,10 @@ export type LogSearch = {
 
 /** Reads /log's query string; never throws: a value that makes no sense is dropped and named in `problems`. */
 export function readLogSearch(actor: Actor, query: Record<string, unknown>): LogSearch {
-  // a repeated parameter arrives as a list: its first value counts
-  const one = (v: unknown): string => (typeof v === "string" ? v : Array.isArray(v) ? one(v[0]) : "");
   const params = Object.fromEntries(
     LOG_PARAMS.map((k) => [
       k,
-      one(query[k])
+      firstParam(query[k])
         .trim()
         .slice(0, MAX_LEN[k] ?? 40),
     ]),
@@ -71,16 +93,10 @@ export function readLogSearch(actor: Actor, query: Record<string, unknown>): Log
   };
   const int = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : null);
 
-  if (params.from) {
-    const ms = dayStart(params.from);
-    if (ms === null) drop("from", "not a day (YYYY-MM-DD)");
-    else filter.from = ms;
-  }
-  if (params.to) {
-    const ms = dayStart(params.to);
-    if (ms === null) drop("to", "not a day (YYYY-MM-DD)");
-    else filter.to = ms + DAY_MS - 1;
-  }
+  const days = dayBounds(params.from, params.to);
+  for (const p of days.problems) drop(p.key, p.why);
+  if (days.from !== undefined) filter.from = days.from;
+  if (days.to !== undefined) filter.to = days.to;
   // API易's unix-second bounds, for links from elsewhere: they narrow the days further
   if (params.start_timestamp) {
     const s = int(params.start_timestamp);
@@ -102,9 +118,9 @@ export function readLogSearch(actor: Actor, query: Record<string, unknown>): Log
   if (params.group) filter.group = params.group;
   if (params.request_id) filter.requestId = params.request_id;
 
-  const before = int(one(query.before));
-  const after = int(one(query.after));
-  const size = Math.min(100, Math.max(1, int(one(query.size)) ?? 50));
+  const before = int(firstParam(query.before));
+  const after = int(firstParam(query.after));
+  const size = Math.min(100, Math.max(1, int(firstParam(query.size)) ?? 50));
   const cursor: Cursor = before !== null ? { before } : after !== null ? { after } : {};
   return { params, filter, cursor, size, problems };
 }

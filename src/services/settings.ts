@@ -82,6 +82,11 @@ export const SETTINGS = {
     fallback: 10,
     help: "every this many minutes, test channels disabled automatically, with rejected keys or an open breaker (one minimal call each, logged as a system call); a pass brings them back. 0 = off: no background calls",
   },
+  channel_test_timeout_seconds: {
+    schema: z.number().int().min(1).max(600),
+    fallback: 20,
+    help: "the scheduled channel test's deadline for each call (connect, first byte and reply), in seconds; a channel's own shorter timeouts still apply. Up to 4 channels are tested at once, so a hanging upstream holds up its own channel only",
+  },
   upstream_balance_minutes: {
     schema: z.number().int().min(0).max(10_080),
     fallback: 60,

@@ -1,13 +1,22 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/logs: every user's call records with filters (user, type, model, token, request id) and,
+// /admin/logs: every user's call records with filters (UTC days, user, type, model, token, request id) and,
 // per row, the attempts chain: channel → status → ms for each upstream tried, in order; the filtered
 // rows download as CSV.
 import { LOG_TYPE } from "../../src/core/status";
 import { AdminPage, qs, utc } from "./admin-kit";
 import { usd } from "./money";
-import { CopyManualDialog, DataTable, ListToolbar, Pager, type Column } from "./kit";
+import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, Pager, type Column } from "./kit";
 import type { Attempt, LogView } from "./models";
-export type LogFilters = { user: string; type: string; model_name: string; token_name: string; request_id: string };
+export type LogFilters = {
+  /** UTC days, YYYY-MM-DD, both included */
+  from: string;
+  to: string;
+  user: string;
+  type: string;
+  model_name: string;
+  token_name: string;
+  request_id: string;
+};
 
 export const LOG_TYPES: [string, string][] = [
   ["", "all types"],
@@ -146,6 +155,7 @@ export function LogTable(props: {
         </a>
       </ListToolbar>
       <form method="get" action="/admin/logs" class="admin-filters">
+        <DayRangeInputs from={f.from} to={f.to} />
         <label>
           User
           <input name="user" list="log-users" value={f.user} placeholder="any user" />

@@ -1,11 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 // Pieces the console pages (user and admin alike) share, so each page states only what is its own:
 // the list toolbar (title, search form, New button), the data table frame, the row action menu and
-// row buttons, the pager, the dialog button rows, and the "copy by hand" fallback dialog that
-// app.js opens when the browser refuses the clipboard. Every text a caller passes in is escaped
-// here; only `children` (already rendered JSX) is inserted as it is. Their own words (New, Cancel,
-// Done, the pager's) are in the reader's language when the page passes its translator `t`, English
-// otherwise.
+// row buttons, the pager, the dialog button rows, a log filter's From / To days, and the "copy by
+// hand" fallback dialog that app.js opens when the browser refuses the clipboard. Every text a caller
+// passes in is escaped here; only `children` (already rendered JSX) is inserted as it is. Their own
+// words (New, Cancel, Done, the pager's) are in the reader's language when the page passes its
+// translator `t`, English otherwise.
 import { type Children, escapeHtml } from "@kitajs/html";
 import { templatePieces } from "../../src/core/message-template";
 import { EN, type MessageKey, type Translator } from "../../src/i18n";
@@ -171,6 +171,22 @@ export function DoneButton(props: { t?: Translator } = {}) {
 
 /** Where dialogs fetched with hx-target="#dialog-slot" land. */
 export const DialogSlot = () => <div id="dialog-slot"></div>;
+
+/** A log filter form's days (/log, /admin/logs): From and To, UTC days, both included. */
+export function DayRangeInputs(props: { from: string; to: string }) {
+  return (
+    <>
+      <label>
+        From (UTC)
+        <input type="date" name="from" value={props.from} />
+      </label>
+      <label>
+        To (UTC)
+        <input type="date" name="to" value={props.to} />
+      </label>
+    </>
+  );
+}
 
 /** The fallback app.js opens when the browser refuses the clipboard: the text to copy is put in the
  * input. `what` names it in the prompt ("the key", "it"; none: "Copy by hand:"); `prompt`, with the

@@ -2,7 +2,7 @@
 // The /log page: the filter form (a GET form, so the URL keeps it), the totals line, the table of
 // call records newest first, keyset pager links and the CSV export link. Times are UTC.
 import { LOG_TYPE } from "../../src/core/status";
-import { CopyManualDialog, DataTable, ListToolbar, type Column } from "./kit";
+import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, type Column } from "./kit";
 import type { LogLine, LogParams, LogTotals } from "./models";
 import { usd } from "./money";
 
@@ -195,14 +195,7 @@ export function LogPage(props: LogPageProps) {
         </a>
       </ListToolbar>
       <form method="get" action="/log" class="log-filters">
-        <label>
-          From (UTC)
-          <input type="date" name="from" value={p.from} />
-        </label>
-        <label>
-          To (UTC)
-          <input type="date" name="to" value={p.to} />
-        </label>
+        <DayRangeInputs from={p.from} to={p.to} />
         <label>
           Token
           <input name="token_name" list="log-tokens" maxlength="50" value={p.token_name} placeholder="any" />

@@ -1,17 +1,24 @@
 // The scheduled channel test (every channel_test_minutes, services/../background.ts runs it): for each
 // channel that core/healing.ts says needs it (disabled automatically, rejected keys, a breaker not
 // closed; never one an admin disabled), one minimal call per key to probe, in the channel's own wire
-// format, on its cheapest model, one after another. Each call is metered and logged as a system call
-// (log type 4: user 0, billed to nobody; its cost at the model's price is in `other`), visible in
+// format, on its cheapest model. A run is bounded: each call within channel_test_timeout_seconds
+// (connect, first byte and reply), a channel's keys one after another, PROBE_CHANNELS channels at once,
+// so one hanging upstream holds up its own channel only. Each call is metered and logged as a system
+// call (log type 4: user 0, billed to nobody; its cost at the model's price is in `other`), visible in
 // /admin/logs; services/channel-healing.ts records what the results do to the channel.
 import { hasTokenPrices, usageCost } from "../../core/billing";
 import { cheapestModel, probePlan, type ProbePlan } from "../../core/healing";
+import { mapPooled } from "../../core/pool";
 import type { ChannelEntry } from "../../core/snapshot";
 import { LOG_TYPE } from "../../core/status";
 import type { Runtime } from "../../runtime";
 import { recordHealing, type ProbeResultOf } from "../../services/channel-healing";
+import { readSettings } from "../../services/settings";
 import { usageOf } from "../wire";
 import { probeKey, type KeyProbe } from "./probe";
+
+/** How many channels a run probes at once. */
+export const PROBE_CHANNELS = 4;
 
 export type HealReport = {
   channel_id: number;
@@ -54,11 +61,11 @@ function logProbe(rt: Runtime, channel: ChannelEntry, model: string, keyIndex: n
   });
 }
 
-async function healOne(rt: Runtime, channel: ChannelEntry, plan: ProbePlan): Promise<HealReport> {
+async function healOne(rt: Runtime, channel: ChannelEntry, plan: ProbePlan, deadlineMs: number): Promise<HealReport> {
   const model = cheapestModel(channel.models, rt.ctx.snapshot.current.prices) ?? "";
   const results: ProbeResultOf[] = [];
   for (const index of plan.keys) {
-    const p = await probeKey(channel, index, model);
+    const p = await probeKey(channel, index, model, deadlineMs);
     logProbe(rt, channel, model, index, p, plan.why);
     results.push({ index, ok: p.r.ok, cause: p.r.ok ? "" : p.r.cause });
   }
@@ -82,13 +89,14 @@ export async function healChannels(rt: Runtime): Promise<HealReport[]> {
     const plan = channel.models.size ? probePlan({ ...channel, breaker }) : null;
     if (plan) plans.push([channel, plan]);
   }
-  const reports: HealReport[] = [];
-  for (const [channel, plan] of plans) {
+  const deadlineMs = readSettings(rt.ctx).channel_test_timeout_seconds * 1000;
+  const reports = await mapPooled(plans, PROBE_CHANNELS, async ([channel, plan]) => {
     try {
-      reports.push(await healOne(rt, channel, plan));
+      return await healOne(rt, channel, plan, deadlineMs);
     } catch (e) {
       console.error(`channel ${channel.id}: the scheduled test failed:`, (e as Error).message);
+      return null;
     }
-  }
-  return reports;
+  });
+  return reports.filter((r): r is HealReport => r !== null);
 }

@@ -1,10 +1,12 @@
 // The channel test (POST /api/channel/:id/test, the console's Test button, `apiyi channel test`): one
-// minimal call in the channel's own format through the same guarded attempt as a relayed call,
-// reporting status, latency and, when it failed, the cause in words (connection refused to host:port,
-// TLS, timeout, DNS, a refused redirect or address, the upstream's own error). It uses the channel's
-// next usable key, or when none is left its first key: a Test is how an admin checks that a fixed
-// upstream account works again, and a pass re-enables a channel disabled automatically. Never shows a key.
-// `probeKey` is the one call, with a given key; the scheduled test (heal.ts) makes it too.
+// minimal call in the channel's own format (its output limit suits the upstream's model:
+// wire/openai/reasoning.ts) through the same guarded attempt as a relayed call, reporting status,
+// latency and, when it failed, the cause in words (connection refused to host:port, TLS, timeout, DNS,
+// a refused redirect or address, the upstream's own error). It uses the channel's next usable key, or
+// when none is left its first key: a Test is how an admin checks that a fixed upstream account works
+// again, and a pass re-enables a channel disabled automatically. Never shows a key.
+// `probeKey` is the one call, with a given key, within a deadline (the Test button's: the channel's
+// first-byte timeout; the scheduled test (heal.ts) gives its own, shorter one).
 import { z } from "zod";
 import type { ChannelEntry } from "../../core/snapshot";
 import { notFound } from "../../errors";
@@ -39,15 +41,28 @@ export type KeyProbe = { endpoint: Endpoint; upstreamModel: string; r: AttemptOk
 /** A passing probe's reply is a one-token answer; anything longer is not read. */
 const REPLY_LIMIT = 64 * 1024;
 
-/** One minimal call to the channel with its key `keyIndex`, within the channel's first-byte timeout. */
-export async function probeKey(channel: ChannelEntry, keyIndex: number, model: string): Promise<KeyProbe> {
+/** The attempt stopped by the probe's deadline (its signal stands for the attempt's client, so it
+ * reads "client_gone"): a timeout of the upstream's, as the channel's own timeouts give one. */
+const pastDeadline = (r: AttemptOk | AttemptFailed, deadlineMs: number): AttemptOk | AttemptFailed =>
+  r.ok || r.failure !== "client_gone"
+    ? r
+    : { ...r, failure: "timeout", cause: `timeout: no answer within the channel test's ${deadlineMs} ms` };
+
+/** One minimal call to the channel with its key `keyIndex`, connect, first byte and reply within
+ * `deadlineMs` (the channel's own timeouts still apply when shorter). */
+export async function probeKey(
+  channel: ChannelEntry,
+  keyIndex: number,
+  model: string,
+  deadlineMs = channel.timeouts.firstByteMs,
+): Promise<KeyProbe> {
   const provider = providerFor(channel.type)!;
   const upstreamModel = channel.mapping.get(model) ?? model;
-  const probe = provider.probe(model);
+  const probe = provider.probe(upstreamModel); // what the upstream accepts depends on its own name
   const body = provider.prepareBody(probe.endpoint, probe.body, upstreamModel, false);
   const call = { endpoint: probe.endpoint, model: upstreamModel, stream: false, headers: new Headers(), body };
-  const signal = AbortSignal.timeout(channel.timeouts.firstByteMs);
-  const r = await attemptUpstream(provider, channel, channel.keys[keyIndex], call, signal);
+  const signal = AbortSignal.timeout(deadlineMs);
+  const r = pastDeadline(await attemptUpstream(provider, channel, channel.keys[keyIndex], call, signal), deadlineMs);
   const text = r.ok ? await readCapped(r.response, REPLY_LIMIT, "the upstream").catch(() => "") : "";
   return { endpoint: probe.endpoint, upstreamModel, r, text };
 }

@@ -59,8 +59,8 @@ export type Provider = {
   prepareBody(endpoint: Endpoint, body: Record<string, unknown>, upstreamModel: string, stream: boolean): string;
   /** the upstream's own error message, if its body has one */
   errorMessage(bodyText: string): string | null;
-  /** a minimal request for the channel test */
-  probe(model: string): { endpoint: Endpoint; body: Record<string, unknown> };
+  /** a minimal request for the channel test, to the upstream's model `upstreamModel` */
+  probe(upstreamModel: string): { endpoint: Endpoint; body: Record<string, unknown> };
 };
 
 /** A model list in a format's own shape (GET /v1/models, /v1beta/models). */

@@ -4,9 +4,12 @@
 // once the upstream accepts the key, not before and not while it still refuses it (the cause and the
 // time of the last test are kept); a channel an admin disabled is never tested nor brought back; a
 // rejected key of an enabled channel, and an open breaker, heal the same way; the test asks for the
-// channel's cheapest model; each test call is a system log row (type 4) billed to nobody; the period is
-// a runtime setting that applies without a restart, 0 = off.
+// channel's cheapest model (an OpenAI reasoning model in max_completion_tokens, as it accepts); each
+// test call is a system log row (type 4) billed to nobody; a hanging upstream's call ends at the
+// run's deadline (channel_test_timeout_seconds) while other channels are tested meanwhile; the period
+// is a runtime setting that applies without a restart, 0 = off.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { REASONING_ROOM } from "../../../src/core/hold";
 import { CHANNEL_STATUS, KEY_STATUS, LOG_TYPE } from "../../../src/core/status";
 import { expectReply } from "../../support/expect";
 import { gatewayAdmin, type Gateway } from "../../support/gateway";
@@ -31,9 +34,9 @@ let serial = 0;
 const newKey = () => `sk-up-heal-${++serial}-${crypto.randomUUID().replaceAll("-", "")}`;
 
 /** A channel whose only key the mock rejects, called once: disabled automatically. */
-async function disabledChannel(models: string) {
+async function disabledChannel(models: string, base_url = mock.url) {
   const key = newKey();
-  const c = await gw.addChannel({ name: `heal-${serial}`, models, key, base_url: mock.url });
+  const c = await gw.addChannel({ name: `heal-${serial}`, models, key, base_url });
   const res = await chatCall(app.url, gw.key, models.split(",")[0]);
   expect(res.status).toBe(502);
   await gw.waitForChannel(c.id, (x) => x.status === CHANNEL_STATUS.autoDisabled);
@@ -123,6 +126,20 @@ describe("in the channel's own wire format", () => {
   });
 });
 
+describe("an OpenAI reasoning model as the cheapest", () => {
+  test("is asked with max_completion_tokens and room to reason (it refuses max_tokens), and comes back", async () => {
+    const ch = await disabledChannel("o4-mini", mock.urlFor("ok,reasoningModels=1"));
+    mock.setKeys([GOOD, ch.key]);
+    expect(await advance(600)).toContain("channel_test");
+    const probe = hits(ch.key).at(-1)!;
+    expect(probe.body).toMatchObject({ model: "o4-mini", max_completion_tokens: REASONING_ROOM });
+    expect(probe.body).not.toHaveProperty("max_tokens");
+    const c = await gw.channel(ch.id);
+    expect({ state: c.state, probe_ok: c.health.last_probe_ok }).toEqual({ state: "enabled", probe_ok: true });
+    expect((await chatCall(app.url, gw.key, "o4-mini")).status).toBe(200);
+  });
+});
+
 describe("a channel an admin disabled", () => {
   test("is never tested and never comes back by itself, even once its key works", async () => {
     const ch = await disabledChannel("heal-admin");
@@ -179,6 +196,43 @@ describe("an enabled channel", () => {
     expect({ state: closed.state, breaker: closed.health.breaker }).toEqual({ state: "enabled", breaker: "closed" });
     expect((await chatCall(app.url, gw.key, "heal-breaker")).status).toBe(200);
     expectReply(await gw.admin.put("/api/setting", { breaker_failures: 5, breaker_cooldown_seconds: 30 }), 200);
+  });
+});
+
+describe("a run is bounded", () => {
+  test("a hanging upstream's test ends at channel_test_timeout_seconds, and the others' do not wait for it", async () => {
+    expectReply(await gw.admin.put("/api/setting", { channel_test_timeout_seconds: 2 }), 200);
+    const hanging = await disabledChannel("heal-hang");
+    // its upstream now answers nothing for a minute (the channel's own first-byte timeout is 120 s)
+    expectReply(
+      await gw.admin.put("/api/channel/", { id: hanging.id, base_url: mock.urlFor("slow_first_byte=60000") }),
+      200,
+    );
+    const others = [];
+    for (const m of ["heal-next-1", "heal-next-2", "heal-next-3", "heal-next-4"]) others.push(await disabledChannel(m));
+    mock.setKeys([GOOD, hanging.key, ...others.map((o) => o.key)]);
+    expect(await advance(600)).toContain("channel_test");
+    for (const o of others) expect((await gw.channel(o.id)).state).toBe("enabled");
+    const h = await gw.channel(hanging.id);
+    expect({ state: h.state, ok: h.health.last_probe_ok }).toEqual({ state: "auto_disabled", ok: false });
+    expect(h.health.last_probe_error).toBe("key #1: timeout: no answer within the channel test's 2000 ms");
+    // the hanging channel was tested first (the lowest id) and its row is the last: the others ran meanwhile
+    const rows = expectReply(await gw.admin.get(`/api/log/?type=${LOG_TYPE.system}&size=100`), 200).items;
+    const rowOf = (id: number) => rows.find((r: any) => r.channel_id === id);
+    expect(rowOf(hanging.id)).toMatchObject({ error_code: "timeout", status_code: 0 });
+    for (const o of others) expect(rowOf(o.id).id).toBeLessThan(rowOf(hanging.id).id);
+    // out of the later tests' runs: an admin disables it (never tested again)
+    const off = { id: hanging.id, status: CHANNEL_STATUS.disabled };
+    expectReply(await gw.admin.put("/api/channel/?status_only=true", off), 200);
+    expectReply(await gw.admin.put("/api/setting", { channel_test_timeout_seconds: 20 }), 200);
+  }, 20_000);
+
+  test("channel_test_timeout_seconds takes 1 to 600 seconds", async () => {
+    for (const bad of [0, 601, 1.5, "20"]) {
+      const r = await gw.admin.put("/api/setting", { channel_test_timeout_seconds: bad });
+      expect(r.status).toBe(422);
+      expect(r.body.message).toContain("channel_test_timeout_seconds");
+    }
   });
 });
 

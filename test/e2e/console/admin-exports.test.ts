@@ -1,5 +1,5 @@
 // Admins' CSV downloads over HTTP after real calls through the relay: /admin/logs.csv is everyone's rows
-// with /admin/logs's filters (user, type, model) and the user and channel columns; /admin/usage.csv is
+// with /admin/logs's filters (UTC days, user, type, model) and the user and channel columns; /admin/usage.csv is
 // the daily rollups per UTC day × user × model, equal to the sums over the log rows; cells that start
 // with =, +, - or @ come out neutralised; users get 403 and anonymous visitors are sent to sign in.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
@@ -98,6 +98,34 @@ test("the filters of /admin/logs: user, type, model; a user that does not exist,
   const nobody = await csv("/admin/logs.csv?user=nobody");
   expect([nobody.status, nobody.text.trim()]).toEqual([404, 'No user named "nobody".']);
   expect((await csv("/admin/logs.csv?type=9")).status).toBe(422);
+});
+
+test("from and to: UTC days, both included, read as /log reads them, on the page, its CSV link and the CSV", async () => {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const days = rows.map((x) => day(x.created_at_ms)).sort(); // one day, or two across midnight
+  const [first, last] = [days[0], days.at(-1)!];
+  const before = day(Date.parse(first) - 86_400_000);
+  const after = day(Date.parse(last) + 86_400_000);
+  const ids = (text: string) => records(text).map((l) => l.request_id);
+  expect(ids((await csv(`/admin/logs.csv?from=${first}&to=${last}`)).text)).toEqual(rows.map((x) => x.request_id));
+  expect(ids((await csv(`/admin/logs.csv?from=${after}`)).text)).toEqual([]);
+  expect(ids((await csv(`/admin/logs.csv?to=${before}`)).text)).toEqual([]);
+  const carols = rows.filter((x) => x.user_id === carolId).map((x) => x.request_id);
+  expect(ids((await csv(`/admin/logs.csv?from=${first}&to=${last}&user=carol`)).text)).toEqual(carols);
+
+  const page = (await csv(`/admin/logs?from=${first}&to=${last}&user=carol`)).text;
+  expect(page).toContain(`<input type="date" name="from" value="${first}"`);
+  expect(page).toContain(`data-copy="${carols[0]}"`);
+  expect(page).toMatch(new RegExp(`href="/admin/logs\\.csv\\?from=${first}&(amp;)?to=${last}&(amp;)?user=carol"`));
+  const later = (await csv(`/admin/logs?from=${after}`)).text;
+  expect(later).toContain("No calls match these filters");
+  expect(later).not.toContain(`data-copy="${carols[0]}"`);
+
+  const bad = await csv("/admin/logs.csv?from=2026-02-30");
+  expect([bad.status, bad.text.trim()]).toEqual([422, "from: not a day (YYYY-MM-DD)"]);
+  const badPage = await csv("/admin/logs?to=yesterday");
+  expect(badPage.status).toBe(200);
+  expect(badPage.text).toContain("to: not a day (YYYY-MM-DD)");
 });
 
 test("rollups per UTC day × user × model equal the sums over the log rows", async () => {

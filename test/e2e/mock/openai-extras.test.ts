@@ -1,4 +1,5 @@
-// The mock upstream's newer OpenAI-format surfaces: chat in tool and reasoning modes, image edits and
+// The mock upstream's newer OpenAI-format surfaces: chat in tool and reasoning modes, OpenAI's limits on its
+// reasoning models (reasoningModels: max_tokens refused, max_completion_tokens too small refused), image edits and
 // transcriptions (multipart, recorded as fields and file sizes), text-to-speech bytes, and Azure OpenAI
 // deployments (api-key, api-version, Azure error shapes) through the official `openai` SDK.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
@@ -58,6 +59,23 @@ describe("chat: tool and reasoning modes", () => {
       if (d.content) kinds.push("c");
     }
     expect(kinds).toEqual(["r", "r", "c", "c"]);
+  });
+});
+
+describe("reasoningModels: OpenAI's rules for its reasoning models", () => {
+  const ask = (model: string, limit: Record<string, number>) =>
+    rejection(sdk().chat.completions.create({ ...chat, model, ...limit }));
+  test("max_tokens is refused, too small a max_completion_tokens too; other models and the default mock take both", async () => {
+    mock.set({ reasoningModels: 1 });
+    const e = await ask("o4-mini", { max_tokens: 1 });
+    expect([e.status, e.error.code, e.error.param]).toEqual([400, "unsupported_parameter", "max_tokens"]);
+    expect(e.error.message).toContain("Use 'max_completion_tokens' instead");
+    expect((await ask("gpt-5-nano", { max_completion_tokens: 1 })).error.message).toMatch(/^Could not finish/);
+    const ok = await sdk().chat.completions.create({ ...chat, model: "o3", max_completion_tokens: 1024 });
+    expect(ok.choices[0].message.content).toBe("Hello from the mock upstream!");
+    await sdk().chat.completions.create({ ...chat, max_tokens: 1 }); // gpt-4o
+    mock.reset();
+    await sdk().chat.completions.create({ ...chat, model: "o3", max_tokens: 1 });
   });
 });
 

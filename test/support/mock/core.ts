@@ -47,6 +47,9 @@ export type MockSettings = {
   reasoning?: string;
   /** report at most the request's output limit as completion tokens, as real upstreams do (mock/limits.ts) */
   honorLimit?: number;
+  /** 1: chat calls to OpenAI's reasoning models refuse max_tokens and too small a max_completion_tokens, as
+   * OpenAI does (mock/reasoning-models.ts) */
+  reasoningModels?: number;
   /** the account balance the balance APIs report (mock/balances.ts; default 42.5) */
   balance?: number;
 };

@@ -3,6 +3,7 @@
 // with tool_calls (arguments streamed in fragments); reasoning comes as reasoning_content.
 import { answer, type Ctx, json, now, rid } from "./core";
 import { openaiUsage, withUsage } from "./openai-errors";
+import { reasoningRefusal } from "./reasoning-models";
 import { delta, type Ev, sse, streamResponse } from "./stream";
 
 type Chunk = (delta: Record<string, unknown>, finish: string | null) => Record<string, unknown>;
@@ -16,6 +17,8 @@ function closing(ctx: Ctx, chunk: Chunk, finish: string): Ev[] {
 }
 
 export function chatCompletions(ctx: Ctx) {
+  const refused = reasoningRefusal(ctx);
+  if (refused) return refused;
   const a = answer(ctx);
   const base = { id: rid("chatcmpl-mock-"), created: now(), model: ctx.model, system_fingerprint: null };
   const finish = a.tool ? "tool_calls" : "stop";

@@ -3,6 +3,7 @@
 // /v1/responses only where the channel says it speaks it (supports_responses).
 import { errorMessage, post } from "../http";
 import type { Endpoint, Provider } from "../contract";
+import { minimalChatLimit } from "./reasoning";
 
 /** The OpenAI paths (after the base URL) of the endpoints an OpenAI-compatible API serves. */
 export const OPENAI_PATHS: Partial<Record<Endpoint, string>> = {
@@ -67,6 +68,6 @@ export const openai: Provider = {
   errorMessage,
   probe: (model) => ({
     endpoint: "chat",
-    body: { model, messages: [{ role: "user", content: "ping" }], max_tokens: 1 },
+    body: { model, messages: [{ role: "user", content: "ping" }], ...minimalChatLimit(model) },
   }),
 };
