@@ -4,7 +4,7 @@
 import type { Children } from "@kitajs/html";
 import { utc } from "./admin-kit";
 import { duration } from "./budget";
-import { CopyManualDialog, DialogSlot, DoneButton } from "./kit";
+import { CopyManualDialog, DialogSlot, DoneButton, KeyBox } from "./kit";
 import type { BudgetFields } from "./models";
 import { balance, usd } from "./money";
 
@@ -147,14 +147,7 @@ export function AccessTokenDialog(props: { token: string }) {
       <p>
         Copy it now: it is shown this once. Send it as <code>Authorization: Bearer …</code> to the management API.
       </p>
-      <p class="key-box">
-        <code id="access-token" safe>
-          {props.token}
-        </code>
-        <button type="button" class="primary" data-copy={props.token}>
-          Copy
-        </button>
-      </p>
+      <KeyBox value={props.token} id="access-token" />
       <DoneButton />
     </dialog>
   );

@@ -3,7 +3,7 @@
 // alert settings card of /account (threshold in $, webhook and its secret, shown once when apiyi
 // generated it), and the send log (the user's own on /account, everyone's on /admin/settings).
 import { EN, type Translator } from "../../src/i18n";
-import { DataTable } from "./kit";
+import { DataTable, KeyBox } from "./kit";
 import { usd } from "./money";
 
 export type AlertSettingsView = {
@@ -57,14 +57,7 @@ export function AlertSettingsForm(props: { view: AlertSettingsView; error?: stri
       {props.secret ? (
         <div class="stack">
           <p>Your webhook secret (shown this once; receivers check X-Webhook-Signature with it):</p>
-          <p class="key-box">
-            <code id="webhook-secret" safe>
-              {props.secret}
-            </code>
-            <button type="button" class="primary" data-copy={props.secret}>
-              Copy
-            </button>
-          </p>
+          <KeyBox value={props.secret} id="webhook-secret" />
         </div>
       ) : (
         ""

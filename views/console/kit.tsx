@@ -169,6 +169,20 @@ export function DoneButton(props: { t?: Translator } = {}) {
   );
 }
 
+/** A secret shown once (a new key, an access token, a webhook secret) with its Copy button. */
+export function KeyBox(props: { value: string; id?: string; t?: Translator }) {
+  return (
+    <p class="key-box">
+      <code id={props.id} safe>
+        {props.value}
+      </code>
+      <button type="button" class="primary" data-copy={props.value} safe>
+        {(props.t ?? EN).t("common.copy")}
+      </button>
+    </p>
+  );
+}
+
 /** Where dialogs fetched with hx-target="#dialog-slot" land. */
 export const DialogSlot = () => <div id="dialog-slot"></div>;
 

@@ -5,7 +5,7 @@
 // Validation errors come back inside the same dialog. Every word from the reader's catalog (`t`).
 import type { PlainKey, Translator } from "../../src/i18n";
 import { PeriodSelect } from "./budget";
-import { DialogButtons, DoneButton } from "./kit";
+import { DialogButtons, DoneButton, KeyBox } from "./kit";
 import { NO_LIMITS_FORM, type RateLimitForm, RateLimitInputs } from "./rate-limits";
 import type { GroupOption } from "./tokens";
 
@@ -207,12 +207,7 @@ export function NewKeyDialog(props: { name: string; key: string; t: Translator }
     <dialog data-autoopen class="form-dialog">
       <h2 safe>{t("newKey.title")}</h2>
       <p safe>{t("newKey.body", { name: props.name })}</p>
-      <p class="key-box">
-        <code safe>{props.key}</code>
-        <button type="button" class="primary" data-copy={props.key} safe>
-          {t("common.copy")}
-        </button>
-      </p>
+      <KeyBox value={props.key} t={props.t} />
       <DoneButton t={props.t} />
     </dialog>
   );
