@@ -11,11 +11,10 @@ import {
   type PriceEntry,
 } from "../../src/core/billing";
 import { release, reserve, settle, type Hold } from "../../src/core/quota";
-import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
+import type { TokenEntry } from "../../src/core/snapshot";
+import { NO_RATE_LIMITS, userEntry } from "../support/entries";
 import { BILLING_MODES, type BillingMode } from "../../src/core/token-rules";
 import { AppError } from "../../src/errors";
-
-const NO_RATE_LIMITS = { rpmLimit: 0, tpmLimit: 0, rpdLimit: 0, maxParallelRequests: 0 };
 
 const M1 = 1_000_000; // multiplier 1×, in millionths
 
@@ -319,22 +318,7 @@ function token(remainQuota: number, unlimitedQuota = false): TokenEntry {
   };
 }
 
-function user(quota: number, unlimited = false): UserEntry {
-  return {
-    id: 1,
-    username: "u",
-    role: "user",
-    status: 1,
-    quota,
-    usedQuota: 0,
-    unlimited,
-    alertThreshold: 0,
-    ...NO_RATE_LIMITS,
-    budgetPeriod: "",
-    periodQuota: 0,
-    periodStart: 0,
-  };
-}
+const user = (quota: number, unlimited = false) => userEntry(quota, { unlimited });
 
 const isHold = (h: Hold | AppError): h is Hold => !(h instanceof AppError);
 /** Which balance a refused reserve names: the token's quota or the owner's balance. */

@@ -4,7 +4,8 @@
 import { describe, expect, test } from "bun:test";
 import { isTimeZone, nextBoundary, periodStart, resetsAt, rollIfDue } from "../../src/core/budget";
 import { reserve, settle, type Hold } from "../../src/core/quota";
-import type { TokenEntry, UserEntry } from "../../src/core/snapshot";
+import type { TokenEntry } from "../../src/core/snapshot";
+import { userEntry } from "../support/entries";
 import { AppError } from "../../src/errors";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -93,23 +94,8 @@ describe("the roll, under a fake clock", () => {
 
 const token = (remain: number, start: number): TokenEntry =>
   ({ ...budgeted(remain, start), id: 1, userId: 1, usedQuota: 0 }) as unknown as TokenEntry;
-const user = (quota: number, period?: { allowance: number; start: number }): UserEntry => ({
-  id: 1,
-  username: "u",
-  role: "user",
-  status: 1,
-  quota,
-  usedQuota: 0,
-  unlimited: false,
-  alertThreshold: 0,
-  rpmLimit: 0,
-  tpmLimit: 0,
-  rpdLimit: 0,
-  maxParallelRequests: 0,
-  budgetPeriod: period ? "daily" : "",
-  periodQuota: period?.allowance ?? 0,
-  periodStart: period?.start ?? 0,
-});
+const user = (quota: number, period?: { allowance: number; start: number }) =>
+  userEntry(quota, period ? { budgetPeriod: "daily", periodQuota: period.allowance, periodStart: period.start } : {});
 
 describe("a call in flight across the boundary", () => {
   const day1 = at("2026-03-19T00:00:00Z");
