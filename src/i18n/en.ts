@@ -201,4 +201,22 @@ export const en = {
   "extras.link.ccClaude": "desktop: a Claude Code provider",
   "extras.link.ccCodex": "desktop: a Codex provider (…/v1)",
   "extras.link.ccGemini": "desktop: a Gemini CLI provider",
+
+  // ── errors ──
+  // ── end errors ──
+
+  // ── user pages ──
+  // ── end user pages ──
+
+  // ── admin A ──
+  // ── end admin A ──
+
+  // ── admin B ──
+  // ── end admin B ──
+
+  // ── money and time ──
+  // ── end money and time ──
+
+  // ── notifications ──
+  // ── end notifications ──
 } as const;

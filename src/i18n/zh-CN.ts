@@ -195,4 +195,22 @@ export const zhCN: Catalog = {
   "extras.link.ccClaude": "桌面端：Claude Code 服务商",
   "extras.link.ccCodex": "桌面端：Codex 服务商（…/v1）",
   "extras.link.ccGemini": "桌面端：Gemini CLI 服务商",
+
+  // ── errors ──
+  // ── end errors ──
+
+  // ── user pages ──
+  // ── end user pages ──
+
+  // ── admin A ──
+  // ── end admin A ──
+
+  // ── admin B ──
+  // ── end admin B ──
+
+  // ── money and time ──
+  // ── end money and time ──
+
+  // ── notifications ──
+  // ── end notifications ──
 };

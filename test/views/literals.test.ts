@@ -1,18 +1,59 @@
 // The translated views hold no user-visible English of their own: every word comes from the catalogs
 // (src/i18n). This reads each translated view's source and looks for text between tags and for
 // literal values of the attributes people read (title, placeholder, aria-label, hx-confirm, alt).
-// A view joins TRANSLATED when its page is translated; at the end of issue 14 the list is every view.
+// Every view on disk is checked (a new view is checked from the day it is written).
 import { expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dir, "../..");
-const TRANSLATED = [
-  "views/layout.tsx",
-  "views/console/login.tsx",
-  "views/console/tokens.tsx",
-  "views/console/token-dialog.tsx",
-  "views/console/token-extras.tsx",
-];
+// Every view: the .tsx files under views/ and src/console/, found on disk.
+const VIEWS = [
+  ...new Bun.Glob("views/**/*.tsx").scanSync({ cwd: ROOT }),
+  ...new Bun.Glob("src/console/**/*.tsx").scanSync({ cwd: ROOT }),
+].sort();
+/** Views whose page is not translated yet (issue 14 empties this list). */
+const NOT_YET = new Set([
+  "src/console/account.tsx",
+  "src/console/admin-channels.tsx",
+  "src/console/admin-dashboard.tsx",
+  "src/console/admin-groups.tsx",
+  "src/console/admin-kit.tsx",
+  "src/console/admin-logs.tsx",
+  "src/console/admin-price-catalog.tsx",
+  "src/console/admin-pricing.tsx",
+  "src/console/admin-redemptions.tsx",
+  "src/console/admin-settings.tsx",
+  "src/console/admin-users.tsx",
+  "src/console/catalog.tsx",
+  "src/console/dashboard.tsx",
+  "src/console/logs.tsx",
+  "src/console/route.tsx",
+  "src/console/token-extras.tsx",
+  "src/console/tokens.tsx",
+  "src/console/topup.tsx",
+  "views/console/account.tsx",
+  "views/console/admin-channels.tsx",
+  "views/console/admin-dashboard.tsx",
+  "views/console/admin-groups.tsx",
+  "views/console/admin-kit.tsx",
+  "views/console/admin-logs.tsx",
+  "views/console/admin-price-catalog.tsx",
+  "views/console/admin-pricing.tsx",
+  "views/console/admin-redemptions.tsx",
+  "views/console/admin-settings.tsx",
+  "views/console/admin-users.tsx",
+  "views/console/alerts.tsx",
+  "views/console/budget.tsx",
+  "views/console/catalog.tsx",
+  "views/console/channel-dialog.tsx",
+  "views/console/channel-health.tsx",
+  "views/console/dashboard.tsx",
+  "views/console/kit.tsx",
+  "views/console/logs.tsx",
+  "views/console/rate-limits.tsx",
+  "views/console/topup.tsx",
+  "views/console/user-budget.tsx",
+]);
 /** Words that are the same in every language: the product's name, and placeholders that are code. */
 const ALLOWED = new Set(["apiyi", "YOUR_APIYI_URL", "MODEL_NAME"]);
 
@@ -41,6 +82,11 @@ test("the check finds text nodes and readable attributes, not code", () => {
   expect(literals("const a = (x: Array<string>) => x.length > 0 && y < 2;")).toEqual([]);
 });
 
-test.each(TRANSLATED)("%s has no literal user-visible text", async (file) => {
+test.each(VIEWS.filter((f) => !NOT_YET.has(f)))("%s has no literal user-visible text", async (file) => {
   expect(literals(await Bun.file(join(ROOT, file)).text())).toEqual([]);
+});
+
+test("every view is checked", () => {
+  expect(VIEWS.length).toBeGreaterThan(20);
+  expect([...NOT_YET].filter((f) => !VIEWS.includes(f))).toEqual([]);
 });
