@@ -4,6 +4,8 @@
 // (same origin and CSRF, like every console write), a visitor's in a cookie; both go back to the page.
 import { Elysia } from "elysia";
 import { parseCookies } from "../api/route";
+import { isTimeZone } from "../core/budget";
+import { currency, isCurrency } from "../core/display-money";
 import { resolveLanguage } from "../core/language";
 import { asAppError, invalidField } from "../errors";
 import { managementLimits } from "../http/management-limits";
@@ -16,20 +18,30 @@ import { consoleUser, csrfOk, sameOrigin } from "./guard";
 import { cookieHeader, safeNext } from "./redirects";
 
 export const LANG_COOKIE = "apiyi_lang";
+/** the browser's time zone, set by app.js on every page (Intl's resolvedOptions().timeZone) */
+export const TZ_COOKIE = "apiyi_tz";
 const YEAR_SEC = 365 * 86_400;
 
-/** The translator for this request; `user`: the signed-in person, if any. */
+/** The translator for this request; `user`: the signed-in person, if any. Language: their setting,
+ * the cookie, Accept-Language, default_language. Currency: theirs, else display_currency (yuan at
+ * usd_to_cny). Time zone: theirs, else the browser's (cookie), else the operator's (budget_timezone). */
 export function requestTranslator(ctx: Ctx, request: Request, user: { id: number } | null): Translator {
+  const row = user ? ctx.store.users.byId(user.id) : undefined;
+  const cookies = parseCookies(request.headers.get("cookie"));
+  const settings = readSettings(ctx);
   const lang = resolveLanguage(
     {
-      user: user ? ctx.store.users.byId(user.id)?.language : null,
-      cookie: parseCookies(request.headers.get("cookie"))[LANG_COOKIE],
+      user: row?.language,
+      cookie: cookies[LANG_COOKIE],
       acceptLanguage: request.headers.get("accept-language"),
-      fallback: readSettings(ctx).default_language,
+      fallback: settings.default_language,
     },
     LANGUAGE_CODES,
   );
-  return translator(isLang(lang) ? lang : "en");
+  const code = isCurrency(row?.currency) ? row.currency : settings.display_currency;
+  const browserTz = cookies[TZ_COOKIE] ?? "";
+  const tz = row?.timeZone || (isTimeZone(browserTz) ? browserTz : settings.budget_timezone);
+  return translator(isLang(lang) ? lang : "en", { currency: currency(code, settings.usd_to_cny), tz });
 }
 
 const text = (body: string, status: number) =>

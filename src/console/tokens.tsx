@@ -6,7 +6,6 @@
 import { ModelSelect, NewKeyDialog, TokenDialog, EMPTY_FORM, type TokenForm } from "../../views/console/token-dialog";
 import { rateLimitForm } from "../../views/console/rate-limits";
 import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
-import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
 import { TOKEN_STATUS } from "../core/status";
 import { invalidField, isUserError } from "../errors";
@@ -15,6 +14,7 @@ import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
 import { createToken, getToken, listTokens, setTokenStatus, deleteToken, updateToken } from "../services/tokens";
 import type { TokenView } from "../services/token-schema";
+import { typedUnits } from "./money-input";
 import { echoRateLimits, readRateLimits } from "./rate-limit-form";
 import { all, first, type consoleTable, type Form, type PageCall } from "./route";
 
@@ -22,16 +22,13 @@ const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
 /** The dialog's quota: Unlimited ticked, or an amount in dollars. Unticked with the amount left empty
  * asks for a limit without giving one: refused with what to do (a token that could never call). */
-function quotaOf(f: Form, creating: boolean, { t }: Translator) {
+function quotaOf(f: Form, tr: Translator, was?: TokenView) {
+  const { t } = tr;
+  const creating = was === undefined;
   if (first(f.unlimited) === "1") return { unlimited_quota: true, remain_quota: 0, budget_period: "" };
   const typed = first(f.quota_usd).trim();
   if (typed === "") throw invalidField("quota", t("tokens.quotaHint"));
-  let remain_quota: number;
-  try {
-    remain_quota = usdToUnits(typed);
-  } catch (e) {
-    throw invalidField("quota", (e as Error).message);
-  }
+  const remain_quota = typedUnits(tr, "quota", typed, was && shownQuota(was));
   // an edit may set a limited token to 0 (the service decides); a new token at 0 could never call
   if (creating && remain_quota === 0) throw invalidField("quota", t("tokens.quotaHint"));
   // with a budget period the amount is each period's allowance (what is left now follows from it)
@@ -40,15 +37,18 @@ function quotaOf(f: Form, creating: boolean, { t }: Translator) {
   return { unlimited_quota: false, remain_quota, budget_period };
 }
 
-/** What the dialog's form posts → what the token service takes. */
-function toInput(f: Form, creating: boolean, tr: Translator) {
+/** The amount the dialog shows for a token: each period's allowance, or what is left. */
+const shownQuota = (t: TokenView) => (t.budget_period ? t.period_quota : t.remain_quota);
+
+/** What the dialog's form posts → what the token service takes; `was`: the token being edited. */
+function toInput(f: Form, tr: Translator, was?: TokenView) {
   const never = first(f.never) === "1";
   const expires = first(f.expires);
   const expired_time = never || !expires ? -1 : Math.floor(Date.parse(`${expires}T23:59:59Z`) / 1000);
   if (Number.isNaN(expired_time)) throw invalidField("expires", tr.t("tokens.notADate"));
   return {
     name: first(f.name),
-    ...quotaOf(f, creating, tr),
+    ...quotaOf(f, tr, was),
     expired_time,
     billing_mode: first(f.billing_mode) || "usage_first",
     group: first(f.group) || "default",
@@ -77,10 +77,10 @@ const echo = (f: Form, id?: number): TokenForm => ({
   limits: echoRateLimits(f),
 });
 
-const formOf = (t: TokenView): TokenForm => ({
+const formOf = (t: TokenView, tr: Translator): TokenForm => ({
   id: t.id,
   name: t.name,
-  quota_usd: t.unlimited_quota ? "" : unitsToUsd(t.budget_period ? t.period_quota : t.remain_quota),
+  quota_usd: t.unlimited_quota ? "" : tr.moneyValue(shownQuota(t)),
   unlimited: t.unlimited_quota,
   budget_period: t.budget_period,
   expires: t.expired_time === -1 ? "" : day(t.expired_time),
@@ -129,11 +129,13 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
     const selected = (query.models ?? "").split(",").filter(Boolean);
     return ModelSelect({ models: modelsOf(ctx, form), selected }) as string;
   });
-  fragment("/token/:id/edit", (call) => dialog(call, formOf(getToken(call.ctx, call.user, Number(call.params.id)))));
+  fragment("/token/:id/edit", (call) =>
+    dialog(call, formOf(getToken(call.ctx, call.user, Number(call.params.id)), call.t)),
+  );
 
   action("POST", "/token", {}, (call) => {
     try {
-      const { token, key } = createToken(call.ctx, call.user, toInput(call.form, true, call.t));
+      const { token, key } = createToken(call.ctx, call.user, toInput(call.form, call.t));
       const row = TokenRow({ t: token, tr: call.t }) as string;
       // table rows cannot stand alone in HTML: htmx takes them out-of-band from inside a <template>
       const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
@@ -147,7 +149,8 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
   action("POST", "/token/:id", {}, (call) => {
     const id = Number(call.params.id);
     try {
-      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form, false, call.t) });
+      const was = getToken(call.ctx, call.user, id);
+      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form, call.t, was) });
       const row = (TokenRow({ t: token, tr: call.t }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
       return { html: `<template>${row}</template>`, toast: call.t.t("tokens.toast.saved"), closeDialog: true };
     } catch (e) {

@@ -59,6 +59,10 @@ export const users = sqliteTable("users", {
   ...budgetColumns(),
   /** the console language the person chose (en, zh-CN…); "" = not chosen (cookie, browser, default) */
   language: text("language").notNull().default(""),
+  /** the currency the person reads and types amounts in (USD, CNY); "" = the display_currency setting */
+  currency: text("currency").notNull().default(""),
+  /** the person's IANA time zone for dates in the console; "" = their browser's */
+  timeZone: text("time_zone").notNull().default(""),
 });
 
 export const groups = sqliteTable("groups", {

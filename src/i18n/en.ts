@@ -142,7 +142,7 @@ export const en = {
   "tokenDialog.new": "New token",
   "tokenDialog.edit": "Edit token",
   "tokenDialog.name": "Name",
-  "tokenDialog.quota": "Quota ($)",
+  "tokenDialog.quota": "Quota ({symbol})",
   "tokenDialog.quotaPlaceholder": "e.g. 10",
   "tokenDialog.unlimited": "Unlimited",
   "tokenDialog.upToBalance": "(up to your balance)",

@@ -138,7 +138,7 @@ export const zhCN: Catalog = {
   "tokenDialog.new": "新建令牌",
   "tokenDialog.edit": "编辑令牌",
   "tokenDialog.name": "名称",
-  "tokenDialog.quota": "额度（$）",
+  "tokenDialog.quota": "额度（{symbol}）",
   "tokenDialog.quotaPlaceholder": "例如 10",
   "tokenDialog.unlimited": "无限额度",
   "tokenDialog.upToBalance": "（最多用到你的余额）",

@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { publicUrlSchema, type Config } from "../config";
 import { isTimeZone } from "../core/budget";
+import { CURRENCY_CODES, type CurrencyCode } from "../core/display-money";
+import { parseMicros } from "../core/money";
 import { parseCidr, type Cidr } from "../core/ip";
 import type { RelaySettings } from "../core/snapshot";
 import { normalizeList } from "../core/token-rules";
@@ -106,7 +108,29 @@ export const SETTINGS = {
     fallback: "en",
     help: "the console's language for people who chose none and whose browser asks for none the console has (en, zh-CN)",
   },
+  display_currency: {
+    schema: z.enum(CURRENCY_CODES as [CurrencyCode, ...CurrencyCode[]]),
+    fallback: "USD" as CurrencyCode,
+    help: "the currency the console shows amounts in, and people type them in, unless they chose their own: USD or CNY (at usd_to_cny)",
+  },
+  usd_to_cny: {
+    schema: z
+      .number()
+      .positive()
+      .max(1000)
+      .refine((n) => isRate(n), "a rate above 0 with at most 6 decimals, e.g. 7.3 (or 1 for ¥1 = $1 of quota)"),
+    fallback: 7.3,
+    help: "yuan per US dollar of quota, for amounts shown or typed in CNY: the rate you charge at, e.g. 7.3, or 1 for API易-style ¥1 = $1 of quota",
+  },
 } as const;
+
+function isRate(n: number): boolean {
+  try {
+    return parseMicros(n) > 0;
+  } catch {
+    return false;
+  }
+}
 
 export type SettingKey = keyof typeof SETTINGS;
 export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };

@@ -1,7 +1,10 @@
 // The shape of a user account as people send it (API bodies, console forms, sign-up) and as replies
 // show it: role, status, unlimited flag, rate limits and budget period.
 import { z } from "zod";
+import { isTimeZone } from "../core/budget";
+import { CURRENCY_CODES, type CurrencyCode } from "../core/display-money";
 import { USER_ROLE, USER_STATUS } from "../core/status";
+import { type Lang, LANGUAGE_CODES } from "../i18n";
 import type { UserRow } from "../db/schema";
 import { BudgetFields, budgetView } from "./budget-schema";
 import { RateLimitPatch, rateLimitView } from "./rate-limit-schema";
@@ -57,6 +60,17 @@ export const Adjust = z.object({
     .int()
     .refine((d) => d !== 0 && Math.abs(d) <= Number.MAX_SAFE_INTEGER / 2, "must be a non-zero integer"),
   reason: z.string().trim().min(1, "say why").max(200),
+});
+
+/** How the person reads the console; "" = not chosen (the cookie, browser or server default decides). */
+export const Display = z.object({
+  language: z.union([z.literal(""), z.enum(LANGUAGE_CODES as [Lang, ...Lang[]])]),
+  currency: z.union([z.literal(""), z.enum(CURRENCY_CODES as [CurrencyCode, ...CurrencyCode[]])]),
+  time_zone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine((tz) => tz === "" || isTimeZone(tz), "must be an IANA time zone name, e.g. Asia/Shanghai, or empty"),
 });
 
 /** `resetsAt`: when a budgeted user's balance comes back next (services/budget.ts), else null. */

@@ -18,7 +18,7 @@ import { rateLimitColumns } from "./rate-limit-schema";
 import { readSettings } from "./settings";
 import { TokenCreate } from "./token-schema";
 import { insertToken } from "./tokens";
-import { Adjust, Register, SelfUpdate, TopUp, UserCreate, UserUpdate, userFields } from "./user-schema";
+import { Adjust, Display, Register, SelfUpdate, TopUp, UserCreate, UserUpdate, userFields } from "./user-schema";
 import { validate } from "./validate";
 
 export { Adjust, Register, SelfUpdate, TopUp, UserCreate, UserUpdate } from "./user-schema";
@@ -64,6 +64,13 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
 /** The console language the person chose (one of the catalogs' codes, checked by the caller). */
 export function setLanguage(ctx: Ctx, actor: Actor, language: string) {
   ctx.store.users.update(actor.id, { language });
+}
+
+/** How the person reads the console: language, currency and time zone ("" = not chosen: the
+ * cookie, browser or server default decides). */
+export function setDisplay(ctx: Ctx, actor: Actor, input: unknown) {
+  const { language, currency, time_zone } = validate(Display, input);
+  ctx.store.users.update(actor.id, { language, currency, timeZone: time_zone });
 }
 
 export async function register(ctx: Ctx, input: unknown) {

@@ -22,6 +22,8 @@ export type UserPatch = Partial<
     | "periodQuota"
     | "periodStart"
     | "language"
+    | "currency"
+    | "timeZone"
   >
 >;
 

@@ -102,3 +102,11 @@ document.addEventListener(
 document.addEventListener("click", (e) => {
   for (const open of document.querySelectorAll("details.menu[open]")) if (!open.contains(e.target)) open.open = false;
 });
+
+// the browser's time zone, for dates the server writes (a person who chose none in Account sees
+// their own): kept in a cookie, refreshed when it changes (travel, a new machine)
+(() => {
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (tz && !document.cookie.split("; ").includes(`apiyi_tz=${encodeURIComponent(tz)}`))
+    document.cookie = `apiyi_tz=${encodeURIComponent(tz)}; path=/; max-age=31536000; samesite=lax`;
+})();

@@ -109,7 +109,7 @@ export function TokenDialog(props: {
         </label>
         <fieldset class="row">
           <label>
-            <span safe>{t("tokenDialog.quota")}</span>
+            <span safe>{t("tokenDialog.quota", { symbol: props.t.currency.symbol })}</span>
             <input
               name="quota_usd"
               inputmode="decimal"

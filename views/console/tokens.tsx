@@ -24,7 +24,6 @@ const BILLING: Record<TokenView["billing_mode"], PlainKey> = {
 };
 const COPY_ICON =
   '<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1"/></svg>';
-const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
 /** A token's status as a badge (also in the admin's list of a user's tokens). */
 export function TokenStatus(props: { status: number; t?: Translator }) {
@@ -88,7 +87,7 @@ export function TokenRow(props: { t: TokenView; tr: Translator }) {
         {usd(t.used_quota, false, tr)}
       </td>
       <td data-label={say("tokens.col.expires")} safe>
-        {t.expired_time === -1 ? say("common.never") : day(t.expired_time)}
+        {t.expired_time === -1 ? say("common.never") : tr.date(t.expired_time * 1000)}
       </td>
       <td data-label={say("tokens.col.billing")} safe>
         {say(BILLING[t.billing_mode])}
@@ -99,9 +98,9 @@ export function TokenRow(props: { t: TokenView; tr: Translator }) {
         </span>
       </td>
       <td data-label={say("tokens.col.created")} safe>
-        {day(t.created_time)}
+        {tr.date(t.created_time * 1000)}
       </td>
-      <td data-label={say("tokens.col.lastUsed")}>{t.accessed_time ? day(t.accessed_time) : "—"}</td>
+      <td data-label={say("tokens.col.lastUsed")}>{t.accessed_time ? tr.date(t.accessed_time * 1000) : "—"}</td>
       <RowMenu t={tr}>
         <button
           type="button"
