@@ -4,16 +4,13 @@
 // (same origin and CSRF, like every console write), a visitor's in a cookie; both go back to the page.
 import { Elysia } from "elysia";
 import { parseCookies } from "../api/route";
-import { isTimeZone } from "../core/budget";
-import { currency, isCurrency } from "../core/display-money";
-import { resolveLanguage } from "../core/language";
 import { asAppError, invalidField } from "../errors";
 import { managementLimits } from "../http/management-limits";
 import { readBodyText } from "../http/read-body";
-import { isLang, LANGUAGE_CODES, type Translator, translator } from "../i18n";
+import { isLang, LANGUAGE_CODES, type Translator } from "../i18n";
+import { readerFor } from "../services/reader";
 import type { Ctx } from "../services/context";
 import { setLanguage } from "../services/users";
-import { readSettings } from "../services/settings";
 import { consoleUser, csrfOk, sameOrigin } from "./guard";
 import { cookieHeader, safeNext } from "./redirects";
 
@@ -22,26 +19,14 @@ export const LANG_COOKIE = "apiyi_lang";
 export const TZ_COOKIE = "apiyi_tz";
 const YEAR_SEC = 365 * 86_400;
 
-/** The translator for this request; `user`: the signed-in person, if any. Language: their setting,
- * the cookie, Accept-Language, default_language. Currency: theirs, else display_currency (yuan at
- * usd_to_cny). Time zone: theirs, else the browser's (cookie), else the operator's (budget_timezone). */
+/** The translator for this request (services/reader.ts decides); `user`: the signed-in person, if any. */
 export function requestTranslator(ctx: Ctx, request: Request, user: { id: number } | null): Translator {
-  const row = user ? ctx.store.users.byId(user.id) : undefined;
   const cookies = parseCookies(request.headers.get("cookie"));
-  const settings = readSettings(ctx);
-  const lang = resolveLanguage(
-    {
-      user: row?.language,
-      cookie: cookies[LANG_COOKIE],
-      acceptLanguage: request.headers.get("accept-language"),
-      fallback: settings.default_language,
-    },
-    LANGUAGE_CODES,
-  );
-  const code = isCurrency(row?.currency) ? row.currency : settings.display_currency;
-  const browserTz = cookies[TZ_COOKIE] ?? "";
-  const tz = row?.timeZone || (isTimeZone(browserTz) ? browserTz : settings.budget_timezone);
-  return translator(isLang(lang) ? lang : "en", { currency: currency(code, settings.usd_to_cny), tz });
+  return readerFor(ctx, user ? ctx.store.users.byId(user.id) : undefined, {
+    langCookie: cookies[LANG_COOKIE],
+    acceptLanguage: request.headers.get("accept-language"),
+    tzCookie: cookies[TZ_COOKIE],
+  });
 }
 
 const text = (body: string, status: number) =>

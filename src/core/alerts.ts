@@ -4,15 +4,17 @@
 // X-Webhook-Signature = hex HMAC-SHA256 of the raw body under the receiver's secret). The queue and
 // the sending are in services/alerts.ts; nothing here does I/O.
 import { createHmac } from "node:crypto";
+import { EN, type MessageKey, type Translator } from "../i18n";
+import { fillTemplate } from "./message-template";
 import { unitsToUsd } from "./money";
 
 /** Every alert kind, and whether it goes to the user concerned or to the admin webhook. Later issues
  * add theirs here. */
 export const ALERT_KINDS = {
-  balance_low: { audience: "user", title: "Balance low" },
-  channel_disabled: { audience: "admin", title: "Channel disabled automatically" },
-  breaker_open: { audience: "admin", title: "Channel breaker open" },
-  upstream_balance_low: { audience: "admin", title: "Upstream balance low" },
+  balance_low: { audience: "user" },
+  channel_disabled: { audience: "admin" },
+  breaker_open: { audience: "admin" },
+  upstream_balance_low: { audience: "admin" },
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
 /** The admin's kinds, each about one channel. */
@@ -56,14 +58,26 @@ export type AlertMessage = {
   timestamp: number;
 };
 
-/** The low-balance message: balance and threshold in $ in the text and in `values`. */
-export function balanceLowMessage(username: string, balance: number, threshold: number, now: number): AlertMessage {
-  const [b, t] = [unitsToUsd(balance), unitsToUsd(threshold)];
+/** What happened to a channel, as a message of the catalogs ("notify.*") with its values, so the
+ * admin reads it in the server's language. */
+export type AlertDetail = { key: MessageKey; params: Record<string, string | number> };
+
+const titleOf = (kind: AlertKind, t: Translator) => t.t(`notify.title.${kind}`);
+
+/** The low-balance message, in the reader's language and currency (`t`); `values` hold the balance
+ * and threshold in US dollars for programs. */
+export function balanceLowMessage(
+  username: string,
+  balance: number,
+  threshold: number,
+  now: number,
+  t: Translator = EN,
+): AlertMessage {
   return {
     type: "balance_low",
-    title: ALERT_KINDS.balance_low.title,
-    content: `${username}: your balance is $${b}, below your alert threshold of $${t}`,
-    values: [b, t],
+    title: titleOf("balance_low", t),
+    content: t.t("notify.balanceLow", { username, balance: t.money(balance), threshold: t.money(threshold) }),
+    values: [unitsToUsd(balance), unitsToUsd(threshold)],
     timestamp: now,
   };
 }
@@ -72,13 +86,15 @@ export function balanceLowMessage(username: string, balance: number, threshold: 
 export function channelMessage(
   kind: ChannelAlertKind,
   channel: { id: number; name: string },
-  detail: string,
+  detail: AlertDetail,
   now: number,
+  t: Translator = EN,
 ): AlertMessage {
+  const what = fillTemplate(t.template(detail.key), detail.params, t.num);
   return {
     type: kind,
-    title: ALERT_KINDS[kind].title,
-    content: `channel ${channel.id} (${channel.name}): ${detail}`,
+    title: titleOf(kind, t),
+    content: t.t("notify.channel", { id: String(channel.id), name: channel.name, detail: what }),
     values: [channel.id, channel.name],
     timestamp: now,
   };

@@ -218,5 +218,15 @@ export const en = {
   // ── end money and time ──
 
   // ── notifications ──
+  "notify.title.balance_low": "Balance low",
+  "notify.title.channel_disabled": "Channel disabled automatically",
+  "notify.title.breaker_open": "Channel breaker open",
+  "notify.title.upstream_balance_low": "Upstream balance low",
+  "notify.balanceLow": "{username}: your balance is {balance}, below your alert threshold of {threshold}",
+  "notify.channel": "channel {id} ({name}): {detail}",
+  "notify.channelDisabled": "disabled automatically: every upstream key was rejected; last: {reason}",
+  "notify.breakerOpen": "its breaker has been open for {minutes} minutes",
+  "notify.upstreamLow":
+    "upstream balance {balance} {currency} is below the threshold {threshold}: the channel is out of rotation until it is topped up",
   // ── end notifications ──
 } as const;

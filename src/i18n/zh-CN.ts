@@ -212,5 +212,14 @@ export const zhCN: Catalog = {
   // ── end money and time ──
 
   // ── notifications ──
+  "notify.title.balance_low": "余额不足",
+  "notify.title.channel_disabled": "渠道已被自动禁用",
+  "notify.title.breaker_open": "渠道熔断中",
+  "notify.title.upstream_balance_low": "上游余额不足",
+  "notify.balanceLow": "{username}：你的余额为 {balance}，已低于提醒阈值 {threshold}",
+  "notify.channel": "渠道 {id}（{name}）：{detail}",
+  "notify.channelDisabled": "已自动禁用：所有上游密钥均被拒绝；最后一次：{reason}",
+  "notify.breakerOpen": "熔断已持续 {minutes} 分钟",
+  "notify.upstreamLow": "上游余额 {balance} {currency} 低于阈值 {threshold}：充值前该渠道不再参与分配",
   // ── end notifications ──
 };

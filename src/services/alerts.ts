@@ -9,6 +9,7 @@ import {
   ALERT_ATTEMPTS,
   ATTEMPT_DEADLINE_MS,
   type AlertKind,
+  type AlertDetail,
   type AlertMessage,
   balanceLowMessage,
   type ChannelAlertKind,
@@ -25,11 +26,12 @@ import type { Breakers } from "../core/breaker";
 import { type AlertPolicy, postAlert } from "../net/alert-post";
 import { EgressError } from "../net/egress";
 import type { Ctx } from "./context";
+import { readerFor } from "./reader";
 import { readSettings, type Settings } from "./settings";
 
 type Event =
   | { kind: "balance_low"; userId: number; balance: number; threshold: number }
-  | { kind: ChannelAlertKind; channel: { id: number; name: string }; detail: string };
+  | { kind: ChannelAlertKind; channel: { id: number; name: string }; detail: AlertDetail };
 
 /** Where one alert goes and how. */
 type Route = { url: string; destination: Destination; secret: string; policy: AlertPolicy };
@@ -58,12 +60,12 @@ export class Alerts {
   }
 
   /** A channel was disabled automatically (its last upstream key was rejected). */
-  channelDisabled(channel: { id: number; name: string }, detail: string) {
-    this.push({ kind: "channel_disabled", channel, detail });
+  channelDisabled(channel: { id: number; name: string }, reason: string) {
+    this.push({ kind: "channel_disabled", channel, detail: { key: "notify.channelDisabled", params: { reason } } });
   }
 
   /** A channel's upstream balance went below its threshold (it left rotation). */
-  upstreamBalanceLow(channel: { id: number; name: string }, detail: string) {
+  upstreamBalanceLow(channel: { id: number; name: string }, detail: AlertDetail) {
     this.push({ kind: "upstream_balance_low", channel, detail });
   }
 
@@ -107,10 +109,13 @@ export class Alerts {
     this.inflight.add(p);
   }
 
+  /** In the recipient's language and currency: the user's own, else the server's (the admin's). */
   private message(e: Event, now: number): AlertMessage {
-    if (e.kind !== "balance_low") return channelMessage(e.kind, e.channel, e.detail, now);
-    const name = this.ctx.snapshot.current.usersById.get(e.userId)?.username ?? `user ${e.userId}`;
-    return balanceLowMessage(name, e.balance, e.threshold, now);
+    if (e.kind !== "balance_low")
+      return channelMessage(e.kind, e.channel, e.detail, now, readerFor(this.ctx, undefined));
+    const user = this.ctx.store.users.byId(e.userId);
+    const name = user?.username ?? `user ${e.userId}`;
+    return balanceLowMessage(name, e.balance, e.threshold, now, readerFor(this.ctx, user));
   }
 
   private userRoute(userId: number, s: Settings): Route | null {
@@ -165,7 +170,10 @@ export class Alerts {
       if (opened === 0) this.breakerAlerted.delete(ch.id);
       if (!breakerAlertDue(opened, now, minutes) || this.breakerAlerted.get(ch.id) === opened) continue;
       this.breakerAlerted.set(ch.id, opened);
-      const detail = `its breaker has been open for ${Math.floor((now - opened) / 60_000)} minutes`;
+      const detail: AlertDetail = {
+        key: "notify.breakerOpen",
+        params: { minutes: Math.floor((now - opened) / 60_000) },
+      };
       this.push({ kind: "breaker_open", channel: { id: ch.id, name: ch.name }, detail });
     }
   }

@@ -5,6 +5,7 @@
 // threshold leaves rotation when a reading is below it and comes back with a reading at or above it; a
 // failed read changes neither (it is recorded with its cause). Going below raises the admin alert
 // "upstream balance low" (where the caller passes one: the server). Keys never reach errors or logs.
+import type { AlertDetail } from "../core/alerts";
 import { redact } from "../core/redact";
 import { CHANNEL_STATUS, KEY_STATUS } from "../core/status";
 import {
@@ -28,7 +29,7 @@ import type { Ctx } from "./context";
 export const BALANCE_LIMITS = { deadlineMs: 15_000, maxBytes: 64 * 1024 };
 
 /** Called when a reading takes a channel below its threshold. */
-export type LowBalanceAlert = (channel: { id: number; name: string }, detail: string) => void;
+export type LowBalanceAlert = (channel: { id: number; name: string }, detail: AlertDetail) => void;
 
 /** The key a balance is read with: the first usable one, else the first. */
 function keyFor(ctx: Ctx, row: ChannelRow): { key: string; keys: string[] } {
@@ -82,10 +83,14 @@ function save(ctx: Ctx, id: number, r: BalanceReading | { error: string }, onLow
         : { micros: r.micros, currency: r.currency, at, low: balanceLow(r.micros, row.balanceThresholdMicros) };
     ctx.store.channels.update(id, { balance: JSON.stringify(next) });
     if (next.low && !was.low && "micros" in r)
-      onLow?.(
-        row,
-        `upstream balance ${formatBalance(r.micros)} ${r.currency} is below the threshold ${formatMicros(row.balanceThresholdMicros)}: the channel is out of rotation until it is topped up`,
-      );
+      onLow?.(row, {
+        key: "notify.upstreamLow",
+        params: {
+          balance: formatBalance(r.micros),
+          currency: r.currency,
+          threshold: formatMicros(row.balanceThresholdMicros),
+        },
+      });
     return !!next.low !== !!was.low;
   });
   if (changed) ctx.snapshot.reloadChannels();

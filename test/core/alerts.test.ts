@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import {
   ALERT_ATTEMPTS,
-  ALERT_KINDS,
+  type AlertDetail,
   balanceLowMessage,
   belowThreshold,
   breakerAlertDue,
@@ -17,6 +17,8 @@ import {
   shouldSend,
   webhookSignature,
 } from "../../src/core/alerts";
+import { currency } from "../../src/core/display-money";
+import { translator } from "../../src/i18n";
 
 describe("crossing the threshold", () => {
   test("from at or above to below, and nothing else", () => {
@@ -67,23 +69,36 @@ describe("the limit", () => {
 });
 
 describe("messages", () => {
+  test("in the reader's language and currency; values stay US dollars for programs", () => {
+    const zh = translator("zh-CN", { currency: currency("CNY", 7.3), tz: "UTC" });
+    const m = balanceLowMessage("carol", 400_000, 500_000, 1_700_000_000, zh);
+    expect(m.title).toBe("余额不足");
+    expect(m.content).toBe("carol：你的余额为 ¥5.84，已低于提醒阈值 ¥7.30");
+    expect(m.values).toEqual(["0.8", "1"]);
+    const open: AlertDetail = { key: "notify.breakerOpen", params: { minutes: 12 } };
+    expect(channelMessage("breaker_open", { id: 3, name: "east" }, open, 5, zh).content).toBe(
+      "渠道 3（east）：熔断已持续 12 分钟",
+    );
+  });
+
   test("low balance: new-api's fields, amounts in $", () => {
     const m = balanceLowMessage("carol", 400_000, 500_000, 1_700_000_000);
     expect(m).toEqual({
       type: "balance_low",
-      title: ALERT_KINDS.balance_low.title,
-      content: "carol: your balance is $0.8, below your alert threshold of $1",
+      title: "Balance low",
+      content: "carol: your balance is $0.80, below your alert threshold of $1.00",
       values: ["0.8", "1"],
       timestamp: 1_700_000_000,
     });
   });
 
   test("each destination's body: webhook the message, Bark {title, body}, Gotify {title, message, priority}", () => {
-    const m = channelMessage("channel_disabled", { id: 3, name: "east" }, "every key rejected", 5);
+    const rejected: AlertDetail = { key: "notify.channelDisabled", params: { reason: "401" } };
+    const m = channelMessage("channel_disabled", { id: 3, name: "east" }, rejected, 5);
     expect(JSON.parse(requestBody("webhook", m))).toEqual(m);
     expect(JSON.parse(requestBody("bark", m))).toEqual({
       title: "Channel disabled automatically",
-      body: "channel 3 (east): every key rejected",
+      body: "channel 3 (east): disabled automatically: every upstream key was rejected; last: 401",
       group: "apiyi",
     });
     expect(JSON.parse(requestBody("gotify", m))).toMatchObject({ title: m.title, message: m.content, priority: 5 });

@@ -28,8 +28,7 @@ export function retireUpstreamKey(rt: Runtime, channel: ChannelEntry, index: num
   if (channel.keyStates.every((s) => s.status === KEY_STATUS.dead)) {
     const was = channel.status;
     channel.status = CHANNEL_STATUS.autoDisabled;
-    if (was === CHANNEL_STATUS.enabled)
-      rt.alerts.channelDisabled(channel, `disabled automatically: every upstream key was rejected; last: ${reason}`);
+    if (was === CHANNEL_STATUS.enabled) rt.alerts.channelDisabled(channel, reason);
   }
   saveKeys(rt, channel, reason);
 }
