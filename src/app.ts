@@ -33,6 +33,7 @@ import { consoleTable } from "./console/route";
 import { tokenPages } from "./console/tokens";
 import { catalogPages } from "./console/catalog";
 import { accountPages } from "./console/account";
+import { displayActions } from "./console/display";
 import { tokenExtras } from "./console/token-extras";
 import { logPages } from "./console/logs";
 import { dashboardPages } from "./console/dashboard";
@@ -68,6 +69,7 @@ export function createApp(rt: Runtime) {
   tokenPages(console_);
   catalogPages(console_);
   accountPages(console_);
+  displayActions(console_);
   tokenExtras(console_);
   logPages(console_);
   dashboardPages(console_);

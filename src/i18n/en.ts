@@ -215,6 +215,16 @@ export const en = {
   // ── end admin B ──
 
   // ── money and time ──
+  "display.title": "Display",
+  "display.lead": "The language, currency and time zone this console shows you.",
+  "display.language": "Language",
+  "display.currency": "Currency",
+  "display.timeZone": "Time zone",
+  "display.auto": "Automatic ({value})",
+  "display.auto.browser": "your browser's",
+  "display.currency.USD": "US dollars ($)",
+  "display.currency.CNY": "Yuan (¥), ¥{rate} per $1",
+  "display.note": "Balances stay stored in quota units (500,000 = $1): only how amounts are shown and typed changes.",
   // ── end money and time ──
 
   // ── notifications ──

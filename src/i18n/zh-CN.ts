@@ -209,6 +209,16 @@ export const zhCN: Catalog = {
   // ── end admin B ──
 
   // ── money and time ──
+  "display.title": "显示",
+  "display.lead": "控制台对你显示的语言、货币和时区。",
+  "display.language": "语言",
+  "display.currency": "货币",
+  "display.timeZone": "时区",
+  "display.auto": "自动（{value}）",
+  "display.auto.browser": "跟随浏览器",
+  "display.currency.USD": "美元（$）",
+  "display.currency.CNY": "人民币（¥），$1 = ¥{rate}",
+  "display.note": "余额始终以额度单位保存（500,000 = $1），这里只改变金额的显示和输入方式。",
   // ── end money and time ──
 
   // ── notifications ──

@@ -1,0 +1,35 @@
+// POST /account/display: the language, currency and time zone a person reads the console in
+// (services/users.setDisplay validates them). The page reloads, so every word follows at once.
+import { DisplayForm, type DisplayView } from "../../views/console/display-settings";
+import type { Translator } from "../i18n";
+import type { Ctx } from "../services/context";
+import { readSettings } from "../services/settings";
+import { setDisplay } from "../services/users";
+import { first, type consoleTable } from "./route";
+
+/** The card's values for the signed-in person. */
+export function displayView(ctx: Ctx, userId: number): DisplayView {
+  const u = ctx.store.users.byId(userId);
+  const s = readSettings(ctx);
+  return {
+    language: u?.language ?? "",
+    currency: u?.currency ?? "",
+    time_zone: u?.timeZone ?? "",
+    serverCurrency: s.display_currency,
+    rate: s.usd_to_cny,
+  };
+}
+
+export const displayCard = (ctx: Ctx, userId: number, t: Translator) =>
+  DisplayForm({ view: displayView(ctx, userId), t }) as string;
+
+export function displayActions({ action }: ReturnType<typeof consoleTable>) {
+  action("POST", "/account/display", {}, ({ ctx, user, form }) => {
+    setDisplay(ctx, user, {
+      language: first(form.language),
+      currency: first(form.currency),
+      time_zone: first(form.time_zone),
+    });
+    return { redirect: "/account" };
+  });
+}
