@@ -61,19 +61,19 @@ function lastColumnClipped(page: Page, scrollOk: boolean): Promise<string[]> {
       for (const cell of cells) {
         const r = cell.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue; // a hidden table (a closed dialog, an empty list)
+        // the right edge that must be visible: the cell's, or (once a box scrolls to it) that box's
+        let edge = r.right;
         let right = vw;
         for (let a = cell.parentElement; a; a = a.parentElement) {
           const s = getComputedStyle(a);
           if (s.overflowX === "visible") continue;
-          if (scrollOk && (s.overflowX === "auto" || s.overflowX === "scroll")) {
-            right = Math.min(right, a.getBoundingClientRect().left + a.scrollWidth);
-            break; // what is inside can be scrolled to; the box itself is measured by its ancestors
-          }
-          right = Math.min(right, a.getBoundingClientRect().right);
+          const box = a.getBoundingClientRect();
+          if (scrollOk && (s.overflowX === "auto" || s.overflowX === "scroll")) edge = Math.min(edge, box.right);
+          else right = Math.min(right, box.right);
         }
-        if (r.right > right + 1) {
+        if (edge > right + 1) {
           const head = cell.closest("table")?.querySelector("th:last-child")?.textContent?.trim() ?? "";
-          out.push(`"${head}" column: cell ends at ${Math.round(r.right)} px, visible to ${Math.round(right)} px`);
+          out.push(`"${head}" column: ends at ${Math.round(edge)} px, visible to ${Math.round(right)} px`);
         }
       }
       return [...new Set(out)];
