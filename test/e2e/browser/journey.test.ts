@@ -96,7 +96,10 @@ describe.each(["en", "zh-CN"] as Lang[])("in %s", (lang) => {
     const requestId = ok.headers.get("x-request-id")!;
 
     // the call is in the logs (日志), reached by the navigation, with its request id; and in the dashboard
-    await page.locator("header nav").getByRole("link", { name: t("nav.logs"), exact: true }).click();
+    await page
+      .locator("header nav")
+      .getByRole("link", { name: t("nav.logs"), exact: true })
+      .click();
     await page.waitForURL(/\/log$/);
     expect(await page.locator("h1").textContent()).toBe(t("nav.logs"));
     expect(await page.content()).toContain(requestId);
