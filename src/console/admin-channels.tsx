@@ -5,13 +5,15 @@
 // channel disabled automatically, and its status cell is sent again), and the balance's Refresh (the
 // upstream balance read now; the status cell follows, as the threshold may take the channel out or
 // back). A save that left models without a price, or cut an endpoint path off the base URL, says so in
-// its toast.
+// its toast. Everything it shows is in the reader's language (`call.t`), but what the channel service
+// words (a field's validation, a save's warnings) and an upstream's own answer stay as they were said.
 // Rules live in services/channels and relay/probe; keys never come back out of them.
 import { ChannelRow, ChannelTable, TestResult } from "../../views/console/admin-channels";
 import { BalanceBlock, StatusCell } from "../../views/console/channel-health";
 import { ChannelDialog, NEW_CHANNEL, channelForm } from "../../views/console/channel-dialog";
 import { CHANNEL_STATUS } from "../core/status";
 import { invalidField } from "../errors";
+import type { Translator } from "../i18n";
 import { probeChannel } from "../relay/attempt/probe";
 import { BASE_URL_EXAMPLES, CHANNEL_TYPES } from "../services/channel-schema";
 import {
@@ -29,7 +31,7 @@ import { checked, defined, fromDialog, num, oobNewRow, oobRow, type AdminTable }
 import { all, first, type Form, type PageCall } from "./route";
 
 /** "client=upstream" lines → the mapping object (a line without "=" is named). */
-function mappingFrom(text: string): Record<string, string> {
+function mappingFrom(text: string, { t }: Translator): Record<string, string> {
   const entries: [string, string][] = [];
   text.split("\n").forEach((raw, i) => {
     const line = raw.trim();
@@ -37,7 +39,7 @@ function mappingFrom(text: string): Record<string, string> {
     const at = line.indexOf("=");
     const from = at < 0 ? "" : line.slice(0, at).trim();
     const to = at < 0 ? "" : line.slice(at + 1).trim();
-    if (!from || !to) throw invalidField("model_mapping", `line ${i + 1}: write client=upstream`);
+    if (!from || !to) throw invalidField("model_mapping", t("channelDialog.mappingLine", { line: i + 1 }));
     entries.push([from, to]);
   });
   // fromEntries: a model called "__proto__" stays a plain entry
@@ -45,14 +47,14 @@ function mappingFrom(text: string): Record<string, string> {
 }
 
 /** What the dialog posts → what the channel service takes. Empty numbers take the defaults on create. */
-function toInput(f: Form) {
+function toInput(f: Form, t: Translator) {
   return defined({
     name: first(f.name),
     type: first(f.type) || "openai",
     base_url: first(f.base_url),
     key: first(f.key),
     models: first(f.models),
-    model_mapping: mappingFrom(first(f.model_mapping)),
+    model_mapping: mappingFrom(first(f.model_mapping), t),
     group: all(f.group),
     priority: num(f.priority),
     weight: num(f.weight),
@@ -70,13 +72,27 @@ function toInput(f: Form) {
 
 const groupNames = ({ ctx, user }: Pick<PageCall, "ctx" | "user">) => listGroups(ctx, user).items.map((g) => g.name);
 
-/** "Saved", or "Saved. Warning: …" with each warning of the write. */
-const withWarnings = (done: string, warnings: string[]) =>
-  warnings.length ? `${done}. Warning: ${warnings.join(" Also: ")}` : done;
+/** "Saved", or "Saved. Warning: … Also: …" with each warning of the write. */
+function withWarnings({ t }: Translator, done: string, warnings: string[]) {
+  if (!warnings.length) return done;
+  const [warning, ...more] = warnings as [string, ...string[]];
+  const all = more.reduce((text, next) => t("adminChannels.toast.also", { warnings: text, next }), warning);
+  return t("adminChannels.toast.warning", { done, warning: all });
+}
+
+/** The dialog of a new channel or of `form`, in the reader's language. */
+const dialog = (call: PageCall, form = NEW_CHANNEL) =>
+  ChannelDialog({
+    form,
+    types: CHANNEL_TYPES,
+    groups: groupNames(call),
+    examples: BASE_URL_EXAMPLES,
+    t: call.t,
+  }) as string;
 
 /** `onLow`: the admin alert a balance read below a channel's threshold raises. */
 export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?: LowBalanceAlert) {
-  page("/admin/channels", { title: "Channels", admin: true }, ({ ctx, query, path }) => {
+  page("/admin/channels", { title: ({ t }) => t("adminChannels.title"), admin: true }, ({ ctx, query, path, t }) => {
     const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
     const keyword = query.keyword ?? "";
     const list = listChannels(ctx, paging, keyword);
@@ -87,74 +103,68 @@ export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?
       page: paging.p,
       size: paging.size,
       keyword,
+      t,
     }) as string;
   });
-  fragment(
-    "/admin/channels/new",
-    (call) =>
-      ChannelDialog({
-        form: NEW_CHANNEL,
-        types: CHANNEL_TYPES,
-        groups: groupNames(call),
-        examples: BASE_URL_EXAMPLES,
-      }) as string,
+  fragment("/admin/channels/new", (call) => dialog(call));
+  fragment("/admin/channels/:id/edit", (call) =>
+    dialog(call, channelForm(getChannel(call.ctx, Number(call.params.id)))),
   );
-  fragment("/admin/channels/:id/edit", (call) => {
-    const form = channelForm(getChannel(call.ctx, Number(call.params.id)));
-    return ChannelDialog({
-      form,
-      types: CHANNEL_TYPES,
-      groups: groupNames(call),
-      examples: BASE_URL_EXAMPLES,
-    }) as string;
-  });
 
-  action("POST", "/admin/channels", { admin: true }, ({ ctx, form }) =>
+  action("POST", "/admin/channels", { admin: true }, ({ ctx, form, t }) =>
     fromDialog(() => {
-      const c = createChannel(ctx, toInput(form));
+      const c = createChannel(ctx, toInput(form, t));
       return {
-        html: oobNewRow("channel-rows", ChannelRow({ c }) as string),
-        toast: withWarnings("Channel created", c.warnings),
+        html: oobNewRow("channel-rows", ChannelRow({ c, t }) as string),
+        toast: withWarnings(t, t.t("adminChannels.toast.created"), c.warnings),
         closeDialog: true,
       };
     }),
   );
-  action("POST", "/admin/channels/:id", { admin: true }, ({ ctx, form, params }) =>
+  action("POST", "/admin/channels/:id", { admin: true }, ({ ctx, form, params, t }) =>
     fromDialog(() => {
-      const input = toInput(form);
+      const input = toInput(form, t);
       if (!input.key) delete input.key; // no keys: keep the stored ones
       const c = updateChannel(ctx, { id: Number(params.id), ...input });
-      return { html: oobRow(ChannelRow({ c }) as string), toast: withWarnings("Saved", c.warnings), closeDialog: true };
+      const toast = withWarnings(t, t.t("adminChannels.toast.saved"), c.warnings);
+      return { html: oobRow(ChannelRow({ c, t }) as string), toast, closeDialog: true };
     }),
   );
-  action("PUT", "/admin/channels/:id/status", { admin: true }, ({ ctx, params, form }) => {
+  action("PUT", "/admin/channels/:id/status", { admin: true }, ({ ctx, params, form, t }) => {
     const c = setChannelStatus(ctx, { id: Number(params.id), status: Number(first(form.status)) });
-    return { html: ChannelRow({ c }) as string, toast: c.status === CHANNEL_STATUS.enabled ? "Enabled" : "Disabled" };
+    const toast = t.t(
+      c.status === CHANNEL_STATUS.enabled ? "adminChannels.toast.enabled" : "adminChannels.toast.disabled",
+    );
+    return { html: ChannelRow({ c, t }) as string, toast };
   });
-  action("DELETE", "/admin/channels/:id", { admin: true }, ({ ctx, params }) => {
+  action("DELETE", "/admin/channels/:id", { admin: true }, ({ ctx, params, t }) => {
     deleteChannel(ctx, Number(params.id));
-    return { html: "", toast: "Deleted" };
+    return { html: "", toast: t.t("adminChannels.toast.deleted") };
   });
-  action("POST", "/admin/channels/:id/test", { admin: true }, async ({ ctx, params }) => {
+  action("POST", "/admin/channels/:id/test", { admin: true }, async ({ ctx, params, t }) => {
     const id = Number(params.id);
     const r = await probeChannel(ctx, id, {});
     const ms = r.latency_ms < 1 ? "<1" : String(r.latency_ms);
-    const status = r.re_enabled ? `<template>${StatusCell({ c: getChannel(ctx, id), oob: true })}</template>` : "";
-    const toast = r.ok
-      ? `Test: ${r.status} in ${ms} ms${r.re_enabled ? "; the channel is enabled again" : ""}`
-      : `Test failed: ${r.message}`;
-    return { html: (TestResult({ id, r }) as string) + status, toast };
+    const status = r.re_enabled ? `<template>${StatusCell({ c: getChannel(ctx, id), oob: true, t })}</template>` : "";
+    const toast = !r.ok
+      ? t.t("adminChannels.toast.testFailed", { message: r.message })
+      : t.t(r.re_enabled ? "adminChannels.toast.testOkEnabled" : "adminChannels.toast.testOk", {
+          status: r.status,
+          ms,
+        });
+    return { html: (TestResult({ id, r, t }) as string) + status, toast };
   });
-  action("POST", "/admin/channels/:id/balance", { admin: true }, async ({ ctx, params }) => {
+  action("POST", "/admin/channels/:id/balance", { admin: true }, async ({ ctx, params, t }) => {
     const id = Number(params.id);
     await refreshBalance(ctx, id, onLow);
     const c = getChannel(ctx, id);
     const b = c.balance;
+    const read = { amount: t.num(b.amount ?? 0), currency: b.currency, threshold: t.num(c.balance_threshold) };
     const toast =
       b.error && b.error_at >= b.at
-        ? `Balance not read: ${b.error}`
-        : `Balance: ${b.amount} ${b.currency}${b.low ? ` (below the threshold ${c.balance_threshold}: out of rotation)` : ""}`;
-    const status = `<template>${StatusCell({ c, oob: true })}</template>`;
-    return { html: (BalanceBlock({ c }) as string) + status, toast };
+        ? t.t("adminChannels.toast.balanceFailed", { error: b.error })
+        : t.t(b.low ? "adminChannels.toast.balanceLow" : "adminChannels.toast.balance", read);
+    const status = `<template>${StatusCell({ c, oob: true, t })}</template>`;
+    return { html: (BalanceBlock({ c, t }) as string) + status, toast };
   });
 }

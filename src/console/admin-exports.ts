@@ -1,7 +1,8 @@
 // Admins' CSV downloads: everyone's calls with the filters of /admin/logs (/admin/logs.csv, its days
 // and times in UTC), and the daily rollups per UTC day × user × model (/admin/usage.csv?from=&to=,
 // days inclusive, tokens and groups summed). Both stream in batches (console/csv.ts) and neutralise
-// formula cells.
+// formula cells. The header rows stay English (column names programs read); a refusal is in the
+// reader's language.
 import { isDay } from "../core/local-days";
 import { unitsToUsd } from "../core/money";
 import { isUserError } from "../errors";
@@ -30,8 +31,8 @@ const USAGE_HEADER = [
 ];
 
 export function adminExportPages({ get }: AdminTable) {
-  get("/admin/logs.csv", ({ ctx, user, query }) => {
-    const { q, notice, status } = readAdminLogFilters(ctx, query);
+  get("/admin/logs.csv", ({ ctx, user, query, t }) => {
+    const { q, notice, status } = readAdminLogFilters(ctx, query, t);
     if (!q) return refused(status, notice);
     try {
       const filter = logFilter(user, q, false);
@@ -43,14 +44,14 @@ export function adminExportPages({ get }: AdminTable) {
     }
   });
 
-  get("/admin/usage.csv", ({ ctx, query }) => {
+  get("/admin/usage.csv", ({ ctx, query, t }) => {
     const from = query.from?.trim() || undefined;
     const to = query.to?.trim() || undefined;
     for (const [name, day] of [
       ["from", from],
       ["to", to],
     ] as const)
-      if (day !== undefined && !isDay(day)) return refused(422, `${name}: not a day, expected YYYY-MM-DD (UTC)`);
+      if (day !== undefined && !isDay(day)) return refused(422, t.t("adminExports.notADay", { field: name }));
     const store = usageStore(ctx.db);
     const users = ctx.snapshot.current.usersById;
     function* batches(): Generator<Cell[][]> {

@@ -2,10 +2,11 @@
 // /admin/logs: every user's log rows, newest first, filtered by UTC days (from, to: both included, read
 // as /log reads them), user (by username), type, model, token and request id (the URL keeps the
 // filters), with each row's attempts chain. The same filters make the CSV export at /admin/logs.csv
-// (console/admin-exports.ts).
+// (console/admin-exports.ts). In the reader's language (`call.t`), the refusals of a filter included.
 import { LogTable, type LogFilters } from "../../views/console/admin-logs";
 import type { LogView } from "../../views/console/models";
 import { isUserError } from "../errors";
+import type { Translator } from "../i18n";
 import type { Ctx } from "../services/context";
 import { dayBounds, firstParam } from "../services/call-stats";
 import { allChannels } from "../services/channels";
@@ -15,8 +16,8 @@ import { listUsers } from "../services/users";
 import type { AdminTable } from "./admin-kit";
 
 /** The filters as the URL gives them, and the log query they make (none: a day that is not one, 422,
- * or a user that does not exist, 404; `notice` says which). */
-export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>) {
+ * or a user that does not exist, 404; `notice` says which, in the reader's language). */
+export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>, { t }: Translator) {
   const filters: LogFilters = {
     from: firstParam(query.from).trim(),
     to: firstParam(query.to).trim(),
@@ -30,9 +31,14 @@ export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>) {
     ? listUsers(ctx, readPage({ size: "100" }), filters.user).items.find((u) => u.username === filters.user)
     : undefined;
   const days = dayBounds(filters.from, filters.to);
+  // dayBounds' only problem: a day that is not one
   if (days.problems.length)
-    return { filters, status: 422, notice: days.problems.map((p) => `${p.key}: ${p.why}`).join("; ") };
-  if (filters.user && !who) return { filters, status: 404, notice: `No user named "${filters.user}".` };
+    return {
+      filters,
+      status: 422,
+      notice: days.problems.map((p) => t("adminLogs.notADay", { field: p.key })).join("; "),
+    };
+  if (filters.user && !who) return { filters, status: 404, notice: t("adminLogs.noUser", { name: filters.user }) };
   const q = {
     // the days as API易's unix-second bounds (the last second of `to` counts whole)
     start_timestamp: days.from === undefined ? undefined : days.from / 1000,
@@ -47,11 +53,11 @@ export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>) {
 }
 
 export function adminLogPages({ page }: AdminTable) {
-  page("/admin/logs", { title: "Logs", admin: true }, ({ ctx, user, query, path }) => {
-    const { filters, q, notice: refused } = readAdminLogFilters(ctx, query);
+  page("/admin/logs", { title: ({ t }) => t("adminLogs.title"), admin: true }, ({ ctx, user, query, path, t }) => {
+    const { filters, q, notice: refused } = readAdminLogFilters(ctx, query, t);
     const usernames = listUsers(ctx, readPage({ size: "100" })).items.map((u) => u.username);
     const names = new Map(allChannels(ctx).map((c) => [c.id, `${c.name} #${c.id}`]));
-    const channelName = (id: number) => names.get(id) ?? `#${id} (deleted)`;
+    const channelName = (id: number) => names.get(id) ?? t.t("adminKit.deleted", { id });
 
     let rows: LogView[] = [];
     let total = 0;
@@ -78,6 +84,7 @@ export function adminLogPages({ page }: AdminTable) {
       usernames,
       channelName,
       notice,
+      t,
     }) as string;
   });
 }

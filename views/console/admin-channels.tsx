@@ -2,7 +2,9 @@
 // /admin/channels: the table of upstream channels (state and health cells from channel-health.tsx,
 // per-key states, the upstream balance, models without a price, the output cap when set, never a key)
 // and the Test result (with the cause when it failed). The create/edit dialog is channel-dialog.tsx.
+// Every word from the reader's catalog (`t`); channel types and upstream identifiers stay as they are.
 import { CHANNEL_STATUS, KEY_STATUS } from "../../src/core/status";
+import type { PlainKey, Translator } from "../../src/i18n";
 import { AdminPage, qs } from "./admin-kit";
 import { BalanceBlock, hhmm, StatusCell } from "./channel-health";
 import { DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
@@ -16,7 +18,7 @@ export type ProbeResult = {
   re_enabled?: boolean;
 };
 
-/** What a type adds to its row: the Responses API on openai, the api-version on azure. */
+/** What a type adds to its row: the Responses API on openai, the api-version on azure (identifiers). */
 function TypeExtras(props: { c: ChannelView }) {
   const { type, supports_responses, api_version } = props.c;
   const note =
@@ -35,11 +37,12 @@ function TypeExtras(props: { c: ChannelView }) {
 }
 
 /** The output cap, only when one is set: "≤ 8192 out". */
-function OutputCap(props: { c: ChannelView }) {
+function OutputCap(props: { c: ChannelView; t: Translator }) {
   const cap = props.c.max_output_tokens;
+  const { t } = props.t;
   return cap ? (
-    <small class="muted" title="max_tokens asks above this are lowered to it" safe>
-      {`≤ ${cap} out`}
+    <small class="muted" title={t("adminChannels.outputCapTitle")} safe>
+      {t("adminChannels.outputCap", { cap: String(cap) })}
     </small>
   ) : (
     ""
@@ -47,22 +50,29 @@ function OutputCap(props: { c: ChannelView }) {
 }
 
 /** "•••• 3 keys", then each key's state by position: never any key material. */
-function KeyStates(props: { c: ChannelView }) {
+function KeyStates(props: { c: ChannelView; t: Translator }) {
+  const tr = props.t;
+  const { t } = tr;
   const states = props.c.key_states;
+  const count = props.c.key_count;
   const off = states.filter((k) => k.status !== KEY_STATUS.usable).length;
-  const summary = `•••• ${props.c.key_count} ${props.c.key_count === 1 ? "key" : "keys"}${off ? ` · ${off} disabled` : ""}`;
+  const keys = t(count === 1 ? "adminChannels.keys.one" : "adminChannels.keys.many", { count });
+  const state = (k: ChannelView["key_states"][number]) =>
+    k.status === KEY_STATUS.cooling
+      ? t("adminChannels.key.cooling", { time: hhmm(k.until ?? 0, tr) })
+      : t("adminChannels.key.disabled");
   return (
     <details class="keys">
       <summary class={off ? "warn" : ""} safe>
-        {summary}
+        {off ? t("adminChannels.keys.off", { keys, off }) : keys}
       </summary>
       <ol>
         {states.map((k) =>
           k.status === KEY_STATUS.usable ? (
-            <li>usable</li>
+            <li safe>{t("adminChannels.key.usable")}</li>
           ) : (
             <li class="warn" safe>
-              {`${k.status === KEY_STATUS.cooling ? `out of credit, tried again from ${hhmm(k.until ?? 0)} UTC` : "disabled"}${k.reason ? `: ${k.reason}` : ""}`}
+              {k.reason ? t("adminChannels.key.why", { state: state(k), reason: k.reason }) : state(k)}
             </li>
           ),
         )}
@@ -72,25 +82,26 @@ function KeyStates(props: { c: ChannelView }) {
 }
 
 /** Models no call can be billed for: every call to them is refused until they are priced. */
-function Unpriced(props: { c: ChannelView }) {
+function Unpriced(props: { c: ChannelView; t: Translator }) {
   const list = props.c.unpriced_models;
+  const { t } = props.t;
   if (!list.length) return "";
   return (
     <a
       class="reason warn"
       href="/admin/pricing"
-      title={`no price: ${list.join(", ")} — calls to them are refused until priced`}
+      title={t("adminChannels.unpricedTitle", { models: list.join(", ") })}
       safe
     >
-      {`${list.length} without a price`}
+      {t("adminChannels.unpriced", { count: list.length })}
     </a>
   );
 }
 
-export function TestResult(props: { id: number; r?: ProbeResult }) {
+export function TestResult(props: { id: number; r?: ProbeResult; t: Translator }) {
   const r = props.r;
   if (!r) return <span id={`test-${props.id}`} class="test-result"></span>;
-  const label = `${r.status || "failed"} · ${r.latency_ms < 1 ? "<1" : r.latency_ms} ms`;
+  const label = `${r.status || props.t.t("adminChannels.testFailed")} · ${r.latency_ms < 1 ? "<1" : r.latency_ms} ms`;
   return (
     <span id={`test-${props.id}`} class="test-result" title={`${r.model ?? ""}: ${r.message}`}>
       <span class={`badge ${r.ok ? "ok" : "bad"}`} safe>
@@ -107,31 +118,41 @@ export function TestResult(props: { id: number; r?: ProbeResult }) {
   );
 }
 
-export function ChannelRow(props: { c: ChannelView }) {
-  const c = props.c;
+export function ChannelRow(props: { c: ChannelView; t: Translator }) {
+  const { c, t: tr } = props;
+  const { t } = tr;
   const mapped = Object.keys(c.model_mapping).length;
+  const enabled = c.status === CHANNEL_STATUS.enabled;
   return (
     <tr id={`channel-${c.id}`}>
       <td class="name">
         <span safe>{c.name}</span> <small class="muted">#{c.id}</small>
       </td>
       <td>
-        <span safe>{c.type}</span> <TypeExtras c={c} /> <OutputCap c={c} />
+        <span safe>{c.type}</span> <TypeExtras c={c} /> <OutputCap c={c} t={tr} />
       </td>
-      <StatusCell c={c} />
+      <StatusCell c={c} t={tr} />
       <td class="url">
         <code safe>{c.base_url}</code>
       </td>
       <td>
-        <KeyStates c={c} />
-        <BalanceBlock c={c} />
+        <KeyStates c={c} t={tr} />
+        <BalanceBlock c={c} t={tr} />
       </td>
       <td>
         <span title={c.models.join(", ")} safe>
-          {`${c.models.length} ${c.models.length === 1 ? "model" : "models"}`}
+          {t(c.models.length === 1 ? "adminChannels.models.one" : "adminChannels.models.many", {
+            count: c.models.length,
+          })}
         </span>
-        {mapped ? <small class="muted" safe>{` · ${mapped} mapped`}</small> : ""}
-        <Unpriced c={c} />
+        {mapped ? (
+          <small class="muted" safe>
+            {t("adminChannels.mapped", { count: mapped })}
+          </small>
+        ) : (
+          ""
+        )}
+        <Unpriced c={c} t={tr} />
       </td>
       <td class="groups" safe>
         {c.groups.join(", ")}
@@ -146,52 +167,52 @@ export function ChannelRow(props: { c: ChannelView }) {
           hx-target={`#test-${c.id}`}
           hx-swap="outerHTML"
           hx-disabled-elt="this"
+          safe
         >
-          Test
+          {t("adminChannels.test")}
         </button>
-        <TestResult id={c.id} />
+        <TestResult id={c.id} t={tr} />
       </td>
-      <RowMenu>
-        <button type="button" hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot">
-          Edit
+      <RowMenu t={tr}>
+        <button type="button" hx-get={`/admin/channels/${c.id}/edit`} hx-target="#dialog-slot" safe>
+          {t("adminChannels.edit")}
         </button>
         <button
           type="button"
           hx-put={`/admin/channels/${c.id}/status`}
-          hx-vals={JSON.stringify({
-            status: c.status === CHANNEL_STATUS.enabled ? CHANNEL_STATUS.disabled : CHANNEL_STATUS.enabled,
-          })}
+          hx-vals={JSON.stringify({ status: enabled ? CHANNEL_STATUS.disabled : CHANNEL_STATUS.enabled })}
           hx-target={`#channel-${c.id}`}
           hx-swap="outerHTML"
+          safe
         >
-          {c.status === CHANNEL_STATUS.enabled ? "Disable" : "Enable"}
+          {t(enabled ? "adminChannels.disable" : "adminChannels.enable")}
         </button>
         <button
           type="button"
           class="danger"
           hx-delete={`/admin/channels/${c.id}`}
-          hx-confirm={`Delete the channel "${c.name}"? Its keys are deleted with it.`}
+          hx-confirm={t("adminChannels.deleteConfirm", { name: c.name })}
           hx-target={`#channel-${c.id}`}
           hx-swap="outerHTML"
+          safe
         >
-          Delete
+          {t("adminChannels.delete")}
         </button>
       </RowMenu>
     </tr>
   );
 }
 
-const COLUMNS = [
-  "Name",
-  "Type",
-  "Status",
-  "Base URL",
-  "Keys · balance",
-  "Models",
-  "Groups",
-  "Priority / weight",
-  "Test",
-  "",
+const COLUMNS: PlainKey[] = [
+  "adminChannels.col.name",
+  "adminChannels.col.type",
+  "adminChannels.col.status",
+  "adminChannels.col.baseUrl",
+  "adminChannels.col.keys",
+  "adminChannels.col.models",
+  "adminChannels.col.groups",
+  "adminChannels.col.priority",
+  "adminChannels.col.test",
 ];
 
 export function ChannelTable(props: {
@@ -201,32 +222,41 @@ export function ChannelTable(props: {
   page: number;
   size: number;
   keyword: string;
+  t: Translator;
 }) {
-  const empty = props.keyword
-    ? "No channel matches — clear the search."
-    : "No channels yet — click New to add an upstream.";
+  const tr = props.t;
+  const { t } = tr;
+  const empty = t(props.keyword ? "adminChannels.emptySearch" : "adminChannels.empty");
   return (
-    <AdminPage path={props.path}>
+    <AdminPage path={props.path} t={tr}>
       <ListToolbar
-        title="Channels"
-        search={{ action: "/admin/channels", placeholder: "Search by name", value: props.keyword }}
+        title={t("adminChannels.title")}
+        search={{ action: "/admin/channels", placeholder: t("adminChannels.search"), value: props.keyword }}
         newUrl="/admin/channels/new"
+        t={tr}
       />
       <DataTable
-        columns={COLUMNS}
+        columns={[...COLUMNS.map((k) => t(k)), ""]}
         bodyId="channel-rows"
         tableClass="channels"
-        empty={props.rows.length === 0 && <p class="empty">{empty}</p>}
+        empty={
+          props.rows.length === 0 && (
+            <p class="empty" safe>
+              {empty}
+            </p>
+          )
+        }
       >
         {props.rows.map((c) => (
-          <ChannelRow c={c} />
+          <ChannelRow c={c} t={tr} />
         ))}
       </DataTable>
       <Pager
         page={props.page}
         size={props.size}
         total={props.total}
-        noun="channels"
+        summary={(figures) => t("adminChannels.pager", figures)}
+        t={tr}
         link={(p) => `/admin/channels${qs({ p, keyword: props.keyword })}`}
       />
       <DialogSlot />

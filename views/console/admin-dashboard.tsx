@@ -3,122 +3,151 @@
 // operator's time zone): cards (spend, calls, success rate, tokens, latency and first-token
 // percentiles), spend and calls over time and calls per model as inline SVG (the charts of the user's
 // dashboard), and the top models, channels, groups and users as tables, with the CSV downloads.
+// Every word from the reader's catalog (`t`), amounts in their currency, numbers grouped their way.
+import type { PlainKey, Translator } from "../../src/i18n";
 import { AdminPage, qs, TabNav } from "./admin-kit";
 import { ModelChart, Stat, TimeChart } from "./dashboard";
-import { DataTable, ListToolbar } from "./kit";
-import { int, ms } from "./logs";
+import { type Column, DataTable, ListToolbar } from "./kit";
+import { ms } from "./logs";
 import type { CallSums } from "../../src/core/outcome";
 import type { AdminDashboardView, LatencyView, PercentileView, RankingView } from "./models";
-import { usd } from "./money";
 
-const CHOICES: [string, string][] = [
-  ["today", "Today"],
-  ["7d", "7 days"],
-  ["30d", "30 days"],
+const CHOICES: [string, PlainKey][] = [
+  ["today", "adminDash.period.today"],
+  ["7d", "adminDash.period.7d"],
+  ["30d", "adminDash.period.30d"],
 ];
 
 const rate = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
 /** A percentile as the middle of its histogram bucket; the bucket itself in the tooltip and the note. */
 const pct = (p: PercentileView) => (p ? ms(p.ms, "0 ms") : "—");
-const bucket = (p: PercentileView) =>
+const bucket = (p: PercentileView, t: Translator) =>
   !p
     ? ""
     : !Number.isFinite(p.hi)
-      ? `≥ ${int(p.lo)} ms`
+      ? `≥ ${t.num(p.lo)} ms`
       : p.hi - 1 === p.lo
         ? `${p.lo} ms`
-        : `${int(p.lo)}–${int(p.hi - 1)} ms`;
+        : `${t.num(p.lo)}–${t.num(p.hi - 1)} ms`;
 
-function PeriodPicker(props: { period: AdminDashboardView["period"] }) {
+function PeriodPicker(props: { period: AdminDashboardView["period"]; t: Translator }) {
   const p = props.period;
+  const { t } = props.t;
+  const zone = p.timezone;
   return (
     <div class="dash-period">
       <TabNav
-        tabs={CHOICES.map(([name, label]) => [`/admin/dashboard${qs({ period: name })}`, label])}
+        tabs={CHOICES.map(([name, key]) => [`/admin/dashboard${qs({ period: name })}`, t(key)])}
         current={`/admin/dashboard${qs({ period: p.name })}`}
-        label="Period"
+        label={t("adminDash.period.label")}
       />
       <form method="get" action="/admin/dashboard">
         <input type="hidden" name="period" value="custom" />
         <label>
-          From <input type="date" name="from" value={p.from} required />
+          <span safe>{t("adminDash.period.from")}</span> <input type="date" name="from" value={p.from} required />
         </label>
         <label>
-          to <input type="date" name="to" value={p.to} required />
+          <span safe>{t("adminDash.period.to")}</span> <input type="date" name="to" value={p.to} required />
         </label>
-        <button type="submit" class={p.name === "custom" ? "primary" : ""}>
-          Show these days
+        <button type="submit" class={p.name === "custom" ? "primary" : ""} safe>
+          {t("adminDash.period.show")}
         </button>
       </form>
       <p class="muted" safe>
-        {`${p.from === p.to ? p.from : `${p.from} to ${p.to}`}, days in ${p.timezone} (the budget_timezone setting)`}
+        {p.from === p.to
+          ? t("adminDash.period.day", { day: p.from, zone })
+          : t("adminDash.period.days", { from: p.from, to: p.to, zone })}
       </p>
     </div>
   );
 }
 
-function LatencyStat(props: { id: string; label: string; l: LatencyView; which: "p50" | "p95" }) {
+function LatencyStat(props: { id: string; label: string; l: LatencyView; which: "p50" | "p95"; t: Translator }) {
   const p = props.l[props.which];
+  const tr = props.t;
   return (
     <Stat
       id={props.id}
       label={props.label}
       value={pct(p)}
-      note={p ? `bucket ${bucket(p)}, of ${int(props.l.samples)} served calls` : undefined}
+      note={p ? tr.t("adminDash.stat.latencyNote", { bucket: bucket(p, tr), samples: props.l.samples }) : undefined}
     />
   );
 }
 
-const COLUMNS = (what: string, latency: boolean) => [
+const COLUMNS = (what: string, latency: boolean, { t }: Translator): Column[] => [
   what,
-  { label: "Calls", class: "num" },
-  { label: "Success", class: "num", title: "served ÷ (served + the service's failures)" },
-  { label: "Refused", class: "num", title: "the callers' own refusals: key, model, request, quota" },
-  { label: "Tokens in", class: "num", title: "prompt tokens (cached ones included)" },
-  { label: "Tokens out", class: "num" },
-  { label: "Spend", class: "num" },
-  ...(latency ? [{ label: "p50 latency", class: "num" }] : []),
+  { label: t("adminDash.col.calls"), class: "num" },
+  { label: t("adminDash.col.success"), class: "num", title: t("adminDash.col.successTitle") },
+  { label: t("adminDash.col.refused"), class: "num", title: t("adminDash.col.refusedTitle") },
+  { label: t("adminDash.col.tokensIn"), class: "num", title: t("adminDash.col.tokensInTitle") },
+  { label: t("adminDash.col.tokensOut"), class: "num" },
+  { label: t("adminDash.col.spend"), class: "num" },
+  ...(latency ? [{ label: t("adminDash.col.p50"), class: "num" }] : []),
 ];
 
-function Cells(props: { s: CallSums }) {
-  const s = props.s;
+function Cells(props: { s: CallSums; t: Translator }) {
+  const { s, t } = props;
   return (
     <>
       <td class="num" safe>
-        {int(s.calls)}
+        {t.num(s.calls)}
       </td>
       <td class="num" safe>
         {rate(s.success_rate)}
       </td>
       <td class="num" safe>
-        {int(s.refused)}
+        {t.num(s.refused)}
       </td>
       <td class="num" safe>
-        {int(s.prompt_tokens)}
+        {t.num(s.prompt_tokens)}
       </td>
       <td class="num" safe>
-        {int(s.completion_tokens)}
+        {t.num(s.completion_tokens)}
       </td>
       <td class="num" safe>
-        {usd(s.quota)}
+        {t.money(s.quota)}
       </td>
     </>
   );
 }
 
-function RankTable(props: { title: string; what: string; dim: string; r: RankingView; latency?: boolean }) {
-  const r = props.r;
+type Dim = "model" | "channel" | "group" | "user";
+
+/** A row's name in the reader's words where the service wrote one of its own: the calls refused before
+ * routing (channel 0), an empty model or group, a deleted channel or user. Real names stay as they are. */
+function rankName(dim: Dim, row: { key: string; name: string }, { t }: Translator) {
+  if (dim === "channel" && row.key === "0") return t("adminDash.rank.noChannel");
+  if (row.key === "" && (dim === "model" || dim === "group")) return t("adminDash.rank.none");
+  if (row.name === `#${row.key} (deleted)` || row.name === `(deleted) #${row.key}`)
+    return t("adminKit.deleted", { id: row.key });
+  return row.name;
+}
+
+function RankTable(props: { title: string; what: string; dim: Dim; r: RankingView; latency?: boolean; t: Translator }) {
+  const { r, t: tr } = props;
+  const { t } = tr;
+  const title =
+    r.values > r.top.length
+      ? t("adminDash.rank.top", { title: props.title, shown: r.top.length, values: r.values })
+      : props.title;
   return (
     <div class="dash-rank" id={`top-${props.dim}`}>
-      <h2 safe>{`${props.title}${r.values > r.top.length ? ` (top ${r.top.length} of ${r.values})` : ""}`}</h2>
+      <h2 safe>{title}</h2>
       <DataTable
-        columns={COLUMNS(props.what, !!props.latency)}
-        empty={r.top.length === 0 && <p class="empty">No calls in this period.</p>}
+        columns={COLUMNS(props.what, !!props.latency, tr)}
+        empty={
+          r.top.length === 0 && (
+            <p class="empty" safe>
+              {t("adminDash.noCalls")}
+            </p>
+          )
+        }
       >
         {r.top.map((row) => (
           <tr data-key={row.key} data-calls={row.calls} data-quota={row.quota}>
-            <td safe>{row.name}</td>
-            <Cells s={row} />
+            <td safe>{rankName(props.dim, row, tr)}</td>
+            <Cells s={row} t={tr} />
             {props.latency ? (
               <td class="num" safe>
                 {row.p50_ms === null || row.p50_ms === undefined ? "—" : ms(row.p50_ms, "0 ms")}
@@ -130,8 +159,8 @@ function RankTable(props: { title: string; what: string; dim: string; r: Ranking
         ))}
         {r.rest ? (
           <tr class="muted" data-key="(rest)" data-calls={r.rest.calls} data-quota={r.rest.quota}>
-            <td safe>{`${int(r.rest.values)} more`}</td>
-            <Cells s={r.rest} />
+            <td safe>{t("adminDash.rank.more", { count: r.rest.values })}</td>
+            <Cells s={r.rest} t={tr} />
             {props.latency ? <td></td> : ""}
           </tr>
         ) : (
@@ -142,22 +171,28 @@ function RankTable(props: { title: string; what: string; dim: string; r: Ranking
   );
 }
 
-export function AdminDashboardPage(props: { path: string; d: AdminDashboardView; notice?: string }) {
-  const d = props.d;
-  const t = d.totals;
-  const unit = d.period.unit === "hour" ? "hour" : "day";
+export function AdminDashboardPage(props: { path: string; d: AdminDashboardView; notice?: string; t: Translator }) {
+  const { d, t: tr } = props;
+  const { t } = tr;
+  const sums = d.totals;
+  const hourly = d.period.unit === "hour";
   const bars = d.series.map((b) =>
-    unit === "day" ? { ...b, label: b.key.slice(5) } : { ...b, title: `${d.period.from} ${b.label}` },
+    hourly ? { ...b, title: `${d.period.from} ${b.label}` } : { ...b, label: b.key.slice(5) },
   );
+  const spendPer = t(hourly ? "adminDash.chart.spendPerHour" : "adminDash.chart.spendPerDay");
+  const callsPer = t(hourly ? "adminDash.chart.callsPerHour" : "adminDash.chart.callsPerDay");
+  const noCalls = t("adminDash.noCalls");
   return (
-    <AdminPage path={props.path}>
-      <ListToolbar title="Dashboard">
-        <a class="push" href={`/admin/usage.csv${qs({ from: d.period.from, to: d.period.to })}`}>
-          Rollups per day × user × model (CSV, UTC days)
+    <AdminPage path={props.path} t={tr}>
+      <ListToolbar title={t("adminDash.title")}>
+        <a class="push" href={`/admin/usage.csv${qs({ from: d.period.from, to: d.period.to })}`} safe>
+          {t("adminDash.csv.usage")}
         </a>
-        <a href="/admin/logs.csv">All calls (CSV)</a>
+        <a href="/admin/logs.csv" safe>
+          {t("adminDash.csv.calls")}
+        </a>
       </ListToolbar>
-      <PeriodPicker period={d.period} />
+      <PeriodPicker period={d.period} t={tr} />
       {props.notice ? (
         <p class="alert error" role="alert" safe>
           {props.notice}
@@ -166,59 +201,81 @@ export function AdminDashboardPage(props: { path: string; d: AdminDashboardView;
         ""
       )}
       <section class="dash-stats">
-        <Stat id="stat-spend" label="Spend" value={usd(t.quota)} />
-        <Stat id="stat-calls" label="Calls" value={int(t.calls)} />
+        <Stat id="stat-spend" label={t("adminDash.stat.spend")} value={tr.money(sums.quota)} />
+        <Stat id="stat-calls" label={t("adminDash.stat.calls")} value={tr.num(sums.calls)} />
         <Stat
           id="stat-success"
-          label="Success rate"
-          value={rate(t.success_rate)}
-          note={`${int(t.failed)} failed; not counted: ${int(t.refused)} refused for the key, model, request or quota`}
+          label={t("adminDash.stat.success")}
+          value={rate(sums.success_rate)}
+          note={t("adminDash.stat.successNote", { failed: sums.failed, refused: sums.refused })}
         />
         <Stat
           id="stat-tokens-in"
-          label="Tokens in"
-          value={int(t.prompt_tokens)}
-          note={t.cached_tokens ? `${int(t.cached_tokens)} of them cached` : undefined}
+          label={t("adminDash.stat.tokensIn")}
+          value={tr.num(sums.prompt_tokens)}
+          note={sums.cached_tokens ? t("adminDash.stat.cached", { cached: sums.cached_tokens }) : undefined}
         />
-        <Stat id="stat-tokens-out" label="Tokens out" value={int(t.completion_tokens)} />
-        <LatencyStat id="stat-latency-p50" label="Latency p50" l={d.latency} which="p50" />
-        <LatencyStat id="stat-latency-p95" label="Latency p95" l={d.latency} which="p95" />
+        <Stat id="stat-tokens-out" label={t("adminDash.stat.tokensOut")} value={tr.num(sums.completion_tokens)} />
+        <LatencyStat id="stat-latency-p50" label={t("adminDash.stat.p50")} l={d.latency} which="p50" t={tr} />
+        <LatencyStat id="stat-latency-p95" label={t("adminDash.stat.p95")} l={d.latency} which="p95" t={tr} />
         <Stat
           id="stat-ttft"
-          label="First token p50 · p95"
+          label={t("adminDash.stat.ttft")}
           value={`${pct(d.ttft.p50)} · ${pct(d.ttft.p95)}`}
-          note={d.ttft.samples ? `of ${int(d.ttft.samples)} served calls with a first token` : undefined}
+          note={d.ttft.samples ? t("adminDash.stat.ttftNote", { samples: d.ttft.samples }) : undefined}
         />
       </section>
       <section class="dash-charts three">
         <div class="card chart">
-          <h2 safe>{`Spend per ${unit}`}</h2>
-          <TimeChart bars={bars} measure="quota" label={`Spend per ${unit}`} />
+          <h2 safe>{spendPer}</h2>
+          <TimeChart bars={bars} measure="quota" label={spendPer} />
         </div>
         <div class="card chart">
-          <h2 safe>{`Calls per ${unit}`}</h2>
-          <TimeChart bars={bars} measure="calls" label={`Calls per ${unit}`} />
+          <h2 safe>{callsPer}</h2>
+          <TimeChart bars={bars} measure="calls" label={callsPer} />
         </div>
         <div class="card chart">
-          <h2>Calls per model</h2>
+          <h2 safe>{t("adminDash.chart.perModel")}</h2>
           {d.by_model.top.length ? (
             <ModelChart
               models={[...d.by_model.top]
                 .sort((a, b) => b.calls - a.calls)
                 .slice(0, 8)
                 .map((m) => ({ model: m.name, calls: m.calls, quota: m.quota }))}
-              label="Calls per model"
+              label={t("adminDash.chart.perModel")}
             />
           ) : (
-            <p class="empty">No calls in this period.</p>
+            <p class="empty" safe>
+              {noCalls}
+            </p>
           )}
         </div>
       </section>
       <section class="dash-ranks">
-        <RankTable title="Models" what="Model" dim="model" r={d.by_model} latency />
-        <RankTable title="Channels" what="Channel" dim="channel" r={d.by_channel} latency />
-        <RankTable title="Groups" what="Group" dim="group" r={d.by_group} />
-        <RankTable title="Users" what="User" dim="user" r={d.by_user} />
+        <RankTable
+          title={t("adminDash.rank.models")}
+          what={t("adminDash.col.model")}
+          dim="model"
+          r={d.by_model}
+          latency
+          t={tr}
+        />
+        <RankTable
+          title={t("adminDash.rank.channels")}
+          what={t("adminDash.col.channel")}
+          dim="channel"
+          r={d.by_channel}
+          latency
+          t={tr}
+        />
+        <RankTable
+          title={t("adminDash.rank.groups")}
+          what={t("adminDash.col.group")}
+          dim="group"
+          r={d.by_group}
+          t={tr}
+        />
+        <RankTable title={t("adminDash.rank.users")} what={t("adminDash.col.user")} dim="user" r={d.by_user} t={tr} />
       </section>
     </AdminPage>
   );

@@ -2,17 +2,19 @@
 // Pieces the admin pages share: the admin tabs, the error line of a dialog (filled out-of-band so a
 // failed save keeps what was typed, keys and passwords included, in the browser and never echoes
 // it), and money/time formatting. Console-wide pieces (toolbar, table, pager, …) live in ./kit.
+// The tabs are in the reader's language when the page passes its translator `t`, English otherwise.
 import type { Children } from "@kitajs/html";
+import { EN, type PlainKey, type Translator } from "../../src/i18n";
 
-const TABS: [string, string][] = [
-  ["/admin/dashboard", "Dashboard"],
-  ["/admin/channels", "Channels"],
-  ["/admin/users", "Users"],
-  ["/admin/redemptions", "Codes"],
-  ["/admin/groups", "Groups"],
-  ["/admin/pricing", "Pricing"],
-  ["/admin/settings", "Settings"],
-  ["/admin/logs", "Logs"],
+const TABS: [string, PlainKey][] = [
+  ["/admin/dashboard", "adminKit.tab.dashboard"],
+  ["/admin/channels", "adminKit.tab.channels"],
+  ["/admin/users", "adminKit.tab.users"],
+  ["/admin/redemptions", "adminKit.tab.codes"],
+  ["/admin/groups", "adminKit.tab.groups"],
+  ["/admin/pricing", "adminKit.tab.pricing"],
+  ["/admin/settings", "adminKit.tab.settings"],
+  ["/admin/logs", "adminKit.tab.logs"],
 ];
 
 /** A row of tabs ([href, label]); the one whose href is `current` is marked as the page. */
@@ -33,17 +35,18 @@ export function TabNav(props: { tabs: [string, string][]; current: string; label
   );
 }
 
-export const AdminTabs = (props: { path: string }) => (
-  <TabNav tabs={TABS} current={props.path} label="Administration" />
-);
+export function AdminTabs(props: { path: string; t?: Translator }) {
+  const { t } = props.t ?? EN;
+  return <TabNav tabs={TABS.map(([href, key]) => [href, t(key)])} current={props.path} label={t("adminKit.tabs")} />;
+}
 
 /** An admin page: the tabs, then the page's own content. Dialog forms aim their requests at the
  * sink (hx-swap "none": the reply only swaps out-of-band, the saved row or the error line): a target
  * inside the dialog would make app.js reopen the dialog that the reply's close-dialog just closed. */
-export function AdminPage(props: { path: string; children?: Children }) {
+export function AdminPage(props: { path: string; t?: Translator; children?: Children }) {
   return (
     <section class="admin-page">
-      <AdminTabs path={props.path} />
+      <AdminTabs path={props.path} t={props.t} />
       {props.children}
       <div id="admin-sink" hidden></div>
     </section>

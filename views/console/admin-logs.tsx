@@ -1,10 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/logs: every user's call records with filters (UTC days, user, type, model, token, request id) and,
 // per row, the attempts chain: channel → status → ms for each upstream tried, in order; the filtered
-// rows download as CSV.
+// rows download as CSV. Every word from the reader's catalog (`t`), times in their zone, amounts in
+// their currency.
 import { LOG_TYPE } from "../../src/core/status";
-import { AdminPage, qs, utc } from "./admin-kit";
-import { usd } from "./money";
+import type { PlainKey, Translator } from "../../src/i18n";
+import { AdminPage, qs } from "./admin-kit";
 import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, Pager, type Column } from "./kit";
 import type { Attempt, LogView } from "./models";
 export type LogFilters = {
@@ -18,49 +19,60 @@ export type LogFilters = {
   request_id: string;
 };
 
-export const LOG_TYPES: [string, string][] = [
-  ["", "all types"],
-  [String(LOG_TYPE.consume), "consume"],
-  [String(LOG_TYPE.error), "error"],
-  [String(LOG_TYPE.topup), "top-up"],
-  [String(LOG_TYPE.admin), "admin"],
-  [String(LOG_TYPE.system), "system"],
+export const LOG_TYPES: [string, PlainKey][] = [
+  ["", "adminLogs.type.all"],
+  [String(LOG_TYPE.consume), "adminLogs.type.consume"],
+  [String(LOG_TYPE.error), "adminLogs.type.error"],
+  [String(LOG_TYPE.topup), "adminLogs.type.topup"],
+  [String(LOG_TYPE.admin), "adminLogs.type.admin"],
+  [String(LOG_TYPE.system), "adminLogs.type.system"],
 ];
-const TYPE_LABEL: Record<number, [string, string]> = {
-  [LOG_TYPE.topup]: ["top-up", "accent"],
-  [LOG_TYPE.consume]: ["consume", "ok"],
-  [LOG_TYPE.admin]: ["admin", "off"],
-  [LOG_TYPE.system]: ["system", "off"],
-  [LOG_TYPE.error]: ["error", "bad"],
+const TYPE_LABEL: Record<number, [PlainKey, string]> = {
+  [LOG_TYPE.topup]: ["adminLogs.type.topup", "accent"],
+  [LOG_TYPE.consume]: ["adminLogs.type.consume", "ok"],
+  [LOG_TYPE.admin]: ["adminLogs.type.admin", "off"],
+  [LOG_TYPE.system]: ["adminLogs.type.system", "off"],
+  [LOG_TYPE.error]: ["adminLogs.type.error", "bad"],
 };
-const n = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toLocaleString("en-US"));
+/** The time of day with seconds, as the reader's locale writes it after the date in dateTime. */
+const clock = (ms: number, t: Translator) =>
+  t
+    .dateTime(ms)
+    .slice(t.date(ms).length)
+    .replace(/^[,\s]+/, "");
+const n = (v: number | null | undefined, t: Translator) => (v === null || v === undefined ? "—" : t.num(v));
 
-export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: number) => string }) {
+export function AttemptsChain(props: { attempts: Attempt[]; channelName: (id: number) => string; t: Translator }) {
   if (!props.attempts.length) return <span class="muted">—</span>;
+  const failed = props.t.t("adminLogs.attemptFailed");
   return (
     <ol class="attempts">
       {props.attempts.map((a) => (
         <li class={a.status >= 200 && a.status < 300 ? "ok" : "bad"} title={a.cause} safe>
-          {`${props.channelName(a.channel_id)} → ${a.status || a.cause || a.error || "failed"} → ${a.ms}\u00a0ms`}
+          {`${props.channelName(a.channel_id)} → ${a.status || a.cause || a.error || failed} → ${props.t.num(a.ms)}\u00a0ms`}
         </li>
       ))}
     </ol>
   );
 }
 
-export function LogRow(props: { l: LogView; channelName: (id: number) => string }) {
-  const l = props.l;
-  const [type, tone] = TYPE_LABEL[l.type] ?? [String(l.type), "off"];
+export function LogRow(props: { l: LogView; channelName: (id: number) => string; t: Translator }) {
+  const { l, t: tr } = props;
+  const { t } = tr;
+  const [typeKey, tone] = TYPE_LABEL[l.type] ?? [undefined, "off"];
+  const type = typeKey ? t(typeKey) : String(l.type);
   const failed = l.type === LOG_TYPE.error || (l.status_code !== null && l.status_code >= 400);
   const note = l.content ? l.content.slice(0, 40) : "—";
   const requestId = l.request_id ? `${l.request_id.slice(0, 8)}…${l.request_id.slice(-4)}` : "—";
   return (
     <tr>
       <td class="time">
-        <span safe>{utc(l.created_at_ms, "ms").slice(0, 10)}</span>{" "}
-        <small class="muted" safe>
-          {utc(l.created_at_ms, "ms").slice(11)}
-        </small>
+        <time datetime={new Date(l.created_at_ms).toISOString()}>
+          <span safe>{tr.date(l.created_at_ms)}</span>{" "}
+          <small class="muted" safe>
+            {clock(l.created_at_ms, tr)}
+          </small>
+        </time>
       </td>
       <td>
         {l.username ? (
@@ -68,17 +80,30 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
             {l.username}
           </a>
         ) : (
-          <span class="muted" title="a system call (the scheduled channel test), billed to nobody">
-            nobody
+          <span class="muted" title={t("adminLogs.nobodyTitle")} safe>
+            {t("adminLogs.nobody")}
           </span>
         )}
       </td>
       <td safe>{l.token_name || "—"}</td>
       <td class="model">
-        <span title={l.upstream_model && l.upstream_model !== l.model_name ? `upstream: ${l.upstream_model}` : ""} safe>
+        <span
+          title={
+            l.upstream_model && l.upstream_model !== l.model_name
+              ? t("adminLogs.upstream", { model: l.upstream_model })
+              : ""
+          }
+          safe
+        >
           {l.model_name || "—"}
         </span>
-        {l.is_stream ? <small class="tag">stream</small> : ""}
+        {l.is_stream ? (
+          <small class="tag" safe>
+            {t("adminLogs.stream")}
+          </small>
+        ) : (
+          ""
+        )}
       </td>
       <td safe>{l.group || "—"}</td>
       <td>
@@ -87,18 +112,18 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
         </span>
       </td>
       <td class="num" safe>
-        {`${n(l.prompt_tokens)} / ${n(l.cached_tokens)} / ${n(l.completion_tokens)}`}
+        {`${n(l.prompt_tokens, tr)} / ${n(l.cached_tokens, tr)} / ${n(l.completion_tokens, tr)}`}
       </td>
       <td class="num" safe>
-        {usd(l.quota)}
+        {tr.money(l.quota)}
       </td>
       <td class="num" safe>
-        {`${n(l.duration_ms)} ms${l.ttft_ms ? ` · ${n(l.ttft_ms)}` : ""}`}
+        {`${n(l.duration_ms, tr)} ms${l.ttft_ms ? ` · ${n(l.ttft_ms, tr)}` : ""}`}
       </td>
       <td>
         {failed ? (
           <span class="badge bad" title={l.content} safe>
-            {String(l.error_code || l.status_code || "error")}
+            {String(l.error_code || l.status_code || t("adminLogs.type.error"))}
           </span>
         ) : l.status_code ? (
           <span safe>{String(l.status_code)}</span>
@@ -109,30 +134,30 @@ export function LogRow(props: { l: LogView; channelName: (id: number) => string 
         )}
       </td>
       <td>
-        <code class="copyable" title="Click to copy" data-copy={l.request_id ?? ""} safe>
+        <code class="copyable" title={t("adminLogs.clickToCopy")} data-copy={l.request_id ?? ""} safe>
           {requestId}
         </code>
       </td>
       <td class="attempts">
-        <AttemptsChain attempts={l.attempts} channelName={props.channelName} />
+        <AttemptsChain attempts={l.attempts} channelName={props.channelName} t={tr} />
       </td>
     </tr>
   );
 }
 
-const COLUMNS: Column[] = [
-  "Time (UTC)",
-  "User",
-  "Token",
-  "Model",
-  "Group",
-  "Type",
-  { label: "Tokens", title: "prompt / cached / completion" },
-  "Cost",
-  { label: "Duration", title: "duration · time to first token" },
-  "Status",
-  "Request id",
-  { label: "Attempts", title: "each upstream attempt in order: channel → status → ms" },
+const COLUMNS = ({ t, tz }: Translator): Column[] => [
+  t("adminLogs.col.time", { zone: tz }),
+  t("adminLogs.col.user"),
+  t("adminLogs.col.token"),
+  t("adminLogs.col.model"),
+  t("adminLogs.col.group"),
+  t("adminLogs.col.type"),
+  { label: t("adminLogs.col.tokens"), title: t("adminLogs.col.tokensTitle") },
+  t("adminLogs.col.cost"),
+  { label: t("adminLogs.col.duration"), title: t("adminLogs.col.durationTitle") },
+  t("adminLogs.col.status"),
+  t("adminLogs.col.requestId"),
+  { label: t("adminLogs.col.attempts"), title: t("adminLogs.col.attemptsTitle") },
 ];
 
 export function LogTable(props: {
@@ -145,20 +170,23 @@ export function LogTable(props: {
   usernames: string[];
   channelName: (id: number) => string;
   notice?: string;
+  t: Translator;
 }) {
   const f = props.filters;
+  const tr = props.t;
+  const { t } = tr;
   return (
-    <AdminPage path={props.path}>
-      <ListToolbar title="Logs">
-        <a class="push" href={`/admin/logs.csv${qs(f)}`}>
-          Download CSV
+    <AdminPage path={props.path} t={tr}>
+      <ListToolbar title={t("adminLogs.title")}>
+        <a class="push" href={`/admin/logs.csv${qs(f)}`} safe>
+          {t("adminLogs.csv")}
         </a>
       </ListToolbar>
       <form method="get" action="/admin/logs" class="admin-filters">
         <DayRangeInputs from={f.from} to={f.to} />
         <label>
-          User
-          <input name="user" list="log-users" value={f.user} placeholder="any user" />
+          <span safe>{t("adminLogs.user")}</span>
+          <input name="user" list="log-users" value={f.user} placeholder={t("adminLogs.anyUser")} />
           <datalist id="log-users">
             {props.usernames.map((u) => (
               <option value={u}></option>
@@ -166,32 +194,34 @@ export function LogTable(props: {
           </datalist>
         </label>
         <label>
-          Type
+          <span safe>{t("adminLogs.type")}</span>
           <select name="type">
-            {LOG_TYPES.map(([v, text]) => (
+            {LOG_TYPES.map(([v, key]) => (
               <option value={v} selected={v === f.type} safe>
-                {text}
+                {t(key)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Model
+          <span safe>{t("adminLogs.model")}</span>
           <input name="model_name" value={f.model_name} />
         </label>
         <label>
-          Token
+          <span safe>{t("adminLogs.token")}</span>
           <input name="token_name" value={f.token_name} />
         </label>
         <label>
-          Request id
+          <span safe>{t("adminLogs.requestId")}</span>
           <input name="request_id" value={f.request_id} />
         </label>
         <div class="buttons">
-          <button type="submit" class="primary">
-            Filter
+          <button type="submit" class="primary" safe>
+            {t("adminLogs.filter")}
           </button>
-          <a href="/admin/logs">Clear</a>
+          <a href="/admin/logs" safe>
+            {t("adminLogs.clear")}
+          </a>
         </div>
       </form>
       {props.notice ? (
@@ -202,26 +232,29 @@ export function LogTable(props: {
         ""
       )}
       <DataTable
-        columns={COLUMNS}
+        columns={COLUMNS(tr)}
         tableClass="admin-log"
         empty={
           props.rows.length === 0 && (
-            <p class="empty">No calls match these filters — widen them, or make a call with a token.</p>
+            <p class="empty" safe>
+              {t("adminLogs.empty")}
+            </p>
           )
         }
       >
         {props.rows.map((l) => (
-          <LogRow l={l} channelName={props.channelName} />
+          <LogRow l={l} channelName={props.channelName} t={tr} />
         ))}
       </DataTable>
       <Pager
         page={props.page}
         size={props.size}
         total={props.total}
-        noun="rows"
+        summary={(figures) => t("adminLogs.pager", figures)}
+        t={tr}
         link={(p) => `/admin/logs${qs({ ...f, p })}`}
       />
-      <CopyManualDialog />
+      <CopyManualDialog prompt={t("copy.manual")} t={tr} />
     </AdminPage>
   );
 }

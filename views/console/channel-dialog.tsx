@@ -1,7 +1,9 @@
 /** @jsxImportSource @kitajs/html */
 // The create/edit dialog of a channel (keys write-only: an edit shows how many there are, never one),
-// and the form values it starts from: a channel's own, or a new one's defaults.
+// and the form values it starts from: a channel's own, or a new one's defaults. Every word from the
+// reader's catalog (`t`); channel types and balance APIs are identifiers and stay as they are.
 import { BALANCE_SOURCES } from "../../src/core/upstream-balance";
+import type { Translator } from "../../src/i18n";
 import { DialogErrorSlot } from "./admin-kit";
 import { DialogButtons } from "./kit";
 import type { ChannelView } from "./models";
@@ -71,18 +73,33 @@ export const channelForm = (c: ChannelView): ChannelForm => ({
   balance_threshold: String(c.balance_threshold),
 });
 
+/** Code a reader copies the shape of, the same in every language: a key, a model mapping line. */
+const KEY_EXAMPLE = "sk-…";
+const MAPPING_EXAMPLE = "gpt-4o=gpt-4o-2024-08-06";
+
+/** A help line under a field. */
+const Help = (props: { text: string }) => (
+  <small class="muted" safe>
+    {props.text}
+  </small>
+);
+
 /** `examples`: what each type's base URL looks like (placeholders and the help line). */
 export function ChannelDialog(props: {
   form: ChannelForm;
   types: readonly string[];
   groups: string[];
   examples: Record<string, string>;
+  t: Translator;
 }) {
   const f = props.form;
+  const tr = props.t;
+  const { t } = tr;
   const examples = props.examples;
   const exampleUrl = (type: string) => examples[type] ?? examples.openai;
   const editing = f.id !== undefined;
   const groups = [...new Set([...props.groups, ...f.groups])];
+  const { openai, anthropic, gemini, azure } = examples;
   return (
     <dialog data-autoopen class="form-dialog wide">
       <form
@@ -91,55 +108,51 @@ export function ChannelDialog(props: {
         hx-swap="none"
         autocomplete="off"
       >
-        <h2>{editing ? "Edit channel" : "New channel"}</h2>
+        <h2 safe>{t(editing ? "channelDialog.edit" : "channelDialog.new")}</h2>
         <fieldset class="row">
           <label>
-            Type
+            <span safe>{t("channelDialog.type")}</span>
             <select name="type" data-placeholder-of="base_url">
-              {props.types.map((t) => (
-                <option value={t} selected={t === f.type} data-placeholder={exampleUrl(t)} safe>
-                  {t}
+              {props.types.map((type) => (
+                <option value={type} selected={type === f.type} data-placeholder={exampleUrl(type)} safe>
+                  {type}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Name
+            <span safe>{t("channelDialog.name")}</span>
             <input name="name" required maxlength="100" value={f.name} />
           </label>
         </fieldset>
         <label>
-          Base URL
+          <span safe>{t("channelDialog.baseUrl")}</span>
           <input name="base_url" required placeholder={exampleUrl(f.type)} value={f.base_url} />
-          <small class="muted" safe>
-            {`openai ${examples.openai} · anthropic ${examples.anthropic} · gemini ${examples.gemini} · azure ${examples.azure} — without a path, openai and anthropic get /v1, gemini /v1beta`}
-          </small>
+          <Help text={t("channelDialog.baseUrlHelp", { openai, anthropic, gemini, azure })} />
         </label>
         <label>
-          {editing
-            ? `Keys (write-only: ${f.key_count} stored; leave empty to keep them, or paste new ones to replace them)`
-            : "Keys (one per line; never shown again)"}
+          <span safe>{editing ? t("channelDialog.keysEdit", { count: f.key_count }) : t("channelDialog.keysNew")}</span>
           <textarea
             name="key"
             rows="3"
             spellcheck="false"
-            placeholder={editing ? `•••• ${f.key_count} keys — unchanged` : "sk-…"}
+            placeholder={editing ? t("channelDialog.keysKept", { count: f.key_count }) : KEY_EXAMPLE}
           ></textarea>
         </label>
         <label>
-          Models (comma or one per line)
+          <span safe>{t("channelDialog.models")}</span>
           <textarea name="models" rows="2" spellcheck="false" safe>
             {f.models}
           </textarea>
         </label>
         <label>
-          Model mapping (one per line: client=upstream)
-          <textarea name="model_mapping" rows="2" spellcheck="false" placeholder="gpt-4o=gpt-4o-2024-08-06" safe>
+          <span safe>{t("channelDialog.mapping")}</span>
+          <textarea name="model_mapping" rows="2" spellcheck="false" placeholder={MAPPING_EXAMPLE} safe>
             {f.mapping}
           </textarea>
         </label>
         <fieldset>
-          <legend>Groups</legend>
+          <legend safe>{t("channelDialog.groups")}</legend>
           <div class="checks">
             {groups.map((g) => (
               <label class="check">
@@ -150,52 +163,50 @@ export function ChannelDialog(props: {
         </fieldset>
         <fieldset class="row">
           <label>
-            Priority (higher first)
+            <span safe>{t("channelDialog.priority")}</span>
             <input name="priority" inputmode="numeric" value={f.priority} />
           </label>
           <label>
-            Weight
+            <span safe>{t("channelDialog.weight")}</span>
             <input name="weight" inputmode="numeric" value={f.weight} />
           </label>
         </fieldset>
         <fieldset class="row">
           <label>
-            Connect timeout (ms)
+            <span safe>{t("channelDialog.connect")}</span>
             <input name="timeout_connect_ms" inputmode="numeric" value={f.timeout_connect_ms} />
           </label>
           <label>
-            First byte (ms)
+            <span safe>{t("channelDialog.firstByte")}</span>
             <input name="timeout_first_byte_ms" inputmode="numeric" value={f.timeout_first_byte_ms} />
           </label>
           <label>
-            Idle (ms)
+            <span safe>{t("channelDialog.idle")}</span>
             <input name="timeout_idle_ms" inputmode="numeric" value={f.timeout_idle_ms} />
           </label>
         </fieldset>
         <fieldset class="row">
           <div class="field">
             <label class="check">
-              <input type="checkbox" name="supports_responses" value="1" checked={f.supports_responses} /> Supports
-              /v1/responses
+              <input type="checkbox" name="supports_responses" value="1" checked={f.supports_responses} />{" "}
+              <span safe>{t("channelDialog.responses")}</span>
             </label>
-            <small class="muted">OpenAI type: the upstream also speaks /v1/responses</small>
+            <Help text={t("channelDialog.responsesHelp")} />
           </div>
           <label>
-            API version
+            <span safe>{t("channelDialog.apiVersion")}</span>
             <input name="api_version" maxlength="40" placeholder="2024-10-21" value={f.api_version} />
-            <small class="muted">Azure only (required there)</small>
+            <Help text={t("channelDialog.apiVersionHelp")} />
           </label>
         </fieldset>
         <label>
-          Max output tokens
+          <span safe>{t("channelDialog.maxOutput")}</span>
           <input name="max_output_tokens" inputmode="numeric" value={f.max_output_tokens} />
-          <small class="muted">
-            0 = no cap. Lowers larger max_tokens asks, e.g. 8192 for DeepSeek when Claude Code asks for 64000
-          </small>
+          <Help text={t("channelDialog.maxOutputHelp")} />
         </label>
         <fieldset class="row">
           <label>
-            Upstream balance API
+            <span safe>{t("channelDialog.balanceApi")}</span>
             <select name="balance_source">
               {BALANCE_SOURCES.map((s) => (
                 <option value={s} selected={s === f.balance_source}>
@@ -203,16 +214,16 @@ export function ChannelDialog(props: {
                 </option>
               ))}
             </select>
-            <small class="muted">auto: DeepSeek, OpenRouter, SiliconFlow, Moonshot by host; oneapi for resellers</small>
+            <Help text={t("channelDialog.balanceApiHelp")} />
           </label>
           <label>
-            Balance threshold
+            <span safe>{t("channelDialog.threshold")}</span>
             <input name="balance_threshold" inputmode="decimal" value={f.balance_threshold} />
-            <small class="muted">in the upstream's currency; below it the channel leaves rotation. 0 = no rule</small>
+            <Help text={t("channelDialog.thresholdHelp")} />
           </label>
         </fieldset>
         <DialogErrorSlot />
-        <DialogButtons submit={editing ? "Save" : "Create"} />
+        <DialogButtons submit={t(editing ? "common.save" : "common.create")} t={tr} />
       </form>
     </dialog>
   );

@@ -104,6 +104,8 @@ export type ChannelView = {
   health: {
     breaker: string;
     recent_failures: number;
+    /** unix ms; 0 when closed */
+    open_until: number;
     last_error: string;
     last_error_at: number;
     last_ok_at: number;

@@ -180,7 +180,9 @@ describe("the channel dialog: max output tokens", () => {
 
   test("a number field with its hint, 0 for a new channel", async () => {
     const d = (await page("/admin/channels/new")).text;
-    expect(d).toMatch(/Max output tokens\s*<input name="max_output_tokens" inputmode="numeric" value="0"\s*\/?>/);
+    expect(d).toMatch(
+      /Max output tokens<\/span>\s*<input name="max_output_tokens" inputmode="numeric" value="0"\s*\/?>/,
+    );
     expect(d).toContain(HINT);
   });
 
