@@ -84,12 +84,13 @@ function posted(kind: SettingKind, f: Form, key: string): unknown {
 
 /** The default as the help line says it: "on", "empty", "none", a list's entries, a choice's name, or
  * the value. */
-function fallbackText({ t }: Translator, kind: SettingKind, fallback: unknown, names?: Record<string, string>) {
+function fallbackText({ t, num }: Translator, kind: SettingKind, fallback: unknown, names?: Record<string, string>) {
   if (kind.kind === "boolean") return t(fallback ? "settings.default.on" : "settings.default.off");
   if (kind.kind === "list" && Array.isArray(fallback))
     return fallback.length ? fallback.join(", ") : t("settings.default.none");
   if (fallback === "") return t("settings.default.empty");
   if (typeof fallback === "string" && names?.[fallback]) return names[fallback];
+  if (typeof fallback === "number") return num(fallback);
   return typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback);
 }
 

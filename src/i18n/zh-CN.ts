@@ -215,7 +215,7 @@ export const zhCN: Catalog = {
   "adminUsers.col.status": "状态",
   "adminUsers.col.balance": "余额",
   "adminUsers.col.unlimited": "无限额度",
-  "adminUsers.col.used": "已用",
+  "adminUsers.col.used": "已用额度",
   "adminUsers.col.calls": "调用次数",
   "adminUsers.col.created": "创建时间",
   "adminUsers.role.admin": "管理员",
