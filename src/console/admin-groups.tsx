@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/groups: create, edit (description, multiplier, selectable) and delete groups. A group still
-// in use is refused by services/groups; that refusal reaches the admin as an error toast.
+// in use is refused by services/groups; that refusal reaches the admin as an error toast. Every word
+// is in the reader's language.
 import { readRateLimits } from "./rate-limit-form";
 import { GroupDialog, GroupRow, GroupTable } from "../../views/console/admin-groups";
 import { notFound } from "../errors";
@@ -26,33 +27,33 @@ const fields = (f: Form) => ({
 export function adminGroupPages({ page, action, fragment }: AdminTable) {
   page(
     "/admin/groups",
-    { title: "Groups", admin: true },
-    ({ ctx, user, path }) => GroupTable({ path, rows: listGroups(ctx, user).items }) as string,
+    { title: ({ t }) => t("adminGroups.title"), admin: true },
+    ({ ctx, user, path, t }) => GroupTable({ path, rows: listGroups(ctx, user).items, t }) as string,
   );
-  fragment("/admin/groups/new", () => GroupDialog({}) as string);
+  fragment("/admin/groups/new", ({ t }) => GroupDialog({ t }) as string);
   fragment(
     "/admin/groups/:name/edit",
-    ({ ctx, user, params }) => GroupDialog({ g: findGroup(ctx, user, params.name) }) as string,
+    ({ ctx, user, params, t }) => GroupDialog({ g: findGroup(ctx, user, params.name), t }) as string,
   );
 
-  action("POST", "/admin/groups", { admin: true }, ({ ctx, form }) =>
+  action("POST", "/admin/groups", { admin: true }, ({ ctx, form, t }) =>
     fromDialog(() => {
       const g = createGroup(ctx, { name: first(form.name).trim(), ...fields(form) });
       return {
-        html: oobNewRow("group-rows", GroupRow({ g }) as string, "beforeend"),
-        toast: `Group ${g.name} created`,
+        html: oobNewRow("group-rows", GroupRow({ g, t }) as string, "beforeend"),
+        toast: t.t("adminGroups.toast.created", { name: g.name }),
         closeDialog: true,
       };
     }),
   );
-  action("POST", "/admin/groups/:name", { admin: true }, ({ ctx, form, params }) =>
+  action("POST", "/admin/groups/:name", { admin: true }, ({ ctx, form, params, t }) =>
     fromDialog(() => {
       const g = updateGroup(ctx, params.name, fields(form));
-      return { html: oobRow(GroupRow({ g }) as string), toast: "Saved", closeDialog: true };
+      return { html: oobRow(GroupRow({ g, t }) as string), toast: t.t("adminGroups.toast.saved"), closeDialog: true };
     }),
   );
-  action("DELETE", "/admin/groups/:name", { admin: true }, ({ ctx, params }) => {
+  action("DELETE", "/admin/groups/:name", { admin: true }, ({ ctx, params, t }) => {
     deleteGroup(ctx, params.name);
-    return { html: "", toast: `Group ${params.name} deleted` };
+    return { html: "", toast: t.t("adminGroups.toast.deleted", { name: params.name }) };
   });
 }

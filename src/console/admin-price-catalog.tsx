@@ -1,14 +1,17 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/pricing/catalog: the catalog's diff against the price table (filtered by kind and model,
-// 100 a page) and its apply: all (new and changed catalog prices) or the models ticked.
+// 100 a page) and its apply: all (new and changed catalog prices) or the models ticked. Every word is
+// in the reader's language.
 import { CatalogPage } from "../../views/console/admin-price-catalog";
 import { readPage } from "../services/paging";
 import { applyCatalog, catalogStatus } from "../services/price-catalog";
+import type { Translator } from "../i18n";
 import type { AdminTable } from "./admin-kit";
 import { all, first } from "./route";
 
 export function adminPriceCatalogPages({ page, action }: AdminTable) {
-  page("/admin/pricing/catalog", { title: "Price catalog", admin: true }, ({ ctx, query, path }) => {
+  const opts = { title: ({ t }: Translator) => t("priceCatalog.title"), admin: true };
+  page("/admin/pricing/catalog", opts, ({ ctx, query, path, t }) => {
     const status = catalogStatus(ctx);
     const kind = query.kind ?? "";
     const keyword = (query.keyword ?? "").trim().toLowerCase();
@@ -25,11 +28,14 @@ export function adminPriceCatalogPages({ page, action }: AdminTable) {
       size: p.size,
       kind,
       keyword: query.keyword ?? "",
+      t,
     }) as string;
   });
-  action("POST", "/admin/pricing/catalog/apply", { admin: true }, ({ ctx, form, shown }) => {
+  action("POST", "/admin/pricing/catalog/apply", { admin: true }, ({ ctx, form, shown, t }) => {
     const r = applyCatalog(ctx, first(form.scope) === "all" ? "all" : all(form.model));
     const back = shown.pathname === "/admin/pricing/catalog" ? shown.pathname + shown.search : "/admin/pricing/catalog";
-    return { toast: `Applied the catalog to ${r.applied} ${r.applied === 1 ? "model" : "models"}`, redirect: back };
+    const toast =
+      r.applied === 1 ? t.t("priceCatalog.toast.applied1") : t.t("priceCatalog.toast.applied", { count: r.applied });
+    return { toast, redirect: back };
   });
 }

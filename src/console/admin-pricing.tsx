@@ -2,9 +2,11 @@
 // /admin/pricing: the price list (searchable, 50 a page, each price's source: catalog or admin), New/Edit
 // in a dialog, delete, and JSON both ways:
 // GET /admin/pricing.json downloads the list; POST /admin/pricing/import takes a JSON array (as the
-// request body, or pasted into the dialog), checks every entry first, then sets them all.
+// request body, or pasted into the dialog), checks every entry first, then sets them all. Every word is
+// in the reader's language; prices stay in US dollars.
 import { ImportDialog, PriceDialog, PriceRow, PriceTable } from "../../views/console/admin-pricing";
 import { AppError, invalidField, notFound } from "../errors";
+import type { Translator } from "../i18n";
 import type { Ctx } from "../services/context";
 import { readPage } from "../services/paging";
 import { catalogStatus } from "../services/price-catalog";
@@ -14,6 +16,8 @@ import { fromDialog, num, oobNewRow, oobRow, type AdminTable } from "./admin-kit
 import { first, type Form } from "./route";
 
 const MAX_IMPORT = 10_000;
+/** The shape an import takes, as a refusal shows it (code: the same in every language). */
+const IMPORT_SHAPE = '[{"model": "…", "input": "…", "output": "…"}, …]';
 
 /** One price as the table shows it (with the groups that serve the model). */
 function findPrice(ctx: Ctx, model: string) {
@@ -44,34 +48,35 @@ export const exportPrices = (ctx: Ctx) =>
   }));
 
 /** The entries of an import: the JSON body itself, or the dialog's pasted text. */
-function importEntries(form: Form | unknown[]): unknown[] {
+function importEntries(form: Form | unknown[], { t }: Translator): unknown[] {
   let data: unknown = form;
   if (!Array.isArray(form)) {
     try {
       data = JSON.parse(first(form.json));
     } catch (e) {
-      throw invalidField("json", `is not valid JSON (${(e as Error).message})`);
+      throw invalidField("json", t("adminPricing.import.notJson", { error: (e as Error).message }));
     }
   }
-  if (!Array.isArray(data))
-    throw invalidField("json", 'must be a JSON array: [{"model": "…", "input": "…", "output": "…"}, …]');
-  if (data.length === 0) throw invalidField("json", "the array is empty");
-  if (data.length > MAX_IMPORT) throw invalidField("json", `at most ${MAX_IMPORT} entries at once`);
+  if (!Array.isArray(data)) throw invalidField("json", t("adminPricing.import.notArray", { example: IMPORT_SHAPE }));
+  if (data.length === 0) throw invalidField("json", t("adminPricing.import.empty"));
+  if (data.length > MAX_IMPORT) throw invalidField("json", t("adminPricing.import.tooMany", { max: MAX_IMPORT }));
   return data;
 }
 
 /** Every entry is checked before any is written; a bad one is named by position, model and field. */
-function checkEntries(entries: unknown[]) {
+function checkEntries(entries: unknown[], { t }: Translator) {
   entries.forEach((entry, i) => {
     const model =
       typeof entry === "object" && entry !== null && typeof (entry as { model?: unknown }).model === "string"
         ? (entry as { model: string }).model
         : "";
-    const where = `entry ${i + 1}${model ? ` ("${model}")` : ""}`;
+    const where = model
+      ? t("adminPricing.import.entryModel", { n: i + 1, model })
+      : t("adminPricing.import.entry", { n: i + 1 });
     try {
       const p = validate(PriceInput, entry);
       if (p.input === null && p.output === null && p.per_call === null)
-        throw invalidField("input", "give at least one of input, output or per_call");
+        throw invalidField("input", t("adminPricing.import.needPrice"));
     } catch (e) {
       if (e instanceof AppError) throw new AppError(e.status, e.code, `${where}: ${e.message}`, e.param);
       throw e;
@@ -80,7 +85,7 @@ function checkEntries(entries: unknown[]) {
 }
 
 export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
-  page("/admin/pricing", { title: "Pricing", admin: true }, ({ ctx, query, path }) => {
+  page("/admin/pricing", { title: ({ t }) => t("adminPricing.title"), admin: true }, ({ ctx, query, path, t }) => {
     const all = listPrices(ctx).items;
     const keyword = (query.keyword ?? "").trim();
     const matching = keyword ? all.filter((p) => p.model.toLowerCase().includes(keyword.toLowerCase())) : all;
@@ -95,6 +100,7 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
       size: page.size,
       keyword,
       pending: summary.new + summary.changed,
+      t,
     }) as string;
   });
   get(
@@ -108,46 +114,47 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
         },
       }),
   );
-  fragment("/admin/pricing/new", () => PriceDialog({}) as string);
-  fragment("/admin/pricing/import", () => ImportDialog() as string);
+  fragment("/admin/pricing/new", ({ t }) => PriceDialog({ t }) as string);
+  fragment("/admin/pricing/import", ({ t }) => ImportDialog({ t }) as string);
   fragment(
     "/admin/pricing/model/:model/edit",
-    ({ ctx, params }) => PriceDialog({ p: findPrice(ctx, params.model) }) as string,
+    ({ ctx, params, t }) => PriceDialog({ p: findPrice(ctx, params.model), t }) as string,
   );
 
-  action("POST", "/admin/pricing", { admin: true }, ({ ctx, form }) =>
+  action("POST", "/admin/pricing", { admin: true }, ({ ctx, form, t }) =>
     fromDialog(() => {
       const model = first(form.model).trim();
       if (model && listPrices(ctx).items.some((p) => p.model === model))
-        throw invalidField("model", `"${model}" already has a price; edit it instead`);
+        throw invalidField("model", t.t("adminPricing.exists", { model }));
       const p = findPrice(ctx, setPrice(ctx, { model, ...prices(form) }).model);
       return {
-        html: oobNewRow("price-rows", PriceRow({ p }) as string),
-        toast: `Price of ${p.model} set`,
+        html: oobNewRow("price-rows", PriceRow({ p, t }) as string),
+        toast: t.t("adminPricing.toast.set", { model: p.model }),
         closeDialog: true,
       };
     }),
   );
-  action("POST", "/admin/pricing/model/:model", { admin: true }, ({ ctx, form, params }) =>
+  action("POST", "/admin/pricing/model/:model", { admin: true }, ({ ctx, form, params, t }) =>
     fromDialog(() => {
       findPrice(ctx, params.model);
       const p = findPrice(ctx, setPrice(ctx, { model: params.model, ...prices(form) }).model);
-      return { html: oobRow(PriceRow({ p }) as string), toast: "Saved", closeDialog: true };
+      return { html: oobRow(PriceRow({ p, t }) as string), toast: t.t("adminPricing.toast.saved"), closeDialog: true };
     }),
   );
-  action("DELETE", "/admin/pricing/model/:model", { admin: true }, ({ ctx, params }) => {
+  action("DELETE", "/admin/pricing/model/:model", { admin: true }, ({ ctx, params, t }) => {
     deletePrice(ctx, params.model);
-    return { html: "", toast: `Price of ${params.model} deleted` };
+    return { html: "", toast: t.t("adminPricing.toast.deleted", { model: params.model }) };
   });
-  action("POST", "/admin/pricing/import", { admin: true }, ({ ctx, form, shown }) =>
+  action("POST", "/admin/pricing/import", { admin: true }, ({ ctx, form, shown, t }) =>
     fromDialog(() => {
-      const entries = importEntries(form as Form | unknown[]);
-      checkEntries(entries);
+      const entries = importEntries(form as Form | unknown[], t);
+      checkEntries(entries, t);
       setPrices(ctx, entries);
       const n = entries.length;
       // the list shown again, with the imported prices where they fall
       const back = shown.pathname === "/admin/pricing" ? shown.pathname + shown.search : "/admin/pricing";
-      return { toast: `Imported ${n} ${n === 1 ? "price" : "prices"}`, closeDialog: true, redirect: back };
+      const toast = n === 1 ? t.t("adminPricing.toast.imported1") : t.t("adminPricing.toast.imported", { count: n });
+      return { toast, closeDialog: true, redirect: back };
     }),
   );
 }

@@ -1,7 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/redemptions: list and filter codes, make a batch (the full codes shown once in a dialog, to
 // copy or download as CSV), enable/disable, delete, delete the invalid ones. The rules live in
-// services/redemptions; amounts are typed in $ and days, turned into quota units and unix seconds here.
+// services/redemptions; amounts are typed in the reader's currency and days, turned into quota units
+// and unix seconds here. Every word is in the reader's language.
 import {
   type BatchForm,
   EMPTY_BATCH,
@@ -10,9 +11,9 @@ import {
   RedemptionRow,
   RedemptionTable,
 } from "../../views/console/admin-redemptions";
-import { usdToUnits } from "../core/money";
 import { codesCsv } from "../core/redemption-codes";
 import { invalidField, isUserError } from "../errors";
+import type { Translator } from "../i18n";
 import { readPage } from "../services/paging";
 import {
   createRedemptions,
@@ -22,6 +23,7 @@ import {
   setRedemptionStatus,
 } from "../services/redemptions";
 import { type AdminTable, num, oobNewRow } from "./admin-kit";
+import { typedUnits } from "./money-input";
 import { first, type Form } from "./route";
 
 const echo = (f: Form): BatchForm => ({
@@ -31,25 +33,19 @@ const echo = (f: Form): BatchForm => ({
   expires_days: first(f.expires_days),
 });
 
-/** "$10" or "10.5" → quota units (the service refuses 0 and below, naming quota). */
-function units(text: string) {
-  try {
-    return usdToUnits(text.trim().replace(/^\$/, "") || "0");
-  } catch (e) {
-    throw invalidField("amount", (e as Error).message);
-  }
-}
+/** An amount typed in the reader's currency → quota units (the service refuses 0, naming quota). */
+const units = (t: Translator, text: string) => typedUnits(t, "amount", text.trim() || "0");
 
-function expiry(days: string, now: number) {
+function expiry(t: Translator, days: string, now: number) {
   const d = num(days);
   if (d === undefined) return 0;
-  if (typeof d !== "number" || !Number.isInteger(d) || d < 1)
-    throw invalidField("expires", "a whole number of days, or empty for never");
+  if (typeof d !== "number" || !Number.isInteger(d) || d < 1) throw invalidField("expires", t.t("adminCodes.badDays"));
   return now + d * 86_400;
 }
 
 export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
-  page("/admin/redemptions", { title: "Redemption codes", admin: true }, ({ ctx, query, path }) => {
+  const opts = { title: ({ t }: Translator) => t("adminCodes.title"), admin: true };
+  page("/admin/redemptions", opts, ({ ctx, query, path, t }) => {
     const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
     const keyword = query.keyword ?? "";
     const status = ["1", "2", "3", "expired"].includes(query.status ?? "") ? query.status! : "";
@@ -64,43 +60,45 @@ export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
       size: paging.size,
       keyword,
       status,
+      t,
     }) as string;
   });
-  fragment("/admin/redemptions/new", () => NewBatchDialog({ form: EMPTY_BATCH }) as string);
+  fragment("/admin/redemptions/new", ({ t }) => NewBatchDialog({ form: EMPTY_BATCH, t }) as string);
 
-  action("POST", "/admin/redemptions", { admin: true }, ({ ctx, user, form }) => {
+  action("POST", "/admin/redemptions", { admin: true }, ({ ctx, user, form, t }) => {
     try {
       const batch = createRedemptions(ctx, user, {
         name: first(form.name),
         count: num(form.count) ?? 1,
-        quota: units(first(form.amount_usd)),
-        expired_time: expiry(first(form.expires_days), ctx.now()),
+        quota: units(t, first(form.amount_usd)),
+        expired_time: expiry(t, first(form.expires_days), ctx.now()),
       });
       const csv = codesCsv(batch.codes, batch.quota, batch.expired_time);
       const rows = listRedemptions(ctx, readPage({ p: "1", size: String(batch.codes.length) })).items;
       const oob = oobNewRow(
         "redemption-rows",
-        rows.map((r) => RedemptionRow({ r, now: ctx.now() }) as string).join(""),
+        rows.map((r) => RedemptionRow({ r, now: ctx.now(), t }) as string).join(""),
       );
       return {
-        html: (NewCodesDialog({ codes: batch.codes, csv, quota: batch.quota }) as string) + oob,
-        toast: `${batch.codes.length} codes created`,
+        html: (NewCodesDialog({ codes: batch.codes, csv, quota: batch.quota, t }) as string) + oob,
+        toast: t.t("adminCodes.toast.created", { count: batch.codes.length }),
       };
     } catch (e) {
-      if (isUserError(e)) return { html: NewBatchDialog({ form: echo(form), error: e.message }) as string };
+      if (isUserError(e)) return { html: NewBatchDialog({ form: echo(form), error: e.message, t }) as string };
       throw e;
     }
   });
-  action("PUT", "/admin/redemptions/:id/status", { admin: true }, ({ ctx, params, form }) => {
+  action("PUT", "/admin/redemptions/:id/status", { admin: true }, ({ ctx, params, form, t }) => {
     const r = setRedemptionStatus(ctx, { id: Number(params.id), status: num(form.status) });
-    return { html: RedemptionRow({ r, now: ctx.now() }) as string, toast: r.status === 1 ? "Enabled" : "Disabled" };
+    const toast = t.t(r.status === 1 ? "adminCodes.toast.enabled" : "adminCodes.toast.disabled");
+    return { html: RedemptionRow({ r, now: ctx.now(), t }) as string, toast };
   });
-  action("DELETE", "/admin/redemptions/invalid", { admin: true }, ({ ctx }) => {
+  action("DELETE", "/admin/redemptions/invalid", { admin: true }, ({ ctx, t }) => {
     const n = deleteInvalidRedemptions(ctx);
-    return { toast: `${n} invalid codes deleted`, redirect: "/admin/redemptions" };
+    return { toast: t.t("adminCodes.toast.invalidDeleted", { count: n }), redirect: "/admin/redemptions" };
   });
-  action("DELETE", "/admin/redemptions/:id", { admin: true }, ({ ctx, params }) => {
+  action("DELETE", "/admin/redemptions/:id", { admin: true }, ({ ctx, params, t }) => {
     deleteRedemption(ctx, Number(params.id));
-    return { html: "", toast: "Deleted" };
+    return { html: "", toast: t.t("adminCodes.toast.deleted") };
   });
 }

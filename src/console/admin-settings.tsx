@@ -3,15 +3,18 @@
 // there appears here by itself. Each field's kind comes from its zod schema (boolean → switch,
 // number, string, list of strings, enum, anything else as JSON). Saving checks every field (errors
 // shown beside each), then writes them all through writeSettings. Below it: everyone's alert sends.
+// Labels, help and messages are in the reader's language (setting-words.ts).
 import { z } from "zod";
 import { AlertSendsTable } from "../../views/console/alerts";
 import { SettingsForm, SettingsPage, type SettingField, type SettingKind } from "../../views/console/admin-settings";
 import { isUserError } from "../errors";
+import type { Translator } from "../i18n";
 import type { Ctx } from "../services/context";
 import { readSettings, SETTINGS, writeSettings } from "../services/settings";
 import { recentSends } from "../services/user-alerts";
 import { checked, type AdminTable } from "./admin-kit";
 import { all, first, type Form } from "./route";
+import { optionLabels, settingHelp, settingLabel, settingNote } from "./setting-words";
 
 /** The form control a schema calls for (wrappers like optional/default/readonly, and the input side of
  * a pipe such as a transform, looked through). */
@@ -79,26 +82,39 @@ function posted(kind: SettingKind, f: Form, key: string): unknown {
   }
 }
 
-/** The default as the help line says it: "on", "empty", "none", a list's entries, or the value. */
-function fallbackText(kind: SettingKind, fallback: unknown): string {
-  if (kind.kind === "boolean") return fallback ? "on" : "off";
-  if (kind.kind === "list" && Array.isArray(fallback)) return fallback.length ? fallback.join(", ") : "none";
-  if (fallback === "") return "empty";
+/** The default as the help line says it: "on", "empty", "none", a list's entries, a choice's name, or
+ * the value. */
+function fallbackText({ t, num }: Translator, kind: SettingKind, fallback: unknown, names?: Record<string, string>) {
+  if (kind.kind === "boolean") return t(fallback ? "settings.default.on" : "settings.default.off");
+  if (kind.kind === "list" && Array.isArray(fallback))
+    return fallback.length ? fallback.join(", ") : t("settings.default.none");
+  if (fallback === "") return t("settings.default.empty");
+  if (typeof fallback === "string" && names?.[fallback]) return names[fallback];
+  if (typeof fallback === "number") return num(fallback);
   return typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback);
 }
 
-function fields(values: Record<string, unknown>, raw?: Form, errors: Record<string, string> = {}): SettingField[] {
-  return entries().map(({ key, help, fallback, kind }) => ({
-    ...kind,
-    key,
-    help,
-    fallback: fallbackText(kind, fallback),
-    value: raw && errors[key] && kind.kind !== "boolean" ? (all(raw[key]).at(-1) ?? "") : shown(kind, values[key]),
-    error: errors[key],
-  }));
+type Messages = Record<string, string>;
+
+/** The form's fields: `values` stored; `raw` what was posted, shown again in the fields with `errors`. */
+function fields(t: Translator, values: Record<string, unknown>, raw?: Form, errors: Messages = {}): SettingField[] {
+  return entries().map(({ key, help, fallback, kind }) => {
+    const names = kind.kind === "enum" ? optionLabels(t, key, kind.options) : undefined;
+    return {
+      ...kind,
+      key,
+      label: settingLabel(t, key),
+      help: settingHelp(t, key, help),
+      fallback: fallbackText(t, kind, fallback, names),
+      optionLabels: names,
+      note: settingNote(t, key, values[key]),
+      value: raw && errors[key] && kind.kind !== "boolean" ? (all(raw[key]).at(-1) ?? "") : shown(kind, values[key]),
+      error: errors[key],
+    };
+  });
 }
 
-function save(ctx: Ctx, form: Form) {
+function save(ctx: Ctx, form: Form, t: Translator) {
   const input: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const { key, schema, kind } of entries()) {
@@ -106,33 +122,34 @@ function save(ctx: Ctx, form: Form) {
     const value = posted(kind, form, key);
     const parsed = schema.safeParse(value);
     if (parsed.success) input[key] = value;
-    else errors[key] = parsed.error.issues[0]?.message ?? "is not valid";
+    else errors[key] = parsed.error.issues[0]?.message ?? t.t("settings.invalid");
   }
   if (Object.keys(errors).length)
     return {
       html: SettingsForm({
-        fields: fields(readSettings(ctx), form, errors),
-        error: "Nothing was saved: fix the fields marked below.",
+        fields: fields(t, readSettings(ctx), form, errors),
+        error: t.t("settings.notSaved"),
+        t,
       }) as string,
     };
   try {
     const saved = writeSettings(ctx, input);
-    return { html: SettingsForm({ fields: fields(saved) }) as string, toast: "Settings saved" };
+    return { html: SettingsForm({ fields: fields(t, saved), t }) as string, toast: t.t("settings.toast.saved") };
   } catch (e) {
     if (!isUserError(e)) throw e;
     const key = e.param ?? "";
     const errs = Object.hasOwn(SETTINGS, key) ? { [key]: e.message.replace(`${key}: `, "") } : {};
-    return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errs), error: e.message }) as string };
+    return { html: SettingsForm({ fields: fields(t, readSettings(ctx), form, errs), error: e.message, t }) as string };
   }
 }
 
 export function adminSettingsPages({ page, action }: AdminTable) {
   page(
     "/admin/settings",
-    { title: "Settings", admin: true },
-    ({ ctx, path }) =>
-      (SettingsPage({ path, fields: fields(readSettings(ctx)) }) as string) +
+    { title: ({ t }) => t("settings.title"), admin: true },
+    ({ ctx, path, t }) =>
+      (SettingsPage({ path, fields: fields(t, readSettings(ctx)), t }) as string) +
       (AlertSendsTable({ rows: recentSends(ctx), everyone: true }) as string),
   );
-  action("POST", "/admin/settings", { admin: true }, ({ ctx, form }) => save(ctx, form));
+  action("POST", "/admin/settings", { admin: true }, ({ ctx, form, t }) => save(ctx, form, t));
 }

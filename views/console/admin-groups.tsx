@@ -1,5 +1,7 @@
 /** @jsxImportSource @kitajs/html */
-// /admin/groups: the table of groups (description, multiplier, user-selectable) and their dialog.
+// /admin/groups: the table of groups (description, multiplier, user-selectable) and their dialog,
+// every word from the reader's catalog. A multiplier is a factor ("×1.5"), not money.
+import type { PlainKey, Translator } from "../../src/i18n";
 import { NO_LIMITS_FORM, RateLimitInputs, rateLimitForm } from "./rate-limits";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, RowButtons } from "./kit";
@@ -8,8 +10,10 @@ import type { GroupView } from "./models";
 /** A row id safe in any selector: group names may hold "." */
 export const groupRowId = (name: string) => `group-${Buffer.from(name).toString("hex")}`;
 
-export function GroupRow(props: { g: GroupView }) {
+export function GroupRow(props: { g: GroupView; t: Translator }) {
   const g = props.g;
+  const { t } = props.t;
+  const pickable = g.selectable || g.name === "default";
   return (
     <tr id={groupRowId(g.name)}>
       <td class="name" safe>
@@ -22,15 +26,13 @@ export function GroupRow(props: { g: GroupView }) {
         {`×${g.multiplier_text}`}
       </td>
       <td>
-        {g.selectable || g.name === "default" ? (
-          <span class="badge ok">users may pick</span>
-        ) : (
-          <span class="badge off">admins only</span>
-        )}
+        <span class={`badge ${pickable ? "ok" : "off"}`} safe>
+          {t(pickable ? "adminGroups.pick.users" : "adminGroups.pick.admins")}
+        </span>
       </td>
       <RowButtons>
-        <button type="button" hx-get={`/admin/groups/${encodeURIComponent(g.name)}/edit`} hx-target="#dialog-slot">
-          Edit
+        <button type="button" hx-get={`/admin/groups/${encodeURIComponent(g.name)}/edit`} hx-target="#dialog-slot" safe>
+          {t("adminGroups.edit")}
         </button>
         {g.name === "default" ? (
           ""
@@ -39,11 +41,12 @@ export function GroupRow(props: { g: GroupView }) {
             type="button"
             class="danger"
             hx-delete={`/admin/groups/${encodeURIComponent(g.name)}`}
-            hx-confirm={`Delete the group "${g.name}"?`}
+            hx-confirm={t("adminGroups.deleteConfirm", { name: g.name })}
             hx-target="closest tr"
             hx-swap="outerHTML"
+            safe
           >
-            Delete
+            {t("adminGroups.delete")}
           </button>
         )}
       </RowButtons>
@@ -51,21 +54,27 @@ export function GroupRow(props: { g: GroupView }) {
   );
 }
 
-const COLUMNS = ["Name", "Description", "Multiplier", "Selectable", ""];
+const COLUMNS: PlainKey[] = [
+  "adminGroups.col.name",
+  "adminGroups.col.description",
+  "adminGroups.col.multiplier",
+  "adminGroups.col.selectable",
+];
 
-export function GroupTable(props: { path: string; rows: GroupView[] }) {
+export function GroupTable(props: { path: string; rows: GroupView[]; t: Translator }) {
+  const tr = props.t;
+  const { t } = tr;
   return (
     <AdminPage path={props.path}>
-      <ListToolbar title="Groups" newUrl="/admin/groups/new">
+      <ListToolbar title={t("adminGroups.title")} newUrl="/admin/groups/new" t={tr}>
         <span class="spacer"></span>
       </ListToolbar>
-      <p class="muted">
-        A group's multiplier scales the price of every call made through it. Users may pick the groups marked "users may
-        pick" for their tokens (and always "default"); a group still used by a token or a channel cannot be deleted.
+      <p class="muted" safe>
+        {t("adminGroups.intro")}
       </p>
-      <DataTable columns={COLUMNS} bodyId="group-rows">
+      <DataTable columns={[...COLUMNS.map((k) => t(k)), ""]} bodyId="group-rows">
         {props.rows.map((g) => (
-          <GroupRow g={g} />
+          <GroupRow g={g} t={tr} />
         ))}
       </DataTable>
       <DialogSlot />
@@ -73,8 +82,10 @@ export function GroupTable(props: { path: string; rows: GroupView[] }) {
   );
 }
 
-export function GroupDialog(props: { g?: GroupView }) {
+export function GroupDialog(props: { g?: GroupView; t: Translator }) {
   const g = props.g;
+  const tr = props.t;
+  const { t } = tr;
   return (
     <dialog data-autoopen class="form-dialog">
       <form
@@ -82,9 +93,9 @@ export function GroupDialog(props: { g?: GroupView }) {
         hx-target="#admin-sink"
         hx-swap="none"
       >
-        <h2>{g ? "Edit group" : "New group"}</h2>
+        <h2 safe>{t(g ? "adminGroups.dialog.edit" : "adminGroups.dialog.new")}</h2>
         <label>
-          Name
+          <span safe>{t("adminGroups.dialog.name")}</span>
           {g ? (
             <input value={g.name} disabled />
           ) : (
@@ -93,29 +104,30 @@ export function GroupDialog(props: { g?: GroupView }) {
               required
               maxlength="64"
               pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}"
-              placeholder="e.g. vip"
+              placeholder={t("adminGroups.dialog.namePlaceholder")}
             />
           )}
         </label>
         <label>
-          Description
+          <span safe>{t("adminGroups.dialog.description")}</span>
           <input name="description" maxlength="500" value={g?.description ?? ""} />
         </label>
         <label>
-          Multiplier (1 = list price; up to 6 decimals)
+          <span safe>{t("adminGroups.dialog.multiplier")}</span>
           <input name="multiplier" inputmode="decimal" required value={g?.multiplier_text ?? "1"} />
         </label>
         <label class="check switch">
           <input type="hidden" name="selectable" value="0" />
-          <input type="checkbox" role="switch" name="selectable" value="1" checked={g ? g.selectable : true} /> Users
-          may pick it for their tokens
+          <input type="checkbox" role="switch" name="selectable" value="1" checked={g ? g.selectable : true} />{" "}
+          <span safe>{t("adminGroups.dialog.selectable")}</span>
         </label>
         <RateLimitInputs
           values={g ? rateLimitForm(g) : NO_LIMITS_FORM}
-          note="Defaults for each token in this group without a limit of its own (a user's own limit of a kind replaces the default for their tokens). Empty: none."
+          note={t("adminGroups.dialog.limitsNote")}
+          t={tr}
         />
         <DialogErrorSlot />
-        <DialogButtons submit={g ? "Save" : "Create"} />
+        <DialogButtons submit={t(g ? "common.save" : "common.create")} t={tr} />
       </form>
     </dialog>
   );

@@ -1,8 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/pricing/catalog: the price catalog this binary carries, where the table's prices come from,
 // and what applying it would change (new models, changed catalog prices, and where an admin's own
-// price or removal differs), with "apply all" and "apply the ones ticked".
+// price or removal differs), with "apply all" and "apply the ones ticked". Every word from the
+// reader's catalog; prices stay in US dollars (the upstreams' list prices).
+import type { PlainKey, Translator } from "../../src/i18n";
 import { AdminPage } from "./admin-kit";
+import { dollars } from "./admin-pricing";
 import { DataTable, Pager } from "./kit";
 
 type Usd = Record<"input" | "output" | "cached_input" | "cache_write" | "per_call", string | null>;
@@ -29,118 +32,166 @@ export type CatalogPageProps = {
   size: number;
   kind: string;
   keyword: string;
+  t: Translator;
 };
 
-const KINDS: [string, string][] = [
-  ["", "All differences"],
-  ["new", "New models"],
-  ["changed", "Changed catalog prices"],
-  ["admin", "Admin's price differs"],
-  ["removed", "Removed by an admin"],
+const KINDS: [string, PlainKey][] = [
+  ["", "priceCatalog.kind.all"],
+  ["new", "priceCatalog.kind.new"],
+  ["changed", "priceCatalog.kind.changed"],
+  ["admin", "priceCatalog.kind.admin"],
+  ["removed", "priceCatalog.kind.removed"],
 ];
-const LABEL: Record<string, string> = {
-  new: "new",
-  changed: "changed",
-  admin: "admin's price",
-  removed: "removed by an admin",
+const LABEL: Record<string, PlainKey> = {
+  new: "priceCatalog.label.new",
+  changed: "priceCatalog.label.changed",
+  admin: "priceCatalog.label.admin",
+  removed: "priceCatalog.label.removed",
 };
+/** Each price of a line, in order, with its template ("in {price}"). */
+type PricePart = `priceCatalog.price.${"in" | "out" | "cached" | "write" | "perCall"}`;
+const PARTS: [keyof Usd, PricePart][] = [
+  ["input", "priceCatalog.price.in"],
+  ["output", "priceCatalog.price.out"],
+  ["cached_input", "priceCatalog.price.cached"],
+  ["cache_write", "priceCatalog.price.write"],
+  ["per_call", "priceCatalog.price.perCall"],
+];
 
-const price = (p: Usd | null) =>
+const price = (p: Usd | null, tr: Translator) =>
   p === null
     ? "—"
-    : [
-        p.input !== null ? `in $${p.input}` : "",
-        p.output !== null ? `out $${p.output}` : "",
-        p.cached_input !== null ? `cached $${p.cached_input}` : "",
-        p.cache_write !== null ? `write $${p.cache_write}` : "",
-        p.per_call !== null ? `$${p.per_call}/call` : "",
-      ]
-        .filter(Boolean)
+    : PARTS.filter(([field]) => p[field] !== null)
+        .map(([field, key]) => tr.t(key, { price: dollars(p[field]) }))
         .join(" · ");
+
+function DiffRow(props: { d: CatalogDiffLine; t: Translator }) {
+  const { d, t: tr } = props;
+  const { t } = tr;
+  return (
+    <tr>
+      <td>
+        <input type="checkbox" name="model" value={d.model} aria-label={t("priceCatalog.pick", { model: d.model })} />
+      </td>
+      <td class="name" safe>
+        {d.model}
+      </td>
+      <td>
+        <span
+          class={d.applied_by_all ? "badge info" : "badge warn"}
+          title={t(d.applied_by_all ? "priceCatalog.byAll" : "priceCatalog.ticked")}
+          safe
+        >
+          {LABEL[d.kind] ? t(LABEL[d.kind]!) : d.kind}
+        </span>
+      </td>
+      <td safe>{price(d.current, tr)}</td>
+      <td safe>{price(d.catalog, tr)}</td>
+      <td class="muted" safe>
+        {d.provider}
+      </td>
+    </tr>
+  );
+}
+
+const COLUMNS: PlainKey[] = [
+  "priceCatalog.col.model",
+  "priceCatalog.col.difference",
+  "priceCatalog.col.now",
+  "priceCatalog.col.catalog",
+  "priceCatalog.col.from",
+];
 
 export function CatalogPage(props: CatalogPageProps) {
   const s = props.summary;
+  const tr = props.t;
+  const { t } = tr;
   const query = (p: number) =>
     `/admin/pricing/catalog?${new URLSearchParams({
       ...(props.kind ? { kind: props.kind } : {}),
       ...(props.keyword ? { keyword: props.keyword } : {}),
       p: String(p),
     })}`;
+  const about = {
+    version: props.version,
+    date: props.resolved_at,
+    source: props.source,
+    models: props.models,
+    applied: props.applied_version ?? t("common.never"),
+  };
+  const figures = {
+    ...props.prices,
+    new: s.new,
+    changed: s.changed,
+    adminDiff: s.admin,
+    removed: s.removed,
+    same: s.same,
+  };
   return (
     <AdminPage path={props.path}>
       <div class="toolbar">
-        <h1>Price catalog</h1>
+        <h1 safe>{t("priceCatalog.title")}</h1>
         <form method="get" action="/admin/pricing/catalog" class="search">
-          <select name="kind" aria-label="Which differences">
+          <select name="kind" aria-label={t("priceCatalog.kinds")}>
             {KINDS.map(([value, label]) => (
               <option value={value} selected={value === props.kind} safe>
-                {label}
+                {t(label)}
               </option>
             ))}
           </select>
-          <input name="keyword" placeholder="Search models" value={props.keyword} />
-          <button type="submit">Show</button>
+          <input name="keyword" placeholder={t("priceCatalog.search")} value={props.keyword} />
+          <button type="submit" safe>
+            {t("priceCatalog.show")}
+          </button>
         </form>
-        <a class="button" href="/admin/pricing">
-          Back to prices
+        <a class="button" href="/admin/pricing" safe>
+          {t("priceCatalog.back")}
         </a>
       </div>
       <p class="muted" safe>
-        {`Catalog ${props.version} (prices of ${props.resolved_at}; ${props.source}): ${props.models} models. Last applied in full: ${props.applied_version ?? "never"}.`}
+        {t("priceCatalog.about", about)}
       </p>
-      <p safe>
-        {`The table has ${props.prices.total} prices: ${props.prices.catalog} from the catalog, ${props.prices.admin} set by admins. Applying the catalog would add ${s.new} new models and change ${s.changed} catalog prices; ${s.admin} admin prices and ${s.removed} removals differ from it and stay unless you tick them; ${s.same} agree.`}
-      </p>
+      <p safe>{t("priceCatalog.summary", figures)}</p>
       <form hx-post="/admin/pricing/catalog/apply" hx-target="#admin-sink" hx-swap="none" class="inline">
         <input type="hidden" name="scope" value="all" />
         <button
           type="submit"
           class="primary"
           disabled={s.new + s.changed === 0}
-          hx-confirm={`Apply ${s.new} new models and ${s.changed} changed catalog prices? Admin prices stay.`}
+          hx-confirm={t("priceCatalog.applyAllConfirm", { new: s.new, changed: s.changed })}
           safe
         >
-          {`Apply all (${s.new + s.changed})`}
+          {t("priceCatalog.applyAll", { count: s.new + s.changed })}
         </button>
       </form>
       <form id="catalog-pick" hx-post="/admin/pricing/catalog/apply" hx-target="#admin-sink" hx-swap="none">
         <input type="hidden" name="scope" value="picked" />
         <DataTable
-          columns={["", "Model", "Difference", "Now", "Catalog", "From"]}
+          columns={["", ...COLUMNS.map((k) => t(k))]}
           empty={
-            props.rows.length === 0 && <p class="empty">Nothing differs here: the table agrees with the catalog.</p>
+            props.rows.length === 0 && (
+              <p class="empty" safe>
+                {t("priceCatalog.empty")}
+              </p>
+            )
           }
         >
           {props.rows.map((d) => (
-            <tr>
-              <td>
-                <input type="checkbox" name="model" value={d.model} aria-label={`Apply ${d.model}`} />
-              </td>
-              <td class="name" safe>
-                {d.model}
-              </td>
-              <td>
-                <span
-                  class={d.applied_by_all ? "badge info" : "badge warn"}
-                  title={d.applied_by_all ? "taken by Apply all" : "taken only when ticked"}
-                  safe
-                >
-                  {LABEL[d.kind] ?? d.kind}
-                </span>
-              </td>
-              <td safe>{price(d.current)}</td>
-              <td safe>{price(d.catalog)}</td>
-              <td class="muted" safe>
-                {d.provider}
-              </td>
-            </tr>
+            <DiffRow d={d} t={tr} />
           ))}
         </DataTable>
-        <button type="submit" disabled={props.rows.length === 0}>
-          Apply the ticked models
+        <button type="submit" disabled={props.rows.length === 0} safe>
+          {t("priceCatalog.applyTicked")}
         </button>
       </form>
-      <Pager page={props.page} size={props.size} total={props.matching} noun="differences" link={query} />
+      <Pager
+        page={props.page}
+        size={props.size}
+        total={props.matching}
+        summary={(f) => t("priceCatalog.pager", f)}
+        t={tr}
+        link={query}
+      />
     </AdminPage>
   );
 }

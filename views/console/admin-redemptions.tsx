@@ -1,9 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/redemptions: the codes (masked: the full codes are shown once, in the dialog after a batch is
 // made, to copy or download as CSV), who redeemed which and when, a status filter, enable/disable,
-// delete, delete the invalid ones, and the New batch dialog.
+// delete, delete the invalid ones, and the New batch dialog. Every word from the reader's catalog;
+// amounts in their currency (and typed in it), dates in their time zone.
 import { REDEMPTION_STATUS } from "../../src/core/status";
-import { AdminPage, qs, utc } from "./admin-kit";
+import type { PlainKey, Translator } from "../../src/i18n";
+import { AdminPage, qs } from "./admin-kit";
 import { CopyManualDialog, DataTable, DialogButtons, DialogSlot, DoneButton, ListToolbar, Pager, RowMenu } from "./kit";
 import type { RedemptionView } from "./models";
 import { usd } from "./money";
@@ -11,28 +13,38 @@ import { usd } from "./money";
 export type BatchForm = { name: string; count: string; amount_usd: string; expires_days: string };
 export const EMPTY_BATCH: BatchForm = { name: "", count: "1", amount_usd: "", expires_days: "" };
 
-const FILTERS: [string, string][] = [
-  ["", "All"],
-  ["1", "Usable"],
-  ["2", "Disabled"],
-  ["3", "Used"],
-  ["expired", "Expired"],
+const FILTERS: [string, PlainKey][] = [
+  ["", "adminCodes.filter.all"],
+  ["1", "adminCodes.filter.usable"],
+  ["2", "adminCodes.filter.disabled"],
+  ["3", "adminCodes.filter.used"],
+  ["expired", "adminCodes.filter.expired"],
 ];
 
 /** The status as a badge; "expired" is derived: enabled, past its expiry. */
-function StatusBadge(props: { r: RedemptionView; now: number }) {
+function StatusBadge(props: { r: RedemptionView; now: number; t: Translator }) {
   const { status, expired_time } = props.r;
-  if (status === REDEMPTION_STATUS.used) return <span class="badge accent">used</span>;
-  if (status === REDEMPTION_STATUS.disabled) return <span class="badge off">disabled</span>;
-  if (expired_time !== 0 && expired_time <= props.now) return <span class="badge warn">expired</span>;
-  return <span class="badge ok">usable</span>;
+  const [key, tone]: [PlainKey, string] =
+    status === REDEMPTION_STATUS.used
+      ? ["adminCodes.status.used", "accent"]
+      : status === REDEMPTION_STATUS.disabled
+        ? ["adminCodes.status.disabled", "off"]
+        : expired_time !== 0 && expired_time <= props.now
+          ? ["adminCodes.status.expired", "warn"]
+          : ["adminCodes.status.usable", "ok"];
+  return (
+    <span class={`badge ${tone}`} safe>
+      {props.t.t(key)}
+    </span>
+  );
 }
 
-export function RedemptionRow(props: { r: RedemptionView; now: number }) {
-  const r = props.r;
+export function RedemptionRow(props: { r: RedemptionView; now: number; t: Translator }) {
+  const { r, t: tr } = props;
+  const { t } = tr;
   const used = r.status === REDEMPTION_STATUS.used;
-  const redeemedBy = used ? `${r.used_username || "deleted user"} #${r.used_user_id}` : "—";
-  const redeemedAt = used ? utc(r.redeemed_time) : "—";
+  const redeemedBy = used ? `${r.used_username || t("adminCodes.deletedUser")} #${r.used_user_id}` : "—";
+  const redeemedAt = used ? tr.dateTime(r.redeemed_time * 1000) : "—";
   return (
     <tr id={`redemption-${r.id}`}>
       <td class="num">{r.id}</td>
@@ -43,16 +55,16 @@ export function RedemptionRow(props: { r: RedemptionView; now: number }) {
         <code safe>{r.key}</code>
       </td>
       <td class="num" safe>
-        {usd(r.quota)}
+        {usd(r.quota, false, tr)}
       </td>
       <td>
-        <StatusBadge r={r} now={props.now} />
+        <StatusBadge r={r} now={props.now} t={tr} />
       </td>
-      <td safe>{utc(r.created_time)}</td>
-      <td safe>{r.expired_time === 0 ? "never" : utc(r.expired_time)}</td>
+      <td safe>{tr.dateTime(r.created_time * 1000)}</td>
+      <td safe>{r.expired_time === 0 ? t("common.never") : tr.dateTime(r.expired_time * 1000)}</td>
       <td safe>{redeemedBy}</td>
       <td safe>{redeemedAt}</td>
-      <RowMenu>
+      <RowMenu t={tr}>
         {used ? (
           ""
         ) : (
@@ -62,26 +74,38 @@ export function RedemptionRow(props: { r: RedemptionView; now: number }) {
             hx-vals={JSON.stringify({ status: r.status === REDEMPTION_STATUS.enabled ? 2 : 1 })}
             hx-target={`#redemption-${r.id}`}
             hx-swap="outerHTML"
+            safe
           >
-            {r.status === REDEMPTION_STATUS.enabled ? "Disable" : "Enable"}
+            {t(r.status === REDEMPTION_STATUS.enabled ? "adminCodes.disable" : "adminCodes.enable")}
           </button>
         )}
         <button
           type="button"
           class="danger"
           hx-delete={`/admin/redemptions/${r.id}`}
-          hx-confirm={`Delete code #${r.id}?`}
+          hx-confirm={t("adminCodes.deleteConfirm", { id: String(r.id) })}
           hx-target={`#redemption-${r.id}`}
           hx-swap="outerHTML"
+          safe
         >
-          Delete
+          {t("adminCodes.delete")}
         </button>
       </RowMenu>
     </tr>
   );
 }
 
-const COLUMNS = ["ID", "Name", "Code", "Amount", "Status", "Created", "Expires", "Redeemed by", "Redeemed at", ""];
+const COLUMNS: PlainKey[] = [
+  "adminCodes.col.id",
+  "adminCodes.col.name",
+  "adminCodes.col.code",
+  "adminCodes.col.amount",
+  "adminCodes.col.status",
+  "adminCodes.col.created",
+  "adminCodes.col.expires",
+  "adminCodes.col.redeemedBy",
+  "adminCodes.col.redeemedAt",
+];
 
 export function RedemptionTable(props: {
   path: string;
@@ -92,68 +116,94 @@ export function RedemptionTable(props: {
   size: number;
   keyword: string;
   status: string;
+  t: Translator;
 }) {
+  const tr = props.t;
+  const { t } = tr;
   const link = (more: Record<string, string | number | undefined>) =>
     `/admin/redemptions${qs({ keyword: props.keyword, status: props.status, ...more })}`;
   return (
     <AdminPage path={props.path}>
       <ListToolbar
-        title="Redemption codes"
-        search={{ action: "/admin/redemptions", placeholder: "Name, id or a full code", value: props.keyword }}
+        title={t("adminCodes.title")}
+        search={{ action: "/admin/redemptions", placeholder: t("adminCodes.search"), value: props.keyword }}
         newUrl="/admin/redemptions/new"
+        t={tr}
       >
         <button
           type="button"
           hx-delete="/admin/redemptions/invalid"
-          hx-confirm="Delete every used, disabled and expired code?"
+          hx-confirm={t("adminCodes.deleteInvalidConfirm")}
           hx-target="#admin-sink"
+          safe
         >
-          Delete invalid
+          {t("adminCodes.deleteInvalid")}
         </button>
       </ListToolbar>
-      <nav class="filters" aria-label="Status">
+      <nav class="filters" aria-label={t("adminCodes.filter.label")}>
         {FILTERS.map(([value, label]) => (
           <a href={link({ status: value })} class={props.status === value ? "active" : ""} safe>
-            {label}
+            {t(label)}
           </a>
         ))}
       </nav>
       <DataTable
-        columns={COLUMNS}
+        columns={[...COLUMNS.map((k) => t(k)), ""]}
         bodyId="redemption-rows"
-        empty={props.rows.length === 0 && <p class="empty">No code matches — clear the filter, or click New.</p>}
+        empty={
+          props.rows.length === 0 && (
+            <p class="empty" safe>
+              {t("adminCodes.empty")}
+            </p>
+          )
+        }
       >
         {props.rows.map((r) => (
-          <RedemptionRow r={r} now={props.now} />
+          <RedemptionRow r={r} now={props.now} t={tr} />
         ))}
       </DataTable>
-      <Pager page={props.page} size={props.size} total={props.total} noun="codes" link={(p) => link({ p })} />
+      <Pager
+        page={props.page}
+        size={props.size}
+        total={props.total}
+        summary={(f) => t("adminCodes.pager", f)}
+        t={tr}
+        link={(p) => link({ p })}
+      />
       <DialogSlot />
-      <CopyManualDialog what="the codes" />
+      <CopyManualDialog prompt={t("adminCodes.copyManual")} t={tr} />
     </AdminPage>
   );
 }
 
-export function NewBatchDialog(props: { form: BatchForm; error?: string }) {
+export function NewBatchDialog(props: { form: BatchForm; error?: string; t: Translator }) {
   const f = props.form;
+  const tr = props.t;
+  const { t } = tr;
   return (
     <dialog data-autoopen class="form-dialog">
       <form hx-post="/admin/redemptions" hx-target="#dialog-slot" autocomplete="off">
-        <h2>New redemption codes</h2>
+        <h2 safe>{t("adminCodes.new.title")}</h2>
         <label>
-          Name (1–20 characters)
+          <span safe>{t("adminCodes.new.name")}</span>
           <input name="name" required maxlength="20" value={f.name} />
         </label>
         <label>
-          How many (1–100)
+          <span safe>{t("adminCodes.new.count")}</span>
           <input name="count" type="number" min="1" max="100" required value={f.count} />
         </label>
         <label>
-          Amount per code ($)
-          <input name="amount_usd" inputmode="decimal" required placeholder="e.g. 10" value={f.amount_usd} />
+          <span safe>{t("adminCodes.new.amount", { symbol: tr.currency.symbol })}</span>
+          <input
+            name="amount_usd"
+            inputmode="decimal"
+            required
+            placeholder={t("adminCodes.new.placeholder")}
+            value={f.amount_usd}
+          />
         </label>
         <label>
-          Expires after (days; empty: never)
+          <span safe>{t("adminCodes.new.expires")}</span>
           <input name="expires_days" type="number" min="1" value={f.expires_days} />
         </label>
         {props.error ? (
@@ -163,30 +213,37 @@ export function NewBatchDialog(props: { form: BatchForm; error?: string }) {
         ) : (
           ""
         )}
-        <DialogButtons submit="Create" />
+        <DialogButtons submit={t("common.create")} t={tr} />
       </form>
     </dialog>
   );
 }
 
 /** Shown once, right after a batch is made: the full codes, to copy or download; never again. */
-export function NewCodesDialog(props: { codes: string[]; csv: string; quota: number }) {
+export function NewCodesDialog(props: { codes: string[]; csv: string; quota: number; t: Translator }) {
+  const tr = props.t;
+  const { t } = tr;
   return (
     <dialog data-autoopen class="form-dialog wide">
-      <h2 safe>{`${props.codes.length} codes of ${usd(props.quota)}`}</h2>
-      <p>Copy or download them now: only their last 4 characters are kept, they cannot be shown again.</p>
+      <h2 safe>{t("adminCodes.made.title", { count: props.codes.length, amount: usd(props.quota, false, tr) })}</h2>
+      <p safe>{t("adminCodes.made.body")}</p>
       <textarea id="new-codes" readonly rows="8" class="mono" safe>
         {props.codes.join("\n")}
       </textarea>
       <p class="buttons">
-        <button type="button" class="primary" data-copy={props.codes.join("\n")}>
-          Copy
+        <button type="button" class="primary" data-copy={props.codes.join("\n")} safe>
+          {t("common.copy")}
         </button>
-        <a class="button" download="codes.csv" href={`data:text/csv;charset=utf-8,${encodeURIComponent(props.csv)}`}>
-          Download CSV
+        <a
+          class="button"
+          download="codes.csv"
+          href={`data:text/csv;charset=utf-8,${encodeURIComponent(props.csv)}`}
+          safe
+        >
+          {t("adminCodes.made.download")}
         </a>
       </p>
-      <DoneButton />
+      <DoneButton t={tr} />
     </dialog>
   );
 }

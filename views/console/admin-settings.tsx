@@ -1,6 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/settings: one form field per entry of the settings registry, drawn from its kind (switch,
-// number, text, list, choice, JSON), with the registry's help line and each field's error inline.
+// number, text, list, choice, JSON), with its help line and each field's error inline. The label,
+// help and choices' names come in the reader's language (console/admin-settings.tsx finds them).
+import type { Translator } from "../../src/i18n";
 import { AdminPage } from "./admin-kit";
 
 export type SettingKind =
@@ -13,21 +15,26 @@ export type SettingKind =
 
 export type SettingField = SettingKind & {
   key: string;
+  label: string;
   help: string;
+  /** the default, as the help line says it */
   fallback: string;
+  /** a choice's name, when it has one besides its code */
+  optionLabels?: Record<string, string>;
+  /** what the stored value means, when that helps ("= $0.50") */
+  note?: string;
   /** what the field shows: the stored value, or what was typed when it was refused */
   value: string | boolean;
   error?: string;
 };
 
-const label = (key: string) => key.charAt(0).toUpperCase() + key.slice(1).replaceAll("_", " ");
 const bound = (n: number | undefined) =>
   n === undefined || !Number.isFinite(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER ? undefined : String(n);
 
-function Input(props: { f: SettingField }) {
+function Input(props: { f: SettingField; t: Translator }) {
   const f = props.f;
   const id = `setting-${f.key}`;
-  const described = `${id}-help`;
+  const described = f.note ? `${id}-help ${id}-note` : `${id}-help`;
   const invalid = f.error ? "true" : undefined;
   switch (f.kind) {
     case "boolean":
@@ -65,7 +72,7 @@ function Input(props: { f: SettingField }) {
         <select id={id} name={f.key} aria-describedby={described} aria-invalid={invalid}>
           {f.options.map((o) => (
             <option value={o} selected={o === f.value} safe>
-              {o}
+              {f.optionLabels?.[o] ?? o}
             </option>
           ))}
         </select>
@@ -78,7 +85,7 @@ function Input(props: { f: SettingField }) {
           name={f.key}
           rows="3"
           spellcheck="false"
-          placeholder={f.kind === "list" ? "one per line" : undefined}
+          placeholder={f.kind === "list" ? props.t.t("settings.onePerLine") : undefined}
           aria-describedby={described}
           aria-invalid={invalid}
           safe
@@ -100,7 +107,8 @@ function Input(props: { f: SettingField }) {
   }
 }
 
-export function SettingsForm(props: { fields: SettingField[]; error?: string }) {
+export function SettingsForm(props: { fields: SettingField[]; error?: string; t: Translator }) {
+  const { t } = props.t;
   return (
     <form id="settings-form" class="card settings" hx-post="/admin/settings" hx-target="this" hx-swap="outerHTML">
       {props.error ? (
@@ -114,14 +122,14 @@ export function SettingsForm(props: { fields: SettingField[]; error?: string }) 
         <div class={`setting${f.error ? " invalid" : ""}`}>
           <div class="setting-label">
             <label for={`setting-${f.key}`} safe>
-              {label(f.key)}
+              {f.label}
             </label>
             <code class="muted" safe>
               {f.key}
             </code>
           </div>
           <div class="setting-field">
-            <Input f={f} />
+            <Input f={f} t={props.t} />
             {f.error ? (
               <p class="field-error" role="alert" safe>
                 {f.error}
@@ -130,31 +138,41 @@ export function SettingsForm(props: { fields: SettingField[]; error?: string }) 
               ""
             )}
             <p class="muted help" id={`setting-${f.key}-help`} safe>
-              {`${f.help}${f.kind === "list" ? " (one per line)" : ""} · default: ${f.fallback}`}
+              {t(f.kind === "list" ? "settings.helpLine.list" : "settings.helpLine", {
+                help: f.help,
+                fallback: f.fallback,
+              })}
             </p>
+            {f.note ? (
+              <p class="muted help" id={`setting-${f.key}-note`} safe>
+                {f.note}
+              </p>
+            ) : (
+              ""
+            )}
           </div>
         </div>
       ))}
       <div class="buttons">
-        <button type="submit" class="primary">
-          Save
+        <button type="submit" class="primary" safe>
+          {t("common.save")}
         </button>
       </div>
     </form>
   );
 }
 
-export function SettingsPage(props: { path: string; fields: SettingField[] }) {
+export function SettingsPage(props: { path: string; fields: SettingField[]; t: Translator }) {
+  const { t } = props.t;
   return (
     <AdminPage path={props.path}>
       <div class="toolbar">
-        <h1>Settings</h1>
+        <h1 safe>{t("settings.title")}</h1>
       </div>
-      <p class="muted">
-        Flags and environment variables seed these on the first start; after that, what is saved here wins. Changes
-        apply at once.
+      <p class="muted" safe>
+        {t("settings.intro")}
       </p>
-      <SettingsForm fields={props.fields} />
+      <SettingsForm fields={props.fields} t={props.t} />
     </AdminPage>
   );
 }

@@ -1,104 +1,143 @@
 /** @jsxImportSource @kitajs/html */
 // /admin/users: the table of accounts (balance and its budget, unlimited, role, status), the New
-// user and Top up dialogs, and a user's tokens (masked keys only). The Budget dialog: user-budget.tsx.
+// user, Top up and Rate limits dialogs. The Budget dialog: user-budget.tsx; a user's tokens: user-tokens.tsx.
+// Every word from the reader's catalog (`t`); amounts in their currency, dates in their time zone.
 import type { Children } from "@kitajs/html";
 import { type RateLimitForm, RateLimitInputs } from "./rate-limits";
 import { USER_ROLE, USER_STATUS } from "../../src/core/status";
-import { AdminPage, DialogErrorSlot, qs, utc } from "./admin-kit";
+import type { PlainKey, Translator } from "../../src/i18n";
+import { AdminPage, DialogErrorSlot, qs } from "./admin-kit";
 import { BudgetNote } from "./budget";
 import { balance, usd } from "./money";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
-import type { TokenView, UserView } from "./models";
-import { TokenStatus } from "./tokens";
+import type { UserView } from "./models";
 
-export function UserRow(props: { u: UserView; self: boolean }) {
-  const u = props.u;
+const ROLE: Record<string, PlainKey> = { admin: "adminUsers.role.admin", user: "adminUsers.role.user" };
+
+/** The row menu's actions on one user (none that would disable or delete oneself). */
+function UserActions(props: { u: UserView; self: boolean; t: Translator }) {
+  const { u } = props;
+  const { t } = props.t;
+  const open = (what: string) => ({ "hx-get": `/admin/users/${u.id}/${what}`, "hx-target": "#dialog-slot" });
+  return (
+    <RowMenu t={props.t}>
+      <button type="button" {...open("topup")} safe>
+        {t("adminUsers.topUp")}
+      </button>
+      <button type="button" {...open("budget")} safe>
+        {t("adminUsers.budget")}
+      </button>
+      <button type="button" {...open("limits")} safe>
+        {t("adminUsers.limits")}
+      </button>
+      <button type="button" {...open("tokens")} safe>
+        {t("adminUsers.tokens")}
+      </button>
+      <a href={`/admin/logs${qs({ user: u.username })}`} safe>
+        {t("adminUsers.logs")}
+      </a>
+      <button
+        type="button"
+        hx-put={`/admin/users/${u.id}/unlimited`}
+        hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })}
+        hx-target={`#user-${u.id}`}
+        hx-swap="outerHTML"
+        safe
+      >
+        {t(u.unlimited ? "adminUsers.makeLimited" : "adminUsers.makeUnlimited")}
+      </button>
+      {props.self ? (
+        ""
+      ) : (
+        <>
+          <button
+            type="button"
+            hx-put={`/admin/users/${u.id}/status`}
+            hx-vals={JSON.stringify({
+              status: u.status === USER_STATUS.enabled ? USER_STATUS.disabled : USER_STATUS.enabled,
+            })}
+            hx-target={`#user-${u.id}`}
+            hx-swap="outerHTML"
+            safe
+          >
+            {t(u.status === USER_STATUS.enabled ? "adminUsers.disable" : "adminUsers.enable")}
+          </button>
+          <button
+            type="button"
+            class="danger"
+            hx-delete={`/admin/users/${u.id}`}
+            hx-confirm={t("adminUsers.deleteConfirm", { name: u.username })}
+            hx-target={`#user-${u.id}`}
+            hx-swap="outerHTML"
+            safe
+          >
+            {t("adminUsers.delete")}
+          </button>
+        </>
+      )}
+    </RowMenu>
+  );
+}
+
+export function UserRow(props: { u: UserView; self: boolean; t: Translator }) {
+  const { u, t: tr } = props;
+  const { t } = tr;
+  const enabled = u.status === USER_STATUS.enabled;
   return (
     <tr id={`user-${u.id}`}>
       <td class="name">
         <span safe>{u.username}</span> <small class="muted">#{u.id}</small>
       </td>
       <td>
-        <span class={`badge ${u.role === USER_ROLE.admin ? "accent" : "off"}`}>{u.role}</span>
+        <span class={`badge ${u.role === USER_ROLE.admin ? "accent" : "off"}`} safe>
+          {ROLE[u.role] ? t(ROLE[u.role]!) : u.role}
+        </span>
       </td>
       <td>
-        {u.status === USER_STATUS.enabled ? (
-          <span class="badge ok">enabled</span>
-        ) : (
-          <span class="badge off">disabled</span>
-        )}
+        <span class={`badge ${enabled ? "ok" : "off"}`} safe>
+          {t(enabled ? "adminUsers.status.enabled" : "adminUsers.status.disabled")}
+        </span>
       </td>
       <td
         class="num"
-        title={
-          u.unlimited ? `stored balance ${usd(u.quota)}: it applies again if the account is made limited` : undefined
-        }
+        title={u.unlimited ? t("adminUsers.storedBalance", { amount: usd(u.quota, false, tr) }) : undefined}
       >
-        <span safe>{balance(u.quota, u.unlimited)}</span>
-        <BudgetNote b={u} />
+        <span safe>{balance(u.quota, u.unlimited, tr)}</span>
+        <BudgetNote b={u} t={tr} />
       </td>
-      <td>{u.unlimited ? <span class="badge accent">unlimited</span> : <span class="muted">no</span>}</td>
-      <td class="num" safe>
-        {usd(u.used_quota)}
-      </td>
-      <td class="num">{u.request_count}</td>
-      <td safe>{utc(u.created_at).slice(0, 10)}</td>
-      <RowMenu>
-        <button type="button" hx-get={`/admin/users/${u.id}/topup`} hx-target="#dialog-slot">
-          Top up
-        </button>
-        <button type="button" hx-get={`/admin/users/${u.id}/budget`} hx-target="#dialog-slot">
-          Budget
-        </button>
-        <button type="button" hx-get={`/admin/users/${u.id}/limits`} hx-target="#dialog-slot">
-          Rate limits
-        </button>
-        <button type="button" hx-get={`/admin/users/${u.id}/tokens`} hx-target="#dialog-slot">
-          Tokens
-        </button>
-        <a href={`/admin/logs${qs({ user: u.username })}`}>Logs</a>
-        <button
-          type="button"
-          hx-put={`/admin/users/${u.id}/unlimited`}
-          hx-vals={JSON.stringify({ unlimited: u.unlimited ? "0" : "1" })}
-          hx-target={`#user-${u.id}`}
-          hx-swap="outerHTML"
-        >
-          {u.unlimited ? "Make limited" : "Make unlimited"}
-        </button>
-        {props.self ? (
-          ""
+      <td>
+        {u.unlimited ? (
+          <span class="badge accent" safe>
+            {t("common.unlimited")}
+          </span>
         ) : (
-          <>
-            <button
-              type="button"
-              hx-put={`/admin/users/${u.id}/status`}
-              hx-vals={JSON.stringify({
-                status: u.status === USER_STATUS.enabled ? USER_STATUS.disabled : USER_STATUS.enabled,
-              })}
-              hx-target={`#user-${u.id}`}
-              hx-swap="outerHTML"
-            >
-              {u.status === USER_STATUS.enabled ? "Disable" : "Enable"}
-            </button>
-            <button
-              type="button"
-              class="danger"
-              hx-delete={`/admin/users/${u.id}`}
-              hx-confirm={`Delete the user "${u.username}" and all their tokens?`}
-              hx-target={`#user-${u.id}`}
-              hx-swap="outerHTML"
-            >
-              Delete
-            </button>
-          </>
+          <span class="muted" safe>
+            {t("adminUsers.limited")}
+          </span>
         )}
-      </RowMenu>
+      </td>
+      <td class="num" safe>
+        {usd(u.used_quota, false, tr)}
+      </td>
+      <td class="num" safe>
+        {tr.num(u.request_count)}
+      </td>
+      <td safe>{tr.date(u.created_at * 1000)}</td>
+      <UserActions u={u} self={props.self} t={tr} />
     </tr>
   );
 }
 
-const COLUMNS = ["Username", "Role", "Status", "Balance", "Unlimited", "Used", "Calls", "Created", ""];
+const COLUMNS: PlainKey[] = [
+  "adminUsers.col.username",
+  "adminUsers.col.role",
+  "adminUsers.col.status",
+  "adminUsers.col.balance",
+  "adminUsers.col.unlimited",
+  "adminUsers.col.used",
+  "adminUsers.col.calls",
+  "adminUsers.col.created",
+];
 
 export function UserTable(props: {
   path: string;
@@ -108,28 +147,39 @@ export function UserTable(props: {
   page: number;
   size: number;
   keyword: string;
+  t: Translator;
 }) {
+  const tr = props.t;
+  const { t } = tr;
   return (
     <AdminPage path={props.path}>
       <ListToolbar
-        title="Users"
-        search={{ action: "/admin/users", placeholder: "Search by username", value: props.keyword }}
+        title={t("adminUsers.title")}
+        search={{ action: "/admin/users", placeholder: t("adminUsers.search"), value: props.keyword }}
         newUrl="/admin/users/new"
+        t={tr}
       />
       <DataTable
-        columns={COLUMNS}
+        columns={[...COLUMNS.map((k) => t(k)), ""]}
         bodyId="user-rows"
-        empty={props.rows.length === 0 && <p class="empty">No user matches — clear the search, or click New.</p>}
+        empty={
+          props.rows.length === 0 && (
+            <p class="empty" safe>
+              {t("adminUsers.empty")}
+            </p>
+          )
+        }
       >
         {props.rows.map((u) => (
-          <UserRow u={u} self={u.id === props.selfId} />
+          <UserRow u={u} self={u.id === props.selfId} t={tr} />
         ))}
       </DataTable>
       <Pager
         page={props.page}
         size={props.size}
         total={props.total}
-        noun="users"
+        summary={(f) => t("adminUsers.pager", f)}
+        t={tr}
         link={(p) => `/admin/users${qs({ p, keyword: props.keyword })}`}
       />
       <DialogSlot />
@@ -137,13 +187,14 @@ export function UserTable(props: {
   );
 }
 
-export function NewUserDialog() {
+export function NewUserDialog(props: { t: Translator }) {
+  const { t } = props.t;
   return (
     <dialog data-autoopen class="form-dialog">
       <form hx-post="/admin/users" hx-target="#admin-sink" hx-swap="none" autocomplete="off">
-        <h2>New user</h2>
+        <h2 safe>{t("adminUsers.new.title")}</h2>
         <label>
-          Username
+          <span safe>{t("adminUsers.new.username")}</span>
           <input
             name="username"
             required
@@ -154,112 +205,82 @@ export function NewUserDialog() {
           />
         </label>
         <label>
-          Password (at least 8 characters)
+          <span safe>{t("adminUsers.new.password")}</span>
           <input name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" />
         </label>
         <fieldset>
-          <legend>Role</legend>
+          <legend safe>{t("adminUsers.new.role")}</legend>
           <label class="radio">
-            <input type="radio" name="role" value="user" checked /> User
+            <input type="radio" name="role" value="user" checked /> <span safe>{t("adminUsers.new.roleUser")}</span>
           </label>
           <label class="radio">
-            <input type="radio" name="role" value="admin" /> Admin: may open these pages and change everything
+            <input type="radio" name="role" value="admin" /> <span safe>{t("adminUsers.new.roleAdmin")}</span>
           </label>
         </fieldset>
         <DialogErrorSlot />
-        <DialogButtons submit="Create" />
+        <DialogButtons submit={t("common.create")} t={props.t} />
       </form>
     </dialog>
   );
 }
 
-/** A dialog that posts to `/admin/users/:id/<action>`: "<title> <username>", the inputs, the error
- * line (a refusal shows there, keeping what was typed) and the buttons. */
-export function UserDialog(props: { u: UserView; action: string; title: string; submit: string; children: Children }) {
-  const u = props.u;
+/** A dialog that posts to `/admin/users/:id/<action>`: its title (naming the user), the inputs, the
+ * error line (a refusal shows there, keeping what was typed) and the buttons. */
+export function UserDialog(props: {
+  u: UserView;
+  action: string;
+  title: string;
+  submit: string;
+  t: Translator;
+  children: Children;
+}) {
   return (
     <dialog data-autoopen class="form-dialog">
-      <form hx-post={`/admin/users/${u.id}/${props.action}`} hx-target="#admin-sink" hx-swap="none">
-        <h2 safe>{`${props.title} ${u.username}`}</h2>
+      <form hx-post={`/admin/users/${props.u.id}/${props.action}`} hx-target="#admin-sink" hx-swap="none">
+        <h2 safe>{props.title}</h2>
         {props.children}
         <DialogErrorSlot />
-        <DialogButtons submit={props.submit} />
+        <DialogButtons submit={props.submit} t={props.t} />
       </form>
     </dialog>
   );
 }
 
-export function TopUpDialog(props: { u: UserView }) {
-  const u = props.u;
+export function TopUpDialog(props: { u: UserView; t: Translator }) {
+  const { u, t: tr } = props;
+  const { t } = tr;
+  const now = usd(u.quota, false, tr);
   return (
-    <UserDialog u={u} action="topup" title="Top up" submit="Top up">
+    <UserDialog
+      u={u}
+      action="topup"
+      title={t("adminUsers.topup.title", { name: u.username })}
+      submit={t("adminUsers.topUp")}
+      t={tr}
+    >
       <p class="muted" safe>
-        {`Balance now: ${usd(u.quota)}${u.unlimited ? " (unlimited: calls do not spend it)" : ""}. The top-up is written to the user's logs.`}
+        {t(u.unlimited ? "adminUsers.topup.balanceUnlimited" : "adminUsers.topup.balance", { balance: now })}
       </p>
       <label>
-        Amount ($)
-        <input name="amount_usd" inputmode="decimal" required placeholder="e.g. 10" />
+        <span safe>{t("adminUsers.topup.amount", { symbol: tr.currency.symbol })}</span>
+        <input name="amount_usd" inputmode="decimal" required placeholder={t("adminUsers.topup.placeholder")} />
       </label>
     </UserDialog>
   );
 }
 
 /** A user's rate limits, which cover all their tokens together. */
-export function UserLimitsDialog(props: { u: UserView; limits: RateLimitForm }) {
+export function UserLimitsDialog(props: { u: UserView; limits: RateLimitForm; t: Translator }) {
+  const { t } = props.t;
   return (
-    <UserDialog u={props.u} action="limits" title="Rate limits of" submit="Save">
-      <RateLimitInputs
-        values={props.limits}
-        note="These cover all the user's tokens together; each token may have its own as well. Empty: no limit (and the tokens' groups' defaults apply to each token)."
-      />
+    <UserDialog
+      u={props.u}
+      action="limits"
+      title={t("adminUsers.limits.title", { name: props.u.username })}
+      submit={t("common.save")}
+      t={props.t}
+    >
+      <RateLimitInputs values={props.limits} note={t("adminUsers.limits.note")} t={props.t} />
     </UserDialog>
-  );
-}
-
-const lastUsed = (t: TokenView) => (t.accessed_time ? utc(t.accessed_time) : "—");
-const TOKEN_COLUMNS = ["Name", "Key", "Status", "Group", "Remaining", "Used", "Expires", "Last used"];
-
-export function UserTokensDialog(props: { u: UserView; tokens: TokenView[]; total: number }) {
-  return (
-    <dialog data-autoopen class="form-dialog wide">
-      <h2>
-        Tokens of <span safe>{props.u.username}</span>
-      </h2>
-      {props.tokens.length === 0 ? (
-        <p class="empty">This user has no tokens.</p>
-      ) : (
-        <DataTable columns={TOKEN_COLUMNS}>
-          {props.tokens.map((t) => (
-            <tr>
-              <td class="name" safe>
-                {t.name}
-              </td>
-              <td>
-                <code safe>{t.key}</code>
-              </td>
-              <td>
-                <TokenStatus status={t.status} />
-              </td>
-              <td safe>{[t.group, ...t.fallback_groups].join(" → ")}</td>
-              <td safe>{balance(t.remain_quota, t.unlimited_quota)}</td>
-              <td safe>{usd(t.used_quota)}</td>
-              <td safe>{t.expired_time === -1 ? "never" : utc(t.expired_time).slice(0, 10)}</td>
-              <td safe>{lastUsed(t)}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-      {props.total > props.tokens.length ? (
-        <p class="muted" safe>{`Showing ${props.tokens.length} of ${props.total}.`}</p>
-      ) : (
-        ""
-      )}
-      <div class="buttons">
-        <a href={`/admin/logs${qs({ user: props.u.username })}`}>Their logs</a>
-        <button type="button" data-close>
-          Close
-        </button>
-      </div>
-    </dialog>
   );
 }

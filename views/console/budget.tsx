@@ -13,7 +13,7 @@ export const PERIODS: [string, PlainKey][] = [
   ["weekly", "budget.pick.weekly"],
   ["monthly", "budget.pick.monthly"],
 ];
-const PERIOD_WORDS: Record<string, PlainKey> = {
+export const PERIOD_WORDS: Record<string, PlainKey> = {
   daily: "budget.daily",
   weekly: "budget.weekly",
   monthly: "budget.monthly",

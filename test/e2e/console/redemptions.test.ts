@@ -110,7 +110,7 @@ test("/topup: the nav link, redeeming from the box, one message for every failur
 
 test("the admin list says who redeemed which code and when; disable, delete and delete invalid", async () => {
   const list = await page("/admin/redemptions?status=3", admin);
-  expect(list.text).toMatch(/kim #\d+<\/td><td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d<\/td>/);
+  expect(list.text).toMatch(/kim #\d+<\/td><td>\d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d<\/td>/); // the reader\'s locale
   expect(list.text).toContain('class="active">Used</a>');
   const usable = expectReply(await client(app.url, admin).get("/api/redemption/search?status=1"), 200).items;
   const [a, b] = usable;
