@@ -4,7 +4,7 @@
 // reader's currency (they are the upstreams' list prices), and say so with "$".
 import type { PlainKey, Translator } from "../../src/i18n";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
-import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, Rich, RowButtons } from "./kit";
+import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, Rich, RowMenu } from "./kit";
 import type { PriceView } from "./models";
 
 /** A row id safe in any selector: model names hold "/", ".", ":" and more. */
@@ -56,7 +56,7 @@ export function PriceRow(props: { p: PriceView; t: Translator }) {
           </span>
         )}
       </td>
-      <RowButtons>
+      <RowMenu t={tr}>
         <button type="button" hx-get={`${modelPath(p.model)}/edit`} hx-target="#dialog-slot" safe>
           {t("adminPricing.edit")}
         </button>
@@ -71,7 +71,7 @@ export function PriceRow(props: { p: PriceView; t: Translator }) {
         >
           {t("adminPricing.delete")}
         </button>
-      </RowButtons>
+      </RowMenu>
     </tr>
   );
 }
