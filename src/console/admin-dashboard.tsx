@@ -4,17 +4,18 @@
 // figures, which then show the default 7 days.
 import { AdminDashboardPage } from "../../views/console/admin-dashboard";
 import { isUserError } from "../errors";
+import { errorText } from "../i18n/errors";
 import { adminDashboard } from "../services/admin-dashboard";
 import type { AdminTable } from "./admin-kit";
 
 export function adminDashboardPages({ page }: AdminTable) {
-  page("/admin/dashboard", { title: "Dashboard", admin: true }, ({ ctx, query, path }) => {
+  page("/admin/dashboard", { title: "Dashboard", admin: true }, ({ ctx, query, path, t }) => {
     const ask = { period: query.period || undefined, from: query.from, to: query.to };
     try {
       return AdminDashboardPage({ path, d: adminDashboard(ctx, ask) }) as string;
     } catch (e) {
       if (!isUserError(e)) throw e;
-      return AdminDashboardPage({ path, d: adminDashboard(ctx, {}), notice: e.message }) as string;
+      return AdminDashboardPage({ path, d: adminDashboard(ctx, {}), notice: errorText(e, t) }) as string;
     }
   });
 }

@@ -5,6 +5,7 @@
 import { isDay } from "../core/local-days";
 import { unitsToUsd } from "../core/money";
 import { isUserError } from "../errors";
+import { errorText } from "../i18n/errors";
 import { logBatches } from "../services/call-stats";
 import { logFilter } from "../services/logs";
 import { usageStore } from "../store/rollups";
@@ -30,7 +31,7 @@ const USAGE_HEADER = [
 ];
 
 export function adminExportPages({ get }: AdminTable) {
-  get("/admin/logs.csv", ({ ctx, user, query }) => {
+  get("/admin/logs.csv", ({ ctx, user, query, t }) => {
     const { q, notice, status } = readAdminLogFilters(ctx, query);
     if (!q) return refused(status, notice);
     try {
@@ -38,7 +39,7 @@ export function adminExportPages({ get }: AdminTable) {
       const { header, row } = callColumns(true);
       return csvDownload("apiyi-all-logs", header, mapBatches(logBatches(ctx, filter), row));
     } catch (e) {
-      if (isUserError(e)) return refused(e.status, e.message);
+      if (isUserError(e)) return refused(e.status, errorText(e, t));
       throw e;
     }
   });

@@ -6,6 +6,7 @@
 import { LogTable, type LogFilters } from "../../views/console/admin-logs";
 import type { LogView } from "../../views/console/models";
 import { isUserError } from "../errors";
+import { errorText } from "../i18n/errors";
 import type { Ctx } from "../services/context";
 import { dayBounds, firstParam } from "../services/call-stats";
 import { allChannels } from "../services/channels";
@@ -47,7 +48,7 @@ export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>) {
 }
 
 export function adminLogPages({ page }: AdminTable) {
-  page("/admin/logs", { title: "Logs", admin: true }, ({ ctx, user, query, path }) => {
+  page("/admin/logs", { title: "Logs", admin: true }, ({ ctx, user, query, path, t }) => {
     const { filters, q, notice: refused } = readAdminLogFilters(ctx, query);
     const usernames = listUsers(ctx, readPage({ size: "100" })).items.map((u) => u.username);
     const names = new Map(allChannels(ctx).map((c) => [c.id, `${c.name} #${c.id}`]));
@@ -66,7 +67,7 @@ export function adminLogPages({ page }: AdminTable) {
       }
     } catch (e) {
       if (!isUserError(e)) throw e;
-      notice = e.message;
+      notice = errorText(e, t);
     }
     return LogTable({
       path,

@@ -4,7 +4,7 @@
 // GET /admin/pricing.json downloads the list; POST /admin/pricing/import takes a JSON array (as the
 // request body, or pasted into the dialog), checks every entry first, then sets them all.
 import { ImportDialog, PriceDialog, PriceRow, PriceTable } from "../../views/console/admin-pricing";
-import { AppError, invalidField, notFound } from "../errors";
+import { AppError, invalidField, keyed, notFound } from "../errors";
 import type { Ctx } from "../services/context";
 import { readPage } from "../services/paging";
 import { catalogStatus } from "../services/price-catalog";
@@ -18,7 +18,7 @@ const MAX_IMPORT = 10_000;
 /** One price as the table shows it (with the groups that serve the model). */
 function findPrice(ctx: Ctx, model: string) {
   const p = listPrices(ctx).items.find((x) => x.model === model);
-  if (!p) throw notFound(`price of "${model}"`);
+  if (!p) throw notFound(keyed("error.price.notFound", { model }));
   return p;
 }
 
@@ -50,13 +50,16 @@ function importEntries(form: Form | unknown[]): unknown[] {
     try {
       data = JSON.parse(first(form.json));
     } catch (e) {
-      throw invalidField("json", `is not valid JSON (${(e as Error).message})`);
+      throw invalidField("json", keyed("error.import.badJson", { detail: (e as Error).message }));
     }
   }
   if (!Array.isArray(data))
-    throw invalidField("json", 'must be a JSON array: [{"model": "…", "input": "…", "output": "…"}, …]');
-  if (data.length === 0) throw invalidField("json", "the array is empty");
-  if (data.length > MAX_IMPORT) throw invalidField("json", `at most ${MAX_IMPORT} entries at once`);
+    throw invalidField(
+      "json",
+      keyed("error.import.notArray", { example: '[{"model": "…", "input": "…", "output": "…"}, …]' }),
+    );
+  if (data.length === 0) throw invalidField("json", keyed("error.import.empty"));
+  if (data.length > MAX_IMPORT) throw invalidField("json", keyed("error.import.tooMany", { max: MAX_IMPORT }));
   return data;
 }
 
@@ -67,14 +70,18 @@ function checkEntries(entries: unknown[]) {
       typeof entry === "object" && entry !== null && typeof (entry as { model?: unknown }).model === "string"
         ? (entry as { model: string }).model
         : "";
-    const where = `entry ${i + 1}${model ? ` ("${model}")` : ""}`;
     try {
       const p = validate(PriceInput, entry);
       if (p.input === null && p.output === null && p.per_call === null)
-        throw invalidField("input", "give at least one of input, output or per_call");
+        throw invalidField("input", keyed("error.price.none"));
     } catch (e) {
-      if (e instanceof AppError) throw new AppError(e.status, e.code, `${where}: ${e.message}`, e.param);
-      throw e;
+      if (!(e instanceof AppError)) throw e;
+      const problem = e.text ?? e.message;
+      const n = i + 1;
+      const said = model
+        ? keyed("error.import.entryModel", { n, model, problem })
+        : keyed("error.import.entry", { n, problem });
+      throw new AppError(e.status, e.code, said, e.param);
     }
   });
 }
@@ -119,7 +126,7 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
     fromDialog(() => {
       const model = first(form.model).trim();
       if (model && listPrices(ctx).items.some((p) => p.model === model))
-        throw invalidField("model", `"${model}" already has a price; edit it instead`);
+        throw invalidField("model", keyed("error.price.exists", { model }));
       const p = findPrice(ctx, setPrice(ctx, { model, ...prices(form) }).model);
       return {
         html: oobNewRow("price-rows", PriceRow({ p }) as string),

@@ -12,7 +12,8 @@ import {
 } from "../../views/console/admin-redemptions";
 import { usdToUnits } from "../core/money";
 import { codesCsv } from "../core/redemption-codes";
-import { invalidField, isUserError } from "../errors";
+import { invalidField, isUserError, keyed } from "../errors";
+import { errorText, recognised } from "../i18n/errors";
 import { readPage } from "../services/paging";
 import {
   createRedemptions,
@@ -36,15 +37,14 @@ function units(text: string) {
   try {
     return usdToUnits(text.trim().replace(/^\$/, "") || "0");
   } catch (e) {
-    throw invalidField("amount", (e as Error).message);
+    throw invalidField("amount", recognised((e as Error).message));
   }
 }
 
 function expiry(days: string, now: number) {
   const d = num(days);
   if (d === undefined) return 0;
-  if (typeof d !== "number" || !Number.isInteger(d) || d < 1)
-    throw invalidField("expires", "a whole number of days, or empty for never");
+  if (typeof d !== "number" || !Number.isInteger(d) || d < 1) throw invalidField("expires", keyed("error.code.days"));
   return now + d * 86_400;
 }
 
@@ -68,7 +68,7 @@ export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
   });
   fragment("/admin/redemptions/new", () => NewBatchDialog({ form: EMPTY_BATCH }) as string);
 
-  action("POST", "/admin/redemptions", { admin: true }, ({ ctx, user, form }) => {
+  action("POST", "/admin/redemptions", { admin: true }, ({ ctx, user, form, t }) => {
     try {
       const batch = createRedemptions(ctx, user, {
         name: first(form.name),
@@ -87,7 +87,7 @@ export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
         toast: `${batch.codes.length} codes created`,
       };
     } catch (e) {
-      if (isUserError(e)) return { html: NewBatchDialog({ form: echo(form), error: e.message }) as string };
+      if (isUserError(e)) return { html: NewBatchDialog({ form: echo(form), error: errorText(e, t) }) as string };
       throw e;
     }
   });

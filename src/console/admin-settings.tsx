@@ -7,9 +7,12 @@ import { z } from "zod";
 import { AlertSendsTable } from "../../views/console/alerts";
 import { SettingsForm, SettingsPage, type SettingField, type SettingKind } from "../../views/console/admin-settings";
 import { isUserError } from "../errors";
+import type { Translator } from "../i18n";
+import { errorText, textIn } from "../i18n/errors";
 import type { Ctx } from "../services/context";
 import { readSettings, SETTINGS, writeSettings } from "../services/settings";
 import { recentSends } from "../services/user-alerts";
+import { issueText } from "../services/validate";
 import { checked, type AdminTable } from "./admin-kit";
 import { all, first, type Form } from "./route";
 
@@ -98,7 +101,7 @@ function fields(values: Record<string, unknown>, raw?: Form, errors: Record<stri
   }));
 }
 
-function save(ctx: Ctx, form: Form) {
+function save(ctx: Ctx, form: Form, t: Translator) {
   const input: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const { key, schema, kind } of entries()) {
@@ -106,7 +109,7 @@ function save(ctx: Ctx, form: Form) {
     const value = posted(kind, form, key);
     const parsed = schema.safeParse(value);
     if (parsed.success) input[key] = value;
-    else errors[key] = parsed.error.issues[0]?.message ?? "is not valid";
+    else errors[key] = textIn(issueText(parsed.error.issues[0]!, value), t);
   }
   if (Object.keys(errors).length)
     return {
@@ -121,8 +124,11 @@ function save(ctx: Ctx, form: Form) {
   } catch (e) {
     if (!isUserError(e)) throw e;
     const key = e.param ?? "";
-    const errs = Object.hasOwn(SETTINGS, key) ? { [key]: e.message.replace(`${key}: `, "") } : {};
-    return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errs), error: e.message }) as string };
+    const problem = e.text?.params?.problem; // an invalid field's problem, without its name
+    const errs = Object.hasOwn(SETTINGS, key)
+      ? { [key]: problem === undefined ? errorText(e, t) : textIn(problem, t) }
+      : {};
+    return { html: SettingsForm({ fields: fields(readSettings(ctx), form, errs), error: errorText(e, t) }) as string };
   }
 }
 
@@ -134,5 +140,5 @@ export function adminSettingsPages({ page, action }: AdminTable) {
       (SettingsPage({ path, fields: fields(readSettings(ctx)) }) as string) +
       (AlertSendsTable({ rows: recentSends(ctx), everyone: true }) as string),
   );
-  action("POST", "/admin/settings", { admin: true }, ({ ctx, form }) => save(ctx, form));
+  action("POST", "/admin/settings", { admin: true }, ({ ctx, form, t }) => save(ctx, form, t));
 }

@@ -16,7 +16,8 @@ import { usd } from "../../views/console/money";
 import { rateLimitForm } from "../../views/console/rate-limits";
 import { unitsToUsd, usdToUnits } from "../core/money";
 import { USER_STATUS } from "../core/status";
-import { invalidField } from "../errors";
+import { invalidField, keyed } from "../errors";
+import { recognised } from "../i18n/errors";
 import { readPage } from "../services/paging";
 import { listTokens } from "../services/tokens";
 import { createUser, deleteUser, getUser, listUsers, topUp, updateUser } from "../services/users";
@@ -32,9 +33,9 @@ function amountUnits(text: string, field = "amount") {
   try {
     units = usdToUnits(text.trim().replace(/^\$/, "") || "0");
   } catch (e) {
-    throw invalidField(field, (e as Error).message);
+    throw invalidField(field, recognised((e as Error).message));
   }
-  if (units <= 0) throw invalidField(field, "must be more than $0");
+  if (units <= 0) throw invalidField(field, keyed("error.amount.positive"));
   return units;
 }
 

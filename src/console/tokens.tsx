@@ -10,6 +10,7 @@ import { unitsToUsd, usdToUnits } from "../core/money";
 import { reachableModels } from "../core/routing";
 import { TOKEN_STATUS } from "../core/status";
 import { invalidField, isUserError } from "../errors";
+import { errorText, recognised } from "../i18n/errors";
 import type { Translator } from "../i18n";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
@@ -30,7 +31,7 @@ function quotaOf(f: Form, creating: boolean, { t }: Translator) {
   try {
     remain_quota = usdToUnits(typed);
   } catch (e) {
-    throw invalidField("quota", (e as Error).message);
+    throw invalidField("quota", recognised((e as Error).message));
   }
   // an edit may set a limited token to 0 (the service decides); a new token at 0 could never call
   if (creating && remain_quota === 0) throw invalidField("quota", t("tokens.quotaHint"));
@@ -140,7 +141,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
       const created = NewKeyDialog({ name: token.name, key, t: call.t }) as string;
       return { html: created + oob + footer(call), toast: call.t.t("tokens.toast.created") };
     } catch (e) {
-      if (isUserError(e)) return { html: dialog(call, echo(call.form), e.message) };
+      if (isUserError(e)) return { html: dialog(call, echo(call.form), errorText(e, call.t)) };
       throw e;
     }
   });
@@ -151,7 +152,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
       const row = (TokenRow({ t: token, tr: call.t }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
       return { html: `<template>${row}</template>`, toast: call.t.t("tokens.toast.saved"), closeDialog: true };
     } catch (e) {
-      if (isUserError(e)) return { html: dialog(call, echo(call.form, id), e.message) };
+      if (isUserError(e)) return { html: dialog(call, echo(call.form, id), errorText(e, call.t)) };
       throw e;
     }
   });
