@@ -164,8 +164,8 @@ export const enErrors = {
   "error.v.metadataName": "{name} is a cloud metadata service",
   "error.v.linkLocalV6": "the address is IPv6 link-local (fe80::/10)",
 
-  // "error.zod.": zod's own issues by code (services/validate.ts), for the other languages: the English
-  // API message stays as zod words it.
+  // "error.zod.": zod's own issues by code (services/validate.ts), for the other languages only: the
+  // English API message stays zod's own.
   "error.zod.required": "is required",
   "error.zod.type": "must be {expected}",
   "error.zod.min": "must be at least {minimum}",

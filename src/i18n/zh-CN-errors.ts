@@ -159,8 +159,8 @@ export const zhCNErrors: { readonly [K in keyof typeof enErrors]: string } = {
   "error.v.metadataName": "{name} 是云元数据服务",
   "error.v.linkLocalV6": "该地址是 IPv6 链路本地地址（fe80::/10）",
 
-  // "error.zod.": zod's own issues by code (services/validate.ts), for the other languages: the English
-  // API message stays as zod words it.
+  // "error.zod.": zod's own issues by code (services/validate.ts), for the other languages only: the
+  // English API message stays zod's own.
   "error.zod.required": "必填",
   "error.zod.type": "类型应为 {expected}",
   "error.zod.min": "不能小于 {minimum}",
