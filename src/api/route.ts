@@ -5,13 +5,17 @@
 // management body limit and deadline (413/408), parsed (400) and validated by the handler (422). So an
 // anonymous caller never learns how bodies are checked, and a forged write is refused before its
 // body is read. A credential in Authorization (an access token) cannot be sent by another site's
-// page, so it needs no CSRF token.
+// page, so it needs no CSRF token. A refusal's message is in the language the request's Accept-Language
+// names, when the console has it (zh-CN); without the header, or naming none, it is English.
 import { type Context, Elysia } from "elysia";
 import type { z } from "zod";
+import { fromAcceptLanguage } from "../core/language";
 import { refusals } from "../core/refusals";
 import { USER_ROLE } from "../core/status";
-import { AppError, apiErrorBody, asAppError, badRequest, forbidden, unauthorized } from "../errors";
+import { AppError, apiErrorBody, asAppError, badRequest, forbidden, keyed, unauthorized } from "../errors";
 import { requestClientIp } from "../http/client-ip";
+import { EN, isLang, LANGUAGE_CODES, type Translator, translator } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { managementLimits } from "../http/management-limits";
 import { sameOrigin } from "../http/origin";
 import { isJsonType, readBodyText } from "../http/read-body";
@@ -67,14 +71,8 @@ export function parseCookies(header: string | null): Record<string, string> {
 export const accessTokenFrom = (header: string | null) => header?.replace(/^Bearer\s+/i, "").trim() || undefined;
 
 const CSRF_HEADER = "x-csrf-token";
-const csrfMissing = () =>
-  forbidden(
-    `refused: a write made with the session cookie needs the ${CSRF_HEADER} header (data.csrf_token of the sign-in reply or of GET /api/user/self), or use an access token in Authorization`,
-  );
-const crossSite = () =>
-  forbidden(
-    "refused: this write came from another site (Origin / Sec-Fetch-Site); send it from this server's own origin",
-  );
+const csrfMissing = () => forbidden(keyed("error.api.csrf", { header: CSRF_HEADER }));
+const crossSite = () => forbidden(keyed("error.api.crossSite"));
 
 /** Whether the request carries a body at all (a declared length above 0, or a chunked one). */
 const carriesBody = (request: Request) =>
@@ -93,7 +91,7 @@ async function readJsonBody(ctx: Ctx, spec: RouteSpec, request: Request, server:
   try {
     return JSON.parse(text);
   } catch {
-    throw badRequest("the request body is not valid JSON");
+    throw badRequest(keyed("error.api.badJson"));
   }
 }
 
@@ -111,16 +109,25 @@ function checkCookieWrite(
   if (!csrfMatches(ctx, sessionId, request.headers.get(CSRF_HEADER))) throw csrfMissing();
 }
 
-/** The reply for anything a route threw (`where` names the route in the log when it was unexpected). */
+/** The language of a refusal: the one Accept-Language names, if the console has it; else English
+ * (never the user's or the server's setting: scripts read the English words). */
+export function replyTranslator(request: Request): Translator {
+  const lang = fromAcceptLanguage(request.headers.get("accept-language") ?? "", LANGUAGE_CODES);
+  return isLang(lang) ? translator(lang) : EN;
+}
+
+/** The reply for anything a route threw (`where` names the route in the log when it was unexpected),
+ * its message in `t`'s language. */
 export function errorReply(
   e: unknown,
   set: { status?: number | string; headers?: Record<string, unknown> },
   where = "api",
+  t: Translator = EN,
 ) {
   const err = asAppError(e, where);
   set.status = err.status;
   if (set.headers) Object.assign(set.headers, err.headers); // a 429's Retry-After
-  return apiErrorBody(err);
+  return apiErrorBody(err, errorText(err, t));
 }
 
 /** A route table: its routes go on `routes`, which the app takes with `.use` once every module has
@@ -143,7 +150,7 @@ export function routeTable(ctx: Ctx) {
           // a stale cookie of a disabled account must not block public routes such as login
           const actor = spec.access === "public" ? tryAuthenticate(ctx, cred) : authenticate(ctx, cred);
           if (spec.access !== "public" && !actor) throw unauthorized();
-          if (spec.access === "admin" && actor?.role !== USER_ROLE.admin) throw forbidden("admins only");
+          if (spec.access === "admin" && actor?.role !== USER_ROLE.admin) throw forbidden(keyed("error.adminsOnly"));
           if (spec.method !== "GET" && !accessToken) checkCookieWrite(ctx, spec, request, sessionId, actor);
           const body = await readJsonBody(ctx, spec, request, server);
           ctx.ledger.flushAll(); // balances and logs read here include every call that has finished
@@ -165,7 +172,7 @@ export function routeTable(ctx: Ctx) {
           set.status = spec.creates ? 201 : 200;
           return { success: true, message: "", data: data ?? null };
         } catch (err) {
-          return errorReply(err, set, `api ${spec.method} ${spec.path}`);
+          return errorReply(err, set, `api ${spec.method} ${spec.path}`, replyTranslator(request));
         }
       },
       { parse: "none" }, // bodies are read by readJsonBody, after the access checks
@@ -185,6 +192,6 @@ function tryAuthenticate(ctx: Ctx, cred: Parameters<typeof authenticate>[1]) {
 /** Path ids are numbers; anything else is a 404, like an id that does not exist. */
 export function idParam(params: Record<string, string>, name = "id"): number {
   const id = /^\d{1,15}$/.test(params[name] ?? "") ? Number(params[name]) : 0;
-  if (id <= 0) throw new AppError(404, "not_found", `${name} "${params[name]}" not found`);
+  if (id <= 0) throw new AppError(404, "not_found", keyed("error.api.noId", { name, value: String(params[name]) }));
   return id;
 }

@@ -7,6 +7,7 @@ import { AlertSendsTable, AlertSettingsForm } from "../../views/console/alerts";
 import { usdToUnits } from "../core/money";
 import { sha256Hex } from "../core/keys";
 import { isUserError } from "../errors";
+import { errorText } from "../i18n/errors";
 import { rotateAccessToken } from "../services/auth";
 import { alertSettingsView, recentSends, saveAlertSettings } from "../services/user-alerts";
 import { changeOwnPassword, getUser } from "../services/users";
@@ -45,7 +46,7 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
     }),
   );
 
-  action("POST", "/account/alerts", {}, ({ ctx, user, form }) => {
+  action("POST", "/account/alerts", {}, ({ ctx, user, form, t }) => {
     const input = alertInput(form);
     const view = () => alertSettingsView(ctx, user.id);
     if (typeof input === "string") return { html: AlertSettingsForm({ view: view(), error: input }) as string };
@@ -54,12 +55,12 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
       const secret = "webhook_secret" in saved ? saved.webhook_secret : undefined;
       return { html: AlertSettingsForm({ view: saved, secret }) as string, toast: "Alert saved" };
     } catch (e) {
-      if (isUserError(e)) return { html: AlertSettingsForm({ view: view(), error: e.message }) as string };
+      if (isUserError(e)) return { html: AlertSettingsForm({ view: view(), error: errorText(e, t) }) as string };
       throw e;
     }
   });
 
-  action("POST", "/account/password", {}, async ({ ctx, user, form }) => {
+  action("POST", "/account/password", {}, async ({ ctx, user, form, t }) => {
     const password = first(form.password);
     if (password !== first(form.password_again))
       return { html: PasswordForm({ error: "the two new passwords differ" }) as string };
@@ -72,7 +73,7 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
       );
       return { html: PasswordForm({}) as string, toast: "Password changed" };
     } catch (e) {
-      if (isUserError(e)) return { html: PasswordForm({ error: e.message }) as string };
+      if (isUserError(e)) return { html: PasswordForm({ error: errorText(e, t) }) as string };
       throw e;
     }
   });

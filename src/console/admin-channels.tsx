@@ -12,7 +12,7 @@ import { ChannelRow, ChannelTable, TestResult } from "../../views/console/admin-
 import { BalanceBlock, StatusCell } from "../../views/console/channel-health";
 import { ChannelDialog, NEW_CHANNEL, channelForm } from "../../views/console/channel-dialog";
 import { CHANNEL_STATUS } from "../core/status";
-import { invalidField } from "../errors";
+import { invalidField, keyed } from "../errors";
 import type { Translator } from "../i18n";
 import { probeChannel } from "../relay/attempt/probe";
 import { BASE_URL_EXAMPLES, CHANNEL_TYPES } from "../services/channel-schema";
@@ -39,7 +39,7 @@ function mappingFrom(text: string, { t }: Translator): Record<string, string> {
     const at = line.indexOf("=");
     const from = at < 0 ? "" : line.slice(0, at).trim();
     const to = at < 0 ? "" : line.slice(at + 1).trim();
-    if (!from || !to) throw invalidField("model_mapping", t("channelDialog.mappingLine", { line: i + 1 }));
+    if (!from || !to) throw invalidField("model_mapping", keyed("error.channel.mappingLine", { line: i + 1 }));
     entries.push([from, to]);
   });
   // fromEntries: a model called "__proto__" stays a plain entry

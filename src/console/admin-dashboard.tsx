@@ -4,6 +4,7 @@
 // figures, which then show the default 7 days. In the reader's language and currency (`call.t`).
 import { AdminDashboardPage } from "../../views/console/admin-dashboard";
 import { isUserError } from "../errors";
+import { errorText } from "../i18n/errors";
 import { adminDashboard } from "../services/admin-dashboard";
 import type { AdminTable } from "./admin-kit";
 
@@ -14,7 +15,7 @@ export function adminDashboardPages({ page }: AdminTable) {
       return AdminDashboardPage({ path, d: adminDashboard(ctx, ask), t }) as string;
     } catch (e) {
       if (!isUserError(e)) throw e;
-      return AdminDashboardPage({ path, d: adminDashboard(ctx, {}), notice: e.message, t }) as string;
+      return AdminDashboardPage({ path, d: adminDashboard(ctx, {}), notice: errorText(e, t), t }) as string;
     }
   });
 }

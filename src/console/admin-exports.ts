@@ -6,6 +6,7 @@
 import { isDay } from "../core/local-days";
 import { unitsToUsd } from "../core/money";
 import { isUserError } from "../errors";
+import { errorText } from "../i18n/errors";
 import { logBatches } from "../services/call-stats";
 import { logFilter } from "../services/logs";
 import { usageStore } from "../store/rollups";
@@ -39,7 +40,7 @@ export function adminExportPages({ get }: AdminTable) {
       const { header, row } = callColumns(true);
       return csvDownload("apiyi-all-logs", header, mapBatches(logBatches(ctx, filter), row));
     } catch (e) {
-      if (isUserError(e)) return refused(e.status, e.message);
+      if (isUserError(e)) return refused(e.status, errorText(e, t));
       throw e;
     }
   });

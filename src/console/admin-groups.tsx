@@ -4,7 +4,7 @@
 // is in the reader's language.
 import { readRateLimits } from "./rate-limit-form";
 import { GroupDialog, GroupRow, GroupTable } from "../../views/console/admin-groups";
-import { notFound } from "../errors";
+import { keyed, notFound } from "../errors";
 import type { Actor } from "../services/actor";
 import type { Ctx } from "../services/context";
 import { createGroup, deleteGroup, listGroups, updateGroup } from "../services/groups";
@@ -13,7 +13,7 @@ import { first, type Form } from "./route";
 
 function findGroup(ctx: Ctx, actor: Actor, name: string) {
   const g = listGroups(ctx, actor).items.find((x) => x.name === name);
-  if (!g) throw notFound(`group "${name}"`);
+  if (!g) throw notFound(keyed("error.group.notFound", { group: name }));
   return g;
 }
 

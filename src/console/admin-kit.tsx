@@ -1,7 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 // What the admin pages add to the console's route table: GET fragments and downloads for admins
 // only (anonymous → sign in, users → 403, like admin pages), and the form helpers they share.
-import { DialogError } from "../../views/console/admin-kit";
 import { USER_ROLE } from "../core/status";
 import { asAppError, isUserError } from "../errors";
 import type { Ctx } from "../services/context";
@@ -35,7 +34,7 @@ export function adminTable(ctx: Ctx) {
       try {
         return html(await render(call));
       } catch (e) {
-        return errorToast(asAppError(e, `console GET ${path}`));
+        return errorToast(asAppError(e, `console GET ${path}`), call.t);
       }
     });
   }
@@ -46,12 +45,13 @@ export function adminTable(ctx: Ctx) {
 export type AdminTable = ReturnType<typeof adminTable>;
 
 /** A save from a dialog: a refusal (bad field, conflict, not found) is shown in the dialog's error
- * line out-of-band, so the form keeps what was typed; anything else goes to the action's toast. */
+ * line out-of-band (console/route.tsx, in the reader's language), so the form keeps what was typed;
+ * anything else goes to the action's toast. */
 export async function fromDialog(save: () => ActionReply | Promise<ActionReply>): Promise<ActionReply> {
   try {
     return await save();
   } catch (e) {
-    if (isUserError(e)) return { html: DialogError({ message: e.message }) as string };
+    if (isUserError(e)) return { refusal: e };
     throw e;
   }
 }

@@ -7,6 +7,7 @@ import { LogTable, type LogFilters } from "../../views/console/admin-logs";
 import type { LogView } from "../../views/console/models";
 import { isUserError } from "../errors";
 import type { Translator } from "../i18n";
+import { errorText } from "../i18n/errors";
 import type { Ctx } from "../services/context";
 import { dayBounds, firstParam } from "../services/call-stats";
 import { allChannels } from "../services/channels";
@@ -72,7 +73,7 @@ export function adminLogPages({ page }: AdminTable) {
       }
     } catch (e) {
       if (!isUserError(e)) throw e;
-      notice = e.message;
+      notice = errorText(e, t);
     }
     return LogTable({
       path,

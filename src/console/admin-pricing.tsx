@@ -5,7 +5,7 @@
 // request body, or pasted into the dialog), checks every entry first, then sets them all. Every word is
 // in the reader's language; prices stay in US dollars.
 import { ImportDialog, PriceDialog, PriceRow, PriceTable } from "../../views/console/admin-pricing";
-import { AppError, invalidField, notFound } from "../errors";
+import { AppError, invalidField, keyed, notFound } from "../errors";
 import type { Translator } from "../i18n";
 import type { Ctx } from "../services/context";
 import { readPage } from "../services/paging";
@@ -22,7 +22,7 @@ const IMPORT_SHAPE = '[{"model": "…", "input": "…", "output": "…"}, …]';
 /** One price as the table shows it (with the groups that serve the model). */
 function findPrice(ctx: Ctx, model: string) {
   const p = listPrices(ctx).items.find((x) => x.model === model);
-  if (!p) throw notFound(`price of "${model}"`);
+  if (!p) throw notFound(keyed("error.price.notFound", { model }));
   return p;
 }
 
@@ -78,8 +78,13 @@ function checkEntries(entries: unknown[], { t }: Translator) {
       if (p.input === null && p.output === null && p.per_call === null)
         throw invalidField("input", t("adminPricing.import.needPrice"));
     } catch (e) {
-      if (e instanceof AppError) throw new AppError(e.status, e.code, `${where}: ${e.message}`, e.param);
-      throw e;
+      if (!(e instanceof AppError)) throw e;
+      const problem = e.text ?? e.message;
+      const n = i + 1;
+      const said = model
+        ? keyed("error.import.entryModel", { n, model, problem })
+        : keyed("error.import.entry", { n, problem });
+      throw new AppError(e.status, e.code, said, e.param);
     }
   });
 }

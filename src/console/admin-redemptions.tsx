@@ -12,8 +12,9 @@ import {
   RedemptionTable,
 } from "../../views/console/admin-redemptions";
 import { codesCsv } from "../core/redemption-codes";
-import { invalidField, isUserError } from "../errors";
+import { invalidField, isUserError, keyed } from "../errors";
 import type { Translator } from "../i18n";
+import { errorText, recognised } from "../i18n/errors";
 import { readPage } from "../services/paging";
 import {
   createRedemptions,
@@ -84,7 +85,7 @@ export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
         toast: t.t("adminCodes.toast.created", { count: batch.codes.length }),
       };
     } catch (e) {
-      if (isUserError(e)) return { html: NewBatchDialog({ form: echo(form), error: e.message, t }) as string };
+      if (isUserError(e)) return { html: NewBatchDialog({ form: echo(form), error: errorText(e, t), t }) as string };
       throw e;
     }
   });

@@ -9,9 +9,11 @@ import { AlertSendsTable } from "../../views/console/alerts";
 import { SettingsForm, SettingsPage, type SettingField, type SettingKind } from "../../views/console/admin-settings";
 import { isUserError } from "../errors";
 import type { Translator } from "../i18n";
+import { errorText, textIn } from "../i18n/errors";
 import type { Ctx } from "../services/context";
 import { readSettings, SETTINGS, writeSettings } from "../services/settings";
 import { recentSends } from "../services/user-alerts";
+import { issueText } from "../services/validate";
 import { checked, type AdminTable } from "./admin-kit";
 import { all, first, type Form } from "./route";
 import { optionLabels, settingHelp, settingLabel, settingNote } from "./setting-words";
@@ -122,7 +124,7 @@ function save(ctx: Ctx, form: Form, t: Translator) {
     const value = posted(kind, form, key);
     const parsed = schema.safeParse(value);
     if (parsed.success) input[key] = value;
-    else errors[key] = parsed.error.issues[0]?.message ?? t.t("settings.invalid");
+    else errors[key] = textIn(issueText(parsed.error.issues[0]!, value), t);
   }
   if (Object.keys(errors).length)
     return {
@@ -138,8 +140,13 @@ function save(ctx: Ctx, form: Form, t: Translator) {
   } catch (e) {
     if (!isUserError(e)) throw e;
     const key = e.param ?? "";
-    const errs = Object.hasOwn(SETTINGS, key) ? { [key]: e.message.replace(`${key}: `, "") } : {};
-    return { html: SettingsForm({ fields: fields(t, readSettings(ctx), form, errs), error: e.message, t }) as string };
+    const problem = e.text?.params?.problem; // an invalid field's problem, without its name
+    const errs = Object.hasOwn(SETTINGS, key)
+      ? { [key]: problem === undefined ? errorText(e, t) : textIn(problem, t) }
+      : {};
+    return {
+      html: SettingsForm({ fields: fields(t, readSettings(ctx), form, errs), error: errorText(e, t), t }) as string,
+    };
   }
 }
 

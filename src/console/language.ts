@@ -4,10 +4,11 @@
 // (same origin and CSRF, like every console write), a visitor's in a cookie; both go back to the page.
 import { Elysia } from "elysia";
 import { parseCookies } from "../api/route";
-import { asAppError, invalidField } from "../errors";
+import { type AppError, asAppError, invalidField, keyed } from "../errors";
 import { managementLimits } from "../http/management-limits";
 import { readBodyText } from "../http/read-body";
 import { isLang, LANGUAGE_CODES, type Translator } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { readerFor } from "../services/reader";
 import type { Ctx } from "../services/context";
 import { setLanguage } from "../services/users";
@@ -37,16 +38,21 @@ export const languageRoutes = (ctx: Ctx) =>
     "/language",
     async ({ request, server }) => {
       if (!sameOrigin(ctx, request)) return text("refused: switch the language from this site's own page", 403);
+      /** a refusal in the language the page was in */
+      const refuse = (err: AppError, status = err.status) =>
+        text(errorText(err, requestTranslator(ctx, request, consoleUser(ctx, request))), status);
       let form: URLSearchParams;
       try {
         form = new URLSearchParams(await readBodyText(request, managementLimits(ctx), server ?? undefined));
       } catch (e) {
-        const err = asAppError(e, "console POST /language");
-        return text(err.message, err.status);
+        return refuse(asAppError(e, "console POST /language"));
       }
       const language = form.get("language");
       if (!isLang(language))
-        return text(invalidField("language", `must be one of ${LANGUAGE_CODES.join(", ")}`).message, 400);
+        return refuse(
+          invalidField("language", keyed("error.language.oneOf", { codes: LANGUAGE_CODES.join(", ") })),
+          400,
+        );
       const user = consoleUser(ctx, request);
       if (user) {
         if (!csrfOk(ctx, user, request, { _csrf: form.get("_csrf") ?? "" }))

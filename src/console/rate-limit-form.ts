@@ -1,7 +1,7 @@
 // The console's rate-limit inputs (views/console/rate-limits.tsx) to the services' fields and back:
 // empty = 0 = not set; anything but a whole number is refused, naming the field.
 import type { RateLimitForm } from "../../views/console/rate-limits";
-import { invalidField } from "../errors";
+import { invalidField, keyed } from "../errors";
 import type { Form } from "./route";
 import { first } from "./route";
 
@@ -13,7 +13,7 @@ export function readRateLimits(f: Form): Limits {
   const out = {} as Limits;
   for (const name of NAMES) {
     const v = first(f[name]).trim();
-    if (v !== "" && !/^\d+$/.test(v)) throw invalidField(name, "must be a whole number (empty or 0 = not set)");
+    if (v !== "" && !/^\d+$/.test(v)) throw invalidField(name, keyed("error.limit.whole"));
     out[name] = v === "" ? 0 : Number(v);
   }
   return out;

@@ -4,7 +4,7 @@
 // and the CSRF token; their body is read under the management body limit and deadline (413 / 408 as
 // a toast); they answer an HTML fragment, with an HX-Trigger toast, or a redirect. Each call carries
 // the reader's translator (console/language.ts): the layout is always in their language; a page's
-// own words are, once the page passes `t` to its views.
+// own words are, once the page passes `t` to its views; so are its refusals (i18n/errors.ts errorText).
 import { Elysia } from "elysia";
 import { USER_ROLE } from "../core/status";
 import { type AppError, asAppError } from "../errors";
@@ -17,6 +17,8 @@ import { Layout } from "../../views/layout";
 import { belowThreshold } from "../core/alerts";
 import { consoleUser, csrfOk, sameOrigin, type ConsoleUser } from "./guard";
 import type { Translator } from "../i18n";
+import { errorText } from "../i18n/errors";
+import { DialogError } from "../../views/console/admin-kit";
 import { requestTranslator } from "./language";
 
 export type PageCall = {
@@ -34,7 +36,15 @@ export type PageCall = {
 export type Form = Record<string, string | string[]>;
 /** `ip`: the client's address, through trusted proxies (http/client-ip.ts) */
 export type ActionCall = PageCall & { form: Form; ip: string };
-export type ActionReply = { html?: string; toast?: string; error?: string; redirect?: string; closeDialog?: boolean };
+export type ActionReply = {
+  html?: string;
+  toast?: string;
+  error?: string;
+  redirect?: string;
+  closeDialog?: boolean;
+  /** a refusal for the open dialog's error line, out-of-band (admin-kit fromDialog) */
+  refusal?: AppError;
+};
 
 /** htmx names the page a request came from; a plain request is its own page. */
 export function shownUrl(request: Request): URL {
@@ -110,11 +120,12 @@ function formFields(params: FormData | URLSearchParams): Form {
 export const triggerHeader = (events: Record<string, unknown>) =>
   JSON.stringify(events).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-/** A failed action or fragment: its message as an error toast, nothing swapped (200 unless `status`). */
-export const errorToast = (err: AppError, status = 200) =>
+/** A failed action or fragment: its message as an error toast in the reader's language, nothing
+ * swapped (200 unless `status`). */
+export const errorToast = (err: AppError, t: Translator, status = 200) =>
   html("", status, {
     "HX-Reswap": "none",
-    "HX-Trigger": triggerHeader({ toast: { message: err.message, kind: "error" } }),
+    "HX-Trigger": triggerHeader({ toast: { message: errorText(err, t), kind: "error" } }),
   });
 
 const REFUSED = "refused: this request did not come from this console";
@@ -162,28 +173,30 @@ export function consoleTable(ctx: Ctx) {
         const user = consoleUser(ctx, request);
         if (!user) return html("", 401, { "HX-Redirect": "/login" });
         if (!sameOrigin(ctx, request)) return html(REFUSED, 403);
+        const call = pageCall(ctx, request, user, { query, params, path });
         let form: Form;
         try {
           form = await readForm(ctx, request, server ?? undefined);
         } catch (e) {
           const err = asAppError(e, `console ${method} ${path}`);
-          return errorToast(err, err.status);
+          return errorToast(err, call.t, err.status);
         }
         if (!csrfOk(ctx, user, request, form)) return html(REFUSED, 403);
-        if (opts.admin && user.role !== USER_ROLE.admin) return html("admins only", 403);
+        if (opts.admin && user.role !== USER_ROLE.admin) return html(call.t.t("error.adminsOnly"), 403);
         try {
           ctx.ledger.flushAll();
           const ip = requestClientIp(ctx, request, server);
-          const r = await handle({ ...pageCall(ctx, request, user, { query, params, path }), form, ip });
+          const r = await handle({ ...call, form, ip });
           const headers: Record<string, string> = {};
           const events: Record<string, unknown> = {};
           if (r.toast) events.toast = { message: r.toast, kind: "ok" };
           if (r.closeDialog) events["close-dialog"] = true;
           if (Object.keys(events).length) headers["HX-Trigger"] = triggerHeader(events);
           if (r.redirect) headers["HX-Redirect"] = r.redirect;
-          return html(r.html ?? "", 200, headers);
+          const refusal = r.refusal ? (DialogError({ message: errorText(r.refusal, call.t) }) as string) : "";
+          return html((r.html ?? "") + refusal, 200, headers);
         } catch (e) {
-          return errorToast(asAppError(e, `console ${method} ${path}`));
+          return errorToast(asAppError(e, `console ${method} ${path}`), call.t);
         }
       },
       { parse: "none" }, // the body is read by readForm, within the management limits
@@ -195,10 +208,11 @@ export function consoleTable(ctx: Ctx) {
     routes.get(path, async ({ request, query, params }) => {
       const user = consoleUser(ctx, request);
       if (!user) return html("", 401, { "HX-Redirect": "/login" });
+      const call = pageCall(ctx, request, user, { query, params, path });
       try {
-        return html(await render(pageCall(ctx, request, user, { query, params, path })));
+        return html(await render(call));
       } catch (e) {
-        return errorToast(asAppError(e, `console GET ${path}`));
+        return errorToast(asAppError(e, `console GET ${path}`), call.t);
       }
     });
   }

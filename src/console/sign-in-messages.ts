@@ -1,22 +1,8 @@
-// The sign-in and sign-up refusals in the reader's language. The services say them in English (the
-// management API's words); the console knows them by code. A refusal it has no words for (a field the
-// service's validation names) is shown as the service said it.
+// The sign-in and sign-up refusals in the reader's language: as the service keyed them
+// (i18n/errors.ts errorText), except a taken username, which the sign-up page says without naming it.
 import type { AppError } from "../errors";
-import { ACCOUNT_DISABLED } from "../services/auth";
 import type { Translator } from "../i18n";
+import { errorText } from "../i18n/errors";
 
-export function signInMessage({ t }: Translator, err: AppError): string {
-  const seconds = err.headers["retry-after"] ?? "";
-  switch (err.code) {
-    case "unauthorized":
-      return t("login.wrong");
-    case "too_many_attempts":
-      return err.param === "account" ? t("login.tooManyAccount", { seconds }) : t("login.tooManyAddress", { seconds });
-    case "forbidden":
-      return err.message === ACCOUNT_DISABLED ? t("login.disabled") : err.message;
-    case "conflict":
-      return t("register.taken");
-    default:
-      return err.message;
-  }
-}
+export const signInMessage = (tr: Translator, err: AppError): string =>
+  err.code === "conflict" ? tr.t("register.taken") : errorText(err, tr);

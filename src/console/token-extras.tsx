@@ -10,7 +10,7 @@ import { decideBilling } from "../core/billing";
 import { reachableModels } from "../core/routing";
 import type { BillingMode } from "../core/token-rules";
 import { USER_ROLE } from "../core/status";
-import { AppError, notFound } from "../errors";
+import { AppError, keyed, notFound } from "../errors";
 import { EN, type Translator } from "../i18n";
 import { readSettings } from "../services/settings";
 import { getToken, revealKey } from "../services/tokens";
@@ -214,9 +214,9 @@ export function shareLinks(
 /** The caller's own token with its full key; anyone else's (admins too) is "not found". */
 function ownToken({ ctx, user, params }: PageCall) {
   const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(`token ${params.id}`);
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(keyed("error.token.notFound", { id: String(params.id) }));
   const token = getToken(ctx, user, id);
-  if (token.user_id !== user.id) throw notFound(`token ${id}`);
+  if (token.user_id !== user.id) throw notFound(keyed("error.token.notFound", { id }));
   return { token, key: revealKey(ctx, user, id).key };
 }
 

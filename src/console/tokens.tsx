@@ -9,6 +9,7 @@ import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
 import { reachableModels } from "../core/routing";
 import { TOKEN_STATUS } from "../core/status";
 import { invalidField, isUserError } from "../errors";
+import { errorText, recognised } from "../i18n/errors";
 import type { Translator } from "../i18n";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";
@@ -142,7 +143,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
       const created = NewKeyDialog({ name: token.name, key, t: call.t }) as string;
       return { html: created + oob + footer(call), toast: call.t.t("tokens.toast.created") };
     } catch (e) {
-      if (isUserError(e)) return { html: dialog(call, echo(call.form), e.message) };
+      if (isUserError(e)) return { html: dialog(call, echo(call.form), errorText(e, call.t)) };
       throw e;
     }
   });
@@ -154,7 +155,7 @@ export function tokenPages({ page, action, fragment }: ReturnType<typeof console
       const row = (TokenRow({ t: token, tr: call.t }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
       return { html: `<template>${row}</template>`, toast: call.t.t("tokens.toast.saved"), closeDialog: true };
     } catch (e) {
-      if (isUserError(e)) return { html: dialog(call, echo(call.form, id), e.message) };
+      if (isUserError(e)) return { html: dialog(call, echo(call.form, id), errorText(e, call.t)) };
       throw e;
     }
   });

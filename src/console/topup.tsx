@@ -9,6 +9,7 @@ import { readPage } from "../services/paging";
 import { redeem, topUpHistory } from "../services/topups";
 import { getUser } from "../services/users";
 import { isUserError } from "../errors";
+import { errorText } from "../i18n/errors";
 import { first, type ConsoleTable, type PageCall } from "./route";
 
 function history(
@@ -41,7 +42,7 @@ export function topUpPages({ page, action }: ConsoleTable) {
         toast: text,
       };
     } catch (e) {
-      if (isUserError(e)) return { html: RedeemForm({ message: { ok: false, text: e.message } }) as string };
+      if (isUserError(e)) return { html: RedeemForm({ message: { ok: false, text: errorText(e, call.t) } }) as string };
       throw e;
     }
   });

@@ -2,6 +2,7 @@
 // columns and the balance, or what is wrong. A new or changed period starts now, full; a new allowance
 // within the same period moves the balance by the difference (what was spent stays spent); none ("")
 // clears the period and leaves the balance as it is. Pure, like core/budget.ts.
+import { type ErrorText, keyed } from "../errors";
 import {
   balanceOf,
   isPeriod,
@@ -25,7 +26,7 @@ export type BudgetState = {
   balance: number;
   unlimited: boolean;
 };
-export type BudgetProblem = { field: "budget_period" | "period_quota"; message: string };
+export type BudgetProblem = { field: "budget_period" | "period_quota"; message: ErrorText };
 
 /** An account's row as editBudget reads it. */
 export function budgetState<K extends AccountKind>(kind: K, row: Budgeted<K>): BudgetState {
@@ -39,10 +40,9 @@ export function budgetState<K extends AccountKind>(kind: K, row: Budgeted<K>): B
   };
 }
 
-const NEEDS_LIMIT: Record<AccountKind, string> = {
-  token:
-    'a budget period needs a limited token: give period_quota with unlimited_quota false, or set budget_period to "" (none)',
-  user: 'a budget period needs a limited user: set unlimited to false, or budget_period to "" (none)',
+const NEEDS_LIMIT: Record<AccountKind, ErrorText> = {
+  token: keyed("error.budget.limitedToken"),
+  user: keyed("error.budget.limitedUser"),
 };
 
 /** The budget columns a create (`current` null) or an edit writes, or what is wrong. `startOf` gives
@@ -60,12 +60,7 @@ export function editedBudget(
   const fallback =
     kind === "token" ? (patch.balance ?? (current?.periodQuota || current?.balance)) : current?.periodQuota;
   const quota = patch.period_quota ?? (fresh ? fallback : null) ?? current?.periodQuota ?? 0;
-  if (quota <= 0)
-    return {
-      field: "period_quota",
-      message:
-        "the allowance each period starts with is required with a budget period and must be above 0 (500,000 = $1)",
-    };
+  if (quota <= 0) return { field: "period_quota", message: keyed("error.budget.allowance") };
   if (fresh)
     return { budgetPeriod: period, periodQuota: quota, periodStart: startOf(period), balance: patch.balance ?? quota };
   const balance = (patch.balance ?? current.balance) + quota - current.periodQuota;

@@ -5,6 +5,7 @@
 // Nepal +5:45, Newfoundland −3:30) a day runs from the first whole UTC hour after local midnight, so
 // the first 30 or 45 minutes after midnight count for the day before. A period is read as whole UTC
 // days and the hours around them (spanRanges). Pure: the clock is passed in.
+import { type ErrorText, keyed } from "../errors";
 import { fromWallClock, wallClock } from "./budget";
 
 export const HOUR = 3600;
@@ -28,7 +29,7 @@ export type Period = {
   /** the chart's bars: the days, or the hours of a one-day period */
   slots: Slot[];
 };
-export type PeriodProblem = { field: "period" | "from" | "to"; message: string };
+export type PeriodProblem = { field: "period" | "from" | "to"; message: ErrorText };
 
 const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const ceilHour = (sec: number) => Math.ceil(sec / HOUR) * HOUR;
@@ -74,12 +75,12 @@ export function resolvePeriod(
   else if (name === "30d") from = shift(today, -29);
   else if (name === "custom") {
     for (const field of ["from", "to"] as const)
-      if (!custom[field] || !isDay(custom[field]))
-        return { field, message: `a custom period needs ${field} as a day, YYYY-MM-DD` };
+      if (!custom[field] || !isDay(custom[field])) return { field, message: keyed("error.period.day", { field }) };
     from = custom.from!;
     to = custom.to!;
-    if (from > to) return { field: "to", message: `the period ends (${to}) before it starts (${from})` };
-    if (daysBetween(from, to) >= MAX_DAYS) return { field: "to", message: `a period spans at most ${MAX_DAYS} days` };
+    if (from > to) return { field: "to", message: keyed("error.period.backwards", { from, to }) };
+    if (daysBetween(from, to) >= MAX_DAYS)
+      return { field: "to", message: keyed("error.period.tooLong", { max: MAX_DAYS }) };
   }
   const days: Slot[] = [];
   let start = firstHour(from, tz);

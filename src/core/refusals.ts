@@ -1,6 +1,6 @@
 // Every refusal a /v1 call can meet, as AppErrors with OpenAI's type and code, in the order the
 // checks run. Pure constructors: the relay renders them (relay/entry/errors.ts).
-import { AppError, internalError } from "../errors";
+import { AppError, internalError, keyed, type Says } from "../errors";
 import { unitsToUsd } from "./money";
 import type { Exceeded, LimitName } from "./rate-limit";
 
@@ -30,7 +30,7 @@ function quotaMessage(what: "token" | "user", short?: { left: number; needs: num
   return `${left}, and this call needs at least ${usd(short.needs)} (${short.covers}); ${fix}`;
 }
 
-const err = (status: number, type: string, code: string, message: string, param: string | null = null, headers = {}) =>
+const err = (status: number, type: string, code: string, message: Says, param: string | null = null, headers = {}) =>
   new AppError(status, code, message, param, type, headers);
 
 export const refusals = {
@@ -49,33 +49,22 @@ export const refusals = {
   ipNotAllowed: (ip: string) =>
     err(403, "permission_error", "ip_not_allowed", `requests from ${ip} are not allowed for this API key`),
   tooLarge: (limit: number) =>
-    err(413, "invalid_request_error", "request_too_large", `the request body is larger than ${limit} bytes`),
+    err(413, "invalid_request_error", "request_too_large", keyed("error.body.tooLarge", { limit })),
   /** the body did not arrive in time (slowloris, or a Content-Length larger than what was sent) */
   bodyTimeout: (ms: number) =>
-    err(
-      408,
-      "invalid_request_error",
-      "request_timeout",
-      `the request body did not arrive within ${ms / 1000} s; send the whole body at once (and a Content-Length that matches it)`,
-      null,
-      {
-        connection: "close", // the rest of the body may never come: do not keep the connection for it
-      },
-    ),
+    err(408, "invalid_request_error", "request_timeout", keyed("error.body.timeout", { seconds: ms / 1000 }), null, {
+      connection: "close", // the rest of the body may never come: do not keep the connection for it
+    }),
   /** the client closed its side before the body it announced was complete */
-  bodyIncomplete: () =>
-    err(
-      400,
-      "invalid_request_error",
-      "invalid_request",
-      "the request body ended before the length its Content-Length announced",
-    ),
+  bodyIncomplete: () => err(400, "invalid_request_error", "invalid_request", keyed("error.body.incomplete")),
   unsupportedMediaType: (got: string | null, expected: string) =>
     err(
       415,
       "invalid_request_error",
       "unsupported_media_type",
-      `this endpoint takes ${expected}; the request's content-type is ${got ? `"${got.slice(0, 100)}"` : "missing"}`,
+      got
+        ? keyed("error.body.mediaType", { expected, got: got.slice(0, 100) })
+        : keyed("error.body.noMediaType", { expected }),
     ),
   badBody: (message: string, param: string | null = null) =>
     err(400, "invalid_request_error", "invalid_request", message, param),

@@ -3,13 +3,14 @@
 // a limited token must be able to make a call, so a quota of 0 is refused with what to do instead.
 // new-api clients send both fields explicitly, and get exactly what they sent.
 
+import { type ErrorText, keyed } from "../errors";
+
 export type QuotaInput = { remain_quota?: number; unlimited_quota?: boolean };
 export type Quota = { remain_quota: number; unlimited_quota: boolean };
 /** A refusal: the field to blame and what to do. */
-export type QuotaProblem = { field: "remain_quota" | "unlimited_quota"; message: string };
+export type QuotaProblem = { field: "remain_quota" | "unlimited_quota"; message: ErrorText };
 
-export const ZERO_QUOTA_HINT =
-  "a limited token with a quota of 0 can never make a call: give a quota above 0 (500,000 units = $1), or make it unlimited (it then spends up to its owner's balance)";
+const ZERO_QUOTA_HINT = keyed("error.token.zeroQuota");
 
 /** The quota of a new token: left out → unlimited; a quota alone → limited to it; both → as sent. */
 export function newTokenQuota(input: QuotaInput): Quota | QuotaProblem {

@@ -1,5 +1,6 @@
 // Token rules that need no database: derived status, list normalisation, fallback-group checks.
 import type { TokenRow } from "../db/schema";
+import { type ErrorText, keyed } from "../errors";
 import { parseCidr } from "./ip";
 import { TOKEN_STATUS } from "./status";
 
@@ -25,12 +26,12 @@ export function normalizeList(value: string | string[] | null | undefined): stri
 }
 
 /** The first problem with a default group + fallback list, or null. `exists` says if a group exists. */
-export function fallbackProblem(group: string, fallback: string[], exists: (g: string) => boolean): string | null {
-  if (fallback.length > MAX_FALLBACK_GROUPS) return `at most ${MAX_FALLBACK_GROUPS} fallback groups`;
-  if (fallback.includes(group)) return `"${group}" is already the default group`;
-  if (new Set(fallback).size !== fallback.length) return "fallback groups must differ from each other";
+export function fallbackProblem(group: string, fallback: string[], exists: (g: string) => boolean): ErrorText | null {
+  if (fallback.length > MAX_FALLBACK_GROUPS) return keyed("error.fallback.tooMany", { max: MAX_FALLBACK_GROUPS });
+  if (fallback.includes(group)) return keyed("error.fallback.isDefault", { group });
+  if (new Set(fallback).size !== fallback.length) return keyed("error.fallback.repeated");
   const missing = fallback.find((g) => !exists(g));
-  return missing ? `group "${missing}" does not exist` : null;
+  return missing ? keyed("error.group.missing", { group: missing }) : null;
 }
 
 /** The first entry of an IP allowlist that is neither an IP nor a CIDR, or null. */

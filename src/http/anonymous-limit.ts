@@ -3,14 +3,14 @@
 // Every request counts, in a sliding window (core/failure-limit.ts); over the limit the answer is 429
 // with retry-after. Kept in memory per process: a restart forgets.
 import { FailureLimiter } from "../core/failure-limit";
-import { AppError } from "../errors";
+import { AppError, keyed } from "../errors";
 
 const LIMITS = {
   /** new accounts (and failed tries) per address per hour */
-  signup: { max: 10, windowMs: 3_600_000, maxKeys: 100_000, what: "sign-ups" },
+  signup: { max: 10, windowMs: 3_600_000, maxKeys: 100_000, refusal: "error.anonymous.signup" },
   /** balance reads per address per minute (NextChat asks two when it opens) */
-  balance: { max: 120, windowMs: 60_000, maxKeys: 100_000, what: "balance requests" },
-};
+  balance: { max: 120, windowMs: 60_000, maxKeys: 100_000, refusal: "error.anonymous.balance" },
+} as const;
 
 const limiters = {
   signup: new FailureLimiter(LIMITS.signup),
@@ -23,12 +23,11 @@ export const ANONYMOUS_LIMITS = LIMITS;
 export function countAnonymous(kind: keyof typeof LIMITS, ip: string, now = Date.now()) {
   const v = limiters[kind].begin([ip], now);
   if (v.ok) return;
-  const { max, windowMs, what } = LIMITS[kind];
-  const per = windowMs === 60_000 ? "a minute" : "an hour";
+  const { max, refusal } = LIMITS[kind];
   throw new AppError(
     429,
     "rate_limit_exceeded",
-    `too many ${what} from your address (at most ${max} ${per}); try again in ${v.retryAfterSec} s`,
+    keyed(refusal, { max, seconds: v.retryAfterSec }),
     null,
     "rate_limit_error",
     { "retry-after": String(v.retryAfterSec) },

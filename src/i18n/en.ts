@@ -7,6 +7,8 @@
 //   token 令牌 · group 分组 · multiplier 倍率 · quota 额度 · balance 余额 · channel 渠道
 //   usage billing 按量计费 · per-call billing 按次计费 · logs 日志 · redemption code 兑换码
 //   top up 充值 · model 模型 · key 密钥 · rate limit 速率限制 · dashboard 仪表盘 · pricing 价格
+import { enErrors } from "./en-errors";
+
 export const en = {
   "lang.label": "Language",
 
@@ -203,6 +205,7 @@ export const en = {
   "extras.link.ccGemini": "desktop: a Gemini CLI provider",
 
   // ── errors ──
+  ...enErrors, // the refusals: en-errors.ts
   // ── end errors ──
 
   // ── user pages ──

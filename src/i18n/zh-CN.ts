@@ -4,6 +4,7 @@
 // 渠道 channel · 按量计费 usage billing · 按次计费 per-call billing · 日志 logs · 兑换码 redemption code ·
 // 充值 top up · 模型 model · 密钥 key · 速率限制 rate limit · 仪表盘 dashboard · 价格 pricing
 import type { Catalog } from "./catalog";
+import { zhCNErrors } from "./zh-CN-errors";
 
 export const zhCN: Catalog = {
   "lang.label": "语言",
@@ -197,6 +198,7 @@ export const zhCN: Catalog = {
   "extras.link.ccGemini": "桌面端：Gemini CLI 服务商",
 
   // ── errors ──
+  ...zhCNErrors, // the refusals: zh-CN-errors.ts
   // ── end errors ──
 
   // ── user pages ──

@@ -8,7 +8,7 @@ import { newAccessToken, newSessionId, sha256Hex } from "../core/keys";
 import { SignInThrottle, type Verdict } from "../core/sign-in-throttle";
 import { USER_STATUS } from "../core/status";
 import type { UserRow } from "../db/schema";
-import { AppError, forbidden, unauthorized } from "../errors";
+import { AppError, forbidden, keyed, unauthorized } from "../errors";
 import type { Actor } from "./actor";
 import type { Ctx } from "./context";
 import { userView } from "./users";
@@ -22,14 +22,11 @@ export const Login = z.object({ username: z.string().min(1).max(64), password: z
 /** One per process, like the sessions it guards. */
 const throttle = new SignInThrottle();
 let dummyHash: string | null = null;
-/** The refusal of a disabled account (the console shows it in the reader's language). */
-export const ACCOUNT_DISABLED = "this account is disabled";
 
 function tooManyAttempts(v: Extract<Verdict, { ok: false }>) {
+  const seconds = v.retryAfterSec;
   const message =
-    v.scope === "address"
-      ? `too many failed sign-ins from your address; retry in ${v.retryAfterSec} s`
-      : `this account has had many failed sign-ins lately, so each try waits a while; retry in ${v.retryAfterSec} s`;
+    v.scope === "address" ? keyed("login.tooManyAddress", { seconds }) : keyed("login.tooManyAccount", { seconds });
   // param names the scope ("address" or "account"): the console says it in the reader's language
   return new AppError(429, "too_many_attempts", message, v.scope, undefined, {
     "retry-after": String(v.retryAfterSec),
@@ -57,9 +54,9 @@ export async function login(ctx: Ctx, input: unknown, ip: string) {
   // verify against a dummy hash for unknown users, so timing does not reveal which usernames exist
   dummyHash ??= await Bun.password.hash(newAccessToken(), { algorithm: "argon2id" });
   const ok = await Bun.password.verify(password, user?.passwordHash ?? dummyHash);
-  if (!user || !ok) throw unauthorized("wrong username or password");
+  if (!user || !ok) throw unauthorized(keyed("login.wrong"));
   throttle.succeeded(verdict.attempt);
-  if (user.status !== USER_STATUS.enabled) throw forbidden(ACCOUNT_DISABLED);
+  if (user.status !== USER_STATUS.enabled) throw forbidden(keyed("login.disabled"));
   const sessionId = newSessionId();
   ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);
   return { sessionId, user: userView(ctx, user) };
@@ -79,7 +76,7 @@ export function authenticate(ctx: Ctx, cred: { sessionId?: string; accessToken?:
     if (session && session.expiresAt > ctx.now()) user = ctx.store.users.byId(session.userId);
   }
   if (!user) return null;
-  if (user.status !== USER_STATUS.enabled) throw forbidden(ACCOUNT_DISABLED);
+  if (user.status !== USER_STATUS.enabled) throw forbidden(keyed("login.disabled"));
   return toActor(user);
 }
 

@@ -7,6 +7,7 @@ import { normalizeList } from "../core/token-rules";
 import { BALANCE_SOURCES } from "../core/upstream-balance";
 import { PROVIDERS } from "../relay/wire";
 import { CHANNEL_STATUS } from "../core/status";
+import { type ErrorText, keyed } from "../errors";
 
 /** Upstream types: one per provider in relay/wire (adding a type is adding its folder there). */
 export const CHANNEL_TYPES = Object.keys(PROVIDERS) as [string, ...string[]];
@@ -266,9 +267,9 @@ export const ChannelUpdate = ChannelFields.partial().extend({
 export type ChannelUpdateInput = z.output<typeof ChannelUpdate>;
 /** Rules across fields, checked by the service against the effective values (an update may send
  * neither the type nor the api_version): azure needs its api-version. Returns [field, problem]. */
-export function channelProblem(type: string, apiVersion: string): [string, string] | null {
+export function channelProblem(type: string, apiVersion: string): [string, ErrorText] | null {
   const example = rules(type)?.apiVersionExample;
-  if (example && !apiVersion) return ["api_version", `required for ${type} channels, e.g. ${example}`];
+  if (example && !apiVersion) return ["api_version", keyed("error.channel.apiVersion", { type, example })];
   return null;
 }
 

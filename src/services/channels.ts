@@ -14,7 +14,8 @@ import { clearSavedBreakers, parseHealth, saveHealth } from "../store/channel-he
 import { balanceView, healthView, stateView } from "./channel-health";
 import { withThreshold } from "./upstream-balance";
 import type { ChannelRow } from "../db/schema";
-import { invalidField, notFound } from "../errors";
+import { invalidField, keyed, notFound } from "../errors";
+import { recognised } from "../i18n/errors";
 import type { ChannelOrder, ChannelPatch } from "../store/channels";
 import {
   ChannelCreate,
@@ -116,14 +117,14 @@ function unpricedWarning(ctx: Ctx, models: string[]): string[] {
 
 function findChannel(ctx: Ctx, id: number) {
   const row = ctx.store.channels.byId(id);
-  if (!row) throw notFound(`channel ${id}`);
+  if (!row) throw notFound(keyed("error.channel.notFound", { id }));
   return row;
 }
 
 /** Every group must exist; called inside the write transaction so a concurrent delete cannot slip by. */
 function checkGroups(ctx: Ctx, groups: string[]) {
   const missing = groups.find((g) => !ctx.store.groups.get(g));
-  if (missing !== undefined) throw invalidField("group", `group "${missing}" does not exist`);
+  if (missing !== undefined) throw invalidField("group", keyed("error.group.missing", { group: missing }));
 }
 
 /** New keys replace the old ones and all start usable. */
@@ -169,7 +170,7 @@ function baseUrlColumn(
   if (c.type === undefined && c.base_url === undefined) return undefined;
   const type = c.type ?? current!.type;
   const r = withoutEndpoint(c.base_url ?? current!.baseUrl, type);
-  if ("problem" in r) throw invalidField("base_url", r.problem);
+  if ("problem" in r) throw invalidField("base_url", recognised(r.problem));
   if (r.note) notes.push(r.note);
   return r.root ? r.url : withDefaultPath(r.url, type);
 }
@@ -191,8 +192,7 @@ function statusColumns(
 ): ChannelPatch {
   if (status === undefined || (status === current.status && !(status === CHANNEL_STATUS.enabled && forceEnable)))
     return {};
-  if (status === CHANNEL_STATUS.autoDisabled)
-    throw invalidField("status", "3 is set automatically; send 1 (enable) or 2 (disable)");
+  if (status === CHANNEL_STATUS.autoDisabled) throw invalidField("status", keyed("error.channel.autoStatus"));
   if (status === CHANNEL_STATUS.disabled) return { status, statusReason: "" };
   return { status, statusReason: "", ...freshHealth(ctx, current) };
 }
@@ -295,6 +295,6 @@ export function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: strin
 export const forgetSavedBreakers = (ctx: Ctx) => clearSavedBreakers(ctx.db);
 
 export function deleteChannel(ctx: Ctx, id: number) {
-  if (!ctx.store.channels.delete(id)) throw notFound(`channel ${id}`);
+  if (!ctx.store.channels.delete(id)) throw notFound(keyed("error.channel.notFound", { id }));
   ctx.snapshot.reloadChannels();
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { formatMicros, microsToNumber, parseMicros } from "../core/money";
 import { USER_ROLE } from "../core/status";
 import type { GroupRow } from "../db/schema";
-import { conflict, notFound } from "../errors";
+import { conflict, keyed, notFound } from "../errors";
 import type { Ctx } from "./context";
 import type { Actor } from "./actor";
 import { validate } from "./validate";
@@ -63,7 +63,7 @@ export function listGroups(ctx: Ctx, actor: Actor) {
 export function createGroup(ctx: Ctx, input: unknown) {
   const g = validate(GroupCreate, input);
   const row = ctx.tx(() => {
-    if (ctx.store.groups.get(g.name)) throw conflict(`group "${g.name}" already exists`);
+    if (ctx.store.groups.get(g.name)) throw conflict(keyed("error.group.exists", { group: g.name }));
     return ctx.store.groups.insert({
       name: g.name,
       description: g.description,
@@ -84,18 +84,18 @@ export function updateGroup(ctx: Ctx, name: string, input: unknown) {
     selectable: g.selectable,
     ...rateLimitColumns(g),
   });
-  if (!row) throw notFound(`group "${name}"`);
+  if (!row) throw notFound(keyed("error.group.notFound", { group: name }));
   ctx.snapshot.reloadGroups();
   return groupView(row);
 }
 
 export function deleteGroup(ctx: Ctx, name: string) {
-  if (name === "default") throw conflict('group "default" always exists and cannot be deleted');
+  if (name === "default") throw conflict(keyed("error.group.keepDefault"));
   ctx.tx(() => {
-    if (!ctx.store.groups.get(name)) throw notFound(`group "${name}"`);
+    if (!ctx.store.groups.get(name)) throw notFound(keyed("error.group.notFound", { group: name }));
     const use = ctx.store.groups.usage(name);
     if (use.tokens || use.channels) {
-      throw conflict(`group "${name}" is still used by ${use.tokens} token(s) and ${use.channels} channel(s)`);
+      throw conflict(keyed("error.group.inUse", { group: name, tokens: use.tokens, channels: use.channels }));
     }
     ctx.store.groups.delete(name);
   });

@@ -9,7 +9,7 @@ import { APPLIED_BY_ALL, catalogDiff, pickPrice, samePrice, type TablePrice } fr
 import { LEGACY_SEED_PRICES } from "../core/catalog/legacy-seed";
 import { formatMicros, parseMicros } from "../core/money";
 import type { PriceRow } from "../db/schema";
-import { invalidField } from "../errors";
+import { invalidField, keyed } from "../errors";
 import type { Ctx } from "./context";
 import { readSettings } from "./settings";
 
@@ -159,9 +159,9 @@ export function catalogStatus(ctx: Ctx) {
 export function applyCatalog(ctx: Ctx, models: "all" | string[]) {
   const byModel = catalogIndex(ctx.catalog);
   if (models !== "all") {
-    if (models.length === 0) throw invalidField("models", 'name at least one model, or "all"');
+    if (models.length === 0) throw invalidField("models", keyed("error.catalog.none"));
     const unknown = models.find((m) => !byModel.has(m));
-    if (unknown !== undefined) throw invalidField("models", `"${unknown}" is not in this binary's price catalog`);
+    if (unknown !== undefined) throw invalidField("models", keyed("error.catalog.unknown", { model: unknown }));
   }
   const applied = ctx.tx(() => {
     const { items } = diffNow(ctx);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { apiyiMultipliers, priceEntry } from "../core/billing";
 import { formatMicros, parseMicros } from "../core/money";
 import type { PriceRow } from "../db/schema";
-import { invalidField, notFound } from "../errors";
+import { invalidField, keyed, notFound } from "../errors";
 import type { Ctx } from "./context";
 import { forgetRemoved, noteRemoved } from "./price-catalog";
 import { readSettings } from "./settings";
@@ -67,7 +67,7 @@ export function priceView(r: PriceRow, groups: string[] = []) {
 function writePrice(ctx: Ctx, input: unknown) {
   const p = validate(PriceInput, input);
   if (p.input === null && p.output === null && p.per_call === null) {
-    throw invalidField("input", "give at least one of input, output or per_call");
+    throw invalidField("input", keyed("error.price.none"));
   }
   return ctx.store.prices.put({
     model: p.model,
@@ -97,7 +97,7 @@ export function setPrice(ctx: Ctx, input: unknown) {
 }
 
 export function deletePrice(ctx: Ctx, model: string) {
-  if (!ctx.store.prices.delete(model)) throw notFound(`price of "${model}"`);
+  if (!ctx.store.prices.delete(model)) throw notFound(keyed("error.price.notFound", { model }));
   noteRemoved(ctx, model);
   ctx.snapshot.reloadPrices();
 }

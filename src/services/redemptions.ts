@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { CODE_PATTERN, maskCode, newRedemptionCode, normalizeCode } from "../core/redemption-codes";
 import { REDEMPTION_STATUS } from "../core/status";
-import { conflict, invalidField, notFound } from "../errors";
+import { conflict, invalidField, keyed, notFound } from "../errors";
 import type { RedemptionWithUser } from "../store/redemptions";
 import type { Actor } from "./actor";
 import type { Ctx } from "./context";
@@ -65,8 +65,7 @@ export const redemptionView = (r: RedemptionWithUser) => ({
 export type RedemptionView = ReturnType<typeof redemptionView>;
 
 function checkExpiry(ctx: Ctx, expiredTime: number) {
-  if (expiredTime !== 0 && expiredTime <= ctx.now())
-    throw invalidField("expired_time", "must be 0 (never) or a unix time in the future");
+  if (expiredTime !== 0 && expiredTime <= ctx.now()) throw invalidField("expired_time", keyed("error.code.expiry"));
 }
 
 /** Makes `count` codes in one transaction; returns them (the only time they exist in full). */
@@ -106,7 +105,7 @@ export function listRedemptions(ctx: Ctx, page: Page, query: unknown = {}) {
 
 function find(ctx: Ctx, id: number) {
   const row = ctx.store.redemptions.byId(id);
-  if (!row) throw notFound(`redemption code ${id}`);
+  if (!row) throw notFound(keyed("error.code.notFound", { id }));
   return row;
 }
 
@@ -116,13 +115,12 @@ export function updateRedemption(ctx: Ctx, input: unknown) {
   const r = validate(RedemptionUpdate, input);
   const current = find(ctx, r.id);
   const spendable = r.quota !== undefined || r.expired_time !== undefined || r.status !== undefined;
-  if (current.status === REDEMPTION_STATUS.used && spendable)
-    throw conflict(`code ${r.id} was redeemed already; only its name can change`);
+  const redeemed = () => conflict(keyed("error.code.redeemed", { id: r.id }));
+  if (current.status === REDEMPTION_STATUS.used && spendable) throw redeemed();
   if (r.expired_time !== undefined && r.expired_time !== current.expiredTime) checkExpiry(ctx, r.expired_time);
   // the status test is repeated in the write's transaction: a redemption may have happened meanwhile
   ctx.tx(() => {
-    if (spendable && ctx.store.redemptions.byId(r.id)?.status === REDEMPTION_STATUS.used)
-      throw conflict(`code ${r.id} was redeemed already; only its name can change`);
+    if (spendable && ctx.store.redemptions.byId(r.id)?.status === REDEMPTION_STATUS.used) throw redeemed();
     ctx.store.redemptions.update(r.id, { name: r.name, quota: r.quota, expiredTime: r.expired_time, status: r.status });
   });
   return getRedemption(ctx, r.id);
@@ -134,7 +132,7 @@ export function setRedemptionStatus(ctx: Ctx, input: unknown) {
 }
 
 export function deleteRedemption(ctx: Ctx, id: number) {
-  if (!ctx.store.redemptions.delete(id)) throw notFound(`redemption code ${id}`);
+  if (!ctx.store.redemptions.delete(id)) throw notFound(keyed("error.code.notFound", { id }));
 }
 
 /** Deletes used, disabled and expired codes; how many went. */

@@ -9,7 +9,7 @@ import { parseCidr, type Cidr } from "../core/ip";
 import type { RelaySettings } from "../core/snapshot";
 import { normalizeList } from "../core/token-rules";
 import { ALERT_SETTINGS } from "./alert-settings";
-import { invalidField } from "../errors";
+import { invalidField, keyed } from "../errors";
 import { type Lang, LANGUAGE_CODES } from "../i18n";
 import type { Ctx } from "./context";
 import { validate } from "./validate";
@@ -149,13 +149,13 @@ export function parseSettings(stored: Record<string, unknown>): Settings {
 
 export function writeSettings(ctx: Ctx, input: unknown): Settings {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw invalidField("body", 'expected an object of settings, e.g. {"register_enabled": true}');
+    throw invalidField("body", keyed("error.settings.notObject", { example: '{"register_enabled": true}' }));
   }
   // the raw body's own keys: a zod record would drop "__proto__" instead of refusing it
   const entries = Object.entries(input).map(([key, value]) => {
     // own keys only: "constructor" or "__proto__" must not find Object's properties
     const def = Object.hasOwn(SETTINGS, key) ? SETTINGS[key as SettingKey] : undefined;
-    if (!def) throw invalidField(key, `unknown setting (known: ${Object.keys(SETTINGS).join(", ")})`);
+    if (!def) throw invalidField(key, keyed("error.settings.unknown", { known: Object.keys(SETTINGS).join(", ") }));
     return [key, validate(def.schema as z.ZodType, value, key)] as const;
   });
   ctx.tx(() => entries.forEach(([k, v]) => ctx.store.settings.set(k, v)));

@@ -7,7 +7,7 @@ import { maskKey, newTokenKey } from "../core/keys";
 import { editedTokenQuota, isQuotaProblem, newTokenQuota, type QuotaProblem } from "../core/token-quota";
 import { badIpEntry, fallbackProblem, MAX_TOKENS_PER_USER } from "../core/token-rules";
 import type { TokenRow } from "../db/schema";
-import { conflict, forbidden, invalidField, notFound } from "../errors";
+import { conflict, forbidden, invalidField, keyed, notFound } from "../errors";
 import type { TokenPatch } from "../store/tokens";
 import { isAdmin, type Actor } from "./actor";
 import { budgetResetsAt, rollDue } from "./budget";
@@ -18,7 +18,7 @@ import type { Page } from "./paging";
 
 function findOwned(ctx: Ctx, actor: Actor, id: number) {
   const row = ctx.store.tokens.byId(id);
-  if (!row || (row.userId !== actor.id && !isAdmin(actor))) throw notFound(`token ${id}`);
+  if (!row || (row.userId !== actor.id && !isAdmin(actor))) throw notFound(keyed("error.token.notFound", { id }));
   return row;
 }
 
@@ -28,23 +28,24 @@ function checkGroups(ctx: Ctx, actor: Actor, group: string, fallback: string[]) 
     const g = ctx.store.groups.get(name);
     return !!g && (isAdmin(actor) || g.selectable || g.name === "default");
   };
-  if (!usable(group)) throw invalidField("group", `group "${group}" does not exist or is not available to you`);
+  if (!usable(group)) throw invalidField("group", keyed("error.token.groupUnusable", { group }));
   const problem = fallbackProblem(group, fallback, usable);
   if (problem) throw invalidField("fallback_groups", problem);
 }
 
 function checkExpiry(ctx: Ctx, expiredTime: number) {
   if (expiredTime !== -1 && expiredTime <= ctx.now()) {
-    throw invalidField("expired_time", "must be -1 (never) or a unix time in the future");
+    throw invalidField("expired_time", keyed("error.token.expiry"));
   }
 }
 
 function checkIps(list: string[]) {
   const bad = badIpEntry(list);
-  if (bad !== null) throw invalidField("allow_ips", `"${bad}" is neither an IP address nor a CIDR`);
+  if (bad !== null) throw invalidField("allow_ips", keyed("error.token.badIp", { entry: bad }));
 }
 
 const refuse = (p: QuotaProblem) => invalidField(p.field, p.message);
+const nameTaken = (name: string) => conflict(keyed("error.token.nameTaken", { name }));
 
 /** A token as replies show it, with when its budget comes back. */
 const view = (ctx: Ctx, row: TokenRow) => tokenView(row, ctx.now(), budgetResetsAt(ctx, row));
@@ -99,9 +100,9 @@ export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: 
   if (isQuotaProblem(quota)) throw refuse(quota);
   const budget = budgetColumns(ctx, null, { ...given, ...quota });
   if (ctx.store.tokens.countForUser(userId) >= MAX_TOKENS_PER_USER) {
-    throw conflict(`a user may have at most ${MAX_TOKENS_PER_USER} tokens; delete one first`);
+    throw conflict(keyed("error.token.tooMany", { max: MAX_TOKENS_PER_USER }));
   }
-  if (ctx.store.tokens.nameTaken(userId, t.name)) throw conflict(`a token named "${t.name}" already exists`);
+  if (ctx.store.tokens.nameTaken(userId, t.name)) throw nameTaken(t.name);
   return ctx.store.tokens.insert({
     ...(toColumns({ ...t, ...quota }) as Required<TokenPatch>),
     ...budget,
@@ -141,13 +142,13 @@ export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
   if (t.allow_ips) checkIps(t.allow_ips);
   const row = ctx.tx(() => {
     if (t.name !== undefined && t.name !== current.name && ctx.store.tokens.nameTaken(current.userId, t.name)) {
-      throw conflict(`a token named "${t.name}" already exists`);
+      throw nameTaken(t.name);
     }
     // read again inside the transaction: a remain moved by the allowance is moved from the true one
     const now = ctx.store.tokens.byId(t.id) ?? current;
     return ctx.store.tokens.update(t.id, { ...toColumns(t), ...budgetColumns(ctx, budgetState("token", now), t) });
   });
-  if (!row) throw notFound(`token ${t.id}`);
+  if (!row) throw notFound(keyed("error.token.notFound", { id: t.id }));
   ctx.snapshot.putToken(row);
   return view(ctx, row);
 }
@@ -166,6 +167,6 @@ export function deleteToken(ctx: Ctx, actor: Actor, id: number) {
 /** The full key, to its owner only (an admin who is not the owner is refused too). */
 export function revealKey(ctx: Ctx, actor: Actor, id: number) {
   const row = findOwned(ctx, actor, id);
-  if (row.userId !== actor.id) throw forbidden("only the token's owner can read its key");
+  if (row.userId !== actor.id) throw forbidden(keyed("error.token.ownerOnly"));
   return { id: row.id, key: ctx.keys.unseal(row.keySealed) };
 }

@@ -7,7 +7,7 @@ import { FailureLimiter, type LimitVerdict } from "../core/failure-limit";
 import { maskCode, normalizeCode } from "../core/redemption-codes";
 import { LOG_TYPE } from "../core/status";
 import { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, keyed } from "../errors";
 import { isAdmin, type Actor } from "./actor";
 import type { Ctx } from "./context";
 import type { Page } from "./paging";
@@ -16,16 +16,15 @@ import { applyBalanceChange, userView } from "./users";
 import { validate } from "./validate";
 
 export const REDEEM_LIMITS = { max: 10, windowMs: 10 * 60_000, maxKeys: 100_000 };
-export const REDEEM_FAILED = "this code is invalid, used or expired";
 
 export const Redeem = z.object({ key: z.string().max(200, "at most 200 characters") });
 
 /** One per process, like the sign-in throttle. */
 const limiter = new FailureLimiter(REDEEM_LIMITS);
 
-const failed = () => new AppError(400, "invalid_code", REDEEM_FAILED);
+const failed = () => new AppError(400, "invalid_code", keyed("error.redeem.failed"));
 function tooMany(v: Extract<LimitVerdict, { ok: false }>) {
-  const message = `too many failed redemptions from your account or address; retry in ${v.retryAfterSec} s`;
+  const message = keyed("error.redeem.tooMany", { seconds: v.retryAfterSec });
   return new AppError(429, "too_many_attempts", message, null, undefined, { "retry-after": String(v.retryAfterSec) });
 }
 

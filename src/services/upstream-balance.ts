@@ -21,7 +21,7 @@ import { formatBalance } from "../core/channel-state";
 import { formatMicros } from "../core/money";
 import type { KeyState } from "../core/snapshot";
 import type { ChannelRow } from "../db/schema";
-import { badRequest, notFound } from "../errors";
+import { badRequest, keyed, notFound } from "../errors";
 import { getSmall } from "../net/fetch-small";
 import { providerFor } from "../relay/wire";
 import type { Ctx } from "./context";
@@ -99,11 +99,9 @@ function save(ctx: Ctx, id: number, r: BalanceReading | { error: string }, onLow
 /** Reads one channel's balance now (400 when it has no balance API). */
 export async function refreshBalance(ctx: Ctx, id: number, onLow?: LowBalanceAlert) {
   const row = ctx.store.channels.byId(id);
-  if (!row) throw notFound(`channel ${id}`);
+  if (!row) throw notFound(keyed("error.channel.notFound", { id }));
   if (!balanceApi(row.balanceSource, row.type, row.baseUrl))
-    throw badRequest(
-      `channel ${id} has no balance API: set its balance_source to oneapi, openrouter, deepseek, siliconflow or moonshot (auto knows only those hosts)`,
-    );
+    throw badRequest(keyed("error.channel.noBalanceApi", { id }));
   save(ctx, id, await read(ctx, row), onLow);
 }
 

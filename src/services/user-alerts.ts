@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { belowThreshold } from "../core/alerts";
 import { randomBase62 } from "../core/keys";
-import { invalidField, notFound } from "../errors";
+import { invalidField, keyed, notFound } from "../errors";
+import { recognised } from "../i18n/errors";
 import { refusedAlertUrl } from "../net/alert-post";
 import type { Actor } from "./actor";
 import type { Ctx } from "./context";
@@ -34,7 +35,7 @@ export const AlertSettingsInput = z.object({
 
 const row = (ctx: Ctx, id: number) => {
   const u = ctx.store.users.byId(id);
-  if (!u) throw notFound(`user ${id}`);
+  if (!u) throw notFound(keyed("error.user.notFound", { id }));
   return u;
 };
 
@@ -60,9 +61,9 @@ export function saveAlertSettings(ctx: Ctx, actor: Actor, input: unknown) {
   if (url) {
     const policy = { publicOnly: true, allowLoopback: readSettings(ctx).alerts_allow_loopback_for_tests };
     const why = refusedAlertUrl(url, policy);
-    if (why) throw invalidField("webhook_url", `${why}; webhooks must point at a public address`);
+    if (why) throw invalidField("webhook_url", keyed("error.alert.notPublic", { why: recognised(why) }));
   }
-  if (notifyType === "webhook" && !url) throw invalidField("webhook_url", "is needed when notify_type is webhook");
+  if (notifyType === "webhook" && !url) throw invalidField("webhook_url", keyed("error.alert.urlNeeded"));
   let generated: string | undefined;
   let sealed = v.webhook_secret ? ctx.keys.seal(v.webhook_secret) : current.webhookSecretSealed;
   if (v.regenerate_secret || (url && !sealed)) {

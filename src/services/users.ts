@@ -8,7 +8,7 @@ import { newTokenKey, randomBase62 } from "../core/keys";
 import { unitsToUsd } from "../core/money";
 import { USER_ROLE, USER_STATUS } from "../core/status";
 import type { UserRow } from "../db/schema";
-import { conflict, forbidden, invalidField, notFound } from "../errors";
+import { conflict, forbidden, invalidField, keyed, notFound } from "../errors";
 import { LOG_TYPE } from "../store/logs";
 import type { Actor } from "./actor";
 import { budgetResetsAt, rollDue } from "./budget";
@@ -45,7 +45,7 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
   // a budgeted user starts with the period's allowance instead of new_user_quota
   const budget = userBudget(ctx, null, { ...u, unlimited: opts.unlimited });
   const row = ctx.tx(() => {
-    if (ctx.store.users.byUsername(u.username)) throw conflict(`username "${u.username}" is taken`);
+    if (ctx.store.users.byUsername(u.username)) throw conflict(keyed("error.user.taken", { name: u.username }));
     const user = ctx.store.users.insert({
       username: u.username,
       passwordHash,
@@ -74,15 +74,14 @@ export function setDisplay(ctx: Ctx, actor: Actor, input: unknown) {
 }
 
 export async function register(ctx: Ctx, input: unknown) {
-  if (!readSettings(ctx).register_enabled)
-    throw forbidden("sign-up is disabled on this server; ask an admin for an account");
+  if (!readSettings(ctx).register_enabled) throw forbidden(keyed("error.user.signUpOff"));
   const { username, password } = validate(Register, input);
   return createUser(ctx, { username, password, role: USER_ROLE.user });
 }
 
 function findUser(ctx: Ctx, id: number) {
   const row = ctx.store.users.byId(id);
-  if (!row) throw notFound(`user ${id}`);
+  if (!row) throw notFound(keyed("error.user.notFound", { id }));
   return row;
 }
 
@@ -105,7 +104,7 @@ function keepOneAdmin(ctx: Ctx, target: UserRow, next: { role?: string; status?:
     (next.status ?? target.status) === USER_STATUS.enabled;
   const wasActiveAdmin = target.role === USER_ROLE.admin && target.status === USER_STATUS.enabled;
   if (wasActiveAdmin && !staysAdmin && ctx.store.users.otherActiveAdmins(target.id) === 0) {
-    throw conflict("this is the last enabled admin; make another admin first");
+    throw conflict(keyed("error.user.lastAdmin"));
   }
 }
 
@@ -137,7 +136,7 @@ export async function updateUser(ctx: Ctx, input: unknown, actor?: Actor) {
 }
 
 export function deleteUser(ctx: Ctx, actor: Actor, id: number) {
-  if (id === actor.id) throw conflict("you cannot delete yourself");
+  if (id === actor.id) throw conflict(keyed("error.user.deleteSelf"));
   ctx.tx(() => {
     keepOneAdmin(ctx, findUser(ctx, id), { deleted: true });
     ctx.store.users.delete(id);
@@ -155,7 +154,7 @@ export function applyBalanceChange(
 ) {
   const before = findUser(ctx, id);
   const after = ctx.store.users.addQuota(id, delta);
-  if (!after) throw conflict(`the balance is ${before.quota} units; taking ${-delta} would make it negative`);
+  if (!after) throw conflict(keyed("error.user.negative", { quota: before.quota, take: -delta }));
   const other = JSON.stringify({ ...log.other, balance_after: after.quota });
   ctx.store.logs.insert({
     createdAt: Date.now(),
@@ -194,7 +193,7 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, input: unknown, 
   const { current_password, password } = validate(SelfUpdate, input);
   const user = findUser(ctx, actor.id);
   if (!(await Bun.password.verify(current_password, user.passwordHash))) {
-    throw invalidField("current_password", "is not your current password");
+    throw invalidField("current_password", keyed("error.user.wrongPassword"));
   }
   const row = ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) })!;
   ctx.store.sessions.deleteForUser(user.id, keepSessionHash);
@@ -204,7 +203,7 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, input: unknown, 
 /** CLI: a new random password for `username`, returned once. */
 export async function resetPassword(ctx: Ctx, username: string) {
   const user = ctx.store.users.byUsername(username);
-  if (!user) throw invalidField("username", `no user named "${username}"`);
+  if (!user) throw invalidField("username", keyed("error.user.noSuchName", { name: username }));
   const password = randomBase62(20);
   ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) });
   ctx.store.sessions.deleteForUser(user.id);

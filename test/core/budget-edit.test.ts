@@ -2,7 +2,8 @@
 // given; a new period starts full, a new allowance within the period moves the balance by the
 // difference, an unlimited account is refused.
 import { describe, expect, test } from "bun:test";
-import { budgetState, editedBudget, type BudgetState } from "../../src/core/budget-edit";
+import { budgetState, editedBudget, type BudgetProblem, type BudgetState } from "../../src/core/budget-edit";
+import { renderText } from "../../src/errors";
 
 describe("editing the budget", () => {
   const start = () => 777;
@@ -83,7 +84,7 @@ describe("editing a user's budget", () => {
   test("an unlimited user is refused a period, naming what to change", () => {
     const problem = editedBudget("user", null, { budget_period: "weekly", period_quota: 5, unlimited: true }, start);
     expect(problem).toMatchObject({ field: "budget_period" });
-    expect((problem as { message: string }).message).toContain("limited user");
+    expect(renderText((problem as BudgetProblem).message)).toContain("limited user");
   });
 
   test("another period keeps the allowance; none clears it and leaves the balance", () => {

@@ -2,6 +2,7 @@
 // UTC hours that start in it: exact days in whole-hour zones (daylight-saving days of 23 and 25 hours
 // included), days shifted to the next whole hour in half-hour zones, and the custom period's checks.
 import { expect, test } from "bun:test";
+import { renderText } from "../../src/errors";
 import {
   DAY,
   daySlot,
@@ -16,7 +17,7 @@ import {
 const at = (iso: string) => Date.parse(iso) / 1000;
 const iso = (sec: number) => new Date(sec * 1000).toISOString();
 const period = (p: ReturnType<typeof resolvePeriod>) => {
-  if (isPeriodProblem(p)) throw new Error(p.message);
+  if (isPeriodProblem(p)) throw new Error(renderText(p.message));
   return p as Period;
 };
 

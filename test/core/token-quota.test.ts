@@ -2,6 +2,7 @@
 // and which edits would leave a token that can never call.
 import { expect, test } from "bun:test";
 import { editedTokenQuota, newTokenQuota, type QuotaInput } from "../../src/core/token-quota";
+import { renderText } from "../../src/errors";
 
 test("a new token: left out → unlimited, a quota alone → limited, both → as sent, limited at 0 → refused", () => {
   const cases: [QuotaInput, unknown][] = [
@@ -26,7 +27,7 @@ test("a new token: left out → unlimited, a quota alone → limited, both → a
   ];
   for (const [input, want] of cases) expect([input, newTokenQuota(input)]).toMatchObject([input, want as object]);
   const refused = newTokenQuota({ remain_quota: 0 });
-  expect("message" in refused && refused.message).toContain("make it unlimited");
+  expect("message" in refused && renderText(refused.message)).toContain("make it unlimited");
 });
 
 test("an edit: unlimited → limited at 0 is refused; a limited token may go to 0 or stay there", () => {

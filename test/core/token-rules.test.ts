@@ -3,6 +3,7 @@ import { expect, test } from "bun:test";
 import { BREAKER_DEFAULTS } from "../../src/core/breaker";
 import { buildSnapshot } from "../../src/core/snapshot";
 import { badIpEntry, effectiveStatus, fallbackProblem, normalizeList } from "../../src/core/token-rules";
+import { renderText } from "../../src/errors";
 import { TOKEN_STATUS } from "../../src/core/status";
 import type { TokenRow } from "../../src/db/schema";
 
@@ -30,12 +31,17 @@ test("lists come as arrays or comma/newline strings and leave trimmed and unique
 
 test("fallback groups: at most two, distinct, not the default group, existing", () => {
   const exists = (g: string) => ["default", "a", "b", "c"].includes(g);
-  expect(fallbackProblem("default", [], exists)).toBeNull();
-  expect(fallbackProblem("default", ["a", "b"], exists)).toBeNull();
-  expect(fallbackProblem("default", ["a", "b", "c"], exists)).toContain("at most 2");
-  expect(fallbackProblem("a", ["a"], exists)).toContain("already the default");
-  expect(fallbackProblem("default", ["a", "a"], exists)).toContain("differ");
-  expect(fallbackProblem("default", ["zz"], exists)).toContain('"zz" does not exist');
+  /** the problem in English, as the API says it */
+  const problem = (group: string, fallback: string[], ok: typeof exists) => {
+    const p = fallbackProblem(group, fallback, ok);
+    return p && renderText(p);
+  };
+  expect(problem("default", [], exists)).toBeNull();
+  expect(problem("default", ["a", "b"], exists)).toBeNull();
+  expect(problem("default", ["a", "b", "c"], exists)).toContain("at most 2");
+  expect(problem("a", ["a"], exists)).toContain("already the default");
+  expect(problem("default", ["a", "a"], exists)).toContain("differ");
+  expect(problem("default", ["zz"], exists)).toContain('"zz" does not exist');
 });
 
 test("the first bad allowlist entry is named", () => {
