@@ -1,7 +1,9 @@
 // The console's rate-limit inputs (views/console/rate-limits.tsx) to the services' fields and back:
-// empty = 0 = not set; anything but a whole number is refused, naming the field.
+// empty = 0 = not set; anything but a whole number is refused, naming the field (in the reader's
+// language when the page passes its translator).
 import type { RateLimitForm } from "../../views/console/rate-limits";
 import { invalidField } from "../errors";
+import { EN, type Translator } from "../i18n";
 import type { Form } from "./route";
 import { first } from "./route";
 
@@ -9,11 +11,11 @@ const NAMES = ["rpm_limit", "tpm_limit", "rpd_limit", "max_parallel_requests"] a
 type Limits = Record<(typeof NAMES)[number], number>;
 
 /** What the form posted, as the services take it. */
-export function readRateLimits(f: Form): Limits {
+export function readRateLimits(f: Form, t: Translator = EN): Limits {
   const out = {} as Limits;
   for (const name of NAMES) {
     const v = first(f[name]).trim();
-    if (v !== "" && !/^\d+$/.test(v)) throw invalidField(name, "must be a whole number (empty or 0 = not set)");
+    if (v !== "" && !/^\d+$/.test(v)) throw invalidField(name, t.t("limits.wholeNumber"));
     out[name] = v === "" ? 0 : Number(v);
   }
   return out;

@@ -55,7 +55,7 @@ function toInput(f: Form, tr: Translator, was?: TokenView) {
     fallback_groups: [first(f.fallback1), first(f.fallback2)].filter(Boolean),
     models: all(f.models),
     allow_ips: first(f.allow_ips),
-    ...readRateLimits(f),
+    ...readRateLimits(f, tr),
   };
 }
 
