@@ -31,7 +31,7 @@ import { checked, defined, fromDialog, num, oobNewRow, oobRow, type AdminTable }
 import { all, first, type Form, type PageCall } from "./route";
 
 /** "client=upstream" lines → the mapping object (a line without "=" is named). */
-function mappingFrom(text: string, { t }: Translator): Record<string, string> {
+function mappingFrom(text: string): Record<string, string> {
   const entries: [string, string][] = [];
   text.split("\n").forEach((raw, i) => {
     const line = raw.trim();
@@ -47,14 +47,14 @@ function mappingFrom(text: string, { t }: Translator): Record<string, string> {
 }
 
 /** What the dialog posts → what the channel service takes. Empty numbers take the defaults on create. */
-function toInput(f: Form, t: Translator) {
+function toInput(f: Form) {
   return defined({
     name: first(f.name),
     type: first(f.type) || "openai",
     base_url: first(f.base_url),
     key: first(f.key),
     models: first(f.models),
-    model_mapping: mappingFrom(first(f.model_mapping), t),
+    model_mapping: mappingFrom(first(f.model_mapping)),
     group: all(f.group),
     priority: num(f.priority),
     weight: num(f.weight),
@@ -113,7 +113,7 @@ export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?
 
   action("POST", "/admin/channels", { admin: true }, ({ ctx, form, t }) =>
     fromDialog(() => {
-      const c = createChannel(ctx, toInput(form, t));
+      const c = createChannel(ctx, toInput(form));
       return {
         html: oobNewRow("channel-rows", ChannelRow({ c, t }) as string),
         toast: withWarnings(t, t.t("adminChannels.toast.created"), c.warnings),
@@ -123,7 +123,7 @@ export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?
   );
   action("POST", "/admin/channels/:id", { admin: true }, ({ ctx, form, params, t }) =>
     fromDialog(() => {
-      const input = toInput(form, t);
+      const input = toInput(form);
       if (!input.key) delete input.key; // no keys: keep the stored ones
       const c = updateChannel(ctx, { id: Number(params.id), ...input });
       const toast = withWarnings(t, t.t("adminChannels.toast.saved"), c.warnings);

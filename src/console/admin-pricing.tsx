@@ -6,7 +6,6 @@
 // in the reader's language; prices stay in US dollars.
 import { ImportDialog, PriceDialog, PriceRow, PriceTable } from "../../views/console/admin-pricing";
 import { AppError, invalidField, keyed, notFound } from "../errors";
-import type { Translator } from "../i18n";
 import type { Ctx } from "../services/context";
 import { readPage } from "../services/paging";
 import { catalogStatus } from "../services/price-catalog";
@@ -48,35 +47,32 @@ export const exportPrices = (ctx: Ctx) =>
   }));
 
 /** The entries of an import: the JSON body itself, or the dialog's pasted text. */
-function importEntries(form: Form | unknown[], { t }: Translator): unknown[] {
+function importEntries(form: Form | unknown[]): unknown[] {
   let data: unknown = form;
   if (!Array.isArray(form)) {
     try {
       data = JSON.parse(first(form.json));
     } catch (e) {
-      throw invalidField("json", t("adminPricing.import.notJson", { error: (e as Error).message }));
+      throw invalidField("json", keyed("error.import.badJson", { detail: (e as Error).message }));
     }
   }
-  if (!Array.isArray(data)) throw invalidField("json", t("adminPricing.import.notArray", { example: IMPORT_SHAPE }));
-  if (data.length === 0) throw invalidField("json", t("adminPricing.import.empty"));
-  if (data.length > MAX_IMPORT) throw invalidField("json", t("adminPricing.import.tooMany", { max: MAX_IMPORT }));
+  if (!Array.isArray(data)) throw invalidField("json", keyed("error.import.notArray", { example: IMPORT_SHAPE }));
+  if (data.length === 0) throw invalidField("json", keyed("error.import.empty"));
+  if (data.length > MAX_IMPORT) throw invalidField("json", keyed("error.import.tooMany", { max: MAX_IMPORT }));
   return data;
 }
 
 /** Every entry is checked before any is written; a bad one is named by position, model and field. */
-function checkEntries(entries: unknown[], { t }: Translator) {
+function checkEntries(entries: unknown[]) {
   entries.forEach((entry, i) => {
     const model =
       typeof entry === "object" && entry !== null && typeof (entry as { model?: unknown }).model === "string"
         ? (entry as { model: string }).model
         : "";
-    const where = model
-      ? t("adminPricing.import.entryModel", { n: i + 1, model })
-      : t("adminPricing.import.entry", { n: i + 1 });
     try {
       const p = validate(PriceInput, entry);
       if (p.input === null && p.output === null && p.per_call === null)
-        throw invalidField("input", t("adminPricing.import.needPrice"));
+        throw invalidField("input", keyed("error.price.none"));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       const problem = e.text ?? e.message;
@@ -152,8 +148,8 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
   });
   action("POST", "/admin/pricing/import", { admin: true }, ({ ctx, form, shown, t }) =>
     fromDialog(() => {
-      const entries = importEntries(form as Form | unknown[], t);
-      checkEntries(entries, t);
+      const entries = importEntries(form as Form | unknown[]);
+      checkEntries(entries);
       setPrices(ctx, entries);
       const n = entries.length;
       // the list shown again, with the imported prices where they fall

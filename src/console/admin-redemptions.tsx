@@ -12,9 +12,9 @@ import {
   RedemptionTable,
 } from "../../views/console/admin-redemptions";
 import { codesCsv } from "../core/redemption-codes";
-import { invalidField, isUserError, keyed } from "../errors";
+import { invalidField, isUserError } from "../errors";
 import type { Translator } from "../i18n";
-import { errorText, recognised } from "../i18n/errors";
+import { errorText } from "../i18n/errors";
 import { readPage } from "../services/paging";
 import {
   createRedemptions,

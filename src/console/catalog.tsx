@@ -1,10 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 // /groups and /pricing: what a signed-in user can buy. Groups come from services/groups (users see
 // the ones they may pick, admins all), the models a group serves from the live route index (enabled
-// channels only), prices from services/prices: searched and paged (50 a page).
+// channels only), prices from services/prices: searched and paged (50 a page), shown in the reader's
+// currency.
 import { GroupsPage, PricingPage, type GroupCard, type GroupTag, type PriceLine } from "../../views/console/catalog";
 import { reachableModels } from "../core/routing";
-import { formatMicros } from "../core/money";
+import { formatMicros, parseMicros } from "../core/money";
 import { isAdmin } from "../services/actor";
 import { listGroups } from "../services/groups";
 import { readPage, type Page } from "../services/paging";
@@ -43,20 +44,29 @@ function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string, pa
         (p) => p.model.toLowerCase().includes(needle) || p.groups.some((g) => g.toLowerCase().includes(needle)),
       )
     : all;
-  const rows: PriceLine[] = matching
-    .slice(page.offset, page.offset + page.size)
-    .map((p) => ({ ...p, billing: p.billing as string[], groups: p.groups.map(tag) }));
+  const micros = (usd: string | null) => (usd === null ? null : parseMicros(usd));
+  const rows: PriceLine[] = matching.slice(page.offset, page.offset + page.size).map((p) => ({
+    ...p,
+    input: micros(p.input),
+    output: micros(p.output),
+    cached_input: micros(p.cached_input),
+    cache_write: micros(p.cache_write),
+    per_call: micros(p.per_call),
+    billing: p.billing as string[],
+    groups: p.groups.map(tag),
+  }));
   return { rows, matching: matching.length, total: all.length, page: page.p, size: page.size };
 }
 
 export function catalogPages({ page }: ReturnType<typeof consoleTable>) {
   page(
     "/groups",
-    { title: "Groups" },
-    (call) => GroupsPage({ groups: groupCards(call), admin: isAdmin(call.user) }) as string,
+    { title: ({ t }) => t("groups.title") },
+    (call) => GroupsPage({ groups: groupCards(call), admin: isAdmin(call.user), t: call.t }) as string,
   );
-  page("/pricing", { title: "Pricing" }, (call) => {
+  page("/pricing", { title: ({ t }) => t("pricing.title") }, (call) => {
     const q = (call.query.q ?? "").slice(0, 200);
-    return PricingPage({ ...priceLines(call, q, readPage({ p: call.query.p }, PRICING_PAGE_SIZE)), q }) as string;
+    const listing = priceLines(call, q, readPage({ p: call.query.p }, PRICING_PAGE_SIZE));
+    return PricingPage({ ...listing, q, t: call.t }) as string;
   });
 }

@@ -1,9 +1,14 @@
 /** @jsxImportSource @kitajs/html */
-// The /dashboard page: the signed-in user's own balance, spend and calls (admins see theirs too).
+// The /dashboard page: the signed-in user's own balance, spend and calls (admins see theirs too), in
+// the reader's language and currency.
 import { DashboardPage } from "../../views/console/dashboard";
 import { dashboard } from "../services/call-stats";
 import type { consoleTable } from "./route";
 
 export function dashboardPages({ page }: ReturnType<typeof consoleTable>) {
-  page("/dashboard", { title: "Dashboard" }, ({ ctx, user }) => DashboardPage({ d: dashboard(ctx, user) }) as string);
+  page(
+    "/dashboard",
+    { title: ({ t }) => t("dashboard.title") },
+    ({ ctx, user, t }) => DashboardPage({ d: dashboard(ctx, user), t }) as string,
+  );
 }

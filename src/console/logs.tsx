@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The /log page (the signed-in user's own rows; admins read everyone's at /admin/logs) and its CSV
-// export at /log.csv: the same filter, every row of it, streamed in keyset batches.
+// export at /log.csv: the same filter, every row of it, streamed in keyset batches (its header row
+// stays English: a file for scripts and spreadsheets). The page is in the reader's language.
 import { LogPage } from "../../views/console/logs";
 import {
   hasFilter,
@@ -16,7 +17,7 @@ import { consoleUser } from "./guard";
 import type { ConsoleTable } from "./route";
 
 export function logPages({ page, routes, ctx }: ConsoleTable) {
-  page("/log", { title: "Logs" }, ({ ctx, user, query }) => {
+  page("/log", { title: ({ t }) => t("logs.title") }, ({ ctx, user, query, t }) => {
     const search = readLogSearch(user, query);
     const { rows, newerAfter, olderBefore } = logPage(ctx, search);
     const size = search.size === 50 ? undefined : search.size;
@@ -35,6 +36,7 @@ export function logPages({ page, routes, ctx }: ConsoleTable) {
         newer: newerAfter === undefined ? undefined : href({ after: newerAfter }),
         older: olderBefore === undefined ? undefined : href({ before: olderBefore }),
       },
+      t,
     }) as string;
   });
 

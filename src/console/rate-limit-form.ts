@@ -1,5 +1,6 @@
 // The console's rate-limit inputs (views/console/rate-limits.tsx) to the services' fields and back:
-// empty = 0 = not set; anything but a whole number is refused, naming the field.
+// empty = 0 = not set; anything but a whole number is refused, naming the field (in the reader's
+// language when the page passes its translator).
 import type { RateLimitForm } from "../../views/console/rate-limits";
 import { invalidField, keyed } from "../errors";
 import type { Form } from "./route";

@@ -9,7 +9,7 @@ import { TokenPager, TokenRow, TokenTable } from "../../views/console/tokens";
 import { reachableModels } from "../core/routing";
 import { TOKEN_STATUS } from "../core/status";
 import { invalidField, isUserError } from "../errors";
-import { errorText, recognised } from "../i18n/errors";
+import { errorText } from "../i18n/errors";
 import type { Translator } from "../i18n";
 import { listGroups } from "../services/groups";
 import { readPage } from "../services/paging";

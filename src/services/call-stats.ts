@@ -72,7 +72,8 @@ export type LogSearch = {
   filter: BrowseFilter;
   cursor: Cursor;
   size: number;
-  problems: string[];
+  /** the values dropped, each with why ("day": not a day, "unix": not unix seconds, "type": unknown) */
+  problems: { key: keyof LogParams; why: "day" | "unix" | "type" }[];
 };
 
 /** Reads /log's query string; never throws: a value that makes no sense is dropped and named in `problems`. */
@@ -85,32 +86,32 @@ export function readLogSearch(actor: Actor, query: Record<string, unknown>): Log
         .slice(0, MAX_LEN[k] ?? 40),
     ]),
   ) as LogParams;
-  const problems: string[] = [];
+  const problems: LogSearch["problems"] = [];
   const filter: BrowseFilter = { userId: actor.id };
-  const drop = (key: keyof LogParams, why: string) => {
-    problems.push(`${key}: ${why}`);
+  const drop = (key: keyof LogParams, why: LogSearch["problems"][number]["why"]) => {
+    problems.push({ key, why });
     params[key] = "";
   };
   const int = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : null);
 
   const days = dayBounds(params.from, params.to);
-  for (const p of days.problems) drop(p.key, p.why);
+  for (const p of days.problems) drop(p.key, "day");
   if (days.from !== undefined) filter.from = days.from;
   if (days.to !== undefined) filter.to = days.to;
   // API易's unix-second bounds, for links from elsewhere: they narrow the days further
   if (params.start_timestamp) {
     const s = int(params.start_timestamp);
-    if (s === null) drop("start_timestamp", "not unix seconds");
+    if (s === null) drop("start_timestamp", "unix");
     else filter.from = Math.max(filter.from ?? 0, s * 1000);
   }
   if (params.end_timestamp) {
     const s = int(params.end_timestamp);
-    if (s === null) drop("end_timestamp", "not unix seconds");
+    if (s === null) drop("end_timestamp", "unix");
     else filter.to = Math.min(filter.to ?? Number.MAX_SAFE_INTEGER, s * 1000 + 999);
   }
   if (params.type) {
     const t = int(params.type);
-    if (t === null || !TYPE_NAMES[t]) drop("type", "unknown type");
+    if (t === null || !TYPE_NAMES[t]) drop("type", "type");
     else filter.type = t;
   }
   if (params.token_name) filter.tokenName = params.token_name;

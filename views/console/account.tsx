@@ -1,12 +1,14 @@
 /** @jsxImportSource @kitajs/html */
-// /account: balance and use (and when a budgeted balance comes back), the change-password form (errors shown in it), and the management-API
-// access token (rotated on request, shown once in a dialog); below, the alert card and send log.
+// /account: balance and use (and when a budgeted balance comes back), the change-password form (errors
+// shown in it), and the management-API access token (rotated on request, shown once in a dialog);
+// below, the alert card and send log. Words from the reader's catalog, amounts in their currency, the
+// reset time in their time zone.
 import type { Children } from "@kitajs/html";
-import { utc } from "./admin-kit";
+import type { PlainKey, Translator } from "../../src/i18n";
 import { duration } from "./budget";
-import { CopyManualDialog, DialogSlot, DoneButton, KeyBox } from "./kit";
+import { CopyManualDialog, DialogSlot, DoneButton, KeyBox, Rich } from "./kit";
 import type { BudgetFields } from "./models";
-import { balance, usd } from "./money";
+import { balance } from "./money";
 
 export type AccountView = {
   username: string;
@@ -18,19 +20,33 @@ export type AccountView = {
   has_access_token: boolean;
 } & BudgetFields;
 
+const PERIOD: Record<string, PlainKey> = { daily: "budget.daily", weekly: "budget.weekly", monthly: "budget.monthly" };
+const ROLE: Record<string, PlainKey> = { admin: "account.role.admin", user: "account.role.user" };
+
 /** Where the balance comes from: an admin's top-ups, or an allowance that comes back each period. */
-function balanceNote(me: AccountView): string {
-  if (me.unlimited) return "Your calls are not limited by a balance.";
+function balanceNote(me: AccountView, tr: Translator): string {
+  const { t } = tr;
+  if (me.unlimited) return t("account.note.unlimited");
   if (!me.budget_period || me.period_resets_at === null || me.period_resets_in === null)
-    return "An admin tops up your balance.";
-  const when = `${utc(me.period_resets_at).slice(0, 16)} UTC, in ${duration(me.period_resets_in)}`;
-  return `Your balance is set back to ${usd(me.period_quota)} ${me.budget_period}: next at ${when}. A top-up adds to the current period only.`;
+    return t("account.note.topups");
+  const period = PERIOD[me.budget_period];
+  return t("account.note.budget", {
+    amount: tr.money(me.period_quota),
+    period: period ? t(period) : me.budget_period,
+    when: tr.dateTime(me.period_resets_at * 1000),
+    tz: tr.tz,
+    duration: duration(me.period_resets_in, tr),
+  });
 }
 
-export function PasswordForm(props: { error?: string }) {
+const code = (text: string) => (<code safe>{text}</code>) as string;
+const BEARER = code("Authorization: Bearer …");
+
+export function PasswordForm(props: { error?: string; t: Translator }) {
+  const { t } = props.t;
   return (
     <form id="password-form" class="card stack" hx-post="/account/password" hx-target="this" hx-swap="outerHTML">
-      <h2>Change password</h2>
+      <h2 safe>{t("account.password.title")}</h2>
       {props.error ? (
         <p class="alert error" role="alert" safe>
           {props.error}
@@ -39,15 +55,15 @@ export function PasswordForm(props: { error?: string }) {
         ""
       )}
       <label>
-        Current password
+        <span safe>{t("account.password.current")}</span>
         <input type="password" name="current_password" autocomplete="current-password" required />
       </label>
       <label>
-        New password (at least 8 characters)
+        <span safe>{t("account.password.new")}</span>
         <input type="password" name="password" autocomplete="new-password" required minlength="8" maxlength="128" />
       </label>
       <label>
-        Repeat the new password
+        <span safe>{t("account.password.again")}</span>
         <input
           type="password"
           name="password_again"
@@ -57,72 +73,84 @@ export function PasswordForm(props: { error?: string }) {
           maxlength="128"
         />
       </label>
-      <p class="muted small">Your other sessions are signed out; this one stays.</p>
+      <p class="muted small" safe>
+        {t("account.password.note")}
+      </p>
       <div class="buttons">
-        <button type="submit" class="primary">
-          Change password
+        <button type="submit" class="primary" safe>
+          {t("account.password.submit")}
         </button>
       </div>
     </form>
   );
 }
 
-export function AccountPage(props: { me: AccountView; alerts?: Children }) {
-  const me = props.me;
+function BalanceCard(props: { me: AccountView; t: Translator }) {
+  const { me } = props;
+  const tr = props.t;
+  const { t } = tr;
+  return (
+    <section class="card stack">
+      <h2 safe>{t("account.balance")}</h2>
+      <dl class="stats">
+        <div>
+          <dt safe>{t("account.balance")}</dt>
+          <dd id="balance" safe>
+            {balance(me.quota, me.unlimited, tr)}
+          </dd>
+        </div>
+        <div>
+          <dt safe>{t("account.used")}</dt>
+          <dd safe>{tr.money(me.used_quota)}</dd>
+        </div>
+        <div>
+          <dt safe>{t("account.calls")}</dt>
+          <dd safe>{tr.num(me.request_count)}</dd>
+        </div>
+      </dl>
+      <p class="muted small" id="balance-note" safe>
+        {balanceNote(me, tr)}
+      </p>
+    </section>
+  );
+}
+
+export function AccountPage(props: { me: AccountView; alerts?: Children; t: Translator }) {
+  const { me } = props;
+  const tr = props.t;
+  const role = ROLE[me.role] ? tr.t(ROLE[me.role]) : me.role;
   return (
     <>
       <div class="toolbar">
-        <h1>Account</h1>
+        <h1 safe>{tr.t("account.title")}</h1>
         <span class="muted" safe>
-          {`${me.username} · ${me.role}`}
+          {`${me.username} · ${role}`}
         </span>
       </div>
       <div class="account-grid">
-        <section class="card stack">
-          <h2>Balance</h2>
-          <dl class="stats">
-            <div>
-              <dt>Balance</dt>
-              <dd id="balance" safe>
-                {balance(me.quota, me.unlimited)}
-              </dd>
-            </div>
-            <div>
-              <dt>Used</dt>
-              <dd safe>{usd(me.used_quota)}</dd>
-            </div>
-            <div>
-              <dt>Calls</dt>
-              <dd safe>{String(me.request_count)}</dd>
-            </div>
-          </dl>
-          <p class="muted small" id="balance-note" safe>
-            {balanceNote(me)}
-          </p>
-        </section>
-        <PasswordForm />
-        <AccessTokenCard has={me.has_access_token} />
+        <BalanceCard me={me} t={tr} />
+        <PasswordForm t={tr} />
+        <AccessTokenCard has={me.has_access_token} t={tr} />
       </div>
       {props.alerts ?? ""}
       <DialogSlot />
-      <CopyManualDialog what="it" />
+      <CopyManualDialog prompt={tr.t("copy.manual")} t={tr} />
     </>
   );
 }
 
 /** The access-token card; after a rotation it comes back out-of-band (`oob`) with its new wording. */
-export function AccessTokenCard(props: { has: boolean; oob?: boolean }) {
+export function AccessTokenCard(props: { has: boolean; oob?: boolean; t: Translator }) {
+  const tr = props.t;
+  const { t } = tr;
   return (
     <section class="card stack" id="access-token-card" hx-swap-oob={props.oob ? "true" : undefined}>
-      <h2>Access token</h2>
+      <h2 safe>{t("account.access.title")}</h2>
       <p>
-        Scripts use it to manage your tokens through the management API (<code>/api/…</code>, header{" "}
-        <code>Authorization: Bearer …</code>). It is not an <code>sk-</code> key for model calls.
+        <Rich t={tr} k="account.access.about" parts={{ api: code("/api/…"), header: BEARER, sk: code("sk-") }} />
       </p>
-      <p class="muted small">
-        {props.has
-          ? "You have an access token. A new one replaces it: scripts using the old one stop working."
-          : "You have no access token yet."}
+      <p class="muted small" safe>
+        {t(props.has ? "account.access.have" : "account.access.none")}
       </p>
       <div class="buttons">
         <button
@@ -130,9 +158,10 @@ export function AccessTokenCard(props: { has: boolean; oob?: boolean }) {
           class="primary"
           hx-post="/account/access-token"
           hx-target="#dialog-slot"
-          hx-confirm={props.has ? "Replace your access token? Scripts using the current one stop working." : undefined}
+          hx-confirm={props.has ? t("account.access.confirm") : undefined}
+          safe
         >
-          {props.has ? "Rotate access token" : "Create access token"}
+          {t(props.has ? "account.access.rotate" : "account.access.create")}
         </button>
       </div>
     </section>
@@ -140,15 +169,16 @@ export function AccessTokenCard(props: { has: boolean; oob?: boolean }) {
 }
 
 /** Shown once after a rotation: the new access token, to copy. */
-export function AccessTokenDialog(props: { token: string }) {
+export function AccessTokenDialog(props: { token: string; t: Translator }) {
+  const tr = props.t;
   return (
     <dialog data-autoopen class="form-dialog">
-      <h2>New access token</h2>
+      <h2 safe>{tr.t("account.access.new")}</h2>
       <p>
-        Copy it now: it is shown this once. Send it as <code>Authorization: Bearer …</code> to the management API.
+        <Rich t={tr} k="account.access.copyNow" parts={{ header: BEARER }} />
       </p>
-      <KeyBox value={props.token} id="access-token" />
-      <DoneButton />
+      <KeyBox value={props.token} id="access-token" t={tr} />
+      <DoneButton t={tr} />
     </dialog>
   );
 }

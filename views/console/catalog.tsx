@@ -2,6 +2,8 @@
 // /groups (each group: description, multiplier, the models it serves, whether the viewer may pick it)
 // and /pricing (every priced model: prices per 1M tokens or per call, API易 multipliers, billing
 // types, serving groups; a GET `q` search that also works without JavaScript, and pages of 50).
+// Words from the reader's catalog; prices in their currency.
+import type { PlainKey, Translator } from "../../src/i18n";
 import { Pager } from "./kit";
 
 export type GroupCard = {
@@ -17,48 +19,56 @@ export type GroupCard = {
 
 export type GroupTag = { name: string; multiplier_text: string; pickable: boolean };
 
+/** A priced model; prices in USD millionths (per 1M tokens, or per call). */
 export type PriceLine = {
   model: string;
-  input: string | null;
-  output: string | null;
-  cached_input: string | null;
-  cache_write: string | null;
-  per_call: string | null;
+  input: number | null;
+  output: number | null;
+  cached_input: number | null;
+  cache_write: number | null;
+  per_call: number | null;
   billing: string[];
   model_ratio: number | null;
   completion_ratio: number | null;
   groups: GroupTag[];
 };
 
-const usd = (v: string | null) => (v === null ? "—" : `$${v}`);
 const ratio = (v: number | null) => (v === null ? "—" : String(Number(v.toFixed(6))));
-const BILLING_LABEL: Record<string, string> = { usage: "by tokens", per_call: "per call" };
+const BILLING_LABEL: Record<string, PlainKey> = {
+  usage: "pricing.billing.usage",
+  per_call: "pricing.billing.per_call",
+};
 
-function GroupBadge(props: { g: GroupCard; admin: boolean }) {
-  const g = props.g;
-  if (!props.admin) return <span class="badge ok">you can pick it</span>;
-  return g.selectable || g.name === "default" ? (
-    <span class="badge ok">users can pick it</span>
-  ) : (
-    <span class="badge off">admins only</span>
+function GroupBadge(props: { g: GroupCard; admin: boolean; t: Translator }) {
+  const { g } = props;
+  const { t } = props.t;
+  const [key, tone]: [PlainKey, string] = !props.admin
+    ? ["groups.youCanPick", "ok"]
+    : g.selectable || g.name === "default"
+      ? ["groups.usersCanPick", "ok"]
+      : ["groups.adminsOnly", "off"];
+  return (
+    <span class={`badge ${tone}`} safe>
+      {t(key)}
+    </span>
   );
 }
 
-export function GroupsPage(props: { groups: GroupCard[]; admin: boolean }) {
+export function GroupsPage(props: { groups: GroupCard[]; admin: boolean; t: Translator }) {
+  const tr = props.t;
+  const { t } = tr;
   return (
     <>
       <div class="toolbar">
-        <h1>Groups</h1>
+        <h1 safe>{t("groups.title")}</h1>
       </div>
-      <p class="muted lead">
-        A group is a set of upstream channels. A call is billed at the multiplier of the group that served it; a token
-        tries its group first, then its fallback groups.
-        {props.admin
-          ? " As an admin you may pick any group; users see and pick only the ones marked “users can pick it”."
-          : ""}
+      <p class="muted lead" safe>
+        {t(props.admin ? "groups.lead.admin" : "groups.lead")}
       </p>
       {props.groups.length === 0 ? (
-        <p class="empty">No groups yet — an admin creates them under Admin → Groups.</p>
+        <p class="empty" safe>
+          {t("groups.empty")}
+        </p>
       ) : (
         ""
       )}
@@ -67,21 +77,25 @@ export function GroupsPage(props: { groups: GroupCard[]; admin: boolean }) {
           <article class="card group-card" id={`group-${g.name}`}>
             <header>
               <h2 safe>{g.name}</h2>
-              <span class="multiplier" title="price multiplier" safe>
+              <span class="multiplier" title={t("groups.multiplier")} safe>
                 {`×${g.multiplier_text}`}
               </span>
             </header>
             <p class={g.description ? "" : "muted"} safe>
-              {g.description || "No description."}
+              {g.description || t("groups.noDescription")}
             </p>
             <p>
-              <GroupBadge g={g} admin={props.admin} />
+              <GroupBadge g={g} admin={props.admin} t={tr} />
             </p>
             {g.models.length === 0 ? (
-              <p class="muted">No models yet — no enabled channel serves this group.</p>
+              <p class="muted" safe>
+                {t("groups.noModels")}
+              </p>
             ) : (
               <details class="models">
-                <summary safe>{`${g.models.length} ${g.models.length === 1 ? "model" : "models"}`}</summary>
+                <summary safe>
+                  {t(g.models.length === 1 ? "groups.models.one" : "groups.models", { count: g.models.length })}
+                </summary>
                 <ul class="chips">
                   {g.models.map((m) => (
                     <li>
@@ -107,69 +121,91 @@ export type PricingListing = {
   page: number;
   size: number;
   q: string;
+  t: Translator;
 };
 
+/** The table's header: each column's label, and the tooltip of the less obvious ones. */
+const HEADER: [PlainKey, PlainKey?][] = [
+  ["pricing.col.model"],
+  ["pricing.col.input"],
+  ["pricing.col.cached"],
+  ["pricing.col.cacheWrite", "pricing.col.cacheWrite.title"],
+  ["pricing.col.output"],
+  ["pricing.col.perCall"],
+  ["pricing.col.modelRatio", "pricing.col.modelRatio.title"],
+  ["pricing.col.completionRatio", "pricing.col.completionRatio.title"],
+  ["pricing.col.billing"],
+  ["pricing.col.groups"],
+];
+
+function PriceRow(props: { p: PriceLine; t: Translator }) {
+  const { p } = props;
+  const { t } = props.t;
+  const price = (micros: number | null) => (micros === null ? "—" : props.t.usdMicros(micros));
+  return (
+    <tr>
+      <td class="name" safe>
+        {p.model}
+      </td>
+      <td safe>{price(p.input)}</td>
+      <td safe>{price(p.cached_input)}</td>
+      <td safe>{price(p.cache_write)}</td>
+      <td safe>{price(p.output)}</td>
+      <td safe>{price(p.per_call)}</td>
+      <td safe>{ratio(p.model_ratio)}</td>
+      <td safe>{ratio(p.completion_ratio)}</td>
+      <td>
+        {p.billing.map((b) => (
+          <span class="badge ok" safe>
+            {BILLING_LABEL[b] ? t(BILLING_LABEL[b]) : b}
+          </span>
+        ))}
+      </td>
+      <td class="groups">
+        {p.groups.length === 0 ? (
+          <span class="muted" safe>
+            {t("pricing.notServed")}
+          </span>
+        ) : (
+          ""
+        )}
+        {p.groups.map((g) => (
+          <span
+            class={g.pickable ? "chip" : "chip muted"}
+            title={t(g.pickable ? "pricing.chip.pickable" : "pricing.chip.notPickable")}
+            safe
+          >
+            {`${g.name} ×${g.multiplier_text}`}
+          </span>
+        ))}
+      </td>
+    </tr>
+  );
+}
+
 export function PricingTable(props: PricingListing) {
-  const empty: string =
-    props.matching > 0
-      ? "This page is past the last one."
-      : props.q
-        ? `No model matches “${props.q}” — try a shorter search.`
-        : "No prices yet — an admin sets them under Admin → Pricing.";
+  const { t } = props.t;
+  const { q, total, matching } = props;
+  const empty = matching > 0 ? t("pricing.pastLast") : q ? t("pricing.noMatch", { q }) : t("pricing.empty");
   return (
     <div id="pricing-results">
       <p class="muted count" safe>
-        {props.q ? `${props.matching} of ${props.total} models match “${props.q}”` : `${props.total} models`}
+        {q ? t("pricing.matching", { matching, total, q }) : t("pricing.count", { total })}
       </p>
       <div class="table-wrap">
         <table class="data prices">
           <thead>
             <tr>
-              <th>Model</th>
-              <th>Input / 1M</th>
-              <th>Cached / 1M</th>
-              <th title="prompt-cache writes (Anthropic); defaults to the input price">Cache write / 1M</th>
-              <th>Output / 1M</th>
-              <th>Per call</th>
-              <th title="API易 model multiplier: input price ÷ 2">Model ratio</th>
-              <th title="API易 completion multiplier: output price ÷ input price">Completion ratio</th>
-              <th>Billing</th>
-              <th>Groups</th>
+              {HEADER.map(([label, title]) => (
+                <th title={title && t(title)} safe>
+                  {t(label)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {props.rows.map((p) => (
-              <tr>
-                <td class="name" safe>
-                  {p.model}
-                </td>
-                <td safe>{usd(p.input)}</td>
-                <td safe>{usd(p.cached_input)}</td>
-                <td safe>{usd(p.cache_write)}</td>
-                <td safe>{usd(p.output)}</td>
-                <td safe>{usd(p.per_call)}</td>
-                <td safe>{ratio(p.model_ratio)}</td>
-                <td safe>{ratio(p.completion_ratio)}</td>
-                <td>
-                  {p.billing.map((b) => (
-                    <span class="badge ok" safe>
-                      {BILLING_LABEL[b] ?? b}
-                    </span>
-                  ))}
-                </td>
-                <td class="groups">
-                  {p.groups.length === 0 ? <span class="muted">not served now</span> : ""}
-                  {p.groups.map((g) => (
-                    <span
-                      class={g.pickable ? "chip" : "chip muted"}
-                      title={g.pickable ? "price multiplier of this group" : "a group you cannot pick"}
-                      safe
-                    >
-                      {`${g.name} ×${g.multiplier_text}`}
-                    </span>
-                  ))}
-                </td>
-              </tr>
+              <PriceRow p={p} t={props.t} />
             ))}
           </tbody>
         </table>
@@ -181,13 +217,14 @@ export function PricingTable(props: PricingListing) {
           ""
         )}
       </div>
-      {props.matching > props.size ? (
+      {matching > props.size ? (
         <Pager
           page={props.page}
           size={props.size}
-          total={props.matching}
-          noun="models"
-          link={(p) => `/pricing?${new URLSearchParams({ ...(props.q ? { q: props.q } : {}), p: String(p) })}`}
+          total={matching}
+          summary={(f) => t("pricing.pager", f)}
+          t={props.t}
+          link={(p) => `/pricing?${new URLSearchParams({ ...(q ? { q } : {}), p: String(p) })}`}
         />
       ) : (
         ""
@@ -197,10 +234,11 @@ export function PricingTable(props: PricingListing) {
 }
 
 export function PricingPage(props: PricingListing) {
+  const { t } = props.t;
   return (
     <>
       <div class="toolbar">
-        <h1>Pricing</h1>
+        <h1 safe>{t("pricing.title")}</h1>
         <form
           method="get"
           action="/pricing"
@@ -216,16 +254,14 @@ export function PricingPage(props: PricingListing) {
           <input
             type="search"
             name="q"
-            placeholder="Search models or groups"
+            placeholder={t("pricing.search")}
             value={props.q}
-            aria-label="Search models or groups"
+            aria-label={t("pricing.search")}
           />
         </form>
       </div>
-      <p class="muted lead">
-        USD per 1M tokens (or per call), before the group multiplier: a call costs the price × the multiplier of the
-        group that served it. API易's multipliers: model ratio = input ÷ 2, completion ratio = output ÷ input. Cached
-        input is billed at the cached price, prompt-cache writes at the cache write price.
+      <p class="muted lead" safe>
+        {t("pricing.lead", { currency: props.t.currency.code })}
       </p>
       <PricingTable {...props} />
     </>

@@ -1,11 +1,14 @@
 /** @jsxImportSource @kitajs/html */
 // The /dashboard page: balance, spend, calls, success rate and medians as cards, and two charts drawn
 // here as inline SVG (no chart library): spend per day over 30 days and calls per model (top 8). The
-// cards and charts are shared with the admin dashboard (./admin-dashboard.tsx).
-import { int, ms } from "./logs";
+// cards and charts are shared with the admin dashboard (./admin-dashboard.tsx). Words from the reader's
+// catalog (English when a caller passes no translator), amounts in their currency; the user's days are
+// UTC days, as the daily rollups keep them.
+import { EN, type Translator } from "../../src/i18n";
+import { ms } from "./logs";
 import type { DashboardView } from "./models";
 import { budgetText } from "./budget";
-import { balance, usd } from "./money";
+import { balance } from "./money";
 
 const n1 = (x: number) => x.toFixed(1);
 
@@ -44,7 +47,8 @@ export type Bar = { key: string; label: string; title?: string; quota: number; c
 
 /** Spend or calls over time: one bar per day (or hour), a zero line, gridlines at half and full height
  * with their values, and the first, middle and last bars' labels under the axis. */
-export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; label: string }) {
+export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; label: string; t?: Translator }) {
+  const tr = props.t ?? EN;
   const W = 640;
   const H = 220;
   const left = 96;
@@ -54,7 +58,7 @@ export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; labe
   const plotH = H - top - bottom;
   const money = props.measure === "quota";
   const value = (b: Bar) => (money ? b.quota : b.calls);
-  const show = money ? usd : int;
+  const show = (v: number) => (money ? tr.money(v) : tr.num(v));
   const max = niceCeil(Math.max(1, ...props.bars.map(value)), money ? 2 : 1);
   const n = props.bars.length;
   const slot = (W - left - right) / n;
@@ -84,7 +88,9 @@ export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; labe
             data-quota={b.quota}
             data-calls={b.calls}
           >
-            <title safe>{`${b.title ?? b.key}: ${usd(b.quota)}, ${int(b.calls)} calls`}</title>
+            <title safe>
+              {tr.t("charts.bar", { name: b.title ?? b.key, amount: tr.money(b.quota), calls: b.calls })}
+            </title>
           </rect>
         );
       })}
@@ -106,27 +112,28 @@ export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; labe
 }
 
 /** Calls per model: one horizontal bar per model, the name on the left, the count at the end. */
-export function ModelChart(props: { models: DashboardView["perModel"]; label?: string }) {
+export function ModelChart(props: { models: DashboardView["perModel"]; label?: string; t?: Translator }) {
+  const tr = props.t ?? EN;
   const W = 640;
   const row = 32;
   const labelW = 210;
   const valueW = 70;
   const H = props.models.length * row + 8;
   const max = Math.max(1, ...props.models.map((m) => m.calls));
-  const short = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s || "(none)");
+  const short = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s || tr.t("charts.noModel"));
   return (
     <svg
       class="chart-svg models"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
-      aria-label={props.label ?? "Calls per model, last 30 days"}
+      aria-label={props.label ?? tr.t("dashboard.callsPerModel.label")}
     >
       {props.models.map((m, i) => {
         const w = Math.max(2, (m.calls / max) * (W - labelW - valueW));
         const y = 4 + i * row;
         return (
           <g>
-            <title safe>{`${m.model}: ${int(m.calls)} calls, ${usd(m.quota)}`}</title>
+            <title safe>{tr.t("charts.modelBar", { model: m.model, calls: m.calls, amount: tr.money(m.quota) })}</title>
             <text x={labelW - 8} y={y + 18} text-anchor="end" safe>
               {short(m.model)}
             </text>
@@ -141,7 +148,7 @@ export function ModelChart(props: { models: DashboardView["perModel"]; label?: s
               data-calls={m.calls}
             />
             <text x={n1(labelW + w + 6)} y={y + 18} safe>
-              {int(m.calls)}
+              {tr.num(m.calls)}
             </text>
           </g>
         );
@@ -151,67 +158,70 @@ export function ModelChart(props: { models: DashboardView["perModel"]; label?: s
 }
 
 /** Under the success rate: the sample it covers, and the calls left out as the caller's own refusals. */
-function successNote(s: DashboardView["sample"]): string | undefined {
+function successNote(s: DashboardView["sample"], { t }: Translator): string | undefined {
   const parts = [
-    s.partial ? `of the latest ${int(s.calls)} calls` : "",
-    s.refused
-      ? `not counted: ${int(s.refused)} ${s.refused === 1 ? "call" : "calls"} refused for the key, model, request or quota`
-      : "",
+    s.partial ? t("dashboard.ofLatest", { count: s.calls }) : "",
+    s.refused ? t(s.refused === 1 ? "dashboard.refused.one" : "dashboard.refused", { count: s.refused }) : "",
   ].filter(Boolean);
   return parts.length ? parts.join("; ") : undefined;
 }
 
-export function DashboardPage(props: { d: DashboardView }) {
+export function DashboardPage(props: { d: DashboardView; t: Translator }) {
   const d = props.d;
   const s = d.sample;
+  const tr = props.t;
+  const { t } = tr;
   return (
     <>
       <div class="toolbar">
-        <h1>Dashboard</h1>
-        <a class="push" href="/log">
-          All calls →
+        <h1 safe>{t("dashboard.title")}</h1>
+        <a class="push" href="/log" safe>
+          {t("dashboard.allCalls")}
         </a>
       </div>
       <section class="dash-stats">
         <Stat
           id="stat-balance"
-          label="Balance"
-          value={balance(d.balance.quota, d.balance.unlimited)}
-          note={(!d.balance.unlimited && budgetText(d.balance)) || undefined}
+          label={t("dashboard.balance")}
+          value={balance(d.balance.quota, d.balance.unlimited, tr)}
+          note={(!d.balance.unlimited && budgetText(d.balance, tr)) || undefined}
         />
-        <Stat id="stat-today" label="Spent today (UTC)" value={usd(d.spend.today)} />
-        <Stat id="stat-week" label="Spent, 7 days" value={usd(d.spend.week)} />
-        <Stat id="stat-month" label="Spent, 30 days" value={usd(d.spend.month)} />
-        <Stat id="stat-calls" label="Calls, 30 days" value={int(d.calls)} />
+        <Stat id="stat-today" label={t("dashboard.today")} value={tr.money(d.spend.today)} />
+        <Stat id="stat-week" label={t("dashboard.week")} value={tr.money(d.spend.week)} />
+        <Stat id="stat-month" label={t("dashboard.month")} value={tr.money(d.spend.month)} />
+        <Stat id="stat-calls" label={t("dashboard.calls")} value={tr.num(d.calls)} />
         <Stat
           id="stat-success"
-          label="Success rate, 30 days"
+          label={t("dashboard.success")}
           value={s.successRate === null ? "—" : `${(s.successRate * 100).toFixed(1)}%`}
-          note={successNote(s)}
+          note={successNote(s, tr)}
         />
         <Stat
           id="stat-latency"
-          label="Median latency"
+          label={t("dashboard.latency")}
           value={s.medianMs === null ? "—" : ms(s.medianMs, "0 ms")}
-          note={s.partial ? `latest ${int(s.calls)} calls` : undefined}
+          note={s.partial ? t("dashboard.latest", { count: s.calls }) : undefined}
         />
-        <Stat id="stat-ttft" label="Median first token" value={s.medianTtftMs === null ? "—" : ms(s.medianTtftMs)} />
+        <Stat id="stat-ttft" label={t("dashboard.ttft")} value={s.medianTtftMs === null ? "—" : ms(s.medianTtftMs)} />
       </section>
       <section class="dash-charts">
         <div class="card chart">
-          <h2>Spend per day</h2>
+          <h2 safe>{t("dashboard.spendPerDay")}</h2>
           <TimeChart
             bars={d.perDay.map((p) => ({ ...p, key: p.day, label: p.day.slice(5) }))}
             measure="quota"
-            label="Spend per day, last 30 days"
+            label={t("dashboard.spendPerDay.label")}
+            t={tr}
           />
         </div>
         <div class="card chart">
-          <h2>Calls per model</h2>
+          <h2 safe>{t("dashboard.callsPerModel")}</h2>
           {d.perModel.length ? (
-            <ModelChart models={d.perModel} />
+            <ModelChart models={d.perModel} t={tr} />
           ) : (
-            <p class="empty">No calls in the last 30 days — make one with a key from the Tokens page.</p>
+            <p class="empty" safe>
+              {t("dashboard.noCalls")}
+            </p>
           )}
         </div>
       </section>

@@ -187,15 +187,16 @@ export function KeyBox(props: { value: string; id?: string; t?: Translator }) {
 export const DialogSlot = () => <div id="dialog-slot"></div>;
 
 /** A log filter form's days (/log, /admin/logs): From and To, UTC days, both included. */
-export function DayRangeInputs(props: { from: string; to: string }) {
+export function DayRangeInputs(props: { from: string; to: string; t?: Translator }) {
+  const { t } = props.t ?? EN;
   return (
     <>
       <label>
-        From (UTC)
+        <span safe>{t("kit.fromUtc")}</span>
         <input type="date" name="from" value={props.from} />
       </label>
       <label>
-        To (UTC)
+        <span safe>{t("kit.toUtc")}</span>
         <input type="date" name="to" value={props.to} />
       </label>
     </>

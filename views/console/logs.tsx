@@ -1,157 +1,73 @@
 /** @jsxImportSource @kitajs/html */
 // The /log page: the filter form (a GET form, so the URL keeps it), the totals line, the table of
-// call records newest first, keyset pager links and the CSV export link. Times are UTC.
+// call records newest first, keyset pager links and the CSV export link. Every word from the reader's
+// catalog; times in their time zone (the From/To filter days are UTC days), amounts in their currency.
 import { LOG_TYPE } from "../../src/core/status";
-import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, type Column } from "./kit";
-import type { LogLine, LogParams, LogTotals } from "./models";
+import type { PlainKey, Translator } from "../../src/i18n";
+import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, Rich } from "./kit";
+import { columnsOf, LOG_TYPES, labelsOf, LogRowView } from "./log-row";
+import type { LogLine, LogParams, LogProblem, LogTotals } from "./models";
 import { usd } from "./money";
 
 export { usd };
+export { int, LOG_TYPES, ms } from "./log-row";
 
-/** log type → label and badge tone: each type looks different */
-export const LOG_TYPES: Record<number, [string, string]> = {
-  [LOG_TYPE.consume]: ["consume", "ok"],
-  [LOG_TYPE.error]: ["error", "bad"],
-  [LOG_TYPE.topup]: ["top-up", "info"],
-  [LOG_TYPE.admin]: ["admin adjustment", "warn"],
-  [LOG_TYPE.system]: ["system", "off"],
-};
+const strong = (text: string) => (<strong safe>{text}</strong>) as string;
 
-export const int = (n: number) => n.toLocaleString("en-US");
-/** a duration in ms; `none` when it is 0 (no first token seen) */
-export const ms = (n: number, none = "—") => (n <= 0 ? none : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(2)} s`);
-const utc = (at: number) => new Date(at).toISOString().replace("T", " ").slice(0, 19);
-const isCall = (t: number) => t === LOG_TYPE.consume || t === LOG_TYPE.error;
-
-/** Prompt-cache writes of a billed call (Anthropic), from the row's billing details; 0 when none. */
-function cacheWrites(r: LogLine): number {
-  if (!r.other?.includes("cacheWrite")) return 0;
-  try {
-    const n = JSON.parse(r.other)?.usage?.cacheWrite;
-    return typeof n === "number" ? n : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function CachedCell(props: { r: LogLine }) {
-  const written = cacheWrites(props.r);
-  return (
-    <td data-label="Cached" class="num">
-      <span safe>{int(props.r.cachedTokens)}</span>
-      {written > 0 ? (
-        <small class="muted cache-write" title="prompt-cache writes, billed at the cache_write price" safe>
-          {` +${int(written)} written`}
-        </small>
-      ) : (
-        ""
-      )}
-    </td>
+function Totals(props: { totals: LogTotals; tr: Translator }) {
+  const s = props.totals;
+  const { t, num } = props.tr;
+  const money = (units: number, signed = false) => strong(usd(units, signed, props.tr));
+  const tokens = s.prompt + s.completion;
+  const source = (
+    <small class="muted" safe>
+      {t(s.source === "daily" ? "logs.totals.daily" : "logs.totals.rows")}
+    </small>
   );
-}
-
-export function LogRowView(props: { r: LogLine }) {
-  const r = props.r;
-  const [label, tone] = LOG_TYPES[r.type] ?? ["?", "off"];
-  const call = isCall(r.type);
-  return (
-    <tr class={`type-${tone}`} id={`log-${r.id}`}>
-      <td data-label="Time (UTC)">
-        <time datetime={new Date(r.createdAt).toISOString()}>
-          <small class="muted" safe>
-            {utc(r.createdAt).slice(0, 10)}
-          </small>{" "}
-          <span safe>{utc(r.createdAt).slice(11)}</span>
-        </time>
-      </td>
-      <td data-label="Token" class="name" safe>
-        {r.tokenName || "—"}
-      </td>
-      <td data-label="Model">
-        <span safe>{r.model || "—"}</span>
-        {r.isStream ? <span class="stream-tag">stream</span> : ""}
-      </td>
-      <td data-label="Group" safe>
-        {r.group || "—"}
-      </td>
-      <td data-label="Type">
-        <span class={`badge ${tone}`} safe>
-          {label}
-        </span>
-      </td>
-      <td data-label="Prompt" class="num">
-        {call ? int(r.promptTokens) : ""}
-      </td>
-      {call ? <CachedCell r={r} /> : <td data-label="Cached" class="num"></td>}
-      <td data-label="Completion" class="num">
-        {call ? int(r.completionTokens) : ""}
-      </td>
-      <td data-label="Cost" class="num" safe>
-        {usd(r.quota, !call)}
-      </td>
-      <td data-label="Duration" class="num">
-        {call ? ms(r.durationMs, "0 ms") : ""}
-      </td>
-      <td data-label="TTFT" class="num">
-        {call ? ms(r.ttftMs) : ""}
-      </td>
-      <td data-label="Request ID">
-        {r.requestId ? (
-          <button type="button" class="link mono" data-copy={r.requestId} title={`${r.requestId} (click to copy)`} safe>
-            {r.requestId.length > 14 ? `${r.requestId.slice(0, 8)}…${r.requestId.slice(-4)}` : r.requestId}
-          </button>
-        ) : (
-          "—"
-        )}
-      </td>
-      <td data-label="Status" class="detail">
-        {r.type === LOG_TYPE.error ? (
-          <span title={r.content}>
-            <span class="badge bad">{r.statusCode}</span> <code safe>{r.errorCode}</code>
-          </span>
-        ) : call ? (
-          <span class="muted">{r.statusCode}</span>
-        ) : (
-          <span class="muted" safe>
-            {r.content}
-          </span>
-        )}
-      </td>
-    </tr>
-  );
-}
-
-function Totals(props: { t: LogTotals }) {
-  const t = props.t;
-  const tokens = t.prompt + t.completion;
-  const source = <small class="muted">{t.source === "daily" ? "from the daily totals" : "from the rows"}</small>;
-  if (t.type !== "calls") {
-    const [label] = LOG_TYPES[t.type] ?? ["rows"];
+  if (s.type !== "calls") {
+    const type = LOG_TYPES[s.type]?.[0];
     return (
-      <p class="log-totals" data-count={t.count} data-quota={t.quota}>
+      <p class="log-totals" data-count={s.count} data-quota={s.quota}>
         <span>
-          <strong safe>{int(t.count)}</strong> <span safe>{`${label} rows`}</span>
+          <Rich
+            t={props.tr}
+            k="logs.totals.typeRows"
+            parts={{ count: strong(num(s.count)), type: type ? t(type) : String(s.type) }}
+          />
         </span>
         <span>
-          <strong safe>{usd(t.quota, true)}</strong> in all
+          <Rich t={props.tr} k="logs.totals.inAll" parts={{ amount: money(s.quota, true) }} />
         </span>
         {source}
       </p>
     );
   }
+  const detail = t("logs.totals.tokenDetail", { prompt: s.prompt, cached: s.cached, completion: s.completion });
   return (
-    <p class="log-totals" data-count={t.count} data-tokens={tokens} data-quota={t.quota}>
+    <p class="log-totals" data-count={s.count} data-tokens={tokens} data-quota={s.quota}>
       <span>
-        <strong safe>{int(t.count)}</strong> {t.count === 1 ? "call" : "calls"}
+        <Rich
+          t={props.tr}
+          k={s.count === 1 ? "logs.totals.call" : "logs.totals.calls"}
+          parts={{ count: strong(num(s.count)) }}
+        />
       </span>
       <span>
-        <strong safe>{int(tokens)}</strong> tokens{" "}
-        <small class="muted" safe>
-          {`(prompt ${int(t.prompt)}, cached ${int(t.cached)}, completion ${int(t.completion)})`}
-        </small>
+        <Rich
+          t={props.tr}
+          k="logs.totals.tokens"
+          parts={{
+            count: strong(num(tokens)),
+            detail: (
+              <small class="muted" safe>
+                {detail}
+              </small>
+            ) as string,
+          }}
+        />
       </span>
       <span>
-        <strong safe>{usd(t.quota)}</strong> spent
+        <Rich t={props.tr} k="logs.totals.spent" parts={{ amount: money(s.quota) }} />
       </span>
       {source}
     </p>
@@ -161,126 +77,148 @@ function Totals(props: { t: LogTotals }) {
 export type LogPageProps = {
   rows: LogLine[];
   params: LogParams;
-  problems: string[];
+  problems: LogProblem[];
   totals: LogTotals;
   filtered: boolean;
   choices: { tokens: string[]; models: string[]; groups: string[] };
   links: { csv: string; newest?: string; newer?: string; older?: string };
+  t: Translator;
 };
 
-const num = (label: string, title?: string): Column => ({ label, class: "num", title });
-const COLUMNS: Column[] = [
-  "Time (UTC)",
-  "Token",
-  "Model",
-  "Group",
-  "Type",
-  num("Prompt"),
-  num("Cached"),
-  num("Completion"),
-  num("Cost"),
-  num("Duration"),
-  num("TTFT", "Time to first token"),
-  "Request ID",
-  "Status",
-];
+const WHY: Record<LogProblem["why"], PlainKey> = { day: "logs.why.day", unix: "logs.why.unix", type: "logs.why.type" };
+
+/** The filter form: days, token, model, group, type and request id, the datalists that suggest them. */
+function LogFilters(props: Pick<LogPageProps, "params" | "filtered" | "choices" | "t">) {
+  const p = props.params;
+  const { t } = props.t;
+  const any = t("logs.any");
+  const list = (id: string, values: string[]) => (
+    <datalist id={id}>
+      {values.map((v) => (
+        <option value={v} />
+      ))}
+    </datalist>
+  );
+  return (
+    <form method="get" action="/log" class="log-filters">
+      <DayRangeInputs from={p.from} to={p.to} t={props.t} />
+      <label>
+        <span safe>{t("logs.col.token")}</span>
+        <input name="token_name" list="log-tokens" maxlength="50" value={p.token_name} placeholder={any} />
+      </label>
+      <label>
+        <span safe>{t("logs.col.model")}</span>
+        <input name="model_name" list="log-models" maxlength="200" value={p.model_name} placeholder={any} />
+      </label>
+      <label>
+        <span safe>{t("logs.col.group")}</span>
+        <input name="group" list="log-groups" maxlength="64" value={p.group} placeholder={any} />
+      </label>
+      <label>
+        <span safe>{t("logs.col.type")}</span>
+        <select name="type">
+          <option value="" safe>
+            {any}
+          </option>
+          {[LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.topup, LOG_TYPE.admin].map((type) => (
+            <option value={String(type)} selected={p.type === String(type)} safe>
+              {t(LOG_TYPES[type][0])}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span safe>{t("logs.col.requestId")}</span>
+        <input name="request_id" maxlength="100" value={p.request_id} placeholder={any} />
+      </label>
+      {p.start_timestamp ? <input type="hidden" name="start_timestamp" value={p.start_timestamp} /> : ""}
+      {p.end_timestamp ? <input type="hidden" name="end_timestamp" value={p.end_timestamp} /> : ""}
+      <div class="buttons">
+        <button type="submit" class="primary" safe>
+          {t("logs.filter")}
+        </button>
+        {props.filtered ? (
+          <a href="/log" safe>
+            {t("logs.reset")}
+          </a>
+        ) : (
+          ""
+        )}
+      </div>
+      {list("log-tokens", props.choices.tokens)}
+      {list("log-models", props.choices.models)}
+      {list("log-groups", props.choices.groups)}
+    </form>
+  );
+}
+
+const CHAT_PATH = "/v1/chat/completions";
+
+function Empty(props: { filtered: boolean; tr: Translator }) {
+  const { t } = props.tr;
+  if (props.filtered)
+    return (
+      <p class="empty" safe>
+        {t("logs.empty.filtered")}
+      </p>
+    );
+  const tokens = (
+    <a href="/token" safe>
+      {t("nav.tokens")}
+    </a>
+  ) as string;
+  return (
+    <p class="empty">
+      <Rich t={props.tr} k="logs.empty.none" parts={{ tokens, path: (<code safe>{CHAT_PATH}</code>) as string }} />
+    </p>
+  );
+}
 
 export function LogPage(props: LogPageProps) {
-  const p = props.params;
+  const tr = props.t;
+  const { t } = tr;
+  const labels = labelsOf(tr);
+  const problems = props.problems.map((p) => t("logs.problem", { field: p.key, why: t(WHY[p.why]) }));
+  const pagerLink = (href: string | undefined, key: PlainKey) =>
+    href ? (
+      <a href={href} safe>
+        {t(key)}
+      </a>
+    ) : (
+      ""
+    );
   return (
     <>
-      <ListToolbar title="Logs">
-        <a class="export push" href={props.links.csv} download="">
-          Export CSV
+      <ListToolbar title={t("logs.title")} t={tr}>
+        <a class="export push" href={props.links.csv} download="" safe>
+          {t("logs.exportCsv")}
         </a>
       </ListToolbar>
-      <form method="get" action="/log" class="log-filters">
-        <DayRangeInputs from={p.from} to={p.to} />
-        <label>
-          Token
-          <input name="token_name" list="log-tokens" maxlength="50" value={p.token_name} placeholder="any" />
-        </label>
-        <label>
-          Model
-          <input name="model_name" list="log-models" maxlength="200" value={p.model_name} placeholder="any" />
-        </label>
-        <label>
-          Group
-          <input name="group" list="log-groups" maxlength="64" value={p.group} placeholder="any" />
-        </label>
-        <label>
-          Type
-          <select name="type">
-            <option value="">any</option>
-            {[LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.topup, LOG_TYPE.admin].map((t) => (
-              <option value={String(t)} selected={p.type === String(t)} safe>
-                {LOG_TYPES[t][0]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Request ID
-          <input name="request_id" maxlength="100" value={p.request_id} placeholder="any" />
-        </label>
-        {p.start_timestamp ? <input type="hidden" name="start_timestamp" value={p.start_timestamp} /> : ""}
-        {p.end_timestamp ? <input type="hidden" name="end_timestamp" value={p.end_timestamp} /> : ""}
-        <div class="buttons">
-          <button type="submit" class="primary">
-            Filter
-          </button>
-          {props.filtered ? <a href="/log">Reset</a> : ""}
-        </div>
-        <datalist id="log-tokens">
-          {props.choices.tokens.map((v) => (
-            <option value={v} />
-          ))}
-        </datalist>
-        <datalist id="log-models">
-          {props.choices.models.map((v) => (
-            <option value={v} />
-          ))}
-        </datalist>
-        <datalist id="log-groups">
-          {props.choices.groups.map((v) => (
-            <option value={v} />
-          ))}
-        </datalist>
-      </form>
-      {props.problems.length ? (
+      <LogFilters params={props.params} filtered={props.filtered} choices={props.choices} t={tr} />
+      {problems.length ? (
         <p class="alert error" role="alert" safe>
-          {`Ignored: ${props.problems.join("; ")}`}
+          {t("logs.ignored", { problems: problems.join("; ") })}
         </p>
       ) : (
         ""
       )}
-      <Totals t={props.totals} />
+      <Totals totals={props.totals} tr={tr} />
       <DataTable
-        columns={COLUMNS}
+        columns={columnsOf(labels, tr)}
         tableClass="log cards"
         bodyId="log-rows"
-        empty={
-          props.rows.length === 0 &&
-          (props.filtered ? (
-            <p class="empty">Nothing matches these filters — widen the time range or reset them.</p>
-          ) : (
-            <p class="empty">
-              No calls yet — create a key on the <a href="/token">Tokens</a> page and send a request to{" "}
-              <code>/v1/chat/completions</code> with it; every call shows up here.
-            </p>
-          ))
-        }
+        empty={props.rows.length === 0 && <Empty filtered={props.filtered} tr={tr} />}
       >
         {props.rows.map((r) => (
-          <LogRowView r={r} />
+          <LogRowView r={r} tr={tr} labels={labels} />
         ))}
       </DataTable>
       <nav class="pager">
-        {props.links.newest ? <a href={props.links.newest}>⇤ Newest</a> : ""}
-        {props.links.newer ? <a href={props.links.newer}>← Newer</a> : ""}
-        {props.links.older ? <a href={props.links.older}>Older →</a> : ""}
+        {pagerLink(props.links.newest, "logs.newest")}
+        {pagerLink(props.links.newer, "logs.newer")}
+        {pagerLink(props.links.older, "logs.older")}
       </nav>
-      <CopyManualDialog what="it" />
+      <CopyManualDialog prompt={t("copy.manual")} t={tr} />
     </>
   );
 }

@@ -183,6 +183,9 @@ export type LogParams = Record<
   string
 >;
 
+/** A filter value /log left out: the field, and why (the page says it in the reader's words). */
+export type LogProblem = { key: keyof LogParams; why: "day" | "unix" | "type" };
+
 export type LogTotals = {
   /** what the rows are: calls (consume and error rows), or one other type */
   type: "calls" | number;

@@ -1,9 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 // /topup: the Redeem box (a code credits the balance; any failure reads the same) and the history of
 // top-ups: codes, admins' top-ups and adjustments, each with the balance after it ("—" on rows written
-// before that was recorded). Admins see everyone's, with a filter by username.
+// before that was recorded). Admins see everyone's, with a filter by username. Words from the reader's
+// catalog, amounts in their currency, dates in their time zone.
 import { LOG_TYPE } from "../../src/core/status";
-import { qs, utc } from "./admin-kit";
+import type { PlainKey, Translator } from "../../src/i18n";
+import { qs } from "./admin-kit";
 import { DataTable, Pager } from "./kit";
 import { balance, usd } from "./money";
 
@@ -17,8 +19,9 @@ export type TopUpRow = {
   content: string;
 };
 
-export function RedeemForm(props: { message?: { ok: boolean; text: string } }) {
+export function RedeemForm(props: { message?: { ok: boolean; text: string }; t: Translator }) {
   const m = props.message;
+  const { t } = props.t;
   return (
     <form
       id="redeem-form"
@@ -28,10 +31,10 @@ export function RedeemForm(props: { message?: { ok: boolean; text: string } }) {
       hx-swap="outerHTML"
       autocomplete="off"
     >
-      <h2>Redeem a code</h2>
+      <h2 safe>{t("topup.redeem.title")}</h2>
       <label>
-        Code
-        <input name="key" required maxlength="200" placeholder="32 characters, as you received it" spellcheck="false" />
+        <span safe>{t("topup.redeem.code")}</span>
+        <input name="key" required maxlength="200" placeholder={t("topup.redeem.placeholder")} spellcheck="false" />
       </label>
       {m ? (
         <p class={m.ok ? "alert ok" : "alert error"} role="alert" safe>
@@ -41,23 +44,23 @@ export function RedeemForm(props: { message?: { ok: boolean; text: string } }) {
         ""
       )}
       <div class="buttons">
-        <button type="submit" class="primary">
-          Redeem
+        <button type="submit" class="primary" safe>
+          {t("topup.redeem.submit")}
         </button>
       </div>
     </form>
   );
 }
 
-export function BalanceLine(props: { quota: number; unlimited: boolean; oob?: boolean }) {
+export function BalanceLine(props: { quota: number; unlimited: boolean; oob?: boolean; t: Translator }) {
   return (
     <p id="topup-balance" hx-swap-oob={props.oob ? "true" : undefined} safe>
-      {`Balance: ${balance(props.quota, props.unlimited)}`}
+      {props.t.t("topup.balance", { balance: balance(props.quota, props.unlimited, props.t) })}
     </p>
   );
 }
 
-const KIND: Record<number, string> = { [LOG_TYPE.topup]: "Top-up", [LOG_TYPE.admin]: "Adjustment" };
+const KIND: Record<number, PlainKey> = { [LOG_TYPE.topup]: "topup.kind.topup", [LOG_TYPE.admin]: "topup.kind.admin" };
 
 export type HistoryProps = {
   rows: TopUpRow[];
@@ -67,34 +70,49 @@ export type HistoryProps = {
   /** admins: the username filter ("" = everyone) */
   user?: string;
   oob?: boolean;
+  t: Translator;
 };
 
 export function TopUpHistory(props: HistoryProps) {
   const admin = props.user !== undefined;
-  const columns = ["Date (UTC)", ...(admin ? ["User"] : []), "Kind", "Amount", "Balance after", "Details"];
+  const tr = props.t;
+  const { t } = tr;
+  const columns = [
+    t("topup.col.date", { tz: tr.tz }),
+    ...(admin ? [t("topup.col.user")] : []),
+    t("topup.col.kind"),
+    t("topup.col.amount"),
+    t("topup.col.balanceAfter"),
+    t("topup.col.details"),
+  ];
+  const empty = (
+    <p class="empty" safe>
+      {t("topup.history.empty")}
+    </p>
+  );
   return (
     <section id="topup-history" class="stack" hx-swap-oob={props.oob ? "true" : undefined}>
       <div class="toolbar">
-        <h2>{admin ? "Top-ups of every user" : "Your top-ups"}</h2>
+        <h2 safe>{t(admin ? "topup.history.everyone" : "topup.history.mine")}</h2>
         {admin ? (
           <form method="get" action="/topup" class="search">
-            <input name="user" placeholder="Filter by username" value={props.user} />
+            <input name="user" placeholder={t("topup.history.filter")} value={props.user} />
           </form>
         ) : (
           ""
         )}
       </div>
-      <DataTable columns={columns} empty={props.rows.length === 0 && <p class="empty">No top-ups yet.</p>}>
+      <DataTable columns={columns} empty={props.rows.length === 0 && empty}>
         {props.rows.map((r) => (
           <tr>
-            <td safe>{utc(r.created_at)}</td>
+            <td safe>{tr.dateTime(r.created_at * 1000)}</td>
             {admin ? <td safe>{r.username}</td> : ""}
-            <td safe>{KIND[r.type] ?? String(r.type)}</td>
+            <td safe>{KIND[r.type] ? t(KIND[r.type]) : String(r.type)}</td>
             <td class="num" safe>
-              {usd(r.quota, true)}
+              {usd(r.quota, true, tr)}
             </td>
             <td class="num" safe>
-              {r.balance_after === null ? "—" : usd(r.balance_after)}
+              {r.balance_after === null ? "—" : usd(r.balance_after, false, tr)}
             </td>
             <td safe>{r.content}</td>
           </tr>
@@ -104,21 +122,22 @@ export function TopUpHistory(props: HistoryProps) {
         page={props.page}
         size={props.size}
         total={props.total}
-        noun="entries"
+        summary={(f) => t("topup.pager", f)}
+        t={tr}
         link={(p) => `/topup${qs({ p, user: props.user })}`}
       />
     </section>
   );
 }
 
-export function TopUpPage(props: { quota: number; unlimited: boolean; history: HistoryProps }) {
+export function TopUpPage(props: { quota: number; unlimited: boolean; history: HistoryProps; t: Translator }) {
   return (
     <>
       <div class="toolbar">
-        <h1>Top up</h1>
+        <h1 safe>{props.t.t("topup.title")}</h1>
       </div>
-      <BalanceLine quota={props.quota} unlimited={props.unlimited} />
-      <RedeemForm />
+      <BalanceLine quota={props.quota} unlimited={props.unlimited} t={props.t} />
+      <RedeemForm t={props.t} />
       <TopUpHistory {...props.history} />
     </>
   );

@@ -121,7 +121,7 @@ test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing type
   expect(r.text).toContain("<title>Pricing · apiyi</title>");
   const mini = priceRow(r.text, "gpt-4o-mini");
   // input, cached, cache write (= input when not set), output, per call, model ratio (input ÷ 2), completion ratio (output ÷ input)
-  expect(mini).toContain("<td>$0.15</td><td>$0.075</td><td>$0.15</td><td>$0.6</td><td>—</td><td>0.075</td><td>4</td>");
+  expect(mini).toContain("<td>$0.15</td><td>$0.075</td><td>$0.15</td><td>$0.60</td><td>—</td><td>0.075</td><td>4</td>");
   expect(mini).toContain("by tokens");
   expect(mini).not.toContain("per call");
   expect(mini).toContain('<span class="chip" title="price multiplier of this group">default ×1</span>');
@@ -131,19 +131,19 @@ test("/pricing: prices per 1M, per-call prices, API易 multipliers, billing type
   expect(dalle).toContain("per call");
   // the catalog's Claude prices carry Anthropic's cache write price (1.25 × input)
   const claude = (await page("/pricing?q=claude-sonnet-4-5", bob.auth)).text;
-  expect(priceRow(claude, "claude-sonnet-4-5")).toContain("<td>$3</td><td>$0.3</td><td>$3.75</td><td>$15</td>");
+  expect(priceRow(claude, "claude-sonnet-4-5")).toContain("<td>$3.00</td><td>$0.30</td><td>$3.75</td><td>$15.00</td>");
   expect(claude).toContain("Cache write / 1M</th>");
   // a group the user cannot pick is shown muted; a priced model nobody serves says so
   expect(priceRow((await page("/pricing?q=gpt-4o", bob.auth)).text, "gpt-4o")).toContain('class="chip muted"');
   expect(priceRow((await page("/pricing?q=o3", bob.auth)).text, "o3")).toContain("not served now");
-  expect(r.text).toMatch(/\d+ of \d+ models match/);
+  expect(r.text).toMatch(/[\d,]+ of [\d,]+ models match/);
 });
 
 test("/pricing?q= filters by model or group name, and says when nothing matches", async () => {
   const claude = await page("/pricing?q=CLAUDE-SONNET-4-5", bob.auth);
   expect(priceRow(claude.text, "claude-sonnet-4-5")).not.toBe("");
   expect(priceRow(claude.text, "gpt-4o-mini")).toBe("");
-  expect(claude.text).toMatch(/\d+ of \d+ models match “CLAUDE-SONNET-4-5”/);
+  expect(claude.text).toMatch(/[\d,]+ of [\d,]+ models match “CLAUDE-SONNET-4-5”/);
   expect(claude.text).toContain('value="CLAUDE-SONNET-4-5"');
 
   const byGroup = await page("/pricing?q=vip", bob.auth);
@@ -165,9 +165,10 @@ test("/pricing shows every priced model 50 a page, and pages a search too", asyn
   const total = prices.length;
   expect(total).toBeGreaterThan(1000);
   const pages = Math.ceil(total / 50);
+  const n = (x: number) => x.toLocaleString("en-US"); // counts are grouped: "2,588 models"
   const first = await page("/pricing", bob.auth);
-  expect(first.text).toContain(`${total} models</p>`);
-  expect(first.text).toContain(`Page 1 of ${pages} · ${total} models`);
+  expect(first.text).toContain(`${n(total)} models</p>`);
+  expect(first.text).toContain(`Page 1 of ${n(pages)} · ${n(total)} models`);
   expect(first.text).toContain('href="/pricing?p=2"');
   const second = await page("/pricing?p=2", bob.auth);
   // in model order, each page its own 50, the last the rest
@@ -179,7 +180,7 @@ test("/pricing shows every priced model 50 a page, and pages a search too", asyn
   const gpt = prices.filter((p) => p.model.toLowerCase().includes("gpt"));
   expect(gpt.length).toBeGreaterThan(50);
   const s1 = await page("/pricing?q=gpt", bob.auth);
-  expect(s1.text).toContain(`${gpt.length} of ${total} models match “gpt”`);
+  expect(s1.text).toContain(`${n(gpt.length)} of ${n(total)} models match “gpt”`);
   expect(rowModels(s1.text)).toEqual(gpt.slice(0, 50).map((p) => p.model));
   expect(s1.text).toContain('href="/pricing?q=gpt&p=2"');
   const s2 = await page("/pricing?q=gpt&p=2", bob.auth);

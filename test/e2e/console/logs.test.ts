@@ -158,8 +158,10 @@ test("the table: the user's rows newest first, each type distinct, stream tag, r
   expect(r.text).toContain("-$0.002"); // the adjustment
   const first = rows[0];
   const iso = new Date(first.created_at_ms).toISOString();
+  // the day and the time as English writes them, in the reader's zone (UTC here: budget_timezone)
+  const [y, m, d] = iso.slice(0, 10).split("-");
   expect(r.text).toContain(
-    `<time datetime="${iso}"><small class="muted">${iso.slice(0, 10)}</small> <span>${iso.slice(11, 19)}</span></time>`,
+    `<time datetime="${iso}"><small class="muted">${m}/${d}/${y}</small> <span>${iso.slice(11, 19)}</span></time>`,
   );
 });
 

@@ -55,7 +55,7 @@ test("the user's own account and dashboard say when the balance comes back", asy
   const own = await consoleSession(app.url, "budgeted", "budget-pass-1");
   const account = (await own.page("/account")).text;
   expect(account).toMatch(
-    /Your balance is set back to \$5\.00 daily: next at \d{4}-\d\d-\d\d 00:00 UTC, in \d+ (h|min)/,
+    /Your balance is set back to \$5\.00 daily: next at \d\d\/\d\d\/\d{4}, 00:00:00 \(UTC\), in \d+ (h|min)/,
   );
   expect(account).toContain("A top-up adds to the current period only.");
   expect((await own.page("/dashboard")).text).toMatch(/of \$5\.00 daily · resets in \d+ (h|min)/);
