@@ -1,5 +1,6 @@
-// The console's languages: each catalog file once in LANGUAGES (a third language is one more file
-// and one more line here), and the translator a page renders with: t(key, params) fills the
+// The console's languages: English (en/, the reference, in TypeScript so templates' parameters are
+// typed) and each other language as one JSON file checked against it (a third language is one more
+// file and one more line in LANGUAGES), and the translator a page renders with: t(key, params) fills the
 // template in the reader's language, numbers grouped in its locale (Intl), money in the reader's
 // currency, dates in their locale and time zone.
 import { amountText, type Currency, formatMoney, parseAmount, unitsToUsdMicros, USD } from "../core/display-money";
@@ -7,11 +8,14 @@ import { fillTemplate } from "../core/message-template";
 import { type DateFormats, dateFormats } from "./dates";
 import type { Catalog, MessageKey, ParamArgs } from "./catalog";
 import { en } from "./en";
-import { zhCN } from "./zh-CN";
+import zhCNMessages from "./zh-CN.json";
 
 export type { MessageKey, PlainKey } from "./catalog";
 
 /** code → its catalog and its own name (the switch shows each language in itself). */
+/** A key English has and the file lacks is a type error here. */
+const zhCN: Catalog = zhCNMessages;
+
 export const LANGUAGES = {
   en: { name: "English", catalog: en as Catalog },
   "zh-CN": { name: "简体中文", catalog: zhCN },

@@ -1,5 +1,5 @@
 // The catalogs: every language has every English key, no key English lacks, and each template names
-// the same parameters as its English original (a missing key is also a type error: zh-CN.ts is typed
+// the same parameters as its English original (a missing key is also a type error: zh-CN.json is checked
 // against en.ts). The translator fills templates and groups numbers in the reader's locale.
 import { describe, expect, test } from "bun:test";
 import { templateParams } from "../../src/core/message-template";

@@ -1,4 +1,4 @@
-// The refusals' words in English (errors.ts `keyed`), spread into en.ts's "errors" section: what the
+// The refusals' words in English (errors.ts `keyed`), spread into the English catalog (en/index.ts): what the
 // services, the management API and the console refuse with, in the order of the modules that say it.
 // Each template's English is exactly what the API has always said (clients and tests read it).
 export const enErrors = {
@@ -30,7 +30,6 @@ export const enErrors = {
   "error.user.negative": "the balance is {quota} units; taking {take} would make it negative",
   "error.user.wrongPassword": "is not your current password",
   "error.user.noSuchName": 'no user named "{name}"',
-  "error.amount.positive": "must be more than $0",
   "error.token.notFound": "token {id} not found",
   "error.token.groupUnusable": 'group "{group}" does not exist or is not available to you',
   "error.token.expiry": "must be -1 (never) or a unix time in the future",
@@ -65,7 +64,6 @@ export const enErrors = {
   "error.channel.mappingLine": "line {line}: write client=upstream",
   "error.price.none": "give at least one of input, output or per_call",
   "error.price.notFound": 'price of "{model}" not found',
-  "error.price.exists": '"{model}" already has a price; edit it instead',
   "error.import.badJson": "is not valid JSON ({detail})",
   "error.import.notArray": "must be a JSON array: {example}",
   "error.import.empty": "the array is empty",
@@ -77,7 +75,6 @@ export const enErrors = {
   "error.code.expiry": "must be 0 (never) or a unix time in the future",
   "error.code.notFound": "redemption code {id} not found",
   "error.code.redeemed": "code {id} was redeemed already; only its name can change",
-  "error.code.days": "a whole number of days, or empty for never",
   "error.redeem.failed": "this code is invalid, used or expired",
   "error.redeem.tooMany": "too many failed redemptions from your account or address; retry in {seconds} s",
   "error.alert.notPublic": "{why}; webhooks must point at a public address",
