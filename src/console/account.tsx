@@ -9,6 +9,7 @@ import {
   AccountPage,
   PasswordForm as PasswordFormView,
 } from "../../views/console/account";
+import { DisplayForm } from "../../views/console/display-settings";
 import { AlertSendsTable, AlertSettingsForm as AlertFormView } from "../../views/console/alerts";
 import { sha256Hex } from "../core/keys";
 import { isUserError } from "../errors";
@@ -18,6 +19,7 @@ import { rotateAccessToken } from "../services/auth";
 import { alertSettingsView, recentSends, saveAlertSettings } from "../services/user-alerts";
 import { changeOwnPassword, getUser } from "../services/users";
 import { checked } from "./admin-kit";
+import { displayView } from "./display";
 import { typedUnits } from "./money-input";
 import { type Form, first, type consoleTable } from "./route";
 
@@ -48,6 +50,7 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
       t,
       alerts: (
         <>
+          <DisplayForm view={displayView(ctx, user.id)} t={t} />
           <AlertFormView view={alertSettingsView(ctx, user.id)} t={t} />
           <AlertSendsTable rows={recentSends(ctx, user.id)} t={t} />
         </>

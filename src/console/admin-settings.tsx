@@ -156,7 +156,7 @@ export function adminSettingsPages({ page, action }: AdminTable) {
     { title: ({ t }) => t("settings.title"), admin: true },
     ({ ctx, path, t }) =>
       (SettingsPage({ path, fields: fields(t, readSettings(ctx)), t }) as string) +
-      (AlertSendsTable({ rows: recentSends(ctx), everyone: true }) as string),
+      (AlertSendsTable({ rows: recentSends(ctx), everyone: true, t }) as string),
   );
   action("POST", "/admin/settings", { admin: true }, ({ ctx, form, t }) => save(ctx, form, t));
 }

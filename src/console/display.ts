@@ -1,7 +1,6 @@
 // POST /account/display: the language, currency and time zone a person reads the console in
 // (services/users.setDisplay validates them). The page reloads, so every word follows at once.
-import { DisplayForm, type DisplayView } from "../../views/console/display-settings";
-import type { Translator } from "../i18n";
+import type { DisplayView } from "../../views/console/display-settings";
 import type { Ctx } from "../services/context";
 import { readSettings } from "../services/settings";
 import { setDisplay } from "../services/users";
@@ -19,9 +18,6 @@ export function displayView(ctx: Ctx, userId: number): DisplayView {
     rate: s.usd_to_cny,
   };
 }
-
-export const displayCard = (ctx: Ctx, userId: number, t: Translator) =>
-  DisplayForm({ view: displayView(ctx, userId), t }) as string;
 
 export function displayActions({ action }: ReturnType<typeof consoleTable>) {
   action("POST", "/account/display", {}, ({ ctx, user, form }) => {

@@ -184,7 +184,7 @@ export function AdminDashboardPage(props: { path: string; d: AdminDashboardView;
   const noCalls = t("adminDash.noCalls");
   return (
     <AdminPage path={props.path} t={tr}>
-      <ListToolbar title={t("adminDash.title")}>
+      <ListToolbar title={t("adminDash.title")} t={tr}>
         <a class="push" href={`/admin/usage.csv${qs({ from: d.period.from, to: d.period.to })}`} safe>
           {t("adminDash.csv.usage")}
         </a>
@@ -228,16 +228,17 @@ export function AdminDashboardPage(props: { path: string; d: AdminDashboardView;
       <section class="dash-charts three">
         <div class="card chart">
           <h2 safe>{spendPer}</h2>
-          <TimeChart bars={bars} measure="quota" label={spendPer} />
+          <TimeChart bars={bars} measure="quota" label={spendPer} t={tr} />
         </div>
         <div class="card chart">
           <h2 safe>{callsPer}</h2>
-          <TimeChart bars={bars} measure="calls" label={callsPer} />
+          <TimeChart bars={bars} measure="calls" label={callsPer} t={tr} />
         </div>
         <div class="card chart">
           <h2 safe>{t("adminDash.chart.perModel")}</h2>
           {d.by_model.top.length ? (
             <ModelChart
+              t={tr}
               models={[...d.by_model.top]
                 .sort((a, b) => b.calls - a.calls)
                 .slice(0, 8)

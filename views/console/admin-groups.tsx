@@ -65,7 +65,7 @@ export function GroupTable(props: { path: string; rows: GroupView[]; t: Translat
   const tr = props.t;
   const { t } = tr;
   return (
-    <AdminPage path={props.path}>
+    <AdminPage path={props.path} t={props.t}>
       <ListToolbar title={t("adminGroups.title")} newUrl="/admin/groups/new" t={tr}>
         <span class="spacer"></span>
       </ListToolbar>

@@ -4,7 +4,7 @@
 // it), and money/time formatting. Console-wide pieces (toolbar, table, pager, …) live in ./kit.
 // The tabs are in the reader's language when the page passes its translator `t`, English otherwise.
 import type { Children } from "@kitajs/html";
-import { EN, type PlainKey, type Translator } from "../../src/i18n";
+import type { PlainKey, Translator } from "../../src/i18n";
 
 const TABS: [string, PlainKey][] = [
   ["/admin/dashboard", "adminKit.tab.dashboard"],
@@ -35,15 +35,15 @@ export function TabNav(props: { tabs: [string, string][]; current: string; label
   );
 }
 
-export function AdminTabs(props: { path: string; t?: Translator }) {
-  const { t } = props.t ?? EN;
+export function AdminTabs(props: { path: string; t: Translator }) {
+  const { t } = props.t;
   return <TabNav tabs={TABS.map(([href, key]) => [href, t(key)])} current={props.path} label={t("adminKit.tabs")} />;
 }
 
 /** An admin page: the tabs, then the page's own content. Dialog forms aim their requests at the
  * sink (hx-swap "none": the reply only swaps out-of-band, the saved row or the error line): a target
  * inside the dialog would make app.js reopen the dialog that the reply's close-dialog just closed. */
-export function AdminPage(props: { path: string; t?: Translator; children?: Children }) {
+export function AdminPage(props: { path: string; t: Translator; children?: Children }) {
   return (
     <section class="admin-page">
       <AdminTabs path={props.path} t={props.t} />

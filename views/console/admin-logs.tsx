@@ -177,13 +177,13 @@ export function LogTable(props: {
   const { t } = tr;
   return (
     <AdminPage path={props.path} t={tr}>
-      <ListToolbar title={t("adminLogs.title")}>
+      <ListToolbar title={t("adminLogs.title")} t={tr}>
         <a class="push" href={`/admin/logs.csv${qs(f)}`} safe>
           {t("adminLogs.csv")}
         </a>
       </ListToolbar>
       <form method="get" action="/admin/logs" class="admin-filters">
-        <DayRangeInputs from={f.from} to={f.to} />
+        <DayRangeInputs from={f.from} to={f.to} t={tr} />
         <label>
           <span safe>{t("adminLogs.user")}</span>
           <input name="user" list="log-users" value={f.user} placeholder={t("adminLogs.anyUser")} />

@@ -128,7 +128,7 @@ export function CatalogPage(props: CatalogPageProps) {
     same: s.same,
   };
   return (
-    <AdminPage path={props.path}>
+    <AdminPage path={props.path} t={props.t}>
       <div class="toolbar">
         <h1 safe>{t("priceCatalog.title")}</h1>
         <form method="get" action="/admin/pricing/catalog" class="search">

@@ -109,7 +109,7 @@ export function PriceTable(props: PriceListing) {
   const summary = (f: { page: number; pages: number; total: number }) =>
     props.keyword ? t("adminPricing.pager.search", { ...f, all: props.total }) : t("adminPricing.pager", f);
   return (
-    <AdminPage path={props.path}>
+    <AdminPage path={props.path} t={props.t}>
       <ListToolbar
         title={t("adminPricing.title")}
         search={{ action: "/admin/pricing", placeholder: t("adminPricing.search"), value: props.keyword }}
@@ -236,7 +236,7 @@ export function ImportDialog(props: { t: Translator }) {
           <Rich
             t={tr}
             k="adminPricing.importDialog.body"
-            parts={{ example: (<code safe>{IMPORT_EXAMPLE}</code>) as string }}
+            parts={{ example: (<code>{IMPORT_EXAMPLE}</code>) as string }}
           />
         </p>
         <label>

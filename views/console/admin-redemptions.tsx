@@ -123,7 +123,7 @@ export function RedemptionTable(props: {
   const link = (more: Record<string, string | number | undefined>) =>
     `/admin/redemptions${qs({ keyword: props.keyword, status: props.status, ...more })}`;
   return (
-    <AdminPage path={props.path}>
+    <AdminPage path={props.path} t={props.t}>
       <ListToolbar
         title={t("adminCodes.title")}
         search={{ action: "/admin/redemptions", placeholder: t("adminCodes.search"), value: props.keyword }}

@@ -165,7 +165,7 @@ export function SettingsForm(props: { fields: SettingField[]; error?: string; t:
 export function SettingsPage(props: { path: string; fields: SettingField[]; t: Translator }) {
   const { t } = props.t;
   return (
-    <AdminPage path={props.path}>
+    <AdminPage path={props.path} t={props.t}>
       <div class="toolbar">
         <h1 safe>{t("settings.title")}</h1>
       </div>

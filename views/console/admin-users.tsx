@@ -89,7 +89,7 @@ export function UserRow(props: { u: UserView; self: boolean; t: Translator }) {
         <span safe>{u.username}</span> <small class="muted">#{u.id}</small>
       </td>
       <td>
-        <span class={`badge ${u.role === USER_ROLE.admin ? "accent" : "off"}`} safe>
+        <span class={`badge ${u.role === USER_ROLE.admin ? "accent" : "off"}`}>
           {ROLE[u.role] ? t(ROLE[u.role]!) : u.role}
         </span>
       </td>
@@ -152,7 +152,7 @@ export function UserTable(props: {
   const tr = props.t;
   const { t } = tr;
   return (
-    <AdminPage path={props.path}>
+    <AdminPage path={props.path} t={props.t}>
       <ListToolbar
         title={t("adminUsers.title")}
         search={{ action: "/admin/users", placeholder: t("adminUsers.search"), value: props.keyword }}

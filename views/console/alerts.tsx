@@ -3,7 +3,7 @@
 // alert settings card of /account (threshold in the reader's currency, webhook and its secret, shown
 // once when apiyi generated it), and the send log (the user's own on /account, everyone's on
 // /admin/settings). In the reader's language (English when a caller passes no translator).
-import { EN, type PlainKey, type Translator } from "../../src/i18n";
+import type { PlainKey, Translator } from "../../src/i18n";
 import { DataTable, KeyBox } from "./kit";
 import { usd } from "./money";
 
@@ -27,8 +27,8 @@ export type AlertSendView = {
 };
 
 /** Above every page while the balance is below the alert threshold (the layout's, in the reader's language). */
-export function LowBalanceBanner(props: { quota: number; threshold: number; t?: Translator }) {
-  const t = props.t ?? EN;
+export function LowBalanceBanner(props: { quota: number; threshold: number; t: Translator }) {
+  const t = props.t;
   const text = t.t("banner.lowBalance", {
     balance: usd(props.quota, false, t),
     threshold: usd(props.threshold, false, t),
@@ -121,8 +121,8 @@ const say = (t: Translator["t"], words: Record<string, PlainKey>, code: string) 
   Object.hasOwn(words, code) ? t(words[code]) : code;
 
 /** The last sends, newest first; `everyone` adds who each went to. */
-export function AlertSendsTable(props: { rows: AlertSendView[]; everyone?: boolean; t?: Translator }) {
-  const tr = props.t ?? EN;
+export function AlertSendsTable(props: { rows: AlertSendView[]; everyone?: boolean; t: Translator }) {
+  const tr = props.t;
   const { t } = tr;
   const columns = [
     t("alerts.col.time", { tz: tr.tz }),

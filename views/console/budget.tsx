@@ -39,7 +39,7 @@ export function budgetText(b: BudgetFields, given?: Translator): string {
 }
 
 /** The note after a budgeted balance (a leading space, so it never sticks to the amount). */
-export function BudgetNote(props: { b: BudgetFields; t?: Translator }) {
+export function BudgetNote(props: { b: BudgetFields; t: Translator }) {
   const note = budgetText(props.b, props.t);
   if (!note) return "";
   return ` ${
@@ -52,8 +52,8 @@ export function BudgetNote(props: { b: BudgetFields; t?: Translator }) {
 }
 
 /** The Resets select of the token and user budget dialogs. */
-export function PeriodSelect(props: { value: string; t?: Translator }) {
-  const { t } = props.t ?? EN;
+export function PeriodSelect(props: { value: string; t: Translator }) {
+  const { t } = props.t;
   return (
     <select name="budget_period">
       {PERIODS.map(([value, label]) => (

@@ -4,7 +4,7 @@
 // cards and charts are shared with the admin dashboard (./admin-dashboard.tsx). Words from the reader's
 // catalog (English when a caller passes no translator), amounts in their currency; the user's days are
 // UTC days, as the daily rollups keep them.
-import { EN, type Translator } from "../../src/i18n";
+import type { Translator } from "../../src/i18n";
 import { ms } from "./logs";
 import type { DashboardView } from "./models";
 import { budgetText } from "./budget";
@@ -47,8 +47,8 @@ export type Bar = { key: string; label: string; title?: string; quota: number; c
 
 /** Spend or calls over time: one bar per day (or hour), a zero line, gridlines at half and full height
  * with their values, and the first, middle and last bars' labels under the axis. */
-export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; label: string; t?: Translator }) {
-  const tr = props.t ?? EN;
+export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; label: string; t: Translator }) {
+  const tr = props.t;
   const W = 640;
   const H = 220;
   const left = 96;
@@ -112,8 +112,8 @@ export function TimeChart(props: { bars: Bar[]; measure: "quota" | "calls"; labe
 }
 
 /** Calls per model: one horizontal bar per model, the name on the left, the count at the end. */
-export function ModelChart(props: { models: DashboardView["perModel"]; label?: string; t?: Translator }) {
-  const tr = props.t ?? EN;
+export function ModelChart(props: { models: DashboardView["perModel"]; label?: string; t: Translator }) {
+  const tr = props.t;
   const W = 640;
   const row = 32;
   const labelW = 210;

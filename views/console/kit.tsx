@@ -8,7 +8,7 @@
 // translator `t`, English otherwise.
 import { type Children, escapeHtml } from "@kitajs/html";
 import { templatePieces } from "../../src/core/message-template";
-import { EN, type MessageKey, type Translator } from "../../src/i18n";
+import type { MessageKey, Translator } from "../../src/i18n";
 
 const WRENCH_ICON =
   '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
@@ -19,7 +19,7 @@ export function ListToolbar(props: {
   title: string;
   search?: { action: string; name?: string; placeholder: string; value: string };
   newUrl?: string;
-  t?: Translator;
+  t: Translator;
   children?: Children;
 }) {
   const s = props.search;
@@ -36,7 +36,7 @@ export function ListToolbar(props: {
       {props.children}
       {props.newUrl ? (
         <button type="button" class="primary" hx-get={props.newUrl} hx-target="#dialog-slot" safe>
-          {(props.t ?? EN).t("common.new")}
+          {props.t.t("common.new")}
         </button>
       ) : (
         ""
@@ -82,8 +82,8 @@ export function DataTable(props: {
 }
 
 /** The last cell of a row: the wrench menu holding the row's actions (`children`). */
-export function RowMenu(props: { t?: Translator; children?: Children }) {
-  const label = (props.t ?? EN).t("common.actions");
+export function RowMenu(props: { t: Translator; children?: Children }) {
+  const label = props.t.t("common.actions");
   return (
     <td class="actions">
       <details class="menu">
@@ -113,11 +113,11 @@ export function Pager(props: {
   link: (p: number) => string;
   noun?: string;
   summary?: (f: PageFigures) => string;
-  t?: Translator;
+  t: Translator;
   id?: string;
   oob?: boolean;
 }) {
-  const { t } = props.t ?? EN;
+  const { t } = props.t;
   const pages = Math.max(1, Math.ceil(props.total / props.size));
   const figures = { page: props.page, pages, total: props.total };
   const line = props.summary
@@ -145,11 +145,11 @@ export function Pager(props: {
 }
 
 /** A form dialog's buttons: Cancel (closes, submits nothing) and the primary submit button. */
-export function DialogButtons(props: { submit: string; t?: Translator }) {
+export function DialogButtons(props: { submit: string; t: Translator }) {
   return (
     <div class="buttons">
       <button type="button" data-close safe>
-        {(props.t ?? EN).t("common.cancel")}
+        {props.t.t("common.cancel")}
       </button>
       <button type="submit" class="primary" safe>
         {props.submit}
@@ -159,25 +159,25 @@ export function DialogButtons(props: { submit: string; t?: Translator }) {
 }
 
 /** An information dialog's only button: Done, which closes it. */
-export function DoneButton(props: { t?: Translator } = {}) {
+export function DoneButton(props: { t: Translator }) {
   return (
     <div class="buttons">
       <button type="button" data-close safe>
-        {(props.t ?? EN).t("common.done")}
+        {props.t.t("common.done")}
       </button>
     </div>
   );
 }
 
 /** A secret shown once (a new key, an access token, a webhook secret) with its Copy button. */
-export function KeyBox(props: { value: string; id?: string; t?: Translator }) {
+export function KeyBox(props: { value: string; id?: string; t: Translator }) {
   return (
     <p class="key-box">
       <code id={props.id} safe>
         {props.value}
       </code>
       <button type="button" class="primary" data-copy={props.value} safe>
-        {(props.t ?? EN).t("common.copy")}
+        {props.t.t("common.copy")}
       </button>
     </p>
   );
@@ -187,8 +187,8 @@ export function KeyBox(props: { value: string; id?: string; t?: Translator }) {
 export const DialogSlot = () => <div id="dialog-slot"></div>;
 
 /** A log filter form's days (/log, /admin/logs): From and To, UTC days, both included. */
-export function DayRangeInputs(props: { from: string; to: string; t?: Translator }) {
-  const { t } = props.t ?? EN;
+export function DayRangeInputs(props: { from: string; to: string; t: Translator }) {
+  const { t } = props.t;
   return (
     <>
       <label>
@@ -206,7 +206,7 @@ export function DayRangeInputs(props: { from: string; to: string; t?: Translator
 /** The fallback app.js opens when the browser refuses the clipboard: the text to copy is put in the
  * input. `what` names it in the prompt ("the key", "it"; none: "Copy by hand:"); `prompt`, with the
  * page's translator, is the whole prompt in the reader's language. */
-export function CopyManualDialog(props: { what?: string; prompt?: string; t?: Translator }) {
+export function CopyManualDialog(props: { what?: string; prompt?: string; t: Translator }) {
   const prompt =
     props.prompt ?? `The browser refused the clipboard. Copy ${props.what ? `${props.what} ` : ""}by hand:`;
   return (
@@ -214,7 +214,7 @@ export function CopyManualDialog(props: { what?: string; prompt?: string; t?: Tr
       <p safe>{prompt}</p>
       <input readonly />
       <button type="button" data-close safe>
-        {(props.t ?? EN).t("common.done")}
+        {props.t.t("common.done")}
       </button>
     </dialog>
   );

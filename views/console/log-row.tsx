@@ -135,9 +135,7 @@ export function LogRowView(props: { r: LogLine; tr: Translator; labels?: Labels 
         {r.group || "—"}
       </td>
       <td data-label={l.type}>
-        <span class={`badge ${tone}`} safe>
-          {label ? t(label) : "?"}
-        </span>
+        <span class={`badge ${tone}`}>{label ? t(label) : "?"}</span>
       </td>
       <td data-label={l.prompt} class="num">
         {call ? num(r.promptTokens) : ""}

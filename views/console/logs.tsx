@@ -169,7 +169,7 @@ function Empty(props: { filtered: boolean; tr: Translator }) {
   ) as string;
   return (
     <p class="empty">
-      <Rich t={props.tr} k="logs.empty.none" parts={{ tokens, path: (<code safe>{CHAT_PATH}</code>) as string }} />
+      <Rich t={props.tr} k="logs.empty.none" parts={{ tokens, path: (<code>{CHAT_PATH}</code>) as string }} />
     </p>
   );
 }

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The rate-limit inputs the token, user and group dialogs share, folded in an "Advanced" section:
 // whole numbers, empty (or 0) = not set. In the reader's language when the page passes `t`.
-import { EN, type PlainKey, type Translator } from "../../src/i18n";
+import type { PlainKey, Translator } from "../../src/i18n";
 import type { RateLimits } from "./models";
 
 export type RateLimitForm = { rpm_limit: string; tpm_limit: string; rpd_limit: string; max_parallel_requests: string };
@@ -24,8 +24,8 @@ const FIELDS: [keyof RateLimitForm, PlainKey][] = [
 ];
 
 /** `note`: what an empty field means here (the group's default, or no limit). */
-export function RateLimitInputs(props: { values: RateLimitForm; note: string; t?: Translator }) {
-  const { t } = props.t ?? EN;
+export function RateLimitInputs(props: { values: RateLimitForm; note: string; t: Translator }) {
+  const { t } = props.t;
   const set = FIELDS.some(([name]) => props.values[name] !== "");
   return (
     <details class="advanced" open={set}>

@@ -3,7 +3,7 @@
 // the reader's catalog (`t`), numbers and amounts grouped in their locale.
 import type { TokenView } from "./models";
 import { TOKEN_STATUS } from "../../src/core/status";
-import { EN, type PlainKey, type Translator } from "../../src/i18n";
+import type { PlainKey, Translator } from "../../src/i18n";
 import { BudgetNote } from "./budget";
 import { balance, usd } from "./money";
 import { CopyManualDialog, DataTable, DialogSlot, ListToolbar, Pager, RowMenu } from "./kit";
@@ -26,9 +26,9 @@ const COPY_ICON =
   '<svg width="15" height="15" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1"/></svg>';
 
 /** A token's status as a badge (also in the admin's list of a user's tokens). */
-export function TokenStatus(props: { status: number; t?: Translator }) {
+export function TokenStatus(props: { status: number; t: Translator }) {
   const known = STATUS[props.status];
-  const label = known ? (props.t ?? EN).t(known[0]) : "?";
+  const label = known ? props.t.t(known[0]) : "?";
   return (
     <span class={`badge ${known?.[1] ?? "off"}`} safe>
       {label}

@@ -36,7 +36,7 @@ function UserTokenRow(props: { k: TokenView; t: Translator }) {
       <td safe>{balance(k.remain_quota, k.unlimited_quota, tr)}</td>
       <td safe>{usd(k.used_quota, false, tr)}</td>
       <td safe>{k.expired_time === -1 ? tr.t("common.never") : tr.date(k.expired_time * 1000)}</td>
-      <td safe>{k.accessed_time ? tr.dateTime(k.accessed_time * 1000) : "—"}</td>
+      <td>{k.accessed_time ? tr.dateTime(k.accessed_time * 1000) : "—"}</td>
     </tr>
   );
 }

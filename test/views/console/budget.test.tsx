@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // The budget note the token and user tables show, and how long until a reset reads.
 import { describe, expect, test } from "bun:test";
+import { EN } from "../../../src/i18n";
 import { budgetText, duration, PeriodSelect } from "../../../views/console/budget";
 
 describe("the budget note", () => {
@@ -18,6 +19,6 @@ describe("the budget note", () => {
   });
 
   test("the period picker selects the current period", () => {
-    expect(PeriodSelect({ value: "monthly" }) as string).toContain('<option value="monthly" selected>');
+    expect(PeriodSelect({ value: "monthly", t: EN }) as string).toContain('<option value="monthly" selected>');
   });
 });
