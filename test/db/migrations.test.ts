@@ -236,11 +236,11 @@ test("an old-schema database is upgraded by `apiyi migrate` with no row lost", a
   expect(after.migrations[0]).toEqual(before.migrations[0]);
 
   // users, groups and settings: identical rows (users gain the alert, rate-limit and budget-period
-  // columns and the console language, groups the rate-limit ones, at their defaults)
+  // columns and the console language, currency and time zone, groups the rate-limit ones, at their defaults)
   const alertDefaults = { alert_threshold: 0, notify_type: "none", webhook_url: "", webhook_secret_sealed: "" };
   const noLimits = { rpm_limit: 0, tpm_limit: 0, rpd_limit: 0, max_parallel_requests: 0 };
   const noBudget = { budget_period: "", period_quota: 0, period_start: 0 };
-  const noLanguage = { language: "" };
+  const noLanguage = { language: "", currency: "", time_zone: "" };
   expect(after.users).toEqual(
     before.users.map((u) => ({ ...u, ...alertDefaults, ...noLimits, ...noBudget, ...noLanguage })),
   );

@@ -132,6 +132,7 @@ export function PriceTable(props: PriceListing) {
       <DataTable
         columns={[...COLUMNS.map((k) => t(k)), ""]}
         bodyId="price-rows"
+        tableClass="admin-prices"
         empty={
           props.rows.length === 0 && (
             <p class="empty" safe>
