@@ -109,7 +109,7 @@ test("the channel actions' toasts and dialog errors are in the admin's saved lan
   await saveLanguage("zh-CN");
   try {
     const bad = await act("POST", "/admin/channels", { ...form, model_mapping: "no-equals-sign" }, admin);
-    expect(bad.text).toContain("第 1 行：请写成 客户端模型=上游模型");
+    expect(bad.text).toContain("第 1 行：格式应为 客户端模型=上游模型");
     const made = await act("POST", "/admin/channels", form, admin);
     expect(made.trigger.toast.message).toStartWith("渠道已创建");
     const id = /id="channel-(\d+)"/.exec(made.text)![1];
