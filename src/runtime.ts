@@ -8,6 +8,7 @@ import { Affinity } from "./core/affinity";
 import type { RateState } from "./core/rate-limit";
 import type { Breakers } from "./core/breaker";
 import { Metrics } from "./observe/metrics";
+import { VideoPoller } from "./relay/video/poller";
 import { Alerts } from "./services/alerts";
 import type { Ctx } from "./services/context";
 import type { Scheduler } from "./services/scheduler";
@@ -31,10 +32,12 @@ export type Runtime = {
   alerts: Alerts;
   /** the background jobs (background.ts): the scheduled channel test, balances, latency saves */
   jobs: Scheduler;
+  /** the poller of asynchronous video jobs (relay/video/poller.ts) */
+  videos: VideoPoller;
 };
 
 export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {
-  const rt: Omit<Runtime, "jobs"> = {
+  const rt: Omit<Runtime, "jobs" | "videos"> = {
     ctx,
     life,
     breakers: ctx.breakers,
@@ -45,5 +48,6 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     rates: new Map(),
     alerts: new Alerts(ctx, ctx.breakers),
   };
-  return Object.assign(rt, { jobs: backgroundJobs(rt as Runtime) });
+  const full = Object.assign(rt, { jobs: backgroundJobs(rt as Runtime) }) as Runtime;
+  return Object.assign(full, { videos: new VideoPoller(full) });
 }

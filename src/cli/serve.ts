@@ -89,6 +89,7 @@ export const serve: Command = {
       clearInterval(sweeper);
       rt.alerts.stop();
       rt.jobs.stop();
+      rt.videos.stop();
       await rt.jobs.idle(5000); // a scheduled test or balance read still going
       await ctx.ledger.stop();
       ctx.close();
@@ -108,6 +109,7 @@ export const serve: Command = {
     }
     rt.alerts.start(); // the periodic breaker check; alerts themselves are sent as they come
     rt.jobs.start(CHECK_EVERY_MS); // the scheduled channel test, upstream balances (background.ts)
+    rt.videos.start(); // video jobs: polled from their table, so a restart resumes them
     ctx.snapshot.watch(); // writes by other processes (the CLI): see services/snapshot.ts
     // hourly housekeeping: expired sessions, and call rows past the retention period
     const housekeeping = () => {

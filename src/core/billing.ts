@@ -1,6 +1,7 @@
 // Billing rules, pure and exact: which mode bills a call, and what it costs, in integer quota units
 // (500,000 = $1). Prices are micro-USD (per 1M tokens, or per call), multipliers millionths; every
 // cost is one BigInt expression rounded up once at the end.
+import { parseVideoPrice, type VideoPrice } from "./video/price";
 import type { PriceRow } from "../db/schema";
 import type { AppError } from "../errors";
 import type { BillingMode } from "./token-rules";
@@ -20,6 +21,8 @@ export type PriceEntry = {
   /** prompt cache writes (Anthropic); null: the input price */
   cacheWrite: number | null;
   holdCapTokens: number;
+  /** a video model's price (core/video/price.ts); null: not a video model */
+  video?: VideoPrice | null;
 };
 
 export type BillingKind = "usage" | "per_call";
@@ -32,7 +35,18 @@ export const priceEntry = (r: PriceRow): PriceEntry => ({
   perCall: r.perCallMicros,
   cacheWrite: r.cacheWriteMicros,
   holdCapTokens: r.holdCapTokens,
+  video: videoPriceOf(r.video),
 });
+
+/** The stored video price, or null (a row written by an older binary, or none). */
+function videoPriceOf(json: string | null | undefined): VideoPrice | null {
+  if (!json) return null;
+  try {
+    return parseVideoPrice(JSON.parse(json));
+  } catch {
+    return null;
+  }
+}
 
 const UNITS_PER_USD = 500_000n;
 const M = 1_000_000n;

@@ -14,6 +14,7 @@ import { groupStore } from "../store/groups";
 import { Ledger } from "../store/ledger";
 import { priceStore } from "../store/prices";
 import { redemptionStore } from "../store/redemptions";
+import { videoStore } from "../store/videos";
 import { logStore } from "../store/logs";
 import { ensureDataDir, loadSecret } from "../store/secret";
 import { sessionStore } from "../store/sessions";
@@ -48,6 +49,7 @@ export function openContext(config: Config) {
     prices: priceStore(db),
     alerts: alertStore(db),
     redemptions: redemptionStore(db),
+    videos: videoStore(db),
   };
   store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { apiyiMultipliers, priceEntry } from "../core/billing";
 import { formatMicros, parseMicros } from "../core/money";
+import { parseVideoPrice, videoPriceJson } from "../core/video/price";
 import type { PriceRow } from "../db/schema";
 import { invalidField, keyed, notFound } from "../errors";
 import type { Ctx } from "./context";
@@ -40,6 +41,12 @@ export const PriceInput = z.object({
     .describe(
       "output tokens a hold covers, and the output limit sent upstream, for a call that names no limit (default 8,192)",
     ),
+  video: z
+    .unknown()
+    .optional()
+    .describe(
+      'a video model\'s price: {"per_second": "0.30", "sizes": {"1792x1024": "0.50"}, "default_seconds": 8, "max_seconds": 20} or {"per_video": "1.00"}',
+    ),
 });
 
 const usdText = (micros: number | null) => (micros === null ? null : formatMicros(micros));
@@ -54,6 +61,7 @@ export function priceView(r: PriceRow, groups: string[] = []) {
     cache_write: usdText(r.cacheWriteMicros ?? r.inputMicros),
     per_call: usdText(r.perCallMicros),
     hold_cap_tokens: r.holdCapTokens,
+    video: p.video ? videoPriceJson(p.video) : null,
     /** "catalog": the binary's price catalog; "admin": set by an admin (the catalog never replaces it) */
     source: r.source === "catalog" ? "catalog" : "admin",
     billing: [p.input !== null || p.output !== null ? "usage" : null, p.perCall !== null ? "per_call" : null].filter(
@@ -66,7 +74,8 @@ export function priceView(r: PriceRow, groups: string[] = []) {
 
 function writePrice(ctx: Ctx, input: unknown) {
   const p = validate(PriceInput, input);
-  if (p.input === null && p.output === null && p.per_call === null) {
+  const video = p.video === undefined || p.video === null ? null : parseVideoPrice(p.video);
+  if (p.input === null && p.output === null && p.per_call === null && !video) {
     throw invalidField("input", keyed("error.price.none"));
   }
   return ctx.store.prices.put({
@@ -77,6 +86,7 @@ function writePrice(ctx: Ctx, input: unknown) {
     cacheWriteMicros: p.cache_write,
     perCallMicros: p.per_call,
     holdCapTokens: p.hold_cap_tokens ?? readSettings(ctx).default_hold_cap_tokens,
+    video: video ? JSON.stringify(videoPriceJson(video)) : null,
     source: "admin",
   });
 }

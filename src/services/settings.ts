@@ -108,6 +108,25 @@ export const SETTINGS = {
     fallback: "en",
     help: "the console's language for people who chose none and whose browser asks for none the console has (en, zh-CN)",
   },
+  video_poll_per_channel: {
+    schema: z.number().int().min(1).max(1000),
+    fallback: 8,
+    help: "most status polls of video jobs in flight at once to one channel",
+  },
+  video_poll_overall: {
+    schema: z.number().int().min(1).max(10_000),
+    fallback: 64,
+    help: "most status polls of video jobs in flight at once in all",
+  },
+  video_timeout_hours: {
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30),
+    fallback: 24,
+    help: "a video job not finished this many hours after its submit expires: its hold goes back whole",
+  },
   display_currency: {
     schema: z.enum(CURRENCY_CODES as [CurrencyCode, ...CurrencyCode[]]),
     fallback: "USD" as CurrencyCode,

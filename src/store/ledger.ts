@@ -18,7 +18,7 @@ const SLICE = 500;
 type Who = { requestId: string; tokenId: number; userId: number };
 type Event =
   | ({ kind: "hold"; hold: Hold; at: number } & Who)
-  | ({ kind: "settle"; s: Settlement; held: boolean; row: NewLog } & Who)
+  | ({ kind: "settle"; s: Settlement; held: boolean; row: NewLog | null } & Who)
   | { kind: "log"; row: NewLog }
   | { kind: "roll"; account: AccountKind; id: number; roll: Roll };
 
@@ -98,7 +98,8 @@ export class Ledger {
     this.enqueue({ kind: "hold", hold, at: Date.now(), ...who });
   }
 
-  settle(who: Who, s: Settlement, held: boolean, row: NewLog) {
+  /** `row`: the log row that explains it, or null for a hold given back whole whose row is written apart */
+  settle(who: Who, s: Settlement, held: boolean, row: NewLog | null) {
     this.enqueue({ kind: "settle", s, held, row, ...who });
   }
 
@@ -179,7 +180,7 @@ export class Ledger {
         t.used += e.s.charged;
         u.used += e.s.charged;
       }
-      this.record(e.row, tokens, users, rollups, hourly);
+      if (e.row) this.record(e.row, tokens, users, rollups, hourly);
     }
     for (const [id, t] of tokens) this.sql.token.run(t.remain, t.used, t.calls, t.at, id);
     for (const [id, u] of users) this.sql.user.run(u.remain, u.used, u.calls, id);
@@ -261,19 +262,24 @@ export class Ledger {
   }
 }
 
+/** Holds of video jobs still running (relay/video): they live as long as their job, across restarts. */
+const LIVE_JOB = "request_id IN (SELECT id FROM video_jobs WHERE state IN ('submitted', 'queued', 'in_progress'))";
+const STALE = `holds_stale AS (SELECT * FROM holds WHERE NOT ${LIVE_JOB})`;
+
 /** At start, before serving: holds left by calls that died with the process go back to their owners
- * (to a token or a user only when taken in its current budget period: an earlier period's is gone). */
+ * (to a token or a user only when taken in its current budget period: an earlier period's is gone).
+ * A running video job's hold is not stale: the poller settles it when the job ends. */
 export function releaseStaleHolds(db: Db): number {
   const s = db.$client;
   return s
     .transaction(() => {
       s.run(
-        "UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds WHERE holds.token_id = tokens.id AND holds.period_start = tokens.period_start) WHERE id IN (SELECT token_id FROM holds)",
+        `WITH ${STALE} UPDATE tokens SET remain_quota = remain_quota + (SELECT coalesce(sum(token_amount), 0) FROM holds_stale h WHERE h.token_id = tokens.id AND h.period_start = tokens.period_start) WHERE id IN (SELECT token_id FROM holds_stale)`,
       );
       s.run(
-        "UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds WHERE holds.user_id = users.id AND holds.user_period_start = users.period_start) WHERE id IN (SELECT user_id FROM holds)",
+        `WITH ${STALE} UPDATE users SET quota = quota + (SELECT coalesce(sum(user_amount), 0) FROM holds_stale h WHERE h.user_id = users.id AND h.user_period_start = users.period_start) WHERE id IN (SELECT user_id FROM holds_stale)`,
       );
-      return s.run("DELETE FROM holds").changes;
+      return s.run(`DELETE FROM holds WHERE NOT ${LIVE_JOB}`).changes;
     })
     .immediate();
 }

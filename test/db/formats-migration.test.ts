@@ -69,8 +69,10 @@ test("channels and prices made before 0006 keep their values; the new columns ta
         ...CHANNEL_COLUMNS_SINCE_0008,
       })),
     );
-    // (later migrations add: source, "admin" for every row that was there: see 0013)
-    expect(now.prices).toEqual(was.prices.map((p) => ({ ...p, cache_write_micros: null, source: "admin" })));
+    // (later migrations add: source, "admin" for every row that was there: see 0013; video, null: 0016)
+    expect(now.prices).toEqual(
+      was.prices.map((p) => ({ ...p, cache_write_micros: null, source: "admin", video: null })),
+    );
     expect(db.query("SELECT typeof(supports_responses) AS sr, typeof(api_version) AS av FROM channels").get()).toEqual({
       sr: "integer",
       av: "text",

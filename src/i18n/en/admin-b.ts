@@ -281,6 +281,9 @@ export const enAdminB = {
   "settings.label.default_language": "Default language",
   "settings.label.display_currency": "Display currency",
   "settings.label.usd_to_cny": "USD to CNY rate",
+  "settings.label.video_poll_per_channel": "Video polls per channel",
+  "settings.label.video_poll_overall": "Video polls in all",
+  "settings.label.video_timeout_hours": "Video job timeout (hours)",
   "settings.help.register_enabled": "anyone may sign up at /api/user/register",
   "settings.help.max_attempts": "most upstream attempts one /v1 call may make across channels and groups",
   "settings.help.new_user_quota": "starting balance of a new user, in quota units (500,000 = $1)",
@@ -329,4 +332,8 @@ export const enAdminB = {
     "the currency the console shows amounts in, and people type them in, unless they chose their own: USD or CNY (at usd_to_cny)",
   "settings.help.usd_to_cny":
     "yuan per US dollar of quota, for amounts shown or typed in CNY: the rate you charge at, e.g. 7.3, or 1 for API易-style ¥1 = $1 of quota",
+  "settings.help.video_poll_per_channel": "most status polls of video jobs in flight at once to one channel",
+  "settings.help.video_poll_overall": "most status polls of video jobs in flight at once in all",
+  "settings.help.video_timeout_hours":
+    "a video job not finished this many hours after its submit expires: its hold goes back whole",
 } as const;

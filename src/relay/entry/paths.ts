@@ -9,11 +9,12 @@ import { ENDPOINTS, type EndpointSpec } from "./endpoints";
 import { errorResponse } from "./errors";
 import { listModels } from "./models";
 import { relayCall } from "../pipeline";
+import { videoRoutes } from "../video/routes";
 import type { Runtime } from "../../runtime";
 import { surfaceOf } from "../wire";
 
 type Handler = (req: Bun.BunRequest<string>, server: Bun.Server<unknown>) => Response | Promise<Response>;
-type BunRoutes = Record<string, Partial<Record<"GET" | "POST", Handler>>>;
+type BunRoutes = Record<string, Partial<Record<"GET" | "POST" | "DELETE", Handler>>>;
 
 const POSTS: Record<string, EndpointSpec> = {
   "/v1/chat/completions": ENDPOINTS.chat,
@@ -71,7 +72,7 @@ export function relayRoutes(rt: Runtime): BunRoutes {
     GET: (req, server) => listModels(rt, req, server, param(req, "target"), true),
     POST: geminiCall(rt),
   };
-  return { ...routes, ...billingRoutes(rt) };
+  return { ...routes, ...billingRoutes(rt), ...videoRoutes(rt) };
 }
 
 const KNOWN = new Set([
@@ -81,6 +82,7 @@ const KNOWN = new Set([
   "/v1beta/models",
   "/v1/dashboard/billing/subscription",
   "/v1/dashboard/billing/usage",
+  "/v1/videos",
 ]);
 
 /** For /v1 and /v1beta paths no route matched: a known path with the wrong method is 405, anything else 404. */

@@ -3,6 +3,7 @@
 // failed reply means for the channel is decided once for every type, in core/upstream-errors.ts).
 // A format knows its codec, surface, usage and model list. Add either: add a folder, list it once.
 import type { ChannelEntry } from "../../core/snapshot";
+import type { VideoUpstream } from "../video/contract";
 import type { Codec } from "./codec";
 import type { Surface } from "./surface";
 import type { UsageReader } from "./usage";
@@ -61,6 +62,8 @@ export type Provider = {
   errorMessage(bodyText: string): string | null;
   /** a minimal request for the channel test, to the upstream's model `upstreamModel` */
   probe(upstreamModel: string): { endpoint: Endpoint; body: Record<string, unknown> };
+  /** asynchronous video jobs (relay/video/), where the upstream type runs them */
+  video?: VideoUpstream;
 };
 
 /** A model list in a format's own shape (GET /v1/models, /v1beta/models). */

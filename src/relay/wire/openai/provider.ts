@@ -4,6 +4,7 @@
 import { errorMessage, post } from "../http";
 import type { Endpoint, Provider } from "../contract";
 import { minimalChatLimit } from "./reasoning";
+import { openaiVideo } from "./video";
 
 /** The OpenAI paths (after the base URL) of the endpoints an OpenAI-compatible API serves. */
 export const OPENAI_PATHS: Partial<Record<Endpoint, string>> = {
@@ -70,4 +71,5 @@ export const openai: Provider = {
     endpoint: "chat",
     body: { model, messages: [{ role: "user", content: "ping" }], ...minimalChatLimit(model) },
   }),
+  video: openaiVideo,
 };

@@ -1,0 +1,95 @@
+// The end of a video job, once: completed jobs are charged the seconds the upstream reports (within
+// the hold; core/video/billing.ts), failed, cancelled and expired ones cost nothing (the hold goes
+// back whole and used_quota never counts it). The job row moves to its final state only if it is
+// still live, so two ends (a poll and a cancel) never settle twice; the one log row of the job
+// (type 2 consume, or 5 error; endpoint "videos") goes with the settlement in one ledger step.
+import { type Hold, release, settle } from "../../core/quota";
+import type { TokenEntry, UserEntry } from "../../core/snapshot";
+import { LOG_TYPE } from "../../core/status";
+import { releaseAll, type VideoHold, videoCharge } from "../../core/video/billing";
+import type { VideoPrice } from "../../core/video/price";
+import type { VideoJobRow } from "../../db/schema";
+import type { Runtime } from "../../runtime";
+import type { NewLog } from "../../store/logs";
+
+type Who = { token: TokenEntry; user: UserEntry };
+
+/** A hold given back whole before any job existed (a refused submit): its row is the call's own. */
+export function releaseVideoHold(rt: Runtime, who: Who, jobId: string, hold: Hold) {
+  const s = release(who.token, who.user, hold);
+  rt.ctx.ledger.settle({ requestId: jobId, tokenId: who.token.id, userId: who.user.id }, s, true, null);
+}
+
+/** The job's token and user as the serving process holds them (a deleted token: a stand-in). */
+function entriesOf(rt: Runtime, job: VideoJobRow): Who | null {
+  const snap = rt.ctx.snapshot.current;
+  const user = snap.usersById.get(job.userId);
+  if (!user) return null;
+  let token: TokenEntry | undefined;
+  for (const t of snap.tokensByHash.values()) if (t.id === job.tokenId) token = t;
+  return token ? { token, user } : null;
+}
+
+export type JobEnd =
+  | { state: "completed"; seconds?: number; resultRef: string; expiresAtMs: number | null }
+  | { state: "failed" | "cancelled" | "expired"; code: string; message: string };
+
+/** Ends the job (false: it had ended already). */
+export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean {
+  const now = rt.ctx.clock.nowMs();
+  const stored = JSON.parse(job.price) as VideoPrice & { held: VideoHold };
+  const charge =
+    end.state === "completed"
+      ? videoCharge(stored, stored.held, { seconds: end.seconds }, job.multiplierMicros)
+      : releaseAll(stored.held);
+  const moved = rt.ctx.store.videos.finish(job.id, {
+    state: end.state,
+    progress: end.state === "completed" ? 100 : job.progress,
+    reportedSeconds: end.state === "completed" ? (end.seconds ?? null) : null,
+    chargedUnits: charge.units,
+    updatedAt: now,
+    completedAt: now,
+    ...(end.state === "completed"
+      ? { resultRef: end.resultRef, expiresAt: end.expiresAtMs }
+      : { errorCode: end.code, errorMessage: end.message.slice(0, 500) }),
+  });
+  if (!moved) return false;
+  const who = entriesOf(rt, job);
+  const hold = JSON.parse(job.hold) as Hold;
+  if (!who) return true; // the account is gone: nothing to give back to
+  const s =
+    end.state === "completed" ? settle(who.token, who.user, hold, charge.units) : release(who.token, who.user, hold);
+  const row: NewLog = {
+    createdAt: job.createdAt,
+    type: end.state === "completed" ? LOG_TYPE.consume : LOG_TYPE.error,
+    userId: job.userId,
+    username: who.user.username,
+    tokenId: job.tokenId,
+    tokenName: who.token.name,
+    model: job.model,
+    upstreamModel: job.upstreamModel,
+    group: job.group,
+    channelId: job.channelId,
+    endpoint: "videos",
+    isStream: false,
+    quota: s.charged,
+    durationMs: now - job.createdAt,
+    requestId: job.requestId,
+    statusCode: end.state === "completed" ? 200 : end.state === "cancelled" ? 499 : 502,
+    errorCode: end.state === "completed" ? "" : end.code,
+    content: end.state === "completed" ? "" : end.message.slice(0, 500),
+    other: JSON.stringify({
+      video: job.id,
+      size: job.size,
+      seconds_held: job.seconds,
+      seconds_reported: end.state === "completed" ? (end.seconds ?? null) : null,
+      seconds_billed: charge.seconds,
+      capped: charge.capped,
+      hold: job.holdUnits,
+      refund: job.holdUnits - s.charged,
+      cost: s.charged,
+    }),
+  };
+  rt.ctx.ledger.settle({ requestId: job.id, tokenId: job.tokenId, userId: job.userId }, s, true, row);
+  return true;
+}

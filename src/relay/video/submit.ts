@@ -1,0 +1,137 @@
+// Submitting a video job (POST /v1/videos, and Gemini's :predictLongRunning through the same steps):
+// the key's checks, the model's video price, a hold of the seconds asked (or the model's default) at
+// the highest multiplier of the key's groups, then the channels in routing order until one accepts.
+// An out-of-credit answer or a retryable failure tries the next channel (neither disables one); a
+// refusal of the request itself ends the submit. The accepted job is written with its hold (the holds
+// row keyed by the job's id) and stays on that channel and upstream key; the poller takes it from there.
+import { checkModelAllowed, tokenGroups } from "../../core/access";
+import { holdMultiplier } from "../../core/hold-policy";
+import { reserve } from "../../core/quota";
+import { refusals } from "../../core/refusals";
+import { candidates } from "../../core/routing";
+import type { ChannelEntry, TokenEntry, UserEntry } from "../../core/snapshot";
+import { CHANNEL_STATUS } from "../../core/status";
+import { videoHold } from "../../core/video/billing";
+import { newVideoId } from "../../core/video/ids";
+import { nextPollAt } from "../../core/video/schedule";
+import { AppError } from "../../errors";
+import type { Runtime } from "../../runtime";
+import { liveEntries } from "../checks/hold";
+import { pickKey } from "../plan/upstream-keys";
+import type { CallRecord } from "../settle/record";
+import { providerFor } from "../wire";
+import type { VideoUpstream } from "./contract";
+import { releaseVideoHold } from "./end";
+import type { ClientAsk } from "./openai-shape";
+import { videoRequest } from "./upstream";
+
+type Who = { token: TokenEntry; user: UserEntry };
+
+const videoOf = (c: ChannelEntry): VideoUpstream | undefined => providerFor(c.type)?.video;
+
+/** The price and the hold (refusals: not a video model here, no price, a bad ask, no balance). */
+function holdVideo(rt: Runtime, call: CallRecord, who: Who, ask: ClientAsk, groups: string[], jobId: string) {
+  const snap = rt.ctx.snapshot.current;
+  const refusal = checkModelAllowed(who.token, ask.model);
+  if (refusal) throw refusal;
+  const served = groups.some((g) =>
+    snap.routes
+      .get(g)
+      ?.get(ask.model)
+      ?.some((c) => !!videoOf(c)),
+  );
+  if (!served) throw refusals.modelNotFound(ask.model);
+  const price = snap.prices.get(ask.model)?.video;
+  if (!price) throw refusals.priceNotSet(ask.model);
+  const multiplier = holdMultiplier(snap.routes, snap.groupsByName, groups, ask.model);
+  const held = videoHold(price, { seconds: ask.seconds ?? undefined, size: ask.size || undefined }, multiplier);
+  if (held instanceof AppError) throw held;
+  const live = liveEntries(rt, who.token, who.user);
+  const hold = reserve(live.token, live.user, held.units, `${held.seconds} s of ${ask.model}`);
+  if (hold instanceof AppError) throw hold;
+  rt.ctx.ledger.hold({ requestId: jobId, tokenId: who.token.id, userId: who.user.id }, hold);
+  call.model = ask.model;
+  return { price, held, hold };
+}
+
+/** Submits the job; returns its row as written, or throws the refusal (its hold released). */
+export async function submitVideo(
+  rt: Runtime,
+  call: CallRecord,
+  who: Who,
+  ask: ClientAsk,
+  inbound: "openai" | "gemini",
+) {
+  const snap = rt.ctx.snapshot.current;
+  const groups = tokenGroups(who.token);
+  const id = newVideoId();
+  const { price, held, hold } = holdVideo(rt, call, who, ask, groups, id);
+  let last: { status: number; cause: string } | null = null;
+  let tried = 0;
+  for (const { channel, group } of candidates(snap.routes, groups, ask.model)) {
+    const video = videoOf(channel);
+    if (!video || channel.status !== CHANNEL_STATUS.enabled || channel.balanceLow) continue;
+    if (tried >= snap.relay.maxAttempts) break;
+    const keyIndex = pickKey(channel);
+    if (keyIndex < 0) continue;
+    tried++;
+    const upstreamModel = channel.mapping.get(ask.model) ?? ask.model;
+    const started = performance.now();
+    const job = { model: upstreamModel, prompt: ask.prompt, seconds: held.seconds, size: ask.size, image: ask.image };
+    const r = await videoRequest(channel, video.submit(channel, channel.keys[keyIndex]!, job));
+    const upstreamId = r.ok ? video.submitted(r.json) : null;
+    call.attempts.push({
+      channel_id: channel.id,
+      status: r.status,
+      ms: Math.round(performance.now() - started),
+      ...(r.ok ? {} : { error: "video_submit", cause: r.cause }),
+    });
+    Object.assign(call, { group, channelId: channel.id, upstreamModel });
+    if (r.ok && upstreamId) {
+      const now = rt.ctx.clock.nowMs();
+      const multiplierMicros = snap.groupsByName.get(group)?.multiplierMicros ?? 1_000_000;
+      const row = {
+        id,
+        userId: who.user.id,
+        tokenId: who.token.id,
+        requestId: call.requestId,
+        inbound,
+        model: ask.model,
+        upstreamModel,
+        group,
+        channelId: channel.id,
+        keyIndex,
+        upstreamId,
+        state: "queued",
+        prompt: ask.prompt.slice(0, 2000),
+        size: ask.size,
+        seconds: held.seconds,
+        price: JSON.stringify({ ...price, held }),
+        multiplierMicros,
+        holdUnits: held.units,
+        hold: JSON.stringify(hold),
+        nextPollAt: nextPollAt(now, 0),
+        createdAt: now,
+        updatedAt: now,
+      };
+      rt.ctx.ledger.flushAll(); // the hold is on disk before the job that owns it
+      rt.ctx.store.videos.insert(row);
+      return rt.ctx.store.videos.byId(id)!;
+    }
+    if (r.ok || video.unfunded(r.status, r.text) || r.status === 0 || r.status === 429 || r.status >= 500) {
+      last = { status: r.ok ? 502 : r.status, cause: r.ok ? "the upstream accepted the job without an id" : r.cause };
+      continue;
+    }
+    releaseVideoHold(rt, who, id, hold);
+    throw new AppError(r.status, "upstream_refused", `the upstream refused the video job: ${r.cause}`, null);
+  }
+  releaseVideoHold(rt, who, id, hold);
+  if (!last) throw refusals.modelNotFound(ask.model);
+  throw new AppError(
+    502,
+    "upstream_error",
+    `no channel accepted the video job; last: ${last.cause}`,
+    null,
+    "server_error",
+  );
+}
