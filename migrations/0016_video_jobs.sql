@@ -26,6 +26,8 @@ CREATE TABLE `video_jobs` (
 	`error_code` text DEFAULT '' NOT NULL,
 	`error_message` text DEFAULT '' NOT NULL,
 	`polls` integer DEFAULT 0 NOT NULL,
+	`ip` text DEFAULT '' NOT NULL,
+	`attempts` text DEFAULT '[]' NOT NULL,
 	`next_poll_at` integer DEFAULT 0 NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,

@@ -423,6 +423,9 @@ export const videoJobs = sqliteTable(
     errorCode: text("error_code").notNull().default(""),
     errorMessage: text("error_message").notNull().default(""),
     polls: integer("polls").notNull().default(0),
+    /** the submitting call's client address and upstream attempts, for the job's log row */
+    ip: text("ip").notNull().default(""),
+    attempts: text("attempts").notNull().default("[]"),
     /** ms since the epoch (the process clock) */
     nextPollAt: integer("next_poll_at").notNull().default(0),
     createdAt: integer("created_at").notNull(),

@@ -78,6 +78,8 @@ export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean
     statusCode: end.state === "completed" ? 200 : end.state === "cancelled" ? 499 : 502,
     errorCode: end.state === "completed" ? "" : end.code,
     content: end.state === "completed" ? "" : end.message.slice(0, 500),
+    ip: job.ip,
+    attempts: job.attempts,
     other: JSON.stringify({
       video: job.id,
       size: job.size,

@@ -110,6 +110,8 @@ export async function submitVideo(
         multiplierMicros,
         holdUnits: held.units,
         hold: JSON.stringify(hold),
+        ip: call.ip,
+        attempts: JSON.stringify(call.attempts),
         nextPollAt: nextPollAt(now, 0),
         createdAt: now,
         updatedAt: now,
