@@ -23,7 +23,7 @@ export function pricingRoutes({ add }: ReturnType<typeof routeTable>) {
       method: "POST",
       path: "/api/pricing/",
       summary:
-        "Create or replace a model's price: {model, input, output, cached_input?, cache_write?, per_call?, hold_cap_tokens?}",
+        "Create or replace a model's price: {model, input, output, cached_input?, cache_write?, per_call?, hold_cap_tokens?, video?} (video: per second, by size, or per video)",
       tag,
       access: "admin",
       body: PriceInput,

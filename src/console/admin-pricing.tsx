@@ -36,15 +36,18 @@ const prices = (f: Form) => ({
 
 /** The list as export gives it and import takes it: what can be set, nothing derived. */
 export const exportPrices = (ctx: Ctx) =>
-  listPrices(ctx).items.map(({ model, input, output, cached_input, cache_write, per_call, hold_cap_tokens }) => ({
-    model,
-    input,
-    output,
-    cached_input,
-    cache_write,
-    per_call,
-    hold_cap_tokens,
-  }));
+  listPrices(ctx).items.map(
+    ({ model, input, output, cached_input, cache_write, per_call, hold_cap_tokens, video }) => ({
+      model,
+      input,
+      output,
+      cached_input,
+      cache_write,
+      per_call,
+      hold_cap_tokens,
+      ...(video ? { video } : {}),
+    }),
+  );
 
 /** The entries of an import: the JSON body itself, or the dialog's pasted text. */
 function importEntries(form: Form | unknown[]): unknown[] {
@@ -71,7 +74,7 @@ function checkEntries(entries: unknown[]) {
         : "";
     try {
       const p = validate(PriceInput, entry);
-      if (p.input === null && p.output === null && p.per_call === null)
+      if (p.input === null && p.output === null && p.per_call === null && (p.video ?? null) === null)
         throw invalidField("input", keyed("error.price.none"));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;

@@ -6,11 +6,13 @@ import { USER_ROLE } from "../core/status";
 import type { Ctx } from "./context";
 import { seedPrices } from "./price-catalog";
 import { seedSettings } from "./settings";
+import { seedVideoPrices } from "./video-prices";
 import { createUser } from "./users";
 
 export async function bootstrap(ctx: Ctx, config: Config): Promise<{ adminPassword: string | null }> {
   seedSettings(ctx, config);
   seedPrices(ctx);
+  seedVideoPrices(ctx);
   if (ctx.store.users.count() > 0) return { adminPassword: null };
   const password = config.adminPassword ?? randomBase62(20);
   // the operator's own account: an unlimited balance, so they are never blocked by their own billing

@@ -3,6 +3,7 @@
 // writes, APIYI_TEST_PRICE_CATALOG) shows its diff, applies selectively (named models through the
 // API, "all" through the CLI) and never replaces an admin's price or brings back a removed one unless
 // named; a database from before the catalog keeps its edited seed prices as the admin's.
+import { VIDEO_SEEDS } from "../../../src/catalog/video-prices";
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -49,7 +50,8 @@ describe("first start", () => {
     dirs.push(dir);
     const { api } = await serve(dir);
     const all = await pricesOf(api);
-    expect(all.size).toBe(BUILTIN_CATALOG.entries.length);
+    // and the video models' per-second prices (src/catalog/video-prices.ts), also from the vendors
+    expect(all.size).toBe(BUILTIN_CATALOG.entries.length + VIDEO_SEEDS.length);
     expect(all.size).toBeGreaterThanOrEqual(1000);
     expect([...all.values()].every((p) => p.source === "catalog")).toBe(true);
     // the vendors' own list prices, whatever the aggregators say
@@ -71,7 +73,7 @@ describe("first start", () => {
       applied_version: BUILTIN_CATALOG.version,
       models: BUILTIN_CATALOG.entries.length,
       prices: { total: all.size, catalog: all.size, admin: 0 },
-      summary: { new: 0, changed: 0, admin: 0, removed: 0, same: all.size },
+      summary: { new: 0, changed: 0, admin: 0, removed: 0, same: BUILTIN_CATALOG.entries.length },
     });
     expect(status.diff).toEqual([]);
   });

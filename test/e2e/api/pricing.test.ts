@@ -36,6 +36,7 @@ type PriceView = {
   cached_input: string | null;
   cache_write: string | null;
   per_call: string | null;
+  video: { per_second: string | null; per_video: string | null } | null;
   model_ratio: number | null;
   completion_ratio: number | null;
   groups: string[];
@@ -101,7 +102,7 @@ describe("GET /api/pricing/", () => {
         if (p[f] !== null) expect(p[f]).toMatch(/^\d+(\.\d{1,6})?$/);
       }
       if (p.input === null) expect([p.cached_input, p.cache_write]).toEqual([null, null]);
-      expect(p.input !== null || p.output !== null || p.per_call !== null).toBe(true);
+      expect(p.input !== null || p.output !== null || p.per_call !== null || p.video !== null).toBe(true);
     }
     expect((await prices()).get("text-embedding-3-small")).toMatchObject({ cached_input: "0.02", cache_write: "0.02" });
   });
