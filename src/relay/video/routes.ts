@@ -94,7 +94,8 @@ async function list(rt: Runtime, req: Request, server: Bun.Server<unknown>) {
   });
 }
 
-/** DELETE: cancels a running job (upstream where it can) and gives its hold back; then the object. */
+/** DELETE: cancels a running job (upstream where it can) and gives its hold back; answers OpenAI's
+ * deletion object. The row stays (the job's record and its log row); a finished job keeps its charge. */
 async function remove(rt: Runtime, job: VideoJobRow) {
   if ((LIVE_STATES as readonly string[]).includes(job.state)) {
     const channel = rt.ctx.snapshot.current.channelsById.get(job.channelId);
@@ -103,8 +104,7 @@ async function remove(rt: Runtime, job: VideoJobRow) {
     if (channel && video?.cancel && key) await videoRequest(channel, video.cancel(channel, key, job.upstreamId));
     endVideoJob(rt, job, { state: "cancelled", code: "cancelled", message: "cancelled by the client" });
   }
-  const now = rt.ctx.store.videos.byId(job.id)!;
-  return json({ ...videoObject(now), deleted: true });
+  return json({ id: job.id, object: "video.deleted", deleted: true });
 }
 
 export function videoRoutes(rt: Runtime): Record<string, Partial<Record<"GET" | "POST" | "DELETE", Handler>>> {
