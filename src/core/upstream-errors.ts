@@ -3,7 +3,8 @@
 // - key_dead: the key is invalid or its account deactivated (a 401, or a 403 / Gemini 400 whose code,
 //   type or reason says so): the key leaves rotation; no key left → the channel is disabled (3);
 // - unfunded: the account is out of credit (OpenAI 429 insufficient_quota, DeepSeek/OpenRouter 402,
-//   Anthropic 400 "credit balance is too low", Gemini/Azure billing errors): the call fails over,
+//   Anthropic 400 "credit balance is too low", Gemini/Azure billing errors, Gemini's 429 for a spent
+//   per-day or plan quota — not its per-minute rate limit): the call fails over,
 //   the key cools down and is tried again later; never status 3, never the client's own quota error;
 // - client: the call's own problem (any other 4xx, a per-model or content-policy 403 included):
 //   passed to the client, never held against the channel.
@@ -12,7 +13,8 @@
 
 export type UpstreamFailure = "key_dead" | "unfunded" | "retry" | "server" | "client" | "redirect";
 
-type Signals = { codes: string[]; message: string };
+/** `quotas`: the quota ids of Google's QuotaFailure details */
+type Signals = { codes: string[]; message: string; quotas: string[] };
 
 /** The machine-readable words of an error body (OpenAI/DeepSeek/Azure error.code and error.type,
  * Anthropic error.type, Google error.status and details[].reason, Azure innererror.code) and its message. */
@@ -21,17 +23,31 @@ function signals(bodyText: string): Signals {
   try {
     parsed = JSON.parse(bodyText);
   } catch {
-    return { codes: [], message: bodyText.slice(0, 2000) };
+    return { codes: [], message: bodyText.slice(0, 2000), quotas: [] };
   }
   const root = (Array.isArray(parsed) ? parsed[0] : parsed) as Record<string, any> | null;
   const err = root && typeof root.error === "object" && root.error !== null ? root.error : root;
   const codes: unknown[] = [err?.code, err?.type, err?.status, err?.innererror?.code, root?.code, root?.type];
-  if (Array.isArray(err?.details)) for (const d of err.details) codes.push(d?.reason);
+  const quotas: unknown[] = [];
+  if (Array.isArray(err?.details))
+    for (const d of err.details) {
+      codes.push(d?.reason);
+      if (Array.isArray(d?.violations)) for (const v of d.violations) quotas.push(v?.quotaId);
+    }
   const message =
     [err?.message, typeof root?.error === "string" ? root.error : undefined, root?.message].find(
       (m) => typeof m === "string",
     ) ?? "";
-  return { codes: codes.filter((c): c is string => typeof c === "string").map((c) => c.toLowerCase()), message };
+  const strings = (xs: unknown[]) => xs.filter((c): c is string => typeof c === "string");
+  return { codes: strings(codes).map((c) => c.toLowerCase()), message, quotas: strings(quotas) };
+}
+
+/** Google's 429 RESOURCE_EXHAUSTED for a spent quota of the plan (a per-day quota, or "check your plan
+ * and billing details" without a per-minute one), as against its per-minute rate limit (the same
+ * status, a retry): the account needs funds or a higher tier before that key serves again. */
+function geminiQuotaSpent(status: number, s: Signals): boolean {
+  if (status !== 429 || s.quotas.some((q) => /PerMinute/i.test(q))) return false;
+  return s.quotas.some((q) => /PerDay/i.test(q)) || /check your plan and billing/i.test(s.message);
 }
 
 const DEAD_CODES = new Set([
@@ -77,7 +93,8 @@ export function classifyUpstreamError(status: number, bodyText: string, type: st
   if (
     status === 402 ||
     ((status === 400 || status === 403 || status === 429) &&
-      (hasCode(UNFUNDED_CODES) || UNFUNDED_MESSAGE.test(s.message)))
+      (hasCode(UNFUNDED_CODES) || UNFUNDED_MESSAGE.test(s.message))) ||
+    (type === "gemini" && geminiQuotaSpent(status, s))
   )
     return "unfunded";
   if (status === 403 && (hasCode(DEAD_CODES) || DEAD_MESSAGE.test(s.message))) return "key_dead";

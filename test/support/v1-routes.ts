@@ -22,6 +22,7 @@ export const bodyRoutes = (model = "gemini-x"): BodyRoute[] => [
   { path: `/v1beta/models/${model}:generateContent`, surface: "gemini" },
   { path: `/v1beta/models/${model}:streamGenerateContent?alt=sse`, surface: "gemini" },
   { path: `/v1beta/models/${model}:countTokens`, surface: "gemini" },
+  { path: `/v1beta/models/${model}:predictLongRunning`, surface: "gemini" },
 ];
 
 /** The JSON routes only. */

@@ -1,6 +1,6 @@
 // The relay's surfaces as Bun routes (no framework in the hot path): OpenAI's /v1 endpoints,
 // Anthropic's /v1/messages (+count_tokens), OpenAI's /v1/responses, Google's /v1beta/models/…, the
-// balance endpoints of chat clients (billing-dashboard.ts);
+// balance endpoints of chat clients (billing-dashboard.ts), video jobs in OpenAI's and Gemini's shapes;
 // anything else under /v1 or /v1beta gets a 404/405 in that surface's shape.
 import { refusals } from "../../core/refusals";
 import { billingRoutes } from "./billing-dashboard";
@@ -9,6 +9,7 @@ import { ENDPOINTS, type EndpointSpec } from "./endpoints";
 import { errorResponse } from "./errors";
 import { listModels } from "./models";
 import { relayCall } from "../pipeline";
+import { geminiVideoRoutes, geminiVideoSubmit } from "../video/gemini-routes";
 import { videoRoutes } from "../video/routes";
 import type { Runtime } from "../../runtime";
 import { surfaceOf } from "../wire";
@@ -56,6 +57,7 @@ function geminiCall(rt: Runtime): Handler {
       return relayCall(rt, req, server, ENDPOINTS.gemini, { model, stream: true });
     }
     if (action === "countTokens") return countCall(rt, req, server, GEMINI_COUNT, { model });
+    if (action === "predictLongRunning") return geminiVideoSubmit(rt, req, server, model);
     return errorResponse(refusals.notFound(new URL(req.url).pathname), crypto.randomUUID(), surfaceOf("gemini"));
   };
 }
@@ -72,7 +74,7 @@ export function relayRoutes(rt: Runtime): BunRoutes {
     GET: (req, server) => listModels(rt, req, server, param(req, "target"), true),
     POST: geminiCall(rt),
   };
-  return { ...routes, ...billingRoutes(rt), ...videoRoutes(rt) };
+  return { ...routes, ...billingRoutes(rt), ...videoRoutes(rt), ...geminiVideoRoutes(rt) };
 }
 
 const KNOWN = new Set([

@@ -1,12 +1,14 @@
 // A finished job's content (variant video, thumbnail or spritesheet), streamed through apiyi: fetched
 // from the upstream with the key that made it (or, for a result on another host, without any key,
 // following redirects only there, each hop through the address guard), never handed out as a URL.
+// Gemini's keyed download answers with a redirect to a storage host: the provider says so
+// (`thenKeyless`), and that Location is fetched afresh, with none of the first request's headers.
 import { AppError } from "../../errors";
-import { guardedFetch } from "../../net/egress";
+import { describeFetchError, fetchPinned, guardedFetch, targetFor } from "../../net/egress";
 import type { VideoJobRow } from "../../db/schema";
 import type { Runtime } from "../../runtime";
 import { providerFor } from "../wire";
-import type { ContentVariant } from "./contract";
+import type { ContentRequest, ContentVariant } from "./contract";
 
 const VARIANTS = new Set<ContentVariant>(["video", "thumbnail", "spritesheet"]);
 const TYPES: Record<ContentVariant, string> = {
@@ -30,8 +32,13 @@ export async function videoContent(rt: Runtime, job: VideoJobRow, asked: string 
   if (!channel || !video || !key) throw refuse(404, "video_gone", "the channel that made this video was removed");
   const r = video.content(channel, key, { upstreamId: job.upstreamId, resultRef: job.resultRef }, variant);
   if (!r) throw refuse(404, "variant_not_available", `this upstream has no ${variant} for its videos`);
-  // a request with the key never follows a redirect; one without follows up to 3 hops, keyless
-  const res = await guardedFetch(r.url, r.init, { maxRedirects: r.keyed ? 0 : 3 });
+  const res = await fetchContent(r).catch((e) => {
+    throw refuse(
+      502,
+      "upstream_error",
+      `the video's content could not be fetched: ${describeFetchError(e, "the upstream")}`,
+    );
+  });
   if (!res.ok || !res.body) {
     void res.body?.cancel().catch(() => {});
     throw refuse(502, "upstream_error", `the upstream answered ${res.status} for the video's content`);
@@ -40,4 +47,18 @@ export async function videoContent(rt: Runtime, job: VideoJobRow, asked: string 
   const length = res.headers.get("content-length");
   if (length) headers["content-length"] = length;
   return new Response(res.body, { headers });
+}
+
+const KEYLESS_HOPS = 3;
+
+/** A request with the key never follows a redirect; one without follows up to 3 hops. `thenKeyless`:
+ * the keyed answer's redirect (if it is one) is fetched as a new request that carries no header. */
+async function fetchContent(r: ContentRequest): Promise<Response> {
+  if (!r.keyed) return guardedFetch(r.url, r.init, { maxRedirects: KEYLESS_HOPS });
+  if (!r.thenKeyless) return guardedFetch(r.url, r.init, { maxRedirects: 0 });
+  const first = await fetchPinned(await targetFor(r.url), r.init);
+  const location = first.status >= 300 && first.status < 400 ? first.headers.get("location") : null;
+  if (location === null) return first;
+  void first.body?.cancel().catch(() => {});
+  return guardedFetch(new URL(location, r.url).href, { method: "GET" }, { maxRedirects: KEYLESS_HOPS });
 }

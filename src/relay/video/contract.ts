@@ -4,6 +4,7 @@
 // that can run video jobs carries a VideoUpstream; it knows nothing of tokens, holds or logs.
 import type { ChannelEntry } from "../../core/snapshot";
 import type { UpstreamState } from "../../core/video/job-state";
+import { refusals } from "../../core/refusals";
 
 /** An image the video starts from (OpenAI's input_reference, Gemini's instance image). */
 export type VideoImage = { bytes: Uint8Array<ArrayBuffer>; type: string; name: string };
@@ -17,7 +18,20 @@ export type VideoAsk = {
   /** "1280x720" form, or "" for the upstream's default */
   size: string;
   image: VideoImage | null;
+  /** Veo's own parameters that apiyi has no field for (negativePrompt, personGeneration, enhancePrompt,
+   * seed), from a Gemini-shaped client: the Gemini upstream sends them as they are, any other refuses */
+  veoParameters?: Record<string, unknown>;
 };
+
+/** The refusal (400, naming the first) of Veo parameters sent to an upstream that has no such field. */
+export function refuseVeoParameters(ask: Pick<VideoAsk, "veoParameters">, upstream: string) {
+  const name = Object.keys(ask.veoParameters ?? {})[0];
+  if (name === undefined) return;
+  throw refusals.badBody(
+    `${upstream} video upstreams have no ${name}: send the request without it`,
+    `parameters.${name}`,
+  );
+}
 
 export type UpstreamRequest = { url: string; init: RequestInit };
 
@@ -31,20 +45,26 @@ export type VideoPoll = UpstreamState & {
 
 export type ContentVariant = "video" | "thumbnail" | "spritesheet";
 
+/** Where a finished job's content is. `keyed`: the request carries the channel's key (a URL on another
+ * host never does); `thenKeyless`: the keyed answer may be a redirect to a storage host, fetched once
+ * more without any key (and, from there, up to 3 keyless hops), each hop through the address guard. */
+export type ContentRequest = UpstreamRequest & { keyed: boolean; thenKeyless?: boolean };
+
 export type VideoUpstream = {
+  /** the submit request; throws an AppError (400, naming the field) for an ask this upstream cannot
+   * make (a size, an image, a parameter it has no field for): the next channel may make it */
   submit(channel: ChannelEntry, key: string, ask: VideoAsk): UpstreamRequest;
   /** the upstream's id for the job, from the submit's JSON answer (null: the answer has none) */
   submitted(json: unknown): string | null;
   poll(channel: ChannelEntry, key: string, upstreamId: string): UpstreamRequest;
   polled(json: unknown): VideoPoll;
-  /** where a finished job's content is; `keyed`: whether the request carries the channel's key (a
-   * URL on another host never does); null: this upstream has no such variant */
+  /** where a finished job's content is; null: this upstream has no such variant */
   content(
     channel: ChannelEntry,
     key: string,
     job: { upstreamId: string; resultRef: string },
     variant: ContentVariant,
-  ): (UpstreamRequest & { keyed: boolean }) | null;
+  ): ContentRequest | null;
   /** asks the upstream to stop a running job, where it can */
   cancel?(channel: ChannelEntry, key: string, upstreamId: string): UpstreamRequest;
   /** the answer says the upstream account is out of credit (try the next channel; never disable) */

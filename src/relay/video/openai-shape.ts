@@ -6,25 +6,20 @@ import { refusals } from "../../core/refusals";
 import { normalizeSize } from "../../core/video/price";
 import { openaiStatus } from "../../core/video/job-state";
 import type { VideoJobRow } from "../../db/schema";
-import type { VideoImage } from "./contract";
+import type { VideoAsk, VideoImage } from "./contract";
 
-/** What the client asked: the model, prompt, seconds (null: the model's default), size, image. */
-export type ClientAsk = {
-  model: string;
-  prompt: string;
-  seconds: number | null;
-  size: string;
-  image: VideoImage | null;
-};
+/** What the client asked: the model, prompt, seconds (null: the model's default), size, image (and,
+ * from a Gemini-shaped client, Veo's own parameters). */
+export type ClientAsk = Omit<VideoAsk, "seconds"> & { seconds: number | null };
 
-const MAX_PROMPT = 32_000;
+export const MAX_PROMPT = 32_000;
 
-/** "8", 8 → 8; missing → null; anything else refused naming `seconds`. */
-function secondsOf(v: unknown): number | null {
+/** "8", 8 → 8; missing → null; anything else refused naming the field (`seconds`, its example "8"). */
+export function secondsOf(v: unknown, field = "seconds", example = '"8"'): number | null {
   if (v === undefined || v === null || v === "") return null;
   const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n <= 0)
-    throw refusals.badBody('seconds must be a whole number of seconds, e.g. "8"', "seconds");
+    throw refusals.badBody(`${field} must be a whole number of seconds, e.g. ${example}`, field);
   return n;
 }
 
@@ -35,7 +30,8 @@ function sizeOf(v: unknown): string {
   return size;
 }
 
-function text(v: unknown, name: string, max: number): string {
+/** A required, non-blank string of at most `max` characters, or the refusal naming it. */
+export function text(v: unknown, name: string, max: number): string {
   if (typeof v !== "string" || v.trim() === "") throw refusals.badBody(`${name} is required (a string)`, name);
   if (v.length > max) throw refusals.badBody(`${name} is longer than ${max} characters`, name);
   return v;

@@ -3,26 +3,20 @@
 // where it can be, its hold released; a finished job's charge stays), and content (streamed through
 // apiyi with the key's auth; never a redirect to an URL that carries an upstream key). A key sees only
 // its owner's jobs: anyone else's id is 404.
-import { refusals } from "../../core/refusals";
 import { isVideoId } from "../../core/video/ids";
 import type { VideoJobRow } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Runtime } from "../../runtime";
 import { authenticate } from "../checks/auth";
 import { readCallBody, readFormBody } from "../checks/body";
-import { callError, errorResponse } from "../entry/errors";
 import { requestIp } from "../pipeline";
-import { finishCall } from "../settle/finish";
-import { newCall } from "../settle/record";
 import { LIVE_STATES } from "../../store/videos";
+import { callersJob, createVideo, guarded, type Handler } from "./calls";
 import { videoContent } from "./content";
 import { endVideoJob } from "./end";
 import { readClientAsk, videoObject } from "./openai-shape";
-import { submitVideo } from "./submit";
 import { videoRequest } from "./upstream";
 import { providerFor } from "../wire";
-
-type Handler = (req: Bun.BunRequest<string>, server: Bun.Server<unknown>) => Response | Promise<Response>;
 
 const json = (body: unknown, status = 200) => Response.json(body, { status });
 const notFound = (id: string) =>
@@ -34,46 +28,20 @@ const notFound = (id: string) =>
     "invalid_request_error",
   );
 
-async function create(rt: Runtime, req: Request, server: Bun.Server<unknown>) {
-  const call = newCall("videos", requestIp(rt, req, server));
-  try {
-    if (rt.life.draining) throw refusals.shuttingDown();
-    const who = await authenticate(rt, req, call.ip, call);
-    const limits = { maxBytes: rt.maxBodyBytes, deadlineMs: rt.ctx.snapshot.current.relay.bodyTimeoutMs };
-    const multipart = req.headers.get("content-type")?.toLowerCase().startsWith("multipart/form-data");
-    const ask = multipart
-      ? await readFormBody(req, limits, server).then(({ form }) => readClientAsk(null, form))
-      : await readCallBody(req, limits, server).then(({ body }) => readClientAsk(body, null));
-    server.timeout(req, 0);
-    const job = await submitVideo(rt, call, who, ask, "openai");
-    return json(videoObject(job));
-  } catch (e) {
-    const err = callError(e, call.requestId);
-    finishCall(rt, call, { status: err.status, errorCode: err.code, message: err.message });
-    return errorResponse(err, call.requestId);
-  }
-}
+/** POST /v1/videos: JSON, or multipart with input_reference. */
+const create = (rt: Runtime, req: Request, server: Bun.Server<unknown>) =>
+  createVideo(rt, req, server, {
+    inbound: "openai",
+    read: (req, limits, server) =>
+      req.headers.get("content-type")?.toLowerCase().startsWith("multipart/form-data")
+        ? readFormBody(req, limits, server).then(({ form }) => readClientAsk(null, form))
+        : readCallBody(req, limits, server).then(({ body }) => readClientAsk(body, null)),
+    reply: videoObject,
+  });
 
 /** The caller's job, or the refusal: a bad key, or an id that is not theirs (404). */
-async function ownJob(rt: Runtime, req: Bun.BunRequest<string>, server: Bun.Server<unknown>): Promise<VideoJobRow> {
-  const { user } = await authenticate(rt, req, requestIp(rt, req, server));
-  const id = req.params.id ?? "";
-  const job = isVideoId(id) ? rt.ctx.store.videos.ofUser(id, user.id) : undefined;
-  if (!job) throw notFound(id);
-  return job;
-}
-
-/** A read of the caller's jobs: any refusal answered in OpenAI's error shape. */
-const guarded =
-  (handle: (req: Bun.BunRequest<string>, server: Bun.Server<unknown>) => Promise<Response>): Handler =>
-  async (req, server) => {
-    const requestId = crypto.randomUUID();
-    try {
-      return await handle(req, server);
-    } catch (e) {
-      return errorResponse(callError(e, requestId), requestId);
-    }
-  };
+const ownJob = (rt: Runtime, req: Bun.BunRequest<string>, server: Bun.Server<unknown>): Promise<VideoJobRow> =>
+  callersJob(rt, req, server, req.params.id ?? "", notFound);
 
 async function list(rt: Runtime, req: Request, server: Bun.Server<unknown>) {
   const { user } = await authenticate(rt, req, requestIp(rt, req, server));

@@ -2,7 +2,9 @@
 // the key's checks, the model's video price, a hold of the seconds asked (or the model's default) at
 // the highest multiplier of the key's groups, then the channels in routing order until one accepts.
 // An out-of-credit answer or a retryable failure tries the next channel (neither disables one); a
-// refusal of the request itself ends the submit. The accepted job is written with its hold (the holds
+// refusal of the request itself ends the submit. An upstream that cannot make what is asked (a size
+// Veo has not, a field it has no place for) is passed over; when no channel can, its 400 (naming
+// the field) is the answer. The accepted job is written with its hold (the holds
 // row keyed by the job's id) and stays on that channel and upstream key; the poller takes it from there.
 import { checkModelAllowed, tokenGroups } from "../../core/access";
 import { holdMultiplier } from "../../core/hold-policy";
@@ -20,7 +22,7 @@ import { liveEntries } from "../checks/hold";
 import { pickKey } from "../plan/upstream-keys";
 import type { CallRecord } from "../settle/record";
 import { providerFor } from "../wire";
-import type { VideoUpstream } from "./contract";
+import type { UpstreamRequest, VideoAsk, VideoUpstream } from "./contract";
 import { releaseVideoHold } from "./end";
 import type { ClientAsk } from "./openai-shape";
 import { videoRequest } from "./upstream";
@@ -28,6 +30,16 @@ import { videoRequest } from "./upstream";
 type Who = { token: TokenEntry; user: UserEntry };
 
 const videoOf = (c: ChannelEntry): VideoUpstream | undefined => providerFor(c.type)?.video;
+
+/** The upstream's submit request, or its refusal of an ask it cannot make (a size, an image…). */
+function askOf(video: VideoUpstream, channel: ChannelEntry, key: string, job: VideoAsk): UpstreamRequest | AppError {
+  try {
+    return video.submit(channel, key, job);
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+}
 
 /** The price and the hold (refusals: not a video model here, no price, a bad ask, no balance). */
 function holdVideo(rt: Runtime, call: CallRecord, who: Who, ask: ClientAsk, groups: string[], jobId: string) {
@@ -67,6 +79,7 @@ export async function submitVideo(
   const id = newVideoId();
   const { price, held, hold } = holdVideo(rt, call, who, ask, groups, id);
   let last: { status: number; cause: string } | null = null;
+  let refused: AppError | null = null;
   let tried = 0;
   for (const { channel, group } of candidates(snap.routes, groups, ask.model)) {
     const video = videoOf(channel);
@@ -74,11 +87,16 @@ export async function submitVideo(
     if (tried >= snap.relay.maxAttempts) break;
     const keyIndex = pickKey(channel);
     if (keyIndex < 0) continue;
-    tried++;
     const upstreamModel = channel.mapping.get(ask.model) ?? ask.model;
+    const job = { ...ask, model: upstreamModel, seconds: held.seconds };
+    const request = askOf(video, channel, channel.keys[keyIndex]!, job);
+    if (request instanceof AppError) {
+      refused = request; // this upstream cannot make it: another may
+      continue;
+    }
+    tried++;
     const started = performance.now();
-    const job = { model: upstreamModel, prompt: ask.prompt, seconds: held.seconds, size: ask.size, image: ask.image };
-    const r = await videoRequest(channel, video.submit(channel, channel.keys[keyIndex]!, job));
+    const r = await videoRequest(channel, request);
     const upstreamId = r.ok ? video.submitted(r.json) : null;
     call.attempts.push({
       channel_id: channel.id,
@@ -128,7 +146,7 @@ export async function submitVideo(
     throw new AppError(r.status, "upstream_refused", `the upstream refused the video job: ${r.cause}`, null);
   }
   releaseVideoHold(rt, who, id, hold);
-  if (!last) throw refusals.modelNotFound(ask.model);
+  if (!last) throw refused ?? refusals.modelNotFound(ask.model);
   throw new AppError(
     502,
     "upstream_error",

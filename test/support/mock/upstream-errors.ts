@@ -28,6 +28,17 @@ const google = (code: number, status: string, message: string, reason?: string) 
   },
 });
 
+/** Google's 429 for a quota, with its QuotaFailure detail naming the quota. */
+const googleQuota = (quotaId: string) => ({
+  error: {
+    code: 429,
+    message:
+      "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+    status: "RESOURCE_EXHAUSTED",
+    details: [{ "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [{ quotaId }] }],
+  },
+});
+
 export const UPSTREAM_ERRORS: Record<string, UpstreamErrorCase> = {
   // OpenAI
   openai_invalid_key: {
@@ -254,6 +265,19 @@ export const UPSTREAM_ERRORS: Record<string, UpstreamErrorCase> = {
     status: 429,
     expected: "retry",
     body: google(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
+  },
+  // the same 429 and words for a spent per-day quota (unfunded) and a per-minute limit (retry)
+  gemini_quota_per_day: {
+    type: "gemini",
+    status: 429,
+    expected: "unfunded",
+    body: googleQuota("PredictLongRunningRequestsPerDayPerProjectPerModel"),
+  },
+  gemini_quota_per_minute: {
+    type: "gemini",
+    status: 429,
+    expected: "retry",
+    body: googleQuota("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"),
   },
   gemini_not_found: {
     type: "gemini",

@@ -1,8 +1,9 @@
 // Upstream type "gemini": Google's Gemini API (generateContent). base_url like
 // https://generativelanguage.googleapis.com/v1beta; the model is in the path, the key in
-// x-goog-api-key; streams are asked for as SSE (alt=sse).
+// x-goog-api-key; streams are asked for as SSE (alt=sse). Veo's long-running video jobs: video.ts.
 import { errorMessage, post } from "../http";
 import type { Endpoint, Provider } from "../contract";
+import { geminiVideo } from "./video";
 
 const SERVES = new Set<Endpoint>(["gemini", "gemini_count"]);
 
@@ -40,4 +41,5 @@ export const gemini: Provider = {
     endpoint: "gemini",
     body: { model, contents: [{ role: "user", parts: [{ text: "ping" }] }], generationConfig: { maxOutputTokens: 1 } },
   }),
+  video: geminiVideo,
 };

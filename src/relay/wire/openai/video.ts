@@ -1,8 +1,9 @@
 // Video jobs on an OpenAI-shaped upstream (OpenAI's Videos API, resellers, new-api instances):
 // POST {base}/videos (JSON, or multipart with input_reference), GET {base}/videos/{id} to poll,
-// GET {base}/videos/{id}/content?variant=… for the bytes, DELETE {base}/videos/{id} to cancel.
+// GET {base}/videos/{id}/content?variant=… for the bytes, DELETE {base}/videos/{id} to cancel. Veo's own
+// parameters from a Gemini-shaped client (negativePrompt…) have no field here: refused, naming them.
 import type { UpstreamState } from "../../../core/video/job-state";
-import type { VideoPoll, VideoUpstream } from "../../video/contract";
+import { refuseVeoParameters, type VideoPoll, type VideoUpstream } from "../../video/contract";
 import { post } from "../http";
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -32,6 +33,7 @@ const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" &
 
 export const openaiVideo: VideoUpstream = {
   submit(channel, key, ask) {
+    refuseVeoParameters(ask, "OpenAI-shaped");
     const fields: Record<string, string> = { model: ask.model, prompt: ask.prompt, seconds: String(ask.seconds) };
     if (ask.size) fields.size = ask.size;
     if (!ask.image) return { url: `${channel.baseUrl}/videos`, init: post(JSON.stringify(fields), auth(key)) };
