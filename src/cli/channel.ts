@@ -48,9 +48,10 @@ const CHANNEL_OPTIONS: Options = {
 
 const CHANNEL_HELP = [
   "  --name N          channel name, 1–100 characters",
-  "  --type T          openai (default), anthropic, gemini or azure",
+  "  --type T          openai (default), anthropic, gemini, azure or dashscope (Wan video jobs only)",
   "  --base-url URL    the upstream's base URL; one without a path gets the type's: openai and anthropic /v1",
-  "                    (https://api.anthropic.com → …/v1), gemini /v1beta, azure none (https://RES.openai.azure.com)",
+  "                    (https://api.anthropic.com → …/v1), gemini /v1beta, azure none (https://RES.openai.azure.com),",
+  "                    dashscope none (https://dashscope.aliyuncs.com, https://dashscope-intl.aliyuncs.com)",
   "  --key K           an upstream key; repeat for several (used round-robin)",
   "  --models a,b      models this channel serves",
   "  --group g1,g2     groups it serves (default: default)",
@@ -190,7 +191,7 @@ export const channelAdd: Command = {
   flagNames: CHANNEL_FLAG_NAMES,
   summary: "Add an upstream channel and print its id. Keys are stored sealed and never shown again.",
   usage:
-    "--name N --base-url URL --key K [--key K2 …] --models a,b [--group g1,g2] [--priority N] [--weight N] [--mapping a=b,c=d] [--type openai|anthropic|gemini|azure] [--supports-responses] [--api-version V] [--max-output-tokens N] [--balance-source S] [--balance-threshold X] [--data-dir DIR]",
+    "--name N --base-url URL --key K [--key K2 …] --models a,b [--group g1,g2] [--priority N] [--weight N] [--mapping a=b,c=d] [--type openai|anthropic|gemini|azure|dashscope] [--supports-responses] [--api-version V] [--max-output-tokens N] [--balance-source S] [--balance-threshold X] [--data-dir DIR]",
   options: CHANNEL_OPTIONS,
   help: CHANNEL_HELP,
   async run(flags: Flags) {

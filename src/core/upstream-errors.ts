@@ -4,7 +4,8 @@
 //   type or reason says so): the key leaves rotation; no key left → the channel is disabled (3);
 // - unfunded: the account is out of credit (OpenAI 429 insufficient_quota, DeepSeek/OpenRouter 402,
 //   Anthropic 400 "credit balance is too low", Gemini/Azure billing errors, Gemini's 429 for a spent
-//   per-day or plan quota — not its per-minute rate limit): the call fails over,
+//   per-day or plan quota — not its per-minute rate limit —, DashScope 400 Arrearage and its other
+//   billing codes, natively or through its OpenAI-compatible mode): the call fails over,
 //   the key cools down and is tried again later; never status 3, never the client's own quota error;
 // - client: the call's own problem (any other 4xx, a per-model or content-policy 403 included):
 //   passed to the client, never held against the channel.
@@ -78,9 +79,16 @@ const UNFUNDED_CODES = new Set([
   "billing_disabled",
   "insufficientquota",
   "outofcredits",
+  // DashScope (Alibaba Model Studio): 400 an overdue account, 403 the free quota used up with "free
+  // tier only" on, 429 the workspace's plan not bought or its prepaid/postpaid bill overdue
+  "arrearage",
+  "allocationquota.freetieronly",
+  "commoditynotpurchased",
+  "prepaidbilloverdue",
+  "postpaidbilloverdue",
 ]);
 const UNFUNDED_MESSAGE =
-  /credit balance is too low|insufficient (account )?(balance|credits?|funds)|out of (credits?|call volume quota)|billing (is )?(not active|disabled|hard limit)|enable billing|(payment|billing) (is )?required/i;
+  /credit balance is too low|insufficient (account )?(balance|credits?|funds)|out of (credits?|call volume quota)|billing (is )?(not active|disabled|hard limit)|enable billing|(payment|billing) (is )?required|make sure your account is in good standing|free tier of the model has been exhausted/i;
 
 const RETRY = new Set([429, 500, 502, 503, 529]);
 

@@ -74,3 +74,34 @@ test("a Google-style 400 bad key counts only for gemini channels; elsewhere a 40
   expect(classifyUpstreamError(400, body, "gemini")).toBe("key_dead");
   expect(classifyUpstreamError(400, body, "openai")).toBe("client");
 });
+
+test("DashScope's billing codes are unfunded (never a dead key), natively and in its OpenAI-compatible mode", () => {
+  const native = (code: string, message: string) => JSON.stringify({ request_id: "r-1", code, message });
+  const compatible = (code: string, message: string) =>
+    JSON.stringify({ error: { code, message, param: null, type: code }, request_id: "r-2" });
+  const cases: [number, string, string][] = [
+    [400, "Arrearage", "Access denied, please make sure your account is in good standing."],
+    [
+      403,
+      "AllocationQuota.FreeTierOnly",
+      'The free tier of the model has been exhausted. If you wish to continue access the model on a paid basis, please disable the "use free tier only" mode in the management console.',
+    ],
+    [429, "CommodityNotPurchased", "Commodity has not purchased yet."],
+    [429, "PrepaidBillOverdue", "The prepaid bill is overdue."],
+    [429, "PostpaidBillOverdue", "The postpaid bill is overdue."],
+  ];
+  for (const [status, code, message] of cases)
+    for (const [body, type] of [
+      [native(code, message), "dashscope"],
+      [compatible(code, message), "openai"],
+    ])
+      expect({ code, type, got: classifyUpstreamError(status, body, type) }).toEqual({ code, type, got: "unfunded" });
+  // its rate limits stay busy, its bad key dead, its refused parameters the call's
+  expect(classifyUpstreamError(429, native("Throttling.RateQuota", "Requests rate limit exceeded"), "dashscope")).toBe(
+    "retry",
+  );
+  expect(classifyUpstreamError(401, native("InvalidApiKey", "Invalid API-key provided."), "dashscope")).toBe(
+    "key_dead",
+  );
+  expect(classifyUpstreamError(400, native("InvalidParameter", "The size is not match"), "dashscope")).toBe("client");
+});

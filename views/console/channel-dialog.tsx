@@ -99,7 +99,7 @@ export function ChannelDialog(props: {
   const exampleUrl = (type: string) => examples[type] ?? examples.openai;
   const editing = f.id !== undefined;
   const groups = [...new Set([...props.groups, ...f.groups])];
-  const { openai, anthropic, gemini, azure } = examples;
+  const { openai, anthropic, gemini, azure, dashscope } = examples;
   return (
     <dialog data-autoopen class="form-dialog wide">
       <form
@@ -128,7 +128,7 @@ export function ChannelDialog(props: {
         <label>
           <span safe>{t("channelDialog.baseUrl")}</span>
           <input name="base_url" required placeholder={exampleUrl(f.type)} value={f.base_url} />
-          <Help text={t("channelDialog.baseUrlHelp", { openai, anthropic, gemini, azure })} />
+          <Help text={t("channelDialog.baseUrlHelp", { openai, anthropic, gemini, azure, dashscope })} />
         </label>
         <label>
           <span safe>{editing ? t("channelDialog.keysEdit", { count: f.key_count }) : t("channelDialog.keysNew")}</span>

@@ -142,7 +142,7 @@ export const enAdminA = {
   "channelDialog.name": "Name",
   "channelDialog.baseUrl": "Base URL",
   "channelDialog.baseUrlHelp":
-    "openai {openai} · anthropic {anthropic} · gemini {gemini} · azure {azure} — without a path, openai and anthropic get /v1, gemini /v1beta",
+    "openai {openai} · anthropic {anthropic} · gemini {gemini} · azure {azure} · dashscope {dashscope} (Wan video jobs only) — without a path, openai and anthropic get /v1, gemini /v1beta",
   "channelDialog.keysNew": "Keys (one per line; never shown again)",
   "channelDialog.keysEdit":
     "Keys (write-only: {count} stored; leave empty to keep them, or paste new ones to replace them)",

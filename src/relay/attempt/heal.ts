@@ -1,11 +1,12 @@
 // The scheduled channel test (every channel_test_minutes, services/../background.ts runs it): for each
 // channel that core/healing.ts says needs it (disabled automatically, rejected keys, a breaker not
 // closed; never one an admin disabled), one minimal call per key to probe, in the channel's own wire
-// format, on its cheapest model. A run is bounded: each call within channel_test_timeout_seconds
-// (connect, first byte and reply), a channel's keys one after another, PROBE_CHANNELS channels at once,
-// so one hanging upstream holds up its own channel only. Each call is metered and logged as a system
-// call (log type 4: user 0, billed to nobody; its cost at the model's price is in `other`), visible in
-// /admin/logs; services/channel-healing.ts records what the results do to the channel.
+// format, on its cheapest model (a video-only type: its key check, no model called). A run is
+// bounded: each call within channel_test_timeout_seconds (connect, first byte and reply), a channel's
+// keys one after another, PROBE_CHANNELS channels at once, so one hanging upstream holds up its own
+// channel only. Each call is metered and logged as a system call (log type 4: user 0, billed to
+// nobody; its cost at the model's price is in `other`), visible in /admin/logs;
+// services/channel-healing.ts records what the results do to the channel.
 import { hasTokenPrices, usageCost } from "../../core/billing";
 import { cheapestModel, probePlan, type ProbePlan } from "../../core/healing";
 import { mapPooled } from "../../core/pool";
@@ -31,7 +32,7 @@ export type HealReport = {
 /** The system call's log row: tokens metered from the reply, the cost it would have at the list price. */
 function logProbe(rt: Runtime, channel: ChannelEntry, model: string, keyIndex: number, p: KeyProbe, why: string) {
   const { r } = p;
-  const usage = r.ok ? usageOf(p.endpoint).fromText(p.text) : null;
+  const usage = r.ok && p.endpoint !== "key_check" ? usageOf(p.endpoint).fromText(p.text) : null;
   const price = rt.ctx.snapshot.current.prices.get(model);
   const cost = usage && price && hasTokenPrices(price) ? usageCost(usage, price, 1_000_000) : 0;
   const status = r.ok ? r.response.status : r.status;

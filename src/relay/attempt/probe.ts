@@ -6,7 +6,9 @@
 // when none is left its first key: a Test is how an admin checks that a fixed upstream account works
 // again, and a pass re-enables a channel disabled automatically. Never shows a key.
 // `probeKey` is the one call, with a given key, within a deadline (the Test button's: the channel's
-// first-byte timeout; the scheduled test (heal.ts) gives its own, shorter one).
+// first-byte timeout; the scheduled test (heal.ts) gives its own, shorter one). A type that serves no
+// call to probe (video only: dashscope) is tested with its provider's `check`, a cheap keyed request
+// (DashScope: the status of a task that does not exist) that shows the key is accepted, no video made.
 import { z } from "zod";
 import type { ChannelEntry } from "../../core/snapshot";
 import { notFound } from "../../errors";
@@ -16,7 +18,7 @@ import { recordTestResult } from "../../services/channels";
 import { validate } from "../../services/validate";
 import { attemptUpstream, type AttemptFailed, type AttemptOk } from "./attempt";
 import { providerFor } from "../wire";
-import type { Endpoint } from "../wire/contract";
+import type { Endpoint, Provider } from "../wire/contract";
 import { pickKey } from "../plan/upstream-keys";
 
 export const ProbeInput = z.object({
@@ -35,8 +37,33 @@ export type ProbeResult = {
   re_enabled: boolean;
 };
 
-/** One probe call: what was asked, the attempt's outcome, and a passing reply's body (for its usage). */
-export type KeyProbe = { endpoint: Endpoint; upstreamModel: string; r: AttemptOk | AttemptFailed; text: string };
+/** One probe call: what was asked ("key_check": the provider's `check`, no model called), the
+ * attempt's outcome, and a passing reply's body (for its usage). */
+export type KeyProbe = {
+  endpoint: Endpoint | "key_check";
+  upstreamModel: string;
+  r: AttemptOk | AttemptFailed;
+  text: string;
+};
+
+/** What the test sends: the provider's minimal call, or its key check (made the provider's one request). */
+function testCall(provider: Provider, upstreamModel: string) {
+  const call = { model: upstreamModel, stream: false, headers: new Headers() };
+  const { check, probe } = provider;
+  if (check)
+    return {
+      endpoint: "key_check" as const,
+      provider: { ...provider, request: check },
+      call: { ...call, endpoint: "chat" as const, body: "" },
+    };
+  if (!probe) throw new Error(`upstream type ${provider.type} has neither probe nor check`);
+  const p = probe(upstreamModel); // what the upstream accepts depends on its own name
+  const body = provider.prepareBody(p.endpoint, p.body, upstreamModel, false);
+  return { endpoint: p.endpoint, provider, call: { ...call, endpoint: p.endpoint, body } };
+}
+
+/** What a passing key check says: what it proved, and what it did not. */
+const KEY_CHECKED = "ok: the upstream accepted the key (a video-only channel is tested without making a video)";
 
 /** A passing probe's reply is a one-token answer; anything longer is not read. */
 const REPLY_LIMIT = 64 * 1024;
@@ -56,15 +83,12 @@ export async function probeKey(
   model: string,
   deadlineMs = channel.timeouts.firstByteMs,
 ): Promise<KeyProbe> {
-  const provider = providerFor(channel.type)!;
   const upstreamModel = channel.mapping.get(model) ?? model;
-  const probe = provider.probe(upstreamModel); // what the upstream accepts depends on its own name
-  const body = provider.prepareBody(probe.endpoint, probe.body, upstreamModel, false);
-  const call = { endpoint: probe.endpoint, model: upstreamModel, stream: false, headers: new Headers(), body };
+  const { endpoint, provider, call } = testCall(providerFor(channel.type)!, upstreamModel);
   const signal = AbortSignal.timeout(deadlineMs);
   const r = pastDeadline(await attemptUpstream(provider, channel, channel.keys[keyIndex], call, signal), deadlineMs);
   const text = r.ok ? await readCapped(r.response, REPLY_LIMIT, "the upstream").catch(() => "") : "";
-  return { endpoint: probe.endpoint, upstreamModel, r, text };
+  return { endpoint, upstreamModel, r, text };
 }
 
 export async function probeChannel(ctx: Ctx, id: number, input: unknown): Promise<ProbeResult> {
@@ -81,8 +105,8 @@ export async function probeChannel(ctx: Ctx, id: number, input: unknown): Promis
       message: "the channel has no upstream key",
       re_enabled: false,
     };
-  const { r } = await probeKey(channel, Math.max(pickKey(channel), 0), model);
-  const message = r.ok ? "ok" : r.cause;
+  const { r, endpoint } = await probeKey(channel, Math.max(pickKey(channel), 0), model);
+  const message = !r.ok ? r.cause : endpoint === "key_check" ? KEY_CHECKED : "ok";
   const re_enabled = recordTestResult(ctx, id, r.ok, message);
   if (r.ok) ctx.breakers.reset(id);
   return {

@@ -41,6 +41,8 @@ export type VideoPoll = UpstreamState & {
   resultRef?: string;
   /** when the upstream deletes the result (ms) */
   expiresAtMs?: number;
+  /** the upstream does not know the job (DashScope's UNKNOWN): asked again a few times, then failed */
+  unknown?: boolean;
 };
 
 export type ContentVariant = "video" | "thumbnail" | "spritesheet";

@@ -2,8 +2,10 @@
 // takes the live jobs whose next poll is due, at most video_poll_per_channel in flight per channel and
 // video_poll_overall in all (core/video/schedule.ts pickDue), asks each job's upstream with the key that
 // submitted it, and moves the job: progress, a final state (settled in end.ts), or the next poll on a
-// schedule that backs off (2 s growing to 30 s). A job older than video_timeout_hours expires (its
-// hold goes back). A client's GET may ask for an early poll; it never waits for one, nor settles.
+// schedule that backs off (2 s growing to 30 s); an upstream that does not know the job (DashScope's
+// UNKNOWN) is asked again, UNKNOWN_POLLS times in a row at most, then the job fails. A job older
+// than video_timeout_hours expires (its hold goes back). A client's GET may ask for an early poll; it
+// never waits for one, nor settles.
 import { applyPoll, type VideoState } from "../../core/video/job-state";
 import { nextPollAt, pickDue } from "../../core/video/schedule";
 import type { VideoJobRow } from "../../db/schema";
@@ -18,11 +20,15 @@ const TICK_MS = 1000;
 const TEST_TICK_MS = 50;
 /** an early poll on a client's GET waits at least this long after the last one */
 const EARLY_POLL_GAP_MS = 1000;
+/** polls in a row that find the job unknown upstream (DashScope's UNKNOWN) before it fails */
+export const UNKNOWN_POLLS = 3;
 
 export class VideoPoller {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly inFlight = new Set<string>();
   private readonly perChannel = new Map<number, number>();
+  /** jobs the upstream said it does not know, and how many polls in a row (not kept over a restart) */
+  private readonly unknown = new Map<string, number>();
   private ticking = false;
   /** polls sent (for tests and the bench), and the most in flight at once per channel */
   readonly stats = { polls: 0, peakPerChannel: new Map<number, number>() };
@@ -87,6 +93,26 @@ export class VideoPoller {
       });
   }
 
+  /** An answer that does not know the job: polled again on the schedule, failed after UNKNOWN_POLLS
+   * in a row (true: handled). Any other answer resets the count. */
+  private stillUnknown(job: VideoJobRow, unknown: boolean, now: number): boolean {
+    const n = unknown ? (this.unknown.get(job.id) ?? 0) + 1 : 0;
+    if (n === 0 || n >= UNKNOWN_POLLS) this.unknown.delete(job.id);
+    if (!unknown) return false;
+    if (n >= UNKNOWN_POLLS)
+      endVideoJob(this.rt, job, {
+        state: "failed",
+        code: "video_not_found",
+        message: `the upstream did not know the job in ${n} polls in a row`,
+      });
+    else {
+      this.unknown.set(job.id, n);
+      const polls = job.polls + 1;
+      this.rt.ctx.store.videos.update(job.id, { polls, nextPollAt: nextPollAt(now, polls), updatedAt: now });
+    }
+    return true;
+  }
+
   private async poll(job: VideoJobRow) {
     const { ctx } = this.rt;
     const channel = ctx.snapshot.current.channelsById.get(job.channelId);
@@ -119,6 +145,7 @@ export class VideoPoller {
         return;
       }
       const up = video.polled(r.json);
+      if (this.stillUnknown(job, up.unknown === true, now)) return;
       const next = applyPoll({ state: job.state as VideoState, progress: job.progress }, up);
       if (next.state === "completed")
         endVideoJob(this.rt, job, {

@@ -60,8 +60,12 @@ export type Provider = {
   prepareBody(endpoint: Endpoint, body: Record<string, unknown>, upstreamModel: string, stream: boolean): string;
   /** the upstream's own error message, if its body has one */
   errorMessage(bodyText: string): string | null;
-  /** a minimal request for the channel test, to the upstream's model `upstreamModel` */
-  probe(upstreamModel: string): { endpoint: Endpoint; body: Record<string, unknown> };
+  /** the channel test: a minimal call in the type's own format, to the upstream's model `upstreamModel`
+   * (a type that serves no such call, video only, has `check` instead) */
+  probe?(upstreamModel: string): { endpoint: Endpoint; body: Record<string, unknown> };
+  /** the channel test of a type without calls to probe: one cheap request with the key, whose 2xx
+   * shows the key is accepted (not that the account has credit, nor that a model works) */
+  check?(channel: ChannelEntry, key: string): { url: string; init: RequestInit };
   /** asynchronous video jobs (relay/video/), where the upstream type runs them */
   video?: VideoUpstream;
 };

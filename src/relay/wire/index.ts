@@ -5,13 +5,14 @@ import { anthropic } from "./anthropic";
 import { azure } from "./azure";
 import type { Codec } from "./codec";
 import type { Endpoint, Provider, Wire } from "./contract";
+import { dashscope } from "./dashscope";
 import { gemini } from "./gemini";
 import { openai } from "./openai";
 import { responses } from "./responses";
 import type { Surface } from "./surface";
 import type { UsageReader } from "./usage";
 
-export const WIRES: readonly Wire[] = [openai, responses, anthropic, gemini, azure];
+export const WIRES: readonly Wire[] = [openai, responses, anthropic, gemini, azure, dashscope];
 
 /** upstream type → provider */
 export const PROVIDERS: Record<string, Provider> = Object.fromEntries(

@@ -1,4 +1,4 @@
-// The four channel types through the management API, over real HTTP: each type's default base URL path
+// The channel types through the management API, over real HTTP: each type's default base URL path
 // on create and on update (judged by the effective type when an update sends only the type or only
 // the URL), supports_responses (create, get, list, update), Azure's required and validated
 // api_version (422 naming it; nothing written), max_output_tokens (round trip, kept on update, a whole
@@ -34,8 +34,8 @@ const fetchChannel = async (id: number) => expectReply(await admin.get(`/api/cha
 const total = async () => expectReply(await admin.get("/api/channel/?size=1"), 200).total as number;
 const AZURE = { type: "azure", api_version: "2024-10-21" };
 
-test("the four types", () => {
-  expect([...CHANNEL_TYPES]).toEqual(["openai", "anthropic", "gemini", "azure"]);
+test("the five types", () => {
+  expect([...CHANNEL_TYPES]).toEqual(["openai", "anthropic", "gemini", "azure", "dashscope"]);
 });
 
 describe("base_url: the default path depends on the type", () => {
@@ -52,6 +52,10 @@ describe("base_url: the default path depends on the type", () => {
     ["azure", "  https://MyRes.openai.azure.com/  ", "https://myres.openai.azure.com"],
     // the provider appends /openai/deployments/… itself: a pasted /openai is cut off (issue 10, item 18)
     ["azure", "https://myres.openai.azure.com/openai/", "https://myres.openai.azure.com"],
+    // dashscope: the region's host; the provider appends /api/v1/… itself
+    ["dashscope", "https://dashscope.aliyuncs.com", "https://dashscope.aliyuncs.com"],
+    ["dashscope", "https://dashscope-intl.aliyuncs.com/", "https://dashscope-intl.aliyuncs.com"],
+    ["dashscope", "https://dashscope.aliyuncs.com/api/v1", "https://dashscope.aliyuncs.com"],
   ];
   test("on create", async () => {
     for (const [type, given, stored] of CASES) {
@@ -305,7 +309,7 @@ test("refusals never repeat a base URL or a key", async () => {
 test("/openapi.json describes the new fields", async () => {
   const doc = (await call(app.url, "GET", "/openapi.json")).body;
   const channel = doc.paths["/api/channel/"].post.requestBody.content["application/json"].schema;
-  expect(channel.properties.type.enum).toEqual(["openai", "anthropic", "gemini", "azure"]);
+  expect(channel.properties.type.enum).toEqual(["openai", "anthropic", "gemini", "azure", "dashscope"]);
   expect(channel.properties.supports_responses).toMatchObject({ type: "boolean", default: false });
   expect(channel.properties.supports_responses.description).toContain("openai type only");
   expect(channel.properties.api_version).toMatchObject({ type: "string", maxLength: 40, default: "" });

@@ -124,6 +124,12 @@ describe("a base URL that ends in an endpoint path", () => {
       "https://res.openai.azure.com",
       "/openai/deployments/gpt-4o/chat/completions",
     ],
+    [
+      "dashscope",
+      "https://dashscope.aliyuncs.com/api/v1/services/aigc/video-generation/video-synthesis",
+      "https://dashscope.aliyuncs.com",
+      "/api/v1/services/aigc/video-generation/video-synthesis",
+    ],
   ];
   test("the type's own endpoint is cut off, and the reply says so", async () => {
     for (const [type, given, stored, cut] of CUT) {
@@ -159,6 +165,13 @@ describe("a base URL that ends in an endpoint path", () => {
       ],
       ["anthropic", "https://api.example.com/v1/chat/completions", "choose type openai"],
       ["gemini", "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions", "choose type openai"],
+      [
+        "openai",
+        "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/video-generation/video-synthesis",
+        "choose type dashscope",
+      ],
+      // DashScope's OpenAI-compatible mode is an openai channel
+      ["dashscope", "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions", "choose type openai"],
     ];
     const before = expectReply(await admin.get("/api/channel/?size=1"), 200).total;
     for (const [type, base_url, hint] of REFUSED) {

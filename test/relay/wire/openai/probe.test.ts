@@ -21,14 +21,14 @@ describe("OpenAI's reasoning models, by name", () => {
 
 describe("the probe body", () => {
   test("a one-token chat call to other models", () => {
-    expect(openai.probe("gpt-4o-mini")).toEqual({
+    expect(openai.probe!("gpt-4o-mini")).toEqual({
       endpoint: "chat",
       body: { model: "gpt-4o-mini", messages: [{ role: "user", content: "ping" }], max_tokens: 1 },
     });
   });
   test("a reasoning model gets max_completion_tokens with room to reason, and no max_tokens", () => {
     for (const provider of [openai, azure]) {
-      const { body } = provider.probe("o4-mini");
+      const { body } = provider.probe!("o4-mini");
       expect(body.max_tokens).toBeUndefined();
       expect(body.max_completion_tokens).toBe(REASONING_ROOM);
     }
