@@ -69,7 +69,17 @@ async function remove(rt: Runtime, job: VideoJobRow) {
     const channel = rt.ctx.snapshot.current.channelsById.get(job.channelId);
     const video = channel && providerFor(channel.type)?.video;
     const key = channel?.keys[job.keyIndex];
-    if (channel && video?.cancel && key) await videoRequest(channel, video.cancel(channel, key, job.upstreamId));
+    // the upstream keeps making (and billing) a job it would not stop: so does apiyi
+    const stopped =
+      !!channel && !!video?.cancel && !!key && (await videoRequest(channel, video.cancel(channel, key, job.upstreamId))).ok;
+    if (!stopped)
+      throw new AppError(
+        409,
+        "video_not_cancellable",
+        "the upstream cannot stop this job now (some stop only jobs still queued, some none at all); it runs to its end and is billed then",
+        "video_id",
+        "invalid_request_error",
+      );
     endVideoJob(rt, job, { state: "cancelled", code: "cancelled", message: "cancelled by the client" });
   }
   return json({ id: job.id, object: "video.deleted", deleted: true });
