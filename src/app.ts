@@ -36,6 +36,7 @@ import { accountPages } from "./console/account";
 import { displayActions } from "./console/display";
 import { tokenExtras } from "./console/token-extras";
 import { logPages } from "./console/logs";
+import { videoPages } from "./console/videos";
 import { dashboardPages } from "./console/dashboard";
 import { topUpPages } from "./console/topup";
 import { metricsRoute } from "./observe/metrics-route";
@@ -72,6 +73,7 @@ export function createApp(rt: Runtime) {
   displayActions(console_);
   tokenExtras(console_);
   logPages(console_);
+  videoPages(console_, rt);
   dashboardPages(console_);
   topUpPages(console_);
   const admin_ = adminTable(ctx);

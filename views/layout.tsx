@@ -20,6 +20,7 @@ const LINKS: [string, PlainKey][] = [
   ["/dashboard", "nav.dashboard"],
   ["/token", "nav.tokens"],
   ["/log", "nav.logs"],
+  ["/videos", "nav.videos"],
   ["/topup", "nav.topup"],
   ["/groups", "nav.groups"],
   ["/pricing", "nav.pricing"],

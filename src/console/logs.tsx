@@ -1,7 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // The /log page (the signed-in user's own rows; admins read everyone's at /admin/logs) and its CSV
 // export at /log.csv: the same filter, every row of it, streamed in keyset batches (its header row
-// stays English: a file for scripts and spreadsheets). The page is in the reader's language.
+// stays English: a file for scripts and spreadsheets). The page is in the reader's language. A video
+// job's row links to its video on /videos while the upstream keeps it (console/videos.tsx).
 import { LogPage } from "../../views/console/logs";
 import {
   hasFilter,
@@ -15,6 +16,7 @@ import {
 import { callColumns, csvDownload, mapBatches } from "./csv";
 import { consoleUser } from "./guard";
 import type { ConsoleTable } from "./route";
+import { withWatchLinks } from "./videos";
 
 export function logPages({ page, routes, ctx }: ConsoleTable) {
   page("/log", { title: ({ t }) => t("logs.title") }, ({ ctx, user, query, t }) => {
@@ -24,7 +26,7 @@ export function logPages({ page, routes, ctx }: ConsoleTable) {
     const href = (more: Record<string, number | undefined> = {}) =>
       `/log${searchQuery(search.params, { ...more, size })}`;
     return LogPage({
-      rows,
+      rows: withWatchLinks(ctx, user.id, rows),
       params: search.params,
       problems: search.problems,
       totals: logTotals(ctx, search),

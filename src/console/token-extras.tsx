@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // Two dialogs of the /token wrench menu, for the token's owner only: "Request example" (ready-to-run
-// snippets: curl, Python and Node `openai`, Claude Code, Codex CLI, Gemini CLI) and "Share" (one-click deep links
+// snippets: curl, Python and Node `openai`, Claude Code, Codex CLI, Gemini CLI; video jobs when the
+// token reaches a video model: console/video-snippets.ts) and "Share" (one-click deep links
 // for client apps, each in the app's own import format: shareLinks below is where they are written down,
 // and test/e2e/console/token-extras.test.ts decodes each one; plus a copyable base URL + key). Both use the
 // server's public address from the `public_url` setting, never the request's Host header (a client
@@ -15,16 +16,13 @@ import { EN, type Translator } from "../i18n";
 import { readSettings } from "../services/settings";
 import { getToken, revealKey } from "../services/tokens";
 import type { consoleTable, PageCall } from "./route";
+import { lit, sh } from "./snippet-quote";
+import { videoSnippets } from "./video-snippets";
 
 /** What snippets show in place of the address while `public_url` is not set. */
 export const ADDRESS_PLACEHOLDER = "YOUR_APIYI_URL";
 /** Where the LobeChat link opens (LobeChat's public instance; its `settings` parameter pre-fills the key). */
 export const LOBECHAT_URL = "https://chat-preview.lobehub.com";
-
-/** A word for a POSIX shell: as it is when plainly safe, else in single quotes. */
-const sh = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
-/** A string literal valid in Python, JavaScript and TOML alike. */
-const lit = (s: string) => JSON.stringify(s);
 
 /** Models that answer chat/responses calls: the default for snippets skips image, embedding and audio models. */
 const chatLike = (m: string) =>
@@ -228,6 +226,15 @@ function usableModels({ ctx }: PageCall, t: ReturnType<typeof getToken>) {
   return reachableModels(snap.routes, [t.group, ...t.fallback_groups], new Set(t.models), billable);
 }
 
+/** The first video model this token can call now (its price is a video price, whatever the billing
+ * mode), with the seconds a job of it is made for by default; null when it reaches none. */
+function videoModel({ ctx }: PageCall, t: ReturnType<typeof getToken>) {
+  const snap = ctx.snapshot.current;
+  const video = (m: string) => snap.prices.get(m)?.video ?? null;
+  const [model] = reachableModels(snap.routes, [t.group, ...t.fallback_groups], new Set(t.models), (m) => !!video(m));
+  return model ? { model, seconds: video(model)!.defaultSeconds } : null;
+}
+
 export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
   fragment("/token/:id/example", (call) => {
     const { token, key } = ownToken(call);
@@ -236,13 +243,15 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     const asked = call.query.model ?? "";
     const model = models.includes(asked) ? asked : pick(models, /^(gpt|o\d|claude|gemini)/i);
     const base = publicUrl || ADDRESS_PLACEHOLDER;
+    const video = videoModel(call, token);
+    const videoPart = video ? videoSnippets(`${base}/v1`, key, video.model, video.seconds, call.t) : [];
     return ExampleDialog({
       token: { id: token.id, name: token.name, status: token.status },
       publicUrl,
       admin: call.user.role === USER_ROLE.admin,
       models,
       model,
-      snippets: snippets(base, key, model ?? "MODEL_NAME", models, call.t),
+      snippets: [...snippets(base, key, model ?? "MODEL_NAME", models, call.t), ...videoPart],
       t: call.t,
     }) as string;
   });

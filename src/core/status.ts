@@ -26,6 +26,9 @@ export type KeyStatus = ValueOf<typeof KEY_STATUS>;
 /** logs.type (and usage_daily.type, which holds only the call types 2 and 5) */
 export const LOG_TYPE = { topup: 1, consume: 2, admin: 3, system: 4, error: 5 } as const;
 export type LogType = ValueOf<typeof LOG_TYPE>;
+/** /log's type filter value for video jobs' rows: not a logs.type (they are consume or error rows) but
+ * their logs.endpoint */
+export const VIDEO_LOGS = { type: "video", endpoint: "videos" } as const;
 
 /** redemptions.status: 3 is set once, by the redemption itself; expired is derived from expired_time */
 export const REDEMPTION_STATUS = { enabled: 1, disabled: 2, used: 3 } as const;

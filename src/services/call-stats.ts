@@ -3,6 +3,7 @@
 // export in batches, and the dashboard's figures. A user only ever reads their own rows.
 import type { LogRow } from "../db/schema";
 import { LOG_TYPE, type LogFilter } from "../store/logs";
+import { VIDEO_LOGS } from "../core/status";
 import { logBrowseStore, type BrowseFilter, type Cursor } from "../store/log-browse";
 import { usageStore } from "../store/rollups";
 import type { Actor } from "./actor";
@@ -109,7 +110,8 @@ export function readLogSearch(actor: Actor, query: Record<string, unknown>): Log
     if (s === null) drop("end_timestamp", "unix");
     else filter.to = Math.min(filter.to ?? Number.MAX_SAFE_INTEGER, s * 1000 + 999);
   }
-  if (params.type) {
+  if (params.type === VIDEO_LOGS.type) filter.endpoint = VIDEO_LOGS.endpoint;
+  else if (params.type) {
     const t = int(params.type);
     if (t === null || !TYPE_NAMES[t]) drop("type", "type");
     else filter.type = t;
@@ -178,8 +180,8 @@ function tokenIdsNamed(ctx: Ctx, userId: number, name: string) {
 }
 
 /** Calls, tokens and cost of the filtered set: from usage_daily when the filter is whole UTC days
- * without a request id, of calls (consume or error rows, which the rollups keep apart), and a token
- * name belongs to one of the user's tokens; else from the rows. */
+ * without a request id nor an endpoint, of calls (consume or error rows, which the rollups keep
+ * apart), and a token name belongs to one of the user's tokens; else from the rows. */
 export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
   const f = s.filter;
   const callType = f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error;
@@ -193,7 +195,8 @@ export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
     };
   }
   const tokenIds = f.tokenName ? tokenIdsNamed(ctx, f.userId, f.tokenName) : undefined;
-  if (!f.requestId && aligned(f) && (tokenIds === undefined || tokenIds.length > 0)) {
+  // the daily rollups keep no endpoint: a video filter is summed from the rows
+  if (!f.requestId && !f.endpoint && aligned(f) && (tokenIds === undefined || tokenIds.length > 0)) {
     const r = usageStore(ctx.db).sums({
       userId: f.userId,
       fromDay: f.from === undefined ? undefined : isoDay(f.from),

@@ -74,12 +74,13 @@ const usableStates = (n: number): string =>
 /** The sealed list is the truth about how many keys there are (key_states may lag behind it). */
 const storedKeyCount = (ctx: Ctx, row: ChannelRow) => (JSON.parse(ctx.keys.unseal(row.keysSealed)) as string[]).length;
 
-/** Models a call cannot be billed for (no token price and no per-call price): every call is refused. */
+/** Models a call cannot be billed for (no token price, no per-call price, no video price): every call
+ * is refused. */
 export function unpricedModels(ctx: Ctx, models: string[]): string[] {
   const prices = ctx.snapshot.current.prices;
   return models.filter((m) => {
     const p = prices.get(m);
-    return !p || (!hasTokenPrices(p) && !hasPerCallPrice(p));
+    return !p || (!hasTokenPrices(p) && !hasPerCallPrice(p) && !p.video);
   });
 }
 

@@ -45,6 +45,8 @@ export type LogFilter = {
   tokenName?: string;
   requestId?: string;
   group?: string;
+  /** the call's endpoint ("videos": the rows of video jobs) */
+  endpoint?: string;
   /** unix milliseconds, inclusive */
   from?: number;
   to?: number;
@@ -61,6 +63,7 @@ export function logWhere(f: LogFilter, extra: (SQL | undefined)[] = []): SQL | u
   if (f.tokenName) parts.push(eq(logs.tokenName, f.tokenName));
   if (f.requestId) parts.push(eq(logs.requestId, f.requestId));
   if (f.group) parts.push(eq(logs.group, f.group));
+  if (f.endpoint) parts.push(eq(logs.endpoint, f.endpoint));
   if (f.from !== undefined) parts.push(gte(logs.createdAt, f.from));
   if (f.to !== undefined) parts.push(lte(logs.createdAt, f.to));
   const all = [...parts, ...extra].filter((p): p is SQL => p !== undefined);

@@ -1,7 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // One row of the /log table and the table's columns: each cell repeats its column's label as
 // data-label (the narrow screen's card layout shows it). Words from the reader's catalog, the time in
-// their time zone, tokens grouped in their locale, the cost in their currency.
+// their time zone, tokens grouped in their locale, the cost in their currency. A video job's row
+// links to its video (/videos?job=…) while it can still be watched.
 import { LOG_TYPE } from "../../src/core/status";
 import type { PlainKey, Translator } from "../../src/i18n";
 import type { Column } from "./kit";
@@ -127,6 +128,13 @@ export function LogRowView(props: { r: LogLine; tr: Translator; labels?: Labels 
           <span class="stream-tag" safe>
             {t("logs.stream")}
           </span>
+        ) : (
+          ""
+        )}
+        {r.watch ? (
+          <a class="watch-tag" href={`/videos?job=${r.watch}`} safe>
+            {t("logs.watch")}
+          </a>
         ) : (
           ""
         )}

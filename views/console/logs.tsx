@@ -1,8 +1,9 @@
 /** @jsxImportSource @kitajs/html */
 // The /log page: the filter form (a GET form, so the URL keeps it), the totals line, the table of
-// call records newest first, keyset pager links and the CSV export link. Every word from the reader's
+// call records newest first, keyset pager links and the CSV export link. The type filter has "video"
+// besides the row types: video jobs' rows, whatever their type. Every word from the reader's
 // catalog; times in their time zone (the From/To filter days are UTC days), amounts in their currency.
-import { LOG_TYPE } from "../../src/core/status";
+import { LOG_TYPE, VIDEO_LOGS } from "../../src/core/status";
 import type { PlainKey, Translator } from "../../src/i18n";
 import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, Rich } from "./kit";
 import { columnsOf, LOG_TYPES, labelsOf, LogRowView } from "./log-row";
@@ -125,6 +126,9 @@ function LogFilters(props: Pick<LogPageProps, "params" | "filtered" | "choices" 
               {t(LOG_TYPES[type][0])}
             </option>
           ))}
+          <option value={VIDEO_LOGS.type} selected={p.type === VIDEO_LOGS.type} safe>
+            {t("logs.type.video")}
+          </option>
         </select>
       </label>
       <label>

@@ -175,6 +175,8 @@ export type LogLine = {
   content: string;
   /** JSON with the billing details (cache writes among them) */
   other: string;
+  /** a video job's id while its video can still be watched (the row links to /videos) */
+  watch?: string;
 };
 
 /** The /log filter as the URL carries it (invalid values already dropped). */

@@ -15,5 +15,6 @@ import { enBase } from "./base";
 import { enDisplay } from "./display";
 import { enErrors } from "./errors";
 import { enUser } from "./user";
+import { enVideos } from "./videos";
 
-export const en = { ...enBase, ...enErrors, ...enUser, ...enAdminA, ...enAdminB, ...enDisplay } as const;
+export const en = { ...enBase, ...enErrors, ...enUser, ...enAdminA, ...enAdminB, ...enDisplay, ...enVideos } as const;

@@ -8,16 +8,20 @@ import type { Browser, Page } from "playwright-core";
 import type { Lang } from "../../../src/i18n";
 import { openBrowser, signIn } from "../../support/browser";
 import { startMockUpstream } from "../../support/mock-upstream";
+import { startMockVideo } from "../../support/mock-video";
 import { ADMIN_PASSWORD, call, chatCall, login, makeUser, priceModels, useServer } from "../../support/server";
+import { createVideo, VIDEO_PRICE } from "../../support/video-jobs";
 
 const MODEL = "gpt-4o-mini";
 const mock = startMockUpstream({ models: [MODEL] });
+const videoMock = startMockVideo();
 const app = useServer();
 let browser: Browser;
 
 const PAGES = [
   "/token",
   "/log",
+  "/videos",
   "/dashboard",
   "/topup",
   "/groups",
@@ -43,11 +47,17 @@ beforeAll(async () => {
   const token = { name: "a-token-with-a-long-name", remain_quota: 5_000_000 };
   const key = (await call(app.url, "POST", "/api/token/", token, admin)).body.data.key as string;
   for (let i = 0; i < 3; i++) await (await chatCall(app.url, key, MODEL)).text();
+  // a video job, so that /videos has a row (live or finished, whichever it is by then)
+  await call(app.url, "POST", "/api/pricing/", { model: "sora-2", video: VIDEO_PRICE }, admin);
+  const video = { name: "videos", type: "openai", base_url: videoMock.openaiUrl, key: "sk-up", models: "sora-2" };
+  expect((await call(app.url, "POST", "/api/channel/", video, admin)).status).toBe(201);
+  await createVideo(app.url, key, { model: "sora-2", prompt: "a long pan across a city at night", size: "1280x720" });
   ({ browser } = await openBrowser(app.url));
 });
 afterAll(async () => {
   await browser?.close();
   mock.stop();
+  videoMock.stop();
 });
 
 /** The last cells of every shown table that are cut off: outside the viewport, or outside a box that
