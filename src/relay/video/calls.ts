@@ -2,6 +2,7 @@
 // operations): a submit call (the key's checks, the body read within the limits, the job submitted;
 // a refusal logged as the call's own and answered in the shape's error form), the caller's own job by
 // its id (another owner's reads as not found), and a read answered in the shape's error form.
+import { VIDEO_LOGS } from "../../core/status";
 import { refusals } from "../../core/refusals";
 import { isVideoId } from "../../core/video/ids";
 import type { VideoJobRow } from "../../db/schema";
@@ -30,7 +31,7 @@ type Create = {
 
 /** A submit call: the job's reply, or the refusal (the call logged with it). */
 export async function createVideo(rt: Runtime, req: Request, server: Bun.Server<unknown>, how: Create) {
-  const call = newCall("videos", requestIp(rt, req, server));
+  const call = newCall(VIDEO_LOGS.endpoint, requestIp(rt, req, server));
   try {
     if (rt.life.draining) throw refusals.shuttingDown();
     const who = await authenticate(rt, req, call.ip, call);

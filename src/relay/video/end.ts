@@ -5,7 +5,7 @@
 // (type 2 consume, or 5 error; endpoint "videos") goes with the settlement in one ledger step.
 import { type Hold, release, settle } from "../../core/quota";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
-import { LOG_TYPE } from "../../core/status";
+import { LOG_TYPE, VIDEO_LOGS } from "../../core/status";
 import { releaseAll, type VideoHold, videoCharge } from "../../core/video/billing";
 import type { VideoPrice } from "../../core/video/price";
 import type { VideoJobRow } from "../../db/schema";
@@ -70,7 +70,7 @@ export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean
     upstreamModel: job.upstreamModel,
     group: job.group,
     channelId: job.channelId,
-    endpoint: "videos",
+    endpoint: VIDEO_LOGS.endpoint,
     isStream: false,
     quota: s.charged,
     durationMs: now - job.createdAt,

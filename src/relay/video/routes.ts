@@ -71,7 +71,10 @@ async function remove(rt: Runtime, job: VideoJobRow) {
     const key = channel?.keys[job.keyIndex];
     // the upstream keeps making (and billing) a job it would not stop: so does apiyi
     const stopped =
-      !!channel && !!video?.cancel && !!key && (await videoRequest(channel, video.cancel(channel, key, job.upstreamId))).ok;
+      !!channel &&
+      !!video?.cancel &&
+      !!key &&
+      (await videoRequest(channel, video.cancel(channel, key, job.upstreamId))).ok;
     if (!stopped)
       throw new AppError(
         409,

@@ -140,7 +140,8 @@ export async function submitVideo(
     }
     // the channel's fault, not the request's (out of credit, a bad or unauthorized key, a missing
     // route, overload, a network failure): the next channel may take it
-    const channelFault = video.unfunded(r.status, r.text) || [0, 401, 403, 404, 429].includes(r.status) || r.status >= 500;
+    const channelFault =
+      video.unfunded(r.status, r.text) || [0, 401, 403, 404, 429].includes(r.status) || r.status >= 500;
     if (r.ok || channelFault) {
       last = { status: r.ok ? 502 : r.status, cause: r.ok ? "the upstream accepted the job without an id" : r.cause };
       continue;
