@@ -46,13 +46,14 @@ beforeAll(async () => {
 });
 
 describe("the channel dialog", () => {
-  test("offers the four types with each one's example base URL, the responses box and the api-version field", async () => {
+  test("offers the five types with each one's example base URL, the responses box and the api-version field", async () => {
     const d = (await page("/admin/channels/new")).text;
     const EXAMPLES: [string, string][] = [
       ["openai", "https://api.openai.com/v1"],
       ["anthropic", "https://api.anthropic.com"],
       ["gemini", "https://generativelanguage.googleapis.com"],
       ["azure", "https://YOUR-RESOURCE.openai.azure.com"],
+      ["dashscope", "https://dashscope.aliyuncs.com"],
     ];
     const options = [...d.matchAll(/<option value="(\w+)"[^>]*data-placeholder="([^"]+)"/g)].map((m) => [m[1], m[2]]);
     expect(options).toEqual(EXAMPLES);
