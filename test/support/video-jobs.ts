@@ -1,6 +1,7 @@
 // Test support: video jobs for the console's tests. A priced video model on a channel to an OpenAI-shaped
 // video upstream (the mock, or anything speaking its protocol), a job made with POST /v1/videos, and
 // that job driven to its end by moving the server's test clock (servers started with testClock()).
+import type OpenAI from "openai";
 import { expectReply } from "./expect";
 import type { Gateway } from "./gateway";
 
@@ -32,6 +33,17 @@ export async function untilFinal(base: string, key: string, gw: Gateway, id: str
   for (let i = 0; i < 60; i++) {
     const res = await fetch(`${base}/v1/videos/${id}`, { headers: { authorization: `Bearer ${key}` } });
     const v = (await res.json()) as VideoObject;
+    if (v.status === "completed" || v.status === "failed") return v;
+    await gw.advanceClock(31);
+    await Bun.sleep(60);
+  }
+  throw new Error(`video ${id} did not finish`);
+}
+
+/** The same through the official `openai` SDK: retrieve until final, the test clock moved between. */
+export async function untilFinalSdk(client: OpenAI, gw: Gateway, id: string) {
+  for (let i = 0; i < 60; i++) {
+    const v = await client.videos.retrieve(id);
     if (v.status === "completed" || v.status === "failed") return v;
     await gw.advanceClock(31);
     await Bun.sleep(60);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { VideoSeconds } from "openai/resources/videos";
 import { expectReply } from "../../support/expect";
+import { untilFinalSdk } from "../../support/video-jobs";
 import { gatewayAdmin, type Gateway } from "../../support/gateway";
 import { startMockVideo, videoBytes } from "../../support/mock-video";
 import { makeUser, testClock, useServer } from "../../support/server";
@@ -67,16 +68,7 @@ afterAll(() => mock.stop());
 const sdk = (key: string) => new OpenAI({ apiKey: key, baseURL: `${app.url}/v1`, maxRetries: 0 });
 const me = async () => expectReply(await user.api.get("/api/user/self"), 200);
 
-/** Retrieves until the job is final, moving the test clock past each poll's due time. */
-async function untilFinal(client: OpenAI, id: string) {
-  for (let i = 0; i < 60; i++) {
-    const v = await client.videos.retrieve(id);
-    if (v.status === "completed" || v.status === "failed") return v;
-    await gw.advanceClock(31);
-    await Bun.sleep(60);
-  }
-  throw new Error(`video ${id} did not finish`);
-}
+const untilFinal = (client: OpenAI, id: string) => untilFinalSdk(client, gw, id);
 
 /** The job's one log row (endpoint videos), once written. */
 async function videoRow(model: string) {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { expectReply } from "../../support/expect";
+import { untilFinalSdk } from "../../support/video-jobs";
 import { gatewayAdmin, type Gateway } from "../../support/gateway";
 import { startMockVideo, videoBytes } from "../../support/mock-video";
 import { makeUser, testClock, useServer } from "../../support/server";
@@ -36,16 +37,7 @@ afterAll(() => mock.stop());
 const sdk = (key: string) => new OpenAI({ apiKey: key, baseURL: `${app.url}/v1`, maxRetries: 0 });
 const me = async (u: typeof alice) => expectReply(await u.api.get("/api/user/self"), 200);
 
-/** Retrieves until the job is final, moving the test clock past each poll's due time. */
-async function untilFinal(client: OpenAI, id: string) {
-  for (let i = 0; i < 60; i++) {
-    const v = await client.videos.retrieve(id);
-    if (v.status === "completed" || v.status === "failed") return v;
-    await gw.advanceClock(31);
-    await Bun.sleep(60);
-  }
-  throw new Error(`video ${id} did not finish`);
-}
+const untilFinal = (client: OpenAI, id: string) => untilFinalSdk(client, gw, id);
 
 test("create → retrieve until completed → downloadContent; billed seconds × price × multiplier", async () => {
   const before = await me(alice);
