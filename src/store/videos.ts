@@ -1,7 +1,7 @@
 // Video jobs: the only code that reads or writes the video_jobs table. The poller finds its work here
 // (live jobs whose next poll is due), clients read their own jobs (another owner's id is not found),
 // and each change is one UPDATE of the fields it moves.
-import { and, asc, desc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { videoJobs, type VideoJobRow } from "../db/schema";
 
@@ -10,6 +10,7 @@ export type VideoJobPatch = Partial<Omit<VideoJobRow, "id" | "userId" | "tokenId
 
 /** The states a job is still running in (its hold lives; the poller visits it). */
 export const LIVE_STATES = ["submitted", "queued", "in_progress"] as const;
+const LIVE_SQL = `state IN (${LIVE_STATES.map((st) => `'${st}'`).join(", ")})`;
 
 export const videoStore = (db: Db) => ({
   insert: (row: NewVideoJob) => db.insert(videoJobs).values(row).run(),
@@ -40,15 +41,16 @@ export const videoStore = (db: Db) => ({
       .limit(opts.limit)
       .all();
   },
-  /** live jobs whose next poll is due at `nowMs`, oldest due first */
-  due: (nowMs: number, limit: number) =>
-    db
-      .select()
-      .from(videoJobs)
-      .where(and(inArray(videoJobs.state, [...LIVE_STATES]), lte(videoJobs.nextPollAt, nowMs)))
-      .orderBy(asc(videoJobs.nextPollAt))
-      .limit(limit)
-      .all(),
+  /** the live jobs whose next poll is due at `nowMs`, at most `perChannel` of each channel (its longest
+   * due), longest due first: a channel with thousands due cannot crowd the others out of one read */
+  due: (nowMs: number, perChannel: number) =>
+    db.$client
+      .query(
+        `SELECT id, channel_id AS channelId, next_poll_at AS nextPollAtMs FROM (SELECT id, channel_id, next_poll_at,
+           row_number() OVER (PARTITION BY channel_id ORDER BY next_poll_at, id) AS nth
+           FROM video_jobs WHERE ${LIVE_SQL} AND next_poll_at <= ?) WHERE nth <= ? ORDER BY next_poll_at, id`,
+      )
+      .all(nowMs, perChannel) as { id: string; channelId: number; nextPollAtMs: number }[],
   /** live jobs created before `ms` (the timeout sweep) */
   liveSince: (ms: number) =>
     db
@@ -63,6 +65,13 @@ export const videoStore = (db: Db) => ({
       .where(inArray(videoJobs.state, [...LIVE_STATES]))
       .get()!.n,
   update: (id: string, patch: VideoJobPatch) => db.update(videoJobs).set(patch).where(eq(videoJobs.id, id)).run(),
+  /** moves a live job on (progress, its next poll); a job that has ended meanwhile stays as it ended */
+  advance: (id: string, patch: VideoJobPatch) =>
+    db
+      .update(videoJobs)
+      .set(patch)
+      .where(and(eq(videoJobs.id, id), inArray(videoJobs.state, [...LIVE_STATES])))
+      .run(),
   /** moves a job only if it is still live (a final state is never left): true when it moved */
   finish: (id: string, patch: VideoJobPatch) =>
     db
