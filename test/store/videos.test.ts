@@ -47,6 +47,19 @@ function job(channelId: number, nextPollAt: number, state = "queued"): string {
   return id;
 }
 
+const completed = {
+  state: "completed",
+  progress: 100,
+  reportedSeconds: 4,
+  chargedUnits: 5,
+  updatedAt: 11,
+  completedAt: 11,
+  resultRef: "r",
+  expiresAt: null,
+  errorCode: "",
+  errorMessage: "",
+};
+
 test("due: at most the share of each channel, longest due first; live jobs only, due ones only", () => {
   const backlog = Array.from({ length: 50 }, (_, i) => job(1, 100 + i)); // channel 1: 50 due, all older
   const other = [job(2, 900), job(2, 800), job(2, 950)];
@@ -58,12 +71,24 @@ test("due: at most the share of each channel, longest due first; live jobs only,
   expect(videos.due(99, 2)).toEqual([]);
 });
 
-test("advance moves a live job, never an ended one", () => {
+test("a poll's move and advance change a live job, never an ended one; finish ends a job once", () => {
   const live = job(4, 0);
   const ended = job(4, 0, "cancelled");
-  for (const id of [live, ended]) videos.advance(id, { state: "in_progress", progress: 50, nextPollAt: 7 });
-  expect(videos.byId(live)).toMatchObject({ state: "in_progress", progress: 50, nextPollAt: 7 });
-  expect(videos.byId(ended)).toMatchObject({ state: "cancelled", progress: 0, nextPollAt: 0 });
+  for (const id of [live, ended]) {
+    videos.moveOn(id, { state: "in_progress", progress: 50, polls: 1, nextPollAt: 7, updatedAt: 3 });
+    videos.advance(id, { nextPollAt: 9 });
+  }
+  expect(videos.byId(live)).toMatchObject({
+    state: "in_progress",
+    progress: 50,
+    polls: 1,
+    nextPollAt: 9,
+    updatedAt: 3,
+  });
+  expect(videos.byId(ended)).toMatchObject({ state: "cancelled", progress: 0, polls: 0, nextPollAt: 0, updatedAt: 0 });
+  expect(videos.finish(live, completed)).toBe(true);
+  expect(videos.finish(live, { ...completed, state: "failed" })).toBe(false);
+  expect(videos.byId(live)).toMatchObject({ state: "completed", chargedUnits: 5, resultRef: "r", completedAt: 11 });
 });
 
 test("Ledger.atomically: the step and the events it queued are written together, or not at all", () => {
@@ -74,7 +99,7 @@ test("Ledger.atomically: the step and the events it queued are written together,
   expect(
     ledger.atomically(() => {
       ledger.push(row);
-      return videos.finish(a, { state: "completed" });
+      return videos.finish(a, completed);
     }),
   ).toBe(true);
   expect({ state: videos.byId(a)?.state, logs: logs(), queued: ledger.depth }).toEqual({
@@ -85,7 +110,7 @@ test("Ledger.atomically: the step and the events it queued are written together,
   const b = job(5, 0);
   expect(() =>
     ledger.atomically(() => {
-      videos.finish(b, { state: "completed" });
+      videos.finish(b, completed);
       throw new Error("the step failed");
     }),
   ).toThrow("the step failed");

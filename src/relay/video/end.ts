@@ -45,16 +45,18 @@ export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean
       ? videoCharge(stored, stored.held, { seconds: end.seconds }, job.multiplierMicros)
       : releaseAll(stored.held);
   return rt.ctx.ledger.atomically(() => {
+    const done = end.state === "completed";
     const moved = rt.ctx.store.videos.finish(job.id, {
       state: end.state,
-      progress: end.state === "completed" ? 100 : job.progress,
-      reportedSeconds: end.state === "completed" ? (end.seconds ?? null) : null,
+      progress: done ? 100 : job.progress,
+      reportedSeconds: done ? (end.seconds ?? null) : null,
       chargedUnits: charge.units,
       updatedAt: now,
       completedAt: now,
-      ...(end.state === "completed"
-        ? { resultRef: end.resultRef, expiresAt: end.expiresAtMs }
-        : { errorCode: end.code, errorMessage: end.message.slice(0, 500) }),
+      resultRef: done ? end.resultRef : "",
+      expiresAt: done ? end.expiresAtMs : null,
+      errorCode: done ? "" : end.code,
+      errorMessage: done ? "" : end.message.slice(0, 500),
     });
     if (moved) settleJob(rt, job, end, charge, now);
     return moved;

@@ -161,14 +161,16 @@ export class VideoPoller {
     const r = await videoRequest(channel, video.poll(channel, key, job.upstreamId), undefined, this.abort.signal);
     if (this.stopped) return; // abandoned: the job is polled again after the next start
     const now = ctx.clock.nowMs();
-    const later = (hintMs?: number) => ({
+    const later = (state: string, progress: number, hintMs?: number) => ({
+      state,
+      progress,
       polls: job.polls + 1,
       nextPollAt: nextPollAt(now, job.polls + 1, hintMs),
       updatedAt: now,
     });
     if (!r.ok) {
       if (r.status === 404) endVideoJob(this.rt, job, { state: "failed", code: "video_not_found", message: r.cause });
-      else ctx.store.videos.advance(job.id, later());
+      else ctx.store.videos.moveOn(job.id, later(job.state, job.progress));
       return;
     }
     const up = video.polled(r.json);
@@ -186,7 +188,7 @@ export class VideoPoller {
         code: up.error?.code ?? "video_failed",
         message: up.error?.message ?? "the upstream failed the job",
       });
-    // a job ended meanwhile (a client's DELETE, the timeout) stays ended: advance moves live jobs only
-    else ctx.store.videos.advance(job.id, { state: next.state, progress: next.progress, ...later(up.pollAfterMs) });
+    // a job ended meanwhile (a client's DELETE, the timeout) stays ended: moveOn moves live jobs only
+    else ctx.store.videos.moveOn(job.id, later(next.state, next.progress, up.pollAfterMs));
   }
 }
