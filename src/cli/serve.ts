@@ -89,7 +89,7 @@ export const serve: Command = {
       clearInterval(sweeper);
       rt.alerts.stop();
       rt.jobs.stop();
-      rt.videos.stop();
+      await rt.videos.stop(); // polls in flight give up; their jobs are polled again after the next start
       await rt.jobs.idle(5000); // a scheduled test or balance read still going
       await ctx.ledger.stop();
       ctx.close();

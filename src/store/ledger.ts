@@ -120,6 +120,18 @@ export class Ledger {
     while (this.queue.length > 0) if (!this.flushSlice()) break;
   }
 
+  /** Runs `step` (a write elsewhere that goes with the money it queues here, e.g. a video job's end)
+   * and writes the queue, in one transaction: after a crash both are on disk or neither is. */
+  atomically<T>(step: () => T): T {
+    return this.db.$client
+      .transaction(() => {
+        const result = step();
+        this.flushAll(); // nested: each slice is a savepoint of this transaction
+        return result;
+      })
+      .immediate();
+  }
+
   /** Writes one slice; false if the database refused it (it stays queued). */
   private flushSlice(): boolean {
     this.timer = null;

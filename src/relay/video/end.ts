@@ -6,7 +6,7 @@
 import { type Hold, release, settle } from "../../core/quota";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import { LOG_TYPE, VIDEO_LOGS } from "../../core/status";
-import { releaseAll, type VideoHold, videoCharge } from "../../core/video/billing";
+import { releaseAll, type VideoCharge, type VideoHold, videoCharge } from "../../core/video/billing";
 import type { VideoPrice } from "../../core/video/price";
 import type { VideoJobRow } from "../../db/schema";
 import type { Runtime } from "../../runtime";
@@ -34,7 +34,9 @@ export type JobEnd =
   | { state: "completed"; seconds?: number; resultRef: string; expiresAtMs: number | null }
   | { state: "failed" | "cancelled" | "expired"; code: string; message: string };
 
-/** Ends the job (false: it had ended already). */
+/** Ends the job (false: it had ended already). The job's final state, its settlement and its log row
+ * are written in one transaction, so a crash never leaves an ended job whose money did not move (its
+ * hold would be released at the next start as a stale one, and the job never charged). */
 export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean {
   const now = rt.ctx.clock.nowMs();
   const stored = JSON.parse(job.price) as VideoPrice & { held: VideoHold };
@@ -42,21 +44,30 @@ export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean
     end.state === "completed"
       ? videoCharge(stored, stored.held, { seconds: end.seconds }, job.multiplierMicros)
       : releaseAll(stored.held);
-  const moved = rt.ctx.store.videos.finish(job.id, {
-    state: end.state,
-    progress: end.state === "completed" ? 100 : job.progress,
-    reportedSeconds: end.state === "completed" ? (end.seconds ?? null) : null,
-    chargedUnits: charge.units,
-    updatedAt: now,
-    completedAt: now,
-    ...(end.state === "completed"
-      ? { resultRef: end.resultRef, expiresAt: end.expiresAtMs }
-      : { errorCode: end.code, errorMessage: end.message.slice(0, 500) }),
+  return rt.ctx.ledger.atomically(() => {
+    const done = end.state === "completed";
+    const moved = rt.ctx.store.videos.finish(job.id, {
+      state: end.state,
+      progress: done ? 100 : job.progress,
+      reportedSeconds: done ? (end.seconds ?? null) : null,
+      chargedUnits: charge.units,
+      updatedAt: now,
+      completedAt: now,
+      resultRef: done ? end.resultRef : "",
+      expiresAt: done ? end.expiresAtMs : null,
+      errorCode: done ? "" : end.code,
+      errorMessage: done ? "" : end.message.slice(0, 500),
+    });
+    if (moved) settleJob(rt, job, end, charge, now);
+    return moved;
   });
-  if (!moved) return false;
+}
+
+/** The job's money: the hold settled at the charge (or released whole), with its one log row. */
+function settleJob(rt: Runtime, job: VideoJobRow, end: JobEnd, charge: VideoCharge, now: number) {
   const who = entriesOf(rt, job);
   const hold = JSON.parse(job.hold) as Hold;
-  if (!who) return true; // the account is gone: nothing to give back to
+  if (!who) return; // the account is gone: nothing to give back to
   const s =
     end.state === "completed" ? settle(who.token, who.user, hold, charge.units) : release(who.token, who.user, hold);
   const row: NewLog = {
@@ -93,5 +104,4 @@ export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean
     }),
   };
   rt.ctx.ledger.settle({ requestId: job.id, tokenId: job.tokenId, userId: job.userId }, s, true, row);
-  return true;
 }

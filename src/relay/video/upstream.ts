@@ -14,16 +14,22 @@ export type VideoReply =
 const MAX_REPLY = 1024 * 1024;
 export const VIDEO_DEADLINE_MS = 60_000;
 
+/** `signal`: gives up early (the poller stopping); the answer is then a failure with status 0. */
 export async function videoRequest(
   channel: ChannelEntry,
   r: UpstreamRequest,
   deadlineMs = VIDEO_DEADLINE_MS,
+  signal?: AbortSignal,
 ): Promise<VideoReply> {
   let display = "the upstream";
   try {
     const target = await targetFor(r.url);
     display = target.display;
-    const res = await fetchPinned(target, { ...r.init, signal: AbortSignal.timeout(deadlineMs) });
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const res = await fetchPinned(target, {
+      ...r.init,
+      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+    });
     if (res.status >= 300 && res.status < 400) {
       void res.body?.cancel().catch(() => {});
       throw redirectRefusal(res, display);

@@ -6,10 +6,10 @@
 // releases the holds so that balance + Σ logged costs = initial, for the user and for every token.
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { LOG_TYPE } from "../../../src/core/status";
+import { crash } from "../../support/crash";
 import { expectReply } from "../../support/expect";
 import { splitText, startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
 import {
@@ -410,41 +410,6 @@ test("a hold is in the database, with its deduction, while its call is in flight
 const payloadsDone = (text: string) => events(text).at(-1) === "[DONE]";
 
 // ---- kill -9 under load ----
-
-/** Pids whose parent is `pid` (the serving child `apiyi serve` relaunches itself as). */
-function childrenOf(pid: number): number[] {
-  const kids: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) kids.push(Number(name));
-    } catch {}
-  }
-  return kids;
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-/** SIGKILL the server (its child dies with it, like a crash) and wait until no process of it is left. */
-async function crash(server: Server) {
-  const kids = childrenOf(server.proc.pid);
-  server.proc.kill("SIGKILL");
-  await server.proc.exited;
-  const until = Date.now() + 5000;
-  while (kids.some(alive) && Date.now() < until) await Bun.sleep(20);
-  const left = kids.filter(alive);
-  for (const pid of left) process.kill(pid, "SIGKILL");
-  expect(left).toEqual([]);
-}
 
 test("kill -9 under load, twice: the restart releases the holds, and balance + Σ logged costs = initial", async () => {
   const crashMock = startMockUpstream();
