@@ -105,11 +105,11 @@ export function relayStream(
     open.delete(shut);
     opts.onEnd({ end: how, firstChunkAt, bytes, idle });
   };
-  let output: ReadableStreamDefaultController<Uint8Array> | null = null;
+  let output: ReadableStreamDirectController | null = null;
   const shut = (message: string, code: string) => {
     if (ended) return;
     try {
-      output?.enqueue(encoder.encode(opts.errorEvent(message, code)));
+      output?.write(encoder.encode(opts.errorEvent(message, code)));
       output?.close();
     } catch {} // the client may be gone already
     end("shutdown");
@@ -117,64 +117,69 @@ export function relayStream(
     reader.cancel().catch(() => {});
   };
   open.add(shut);
-  const cut = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+  const cut = (controller: ReadableStreamDirectController) => {
     const error = idle
       ? opts.errorEvent(
           `the upstream sent nothing for ${opts.idleMs} ms; the stream was stopped`,
           "upstream_idle_timeout",
         )
       : opts.errorEvent("the upstream stream was interrupted before it finished", "upstream_stream_interrupted");
-    controller.enqueue(encoder.encode(error));
+    controller.write(encoder.encode(error));
     controller.close();
     end("cut");
   };
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        output = controller;
-      },
-      async pull(controller) {
-        try {
-          for (;;) {
-            const next = await body.next();
-            if (ended) return; // ended from outside (shutdown) meanwhile
-            if ("error" in next) return cut(controller);
-            if ("done" in next) {
-              if (!opts.meter.complete()) return cut(controller);
-              const closing = opts.transform?.end();
-              if (closing) controller.enqueue(encoder.encode(closing));
-              controller.close();
-              return end("done");
-            }
-            const value = next.chunk;
-            let chunk = carry ? concat(carry, value) : value;
-            carry = null;
-            const cutAt = lastEventEnd(chunk);
-            if (cutAt < chunk.length) {
-              carry = chunk.slice(cutAt);
-              chunk = chunk.subarray(0, cutAt);
-            }
-            if (chunk.length === 0) continue;
-            chunk = redactStreamErrors(chunk, opts.secrets);
-            opts.meter.observe(chunk);
-            const out = render(opts.stripUsage ? withoutUsageEvent(chunk) : chunk, opts.transform);
-            if (out.length === 0) continue;
-            firstChunkAt ??= performance.now();
-            bytes += out.length;
-            controller.enqueue(out);
-            return;
+  // a direct stream: written straight to the socket (no queue of chunks between two streams), each
+  // event flushed as it is written, the socket's backpressure awaited
+  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
+    type: "direct",
+    async pull(controller: ReadableStreamDirectController) {
+      output = controller;
+      try {
+        for (;;) {
+          const next = await body.next();
+          if (ended) return; // ended from outside (shutdown) meanwhile
+          if ("error" in next) return cut(controller);
+          if ("done" in next) {
+            if (!opts.meter.complete()) return cut(controller);
+            const closing = opts.transform?.end();
+            if (closing) controller.write(encoder.encode(closing));
+            controller.close();
+            return end("done");
           }
-        } catch {
-          if (!ended) cut(controller);
+          const value = next.chunk;
+          let chunk = carry ? concat(carry, value) : value;
+          carry = null;
+          const cutAt = lastEventEnd(chunk);
+          if (cutAt < chunk.length) {
+            carry = chunk.slice(cutAt);
+            chunk = chunk.subarray(0, cutAt);
+          }
+          if (chunk.length === 0) continue;
+          chunk = redactStreamErrors(chunk, opts.secrets);
+          opts.meter.observe(chunk);
+          const out = render(opts.stripUsage ? withoutUsageEvent(chunk) : chunk, opts.transform);
+          if (out.length === 0) continue;
+          firstChunkAt ??= performance.now();
+          bytes += out.length;
+          controller.write(out);
+          const flushed = controller.flush();
+          if (typeof flushed !== "number") await flushed;
         }
-      },
-      cancel() {
-        opts.abortUpstream();
-        reader.cancel().catch(() => {});
-        end("client_gone");
-      },
+      } catch {
+        if (!ended) cut(controller);
+      }
     },
-    { highWaterMark: 0 },
-  );
+    cancel() {
+      opts.abortUpstream();
+      reader.cancel().catch(() => {});
+      end("client_gone");
+    },
+  };
+  return new DirectStream(source);
 }
+
+/** Bun's ReadableStream constructor as it takes a direct source (the DOM typings only know the others). */
+const DirectStream = ReadableStream as unknown as new (
+  source: Bun.DirectUnderlyingSource<Uint8Array>,
+) => ReadableStream<Uint8Array>;
