@@ -3,6 +3,7 @@
 // the ones they may pick, admins all), the models a group serves from the live route index (enabled
 // channels only), prices from services/prices: searched and paged (50 a page), shown in the reader's
 // currency.
+import { videoRateOf } from "../../views/console/video-rate";
 import { GroupsPage, PricingPage, type GroupCard, type GroupTag, type PriceLine } from "../../views/console/catalog";
 import { reachableModels } from "../core/routing";
 import { formatMicros, parseMicros } from "../core/money";
@@ -52,6 +53,7 @@ function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string, pa
     cached_input: micros(p.cached_input),
     cache_write: micros(p.cache_write),
     per_call: micros(p.per_call),
+    video: videoRateOf(p.video),
     billing: p.billing as string[],
     groups: p.groups.map(tag),
   }));

@@ -2,6 +2,8 @@
 // /admin/pricing: the price table (USD per 1M tokens and per call), the edit dialog, and JSON
 // import/export. Every word from the reader's catalog; the prices stay in US dollars whatever the
 // reader's currency (they are the upstreams' list prices), and say so with "$".
+import { formatMicros } from "../../src/core/money";
+import { VideoRate, videoRateOf } from "./video-rate";
 import type { PlainKey, Translator } from "../../src/i18n";
 import { AdminPage, DialogErrorSlot } from "./admin-kit";
 import { DataTable, DialogButtons, DialogSlot, ListToolbar, Pager, Rich, RowMenu } from "./kit";
@@ -36,11 +38,20 @@ export function PriceRow(props: { p: PriceView; t: Translator }) {
       <td class="name" safe>
         {p.model}
       </td>
-      {[p.input, p.output, p.cached_input, p.cache_write, p.per_call].map((v) => (
+      {[p.input, p.output, p.cached_input, p.cache_write].map((v) => (
         <td class="num" safe>
           {dollars(v)}
         </td>
       ))}
+      {p.per_call === null && p.video ? (
+        <td class="num">
+          <VideoRate v={videoRateOf(p.video)!} t={tr} money={(m) => `$${formatMicros(m)}`} />
+        </td>
+      ) : (
+        <td class="num" safe>
+          {dollars(p.per_call)}
+        </td>
+      )}
       <td class="num" safe>
         {tr.num(p.hold_cap_tokens)}
       </td>

@@ -5,6 +5,7 @@
 // Words from the reader's catalog; prices in their currency.
 import type { PlainKey, Translator } from "../../src/i18n";
 import { Pager } from "./kit";
+import { VideoRate, type VideoRateView } from "./video-rate";
 
 export type GroupCard = {
   name: string;
@@ -27,6 +28,8 @@ export type PriceLine = {
   cached_input: number | null;
   cache_write: number | null;
   per_call: number | null;
+  /** a video model's price (USD millionths) */
+  video: VideoRateView | null;
   billing: string[];
   model_ratio: number | null;
   completion_ratio: number | null;
@@ -151,7 +154,13 @@ function PriceRow(props: { p: PriceLine; t: Translator }) {
       <td safe>{price(p.cached_input)}</td>
       <td safe>{price(p.cache_write)}</td>
       <td safe>{price(p.output)}</td>
-      <td safe>{price(p.per_call)}</td>
+      {p.per_call === null && p.video ? (
+        <td>
+          <VideoRate v={p.video} t={props.t} money={(m) => props.t.usdMicros(m)} />
+        </td>
+      ) : (
+        <td safe>{price(p.per_call)}</td>
+      )}
       <td safe>{ratio(p.model_ratio)}</td>
       <td safe>{ratio(p.completion_ratio)}</td>
       <td>

@@ -70,6 +70,8 @@ export type PriceView = {
   source: string;
   /** the groups whose enabled channels serve the model */
   groups: string[];
+  /** a video model's price (per second, by size, or per video), decimal USD text */
+  video?: { per_second: string | null; per_video: string | null; sizes: Record<string, string> } | null;
 };
 
 /** A channel: never a key, only how many and each one's state (1 usable, 2 out of credit until `until`, 3 rejected). */

@@ -35,4 +35,7 @@ export const enVideos = {
   "videos.snippet.node": "Video with Node (npm install openai)",
   "videos.snippet.note":
     "{model} is a video model this token can reach. A job takes minutes: poll it until its status is completed, then download the video. Billed per second of video.",
+  "videos.rate.perSecond": "{price}/s",
+  "videos.rate.perVideo": "{price}/video",
+  "videos.rate.sizes": "by size: {list}",
 } as const;
