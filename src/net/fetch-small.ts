@@ -1,4 +1,5 @@
-// A small GET through the egress guard, for the short JSON answers of upstream account APIs (balances):
+// A short request through the egress guard, for the short answers of upstream APIs (account balances,
+// video jobs' submits, polls and cancels):
 // the host checked as written and once resolved, the request sent to exactly that address, redirects
 // refused (the request carries a key), one deadline over connecting, the headers and the whole body,
 // and a body size limit. Errors name host:port and what went wrong, never the path, the query or a key.
@@ -26,23 +27,39 @@ export async function readCapped(res: Response, maxBytes: number, display: strin
   return Buffer.concat(parts).toString("utf8");
 }
 
-export async function getSmall(url: string, headers: Record<string, string>, limits: SmallLimits): Promise<SmallReply> {
+/** Any short request through the guard (one deadline over connecting, the headers and the body; a
+ * redirect refused; the body capped): the status, the text, and the host:port it went to, for messages.
+ * `signal` gives up early as well. Failures throw an Error whose message names the host, never the
+ * path, the query or a key. */
+export async function requestSmall(
+  url: string,
+  init: RequestInit,
+  limits: SmallLimits & { signal?: AbortSignal },
+): Promise<SmallReply & { display: string }> {
   const target = await targetFor(url);
-  const signal = AbortSignal.timeout(limits.deadlineMs);
+  const deadline = AbortSignal.timeout(limits.deadlineMs);
   try {
-    const res = await fetchPinned(target, {
-      method: "GET",
-      headers: { accept: "application/json", "user-agent": "apiyi", ...headers },
-      signal,
-    });
+    const signal = limits.signal ? AbortSignal.any([deadline, limits.signal]) : deadline;
+    const res = await fetchPinned(target, { ...init, signal });
     if (res.status >= 300 && res.status < 400) {
       void res.body?.cancel().catch(() => {});
       throw redirectRefusal(res, url);
     }
-    return { status: res.status, text: await readCapped(res, limits.maxBytes, target.display) };
+    return {
+      status: res.status,
+      text: await readCapped(res, limits.maxBytes, target.display),
+      display: target.display,
+    };
   } catch (e) {
-    if (signal.aborted) throw new Error(`no answer from ${target.display} within ${limits.deadlineMs} ms`);
+    if (deadline.aborted) throw new Error(`no answer from ${target.display} within ${limits.deadlineMs} ms`);
     if (e instanceof Error && e.message.startsWith(target.display)) throw e;
     throw new Error(describeFetchError(e, target.display));
   }
+}
+
+/** A GET for a short JSON answer (an upstream account API's balance). */
+export async function getSmall(url: string, headers: Record<string, string>, limits: SmallLimits): Promise<SmallReply> {
+  const init = { method: "GET", headers: { accept: "application/json", "user-agent": "apiyi", ...headers } };
+  const { status, text } = await requestSmall(url, init, limits);
+  return { status, text };
 }

@@ -3,8 +3,7 @@
 // the answer read up to 1 MiB. Failures are said in words naming the host, never the path or a key.
 import { redact } from "../../core/redact";
 import type { ChannelEntry } from "../../core/snapshot";
-import { describeFetchError, fetchPinned, redirectRefusal, targetFor } from "../../net/egress";
-import { readCapped } from "../../net/fetch-small";
+import { requestSmall } from "../../net/fetch-small";
 import type { UpstreamRequest } from "./contract";
 
 export type VideoReply =
@@ -21,38 +20,20 @@ export async function videoRequest(
   deadlineMs = VIDEO_DEADLINE_MS,
   signal?: AbortSignal,
 ): Promise<VideoReply> {
-  let display = "the upstream";
+  let reply: Awaited<ReturnType<typeof requestSmall>>;
   try {
-    const target = await targetFor(r.url);
-    display = target.display;
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const res = await fetchPinned(target, {
-      ...r.init,
-      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
-    });
-    if (res.status >= 300 && res.status < 400) {
-      void res.body?.cancel().catch(() => {});
-      throw redirectRefusal(res, display);
-    }
-    const text = await readCapped(res, MAX_REPLY, display);
-    if (res.status >= 400) {
-      const cause = `the upstream answered ${res.status}: ${redact(text, channel.keys).slice(0, 300)}`;
-      return { ok: false, status: res.status, text, cause };
-    }
-    let json: unknown = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { ok: false, status: 502, text, cause: `${display} answered ${res.status} with a body that is not JSON` };
-    }
-    return { ok: true, status: res.status, text, json };
+    reply = await requestSmall(r.url, r.init, { deadlineMs, maxBytes: MAX_REPLY, signal });
   } catch (e) {
-    const timedOut = (e as Error)?.name === "TimeoutError";
-    return {
-      ok: false,
-      status: 0,
-      text: "",
-      cause: timedOut ? `no answer from ${display} within ${deadlineMs} ms` : describeFetchError(e, display),
-    };
+    return { ok: false, status: 0, text: "", cause: (e as Error).message };
+  }
+  const { status, text, display } = reply;
+  if (status >= 400) {
+    const cause = `the upstream answered ${status}: ${redact(text, channel.keys).slice(0, 300)}`;
+    return { ok: false, status, text, cause };
+  }
+  try {
+    return { ok: true, status, text, json: JSON.parse(text) };
+  } catch {
+    return { ok: false, status: 502, text, cause: `${display} answered ${status} with a body that is not JSON` };
   }
 }
