@@ -20,14 +20,14 @@ export function releaseVideoHold(rt: Runtime, who: Who, jobId: string, hold: Hol
   rt.ctx.ledger.settle({ requestId: jobId, tokenId: who.token.id, userId: who.user.id }, s, true, null);
 }
 
-/** The job's token and user as the serving process holds them (a deleted token: a stand-in). */
+/** The job's token and user as the serving process holds them (null when either was deleted): the
+ * token found by its key's hash, read by id (one row, not a walk over every token in the snapshot). */
 function entriesOf(rt: Runtime, job: VideoJobRow): Who | null {
   const snap = rt.ctx.snapshot.current;
   const user = snap.usersById.get(job.userId);
-  if (!user) return null;
-  let token: TokenEntry | undefined;
-  for (const t of snap.tokensByHash.values()) if (t.id === job.tokenId) token = t;
-  return token ? { token, user } : null;
+  const hash = user && rt.ctx.store.tokens.byId(job.tokenId)?.keyHash;
+  const token = hash ? snap.tokensByHash.get(hash) : undefined;
+  return user && token ? { token, user } : null;
 }
 
 export type JobEnd =
