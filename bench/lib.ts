@@ -263,6 +263,13 @@ export type Apiyi = Service & {
   env: Record<string, string>;
 };
 
+/** apiyi serving `dataDir` (set up already) on a free port, running once this resolves; no key yet. */
+export async function serveOn(dataDir: string, serveCmd = apiyiCmd(), env = APIYI_ENV): Promise<Apiyi> {
+  const apiyi: Apiyi = { name: "apiyi", port: freePort(), pid: null, key: "", dataDir, restarts: 0, serveCmd, env };
+  await serveApiyi(apiyi);
+  return apiyi;
+}
+
 /** A fresh data dir with one channel to the mock, a running server and a token whitelisted for bench-model. */
 export async function startApiyi(
   mockPort: number,
@@ -293,17 +300,7 @@ export async function startApiyi(
     [...apiyiCmd(), "price", "set", "--model", "bench-model", "--input", "1", "--output", "2", "--data-dir", dataDir],
     APIYI_ENV,
   );
-  const apiyi: Apiyi = {
-    name: "apiyi",
-    port: freePort(),
-    pid: null,
-    key: "",
-    dataDir,
-    restarts: 0,
-    serveCmd,
-    env: { ...APIYI_ENV, ...extraEnv },
-  };
-  await serveApiyi(apiyi);
+  const apiyi = await serveOn(dataDir, serveCmd, { ...APIYI_ENV, ...extraEnv });
   const out = await run(
     [
       ...apiyiCmd(),

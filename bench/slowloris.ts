@@ -7,19 +7,7 @@
 import { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  APIYI_ENV,
-  apiyiCmd,
-  CHAT_PATH,
-  flag,
-  freePort,
-  run,
-  runMain,
-  serveApiyi,
-  TMP,
-  waitFor,
-  type Apiyi,
-} from "./lib";
+import { APIYI_ENV, apiyiCmd, CHAT_PATH, flag, run, runMain, serveOn, TMP, waitFor } from "./lib";
 
 const CONNS = Number(flag("--conns") ?? 1000);
 const DEADLINE_S = Number(flag("--deadline") ?? 3);
@@ -57,17 +45,7 @@ await runMain("slowloris", async () => {
   // the setting as PUT /api/setting would store it, written before the server starts
   db.run("INSERT INTO settings (key, value) VALUES ('body_read_timeout_seconds', ?)", [String(DEADLINE_S)]);
   db.close();
-  const apiyi: Apiyi = {
-    name: "apiyi",
-    port: freePort(),
-    pid: null,
-    key: "",
-    dataDir,
-    restarts: 0,
-    serveCmd: apiyiCmd(),
-    env: APIYI_ENV,
-  };
-  await serveApiyi(apiyi);
+  const apiyi = await serveOn(dataDir);
   apiyi.key = (
     await run([...apiyiCmd(), "token", "create", "--user", "admin", "--name", "slow", "--data-dir", dataDir], APIYI_ENV)
   ).trim();

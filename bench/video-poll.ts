@@ -14,7 +14,7 @@
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { startMockVideo } from "../test/support/mock-video";
-import { APIYI_ENV, apiyiCmd, cpuTicks, flag, freePort, run, runMain, serveApiyi, TMP, type Apiyi } from "./lib";
+import { APIYI_ENV, apiyiCmd, cpuTicks, flag, run, runMain, serveOn, TMP } from "./lib";
 
 const JOBS = Number(flag("--jobs") ?? 2000);
 const DELAY_MS = Number(flag("--delay") ?? 50);
@@ -77,17 +77,7 @@ await runMain(
     const mock = startMockVideo();
     const dataDir = join(TMP, "data");
     await run([...apiyiCmd(), "migrate", "--data-dir", dataDir], APIYI_ENV);
-    const apiyi: Apiyi = {
-      name: "apiyi",
-      port: freePort(),
-      pid: null,
-      key: "",
-      dataDir,
-      restarts: 0,
-      serveCmd: apiyiCmd(),
-      env: APIYI_ENV,
-    };
-    await serveApiyi(apiyi);
+    const apiyi = await serveOn(dataDir);
     const base = `http://127.0.0.1:${apiyi.port}`;
     const pid = apiyi.workPid ?? apiyi.pid!;
     const api = await session(base, "admin", APIYI_ENV.APIYI_ADMIN_PASSWORD);
