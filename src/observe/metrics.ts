@@ -47,9 +47,18 @@ export class Metrics {
   private latency = new Histogram();
   private ttft = new Histogram();
 
+  /** label text per endpoint → model → group → status, escaped once (every call would build it again) */
+  private callKeys = new Map<string, string>();
+
   /** `model` and `group` are empty for calls refused before the model was known to be served. */
   call(endpoint: string, model: string, group: string, status: number, seconds: number, ttftSeconds: number | null) {
-    bump(this.calls, `endpoint="${endpoint}",model="${esc(model)}",group="${esc(group)}",status="${status}"`);
+    const raw = `${endpoint}\n${status}\n${model.length}\n${model}${group}`; // lengths: no two calls share one
+    let key = this.callKeys.get(raw);
+    if (key === undefined) {
+      key = `endpoint="${endpoint}",model="${esc(model)}",group="${esc(group)}",status="${status}"`;
+      this.callKeys.set(raw, key);
+    }
+    bump(this.calls, key);
     const l = `endpoint="${endpoint}"`;
     this.latency.observe(l, seconds);
     if (ttftSeconds !== null) this.ttft.observe(l, ttftSeconds);

@@ -47,6 +47,24 @@ export function settleCall(
 
 const usd = (micros: number | null) => (micros === null ? null : formatMicros(micros));
 
+/** The prices as the log row's `other` states them, formatted once per price entry (a snapshot's
+ * entries never change; a reload makes new ones). */
+const statedPrices = new WeakMap<CallBilling["price"], Record<string, string | null>>();
+function pricesDetail(price: CallBilling["price"]) {
+  let stated = statedPrices.get(price);
+  if (!stated) {
+    stated = {
+      input: usd(price.input),
+      output: usd(price.output),
+      cached_input: usd(price.cachedInput ?? price.input),
+      cache_write: usd(price.cacheWrite ?? price.input),
+      per_call: usd(price.perCall),
+    };
+    statedPrices.set(price, stated);
+  }
+  return stated;
+}
+
 /** The output limit the hold sent upstream, for the row's `other` (nothing when the call's ask stood). */
 const outputLimitDetail = (b: CallBilling) => (b.outputLimit ? { output_limit: b.outputLimit } : {});
 
@@ -61,13 +79,7 @@ function billingDetails(
 ) {
   return {
     billing: b.kind,
-    prices: {
-      input: usd(b.price.input),
-      output: usd(b.price.output),
-      cached_input: usd(b.price.cachedInput ?? b.price.input),
-      cache_write: usd(b.price.cacheWrite ?? b.price.input),
-      per_call: usd(b.price.perCall),
-    },
+    prices: pricesDetail(b.price),
     group,
     group_multiplier: formatMicros(multiplierOf(rt, group)),
     n: b.n,
