@@ -4,7 +4,7 @@
 // case for /log), 30 % the other users' (Zipf-like), 8 models, 8 channels, 3 groups, 90 % consume and
 // 10 % error, a few top-ups and adjustments; then the rollups: usage_daily aggregated in SQL, and
 // usage_hourly by the very backfill an upgraded database runs (src/store/hourly-backfill.ts).
-import { Database } from "bun:sqlite";
+import { Database, type SQLQueryBindings } from "bun:sqlite";
 import { createHash } from "node:crypto";
 import { backfillHourly } from "../src/store/hourly-backfill";
 
@@ -55,6 +55,8 @@ const GROUPS: [string, number][] = [
   ["vip", 1_500_000],
   ["svip", 800_000],
 ];
+type Token = { id: number; name: string; group: string };
+export type Caller = Token & { userId: number; username: string };
 export const FILTER_MODEL = "claude-sonnet-4-5"; // the /log model filter: 18 % of the calls
 
 export function fill(dbPath: string, ROWS: number, USERS: number) {
@@ -97,7 +99,7 @@ export function fill(dbPath: string, ROWS: number, USERS: number) {
     ["per_call", 10],
     ["per_call_first", 5],
   ]);
-  const tokens: { id: number; name: string; group: string }[] = [];
+  const tokens: Token[] = [];
   step("tokens", () =>
     db.transaction(() => {
       for (const [name, micros] of GROUPS) insertGroup.run(name, `bench group ${name}`, micros);
@@ -133,7 +135,6 @@ export function fill(dbPath: string, ROWS: number, USERS: number) {
   );
 
   // the other users, a token each (they cannot sign in: the password hash is no hash)
-  type Caller = { id: number; name: string; group: string; userId: number; username: string };
   const others: Caller[] = [];
   const insertUser = db.prepare(
     "INSERT INTO users (username, password_hash, role, status, quota) VALUES (?, 'bench:no-password', 'user', 1, 500000000)",
@@ -165,180 +166,12 @@ export function fill(dbPath: string, ROWS: number, USERS: number) {
       }
     })(),
   );
-
-  // the log rows: ids ascend with time, as written by the ledger
-  const busy = tokens.filter((_, i) => i % 25 === 24); // 40 tokens carry the admin's traffic, Zipf-like
-  const adminToken = weighted(busy.map((t, k) => [t, 1 / (k + 1)] as [(typeof busy)[number], number]));
-  const otherToken = weighted(others.map((t, k) => [t, 1 / (k + 1)] as [Caller, number]));
-  const token = (): Caller =>
-    others.length && rand() < OTHERS ? otherToken() : { ...adminToken(), userId: admin.id, username: admin.username };
-  const model = weighted(MODELS.map((m) => [m, m[1]] as [(typeof MODELS)[number], number]));
-  const failure = weighted<[number, string, string]>([
-    [[429, "rate_limited", "upstream: rate limit reached for requests"], 35],
-    [[500, "upstream_error", "upstream: internal server error"], 20],
-    [[502, "bad_gateway", "upstream: connection reset"], 15],
-    [[503, "no_available_channel", "no channel can serve this model now"], 10],
-    [[400, "invalid_request", "messages: at least one message is required"], 10],
-    [[499, "client_disconnected", "the client went away"], 10],
-  ]);
-  const multiplier = new Map(GROUPS);
-  const insertLog = db.prepare(
-    `INSERT INTO logs (created_at, type, user_id, username, token_id, token_name, model, upstream_model, "group", channel_id, endpoint,
-       prompt_tokens, cached_tokens, completion_tokens, quota, duration_ms, ttft_ms, is_stream, request_id, status_code, error_code, ip,
-       content, attempts, other)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const start = now - DAYS * DAY_MS;
-  const span = DAYS * DAY_MS - 60_000;
-  const counts = { consume: 0, error: 0, topup: 0, admin: 0 };
-  const writeRow = (i: number) => {
-    const at = start + Math.floor((i * span) / ROWS);
-    const requestId = Bun.randomUUIDv7("hex", at);
-    const ip = `203.0.113.${between(1, 254)}`;
-    const kind = rand();
-    if (kind < 0.0006) {
-      const topup = kind < 0.0005;
-      if (topup) counts.topup++;
-      else counts.admin++;
-      const amount = topup ? between(10, 500) * 500_000 : -between(1, 20) * 500_000;
-      insertLog.run(
-        at,
-        topup ? 1 : 3,
-        admin.id,
-        admin.username,
-        0,
-        "",
-        "",
-        "",
-        "",
-        0,
-        "",
-        0,
-        0,
-        0,
-        amount,
-        0,
-        0,
-        0,
-        requestId,
-        0,
-        "",
-        ip,
-        topup ? `top-up of $${amount / 500_000} by admin` : `admin adjustment: $${amount / 500_000}`,
-        "[]",
-        "{}",
-      );
-      return;
-    }
-    const t = token();
-    const [name, , inUsd, outUsd, endpoint] = model();
-    const channel = between(1, CHANNELS);
-    if (kind < 0.1006) {
-      counts.error++;
-      const [status, code, message] = failure();
-      const ms = between(20, 3_000);
-      const attempts =
-        status === 503
-          ? []
-          : status === 502
-            ? [
-                { channel_id: channel, status: 502, ms, error: "reset" },
-                { channel_id: (channel % CHANNELS) + 1, status, ms: 40 },
-              ]
-            : [{ channel_id: channel, status, ms }];
-      insertLog.run(
-        at,
-        5,
-        t.userId,
-        t.username,
-        t.id,
-        t.name,
-        name,
-        name,
-        t.group,
-        status === 503 ? 0 : channel,
-        endpoint,
-        0,
-        0,
-        0,
-        0,
-        ms,
-        0,
-        rand() < 0.6 ? 1 : 0,
-        requestId,
-        status,
-        code,
-        ip,
-        message,
-        JSON.stringify(attempts),
-        JSON.stringify({ billing: "usage", cost: 0, refund: 0 }),
-      );
-      return;
-    }
-    counts.consume++;
-    const embedding = outUsd === 0;
-    const prompt = Math.round(Math.exp(5 + rand() * 5));
-    const cached = rand() < 0.3 ? Math.floor(prompt * rand() * 0.8) : 0;
-    const completion = embedding ? 0 : Math.round(Math.exp(3 + rand() * 4));
-    const stream = !embedding && rand() < 0.65;
-    const ttft = stream ? between(150, 1_500) : 0;
-    const duration = ttft + between(100, 400) + completion * between(8, 30);
-    const cost = Math.round(
-      (((prompt - cached) * inUsd + cached * inUsd * 0.1 + completion * outUsd) / 1e6) *
-        500_000 *
-        (multiplier.get(t.group)! / 1e6),
-    );
-    const attempts =
-      rand() < 0.05
-        ? [
-            { channel_id: (channel % CHANNELS) + 1, status: 502, ms: between(20, 200), error: "reset" },
-            { channel_id: channel, status: 200, ms: duration },
-          ]
-        : [{ channel_id: channel, status: 200, ms: duration }];
-    const other = {
-      billing: "usage",
-      prices: { input: String(inUsd), output: String(outUsd), cached_input: String(inUsd * 0.1), per_call: null },
-      group: t.group,
-      group_multiplier: String(multiplier.get(t.group)! / 1e6),
-      n: 1,
-      usage: { prompt, cached, completion },
-      cost,
-      hold: cost * 2 + 500,
-      refund: cost + 500,
-      shortfall: 0,
-    };
-    insertLog.run(
-      at,
-      2,
-      t.userId,
-      t.username,
-      t.id,
-      t.name,
-      name,
-      name,
-      t.group,
-      channel,
-      endpoint,
-      prompt,
-      cached,
-      completion,
-      cost,
-      duration,
-      ttft,
-      stream ? 1 : 0,
-      requestId,
-      200,
-      "",
-      ip,
-      "",
-      JSON.stringify(attempts),
-      JSON.stringify(other),
-    );
-  };
+  const insertLog = db.prepare(INSERT_LOG);
+  const { row, counts } = logRows(admin, tokens, others, ROWS, now);
   step(`${ROWS.toLocaleString("en-US")} log rows`, () => {
     for (let from = 0; from < ROWS; from += TX_ROWS)
       db.transaction(() => {
-        for (let i = from; i < Math.min(ROWS, from + TX_ROWS); i++) writeRow(i);
+        for (let i = from; i < Math.min(ROWS, from + TX_ROWS); i++) insertLog.run(...row(i));
       })();
   });
 
@@ -379,4 +212,183 @@ export function fill(dbPath: string, ROWS: number, USERS: number) {
   };
   db.close();
   return summary;
+}
+
+/** The log rows' INSERT, whose values `logRows` makes. */
+export const INSERT_LOG = `INSERT INTO logs (created_at, type, user_id, username, token_id, token_name, model, upstream_model, "group", channel_id, endpoint,
+       prompt_tokens, cached_tokens, completion_tokens, quota, duration_ms, ttft_ms, is_stream, request_id, status_code, error_code, ip,
+       content, attempts, other)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The values of the `i`-th of `rows` log rows over the DAYS before `now` (ids ascend with time, as the
+ * ledger writes them: 70 % of the calls by the admin's busy tokens, the rest by `others`), and the
+ * count of each kind made so far. Also used by log-indexes.ts. */
+export function logRows(
+  admin: { id: number; username: string },
+  tokens: Token[],
+  others: Caller[],
+  rows: number,
+  now: number,
+) {
+  const busy = tokens.filter((_, i) => i % 25 === 24); // 40 tokens carry the admin's traffic, Zipf-like
+  const adminToken = weighted(busy.map((t, k) => [t, 1 / (k + 1)] as [(typeof busy)[number], number]));
+  const otherToken = weighted(others.map((t, k) => [t, 1 / (k + 1)] as [Caller, number]));
+  const token = (): Caller =>
+    others.length && rand() < OTHERS ? otherToken() : { ...adminToken(), userId: admin.id, username: admin.username };
+  const model = weighted(MODELS.map((m) => [m, m[1]] as [(typeof MODELS)[number], number]));
+  const failure = weighted<[number, string, string]>([
+    [[429, "rate_limited", "upstream: rate limit reached for requests"], 35],
+    [[500, "upstream_error", "upstream: internal server error"], 20],
+    [[502, "bad_gateway", "upstream: connection reset"], 15],
+    [[503, "no_available_channel", "no channel can serve this model now"], 10],
+    [[400, "invalid_request", "messages: at least one message is required"], 10],
+    [[499, "client_disconnected", "the client went away"], 10],
+  ]);
+  const multiplier = new Map(GROUPS);
+  const start = now - DAYS * DAY_MS;
+  const span = DAYS * DAY_MS - 60_000;
+  const counts = { consume: 0, error: 0, topup: 0, admin: 0 };
+  const row = (i: number): SQLQueryBindings[] => {
+    const at = start + Math.floor((i * span) / rows);
+    const requestId = Bun.randomUUIDv7("hex", at);
+    const ip = `203.0.113.${between(1, 254)}`;
+    const kind = rand();
+    if (kind < 0.0006) {
+      const topup = kind < 0.0005;
+      if (topup) counts.topup++;
+      else counts.admin++;
+      const amount = topup ? between(10, 500) * 500_000 : -between(1, 20) * 500_000;
+      return [
+        at,
+        topup ? 1 : 3,
+        admin.id,
+        admin.username,
+        0,
+        "",
+        "",
+        "",
+        "",
+        0,
+        "",
+        0,
+        0,
+        0,
+        amount,
+        0,
+        0,
+        0,
+        requestId,
+        0,
+        "",
+        ip,
+        topup ? `top-up of $${amount / 500_000} by admin` : `admin adjustment: $${amount / 500_000}`,
+        "[]",
+        "{}",
+      ];
+    }
+    const t = token();
+    const [name, , inUsd, outUsd, endpoint] = model();
+    const channel = between(1, CHANNELS);
+    if (kind < 0.1006) {
+      counts.error++;
+      const [status, code, message] = failure();
+      const ms = between(20, 3_000);
+      const attempts =
+        status === 503
+          ? []
+          : status === 502
+            ? [
+                { channel_id: channel, status: 502, ms, error: "reset" },
+                { channel_id: (channel % CHANNELS) + 1, status, ms: 40 },
+              ]
+            : [{ channel_id: channel, status, ms }];
+      return [
+        at,
+        5,
+        t.userId,
+        t.username,
+        t.id,
+        t.name,
+        name,
+        name,
+        t.group,
+        status === 503 ? 0 : channel,
+        endpoint,
+        0,
+        0,
+        0,
+        0,
+        ms,
+        0,
+        rand() < 0.6 ? 1 : 0,
+        requestId,
+        status,
+        code,
+        ip,
+        message,
+        JSON.stringify(attempts),
+        JSON.stringify({ billing: "usage", cost: 0, refund: 0 }),
+      ];
+    }
+    counts.consume++;
+    const embedding = outUsd === 0;
+    const prompt = Math.round(Math.exp(5 + rand() * 5));
+    const cached = rand() < 0.3 ? Math.floor(prompt * rand() * 0.8) : 0;
+    const completion = embedding ? 0 : Math.round(Math.exp(3 + rand() * 4));
+    const stream = !embedding && rand() < 0.65;
+    const ttft = stream ? between(150, 1_500) : 0;
+    const duration = ttft + between(100, 400) + completion * between(8, 30);
+    const cost = Math.round(
+      (((prompt - cached) * inUsd + cached * inUsd * 0.1 + completion * outUsd) / 1e6) *
+        500_000 *
+        (multiplier.get(t.group)! / 1e6),
+    );
+    const attempts =
+      rand() < 0.05
+        ? [
+            { channel_id: (channel % CHANNELS) + 1, status: 502, ms: between(20, 200), error: "reset" },
+            { channel_id: channel, status: 200, ms: duration },
+          ]
+        : [{ channel_id: channel, status: 200, ms: duration }];
+    const other = {
+      billing: "usage",
+      prices: { input: String(inUsd), output: String(outUsd), cached_input: String(inUsd * 0.1), per_call: null },
+      group: t.group,
+      group_multiplier: String(multiplier.get(t.group)! / 1e6),
+      n: 1,
+      usage: { prompt, cached, completion },
+      cost,
+      hold: cost * 2 + 500,
+      refund: cost + 500,
+      shortfall: 0,
+    };
+    return [
+      at,
+      2,
+      t.userId,
+      t.username,
+      t.id,
+      t.name,
+      name,
+      name,
+      t.group,
+      channel,
+      endpoint,
+      prompt,
+      cached,
+      completion,
+      cost,
+      duration,
+      ttft,
+      stream ? 1 : 0,
+      requestId,
+      200,
+      "",
+      ip,
+      "",
+      JSON.stringify(attempts),
+      JSON.stringify(other),
+    ];
+  };
+  return { row, counts };
 }

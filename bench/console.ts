@@ -173,7 +173,7 @@ function pager(body: string, want: string) {
 /** The pager of a price list, which must count at least 2,000 priced models. */
 function catalogPager(body: string, want: string) {
   const page = pager(body, want);
-  const models = Number(/· (\d+) models/.exec(page)?.[1] ?? 0);
+  const models = Number(/· ([\d,]+) models/.exec(page)?.[1].replaceAll(",", "") ?? 0);
   expect(models >= 2000, `${page}: fewer than 2,000 priced models`);
   return page;
 }
@@ -257,7 +257,7 @@ try {
     ["/log?type=2", "/log?type=2"],
     ["/dashboard", "/dashboard"],
     ["/admin/logs", "/admin/logs", (b) => pager(b, "Page 1 of ")],
-    ["/admin/logs page 1000", "/admin/logs?p=1000", (b) => pager(b, "Page 1000 of ")],
+    ["/admin/logs page 1000", "/admin/logs?p=1000", (b) => pager(b, `Page ${(1000).toLocaleString("en-US")} of `)],
     ["/admin/dashboard, today", "/admin/dashboard?period=today", calls(false)],
     ["/admin/dashboard, 7 days", "/admin/dashboard?period=7d", calls(false)],
     ["/admin/dashboard, 30 days", "/admin/dashboard?period=30d", calls(false)],

@@ -141,18 +141,20 @@ export const hasFilter = (s: LogSearch) => LOG_PARAMS.some((k) => s.params[k] !=
 
 export type LogPage = { rows: LogRow[]; newerAfter?: number; olderBefore?: number };
 
-/** One page, newest first, with the cursors of the pages next to it. */
+/** One page, newest first, with the cursors of the pages next to it. A filter no index serves may
+ * show fewer rows than `size` (its walk is bounded: store/log-browse.ts), still with its links. */
 export function logPage(ctx: Ctx, s: LogSearch): LogPage {
   const store = logBrowseStore(ctx.db);
   if (s.cursor.after !== undefined) {
     const newer = store.page(s.filter, s.cursor, s.size);
     // nothing newer than this page: it is the first page, shown full
     if (newer.more && newer.rows.length)
-      return { rows: newer.rows, newerAfter: newer.rows[0].id, olderBefore: newer.rows.at(-1)!.id };
+      return { rows: newer.rows, newerAfter: newer.next, olderBefore: newer.rows.at(-1)!.id };
+    if (newer.more) return { rows: [], newerAfter: newer.next };
     return logPage(ctx, { ...s, cursor: {} });
   }
-  const { rows, more } = store.page(s.filter, s.cursor, s.size);
-  const olderBefore = more ? rows.at(-1)!.id : undefined;
+  const { rows, more, next } = store.page(s.filter, s.cursor, s.size);
+  const olderBefore = more ? next : undefined;
   if (s.cursor.before === undefined) return { rows, olderBefore };
   return { rows, olderBefore, newerAfter: rows.length ? rows[0].id : s.cursor.before - 1 };
 }
@@ -224,10 +226,10 @@ export function* logBatches(ctx: Ctx, filter: LogFilter, batch = 1000) {
   const store = logBrowseStore(ctx.db);
   let before: number | undefined;
   for (;;) {
-    const { rows, more } = store.page(filter, { before }, batch);
+    const { rows, more, next } = store.page(filter, { before }, batch);
     if (rows.length) yield rows;
     if (!more) return;
-    before = rows.at(-1)!.id;
+    before = next;
   }
 }
 

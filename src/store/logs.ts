@@ -4,7 +4,7 @@
 import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { LOG_TYPE } from "../core/status";
 import type { Db } from "../db/open";
-import { logs } from "../db/schema";
+import { isRareLogType, logs, RARE_LOG_TYPES } from "../db/schema";
 
 export type NewLog = typeof logs.$inferInsert;
 
@@ -54,11 +54,12 @@ export type LogFilter = {
 
 /** The WHERE of a log filter (plus `extra` terms). With a request id, its own index finds the row:
  * a bare user_id term would make SQLite (without statistics) walk all the user's rows through
- * logs_user_id instead, so `+user_id` keeps the planner off that index. */
+ * logs_user_id instead, so `+user_id` keeps the planner off that index. A rare type (top-up,
+ * adjustment, system) repeats its partial index's condition, so SQLite reads that index. */
 export function logWhere(f: LogFilter, extra: (SQL | undefined)[] = []): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
   if (f.userId !== undefined) parts.push(f.requestId ? sql`+${logs.userId} = ${f.userId}` : eq(logs.userId, f.userId));
-  if (f.type !== undefined) parts.push(eq(logs.type, f.type));
+  if (f.type !== undefined) parts.push(eq(logs.type, f.type), isRareLogType(f.type) ? RARE_LOG_TYPES : undefined);
   if (f.model) parts.push(eq(logs.model, f.model));
   if (f.tokenName) parts.push(eq(logs.tokenName, f.tokenName));
   if (f.requestId) parts.push(eq(logs.requestId, f.requestId));
@@ -86,8 +87,11 @@ export const logStore = (db: Db) => ({
     const w = and(
       userId === undefined ? undefined : eq(logs.userId, userId),
       inArray(logs.type, [LOG_TYPE.topup, LOG_TYPE.admin]),
+      RARE_LOG_TYPES,
     );
-    const items = db.select().from(logs).where(w).orderBy(desc(logs.id)).limit(limit).offset(offset).all();
+    // `+id`: the order from the rare rows' partial index, sorted (they are few), not a walk of every row by id
+    const newest = sql`+${logs.id} DESC`;
+    const items = db.select().from(logs).where(w).orderBy(newest).limit(limit).offset(offset).all();
     const total = db.select({ n: count() }).from(logs).where(w).get()!.n;
     return { items, total };
   },
