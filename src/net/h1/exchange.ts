@@ -56,8 +56,13 @@ export class Exchange implements ConnUser {
 
   private readHead(buf: Buffer): void {
     let data = this.partial ? Buffer.concat([this.partial, buf]) : buf;
+    let from = this.partial ? Math.max(0, this.partial.length - 3) : 0;
     for (;;) {
-      const from = this.partial ? Math.max(0, this.partial.length - 3) : 0;
+      // empty lines before a status line are skipped (as llhttp does; RFC 9112 §2.2's robustness)
+      while (data[0] === 13 && data[1] === 10) {
+        data = data.subarray(2);
+        from = Math.max(0, from - 2);
+      }
       const end = data.indexOf("\r\n\r\n", from, "latin1");
       if (end < 0) {
         if (data.length > MAX_HEAD) throw parseError("HPE_HEADER_OVERFLOW", "header section over 64 KiB");
@@ -73,6 +78,7 @@ export class Exchange implements ConnUser {
         this.start(head, data);
         return;
       }
+      from = 0;
       if (data.length === 0) return; // an interim answer (100 Continue, 103): the real one follows
     }
   }
