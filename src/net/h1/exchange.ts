@@ -1,8 +1,7 @@
 // One request and its response on a connection of the HTTP/1.1 client: writes the request, reads the
 // head (1xx interim answers skipped, at most 64 KiB), then resolves with a genuine Response: the body's
-// bytes directly when they all came with the head, else a ReadableStream fed from the socket. The
-// stream holds at most HIGH_WATER bytes the reader has not taken: beyond that the socket is paused
-// (socket.pause(), so TCP flow control slows the upstream) and resumed when the reader pulls.
+// bytes directly when they all came with the head, else a bounded stream fed from the socket
+// (net/h1/stream.ts).
 // The connection goes back to the pool once the body was read to its end; it is closed instead on
 // `connection: close`, a parse error, a cancelled body, an abort, or bytes beyond the response.
 import { type BodyDecoder, bodyDecoder } from "./body";
@@ -11,9 +10,9 @@ import { closedEarly, type H1Error, h1Error, parseError } from "./errors";
 import { type Head, parseHead } from "./head";
 import { release } from "./pool";
 import type { Prepared } from "./request";
+import { BodyStream } from "./stream";
 
 const MAX_HEAD = 64 * 1024;
-const HIGH_WATER = 256 * 1024;
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 export type Outcome = { response: Response } | { error: H1Error; retryable: boolean };
@@ -24,8 +23,7 @@ export class Exchange implements ConnUser {
   private partial: Buffer | null = null;
   private head: Head | null = null;
   private decoder: BodyDecoder | null = null;
-  private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-  private paused = false;
+  private body: BodyStream | null = null;
   private finished = false;
   /** told once when the exchange is over (body read, failed or aborted) */
   onFinished: (() => void) | null = null;
@@ -38,8 +36,13 @@ export class Exchange implements ConnUser {
     settle: (o: Outcome) => void,
   ) {
     this.settle = settle;
-    conn.user = this;
     conn.uses++;
+    if (conn.closed) {
+      // closed between leaving the pool and now: as if it closed as the request went out
+      queueMicrotask(() => this.onClose(null));
+      return;
+    }
+    conn.user = this;
     conn.write(p.head);
     if (p.body) conn.write(p.body);
   }
@@ -102,44 +105,24 @@ export class Exchange implements ConnUser {
       this.end(rest.subarray(used));
       return;
     }
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start: (c) => {
-          this.controller = c;
-          for (const part of parts) c.enqueue(part);
-        },
-        pull: () => {
-          if (this.paused && !this.finished) {
-            this.paused = false;
-            this.conn.socket?.resume();
-          }
-        },
-        cancel: () => this.fail(h1Error("Cancelled", "the body was cancelled"), true),
-      },
-      { highWaterMark: HIGH_WATER, size: (chunk) => chunk?.byteLength ?? 0 },
+    this.body = new BodyStream(
+      () => this.conn.socket,
+      parts,
+      () => this.fail(h1Error("Cancelled", "the body was cancelled"), true),
     );
-    this.answer(new Response(body, init));
-    this.pauseIfFull();
+    this.answer(new Response(this.body.stream, init));
   }
 
   private readBody(buf: Buffer): void {
     const d = this.decoder as BodyDecoder;
-    const c = this.controller;
-    const used = d.feed(buf, c ? (b) => c.enqueue(b) : () => {});
+    const body = this.body;
+    const used = d.feed(buf, body ? body.push : () => {});
     if (d.done) {
-      c?.close();
+      body?.close();
       this.end(buf.subarray(used));
       return;
     }
-    this.pauseIfFull();
-  }
-
-  private pauseIfFull(): void {
-    const c = this.controller;
-    if (c && !this.paused && (c.desiredSize ?? 1) <= 0) {
-      this.paused = true;
-      this.conn.socket?.pause();
-    }
+    body?.pauseIfFull();
   }
 
   private answer(response: Response): void {
@@ -159,7 +142,6 @@ export class Exchange implements ConnUser {
   private end(extra: Uint8Array): void {
     this.finish();
     const head = this.head as Head;
-    if (this.paused) this.conn.socket?.resume();
     release(this.conn, !head.close && extra.length === 0 && this.conn.flushed);
   }
 
@@ -173,21 +155,21 @@ export class Exchange implements ConnUser {
     const s = this.settle;
     this.settle = null;
     if (s) s({ error: error as H1Error, retryable: false });
-    else if (!quiet) this.controller?.error(error);
+    else if (!quiet) this.body?.error(error);
   }
 
   onClose(error: H1Error | null): void {
     if (this.finished) return;
     this.finish();
     if (this.head && this.decoder?.endsAtClose) {
-      this.controller?.close();
+      this.body?.close();
       return;
     }
     const e = this.head ? closedEarly() : (error ?? closedEarly());
     const s = this.settle;
     this.settle = null;
     if (s) s({ error: e, retryable: this.retryable(error) });
-    else this.controller?.error(e);
+    else this.body?.error(e);
   }
 
   /** A reused connection that closed before any byte of the answer: the keep-alive race. */
