@@ -5,6 +5,7 @@
 // refused address in between. Redirects are never followed unless the caller asks (only GET/HEAD,
 // each hop checked again, credentials dropped).
 import { parseIp, refusedHost } from "../core/egress";
+import { h1Fetch } from "./h1/client";
 import { EgressError, resolveChecked } from "./resolve";
 
 export { EgressError };
@@ -129,8 +130,19 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry a credential: never sent to where a redirect points. */
 const CREDENTIAL = /^(authorization|proxy-authorization|cookie)$|key|token|secret|auth/i;
 
-/** One request to a checked target, redirects not followed (a 3xx comes back as it is). */
-export const fetchPinned = (t: Target, init: Init): Promise<Response> => fetch(t.url, pinned(init, t));
+/** The kill switch: APIYI_UPSTREAM_CLIENT=fetch sends every request through Bun's fetch (read once). */
+const H1 = process.env.APIYI_UPSTREAM_CLIENT !== "fetch";
+
+/** One request to a checked target, redirects not followed (a 3xx comes back as it is): through the
+ * HTTP/1.1 client (net/h1/client.ts), or Bun's fetch for what that client leaves to it. */
+export function fetchPinned(t: Target, init: Init): Promise<Response> {
+  if (H1) {
+    const tls = t.tls && init.tls ? { ...init.tls, ...t.tls } : (t.tls ?? init.tls);
+    const sent = h1Fetch(t, tls === init.tls ? init : { ...init, tls });
+    if (sent) return sent;
+  }
+  return fetch(t.url, pinned(init, t));
+}
 
 /** Where a 3xx pointed (scheme, host and port only: a path or query may carry a token), or null. */
 function redirectOrigin(res: Response, from: string): string | null {
