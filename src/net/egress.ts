@@ -6,6 +6,7 @@
 // each hop checked again, credentials dropped).
 import { parseIp, refusedHost } from "../core/egress";
 import { h1Fetch } from "./h1/client";
+import type { DIRECT_BODY } from "./h1/source";
 import { EgressError, resolveChecked } from "./resolve";
 
 export { EgressError };
@@ -135,7 +136,7 @@ const H1 = process.env.APIYI_UPSTREAM_CLIENT !== "fetch";
 
 /** One request to a checked target, redirects not followed (a 3xx comes back as it is): through the
  * HTTP/1.1 client (net/h1/client.ts), or Bun's fetch for what that client leaves to it. */
-export function fetchPinned(t: Target, init: Init): Promise<Response> {
+export function fetchPinned(t: Target, init: Init & { [DIRECT_BODY]?: boolean }): Promise<Response> {
   if (H1) {
     const tls = t.tls && init.tls ? { ...init.tls, ...t.tls } : (t.tls ?? init.tls);
     const sent = h1Fetch(t, tls === init.tls ? init : { ...init, tls });

@@ -7,7 +7,7 @@ import { fetchPinned } from "../../src/net/egress";
 import { configurePool, poolStats } from "../../src/net/h1/pool";
 import { lengthReply, rawUpstream, until } from "../support/raw-upstream";
 
-const DEFAULTS = { maxSockets: 256, maxQueue: 4096, idleMs: 30_000 };
+const DEFAULTS = { maxSockets: 16_384, maxQueue: 4096, idleMs: 30_000 };
 afterEach(() => configurePool(DEFAULTS));
 
 describe("h1 keep-alive pool", () => {

@@ -1,7 +1,8 @@
 // One request and its response on a connection of the HTTP/1.1 client: writes the request, reads the
 // head (1xx interim answers skipped, at most 64 KiB), then resolves with a genuine Response: the body's
 // bytes directly when they all came with the head, else a bounded stream fed from the socket
-// (net/h1/stream.ts).
+// (net/h1/stream.ts), or, when the caller asked for it (DIRECT_BODY) and the answer is a 2xx, the
+// chunks through a source without a stream (net/h1/source.ts).
 // The connection goes back to the pool once the body was read to its end; it is closed instead on
 // `connection: close`, a parse error, a cancelled body, an abort, or bytes beyond the response.
 import { type BodyDecoder, bodyDecoder } from "./body";
@@ -10,6 +11,7 @@ import { closedEarly, type H1Error, h1Error, parseError } from "./errors";
 import { type Head, parseHead } from "./head";
 import { release } from "./pool";
 import type { Prepared } from "./request";
+import { PushSource } from "./source";
 import { BodyStream } from "./stream";
 
 const MAX_HEAD = 64 * 1024;
@@ -23,7 +25,7 @@ export class Exchange implements ConnUser {
   private partial: Buffer | null = null;
   private head: Head | null = null;
   private decoder: BodyDecoder | null = null;
-  private body: BodyStream | null = null;
+  private body: BodyStream | PushSource | null = null;
   private finished = false;
   /** told once when the exchange is over (body read, failed or aborted) */
   onFinished: (() => void) | null = null;
@@ -105,12 +107,17 @@ export class Exchange implements ConnUser {
       this.end(rest.subarray(used));
       return;
     }
-    this.body = new BodyStream(
-      () => this.conn.socket,
-      parts,
-      () => this.fail(h1Error("Cancelled", "the body was cancelled"), true),
-    );
-    this.answer(new Response(this.body.stream, init));
+    const socket = () => this.conn.socket;
+    const cancelled = () => this.fail(h1Error("Cancelled", "the body was cancelled"), true);
+    if (this.p.direct && head.status < 300) {
+      const source = new PushSource(socket, parts, cancelled);
+      this.body = source;
+      this.answer(source.answer(init));
+      return;
+    }
+    const stream = new BodyStream(socket, parts, cancelled);
+    this.body = stream;
+    this.answer(new Response(stream.stream, init));
   }
 
   private readBody(buf: Buffer): void {

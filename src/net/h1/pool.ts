@@ -8,7 +8,10 @@ import { h1Error } from "./errors";
 import type { Prepared } from "./request";
 
 export type PoolLimits = { maxSockets: number; maxQueue: number; idleMs: number };
-const limits: PoolLimits = { maxSockets: 256, maxQueue: 4096, idleMs: 30_000 };
+/** maxSockets: a stream holds its connection for as long as the model writes (minutes), so an origin
+ * may need as many as the gateway has streams open: the same 16,384 as Bun's fetch is given at start
+ * (cli/fetch-limit.ts); 256 (fetch's own default) queued the 257th stream behind the others. */
+const limits: PoolLimits = { maxSockets: 16_384, maxQueue: 4096, idleMs: 30_000 };
 
 type Waiter = {
   resolve: (c: Conn) => void;

@@ -7,6 +7,7 @@
 // values fetch would refuse (fetch then throws its own TypeError).
 // Host is the target's original host; Content-Length, Transfer-Encoding, Connection and
 // Accept-Encoding from the caller are dropped (no compressed answers: nothing here decompresses).
+import { DIRECT_BODY } from "./source";
 import type { Target } from "../egress";
 import { TOKEN } from "./head";
 
@@ -16,6 +17,8 @@ export type Prepared = {
   head: Uint8Array;
   body: Uint8Array | null;
   idempotent: boolean;
+  /** a 2xx body is wanted as a ChunkSource (net/h1/source.ts), not a stream */
+  direct: boolean;
   /** the pool's key: address, port and TLS settings */
   key: string;
   tls: TlsSettings | null;
@@ -141,6 +144,7 @@ export function prepare(t: Target, init: BunFetchRequestInit): Prepared | null {
     head: Buffer.from(head, "latin1"),
     body: null,
     idempotent: IDEMPOTENT.has(method),
+    direct: (init as { [DIRECT_BODY]?: boolean })[DIRECT_BODY] === true,
     key: `${t.address}|${t.port}${tlsKey}`,
     tls,
   };

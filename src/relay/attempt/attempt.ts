@@ -13,6 +13,7 @@ import {
   targetFor,
   type Target,
 } from "../../net/egress";
+import { DIRECT_BODY } from "../../net/h1/source";
 import { isWarm, markReachable, probeOrigin } from "./connect-check";
 import type { Provider, UpstreamCall } from "../wire/contract";
 
@@ -86,12 +87,17 @@ export async function attemptUpstream(
   const firstByte = setTimeout(() => controller.abort("first_byte_timeout"), channel.timeouts.firstByteMs);
   clientSignal.addEventListener("abort", abort, { once: true });
   try {
-    // "Sent": Bun's fetch writes a body held in memory (JSON text, form data) in one go as soon as
-    // its connection is open, and tells JS nothing of that write. The connection is known to open
+    // "Sent": the upstream client (net/h1, or Bun's fetch for what it leaves to fetch) writes a body
+    // held in memory (JSON text, form data) in one go as soon as its connection is open, and tells JS
+    // nothing of that write. The connection is known to open
     // (a pooled one, or the origin the connect check just reached), so from this call on the
     // upstream is taken to have the prompt: a client that leaves now owes at least its prompt.
     // gaps between body chunks are bounded by relay/attempt/watchdog.ts (Bun's fetch `timeout` does not)
-    const response = await fetchPinned(target, { ...init, signal: controller.signal });
+    // a stream's 2xx body comes as chunks (net/h1/source.ts), read as they arrive (respond/stream.ts)
+    const sent = call.stream
+      ? { ...init, signal: controller.signal, [DIRECT_BODY]: true }
+      : { ...init, signal: controller.signal };
+    const response = await fetchPinned(target, sent);
     clearTimeout(firstByte);
     markReachable(channel.baseUrl);
     const ms = performance.now() - started;

@@ -14,6 +14,8 @@ import { StreamMeter } from "./meter";
 import { redactJsonError } from "./redact-errors";
 import type { Runtime } from "../../runtime";
 import { relayStream, type StreamResult } from "./stream";
+import { readAhead } from "./read-ahead";
+import { bodySource } from "../../net/h1/source";
 import type { TextStream } from "../wire/translate";
 import type { Json } from "../wire/codec";
 import { unwatch, watchIdle } from "../attempt/watchdog";
@@ -122,7 +124,7 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
     const billable = result.end === "done" || result.end === "client_gone" || usage.completion > 0;
     finishCall(rt, call, { status: 200, usage, firstByteAt: result.firstChunkAt, errorCode, billable });
   };
-  const stream = relayStream(upstream.body!, {
+  const stream = relayStream(bodySource(upstream) ?? readAhead(upstream.body!), {
     meter,
     stripUsage: plan.stripUsage,
     idleMs: plan.idleMs,

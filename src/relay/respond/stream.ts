@@ -3,10 +3,10 @@
 // that did not ask for usage, translates events when the client speaks another format, ends a cut
 // stream with an error event (in the client's shape) instead of its normal end, and aborts the
 // upstream when the client goes away. The upstream's own error events are redacted before anything
-// else sees them. The upstream is read as its bytes arrive (read-ahead.ts), not when the client asks
-// for more.
+// else sees them. The upstream is read as its bytes arrive (the HTTP/1.1 client's chunk source, or
+// read-ahead.ts over a fetch body), not when the client asks for more.
 import type { StreamMeter } from "./meter";
-import { readAhead } from "./read-ahead";
+import type { ChunkSource } from "../../net/h1/source";
 import { redactStreamErrors } from "./redact-errors";
 import type { TextStream } from "../wire/translate";
 import { unwatch, watchIdle } from "../attempt/watchdog";
@@ -81,10 +81,7 @@ function render(chunk: Uint8Array, transform?: TextStream): Uint8Array {
   return transform ? encoder.encode(transform.push(decoder.decode(chunk))) : chunk;
 }
 
-export function relayStream(
-  upstream: ReadableStream<Uint8Array>,
-  opts: RelayStreamOptions,
-): ReadableStream<Uint8Array> {
+export function relayStream(body: ChunkSource, opts: RelayStreamOptions): ReadableStream<Uint8Array> {
   let carry: Uint8Array | null = null;
   let firstChunkAt: number | null = null;
   let bytes = 0;
@@ -94,10 +91,9 @@ export function relayStream(
     idle = true;
     opts.abortUpstream();
   });
-  const body = readAhead(upstream, () => {
+  body.onBytes = () => {
     watch.last = performance.now();
-  });
-  const { reader } = body;
+  };
   const end = (how: StreamEnd) => {
     if (ended) return;
     ended = true;
@@ -114,7 +110,7 @@ export function relayStream(
     } catch {} // the client may be gone already
     end("shutdown");
     opts.abortUpstream();
-    reader.cancel().catch(() => {});
+    body.cancel();
   };
   open.add(shut);
   const cut = (controller: ReadableStreamDirectController) => {
@@ -172,7 +168,7 @@ export function relayStream(
     },
     cancel() {
       opts.abortUpstream();
-      reader.cancel().catch(() => {});
+      body.cancel();
       end("client_gone");
     },
   };

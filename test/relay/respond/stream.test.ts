@@ -4,7 +4,7 @@
 // metered, before the cut's error event; the read-ahead stops at its bound until the client takes
 // more; a normal stream ends normally.
 import { describe, expect, test } from "bun:test";
-import { READ_AHEAD_BYTES } from "../../../src/relay/respond/read-ahead";
+import { READ_AHEAD_BYTES, readAhead } from "../../../src/relay/respond/read-ahead";
 import { StreamMeter } from "../../../src/relay/respond/meter";
 import { relayStream, type StreamResult } from "../../../src/relay/respond/stream";
 import { openaiUsage } from "../../../src/relay/wire/openai/usage";
@@ -16,7 +16,7 @@ const ERROR = 'data: {"error":{"code":"CODE"}}\n\n';
 function relay(upstream: ReadableStream<Uint8Array>) {
   const meter = new StreamMeter(openaiUsage);
   const ended: StreamResult[] = [];
-  const out = relayStream(upstream, {
+  const out = relayStream(readAhead(upstream), {
     meter,
     stripUsage: false,
     idleMs: 60_000,

@@ -1,0 +1,112 @@
+// A response body handed over chunk by chunk, without a ReadableStream: for the relay's streams (SSE),
+// which read every chunk as it arrives anyway (relay/respond/stream.ts). A caller asks for it by
+// putting DIRECT_BODY in fetchPinned's init; a 2xx answer of the HTTP/1.1 client then comes as a
+// Response without a body, and `bodySource(response)` gives the chunks. It holds at most HIGH_WATER
+// bytes the reader has not taken; beyond that the socket is paused (TCP flow control slows the
+// upstream) until the reader takes them. An answer through Bun's fetch (what the client leaves to it)
+// has no source: the caller reads `response.body` as before.
+import type { Socket } from "bun";
+
+/** In fetchPinned's init: a 2xx body is wanted as a ChunkSource. */
+export const DIRECT_BODY: unique symbol = Symbol("apiyi.directBody");
+
+const HIGH_WATER = 64 * 1024;
+
+export type Next = { chunk: Uint8Array } | { done: true } | { error: unknown };
+/** A body read chunk by chunk: `next` gives the next chunk, or how the body ended once none is left. */
+export interface ChunkSource {
+  next(): Promise<Next>;
+  /** the reader gives up: the connection is closed, the body not read further */
+  cancel(): void;
+  /** told each time bytes arrive (the relay's idle watchdog) */
+  onBytes: () => void;
+}
+
+const DONE = { done: true } as const;
+const sources = new WeakMap<Response, ChunkSource>();
+
+/** The chunks of a response the HTTP/1.1 client answered with DIRECT_BODY, or null (read its body). */
+export const bodySource = (r: Response): ChunkSource | null => sources.get(r) ?? null;
+
+export class PushSource implements ChunkSource {
+  private queue: Uint8Array[] = [];
+  private queued = 0;
+  private ended: typeof DONE | { error: unknown } | null = null;
+  private waiting: ((n: Next) => void) | null = null;
+  private paused = false;
+  onBytes: () => void = () => {};
+
+  /** `first`: body bytes that came with the head; `onCancel`: the reader gave up. */
+  constructor(
+    private readonly socket: () => Socket<unknown> | null,
+    first: Uint8Array[],
+    private readonly onCancel: () => void,
+  ) {
+    for (const part of first) this.push(part);
+  }
+
+  /** The response that carries this source (no body of its own). */
+  answer(init: ResponseInit): Response {
+    const r = new Response(null, init);
+    sources.set(r, this);
+    return r;
+  }
+
+  push = (bytes: Uint8Array): void => {
+    if (this.ended || bytes.byteLength === 0) return;
+    this.onBytes();
+    const w = this.waiting;
+    if (w) {
+      this.waiting = null;
+      w({ chunk: bytes });
+      return;
+    }
+    this.queue.push(bytes);
+    this.queued += bytes.byteLength;
+  };
+
+  pauseIfFull(): void {
+    if (!this.paused && !this.ended && this.queued >= HIGH_WATER) {
+      this.paused = true;
+      this.socket()?.pause();
+    }
+  }
+
+  next(): Promise<Next> {
+    const chunk = this.queue.shift();
+    if (chunk) {
+      this.queued -= chunk.byteLength;
+      if (this.paused && this.queued < HIGH_WATER) {
+        this.paused = false;
+        this.socket()?.resume();
+      }
+      return Promise.resolve({ chunk });
+    }
+    if (this.ended) return Promise.resolve(this.ended);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  private finish(how: typeof DONE | { error: unknown }): void {
+    if (this.ended) return;
+    this.ended = how;
+    const w = this.waiting;
+    this.waiting = null;
+    w?.(how);
+  }
+
+  close(): void {
+    this.finish(DONE);
+  }
+
+  error(e: unknown): void {
+    this.finish({ error: e });
+  }
+
+  cancel(): void {
+    if (this.ended) return;
+    this.queue = [];
+    this.queued = 0;
+    this.finish({ error: new Error("cancelled") });
+    this.onCancel();
+  }
+}

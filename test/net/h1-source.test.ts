@@ -1,0 +1,86 @@
+// A body asked for as chunks (DIRECT_BODY, net/h1/source.ts): a 2xx answer of the HTTP/1.1 client comes
+// without a body of its own and its chunks through bodySource, in order, as they arrive, to the end;
+// the connection is reused after it; an error answer keeps its ordinary body; a source the reader
+// cancels closes the connection; a reader that does not keep up pauses the socket (all bytes still
+// arrive, in order); a connection cut mid-body ends the source with an error.
+import { afterAll, describe, expect, test } from "bun:test";
+import { fetchPinned } from "../../src/net/egress";
+import { bodySource, DIRECT_BODY, type ChunkSource } from "../../src/net/h1/source";
+import { lengthReply, rawUpstream } from "../support/raw-upstream";
+
+const chunked = (parts: string[]) =>
+  `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${parts
+    .map((p) => `${Buffer.byteLength(p).toString(16)}\r\n${p}\r\n`)
+    .join("")}0\r\n\r\n`;
+
+async function drain(source: ChunkSource): Promise<{ text: string; end: "done" | "error" }> {
+  let text = "";
+  for (;;) {
+    const n = await source.next();
+    if ("chunk" in n) text += Buffer.from(n.chunk).toString();
+    else return { text, end: "done" in n ? "done" : "error" };
+  }
+}
+
+describe("h1 direct body", () => {
+  const big = "x".repeat(200 * 1024);
+  const up = rawUpstream((req, s) => {
+    const path = req.head.split(" ")[1] as string;
+    if (path === "/sse") {
+      const whole = chunked(["data: 1\n\n", "data: 2\n\n", "data: [DONE]\n\n"]);
+      // the head and the first event now, the rest a moment later: not all with the head
+      s.write(whole.slice(0, whole.indexOf("data: 2") - 4));
+      setTimeout(() => s.write(whole.slice(whole.indexOf("data: 2") - 4)), 20);
+    } else if (path === "/big") {
+      s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${big.length}\r\n\r\n`);
+      setTimeout(() => s.write(big), 10);
+    } else if (path === "/cut") {
+      s.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nhalf");
+      setTimeout(() => s.end(), 20);
+    } else if (path === "/err") s.write(lengthReply('{"error":"no"}').replace("200 OK", "429 Too Many Requests"));
+    else s.write(lengthReply(`conn ${req.conn}`));
+  });
+  afterAll(() => up.stop());
+  const direct = (path: string) => fetchPinned(up.target(path), { method: "POST", body: "{}", [DIRECT_BODY]: true });
+
+  test("a 2xx stream's chunks come through the source, in order, to the end; the connection is reused", async () => {
+    const r = await direct("/sse");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toBe("text/event-stream");
+    const source = bodySource(r);
+    expect(source).not.toBeNull();
+    const seen: number[] = [];
+    (source as ChunkSource).onBytes = () => seen.push(1);
+    expect(await drain(source as ChunkSource)).toEqual({ text: "data: 1\n\ndata: 2\n\ndata: [DONE]\n\n", end: "done" });
+    expect(seen.length).toBeGreaterThan(0);
+    const conn = up.requests.at(-1)?.conn;
+    const again = await (await fetchPinned(up.target("/"), {})).text();
+    expect(again).toBe(`conn ${conn}`);
+  });
+
+  test("an error answer keeps its ordinary body", async () => {
+    const r = await direct("/err");
+    expect(r.status).toBe(429);
+    expect(bodySource(r)).toBeNull();
+    expect(await r.text()).toBe('{"error":"no"}');
+  });
+
+  test("a reader that does not keep up gets every byte, in order", async () => {
+    const r = await direct("/big");
+    const source = bodySource(r) as ChunkSource;
+    await Bun.sleep(100); // all of it arrives (and the socket pauses past the bound) before reading
+    const { text, end } = await drain(source);
+    expect(end).toBe("done");
+    expect(text).toBe(big);
+  });
+
+  test("a cancelled source closes its connection; a cut one ends in an error", async () => {
+    const r = await direct("/big");
+    const source = bodySource(r) as ChunkSource;
+    const used = up.requests.at(-1)?.conn;
+    source.cancel();
+    expect(await (await fetchPinned(up.target("/"), {})).text()).not.toBe(`conn ${used}`);
+    const cut = bodySource(await direct("/cut")) as ChunkSource;
+    expect(await drain(cut)).toEqual({ text: "half", end: "error" });
+  });
+});
