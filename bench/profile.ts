@@ -4,6 +4,7 @@
 // samples × interval (JSC samples only while JavaScript runs, so native work — sockets, HTTP parsing,
 // fetch's own thread — is not in it); the process's whole CPU time per call comes from /proc.
 // Usage: bun bench/profile.ts [json|sse] [--target apiyi|bare] [--conns 50] [--seconds 8] [--top 25]
+// [--callers "NAME|NAME2"] (the self time of functions whose label starts with a NAME, by caller)
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -29,6 +30,8 @@ const TARGET = flag("--target") === "bare" ? "bare" : "apiyi";
 const CONNS = Number(flag("--conns") ?? 50);
 const SECONDS = Number(flag("--seconds") ?? 8);
 const TOP = Number(flag("--top") ?? 25);
+/** also: who calls the functions whose label starts with this (self samples by their callers' labels) */
+const CALLERS = flag("--callers");
 const PROF_DIR = join(TMP, "prof");
 const INTERVAL_US = 250;
 const PROF_FLAGS = ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-interval=${INTERVAL_US}`];
@@ -66,6 +69,23 @@ function tally(p: Profile) {
     }
   }
   return { self, inclusive, files, samples: p.samples.length };
+}
+
+/** Self samples of the functions whose label starts with one of `prefixes` ("a|b"), by their caller. */
+function callers(p: Profile, prefixes: string): Map<string, number> {
+  const wanted = prefixes.split("|");
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, number>();
+  for (const leaf of p.samples) {
+    const n = byId.get(leaf)!;
+    if (!wanted.some((w) => label(n).startsWith(w))) continue;
+    const up = parent.get(leaf);
+    const k = `${label(n)} ← ${up === undefined ? "(none)" : label(byId.get(up)!)}`;
+    out.set(k, (out.get(k) ?? 0) + 1);
+  }
+  return out;
 }
 
 function table(title: string, m: Map<string, number>, calls: number, top: number) {
@@ -106,7 +126,8 @@ async function main() {
   await target.stop(); // the profile is written on exit
   const file = readdirSync(PROF_DIR).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("no profile was written");
-  const t = tally(await Bun.file(join(PROF_DIR, file)).json());
+  const profile = (await Bun.file(join(PROF_DIR, file)).json()) as Profile;
+  const t = tally(profile);
   const calls = warmCalls + result.requests;
   console.log(
     `## ${TARGET}, ${MODE}, ${CONNS} connections, ${SECONDS} s under bun --cpu-prof (interval ${INTERVAL_US} µs)\n`,
@@ -120,6 +141,7 @@ async function main() {
   console.log(table("file (inclusive)", t.files, calls, TOP) + "\n");
   console.log(table("function (inclusive)", t.inclusive, calls, TOP) + "\n");
   console.log(table("function (self)", t.self, calls, TOP));
+  if (CALLERS) console.log(`\n${table(`${CALLERS}… by caller (self)`, callers(profile, CALLERS), calls, TOP)}`);
 }
 
 await runMain("profile", main);

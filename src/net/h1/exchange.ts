@@ -101,18 +101,23 @@ export class Exchange implements ConnUser {
     }
     const parts: Uint8Array[] = [];
     const used = this.decoder.feed(rest, (b) => parts.push(b));
+    const socket = () => this.conn.socket;
+    const cancelled = () => this.fail(h1Error("Cancelled", "the body was cancelled"), true);
+    if (this.p.direct && head.status < 300) {
+      // asked for chunks: given as chunks even when the whole body came with the head
+      const source = new PushSource(socket, parts, cancelled);
+      this.body = source;
+      this.answer(source.answer(init));
+      if (this.decoder.done) {
+        source.close();
+        this.end(rest.subarray(used));
+      }
+      return;
+    }
     if (this.decoder.done) {
       const bytes = parts.length === 1 ? (parts[0] as Uint8Array<ArrayBuffer>) : Buffer.concat(parts);
       this.answer(new Response(bytes, init));
       this.end(rest.subarray(used));
-      return;
-    }
-    const socket = () => this.conn.socket;
-    const cancelled = () => this.fail(h1Error("Cancelled", "the body was cancelled"), true);
-    if (this.p.direct && head.status < 300) {
-      const source = new PushSource(socket, parts, cancelled);
-      this.body = source;
-      this.answer(source.answer(init));
       return;
     }
     const stream = new BodyStream(socket, parts, cancelled);

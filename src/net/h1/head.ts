@@ -24,6 +24,8 @@ export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // any control character but HTAB, and DEL
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job
 export const CTL = /[\x00-\x08\x0a-\x1f\x7f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job
+const HEAD_CTL = /[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a reason phrase without control characters
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 
@@ -36,6 +38,8 @@ function tokens(value: string): string[] {
 
 /** Parses the head (`text`: the bytes up to, without, the blank line). `method`: the request's. */
 export function parseHead(text: string, method: string): Head {
+  // once for the whole head: a control character (a lone CR or LF too) anywhere but in a CRLF
+  if (HEAD_CTL.test(text)) throw parseError("HPE_INVALID_HEADER_TOKEN", "control character in a header value");
   const lines = text.split("\r\n");
   const m = STATUS_LINE.exec(lines[0] as string);
   if (!m) throw parseError("HPE_INVALID_CONSTANT", "bad status line");
@@ -54,8 +58,12 @@ export function parseHead(text: string, method: string): Head {
     if (colon <= 0) throw parseError("HPE_INVALID_HEADER_TOKEN", "header line without a name");
     const name = line.slice(0, colon);
     if (!TOKEN.test(name)) throw parseError("HPE_INVALID_HEADER_TOKEN", "bad header name");
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-    if (CTL.test(value)) throw parseError("HPE_INVALID_HEADER_TOKEN", "control character in a header value");
+    // the value without the spaces and tabs around it (by hand: a regex replace cost a µs a head)
+    let from = colon + 1;
+    let to = line.length;
+    while (from < to && (line.charCodeAt(from) === 32 || line.charCodeAt(from) === 9)) from++;
+    while (to > from && (line.charCodeAt(to - 1) === 32 || line.charCodeAt(to - 1) === 9)) to--;
+    const value = line.slice(from, to);
     fields.push([name, value]);
     const lower = name.length === 14 || name.length === 17 || name.length === 10 ? name.toLowerCase() : "";
     if (lower === "content-length") {
