@@ -16,8 +16,9 @@ RUN groupadd --system --gid 10001 apiyi \
  && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin apiyi \
  && mkdir -p /data && chown apiyi:apiyi /data
 COPY --from=build /src/apiyi /usr/local/bin/apiyi
-# BUN_CONFIG_MAX_HTTP_REQUESTS lifts Bun's 256 in-flight fetch cap at process start; with it set,
-# `serve` does not need to relaunch itself to set it.
+# BUN_CONFIG_MAX_HTTP_REQUESTS lifts Bun's 256 in-flight fetch cap at process start. Upstream calls use
+# apiyi's own HTTP/1.1 client, which has no such cap; the variable covers what is left to fetch
+# (multipart uploads) and APIYI_UPSTREAM_CLIENT=fetch, with which `serve` would otherwise relaunch itself.
 # APIYI_SHUTDOWN_TIMEOUT=8: `docker stop` sends SIGTERM and kills 10 s later; the drain (8 s) and
 # writing the last log rows fit in that, so in-flight calls end through the drain (logged and
 # billed) rather than by SIGKILL. For longer streams raise both: -e APIYI_SHUTDOWN_TIMEOUT=30 with `docker stop -t 35`

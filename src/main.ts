@@ -1,5 +1,5 @@
-// The CLI entry: picks a subcommand and runs it, nothing else. `serve` without the fetch limit set
-// relaunches itself first (cli/fetch-limit.ts); the app is imported only after that decision, so the
+// The CLI entry: picks a subcommand and runs it, nothing else. `serve` on Bun's fetch without the
+// fetch limit set relaunches itself first (cli/fetch-limit.ts); the app is imported only after that decision, so the
 // relaunching parent stays small. A `serve` started by a package script stops when that script's
 // command is stopped (cli/lifeline.ts).
 import "./boot-env";

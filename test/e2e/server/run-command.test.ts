@@ -93,8 +93,8 @@ test("SIGTERM to the npx process of `npx -y bun@1.4.5 run start` stops the serve
   await expectAllGone(pgid, url);
 }, 90_000);
 
-test("the same with BUN_CONFIG_MAX_HTTP_REQUESTS set (no relaunch: the server is the script's child)", async () => {
-  const { proc, url, pgid } = await startRunCommand({ BUN_CONFIG_MAX_HTTP_REQUESTS: "16384" });
+test("the same on Bun's fetch (APIYI_UPSTREAM_CLIENT=fetch: serve relaunches itself with the fetch limit)", async () => {
+  const { proc, url, pgid } = await startRunCommand({ APIYI_UPSTREAM_CLIENT: "fetch" });
   proc.kill("SIGTERM");
   await expectAllGone(pgid, url);
 }, 90_000);
