@@ -1,7 +1,8 @@
 // A response body handed over chunk by chunk, without a ReadableStream: for the relay's streams (SSE),
 // which read every chunk as it arrives anyway (relay/respond/stream.ts). A caller asks for it by
 // putting DIRECT_BODY in fetchPinned's init; a 2xx answer of the HTTP/1.1 client then comes as a
-// Response without a body, and `bodySource(response)` gives the chunks. It holds at most HIGH_WATER
+// Response with the status only (no body, no headers: they are on the source), and
+// `bodySource(response)` gives the chunks. It holds at most HIGH_WATER
 // bytes the reader has not taken; beyond that the socket is paused (TCP flow control slows the
 // upstream) until the reader takes them. An answer through Bun's fetch (what the client leaves to it)
 // has no source: the caller reads `response.body` as before.
@@ -45,9 +46,14 @@ export class PushSource implements ChunkSource {
     for (const part of first) this.push(part);
   }
 
-  /** The response that carries this source (no body of its own). */
-  answer(init: ResponseInit): Response {
-    const r = new Response(null, init);
+  /** The upstream's header fields (the response carries only the status: building a Headers of them
+   * cost every stream ~2 µs, and the relay copies none of a stream's headers). */
+  fields: [string, string][] = [];
+
+  /** The response that carries this source: the status, no body and no headers of its own. */
+  answer(init: { status: number; statusText: string; headers: [string, string][] }): Response {
+    this.fields = init.headers;
+    const r = new Response(null, { status: init.status, statusText: init.statusText });
     sources.set(r, this);
     return r;
   }

@@ -49,8 +49,11 @@ export class StreamMeter {
     }
   }
 
+  /** The held chunks as text: each decoded apart and joined (no copy into one buffer), which is exact
+   * because every chunk the relay observes ends at an event's end, never inside a character. */
   private tail(): string {
-    this.tailText ??= decoder.decode(Buffer.concat(this.held));
+    this.tailText ??=
+      this.held.length === 1 ? decoder.decode(this.held[0]) : this.held.map((c) => decoder.decode(c)).join("");
     return this.tailText;
   }
 

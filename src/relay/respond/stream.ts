@@ -50,15 +50,17 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 const USAGE_ONLY = encoder.encode('"choices":[]');
 
-/** Removes the usage-only event (`"choices":[]`), which a client that did not ask must not see. */
-export function withoutUsageEvent(chunk: Uint8Array): Uint8Array {
+/** The chunk without the usage-only event (`"choices":[]`), which a client that did not ask must not
+ * see: the chunk itself when it has none, else the parts before and after it (written one after the
+ * other: no copy into a new buffer). */
+export function withoutUsageEvent(chunk: Uint8Array): Uint8Array | [Uint8Array, Uint8Array] {
   const at = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(USAGE_ONLY);
   if (at < 0) return chunk;
   let start = at;
   while (start > 0 && !(chunk[start - 1] === 10 && chunk[start - 2] === 10)) start--;
   let end = at;
   while (end < chunk.length && !(chunk[end] === 10 && chunk[end - 1] === 10)) end++;
-  return concat(chunk.subarray(0, start), chunk.subarray(Math.min(end + 1, chunk.length)));
+  return [chunk.subarray(0, start), chunk.subarray(Math.min(end + 1, chunk.length))];
 }
 
 export type RelayStreamOptions = {
@@ -154,11 +156,16 @@ export function relayStream(body: ChunkSource, opts: RelayStreamOptions): Readab
           if (chunk.length === 0) continue;
           chunk = redactStreamErrors(chunk, opts.secrets);
           opts.meter.observe(chunk);
-          const out = render(opts.stripUsage ? withoutUsageEvent(chunk) : chunk, opts.transform);
-          if (out.length === 0) continue;
+          // stripped (chat clients that did not ask for usage) or translated, never both (respond.ts)
+          const out = opts.stripUsage ? withoutUsageEvent(chunk) : render(chunk, opts.transform);
+          const size = Array.isArray(out) ? out[0].length + out[1].length : out.length;
+          if (size === 0) continue;
           firstChunkAt ??= performance.now();
-          bytes += out.length;
-          controller.write(out);
+          bytes += size;
+          if (Array.isArray(out)) {
+            if (out[0].length) controller.write(out[0]);
+            if (out[1].length) controller.write(out[1]);
+          } else controller.write(out);
           const flushed = controller.flush();
           if (typeof flushed !== "number") await flushed;
         }
