@@ -163,6 +163,9 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   const testClock = env.NODE_ENV === "test" ? Number(env.APIYI_TEST_CLOCK_MS) : Number.NaN;
   const testClockMs = Number.isSafeInteger(testClock) && testClock > 0 ? testClock : undefined;
   const testPriceCatalog = (env.NODE_ENV === "test" && env.APIYI_TEST_PRICE_CATALOG) || undefined;
+  const client = env.APIYI_UPSTREAM_CLIENT;
+  if (client && client !== "h1" && client !== "fetch")
+    throw new ConfigError(`APIYI_UPSTREAM_CLIENT: must be h1 or fetch (got "${client}")`);
   return {
     ...(out as Omit<Config, "secret" | "adminPassword" | "metricsToken" | "testClockMs" | "testPriceCatalog">),
     secret,
@@ -172,6 +175,11 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
     testPriceCatalog,
   };
 }
+
+/** How upstream calls are made (APIYI_UPSTREAM_CLIENT, env only, read once at start; loadConfig refuses
+ * other values): apiyi's own HTTP/1.1 client (net/h1), or Bun's fetch for every call. */
+export const upstreamClient = (env = process.env): "h1" | "fetch" =>
+  env.APIYI_UPSTREAM_CLIENT === "fetch" ? "fetch" : "h1";
 
 /** Read-only access to NODE_ENV and friends for the entry point, so nothing else touches process.env. */
 export const environment = (name: string) => process.env[name];

@@ -5,10 +5,12 @@
 // without the variable runs itself again as a child with it set, forwards SIGTERM and SIGINT, and exits
 // with the child's code. The child dies at once (like kill -9) if it is orphaned (cli/lifeline.ts).
 // (What the client leaves to fetch, multipart uploads, stays under the 256 otherwise.)
+import { upstreamClient } from "../config";
+
 const VAR = "BUN_CONFIG_MAX_HTTP_REQUESTS";
 const LIMIT = "16384";
 
-export const needsRelaunch = () => !process.env[VAR] && process.env.APIYI_UPSTREAM_CLIENT === "fetch";
+export const needsRelaunch = () => !process.env[VAR] && upstreamClient() === "fetch";
 
 export async function relaunchWithFetchLimit(argv: string[]): Promise<number> {
   const entry = Bun.isStandaloneExecutable ? [] : [Bun.main];

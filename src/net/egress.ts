@@ -5,6 +5,7 @@
 // refused address in between. Redirects are never followed unless the caller asks (only GET/HEAD,
 // each hop checked again, credentials dropped).
 import { parseIp, refusedHost } from "../core/egress";
+import { upstreamClient } from "../config";
 import { h1Fetch } from "./h1/client";
 import type { DIRECT_BODY } from "./h1/source";
 import { EgressError, resolveChecked } from "./resolve";
@@ -132,7 +133,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL = /^(authorization|proxy-authorization|cookie)$|key|token|secret|auth/i;
 
 /** The kill switch: APIYI_UPSTREAM_CLIENT=fetch sends every request through Bun's fetch (read once). */
-const H1 = process.env.APIYI_UPSTREAM_CLIENT !== "fetch";
+const H1 = upstreamClient() === "h1";
 
 /** One request to a checked target, redirects not followed (a 3xx comes back as it is): through the
  * HTTP/1.1 client (net/h1/client.ts), or Bun's fetch for what that client leaves to it. */
