@@ -5,7 +5,7 @@
 // arrive, in order); a connection cut mid-body ends the source with an error.
 import { afterAll, describe, expect, test } from "bun:test";
 import { fetchPinned } from "../../src/net/egress";
-import { bodySource, DIRECT_BODY, type ChunkSource, type PushSource } from "../../src/net/h1/source";
+import { bodySource, DIRECT_BODY, headerOf, readAll, type ChunkSource, type PushSource } from "../../src/net/h1/source";
 import { lengthReply, rawUpstream } from "../support/raw-upstream";
 
 const chunked = (parts: string[]) =>
@@ -58,6 +58,18 @@ describe("h1 direct body", () => {
     const conn = up.requests.at(-1)?.conn;
     const again = await (await fetchPinned(up.target("/"), {})).text();
     expect(again).toBe(`conn ${conn}`);
+  });
+
+  test("a reply read whole: readAll gives its bytes, headerOf its fields (from the source, or the response)", async () => {
+    const r = await direct("/sse");
+    expect(headerOf(r, "content-type")).toBe("text/event-stream");
+    expect(Buffer.from(await readAll(bodySource(r) as ChunkSource)).toString()).toBe(
+      "data: 1\n\ndata: 2\n\ndata: [DONE]\n\n",
+    );
+    const cut = bodySource(await direct("/cut")) as ChunkSource;
+    await expect(readAll(cut)).rejects.toBeDefined();
+    const plain = await fetchPinned(up.target("/err"), { method: "POST", body: "{}" });
+    expect(headerOf(plain, "content-length")).toBe("14");
   });
 
   test("an error answer keeps its ordinary body", async () => {

@@ -24,10 +24,29 @@ export interface ChunkSource {
 }
 
 const DONE = { done: true } as const;
-const sources = new WeakMap<Response, ChunkSource>();
+const sources = new WeakMap<Response, PushSource>();
 
 /** The chunks of a response the HTTP/1.1 client answered with DIRECT_BODY, or null (read its body). */
-export const bodySource = (r: Response): ChunkSource | null => sources.get(r) ?? null;
+export const bodySource = (r: Response): PushSource | null => sources.get(r) ?? null;
+
+/** A response's header field: from its chunk source when it has one (such a response carries none). */
+export function headerOf(r: Response, name: string): string | null {
+  const source = sources.get(r);
+  if (!source) return r.headers.get(name);
+  for (const [k, v] of source.fields) if (k.length === name.length && k.toLowerCase() === name) return v;
+  return null;
+}
+
+/** All of a source's bytes (rejects as the source errors): for replies relayed whole. */
+export async function readAll(source: ChunkSource): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const n = await source.next();
+    if ("chunk" in n) parts.push(n.chunk);
+    else if ("done" in n) return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+    else throw n.error;
+  }
+}
 
 export class PushSource implements ChunkSource {
   private queue: Uint8Array[] = [];

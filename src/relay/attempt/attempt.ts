@@ -56,6 +56,8 @@ export async function attemptUpstream(
   key: string,
   call: UpstreamCall,
   clientSignal: AbortSignal,
+  /** the relay's own calls: a 2xx body comes as chunks (net/h1/source.ts; respond/ reads them) */
+  direct = false,
 ): Promise<AttemptOk | AttemptFailed> {
   const started = performance.now();
   const { url, init } = provider.request(channel, key, call);
@@ -93,11 +95,7 @@ export async function attemptUpstream(
     // (a pooled one, or the origin the connect check just reached), so from this call on the
     // upstream is taken to have the prompt: a client that leaves now owes at least its prompt.
     // gaps between body chunks are bounded by relay/attempt/watchdog.ts (Bun's fetch `timeout` does not)
-    // a stream's 2xx body comes as chunks (net/h1/source.ts), read as they arrive (respond/stream.ts)
-    const sent = call.stream
-      ? { ...init, signal: controller.signal, [DIRECT_BODY]: true }
-      : { ...init, signal: controller.signal };
-    const response = await fetchPinned(target, sent);
+    const response = await fetchPinned(target, { ...init, signal: controller.signal, [DIRECT_BODY]: direct });
     clearTimeout(firstByte);
     markReachable(channel.baseUrl);
     const ms = performance.now() - started;

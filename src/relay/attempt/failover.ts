@@ -100,7 +100,7 @@ export async function forward(
       headers: req.headers,
       body,
     };
-    const r = await attemptUpstream(plan.provider, channel, channel.keys[keyIndex], upstreamCall, req.signal);
+    const r = await attemptUpstream(plan.provider, channel, channel.keys[keyIndex], upstreamCall, req.signal, true);
     call.attempts.push({
       channel_id: channel.id,
       status: r.ok ? r.response.status : r.status,

@@ -15,7 +15,7 @@ import { redactJsonError } from "./redact-errors";
 import type { Runtime } from "../../runtime";
 import { relayStream, type StreamResult } from "./stream";
 import { readAhead } from "./read-ahead";
-import { bodySource } from "../../net/h1/source";
+import { bodySource, headerOf, readAll } from "../../net/h1/source";
 import type { TextStream } from "../wire/translate";
 import type { Json } from "../wire/codec";
 import { unwatch, watchIdle } from "../attempt/watchdog";
@@ -52,12 +52,24 @@ async function readBody<T>(upstream: Response, plan: ReplyPlan, read: (r: Respon
     .finally(() => unwatch(watch));
 }
 
+const decoder = new TextDecoder();
+/** The reply's bytes, or its text: from the HTTP/1.1 client's chunks (net/h1/source.ts) when it gave
+ * them so, else from the Response's own body (what came through Bun's fetch). */
+const bytesOf = (r: Response): Promise<Uint8Array<ArrayBuffer> | ArrayBuffer> => {
+  const source = bodySource(r);
+  return source ? (readAll(source) as Promise<Uint8Array<ArrayBuffer>>) : r.arrayBuffer();
+};
+const textOf = (r: Response): Promise<string> => {
+  const source = bodySource(r);
+  return source ? readAll(source).then((b) => decoder.decode(b)) : r.text();
+};
+
 export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: ReplyPlan) {
-  let text = redactJsonError(await readBody(upstream, plan, (r) => r.text()), plan.secrets);
+  let text = redactJsonError(await readBody(upstream, plan, textOf), plan.secrets);
   const usage = plan.usage.fromText(text) ?? (await countedUsage(body, generatedText(text)));
   if (plan.translateJson) text = JSON.stringify(plan.translateJson(parseReply(text)));
   finishCall(rt, call, { status: upstream.status, usage, firstByteAt: performance.now(), billable: true });
-  const type = plan.translateJson ? "application/json" : (upstream.headers.get("content-type") ?? "application/json");
+  const type = plan.translateJson ? "application/json" : (headerOf(upstream, "content-type") ?? "application/json");
   return new Response(text, {
     status: upstream.status,
     headers: { "content-type": type, "x-request-id": call.requestId, ...call.headers },
@@ -74,9 +86,9 @@ function parseReply(text: string): Json {
 
 /** Audio and other bytes: read whole (bounded by the idle limit), billed per call. */
 export async function respondBinary(rt: Runtime, call: CallRecord, upstream: Response, plan: ReplyPlan) {
-  const bytes = await readBody(upstream, plan, (r) => r.arrayBuffer());
+  const bytes = await readBody(upstream, plan, bytesOf);
   finishCall(rt, call, { status: upstream.status, firstByteAt: performance.now(), billable: true });
-  const type = upstream.headers.get("content-type") ?? "application/octet-stream";
+  const type = headerOf(upstream, "content-type") ?? "application/octet-stream";
   return new Response(bytes, {
     status: upstream.status,
     headers: { "content-type": type, "x-request-id": call.requestId, ...call.headers },
