@@ -1,4 +1,4 @@
-// Metering a stream without holding it: the last 8 KiB of events are kept by reference (no copy)
+// Metering a stream without holding it: the last 8–16 KiB of events are kept (copied into one buffer)
 // to find the usage event and the end marker; older events are reduced, a batch at a time, to their
 // generated text, which is counted in 64 KiB batches and only matters when the upstream reports no
 // usage (cut or abandoned streams, upstreams without stream usage). Each wire format has its own
@@ -16,8 +16,12 @@ const COUNT_BATCH = 64 * 1024;
 const decoder = new TextDecoder();
 
 export class StreamMeter {
-  private held: Uint8Array[] = [];
-  private heldBytes = 0;
+  /** the held bytes (the newest events, oldest first) in one buffer, copied in: no object per chunk,
+   * and no network buffer pinned by a view */
+  private buf = new Uint8Array(0);
+  private len = 0;
+  /** where each held chunk begins in `buf` (a chunk is whole events: a cut there is between events) */
+  private starts: number[] = [];
   private spilledText = "";
   private spilledTokens: Promise<number>[] = [];
   private tailText: string | null = null;
@@ -28,32 +32,38 @@ export class StreamMeter {
   observe(chunk: Uint8Array) {
     if (this.head.length < HEAD_BYTES && this.usage.keepsHead)
       this.head += decoder.decode(chunk.subarray(0, HEAD_BYTES));
-    // a copy: the chunk may be a small view of a large network buffer that holding it would pin
-    this.held.push(chunk.slice());
-    this.heldBytes += chunk.byteLength;
-    if (this.heldBytes > 2 * KEEP_BYTES) this.spill();
+    if (this.len + chunk.byteLength > this.buf.byteLength) this.grow(this.len + chunk.byteLength);
+    this.starts.push(this.len);
+    this.buf.set(chunk, this.len);
+    this.len += chunk.byteLength;
+    if (this.len > 2 * KEEP_BYTES) this.spill();
+  }
+
+  private grow(need: number) {
+    const next = new Uint8Array(Math.max(need, Math.min(2 * this.buf.byteLength || 1024, 2 * KEEP_BYTES + 1024)));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
   }
 
   /** Reduces all but the newest KEEP_BYTES (and always the newest chunk) to text, in one decode. */
   private spill() {
-    let keepFrom = this.held.length - 1;
-    let kept = this.held[keepFrom].byteLength;
-    while (keepFrom > 0 && kept + this.held[keepFrom - 1].byteLength <= KEEP_BYTES)
-      kept += this.held[--keepFrom].byteLength;
-    const old = this.held.splice(0, keepFrom);
-    this.heldBytes = kept;
-    this.spilledText += generatedText(decoder.decode(Buffer.concat(old)));
+    let keepFrom = this.starts.length - 1;
+    while (keepFrom > 0 && this.len - (this.starts[keepFrom - 1] as number) <= KEEP_BYTES) keepFrom--;
+    const cut = this.starts[keepFrom] as number;
+    if (cut === 0) return;
+    this.spilledText += generatedText(decoder.decode(this.buf.subarray(0, cut)));
+    this.buf.copyWithin(0, cut, this.len);
+    this.len -= cut;
+    this.starts = this.starts.slice(keepFrom).map((at) => at - cut);
     if (this.spilledText.length > COUNT_BATCH) {
       this.spilledTokens.push(countTokens(this.spilledText));
       this.spilledText = "";
     }
   }
 
-  /** The held chunks as text: each decoded apart and joined (no copy into one buffer), which is exact
-   * because every chunk the relay observes ends at an event's end, never inside a character. */
+  /** The held bytes as text, in one decode. */
   private tail(): string {
-    this.tailText ??=
-      this.held.length === 1 ? decoder.decode(this.held[0]) : this.held.map((c) => decoder.decode(c)).join("");
+    this.tailText ??= decoder.decode(this.buf.subarray(0, this.len));
     return this.tailText;
   }
 
