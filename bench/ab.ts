@@ -1,8 +1,8 @@
 // A/B of the relay's hot path between two checkouts, in one run: `bun bench/ab.ts DIR_A DIR_B [--mode json|sse]
 // [--conns 50] [--seconds 5] [--rounds 6]`. Each checkout gets its own data dir (set up with its own CLI), its
 // server pinned to core 1 (one loaded at a time), the bench mock and wrk on core 0; the two are measured in
-// alternating rounds, so a noisy neighbour slows both alike, and the medians of RPS and CPU µs per request
-// are compared. For deciding whether a change costs the hot path, where a single run's noise (±10% here)
+// alternating rounds, so a noisy neighbour slows both alike, and the medians of RPS, CPU µs per request
+// and p99 latency are compared. For deciding whether a change costs the hot path, where a single run's noise (±10% here)
 // hides it.
 import { join } from "node:path";
 import {
@@ -41,6 +41,7 @@ type Side = {
   key: string;
   rps: number[];
   cpu: number[];
+  p99: number[];
 };
 
 async function start(name: string, dir: string, mockPort: number): Promise<Side> {
@@ -71,7 +72,7 @@ async function start(name: string, dir: string, mockPort: number): Promise<Side>
   const out = await setup(["token", "create", "--user", "admin", "--name", "bench", "--models", "bench-model"]);
   const key = /sk-[A-Za-z0-9]+/.exec(out)?.[0] ?? "";
   await waitFor(`${name}'s token`, async () => (await post(port, key, "json")).status === 200, 10_000);
-  return { name, dir, port, spawned: proc.pid!, pid: servingPid(proc.pid!), key, rps: [], cpu: [] };
+  return { name, dir, port, spawned: proc.pid!, pid: servingPid(proc.pid!), key, rps: [], cpu: [], p99: [] };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -89,6 +90,7 @@ await runMain(
         await warm(s.port, s.key, MODE, CONNS, 1);
         const { result, usage } = await measured(s.pid, () => wrk(s.port, wrkScript(s.key, MODE), CONNS, SECONDS));
         s.rps.push(result.rps);
+        s.p99.push(result.p99);
         s.cpu.push(usage ? usage.cpuUs / result.requests : NaN);
         console.log(
           `round ${r + 1} ${s.name}: ${result.rps.toFixed(0)} RPS, ${(usage!.cpuUs / result.requests).toFixed(1)} CPU µs/req`,
@@ -96,12 +98,14 @@ await runMain(
       }
     }
     console.log(`\n${MODE}, ${CONNS} connections, ${ROUNDS} rounds of ${SECONDS} s, medians:\n`);
-    console.log("| side | checkout | RPS | CPU µs/req |\n|---|---|---|---|");
+    console.log("| side | checkout | RPS | CPU µs/req | p99 ms |\n|---|---|---|---|---|");
     for (const s of sides)
-      console.log(`| ${s.name} | ${s.dir} | ${median(s.rps).toFixed(0)} | ${median(s.cpu).toFixed(1)} |`);
+      console.log(
+        `| ${s.name} | ${s.dir} | ${median(s.rps).toFixed(0)} | ${median(s.cpu).toFixed(1)} | ${median(s.p99).toFixed(2)} |`,
+      );
     const [a, b] = sides;
     console.log(
-      `\nB / A: RPS ×${(median(b.rps) / median(a.rps)).toFixed(3)}, CPU per request ${(median(b.cpu) - median(a.cpu)).toFixed(1)} µs`,
+      `\nB / A: RPS ×${(median(b.rps) / median(a.rps)).toFixed(3)}, CPU per request ${(median(b.cpu) - median(a.cpu)).toFixed(1)} µs, p99 ${(median(b.p99) - median(a.p99)).toFixed(2)} ms`,
     );
     for (const s of sides) await stopChild(s.spawned);
   },
