@@ -11,6 +11,7 @@ import { closedEarly, type H1Error, h1Error, parseError } from "./errors";
 import { type Head, parseHead } from "./head";
 import { release } from "./pool";
 import type { Prepared } from "./request";
+import { type BodySink, codingOf, decodedSink, decodeWhole } from "./coding";
 import { PushSource } from "./source";
 import { BodyStream } from "./stream";
 
@@ -25,7 +26,8 @@ export class Exchange implements ConnUser {
   private partial: Buffer | null = null;
   private head: Head | null = null;
   private decoder: BodyDecoder | null = null;
-  private body: BodyStream | PushSource | null = null;
+  /** where the body goes (through a decoder when the reply is compressed) */
+  private sink: BodySink | null = null;
   private finished = false;
   /** told once when the exchange is over (body read, failed or aborted) */
   onFinished: (() => void) | null = null;
@@ -101,40 +103,39 @@ export class Exchange implements ConnUser {
     }
     const parts: Uint8Array[] = [];
     const used = this.decoder.feed(rest, (b) => parts.push(b));
+    const coding = codingOf(head.fields);
     const socket = () => this.conn.socket;
     const cancelled = () => this.fail(h1Error("Cancelled", "the body was cancelled"), true);
-    if (this.p.direct && head.status < 300) {
-      // asked for chunks: given as chunks even when the whole body came with the head
-      const source = new PushSource(socket, parts, cancelled);
-      this.body = source;
-      this.answer(source.answer(init));
-      if (this.decoder.done) {
-        source.close();
-        this.end(rest.subarray(used));
-      }
-      return;
-    }
-    if (this.decoder.done) {
-      const bytes = parts.length === 1 ? (parts[0] as Uint8Array<ArrayBuffer>) : Buffer.concat(parts);
+    if (this.decoder.done && !(this.p.direct && head.status < 300)) {
+      const whole = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+      const bytes = (coding ? decodeWhole(coding, whole) : whole) as Uint8Array<ArrayBuffer>;
       this.answer(new Response(bytes, init));
       this.end(rest.subarray(used));
       return;
     }
-    const stream = new BodyStream(socket, parts, cancelled);
-    this.body = stream;
-    this.answer(new Response(stream.stream, init));
+    // asked for chunks (a 2xx of the relay's): chunks, even when the whole body came with the head
+    const source = this.p.direct && head.status < 300 ? new PushSource(socket, [], cancelled) : null;
+    const stream = source ? null : new BodyStream(socket, [], cancelled);
+    const target = (source ?? stream) as BodySink;
+    this.sink = coding ? decodedSink(coding, target) : target;
+    for (const part of parts) this.sink.push(part);
+    this.answer(source ? source.answer(init) : new Response((stream as BodyStream).stream, init));
+    if (this.decoder.done) {
+      this.sink.close();
+      this.end(rest.subarray(used));
+    } else this.sink.pauseIfFull();
   }
 
   private readBody(buf: Buffer): void {
     const d = this.decoder as BodyDecoder;
-    const body = this.body;
-    const used = d.feed(buf, body ? body.push : () => {});
+    const sink = this.sink;
+    const used = d.feed(buf, sink ? sink.push : () => {});
     if (d.done) {
-      body?.close();
+      sink?.close();
       this.end(buf.subarray(used));
       return;
     }
-    body?.pauseIfFull();
+    sink?.pauseIfFull();
   }
 
   private answer(response: Response): void {
@@ -167,21 +168,21 @@ export class Exchange implements ConnUser {
     const s = this.settle;
     this.settle = null;
     if (s) s({ error: error as H1Error, retryable: false });
-    else if (!quiet) this.body?.error(error);
+    else if (!quiet) this.sink?.error(error);
   }
 
   onClose(error: H1Error | null): void {
     if (this.finished) return;
     this.finish();
     if (this.head && this.decoder?.endsAtClose) {
-      this.body?.close();
+      this.sink?.close();
       return;
     }
     const e = this.head ? closedEarly() : (error ?? closedEarly());
     const s = this.settle;
     this.settle = null;
     if (s) s({ error: e, retryable: this.retryable(error) });
-    else this.body?.error(e);
+    else this.sink?.error(e);
   }
 
   /** A reused connection that closed before any byte of the answer: the keep-alive race. */
