@@ -8,7 +8,7 @@
 // translator `t`, English otherwise.
 import { type Children, escapeHtml } from "@kitajs/html";
 import { templatePieces } from "../../src/core/message-template";
-import type { MessageKey, Translator } from "../../src/i18n";
+import type { MessageKey, PlainKey, Translator } from "../../src/i18n";
 
 const WRENCH_ICON =
   '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/></svg>';
@@ -139,6 +139,24 @@ export function Pager(props: {
         </a>
       ) : (
         ""
+      )}
+    </nav>
+  );
+}
+
+/** A keyset list's pager (the logs, the video jobs): a link for each of `links` that has an address,
+ * in order, worded by its catalog key; none for a direction with nowhere to go. */
+export function CursorPager(props: { links: [href: string | undefined, key: PlainKey][]; t: Translator }) {
+  return (
+    <nav class="pager">
+      {props.links.map(([href, key]) =>
+        href ? (
+          <a href={href} safe>
+            {props.t.t(key)}
+          </a>
+        ) : (
+          ""
+        ),
       )}
     </nav>
   );

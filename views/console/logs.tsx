@@ -5,7 +5,7 @@
 // catalog; times in their time zone (the From/To filter days are UTC days), amounts in their currency.
 import { LOG_TYPE, VIDEO_LOGS } from "../../src/core/status";
 import type { PlainKey, Translator } from "../../src/i18n";
-import { CopyManualDialog, DataTable, DayRangeInputs, ListToolbar, Rich } from "./kit";
+import { CopyManualDialog, CursorPager, DataTable, DayRangeInputs, ListToolbar, Rich } from "./kit";
 import { columnsOf, LOG_TYPES, labelsOf, LogRowView } from "./log-row";
 import type { LogLine, LogParams, LogProblem, LogTotals } from "./models";
 import { usd } from "./money";
@@ -183,14 +183,6 @@ export function LogPage(props: LogPageProps) {
   const { t } = tr;
   const labels = labelsOf(tr);
   const problems = props.problems.map((p) => t("logs.problem", { field: p.key, why: t(WHY[p.why]) }));
-  const pagerLink = (href: string | undefined, key: PlainKey) =>
-    href ? (
-      <a href={href} safe>
-        {t(key)}
-      </a>
-    ) : (
-      ""
-    );
   return (
     <>
       <ListToolbar title={t("logs.title")} t={tr}>
@@ -217,11 +209,14 @@ export function LogPage(props: LogPageProps) {
           <LogRowView r={r} tr={tr} labels={labels} />
         ))}
       </DataTable>
-      <nav class="pager">
-        {pagerLink(props.links.newest, "logs.newest")}
-        {pagerLink(props.links.newer, "logs.newer")}
-        {pagerLink(props.links.older, "logs.older")}
-      </nav>
+      <CursorPager
+        links={[
+          [props.links.newest, "logs.newest"],
+          [props.links.newer, "logs.newer"],
+          [props.links.older, "logs.older"],
+        ]}
+        t={tr}
+      />
       <CopyManualDialog prompt={t("copy.manual")} t={tr} />
     </>
   );

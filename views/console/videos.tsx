@@ -6,7 +6,7 @@
 // catalog, times in their time zone, amounts in their currency.
 import { isFinal, type VideoState } from "../../src/core/video/job-state";
 import type { PlainKey, Translator } from "../../src/i18n";
-import { DataTable, ListToolbar, Rich } from "./kit";
+import { CursorPager, DataTable, ListToolbar, Rich } from "./kit";
 
 /** One job as the page shows it. `charged`: what the job cost once final (null while it runs);
  * `playable`: completed and kept upstream; `gone`: completed but the upstream no longer keeps it;
@@ -163,14 +163,6 @@ export function VideosPage(props: VideosPageProps) {
       <Rich t={tr} k="videos.empty" parts={{ path: (<code>{CREATE}</code>) as string }} />
     </p>
   );
-  const pagerLink = (href: string | undefined, key: PlainKey) =>
-    href ? (
-      <a href={href} safe>
-        {t(key)}
-      </a>
-    ) : (
-      ""
-    );
   return (
     <>
       <ListToolbar title={t("videos.title")} t={tr} />
@@ -197,10 +189,13 @@ export function VideosPage(props: VideosPageProps) {
           <VideoRow v={v} tr={tr} labels={labels} />
         ))}
       </DataTable>
-      <nav class="pager">
-        {pagerLink(props.links.newest, "logs.newest")}
-        {pagerLink(props.links.older, "logs.older")}
-      </nav>
+      <CursorPager
+        links={[
+          [props.links.newest, "logs.newest"],
+          [props.links.older, "logs.older"],
+        ]}
+        t={tr}
+      />
     </>
   );
 }
