@@ -4,20 +4,16 @@
 // Another coding (or several) is passed on as it is, with its header, as fetch does.
 import zlib from "node:zlib";
 import { h1Error } from "./errors";
+import { fieldOf } from "./head";
 
 export type Coding = "gzip" | "deflate" | "br";
 export type Emit = (bytes: Uint8Array) => void;
 
 /** The coding the client decodes, or null (none, identity, or one it leaves as it is). */
 export function codingOf(fields: [string, string][]): Coding | null {
-  for (const [name, value] of fields) {
-    if (name.length !== 16 || name.toLowerCase() !== "content-encoding") continue;
-    const v = value.trim().toLowerCase();
-    if (v === "gzip" || v === "x-gzip") return "gzip";
-    if (v === "deflate" || v === "br") return v;
-    return null;
-  }
-  return null;
+  const v = fieldOf(fields, "content-encoding")?.trim().toLowerCase();
+  if (v === "gzip" || v === "x-gzip") return "gzip";
+  return v === "deflate" || v === "br" ? v : null;
 }
 
 const badBody = (e: unknown) =>

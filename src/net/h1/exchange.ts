@@ -106,16 +106,17 @@ export class Exchange implements ConnUser {
     const coding = codingOf(head.fields);
     const socket = () => this.conn.socket;
     const cancelled = () => this.fail(h1Error("Cancelled", "the body was cancelled"), true);
-    if (this.decoder.done && !(this.p.direct && head.status < 300)) {
+    // asked for chunks (a 2xx of the relay's): chunks, even when the whole body came with the head
+    const asChunks = this.p.direct && head.status < 300;
+    if (this.decoder.done && !asChunks) {
       const whole = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
       const bytes = (coding ? decodeWhole(coding, whole) : whole) as Uint8Array<ArrayBuffer>;
       this.answer(new Response(bytes, init));
       this.end(rest.subarray(used));
       return;
     }
-    // asked for chunks (a 2xx of the relay's): chunks, even when the whole body came with the head
-    const source = this.p.direct && head.status < 300 ? new PushSource(socket, [], cancelled) : null;
-    const stream = source ? null : new BodyStream(socket, [], cancelled);
+    const source = asChunks ? new PushSource(socket, cancelled) : null;
+    const stream = source ? null : new BodyStream(socket, cancelled);
     const target = (source ?? stream) as BodySink;
     this.sink = coding ? decodedSink(coding, target) : target;
     for (const part of parts) this.sink.push(part);

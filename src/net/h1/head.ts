@@ -29,6 +29,12 @@ const HEAD_CTL = /[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a reason phrase without control characters
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 
+/** The value of header field `name` (lower case) among `fields`, the first that has it, or null. */
+export function fieldOf(fields: [string, string][], name: string): string | null {
+  for (const [k, v] of fields) if (k.length === name.length && k.toLowerCase() === name) return v;
+  return null;
+}
+
 function tokens(value: string): string[] {
   return value
     .toLowerCase()

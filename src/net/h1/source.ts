@@ -7,6 +7,7 @@
 // upstream) until the reader takes them. An answer through Bun's fetch (what the client leaves to it)
 // has no source: the caller reads `response.body` as before.
 import type { Socket } from "bun";
+import { fieldOf } from "./head";
 
 /** In fetchPinned's init: a 2xx body is wanted as a ChunkSource. */
 export const DIRECT_BODY: unique symbol = Symbol("apiyi.directBody");
@@ -32,9 +33,7 @@ export const bodySource = (r: Response): PushSource | null => sources.get(r) ?? 
 /** A response's header field: from its chunk source when it has one (such a response carries none). */
 export function headerOf(r: Response, name: string): string | null {
   const source = sources.get(r);
-  if (!source) return r.headers.get(name);
-  for (const [k, v] of source.fields) if (k.length === name.length && k.toLowerCase() === name) return v;
-  return null;
+  return source ? fieldOf(source.fields, name) : r.headers.get(name);
 }
 
 /** All of a source's bytes (rejects as the source errors): for replies relayed whole. */
@@ -56,14 +55,11 @@ export class PushSource implements ChunkSource {
   private paused = false;
   onBytes: () => void = () => {};
 
-  /** `first`: body bytes that came with the head; `onCancel`: the reader gave up. */
+  /** `onCancel`: the reader gave up. The exchange pushes what came with the head, as all the rest. */
   constructor(
     private readonly socket: () => Socket<unknown> | null,
-    first: Uint8Array[],
     private readonly onCancel: () => void,
-  ) {
-    for (const part of first) this.push(part);
-  }
+  ) {}
 
   /** The upstream's header fields (the response carries only the status: building a Headers of them
    * cost every stream ~2 µs, and the relay copies none of a stream's headers). */

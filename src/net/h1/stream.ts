@@ -12,17 +12,15 @@ export class BodyStream {
   private paused = false;
   private over = false;
 
-  /** `first`: body bytes that came with the head; `onCancel`: the reader gave up. */
+  /** `onCancel`: the reader gave up. The exchange pushes what came with the head, as all the rest. */
   constructor(
     private readonly socket: () => Socket<unknown> | null,
-    first: Uint8Array[],
     onCancel: () => void,
   ) {
     this.stream = new ReadableStream<Uint8Array>(
       {
         start: (c) => {
           this.controller = c;
-          for (const part of first) c.enqueue(part);
         },
         pull: () => this.resume(),
         cancel: () => {
@@ -32,7 +30,6 @@ export class BodyStream {
       },
       { highWaterMark: HIGH_WATER, size: (chunk) => chunk?.byteLength ?? 0 },
     );
-    this.pauseIfFull();
   }
 
   push = (bytes: Uint8Array): void => {
