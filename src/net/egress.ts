@@ -6,7 +6,8 @@
 // each hop checked again, credentials dropped).
 import { parseIp, refusedHost } from "../core/egress";
 import { upstreamClient } from "../config";
-import { h1Fetch } from "./h1/client";
+import { h1Fetch, type H1Init } from "./h1/client";
+import { signalOf } from "./light-abort";
 import type { DIRECT_BODY } from "./h1/source";
 import { EgressError, resolveChecked } from "./resolve";
 
@@ -137,13 +138,13 @@ const H1 = upstreamClient() === "h1";
 
 /** One request to a checked target, redirects not followed (a 3xx comes back as it is): through the
  * HTTP/1.1 client (net/h1/client.ts), or Bun's fetch for what that client leaves to it. */
-export function fetchPinned(t: Target, init: Init & { [DIRECT_BODY]?: boolean }): Promise<Response> {
+export function fetchPinned(t: Target, init: H1Init & { [DIRECT_BODY]?: boolean }): Promise<Response> {
   if (H1) {
     const tls = t.tls && init.tls ? { ...init.tls, ...t.tls } : (t.tls ?? init.tls);
     const sent = h1Fetch(t, tls === init.tls ? init : { ...init, tls });
     if (sent) return sent;
   }
-  return fetch(t.url, pinned(init, t));
+  return fetch(t.url, pinned({ ...init, signal: init.signal ? signalOf(init.signal) : init.signal }, t));
 }
 
 /** Where a 3xx pointed (scheme, host and port only: a path or query may carry a token), or null. */

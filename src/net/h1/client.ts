@@ -11,12 +11,13 @@
 // must not turn into a failed call, while a server that read the request and then closed without
 // answering is not retried.
 import type { Target } from "../egress";
+import type { SignalLike } from "../light-abort";
 import { socketError } from "./errors";
 import { Exchange, type Outcome } from "./exchange";
 import { acquire, release } from "./pool";
 import { type Prepared, prepare } from "./request";
 
-function once(t: Target, p: Prepared, signal: AbortSignal | null, fresh: boolean): Promise<Outcome> {
+function once(t: Target, p: Prepared, signal: SignalLike | null, fresh: boolean): Promise<Outcome> {
   return new Promise((resolve) => {
     let exchange: Exchange | null = null;
     let leave: (() => void) | null = null;
@@ -47,7 +48,7 @@ function once(t: Target, p: Prepared, signal: AbortSignal | null, fresh: boolean
   });
 }
 
-async function run(t: Target, p: Prepared, signal: AbortSignal | null): Promise<Response> {
+async function run(t: Target, p: Prepared, signal: SignalLike | null): Promise<Response> {
   if (signal?.aborted) throw signal.reason;
   const first = await once(t, p, signal, false);
   if ("response" in first) return first.response;
@@ -57,9 +58,12 @@ async function run(t: Target, p: Prepared, signal: AbortSignal | null): Promise<
   throw second.error;
 }
 
+/** fetch's options, the signal an AbortSignal or a LightAbort (net/light-abort.ts) */
+export type H1Init = Omit<BunFetchRequestInit, "signal"> & { signal?: SignalLike | null };
+
 /** The request through the HTTP/1.1 client, or null when Bun's fetch must make it. `init` is the
  * pinned one (net/egress.ts): its Host header and TLS name are the original host's. */
-export function h1Fetch(t: Target, init: BunFetchRequestInit): Promise<Response> | null {
+export function h1Fetch(t: Target, init: H1Init): Promise<Response> | null {
   const p = prepare(t, init);
   return p ? run(t, p, init.signal ?? null) : null;
 }

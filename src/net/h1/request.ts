@@ -90,7 +90,7 @@ function pathOf(url: string): string {
 }
 
 /** The request as bytes, or null when Bun's fetch must send it. `init` is after egress's pinning. */
-export function prepare(t: Target, init: BunFetchRequestInit): Prepared | null {
+export function prepare(t: Target, init: Omit<BunFetchRequestInit, "signal">): Prepared | null {
   for (const k in init) if (!KNOWN.has(k) && (init as Record<string, unknown>)[k] !== undefined) return null;
   const method = (init.method ?? "GET").toUpperCase();
   if (method === "CONNECT" || !TOKEN.test(method)) return null;

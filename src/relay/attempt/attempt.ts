@@ -14,6 +14,7 @@ import {
   type Target,
 } from "../../net/egress";
 import { DIRECT_BODY } from "../../net/h1/source";
+import { LightAbort } from "../../net/light-abort";
 import { isWarm, markReachable, probeOrigin } from "./connect-check";
 import type { Provider, UpstreamCall } from "../wire/contract";
 
@@ -84,7 +85,7 @@ export async function attemptUpstream(
   }
   // gone during the connect check: nothing was sent, nothing is owed
   if (clientSignal.aborted) return failed("client_gone", "the client closed the connection", started);
-  const controller = new AbortController();
+  const controller = new LightAbort();
   const abort = () => controller.abort();
   const firstByte = setTimeout(() => controller.abort("first_byte_timeout"), channel.timeouts.firstByteMs);
   clientSignal.addEventListener("abort", abort, { once: true });
@@ -95,7 +96,7 @@ export async function attemptUpstream(
     // (a pooled one, or the origin the connect check just reached), so from this call on the
     // upstream is taken to have the prompt: a client that leaves now owes at least its prompt.
     // gaps between body chunks are bounded by relay/attempt/watchdog.ts (Bun's fetch `timeout` does not)
-    const response = await fetchPinned(target, { ...init, signal: controller.signal, [DIRECT_BODY]: direct });
+    const response = await fetchPinned(target, { ...init, signal: controller, [DIRECT_BODY]: direct });
     clearTimeout(firstByte);
     markReachable(channel.baseUrl);
     const ms = performance.now() - started;
@@ -125,7 +126,7 @@ export async function attemptUpstream(
     clearTimeout(firstByte);
     clientSignal.removeEventListener("abort", abort);
     if (clientSignal.aborted) return failed("client_gone", "the client closed the connection", started, true);
-    if (controller.signal.reason === "first_byte_timeout") {
+    if (controller.reason === "first_byte_timeout") {
       return failed(
         "timeout",
         `timeout: no answer from ${target.display} within ${channel.timeouts.firstByteMs} ms`,
