@@ -85,4 +85,21 @@ describe("lazy loading", () => {
     expect(await Promise.all([count("ab"), count("abc")])).toEqual([2, 3]);
     expect(loads).toBe(1);
   });
+
+  test("the server's counter: no o200k module loads on import or for an empty text, all on the first count", () => {
+    const tokenizer = new URL("../../src/core/tokenizer.ts", import.meta.url).pathname;
+    const script = `
+      const { countTokens } = await import(${JSON.stringify(tokenizer)});
+      const loaded = () => Object.keys(require.cache).filter((k) => k.includes("/o200k/")).length;
+      const seen = [loaded()];
+      await countTokens("");
+      seen.push(loaded());
+      seen.push(await countTokens("hello world"));
+      seen.push(loaded());
+      console.log(JSON.stringify(seen));`;
+    const run = Bun.spawnSync([process.execPath, "-e", script]);
+    const [onImport, afterEmpty, count, afterCount] = JSON.parse(run.stdout.toString());
+    expect([onImport, afterEmpty, count]).toEqual([0, 0, 2]);
+    expect(afterCount).toBeGreaterThan(3); // the loader, the counter, the vocabulary and its file
+  });
 });
