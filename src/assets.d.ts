@@ -15,6 +15,10 @@ declare module "*.svg" {
   const path: string;
   export default path;
 }
+declare module "*.bin" {
+  const path: string;
+  export default path;
+}
 declare module "htmx.org/dist/htmx.min.js" {
   const path: string;
   export default path;
