@@ -32,7 +32,8 @@ export function flag(name: string): string | undefined {
 
 export const children: Subprocess[] = [];
 
-export function spawnPinned(core: number, cmd: string[], name: string, env: Record<string, string> = {}) {
+/** `core`: one core ("1") or a taskset list ("0,1": the two-core cells) */
+export function spawnPinned(core: number | string, cmd: string[], name: string, env: Record<string, string> = {}) {
   const log = join(TMP, `${name}.log`);
   const proc = Bun.spawn(
     ["sh", "-c", 'ulimit -n 65536 2>/dev/null; exec "$@"', "sh", "taskset", "-c", String(core), ...cmd],
@@ -231,7 +232,7 @@ export async function wrk(
 
 export async function startScript(
   name: Target,
-  core: number,
+  core: number | string,
   script: string,
   args: string[],
   env: Record<string, string> = {},
@@ -261,11 +262,23 @@ export type Apiyi = Service & {
   restarts: number;
   serveCmd: string[];
   env: Record<string, string>;
+  /** the cores it runs on (taskset list): "1" unless a two-core cell */
+  cores: string;
 };
 
 /** apiyi serving `dataDir` (set up already) on a free port, running once this resolves; no key yet. */
-export async function serveOn(dataDir: string, serveCmd = apiyiCmd(), env = APIYI_ENV): Promise<Apiyi> {
-  const apiyi: Apiyi = { name: "apiyi", port: freePort(), pid: null, key: "", dataDir, restarts: 0, serveCmd, env };
+export async function serveOn(dataDir: string, serveCmd = apiyiCmd(), env = APIYI_ENV, cores = "1"): Promise<Apiyi> {
+  const apiyi: Apiyi = {
+    name: "apiyi",
+    port: freePort(),
+    pid: null,
+    key: "",
+    dataDir,
+    restarts: 0,
+    serveCmd,
+    env,
+    cores,
+  };
   await serveApiyi(apiyi);
   return apiyi;
 }
@@ -276,6 +289,7 @@ export async function startApiyi(
   dataDir: string,
   serveCmd = apiyiCmd(),
   extraEnv: Record<string, string> = {},
+  cores = "1",
 ): Promise<Apiyi> {
   await run(
     [
@@ -300,7 +314,7 @@ export async function startApiyi(
     [...apiyiCmd(), "price", "set", "--model", "bench-model", "--input", "1", "--output", "2", "--data-dir", dataDir],
     APIYI_ENV,
   );
-  const apiyi = await serveOn(dataDir, serveCmd, { ...APIYI_ENV, ...extraEnv });
+  const apiyi = await serveOn(dataDir, serveCmd, { ...APIYI_ENV, ...extraEnv }, cores);
   const out = await run(
     [
       ...apiyiCmd(),
@@ -324,7 +338,7 @@ export async function startApiyi(
   return apiyi;
 }
 
-/** Starts `apiyi serve` pinned to core 1 on the service's port and data dir (admin created on first start). */
+/** Starts `apiyi serve` pinned to its cores (core 1 by default) on the service's port and data dir (admin created on first start). */
 export async function serveApiyi(apiyi: Apiyi) {
   const cmd = [
     ...apiyi.serveCmd,
@@ -338,7 +352,7 @@ export async function serveApiyi(apiyi: Apiyi) {
     "--data-dir",
     apiyi.dataDir,
   ];
-  apiyi.pid = spawnPinned(1, cmd, `apiyi-${apiyi.restarts}`, apiyi.env).pid;
+  apiyi.pid = spawnPinned(apiyi.cores, cmd, `apiyi-${apiyi.restarts}`, apiyi.env).pid;
   await waitFor("apiyi /healthz", async () => (await fetch(`http://127.0.0.1:${apiyi.port}/healthz`)).status === 200);
   apiyi.workPid = servingPid(apiyi.pid);
 }

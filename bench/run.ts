@@ -3,7 +3,7 @@
 // dir, ./apiyi if built, else from source) and, in the same run, measures with wrk (core 0):
 // direct-to-mock, bare and apiyi × (non-stream JSON, SSE) × (1, 50 connections); then time to first
 // chunk (bench/ttfc.ts) and the paced scenario (bench/streams.ts: 1,000 streams × 200 events 20 ms
-// apart). Prints markdown tables and the issue's targets. Everything it started is killed at the end,
+// apart); then the two-core cells (bench/two-cores.ts). Prints markdown tables and the issue's targets. Everything it started is killed at the end,
 // even on failure, and the whole run is bounded (a watchdog stops it after 8.5 minutes).
 // --fetch-limit N runs apiyi with BUN_CONFIG_MAX_HTTP_REQUESTS=N (an experiment; default: as shipped).
 import { readdirSync, readFileSync } from "node:fs";
@@ -22,6 +22,7 @@ import {
   startApiyi,
   startScript,
   stopApiyi,
+  stopChild,
   TMP,
   warm,
   wrk,
@@ -33,6 +34,7 @@ import {
   type Usage,
   type Wrk,
 } from "./lib";
+import { twoCoreCells } from "./two-cores";
 
 const QUICK = process.argv.includes("--quick");
 const FETCH_LIMIT = flag("--fetch-limit");
@@ -304,6 +306,9 @@ async function main() {
   const pacedRuns = [{ target: "apiyi" as Target, ...(await paced(apiyi, apiyi.key)) }];
   if (!QUICK) pacedRuns.push({ target: "bare", ...(await paced(bare, apiyi.key)) });
   await stopApiyi(apiyi);
+  await stopChild(bare.pid);
+  console.error("two-core cells …");
+  const twoCores = await twoCoreCells(mock.port, WARM_S, RUN_S);
 
   console.log(`## apiyi relay benchmark${QUICK ? " (--quick)" : ""}\n`);
   console.log(
@@ -318,6 +323,9 @@ async function main() {
   );
   console.log(
     `apiyi's log rows: ${logSummary(dataDir)}. Restarts because its breaker had opened after a wrk run: ${apiyi.restarts}.\n`,
+  );
+  console.log(
+    `Two cores: bare and apiyi each unpinned (\`taskset -c 0,1\`), the mock and wrk on core 0, 50 connections (not a target; the pinned ratios above are the headline):\n\n${twoCores}\n`,
   );
   console.log(targets(rows, tt, pacedRuns));
 }
