@@ -1,6 +1,6 @@
 // The rollups behind the admin dashboard (usage_hourly), as the ledger writes them with each slice of
 // log rows: every call counts in its hour (span 3600) and its UTC day (span 86400), under each
-// dimension value (site-wide, model, channel, group, user). One upsert per row of the slice; the
+// dimension value (site-wide, model, channel, group, user). One upsert per rollup row of the slice; the
 // latency histograms (site-wide, per model and per channel) are merged with the stored ones here.
 import type { Database, Statement } from "bun:sqlite";
 import { addSample, type Histogram, histogramCount, mergeInto, parseHistogram } from "../core/histogram";
@@ -25,13 +25,13 @@ export type HourlySums = {
 type Acc = HourlySums & { dim: Dim; span: number; hour: number; key: string; latency: Histogram; ttft: Histogram };
 const SUM_FIELDS = ["calls", "failed", "refused", "prompt", "cached", "completion", "quota"] as const;
 
-/** The dimension values a call row counts under. */
-export const dimKeys = (row: NewLog): [Dim, string][] => [
+/** The dimension values a call counts under. */
+const dimKeys = (c: { model: string; channel: number; group: string; user: number }): [Dim, string][] => [
   ["all", ""],
-  ["model", row.model ?? ""],
-  ["channel", String(row.channelId ?? 0)],
-  ["group", row.group ?? ""],
-  ["user", String(row.userId)],
+  ["model", c.model],
+  ["channel", String(c.channel)],
+  ["group", c.group],
+  ["user", String(c.user)],
 ];
 
 export type HourlyStatements = { upsert: Statement; histograms: Statement };
@@ -52,47 +52,82 @@ export const hourlyStatements = (s: Database): HourlyStatements => ({
   histograms: s.prepare("SELECT latency, ttft FROM usage_hourly WHERE dim = ? AND span = ? AND hour = ? AND key = ?"),
 });
 
-/** One ledger slice's share of the rollups, summed in memory per hour, then written row by row with
- * the UTC days those hours make up. */
+/** One call row's place: its hour and the value of each dimension but "all". */
+type Combo = HourlySums & {
+  hour: number;
+  model: string;
+  channel: number;
+  group: string;
+  user: number;
+  latency: Histogram;
+  ttft: Histogram;
+};
+
+const zeroSums = (): HourlySums => ({ calls: 0, failed: 0, refused: 0, prompt: 0, cached: 0, completion: 0, quota: 0 });
+
+/** One ledger slice's share of the rollups: rows are summed in memory per hour and combination of
+ * dimension values (one lookup a row: a slice's calls mostly share one), spread into the dimensions
+ * when written, with the UTC days those hours make up. */
 export class HourlySlice {
-  private rows = new Map<string, Acc>();
+  private combos = new Map<string, Combo>();
 
   /** A call row (type 2 or 5): its outcome, tokens, cost, and (served calls) its latencies. */
   add(row: NewLog) {
     const sec = Math.floor(row.createdAt / 1000);
     const hour = sec - (sec % HOUR);
+    const model = row.model ?? "";
+    const channel = row.channelId ?? 0;
+    const group = row.group ?? "";
+    const id = `${hour}\t${model}\t${channel}\t${group}\t${row.userId}`;
+    let c = this.combos.get(id);
+    if (!c) {
+      c = { hour, model, channel, group, user: row.userId, ...zeroSums(), latency: {}, ttft: {} };
+      this.combos.set(id, c);
+    }
     const outcome = callOutcome({ type: row.type, statusCode: row.statusCode ?? 0, errorCode: row.errorCode ?? "" });
-    for (const [dim, key] of dimKeys(row)) {
-      const a = this.acc(this.rows, dim, HOUR, hour, key);
-      a.calls++;
-      if (outcome === "failed") a.failed++;
-      else if (outcome === "refused") a.refused++;
-      a.prompt += row.promptTokens ?? 0;
-      a.cached += row.cachedTokens ?? 0;
-      a.completion += row.completionTokens ?? 0;
-      a.quota += row.quota ?? 0;
-      if (outcome === "ok" && TIMED.has(dim)) {
-        addSample(a.latency, row.durationMs ?? 0);
-        if ((row.ttftMs ?? 0) > 0) addSample(a.ttft, row.ttftMs ?? 0);
+    c.calls++;
+    if (outcome === "failed") c.failed++;
+    else if (outcome === "refused") c.refused++;
+    c.prompt += row.promptTokens ?? 0;
+    c.cached += row.cachedTokens ?? 0;
+    c.completion += row.completionTokens ?? 0;
+    c.quota += row.quota ?? 0;
+    if (outcome === "ok") {
+      addSample(c.latency, row.durationMs ?? 0);
+      if ((row.ttftMs ?? 0) > 0) addSample(c.ttft, row.ttftMs ?? 0);
+    }
+  }
+
+  /** The slice's hour rows: each combination counted under every dimension value it has. */
+  private hours(): Map<string, Acc> {
+    const rows = new Map<string, Acc>();
+    for (const c of this.combos.values()) {
+      for (const [dim, key] of dimKeys(c)) {
+        const a = this.acc(rows, dim, HOUR, c.hour, key);
+        for (const f of SUM_FIELDS) a[f] += c[f];
+        if (TIMED.has(dim)) {
+          mergeInto(a.latency, c.latency);
+          mergeInto(a.ttft, c.ttft);
+        }
       }
     }
+    return rows;
   }
 
   private acc(rows: Map<string, Acc>, dim: Dim, span: number, hour: number, key: string): Acc {
     const id = `${dim}\t${span}\t${hour}\t${key}`;
     let a = rows.get(id);
     if (!a) {
-      const zero = { calls: 0, failed: 0, refused: 0, prompt: 0, cached: 0, completion: 0, quota: 0 };
-      a = { dim, span, hour, key, ...zero, latency: {}, ttft: {} };
+      a = { dim, span, hour, key, ...zeroSums(), latency: {}, ttft: {} };
       rows.set(id, a);
     }
     return a;
   }
 
   /** The slice's UTC-day rows: its hour rows summed by day (a slice rarely spans two hours). */
-  private days(): Acc[] {
+  private days(hours: Map<string, Acc>): Acc[] {
     const days = new Map<string, Acc>();
-    for (const h of this.rows.values()) {
+    for (const h of hours.values()) {
       const d = this.acc(days, h.dim, DAY, h.hour - (h.hour % DAY), h.key);
       for (const f of SUM_FIELDS) d[f] += h[f];
       mergeInto(d.latency, h.latency);
@@ -102,7 +137,8 @@ export class HourlySlice {
   }
 
   write(sql: HourlyStatements) {
-    for (const a of [...this.days(), ...this.rows.values()]) {
+    const hours = this.hours();
+    for (const a of [...this.days(hours), ...hours.values()]) {
       const timed = histogramCount(a.latency) + histogramCount(a.ttft) > 0;
       const stored = timed
         ? (sql.histograms.get(a.dim, a.span, a.hour, a.key) as { latency: string; ttft: string } | null)
