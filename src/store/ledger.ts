@@ -102,12 +102,19 @@ export class Ledger {
   }
 
   hold(who: Who, hold: Hold) {
-    this.enqueue({ kind: "hold", hold, at: Date.now(), ...who });
+    this.enqueue({
+      kind: "hold",
+      hold,
+      at: Date.now(),
+      requestId: who.requestId,
+      tokenId: who.tokenId,
+      userId: who.userId,
+    });
   }
 
   /** `row`: the log row that explains it, or null for a hold given back whole whose row is written apart */
   settle(who: Who, s: Settlement, held: boolean, row: NewLog | null) {
-    this.enqueue({ kind: "settle", s, held, row, ...who });
+    this.enqueue({ kind: "settle", s, held, row, requestId: who.requestId, tokenId: who.tokenId, userId: who.userId });
   }
 
   /** A token's or a user's budget period rolled: its balance moved by `roll.remainDelta`, a new period began. */

@@ -43,6 +43,18 @@ describe("h1 direct body", () => {
   afterAll(() => up.stop());
   const direct = (path: string) => fetchPinned(up.target(path), { method: "POST", body: "{}", [DIRECT_BODY]: true });
 
+  test("rest(): a body that has ended whole comes at once; one still arriving, or cut, gives null", async () => {
+    const whole = bodySource(await direct("/"))!;
+    await Bun.sleep(20); // the small reply came with its head; its end was seen
+    expect(Buffer.from(whole.rest()!).toString()).toBe(`conn ${up.requests.at(-1)?.conn}`);
+    const arriving = bodySource(await direct("/big"))!;
+    expect(arriving.rest()).toBeNull(); // the body follows 10 ms after the head
+    expect((await readAll(arriving)).length).toBe(big.length);
+    const cut = bodySource(await direct("/cut"))!;
+    await Bun.sleep(60);
+    expect(cut.rest()).toBeNull();
+  });
+
   test("a 2xx stream's chunks come through the source, in order, to the end; the connection is reused", async () => {
     const r = await direct("/sse");
     expect(r.status).toBe(200);

@@ -107,6 +107,16 @@ export class PushSource implements ChunkSource {
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
+  /** What is left of a body that has ended whole, at once (no promise, no wait); null while it is
+   * still arriving or when it broke off (read it with next()). */
+  rest(): Uint8Array | null {
+    if (this.ended !== DONE) return null;
+    const parts = this.queue;
+    this.queue = [];
+    this.queued = 0;
+    return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+  }
+
   private finish(how: typeof DONE | { error: unknown }): void {
     if (this.ended) return;
     this.ended = how;

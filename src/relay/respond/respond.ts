@@ -65,7 +65,10 @@ const textOf = (r: Response): Promise<string> => {
 };
 
 export async function respondJson(rt: Runtime, call: CallRecord, body: CallBody, upstream: Response, plan: ReplyPlan) {
-  let text = redactJsonError(await readBody(upstream, plan, textOf), plan.secrets);
+  // a small reply has usually arrived with its head: taken at once, no idle watch needed
+  const arrived = bodySource(upstream)?.rest();
+  const raw = arrived ? decoder.decode(arrived) : await readBody(upstream, plan, textOf);
+  let text = redactJsonError(raw, plan.secrets);
   const usage = plan.usage.fromText(text) ?? (await countedUsage(body, generatedText(text)));
   if (plan.translateJson) text = JSON.stringify(plan.translateJson(parseReply(text)));
   finishCall(rt, call, { status: upstream.status, usage, firstByteAt: performance.now(), billable: true });
