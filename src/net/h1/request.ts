@@ -44,10 +44,11 @@ const UNUSUAL_PATH = /[^\x21-\x7e]/;
 /** bodies up to this size are written with the head in one buffer */
 const JOIN_BELOW = 64 * 1024;
 const USER_AGENT = `Bun/${Bun.version}`;
+const EMPTY = new Uint8Array(0);
 
+/** A body other than text as bytes: null for none, undefined for what fetch must send. */
 function bodyBytes(body: unknown): Uint8Array | null | undefined {
   if (body === undefined || body === null) return null;
-  if (typeof body === "string") return Buffer.from(body, "utf8");
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   return undefined;
@@ -89,26 +90,54 @@ function pathOf(url: string): string {
   return path === "" ? "/" : path.startsWith("?") ? `/${path}` : path;
 }
 
+/** A URL's host (as written) and path, worked out once per URL string (a relay sends to few). */
+type UrlParts = { authority: string | null; path: string; unusual: boolean };
+const urlParts = new Map<string, UrlParts>();
+function partsOf(url: string): UrlParts {
+  let p = urlParts.get(url);
+  if (!p) {
+    const path = pathOf(url);
+    p = { authority: authority(url), path, unusual: UNUSUAL_PATH.test(path) };
+    if (urlParts.size >= 1000) urlParts.clear();
+    urlParts.set(url, p);
+  }
+  return p;
+}
+
+/** A header name in lower case, or null when it is not a token (checked once per name). */
+const names = new Map<string, string | null>();
+function lowerName(name: string): string | null {
+  let lower = names.get(name);
+  if (lower === undefined) {
+    lower = TOKEN.test(name) ? name.toLowerCase() : null;
+    if (names.size >= 1000) names.clear();
+    names.set(name, lower);
+  }
+  return lower;
+}
+
 /** The request as bytes, or null when Bun's fetch must send it. `init` is after egress's pinning. */
 export function prepare(t: Target, init: Omit<BunFetchRequestInit, "signal">): Prepared | null {
   for (const k in init) if (!KNOWN.has(k) && (init as Record<string, unknown>)[k] !== undefined) return null;
   const method = (init.method ?? "GET").toUpperCase();
   if (method === "CONNECT" || !TOKEN.test(method)) return null;
-  const body = bodyBytes(init.body);
-  if (body === undefined || (body !== null && (method === "GET" || method === "HEAD"))) return null;
+  // a text body is encoded straight into the request's buffer (below), not on its own first
+  const text = typeof init.body === "string" ? init.body : null;
+  const body = text === null ? bodyBytes(init.body) : null;
+  const length = text === null ? (body?.length ?? 0) : Buffer.byteLength(text, "utf8");
+  if (body === undefined || ((text !== null || body !== null) && (method === "GET" || method === "HEAD"))) return null;
   const tls = tlsSettings(t, init.tls);
   if (tls === undefined) return null;
-  const host = t.hostHeader ?? authority(t.url);
-  if (!host) return null;
-  const path = pathOf(t.url);
-  if (UNUSUAL_PATH.test(path)) return null;
-  let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n`;
+  const url = partsOf(t.url);
+  const host = t.hostHeader ?? url.authority;
+  if (!host || url.unusual) return null;
+  let head = `${method} ${url.path} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n`;
   let hasAccept = false;
   let hasAgent = false;
   let hasType = false;
   const add = (name: string, value: string): boolean => {
-    if (!TOKEN.test(name) || BAD_VALUE.test(value)) return false;
-    const lower = name.toLowerCase();
+    const lower = lowerName(name);
+    if (lower === null || BAD_VALUE.test(value)) return false;
     if (lower === "upgrade") return false;
     if (DROPPED.has(lower)) return true;
     if (lower === "accept") hasAccept = true;
@@ -132,8 +161,8 @@ export function prepare(t: Target, init: Omit<BunFetchRequestInit, "signal">): P
   // what fetch adds when the caller did not say
   if (!hasAccept) head += "accept: */*\r\n";
   if (!hasAgent) head += `user-agent: ${USER_AGENT}\r\n`;
-  if (!hasType && typeof init.body === "string") head += "content-type: text/plain;charset=UTF-8\r\n";
-  if (body) head += `content-length: ${body.length}\r\n`;
+  if (!hasType && text !== null) head += "content-type: text/plain;charset=UTF-8\r\n";
+  if (text !== null || body) head += `content-length: ${length}\r\n`;
   else if (method === "POST" || method === "PUT" || method === "PATCH") head += "content-length: 0\r\n";
   head += "\r\n";
   const tlsKey = tls
@@ -141,16 +170,23 @@ export function prepare(t: Target, init: Omit<BunFetchRequestInit, "signal">): P
     : "";
   const prepared: Prepared = {
     method,
-    head: Buffer.from(head, "latin1"),
+    head: EMPTY,
     body: null,
     idempotent: IDEMPOTENT.has(method),
     direct: (init as { [DIRECT_BODY]?: boolean })[DIRECT_BODY] === true,
     key: `${t.address}|${t.port}${tlsKey}`,
     tls,
   };
-  if (body && body.length > 0) {
-    if (body.length < JOIN_BELOW) prepared.head = Buffer.concat([prepared.head, body]);
-    else prepared.body = body;
+  if (length > 0 && length < JOIN_BELOW) {
+    // head (latin1: every character is one byte) and body in one buffer, one copy each
+    const joined = Buffer.allocUnsafe(head.length + length);
+    joined.write(head, 0, "latin1");
+    if (text !== null) joined.write(text, head.length, "utf8");
+    else joined.set(body as Uint8Array, head.length);
+    prepared.head = joined;
+    return prepared;
   }
+  prepared.head = Buffer.from(head, "latin1");
+  if (length > 0) prepared.body = text !== null ? Buffer.from(text, "utf8") : body;
   return prepared;
 }
