@@ -3,15 +3,18 @@
 // JS time per function (self and inclusive) and per source file, as µs per call. Time is counted in
 // samples × interval (JSC samples only while JavaScript runs, so native work — sockets, HTTP parsing,
 // fetch's own thread — is not in it); the process's whole CPU time per call comes from /proc.
-// Usage: bun bench/profile.ts [json|sse] [--target apiyi|bare] [--conns 50] [--seconds 8] [--top 25]
+// Usage: bun bench/profile.ts [json|sse|paced] [--target apiyi|bare] [--conns 50] [--seconds 8] [--top 25]
+// (paced: bench/streams.ts's 1,000 streams × 200 events 20 ms apart instead of wrk; figures per event)
 // [--callers "NAME|NAME2"] (the self time of functions whose label starts with a NAME, by caller)
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
+  CHAT_PATH,
   ensureWrk,
   ROOT,
   flag,
   measured,
+  run,
   runMain,
   startApiyi,
   startScript,
@@ -25,7 +28,8 @@ import {
   type Service,
 } from "./lib";
 
-const MODE = (process.argv[2] === "sse" ? "sse" : "json") as Mode;
+const PACED = process.argv[2] === "paced";
+const MODE = (process.argv[2] === "sse" || PACED ? "sse" : "json") as Mode;
 const TARGET = flag("--target") === "bare" ? "bare" : "apiyi";
 const CONNS = Number(flag("--conns") ?? 50);
 const SECONDS = Number(flag("--seconds") ?? 8);
@@ -115,13 +119,22 @@ async function startTarget(mock: Service): Promise<Service & { key: string; stop
   return { ...apiyi, stop: () => stopApiyi(apiyi) };
 }
 
+/** The paced streams (core 0), as wrk's figures: `requests` are the events delivered. */
+async function pacedRun(port: number, key: string) {
+  const cmd = ["taskset", "-c", "0", "bun", "bench/streams.ts", `http://127.0.0.1:${port}${CHAT_PATH}`, key];
+  const out = await run([...cmd, "1000", "200", "20", "90"], { BUN_CONFIG_MAX_HTTP_REQUESTS: "1100" }, 120_000);
+  const r = JSON.parse(out.trim().split("\n").at(-1)!) as { events: number; wallMs: number; intact: number };
+  console.error(`paced: ${r.intact} / 1000 streams intact, ${r.events} events`);
+  return { rps: (r.events * 1000) / r.wallMs, requests: r.events };
+}
+
 async function main() {
   ensureWrk();
   const mock = await startScript("direct", 0, "bench/mock.ts", []);
   const target = await startTarget(mock);
-  const warmCalls = await warm(target.port, target.key, MODE, CONNS, 2);
+  const warmCalls = PACED ? 0 : await warm(target.port, target.key, MODE, CONNS, 2);
   const { result, usage } = await measured(target.workPid ?? target.pid, () =>
-    wrk(target.port, wrkScript(target.key, MODE), CONNS, SECONDS),
+    PACED ? pacedRun(target.port, target.key) : wrk(target.port, wrkScript(target.key, MODE), CONNS, SECONDS),
   );
   await target.stop(); // the profile is written on exit
   const file = readdirSync(PROF_DIR).find((f) => f.endsWith(".cpuprofile"));
@@ -130,7 +143,7 @@ async function main() {
   const t = tally(profile);
   const calls = warmCalls + result.requests;
   console.log(
-    `## ${TARGET}, ${MODE}, ${CONNS} connections, ${SECONDS} s under bun --cpu-prof (interval ${INTERVAL_US} µs)\n`,
+    `## ${TARGET}, ${PACED ? "paced: 1,000 streams × 200 events 20 ms apart, per event" : `${MODE}, ${CONNS} connections, ${SECONDS} s`} under bun --cpu-prof (interval ${INTERVAL_US} µs)\n`,
   );
   console.log(
     `${result.rps.toFixed(0)} RPS under the profiler; process CPU ${(usage!.cpuUs / result.requests).toFixed(1)} µs per call (all threads, /proc);`,

@@ -46,20 +46,30 @@ export function generatedText(raw: string): string {
       const start = at + key.length - 1; // the opening quote
       const end = closingQuote(raw, start + 1);
       if (end < 0) break;
-      try {
-        out.push(JSON.parse(raw.slice(start, end + 1)));
-      } catch {}
+      // a string without escapes or control characters is its own value: no parse needed
+      if (plain) out.push(raw.slice(start + 1, end));
+      else
+        try {
+          out.push(JSON.parse(raw.slice(start, end + 1)));
+        } catch {}
       at = raw.indexOf(key, end);
     }
   }
   return out.join("");
 }
 
+/** Set by closingQuote: the string it found holds no escape and no control character. */
+let plain = true;
+
 function closingQuote(s: string, from: number): number {
+  plain = true;
   for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 92) i++;
-    else if (c === 34) return i;
+    if (c === 34) return i;
+    if (c === 92) {
+      plain = false;
+      i++;
+    } else if (c < 32) plain = false;
   }
   return -1;
 }

@@ -39,10 +39,10 @@ export class StreamMeter {
     if (this.len > 2 * KEEP_BYTES) this.spill();
   }
 
-  /** Starts at 4 KiB (most streams' whole tail) and doubles up to the most it holds: every buffer is
-   * a native allocation the collector pays for, so as few as can be. */
+  /** 4 KiB first (most streams' whole tail), then at once the most it holds between spills: every
+   * buffer is a native allocation the collector pays for, so as few as can be. */
   private grow(need: number) {
-    const next = new Uint8Array(Math.max(need, Math.min(2 * this.buf.byteLength || 4096, 2 * KEEP_BYTES + 1024)));
+    const next = new Uint8Array(Math.max(need, this.buf.byteLength ? 2 * KEEP_BYTES + 1024 : 4096));
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }

@@ -9,8 +9,10 @@ const MARK = Buffer.from('"error"');
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Does this text or chunk hold the `"error"` key or value at all? */
-const marked = (chunk: Uint8Array) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(MARK) >= 0;
+/** Does this chunk hold the `"error"` key or value at all? (Buffer's search on the chunk as it is: asking a
+ * Uint8Array for its `.buffer` to wrap it would make the engine build an ArrayBuffer object for it) */
+const marked = (chunk: Uint8Array) => bufferIncludes.call(chunk, MARK);
+const bufferIncludes = Buffer.prototype.includes as (this: Uint8Array, value: Uint8Array) => boolean;
 
 /** One SSE event (without its blank-line end) with an error payload redacted; as it was otherwise. */
 function redactEvent(block: string, secrets: string[]): string {
