@@ -230,6 +230,27 @@ describe("streaming", () => {
     });
   });
 
+  test("a cut stream whose prompt quotes a special token (<|endoftext|>) is metered and logged: the text counts as text", async () => {
+    // counting such a prompt threw before, so the cut stream's row and settlement never came
+    const model = newModel();
+    await addChannel(app.url, adminAuth, { base_url: mock.urlFor("cut_after=2,chunks=5"), models: [model] });
+    const res = await fetch(`${app.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model,
+        messages: [{ role: "user", content: "what does <|endoftext|> mean? and <|im_end|>?" }],
+        stream: true,
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(parseEvents(await res.text()).at(-1)).toContain("upstream_stream_interrupted");
+    const row = await logRow(app.url, adminAuth, res.headers.get("x-request-id")!);
+    expect(row).toMatchObject({ type: LOG_TYPE.error, error_code: "upstream_stream_interrupted" });
+    expect(row.prompt_tokens).toBeGreaterThan(0);
+    expect(row.completion_tokens).toBe(countTokens(splitText(REPLY, 5).slice(0, 2).join("")));
+  });
+
   test("a stream idle past the channel's timeout_idle_ms ends with an error event", async () => {
     const model = newModel();
     const ch = await addChannel(app.url, adminAuth, {
