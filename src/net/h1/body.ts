@@ -2,6 +2,7 @@
 // read and dropped, as fetch drops them), or until the connection closes. Each takes the socket's
 // bytes as they come and hands on the body's bytes (views into the given buffers, never copied);
 // `feed` returns how many bytes it used (the rest belongs to the next response) or throws an HPE_ error.
+import { latin1 } from "../bytes";
 import { parseError } from "./errors";
 import { CTL, type Head, TOKEN } from "./head";
 
@@ -64,7 +65,7 @@ class ChunkedBody implements BodyDecoder {
   private gather(buf: Uint8Array, at: number): number {
     const lf = buf.indexOf(LF, at);
     const end = lf < 0 ? buf.length : lf;
-    this.line += Buffer.from(buf.buffer, buf.byteOffset + at, end - at).toString("latin1");
+    this.line += latin1(buf, at, end);
     if (this.line.length > MAX_LINE) throw parseError("HPE_CHUNK_EXTENSIONS_OVERFLOW", "chunk line too long");
     if (lf < 0) return -1;
     if (this.line.charCodeAt(this.line.length - 1) !== CR) throw parseError("HPE_STRICT", "bare LF in chunked body");

@@ -4,15 +4,14 @@
 // parsed: one byte search for `"error"` per chunk finds the few that may be errors (a quote inside a
 // JSON string is escaped, so generated text cannot match).
 import { redactErrorPayload } from "../../core/redact";
+import { indexOfBytes } from "../../net/bytes";
 
 const MARK = Buffer.from('"error"');
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Does this chunk hold the `"error"` key or value at all? (Buffer's search on the chunk as it is: asking a
- * Uint8Array for its `.buffer` to wrap it would make the engine build an ArrayBuffer object for it) */
-const marked = (chunk: Uint8Array) => bufferIncludes.call(chunk, MARK);
-const bufferIncludes = Buffer.prototype.includes as (this: Uint8Array, value: Uint8Array) => boolean;
+/** Does this chunk hold the `"error"` key or value at all? */
+const marked = (chunk: Uint8Array) => indexOfBytes(chunk, MARK) >= 0;
 
 /** One SSE event (without its blank-line end) with an error payload redacted; as it was otherwise. */
 function redactEvent(block: string, secrets: string[]): string {

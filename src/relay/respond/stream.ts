@@ -8,6 +8,7 @@
 import type { StreamMeter } from "./meter";
 import type { ChunkSource } from "../../net/h1/source";
 import { redactStreamErrors } from "./redact-errors";
+import { indexOfBytes } from "../../net/bytes";
 import type { TextStream } from "../wire/translate";
 import { unwatch, watchIdle } from "../attempt/watchdog";
 
@@ -54,7 +55,7 @@ const USAGE_ONLY = encoder.encode('"choices":[]');
  * see: the chunk itself when it has none, else the parts before and after it (written one after the
  * other: no copy into a new buffer). */
 export function withoutUsageEvent(chunk: Uint8Array): Uint8Array | [Uint8Array, Uint8Array] {
-  const at = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(USAGE_ONLY);
+  const at = indexOfBytes(chunk, USAGE_ONLY);
   if (at < 0) return chunk;
   let start = at;
   while (start > 0 && !(chunk[start - 1] === 10 && chunk[start - 2] === 10)) start--;
