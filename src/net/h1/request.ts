@@ -44,7 +44,6 @@ const UNUSUAL_PATH = /[^\x21-\x7e]/;
 /** bodies up to this size are written with the head in one buffer */
 const JOIN_BELOW = 64 * 1024;
 const USER_AGENT = `Bun/${Bun.version}`;
-const EMPTY = new Uint8Array(0);
 
 /** A body other than text as bytes: null for none, undefined for what fetch must send. */
 function bodyBytes(body: unknown): Uint8Array | null | undefined {
@@ -168,25 +167,23 @@ export function prepare(t: Target, init: Omit<BunFetchRequestInit, "signal">): P
   const tlsKey = tls
     ? `|${tls.serverName ?? ""}|${tls.rejectUnauthorized === false ? 0 : 1}|${tls.ca ?? ""}|${tls.cert ?? ""}`
     : "";
-  const prepared: Prepared = {
+  const joined = length > 0 && length < JOIN_BELOW;
+  return {
     method,
-    head: EMPTY,
-    body: null,
+    head: joined ? headWithBody(head, text ?? (body as Uint8Array), length) : Buffer.from(head, "latin1"),
+    body: joined || length === 0 ? null : text !== null ? Buffer.from(text, "utf8") : body,
     idempotent: IDEMPOTENT.has(method),
     direct: (init as { [DIRECT_BODY]?: boolean })[DIRECT_BODY] === true,
     key: `${t.address}|${t.port}${tlsKey}`,
     tls,
   };
-  if (length > 0 && length < JOIN_BELOW) {
-    // head (latin1: every character is one byte) and body in one buffer, one copy each
-    const joined = Buffer.allocUnsafe(head.length + length);
-    joined.write(head, 0, "latin1");
-    if (text !== null) joined.write(text, head.length, "utf8");
-    else joined.set(body as Uint8Array, head.length);
-    prepared.head = joined;
-    return prepared;
-  }
-  prepared.head = Buffer.from(head, "latin1");
-  if (length > 0) prepared.body = text !== null ? Buffer.from(text, "utf8") : body;
-  return prepared;
+}
+
+/** Head (latin1: every character is one byte) and body of `length` bytes in one buffer, one copy each. */
+function headWithBody(head: string, body: string | Uint8Array, length: number): Uint8Array {
+  const joined = Buffer.allocUnsafe(head.length + length);
+  joined.write(head, 0, "latin1");
+  if (typeof body === "string") joined.write(body, head.length, "utf8");
+  else joined.set(body, head.length);
+  return joined;
 }
