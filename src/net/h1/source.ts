@@ -18,6 +18,9 @@ export type Next = { chunk: Uint8Array } | { done: true } | { error: unknown };
 /** A body read chunk by chunk: `next` gives the next chunk, or how the body ended once none is left. */
 export interface ChunkSource {
   next(): Promise<Next>;
+  /** What next() would give, if it is already here; null while waiting for bytes. Lets a reader
+   * write what came with the head in the same turn (one send for the head and the first event) */
+  take(): Next | null;
   /** the reader gives up: the connection is closed, the body not read further */
   cancel(): void;
   /** told each time bytes arrive (the relay's idle watchdog) */
@@ -93,7 +96,7 @@ export class PushSource implements ChunkSource {
     }
   }
 
-  next(): Promise<Next> {
+  take(): Next | null {
     const chunk = this.queue.shift();
     if (chunk) {
       this.queued -= chunk.byteLength;
@@ -101,9 +104,14 @@ export class PushSource implements ChunkSource {
         this.paused = false;
         this.socket()?.resume();
       }
-      return Promise.resolve({ chunk });
+      return { chunk };
     }
-    if (this.ended) return Promise.resolve(this.ended);
+    return this.ended;
+  }
+
+  next(): Promise<Next> {
+    const now = this.take();
+    if (now) return Promise.resolve(now);
     return new Promise((resolve) => (this.waiting = resolve));
   }
 

@@ -24,16 +24,18 @@ export function readAhead(upstream: ReadableStream<Uint8Array>): ChunkSource {
   let ended: typeof DONE | { error: unknown } | null = null;
   const source: ChunkSource = {
     onBytes: () => {},
-    /** The next chunk, or how the body ended once every chunk was taken. */
+    /** The next chunk, or how the body ended once every chunk was taken; null while waiting. */
+    take(): Next | null {
+      const chunk = queue.shift();
+      if (!chunk) return ended;
+      queued -= chunk.byteLength;
+      pump(); // resumes a read-ahead that had reached its bound
+      return { chunk };
+    },
     async next(): Promise<Next> {
       for (;;) {
-        const chunk = queue.shift();
-        if (chunk) {
-          queued -= chunk.byteLength;
-          pump(); // resumes a read-ahead that had reached its bound
-          return { chunk };
-        }
-        if (ended) return ended;
+        const now = source.take();
+        if (now) return now;
         await reading;
       }
     },

@@ -84,7 +84,11 @@ function render(chunk: Uint8Array, transform?: TextStream): Uint8Array {
   return transform ? encoder.encode(transform.push(decoder.decode(chunk))) : chunk;
 }
 
-export function relayStream(body: ChunkSource, opts: RelayStreamOptions): ReadableStream<Uint8Array> {
+export const relayStream = (body: ChunkSource, opts: RelayStreamOptions): ReadableStream<Uint8Array> =>
+  new DirectStream(relaySource(body, opts));
+
+/** The direct source behind relayStream: its pull writes each event as it arrives. */
+export function relaySource(body: ChunkSource, opts: RelayStreamOptions): Bun.DirectUnderlyingSource<Uint8Array> {
   let carry: Uint8Array | null = null;
   let firstChunkAt: number | null = null;
   let bytes = 0;
@@ -130,13 +134,15 @@ export function relayStream(body: ChunkSource, opts: RelayStreamOptions): Readab
 
   // a direct stream: written straight to the socket (no queue of chunks between two streams), each
   // event flushed as it is written, the socket's backpressure awaited
-  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
+  return {
     type: "direct",
     async pull(controller: ReadableStreamDirectController) {
       output = controller;
       try {
         for (;;) {
-          const next = await body.next();
+          // what is already here is written in this turn: the first event that came with the
+          // upstream's head leaves in the same send as the response's head
+          const next = body.take() ?? (await body.next());
           if (ended) return; // ended from outside (shutdown) meanwhile
           if ("error" in next) return cut(controller);
           if ("done" in next) {
@@ -180,7 +186,6 @@ export function relayStream(body: ChunkSource, opts: RelayStreamOptions): Readab
       end("client_gone");
     },
   };
-  return new DirectStream(source);
 }
 
 /** Bun's ReadableStream constructor as it takes a direct source (the DOM typings only know the others). */
