@@ -10,6 +10,7 @@ import type { Breakers } from "./core/breaker";
 import { Metrics } from "./observe/metrics";
 import { VideoPoller } from "./relay/video/poller";
 import { Alerts } from "./services/alerts";
+import type { Checkpoints } from "./store/checkpoints";
 import type { Ctx } from "./services/context";
 import type { Scheduler } from "./services/scheduler";
 
@@ -34,6 +35,8 @@ export type Runtime = {
   jobs: Scheduler;
   /** the poller of asynchronous video jobs (relay/video/poller.ts) */
   videos: VideoPoller;
+  /** the WAL checkpointer (store/checkpoints.ts), once `serve` started it */
+  checkpoints?: Checkpoints;
 };
 
 export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtime {

@@ -6,6 +6,7 @@ import { createRuntime, type Lifecycle } from "../runtime";
 import { cutOpenStreams } from "../relay/respond/stream";
 import { listen } from "../server";
 import { releaseStaleHolds } from "../store/ledger";
+import { startCheckpoints } from "../store/checkpoints";
 import { loadConfig } from "../config";
 import { sweepExpiredSessions } from "../services/auth";
 import { bootstrap } from "../services/bootstrap";
@@ -92,6 +93,7 @@ export const serve: Command = {
       await rt.videos.stop(); // polls in flight give up; their jobs are polled again after the next start
       await rt.jobs.idle(5000); // a scheduled test or balance read still going
       await ctx.ledger.stop();
+      await rt.checkpoints?.stop();
       ctx.close();
       console.log("stopped");
       stopped(0);
@@ -107,6 +109,7 @@ export const serve: Command = {
       ctx.close();
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
+    rt.checkpoints = startCheckpoints(ctx.db.$client, ctx.dbPath); // WAL checkpoints off the event loop
     rt.alerts.start(); // the periodic breaker check; alerts themselves are sent as they come
     rt.jobs.start(CHECK_EVERY_MS); // the scheduled channel test, upstream balances (background.ts)
     rt.videos.start(); // video jobs: polled from their table, so a restart resumes them

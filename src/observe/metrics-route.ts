@@ -32,7 +32,9 @@ export const metricsRoute = (rt: Runtime) =>
       channel,
       state: rt.breakers.state(channel, now),
     }));
-    return new Response(rt.metrics.render({ logQueueDepth: rt.ctx.ledger.depth, breakers }), {
+    const cp = rt.checkpoints;
+    const checkpoints = cp && { running: cp.running(), copied: cp.copied() };
+    return new Response(rt.metrics.render({ logQueueDepth: rt.ctx.ledger.depth, breakers, checkpoints }), {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   });

@@ -38,7 +38,12 @@ function counter(name: string, help: string, values: Map<string, number>): strin
 
 const bump = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
 
-export type Gauges = { logQueueDepth: number; breakers: { channel: number; state: string }[] };
+export type Gauges = {
+  logQueueDepth: number;
+  breakers: { channel: number; state: string }[];
+  /** the WAL checkpointer: running, and frames it copied (absent outside `serve`) */
+  checkpoints?: { running: boolean; copied: number };
+};
 
 export class Metrics {
   private calls = new Map<string, number>();
@@ -85,6 +90,16 @@ export class Metrics {
       "# HELP apiyi_log_queue_depth Log rows waiting to be written.",
       "# TYPE apiyi_log_queue_depth gauge",
       `apiyi_log_queue_depth ${g.logQueueDepth}`,
+      ...(g.checkpoints
+        ? [
+            "# HELP apiyi_wal_checkpointer_up Whether WAL checkpoints run on their own thread (0: SQLite's own, in commits).",
+            "# TYPE apiyi_wal_checkpointer_up gauge",
+            `apiyi_wal_checkpointer_up ${g.checkpoints.running ? 1 : 0}`,
+            "# HELP apiyi_wal_checkpointed_frames_total WAL frames the checkpointer copied into the database.",
+            "# TYPE apiyi_wal_checkpointed_frames_total counter",
+            `apiyi_wal_checkpointed_frames_total ${g.checkpoints.copied}`,
+          ]
+        : []),
       "",
     ].join("\n");
   }

@@ -78,6 +78,8 @@ export function openContext(config: Config) {
     catalog: loadCatalog(config.testPriceCatalog),
     breakers,
     db,
+    /** the database file (the WAL checkpointer opens its own connection to it) */
+    dbPath,
     keys,
     store,
     snapshot,
