@@ -1,6 +1,7 @@
-// A/B of the relay's hot path between two checkouts, in one run: `bun bench/ab.ts DIR_A DIR_B [--mode json|sse|ttfc]
-// [--conns 50] [--seconds 5] [--rounds 6]` (ttfc: each round warms with SSE load, then times 200 sequential
-// streams' first chunk with bench/ttfc.ts and keeps the p50). Each checkout gets its own data dir (set up with its own CLI), its
+// A/B of the relay's hot path between two checkouts, in one run: `bun bench/ab.ts DIR_A DIR_B
+// [--mode json|sse|ttfc|paced] [--conns 50] [--seconds 5] [--rounds 6]` (ttfc: each round warms with SSE
+// load, then times 200 sequential streams' first chunk with bench/ttfc.ts and keeps the p50; paced:
+// each round runs run.ts's 1,000 paced streams × 200 events and keeps the CPU µs per event). Each checkout gets its own data dir (set up with its own CLI), its
 // server pinned to core 1 (one loaded at a time), the bench mock and wrk on core 0; the two are measured in
 // alternating rounds, so a noisy neighbour slows both alike, and the medians of RPS, CPU µs per request
 // and p99 latency are compared. For deciding whether a change costs the hot path, where a single run's noise (±10% here)
@@ -13,6 +14,7 @@ import {
   flag,
   freePort,
   measured,
+  pacedStreams,
   post,
   run,
   runMain,
@@ -30,7 +32,8 @@ import {
 
 const [dirA, dirB] = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
 const TTFC = flag("--mode") === "ttfc";
-const MODE = (flag("--mode") === "sse" || TTFC ? "sse" : "json") as Mode;
+const PACED = flag("--mode") === "paced";
+const MODE = (flag("--mode") === "sse" || TTFC || PACED ? "sse" : "json") as Mode;
 const CONNS = Number(flag("--conns") ?? 50);
 const SECONDS = Number(flag("--seconds") ?? 5);
 const ROUNDS = Number(flag("--rounds") ?? 6);
@@ -92,6 +95,16 @@ await runMain(
     for (let r = 0; r < ROUNDS; r++) {
       for (const s of r % 2 ? [...sides].reverse() : sides) {
         await warm(s.port, s.key, MODE, CONNS, 1);
+        if (PACED) {
+          const p = await pacedStreams(s.port, s.key, s.pid, { streams: 1000, events: 200, paceMs: 20, deadlineS: 90 });
+          s.cpu.push(p.usage ? p.usage.cpuUs / p.result.events : NaN);
+          s.rss.push(p.usage?.peakMiB ?? NaN);
+          s.rps.push(p.result.intact);
+          console.log(
+            `round ${r + 1} ${s.name}: ${s.cpu.at(-1)!.toFixed(2)} CPU µs/event, ${p.result.intact} intact, peak RSS ${s.rss.at(-1)!.toFixed(1)} MiB`,
+          );
+          continue;
+        }
         if (TTFC) {
           const url = `http://127.0.0.1:${s.port}${CHAT_PATH}`;
           const out = await run(["taskset", "-c", "0", "bun", join(import.meta.dir, "ttfc.ts"), url, s.key, "200"]);
@@ -108,6 +121,19 @@ await runMain(
           `round ${r + 1} ${s.name}: ${result.rps.toFixed(0)} RPS, ${(usage!.cpuUs / result.requests).toFixed(1)} CPU µs/req, peak RSS ${usage?.peakMiB?.toFixed(1) ?? "?"} MiB`,
         );
       }
+    }
+    if (PACED) {
+      const [a, b] = sides;
+      console.log("\n| side | checkout | CPU µs/event | streams intact | peak RSS MiB |\n|---|---|---|---|---|");
+      for (const x of sides)
+        console.log(
+          `| ${x.name} | ${x.dir} | ${median(x.cpu).toFixed(2)} | ${Math.min(...x.rps)} (fewest) | ${median(x.rss).toFixed(1)} |`,
+        );
+      console.log(
+        `\nB / A: CPU per event ${(median(b.cpu) - median(a.cpu)).toFixed(2)} µs (×${(median(b.cpu) / median(a.cpu)).toFixed(3)}), peak RSS ${(median(b.rss) - median(a.rss)).toFixed(1)} MiB`,
+      );
+      for (const x of sides) await stopChild(x.spawned);
+      return;
     }
     if (TTFC) {
       const [a, b] = sides;

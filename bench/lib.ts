@@ -414,3 +414,43 @@ export function logSummary(dataDir: string): string {
     db.close();
   }
 }
+
+// ---------- paced streams ----------
+
+export type Paced = {
+  streams: number;
+  intact: number;
+  events: number;
+  wallMs: number;
+  firstEvent: { p50Ms: number; maxMs: number };
+  durationMs: { p50Ms: number; maxMs: number };
+  failures: Record<string, number>;
+};
+
+/** bench/streams.ts against a gateway (on core 0, its own file limit raised): `streams` concurrent
+ * streams of `events` events `paceMs` apart; the serving process's CPU and peak RSS meanwhile. */
+export async function pacedStreams(
+  port: number,
+  key: string,
+  pid: number | null,
+  p: { streams: number; events: number; paceMs: number; deadlineS: number },
+): Promise<{ result: Paced; usage: Usage | null }> {
+  const cmd = ["sh", "-c", 'ulimit -n 65536 2>/dev/null; exec "$@"', "sh", "taskset", "-c", "0", "bun"];
+  const args = [
+    join(import.meta.dir, "streams.ts"),
+    `http://127.0.0.1:${port}${CHAT_PATH}`,
+    key,
+    String(p.streams),
+    String(p.events),
+    String(p.paceMs),
+    String(p.deadlineS),
+  ];
+  return measured(pid, async () => {
+    const out = await run(
+      [...cmd, ...args],
+      { BUN_CONFIG_MAX_HTTP_REQUESTS: String(p.streams + 100) },
+      (p.deadlineS + 30) * 1000,
+    );
+    return JSON.parse(out.trim().split("\n").at(-1)!) as Paced;
+  });
+}

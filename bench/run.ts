@@ -18,6 +18,8 @@ import {
   keepApiyiUsable,
   logSummary,
   measured,
+  pacedStreams,
+  type Paced,
   run,
   startApiyi,
   startScript,
@@ -80,45 +82,8 @@ async function ttfc(s: Service, key: string): Promise<Ttfc> {
   return JSON.parse(out.trim().split("\n").at(-1)!);
 }
 
-type Paced = {
-  streams: number;
-  intact: number;
-  events: number;
-  wallMs: number;
-  firstEvent: { p50Ms: number; maxMs: number };
-  durationMs: { p50Ms: number; maxMs: number };
-  failures: Record<string, number>;
-};
-
 async function paced(s: Service, key: string): Promise<{ result: Paced; usage: Usage | null }> {
-  const { streams, events, paceMs, deadlineS } = PACED;
-  const cmd = [
-    "sh",
-    "-c",
-    'ulimit -n 65536 2>/dev/null; exec "$@"',
-    "sh",
-    "taskset",
-    "-c",
-    "0",
-    "bun",
-    "bench/streams.ts",
-  ];
-  const args = [
-    `http://127.0.0.1:${s.port}${CHAT_PATH}`,
-    key,
-    String(streams),
-    String(events),
-    String(paceMs),
-    String(deadlineS),
-  ];
-  return measured(s.workPid ?? s.pid, async () => {
-    const out = await run(
-      [...cmd, ...args],
-      { BUN_CONFIG_MAX_HTTP_REQUESTS: String(streams + 100) },
-      (deadlineS + 30) * 1000,
-    );
-    return JSON.parse(out.trim().split("\n").at(-1)!) as Paced;
-  });
+  return pacedStreams(s.port, key, s.workPid ?? s.pid, PACED);
 }
 
 // ---------- report ----------

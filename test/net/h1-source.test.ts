@@ -2,10 +2,19 @@
 // without a body or headers of its own and its chunks through bodySource, in order, as they arrive, to the end;
 // the connection is reused after it; an error answer keeps its ordinary body; a source the reader
 // cancels closes the connection; a reader that does not keep up pauses the socket (all bytes still
-// arrive, in order); a connection cut mid-body ends the source with an error.
+// arrive, in order); a connection cut mid-body ends the source with an error; a listener is told each
+// chunk as it is pushed, and may step aside (the rest stays queued for later).
 import { afterAll, describe, expect, test } from "bun:test";
 import { fetchPinned } from "../../src/net/egress";
-import { bodySource, DIRECT_BODY, headerOf, readAll, type ChunkSource, type PushSource } from "../../src/net/h1/source";
+import {
+  bodySource,
+  DIRECT_BODY,
+  headerOf,
+  PushSource,
+  readAll,
+  type ChunkSource,
+  type Next,
+} from "../../src/net/h1/source";
 import { lengthReply, rawUpstream } from "../support/raw-upstream";
 
 const chunked = (parts: string[]) =>
@@ -108,5 +117,49 @@ describe("h1 direct body", () => {
     expect(await (await fetchPinned(up.target("/"), {})).text()).not.toBe(`conn ${used}`);
     const cut = bodySource(await direct("/cut")) as ChunkSource;
     expect(await drain(cut)).toEqual({ text: "half", end: "error" });
+  });
+});
+
+describe("listen: chunks told as they arrive", () => {
+  const source = () =>
+    new PushSource(
+      () => null,
+      () => {},
+    );
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const seen = (list: Next[]) =>
+    list.map((n) => ("chunk" in n ? Buffer.from(n.chunk).toString() : "done" in n ? "<done>" : "<error>"));
+
+  test("what is queued first, in order, then each push in its own turn, then the end once", () => {
+    const s = source();
+    s.push(bytes("a"));
+    s.push(bytes("b"));
+    const got: Next[] = [];
+    s.listen((n) => got.push(n));
+    expect(seen(got)).toEqual(["a", "b"]);
+    s.push(bytes("c"));
+    expect(seen(got)).toEqual(["a", "b", "c"]); // synchronously, no promise between
+    s.close();
+    s.close();
+    expect(seen(got)).toEqual(["a", "b", "c", "<done>"]);
+  });
+
+  test("a listener that steps aside (the client's socket is full) leaves the rest queued for later", () => {
+    const s = source();
+    const got: Next[] = [];
+    const take = (n: Next) => {
+      got.push(n);
+      if ("chunk" in n && Buffer.from(n.chunk).toString() === "b") s.listen(null);
+    };
+    s.push(bytes("a"));
+    s.push(bytes("b"));
+    s.push(bytes("c"));
+    s.listen(take);
+    expect(seen(got)).toEqual(["a", "b"]);
+    s.push(bytes("d"));
+    s.error(new Error("cut"));
+    expect(seen(got)).toEqual(["a", "b"]);
+    s.listen(take);
+    expect(seen(got)).toEqual(["a", "b", "c", "d", "<error>"]);
   });
 });

@@ -25,6 +25,10 @@ export interface ChunkSource {
   cancel(): void;
   /** told each time bytes arrive (the relay's idle watchdog) */
   onBytes: () => void;
+  /** A source that can tell each chunk as it arrives (in the socket's own turn, no promise per chunk):
+   * `fn` gets what is queued at once, then every chunk and the end as they come; null: chunks are
+   * queued again, for next() or a later listen. */
+  listen?(fn: ((n: Next) => void) | null): void;
 }
 
 const DONE = { done: true } as const;
@@ -55,6 +59,7 @@ export class PushSource implements ChunkSource {
   private queued = 0;
   private ended: typeof DONE | { error: unknown } | null = null;
   private waiting: ((n: Next) => void) | null = null;
+  private listener: ((n: Next) => void) | null = null;
   private paused = false;
   onBytes: () => void = () => {};
 
@@ -79,6 +84,11 @@ export class PushSource implements ChunkSource {
   push = (bytes: Uint8Array): void => {
     if (this.ended || bytes.byteLength === 0) return;
     this.onBytes();
+    const l = this.listener;
+    if (l) {
+      l({ chunk: bytes });
+      return;
+    }
     const w = this.waiting;
     if (w) {
       this.waiting = null;
@@ -109,6 +119,17 @@ export class PushSource implements ChunkSource {
     return this.ended;
   }
 
+  listen(fn: ((n: Next) => void) | null): void {
+    this.listener = fn;
+    // what is queued first, in order; stops if the listener steps aside meanwhile, or at the end
+    while (fn && this.listener === fn) {
+      const n = this.take();
+      if (!n) return;
+      fn(n);
+      if (!("chunk" in n)) return;
+    }
+  }
+
   next(): Promise<Next> {
     const now = this.take();
     if (now) return Promise.resolve(now);
@@ -131,6 +152,9 @@ export class PushSource implements ChunkSource {
     const w = this.waiting;
     this.waiting = null;
     w?.(how);
+    const l = this.listener;
+    this.listener = null;
+    l?.(how);
   }
 
   close(): void {

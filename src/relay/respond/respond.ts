@@ -147,6 +147,7 @@ export function respondStream(rt: Runtime, call: CallRecord, body: CallBody, ups
     errorEvent: plan.errorEvent,
     transform: plan.transform,
     secrets: plan.secrets,
+    clientGone: () => plan.client.aborted,
     onEnd: (r) => void onEnd(r),
   });
   return new Response(stream, {

@@ -6,7 +6,7 @@
 // else sees them. The upstream is read as its bytes arrive (the HTTP/1.1 client's chunk source, or
 // read-ahead.ts over a fetch body), not when the client asks for more.
 import type { StreamMeter } from "./meter";
-import type { ChunkSource } from "../../net/h1/source";
+import type { ChunkSource, Next } from "../../net/h1/source";
 import { redactStreamErrors } from "./redact-errors";
 import { indexOfBytes } from "../../net/bytes";
 import type { TextStream } from "../wire/translate";
@@ -16,6 +16,8 @@ import { unwatch, watchIdle } from "../attempt/watchdog";
  * shutdown: the server's shutdown drain ran out of time and ended it */
 export type StreamEnd = "done" | "cut" | "client_gone" | "shutdown";
 export type StreamResult = { end: StreamEnd; firstChunkAt: number | null; bytes: number; idle?: boolean };
+const END = Symbol("end");
+type Step = typeof END | Promise<unknown> | undefined;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -77,6 +79,9 @@ export type RelayStreamOptions = {
   transform?: TextStream;
   /** the channel's upstream keys, scrubbed from the upstream's error events */
   secrets: string[];
+  /** whether the client has gone (its request's signal): an upstream aborted because of that, or a
+   * write that fails, ends the stream as the client's doing, not as a cut */
+  clientGone?: () => boolean;
 };
 
 /** Complete events, translated when a transform is given. */
@@ -101,12 +106,15 @@ export function relaySource(body: ChunkSource, opts: RelayStreamOptions): Bun.Di
   body.onBytes = () => {
     watch.last = performance.now();
   };
+  /** settles the pull of a pushed source (the stream may end from outside: shutdown, cancel) */
+  let settle: (() => void) | null = null;
   const end = (how: StreamEnd) => {
     if (ended) return;
     ended = true;
     unwatch(watch);
     open.delete(shut);
     opts.onEnd({ end: how, firstChunkAt, bytes, idle });
+    settle?.();
   };
   let output: ReadableStreamDirectController | null = null;
   const shut = (message: string, code: string) => {
@@ -132,59 +140,108 @@ export function relaySource(body: ChunkSource, opts: RelayStreamOptions): Bun.Di
     end("cut");
   };
 
+  /** The client left: the upstream is aborted, its source dropped, the stream ended as client_gone. */
+  const gone = () => {
+    opts.abortUpstream();
+    end("client_gone"); // first: a pushed source tells its end at once, and this is not a cut
+    body.cancel();
+  };
+  /** The stream cannot go on: the client's doing when it has left, else a cut (an error event). */
+  const broken = (controller: ReadableStreamDirectController) => {
+    if (ended) return;
+    if (opts.clientGone?.()) return gone();
+    try {
+      cut(controller);
+    } catch {
+      gone(); // the error event cannot be written either: the client's socket is gone
+    }
+  };
+
+  /** One step: END once the stream is over, a promise while the client's socket is full (nothing
+   * more is written until it settles: backpressure), else nothing. */
+  const step = (controller: ReadableStreamDirectController, next: Next): Step => {
+    if (ended) return END; // ended from outside (shutdown) meanwhile
+    if ("error" in next) return (broken(controller), END);
+    if ("done" in next) {
+      if (!opts.meter.complete()) return (cut(controller), END);
+      const closing = opts.transform?.end();
+      if (closing) controller.write(encoder.encode(closing));
+      controller.close();
+      end("done");
+      return END;
+    }
+    const value = next.chunk;
+    let chunk = carry ? concat(carry, value) : value;
+    carry = null;
+    const cutAt = lastEventEnd(chunk);
+    if (cutAt < chunk.length) {
+      carry = chunk.slice(cutAt);
+      chunk = chunk.subarray(0, cutAt);
+    }
+    if (chunk.length === 0) return;
+    chunk = redactStreamErrors(chunk, opts.secrets);
+    opts.meter.observe(chunk);
+    // stripped (chat clients that did not ask for usage) or translated, never both (respond.ts)
+    const out = opts.stripUsage ? withoutUsageEvent(chunk) : render(chunk, opts.transform);
+    const size = Array.isArray(out) ? out[0].length + out[1].length : out.length;
+    if (size === 0) return;
+    firstChunkAt ??= performance.now();
+    bytes += size;
+    if (Array.isArray(out)) {
+      if (out[0].length) controller.write(out[0]);
+      if (out[1].length) controller.write(out[1]);
+    } else controller.write(out);
+    const flushed = controller.flush();
+    return typeof flushed === "number" ? undefined : flushed;
+  };
+  /** A step that cannot fail: a throw (the client's socket gone mid-write) cuts the stream. */
+  const safeStep = (controller: ReadableStreamDirectController, next: Next): Step => {
+    try {
+      return step(controller, next);
+    } catch {
+      broken(controller);
+      return END;
+    }
+  };
+
+  /** From a source that tells each chunk as it arrives (net/h1's): each is written in the socket's
+   * own turn, no promise per event; while the client's socket is full the source holds them. */
+  const pushed = (controller: ReadableStreamDirectController, source: Required<ChunkSource>) =>
+    new Promise<void>((resolve) => {
+      settle = resolve;
+      const take = (next: Next) => {
+        const r = safeStep(controller, next);
+        if (r === undefined) return;
+        source.listen(null);
+        if (r === END) return resolve();
+        r.then(
+          () => (ended ? resolve() : source.listen(take)),
+          () => (broken(controller), resolve()),
+        );
+      };
+      source.listen(take);
+    });
+
+  /** From a source read by asking (read-ahead.ts over a fetch body). What is already here is
+   * written in this turn: the first event that came with the upstream's head leaves in the same
+   * send as the response's head. */
+  const pulled = async (controller: ReadableStreamDirectController) => {
+    for (;;) {
+      const r = safeStep(controller, body.take() ?? (await body.next()));
+      if (r === END) return;
+      if (r) await r.catch(() => broken(controller));
+    }
+  };
+
   // a direct stream: written straight to the socket (no queue of chunks between two streams), each
   // event flushed as it is written, the socket's backpressure awaited
   return {
     type: "direct",
-    async pull(controller: ReadableStreamDirectController) {
+    pull(controller: ReadableStreamDirectController) {
       output = controller;
-      try {
-        for (;;) {
-          // what is already here is written in this turn: the first event that came with the
-          // upstream's head leaves in the same send as the response's head
-          const next = body.take() ?? (await body.next());
-          if (ended) return; // ended from outside (shutdown) meanwhile
-          if ("error" in next) return cut(controller);
-          if ("done" in next) {
-            if (!opts.meter.complete()) return cut(controller);
-            const closing = opts.transform?.end();
-            if (closing) controller.write(encoder.encode(closing));
-            controller.close();
-            return end("done");
-          }
-          const value = next.chunk;
-          let chunk = carry ? concat(carry, value) : value;
-          carry = null;
-          const cutAt = lastEventEnd(chunk);
-          if (cutAt < chunk.length) {
-            carry = chunk.slice(cutAt);
-            chunk = chunk.subarray(0, cutAt);
-          }
-          if (chunk.length === 0) continue;
-          chunk = redactStreamErrors(chunk, opts.secrets);
-          opts.meter.observe(chunk);
-          // stripped (chat clients that did not ask for usage) or translated, never both (respond.ts)
-          const out = opts.stripUsage ? withoutUsageEvent(chunk) : render(chunk, opts.transform);
-          const size = Array.isArray(out) ? out[0].length + out[1].length : out.length;
-          if (size === 0) continue;
-          firstChunkAt ??= performance.now();
-          bytes += size;
-          if (Array.isArray(out)) {
-            if (out[0].length) controller.write(out[0]);
-            if (out[1].length) controller.write(out[1]);
-          } else controller.write(out);
-          const flushed = controller.flush();
-          if (typeof flushed !== "number") await flushed;
-        }
-      } catch {
-        if (!ended) cut(controller);
-      }
+      return body.listen ? pushed(controller, body as Required<ChunkSource>) : pulled(controller);
     },
-    cancel() {
-      opts.abortUpstream();
-      body.cancel();
-      end("client_gone");
-    },
+    cancel: gone,
   };
 }
 
