@@ -194,7 +194,7 @@ export function relaySource(body: ChunkSource, opts: RelayStreamOptions): Bun.Di
     const flushed = controller.flush();
     return typeof flushed === "number" ? undefined : flushed;
   };
-  /** A step that cannot fail: a throw (the client's socket gone mid-write) cuts the stream. */
+  /** A step that cannot fail: a throw (a write to a client gone mid-stream) ends the stream as broken. */
   const safeStep = (controller: ReadableStreamDirectController, next: Next): Step => {
     try {
       return step(controller, next);
@@ -209,17 +209,17 @@ export function relaySource(body: ChunkSource, opts: RelayStreamOptions): Bun.Di
   const pushed = (controller: ReadableStreamDirectController, source: Required<ChunkSource>) =>
     new Promise<void>((resolve) => {
       settle = resolve;
-      const take = (next: Next) => {
+      const deliver = (next: Next) => {
         const r = safeStep(controller, next);
         if (r === undefined) return;
         source.listen(null);
         if (r === END) return resolve();
         r.then(
-          () => (ended ? resolve() : source.listen(take)),
+          () => (ended ? resolve() : source.listen(deliver)),
           () => (broken(controller), resolve()),
         );
       };
-      source.listen(take);
+      source.listen(deliver);
     });
 
   /** From a source read by asking (read-ahead.ts over a fetch body). What is already here is
