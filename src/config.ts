@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { isIP } from "node:net";
 import { parseCidr } from "./core/ip";
+import { databaseUrlSchema, hasPassword } from "./db/pg/url";
 
 export class ConfigError extends Error {}
 
@@ -49,6 +50,8 @@ export const CONFIG_FIELDS = {
   },
   host: { flag: "host", env: "APIYI_HOST", schema: z.string().min(1).default("127.0.0.1") },
   dataDir: { flag: "data-dir", env: "APIYI_DATA_DIR", schema: z.string().min(1).default("./data") },
+  /** PostgreSQL instead of the data dir's SQLite file (several instances on one database) */
+  database: { flag: "database", env: "APIYI_DATABASE_URL", schema: databaseUrlSchema.optional() },
   shutdownTimeout: {
     flag: "shutdown-timeout",
     env: "APIYI_SHUTDOWN_TIMEOUT",
@@ -148,6 +151,10 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
     }
     out[key] = parsed.data;
   }
+  if (typeof flags.database === "string" && hasPassword(flags.database))
+    throw new ConfigError(
+      "--database: leave the password out of the command line (ps shows it to every user); put the whole URL in APIYI_DATABASE_URL, or the password in PGPASSWORD",
+    );
   const secret = env.APIYI_SECRET || undefined;
   if (secret !== undefined && secret.length < 32) {
     throw new ConfigError("APIYI_SECRET: must be at least 32 characters");

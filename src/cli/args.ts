@@ -32,6 +32,7 @@ export const SERVER_OPTIONS: Options = {
   port: { type: "string" },
   host: { type: "string" },
   "data-dir": { type: "string" },
+  database: { type: "string" },
 };
 
 /** node's parseArgs refuses a value on a boolean flag: take `--flag=true|false` here (a bare --flag

@@ -5,11 +5,15 @@ import type { Actor } from "../services/actor";
 import { openContext, type Ctx } from "../services/context";
 import { type Flags, SERVER_OPTIONS } from "./args";
 
-export const DATA_OPTIONS = { "data-dir": SERVER_OPTIONS["data-dir"] };
-export const DATA_HELP = "  --data-dir DIR   data folder (env APIYI_DATA_DIR, default ./data)";
+export const DATA_OPTIONS = { "data-dir": SERVER_OPTIONS["data-dir"], database: SERVER_OPTIONS.database };
+export const DATA_HELP = [
+  "  --data-dir DIR   data folder (env APIYI_DATA_DIR, default ./data)",
+  "  --database URL   PostgreSQL instead of the data folder's SQLite: postgres://user@host:5432/db",
+  "                   (env APIYI_DATABASE_URL; a password goes there or in PGPASSWORD, never on the command line)",
+].join("\n");
 
 export function openFromFlags(flags: Flags) {
-  return openContext(loadConfig({ "data-dir": flags["data-dir"] }));
+  return openContext(loadConfig({ "data-dir": flags["data-dir"], database: flags.database }));
 }
 
 /** Opens the data dir, runs `work` with it, and always closes it again. */

@@ -41,7 +41,7 @@ export const serve: Command = {
   name: "serve",
   summary: "Run the gateway: migrate the database, then serve the API and console.",
   usage:
-    "[--port N] [--host H] [--data-dir DIR] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N] [--public-url URL] [--resolve NAME=IP,…]",
+    "[--port N] [--host H] [--data-dir DIR | --database URL] [--shutdown-timeout S] [--trusted-proxies CIDRS] [--max-body-mb N] [--public-url URL] [--resolve NAME=IP,…]",
   options: {
     ...SERVER_OPTIONS,
     "shutdown-timeout": { type: "string" },
@@ -56,6 +56,7 @@ export const serve: Command = {
     "  --port N                 listen port (env APIYI_PORT, default 3000; 0 = any free port)",
     "  --host H                 listen address (env APIYI_HOST, default 127.0.0.1; 0.0.0.0 = all)",
     "  --data-dir DIR           database and secret folder (env APIYI_DATA_DIR, default ./data)",
+    "  --database URL           PostgreSQL instead of SQLite (env APIYI_DATABASE_URL; its password only there or in PGPASSWORD)",
     "  --shutdown-timeout S     seconds in-flight calls get on SIGTERM (env APIYI_SHUTDOWN_TIMEOUT, default 30)",
     "  --trusted-proxies L      proxies whose X-Forwarded-For is believed: IPs/CIDRs, comma-separated (env APIYI_TRUSTED_PROXIES, default none)",
     "  --max-body-mb N          largest /v1 request body in MiB (env APIYI_MAX_BODY_MB, default 32)",

@@ -1,5 +1,7 @@
 // Small commands: `version`, `migrate`, `health`.
 import { loadConfig } from "../config";
+import { openPostgres } from "../db/pg/client";
+import { redactDatabaseUrl } from "../db/pg/url";
 import { openContext } from "../services/context";
 import { VERSION } from "../version";
 import { type Command, localUrl, SERVER_OPTIONS } from "./args";
@@ -18,11 +20,18 @@ export const version: Command = {
 export const migrate: Command = {
   name: "migrate",
   summary: "Create the database if needed, apply migrations, and exit.",
-  usage: "[--data-dir DIR]",
+  usage: "[--data-dir DIR | --database URL]",
   options: DATA_OPTIONS,
   help: [DATA_HELP],
   async run(flags) {
-    const ctx = openContext(loadConfig(flags));
+    const config = loadConfig(flags);
+    if (config.database) {
+      const db = await openPostgres(config.database);
+      await db.$client.close();
+      console.log(`migrations applied to ${redactDatabaseUrl(config.database)}`);
+      return;
+    }
+    const ctx = openContext(config);
     ctx.close();
     console.log("migrations applied");
   },

@@ -4,7 +4,7 @@ import type { Database } from "bun:sqlite";
 import { backfillHourly } from "../store/hourly-backfill";
 import { embeddedMigrations } from "./embed-migrations" with { type: "macro" };
 
-export const MIGRATIONS = embeddedMigrations();
+export const MIGRATIONS = embeddedMigrations("sqlite");
 
 export class MigrationError extends Error {}
 

@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CHANNEL_STATUS, LOG_TYPE, REDEMPTION_STATUS, TOKEN_STATUS, USER_ROLE, USER_STATUS } from "../core/status";
+import { RARE_LOG_TYPES } from "./rare-log-types";
 
 const now = sql`(unixepoch())`;
 const emptyList = sql`'[]'`;
@@ -29,6 +30,8 @@ const budgetColumns = () => ({
   /** unix seconds: when the current budget period began (0 without a period) */
   periodStart: integer("period_start").notNull().default(0),
 });
+
+export { isRareLogType, RARE_LOG_TYPES } from "./rare-log-types";
 
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -176,12 +179,6 @@ export const channels = sqliteTable("channels", {
   /** JSON: the last balance read {micros, currency, at, error, error_at, low} (services/upstream-balance.ts) */
   balance: text("balance").notNull().default(sql`'{}'`),
 });
-
-/** The log types of few rows (top-up, admin adjustment, system): the condition of their partial
- * index, which a query repeats word for word to use it (SQLite looks for the same term). */
-export const RARE_LOG_TYPES = sql.raw(`"type" IN (${LOG_TYPE.topup}, ${LOG_TYPE.admin}, ${LOG_TYPE.system})`);
-export const isRareLogType = (type: number | undefined) =>
-  type === LOG_TYPE.topup || type === LOG_TYPE.admin || type === LOG_TYPE.system;
 
 export const logs = sqliteTable(
   "logs",

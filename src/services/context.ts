@@ -3,7 +3,7 @@
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { loadCatalog } from "../catalog/catalog";
-import type { Config } from "../config";
+import { ConfigError, type Config } from "../config";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
@@ -32,6 +32,10 @@ export const DEFAULT_GROUP_DESCRIPTION = "The group every new token uses; multip
 export type Ctx = ReturnType<typeof openContext>;
 
 export function openContext(config: Config) {
+  if (config.database)
+    throw new ConfigError(
+      "PostgreSQL (--database / APIYI_DATABASE_URL): this version only migrates it (apiyi migrate --database URL); serving from it is not built yet, see README's PostgreSQL section",
+    );
   ensureDataDir(config.dataDir);
   const keys = new KeyRing(loadSecret(config.dataDir, config.secret));
   const dbPath = join(config.dataDir, "apiyi.db");

@@ -1,0 +1,9 @@
+// drizzle-kit settings for PostgreSQL: `bun run db:generate:pg` writes a new migration into migrations/pg/
+// from src/db/pg/schema.ts (the mirror of src/db/schema.ts; the SQLite side keeps drizzle.config.ts).
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./src/db/pg/schema.ts",
+  out: "./migrations/pg",
+});

@@ -1,0 +1,8 @@
+// PostgreSQL advisory lock keys: one namespace for apiyi (the first int, "apiy") and one number per
+// job, so N instances agree on who migrates, who bootstraps and who runs the once-per-cluster work.
+export const LOCK_SPACE = 0x61706979;
+
+export const LOCK = {
+  /** schema migrations and the first-start setup (held for the transaction that applies them) */
+  migrate: 1,
+} as const;
