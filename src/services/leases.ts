@@ -1,0 +1,224 @@
+// Quota leases on one instance (PostgreSQL, several instances): holds are served from slices of
+// balances taken into memory, so a call costs no round trip while its slice lasts. A call that finds
+// too little waits with the others for one take (store/pg/leases.ts), sized by core/lease-policy.ts.
+// Charges and returns are queued and written in numbered batches (applied once even when retried);
+// renewals keep the leases alive; a lease past its admit deadline admits nothing until renewed.
+import { admitUntil, Demand, LEASE, type LeaseSettings, sliceFor } from "../core/lease-policy";
+import type { AccountKind, LeaseOp, leaseStore } from "../store/pg/leases";
+
+type Store = ReturnType<typeof leaseStore>;
+type Waiter = { amount: number; done: (ok: boolean) => void; fail: (e: unknown) => void };
+type Lease = {
+  kind: AccountKind;
+  id: number;
+  /** taken and neither held by a call nor queued to go back */
+  free: number;
+  /** held by calls in flight */
+  held: number;
+  admitUntil: number;
+  lastUse: number;
+  /** the balance the last take saw */
+  remain: number | undefined;
+  demand: Demand;
+  waiters: Waiter[];
+  taking: boolean;
+};
+
+export class LeaseBook {
+  private readonly leases = new Map<string, Lease>();
+  private queue: LeaseOp[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly store: Store,
+    /** a monotonic clock in ms */
+    private readonly clock: () => number = () => performance.now(),
+    /** how many instances share the balances (headroom is divided among them) */
+    private readonly instances: () => number = () => 1,
+    private readonly s: LeaseSettings = LEASE,
+  ) {}
+
+  /** Holds `amount` of the account's balance for a call: at once when the lease has it free, else after
+   * a take; false when the balance cannot give it. Throws when PostgreSQL cannot be reached. */
+  acquire(kind: AccountKind, id: number, amount: number): boolean | Promise<boolean> {
+    const l = this.lease(kind, id);
+    const now = this.clock();
+    l.lastUse = now;
+    l.demand.add(amount, now);
+    if (l.waiters.length === 0 && now < l.admitUntil && l.free >= amount) {
+      l.free -= amount;
+      l.held += amount;
+      return true;
+    }
+    return new Promise<boolean>((done, fail) => {
+      l.waiters.push({ amount, done, fail });
+      this.pump(l);
+    });
+  }
+
+  /** A call's hold ends: `charged` of it is spent, the rest is free again (both from `held`). */
+  settle(kind: AccountKind, id: number, held: number, charged: number) {
+    const l = this.lease(kind, id);
+    l.held -= held;
+    l.free += held - charged;
+    if (charged > 0) this.queue.push({ kind, id, spent: charged, returned: 0 });
+  }
+
+  /** Queues the free part of leases unused for idleMs (or of all, `everything`) to go back. */
+  private giveBackIdle(everything = false) {
+    const now = this.clock();
+    for (const l of this.leases.values()) {
+      if (l.free <= 0 || l.waiters.length > 0 || l.taking) continue;
+      if (!everything && now - l.lastUse < this.s.idleMs) continue;
+      this.queue.push({ kind: l.kind, id: l.id, spent: 0, returned: l.free });
+      l.free = 0;
+    }
+  }
+
+  private pending: { seq: number; ops: LeaseOp[] } | null = null;
+  private ticking: Promise<number> | null = null;
+
+  /** One round of upkeep (the caller runs it every renewMs, and once more at a stop): gives back
+   * leases idle for idleMs, writes what is queued, then renews. Returns the shortfall of charges that
+   * found their lease reclaimed and the balance short. Never two at once. */
+  tick(opts: { giveBackAll?: boolean } = {}): Promise<number> {
+    this.ticking ??= this.upkeep(opts.giveBackAll ?? false).finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async upkeep(giveBackAll: boolean): Promise<number> {
+    this.giveBackIdle(giveBackAll);
+    const shortfall = await this.flush();
+    await this.renew();
+    return shortfall;
+  }
+
+  /** Writes what is queued as one numbered batch; a failed batch is kept and retried under its number. */
+  private async flush(): Promise<number> {
+    if (!this.pending) {
+      if (this.queue.length === 0) return 0;
+      this.pending = { seq: ++this.seq, ops: merge(this.queue) };
+      this.queue = [];
+    }
+    const done = await this.store.apply(this.pending.seq, this.pending.ops);
+    this.pending = null;
+    return done.shortfall;
+  }
+
+  /** Renews every lease and trues up what each has free against what PostgreSQL holds for it (an answer
+   * lost after a commit leaves them apart); a lease it no longer has (reclaimed after it expired) has
+   * nothing free and admits nothing. */
+  private async renew(): Promise<void> {
+    const sentAt = this.clock();
+    const rows = await this.store.renew();
+    for (const [key, l] of this.leases) {
+      const amount = rows.get(key);
+      if (amount === undefined) {
+        l.admitUntil = 0;
+        l.free = 0;
+        continue;
+      }
+      l.admitUntil = admitUntil(sentAt, this.s);
+      if (!l.taking) l.free = Math.max(0, amount - l.held - this.queuedOut(key));
+    }
+  }
+
+  /** What the queue will still take out of a lease (charges and returns not yet written). */
+  private queuedOut(key: string) {
+    let out = 0;
+    for (const op of this.queue) if (`${op.kind}:${op.id}` === key) out += op.spent + op.returned;
+    return out;
+  }
+
+  /** What the lease of an account has free (tests, metrics). */
+  freeOf(kind: AccountKind, id: number) {
+    return this.leases.get(`${kind}:${id}`)?.free ?? 0;
+  }
+
+  private lease(kind: AccountKind, id: number): Lease {
+    const key = `${kind}:${id}`;
+    let l = this.leases.get(key);
+    if (!l) {
+      l = {
+        kind,
+        id,
+        free: 0,
+        held: 0,
+        admitUntil: 0,
+        lastUse: 0,
+        remain: undefined,
+        demand: new Demand(),
+        waiters: [],
+        taking: false,
+      };
+      this.leases.set(key, l);
+    }
+    return l;
+  }
+
+  /** Serves waiters in order from what is free; when the first cannot be served, one take for all. */
+  private pump(l: Lease) {
+    const admits = this.serve(l);
+    if (l.waiters.length === 0 || l.taking) return;
+    // past its deadline a lease admits nothing from what it has free: the take renews it first
+    const have = admits ? l.free : 0;
+    const need = l.waiters.reduce((n, w) => n + w.amount, 0) - have;
+    const min = Math.max(1, l.waiters[0].amount - have);
+    const slice = Math.max(
+      min,
+      sliceFor(
+        { need, remain: l.remain, demandPerSec: l.demand.perSec(this.clock()), instances: this.instances() },
+        this.s,
+      ),
+    );
+    l.taking = true;
+    const sentAt = this.clock();
+    this.store.take(l.kind, l.id, min, slice).then(
+      (got) => {
+        l.taking = false;
+        l.remain = got.remain;
+        if (got.taken > 0) {
+          l.free += got.taken;
+          l.admitUntil = admitUntil(sentAt, this.s);
+        }
+        // the balance gave less than asked, so it has nothing more now: whoever is left is refused
+        if (got.taken < slice) {
+          this.serve(l);
+          for (const w of l.waiters.splice(0)) w.done(false);
+        } else this.pump(l); // calls that came during the take get one of their own
+      },
+      (e) => {
+        l.taking = false;
+        for (const w of l.waiters.splice(0)) w.fail(e);
+      },
+    );
+  }
+
+  /** Serves waiters in order from what is free while the lease admits; says whether it does. */
+  private serve(l: Lease): boolean {
+    const admits = this.clock() < l.admitUntil;
+    while (admits && l.waiters.length > 0 && l.free >= l.waiters[0].amount) {
+      const w = l.waiters.shift()!;
+      l.free -= w.amount;
+      l.held += w.amount;
+      w.done(true);
+    }
+    return admits;
+  }
+}
+
+/** One op per account: a batch's charges and returns to the same lease add up. */
+function merge(ops: LeaseOp[]): LeaseOp[] {
+  const by = new Map<string, LeaseOp>();
+  for (const op of ops) {
+    const key = `${op.kind}:${op.id}`;
+    const m = by.get(key);
+    if (m) {
+      m.spent += op.spent;
+      m.returned += op.returned;
+    } else by.set(key, { ...op });
+  }
+  return [...by.values()];
+}

@@ -1,0 +1,107 @@
+// Quota leases in PostgreSQL (services/leases.ts decides when): take a slice of a token's or a user's
+// balance with one conditional UPDATE, renew, give back, and reclaim what expired instances held.
+// Each statement keeps balance + Σ leases + Σ logged costs unchanged, so every committed state is exact.
+import type { SQL } from "bun";
+
+export type AccountKind = "token" | "user";
+
+/** The balance column of each kind of account. */
+const BALANCE = { token: { table: "tokens", column: "remain_quota" }, user: { table: "users", column: "quota" } };
+
+/** A lease's change in one ledger batch: `spent` is charged (it leaves the lease and counts to the
+ * account's used_quota), `returned` goes back to the balance. */
+export type LeaseOp = { kind: AccountKind; id: number; spent: number; returned: number };
+
+export type Taken = { taken: number; remain: number };
+
+export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
+  /** Takes up to `slice` (at least `min`, else nothing) from the balance into this instance's lease and
+   * renews the lease's expiry; returns what it took and what the balance has left. */
+  async take(kind: AccountKind, id: number, min: number, slice: number): Promise<Taken> {
+    const { table, column } = BALANCE[kind];
+    const rows = await sql.unsafe(
+      `WITH cur AS (SELECT id, ${column} AS remain FROM ${table} WHERE id = $1 FOR UPDATE),
+       got AS (
+         UPDATE ${table} SET ${column} = ${table}.${column} - LEAST(cur.remain, $3)
+         FROM cur WHERE ${table}.id = cur.id AND cur.remain >= $2
+         RETURNING LEAST(cur.remain, $3) AS taken, ${table}.${column} AS remain),
+       kept AS (
+         INSERT INTO leases (kind, account_id, instance, amount, expires_at)
+         SELECT $4, $1, $5, taken, now() + make_interval(secs => $6) FROM got
+         ON CONFLICT (kind, account_id, instance)
+         DO UPDATE SET amount = leases.amount + excluded.amount, expires_at = excluded.expires_at)
+       SELECT got.taken, got.remain FROM got
+       UNION ALL SELECT 0, cur.remain FROM cur WHERE cur.remain < $2`,
+      [id, min, slice, kind, instance, ttlMs / 1000],
+    );
+    const row = rows[0];
+    return row ? { taken: Number(row.taken), remain: Number(row.remain) } : { taken: 0, remain: 0 };
+  },
+
+  /** Applies one batch of lease changes once: `seq` is this instance's batch number; a batch already
+   * committed (its answer lost with the connection) is recognised and skipped. A charge comes out of the
+   * lease; one that finds the lease gone or short (it expired and was reclaimed while the call ran) comes
+   * out of the balance as far as it goes, never below 0: the rest is the shortfall. A return finds
+   * nothing to return from a reclaimed lease (the reclaim returned it). */
+  async apply(seq: number, ops: LeaseOp[]): Promise<{ applied: boolean; shortfall: number }> {
+    return sql.begin(async (tx) => {
+      const [fresh] =
+        await tx`INSERT INTO ledger_batches (instance, seq) VALUES (${instance}, ${seq}) ON CONFLICT DO NOTHING RETURNING seq`;
+      if (!fresh) return { applied: false, shortfall: 0 };
+      let shortfall = 0;
+      for (const op of ops) {
+        const { table, column } = BALANCE[op.kind];
+        const [lease] = await tx`SELECT amount FROM leases
+          WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance} FOR UPDATE`;
+        const have = lease ? Number(lease.amount) : 0;
+        const spentFromLease = Math.min(have, op.spent);
+        const returned = Math.min(have - spentFromLease, op.returned);
+        if (lease)
+          await tx`UPDATE leases SET amount = amount - ${spentFromLease + returned}
+            WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance}`;
+        const late = op.spent - spentFromLease;
+        const [row] = await tx.unsafe(
+          `WITH cur AS (SELECT ${column} AS balance FROM ${table} WHERE id = $1 FOR UPDATE)
+           UPDATE ${table} SET ${column} = ${column} + $2 - LEAST(cur.balance + $2, $3),
+             used_quota = used_quota + $4 + LEAST(cur.balance + $2, $3)
+           FROM cur WHERE id = $1 RETURNING LEAST(cur.balance + $2, $3) AS late_paid`,
+          [op.id, returned, late, spentFromLease],
+        );
+        shortfall += late - (row ? Number(row.late_paid) : 0);
+      }
+      return { applied: true, shortfall };
+    });
+  },
+
+  /** Moves this instance's leases' expiry to now() + ttl; returns what each still holds (one that is
+   * missing was reclaimed: it expired). */
+  async renew(): Promise<Map<string, number>> {
+    const rows = await sql`UPDATE leases SET expires_at = now() + make_interval(secs => ${ttlMs / 1000})
+      WHERE instance = ${instance} RETURNING kind, account_id, amount`;
+    return new Map(
+      rows.map((r: { kind: string; account_id: number; amount: number }) => [
+        `${r.kind}:${r.account_id}`,
+        Number(r.amount),
+      ]),
+    );
+  },
+
+  /** Gives every lease of this instance back to its balance (a clean stop, after its last batch). */
+  release: () => reclaim(sql, sql`instance = ${instance}`),
+});
+
+/** Gives back every lease that expired on PostgreSQL's clock (any instance may run it; one statement). */
+export const reclaimExpired = (sql: SQL) => reclaim(sql, sql`expires_at < now()`);
+
+async function reclaim(sql: SQL, which: SQL.Query<unknown>): Promise<number> {
+  const [row] = await sql`
+    WITH gone AS (DELETE FROM leases WHERE ${which} RETURNING kind, account_id, amount),
+    t AS (UPDATE tokens SET remain_quota = remain_quota + g.amount
+          FROM (SELECT account_id, sum(amount) AS amount FROM gone WHERE kind = 'token' GROUP BY account_id) g
+          WHERE tokens.id = g.account_id),
+    u AS (UPDATE users SET quota = quota + g.amount
+          FROM (SELECT account_id, sum(amount) AS amount FROM gone WHERE kind = 'user' GROUP BY account_id) g
+          WHERE users.id = g.account_id)
+    SELECT coalesce(sum(amount), 0)::bigint AS amount FROM gone`;
+  return Number(row.amount);
+}

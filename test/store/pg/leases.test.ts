@@ -1,0 +1,186 @@
+// Quota leases on a real PostgreSQL (issue 17), three instances (three LeaseBooks, three pools, three
+// ids) on one database: a 200-way race against a balance worth 50 calls admits exactly 50, on a token
+// and on a user; sustained demand takes larger slices and every unit comes back; an instance that dies
+// (no upkeep, no stop) loses its lease only until it expires and a live one reclaims it; a charge that
+// lands after its lease was reclaimed comes out of the balance, never below 0; a batch is applied once.
+// After each: balance + Σ leases + Σ used = what the account was given, to the unit.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { SQL } from "bun";
+import { LEASE } from "../../../src/core/lease-policy";
+import { connectPostgres, openPostgres } from "../../../src/db/pg/client";
+import { leaseStore, reclaimExpired } from "../../../src/store/pg/leases";
+import { LeaseBook } from "../../../src/services/leases";
+import { describePg, usePgDatabase } from "../../support/postgres";
+
+const FAST = { ...LEASE, ttlMs: 1_500, renewMs: 300, marginMs: 500, idleMs: 100 };
+const PRICE = 7_000; // one call's hold and cost, in quota units
+
+describePg("quota leases across three instances", () => {
+  const db = usePgDatabase();
+  let sql: SQL;
+  const pools: SQL[] = [];
+  let n = 0;
+
+  beforeAll(async () => {
+    sql = (await openPostgres(db.url)).$client;
+    await sql`INSERT INTO groups (name) VALUES ('default')`;
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+    await sql?.close();
+  });
+
+  /** three instances, each with its own pool and id */
+  const instances = (count = 3) =>
+    Array.from({ length: count }, () => {
+      const pool = connectPostgres(db.url, 4);
+      pools.push(pool);
+      const id = `test-${++n}`;
+      return {
+        id,
+        store: leaseStore(pool, id, FAST.ttlMs),
+        book: new LeaseBook(leaseStore(pool, id, FAST.ttlMs), undefined, () => count, FAST),
+      };
+    });
+
+  async function account(quota: number, tokenRemain = 0, unlimitedToken = false) {
+    const [u] =
+      await sql`INSERT INTO users (username, password_hash, quota) VALUES (${`u${++n}`}, 'x', ${quota}) RETURNING id`;
+    const [t] =
+      await sql`INSERT INTO tokens (user_id, name, key_hash, key_sealed, key_mask, remain_quota, unlimited_quota)
+      VALUES (${u.id}, 't', ${`h${n}`}, 's', 'm', ${tokenRemain}, ${unlimitedToken}) RETURNING id`;
+    return { user: Number(u.id), token: Number(t.id) };
+  }
+
+  /** balance + Σ leases + Σ used of one account */
+  async function total(kind: "token" | "user", id: number) {
+    const [r] =
+      kind === "token"
+        ? await sql`SELECT remain_quota + used_quota + coalesce((SELECT sum(amount) FROM leases WHERE kind = 'token' AND account_id = ${id}), 0) AS t FROM tokens WHERE id = ${id}`
+        : await sql`SELECT quota + used_quota + coalesce((SELECT sum(amount) FROM leases WHERE kind = 'user' AND account_id = ${id}), 0) AS t FROM users WHERE id = ${id}`;
+    return Number(r.t);
+  }
+
+  /** 200 calls spread round-robin, all started at once; each that is admitted is charged its price */
+  async function race(books: LeaseBook[], kind: "token" | "user", id: number) {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const book = books[i % books.length];
+        const ok = await book.acquire(kind, id, PRICE);
+        if (ok) book.settle(kind, id, PRICE, PRICE);
+        return ok;
+      }),
+    );
+    for (const b of books) await b.tick({ giveBackAll: true });
+    return results.filter(Boolean).length;
+  }
+
+  test("200 calls at once against a token worth 50: exactly 50 admitted, every unit accounted", async () => {
+    const a = await account(0, 50 * PRICE);
+    const books = instances().map((i) => i.book);
+    expect(await race(books, "token", a.token)).toBe(50);
+    const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
+    expect({ remain: Number(t.remain_quota), used: Number(t.used_quota) }).toEqual({ remain: 0, used: 50 * PRICE });
+    expect(await total("token", a.token)).toBe(50 * PRICE);
+  });
+
+  test("the same against a user's balance (its token unlimited): exactly 50", async () => {
+    const a = await account(50 * PRICE, 0, true);
+    const books = instances().map((i) => i.book);
+    expect(await race(books, "user", a.user)).toBe(50);
+    expect(await total("user", a.user)).toBe(50 * PRICE);
+    const [u] = await sql`SELECT quota FROM users WHERE id = ${a.user}`;
+    expect(Number(u.quota)).toBe(0);
+  });
+
+  test("sustained demand takes slices larger than one call, costs below the hold come back, all returns", async () => {
+    const given = 10_000 * PRICE;
+    const a = await account(0, given);
+    const books = instances().map((i) => i.book);
+    let charged = 0;
+    let biggestLease = 0;
+    for (let wave = 0; wave < 20; wave++) {
+      await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const book = books[i % 3];
+          expect(await book.acquire("token", a.token, PRICE)).toBe(true);
+          const cost = 1 + ((wave * 31 + i * 17) % PRICE); // below the hold
+          book.settle("token", a.token, PRICE, cost);
+          charged += cost;
+        }),
+      );
+      const [l] =
+        await sql`SELECT coalesce(max(amount), 0) AS m FROM leases WHERE kind = 'token' AND account_id = ${a.token}`;
+      biggestLease = Math.max(biggestLease, Number(l.m));
+      for (const b of books) await b.tick();
+    }
+    expect(biggestLease).toBeGreaterThan(10 * PRICE); // the slices grew with the demand
+    for (const b of books) await b.tick({ giveBackAll: true });
+    const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
+    expect(Number(t.used_quota)).toBe(charged);
+    expect(Number(t.remain_quota)).toBe(given - charged);
+    const [left] =
+      await sql`SELECT coalesce(sum(amount), 0) AS s FROM leases WHERE kind = 'token' AND account_id = ${a.token}`;
+    expect(Number(left.s)).toBe(0);
+  });
+
+  test("an instance that dies keeps its lease only until it expires; a late charge never drives a balance below 0", async () => {
+    const a = await account(0, 20 * PRICE);
+    const [dead, live] = instances(2);
+    // the dying instance admits 5 calls; 2 are charged and written, 3 are still running when it "dies"
+    for (let i = 0; i < 5; i++) expect(await dead.book.acquire("token", a.token, PRICE)).toBe(true);
+    dead.book.settle("token", a.token, PRICE, PRICE);
+    dead.book.settle("token", a.token, PRICE, PRICE);
+    await dead.book.tick();
+    const [before] = await sql`SELECT amount FROM leases WHERE instance = ${dead.id}`;
+    expect(Number(before.amount)).toBeGreaterThanOrEqual(3 * PRICE);
+    // no upkeep from now on: after ttl (PostgreSQL's clock) any live instance gives the lease back
+    await Bun.sleep(FAST.ttlMs + 200);
+    expect(await reclaimExpired(sql)).toBe(Number(before.amount));
+    expect(await total("token", a.token)).toBe(20 * PRICE);
+    // the live instance spends the balance down to 0
+    let admitted = 0;
+    while (await live.book.acquire("token", a.token, PRICE)) {
+      live.book.settle("token", a.token, PRICE, PRICE);
+      admitted++;
+    }
+    await live.book.tick({ giveBackAll: true });
+    expect(admitted).toBe(18);
+    // the dead one's 3 running calls finish after all (it was only cut off): their charges find no
+    // lease and an empty balance: nothing is taken below 0, the shortfall is reported
+    for (let i = 0; i < 3; i++) dead.book.settle("token", a.token, PRICE, PRICE);
+    expect(await dead.book.tick()).toBe(3 * PRICE);
+    const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
+    expect({ remain: Number(t.remain_quota), used: Number(t.used_quota) }).toEqual({ remain: 0, used: 20 * PRICE });
+  });
+
+  test("a lease past its admit deadline admits nothing while PostgreSQL cannot be reached", async () => {
+    const a = await account(0, 10 * PRICE);
+    const [one] = instances(1);
+    expect(await one.book.acquire("token", a.token, PRICE)).toBe(true);
+    const unreachable = connectPostgres("postgres://postgres@127.0.0.1:1/none", 1);
+    pools.push(unreachable);
+    let now = 0;
+    const cutOff = new LeaseBook(
+      leaseStore(unreachable, one.id, FAST.ttlMs),
+      () => now,
+      () => 1,
+      FAST,
+    );
+    await expect(Promise.resolve(cutOff.acquire("token", a.token, PRICE))).rejects.toThrow();
+    now = FAST.ttlMs; // and its own clock says any earlier lease would be past admitting
+    await expect(Promise.resolve(cutOff.acquire("token", a.token, PRICE))).rejects.toThrow();
+  });
+
+  test("a batch retried after its commit (the answer lost) is not applied twice", async () => {
+    const a = await account(0, 10 * PRICE);
+    const [one] = instances(1);
+    await one.store.take("token", a.token, PRICE, 3 * PRICE);
+    const op = [{ kind: "token" as const, id: a.token, spent: PRICE, returned: PRICE }];
+    expect((await one.store.apply(1, op)).applied).toBe(true);
+    expect((await one.store.apply(1, op)).applied).toBe(false);
+    const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
+    expect({ remain: Number(t.remain_quota), used: Number(t.used_quota) }).toEqual({ remain: 8 * PRICE, used: PRICE });
+    expect(await total("token", a.token)).toBe(10 * PRICE);
+  });
+});
