@@ -5,4 +5,6 @@ export const LOCK_SPACE = 0x61706979;
 export const LOCK = {
   /** schema migrations and the first-start setup (held for the transaction that applies them) */
   migrate: 1,
+  /** the cluster's leader, which runs the work that must run once (held for its session) */
+  leader: 2,
 } as const;

@@ -1,0 +1,85 @@
+// PostgreSQL cluster figures (issue 17), on a fresh database of the given server: how long a
+// configuration change takes to reach another instance (commit → NOTIFY heard, and the poll's worst
+// case), how long an instance's lease take and a charge batch take, and how long a dead leader's
+// work waits for a new one.
+// Usage: bun bench/pg-cluster.ts [--url postgres://postgres@127.0.0.1:5432/test] [--changes 500]
+import { SQL } from "bun";
+import { LEASE } from "../src/core/lease-policy";
+import { connectPostgres, openPostgres } from "../src/db/pg/client";
+import { bumpConfigVersion, readConfigVersion, watchConfig } from "../src/store/pg/config-signal";
+import { ClusterLeader } from "../src/store/pg/leader";
+import { leaseStore } from "../src/store/pg/leases";
+import { flag } from "./lib";
+
+const base = flag("--url") ?? process.env.APIYI_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const CHANGES = Number(flag("--changes") ?? 500);
+const name = `apiyi_bench_${Date.now().toString(36)}`;
+const admin = new SQL({ url: base, max: 1 });
+await admin.unsafe(`CREATE DATABASE "${name}"`);
+const url = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const ms = (x: number) => `${x.toFixed(3)} ms`;
+
+try {
+  const db = await openPostgres(url);
+  const writer = db.$client;
+  const reader = connectPostgres(url, 2);
+
+  // 1. a change: commit of the bump → the other instance's callback
+  const heardAt = new Map<number, number>();
+  const watch = await watchConfig(
+    reader,
+    await readConfigVersion(writer),
+    (v) => heardAt.set(v, performance.now()),
+    60_000,
+  );
+  const delays: number[] = [];
+  for (let i = 0; i < CHANGES; i++) {
+    const version = await writer.begin((tx) => bumpConfigVersion(tx));
+    const committed = performance.now();
+    while (!heardAt.has(version)) await Bun.sleep(0);
+    delays.push(heardAt.get(version)! - committed);
+  }
+  await watch.stop();
+  console.log(
+    `change propagation (NOTIFY), ${CHANGES} changes: p50 ${ms(pct(delays, 0.5))}, p99 ${ms(pct(delays, 0.99))}, max ${ms(Math.max(...delays))}; poll fallback every 500 ms bounds a lost notification`,
+  );
+
+  // 2. a lease take and a batch of charges, one instance
+  await writer`INSERT INTO groups (name) VALUES ('default')`;
+  const [u] = await writer`INSERT INTO users (username, password_hash, quota) VALUES ('bench', 'x', 0) RETURNING id`;
+  const [t] = await writer`INSERT INTO tokens (user_id, name, key_hash, key_sealed, key_mask, remain_quota)
+    VALUES (${u.id}, 'bench', 'h', 's', 'm', 1000000000000) RETURNING id`;
+  const store = leaseStore(writer, "bench", LEASE.ttlMs);
+  const takes: number[] = [];
+  const applies: number[] = [];
+  for (let i = 1; i <= 300; i++) {
+    let s = performance.now();
+    await store.take("token", Number(t.id), 1, 1000);
+    takes.push(performance.now() - s);
+    s = performance.now();
+    await store.apply(i, [{ kind: "token", id: Number(t.id), spent: 700, returned: 0 }]);
+    applies.push(performance.now() - s);
+  }
+  console.log(
+    `lease take (one round trip): p50 ${ms(pct(takes, 0.5))}, p99 ${ms(pct(takes, 0.99))}; a charge batch: p50 ${ms(pct(applies, 0.5))}, p99 ${ms(pct(applies, 0.99))}`,
+  );
+
+  // 3. leader failover: the leader's session ends; how long until another leads (retry every 2 s)
+  const pools = [0, 1].map(() => connectPostgres(url, 2));
+  const leaders = pools.map((p) => new ClusterLeader(p));
+  await Promise.all(leaders.map((l) => l.start()));
+  const killedAt = performance.now();
+  await writer`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 2 AND granted`;
+  const first = leaders.findIndex((l) => l.leading);
+  while (!leaders.some((l, i) => i !== first && l.leading)) await Bun.sleep(5);
+  console.log(`leader failover after its session ends: ${ms(performance.now() - killedAt)} (retry interval 2,000 ms)`);
+  await Promise.all(leaders.map((l) => l.stop()));
+  await Promise.all(pools.map((p) => p.close()));
+  await reader.close();
+  await writer.close();
+} finally {
+  await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.close();
+}
