@@ -22,7 +22,14 @@ export type HourlySums = {
   completion: number;
   quota: number;
 };
-type Acc = HourlySums & { dim: Dim; span: number; hour: number; key: string; latency: Histogram; ttft: Histogram };
+export type HourlyRow = HourlySums & {
+  dim: Dim;
+  span: number;
+  hour: number;
+  key: string;
+  latency: Histogram;
+  ttft: Histogram;
+};
 const SUM_FIELDS = ["calls", "failed", "refused", "prompt", "cached", "completion", "quota"] as const;
 
 /** The dimension values a call counts under. */
@@ -34,21 +41,26 @@ const dimKeys = (c: { model: string; channel: number; group: string; user: numbe
   ["user", String(c.user)],
 ];
 
+/** The upsert of one usage_hourly row, in either database (`param(i)`: the i-th placeholder, from 0):
+ * sums add up; a histogram (merged beforehand) replaces the stored one unless it is empty. */
+export const hourlyUpsertSql = (param: (i: number) => string) =>
+  `INSERT INTO usage_hourly (dim, span, hour, key, calls, failed, refused, prompt_tokens, cached_tokens, completion_tokens, quota, latency, ttft)
+   VALUES (${Array.from({ length: 13 }, (_, i) => param(i)).join(", ")})
+   ON CONFLICT (dim, span, hour, key) DO UPDATE SET calls = usage_hourly.calls + excluded.calls,
+     failed = usage_hourly.failed + excluded.failed, refused = usage_hourly.refused + excluded.refused,
+     prompt_tokens = usage_hourly.prompt_tokens + excluded.prompt_tokens,
+     cached_tokens = usage_hourly.cached_tokens + excluded.cached_tokens,
+     completion_tokens = usage_hourly.completion_tokens + excluded.completion_tokens,
+     quota = usage_hourly.quota + excluded.quota,
+     latency = CASE WHEN excluded.latency = '{}' THEN usage_hourly.latency ELSE excluded.latency END,
+     ttft = CASE WHEN excluded.ttft = '{}' THEN usage_hourly.ttft ELSE excluded.ttft END`;
+
 export type HourlyStatements = { upsert: Statement; histograms: Statement };
 
 /** The statements a slice is written with. Histograms are merged in JS (read, add, write back: the
  * ledger's transaction holds the write lock); merging the JSON in SQL took ~200 µs a row. */
 export const hourlyStatements = (s: Database): HourlyStatements => ({
-  upsert: s.prepare(
-    `INSERT INTO usage_hourly (dim, span, hour, key, calls, failed, refused, prompt_tokens, cached_tokens, completion_tokens, quota, latency, ttft)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, failed = failed + excluded.failed,
-       refused = refused + excluded.refused, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-       cached_tokens = cached_tokens + excluded.cached_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
-       quota = quota + excluded.quota,
-       latency = CASE WHEN excluded.latency = '{}' THEN latency ELSE excluded.latency END,
-       ttft = CASE WHEN excluded.ttft = '{}' THEN ttft ELSE excluded.ttft END`,
-  ),
+  upsert: s.prepare(hourlyUpsertSql(() => "?")),
   histograms: s.prepare("SELECT latency, ttft FROM usage_hourly WHERE dim = ? AND span = ? AND hour = ? AND key = ?"),
 });
 
@@ -99,8 +111,8 @@ export class HourlySlice {
   }
 
   /** The slice's hour rows: each combination counted under every dimension value it has. */
-  private hours(): Map<string, Acc> {
-    const rows = new Map<string, Acc>();
+  private hours(): Map<string, HourlyRow> {
+    const rows = new Map<string, HourlyRow>();
     for (const c of this.combos.values()) {
       for (const [dim, key] of dimKeys(c)) {
         const a = this.acc(rows, dim, HOUR, c.hour, key);
@@ -114,7 +126,7 @@ export class HourlySlice {
     return rows;
   }
 
-  private acc(rows: Map<string, Acc>, dim: Dim, span: number, hour: number, key: string): Acc {
+  private acc(rows: Map<string, HourlyRow>, dim: Dim, span: number, hour: number, key: string): HourlyRow {
     const id = `${dim}\t${span}\t${hour}\t${key}`;
     let a = rows.get(id);
     if (!a) {
@@ -125,8 +137,8 @@ export class HourlySlice {
   }
 
   /** The slice's UTC-day rows: its hour rows summed by day (a slice rarely spans two hours). */
-  private days(hours: Map<string, Acc>): Acc[] {
-    const days = new Map<string, Acc>();
+  private days(hours: Map<string, HourlyRow>): HourlyRow[] {
+    const days = new Map<string, HourlyRow>();
     for (const h of hours.values()) {
       const d = this.acc(days, h.dim, DAY, h.hour - (h.hour % DAY), h.key);
       for (const f of SUM_FIELDS) d[f] += h[f];
@@ -136,32 +148,43 @@ export class HourlySlice {
     return [...days.values()];
   }
 
-  write(sql: HourlyStatements) {
+  /** The slice's rows to add, days first (histograms still to be merged with the stored ones). */
+  rows(): HourlyRow[] {
     const hours = this.hours();
-    for (const a of [...this.days(hours), ...hours.values()]) {
-      const timed = histogramCount(a.latency) + histogramCount(a.ttft) > 0;
-      const stored = timed
+    return [...this.days(hours), ...hours.values()];
+  }
+
+  write(sql: HourlyStatements) {
+    for (const a of this.rows()) {
+      const stored = timed(a)
         ? (sql.histograms.get(a.dim, a.span, a.hour, a.key) as { latency: string; ttft: string } | null)
         : null;
       if (stored) {
         mergeInto(a.latency, parseHistogram(stored.latency));
         mergeInto(a.ttft, parseHistogram(stored.ttft));
       }
-      sql.upsert.run(
-        a.dim,
-        a.span,
-        a.hour,
-        a.key,
-        a.calls,
-        a.failed,
-        a.refused,
-        a.prompt,
-        a.cached,
-        a.completion,
-        a.quota,
-        JSON.stringify(a.latency),
-        JSON.stringify(a.ttft),
-      );
+      sql.upsert.run(...hourlyValues(a));
     }
   }
 }
+
+/** Whether the row carries latencies (only then are the stored histograms read and merged). */
+export const timed = (a: HourlyRow) => histogramCount(a.latency) + histogramCount(a.ttft) > 0;
+
+/** The row's values in usage_hourly's column order (as the upsert statements of both databases take them). */
+export const hourlyValues = (a: HourlyRow) =>
+  [
+    a.dim,
+    a.span,
+    a.hour,
+    a.key,
+    a.calls,
+    a.failed,
+    a.refused,
+    a.prompt,
+    a.cached,
+    a.completion,
+    a.quota,
+    JSON.stringify(a.latency),
+    JSON.stringify(a.ttft),
+  ] as const;

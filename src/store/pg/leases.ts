@@ -39,36 +39,14 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
   },
 
   /** Applies one batch of lease changes once: `seq` is this instance's batch number; a batch already
-   * committed (its answer lost with the connection) is recognised and skipped. A charge comes out of the
-   * lease; one that finds the lease gone or short (it expired and was reclaimed while the call ran) comes
-   * out of the balance as far as it goes, never below 0: the rest is the shortfall. A return finds
-   * nothing to return from a reclaimed lease (the reclaim returned it). */
+   * committed (its answer lost with the connection) is recognised and skipped. Charges count to the
+   * accounts' used_quota here (the ledger, which writes them with its log rows, counts them itself). */
   async apply(seq: number, ops: LeaseOp[]): Promise<{ applied: boolean; shortfall: number }> {
     return sql.begin(async (tx) => {
-      const [fresh] =
-        await tx`INSERT INTO ledger_batches (instance, seq) VALUES (${instance}, ${seq}) ON CONFLICT DO NOTHING RETURNING seq`;
-      if (!fresh) return { applied: false, shortfall: 0 };
+      if (!(await claimBatch(tx, instance, seq))) return { applied: false, shortfall: 0 };
+      const short = await applyLeaseOps(tx, instance, ops, true);
       let shortfall = 0;
-      for (const op of ops) {
-        const { table, column } = BALANCE[op.kind];
-        const [lease] = await tx`SELECT amount FROM leases
-          WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance} FOR UPDATE`;
-        const have = lease ? Number(lease.amount) : 0;
-        const spentFromLease = Math.min(have, op.spent);
-        const returned = Math.min(have - spentFromLease, op.returned);
-        if (lease)
-          await tx`UPDATE leases SET amount = amount - ${spentFromLease + returned}
-            WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance}`;
-        const late = op.spent - spentFromLease;
-        const [row] = await tx.unsafe(
-          `WITH cur AS (SELECT ${column} AS balance FROM ${table} WHERE id = $1 FOR UPDATE)
-           UPDATE ${table} SET ${column} = ${column} + $2 - LEAST(cur.balance + $2, $3),
-             used_quota = used_quota + $4 + LEAST(cur.balance + $2, $3)
-           FROM cur WHERE id = $1 RETURNING LEAST(cur.balance + $2, $3) AS late_paid`,
-          [op.id, returned, late, spentFromLease],
-        );
-        shortfall += late - (row ? Number(row.late_paid) : 0);
-      }
+      for (const n of short.values()) shortfall += n;
       return { applied: true, shortfall };
     });
   },
@@ -89,6 +67,51 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
   /** Gives every lease of this instance back to its balance (a clean stop, after its last batch). */
   release: () => reclaim(sql, sql`instance = ${instance}`),
 });
+
+/** Records batch `seq` of `instance` in its transaction; false when it was committed before (a retry
+ * after an answer lost with the connection), and then nothing more of it must be written. */
+export async function claimBatch(tx: SQL, instance: string, seq: number): Promise<boolean> {
+  const [fresh] =
+    await tx`INSERT INTO ledger_batches (instance, seq) VALUES (${instance}, ${seq}) ON CONFLICT DO NOTHING RETURNING seq`;
+  return fresh !== undefined;
+}
+
+/** Applies lease changes inside `tx`. A charge comes out of the lease; one that finds the lease gone or
+ * short (it expired and was reclaimed while the call ran) comes out of the balance as far as it goes,
+ * never below 0, and what it cannot find is that account's shortfall (returned by "kind:id"). A return
+ * finds nothing to return from a reclaimed lease (the reclaim returned it). `countUsed`: add what was
+ * charged to the account's used_quota. */
+export async function applyLeaseOps(
+  tx: SQL,
+  instance: string,
+  ops: readonly LeaseOp[],
+  countUsed: boolean,
+): Promise<Map<string, number>> {
+  const shortfalls = new Map<string, number>();
+  for (const op of ops) {
+    const { table, column } = BALANCE[op.kind];
+    const [lease] = await tx`SELECT amount FROM leases
+      WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance} FOR UPDATE`;
+    const have = lease ? Number(lease.amount) : 0;
+    const spentFromLease = Math.min(have, op.spent);
+    const returned = Math.min(have - spentFromLease, op.returned);
+    if (lease && spentFromLease + returned > 0)
+      await tx`UPDATE leases SET amount = amount - ${spentFromLease + returned}
+        WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance}`;
+    const late = op.spent - spentFromLease;
+    if (late === 0 && returned === 0 && !countUsed) continue;
+    const [row] = await tx.unsafe(
+      `WITH cur AS (SELECT ${column} AS balance FROM ${table} WHERE id = $1 FOR UPDATE)
+       UPDATE ${table} SET ${column} = ${column} + $2 - LEAST(cur.balance + $2, $3),
+         used_quota = used_quota + $4 * ($5 + LEAST(cur.balance + $2, $3))
+       FROM cur WHERE id = $1 RETURNING LEAST(cur.balance + $2, $3) AS late_paid`,
+      [op.id, returned, late, countUsed ? 1 : 0, spentFromLease],
+    );
+    const short = late - (row ? Number(row.late_paid) : 0);
+    if (short > 0) shortfalls.set(`${op.kind}:${op.id}`, short);
+  }
+  return shortfalls;
+}
 
 /** Gives back every lease that expired on PostgreSQL's clock (any instance may run it; one statement). */
 export const reclaimExpired = (sql: SQL) => reclaim(sql, sql`expires_at < now()`);

@@ -1,0 +1,180 @@
+// The ledger on PostgreSQL: the same events as the SQLite ledger (ledger-slice.ts works out what a
+// slice writes), written by group commit in one transaction per slice: log rows in multi-row INSERTs,
+// balances and counters, daily and hourly rollups, and the quota leases' charges and returns. Each
+// transaction carries this instance's batch number (ledger_batches), so a slice retried after a commit
+// whose answer was lost is not written twice; a slice that fails stays queued, in order, until the
+// database takes it: the database is always a prefix of what happened, and nothing queued is lost
+// while the process lives. Holds live in the instance's leases, not in rows (services/leases.ts).
+import type { SQL } from "bun";
+import { mergeInto, parseHistogram } from "../../core/histogram";
+import { type HourlyRow, hourlyUpsertSql, hourlyValues, timed } from "../hourly";
+import { dailyUpsertSql, dailyValues, type LedgerEvent, summarize, type Who } from "../ledger-slice";
+import { LOG_COLUMNS, type NewLog } from "../logs";
+import type { Settlement } from "../../core/quota";
+import { type AccountKind as LeaseKind, applyLeaseOps, claimBatch, type LeaseOp } from "./leases";
+
+const SLICE = 256;
+const ROWS_PER_INSERT = 200;
+const pg = (i: number) => `$${i + 1}`;
+const DAILY = dailyUpsertSql(pg);
+const HOURLY = hourlyUpsertSql(pg);
+
+/** A charge against the instance's leases: how much of a settlement came out of each (0 when that
+ * account is unlimited and holds nothing). */
+export type LeaseSpend = { token: number; user: number };
+type Event = LedgerEvent | { kind: "lease"; op: LeaseOp };
+
+export class PgLedger {
+  private queue: Event[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private pending: { seq: number; slice: Event[] } | null = null;
+  private flushing: Promise<boolean> | null = null;
+  private seq = 0;
+  written = 0;
+
+  constructor(
+    private readonly sql: SQL,
+    private readonly instance: string,
+    private readonly everyMs = 20,
+    /** told about every failed write (metrics, /readyz) */
+    private readonly onError: (e: Error) => void = (e) => console.error("ledger:", e.message),
+  ) {}
+
+  get depth() {
+    return this.queue.length + (this.pending?.slice.length ?? 0);
+  }
+
+  /** A call settled: its charge and counters, and what of it came out of each lease. The balance columns
+   * move only with the leases (taken, charged, given back), so the settlement's refunds are not written:
+   * they went back into the lease in memory. */
+  settle(who: Who, s: Settlement, spent: LeaseSpend, row: NewLog | null) {
+    this.enqueue({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
+    if (spent.token > 0)
+      this.enqueue({ kind: "lease", op: { kind: "token", id: who.tokenId, spent: spent.token, returned: 0 } });
+    if (spent.user > 0)
+      this.enqueue({ kind: "lease", op: { kind: "user", id: who.userId, spent: spent.user, returned: 0 } });
+  }
+
+  /** What a lease gives back to its account's balance (services/leases.ts). */
+  giveBack(kind: LeaseKind, id: number, amount: number) {
+    if (amount > 0) this.enqueue({ kind: "lease", op: { kind, id, spent: 0, returned: amount } });
+  }
+
+  /** A call record that moves no money (a refusal). */
+  push(row: NewLog) {
+    this.enqueue({ kind: "log", row });
+  }
+
+  /** Writes everything queued now; false when the database refused (it stays queued). */
+  async flushAll(): Promise<boolean> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.depth > 0) if (!(await this.flushSlice())) return false;
+    return true;
+  }
+
+  private enqueue(e: Event) {
+    this.queue.push(e);
+    this.timer ??= setTimeout(() => void this.flushSlice(), this.everyMs);
+  }
+
+  /** One slice at a time; a failed one is kept under its number and retried first. */
+  private flushSlice(): Promise<boolean> {
+    this.flushing ??= this.writeNext().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async writeNext(): Promise<boolean> {
+    this.timer = null;
+    if (!this.pending) {
+      if (this.queue.length === 0) return true;
+      this.pending = { seq: ++this.seq, slice: this.queue.splice(0, SLICE) };
+    }
+    const { seq, slice } = this.pending;
+    try {
+      await this.sql.begin((tx) => this.write(tx, seq, slice));
+      this.pending = null;
+      this.written += slice.length;
+    } catch (e) {
+      this.onError(e as Error);
+      this.timer ??= setTimeout(() => void this.flushSlice(), Math.max(this.everyMs, 250));
+      return false;
+    }
+    if (this.depth > 0)
+      this.timer ??= setTimeout(() => void this.flushSlice(), this.queue.length >= SLICE ? 0 : this.everyMs);
+    return true;
+  }
+
+  private async write(tx: SQL, seq: number, slice: Event[]) {
+    if (!(await claimBatch(tx, this.instance, seq))) return; // committed before; its answer was lost
+    const ops: LeaseOp[] = [];
+    const events: LedgerEvent[] = [];
+    for (const e of slice)
+      if (e.kind === "lease") ops.push(e.op);
+      else events.push(e);
+    const w = summarize(events);
+    // a charge whose lease was reclaimed meanwhile and whose balance is short is not counted as used
+    const short = await applyLeaseOps(tx, this.instance, ops.sort(byAccount), false);
+    for (const [key, n] of short) {
+      const [kind, id] = key.split(":");
+      const sums = (kind === "token" ? w.tokens : w.users).get(Number(id));
+      if (sums) sums.used -= n;
+    }
+    for (let at = 0; at < w.rows.length; at += ROWS_PER_INSERT)
+      await tx`INSERT INTO logs ${tx(w.rows.slice(at, at + ROWS_PER_INSERT).map(logRecord))}`;
+    for (const p of w.periods)
+      await tx.unsafe(`UPDATE ${p.account === "token" ? "tokens" : "users"} SET period_start = $1 WHERE id = $2`, [
+        p.periodStart,
+        p.id,
+      ]);
+    for (const [id, t] of [...w.tokens].sort(byId))
+      await tx`UPDATE tokens SET remain_quota = remain_quota + ${t.remain}, used_quota = used_quota + ${t.used},
+        request_count = request_count + ${t.calls}, accessed_time = GREATEST(accessed_time, ${t.at}) WHERE id = ${id}`;
+    for (const [id, u] of [...w.users].sort(byId))
+      await tx`UPDATE users SET quota = quota + ${u.remain}, used_quota = used_quota + ${u.used},
+        request_count = request_count + ${u.calls} WHERE id = ${id}`;
+    for (const r of w.rollups.map(dailyValues).sort(byKey)) await tx.unsafe(DAILY, [...r]);
+    for (const h of w.hourly.rows().sort((a, b) => byKey(hourKey(a), hourKey(b)))) await writeHourly(tx, h);
+  }
+
+  /** Waits (up to `waitMs`) for the queue to be written. */
+  async stop(waitMs = 5000) {
+    const until = Date.now() + waitMs;
+    while (this.depth > 0 && Date.now() < until) if (!(await this.flushAll())) await Bun.sleep(100);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+// rows are locked in one order by every instance, so two instances' slices cannot deadlock on them
+const byId = (a: [number, unknown], b: [number, unknown]) => a[0] - b[0];
+const byAccount = (a: LeaseOp, b: LeaseOp) => (a.kind === b.kind ? a.id - b.id : a.kind === "token" ? -1 : 1);
+const byKey = (a: readonly unknown[], b: readonly unknown[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return String(a[i]) < String(b[i]) ? -1 : 1;
+  return 0;
+};
+const hourKey = (h: HourlyRow) => [h.dim, h.span, h.hour, h.key];
+
+/** A log row by column name, as the multi-row INSERT takes it. */
+const logRecord = (row: NewLog) => {
+  const r: Record<string, unknown> = {};
+  for (const [column, key, fallback] of LOG_COLUMNS) r[column] = row[key] ?? fallback;
+  return r;
+};
+
+/** One usage_hourly row: its histograms merged with the stored ones under the row's lock. */
+async function writeHourly(tx: SQL, h: HourlyRow) {
+  if (timed(h)) {
+    // the row first (another instance may be adding to the same hour), then its lock, then the merge
+    await tx`INSERT INTO usage_hourly (dim, span, hour, key) VALUES (${h.dim}, ${h.span}, ${h.hour}, ${h.key}) ON CONFLICT DO NOTHING`;
+    const [stored] =
+      await tx`SELECT latency, ttft FROM usage_hourly WHERE dim = ${h.dim} AND span = ${h.span} AND hour = ${h.hour} AND key = ${h.key} FOR UPDATE`;
+    if (stored) {
+      mergeInto(h.latency, parseHistogram(stored.latency));
+      mergeInto(h.ttft, parseHistogram(stored.ttft));
+    }
+  }
+  await tx.unsafe(HOURLY, [...hourlyValues(h)]);
+}
