@@ -2,8 +2,9 @@
 // over env, env over defaults. A bad value becomes one ConfigError line naming the flag or variable.
 import { z } from "zod";
 import { isIP } from "node:net";
+import { checkedUrl } from "./core/checked-url";
 import { parseCidr } from "./core/ip";
-import { databaseUrlSchema, hasPassword } from "./db/pg/url";
+import { databaseUrlSchema, hasPassword, redactDatabaseUrl } from "./db/pg/url";
 
 export class ConfigError extends Error {}
 
@@ -18,23 +19,20 @@ export const publicUrlSchema = z
   .string()
   .trim()
   .max(2000, "must be at most 2000 characters")
-  .transform((v, c) => {
-    if (v === "") return "";
-    const bad = (message: string) => {
-      c.addIssue({ code: "custom", message });
-      return z.NEVER;
-    };
-    let url: URL;
-    try {
-      url = new URL(v);
-    } catch {
-      return bad("must be an http(s) URL such as https://api.example.com");
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") return bad("must start with http:// or https://");
-    if (v.includes("?") || v.includes("#")) return bad("must not have a query (?…) or a fragment (#…)");
-    if (url.username || url.password) return bad("must not contain a user name or password");
-    return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-  });
+  .transform((v, c) =>
+    v === ""
+      ? ""
+      : checkedUrl(
+          "must be an http(s) URL such as https://api.example.com",
+          (url, raw) => {
+            if (url.protocol !== "http:" && url.protocol !== "https:") return "must start with http:// or https://";
+            if (raw.includes("?") || raw.includes("#")) return "must not have a query (?…) or a fragment (#…)";
+            if (url.username || url.password) return "must not contain a user name or password";
+            return null;
+          },
+          (url) => `${url.origin}${url.pathname}`.replace(/\/+$/, ""),
+        )(v, c),
+  );
 
 /** Each setting: its flag, its environment variable and its schema (given a string). */
 export const CONFIG_FIELDS = {
@@ -147,7 +145,9 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
     if (raw !== undefined && String(raw).trim() === "") throw new ConfigError(`${source}: must not be blank`);
     const parsed = (field.schema as z.ZodType).safeParse(raw === undefined ? undefined : String(raw));
     if (!parsed.success) {
-      throw new ConfigError(`${source}: ${parsed.error.issues[0]?.message ?? "invalid value"} (got "${raw}")`);
+      // a database URL may carry a password: echoed only without it
+      const shown = key === "database" ? redactDatabaseUrl(String(raw)) : raw;
+      throw new ConfigError(`${source}: ${parsed.error.issues[0]?.message ?? "invalid value"} (got "${shown}")`);
     }
     out[key] = parsed.data;
   }

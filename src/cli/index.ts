@@ -5,6 +5,7 @@ import { type Command, describeFailure, parseFlags, usageOf } from "./args";
 import { backup } from "./backup";
 import { channelAdd, channelDisable, channelEnable, channelList, channelUpdate } from "./channel";
 import { channelBalance, channelTest } from "./channel-checks";
+import { copy } from "./copy";
 import { groupsOf, groupUsage, membersOf, overview } from "./help";
 import { serve } from "./serve";
 import { health, migrate, version } from "./simple";
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   version,
   health,
   backup,
+  copy,
   adminCreate,
   adminResetPassword,
   tokenCreate,

@@ -135,3 +135,14 @@ test("an unreachable PostgreSQL fails in one line naming it, its password hidden
   expect(r.stderr).toContain("cannot reach PostgreSQL at postgres://apiyi:***@127.0.0.1:1/apiyi");
   expect(r.stderr + r.stdout).not.toContain("hunter2-secret");
 });
+
+test("a malformed APIYI_DATABASE_URL is refused without echoing its password", async () => {
+  const r = await cli(["migrate"], {
+    cwd: newDir(),
+    env: { APIYI_DATABASE_URL: "mysql://apiyi:hunter2-secret@db.internal/apiyi" },
+  });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("APIYI_DATABASE_URL: must start with postgres://");
+  expect(r.stderr).toContain("apiyi:***@db.internal");
+  expect(r.stderr + r.stdout).not.toContain("hunter2-secret");
+});
