@@ -1,15 +1,21 @@
 // PostgreSQL cluster figures (issue 17), on a fresh database of the given server: how long a
 // configuration change takes to reach another instance (commit → NOTIFY heard, and the poll's worst
-// case), how long an instance's lease take and a charge batch take, and how long a dead leader's
-// work waits for a new one.
+// case), how long an instance's lease take and a charge batch take, how long a dead leader's work
+// waits for a new one, and what the ledger costs per call on PostgreSQL (this process and the server's
+// processes, CPU from /proc) against the SQLite ledger on a file.
 // Usage: bun bench/pg-cluster.ts [--url postgres://postgres@127.0.0.1:5432/test] [--changes 500]
 import { SQL } from "bun";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { openDatabase } from "../src/db/open";
+import { Ledger } from "../src/store/ledger";
+import { PgLedger } from "../src/store/pg/ledger";
 import { LEASE } from "../src/core/lease-policy";
 import { connectPostgres, openPostgres } from "../src/db/pg/client";
 import { bumpConfigVersion, readConfigVersion, watchConfig } from "../src/store/pg/config-signal";
 import { ClusterLeader } from "../src/store/pg/leader";
 import { leaseStore } from "../src/store/pg/leases";
-import { flag } from "./lib";
+import { cpuTicks, flag, TMP } from "./lib";
 
 const base = flag("--url") ?? process.env.APIYI_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const CHANGES = Number(flag("--changes") ?? 500);
@@ -20,6 +26,19 @@ const url = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (x: number) => `${x.toFixed(3)} ms`;
+
+/** CPU ticks of every PostgreSQL process on this machine (the server and its backends). */
+function postgresTicks(): number {
+  let sum = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") sum += cpuTicks(Number(pid));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return sum;
+}
 
 try {
   const db = await openPostgres(url);
@@ -77,6 +96,73 @@ try {
   console.log(`leader failover after its session ends: ${ms(performance.now() - killedAt)} (retry interval 2,000 ms)`);
   await Promise.all(leaders.map((l) => l.stop()));
   await Promise.all(pools.map((p) => p.close()));
+
+  // 4. the ledger: CALLS calls (a settlement and its log row each), written by group commit
+  const CALLS = Number(flag("--calls") ?? 20_000);
+  const call = (i: number) => ({
+    who: { requestId: `r${i}`, tokenId: Number(t.id), userId: Number(u.id) },
+    s: { charged: 700, shortfall: 0, tokenDelta: 300, userDelta: 300 },
+    row: {
+      createdAt: Date.now(),
+      type: 2,
+      userId: Number(u.id),
+      username: "bench",
+      tokenId: Number(t.id),
+      tokenName: "bench",
+      model: "bench-model",
+      group: "default",
+      channelId: 1,
+      endpoint: "chat",
+      promptTokens: 20,
+      completionTokens: 30,
+      quota: 700,
+      durationMs: 12,
+      ttftMs: 3,
+      requestId: `r${i}`,
+      statusCode: 200,
+    },
+  });
+  await store.take("user", Number(u.id), 1, 0).catch(() => {});
+  await writer`UPDATE users SET quota = 1000000000000 WHERE id = ${u.id}`;
+  await leaseStore(writer, "bench-ledger", LEASE.ttlMs).take("token", Number(t.id), 1, CALLS * 700);
+  await leaseStore(writer, "bench-ledger", LEASE.ttlMs).take("user", Number(t.id) && Number(u.id), 1, CALLS * 700);
+  const pgLedger = new PgLedger(connectPostgres(url, 1), "bench-ledger");
+  const pgCpu = postgresTicks();
+  const ownCpu = cpuTicks(process.pid);
+  let at = performance.now();
+  for (let i = 0; i < CALLS; i++) {
+    const c = call(i);
+    pgLedger.settle(c.who, c.s, { token: 700, user: 700 }, c.row);
+    if (i % 256 === 255) await Bun.sleep(0);
+  }
+  await pgLedger.flushAll();
+  const pgWall = performance.now() - at;
+  const usPerCall = (ticks: number) => ((ticks * 10_000) / CALLS).toFixed(1); // 100 ticks a second
+  const pgOwn = usPerCall(cpuTicks(process.pid) - ownCpu);
+  const pgServer = usPerCall(postgresTicks() - pgCpu);
+  const lite = openDatabase(join(TMP, "ledger.db"));
+  lite.$client.run("INSERT INTO groups (name) VALUES ('default')");
+  lite.$client.run(
+    `INSERT INTO users (id, username, password_hash, quota) VALUES (${u.id}, 'bench', 'x', 1000000000000)`,
+  );
+  lite.$client.run(
+    `INSERT INTO tokens (id, user_id, name, key_hash, key_sealed, key_mask, remain_quota) VALUES (${t.id}, ${u.id}, 'b', 'h', 's', 'm', 1000000000000)`,
+  );
+  const liteLedger = new Ledger(lite);
+  const liteCpu = cpuTicks(process.pid);
+  at = performance.now();
+  for (let i = 0; i < CALLS; i++) {
+    const c = call(i);
+    liteLedger.hold(c.who, { amount: 1000, tokenAmount: 1000, userAmount: 1000, tokenPeriod: 0, userPeriod: 0 });
+    liteLedger.settle(c.who, c.s, true, c.row);
+    if (i % 256 === 255) await Bun.sleep(0);
+  }
+  liteLedger.flushAll();
+  const liteWall = performance.now() - at;
+  console.log(
+    `ledger, ${CALLS} calls: PostgreSQL ${pgOwn} µs this process + ${pgServer} µs PostgreSQL's processes a call (${(pgWall / 1000).toFixed(2)} s); SQLite ${usPerCall(cpuTicks(process.pid) - liteCpu)} µs a call (${(liteWall / 1000).toFixed(2)} s)`,
+  );
+  lite.$client.close();
   await reader.close();
   await writer.close();
 } finally {

@@ -4,7 +4,7 @@
 // Charges and returns are queued and written in numbered batches (applied once even when retried);
 // renewals keep the leases alive; a lease past its admit deadline admits nothing until renewed.
 import { admitUntil, Demand, LEASE, type LeaseSettings, sliceFor } from "../core/lease-policy";
-import type { AccountKind, LeaseOp, leaseStore } from "../store/pg/leases";
+import { type AccountKind, type LeaseOp, type leaseStore, mergeLeaseOps } from "../store/pg/leases";
 
 type Store = ReturnType<typeof leaseStore>;
 type Waiter = { amount: number; done: (ok: boolean) => void; fail: (e: unknown) => void };
@@ -99,7 +99,7 @@ export class LeaseBook {
   private async flush(): Promise<number> {
     if (!this.pending) {
       if (this.queue.length === 0) return 0;
-      this.pending = { seq: ++this.seq, ops: merge(this.queue) };
+      this.pending = { seq: ++this.seq, ops: mergeLeaseOps(this.queue) };
       this.queue = [];
     }
     const done = await this.store.apply(this.pending.seq, this.pending.ops);
@@ -207,18 +207,4 @@ export class LeaseBook {
     }
     return admits;
   }
-}
-
-/** One op per account: a batch's charges and returns to the same lease add up. */
-function merge(ops: LeaseOp[]): LeaseOp[] {
-  const by = new Map<string, LeaseOp>();
-  for (const op of ops) {
-    const key = `${op.kind}:${op.id}`;
-    const m = by.get(key);
-    if (m) {
-      m.spent += op.spent;
-      m.returned += op.returned;
-    } else by.set(key, { ...op });
-  }
-  return [...by.values()];
 }

@@ -41,19 +41,32 @@ const dimKeys = (c: { model: string; channel: number; group: string; user: numbe
   ["user", String(c.user)],
 ];
 
-/** The upsert of one usage_hourly row, in either database (`param(i)`: the i-th placeholder, from 0):
- * sums add up; a histogram (merged beforehand) replaces the stored one unless it is empty. */
-export const hourlyUpsertSql = (param: (i: number) => string) =>
-  `INSERT INTO usage_hourly (dim, span, hour, key, calls, failed, refused, prompt_tokens, cached_tokens, completion_tokens, quota, latency, ttft)
-   VALUES (${Array.from({ length: 13 }, (_, i) => param(i)).join(", ")})
+/** The upsert of usage_hourly rows, in either database (`param(i)`: the i-th placeholder, from 0;
+ * `rows` rows of 13 values each): sums add up. A histogram either replaces the stored one unless it is
+ * empty (SQLite: merged beforehand in JS), or is added to it bucket by bucket by `merge(stored, added)`
+ * (PostgreSQL's apiyi_merge_histogram, so no row needs reading first). */
+export const hourlyUpsertSql = (
+  param: (i: number) => string,
+  rows = 1,
+  merge?: (stored: string, added: string) => string,
+) => {
+  const values = Array.from(
+    { length: rows },
+    (_, r) => `(${Array.from({ length: 13 }, (_, i) => param(r * 13 + i)).join(", ")})`,
+  ).join(", ");
+  const histogram = (column: string) =>
+    merge
+      ? `${column} = ${merge(`usage_hourly.${column}`, `excluded.${column}`)}`
+      : `${column} = CASE WHEN excluded.${column} = '{}' THEN usage_hourly.${column} ELSE excluded.${column} END`;
+  return `INSERT INTO usage_hourly (dim, span, hour, key, calls, failed, refused, prompt_tokens, cached_tokens, completion_tokens, quota, latency, ttft)
+   VALUES ${values}
    ON CONFLICT (dim, span, hour, key) DO UPDATE SET calls = usage_hourly.calls + excluded.calls,
      failed = usage_hourly.failed + excluded.failed, refused = usage_hourly.refused + excluded.refused,
      prompt_tokens = usage_hourly.prompt_tokens + excluded.prompt_tokens,
      cached_tokens = usage_hourly.cached_tokens + excluded.cached_tokens,
      completion_tokens = usage_hourly.completion_tokens + excluded.completion_tokens,
-     quota = usage_hourly.quota + excluded.quota,
-     latency = CASE WHEN excluded.latency = '{}' THEN usage_hourly.latency ELSE excluded.latency END,
-     ttft = CASE WHEN excluded.ttft = '{}' THEN usage_hourly.ttft ELSE excluded.ttft END`;
+     quota = usage_hourly.quota + excluded.quota, ${histogram("latency")}, ${histogram("ttft")}`;
+};
 
 export type HourlyStatements = { upsert: Statement; histograms: Statement };
 

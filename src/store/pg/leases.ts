@@ -12,6 +12,20 @@ const BALANCE = { token: { table: "tokens", column: "remain_quota" }, user: { ta
  * account's used_quota), `returned` goes back to the balance. */
 export type LeaseOp = { kind: AccountKind; id: number; spent: number; returned: number };
 
+/** One op per account: a batch's charges and returns to the same lease add up (one row touched once). */
+export function mergeLeaseOps(ops: readonly LeaseOp[]): LeaseOp[] {
+  const by = new Map<string, LeaseOp>();
+  for (const op of ops) {
+    const key = `${op.kind}:${op.id}`;
+    const m = by.get(key);
+    if (m) {
+      m.spent += op.spent;
+      m.returned += op.returned;
+    } else by.set(key, { ...op });
+  }
+  return [...by.values()];
+}
+
 export type Taken = { taken: number; remain: number };
 
 export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({

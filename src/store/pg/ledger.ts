@@ -6,18 +6,36 @@
 // database takes it: the database is always a prefix of what happened, and nothing queued is lost
 // while the process lives. Holds live in the instance's leases, not in rows (services/leases.ts).
 import type { SQL } from "bun";
-import { mergeInto, parseHistogram } from "../../core/histogram";
-import { type HourlyRow, hourlyUpsertSql, hourlyValues, timed } from "../hourly";
+import { type HourlyRow, hourlyUpsertSql, hourlyValues } from "../hourly";
 import { dailyUpsertSql, dailyValues, type LedgerEvent, summarize, type Who } from "../ledger-slice";
 import { LOG_COLUMNS, type NewLog } from "../logs";
 import type { Settlement } from "../../core/quota";
-import { type AccountKind as LeaseKind, applyLeaseOps, claimBatch, type LeaseOp } from "./leases";
+import { type AccountKind as LeaseKind, applyLeaseOps, claimBatch, type LeaseOp, mergeLeaseOps } from "./leases";
 
 const SLICE = 256;
+/** rows per multi-row statement (log rows: 25 values each, hourly rows 13) */
 const ROWS_PER_INSERT = 200;
 const pg = (i: number) => `$${i + 1}`;
 const DAILY = dailyUpsertSql(pg);
-const HOURLY = hourlyUpsertSql(pg);
+const LOG_NAMES = LOG_COLUMNS.map(([c]) => `"${c}"`).join(", ");
+
+/** A statement's text per row count, made once (as the SQLite ledger's LogRows keeps its statements). */
+const texts = (make: (rows: number) => string) => {
+  const made = new Map<number, string>();
+  return (rows: number) => {
+    let text = made.get(rows);
+    if (!text) made.set(rows, (text = make(rows)));
+    return text;
+  };
+};
+const logInsert = texts(
+  (rows) =>
+    `INSERT INTO logs (${LOG_NAMES}) VALUES ${Array.from(
+      { length: rows },
+      (_, r) => `(${LOG_COLUMNS.map((_, i) => pg(r * LOG_COLUMNS.length + i)).join(", ")})`,
+    ).join(", ")}`,
+);
+const hourlyUpsert = texts((rows) => hourlyUpsertSql(pg, rows, (a, b) => `apiyi_merge_histogram(${a}, ${b})`));
 
 /** A charge against the instance's leases: how much of a settlement came out of each (0 when that
  * account is unlimited and holds nothing). */
@@ -116,14 +134,16 @@ export class PgLedger {
       else events.push(e);
     const w = summarize(events);
     // a charge whose lease was reclaimed meanwhile and whose balance is short is not counted as used
-    const short = await applyLeaseOps(tx, this.instance, ops.sort(byAccount), false);
+    const short = await applyLeaseOps(tx, this.instance, mergeLeaseOps(ops).sort(byAccount), false);
     for (const [key, n] of short) {
       const [kind, id] = key.split(":");
       const sums = (kind === "token" ? w.tokens : w.users).get(Number(id));
       if (sums) sums.used -= n;
     }
-    for (let at = 0; at < w.rows.length; at += ROWS_PER_INSERT)
-      await tx`INSERT INTO logs ${tx(w.rows.slice(at, at + ROWS_PER_INSERT).map(logRecord))}`;
+    for (let at = 0; at < w.rows.length; at += ROWS_PER_INSERT) {
+      const rows = w.rows.slice(at, at + ROWS_PER_INSERT);
+      await tx.unsafe(logInsert(rows.length), rows.flatMap(logValues));
+    }
     for (const p of w.periods)
       await tx.unsafe(`UPDATE ${p.account === "token" ? "tokens" : "users"} SET period_start = $1 WHERE id = $2`, [
         p.periodStart,
@@ -136,7 +156,14 @@ export class PgLedger {
       await tx`UPDATE users SET quota = quota + ${u.remain}, used_quota = used_quota + ${u.used},
         request_count = request_count + ${u.calls} WHERE id = ${id}`;
     for (const r of w.rollups.map(dailyValues).sort(byKey)) await tx.unsafe(DAILY, [...r]);
-    for (const h of w.hourly.rows().sort((a, b) => byKey(hourKey(a), hourKey(b)))) await writeHourly(tx, h);
+    const hours = w.hourly.rows().sort((a, b) => byKey(hourKey(a), hourKey(b)));
+    for (let at = 0; at < hours.length; at += ROWS_PER_INSERT) {
+      const rows = hours.slice(at, at + ROWS_PER_INSERT);
+      await tx.unsafe(
+        hourlyUpsert(rows.length),
+        rows.flatMap((h) => [...hourlyValues(h)]),
+      );
+    }
   }
 
   /** Waits (up to `waitMs`) for the queue to be written. */
@@ -157,24 +184,5 @@ const byKey = (a: readonly unknown[], b: readonly unknown[]) => {
 };
 const hourKey = (h: HourlyRow) => [h.dim, h.span, h.hour, h.key];
 
-/** A log row by column name, as the multi-row INSERT takes it. */
-const logRecord = (row: NewLog) => {
-  const r: Record<string, unknown> = {};
-  for (const [column, key, fallback] of LOG_COLUMNS) r[column] = row[key] ?? fallback;
-  return r;
-};
-
-/** One usage_hourly row: its histograms merged with the stored ones under the row's lock. */
-async function writeHourly(tx: SQL, h: HourlyRow) {
-  if (timed(h)) {
-    // the row first (another instance may be adding to the same hour), then its lock, then the merge
-    await tx`INSERT INTO usage_hourly (dim, span, hour, key) VALUES (${h.dim}, ${h.span}, ${h.hour}, ${h.key}) ON CONFLICT DO NOTHING`;
-    const [stored] =
-      await tx`SELECT latency, ttft FROM usage_hourly WHERE dim = ${h.dim} AND span = ${h.span} AND hour = ${h.hour} AND key = ${h.key} FOR UPDATE`;
-    if (stored) {
-      mergeInto(h.latency, parseHistogram(stored.latency));
-      mergeInto(h.ttft, parseHistogram(stored.ttft));
-    }
-  }
-  await tx.unsafe(HOURLY, [...hourlyValues(h)]);
-}
+/** A log row's values in LOG_COLUMNS' order. */
+const logValues = (row: NewLog) => LOG_COLUMNS.map(([, key, fallback]) => row[key] ?? fallback);

@@ -119,7 +119,13 @@ describePg("the PostgreSQL ledger", () => {
     const cols =
       'type, user_id, token_id, token_name, model, "group", channel_id, prompt_tokens, completion_tokens, quota, duration_ms, ttft_ms, request_id, status_code';
     // Bun.sql gives bigint columns as strings: numbers compare as numbers on both sides
-    const num = (v: unknown) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v);
+    // and histograms ({"bucket": count}) compare by their buckets, however each database spells the JSON
+    const num = (v: unknown) =>
+      typeof v === "string" && /^-?\d+$/.test(v)
+        ? Number(v)
+        : typeof v === "string" && v.startsWith("{")
+          ? Object.entries(JSON.parse(v)).sort(([a], [b]) => Number(a) - Number(b))
+          : v;
     const norm = (rows: Record<string, unknown>[]) =>
       rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, num(v)])));
     expect(norm(await sql.unsafe(`SELECT ${cols} FROM logs ORDER BY id`))).toEqual(
