@@ -1,12 +1,24 @@
 // Quota leases on one instance (PostgreSQL, several instances): holds are served from slices of
 // balances taken into memory, so a call costs no round trip while its slice lasts. A call that finds
 // too little waits with the others for one take (store/pg/leases.ts), sized by core/lease-policy.ts.
-// Charges and returns are queued and written in numbered batches (applied once even when retried);
-// renewals keep the leases alive; a lease past its admit deadline admits nothing until renewed.
+// Charges reach the database with their log rows through the ledger (store/pg/ledger.ts), and so do the
+// amounts given back; renewals keep the leases alive; a lease past its admit deadline admits nothing
+// until renewed.
 import { admitUntil, Demand, LEASE, type LeaseSettings, sliceFor } from "../core/lease-policy";
-import { type AccountKind, type LeaseOp, type leaseStore, mergeLeaseOps } from "../store/pg/leases";
+import type { AccountKind, leaseStore } from "../store/pg/leases";
 
 type Store = ReturnType<typeof leaseStore>;
+/** What the leases write through: the ledger (its batches also carry the calls' charges). */
+export type LeaseWriter = {
+  giveBack(kind: AccountKind, id: number, amount: number): void;
+  flushAll(): Promise<boolean>;
+  /** what its queue (and a batch being written) will still take out of this lease */
+  outstanding(kind: AccountKind, id: number): number;
+  /** true while a batch is being written (its effect on a lease row is then unknown) */
+  readonly writing: boolean;
+  /** batches written so far */
+  readonly batches: number;
+};
 type Waiter = { amount: number; done: (ok: boolean) => void; fail: (e: unknown) => void };
 type Lease = {
   kind: AccountKind;
@@ -26,11 +38,10 @@ type Lease = {
 
 export class LeaseBook {
   private readonly leases = new Map<string, Lease>();
-  private queue: LeaseOp[] = [];
-  private seq = 0;
 
   constructor(
     private readonly store: Store,
+    private readonly writer: LeaseWriter,
     /** a monotonic clock in ms */
     private readonly clock: () => number = () => performance.now(),
     /** how many instances share the balances (headroom is divided among them) */
@@ -56,12 +67,12 @@ export class LeaseBook {
     });
   }
 
-  /** A call's hold ends: `charged` of it is spent, the rest is free again (both from `held`). */
+  /** A call's hold ends: `charged` of it is spent, the rest is free again (both from `held`). The charge
+   * itself reaches the database through the ledger's settlement of the call. */
   settle(kind: AccountKind, id: number, held: number, charged: number) {
     const l = this.lease(kind, id);
     l.held -= held;
     l.free += held - charged;
-    if (charged > 0) this.queue.push({ kind, id, spent: charged, returned: 0 });
   }
 
   /** Queues the free part of leases unused for idleMs (or of all, `everything`) to go back. */
@@ -70,41 +81,28 @@ export class LeaseBook {
     for (const l of this.leases.values()) {
       if (l.free <= 0 || l.waiters.length > 0 || l.taking) continue;
       if (!everything && now - l.lastUse < this.s.idleMs) continue;
-      this.queue.push({ kind: l.kind, id: l.id, spent: 0, returned: l.free });
+      this.writer.giveBack(l.kind, l.id, l.free);
       l.free = 0;
     }
   }
 
-  private pending: { seq: number; ops: LeaseOp[] } | null = null;
-  private ticking: Promise<number> | null = null;
+  private ticking: Promise<boolean> | null = null;
 
   /** One round of upkeep (the caller runs it every renewMs, and once more at a stop): gives back
-   * leases idle for idleMs, writes what is queued, then renews. Returns the shortfall of charges that
-   * found their lease reclaimed and the balance short. Never two at once. */
-  tick(opts: { giveBackAll?: boolean } = {}): Promise<number> {
+   * leases idle for idleMs, has the ledger write what it has queued, then renews. False when the
+   * database did not take the ledger's queue. Never two at once. */
+  tick(opts: { giveBackAll?: boolean } = {}): Promise<boolean> {
     this.ticking ??= this.upkeep(opts.giveBackAll ?? false).finally(() => {
       this.ticking = null;
     });
     return this.ticking;
   }
 
-  private async upkeep(giveBackAll: boolean): Promise<number> {
+  private async upkeep(giveBackAll: boolean): Promise<boolean> {
     this.giveBackIdle(giveBackAll);
-    const shortfall = await this.flush();
+    const written = await this.writer.flushAll();
     await this.renew();
-    return shortfall;
-  }
-
-  /** Writes what is queued as one numbered batch; a failed batch is kept and retried under its number. */
-  private async flush(): Promise<number> {
-    if (!this.pending) {
-      if (this.queue.length === 0) return 0;
-      this.pending = { seq: ++this.seq, ops: mergeLeaseOps(this.queue) };
-      this.queue = [];
-    }
-    const done = await this.store.apply(this.pending.seq, this.pending.ops);
-    this.pending = null;
-    return done.shortfall;
+    return written;
   }
 
   /** Renews every lease and trues up what each has free against what PostgreSQL holds for it (an answer
@@ -112,7 +110,10 @@ export class LeaseBook {
    * nothing free and admits nothing. */
   private async renew(): Promise<void> {
     const sentAt = this.clock();
+    const batches = this.writer.batches;
     const rows = await this.store.renew();
+    // a batch written meanwhile may or may not be in what the rows read: true up another time
+    const exact = !this.writer.writing && this.writer.batches === batches;
     for (const [key, l] of this.leases) {
       const amount = rows.get(key);
       if (amount === undefined) {
@@ -121,15 +122,8 @@ export class LeaseBook {
         continue;
       }
       l.admitUntil = admitUntil(sentAt, this.s);
-      if (!l.taking) l.free = Math.max(0, amount - l.held - this.queuedOut(key));
+      if (exact && !l.taking) l.free = Math.max(0, amount - l.held - this.writer.outstanding(l.kind, l.id));
     }
-  }
-
-  /** What the queue will still take out of a lease (charges and returns not yet written). */
-  private queuedOut(key: string) {
-    let out = 0;
-    for (const op of this.queue) if (`${op.kind}:${op.id}` === key) out += op.spent + op.returned;
-    return out;
   }
 
   /** What the lease of an account has free (tests, metrics). */

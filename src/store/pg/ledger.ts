@@ -62,6 +62,26 @@ export class PgLedger {
     return this.queue.length + (this.pending?.slice.length ?? 0);
   }
 
+  /** true while a slice is being written */
+  get writing() {
+    return this.flushing !== null;
+  }
+
+  /** slices written so far */
+  batches = 0;
+  /** charges that found their lease reclaimed and their balance short: counted here, not as used */
+  shortfall = 0;
+
+  /** What the queue (and a slice being written) will still take out of this instance's lease of the
+   * account: charges and returns not yet in the database. */
+  outstanding(kind: LeaseKind, id: number): number {
+    let out = 0;
+    for (const list of [this.pending?.slice ?? [], this.queue])
+      for (const e of list)
+        if (e.kind === "lease" && e.op.kind === kind && e.op.id === id) out += e.op.spent + e.op.returned;
+    return out;
+  }
+
   /** A call settled: its charge and counters, and what of it came out of each lease. The balance columns
    * move only with the leases (taken, charged, given back), so the settlement's refunds are not written:
    * they went back into the lease in memory. */
@@ -112,9 +132,11 @@ export class PgLedger {
     }
     const { seq, slice } = this.pending;
     try {
-      await this.sql.begin((tx) => this.write(tx, seq, slice));
+      const shortfall = await this.sql.begin((tx) => this.write(tx, seq, slice));
+      this.shortfall += shortfall;
       this.pending = null;
       this.written += slice.length;
+      this.batches++;
     } catch (e) {
       this.onError(e as Error);
       this.timer ??= setTimeout(() => void this.flushSlice(), Math.max(this.everyMs, 250));
@@ -125,8 +147,9 @@ export class PgLedger {
     return true;
   }
 
-  private async write(tx: SQL, seq: number, slice: Event[]) {
-    if (!(await claimBatch(tx, this.instance, seq))) return; // committed before; its answer was lost
+  /** Writes the slice; returns the shortfall of charges that found their lease gone and balance short. */
+  private async write(tx: SQL, seq: number, slice: Event[]): Promise<number> {
+    if (!(await claimBatch(tx, this.instance, seq))) return 0; // committed before; its answer was lost
     const ops: LeaseOp[] = [];
     const events: LedgerEvent[] = [];
     for (const e of slice)
@@ -135,7 +158,9 @@ export class PgLedger {
     const w = summarize(events);
     // a charge whose lease was reclaimed meanwhile and whose balance is short is not counted as used
     const short = await applyLeaseOps(tx, this.instance, mergeLeaseOps(ops).sort(byAccount), false);
+    let shortfall = 0;
     for (const [key, n] of short) {
+      shortfall += n;
       const [kind, id] = key.split(":");
       const sums = (kind === "token" ? w.tokens : w.users).get(Number(id));
       if (sums) sums.used -= n;
@@ -164,6 +189,7 @@ export class PgLedger {
         rows.flatMap((h) => [...hourlyValues(h)]),
       );
     }
+    return shortfall;
   }
 
   /** Waits (up to `waitMs`) for the queue to be written. */

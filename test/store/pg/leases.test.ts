@@ -8,7 +8,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { SQL } from "bun";
 import { LEASE } from "../../../src/core/lease-policy";
 import { connectPostgres, openPostgres } from "../../../src/db/pg/client";
-import { leaseStore, reclaimExpired } from "../../../src/store/pg/leases";
+import { PgLedger } from "../../../src/store/pg/ledger";
+import { type AccountKind, leaseStore, reclaimExpired } from "../../../src/store/pg/leases";
 import { LeaseBook } from "../../../src/services/leases";
 import { describePg, usePgDatabase } from "../../support/postgres";
 
@@ -30,18 +31,25 @@ describePg("quota leases across three instances", () => {
     await sql?.close();
   });
 
-  /** three instances, each with its own pool and id */
+  /** `count` instances, each with its own pool, id, ledger and leases */
   const instances = (count = 3) =>
     Array.from({ length: count }, () => {
       const pool = connectPostgres(db.url, 4);
       pools.push(pool);
       const id = `test-${++n}`;
-      return {
-        id,
-        store: leaseStore(pool, id, FAST.ttlMs),
-        book: new LeaseBook(leaseStore(pool, id, FAST.ttlMs), undefined, () => count, FAST),
-      };
+      const store = leaseStore(pool, id, FAST.ttlMs);
+      const ledger = new PgLedger(pool, id, 20, () => {});
+      return { id, store, ledger, book: new LeaseBook(store, ledger, undefined, () => count, FAST) };
     });
+  type Instance = ReturnType<typeof instances>[number];
+
+  /** A call's end as the relay makes it: the lease gets back what was not charged, the ledger writes the charge. */
+  const settle = (i: Instance, kind: AccountKind, id: number, held: number, charged: number) => {
+    i.book.settle(kind, id, held, charged);
+    const who = { requestId: `c${++n}`, tokenId: kind === "token" ? id : 0, userId: kind === "user" ? id : 0 };
+    const s = { charged, shortfall: 0, tokenDelta: 0, userDelta: 0 };
+    i.ledger.settle(who, s, { token: kind === "token" ? charged : 0, user: kind === "user" ? charged : 0 }, null);
+  };
 
   async function account(quota: number, tokenRemain = 0, unlimitedToken = false) {
     const [u] =
@@ -62,23 +70,22 @@ describePg("quota leases across three instances", () => {
   }
 
   /** 200 calls spread round-robin, all started at once; each that is admitted is charged its price */
-  async function race(books: LeaseBook[], kind: "token" | "user", id: number) {
+  async function race(all: Instance[], kind: "token" | "user", id: number) {
     const results = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
-        const book = books[i % books.length];
-        const ok = await book.acquire(kind, id, PRICE);
-        if (ok) book.settle(kind, id, PRICE, PRICE);
+        const one = all[i % all.length];
+        const ok = await one.book.acquire(kind, id, PRICE);
+        if (ok) settle(one, kind, id, PRICE, PRICE);
         return ok;
       }),
     );
-    for (const b of books) await b.tick({ giveBackAll: true });
+    for (const one of all) await one.book.tick({ giveBackAll: true });
     return results.filter(Boolean).length;
   }
 
   test("200 calls at once against a token worth 50: exactly 50 admitted, every unit accounted", async () => {
     const a = await account(0, 50 * PRICE);
-    const books = instances().map((i) => i.book);
-    expect(await race(books, "token", a.token)).toBe(50);
+    expect(await race(instances(), "token", a.token)).toBe(50);
     const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
     expect({ remain: Number(t.remain_quota), used: Number(t.used_quota) }).toEqual({ remain: 0, used: 50 * PRICE });
     expect(await total("token", a.token)).toBe(50 * PRICE);
@@ -86,8 +93,7 @@ describePg("quota leases across three instances", () => {
 
   test("the same against a user's balance (its token unlimited): exactly 50", async () => {
     const a = await account(50 * PRICE, 0, true);
-    const books = instances().map((i) => i.book);
-    expect(await race(books, "user", a.user)).toBe(50);
+    expect(await race(instances(), "user", a.user)).toBe(50);
     expect(await total("user", a.user)).toBe(50 * PRICE);
     const [u] = await sql`SELECT quota FROM users WHERE id = ${a.user}`;
     expect(Number(u.quota)).toBe(0);
@@ -96,26 +102,26 @@ describePg("quota leases across three instances", () => {
   test("sustained demand takes slices larger than one call, costs below the hold come back, all returns", async () => {
     const given = 10_000 * PRICE;
     const a = await account(0, given);
-    const books = instances().map((i) => i.book);
+    const all = instances();
     let charged = 0;
     let biggestLease = 0;
     for (let wave = 0; wave < 20; wave++) {
       await Promise.all(
         Array.from({ length: 30 }, async (_, i) => {
-          const book = books[i % 3];
-          expect(await book.acquire("token", a.token, PRICE)).toBe(true);
+          const one = all[i % 3];
+          expect(await one.book.acquire("token", a.token, PRICE)).toBe(true);
           const cost = 1 + ((wave * 31 + i * 17) % PRICE); // below the hold
-          book.settle("token", a.token, PRICE, cost);
+          settle(one, "token", a.token, PRICE, cost);
           charged += cost;
         }),
       );
       const [l] =
         await sql`SELECT coalesce(max(amount), 0) AS m FROM leases WHERE kind = 'token' AND account_id = ${a.token}`;
       biggestLease = Math.max(biggestLease, Number(l.m));
-      for (const b of books) await b.tick();
+      for (const one of all) await one.book.tick();
     }
     expect(biggestLease).toBeGreaterThan(10 * PRICE); // the slices grew with the demand
-    for (const b of books) await b.tick({ giveBackAll: true });
+    for (const one of all) await one.book.tick({ giveBackAll: true });
     const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
     expect(Number(t.used_quota)).toBe(charged);
     expect(Number(t.remain_quota)).toBe(given - charged);
@@ -129,8 +135,8 @@ describePg("quota leases across three instances", () => {
     const [dead, live] = instances(2);
     // the dying instance admits 5 calls; 2 are charged and written, 3 are still running when it "dies"
     for (let i = 0; i < 5; i++) expect(await dead.book.acquire("token", a.token, PRICE)).toBe(true);
-    dead.book.settle("token", a.token, PRICE, PRICE);
-    dead.book.settle("token", a.token, PRICE, PRICE);
+    settle(dead, "token", a.token, PRICE, PRICE);
+    settle(dead, "token", a.token, PRICE, PRICE);
     await dead.book.tick();
     const [before] = await sql`SELECT amount FROM leases WHERE instance = ${dead.id}`;
     expect(Number(before.amount)).toBeGreaterThanOrEqual(3 * PRICE);
@@ -141,35 +147,47 @@ describePg("quota leases across three instances", () => {
     // the live instance spends the balance down to 0
     let admitted = 0;
     while (await live.book.acquire("token", a.token, PRICE)) {
-      live.book.settle("token", a.token, PRICE, PRICE);
+      settle(live, "token", a.token, PRICE, PRICE);
       admitted++;
     }
     await live.book.tick({ giveBackAll: true });
     expect(admitted).toBe(18);
     // the dead one's 3 running calls finish after all (it was only cut off): their charges find no
     // lease and an empty balance: nothing is taken below 0, the shortfall is reported
-    for (let i = 0; i < 3; i++) dead.book.settle("token", a.token, PRICE, PRICE);
-    expect(await dead.book.tick()).toBe(3 * PRICE);
+    for (let i = 0; i < 3; i++) settle(dead, "token", a.token, PRICE, PRICE);
+    expect(await dead.book.tick()).toBe(true);
+    expect(dead.ledger.shortfall).toBe(3 * PRICE);
     const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
     expect({ remain: Number(t.remain_quota), used: Number(t.used_quota) }).toEqual({ remain: 0, used: 20 * PRICE });
   });
 
   test("a lease past its admit deadline admits nothing while PostgreSQL cannot be reached", async () => {
     const a = await account(0, 10 * PRICE);
-    const [one] = instances(1);
-    expect(await one.book.acquire("token", a.token, PRICE)).toBe(true);
-    const unreachable = connectPostgres("postgres://postgres@127.0.0.1:1/none", 1);
-    pools.push(unreachable);
-    let now = 0;
-    const cutOff = new LeaseBook(
-      leaseStore(unreachable, one.id, FAST.ttlMs),
+    const pool = connectPostgres(db.url, 2);
+    pools.push(pool);
+    const live = leaseStore(pool, `cut-${++n}`, FAST.ttlMs);
+    let down = false;
+    const store = new Proxy(live, {
+      get: (target, key) => (down ? () => Promise.reject(new Error("connection refused")) : Reflect.get(target, key)),
+    });
+    let now = 1_000;
+    const book = new LeaseBook(
+      store,
+      new PgLedger(pool, "cut", 20, () => {}),
       () => now,
       () => 1,
       FAST,
     );
-    await expect(Promise.resolve(cutOff.acquire("token", a.token, PRICE))).rejects.toThrow();
-    now = FAST.ttlMs; // and its own clock says any earlier lease would be past admitting
-    await expect(Promise.resolve(cutOff.acquire("token", a.token, PRICE))).rejects.toThrow();
+    expect(await book.acquire("token", a.token, PRICE)).toBe(true);
+    book.settle("token", a.token, PRICE, 0); // nothing charged: the lease has PRICE free again
+    down = true;
+    // before the deadline the free amount serves a call without PostgreSQL
+    expect(await book.acquire("token", a.token, PRICE)).toBe(true);
+    book.settle("token", a.token, PRICE, 0);
+    // past it (ttl - margin after the take was sent) the same free amount admits nothing
+    now += FAST.ttlMs - FAST.marginMs;
+    await expect(Promise.resolve(book.acquire("token", a.token, PRICE))).rejects.toThrow("connection refused");
+    expect(book.freeOf("token", a.token)).toBe(PRICE);
   });
 
   test("a batch retried after its commit (the answer lost) is not applied twice", async () => {
