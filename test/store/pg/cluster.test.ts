@@ -1,11 +1,14 @@
 // Cluster signals on a real PostgreSQL (issue 17): a configuration bump is heard by another instance
 // through LISTEN/NOTIFY once its transaction commits (never when it rolls back), a change made without
-// a notification is still found by the poll; and exactly one of three instances leads, another taking
-// over when the leader's connection dies.
+// a notification is still found by the poll; exactly one of three instances leads, another taking
+// over when the leader's connection dies; and an instance's membership: a clean stop writes its queue
+// and gives every lease back at once, a dead one's leases are given back by the leader at expiry.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { SQL } from "bun";
 import { connectPostgres, openPostgres } from "../../../src/db/pg/client";
 import { bumpConfigVersion, readConfigVersion, watchConfig } from "../../../src/store/pg/config-signal";
+import { LEASE } from "../../../src/core/lease-policy";
+import { ClusterMember } from "../../../src/services/cluster";
 import { ClusterLeader } from "../../../src/store/pg/leader";
 import { describePg, usePgDatabase } from "../../support/postgres";
 
@@ -83,5 +86,70 @@ describePg("cluster signals", () => {
     } finally {
       await Promise.all(leaders.map((l) => l.stop()));
     }
+  });
+
+  const FAST = { ...LEASE, ttlMs: 1_200, renewMs: 200, marginMs: 400, idleMs: 100 };
+
+  async function funded(remain: number) {
+    const sql = pool();
+    await sql`INSERT INTO groups (name) VALUES ('default') ON CONFLICT DO NOTHING`;
+    const [u] =
+      await sql`INSERT INTO users (username, password_hash) VALUES (${`m${Math.random()}`}, 'x') RETURNING id`;
+    const [t] = await sql`INSERT INTO tokens (user_id, name, key_hash, key_sealed, key_mask, remain_quota)
+      VALUES (${u.id}, 't', ${`k${Math.random()}`}, 's', 'm', ${remain}) RETURNING id`;
+    const row = async () => {
+      const [r] = await sql`SELECT remain_quota AS remain, used_quota AS used,
+        (SELECT coalesce(sum(amount), 0) FROM leases WHERE kind = 'token' AND account_id = ${t.id}) AS leased
+        FROM tokens WHERE id = ${t.id}`;
+      return { remain: Number(r.remain), used: Number(r.used), leased: Number(r.leased) };
+    };
+    return { user: Number(u.id), token: Number(t.id), row };
+  }
+
+  /** a call admitted and charged as the relay does it: the lease, then the ledger */
+  async function charge(m: ClusterMember, a: { user: number; token: number }, held: number, cost: number) {
+    expect(await m.leases.acquire("token", a.token, held)).toBe(true);
+    m.leases.settle("token", a.token, held, cost);
+    m.ledger.settle(
+      { requestId: `r${Math.random()}`, tokenId: a.token, userId: a.user },
+      { charged: cost, shortfall: 0, tokenDelta: 0, userDelta: 0 },
+      { token: cost, user: 0 },
+      null,
+    );
+  }
+
+  test("a clean stop writes what is queued and gives every lease back at once", async () => {
+    const a = await funded(100_000);
+    const m = new ClusterMember(pool(), { settings: FAST });
+    await m.start();
+    for (let i = 0; i < 10; i++) await charge(m, a, 5_000, 1_234);
+    expect((await a.row()).leased).toBeGreaterThan(0);
+    await m.stop();
+    expect(await a.row()).toEqual({ remain: 100_000 - 12_340, used: 12_340, leased: 0 });
+  });
+
+  test("a dead instance's lease is given back by the leader once it expires, to the unit", async () => {
+    const a = await funded(100_000);
+    const leader = new ClusterMember(pool(), { settings: FAST });
+    await leader.start();
+    expect(await until(() => leader.leader.leading)).toBe(true);
+    const dying = new ClusterMember(pool(), { settings: FAST }); // never started: no upkeep, as after kill -9
+    for (let i = 0; i < 4; i++) await charge(dying, a, 10_000, 2_500);
+    await dying.ledger.flushAll();
+    const before = await a.row();
+    expect(before.used).toBe(10_000);
+    expect(before.leased).toBeGreaterThan(0);
+    expect(await until(() => leader.reclaimed >= before.leased, 10_000)).toBe(true);
+    expect(await a.row()).toEqual({ remain: 90_000, used: 10_000, leased: 0 });
+    await leader.stop();
+  });
+
+  test("a member hears another instance's configuration change", async () => {
+    const heard: number[] = [];
+    const m = new ClusterMember(pool(), { settings: FAST, onConfigChange: (v) => heard.push(v) });
+    await m.start();
+    const version = await pool().begin((tx) => bumpConfigVersion(tx));
+    expect(await until(() => heard.includes(version))).toBe(true);
+    await m.stop();
   });
 });

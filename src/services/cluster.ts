@@ -1,0 +1,83 @@
+// One instance's part in a PostgreSQL cluster, started by `serve --database` and stopped with it: its
+// id, its quota leases and ledger, the upkeep that renews the leases and writes the ledger every
+// renewMs, the leader's once-per-cluster work (giving back expired instances' leases), and the
+// configuration watch. A clean stop writes everything queued and gives every lease back at once, so
+// only an instance that dies leaves leases for the others to reclaim at expiry.
+import { randomUUID } from "node:crypto";
+import type { SQL } from "bun";
+import { LEASE, type LeaseSettings } from "../core/lease-policy";
+import { type ConfigWatch, readConfigVersion, watchConfig } from "../store/pg/config-signal";
+import { ClusterLeader } from "../store/pg/leader";
+import { leaseStore, reclaimExpired } from "../store/pg/leases";
+import { PgLedger } from "../store/pg/ledger";
+import { LeaseBook } from "./leases";
+
+export type ClusterOptions = {
+  /** this instance's id (default: drawn at start) */
+  instance?: string;
+  settings?: LeaseSettings;
+  /** how many instances share the balances (headroom is divided among them) */
+  instances?: () => number;
+  /** told the new version when another instance changed the configuration */
+  onConfigChange?: (version: number) => void;
+  /** told about upkeep that failed (the database is unreachable): metrics, /readyz */
+  onError?: (e: Error) => void;
+};
+
+export class ClusterMember {
+  readonly instance: string;
+  readonly ledger: PgLedger;
+  readonly leases: LeaseBook;
+  readonly leader: ClusterLeader;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private watch: ConfigWatch | null = null;
+  private readonly s: LeaseSettings;
+  private readonly onError: (e: Error) => void;
+  /** expired leases given back by this instance while it led (quota units) */
+  reclaimed = 0;
+
+  constructor(
+    private readonly sql: SQL,
+    private readonly opts: ClusterOptions = {},
+  ) {
+    this.instance = opts.instance ?? randomUUID();
+    this.s = opts.settings ?? LEASE;
+    this.onError = opts.onError ?? ((e) => console.error("cluster:", e.message));
+    this.ledger = new PgLedger(sql, this.instance, 20, this.onError);
+    const store = leaseStore(sql, this.instance, this.s.ttlMs);
+    this.leases = new LeaseBook(store, this.ledger, undefined, opts.instances, this.s);
+    this.leader = new ClusterLeader(sql, Math.min(2_000, this.s.renewMs));
+  }
+
+  async start(): Promise<void> {
+    await this.leader.start();
+    if (this.opts.onConfigChange)
+      this.watch = await watchConfig(this.sql, await readConfigVersion(this.sql), this.opts.onConfigChange);
+    this.timer = setInterval(() => void this.upkeep(), this.s.renewMs);
+  }
+
+  /** Renews and writes; the leader also gives back what expired instances held. */
+  async upkeep(): Promise<void> {
+    try {
+      await this.leases.tick();
+      if (this.leader.leading) this.reclaimed += await reclaimExpired(this.sql);
+    } catch (e) {
+      this.onError(e as Error);
+    }
+  }
+
+  /** Writes what is queued, gives every lease back, and leaves the cluster. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.watch?.stop();
+    try {
+      await this.leases.tick({ giveBackAll: true });
+      await this.ledger.stop();
+      await leaseStore(this.sql, this.instance, this.s.ttlMs).release();
+    } catch (e) {
+      this.onError(e as Error); // what it held comes back when its leases expire
+    }
+    await this.leader.stop();
+  }
+}
