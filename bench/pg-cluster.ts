@@ -71,6 +71,7 @@ try {
   const [t] = await writer`INSERT INTO tokens (user_id, name, key_hash, key_sealed, key_mask, remain_quota)
     VALUES (${u.id}, 'bench', 'h', 's', 'm', 1000000000000) RETURNING id`;
   const store = leaseStore(writer, "bench", LEASE.ttlMs);
+  const chargeLedger = new PgLedger(writer, "bench");
   const takes: number[] = [];
   const applies: number[] = [];
   for (let i = 1; i <= 300; i++) {
@@ -78,7 +79,13 @@ try {
     await store.take("token", Number(t.id), 1, 1000);
     takes.push(performance.now() - s);
     s = performance.now();
-    await store.apply(i, [{ kind: "token", id: Number(t.id), spent: 700, returned: 0 }]);
+    chargeLedger.settle(
+      { requestId: `b${i}`, tokenId: Number(t.id), userId: Number(u.id) },
+      { charged: 700, shortfall: 0, tokenDelta: 0, userDelta: 0 },
+      { token: 700, user: 0 },
+      null,
+    );
+    await chargeLedger.flushAll();
     applies.push(performance.now() - s);
   }
   console.log(
@@ -122,10 +129,10 @@ try {
       statusCode: 200,
     },
   });
-  await store.take("user", Number(u.id), 1, 0).catch(() => {});
   await writer`UPDATE users SET quota = 1000000000000 WHERE id = ${u.id}`;
-  await leaseStore(writer, "bench-ledger", LEASE.ttlMs).take("token", Number(t.id), 1, CALLS * 700);
-  await leaseStore(writer, "bench-ledger", LEASE.ttlMs).take("user", Number(t.id) && Number(u.id), 1, CALLS * 700);
+  const benchLeases = leaseStore(writer, "bench-ledger", LEASE.ttlMs);
+  await benchLeases.take("token", Number(t.id), 1, CALLS * 700);
+  await benchLeases.take("user", Number(u.id), 1, CALLS * 700);
   const pgLedger = new PgLedger(connectPostgres(url, 1), "bench-ledger");
   const pgCpu = postgresTicks();
   const ownCpu = cpuTicks(process.pid);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { isIP } from "node:net";
 import { checkedUrl } from "./core/checked-url";
 import { parseCidr } from "./core/ip";
-import { databaseUrlSchema, hasPassword, redactDatabaseUrl } from "./db/pg/url";
+import { databaseUrlSchema, passwordOnCommandLine, redactDatabaseUrl } from "./db/pg/url";
 
 export class ConfigError extends Error {}
 
@@ -49,7 +49,13 @@ export const CONFIG_FIELDS = {
   host: { flag: "host", env: "APIYI_HOST", schema: z.string().min(1).default("127.0.0.1") },
   dataDir: { flag: "data-dir", env: "APIYI_DATA_DIR", schema: z.string().min(1).default("./data") },
   /** PostgreSQL instead of the data dir's SQLite file (several instances on one database) */
-  database: { flag: "database", env: "APIYI_DATABASE_URL", schema: databaseUrlSchema.optional() },
+  database: {
+    flag: "database",
+    env: "APIYI_DATABASE_URL",
+    schema: databaseUrlSchema.optional(),
+    /** how a refused value is echoed: it may carry a password */
+    shown: redactDatabaseUrl,
+  },
   shutdownTimeout: {
     flag: "shutdown-timeout",
     env: "APIYI_SHUTDOWN_TIMEOUT",
@@ -145,16 +151,19 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
     if (raw !== undefined && String(raw).trim() === "") throw new ConfigError(`${source}: must not be blank`);
     const parsed = (field.schema as z.ZodType).safeParse(raw === undefined ? undefined : String(raw));
     if (!parsed.success) {
-      // a database URL may carry a password: echoed only without it
-      const shown = key === "database" ? redactDatabaseUrl(String(raw)) : raw;
+      const shown = "shown" in field ? field.shown(String(raw)) : raw;
       throw new ConfigError(`${source}: ${parsed.error.issues[0]?.message ?? "invalid value"} (got "${shown}")`);
     }
     out[key] = parsed.data;
   }
-  if (typeof flags.database === "string" && hasPassword(flags.database))
-    throw new ConfigError(
-      "--database: leave the password out of the command line (ps shows it to every user); put the whole URL in APIYI_DATABASE_URL, or the password in PGPASSWORD",
+  const onCommandLine =
+    typeof flags.database === "string" &&
+    passwordOnCommandLine(
+      "--database",
+      flags.database,
+      "put the whole URL in APIYI_DATABASE_URL, or the password in PGPASSWORD",
     );
+  if (onCommandLine) throw new ConfigError(onCommandLine);
   const secret = env.APIYI_SECRET || undefined;
   if (secret !== undefined && secret.length < 32) {
     throw new ConfigError("APIYI_SECRET: must be at least 32 characters");

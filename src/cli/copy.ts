@@ -1,7 +1,7 @@
 // `apiyi copy --to URL`: the data dir's SQLite database into an empty PostgreSQL database
 // (services/copy-to-postgres.ts), then what every instance on that database needs: the same secret.
 import { loadConfig } from "../config";
-import { databaseUrlSchema, hasPassword, redactDatabaseUrl } from "../db/pg/url";
+import { databaseUrlSchema, passwordOnCommandLine, redactDatabaseUrl } from "../db/pg/url";
 import { type CopyReport, copyToPostgres } from "../services/copy-to-postgres";
 import { CliError, type Command, SERVER_OPTIONS } from "./args";
 
@@ -11,10 +11,12 @@ function targetUrl(to: unknown, fromEnv: string | undefined): string {
     if (fromEnv) return fromEnv;
     throw new CliError("--to URL is required (or APIYI_DATABASE_URL): the empty PostgreSQL database to copy into");
   }
-  if (hasPassword(to))
-    throw new CliError(
-      "--to: leave the password out of the command line (ps shows it to every user); put the whole URL in APIYI_DATABASE_URL and leave out --to, or the password in PGPASSWORD",
-    );
+  const onCommandLine = passwordOnCommandLine(
+    "--to",
+    to,
+    "put the whole URL in APIYI_DATABASE_URL and leave out --to, or the password in PGPASSWORD",
+  );
+  if (onCommandLine) throw new CliError(onCommandLine);
   const parsed = databaseUrlSchema.safeParse(to);
   if (!parsed.success) throw new CliError(`--to: ${parsed.error.issues[0]?.message ?? "not a PostgreSQL URL"}`);
   return parsed.data;

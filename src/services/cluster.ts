@@ -29,6 +29,7 @@ export class ClusterMember {
   readonly ledger: PgLedger;
   readonly leases: LeaseBook;
   readonly leader: ClusterLeader;
+  private readonly store: ReturnType<typeof leaseStore>;
   private timer: ReturnType<typeof setInterval> | null = null;
   private watch: ConfigWatch | null = null;
   private readonly s: LeaseSettings;
@@ -44,8 +45,8 @@ export class ClusterMember {
     this.s = opts.settings ?? LEASE;
     this.onError = opts.onError ?? ((e) => console.error("cluster:", e.message));
     this.ledger = new PgLedger(sql, this.instance, 20, this.onError);
-    const store = leaseStore(sql, this.instance, this.s.ttlMs);
-    this.leases = new LeaseBook(store, this.ledger, undefined, opts.instances, this.s);
+    this.store = leaseStore(sql, this.instance, this.s.ttlMs);
+    this.leases = new LeaseBook(this.store, this.ledger, undefined, opts.instances, this.s);
     this.leader = new ClusterLeader(sql, Math.min(2_000, this.s.renewMs));
   }
 
@@ -74,7 +75,7 @@ export class ClusterMember {
     try {
       await this.leases.tick({ giveBackAll: true });
       await this.ledger.stop();
-      await leaseStore(this.sql, this.instance, this.s.ttlMs).release();
+      await this.store.release();
     } catch (e) {
       this.onError(e as Error); // what it held comes back when its leases expire
     }

@@ -34,7 +34,7 @@ export type Ctx = ReturnType<typeof openContext>;
 export function openContext(config: Config) {
   if (config.database)
     throw new ConfigError(
-      "PostgreSQL (--database / APIYI_DATABASE_URL): this version only migrates it (apiyi migrate --database URL); serving from it is not built yet, see README's PostgreSQL section",
+      "PostgreSQL (--database / APIYI_DATABASE_URL): this version only migrates it (apiyi migrate --database URL) and copies a data dir into it (apiyi copy --to URL); serving from it is not built yet, see README's PostgreSQL section",
     );
   ensureDataDir(config.dataDir);
   const keys = new KeyRing(loadSecret(config.dataDir, config.secret));

@@ -5,7 +5,7 @@
 // amounts given back; renewals keep the leases alive; a lease past its admit deadline admits nothing
 // until renewed.
 import { admitUntil, Demand, LEASE, type LeaseSettings, sliceFor } from "../core/lease-policy";
-import type { AccountKind, leaseStore } from "../store/pg/leases";
+import { type AccountKind, leaseKey, type leaseStore } from "../store/pg/leases";
 
 type Store = ReturnType<typeof leaseStore>;
 /** What the leases write through: the ledger (its batches also carry the calls' charges). */
@@ -128,11 +128,11 @@ export class LeaseBook {
 
   /** What the lease of an account has free (tests, metrics). */
   freeOf(kind: AccountKind, id: number) {
-    return this.leases.get(`${kind}:${id}`)?.free ?? 0;
+    return this.leases.get(leaseKey(kind, id))?.free ?? 0;
   }
 
   private lease(kind: AccountKind, id: number): Lease {
-    const key = `${kind}:${id}`;
+    const key = leaseKey(kind, id);
     let l = this.leases.get(key);
     if (!l) {
       l = {

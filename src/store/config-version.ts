@@ -5,7 +5,8 @@
 // settings table under a key the settings API never shows (it reads only known settings).
 import type { Db } from "../db/open";
 
-const KEY = "config_version";
+/** its row in the settings table (store/pg/config-signal.ts uses the same) */
+export const CONFIG_VERSION_KEY = "config_version";
 
 export type ConfigVersion = {
   /** the current version (0 before the first bump) */
@@ -21,7 +22,7 @@ export function configVersion(db: Db): ConfigVersion {
     "INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value",
   );
   return {
-    read: () => Number(read.get(KEY)?.value ?? 0),
-    bump: () => Number(bump.get(KEY)!.value),
+    read: () => Number(read.get(CONFIG_VERSION_KEY)?.value ?? 0),
+    bump: () => Number(bump.get(CONFIG_VERSION_KEY)!.value),
   };
 }

@@ -53,6 +53,25 @@ export async function admin<T>(work: (sql: SQL) => Promise<T>): Promise<T> {
   }
 }
 
+/** `sql` whose first transaction commits and then reports an error, as when the connection dies right
+ * after COMMIT: the caller cannot tell whether it was written. */
+export function losingFirstCommitAnswer(sql: SQL): SQL {
+  let lose = true;
+  return new Proxy(sql, {
+    get(target, key) {
+      if (key !== "begin") return Reflect.get(target, key);
+      return async (fn: (tx: SQL) => Promise<unknown>) => {
+        const result = await target.begin(fn);
+        if (lose) {
+          lose = false;
+          throw new Error("connection lost after COMMIT");
+        }
+        return result;
+      };
+    },
+  });
+}
+
 /** A short-lived pool on `url` for a test's own checks. */
 export async function onDatabase<T>(url: string, work: (sql: SQL) => Promise<T>): Promise<T> {
   const sql = new SQL({ url, max: 2, connectionTimeout: 5 });

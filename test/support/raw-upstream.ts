@@ -70,8 +70,10 @@ export function rawUpstream(respond: (req: RawRequest, s: Socket<State>) => void
 export const lengthReply = (body: string, extra = "") =>
   `HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
-/** Waits until `check()` holds (bounded), for counts a server sees a moment after the client. */
-export async function until(check: () => boolean, ms = 3000): Promise<void> {
+/** Waits until `check()` holds (bounded), for counts a server sees a moment after the client; says
+ * whether it came to hold. */
+export async function until(check: () => boolean, ms = 3000): Promise<boolean> {
   const end = Date.now() + ms;
   while (!check() && Date.now() < end) await Bun.sleep(5);
+  return check();
 }

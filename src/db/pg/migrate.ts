@@ -13,9 +13,8 @@ export const PG_MIGRATIONS = embeddedMigrations("pg");
  * start's setup: it then runs once for the whole cluster). */
 export type UnderLock = (tx: SQL) => Promise<void>;
 
-/** Applies every migration not yet applied (or only the first `upTo`); returns how many it applied. */
-export async function applyPgMigrations(sql: SQL, opts: { upTo?: number; setup?: UnderLock } = {}): Promise<number> {
-  const upTo = opts.upTo ?? PG_MIGRATIONS.length;
+/** Applies every migration not yet applied; returns how many it applied. */
+export async function applyPgMigrations(sql: SQL, opts: { setup?: UnderLock } = {}): Promise<number> {
   return sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${LOCK.migrate})`;
     await tx`CREATE SCHEMA IF NOT EXISTS drizzle`;
@@ -25,7 +24,7 @@ export async function applyPgMigrations(sql: SQL, opts: { upTo?: number; setup?:
     if (lastMillis > (PG_MIGRATIONS.at(-1)?.folderMillis ?? 0))
       throw new MigrationError("this database was written by a newer apiyi; run that version or restore a backup");
     let applied = 0;
-    for (const m of PG_MIGRATIONS.slice(0, upTo)) {
+    for (const m of PG_MIGRATIONS) {
       if (m.folderMillis <= lastMillis) continue;
       for (const stmt of m.sql) if (stmt.trim()) await tx.unsafe(stmt);
       await tx`INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES (${m.hash}, ${m.folderMillis})`;

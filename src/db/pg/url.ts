@@ -33,11 +33,18 @@ export function redactDatabaseUrl(v: string): string {
   }
 }
 
-/** True when the URL carries a password (refused on the command line, where `ps` shows it). */
-export const hasPassword = (v: string) => {
+/** True when the URL carries a password. */
+const hasPassword = (v: string) => {
   try {
     return new URL(v).password !== "";
   } catch {
     return false;
   }
 };
+
+/** The refusal of a URL with a password given as a command-line flag (`ps` shows every process's flags
+ * to every user), saying what to do `instead`; null when it carries none. */
+export const passwordOnCommandLine = (flag: string, value: string, instead: string): string | null =>
+  hasPassword(value)
+    ? `${flag}: leave the password out of the command line (ps shows it to every user); ${instead}`
+    : null;

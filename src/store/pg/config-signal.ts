@@ -4,9 +4,9 @@
 // the version every `pollMs` in case a notification was lost (PostgreSQL drops them while a listener
 // is reconnecting); both end in `onChange(version)` when the version moved past the one last seen.
 import type { SQL } from "bun";
+import { CONFIG_VERSION_KEY as KEY } from "../config-version";
 
 export const CONFIG_CHANNEL = "apiyi_config";
-const KEY = "config_version";
 
 /** Reads the configuration version (0 before the first bump). */
 export async function readConfigVersion(sql: SQL): Promise<number> {

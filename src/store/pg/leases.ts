@@ -8,15 +8,18 @@ export type AccountKind = "token" | "user";
 /** The balance column of each kind of account. */
 const BALANCE = { token: { table: "tokens", column: "remain_quota" }, user: { table: "users", column: "quota" } };
 
-/** A lease's change in one ledger batch: `spent` is charged (it leaves the lease and counts to the
- * account's used_quota), `returned` goes back to the balance. */
+/** A lease's change in one ledger batch: `spent` is charged (it leaves the lease; the ledger counts it
+ * to the account's used_quota), `returned` goes back to the balance. */
 export type LeaseOp = { kind: AccountKind; id: number; spent: number; returned: number };
+
+/** A lease's name in memory: its account (a lease row is that and the instance). */
+export const leaseKey = (kind: string, id: number) => `${kind}:${id}`;
 
 /** One op per account: a batch's charges and returns to the same lease add up (one row touched once). */
 export function mergeLeaseOps(ops: readonly LeaseOp[]): LeaseOp[] {
   const by = new Map<string, LeaseOp>();
   for (const op of ops) {
-    const key = `${op.kind}:${op.id}`;
+    const key = leaseKey(op.kind, op.id);
     const m = by.get(key);
     if (m) {
       m.spent += op.spent;
@@ -52,19 +55,6 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
     return row ? { taken: Number(row.taken), remain: Number(row.remain) } : { taken: 0, remain: 0 };
   },
 
-  /** Applies one batch of lease changes once: `seq` is this instance's batch number; a batch already
-   * committed (its answer lost with the connection) is recognised and skipped. Charges count to the
-   * accounts' used_quota here (the ledger, which writes them with its log rows, counts them itself). */
-  async apply(seq: number, ops: LeaseOp[]): Promise<{ applied: boolean; shortfall: number }> {
-    return sql.begin(async (tx) => {
-      if (!(await claimBatch(tx, instance, seq))) return { applied: false, shortfall: 0 };
-      const short = await applyLeaseOps(tx, instance, ops, true);
-      let shortfall = 0;
-      for (const n of short.values()) shortfall += n;
-      return { applied: true, shortfall };
-    });
-  },
-
   /** Moves this instance's leases' expiry to now() + ttl; returns what each still holds (one that is
    * missing was reclaimed: it expired). */
   async renew(): Promise<Map<string, number>> {
@@ -72,7 +62,7 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
       WHERE instance = ${instance} RETURNING kind, account_id, amount`;
     return new Map(
       rows.map((r: { kind: string; account_id: number; amount: number }) => [
-        `${r.kind}:${r.account_id}`,
+        leaseKey(r.kind, Number(r.account_id)),
         Number(r.amount),
       ]),
     );
@@ -90,18 +80,17 @@ export async function claimBatch(tx: SQL, instance: string, seq: number): Promis
   return fresh !== undefined;
 }
 
-/** Applies lease changes inside `tx`. A charge comes out of the lease; one that finds the lease gone or
- * short (it expired and was reclaimed while the call ran) comes out of the balance as far as it goes,
- * never below 0, and what it cannot find is that account's shortfall (returned by "kind:id"). A return
- * finds nothing to return from a reclaimed lease (the reclaim returned it). `countUsed`: add what was
- * charged to the account's used_quota. */
+/** Applies lease changes inside the ledger's transaction `tx`. A charge comes out of the lease; one that
+ * finds the lease gone or short (it expired and was reclaimed while the call ran) comes out of the
+ * balance as far as it goes, never below 0, and what it cannot find is that account's shortfall
+ * (returned, for the ledger not to count it as used). A return finds nothing to return from a reclaimed
+ * lease (the reclaim returned it). */
 export async function applyLeaseOps(
   tx: SQL,
   instance: string,
   ops: readonly LeaseOp[],
-  countUsed: boolean,
-): Promise<Map<string, number>> {
-  const shortfalls = new Map<string, number>();
+): Promise<{ kind: AccountKind; id: number; short: number }[]> {
+  const shortfalls: { kind: AccountKind; id: number; short: number }[] = [];
   for (const op of ops) {
     const { table, column } = BALANCE[op.kind];
     const [lease] = await tx`SELECT amount FROM leases
@@ -113,16 +102,15 @@ export async function applyLeaseOps(
       await tx`UPDATE leases SET amount = amount - ${spentFromLease + returned}
         WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance}`;
     const late = op.spent - spentFromLease;
-    if (late === 0 && returned === 0 && !countUsed) continue;
+    if (late === 0 && returned === 0) continue;
     const [row] = await tx.unsafe(
       `WITH cur AS (SELECT ${column} AS balance FROM ${table} WHERE id = $1 FOR UPDATE)
-       UPDATE ${table} SET ${column} = ${column} + $2 - LEAST(cur.balance + $2, $3),
-         used_quota = used_quota + $4 * ($5 + LEAST(cur.balance + $2, $3))
+       UPDATE ${table} SET ${column} = ${column} + $2 - LEAST(cur.balance + $2, $3)
        FROM cur WHERE id = $1 RETURNING LEAST(cur.balance + $2, $3) AS late_paid`,
-      [op.id, returned, late, countUsed ? 1 : 0, spentFromLease],
+      [op.id, returned, late],
     );
     const short = late - (row ? Number(row.late_paid) : 0);
-    if (short > 0) shortfalls.set(`${op.kind}:${op.id}`, short);
+    if (short > 0) shortfalls.push({ kind: op.kind, id: op.id, short });
   }
   return shortfalls;
 }

@@ -48,7 +48,6 @@ export class PgLedger {
   private pending: { seq: number; slice: Event[] } | null = null;
   private flushing: Promise<boolean> | null = null;
   private seq = 0;
-  written = 0;
 
   constructor(
     private readonly sql: SQL,
@@ -83,8 +82,9 @@ export class PgLedger {
   }
 
   /** A call settled: its charge and counters, and what of it came out of each lease. The balance columns
-   * move only with the leases (taken, charged, given back), so the settlement's refunds are not written:
-   * they went back into the lease in memory. */
+   * move only with the leases (taken, charged, given back), so the settlement's refunds are not written
+   * (they went back into the lease in memory) and no balance delta is (budget periods' rolls on
+   * PostgreSQL are still to come). */
   settle(who: Who, s: Settlement, spent: LeaseSpend, row: NewLog | null) {
     this.enqueue({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
     if (spent.token > 0)
@@ -135,7 +135,6 @@ export class PgLedger {
       const shortfall = await this.sql.begin((tx) => this.write(tx, seq, slice));
       this.shortfall += shortfall;
       this.pending = null;
-      this.written += slice.length;
       this.batches++;
     } catch (e) {
       this.onError(e as Error);
@@ -157,29 +156,21 @@ export class PgLedger {
       else events.push(e);
     const w = summarize(events);
     // a charge whose lease was reclaimed meanwhile and whose balance is short is not counted as used
-    const short = await applyLeaseOps(tx, this.instance, mergeLeaseOps(ops).sort(byAccount), false);
     let shortfall = 0;
-    for (const [key, n] of short) {
-      shortfall += n;
-      const [kind, id] = key.split(":");
-      const sums = (kind === "token" ? w.tokens : w.users).get(Number(id));
-      if (sums) sums.used -= n;
+    for (const { kind, id, short } of await applyLeaseOps(tx, this.instance, mergeLeaseOps(ops).sort(byAccount))) {
+      shortfall += short;
+      const sums = (kind === "token" ? w.tokens : w.users).get(id);
+      if (sums) sums.used -= short;
     }
     for (let at = 0; at < w.rows.length; at += ROWS_PER_INSERT) {
       const rows = w.rows.slice(at, at + ROWS_PER_INSERT);
       await tx.unsafe(logInsert(rows.length), rows.flatMap(logValues));
     }
-    for (const p of w.periods)
-      await tx.unsafe(`UPDATE ${p.account === "token" ? "tokens" : "users"} SET period_start = $1 WHERE id = $2`, [
-        p.periodStart,
-        p.id,
-      ]);
     for (const [id, t] of [...w.tokens].sort(byId))
-      await tx`UPDATE tokens SET remain_quota = remain_quota + ${t.remain}, used_quota = used_quota + ${t.used},
-        request_count = request_count + ${t.calls}, accessed_time = GREATEST(accessed_time, ${t.at}) WHERE id = ${id}`;
+      await tx`UPDATE tokens SET used_quota = used_quota + ${t.used}, request_count = request_count + ${t.calls}, accessed_time = GREATEST(accessed_time, ${t.at}) WHERE id = ${id}`;
     for (const [id, u] of [...w.users].sort(byId))
-      await tx`UPDATE users SET quota = quota + ${u.remain}, used_quota = used_quota + ${u.used},
-        request_count = request_count + ${u.calls} WHERE id = ${id}`;
+      await tx`UPDATE users SET used_quota = used_quota + ${u.used}, request_count = request_count + ${u.calls}
+        WHERE id = ${id}`;
     for (const r of w.rollups.map(dailyValues).sort(byKey)) await tx.unsafe(DAILY, [...r]);
     const hours = w.hourly.rows().sort((a, b) => byKey(hourKey(a), hourKey(b)));
     for (let at = 0; at < hours.length; at += ROWS_PER_INSERT) {

@@ -11,13 +11,10 @@ import { LEASE } from "../../../src/core/lease-policy";
 import { ClusterMember } from "../../../src/services/cluster";
 import { ClusterLeader } from "../../../src/store/pg/leader";
 import { describePg, usePgDatabase } from "../../support/postgres";
+import { until as waitUntil } from "../../support/raw-upstream";
 
-/** Waits (bounded) until `check` is true. */
-async function until(check: () => boolean, ms = 5_000) {
-  const end = Date.now() + ms;
-  while (!check() && Date.now() < end) await Bun.sleep(10);
-  return check();
-}
+/** Waits (bounded: 5 s unless said) until `check` is true; says whether it came to. */
+const until = (check: () => boolean, ms = 5_000) => waitUntil(check, ms);
 
 describePg("cluster signals", () => {
   const db = usePgDatabase();

@@ -11,7 +11,7 @@ import { connectPostgres, openPostgres } from "../../../src/db/pg/client";
 import { PgLedger } from "../../../src/store/pg/ledger";
 import { type AccountKind, leaseStore, reclaimExpired } from "../../../src/store/pg/leases";
 import { LeaseBook } from "../../../src/services/leases";
-import { describePg, usePgDatabase } from "../../support/postgres";
+import { describePg, losingFirstCommitAnswer, usePgDatabase } from "../../support/postgres";
 
 const FAST = { ...LEASE, ttlMs: 1_500, renewMs: 300, marginMs: 500, idleMs: 100 };
 const PRICE = 7_000; // one call's hold and cost, in quota units
@@ -194,9 +194,13 @@ describePg("quota leases across three instances", () => {
     const a = await account(0, 10 * PRICE);
     const [one] = instances(1);
     await one.store.take("token", a.token, PRICE, 3 * PRICE);
-    const op = [{ kind: "token" as const, id: a.token, spent: PRICE, returned: PRICE }];
-    expect((await one.store.apply(1, op)).applied).toBe(true);
-    expect((await one.store.apply(1, op)).applied).toBe(false);
+    // a charge and a return through the ledger whose first commit answer is lost
+    const ledger = new PgLedger(losingFirstCommitAnswer(sql), one.id, 20, () => {});
+    const who = { requestId: "lossy", tokenId: a.token, userId: a.user };
+    ledger.settle(who, { charged: PRICE, shortfall: 0, tokenDelta: 0, userDelta: 0 }, { token: PRICE, user: 0 }, null);
+    ledger.giveBack("token", a.token, PRICE);
+    expect(await ledger.flushAll()).toBe(false); // applied, but the answer was lost
+    expect(await ledger.flushAll()).toBe(true); // the retry finds its batch committed and writes nothing
     const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
     expect({ remain: Number(t.remain_quota), used: Number(t.used_quota) }).toEqual({ remain: 8 * PRICE, used: PRICE });
     expect(await total("token", a.token)).toBe(10 * PRICE);

@@ -14,7 +14,7 @@ import { Ledger } from "../../../src/store/ledger";
 import type { NewLog } from "../../../src/store/logs";
 import { PgLedger } from "../../../src/store/pg/ledger";
 import { leaseStore } from "../../../src/store/pg/leases";
-import { describePg, usePgDatabase, withDatabase } from "../../support/postgres";
+import { describePg, losingFirstCommitAnswer, usePgDatabase, withDatabase } from "../../support/postgres";
 import { cuttableProxy } from "../../support/tcp-proxy";
 
 const HOLD = 5_000;
@@ -197,21 +197,7 @@ describePg("the PostgreSQL ledger", () => {
 
   test("a slice retried after its commit answer was lost is not written twice", async () => {
     const a = await pgAccount(1_000_000);
-    let lose = true;
-    // the real transaction commits, then the caller hears an error, as when the connection dies right after COMMIT
-    const flaky = new Proxy(sql, {
-      get(target, key) {
-        if (key !== "begin") return Reflect.get(target, key);
-        return async (fn: (tx: SQL) => Promise<unknown>) => {
-          const result = await target.begin(fn);
-          if (lose) {
-            lose = false;
-            throw new Error("connection lost after COMMIT");
-          }
-          return result;
-        };
-      },
-    });
+    const flaky = losingFirstCommitAnswer(sql);
     await leaseStore(sql, "lossy", 60_000).take("token", a.tokens[0], 1, 500_000);
     const ledger = new PgLedger(flaky, "lossy", 20, () => {});
     const c = call(1, { user: a.user, tokens: [a.tokens[0]] });
