@@ -42,7 +42,7 @@ export function redemptionRoutes({ add }: ReturnType<typeof routeTable>) {
       body: RedemptionCreate,
       creates: true,
     },
-    ({ ctx, actor, body }) => createRedemptions(ctx, actor, body).codes,
+    async ({ ctx, actor, body }) => (await createRedemptions(ctx, actor, body)).codes,
   );
   add(
     {
@@ -87,7 +87,7 @@ export function redemptionRoutes({ add }: ReturnType<typeof routeTable>) {
       access: "user",
       body: Redeem,
     },
-    ({ ctx, actor, body, ip }) => redeem(ctx, actor, body, ip).quota,
+    async ({ ctx, actor, body, ip }) => (await redeem(ctx, actor, body, ip)).quota,
   );
   add(
     {

@@ -148,12 +148,12 @@ export function routeTable(ctx: Ctx) {
           const sessionId = accessToken ? undefined : cookies[SESSION_COOKIE];
           const cred = { accessToken, sessionId };
           // a stale cookie of a disabled account must not block public routes such as login
-          const actor = spec.access === "public" ? tryAuthenticate(ctx, cred) : authenticate(ctx, cred);
+          const actor = spec.access === "public" ? await tryAuthenticate(ctx, cred) : await authenticate(ctx, cred);
           if (spec.access !== "public" && !actor) throw unauthorized();
           if (spec.access === "admin" && actor?.role !== USER_ROLE.admin) throw forbidden(keyed("error.adminsOnly"));
           if (spec.method !== "GET" && !accessToken) checkCookieWrite(ctx, spec, request, sessionId, actor);
           const body = await readJsonBody(ctx, spec, request, server);
-          ctx.ledger.flushAll(); // balances and logs read here include every call that has finished
+          await ctx.ledger.flushed(); // balances and logs read here include every call that has finished
           const headers: Record<string, string> = {};
           const ip = requestClientIp(ctx, request, server);
           const csrf = sessionId && actor ? csrfFor(ctx, sessionId) : null;

@@ -28,8 +28,8 @@ export function tokenRoutes({ add }: ReturnType<typeof routeTable>) {
       body: TokenCreate,
       creates: true,
     },
-    ({ ctx, actor, body }) => {
-      const { token, key } = createToken(ctx, actor, body);
+    async ({ ctx, actor, body }) => {
+      const { token, key } = await createToken(ctx, actor, body);
       return { ...token, key };
     },
   );

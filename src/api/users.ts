@@ -44,8 +44,8 @@ export function userRoutes({ add }: ReturnType<typeof routeTable>) {
   });
   add(
     { method: "POST", path: "/api/user/logout", summary: "Sign out", tag, access: "public" },
-    ({ ctx, cookies, headers }) => {
-      logout(ctx, cookies[SESSION_COOKIE]);
+    async ({ ctx, cookies, headers }) => {
+      await logout(ctx, cookies[SESSION_COOKIE]);
       headers["set-cookie"] = cookie("", 0);
     },
   );
@@ -73,7 +73,8 @@ export function userRoutes({ add }: ReturnType<typeof routeTable>) {
       tag,
       access: "user",
     },
-    ({ ctx, actor, csrf }) => (csrf ? { ...getUser(ctx, actor.id), csrf_token: csrf } : getUser(ctx, actor.id)),
+    async ({ ctx, actor, csrf }) =>
+      csrf ? { ...(await getUser(ctx, actor.id)), csrf_token: csrf } : getUser(ctx, actor.id),
   );
   add(
     {

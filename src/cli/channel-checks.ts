@@ -29,7 +29,7 @@ export const channelTest: Command = {
         : `failed${r.status ? ` (${r.status})` : ""}: ${r.message} (model ${r.model})`;
       console.log(oneLine(result));
       if (r.re_enabled) console.log("the channel was disabled automatically and is enabled again");
-      console.log(channelLine(getChannel(ctx, id)));
+      console.log(channelLine(await getChannel(ctx, id)));
       return r.ok ? 0 : 1;
     });
   },
@@ -41,7 +41,7 @@ export const channelBalance = idCommand(
   async (ctx, id) => {
     configureResolver({ pins: ctx.config.resolve });
     await refreshBalance(ctx, id);
-    const c = getChannel(ctx, id);
+    const c = await getChannel(ctx, id);
     const b = c.balance;
     const failed = b.error && b.error_at >= b.at;
     console.log(

@@ -123,7 +123,7 @@ const KEY_WORDS: Record<number, string> = {
 
 /** id, name, status, type, base URL, groups, models, key count, breaker; then, when they apply: keys
  * out of rotation, the type's extras, the output cap, why the channel is off, the last failure. */
-export function channelLine(c: ReturnType<typeof getChannel>) {
+export function channelLine(c: Awaited<ReturnType<typeof getChannel>>) {
   const status = STATUS_WORDS[c.status] ?? String(c.status);
   const h = c.health;
   const fields = [
@@ -155,7 +155,7 @@ export function channelLine(c: ReturnType<typeof getChannel>) {
 /** What the channel list adds last, when it applies: when an open breaker lets a call through again,
  * the balance rule holding the channel out, the last success,
  * the latency median over the last hour, the scheduled test's last run, and the upstream balance. */
-function healthFields(c: ReturnType<typeof getChannel>): string[] {
+function healthFields(c: Awaited<ReturnType<typeof getChannel>>): string[] {
   const h = c.health;
   const b = c.balance;
   const out: string[] = [];
@@ -197,7 +197,7 @@ export const channelAdd: Command = {
   async run(flags: Flags) {
     const input = channelInput(flags);
     await withData(flags, async (ctx) => {
-      const c = createChannel(ctx, { ...input, key: input.key ?? [] });
+      const c = await createChannel(ctx, { ...input, key: input.key ?? [] });
       console.log(c.id);
       warn("channel add", c.warnings);
     });
@@ -216,7 +216,7 @@ export const channelUpdate: Command = {
   async run(flags: Flags) {
     const input = { id: channelId(flags), ...channelInput(flags) };
     await withData(flags, async (ctx) => {
-      const c = updateChannel(ctx, input);
+      const c = await updateChannel(ctx, input);
       console.log(channelLine(c));
       warn("channel update", c.warnings);
     });
@@ -243,7 +243,7 @@ export const channelList: Command = {
   help: [...LINE_HELP, DATA_HELP],
   async run(flags) {
     await withData(flags, async (ctx) => {
-      for (const c of allChannels(ctx)) console.log(channelLine(c));
+      for (const c of await allChannels(ctx)) console.log(channelLine(c));
     });
   },
 };
@@ -275,8 +275,8 @@ const statusCommand = (
   status: typeof CHANNEL_STATUS.enabled | typeof CHANNEL_STATUS.disabled,
   summary: string,
 ): Command =>
-  idCommand(name, summary, (ctx, id) => {
-    console.log(channelLine(setChannelStatus(ctx, { id, status })));
+  idCommand(name, summary, async (ctx, id) => {
+    console.log(channelLine(await setChannelStatus(ctx, { id, status })));
   });
 
 export const channelEnable = statusCommand(

@@ -50,7 +50,7 @@ export const priceSet: Command = {
       hold_cap_tokens: typeof holdCap === "string" && /^\d+$/.test(holdCap) ? Number(holdCap) : holdCap,
     };
     await withData(flags, async (ctx) => {
-      const p = setPrice(ctx, input);
+      const p = await setPrice(ctx, input);
       console.log(
         `${p.model}: input ${p.input ?? "-"}, output ${p.output ?? "-"}, cached ${p.cached_input ?? "-"}, cache write ${p.cache_write ?? "-"}, per call ${p.per_call ?? "-"}`,
       );
@@ -67,7 +67,7 @@ export const priceList: Command = {
   help: [DATA_HELP],
   async run(flags) {
     await withData(flags, async (ctx) => {
-      for (const p of listPrices(ctx).items) {
+      for (const p of (await listPrices(ctx)).items) {
         console.log(
           [
             p.model,
@@ -100,14 +100,14 @@ export const priceCatalog: Command = {
     await withData(flags, async (ctx) => {
       if (typeof flags.apply === "string") {
         const names = flags.apply.split(",").map((m) => m.trim());
-        const r = applyCatalog(
+        const r = await applyCatalog(
           ctx,
           flags.apply.trim() === "all" ? "all" : validate(CatalogApply, { models: names }).models,
         );
         if (flags.json) return console.log(JSON.stringify(r, null, 2));
         return console.log(`applied catalog ${r.version} to ${r.applied} ${r.applied === 1 ? "model" : "models"}`);
       }
-      const s = catalogStatus(ctx);
+      const s = await catalogStatus(ctx);
       if (flags.json) return console.log(JSON.stringify(s, null, 2));
       const n = s.summary;
       console.log(`catalog ${s.version} (resolved ${s.resolved_at}; ${s.source}): ${s.models} models`);

@@ -60,8 +60,8 @@ export const redemptionCreate: Command = {
       quota: usdFlag(flags),
       expired_time: parseRedemptionExpiry(flags.expires as string | undefined, Math.floor(Date.now() / 1000)),
     };
-    await withData(flags, (ctx) => {
-      const batch = createRedemptions(ctx, OPERATOR, input);
+    await withData(flags, async (ctx) => {
+      const batch = await createRedemptions(ctx, OPERATOR, input);
       process.stdout.write(codesCsv(batch.codes, batch.quota, batch.expired_time));
     });
   },

@@ -116,12 +116,12 @@ export const serve: Command = {
     rt.videos.start(); // video jobs: polled from their table, so a restart resumes them
     ctx.snapshot.watch(); // writes by other processes (the CLI): see services/snapshot.ts
     // hourly housekeeping: expired sessions, and call rows past the retention period
-    const housekeeping = () => {
-      sweepExpiredSessions(ctx);
+    const housekeeping = async () => {
+      await sweepExpiredSessions(ctx);
       pruneLogs(ctx).catch((e) => console.error("log retention:", (e as Error).message));
     };
     sweeper = setInterval(housekeeping, 3600_000);
-    housekeeping();
+    await housekeeping();
     const lines = listeningLines(config.host, server.port!, config.dataDir);
     console.log(`apiyi ${VERSION} ${lines.listening}`);
     console.log(lines.console);

@@ -93,9 +93,9 @@ export const tokenCreate: Command = {
       budget_period: flags["budget-period"],
     };
     await withData(flags, async (ctx) => {
-      const owner = ctx.store.users.byUsername(username);
+      const owner = await ctx.store.users.byUsername(username);
       if (!owner) throw new CliError(`--user: no user named "${username}"`);
-      console.log(createToken(ctx, OPERATOR, input, owner.id).key);
+      console.log((await createToken(ctx, OPERATOR, input, owner.id)).key);
     });
   },
 };

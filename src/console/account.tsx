@@ -44,32 +44,32 @@ function alertInput(form: Form, t: Translator, was: number): Record<string, unkn
 }
 
 export function accountPages({ page, action }: ReturnType<typeof consoleTable>) {
-  page("/account", { title: ({ t }) => t("account.title") }, ({ ctx, user, t }) =>
+  page("/account", { title: ({ t }) => t("account.title") }, async ({ ctx, user, t }) =>
     AccountPage({
-      me: getUser(ctx, user.id),
+      me: await getUser(ctx, user.id),
       t,
       alerts: (
         <>
-          <DisplayForm view={displayView(ctx, user.id)} t={t} />
-          <AlertFormView view={alertSettingsView(ctx, user.id)} t={t} />
-          <AlertSendsTable rows={recentSends(ctx, user.id)} t={t} />
+          <DisplayForm view={await displayView(ctx, user.id)} t={t} />
+          <AlertFormView view={await alertSettingsView(ctx, user.id)} t={t} />
+          <AlertSendsTable rows={await recentSends(ctx, user.id)} t={t} />
         </>
       ),
     }),
   );
 
-  action("POST", "/account/alerts", {}, ({ ctx, user, form, t }) => {
+  action("POST", "/account/alerts", {}, async ({ ctx, user, form, t }) => {
     // the form in the reader's language, whatever it says
     const AlertSettingsForm = (p: Omit<Parameters<typeof AlertFormView>[0], "t">) => AlertFormView({ ...p, t });
     const view = () => alertSettingsView(ctx, user.id);
-    const input = alertInput(form, t, view().quota_warning_threshold);
-    if (typeof input === "string") return { html: AlertSettingsForm({ view: view(), error: input }) as string };
+    const input = alertInput(form, t, (await view()).quota_warning_threshold);
+    if (typeof input === "string") return { html: AlertSettingsForm({ view: await view(), error: input }) as string };
     try {
-      const saved = saveAlertSettings(ctx, user, input);
+      const saved = await saveAlertSettings(ctx, user, input);
       const secret = "webhook_secret" in saved ? saved.webhook_secret : undefined;
       return { html: AlertSettingsForm({ view: saved, secret }) as string, toast: t.t("alerts.saved") };
     } catch (e) {
-      if (isUserError(e)) return { html: AlertSettingsForm({ view: view(), error: errorText(e, t) }) as string };
+      if (isUserError(e)) return { html: AlertSettingsForm({ view: await view(), error: errorText(e, t) }) as string };
       throw e;
     }
   });
@@ -93,8 +93,8 @@ export function accountPages({ page, action }: ReturnType<typeof consoleTable>) 
     }
   });
 
-  action("POST", "/account/access-token", {}, ({ ctx, user, t }) => {
-    const { access_token } = rotateAccessToken(ctx, user);
+  action("POST", "/account/access-token", {}, async ({ ctx, user, t }) => {
+    const { access_token } = await rotateAccessToken(ctx, user);
     return {
       html:
         (AccessTokenDialog({ token: access_token, t }) as string) +

@@ -70,7 +70,8 @@ function toInput(f: Form) {
   });
 }
 
-const groupNames = ({ ctx, user }: Pick<PageCall, "ctx" | "user">) => listGroups(ctx, user).items.map((g) => g.name);
+const groupNames = async ({ ctx, user }: Pick<PageCall, "ctx" | "user">) =>
+  (await listGroups(ctx, user)).items.map((g) => g.name);
 
 /** "Saved", or "Saved. Warning: … Also: …" with each warning of the write. */
 function withWarnings({ t }: Translator, done: string, warnings: string[]) {
@@ -81,39 +82,43 @@ function withWarnings({ t }: Translator, done: string, warnings: string[]) {
 }
 
 /** The dialog of a new channel or of `form`, in the reader's language. */
-const dialog = (call: PageCall, form = NEW_CHANNEL) =>
+const dialog = async (call: PageCall, form = NEW_CHANNEL) =>
   ChannelDialog({
     form,
     types: CHANNEL_TYPES,
-    groups: groupNames(call),
+    groups: await groupNames(call),
     examples: BASE_URL_EXAMPLES,
     t: call.t,
   }) as string;
 
 /** `onLow`: the admin alert a balance read below a channel's threshold raises. */
 export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?: LowBalanceAlert) {
-  page("/admin/channels", { title: ({ t }) => t("adminChannels.title"), admin: true }, ({ ctx, query, path, t }) => {
-    const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
-    const keyword = query.keyword ?? "";
-    const list = listChannels(ctx, paging, keyword);
-    return ChannelTable({
-      path,
-      rows: list.items,
-      total: list.total,
-      page: paging.p,
-      size: paging.size,
-      keyword,
-      t,
-    }) as string;
-  });
+  page(
+    "/admin/channels",
+    { title: ({ t }) => t("adminChannels.title"), admin: true },
+    async ({ ctx, query, path, t }) => {
+      const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
+      const keyword = query.keyword ?? "";
+      const list = await listChannels(ctx, paging, keyword);
+      return ChannelTable({
+        path,
+        rows: list.items,
+        total: list.total,
+        page: paging.p,
+        size: paging.size,
+        keyword,
+        t,
+      }) as string;
+    },
+  );
   fragment("/admin/channels/new", (call) => dialog(call));
-  fragment("/admin/channels/:id/edit", (call) =>
-    dialog(call, channelForm(getChannel(call.ctx, Number(call.params.id)))),
+  fragment("/admin/channels/:id/edit", async (call) =>
+    dialog(call, channelForm(await getChannel(call.ctx, Number(call.params.id)))),
   );
 
   action("POST", "/admin/channels", { admin: true }, ({ ctx, form, t }) =>
-    fromDialog(() => {
-      const c = createChannel(ctx, toInput(form));
+    fromDialog(async () => {
+      const c = await createChannel(ctx, toInput(form));
       return {
         html: oobNewRow("channel-rows", ChannelRow({ c, t }) as string),
         toast: withWarnings(t, t.t("adminChannels.toast.created"), c.warnings),
@@ -122,30 +127,32 @@ export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?
     }),
   );
   action("POST", "/admin/channels/:id", { admin: true }, ({ ctx, form, params, t }) =>
-    fromDialog(() => {
+    fromDialog(async () => {
       const input = toInput(form);
       if (!input.key) delete input.key; // no keys: keep the stored ones
-      const c = updateChannel(ctx, { id: Number(params.id), ...input });
+      const c = await updateChannel(ctx, { id: Number(params.id), ...input });
       const toast = withWarnings(t, t.t("adminChannels.toast.saved"), c.warnings);
       return { html: oobRow(ChannelRow({ c, t }) as string), toast, closeDialog: true };
     }),
   );
-  action("PUT", "/admin/channels/:id/status", { admin: true }, ({ ctx, params, form, t }) => {
-    const c = setChannelStatus(ctx, { id: Number(params.id), status: Number(first(form.status)) });
+  action("PUT", "/admin/channels/:id/status", { admin: true }, async ({ ctx, params, form, t }) => {
+    const c = await setChannelStatus(ctx, { id: Number(params.id), status: Number(first(form.status)) });
     const toast = t.t(
       c.status === CHANNEL_STATUS.enabled ? "adminChannels.toast.enabled" : "adminChannels.toast.disabled",
     );
     return { html: ChannelRow({ c, t }) as string, toast };
   });
-  action("DELETE", "/admin/channels/:id", { admin: true }, ({ ctx, params, t }) => {
-    deleteChannel(ctx, Number(params.id));
+  action("DELETE", "/admin/channels/:id", { admin: true }, async ({ ctx, params, t }) => {
+    await deleteChannel(ctx, Number(params.id));
     return { html: "", toast: t.t("adminChannels.toast.deleted") };
   });
   action("POST", "/admin/channels/:id/test", { admin: true }, async ({ ctx, params, t }) => {
     const id = Number(params.id);
     const r = await probeChannel(ctx, id, {});
     const ms = r.latency_ms < 1 ? "<1" : String(r.latency_ms);
-    const status = r.re_enabled ? `<template>${StatusCell({ c: getChannel(ctx, id), oob: true, t })}</template>` : "";
+    const status = r.re_enabled
+      ? `<template>${StatusCell({ c: await getChannel(ctx, id), oob: true, t })}</template>`
+      : "";
     const toast = !r.ok
       ? t.t("adminChannels.toast.testFailed", { message: r.message })
       : t.t(r.re_enabled ? "adminChannels.toast.testOkEnabled" : "adminChannels.toast.testOk", {
@@ -157,7 +164,7 @@ export function adminChannelPages({ page, action, fragment }: AdminTable, onLow?
   action("POST", "/admin/channels/:id/balance", { admin: true }, async ({ ctx, params, t }) => {
     const id = Number(params.id);
     await refreshBalance(ctx, id, onLow);
-    const c = getChannel(ctx, id);
+    const c = await getChannel(ctx, id);
     const b = c.balance;
     const read = { amount: t.num(b.amount ?? 0), currency: b.currency, threshold: t.num(c.balance_threshold) };
     const toast =

@@ -9,13 +9,13 @@ import { adminDashboard } from "../services/admin-dashboard";
 import type { AdminTable } from "./admin-kit";
 
 export function adminDashboardPages({ page }: AdminTable) {
-  page("/admin/dashboard", { title: ({ t }) => t("adminDash.title"), admin: true }, ({ ctx, query, path, t }) => {
+  page("/admin/dashboard", { title: ({ t }) => t("adminDash.title"), admin: true }, async ({ ctx, query, path, t }) => {
     const ask = { period: query.period || undefined, from: query.from, to: query.to };
     try {
-      return AdminDashboardPage({ path, d: adminDashboard(ctx, ask), t }) as string;
+      return AdminDashboardPage({ path, d: await adminDashboard(ctx, ask), t }) as string;
     } catch (e) {
       if (!isUserError(e)) throw e;
-      return AdminDashboardPage({ path, d: adminDashboard(ctx, {}), notice: errorText(e, t), t }) as string;
+      return AdminDashboardPage({ path, d: await adminDashboard(ctx, {}), notice: errorText(e, t), t }) as string;
     }
   });
 }

@@ -32,8 +32,8 @@ const USAGE_HEADER = [
 ];
 
 export function adminExportPages({ get }: AdminTable) {
-  get("/admin/logs.csv", ({ ctx, user, query, t }) => {
-    const { q, notice, status } = readAdminLogFilters(ctx, query, t);
+  get("/admin/logs.csv", async ({ ctx, user, query, t }) => {
+    const { q, notice, status } = await readAdminLogFilters(ctx, query, t);
     if (!q) return refused(status, notice);
     try {
       const filter = logFilter(user, q, false);

@@ -11,8 +11,8 @@ import { createGroup, deleteGroup, listGroups, updateGroup } from "../services/g
 import { checked, fromDialog, oobNewRow, oobRow, type AdminTable } from "./admin-kit";
 import { first, type Form } from "./route";
 
-function findGroup(ctx: Ctx, actor: Actor, name: string) {
-  const g = listGroups(ctx, actor).items.find((x) => x.name === name);
+async function findGroup(ctx: Ctx, actor: Actor, name: string) {
+  const g = (await listGroups(ctx, actor)).items.find((x) => x.name === name);
   if (!g) throw notFound(keyed("error.group.notFound", { group: name }));
   return g;
 }
@@ -28,17 +28,17 @@ export function adminGroupPages({ page, action, fragment }: AdminTable) {
   page(
     "/admin/groups",
     { title: ({ t }) => t("adminGroups.title"), admin: true },
-    ({ ctx, user, path, t }) => GroupTable({ path, rows: listGroups(ctx, user).items, t }) as string,
+    async ({ ctx, user, path, t }) => GroupTable({ path, rows: (await listGroups(ctx, user)).items, t }) as string,
   );
   fragment("/admin/groups/new", ({ t }) => GroupDialog({ t }) as string);
   fragment(
     "/admin/groups/:name/edit",
-    ({ ctx, user, params, t }) => GroupDialog({ g: findGroup(ctx, user, params.name), t }) as string,
+    async ({ ctx, user, params, t }) => GroupDialog({ g: await findGroup(ctx, user, params.name), t }) as string,
   );
 
   action("POST", "/admin/groups", { admin: true }, ({ ctx, form, t }) =>
-    fromDialog(() => {
-      const g = createGroup(ctx, { name: first(form.name).trim(), ...fields(form) });
+    fromDialog(async () => {
+      const g = await createGroup(ctx, { name: first(form.name).trim(), ...fields(form) });
       return {
         html: oobNewRow("group-rows", GroupRow({ g, t }) as string, "beforeend"),
         toast: t.t("adminGroups.toast.created", { name: g.name }),
@@ -47,13 +47,13 @@ export function adminGroupPages({ page, action, fragment }: AdminTable) {
     }),
   );
   action("POST", "/admin/groups/:name", { admin: true }, ({ ctx, form, params, t }) =>
-    fromDialog(() => {
-      const g = updateGroup(ctx, params.name, fields(form));
+    fromDialog(async () => {
+      const g = await updateGroup(ctx, params.name, fields(form));
       return { html: oobRow(GroupRow({ g, t }) as string), toast: t.t("adminGroups.toast.saved"), closeDialog: true };
     }),
   );
-  action("DELETE", "/admin/groups/:name", { admin: true }, ({ ctx, params, t }) => {
-    deleteGroup(ctx, params.name);
+  action("DELETE", "/admin/groups/:name", { admin: true }, async ({ ctx, params, t }) => {
+    await deleteGroup(ctx, params.name);
     return { html: "", toast: t.t("adminGroups.toast.deleted", { name: params.name }) };
   });
 }

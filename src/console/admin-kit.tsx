@@ -16,15 +16,15 @@ export function adminTable(ctx: Ctx) {
   /** A GET answered with any Response, for admins only. */
   function get(path: string, handle: (call: PageCall) => Response | Promise<Response>) {
     table.routes.get(path, async ({ request, query, params }) => {
-      const user = consoleUser(ctx, request);
+      const user = await consoleUser(ctx, request);
       if (!user) {
         if (request.headers.get("hx-request")) return html("", 401, { "HX-Redirect": "/login" });
         const url = new URL(request.url);
         return Response.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
       }
       if (user.role !== USER_ROLE.admin) return html("admins only", 403);
-      ctx.ledger.flushAll();
-      return handle(pageCall(ctx, request, user, { query, params, path }));
+      await ctx.ledger.flushed();
+      return handle(await pageCall(ctx, request, user, { query, params, path }));
     });
   }
 

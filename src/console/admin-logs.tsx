@@ -18,7 +18,7 @@ import type { AdminTable } from "./admin-kit";
 
 /** The filters as the URL gives them, and the log query they make (none: a day that is not one, 422,
  * or a user that does not exist, 404; `notice` says which, in the reader's language). */
-export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>, { t }: Translator) {
+export async function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>, { t }: Translator) {
   const filters: LogFilters = {
     from: firstParam(query.from).trim(),
     to: firstParam(query.to).trim(),
@@ -29,7 +29,7 @@ export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>, { 
     request_id: firstParam(query.request_id).trim(),
   };
   const who = filters.user
-    ? listUsers(ctx, readPage({ size: "100" }), filters.user).items.find((u) => u.username === filters.user)
+    ? (await listUsers(ctx, readPage({ size: "100" }), filters.user)).items.find((u) => u.username === filters.user)
     : undefined;
   const days = dayBounds(filters.from, filters.to);
   // dayBounds' only problem: a day that is not one
@@ -54,38 +54,42 @@ export function readAdminLogFilters(ctx: Ctx, query: Record<string, unknown>, { 
 }
 
 export function adminLogPages({ page }: AdminTable) {
-  page("/admin/logs", { title: ({ t }) => t("adminLogs.title"), admin: true }, ({ ctx, user, query, path, t }) => {
-    const { filters, q, notice: refused } = readAdminLogFilters(ctx, query, t);
-    const usernames = listUsers(ctx, readPage({ size: "100" })).items.map((u) => u.username);
-    const names = new Map(allChannels(ctx).map((c) => [c.id, `${c.name} #${c.id}`]));
-    const channelName = (id: number) => names.get(id) ?? t.t("adminKit.deleted", { id });
+  page(
+    "/admin/logs",
+    { title: ({ t }) => t("adminLogs.title"), admin: true },
+    async ({ ctx, user, query, path, t }) => {
+      const { filters, q, notice: refused } = await readAdminLogFilters(ctx, query, t);
+      const usernames = (await listUsers(ctx, readPage({ size: "100" }))).items.map((u) => u.username);
+      const names = new Map((await allChannels(ctx)).map((c) => [c.id, `${c.name} #${c.id}`]));
+      const channelName = (id: number) => names.get(id) ?? t.t("adminKit.deleted", { id });
 
-    let rows: LogView[] = [];
-    let total = 0;
-    let notice = refused;
-    let paging = { p: 1, size: 50, offset: 0 };
-    try {
-      paging = readPage({ p: query.p ?? "1", size: query.size ?? "50" }, 50);
-      if (q) {
-        const list = listLogs(ctx, user, q, paging, false);
-        rows = list.items;
-        total = list.total;
+      let rows: LogView[] = [];
+      let total = 0;
+      let notice = refused;
+      let paging = { p: 1, size: 50, offset: 0 };
+      try {
+        paging = readPage({ p: query.p ?? "1", size: query.size ?? "50" }, 50);
+        if (q) {
+          const list = await listLogs(ctx, user, q, paging, false);
+          rows = list.items;
+          total = list.total;
+        }
+      } catch (e) {
+        if (!isUserError(e)) throw e;
+        notice = errorText(e, t);
       }
-    } catch (e) {
-      if (!isUserError(e)) throw e;
-      notice = errorText(e, t);
-    }
-    return LogTable({
-      path,
-      rows,
-      total,
-      page: paging.p,
-      size: paging.size,
-      filters,
-      usernames,
-      channelName,
-      notice,
-      t,
-    }) as string;
-  });
+      return LogTable({
+        path,
+        rows,
+        total,
+        page: paging.p,
+        size: paging.size,
+        filters,
+        usernames,
+        channelName,
+        notice,
+        t,
+      }) as string;
+    },
+  );
 }

@@ -11,8 +11,8 @@ import { all, first } from "./route";
 
 export function adminPriceCatalogPages({ page, action }: AdminTable) {
   const opts = { title: ({ t }: Translator) => t("priceCatalog.title"), admin: true };
-  page("/admin/pricing/catalog", opts, ({ ctx, query, path, t }) => {
-    const status = catalogStatus(ctx);
+  page("/admin/pricing/catalog", opts, async ({ ctx, query, path, t }) => {
+    const status = await catalogStatus(ctx);
     const kind = query.kind ?? "";
     const keyword = (query.keyword ?? "").trim().toLowerCase();
     const matching = status.diff.filter(
@@ -31,8 +31,8 @@ export function adminPriceCatalogPages({ page, action }: AdminTable) {
       t,
     }) as string;
   });
-  action("POST", "/admin/pricing/catalog/apply", { admin: true }, ({ ctx, form, shown, t }) => {
-    const r = applyCatalog(ctx, first(form.scope) === "all" ? "all" : all(form.model));
+  action("POST", "/admin/pricing/catalog/apply", { admin: true }, async ({ ctx, form, shown, t }) => {
+    const r = await applyCatalog(ctx, first(form.scope) === "all" ? "all" : all(form.model));
     const back = shown.pathname === "/admin/pricing/catalog" ? shown.pathname + shown.search : "/admin/pricing/catalog";
     const toast =
       r.applied === 1 ? t.t("priceCatalog.toast.applied1") : t.t("priceCatalog.toast.applied", { count: r.applied });

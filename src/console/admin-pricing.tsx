@@ -19,8 +19,8 @@ const MAX_IMPORT = 10_000;
 const IMPORT_SHAPE = '[{"model": "…", "input": "…", "output": "…"}, …]';
 
 /** One price as the table shows it (with the groups that serve the model). */
-function findPrice(ctx: Ctx, model: string) {
-  const p = listPrices(ctx).items.find((x) => x.model === model);
+async function findPrice(ctx: Ctx, model: string) {
+  const p = (await listPrices(ctx)).items.find((x) => x.model === model);
   if (!p) throw notFound(keyed("error.price.notFound", { model }));
   return p;
 }
@@ -35,8 +35,8 @@ const prices = (f: Form) => ({
 });
 
 /** The list as export gives it and import takes it: what can be set, nothing derived. */
-export const exportPrices = (ctx: Ctx) =>
-  listPrices(ctx).items.map(
+export const exportPrices = async (ctx: Ctx) =>
+  (await listPrices(ctx)).items.map(
     ({ model, input, output, cached_input, cache_write, per_call, hold_cap_tokens, video }) => ({
       model,
       input,
@@ -89,24 +89,28 @@ function checkEntries(entries: unknown[]) {
 }
 
 export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
-  page("/admin/pricing", { title: ({ t }) => t("adminPricing.title"), admin: true }, ({ ctx, query, path, t }) => {
-    const all = listPrices(ctx).items;
-    const keyword = (query.keyword ?? "").trim();
-    const matching = keyword ? all.filter((p) => p.model.toLowerCase().includes(keyword.toLowerCase())) : all;
-    const page = readPage({ p: query.p }, 50);
-    const { summary } = catalogStatus(ctx);
-    return PriceTable({
-      path,
-      rows: matching.slice(page.offset, page.offset + page.size),
-      matching: matching.length,
-      total: all.length,
-      page: page.p,
-      size: page.size,
-      keyword,
-      pending: summary.new + summary.changed,
-      t,
-    }) as string;
-  });
+  page(
+    "/admin/pricing",
+    { title: ({ t }) => t("adminPricing.title"), admin: true },
+    async ({ ctx, query, path, t }) => {
+      const all = (await listPrices(ctx)).items;
+      const keyword = (query.keyword ?? "").trim();
+      const matching = keyword ? all.filter((p) => p.model.toLowerCase().includes(keyword.toLowerCase())) : all;
+      const page = readPage({ p: query.p }, 50);
+      const { summary } = await catalogStatus(ctx);
+      return PriceTable({
+        path,
+        rows: matching.slice(page.offset, page.offset + page.size),
+        matching: matching.length,
+        total: all.length,
+        page: page.p,
+        size: page.size,
+        keyword,
+        pending: summary.new + summary.changed,
+        t,
+      }) as string;
+    },
+  );
   get(
     "/admin/pricing.json",
     ({ ctx }) =>
@@ -122,15 +126,15 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
   fragment("/admin/pricing/import", ({ t }) => ImportDialog({ t }) as string);
   fragment(
     "/admin/pricing/model/:model/edit",
-    ({ ctx, params, t }) => PriceDialog({ p: findPrice(ctx, params.model), t }) as string,
+    async ({ ctx, params, t }) => PriceDialog({ p: await findPrice(ctx, params.model), t }) as string,
   );
 
   action("POST", "/admin/pricing", { admin: true }, ({ ctx, form, t }) =>
-    fromDialog(() => {
+    fromDialog(async () => {
       const model = first(form.model).trim();
-      if (model && listPrices(ctx).items.some((p) => p.model === model))
+      if (model && (await listPrices(ctx)).items.some((p) => p.model === model))
         throw invalidField("model", t.t("adminPricing.exists", { model }));
-      const p = findPrice(ctx, setPrice(ctx, { model, ...prices(form) }).model);
+      const p = await findPrice(ctx, (await setPrice(ctx, { model, ...prices(form) })).model);
       return {
         html: oobNewRow("price-rows", PriceRow({ p, t }) as string),
         toast: t.t("adminPricing.toast.set", { model: p.model }),
@@ -139,21 +143,21 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
     }),
   );
   action("POST", "/admin/pricing/model/:model", { admin: true }, ({ ctx, form, params, t }) =>
-    fromDialog(() => {
-      findPrice(ctx, params.model);
-      const p = findPrice(ctx, setPrice(ctx, { model: params.model, ...prices(form) }).model);
+    fromDialog(async () => {
+      await findPrice(ctx, params.model);
+      const p = await findPrice(ctx, (await setPrice(ctx, { model: params.model, ...prices(form) })).model);
       return { html: oobRow(PriceRow({ p, t }) as string), toast: t.t("adminPricing.toast.saved"), closeDialog: true };
     }),
   );
-  action("DELETE", "/admin/pricing/model/:model", { admin: true }, ({ ctx, params, t }) => {
-    deletePrice(ctx, params.model);
+  action("DELETE", "/admin/pricing/model/:model", { admin: true }, async ({ ctx, params, t }) => {
+    await deletePrice(ctx, params.model);
     return { html: "", toast: t.t("adminPricing.toast.deleted", { model: params.model }) };
   });
   action("POST", "/admin/pricing/import", { admin: true }, ({ ctx, form, shown, t }) =>
-    fromDialog(() => {
+    fromDialog(async () => {
       const entries = importEntries(form as Form | unknown[]);
       checkEntries(entries);
-      setPrices(ctx, entries);
+      await setPrices(ctx, entries);
       const n = entries.length;
       // the list shown again, with the imported prices where they fall
       const back = shown.pathname === "/admin/pricing" ? shown.pathname + shown.search : "/admin/pricing";

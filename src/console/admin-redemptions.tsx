@@ -46,11 +46,11 @@ function expiry(t: Translator, days: string, now: number) {
 
 export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
   const opts = { title: ({ t }: Translator) => t("adminCodes.title"), admin: true };
-  page("/admin/redemptions", opts, ({ ctx, query, path, t }) => {
+  page("/admin/redemptions", opts, async ({ ctx, query, path, t }) => {
     const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
     const keyword = query.keyword ?? "";
     const status = ["1", "2", "3", "expired"].includes(query.status ?? "") ? query.status! : "";
-    const list = listRedemptions(ctx, paging, { keyword, status: status || undefined });
+    const list = await listRedemptions(ctx, paging, { keyword, status: status || undefined });
     const now = ctx.now();
     return RedemptionTable({
       path,
@@ -66,16 +66,16 @@ export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
   });
   fragment("/admin/redemptions/new", ({ t }) => NewBatchDialog({ form: EMPTY_BATCH, t }) as string);
 
-  action("POST", "/admin/redemptions", { admin: true }, ({ ctx, user, form, t }) => {
+  action("POST", "/admin/redemptions", { admin: true }, async ({ ctx, user, form, t }) => {
     try {
-      const batch = createRedemptions(ctx, user, {
+      const batch = await createRedemptions(ctx, user, {
         name: first(form.name),
         count: num(form.count) ?? 1,
         quota: units(t, first(form.amount_usd)),
         expired_time: expiry(t, first(form.expires_days), ctx.now()),
       });
       const csv = codesCsv(batch.codes, batch.quota, batch.expired_time);
-      const rows = listRedemptions(ctx, readPage({ p: "1", size: String(batch.codes.length) })).items;
+      const rows = (await listRedemptions(ctx, readPage({ p: "1", size: String(batch.codes.length) }))).items;
       const oob = oobNewRow(
         "redemption-rows",
         rows.map((r) => RedemptionRow({ r, now: ctx.now(), t }) as string).join(""),
@@ -89,17 +89,17 @@ export function adminRedemptionPages({ page, action, fragment }: AdminTable) {
       throw e;
     }
   });
-  action("PUT", "/admin/redemptions/:id/status", { admin: true }, ({ ctx, params, form, t }) => {
-    const r = setRedemptionStatus(ctx, { id: Number(params.id), status: num(form.status) });
+  action("PUT", "/admin/redemptions/:id/status", { admin: true }, async ({ ctx, params, form, t }) => {
+    const r = await setRedemptionStatus(ctx, { id: Number(params.id), status: num(form.status) });
     const toast = t.t(r.status === 1 ? "adminCodes.toast.enabled" : "adminCodes.toast.disabled");
     return { html: RedemptionRow({ r, now: ctx.now(), t }) as string, toast };
   });
-  action("DELETE", "/admin/redemptions/invalid", { admin: true }, ({ ctx, t }) => {
-    const n = deleteInvalidRedemptions(ctx);
+  action("DELETE", "/admin/redemptions/invalid", { admin: true }, async ({ ctx, t }) => {
+    const n = await deleteInvalidRedemptions(ctx);
     return { toast: t.t("adminCodes.toast.invalidDeleted", { count: n }), redirect: "/admin/redemptions" };
   });
-  action("DELETE", "/admin/redemptions/:id", { admin: true }, ({ ctx, params, t }) => {
-    deleteRedemption(ctx, Number(params.id));
+  action("DELETE", "/admin/redemptions/:id", { admin: true }, async ({ ctx, params, t }) => {
+    await deleteRedemption(ctx, Number(params.id));
     return { html: "", toast: t.t("adminCodes.toast.deleted") };
   });
 }

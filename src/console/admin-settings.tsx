@@ -116,7 +116,7 @@ function fields(t: Translator, values: Record<string, unknown>, raw?: Form, erro
   });
 }
 
-function save(ctx: Ctx, form: Form, t: Translator) {
+async function save(ctx: Ctx, form: Form, t: Translator) {
   const input: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const { key, schema, kind } of entries()) {
@@ -135,7 +135,7 @@ function save(ctx: Ctx, form: Form, t: Translator) {
       }) as string,
     };
   try {
-    const saved = writeSettings(ctx, input);
+    const saved = await writeSettings(ctx, input);
     return { html: SettingsForm({ fields: fields(t, saved), t }) as string, toast: t.t("settings.toast.saved") };
   } catch (e) {
     if (!isUserError(e)) throw e;
@@ -154,9 +154,9 @@ export function adminSettingsPages({ page, action }: AdminTable) {
   page(
     "/admin/settings",
     { title: ({ t }) => t("settings.title"), admin: true },
-    ({ ctx, path, t }) =>
+    async ({ ctx, path, t }) =>
       (SettingsPage({ path, fields: fields(t, readSettings(ctx)), t }) as string) +
-      (AlertSendsTable({ rows: recentSends(ctx), everyone: true, t }) as string),
+      (AlertSendsTable({ rows: await recentSends(ctx), everyone: true, t }) as string),
   );
   action("POST", "/admin/settings", { admin: true }, ({ ctx, form, t }) => save(ctx, form, t));
 }

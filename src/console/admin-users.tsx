@@ -53,28 +53,32 @@ function budgetToast(u: UserView, tr: Translator) {
 }
 
 export function adminUserPages({ page, action, fragment }: AdminTable) {
-  page("/admin/users", { title: ({ t }) => t("adminUsers.title"), admin: true }, ({ ctx, user, query, path, t }) => {
-    const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
-    const keyword = query.keyword ?? "";
-    const list = listUsers(ctx, paging, keyword);
-    return UserTable({
-      path,
-      rows: list.items,
-      selfId: user.id,
-      total: list.total,
-      page: paging.p,
-      size: paging.size,
-      keyword,
-      t,
-    }) as string;
-  });
+  page(
+    "/admin/users",
+    { title: ({ t }) => t("adminUsers.title"), admin: true },
+    async ({ ctx, user, query, path, t }) => {
+      const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
+      const keyword = query.keyword ?? "";
+      const list = await listUsers(ctx, paging, keyword);
+      return UserTable({
+        path,
+        rows: list.items,
+        selfId: user.id,
+        total: list.total,
+        page: paging.p,
+        size: paging.size,
+        keyword,
+        t,
+      }) as string;
+    },
+  );
   fragment("/admin/users/new", ({ t }) => NewUserDialog({ t }) as string);
   fragment(
     "/admin/users/:id/topup",
-    ({ ctx, params, t }) => TopUpDialog({ u: getUser(ctx, Number(params.id)), t }) as string,
+    async ({ ctx, params, t }) => TopUpDialog({ u: await getUser(ctx, Number(params.id)), t }) as string,
   );
-  fragment("/admin/users/:id/limits", ({ ctx, params, t }) => {
-    const u = getUser(ctx, Number(params.id));
+  fragment("/admin/users/:id/limits", async ({ ctx, params, t }) => {
+    const u = await getUser(ctx, Number(params.id));
     return UserLimitsDialog({ u, limits: rateLimitForm(u), t }) as string;
   });
   action("POST", "/admin/users/:id/limits", { admin: true }, ({ ctx, user, params, form, t }) =>
@@ -84,20 +88,20 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
       return { html: oobRow(row(u, user.id, t)), toast, closeDialog: true };
     }),
   );
-  fragment("/admin/users/:id/budget", ({ ctx, params, t }) => {
-    const u = getUser(ctx, Number(params.id));
+  fragment("/admin/users/:id/budget", async ({ ctx, params, t }) => {
+    const u = await getUser(ctx, Number(params.id));
     return UserBudgetDialog({ u, form: budgetForm(u, t), t }) as string;
   });
   action("POST", "/admin/users/:id/budget", { admin: true }, ({ ctx, user, params, form, t }) =>
     fromDialog(async () => {
       const id = Number(params.id);
-      const u = await updateUser(ctx, { id, ...readBudget(form, t, getUser(ctx, id)) }, user);
+      const u = await updateUser(ctx, { id, ...readBudget(form, t, await getUser(ctx, id)) }, user);
       return { html: oobRow(row(u, user.id, t)), toast: budgetToast(u, t), closeDialog: true };
     }),
   );
-  fragment("/admin/users/:id/tokens", ({ ctx, user, params, t }) => {
-    const u = getUser(ctx, Number(params.id));
-    const list = listTokens(ctx, user, readPage({ p: "1", size: "100" }), "", u.id);
+  fragment("/admin/users/:id/tokens", async ({ ctx, user, params, t }) => {
+    const u = await getUser(ctx, Number(params.id));
+    const list = await listTokens(ctx, user, readPage({ p: "1", size: "100" }), "", u.id);
     return UserTokensDialog({ u, tokens: list.items, total: list.total, t }) as string;
   });
 
@@ -126,9 +130,9 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
     return { html: row(u, user.id, t), toast };
   });
   action("POST", "/admin/users/:id/topup", { admin: true }, ({ ctx, user, params, form, t }) =>
-    fromDialog(() => {
+    fromDialog(async () => {
       const quota = amountUnits(t, first(form.amount_usd));
-      const u = topUp(ctx, user, Number(params.id), { quota });
+      const u = await topUp(ctx, user, Number(params.id), { quota });
       return {
         html: oobRow(row(u, user.id, t)),
         toast: t.t("adminUsers.toast.added", { amount: usd(quota, false, t), balance: usd(u.quota, false, t) }),
@@ -136,8 +140,8 @@ export function adminUserPages({ page, action, fragment }: AdminTable) {
       };
     }),
   );
-  action("DELETE", "/admin/users/:id", { admin: true }, ({ ctx, user, params, t }) => {
-    deleteUser(ctx, user, Number(params.id));
+  action("DELETE", "/admin/users/:id", { admin: true }, async ({ ctx, user, params, t }) => {
+    await deleteUser(ctx, user, Number(params.id));
     return { html: "", toast: t.t("adminUsers.toast.deleted") };
   });
 }

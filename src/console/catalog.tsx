@@ -15,9 +15,9 @@ import type { consoleTable, PageCall } from "./route";
 
 const PRICING_PAGE_SIZE = 50;
 
-function groupCards({ ctx, user }: Pick<PageCall, "ctx" | "user">): GroupCard[] {
+async function groupCards({ ctx, user }: Pick<PageCall, "ctx" | "user">): Promise<GroupCard[]> {
   const routes = ctx.snapshot.current.routes;
-  return listGroups(ctx, user).items.map((g) => ({
+  return (await listGroups(ctx, user)).items.map((g) => ({
     name: g.name,
     description: g.description,
     multiplier_text: g.multiplier_text,
@@ -28,7 +28,7 @@ function groupCards({ ctx, user }: Pick<PageCall, "ctx" | "user">): GroupCard[] 
 }
 
 /** One page of the priced models matching `q` (a model or group name, any case), in model order. */
-function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string, page: Page) {
+async function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string, page: Page) {
   const groups = ctx.snapshot.current.groupsByName;
   const tag = (name: string): GroupTag => {
     const g = groups.get(name);
@@ -38,7 +38,7 @@ function priceLines({ ctx, user }: Pick<PageCall, "ctx" | "user">, q: string, pa
       pickable: isAdmin(user) || name === "default" || !!g?.selectable,
     };
   };
-  const all = listPrices(ctx).items;
+  const all = (await listPrices(ctx)).items;
   const needle = q.trim().toLowerCase();
   const matching = needle
     ? all.filter(
@@ -64,11 +64,11 @@ export function catalogPages({ page }: ReturnType<typeof consoleTable>) {
   page(
     "/groups",
     { title: ({ t }) => t("groups.title") },
-    (call) => GroupsPage({ groups: groupCards(call), admin: isAdmin(call.user), t: call.t }) as string,
+    async (call) => GroupsPage({ groups: await groupCards(call), admin: isAdmin(call.user), t: call.t }) as string,
   );
-  page("/pricing", { title: ({ t }) => t("pricing.title") }, (call) => {
+  page("/pricing", { title: ({ t }) => t("pricing.title") }, async (call) => {
     const q = (call.query.q ?? "").slice(0, 200);
-    const listing = priceLines(call, q, readPage({ p: call.query.p }, PRICING_PAGE_SIZE));
+    const listing = await priceLines(call, q, readPage({ p: call.query.p }, PRICING_PAGE_SIZE));
     return PricingPage({ ...listing, q, t: call.t }) as string;
   });
 }

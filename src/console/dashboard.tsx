@@ -9,6 +9,6 @@ export function dashboardPages({ page }: ReturnType<typeof consoleTable>) {
   page(
     "/dashboard",
     { title: ({ t }) => t("dashboard.title") },
-    ({ ctx, user, t }) => DashboardPage({ d: dashboard(ctx, user), t }) as string,
+    async ({ ctx, user, t }) => DashboardPage({ d: await dashboard(ctx, user), t }) as string,
   );
 }

@@ -7,8 +7,8 @@ import { setDisplay } from "../services/users";
 import { first, type consoleTable } from "./route";
 
 /** The card's values for the signed-in person. */
-export function displayView(ctx: Ctx, userId: number): DisplayView {
-  const u = ctx.store.users.byId(userId);
+export async function displayView(ctx: Ctx, userId: number): Promise<DisplayView> {
+  const u = await ctx.store.users.byId(userId);
   const s = readSettings(ctx);
   return {
     language: u?.language ?? "",
@@ -20,8 +20,8 @@ export function displayView(ctx: Ctx, userId: number): DisplayView {
 }
 
 export function displayActions({ action }: ReturnType<typeof consoleTable>) {
-  action("POST", "/account/display", {}, ({ ctx, user, form }) => {
-    setDisplay(ctx, user, {
+  action("POST", "/account/display", {}, async ({ ctx, user, form }) => {
+    await setDisplay(ctx, user, {
       language: first(form.language),
       currency: first(form.currency),
       time_zone: first(form.time_zone),

@@ -13,11 +13,11 @@ export type ConsoleUser = Actor & { sessionId: string; csrf: string };
 
 export { csrfFor };
 
-export function consoleUser(ctx: Ctx, request: Request): ConsoleUser | null {
+export async function consoleUser(ctx: Ctx, request: Request): Promise<ConsoleUser | null> {
   const sessionId = parseCookies(request.headers.get("cookie"))[SESSION_COOKIE];
   if (!sessionId) return null;
   try {
-    const actor = authenticate(ctx, { sessionId });
+    const actor = await authenticate(ctx, { sessionId });
     return actor ? { ...actor, sessionId, csrf: csrfFor(ctx, sessionId) } : null;
   } catch {
     return null; // a disabled account: back to the sign-in page

@@ -21,9 +21,9 @@ export const TZ_COOKIE = "apiyi_tz";
 const YEAR_SEC = 365 * 86_400;
 
 /** The translator for this request (services/reader.ts decides); `user`: the signed-in person, if any. */
-export function requestTranslator(ctx: Ctx, request: Request, user: { id: number } | null): Translator {
+export async function requestTranslator(ctx: Ctx, request: Request, user: { id: number } | null): Promise<Translator> {
   const cookies = parseCookies(request.headers.get("cookie"));
-  return readerFor(ctx, user ? ctx.store.users.byId(user.id) : undefined, {
+  return readerFor(ctx, user ? await ctx.store.users.byId(user.id) : undefined, {
     langCookie: cookies[LANG_COOKIE],
     acceptLanguage: request.headers.get("accept-language"),
     tzCookie: cookies[TZ_COOKIE],
@@ -39,8 +39,8 @@ export const languageRoutes = (ctx: Ctx) =>
     async ({ request, server }) => {
       if (!sameOrigin(ctx, request)) return text("refused: switch the language from this site's own page", 403);
       /** a refusal in the language the page was in */
-      const refuse = (err: AppError, status = err.status) =>
-        text(errorText(err, requestTranslator(ctx, request, consoleUser(ctx, request))), status);
+      const refuse = async (err: AppError, status = err.status) =>
+        text(errorText(err, await requestTranslator(ctx, request, await consoleUser(ctx, request))), status);
       let form: URLSearchParams;
       try {
         form = new URLSearchParams(await readBodyText(request, managementLimits(ctx), server ?? undefined));
@@ -53,11 +53,11 @@ export const languageRoutes = (ctx: Ctx) =>
           invalidField("language", keyed("error.language.oneOf", { codes: LANGUAGE_CODES.join(", ") })),
           400,
         );
-      const user = consoleUser(ctx, request);
+      const user = await consoleUser(ctx, request);
       if (user) {
         if (!csrfOk(ctx, user, request, { _csrf: form.get("_csrf") ?? "" }))
           return text("refused: this request did not come from this console", 403);
-        setLanguage(ctx, user, language);
+        await setLanguage(ctx, user, language);
       }
       return new Response(null, {
         status: 303,

@@ -46,9 +46,9 @@ const visitor = (ctx: Ctx, request: Request) => requestTranslator(ctx, request, 
 export const loginRoutes = (ctx: Ctx) =>
   new Elysia()
     .get("/", () => Response.redirect("/token", 302))
-    .get("/login", ({ request, query }) => {
-      if (consoleUser(ctx, request)) return Response.redirect(safeNext(query.next), 302);
-      const t = visitor(ctx, request);
+    .get("/login", async ({ request, query }) => {
+      if (await consoleUser(ctx, request)) return Response.redirect(safeNext(query.next), 302);
+      const t = await visitor(ctx, request);
       return page(
         LoginPage({ t, next: safeNext(query.next), registerEnabled: readSettings(ctx).register_enabled }) as string,
       );
@@ -56,7 +56,7 @@ export const loginRoutes = (ctx: Ctx) =>
     .post(
       "/login",
       async ({ request, server }) => {
-        const t = visitor(ctx, request);
+        const t = await visitor(ctx, request);
         if (!sameOrigin(ctx, request)) return page(t.t("login.refused"), 403);
         let form = new URLSearchParams();
         try {
@@ -88,15 +88,15 @@ export const loginRoutes = (ctx: Ctx) =>
       { parse: "none" },
     )
     // sign-up: only while an admin has it switched on; then signed in at once
-    .get("/register", ({ request }) => {
+    .get("/register", async ({ request }) => {
       if (!readSettings(ctx).register_enabled) return Response.redirect("/login", 302);
-      if (consoleUser(ctx, request)) return Response.redirect("/token", 302);
-      return page(RegisterPage({ t: visitor(ctx, request) }) as string);
+      if (await consoleUser(ctx, request)) return Response.redirect("/token", 302);
+      return page(RegisterPage({ t: await visitor(ctx, request) }) as string);
     })
     .post(
       "/register",
       async ({ request, server }) => {
-        const t = visitor(ctx, request);
+        const t = await visitor(ctx, request);
         if (!sameOrigin(ctx, request)) return page(t.t("register.refused"), 403);
         let username = "";
         try {
@@ -119,19 +119,19 @@ export const loginRoutes = (ctx: Ctx) =>
     .post(
       "/logout",
       async ({ request, server }) => {
-        const user = consoleUser(ctx, request);
+        const user = await consoleUser(ctx, request);
         if (user && sameOrigin(ctx, request)) {
           let form: URLSearchParams;
           try {
             form = await readPost(ctx, request, server);
           } catch (e) {
-            const t = requestTranslator(ctx, request, user);
+            const t = await requestTranslator(ctx, request, user);
             const { error, status, headers } = failure(t, e, "console POST /logout");
             const view = { t, next: "/token", error, registerEnabled: readSettings(ctx).register_enabled };
             return page(LoginPage(view) as string, status, headers);
           }
           if (csrfMatches(ctx, user.sessionId, form.get("_csrf")))
-            logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
+            await logout(ctx, parseCookies(request.headers.get("cookie"))[SESSION_COOKIE]);
         }
         return new Response(null, {
           status: 303,

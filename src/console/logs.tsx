@@ -19,14 +19,14 @@ import type { ConsoleTable } from "./route";
 import { withWatchLinks } from "./videos";
 
 export function logPages({ page, routes, ctx }: ConsoleTable) {
-  page("/log", { title: ({ t }) => t("logs.title") }, ({ ctx, user, query, t }) => {
+  page("/log", { title: ({ t }) => t("logs.title") }, async ({ ctx, user, query, t }) => {
     const search = readLogSearch(user, query);
     const { rows, newerAfter, olderBefore } = logPage(ctx, search);
     const size = search.size === 50 ? undefined : search.size;
     const href = (more: Record<string, number | undefined> = {}) =>
       `/log${searchQuery(search.params, { ...more, size })}`;
     return LogPage({
-      rows: withWatchLinks(ctx, user.id, rows),
+      rows: await withWatchLinks(ctx, user.id, rows),
       params: search.params,
       problems: search.problems,
       totals: logTotals(ctx, search),
@@ -42,11 +42,11 @@ export function logPages({ page, routes, ctx }: ConsoleTable) {
     }) as string;
   });
 
-  routes.get("/log.csv", ({ request, query }) => {
-    const user = consoleUser(ctx, request);
+  routes.get("/log.csv", async ({ request, query }) => {
+    const user = await consoleUser(ctx, request);
     const url = new URL(request.url);
     if (!user) return Response.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
-    ctx.ledger.flushAll();
+    await ctx.ledger.flushed();
     const { header, row } = callColumns(false);
     return csvDownload("apiyi-log", header, mapBatches(logBatches(ctx, readLogSearch(user, query).filter), row));
   });

@@ -59,13 +59,13 @@ const html = (body: string, status = 200, headers: Record<string, string> = {}) 
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
 
 /** What every console request hands its handler: who, what was asked, and in which language. */
-export function pageCall(
+export async function pageCall(
   ctx: Ctx,
   request: Request,
   user: ConsoleUser,
   at: Pick<PageCall, "query" | "params" | "path">,
-): PageCall {
-  return { ctx, user, ...at, shown: shownUrl(request), t: requestTranslator(ctx, request, user) };
+): Promise<PageCall> {
+  return { ctx, user, ...at, shown: shownUrl(request), t: await requestTranslator(ctx, request, user) };
 }
 
 export function forbiddenPage(user: ConsoleUser, path: string, tr: Translator) {
@@ -141,15 +141,15 @@ export function consoleTable(ctx: Ctx) {
     render: (call: PageCall) => string | Promise<string>,
   ) {
     routes.get(path, async ({ request, query, params }) => {
-      const user = consoleUser(ctx, request);
+      const user = await consoleUser(ctx, request);
       if (!user)
         return Response.redirect(
           `/login?next=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`,
           302,
         );
-      const call = pageCall(ctx, request, user, { query, params, path });
+      const call = await pageCall(ctx, request, user, { query, params, path });
       if (opts.admin && user.role !== USER_ROLE.admin) return forbiddenPage(user, path, call.t);
-      ctx.ledger.flushAll();
+      await ctx.ledger.flushed();
       const body = await render(call);
       const me = ctx.snapshot.current.usersById.get(user.id);
       const banner =
@@ -170,10 +170,10 @@ export function consoleTable(ctx: Ctx) {
       method,
       path,
       async ({ request, query, params, server }) => {
-        const user = consoleUser(ctx, request);
+        const user = await consoleUser(ctx, request);
         if (!user) return html("", 401, { "HX-Redirect": "/login" });
         if (!sameOrigin(ctx, request)) return html(REFUSED, 403);
-        const call = pageCall(ctx, request, user, { query, params, path });
+        const call = await pageCall(ctx, request, user, { query, params, path });
         let form: Form;
         try {
           form = await readForm(ctx, request, server ?? undefined);
@@ -184,7 +184,7 @@ export function consoleTable(ctx: Ctx) {
         if (!csrfOk(ctx, user, request, form)) return html(REFUSED, 403);
         if (opts.admin && user.role !== USER_ROLE.admin) return html(call.t.t("error.adminsOnly"), 403);
         try {
-          ctx.ledger.flushAll();
+          await ctx.ledger.flushed();
           const ip = requestClientIp(ctx, request, server);
           const r = await handle({ ...call, form, ip });
           const headers: Record<string, string> = {};
@@ -206,9 +206,9 @@ export function consoleTable(ctx: Ctx) {
   /** A fragment for htmx (a dialog, a row): a session is needed, no layout around it. */
   function fragment(path: string, render: (call: PageCall) => string | Promise<string>) {
     routes.get(path, async ({ request, query, params }) => {
-      const user = consoleUser(ctx, request);
+      const user = await consoleUser(ctx, request);
       if (!user) return html("", 401, { "HX-Redirect": "/login" });
-      const call = pageCall(ctx, request, user, { query, params, path });
+      const call = await pageCall(ctx, request, user, { query, params, path });
       try {
         return html(await render(call));
       } catch (e) {

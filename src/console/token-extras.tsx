@@ -210,16 +210,16 @@ export function shareLinks(
 }
 
 /** The caller's own token with its full key; anyone else's (admins too) is "not found". */
-function ownToken({ ctx, user, params }: PageCall) {
+async function ownToken({ ctx, user, params }: PageCall) {
   const id = Number(params.id);
   if (!Number.isSafeInteger(id) || id <= 0) throw notFound(keyed("error.token.notFound", { id: String(params.id) }));
-  const token = getToken(ctx, user, id);
+  const token = await getToken(ctx, user, id);
   if (token.user_id !== user.id) throw notFound(keyed("error.token.notFound", { id }));
-  return { token, key: revealKey(ctx, user, id).key };
+  return { token, key: (await revealKey(ctx, user, id)).key };
 }
 
 /** The models this token can call now: its groups (enabled channels), whitelist and billing mode. */
-function usableModels({ ctx }: PageCall, t: ReturnType<typeof getToken>) {
+function usableModels({ ctx }: PageCall, t: Awaited<ReturnType<typeof getToken>>) {
   const snap = ctx.snapshot.current;
   const mode = t.billing_mode as BillingMode;
   const billable = (m: string) => !(decideBilling(mode, snap.prices.get(m), m) instanceof AppError);
@@ -228,7 +228,7 @@ function usableModels({ ctx }: PageCall, t: ReturnType<typeof getToken>) {
 
 /** The first video model this token can call now (its price is a video price, whatever the billing
  * mode), with the seconds a job of it is made for by default; null when it reaches none. */
-function videoModel({ ctx }: PageCall, t: ReturnType<typeof getToken>) {
+function videoModel({ ctx }: PageCall, t: Awaited<ReturnType<typeof getToken>>) {
   const snap = ctx.snapshot.current;
   const video = (m: string) => snap.prices.get(m)?.video ?? null;
   const [model] = reachableModels(snap.routes, [t.group, ...t.fallback_groups], new Set(t.models), (m) => !!video(m));
@@ -236,8 +236,8 @@ function videoModel({ ctx }: PageCall, t: ReturnType<typeof getToken>) {
 }
 
 export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
-  fragment("/token/:id/example", (call) => {
-    const { token, key } = ownToken(call);
+  fragment("/token/:id/example", async (call) => {
+    const { token, key } = await ownToken(call);
     const publicUrl = readSettings(call.ctx).public_url;
     const models = usableModels(call, token);
     const asked = call.query.model ?? "";
@@ -256,8 +256,8 @@ export function tokenExtras({ fragment }: ReturnType<typeof consoleTable>) {
     }) as string;
   });
 
-  fragment("/token/:id/share", (call) => {
-    const { token, key } = ownToken(call);
+  fragment("/token/:id/share", async (call) => {
+    const { token, key } = await ownToken(call);
     const publicUrl = readSettings(call.ctx).public_url;
     const models = usableModels(call, token);
     const base = publicUrl || ADDRESS_PLACEHOLDER;

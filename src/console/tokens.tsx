@@ -101,73 +101,80 @@ function modelsOf(ctx: PageCall["ctx"], form: Pick<TokenForm, "group" | "fallbac
   return reachableModels(ctx.snapshot.current.routes, chosen, new Set(), () => true);
 }
 
-const dialog = (call: Pick<PageCall, "ctx" | "user" | "t">, form: TokenForm, error?: string) =>
+const dialog = async (call: Pick<PageCall, "ctx" | "user" | "t">, form: TokenForm, error?: string) =>
   TokenDialog({
     form,
     error,
     t: call.t,
-    groups: listGroups(call.ctx, call.user).items,
+    groups: (await listGroups(call.ctx, call.user)).items,
     models: modelsOf(call.ctx, form),
   }) as string;
 
 /** The listing a page (or the page an action came from) shows: its page, size and search. */
-function listing({ ctx, user, t }: Pick<PageCall, "ctx" | "user" | "t">, query: Record<string, string | undefined>) {
+async function listing(
+  { ctx, user, t }: Pick<PageCall, "ctx" | "user" | "t">,
+  query: Record<string, string | undefined>,
+) {
   const paging = readPage({ p: query.p ?? "1", size: query.size ?? "20" });
   const keyword = query.keyword ?? "";
-  const list = listTokens(ctx, user, paging, keyword);
+  const list = await listTokens(ctx, user, paging, keyword);
   return { rows: list.items, total: list.total, page: paging.p, size: paging.size, keyword, t };
 }
 
 /** The footer of the page the browser shows, redrawn out-of-band after a row came or went. */
-const footer = (call: PageCall) =>
-  TokenPager({ ...listing(call, Object.fromEntries(call.shown.searchParams)), oob: true }) as string;
+const footer = async (call: PageCall) =>
+  TokenPager({ ...(await listing(call, Object.fromEntries(call.shown.searchParams))), oob: true }) as string;
 
 export function tokenPages({ page, action, fragment }: ReturnType<typeof consoleTable>) {
-  page("/token", { title: ({ t }) => t("tokens.title") }, (call) => TokenTable(listing(call, call.query)) as string);
+  page(
+    "/token",
+    { title: ({ t }) => t("tokens.title") },
+    async (call) => TokenTable(await listing(call, call.query)) as string,
+  );
   fragment("/token/new", (call) => dialog(call, EMPTY_FORM));
   fragment("/token/models", ({ ctx, query }) => {
     const form = { group: query.group ?? "", fallback1: query.fallback1 ?? "", fallback2: query.fallback2 ?? "" };
     const selected = (query.models ?? "").split(",").filter(Boolean);
     return ModelSelect({ models: modelsOf(ctx, form), selected }) as string;
   });
-  fragment("/token/:id/edit", (call) =>
-    dialog(call, formOf(getToken(call.ctx, call.user, Number(call.params.id)), call.t)),
+  fragment("/token/:id/edit", async (call) =>
+    dialog(call, formOf(await getToken(call.ctx, call.user, Number(call.params.id)), call.t)),
   );
 
-  action("POST", "/token", {}, (call) => {
+  action("POST", "/token", {}, async (call) => {
     try {
-      const { token, key } = createToken(call.ctx, call.user, toInput(call.form, call.t));
+      const { token, key } = await createToken(call.ctx, call.user, toInput(call.form, call.t));
       const row = TokenRow({ t: token, tr: call.t }) as string;
       // table rows cannot stand alone in HTML: htmx takes them out-of-band from inside a <template>
       const oob = `<template><tbody hx-swap-oob="afterbegin:#token-rows">${row}</tbody></template>`;
       const created = NewKeyDialog({ name: token.name, key, t: call.t }) as string;
-      return { html: created + oob + footer(call), toast: call.t.t("tokens.toast.created") };
+      return { html: created + oob + (await footer(call)), toast: call.t.t("tokens.toast.created") };
     } catch (e) {
-      if (isUserError(e)) return { html: dialog(call, echo(call.form), errorText(e, call.t)) };
+      if (isUserError(e)) return { html: await dialog(call, echo(call.form), errorText(e, call.t)) };
       throw e;
     }
   });
-  action("POST", "/token/:id", {}, (call) => {
+  action("POST", "/token/:id", {}, async (call) => {
     const id = Number(call.params.id);
     try {
-      const was = getToken(call.ctx, call.user, id);
-      const token = updateToken(call.ctx, call.user, { id, ...toInput(call.form, call.t, was) });
+      const was = await getToken(call.ctx, call.user, id);
+      const token = await updateToken(call.ctx, call.user, { id, ...toInput(call.form, call.t, was) });
       const row = (TokenRow({ t: token, tr: call.t }) as string).replace("<tr ", '<tr hx-swap-oob="true" ');
       return { html: `<template>${row}</template>`, toast: call.t.t("tokens.toast.saved"), closeDialog: true };
     } catch (e) {
-      if (isUserError(e)) return { html: dialog(call, echo(call.form, id), errorText(e, call.t)) };
+      if (isUserError(e)) return { html: await dialog(call, echo(call.form, id), errorText(e, call.t)) };
       throw e;
     }
   });
-  action("PUT", "/token/:id/status", {}, ({ ctx, user, params, form, t }) => {
-    const token = setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
+  action("PUT", "/token/:id/status", {}, async ({ ctx, user, params, form, t }) => {
+    const token = await setTokenStatus(ctx, user, { id: Number(params.id), status: Number(first(form.status)) });
     return {
       html: TokenRow({ t: token, tr: t }) as string,
       toast: t.t(token.status === TOKEN_STATUS.disabled ? "tokens.toast.disabled" : "tokens.toast.enabled"),
     };
   });
-  action("DELETE", "/token/:id", {}, (call) => {
-    deleteToken(call.ctx, call.user, Number(call.params.id));
-    return { html: footer(call), toast: call.t.t("tokens.toast.deleted") };
+  action("DELETE", "/token/:id", {}, async (call) => {
+    await deleteToken(call.ctx, call.user, Number(call.params.id));
+    return { html: await footer(call), toast: call.t.t("tokens.toast.deleted") };
   });
 }

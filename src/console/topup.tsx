@@ -19,38 +19,41 @@ import { first, type ConsoleTable, type PageCall } from "./route";
 
 type Reader = Pick<PageCall, "ctx" | "user" | "t">;
 
-function history({ ctx, user, t }: Reader, query: Record<string, string | undefined>): HistoryProps {
+async function history({ ctx, user, t }: Reader, query: Record<string, string | undefined>): Promise<HistoryProps> {
   const paging = readPage({ p: query.p ?? "1", size: "20" });
   const name = (query.user ?? "").trim();
   const admin = isAdmin(user);
-  const target = admin && name ? ctx.store.users.byUsername(name) : undefined;
-  const list = admin && name && !target ? { items: [], total: 0 } : topUpHistory(ctx, user, paging, target?.id);
+  const target = admin && name ? await ctx.store.users.byUsername(name) : undefined;
+  const list = admin && name && !target ? { items: [], total: 0 } : await topUpHistory(ctx, user, paging, target?.id);
   return { rows: list.items, total: list.total, page: paging.p, size: paging.size, user: admin ? name : undefined, t };
 }
 
 export function topUpPages({ page, action }: ConsoleTable) {
-  page("/topup", { title: ({ t }) => t("topup.title") }, (call) => {
-    const me = getUser(call.ctx, call.user.id);
+  page("/topup", { title: ({ t }) => t("topup.title") }, async (call) => {
+    const me = await getUser(call.ctx, call.user.id);
     return TopUpPage({
       quota: me.quota,
       unlimited: me.unlimited,
-      history: history(call, call.query),
+      history: await history(call, call.query),
       t: call.t,
     }) as string;
   });
 
-  action("POST", "/topup/redeem", {}, (call) => {
+  action("POST", "/topup/redeem", {}, async (call) => {
     const tr = call.t;
     // the form in the reader's language, whatever it says
     const RedeemForm = (p: { message: { ok: boolean; text: string } }) => RedeemFormView({ ...p, t: tr });
     try {
-      const { quota, user } = redeem(call.ctx, call.user, { key: first(call.form.key) }, call.ip);
+      const { quota, user } = await redeem(call.ctx, call.user, { key: first(call.form.key) }, call.ip);
       const text = tr.t("topup.redeem.added", { amount: tr.money(quota), balance: tr.money(user.quota) });
       return {
         html:
           (RedeemForm({ message: { ok: true, text } }) as string) +
           (BalanceLine({ quota: user.quota, unlimited: user.unlimited, oob: true, t: tr }) as string) +
-          (TopUpHistory({ ...history(call, Object.fromEntries(call.shown.searchParams)), oob: true }) as string),
+          (TopUpHistory({
+            ...(await history(call, Object.fromEntries(call.shown.searchParams))),
+            oob: true,
+          }) as string),
         toast: text,
       };
     } catch (e) {

@@ -45,21 +45,27 @@ function lineOf(job: VideoJobRow, nowMs: number): VideoLine {
 }
 
 /** The user's job with this id, or "not found" (another user's id included). */
-function ownJob(ctx: Ctx, userId: number, id: string | undefined): VideoJobRow {
-  const job = isVideoId(id) ? ctx.store.videos.ofUser(id, userId) : undefined;
+async function ownJob(ctx: Ctx, userId: number, id: string | undefined): Promise<VideoJobRow> {
+  const job = isVideoId(id) ? await ctx.store.videos.ofUser(id, userId) : undefined;
   if (!job) throw notFound(keyed("error.video.notFound", { id: String(id ?? "").slice(0, 80) }));
   return job;
 }
 
 /** The log rows, a video job's row with `watch` (the job's id) while its video can still be watched:
  * the /log row links to it. */
-export function withWatchLinks<R extends { endpoint: string; other: string }>(ctx: Ctx, userId: number, rows: R[]) {
+export async function withWatchLinks<R extends { endpoint: string; other: string }>(
+  ctx: Ctx,
+  userId: number,
+  rows: R[],
+) {
   const now = ctx.clock.nowMs();
-  return rows.map((r): R & { watch?: string } => {
+  const out: (R & { watch?: string })[] = [];
+  for (const r of rows) {
     const id = r.endpoint === VIDEO_LOGS.endpoint ? videoIdOf(r.other) : null;
-    const job = id ? ctx.store.videos.ofUser(id, userId) : undefined;
-    return job && videoKept(job, now) ? { ...r, watch: job.id } : r;
-  });
+    const job = id ? await ctx.store.videos.ofUser(id, userId) : undefined;
+    out.push(job && videoKept(job, now) ? { ...r, watch: job.id } : r);
+  }
+  return out;
 }
 
 /** The job id a video log row names in its details. */
@@ -76,18 +82,18 @@ function videoIdOf(other: string): string | null {
 const MEDIA_TYPE = /^(video|audio|image)\/[\w.+-]+$/i;
 
 export function videoPages({ page, fragment, routes, ctx }: ConsoleTable, rt: Runtime) {
-  page("/videos", { title: ({ t }) => t("videos.title") }, ({ user, query, t }) => {
+  page("/videos", { title: ({ t }) => t("videos.title") }, async ({ user, query, t }) => {
     const now = ctx.clock.nowMs();
     const jobId = firstParam(query.job);
     if (jobId) {
       // one job (a /log row's link); an id that is not the user's shows none
-      const job = isVideoId(jobId) ? ctx.store.videos.ofUser(jobId, user.id) : undefined;
+      const job = isVideoId(jobId) ? await ctx.store.videos.ofUser(jobId, user.id) : undefined;
       return VideosPage({ lines: job ? [lineOf(job, now)] : [], one: true, links: {}, t }) as string;
     }
     const afterId = firstParam(query.after);
-    const after = isVideoId(afterId) ? ctx.store.videos.ofUser(afterId, user.id) : undefined;
+    const after = isVideoId(afterId) ? await ctx.store.videos.ofUser(afterId, user.id) : undefined;
     const size = Math.min(100, Math.max(1, Math.floor(Number(firstParam(query.size))) || PAGE_SIZE));
-    const rows = ctx.store.videos.list(user.id, { after, limit: size + 1, order: "desc" });
+    const rows = await ctx.store.videos.list(user.id, { after, limit: size + 1, order: "desc" });
     const shown = rows.slice(0, size);
     const href = (more: Record<string, string>) => {
       const q = new URLSearchParams(more);
@@ -101,25 +107,25 @@ export function videoPages({ page, fragment, routes, ctx }: ConsoleTable, rt: Ru
     return VideosPage({ lines: shown.map((j) => lineOf(j, now)), one: false, links, t }) as string;
   });
 
-  fragment("/videos/:id/row", ({ user, params, t }) => {
-    const job = ownJob(ctx, user.id, params.id);
-    if (!isFinal(job.state as VideoState)) rt.videos.early(job);
+  fragment("/videos/:id/row", async ({ user, params, t }) => {
+    const job = await ownJob(ctx, user.id, params.id);
+    if (!isFinal(job.state as VideoState)) await rt.videos.early(job);
     return VideoRow({ v: lineOf(job, ctx.clock.nowMs()), tr: t }) as string;
   });
 
   routes.get("/videos/:id/content", async ({ request, params }) => {
-    const user = consoleUser(ctx, request);
+    const user = await consoleUser(ctx, request);
     const url = new URL(request.url);
     if (!user) return Response.redirect(`/login?next=${encodeURIComponent(url.pathname)}`, 302);
     try {
-      const res = await videoContent(rt, ownJob(ctx, user.id, params.id), url.searchParams.get("variant"));
+      const res = await videoContent(rt, await ownJob(ctx, user.id, params.id), url.searchParams.get("variant"));
       const headers = new Headers(res.headers);
       if (!MEDIA_TYPE.test(headers.get("content-type") ?? "")) headers.set("content-type", "application/octet-stream");
       headers.set("cache-control", "private");
       return new Response(res.body, { status: res.status, headers });
     } catch (e) {
       const err = asAppError(e, `console GET ${url.pathname}`);
-      const text = errorText(err, requestTranslator(ctx, request, user));
+      const text = errorText(err, await requestTranslator(ctx, request, user));
       return new Response(text, { status: err.status, headers: { "content-type": "text/plain; charset=utf-8" } });
     }
   });

@@ -9,11 +9,11 @@ import { authenticate, SESSION_COOKIE } from "../services/auth";
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-function allowed(rt: Runtime, request: Request): boolean {
+async function allowed(rt: Runtime, request: Request): Promise<boolean> {
   const bearer = accessTokenFrom(request.headers.get("authorization"));
   if (rt.metricsToken && bearer && same(bearer, rt.metricsToken)) return true;
   try {
-    const actor = authenticate(rt.ctx, {
+    const actor = await authenticate(rt.ctx, {
       accessToken: bearer,
       sessionId: parseCookies(request.headers.get("cookie"))[SESSION_COOKIE],
     });
@@ -24,8 +24,8 @@ function allowed(rt: Runtime, request: Request): boolean {
 }
 
 export const metricsRoute = (rt: Runtime) =>
-  new Elysia().get("/metrics", ({ request }) => {
-    if (!allowed(rt, request))
+  new Elysia().get("/metrics", async ({ request }) => {
+    if (!(await allowed(rt, request)))
       return new Response("metrics need an admin's access token or the scrape token\n", { status: 401 });
     const now = rt.ctx.clock.nowMs();
     const breakers = [...rt.ctx.snapshot.current.channelsById.keys()].map((channel) => ({

@@ -97,8 +97,8 @@ function ranking(ctx: Ctx, dim: Dim, p: Period, top: number, total: HourlySums, 
   };
 }
 
-export function adminDashboard(ctx: Ctx, input: DashboardInput) {
-  ctx.ledger.flushAll(); // calls that have finished are in the rollups
+export async function adminDashboard(ctx: Ctx, input: DashboardInput) {
+  await ctx.ledger.flushed(); // calls that have finished are in the rollups
   const p = readPeriod(ctx, input);
   const store = hourlyReads(ctx.db);
   const hours = store.perHour(p.start, p.end);

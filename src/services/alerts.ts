@@ -76,33 +76,38 @@ export class Alerts {
     setTimeout(() => this.drain(), 0);
   }
 
-  private drain() {
+  private async drain() {
     this.scheduled = false;
     for (const e of this.queue.splice(0)) {
       try {
-        this.dispatch(e, readSettings(this.ctx));
+        await this.dispatch(e, readSettings(this.ctx));
       } catch (err) {
         console.error(`alert ${e.kind}: could not be queued:`, (err as Error).message);
       }
     }
   }
 
-  private dispatch(e: Event, s: Settings) {
+  private async dispatch(e: Event, s: Settings) {
     const now = this.ctx.now();
     const userId = e.kind === "balance_low" ? e.userId : null;
-    const route = userId === null ? this.adminRoute(s) : this.userRoute(userId, s);
+    const route = userId === null ? this.adminRoute(s) : await this.userRoute(userId, s);
     if (!route) return;
     const subject = e.kind === "balance_low" ? "" : `channel:${e.channel.id}`;
     const limit =
       userId === null
         ? { count: s.alert_admin_limit, windowSeconds: s.alert_admin_window_minutes * 60 }
         : { count: s.alert_user_limit, windowSeconds: s.alert_user_window_minutes * 60 };
-    const sent = this.ctx.store.alerts.sentSince(e.kind, userId, subject, now - limit.windowSeconds);
-    const message = this.message(e, now);
+    const sent = await this.ctx.store.alerts.sentSince(e.kind, userId, subject, now - limit.windowSeconds);
+    const message = await this.message(e, now);
     const row = { kind: e.kind, userId, subject, destination: route.destination, host: hostOf(route.url) };
-    const id = this.ctx.store.alerts.start({ ...row, title: message.title, createdAt: now });
+    const id = await this.ctx.store.alerts.start({ ...row, title: message.title, createdAt: now });
     if (!shouldSend(e.kind, sent, now, limit)) {
-      this.ctx.store.alerts.finish(id, "suppressed", 0, `limit: ${limit.count} per ${limit.windowSeconds / 60} min`);
+      await this.ctx.store.alerts.finish(
+        id,
+        "suppressed",
+        0,
+        `limit: ${limit.count} per ${limit.windowSeconds / 60} min`,
+      );
       return;
     }
     const p = this.deliver(id, e.kind, route, message).finally(() => this.inflight.delete(p));
@@ -110,16 +115,16 @@ export class Alerts {
   }
 
   /** In the recipient's language and currency: the user's own, else the server's (the admin's). */
-  private message(e: Event, now: number): AlertMessage {
+  private async message(e: Event, now: number): Promise<AlertMessage> {
     if (e.kind !== "balance_low")
       return channelMessage(e.kind, e.channel, e.detail, now, readerFor(this.ctx, undefined));
-    const user = this.ctx.store.users.byId(e.userId);
+    const user = await this.ctx.store.users.byId(e.userId);
     const name = user?.username ?? `user ${e.userId}`;
     return balanceLowMessage(name, e.balance, e.threshold, now, readerFor(this.ctx, user));
   }
 
-  private userRoute(userId: number, s: Settings): Route | null {
-    const u = this.ctx.store.users.byId(userId);
+  private async userRoute(userId: number, s: Settings): Promise<Route | null> {
+    const u = await this.ctx.store.users.byId(userId);
     if (u?.notifyType !== "webhook" || !u.webhookUrl) return null;
     const secret = u.webhookSecretSealed ? this.ctx.keys.unseal(u.webhookSecretSealed) : "";
     const policy = { publicOnly: true, allowLoopback: s.alerts_allow_loopback_for_tests };
@@ -151,12 +156,12 @@ export class Alerts {
       await Bun.sleep(retryDelayMs(attempt));
     }
     console.error(`alert ${id} (${kind}) to ${hostOf(route.url)} failed after ${attempt} attempt(s): ${lastError}`);
-    this.finish(id, "failed", attempt, lastError);
+    await this.finish(id, "failed", attempt, lastError);
   }
 
-  private finish(id: number, status: "delivered" | "failed", attempts: number, error: string) {
+  private async finish(id: number, status: "delivered" | "failed", attempts: number, error: string) {
     try {
-      this.ctx.store.alerts.finish(id, status, attempts, error);
+      await this.ctx.store.alerts.finish(id, status, attempts, error);
     } catch (e) {
       console.error(`alert ${id}: could not record the outcome:`, (e as Error).message);
     }

@@ -50,7 +50,7 @@ export async function login(ctx: Ctx, input: unknown, ip: string) {
   // counted as failed before the slow check, so parallel guesses cannot pass a limit
   const verdict = throttle.begin(ip, username, Date.now());
   if (!verdict.ok) throw tooManyAttempts(verdict);
-  const user = ctx.store.users.byUsername(username);
+  const user = await ctx.store.users.byUsername(username);
   // verify against a dummy hash for unknown users, so timing does not reveal which usernames exist
   dummyHash ??= await Bun.password.hash(newAccessToken(), { algorithm: "argon2id" });
   const ok = await Bun.password.verify(password, user?.passwordHash ?? dummyHash);
@@ -58,22 +58,25 @@ export async function login(ctx: Ctx, input: unknown, ip: string) {
   throttle.succeeded(verdict.attempt);
   if (user.status !== USER_STATUS.enabled) throw forbidden(keyed("login.disabled"));
   const sessionId = newSessionId();
-  ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);
+  await ctx.store.sessions.insert(sha256Hex(sessionId), user.id, ctx.now() + SESSION_TTL_SEC);
   return { sessionId, user: userView(ctx, user) };
 }
 
-export function logout(ctx: Ctx, sessionId: string | undefined) {
-  if (sessionId) ctx.store.sessions.delete(sha256Hex(sessionId));
+export async function logout(ctx: Ctx, sessionId: string | undefined) {
+  if (sessionId) await ctx.store.sessions.delete(sha256Hex(sessionId));
 }
 
 /** The enabled user behind a session cookie or an access token, or null. */
-export function authenticate(ctx: Ctx, cred: { sessionId?: string; accessToken?: string }): Actor | null {
+export async function authenticate(
+  ctx: Ctx,
+  cred: { sessionId?: string; accessToken?: string },
+): Promise<Actor | null> {
   let user: UserRow | undefined;
   if (cred.accessToken) {
-    user = ctx.store.users.byAccessTokenHash(ctx.keys.hash(cred.accessToken));
+    user = await ctx.store.users.byAccessTokenHash(ctx.keys.hash(cred.accessToken));
   } else if (cred.sessionId) {
-    const session = ctx.store.sessions.get(sha256Hex(cred.sessionId));
-    if (session && session.expiresAt > ctx.now()) user = ctx.store.users.byId(session.userId);
+    const session = await ctx.store.sessions.get(sha256Hex(cred.sessionId));
+    if (session && session.expiresAt > ctx.now()) user = await ctx.store.users.byId(session.userId);
   }
   if (!user) return null;
   if (user.status !== USER_STATUS.enabled) throw forbidden(keyed("login.disabled"));
@@ -81,12 +84,12 @@ export function authenticate(ctx: Ctx, cred: { sessionId?: string; accessToken?:
 }
 
 /** Creates or replaces the caller's access token; the plaintext is returned this once. */
-export function rotateAccessToken(ctx: Ctx, actor: Actor) {
+export async function rotateAccessToken(ctx: Ctx, actor: Actor) {
   const token = newAccessToken();
-  const row = ctx.store.users.update(actor.id, { accessTokenHash: ctx.keys.hash(token) })!;
+  const row = (await ctx.store.users.update(actor.id, { accessTokenHash: ctx.keys.hash(token) }))!;
   return { access_token: token, user: userView(ctx, row) };
 }
 
-export function sweepExpiredSessions(ctx: Ctx) {
-  ctx.store.sessions.deleteExpired(ctx.now());
+export async function sweepExpiredSessions(ctx: Ctx) {
+  await ctx.store.sessions.deleteExpired(ctx.now());
 }

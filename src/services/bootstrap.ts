@@ -10,10 +10,10 @@ import { seedVideoPrices } from "./video-prices";
 import { createUser } from "./users";
 
 export async function bootstrap(ctx: Ctx, config: Config): Promise<{ adminPassword: string | null }> {
-  seedSettings(ctx, config);
-  seedPrices(ctx);
-  seedVideoPrices(ctx);
-  if (ctx.store.users.count() > 0) return { adminPassword: null };
+  await seedSettings(ctx, config);
+  await seedPrices(ctx);
+  await seedVideoPrices(ctx);
+  if ((await ctx.store.users.count()) > 0) return { adminPassword: null };
   const password = config.adminPassword ?? randomBase62(20);
   // the operator's own account: an unlimited balance, so they are never blocked by their own billing
   await createUser(ctx, { username: "admin", password, role: USER_ROLE.admin }, { unlimited: true });

@@ -31,11 +31,11 @@ export function rollCaller(ctx: Budget, token: TokenEntry, user: UserEntry) {
 /** Rolls every token and user whose period has ended and writes the rolls: before the database is read,
  * and before a service changes a balance (a credit then lands in the current period, rather than
  * being replaced by a later roll). */
-export function rollDue(ctx: Budget) {
+export async function rollDue(ctx: Budget) {
   let rolled = false;
   for (const t of ctx.snapshot.current.tokensByHash.values()) if (rollToken(ctx, t)) rolled = true;
   for (const u of ctx.snapshot.current.usersById.values()) if (rollUser(ctx, u)) rolled = true;
-  if (rolled) ctx.ledger.flushAll();
+  if (rolled) await ctx.ledger.flushed();
 }
 
 /** When an account's balance comes back next (unix s), or null without a period. */

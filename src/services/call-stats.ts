@@ -250,7 +250,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : Math.round((s[m - 1] + s[m]) / 2);
 };
 
-export function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
+export async function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
   const usage = usageStore(ctx.db);
   const today = isoDay(now);
   const since = (days: number) => isoDay(now - (days - 1) * DAY_MS);
@@ -267,7 +267,7 @@ export function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
     .latest(actor.id, SAMPLE_ROWS)
     .filter((r) => r.createdAt >= from && (r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error));
   const ok = calls.filter((r) => r.type === LOG_TYPE.consume);
-  const user = getUser(ctx, actor.id);
+  const user = await getUser(ctx, actor.id);
   return {
     balance: {
       unlimited: user.unlimited,

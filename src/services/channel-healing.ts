@@ -12,15 +12,15 @@ import type { Ctx } from "./context";
 /** One probe's result: which key, whether it passed, and the cause in words when it failed. */
 export type ProbeResultOf = { index: number; ok: boolean; cause: string };
 
-export function recordHealing(
+export async function recordHealing(
   ctx: Ctx,
   channel: { id: number; keysSealed: string },
   results: ProbeResultOf[],
-): Healed | null {
+): Promise<Healed | null> {
   if (!results.length) return null;
   const at = ctx.now();
-  const healed = ctx.tx(() => {
-    const row = ctx.store.channels.byId(channel.id);
+  const healed = await ctx.tx(async () => {
+    const row = await ctx.store.channels.byId(channel.id);
     if (!row || row.keysSealed !== channel.keysSealed || row.status === CHANNEL_STATUS.disabled) return null;
     const h = applyProbes(row.status, JSON.parse(row.keyStates) as KeyState[], results);
     const failed = results.find((r) => !r.ok);
@@ -33,7 +33,7 @@ export function recordHealing(
       ...(failed ? { last_error: cause, last_error_at: at } : {}),
       ...(h.passed ? { breaker: "closed", open_until: 0, recent_failures: 0, last_ok_at: at } : {}),
     };
-    ctx.store.channels.update(channel.id, {
+    await ctx.store.channels.update(channel.id, {
       health: JSON.stringify(health),
       ...(h.passed
         ? {

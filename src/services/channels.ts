@@ -116,15 +116,16 @@ function unpricedWarning(ctx: Ctx, models: string[]): string[] {
   ];
 }
 
-function findChannel(ctx: Ctx, id: number) {
-  const row = ctx.store.channels.byId(id);
+async function findChannel(ctx: Ctx, id: number) {
+  const row = await ctx.store.channels.byId(id);
   if (!row) throw notFound(keyed("error.channel.notFound", { id }));
   return row;
 }
 
 /** Every group must exist; called inside the write transaction so a concurrent delete cannot slip by. */
-function checkGroups(ctx: Ctx, groups: string[]) {
-  const missing = groups.find((g) => !ctx.store.groups.get(g));
+async function checkGroups(ctx: Ctx, groups: string[]) {
+  const known = new Set((await ctx.store.groups.all()).map((g) => g.name));
+  const missing = groups.find((g) => !known.has(g));
   if (missing !== undefined) throw invalidField("group", keyed("error.group.missing", { group: missing }));
 }
 
@@ -208,12 +209,12 @@ function newKeyColumns(ctx: Ctx, current: ChannelRow, keys: string[], status: Ch
   return { ...freshHealth(ctx, current, keys.length), ...keyColumns(ctx, keys), ...back };
 }
 
-export function createChannel(ctx: Ctx, input: unknown) {
+export async function createChannel(ctx: Ctx, input: unknown) {
   const c = validate(ChannelCreate, input);
   checkTypeFields(c.type, c.api_version);
   const notes: string[] = [];
-  const row = ctx.tx(() => {
-    checkGroups(ctx, c.group);
+  const row = await ctx.tx(async () => {
+    await checkGroups(ctx, c.group);
     const columns = { ...(toColumns(c) as Required<ChannelPatch>), baseUrl: baseUrlColumn(undefined, c, notes)! };
     return ctx.store.channels.insert({ ...columns, ...keyColumns(ctx, c.key), status: c.status });
   });
@@ -221,21 +222,21 @@ export function createChannel(ctx: Ctx, input: unknown) {
   return view(ctx, row, notes);
 }
 
-export function listChannels(ctx: Ctx, page: Page, keyword = "", order: ChannelOrder = "newest") {
-  const { items, total } = ctx.store.channels.page(keyword.trim(), page.offset, page.size, order);
+export async function listChannels(ctx: Ctx, page: Page, keyword = "", order: ChannelOrder = "newest") {
+  const { items, total } = await ctx.store.channels.page(keyword.trim(), page.offset, page.size, order);
   return { items: items.map((row) => view(ctx, row)), total, page: page.p, page_size: page.size };
 }
 
 /** Every channel in id order (the CLI's list). */
-export const allChannels = (ctx: Ctx) => ctx.store.channels.all().map((row) => view(ctx, row));
+export const allChannels = async (ctx: Ctx) => (await ctx.store.channels.all()).map((row) => view(ctx, row));
 
-export const getChannel = (ctx: Ctx, id: number) => view(ctx, findChannel(ctx, id));
+export const getChannel = async (ctx: Ctx, id: number) => view(ctx, await findChannel(ctx, id));
 
-function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
+async function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
   const notes: string[] = [];
-  const row = ctx.tx(() => {
-    const current = findChannel(ctx, c.id);
-    if (c.group) checkGroups(ctx, c.group);
+  const row = await ctx.tx(async () => {
+    const current = await findChannel(ctx, c.id);
+    if (c.group) await checkGroups(ctx, c.group);
     checkTypeFields(c.type ?? current.type, c.api_version ?? current.apiVersion);
     // new-api's edit form sends key "" when the keys are left alone: no keys means keep them.
     // New keys come last: their fresh states win over the reset that enabling would do to the old ones.
@@ -248,7 +249,7 @@ function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean) {
       ...statusColumns(ctx, current, c.status, forceEnable),
       ...keys,
     };
-    return ctx.store.channels.update(c.id, patch)!;
+    return (await ctx.store.channels.update(c.id, patch))!;
   });
   ctx.snapshot.reloadChannels();
   return view(ctx, row, notes);
@@ -264,9 +265,9 @@ export const setChannelStatus = (ctx: Ctx, input: unknown) =>
  * server when the CLI tested), ends the cooldown of keys out of credit, and re-enables a channel
  * disabled automatically (3; never one an admin disabled) with every key usable again; a failure is
  * saved as the channel's last failure. True when re-enabled. */
-export function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: string): boolean {
-  const reenabled = ctx.tx(() => {
-    const current = ctx.store.channels.byId(id);
+export async function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: string): Promise<boolean> {
+  const reenabled = await ctx.tx(async () => {
+    const current = await ctx.store.channels.byId(id);
     if (!current) return false;
     const at = ctx.now();
     if (!ok) {
@@ -285,7 +286,7 @@ export function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: strin
     const keys = current.status === CHANNEL_STATUS.autoDisabled ? {} : { keyStates: JSON.stringify(states) };
     const back =
       current.status === CHANNEL_STATUS.autoDisabled ? { status: CHANNEL_STATUS.enabled, statusReason: "" } : {};
-    ctx.store.channels.update(id, { ...fresh, ...keys, health: JSON.stringify({ last_ok_at: at }), ...back });
+    await ctx.store.channels.update(id, { ...fresh, ...keys, health: JSON.stringify({ last_ok_at: at }), ...back });
     return current.status === CHANNEL_STATUS.autoDisabled;
   });
   ctx.snapshot.reloadChannels();
@@ -295,7 +296,7 @@ export function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause: strin
 /** At server start breakers are closed: what a previous run saved of them no longer holds. */
 export const forgetSavedBreakers = (ctx: Ctx) => clearSavedBreakers(ctx.db);
 
-export function deleteChannel(ctx: Ctx, id: number) {
-  if (!ctx.store.channels.delete(id)) throw notFound(keyed("error.channel.notFound", { id }));
+export async function deleteChannel(ctx: Ctx, id: number) {
+  if (!(await ctx.store.channels.delete(id))) throw notFound(keyed("error.channel.notFound", { id }));
   ctx.snapshot.reloadChannels();
 }

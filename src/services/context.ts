@@ -17,13 +17,15 @@ import { redemptionStore } from "../store/redemptions";
 import { videoStore } from "../store/videos";
 import { logStore } from "../store/logs";
 import { ensureDataDir, loadSecret } from "../store/secret";
+import { asyncStore, type Async } from "../store/async-store";
+import { SqliteTx } from "../store/sqlite-tx";
 import { sessionStore } from "../store/sessions";
 import { settingStore } from "../store/settings";
 import { tokenStore } from "../store/tokens";
 import { userStore } from "../store/users";
 import { ChannelLatencies } from "../core/latency";
 import { makeClock } from "./clock";
-import { parseSettings, relaySettings } from "./settings";
+import { parseSettings } from "./settings";
 import { SnapshotHolder } from "./snapshot";
 
 /** What the seeded default group says about itself (the models it serves are shown beside it). */
@@ -42,7 +44,7 @@ export function openContext(config: Config) {
   // create the file 0600 first: SQLite gives its -wal and -shm files the same mode
   closeSync(openSync(dbPath, "a", 0o600));
   const db: Db = openDatabase(dbPath);
-  const store = {
+  const sync = {
     users: userStore(db),
     tokens: tokenStore(db),
     groups: groupStore(db),
@@ -55,18 +57,21 @@ export function openContext(config: Config) {
     redemptions: redemptionStore(db),
     videos: videoStore(db),
   };
-  store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
+  sync.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited
-  if (store.groups.get("default")?.description === "Default group: every model, multiplier 1")
-    store.groups.update("default", { description: DEFAULT_GROUP_DESCRIPTION });
-  const ledger = new Ledger(db);
+  if (sync.groups.get("default")?.description === "Default group: every model, multiplier 1")
+    sync.groups.update("default", { description: DEFAULT_GROUP_DESCRIPTION });
+  // the ledger's queue is written before a transaction begins, so a balance read inside is the true one
+  const gate = new SqliteTx(db.$client, () => ledger.flushAll());
+  const ledger = new Ledger(db, undefined, gate);
+  const store = asyncStores(sync, gate);
   const snapshot = new SnapshotHolder({
-    tokens: store.tokens.all,
-    users: store.users.all,
-    groups: store.groups.all,
-    channels: store.channels.all,
-    prices: store.prices.all,
-    relay: () => relaySettings(parseSettings(store.settings.all())),
+    tokens: sync.tokens.all,
+    users: sync.users.all,
+    groups: sync.groups.all,
+    channels: sync.channels.all,
+    prices: sync.prices.all,
+    settings: () => parseSettings(sync.settings.all()),
     unseal: (sealed) => keys.unseal(sealed),
     version: configVersion(db),
     // balances in memory run ahead of the database by what the ledger has queued: write it first
@@ -94,14 +99,19 @@ export function openContext(config: Config) {
     /** unix seconds (budget periods, expiry, the alert limit, views) */
     now: () => Math.floor(clock.nowMs() / 1000),
     /** one transaction that takes the write lock first (read-then-write safe across processes);
-     * the ledger's queue is written before, so a balance read in `fn` is the true one */
-    tx: <T>(fn: () => T): T => {
-      ledger.flushAll();
-      return db.$client.transaction(fn).immediate();
-    },
+     * the ledger's queue is written before, so a balance read in `fn` is the true one. `fn` awaits only
+     * store calls (store/sqlite-tx.ts) */
+    tx: <T>(fn: () => Promise<T> | T): Promise<T> => gate.run(fn),
     close() {
       snapshot.stop();
       db.$client.close();
     },
+  };
+}
+
+/** Every store of `sync` with methods that answer promises. */
+function asyncStores<S extends Record<string, Record<string, (...a: any[]) => any>>>(sync: S, gate: SqliteTx) {
+  return Object.fromEntries(Object.entries(sync).map(([k, s]) => [k, asyncStore(s, gate)])) as {
+    [K in keyof S]: Async<S[K]>;
   };
 }

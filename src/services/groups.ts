@@ -52,18 +52,18 @@ export const groupView = (g: GroupRow) => ({
 });
 
 /** Admins see every group; users see the ones they may pick (and always "default"). */
-export function listGroups(ctx: Ctx, actor: Actor) {
-  const rows = ctx.store.groups.all();
+export async function listGroups(ctx: Ctx, actor: Actor) {
+  const rows = await ctx.store.groups.all();
   const items = (actor.role === USER_ROLE.admin ? rows : rows.filter((g) => g.selectable || g.name === "default")).map(
     groupView,
   );
   return { items, total: items.length, page: 1, page_size: items.length };
 }
 
-export function createGroup(ctx: Ctx, input: unknown) {
+export async function createGroup(ctx: Ctx, input: unknown) {
   const g = validate(GroupCreate, input);
-  const row = ctx.tx(() => {
-    if (ctx.store.groups.get(g.name)) throw conflict(keyed("error.group.exists", { group: g.name }));
+  const row = await ctx.tx(async () => {
+    if (await ctx.store.groups.get(g.name)) throw conflict(keyed("error.group.exists", { group: g.name }));
     return ctx.store.groups.insert({
       name: g.name,
       description: g.description,
@@ -76,9 +76,9 @@ export function createGroup(ctx: Ctx, input: unknown) {
   return groupView(row);
 }
 
-export function updateGroup(ctx: Ctx, name: string, input: unknown) {
+export async function updateGroup(ctx: Ctx, name: string, input: unknown) {
   const g = validate(GroupUpdate, input);
-  const row = ctx.store.groups.update(name, {
+  const row = await ctx.store.groups.update(name, {
     description: g.description,
     multiplierMicros: g.multiplier,
     selectable: g.selectable,
@@ -89,15 +89,15 @@ export function updateGroup(ctx: Ctx, name: string, input: unknown) {
   return groupView(row);
 }
 
-export function deleteGroup(ctx: Ctx, name: string) {
+export async function deleteGroup(ctx: Ctx, name: string) {
   if (name === "default") throw conflict(keyed("error.group.keepDefault"));
-  ctx.tx(() => {
-    if (!ctx.store.groups.get(name)) throw notFound(keyed("error.group.notFound", { group: name }));
-    const use = ctx.store.groups.usage(name);
+  await ctx.tx(async () => {
+    if (!(await ctx.store.groups.get(name))) throw notFound(keyed("error.group.notFound", { group: name }));
+    const use = await ctx.store.groups.usage(name);
     if (use.tokens || use.channels) {
       throw conflict(keyed("error.group.inUse", { group: name, tokens: use.tokens, channels: use.channels }));
     }
-    ctx.store.groups.delete(name);
+    await ctx.store.groups.delete(name);
   });
   ctx.snapshot.reloadGroups();
 }

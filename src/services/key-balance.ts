@@ -51,10 +51,10 @@ function day(value: string | null, name: string, shift = 0): string | undefined 
 
 /** GET /v1/dashboard/billing/usage: spend from start_date up to end_date (exclusive, as OpenAI's),
  * in US cents: the key's own for a limited token, its owner's for an unlimited one. */
-export function billingUsage(ctx: Ctx, token: TokenEntry, query: URLSearchParams) {
+export async function billingUsage(ctx: Ctx, token: TokenEntry, query: URLSearchParams) {
   const fromDay = day(query.get("start_date"), "start_date");
   const toDay = day(query.get("end_date"), "end_date", -1);
-  ctx.ledger.flushAll(); // calls that have finished are in the rollups
+  await ctx.ledger.flushed(); // calls that have finished are in the rollups
   const sums = usageStore(ctx.db).sums({
     userId: token.userId,
     fromDay,

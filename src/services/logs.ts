@@ -87,8 +87,8 @@ export function logFilter(actor: Actor, query: unknown, self: boolean): LogFilte
   };
 }
 
-export function listLogs(ctx: Ctx, actor: Actor, query: unknown, page: Page, self: boolean) {
-  const { items, total } = ctx.store.logs.page(logFilter(actor, query, self), page.offset, page.size);
+export async function listLogs(ctx: Ctx, actor: Actor, query: unknown, page: Page, self: boolean) {
+  const { items, total } = await ctx.store.logs.page(logFilter(actor, query, self), page.offset, page.size);
   // an attempt's cause names the upstream's host: for admins only
   const view = isAdmin(actor) ? logView : (l: LogRow) => withoutCauses(logView(l));
   return { items: items.map(view), total, page: page.p, page_size: page.size };

@@ -36,27 +36,28 @@ export const rowPrice = (r: PriceRow): MicroPrice =>
     per_call: r.perCallMicros,
   });
 
-export const removedModels = (ctx: Ctx) => new Set((ctx.store.settings.get(REMOVED) as string[] | undefined) ?? []);
+export const removedModels = async (ctx: Ctx) =>
+  new Set(((await ctx.store.settings.get(REMOVED)) as string[] | undefined) ?? []);
 
-function setRemoved(ctx: Ctx, models: Set<string>) {
-  ctx.store.settings.set(REMOVED, [...models].sort());
+async function setRemoved(ctx: Ctx, models: Set<string>) {
+  await ctx.store.settings.set(REMOVED, [...models].sort());
 }
 
 /** An admin deleted a price: a catalog model stays out of "apply all" from now on. */
-export function noteRemoved(ctx: Ctx, model: string) {
+export async function noteRemoved(ctx: Ctx, model: string) {
   if (!catalogIndex(ctx.catalog).has(model)) return;
-  setRemoved(ctx, removedModels(ctx).add(model));
+  await setRemoved(ctx, (await removedModels(ctx)).add(model));
 }
 
 /** An admin priced a model again, or applied its catalog price: it is no longer a removal. */
-export function forgetRemoved(ctx: Ctx, models: string[]) {
-  const removed = removedModels(ctx);
-  if (models.some((m) => removed.delete(m))) setRemoved(ctx, removed);
+export async function forgetRemoved(ctx: Ctx, models: string[]) {
+  const removed = await removedModels(ctx);
+  if (models.some((m) => removed.delete(m))) await setRemoved(ctx, removed);
 }
 
-function writeCatalogPrices(ctx: Ctx, entries: CatalogEntry[]) {
+async function writeCatalogPrices(ctx: Ctx, entries: CatalogEntry[]) {
   const holdCapTokens = readSettings(ctx).default_hold_cap_tokens;
-  ctx.store.prices.putMany(
+  await ctx.store.prices.putMany(
     entries.map((e) => ({
       model: e.model,
       inputMicros: e.input ?? null,
@@ -72,12 +73,12 @@ function writeCatalogPrices(ctx: Ctx, entries: CatalogEntry[]) {
 
 /** Seeded rows of a table from before the catalog that an admin never edited become the catalog's;
  * seeded models an admin deleted count as removed. */
-function adoptLegacySeed(ctx: Ctx) {
+async function adoptLegacySeed(ctx: Ctx) {
   const usd = (v: string | undefined) => (v === undefined ? null : parseMicros(v));
   const unedited: string[] = [];
-  const removed = removedModels(ctx);
+  const removed = await removedModels(ctx);
   for (const s of LEGACY_SEED_PRICES) {
-    const row = ctx.store.prices.get(s.model);
+    const row = await ctx.store.prices.get(s.model);
     if (!row) removed.add(s.model);
     else if (
       samePrice(rowPrice(row), {
@@ -90,22 +91,22 @@ function adoptLegacySeed(ctx: Ctx) {
     )
       unedited.push(s.model);
   }
-  ctx.store.prices.markCatalog(unedited);
-  setRemoved(ctx, removed);
+  await ctx.store.prices.markCatalog(unedited);
+  await setRemoved(ctx, removed);
 }
 
 /** At every start: the first prices every catalog model; a table from before the catalog is adopted
  * once (its diff is then the admin's to apply). */
-export function seedPrices(ctx: Ctx) {
-  if (ctx.store.settings.has(VERSION)) return;
-  ctx.tx(() => {
-    if (ctx.store.settings.has(SEEDED)) {
-      adoptLegacySeed(ctx);
-      ctx.store.settings.set(VERSION, "legacy-seed");
+export async function seedPrices(ctx: Ctx) {
+  if (await ctx.store.settings.has(VERSION)) return;
+  await ctx.tx(async () => {
+    if (await ctx.store.settings.has(SEEDED)) {
+      await adoptLegacySeed(ctx);
+      await ctx.store.settings.set(VERSION, "legacy-seed");
     } else {
-      writeCatalogPrices(ctx, ctx.catalog.entries);
-      ctx.store.settings.set(SEEDED, true);
-      ctx.store.settings.set(VERSION, ctx.catalog.version);
+      await writeCatalogPrices(ctx, ctx.catalog.entries);
+      await ctx.store.settings.set(SEEDED, true);
+      await ctx.store.settings.set(VERSION, ctx.catalog.version);
     }
   });
   ctx.snapshot.reloadPrices();
@@ -117,19 +118,20 @@ const usdView = (p: MicroPrice) =>
     string | null
   >;
 
-function diffNow(ctx: Ctx) {
+async function diffNow(ctx: Ctx) {
   const table = new Map<string, TablePrice>(
-    ctx.store.prices
-      .all()
-      .map((r) => [r.model, { ...rowPrice(r), source: r.source === "catalog" ? "catalog" : "admin" }]),
+    (await ctx.store.prices.all()).map((r) => [
+      r.model,
+      { ...rowPrice(r), source: r.source === "catalog" ? "catalog" : "admin" },
+    ]),
   );
   const catalog = ctx.catalog.entries.map((e) => ({ model: e.model, price: entryPrice(e) }));
-  return { table, ...catalogDiff(catalog, table, removedModels(ctx)) };
+  return { table, ...catalogDiff(catalog, table, await removedModels(ctx)) };
 }
 
 /** The catalog, where the table's prices come from, and what applying it would change. */
-export function catalogStatus(ctx: Ctx) {
-  const { table, items, same } = diffNow(ctx);
+export async function catalogStatus(ctx: Ctx) {
+  const { table, items, same } = await diffNow(ctx);
   const byModel = catalogIndex(ctx.catalog);
   const sources = { catalog: 0, admin: 0 };
   for (const row of table.values()) sources[row.source]++;
@@ -139,7 +141,7 @@ export function catalogStatus(ctx: Ctx) {
     resolved_at: ctx.catalog.resolved_at,
     source: ctx.catalog.source,
     models: ctx.catalog.entries.length,
-    applied_version: (ctx.store.settings.get(VERSION) as string | undefined) ?? null,
+    applied_version: ((await ctx.store.settings.get(VERSION)) as string | undefined) ?? null,
     prices: { total: table.size, ...sources },
     summary: { same, new: count("new"), changed: count("changed"), admin: count("admin"), removed: count("removed") },
     diff: items.map((i) => ({
@@ -156,26 +158,26 @@ export function catalogStatus(ctx: Ctx) {
 /** Applies the catalog: "all" (new models and changed catalog prices) or the models named, whatever
  * their kind (an admin's price or removal included). Unknown names are refused before anything is
  * written. */
-export function applyCatalog(ctx: Ctx, models: "all" | string[]) {
+export async function applyCatalog(ctx: Ctx, models: "all" | string[]) {
   const byModel = catalogIndex(ctx.catalog);
   if (models !== "all") {
     if (models.length === 0) throw invalidField("models", keyed("error.catalog.none"));
     const unknown = models.find((m) => !byModel.has(m));
     if (unknown !== undefined) throw invalidField("models", keyed("error.catalog.unknown", { model: unknown }));
   }
-  const applied = ctx.tx(() => {
-    const { items } = diffNow(ctx);
+  const applied = await ctx.tx(async () => {
+    const { items } = await diffNow(ctx);
     const chosen =
       models === "all"
         ? items.filter((i) => APPLIED_BY_ALL.has(i.kind))
         : items.filter((i) => models.includes(i.model));
     const entries = chosen.map((i) => byModel.get(i.model)!);
-    writeCatalogPrices(ctx, entries);
-    if (models === "all") ctx.store.settings.set(VERSION, ctx.catalog.version);
+    await writeCatalogPrices(ctx, entries);
+    if (models === "all") await ctx.store.settings.set(VERSION, ctx.catalog.version);
     else {
       // a named model already at the catalog's price may still be the admin's: it becomes the catalog's
-      ctx.store.prices.markCatalog(models);
-      forgetRemoved(ctx, models);
+      await ctx.store.prices.markCatalog(models);
+      await forgetRemoved(ctx, models);
     }
     return entries.map((e) => e.model);
   });

@@ -92,9 +92,13 @@ function writePrice(ctx: Ctx, input: unknown) {
 }
 
 /** Sets many prices in one transaction and one reload (an import of thousands stays fast). */
-export function setPrices(ctx: Ctx, inputs: unknown[]) {
-  const rows = ctx.tx(() => inputs.map((input) => writePrice(ctx, input)));
-  forgetRemoved(
+export async function setPrices(ctx: Ctx, inputs: unknown[]) {
+  const rows = await ctx.tx(async () => {
+    const written = [];
+    for (const input of inputs) written.push(await writePrice(ctx, input));
+    return written;
+  });
+  await forgetRemoved(
     ctx,
     rows.map((r) => r.model),
   );
@@ -102,20 +106,20 @@ export function setPrices(ctx: Ctx, inputs: unknown[]) {
   return rows;
 }
 
-export function setPrice(ctx: Ctx, input: unknown) {
-  return priceView(setPrices(ctx, [input])[0]);
+export async function setPrice(ctx: Ctx, input: unknown) {
+  return priceView((await setPrices(ctx, [input]))[0]);
 }
 
-export function deletePrice(ctx: Ctx, model: string) {
-  if (!ctx.store.prices.delete(model)) throw notFound(keyed("error.price.notFound", { model }));
-  noteRemoved(ctx, model);
+export async function deletePrice(ctx: Ctx, model: string) {
+  if (!(await ctx.store.prices.delete(model))) throw notFound(keyed("error.price.notFound", { model }));
+  await noteRemoved(ctx, model);
   ctx.snapshot.reloadPrices();
 }
 
 /** Every priced model with its prices and the groups (with a channel for it) that serve it. */
-export function listPrices(ctx: Ctx) {
+export async function listPrices(ctx: Ctx) {
   const routes = ctx.snapshot.current.routes;
-  const items = ctx.store.prices.all().map((r) => {
+  const items = (await ctx.store.prices.all()).map((r) => {
     const groups = [...routes].filter(([, byModel]) => byModel.has(r.model)).map(([g]) => g);
     return priceView(r, groups.sort());
   });

@@ -69,13 +69,13 @@ function checkExpiry(ctx: Ctx, expiredTime: number) {
 }
 
 /** Makes `count` codes in one transaction; returns them (the only time they exist in full). */
-export function createRedemptions(ctx: Ctx, actor: Actor, input: unknown) {
+export async function createRedemptions(ctx: Ctx, actor: Actor, input: unknown) {
   const r = validate(RedemptionCreate, input);
   checkExpiry(ctx, r.expired_time);
   const codes = Array.from({ length: r.count }, newRedemptionCode);
-  ctx.tx(() => {
+  await ctx.tx(async () => {
     for (const code of codes)
-      ctx.store.redemptions.insert({
+      await ctx.store.redemptions.insert({
         userId: actor.id,
         name: r.name,
         keyHash: ctx.keys.hash(code),
@@ -88,7 +88,7 @@ export function createRedemptions(ctx: Ctx, actor: Actor, input: unknown) {
 }
 
 /** A keyword that is a whole code is looked up by its hash (the code itself is not stored). */
-export function listRedemptions(ctx: Ctx, page: Page, query: unknown = {}) {
+export async function listRedemptions(ctx: Ctx, page: Page, query: unknown = {}) {
   const q = validate(RedemptionSearchQuery, query);
   const keyword = q.keyword?.trim() ?? "";
   const code = normalizeCode(keyword);
@@ -99,29 +99,34 @@ export function listRedemptions(ctx: Ctx, page: Page, query: unknown = {}) {
     status: q.status,
     now: ctx.now(),
   };
-  const { items, total } = ctx.store.redemptions.page(search, page.offset, page.size);
+  const { items, total } = await ctx.store.redemptions.page(search, page.offset, page.size);
   return { items: items.map(redemptionView), total, page: page.p, page_size: page.size };
 }
 
-function find(ctx: Ctx, id: number) {
-  const row = ctx.store.redemptions.byId(id);
+async function find(ctx: Ctx, id: number) {
+  const row = await ctx.store.redemptions.byId(id);
   if (!row) throw notFound(keyed("error.code.notFound", { id }));
   return row;
 }
 
-export const getRedemption = (ctx: Ctx, id: number) => redemptionView(find(ctx, id));
+export const getRedemption = async (ctx: Ctx, id: number) => redemptionView(await find(ctx, id));
 
-export function updateRedemption(ctx: Ctx, input: unknown) {
+export async function updateRedemption(ctx: Ctx, input: unknown) {
   const r = validate(RedemptionUpdate, input);
-  const current = find(ctx, r.id);
+  const current = await find(ctx, r.id);
   const spendable = r.quota !== undefined || r.expired_time !== undefined || r.status !== undefined;
   const redeemed = () => conflict(keyed("error.code.redeemed", { id: r.id }));
   if (current.status === REDEMPTION_STATUS.used && spendable) throw redeemed();
   if (r.expired_time !== undefined && r.expired_time !== current.expiredTime) checkExpiry(ctx, r.expired_time);
   // the status test is repeated in the write's transaction: a redemption may have happened meanwhile
-  ctx.tx(() => {
-    if (spendable && ctx.store.redemptions.byId(r.id)?.status === REDEMPTION_STATUS.used) throw redeemed();
-    ctx.store.redemptions.update(r.id, { name: r.name, quota: r.quota, expiredTime: r.expired_time, status: r.status });
+  await ctx.tx(async () => {
+    if (spendable && (await ctx.store.redemptions.byId(r.id))?.status === REDEMPTION_STATUS.used) throw redeemed();
+    await ctx.store.redemptions.update(r.id, {
+      name: r.name,
+      quota: r.quota,
+      expiredTime: r.expired_time,
+      status: r.status,
+    });
   });
   return getRedemption(ctx, r.id);
 }
@@ -131,8 +136,8 @@ export function setRedemptionStatus(ctx: Ctx, input: unknown) {
   return updateRedemption(ctx, { id, status });
 }
 
-export function deleteRedemption(ctx: Ctx, id: number) {
-  if (!ctx.store.redemptions.delete(id)) throw notFound(keyed("error.code.notFound", { id }));
+export async function deleteRedemption(ctx: Ctx, id: number) {
+  if (!(await ctx.store.redemptions.delete(id))) throw notFound(keyed("error.code.notFound", { id }));
 }
 
 /** Deletes used, disabled and expired codes; how many went. */

@@ -12,7 +12,7 @@ export async function pruneLogs(ctx: Ctx, now = Date.now()): Promise<number> {
   const before = now - days * 86_400_000;
   let total = 0;
   for (;;) {
-    const n = ctx.store.logs.pruneCalls(before, BATCH);
+    const n = await ctx.store.logs.pruneCalls(before, BATCH);
     total += n;
     if (n < BATCH) return total;
     await Bun.sleep(0); // let calls in between

@@ -154,7 +154,8 @@ function isRate(n: number): boolean {
 export type SettingKey = keyof typeof SETTINGS;
 export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };
 
-export const readSettings = (ctx: Ctx): Settings => parseSettings(ctx.store.settings.all());
+/** The settings as last loaded or written (a write by another process reaches them with the snapshot's reload). */
+export const readSettings = (ctx: Pick<Ctx, "snapshot">): Settings => ctx.snapshot.settings;
 
 /** Stored values where valid, defaults elsewhere. */
 export function parseSettings(stored: Record<string, unknown>): Settings {
@@ -166,7 +167,7 @@ export function parseSettings(stored: Record<string, unknown>): Settings {
   return out as Settings;
 }
 
-export function writeSettings(ctx: Ctx, input: unknown): Settings {
+export async function writeSettings(ctx: Ctx, input: unknown): Promise<Settings> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw invalidField("body", keyed("error.settings.notObject", { example: '{"register_enabled": true}' }));
   }
@@ -177,9 +178,11 @@ export function writeSettings(ctx: Ctx, input: unknown): Settings {
     if (!def) throw invalidField(key, keyed("error.settings.unknown", { known: Object.keys(SETTINGS).join(", ") }));
     return [key, validate(def.schema as z.ZodType, value, key)] as const;
   });
-  ctx.tx(() => entries.forEach(([k, v]) => ctx.store.settings.set(k, v)));
-  const settings = readSettings(ctx);
-  ctx.snapshot.setRelaySettings(relaySettings(settings));
+  await ctx.tx(async () => {
+    for (const [k, v] of entries) await ctx.store.settings.set(k, v);
+  });
+  const settings = parseSettings(await ctx.store.settings.all());
+  ctx.snapshot.setSettings(settings);
   return settings;
 }
 
@@ -200,7 +203,7 @@ export const relaySettings = (s: Settings): RelaySettings => ({
 });
 
 /** First start: values given by flag or env become the stored settings, if none is stored yet. */
-export function seedSettings(ctx: Ctx, config: Config) {
+export async function seedSettings(ctx: Ctx, config: Config) {
   const seeds: Partial<Settings> = {
     register_enabled: config.registerEnabled,
     new_user_quota: config.newUserQuota,
@@ -208,6 +211,6 @@ export function seedSettings(ctx: Ctx, config: Config) {
     trusted_proxies: config.trustedProxies,
   };
   for (const [key, value] of Object.entries(seeds)) {
-    if (value !== undefined && !ctx.store.settings.has(key)) ctx.store.settings.set(key, value);
+    if (value !== undefined && !(await ctx.store.settings.has(key))) await ctx.store.settings.set(key, value);
   }
 }

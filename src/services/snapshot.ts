@@ -11,14 +11,16 @@ import {
   pricesByModel,
   tokenEntry,
   userEntry,
-  type RelaySettings,
   type Snapshot,
   type SnapshotRows,
 } from "../core/snapshot";
 import type { TokenRow, UserRow } from "../db/schema";
 import type { ConfigVersion } from "../store/config-version";
+import { relaySettings, type Settings } from "./settings";
 
-type Source = { [K in keyof SnapshotRows]: () => SnapshotRows[K] } & {
+type Source = { [K in Exclude<keyof SnapshotRows, "relay">]: () => SnapshotRows[K] } & {
+  /** every setting (services/settings.ts), of which the relay's part goes in the snapshot */
+  settings: () => Settings;
   unseal: (sealed: string) => string;
   /** runs before rows are read again (the ledger writes what it has queued) */
   beforeReload?: () => void;
@@ -32,6 +34,8 @@ export const CATCH_UP_GAP_MS = 50;
 
 export class SnapshotHolder {
   current: Snapshot;
+  /** every setting as of the last load or write (the relay's part is in `current.relay`) */
+  settings!: Settings;
   /** bumped on every change, so readers (and tests, through /api/status) can tell a reload happened */
   generation = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -48,6 +52,7 @@ export class SnapshotHolder {
   private load(): Snapshot {
     const s = this.source;
     s.beforeReload?.();
+    this.settings = s.settings();
     return buildSnapshot(
       {
         tokens: s.tokens(),
@@ -55,7 +60,7 @@ export class SnapshotHolder {
         groups: s.groups(),
         channels: s.channels(),
         prices: s.prices(),
-        relay: s.relay(),
+        relay: relaySettings(this.settings),
       },
       s.unseal,
     );
@@ -160,7 +165,10 @@ export class SnapshotHolder {
     this.changed();
   }
 
-  setRelaySettings(relay: RelaySettings) {
+  /** After the settings were written: all of them, and the relay's part in the snapshot. */
+  setSettings(settings: Settings) {
+    this.settings = settings;
+    const relay = relaySettings(settings);
     // budget periods end at another instant in another time zone: let each account compute its end again
     if (relay.budgetTimezone !== this.current.relay.budgetTimezone) {
       for (const t of this.current.tokensByHash.values()) t.periodEnd = undefined;

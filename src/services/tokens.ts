@@ -16,16 +16,17 @@ import { TokenCreate, TokenStatusUpdate, TokenUpdate, tokenView, type TokenCreat
 import { validate } from "./validate";
 import type { Page } from "./paging";
 
-function findOwned(ctx: Ctx, actor: Actor, id: number) {
-  const row = ctx.store.tokens.byId(id);
+async function findOwned(ctx: Ctx, actor: Actor, id: number) {
+  const row = await ctx.store.tokens.byId(id);
   if (!row || (row.userId !== actor.id && !isAdmin(actor))) throw notFound(keyed("error.token.notFound", { id }));
   return row;
 }
 
 /** Groups must exist; users may only pick selectable ones (and "default"); admins may pick any. */
-function checkGroups(ctx: Ctx, actor: Actor, group: string, fallback: string[]) {
+async function checkGroups(ctx: Ctx, actor: Actor, group: string, fallback: string[]) {
+  const groups = new Map((await ctx.store.groups.all()).map((g) => [g.name, g]));
   const usable = (name: string) => {
-    const g = ctx.store.groups.get(name);
+    const g = groups.get(name);
     return !!g && (isAdmin(actor) || g.selectable || g.name === "default");
   };
   if (!usable(group)) throw invalidField("group", keyed("error.token.groupUnusable", { group }));
@@ -80,29 +81,29 @@ const toColumns = (t: Partial<TokenCreateInput>): TokenPatch => ({
 });
 
 /** Creates a token for `ownerId` (default: the actor). Returns its view and the full key, once. */
-export function createToken(ctx: Ctx, actor: Actor, input: unknown, ownerId = actor.id) {
+export async function createToken(ctx: Ctx, actor: Actor, input: unknown, ownerId = actor.id) {
   const t = validate(TokenCreate, input);
-  checkGroups(ctx, actor, t.group, t.fallback_groups);
+  await checkGroups(ctx, actor, t.group, t.fallback_groups);
   checkExpiry(ctx, t.expired_time);
   checkIps(t.allow_ips);
   const key = newTokenKey();
-  const row = ctx.tx(() => insertToken(ctx, ownerId, t, key));
+  const row = await ctx.tx(() => insertToken(ctx, ownerId, t, key));
   ctx.snapshot.putToken(row);
   return { token: view(ctx, row), key };
 }
 
 /** Inside a transaction: the per-user limit and name uniqueness are checked with the write lock held.
  * The quota is settled here, the one place tokens are made (see core/token-quota). */
-export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: string): TokenRow {
+export async function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: string): Promise<TokenRow> {
   // a budget's allowance alone is also the first period's quota
   const given = t.budget_period && t.remain_quota === undefined ? { ...t, remain_quota: t.period_quota } : t;
   const quota = newTokenQuota(given);
   if (isQuotaProblem(quota)) throw refuse(quota);
   const budget = budgetColumns(ctx, null, { ...given, ...quota });
-  if (ctx.store.tokens.countForUser(userId) >= MAX_TOKENS_PER_USER) {
+  if ((await ctx.store.tokens.countForUser(userId)) >= MAX_TOKENS_PER_USER) {
     throw conflict(keyed("error.token.tooMany", { max: MAX_TOKENS_PER_USER }));
   }
-  if (ctx.store.tokens.nameTaken(userId, t.name)) throw nameTaken(t.name);
+  if (await ctx.store.tokens.nameTaken(userId, t.name)) throw nameTaken(t.name);
   return ctx.store.tokens.insert({
     ...(toColumns({ ...t, ...quota }) as Required<TokenPatch>),
     ...budget,
@@ -114,22 +115,22 @@ export function insertToken(ctx: Ctx, userId: number, t: TokenCreateInput, key: 
 }
 
 /** `userId` narrows an admin's list to one user's tokens; other users only ever see their own. */
-export function listTokens(ctx: Ctx, actor: Actor, page: Page, keyword = "", userId?: number) {
+export async function listTokens(ctx: Ctx, actor: Actor, page: Page, keyword = "", userId?: number) {
   const owner = isAdmin(actor) ? (userId ?? null) : actor.id;
-  rollDue(ctx);
-  const { items, total } = ctx.store.tokens.page(owner, keyword.trim(), page.offset, page.size);
+  await rollDue(ctx);
+  const { items, total } = await ctx.store.tokens.page(owner, keyword.trim(), page.offset, page.size);
   return { items: items.map((t) => view(ctx, t)), total, page: page.p, page_size: page.size };
 }
 
-export function getToken(ctx: Ctx, actor: Actor, id: number) {
-  rollDue(ctx);
-  return view(ctx, findOwned(ctx, actor, id));
+export async function getToken(ctx: Ctx, actor: Actor, id: number) {
+  await rollDue(ctx);
+  return view(ctx, await findOwned(ctx, actor, id));
 }
 
-export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
+export async function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
   const t = validate(TokenUpdate, input);
-  rollDue(ctx);
-  const current = findOwned(ctx, actor, t.id);
+  await rollDue(ctx);
+  const current = await findOwned(ctx, actor, t.id);
   const quotaProblem = editedTokenQuota(
     { remain_quota: current.remainQuota, unlimited_quota: current.unlimitedQuota },
     t,
@@ -137,15 +138,15 @@ export function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
   if (quotaProblem) throw refuse(quotaProblem);
   const group = t.group ?? current.group;
   const fallback = t.fallback_groups ?? JSON.parse(current.fallbackGroups);
-  if (t.group !== undefined || t.fallback_groups !== undefined) checkGroups(ctx, actor, group, fallback);
+  if (t.group !== undefined || t.fallback_groups !== undefined) await checkGroups(ctx, actor, group, fallback);
   if (t.expired_time !== undefined && t.expired_time !== current.expiredTime) checkExpiry(ctx, t.expired_time);
   if (t.allow_ips) checkIps(t.allow_ips);
-  const row = ctx.tx(() => {
-    if (t.name !== undefined && t.name !== current.name && ctx.store.tokens.nameTaken(current.userId, t.name)) {
+  const row = await ctx.tx(async () => {
+    if (t.name !== undefined && t.name !== current.name && (await ctx.store.tokens.nameTaken(current.userId, t.name))) {
       throw nameTaken(t.name);
     }
     // read again inside the transaction: a remain moved by the allowance is moved from the true one
-    const now = ctx.store.tokens.byId(t.id) ?? current;
+    const now = (await ctx.store.tokens.byId(t.id)) ?? current;
     return ctx.store.tokens.update(t.id, { ...toColumns(t), ...budgetColumns(ctx, budgetState("token", now), t) });
   });
   if (!row) throw notFound(keyed("error.token.notFound", { id: t.id }));
@@ -158,15 +159,15 @@ export function setTokenStatus(ctx: Ctx, actor: Actor, input: unknown) {
   return updateToken(ctx, actor, { id, status });
 }
 
-export function deleteToken(ctx: Ctx, actor: Actor, id: number) {
-  const row = findOwned(ctx, actor, id);
-  ctx.store.tokens.delete(id);
+export async function deleteToken(ctx: Ctx, actor: Actor, id: number) {
+  const row = await findOwned(ctx, actor, id);
+  await ctx.store.tokens.delete(id);
   ctx.snapshot.removeToken(row.keyHash);
 }
 
 /** The full key, to its owner only (an admin who is not the owner is refused too). */
-export function revealKey(ctx: Ctx, actor: Actor, id: number) {
-  const row = findOwned(ctx, actor, id);
+export async function revealKey(ctx: Ctx, actor: Actor, id: number) {
+  const row = await findOwned(ctx, actor, id);
   if (row.userId !== actor.id) throw forbidden(keyed("error.token.ownerOnly"));
   return { id: row.id, key: ctx.keys.unseal(row.keySealed) };
 }

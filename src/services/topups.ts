@@ -29,16 +29,16 @@ function tooMany(v: Extract<LimitVerdict, { ok: false }>) {
 }
 
 /** Credits the code's quota to `actor`; returns the units credited and the account after. */
-export function redeem(ctx: Ctx, actor: Actor, input: unknown, ip: string) {
+export async function redeem(ctx: Ctx, actor: Actor, input: unknown, ip: string) {
   const { key } = validate(Redeem, input);
   const verdict = limiter.begin([`user:${actor.id}`, `ip:${ip}`], Date.now());
   if (!verdict.ok) throw tooMany(verdict);
   const code = normalizeCode(key);
-  rollDue(ctx); // a budgeted balance is credited in its current period; the next boundary sets the allowance
-  const { credited, user } = ctx.tx(() => {
-    const row = ctx.store.redemptions.claim(ctx.keys.hash(code), actor.id, ctx.now());
+  await rollDue(ctx); // a budgeted balance is credited in its current period; the next boundary sets the allowance
+  const { credited, user } = await ctx.tx(async () => {
+    const row = await ctx.store.redemptions.claim(ctx.keys.hash(code), actor.id, ctx.now());
     if (!row) throw failed();
-    const after = applyBalanceChange(ctx, actor.id, row.quota, {
+    const after = await applyBalanceChange(ctx, actor.id, row.quota, {
       type: LOG_TYPE.topup,
       content: `redeemed code ${maskCode(code)} (#${row.id} "${row.name}")`,
       ip,
@@ -74,9 +74,9 @@ function balanceAfter(other: string): number | null {
 }
 
 /** Newest first. A user sees their own; an admin everyone's, or one user's with `userId`. */
-export function topUpHistory(ctx: Ctx, actor: Actor, page: Page, userId?: number) {
+export async function topUpHistory(ctx: Ctx, actor: Actor, page: Page, userId?: number) {
   const owner = isAdmin(actor) ? userId : actor.id;
-  const { items, total } = ctx.store.logs.moneyPage(owner, page.offset, page.size);
+  const { items, total } = await ctx.store.logs.moneyPage(owner, page.offset, page.size);
   const entries: TopUpEntry[] = items.map((l) => ({
     id: l.id,
     created_at: Math.floor(l.createdAt / 1000),

@@ -71,17 +71,17 @@ async function read(ctx: Ctx, row: ChannelRow): Promise<BalanceReading | { error
 
 /** Saves a reading (or the failure to get one) and applies the threshold rule; true when the
  * channel's rotation changed. */
-function save(ctx: Ctx, id: number, r: BalanceReading | { error: string }, onLow?: LowBalanceAlert) {
+async function save(ctx: Ctx, id: number, r: BalanceReading | { error: string }, onLow?: LowBalanceAlert) {
   const at = ctx.now();
-  const changed = ctx.tx(() => {
-    const row = ctx.store.channels.byId(id);
+  const changed = await ctx.tx(async () => {
+    const row = await ctx.store.channels.byId(id);
     if (!row) return false;
     const was = parseSavedBalance(row.balance);
     const next: SavedBalance =
       "error" in r
         ? { ...was, error: r.error, error_at: at }
         : { micros: r.micros, currency: r.currency, at, low: balanceLow(r.micros, row.balanceThresholdMicros) };
-    ctx.store.channels.update(id, { balance: JSON.stringify(next) });
+    await ctx.store.channels.update(id, { balance: JSON.stringify(next) });
     if (next.low && !was.low && "micros" in r)
       onLow?.(row, {
         key: "notify.upstreamLow",
@@ -98,19 +98,19 @@ function save(ctx: Ctx, id: number, r: BalanceReading | { error: string }, onLow
 
 /** Reads one channel's balance now (400 when it has no balance API). */
 export async function refreshBalance(ctx: Ctx, id: number, onLow?: LowBalanceAlert) {
-  const row = ctx.store.channels.byId(id);
+  const row = await ctx.store.channels.byId(id);
   if (!row) throw notFound(keyed("error.channel.notFound", { id }));
   if (!balanceApi(row.balanceSource, row.type, row.baseUrl))
     throw badRequest(keyed("error.channel.noBalanceApi", { id }));
-  save(ctx, id, await read(ctx, row), onLow);
+  await save(ctx, id, await read(ctx, row), onLow);
 }
 
 /** The scheduled refresh: every channel with a balance API, except those an admin disabled, one after another. */
 export async function refreshAllBalances(ctx: Ctx, onLow?: LowBalanceAlert) {
-  for (const row of ctx.store.channels.all()) {
+  for (const row of await ctx.store.channels.all()) {
     if (row.status === CHANNEL_STATUS.disabled || !balanceApi(row.balanceSource, row.type, row.baseUrl)) continue;
     try {
-      save(ctx, row.id, await read(ctx, row), onLow);
+      await save(ctx, row.id, await read(ctx, row), onLow);
     } catch (e) {
       console.error(`channel ${row.id}: could not save its balance:`, (e as Error).message);
     }

@@ -33,15 +33,15 @@ export const AlertSettingsInput = z.object({
   regenerate_secret: z.boolean().optional(),
 });
 
-const row = (ctx: Ctx, id: number) => {
-  const u = ctx.store.users.byId(id);
+const row = async (ctx: Ctx, id: number) => {
+  const u = await ctx.store.users.byId(id);
   if (!u) throw notFound(keyed("error.user.notFound", { id }));
   return u;
 };
 
 /** What GET /api/user/setting answers (never the secret itself). */
-export function alertSettingsView(ctx: Ctx, userId: number) {
-  const u = row(ctx, userId);
+export async function alertSettingsView(ctx: Ctx, userId: number) {
+  const u = await row(ctx, userId);
   return {
     notify_type: u.notifyType,
     quota_warning_threshold: u.alertThreshold,
@@ -53,9 +53,9 @@ export function alertSettingsView(ctx: Ctx, userId: number) {
 
 /** Saves the caller's alert settings; the reply carries `webhook_secret` only when apiyi generated
  * one (shown this once). A webhook needs a URL; a URL gets a secret if it has none. */
-export function saveAlertSettings(ctx: Ctx, actor: Actor, input: unknown) {
+export async function saveAlertSettings(ctx: Ctx, actor: Actor, input: unknown) {
   const v = validate(AlertSettingsInput, input);
-  const current = row(ctx, actor.id);
+  const current = await row(ctx, actor.id);
   const url = v.webhook_url ?? current.webhookUrl;
   const notifyType = v.notify_type ?? current.notifyType;
   if (url) {
@@ -70,7 +70,7 @@ export function saveAlertSettings(ctx: Ctx, actor: Actor, input: unknown) {
     generated = randomBase62(40);
     sealed = ctx.keys.seal(generated);
   }
-  const updated = ctx.tx(() =>
+  const updated = await ctx.tx(() =>
     ctx.store.users.update(actor.id, {
       notifyType,
       webhookUrl: url,
@@ -79,12 +79,12 @@ export function saveAlertSettings(ctx: Ctx, actor: Actor, input: unknown) {
     }),
   );
   if (updated) ctx.snapshot.putUser(updated);
-  const view = alertSettingsView(ctx, actor.id);
+  const view = await alertSettingsView(ctx, actor.id);
   return generated ? { ...view, webhook_secret: generated } : view;
 }
 
 /** A send-log row as the API and console show it. */
-export const sendView = (r: ReturnType<Ctx["store"]["alerts"]["recent"]>[number]) => ({
+export const sendView = (r: Awaited<ReturnType<Ctx["store"]["alerts"]["recent"]>>[number]) => ({
   id: r.id,
   kind: r.kind,
   user_id: r.userId,
@@ -100,4 +100,4 @@ export const sendView = (r: ReturnType<Ctx["store"]["alerts"]["recent"]>[number]
 });
 
 /** The last 50 sends: the caller's own, or (admins, `all`) everyone's. */
-export const recentSends = (ctx: Ctx, userId?: number) => ctx.store.alerts.recent(userId).map(sendView);
+export const recentSends = async (ctx: Ctx, userId?: number) => (await ctx.store.alerts.recent(userId)).map(sendView);

@@ -44,9 +44,9 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
   const defaultToken = validate(TokenCreate, { name: "default", unlimited_quota: true });
   // a budgeted user starts with the period's allowance instead of new_user_quota
   const budget = userBudget(ctx, null, { ...u, unlimited: opts.unlimited });
-  const row = ctx.tx(() => {
-    if (ctx.store.users.byUsername(u.username)) throw conflict(keyed("error.user.taken", { name: u.username }));
-    const user = ctx.store.users.insert({
+  const row = await ctx.tx(async () => {
+    if (await ctx.store.users.byUsername(u.username)) throw conflict(keyed("error.user.taken", { name: u.username }));
+    const user = await ctx.store.users.insert({
       username: u.username,
       passwordHash,
       role: u.role,
@@ -54,7 +54,7 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
       unlimited: opts.unlimited ?? false,
       ...budget.period,
     });
-    insertToken(ctx, user.id, defaultToken, newTokenKey());
+    await insertToken(ctx, user.id, defaultToken, newTokenKey());
     return user;
   });
   ctx.snapshot.reloadAll();
@@ -62,15 +62,15 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
 }
 
 /** The console language the person chose (one of the catalogs' codes, checked by the caller). */
-export function setLanguage(ctx: Ctx, actor: Actor, language: string) {
-  ctx.store.users.update(actor.id, { language });
+export async function setLanguage(ctx: Ctx, actor: Actor, language: string) {
+  await ctx.store.users.update(actor.id, { language });
 }
 
 /** How the person reads the console: language, currency and time zone ("" = not chosen: the
  * cookie, browser or server default decides). */
-export function setDisplay(ctx: Ctx, actor: Actor, input: unknown) {
+export async function setDisplay(ctx: Ctx, actor: Actor, input: unknown) {
   const { language, currency, time_zone } = validate(Display, input);
-  ctx.store.users.update(actor.id, { language, currency, timeZone: time_zone });
+  await ctx.store.users.update(actor.id, { language, currency, timeZone: time_zone });
 }
 
 export async function register(ctx: Ctx, input: unknown) {
@@ -79,31 +79,31 @@ export async function register(ctx: Ctx, input: unknown) {
   return createUser(ctx, { username, password, role: USER_ROLE.user });
 }
 
-function findUser(ctx: Ctx, id: number) {
-  const row = ctx.store.users.byId(id);
+async function findUser(ctx: Ctx, id: number) {
+  const row = await ctx.store.users.byId(id);
   if (!row) throw notFound(keyed("error.user.notFound", { id }));
   return row;
 }
 
-export function getUser(ctx: Ctx, id: number) {
-  rollDue(ctx);
-  return userView(ctx, findUser(ctx, id));
+export async function getUser(ctx: Ctx, id: number) {
+  await rollDue(ctx);
+  return userView(ctx, await findUser(ctx, id));
 }
 
-export function listUsers(ctx: Ctx, page: Page, keyword = "") {
-  rollDue(ctx);
-  const { items, total } = ctx.store.users.page(page.offset, page.size, keyword.trim());
+export async function listUsers(ctx: Ctx, page: Page, keyword = "") {
+  await rollDue(ctx);
+  const { items, total } = await ctx.store.users.page(page.offset, page.size, keyword.trim());
   return { items: items.map((u) => userView(ctx, u)), total, page: page.p, page_size: page.size };
 }
 
 /** The last enabled admin may not be demoted, disabled or deleted: someone must be able to sign in. */
-function keepOneAdmin(ctx: Ctx, target: UserRow, next: { role?: string; status?: number; deleted?: boolean }) {
+async function keepOneAdmin(ctx: Ctx, target: UserRow, next: { role?: string; status?: number; deleted?: boolean }) {
   const staysAdmin =
     !next.deleted &&
     (next.role ?? target.role) === USER_ROLE.admin &&
     (next.status ?? target.status) === USER_STATUS.enabled;
   const wasActiveAdmin = target.role === USER_ROLE.admin && target.status === USER_STATUS.enabled;
-  if (wasActiveAdmin && !staysAdmin && ctx.store.users.otherActiveAdmins(target.id) === 0) {
+  if (wasActiveAdmin && !staysAdmin && (await ctx.store.users.otherActiveAdmins(target.id)) === 0) {
     throw conflict(keyed("error.user.lastAdmin"));
   }
 }
@@ -113,50 +113,50 @@ function keepOneAdmin(ctx: Ctx, target: UserRow, next: { role?: string; status?:
 export async function updateUser(ctx: Ctx, input: unknown, actor?: Actor) {
   const u = validate(UserUpdate, input);
   const passwordHash = u.password === undefined ? undefined : await hashPassword(u.password);
-  rollDue(ctx); // the budget is edited from the current period
-  const row = ctx.tx(() => {
-    const current = findUser(ctx, u.id);
-    keepOneAdmin(ctx, current, u);
+  await rollDue(ctx); // the budget is edited from the current period
+  const row = await ctx.tx(async () => {
+    const current = await findUser(ctx, u.id);
+    await keepOneAdmin(ctx, current, u);
     const budget = userBudget(ctx, budgetState("user", current), u);
-    const updated = ctx.store.users.update(u.id, {
+    const updated = (await ctx.store.users.update(u.id, {
       role: u.role,
       status: u.status,
       unlimited: u.unlimited,
       passwordHash,
       ...rateLimitColumns(u),
       ...budget.period,
-    })!;
+    }))!;
     if (budget.balance === undefined || budget.balance === updated.quota) return updated;
     const content = `budget by ${actor?.username ?? "an admin"}: ${updated.budgetPeriod} allowance $${unitsToUsd(updated.periodQuota)}`;
     return applyBalanceChange(ctx, u.id, budget.balance - updated.quota, { type: LOG_TYPE.admin, content });
   });
-  if (u.password !== undefined || u.status === USER_STATUS.disabled) ctx.store.sessions.deleteForUser(u.id);
+  if (u.password !== undefined || u.status === USER_STATUS.disabled) await ctx.store.sessions.deleteForUser(u.id);
   ctx.snapshot.putUser(row);
   return userView(ctx, row);
 }
 
-export function deleteUser(ctx: Ctx, actor: Actor, id: number) {
+export async function deleteUser(ctx: Ctx, actor: Actor, id: number) {
   if (id === actor.id) throw conflict(keyed("error.user.deleteSelf"));
-  ctx.tx(() => {
-    keepOneAdmin(ctx, findUser(ctx, id), { deleted: true });
-    ctx.store.users.delete(id);
+  await ctx.tx(async () => {
+    await keepOneAdmin(ctx, await findUser(ctx, id), { deleted: true });
+    await ctx.store.users.delete(id);
   });
   ctx.snapshot.removeUser(id);
 }
 
 /** Inside a transaction: adds `delta` to the balance (never below 0) and writes its log row (top-up 1,
  * admin 3) with the balance after it in `other.balance_after`. Returns the updated user. */
-export function applyBalanceChange(
+export async function applyBalanceChange(
   ctx: Ctx,
   id: number,
   delta: number,
   log: { type: number; content: string; ip?: string; other?: Record<string, unknown> },
 ) {
-  const before = findUser(ctx, id);
-  const after = ctx.store.users.addQuota(id, delta);
+  const before = await findUser(ctx, id);
+  const after = await ctx.store.users.addQuota(id, delta);
   if (!after) throw conflict(keyed("error.user.negative", { quota: before.quota, take: -delta }));
   const other = JSON.stringify({ ...log.other, balance_after: after.quota });
-  ctx.store.logs.insert({
+  await ctx.store.logs.insert({
     createdAt: Date.now(),
     type: log.type,
     userId: id,
@@ -171,9 +171,9 @@ export function applyBalanceChange(
 
 /** Adds quota (top-up, log type 1) or adjusts it either way (admin, log type 3), never below 0. On a
  * budgeted user it changes the current period's balance only: the next boundary sets the allowance. */
-function changeBalance(ctx: Ctx, id: number, delta: number, type: number, content: string) {
-  rollDue(ctx); // a budgeted balance is changed in its current period
-  const row = ctx.tx(() => applyBalanceChange(ctx, id, delta, { type, content }));
+async function changeBalance(ctx: Ctx, id: number, delta: number, type: number, content: string) {
+  await rollDue(ctx); // a budgeted balance is changed in its current period
+  const row = await ctx.tx(() => applyBalanceChange(ctx, id, delta, { type, content }));
   ctx.snapshot.putUser(row);
   return userView(ctx, row);
 }
@@ -191,21 +191,21 @@ export function adjustBalance(ctx: Ctx, actor: Actor, id: number, input: unknown
 /** A user changes their own password; their other sessions end, this one stays. */
 export async function changeOwnPassword(ctx: Ctx, actor: Actor, input: unknown, keepSessionHash?: string) {
   const { current_password, password } = validate(SelfUpdate, input);
-  const user = findUser(ctx, actor.id);
+  const user = await findUser(ctx, actor.id);
   if (!(await Bun.password.verify(current_password, user.passwordHash))) {
     throw invalidField("current_password", keyed("error.user.wrongPassword"));
   }
-  const row = ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) })!;
-  ctx.store.sessions.deleteForUser(user.id, keepSessionHash);
+  const row = (await ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) }))!;
+  await ctx.store.sessions.deleteForUser(user.id, keepSessionHash);
   return userView(ctx, row);
 }
 
 /** CLI: a new random password for `username`, returned once. */
 export async function resetPassword(ctx: Ctx, username: string) {
-  const user = ctx.store.users.byUsername(username);
+  const user = await ctx.store.users.byUsername(username);
   if (!user) throw invalidField("username", keyed("error.user.noSuchName", { name: username }));
   const password = randomBase62(20);
-  ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) });
-  ctx.store.sessions.deleteForUser(user.id);
+  await ctx.store.users.update(user.id, { passwordHash: await hashPassword(password) });
+  await ctx.store.sessions.deleteForUser(user.id);
   return password;
 }

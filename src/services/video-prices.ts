@@ -8,13 +8,13 @@ import { removedModels } from "./price-catalog";
 
 const SEEDED = "video_prices_seeded";
 
-export function seedVideoPrices(ctx: Ctx) {
-  if (ctx.store.settings.get(SEEDED) === VIDEO_SEED_VERSION) return;
-  const removed = removedModels(ctx);
-  ctx.tx(() => {
+export async function seedVideoPrices(ctx: Ctx) {
+  if ((await ctx.store.settings.get(SEEDED)) === VIDEO_SEED_VERSION) return;
+  const removed = await removedModels(ctx);
+  await ctx.tx(async () => {
     for (const seed of VIDEO_SEEDS) {
-      if (removed.has(seed.model) || ctx.store.prices.get(seed.model)) continue;
-      ctx.store.prices.put({
+      if (removed.has(seed.model) || (await ctx.store.prices.get(seed.model))) continue;
+      await ctx.store.prices.put({
         model: seed.model,
         inputMicros: null,
         outputMicros: null,
@@ -25,7 +25,7 @@ export function seedVideoPrices(ctx: Ctx) {
         source: "catalog",
       });
     }
-    ctx.store.settings.set(SEEDED, VIDEO_SEED_VERSION);
+    await ctx.store.settings.set(SEEDED, VIDEO_SEED_VERSION);
   });
   ctx.snapshot.reloadPrices();
 }

@@ -13,6 +13,7 @@ import { hourlyStatements, type HourlyStatements } from "./hourly";
 import { dailyUpsertSql, dailyValues, type LedgerEvent as Event, summarize, type Who } from "./ledger-slice";
 import { LogRows } from "./log-rows";
 import type { NewLog } from "./logs";
+import { SqliteTx } from "./sqlite-tx";
 
 /** events per transaction: a call is usually two (hold, settle). 128 calls take ~2 ms to write: a
  * flush holds the event loop that long per slice, the next slice waiting for a turn of the loop
@@ -39,6 +40,8 @@ export class Ledger {
      * are still running at a commit, so more holds are written and then deleted: RPS is the same either
      * way (bench/ab.ts: ×0.976–0.997), SSE p99 4.6 ms lower */
     private readonly everyMs = 20,
+    /** the services' transactions: a slice waits while one is open, unless written from inside it */
+    private readonly gate: SqliteTx = new SqliteTx(db.$client),
   ) {
     const s = db.$client;
     this.hourly = hourlyStatements(s);
@@ -104,21 +107,30 @@ export class Ledger {
     while (this.queue.length > 0) if (!this.flushSlice()) break;
   }
 
+  /** Writes everything queued, after the services' open transaction if one is (a read that follows
+   * sees every call that has finished). */
+  async flushed() {
+    await this.gate.call(() => this.flushAll());
+  }
+
   /** Runs `step` (a write elsewhere that goes with the money it queues here, e.g. a video job's end)
    * and writes the queue, in one transaction: after a crash both are on disk or neither is. */
-  atomically<T>(step: () => T): T {
-    return this.db.$client
-      .transaction(() => {
-        const result = step();
-        this.flushAll(); // nested: each slice is a savepoint of this transaction
-        return result;
-      })
-      .immediate();
+  async atomically<T>(step: () => Promise<T> | T): Promise<T> {
+    return this.gate.run(async () => {
+      const result = await step();
+      this.flushAll(); // nested: each slice is a savepoint of this transaction
+      return result;
+    });
   }
 
   /** Writes one slice; false if the database refused it (it stays queued). */
   private flushSlice(): boolean {
     this.timer = null;
+    if (this.gate.open && !this.gate.inside) {
+      // another task's transaction is open on this connection: writing now would join it
+      this.timer = setTimeout(() => this.flushSlice(), 1);
+      return false;
+    }
     const slice = this.queue.splice(0, SLICE);
     if (slice.length === 0) return true;
     let ok = true;

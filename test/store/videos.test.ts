@@ -91,13 +91,13 @@ test("a poll's move and advance change a live job, never an ended one; finish en
   expect(videos.byId(live)).toMatchObject({ state: "completed", chargedUnits: 5, resultRef: "r", completedAt: 11 });
 });
 
-test("Ledger.atomically: the step and the events it queued are written together, or not at all", () => {
+test("Ledger.atomically: the step and the events it queued are written together, or not at all", async () => {
   const ledger = new Ledger(db);
   const a = job(5, 0);
   const logs = () => (db.$client.query("SELECT count(*) AS n FROM logs WHERE request_id = 'atomic'").get() as any).n;
   const row = { createdAt: 0, type: 2, userId: 1, requestId: "atomic", quota: 0 };
   expect(
-    ledger.atomically(() => {
+    await ledger.atomically(() => {
       ledger.push(row);
       return videos.finish(a, completed);
     }),

@@ -7,4 +7,7 @@ export const LOCK = {
   migrate: 1,
   /** the cluster's leader, which runs the work that must run once (held for its session) */
   leader: 2,
+  /** the services' transactions (held for each): one at a time across the cluster, as SQLite's write
+   * lock makes them on one machine, so their read-then-write checks hold (store/pg/pg-tx.ts) */
+  services: 3,
 } as const;

@@ -70,7 +70,7 @@ async function healOne(rt: Runtime, channel: ChannelEntry, plan: ProbePlan, dead
     logProbe(rt, channel, model, index, p, plan.why);
     results.push({ index, ok: p.r.ok, cause: p.r.ok ? "" : p.r.cause });
   }
-  const healed = recordHealing(rt.ctx, channel, results);
+  const healed = await recordHealing(rt.ctx, channel, results);
   return {
     channel_id: channel.id,
     why: plan.why,

@@ -107,7 +107,7 @@ export async function probeChannel(ctx: Ctx, id: number, input: unknown): Promis
     };
   const { r, endpoint } = await probeKey(channel, Math.max(pickKey(channel), 0), model);
   const message = !r.ok ? r.cause : endpoint === "key_check" ? KEY_CHECKED : "ok";
-  const re_enabled = recordTestResult(ctx, id, r.ok, message);
+  const re_enabled = await recordTestResult(ctx, id, r.ok, message);
   if (r.ok) ctx.breakers.reset(id);
   return {
     ok: r.ok,

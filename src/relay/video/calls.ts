@@ -56,7 +56,7 @@ export async function callersJob(
   notFound: (id: string) => AppError,
 ): Promise<VideoJobRow> {
   const { user } = await authenticate(rt, req, requestIp(rt, req, server));
-  const job = isVideoId(id) ? rt.ctx.store.videos.ofUser(id, user.id) : undefined;
+  const job = isVideoId(id) ? await rt.ctx.store.videos.ofUser(id, user.id) : undefined;
   if (!job) throw notFound(id);
   return job;
 }

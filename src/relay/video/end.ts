@@ -22,10 +22,10 @@ export function releaseVideoHold(rt: Runtime, who: Who, jobId: string, hold: Hol
 
 /** The job's token and user as the serving process holds them (null when either was deleted): the
  * token found by its key's hash, read by id (one row, not a walk over every token in the snapshot). */
-function entriesOf(rt: Runtime, job: VideoJobRow): Who | null {
+async function entriesOf(rt: Runtime, job: VideoJobRow): Promise<Who | null> {
   const snap = rt.ctx.snapshot.current;
   const user = snap.usersById.get(job.userId);
-  const hash = user && rt.ctx.store.tokens.byId(job.tokenId)?.keyHash;
+  const hash = user && (await rt.ctx.store.tokens.byId(job.tokenId))?.keyHash;
   const token = hash ? snap.tokensByHash.get(hash) : undefined;
   return user && token ? { token, user } : null;
 }
@@ -37,16 +37,16 @@ export type JobEnd =
 /** Ends the job (false: it had ended already). The job's final state, its settlement and its log row
  * are written in one transaction, so a crash never leaves an ended job whose money did not move (its
  * hold would be released at the next start as a stale one, and the job never charged). */
-export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean {
+export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): Promise<boolean> {
   const now = rt.ctx.clock.nowMs();
   const stored = JSON.parse(job.price) as VideoPrice & { held: VideoHold };
   const charge =
     end.state === "completed"
       ? videoCharge(stored, stored.held, { seconds: end.seconds }, job.multiplierMicros)
       : releaseAll(stored.held);
-  return rt.ctx.ledger.atomically(() => {
+  return rt.ctx.ledger.atomically(async () => {
     const done = end.state === "completed";
-    const moved = rt.ctx.store.videos.finish(job.id, {
+    const moved = await rt.ctx.store.videos.finish(job.id, {
       state: end.state,
       progress: done ? 100 : job.progress,
       reportedSeconds: done ? (end.seconds ?? null) : null,
@@ -58,14 +58,14 @@ export function endVideoJob(rt: Runtime, job: VideoJobRow, end: JobEnd): boolean
       errorCode: done ? "" : end.code,
       errorMessage: done ? "" : end.message.slice(0, 500),
     });
-    if (moved) settleJob(rt, job, end, charge, now);
+    if (moved) await settleJob(rt, job, end, charge, now);
     return moved;
   });
 }
 
 /** The job's money: the hold settled at the charge (or released whole), with its one log row. */
-function settleJob(rt: Runtime, job: VideoJobRow, end: JobEnd, charge: VideoCharge, now: number) {
-  const who = entriesOf(rt, job);
+async function settleJob(rt: Runtime, job: VideoJobRow, end: JobEnd, charge: VideoCharge, now: number) {
+  const who = await entriesOf(rt, job);
   const hold = JSON.parse(job.hold) as Hold;
   if (!who) return; // the account is gone: nothing to give back to
   const s =

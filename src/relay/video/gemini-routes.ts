@@ -36,7 +36,7 @@ const filesOrigin = (rt: Runtime, req: Request) => readSettings(rt.ctx).public_u
 const operation = (rt: Runtime): Handler =>
   guarded(async (req, server) => {
     const job = await callersJob(rt, req, server, req.params.id ?? "", notFound("Operation"));
-    if ((LIVE_STATES as readonly string[]).includes(job.state)) rt.videos.early(job);
+    if ((LIVE_STATES as readonly string[]).includes(job.state)) await rt.videos.early(job);
     return Response.json(operationOf(job, filesOrigin(rt, req)));
   }, surface);
 

@@ -63,31 +63,31 @@ export class VideoPoller {
   }
 
   /** Expires the jobs past their time, reads what is due and starts it, within the limits. */
-  tick() {
+  async tick() {
     if (this.stopped) return;
     try {
       const { ctx } = this.rt;
       const s = readSettings(ctx);
       this.limits = { perChannel: s.video_poll_per_channel, overall: s.video_poll_overall };
-      this.expire(ctx.clock.nowMs(), s.video_timeout_hours * 3_600_000);
-      this.read();
+      await this.expire(ctx.clock.nowMs(), s.video_timeout_hours * 3_600_000);
+      await this.read();
     } catch (e) {
       console.error("video poller:", (e as Error).message);
     }
   }
 
   /** A client looked at a live job: poll it soon, without waiting (never more than once a second). */
-  early(job: VideoJobRow) {
+  async early(job: VideoJobRow) {
     const now = this.rt.ctx.clock.nowMs();
     if (this.inFlight.has(job.id) || now - job.updatedAt < EARLY_POLL_GAP_MS) return;
-    this.rt.ctx.store.videos.advance(job.id, { nextPollAt: now });
+    await this.rt.ctx.store.videos.advance(job.id, { nextPollAt: now });
     this.reread();
   }
 
   /** The due jobs now (twice a channel's share: its polls in flight still read as due), then fill. */
-  private read() {
+  private async read() {
     const now = this.rt.ctx.clock.nowMs();
-    const due = this.rt.ctx.store.videos.due(now, this.limits.perChannel * 2);
+    const due = await this.rt.ctx.store.videos.due(now, this.limits.perChannel * 2);
     this.queue = due.filter((j) => !this.inFlight.has(j.id));
     this.fill();
   }
@@ -96,11 +96,11 @@ export class VideoPoller {
   private reread() {
     if (this.rereading || this.stopped) return;
     this.rereading = true;
-    setTimeout(() => {
+    setTimeout(async () => {
       this.rereading = false;
       if (this.stopped) return;
       try {
-        this.read();
+        await this.read();
       } catch (e) {
         console.error("video poller:", (e as Error).message);
       }
@@ -137,10 +137,10 @@ export class VideoPoller {
     this.running.add(run);
   }
 
-  private expire(now: number, timeoutMs: number) {
+  private async expire(now: number, timeoutMs: number) {
     if (timeoutMs <= 0) return;
-    for (const job of this.rt.ctx.store.videos.liveSince(now - timeoutMs))
-      endVideoJob(this.rt, job, {
+    for (const job of await this.rt.ctx.store.videos.liveSince(now - timeoutMs))
+      await endVideoJob(this.rt, job, {
         state: "expired",
         code: "video_timeout",
         message: "the upstream did not finish the job in time",
@@ -149,15 +149,15 @@ export class VideoPoller {
 
   /** An answer that does not know the job: polled again on the schedule (`later`), failed after
    * UNKNOWN_POLLS in a row (true: handled). Any other answer resets the count. */
-  private stillUnknown(job: VideoJobRow, unknown: boolean, later: PollMove): boolean {
+  private async stillUnknown(job: VideoJobRow, unknown: boolean, later: PollMove): Promise<boolean> {
     const n = unknown ? (this.unknown.get(job.id) ?? 0) + 1 : 0;
     if (n === 0 || n >= UNKNOWN_POLLS) this.unknown.delete(job.id);
     if (!unknown) return false;
     if (n < UNKNOWN_POLLS) {
       this.unknown.set(job.id, n);
-      this.rt.ctx.store.videos.moveOn(job.id, later);
+      await this.rt.ctx.store.videos.moveOn(job.id, later);
     } else
-      endVideoJob(this.rt, job, {
+      await endVideoJob(this.rt, job, {
         state: "failed",
         code: "video_not_found",
         message: `the upstream did not know the job in ${n} polls in a row`,
@@ -168,13 +168,13 @@ export class VideoPoller {
   /** One poll of one job (read afresh: it may have ended since it was found due). */
   private async poll(id: string) {
     const { ctx } = this.rt;
-    const job = ctx.store.videos.byId(id);
+    const job = await ctx.store.videos.byId(id);
     if (!job || !isLive(job.state)) return;
     const channel = ctx.snapshot.current.channelsById.get(job.channelId);
     const video = channel && providerFor(channel.type)?.video;
     const key = channel?.keys[job.keyIndex];
     if (!channel || !video || !key) {
-      endVideoJob(this.rt, job, {
+      await endVideoJob(this.rt, job, {
         state: "failed",
         code: "channel_gone",
         message: "the channel that runs this job was removed",
@@ -193,27 +193,28 @@ export class VideoPoller {
       updatedAt: now,
     });
     if (!r.ok) {
-      if (r.status === 404) endVideoJob(this.rt, job, { state: "failed", code: "video_not_found", message: r.cause });
-      else ctx.store.videos.moveOn(job.id, later(job.state, job.progress));
+      if (r.status === 404)
+        await endVideoJob(this.rt, job, { state: "failed", code: "video_not_found", message: r.cause });
+      else await ctx.store.videos.moveOn(job.id, later(job.state, job.progress));
       return;
     }
     const up = video.polled(r.json);
-    if (this.stillUnknown(job, up.unknown === true, later(job.state, job.progress))) return;
+    if (await this.stillUnknown(job, up.unknown === true, later(job.state, job.progress))) return;
     const next = applyPoll({ state: job.state as VideoState, progress: job.progress }, up);
     if (next.state === "completed")
-      endVideoJob(this.rt, job, {
+      await endVideoJob(this.rt, job, {
         state: "completed",
         seconds: up.seconds,
         resultRef: up.resultRef ?? "",
         expiresAtMs: up.expiresAtMs ?? null,
       });
     else if (next.state === "failed" || next.state === "cancelled")
-      endVideoJob(this.rt, job, {
+      await endVideoJob(this.rt, job, {
         state: next.state,
         code: up.error?.code ?? "video_failed",
         message: up.error?.message ?? "the upstream failed the job",
       });
     // a job ended meanwhile (a client's DELETE, the timeout) stays ended: moveOn moves live jobs only
-    else ctx.store.videos.moveOn(job.id, later(next.state, next.progress, up.pollAfterMs));
+    else await ctx.store.videos.moveOn(job.id, later(next.state, next.progress, up.pollAfterMs));
   }
 }

@@ -49,9 +49,9 @@ async function list(rt: Runtime, req: Request, server: Bun.Server<unknown>) {
   const limit = Math.min(100, Math.max(1, Number(q.get("limit") ?? 20) || 20));
   const order = q.get("order") === "asc" ? "asc" : "desc";
   const afterId = q.get("after");
-  const after = afterId && isVideoId(afterId) ? rt.ctx.store.videos.ofUser(afterId, user.id) : undefined;
+  const after = afterId && isVideoId(afterId) ? await rt.ctx.store.videos.ofUser(afterId, user.id) : undefined;
   if (afterId && !after) throw notFound(afterId);
-  const rows = rt.ctx.store.videos.list(user.id, { after, limit: limit + 1, order });
+  const rows = await rt.ctx.store.videos.list(user.id, { after, limit: limit + 1, order });
   const page = rows.slice(0, limit).map(videoObject);
   return json({
     object: "list",
@@ -83,7 +83,7 @@ async function remove(rt: Runtime, job: VideoJobRow) {
         "video_id",
         "invalid_request_error",
       );
-    endVideoJob(rt, job, { state: "cancelled", code: "cancelled", message: "cancelled by the client" });
+    await endVideoJob(rt, job, { state: "cancelled", code: "cancelled", message: "cancelled by the client" });
   }
   return json({ id: job.id, object: "video.deleted", deleted: true });
 }
@@ -97,7 +97,7 @@ export function videoRoutes(rt: Runtime): Record<string, Partial<Record<"GET" | 
     "/v1/videos/:id": {
       GET: guarded(async (req, server) => {
         const job = await ownJob(rt, req, server);
-        if ((LIVE_STATES as readonly string[]).includes(job.state)) rt.videos.early(job);
+        if ((LIVE_STATES as readonly string[]).includes(job.state)) await rt.videos.early(job);
         return json(videoObject(job));
       }),
       DELETE: guarded(async (req, server) => remove(rt, await ownJob(rt, req, server))),

@@ -134,9 +134,9 @@ export async function submitVideo(
         createdAt: now,
         updatedAt: now,
       };
-      rt.ctx.ledger.flushAll(); // the hold is on disk before the job that owns it
-      rt.ctx.store.videos.insert(row);
-      return rt.ctx.store.videos.byId(id)!;
+      await rt.ctx.ledger.flushed(); // the hold is on disk before the job that owns it
+      await rt.ctx.store.videos.insert(row);
+      return (await rt.ctx.store.videos.byId(id))!;
     }
     // the channel's fault, not the request's (out of credit, a bad or unauthorized key, a missing
     // route, overload, a network failure): the next channel may take it

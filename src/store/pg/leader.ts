@@ -36,7 +36,7 @@ export class ClusterLeader {
     this.conn = null;
     if (!conn) return;
     await conn`SELECT pg_advisory_unlock(${LOCK_SPACE}, ${LOCK.leader})`.catch(() => {});
-    conn.release();
+    await conn.release();
   }
 
   private async step() {

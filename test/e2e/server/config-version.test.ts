@@ -4,7 +4,7 @@
 // reads the version at most once per CATCH_UP_GAP_MS, each caller's check running after it arrived.
 import { describe, expect, test } from "bun:test";
 import { CATCH_UP_GAP_MS, SnapshotHolder } from "../../../src/services/snapshot";
-import { parseSettings, relaySettings } from "../../../src/services/settings";
+import { parseSettings } from "../../../src/services/settings";
 
 /** A source with no rows whose version lives in `db.version`; counts reads and reloads. */
 function fakeSource() {
@@ -15,7 +15,7 @@ function fakeSource() {
     groups: () => [],
     channels: () => [],
     prices: () => [],
-    relay: () => relaySettings(parseSettings({})),
+    settings: () => parseSettings({}),
     unseal: (s: string) => s,
     version: {
       read: () => (db.reads++, db.version),
@@ -30,7 +30,7 @@ describe("the configuration version", () => {
     const { db, holder } = fakeSource();
     expect(db.loads).toBe(1);
     holder.reloadPrices();
-    holder.setRelaySettings(relaySettings(parseSettings({})));
+    holder.setSettings(parseSettings({}));
     expect(db.version).toBe(9);
     expect(holder.reloadIfChanged()).toBe(false);
     expect(db.loads).toBe(1);
