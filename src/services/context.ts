@@ -7,22 +7,11 @@ import { ConfigError, type Config } from "../config";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
-import { alertStore } from "../store/alerts";
-import { channelStore } from "../store/channels";
 import { configVersion } from "../store/config-version";
-import { groupStore } from "../store/groups";
 import { Ledger } from "../store/ledger";
-import { priceStore } from "../store/prices";
-import { redemptionStore } from "../store/redemptions";
-import { videoStore } from "../store/videos";
-import { logStore } from "../store/logs";
 import { ensureDataDir, loadSecret } from "../store/secret";
-import { asyncStore, type Async } from "../store/async-store";
+import { asyncStores, sqliteStores } from "../store/stores";
 import { SqliteTx } from "../store/sqlite-tx";
-import { sessionStore } from "../store/sessions";
-import { settingStore } from "../store/settings";
-import { tokenStore } from "../store/tokens";
-import { userStore } from "../store/users";
 import { ChannelLatencies } from "../core/latency";
 import { makeClock } from "./clock";
 import { parseSettings } from "./settings";
@@ -44,19 +33,7 @@ export function openContext(config: Config) {
   // create the file 0600 first: SQLite gives its -wal and -shm files the same mode
   closeSync(openSync(dbPath, "a", 0o600));
   const db: Db = openDatabase(dbPath);
-  const sync = {
-    users: userStore(db),
-    tokens: tokenStore(db),
-    groups: groupStore(db),
-    settings: settingStore(db),
-    sessions: sessionStore(db),
-    logs: logStore(db),
-    channels: channelStore(db),
-    prices: priceStore(db),
-    alerts: alertStore(db),
-    redemptions: redemptionStore(db),
-    videos: videoStore(db),
-  };
+  const sync = sqliteStores(db);
   sync.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited
   if (sync.groups.get("default")?.description === "Default group: every model, multiplier 1")
@@ -106,12 +83,5 @@ export function openContext(config: Config) {
       snapshot.stop();
       db.$client.close();
     },
-  };
-}
-
-/** Every store of `sync` with methods that answer promises. */
-function asyncStores<S extends Record<string, Record<string, (...a: any[]) => any>>>(sync: S, gate: SqliteTx) {
-  return Object.fromEntries(Object.entries(sync).map(([k, s]) => [k, asyncStore(s, gate)])) as {
-    [K in keyof S]: Async<S[K]>;
   };
 }
