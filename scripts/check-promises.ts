@@ -60,7 +60,18 @@ function visit(node: ts.Node) {
       const sig = checker.getSignatureFromDeclaration(fn);
       if (sig && isPromiseType(checker.getReturnTypeOfSignature(sig))) report(fn, `async callback given to ${method}`);
     }
-  } else if (ts.isConditionalExpression(node) || ts.isIfStatement(node) || ts.isWhileStatement(node)) {
+  }
+  if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) {
+    // a promise handed where any value will do (Response.json(p), JSON.stringify(p)): serialised as {}
+    const sig = checker.getResolvedSignature(node);
+    node.arguments.forEach((arg, i) => {
+      const param = sig?.parameters[Math.min(i, (sig?.parameters.length ?? 1) - 1)];
+      if (!param || !isPromise(arg)) return;
+      const type = checker.getTypeOfSymbolAtLocation(param, node);
+      if (type.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Any)) report(arg, "promise passed as a plain value");
+    });
+  }
+  if (ts.isConditionalExpression(node) || ts.isIfStatement(node) || ts.isWhileStatement(node)) {
     const cond = ts.isConditionalExpression(node) ? node.condition : node.expression;
     if (isPromise(cond)) report(cond, "promise tested for truth");
   }

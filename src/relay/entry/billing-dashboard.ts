@@ -11,7 +11,7 @@ import { requestIp } from "../pipeline";
 import { errorResponse } from "./errors";
 
 type Handler = (req: Bun.BunRequest<string>, server: Bun.Server<unknown>) => Promise<Response>;
-type Reader = (rt: Runtime, who: Awaited<ReturnType<typeof authenticate>>, req: Request) => unknown;
+type Reader = (rt: Runtime, who: Awaited<ReturnType<typeof authenticate>>, req: Request) => unknown | Promise<unknown>;
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -24,7 +24,7 @@ const openai =
       const ip = requestIp(rt, req, server);
       countAnonymous("balance", ip);
       const who = await authenticate(rt, req, ip);
-      return Response.json(read(rt, who, req), { headers: { "x-request-id": requestId, ...NO_STORE } });
+      return Response.json(await read(rt, who, req), { headers: { "x-request-id": requestId, ...NO_STORE } });
     } catch (e) {
       return errorResponse(e, requestId);
     }
