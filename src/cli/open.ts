@@ -18,7 +18,7 @@ export function openFromFlags(flags: Flags) {
 
 /** Opens the data dir, runs `work` with it, and always closes it again. */
 export async function withData<T>(flags: Flags, work: (ctx: Ctx) => T | Promise<T>): Promise<T> {
-  const ctx = openFromFlags(flags);
+  const ctx = await openFromFlags(flags);
   try {
     return await work(ctx);
   } finally {

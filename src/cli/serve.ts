@@ -68,12 +68,12 @@ export const serve: Command = {
   async run(flags) {
     const config = loadConfig(flags);
     configureResolver({ pins: config.resolve });
-    const ctx = openContext(config);
+    const ctx = await openContext(config);
     const life: Lifecycle = { draining: false };
     // calls that died with the previous process (kill -9) left holds: they go back first
     const released = releaseStaleHolds(ctx.db);
     if (released > 0) {
-      ctx.snapshot.reloadAll();
+      await ctx.snapshot.reloadAll();
       console.log(`released ${released} hold(s) left by calls that did not finish`);
     }
     forgetSavedBreakers(ctx); // breakers start closed in this process; the CLI reads what it saves

@@ -31,7 +31,7 @@ export const migrate: Command = {
       console.log(`migrations applied to ${redactDatabaseUrl(config.database)}`);
       return;
     }
-    const ctx = openContext(config);
+    const ctx = await openContext(config);
     ctx.close();
     console.log("migrations applied");
   },

@@ -46,6 +46,6 @@ export async function recordHealing(
     });
     return h;
   });
-  if (healed?.passed) ctx.snapshot.reloadChannels(); // a failure changes only the health column
+  if (healed?.passed) await ctx.snapshot.reloadChannels(); // a failure changes only the health column
   return healed;
 }

@@ -218,7 +218,7 @@ export async function createChannel(ctx: Ctx, input: unknown) {
     const columns = { ...(toColumns(c) as Required<ChannelPatch>), baseUrl: baseUrlColumn(undefined, c, notes)! };
     return ctx.store.channels.insert({ ...columns, ...keyColumns(ctx, c.key), status: c.status });
   });
-  ctx.snapshot.reloadChannels();
+  await ctx.snapshot.reloadChannels();
   return view(ctx, row, notes);
 }
 
@@ -251,7 +251,7 @@ async function applyUpdate(ctx: Ctx, c: ChannelUpdateInput, forceEnable: boolean
     };
     return (await ctx.store.channels.update(c.id, patch))!;
   });
-  ctx.snapshot.reloadChannels();
+  await ctx.snapshot.reloadChannels();
   return view(ctx, row, notes);
 }
 
@@ -289,7 +289,7 @@ export async function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause:
     await ctx.store.channels.update(id, { ...fresh, ...keys, health: JSON.stringify({ last_ok_at: at }), ...back });
     return current.status === CHANNEL_STATUS.autoDisabled;
   });
-  ctx.snapshot.reloadChannels();
+  await ctx.snapshot.reloadChannels();
   return reenabled;
 }
 
@@ -298,5 +298,5 @@ export const forgetSavedBreakers = (ctx: Ctx) => clearSavedBreakers(ctx.db);
 
 export async function deleteChannel(ctx: Ctx, id: number) {
   if (!(await ctx.store.channels.delete(id))) throw notFound(keyed("error.channel.notFound", { id }));
-  ctx.snapshot.reloadChannels();
+  await ctx.snapshot.reloadChannels();
 }

@@ -20,9 +20,9 @@ import { SnapshotHolder } from "./snapshot";
 /** What the seeded default group says about itself (the models it serves are shown beside it). */
 export const DEFAULT_GROUP_DESCRIPTION = "The group every new token uses; multiplier 1";
 
-export type Ctx = ReturnType<typeof openContext>;
+export type Ctx = Awaited<ReturnType<typeof openContext>>;
 
-export function openContext(config: Config) {
+export async function openContext(config: Config) {
   if (config.database)
     throw new ConfigError(
       "PostgreSQL (--database / APIYI_DATABASE_URL): this version only migrates it (apiyi migrate --database URL) and copies a data dir into it (apiyi copy --to URL); serving from it is not built yet, see README's PostgreSQL section",
@@ -42,7 +42,7 @@ export function openContext(config: Config) {
   const gate = new SqliteTx(db.$client, () => ledger.flushAll());
   const ledger = new Ledger(db, undefined, gate);
   const store = asyncStores(sync, gate);
-  const snapshot = new SnapshotHolder({
+  const snapshot = await SnapshotHolder.load({
     tokens: sync.tokens.all,
     users: sync.users.all,
     groups: sync.groups.all,

@@ -72,7 +72,7 @@ export async function createGroup(ctx: Ctx, input: unknown) {
       ...rateLimitColumns(g),
     });
   });
-  ctx.snapshot.reloadGroups();
+  await ctx.snapshot.reloadGroups();
   return groupView(row);
 }
 
@@ -85,7 +85,7 @@ export async function updateGroup(ctx: Ctx, name: string, input: unknown) {
     ...rateLimitColumns(g),
   });
   if (!row) throw notFound(keyed("error.group.notFound", { group: name }));
-  ctx.snapshot.reloadGroups();
+  await ctx.snapshot.reloadGroups();
   return groupView(row);
 }
 
@@ -99,5 +99,5 @@ export async function deleteGroup(ctx: Ctx, name: string) {
     }
     await ctx.store.groups.delete(name);
   });
-  ctx.snapshot.reloadGroups();
+  await ctx.snapshot.reloadGroups();
 }

@@ -109,7 +109,7 @@ export async function seedPrices(ctx: Ctx) {
       await ctx.store.settings.set(VERSION, ctx.catalog.version);
     }
   });
-  ctx.snapshot.reloadPrices();
+  await ctx.snapshot.reloadPrices();
 }
 
 const usdView = (p: MicroPrice) =>
@@ -181,6 +181,6 @@ export async function applyCatalog(ctx: Ctx, models: "all" | string[]) {
     }
     return entries.map((e) => e.model);
   });
-  ctx.snapshot.reloadPrices();
+  await ctx.snapshot.reloadPrices();
   return { applied: applied.length, models: applied, version: ctx.catalog.version };
 }

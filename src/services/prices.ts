@@ -102,7 +102,7 @@ export async function setPrices(ctx: Ctx, inputs: unknown[]) {
     ctx,
     rows.map((r) => r.model),
   );
-  ctx.snapshot.reloadPrices();
+  await ctx.snapshot.reloadPrices();
   return rows;
 }
 
@@ -113,7 +113,7 @@ export async function setPrice(ctx: Ctx, input: unknown) {
 export async function deletePrice(ctx: Ctx, model: string) {
   if (!(await ctx.store.prices.delete(model))) throw notFound(keyed("error.price.notFound", { model }));
   await noteRemoved(ctx, model);
-  ctx.snapshot.reloadPrices();
+  await ctx.snapshot.reloadPrices();
 }
 
 /** Every priced model with its prices and the groups (with a channel for it) that serve it. */

@@ -182,7 +182,7 @@ export async function writeSettings(ctx: Ctx, input: unknown): Promise<Settings>
     for (const [k, v] of entries) await ctx.store.settings.set(k, v);
   });
   const settings = parseSettings(await ctx.store.settings.all());
-  ctx.snapshot.setSettings(settings);
+  await ctx.snapshot.setSettings(settings);
   return settings;
 }
 

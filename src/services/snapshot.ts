@@ -1,8 +1,10 @@
 // Keeps the in-memory snapshot true: services patch it after each write they make, and each such patch
-// bumps the configuration version in the database (store/config-version.ts). Writes by other processes
-// on the same database (the CLI) are noticed through that version: polled every 200 ms, and checked at
-// once (at most every CATCH_UP_GAP_MS) before a well-formed key is refused as unknown, so a key the CLI
-// has just printed works on the very next call.
+// bumps the configuration version in the database (store/config-version.ts; on PostgreSQL with a NOTIFY,
+// store/pg/config-signal.ts). Writes by other processes (the CLI, other instances) are noticed through
+// that version: polled (or heard), and checked at once (at most every CATCH_UP_GAP_MS) before a
+// well-formed key is refused as unknown, so a key the CLI has just printed works on the very next call.
+// Sources may answer at once (SQLite) or later (PostgreSQL); reloads run one at a time, and a write
+// patched in while one ran makes it run again, so a reload never puts back rows older than the patch.
 import {
   buildRouteIndex,
   buildSnapshot,
@@ -15,27 +17,44 @@ import {
   type SnapshotRows,
 } from "../core/snapshot";
 import type { TokenRow, UserRow } from "../db/schema";
-import type { ConfigVersion } from "../store/config-version";
 import { relaySettings, type Settings } from "./settings";
 
-type Source = { [K in Exclude<keyof SnapshotRows, "relay">]: () => SnapshotRows[K] } & {
+type Maybe<T> = T | Promise<T>;
+type Source = { [K in Exclude<keyof SnapshotRows, "relay">]: () => Maybe<SnapshotRows[K]> } & {
   /** every setting (services/settings.ts), of which the relay's part goes in the snapshot */
-  settings: () => Settings;
+  settings: () => Maybe<Settings>;
   unseal: (sealed: string) => string;
   /** runs before rows are read again (the ledger writes what it has queued) */
-  beforeReload?: () => void;
+  beforeReload?: () => Maybe<unknown>;
   /** the configuration version every management write bumps */
-  version: ConfigVersion;
+  version: { read(): Maybe<number>; bump(): Maybe<number> };
 };
 
 /** Shortest gap between two checks of the version for unknown keys: a flood of random keys costs at
  * most 20 one-row reads a second, and each of them waits at most this long for its 401. */
 export const CATCH_UP_GAP_MS = 50;
 
+type Loaded = { snapshot: Snapshot; settings: Settings; seen: number };
+
+async function loadAll(s: Source, known?: number): Promise<Loaded> {
+  const seen = known ?? (await s.version.read()); // before the rows: a write in between is then reloaded later, never missed
+  await s.beforeReload?.();
+  const settings = await s.settings();
+  const [tokens, users, groups, channels, prices] = await Promise.all([
+    s.tokens(),
+    s.users(),
+    s.groups(),
+    s.channels(),
+    s.prices(),
+  ]);
+  const rows = { tokens, users, groups, channels, prices, relay: relaySettings(settings) };
+  return { snapshot: buildSnapshot(rows, s.unseal), settings, seen };
+}
+
 export class SnapshotHolder {
   current: Snapshot;
   /** every setting as of the last load or write (the relay's part is in `current.relay`) */
-  settings!: Settings;
+  settings: Settings;
   /** bumped on every change, so readers (and tests, through /api/status) can tell a reload happened */
   generation = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -43,35 +62,55 @@ export class SnapshotHolder {
   private seen: number;
   private lastCheck = -Infinity;
   private pendingCheck: Promise<boolean> | null = null;
+  private reloading: Promise<void> | null = null;
+  /** a patch or another reload came while a reload was reading: read again */
+  private patched = false;
 
-  constructor(private readonly source: Source) {
-    this.seen = source.version.read(); // before the rows: a write in between is then reloaded later, never missed
-    this.current = this.load();
+  private constructor(
+    private readonly source: Source,
+    first: Loaded,
+  ) {
+    this.current = first.snapshot;
+    this.settings = first.settings;
+    this.seen = first.seen;
   }
 
-  private load(): Snapshot {
-    const s = this.source;
-    s.beforeReload?.();
-    this.settings = s.settings();
-    return buildSnapshot(
-      {
-        tokens: s.tokens(),
-        users: s.users(),
-        groups: s.groups(),
-        channels: s.channels(),
-        prices: s.prices(),
-        relay: relaySettings(this.settings),
-      },
-      s.unseal,
-    );
+  static async load(source: Source): Promise<SnapshotHolder> {
+    return new SnapshotHolder(source, await loadAll(source));
+  }
+
+  /** Everything from the database again (one reload at a time; one more if a patch came meanwhile). */
+  private reload(version?: number): Promise<void> {
+    if (this.reloading) {
+      this.patched = true; // it may have read before what the caller wants: once more after it
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      let known = version;
+      try {
+        do {
+          this.patched = false;
+          const next = await loadAll(this.source, known);
+          known = undefined;
+          this.current = next.snapshot;
+          this.settings = next.settings;
+          this.seen = Math.max(this.seen, next.seen);
+          this.generation++;
+        } while (this.patched);
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
   }
 
   /** After a write through this process's services: tell other processes (bump the version), and
    * since the snapshot is patched already, do not reload for our own bump. */
-  private changed() {
+  private async changed() {
     this.generation++;
+    if (this.reloading) this.patched = true;
     try {
-      const version = this.source.version.bump();
+      const version = await this.source.version.bump();
       if (version === this.seen + 1) this.seen = version; // no other writer in between
     } catch (e) {
       console.error("config version: could not bump it (other processes see this write later):", (e as Error).message);
@@ -79,18 +118,16 @@ export class SnapshotHolder {
   }
 
   /** Everything from the database again, after a write of this process that touched many rows. */
-  reloadAll() {
-    this.current = this.load();
-    this.changed();
+  async reloadAll() {
+    await this.reload();
+    await this.changed();
   }
 
   /** Reloads everything when another process changed the configuration; says whether it did. */
-  reloadIfChanged(): boolean {
-    const version = this.source.version.read();
-    if (version === this.seen) return false;
-    this.seen = version;
-    this.current = this.load();
-    this.generation++;
+  async reloadIfChanged(): Promise<boolean> {
+    const version = await this.source.version.read();
+    if (version <= this.seen) return false;
+    await this.reload(version);
     return true;
   }
 
@@ -102,7 +139,7 @@ export class SnapshotHolder {
     const wait = this.lastCheck + CATCH_UP_GAP_MS - performance.now();
     if (wait <= 0) {
       this.lastCheck = performance.now();
-      return Promise.resolve(this.checkSafely());
+      return this.checkSafely();
     }
     this.pendingCheck = new Promise((resolve) =>
       setTimeout(() => {
@@ -114,9 +151,9 @@ export class SnapshotHolder {
     return this.pendingCheck;
   }
 
-  private checkSafely(): boolean {
+  private async checkSafely(): Promise<boolean> {
     try {
-      return this.reloadIfChanged();
+      return await this.reloadIfChanged();
     } catch (e) {
       console.error("config version: could not check it:", (e as Error).message);
       return false;
@@ -128,41 +165,43 @@ export class SnapshotHolder {
   putToken(row: TokenRow, previousHash?: string) {
     if (previousHash && previousHash !== row.keyHash) this.current.tokensByHash.delete(previousHash);
     this.current.tokensByHash.set(row.keyHash, tokenEntry(row));
-    this.changed();
+    return this.changed();
   }
 
   removeToken(keyHash: string) {
     this.current.tokensByHash.delete(keyHash);
-    this.changed();
+    return this.changed();
   }
 
   putUser(row: UserRow) {
     this.current.usersById.set(row.id, userEntry(row));
-    this.changed();
+    return this.changed();
   }
 
   removeUser(id: number) {
     this.current.usersById.delete(id);
     for (const [hash, t] of this.current.tokensByHash) if (t.userId === id) this.current.tokensByHash.delete(hash);
-    this.changed();
+    return this.changed();
   }
 
-  reloadGroups() {
-    this.current.groupsByName = new Map(this.source.groups().map((g) => [g.name, groupEntry(g)]));
-    this.changed();
+  async reloadGroups() {
+    const rows = await this.source.groups();
+    this.current.groupsByName = new Map(rows.map((g) => [g.name, groupEntry(g)]));
+    await this.changed();
   }
 
   /** Channels change rarely and the route index depends on all of them: rebuild both. */
-  reloadChannels() {
-    const channelsById = new Map(this.source.channels().map((c) => [c.id, channelEntry(c, this.source.unseal)]));
+  async reloadChannels() {
+    const rows = await this.source.channels();
+    const channelsById = new Map(rows.map((c) => [c.id, channelEntry(c, this.source.unseal)]));
     this.current.channelsById = channelsById;
     this.current.routes = buildRouteIndex(channelsById.values());
-    this.changed();
+    await this.changed();
   }
 
-  reloadPrices() {
-    this.current.prices = pricesByModel(this.source.prices());
-    this.changed();
+  async reloadPrices() {
+    this.current.prices = pricesByModel(await this.source.prices());
+    await this.changed();
   }
 
   /** After the settings were written: all of them, and the relay's part in the snapshot. */
@@ -175,12 +214,12 @@ export class SnapshotHolder {
       for (const u of this.current.usersById.values()) u.periodEnd = undefined;
     }
     this.current.relay = relay;
-    this.changed();
+    return this.changed();
   }
 
   /** Polls the configuration version and reloads when another process changed it. */
   watch(everyMs = 200) {
-    this.timer = setInterval(() => this.checkSafely(), everyMs);
+    this.timer = setInterval(() => void this.checkSafely(), everyMs);
   }
 
   stop() {

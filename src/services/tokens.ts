@@ -88,7 +88,7 @@ export async function createToken(ctx: Ctx, actor: Actor, input: unknown, ownerI
   checkIps(t.allow_ips);
   const key = newTokenKey();
   const row = await ctx.tx(() => insertToken(ctx, ownerId, t, key));
-  ctx.snapshot.putToken(row);
+  await ctx.snapshot.putToken(row);
   return { token: view(ctx, row), key };
 }
 
@@ -150,7 +150,7 @@ export async function updateToken(ctx: Ctx, actor: Actor, input: unknown) {
     return ctx.store.tokens.update(t.id, { ...toColumns(t), ...budgetColumns(ctx, budgetState("token", now), t) });
   });
   if (!row) throw notFound(keyed("error.token.notFound", { id: t.id }));
-  ctx.snapshot.putToken(row);
+  await ctx.snapshot.putToken(row);
   return view(ctx, row);
 }
 
@@ -162,7 +162,7 @@ export function setTokenStatus(ctx: Ctx, actor: Actor, input: unknown) {
 export async function deleteToken(ctx: Ctx, actor: Actor, id: number) {
   const row = await findOwned(ctx, actor, id);
   await ctx.store.tokens.delete(id);
-  ctx.snapshot.removeToken(row.keyHash);
+  await ctx.snapshot.removeToken(row.keyHash);
 }
 
 /** The full key, to its owner only (an admin who is not the owner is refused too). */

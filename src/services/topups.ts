@@ -47,7 +47,7 @@ export async function redeem(ctx: Ctx, actor: Actor, input: unknown, ip: string)
     return { credited: row.quota, user: after };
   });
   limiter.succeeded(verdict);
-  ctx.snapshot.putUser(user);
+  await ctx.snapshot.putUser(user);
   return { quota: credited, user: userView(ctx, user) };
 }
 

@@ -93,7 +93,7 @@ async function save(ctx: Ctx, id: number, r: BalanceReading | { error: string },
       });
     return !!next.low !== !!was.low;
   });
-  if (changed) ctx.snapshot.reloadChannels();
+  if (changed) await ctx.snapshot.reloadChannels();
 }
 
 /** Reads one channel's balance now (400 when it has no balance API). */

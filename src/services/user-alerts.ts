@@ -78,7 +78,7 @@ export async function saveAlertSettings(ctx: Ctx, actor: Actor, input: unknown) 
       alertThreshold: v.quota_warning_threshold ?? current.alertThreshold,
     }),
   );
-  if (updated) ctx.snapshot.putUser(updated);
+  if (updated) await ctx.snapshot.putUser(updated);
   const view = await alertSettingsView(ctx, actor.id);
   return generated ? { ...view, webhook_secret: generated } : view;
 }

@@ -57,7 +57,7 @@ export async function createUser(ctx: Ctx, input: unknown, opts: { unlimited?: b
     await insertToken(ctx, user.id, defaultToken, newTokenKey());
     return user;
   });
-  ctx.snapshot.reloadAll();
+  await ctx.snapshot.reloadAll();
   return userView(ctx, row);
 }
 
@@ -131,7 +131,7 @@ export async function updateUser(ctx: Ctx, input: unknown, actor?: Actor) {
     return applyBalanceChange(ctx, u.id, budget.balance - updated.quota, { type: LOG_TYPE.admin, content });
   });
   if (u.password !== undefined || u.status === USER_STATUS.disabled) await ctx.store.sessions.deleteForUser(u.id);
-  ctx.snapshot.putUser(row);
+  await ctx.snapshot.putUser(row);
   return userView(ctx, row);
 }
 
@@ -141,7 +141,7 @@ export async function deleteUser(ctx: Ctx, actor: Actor, id: number) {
     await keepOneAdmin(ctx, await findUser(ctx, id), { deleted: true });
     await ctx.store.users.delete(id);
   });
-  ctx.snapshot.removeUser(id);
+  await ctx.snapshot.removeUser(id);
 }
 
 /** Inside a transaction: adds `delta` to the balance (never below 0) and writes its log row (top-up 1,
@@ -174,7 +174,7 @@ export async function applyBalanceChange(
 async function changeBalance(ctx: Ctx, id: number, delta: number, type: number, content: string) {
   await rollDue(ctx); // a budgeted balance is changed in its current period
   const row = await ctx.tx(() => applyBalanceChange(ctx, id, delta, { type, content }));
-  ctx.snapshot.putUser(row);
+  await ctx.snapshot.putUser(row);
   return userView(ctx, row);
 }
 

@@ -27,5 +27,5 @@ export async function seedVideoPrices(ctx: Ctx) {
     }
     await ctx.store.settings.set(SEEDED, VIDEO_SEED_VERSION);
   });
-  ctx.snapshot.reloadPrices();
+  await ctx.snapshot.reloadPrices();
 }

@@ -13,10 +13,10 @@ import { CHANNEL_STATUS, KEY_STATUS } from "../../core/status";
 
 function saveKeys(rt: Runtime, channel: ChannelEntry, deadReason = "") {
   const states = [...channel.keyStates];
-  setTimeout(() => {
+  setTimeout(async () => {
     try {
       saveKeyStates(rt.ctx.db, channel.id, channel.keysSealed, states, deadReason);
-      rt.ctx.snapshot.reloadChannels();
+      await rt.ctx.snapshot.reloadChannels();
     } catch (e) {
       console.error(`channel ${channel.id}: could not save key states:`, (e as Error).message);
     }

@@ -7,7 +7,7 @@ import { CATCH_UP_GAP_MS, SnapshotHolder } from "../../../src/services/snapshot"
 import { parseSettings } from "../../../src/services/settings";
 
 /** A source with no rows whose version lives in `db.version`; counts reads and reloads. */
-function fakeSource() {
+async function fakeSource() {
   const db = { version: 7, reads: 0, loads: 0 };
   const source = {
     tokens: () => (db.loads++, []),
@@ -22,31 +22,31 @@ function fakeSource() {
       bump: () => ++db.version,
     },
   };
-  return { db, holder: new SnapshotHolder(source) };
+  return { db, holder: await SnapshotHolder.load(source) };
 }
 
 describe("the configuration version", () => {
-  test("a write of this process bumps it and does not make the snapshot reload", () => {
-    const { db, holder } = fakeSource();
+  test("a write of this process bumps it and does not make the snapshot reload", async () => {
+    const { db, holder } = await fakeSource();
     expect(db.loads).toBe(1);
-    holder.reloadPrices();
-    holder.setSettings(parseSettings({}));
+    await holder.reloadPrices();
+    await holder.setSettings(parseSettings({}));
     expect(db.version).toBe(9);
-    expect(holder.reloadIfChanged()).toBe(false);
+    expect(await holder.reloadIfChanged()).toBe(false);
     expect(db.loads).toBe(1);
   });
 
-  test("another writer's bump, even one between two of ours, makes it reload once", () => {
-    const { db, holder } = fakeSource();
+  test("another writer's bump, even one between two of ours, makes it reload once", async () => {
+    const { db, holder } = await fakeSource();
     db.version++; // the CLI
-    holder.reloadPrices(); // ours lands on top of it
-    expect(holder.reloadIfChanged()).toBe(true);
-    expect(holder.reloadIfChanged()).toBe(false);
+    await holder.reloadPrices(); // ours lands on top of it
+    expect(await holder.reloadIfChanged()).toBe(true);
+    expect(await holder.reloadIfChanged()).toBe(false);
     expect(db.loads).toBe(2);
   });
 
   test("catchUp: a flood of callers shares one check; every caller's check runs after it arrived", async () => {
-    const { db, holder } = fakeSource();
+    const { db, holder } = await fakeSource();
     const readsBefore = db.reads;
     expect(await holder.catchUp()).toBe(false); // the first check runs at once
     db.version++; // a write right after that check: the next callers must still see it
@@ -57,7 +57,7 @@ describe("the configuration version", () => {
   });
 
   test("catchUp right after a check does not read at once: it waits for the gap, then reads once", async () => {
-    const { db, holder } = fakeSource();
+    const { db, holder } = await fakeSource();
     await holder.catchUp();
     const readsBefore = db.reads;
     const next = holder.catchUp();
