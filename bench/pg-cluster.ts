@@ -160,8 +160,9 @@ try {
   at = performance.now();
   for (let i = 0; i < CALLS; i++) {
     const c = call(i);
-    liteLedger.hold(c.who, { amount: 1000, tokenAmount: 1000, userAmount: 1000, tokenPeriod: 0, userPeriod: 0 });
-    liteLedger.settle(c.who, c.s, true, c.row);
+    const hold = { amount: 1000, tokenAmount: 1000, userAmount: 1000, tokenPeriod: 0, userPeriod: 0 };
+    liteLedger.hold(c.who, hold);
+    liteLedger.settle(c.who, c.s, hold, c.row);
     if (i % 256 === 255) await Bun.sleep(0);
   }
   liteLedger.flushAll();

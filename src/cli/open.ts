@@ -22,7 +22,7 @@ export async function withData<T>(flags: Flags, work: (ctx: Ctx) => T | Promise<
   try {
     return await work(ctx);
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 

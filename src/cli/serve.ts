@@ -95,7 +95,7 @@ export const serve: Command = {
       await rt.jobs.idle(5000); // a scheduled test or balance read still going
       await ctx.ledger.stop();
       await rt.checkpoints?.stop();
-      ctx.close();
+      await ctx.close();
       console.log("stopped");
       stopped(0);
     };
@@ -107,10 +107,10 @@ export const serve: Command = {
     try {
       server = listen(rt, createApp(rt), config.port, config.host);
     } catch (e) {
-      ctx.close();
+      await ctx.close();
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     }
-    rt.checkpoints = startCheckpoints(ctx.db.$client, ctx.dbPath); // WAL checkpoints off the event loop
+    if (ctx.sqlite) rt.checkpoints = startCheckpoints(ctx.sqlite.db.$client, ctx.sqlite.path); // WAL checkpoints off the event loop
     rt.alerts.start(); // the periodic breaker check; alerts themselves are sent as they come
     rt.jobs.start(CHECK_EVERY_MS); // the scheduled channel test, upstream balances (background.ts)
     rt.videos.start(); // video jobs: polled from their table, so a restart resumes them

@@ -32,7 +32,7 @@ export const migrate: Command = {
       return;
     }
     const ctx = await openContext(config);
-    ctx.close();
+    await ctx.close();
     console.log("migrations applied");
   },
 };

@@ -2,31 +2,76 @@
 // api/, console/ and cli/ receive a Ctx and call services with it.
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
-import { loadCatalog } from "../catalog/catalog";
-import { ConfigError, type Config } from "../config";
+import { type Catalog, loadCatalog } from "../catalog/catalog";
+import type { Config } from "../config";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
 import { configVersion } from "../store/config-version";
 import { Ledger } from "../store/ledger";
 import { ensureDataDir, loadSecret } from "../store/secret";
-import { asyncStores, sqliteStores } from "../store/stores";
+import { asyncStores, sqliteStores, type Stores } from "../store/stores";
 import { SqliteTx } from "../store/sqlite-tx";
 import { ChannelLatencies } from "../core/latency";
-import { makeClock } from "./clock";
+import { type Accounts, entryAccounts } from "./accounts";
+import { type Clock, makeClock } from "./clock";
+import { openPgContext } from "./context-pg";
+import type { CallLedger } from "../store/call-ledger";
 import { parseSettings } from "./settings";
 import { SnapshotHolder } from "./snapshot";
 
 /** What the seeded default group says about itself (the models it serves are shown beside it). */
 export const DEFAULT_GROUP_DESCRIPTION = "The group every new token uses; multiplier 1";
 
-export type Ctx = Awaited<ReturnType<typeof openContext>>;
+/** Everything an operation needs, whichever database is behind it. */
+export type Ctx = {
+  config: Config;
+  /** the price catalog this binary carries (a test may give another) */
+  catalog: Catalog;
+  /** channel health is process state like the snapshot: the relay feeds it, admin views read it */
+  breakers: Breakers;
+  keys: KeyRing;
+  store: Stores;
+  snapshot: SnapshotHolder;
+  ledger: CallLedger;
+  /** where calls' holds come from (services/accounts.ts) */
+  accounts: Accounts;
+  clock: Clock;
+  /** recent upstream latencies per channel, fed by the relay (the channel list's p50) */
+  latencies: ChannelLatencies;
+  /** unix seconds (budget periods, expiry, the alert limit, views) */
+  now: () => number;
+  /** one transaction; its body awaits only store calls. SQLite: BEGIN IMMEDIATE after the ledger's queue
+   * is written, so a balance read inside is the true one (store/sqlite-tx.ts); PostgreSQL: the services'
+   * advisory lock first (store/pg/pg-tx.ts) */
+  tx: <T>(fn: () => Promise<T> | T) => Promise<T>;
+  close: () => Promise<void>;
+  /** SQLite's handle and file (start-up's release of stale holds, the WAL checkpointer); null on PostgreSQL */
+  sqlite: { db: Db; path: string } | null;
+  /** @deprecated SQLite's handle; use ctx.store */
+  db: Db;
+};
 
-export async function openContext(config: Config) {
-  if (config.database)
-    throw new ConfigError(
-      "PostgreSQL (--database / APIYI_DATABASE_URL): this version only migrates it (apiyi migrate --database URL) and copies a data dir into it (apiyi copy --to URL); serving from it is not built yet, see README's PostgreSQL section",
-    );
+/** The parts that do not depend on the database. */
+export function commonParts(config: Config, snapshot: SnapshotHolder) {
+  // the real clock, except in a test that set APIYI_TEST_CLOCK_MS (honoured only when NODE_ENV=test)
+  const clock = makeClock(config.testClockMs);
+  return {
+    config,
+    catalog: loadCatalog(config.testPriceCatalog),
+    breakers: new Breakers(() => snapshot.current.relay.breaker),
+    snapshot,
+    clock,
+    latencies: new ChannelLatencies(),
+    now: () => Math.floor(clock.nowMs() / 1000),
+  };
+}
+
+export function openContext(config: Config): Promise<Ctx> {
+  return config.database ? openPgContext(config, config.database) : openSqliteContext(config);
+}
+
+async function openSqliteContext(config: Config): Promise<Ctx> {
   ensureDataDir(config.dataDir);
   const keys = new KeyRing(loadSecret(config.dataDir, config.secret));
   const dbPath = join(config.dataDir, "apiyi.db");
@@ -54,32 +99,16 @@ export async function openContext(config: Config) {
     // balances in memory run ahead of the database by what the ledger has queued: write it first
     beforeReload: () => ledger.flushAll(),
   });
-  // channel health is process state like the snapshot: the relay feeds it, admin views read it
-  const breakers = new Breakers(() => snapshot.current.relay.breaker);
-  // the real clock, except in a test that set APIYI_TEST_CLOCK_MS (honoured only when NODE_ENV=test)
-  const clock = makeClock(config.testClockMs);
   return {
-    config,
-    /** the price catalog this binary carries (a test may give another) */
-    catalog: loadCatalog(config.testPriceCatalog),
-    breakers,
+    ...commonParts(config, snapshot),
     db,
-    /** the database file (the WAL checkpointer opens its own connection to it) */
-    dbPath,
+    sqlite: { db, path: dbPath },
     keys,
     store,
-    snapshot,
     ledger,
-    clock,
-    /** recent upstream latencies per channel, fed by the relay (the channel list's p50) */
-    latencies: new ChannelLatencies(),
-    /** unix seconds (budget periods, expiry, the alert limit, views) */
-    now: () => Math.floor(clock.nowMs() / 1000),
-    /** one transaction that takes the write lock first (read-then-write safe across processes);
-     * the ledger's queue is written before, so a balance read in `fn` is the true one. `fn` awaits only
-     * store calls (store/sqlite-tx.ts) */
-    tx: <T>(fn: () => Promise<T> | T): Promise<T> => gate.run(fn),
-    close() {
+    accounts: entryAccounts,
+    tx: (fn) => gate.run(fn),
+    async close() {
       snapshot.stop();
       db.$client.close();
     },

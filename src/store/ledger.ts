@@ -14,6 +14,7 @@ import { dailyUpsertSql, dailyValues, type LedgerEvent as Event, summarize, type
 import { LogRows } from "./log-rows";
 import type { NewLog } from "./logs";
 import { SqliteTx } from "./sqlite-tx";
+import type { CallLedger } from "./call-ledger";
 
 /** events per transaction: a call is usually two (hold, settle). 128 calls take ~2 ms to write: a
  * flush holds the event loop that long per slice, the next slice waiting for a turn of the loop
@@ -21,7 +22,7 @@ import { SqliteTx } from "./sqlite-tx";
  * cut p99 further but cost 6% RPS in per-slice work, the rollups' upserts above all) */
 const SLICE = 256;
 
-export class Ledger {
+export class Ledger implements CallLedger {
   private queue: Event[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private expected = 0;
@@ -86,7 +87,8 @@ export class Ledger {
   }
 
   /** `row`: the log row that explains it, or null for a hold given back whole whose row is written apart */
-  settle(who: Who, s: Settlement, held: boolean, row: NewLog | null) {
+  settle(who: Who, s: Settlement, hold: Hold | null, row: NewLog | null) {
+    const held = hold !== null;
     this.enqueue({ kind: "settle", s, held, row, requestId: who.requestId, tokenId: who.tokenId, userId: who.userId });
   }
 

@@ -1,11 +1,12 @@
 // Checks 10 and 11 of a /v1 call: decide how it is billed, and hold an upper bound of its cost (the
 // policy is core/hold-policy.ts; settle/settle.ts settles the hold at the call's end). Balances live
-// in the snapshot; the ledger persists. A token or user whose budget period has ended rolls here first.
+// in the snapshot (or quota leases on PostgreSQL: services/accounts.ts); the ledger persists. A token or
+// user whose budget period has ended rolls here first.
 import { decideBilling, type BillingKind, type PriceEntry } from "../../core/billing";
 import { checkQuota } from "../../core/access";
 import { leastOutput, outputAsk } from "../../core/hold";
 import { holdMultiplier, promptTurns, sizeHold } from "../../core/hold-policy";
-import { reserve, type Hold } from "../../core/quota";
+import type { Hold } from "../../core/quota";
 import { refusals } from "../../core/refusals";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import { promptText } from "../../core/text";
@@ -58,7 +59,9 @@ export async function holdFor(
   if (kind instanceof AppError) throw kind;
   const now = liveEntries(rt, token, user);
   rollCaller(rt.ctx, now.token, now.user); // a budget period that has ended starts the new one, full
-  const exhausted = checkQuota(now.token, now.user);
+  const accounts = rt.ctx.accounts;
+  const seen = accounts.view(now.token, now.user);
+  const exhausted = checkQuota(seen.token, seen.user);
   if (exhausted) throw exhausted;
   const p = price!;
   const n = typeof body.n === "number" && body.n >= 1 ? Math.floor(body.n) : 1;
@@ -66,7 +69,10 @@ export async function holdFor(
   let counted: Promise<number> | null = null;
   const promptTokens = () => (counted ??= countTokens(text || promptText(body)));
   const ask = outputAsk(body);
-  const live = () => liveEntries(rt, token, user);
+  const live = () => {
+    const l = liveEntries(rt, token, user);
+    return accounts.view(l.token, l.user);
+  };
   const size = await sizeHold(
     {
       kind,
@@ -81,8 +87,8 @@ export async function holdFor(
     live,
   );
   if (size instanceof AppError) throw size;
-  const { token: liveToken, user: liveUser } = live();
-  const hold = reserve(liveToken, liveUser, size.amount, size.covers);
+  const taking = accounts.reserve(live(), size.amount, size.covers);
+  const hold = taking instanceof Promise ? await taking : taking; // SQLite answers at once: no extra turn
   if (hold instanceof AppError) throw hold;
   rt.ctx.ledger.hold({ requestId: who.requestId, tokenId: token.id, userId: user.id }, hold);
   const out = size.out;

@@ -98,7 +98,7 @@ export function recordCall(rt: Runtime, call: CallRecord, end: CallEnd, duration
   rt.ctx.ledger.settle(
     { requestId: call.requestId, tokenId: call.token.id, userId: call.user.id },
     settled.settlement,
-    true,
+    settled.hold,
     row,
   );
 }

@@ -5,7 +5,7 @@
 import { crossedBelow } from "../../core/alerts";
 import { perCallCost, usageCost, type Usage } from "../../core/billing";
 import { formatMicros } from "../../core/money";
-import { release, settle, type Settlement } from "../../core/quota";
+import type { Hold, Settlement } from "../../core/quota";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import type { Runtime } from "../../runtime";
 import { liveEntries, type CallBilling } from "../checks/hold";
@@ -21,7 +21,7 @@ function costOf(rt: Runtime, b: CallBilling, group: string, usage: Usage | undef
 }
 
 /** What settling did, for the log row: the amount charged, the balance changes, and `other`. */
-export type Settled = { settlement: Settlement; other: string };
+export type Settled = { settlement: Settlement; other: string; hold: Hold };
 
 /** Settles the hold: to `usage`'s cost when the call is billable, else back whole. */
 export function settleCall(
@@ -32,17 +32,18 @@ export function settleCall(
   usage: Usage | undefined,
 ): Settled {
   const cost = billable ? costOf(rt, b, who.group, usage) : null;
-  const live = liveEntries(rt, who.token, who.user);
+  const entries = liveEntries(rt, who.token, who.user);
+  const live = rt.ctx.accounts.view(entries.token, entries.user);
   // the balance as it was before this call (its hold is not spent yet), for the low-balance alert
   const before = live.user.quota + b.hold.userAmount;
-  const s = cost === null ? release(live.token, live.user, b.hold) : settle(live.token, live.user, b.hold, cost);
+  const s = rt.ctx.accounts.settle(live, b.hold, cost);
   if (crossedBelow(before, live.user.quota, live.user.alertThreshold) && !live.user.unlimited)
     rt.alerts.balanceLow(live.user.id, live.user.quota, live.user.alertThreshold);
   const other =
     cost === null
       ? { billing: b.kind, ...outputLimitDetail(b), hold: b.hold.amount, refund: b.hold.amount, cost: 0 }
       : billingDetails(rt, b, who.group, usage, cost, s);
-  return { settlement: s, other: JSON.stringify(other) };
+  return { settlement: s, other: JSON.stringify(other), hold: b.hold };
 }
 
 const usd = (micros: number | null) => (micros === null ? null : formatMicros(micros));

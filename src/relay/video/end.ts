@@ -17,7 +17,7 @@ type Who = { token: TokenEntry; user: UserEntry };
 /** A hold given back whole before any job existed (a refused submit): its row is the call's own. */
 export function releaseVideoHold(rt: Runtime, who: Who, jobId: string, hold: Hold) {
   const s = release(who.token, who.user, hold);
-  rt.ctx.ledger.settle({ requestId: jobId, tokenId: who.token.id, userId: who.user.id }, s, true, null);
+  rt.ctx.ledger.settle({ requestId: jobId, tokenId: who.token.id, userId: who.user.id }, s, hold, null);
 }
 
 /** The job's token and user as the serving process holds them (null when either was deleted): the
@@ -103,5 +103,5 @@ async function settleJob(rt: Runtime, job: VideoJobRow, end: JobEnd, charge: Vid
       cost: s.charged,
     }),
   };
-  rt.ctx.ledger.settle({ requestId: job.id, tokenId: job.tokenId, userId: job.userId }, s, true, row);
+  rt.ctx.ledger.settle({ requestId: job.id, tokenId: job.tokenId, userId: job.userId }, s, hold, row);
 }

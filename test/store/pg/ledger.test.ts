@@ -105,8 +105,9 @@ describePg("the PostgreSQL ledger", () => {
     for (let i = 0; i < 300; i++) {
       const c = call(i, { user: 1001, tokens: [1001, 1002] });
       const who = { requestId: c.row.requestId!, tokenId: c.tokenId, userId: 1001 };
-      liteLedger.hold(who, { amount: HOLD, tokenAmount: HOLD, userAmount: HOLD, tokenPeriod: 0, userPeriod: 0 });
-      liteLedger.settle(who, settlement(c.charged), true, c.row);
+      const hold = { amount: HOLD, tokenAmount: HOLD, userAmount: HOLD, tokenPeriod: 0, userPeriod: 0 };
+      liteLedger.hold(who, hold);
+      liteLedger.settle(who, settlement(c.charged), hold, c.row);
       pgLedger.settle(who, settlement(c.charged), { token: c.charged, user: c.charged }, c.row);
       if (i % 50 === 0)
         pgLedger.push({ ...c.row, type: LOG_TYPE.error, quota: 0, requestId: `refused-${i}`, statusCode: 429 });
