@@ -1,6 +1,8 @@
 // Quota leases in PostgreSQL (services/leases.ts decides when): take a slice of a token's or a user's
 // balance with one conditional UPDATE, renew, give back, and reclaim what expired instances held.
 // Each statement keeps balance + Σ leases + Σ logged costs unchanged, so every committed state is exact.
+// Rows are locked in one order everywhere, so no two of these transactions can deadlock: account rows
+// first (tokens by id, then users by id), then lease rows (by kind, then account).
 import type { SQL } from "bun";
 
 export type AccountKind = "token" | "user";
@@ -59,7 +61,9 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
    * missing was reclaimed: it expired). */
   async renew(): Promise<Map<string, number>> {
     const rows = await sql`UPDATE leases SET expires_at = now() + make_interval(secs => ${ttlMs / 1000})
-      WHERE instance = ${instance} RETURNING kind, account_id, amount`;
+      WHERE instance = ${instance} AND (kind, account_id) IN (
+        SELECT kind, account_id FROM leases WHERE instance = ${instance} ORDER BY kind, account_id FOR UPDATE)
+      RETURNING kind, account_id, amount`;
     return new Map(
       rows.map((r: { kind: string; account_id: number; amount: number }) => [
         leaseKey(r.kind, Number(r.account_id)),
@@ -69,8 +73,17 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
   },
 
   /** Gives every lease of this instance back to its balance (a clean stop, after its last batch). */
-  release: () => reclaim(sql, sql`instance = ${instance}`),
+  release: () => reclaim(sql, () => sql`instance = ${instance}`),
 });
+
+/** Locks the rows of these accounts, in the one order (before any lease row). */
+export async function lockAccounts(tx: SQL, tokenIds: Iterable<number>, userIds: Iterable<number>) {
+  const sorted = (ids: Iterable<number>) => [...new Set(ids)].sort((a, b) => a - b);
+  const tokens = sorted(tokenIds);
+  const users = sorted(userIds);
+  if (tokens.length) await tx`SELECT 1 FROM tokens WHERE id IN ${tx(tokens)} ORDER BY id FOR UPDATE`;
+  if (users.length) await tx`SELECT 1 FROM users WHERE id IN ${tx(users)} ORDER BY id FOR UPDATE`;
+}
 
 /** Records batch `seq` of `instance` in its transaction; false when it was committed before (a retry
  * after an answer lost with the connection), and then nothing more of it must be written. */
@@ -116,9 +129,19 @@ export async function applyLeaseOps(
 }
 
 /** Gives back every lease that expired on PostgreSQL's clock (any instance may run it; one statement). */
-export const reclaimExpired = (sql: SQL) => reclaim(sql, sql`expires_at < now()`);
+export const reclaimExpired = (sql: SQL) => reclaim(sql, () => sql`expires_at < now()`);
 
-async function reclaim(sql: SQL, which: SQL.Query<unknown>): Promise<number> {
+function reclaim(sql: SQL, which: () => SQL.Query<unknown>): Promise<number> {
+  return sql.begin(async (tx) => {
+    const leases = await tx`SELECT kind, account_id FROM leases WHERE ${which()}`;
+    const ids = (kind: string) =>
+      leases.filter((l: { kind: string }) => l.kind === kind).map((l: { account_id: number }) => Number(l.account_id));
+    await lockAccounts(tx, ids("token"), ids("user"));
+    return reclaimLocked(tx, which());
+  });
+}
+
+async function reclaimLocked(sql: SQL, which: SQL.Query<unknown>): Promise<number> {
   const [row] = await sql`
     WITH gone AS (DELETE FROM leases WHERE ${which} RETURNING kind, account_id, amount),
     t AS (UPDATE tokens SET remain_quota = remain_quota + g.amount

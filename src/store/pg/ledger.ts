@@ -10,7 +10,14 @@ import { type HourlyRow, hourlyUpsertSql, hourlyValues } from "../hourly";
 import { dailyUpsertSql, dailyValues, type LedgerEvent, summarize, type Who } from "../ledger-slice";
 import { LOG_COLUMNS, type NewLog } from "../logs";
 import type { Settlement } from "../../core/quota";
-import { type AccountKind as LeaseKind, applyLeaseOps, claimBatch, type LeaseOp, mergeLeaseOps } from "./leases";
+import {
+  type AccountKind as LeaseKind,
+  applyLeaseOps,
+  claimBatch,
+  type LeaseOp,
+  lockAccounts,
+  mergeLeaseOps,
+} from "./leases";
 
 const SLICE = 256;
 /** rows per multi-row statement (log rows: 25 values each, hourly rows 13) */
@@ -155,9 +162,15 @@ export class PgLedger {
       if (e.kind === "lease") ops.push(e.op);
       else events.push(e);
     const w = summarize(events);
+    const leaseOps = mergeLeaseOps(ops).sort(byAccount);
+    const idsOf = (kind: LeaseKind, sums: Map<number, unknown>) => [
+      ...sums.keys(),
+      ...leaseOps.filter((o) => o.kind === kind).map((o) => o.id),
+    ];
+    await lockAccounts(tx, idsOf("token", w.tokens), idsOf("user", w.users));
     // a charge whose lease was reclaimed meanwhile and whose balance is short is not counted as used
     let shortfall = 0;
-    for (const { kind, id, short } of await applyLeaseOps(tx, this.instance, mergeLeaseOps(ops).sort(byAccount))) {
+    for (const { kind, id, short } of await applyLeaseOps(tx, this.instance, leaseOps)) {
       shortfall += short;
       const sums = (kind === "token" ? w.tokens : w.users).get(id);
       if (sums) sums.used -= short;
