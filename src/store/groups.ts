@@ -10,9 +10,14 @@ export const groupStore = (db: Db) => ({
   all: () => db.select().from(groups).orderBy(groups.name).all(),
   get: (name: string) => db.select().from(groups).where(eq(groups.name, name)).get(),
   insert: (row: typeof groups.$inferInsert) => db.insert(groups).values(row).returning().get(),
-  ensure: (row: typeof groups.$inferInsert) => db.insert(groups).values(row).onConflictDoNothing().run(),
+  /** inserts the group unless one has its name */
+  ensure(row: typeof groups.$inferInsert) {
+    db.insert(groups).values(row).onConflictDoNothing().run();
+  },
   update: (name: string, patch: GroupPatch) => patchRow(db, groups, eq(groups.name, name), patch),
-  delete: (name: string) => db.delete(groups).where(eq(groups.name, name)).run(),
+  delete(name: string) {
+    db.delete(groups).where(eq(groups.name, name)).run();
+  },
 
   /** How many tokens (as default or fallback group) and channels still name this group. */
   usage(name: string) {

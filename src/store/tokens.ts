@@ -13,7 +13,7 @@ const withOwner = { ...getTableColumns(tokens), username: users.username };
 export const tokenStore = (db: Db) => ({
   byId: (id: number): TokenWithOwner | undefined =>
     db.select(withOwner).from(tokens).innerJoin(users, eq(users.id, tokens.userId)).where(eq(tokens.id, id)).get(),
-  all: () => db.select().from(tokens).all(),
+  all: () => db.select().from(tokens).orderBy(tokens.id).all(),
   countForUser: (userId: number) => db.select({ n: count() }).from(tokens).where(eq(tokens.userId, userId)).get()!.n,
   nameTaken: (userId: number, name: string) =>
     !!db
@@ -43,5 +43,7 @@ export const tokenStore = (db: Db) => ({
 
   insert: (row: NewToken) => db.insert(tokens).values(row).returning().get(),
   update: (id: number, patch: TokenPatch) => patchRow(db, tokens, eq(tokens.id, id), patch),
-  delete: (id: number) => db.delete(tokens).where(eq(tokens.id, id)).run(),
+  delete(id: number) {
+    db.delete(tokens).where(eq(tokens.id, id)).run();
+  },
 });

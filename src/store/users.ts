@@ -31,7 +31,7 @@ export const userStore = (db: Db) => ({
   byId: (id: number) => db.select().from(users).where(eq(users.id, id)).get(),
   byUsername: (username: string) => db.select().from(users).where(eq(users.username, username)).get(),
   byAccessTokenHash: (hash: string) => db.select().from(users).where(eq(users.accessTokenHash, hash)).get(),
-  all: () => db.select().from(users).all(),
+  all: () => db.select().from(users).orderBy(users.id).all(),
   count: () => db.select({ n: count() }).from(users).get()!.n,
 
   page(offset: number, limit: number, keyword: string) {
@@ -43,7 +43,9 @@ export const userStore = (db: Db) => ({
 
   insert: (row: NewUser) => db.insert(users).values(row).returning().get(),
   update: (id: number, patch: UserPatch) => patchRow(db, users, eq(users.id, id), patch),
-  delete: (id: number) => db.delete(users).where(eq(users.id, id)).run(),
+  delete(id: number) {
+    db.delete(users).where(eq(users.id, id)).run();
+  },
 
   /** Enabled admins other than `exceptId`: the last one may not be demoted, disabled or deleted. */
   otherActiveAdmins: (exceptId: number) =>

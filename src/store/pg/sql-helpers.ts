@@ -4,10 +4,11 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { definedOnly } from "../sql-helpers";
 import type { PgQuery } from "./pg-tx";
 
-/** `column` contains `keyword` literally, ASCII case ignored as SQLite's LIKE does: % and _ are not wildcards. */
+/** `column` contains `keyword` literally, ASCII case ignored as SQLite's LIKE does: % and _ are not wildcards.
+ * COLLATE "C" keeps ILIKE's case folding to ASCII whatever the database's locale ('É' is not 'é' in SQLite). */
 export function contains(column: PgColumn, keyword: string): SQL {
   const escaped = keyword.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql`${column} ILIKE ${`%${escaped}%`} ESCAPE '\\'`;
+  return sql`${column} COLLATE "C" ILIKE ${`%${escaped}%`} ESCAPE '\\'`;
 }
 
 /** Writes the defined fields of `patch` to the row `where` selects and returns the row (unchanged when
