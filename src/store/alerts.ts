@@ -1,7 +1,7 @@
 // The alert send log: one row per alert sent (created "sending", then delivered or failed with its
 // attempts and last error), read for the limit (recent sends of a kind to a target) and shown in the
 // console (the last 50, a user's own or everyone's).
-import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { type AlertSendRow, alertSends, users } from "../db/schema";
 
@@ -27,7 +27,7 @@ export const alertStore = (db: Db) => ({
       .run();
   },
   /** Times of the sends of `kind` to this target (a user, or the admin about `subject`) since `since`
-   * (those the limit held back do not count). */
+   * (those the limit held back do not count), oldest first. */
   sentSince(kind: string, userId: number | null, subject: string, since: number) {
     const who = userId === null ? isNull(alertSends.userId) : eq(alertSends.userId, userId);
     return db
@@ -42,6 +42,7 @@ export const alertStore = (db: Db) => ({
           ne(alertSends.status, "suppressed"),
         ),
       )
+      .orderBy(asc(alertSends.createdAt), asc(alertSends.id))
       .all();
   },
   /** The latest sends, newest first: a user's own (userId), or everyone's (undefined) with user names. */

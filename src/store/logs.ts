@@ -1,7 +1,7 @@
 // Log rows (call records, top-ups, admin adjustments). Rows of admin operations are written in the
 // same transaction as the balance change they record; call rows come through the ledger
 // (store/ledger.ts), in batches, each with the settlement of its hold.
-import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, type Column, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { LOG_TYPE } from "../core/status";
 import type { Db } from "../db/open";
 import { isRareLogType, logs, RARE_LOG_TYPES } from "../db/schema";
@@ -38,6 +38,9 @@ export const LOG_COLUMNS: [string, keyof NewLog, unknown][] = [
 ];
 export { LOG_TYPE };
 
+/** The log types retention deletes (pruneCalls): calls, errors and the scheduled channel test's calls. */
+export const PRUNED_TYPES = [LOG_TYPE.consume, LOG_TYPE.error, LOG_TYPE.system];
+
 export type LogFilter = {
   userId?: number;
   type?: number;
@@ -52,21 +55,28 @@ export type LogFilter = {
   to?: number;
 };
 
+/** The columns a log filter reads, of either dialect's logs table (PostgreSQL's: store/pg/logs.ts). */
+export type LogFilterColumns = Record<
+  "userId" | "type" | "model" | "tokenName" | "requestId" | "group" | "endpoint" | "createdAt",
+  Column
+>;
+
 /** The WHERE of a log filter (plus `extra` terms). With a request id, its own index finds the row:
  * a bare user_id term would make SQLite (without statistics) walk all the user's rows through
  * logs_user_id instead, so `+user_id` keeps the planner off that index. A rare type (top-up,
- * adjustment, system) repeats its partial index's condition, so SQLite reads that index. */
-export function logWhere(f: LogFilter, extra: (SQL | undefined)[] = []): SQL | undefined {
+ * adjustment, system) repeats its partial index's condition, so SQLite reads that index. The same
+ * terms are valid PostgreSQL (unary plus is a no-op there), for the table `t` of that dialect. */
+export function logWhere(f: LogFilter, extra: (SQL | undefined)[] = [], t: LogFilterColumns = logs): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
-  if (f.userId !== undefined) parts.push(f.requestId ? sql`+${logs.userId} = ${f.userId}` : eq(logs.userId, f.userId));
-  if (f.type !== undefined) parts.push(eq(logs.type, f.type), isRareLogType(f.type) ? RARE_LOG_TYPES : undefined);
-  if (f.model) parts.push(eq(logs.model, f.model));
-  if (f.tokenName) parts.push(eq(logs.tokenName, f.tokenName));
-  if (f.requestId) parts.push(eq(logs.requestId, f.requestId));
-  if (f.group) parts.push(eq(logs.group, f.group));
-  if (f.endpoint) parts.push(eq(logs.endpoint, f.endpoint));
-  if (f.from !== undefined) parts.push(gte(logs.createdAt, f.from));
-  if (f.to !== undefined) parts.push(lte(logs.createdAt, f.to));
+  if (f.userId !== undefined) parts.push(f.requestId ? sql`+${t.userId} = ${f.userId}` : eq(t.userId, f.userId));
+  if (f.type !== undefined) parts.push(eq(t.type, f.type), isRareLogType(f.type) ? RARE_LOG_TYPES : undefined);
+  if (f.model) parts.push(eq(t.model, f.model));
+  if (f.tokenName) parts.push(eq(t.tokenName, f.tokenName));
+  if (f.requestId) parts.push(eq(t.requestId, f.requestId));
+  if (f.group) parts.push(eq(t.group, f.group));
+  if (f.endpoint) parts.push(eq(t.endpoint, f.endpoint));
+  if (f.from !== undefined) parts.push(gte(t.createdAt, f.from));
+  if (f.to !== undefined) parts.push(lte(t.createdAt, f.to));
   const all = [...parts, ...extra].filter((p): p is SQL => p !== undefined);
   return all.length ? and(...all) : undefined;
 }
@@ -78,7 +88,7 @@ export const logStore = (db: Db) => ({
    * `before` (unix ms); how many went. Top-ups and adjustments stay, and so do the daily rollups. */
   pruneCalls: (before: number, limit: number) =>
     db.$client.run(
-      `DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (${LOG_TYPE.consume}, ${LOG_TYPE.error}, ${LOG_TYPE.system}) ORDER BY created_at LIMIT ?)`,
+      `DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < ? AND type IN (${PRUNED_TYPES.join(", ")}) ORDER BY created_at LIMIT ?)`,
       [before, limit],
     ).changes,
 

@@ -50,7 +50,9 @@ export const videoStore = (db: Db) => {
     `UPDATE video_jobs SET state = ?, progress = ?, polls = ?, next_poll_at = ?, updated_at = ? WHERE id = ? AND ${LIVE_SQL}`,
   );
   return {
-    insert: (row: NewVideoJob) => db.insert(videoJobs).values(row).run(),
+    insert(row: NewVideoJob): void {
+      db.insert(videoJobs).values(row).run();
+    },
     byId: (id: string): VideoJobRow | undefined => one.get({ id }),
     /** the job if it is `userId`'s, else undefined (another owner's id reads as unknown) */
     ofUser: (id: string, userId: number): VideoJobRow | undefined => owned.get({ id, userId }),
@@ -83,12 +85,13 @@ export const videoStore = (db: Db) => {
            FROM video_jobs WHERE ${LIVE_SQL} AND next_poll_at <= ?) WHERE nth <= ? ORDER BY next_poll_at, id`,
         )
         .all(nowMs, perChannel) as { id: string; channelId: number; nextPollAtMs: number }[],
-    /** live jobs created before `ms` (the timeout sweep) */
+    /** live jobs created before `ms` (the timeout sweep), oldest first */
     liveSince: (ms: number) =>
       db
         .select()
         .from(videoJobs)
         .where(and(inArray(videoJobs.state, [...LIVE_STATES]), lt(videoJobs.createdAt, ms)))
+        .orderBy(asc(videoJobs.createdAt), asc(videoJobs.id))
         .all(),
     countLive: () =>
       db
@@ -96,16 +99,20 @@ export const videoStore = (db: Db) => {
         .from(videoJobs)
         .where(inArray(videoJobs.state, [...LIVE_STATES]))
         .get()!.n,
-    update: (id: string, patch: VideoJobPatch) => db.update(videoJobs).set(patch).where(eq(videoJobs.id, id)).run(),
+    update(id: string, patch: VideoJobPatch): void {
+      db.update(videoJobs).set(patch).where(eq(videoJobs.id, id)).run();
+    },
     /** a poll's answer that did not end the job, if the job is still live (one ended meanwhile stays ended) */
-    moveOn: (id: string, m: PollMove) => move.run(m.state, m.progress, m.polls, m.nextPollAt, m.updatedAt, id),
+    moveOn(id: string, m: PollMove): void {
+      move.run(m.state, m.progress, m.polls, m.nextPollAt, m.updatedAt, id);
+    },
     /** changes a live job; a job that has ended stays as it ended */
-    advance: (id: string, patch: VideoJobPatch) =>
-      db
-        .update(videoJobs)
+    advance(id: string, patch: VideoJobPatch): void {
+      db.update(videoJobs)
         .set(patch)
         .where(and(eq(videoJobs.id, id), inArray(videoJobs.state, [...LIVE_STATES])))
-        .run(),
+        .run();
+    },
     /** moves a job to its final state only if it is still live (a final state is never left): true when it moved */
     finish: (id: string, f: FinalMove) =>
       end.run(
@@ -121,12 +128,13 @@ export const videoStore = (db: Db) => {
         f.errorMessage,
         id,
       ).changes === 1,
-    /** jobs with a result that has not expired at `nowMs` */
+    /** jobs with a result that has not expired at `nowMs`, oldest first */
     unexpired: (userId: number, nowMs: number) =>
       db
         .select()
         .from(videoJobs)
         .where(and(eq(videoJobs.userId, userId), eq(videoJobs.state, "completed"), gt(videoJobs.expiresAt, nowMs)))
+        .orderBy(asc(videoJobs.createdAt), asc(videoJobs.id))
         .all(),
   };
 };
