@@ -7,6 +7,7 @@ import { minutesMs } from "./core/schedule";
 import { healChannels } from "./relay/attempt/heal";
 import type { Runtime } from "./runtime";
 import { saveLatencySummaries } from "./services/channel-health";
+import { leads } from "./services/context";
 import { Scheduler } from "./services/scheduler";
 import { readSettings } from "./services/settings";
 import { refreshAllBalances } from "./services/upstream-balance";
@@ -16,16 +17,18 @@ export const CHECK_EVERY_MS = 10_000;
 
 export function backgroundJobs(rt: Runtime): Scheduler {
   const { ctx } = rt;
+  // once per cluster on PostgreSQL: only the leader runs them (latencies are each instance's own)
+  const leader = (run: () => unknown) => () => (leads(ctx) ? run() : undefined);
   return new Scheduler(ctx.clock.nowMs, [
     {
       name: "channel_test",
       periodMs: () => minutesMs(readSettings(ctx).channel_test_minutes),
-      run: () => healChannels(rt),
+      run: leader(() => healChannels(rt)),
     },
     {
       name: "upstream_balance",
       periodMs: () => minutesMs(readSettings(ctx).upstream_balance_minutes),
-      run: () => refreshAllBalances(ctx, (channel, detail) => rt.alerts.upstreamBalanceLow(channel, detail)),
+      run: leader(() => refreshAllBalances(ctx, (channel, detail) => rt.alerts.upstreamBalanceLow(channel, detail))),
     },
     { name: "latency_save", periodMs: () => 60_000, run: () => saveLatencySummaries(ctx) },
   ]);

@@ -12,7 +12,7 @@ import { sweepExpiredSessions } from "../services/auth";
 import { bootstrap } from "../services/bootstrap";
 import { pruneLogs } from "../services/retention";
 import { forgetSavedBreakers } from "../services/channels";
-import { openContext } from "../services/context";
+import { leads, openContext, refuseBudgets } from "../services/context";
 import { configureResolver } from "../net/resolve";
 import { VERSION } from "../version";
 import { CliError, type Command, listeningLines, SERVER_OPTIONS } from "./args";
@@ -70,13 +70,15 @@ export const serve: Command = {
     configureResolver({ pins: config.resolve });
     const ctx = await openContext(config);
     const life: Lifecycle = { draining: false };
-    // calls that died with the previous process (kill -9) left holds: they go back first
-    const released = releaseStaleHolds(ctx.db);
-    if (released > 0) {
-      await ctx.snapshot.reloadAll();
-      console.log(`released ${released} hold(s) left by calls that did not finish`);
-    }
-    forgetSavedBreakers(ctx); // breakers start closed in this process; the CLI reads what it saves
+    if (ctx.sqlite) {
+      // calls that died with the previous process (kill -9) left holds: they go back first
+      const released = releaseStaleHolds(ctx.sqlite.db);
+      if (released > 0) {
+        await ctx.snapshot.reloadAll();
+        console.log(`released ${released} hold(s) left by calls that did not finish`);
+      }
+      forgetSavedBreakers(ctx); // breakers start closed in this process; the CLI reads what it saves
+    } else refuseBudgets(ctx);
     const rt = createRuntime(ctx, config, life);
     let server: Bun.Server<unknown> | undefined;
     let sweeper: ReturnType<typeof setInterval> | undefined;
@@ -102,7 +104,9 @@ export const serve: Command = {
     process.on("SIGTERM", () => void shutdown("SIGTERM"));
     process.on("SIGINT", () => void shutdown("SIGINT"));
 
-    const { adminPassword } = await bootstrap(ctx, config);
+    // on PostgreSQL in one transaction under the services' lock: instances starting together bootstrap once
+    const { adminPassword } = ctx.sqlite ? await bootstrap(ctx, config) : await ctx.tx(() => bootstrap(ctx, config));
+    if (ctx.cluster) await ctx.cluster.start(); // leases, the ledger's upkeep, leadership, the config watch
     if (life.draining) return done;
     try {
       server = listen(rt, createApp(rt), config.port, config.host);
@@ -114,9 +118,10 @@ export const serve: Command = {
     rt.alerts.start(); // the periodic breaker check; alerts themselves are sent as they come
     rt.jobs.start(CHECK_EVERY_MS); // the scheduled channel test, upstream balances (background.ts)
     rt.videos.start(); // video jobs: polled from their table, so a restart resumes them
-    ctx.snapshot.watch(); // writes by other processes (the CLI): see services/snapshot.ts
+    if (ctx.sqlite) ctx.snapshot.watch(); // writes by other processes (the CLI): see services/snapshot.ts
     // hourly housekeeping: expired sessions, and call rows past the retention period
     const housekeeping = async () => {
+      if (!leads(ctx)) return; // once per cluster: the leader's
       await sweepExpiredSessions(ctx);
       pruneLogs(ctx).catch((e) => console.error("log retention:", (e as Error).message));
     };

@@ -7,6 +7,7 @@
 import { resetsAt, rollIfDue, type AccountKind, type Budgeted, type Period } from "../core/budget";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import type { Ctx } from "./context";
+import { invalidField, keyed } from "../errors";
 
 type Budget = Pick<Ctx, "now" | "snapshot" | "ledger">;
 
@@ -36,6 +37,11 @@ export async function rollDue(ctx: Budget) {
   for (const t of ctx.snapshot.current.tokensByHash.values()) if (rollToken(ctx, t)) rolled = true;
   for (const u of ctx.snapshot.current.usersById.values()) if (rollUser(ctx, u)) rolled = true;
   if (rolled) await ctx.ledger.flushed();
+}
+
+/** Budget periods are not served on PostgreSQL yet: setting one there is refused, naming the field. */
+export function budgetsServed(ctx: Pick<Ctx, "sqlite">, period: string | undefined) {
+  if (period && !ctx.sqlite) throw invalidField("budget_period", keyed("error.budget.notOnPostgres"));
 }
 
 /** When an account's balance comes back next (unix s), or null without a period. */

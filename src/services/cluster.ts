@@ -50,7 +50,10 @@ export class ClusterMember {
     this.leader = new ClusterLeader(sql, Math.min(2_000, this.s.renewMs));
   }
 
+  private started = false;
+
   async start(): Promise<void> {
+    this.started = true;
     await this.leader.start();
     if (this.opts.onConfigChange)
       this.watch = await watchConfig(this.sql, await readConfigVersion(this.sql), this.opts.onConfigChange);
@@ -69,6 +72,7 @@ export class ClusterMember {
 
   /** Writes what is queued, gives every lease back, and leaves the cluster. */
   async stop(): Promise<void> {
+    if (!this.started) return this.ledger.stop(); // a CLI command's: no leases, no leadership
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.watch?.stop();

@@ -3,7 +3,8 @@
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "../catalog/catalog";
-import type { Config } from "../config";
+import { ConfigError, type Config } from "../config";
+import type { ClusterMember } from "./cluster";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
 import { openDatabase, type Db } from "../db/open";
@@ -50,7 +51,23 @@ export type Ctx = {
   sqlite: { db: Db; path: string } | null;
   /** @deprecated SQLite's handle; use ctx.store */
   db: Db;
+  /** this instance's membership of its PostgreSQL cluster; null on SQLite */
+  cluster: ClusterMember | null;
 };
+
+/** Whether this process runs the once-per-cluster work (on SQLite it is the only one). */
+export const leads = (ctx: Pick<Ctx, "cluster">) => !ctx.cluster || ctx.cluster.leader.leading;
+
+/** Budget periods are not served on PostgreSQL yet: a database with one is refused at start. */
+export function refuseBudgets(ctx: Ctx) {
+  const budgeted = [...ctx.snapshot.current.tokensByHash.values(), ...ctx.snapshot.current.usersById.values()].filter(
+    (a) => a.budgetPeriod !== "",
+  );
+  if (budgeted.length)
+    throw new ConfigError(
+      `budget periods are not served on PostgreSQL yet: ${budgeted.length} token(s) or user(s) have one; remove them (apiyi token edit / the console) or stay on SQLite`,
+    );
+}
 
 /** The parts that do not depend on the database. */
 export function commonParts(config: Config, snapshot: SnapshotHolder) {
@@ -67,6 +84,7 @@ export function commonParts(config: Config, snapshot: SnapshotHolder) {
   };
 }
 
+/** The context on the configured database: PostgreSQL when --database / APIYI_DATABASE_URL names one. */
 export function openContext(config: Config): Promise<Ctx> {
   return config.database ? openPgContext(config, config.database) : openSqliteContext(config);
 }
@@ -103,6 +121,7 @@ async function openSqliteContext(config: Config): Promise<Ctx> {
     ...commonParts(config, snapshot),
     db,
     sqlite: { db, path: dbPath },
+    cluster: null,
     keys,
     store,
     ledger,

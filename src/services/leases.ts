@@ -126,6 +126,12 @@ export class LeaseBook {
     }
   }
 
+  /** What the lease has free, and the balance its last take left in the database (undefined: none yet). */
+  known(kind: AccountKind, id: number): { free: number; remain: number | undefined } {
+    const l = this.leases.get(leaseKey(kind, id));
+    return { free: l?.free ?? 0, remain: l?.remain };
+  }
+
   /** What the lease of an account has free (tests, metrics). */
   freeOf(kind: AccountKind, id: number) {
     return this.leases.get(leaseKey(kind, id))?.free ?? 0;

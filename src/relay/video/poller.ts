@@ -13,6 +13,7 @@ import { applyPoll, type VideoState } from "../../core/video/job-state";
 import { nextPollAt, type PollLimits, pickDue } from "../../core/video/schedule";
 import type { VideoJobRow } from "../../db/schema";
 import type { Runtime } from "../../runtime";
+import { leads } from "../../services/context";
 import { readSettings } from "../../services/settings";
 import { LIVE_STATES, type PollMove } from "../../store/videos";
 import { providerFor } from "../wire";
@@ -64,7 +65,7 @@ export class VideoPoller {
 
   /** Expires the jobs past their time, reads what is due and starts it, within the limits. */
   async tick() {
-    if (this.stopped) return;
+    if (this.stopped || !leads(this.rt.ctx)) return; // once per cluster on PostgreSQL: the leader's
     try {
       const { ctx } = this.rt;
       const s = readSettings(ctx);

@@ -43,6 +43,7 @@ function askOf(video: VideoUpstream, channel: ChannelEntry, key: string, job: Vi
 
 /** The price and the hold (refusals: not a video model here, no price, a bad ask, no balance). */
 function holdVideo(rt: Runtime, call: CallRecord, who: Who, ask: ClientAsk, groups: string[], jobId: string) {
+  if (!rt.ctx.sqlite) throw refusals.notOnPostgres("video jobs"); // their holds outlive a call: not in leases yet
   const snap = rt.ctx.snapshot.current;
   const refusal = checkModelAllowed(who.token, ask.model);
   if (refusal) throw refusal;

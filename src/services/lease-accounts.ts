@@ -1,0 +1,82 @@
+// Accounts (services/accounts.ts) on PostgreSQL: a call's hold comes out of this instance's quota lease
+// of its token and of its user (services/leases.ts), at once while the lease has it free, else after one
+// take for every call waiting. What a balance shows a hold is this instance's free part plus what the
+// database has not leased out (an estimate: other instances' leases are not counted), and settling puts
+// the unused part of the hold back into the lease. The ledger (store/pg/call-ledger.ts) writes what left
+// each lease with the call's row.
+import { type Hold, release, type Settlement, settle } from "../core/quota";
+import { refusals } from "../core/refusals";
+import { AppError } from "../errors";
+import type { Accounts, Caller } from "./accounts";
+import type { LeaseBook } from "./leases";
+
+type Kind = "token" | "user";
+
+export function leaseAccounts(book: LeaseBook): Accounts {
+  const balanceOf = (kind: Kind, id: number, stored: number) => {
+    const { free, remain } = book.known(kind, id);
+    return free + (remain ?? stored);
+  };
+  /** `acquire`, with an unreachable database turned into the 503 the caller can retry */
+  const take = (kind: Kind, id: number, amount: number): boolean | Promise<boolean> => {
+    if (amount === 0) return true;
+    try {
+      const got = book.acquire(kind, id, amount);
+      return got instanceof Promise ? got.catch(unavailable) : got;
+    } catch (e) {
+      return unavailable(e);
+    }
+  };
+  const then = <T, R>(v: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> =>
+    v instanceof Promise ? v.then(f) : f(v);
+
+  return {
+    view: (token, user) => ({
+      token: { ...token, remainQuota: balanceOf("token", token.id, token.remainQuota) },
+      user: { ...user, quota: balanceOf("user", user.id, user.quota) },
+    }),
+
+    reserve(v: Caller, amount, covers) {
+      const tokenAmount = v.token.unlimitedQuota ? 0 : amount;
+      const userAmount = v.user.unlimited ? 0 : amount;
+      const hold: Hold = {
+        amount,
+        tokenAmount,
+        userAmount,
+        tokenPeriod: v.token.periodStart,
+        userPeriod: v.user.periodStart,
+      };
+      return then(take("token", v.token.id, tokenAmount), (tokenOk) => {
+        if (!tokenOk) return refusals.insufficientQuota("token", { left: v.token.remainQuota, needs: amount, covers });
+        return then(take("user", v.user.id, userAmount), (userOk): Hold | AppError => {
+          if (userOk) return hold;
+          book.settle("token", v.token.id, tokenAmount, 0);
+          return refusals.insufficientQuota("user", { left: v.user.quota, needs: amount, covers });
+        });
+      });
+    },
+
+    settle(v: Caller, hold: Hold, cost: number | null): Settlement {
+      // what the call may draw beyond its hold is what the lease has free here, never another instance's
+      const local = {
+        token: { ...v.token, remainQuota: book.known("token", v.token.id).free },
+        user: { ...v.user, quota: book.known("user", v.user.id).free },
+      };
+      const s = cost === null ? release(local.token, local.user, hold) : settle(local.token, local.user, hold, cost);
+      if (hold.tokenAmount > 0 || s.tokenDelta !== 0)
+        book.settle("token", v.token.id, hold.tokenAmount, hold.tokenAmount - s.tokenDelta);
+      if (hold.userAmount > 0 || s.userDelta !== 0)
+        book.settle("user", v.user.id, hold.userAmount, hold.userAmount - s.userDelta);
+      // the view's balances follow, for the low-balance alert (their hold was out of them already)
+      v.token.remainQuota += s.tokenDelta;
+      v.user.quota += s.userDelta;
+      return s;
+    },
+  };
+}
+
+function unavailable(e: unknown): never {
+  if (e instanceof AppError) throw e;
+  console.error("quota lease:", (e as Error).message);
+  throw refusals.databaseUnavailable();
+}

@@ -1,0 +1,29 @@
+// PostgreSQL's stores in the shape services use (store/stores.ts), each method on the current task's
+// transaction or the pool (pg-tx.ts).
+import type { Stores } from "../stores";
+import { pgAlertStore } from "./alerts";
+import { pgChannelStore } from "./channels";
+import { pgGroupStore } from "./groups";
+import { pgLogStore } from "./logs";
+import type { PgTx } from "./pg-tx";
+import { pgPriceStore } from "./prices";
+import { pgRedemptionStore } from "./redemptions";
+import { pgSessionStore } from "./sessions";
+import { pgSettingStore } from "./settings";
+import { pgTokenStore } from "./tokens";
+import { pgUserStore } from "./users";
+import { pgVideoStore } from "./videos";
+
+export const pgStores = (tx: PgTx): Stores => ({
+  users: pgUserStore(tx),
+  tokens: pgTokenStore(tx),
+  groups: pgGroupStore(tx),
+  settings: pgSettingStore(tx),
+  sessions: pgSessionStore(tx),
+  logs: pgLogStore(tx),
+  channels: pgChannelStore(tx),
+  prices: pgPriceStore(tx),
+  alerts: pgAlertStore(tx),
+  redemptions: pgRedemptionStore(tx),
+  videos: pgVideoStore(tx),
+});

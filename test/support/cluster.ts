@@ -1,0 +1,36 @@
+// Test support: several apiyi instances serving one PostgreSQL database (issue 17), each a real
+// process on its own port and data dir, sharing the sealing secret; and the database's own view of an
+// account's money (balance, what instances hold in leases, Σ logged costs) for exactness checks.
+import { onDatabase } from "./postgres";
+import { type Server, startServer } from "./server";
+
+/** The secret every instance seals keys with (tests only). */
+export const CLUSTER_SECRET = "cluster-test-secret-0123456789abcdefghijklmnop";
+
+/** Starts `n` instances on `url`, one after another (the first bootstraps; the others find it done). */
+export async function startCluster(url: string, n: number, env: Record<string, string> = {}): Promise<Server[]> {
+  const servers: Server[] = [];
+  for (let i = 0; i < n; i++)
+    servers.push(await startServer({ args: ["--database", url], env: { APIYI_SECRET: CLUSTER_SECRET, ...env } }));
+  return servers;
+}
+
+export type Money = { balance: number; leased: number; logged: number; calls: number };
+
+/** An account's money as the database has it: its balance column, what leases hold of it, and the Σ of
+ * its logged call costs (consume rows, type 2, of the token or of the user) and how many of them cost something. */
+export function moneyOf(url: string, kind: "token" | "user", id: number): Promise<Money> {
+  return onDatabase(url, async (sql) => {
+    const [b] =
+      kind === "token"
+        ? await sql`SELECT remain_quota AS v FROM tokens WHERE id = ${id}`
+        : await sql`SELECT quota AS v FROM users WHERE id = ${id}`;
+    const [l] =
+      await sql`SELECT coalesce(sum(amount), 0)::bigint AS v FROM leases WHERE kind = ${kind} AND account_id = ${id}`;
+    const [c] =
+      kind === "token"
+        ? await sql`SELECT coalesce(sum(quota), 0)::bigint AS v, count(*) FILTER (WHERE quota > 0) AS n FROM logs WHERE token_id = ${id} AND type = 2`
+        : await sql`SELECT coalesce(sum(quota), 0)::bigint AS v, count(*) FILTER (WHERE quota > 0) AS n FROM logs WHERE user_id = ${id} AND type = 2`;
+    return { balance: Number(b.v), leased: Number(l.v), logged: Number(c.v), calls: Number(c.n) };
+  });
+}
