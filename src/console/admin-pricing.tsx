@@ -113,8 +113,8 @@ export function adminPricingPages({ page, action, fragment, get }: AdminTable) {
   );
   get(
     "/admin/pricing.json",
-    ({ ctx }) =>
-      new Response(JSON.stringify(exportPrices(ctx), null, 2), {
+    async ({ ctx }) =>
+      new Response(JSON.stringify(await exportPrices(ctx), null, 2), {
         headers: {
           "content-type": "application/json; charset=utf-8",
           "content-disposition": 'attachment; filename="apiyi-prices.json"',

@@ -24,7 +24,7 @@ const openai =
       const ip = requestIp(rt, req, server);
       countAnonymous("balance", ip);
       const who = await authenticate(rt, req, ip);
-      return Response.json(read(rt, who, req), { headers: { "x-request-id": requestId, ...NO_STORE } });
+      return Response.json(await read(rt, who, req), { headers: { "x-request-id": requestId, ...NO_STORE } });
     } catch (e) {
       return errorResponse(e, requestId);
     }
