@@ -77,7 +77,7 @@ export const serve: Command = {
         await ctx.snapshot.reloadAll();
         console.log(`released ${released} hold(s) left by calls that did not finish`);
       }
-      forgetSavedBreakers(ctx); // breakers start closed in this process; the CLI reads what it saves
+      await forgetSavedBreakers(ctx); // breakers start closed in this process; the CLI reads what it saves
     } else refuseBudgets(ctx);
     const rt = createRuntime(ctx, config, life);
     let server: Bun.Server<unknown> | undefined;

@@ -9,7 +9,6 @@ import { isUserError } from "../errors";
 import { errorText } from "../i18n/errors";
 import { logBatches } from "../services/call-stats";
 import { logFilter } from "../services/logs";
-import { usageStore } from "../store/rollups";
 import type { AdminTable } from "./admin-kit";
 import { readAdminLogFilters } from "./admin-logs";
 import { type Cell, callColumns, csvDownload, mapBatches, neutralise } from "./csv";
@@ -53,25 +52,23 @@ export function adminExportPages({ get }: AdminTable) {
       ["to", to],
     ] as const)
       if (day !== undefined && !isDay(day)) return refused(422, t.t("adminExports.notADay", { field: name }));
-    const store = usageStore(ctx.db);
+    const store = ctx.store.usage;
     const users = ctx.snapshot.current.usersById;
-    function* batches(): Generator<Cell[][]> {
-      for (const day of store.days(from, to))
-        yield store
-          .perUserModel(day)
-          .map((r) => [
-            day,
-            r.userId,
-            neutralise(users.get(r.userId)?.username ?? ""),
-            neutralise(r.model),
-            r.calls,
-            r.errors,
-            r.prompt,
-            r.cached,
-            r.completion,
-            r.quota,
-            unitsToUsd(r.quota),
-          ]);
+    async function* batches(): AsyncGenerator<Cell[][]> {
+      for (const day of await store.days(from, to))
+        yield (await store.perUserModel(day)).map((r) => [
+          day,
+          r.userId,
+          neutralise(users.get(r.userId)?.username ?? ""),
+          neutralise(r.model),
+          r.calls,
+          r.errors,
+          r.prompt,
+          r.cached,
+          r.completion,
+          r.quota,
+          unitsToUsd(r.quota),
+        ]);
     }
     return csvDownload("apiyi-usage", USAGE_HEADER, batches());
   });

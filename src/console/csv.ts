@@ -17,16 +17,16 @@ export function csvLine(fields: Cell[]) {
 }
 
 /** A download of `header` then every batch of rows `batches` yields, pulled as the client reads. */
-export function csvDownload(name: string, header: string[], batches: Iterator<Cell[][]>): Response {
+export function csvDownload(name: string, header: string[], batches: AsyncIterator<Cell[][]>): Response {
   const encoder = new TextEncoder();
   let first = true;
   const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (first) {
         first = false;
         return controller.enqueue(encoder.encode(csvLine(header)));
       }
-      const next = batches.next();
+      const next = await batches.next();
       if (next.done) return controller.close();
       controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
     },
@@ -41,8 +41,8 @@ export function csvDownload(name: string, header: string[], batches: Iterator<Ce
 }
 
 /** Maps each batch of an iterator. */
-export function* mapBatches<T>(batches: Iterator<T[]>, row: (r: T) => Cell[]): Generator<Cell[][]> {
-  for (let b = batches.next(); !b.done; b = batches.next()) yield b.value.map(row);
+export async function* mapBatches<T>(batches: AsyncIterable<T[]>, row: (r: T) => Cell[]): AsyncGenerator<Cell[][]> {
+  for await (const b of batches) yield b.map(row);
 }
 
 const CALL_COLUMNS: [string, (r: LogRow) => Cell][] = [

@@ -21,7 +21,7 @@ import { withWatchLinks } from "./videos";
 export function logPages({ page, routes, ctx }: ConsoleTable) {
   page("/log", { title: ({ t }) => t("logs.title") }, async ({ ctx, user, query, t }) => {
     const search = readLogSearch(user, query);
-    const { rows, newerAfter, olderBefore } = logPage(ctx, search);
+    const { rows, newerAfter, olderBefore } = await logPage(ctx, search);
     const size = search.size === 50 ? undefined : search.size;
     const href = (more: Record<string, number | undefined> = {}) =>
       `/log${searchQuery(search.params, { ...more, size })}`;
@@ -29,9 +29,9 @@ export function logPages({ page, routes, ctx }: ConsoleTable) {
       rows: await withWatchLinks(ctx, user.id, rows),
       params: search.params,
       problems: search.problems,
-      totals: logTotals(ctx, search),
+      totals: await logTotals(ctx, search),
       filtered: hasFilter(search),
-      choices: logChoices(ctx, user),
+      choices: await logChoices(ctx, user),
       links: {
         csv: `/log.csv${searchQuery(search.params)}`,
         newest: newerAfter === undefined ? undefined : href(),

@@ -9,7 +9,6 @@ import type { CallSums } from "../core/outcome";
 import { isPeriodProblem, type Period, PERIODS, resolvePeriod } from "../core/local-days";
 import { invalidField } from "../errors";
 import type { Dim, HourlySums } from "../store/hourly";
-import { hourlyReads } from "../store/hourly-reads";
 import type { Ctx } from "./context";
 import { validate } from "./validate";
 
@@ -71,11 +70,18 @@ function namer(ctx: Ctx, dim: Dim): (key: string) => string {
   return (k) => k || "(none)";
 }
 
-function ranking(ctx: Ctx, dim: Dim, p: Period, top: number, total: HourlySums, withLatency: boolean): Ranking {
-  const store = hourlyReads(ctx.db);
-  const rows = store.top(dim, p.start, p.end, top);
+async function ranking(
+  ctx: Ctx,
+  dim: Dim,
+  p: Period,
+  top: number,
+  total: HourlySums,
+  withLatency: boolean,
+): Promise<Ranking> {
+  const store = ctx.store.hourly;
+  const rows = await store.top(dim, p.start, p.end, top);
   const hist = withLatency
-    ? store.histograms(
+    ? await store.histograms(
         dim,
         p.start,
         p.end,
@@ -100,8 +106,8 @@ function ranking(ctx: Ctx, dim: Dim, p: Period, top: number, total: HourlySums, 
 export async function adminDashboard(ctx: Ctx, input: DashboardInput) {
   await ctx.ledger.flushed(); // calls that have finished are in the rollups
   const p = readPeriod(ctx, input);
-  const store = hourlyReads(ctx.db);
-  const hours = store.perHour(p.start, p.end);
+  const store = ctx.store.hourly;
+  const hours = await store.perHour(p.start, p.end);
   const total = hours.reduce<HourlySums>((a, h) => combine(a, h), ZERO);
   let i = 0;
   const series = p.slots.map((slot) => {
@@ -109,7 +115,7 @@ export async function adminDashboard(ctx: Ctx, input: DashboardInput) {
     while (i < hours.length && hours[i].hour < slot.end) s = combine(s, hours[i++]);
     return { key: slot.key, label: slot.label, start: slot.start, calls: s.calls, quota: s.quota };
   });
-  const all = store.histograms("all", p.start, p.end, [""]).get("")!;
+  const all = (await store.histograms("all", p.start, p.end, [""])).get("")!;
   return {
     period: {
       name: p.name,
@@ -125,10 +131,10 @@ export async function adminDashboard(ctx: Ctx, input: DashboardInput) {
     latency: latency(all.latency),
     ttft: latency(all.ttft),
     series,
-    by_model: ranking(ctx, "model", p, p.top, total, true),
-    by_channel: ranking(ctx, "channel", p, p.top, total, true),
-    by_group: ranking(ctx, "group", p, p.top, total, false),
-    by_user: ranking(ctx, "user", p, p.top, total, false),
+    by_model: await ranking(ctx, "model", p, p.top, total, true),
+    by_channel: await ranking(ctx, "channel", p, p.top, total, true),
+    by_group: await ranking(ctx, "group", p, p.top, total, false),
+    by_user: await ranking(ctx, "user", p, p.top, total, false),
   };
 }
 

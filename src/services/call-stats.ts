@@ -4,8 +4,7 @@
 import type { LogRow } from "../db/schema";
 import { LOG_TYPE, type LogFilter } from "../store/logs";
 import { VIDEO_LOGS } from "../core/status";
-import { logBrowseStore, type BrowseFilter, type Cursor } from "../store/log-browse";
-import { usageStore } from "../store/rollups";
+import type { BrowseFilter, Cursor } from "../store/log-browse";
 import type { Actor } from "./actor";
 import type { Ctx } from "./context";
 import { getUser } from "./users";
@@ -143,17 +142,17 @@ export type LogPage = { rows: LogRow[]; newerAfter?: number; olderBefore?: numbe
 
 /** One page, newest first, with the cursors of the pages next to it. A filter no index serves may
  * show fewer rows than `size` (its walk is bounded: store/log-browse.ts), still with its links. */
-export function logPage(ctx: Ctx, s: LogSearch): LogPage {
-  const store = logBrowseStore(ctx.db);
+export async function logPage(ctx: Ctx, s: LogSearch): Promise<LogPage> {
+  const store = ctx.store.logBrowse;
   if (s.cursor.after !== undefined) {
-    const newer = store.page(s.filter, s.cursor, s.size);
+    const newer = await store.page(s.filter, s.cursor, s.size);
     // nothing newer than this page: it is the first page, shown full
     if (newer.more && newer.rows.length)
       return { rows: newer.rows, newerAfter: newer.next, olderBefore: newer.rows.at(-1)!.id };
     if (newer.more) return { rows: [], newerAfter: newer.next };
     return logPage(ctx, { ...s, cursor: {} });
   }
-  const { rows, more, next } = store.page(s.filter, s.cursor, s.size);
+  const { rows, more, next } = await store.page(s.filter, s.cursor, s.size);
   const olderBefore = more ? next : undefined;
   if (s.cursor.before === undefined) return { rows, olderBefore };
   return { rows, olderBefore, newerAfter: rows.length ? rows[0].id : s.cursor.before - 1 };
@@ -184,11 +183,11 @@ function tokenIdsNamed(ctx: Ctx, userId: number, name: string) {
 /** Calls, tokens and cost of the filtered set: from usage_daily when the filter is whole UTC days
  * without a request id nor an endpoint, of calls (consume or error rows, which the rollups keep
  * apart), and a token name belongs to one of the user's tokens; else from the rows. */
-export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
+export async function logTotals(ctx: Ctx, s: LogSearch): Promise<LogTotals> {
   const f = s.filter;
   const callType = f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error;
   if (f.type !== undefined && !callType) {
-    const r = logBrowseStore(ctx.db).sums(f, [f.type]);
+    const r = await ctx.store.logBrowse.sums(f, [f.type]);
     return {
       type: f.type === LOG_TYPE.consume || f.type === LOG_TYPE.error ? "calls" : f.type,
       source: "rows",
@@ -199,7 +198,7 @@ export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
   const tokenIds = f.tokenName ? tokenIdsNamed(ctx, f.userId, f.tokenName) : undefined;
   // the daily rollups keep no endpoint: a video filter is summed from the rows
   if (!f.requestId && !f.endpoint && aligned(f) && (tokenIds === undefined || tokenIds.length > 0)) {
-    const r = usageStore(ctx.db).sums({
+    const r = await ctx.store.usage.sums({
       userId: f.userId,
       fromDay: f.from === undefined ? undefined : isoDay(f.from),
       toDay: f.to === undefined ? undefined : isoDay(f.to),
@@ -210,7 +209,7 @@ export function logTotals(ctx: Ctx, s: LogSearch): LogTotals {
     });
     return { type: "calls", source: "daily", count: r.calls, ...pick(r) };
   }
-  const r = logBrowseStore(ctx.db).sums(f, f.type !== undefined ? [f.type] : [LOG_TYPE.consume, LOG_TYPE.error]);
+  const r = await ctx.store.logBrowse.sums(f, f.type !== undefined ? [f.type] : [LOG_TYPE.consume, LOG_TYPE.error]);
   return { type: "calls", source: "rows", count: r.rows, ...pick(r) };
 }
 const pick = (r: { prompt: number; cached: number; completion: number; quota: number }) => ({
@@ -222,11 +221,10 @@ const pick = (r: { prompt: number; cached: number; completion: number; quota: nu
 
 /** Every row of the filter, newest first, in batches (keyset: each batch is one indexed query). A
  * filter without a user (an admin's export) reads everyone's rows. */
-export function* logBatches(ctx: Ctx, filter: LogFilter, batch = 1000) {
-  const store = logBrowseStore(ctx.db);
+export async function* logBatches(ctx: Ctx, filter: LogFilter, batch = 1000) {
   let before: number | undefined;
   for (;;) {
-    const { rows, more, next } = store.page(filter, { before }, batch);
+    const { rows, more, next } = await ctx.store.logBrowse.page(filter, { before }, batch);
     if (rows.length) yield rows;
     if (!more) return;
     before = next;
@@ -234,10 +232,10 @@ export function* logBatches(ctx: Ctx, filter: LogFilter, batch = 1000) {
 }
 
 /** The token names, models and groups to suggest in the filter. */
-export function logChoices(ctx: Ctx, actor: Actor) {
+export async function logChoices(ctx: Ctx, actor: Actor) {
   const tokens = new Set<string>();
   for (const t of ctx.snapshot.current.tokensByHash.values()) if (t.userId === actor.id) tokens.add(t.name);
-  return { tokens: [...tokens].sort(), ...usageStore(ctx.db).names(actor.id) };
+  return { tokens: [...tokens].sort(), ...(await ctx.store.usage.names(actor.id)) };
 }
 
 /** How many of the latest rows the dashboard's medians and success rate read at most. */
@@ -251,21 +249,21 @@ const median = (xs: number[]) => {
 };
 
 export async function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
-  const usage = usageStore(ctx.db);
+  const usage = ctx.store.usage;
   const today = isoDay(now);
   const since = (days: number) => isoDay(now - (days - 1) * DAY_MS);
   const first = since(30);
-  const month = usage.sums({ userId: actor.id, fromDay: first });
-  const spent = new Map(usage.perDay(actor.id, first).map((d) => [d.day, d]));
+  const month = await usage.sums({ userId: actor.id, fromDay: first });
+  const spent = new Map((await usage.perDay(actor.id, first)).map((d) => [d.day, d]));
   const perDay = Array.from({ length: 30 }, (_, i) => {
     const day = isoDay(now - (29 - i) * DAY_MS);
     return { day, quota: spent.get(day)?.quota ?? 0, calls: spent.get(day)?.calls ?? 0 };
   });
   // success rate and medians from the latest rows of the 30 days (at most SAMPLE_ROWS read)
   const from = Date.parse(`${first}T00:00:00Z`);
-  const calls = logBrowseStore(ctx.db)
-    .latest(actor.id, SAMPLE_ROWS)
-    .filter((r) => r.createdAt >= from && (r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error));
+  const calls = (await ctx.store.logBrowse.latest(actor.id, SAMPLE_ROWS)).filter(
+    (r) => r.createdAt >= from && (r.type === LOG_TYPE.consume || r.type === LOG_TYPE.error),
+  );
   const ok = calls.filter((r) => r.type === LOG_TYPE.consume);
   const user = await getUser(ctx, actor.id);
   return {
@@ -278,8 +276,8 @@ export async function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
       period_resets_in: user.period_resets_in,
     },
     spend: {
-      today: usage.sums({ userId: actor.id, fromDay: today }).quota,
-      week: usage.sums({ userId: actor.id, fromDay: since(7) }).quota,
+      today: (await usage.sums({ userId: actor.id, fromDay: today })).quota,
+      week: (await usage.sums({ userId: actor.id, fromDay: since(7) })).quota,
       month: month.quota,
     },
     calls: month.calls,
@@ -294,7 +292,7 @@ export async function dashboard(ctx: Ctx, actor: Actor, now = Date.now()) {
       medianTtftMs: median(ok.filter((r) => r.ttftMs > 0).map((r) => r.ttftMs)),
     },
     perDay,
-    perModel: usage.perModel(actor.id, first, 8),
+    perModel: await usage.perModel(actor.id, first, 8),
   };
 }
 

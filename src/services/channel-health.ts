@@ -6,7 +6,7 @@
 import { channelState } from "../core/channel-state";
 import { balanceApi, parseSavedBalance } from "../core/upstream-balance";
 import type { ChannelRow } from "../db/schema";
-import { parseHealth, saveLatencies } from "../store/channel-health";
+import { parseHealth } from "../store/channel-health";
 import type { Ctx } from "./context";
 
 /** Saved latency older than this is not shown (the server saves it every minute while it runs). */
@@ -86,7 +86,7 @@ export function stateView(row: ChannelRow, health: HealthView) {
 
 /** Saves this process's latency medians into the channels' health (the CLI shows them); a channel
  * whose window emptied is saved as none. */
-export function saveLatencySummaries(ctx: Ctx) {
+export async function saveLatencySummaries(ctx: Ctx) {
   const now = Date.now();
   const rows = ctx.latencies.known().map((id) => {
     const s = ctx.latencies.summary(id, now);
@@ -97,5 +97,5 @@ export function saveLatencySummaries(ctx: Ctx) {
       lastOk: Math.floor(ctx.latencies.lastAt(id) / 1000),
     };
   });
-  if (rows.length) saveLatencies(ctx.db, rows, ctx.now());
+  if (rows.length) await ctx.store.health.saveLatencies(rows, ctx.now());
 }

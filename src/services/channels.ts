@@ -10,7 +10,7 @@ import { microsToNumber } from "../core/money";
 import type { KeyState } from "../core/snapshot";
 import { parseJsonList } from "../core/token-rules";
 import { CHANNEL_STATUS, KEY_STATUS, type ChannelStatus } from "../core/status";
-import { clearSavedBreakers, parseHealth, saveHealth } from "../store/channel-health";
+import { parseHealth } from "../store/channel-health";
 import { balanceView, healthView, stateView } from "./channel-health";
 import { withThreshold } from "./upstream-balance";
 import type { ChannelRow } from "../db/schema";
@@ -271,7 +271,7 @@ export async function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause:
     if (!current) return false;
     const at = ctx.now();
     if (!ok) {
-      saveHealth(ctx.db, id, current.healthEpoch, {
+      await ctx.store.health.saveHealth(id, current.healthEpoch, {
         ...parseHealth(current.health),
         last_error: cause.slice(0, 500),
         last_error_at: at,
@@ -294,7 +294,7 @@ export async function recordTestResult(ctx: Ctx, id: number, ok: boolean, cause:
 }
 
 /** At server start breakers are closed: what a previous run saved of them no longer holds. */
-export const forgetSavedBreakers = (ctx: Ctx) => clearSavedBreakers(ctx.db);
+export const forgetSavedBreakers = (ctx: Ctx) => ctx.store.health.clearSavedBreakers();
 
 export async function deleteChannel(ctx: Ctx, id: number) {
   if (!(await ctx.store.channels.delete(id))) throw notFound(keyed("error.channel.notFound", { id }));

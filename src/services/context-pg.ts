@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { ConfigError, type Config } from "../config";
 import { KeyRing } from "../core/keys";
 import { openPostgres } from "../db/pg/client";
-import type { Db } from "../db/open";
 import { PgCallLedger } from "../store/pg/call-ledger";
 import { bumpConfigVersion, readConfigVersion } from "../store/pg/config-signal";
 import { PgTx } from "../store/pg/pg-tx";
@@ -58,9 +57,6 @@ export async function openPgContext(config: Config, url: string): Promise<PgCtx>
     accounts: leaseAccounts(cluster.leases),
     tx: (fn) => tx.run(fn),
     sqlite: null,
-    get db(): Db {
-      throw new Error("ctx.db is SQLite's; on PostgreSQL use ctx.store");
-    },
     cluster,
     async close() {
       held.stop();

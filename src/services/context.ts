@@ -49,8 +49,6 @@ export type Ctx = {
   close: () => Promise<void>;
   /** SQLite's handle and file (start-up's release of stale holds, the WAL checkpointer); null on PostgreSQL */
   sqlite: { db: Db; path: string } | null;
-  /** @deprecated SQLite's handle; use ctx.store */
-  db: Db;
   /** this instance's membership of its PostgreSQL cluster; null on SQLite */
   cluster: ClusterMember | null;
 };
@@ -119,7 +117,6 @@ async function openSqliteContext(config: Config): Promise<Ctx> {
   });
   return {
     ...commonParts(config, snapshot),
-    db,
     sqlite: { db, path: dbPath },
     cluster: null,
     keys,

@@ -6,7 +6,6 @@
 import { UNITS_PER_USD } from "../core/money";
 import type { TokenEntry, UserEntry } from "../core/snapshot";
 import { refusals } from "../core/refusals";
-import { usageStore } from "../store/rollups";
 import { rollCaller, rollToken } from "./budget";
 import type { Ctx } from "./context";
 
@@ -55,7 +54,7 @@ export async function billingUsage(ctx: Ctx, token: TokenEntry, query: URLSearch
   const fromDay = day(query.get("start_date"), "start_date");
   const toDay = day(query.get("end_date"), "end_date", -1);
   await ctx.ledger.flushed(); // calls that have finished are in the rollups
-  const sums = usageStore(ctx.db).sums({
+  const sums = await ctx.store.usage.sums({
     userId: token.userId,
     fromDay,
     toDay,

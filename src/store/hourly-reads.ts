@@ -46,23 +46,28 @@ export const hourlyReads = (db: Db) => {
 
     /** Latency and time-to-first-token histograms of `keys` of `dim`, merged over the period. */
     histograms(dim: Dim, start: number, end: number, keys: string[]) {
-      const out = new Map<string, { latency: Histogram; ttft: Histogram }>(
-        keys.map((k) => [k, { latency: {}, ttft: {} }]),
-      );
-      if (!keys.length) return out;
+      if (!keys.length) return mergeHistograms(keys, []);
       const p = inPeriod(start, end);
       const rows = s
-        .query<{ key: string; latency: string; ttft: string }, (string | number)[]>(
+        .query<StoredHistograms, (string | number)[]>(
           `SELECT key, latency, ttft FROM usage_hourly
            WHERE dim = ? AND ${p.sql} AND key IN (${keys.map(() => "?").join(", ")})`,
         )
         .all(dim, ...p.params, ...keys);
-      for (const r of rows) {
-        const h = out.get(r.key)!;
-        mergeInto(h.latency, parseHistogram(r.latency));
-        mergeInto(h.ttft, parseHistogram(r.ttft));
-      }
-      return out;
+      return mergeHistograms(keys, rows);
     },
   };
 };
+
+export type StoredHistograms = { key: string; latency: string; ttft: string };
+
+/** Each key's histograms summed over its rows (a key without rows: empty ones). */
+export function mergeHistograms(keys: string[], rows: StoredHistograms[]) {
+  const out = new Map<string, { latency: Histogram; ttft: Histogram }>(keys.map((k) => [k, { latency: {}, ttft: {} }]));
+  for (const r of rows) {
+    const h = out.get(r.key)!;
+    mergeInto(h.latency, parseHistogram(r.latency));
+    mergeInto(h.ttft, parseHistogram(r.ttft));
+  }
+  return out;
+}

@@ -3,10 +3,11 @@
 // sums over the rows of a filter, and a bounded sample of a user's latest rows for medians. A filter
 // no index serves (group, endpoint, a common type, …: `walks`) reads the user's rows and checks each:
 // at most WALK_ROWS of them per page, so a rare value costs a page no more than a common one.
-import { asc, count, desc, eq, gt, inArray, lt, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { asc, count, desc, eq, gt, inArray, lt, sql, type AnyColumn, type SQL, type Table } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { isRareLogType, logs, type LogRow } from "../db/schema";
 import { logWhere, type LogFilter } from "./logs";
+import { total } from "./rollups";
 
 export type BrowseFilter = LogFilter & { userId: number };
 export type Cursor = { before?: number; after?: number };
@@ -19,10 +20,8 @@ export const WALK_ROWS = 10_000;
 
 const where = (f: LogFilter, extra: (SQL | undefined)[] = []) => logWhere(f, extra);
 
-const total = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`;
-
 /** The part of a filter whose rows the walk's bound counts: the user's (or everyone's) rows, of the time range. */
-const indexed = (f: LogFilter): LogFilter => ({ userId: f.userId, from: f.from, to: f.to });
+export const indexed = (f: LogFilter): LogFilter => ({ userId: f.userId, from: f.from, to: f.to });
 /** Whether a page of `f` checks rows one by one: a term no index serves (group, endpoint, a common
  * type), two the indexes serve apart (model, token name, rare type), or with a time range (read by
  * time) any of them. */
@@ -33,78 +32,122 @@ function walks(f: LogFilter, byTime: boolean) {
   return byTime ? served > 0 : served > 1 || (!!f.tokenName && f.userId === undefined);
 }
 
-/** A page's order: by id, or (a time range) by (created_at, id), the cursor still a row id. */
-type Keyset = { older: (id: number) => SQL; newer: (id: number) => SQL; desc: SQL[]; asc: SQL[] };
-const byId: Keyset = {
-  older: (id) => lt(logs.id, id),
-  newer: (id) => gt(logs.id, id),
-  desc: [desc(logs.id)],
-  asc: [asc(logs.id)],
+/** A page's order: by id, or (a time range) by (created_at, id), the cursor still a row id. `upFrom`:
+ * not older than row `id` (`newer` or the row itself); `downFrom` the reverse. */
+type Keyset = {
+  older: (id: number) => SQL;
+  newer: (id: number) => SQL;
+  upFrom: (id: number) => SQL;
+  downFrom: (id: number) => SQL;
+  desc: SQL[];
+  asc: SQL[];
 };
-/** (created_at, id) before or after a row is one range of (user_id, created_at) or (created_at): the
- * indexes hold the row id after created_at, so a range is read in order without sorting it (ordering
- * by id alone sorted all 117,000 rows of a week to show 50); the cursor's created_at is looked up. */
-const at = (id: number) => sql`(SELECT ${logs.createdAt} FROM ${logs} WHERE ${logs.id} = ${id})`;
-const byTime: Keyset = {
-  older: (id) => sql`(${logs.createdAt} < ${at(id)} OR (${logs.createdAt} = ${at(id)} AND ${logs.id} < ${id}))`,
-  newer: (id) => sql`(${logs.createdAt} > ${at(id)} OR (${logs.createdAt} = ${at(id)} AND ${logs.id} > ${id}))`,
-  desc: [desc(logs.createdAt), desc(logs.id)],
-  asc: [asc(logs.createdAt), asc(logs.id)],
-};
-/** not older than row `id` (`k.newer` or the row itself), and the reverse */
-const upFrom = (k: Keyset, id: number) => sql`(${k.newer(id)} OR ${logs.id} = ${id})`;
-const downFrom = (k: Keyset, id: number) => sql`(${k.older(id)} OR ${logs.id} = ${id})`;
+/** The logs table of either database (the columns the order uses). */
+type LogsTable = Table & { id: AnyColumn; createdAt: AnyColumn };
+
+function keyset(t: LogsTable, older: (id: number) => SQL, newer: (id: number) => SQL, by: AnyColumn[]): Keyset {
+  return {
+    older,
+    newer,
+    upFrom: (id) => sql`(${newer(id)} OR ${t.id} = ${id})`,
+    downFrom: (id) => sql`(${older(id)} OR ${t.id} = ${id})`,
+    desc: by.map((c) => desc(c)),
+    asc: by.map((c) => asc(c)),
+  };
+}
+
+/** By id; or by (created_at, id): (created_at, id) before or after a row is one range of (user_id,
+ * created_at) or (created_at): the indexes hold the row id after created_at, so a range is read in
+ * order without sorting it (ordering by id alone sorted all 117,000 rows of a week to show 50); the
+ * cursor's created_at is looked up. */
+export function keysets(t: LogsTable) {
+  const at = (id: number) => sql`(SELECT ${t.createdAt} FROM ${t} WHERE ${t.id} = ${id})`;
+  return {
+    byId: keyset(
+      t,
+      (id) => lt(t.id, id),
+      (id) => gt(t.id, id),
+      [t.id],
+    ),
+    byTime: keyset(
+      t,
+      (id) => sql`(${t.createdAt} < ${at(id)} OR (${t.createdAt} = ${at(id)} AND ${t.id} < ${id}))`,
+      (id) => sql`(${t.createdAt} > ${at(id)} OR (${t.createdAt} = ${at(id)} AND ${t.id} > ${id}))`,
+      [t.createdAt, t.id],
+    ),
+  };
+}
+
+/** What a page reads, in either database: its order, where it starts, and whether it walks. */
+export type PagePlan = { k: Keyset; newer: boolean; start?: SQL; order: SQL[]; walks: boolean };
+
+export function planPage(sets: ReturnType<typeof keysets>, f: LogFilter, cursor: Cursor): PagePlan {
+  const timed = f.from !== undefined || f.to !== undefined;
+  const k = timed ? sets.byTime : sets.byId;
+  const newer = cursor.after !== undefined;
+  const start =
+    cursor.after !== undefined
+      ? k.newer(cursor.after)
+      : cursor.before === undefined
+        ? undefined
+        : k.older(cursor.before);
+  return { k, newer, start, order: newer ? k.asc : k.desc, walks: walks(f, timed) };
+}
+
+/** The walk's bound: rows up to the last of the next WALK_ROWS of the indexed part (`edge`). */
+export const walkBound = (p: PagePlan, edge: number | undefined) =>
+  edge === undefined ? undefined : p.newer ? p.k.downFrom(edge) : p.k.upFrom(edge);
+
+/** The page from the `limit + 1` rows read. */
+export function pageOf(p: PagePlan, rows: LogRow[], limit: number, edge: number | undefined): BrowsePage {
+  const shown = rows.slice(0, limit);
+  const more = rows.length > limit || edge !== undefined;
+  const next = rows.length > limit ? shown.at(-1)!.id : edge;
+  return { rows: p.newer ? shown.reverse() : shown, more, next };
+}
+
+/** What `sums` reads (either database's logs). */
+export const rowSums = (t: Record<"promptTokens" | "cachedTokens" | "completionTokens" | "quota", AnyColumn>) => ({
+  rows: count(),
+  prompt: total(t.promptTokens),
+  cached: total(t.cachedTokens),
+  completion: total(t.completionTokens),
+  quota: total(t.quota),
+});
+
+const sets = keysets(logs);
 
 export const logBrowseStore = (db: Db) => ({
   /** Up to `limit` rows newest first: older than `before`, or the oldest `limit` newer than `after`.
    * `more`: there are (or may be: the walk stopped at WALK_ROWS) further rows that way, from `next`
    * on. Without `userId`: everyone's (admins' exports). */
   page(f: LogFilter, cursor: Cursor, limit: number): BrowsePage {
-    const timed = f.from !== undefined || f.to !== undefined;
-    const k = timed ? byTime : byId;
-    const newer = cursor.after !== undefined;
-    const start =
-      cursor.after !== undefined
-        ? k.newer(cursor.after)
-        : cursor.before === undefined
-          ? undefined
-          : k.older(cursor.before);
-    const order = newer ? k.asc : k.desc;
+    const p = planPage(sets, f, cursor);
     // a filter no index serves: the last of the next WALK_ROWS rows of the indexed part bounds the walk
-    const edge = walks(f, timed)
+    const edge = p.walks
       ? db
           .select({ id: logs.id })
           .from(logs)
-          .where(where(indexed(f), [start]))
-          .orderBy(...order)
+          .where(where(indexed(f), [p.start]))
+          .orderBy(...p.order)
           .limit(1)
           .offset(WALK_ROWS - 1)
           .get()?.id
       : undefined;
-    const bound = edge === undefined ? undefined : newer ? downFrom(k, edge) : upFrom(k, edge);
     const rows = db
       .select()
       .from(logs)
-      .where(where(f, [start, bound]))
-      .orderBy(...order)
+      .where(where(f, [p.start, walkBound(p, edge)]))
+      .orderBy(...p.order)
       .limit(limit + 1)
       .all();
-    const shown = rows.slice(0, limit);
-    const more = rows.length > limit || edge !== undefined;
-    const next = rows.length > limit ? shown.at(-1)!.id : edge;
-    return { rows: newer ? shown.reverse() : shown, more, next };
+    return pageOf(p, rows, limit, edge);
   },
 
   /** Count and sums of the rows of `f` whose type is one of `types`. */
   sums: (f: BrowseFilter, types: number[]): RowSums =>
     db
-      .select({
-        rows: count(),
-        prompt: total(logs.promptTokens),
-        cached: total(logs.cachedTokens),
-        completion: total(logs.completionTokens),
-        quota: total(logs.quota),
-      })
+      .select(rowSums(logs))
       .from(logs)
       .where(where(f, [inArray(logs.type, types)]))
       .get()!,

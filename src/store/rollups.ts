@@ -22,32 +22,52 @@ export type UsageFilter = {
 
 export type UsageSums = { calls: number; prompt: number; cached: number; completion: number; quota: number };
 
-function where(f: UsageFilter): SQL | undefined {
+/** The columns of usage_daily these reads use, in either dialect's table. */
+export type UsageColumns = Record<
+  | "day"
+  | "userId"
+  | "tokenId"
+  | "model"
+  | "group"
+  | "type"
+  | "calls"
+  | "promptTokens"
+  | "cachedTokens"
+  | "completionTokens"
+  | "quota",
+  AnyColumn
+>;
+
+/** The WHERE of a filter over either database's usage_daily. */
+export function usageWhere(u: UsageColumns, f: UsageFilter): SQL | undefined {
   const parts: SQL[] = [eq(u.userId, f.userId)];
   if (f.fromDay) parts.push(gte(u.day, f.fromDay));
   if (f.toDay) parts.push(lte(u.day, f.toDay));
   if (f.model) parts.push(eq(u.model, f.model));
   if (f.group) parts.push(eq(u.group, f.group));
-  if (f.tokenIds) parts.push(f.tokenIds.length ? inArray(u.tokenId, f.tokenIds) : sql`0`);
+  if (f.tokenIds) parts.push(f.tokenIds.length ? inArray(u.tokenId, f.tokenIds) : sql`false`);
   if (f.type !== undefined) parts.push(eq(u.type, f.type));
   return and(...parts);
 }
 
-const total = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`;
+/** The sum of an integer column, 0 over no rows, as a JS number (PostgreSQL's sum is numeric, a string). */
+export const total = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`.mapWith(Number);
+
+/** What `sums` reads, and the calls of type 5 among `calls`. */
+export const usageSums = (u: UsageColumns) => ({
+  calls: total(u.calls),
+  prompt: total(u.promptTokens),
+  cached: total(u.cachedTokens),
+  completion: total(u.completionTokens),
+  quota: total(u.quota),
+});
+export const errorCalls = (u: UsageColumns) =>
+  sql<number>`coalesce(sum(CASE WHEN ${u.type} = ${LOG_TYPE.error} THEN ${u.calls} ELSE 0 END), 0)`.mapWith(Number);
+
+const where = (f: UsageFilter) => usageWhere(u, f);
 
 export const usageStore = (db: Db) => ({
-  sums: (f: UsageFilter): UsageSums =>
-    db
-      .select({
-        calls: total(u.calls),
-        prompt: total(u.promptTokens),
-        cached: total(u.cachedTokens),
-        completion: total(u.completionTokens),
-        quota: total(u.quota),
-      })
-      .from(u)
-      .where(where(f))
-      .get()!,
+  sums: (f: UsageFilter): UsageSums => db.select(usageSums(u)).from(u).where(where(f)).get()!,
 
   /** Cost and calls per day from `fromDay` on (days without calls are absent). */
   perDay: (userId: number, fromDay: string) =>
@@ -86,12 +106,8 @@ export const usageStore = (db: Db) => ({
       .select({
         userId: u.userId,
         model: u.model,
-        calls: total(u.calls),
-        errors: sql<number>`coalesce(sum(CASE WHEN ${u.type} = ${LOG_TYPE.error} THEN ${u.calls} ELSE 0 END), 0)`,
-        prompt: total(u.promptTokens),
-        cached: total(u.cachedTokens),
-        completion: total(u.completionTokens),
-        quota: total(u.quota),
+        ...usageSums(u),
+        errors: errorCalls(u),
       })
       .from(u)
       .where(eq(u.day, day))

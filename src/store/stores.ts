@@ -4,11 +4,15 @@
 import type { Db } from "../db/open";
 import { alertStore } from "./alerts";
 import { asyncStore, type Async } from "./async-store";
+import { channelHealthStore } from "./channel-health";
 import { channelStore } from "./channels";
 import { groupStore } from "./groups";
+import { hourlyReads } from "./hourly-reads";
+import { logBrowseStore } from "./log-browse";
 import { logStore } from "./logs";
 import { priceStore } from "./prices";
 import { redemptionStore } from "./redemptions";
+import { usageStore } from "./rollups";
 import { sessionStore } from "./sessions";
 import { settingStore } from "./settings";
 import type { SqliteTx } from "./sqlite-tx";
@@ -29,6 +33,10 @@ export const sqliteStores = (db: Db) => ({
   alerts: alertStore(db),
   redemptions: redemptionStore(db),
   videos: videoStore(db),
+  usage: usageStore(db),
+  logBrowse: logBrowseStore(db),
+  hourly: hourlyReads(db),
+  health: channelHealthStore(db),
 });
 
 type SyncStores = ReturnType<typeof sqliteStores>;

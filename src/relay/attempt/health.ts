@@ -5,22 +5,42 @@
 //   works again is back (1). The key states are saved and the snapshot's channels reloaded;
 // - the breaker and the last failure's cause are saved in the channel's `health` column at most once a
 //   second per channel, so that the CLI (another process) can show them. A healthy channel writes nothing.
+// The writes are not awaited by the call; a channel's writes land one after another, in the order they
+// were made: each carries the whole state as this process last knew it, so an older one landing after a
+// newer one (PostgreSQL's pool runs statements side by side) would undo it.
 import type { ChannelEntry } from "../../core/snapshot";
-import { type ChannelHealth, saveHealth, saveKeyStates } from "../../store/channel-health";
+import type { ChannelHealth } from "../../store/channel-health";
 import type { Runtime } from "../../runtime";
 import { coolKey, retireKey } from "../plan/upstream-keys";
 import { CHANNEL_STATUS, KEY_STATUS } from "../../core/status";
 
+/** per channel: the end of its last write */
+const writing = new Map<number, Promise<void>>();
+
+/** Runs `write` after the channel's writes made before it; a failure is logged (and the next goes on). */
+function inOrder(id: number, what: string, write: () => Promise<unknown>) {
+  const done = (writing.get(id) ?? Promise.resolve()).then(write).then(
+    () => {},
+    (e) => console.error(`channel ${id}: could not save ${what}:`, (e as Error).message),
+  );
+  writing.set(id, done);
+  void done.then(() => {
+    if (writing.get(id) === done) writing.delete(id);
+  });
+}
+
 function saveKeys(rt: Runtime, channel: ChannelEntry, deadReason = "") {
   const states = [...channel.keyStates];
-  setTimeout(async () => {
-    try {
-      saveKeyStates(rt.ctx.db, channel.id, channel.keysSealed, states, deadReason);
-      await rt.ctx.snapshot.reloadChannels();
-    } catch (e) {
-      console.error(`channel ${channel.id}: could not save key states:`, (e as Error).message);
-    }
-  }, 0);
+  const { id, keysSealed } = channel;
+  // the next turn of the event loop: off the call's path (SQLite's store writes as soon as it is called)
+  setTimeout(
+    () =>
+      inOrder(id, "key states", async () => {
+        await rt.ctx.store.health.saveKeyStates(id, keysSealed, states, deadReason);
+        await rt.ctx.snapshot.reloadChannels();
+      }),
+    0,
+  );
 }
 
 export function retireUpstreamKey(rt: Runtime, channel: ChannelEntry, index: number, reason: string) {
@@ -54,11 +74,8 @@ function schedule(rt: Runtime, id: number, r: Reported) {
   r.pending = true;
   const timer = setTimeout(() => {
     r.pending = false;
-    try {
-      saveHealth(rt.ctx.db, id, r.epoch, r.health);
-    } catch (e) {
-      console.error(`channel ${id}: could not save its health:`, (e as Error).message);
-    }
+    const { epoch, health } = r;
+    inOrder(id, "its health", () => rt.ctx.store.health.saveHealth(id, epoch, health));
   }, FLUSH_MS);
   timer.unref?.();
 }

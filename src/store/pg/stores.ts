@@ -2,8 +2,11 @@
 // transaction or the pool (pg-tx.ts).
 import type { Stores } from "../stores";
 import { pgAlertStore } from "./alerts";
+import { pgChannelHealthStore } from "./channel-health";
 import { pgChannelStore } from "./channels";
 import { pgGroupStore } from "./groups";
+import { pgHourlyReads } from "./hourly-reads";
+import { pgLogBrowseStore } from "./log-browse";
 import { pgLogStore } from "./logs";
 import type { PgTx } from "./pg-tx";
 import { pgPriceStore } from "./prices";
@@ -11,6 +14,7 @@ import { pgRedemptionStore } from "./redemptions";
 import { pgSessionStore } from "./sessions";
 import { pgSettingStore } from "./settings";
 import { pgTokenStore } from "./tokens";
+import { pgUsageStore } from "./usage";
 import { pgUserStore } from "./users";
 import { pgVideoStore } from "./videos";
 
@@ -26,4 +30,8 @@ export const pgStores = (tx: PgTx): Stores => ({
   alerts: pgAlertStore(tx),
   redemptions: pgRedemptionStore(tx),
   videos: pgVideoStore(tx),
+  usage: pgUsageStore(tx),
+  logBrowse: pgLogBrowseStore(tx),
+  hourly: pgHourlyReads(tx),
+  health: pgChannelHealthStore(tx),
 });
