@@ -112,8 +112,9 @@ export function createApp(rt: Runtime) {
       })
       .get("/healthz", () => "ok")
       .get("/readyz", ({ set }) => {
-        set.status = life.draining ? 503 : 200;
-        return life.draining ? "draining" : "ready";
+        const state = life.draining ? "draining" : ctx.cluster && !ctx.cluster.up ? "database unavailable" : "ready";
+        set.status = state === "ready" ? 200 : 503;
+        return state;
       })
       .use(api.routes)
       .get("/openapi.json", () => doc)

@@ -139,6 +139,9 @@ export type Config = { [K in keyof Fields]: z.output<Fields[K]["schema"]> } & {
   /** TEST ONLY (APIYI_TEST_PRICE_CATALOG, honoured only when NODE_ENV=test): a price catalog JSON file
    * used instead of the built-in one, so a test can play a newer binary's catalog */
   testPriceCatalog: string | undefined;
+  /** TEST ONLY (APIYI_TEST_LEASE_MS, honoured only when NODE_ENV=test): quota leases' lifetime on
+   * PostgreSQL, the other lease timings scaled with it, so a test sees a dead instance's lease expire soon */
+  testLeaseMs: number | undefined;
 };
 
 export function loadConfig(flags: Record<string, string | boolean | undefined>, env = process.env): Config {
@@ -179,16 +182,22 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   const testClock = env.NODE_ENV === "test" ? Number(env.APIYI_TEST_CLOCK_MS) : Number.NaN;
   const testClockMs = Number.isSafeInteger(testClock) && testClock > 0 ? testClock : undefined;
   const testPriceCatalog = (env.NODE_ENV === "test" && env.APIYI_TEST_PRICE_CATALOG) || undefined;
+  const testLease = env.NODE_ENV === "test" ? Number(env.APIYI_TEST_LEASE_MS) : Number.NaN;
+  const testLeaseMs = Number.isSafeInteger(testLease) && testLease >= 500 ? testLease : undefined;
   const client = env.APIYI_UPSTREAM_CLIENT;
   if (client && client !== "h1" && client !== "fetch")
     throw new ConfigError(`APIYI_UPSTREAM_CLIENT: must be h1 or fetch (got "${client}")`);
   return {
-    ...(out as Omit<Config, "secret" | "adminPassword" | "metricsToken" | "testClockMs" | "testPriceCatalog">),
+    ...(out as Omit<
+      Config,
+      "secret" | "adminPassword" | "metricsToken" | "testClockMs" | "testPriceCatalog" | "testLeaseMs"
+    >),
     secret,
     adminPassword,
     metricsToken,
     testClockMs,
     testPriceCatalog,
+    testLeaseMs,
   };
 }
 

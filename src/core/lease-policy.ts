@@ -26,6 +26,18 @@ export const LEASE = {
 
 export type LeaseSettings = typeof LEASE;
 
+/** The same timings for a lease of `ttlMs` (tests: a dead instance's lease expires in seconds). */
+export function scaledLease(ttlMs: number): LeaseSettings {
+  const k = ttlMs / LEASE.ttlMs;
+  return {
+    ...LEASE,
+    ttlMs,
+    renewMs: Math.round(LEASE.renewMs * k),
+    marginMs: Math.round(LEASE.marginMs * k),
+    idleMs: Math.round(LEASE.idleMs * k),
+  };
+}
+
 /** What to ask for: `need` (what the waiting calls lack) plus headroom; `remain` is the balance the
  * last take saw (undefined: never taken, so no headroom: demand must show itself first). */
 export function sliceFor(

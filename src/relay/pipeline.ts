@@ -109,6 +109,7 @@ export async function relayCall(
   const call = newCall(spec.endpoint, ip);
   try {
     if (rt.life.draining) throw refusals.shuttingDown();
+    if (rt.ctx.cluster && !rt.ctx.cluster.up) throw refusals.databaseUnavailable();
     const { token, user } = await authenticate(rt, req, ip, call);
     const inbound = await readInbound(rt, req, server, spec, facts, call.requestId);
     call.model = inbound.body.model;

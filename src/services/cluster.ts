@@ -36,6 +36,9 @@ export class ClusterMember {
   private readonly onError: (e: Error) => void;
   /** expired leases given back by this instance while it led (quota units) */
   reclaimed = 0;
+  /** false from a failed write or upkeep until an upkeep succeeds: PostgreSQL cannot be reached (/readyz
+   * answers 503, new calls are refused with database_unavailable; calls in flight finish) */
+  up = true;
 
   constructor(
     private readonly sql: SQL,
@@ -43,7 +46,12 @@ export class ClusterMember {
   ) {
     this.instance = opts.instance ?? randomUUID();
     this.s = opts.settings ?? LEASE;
-    this.onError = opts.onError ?? ((e) => console.error("cluster:", e.message));
+    const report = opts.onError ?? ((e) => console.error("cluster:", e.message));
+    this.onError = (e) => {
+      if (this.up) console.error(`cluster: PostgreSQL cannot be reached (${e.message}); new calls get 503 until it is back`);
+      this.up = false;
+      report(e);
+    };
     this.ledger = new PgLedger(sql, this.instance, 20, this.onError);
     this.store = leaseStore(sql, this.instance, this.s.ttlMs);
     this.leases = new LeaseBook(this.store, this.ledger, undefined, opts.instances, this.s);
@@ -63,8 +71,10 @@ export class ClusterMember {
   /** Renews and writes; the leader also gives back what expired instances held. */
   async upkeep(): Promise<void> {
     try {
-      await this.leases.tick();
+      const written = await this.leases.tick();
       if (this.leader.leading) this.reclaimed += await reclaimExpired(this.sql);
+      if (written && !this.up) console.log("cluster: PostgreSQL is back; serving again");
+      if (written) this.up = true;
     } catch (e) {
       this.onError(e as Error);
     }

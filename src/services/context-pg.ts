@@ -12,6 +12,7 @@ import { bumpConfigVersion, readConfigVersion } from "../store/pg/config-signal"
 import { PgTx } from "../store/pg/pg-tx";
 import { pgStores } from "../store/pg/stores";
 import { loadSecret } from "../store/secret";
+import { scaledLease } from "../core/lease-policy";
 import { ClusterMember } from "./cluster";
 import { commonParts, type Ctx, DEFAULT_GROUP_DESCRIPTION } from "./context";
 import { leaseAccounts } from "./lease-accounts";
@@ -37,7 +38,11 @@ export async function openPgContext(config: Config, url: string): Promise<PgCtx>
   const store = pgStores(tx);
   await store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
   let snapshot: SnapshotHolder | null = null;
-  const cluster = new ClusterMember(sql, { onConfigChange: () => void snapshot?.reloadIfChanged() });
+  const cluster = new ClusterMember(sql, {
+    onConfigChange: () => void snapshot?.reloadIfChanged(),
+    onError: () => {}, // said once per outage by the member itself
+    settings: config.testLeaseMs ? scaledLease(config.testLeaseMs) : undefined,
+  });
   snapshot = await SnapshotHolder.load({
     tokens: () => store.tokens.all(),
     users: () => store.users.all(),

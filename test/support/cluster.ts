@@ -15,6 +15,49 @@ export async function startCluster(url: string, n: number, env: Record<string, s
   return servers;
 }
 
+/** One chat call to `url`; its status (0: no HTTP answer, e.g. the instance died). */
+export async function chatStatus(url: string, key: string, model: string): Promise<number> {
+  try {
+    const r = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    });
+    await r.arrayBuffer();
+    return r.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** `workers` callers, each calling the instances in turn, one call after another, until `until()`; the
+ * statuses of every call. */
+export async function loadUntil(
+  urls: string[],
+  key: string,
+  model: string,
+  workers: number,
+  until: () => boolean,
+): Promise<number[]> {
+  const got: number[] = [];
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = w; !until(); i++) got.push(await chatStatus(urls[i % urls.length], key, model));
+    }),
+  );
+  return got;
+}
+
+/** Waits (bounded by `ms`) until `check` answers true; says whether it did. */
+export async function eventually(check: () => Promise<boolean>, ms: number, everyMs = 100): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > until) return false;
+    await Bun.sleep(everyMs);
+  }
+}
+
 export type Money = { balance: number; leased: number; logged: number; calls: number };
 
 /** An account's money as the database has it: its balance column, what leases hold of it, and the Σ of
