@@ -48,7 +48,8 @@ export class ClusterMember {
     this.s = opts.settings ?? LEASE;
     const report = opts.onError ?? ((e) => console.error("cluster:", e.message));
     this.onError = (e) => {
-      if (this.up) console.error(`cluster: PostgreSQL cannot be reached (${e.message}); new calls get 503 until it is back`);
+      if (this.up)
+        console.error(`cluster: PostgreSQL cannot be reached (${e.message}); new calls get 503 until it is back`);
       this.up = false;
       report(e);
     };

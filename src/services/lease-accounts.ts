@@ -1,7 +1,8 @@
 // Accounts (services/accounts.ts) on PostgreSQL: a call's hold comes out of this instance's quota lease
 // of its token and of its user (services/leases.ts), at once while the lease has it free, else after one
 // take for every call waiting. What a balance shows a hold is this instance's free part plus what the
-// database has not leased out (an estimate: other instances' leases are not counted), and settling puts
+// database had not leased out at its last take (an estimate: other instances' leases are not counted;
+// before any take, the whole balance the snapshot read), and settling puts
 // the unused part of the hold back into the lease. The ledger (store/pg/call-ledger.ts) writes what left
 // each lease with the call's row.
 import { type Hold, release, type Settlement, settle } from "../core/quota";
@@ -13,9 +14,10 @@ import type { LeaseBook } from "./leases";
 type Kind = "token" | "user";
 
 export function leaseAccounts(book: LeaseBook): Accounts {
+  /** `stored`: the whole balance as the snapshot read it (leases included) */
   const balanceOf = (kind: Kind, id: number, stored: number) => {
     const { free, remain } = book.known(kind, id);
-    return free + (remain ?? stored);
+    return remain === undefined ? stored : free + remain;
   };
   /** `acquire`, with an unreachable database turned into the 503 the caller can retry */
   const take = (kind: Kind, id: number, amount: number): boolean | Promise<boolean> => {

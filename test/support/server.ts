@@ -6,6 +6,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { backendFor, dropBackend } from "./backend";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const MAIN = join(ROOT, "src/main.ts");
@@ -40,10 +41,22 @@ export const testClock = (ms = Date.now()) => ({ APIYI_TEST_CLOCK_MS: String(Mat
 export async function startServer(opts: StartOptions = {}): Promise<Server> {
   const dataDir = opts.dataDir ?? tempDir();
   const cmd = opts.cmd ?? APP;
+  const backend = await backendFor(dataDir, opts.args ?? []);
   const proc = Bun.spawn(
-    [...cmd, "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, ...(opts.args ?? [])],
+    [
+      ...cmd,
+      "serve",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      dataDir,
+      ...(opts.args ?? []),
+      ...backend.args,
+    ],
     {
-      env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env }),
+      env: appEnv({ APIYI_ADMIN_PASSWORD: ADMIN_PASSWORD, ...backend.env, ...opts.env }),
       stdout: "pipe",
       stderr: "pipe",
     },
@@ -182,6 +195,7 @@ export function useServer(opts: StartOptions = {}): LiveServer {
     if (!running) return;
     await running.stop();
     removeDir(running.dataDir);
+    await dropBackend(running.dataDir);
   });
   const server = () => {
     if (!running) throw new Error("useServer: the server is not running (read it inside a test or a later beforeAll)");

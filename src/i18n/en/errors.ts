@@ -31,6 +31,8 @@ export const enErrors = {
   "error.user.wrongPassword": "is not your current password",
   "error.user.noSuchName": 'no user named "{name}"',
   "error.token.notFound": "token {id} not found",
+  "error.token.leased":
+    "token {id}: running instances hold more of its balance than the new one right now (calls in flight and their leases); set a higher balance, or retry in a few seconds: unused leases go back after 2 s idle",
   "error.token.groupUnusable": 'group "{group}" does not exist or is not available to you',
   "error.token.expiry": "must be -1 (never) or a unix time in the future",
   "error.token.badIp": '"{entry}" is neither an IP address nor a CIDR',

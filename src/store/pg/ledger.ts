@@ -120,7 +120,16 @@ export class PgLedger {
 
   private enqueue(e: Event) {
     this.queue.push(e);
-    this.timer ??= setTimeout(() => void this.flushSlice(), this.everyMs);
+    this.later(this.everyMs);
+  }
+
+  /** A flush in `ms`, unless one is due already (the timer is forgotten when it fires: a flush asked for
+   * while a slice was being written then still gets its turn). */
+  private later(ms: number) {
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      void this.flushSlice();
+    }, ms);
   }
 
   /** One slice at a time; a failed one is kept under its number and retried first. */
@@ -132,7 +141,6 @@ export class PgLedger {
   }
 
   private async writeNext(): Promise<boolean> {
-    this.timer = null;
     if (!this.pending) {
       if (this.queue.length === 0) return true;
       this.pending = { seq: ++this.seq, slice: this.queue.splice(0, SLICE) };
@@ -145,11 +153,10 @@ export class PgLedger {
       this.batches++;
     } catch (e) {
       this.onError(e as Error);
-      this.timer ??= setTimeout(() => void this.flushSlice(), Math.max(this.everyMs, 250));
+      this.later(Math.max(this.everyMs, 250));
       return false;
     }
-    if (this.depth > 0)
-      this.timer ??= setTimeout(() => void this.flushSlice(), this.queue.length >= SLICE ? 0 : this.everyMs);
+    if (this.depth > 0) this.later(this.queue.length >= SLICE ? 0 : this.everyMs);
     return true;
   }
 

@@ -18,6 +18,8 @@ export async function patchRow<T extends PgTable>(
   table: T,
   where: SQL,
   patch: Partial<T["$inferInsert"]>,
+  /** the row as read back (default: the table's columns) */
+  columns?: Record<string, unknown>,
 ): Promise<T["$inferSelect"] | undefined> {
   const set = definedOnly(patch as Record<string, unknown>);
   const rows = set
@@ -25,9 +27,9 @@ export async function patchRow<T extends PgTable>(
         .update(table)
         .set(set as never)
         .where(where)
-        .returning()
+        .returning(columns as never)
     : await db
-        .select()
+        .select(columns as never)
         .from(table as PgTable)
         .where(where)
         .limit(1);

@@ -1,12 +1,15 @@
-// Tokens (sk- keys) on PostgreSQL: the twin of store/tokens.ts, answering what it answers.
-import { and, count, desc, eq, getTableColumns, type SQL } from "drizzle-orm";
+// Tokens (sk- keys) on PostgreSQL: the twin of store/tokens.ts, answering what it answers; a balance read
+// includes what instances hold of it in leases, and one set is the whole balance (leased-balance.ts).
+import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import { tokens, users } from "../../db/pg/schema";
 import type { Stores } from "../stores";
 import type { NewToken, TokenPatch, TokenWithOwner } from "../tokens";
 import type { PgTx } from "./pg-tx";
+import { heldByInstances, tokenBalanceTo, tokenColumns } from "./leased-balance";
 import { contains, patchRow } from "./sql-helpers";
+import { definedOnly } from "../sql-helpers";
 
-const withOwner = { ...getTableColumns(tokens), username: users.username };
+const withOwner = { ...tokenColumns, username: users.username };
 
 export const pgTokenStore = (tx: PgTx) =>
   ({
@@ -19,7 +22,7 @@ export const pgTokenStore = (tx: PgTx) =>
           .innerJoin(users, eq(users.id, tokens.userId))
           .where(eq(tokens.id, id))
       )[0],
-    all: async () => tx.db().select().from(tokens).orderBy(tokens.id),
+    all: async () => tx.db().select(tokenColumns).from(tokens).orderBy(tokens.id),
     countForUser: async (userId: number) =>
       (await tx.db().select({ n: count() }).from(tokens).where(eq(tokens.userId, userId)))[0]!.n,
     nameTaken: async (userId: number, name: string) =>
@@ -51,8 +54,22 @@ export const pgTokenStore = (tx: PgTx) =>
       return { items, total };
     },
 
-    insert: async (row: NewToken) => (await tx.db().insert(tokens).values(row).returning())[0]!,
-    update: (id: number, patch: TokenPatch) => patchRow(tx.db(), tokens, eq(tokens.id, id), patch),
+    insert: async (row: NewToken) => (await tx.db().insert(tokens).values(row).returning(tokenColumns))[0]!,
+    /** A balance given is the whole one: refused while leases hold more of it (leased-balance.ts). */
+    async update(id: number, patch: TokenPatch) {
+      const { remainQuota, ...rest } = patch;
+      if (remainQuota === undefined) return patchRow(tx.db(), tokens, eq(tokens.id, id), rest, tokenColumns);
+      const to = tokenBalanceTo(remainQuota);
+      const [row] = await tx
+        .db()
+        .update(tokens)
+        .set({ ...definedOnly(rest), remainQuota: to.set })
+        .where(and(eq(tokens.id, id), to.allowed))
+        .returning(tokenColumns);
+      if (row) return row;
+      if (await this.byId(id)) throw heldByInstances(id);
+      return undefined;
+    },
     async delete(id: number) {
       await tx.db().delete(tokens).where(eq(tokens.id, id));
     },

@@ -1,30 +1,40 @@
-// Users on PostgreSQL: the twin of store/users.ts, answering what it answers.
+// Users on PostgreSQL: the twin of store/users.ts, answering what it answers; a balance read includes what
+// instances hold of it in leases (leased-balance.ts).
 import { and, count, eq, ne, sql } from "drizzle-orm";
 import { USER_ROLE, USER_STATUS } from "../../core/status";
 import { users } from "../../db/pg/schema";
 import type { Stores } from "../stores";
 import type { NewUser, UserPatch } from "../users";
 import type { PgTx } from "./pg-tx";
+import { userColumns } from "./leased-balance";
 import { contains, patchRow } from "./sql-helpers";
 
 export const pgUserStore = (tx: PgTx) =>
   ({
-    byId: async (id: number) => (await tx.db().select().from(users).where(eq(users.id, id)))[0],
-    byUsername: async (username: string) => (await tx.db().select().from(users).where(eq(users.username, username)))[0],
+    byId: async (id: number) => (await tx.db().select(userColumns).from(users).where(eq(users.id, id)))[0],
+    byUsername: async (username: string) =>
+      (await tx.db().select(userColumns).from(users).where(eq(users.username, username)))[0],
     byAccessTokenHash: async (hash: string) =>
-      (await tx.db().select().from(users).where(eq(users.accessTokenHash, hash)))[0],
-    all: async () => tx.db().select().from(users).orderBy(users.id),
+      (await tx.db().select(userColumns).from(users).where(eq(users.accessTokenHash, hash)))[0],
+    all: async () => tx.db().select(userColumns).from(users).orderBy(users.id),
     count: async () => (await tx.db().select({ n: count() }).from(users))[0]!.n,
 
     async page(offset: number, limit: number, keyword: string) {
       const where = keyword ? contains(users.username, keyword) : undefined;
-      const items = await tx.db().select().from(users).where(where).orderBy(users.id).limit(limit).offset(offset);
+      const items = await tx
+        .db()
+        .select(userColumns)
+        .from(users)
+        .where(where)
+        .orderBy(users.id)
+        .limit(limit)
+        .offset(offset);
       const [{ n: total }] = await tx.db().select({ n: count() }).from(users).where(where);
       return { items, total };
     },
 
-    insert: async (row: NewUser) => (await tx.db().insert(users).values(row).returning())[0]!,
-    update: (id: number, patch: UserPatch) => patchRow(tx.db(), users, eq(users.id, id), patch),
+    insert: async (row: NewUser) => (await tx.db().insert(users).values(row).returning(userColumns))[0]!,
+    update: (id: number, patch: UserPatch) => patchRow(tx.db(), users, eq(users.id, id), patch, userColumns),
     async delete(id: number) {
       await tx.db().delete(users).where(eq(users.id, id));
     },
@@ -47,6 +57,6 @@ export const pgUserStore = (tx: PgTx) =>
           .update(users)
           .set({ quota: sql`${users.quota} + ${delta}` })
           .where(and(eq(users.id, id), sql`${users.quota} + ${delta} >= 0`))
-          .returning()
+          .returning(userColumns)
       )[0],
   }) satisfies Stores["users"];

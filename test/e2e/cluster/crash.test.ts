@@ -13,10 +13,15 @@ const CALL_UNITS = 1000;
 const LEASE_MS = 2000;
 
 describePg("an instance killed under load", () => {
-  const database = usePgDatabase();
   let servers: Server[] = [];
   let mock: MockUpstream;
   let adminAuth: Awaited<ReturnType<typeof login>>;
+  // stopped before the database is dropped (hooks run in the order they are defined)
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    mock?.stop();
+  });
+  const database = usePgDatabase();
 
   beforeAll(async () => {
     mock = startMockUpstream({ delayMs: 30 });
@@ -34,11 +39,6 @@ describePg("an instance killed under load", () => {
     expectReply(await admin.post("/api/channel/", channel), 201);
     expectReply(await admin.post("/api/pricing/", { model: "crash-model", per_call: "0.002" }), 201);
   });
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    mock?.stop();
-  });
-
   test("kill -9 mid-load: after the dead lease expires, balance + Σ costs = initial for the token and its user", async () => {
     const u = await makeUser(servers[0].url, adminAuth, "crashy");
     const admin = client(servers[0].url, adminAuth);
@@ -62,7 +62,8 @@ describePg("an instance killed under load", () => {
     await Bun.sleep(600);
     done = true;
     const got = await load;
-    expect(got.filter((s) => ![200, 0].includes(s))).toEqual([]); // 0: a call to the killed instance
+    // 0: a call to the killed instance; 429: the token spent (the machine may serve all 3,000 in time)
+    expect(got.filter((s) => ![200, 0, 429].includes(s))).toEqual([]);
     expect(got.filter((s) => s === 200).length).toBeGreaterThan(0);
     // the live instances give idle leases back; the dead one's expire and the leader gives them back
     const settledBoth = await eventually(

@@ -15,10 +15,17 @@ const CALL_UNITS = 1000;
 const OUTAGE_MS = 10_000;
 
 describePg("PostgreSQL unreachable for 10 s under load", () => {
-  const database = usePgDatabase();
   let server: Server;
   let mock: MockUpstream;
   let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
+  // stopped before the database is dropped (hooks run in the order they are defined)
+  afterAll(async () => {
+    proxy?.restore();
+    await server?.stop();
+    proxy?.close();
+    mock?.stop();
+  });
+  const database = usePgDatabase();
 
   beforeAll(async () => {
     mock = startMockUpstream({ delayMs: 20 });
@@ -30,13 +37,6 @@ describePg("PostgreSQL unreachable for 10 s under load", () => {
       env: { APIYI_SECRET: CLUSTER_SECRET, APIYI_TEST_LEASE_MS: "2000" },
     });
   });
-  afterAll(async () => {
-    proxy?.restore();
-    await server?.stop();
-    proxy?.close();
-    mock?.stop();
-  });
-
   test("no 500s, /readyz follows the database, 503 database_unavailable meanwhile, the money exact after", async () => {
     const adminAuth = await login(server.url, "admin", ADMIN_PASSWORD);
     const admin = client(server.url, adminAuth);

@@ -156,6 +156,31 @@ describePg("the PostgreSQL ledger", () => {
     expect(Number(t.total)).toBe(20_000_000);
   });
 
+  test("an event queued while a slice is being written is written soon after, without anyone flushing", async () => {
+    const ids = await pgAccount(1_000_000);
+    const ledger = new PgLedger(sql, "timer", 5);
+    const row = (requestId: string): NewLog => ({
+      createdAt: T0,
+      type: LOG_TYPE.consume,
+      userId: ids.user,
+      requestId,
+      quota: 0,
+    });
+    ledger.push(row("first"));
+    const written = async (id: string) => (await sql`SELECT 1 FROM logs WHERE request_id = ${id}`).length === 1;
+    // the first slice is on its way: the next event comes while it is written
+    while (!ledger.writing) await Bun.sleep(1);
+    ledger.push(row("second"));
+    let second = false;
+    for (const until = Date.now() + 3000; !second && Date.now() < until; ) {
+      await Bun.sleep(20);
+      second = await written("second");
+    }
+    // before the fix the second waited for the next flushAll (the upkeep's, every 4 s)
+    expect({ first: await written("first"), second }).toEqual({ first: true, second: true });
+    await ledger.stop();
+  });
+
   test("a database cut off mid-run: events stay queued in order and are written once it is back", async () => {
     const proxy = await cuttableProxy(5432);
     closers.push(() => proxy.close());

@@ -1,0 +1,44 @@
+// Test support: the database the end-to-end suites run servers on. By default each server has SQLite in
+// its data dir; with APIYI_TEST_BACKEND=postgres (and APIYI_TEST_DATABASE_URL) each data dir gets a
+// PostgreSQL database of its own instead (the same one again when a test restarts a server on the same
+// data dir), so the same suites run against both backends (.ci/run runs the shared ones twice).
+import { createHash } from "node:crypto";
+import { SQL } from "bun";
+import { PG_BASE_URL, withDatabase } from "./postgres";
+
+export const ON_POSTGRES = process.env.APIYI_TEST_BACKEND === "postgres" && !!PG_BASE_URL;
+
+/** The sealing secret every test server on PostgreSQL shares. */
+export const TEST_PG_SECRET = "test-backend-secret-0123456789abcdefghijkl";
+
+const nameOf = (dataDir: string) => `apiyi_s_${createHash("sha1").update(dataDir).digest("hex").slice(0, 20)}`;
+
+async function onServer<T>(work: (sql: SQL) => Promise<T>): Promise<T> {
+  const sql = new SQL({ url: PG_BASE_URL, max: 1, connectionTimeout: 5 });
+  try {
+    return await work(sql);
+  } finally {
+    await sql.close();
+  }
+}
+
+/** The arguments and environment that put a server on `dataDir` on its PostgreSQL database (made if new);
+ * nothing on SQLite, or when the test chose a database itself. */
+export async function backendFor(
+  dataDir: string,
+  args: string[],
+): Promise<{ args: string[]; env: Record<string, string> }> {
+  if (!ON_POSTGRES || args.includes("--database")) return { args: [], env: {} };
+  const name = nameOf(dataDir);
+  await onServer(async (sql) => {
+    const [found] = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    if (!found) await sql.unsafe(`CREATE DATABASE "${name}"`);
+  });
+  return { args: ["--database", withDatabase(PG_BASE_URL!, name)], env: { APIYI_SECRET: TEST_PG_SECRET } };
+}
+
+/** Drops the data dir's database (when the server on it is gone for good). */
+export async function dropBackend(dataDir: string) {
+  if (!ON_POSTGRES) return;
+  await onServer((sql) => sql.unsafe(`DROP DATABASE IF EXISTS "${nameOf(dataDir)}" WITH (FORCE)`));
+}
