@@ -12,6 +12,9 @@ import { leaseStore, reclaimExpired } from "../store/pg/leases";
 import { PgLedger } from "../store/pg/ledger";
 import { LeaseBook } from "./leases";
 
+/** the channel on which an instance short of a balance asks the others for what they hold of it unused */
+const WANTED = "apiyi_lease_wanted";
+
 export type ClusterOptions = {
   /** this instance's id (default: drawn at start) */
   instance?: string;
@@ -55,14 +58,27 @@ export class ClusterMember {
     };
     this.ledger = new PgLedger(sql, this.instance, 20, this.onError);
     this.store = leaseStore(sql, this.instance, this.s.ttlMs);
-    this.leases = new LeaseBook(this.store, this.ledger, undefined, opts.instances, this.s);
+    this.leases = new LeaseBook(this.store, this.ledger, undefined, opts.instances, this.s, (kind, id) =>
+      this.askBack(kind, id),
+    );
     this.leader = new ClusterLeader(sql, Math.min(2_000, this.s.renewMs));
   }
 
   private started = false;
 
+  /** Asks the other instances to give back what they hold of the account unused (a take here fell short). */
+  private askBack(kind: string, id: number) {
+    void this.sql`SELECT pg_notify(${WANTED}, ${`${kind}:${id}:${this.instance}`})`.catch(() => {});
+  }
+
+  private wanted: { unlisten: () => Promise<void> } | null = null;
+
   async start(): Promise<void> {
     this.started = true;
+    this.wanted = await this.sql.listen(WANTED, (payload: string) => {
+      const [kind, id, from] = payload.split(":");
+      if (from !== this.instance && (kind === "token" || kind === "user")) this.leases.giveBackUnused(kind, Number(id));
+    });
     await this.leader.start();
     if (this.opts.onConfigChange)
       this.watch = await watchConfig(this.sql, await readConfigVersion(this.sql), this.opts.onConfigChange);
@@ -87,6 +103,7 @@ export class ClusterMember {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.watch?.stop();
+    await this.wanted?.unlisten().catch(() => {});
     try {
       await this.leases.tick({ giveBackAll: true });
       await this.ledger.stop();

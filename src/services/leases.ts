@@ -34,7 +34,14 @@ type Lease = {
   demand: Demand;
   waiters: Waiter[];
   taking: boolean;
+  /** while the balance is short and other instances hold some of it: try again until then (monotonic ms) */
+  retryUntil: number | undefined;
 };
+
+/** how long calls wait, near a balance's end, for other instances to give back what they hold unused */
+const SHORT_WAIT_MS = 1_000;
+/** how often they try again meanwhile */
+const SHORT_RETRY_MS = 25;
 
 export class LeaseBook {
   private readonly leases = new Map<string, Lease>();
@@ -47,7 +54,18 @@ export class LeaseBook {
     /** how many instances share the balances (headroom is divided among them) */
     private readonly instances: () => number = () => 1,
     private readonly s: LeaseSettings = LEASE,
+    /** told when a take found the balance short while other instances hold some of it (they are asked,
+     * through PostgreSQL, to give back what they hold unused: giveBackUnused) */
+    private readonly onShort: (kind: AccountKind, id: number) => void = () => {},
   ) {}
+
+  /** Another instance is short of this account's balance: what this lease holds unused goes back now. */
+  giveBackUnused(kind: AccountKind, id: number) {
+    const l = this.leases.get(leaseKey(kind, id));
+    if (!l || l.free <= 0 || l.waiters.length > 0 || l.taking) return;
+    this.writer.giveBack(l.kind, l.id, l.free);
+    l.free = 0;
+  }
 
   /** Holds `amount` of the account's balance for a call: at once when the lease has it free, else after
    * a take; false when the balance cannot give it. Throws when PostgreSQL cannot be reached. */
@@ -152,6 +170,7 @@ export class LeaseBook {
         demand: new Demand(),
         waiters: [],
         taking: false,
+        retryUntil: undefined,
       };
       this.leases.set(key, l);
     }
@@ -183,11 +202,25 @@ export class LeaseBook {
           l.free += got.taken;
           l.admitUntil = admitUntil(sentAt, this.s);
         }
-        // the balance gave less than asked, so it has nothing more now: whoever is left is refused
-        if (got.taken < slice) {
-          this.serve(l);
-          for (const w of l.waiters.splice(0)) w.done(false);
-        } else this.pump(l); // calls that came during the take get one of their own
+        if (got.taken >= slice) {
+          l.retryUntil = undefined;
+          return this.pump(l); // calls that came during the take get one of their own
+        }
+        // the balance gave less than asked: it has nothing more now
+        this.serve(l);
+        if (l.waiters.length === 0) return;
+        const now = this.clock();
+        if (got.others > 0 && (l.retryUntil ??= now + SHORT_WAIT_MS) > now) {
+          // other instances hold some of it: pieces too small for their calls come back when asked, and
+          // ours goes back too (the next take gathers them), so no call is refused while enough is left
+          if (l.free > 0) this.writer.giveBack(l.kind, l.id, l.free);
+          l.free = 0;
+          this.onShort(l.kind, l.id);
+          setTimeout(() => this.pump(l), SHORT_RETRY_MS);
+          return;
+        }
+        l.retryUntil = undefined;
+        for (const w of l.waiters.splice(0)) w.done(false); // whoever is left is refused
       },
       (e) => {
         l.taking = false;

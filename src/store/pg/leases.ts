@@ -31,7 +31,8 @@ export function mergeLeaseOps(ops: readonly LeaseOp[]): LeaseOp[] {
   return [...by.values()];
 }
 
-export type Taken = { taken: number; remain: number };
+/** what a take got, the balance it left, and what other instances' leases hold of the account */
+export type Taken = { taken: number; remain: number; others: number };
 
 export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
   /** Takes up to `slice` (at least `min`, else nothing) from the balance into this instance's lease and
@@ -44,17 +45,20 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
          UPDATE ${table} SET ${column} = ${table}.${column} - LEAST(cur.remain, $3)
          FROM cur WHERE ${table}.id = cur.id AND cur.remain >= $2
          RETURNING LEAST(cur.remain, $3) AS taken, ${table}.${column} AS remain),
+       o AS (SELECT coalesce(sum(amount), 0) AS others FROM leases WHERE kind = $4 AND account_id = $1 AND instance <> $5),
        kept AS (
          INSERT INTO leases (kind, account_id, instance, amount, expires_at)
          SELECT $4, $1, $5, taken, now() + make_interval(secs => $6) FROM got
          ON CONFLICT (kind, account_id, instance)
          DO UPDATE SET amount = leases.amount + excluded.amount, expires_at = excluded.expires_at)
-       SELECT got.taken, got.remain FROM got
-       UNION ALL SELECT 0, cur.remain FROM cur WHERE cur.remain < $2`,
+       SELECT got.taken, got.remain, o.others FROM got, o
+       UNION ALL SELECT 0, cur.remain, o.others FROM cur, o WHERE cur.remain < $2`,
       [id, min, slice, kind, instance, ttlMs / 1000],
     );
     const row = rows[0];
-    return row ? { taken: Number(row.taken), remain: Number(row.remain) } : { taken: 0, remain: 0 };
+    return row
+      ? { taken: Number(row.taken), remain: Number(row.remain), others: Number(row.others) }
+      : { taken: 0, remain: 0, others: 0 };
   },
 
   /** Moves this instance's leases' expiry to now() + ttl; returns what each still holds (one that is

@@ -15,11 +15,16 @@ const WORTH = 50;
 const CALLS = 200;
 
 describePg("three instances on one PostgreSQL", () => {
-  const database = usePgDatabase();
   let servers: Server[] = [];
   let mock: MockUpstream;
   let admin: ReturnType<typeof client>;
   let adminAuth: Awaited<ReturnType<typeof login>>;
+  // stopped before the database is dropped (hooks run in the order they are defined)
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    mock?.stop();
+  });
+  const database = usePgDatabase();
 
   beforeAll(async () => {
     mock = startMockUpstream();
@@ -39,11 +44,6 @@ describePg("three instances on one PostgreSQL", () => {
     );
     expectReply(await admin.post("/api/pricing/", { model: "race-model", per_call: "0.002" }), 201);
   });
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    mock?.stop();
-  });
-
   /** Waits (bounded) until every instance knows the key: the change reached them. */
   async function knownEverywhere(key: string) {
     for (const s of servers) {
