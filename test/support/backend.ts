@@ -37,6 +37,16 @@ export async function backendFor(
   return { args: ["--database", withDatabase(PG_BASE_URL!, name)], env: { APIYI_SECRET: TEST_PG_SECRET } };
 }
 
+/** For a CLI command on a data dir whose server runs on PostgreSQL: the same database (nothing otherwise). */
+export async function cliBackendFor(args: string[]): Promise<{ args: string[]; env: Record<string, string> }> {
+  const at = args.indexOf("--data-dir");
+  if (!ON_POSTGRES || at < 0 || args.includes("--database")) return { args: [], env: {} };
+  const name = nameOf(args[at + 1]);
+  const found = await onServer(async (sql) => (await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`).length);
+  if (!found) return { args: [], env: {} };
+  return { args: ["--database", withDatabase(PG_BASE_URL!, name)], env: { APIYI_SECRET: TEST_PG_SECRET } };
+}
+
 /** Drops the data dir's database (when the server on it is gone for good). */
 export async function dropBackend(dataDir: string) {
   if (!ON_POSTGRES) return;

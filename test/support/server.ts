@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { backendFor, dropBackend } from "./backend";
+import { backendFor, cliBackendFor, dropBackend } from "./backend";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const MAIN = join(ROOT, "src/main.ts");
@@ -225,8 +225,9 @@ export async function cli(
   args: string[],
   opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; cmd?: string[] } = {},
 ) {
-  const proc = Bun.spawn([...(opts.cmd ?? APP), ...args], {
-    env: appEnv(opts.env),
+  const backend = await cliBackendFor(args);
+  const proc = Bun.spawn([...(opts.cmd ?? APP), ...args, ...backend.args], {
+    env: appEnv({ ...backend.env, ...opts.env }),
     cwd: opts.cwd,
     stdout: "pipe",
     stderr: "pipe",
