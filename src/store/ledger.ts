@@ -15,6 +15,7 @@ import { LogRows } from "./log-rows";
 import type { NewLog } from "./logs";
 import { SqliteTx } from "./sqlite-tx";
 import type { CallLedger } from "./call-ledger";
+import { RowsOnTheWay } from "./rows-on-the-way";
 
 /** events per transaction: a call is usually two (hold, settle). 128 calls take ~2 ms to write: a
  * flush holds the event loop that long per slice, the next slice waiting for a turn of the loop
@@ -25,7 +26,7 @@ const SLICE = 256;
 export class Ledger implements CallLedger {
   private queue: Event[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private expected = 0;
+  private readonly onTheWay = new RowsOnTheWay();
   private readonly sql: Record<"hold" | "unhold" | "token" | "user" | "rollup", Statement>;
   private readonly logRows: LogRows;
   /** the new period's start, per kind of account */
@@ -173,18 +174,12 @@ export class Ledger implements CallLedger {
 
   /** A row is on its way; call the returned function once it was queued (or will never be). */
   expectRow(): () => void {
-    this.expected++;
-    let done = false;
-    return () => {
-      if (!done) this.expected--;
-      done = true;
-    };
+    return this.onTheWay.expect();
   }
 
   /** Waits (up to `waitMs`) for rows still being computed, then writes everything queued. */
   async stop(waitMs = 5000) {
-    const until = Date.now() + waitMs;
-    while (this.expected > 0 && Date.now() < until) await Bun.sleep(10);
+    await this.onTheWay.arrived(Date.now() + waitMs);
     this.flushAll();
   }
 }

@@ -2,10 +2,25 @@
 // process on its own port and data dir, sharing the sealing secret; and the database's own view of an
 // account's money (balance, what instances hold in leases, Σ logged costs) for exactness checks.
 import { onDatabase } from "./postgres";
-import { type Server, startServer } from "./server";
+import { expectReply } from "./expect";
+import { type client, type Server, startServer } from "./server";
 
 /** The secret every instance seals keys with (tests only). */
 export const CLUSTER_SECRET = "cluster-test-secret-0123456789abcdefghijklmnop";
+
+/** One channel to the mock serving `model` at $0.002 a call (1,000 units), through `admin`. */
+export async function perCallModel(admin: ReturnType<typeof client>, mockUrl: string, model: string) {
+  const channel = {
+    name: `mock-${model}`,
+    type: "openai",
+    base_url: mockUrl,
+    key: "sk-up",
+    models: [model],
+    group: ["default"],
+  };
+  expectReply(await admin.post("/api/channel/", channel), 201);
+  expectReply(await admin.post("/api/pricing/", { model, per_call: "0.002" }), 201);
+}
 
 /** Starts `n` instances on `url`, one after another (the first bootstraps; the others find it done). */
 export async function startCluster(url: string, n: number, env: Record<string, string> = {}): Promise<Server[]> {

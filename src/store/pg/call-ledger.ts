@@ -8,9 +8,10 @@ import type { CallLedger } from "../call-ledger";
 import type { Who } from "../ledger-slice";
 import type { NewLog } from "../logs";
 import type { PgLedger } from "./ledger";
+import { RowsOnTheWay } from "../rows-on-the-way";
 
 export class PgCallLedger implements CallLedger {
-  private expected = 0;
+  private readonly onTheWay = new RowsOnTheWay();
 
   constructor(private readonly ledger: PgLedger) {}
 
@@ -47,17 +48,12 @@ export class PgCallLedger implements CallLedger {
   }
 
   expectRow(): () => void {
-    this.expected++;
-    let done = false;
-    return () => {
-      if (!done) this.expected--;
-      done = true;
-    };
+    return this.onTheWay.expect();
   }
 
   async stop(waitMs = 5000) {
     const until = Date.now() + waitMs;
-    while (this.expected > 0 && Date.now() < until) await Bun.sleep(10);
+    await this.onTheWay.arrived(until);
     await this.ledger.stop(Math.max(0, until - Date.now()));
   }
 }

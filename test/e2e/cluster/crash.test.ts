@@ -4,7 +4,7 @@
 // instance is refused by the others once the change has reached them.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { expectReply } from "../../support/expect";
-import { eventually, loadUntil, moneyOf, startCluster } from "../../support/cluster";
+import { eventually, loadUntil, moneyOf, perCallModel, startCluster } from "../../support/cluster";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
 import { describePg, usePgDatabase } from "../../support/postgres";
 import { ADMIN_PASSWORD, client, login, makeUser, type Server } from "../../support/server";
@@ -28,16 +28,7 @@ describePg("an instance killed under load", () => {
     servers = await startCluster(database.url, 3, { APIYI_TEST_LEASE_MS: String(LEASE_MS) });
     adminAuth = await login(servers[0].url, "admin", ADMIN_PASSWORD);
     const admin = client(servers[0].url, adminAuth);
-    const channel = {
-      name: "mock",
-      type: "openai",
-      base_url: mock.url,
-      key: "sk-up",
-      models: ["crash-model"],
-      group: ["default"],
-    };
-    expectReply(await admin.post("/api/channel/", channel), 201);
-    expectReply(await admin.post("/api/pricing/", { model: "crash-model", per_call: "0.002" }), 201);
+    await perCallModel(admin, mock.url, "crash-model");
   });
   test("kill -9 mid-load: after the dead lease expires, balance + Σ costs = initial for the token and its user", async () => {
     const u = await makeUser(servers[0].url, adminAuth, "crashy");

@@ -3,7 +3,7 @@
 // it is back, new calls get 503 database_unavailable with retry-after meanwhile, and after recovery every
 // call that was served is logged and charged (nothing lost from the ledger's queue), balance + Σ = initial.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eventually, loadUntil, moneyOf } from "../../support/cluster";
+import { eventually, loadUntil, moneyOf, perCallModel } from "../../support/cluster";
 import { CLUSTER_SECRET } from "../../support/cluster";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
@@ -40,16 +40,7 @@ describePg("PostgreSQL unreachable for 10 s under load", () => {
   test("no 500s, /readyz follows the database, 503 database_unavailable meanwhile, the money exact after", async () => {
     const adminAuth = await login(server.url, "admin", ADMIN_PASSWORD);
     const admin = client(server.url, adminAuth);
-    const channel = {
-      name: "mock",
-      type: "openai",
-      base_url: mock.url,
-      key: "sk-up",
-      models: ["out-model"],
-      group: ["default"],
-    };
-    expectReply(await admin.post("/api/channel/", channel), 201);
-    expectReply(await admin.post("/api/pricing/", { model: "out-model", per_call: "0.002" }), 201);
+    await perCallModel(admin, mock.url, "out-model");
     const u = await makeUser(server.url, adminAuth, "outage");
     expectReply(await admin.post(`/api/user/${u.id}/topup`, { quota: 100_000 * CALL_UNITS }), 200);
     const initial = 50_000 * CALL_UNITS;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI, { APIError } from "openai";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
 import { expectReply } from "../../support/expect";
-import { moneyOf, startCluster } from "../../support/cluster";
+import { moneyOf, perCallModel, startCluster } from "../../support/cluster";
 import { describePg, usePgDatabase } from "../../support/postgres";
 import { ADMIN_PASSWORD, client, login, makeUser, type Server } from "../../support/server";
 
@@ -31,18 +31,7 @@ describePg("three instances on one PostgreSQL", () => {
     servers = await startCluster(database.url, 3);
     adminAuth = await login(servers[0].url, "admin", ADMIN_PASSWORD);
     admin = client(servers[0].url, adminAuth);
-    expectReply(
-      await admin.post("/api/channel/", {
-        name: "mock",
-        type: "openai",
-        base_url: mock.url,
-        key: "sk-upstream",
-        models: ["race-model"],
-        group: ["default"],
-      }),
-      201,
-    );
-    expectReply(await admin.post("/api/pricing/", { model: "race-model", per_call: "0.002" }), 201);
+    await perCallModel(admin, mock.url, "race-model");
   });
   /** Waits (bounded) until every instance knows the key: the change reached them. */
   async function knownEverywhere(key: string) {
