@@ -1,9 +1,11 @@
 // Test support: several apiyi instances serving one PostgreSQL database (issue 17), each a real
 // process on its own port and data dir, sharing the sealing secret; and the database's own view of an
 // account's money (balance, what instances hold in leases, Σ logged costs) for exactness checks.
-import { onDatabase } from "./postgres";
+import { afterAll, beforeAll } from "bun:test";
 import { expectReply } from "./expect";
-import { type client, type Server, startServer } from "./server";
+import { type MockOptions, type MockUpstream, startMockUpstream } from "./mock-upstream";
+import { onDatabase, usePgDatabase } from "./postgres";
+import { ADMIN_PASSWORD, type Auth, client, login, type Server, startServer } from "./server";
 
 /** The secret every instance seals keys with (tests only). */
 export const CLUSTER_SECRET = "cluster-test-secret-0123456789abcdefghijklmnop";
@@ -20,6 +22,33 @@ export async function perCallModel(admin: ReturnType<typeof client>, mockUrl: st
   };
   expectReply(await admin.post("/api/channel/", channel), 201);
   expectReply(await admin.post("/api/pricing/", { model, per_call: "0.002" }), 201);
+}
+
+export type LiveCluster = {
+  servers: Server[];
+  mock: MockUpstream;
+  database: { readonly url: string };
+  adminAuth: Auth;
+  admin: ReturnType<typeof client>;
+};
+
+/** For a describePg: a fresh database, `n` instances on it (env `env`), a mock upstream serving `model` at
+ * $0.002 a call, and the admin signed in on the first; all stopped before the database is dropped. */
+export function useCluster(n: number, model: string, env: Record<string, string> = {}, mockOpts: MockOptions = {}) {
+  const live = { servers: [] } as unknown as LiveCluster;
+  afterAll(async () => {
+    await Promise.all(live.servers.map((s) => s.stop()));
+    live.mock?.stop();
+  });
+  live.database = usePgDatabase(); // after the stop above: hooks run in the order they are defined
+  beforeAll(async () => {
+    live.mock = startMockUpstream(mockOpts);
+    live.servers = await startCluster(live.database.url, n, env);
+    live.adminAuth = await login(live.servers[0].url, "admin", ADMIN_PASSWORD);
+    live.admin = client(live.servers[0].url, live.adminAuth);
+    await perCallModel(live.admin, live.mock.url, model);
+  });
+  return live;
 }
 
 /** Starts `n` instances on `url`, one after another (the first bootstraps; the others find it done). */

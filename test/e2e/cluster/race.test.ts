@@ -2,40 +2,22 @@
 // `openai` client: 200 calls at once against a token worth 50 calls give exactly 50 answers and 150
 // refusals (429), the upstream sees 50, and the database's balance + what leases hold + Σ logged costs
 // equals what the token started with; the same against a user's balance spread over three tokens.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import OpenAI, { APIError } from "openai";
-import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
 import { expectReply } from "../../support/expect";
-import { moneyOf, perCallModel, startCluster } from "../../support/cluster";
-import { describePg, usePgDatabase } from "../../support/postgres";
-import { ADMIN_PASSWORD, client, login, makeUser, type Server } from "../../support/server";
+import { moneyOf, useCluster } from "../../support/cluster";
+import { describePg } from "../../support/postgres";
+import { makeUser } from "../../support/server";
 
 const CALL_UNITS = 1000; // per_call 0.002 USD
 const WORTH = 50;
 const CALLS = 200;
 
 describePg("three instances on one PostgreSQL", () => {
-  let servers: Server[] = [];
-  let mock: MockUpstream;
-  let admin: ReturnType<typeof client>;
-  let adminAuth: Awaited<ReturnType<typeof login>>;
-  // stopped before the database is dropped (hooks run in the order they are defined)
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    mock?.stop();
-  });
-  const database = usePgDatabase();
-
-  beforeAll(async () => {
-    mock = startMockUpstream();
-    servers = await startCluster(database.url, 3);
-    adminAuth = await login(servers[0].url, "admin", ADMIN_PASSWORD);
-    admin = client(servers[0].url, adminAuth);
-    await perCallModel(admin, mock.url, "race-model");
-  });
+  const c = useCluster(3, "race-model");
   /** Waits (bounded) until every instance knows the key: the change reached them. */
   async function knownEverywhere(key: string) {
-    for (const s of servers) {
+    for (const s of c.servers) {
       const until = Date.now() + 5000;
       for (;;) {
         const r = await fetch(`${s.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
@@ -48,12 +30,12 @@ describePg("three instances on one PostgreSQL", () => {
 
   /** `CALLS` chat calls at once, call i on instance i % 3 with key i % keys.length; the statuses. */
   async function race(keys: string[]) {
-    const before = mock.requests.length;
+    const before = c.mock.requests.length;
     const statuses = await Promise.all(
       Array.from({ length: CALLS }, async (_, i) => {
-        const c = new OpenAI({ baseURL: `${servers[i % 3].url}/v1`, apiKey: keys[i % keys.length], maxRetries: 0 });
+        const sdk = new OpenAI({ baseURL: `${c.servers[i % 3].url}/v1`, apiKey: keys[i % keys.length], maxRetries: 0 });
         try {
-          await c.chat.completions.create({ model: "race-model", messages: [{ role: "user", content: "hi" }] });
+          await sdk.chat.completions.create({ model: "race-model", messages: [{ role: "user", content: "hi" }] });
           return 200;
         } catch (e) {
           if (e instanceof APIError) return e.status ?? 0;
@@ -66,7 +48,7 @@ describePg("three instances on one PostgreSQL", () => {
       ok: count(200),
       refused: count(429),
       other: CALLS - count(200) - count(429),
-      upstream: mock.requests.length - before,
+      upstream: c.mock.requests.length - before,
     };
   }
 
@@ -74,15 +56,15 @@ describePg("three instances on one PostgreSQL", () => {
   async function settled(kind: "token" | "user", id: number, calls: number) {
     const until = Date.now() + 10_000;
     for (;;) {
-      const m = await moneyOf(database.url, kind, id);
+      const m = await moneyOf(c.database.url, kind, id);
       if (m.calls >= calls || Date.now() > until) return m;
       await Bun.sleep(100);
     }
   }
 
   test("200 calls at once against a token worth 50: exactly 50 served, 150 refused, money exact", async () => {
-    const u = await makeUser(servers[0].url, adminAuth, "racer");
-    expectReply(await admin.post(`/api/user/${u.id}/topup`, { quota: 10_000_000 }), 200);
+    const u = await makeUser(c.servers[0].url, c.adminAuth, "racer");
+    expectReply(await c.admin.post(`/api/user/${u.id}/topup`, { quota: 10_000_000 }), 200);
     const t = expectReply(await u.api.post("/api/token/", { name: "race", remain_quota: WORTH * CALL_UNITS }), 201);
     await knownEverywhere(t.key);
     expect(await race([t.key])).toEqual({ ok: WORTH, refused: CALLS - WORTH, other: 0, upstream: WORTH });
@@ -92,8 +74,8 @@ describePg("three instances on one PostgreSQL", () => {
   });
 
   test("the same against a user's balance over three unlimited tokens", async () => {
-    const u = await makeUser(servers[0].url, adminAuth, "shared");
-    expectReply(await admin.post(`/api/user/${u.id}/topup`, { quota: WORTH * CALL_UNITS }), 200);
+    const u = await makeUser(c.servers[0].url, c.adminAuth, "shared");
+    expectReply(await c.admin.post(`/api/user/${u.id}/topup`, { quota: WORTH * CALL_UNITS }), 200);
     const keys: string[] = [];
     for (const name of ["a", "b", "c"])
       keys.push(expectReply(await u.api.post("/api/token/", { name, unlimited_quota: true }), 201).key);
