@@ -119,6 +119,22 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime, all threads
 }
 
+/** CPU ticks of every PostgreSQL process on this machine (the server and its backends). */
+export function postgresTicks(): number {
+  let sum = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") sum += cpuTicks(Number(pid));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return sum;
+}
+
+/** CPU ticks in µs. */
+export const ticksUs = (ticks: number) => (ticks * 1e6) / CLK_TCK;
+
 /** Resets VmHWM (peak RSS) so the next reading is the peak of one measured window. */
 export function resetPeak(pid: number): boolean {
   try {

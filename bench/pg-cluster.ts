@@ -5,7 +5,6 @@
 // processes, CPU from /proc) against the SQLite ledger on a file.
 // Usage: bun bench/pg-cluster.ts [--url postgres://postgres@127.0.0.1:5432/test] [--changes 500]
 import { SQL } from "bun";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../src/db/open";
 import { Ledger } from "../src/store/ledger";
@@ -15,7 +14,7 @@ import { connectPostgres, openPostgres } from "../src/db/pg/client";
 import { bumpConfigVersion, readConfigVersion, watchConfig } from "../src/store/pg/config-signal";
 import { ClusterLeader } from "../src/store/pg/leader";
 import { leaseStore } from "../src/store/pg/leases";
-import { cpuTicks, flag, TMP } from "./lib";
+import { cpuTicks, flag, postgresTicks, TMP } from "./lib";
 
 const base = flag("--url") ?? process.env.APIYI_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const CHANGES = Number(flag("--changes") ?? 500);
@@ -26,19 +25,6 @@ const url = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (x: number) => `${x.toFixed(3)} ms`;
-
-/** CPU ticks of every PostgreSQL process on this machine (the server and its backends). */
-function postgresTicks(): number {
-  let sum = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") sum += cpuTicks(Number(pid));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return sum;
-}
 
 try {
   const db = await openPostgres(url);

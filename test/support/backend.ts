@@ -2,11 +2,16 @@
 // its data dir; with APIYI_TEST_BACKEND=postgres (and APIYI_TEST_DATABASE_URL) each data dir gets a
 // PostgreSQL database of its own instead (the same one again when a test restarts a server on the same
 // data dir), so the same suites run against both backends (.ci/run runs the shared ones twice).
+import { test } from "bun:test";
 import { createHash } from "node:crypto";
 import { SQL } from "bun";
 import { PG_BASE_URL, withDatabase } from "./postgres";
 
 export const ON_POSTGRES = process.env.APIYI_TEST_BACKEND === "postgres" && !!PG_BASE_URL;
+
+/** A test that reads or writes the data dir's SQLite file itself (to plant old rows, or to look for
+ * plaintext in it): skipped when the servers run on PostgreSQL. */
+export const sqliteOnly = ON_POSTGRES ? test.skip : test;
 
 /** The sealing secret every test server on PostgreSQL shares. */
 export const TEST_PG_SECRET = "test-backend-secret-0123456789abcdefghijkl";

@@ -21,6 +21,7 @@ import {
   type Auth,
   type Reply,
 } from "../../support/server";
+import { sqliteOnly } from "../../support/backend";
 
 setDefaultTimeout(20_000);
 
@@ -336,7 +337,7 @@ describe("update", () => {
     expect(await fetchChannel(c.id)).toEqual(v);
   });
 
-  test("no key (or a blank one) keeps the keys and their states; new keys replace them, all usable", async () => {
+  sqliteOnly("no key (or a blank one) keeps the keys and their states; new keys replace them, all usable", async () => {
     const c = await create({ key: [newKey(), newKey(), newKey()] });
     for (const [i, key] of [undefined, "", " \n ", []].entries()) {
       const u = expectReply(await put({ id: c.id, name: `kept-${i}`, key }), 200);
@@ -390,7 +391,7 @@ describe("update", () => {
     expect(await fetchChannel(c.id)).toEqual(c);
   });
 
-  test("status: 3 is only accepted as the current status; 1 on a full PUT re-enables", async () => {
+  sqliteOnly("status: 3 is only accepted as the current status; 1 on a full PUT re-enables", async () => {
     const c = await create({ key: [newKey(), newKey()] });
     expectInvalid(await put({ id: c.id, status: 3 }), "status");
     autoDisable(c.id, 2);
@@ -421,7 +422,7 @@ describe("status_only", () => {
     expect(expectReply(await put({ id: c.id, status: 1 }, "?status_only=1"), 200)).toEqual(c);
   });
 
-  test("enabling an automatically disabled channel clears the reason and puts every key back", async () => {
+  sqliteOnly("enabling an automatically disabled channel clears the reason and puts every key back", async () => {
     const c = await create({ key: [newKey(), newKey(), newKey()] });
     autoDisable(c.id, 3);
     expect(await fetchChannel(c.id)).toMatchObject({

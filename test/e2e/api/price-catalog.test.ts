@@ -12,6 +12,7 @@ import { BUILTIN_CATALOG, type Catalog } from "../../../src/catalog/catalog";
 import { expectInvalid, expectReply } from "../../support/expect";
 import { waitFor } from "../../support/receiver";
 import { ADMIN_PASSWORD, cli, client, login, removeDir, startServer, tempDir, type Server } from "../../support/server";
+import { sqliteOnly } from "../../support/backend";
 
 setDefaultTimeout(30_000);
 
@@ -151,36 +152,39 @@ describe("a newer catalog", () => {
 });
 
 describe("a database from before the catalog", () => {
-  test("unedited seed prices become the catalog's, an edited one stays the admin's, a deleted one stays removed", async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const { server } = await serve(dir);
-    await server.stop();
-    // what 0.1.0 left: the seed rows only (all "admin" after the migration's default), one edited, one deleted
-    const db = new Database(join(dir, "apiyi.db"));
-    db.run("DELETE FROM prices");
-    db.run("DELETE FROM settings WHERE key LIKE 'price_catalog%'");
-    const seed = (model: string, input: number, output: number) =>
-      db.run("INSERT INTO prices (model, input_micros, output_micros, source) VALUES (?, ?, ?, 'admin')", [
-        model,
-        input,
-        output,
-      ]);
-    seed("gpt-4.1", 2_000_000, 8_000_000); // unedited: the seed's 2 / 8 / cached 0.5
-    db.run("UPDATE prices SET cached_input_micros = 500000 WHERE model = 'gpt-4.1'");
-    seed("claude-haiku-4-5", 900_000, 4_500_000); // edited by an admin
-    db.close();
+  sqliteOnly(
+    "unedited seed prices become the catalog's, an edited one stays the admin's, a deleted one stays removed",
+    async () => {
+      const dir = tempDir();
+      dirs.push(dir);
+      const { server } = await serve(dir);
+      await server.stop();
+      // what 0.1.0 left: the seed rows only (all "admin" after the migration's default), one edited, one deleted
+      const db = new Database(join(dir, "apiyi.db"));
+      db.run("DELETE FROM prices");
+      db.run("DELETE FROM settings WHERE key LIKE 'price_catalog%'");
+      const seed = (model: string, input: number, output: number) =>
+        db.run("INSERT INTO prices (model, input_micros, output_micros, source) VALUES (?, ?, ?, 'admin')", [
+          model,
+          input,
+          output,
+        ]);
+      seed("gpt-4.1", 2_000_000, 8_000_000); // unedited: the seed's 2 / 8 / cached 0.5
+      db.run("UPDATE prices SET cached_input_micros = 500000 WHERE model = 'gpt-4.1'");
+      seed("claude-haiku-4-5", 900_000, 4_500_000); // edited by an admin
+      db.close();
 
-    const { api } = await serve(dir);
-    const prices = await pricesOf(api);
-    expect(prices.get("gpt-4.1")).toMatchObject({ source: "catalog" });
-    expect(prices.get("claude-haiku-4-5")).toMatchObject({ input: "0.9", source: "admin" });
-    expect(prices.size).toBe(2); // nothing is applied by itself after the first start
-    const status = expectReply(await api.get("/api/pricing/catalog"), 200);
-    expect(status.applied_version).toBe("legacy-seed");
-    const kind = (m: string) => status.diff.find((d: { model: string }) => d.model === m)?.kind;
-    expect([kind("claude-haiku-4-5"), kind("gpt-4o-mini"), kind("gpt-5")]).toEqual(["admin", "removed", "removed"]);
-    expect(kind("grok-4")).toBe("new");
-    expect(status.summary.new).toBeGreaterThan(1000);
-  });
+      const { api } = await serve(dir);
+      const prices = await pricesOf(api);
+      expect(prices.get("gpt-4.1")).toMatchObject({ source: "catalog" });
+      expect(prices.get("claude-haiku-4-5")).toMatchObject({ input: "0.9", source: "admin" });
+      expect(prices.size).toBe(2); // nothing is applied by itself after the first start
+      const status = expectReply(await api.get("/api/pricing/catalog"), 200);
+      expect(status.applied_version).toBe("legacy-seed");
+      const kind = (m: string) => status.diff.find((d: { model: string }) => d.model === m)?.kind;
+      expect([kind("claude-haiku-4-5"), kind("gpt-4o-mini"), kind("gpt-5")]).toEqual(["admin", "removed", "removed"]);
+      expect(kind("grok-4")).toBe("new");
+      expect(status.summary.new).toBeGreaterThan(1000);
+    },
+  );
 });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { LOG_TYPE, REDEMPTION_STATUS } from "../../../src/core/status";
 import { expectInvalid, expectReply } from "../../support/expect";
 import { ADMIN_PASSWORD, client, login, makeUser, useServer } from "../../support/server";
+import { sqliteOnly } from "../../support/backend";
 
 type Api = ReturnType<typeof client>;
 const app = useServer();
@@ -125,45 +126,51 @@ test("redeem: data is the units credited; the code is used, the balance grows, a
   expect(expectReply(await admin.get("/api/redemption/search?status=3"), 200).items[0].id).toBe(id);
 });
 
-test("history: users see their own rows; admins everyone's or one user's; old rows have no balance after", async () => {
-  expectReply(await admin.post(`/api/user/${dave.id}/adjust`, { delta: -1, reason: "fee" }), 200);
-  const db = new Database(join(app.server.dataDir, "apiyi.db"));
-  db.run("INSERT INTO logs (created_at, type, user_id, username, quota, content) VALUES (?, 1, ?, 'dave', 7, 'old')", [
-    Date.now(),
-    dave.id,
-  ]);
-  db.close();
-  const mine = expectReply(await dave.api.get("/api/user/topup"), 200).items;
-  expect(mine[0]).toMatchObject({ quota: 7, balance_after: null, content: "old" });
-  expect(mine[1]).toMatchObject({ type: LOG_TYPE.admin, quota: -1 });
-  expect(typeof mine[1].balance_after).toBe("number");
-  expect(mine.every((l: { user_id: number }) => l.user_id === dave.id)).toBe(true);
-  const one = expectReply(await admin.get(`/api/user/topup?user_id=${dave.id}`), 200);
-  expect(one.items.every((l: { user_id: number }) => l.user_id === dave.id)).toBe(true);
-  const self = expectReply(await admin.get("/api/user/self"), 200);
-  expectReply(await admin.post(`/api/user/${self.id}/topup`, { quota: 3 }), 200);
-  const all = expectReply(await admin.get("/api/user/topup?size=100"), 200).items;
-  expect(new Set(all.map((l: { user_id: number }) => l.user_id))).toEqual(new Set([dave.id, self.id]));
-});
+sqliteOnly(
+  "history: users see their own rows; admins everyone's or one user's; old rows have no balance after",
+  async () => {
+    expectReply(await admin.post(`/api/user/${dave.id}/adjust`, { delta: -1, reason: "fee" }), 200);
+    const db = new Database(join(app.server.dataDir, "apiyi.db"));
+    db.run(
+      "INSERT INTO logs (created_at, type, user_id, username, quota, content) VALUES (?, 1, ?, 'dave', 7, 'old')",
+      [Date.now(), dave.id],
+    );
+    db.close();
+    const mine = expectReply(await dave.api.get("/api/user/topup"), 200).items;
+    expect(mine[0]).toMatchObject({ quota: 7, balance_after: null, content: "old" });
+    expect(mine[1]).toMatchObject({ type: LOG_TYPE.admin, quota: -1 });
+    expect(typeof mine[1].balance_after).toBe("number");
+    expect(mine.every((l: { user_id: number }) => l.user_id === dave.id)).toBe(true);
+    const one = expectReply(await admin.get(`/api/user/topup?user_id=${dave.id}`), 200);
+    expect(one.items.every((l: { user_id: number }) => l.user_id === dave.id)).toBe(true);
+    const self = expectReply(await admin.get("/api/user/self"), 200);
+    expectReply(await admin.post(`/api/user/${self.id}/topup`, { quota: 3 }), 200);
+    const all = expectReply(await admin.get("/api/user/topup?size=100"), 200).items;
+    expect(new Set(all.map((l: { user_id: number }) => l.user_id))).toEqual(new Set([dave.id, self.id]));
+  },
+);
 
-test("delete one code (404 after), and delete invalid: used, disabled and expired codes go, usable ones stay", async () => {
-  const [a, b, c, d] = await make({ name: "cleanup", count: 4, quota: 10, expired_time: nowSec() + 3600 });
-  const [ida, idb, idc, idd] = [await idOf(a), await idOf(b), await idOf(c), await idOf(d)];
-  expectReply(await admin.del(`/api/redemption/${ida}`), 200);
-  expectReply(await admin.del(`/api/redemption/${ida}`), 404);
-  expectReply(await admin.put("/api/redemption/?status_only=1", { id: idb, status: 2 }), 200);
-  const db = new Database(join(app.server.dataDir, "apiyi.db"));
-  db.run("UPDATE redemptions SET expired_time = ? WHERE id = ?", [nowSec() - 10, idc]);
-  db.close();
-  expect(expectReply(await admin.get("/api/redemption/search?status=expired"), 200).items[0].id).toBe(idc);
-  let invalid = 0;
-  for (const status of ["2", "3", "expired"])
-    invalid += expectReply(await admin.get(`/api/redemption/search?status=${status}`), 200).total;
-  expect(invalid).toBeGreaterThanOrEqual(3); // this test's disabled and expired ones, the used one of an earlier test
-  expect(expectReply(await admin.del("/api/redemption/invalid"), 200)).toBe(invalid);
-  expectReply(await admin.get(`/api/redemption/${idb}`), 404);
-  expectReply(await admin.get(`/api/redemption/${idc}`), 404);
-  expectReply(await admin.get(`/api/redemption/${idd}`), 200);
-  for (const status of ["2", "3", "expired"])
-    expect(expectReply(await admin.get(`/api/redemption/search?status=${status}`), 200).total).toBe(0);
-});
+sqliteOnly(
+  "delete one code (404 after), and delete invalid: used, disabled and expired codes go, usable ones stay",
+  async () => {
+    const [a, b, c, d] = await make({ name: "cleanup", count: 4, quota: 10, expired_time: nowSec() + 3600 });
+    const [ida, idb, idc, idd] = [await idOf(a), await idOf(b), await idOf(c), await idOf(d)];
+    expectReply(await admin.del(`/api/redemption/${ida}`), 200);
+    expectReply(await admin.del(`/api/redemption/${ida}`), 404);
+    expectReply(await admin.put("/api/redemption/?status_only=1", { id: idb, status: 2 }), 200);
+    const db = new Database(join(app.server.dataDir, "apiyi.db"));
+    db.run("UPDATE redemptions SET expired_time = ? WHERE id = ?", [nowSec() - 10, idc]);
+    db.close();
+    expect(expectReply(await admin.get("/api/redemption/search?status=expired"), 200).items[0].id).toBe(idc);
+    let invalid = 0;
+    for (const status of ["2", "3", "expired"])
+      invalid += expectReply(await admin.get(`/api/redemption/search?status=${status}`), 200).total;
+    expect(invalid).toBeGreaterThanOrEqual(3); // this test's disabled and expired ones, the used one of an earlier test
+    expect(expectReply(await admin.del("/api/redemption/invalid"), 200)).toBe(invalid);
+    expectReply(await admin.get(`/api/redemption/${idb}`), 404);
+    expectReply(await admin.get(`/api/redemption/${idc}`), 404);
+    expectReply(await admin.get(`/api/redemption/${idd}`), 200);
+    for (const status of ["2", "3", "expired"])
+      expect(expectReply(await admin.get(`/api/redemption/search?status=${status}`), 200).total).toBe(0);
+  },
+);

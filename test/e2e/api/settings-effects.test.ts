@@ -17,6 +17,7 @@ import {
   tempDir,
   removeDir,
 } from "../../support/server";
+import { sqliteOnly } from "../../support/backend";
 
 const mock = startMockUpstream({ models: ["s-model"] });
 afterAll(() => mock.stop());
@@ -80,7 +81,7 @@ test("breaker threshold, trusted proxies and the default hold cap apply without 
   }
 });
 
-test("log retention deletes old call rows at start, keeping top-ups and the daily rollups", async () => {
+sqliteOnly("log retention deletes old call rows at start, keeping top-ups and the daily rollups", async () => {
   const dataDir = tempDir();
   let server = await startServer({ dataDir });
   try {
