@@ -2,12 +2,13 @@
 // awaits only store calls, which bun:sqlite answers at once, so it runs within one turn of the event loop;
 // but other tasks' promise continuations may run between its steps, on the same connection. So a store call
 // from outside the open transaction waits for its end (it would otherwise join it, or read what it has not
-// committed yet), and the ledger does not flush while one is open (store/ledger.ts).
+// committed yet), and the ledger does not flush while one is open (store/ledger.ts). Work a transaction
+// starts and does not await (a timer, an alert) inherits its context but runs after it: it is outside.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Database } from "bun:sqlite";
 
 export class SqliteTx {
-  private readonly inside_ = new AsyncLocalStorage<true>();
+  private readonly inside_ = new AsyncLocalStorage<{ open: boolean }>();
   /** the open transaction's end, or null */
   private ending: Promise<unknown> | null = null;
 
@@ -25,22 +26,23 @@ export class SqliteTx {
 
   /** true inside the open transaction's own tasks */
   get inside() {
-    return this.inside_.getStore() === true;
+    return this.inside_.getStore()?.open === true;
   }
 
   /** Runs a store call: at once inside the open transaction or when none is open, else after it ends. */
   async call<T>(fn: () => T): Promise<T> {
-    while (this.ending && !this.inside_.getStore()) await this.ending.catch(() => {});
+    while (this.ending && !this.inside) await this.ending.catch(() => {});
     return fn();
   }
 
   /** One transaction that takes the write lock first (BEGIN IMMEDIATE: read-then-write safe across
    * processes). A transaction begun inside another joins it. */
   async run<T>(body: () => Promise<T> | T): Promise<T> {
-    if (this.inside_.getStore()) return body();
+    if (this.inside) return body();
     while (this.ending) await this.ending.catch(() => {});
     this.beforeBegin();
-    const result = this.inside_.run(true, async () => {
+    const context = { open: true };
+    const result = this.inside_.run(context, async () => {
       this.sqlite.run("BEGIN IMMEDIATE");
       try {
         const value = await body();
@@ -49,6 +51,8 @@ export class SqliteTx {
       } catch (e) {
         if (this.sqlite.inTransaction) this.sqlite.run("ROLLBACK");
         throw e;
+      } finally {
+        context.open = false;
       }
     });
     this.ending = result;

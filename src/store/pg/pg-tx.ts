@@ -13,13 +13,15 @@ export type PgQuery = Pick<PgDb, "select" | "insert" | "update" | "delete" | "ex
 };
 
 export class PgTx {
-  private readonly inside = new AsyncLocalStorage<PgQuery>();
+  private readonly inside = new AsyncLocalStorage<{ tx: PgQuery; open: boolean }>();
 
   constructor(private readonly root: PgDb) {}
 
-  /** The current task's transaction, or the pool. */
+  /** The current task's transaction, or the pool (also for work the transaction started without awaiting
+   * it, a timer or an alert, that runs after it ended: it inherits the context, not the transaction). */
   db(): PgQuery {
-    return this.inside.getStore() ?? this.root;
+    const t = this.inside.getStore();
+    return t?.open ? t.tx : this.root;
   }
 
   /** One transaction that first takes the services' advisory lock: the services' transactions run one at
@@ -27,10 +29,15 @@ export class PgTx {
    * write that depends on it (a name not taken, the last admin kept) hold. The hot path's ledger and
    * leases never take it: their writes are conditional, each statement exact by itself. */
   run<T>(body: () => Promise<T> | T): Promise<T> {
-    if (this.inside.getStore()) return Promise.resolve(body());
+    if (this.inside.getStore()?.open) return Promise.resolve(body());
     return this.root.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${LOCK.services})`);
-      return this.inside.run(tx as unknown as PgQuery, async () => body());
+      const context = { tx: tx as unknown as PgQuery, open: true };
+      try {
+        return await this.inside.run(context, async () => body());
+      } finally {
+        context.open = false;
+      }
     });
   }
 }

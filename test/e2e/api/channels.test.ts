@@ -510,7 +510,7 @@ describe("the upstream keys never come back", () => {
     expect(replies.flatMap(findLeaks)).toEqual([]);
   });
 
-  test("not in the database file or its WAL, not in the server's output", () => {
+  sqliteOnly("not in the database file or its WAL, not in the server's output", () => {
     const files = ["apiyi.db", "apiyi.db-wal"].map((f) => join(app.server.dataDir, f)).filter(existsSync);
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) expect({ file, leaks: findLeaks(readFileSync(file)) }).toEqual({ file, leaks: [] });
