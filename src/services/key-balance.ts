@@ -21,9 +21,23 @@ function granted(token: TokenEntry, user: UserEntry): number | null {
   return user.budgetPeriod ? user.periodQuota : user.quota + user.usedQuota;
 }
 
+/** The caller's balances as they are now. On SQLite the entries are (this process is their only writer);
+ * on PostgreSQL they are as the snapshot last loaded them, so the rows are read again (with what
+ * instances hold in leases, after this instance's ledger is written). */
+async function current(ctx: Ctx, token: TokenEntry, user: UserEntry): Promise<{ token: TokenEntry; user: UserEntry }> {
+  if (ctx.sqlite) return { token, user };
+  await ctx.ledger.flushed();
+  const [t, u] = await Promise.all([ctx.store.tokens.byId(token.id), ctx.store.users.byId(user.id)]);
+  return {
+    token: t ? { ...token, remainQuota: t.remainQuota, usedQuota: t.usedQuota } : token,
+    user: u ? { ...user, quota: u.quota, usedQuota: u.usedQuota } : user,
+  };
+}
+
 /** GET /v1/dashboard/billing/subscription. */
-export function billingSubscription(ctx: Ctx, token: TokenEntry, user: UserEntry) {
-  rollCaller(ctx, token, user);
+export async function billingSubscription(ctx: Ctx, caller: TokenEntry, owner: UserEntry) {
+  rollCaller(ctx, caller, owner);
+  const { token, user } = await current(ctx, caller, owner);
   const total = granted(token, user);
   const limit = total === null ? UNLIMITED_USD : usd(total);
   return {
@@ -64,8 +78,9 @@ export async function billingUsage(ctx: Ctx, token: TokenEntry, query: URLSearch
 }
 
 /** GET /api/usage/token/ (new-api): the key's own quota, in quota units. */
-export function tokenUsage(ctx: Ctx, token: TokenEntry) {
-  rollToken(ctx, token);
+export async function tokenUsage(ctx: Ctx, caller: TokenEntry, owner: UserEntry) {
+  rollToken(ctx, caller);
+  const { token } = await current(ctx, caller, owner);
   return {
     object: "token_usage",
     name: token.name,

@@ -37,8 +37,8 @@ const newApi =
     try {
       const ip = requestIp(rt, req, server);
       countAnonymous("balance", ip);
-      const { token } = await authenticate(rt, req, ip);
-      const data = tokenUsage(rt.ctx, token);
+      const { token, user } = await authenticate(rt, req, ip);
+      const data = await tokenUsage(rt.ctx, token, user);
       return Response.json({ code: true, success: true, message: "ok", data }, { headers: NO_STORE });
     } catch (e) {
       if (!(e instanceof AppError)) return errorResponse(e, crypto.randomUUID()); // logged, a 500
