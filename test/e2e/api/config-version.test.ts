@@ -3,7 +3,7 @@
 // prices or settings, deletes included; what is not configuration (a call's balance and log row,
 // signing in) never moves it, which is why it replaced PRAGMA data_version (issue 10, item 14).
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout } from "bun:test";
 import { join } from "node:path";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
