@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import {
   APIYI_ENV,
+  benchModel,
   CHAT_PATH,
   ensureWrk,
   flag,
@@ -55,19 +56,7 @@ async function start(name: string, dir: string, mockPort: number): Promise<Side>
   const cli = ["bun", join(dir, "src/main.ts")];
   const dataDir = join(TMP, `data-${name}`);
   const setup = (args: string[]) => run([...cli, ...args, "--data-dir", dataDir], APIYI_ENV);
-  await setup([
-    "channel",
-    "add",
-    "--name",
-    "mock",
-    "--base-url",
-    `http://127.0.0.1:${mockPort}/v1`,
-    "--key",
-    "sk-up",
-    "--models",
-    "bench-model",
-  ]);
-  await setup(["price", "set", "--model", "bench-model", "--input", "1", "--output", "2"]);
+  await benchModel(setup, mockPort);
   const port = freePort();
   const proc = spawnPinned(
     1,

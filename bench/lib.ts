@@ -299,6 +299,14 @@ export async function serveOn(dataDir: string, serveCmd = apiyiCmd(), env = APIY
   return apiyi;
 }
 
+/** Through `cli` (an apiyi command runner): one channel to the mock serving bench-model, billed like a
+ * real model (every call is held, settled and costed). */
+export async function benchModel(cli: (args: string[]) => Promise<string>, mockPort: number) {
+  const base = `http://127.0.0.1:${mockPort}/v1`;
+  await cli(["channel", "add", "--name", "mock", "--base-url", base, "--key", "sk-up", "--models", "bench-model"]);
+  await cli(["price", "set", "--model", "bench-model", "--input", "1", "--output", "2"]);
+}
+
 /** A fresh data dir with one channel to the mock, a running server and a token whitelisted for bench-model. */
 export async function startApiyi(
   mockPort: number,
@@ -307,29 +315,7 @@ export async function startApiyi(
   extraEnv: Record<string, string> = {},
   cores = "1",
 ): Promise<Apiyi> {
-  await run(
-    [
-      ...apiyiCmd(),
-      "channel",
-      "add",
-      "--name",
-      "mock",
-      "--base-url",
-      `http://127.0.0.1:${mockPort}/v1`,
-      "--key",
-      "sk-up",
-      "--models",
-      "bench-model",
-      "--data-dir",
-      dataDir,
-    ],
-    APIYI_ENV,
-  );
-  // billed like a real model: every call is held, settled and costed
-  await run(
-    [...apiyiCmd(), "price", "set", "--model", "bench-model", "--input", "1", "--output", "2", "--data-dir", dataDir],
-    APIYI_ENV,
-  );
+  await benchModel((args) => run([...apiyiCmd(), ...args, "--data-dir", dataDir], APIYI_ENV), mockPort);
   const apiyi = await serveOn(dataDir, serveCmd, { ...APIYI_ENV, ...extraEnv }, cores);
   const out = await run(
     [

@@ -10,6 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import {
   APIYI_ENV,
+  benchModel,
   type Apiyi,
   apiyiCmd,
   cpuTicks,
@@ -41,19 +42,7 @@ type Cell = { name: string; mode: Mode; rps: number; p99: number; errors: number
 async function startOnPostgres(mockPort: number, url: string, instances: number): Promise<Apiyi[]> {
   const env = { ...APIYI_ENV, APIYI_DATABASE_URL: url, APIYI_SECRET: SECRET };
   const cli = (args: string[]) => run([...apiyiCmd(), ...args], env);
-  await cli([
-    "channel",
-    "add",
-    "--name",
-    "mock",
-    "--base-url",
-    `http://127.0.0.1:${mockPort}/v1`,
-    "--key",
-    "sk-up",
-    "--models",
-    "bench-model",
-  ]);
-  await cli(["price", "set", "--model", "bench-model", "--input", "1", "--output", "2"]);
+  await benchModel(cli, mockPort);
   const servers: Apiyi[] = [];
   for (let i = 0; i < instances; i++) servers.push(await serveOn(mkdtempSync(join(TMP, "pg-")), apiyiCmd(), env, "1"));
   const out = await cli(["token", "create", "--user", "admin", "--name", "bench", "--models", "bench-model"]);

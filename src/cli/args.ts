@@ -168,10 +168,10 @@ export function localUrl(host: string, port: number) {
 /** What `serve` prints once listening: the address it is really bound to, and URLs that reach it.
  * On 0.0.0.0 / :: that is every interface: 127.0.0.1 from this machine, and the machine's own
  * addresses (in a container, the container's; from outside, the published port). */
-export function listeningLines(host: string, port: number, dataDir: string) {
+/** `data`: the data dir, or the PostgreSQL URL (password hidden) */
+export function listeningLines(host: string, port: number, data: string) {
   const local = localUrl(host, port);
-  if (!isWildcard(host))
-    return { listening: `listening on ${local} (data: ${dataDir})`, console: `console: ${local}/` };
+  if (!isWildcard(host)) return { listening: `listening on ${local} (data: ${data})`, console: `console: ${local}/` };
   const others = Object.values(networkInterfaces())
     .flat()
     // IPv6 only when bound to ::, never link-local (fe80:: needs a zone to be reached)
@@ -179,7 +179,7 @@ export function listeningLines(host: string, port: number, dataDir: string) {
     .slice(0, 3)
     .map((a) => `http://${hostPort(a!.address, port)}/`);
   return {
-    listening: `listening on ${hostPort(host, port)}, every interface (data: ${dataDir})`,
+    listening: `listening on ${hostPort(host, port)}, every interface (data: ${data})`,
     console: `console: ${local}/ from this machine${others.length ? `; from others: ${others.join(", ")}` : ""}`,
   };
 }

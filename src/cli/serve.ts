@@ -14,6 +14,7 @@ import { pruneLogs } from "../services/retention";
 import { forgetSavedBreakers } from "../services/channels";
 import { leads, openContext, refuseBudgets } from "../services/context";
 import { configureResolver } from "../net/resolve";
+import { redactDatabaseUrl } from "../db/pg/url";
 import { VERSION } from "../version";
 import { CliError, type Command, listeningLines, SERVER_OPTIONS } from "./args";
 
@@ -127,7 +128,9 @@ export const serve: Command = {
     };
     sweeper = setInterval(housekeeping, 3600_000);
     await housekeeping();
-    const lines = listeningLines(config.host, server.port!, config.dataDir);
+    // where the data is: the data dir, or the database with its password hidden
+    const data = config.database ? redactDatabaseUrl(config.database) : config.dataDir;
+    const lines = listeningLines(config.host, server.port!, data);
     console.log(`apiyi ${VERSION} ${lines.listening}`);
     console.log(lines.console);
     if (adminPassword)

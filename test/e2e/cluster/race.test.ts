@@ -62,6 +62,10 @@ describePg("three instances on one PostgreSQL", () => {
     }
   }
 
+  test("each instance says it serves from the database, not a data dir", () => {
+    for (const s of c.servers) expect(s.output()).toContain(`(data: ${c.database.url})`);
+  });
+
   test("200 calls at once against a token worth 50: exactly 50 served, 150 refused, money exact", async () => {
     const u = await makeUser(c.servers[0].url, c.adminAuth, "racer");
     expectReply(await c.admin.post(`/api/user/${u.id}/topup`, { quota: 10_000_000 }), 200);
