@@ -12,7 +12,7 @@ import { sweepExpiredSessions } from "../services/auth";
 import { bootstrap } from "../services/bootstrap";
 import { pruneLogs } from "../services/retention";
 import { forgetSavedBreakers } from "../services/channels";
-import { leads, openContext, refuseBudgets } from "../services/context";
+import { leads, openContext } from "../services/context";
 import { configureResolver } from "../net/resolve";
 import { redactDatabaseUrl } from "../db/pg/url";
 import { VERSION } from "../version";
@@ -79,7 +79,7 @@ export const serve: Command = {
         console.log(`released ${released} hold(s) left by calls that did not finish`);
       }
       await forgetSavedBreakers(ctx); // breakers start closed in this process; the CLI reads what it saves
-    } else refuseBudgets(ctx);
+    }
     const rt = createRuntime(ctx, config, life);
     let server: Bun.Server<unknown> | undefined;
     let sweeper: ReturnType<typeof setInterval> | undefined;

@@ -61,8 +61,10 @@ export function editedBudget(
     kind === "token" ? (patch.balance ?? (current?.periodQuota || current?.balance)) : current?.periodQuota;
   const quota = patch.period_quota ?? (fresh ? fallback : null) ?? current?.periodQuota ?? 0;
   if (quota <= 0) return { field: "period_quota", message: keyed("error.budget.allowance") };
-  if (fresh)
-    return { budgetPeriod: period, periodQuota: quota, periodStart: startOf(period), balance: patch.balance ?? quota };
+  // a period's recorded start never moves back (a longer period chosen mid-way starts at the last one
+  // recorded): quota leases on PostgreSQL tell periods apart by it (services/leases.ts)
+  const periodStart = Math.max(startOf(period), current?.periodStart ?? 0);
+  if (fresh) return { budgetPeriod: period, periodQuota: quota, periodStart, balance: patch.balance ?? quota };
   const balance = (patch.balance ?? current.balance) + quota - current.periodQuota;
   return { periodQuota: quota, balance: Math.max(0, balance) };
 }

@@ -111,13 +111,18 @@ export function balanceOf<K extends AccountKind>(kind: K, a: Budgeted<K>) {
 
 export type Roll = { remainDelta: number; periodStart: number };
 
+/** Whether the account's period has ended at `nowSec` (its end is worked out once and kept). */
+export function isDue(a: Period, nowSec: number, tz: string): boolean {
+  if (!isPeriod(a.budgetPeriod)) return false;
+  a.periodEnd ??= nextBoundary(a.periodStart, a.budgetPeriod, tz);
+  return nowSec >= a.periodEnd;
+}
+
 /** When the account's period has ended at `nowSec`: a new one starts, full (the balance = the
  * allowance), and the change to persist is returned; otherwise null and nothing changes. Holds of the
  * old period stay with it: core/quota.ts settles them without touching the new period's balance. */
 export function rollIfDue<K extends AccountKind>(kind: K, a: Budgeted<K>, nowSec: number, tz: string): Roll | null {
-  if (!isPeriod(a.budgetPeriod)) return null;
-  a.periodEnd ??= nextBoundary(a.periodStart, a.budgetPeriod, tz);
-  if (nowSec < a.periodEnd) return null;
+  if (!isPeriod(a.budgetPeriod) || !isDue(a, nowSec, tz)) return null;
   const start = periodStart(nowSec, a.budgetPeriod, tz);
   const now = balanceOf(kind, a);
   const remainDelta = now.unlimited ? 0 : a.periodQuota - now.balance;

@@ -58,7 +58,7 @@ export async function openPgContext(config: Config, url: string): Promise<PgCtx>
     ...commonParts(config, held),
     keys,
     store,
-    ledger: new PgCallLedger(cluster.ledger),
+    ledger: new PgCallLedger(cluster.ledger, sql),
     accounts: leaseAccounts(cluster.leases),
     tx: (fn) => tx.run(fn),
     sqlite: null,

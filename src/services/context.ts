@@ -3,7 +3,7 @@
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "../catalog/catalog";
-import { ConfigError, type Config } from "../config";
+import type { Config } from "../config";
 import type { ClusterMember } from "./cluster";
 import { Breakers } from "../core/breaker";
 import { KeyRing } from "../core/keys";
@@ -55,17 +55,6 @@ export type Ctx = {
 
 /** Whether this process runs the once-per-cluster work (on SQLite it is the only one). */
 export const leads = (ctx: Pick<Ctx, "cluster">) => !ctx.cluster || ctx.cluster.leader.leading;
-
-/** Budget periods are not served on PostgreSQL yet: a database with one is refused at start. */
-export function refuseBudgets(ctx: Ctx) {
-  const budgeted = [...ctx.snapshot.current.tokensByHash.values(), ...ctx.snapshot.current.usersById.values()].filter(
-    (a) => a.budgetPeriod !== "",
-  );
-  if (budgeted.length)
-    throw new ConfigError(
-      `budget periods are not served on PostgreSQL yet: ${budgeted.length} token(s) or user(s) have one; remove them (apiyi token edit / the console) or stay on SQLite`,
-    );
-}
 
 /** The parts that do not depend on the database. */
 export function commonParts(config: Config, snapshot: SnapshotHolder) {

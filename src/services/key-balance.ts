@@ -36,7 +36,7 @@ async function current(ctx: Ctx, token: TokenEntry, user: UserEntry): Promise<{ 
 
 /** GET /v1/dashboard/billing/subscription. */
 export async function billingSubscription(ctx: Ctx, caller: TokenEntry, owner: UserEntry) {
-  rollCaller(ctx, caller, owner);
+  await rollCaller(ctx, caller, owner);
   const { token, user } = await current(ctx, caller, owner);
   const total = granted(token, user);
   const limit = total === null ? UNLIMITED_USD : usd(total);
@@ -79,7 +79,7 @@ export async function billingUsage(ctx: Ctx, token: TokenEntry, query: URLSearch
 
 /** GET /api/usage/token/ (new-api): the key's own quota, in quota units. */
 export async function tokenUsage(ctx: Ctx, caller: TokenEntry, owner: UserEntry) {
-  rollToken(ctx, caller);
+  await rollToken(ctx, caller);
   const { token } = await current(ctx, caller, owner);
   return {
     object: "token_usage",

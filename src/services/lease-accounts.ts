@@ -3,7 +3,8 @@
 // take for every call waiting. What a balance shows a hold is this instance's free part plus what the
 // database had not leased out at its last take (an estimate: other instances' leases are not counted;
 // before any take, the whole balance the snapshot read), and settling puts
-// the unused part of the hold back into the lease. The ledger (store/pg/call-ledger.ts) writes what left
+// the unused part of the hold back into the lease. A hold belongs to its lease's budget period: settled
+// after the account rolled, it pays from what it held only and gives nothing back (core/quota.ts). The ledger (store/pg/call-ledger.ts) writes what left
 // each lease with the call's row.
 import { type Hold, release, type Settlement, settle } from "../core/quota";
 import { refusals } from "../core/refusals";
@@ -15,15 +16,15 @@ type Kind = "token" | "user";
 
 export function leaseAccounts(book: LeaseBook): Accounts {
   /** `stored`: the whole balance as the snapshot read it (leases included) */
-  const balanceOf = (kind: Kind, id: number, stored: number) => {
-    const { free, remain } = book.known(kind, id);
+  const balanceOf = (kind: Kind, id: number, stored: number, period: number) => {
+    const { free, remain } = book.known(kind, id, period);
     return remain === undefined ? stored : free + remain;
   };
   /** `acquire`, with an unreachable database turned into the 503 the caller can retry */
-  const take = (kind: Kind, id: number, amount: number): boolean | Promise<boolean> => {
+  const take = (kind: Kind, id: number, amount: number, period: number): boolean | Promise<boolean> => {
     if (amount === 0) return true;
     try {
-      const got = book.acquire(kind, id, amount);
+      const got = book.acquire(kind, id, amount, period);
       return got instanceof Promise ? got.catch(unavailable) : got;
     } catch (e) {
       return unavailable(e);
@@ -34,41 +35,48 @@ export function leaseAccounts(book: LeaseBook): Accounts {
 
   return {
     view: (token, user) => ({
-      token: { ...token, remainQuota: balanceOf("token", token.id, token.remainQuota) },
-      user: { ...user, quota: balanceOf("user", user.id, user.quota) },
+      token: { ...token, remainQuota: balanceOf("token", token.id, token.remainQuota, token.periodStart) },
+      user: { ...user, quota: balanceOf("user", user.id, user.quota, user.periodStart) },
     }),
 
     reserve(v: Caller, amount, covers) {
       const tokenAmount = v.token.unlimitedQuota ? 0 : amount;
       const userAmount = v.user.unlimited ? 0 : amount;
-      const hold: Hold = {
-        amount,
-        tokenAmount,
-        userAmount,
-        tokenPeriod: v.token.periodStart,
-        userPeriod: v.user.periodStart,
-      };
-      return then(take("token", v.token.id, tokenAmount), (tokenOk) => {
+      // a hold belongs to the period of the lease it came from (the view's, or a newer one a take found)
+      const periodOf = (kind: Kind, id: number, held: number, seen: number) =>
+        held > 0 ? book.periodOf(kind, id) : seen;
+      return then(take("token", v.token.id, tokenAmount, v.token.periodStart), (tokenOk) => {
         if (!tokenOk) return refusals.insufficientQuota("token", { left: v.token.remainQuota, needs: amount, covers });
-        return then(take("user", v.user.id, userAmount), (userOk): Hold | AppError => {
-          if (userOk) return hold;
-          book.settle("token", v.token.id, tokenAmount, 0);
+        const tokenPeriod = periodOf("token", v.token.id, tokenAmount, v.token.periodStart);
+        return then(take("user", v.user.id, userAmount, v.user.periodStart), (userOk): Hold | AppError => {
+          const userPeriod = periodOf("user", v.user.id, userAmount, v.user.periodStart);
+          if (userOk) return { amount, tokenAmount, userAmount, tokenPeriod, userPeriod };
+          book.settle("token", v.token.id, tokenAmount, 0, tokenPeriod);
           return refusals.insufficientQuota("user", { left: v.user.quota, needs: amount, covers });
         });
       });
     },
 
     settle(v: Caller, hold: Hold, cost: number | null): Settlement {
-      // what the call may draw beyond its hold is what the lease has free here, never another instance's
+      // what the call may draw beyond its hold is what the lease has free here, never another instance's;
+      // the hold's period has ended when the lease has moved on to a newer one (a roll)
       const local = {
-        token: { ...v.token, remainQuota: book.known("token", v.token.id).free },
-        user: { ...v.user, quota: book.known("user", v.user.id).free },
+        token: {
+          ...v.token,
+          remainQuota: book.known("token", v.token.id).free,
+          periodStart: hold.tokenAmount > 0 ? book.periodOf("token", v.token.id) : hold.tokenPeriod,
+        },
+        user: {
+          ...v.user,
+          quota: book.known("user", v.user.id).free,
+          periodStart: hold.userAmount > 0 ? book.periodOf("user", v.user.id) : hold.userPeriod,
+        },
       };
       const s = cost === null ? release(local.token, local.user, hold) : settle(local.token, local.user, hold, cost);
       if (hold.tokenAmount > 0 || s.tokenDelta !== 0)
-        book.settle("token", v.token.id, hold.tokenAmount, hold.tokenAmount - s.tokenDelta);
+        book.settle("token", v.token.id, hold.tokenAmount, hold.tokenAmount - s.tokenDelta, hold.tokenPeriod);
       if (hold.userAmount > 0 || s.userDelta !== 0)
-        book.settle("user", v.user.id, hold.userAmount, hold.userAmount - s.userDelta);
+        book.settle("user", v.user.id, hold.userAmount, hold.userAmount - s.userDelta, hold.userPeriod);
       // the view's balances follow, for the low-balance alert (their hold was out of them already)
       v.token.remainQuota += s.tokenDelta;
       v.user.quota += s.userDelta;

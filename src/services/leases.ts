@@ -3,17 +3,18 @@
 // too little waits with the others for one take (store/pg/leases.ts), sized by core/lease-policy.ts.
 // Charges reach the database with their log rows through the ledger (store/pg/ledger.ts), and so do the
 // amounts given back; renewals keep the leases alive; a lease past its admit deadline admits nothing
-// until renewed.
+// until renewed. A lease belongs to its account's budget period: when the account rolls (a take or a
+// call shows a newer period), what the old lease had is forgotten here as it was in PostgreSQL.
 import { admitUntil, Demand, LEASE, type LeaseSettings, sliceFor } from "../core/lease-policy";
 import { type AccountKind, leaseKey, type leaseStore } from "../store/pg/leases";
 
 type Store = ReturnType<typeof leaseStore>;
 /** What the leases write through: the ledger (its batches also carry the calls' charges). */
 export type LeaseWriter = {
-  giveBack(kind: AccountKind, id: number, amount: number): void;
+  giveBack(kind: AccountKind, id: number, amount: number, period: number): void;
   flushAll(): Promise<boolean>;
   /** what its queue (and a batch being written) will still take out of this lease */
-  outstanding(kind: AccountKind, id: number): number;
+  outstanding(kind: AccountKind, id: number, period: number): number;
   /** true while a batch is being written (its effect on a lease row is then unknown) */
   readonly writing: boolean;
   /** batches written so far */
@@ -36,6 +37,8 @@ type Lease = {
   taking: boolean;
   /** while the balance is short and other instances hold some of it: try again until then (monotonic ms) */
   retryUntil: number | undefined;
+  /** the account's budget period (its period start) the lease belongs to; 0 before anything said */
+  period: number;
 };
 
 /** how long calls wait, near a balance's end, for other instances to give back what they hold unused */
@@ -63,14 +66,17 @@ export class LeaseBook {
   giveBackUnused(kind: AccountKind, id: number) {
     const l = this.leases.get(leaseKey(kind, id));
     if (!l || l.free <= 0 || l.waiters.length > 0 || l.taking) return;
-    this.writer.giveBack(l.kind, l.id, l.free);
+    this.writer.giveBack(l.kind, l.id, l.free, l.period);
     l.free = 0;
   }
 
   /** Holds `amount` of the account's balance for a call: at once when the lease has it free, else after
-   * a take; false when the balance cannot give it. Throws when PostgreSQL cannot be reached. */
-  acquire(kind: AccountKind, id: number, amount: number): boolean | Promise<boolean> {
+   * a take; false when the balance cannot give it. Throws when PostgreSQL cannot be reached. `period`:
+   * the budget period the caller sees the account in (a newer one than the lease's ends the lease
+   * here); the hold belongs to `periodOf` once it is given. */
+  acquire(kind: AccountKind, id: number, amount: number, period = 0): boolean | Promise<boolean> {
     const l = this.lease(kind, id);
+    this.moveTo(l, period);
     const now = this.clock();
     l.lastUse = now;
     l.demand.add(amount, now);
@@ -86,9 +92,11 @@ export class LeaseBook {
   }
 
   /** A call's hold ends: `charged` of it is spent, the rest is free again (both from `held`). The charge
-   * itself reaches the database through the ledger's settlement of the call. */
-  settle(kind: AccountKind, id: number, held: number, charged: number) {
+   * itself reaches the database through the ledger's settlement of the call. A hold of a period the
+   * lease has left behind changes nothing here (that lease was forgotten). */
+  settle(kind: AccountKind, id: number, held: number, charged: number, period = 0) {
     const l = this.lease(kind, id);
+    if (period !== l.period) return;
     l.held -= held;
     l.free += held - charged;
   }
@@ -99,9 +107,25 @@ export class LeaseBook {
     for (const l of this.leases.values()) {
       if (l.free <= 0 || l.waiters.length > 0 || l.taking) continue;
       if (!everything && now - l.lastUse < this.s.idleMs) continue;
-      this.writer.giveBack(l.kind, l.id, l.free);
+      this.writer.giveBack(l.kind, l.id, l.free, l.period);
       l.free = 0;
     }
+  }
+
+  /** The budget period the account's lease belongs to (0: none said yet). */
+  periodOf(kind: AccountKind, id: number): number {
+    return this.leases.get(leaseKey(kind, id))?.period ?? 0;
+  }
+
+  /** The account is in `period` now: a lease of an older one ended with it (in PostgreSQL too: the roll
+   * deleted it), so nothing of it is free or held here any more. An older period than the lease's
+   * (a caller that has not heard of the roll yet) changes nothing. */
+  private moveTo(l: Lease, period: number) {
+    if (period <= l.period) return;
+    l.period = period;
+    l.free = 0;
+    l.held = 0;
+    l.remain = undefined;
   }
 
   private ticking: Promise<boolean> | null = null;
@@ -140,14 +164,16 @@ export class LeaseBook {
         continue;
       }
       l.admitUntil = admitUntil(sentAt, this.s);
-      if (exact && !l.taking) l.free = Math.max(0, amount - l.held - this.writer.outstanding(l.kind, l.id));
+      if (exact && !l.taking) l.free = Math.max(0, amount - l.held - this.writer.outstanding(l.kind, l.id, l.period));
     }
   }
 
-  /** What the lease has free, and the balance its last take left in the database (undefined: none yet). */
-  known(kind: AccountKind, id: number): { free: number; remain: number | undefined } {
+  /** What the lease has free, and the balance its last take left in the database (undefined: none yet,
+   * or none in `period`: a lease of an older period than the caller sees tells nothing of this one). */
+  known(kind: AccountKind, id: number, period = 0): { free: number; remain: number | undefined } {
     const l = this.leases.get(leaseKey(kind, id));
-    return { free: l?.free ?? 0, remain: l?.remain };
+    if (!l || period > l.period) return { free: 0, remain: undefined };
+    return { free: l.free, remain: l.remain };
   }
 
   /** What the lease of an account has free (tests, metrics). */
@@ -171,6 +197,7 @@ export class LeaseBook {
         waiters: [],
         taking: false,
         retryUntil: undefined,
+        period: 0,
       };
       this.leases.set(key, l);
     }
@@ -197,6 +224,7 @@ export class LeaseBook {
     this.store.take(l.kind, l.id, min, slice).then(
       (got) => {
         l.taking = false;
+        this.moveTo(l, got.period);
         l.remain = got.remain;
         if (got.taken > 0) {
           l.free += got.taken;
@@ -213,7 +241,7 @@ export class LeaseBook {
         if (got.others > 0 && (l.retryUntil ??= now + SHORT_WAIT_MS) > now) {
           // other instances hold some of it: pieces too small for their calls come back when asked, and
           // ours goes back too (the next take gathers them), so no call is refused while enough is left
-          if (l.free > 0) this.writer.giveBack(l.kind, l.id, l.free);
+          if (l.free > 0) this.writer.giveBack(l.kind, l.id, l.free, l.period);
           l.free = 0;
           this.onShort(l.kind, l.id);
           setTimeout(() => this.pump(l), SHORT_RETRY_MS);

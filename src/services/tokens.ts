@@ -10,7 +10,7 @@ import type { TokenRow } from "../db/schema";
 import { conflict, forbidden, invalidField, keyed, notFound } from "../errors";
 import type { TokenPatch } from "../store/tokens";
 import { isAdmin, type Actor } from "./actor";
-import { budgetResetsAt, budgetsServed, rollDue } from "./budget";
+import { budgetResetsAt, rollDue } from "./budget";
 import type { Ctx } from "./context";
 import { TokenCreate, TokenStatusUpdate, TokenUpdate, tokenView, type TokenCreateInput } from "./token-schema";
 import { validate } from "./validate";
@@ -53,7 +53,6 @@ const view = (ctx: Ctx, row: TokenRow) => tokenView(row, ctx.now(), budgetResets
 
 /** The budget columns a create or edit writes (core/budget-edit.ts says how), or the refusal. */
 function budgetColumns(ctx: Ctx, current: BudgetState | null, t: Partial<TokenCreateInput>): TokenPatch {
-  budgetsServed(ctx, t.budget_period);
   const tz = ctx.snapshot.current.relay.budgetTimezone;
   const patch = {
     budget_period: t.budget_period,

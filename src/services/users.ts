@@ -11,7 +11,7 @@ import type { UserRow } from "../db/schema";
 import { conflict, forbidden, invalidField, keyed, notFound } from "../errors";
 import { LOG_TYPE } from "../store/logs";
 import type { Actor } from "./actor";
-import { budgetResetsAt, budgetsServed, rollDue } from "./budget";
+import { budgetResetsAt, rollDue } from "./budget";
 import type { Ctx } from "./context";
 import type { Page } from "./paging";
 import { rateLimitColumns } from "./rate-limit-schema";
@@ -28,7 +28,6 @@ export const userView = (ctx: Ctx, u: UserRow) => userFields(u, ctx.now(), budge
 
 /** The budget a create or an edit asks for (core/budget-edit.ts), or the refusal naming the field. */
 function userBudget(ctx: Ctx, current: BudgetState | null, patch: BudgetInput) {
-  budgetsServed(ctx, patch.budget_period);
   const tz = ctx.snapshot.current.relay.budgetTimezone;
   const b = editedBudget("user", current, patch, (p) => periodStart(ctx.now(), p, tz));
   if (isBudgetProblem(b)) throw invalidField(b.field, b.message);

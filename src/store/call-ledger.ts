@@ -14,8 +14,9 @@ export type CallLedger = {
   /** The hold's end (`hold` null: none was taken): the charge and counters, with the row that explains them
    * (null for a hold given back whole whose row is written apart). */
   settle(who: Who, s: Settlement, hold: Hold | null, row: NewLog | null): void;
-  /** A token's or a user's budget period rolled. */
-  roll(account: AccountKind, id: number, roll: Roll): void;
+  /** A token's or a user's budget period rolled: queued (SQLite), or written now (PostgreSQL, where
+   * another instance may have rolled it first). */
+  roll(account: AccountKind, id: number, roll: Roll): void | Promise<void>;
   /** A call record that moves no money (a refusal). */
   push(row: NewLog): void;
   /** Writes everything queued (after an open services' transaction): a read that follows sees every

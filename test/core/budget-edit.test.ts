@@ -46,6 +46,14 @@ describe("editing the budget", () => {
     });
     expect(editedBudget("token", state(), { budget_period: "" }, start)).toEqual({ budgetPeriod: "", periodQuota: 0 });
   });
+
+  test("a recorded start never moves back: a longer period chosen mid-way starts at the last one recorded", () => {
+    // the week began at 600, before the day's start (700): the day's start is kept, the boundary is the week's
+    expect(editedBudget("token", state(), { budget_period: "weekly" }, () => 600)).toMatchObject({
+      budgetPeriod: "weekly",
+      periodStart: 700,
+    });
+  });
 });
 
 describe("editing a user's budget", () => {

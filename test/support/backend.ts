@@ -42,11 +42,16 @@ export async function backendFor(
   return { args: ["--database", withDatabase(PG_BASE_URL!, name)], env: { APIYI_SECRET: TEST_PG_SECRET } };
 }
 
-/** For a CLI command on a data dir whose server runs on PostgreSQL: the same database (nothing otherwise). */
-export async function cliBackendFor(args: string[]): Promise<{ args: string[]; env: Record<string, string> }> {
+/** For a CLI command on a data dir (`--data-dir` or APIYI_DATA_DIR) whose server runs on PostgreSQL: the
+ * same database (nothing otherwise). */
+export async function cliBackendFor(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ args: string[]; env: Record<string, string> }> {
   const at = args.indexOf("--data-dir");
-  if (!ON_POSTGRES || at < 0 || args.includes("--database")) return { args: [], env: {} };
-  const name = nameOf(args[at + 1]);
+  const dataDir = at >= 0 ? args[at + 1] : env.APIYI_DATA_DIR;
+  if (!ON_POSTGRES || dataDir === undefined || args.includes("--database")) return { args: [], env: {} };
+  const name = nameOf(dataDir);
   const found = await onServer(async (sql) => (await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`).length);
   if (!found) return { args: [], env: {} };
   return { args: ["--database", withDatabase(PG_BASE_URL!, name)], env: { APIYI_SECRET: TEST_PG_SECRET } };

@@ -2,6 +2,7 @@
 // process on its own port and data dir, sharing the sealing secret; and the database's own view of an
 // account's money (balance, what instances hold in leases, Σ logged costs) for exactness checks.
 import { afterAll, beforeAll } from "bun:test";
+import OpenAI, { APIError } from "openai";
 import { expectReply } from "./expect";
 import { type MockOptions, type MockUpstream, startMockUpstream } from "./mock-upstream";
 import { onDatabase, usePgDatabase } from "./postgres";
@@ -120,4 +121,53 @@ export function moneyOf(url: string, kind: "token" | "user", id: number): Promis
         : await sql`SELECT coalesce(sum(quota), 0)::bigint AS v, count(*) FILTER (WHERE quota > 0) AS n FROM logs WHERE user_id = ${id} AND type = 2`;
     return { balance: Number(b.v), leased: Number(l.v), logged: Number(c.v), calls: Number(c.n) };
   });
+}
+
+/** Waits (bounded) until every instance knows the key: the change reached them. */
+export async function knownOnAll(c: LiveCluster, key: string) {
+  for (const s of c.servers) {
+    const until = Date.now() + 5000;
+    for (;;) {
+      const r = await fetch(`${s.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+      if (r.status === 200) break;
+      if (Date.now() > until) throw new Error(`${s.url} does not know the key after 5 s: ${r.status}`);
+      await Bun.sleep(50);
+    }
+  }
+}
+
+/** `calls` chat calls at once through the `openai` client, call i on instance i % n with key i % keys.length:
+ * how many were served, refused (429), or neither, and how many reached the upstream. */
+export async function raceCalls(c: LiveCluster, keys: string[], calls: number, model: string) {
+  const before = c.mock.requests.length;
+  const statuses = await Promise.all(
+    Array.from({ length: calls }, async (_, i) => {
+      const url = c.servers[i % c.servers.length].url;
+      const sdk = new OpenAI({ baseURL: `${url}/v1`, apiKey: keys[i % keys.length], maxRetries: 0 });
+      try {
+        await sdk.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
+        return 200;
+      } catch (e) {
+        if (e instanceof APIError) return e.status ?? 0;
+        throw e;
+      }
+    }),
+  );
+  const count = (s: number) => statuses.filter((x) => x === s).length;
+  return {
+    ok: count(200),
+    refused: count(429),
+    other: calls - count(200) - count(429),
+    upstream: c.mock.requests.length - before,
+  };
+}
+
+/** The account's money once `calls` of its costs are written (the ledger writes in batches), bounded. */
+export async function settledMoney(c: LiveCluster, kind: "token" | "user", id: number, calls: number) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const m = await moneyOf(c.database.url, kind, id);
+    if (m.calls >= calls || Date.now() > until) return m;
+    await Bun.sleep(100);
+  }
 }

@@ -225,7 +225,7 @@ export async function cli(
   args: string[],
   opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; cmd?: string[] } = {},
 ) {
-  const backend = await cliBackendFor(args);
+  const backend = await cliBackendFor(args, opts.env);
   const proc = Bun.spawn([...(opts.cmd ?? APP), ...args, ...backend.args], {
     env: appEnv({ ...backend.env, ...opts.env }),
     cwd: opts.cwd,

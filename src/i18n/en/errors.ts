@@ -44,8 +44,6 @@ export const enErrors = {
   "error.fallback.tooMany": "at most {max} fallback groups",
   "error.fallback.isDefault": '"{group}" is already the default group',
   "error.fallback.repeated": "fallback groups must differ from each other",
-  "error.budget.notOnPostgres":
-    'budget periods are not served on PostgreSQL yet: leave budget_period "" (none), or run on SQLite',
   "error.budget.limitedToken":
     'a budget period needs a limited token: give period_quota with unlimited_quota false, or set budget_period to "" (none)',
   "error.budget.limitedUser":

@@ -58,7 +58,9 @@ export async function holdFor(
     : decideBilling(token.billingMode, price, body.model);
   if (kind instanceof AppError) throw kind;
   const now = liveEntries(rt, token, user);
-  rollCaller(rt.ctx, now.token, now.user); // a budget period that has ended starts the new one, full
+  // a budget period that has ended starts the new one, full (on PostgreSQL: once written there)
+  const rolling = rollCaller(rt.ctx, now.token, now.user);
+  if (rolling) await rolling;
   const accounts = rt.ctx.accounts;
   const seen = accounts.view(now.token, now.user);
   const exhausted = checkQuota(seen.token, seen.user);

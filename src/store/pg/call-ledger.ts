@@ -1,7 +1,7 @@
 // The CallLedger (store/call-ledger.ts) on PostgreSQL: the relay's events go to the instance's PgLedger.
 // A hold lives in the instance's quota lease, not in a row, so taking one writes nothing; a settlement
-// carries what left each lease (the hold minus what went back into it). Budget periods are refused on
-// PostgreSQL for now (services check it), so a roll never reaches here.
+// carries what left each lease (the hold minus what went back into it). A budget period's roll is written
+// at once, by the first instance that sees it (store/pg/budget-rolls.ts).
 import type { AccountKind, Roll } from "../../core/budget";
 import type { Hold, Settlement } from "../../core/quota";
 import type { CallLedger } from "../call-ledger";
@@ -9,11 +9,17 @@ import type { Who } from "../ledger-slice";
 import type { NewLog } from "../logs";
 import type { PgLedger } from "./ledger";
 import { RowsOnTheWay } from "../rows-on-the-way";
+import { rollAccount } from "./budget-rolls";
+import type { SQL } from "bun";
 
 export class PgCallLedger implements CallLedger {
   private readonly onTheWay = new RowsOnTheWay();
+  private readonly rolling = new Map<string, Promise<void>>();
 
-  constructor(private readonly ledger: PgLedger) {}
+  constructor(
+    private readonly ledger: PgLedger,
+    private readonly sql: SQL,
+  ) {}
 
   get depth() {
     return this.ledger.depth;
@@ -23,13 +29,31 @@ export class PgCallLedger implements CallLedger {
 
   settle(who: Who, s: Settlement, hold: Hold | null, row: NewLog | null) {
     const spent = hold
-      ? { token: hold.tokenAmount - s.tokenDelta, user: hold.userAmount - s.userDelta }
-      : { token: 0, user: 0 };
+      ? {
+          token: hold.tokenAmount - s.tokenDelta,
+          user: hold.userAmount - s.userDelta,
+          tokenPeriod: hold.tokenPeriod,
+          userPeriod: hold.userPeriod,
+        }
+      : { token: 0, user: 0, tokenPeriod: 0, userPeriod: 0 };
     this.ledger.settle(who, s, spent, row);
   }
 
-  roll(account: AccountKind, id: number, _roll: Roll) {
-    throw new Error(`budget periods are not supported on PostgreSQL yet (${account} ${id} has one)`);
+  /** Rolls the account in PostgreSQL (one write per account and period, however many calls ask). */
+  roll(account: AccountKind, id: number, roll: Roll): Promise<void> {
+    const key = `${account}:${id}:${roll.periodStart}`;
+    let writing = this.rolling.get(key);
+    if (!writing) {
+      writing = rollAccount(this.sql, account, id, roll.periodStart).then(
+        () => void this.rolling.delete(key),
+        (e) => {
+          this.rolling.delete(key);
+          throw e;
+        },
+      );
+      this.rolling.set(key, writing);
+    }
+    return writing;
   }
 
   push(row: NewLog) {

@@ -11,17 +11,19 @@ export type AccountKind = "token" | "user";
 const BALANCE = { token: { table: "tokens", column: "remain_quota" }, user: { table: "users", column: "quota" } };
 
 /** A lease's change in one ledger batch: `spent` is charged (it leaves the lease; the ledger counts it
- * to the account's used_quota), `returned` goes back to the balance. */
-export type LeaseOp = { kind: AccountKind; id: number; spent: number; returned: number };
+ * to the account's used_quota), `returned` goes back to the balance. `period`: the account's budget
+ * period (its period_start) the lease belonged to: once the account has rolled to another, the op
+ * moves no money (the old period's leases ended with it; its charges count to used_quota only). */
+export type LeaseOp = { kind: AccountKind; id: number; period: number; spent: number; returned: number };
 
 /** A lease's name in memory: its account (a lease row is that and the instance). */
 export const leaseKey = (kind: string, id: number) => `${kind}:${id}`;
 
-/** One op per account: a batch's charges and returns to the same lease add up (one row touched once). */
+/** One op per account and period: a batch's charges and returns to the same lease add up. */
 export function mergeLeaseOps(ops: readonly LeaseOp[]): LeaseOp[] {
   const by = new Map<string, LeaseOp>();
   for (const op of ops) {
-    const key = leaseKey(op.kind, op.id);
+    const key = `${leaseKey(op.kind, op.id)}:${op.period}`;
     const m = by.get(key);
     if (m) {
       m.spent += op.spent;
@@ -31,8 +33,9 @@ export function mergeLeaseOps(ops: readonly LeaseOp[]): LeaseOp[] {
   return [...by.values()];
 }
 
-/** what a take got, the balance it left, and what other instances' leases hold of the account */
-export type Taken = { taken: number; remain: number; others: number };
+/** what a take got, the balance it left, what other instances' leases hold of the account, and the
+ * account's budget period (its period_start: the lease belongs to it) */
+export type Taken = { taken: number; remain: number; others: number; period: number };
 
 export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
   /** Takes up to `slice` (at least `min`, else nothing) from the balance into this instance's lease and
@@ -40,7 +43,7 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
   async take(kind: AccountKind, id: number, min: number, slice: number): Promise<Taken> {
     const { table, column } = BALANCE[kind];
     const rows = await sql.unsafe(
-      `WITH cur AS (SELECT id, ${column} AS remain FROM ${table} WHERE id = $1 FOR UPDATE),
+      `WITH cur AS (SELECT id, ${column} AS remain, period_start FROM ${table} WHERE id = $1 FOR UPDATE),
        got AS (
          UPDATE ${table} SET ${column} = ${table}.${column} - LEAST(cur.remain, $3)
          FROM cur WHERE ${table}.id = cur.id AND cur.remain >= $2
@@ -51,14 +54,19 @@ export const leaseStore = (sql: SQL, instance: string, ttlMs: number) => ({
          SELECT $4, $1, $5, taken, now() + make_interval(secs => $6) FROM got
          ON CONFLICT (kind, account_id, instance)
          DO UPDATE SET amount = leases.amount + excluded.amount, expires_at = excluded.expires_at)
-       SELECT got.taken, got.remain, o.others FROM got, o
-       UNION ALL SELECT 0, cur.remain, o.others FROM cur, o WHERE cur.remain < $2`,
+       SELECT got.taken, got.remain, o.others, cur.period_start FROM got, o, cur
+       UNION ALL SELECT 0, cur.remain, o.others, cur.period_start FROM cur, o WHERE cur.remain < $2`,
       [id, min, slice, kind, instance, ttlMs / 1000],
     );
     const row = rows[0];
     return row
-      ? { taken: Number(row.taken), remain: Number(row.remain), others: Number(row.others) }
-      : { taken: 0, remain: 0, others: 0 };
+      ? {
+          taken: Number(row.taken),
+          remain: Number(row.remain),
+          others: Number(row.others),
+          period: Number(row.period_start),
+        }
+      : { taken: 0, remain: 0, others: 0, period: 0 };
   },
 
   /** Moves this instance's leases' expiry to now() + ttl; returns what each still holds (one that is
@@ -101,7 +109,9 @@ export async function claimBatch(tx: SQL, instance: string, seq: number): Promis
  * finds the lease gone or short (it expired and was reclaimed while the call ran) comes out of the
  * balance as far as it goes, never below 0, and what it cannot find is that account's shortfall
  * (returned, for the ledger not to count it as used). A return finds nothing to return from a reclaimed
- * lease (the reclaim returned it). */
+ * lease (the reclaim returned it). An op of a budget period the account has rolled past moves nothing
+ * (the roll ended that period's leases: rollAccount). The account rows are locked (lockAccounts), and
+ * every change of a lease's amount locks its account first, so the reads here stay true. */
 export async function applyLeaseOps(
   tx: SQL,
   instance: string,
@@ -110,9 +120,14 @@ export async function applyLeaseOps(
   const shortfalls: { kind: AccountKind; id: number; short: number }[] = [];
   for (const op of ops) {
     const { table, column } = BALANCE[op.kind];
-    const [lease] = await tx`SELECT amount FROM leases
-      WHERE kind = ${op.kind} AND account_id = ${op.id} AND instance = ${instance} FOR UPDATE`;
-    const have = lease ? Number(lease.amount) : 0;
+    const [cur] = await tx.unsafe(
+      `SELECT a.period_start, l.amount FROM ${table} a
+       LEFT JOIN leases l ON l.kind = $2 AND l.account_id = a.id AND l.instance = $3 WHERE a.id = $1`,
+      [op.id, op.kind, instance],
+    );
+    if (cur && Number(cur.period_start) !== op.period) continue;
+    const lease = cur?.amount !== null && cur?.amount !== undefined;
+    const have = lease ? Number(cur.amount) : 0;
     const spentFromLease = Math.min(have, op.spent);
     const returned = Math.min(have - spentFromLease, op.returned);
     if (lease && spentFromLease + returned > 0)

@@ -45,8 +45,8 @@ const logInsert = texts(
 const hourlyUpsert = texts((rows) => hourlyUpsertSql(pg, rows, (a, b) => `apiyi_merge_histogram(${a}, ${b})`));
 
 /** A charge against the instance's leases: how much of a settlement came out of each (0 when that
- * account is unlimited and holds nothing). */
-export type LeaseSpend = { token: number; user: number };
+ * account is unlimited and holds nothing), and the budget period each lease belonged to (0: none). */
+export type LeaseSpend = { token: number; user: number; tokenPeriod?: number; userPeriod?: number };
 type Event = LedgerEvent | { kind: "lease"; op: LeaseOp };
 
 export class PgLedger {
@@ -80,29 +80,32 @@ export class PgLedger {
 
   /** What the queue (and a slice being written) will still take out of this instance's lease of the
    * account: charges and returns not yet in the database. */
-  outstanding(kind: LeaseKind, id: number): number {
+  outstanding(kind: LeaseKind, id: number, period: number): number {
     let out = 0;
     for (const list of [this.pending?.slice ?? [], this.queue])
       for (const e of list)
-        if (e.kind === "lease" && e.op.kind === kind && e.op.id === id) out += e.op.spent + e.op.returned;
+        if (e.kind === "lease" && e.op.kind === kind && e.op.id === id && e.op.period === period)
+          out += e.op.spent + e.op.returned;
     return out;
   }
 
   /** A call settled: its charge and counters, and what of it came out of each lease. The balance columns
    * move only with the leases (taken, charged, given back), so the settlement's refunds are not written
-   * (they went back into the lease in memory) and no balance delta is (budget periods' rolls on
-   * PostgreSQL are still to come). */
+   * (they went back into the lease in memory) and no balance delta is (a budget period's roll is
+   * written apart: store/pg/budget-rolls.ts). */
   settle(who: Who, s: Settlement, spent: LeaseSpend, row: NewLog | null) {
     this.enqueue({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
-    if (spent.token > 0)
-      this.enqueue({ kind: "lease", op: { kind: "token", id: who.tokenId, spent: spent.token, returned: 0 } });
-    if (spent.user > 0)
-      this.enqueue({ kind: "lease", op: { kind: "user", id: who.userId, spent: spent.user, returned: 0 } });
+    if (spent.token > 0) this.lease("token", who.tokenId, spent.tokenPeriod ?? 0, spent.token, 0);
+    if (spent.user > 0) this.lease("user", who.userId, spent.userPeriod ?? 0, spent.user, 0);
   }
 
   /** What a lease gives back to its account's balance (services/leases.ts). */
-  giveBack(kind: LeaseKind, id: number, amount: number) {
-    if (amount > 0) this.enqueue({ kind: "lease", op: { kind, id, spent: 0, returned: amount } });
+  giveBack(kind: LeaseKind, id: number, amount: number, period = 0) {
+    if (amount > 0) this.lease(kind, id, period, 0, amount);
+  }
+
+  private lease(kind: LeaseKind, id: number, period: number, spent: number, returned: number) {
+    this.enqueue({ kind: "lease", op: { kind, id, period, spent, returned } });
   }
 
   /** A call record that moves no money (a refusal). */

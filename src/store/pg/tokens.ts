@@ -7,6 +7,7 @@ import type { NewToken, TokenPatch, TokenWithOwner } from "../tokens";
 import type { PgTx } from "./pg-tx";
 import { heldByInstances, tokenBalanceTo, tokenColumns } from "./leased-balance";
 import { contains, patchRow } from "./sql-helpers";
+import { endLeases } from "./budget-rolls";
 import { definedOnly } from "../sql-helpers";
 
 const withOwner = { ...tokenColumns, username: users.username };
@@ -58,6 +59,8 @@ export const pgTokenStore = (tx: PgTx) =>
     /** A balance given is the whole one: refused while leases hold more of it (leased-balance.ts). */
     async update(id: number, patch: TokenPatch) {
       const { remainQuota, ...rest } = patch;
+      // a budget period restarted by the edit ends the old period's leases first (budget-rolls.ts)
+      if (patch.periodStart !== undefined) await endLeases(tx.db(), "token", id);
       if (remainQuota === undefined) return patchRow(tx.db(), tokens, eq(tokens.id, id), rest, tokenColumns);
       const to = tokenBalanceTo(remainQuota);
       const [row] = await tx

@@ -8,6 +8,7 @@ import type { NewUser, UserPatch } from "../users";
 import type { PgTx } from "./pg-tx";
 import { userColumns } from "./leased-balance";
 import { contains, patchRow } from "./sql-helpers";
+import { endLeases } from "./budget-rolls";
 
 export const pgUserStore = (tx: PgTx) =>
   ({
@@ -34,7 +35,11 @@ export const pgUserStore = (tx: PgTx) =>
     },
 
     insert: async (row: NewUser) => (await tx.db().insert(users).values(row).returning(userColumns))[0]!,
-    update: (id: number, patch: UserPatch) => patchRow(tx.db(), users, eq(users.id, id), patch, userColumns),
+    /** A budget period restarted by the edit ends the old period's leases first (budget-rolls.ts). */
+    async update(id: number, patch: UserPatch) {
+      if (patch.periodStart !== undefined) await endLeases(tx.db(), "user", id);
+      return patchRow(tx.db(), users, eq(users.id, id), patch, userColumns);
+    },
     async delete(id: number) {
       await tx.db().delete(users).where(eq(users.id, id));
     },

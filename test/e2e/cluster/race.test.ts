@@ -3,9 +3,8 @@
 // refusals (429), the upstream sees 50, and the database's balance + what leases hold + Σ logged costs
 // equals what the token started with; the same against a user's balance spread over three tokens.
 import { expect, test } from "bun:test";
-import OpenAI, { APIError } from "openai";
 import { expectReply } from "../../support/expect";
-import { moneyOf, useCluster } from "../../support/cluster";
+import { knownOnAll, raceCalls, settledMoney, useCluster } from "../../support/cluster";
 import { describePg } from "../../support/postgres";
 import { makeUser } from "../../support/server";
 
@@ -15,52 +14,9 @@ const CALLS = 200;
 
 describePg("three instances on one PostgreSQL", () => {
   const c = useCluster(3, "race-model");
-  /** Waits (bounded) until every instance knows the key: the change reached them. */
-  async function knownEverywhere(key: string) {
-    for (const s of c.servers) {
-      const until = Date.now() + 5000;
-      for (;;) {
-        const r = await fetch(`${s.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
-        if (r.status === 200) break;
-        if (Date.now() > until) throw new Error(`${s.url} does not know the key after 5 s: ${r.status}`);
-        await Bun.sleep(50);
-      }
-    }
-  }
-
-  /** `CALLS` chat calls at once, call i on instance i % 3 with key i % keys.length; the statuses. */
-  async function race(keys: string[]) {
-    const before = c.mock.requests.length;
-    const statuses = await Promise.all(
-      Array.from({ length: CALLS }, async (_, i) => {
-        const sdk = new OpenAI({ baseURL: `${c.servers[i % 3].url}/v1`, apiKey: keys[i % keys.length], maxRetries: 0 });
-        try {
-          await sdk.chat.completions.create({ model: "race-model", messages: [{ role: "user", content: "hi" }] });
-          return 200;
-        } catch (e) {
-          if (e instanceof APIError) return e.status ?? 0;
-          throw e;
-        }
-      }),
-    );
-    const count = (s: number) => statuses.filter((x) => x === s).length;
-    return {
-      ok: count(200),
-      refused: count(429),
-      other: CALLS - count(200) - count(429),
-      upstream: c.mock.requests.length - before,
-    };
-  }
-
-  /** Until the account's costs are all written (the ledger writes in batches), bounded. */
-  async function settled(kind: "token" | "user", id: number, calls: number) {
-    const until = Date.now() + 10_000;
-    for (;;) {
-      const m = await moneyOf(c.database.url, kind, id);
-      if (m.calls >= calls || Date.now() > until) return m;
-      await Bun.sleep(100);
-    }
-  }
+  const race = (keys: string[]) => raceCalls(c, keys, CALLS, "race-model");
+  const knownEverywhere = (key: string) => knownOnAll(c, key);
+  const settled = (kind: "token" | "user", id: number, calls: number) => settledMoney(c, kind, id, calls);
 
   test("each instance says it serves from the database, not a data dir", () => {
     for (const s of c.servers) expect(s.output()).toContain(`(data: ${c.database.url})`);

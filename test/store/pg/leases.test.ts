@@ -2,7 +2,8 @@
 // ids) on one database: a 200-way race against a balance worth 50 calls admits exactly 50, on a token
 // and on a user; sustained demand takes larger slices and every unit comes back; an instance that dies
 // (no upkeep, no stop) loses its lease only until it expires and a live one reclaims it; a charge that
-// lands after its lease was reclaimed comes out of the balance, never below 0; a batch is applied once.
+// lands after its lease was reclaimed comes out of the balance, never below 0; a batch is applied once;
+// a budget period's roll ends every instance's lease, and the old period's charges then move no money.
 // After each: balance + Σ leases + Σ used = what the account was given, to the unit.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { SQL } from "bun";
@@ -11,6 +12,7 @@ import { connectPostgres, openPostgres } from "../../../src/db/pg/client";
 import { PgLedger } from "../../../src/store/pg/ledger";
 import { type AccountKind, leaseStore, reclaimExpired } from "../../../src/store/pg/leases";
 import { LeaseBook } from "../../../src/services/leases";
+import { rollAccount } from "../../../src/store/pg/budget-rolls";
 import { describePg, losingFirstCommitAnswer, usePgDatabase } from "../../support/postgres";
 
 const FAST = { ...LEASE, ttlMs: 1_500, renewMs: 300, marginMs: 500, idleMs: 100 };
@@ -204,5 +206,49 @@ describePg("quota leases across three instances", () => {
     const [t] = await sql`SELECT remain_quota, used_quota FROM tokens WHERE id = ${a.token}`;
     expect({ remain: Number(t.remain_quota), used: Number(t.used_quota) }).toEqual({ remain: 8 * PRICE, used: PRICE });
     expect(await total("token", a.token)).toBe(10 * PRICE);
+  });
+
+  test("a budget period's roll ends every lease; the old period's charge counts to used only", async () => {
+    const [p1, p2] = [1_000_000, 1_086_400];
+    const a = await account(0, 10 * PRICE);
+    await sql`UPDATE tokens SET budget_period = 'daily', period_quota = ${10 * PRICE}, period_start = ${p1} WHERE id = ${a.token}`;
+    const [one, two] = instances(2);
+    expect(await one.book.acquire("token", a.token, PRICE, p1)).toBe(true); // held by a call across the roll
+    expect(await two.book.acquire("token", a.token, PRICE, p1)).toBe(true);
+    settle(two, "token", a.token, PRICE, PRICE);
+    expect(await two.ledger.flushAll()).toBe(true);
+    expect(await rollAccount(sql, "token", a.token, p2)).toBe(true);
+    expect(await rollAccount(sql, "token", a.token, p2)).toBe(false); // once, whoever asks again
+    const balance = async () =>
+      Number((await sql`SELECT remain_quota FROM tokens WHERE id = ${a.token}`)[0].remain_quota);
+    const leased = async () =>
+      Number((await sql`SELECT coalesce(sum(amount), 0) AS v FROM leases WHERE account_id = ${a.token}`)[0].v);
+    expect({ balance: await balance(), leased: await leased() }).toEqual({ balance: 10 * PRICE, leased: 0 });
+    // the call held in the old day ends: charged, counted as used, no money moved, nothing given back
+    const who = { requestId: "old-day", tokenId: a.token, userId: 0 };
+    one.book.settle("token", a.token, PRICE, PRICE, p1);
+    one.ledger.settle(
+      who,
+      { charged: PRICE, shortfall: 0, tokenDelta: 0, userDelta: 0 },
+      { token: PRICE, user: 0, tokenPeriod: p1 },
+      null,
+    );
+    one.ledger.giveBack("token", a.token, one.book.freeOf("token", a.token), p1);
+    expect(await one.ledger.flushAll()).toBe(true);
+    expect({ balance: await balance(), leased: await leased() }).toEqual({ balance: 10 * PRICE, leased: 0 });
+    // a caller that has not heard of the roll still gets the new day: the take tells its lease
+    expect(await one.book.acquire("token", a.token, PRICE, p1)).toBe(true);
+    expect(one.book.periodOf("token", a.token)).toBe(p2);
+    one.book.settle("token", a.token, PRICE, PRICE, p2);
+    one.ledger.settle(
+      who,
+      { charged: PRICE, shortfall: 0, tokenDelta: 0, userDelta: 0 },
+      { token: PRICE, user: 0, tokenPeriod: p2 },
+      null,
+    );
+    await one.book.tick({ giveBackAll: true });
+    expect({ balance: await balance(), leased: await leased() }).toEqual({ balance: 9 * PRICE, leased: 0 });
+    const [t] = await sql`SELECT used_quota, period_start FROM tokens WHERE id = ${a.token}`;
+    expect({ used: Number(t.used_quota), start: Number(t.period_start) }).toEqual({ used: 3 * PRICE, start: p2 });
   });
 });
