@@ -24,12 +24,12 @@ function run(scopes: Scope[]): number {
 }
 
 const limited = (): Scope[] => [
-  { name: "token", state: new RateState(), limits },
-  { name: "user", state: new RateState(), limits },
+  { name: "token", key: "t1", state: new RateState(), limits },
+  { name: "user", key: "u1", state: new RateState(), limits },
 ];
 run(limited()); // warm up
 const all = run(limited());
-const one = run([{ name: "token", state: new RateState(), limits: { ...NO_LIMITS, rpm: 1e9 } }]);
+const one = run([{ name: "token", key: "t1", state: new RateState(), limits: { ...NO_LIMITS, rpm: 1e9 } }]);
 console.log(`| limits in force | µs per call (admit + headers + release) |`);
 console.log(`|---|---|`);
 console.log(`| token and owner, all four limits | ${all.toFixed(2)} |`);

@@ -5,7 +5,7 @@
 import { backgroundJobs } from "./background";
 import type { Config } from "./config";
 import { Affinity } from "./core/affinity";
-import type { RateState } from "./core/rate-limit";
+import { memoryRates, type RateCounter, type RateState } from "./core/rate-limit";
 import type { Breakers } from "./core/breaker";
 import { Metrics } from "./observe/metrics";
 import { VideoPoller } from "./relay/video/poller";
@@ -29,6 +29,8 @@ export type Runtime = {
   affinity: Affinity;
   /** rate-limit counters by scope ("t<token id>", "u<user id>"), made on a limited scope's first call */
   rates: Map<string, RateState>;
+  /** where the limits are checked and counted: those counters, or PostgreSQL's for a cluster */
+  rateCounter: RateCounter;
   /** the alert queue and sender (low balance, channel trouble) */
   alerts: Alerts;
   /** the background jobs (background.ts): the scheduled channel test, balances, latency saves */
@@ -49,6 +51,7 @@ export function createRuntime(ctx: Ctx, config: Config, life: Lifecycle): Runtim
     metricsToken: config.metricsToken,
     affinity: new Affinity(),
     rates: new Map(),
+    rateCounter: ctx.cluster?.rates ?? memoryRates,
     alerts: new Alerts(ctx, ctx.breakers),
   };
   const full = Object.assign(rt, { jobs: backgroundJobs(rt as Runtime) }) as Runtime;

@@ -19,6 +19,13 @@ export const NO_LIMITS: Limits = { rpm: null, tpm: null, rpd: null, parallel: nu
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
+/** How each window is kept: its slot's length and how many slots span it. */
+export const WINDOWS = {
+  rpm: { slotMs: MINUTE / 60, slots: 60 },
+  tpm: { slotMs: MINUTE / 60, slots: 60 },
+  rpd: { slotMs: DAY / 1440, slots: 1440 },
+} as const;
+
 /** A sliding window of `spanMs` in `slots` equal slots. */
 export class Window {
   private readonly amounts: Float64Array;
@@ -114,10 +121,11 @@ export class RateState {
 }
 
 const windowOf = (state: RateState, name: "rpm" | "tpm" | "rpd"): Window =>
-  (state[name] ??= name === "rpd" ? new Window(DAY, 1440) : new Window(MINUTE, 60));
+  (state[name] ??= new Window(WINDOWS[name].slotMs * WINDOWS[name].slots, WINDOWS[name].slots));
 
-/** One scope of a call: its name in messages ("token", "user"), its counters and its limits. */
-export type Scope = { name: string; state: RateState; limits: Limits };
+/** One scope of a call: its name in messages ("token", "user"), its key ("t<id>", "u<id>"), its counters
+ * in this process and its limits. */
+export type Scope = { name: string; key: string; state: RateState; limits: Limits };
 
 /** The limit a call is over: which scope, which limit, its value, and when it frees up (ms;
  * Infinity when the call alone is over a token limit). */
@@ -177,6 +185,25 @@ export function headroom(scopes: Scope[], now: number, kind: "requests" | "token
   }
   return best;
 }
+
+/** An admission, or the refusal, with what the limits in force have left (the x-ratelimit-* headers). */
+export type RateTake = { result: Admission | Exceeded; requests: Headroom | null; tokens: Headroom | null };
+
+/** Where a call's limits are counted: in this process (memoryRates: SQLite has one serving process), or
+ * in PostgreSQL for several instances (services/pg-rates.ts). */
+export type RateCounter = {
+  take(scopes: Scope[], now: number, tokens: number): RateTake | Promise<RateTake>;
+  release(a: Admission, now: number, usedTokens: number): void;
+};
+
+export const memoryRates: RateCounter = {
+  take: (scopes, now, tokens) => ({
+    result: admit(scopes, now, tokens),
+    requests: headroom(scopes, now, "requests"),
+    tokens: headroom(scopes, now, "tokens"),
+  }),
+  release,
+};
 
 /** Each limit from the scope's own value, else the default (a group's); 0 (or none) means not set. */
 export function effectiveLimits(own: Partial<Limits>, fallback: Partial<Limits> = {}): Limits {

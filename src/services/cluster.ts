@@ -1,6 +1,6 @@
 // One instance's part in a PostgreSQL cluster, started by `serve --database` and stopped with it: its
-// id, its quota leases and ledger, the upkeep that renews the leases and writes the ledger every
-// renewMs, the leader's once-per-cluster work (giving back expired instances' leases), and the
+// id, its quota leases and ledger, its rate limits' counts, the upkeep that renews the leases and writes
+// the ledger every renewMs, the leader's once-per-cluster work (giving back expired instances' leases), and the
 // configuration watch. A clean stop writes everything queued and gives every lease back at once, so
 // only an instance that dies leaves leases for the others to reclaim at expiry.
 import { randomUUID } from "node:crypto";
@@ -11,6 +11,8 @@ import { ClusterLeader } from "../store/pg/leader";
 import { leaseStore, reclaimExpired } from "../store/pg/leases";
 import { PgLedger } from "../store/pg/ledger";
 import { LeaseBook } from "./leases";
+import { rateStore } from "../store/pg/rates";
+import { PgRates } from "./pg-rates";
 
 /** the channel on which an instance short of a balance asks the others for what they hold of it unused */
 const WANTED = "apiyi_lease_wanted";
@@ -32,6 +34,8 @@ export class ClusterMember {
   readonly ledger: PgLedger;
   readonly leases: LeaseBook;
   readonly leader: ClusterLeader;
+  /** the rate limits, counted in PostgreSQL */
+  readonly rates: PgRates;
   private readonly store: ReturnType<typeof leaseStore>;
   private timer: ReturnType<typeof setInterval> | null = null;
   private watch: ConfigWatch | null = null;
@@ -62,6 +66,7 @@ export class ClusterMember {
       this.askBack(kind, id),
     );
     this.leader = new ClusterLeader(sql, Math.min(2_000, this.s.renewMs));
+    this.rates = new PgRates(rateStore(sql, this.instance, this.s.ttlMs), this.onError);
   }
 
   private started = false;
@@ -89,6 +94,7 @@ export class ClusterMember {
   async upkeep(): Promise<void> {
     try {
       const written = await this.leases.tick();
+      await this.rates.tick();
       if (this.leader.leading) this.reclaimed += await reclaimExpired(this.sql);
       if (written && !this.up) console.log("cluster: PostgreSQL is back; serving again");
       if (written) this.up = true;
@@ -108,6 +114,7 @@ export class ClusterMember {
       await this.leases.tick({ giveBackAll: true });
       await this.ledger.stop();
       await this.store.release();
+      await this.rates.stop();
     } catch (e) {
       this.onError(e as Error); // what it held comes back when its leases expire
     }

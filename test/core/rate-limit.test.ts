@@ -19,6 +19,7 @@ import {
 
 const scope = (limits: Partial<Limits>, name = "token"): Scope => ({
   name,
+  key: name,
   state: new RateState(),
   limits: { ...NO_LIMITS, ...limits },
 });

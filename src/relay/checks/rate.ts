@@ -5,14 +5,11 @@
 // corrected at the end (settle/finish.ts). No limit in force: nothing is counted, nothing is sent.
 import type { Usage } from "../../core/billing";
 import {
-  admit,
   effectiveLimits,
-  headroom,
   type Admission,
   type Headroom,
   type Limits,
   RateState,
-  release,
   type Scope,
 } from "../../core/rate-limit";
 import { refusals } from "../../core/refusals";
@@ -50,16 +47,16 @@ export function rateScopes(rt: Runtime, token: TokenEntry, user: UserEntry): Sco
     ownLimits(token),
     groupDefaults(rt.ctx.snapshot.current.groupsByName.get(token.group), own),
   );
-  if (anyLimit(tl)) scopes.push({ name: "token", state: stateOf(rt, `t${token.id}`), limits: tl });
+  if (anyLimit(tl)) scopes.push(scope(rt, "token", `t${token.id}`, tl));
   const ul = effectiveLimits(own);
-  if (anyLimit(ul)) scopes.push({ name: "user", state: stateOf(rt, `u${user.id}`), limits: ul });
+  if (anyLimit(ul)) scopes.push(scope(rt, "user", `u${user.id}`, ul));
   return scopes;
 }
 
-function stateOf(rt: Runtime, key: string): RateState {
-  let s = rt.rates.get(key);
-  if (!s) rt.rates.set(key, (s = new RateState()));
-  return s;
+function scope(rt: Runtime, name: string, key: string, limits: Limits): Scope {
+  let state = rt.rates.get(key);
+  if (!state) rt.rates.set(key, (state = new RateState()));
+  return { name, key, state, limits };
 }
 
 /** What a call took, and what the answer tells the client of the limits in force. */
@@ -75,19 +72,17 @@ export async function takeRate(
 ): Promise<CallRate> {
   const tb = scopes.some((s) => s.limits.tpm !== null) ? b.tokenBound() : null;
   let bound = tb?.value ?? 0;
-  let now = rt.ctx.clock.nowMs();
-  let r = admit(scopes, now, bound);
-  if (tb && "limit" in r && r.limit === "tpm" && !tb.counted) {
+  const counter = rt.rateCounter;
+  let taken = counter.take(scopes, rt.ctx.clock.nowMs(), bound);
+  let t = taken instanceof Promise ? await taken : taken;
+  if (tb && "limit" in t.result && t.result.limit === "tpm" && !tb.counted) {
     // the prompt's byte bound does not fit: its counted tokens may
     bound = (await b.promptTokens()) + tb.framing + tb.output;
-    now = rt.ctx.clock.nowMs();
-    r = admit(scopes, now, bound);
+    taken = counter.take(scopes, rt.ctx.clock.nowMs(), bound);
+    t = taken instanceof Promise ? await taken : taken;
   }
-  const report: CallRate = {
-    admission: "limit" in r ? null : r,
-    requests: headroom(scopes, now, "requests"),
-    tokens: headroom(scopes, now, "tokens"),
-  };
+  const r = t.result;
+  const report: CallRate = { admission: "limit" in r ? null : r, requests: t.requests, tokens: t.tokens };
   onReport(report);
   if ("limit" in r) throw refusals.rateLimitExceeded(r, bound);
   return report;
@@ -95,5 +90,6 @@ export async function takeRate(
 
 /** The call ended: out of flight, its tokens corrected to what it used. */
 export function releaseRate(rt: Runtime, rate: CallRate | undefined, usage: Usage | undefined) {
-  if (rate?.admission) release(rate.admission, rt.ctx.clock.nowMs(), usage ? usage.prompt + usage.completion : 0);
+  if (rate?.admission)
+    rt.rateCounter.release(rate.admission, rt.ctx.clock.nowMs(), usage ? usage.prompt + usage.completion : 0);
 }
