@@ -7,8 +7,16 @@ import type { AppError } from "../errors";
 import { refusals } from "./refusals";
 import type { TokenEntry, UserEntry } from "./snapshot";
 
-/** `tokenPeriod`, `userPeriod`: each account's periodStart when the hold was taken */
-export type Hold = { amount: number; tokenAmount: number; userAmount: number; tokenPeriod: number; userPeriod: number };
+/** `tokenPeriod`, `userPeriod`: each account's periodStart when the hold was taken; `kept`: the hold
+ * outlives its instance (a video job's on PostgreSQL, kept in the job's row: services/accounts.ts) */
+export type Hold = {
+  amount: number;
+  tokenAmount: number;
+  userAmount: number;
+  tokenPeriod: number;
+  userPeriod: number;
+  kept?: boolean;
+};
 export type Settlement = { charged: number; shortfall: number; tokenDelta: number; userDelta: number };
 
 /** Takes `amount` from the token (unless unlimited) and the user (unless unlimited); or nothing, and

@@ -178,14 +178,6 @@ export const refusals = {
     err(503, "server_error", "server_shutting_down", "the server is shutting down; retry shortly", null, {
       "retry-after": "1",
     }),
-  /** a feature this version serves on SQLite only */
-  notOnPostgres: (what: string) =>
-    err(
-      501,
-      "invalid_request_error",
-      "not_supported_on_postgres",
-      `${what} are not served on PostgreSQL yet (see README's PostgreSQL section)`,
-    ),
   /** PostgreSQL cannot be reached (several instances): a call that needs it waits for nothing */
   databaseUnavailable: () =>
     err(503, "server_error", "database_unavailable", "the database cannot be reached; retry shortly", null, {

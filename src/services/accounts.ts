@@ -16,6 +16,10 @@ export type Accounts = {
   reserve(view: Caller, amount: number, covers: string): Hold | AppError | Promise<Hold | AppError>;
   /** The hold's end: charged `cost` as far as the balances allow, the rest back (null: all back). */
   settle(live: Caller, hold: Hold, cost: number | null): Settlement;
+  /** The hold will outlive this call (a video job's, ended by whichever instance sees the job end):
+   * called inside the transaction that writes its owner. SQLite's holds row keeps it already; on
+   * PostgreSQL it leaves this instance's lease for the job's row. Returns the hold as kept. */
+  keep(v: Caller, hold: Hold): Hold | Promise<Hold>;
 };
 
 /** SQLite: the entries themselves. */
@@ -23,4 +27,5 @@ export const entryAccounts: Accounts = {
   view: (token, user) => ({ token, user }),
   reserve: (v, amount, covers) => reserve(v.token, v.user, amount, covers),
   settle: (v, hold, cost) => (cost === null ? release(v.token, v.user, hold) : settle(v.token, v.user, hold, cost)),
+  keep: (_v, hold) => hold,
 };

@@ -16,6 +16,7 @@ import { scaledLease } from "../core/lease-policy";
 import { ClusterMember } from "./cluster";
 import { commonParts, type Ctx, DEFAULT_GROUP_DESCRIPTION } from "./context";
 import { leaseAccounts } from "./lease-accounts";
+import { keepHeld } from "../store/pg/kept-holds";
 import { parseSettings } from "./settings";
 import { SnapshotHolder } from "./snapshot";
 
@@ -58,8 +59,10 @@ export async function openPgContext(config: Config, url: string): Promise<PgCtx>
     ...commonParts(config, held),
     keys,
     store,
-    ledger: new PgCallLedger(cluster.ledger, sql),
-    accounts: leaseAccounts(cluster.leases),
+    ledger: new PgCallLedger(cluster.ledger, sql, tx),
+    accounts: leaseAccounts(cluster.leases, (kind, id, amount, period) =>
+      keepHeld(tx.db(), cluster.instance, kind, id, amount, period),
+    ),
     tx: (fn) => tx.run(fn),
     sqlite: null,
     cluster,

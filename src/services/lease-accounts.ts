@@ -14,7 +14,10 @@ import type { LeaseBook } from "./leases";
 
 type Kind = "token" | "user";
 
-export function leaseAccounts(book: LeaseBook): Accounts {
+/** Moves a hold out of this instance's lease into a job's row (store/pg/kept-holds.ts keepHeld). */
+export type Keeper = (kind: Kind, id: number, amount: number, period: number) => Promise<number | null>;
+
+export function leaseAccounts(book: LeaseBook, keeper: Keeper): Accounts {
   /** `stored`: the whole balance as the snapshot read it (leases included) */
   const balanceOf = (kind: Kind, id: number, stored: number, period: number) => {
     const { free, remain } = book.known(kind, id, period);
@@ -58,6 +61,7 @@ export function leaseAccounts(book: LeaseBook): Accounts {
     },
 
     settle(v: Caller, hold: Hold, cost: number | null): Settlement {
+      if (hold.kept) return settleKept(v, hold, cost);
       // what the call may draw beyond its hold is what the lease has free here, never another instance's;
       // the hold's period has ended when the lease has moved on to a newer one (a roll)
       const local = {
@@ -82,7 +86,31 @@ export function leaseAccounts(book: LeaseBook): Accounts {
       v.user.quota += s.userDelta;
       return s;
     },
+
+    async keep(v: Caller, hold: Hold): Promise<Hold> {
+      const kept: Hold = { ...hold, kept: true };
+      for (const [kind, id, held, period] of [
+        ["token", v.token.id, hold.tokenAmount, hold.tokenPeriod],
+        ["user", v.user.id, hold.userAmount, hold.userPeriod],
+      ] as const) {
+        if (held === 0) continue;
+        const moved = await keeper(kind, id, held, period);
+        book.settle(kind, id, held, held, period); // it left the lease (or its period ended with it)
+        // short only if the lease and the balance both lacked it (an admin's edit meanwhile): the job
+        // keeps what it got, and can give back no more than that
+        if (moved !== null && moved < held) kept[kind === "token" ? "tokenAmount" : "userAmount"] = moved;
+      }
+      return kept;
+    },
   };
+}
+
+/** A kept hold's end (a video job's, in no lease): it pays what it held at most (nothing beyond: no
+ * instance's lease is behind it), and what it did not use goes back to the period it came from. */
+function settleKept(v: Caller, hold: Hold, cost: number | null): Settlement {
+  const token = { ...v.token, remainQuota: 0 };
+  const user = { ...v.user, quota: 0 };
+  return cost === null ? release(token, user, hold) : settle(token, user, hold, cost);
 }
 
 function unavailable(e: unknown): never {

@@ -5,6 +5,8 @@
 import { test } from "bun:test";
 import { createHash } from "node:crypto";
 import { SQL } from "bun";
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
 import { PG_BASE_URL, withDatabase } from "./postgres";
 
 export const ON_POSTGRES = process.env.APIYI_TEST_BACKEND === "postgres" && !!PG_BASE_URL;
@@ -62,3 +64,41 @@ export async function dropBackend(dataDir: string) {
   if (!ON_POSTGRES) return;
   await onServer((sql) => sql.unsafe(`DROP DATABASE IF EXISTS "${nameOf(dataDir)}" WITH (FORCE)`));
 }
+
+/** Reads the database of the server on `dataDir` (or at a postgres:// URL), whichever backend it runs on:
+ * `all(sql, ...args)` with `?` placeholders, numbers as numbers (PostgreSQL's bigints come as strings).
+ * Close it when done. */
+export function serverRows(dataDir: string) {
+  const url = dataDir.startsWith("postgres://")
+    ? dataDir
+    : ON_POSTGRES
+      ? withDatabase(PG_BASE_URL!, nameOf(dataDir))
+      : null;
+  if (!url) {
+    const db = new Database(join(dataDir, "apiyi.db"), { readonly: true });
+    return {
+      postgres: false,
+      all: async <T>(text: string, ...args: (string | number)[]) => db.query(text).all(...args) as T[],
+      close: async () => db.close(),
+    };
+  }
+  const sql = new SQL({ url, max: 1 });
+  const numeric = /^-?\d+$/;
+  return {
+    postgres: true,
+    all: async <T>(text: string, ...args: (string | number)[]) => {
+      let n = 0;
+      const rows = (await sql.unsafe(
+        text.replace(/\?/g, () => `$${++n}`),
+        args,
+      )) as Record<string, unknown>[];
+      return rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [k, typeof v === "string" && numeric.test(v) ? Number(v) : v]),
+        ),
+      ) as T[];
+    },
+    close: () => sql.close(),
+  };
+}
+export type ServerRows = ReturnType<typeof serverRows>;

@@ -3,12 +3,11 @@
 // token) to bill; thousands of POST /v1/videos sent a few dozen at a time; the job table and the video
 // log rows read from the data dir's database; the test clock moved on until no job is live; and the
 // money check: one log row per job, each the expected charge, balance + Σ logged costs = initial.
-import { Database } from "bun:sqlite";
 import { expect } from "bun:test";
-import { join } from "node:path";
 import { expectReply } from "./expect";
 import type { Gateway } from "./gateway";
 import { makeUser } from "./server";
+import { serverRows } from "./backend";
 
 /** $0.10 a second = 50,000 units a second; 4 s when none is asked, at most 12. */
 export const UNITS_PER_SECOND = 50_000;
@@ -65,45 +64,56 @@ export async function submitAll(base: string, key: string, asks: Ask[], concurre
 export type JobRow = { id: string; state: string; channel_id: number; charged_units: number | null };
 export type VideoLog = { request_id: string; quota: number; type: number; video: string; cost: number };
 
-/** The data dir's database, read-only, with the reads these suites make. */
+/** The server's database (SQLite file or PostgreSQL: backend.ts), read-only, with the reads these suites
+ * make. A live job's hold is a row of `holds` on SQLite, and kept in the job's row on PostgreSQL; an
+ * account's balance there is its column plus what leases hold of it. */
 export function videoDb(dataDir: string) {
-  const db = new Database(join(dataDir, "apiyi.db"), { readonly: true });
-  const n = (sql: string, ...args: (string | number)[]) => (db.query(sql).get(...args) as { n: number }).n;
+  // dataDir: a server's data dir, or a postgres:// URL (a cluster's database)
+  const rows = serverRows(dataDir);
+  const n = async (text: string) => (await rows.all<{ n: number | null }>(text))[0]?.n ?? 0;
+  const one = async <T>(text: string, ...args: number[]) => (await rows.all<T>(text, ...args))[0]!;
   return {
-    close: () => db.close(),
+    close: () => rows.close(),
     live: () => n(`SELECT count(*) AS n FROM video_jobs WHERE ${LIVE_SQL}`),
     /** the earliest next poll of a live job (unix ms of the server's clock) */
     firstDue: () => n(`SELECT min(next_poll_at) AS n FROM video_jobs WHERE ${LIVE_SQL}`),
-    jobs: () => db.query("SELECT id, state, channel_id, charged_units FROM video_jobs").all() as JobRow[],
-    /** the holds still in the table, by request id (a video job's is its id) */
-    holds: () =>
-      db.query("SELECT request_id, user_amount, token_amount FROM holds").all() as {
-        request_id: string;
-        user_amount: number;
-        token_amount: number;
-      }[],
-    logs: () =>
+    jobs: () => rows.all<JobRow>("SELECT id, state, channel_id, charged_units FROM video_jobs"),
+    /** the holds still kept, by request id (a video job's is its id) */
+    async holds() {
+      type Held = { request_id: string; user_amount: number; token_amount: number };
+      if (!rows.postgres) return rows.all<Held>("SELECT request_id, user_amount, token_amount FROM holds");
+      const kept = await rows.all<{ id: string; hold: string }>(`SELECT id, hold FROM video_jobs WHERE ${LIVE_SQL}`);
+      return kept.map(({ id, hold }): Held => {
+        const h = JSON.parse(hold) as { userAmount: number; tokenAmount: number };
+        return { request_id: id, user_amount: h.userAmount, token_amount: h.tokenAmount };
+      });
+    },
+    logs: async () =>
       (
-        db.query("SELECT request_id, quota, type, other FROM logs WHERE endpoint = 'videos'").all() as {
-          request_id: string;
-          quota: number;
-          type: number;
-          other: string;
-        }[]
+        await rows.all<{ request_id: string; quota: number; type: number; other: string }>(
+          "SELECT request_id, quota, type, other FROM logs WHERE endpoint = 'videos'",
+        )
       ).map(({ other, ...r }) => {
         const o = JSON.parse(other) as { video: string; cost: number };
         return { ...r, video: o.video, cost: o.cost } satisfies VideoLog;
       }),
-    account: (userId: number, tokenId: number) => ({
-      user: db.query("SELECT quota, used_quota FROM users WHERE id = ?").get(userId) as {
-        quota: number;
-        used_quota: number;
-      },
-      token: db.query("SELECT remain_quota, used_quota FROM tokens WHERE id = ?").get(tokenId) as {
-        remain_quota: number;
-        used_quota: number;
-      },
-    }),
+    account: async (userId: number, tokenId: number) => {
+      const leased = (kind: string) =>
+        rows.postgres
+          ? ` + coalesce((SELECT sum(amount) FROM leases WHERE kind = '${kind}' AND account_id = ?), 0)`
+          : "";
+      const extra = (id: number) => (rows.postgres ? [id, id] : [id]);
+      return {
+        user: await one<{ quota: number; used_quota: number }>(
+          `SELECT quota${leased("user")} AS quota, used_quota FROM users WHERE id = ?`,
+          ...extra(userId),
+        ),
+        token: await one<{ remain_quota: number; used_quota: number }>(
+          `SELECT remain_quota${leased("token")} AS remain_quota, used_quota FROM tokens WHERE id = ?`,
+          ...extra(tokenId),
+        ),
+      };
+    },
   };
 }
 export type VideoDb = ReturnType<typeof videoDb>;
@@ -112,11 +122,11 @@ export type VideoDb = ReturnType<typeof videoDb>;
 export async function untilNoneLive(gw: Gateway, db: VideoDb, opts: { step?: number; maxRounds?: number } = {}) {
   const { step = 31, maxRounds = 400 } = opts;
   for (let round = 1; round <= maxRounds; round++) {
-    if (db.live() === 0) return round;
+    if ((await db.live()) === 0) return round;
     await gw.advanceClock(step);
     await Bun.sleep(100);
   }
-  throw new Error(`${db.live()} video jobs still live after ${maxRounds} rounds`);
+  throw new Error(`${await db.live()} video jobs still live after ${maxRounds} rounds`);
 }
 
 /** The money of an account whose only calls were `ids` (all ended): one log row per job with the cost
@@ -131,8 +141,8 @@ export async function expectBilledOnce(
   expected: (id: string, job: JobRow) => number,
 ) {
   const user = expectReply(await gw.admin.get(`/api/user/${acct.id}`), 200);
-  const jobs = new Map(db.jobs().map((j) => [j.id, j]));
-  const logs = db.logs();
+  const jobs = new Map((await db.jobs()).map((j) => [j.id, j]));
+  const logs = await db.logs();
   const mine = new Set(ids);
   const rowsPerJob = new Map<string, number>();
   for (const l of logs) if (mine.has(l.video)) rowsPerJob.set(l.video, (rowsPerJob.get(l.video) ?? 0) + 1);
@@ -149,8 +159,8 @@ export async function expectBilledOnce(
     total += l.quota;
   }
   expect(wrong.slice(0, 5)).toEqual([]);
-  expect(db.holds().length).toBe(0);
-  const { token } = db.account(acct.id, acct.tokenId);
+  expect((await db.holds()).length).toBe(0);
+  const { token } = await db.account(acct.id, acct.tokenId);
   expect({ user: user.quota + total, used: user.used_quota }).toEqual({ user: acct.balance, used: total });
   expect({ token: token.remain_quota + total, used: token.used_quota }).toEqual({ token: acct.quota, used: total });
   return total;

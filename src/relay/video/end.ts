@@ -3,7 +3,7 @@
 // back whole and used_quota never counts it). The job row moves to its final state only if it is
 // still live, so two ends (a poll and a cancel) never settle twice; the one log row of the job
 // (type 2 consume, or 5 error; endpoint "videos") goes with the settlement in one ledger step.
-import { type Hold, release, settle } from "../../core/quota";
+import type { Hold } from "../../core/quota";
 import type { TokenEntry, UserEntry } from "../../core/snapshot";
 import { LOG_TYPE, VIDEO_LOGS } from "../../core/status";
 import { releaseAll, type VideoCharge, type VideoHold, videoCharge } from "../../core/video/billing";
@@ -16,7 +16,7 @@ type Who = { token: TokenEntry; user: UserEntry };
 
 /** A hold given back whole before any job existed (a refused submit): its row is the call's own. */
 export function releaseVideoHold(rt: Runtime, who: Who, jobId: string, hold: Hold) {
-  const s = release(who.token, who.user, hold);
+  const s = rt.ctx.accounts.settle(rt.ctx.accounts.view(who.token, who.user), hold, null);
   rt.ctx.ledger.settle({ requestId: jobId, tokenId: who.token.id, userId: who.user.id }, s, hold, null);
 }
 
@@ -68,8 +68,8 @@ async function settleJob(rt: Runtime, job: VideoJobRow, end: JobEnd, charge: Vid
   const who = await entriesOf(rt, job);
   const hold = JSON.parse(job.hold) as Hold;
   if (!who) return; // the account is gone: nothing to give back to
-  const s =
-    end.state === "completed" ? settle(who.token, who.user, hold, charge.units) : release(who.token, who.user, hold);
+  const seen = rt.ctx.accounts.view(who.token, who.user);
+  const s = rt.ctx.accounts.settle(seen, hold, end.state === "completed" ? charge.units : null);
   const row: NewLog = {
     createdAt: job.createdAt,
     type: end.state === "completed" ? LOG_TYPE.consume : LOG_TYPE.error,

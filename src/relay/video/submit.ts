@@ -4,11 +4,11 @@
 // An out-of-credit answer or a retryable failure tries the next channel (neither disables one); a
 // refusal of the request itself ends the submit. An upstream that cannot make what is asked (a size
 // Veo has not, a field it has no place for) is passed over; when no channel can, its 400 (naming
-// the field) is the answer. The accepted job is written with its hold (the holds
-// row keyed by the job's id) and stays on that channel and upstream key; the poller takes it from there.
+// the field) is the answer. The accepted job is written with its hold (SQLite: the holds row keyed by
+// the job's id; PostgreSQL: the hold moves from the instance's quota lease into the job's row in the
+// same transaction) and stays on that channel and upstream key; the poller takes it from there.
 import { checkModelAllowed, tokenGroups } from "../../core/access";
 import { holdMultiplier } from "../../core/hold-policy";
-import { reserve } from "../../core/quota";
 import { refusals } from "../../core/refusals";
 import { candidates } from "../../core/routing";
 import type { ChannelEntry, TokenEntry, UserEntry } from "../../core/snapshot";
@@ -42,8 +42,7 @@ function askOf(video: VideoUpstream, channel: ChannelEntry, key: string, job: Vi
 }
 
 /** The price and the hold (refusals: not a video model here, no price, a bad ask, no balance). */
-function holdVideo(rt: Runtime, call: CallRecord, who: Who, ask: ClientAsk, groups: string[], jobId: string) {
-  if (!rt.ctx.sqlite) throw refusals.notOnPostgres("video jobs"); // their holds outlive a call: not in leases yet
+async function holdVideo(rt: Runtime, call: CallRecord, who: Who, ask: ClientAsk, groups: string[], jobId: string) {
   const snap = rt.ctx.snapshot.current;
   const refusal = checkModelAllowed(who.token, ask.model);
   if (refusal) throw refusal;
@@ -60,7 +59,12 @@ function holdVideo(rt: Runtime, call: CallRecord, who: Who, ask: ClientAsk, grou
   const held = videoHold(price, { seconds: ask.seconds ?? undefined, size: ask.size || undefined }, multiplier);
   if (held instanceof AppError) throw held;
   const live = liveEntries(rt, who.token, who.user);
-  const hold = reserve(live.token, live.user, held.units, `${held.seconds} s of ${ask.model}`);
+  const taking = rt.ctx.accounts.reserve(
+    rt.ctx.accounts.view(live.token, live.user),
+    held.units,
+    `${held.seconds} s of ${ask.model}`,
+  );
+  const hold = taking instanceof Promise ? await taking : taking;
   if (hold instanceof AppError) throw hold;
   rt.ctx.ledger.hold({ requestId: jobId, tokenId: who.token.id, userId: who.user.id }, hold);
   call.model = ask.model;
@@ -78,7 +82,7 @@ export async function submitVideo(
   const snap = rt.ctx.snapshot.current;
   const groups = tokenGroups(who.token);
   const id = newVideoId();
-  const { price, held, hold } = holdVideo(rt, call, who, ask, groups, id);
+  const { price, held, hold } = await holdVideo(rt, call, who, ask, groups, id);
   let last: { status: number; cause: string } | null = null;
   let refused: AppError | null = null;
   let tried = 0;
@@ -128,7 +132,6 @@ export async function submitVideo(
         price: JSON.stringify({ ...price, held }),
         multiplierMicros,
         holdUnits: held.units,
-        hold: JSON.stringify(hold),
         ip: call.ip,
         attempts: JSON.stringify(call.attempts),
         nextPollAt: nextPollAt(now, 0),
@@ -136,7 +139,11 @@ export async function submitVideo(
         updatedAt: now,
       };
       await rt.ctx.ledger.flushed(); // the hold is on disk before the job that owns it
-      await rt.ctx.store.videos.insert(row);
+      await rt.ctx.tx(async () => {
+        // on PostgreSQL the hold leaves this instance's lease for the job's row, in the same transaction
+        const kept = await rt.ctx.accounts.keep(rt.ctx.accounts.view(who.token, who.user), hold);
+        await rt.ctx.store.videos.insert({ ...row, hold: JSON.stringify(kept) });
+      });
       return (await rt.ctx.store.videos.byId(id))!;
     }
     // the channel's fault, not the request's (out of credit, a bad or unauthorized key, a missing

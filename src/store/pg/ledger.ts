@@ -47,7 +47,11 @@ const hourlyUpsert = texts((rows) => hourlyUpsertSql(pg, rows, (a, b) => `apiyi_
 /** A charge against the instance's leases: how much of a settlement came out of each (0 when that
  * account is unlimited and holds nothing), and the budget period each lease belonged to (0: none). */
 export type LeaseSpend = { token: number; user: number; tokenPeriod?: number; userPeriod?: number };
-type Event = LedgerEvent | { kind: "lease"; op: LeaseOp };
+/** What goes back to an account's balance from a kept hold (a video job's), if the account is still in
+ * the hold's budget period (kept-holds.ts). */
+type Refund = { kind: "refund"; account: LeaseKind; id: number; amount: number; period: number };
+export type PgEvent = LedgerEvent | { kind: "lease"; op: LeaseOp } | Refund;
+type Event = PgEvent;
 
 export class PgLedger {
   private queue: Event[] = [];
@@ -93,24 +97,46 @@ export class PgLedger {
    * move only with the leases (taken, charged, given back), so the settlement's refunds are not written
    * (they went back into the lease in memory) and no balance delta is (a budget period's roll is
    * written apart: store/pg/budget-rolls.ts). */
-  settle(who: Who, s: Settlement, spent: LeaseSpend, row: NewLog | null) {
-    this.enqueue({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
-    if (spent.token > 0) this.lease("token", who.tokenId, spent.tokenPeriod ?? 0, spent.token, 0);
-    if (spent.user > 0) this.lease("user", who.userId, spent.userPeriod ?? 0, spent.user, 0);
+  settle(who: Who, s: Settlement, spent: LeaseSpend, row: NewLog | null, into?: Event[]) {
+    const add = into ? (e: Event) => into.push(e) : (e: Event) => this.enqueue(e);
+    add({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
+    if (spent.token > 0) add(leaseOp("token", who.tokenId, spent.tokenPeriod ?? 0, spent.token, 0));
+    if (spent.user > 0) add(leaseOp("user", who.userId, spent.userPeriod ?? 0, spent.user, 0));
+  }
+
+  /** A kept hold settled (a video job's: kept-holds.ts): its charge and counters, and what it did not
+   * use back to each balance it came from (`refunds`, with the hold's periods). */
+  settleKept(
+    who: Who,
+    s: Settlement,
+    refunds: { token: number; user: number; tokenPeriod: number; userPeriod: number },
+    row: NewLog | null,
+    into?: Event[],
+  ) {
+    const add = into ? (e: Event) => into.push(e) : (e: Event) => this.enqueue(e);
+    add({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
+    if (refunds.token > 0)
+      add({ kind: "refund", account: "token", id: who.tokenId, amount: refunds.token, period: refunds.tokenPeriod });
+    if (refunds.user > 0)
+      add({ kind: "refund", account: "user", id: who.userId, amount: refunds.user, period: refunds.userPeriod });
   }
 
   /** What a lease gives back to its account's balance (services/leases.ts). */
   giveBack(kind: LeaseKind, id: number, amount: number, period = 0) {
-    if (amount > 0) this.lease(kind, id, period, 0, amount);
-  }
-
-  private lease(kind: LeaseKind, id: number, period: number, spent: number, returned: number) {
-    this.enqueue({ kind: "lease", op: { kind, id, period, spent, returned } });
+    if (amount > 0) this.enqueue(leaseOp(kind, id, period, 0, amount));
   }
 
   /** A call record that moves no money (a refusal). */
-  push(row: NewLog) {
-    this.enqueue({ kind: "log", row });
+  push(row: NewLog, into?: Event[]) {
+    if (into) into.push({ kind: "log", row });
+    else this.enqueue({ kind: "log", row });
+  }
+
+  /** Writes `events` in the caller's open transaction `tx` (a step that must commit with them: a video
+   * job's end), as a batch of its own. */
+  async writeInto(tx: SQL, events: Event[]): Promise<void> {
+    if (events.length === 0) return;
+    this.shortfall += await this.write(tx, ++this.seq, events);
   }
 
   /** Writes everything queued now; false when the database refused (it stays queued). */
@@ -167,15 +193,18 @@ export class PgLedger {
   private async write(tx: SQL, seq: number, slice: Event[]): Promise<number> {
     if (!(await claimBatch(tx, this.instance, seq))) return 0; // committed before; its answer was lost
     const ops: LeaseOp[] = [];
+    const refunds: Refund[] = [];
     const events: LedgerEvent[] = [];
     for (const e of slice)
       if (e.kind === "lease") ops.push(e.op);
+      else if (e.kind === "refund") refunds.push(e);
       else events.push(e);
     const w = summarize(events);
     const leaseOps = mergeLeaseOps(ops).sort(byAccount);
     const idsOf = (kind: LeaseKind, sums: Map<number, unknown>) => [
       ...sums.keys(),
       ...leaseOps.filter((o) => o.kind === kind).map((o) => o.id),
+      ...refunds.filter((r) => r.account === kind).map((r) => r.id),
     ];
     await lockAccounts(tx, idsOf("token", w.tokens), idsOf("user", w.users));
     // a charge whose lease was reclaimed meanwhile and whose balance is short is not counted as used
@@ -184,6 +213,14 @@ export class PgLedger {
       shortfall += short;
       const sums = (kind === "token" ? w.tokens : w.users).get(id);
       if (sums) sums.used -= short;
+    }
+    for (const r of refunds) {
+      const [table, column] = r.account === "token" ? ["tokens", "remain_quota"] : ["users", "quota"];
+      await tx.unsafe(`UPDATE ${table} SET ${column} = ${column} + $1 WHERE id = $2 AND period_start = $3`, [
+        r.amount,
+        r.id,
+        r.period,
+      ]);
     }
     for (let at = 0; at < w.rows.length; at += ROWS_PER_INSERT) {
       const rows = w.rows.slice(at, at + ROWS_PER_INSERT);
@@ -214,6 +251,11 @@ export class PgLedger {
     this.timer = null;
   }
 }
+
+const leaseOp = (kind: LeaseKind, id: number, period: number, spent: number, returned: number): Event => ({
+  kind: "lease",
+  op: { kind, id, period, spent, returned },
+});
 
 // rows are locked in one order by every instance, so two instances' slices cannot deadlock on them
 const byId = (a: [number, unknown], b: [number, unknown]) => a[0] - b[0];

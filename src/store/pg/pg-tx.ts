@@ -3,6 +3,7 @@
 // transaction on a connection of its own; a transaction begun inside another joins it. Other tasks go on
 // meanwhile on other connections (PostgreSQL isolates them), unlike SQLite's gate (store/sqlite-tx.ts).
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { SQL } from "bun";
 import { sql } from "drizzle-orm";
 import type { PgDb } from "../../db/pg/client";
 import { LOCK, LOCK_SPACE } from "../../db/pg/locks";
@@ -22,6 +23,12 @@ export class PgTx {
   db(): PgQuery {
     const t = this.inside.getStore();
     return t?.open ? t.tx : this.root;
+  }
+
+  /** Bun's client of the current task's open transaction (for statements drizzle does not build), or null. */
+  raw(): SQL | null {
+    const t = this.inside.getStore();
+    return t?.open ? ((t.tx as unknown as { session: { client: SQL } }).session.client ?? null) : null;
   }
 
   /** One transaction that first takes the services' advisory lock: the services' transactions run one at

@@ -46,9 +46,10 @@ test("a channel whose polls hang holds up its own slots only: another channel's 
   );
   const db = videoDb(app.server.dataDir);
   try {
-    const finalFast = () => db.jobs().filter((j) => fast.includes(j.id) && j.state === "completed").length;
-    for (let round = 0; finalFast() < fast.length; round++) {
-      if (round > 100) throw new Error(`${finalFast()} of ${fast.length} jobs of the fast channel completed`);
+    const finalFast = async () =>
+      (await db.jobs()).filter((j) => fast.includes(j.id) && j.state === "completed").length;
+    for (let round = 0; (await finalFast()) < fast.length; round++) {
+      if (round > 100) throw new Error(`${await finalFast()} of ${fast.length} jobs of the fast channel completed`);
       await gw.advanceClock(31);
       await Bun.sleep(50);
     }
@@ -57,7 +58,7 @@ test("a channel whose polls hang holds up its own slots only: another channel's 
     expect(upstreamOf("slow").every((j) => j.polls === 0)).toBe(true);
     expect(upstreamOf("fast").every((j) => j.status === "completed")).toBe(true);
   } finally {
-    db.close();
+    await db.close();
   }
 }, 60_000);
 
@@ -80,12 +81,12 @@ test("a job cancelled while a poll of it is in flight stays cancelled: one log r
   expect(up.polls).toBe(1); // never polled again
   const db = videoDb(app.server.dataDir);
   try {
-    expect(db.jobs().find((j) => j.id === id)?.state).toBe("cancelled");
+    expect((await db.jobs()).find((j) => j.id === id)?.state).toBe("cancelled");
     const user = expectReply(await gw.admin.get(`/api/user/${acct.id}`), 200);
-    const rows = db.logs().filter((l) => l.video === id);
+    const rows = (await db.logs()).filter((l) => l.video === id);
     expect(rows.map((r) => r.quota)).toEqual([0]);
     expect({ quota: user.quota, used: user.used_quota }).toEqual({ quota: acct.balance, used: 0 });
   } finally {
-    db.close();
+    await db.close();
   }
 }, 30_000);

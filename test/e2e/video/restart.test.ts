@@ -62,38 +62,38 @@ afterAll(async () => {
 async function runUntil(ended: number) {
   const db = videoDb(dataDir);
   try {
-    const target = Math.min(JOBS, JOBS - db.live() + ended);
-    for (let round = 0; JOBS - db.live() < target; round++) {
-      if (round > 500) throw new Error(`${db.live()} jobs live, fewer than ${target} ended`);
+    const target = Math.min(JOBS, JOBS - (await db.live()) + ended);
+    for (let round = 0; JOBS - (await db.live()) < target; round++) {
+      if (round > 500) throw new Error(`${await db.live()} jobs live, fewer than ${target} ended`);
       clockMs = await gw.advanceClock(4);
       await Bun.sleep(40);
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
 /** The data dir of a stopped server: held + charged + balance = initial, one log row per ended job, a
  * hold for each live job and for nothing else. */
-function expectConsistent() {
+async function expectConsistent() {
   const db = videoDb(dataDir);
   try {
-    const jobs = db.jobs();
+    const jobs = await db.jobs();
     const live = new Set(jobs.filter((j) => LIVE.includes(j.state)).map((j) => j.id));
-    const logs = db.logs();
+    const logs = await db.logs();
     const ended = jobs.filter((j) => !live.has(j.id)).map((j) => j.id);
     const logged = logs.map((l) => l.video);
     expect(logged.sort()).toEqual(ended.sort());
-    const holds = db.holds();
+    const holds = await db.holds();
     expect(holds.map((h) => h.request_id).sort()).toEqual([...live].sort());
-    const { user, token } = db.account(acct.id, acct.tokenId);
+    const { user, token } = await db.account(acct.id, acct.tokenId);
     const charged = logs.reduce((s, l) => s + l.quota, 0);
     const held = holds.reduce((s, h) => s + h.user_amount, 0);
     expect({ user: user.quota + held + charged, used: user.used_quota }).toEqual({ user: acct.balance, used: charged });
     expect(token.remain_quota + holds.reduce((s, h) => s + h.token_amount, 0) + charged).toBe(acct.quota);
-    return { live: live.size, held, balance: user.quota, firstDueMs: db.firstDue() };
+    return { live: live.size, held, balance: user.quota, firstDueMs: await db.firstDue() };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -109,10 +109,10 @@ async function restart(before: { live: number; held: number; balance: number; fi
   expect(user.quota).toBe(before.balance);
   const db = videoDb(dataDir);
   try {
-    expect(db.holds().length).toBe(before.live);
-    expect(db.live()).toBe(before.live);
+    expect((await db.holds()).length).toBe(before.live);
+    expect(await db.live()).toBe(before.live);
   } finally {
-    db.close();
+    await db.close();
   }
   clockMs = await gw.advanceClock(Math.ceil((clockMs - atMs) / 1000));
 }
@@ -121,7 +121,7 @@ test("SIGTERM in the middle: the live jobs keep their holds and are polled on af
   await runUntil(JOBS / 4);
   expect(await server!.stop("SIGTERM")).toBe(0);
   server = undefined;
-  const state = expectConsistent();
+  const state = await expectConsistent();
   expect(state.live).toBeGreaterThan(0);
   expect(state.held).toBeGreaterThan(0);
   await restart(state);
@@ -135,7 +135,7 @@ test("kill -9 while polls are in flight: nothing lost, nothing billed twice", as
     await Bun.sleep(15 + 10 * round);
     await crash(server!);
     server = undefined;
-    const state = expectConsistent();
+    const state = await expectConsistent();
     if (state.live === 0) break;
     await restart(state);
   }
@@ -145,12 +145,12 @@ test("kill -9 while polls are in flight: nothing lost, nothing billed twice", as
     await untilNoneLive(gw, db, { step: 10 });
     expect(mock.jobs.filter((j) => j.status === "queued" || j.status === "in_progress")).toEqual([]);
     // completed: the seconds held (channel b reports none: the hold); failed (channel c): nothing
-    const channels = new Map(db.jobs().map((j) => [j.id, j.state]));
+    const channels = new Map((await db.jobs()).map((j) => [j.id, j.state]));
     expect([...channels.values()].filter((s) => s === "failed").length).toBe(JOBS / 3);
     await expectBilledOnce(gw, db, acct, ids, (id, job) =>
       job.state === "completed" ? seconds.get(id)! * UNITS_PER_SECOND : 0,
     );
   } finally {
-    db.close();
+    await db.close();
   }
 }, 90_000);

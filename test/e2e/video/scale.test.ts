@@ -55,7 +55,7 @@ test(`${JOBS} jobs across 3 channels: all final, within the limits, each billed 
   const db = videoDb(app.server.dataDir);
   try {
     await untilNoneLive(gw, db);
-    const jobs = db.jobs();
+    const jobs = await db.jobs();
     const channelOf = new Map(jobs.map((j) => [j.id, j.channel_id]));
     const failing = channelOf.get(ids[2])!; // every third job went to the failing channel c
     const states: Record<string, number> = {};
@@ -78,6 +78,6 @@ test(`${JOBS} jobs across 3 channels: all final, within the limits, each billed 
     const want = asks.reduce((s, a, i) => s + (i % 3 === 2 ? 0 : a.seconds * UNITS_PER_SECOND), 0);
     expect(total).toBe(want);
   } finally {
-    db.close();
+    await db.close();
   }
 }, 120_000);
