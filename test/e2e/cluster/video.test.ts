@@ -5,7 +5,6 @@
 // token's balance + the holds of live jobs + Σ logged costs = what they were given, at every step.
 import { expect, test } from "bun:test";
 import { crash } from "../../support/crash";
-import { expectReply } from "../../support/expect";
 import { gatewayAdmin, type Gateway } from "../../support/gateway";
 import { startMockVideo } from "../../support/mock-video";
 import { knownOnAll, useCluster } from "../../support/cluster";
