@@ -1,7 +1,7 @@
 // PostgreSQL cluster figures (issue 17), on a fresh database of the given server: how long a
 // configuration change takes to reach another instance (commit → NOTIFY heard, and the poll's worst
 // case), how long an instance's lease take and a charge batch take, how long a dead leader's work
-// waits for a new one, and what the ledger costs per call on PostgreSQL (this process and the server's
+// waits for a new one, what a rate-limit admission costs, and what the ledger costs per call on PostgreSQL (this process and the server's
 // processes, CPU from /proc) against the SQLite ledger on a file.
 // Usage: bun bench/pg-cluster.ts [--url postgres://postgres@127.0.0.1:5432/test] [--changes 500]
 import { SQL } from "bun";
@@ -15,6 +15,9 @@ import { bumpConfigVersion, readConfigVersion, watchConfig } from "../src/store/
 import { ClusterLeader } from "../src/store/pg/leader";
 import { leaseStore } from "../src/store/pg/leases";
 import { cpuTicks, flag, postgresTicks, TMP } from "./lib";
+import { RateState, type Scope } from "../src/core/rate-limit";
+import { rateStore } from "../src/store/pg/rates";
+import { PgRates } from "../src/services/pg-rates";
 
 const base = flag("--url") ?? process.env.APIYI_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const CHANGES = Number(flag("--changes") ?? 500);
@@ -76,6 +79,40 @@ try {
   }
   console.log(
     `lease take (one round trip): p50 ${ms(pct(takes, 0.5))}, p99 ${ms(pct(takes, 0.99))}; a charge batch: p50 ${ms(pct(applies, 0.5))}, p99 ${ms(pct(applies, 0.99))}`,
+  );
+
+  // 2b. rate limits counted in PostgreSQL: one admission (a round trip) per limited call; one scope's
+  // admissions run one at a time (its advisory lock), distinct scopes side by side
+  const rates = new PgRates(rateStore(writer, "bench", LEASE.ttlMs), () => {});
+  const limits = { rpm: 1e12, tpm: 1e12, rpd: null, parallel: 1e9 };
+  const scopeOf = (i: number): Scope[] => [{ name: "token", key: `t${i}`, state: new RateState(), limits }];
+  const admitOnce = async (scopes: Scope[]) => {
+    const taken = await rates.take(scopes, Date.now(), 100);
+    if ("limit" in taken.result) throw new Error("refused");
+    rates.release(taken.result, Date.now(), 80);
+  };
+  const admits: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const s = performance.now();
+    await admitOnce(scopeOf(0));
+    admits.push(performance.now() - s);
+  }
+  const burst = async (scopes: (i: number) => Scope[]) => {
+    const n = 2000;
+    let next = 0;
+    const s = performance.now();
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        for (let i = next++; i < n; i = next++) await admitOnce(scopes(i));
+      }),
+    );
+    return Math.round(n / ((performance.now() - s) / 1000));
+  };
+  const oneScope = await burst(() => scopeOf(0));
+  const manyScopes = await burst((i) => scopeOf(1 + (i % 50)));
+  await rates.stop();
+  console.log(
+    `rate admission (rpm + tpm + calls at once, one round trip): p50 ${ms(pct(admits, 0.5))}, p99 ${ms(pct(admits, 0.99))}; 50 callers at once: ${oneScope}/s on one key, ${manyScopes}/s over 50 keys (one process, pool of ${writer.options?.max ?? "?"})`,
   );
 
   // 3. leader failover: the leader's session ends; how long until another leads (retry every 2 s)

@@ -14,7 +14,7 @@ import { pgStores } from "../store/pg/stores";
 import { loadSecret } from "../store/secret";
 import { scaledLease } from "../core/lease-policy";
 import { ClusterMember } from "./cluster";
-import { commonParts, type Ctx, DEFAULT_GROUP_DESCRIPTION } from "./context";
+import { commonParts, type Ctx, ensureDefaultGroup } from "./context";
 import { leaseAccounts } from "./lease-accounts";
 import { keepHeld } from "../store/pg/kept-holds";
 import { parseSettings } from "./settings";
@@ -37,7 +37,7 @@ export async function openPgContext(config: Config, url: string): Promise<PgCtx>
   const sql = db.$client;
   const tx = new PgTx(db);
   const store = pgStores(tx);
-  await store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
+  await ensureDefaultGroup(store);
   let snapshot: SnapshotHolder | null = null;
   const cluster = new ClusterMember(sql, {
     onConfigChange: () => void snapshot?.reloadIfChanged(),

@@ -56,6 +56,14 @@ export type Ctx = {
 /** Whether this process runs the once-per-cluster work (on SQLite it is the only one). */
 export const leads = (ctx: Pick<Ctx, "cluster">) => !ctx.cluster || ctx.cluster.leader.leading;
 
+/** The default group, made where missing. The first seed's description said "every model", untrue once a
+ * channel serves fewer: it is replaced where no one edited it. */
+export async function ensureDefaultGroup(store: Pick<Stores, "groups">) {
+  await store.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
+  if ((await store.groups.get("default"))?.description === "Default group: every model, multiplier 1")
+    await store.groups.update("default", { description: DEFAULT_GROUP_DESCRIPTION });
+}
+
 /** The parts that do not depend on the database. */
 export function commonParts(config: Config, snapshot: SnapshotHolder) {
   // the real clock, except in a test that set APIYI_TEST_CLOCK_MS (honoured only when NODE_ENV=test)
@@ -84,14 +92,11 @@ async function openSqliteContext(config: Config): Promise<Ctx> {
   closeSync(openSync(dbPath, "a", 0o600));
   const db: Db = openDatabase(dbPath);
   const sync = sqliteStores(db);
-  sync.groups.ensure({ name: "default", description: DEFAULT_GROUP_DESCRIPTION });
-  // the first seed said "every model", untrue once a channel serves fewer: replace it where unedited
-  if (sync.groups.get("default")?.description === "Default group: every model, multiplier 1")
-    sync.groups.update("default", { description: DEFAULT_GROUP_DESCRIPTION });
   // the ledger's queue is written before a transaction begins, so a balance read inside is the true one
   const gate = new SqliteTx(db.$client, () => ledger.flushAll());
   const ledger = new Ledger(db, undefined, gate);
   const store = asyncStores(sync, gate);
+  await ensureDefaultGroup(store);
   const snapshot = await SnapshotHolder.load({
     tokens: sync.tokens.all,
     users: sync.users.all,

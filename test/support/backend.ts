@@ -102,3 +102,13 @@ export function serverRows(dataDir: string) {
   };
 }
 export type ServerRows = ReturnType<typeof serverRows>;
+
+/** One read of the server's database (serverRows, opened and closed around it). */
+export async function readRows<T>(dataDir: string, text: string, ...args: (string | number)[]): Promise<T[]> {
+  const rows = serverRows(dataDir);
+  try {
+    return await rows.all<T>(text, ...args);
+  } finally {
+    await rows.close();
+  }
+}

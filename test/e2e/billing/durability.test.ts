@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { LOG_TYPE } from "../../../src/core/status";
 import { crash } from "../../support/crash";
+import { ON_POSTGRES, sqliteOnly } from "../../support/backend";
 import { expectReply } from "../../support/expect";
 import { splitText, startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
 import {
@@ -317,7 +318,9 @@ describe("calls that delivered nothing cost nothing", () => {
   });
 });
 
-describe("a cost above the hold", () => {
+// a cost above the hold is charged beyond it from the whole balance on SQLite; on PostgreSQL from what the
+// instance's lease has free only (README, PostgreSQL: "One difference in billing"), the rest a shortfall
+describe.skipIf(ON_POSTGRES)("a cost above the hold", () => {
   // hold cap 10 output tokens; the upstream reports 10 prompt + 1,000 completion tokens: cost 1,005
   const COST = costOf(10, 1000);
 
@@ -371,7 +374,9 @@ describe("a cost above the hold", () => {
 /** The database of a data dir, opened read-only. */
 const openDb = (dataDir: string) => new Database(join(dataDir, "apiyi.db"), { readonly: true });
 
-test("a hold is in the database, with its deduction, while its call is in flight, and gone after", async () => {
+// SQLite's own machinery: a hold is a row, released at the next start (PostgreSQL's holds live in the
+// instances' quota leases: test/e2e/cluster/crash.test.ts)
+sqliteOnly("a hold is in the database, with its deduction, while its call is in flight, and gone after", async () => {
   const { model, key: upKey } = await newModel(app.url, adminAuth, mock.urlFor("ok,intervalMs=100,chunks=25"));
   const acct = await newAccount(app.url, adminAuth, 100_000, [50_000]);
   const db = openDb(app.server.dataDir);
@@ -411,128 +416,133 @@ const payloadsDone = (text: string) => events(text).at(-1) === "[DONE]";
 
 // ---- kill -9 under load ----
 
-test("kill -9 under load, twice: the restart releases the holds, and balance + Σ logged costs = initial", async () => {
-  const crashMock = startMockUpstream();
-  const dataDir = scratch();
-  let server: Server | undefined = await startServer({ dataDir });
-  try {
-    const admin = await login(server.url, "admin", ADMIN_PASSWORD);
-    const models = {
-      slowStream: (
-        await newModel(server.url, admin, crashMock.urlFor("ok,intervalMs=200,chunks=25"), { hold_cap_tokens: 200 })
-      ).model,
-      slowJson: (await newModel(server.url, admin, crashMock.urlFor("slow_first_byte=5000"), { hold_cap_tokens: 200 }))
-        .model,
-      fast: (await newModel(server.url, admin, crashMock.urlFor("ok"), { hold_cap_tokens: 200 })).model,
-    };
-    // the first token runs short during a wave (some calls get 429), the others do not
-    const acct = await newAccount(server.url, admin, 100_000, [12_000, 20_000, 25_000, 30_000]);
-    const holdsReleased: number[] = [];
+sqliteOnly(
+  "kill -9 under load, twice: the restart releases the holds, and balance + Σ logged costs = initial",
+  async () => {
+    const crashMock = startMockUpstream();
+    const dataDir = scratch();
+    let server: Server | undefined = await startServer({ dataDir });
+    try {
+      const admin = await login(server.url, "admin", ADMIN_PASSWORD);
+      const models = {
+        slowStream: (
+          await newModel(server.url, admin, crashMock.urlFor("ok,intervalMs=200,chunks=25"), { hold_cap_tokens: 200 })
+        ).model,
+        slowJson: (
+          await newModel(server.url, admin, crashMock.urlFor("slow_first_byte=5000"), { hold_cap_tokens: 200 })
+        ).model,
+        fast: (await newModel(server.url, admin, crashMock.urlFor("ok"), { hold_cap_tokens: 200 })).model,
+      };
+      // the first token runs short during a wave (some calls get 429), the others do not
+      const acct = await newAccount(server.url, admin, 100_000, [12_000, 20_000, 25_000, 30_000]);
+      const holdsReleased: number[] = [];
 
-    for (let round = 0; round < 2; round++) {
-      const url = server.url;
-      const dbBefore = openDb(dataDir);
-      const settledBefore = (
-        dbBefore
-          .query("SELECT count(*) AS n FROM logs WHERE user_id = ? AND type IN (2, 5) AND quota > 0")
-          .get(acct.id) as any
-      ).n as number;
-      const calls: Promise<unknown>[] = [];
-      for (let i = 0; i < 300; i++) {
-        const model = [models.slowStream, models.slowJson, models.fast][i % 3];
-        const stream = i % 3 === 0 || (i % 3 === 2 && i % 2 === 0);
-        const key = acct.tokens[i % acct.tokens.length].key;
-        calls.push(
-          chat(url, key, { model, stream, messages: [{ role: "user", content: `crash round ${round} call ${i}` }] })
-            .then((r) => r.text())
-            .catch(() => null),
-        );
-      }
-      // kill once many holds are durable and some calls have settled
-      const until = Date.now() + 15_000;
-      for (;;) {
-        const holds = (dbBefore.query("SELECT count(*) AS n FROM holds WHERE user_id = ?").get(acct.id) as any)
-          .n as number;
-        const settled = (
+      for (let round = 0; round < 2; round++) {
+        const url = server.url;
+        const dbBefore = openDb(dataDir);
+        const settledBefore = (
           dbBefore
             .query("SELECT count(*) AS n FROM logs WHERE user_id = ? AND type IN (2, 5) AND quota > 0")
             .get(acct.id) as any
         ).n as number;
-        if (holds >= 40 && settled - settledBefore >= 20) break;
-        if (Date.now() > until)
-          throw new Error(
-            `round ${round}: only ${holds} holds and ${settled - settledBefore} settled calls in the database`,
+        const calls: Promise<unknown>[] = [];
+        for (let i = 0; i < 300; i++) {
+          const model = [models.slowStream, models.slowJson, models.fast][i % 3];
+          const stream = i % 3 === 0 || (i % 3 === 2 && i % 2 === 0);
+          const key = acct.tokens[i % acct.tokens.length].key;
+          calls.push(
+            chat(url, key, { model, stream, messages: [{ role: "user", content: `crash round ${round} call ${i}` }] })
+              .then((r) => r.text())
+              .catch(() => null),
           );
-        await Bun.sleep(25);
-      }
-      dbBefore.close();
-      await crash(server);
-      server = undefined;
-      await Promise.all(calls);
-
-      // the database after the crash: what is held plus what was charged is what there was
-      const db = openDb(dataDir);
-      let held: number;
-      try {
-        held = (db.query("SELECT count(*) AS n FROM holds").get() as any).n;
-        expect(held).toBeGreaterThan(0);
-        const user = db.query("SELECT quota, used_quota FROM users WHERE id = ?").get(acct.id) as any;
-        const userHeld = (
-          db.query("SELECT coalesce(sum(user_amount), 0) AS s FROM holds WHERE user_id = ?").get(acct.id) as any
-        ).s;
-        const charged = (
-          db
-            .query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE user_id = ? AND type IN (2, 5)")
-            .get(acct.id) as any
-        ).s;
-        expect(user.quota + userHeld + charged).toBe(acct.balance);
-        expect(user.used_quota).toBe(charged);
-        for (const t of acct.tokens) {
-          const row = db.query("SELECT remain_quota, used_quota FROM tokens WHERE id = ?").get(t.id) as any;
-          const tokenHeld = (
-            db.query("SELECT coalesce(sum(token_amount), 0) AS s FROM holds WHERE token_id = ?").get(t.id) as any
-          ).s;
-          const tokenCharged = (
-            db
-              .query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE token_id = ? AND type IN (2, 5)")
-              .get(t.id) as any
-          ).s;
-          expect({ token: t.id, total: row.remain_quota + tokenHeld + tokenCharged, used: row.used_quota }).toEqual({
-            token: t.id,
-            total: t.quota,
-            used: tokenCharged,
-          });
         }
-      } finally {
-        db.close();
-      }
-      holdsReleased.push(held);
+        // kill once many holds are durable and some calls have settled
+        const until = Date.now() + 15_000;
+        for (;;) {
+          const holds = (dbBefore.query("SELECT count(*) AS n FROM holds WHERE user_id = ?").get(acct.id) as any)
+            .n as number;
+          const settled = (
+            dbBefore
+              .query("SELECT count(*) AS n FROM logs WHERE user_id = ? AND type IN (2, 5) AND quota > 0")
+              .get(acct.id) as any
+          ).n as number;
+          if (holds >= 40 && settled - settledBefore >= 20) break;
+          if (Date.now() > until)
+            throw new Error(
+              `round ${round}: only ${holds} holds and ${settled - settledBefore} settled calls in the database`,
+            );
+          await Bun.sleep(25);
+        }
+        dbBefore.close();
+        await crash(server);
+        server = undefined;
+        await Promise.all(calls);
 
-      // the restart gives the holds back before serving
-      server = await startServer({ dataDir });
-      const said = /released (\d+) hold/.exec(server.output());
-      if (said) expect(Number(said[1])).toBe(held);
-      const after = openDb(dataDir);
-      try {
-        expect((after.query("SELECT count(*) AS n FROM holds").get() as any).n).toBe(0);
-      } finally {
-        after.close();
+        // the database after the crash: what is held plus what was charged is what there was
+        const db = openDb(dataDir);
+        let held: number;
+        try {
+          held = (db.query("SELECT count(*) AS n FROM holds").get() as any).n;
+          expect(held).toBeGreaterThan(0);
+          const user = db.query("SELECT quota, used_quota FROM users WHERE id = ?").get(acct.id) as any;
+          const userHeld = (
+            db.query("SELECT coalesce(sum(user_amount), 0) AS s FROM holds WHERE user_id = ?").get(acct.id) as any
+          ).s;
+          const charged = (
+            db
+              .query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE user_id = ? AND type IN (2, 5)")
+              .get(acct.id) as any
+          ).s;
+          expect(user.quota + userHeld + charged).toBe(acct.balance);
+          expect(user.used_quota).toBe(charged);
+          for (const t of acct.tokens) {
+            const row = db.query("SELECT remain_quota, used_quota FROM tokens WHERE id = ?").get(t.id) as any;
+            const tokenHeld = (
+              db.query("SELECT coalesce(sum(token_amount), 0) AS s FROM holds WHERE token_id = ?").get(t.id) as any
+            ).s;
+            const tokenCharged = (
+              db
+                .query("SELECT coalesce(sum(quota), 0) AS s FROM logs WHERE token_id = ? AND type IN (2, 5)")
+                .get(t.id) as any
+            ).s;
+            expect({ token: t.id, total: row.remain_quota + tokenHeld + tokenCharged, used: row.used_quota }).toEqual({
+              token: t.id,
+              total: t.quota,
+              used: tokenCharged,
+            });
+          }
+        } finally {
+          db.close();
+        }
+        holdsReleased.push(held);
+
+        // the restart gives the holds back before serving
+        server = await startServer({ dataDir });
+        const said = /released (\d+) hold/.exec(server.output());
+        if (said) expect(Number(said[1])).toBe(held);
+        const after = openDb(dataDir);
+        try {
+          expect((after.query("SELECT count(*) AS n FROM holds").get() as any).n).toBe(0);
+        } finally {
+          after.close();
+        }
+        const admin = await login(server.url, "admin", ADMIN_PASSWORD);
+        acct.auth = await login(server.url, acct.username, "user-password-1");
+        const { costs, rows } = await expectReconciled(server.url, admin, acct);
+        expect(costs).toBeGreaterThan(0);
+        expect(rows.some((r) => r.type === LOG_TYPE.error || r.type === LOG_TYPE.consume)).toBe(true);
       }
-      const admin = await login(server.url, "admin", ADMIN_PASSWORD);
-      acct.auth = await login(server.url, acct.username, "user-password-1");
-      const { costs, rows } = await expectReconciled(server.url, admin, acct);
-      expect(costs).toBeGreaterThan(0);
-      expect(rows.some((r) => r.type === LOG_TYPE.error || r.type === LOG_TYPE.consume)).toBe(true);
+      expect(holdsReleased.every((n) => n > 0)).toBe(true);
+      // the restarted server still serves, and its balances are the released ones
+      const ok = await chat(server.url, acct.tokens[3].key, { model: models.fast });
+      expect(ok.status).toBe(200);
+      await ok.text();
+      await expectReconciled(server.url, await login(server.url, "admin", ADMIN_PASSWORD), acct);
+    } finally {
+      if (server) await server.stop();
+      crashMock.stop();
+      removeDir(dataDir);
     }
-    expect(holdsReleased.every((n) => n > 0)).toBe(true);
-    // the restarted server still serves, and its balances are the released ones
-    const ok = await chat(server.url, acct.tokens[3].key, { model: models.fast });
-    expect(ok.status).toBe(200);
-    await ok.text();
-    await expectReconciled(server.url, await login(server.url, "admin", ADMIN_PASSWORD), acct);
-  } finally {
-    if (server) await server.stop();
-    crashMock.stop();
-    removeDir(dataDir);
-  }
-}, 90_000);
+  },
+  90_000,
+);

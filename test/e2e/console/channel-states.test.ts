@@ -4,11 +4,10 @@
 // last failure with its cause, per-key states, the scheduled test's last run, the latency median over
 // the last hour (live in the server; saved every minute for the CLI), and the upstream balance with
 // the console's Refresh. One server on a test clock, channels put in each state through real calls.
-import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { CHANNEL_STATUS, KEY_STATUS } from "../../../src/core/status";
 import { consoleSession } from "../../support/console";
+import { readRows } from "../../support/backend";
 import { expectReply } from "../../support/expect";
 import { gatewayAdmin, type Gateway } from "../../support/gateway";
 import { startMockUpstream } from "../../support/mock-upstream";
@@ -134,19 +133,18 @@ describe("/admin/logs", () => {
 });
 
 /** The breaker as the server saved it for other processes (it does so at most once a second). */
-function savedBreaker(id: number): string | undefined {
-  const db = new Database(join(app.server.dataDir, "apiyi.db"), { readonly: true });
-  try {
-    const row = db.query("SELECT health FROM channels WHERE id = ?").get(id) as { health: string };
-    return JSON.parse(row.health).breaker;
-  } finally {
-    db.close();
-  }
+async function savedBreaker(id: number): Promise<string | undefined> {
+  const [row] = await readRows<{ health: string }>(app.server.dataDir, "SELECT health FROM channels WHERE id = ?", id);
+  return JSON.parse(row.health).breaker;
 }
 
 describe("apiyi channel list", () => {
   test("the same states, as the server last saved them (latency every minute)", async () => {
-    await waitFor(() => (savedBreaker(ids.broken) === "open" ? true : undefined), "the saved breaker", 5000);
+    await waitFor(
+      async () => ((await savedBreaker(ids.broken)) === "open" ? true : undefined),
+      "the saved breaker",
+      5000,
+    );
     const r = await cli(["channel", "list", "--data-dir", app.server.dataDir]);
     expect(r.code).toBe(0);
     const line = (name: string) => r.stdout.split("\n").find((l) => l.split("\t")[1] === name) ?? "";

@@ -2,9 +2,8 @@
 // with 503, an in-flight call finishes, then the process exits 0;
 // a call that outlives --shutdown-timeout is cut and the process still exits 0; a stream open at
 // that point ends with an error event in its client's shape and is logged server_shutting_down.
-import { Database } from "bun:sqlite";
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { join } from "node:path";
+import { readRows } from "../../support/backend";
 import { expectReply } from "../../support/expect";
 import { startMockUpstream } from "../../support/mock-upstream";
 import {
@@ -147,18 +146,14 @@ describe("streams still open when --shutdown-timeout runs out", () => {
   }
 
   const lastEvent = (text: string) => text.trim().split(/\n\n/).at(-1)!;
-  const rowOf = (dataDir: string, requestId: string) => {
-    const db = new Database(join(dataDir, "apiyi.db"), { readonly: true });
-    try {
-      return db.query("SELECT status_code, error_code, type FROM logs WHERE request_id = ?").get(requestId) as {
-        status_code: number;
-        error_code: string;
-        type: number;
-      } | null;
-    } finally {
-      db.close();
-    }
-  };
+  const rowOf = async (dataDir: string, requestId: string) =>
+    (
+      await readRows<{ status_code: number; error_code: string; type: number }>(
+        dataDir,
+        "SELECT status_code, error_code, type FROM logs WHERE request_id = ?",
+        requestId,
+      )
+    )[0] ?? null;
 
   test("end with a server_shutting_down error event in the client's shape, logged with that code", async () => {
     const key = await slowStreams();
@@ -192,7 +187,7 @@ describe("streams still open when --shutdown-timeout runs out", () => {
 
     // the rows are in the database after the stop, with the server's code, not the client's
     for (const s of [chat, claude])
-      expect(rowOf(server!.dataDir, s.requestId)).toEqual({
+      expect(await rowOf(server!.dataDir, s.requestId)).toEqual({
         status_code: 200,
         error_code: "server_shutting_down",
         type: 5,
