@@ -14,6 +14,7 @@ import type { PgTx } from "./pg-tx";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RowsOnTheWay } from "../rows-on-the-way";
 import { rollAccount } from "./budget-rolls";
+import { refusals } from "../../core/refusals";
 import type { SQL } from "bun";
 
 export class PgCallLedger implements CallLedger {
@@ -65,7 +66,8 @@ export class PgCallLedger implements CallLedger {
         () => void this.rolling.delete(key),
         (e) => {
           this.rolling.delete(key);
-          throw e;
+          console.error("budget roll:", (e as Error).message);
+          throw refusals.databaseUnavailable(); // the call may retry; the roll is done by whoever comes next
         },
       );
       this.rolling.set(key, writing);

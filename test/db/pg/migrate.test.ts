@@ -71,12 +71,12 @@ describePg("PostgreSQL migrations", () => {
         .map((i) => i.name),
     );
     await onDatabase(db.url, async (sql) => {
-      // leases and ledger_batches are PostgreSQL's own (one SQLite process needs neither)
+      // leases, ledger_batches and the rate-limit counters are PostgreSQL's own (one SQLite process needs none)
       const tables =
-        await sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT IN ('leases', 'ledger_batches') ORDER BY table_name`;
+        await sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT IN ('leases', 'ledger_batches', 'rate_slots', 'rate_flight') ORDER BY table_name`;
       expect(tables.map((t: { name: string }) => t.name)).toEqual(liteTables);
       const columns =
-        await sql`SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT IN ('leases', 'ledger_batches')`;
+        await sql`SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT IN ('leases', 'ledger_batches', 'rate_slots', 'rate_flight')`;
       const family = (type: string) => (type === "text" ? "text" : "int"); // bigint, boolean
       expect(
         columns
@@ -87,7 +87,7 @@ describePg("PostgreSQL migrations", () => {
           .sort(),
       ).toEqual(liteColumns.sort());
       const indexes =
-        await sql`SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_pk' AND tablename NOT IN ('leases', 'ledger_batches')`;
+        await sql`SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_pk' AND tablename NOT IN ('leases', 'ledger_batches', 'rate_slots', 'rate_flight')`;
       expect(indexes.map((i: { name: string }) => i.name).sort()).toEqual(liteIndexes.sort());
     });
     lite.close();

@@ -225,27 +225,21 @@ describePg("quota leases across three instances", () => {
       Number((await sql`SELECT coalesce(sum(amount), 0) AS v FROM leases WHERE account_id = ${a.token}`)[0].v);
     expect({ balance: await balance(), leased: await leased() }).toEqual({ balance: 10 * PRICE, leased: 0 });
     // the call held in the old day ends: charged, counted as used, no money moved, nothing given back
-    const who = { requestId: "old-day", tokenId: a.token, userId: 0 };
-    one.book.settle("token", a.token, PRICE, PRICE, p1);
-    one.ledger.settle(
-      who,
-      { charged: PRICE, shortfall: 0, tokenDelta: 0, userDelta: 0 },
-      { token: PRICE, user: 0, tokenPeriod: p1 },
-      null,
-    );
+    /** a call of `period` charged its whole hold */
+    const charge = (period: number) => {
+      one.book.settle("token", a.token, PRICE, PRICE, period);
+      const who = { requestId: `day-${period}`, tokenId: a.token, userId: 0 };
+      const s = { charged: PRICE, shortfall: 0, tokenDelta: 0, userDelta: 0 };
+      one.ledger.settle(who, s, { token: PRICE, user: 0, tokenPeriod: period }, null);
+    };
+    charge(p1);
     one.ledger.giveBack("token", a.token, one.book.freeOf("token", a.token), p1);
     expect(await one.ledger.flushAll()).toBe(true);
     expect({ balance: await balance(), leased: await leased() }).toEqual({ balance: 10 * PRICE, leased: 0 });
     // a caller that has not heard of the roll still gets the new day: the take tells its lease
     expect(await one.book.acquire("token", a.token, PRICE, p1)).toBe(true);
     expect(one.book.periodOf("token", a.token)).toBe(p2);
-    one.book.settle("token", a.token, PRICE, PRICE, p2);
-    one.ledger.settle(
-      who,
-      { charged: PRICE, shortfall: 0, tokenDelta: 0, userDelta: 0 },
-      { token: PRICE, user: 0, tokenPeriod: p2 },
-      null,
-    );
+    charge(p2);
     await one.book.tick({ giveBackAll: true });
     expect({ balance: await balance(), leased: await leased() }).toEqual({ balance: 9 * PRICE, leased: 0 });
     const [t] = await sql`SELECT used_quota, period_start FROM tokens WHERE id = ${a.token}`;
