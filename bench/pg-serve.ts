@@ -38,6 +38,27 @@ const SECRET = "bench-secret-0123456789abcdefghijklmnopqrstu";
 
 type Cell = { name: string; mode: Mode; rps: number; p99: number; errors: number; apiyiUs: number; pgUs: number };
 
+/** A key with a requests-per-minute limit that never binds: every call is admitted through the limits'
+ * counter (in memory on SQLite, in PostgreSQL on PostgreSQL). */
+async function limitedKey(cli: (args: string[]) => Promise<string>, servers: Apiyi[]): Promise<string> {
+  const out = await cli([
+    "token",
+    "create",
+    "--user",
+    "admin",
+    "--name",
+    "limited",
+    "--models",
+    "bench-model",
+    "--rpm-limit",
+    "1000000000",
+  ]);
+  const key = /sk-[A-Za-z0-9]+/.exec(out)?.[0] ?? "";
+  for (const s of servers)
+    await waitFor(`the limited key on ${s.port}`, async () => (await call(s.port, key)).status === 200, 10_000);
+  return key;
+}
+
 /** A PostgreSQL-backed apiyi set up as startApiyi sets up SQLite's: a channel to the mock, a price, a key. */
 async function startOnPostgres(mockPort: number, url: string, instances: number): Promise<Apiyi[]> {
   const env = { ...APIYI_ENV, APIYI_DATABASE_URL: url, APIYI_SECRET: SECRET };
@@ -62,8 +83,8 @@ const call = (port: number, key: string) =>
   });
 
 /** Loads every server at once (50 connections over them), RUN_S seconds after 2 s of warm-up. */
-async function cell(name: string, servers: Apiyi[], mode: Mode, onPg: boolean): Promise<Cell> {
-  const script = wrkScript(servers[0].key, mode);
+async function cell(name: string, servers: Apiyi[], mode: Mode, onPg: boolean, key = servers[0].key): Promise<Cell> {
+  const script = wrkScript(key, mode);
   const conns = Math.round(50 / servers.length);
   await Promise.all(servers.map((s) => wrk(s.port, script, conns, 2)));
   const pids = servers.map((s) => s.workPid ?? s.pid!);
@@ -96,12 +117,21 @@ await runMain("pg-serve", async () => {
   const cells: Cell[] = [];
   try {
     const mock = await startScript("direct", 0, "bench/mock.ts", []);
-    const sqlite = await startApiyi(mock.port, mkdtempSync(join(TMP, "sqlite-")));
+    const liteDir = mkdtempSync(join(TMP, "sqlite-"));
+    const sqlite = await startApiyi(mock.port, liteDir);
     for (const mode of ["json", "sse"] as Mode[]) cells.push(await cell("1 instance, SQLite", [sqlite], mode, false));
+    const liteCli = (args: string[]) => run([...apiyiCmd(), ...args, "--data-dir", liteDir], APIYI_ENV);
+    const liteLimited = await limitedKey(liteCli, [sqlite]);
+    cells.push(await cell("1 instance, SQLite, rate-limited key", [sqlite], "json", false, liteLimited));
     await stopApiyi(sqlite);
     const pg = await startOnPostgres(mock.port, url, 3);
     for (const mode of ["json", "sse"] as Mode[]) cells.push(await cell("1 instance, PostgreSQL", [pg[0]], mode, true));
     for (const mode of ["json", "sse"] as Mode[]) cells.push(await cell("3 instances, PostgreSQL", pg, mode, true));
+    const pgCli = (args: string[]) =>
+      run([...apiyiCmd(), ...args], { ...APIYI_ENV, APIYI_DATABASE_URL: url, APIYI_SECRET: SECRET });
+    const pgLimited = await limitedKey(pgCli, pg);
+    cells.push(await cell("1 instance, PostgreSQL, rate-limited key", [pg[0]], "json", true, pgLimited));
+    cells.push(await cell("3 instances, PostgreSQL, rate-limited key", pg, "json", true, pgLimited));
     for (const s of pg) await stopApiyi(s);
   } finally {
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

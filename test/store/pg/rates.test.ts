@@ -2,7 +2,8 @@
 // SQLite's one process uses (core/rate-limit.ts): the same calls at the same moments, a token and its
 // owner limited in requests per minute, per day, tokens per minute and calls in flight, give the same
 // admissions and refusals, the same retry-after and the same headroom, call after call (a seeded walk of
-// 400 calls with ends and token corrections among them). Two instances' admissions add up in one window.
+// 400 calls with ends and token corrections among them), and 100 calls at once (batched) answer as one
+// after another. Two instances' admissions add up in one window.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { SQL } from "bun";
 import { openPostgres } from "../../../src/db/pg/client";
@@ -82,6 +83,24 @@ describePg("rate limits in PostgreSQL", () => {
     }
     expect(admitted).toBeGreaterThan(50);
     expect(refused).toBeGreaterThan(50);
+    await pg.stop();
+  });
+
+  test("calls at once go in batches, each checked in turn: the same answers as one after another", async () => {
+    const pg = new PgRates(rateStore(sql, "burst", 15_000), (e) => {
+      throw e;
+    });
+    const limits = { rpm: 37, tpm: 5_000, parallel: 60 };
+    const mem = scopesOf(limits, { rpm: 45 }, 3);
+    const pgScopes = scopesOf(limits, { rpm: 45 }, 3);
+    const now = 1_900_000_000_000;
+    const tokens = (i: number) => 30 + ((i * 7) % 90);
+    const want = [];
+    for (let i = 0; i < 100; i++) want.push(said(await memoryRates.take(mem, now, tokens(i))));
+    const got = (await Promise.all(Array.from({ length: 100 }, (_, i) => pg.take(pgScopes, now, tokens(i))))).map(said);
+    expect(got).toEqual(want);
+    expect(got.filter((g) => "admitted" in g).length).toBeGreaterThan(20);
+    expect(got.filter((g) => "refused" in g).length).toBeGreaterThan(20);
     await pg.stop();
   });
 
