@@ -97,10 +97,14 @@ export class Alerts {
       userId === null
         ? { count: s.alert_admin_limit, windowSeconds: s.alert_admin_window_minutes * 60 }
         : { count: s.alert_user_limit, windowSeconds: s.alert_user_window_minutes * 60 };
-    const sent = await this.ctx.store.alerts.sentSince(e.kind, userId, subject, now - limit.windowSeconds);
     const message = await this.message(e, now);
     const row = { kind: e.kind, userId, subject, destination: route.destination, host: hostOf(route.url) };
-    const id = await this.ctx.store.alerts.start({ ...row, title: message.title, createdAt: now });
+    // the count and the new row in one transaction: with several instances (PostgreSQL) two that alert
+    // at once cannot both find the limit not reached
+    const { id, sent } = await this.ctx.tx(async () => {
+      const sent = await this.ctx.store.alerts.sentSince(e.kind, userId, subject, now - limit.windowSeconds);
+      return { sent, id: await this.ctx.store.alerts.start({ ...row, title: message.title, createdAt: now }) };
+    });
     if (!shouldSend(e.kind, sent, now, limit)) {
       await this.ctx.store.alerts.finish(
         id,
