@@ -105,8 +105,10 @@ describe("h1 framing", () => {
 });
 
 describe("h1 large bodies", () => {
-  // 16 MiB of patterned bytes, by Content-Length and chunked: read through the stream intact
-  const size = 16 << 20;
+  // 64 MiB of patterned bytes, by Content-Length and chunked: read through the stream intact. More than
+  // the kernel's socket buffers can take in (Linux grows a receive buffer up to tcp_rmem's 32 MiB here;
+  // with 16 MiB the whole body could sit in them while the reader paused)
+  const size = 64 << 20;
   const big = Buffer.alloc(size);
   for (let i = 0; i < size; i++) big[i] = (i * 31 + (i >>> 12)) & 255;
   let written = 0;
@@ -134,7 +136,7 @@ describe("h1 large bodies", () => {
   afterAll(() => up.stop());
 
   for (const path of ["/length", "/chunked"])
-    test(`a 16 MiB body (${path.slice(1)}) streams intact, and the client stops reading while the reader does`, async () => {
+    test(`a 64 MiB body (${path.slice(1)}) streams intact, and the client stops reading while the reader does`, async () => {
       const r = await fetchPinned(up.target(path), {});
       const reader = (r.body as ReadableStream<Uint8Array>).getReader();
       const first = await reader.read();
