@@ -5,6 +5,7 @@
 // that refused calls count nowhere; after the window (the server's test clock moved forward, no
 // sleeping), calls pass again. Windows moving on in detail are unit-tested (test/core/rate-limit.test.ts).
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { ON_POSTGRES } from "../../support/backend";
 import { expectReply } from "../../support/expect";
 import { type Gateway, gatewayAdmin } from "../../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
@@ -231,6 +232,15 @@ describe("the CLI", () => {
     ]);
     expect(r.code).toBe(0);
     const key = r.stdout.trim();
+    // SQLite's server sees the CLI's write at its next call; PostgreSQL's when the write's NOTIFY is heard
+    // (milliseconds: the listing of models, which no limit counts, says when)
+    const until = Date.now() + 2000;
+    while (ON_POSTGRES && Date.now() < until) {
+      const models = await fetch(`${app.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+      await models.arrayBuffer();
+      if (models.status === 200) break;
+      await Bun.sleep(20);
+    }
     const reply = await chatCall(app.url, key, "rl-model");
     expect(reply.status).toBe(200);
     expect(reply.headers.get("x-ratelimit-limit-requests")).toBe("4");
