@@ -45,14 +45,11 @@ export function leaseAccounts(book: LeaseBook, keeper: Keeper): Accounts {
     reserve(v: Caller, amount, covers) {
       const tokenAmount = v.token.unlimitedQuota ? 0 : amount;
       const userAmount = v.user.unlimited ? 0 : amount;
-      // a hold belongs to the period of the lease it came from (the view's, or a newer one a take found)
-      const periodOf = (kind: Kind, id: number, held: number, seen: number) =>
-        held > 0 ? book.periodOf(kind, id) : seen;
       return then(take("token", v.token.id, tokenAmount, v.token.periodStart), (tokenOk) => {
         if (!tokenOk) return refusals.insufficientQuota("token", { left: v.token.remainQuota, needs: amount, covers });
-        const tokenPeriod = periodOf("token", v.token.id, tokenAmount, v.token.periodStart);
+        const tokenPeriod = holdPeriod(book, "token", v.token.id, tokenAmount, v.token.periodStart);
         return then(take("user", v.user.id, userAmount, v.user.periodStart), (userOk): Hold | AppError => {
-          const userPeriod = periodOf("user", v.user.id, userAmount, v.user.periodStart);
+          const userPeriod = holdPeriod(book, "user", v.user.id, userAmount, v.user.periodStart);
           if (userOk) return { amount, tokenAmount, userAmount, tokenPeriod, userPeriod };
           book.settle("token", v.token.id, tokenAmount, 0, tokenPeriod);
           return refusals.insufficientQuota("user", { left: v.user.quota, needs: amount, covers });
@@ -104,6 +101,11 @@ export function leaseAccounts(book: LeaseBook, keeper: Keeper): Accounts {
     },
   };
 }
+
+/** The period a hold belongs to: its lease's (the view's, or a newer one a take found), or, when it took
+ * nothing from a lease, the one the caller saw. */
+const holdPeriod = (book: LeaseBook, kind: Kind, id: number, held: number, seen: number) =>
+  held > 0 ? book.periodOf(kind, id) : seen;
 
 /** A kept hold's end (a video job's, in no lease): it pays what it held at most (nothing beyond: no
  * instance's lease is behind it), and what it did not use goes back to the period it came from. */

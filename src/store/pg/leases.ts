@@ -110,8 +110,8 @@ export async function claimBatch(tx: SQL, instance: string, seq: number): Promis
  * balance as far as it goes, never below 0, and what it cannot find is that account's shortfall
  * (returned, for the ledger not to count it as used). A return finds nothing to return from a reclaimed
  * lease (the reclaim returned it). An op of a budget period the account has rolled past moves nothing
- * (the roll ended that period's leases: rollAccount). The account rows are locked (lockAccounts), and
- * every change of a lease's amount locks its account first, so the reads here stay true. */
+ * (the roll ended that period's leases: rollAccount). The lease row is read under its own lock, as
+ * before this read learnt the period: the account locks alone were an argument, not a guarantee. */
 export async function applyLeaseOps(
   tx: SQL,
   instance: string,
@@ -122,7 +122,9 @@ export async function applyLeaseOps(
     const { table, column } = BALANCE[op.kind];
     const [cur] = await tx.unsafe(
       `SELECT a.period_start, l.amount FROM ${table} a
-       LEFT JOIN leases l ON l.kind = $2 AND l.account_id = a.id AND l.instance = $3 WHERE a.id = $1`,
+       LEFT JOIN LATERAL (SELECT amount FROM leases
+         WHERE kind = $2 AND account_id = a.id AND instance = $3 FOR UPDATE) l ON true
+       WHERE a.id = $1`,
       [op.id, op.kind, instance],
     );
     if (cur && Number(cur.period_start) !== op.period) continue;

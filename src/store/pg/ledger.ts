@@ -98,10 +98,15 @@ export class PgLedger {
    * (they went back into the lease in memory) and no balance delta is (a budget period's roll is
    * written apart: store/pg/budget-rolls.ts). */
   settle(who: Who, s: Settlement, spent: LeaseSpend, row: NewLog | null, into?: Event[]) {
-    const add = into ? (e: Event) => into.push(e) : (e: Event) => this.enqueue(e);
-    add({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
-    if (spent.token > 0) add(leaseOp("token", who.tokenId, spent.tokenPeriod ?? 0, spent.token, 0));
-    if (spent.user > 0) add(leaseOp("user", who.userId, spent.userPeriod ?? 0, spent.user, 0));
+    this.emit({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who }, into);
+    if (spent.token > 0) this.emit(leaseOp("token", who.tokenId, spent.tokenPeriod ?? 0, spent.token, 0), into);
+    if (spent.user > 0) this.emit(leaseOp("user", who.userId, spent.userPeriod ?? 0, spent.user, 0), into);
+  }
+
+  /** Queues `e`, or adds it to `into` (the events of a step written in its own transaction). */
+  private emit(e: Event, into: Event[] | undefined) {
+    if (into) into.push(e);
+    else this.enqueue(e);
   }
 
   /** A kept hold settled (a video job's: kept-holds.ts): its charge and counters, and what it did not
@@ -113,12 +118,17 @@ export class PgLedger {
     row: NewLog | null,
     into?: Event[],
   ) {
-    const add = into ? (e: Event) => into.push(e) : (e: Event) => this.enqueue(e);
-    add({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who });
+    this.emit({ kind: "settle", s: { ...s, tokenDelta: 0, userDelta: 0 }, held: false, row, ...who }, into);
     if (refunds.token > 0)
-      add({ kind: "refund", account: "token", id: who.tokenId, amount: refunds.token, period: refunds.tokenPeriod });
+      this.emit(
+        { kind: "refund", account: "token", id: who.tokenId, amount: refunds.token, period: refunds.tokenPeriod },
+        into,
+      );
     if (refunds.user > 0)
-      add({ kind: "refund", account: "user", id: who.userId, amount: refunds.user, period: refunds.userPeriod });
+      this.emit(
+        { kind: "refund", account: "user", id: who.userId, amount: refunds.user, period: refunds.userPeriod },
+        into,
+      );
   }
 
   /** What a lease gives back to its account's balance (services/leases.ts). */
@@ -128,8 +138,7 @@ export class PgLedger {
 
   /** A call record that moves no money (a refusal). */
   push(row: NewLog, into?: Event[]) {
-    if (into) into.push({ kind: "log", row });
-    else this.enqueue({ kind: "log", row });
+    this.emit({ kind: "log", row }, into);
   }
 
   /** Writes `events` in the caller's open transaction `tx` (a step that must commit with them: a video
